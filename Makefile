@@ -1,0 +1,72 @@
+# Pilote — the two commands: `make run` (install + demo + serve) and `make test` (install + every test).
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 8000
+DEMO ?= 1
+UV_VERSION := 0.13.8
+PG_URL ?= postgres://postgres@127.0.0.1:5432/pilote
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+VENV := .venv/bin
+UV := .tools/bin/uv
+
+.PHONY: install run test test-unit test-pg test-browser lint bench lock clean
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.installed: .tools/bin/uv pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON) --quiet
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+pilote/static/vendor/.built: node_modules/.installed
+	mkdir -p pilote/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js pilote/static/vendor/
+	touch $@
+
+install: .venv/.installed pilote/static/vendor/.built
+
+run: install
+	$(VENV)/python manage.py migrate --noinput -v0
+	@if [ "$(DEMO)" = "1" ]; then $(VENV)/python manage.py load_demo --if-empty; fi
+	@echo "Pilote : http://127.0.0.1:$(PORT)"
+	DJANGO_DEBUG=1 $(VENV)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(VENV)/ruff check pilote bench
+	$(VENV)/ruff format --check pilote bench
+	$(VENV)/python manage.py makemigrations --check --dry-run -v1
+
+test-unit: install
+	$(VENV)/pytest -q pilote
+
+# The same suite on PostgreSQL when one answers; in CI (CI=true) a missing server is a failure.
+test-pg: install
+	@if $(VENV)/python -c "import psycopg; psycopg.connect('$(PG_URL:/pilote=/postgres)', connect_timeout=3).close()" 2>/dev/null; then \
+		DATABASE_URL=$(PG_URL) $(VENV)/pytest -q pilote; \
+	elif [ "$$CI" = "true" ]; then echo "PostgreSQL injoignable sur 127.0.0.1:5432 : requis en CI." >&2; exit 1; \
+	else echo "PostgreSQL injoignable : suite PostgreSQL sautée (elle est obligatoire en CI)."; fi
+
+# Browser tests drive Debian's Chromium; in CI a missing browser is a failure.
+test-browser: install
+	@if [ -x /usr/bin/chromium ]; then $(VENV)/pytest -q -m browser pilote; \
+	elif [ "$$CI" = "true" ]; then echo "/usr/bin/chromium absent : requis en CI." >&2; exit 1; \
+	else echo "Chromium absent (apt-get install chromium) : tests navigateur sautés (obligatoires en CI)."; fi
+
+test: lint test-unit test-pg test-browser
+
+bench: install
+	$(VENV)/python bench/run.py
+
+lock: .tools/bin/uv
+	$(UV) lock --python $(PYTHON)
+	npm install --package-lock-only --no-audit --no-fund
+
+clean:
+	rm -rf .venv .tools node_modules pilote/static/vendor staticfiles

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class ContactsConfig(AppConfig):
+    name = "pilote.contacts"
+    label = "contacts"
+    verbose_name = "Contacts"
+
+    def ready(self) -> None:
+        from pilote.contacts import demo
+        from pilote.contacts.search import search_contacts
+        from pilote.core.registry import MenuItem, SearchProvider, register_demo, register_menu, register_search
+
+        register_menu(
+            "Clients et ventes",
+            10,
+            MenuItem("Contacts", "contacts:list", "contacts.view"),
+        )
+        register_search(SearchProvider("Contacts", "contacts.view", search_contacts))
+        register_demo(10, "contacts et échanges", demo.load)

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from pilote.lib.fields import WebsiteField
+
+
+class ContactKind(models.TextChoices):
+    ORGANISATION = "organisation", "Organisation"
+    PERSON = "person", "Particulier"
+
+
+ROLE_FIELDS = {
+    "is_customer": "Client",
+    "is_prospect": "Prospect",
+    "is_supplier": "Fournisseur",
+    "is_funder": "Financeur",
+    "is_partner": "Partenaire",
+}
+
+
+class Tag(models.Model):
+    name = models.CharField("nom", max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = "étiquette"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    """An organisation (company, association, public body) or an individual the structure deals with.
+
+    A contact can hold several roles at once (a supplier that is also a customer, a funder that is
+    also a partner).
+    """
+
+    kind = models.CharField("type", max_length=20, choices=ContactKind.choices, default=ContactKind.ORGANISATION)
+    name = models.CharField("nom ou raison sociale", max_length=200)
+    first_name = models.CharField("prénom", max_length=100, blank=True)
+    legal_form = models.CharField("forme juridique", max_length=50, blank=True)
+    is_customer = models.BooleanField("client", default=False)
+    is_prospect = models.BooleanField("prospect", default=False)
+    is_supplier = models.BooleanField("fournisseur", default=False)
+    is_funder = models.BooleanField("financeur", default=False)
+    is_partner = models.BooleanField("partenaire", default=False)
+    siren = models.CharField("SIREN", max_length=9, blank=True, db_index=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    vat_number = models.CharField("n° de TVA intracommunautaire", max_length=20, blank=True)
+    naf_code = models.CharField("code NAF/APE", max_length=6, blank=True)
+    iban = models.CharField("IBAN", max_length=34, blank=True)
+    bic = models.CharField("BIC", max_length=11, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    website = WebsiteField("site web", blank=True)
+    address_line1 = models.CharField("adresse de facturation", max_length=200, blank=True)
+    address_line2 = models.CharField("complément d'adresse", max_length=200, blank=True)
+    postal_code = models.CharField("code postal", max_length=10, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    country = models.CharField("pays", max_length=2, default="FR")
+    notes = models.TextField("notes", blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name="étiquettes", blank=True, related_name="contacts")
+    is_active = models.BooleanField("actif", default=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "contact"
+        indexes = [
+            models.Index(Lower("name"), "id", name="contacts_contact_name_idx"),
+            models.Index(fields=["city"], name="contacts_contact_city_idx"),
+            models.Index(fields=["postal_code"], name="contacts_contact_postal_idx"),
+            models.Index(fields=["-created_at"], name="contacts_contact_created_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=~Q(siret=""),
+                name="contacts_contact_siret_unique",
+                violation_error_message="Un contact avec ce SIRET existe déjà.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="organisation") | Q(siret="", siren=""),
+                name="contacts_contact_person_no_siren",
+                violation_error_message="Un particulier n'a ni SIREN ni SIRET.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == ContactKind.PERSON and self.first_name:
+            return f"{self.first_name} {self.name}"
+        return self.name
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [label for field, label in ROLE_FIELDS.items() if getattr(self, field)]
+
+    @property
+    def address_lines(self) -> list[str]:
+        city = f"{self.postal_code} {self.city}".strip()
+        return [line for line in (self.address_line1, self.address_line2, city) if line]
+
+    def clean(self) -> None:
+        from pilote.contacts.rules import clean_contact
+
+        clean_contact(self)
+
+
+class Address(models.Model):
+    """A delivery (or other) address of a contact; the billing address lives on the contact itself."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="addresses")
+    label = models.CharField("libellé", max_length=100, default="Livraison")
+    line1 = models.CharField("adresse", max_length=200)
+    line2 = models.CharField("complément", max_length=200, blank=True)
+    postal_code = models.CharField("code postal", max_length=10)
+    city = models.CharField("ville", max_length=100)
+    country = models.CharField("pays", max_length=2, default="FR")
+    is_default_delivery = models.BooleanField("adresse de livraison par défaut", default=False)
+
+    class Meta:
+        verbose_name = "adresse de livraison"
+        ordering = ["-is_default_delivery", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact"],
+                condition=Q(is_default_delivery=True),
+                name="contacts_address_one_default",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} — {self.line1}, {self.postal_code} {self.city}"
+
+
+class ContactPerson(models.Model):
+    """Someone to talk to inside an organisation."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="persons")
+    civility = models.CharField("civilité", max_length=10, blank=True, choices=[("M.", "M."), ("Mme", "Mme")])
+    first_name = models.CharField("prénom", max_length=100, blank=True)
+    last_name = models.CharField("nom", max_length=100)
+    job_title = models.CharField("fonction", max_length=120, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    is_primary = models.BooleanField("interlocuteur principal", default=False)
+
+    class Meta:
+        verbose_name = "interlocuteur"
+        ordering = ["-is_primary", "last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+class InteractionKind(models.TextChoices):
+    CALL = "call", "Appel"
+    MEETING = "meeting", "Rendez-vous"
+    EMAIL = "email", "E-mail"
+    NOTE = "note", "Note"
+
+
+class Interaction(models.Model):
+    """One exchange with a contact, kept as history."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="interactions")
+    person = models.ForeignKey(
+        ContactPerson, verbose_name="interlocuteur", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    kind = models.CharField("type", max_length=10, choices=InteractionKind.choices)
+    occurred_at = models.DateTimeField("date", default=timezone.now)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="auteur", on_delete=models.PROTECT)
+    subject = models.CharField("objet", max_length=200)
+    body = models.TextField("compte rendu", blank=True)
+
+    class Meta:
+        verbose_name = "échange"
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["contact", "-occurred_at"], name="contacts_interaction_when_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.subject}"

@@ -1,0 +1,99 @@
+"""Reads on contacts: the filtered list, sorting keys, export columns, a contact's page."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from pilote.contacts.models import ROLE_FIELDS, Contact
+from pilote.core.listing import Column
+
+SORTS = {
+    "nom": [Lower("name"), Lower("first_name")],
+    "ville": [Lower("city")],
+    "cp": ["postal_code"],
+    "cree": ["created_at"],
+    "modifie": ["updated_at"],
+}
+
+
+def filter_contacts(data: dict):
+    """Contacts matching the list filters (`data` is a cleaned ContactFilterForm)."""
+    contacts = Contact.objects.all()
+    query = (data.get("q") or "").strip()
+    if query:
+        compact = query.replace(" ", "")
+        condition = (
+            Q(name__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(city__icontains=query)
+            | Q(persons__last_name__icontains=query)
+        )
+        if compact.isdigit():
+            condition |= (
+                Q(siren__startswith=compact) | Q(siret__startswith=compact) | Q(postal_code__startswith=compact)
+            )
+        contacts = contacts.filter(pk__in=Contact.objects.filter(condition).values("pk"))
+    if data.get("role") in ROLE_FIELDS:
+        contacts = contacts.filter(**{data["role"]: True})
+    if data.get("kind"):
+        contacts = contacts.filter(kind=data["kind"])
+    if data.get("tag"):
+        contacts = contacts.filter(tags=data["tag"])
+    if data.get("departement"):
+        contacts = contacts.filter(postal_code__startswith=data["departement"])
+    state = data.get("etat") or "actifs"
+    if state != "tous":
+        contacts = contacts.filter(is_active=state == "actifs")
+    return contacts
+
+
+def with_list_relations(contacts):
+    return contacts.prefetch_related("tags")
+
+
+EXPORT_COLUMNS = [
+    Column("Type", lambda c: c.get_kind_display()),
+    Column("Nom", lambda c: c.name),
+    Column("Prénom", lambda c: c.first_name),
+    Column("Client", lambda c: c.is_customer),
+    Column("Prospect", lambda c: c.is_prospect),
+    Column("Fournisseur", lambda c: c.is_supplier),
+    Column("Financeur", lambda c: c.is_funder),
+    Column("Partenaire", lambda c: c.is_partner),
+    Column("SIREN", lambda c: c.siren),
+    Column("SIRET", lambda c: c.siret),
+    Column("TVA intracommunautaire", lambda c: c.vat_number),
+    Column("Code NAF", lambda c: c.naf_code),
+    Column("E-mail", lambda c: c.email),
+    Column("Téléphone", lambda c: c.phone),
+    Column("Adresse", lambda c: c.address_line1),
+    Column("Complément", lambda c: c.address_line2),
+    Column("Code postal", lambda c: c.postal_code),
+    Column("Ville", lambda c: c.city),
+    Column("Pays", lambda c: c.country),
+    Column("IBAN", lambda c: c.iban),
+    Column("BIC", lambda c: c.bic),
+    Column("Étiquettes", lambda c: ", ".join(t.name for t in c.tags.all())),
+    Column("Actif", lambda c: c.is_active),
+    Column("Créé le", lambda c: c.created_at),
+]
+
+
+def export_rows(contacts, chunk: int = 2000):
+    """Iterate in keyset chunks with tags prefetched per chunk: bounded memory, 2 queries per chunk."""
+    ordered = list(contacts.values_list("pk", flat=True))
+    for start in range(0, len(ordered), chunk):
+        ids = ordered[start : start + chunk]
+        by_id = Contact.objects.prefetch_related("tags").in_bulk(ids)
+        for pk in ids:
+            yield by_id[pk]
+
+
+def contact_detail(pk: int):
+    return Contact.objects.prefetch_related("tags", "persons", "addresses").get(pk=pk)
+
+
+def recent_interactions(contact, limit: int = 100):
+    return contact.interactions.select_related("author", "person")[:limit]

@@ -1,0 +1,38 @@
+"""Rules of a contact record, applied by Contact.clean() (forms, services, CSV import)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from pilote.lib import identifiers
+
+
+def clean_contact(contact) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def attempt(field: str, func, *args):
+        value = (getattr(contact, field) or "").strip()
+        setattr(contact, field, value)
+        if not value:
+            return
+        try:
+            setattr(contact, field, func(value, *args))
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+
+    contact.name = (contact.name or "").strip()
+    attempt("siren", identifiers.clean_siren)
+    siren = contact.siren if "siren" not in errors else None
+    attempt("siret", identifiers.clean_siret, siren or None)
+    if contact.siret and not contact.siren and "siret" not in errors:
+        contact.siren = contact.siret[:9]
+    attempt("vat_number", identifiers.clean_vat, contact.siren or None)
+    attempt("iban", identifiers.clean_iban)
+    attempt("bic", identifiers.clean_bic)
+    if contact.iban and not contact.bic and "iban" not in errors:
+        contact.bic = identifiers.bic_from_iban(contact.iban)
+    attempt("naf_code", identifiers.clean_naf)
+    if contact.kind == "person" and (contact.siren or contact.siret):
+        errors.setdefault("siren", []).append("Un particulier n'a ni SIREN ni SIRET : choisissez « Organisation ».")
+    if errors:
+        raise ValidationError(errors)

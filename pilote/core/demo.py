@@ -1,0 +1,83 @@
+"""The demo structure: deterministic (seeded) data every domain app adds to through `register_demo`.
+
+`load_demo()` creates the structure and one user per role, then calls each registered loader with
+the same random generator, so the same demo comes out on every machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from pilote.core import services
+from pilote.core.models import Structure, User
+from pilote.core.registry import demo_loaders
+from pilote.core.roles import Role
+
+DEMO_SEED = 20261124
+DEMO_PASSWORD = "demo"
+# The demo's "today": data is dated relative to this fixed day, not the machine's clock.
+DEMO_TODAY = dt.date(2026, 11, 2)
+
+DEMO_USERS = [
+    ("direction", Role.DIRECTION, "Claire", "Martin", "Gérante"),
+    ("comptable", Role.COMPTABLE, "Julien", "Bernard", "Comptable"),
+    ("commercial", Role.COMMERCIAL, "Sophie", "Petit", "Responsable commerciale"),
+    ("rh", Role.RH, "Nadia", "Haddad", "Chargée des ressources humaines"),
+    ("assistant", Role.ASSISTANT, "Lucas", "Moreau", "Assistant de gestion"),
+    ("salarie", Role.SALARIE, "Thomas", "Girard", "Technicien de maintenance"),
+    ("auditeur", Role.AUDITEUR, "Hélène", "Roux", "Commissaire aux comptes"),
+]
+
+DEMO_STRUCTURE = {
+    "type": "company",
+    "legal_name": "Lumen Bureautique SAS",
+    "trade_name": "Lumen Bureautique",
+    "legal_form": "SAS",
+    "siren": "912345675",
+    "siret": "91234567500017",
+    "rcs_city": "Lyon",
+    "share_capital": Decimal("50000.00"),
+    "naf_code": "46.66Z",
+    "address_line1": "12 rue de la République",
+    "postal_code": "69002",
+    "city": "Lyon",
+    "email": "contact@lumen-bureautique.fr",
+    "phone": "04 78 00 12 34",
+    "website": "https://www.lumen-bureautique.fr",
+    "iban": "FR7630004000010001234567830",
+    "fiscal_year_start": dt.date(2026, 1, 1),
+    "fiscal_year_end": dt.date(2026, 12, 31),
+    "vat_regime": "debits",
+}
+
+
+def is_loaded() -> bool:
+    return Structure.objects.exists()
+
+
+@transaction.atomic
+def load_demo(stdout=None) -> dict[str, User]:
+    rng = random.Random(DEMO_SEED)
+    services.create_structure(actor=None, **DEMO_STRUCTURE)
+    users = {}
+    for username, role, first, last, title in DEMO_USERS:
+        users[username] = services.create_user(
+            actor=None,
+            username=username,
+            role=role,
+            password=DEMO_PASSWORD,
+            validate=False,
+            first_name=first,
+            last_name=last,
+            job_title=title,
+            email=f"{username}@lumen-bureautique.fr",
+        )
+    for _, label, loader in demo_loaders():
+        if stdout:
+            stdout.write(f"  démo : {label}…")
+        loader(rng, users)
+    return users

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from pilote.core.models import Structure, User
+from pilote.core.roles import Role
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class StructureIdentityForm(forms.ModelForm):
+    class Meta:
+        model = Structure
+        fields = [
+            "type",
+            "legal_name",
+            "trade_name",
+            "legal_form",
+            "siren",
+            "siret",
+            "rcs_city",
+            "share_capital",
+            "naf_code",
+            "rna_number",
+            "finess",
+        ]
+        help_texts = {
+            "siren": "9 chiffres ; le numéro de TVA intracommunautaire en est déduit.",
+            "rna_number": "Associations : W suivi de 9 chiffres.",
+            "finess": "Établissements sociaux et médico-sociaux.",
+        }
+
+
+class StructureContactForm(forms.ModelForm):
+    class Meta:
+        model = Structure
+        fields = [
+            "address_line1",
+            "address_line2",
+            "postal_code",
+            "city",
+            "email",
+            "phone",
+            "website",
+            "iban",
+            "bic",
+            "logo",
+        ]
+        help_texts = {"bic": "Laissé vide, il est déduit de l'IBAN quand la banque est connue."}
+
+
+class StructureFiscalForm(forms.ModelForm):
+    class Meta:
+        model = Structure
+        fields = ["fiscal_year_start", "fiscal_year_end", "vat_regime", "vat_number"]
+        widgets = {"fiscal_year_start": DATE_WIDGET, "fiscal_year_end": DATE_WIDGET}
+        help_texts = {
+            "fiscal_year_end": "Un premier exercice peut durer jusqu'à 24 mois.",
+            "vat_number": "Laissé vide, il est calculé à partir du SIREN.",
+        }
+
+
+class StructureSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Structure
+        fields = StructureIdentityForm.Meta.fields + StructureContactForm.Meta.fields + StructureFiscalForm.Meta.fields
+        widgets = StructureFiscalForm.Meta.widgets
+        help_texts = {
+            **StructureIdentityForm.Meta.help_texts,
+            **StructureContactForm.Meta.help_texts,
+            **StructureFiscalForm.Meta.help_texts,
+        }
+
+
+class FirstUserForm(forms.Form):
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    email = forms.EmailField(label="E-mail", required=False)
+    username = forms.CharField(label="Identifiant de connexion", max_length=150)
+    password1 = forms.CharField(label="Mot de passe", widget=forms.PasswordInput)
+    password2 = forms.CharField(label="Confirmation du mot de passe", widget=forms.PasswordInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "Les deux mots de passe ne correspondent pas.")
+        elif data.get("password1"):
+            probe = User(
+                username=data.get("username", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                email=data.get("email", ""),
+            )
+            try:
+                validate_password(data["password1"], probe)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class UserForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "job_title", "role", "is_active"]
+
+
+class UserCreateForm(UserForm):
+    password = forms.CharField(
+        label="Mot de passe initial",
+        widget=forms.PasswordInput,
+        help_text="Au moins 10 caractères, pas uniquement des chiffres, pas trop courant.",
+    )
+
+    class Meta(UserForm.Meta):
+        fields = ["username", "first_name", "last_name", "email", "job_title", "role"]
+
+
+class SetPasswordForm(forms.Form):
+    password = forms.CharField(label="Nouveau mot de passe", widget=forms.PasswordInput)
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False)
+    role = forms.ChoiceField(label="Rôle", required=False, choices=[("", "Tous les rôles"), *Role.choices])
+    actif = forms.ChoiceField(
+        label="État", required=False, choices=[("", "Tous"), ("1", "Actifs"), ("0", "Désactivés")]
+    )
+
+
+class AuditFilterForm(forms.Form):
+    q = forms.CharField(label="Objet ou action", required=False)
+    auteur = forms.ModelChoiceField(label="Auteur", queryset=User.objects.all(), required=False)
+    du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+
+    def apply(self, queryset):
+        from django.db.models import Q
+
+        data = self.cleaned_data
+        if data.get("q"):
+            queryset = queryset.filter(Q(object_repr__icontains=data["q"]) | Q(action__icontains=data["q"]))
+        if data.get("auteur"):
+            queryset = queryset.filter(actor=data["auteur"])
+        if data.get("du"):
+            queryset = queryset.filter(at__date__gte=data["du"])
+        if data.get("au"):
+            queryset = queryset.filter(at__date__lte=data["au"])
+        return queryset

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from pilote.core.roles import Role
+from pilote.lib.fields import WebsiteField
+
+
+class PiloteUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.DIRECTION)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see and do follows from their role (core.permissions)."""
+
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.SALARIE)
+    job_title = models.CharField("fonction", max_length=120, blank=True)
+
+    objects = PiloteUserManager()
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="core_user_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def can(self, perm: str) -> bool:
+        from pilote.core.permissions import user_can
+
+        return user_can(self, perm)
+
+
+class StructureType(models.TextChoices):
+    COMPANY = "company", "Entreprise"
+    ASSOCIATION = "association", "Association ou coopérative"
+    SOCIAL = "social", "Établissement social ou médico-social"
+
+
+class LegalForm(models.TextChoices):
+    EI = "EI", "Entreprise individuelle (EI)"
+    EURL = "EURL", "EURL"
+    SARL = "SARL", "SARL"
+    SAS = "SAS", "SAS"
+    SASU = "SASU", "SASU"
+    SA = "SA", "SA"
+    SNC = "SNC", "SNC"
+    SCOP = "SCOP", "SCOP"
+    SCIC = "SCIC", "SCIC"
+    ASSOCIATION = "ASSO", "Association loi 1901"
+    FOUNDATION = "FOND", "Fondation"
+    MUTUAL = "MUT", "Mutuelle"
+    PUBLIC = "EPA", "Établissement public"
+    OTHER = "AUTRE", "Autre"
+
+
+class VatRegime(models.TextChoices):
+    DEBITS = "debits", "TVA sur les débits"
+    RECEIPTS = "encaissements", "TVA sur les encaissements"
+    FRANCHISE = "franchise", "Franchise en base de TVA (art. 293 B du CGI)"
+
+
+class Structure(models.Model):
+    """The organisation this installation manages: one row, id 1."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    type = models.CharField("type de structure", max_length=20, choices=StructureType.choices)
+    legal_name = models.CharField("raison sociale", max_length=200)
+    trade_name = models.CharField("nom commercial", max_length=200, blank=True)
+    legal_form = models.CharField("forme juridique", max_length=10, choices=LegalForm.choices, blank=True)
+    siren = models.CharField("SIREN", max_length=9)
+    siret = models.CharField("SIRET du siège", max_length=14, blank=True)
+    vat_number = models.CharField("n° de TVA intracommunautaire", max_length=20, blank=True)
+    rcs_city = models.CharField("ville du RCS", max_length=100, blank=True)
+    rna_number = models.CharField("n° RNA", max_length=10, blank=True)
+    finess = models.CharField("n° FINESS", max_length=9, blank=True)
+    share_capital = models.DecimalField("capital social (€)", max_digits=15, decimal_places=2, null=True, blank=True)
+    naf_code = models.CharField("code NAF/APE", max_length=6, blank=True)
+    address_line1 = models.CharField("adresse", max_length=200, blank=True)
+    address_line2 = models.CharField("complément d'adresse", max_length=200, blank=True)
+    postal_code = models.CharField("code postal", max_length=10, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    country = models.CharField("pays", max_length=2, default="FR")
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    website = WebsiteField("site web", blank=True)
+    iban = models.CharField("IBAN", max_length=34, blank=True)
+    bic = models.CharField("BIC", max_length=11, blank=True)
+    fiscal_year_start = models.DateField("début du premier exercice")
+    fiscal_year_end = models.DateField("fin du premier exercice")
+    vat_regime = models.CharField("régime de TVA", max_length=20, choices=VatRegime.choices, default=VatRegime.DEBITS)
+    logo = models.ImageField("logo", upload_to="structure/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "structure"
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="core_structure_singleton"),
+            models.CheckConstraint(
+                condition=Q(fiscal_year_end__gt=models.F("fiscal_year_start")), name="core_structure_fiscal_year_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    def clean(self) -> None:
+        """Normalise identifiers and check the rules that span fields; errors are keyed by field."""
+        from pilote.core.structure_rules import clean_structure
+
+        clean_structure(self)
+
+    @property
+    def display_name(self) -> str:
+        return self.trade_name or self.legal_name
+
+    @property
+    def is_association(self) -> bool:
+        return self.type == StructureType.ASSOCIATION
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [
+            line for line in (self.address_line1, self.address_line2, f"{self.postal_code} {self.city}".strip()) if line
+        ]
+
+
+class AuditEvent(models.Model):
+    """One business write: who, when, what, before and after. Written by services, never edited."""
+
+    at = models.DateTimeField("date", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, verbose_name="auteur", null=True, blank=True, on_delete=models.PROTECT)
+    actor_label = models.CharField("auteur", max_length=150, blank=True)
+    action = models.CharField("action", max_length=80, db_index=True)
+    object_type = models.CharField("type d'objet", max_length=80, blank=True)
+    object_id = models.CharField("identifiant", max_length=64, blank=True)
+    object_repr = models.CharField("objet", max_length=200, blank=True)
+    before = models.JSONField("avant", null=True, blank=True)
+    after = models.JSONField("après", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "événement d'audit"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.action}"
+
+    @property
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

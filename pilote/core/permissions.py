@@ -1,0 +1,51 @@
+"""The permission matrix: which role may do what. Every view and API endpoint names one permission.
+
+Views declare their permission with `require_perm` (pilote.core.access); the permission test walks
+every URL for every role and checks the answer against this matrix, so a view without a declared
+permission, or a role seeing more than it may, fails the suite.
+"""
+
+from pilote.core.roles import Role
+
+D, C, CO, RH, A, S, AU = (
+    Role.DIRECTION,
+    Role.COMPTABLE,
+    Role.COMMERCIAL,
+    Role.RH,
+    Role.ASSISTANT,
+    Role.SALARIE,
+    Role.AUDITEUR,
+)
+EVERYONE = frozenset(Role)
+
+MATRIX: dict[str, frozenset[Role]] = {
+    # Everyone signed in: their home page, their own profile and password.
+    "core.home": EVERYONE,
+    "core.profile": EVERYONE,
+    # The structure's identity: read by staff who produce documents, changed by direction.
+    "core.settings.view": frozenset({D, C, A, AU}),
+    "core.settings.edit": frozenset({D}),
+    "core.users.manage": frozenset({D}),
+    "core.audit.view": frozenset({D, AU}),
+    "core.search": frozenset({D, C, CO, RH, A, AU}),
+    # Contacts: every office role reads them; the auditor reads; the employee (self-service) does not.
+    "contacts.view": frozenset({D, C, CO, RH, A, AU}),
+    "contacts.edit": frozenset({D, C, CO, A}),
+    "contacts.import": frozenset({D, CO, A}),
+    "contacts.export": frozenset({D, C, CO, A, AU}),
+    "contacts.log_interaction": frozenset({D, C, CO, RH, A}),
+}
+
+
+def role_can(role: str, perm: str) -> bool:
+    try:
+        allowed = MATRIX[perm]
+    except KeyError as exc:
+        raise KeyError(f"Unknown permission {perm!r}: add it to pilote.core.permissions.MATRIX") from exc
+    return role in allowed
+
+
+def user_can(user, perm: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return role_can(user.role, perm)

@@ -1,0 +1,19 @@
+"""Reads for the core pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pilote.core.registry import menu_for
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    url_name: str
+    section: str
+
+
+def home_tiles(user) -> list[Tile]:
+    """The home page offers one tile per menu entry the user's role opens."""
+    return [Tile(item.label, item.url_name, section.label) for section in menu_for(user) for item in section.items]

@@ -1,0 +1,77 @@
+"""What each domain app plugs into the shell: menu entries and global-search providers.
+
+Apps register from their AppConfig.ready(); the core never imports a domain app. Only registered
+(built) modules appear in the menu, so there are no dead links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    perm: str
+    icon: str = ""
+
+
+@dataclass
+class MenuSection:
+    label: str
+    order: int
+    items: list[MenuItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    label: str
+    detail: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    label: str
+    perm: str
+    search: Callable[[object, str, int], list[SearchHit]]
+
+
+_sections: dict[str, MenuSection] = {}
+_demo_loaders: list[tuple[int, str, Callable]] = []
+_search_providers: list[SearchProvider] = []
+
+
+def register_menu(section: str, order: int, *items: MenuItem) -> None:
+    entry = _sections.setdefault(section, MenuSection(section, order))
+    entry.items.extend(item for item in items if item not in entry.items)
+
+
+def register_search(provider: SearchProvider) -> None:
+    if provider not in _search_providers:
+        _search_providers.append(provider)
+
+
+def menu_for(user) -> list[MenuSection]:
+    sections = []
+    for section in sorted(_sections.values(), key=lambda s: s.order):
+        items = [item for item in section.items if user.can(item.perm)]
+        if items:
+            sections.append(MenuSection(section.label, section.order, items))
+    return sections
+
+
+def search_providers_for(user) -> list[SearchProvider]:
+    return [p for p in _search_providers if user.can(p.perm)]
+
+
+def register_demo(order: int, label: str, loader: Callable) -> None:
+    """A domain's demo data loader, called with (rng, users) after the core demo, in `order`."""
+    if all(existing[2] is not loader for existing in _demo_loaders):
+        _demo_loaders.append((order, label, loader))
+
+
+def demo_loaders() -> list[tuple[int, str, Callable]]:
+    return sorted(_demo_loaders, key=lambda entry: entry[0])

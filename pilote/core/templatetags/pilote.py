@@ -1,0 +1,66 @@
+"""Template filters available in every template (declared as builtins in settings)."""
+
+from django import template
+from django.utils.http import urlencode
+
+from pilote.lib import formats, identifiers
+
+register = template.Library()
+
+
+@register.filter
+def eur(value):
+    return formats.format_eur(value)
+
+
+@register.filter
+def frnum(value, places=2):
+    return formats.format_number(value, int(places))
+
+
+@register.filter
+def frdate(value):
+    return formats.format_date(value)
+
+
+@register.filter
+def siren(value):
+    return identifiers.format_siren(value)
+
+
+@register.filter
+def siret(value):
+    return identifiers.format_siret(value)
+
+
+@register.filter
+def iban(value):
+    return identifiers.format_iban(value)
+
+
+@register.filter
+def can(user, perm):
+    return bool(user and user.is_authenticated and user.can(perm))
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (sorting and paging links keep filters)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    if "page" not in changes:
+        params.pop("page", None)
+    return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
+
+
+@register.inclusion_tag("core/_sort_header.html", takes_context=True)
+def sort_header(context, label, key):
+    current = context["request"].GET.get("tri", "")
+    active = current.lstrip("-") == key
+    descending = active and current.startswith("-")
+    next_value = key if descending or not active else f"-{key}"
+    return {"label": label, "url": query_with(context, tri=next_value), "active": active, "descending": descending}

@@ -1,0 +1,118 @@
+"""Walk every URL for every role and check the answer against the permission matrix.
+
+A view that forgets to declare its permission, or answers a role the matrix does not allow, fails
+here. Anonymous visitors are sent to the login page everywhere except the public views.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from pilote.contacts.models import Address, Contact, ContactPerson, Interaction
+from pilote.core.permissions import MATRIX, role_can
+from pilote.core.roles import Role
+
+
+def _walk(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}", entry
+
+
+ALL_PATTERNS = list(_walk(get_resolver().url_patterns))
+
+
+@pytest.fixture
+def sample(personas):
+    contact = Contact.objects.create(name="Client Test", is_customer=True)
+    person = ContactPerson.objects.create(contact=contact, last_name="Durand")
+    address = Address.objects.create(contact=contact, line1="1 rue A", postal_code="69001", city="Lyon")
+    interaction = Interaction.objects.create(
+        contact=contact, kind="call", subject="Appel", author=personas["direction"]
+    )
+    return {
+        "contacts:detail": contact.pk,
+        "contacts:edit": contact.pk,
+        "contacts:archive": contact.pk,
+        "contacts:interaction-create": contact.pk,
+        "contacts:person-create": contact.pk,
+        "contacts:address-create": contact.pk,
+        "contacts:person-edit": person.pk,
+        "contacts:person-delete": person.pk,
+        "contacts:address-edit": address.pk,
+        "contacts:address-delete": address.pk,
+        "contacts:interaction-delete": interaction.pk,
+        "core:user-edit": personas["salarie"].pk,
+    }
+
+
+def _url(name, pattern, sample):
+    kwargs = {}
+    for key in pattern.pattern.converters:
+        kwargs[key] = {"pk": sample.get(name), "fmt": "csv", "path": "structure/absent.png"}[key]
+    return reverse(name, kwargs=kwargs)
+
+
+def test_every_view_declares_its_permission():
+    missing = [name for name, p in ALL_PATTERNS if not hasattr(p.callback, "required_perm")]
+    assert missing == []
+    unknown = {p.callback.required_perm for _, p in ALL_PATTERNS} - set(MATRIX) - {None}
+    assert unknown == set()
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_each_role_gets_exactly_what_the_matrix_allows(role, client, personas, sample):
+    client.force_login(personas[role])
+    protected = [(n, p) for n, p in ALL_PATTERNS if p.callback.required_perm is not None]
+    post_only = []
+    for name, pattern in protected:
+        url = _url(name, pattern, sample)
+        response = client.get(url)
+        if response.status_code == 405:
+            post_only.append((name, pattern, url))
+            continue
+        _check(role, name, pattern, response)
+    for name, pattern, url in post_only:
+        _check(role, name, pattern, client.post(url))
+
+
+def _check(role, name, pattern, response):
+    allowed = role_can(role, pattern.callback.required_perm)
+    if allowed:
+        assert response.status_code < 500 and response.status_code != 403, (role, name, response.status_code)
+        assert not response.get("Location", "").startswith("/connexion/"), (role, name)
+    else:
+        assert response.status_code == 403, (role, name, response.status_code)
+
+
+def test_anonymous_visitors_are_sent_to_login(client, sample):
+    for name, pattern in ALL_PATTERNS:
+        if pattern.callback.required_perm is None:
+            continue
+        url = _url(name, pattern, sample)
+        response = client.get(url)
+        if response.status_code == 405:
+            response = client.post(url)
+        assert response.status_code == 302, name
+        assert response["Location"].startswith("/connexion/?next="), name
+
+
+def test_employee_sees_no_contact_and_no_menu_entry(client_as):
+    client = client_as("salarie")
+    page = client.get(reverse("core:home")).content.decode()
+    assert "Contacts" not in page
+    assert client.get(reverse("contacts:list")).status_code == 403
+    assert "Accès refusé" in client.get(reverse("contacts:list")).content.decode()
+
+
+def test_auditor_reads_but_cannot_write(client_as, sample):
+    client = client_as("auditeur")
+    assert client.get(reverse("contacts:detail", args=[sample["contacts:detail"]])).status_code == 200
+    assert client.get(reverse("core:audit-log")).status_code == 200
+    response = client.post(reverse("contacts:create"), {"name": "X", "kind": "organisation", "is_customer": "on"})
+    assert response.status_code == 403
+    assert not Contact.objects.filter(name="X").exists()

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+
+from pilote.core import services
+from pilote.core.access import require_perm
+from pilote.core.exceptions import DomainError
+from pilote.core.forms import SetPasswordForm, UserCreateForm, UserFilterForm, UserForm
+from pilote.core.listing import Column, export_response, paginate, sort_queryset
+from pilote.core.models import User
+
+USER_SORTS = {
+    "nom": ["last_name", "first_name"],
+    "identifiant": ["username"],
+    "role": ["role"],
+    "connexion": ["last_login"],
+}
+USER_COLUMNS = [
+    Column("Identifiant", lambda u: u.username),
+    Column("Prénom", lambda u: u.first_name),
+    Column("Nom", lambda u: u.last_name),
+    Column("E-mail", lambda u: u.email),
+    Column("Rôle", lambda u: u.get_role_display()),
+    Column("Actif", lambda u: u.is_active),
+    Column("Dernière connexion", lambda u: u.last_login),
+]
+
+
+@require_perm("core.users.manage")
+def user_list(request):
+    form = UserFilterForm(request.GET or None)
+    users = User.objects.all()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            users = users.filter(
+                Q(username__icontains=data["q"])
+                | Q(last_name__icontains=data["q"])
+                | Q(first_name__icontains=data["q"])
+                | Q(email__icontains=data["q"])
+            )
+        if data["role"]:
+            users = users.filter(role=data["role"])
+        if data["actif"]:
+            users = users.filter(is_active=data["actif"] == "1")
+    users = sort_queryset(users, request.GET.get("tri", ""), USER_SORTS, "nom")
+    if request.GET.get("export") in {"csv", "xlsx"}:
+        return export_response(users, USER_COLUMNS, "utilisateurs", request.GET["export"])
+    return render(request, "core/user_list.html", {"form": form, "page": paginate(request, users)})
+
+
+@require_perm("core.users.manage")
+def user_create(request):
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            user = services.create_user(actor=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"L'utilisateur {user.username} a été créé.")
+            return redirect("core:user-list")
+    return render(request, "core/user_form.html", {"form": form, "creating": True})
+
+
+@require_perm("core.users.manage")
+def user_edit(request, pk: int):
+    user = get_object_or_404(User, pk=pk)
+    form = UserForm(request.POST or None, instance=User.objects.get(pk=pk))
+    password_form = (
+        SetPasswordForm(request.POST or None, prefix="pw")
+        if "pw-password" in request.POST
+        else SetPasswordForm(prefix="pw")
+    )
+    if request.method == "POST":
+        try:
+            if "pw-password" in request.POST:
+                if password_form.is_valid():
+                    services.set_user_password(
+                        actor=request.user, user=user, password=password_form.cleaned_data["password"]
+                    )
+                    messages.success(request, "Le mot de passe a été changé.")
+                    return redirect("core:user-edit", pk=pk)
+            elif form.is_valid():
+                services.update_user(actor=request.user, user=user, **form.cleaned_data)
+                messages.success(request, "L'utilisateur a été enregistré.")
+                return redirect("core:user-list")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            (password_form if "pw-password" in request.POST else form).add_error(None, exc)
+    return render(request, "core/user_form.html", {"form": form, "password_form": password_form, "edited": user})

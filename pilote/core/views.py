@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from pilote.core import queries, services
+from pilote.core.access import public, require_perm
+from pilote.core.forms import AuditFilterForm, StructureSettingsForm
+from pilote.core.listing import Column, export_response, paginate
+from pilote.core.models import AuditEvent
+from pilote.core.registry import search_providers_for
+
+
+@require_perm("core.home")
+def home(request):
+    return render(request, "core/home.html", {"tiles": queries.home_tiles(request.user)})
+
+
+@require_perm("core.search")
+def search(request):
+    query = request.GET.get("q", "").strip()
+    compact = request.headers.get("HX-Request") == "true"
+    sections = []
+    if len(query) >= 2:
+        limit = 5 if compact else 50
+        for provider in search_providers_for(request.user):
+            hits = provider.search(request.user, query, limit)
+            if hits:
+                sections.append((provider.label, hits))
+    template = "core/_search_dropdown.html" if compact else "core/search.html"
+    return render(request, template, {"query": query, "sections": sections})
+
+
+@require_perm("core.profile")
+def profile(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.set_user_password(actor=request.user, user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "Votre mot de passe a été modifié.")
+        return redirect("core:profile")
+    return render(request, "core/profile.html", {"form": form})
+
+
+@require_perm("core.settings.view")
+def settings_view(request):
+    return render(request, "core/settings.html", {"structure": request.structure})
+
+
+@require_perm("core.settings.edit")
+def settings_edit(request):
+    structure = request.structure
+    form = StructureSettingsForm(request.POST or None, request.FILES or None, instance=structure)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if not (k == "logo" and v is None)}
+        if changes.get("logo") is False:
+            changes["logo"] = ""
+        try:
+            services.update_structure(actor=request.user, structure=structure, **changes)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Les paramètres de la structure ont été enregistrés.")
+            return redirect("core:settings")
+    return render(request, "core/settings_form.html", {"form": form})
+
+
+AUDIT_COLUMNS = [
+    Column("Date", lambda e: e.at),
+    Column("Auteur", lambda e: e.actor_label),
+    Column("Action", lambda e: e.action),
+    Column("Objet", lambda e: e.object_repr),
+    Column("Avant", lambda e: e.before),
+    Column("Après", lambda e: e.after),
+]
+
+
+@require_perm("core.audit.view")
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.all()
+    if form.is_valid():
+        events = form.apply(events)
+    export = request.GET.get("export")
+    if export in {"csv", "xlsx"}:
+        return export_response(events.iterator(chunk_size=2000), AUDIT_COLUMNS, "journal-audit", export)
+    return render(request, "core/audit_log.html", {"form": form, "page": paginate(request, events)})
+
+
+@public
+@require_GET
+def health(request):
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,93 @@
+"""Money helpers: Decimal only, rounded the French / EN 16931 way, stored as integer cents.
+
+SQLite stores a DecimalField as a binary float, so SQL SUM() drifts by cents at scale; every amount
+that SQL aggregates is therefore stored as integer cents through MoneyField, which hands out Decimal.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def to_decimal(value: object) -> Decimal:
+    """Convert an int, str or Decimal to Decimal; floats are refused (they are never exact)."""
+    if isinstance(value, float):
+        raise TypeError("Money must not be a float; pass a str or Decimal.")
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", ""))
+    except InvalidOperation as exc:
+        raise ValueError(f"Montant invalide : {value!r}") from exc
+
+
+def round_eur(value: object) -> Decimal:
+    """Round to the cent, half away from zero (commercial rounding used in France and EN 16931)."""
+    return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def split_amount(total: object, weights: list[Decimal | int]) -> list[Decimal]:
+    """Split `total` in proportion to `weights`; the parts are rounded to the cent and always add up.
+
+    Leftover cents (largest remainder method) go to the parts whose exact share lost the most.
+    """
+    total = round_eur(total)
+    weights = [to_decimal(w) for w in weights]
+    weight_sum = sum(weights, Decimal(0))
+    if not weights:
+        return []
+    if weight_sum == 0:
+        raise ValueError("Les pondérations ne peuvent pas être toutes nulles.")
+    exact = [total * w / weight_sum for w in weights]
+    parts = [e.quantize(CENT, rounding="ROUND_DOWN" if total >= 0 else "ROUND_UP") for e in exact]
+    leftover = int((total - sum(parts, Decimal(0))) / CENT)
+    step = CENT if leftover >= 0 else -CENT
+    order = sorted(range(len(parts)), key=lambda i: abs(exact[i] - parts[i]), reverse=True)
+    for i in order[: abs(leftover)]:
+        parts[i] += step
+    return parts
+
+
+def to_cents(value: object) -> int:
+    return int(round_eur(value) / CENT)
+
+
+def from_cents(cents: int | None) -> Decimal | None:
+    if cents is None:
+        return None
+    return (Decimal(cents) * CENT).quantize(CENT)
+
+
+class MoneyField(models.BigIntegerField):
+    """An amount in euros exposed as Decimal, stored as integer cents (exact SUM on every database)."""
+
+    description = "Montant en euros (stocké en centimes)"
+
+    def from_db_value(self, value, expression, connection):
+        return from_cents(value)
+
+    def to_python(self, value):
+        if value is None or isinstance(value, Decimal):
+            return value
+        try:
+            return round_eur(value)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError("Montant invalide.", code="invalid") from exc
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return to_cents(value)
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        defaults = {"form_class": forms.DecimalField, "max_digits": 15, "decimal_places": 2}
+        defaults.update(kwargs)
+        return models.Field.formfield(self, **defaults)

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.static import serve
+
+from pilote.core.access import public, require_perm
+
+login_view = public(auth_views.LoginView.as_view(redirect_authenticated_user=True))
+logout_view = public(auth_views.LogoutView.as_view())
+
+urlpatterns = [
+    path("connexion/", login_view, name="login"),
+    path("deconnexion/", logout_view, name="logout"),
+    path("contacts/", include("pilote.contacts.urls")),
+    path("", include("pilote.core.urls")),
+]
+
+# Uploaded files (the structure's logo) are served only to signed-in users.
+urlpatterns.append(
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+        require_perm("core.home")(serve),
+        {"document_root": settings.MEDIA_ROOT},
+        name="media",
+    )
+)
+
+handler403 = "pilote.core.errors.forbidden"
+handler404 = "pilote.core.errors.not_found"
+handler500 = "pilote.core.errors.server_error"
