@@ -12,6 +12,8 @@ from pilote.core.roles import Role
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event loop beside live_server
 
+pytest_plugins = ["pilote.browser_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
