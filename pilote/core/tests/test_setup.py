@@ -1,0 +1,120 @@
+import datetime as dt
+import html
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from pilote.core.models import Structure, User
+
+STEP = "setup_wizard-current_step"
+
+
+def _post(client, step, data):
+    payload = {STEP: step, **{f"{step}-{k}": v for k, v in data.items()}}
+    return client.post(reverse("core:setup"), payload)
+
+
+IDENTITY = {
+    "type": "association",
+    "legal_name": "Les Amis du Quartier",
+    "legal_form": "ASSO",
+    "siren": "912345675",
+    "rna_number": "W691234567",
+}
+CONTACT = {
+    "address_line1": "3 place Bellecour",
+    "postal_code": "69002",
+    "city": "Lyon",
+    "iban": "FR7630004000010001234567830",
+}
+FISCAL = {"fiscal_year_start": "2026-07-01", "fiscal_year_end": "2027-06-30", "vat_regime": "franchise"}
+ACCOUNT = {
+    "first_name": "Anne",
+    "last_name": "Leroy",
+    "username": "anne",
+    "password1": "Quartier-2026!",
+    "password2": "Quartier-2026!",
+}
+
+
+def test_empty_install_leads_to_the_wizard(client, db):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == reverse("core:setup")
+
+
+def test_wizard_creates_structure_and_first_direction_user(client, db):
+    response = _post(client, "structure", {**IDENTITY, "siren": "912345676"})
+    assert "clé de contrôle est fausse" in html.unescape(response.content.decode())
+    _post(client, "structure", IDENTITY)
+    _post(client, "coordonnees", CONTACT)
+    response = _post(client, "exercice", {**FISCAL, "fiscal_year_end": "2028-07-31"})
+    assert "ne peut pas dépasser 24 mois" in html.unescape(response.content.decode())
+    _post(client, "exercice", FISCAL)
+    response = _post(client, "compte", {**ACCOUNT, "password2": "autre"})
+    assert "ne correspondent pas" in response.content.decode()
+    response = _post(client, "compte", ACCOUNT)
+    assert response.status_code == 302
+    structure = Structure.objects.get()
+    assert structure.type == "association" and structure.rna_number == "W691234567"
+    assert structure.vat_number == ""  # franchise en base: no VAT number derived
+    assert structure.bic.startswith("BNPAFRPP")  # derived from the IBAN
+    assert structure.fiscal_year_start == dt.date(2026, 7, 1)
+    user = User.objects.get(username="anne")
+    assert user.role == "direction"
+    assert client.get("/").status_code == 200  # signed in
+    assert client.get(reverse("core:setup")).status_code == 302  # the wizard closes once done
+
+
+def test_weak_password_is_refused(client, db):
+    for step, data in (("structure", IDENTITY), ("coordonnees", CONTACT), ("exercice", FISCAL)):
+        _post(client, step, data)
+    response = _post(client, "compte", {**ACCOUNT, "password1": "12345678", "password2": "12345678"})
+    assert "trop court" in response.content.decode() or "trop courant" in response.content.decode()
+    assert not Structure.objects.exists()
+
+
+def test_create_structure_command(db, capsys):
+    call_command(
+        "create_structure",
+        "--name",
+        "Atelier Dupont",
+        "--siren",
+        "912345675",
+        "--type",
+        "company",
+        "--fiscal-year-start",
+        "04-01",
+    )
+    structure = Structure.objects.get()
+    assert structure.vat_number == "FR65912345675"
+    assert structure.fiscal_year_start.month == 4 and structure.fiscal_year_start.day == 1
+    assert (structure.fiscal_year_end - structure.fiscal_year_start).days in (364, 365)
+    assert "créée" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="déjà configurée"):
+        call_command("create_structure", "--name", "X", "--siren", "912345675", "--type", "company")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--siren", "123"], "9 chiffres"), (["--siren", "912345675", "--fiscal-year-start", "02-30"], "MM-JJ")],
+)
+def test_create_structure_command_refuses_bad_input(db, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("create_structure", "--name", "X", "--type", "social", *args)
+    assert not Structure.objects.exists()
+
+
+def test_settings_edit_by_direction(client_as):
+    client = client_as("direction")
+    structure = Structure.objects.get()
+    data = {f: getattr(structure, f) or "" for f in ("type", "legal_name", "siren", "vat_regime")}
+    data.update(
+        fiscal_year_start="2026-01-01", fiscal_year_end="2026-12-31", country="FR", siret="91234567500025", city="Lyon"
+    )
+    response = client.post(reverse("core:settings-edit"), data)
+    assert response.status_code == 302, response.content.decode()
+    structure.refresh_from_db()
+    assert structure.siret == "91234567500025" and structure.city == "Lyon"
+    response = client.post(reverse("core:settings-edit"), {**data, "siret": "73282932000074"})
+    assert "9 chiffres du SIREN" in response.content.decode()
