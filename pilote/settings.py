@@ -57,8 +57,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "formtools",
     "axes",
+    "ninja",  # serves its Swagger UI from its own static files (no CDN)
     "pilote.core",
     "pilote.contacts",
+    "pilote.api",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.static import serve
 
+from pilote.api.urls import api
 from pilote.core.access import public, require_perm
 
 login_view = public(auth_views.LoginView.as_view(redirect_authenticated_user=True))
@@ -12,6 +13,7 @@ urlpatterns = [
     path("connexion/", login_view, name="login"),
     path("deconnexion/", logout_view, name="logout"),
     path("contacts/", include("pilote.contacts.urls")),
+    path("api/v1/", api.urls),
     path("", include("pilote.core.urls")),
 ]
 

@@ -160,3 +160,26 @@ class AuditEvent(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class ApiToken(models.Model):
+    """A personal API token: it acts with its user's role. Only a SHA-256 hash of the key is stored."""
+
+    user = models.ForeignKey(User, verbose_name="utilisateur", on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("nom", max_length=100)
+    prefix = models.CharField("début de la clé", max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

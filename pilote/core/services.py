@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from pilote.core import audit
+from pilote.core import audit, tokens
 from pilote.core.exceptions import DomainError
-from pilote.core.models import Structure, User
+from pilote.core.models import ApiToken, Structure, User
 from pilote.core.roles import Role
 
 STRUCTURE_FIELDS = [f.name for f in Structure._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at"}]
@@ -86,3 +87,25 @@ def set_user_password(*, actor: User, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record(actor, "core.user.password_changed", user)
+
+
+@transaction.atomic
+def create_api_token(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token for `actor`; the clear key is returned once and never stored."""
+    name = name.strip()
+    if not name:
+        raise DomainError("Donnez un nom au jeton (ex. « tableur comptable »).")
+    key = tokens.new_key()
+    token = ApiToken.objects.create(user=actor, name=name[:100], prefix=key[:12], key_hash=tokens.digest(key))
+    audit.record(actor, "core.api_token.created", token, after={"name": token.name, "prefix": token.prefix})
+    return token, key
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, token: ApiToken) -> None:
+    if token.user_id != actor.pk:
+        raise DomainError("Vous ne pouvez révoquer que vos propres jetons.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor, "core.api_token.revoked", token)

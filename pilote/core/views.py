@@ -5,14 +5,15 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from pilote.core import queries, services
 from pilote.core.access import public, require_perm
+from pilote.core.exceptions import DomainError
 from pilote.core.forms import AuditFilterForm, StructureSettingsForm
 from pilote.core.listing import Column, export_response, paginate
-from pilote.core.models import AuditEvent
+from pilote.core.models import ApiToken, AuditEvent
 from pilote.core.registry import search_providers_for
 
 
@@ -44,7 +45,36 @@ def profile(request):
         update_session_auth_hash(request, request.user)
         messages.success(request, "Votre mot de passe a été modifié.")
         return redirect("core:profile")
-    return render(request, "core/profile.html", {"form": form})
+    context = {
+        "form": form,
+        "tokens": request.user.api_tokens.all(),
+        "new_key": request.session.pop(NEW_KEY_SESSION, None),  # shown once, never again
+    }
+    return render(request, "core/profile.html", context)
+
+
+NEW_KEY_SESSION = "new_api_key"
+
+
+@require_POST
+@require_perm("core.profile")
+def token_create(request):
+    try:
+        _, key = services.create_api_token(actor=request.user, name=request.POST.get("name", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        request.session[NEW_KEY_SESSION] = key
+    return redirect("core:profile")
+
+
+@require_POST
+@require_perm("core.profile")
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.revoke_api_token(actor=request.user, token=token)
+    messages.success(request, f"Le jeton « {token.name} » est révoqué.")
+    return redirect("core:profile")
 
 
 @require_perm("core.settings.view")

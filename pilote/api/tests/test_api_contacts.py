@@ -1,0 +1,123 @@
+import pytest
+from django.urls import reverse
+
+from pilote.contacts.models import Contact
+from pilote.core import services
+from pilote.core.models import AuditEvent
+from pilote.core.permissions import role_can
+from pilote.core.roles import Role
+
+
+@pytest.fixture
+def bearer(personas):
+    """bearer('comptable') gives the Authorization header of a fresh token of that persona."""
+
+    def make(role: str) -> dict:
+        _, key = services.create_api_token(actor=personas[role], name="test")
+        return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+    return make
+
+
+def test_list_filter_and_page(client, bearer):
+    for i in range(7):
+        Contact.objects.create(name=f"Client {i}", city="Lyon" if i < 4 else "Grenoble", is_customer=True)
+    response = client.get("/api/v1/contacts", {"q": "lyon", "taille": 3, "tri": "-nom"}, **bearer("comptable"))
+    body = response.json()
+    assert response.status_code == 200
+    assert body["count"] == 4 and body["pages"] == 2
+    assert [c["name"] for c in body["results"]] == ["Client 3", "Client 2", "Client 1"]
+
+
+def test_create_validates_identifiers_in_french_and_writes_nothing(client, bearer):
+    auth = bearer("commercial")
+    bad = {"name": "Garage", "is_customer": True, "siret": "91234567500018"}
+    response = client.post("/api/v1/contacts", bad, content_type="application/json", **auth)
+    assert response.status_code == 422
+    assert "clé de contrôle" in response.json()["erreurs"]["siret"][0]
+    assert not Contact.objects.exists()
+    good = {**bad, "siret": "91234567500017", "tags": ["BTP"]}
+    response = client.post("/api/v1/contacts", good, content_type="application/json", **auth)
+    assert response.status_code == 201
+    assert response.json()["siren"] == "912345675" and response.json()["tags"] == ["BTP"]
+    assert AuditEvent.objects.filter(action="contacts.contact.created", actor_label="commercial").exists()
+
+
+def test_patch_and_interactions(client, bearer):
+    contact = Contact.objects.create(name="Alpha", is_prospect=True)
+    auth = bearer("assistant")
+    response = client.patch(
+        f"/api/v1/contacts/{contact.pk}", {"is_customer": True, "city": "Lyon"}, content_type="application/json", **auth
+    )
+    assert response.status_code == 200 and response.json()["city"] == "Lyon"
+    response = client.post(
+        f"/api/v1/contacts/{contact.pk}/echanges",
+        {"kind": "call", "subject": "Rappel"},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 201 and response.json()["author"] == "assistant"
+    listed = client.get(f"/api/v1/contacts/{contact.pk}/echanges", **auth).json()
+    assert [i["subject"] for i in listed] == ["Rappel"]
+
+
+def test_missing_revoked_or_wrong_token_is_401(client, personas):
+    assert client.get("/api/v1/contacts").status_code == 401
+    assert client.get("/api/v1/contacts", HTTP_AUTHORIZATION="Bearer plt_faux").status_code == 401
+    token, key = services.create_api_token(actor=personas["direction"], name="x")
+    assert client.get("/api/v1/contacts", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    services.revoke_api_token(actor=personas["direction"], token=token)
+    assert client.get("/api/v1/contacts", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+def _operations(client, auth):
+    schema = client.get("/api/v1/openapi.json", **auth).json()
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role):
+    contact = Contact.objects.create(name="Cible", is_customer=True)
+    auth = bearer(role)
+    docs_client = client_as("direction")
+    operations = list(_operations(docs_client, {}))
+    assert operations, "the OpenAPI document lists the operations"
+    for path, method, operation in operations:
+        perm = operation["x-permission"]  # every operation must declare one
+        url = "/api" + "/v1" + path.removeprefix("/api/v1").replace("{contact_id}", str(contact.pk))
+        body = {"kind": "note", "subject": "S"} if path.endswith("echanges") else {"name": "N", "is_customer": True}
+        response = (
+            getattr(client, method)(url, body, content_type="application/json", **auth)
+            if method in ("post", "patch")
+            else client.get(url, **auth)
+        )
+        if role_can(role, perm):
+            assert response.status_code in (200, 201), (role, method, path, response.content)
+        else:
+            assert response.status_code == 403, (role, method, path, response.status_code)
+            assert response.json()["detail"] == "Votre rôle ne permet pas cette opération."
+
+
+def test_documentation_requires_sign_in_and_uses_no_cdn(client, client_as):
+    assert client.get("/api/v1/docs").status_code == 302
+    page = client_as("comptable").get("/api/v1/docs").content.decode()
+    assert "cdn" not in page.lower() and "/static/ninja/" in page
+
+
+def test_tokens_are_managed_from_the_profile(client_as, personas):
+    client = client_as("comptable")
+    response = client.post(reverse("core:token-create"), {"name": "Tableur"}, follow=True)
+    page = response.content.decode()
+    assert "plt_" in page  # the key is shown once
+    token = personas["comptable"].api_tokens.get()
+    assert token.key_hash not in page
+    client.post(reverse("core:token-revoke", args=[token.pk]))
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    # Someone else's token cannot be revoked.
+    other, _ = services.create_api_token(actor=personas["rh"], name="rh")
+    client.post(reverse("core:token-revoke", args=[other.pk]))
+    other.refresh_from_db()
+    assert other.revoked_at is None
