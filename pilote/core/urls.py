@@ -15,6 +15,7 @@ urlpatterns = [
     path("utilisateurs/", user_views.user_list, name="user-list"),
     path("utilisateurs/nouveau/", user_views.user_create, name="user-create"),
     path("utilisateurs/<int:pk>/", user_views.user_edit, name="user-edit"),
+    path("utilisateurs/<int:pk>/mot-de-passe/", user_views.user_set_password, name="user-password"),
     path("journal-audit/", views.audit_log, name="audit-log"),
     path("installation/", setup_views.setup, name="setup"),
     path("sante/", views.health, name="health"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from pilote.core import services
 from pilote.core.access import require_perm
@@ -71,26 +72,34 @@ def user_create(request):
 def user_edit(request, pk: int):
     user = get_object_or_404(User, pk=pk)
     form = UserForm(request.POST or None, instance=User.objects.get(pk=pk))
-    password_form = (
-        SetPasswordForm(request.POST or None, prefix="pw")
-        if "pw-password" in request.POST
-        else SetPasswordForm(prefix="pw")
-    )
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         try:
-            if "pw-password" in request.POST:
-                if password_form.is_valid():
-                    services.set_user_password(
-                        actor=request.user, user=user, password=password_form.cleaned_data["password"]
-                    )
-                    messages.success(request, "Le mot de passe a été changé.")
-                    return redirect("core:user-edit", pk=pk)
-            elif form.is_valid():
-                services.update_user(actor=request.user, user=user, **form.cleaned_data)
-                messages.success(request, "L'utilisateur a été enregistré.")
-                return redirect("core:user-list")
+            services.update_user(actor=request.user, user=user, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         except ValidationError as exc:
-            (password_form if "pw-password" in request.POST else form).add_error(None, exc)
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "L'utilisateur a été enregistré.")
+            return redirect("core:user-list")
+    return _render_edit(request, user, form, SetPasswordForm())
+
+
+@require_POST
+@require_perm("core.users.manage")
+def user_set_password(request, pk: int):
+    user = get_object_or_404(User, pk=pk)
+    password_form = SetPasswordForm(request.POST)
+    if password_form.is_valid():
+        try:
+            services.set_user_password(actor=request.user, user=user, password=password_form.cleaned_data["password"])
+        except ValidationError as exc:
+            password_form.add_error(None, exc)
+        else:
+            messages.success(request, "Le mot de passe a été changé.")
+            return redirect("core:user-edit", pk=pk)
+    return _render_edit(request, user, UserForm(instance=user), password_form)
+
+
+def _render_edit(request, user, form, password_form):
     return render(request, "core/user_form.html", {"form": form, "password_form": password_form, "edited": user})

@@ -48,6 +48,7 @@ def sample(personas):
         "contacts:address-delete": address.pk,
         "contacts:interaction-delete": interaction.pk,
         "core:user-edit": personas["salarie"].pk,
+        "core:user-password": personas["salarie"].pk,
         "core:token-revoke": 0,
     }
 

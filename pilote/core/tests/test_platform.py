@@ -99,3 +99,12 @@ def test_demo_loads_the_same_data_every_time(db):
 def test_unknown_page_is_french_404(client_as):
     response = client_as("direction").get("/nulle-part/")
     assert response.status_code == 404 and "Page introuvable" in response.content.decode()
+
+
+def test_english_browser_still_gets_french_messages(client_as):
+    from django.urls import reverse
+
+    response = client_as("commercial").post(
+        reverse("contacts:create"), {"kind": "organisation"}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    )
+    assert "Ce champ est obligatoire" in response.content.decode()

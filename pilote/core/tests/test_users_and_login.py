@@ -91,3 +91,14 @@ def test_user_list_filters_and_exports(client_as):
     assert [u.username for u in response.context["page"]] == ["rh"]
     export = client.get(reverse("core:user-list"), {"export": "csv"})
     assert b"".join(export.streaming_content).decode().count("\r\n") == 8
+
+
+def test_direction_resets_a_password_with_the_validators(client_as, personas):
+    client = client_as("direction")
+    target = personas["rh"]
+    response = client.post(reverse("core:user-password", args=[target.pk]), {"password": "azerty"})
+    assert response.status_code == 200 and "trop court" in response.content.decode()
+    response = client.post(reverse("core:user-password", args=[target.pk]), {"password": "Paie-Conges-2026"})
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.check_password("Paie-Conges-2026")
