@@ -41,6 +41,7 @@ class ContactOut(Schema):
     notes: str
     tags: list[str]
     is_active: bool
+    version: int
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -79,6 +80,10 @@ class ContactPatch(Schema):
 
 class ContactIn(ContactPatch):
     name: str
+
+
+class ContactUpdate(ContactPatch):
+    version: int | None = Field(None, description="Version lue ; si le contact a changé depuis, réponse 409.")
 
 
 class ContactPage(Schema):
@@ -143,11 +148,12 @@ def create_contact(request, payload: ContactIn):
 
 
 @guarded(router, "PATCH", "/contacts/{contact_id}", "contacts.edit", response=ContactOut)
-def update_contact(request, contact_id: int, payload: ContactPatch):
+def update_contact(request, contact_id: int, payload: ContactUpdate):
     contact = get_object_or_404(Contact, pk=contact_id)
     fields = payload.dict(exclude_unset=True)
     tags = fields.pop("tags", None)
-    return services.update_contact(actor=request.auth, contact=contact, tags=tags, **fields)
+    expected = fields.pop("version", None)
+    return services.update_contact(actor=request.auth, contact=contact, tags=tags, expected_version=expected, **fields)
 
 
 @guarded(router, "GET", "/contacts/{contact_id}/echanges", "contacts.view", response=list[InteractionOut])

@@ -4,9 +4,10 @@ from django import forms
 from django.utils import timezone
 
 from pilote.contacts.models import ROLE_FIELDS, Address, Contact, ContactKind, ContactPerson, Interaction, Tag
+from pilote.core.forms import VersionedForm
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedForm):
     tags_text = forms.CharField(
         label="Étiquettes", required=False, help_text="Séparées par des virgules, ex. : BTP, salon 2026"
     )

@@ -67,6 +67,7 @@ class Contact(models.Model):
     notes = models.TextField("notes", blank=True)
     tags = models.ManyToManyField(Tag, verbose_name="étiquettes", blank=True, related_name="contacts")
     is_active = models.BooleanField("actif", default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking of edits
     created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 

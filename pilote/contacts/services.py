@@ -7,7 +7,7 @@ from django.db import transaction
 
 from pilote.contacts.models import Address, Contact, ContactPerson, Interaction, Tag
 from pilote.core import audit
-from pilote.core.exceptions import DomainError
+from pilote.core.exceptions import DomainError, check_version
 
 
 def parse_tags(text: str) -> list[str]:
@@ -44,12 +44,16 @@ def create_contact(*, actor, tags: list[str] | None = None, **fields) -> Contact
 
 
 @transaction.atomic
-def update_contact(*, actor, contact: Contact, tags: list[str] | None = None, **changes) -> Contact:
+def update_contact(
+    *, actor, contact: Contact, tags: list[str] | None = None, expected_version: int | None = None, **changes
+) -> Contact:
     current = Contact.objects.select_for_update().get(pk=contact.pk)
+    check_version(current.version, expected_version, "Ce contact")
     before = _snapshot(current)
     for field, value in changes.items():
         setattr(current, field, value)
     current.full_clean()
+    current.version += 1
     current.save()
     if tags is not None:
         _set_tags(current, tags)

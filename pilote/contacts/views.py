@@ -40,13 +40,18 @@ def contact_export(request, fmt: str):
 def _save_contact(request, form, contact=None):
     data = dict(form.cleaned_data)
     tags = services.parse_tags(data.pop("tags_text", ""))
+    expected = data.pop("version", None)
     try:
         if contact is None:
             return services.create_contact(actor=request.user, tags=tags, **data)
-        return services.update_contact(actor=request.user, contact=contact, tags=tags, **data)
+        return services.update_contact(
+            actor=request.user, contact=contact, tags=tags, expected_version=expected, **data
+        )
     except ValidationError as exc:
         form.add_error(None, exc)
-        return None
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+    return None
 
 
 @require_perm("contacts.edit")

@@ -9,6 +9,17 @@ from pilote.core.roles import Role
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class VersionedForm(forms.ModelForm):
+    """Carries the record's version through the edit so the service can refuse a concurrent overwrite."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
 class StructureIdentityForm(forms.ModelForm):
     class Meta:
         model = Structure
@@ -61,7 +72,7 @@ class StructureFiscalForm(forms.ModelForm):
         }
 
 
-class StructureSettingsForm(forms.ModelForm):
+class StructureSettingsForm(VersionedForm):
     class Meta:
         model = Structure
         fields = StructureIdentityForm.Meta.fields + StructureContactForm.Meta.fields + StructureFiscalForm.Meta.fields

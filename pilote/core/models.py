@@ -98,6 +98,7 @@ class Structure(models.Model):
     fiscal_year_end = models.DateField("fin du premier exercice")
     vat_regime = models.CharField("régime de TVA", max_length=20, choices=VatRegime.choices, default=VatRegime.DEBITS)
     logo = models.ImageField("logo", upload_to="structure/", blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic locking of edits
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pilote.core import audit, tokens
-from pilote.core.exceptions import DomainError
+from pilote.core.exceptions import DomainError, check_version
 from pilote.core.models import ApiToken, Structure, User
 from pilote.core.roles import Role
 
@@ -27,14 +27,16 @@ def create_structure(*, actor: User | None, **data) -> Structure:
 
 
 @transaction.atomic
-def update_structure(*, actor: User, structure: Structure, **changes) -> Structure:
+def update_structure(*, actor: User, structure: Structure, expected_version: int | None = None, **changes) -> Structure:
     current = Structure.objects.select_for_update().get(pk=structure.pk)
+    check_version(current.version, expected_version, "La fiche de la structure")
     before = audit.snapshot(current)
     for field, value in changes.items():
         if field not in STRUCTURE_FIELDS:
             raise ValueError(f"Unknown structure field {field}")
         setattr(current, field, value)
     current.full_clean()
+    current.version += 1
     current.save()
     audit.record(actor, "core.structure.updated", current, before=before, after=audit.snapshot(current))
     return current

@@ -90,10 +90,13 @@ def settings_edit(request):
         changes = {k: v for k, v in form.cleaned_data.items() if not (k == "logo" and v is None)}
         if changes.get("logo") is False:
             changes["logo"] = ""
+        expected = changes.pop("version", None)
         try:
-            services.update_structure(actor=request.user, structure=structure, **changes)
+            services.update_structure(actor=request.user, structure=structure, expected_version=expected, **changes)
         except ValidationError as exc:
             form.add_error(None, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, "Les paramètres de la structure ont été enregistrés.")
             return redirect("core:settings")

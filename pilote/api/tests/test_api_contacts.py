@@ -121,3 +121,16 @@ def test_tokens_are_managed_from_the_profile(client_as, personas):
     client.post(reverse("core:token-revoke", args=[other.pk]))
     other.refresh_from_db()
     assert other.revoked_at is None
+
+
+def test_patch_with_a_stale_version_is_409(client, bearer):
+    contact = Contact.objects.create(name="Alpha", is_customer=True)
+    auth = bearer("commercial")
+    ok = client.patch(
+        f"/api/v1/contacts/{contact.pk}", {"city": "Lyon", "version": 1}, content_type="application/json", **auth
+    )
+    assert ok.status_code == 200 and ok.json()["version"] == 2
+    stale = client.patch(
+        f"/api/v1/contacts/{contact.pk}", {"city": "Bron", "version": 1}, content_type="application/json", **auth
+    )
+    assert stale.status_code == 409 and "quelqu'un d'autre" in stale.json()["detail"]

@@ -7,108 +7,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('organisation', 'Organisation'), ('person', 'Particulier')], default='organisation', max_length=20, verbose_name='type')),
-                ('name', models.CharField(max_length=200, verbose_name='nom ou raison sociale')),
-                ('first_name', models.CharField(blank=True, max_length=100, verbose_name='prénom')),
-                ('legal_form', models.CharField(blank=True, max_length=50, verbose_name='forme juridique')),
-                ('is_customer', models.BooleanField(default=False, verbose_name='client')),
-                ('is_prospect', models.BooleanField(default=False, verbose_name='prospect')),
-                ('is_supplier', models.BooleanField(default=False, verbose_name='fournisseur')),
-                ('is_funder', models.BooleanField(default=False, verbose_name='financeur')),
-                ('is_partner', models.BooleanField(default=False, verbose_name='partenaire')),
-                ('siren', models.CharField(blank=True, db_index=True, max_length=9, verbose_name='SIREN')),
-                ('siret', models.CharField(blank=True, max_length=14, verbose_name='SIRET')),
-                ('vat_number', models.CharField(blank=True, max_length=20, verbose_name='n° de TVA intracommunautaire')),
-                ('naf_code', models.CharField(blank=True, max_length=6, verbose_name='code NAF/APE')),
-                ('iban', models.CharField(blank=True, max_length=34, verbose_name='IBAN')),
-                ('bic', models.CharField(blank=True, max_length=11, verbose_name='BIC')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('website', pilote.lib.fields.WebsiteField(blank=True, verbose_name='site web')),
-                ('address_line1', models.CharField(blank=True, max_length=200, verbose_name='adresse de facturation')),
-                ('address_line2', models.CharField(blank=True, max_length=200, verbose_name="complément d'adresse")),
-                ('postal_code', models.CharField(blank=True, max_length=10, verbose_name='code postal')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='ville')),
-                ('country', models.CharField(default='FR', max_length=2, verbose_name='pays')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("organisation", "Organisation"), ("person", "Particulier")],
+                        default="organisation",
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nom ou raison sociale")),
+                ("first_name", models.CharField(blank=True, max_length=100, verbose_name="prénom")),
+                ("legal_form", models.CharField(blank=True, max_length=50, verbose_name="forme juridique")),
+                ("is_customer", models.BooleanField(default=False, verbose_name="client")),
+                ("is_prospect", models.BooleanField(default=False, verbose_name="prospect")),
+                ("is_supplier", models.BooleanField(default=False, verbose_name="fournisseur")),
+                ("is_funder", models.BooleanField(default=False, verbose_name="financeur")),
+                ("is_partner", models.BooleanField(default=False, verbose_name="partenaire")),
+                ("siren", models.CharField(blank=True, db_index=True, max_length=9, verbose_name="SIREN")),
+                ("siret", models.CharField(blank=True, max_length=14, verbose_name="SIRET")),
+                (
+                    "vat_number",
+                    models.CharField(blank=True, max_length=20, verbose_name="n° de TVA intracommunautaire"),
+                ),
+                ("naf_code", models.CharField(blank=True, max_length=6, verbose_name="code NAF/APE")),
+                ("iban", models.CharField(blank=True, max_length=34, verbose_name="IBAN")),
+                ("bic", models.CharField(blank=True, max_length=11, verbose_name="BIC")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("website", pilote.lib.fields.WebsiteField(blank=True, verbose_name="site web")),
+                ("address_line1", models.CharField(blank=True, max_length=200, verbose_name="adresse de facturation")),
+                ("address_line2", models.CharField(blank=True, max_length=200, verbose_name="complément d'adresse")),
+                ("postal_code", models.CharField(blank=True, max_length=10, verbose_name="code postal")),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="ville")),
+                ("country", models.CharField(default="FR", max_length=2, verbose_name="pays")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="créé le"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
             ],
             options={
-                'verbose_name': 'contact',
+                "verbose_name": "contact",
             },
         ),
         migrations.CreateModel(
-            name='Interaction',
+            name="Interaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('call', 'Appel'), ('meeting', 'Rendez-vous'), ('email', 'E-mail'), ('note', 'Note')], max_length=10, verbose_name='type')),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date')),
-                ('subject', models.CharField(max_length=200, verbose_name='objet')),
-                ('body', models.TextField(blank=True, verbose_name='compte rendu')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("call", "Appel"), ("meeting", "Rendez-vous"), ("email", "E-mail"), ("note", "Note")],
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date")),
+                ("subject", models.CharField(max_length=200, verbose_name="objet")),
+                ("body", models.TextField(blank=True, verbose_name="compte rendu")),
             ],
             options={
-                'verbose_name': 'échange',
-                'ordering': ['-occurred_at', '-id'],
+                "verbose_name": "échange",
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='nom')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'étiquette',
-                'ordering': ['name'],
+                "verbose_name": "étiquette",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(default='Livraison', max_length=100, verbose_name='libellé')),
-                ('line1', models.CharField(max_length=200, verbose_name='adresse')),
-                ('line2', models.CharField(blank=True, max_length=200, verbose_name='complément')),
-                ('postal_code', models.CharField(max_length=10, verbose_name='code postal')),
-                ('city', models.CharField(max_length=100, verbose_name='ville')),
-                ('country', models.CharField(default='FR', max_length=2, verbose_name='pays')),
-                ('is_default_delivery', models.BooleanField(default=False, verbose_name='adresse de livraison par défaut')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='contacts.contact')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label", models.CharField(default="Livraison", max_length=100, verbose_name="libellé")),
+                ("line1", models.CharField(max_length=200, verbose_name="adresse")),
+                ("line2", models.CharField(blank=True, max_length=200, verbose_name="complément")),
+                ("postal_code", models.CharField(max_length=10, verbose_name="code postal")),
+                ("city", models.CharField(max_length=100, verbose_name="ville")),
+                ("country", models.CharField(default="FR", max_length=2, verbose_name="pays")),
+                (
+                    "is_default_delivery",
+                    models.BooleanField(default=False, verbose_name="adresse de livraison par défaut"),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="addresses", to="contacts.contact"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'adresse de livraison',
-                'ordering': ['-is_default_delivery', 'label'],
+                "verbose_name": "adresse de livraison",
+                "ordering": ["-is_default_delivery", "label"],
             },
         ),
         migrations.CreateModel(
-            name='ContactPerson',
+            name="ContactPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('civility', models.CharField(blank=True, choices=[('M.', 'M.'), ('Mme', 'Mme')], max_length=10, verbose_name='civilité')),
-                ('first_name', models.CharField(blank=True, max_length=100, verbose_name='prénom')),
-                ('last_name', models.CharField(max_length=100, verbose_name='nom')),
-                ('job_title', models.CharField(blank=True, max_length=120, verbose_name='fonction')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('is_primary', models.BooleanField(default=False, verbose_name='interlocuteur principal')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='persons', to='contacts.contact')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "civility",
+                    models.CharField(
+                        blank=True, choices=[("M.", "M."), ("Mme", "Mme")], max_length=10, verbose_name="civilité"
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=100, verbose_name="prénom")),
+                ("last_name", models.CharField(max_length=100, verbose_name="nom")),
+                ("job_title", models.CharField(blank=True, max_length=120, verbose_name="fonction")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                ("is_primary", models.BooleanField(default=False, verbose_name="interlocuteur principal")),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="persons", to="contacts.contact"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'interlocuteur',
-                'ordering': ['-is_primary', 'last_name', 'first_name'],
+                "verbose_name": "interlocuteur",
+                "ordering": ["-is_primary", "last_name", "first_name"],
             },
         ),
     ]

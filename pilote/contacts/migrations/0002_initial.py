@@ -7,65 +7,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contacts', '0001_initial'),
+        ("contacts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='interaction',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='auteur'),
+            model_name="interaction",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name="auteur"
+            ),
         ),
         migrations.AddField(
-            model_name='interaction',
-            name='contact',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interactions', to='contacts.contact'),
+            model_name="interaction",
+            name="contact",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="interactions", to="contacts.contact"
+            ),
         ),
         migrations.AddField(
-            model_name='interaction',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='contacts.contactperson', verbose_name='interlocuteur'),
+            model_name="interaction",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to="contacts.contactperson",
+                verbose_name="interlocuteur",
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='contacts', to='contacts.tag', verbose_name='étiquettes'),
+            model_name="contact",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True, related_name="contacts", to="contacts.tag", verbose_name="étiquettes"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='address',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default_delivery', True)), fields=('contact',), name='contacts_address_one_default'),
+            model_name="address",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_default_delivery", True)),
+                fields=("contact",),
+                name="contacts_address_one_default",
+            ),
         ),
         migrations.AddIndex(
-            model_name='interaction',
-            index=models.Index(fields=['contact', '-occurred_at'], name='contacts_interaction_when_idx'),
+            model_name="interaction",
+            index=models.Index(fields=["contact", "-occurred_at"], name="contacts_interaction_when_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(django.db.models.functions.text.Lower('name'), models.F('id'), name='contacts_contact_name_idx'),
+            model_name="contact",
+            index=models.Index(
+                django.db.models.functions.text.Lower("name"), models.F("id"), name="contacts_contact_name_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['city'], name='contacts_contact_city_idx'),
+            model_name="contact",
+            index=models.Index(fields=["city"], name="contacts_contact_city_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['postal_code'], name='contacts_contact_postal_idx'),
+            model_name="contact",
+            index=models.Index(fields=["postal_code"], name="contacts_contact_postal_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['-created_at'], name='contacts_contact_created_idx'),
+            model_name="contact",
+            index=models.Index(fields=["-created_at"], name="contacts_contact_created_idx"),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(condition=models.Q(('siret', ''), _negated=True), fields=('siret',), name='contacts_contact_siret_unique', violation_error_message='Un contact avec ce SIRET existe déjà.'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("siret", ""), _negated=True),
+                fields=("siret",),
+                name="contacts_contact_siret_unique",
+                violation_error_message="Un contact avec ce SIRET existe déjà.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'organisation'), models.Q(('siren', ''), ('siret', '')), _connector='OR'), name='contacts_contact_person_no_siren', violation_error_message="Un particulier n'a ni SIREN ni SIRET."),
+            model_name="contact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind", "organisation"), models.Q(("siren", ""), ("siret", "")), _connector="OR"),
+                name="contacts_contact_person_no_siren",
+                violation_error_message="Un particulier n'a ni SIREN ni SIRET.",
+            ),
         ),
     ]

@@ -150,3 +150,23 @@ def test_interaction_history_with_author_and_htmx(client_as, personas):
     assert Interaction.objects.exists()
     client_as("direction").post(reverse("contacts:interaction-delete", args=[interaction.pk]))
     assert not Interaction.objects.exists()
+
+
+def test_concurrent_edit_is_refused_and_keeps_both_inputs(client_as):
+    client = client_as("commercial")
+    client.post(reverse("contacts:create"), VALID)
+    contact = Contact.objects.get()
+    opened = client.get(reverse("contacts:edit", args=[contact.pk])).context["form"]["version"].value()
+    # A colleague saves first.
+    client_as("assistant").post(
+        reverse("contacts:edit", args=[contact.pk]), {**VALID, "version": opened, "city": "Bron"}
+    )
+    # The first user's save, based on the old version, is refused with a French message.
+    response = client_as("commercial").post(
+        reverse("contacts:edit", args=[contact.pk]), {**VALID, "version": opened, "city": "Oullins"}
+    )
+    page = html.unescape(response.content.decode())
+    assert "modifié(e) par quelqu'un d'autre" in page
+    assert 'value="Oullins"' in page  # the user's input is still in the form
+    contact.refresh_from_db()
+    assert contact.city == "Bron" and contact.version == 2
