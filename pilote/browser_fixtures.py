@@ -1,1 +1,93 @@
-"""Fixtures for browser tests (marked `browser`): Playwright driving Debian's Chromium."""
+"""Fixtures for browser tests (marked `browser`): Playwright driving Debian's Chromium.
+
+Run them with `make test-browser` (`pytest -m browser pilote`). Pages are served by pytest-django's
+`live_server` on the test database (in-memory SQLite shared with the server thread, or PostgreSQL), so
+every browser test is transactional: the data a test creates is visible to the server and flushed after.
+
+- `page` opens on the live server (`page.goto("/contacts/")`), in French, at Paris time; it fails the test
+  if a static file (CSS, htmx, pilote.js) does not load or a script raises.
+- `sign_in(page, "commercial")` signs in through the real login form (django-axes is active).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PASSWORD = "demo"  # every persona's password (pilote/conftest.py)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium instead of a downloaded browser; `--headed` and `--slowmo` still apply."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": browser_type_launch_args.get("headless", True),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args, transactional_db, live_server):
+    """Every context talks to the live server, as a French user would see it.
+
+    `transactional_db` comes first so the test database exists before the server thread starts.
+    """
+    return {
+        **browser_context_args,
+        "base_url": live_server.url,
+        "locale": "fr-FR",
+        "timezone_id": "Europe/Paris",
+        "accept_downloads": True,
+    }
+
+
+@pytest.fixture
+def page(page, live_server):
+    """The pytest-playwright page, failing the test on a broken static file or a JavaScript error."""
+    problems: list[str] = []
+    static_prefix = f"{live_server.url}/static/"
+
+    def on_response(response):
+        if response.url.startswith(static_prefix) and response.status >= 400:
+            problems.append(f"{response.status} {response.url}")
+
+    def on_request_failed(request):
+        if request.url.startswith(static_prefix):
+            problems.append(f"failed {request.url}: {request.failure}")
+
+    page.on("response", on_response)
+    page.on("requestfailed", on_request_failed)
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    page.set_default_timeout(10_000)
+    yield page
+    assert not problems, "Problems while loading pages:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def sign_in(personas):
+    """sign_in(page, "commercial") signs in through the login form, then waits to leave it."""
+
+    def _sign_in(page, username: str, password: str = PASSWORD):
+        assert username in personas, f"no persona {username!r}"
+        page.goto("/connexion/")
+        page.get_by_label("Identifiant").fill(username)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page).not_to_have_url(re.compile(r"/connexion/"))
+        return page
+
+    return _sign_in
