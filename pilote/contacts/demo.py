@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import unicodedata
 from zoneinfo import ZoneInfo
 
 import schwifty
@@ -14,165 +15,44 @@ from pilote.contacts.models import Address, Contact, ContactPerson, Interaction,
 from pilote.core.demo import DEMO_TODAY
 
 PARIS = ZoneInfo("Europe/Paris")
-FIRST_NAMES = [
-    "Camille",
-    "Léa",
-    "Manon",
-    "Chloé",
-    "Inès",
-    "Sarah",
-    "Julie",
-    "Emma",
-    "Louise",
-    "Alice",
-    "Hugo",
-    "Lucas",
-    "Nathan",
-    "Louis",
-    "Gabriel",
-    "Arthur",
-    "Jules",
-    "Paul",
-    "Antoine",
-    "Maxime",
-    "Karim",
-    "Yasmine",
-    "Mehdi",
-    "Amélie",
-    "Céline",
-    "Nicolas",
-    "Olivier",
-    "Pierre",
-    "Sylvie",
-    "Isabelle",
-]
-LAST_NAMES = [
-    "Martin",
-    "Bernard",
-    "Dubois",
-    "Thomas",
-    "Robert",
-    "Richard",
-    "Petit",
-    "Durand",
-    "Leroy",
-    "Moreau",
-    "Simon",
-    "Laurent",
-    "Lefebvre",
-    "Michel",
-    "Garcia",
-    "David",
-    "Bertrand",
-    "Roux",
-    "Vincent",
-    "Fournier",
-    "Morel",
-    "Girard",
-    "André",
-    "Mercier",
-    "Dupont",
-    "Lambert",
-    "Bonnet",
-    "François",
-    "Martinez",
-    "Benali",
-]
-ACTIVITIES = [
-    "Transports",
-    "Menuiserie",
-    "Boulangerie",
-    "Cabinet",
-    "Imprimerie",
-    "Garage",
-    "Pharmacie",
-    "Agence",
-    "Clinique",
-    "Hôtel",
-    "Restaurant",
-    "Bureau d'études",
-    "Électricité",
-    "Plomberie",
-    "Librairie",
-    "Laboratoire",
-    "École",
-    "Crèche",
-    "Architectes",
-    "Conseil",
-]
-SUFFIXES = [
-    "du Rhône",
-    "des Alpes",
-    "Lyonnaise",
-    "du Beaujolais",
-    "Saint-Jean",
-    "de la Croix-Rousse",
-    "Confluence",
-    "Bellecour",
-    "du Vieux-Lyon",
-    "des Monts d'Or",
-    "Part-Dieu",
-    "de Savoie",
-    "du Dauphiné",
-    "Fourvière",
-]
+# fmt: off
+FEMALE = ["Camille", "Léa", "Manon", "Chloé", "Inès", "Sarah", "Julie", "Emma", "Louise", "Alice", "Yasmine",
+          "Amélie", "Céline", "Sylvie", "Isabelle"]
+MALE = ["Hugo", "Lucas", "Nathan", "Louis", "Gabriel", "Arthur", "Jules", "Paul", "Antoine", "Maxime", "Karim",
+        "Mehdi", "Nicolas", "Olivier", "Pierre"]
+FIRST_NAMES = FEMALE + MALE
+LAST_NAMES = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
+              "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
+              "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Benali"]
+ACTIVITIES = ["Transports", "Menuiserie", "Boulangerie", "Cabinet", "Imprimerie", "Garage", "Pharmacie", "Agence",
+              "Clinique", "Hôtel", "Restaurant", "Bureau d'études", "Électricité", "Plomberie", "Librairie",
+              "Laboratoire", "École", "Crèche", "Architectes", "Conseil"]
+SUFFIXES = ["du Rhône", "des Alpes", "du Lyonnais", "du Beaujolais", "Saint-Jean", "de la Croix-Rousse", "Confluence",
+            "Bellecour", "du Vieux-Lyon", "des Monts d'Or", "Part-Dieu", "de Savoie", "du Dauphiné", "Fourvière"]
 FORMS = ["SARL", "SAS", "SASU", "EURL", "SA", "SCOP"]
-CITIES = [
-    ("69001", "Lyon"),
-    ("69003", "Lyon"),
-    ("69007", "Lyon"),
-    ("69100", "Villeurbanne"),
-    ("69200", "Vénissieux"),
-    ("69500", "Bron"),
-    ("69600", "Oullins"),
-    ("38000", "Grenoble"),
-    ("42000", "Saint-Étienne"),
-    ("01000", "Bourg-en-Bresse"),
-    ("73000", "Chambéry"),
-    ("75011", "Paris"),
-    ("13002", "Marseille"),
-    ("69400", "Villefranche-sur-Saône"),
-    ("26000", "Valence"),
-]
-STREETS = [
-    "rue de la République",
-    "avenue Jean Jaurès",
-    "rue Garibaldi",
-    "cours Lafayette",
-    "rue Victor Hugo",
-    "boulevard des Belges",
-    "rue Paul Bert",
-    "avenue Berthelot",
-    "rue Marietton",
-    "chemin des Vignes",
-]
-FUNDERS = [
-    "Région Auvergne-Rhône-Alpes",
-    "Métropole de Lyon",
-    "Bpifrance",
-    "France Travail",
-    "OPCO Commerce",
-    "Fondation de France",
-]
-SUPPLIERS = [
-    "Papeteries Dauphinoises",
-    "Informatique Rhône Distribution",
-    "Copieurs Alpes Services",
-    "Mobilier Pro Lyon",
-    "Énergie Verte Rhône",
-    "Assurances Mutuelles du Centre",
-    "Télécom Services Pro",
-    "Transports Express 69",
-    "Nettoyage Confluence",
-    "Cabinet d'expertise Vidal",
-]
+CITIES = [("69001", "Lyon"), ("69003", "Lyon"), ("69007", "Lyon"), ("69100", "Villeurbanne"), ("69200", "Vénissieux"),
+          ("69500", "Bron"), ("69600", "Oullins"), ("38000", "Grenoble"), ("42000", "Saint-Étienne"),
+          ("01000", "Bourg-en-Bresse"), ("73000", "Chambéry"), ("75011", "Paris"), ("13002", "Marseille"),
+          ("69400", "Villefranche-sur-Saône"), ("26000", "Valence")]
+STREETS = ["rue de la République", "avenue Jean Jaurès", "rue Garibaldi", "cours Lafayette", "rue Victor Hugo",
+           "boulevard des Belges", "rue Paul Bert", "avenue Berthelot", "rue Marietton", "chemin des Vignes"]
+FUNDERS = ["Région Auvergne-Rhône-Alpes", "Métropole de Lyon", "Bpifrance", "France Travail", "OPCO Commerce",
+           "Fondation de France"]
+SUPPLIERS = ["Papeteries Dauphinoises", "Informatique Rhône Distribution", "Copieurs Alpes Services",
+             "Mobilier Pro Lyon", "Énergie Verte Rhône", "Assurances Mutuelles du Centre", "Télécom Services Pro",
+             "Transports Express 69", "Nettoyage Confluence", "Cabinet d'expertise Vidal"]
 TAGS = ["Salon 2026", "Grand compte", "Secteur public", "Santé", "BTP", "Fidèle", "À relancer", "Association"]
+# fmt: on
 SUBJECTS = {
     InteractionKind.CALL: ["Appel de suivi", "Demande de devis", "Relance paiement", "Question sur la livraison"],
     InteractionKind.MEETING: ["Rendez-vous de présentation", "Visite du site", "Revue annuelle du contrat"],
     InteractionKind.EMAIL: ["Envoi de la documentation", "Confirmation de commande", "Proposition commerciale"],
     InteractionKind.NOTE: ["Budget validé pour 2027", "Changement d'interlocuteur", "Intéressé par la maintenance"],
 }
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().replace(" ", "")
 
 
 def _siren(rng: random.Random) -> str:
@@ -202,7 +82,7 @@ def _when(rng: random.Random, days_back: int) -> dt.datetime:
 def _organisation(rng: random.Random, name: str, **roles) -> Contact:
     siren = _siren(rng)
     postal_code, city = rng.choice(CITIES)
-    slug = "".join(ch for ch in name.lower() if ch.isalnum())[:18]
+    slug = "".join(ch for ch in _ascii(name) if ch.isalnum())[:18]
     return Contact(
         kind="organisation",
         name=name,
@@ -249,7 +129,7 @@ def load(rng: random.Random, users: dict) -> None:
                 name=last,
                 first_name=first,
                 is_customer=True,
-                email=f"{first.lower()}.{last.lower()}@exemple.fr".replace("é", "e").replace("ç", "c"),
+                email=f"{_ascii(first)}.{_ascii(last)}@exemple.fr",
                 address_line1=f"{rng.randint(1, 80)} {rng.choice(STREETS)}",
                 postal_code=postal_code,
                 city=city,
@@ -280,13 +160,13 @@ def load(rng: random.Random, users: dict) -> None:
             persons.append(
                 ContactPerson(
                     contact=contact,
-                    civility=rng.choice(["M.", "Mme"]),
+                    civility="Mme" if first in FEMALE else "M.",
                     first_name=first,
                     last_name=last,
                     job_title=rng.choice(
                         ["Gérant(e)", "Responsable achats", "Comptable", "Directeur(trice)", "Assistant(e)"]
                     ),
-                    email=f"{first[0].lower()}.{last.lower()}@{contact.email.split('@')[1]}",
+                    email=f"{_ascii(first)[0]}.{_ascii(last)}@{contact.email.split('@')[1]}",
                     phone=f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
                     is_primary=index == 0,
                 )

@@ -3,7 +3,16 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from pilote.contacts.models import ROLE_FIELDS, Address, Contact, ContactKind, ContactPerson, Interaction, Tag
+from pilote.contacts.models import (
+    ROLE_FIELDS,
+    Address,
+    Contact,
+    ContactKind,
+    ContactPerson,
+    Interaction,
+    InteractionKind,
+    Tag,
+)
 from pilote.core.forms import VersionedForm
 
 
@@ -96,6 +105,7 @@ class InteractionForm(forms.ModelForm):
         model = Interaction
         fields = ["kind", "occurred_at", "person", "subject", "body"]
         widgets = {
+            "kind": forms.Select(choices=InteractionKind.choices),
             "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "body": forms.Textarea(attrs={"rows": 3}),
         }
@@ -103,6 +113,8 @@ class InteractionForm(forms.ModelForm):
     def __init__(self, *args, contact: Contact, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = contact.persons.all()
+        self.fields["person"].empty_label = "— aucun en particulier —"
+        self.fields["kind"].initial = "call"
         self.fields["occurred_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 

@@ -103,6 +103,13 @@ class Contact(models.Model):
         return self.name
 
     @property
+    def list_name(self) -> str:
+        """How lists show a contact, matching their sort order: "DURAND Léa" for a person."""
+        if self.kind == ContactKind.PERSON and self.first_name:
+            return f"{self.name.upper()} {self.first_name}"
+        return self.name
+
+    @property
     def role_labels(self) -> list[str]:
         return [label for field, label in ROLE_FIELDS.items() if getattr(self, field)]
 
