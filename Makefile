@@ -44,10 +44,12 @@ lint: install
 	$(VENV)/python manage.py makemigrations --check --dry-run -v1
 
 test-unit: install
+	@echo "== Suite sur SQLite =="
 	$(VENV)/pytest -q pilote
 
 # The same suite on PostgreSQL when one answers; in CI (CI=true) a missing server is a failure.
 test-pg: install
+	@echo "== Suite sur PostgreSQL =="
 	@if $(VENV)/python -c "import psycopg; psycopg.connect('$(PG_URL:/pilote=/postgres)', connect_timeout=3).close()" 2>/dev/null; then \
 		DATABASE_URL=$(PG_URL) $(VENV)/pytest -q pilote; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL injoignable sur 127.0.0.1:5432 : requis en CI." >&2; exit 1; \
@@ -55,6 +57,7 @@ test-pg: install
 
 # Browser tests drive Debian's Chromium; in CI a missing browser is a failure.
 test-browser: install
+	@echo "== Tests navigateur (Chromium) =="
 	@if [ -x /usr/bin/chromium ]; then $(VENV)/pytest -q -m browser pilote; \
 	elif [ "$$CI" = "true" ]; then echo "/usr/bin/chromium absent : requis en CI." >&2; exit 1; \
 	else echo "Chromium absent (apt-get install chromium) : tests navigateur sautés (obligatoires en CI)."; fi
