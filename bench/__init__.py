@@ -1,0 +1,1 @@
+"""`make bench`: performance figures written to bench/results.json (see bench/run.py)."""
