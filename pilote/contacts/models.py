@@ -75,7 +75,8 @@ class Contact(models.Model):
         verbose_name = "contact"
         indexes = [
             models.Index(Lower("name"), "id", name="contacts_contact_name_idx"),
-            models.Index(fields=["city"], name="contacts_contact_city_idx"),
+            models.Index(Lower("city"), "id", name="contacts_contact_city_idx"),
+            models.Index(fields=["-updated_at"], name="contacts_contact_updated_idx"),
             models.Index(fields=["postal_code"], name="contacts_contact_postal_idx"),
             models.Index(fields=["-created_at"], name="contacts_contact_created_idx"),
         ]
