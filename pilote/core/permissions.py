@@ -34,6 +34,10 @@ MATRIX: dict[str, frozenset[Role]] = {
     "contacts.import": frozenset({D, CO, A}),
     "contacts.export": frozenset({D, C, CO, A, AU}),
     "contacts.log_interaction": frozenset({D, C, CO, RH, A}),
+    # Bookkeeping: the accountant keeps the books; direction and the auditor read them.
+    "ledger.view": frozenset({D, C, AU}),
+    "ledger.edit": frozenset({C}),
+    "ledger.admin": frozenset({C}),
 }
 
 

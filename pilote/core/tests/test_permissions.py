@@ -35,7 +35,9 @@ def sample(personas):
     interaction = Interaction.objects.create(
         contact=contact, kind="call", subject="Appel", author=personas["direction"]
     )
+    ledger = _ledger_sample(personas["comptable"])
     return {
+        **ledger,
         "contacts:detail": contact.pk,
         "contacts:edit": contact.pk,
         "contacts:archive": contact.pk,
@@ -51,6 +53,31 @@ def sample(personas):
         "core:user-password": personas["salarie"].pk,
         "core:token-revoke": 0,
     }
+
+
+def _ledger_sample(actor):
+    import datetime as dt
+    from decimal import Decimal
+
+    from pilote.ledger import services
+    from pilote.ledger.models import Account, FiscalYear, Journal
+
+    year = FiscalYear.objects.create(start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31))
+    journal = Journal.objects.create(code="OD", label="Opérations diverses", kind="misc")
+    expense, bank = (
+        Account.objects.create(code="606", label="Achats"),
+        Account.objects.create(code="512", label="Banque"),
+    )
+
+    def entry(post):
+        lines = [services.LineInput(expense, debit=Decimal("10")), services.LineInput(bank, credit=Decimal("10"))]
+        return services.create_entry(
+            actor=actor, journal=journal, date=dt.date(2026, 2, 1), label="x", lines=lines, post=post
+        )
+
+    draft, posted = entry(False), entry(True)
+    urls = {f"ledger:entry-{name}": draft.pk for name in ("detail", "edit", "post", "delete")}
+    return {**urls, "ledger:entry-reverse": posted.pk, "ledger:fiscal-year-lock": year.pk}
 
 
 def _url(name, pattern, sample):

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class LedgerConfig(AppConfig):
+    name = "pilote.ledger"
+    label = "ledger"
+    verbose_name = "Comptabilité"
+
+    def ready(self) -> None:
+        from pilote.core.registry import MenuItem, register_menu
+
+        register_menu(
+            "Comptabilité",
+            30,
+            MenuItem("Écritures", "ledger:entry-list", "ledger.view"),
+            MenuItem("Balance", "ledger:trial-balance", "ledger.view"),
+            MenuItem("Plan comptable", "ledger:account-list", "ledger.view"),
+            MenuItem("Journaux et exercices", "ledger:setup", "ledger.view"),
+        )

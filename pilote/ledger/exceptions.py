@@ -1,0 +1,5 @@
+from pilote.core.exceptions import DomainError
+
+
+class PostingError(DomainError):
+    """An entry cannot be posted; the message says why, in French."""

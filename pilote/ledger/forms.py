@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from pilote.core.forms import DATE_WIDGET
+from pilote.ledger.models import Account, AuxiliaryAccount, EntryStatus, FiscalYear, Journal
+from pilote.ledger.services import LineInput
+
+AMOUNT = {"max_digits": 15, "decimal_places": 2, "min_value": Decimal("0"), "required": False, "localize": True}
+
+
+class EntryForm(forms.Form):
+    journal = forms.ModelChoiceField(label="Journal", queryset=Journal.objects.filter(is_active=True))
+    date = forms.DateField(label="Date", widget=DATE_WIDGET)
+    label = forms.CharField(label="Libellé", max_length=200)
+    piece_ref = forms.CharField(label="N° de pièce", max_length=40, required=False)
+    piece_date = forms.DateField(label="Date de la pièce", required=False, widget=DATE_WIDGET)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class LineForm(forms.Form):
+    account = forms.CharField(
+        label="Compte",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"list": "accounts", "inputmode": "numeric", "autocomplete": "off", "class": "account"}
+        ),
+    )
+    auxiliary = forms.CharField(
+        label="Auxiliaire",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "auxiliaries", "autocomplete": "off"}),
+    )
+    label = forms.CharField(label="Libellé", max_length=200, required=False)
+    debit = forms.DecimalField(
+        label="Débit", **AMOUNT, widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount debit"})
+    )
+    credit = forms.DecimalField(
+        label="Crédit", **AMOUNT, widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount credit"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        code = (data.get("account") or "").strip()
+        if not code:
+            if data.get("debit") or data.get("credit"):
+                raise forms.ValidationError("Indiquez le compte de cette ligne.")
+            return data
+        data["account_obj"] = Account.objects.filter(code=code).first()
+        if data["account_obj"] is None:
+            self.add_error("account", f"Compte {code} inconnu du plan comptable.")
+        aux = (data.get("auxiliary") or "").strip()
+        data["auxiliary_obj"] = AuxiliaryAccount.objects.filter(code=aux).first() if aux else None
+        if aux and data["auxiliary_obj"] is None:
+            self.add_error("auxiliary", f"Compte auxiliaire {aux} inconnu.")
+        return data
+
+    def to_input(self) -> LineInput | None:
+        data = self.cleaned_data
+        if not data.get("account_obj"):
+            return None
+        return LineInput(
+            account=data["account_obj"],
+            auxiliary=data.get("auxiliary_obj"),
+            label=data.get("label", ""),
+            debit=data.get("debit") or Decimal("0"),
+            credit=data.get("credit") or Decimal("0"),
+        )
+
+
+LineFormSet = forms.formset_factory(LineForm, extra=0, min_num=2, max_num=500, validate_max=True)
+
+
+class EntryFilterForm(forms.Form):
+    exercice = forms.ModelChoiceField(
+        label="Exercice", queryset=FiscalYear.objects.all(), required=False, empty_label="Tous les exercices"
+    )
+    journal = forms.ModelChoiceField(
+        label="Journal", queryset=Journal.objects.all(), required=False, empty_label="Tous les journaux"
+    )
+    etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *EntryStatus.choices])
+    compte = forms.RegexField(
+        label="Compte",
+        regex=r"^\d{1,20}$",
+        required=False,
+        error_messages={"invalid": "Compte : des chiffres (ex. 411 ou 6061)."},
+    )
+    q = forms.CharField(label="Libellé ou pièce", required=False)
+    du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+
+
+class TrialBalanceForm(forms.Form):
+    exercice = forms.ModelChoiceField(
+        label="Exercice", queryset=FiscalYear.objects.all(), required=False, empty_label=None
+    )
+    compte = forms.RegexField(label="Comptes commençant par", regex=r"^\d{0,20}$", required=False)
+
+
+class FiscalYearForm(forms.Form):
+    start_date = forms.DateField(label="Début", widget=DATE_WIDGET)
+    end_date = forms.DateField(label="Fin", widget=DATE_WIDGET)
+
+
+class AccountForm(forms.Form):
+    code = forms.CharField(label="Numéro", max_length=20)
+    label = forms.CharField(label="Intitulé", max_length=200)
+
+
+class LockForm(forms.Form):
+    locked_until = forms.DateField(label="Verrouiller jusqu'au", widget=DATE_WIDGET)

@@ -1,0 +1,281 @@
+"""The general ledger: accounts, auxiliary accounts, journals, fiscal years, entries and their lines.
+
+Invariants, in four layers (DESIGN.md):
+1. row rules as named constraints (non-negative amounts, one side per line, unique numbers);
+2. balance, numbering and chaining checked at posting, in `services.post_entry`, under lock;
+3. posted entries and lines refused UPDATE/DELETE by database triggers (migration 0002), so even raw SQL
+   cannot alter them; corrections are reversals;
+4. an explicit state machine (EntryStatus) — draft → posted, nothing after.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from pilote.lib.money import MoneyField
+
+
+class Account(models.Model):
+    """A general-ledger account of the PCG (or added by the structure)."""
+
+    code = models.CharField("numéro", max_length=20, unique=True)
+    label = models.CharField("intitulé", max_length=200)
+    is_active = models.BooleanField("actif", default=True)
+
+    class Meta:
+        verbose_name = "compte"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+    @property
+    def account_class(self) -> int:
+        return int(self.code[0])
+
+    @property
+    def requires_auxiliary(self) -> bool:
+        """Customer and supplier control accounts are kept per third party (sub-ledger)."""
+        return self.code.startswith(("401", "411"))
+
+
+class AuxiliaryAccount(models.Model):
+    """A customer or supplier sub-ledger account, under 411 or 401 (FEC CompAuxNum / CompAuxLib)."""
+
+    code = models.CharField("numéro auxiliaire", max_length=20, unique=True)
+    label = models.CharField("intitulé", max_length=200)
+    control_account = models.ForeignKey(Account, verbose_name="compte collectif", on_delete=models.PROTECT)
+    contact = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name="contact",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="auxiliary_accounts",
+    )
+
+    class Meta:
+        verbose_name = "compte auxiliaire"
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "control_account"],
+                condition=Q(contact__isnull=False),
+                name="ledger_auxiliary_one_per_contact",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+class JournalKind(models.TextChoices):
+    SALES = "sales", "Ventes"
+    PURCHASES = "purchases", "Achats"
+    BANK = "bank", "Banque"
+    CASH = "cash", "Caisse"
+    MISC = "misc", "Opérations diverses"
+    OPENING = "opening", "À-nouveaux"
+    OTHER = "other", "Autre"
+
+
+class Journal(models.Model):
+    code = models.CharField("code", max_length=8, unique=True)
+    label = models.CharField("intitulé", max_length=100)
+    kind = models.CharField("type", max_length=12, choices=JournalKind.choices)
+    account = models.ForeignKey(
+        Account,
+        verbose_name="compte de trésorerie",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="Pour un journal de banque ou de caisse : son compte 512 ou 53.",
+    )
+    is_active = models.BooleanField("actif", default=True)
+
+    class Meta:
+        verbose_name = "journal"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.label}"
+
+
+class FiscalYearStatus(models.TextChoices):
+    OPEN = "open", "Ouvert"
+    CLOSED = "closed", "Clôturé"
+
+
+class FiscalYear(models.Model):
+    start_date = models.DateField("début")
+    end_date = models.DateField("fin")
+    status = models.CharField("état", max_length=10, choices=FiscalYearStatus.choices, default=FiscalYearStatus.OPEN)
+    locked_until = models.DateField(
+        "période verrouillée jusqu'au",
+        null=True,
+        blank=True,
+        help_text="Aucune écriture ne peut plus être validée à cette date ou avant.",
+    )
+
+    class Meta:
+        verbose_name = "exercice"
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="ledger_fiscalyear_order"),
+            models.UniqueConstraint(fields=["start_date"], name="ledger_fiscalyear_start_unique"),
+        ]
+
+    def __str__(self) -> str:
+        if self.start_date.year == self.end_date.year:
+            return f"Exercice {self.start_date.year}"
+        return f"Exercice {self.start_date:%d/%m/%Y} – {self.end_date:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == FiscalYearStatus.OPEN
+
+    def contains(self, day) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+class EntryStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillard"
+    POSTED = "posted", "Validée"
+
+
+class Entry(models.Model):
+    """A journal entry. Drafts may be unbalanced and edited; posting numbers, stamps and freezes it."""
+
+    journal = models.ForeignKey(Journal, verbose_name="journal", on_delete=models.PROTECT, related_name="entries")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name="exercice", on_delete=models.PROTECT, related_name="entries"
+    )
+    number = models.PositiveIntegerField("numéro", null=True, blank=True)
+    date = models.DateField("date")
+    label = models.CharField("libellé", max_length=200)
+    piece_ref = models.CharField("pièce", max_length=40, blank=True)
+    piece_date = models.DateField("date de la pièce", null=True, blank=True)
+    status = models.CharField("état", max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
+    posted_at = models.DateTimeField("validée le", null=True, blank=True)
+    reversal_of = models.OneToOneField(
+        "self",
+        verbose_name="contre-passation de",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+    )
+    chain_index = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField("empreinte", max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "écriture"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journal", "fiscal_year", "number"],
+                condition=Q(number__isnull=False),
+                name="ledger_entry_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (Q(number__isnull=False) & Q(posted_at__isnull=False) & ~Q(hash="")),
+                name="ledger_entry_posted_is_numbered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["fiscal_year", "journal", "number"], name="ledger_entry_fy_journal_idx"),
+            models.Index(fields=["date"], name="ledger_entry_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        if self.number:
+            return f"{self.journal.code} {self.number} — {self.label}"
+        return f"Brouillard {self.journal.code} — {self.label}"
+
+    @property
+    def is_posted(self) -> bool:
+        return self.status == EntryStatus.POSTED
+
+    @property
+    def reference(self) -> str:
+        """EcritureNum of the FEC: journal code, fiscal year and number."""
+        return f"{self.journal.code}{self.fiscal_year.start_date:%Y}-{self.number:06d}" if self.number else ""
+
+
+class EntryLine(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    account = models.ForeignKey(Account, verbose_name="compte", on_delete=models.PROTECT)
+    auxiliary = models.ForeignKey(
+        AuxiliaryAccount, verbose_name="compte auxiliaire", null=True, blank=True, on_delete=models.PROTECT
+    )
+    label = models.CharField("libellé", max_length=200, blank=True)
+    debit = MoneyField("débit", default=0)
+    credit = MoneyField("crédit", default=0)
+    due_date = models.DateField("échéance", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ligne d'écriture"
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(debit__gte=0), name="ledger_entryline_debit_positive"),
+            models.CheckConstraint(condition=Q(credit__gte=0), name="ledger_entryline_credit_positive"),
+            models.CheckConstraint(condition=Q(debit=0) | Q(credit=0), name="ledger_entryline_one_side"),
+        ]
+        indexes = [
+            models.Index(fields=["account", "entry"], name="ledger_line_account_idx"),
+            models.Index(fields=["auxiliary", "entry"], name="ledger_line_auxiliary_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account.code} D {self.debit} C {self.credit}"
+
+
+class JournalSequence(models.Model):
+    """The last number used per journal and fiscal year: locked while posting, so numbers never gap."""
+
+    journal = models.ForeignKey(Journal, on_delete=models.PROTECT)
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["journal", "fiscal_year"], name="ledger_sequence_unique"),
+        ]
+
+
+class ChainHead(models.Model):
+    """The end of the inalterability chain (one row): index and hash of the last posted entry."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_index = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="ledger_chainhead_singleton")]
+
+
+class AccountBalance(models.Model):
+    """Posted movements per fiscal year, month, account and auxiliary account, kept up to date in the
+    posting transaction so reports never rescan lines. `aux_key` is the auxiliary id, or 0."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT)
+    month = models.DateField()
+    is_opening = models.BooleanField(default=False)  # à-nouveaux, shown as the opening balance
+    account = models.ForeignKey(Account, on_delete=models.PROTECT)
+    aux_key = models.PositiveBigIntegerField(default=0)
+    debit = MoneyField(default=0)
+    credit = MoneyField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "account", "aux_key", "month", "is_opening"], name="ledger_balance_unique"
+            ),
+        ]

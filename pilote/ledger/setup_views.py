@@ -1,0 +1,112 @@
+"""Chart of accounts, journals and fiscal years, and the verification page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pilote.core.access import require_perm
+from pilote.core.exceptions import DomainError
+from pilote.core.listing import Column, export_response, paginate
+from pilote.ledger import services
+from pilote.ledger.forms import AccountForm, FiscalYearForm, LockForm
+from pilote.ledger.models import Account, FiscalYear, Journal
+from pilote.ledger.verify import verify_all
+
+ACCOUNT_COLUMNS = [
+    Column("Compte", lambda a: a.code),
+    Column("Intitulé", lambda a: a.label),
+    Column("Actif", lambda a: a.is_active),
+]
+
+
+@require_perm("ledger.view")
+def account_list(request):
+    accounts = Account.objects.all()
+    query = request.GET.get("q", "").strip()
+    if query:
+        accounts = accounts.filter(Q(code__startswith=query) | Q(label__icontains=query))
+    if request.GET.get("export") in {"csv", "xlsx"}:
+        return export_response(accounts, ACCOUNT_COLUMNS, "plan-comptable", request.GET["export"])
+    form = AccountForm()
+    return render(
+        request, "ledger/account_list.html", {"page": paginate(request, accounts, 100), "form": form, "query": query}
+    )
+
+
+@require_POST
+@require_perm("ledger.admin")
+def account_create(request):
+    form = AccountForm(request.POST)
+    if form.is_valid():
+        try:
+            account = services.create_account(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Compte {account} créé.")
+    else:
+        messages.error(request, "Indiquez un numéro et un intitulé.")
+    return redirect("ledger:account-list")
+
+
+@require_perm("ledger.view")
+def ledger_setup(request):
+    context = {
+        "years": FiscalYear.objects.all(),
+        "journals": Journal.objects.select_related("account"),
+        "year_form": FiscalYearForm(),
+        "lock_form": LockForm(),
+        "has_chart": Account.objects.exists(),
+    }
+    return render(request, "ledger/setup.html", context)
+
+
+@require_POST
+@require_perm("ledger.admin")
+def fiscal_year_open(request):
+    form = FiscalYearForm(request.POST)
+    if form.is_valid():
+        try:
+            year = services.open_fiscal_year(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:  # the shared fiscal-year rule (order, 24 months at most)
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{year} ouvert.")
+    else:
+        messages.error(request, "Dates d'exercice invalides.")
+    return redirect("ledger:setup")
+
+
+@require_POST
+@require_perm("ledger.admin")
+def fiscal_year_lock(request, pk: int):
+    year = get_object_or_404(FiscalYear, pk=pk)
+    form = LockForm(request.POST)
+    if form.is_valid():
+        try:
+            services.lock_period(actor=request.user, year=year, until=form.cleaned_data["locked_until"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Période verrouillée jusqu'au {form.cleaned_data['locked_until']:%d/%m/%Y}.")
+    return redirect("ledger:setup")
+
+
+@require_POST
+@require_perm("ledger.admin")
+def chart_install(request):
+    kind = "association" if getattr(request.structure, "type", "") == "association" else "company"
+    count = services.install_chart(actor=request.user, kind=kind)
+    messages.success(request, f"Plan comptable installé : {count} comptes ajoutés.")
+    return redirect("ledger:setup")
+
+
+@require_perm("ledger.view")
+def verify(request):
+    return render(request, "ledger/verify.html", {"results": verify_all()})

@@ -1,0 +1,121 @@
+import csv
+import datetime as dt
+import html
+import io
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from pilote.ledger.models import Entry
+from pilote.ledger.tests.conftest import sale
+
+
+def _grid(books, lines, **extra):
+    data = {
+        "journal": books["j"]["OD"].pk,
+        "date": "2026-06-30",
+        "label": "Loyer juin",
+        "piece_ref": "L06",
+        "lignes-TOTAL_FORMS": len(lines),
+        "lignes-INITIAL_FORMS": 0,
+        "lignes-MIN_NUM_FORMS": 2,
+        "lignes-MAX_NUM_FORMS": 500,
+        **extra,
+    }
+    for i, (account, aux, debit, credit) in enumerate(lines):
+        data.update(
+            {
+                f"lignes-{i}-account": account,
+                f"lignes-{i}-auxiliary": aux,
+                f"lignes-{i}-label": "",
+                f"lignes-{i}-debit": debit,
+                f"lignes-{i}-credit": credit,
+            }
+        )
+    return data
+
+
+def test_accountant_enters_a_draft_then_posts_it(client_as, books):
+    client = client_as("comptable")
+    unbalanced = _grid(books, [("606", "", "800,00", ""), ("512", "", "", "799,99")], valider="1")
+    response = client.post(reverse("ledger:entry-create"), unbalanced)
+    assert "pas équilibrée" in html.unescape(response.content.decode())
+    assert not Entry.objects.exists()  # posting failed: the whole save rolled back
+    draft_only = {k: v for k, v in unbalanced.items() if k != "valider"}
+    client.post(reverse("ledger:entry-create"), {**draft_only, "brouillard": "1"})
+    draft = Entry.objects.get()
+    assert draft.status == "draft"
+    edit = _grid(books, [("606", "", "800,00", ""), ("512", "", "", "800,00")], valider="1", version=draft.version)
+    client.post(reverse("ledger:entry-edit", args=[draft.pk]), edit)
+    draft.refresh_from_db()
+    assert draft.is_posted and draft.number == 1
+
+
+def test_unknown_account_is_named(client_as, books):
+    response = client_as("comptable").post(
+        reverse("ledger:entry-create"), _grid(books, [("6061", "", "10", ""), ("512", "", "", "10")])
+    )
+    assert "Compte 6061 inconnu du plan comptable" in response.content.decode()
+
+
+def test_reverse_from_the_page(client_as, books):
+    entry = sale(books)
+    client = client_as("comptable")
+    client.post(reverse("ledger:entry-reverse", args=[entry.pk]))
+    assert Entry.objects.filter(reversal_of=entry, status="posted").exists()
+    page = client.get(reverse("ledger:entry-detail", args=[entry.pk])).content.decode()
+    assert "Contre-passée par" in page
+
+
+def test_trial_balance_page_and_csv(client_as, books):
+    sale(books)
+    sale(books, amount="1234.50", vat="246.90", day=dt.date(2026, 5, 2))
+    client = client_as("auditeur")
+    response = client.get(reverse("ledger:trial-balance"))
+    assert response.context["totals"]["debit"] == response.context["totals"]["credit"] == Decimal("1601.40")
+    export = client.get(reverse("ledger:trial-balance"), {"export": "csv"})
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0] == [
+        "compte",
+        "libelle",
+        "ouverture_debit",
+        "ouverture_credit",
+        "mouvements_debit",
+        "mouvements_credit",
+        "solde_debit",
+        "solde_credit",
+    ]
+    assert rows[1] == ["411", "Clients", "0,00", "0,00", "1601,40", "0,00", "1601,40", "0,00"]
+
+
+def test_trial_balance_query_count_does_not_depend_on_volume(client_as, books):
+    client = client_as("comptable")
+    sale(books)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("ledger:trial-balance"))
+    for i in range(30):
+        sale(books, day=dt.date(2026, 1 + i % 12, 5))
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("ledger:trial-balance"))
+    assert len(large) == len(small)
+
+
+def test_lock_refuses_later_postings(client_as, books):
+    client = client_as("comptable")
+    client.post(reverse("ledger:fiscal-year-lock", args=[books["year"].pk]), {"locked_until": "2026-03-31"})
+    books["year"].refresh_from_db()
+    assert books["year"].locked_until == dt.date(2026, 3, 31)
+    response = client.post(
+        reverse("ledger:entry-create"),
+        _grid(books, [("606", "", "5", ""), ("512", "", "", "5")], date="2026-02-01", valider="1"),
+    )
+    assert "verrouillée jusqu&#x27;au 31/03/2026" in response.content.decode()
+
+
+def test_verification_page(client_as, books):
+    sale(books)
+    page = client_as("direction").get(reverse("ledger:verify")).content.decode()
+    assert page.count("Aucune anomalie") == 4

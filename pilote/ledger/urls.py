@@ -1,0 +1,23 @@
+from django.urls import path
+
+from pilote.ledger import setup_views, views
+
+app_name = "ledger"
+
+urlpatterns = [
+    path("ecritures/", views.entry_list, name="entry-list"),
+    path("ecritures/nouvelle/", views.entry_create, name="entry-create"),
+    path("ecritures/<int:pk>/", views.entry_detail, name="entry-detail"),
+    path("ecritures/<int:pk>/modifier/", views.entry_edit, name="entry-edit"),
+    path("ecritures/<int:pk>/valider/", views.entry_post, name="entry-post"),
+    path("ecritures/<int:pk>/contre-passer/", views.entry_reverse, name="entry-reverse"),
+    path("ecritures/<int:pk>/supprimer/", views.entry_delete, name="entry-delete"),
+    path("balance/", views.trial_balance, name="trial-balance"),
+    path("plan-comptable/", setup_views.account_list, name="account-list"),
+    path("plan-comptable/nouveau/", setup_views.account_create, name="account-create"),
+    path("parametrage/", setup_views.ledger_setup, name="setup"),
+    path("parametrage/plan/", setup_views.chart_install, name="chart-install"),
+    path("exercices/ouvrir/", setup_views.fiscal_year_open, name="fiscal-year-open"),
+    path("exercices/<int:pk>/verrouiller/", setup_views.fiscal_year_lock, name="fiscal-year-lock"),
+    path("verification/", setup_views.verify, name="verify"),
+]

@@ -1,0 +1,121 @@
+"""Global invariants of the books, re-checked from the stored data (`manage.py verify_ledger`, the
+verification page, and the end-to-end tests). Each check returns French messages, one per violation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Min, Sum
+
+from pilote.ledger import chain
+from pilote.ledger.models import AccountBalance, ChainHead, Entry, EntryLine, EntryStatus
+from pilote.lib.money import ZERO
+
+
+def check_chain(batch: int = 2000) -> list[str]:
+    """Recompute every posted entry's hash in chain order."""
+    problems = []
+    previous_hash, expected_index = chain.GENESIS, 1
+    posted = Entry.objects.filter(status=EntryStatus.POSTED).order_by("chain_index")
+    ids = list(posted.values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        entries = (
+            Entry.objects.filter(pk__in=ids[start : start + batch])
+            .select_related("journal", "fiscal_year")
+            .order_by("chain_index")
+        )
+        lines_by_entry = defaultdict(list)
+        for line in (
+            EntryLine.objects.filter(entry_id__in=ids[start : start + batch])
+            .select_related("account", "auxiliary")
+            .order_by("entry_id", "position", "id")
+        ):
+            lines_by_entry[line.entry_id].append(line)
+        for entry in entries:
+            if entry.chain_index != expected_index:
+                problems.append(
+                    f"Chaînage : l'écriture {entry} porte l'indice {entry.chain_index}, "
+                    f"{expected_index} attendu (écriture manquante ou insérée)."
+                )
+            if entry.previous_hash != previous_hash:
+                problems.append(f"Chaînage rompu avant l'écriture {entry}.")
+            if chain.entry_hash(entry.previous_hash, entry, lines_by_entry[entry.pk]) != entry.hash:
+                problems.append(f"Empreinte invalide : l'écriture {entry} a été modifiée après validation.")
+            previous_hash, expected_index = entry.hash, entry.chain_index + 1
+    head = ChainHead.objects.filter(pk=1).first()
+    if ids and (head is None or head.last_hash != previous_hash or head.last_index != expected_index - 1):
+        problems.append("La tête de chaîne ne correspond pas à la dernière écriture validée.")
+    return problems
+
+
+def check_balanced() -> list[str]:
+    rows = (
+        EntryLine.objects.filter(entry__status=EntryStatus.POSTED)
+        .values("entry_id")
+        .annotate(debit=Sum("debit"), credit=Sum("credit"))
+        .exclude(debit=F("credit"))
+    )
+    return [
+        f"Écriture {row['entry_id']} déséquilibrée : débit {row['debit']} €, crédit {row['credit']} €." for row in rows
+    ]
+
+
+def check_numbering() -> list[str]:
+    problems = []
+    groups = (
+        Entry.objects.filter(status=EntryStatus.POSTED)
+        .values("journal__code", "fiscal_year_id")
+        .annotate(n=Count("id"), low=Min("number"), high=Max("number"))
+    )
+    for group in groups:
+        if group["low"] != 1 or group["high"] != group["n"]:
+            problems.append(
+                f"Numérotation du journal {group['journal__code']} (exercice {group['fiscal_year_id']}) : "
+                f"{group['n']} écritures numérotées de {group['low']} à {group['high']} — trou ou doublon."
+            )
+    return problems
+
+
+def check_balances() -> list[str]:
+    """The aggregates used by reports equal the sums of posted lines."""
+    problems = []
+    expected: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    lines = (
+        EntryLine.objects.filter(entry__status=EntryStatus.POSTED)
+        .values(
+            "entry__fiscal_year_id",
+            "account_id",
+            "auxiliary_id",
+            "entry__date__year",
+            "entry__date__month",
+            "entry__journal__kind",
+        )
+        .annotate(debit=Sum("debit"), credit=Sum("credit"))
+    )
+    for row in lines:
+        month = (row["entry__date__year"], row["entry__date__month"], row["entry__journal__kind"] == "opening")
+        keys = [(row["entry__fiscal_year_id"], row["account_id"], 0, month)]
+        if row["auxiliary_id"]:
+            keys.append((row["entry__fiscal_year_id"], row["account_id"], row["auxiliary_id"], month))
+        for key in keys:
+            expected[key][0] += row["debit"]
+            expected[key][1] += row["credit"]
+    stored: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for b in AccountBalance.objects.all():
+        key = (b.fiscal_year_id, b.account_id, b.aux_key, (b.month.year, b.month.month, b.is_opening))
+        stored[key][0] += b.debit
+        stored[key][1] += b.credit
+    for key in sorted(set(expected) | set(stored)):
+        if expected.get(key, [ZERO, ZERO]) != stored.get(key, [ZERO, ZERO]):
+            problems.append(f"Soldes agrégés faux pour le compte {key[1]} ({key[3][1]:02d}/{key[3][0]}).")
+    return problems
+
+
+def verify_all() -> dict[str, list[str]]:
+    return {
+        "Chaînage d'inaltérabilité": check_chain(),
+        "Équilibre des écritures": check_balanced(),
+        "Numérotation continue": check_numbering(),
+        "Soldes agrégés": check_balances(),
+    }
