@@ -49,8 +49,8 @@ DEMO_STRUCTURE = {
     "phone": "04 78 00 12 34",
     "website": "https://www.lumen-bureautique.fr",
     "iban": "FR7630004000010001234567830",
-    "fiscal_year_start": dt.date(2026, 1, 1),
-    "fiscal_year_end": dt.date(2026, 12, 31),
+    "fiscal_year_start": dt.date(2025, 1, 1),
+    "fiscal_year_end": dt.date(2025, 12, 31),
     "vat_regime": "debits",
 }
 
@@ -62,7 +62,7 @@ def is_loaded() -> bool:
 @transaction.atomic
 def load_demo(stdout=None) -> dict[str, User]:
     rng = random.Random(DEMO_SEED)
-    services.create_structure(actor=None, **DEMO_STRUCTURE)
+    structure = services.create_structure(actor=None, **DEMO_STRUCTURE)
     users = {}
     for username, role, first, last, title in DEMO_USERS:
         users[username] = services.create_user(
@@ -76,6 +76,7 @@ def load_demo(stdout=None) -> dict[str, User]:
             job_title=title,
             email=f"{username}@lumen-bureautique.fr",
         )
+    services.initialise_structure(actor=users["comptable"], structure=structure)
     for _, label, loader in demo_loaders():
         if stdout:
             stdout.write(f"  démo : {label}…")

@@ -41,6 +41,7 @@ class SearchProvider:
 
 _sections: dict[str, MenuSection] = {}
 _demo_loaders: list[tuple[int, str, Callable]] = []
+_structure_setups: list[Callable] = []
 _search_providers: list[SearchProvider] = []
 
 
@@ -75,3 +76,14 @@ def register_demo(order: int, label: str, loader: Callable) -> None:
 
 def demo_loaders() -> list[tuple[int, str, Callable]]:
     return sorted(_demo_loaders, key=lambda entry: entry[0])
+
+
+def register_structure_setup(setup: Callable) -> None:
+    """A domain's first set-up of a new structure (e.g. the chart of accounts), called with
+    (structure=, actor=) by core.services.initialise_structure."""
+    if setup not in _structure_setups:
+        _structure_setups.append(setup)
+
+
+def structure_setups() -> list[Callable]:
+    return list(_structure_setups)

@@ -27,6 +27,15 @@ def create_structure(*, actor: User | None, **data) -> Structure:
 
 
 @transaction.atomic
+def initialise_structure(*, actor: User | None, structure: Structure) -> None:
+    """Let every domain prepare the new structure (chart of accounts, first fiscal year, journals…)."""
+    from pilote.core.registry import structure_setups
+
+    for setup in structure_setups():
+        setup(structure=structure, actor=actor)
+
+
+@transaction.atomic
 def update_structure(*, actor: User, structure: Structure, expected_version: int | None = None, **changes) -> Structure:
     current = Structure.objects.select_for_update().get(pk=structure.pk)
     check_version(current.version, expected_version, "La fiche de la structure")

@@ -50,7 +50,7 @@ class SetupWizard(SessionWizardView):
             structure_data.pop("logo", None)
         account = form_dict["compte"].cleaned_data
         with transaction.atomic():
-            services.create_structure(actor=None, **structure_data)
+            structure = services.create_structure(actor=None, **structure_data)
             user = services.create_user(
                 actor=None,
                 username=account["username"],
@@ -60,6 +60,7 @@ class SetupWizard(SessionWizardView):
                 last_name=account["last_name"],
                 email=account["email"],
             )
+            services.initialise_structure(actor=user, structure=structure)
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, "Votre structure est prête. Bienvenue dans Pilote !")
         return redirect("core:home")

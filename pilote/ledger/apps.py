@@ -7,7 +7,8 @@ class LedgerConfig(AppConfig):
     verbose_name = "Comptabilité"
 
     def ready(self) -> None:
-        from pilote.core.registry import MenuItem, register_menu
+        from pilote.core.registry import MenuItem, register_demo, register_menu, register_structure_setup
+        from pilote.ledger import demo, services
 
         register_menu(
             "Comptabilité",
@@ -17,3 +18,5 @@ class LedgerConfig(AppConfig):
             MenuItem("Plan comptable", "ledger:account-list", "ledger.view"),
             MenuItem("Journaux et exercices", "ledger:setup", "ledger.view"),
         )
+        register_structure_setup(services.initialise_books)
+        register_demo(30, "comptabilité (deux exercices)", demo.load)

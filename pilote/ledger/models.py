@@ -210,6 +210,9 @@ class Entry(models.Model):
 
 class EntryLine(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="lines")
+    # Copied from the entry so the general ledger pages through one index (account, year, date).
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("date")
     position = models.PositiveSmallIntegerField(default=0)
     account = models.ForeignKey(Account, verbose_name="compte", on_delete=models.PROTECT)
     auxiliary = models.ForeignKey(
@@ -229,8 +232,9 @@ class EntryLine(models.Model):
             models.CheckConstraint(condition=Q(debit=0) | Q(credit=0), name="ledger_entryline_one_side"),
         ]
         indexes = [
-            models.Index(fields=["account", "entry"], name="ledger_line_account_idx"),
-            models.Index(fields=["auxiliary", "entry"], name="ledger_line_auxiliary_idx"),
+            models.Index(fields=["account", "fiscal_year", "date", "id"], name="ledger_line_account_idx"),
+            models.Index(fields=["auxiliary", "fiscal_year", "date", "id"], name="ledger_line_auxiliary_idx"),
+            models.Index(fields=["entry", "position"], name="ledger_line_entry_idx"),
         ]
 
     def __str__(self) -> str:

@@ -76,6 +76,8 @@ def _write_lines(entry: Entry, lines: list[LineInput]) -> None:
     EntryLine.objects.bulk_create(
         EntryLine(
             entry=entry,
+            fiscal_year_id=entry.fiscal_year_id,
+            date=entry.date,
             position=i,
             account=line.account,
             auxiliary=line.auxiliary,
@@ -228,6 +230,7 @@ def _add_to_balances(entry: Entry, lines: list[EntryLine]) -> None:
                 account_id=account_id,
                 aux_key=aux_key,
                 month=month,
+                is_opening=opening,
                 debit=debit,
                 credit=credit,
             )
@@ -373,3 +376,10 @@ def lock_period(*, actor, year: FiscalYear, until: dt.date) -> FiscalYear:
     current.save(update_fields=["locked_until"])
     audit.record(actor, "ledger.period.locked", current, before=before, after={"locked_until": until.isoformat()})
     return current
+
+
+def initialise_books(*, structure, actor) -> None:
+    """First set-up of a new structure's books: the chart for its type and its first fiscal year."""
+    install_chart(actor=actor, kind="association" if structure.type == "association" else "company")
+    if not FiscalYear.objects.exists():
+        open_fiscal_year(actor=actor, start_date=structure.fiscal_year_start, end_date=structure.fiscal_year_end)

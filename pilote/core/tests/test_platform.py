@@ -69,31 +69,51 @@ def test_base_apps_import_only_core_and_lib(app):
     assert _imports(ROOT / "pilote" / app) <= {"core", "lib", app}
 
 
-def test_demo_loads_the_same_data_every_time(db):
-    from pilote.contacts.models import Contact, Interaction, Tag
+class _Rollback(Exception):
+    pass
+
+
+def _demo_digest() -> tuple:
+    """Load the demo inside a transaction, summarise it (no ids: PostgreSQL sequences are not rolled
+    back), then roll everything back."""
+    from django.db import transaction
+
+    from pilote.contacts.models import Contact, Interaction
     from pilote.core.models import User
+    from pilote.ledger.models import EntryLine
+    from pilote.ledger.verify import verify_all
 
-    call_command("load_demo")
-    first = list(Contact.objects.order_by("pk").values_list("name", "siret", "city"))
-    assert len(first) == 200
-    assert Interaction.objects.count() > 300
-    assert sorted(User.objects.values_list("username", flat=True)) == sorted(
-        ["direction", "comptable", "commercial", "rh", "assistant", "salarie", "auditeur"]
-    )
-    assert User.objects.get(username="salarie").check_password("demo")
-    call_command("load_demo", "--if-empty")  # a second run keeps the data
-    assert Contact.objects.count() == 200
-    digest = hash(tuple(first))
-    Contact.objects.all().delete()
-    Interaction.objects.all().delete()
-    Tag.objects.all().delete()
-    from pilote.core.models import AuditEvent, Structure
+    try:
+        with transaction.atomic():
+            call_command("load_demo")
+            summary = (
+                tuple(Contact.objects.order_by("name", "first_name").values_list("name", "siret", "city")),
+                Interaction.objects.count(),
+                tuple(sorted(User.objects.values_list("username", flat=True))),
+                tuple(
+                    EntryLine.objects.order_by(
+                        "entry__journal__code", "entry__fiscal_year__start_date", "entry__number", "position"
+                    ).values_list(
+                        "entry__journal__code", "entry__number", "entry__date", "account__code", "debit", "credit"
+                    )
+                ),
+                all(not problems for problems in verify_all().values()),
+                User.objects.get(username="salarie").check_password("demo"),
+            )
+            call_command("load_demo", "--if-empty")  # a second run keeps the data
+            assert Contact.objects.count() == 200
+            raise _Rollback(summary)
+    except _Rollback as done:
+        return done.args[0]
 
-    AuditEvent.objects.all().delete()
-    Structure.objects.all().delete()
-    User.objects.all().delete()
-    call_command("load_demo")
-    assert hash(tuple(Contact.objects.order_by("pk").values_list("name", "siret", "city"))) == digest
+
+def test_demo_loads_the_same_data_every_time(db):
+    first = _demo_digest()
+    contacts, interactions, users, lines, ledger_ok, demo_password = first
+    assert len(contacts) == 200 and interactions > 300
+    assert users == ("assistant", "auditeur", "commercial", "comptable", "direction", "rh", "salarie")
+    assert len(lines) > 2000 and ledger_ok and demo_password
+    assert _demo_digest() == first
 
 
 def test_unknown_page_is_french_404(client_as):

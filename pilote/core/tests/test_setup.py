@@ -62,6 +62,14 @@ def test_wizard_creates_structure_and_first_direction_user(client, db):
     assert structure.fiscal_year_start == dt.date(2026, 7, 1)
     user = User.objects.get(username="anne")
     assert user.role == "direction"
+    # The books are ready: association chart (ANC 2018-06 accounts) and the first fiscal year.
+    from pilote.ledger.models import Account, FiscalYear, Journal
+
+    assert Account.objects.filter(code="756").exists() and Account.objects.filter(code="411").exists()
+    assert list(FiscalYear.objects.values_list("start_date", "end_date")) == [
+        (dt.date(2026, 7, 1), dt.date(2027, 6, 30))
+    ]
+    assert set(Journal.objects.values_list("code", flat=True)) >= {"VT", "AC", "BQ", "OD", "AN"}
     assert client.get("/").status_code == 200  # signed in
     assert client.get(reverse("core:setup")).status_code == 302  # the wizard closes once done
 

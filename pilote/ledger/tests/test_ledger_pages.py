@@ -119,3 +119,42 @@ def test_verification_page(client_as, books):
     sale(books)
     page = client_as("direction").get(reverse("ledger:verify")).content.decode()
     assert page.count("Aucune anomalie") == 4
+
+
+def test_opening_entries_fill_the_opening_columns(client_as, books):
+    from pilote.ledger import services
+    from pilote.ledger.verify import verify_all
+
+    a = books["a"]
+    services.create_entry(
+        actor=books["actor"],
+        journal=books["j"]["AN"],
+        date=dt.date(2026, 1, 1),
+        label="À-nouveaux",
+        post=True,
+        lines=[
+            services.LineInput(a["512"], debit=Decimal("500.00")),
+            services.LineInput(a["101"], credit=Decimal("500.00")),
+        ],
+    )
+    services.create_entry(
+        actor=books["actor"],
+        journal=books["j"]["BQ"],
+        date=dt.date(2026, 1, 20),
+        label="Frais",
+        post=True,
+        lines=[
+            services.LineInput(a["606"], debit=Decimal("20.00")),
+            services.LineInput(a["512"], credit=Decimal("20.00")),
+        ],
+    )
+    rows = {r.code: r for r in client_as("comptable").get(reverse("ledger:trial-balance")).context["rows"]}
+    bank = rows["512"]
+    assert (bank.opening_debit, bank.opening_credit, bank.debit, bank.credit) == (
+        Decimal("500.00"),
+        0,
+        0,
+        Decimal("20.00"),
+    )
+    assert bank.closing_debit == Decimal("480.00")
+    assert all(not problems for problems in verify_all().values())

@@ -108,9 +108,9 @@ def test_posted_entries_cannot_be_changed_even_by_raw_sql(books):
         ("UPDATE ledger_entry SET label = 'falsifié' WHERE id = %s", [entry.pk]),
         ("DELETE FROM ledger_entry WHERE id = %s", [entry.pk]),
         (
-            "INSERT INTO ledger_entryline (entry_id, position, account_id, label, debit, credit) "
-            "VALUES (%s, 9, %s, 'ajout', 100, 0)",
-            [entry.pk, line.account_id],
+            "INSERT INTO ledger_entryline (entry_id, fiscal_year_id, date, position, account_id, label, debit, credit) "
+            "VALUES (%s, %s, %s, 9, %s, 'ajout', 100, 0)",
+            [entry.pk, entry.fiscal_year_id, entry.date, line.account_id],
         ),
     ]
     for sql, params in statements:

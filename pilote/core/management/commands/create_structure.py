@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from pilote.core import services
 from pilote.core.exceptions import DomainError
@@ -25,14 +26,16 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         start, end = fiscal_year_containing(dt.date.today(), month, day)
         try:
-            structure = services.create_structure(
-                actor=None,
-                type=options["type"],
-                legal_name=options["name"],
-                siren=options["siren"],
-                fiscal_year_start=start,
-                fiscal_year_end=end,
-            )
+            with transaction.atomic():
+                structure = services.create_structure(
+                    actor=None,
+                    type=options["type"],
+                    legal_name=options["name"],
+                    siren=options["siren"],
+                    fiscal_year_start=start,
+                    fiscal_year_end=end,
+                )
+                services.initialise_structure(actor=None, structure=structure)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         except DomainError as exc:

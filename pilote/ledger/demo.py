@@ -1,0 +1,221 @@
+"""Demo books: two fiscal years (2025, 2026 to the demo's today) of sales, purchases, payroll, rent and
+bank movements consistent with the demo contacts, à-nouveaux between the years."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from pilote.contacts.models import Contact
+from pilote.core.demo import DEMO_TODAY
+from pilote.ledger import services
+from pilote.ledger.closing import carry_forward_lines
+from pilote.ledger.models import Account, FiscalYear, Journal
+from pilote.lib.money import round_eur
+
+L = services.LineInput
+VAT = Decimal("0.20")
+
+
+def _day(rng: random.Random, year: int, month: int) -> dt.date:
+    return dt.date(year, month, rng.randint(1, 28))
+
+
+def load(rng: random.Random, users: dict) -> None:
+    actor = users["comptable"]
+    a = {
+        acc.code: acc
+        for acc in Account.objects.filter(
+            code__in=[
+                "101",
+                "164",
+                "2183",
+                "401",
+                "411",
+                "421",
+                "431",
+                "44566",
+                "44571",
+                "512",
+                "606",
+                "607",
+                "613",
+                "6226",
+                "626",
+                "641",
+                "645",
+                "706",
+                "707",
+                "120",
+                "129",
+            ]
+        )
+    }
+    j = {journal.code: journal for journal in Journal.objects.all()}
+    services.open_fiscal_year(actor=actor, start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31))
+    customers = list(Contact.objects.filter(is_customer=True, kind="organisation").order_by("pk")[:60])
+    suppliers = list(Contact.objects.filter(is_supplier=True).order_by("pk"))
+    landlord = suppliers[0]
+    aux = {c.pk: services.auxiliary_for_contact(actor=actor, contact=c, control_code="411") for c in customers}
+    sup = {c.pk: services.auxiliary_for_contact(actor=actor, contact=c, control_code="401") for c in suppliers}
+
+    plan: list[tuple[dt.date, str, str, str, list]] = [
+        (
+            dt.date(2025, 1, 1),
+            "AN",
+            "À-nouveaux à la création",
+            "AN2025",
+            [
+                L(a["512"], debit=Decimal("62000.00")),
+                L(a["2183"], debit=Decimal("18000.00")),
+                L(a["101"], credit=Decimal("50000.00")),
+                L(a["164"], credit=Decimal("30000.00")),
+            ],
+        ),
+    ]
+    invoice_no = 0
+    months = [(y, m) for y in (2025, 2026) for m in range(1, 13) if dt.date(y, m, 1) <= DEMO_TODAY]
+    for year, month in months:
+        for _ in range(rng.randint(12, 18)):
+            invoice_no += 1
+            customer = rng.choice(customers)
+            net = round_eur(Decimal(rng.randint(150_000, 2_000_000)) / 100)
+            vat = round_eur(net * VAT)
+            day = _day(rng, year, month)
+            ref = f"F{year}-{invoice_no:04d}"
+            revenue = a["706"] if rng.random() < 0.6 else a["707"]
+            plan.append(
+                (
+                    day,
+                    "VT",
+                    f"Facture {ref} {customer.name}"[:200],
+                    ref,
+                    [
+                        L(a["411"], debit=net + vat, auxiliary=aux[customer.pk]),
+                        L(revenue, credit=net),
+                        L(a["44571"], credit=vat),
+                    ],
+                )
+            )
+            paid = day + dt.timedelta(days=rng.randint(20, 65))
+            if rng.random() < 0.88 and paid <= DEMO_TODAY:
+                plan.append(
+                    (
+                        paid,
+                        "BQ",
+                        f"Virement reçu {customer.name}"[:200],
+                        ref,
+                        [L(a["512"], debit=net + vat), L(a["411"], credit=net + vat, auxiliary=aux[customer.pk])],
+                    )
+                )
+        for _ in range(rng.randint(4, 6)):
+            supplier = rng.choice(suppliers[1:])
+            net = round_eur(Decimal(rng.randint(300_000, 1_800_000)) / 100)
+            vat = round_eur(net * VAT)
+            day = _day(rng, year, month)
+            ref = f"A{year}{month:02d}-{rng.randint(100, 999)}"
+            expense = a[rng.choice(["606", "607", "6226", "626"])]
+            plan.append(
+                (
+                    day,
+                    "AC",
+                    f"Facture {supplier.name}"[:200],
+                    ref,
+                    [
+                        L(expense, debit=net),
+                        L(a["44566"], debit=vat),
+                        L(a["401"], credit=net + vat, auxiliary=sup[supplier.pk]),
+                    ],
+                )
+            )
+            paid = day + dt.timedelta(days=30)
+            if paid <= DEMO_TODAY:
+                plan.append(
+                    (
+                        paid,
+                        "BQ",
+                        f"Règlement {supplier.name}"[:200],
+                        ref,
+                        [L(a["401"], debit=net + vat, auxiliary=sup[supplier.pk]), L(a["512"], credit=net + vat)],
+                    )
+                )
+        rent_day = dt.date(year, month, 1)
+        plan.append(
+            (
+                rent_day,
+                "AC",
+                f"Loyer {month:02d}/{year}",
+                f"LOY{year}{month:02d}",
+                [
+                    L(a["613"], debit=Decimal("2500.00")),
+                    L(a["44566"], debit=Decimal("500.00")),
+                    L(a["401"], credit=Decimal("3000.00"), auxiliary=sup[landlord.pk]),
+                ],
+            )
+        )
+        plan.append(
+            (
+                rent_day + dt.timedelta(days=4),
+                "BQ",
+                f"Loyer {month:02d}/{year}",
+                f"LOY{year}{month:02d}",
+                [
+                    L(a["401"], debit=Decimal("3000.00"), auxiliary=sup[landlord.pk]),
+                    L(a["512"], credit=Decimal("3000.00")),
+                ],
+            )
+        )
+        gross = Decimal("52000.00") + Decimal(rng.randint(0, 300_000)) / 100
+        employee_share = round_eur(gross * Decimal("0.22"))
+        employer = round_eur(gross * Decimal("0.42"))
+        last = dt.date(year, month, 28)
+        plan.append(
+            (
+                last,
+                "OD",
+                f"Salaires {month:02d}/{year}",
+                f"PAIE{year}{month:02d}",
+                [
+                    L(a["641"], debit=gross),
+                    L(a["645"], debit=employer),
+                    L(a["421"], credit=gross - employee_share),
+                    L(a["431"], credit=employee_share + employer),
+                ],
+            )
+        )
+        if last + dt.timedelta(days=2) <= DEMO_TODAY:
+            plan.append(
+                (
+                    last + dt.timedelta(days=2),
+                    "BQ",
+                    f"Virement des salaires {month:02d}/{year}",
+                    f"PAIE{year}{month:02d}",
+                    [L(a["421"], debit=gross - employee_share), L(a["512"], credit=gross - employee_share)],
+                )
+            )
+    plan.sort(key=lambda item: (item[0], item[1] != "AN", item[1], item[3]))
+    year_2025 = FiscalYear.objects.get(start_date=dt.date(2025, 1, 1))
+    carried = False
+    for day, journal, label, ref, lines in plan:
+        if day.year == 2026 and not carried:
+            services.create_entry(
+                actor=actor,
+                journal=j["AN"],
+                date=dt.date(2026, 1, 1),
+                label="À-nouveaux 2026",
+                piece_ref="AN2026",
+                lines=carry_forward_lines(year_2025),
+                post=True,
+            )
+            carried = True
+        services.create_entry(
+            actor=actor,
+            journal=j[journal],
+            date=day,
+            label=label,
+            piece_ref=ref,
+            piece_date=day,
+            lines=lines,
+            post=True,
+        )
