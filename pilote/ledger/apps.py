@@ -15,6 +15,8 @@ class LedgerConfig(AppConfig):
             30,
             MenuItem("Écritures", "ledger:entry-list", "ledger.view"),
             MenuItem("Balance", "ledger:trial-balance", "ledger.view"),
+            MenuItem("Grand livre", "ledger:general-ledger", "ledger.view"),
+            MenuItem("Clients et fournisseurs", "ledger:third-parties", "ledger.view"),
             MenuItem("Plan comptable", "ledger:account-list", "ledger.view"),
             MenuItem("Journaux et exercices", "ledger:setup", "ledger.view"),
         )

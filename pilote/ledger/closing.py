@@ -38,6 +38,7 @@ def carry_forward_lines(year: FiscalYear) -> list[LineInput]:
             continue  # carried by auxiliary account instead
         net_by_key[(row["account_id"], row["aux_key"])] += net
     lines = []
+
     def order(item):
         (account_id, aux_key), _ = item
         return accounts[account_id].code, auxiliaries[aux_key].code if aux_key else ""

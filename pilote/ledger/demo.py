@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from pilote.contacts.models import Contact
 from pilote.core.demo import DEMO_TODAY
-from pilote.ledger import services
+from pilote.ledger import lettering, services
 from pilote.ledger.closing import carry_forward_lines
 from pilote.ledger.models import Account, FiscalYear, Journal
 from pilote.lib.money import round_eur
@@ -219,3 +219,5 @@ def load(rng: random.Random, users: dict) -> None:
             lines=lines,
             post=True,
         )
+    for code in ("411", "401"):
+        lettering.auto_letter(actor=actor, account=a[code])

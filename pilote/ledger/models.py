@@ -283,3 +283,35 @@ class AccountBalance(models.Model):
                 fields=["fiscal_year", "account", "aux_key", "month", "is_opening"], name="ledger_balance_unique"
             ),
         ]
+
+
+class Matching(models.Model):
+    """Lettrage: posted lines of one account (and auxiliary account) that settle each other.
+
+    Lines stay immutable: the link lives in MatchedLine. A full matching has Σdebit = Σcredit and an
+    upper-case code (A, B, … AA); a partial one (acompte, règlement partiel) has a lower-case code.
+    """
+
+    code = models.CharField("code de lettrage", max_length=8)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT)
+    aux_key = models.PositiveBigIntegerField(default=0)
+    is_partial = models.BooleanField("partiel", default=False)
+    created_at = models.DateTimeField("lettré le", auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "lettrage"
+        constraints = [
+            models.UniqueConstraint(fields=["account", "aux_key", "code"], name="ledger_matching_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class MatchedLine(models.Model):
+    line = models.OneToOneField(EntryLine, on_delete=models.PROTECT, related_name="match")
+    matching = models.ForeignKey(Matching, on_delete=models.CASCADE, related_name="items")
+
+    class Meta:
+        verbose_name = "ligne lettrée"

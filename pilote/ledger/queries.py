@@ -116,3 +116,55 @@ TRIAL_BALANCE_COLUMNS = [
     Column("solde_debit", lambda r: r.closing_debit),
     Column("solde_credit", lambda r: r.closing_credit),
 ]
+
+
+# --- General ledger --------------------------------------------------------------------------------
+
+GL_PAGE = 100
+
+
+@dataclass
+class LedgerPage:
+    lines: list
+    opening: Decimal  # balance before the first line of the page (debit positive)
+    has_next: bool
+    has_previous: bool
+    page: int
+    total: int
+
+
+def _sum(queryset) -> Decimal:
+    totals = queryset.aggregate(d=Sum("debit"), c=Sum("credit"))
+    return (totals["d"] or ZERO) - (totals["c"] or ZERO)
+
+
+def general_ledger(year: FiscalYear, account, auxiliary=None, page: int = 1) -> LedgerPage:
+    """One page of an account's posted lines in date order, each with its running balance.
+
+    The balance before the page comes from the monthly aggregates plus at most one month of lines, so
+    the cost of a page does not grow with the account's size."""
+    from pilote.ledger.models import EntryLine
+
+    lines = EntryLine.objects.filter(account=account, fiscal_year=year, entry__status="posted")
+    lines = lines.filter(auxiliary=auxiliary) if auxiliary else lines
+    total = lines.count()
+    page = max(1, min(page, max(1, -(-total // GL_PAGE))))
+    chunk = list(
+        lines.select_related("entry__journal", "auxiliary").order_by("date", "id")[
+            (page - 1) * GL_PAGE : page * GL_PAGE
+        ]
+    )
+    opening = ZERO
+    if chunk:
+        first = chunk[0]
+        month = first.date.replace(day=1)
+        aggregates = AccountBalance.objects.filter(
+            fiscal_year=year, account=account, aux_key=auxiliary.pk if auxiliary else 0, month__lt=month
+        )
+        same_month = lines.filter(date__gte=month).filter(Q(date__lt=first.date) | Q(date=first.date, id__lt=first.id))
+        opening = _sum(aggregates) + _sum(same_month)
+    running = opening
+    for line in chunk:
+        running += line.debit - line.credit
+        line.running_balance = running
+    return LedgerPage(chunk, opening, page * GL_PAGE < total, page > 1, page, total)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.ledger import setup_views, views
+from pilote.ledger import ledger_views, setup_views, views
 
 app_name = "ledger"
 
@@ -13,6 +13,12 @@ urlpatterns = [
     path("ecritures/<int:pk>/contre-passer/", views.entry_reverse, name="entry-reverse"),
     path("ecritures/<int:pk>/supprimer/", views.entry_delete, name="entry-delete"),
     path("balance/", views.trial_balance, name="trial-balance"),
+    path("grand-livre/", ledger_views.general_ledger, name="general-ledger"),
+    path("tiers/", ledger_views.third_parties, name="third-parties"),
+    path("tiers/<int:pk>/lettrage/", ledger_views.lettering_page, name="lettering"),
+    path("tiers/<int:pk>/lettrer/", ledger_views.lettering_letter, name="lettering-letter"),
+    path("tiers/<int:pk>/lettrage-auto/", ledger_views.lettering_auto, name="lettering-auto"),
+    path("lettrages/<int:pk>/defaire/", ledger_views.lettering_undo, name="lettering-undo"),
     path("plan-comptable/", setup_views.account_list, name="account-list"),
     path("plan-comptable/nouveau/", setup_views.account_create, name="account-create"),
     path("parametrage/", setup_views.ledger_setup, name="setup"),

@@ -75,9 +75,35 @@ def _ledger_sample(actor):
             actor=actor, journal=journal, date=dt.date(2026, 2, 1), label="x", lines=lines, post=post
         )
 
+    from pilote.ledger import lettering
+    from pilote.ledger.models import AuxiliaryAccount
+
     draft, posted = entry(False), entry(True)
+    customers = Account.objects.create(code="411", label="Clients")
+    aux = AuxiliaryAccount.objects.create(code="C1", label="Client", control_account=customers)
+    pair = [
+        services.create_entry(
+            actor=actor,
+            journal=journal,
+            date=dt.date(2026, 2, 1),
+            label="y",
+            post=True,
+            lines=[
+                services.LineInput(customers, debit=Decimal(d), credit=Decimal(c), auxiliary=aux),
+                services.LineInput(bank, debit=Decimal(c), credit=Decimal(d)),
+            ],
+        ).lines.get(account=customers)
+        for d, c in (("5", "0"), ("0", "5"))
+    ]
+    matching = lettering.letter_lines(actor=actor, lines=pair)
     urls = {f"ledger:entry-{name}": draft.pk for name in ("detail", "edit", "post", "delete")}
-    return {**urls, "ledger:entry-reverse": posted.pk, "ledger:fiscal-year-lock": year.pk}
+    urls |= {f"ledger:lettering{suffix}": aux.pk for suffix in ("", "-letter", "-auto")}
+    return {
+        **urls,
+        "ledger:entry-reverse": posted.pk,
+        "ledger:fiscal-year-lock": year.pk,
+        "ledger:lettering-undo": matching.pk,
+    }
 
 
 def _url(name, pattern, sample):

@@ -158,3 +158,44 @@ def test_opening_entries_fill_the_opening_columns(client_as, books):
     )
     assert bank.closing_debit == Decimal("480.00")
     assert all(not problems for problems in verify_all().values())
+
+
+def test_general_ledger_running_balance_across_pages(client_as, books, monkeypatch):
+    from pilote.ledger import queries
+
+    monkeypatch.setattr(queries, "GL_PAGE", 4)
+    for i in range(10):
+        sale(books, amount="10.00", vat="2.00", day=dt.date(2026, 1 + i, 10), label=f"Facture F-{i}")
+    client = client_as("comptable")
+    page1 = client.get(reverse("ledger:general-ledger"), {"compte": "707"}).context["ledger"]
+    assert page1.total == 10 and page1.opening == 0
+    assert [line.running_balance for line in page1.lines] == [Decimal(f"-{10 * n}.00") for n in range(1, 5)]
+    page3 = client.get(reverse("ledger:general-ledger"), {"compte": "707", "page": 3}).context["ledger"]
+    assert page3.opening == Decimal("-80.00")  # 8 lines before, from the monthly aggregates
+    assert [line.running_balance for line in page3.lines] == [Decimal("-90.00"), Decimal("-100.00")]
+    by_customer = client.get(reverse("ledger:general-ledger"), {"compte": "411", "auxiliaire": "C000001"})
+    assert by_customer.context["ledger"].total == 10
+
+
+def test_lettering_page_letters_the_selection(client_as, books):
+    from pilote.ledger import services as s
+
+    invoice = sale(books)
+    a = books["a"]
+    payment = s.create_entry(
+        actor=books["actor"],
+        journal=books["j"]["BQ"],
+        date=dt.date(2026, 4, 1),
+        label="Règlement",
+        post=True,
+        lines=[
+            s.LineInput(a["512"], debit=Decimal("120.00")),
+            s.LineInput(a["411"], credit=Decimal("120.00"), auxiliary=books["customer"]),
+        ],
+    )
+    client = client_as("comptable")
+    url = reverse("ledger:lettering", args=[books["customer"].pk])
+    assert len(client.get(url).context["lines"]) == 2
+    ids = [invoice.lines.get(account__code="411").pk, payment.lines.get(account__code="411").pk]
+    client.post(reverse("ledger:lettering-letter", args=[books["customer"].pk]), {"lignes": ids})
+    assert client.get(url).context["lines"] == []

@@ -1,0 +1,123 @@
+"""Lettrage of customer and supplier accounts: manual, automatic (same amount, same reference), partial,
+undone while the period is open; and the open items of a third party."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+
+from pilote.core import audit
+from pilote.core.exceptions import DomainError
+from pilote.ledger.models import Account, EntryLine, EntryStatus, MatchedLine, Matching
+from pilote.lib.money import ZERO
+
+
+def code_for(number: int) -> str:
+    """1 → A, 26 → Z, 27 → AA … (the usual lettrage codes)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def open_lines(account: Account, aux_key: int = 0):
+    """Posted lines of the account (and auxiliary account) not in a full matching, oldest first."""
+    fully_matched = MatchedLine.objects.filter(line=OuterRef("pk"), matching__is_partial=False)
+    lines = EntryLine.objects.filter(account=account, entry__status=EntryStatus.POSTED).exclude(Exists(fully_matched))
+    lines = lines.filter(auxiliary_id=aux_key) if aux_key else lines.filter(auxiliary__isnull=True)
+    return lines.select_related("entry__journal").order_by("date", "id")
+
+
+def _next_code(account: Account, aux_key: int, partial: bool) -> str:
+    used = set(Matching.objects.filter(account=account, aux_key=aux_key).values_list("code", flat=True))
+    number = len(used) + 1
+    while code_for(number) in used or code_for(number).lower() in used:
+        number += 1
+    return code_for(number).lower() if partial else code_for(number)
+
+
+@transaction.atomic
+def letter_lines(*, actor, lines: list[EntryLine], partial: bool = False) -> Matching:
+    ids = [line.pk for line in lines]
+    locked = list(EntryLine.objects.select_for_update().filter(pk__in=ids).select_related("entry", "account"))
+    if len(locked) < 2:
+        raise DomainError("Sélectionnez au moins deux lignes à lettrer.")
+    if any(line.entry.status != EntryStatus.POSTED for line in locked):
+        raise DomainError("Seules des lignes d'écritures validées se lettrent.")
+    if len({(line.account_id, line.auxiliary_id) for line in locked}) > 1:
+        raise DomainError("Les lignes à lettrer doivent être du même compte (et du même compte auxiliaire).")
+    already = MatchedLine.objects.filter(line_id__in=ids).select_related("matching")
+    if any(not m.matching.is_partial for m in already):
+        raise DomainError("Une des lignes est déjà lettrée.")
+    debit = sum((line.debit for line in locked), ZERO)
+    credit = sum((line.credit for line in locked), ZERO)
+    if debit != credit and not partial:
+        raise DomainError(
+            f"Les lignes ne se soldent pas : débit {debit} €, crédit {credit} € (écart {debit - credit} €). "
+            "Cochez « lettrage partiel » pour un règlement partiel."
+        )
+    if debit == credit:
+        partial = False
+        MatchedLine.objects.filter(line_id__in=ids).delete()  # a partial matching is completed
+    elif already:
+        raise DomainError("Une des lignes est déjà dans un lettrage partiel : délettrez-le avant.")
+    account = locked[0].account
+    aux_key = locked[0].auxiliary_id or 0
+    matching = Matching.objects.create(
+        code=_next_code(account, aux_key, partial),
+        account=account,
+        aux_key=aux_key,
+        is_partial=partial,
+        created_by=actor,
+    )
+    MatchedLine.objects.bulk_create(MatchedLine(line_id=pk, matching=matching) for pk in ids)
+    Matching.objects.filter(account=account, aux_key=aux_key, items__isnull=True).delete()
+    audit.record(actor, "ledger.lettering.done", matching, after={"lines": ids, "partial": partial})
+    return matching
+
+
+@transaction.atomic
+def unletter(*, actor, matching: Matching) -> None:
+    lines = EntryLine.objects.filter(match__matching=matching).select_related("fiscal_year")
+    for line in lines:
+        year = line.fiscal_year
+        if not year.is_open or (year.locked_until and line.date <= year.locked_until):
+            raise DomainError("Ce lettrage touche une période clôturée ou verrouillée : il ne peut plus être défait.")
+    audit.record(actor, "ledger.lettering.undone", matching, before={"lines": [line.pk for line in lines]})
+    matching.delete()
+
+
+@transaction.atomic
+def auto_letter(*, actor, account: Account) -> int:
+    """Letter, per auxiliary account, the open lines sharing a reference (piece_ref) whose debits and
+    credits balance — the invoice and its payment(s). Returns the number of matchings made."""
+    groups: dict[tuple[int, str], list[EntryLine]] = defaultdict(list)
+    partially = MatchedLine.objects.filter(line=OuterRef("pk"))
+    candidates = (
+        EntryLine.objects.filter(account=account, entry__status=EntryStatus.POSTED)
+        .exclude(Exists(partially))
+        .exclude(Q(entry__piece_ref=""))
+        .select_related("entry")
+    )
+    for line in candidates:
+        groups[(line.auxiliary_id or 0, line.entry.piece_ref)].append(line)
+    made = 0
+    for (_aux, _ref), lines in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1])):
+        debit = sum((line.debit for line in lines), Decimal(0))
+        credit = sum((line.credit for line in lines), Decimal(0))
+        if len(lines) >= 2 and debit == credit and debit > 0:
+            letter_lines(actor=actor, lines=lines)
+            made += 1
+    return made
+
+
+def matching_codes(line_ids) -> dict[int, tuple[str, object]]:
+    """Lettrage code and date per line id (for the FEC's EcritureLet / DateLet)."""
+    rows = MatchedLine.objects.filter(line_id__in=line_ids).values_list(
+        "line_id", "matching__code", "matching__created_at"
+    )
+    return {line_id: (code, created) for line_id, code, created in rows}

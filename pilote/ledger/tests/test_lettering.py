@@ -1,0 +1,87 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from pilote.core.exceptions import DomainError
+from pilote.ledger import lettering, services
+from pilote.ledger.tests.conftest import sale
+
+L = services.LineInput
+
+
+def _payment(books, amount, ref="F-1", day=dt.date(2026, 4, 1)):
+    a = books["a"]
+    return services.create_entry(
+        actor=books["actor"],
+        journal=books["j"]["BQ"],
+        date=day,
+        label="Règlement",
+        piece_ref=ref,
+        post=True,
+        lines=[L(a["512"], debit=Decimal(amount)), L(a["411"], credit=Decimal(amount), auxiliary=books["customer"])],
+    )
+
+
+def _customer_line(entry):
+    return entry.lines.get(account__code="411")
+
+
+def test_codes():
+    assert [lettering.code_for(n) for n in (1, 26, 27, 52, 703)] == ["A", "Z", "AA", "AZ", "AAA"]
+
+
+def test_manual_full_and_partial_lettering(books):
+    invoice = sale(books)  # 120.00 TTC
+    first = _payment(books, "50.00")
+    with pytest.raises(DomainError, match="écart 70.00 €"):
+        lettering.letter_lines(actor=books["actor"], lines=[_customer_line(invoice), _customer_line(first)])
+    partial = lettering.letter_lines(
+        actor=books["actor"], lines=[_customer_line(invoice), _customer_line(first)], partial=True
+    )
+    assert partial.code == "a" and partial.is_partial
+    account, aux = books["a"]["411"], books["customer"].pk
+    assert lettering.open_lines(account, aux).count() == 2  # still open until fully settled
+    second = _payment(books, "70.00")
+    full = lettering.letter_lines(
+        actor=books["actor"], lines=[_customer_line(invoice), _customer_line(first), _customer_line(second)]
+    )
+    assert full.code == "B" and not full.is_partial
+    assert lettering.open_lines(account, aux).count() == 0
+
+
+def test_lines_of_different_accounts_or_already_lettered_are_refused(books):
+    invoice = sale(books)
+    payment = _payment(books, "120.00")
+    with pytest.raises(DomainError, match="même compte"):
+        lettering.letter_lines(
+            actor=books["actor"], lines=[_customer_line(invoice), payment.lines.get(account__code="512")]
+        )
+    lettering.letter_lines(actor=books["actor"], lines=[_customer_line(invoice), _customer_line(payment)])
+    with pytest.raises(DomainError, match="déjà lettrée"):
+        lettering.letter_lines(actor=books["actor"], lines=[_customer_line(invoice), _customer_line(payment)])
+
+
+def test_automatic_lettering_by_reference_and_amount(books):
+    sale(books, label="Facture F-1")  # piece_ref "F-1"
+    sale(books, label="Facture F-2", amount="200.00", vat="40.00")
+    _payment(books, "120.00", ref="F-1")
+    _payment(books, "100.00", ref="F-2")  # partial: not lettered automatically
+    made = lettering.auto_letter(actor=books["actor"], account=books["a"]["411"])
+    assert made == 1
+    open_refs = sorted(line.entry.piece_ref for line in lettering.open_lines(books["a"]["411"], books["customer"].pk))
+    assert open_refs == ["F-2", "F-2"]
+
+
+def test_unlettering_only_while_the_period_is_open(books):
+    invoice, payment = sale(books), _payment(books, "120.00")
+    matching = lettering.letter_lines(actor=books["actor"], lines=[_customer_line(invoice), _customer_line(payment)])
+    year = books["year"]
+    year.locked_until = dt.date(2026, 3, 31)
+    year.save()
+    with pytest.raises(DomainError, match="verrouillée"):
+        lettering.unletter(actor=books["actor"], matching=matching)
+    year.locked_until = None
+    year.save()
+    lettering.unletter(actor=books["actor"], matching=matching)
+    assert lettering.open_lines(books["a"]["411"], books["customer"].pk).count() == 2
