@@ -8,7 +8,6 @@ one transaction, or nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -209,24 +208,32 @@ def post_entry(*, actor, entry: Entry) -> Entry:
     return current
 
 
-def _add_to_balances(entry: Entry, lines: list[EntryLine]) -> None:
+BalanceKey = tuple[int, int, int, dt.date, bool]  # fiscal year, account, auxiliary (0 = none), month, opening
+
+
+def collect_balance_deltas(entry: Entry, lines, totals: dict[BalanceKey, list[Decimal]]) -> None:
+    """Add a posted entry's lines to `totals` (account level, plus auxiliary level where there is one)."""
     month = entry.date.replace(day=1)
     opening = entry.journal.kind == JournalKind.OPENING
-    totals: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for line in lines:
-        key = (line.account_id, line.auxiliary_id or 0)
-        totals[key][0] += line.debit
-        totals[key][1] += line.credit
-        if line.auxiliary_id:  # the control account also carries an account-level row
-            totals[(line.account_id, 0)][0] += line.debit
-            totals[(line.account_id, 0)][1] += line.credit
-    for (account_id, aux_key), (debit, credit) in totals.items():
+        keys = [(entry.fiscal_year_id, line.account_id, 0, month, opening)]
+        if line.auxiliary_id:
+            keys.append((entry.fiscal_year_id, line.account_id, line.auxiliary_id, month, opening))
+        for key in keys:
+            bucket = totals.setdefault(key, [ZERO, ZERO])
+            bucket[0] += line.debit
+            bucket[1] += line.credit
+
+
+def apply_balance_deltas(totals: dict[BalanceKey, list[Decimal]]) -> None:
+    """Add the deltas to the stored aggregates (the caller holds the chain lock: one writer at a time)."""
+    for (year_id, account_id, aux_key, month, opening), (debit, credit) in totals.items():
         updated = AccountBalance.objects.filter(
-            fiscal_year=entry.fiscal_year, account_id=account_id, aux_key=aux_key, month=month, is_opening=opening
+            fiscal_year_id=year_id, account_id=account_id, aux_key=aux_key, month=month, is_opening=opening
         ).update(debit=increment("debit", debit), credit=increment("credit", credit))
         if not updated:
             AccountBalance.objects.create(
-                fiscal_year=entry.fiscal_year,
+                fiscal_year_id=year_id,
                 account_id=account_id,
                 aux_key=aux_key,
                 month=month,
@@ -234,6 +241,12 @@ def _add_to_balances(entry: Entry, lines: list[EntryLine]) -> None:
                 debit=debit,
                 credit=credit,
             )
+
+
+def _add_to_balances(entry: Entry, lines: list[EntryLine]) -> None:
+    totals: dict[BalanceKey, list[Decimal]] = {}
+    collect_balance_deltas(entry, lines, totals)
+    apply_balance_deltas(totals)
 
 
 @transaction.atomic
