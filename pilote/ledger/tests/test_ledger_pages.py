@@ -199,3 +199,20 @@ def test_lettering_page_letters_the_selection(client_as, books):
     ids = [invoice.lines.get(account__code="411").pk, payment.lines.get(account__code="411").pk]
     client.post(reverse("ledger:lettering-letter", args=[books["customer"].pk]), {"lignes": ids})
     assert client.get(url).context["lines"] == []
+
+
+def test_trial_balance_command_csv(books, capsys):
+    from django.core.management import CommandError, call_command
+
+    sale(books)
+    call_command("trial_balance", "--year", "2026", "--format", "csv")
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        lines[0]
+        == "compte;libelle;ouverture_debit;ouverture_credit;mouvements_debit;mouvements_credit;solde_debit;solde_credit"
+    )
+    assert "44571;TVA collectée;0,00;0,00;0,00;20,00;0,00;20,00" in lines
+    import pytest
+
+    with pytest.raises(CommandError, match="Aucun exercice ne se clôt en 2031"):
+        call_command("trial_balance", "--year", "2031")
