@@ -104,6 +104,8 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
                 debit=round_eur(line.debit or 0),
                 credit=round_eur(line.credit or 0),
                 due_date=line.due_date,
+                vat_rate=line.vat_rate,
+                vat_base=line.vat_base,
             )
             for i, line in enumerate((x for x in spec.lines if (x.debit or 0) or (x.credit or 0)), start=1)
         ]

@@ -16,6 +16,7 @@ from pilote.lib.money import round_eur
 
 L = services.LineInput
 VAT = Decimal("0.20")
+RATE = Decimal("20.00")
 
 
 def _day(rng: random.Random, year: int, month: int) -> dt.date:
@@ -94,7 +95,7 @@ def load(rng: random.Random, users: dict) -> None:
                     [
                         L(a["411"], debit=net + vat, auxiliary=aux[customer.pk]),
                         L(revenue, credit=net),
-                        L(a["44571"], credit=vat),
+                        L(a["44571"], credit=vat, vat_rate=RATE, vat_base=net),
                     ],
                 )
             )
@@ -124,7 +125,7 @@ def load(rng: random.Random, users: dict) -> None:
                     ref,
                     [
                         L(expense, debit=net),
-                        L(a["44566"], debit=vat),
+                        L(a["44566"], debit=vat, vat_rate=RATE, vat_base=net),
                         L(a["401"], credit=net + vat, auxiliary=sup[supplier.pk]),
                     ],
                 )
@@ -149,7 +150,7 @@ def load(rng: random.Random, users: dict) -> None:
                 f"LOY{year}{month:02d}",
                 [
                     L(a["613"], debit=Decimal("2500.00")),
-                    L(a["44566"], debit=Decimal("500.00")),
+                    L(a["44566"], debit=Decimal("500.00"), vat_rate=RATE, vat_base=Decimal("2500.00")),
                     L(a["401"], credit=Decimal("3000.00"), auxiliary=sup[landlord.pk]),
                 ],
             )

@@ -222,6 +222,9 @@ class EntryLine(models.Model):
     debit = MoneyField("débit", default=0)
     credit = MoneyField("crédit", default=0)
     due_date = models.DateField("échéance", null=True, blank=True)
+    # On VAT lines (445x): the rate and the taxable base, which the CA3 return sums per rate.
+    vat_rate = models.DecimalField("taux de TVA", max_digits=5, decimal_places=2, null=True, blank=True)
+    vat_base = MoneyField("base HT", null=True, blank=True)
 
     class Meta:
         verbose_name = "ligne d'écriture"
@@ -315,3 +318,27 @@ class MatchedLine(models.Model):
 
     class Meta:
         verbose_name = "ligne lettrée"
+
+
+class VatReturn(models.Model):
+    """A confirmed CA3 return: its boxes as computed, and the VAT settlement entry it generated."""
+
+    period_start = models.DateField("début de période")
+    period_end = models.DateField("fin de période")
+    boxes = models.JSONField("cases")
+    entry = models.OneToOneField(Entry, verbose_name="écriture de liquidation", on_delete=models.PROTECT)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "déclaration de TVA"
+        ordering = ["-period_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="ledger_vatreturn_order"
+            ),
+            models.UniqueConstraint(fields=["period_start"], name="ledger_vatreturn_start_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"CA3 du {self.period_start:%d/%m/%Y} au {self.period_end:%d/%m/%Y}"

@@ -42,6 +42,8 @@ class LineInput:
     label: str = ""
     auxiliary: AuxiliaryAccount | None = None
     due_date: dt.date | None = None
+    vat_rate: Decimal | None = None
+    vat_base: Decimal | None = None
 
 
 def fiscal_year_for(day: dt.date) -> FiscalYear:
@@ -84,6 +86,8 @@ def _write_lines(entry: Entry, lines: list[LineInput]) -> None:
             debit=round_eur(line.debit or 0),
             credit=round_eur(line.credit or 0),
             due_date=line.due_date,
+            vat_rate=line.vat_rate,
+            vat_base=line.vat_base,
         )
         for i, line in enumerate(lines, start=1)
         if (line.debit or 0) or (line.credit or 0)
@@ -265,6 +269,8 @@ def reverse_entry(*, actor, entry: Entry, date: dt.date | None = None, label: st
             debit=line.credit,
             credit=line.debit,
             due_date=line.due_date,
+            vat_rate=line.vat_rate,
+            vat_base=-line.vat_base if line.vat_base is not None else None,
         )
         for line in original.lines.select_related("account", "auxiliary")
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.ledger import ledger_views, setup_views, views
+from pilote.ledger import ledger_views, setup_views, vat_views, views
 
 app_name = "ledger"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("ecritures/<int:pk>/contre-passer/", views.entry_reverse, name="entry-reverse"),
     path("ecritures/<int:pk>/supprimer/", views.entry_delete, name="entry-delete"),
     path("balance/", views.trial_balance, name="trial-balance"),
+    path("tva/", vat_views.vat_return, name="vat-return"),
+    path("tva/valider/", vat_views.vat_return_confirm, name="vat-return-confirm"),
     path("grand-livre/", ledger_views.general_ledger, name="general-ledger"),
     path("tiers/", ledger_views.third_parties, name="third-parties"),
     path("tiers/<int:pk>/lettrage/", ledger_views.lettering_page, name="lettering"),

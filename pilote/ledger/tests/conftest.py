@@ -9,7 +9,9 @@ from pilote.ledger import services
 from pilote.ledger.models import Account, AuxiliaryAccount, FiscalYear, Journal
 
 CODES = {
-    "101": "Capital", "401": "Fournisseurs", "411": "Clients", "44566": "TVA déductible sur autres biens et services",
+    "44551": "TVA à décaisser", "44562": "TVA sur immobilisations", "44567": "Crédit de TVA à reporter",
+    "2183": "Matériel de bureau", "101": "Capital", "401": "Fournisseurs", "411": "Clients",
+    "44566": "TVA déductible sur autres biens et services",
     "44571": "TVA collectée", "512": "Banques", "530": "Caisse", "606": "Achats non stockés",
     "607": "Achats de marchandises", "706": "Prestations de services", "707": "Ventes de marchandises",
 }  # fmt: skip
@@ -49,7 +51,7 @@ def sale(books, amount="100.00", vat="20.00", day=dt.date(2026, 3, 15), post=Tru
         lines=[
             services.LineInput(a["411"], debit=total, auxiliary=books["customer"]),
             services.LineInput(a["707"], credit=Decimal(amount)),
-            services.LineInput(a["44571"], credit=Decimal(vat)),
+            services.LineInput(a["44571"], credit=Decimal(vat), vat_rate=Decimal("20.00"), vat_base=Decimal(amount)),
         ],
         post=post,
     )

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from pilote.core.access import require_perm
+from pilote.core.exceptions import DomainError
+from pilote.core.forms import DATE_WIDGET
+from pilote.ledger import vat
+from pilote.ledger.models import VatReturn
+from pilote.lib.dates import add_months
+
+
+class PeriodForm(forms.Form):
+    du = forms.DateField(label="Du", widget=DATE_WIDGET)
+    au = forms.DateField(label="Au", widget=DATE_WIDGET)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("du") and data.get("au") and data["au"] < data["du"]:
+            raise forms.ValidationError("La fin de période doit suivre son début.")
+        return data
+
+
+def _default_period() -> dict:
+    """The previous calendar month: the usual monthly CA3."""
+    first_this_month = dt.date.today().replace(day=1)
+    start = add_months(first_this_month, -1)
+    return {"du": start, "au": first_this_month - dt.timedelta(days=1)}
+
+
+@require_perm("ledger.view")
+def vat_return(request):
+    form = PeriodForm(request.GET or None, initial=_default_period())
+    period = form.cleaned_data if form.is_valid() else _default_period()
+    figures = vat.compute_ca3(period["du"], period["au"])
+    rows = [(key, vat.BOX_LABELS.get(key.split()[0], ""), value) for key, value in figures.boxes().items()]
+    context = {
+        "form": form,
+        "figures": figures,
+        "rows": rows,
+        "period": period,
+        "returns": VatReturn.objects.all()[:24],
+    }
+    return render(request, "ledger/vat_return.html", context)
+
+
+@require_POST
+@require_perm("ledger.edit")
+def vat_return_confirm(request):
+    form = PeriodForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Période invalide.")
+        return redirect("ledger:vat-return")
+    try:
+        done = vat.confirm_ca3(actor=request.user, start=form.cleaned_data["du"], end=form.cleaned_data["au"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledger:vat-return")
+    messages.success(
+        request, f"{done} validée : écriture de liquidation {done.entry.journal.code} n° {done.entry.number}."
+    )
+    return redirect("ledger:entry-detail", pk=done.entry.pk)
