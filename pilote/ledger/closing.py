@@ -7,13 +7,18 @@ account); the year's result (Σ class 7 − Σ class 6) is carried to 120 (profi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Sum
 
+from pilote.core import audit
+from pilote.core.exceptions import DomainError
 from pilote.ledger.models import Account, AccountBalance, AuxiliaryAccount, FiscalYear
 from pilote.ledger.services import LineInput
+from pilote.lib.dates import add_months
 from pilote.lib.money import ZERO
 
 
@@ -66,3 +71,75 @@ def carry_forward_lines(year: FiscalYear) -> list[LineInput]:
             )
         )
     return lines
+
+
+# --- Year-end closing ------------------------------------------------------------------------------
+
+
+def closing_problems(year: FiscalYear) -> list[str]:
+    """Pre-checks before a fiscal year may be closed; each problem is a French sentence."""
+    from pilote.ledger.models import Entry, EntryLine, EntryStatus
+
+    problems = []
+    if not year.is_open:
+        problems.append(f"{year} est déjà clôturé.")
+    earlier = FiscalYear.objects.filter(end_date__lt=year.start_date, status="open").order_by("start_date").first()
+    if earlier:
+        problems.append(f"Clôturez d'abord {earlier}.")
+    drafts = Entry.objects.filter(fiscal_year=year, status=EntryStatus.DRAFT).count()
+    if drafts:
+        problems.append(f"{drafts} écriture(s) en brouillard : validez-les ou supprimez-les.")
+    suspense = (
+        EntryLine.objects.filter(fiscal_year=year, entry__status=EntryStatus.POSTED, account__code__startswith="47")
+        .values("account__code")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )
+    for row in suspense:
+        if row["d"] != row["c"]:
+            problems.append(f"Le compte d'attente {row['account__code']} n'est pas soldé ({row['d'] - row['c']} €).")
+    from pilote.ledger.verify import verify_all
+
+    problems.extend(p for found in verify_all().values() for p in found)
+    return problems
+
+
+@transaction.atomic
+def close_fiscal_year(*, actor, year: FiscalYear):
+    """Close `year`: pre-checks, then the à-nouveaux entry of the next fiscal year (opened if needed)
+    carrying classes 1–5 and determining the result on 120/129, then the year is locked for good.
+
+    Income and expense accounts stay on the closed year (the SIG and the income statement read them);
+    the result is determined in the next year's opening entry."""
+    from pilote.ledger import services
+    from pilote.ledger.models import FiscalYearStatus, Journal, JournalKind
+
+    year = FiscalYear.objects.select_for_update().get(pk=year.pk)
+    problems = closing_problems(year)
+    if problems:
+        raise DomainError("Clôture impossible : " + " ".join(problems[:10]))
+    following = FiscalYear.objects.filter(start_date=year.end_date + dt.timedelta(days=1)).first()
+    if following is None:
+        start = year.end_date + dt.timedelta(days=1)
+        following = services.open_fiscal_year(
+            actor=actor, start_date=start, end_date=add_months(start, 12) - dt.timedelta(days=1)
+        )
+    opening_journal = Journal.objects.filter(kind=JournalKind.OPENING).order_by("code").first()
+    if opening_journal is None:
+        raise DomainError("Aucun journal d'à-nouveaux (type « À-nouveaux ») : créez-le avant la clôture.")
+    lines = carry_forward_lines(year)
+    entry = None
+    if lines:
+        entry = services.create_entry(
+            actor=actor,
+            journal=opening_journal,
+            date=following.start_date,
+            label=f"À-nouveaux — {year}",
+            piece_ref=f"AN{following.start_date:%Y}",
+            lines=lines,
+            post=True,
+        )
+    year.status = FiscalYearStatus.CLOSED
+    year.locked_until = year.end_date
+    year.save(update_fields=["status", "locked_until"])
+    audit.record(actor, "ledger.fiscal_year.closed", year, after={"opening_entry": entry.pk if entry else None})
+    return entry

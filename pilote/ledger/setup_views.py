@@ -110,3 +110,26 @@ def chart_install(request):
 @require_perm("ledger.view")
 def verify(request):
     return render(request, "ledger/verify.html", {"results": verify_all()})
+
+
+@require_perm("ledger.view")
+def closing_page(request, pk: int):
+    from pilote.ledger.closing import closing_problems
+
+    year = get_object_or_404(FiscalYear, pk=pk)
+    return render(request, "ledger/closing.html", {"year": year, "problems": closing_problems(year)})
+
+
+@require_POST
+@require_perm("ledger.admin")
+def closing_confirm(request, pk: int):
+    from pilote.ledger.closing import close_fiscal_year
+
+    year = get_object_or_404(FiscalYear, pk=pk)
+    try:
+        entry = close_fiscal_year(actor=request.user, year=year)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledger:closing", pk=pk)
+    messages.success(request, f"{year} clôturé." + (f" À-nouveaux : {entry}." if entry else ""))
+    return redirect("ledger:setup")

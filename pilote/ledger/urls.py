@@ -27,5 +27,7 @@ urlpatterns = [
     path("parametrage/plan/", setup_views.chart_install, name="chart-install"),
     path("exercices/ouvrir/", setup_views.fiscal_year_open, name="fiscal-year-open"),
     path("exercices/<int:pk>/verrouiller/", setup_views.fiscal_year_lock, name="fiscal-year-lock"),
+    path("exercices/<int:pk>/cloture/", setup_views.closing_page, name="closing"),
+    path("exercices/<int:pk>/cloturer/", setup_views.closing_confirm, name="closing-confirm"),
     path("verification/", setup_views.verify, name="verify"),
 ]

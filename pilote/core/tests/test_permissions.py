@@ -102,6 +102,8 @@ def _ledger_sample(actor):
         **urls,
         "ledger:entry-reverse": posted.pk,
         "ledger:fiscal-year-lock": year.pk,
+        "ledger:closing": year.pk,
+        "ledger:closing-confirm": year.pk,
         "ledger:lettering-undo": matching.pk,
     }
 
