@@ -342,3 +342,5 @@ class VatReturn(models.Model):
 
     def __str__(self) -> str:
         return f"CA3 du {self.period_start:%d/%m/%Y} au {self.period_end:%d/%m/%Y}"
+
+from pilote.ledger.models_bank import BankAccount, BankRule, StatementImport, StatementLine  # noqa: E402,F401

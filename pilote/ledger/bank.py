@@ -1,0 +1,351 @@
+"""Bank: statement import (CAMT.053, OFX, CSV with a remembered mapping), reconciliation suggestions,
+entries created from statement lines (by hand or by reusable rules), and the reconciliation report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from pilote.core import audit
+from pilote.core.exceptions import DomainError
+from pilote.ledger import bank_statements, lettering, services
+from pilote.ledger.models import (
+    Account,
+    AuxiliaryAccount,
+    BankAccount,
+    BankRule,
+    EntryLine,
+    EntryStatus,
+    Journal,
+    JournalKind,
+    StatementImport,
+    StatementLine,
+)
+from pilote.lib import identifiers
+from pilote.lib.money import ZERO
+
+SUGGESTION_DAYS = 20
+
+
+@transaction.atomic
+def create_bank_account(
+    *, actor, name: str, iban: str, account_code: str = "512", journal_code: str = ""
+) -> BankAccount:
+    iban = identifiers.clean_iban(iban)
+    if BankAccount.objects.filter(iban=iban).exists():
+        raise DomainError("Ce compte bancaire existe déjà.")
+    account = Account.objects.filter(code=account_code).first()
+    if account is None or not account_code.startswith("51"):
+        raise DomainError("Le compte comptable d'une banque est un compte 51x existant (ex. 512 ou 5121).")
+    code = journal_code or f"BQ{BankAccount.objects.count() + 1}"
+    journal = Journal.objects.filter(code=code).first()
+    if journal is None:
+        journal = Journal.objects.create(
+            code=code, label=f"Banque {name}"[:100], kind=JournalKind.BANK, account=account
+        )
+    elif journal.kind != JournalKind.BANK or BankAccount.objects.filter(journal=journal).exists():
+        raise DomainError(f"Le journal {code} n'est pas un journal de banque libre.")
+    bank = BankAccount.objects.create(
+        name=name, iban=iban, bic=identifiers.bic_from_iban(iban), journal=journal, account=account
+    )
+    audit.record(actor, "ledger.bank_account.created", bank, after=audit.snapshot(bank))
+    return bank
+
+
+def _fingerprint(line: bank_statements.StatementLine, occurrence: int) -> str:
+    text = "|".join([line.booking_date.isoformat(), str(line.amount), line.reference, line.label, str(occurrence)])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class ImportSummary:
+    imported: int
+    skipped: int
+    statement: StatementImport | None
+
+
+@transaction.atomic
+def import_statement(
+    *,
+    actor,
+    bank_account: BankAccount,
+    data: bytes,
+    filename: str,
+    csv_mapping: bank_statements.CsvMapping | None = None,
+) -> ImportSummary:
+    """Parse and store a statement file; lines already imported (overlapping statements) are skipped.
+    Any problem in the file raises StatementError (French, line-numbered) and nothing is written."""
+    file_hash = hashlib.sha256(data).hexdigest()
+    if StatementImport.objects.filter(bank_account=bank_account, file_hash=file_hash).exists():
+        raise DomainError("Ce fichier a déjà été importé pour ce compte.")
+    fmt = bank_statements.detect_format(data, filename)
+    if fmt == "csv" and csv_mapping is None and bank_account.csv_mapping:
+        csv_mapping = bank_statements.CsvMapping(**bank_account.csv_mapping)
+    statements = bank_statements.parse_any(data, filename, csv_mapping)
+    for statement in statements:
+        if statement.account_iban and statement.account_iban != bank_account.iban:
+            raise DomainError(f"Ce relevé est celui du compte {statement.account_iban}, pas de {bank_account.iban}.")
+    if fmt == "csv" and csv_mapping is not None:
+        bank_account.csv_mapping = asdict(csv_mapping)
+        bank_account.save(update_fields=["csv_mapping"])
+    lines = [line for statement in statements for line in statement.lines]
+    record = StatementImport.objects.create(
+        bank_account=bank_account,
+        filename=filename[:200],
+        file_format=fmt,
+        file_hash=file_hash,
+        start_date=min((s.start_date for s in statements if s.start_date), default=None),
+        end_date=max((s.end_date for s in statements if s.end_date), default=None),
+        opening_balance=statements[0].opening_balance if statements else None,
+        closing_balance=statements[-1].closing_balance if statements else None,
+        imported_by=actor,
+    )
+    seen: dict[tuple, int] = {}
+    existing = set(StatementLine.objects.filter(bank_account=bank_account).values_list("fingerprint", flat=True))
+    rows, skipped = [], 0
+    for line in lines:
+        key = (line.booking_date, line.amount, line.reference, line.label)
+        seen[key] = seen.get(key, 0) + 1
+        fingerprint = _fingerprint(line, seen[key])
+        if fingerprint in existing:
+            skipped += 1
+            continue
+        rows.append(
+            StatementLine(
+                bank_account=bank_account,
+                statement=record,
+                booking_date=line.booking_date,
+                value_date=line.value_date,
+                amount=line.amount,
+                label=line.label[:300],
+                reference=line.reference[:100],
+                counterparty=line.counterparty[:200],
+                counterparty_iban=line.counterparty_iban[:34],
+                fingerprint=fingerprint,
+            )
+        )
+    StatementLine.objects.bulk_create(rows)
+    record.line_count, record.skipped_count = len(rows), skipped
+    record.save(update_fields=["line_count", "skipped_count"])
+    audit.record(actor, "ledger.statement.imported", record, after={"lines": len(rows), "skipped": skipped})
+    return ImportSummary(len(rows), skipped, record)
+
+
+# --- Suggestions and reconciliation -----------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    kind: str  # "book" (an existing bank line in the books) or "open_item" (an unpaid invoice)
+    line: EntryLine
+    score: int
+    reasons: list[str]
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in "".join(c.lower() if c.isalnum() else " " for c in text).split() if len(w) > 3}
+
+
+def suggestions(statement_line: StatementLine, limit: int = 5) -> list[Suggestion]:
+    """Candidates ranked by amount, date, reference and counterparty."""
+    amount = statement_line.amount
+    window = (
+        statement_line.booking_date - dt.timedelta(days=SUGGESTION_DAYS),
+        statement_line.booking_date + dt.timedelta(days=SUGGESTION_DAYS),
+    )
+    side = {"debit": amount} if amount > 0 else {"credit": -amount}
+    book = EntryLine.objects.filter(
+        account=statement_line.bank_account.account,
+        entry__status=EntryStatus.POSTED,
+        statement_line__isnull=True,
+        date__range=window,
+        **side,
+    ).select_related("entry")
+    open_side = {"debit": amount} if amount > 0 else {"credit": -amount}
+    third_party = (
+        EntryLine.objects.filter(
+            Q(account__code__startswith="411") | Q(account__code__startswith="401"),
+            entry__status=EntryStatus.POSTED,
+            match__isnull=True,
+            **open_side,
+        )
+        .exclude(entry__journal__kind=JournalKind.BANK)
+        .select_related("entry", "auxiliary")[:50]
+    )
+    words = _words(f"{statement_line.label} {statement_line.reference} {statement_line.counterparty}")
+    found = []
+    for kind, candidates in (("book", book), ("open_item", third_party)):
+        for line in candidates:
+            score, reasons = 50, ["même montant"]
+            days = abs((line.date - statement_line.booking_date).days)
+            if kind == "book":
+                score += max(0, 20 - days)
+                reasons.append(f"{days} jour(s) d'écart")
+            ref = line.entry.piece_ref.lower()
+            if ref and (ref in statement_line.label.lower() or ref in statement_line.reference.lower()):
+                score += 30
+                reasons.append(f"référence {line.entry.piece_ref}")
+            name = line.auxiliary.label if line.auxiliary_id else line.entry.label
+            if words & _words(name):
+                score += 15
+                reasons.append(f"tiers {name}")
+            found.append(Suggestion(kind, line, score, reasons))
+    return sorted(found, key=lambda s: -s.score)[:limit]
+
+
+@transaction.atomic
+def reconcile(*, actor, statement_line: StatementLine, entry_line: EntryLine) -> None:
+    current = StatementLine.objects.select_for_update().get(pk=statement_line.pk)
+    if current.entry_line_id:
+        raise DomainError("Cette ligne de relevé est déjà rapprochée.")
+    if entry_line.account_id != current.bank_account.account_id or entry_line.entry.status != EntryStatus.POSTED:
+        raise DomainError("Seule une ligne validée du compte de banque se rapproche d'une ligne de relevé.")
+    if entry_line.debit - entry_line.credit != current.amount:
+        raise DomainError(
+            f"Montants différents : relevé {current.amount} €, écriture {entry_line.debit - entry_line.credit} €."
+        )
+    if StatementLine.objects.filter(entry_line=entry_line).exists():
+        raise DomainError("Cette ligne d'écriture est déjà rapprochée d'une autre ligne de relevé.")
+    current.entry_line, current.reconciled_at = entry_line, timezone.now()
+    current.save(update_fields=["entry_line", "reconciled_at"])
+    audit.record(actor, "ledger.bank.reconciled", current, after={"entry_line": entry_line.pk})
+
+
+@transaction.atomic
+def unreconcile(*, actor, statement_line: StatementLine) -> None:
+    current = StatementLine.objects.select_for_update().get(pk=statement_line.pk)
+    before = {"entry_line": current.entry_line_id}
+    current.entry_line, current.reconciled_at = None, None
+    current.save(update_fields=["entry_line", "reconciled_at"])
+    audit.record(actor, "ledger.bank.unreconciled", current, before=before)
+
+
+@transaction.atomic
+def book_statement_line(
+    *,
+    actor,
+    statement_line: StatementLine,
+    account: Account,
+    auxiliary: AuxiliaryAccount | None = None,
+    label: str = "",
+    settle: EntryLine | None = None,
+) -> EntryLine:
+    """Create and post the missing entry for a statement line (bank journal: 512 against `account`),
+    reconcile it, and letter it with the invoice line `settle` when given (a customer or supplier payment)."""
+    if statement_line.entry_line_id:
+        raise DomainError("Cette ligne de relevé est déjà rapprochée.")
+    bank = statement_line.bank_account
+    amount = statement_line.amount
+    if settle is not None:
+        account, auxiliary = settle.account, settle.auxiliary
+    L = services.LineInput
+    text = (label or statement_line.label)[:200]
+    lines = [
+        L(bank.account, debit=amount if amount > 0 else ZERO, credit=-amount if amount < 0 else ZERO, label=text),
+        L(
+            account,
+            auxiliary=auxiliary,
+            debit=-amount if amount < 0 else ZERO,
+            credit=amount if amount > 0 else ZERO,
+            label=text,
+        ),
+    ]
+    ref = settle.entry.piece_ref if settle is not None else statement_line.reference[:40]
+    entry = services.create_entry(
+        actor=actor,
+        journal=bank.journal,
+        date=statement_line.booking_date,
+        label=text,
+        piece_ref=ref,
+        piece_date=statement_line.booking_date,
+        lines=lines,
+        post=True,
+    )
+    bank_line = entry.lines.get(account=bank.account)
+    reconcile(actor=actor, statement_line=statement_line, entry_line=bank_line)
+    if settle is not None:
+        counterpart = entry.lines.exclude(pk=bank_line.pk).get()
+        lettering.letter_lines(actor=actor, lines=[settle, counterpart])
+    return bank_line
+
+
+def matching_rule(statement_line: StatementLine) -> BankRule | None:
+    label = f"{statement_line.label} {statement_line.counterparty}".lower()
+    rules = BankRule.objects.filter(Q(bank_account=statement_line.bank_account) | Q(bank_account__isnull=True))
+    return next(
+        (rule for rule in rules.select_related("account", "auxiliary") if rule.label_contains.lower() in label), None
+    )
+
+
+@transaction.atomic
+def apply_rules(*, actor, bank_account: BankAccount) -> int:
+    done = 0
+    for statement_line in StatementLine.objects.filter(bank_account=bank_account, entry_line__isnull=True):
+        rule = matching_rule(statement_line)
+        if rule:
+            book_statement_line(
+                actor=actor,
+                statement_line=statement_line,
+                account=rule.account,
+                auxiliary=rule.auxiliary,
+                label=rule.entry_label,
+            )
+            done += 1
+    return done
+
+
+# --- Report -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReconciliationReport:
+    date: dt.date
+    book_balance: Decimal
+    bank_only: list[StatementLine]  # on the statement, not yet in the books
+    book_only: list[EntryLine]  # in the books, not yet on a statement
+    bank_balance: Decimal | None  # closing balance of the last statement up to the date, if known
+
+    @property
+    def expected_bank_balance(self) -> Decimal:
+        """Book balance + movements the bank saw that the books lack − book movements the bank has not seen."""
+        return (
+            self.book_balance
+            + sum((s.amount for s in self.bank_only), ZERO)
+            - sum((line.debit - line.credit for line in self.book_only), ZERO)
+        )
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.bank_balance is None else self.bank_balance - self.expected_bank_balance
+
+
+def reconciliation_report(bank_account: BankAccount, on: dt.date) -> ReconciliationReport:
+    lines = EntryLine.objects.filter(account=bank_account.account, entry__status=EntryStatus.POSTED, date__lte=on)
+    totals = lines.aggregate(d=Sum("debit"), c=Sum("credit"))
+    book_balance = (totals["d"] or ZERO) - (totals["c"] or ZERO)
+    bank_only = list(
+        StatementLine.objects.filter(bank_account=bank_account, entry_line__isnull=True, booking_date__lte=on)
+    )
+    # Opening entries and movements older than the first imported statement stand for the balance the
+    # bank already showed: they are not « waiting for the bank ».
+    first = (
+        StatementImport.objects.filter(bank_account=bank_account, start_date__isnull=False)
+        .order_by("start_date")
+        .first()
+    )
+    waiting = lines.filter(statement_line__isnull=True).exclude(entry__journal__kind=JournalKind.OPENING)
+    if first:
+        waiting = waiting.filter(date__gte=first.start_date)
+    book_only = list(waiting.select_related("entry"))
+    last = (
+        StatementImport.objects.filter(bank_account=bank_account, end_date__lte=on, closing_balance__isnull=False)
+        .order_by("-end_date")
+        .first()
+    )
+    return ReconciliationReport(on, book_balance, bank_only, book_only, last.closing_balance if last else None)

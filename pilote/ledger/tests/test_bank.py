@@ -1,0 +1,131 @@
+"""Bank: import with remembered CSV mapping and duplicate skipping, suggestions, reconciliation,
+entries from statement lines (rules, payments lettered), reconciliation report."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from pilote.core.exceptions import DomainError
+from pilote.ledger import bank, bank_statements, lettering, services
+from pilote.ledger.models import Account, BankRule, StatementLine
+from pilote.ledger.tests.conftest import sale
+
+IBAN = "FR7630004000010001234567830"
+MAPPING = bank_statements.CsvMapping(
+    date_column="Date",
+    label_column="Libellé",
+    amount_column="Montant",
+    reference_column="Référence",
+    date_format="%d/%m/%Y",
+    decimal_comma=True,
+)
+CSV = (
+    "Date;Libellé;Montant;Référence\n"
+    "02/03/2026;VIR CLIENT A FACTURE F-1;120,00;F-1\n"
+    "05/03/2026;PRLV ABONNEMENT LOGICIEL;-49,99;\n"
+    "10/03/2026;FRAIS BANCAIRES;-8,50;\n"
+).encode()
+
+
+@pytest.fixture
+def account(books):
+    return bank.create_bank_account(actor=books["actor"], name="Banque Populaire", iban=IBAN, journal_code="BQ")
+
+
+def test_import_remembers_mapping_and_skips_lines_already_imported(books, account):
+    summary = bank.import_statement(
+        actor=books["actor"], bank_account=account, data=CSV, filename="mars.csv", csv_mapping=MAPPING
+    )
+    assert summary.imported == 3 and summary.skipped == 0
+    account.refresh_from_db()
+    assert account.csv_mapping["amount_column"] == "Montant"
+    overlapping = CSV + b"12/03/2026;VIR CLIENT B;300,00;F-9\n"
+    summary = bank.import_statement(actor=books["actor"], bank_account=account, data=overlapping, filename="mars2.csv")
+    assert (summary.imported, summary.skipped) == (1, 3)  # mapping reused, duplicates skipped
+    with pytest.raises(DomainError, match="déjà été importé"):
+        bank.import_statement(actor=books["actor"], bank_account=account, data=CSV, filename="mars.csv")
+
+
+def test_bad_file_writes_nothing(books, account):
+    bad = CSV + b"31/02/2026;ERREUR;10,00;\n"
+    with pytest.raises(bank_statements.StatementError, match="Ligne 5"):
+        bank.import_statement(
+            actor=books["actor"], bank_account=account, data=bad, filename="x.csv", csv_mapping=MAPPING
+        )
+    assert not StatementLine.objects.exists()
+
+
+def test_payment_of_an_open_invoice_is_suggested_booked_and_lettered(books, account):
+    invoice = sale(books, day=dt.date(2026, 2, 20))  # 120.00, piece F-1
+    bank.import_statement(actor=books["actor"], bank_account=account, data=CSV, filename="m.csv", csv_mapping=MAPPING)
+    receipt = StatementLine.objects.get(amount=Decimal("120.00"))
+    best = bank.suggestions(receipt)[0]
+    assert best.kind == "open_item" and best.line.entry == invoice and "référence F-1" in best.reasons
+    bank.book_statement_line(actor=books["actor"], statement_line=receipt, account=best.line.account, settle=best.line)
+    receipt.refresh_from_db()
+    assert receipt.is_reconciled and receipt.entry_line.entry.journal.code == "BQ"
+    assert lettering.open_lines(books["a"]["411"], books["customer"].pk).count() == 0
+
+
+def test_existing_book_line_is_suggested_and_reconciled(books, account):
+    a = books["a"]
+    services.create_entry(
+        actor=books["actor"],
+        journal=account.journal,
+        date=dt.date(2026, 3, 4),
+        label="Logiciel",
+        post=True,
+        lines=[
+            services.LineInput(a["606"], debit=Decimal("49.99")),
+            services.LineInput(a["512"], credit=Decimal("49.99")),
+        ],
+    )
+    bank.import_statement(actor=books["actor"], bank_account=account, data=CSV, filename="m.csv", csv_mapping=MAPPING)
+    line = StatementLine.objects.get(amount=Decimal("-49.99"))
+    best = bank.suggestions(line)[0]
+    assert best.kind == "book" and "1 jour(s) d'écart" in best.reasons
+    bank.reconcile(actor=books["actor"], statement_line=line, entry_line=best.line)
+    with pytest.raises(DomainError, match="déjà rapprochée"):
+        bank.reconcile(actor=books["actor"], statement_line=line, entry_line=best.line)
+
+
+def test_rules_book_recurring_lines(books, account):
+    fees = Account.objects.create(code="627", label="Services bancaires")
+    BankRule.objects.create(label_contains="frais bancaires", account=fees, entry_label="Frais bancaires")
+    bank.import_statement(actor=books["actor"], bank_account=account, data=CSV, filename="m.csv", csv_mapping=MAPPING)
+    assert bank.apply_rules(actor=books["actor"], bank_account=account) == 1
+    line = StatementLine.objects.get(amount=Decimal("-8.50"))
+    assert line.is_reconciled and line.entry_line.entry.lines.get(account=fees).debit == Decimal("8.50")
+
+
+def test_reconciliation_report_explains_the_difference(books, account):
+    a = books["a"]
+    services.create_entry(
+        actor=books["actor"],
+        journal=books["j"]["AN"],
+        date=dt.date(2026, 1, 1),
+        label="AN",
+        post=True,
+        lines=[
+            services.LineInput(a["512"], debit=Decimal("1000.00")),
+            services.LineInput(a["101"], credit=Decimal("1000.00")),
+        ],
+    )
+    services.create_entry(
+        actor=books["actor"],
+        journal=account.journal,
+        date=dt.date(2026, 3, 30),
+        label="Chèque émis",
+        post=True,
+        lines=[
+            services.LineInput(a["606"], debit=Decimal("200.00")),
+            services.LineInput(a["512"], credit=Decimal("200.00")),
+        ],
+    )
+    bank.import_statement(actor=books["actor"], bank_account=account, data=CSV, filename="m.csv", csv_mapping=MAPPING)
+    report = bank.reconciliation_report(account, dt.date(2026, 3, 31))
+    assert report.book_balance == Decimal("800.00")
+    assert len(report.bank_only) == 3 and [line.credit for line in report.book_only] == [Decimal("200.00")]
+    # 800 + (120 − 49.99 − 8.50) + 200 = 1061.51: what the bank should show.
+    assert report.expected_bank_balance == Decimal("1061.51")
