@@ -17,6 +17,7 @@ class LedgerConfig(AppConfig):
             MenuItem("Balance", "ledger:trial-balance", "ledger.view"),
             MenuItem("Grand livre", "ledger:general-ledger", "ledger.view"),
             MenuItem("Clients et fournisseurs", "ledger:third-parties", "ledger.view"),
+            MenuItem("Banques et rapprochement", "ledger:bank-list", "ledger.view"),
             MenuItem("Déclaration de TVA", "ledger:vat-return", "ledger.view"),
             MenuItem("Plan comptable", "ledger:account-list", "ledger.view"),
             MenuItem("Journaux et exercices", "ledger:setup", "ledger.view"),

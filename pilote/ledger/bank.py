@@ -349,3 +349,32 @@ def reconciliation_report(bank_account: BankAccount, on: dt.date) -> Reconciliat
         .first()
     )
     return ReconciliationReport(on, book_balance, bank_only, book_only, last.closing_balance if last else None)
+
+
+@transaction.atomic
+def create_rule(
+    *,
+    actor,
+    bank_account: BankAccount | None,
+    label_contains: str,
+    account: Account,
+    auxiliary: AuxiliaryAccount | None = None,
+    entry_label: str = "",
+) -> BankRule:
+    if not label_contains.strip():
+        raise DomainError("Indiquez le texte que le libellé doit contenir.")
+    rule = BankRule.objects.create(
+        bank_account=bank_account,
+        label_contains=label_contains.strip(),
+        account=account,
+        auxiliary=auxiliary,
+        entry_label=entry_label,
+    )
+    audit.record(actor, "ledger.bank_rule.created", rule, after=audit.snapshot(rule))
+    return rule
+
+
+@transaction.atomic
+def delete_rule(*, actor, rule: BankRule) -> None:
+    audit.record(actor, "ledger.bank_rule.deleted", rule, before=audit.snapshot(rule))
+    rule.delete()

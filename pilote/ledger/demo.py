@@ -222,3 +222,48 @@ def load(rng: random.Random, users: dict) -> None:
         )
     for code in ("411", "401"):
         lettering.auto_letter(actor=actor, account=a[code])
+    _load_bank(actor)
+
+
+def _load_bank(actor) -> None:
+    """The bank account behind journal BQ, and the October 2026 statement to reconcile: the booked bank
+    movements of the month plus a few the books do not have yet (fees, a direct debit, an unknown transfer)."""
+    from pilote.ledger import bank, bank_statements
+    from pilote.ledger.models import EntryLine, Journal
+
+    account = bank.create_bank_account(
+        actor=actor, name="BNP Paribas Pro", iban="FR7630004000010001234567830", journal_code="BQ"
+    )
+    start, end = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
+    rows = ["Date;Libellé;Montant;Référence"]
+    booked = (
+        EntryLine.objects.filter(
+            account=account.account, entry__journal=Journal.objects.get(code="BQ"), date__range=(start, end)
+        )
+        .select_related("entry")
+        .order_by("date", "id")
+    )
+    for line in booked:
+        amount = line.debit - line.credit
+        label = line.entry.label.upper().replace(";", " ")
+        rows.append(f"{line.date:%d/%m/%Y};{label};{str(amount).replace('.', ',')};{line.entry.piece_ref}")
+    rows += [
+        "15/10/2026;FRAIS TENUE DE COMPTE;-18,50;",
+        "20/10/2026;PRLV SEPA ASSURANCE MULTIRISQUE;-312,40;ASS-2026-10",
+        "27/10/2026;VIR RECU INCONNU ECOLE DES ALPES;1440,00;",
+    ]
+    mapping = bank_statements.CsvMapping(
+        date_column="Date", label_column="Libellé", amount_column="Montant", reference_column="Référence"
+    )
+    bank.import_statement(
+        actor=actor,
+        bank_account=account,
+        data="\n".join(rows).encode(),
+        filename="releve-2026-10.csv",
+        csv_mapping=mapping,
+    )
+    # The accountant already matched the first half of the month.
+    for statement_line in account.statement_lines.filter(booking_date__lte=dt.date(2026, 10, 15)):
+        best = next((s for s in bank.suggestions(statement_line) if s.kind == "book"), None)
+        if best:
+            bank.reconcile(actor=actor, statement_line=statement_line, entry_line=best.line)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.ledger import ledger_views, setup_views, vat_views, views
+from pilote.ledger import bank_views, ledger_views, setup_views, vat_views, views
 
 app_name = "ledger"
 
@@ -29,5 +29,18 @@ urlpatterns = [
     path("exercices/<int:pk>/verrouiller/", setup_views.fiscal_year_lock, name="fiscal-year-lock"),
     path("exercices/<int:pk>/cloture/", setup_views.closing_page, name="closing"),
     path("exercices/<int:pk>/cloturer/", setup_views.closing_confirm, name="closing-confirm"),
+    path("banques/", bank_views.bank_list, name="bank-list"),
+    path("banques/nouvelle/", bank_views.bank_create, name="bank-create"),
+    path("banques/regles/", bank_views.bank_rules, name="bank-rules"),
+    path("banques/regles/<int:pk>/supprimer/", bank_views.bank_rule_delete, name="bank-rule-delete"),
+    path("banques/<int:pk>/", bank_views.bank_detail, name="bank-detail"),
+    path("banques/<int:pk>/import/", bank_views.bank_import, name="bank-import"),
+    path("banques/<int:pk>/colonnes/", bank_views.bank_mapping, name="bank-mapping"),
+    path("banques/<int:pk>/regles/appliquer/", bank_views.bank_apply_rules, name="bank-apply-rules"),
+    path("banques/<int:pk>/rapprochement/", bank_views.bank_report, name="bank-report"),
+    path("releves/<int:pk>/", bank_views.statement_line, name="statement-line"),
+    path("releves/<int:pk>/rapprocher/", bank_views.statement_line_match, name="statement-line-match"),
+    path("releves/<int:pk>/comptabiliser/", bank_views.statement_line_book, name="statement-line-book"),
+    path("releves/<int:pk>/defaire/", bank_views.statement_line_unmatch, name="statement-line-unmatch"),
     path("verification/", setup_views.verify, name="verify"),
 ]

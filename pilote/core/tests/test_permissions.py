@@ -96,7 +96,25 @@ def _ledger_sample(actor):
         for d, c in (("5", "0"), ("0", "5"))
     ]
     matching = lettering.letter_lines(actor=actor, lines=pair)
+    from pilote.ledger import bank, bank_statements
+
+    account = bank.create_bank_account(
+        actor=actor, name="Banque", iban="FR7630004000010001234567830", account_code="512"
+    )
+    mapping = bank_statements.CsvMapping(date_column="Date", label_column="Libellé", amount_column="Montant")
+    bank.import_statement(
+        actor=actor,
+        bank_account=account,
+        data="Date;Libellé;Montant\n02/03/2026;Frais;-5,00\n".encode(),
+        filename="r.csv",
+        csv_mapping=mapping,
+    )
+    statement_line = account.statement_lines.get()
+    rule = bank.create_rule(actor=actor, bank_account=account, label_contains="Frais", account=expense)
     urls = {f"ledger:entry-{name}": draft.pk for name in ("detail", "edit", "post", "delete")}
+    urls |= {f"ledger:bank-{n}": account.pk for n in ("detail", "import", "mapping", "apply-rules", "report")}
+    urls |= {f"ledger:statement-line{n}": statement_line.pk for n in ("", "-match", "-book", "-unmatch")}
+    urls["ledger:bank-rule-delete"] = rule.pk
     urls |= {f"ledger:lettering{suffix}": aux.pk for suffix in ("", "-letter", "-auto")}
     return {
         **urls,

@@ -129,3 +129,36 @@ def test_reconciliation_report_explains_the_difference(books, account):
     assert len(report.bank_only) == 3 and [line.credit for line in report.book_only] == [Decimal("200.00")]
     # 800 + (120 − 49.99 − 8.50) + 200 = 1061.51: what the bank should show.
     assert report.expected_bank_balance == Decimal("1061.51")
+
+
+def test_csv_upload_asks_for_the_columns_once(client_as, books, account):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = client_as("comptable")
+    upload = SimpleUploadedFile("mars.csv", CSV, content_type="text/csv")
+    response = client.post(reverse("ledger:bank-import", args=[account.pk]), {"file": upload})
+    assert response["Location"] == reverse("ledger:bank-mapping", args=[account.pk])
+    page = client.get(response["Location"])
+    assert page.context["columns"] == ["Date", "Libellé", "Montant", "Référence"]
+    response = client.post(
+        reverse("ledger:bank-mapping", args=[account.pk]),
+        {
+            "skip_rows": 0,
+            "date_column": "Date",
+            "label_column": "Libellé",
+            "amount_column": "Montant",
+            "reference_column": "Référence",
+            "date_format": "%d/%m/%Y",
+            "decimal_comma": "on",
+        },
+    )
+    assert response.status_code == 302 and StatementLine.objects.count() == 3
+    # Next month's file goes straight in: the mapping is remembered.
+    upload = SimpleUploadedFile(
+        "avril.csv", b"Date;Libell\xc3\xa9;Montant;R\xc3\xa9f\xc3\xa9rence\n02/04/2026;VIR;10,00;\n"
+    )
+    client.post(reverse("ledger:bank-import", args=[account.pk]), {"file": upload})
+    assert StatementLine.objects.count() == 4
+    detail = client.get(reverse("ledger:bank-detail", args=[account.pk]))
+    assert len(detail.context["page"]) == 4

@@ -1,0 +1,300 @@
+"""Bank pages: accounts, statement import (with the CSV column mapping step), reconciliation, rules, report."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pilote.core.access import require_perm
+from pilote.core.exceptions import DomainError
+from pilote.core.forms import DATE_WIDGET
+from pilote.core.listing import paginate
+from pilote.ledger import bank, bank_statements
+from pilote.ledger.models import Account, AuxiliaryAccount, BankAccount, BankRule, EntryLine, StatementLine
+
+PENDING_FILE = "bank_pending_file"
+
+
+class BankAccountForm(forms.Form):
+    name = forms.CharField(label="Nom", max_length=100)
+    iban = forms.CharField(label="IBAN", max_length=40)
+    account_code = forms.CharField(label="Compte comptable", initial="512", max_length=20)
+    journal_code = forms.CharField(
+        label="Code journal", required=False, max_length=8, help_text="Vide : un journal BQn est créé."
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Relevé (CAMT.053, OFX ou CSV)")
+
+
+class MappingForm(forms.Form):
+    skip_rows = forms.IntegerField(label="Lignes d'en-tête de la banque à ignorer", min_value=0, initial=0)
+    date_column = forms.ChoiceField(label="Colonne date")
+    label_column = forms.ChoiceField(label="Colonne libellé")
+    amount_column = forms.ChoiceField(label="Colonne montant (signé)", required=False)
+    debit_column = forms.ChoiceField(label="ou colonne débit", required=False)
+    credit_column = forms.ChoiceField(label="et colonne crédit", required=False)
+    reference_column = forms.ChoiceField(label="Colonne référence", required=False)
+    date_format = forms.ChoiceField(
+        label="Format de date",
+        choices=[
+            ("%d/%m/%Y", "JJ/MM/AAAA"),
+            ("%Y-%m-%d", "AAAA-MM-JJ"),
+            ("%d/%m/%y", "JJ/MM/AA"),
+            ("%d-%m-%Y", "JJ-MM-AAAA"),
+        ],
+    )
+    decimal_comma = forms.BooleanField(label="Virgule décimale", required=False, initial=True)
+
+    def __init__(self, *args, columns: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(c, c) for c in columns]
+        for name in ("date_column", "label_column"):
+            self.fields[name].choices = choices
+        for name in ("amount_column", "debit_column", "credit_column", "reference_column"):
+            self.fields[name].choices = [("", "—"), *choices]
+
+    def mapping(self) -> bank_statements.CsvMapping:
+        data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+        data["decimal_comma"] = self.cleaned_data["decimal_comma"]
+        return bank_statements.CsvMapping(**data)
+
+
+class BookForm(forms.Form):
+    account = forms.CharField(
+        label="Compte de contrepartie",
+        max_length=20,
+        widget=forms.TextInput(attrs={"list": "accounts", "inputmode": "numeric"}),
+    )
+    auxiliary = forms.CharField(label="Compte auxiliaire", max_length=20, required=False)
+    label = forms.CharField(label="Libellé", max_length=200, required=False)
+    make_rule = forms.BooleanField(label="Créer une règle pour les prochaines fois", required=False)
+    rule_text = forms.CharField(label="quand le libellé contient", max_length=100, required=False)
+
+
+@require_perm("ledger.view")
+def bank_list(request):
+    accounts = BankAccount.objects.select_related("journal", "account").annotate(
+        pending=Count("statement_lines", filter=Q(statement_lines__entry_line__isnull=True))
+    )
+    return render(request, "ledger/bank_list.html", {"accounts": accounts, "form": BankAccountForm()})
+
+
+@require_POST
+@require_perm("ledger.admin")
+def bank_create(request):
+    form = BankAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            account = bank.create_bank_account(actor=request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
+        else:
+            messages.success(request, f"Compte bancaire {account} créé.")
+    else:
+        messages.error(request, "Indiquez le nom et l'IBAN.")
+    return redirect("ledger:bank-list")
+
+
+@require_perm("ledger.view")
+def bank_detail(request, pk: int):
+    account = get_object_or_404(BankAccount.objects.select_related("journal", "account"), pk=pk)
+    lines = StatementLine.objects.filter(bank_account=account).select_related("entry_line__entry")
+    state = request.GET.get("etat", "a-rapprocher")
+    if state == "a-rapprocher":
+        lines = lines.filter(entry_line__isnull=True)
+    elif state == "rapprochees":
+        lines = lines.filter(entry_line__isnull=False)
+    context = {
+        "account": account,
+        "page": paginate(request, lines.order_by("-booking_date", "-id")),
+        "state": state,
+        "upload": UploadForm(),
+        "imports": account.imports.all()[:10],
+    }
+    return render(request, "ledger/bank_detail.html", context)
+
+
+def _import(request, account, data: bytes, filename: str, mapping=None):
+    try:
+        summary = bank.import_statement(
+            actor=request.user, bank_account=account, data=data, filename=filename, csv_mapping=mapping
+        )
+    except bank_statements.CsvMappingRequired:
+        request.session[PENDING_FILE] = {"name": filename, "data": base64.b64encode(data).decode()}
+        return redirect("ledger:bank-mapping", pk=account.pk)
+    except bank_statements.StatementError as exc:
+        for problem in exc.problems[:20] or [str(exc)]:
+            messages.error(request, problem)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        request.session.pop(PENDING_FILE, None)
+        messages.success(
+            request,
+            f"{summary.imported} ligne(s) importée(s)"
+            + (f", {summary.skipped} déjà présente(s) ignorée(s)" if summary.skipped else "")
+            + ".",
+        )
+    return redirect("ledger:bank-detail", pk=account.pk)
+
+
+@require_POST
+@require_perm("ledger.edit")
+def bank_import(request, pk: int):
+    account = get_object_or_404(BankAccount, pk=pk)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choisissez un fichier de relevé.")
+        return redirect("ledger:bank-detail", pk=pk)
+    upload = form.cleaned_data["file"]
+    return _import(request, account, upload.read(), upload.name)
+
+
+@require_perm("ledger.edit")
+def bank_mapping(request, pk: int):
+    account = get_object_or_404(BankAccount, pk=pk)
+    pending = request.session.get(PENDING_FILE)
+    if not pending:
+        messages.error(request, "Aucun fichier CSV en attente : déposez le relevé à nouveau.")
+        return redirect("ledger:bank-detail", pk=pk)
+    data = base64.b64decode(pending["data"])
+    skip = int(request.POST.get("skip_rows") or request.GET.get("skip_rows") or 0)
+    try:
+        columns, sample = bank_statements.sniff_csv_columns(data, skip)
+    except bank_statements.StatementError as exc:
+        messages.error(request, str(exc))
+        return redirect("ledger:bank-detail", pk=pk)
+    form = MappingForm(request.POST or None, columns=columns, initial={"skip_rows": skip})
+    if request.method == "POST" and form.is_valid():
+        return _import(request, account, data, pending["name"], form.mapping())
+    return render(
+        request,
+        "ledger/bank_mapping.html",
+        {"account": account, "form": form, "columns": columns, "sample": sample, "filename": pending["name"]},
+    )
+
+
+@require_perm("ledger.view")
+def statement_line(request, pk: int):
+    line = get_object_or_404(StatementLine.objects.select_related("bank_account__account"), pk=pk)
+    rule = bank.matching_rule(line) if not line.is_reconciled else None
+    context = {
+        "line": line,
+        "suggestions": [] if line.is_reconciled else bank.suggestions(line),
+        "rule": rule,
+        "form": BookForm(initial={"label": line.label[:200], "rule_text": line.label[:40]}),
+        "accounts": Account.objects.filter(is_active=True).only("code", "label"),
+    }
+    return render(request, "ledger/statement_line.html", context)
+
+
+@require_POST
+@require_perm("ledger.edit")
+def statement_line_match(request, pk: int):
+    line = get_object_or_404(StatementLine, pk=pk)
+    target = get_object_or_404(
+        EntryLine.objects.select_related("entry", "account", "auxiliary"), pk=request.POST.get("ligne")
+    )
+    try:
+        if request.POST.get("kind") == "open_item":
+            bank.book_statement_line(actor=request.user, statement_line=line, account=target.account, settle=target)
+        else:
+            bank.reconcile(actor=request.user, statement_line=line, entry_line=target)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledger:statement-line", pk=pk)
+    messages.success(request, "Ligne rapprochée.")
+    return redirect("ledger:bank-detail", pk=line.bank_account_id)
+
+
+@require_POST
+@require_perm("ledger.edit")
+def statement_line_book(request, pk: int):
+    line = get_object_or_404(StatementLine, pk=pk)
+    form = BookForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez le compte de contrepartie.")
+        return redirect("ledger:statement-line", pk=pk)
+    data = form.cleaned_data
+    account = Account.objects.filter(code=data["account"].strip()).first()
+    auxiliary = AuxiliaryAccount.objects.filter(code=data["auxiliary"].strip()).first() if data["auxiliary"] else None
+    if account is None:
+        messages.error(request, f"Compte {data['account']} inconnu du plan comptable.")
+        return redirect("ledger:statement-line", pk=pk)
+    try:
+        bank.book_statement_line(
+            actor=request.user, statement_line=line, account=account, auxiliary=auxiliary, label=data["label"]
+        )
+        if data["make_rule"] and data["rule_text"]:
+            bank.create_rule(
+                actor=request.user,
+                bank_account=line.bank_account,
+                label_contains=data["rule_text"],
+                account=account,
+                auxiliary=auxiliary,
+                entry_label=data["label"],
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledger:statement-line", pk=pk)
+    messages.success(request, "Écriture passée et ligne rapprochée.")
+    return redirect("ledger:bank-detail", pk=line.bank_account_id)
+
+
+@require_POST
+@require_perm("ledger.edit")
+def statement_line_unmatch(request, pk: int):
+    line = get_object_or_404(StatementLine, pk=pk)
+    bank.unreconcile(actor=request.user, statement_line=line)
+    messages.success(request, "Rapprochement défait (l'écriture reste passée ; contre-passez-la si elle est fausse).")
+    return redirect("ledger:statement-line", pk=pk)
+
+
+@require_POST
+@require_perm("ledger.edit")
+def bank_apply_rules(request, pk: int):
+    account = get_object_or_404(BankAccount, pk=pk)
+    try:
+        done = bank.apply_rules(actor=request.user, bank_account=account)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{done} ligne(s) comptabilisée(s) par les règles.")
+    return redirect("ledger:bank-detail", pk=pk)
+
+
+class ReportForm(forms.Form):
+    au = forms.DateField(label="Au", widget=DATE_WIDGET, required=False)
+
+
+@require_perm("ledger.view")
+def bank_report(request, pk: int):
+    account = get_object_or_404(BankAccount, pk=pk)
+    form = ReportForm(request.GET or None)
+    on = (form.cleaned_data.get("au") if form.is_valid() else None) or dt.date.today()
+    report = bank.reconciliation_report(account, on)
+    return render(request, "ledger/bank_report.html", {"account": account, "report": report, "form": form})
+
+
+@require_perm("ledger.view")
+def bank_rules(request):
+    return render(
+        request, "ledger/bank_rules.html", {"rules": BankRule.objects.select_related("account", "bank_account")}
+    )
+
+
+@require_POST
+@require_perm("ledger.edit")
+def bank_rule_delete(request, pk: int):
+    bank.delete_rule(actor=request.user, rule=get_object_or_404(BankRule, pk=pk))
+    messages.success(request, "Règle supprimée.")
+    return redirect("ledger:bank-rules")
