@@ -19,6 +19,7 @@ class LedgerConfig(AppConfig):
             MenuItem("Clients et fournisseurs", "ledger:third-parties", "ledger.view"),
             MenuItem("Banques et rapprochement", "ledger:bank-list", "ledger.view"),
             MenuItem("Déclaration de TVA", "ledger:vat-return", "ledger.view"),
+            MenuItem("Immobilisations", "ledger:asset-list", "ledger.view"),
             MenuItem("Plan comptable", "ledger:account-list", "ledger.view"),
             MenuItem("Journaux et exercices", "ledger:setup", "ledger.view"),
         )

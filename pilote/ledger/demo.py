@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from pilote.contacts.models import Contact
 from pilote.core.demo import DEMO_TODAY
-from pilote.ledger import lettering, services
+from pilote.ledger import assets, lettering, services
 from pilote.ledger.closing import carry_forward_lines
 from pilote.ledger.models import Account, FiscalYear, Journal
 from pilote.lib.money import round_eur
@@ -195,11 +195,14 @@ def load(rng: random.Random, users: dict) -> None:
                     [L(a["421"], debit=gross - employee_share), L(a["512"], credit=gross - employee_share)],
                 )
             )
+    plan += _asset_purchases(a, sup[suppliers[2].pk])
+    _register_assets(actor)
     plan.sort(key=lambda item: (item[0], item[1] != "AN", item[1], item[3]))
     year_2025 = FiscalYear.objects.get(start_date=dt.date(2025, 1, 1))
     carried = False
     for day, journal, label, ref, lines in plan:
         if day.year == 2026 and not carried:
+            assets.post_depreciation(actor=actor, year=year_2025)
             services.create_entry(
                 actor=actor,
                 journal=j["AN"],
@@ -223,6 +226,48 @@ def load(rng: random.Random, users: dict) -> None:
     for code in ("411", "401"):
         lettering.auto_letter(actor=actor, account=a[code])
     _load_bank(actor)
+
+
+def _asset_purchases(a, supplier_aux) -> list:
+    """The copier and the van bought on credit from the office-equipment supplier."""
+    purchases = []
+    for day, code, net, ref in (
+        (dt.date(2025, 6, 15), "2183", Decimal("9600.00"), "INV-2025-02"),
+        (dt.date(2026, 3, 1), "2182", Decimal("24500.00"), "INV-2026-01"),
+    ):
+        vat = round_eur(net * VAT)
+        purchases.append(
+            (
+                day,
+                "AC",
+                f"Acquisition {ref}",
+                ref,
+                [
+                    L(Account.objects.get(code=code), debit=net),
+                    L(Account.objects.get(code="44562"), debit=vat, vat_rate=RATE, vat_base=net),
+                    L(a["401"], credit=net + vat, auxiliary=supplier_aux),
+                ],
+            )
+        )
+    return purchases
+
+
+def _register_assets(actor) -> None:
+    def register(reference, label, code, day, cost, years, method="linear"):
+        return assets.register_asset(
+            actor=actor,
+            reference=reference,
+            label=label,
+            account=Account.objects.get(code=code),
+            acquisition_date=day,
+            cost=Decimal(cost),
+            years=years,
+            method=method,
+        )
+
+    register("INV-2025-01", "Ordinateurs portables (8 postes)", "2183", dt.date(2025, 1, 1), "18000.00", 3)
+    register("INV-2025-02", "Copieur couleur grand format", "2183", dt.date(2025, 6, 15), "9600.00", 5, "declining")
+    register("INV-2026-01", "Véhicule utilitaire", "2182", dt.date(2026, 3, 1), "24500.00", 5)
 
 
 def _load_bank(actor) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.ledger import bank_views, ledger_views, setup_views, vat_views, views
+from pilote.ledger import asset_views, bank_views, ledger_views, setup_views, vat_views, views
 
 app_name = "ledger"
 
@@ -42,5 +42,10 @@ urlpatterns = [
     path("releves/<int:pk>/rapprocher/", bank_views.statement_line_match, name="statement-line-match"),
     path("releves/<int:pk>/comptabiliser/", bank_views.statement_line_book, name="statement-line-book"),
     path("releves/<int:pk>/defaire/", bank_views.statement_line_unmatch, name="statement-line-unmatch"),
+    path("immobilisations/", asset_views.asset_list, name="asset-list"),
+    path("immobilisations/nouvelle/", asset_views.asset_create, name="asset-create"),
+    path("immobilisations/dotations/", asset_views.depreciation_post, name="depreciation-post"),
+    path("immobilisations/<int:pk>/", asset_views.asset_detail, name="asset-detail"),
+    path("immobilisations/<int:pk>/sortie/", asset_views.asset_dispose, name="asset-dispose"),
     path("verification/", setup_views.verify, name="verify"),
 ]

@@ -115,6 +115,21 @@ def _ledger_sample(actor):
     urls |= {f"ledger:bank-{n}": account.pk for n in ("detail", "import", "mapping", "apply-rules", "report")}
     urls |= {f"ledger:statement-line{n}": statement_line.pk for n in ("", "-match", "-book", "-unmatch")}
     urls["ledger:bank-rule-delete"] = rule.pk
+    from pilote.ledger import assets
+
+    Account.objects.create(code="2183", label="Matériel de bureau")
+    Account.objects.create(code="2818", label="Amortissements")
+    Account.objects.create(code="6811", label="Dotations")
+    laptop = assets.register_asset(
+        actor=actor,
+        label="PC",
+        reference="INV-1",
+        account=Account.objects.get(code="2183"),
+        acquisition_date=dt.date(2026, 1, 1),
+        cost=Decimal("1000"),
+        years=3,
+    )
+    urls |= {"ledger:asset-detail": laptop.pk, "ledger:asset-dispose": laptop.pk}
     urls |= {f"ledger:lettering{suffix}": aux.pk for suffix in ("", "-letter", "-auto")}
     return {
         **urls,

@@ -1,0 +1,101 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from pilote.core.exceptions import DomainError
+from pilote.ledger import assets
+from pilote.ledger.models import Account, DepreciationPosting
+from pilote.ledger.verify import verify_all
+
+D = Decimal
+
+
+@pytest.fixture
+def chart(books):
+    for code, label in (
+        ("2818", "Autres immobilisations corporelles"),
+        ("6811", "Dotations aux amortissements"),
+        ("657", "Valeurs comptables des immobilisations cédées"),
+        ("462", "Créances sur cessions"),
+        ("757", "Produits des cessions d'immobilisations"),
+    ):
+        Account.objects.create(code=code, label=label)
+    return books
+
+
+def _laptop(chart, **kw):
+    data = {
+        "label": "Ordinateurs portables",
+        "reference": "INV-001",
+        "account": chart["a"]["2183"],
+        "acquisition_date": dt.date(2026, 4, 1),
+        "cost": D("12000.00"),
+        "years": 5,
+    }
+    return assets.register_asset(actor=chart["actor"], **(data | kw))
+
+
+def test_register_creates_the_depreciation_account_and_schedule(chart):
+    asset = _laptop(chart)
+    assert asset.depreciation_account.code == "28183" and asset.expense_account.code == "6811"
+    assert [a.amount for a in assets.asset_schedule(asset)][:2] == [D("1800.00"), D("2400.00")]
+    with pytest.raises(DomainError, match="classe 2"):
+        _laptop(chart, reference="X", account=chart["a"]["606"])
+
+
+def test_yearly_depreciation_entry_once(chart):
+    _laptop(chart)
+    entry = assets.post_depreciation(actor=chart["actor"], year=chart["year"])
+    lines = {(line.account.code, line.debit, line.credit) for line in entry.lines.select_related("account")}
+    assert lines == {("6811", D("1800.00"), 0), ("28183", 0, D("1800.00"))}
+    with pytest.raises(DomainError, match="Aucune dotation"):
+        assets.post_depreciation(actor=chart["actor"], year=chart["year"])
+
+
+def test_disposal_with_prorata_and_sale_price(chart):
+    asset = _laptop(chart, acquisition_date=dt.date(2026, 1, 1), cost=D("3600.00"), years=3)
+    entry = assets.dispose_asset(actor=chart["actor"], asset=asset, date=dt.date(2026, 6, 30), price=D("2500.00"))
+    lines = {(line.account.code, line.debit, line.credit) for line in entry.lines.select_related("account")}
+    # Half a year of 1,200: 600; net book value 3,000 to 657; price to 757 against 462.
+    assert lines == {
+        ("6811", D("600.00"), 0),
+        ("28183", 0, D("600.00")),
+        ("28183", D("600.00"), 0),
+        ("657", D("3000.00"), 0),
+        ("2183", 0, D("3600.00")),
+        ("462", D("2500.00"), 0),
+        ("757", 0, D("2500.00")),
+    }
+    assert DepreciationPosting.objects.get(asset=asset).amount == D("600.00")
+    with pytest.raises(DomainError, match="déjà sortie"):
+        assets.dispose_asset(actor=chart["actor"], asset=asset, date=dt.date(2026, 7, 1))
+    assert all(not problems for problems in verify_all().values())
+
+
+def test_asset_pages(client_as, chart):
+    from django.urls import reverse
+
+    client = client_as("comptable")
+    response = client.post(
+        reverse("ledger:asset-create"),
+        {
+            "reference": "INV-9",
+            "label": "Copieur",
+            "account": "2183",
+            "acquisition_date": "2026-07-01",
+            "cost": "4 800,00",
+            "method": "declining",
+            "years": "5",
+        },
+    )
+    asset = chart["a"]["2183"].__class__.objects.get(code="2183")  # account still there
+    from pilote.ledger.models import FixedAsset
+
+    created = FixedAsset.objects.get(reference="INV-9")
+    assert response["Location"] == reverse("ledger:asset-detail", args=[created.pk]) and asset
+    page = client.get(reverse("ledger:asset-detail", args=[created.pk]))
+    # 4,800 × 35 % × 6/12 = 840 the first year.
+    assert page.context["schedule"][0].amount == D("840.00")
+    client.post(reverse("ledger:depreciation-post"), {"exercice": chart["year"].pk})
+    assert created.postings.get().amount == D("840.00")
