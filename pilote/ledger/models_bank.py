@@ -59,7 +59,11 @@ class StatementLine(models.Model):
     counterparty_iban = models.CharField("IBAN de la contrepartie", max_length=34, blank=True)
     fingerprint = models.CharField(max_length=64)
     entry_line = models.OneToOneField(
-        "ledger.EntryLine", verbose_name="ligne comptable", null=True, blank=True, on_delete=models.PROTECT,
+        "ledger.EntryLine",
+        verbose_name="ligne comptable",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="statement_line",
     )
     reconciled_at = models.DateTimeField(null=True, blank=True)
@@ -83,12 +87,19 @@ class StatementLine(models.Model):
 class BankRule(models.Model):
     """« When a bank line's label contains … book it on … »: reusable for recurring movements."""
 
-    bank_account = models.ForeignKey(BankAccount, null=True, blank=True, on_delete=models.CASCADE,
-                                     verbose_name="compte bancaire", help_text="Vide : tous les comptes.")
+    bank_account = models.ForeignKey(
+        BankAccount,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        verbose_name="compte bancaire",
+        help_text="Vide : tous les comptes.",
+    )
     label_contains = models.CharField("le libellé contient", max_length=100)
     account = models.ForeignKey("ledger.Account", verbose_name="compte de contrepartie", on_delete=models.PROTECT)
-    auxiliary = models.ForeignKey("ledger.AuxiliaryAccount", verbose_name="compte auxiliaire", null=True, blank=True,
-                                  on_delete=models.PROTECT)
+    auxiliary = models.ForeignKey(
+        "ledger.AuxiliaryAccount", verbose_name="compte auxiliaire", null=True, blank=True, on_delete=models.PROTECT
+    )
     entry_label = models.CharField("libellé de l'écriture", max_length=200, blank=True)
 
     class Meta:

@@ -7,99 +7,178 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0004_vat'),
+        ("ledger", "0004_vat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BankAccount',
+            name="BankAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('iban', models.CharField(max_length=34, unique=True, verbose_name='IBAN')),
-                ('bic', models.CharField(blank=True, max_length=11, verbose_name='BIC')),
-                ('csv_mapping', models.JSONField(blank=True, null=True, verbose_name='correspondance des colonnes CSV')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='ledger.account', verbose_name='compte 512')),
-                ('journal', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, to='ledger.journal', verbose_name='journal de banque')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                ("iban", models.CharField(max_length=34, unique=True, verbose_name="IBAN")),
+                ("bic", models.CharField(blank=True, max_length=11, verbose_name="BIC")),
+                (
+                    "csv_mapping",
+                    models.JSONField(blank=True, null=True, verbose_name="correspondance des colonnes CSV"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="ledger.account", verbose_name="compte 512"
+                    ),
+                ),
+                (
+                    "journal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="ledger.journal",
+                        verbose_name="journal de banque",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'compte bancaire',
-                'ordering': ['name'],
+                "verbose_name": "compte bancaire",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='BankRule',
+            name="BankRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label_contains', models.CharField(max_length=100, verbose_name='le libellé contient')),
-                ('entry_label', models.CharField(blank=True, max_length=200, verbose_name="libellé de l'écriture")),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='ledger.account', verbose_name='compte de contrepartie')),
-                ('auxiliary', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='ledger.auxiliaryaccount', verbose_name='compte auxiliaire')),
-                ('bank_account', models.ForeignKey(blank=True, help_text='Vide : tous les comptes.', null=True, on_delete=django.db.models.deletion.CASCADE, to='ledger.bankaccount', verbose_name='compte bancaire')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label_contains", models.CharField(max_length=100, verbose_name="le libellé contient")),
+                ("entry_label", models.CharField(blank=True, max_length=200, verbose_name="libellé de l'écriture")),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="ledger.account",
+                        verbose_name="compte de contrepartie",
+                    ),
+                ),
+                (
+                    "auxiliary",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="ledger.auxiliaryaccount",
+                        verbose_name="compte auxiliaire",
+                    ),
+                ),
+                (
+                    "bank_account",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vide : tous les comptes.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="ledger.bankaccount",
+                        verbose_name="compte bancaire",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'règle de rapprochement',
-                'ordering': ['label_contains'],
+                "verbose_name": "règle de rapprochement",
+                "ordering": ["label_contains"],
             },
         ),
         migrations.CreateModel(
-            name='StatementImport',
+            name="StatementImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=200, verbose_name='fichier')),
-                ('file_format', models.CharField(max_length=10, verbose_name='format')),
-                ('file_hash', models.CharField(max_length=64)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('opening_balance', pilote.lib.money.MoneyField(blank=True, null=True)),
-                ('closing_balance', pilote.lib.money.MoneyField(blank=True, null=True)),
-                ('line_count', models.PositiveIntegerField(default=0)),
-                ('skipped_count', models.PositiveIntegerField(default=0)),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
-                ('bank_account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='imports', to='ledger.bankaccount')),
-                ('imported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("filename", models.CharField(max_length=200, verbose_name="fichier")),
+                ("file_format", models.CharField(max_length=10, verbose_name="format")),
+                ("file_hash", models.CharField(max_length=64)),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("opening_balance", pilote.lib.money.MoneyField(blank=True, null=True)),
+                ("closing_balance", pilote.lib.money.MoneyField(blank=True, null=True)),
+                ("line_count", models.PositiveIntegerField(default=0)),
+                ("skipped_count", models.PositiveIntegerField(default=0)),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "bank_account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="imports", to="ledger.bankaccount"
+                    ),
+                ),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'relevé importé',
-                'ordering': ['-imported_at'],
+                "verbose_name": "relevé importé",
+                "ordering": ["-imported_at"],
             },
         ),
         migrations.CreateModel(
-            name='StatementLine',
+            name="StatementLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('booking_date', models.DateField(verbose_name='date')),
-                ('value_date', models.DateField(blank=True, null=True, verbose_name='date de valeur')),
-                ('amount', pilote.lib.money.MoneyField(verbose_name='montant')),
-                ('label', models.CharField(max_length=300, verbose_name='libellé')),
-                ('reference', models.CharField(blank=True, max_length=100, verbose_name='référence')),
-                ('counterparty', models.CharField(blank=True, max_length=200, verbose_name='contrepartie')),
-                ('counterparty_iban', models.CharField(blank=True, max_length=34, verbose_name='IBAN de la contrepartie')),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('reconciled_at', models.DateTimeField(blank=True, null=True)),
-                ('bank_account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statement_lines', to='ledger.bankaccount')),
-                ('entry_line', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='statement_line', to='ledger.entryline', verbose_name='ligne comptable')),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='ledger.statementimport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("booking_date", models.DateField(verbose_name="date")),
+                ("value_date", models.DateField(blank=True, null=True, verbose_name="date de valeur")),
+                ("amount", pilote.lib.money.MoneyField(verbose_name="montant")),
+                ("label", models.CharField(max_length=300, verbose_name="libellé")),
+                ("reference", models.CharField(blank=True, max_length=100, verbose_name="référence")),
+                ("counterparty", models.CharField(blank=True, max_length=200, verbose_name="contrepartie")),
+                (
+                    "counterparty_iban",
+                    models.CharField(blank=True, max_length=34, verbose_name="IBAN de la contrepartie"),
+                ),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("reconciled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "bank_account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statement_lines",
+                        to="ledger.bankaccount",
+                    ),
+                ),
+                (
+                    "entry_line",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statement_line",
+                        to="ledger.entryline",
+                        verbose_name="ligne comptable",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="lines", to="ledger.statementimport"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ligne de relevé',
-                'ordering': ['booking_date', 'id'],
+                "verbose_name": "ligne de relevé",
+                "ordering": ["booking_date", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='statementimport',
-            constraint=models.UniqueConstraint(fields=('bank_account', 'file_hash'), name='ledger_statementimport_once'),
+            model_name="statementimport",
+            constraint=models.UniqueConstraint(
+                fields=("bank_account", "file_hash"), name="ledger_statementimport_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='statementline',
-            index=models.Index(fields=['bank_account', 'entry_line', 'booking_date'], name='ledger_stmt_open_idx'),
+            model_name="statementline",
+            index=models.Index(fields=["bank_account", "entry_line", "booking_date"], name="ledger_stmt_open_idx"),
         ),
         migrations.AddConstraint(
-            model_name='statementline',
-            constraint=models.UniqueConstraint(fields=('bank_account', 'fingerprint'), name='ledger_statementline_once'),
+            model_name="statementline",
+            constraint=models.UniqueConstraint(
+                fields=("bank_account", "fingerprint"), name="ledger_statementline_once"
+            ),
         ),
     ]
