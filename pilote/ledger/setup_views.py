@@ -133,3 +133,17 @@ def closing_confirm(request, pk: int):
         return redirect("ledger:closing", pk=pk)
     messages.success(request, f"{year} clôturé." + (f" À-nouveaux : {entry}." if entry else ""))
     return redirect("ledger:setup")
+
+
+@require_perm("ledger.view")
+def fec_download(request, pk: int):
+    """The FEC of a fiscal year, streamed, under its legal file name."""
+    from django.http import StreamingHttpResponse
+
+    from pilote.ledger.fec import fec_filename, iter_fec_bytes
+
+    year = get_object_or_404(FiscalYear, pk=pk)
+    siren = getattr(request.structure, "siren", "")
+    response = StreamingHttpResponse(iter_fec_bytes(year), content_type="text/plain; charset=iso-8859-15")
+    response["Content-Disposition"] = f'attachment; filename="{fec_filename(siren, year.end_date)}"'
+    return response

@@ -47,5 +47,6 @@ urlpatterns = [
     path("immobilisations/dotations/", asset_views.depreciation_post, name="depreciation-post"),
     path("immobilisations/<int:pk>/", asset_views.asset_detail, name="asset-detail"),
     path("immobilisations/<int:pk>/sortie/", asset_views.asset_dispose, name="asset-dispose"),
+    path("exercices/<int:pk>/fec/", setup_views.fec_download, name="fec-download"),
     path("verification/", setup_views.verify, name="verify"),
 ]

@@ -136,6 +136,7 @@ def _ledger_sample(actor):
         "ledger:entry-reverse": posted.pk,
         "ledger:fiscal-year-lock": year.pk,
         "ledger:closing": year.pk,
+        "ledger:fec-download": year.pk,
         "ledger:closing-confirm": year.pk,
         "ledger:lettering-undo": matching.pk,
     }

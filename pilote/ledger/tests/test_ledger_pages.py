@@ -216,3 +216,12 @@ def test_trial_balance_command_csv(books, capsys):
 
     with pytest.raises(CommandError, match="Aucun exercice ne se clôt en 2031"):
         call_command("trial_balance", "--year", "2031")
+
+
+def test_fec_download_from_the_setup_page(client_as, books, structure):
+    sale(books)
+    response = client_as("auditeur").get(reverse("ledger:fec-download", args=[books["year"].pk]))
+    assert response["Content-Disposition"] == 'attachment; filename="912345675FEC20261231.txt"'
+    text = b"".join(response.streaming_content).decode("iso-8859-15")
+    assert text.startswith("JournalCode|JournalLib|EcritureNum|")
+    assert text.count("\r\n") == 4  # header + 3 lines
