@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from pilote.lib.formats import decimal_comma
 
-EXPORT_FORMATS = {"csv", "xlsx"}
+EXPORT_FORMATS = {"csv", "xlsx", "pdf"}
+PDF_MAX_ROWS = 20_000  # a PDF is built in memory: beyond this, CSV or XLSX
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -76,9 +77,22 @@ def _xlsx_cell(value):
     return value
 
 
-def export_response(rows: Iterable, columns: list[Column], basename: str, fmt: str):
+def _pdf_cell(value) -> tuple[str, bool]:
+    from pilote.lib.formats import format_number
+
+    if isinstance(value, Decimal):
+        return format_number(value), True
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value), True
+    return _csv_cell(value), False
+
+
+def export_response(
+    rows: Iterable, columns: list[Column], basename: str, fmt: str, title: str = "", subtitle: str = ""
+):
     """CSV (';', UTF-8 with BOM, decimal comma — what French spreadsheets open) is streamed; XLSX is
-    written in openpyxl's write-only mode so memory does not hold cell objects."""
+    written in openpyxl's write-only mode so memory does not hold cell objects; PDF is an A4 landscape
+    table with the structure's header and page numbers."""
     stamp = timezone.localdate().strftime("%Y%m%d")
     filename = f"{basename}-{stamp}.{fmt}"
     if fmt == "csv":
@@ -106,6 +120,24 @@ def export_response(rows: Iterable, columns: list[Column], basename: str, fmt: s
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    elif fmt == "pdf":
+        from pilote.core.models import Structure
+        from pilote.core.pdf import render_pdf
+
+        table = []
+        for count, row in enumerate(rows):
+            if count >= PDF_MAX_ROWS:
+                break
+            table.append([_pdf_cell(c.value(row)) for c in columns])
+        context = {
+            "title": title or basename,
+            "subtitle": subtitle,
+            "columns": [c.label for c in columns],
+            "rows": table,
+            "truncated": len(table) >= PDF_MAX_ROWS,
+            "structure": Structure.objects.first(),
+        }
+        response = HttpResponse(render_pdf("pdf_table.html", context), content_type="application/pdf")
     else:
         raise ValueError(f"Unknown export format {fmt}")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -10,7 +10,7 @@ from pilote.core import services
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import SetPasswordForm, UserCreateForm, UserFilterForm, UserForm
-from pilote.core.listing import Column, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.core.models import User
 
 USER_SORTS = {
@@ -48,7 +48,7 @@ def user_list(request):
         if data["actif"]:
             users = users.filter(is_active=data["actif"] == "1")
     users = sort_queryset(users, request.GET.get("tri", ""), USER_SORTS, "nom")
-    if request.GET.get("export") in {"csv", "xlsx"}:
+    if request.GET.get("export") in EXPORT_FORMATS:
         return export_response(users, USER_COLUMNS, "utilisateurs", request.GET["export"])
     return render(request, "core/user_list.html", {"form": form, "page": paginate(request, users)})
 

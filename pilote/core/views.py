@@ -12,7 +12,7 @@ from pilote.core import queries, services
 from pilote.core.access import public, require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import AuditFilterForm, StructureSettingsForm
-from pilote.core.listing import Column, export_response, paginate
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate
 from pilote.core.models import ApiToken, AuditEvent
 from pilote.core.registry import search_providers_for
 
@@ -120,7 +120,7 @@ def audit_log(request):
     if form.is_valid():
         events = form.apply(events)
     export = request.GET.get("export")
-    if export in {"csv", "xlsx"}:
+    if export in EXPORT_FORMATS:
         return export_response(events.iterator(chunk_size=2000), AUDIT_COLUMNS, "journal-audit", export)
     return render(request, "core/audit_log.html", {"form": form, "page": paginate(request, events)})
 

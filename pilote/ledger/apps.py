@@ -16,6 +16,8 @@ class LedgerConfig(AppConfig):
             MenuItem("Écritures", "ledger:entry-list", "ledger.view"),
             MenuItem("Balance", "ledger:trial-balance", "ledger.view"),
             MenuItem("Grand livre", "ledger:general-ledger", "ledger.view"),
+            MenuItem("Journaux", "ledger:journal-report", "ledger.view"),
+            MenuItem("Balance âgée", "ledger:aged-balance", "ledger.view"),
             MenuItem("Clients et fournisseurs", "ledger:third-parties", "ledger.view"),
             MenuItem("Banques et rapprochement", "ledger:bank-list", "ledger.view"),
             MenuItem("Déclaration de TVA", "ledger:vat-return", "ledger.view"),

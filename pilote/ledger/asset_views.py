@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
-from pilote.core.listing import Column, export_response
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response
 from pilote.ledger import assets
 from pilote.ledger.models import Account, DepreciationMethod, FiscalYear, FixedAsset
 
@@ -58,7 +58,7 @@ ASSET_COLUMNS = [
 @require_perm("ledger.view")
 def asset_list(request):
     items = FixedAsset.objects.select_related("account")
-    if request.GET.get("export") in {"csv", "xlsx"}:
+    if request.GET.get("export") in EXPORT_FORMATS:
         return export_response(items, ASSET_COLUMNS, "immobilisations", request.GET["export"])
     context = {
         "assets": items,

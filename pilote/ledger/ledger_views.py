@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django import forms
 from django.contrib import messages
 from django.db.models import Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
+from pilote.core.forms import DATE_WIDGET
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate
 from pilote.ledger import lettering, queries
-from pilote.ledger.models import Account, AccountBalance, AuxiliaryAccount, EntryLine, FiscalYear, Matching
+from pilote.ledger.models import Account, AccountBalance, AuxiliaryAccount, EntryLine, FiscalYear, Journal, Matching
+from pilote.lib.money import ZERO
 
 
 def _year(request) -> FiscalYear | None:
@@ -116,3 +123,101 @@ def lettering_undo(request, pk: int):
     else:
         messages.success(request, "Lettrage défait.")
     return redirect("ledger:lettering", pk=auxiliary_pk)
+
+
+def _gl_rows(year, account, auxiliary):
+    """Every line of the account for the export, with its running balance (streamed in date order)."""
+    lines = EntryLine.objects.filter(account=account, fiscal_year=year, entry__status="posted")
+    lines = lines.filter(auxiliary=auxiliary) if auxiliary else lines
+    running = 0
+    for line in lines.select_related("entry__journal").order_by("date", "id").iterator(chunk_size=2000):
+        running += line.debit - line.credit
+        line.running_balance = running
+        yield line
+
+
+GL_COLUMNS = [
+    Column("Date", lambda line: line.date),
+    Column("Journal", lambda line: line.entry.journal.code),
+    Column("N°", lambda line: line.entry.number),
+    Column("Pièce", lambda line: line.entry.piece_ref),
+    Column("Libellé", lambda line: line.label or line.entry.label),
+    Column("Débit", lambda line: line.debit),
+    Column("Crédit", lambda line: line.credit),
+    Column("Solde", lambda line: line.running_balance),
+]
+
+
+@require_perm("ledger.view")
+def general_ledger_export(request):
+    year = _year(request)
+    account = get_object_or_404(Account, code=request.GET.get("compte", "").strip())
+    aux_code = request.GET.get("auxiliaire", "").strip()
+    auxiliary = AuxiliaryAccount.objects.filter(code=aux_code).first() if aux_code else None
+    fmt = request.GET.get("export", "csv")
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    title = f"Grand livre {account}" + (f" — {auxiliary}" if auxiliary else "") + f" — {year}"
+    return export_response(
+        _gl_rows(year, account, auxiliary), GL_COLUMNS, f"grand-livre-{account.code}", fmt, title=title
+    )
+
+
+class PeriodJournalForm(forms.Form):
+    journal = forms.ModelChoiceField(label="Journal", queryset=Journal.objects.all(), empty_label=None)
+    du = forms.DateField(label="Du", widget=DATE_WIDGET)
+    au = forms.DateField(label="Au", widget=DATE_WIDGET)
+
+
+@require_perm("ledger.view")
+def journal_report(request):
+    year = _year(request)
+    initial = {"du": year.start_date, "au": year.end_date} if year else {}
+    form = PeriodJournalForm(request.GET or None, initial=initial)
+    lines, totals = None, None
+    if form.is_valid():
+        data = form.cleaned_data
+        lines = queries.journal_lines(data["journal"], data["du"], data["au"])
+        fmt = request.GET.get("export")
+        if fmt in EXPORT_FORMATS:
+            title = f"Journal {data['journal']} du {data['du']:%d/%m/%Y} au {data['au']:%d/%m/%Y}"
+            return export_response(
+                lines.iterator(chunk_size=2000),
+                queries.JOURNAL_COLUMNS,
+                f"journal-{data['journal'].code}",
+                fmt,
+                title=title,
+            )
+        totals = lines.aggregate(d=Sum("debit"), c=Sum("credit"))
+        lines = paginate(request, lines, 200)
+    return render(request, "ledger/journal_report.html", {"form": form, "page": lines, "totals": totals})
+
+
+class AgedForm(forms.Form):
+    type = forms.ChoiceField(label="Tiers", choices=[("411", "Clients"), ("401", "Fournisseurs")])
+    au = forms.DateField(label="Au", widget=DATE_WIDGET, required=False)
+
+
+@require_perm("ledger.view")
+def aged_balance(request):
+    form = AgedForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    prefix, on = data.get("type") or "411", data.get("au") or dt.date.today()
+    rows = queries.aged_balance(prefix, on)
+    fmt = request.GET.get("export")
+    if fmt in EXPORT_FORMATS:
+        what = "clients" if prefix == "411" else "fournisseurs"
+        return export_response(
+            rows, queries.aged_columns(), f"balance-agee-{what}", fmt, title=f"Balance âgée {what} au {on:%d/%m/%Y}"
+        )
+    totals = [sum((r.buckets[i] for r in rows), ZERO) for i in range(len(queries.AGE_BUCKETS))]
+    context = {
+        "form": form,
+        "rows": rows,
+        "buckets": [b[0] for b in queries.AGE_BUCKETS],
+        "totals": totals,
+        "grand_total": sum(totals, ZERO),
+        "on": on,
+        "prefix": prefix,
+    }
+    return render(request, "ledger/aged_balance.html", context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -78,27 +79,35 @@ def _net(debit: Decimal, credit: Decimal) -> tuple[Decimal, Decimal]:
     return (net, ZERO) if net >= 0 else (ZERO, -net)
 
 
-def trial_balance(year: FiscalYear, prefix: str = "", date_to=None) -> list[TrialBalanceRow]:
-    """Balance générale of a fiscal year: opening (à-nouveaux), movements and closing balance per account,
-    summed in SQL from the per-month aggregates kept at posting."""
-    balances = AccountBalance.objects.filter(fiscal_year=year, aux_key=0)
+def trial_balance(year: FiscalYear, prefix: str = "", date_to=None, auxiliary: bool = False) -> list[TrialBalanceRow]:
+    """Balance générale (per account) or auxiliaire (per customer / supplier account) of a fiscal year:
+    opening (à-nouveaux), movements and closing balance, summed in SQL from the per-month aggregates kept
+    at posting. `date_to` stops at the end of that date's month."""
+    from pilote.ledger.models import AuxiliaryAccount
+
+    balances = AccountBalance.objects.filter(fiscal_year=year)
+    balances = balances.filter(aux_key__gt=0) if auxiliary else balances.filter(aux_key=0)
     if prefix:
         balances = balances.filter(account__code__startswith=prefix)
     if date_to:
         balances = balances.filter(month__lte=date_to)
+    keys = ("aux_key", "account__code") if auxiliary else ("account__code", "account__label")
+    grouped = balances.values(*keys, "is_opening").annotate(d=Sum("debit"), c=Sum("credit"))
+    names = {}
+    if auxiliary:
+        names = {
+            a.pk: (a.code, a.label) for a in AuxiliaryAccount.objects.filter(pk__in={g["aux_key"] for g in grouped})
+        }
     rows: dict[str, TrialBalanceRow] = {}
-    grouped = balances.values("account__code", "account__label", "is_opening").annotate(d=Sum("debit"), c=Sum("credit"))
-    for item in grouped.order_by("account__code"):
-        row = rows.setdefault(
-            item["account__code"],
-            TrialBalanceRow(item["account__code"], item["account__label"], ZERO, ZERO, ZERO, ZERO),
-        )
+    for item in grouped:
+        code, label = names[item["aux_key"]] if auxiliary else (item["account__code"], item["account__label"])
+        row = rows.setdefault(code, TrialBalanceRow(code, label, ZERO, ZERO, ZERO, ZERO))
         if item["is_opening"]:
             row.opening_debit, row.opening_credit = _net(row.opening_debit + item["d"], row.opening_credit + item["c"])
         else:
             row.debit += item["d"]
             row.credit += item["c"]
-    return list(rows.values())
+    return [rows[code] for code in sorted(rows)]
 
 
 def trial_balance_totals(rows: list[TrialBalanceRow]) -> dict[str, Decimal]:
@@ -168,3 +177,83 @@ def general_ledger(year: FiscalYear, account, auxiliary=None, page: int = 1) -> 
         running += line.debit - line.credit
         line.running_balance = running
     return LedgerPage(chunk, opening, page * GL_PAGE < total, page > 1, page, total)
+
+
+# --- Journal report and aged balance ---------------------------------------------------------------
+
+
+def journal_lines(journal, start, end):
+    from pilote.ledger.models import EntryLine
+
+    return (
+        EntryLine.objects.filter(entry__journal=journal, entry__status="posted", date__range=(start, end))
+        .select_related("entry", "account", "auxiliary")
+        .order_by("entry__number", "position")
+    )
+
+
+JOURNAL_COLUMNS = [
+    Column("N°", lambda line: line.entry.number),
+    Column("Date", lambda line: line.date),
+    Column("Pièce", lambda line: line.entry.piece_ref),
+    Column("Compte", lambda line: line.account.code),
+    Column("Auxiliaire", lambda line: line.auxiliary.code if line.auxiliary_id else ""),
+    Column("Libellé", lambda line: line.label or line.entry.label),
+    Column("Débit", lambda line: line.debit),
+    Column("Crédit", lambda line: line.credit),
+]
+
+AGE_BUCKETS = [
+    ("non échu", None, 0),
+    ("0 à 30 j", 0, 30),
+    ("31 à 60 j", 31, 60),
+    ("61 à 90 j", 61, 90),
+    ("plus de 90 j", 91, None),
+]
+
+
+@dataclass
+class AgedRow:
+    code: str
+    label: str
+    buckets: list[Decimal]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.buckets, ZERO)
+
+
+def aged_balance(control_prefix: str, as_of, payment_days: int = 30) -> list[AgedRow]:
+    """Open items of customers (411) or suppliers (401) by age at `as_of`: the due date when known, else the
+    entry date plus `payment_days`. Receivables are positive for customers, payables positive for suppliers."""
+    from django.db.models import Exists, OuterRef
+
+    from pilote.ledger.models import EntryLine, MatchedLine
+
+    fully = MatchedLine.objects.filter(line=OuterRef("pk"), matching__is_partial=False)
+    lines = (
+        EntryLine.objects.filter(
+            account__code__startswith=control_prefix, entry__status="posted", date__lte=as_of, auxiliary__isnull=False
+        )
+        .exclude(Exists(fully))
+        .values_list("auxiliary__code", "auxiliary__label", "date", "due_date", "debit", "credit")
+    )
+    sign = 1 if control_prefix.startswith("41") else -1
+    rows: dict[str, AgedRow] = {}
+    for code, label, day, due, debit, credit in lines:
+        due = due or day + dt.timedelta(days=payment_days)
+        late = (as_of - due).days
+        index = next(
+            i
+            for i, (_, low, high) in enumerate(AGE_BUCKETS)
+            if (low is None and late < 0) or (low is not None and late >= low and (high is None or late <= high))
+        )
+        row = rows.setdefault(code, AgedRow(code, label, [ZERO] * len(AGE_BUCKETS)))
+        row.buckets[index] += sign * (debit - credit)
+    return [row for _, row in sorted(rows.items()) if row.total != 0]
+
+
+def aged_columns() -> list[Column]:
+    columns = [Column("Compte", lambda r: r.code), Column("Tiers", lambda r: r.label)]
+    columns += [Column(label, lambda r, i=i: r.buckets[i]) for i, (label, _, _) in enumerate(AGE_BUCKETS)]
+    return [*columns, Column("Total", lambda r: r.total)]

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.ledger import queries, services
 from pilote.ledger.forms import EntryFilterForm, EntryForm, LineFormSet, TrialBalanceForm
 from pilote.ledger.models import Account, AuxiliaryAccount, Entry, FiscalYear
@@ -19,7 +19,7 @@ def entry_list(request):
     data = form.cleaned_data if form.is_valid() else {}
     entries = sort_queryset(queries.filter_entries(data), request.GET.get("tri", ""), queries.ENTRY_SORTS, "-date")
     entries = queries.with_totals(entries)
-    if request.GET.get("export") in {"csv", "xlsx"}:
+    if request.GET.get("export") in EXPORT_FORMATS:
         return export_response(
             entries.iterator(chunk_size=2000), queries.ENTRY_COLUMNS, "ecritures", request.GET["export"]
         )
@@ -148,14 +148,19 @@ def entry_delete(request, pk: int):
 @require_perm("ledger.view")
 def trial_balance(request):
     form = TrialBalanceForm(request.GET or None)
-    year = (form.cleaned_data.get("exercice") if form.is_valid() else None) or FiscalYear.objects.order_by(
-        "-start_date"
-    ).first()
-    prefix = form.cleaned_data.get("compte", "") if form.is_valid() else ""
-    rows = queries.trial_balance(year, prefix) if year else []
-    if request.GET.get("export") in {"csv", "xlsx"}:
-        return export_response(
-            rows, queries.TRIAL_BALANCE_COLUMNS, f"balance-{year.start_date:%Y}", request.GET["export"]
-        )
-    context = {"form": form, "year": year, "rows": rows, "totals": queries.trial_balance_totals(rows)}
+    data = form.cleaned_data if form.is_valid() else {}
+    year = data.get("exercice") or FiscalYear.objects.order_by("-start_date").first()
+    auxiliary = data.get("type") == "auxiliaire"
+    rows = queries.trial_balance(year, data.get("compte", ""), data.get("au"), auxiliary=auxiliary) if year else []
+    fmt = request.GET.get("export")
+    if fmt in EXPORT_FORMATS and year:
+        title = f"Balance {'auxiliaire' if auxiliary else 'générale'} — {year}"
+        return export_response(rows, queries.TRIAL_BALANCE_COLUMNS, f"balance-{year.start_date:%Y}", fmt, title=title)
+    context = {
+        "form": form,
+        "year": year,
+        "rows": rows,
+        "totals": queries.trial_balance_totals(rows),
+        "auxiliary": auxiliary,
+    }
     return render(request, "ledger/trial_balance.html", context)

@@ -1,0 +1,34 @@
+"""PDF documents from HTML templates (WeasyPrint), for reports and, later, invoices."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+
+def _static_fetcher(url: str, *args, **kwargs):
+    """Resolve /static/… from the app's own files: a PDF never loads anything over the network."""
+    from weasyprint import default_url_fetcher
+
+    if url.startswith("file://") or url.startswith(settings.STATIC_URL):
+        return default_url_fetcher(url, *args, **kwargs)
+    raise ValueError(f"Ressource externe refusée dans un PDF : {url}")
+
+
+def render_pdf(template: str, context: dict, *, request=None) -> bytes:
+    from weasyprint import CSS, HTML
+
+    html = render_to_string(template, {**context, "generated_at": timezone.localtime()}, request=request)
+    stylesheet = finders.find("pilote/print.css")
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_static_fetcher).write_pdf(
+        stylesheets=[CSS(filename=stylesheet)] if stylesheet else None
+    )
+
+
+def pdf_response(template: str, context: dict, filename: str, *, request=None) -> HttpResponse:
+    response = HttpResponse(render_pdf(template, context, request=request), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
