@@ -101,8 +101,10 @@ def test_xlsx_export_has_every_row(client_as, many):
     assert len(tagged) == 10 and tagged[0][21] == "BTP"
 
 
-def test_unknown_export_format_is_404(client_as, many):
-    assert client_as("direction").get(reverse("contacts:export", args=["pdf"])).status_code == 404
+def test_unknown_export_format_is_404_and_pdf_is_a_pdf(client_as, many):
+    client = client_as("direction")
+    assert client.get(reverse("contacts:export", args=["odt"])).status_code == 404
+    assert client.get(reverse("contacts:export", args=["pdf"])).content.startswith(b"%PDF")
 
 
 def test_global_search_dropdown_and_page(client_as, many):
