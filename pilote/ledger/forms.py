@@ -3,9 +3,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 
 from pilote.core.forms import DATE_WIDGET
-from pilote.ledger.models import Account, AuxiliaryAccount, EntryStatus, FiscalYear, Journal
+from pilote.ledger.models import Account, AuxiliaryAccount, EntryStatus, FiscalYear, Journal, JournalKind
 from pilote.ledger.services import LineInput
 
 AMOUNT = {"max_digits": 15, "decimal_places": 2, "min_value": Decimal("0"), "required": False, "localize": True}
@@ -113,3 +114,25 @@ class AccountForm(forms.Form):
 
 class LockForm(forms.Form):
     locked_until = forms.DateField(label="Verrouiller jusqu'au", widget=DATE_WIDGET)
+
+
+class JournalForm(forms.Form):
+    code = forms.CharField(label="Code", max_length=8)
+    label = forms.CharField(label="Intitulé", max_length=100)
+    kind = forms.ChoiceField(label="Type", choices=JournalKind.choices)
+    account = forms.CharField(
+        label="Compte de trésorerie", max_length=20, required=False, help_text="Banque ou caisse : 512…, 53…"
+    )
+
+
+class AuxiliaryForm(forms.Form):
+    contact = forms.ModelChoiceField(label="Contact", queryset=None)
+    control = forms.ChoiceField(label="Compte", choices=[("411", "Client (411)"), ("401", "Fournisseur (401)")])
+
+    def __init__(self, *args, **kwargs):
+        from pilote.contacts.models import Contact
+
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = (
+            Contact.objects.filter(is_active=True).filter(Q(is_customer=True) | Q(is_supplier=True)).order_by("name")
+        )

@@ -65,10 +65,18 @@ def third_parties(request):
     kind = request.GET.get("type", "")
     if kind in {"411", "401"}:
         auxiliaries = [a for a in auxiliaries if a.control_account.code.startswith(kind)]
+    from pilote.ledger.forms import AuxiliaryForm
+
     return render(
         request,
         "ledger/third_parties.html",
-        {"auxiliaries": auxiliaries, "year": year, "years": FiscalYear.objects.all(), "kind": kind},
+        {
+            "auxiliaries": auxiliaries,
+            "year": year,
+            "years": FiscalYear.objects.all(),
+            "kind": kind,
+            "form": AuxiliaryForm(),
+        },
     )
 
 

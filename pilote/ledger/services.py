@@ -368,7 +368,10 @@ def auxiliary_for_contact(*, actor, contact, control_code: str) -> AuxiliaryAcco
     if existing:
         return existing
     prefix = "C" if control_code.startswith("411") else "F"
-    code = f"{prefix}{contact.pk:06d}"
+    code, attempt = f"{prefix}{contact.pk:06d}", 1
+    while AuxiliaryAccount.objects.filter(code=code).exists():  # e.g. taken over from another software's FEC
+        attempt += 1
+        code = f"{prefix}{contact.pk:06d}-{attempt}"
     aux = AuxiliaryAccount.objects.create(
         code=code, label=contact.display_name[:200], control_account=control, contact=contact
     )
@@ -402,3 +405,17 @@ def initialise_books(*, structure, actor) -> None:
     install_chart(actor=actor, kind="association" if structure.type == "association" else "company")
     if not FiscalYear.objects.exists():
         open_fiscal_year(actor=actor, start_date=structure.fiscal_year_start, end_date=structure.fiscal_year_end)
+
+
+@transaction.atomic
+def create_journal(*, actor, code: str, label: str, kind: str, account: Account | None = None) -> Journal:
+    code = code.strip().upper()
+    if not code or len(code) > 8 or not code.isalnum():
+        raise DomainError("Le code d'un journal a 1 à 8 lettres ou chiffres (ex. VT2, CAISSE).")
+    if Journal.objects.filter(code=code).exists():
+        raise DomainError(f"Le journal {code} existe déjà.")
+    if kind in (JournalKind.BANK, JournalKind.CASH) and (account is None or not account.code.startswith(("51", "53"))):
+        raise DomainError("Un journal de banque ou de caisse a son compte de trésorerie (51x ou 53x).")
+    journal = Journal.objects.create(code=code, label=label.strip()[:100], kind=kind, account=account)
+    audit.record(actor, "ledger.journal.created", journal, after=audit.snapshot(journal))
+    return journal

@@ -12,7 +12,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate
 from pilote.ledger import services
-from pilote.ledger.forms import AccountForm, FiscalYearForm, LockForm
+from pilote.ledger.forms import AccountForm, FiscalYearForm, JournalForm, LockForm
 from pilote.ledger.models import Account, FiscalYear, Journal
 from pilote.ledger.verify import verify_all
 
@@ -60,6 +60,7 @@ def ledger_setup(request):
         "journals": Journal.objects.select_related("account"),
         "year_form": FiscalYearForm(),
         "lock_form": LockForm(),
+        "journal_form": JournalForm(),
         "has_chart": Account.objects.exists(),
     }
     return render(request, "ledger/setup.html", context)
@@ -147,3 +148,41 @@ def fec_download(request, pk: int):
     response = StreamingHttpResponse(iter_fec_bytes(year), content_type="text/plain; charset=iso-8859-15")
     response["Content-Disposition"] = f'attachment; filename="{fec_filename(siren, year.end_date)}"'
     return response
+
+
+@require_POST
+@require_perm("ledger.admin")
+def journal_create(request):
+    from pilote.ledger.forms import JournalForm
+
+    form = JournalForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        account = Account.objects.filter(code=data["account"].strip()).first() if data["account"] else None
+        try:
+            journal = services.create_journal(
+                actor=request.user, code=data["code"], label=data["label"], kind=data["kind"], account=account
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Journal {journal} créé.")
+    else:
+        messages.error(request, "Indiquez le code, l'intitulé et le type du journal.")
+    return redirect("ledger:setup")
+
+
+@require_POST
+@require_perm("ledger.edit")
+def auxiliary_create(request):
+    from pilote.ledger.forms import AuxiliaryForm
+
+    form = AuxiliaryForm(request.POST)
+    if form.is_valid():
+        aux = services.auxiliary_for_contact(
+            actor=request.user, contact=form.cleaned_data["contact"], control_code=form.cleaned_data["control"]
+        )
+        messages.success(request, f"Compte auxiliaire {aux} prêt.")
+    else:
+        messages.error(request, "Choisissez un contact client ou fournisseur.")
+    return redirect("ledger:third-parties")

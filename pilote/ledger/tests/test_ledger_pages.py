@@ -225,3 +225,20 @@ def test_fec_download_from_the_setup_page(client_as, books, structure):
     text = b"".join(response.streaming_content).decode("iso-8859-15")
     assert text.startswith("JournalCode|JournalLib|EcritureNum|")
     assert text.count("\r\n") == 4  # header + 3 lines
+
+
+def test_custom_journal_and_auxiliary_account_from_the_pages(client_as, books):
+    from pilote.contacts.models import Contact
+    from pilote.ledger.models import AuxiliaryAccount, Journal
+
+    client = client_as("comptable")
+    client.post(reverse("ledger:journal-create"), {"code": "ca", "label": "Caisse", "kind": "cash", "account": "530"})
+    assert Journal.objects.get(code="CA").account.code == "530"
+    response = client.post(
+        reverse("ledger:journal-create"), {"code": "BQ9", "label": "Banque", "kind": "bank"}, follow=True
+    )
+    assert "compte de trésorerie" in response.content.decode()
+    contact = Contact.objects.create(name="Atelier Martin", is_customer=True)
+    client.post(reverse("ledger:auxiliary-create"), {"contact": contact.pk, "control": "411"})
+    aux = AuxiliaryAccount.objects.get(contact=contact)
+    assert aux.code.startswith(f"C{contact.pk:06d}") and aux.control_account.code == "411"
