@@ -53,6 +53,8 @@ def _validate(specs: list[EntrySpec], years: list[FiscalYear]) -> list[str]:
         credit = sum((round_eur(line.credit or 0) for line in lines), ZERO)
         if len(lines) < 2 or debit != credit or debit == 0:
             problems.append(f"{where} : écriture non équilibrée ou incomplète (débit {debit} €, crédit {credit} €).")
+        if any(len(line.account.code) < 3 for line in lines):
+            problems.append(f"{where} : un compte de rubrique (moins de 3 chiffres) ne reçoit pas d'écriture.")
         if any(line.account.requires_auxiliary and line.auxiliary is None for line in lines):
             problems.append(f"{where} : un compte client ou fournisseur demande un compte auxiliaire.")
         if len(problems) >= 200:

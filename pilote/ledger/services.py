@@ -177,6 +177,10 @@ def _posting_problems(entry: Entry, lines: list[EntryLine]) -> list[str]:
     for line in lines:
         if not line.account.is_active:
             problems.append(f"Le compte {line.account.code} est désactivé.")
+        if len(line.account.code) < 3:
+            problems.append(
+                f"Le compte {line.account.code} est un titre de rubrique : imputez un compte d'au moins 3 chiffres."
+            )
         if line.account.requires_auxiliary and line.auxiliary_id is None:
             problems.append(f"Le compte {line.account.code} demande un compte auxiliaire (client ou fournisseur).")
     return problems

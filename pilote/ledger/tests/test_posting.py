@@ -167,3 +167,18 @@ def test_balances_are_kept_per_month_and_auxiliary(books):
     assert rows[("411", 0, 3)] == (Decimal("120.00"), 0)
     assert rows[("411", books["customer"].pk, 4)] == (Decimal("60.00"), 0)
     assert rows[("707", 0, 4)] == (0, Decimal("50.00"))
+
+
+def test_heading_accounts_receive_no_entry(books):
+    from pilote.ledger.models import Account
+
+    heading = Account.objects.create(code="60", label="Achats")
+    with pytest.raises(PostingError, match="titre de rubrique"):
+        services.create_entry(
+            actor=books["actor"],
+            journal=books["j"]["OD"],
+            date=dt.date(2026, 2, 1),
+            label="x",
+            post=True,
+            lines=[L(heading, debit=Decimal("1")), L(books["a"]["512"], credit=Decimal("1"))],
+        )
