@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ninja",  # serves its Swagger UI from its own static files (no CDN)
     "pilote.core",
     "pilote.contacts",
+    "pilote.catalog",
     "pilote.ledger",
     "pilote.api",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("connexion/", login_view, name="login"),
     path("deconnexion/", logout_view, name="logout"),
     path("contacts/", include("pilote.contacts.urls")),
+    path("catalogue/", include("pilote.catalog.urls")),
     path("comptabilite/", include("pilote.ledger.urls")),
     path("api/v1/", api.urls),
     path("", include("pilote.core.urls")),

@@ -34,6 +34,9 @@ MATRIX: dict[str, frozenset[Role]] = {
     "contacts.import": frozenset({D, CO, A}),
     "contacts.export": frozenset({D, C, CO, A, AU}),
     "contacts.log_interaction": frozenset({D, C, CO, RH, A}),
+    # Catalogue: sales staff maintain it; accounting and the auditor read it.
+    "catalog.view": frozenset({D, C, CO, A, AU}),
+    "catalog.edit": frozenset({D, CO, A}),
     # Bookkeeping: the accountant keeps the books; direction and the auditor read them.
     "ledger.view": frozenset({D, C, AU}),
     "ledger.edit": frozenset({C}),

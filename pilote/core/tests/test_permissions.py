@@ -6,6 +6,8 @@ here. Anonymous visitors are sent to the login page everywhere except the public
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -36,6 +38,10 @@ def sample(personas):
         contact=contact, kind="call", subject="Appel", author=personas["direction"]
     )
     ledger = _ledger_sample(personas["comptable"])
+    from pilote.catalog.models import Product
+
+    product = Product.objects.create(reference="P1", name="Produit", unit_price=Decimal("10"))
+    ledger["catalog:edit"] = product.pk
     return {
         **ledger,
         "contacts:detail": contact.pk,

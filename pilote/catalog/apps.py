@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "pilote.catalog"
+    label = "catalog"
+    verbose_name = "Catalogue"
+
+    def ready(self) -> None:
+        from pilote.catalog import demo
+        from pilote.core.registry import MenuItem, register_demo, register_menu
+
+        register_menu("Clients et ventes", 10, MenuItem("Catalogue", "catalog:list", "catalog.view"))
+        register_demo(20, "catalogue", demo.load)
