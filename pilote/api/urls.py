@@ -1,6 +1,8 @@
 """Mounts every domain router on the one API object (served under /api/v1/)."""
 
 from pilote.api.base import api
+from pilote.api.catalog import router as catalog_router
 from pilote.api.contacts import router as contacts_router
 
 api.add_router("/", contacts_router)
+api.add_router("/", catalog_router)

@@ -79,7 +79,12 @@ def _operations(client, auth):
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
 def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role):
+    from decimal import Decimal
+
+    from pilote.catalog.models import Product
+
     contact = Contact.objects.create(name="Cible", is_customer=True)
+    product = Product.objects.create(reference="P1", name="Produit", unit_price=Decimal("12.5"))
     auth = bearer(role)
     docs_client = client_as("direction")
     operations = list(_operations(docs_client, {}))
@@ -87,6 +92,7 @@ def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role
     for path, method, operation in operations:
         perm = operation["x-permission"]  # every operation must declare one
         url = "/api" + "/v1" + path.removeprefix("/api/v1").replace("{contact_id}", str(contact.pk))
+        url = url.replace("{product_id}", str(product.pk))
         body = {"kind": "note", "subject": "S"} if path.endswith("echanges") else {"name": "N", "is_customer": True}
         response = (
             getattr(client, method)(url, body, content_type="application/json", **auth)
@@ -134,3 +140,13 @@ def test_patch_with_a_stale_version_is_409(client, bearer):
         f"/api/v1/contacts/{contact.pk}", {"city": "Bron", "version": 1}, content_type="application/json", **auth
     )
     assert stale.status_code == 409 and "quelqu'un d'autre" in stale.json()["detail"]
+
+
+def test_catalogue_is_readable_with_a_token(client, bearer):
+    from decimal import Decimal
+
+    from pilote.catalog.models import Product
+
+    Product.objects.create(reference="MNT", name="Maintenance", kind="service", unit_price=Decimal("78"))
+    body = client.get("/api/v1/articles", **bearer("commercial")).json()
+    assert body[0]["reference"] == "MNT" and body[0]["sales_account"] == "706" and body[0]["vat_rate"] == "20.00"
