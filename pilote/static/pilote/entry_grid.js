@@ -24,6 +24,13 @@
       input.name = input.name.replace(/-\d+-/, `-${index}-`);
       input.id = input.id.replace(/-\d+-/, `-${index}-`);
       input.value = "";
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    });
+    clone.querySelectorAll("label").forEach((label) => {
+      label.htmlFor = label.htmlFor.replace(/-\d+-/, `-${index}-`);
+      const number = label.querySelector("span");
+      if (number) number.textContent = `, ligne ${index + 1}`;
     });
     clone.querySelectorAll(".errorlist, .line-error").forEach((e) => e.remove());
     body.appendChild(clone);
@@ -33,7 +40,7 @@
   form.addEventListener("input", refresh);
   form.querySelector("[data-add-line]").addEventListener("click", addLine);
   form.addEventListener("keydown", (event) => {
-    if (event.key !== "Enter" || event.target.tagName !== "INPUT") return;
+    if (event.key !== "Enter" || !["INPUT", "SELECT"].includes(event.target.tagName)) return;
     event.preventDefault();
     const fields = [...form.querySelectorAll("input:not([type=hidden]), select")];
     const next = fields[fields.indexOf(event.target) + 1];
