@@ -1,4 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _reinstall_triggers(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+
+    from pilote.ledger import triggers
+
+    triggers.install(connections[using])
 
 
 class LedgerConfig(AppConfig):
@@ -26,4 +35,6 @@ class LedgerConfig(AppConfig):
             MenuItem("Journaux et exercices", "ledger:setup", "ledger.view"),
         )
         register_structure_setup(services.initialise_books)
+        # SQLite drops a table's triggers when a migration rebuilds it: put them back after every migrate.
+        post_migrate.connect(_reinstall_triggers, sender=self)
         register_demo(30, "comptabilité (deux exercices)", demo.load)

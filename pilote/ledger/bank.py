@@ -173,6 +173,7 @@ def suggestions(statement_line: StatementLine, limit: int = 5) -> list[Suggestio
             Q(account__code__startswith="411") | Q(account__code__startswith="401"),
             entry__status=EntryStatus.POSTED,
             match__isnull=True,
+            fiscal_year__status="open",
             **open_side,
         )
         .exclude(entry__journal__kind=JournalKind.BANK)

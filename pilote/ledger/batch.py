@@ -108,6 +108,7 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
                 due_date=line.due_date,
                 vat_rate=line.vat_rate,
                 vat_base=line.vat_base,
+                reference=line.reference[:40],
             )
             for i, line in enumerate((x for x in spec.lines if (x.debit or 0) or (x.credit or 0)), start=1)
         ]

@@ -40,6 +40,7 @@ def canonical(entry, lines) -> str:
                 line.due_date.isoformat() if line.due_date else "",
                 f"{line.vat_rate:.2f}" if line.vat_rate is not None else "",
                 str(to_cents(line.vat_base)) if line.vat_base is not None else "",
+                line.reference,
             ]
         )
         for line in lines

@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
@@ -39,8 +39,8 @@ def carry_forward_lines(year: FiscalYear) -> list[LineInput]:
             if row["aux_key"] == 0:
                 result -= net  # income is credit (negative net): result = Σ7 − Σ6
             continue
-        if account.requires_auxiliary and row["aux_key"] == 0:
-            continue  # carried by auxiliary account instead
+        if account.requires_auxiliary:
+            continue  # carried item by item below (detailed à-nouveaux)
         net_by_key[(row["account_id"], row["aux_key"])] += net
     lines = []
 
@@ -60,6 +60,7 @@ def carry_forward_lines(year: FiscalYear) -> list[LineInput]:
                 label="Report à nouveau",
             )
         )
+    lines.extend(_open_items_carried(year))
     if result:
         code = "120" if result > 0 else "129"
         lines.append(
@@ -71,6 +72,35 @@ def carry_forward_lines(year: FiscalYear) -> list[LineInput]:
             )
         )
     return lines
+
+
+def _open_items_carried(year: FiscalYear) -> list[LineInput]:
+    """Detailed à-nouveaux of customer and supplier accounts: every item not fully lettered at closing,
+    with its date-independent data (label, reference, due date), so lettering goes on next year."""
+    from django.db.models import Exists, OuterRef
+
+    from pilote.ledger.models import EntryLine, EntryStatus, MatchedLine
+
+    fully = MatchedLine.objects.filter(line=OuterRef("pk"), matching__is_partial=False)
+    items = (
+        EntryLine.objects.filter(fiscal_year=year, entry__status=EntryStatus.POSTED)
+        .filter(Q(account__code__startswith="401") | Q(account__code__startswith="411"))
+        .exclude(Exists(fully))
+        .select_related("account", "auxiliary", "entry")
+        .order_by("account__code", "auxiliary__code", "date", "id")
+    )
+    return [
+        LineInput(
+            account=line.account,
+            auxiliary=line.auxiliary,
+            debit=line.debit,
+            credit=line.credit,
+            label=(line.label or line.entry.label)[:200],
+            due_date=line.due_date,
+            reference=line.reference or line.entry.piece_ref,
+        )
+        for line in items
+    ]
 
 
 # --- Year-end closing ------------------------------------------------------------------------------
@@ -86,6 +116,12 @@ def closing_problems(year: FiscalYear) -> list[str]:
     earlier = FiscalYear.objects.filter(end_date__lt=year.start_date, status="open").order_by("start_date").first()
     if earlier:
         problems.append(f"Clôturez d'abord {earlier}.")
+    following = FiscalYear.objects.filter(start_date=year.end_date + dt.timedelta(days=1)).first()
+    if (
+        following
+        and Entry.objects.filter(fiscal_year=following, journal__kind="opening", status=EntryStatus.POSTED).exists()
+    ):
+        problems.append(f"{following} a déjà des à-nouveaux validés : la clôture les générerait une seconde fois.")
     drafts = Entry.objects.filter(fiscal_year=year, status=EntryStatus.DRAFT).count()
     if drafts:
         problems.append(f"{drafts} écriture(s) en brouillard : validez-les ou supprimez-les.")

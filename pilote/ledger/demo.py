@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from pilote.contacts.models import Contact
 from pilote.core.demo import DEMO_TODAY
-from pilote.ledger import assets, lettering, services
-from pilote.ledger.closing import carry_forward_lines
+from pilote.ledger import assets, closing, lettering, services
 from pilote.ledger.models import Account, FiscalYear, Journal
+from pilote.lib.dates import add_months
 from pilote.lib.money import round_eur
 
 L = services.LineInput
@@ -36,6 +36,7 @@ def load(rng: random.Random, users: dict) -> None:
                 "411",
                 "421",
                 "431",
+                "44551",
                 "44566",
                 "44571",
                 "512",
@@ -76,6 +77,7 @@ def load(rng: random.Random, users: dict) -> None:
         ),
     ]
     invoice_no = 0
+    social: dict[tuple[int, int], Decimal] = {}
     months = [(y, m) for y in (2025, 2026) for m in range(1, 13) if dt.date(y, m, 1) <= DEMO_TODAY]
     for year, month in months:
         for _ in range(rng.randint(12, 18)):
@@ -171,6 +173,7 @@ def load(rng: random.Random, users: dict) -> None:
         employee_share = round_eur(gross * Decimal("0.22"))
         employer = round_eur(gross * Decimal("0.42"))
         last = dt.date(year, month, 28)
+        social[(year, month)] = employee_share + employer
         plan.append(
             (
                 last,
@@ -199,20 +202,20 @@ def load(rng: random.Random, users: dict) -> None:
     _register_assets(actor)
     plan.sort(key=lambda item: (item[0], item[1] != "AN", item[1], item[3]))
     year_2025 = FiscalYear.objects.get(start_date=dt.date(2025, 1, 1))
-    carried = False
+    plan = [item for item in plan if item[0] <= DEMO_TODAY]
+    month, closed = None, False
     for day, journal, label, ref, lines in plan:
-        if day.year == 2026 and not carried:
-            assets.post_depreciation(actor=actor, year=year_2025)
-            services.create_entry(
-                actor=actor,
-                journal=j["AN"],
-                date=dt.date(2026, 1, 1),
-                label="À-nouveaux 2026",
-                piece_ref="AN2026",
-                lines=carry_forward_lines(year_2025),
-                post=True,
-            )
-            carried = True
+        if (day.year, day.month) != month:
+            if month is not None:
+                _settle_month(actor, month, a, j, social.get(month, Decimal("0")))
+            month = (day.year, day.month)
+            if day.year == 2026 and not closed:
+                # Year-end 2025: depreciation, lettering, then the real closing (detailed à-nouveaux).
+                assets.post_depreciation(actor=actor, year=year_2025)
+                for code in ("411", "401"):
+                    lettering.auto_letter(actor=actor, account=a[code])
+                closing.close_fiscal_year(actor=actor, year=year_2025)
+                closed = True
         services.create_entry(
             actor=actor,
             journal=j[journal],
@@ -226,6 +229,39 @@ def load(rng: random.Random, users: dict) -> None:
     for code in ("411", "401"):
         lettering.auto_letter(actor=actor, account=a[code])
     _load_bank(actor)
+
+
+def _settle_month(actor, month: tuple[int, int], a: dict, j: dict, social: Decimal) -> None:
+    """Month end: the CA3 return and its settlement entry, then VAT and social charges paid on the 15th."""
+    from pilote.ledger import vat
+
+    start = dt.date(month[0], month[1], 1)
+    end = add_months(start, 1) - dt.timedelta(days=1)
+    returned = vat.confirm_ca3(actor=actor, start=start, end=end)
+    payday = end + dt.timedelta(days=15)
+    if payday > DEMO_TODAY:
+        return
+    due = Decimal(returned.boxes["32"])
+    if due:
+        services.create_entry(
+            actor=actor,
+            journal=j["BQ"],
+            date=payday,
+            label=f"TVA {start:%m/%Y}",
+            post=True,
+            piece_ref=f"CA3-{end:%Y%m}",
+            lines=[L(a["44551"], debit=due), L(a["512"], credit=due)],
+        )
+    if social:
+        services.create_entry(
+            actor=actor,
+            journal=j["BQ"],
+            date=payday,
+            label=f"URSSAF {start:%m/%Y}",
+            post=True,
+            piece_ref=f"URSSAF{end:%Y%m}",
+            lines=[L(a["431"], debit=social), L(a["512"], credit=social)],
+        )
 
 
 def _asset_purchases(a, supplier_aux) -> list:

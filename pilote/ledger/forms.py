@@ -99,7 +99,13 @@ class TrialBalanceForm(forms.Form):
     exercice = forms.ModelChoiceField(
         label="Exercice", queryset=FiscalYear.objects.all(), required=False, empty_label=None
     )
+    type = forms.ChoiceField(
+        label="Balance",
+        required=False,
+        choices=[("generale", "Générale"), ("auxiliaire", "Auxiliaire (clients et fournisseurs)")],
+    )
     compte = forms.RegexField(label="Comptes commençant par", regex=r"^\d{0,20}$", required=False)
+    au = forms.DateField(label="Jusqu'à la fin du mois du", required=False, widget=DATE_WIDGET)
 
 
 class FiscalYearForm(forms.Form):

@@ -25,9 +25,11 @@ def code_for(number: int) -> str:
 
 
 def open_lines(account: Account, aux_key: int = 0):
-    """Posted lines of the account (and auxiliary account) not in a full matching, oldest first."""
+    """Posted lines of the account (and auxiliary account) not in a full matching, oldest first — in open
+    fiscal years only: a closed year's open items live on in the next year's detailed à-nouveaux."""
     fully_matched = MatchedLine.objects.filter(line=OuterRef("pk"), matching__is_partial=False)
-    lines = EntryLine.objects.filter(account=account, entry__status=EntryStatus.POSTED).exclude(Exists(fully_matched))
+    lines = EntryLine.objects.filter(account=account, entry__status=EntryStatus.POSTED, fiscal_year__status="open")
+    lines = lines.exclude(Exists(fully_matched))
     lines = lines.filter(auxiliary_id=aux_key) if aux_key else lines.filter(auxiliary__isnull=True)
     return lines.select_related("entry__journal").order_by("date", "id")
 
@@ -43,11 +45,15 @@ def _next_code(account: Account, aux_key: int, partial: bool) -> str:
 @transaction.atomic
 def letter_lines(*, actor, lines: list[EntryLine], partial: bool = False) -> Matching:
     ids = [line.pk for line in lines]
-    locked = list(EntryLine.objects.select_for_update().filter(pk__in=ids).select_related("entry", "account"))
+    locked = list(
+        EntryLine.objects.select_for_update().filter(pk__in=ids).select_related("entry", "account", "fiscal_year")
+    )
     if len(locked) < 2:
         raise DomainError("Sélectionnez au moins deux lignes à lettrer.")
     if any(line.entry.status != EntryStatus.POSTED for line in locked):
         raise DomainError("Seules des lignes d'écritures validées se lettrent.")
+    if any(not line.fiscal_year.is_open for line in locked):
+        raise DomainError("Une des lignes appartient à un exercice clôturé : lettrez sa reprise en à-nouveaux.")
     if len({(line.account_id, line.auxiliary_id) for line in locked}) > 1:
         raise DomainError("Les lignes à lettrer doivent être du même compte (et du même compte auxiliaire).")
     already = MatchedLine.objects.filter(line_id__in=ids).select_related("matching")
@@ -93,18 +99,19 @@ def unletter(*, actor, matching: Matching) -> None:
 
 @transaction.atomic
 def auto_letter(*, actor, account: Account) -> int:
-    """Letter, per auxiliary account, the open lines sharing a reference (piece_ref) whose debits and
-    credits balance — the invoice and its payment(s). Returns the number of matchings made."""
+    """Letter, per auxiliary account, the open lines sharing a reference (the line's own, else the entry's
+    piece_ref) whose debits and credits balance — the invoice and its payment(s). Returns the number of
+    matchings made."""
     groups: dict[tuple[int, str], list[EntryLine]] = defaultdict(list)
     partially = MatchedLine.objects.filter(line=OuterRef("pk"))
     candidates = (
-        EntryLine.objects.filter(account=account, entry__status=EntryStatus.POSTED)
+        EntryLine.objects.filter(account=account, entry__status=EntryStatus.POSTED, fiscal_year__status="open")
         .exclude(Exists(partially))
-        .exclude(Q(entry__piece_ref=""))
+        .exclude(Q(entry__piece_ref="") & Q(reference=""))
         .select_related("entry")
     )
     for line in candidates:
-        groups[(line.auxiliary_id or 0, line.entry.piece_ref)].append(line)
+        groups[(line.auxiliary_id or 0, line.reference or line.entry.piece_ref)].append(line)
     made = 0
     for (_aux, _ref), lines in sorted(groups.items(), key=lambda item: (item[0][0], item[0][1])):
         debit = sum((line.debit for line in lines), Decimal(0))

@@ -219,6 +219,9 @@ class EntryLine(models.Model):
         AuxiliaryAccount, verbose_name="compte auxiliaire", null=True, blank=True, on_delete=models.PROTECT
     )
     label = models.CharField("libellé", max_length=200, blank=True)
+    # The document this line settles or comes from, when it differs from the entry's (detailed à-nouveaux
+    # of customer and supplier accounts keep each open invoice's reference for lettering).
+    reference = models.CharField("référence", max_length=40, blank=True)
     debit = MoneyField("débit", default=0)
     credit = MoneyField("crédit", default=0)
     due_date = models.DateField("échéance", null=True, blank=True)

@@ -233,7 +233,11 @@ def aged_balance(control_prefix: str, as_of, payment_days: int = 30) -> list[Age
     fully = MatchedLine.objects.filter(line=OuterRef("pk"), matching__is_partial=False)
     lines = (
         EntryLine.objects.filter(
-            account__code__startswith=control_prefix, entry__status="posted", date__lte=as_of, auxiliary__isnull=False
+            account__code__startswith=control_prefix,
+            entry__status="posted",
+            date__lte=as_of,
+            auxiliary__isnull=False,
+            fiscal_year__status="open",  # a closed year's open items are carried in detailed à-nouveaux
         )
         .exclude(Exists(fully))
         .values_list("auxiliary__code", "auxiliary__label", "date", "due_date", "debit", "credit")

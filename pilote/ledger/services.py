@@ -44,6 +44,7 @@ class LineInput:
     due_date: dt.date | None = None
     vat_rate: Decimal | None = None
     vat_base: Decimal | None = None
+    reference: str = ""
 
 
 def fiscal_year_for(day: dt.date) -> FiscalYear:
@@ -88,6 +89,7 @@ def _write_lines(entry: Entry, lines: list[LineInput]) -> None:
             due_date=line.due_date,
             vat_rate=line.vat_rate,
             vat_base=line.vat_base,
+            reference=line.reference[:40],
         )
         for i, line in enumerate(lines, start=1)
         if (line.debit or 0) or (line.credit or 0)
@@ -275,6 +277,7 @@ def reverse_entry(*, actor, entry: Entry, date: dt.date | None = None, label: st
             due_date=line.due_date,
             vat_rate=line.vat_rate,
             vat_base=-line.vat_base if line.vat_base is not None else None,
+            reference=line.reference,
         )
         for line in original.lines.select_related("account", "auxiliary")
     ]

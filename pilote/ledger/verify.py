@@ -112,8 +112,18 @@ def check_balances() -> list[str]:
     return problems
 
 
+def check_triggers() -> list[str]:
+    from django.db import connection
+
+    from pilote.ledger import triggers
+
+    missing = sorted(triggers.expected(connection) - triggers.installed(connection))
+    return [f"Protection absente en base : déclencheur {name} (relancez « manage.py migrate »)." for name in missing]
+
+
 def verify_all() -> dict[str, list[str]]:
     return {
+        "Protection des écritures validées": check_triggers(),
         "Chaînage d'inaltérabilité": check_chain(),
         "Équilibre des écritures": check_balanced(),
         "Numérotation continue": check_numbering(),

@@ -182,3 +182,21 @@ def test_heading_accounts_receive_no_entry(books):
             post=True,
             lines=[L(heading, debit=Decimal("1")), L(books["a"]["512"], credit=Decimal("1"))],
         )
+
+
+def test_missing_triggers_are_reported_and_reinstalled(books):
+    from pilote.ledger import triggers
+    from pilote.ledger.verify import check_triggers
+
+    assert check_triggers() == []
+    with connection.cursor() as cursor:  # what a table rebuild by a SQLite migration does
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER ledger_entryline_posted_no_delete")
+        else:
+            cursor.execute("DROP TRIGGER ledger_entryline_posted_frozen ON ledger_entryline")
+    assert len(check_triggers()) == 1 and "Protection absente" in check_triggers()[0]
+    triggers.install(connection)
+    assert check_triggers() == []
+    entry = sale(books)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        entry.lines.all().delete()

@@ -1,0 +1,98 @@
+"""Database triggers that freeze posted entries and their lines, on SQLite and PostgreSQL.
+
+SQLite loses a table's triggers when Django rebuilds the table in a migration (many ALTERs are done by
+copying the table), so the triggers are (re)installed idempotently after every `migrate` (post_migrate,
+see apps.py) as well as by migration 0002, and `verify_ledger` reports any that is missing.
+"""
+
+from __future__ import annotations
+
+MESSAGE = "Écriture validée : modification interdite (corrigez par contre-passation)"
+
+SQLITE = {
+    "ledger_entry_posted_no_update": f"""CREATE TRIGGER IF NOT EXISTS ledger_entry_posted_no_update
+        BEFORE UPDATE ON ledger_entry WHEN OLD.status = 'posted'
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    "ledger_entry_posted_no_delete": f"""CREATE TRIGGER IF NOT EXISTS ledger_entry_posted_no_delete
+        BEFORE DELETE ON ledger_entry WHEN OLD.status = 'posted'
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    "ledger_entryline_posted_no_insert": f"""CREATE TRIGGER IF NOT EXISTS ledger_entryline_posted_no_insert
+        BEFORE INSERT ON ledger_entryline
+        WHEN (SELECT status FROM ledger_entry WHERE id = NEW.entry_id) = 'posted'
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    "ledger_entryline_posted_no_update": f"""CREATE TRIGGER IF NOT EXISTS ledger_entryline_posted_no_update
+        BEFORE UPDATE ON ledger_entryline
+        WHEN (SELECT status FROM ledger_entry WHERE id = OLD.entry_id) = 'posted'
+          OR (SELECT status FROM ledger_entry WHERE id = NEW.entry_id) = 'posted'
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    "ledger_entryline_posted_no_delete": f"""CREATE TRIGGER IF NOT EXISTS ledger_entryline_posted_no_delete
+        BEFORE DELETE ON ledger_entryline
+        WHEN (SELECT status FROM ledger_entry WHERE id = OLD.entry_id) = 'posted'
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+}
+
+POSTGRES_FUNCTIONS = [
+    f"""CREATE OR REPLACE FUNCTION ledger_refuse_posted_entry() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+    END; $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION ledger_refuse_posted_line() RETURNS trigger AS $$
+    BEGIN
+        IF (TG_OP IN ('UPDATE', 'DELETE')
+                AND (SELECT status FROM ledger_entry WHERE id = OLD.entry_id) = 'posted')
+           OR (TG_OP IN ('INSERT', 'UPDATE')
+                AND (SELECT status FROM ledger_entry WHERE id = NEW.entry_id) = 'posted') THEN
+            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+    END; $$ LANGUAGE plpgsql""",
+]
+POSTGRES = {
+    "ledger_entry_posted_frozen": """CREATE TRIGGER ledger_entry_posted_frozen BEFORE UPDATE OR DELETE ON ledger_entry
+        FOR EACH ROW WHEN (OLD.status = 'posted') EXECUTE FUNCTION ledger_refuse_posted_entry()""",
+    "ledger_entryline_posted_frozen": """CREATE TRIGGER ledger_entryline_posted_frozen
+        BEFORE INSERT OR UPDATE OR DELETE ON ledger_entryline
+        FOR EACH ROW EXECUTE FUNCTION ledger_refuse_posted_line()""",
+}
+
+
+def installed(connection) -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ledger_%'")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'ledger_%' AND NOT tgisinternal")
+        else:
+            return set()
+        return {row[0] for row in cursor.fetchall()}
+
+
+def expected(connection) -> set[str]:
+    return set(SQLITE if connection.vendor == "sqlite" else POSTGRES if connection.vendor == "postgresql" else ())
+
+
+def install(connection) -> None:
+    """Create whichever trigger is missing (idempotent)."""
+    present = installed(connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for name, sql in SQLITE.items():
+                if name not in present:
+                    cursor.execute(sql)
+        elif connection.vendor == "postgresql":
+            for sql in POSTGRES_FUNCTIONS:
+                cursor.execute(sql)
+            for name, sql in POSTGRES.items():
+                if name not in present:
+                    cursor.execute(sql)
+
+
+def uninstall(connection) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for name in SQLITE:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        elif connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER IF EXISTS ledger_entryline_posted_frozen ON ledger_entryline")
+            cursor.execute("DROP TRIGGER IF EXISTS ledger_entry_posted_frozen ON ledger_entry")
