@@ -64,3 +64,33 @@ def test_closing_refused_with_drafts_or_unbalanced_suspense(books):
         lines=[L(suspense, debit=Decimal("5.00")), L(a["512"], credit=Decimal("5.00"))],
     )
     assert any("attente 471" in p for p in closing.closing_problems(books["year"]))
+
+
+def test_open_items_are_carried_one_by_one_and_lettered_next_year(books):
+    from pilote.ledger import lettering
+    from pilote.ledger.queries import aged_balance
+
+    a = books["a"]
+    Account.objects.create(code="120", label="Résultat de l'exercice - bénéfice")
+    sale(books, label="Facture F-7")  # 120.00, piece F-7
+    sale(books, label="Facture F-8", amount="50.00", vat="10.00")  # 60.00, piece F-8
+    opening = closing.close_fiscal_year(actor=books["actor"], year=books["year"])
+    carried = {(line.reference, line.debit) for line in opening.lines.filter(account__code="411")}
+    assert carried == {("F-7", Decimal("120.00")), ("F-8", Decimal("60.00"))}
+    assert sum(r.total for r in aged_balance("411", dt.date(2027, 1, 31))) == Decimal("180.00")  # not 360
+    following = FiscalYear.objects.get(start_date=dt.date(2027, 1, 1))
+    services.create_entry(
+        actor=books["actor"],
+        journal=books["j"]["BQ"],
+        date=dt.date(2027, 1, 20),
+        label="Règlement",
+        piece_ref="F-7",
+        post=True,
+        lines=[
+            L(a["512"], debit=Decimal("120.00")),
+            L(a["411"], credit=Decimal("120.00"), auxiliary=books["customer"]),
+        ],
+    )
+    assert lettering.auto_letter(actor=books["actor"], account=a["411"]) == 1
+    still_open = lettering.open_lines(a["411"], books["customer"].pk)
+    assert [(line.reference, line.fiscal_year_id) for line in still_open] == [("F-8", following.pk)]
