@@ -28,6 +28,7 @@ from pilote.ledger.models import (
     StatementLine,
 )
 from pilote.lib import identifiers
+from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO
 
 SUGGESTION_DAYS = 20
@@ -209,7 +210,8 @@ def reconcile(*, actor, statement_line: StatementLine, entry_line: EntryLine) ->
         raise DomainError("Seule une ligne validée du compte de banque se rapproche d'une ligne de relevé.")
     if entry_line.debit - entry_line.credit != current.amount:
         raise DomainError(
-            f"Montants différents : relevé {current.amount} €, écriture {entry_line.debit - entry_line.credit} €."
+            f"Montants différents : relevé {format_eur(current.amount)}, "
+            f"écriture {format_eur(entry_line.debit - entry_line.credit)}."
         )
     if StatementLine.objects.filter(entry_line=entry_line).exists():
         raise DomainError("Cette ligne d'écriture est déjà rapprochée d'une autre ligne de relevé.")

@@ -17,6 +17,7 @@ from pilote.ledger import chain
 from pilote.ledger.exceptions import PostingError
 from pilote.ledger.models import ChainHead, Entry, EntryLine, EntryStatus, FiscalYear, Journal, JournalSequence
 from pilote.ledger.services import BalanceKey, LineInput, _check_line, apply_balance_deltas, collect_balance_deltas
+from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO, round_eur
 
 
@@ -52,7 +53,10 @@ def _validate(specs: list[EntrySpec], years: list[FiscalYear]) -> list[str]:
         debit = sum((round_eur(line.debit or 0) for line in lines), ZERO)
         credit = sum((round_eur(line.credit or 0) for line in lines), ZERO)
         if len(lines) < 2 or debit != credit or debit == 0:
-            problems.append(f"{where} : écriture non équilibrée ou incomplète (débit {debit} €, crédit {credit} €).")
+            problems.append(
+                f"{where} : écriture non équilibrée ou incomplète (débit {format_eur(debit)}, "
+                f"crédit {format_eur(credit)})."
+            )
         if any(len(line.account.code) < 3 for line in lines):
             problems.append(f"{where} : un compte de rubrique (moins de 3 chiffres) ne reçoit pas d'écriture.")
         if any(line.account.requires_auxiliary and line.auxiliary is None for line in lines):

@@ -19,6 +19,7 @@ from pilote.core.exceptions import DomainError
 from pilote.ledger.models import Account, AccountBalance, AuxiliaryAccount, FiscalYear
 from pilote.ledger.services import LineInput
 from pilote.lib.dates import add_months
+from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO
 
 
@@ -132,7 +133,9 @@ def closing_problems(year: FiscalYear) -> list[str]:
     )
     for row in suspense:
         if row["d"] != row["c"]:
-            problems.append(f"Le compte d'attente {row['account__code']} n'est pas soldé ({row['d'] - row['c']} €).")
+            problems.append(
+                f"Le compte d'attente {row['account__code']} n'est pas soldé ({format_eur(row['d'] - row['c'])})."
+            )
     from pilote.ledger.verify import verify_all
 
     problems.extend(p for found in verify_all().values() for p in found)

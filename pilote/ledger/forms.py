@@ -13,7 +13,7 @@ AMOUNT = {"max_digits": 15, "decimal_places": 2, "min_value": Decimal("0"), "req
 
 
 class EntryForm(forms.Form):
-    journal = forms.ModelChoiceField(label="Journal", queryset=Journal.objects.filter(is_active=True))
+    journal = forms.ModelChoiceField(label="Journal", queryset=Journal.objects.filter(is_active=True), empty_label=None)
     date = forms.DateField(label="Date", widget=DATE_WIDGET)
     label = forms.CharField(label="Libellé", max_length=200)
     piece_ref = forms.CharField(label="N° de pièce", max_length=40, required=False)

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
 from pilote.ledger.models import Account, EntryLine, EntryStatus, MatchedLine, Matching
+from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO
 
 
@@ -63,7 +64,8 @@ def letter_lines(*, actor, lines: list[EntryLine], partial: bool = False) -> Mat
     credit = sum((line.credit for line in locked), ZERO)
     if debit != credit and not partial:
         raise DomainError(
-            f"Les lignes ne se soldent pas : débit {debit} €, crédit {credit} € (écart {debit - credit} €). "
+            f"Les lignes ne se soldent pas : débit {format_eur(debit)}, "
+            f"crédit {format_eur(credit)} (écart {format_eur(debit - credit)}). "
             "Cochez « lettrage partiel » pour un règlement partiel."
         )
     if debit == credit:

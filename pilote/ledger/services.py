@@ -31,6 +31,7 @@ from pilote.ledger.models import (
     JournalKind,
     JournalSequence,
 )
+from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO, increment, round_eur
 
 
@@ -172,7 +173,8 @@ def _posting_problems(entry: Entry, lines: list[EntryLine]) -> list[str]:
     credit = sum((line.credit for line in lines), ZERO)
     if debit != credit:
         problems.append(
-            f"L'écriture n'est pas équilibrée : débit {debit} €, crédit {credit} € (écart {debit - credit} €)."
+            f"L'écriture n'est pas équilibrée : débit {format_eur(debit)}, "
+            f"crédit {format_eur(credit)} (écart {format_eur(debit - credit)})."
         )
     elif debit == 0:
         problems.append("L'écriture est à zéro.")

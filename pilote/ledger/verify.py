@@ -10,6 +10,7 @@ from django.db.models import Count, F, Max, Min, Sum
 
 from pilote.ledger import chain
 from pilote.ledger.models import AccountBalance, ChainHead, Entry, EntryLine, EntryStatus
+from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO
 
 
@@ -57,7 +58,9 @@ def check_balanced() -> list[str]:
         .exclude(debit=F("credit"))
     )
     return [
-        f"Écriture {row['entry_id']} déséquilibrée : débit {row['debit']} €, crédit {row['credit']} €." for row in rows
+        f"Écriture {row['entry_id']} déséquilibrée : débit {format_eur(row['debit'])}, "
+        f"crédit {format_eur(row['credit'])}."
+        for row in rows
     ]
 
 

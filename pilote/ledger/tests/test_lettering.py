@@ -34,7 +34,7 @@ def test_codes():
 def test_manual_full_and_partial_lettering(books):
     invoice = sale(books)  # 120.00 TTC
     first = _payment(books, "50.00")
-    with pytest.raises(DomainError, match="écart 70.00 €"):
+    with pytest.raises(DomainError, match="écart 70,00\u202f€"):
         lettering.letter_lines(actor=books["actor"], lines=[_customer_line(invoice), _customer_line(first)])
     partial = lettering.letter_lines(
         actor=books["actor"], lines=[_customer_line(invoice), _customer_line(first)], partial=True
