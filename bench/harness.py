@@ -72,6 +72,11 @@ def time_page(client, url: str, *, warmup: int, runs: int, check: Callable[[byte
 def capture_queries(client, url: str) -> list[dict]:
     """The SQL run by one GET of `url` (body consumed), with each query's time measured around the driver call
     (CaptureQueriesContext gives the SQL with its parameters, but its times are rounded to the millisecond)."""
+    return capture_call(lambda: fetch(client, url))[1]
+
+
+def capture_call(func: Callable[[], object]) -> tuple[object, list[dict]]:
+    """Call `func` and return its result with the SQL it ran, each query timed around the driver call."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -85,8 +90,8 @@ def capture_queries(client, url: str) -> list[dict]:
             durations.append(time.perf_counter() - started)
 
     with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
-        fetch(client, url)
-    return [
+        result = func()
+    return result, [
         {"ms": round(seconds * 1000, 2), "sql": query["sql"]}
         for seconds, query in zip(durations, captured.captured_queries, strict=True)
     ]

@@ -1,13 +1,16 @@
 """`make bench`: run each domain's bench on SQLite and PostgreSQL, merge the figures into bench/results.json.
 
 Settings read DATABASE_URL once per process, so every (domain, database) pair runs in its own process
-(`python -m bench.<domain>_bench --db <label>`), on a fresh database prepared here: the file
-bench/bench.sqlite3 (git-ignored, kept afterwards for inspection) and the PostgreSQL database
-`pilote_bench` on 127.0.0.1:5432 (created, then dropped; skipped with a note when the server does not
-answer). Other top-level keys of results.json (other domains) are kept.
+(`python -m bench.<domain>_bench --db <label>`), on a fresh database prepared here for that domain: a
+file under bench/ (bench.sqlite3 for contacts, ledger.sqlite3 for the ledger; git-ignored, kept afterwards
+for inspection) and a PostgreSQL database on 127.0.0.1:5432 (pilote_bench, pilote_bench_ledger: created,
+then dropped; skipped with a note when the server does not answer). Other top-level keys of results.json
+(other domains) are kept, and so are the other database's figures of a domain run with --only.
 
-Options: --only sqlite|postgresql, --dry-run (do not write results.json); any other option
-(e.g. --contacts 5000 --runs 5) is passed to the domain benches.
+Options: --bench contacts|ledger (repeatable; default: every bench), --only sqlite|postgresql, --no-tools
+(ledger: do not time ledger-cli and hledger), --dry-run (do not write results.json). Any other option
+(e.g. --contacts 5000, --lines 50000, --runs 5) goes to the selected benches that declare it (read from
+their --help); one that none of them declares is an error.
 """
 
 from __future__ import annotations
@@ -18,44 +21,57 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
 RESULTS = BENCH_DIR / "results.json"
-SQLITE_PATH = BENCH_DIR / "bench.sqlite3"
 PG_SERVER = os.environ.get("PILOTE_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-PG_NAME = "pilote_bench"
-DOMAINS = {"contacts": "bench.contacts_bench"}  # result key -> module run with `python -m`
+
+
+@dataclass(frozen=True)
+class Domain:
+    module: str  # run with `python -m`
+    sqlite_path: Path
+    pg_name: str
+    timeout_s: int
+
+
+DOMAINS = {  # result key -> its bench
+    "contacts": Domain("bench.contacts_bench", BENCH_DIR / "bench.sqlite3", "pilote_bench", 900),
+    "ledger": Domain("bench.ledger_bench", BENCH_DIR / "ledger.sqlite3", "pilote_bench_ledger", 5400),
+}
 DATABASES = ("sqlite", "postgresql")
-CHILD_TIMEOUT_S = 900
 LIST_BUDGET_MS = 150  # median of a list page at full size
+LEDGER_SPEEDUP_TARGET = 45  # trial balance: Pilote at least 45 times faster than `ledger balance`
 
 
 @contextlib.contextmanager
-def sqlite_database():
+def sqlite_database(path: Path):
     for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-    yield f"sqlite:///{SQLITE_PATH}"
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    yield f"sqlite:///{path}"
 
 
 @contextlib.contextmanager
-def postgres_database():
+def postgres_database(name: str):
     import psycopg
     from psycopg import sql
 
     def admin():
         return psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=3)
 
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_NAME))
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
     with admin() as conn:
         conn.execute(drop)
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_NAME)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield f"{PG_SERVER}/{PG_NAME}"
+        yield f"{PG_SERVER}/{name}"
     finally:
         with admin() as conn:
             conn.execute(drop)
@@ -71,17 +87,61 @@ def postgres_unreachable() -> str | None:
     return None
 
 
-def run_child(module: str, label: str, url: str, extra: list[str]) -> dict:
-    env = dict(os.environ, DATABASE_URL=url, DJANGO_SECRET_KEY="bench-only-not-a-secret", PYTHONHASHSEED="0")
+def child_env(**extra: str) -> dict:
+    env = dict(os.environ, DJANGO_SECRET_KEY="bench-only-not-a-secret", PYTHONHASHSEED="0", **extra)
     for name in ("DJANGO_DEBUG", "DJANGO_ENV", "DJANGO_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"):
         env.pop(name, None)
-    command = [sys.executable, "-m", module, "--db", label, *extra]
+    return env
+
+
+def run_child(domain: Domain, label: str, url: str, extra: list[str]) -> dict:
+    command = [sys.executable, "-m", domain.module, "--db", label, *extra]
     completed = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, timeout=CHILD_TIMEOUT_S, check=False
+        command,
+        cwd=ROOT,
+        env=child_env(DATABASE_URL=url),
+        stdout=subprocess.PIPE,
+        text=True,
+        timeout=domain.timeout_s,
+        check=False,
     )
     if completed.returncode != 0:
         raise RuntimeError(f"{' '.join(command[1:])} exited with {completed.returncode}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def bench_options(module: str) -> set[str]:
+    """The options a bench declares, read from its --help (argparse; no Django start-up)."""
+    completed = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
+        [sys.executable, "-m", module, "--help"],
+        cwd=ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", completed.stdout))
+
+
+def route_options(extra: list[str], domains: list[str]) -> dict[str, list[str]]:
+    """Split the pass-through options (`--name value…` or `--name=value`) among the benches declaring them."""
+    groups: list[list[str]] = []
+    for token in extra:
+        if token.startswith("--") or not groups:
+            groups.append([token])
+        else:
+            groups[-1].append(token)
+    declared = {key: bench_options(DOMAINS[key].module) for key in domains}
+    routed: dict[str, list[str]] = {key: [] for key in domains}
+    for group in groups:
+        name = group[0].split("=", 1)[0]
+        takers = [key for key in domains if name in declared[key]]
+        if not takers or name == "--db":
+            raise SystemExit(f"option {group[0]} is declared by none of the selected benches ({', '.join(domains)})")
+        for key in takers:
+            routed[key].extend(group)
+    return routed
 
 
 def machine_info() -> dict:
@@ -166,12 +226,143 @@ def print_contacts_summary(section: dict) -> list[str]:
     return warnings
 
 
+def _ms(entry: dict) -> str:
+    return f"{entry['median_ms']} / {entry['p95_ms']} ms"
+
+
+def ledger_comparison(section: dict) -> dict:
+    """Trial balance of the year in Pilote against `ledger balance` / `hledger balance` of the same year (the
+    journal holding the three years, read with -b/-e; and the year's own file): how many times faster."""
+    tools = section.get("tools", {})
+    out = {"target_speedup_vs_ledger_cli": LEDGER_SPEEDUP_TARGET}
+    for db in DATABASES:
+        pilote_ms = section.get(db, {}).get("trial_balance", {}).get("median_ms")
+        if not pilote_ms or not tools.get("available"):
+            continue
+        row = {"pilote_trial_balance_median_ms": pilote_ms}
+        for tool in ("ledger_cli", "hledger"):
+            for variant in ("all_years_file", "one_year_file"):
+                figures = tools.get(tool, {}).get(variant)
+                if figures:
+                    row[f"speedup_vs_{tool}_{variant}"] = round(figures["median_ms"] / pilote_ms, 1)
+        if "speedup_vs_ledger_cli_all_years_file" in row:
+            row["met"] = row["speedup_vs_ledger_cli_all_years_file"] >= LEDGER_SPEEDUP_TARGET
+        out[db] = row
+    return out
+
+
+def print_ledger_summary(section: dict) -> list[str]:
+    """A table of the ledger figures; returns the warnings (targets missed)."""
+    measured = {db: section[db] for db in DATABASES if db in section and "trial_balance" in section[db]}
+    warnings = []
+    if not measured:
+        return warnings
+    first = next(iter(measured.values()))
+    gl = first["general_ledger"]
+    rows = [("", *measured)]
+    rows.append(("génération", *(f"{r['generation']['lines_per_s']:,} lignes/s" for r in measured.values())))
+    rows.append(("balance médiane / p95", *(_ms(r["trial_balance"]) for r in measured.values())))
+    for page, title in (("page_1", "page 1"), ("page_middle", "page du milieu"), ("page_last", "dernière page")):
+        rows.append(
+            (
+                f"grand livre {gl['biggest_account']['code']} {title} ({gl[page]['page']})",
+                *(_ms(r["general_ledger"][page]) for r in measured.values()),
+            )
+        )
+    rows.append(
+        (
+            f"grand livre {gl['small_account']['code']} page 1",
+            *(_ms(r["general_ledger"]["small_account_page_1"]) for r in measured.values()),
+        )
+    )
+    rows.append(
+        (
+            f"grand livre {gl['biggest_auxiliary']['code']} page 1",
+            *(_ms(r["general_ledger"]["auxiliary_page_1"]) for r in measured.values()),
+        )
+    )
+    rows.append(
+        (
+            "FEC",
+            *(
+                f"{r['fec']['lines_per_s']:,} lignes/s" if r["fec"].get("available") else "non disponible"
+                for r in measured.values()
+            ),
+        )
+    )
+    rows.append(
+        (
+            "verify_ledger",
+            *(f"{r['verify_ledger']['total_s']} s" if "verify_ledger" in r else "—" for r in measured.values()),
+        )
+    )
+    comparison = section.get("comparison", {})
+    rows.append(
+        (
+            "balance : × plus rapide que ledger-cli",
+            *(
+                f"{comparison[db]['speedup_vs_ledger_cli_all_years_file']}×"
+                if "speedup_vs_ledger_cli_all_years_file" in comparison.get(db, {})
+                else "—"
+                for db in measured
+            ),
+        )
+    )
+    width = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    lines, year = first["generated"]["lines"], first["trial_balance"]["year"]
+    print(f"\nledger — {lines:,} lignes sur {len(first['generated']['per_year'])} exercices, mesures sur {year}")
+    for row in rows:
+        print("  " + "  ".join(str(cell).ljust(width[i]) for i, cell in enumerate(row)))
+    tools = section.get("tools", {})
+    for tool in ("ledger_cli", "hledger"):
+        figures = tools.get(tool, {})
+        if figures.get("available"):
+            print(
+                f"  {tool} ({figures['version']}) : {figures['all_years_file']['median_ms'] / 1000:.2f} s "
+                f"(3 ans, -b/-e), {figures['one_year_file']['median_ms'] / 1000:.2f} s (fichier de l'année)"
+            )
+        elif figures:
+            print(f"  {figures.get('note', tool + ' : non disponible')}")
+    for db, result in measured.items():
+        checks = [("trial_balance", result["trial_balance"])]
+        checks += [
+            (f"general_ledger.{k}", v)
+            for k, v in result["general_ledger"].items()
+            if isinstance(v, dict) and "met" in v
+        ]
+        for name, entry in checks:
+            if not entry["met"]:
+                warnings.append(f"ledger/{db}: {name} median {entry['median_ms']} ms ≥ {entry['target_ms']} ms")
+        if result["fec"].get("available") and not result["fec"]["met"]:
+            fec = result["fec"]
+            warnings.append(f"ledger/{db}: FEC {fec['lines_per_s']:,} lines/s < {fec['target_lines_per_s']:,}")
+        if comparison.get(db, {}).get("met") is False:
+            speedup = comparison[db]["speedup_vs_ledger_cli_all_years_file"]
+            warnings.append(
+                f"ledger/{db}: trial balance only {speedup}× faster than ledger-cli (< {LEDGER_SPEEDUP_TARGET}×)"
+            )
+    prints = {db: result["generated"]["fingerprint"] for db, result in measured.items()}
+    if len(set(prints.values())) > 1:
+        warnings.append(f"ledger: the generated ledgers differ between databases: {prints}")
+    for db in DATABASES:
+        if "skipped" in section.get(db, {}):
+            print(f"  {db} : {section[db]['skipped']}")
+    return warnings
+
+
+SUMMARIES = {"contacts": print_contacts_summary, "ledger": print_ledger_summary}
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Pilote benches; extra options go to the domain benches.")
+    parser = argparse.ArgumentParser(description="Pilote benches; extra options go to the benches declaring them.")
+    parser.add_argument("--bench", choices=list(DOMAINS), action="append", help="repeatable; default: every bench")
     parser.add_argument("--only", choices=DATABASES)
+    parser.add_argument("--no-tools", action="store_true", help="ledger: do not time ledger-cli and hledger")
     parser.add_argument("--dry-run", action="store_true", help="print the figures, do not write results.json")
     args, extra = parser.parse_known_args()
     sys.stdout.reconfigure(line_buffering=True)  # keep our lines in order with the benches' progress on stderr
+    domains = list(dict.fromkeys(args.bench)) if args.bench else list(DOMAINS)
+    options = route_options(extra, domains)
     databases = [args.only] if args.only else list(DATABASES)
     pg_note = postgres_unreachable() if "postgresql" in databases else None
     if pg_note:
@@ -179,26 +370,38 @@ def main() -> int:
 
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     sections, failures = {}, []
-    for key, module in DOMAINS.items():
-        section = {}
+    for key in domains:
+        domain, section = DOMAINS[key], {}
+        tools_pending = key == "ledger" and not args.no_tools  # the tools read a file: timed once, not per database
         for db in databases:
             if db == "postgresql" and pg_note:
                 section[db] = {"skipped": pg_note}
                 continue
+            extra_args = [*options[key], *(["--tools"] if tools_pending else [])]
             try:
-                with sqlite_database() if db == "sqlite" else postgres_database() as url:
-                    section[db] = {"measured_at": now, **run_child(module, db, url, extra)}
+                database = sqlite_database(domain.sqlite_path) if db == "sqlite" else postgres_database(domain.pg_name)
+                with database as url:
+                    result = run_child(domain, db, url, extra_args)
+                if "tools" in result:
+                    section["tools"] = {"measured_at": now, "database": db, **result.pop("tools")}
+                    tools_pending = False
+                section[db] = {"measured_at": now, **result}
             except Exception as exc:
                 section[db] = {"error": str(exc)}
                 failures.append(f"{key}/{db}: {exc}")
                 print(f"ÉCHEC {key}/{db} : {exc}", file=sys.stderr)
         sections[key] = section
 
-    warnings = print_contacts_summary(sections["contacts"])
+    results = load_results()
+    for key, section in sections.items():  # with --only, the other database's figures are kept
+        results[key] = {**results.get(key, {}), **section, "timestamp": now}
+    if "ledger" in sections:
+        results["ledger"]["comparison"] = ledger_comparison(results["ledger"])
+    warnings = []
+    for key, section in sections.items():  # this run's figures, with the tool timings and ratios kept
+        kept = {name: results[key][name] for name in ("tools", "comparison") if name in results[key]}
+        warnings += SUMMARIES[key]({**section, **kept})
     if not args.dry_run:
-        results = load_results()
-        for key, section in sections.items():  # with --only, the other database's figures are kept
-            results[key] = {**results.get(key, {}), **section, "timestamp": now}
         results["machine"] = machine_info()
         results["timestamp"] = now
         write_results(results)

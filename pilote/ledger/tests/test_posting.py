@@ -24,7 +24,8 @@ def test_a_draft_may_be_unbalanced_but_cannot_be_posted(books):
         label="Essai",
         lines=[L(a["606"], debit=Decimal("10.00")), L(a["512"], credit=Decimal("9.99"))],
     )
-    with pytest.raises(PostingError, match="pas équilibrée : débit 10,00\u202f€, crédit 9,99\u202f€ \\(écart 0,01\u202f€\\)"):
+    expected = "pas équilibrée : débit 10,00\u202f€, crédit 9,99\u202f€ \\(écart 0,01\u202f€\\)"
+    with pytest.raises(PostingError, match=expected):
         services.post_entry(actor=books["actor"], entry=draft)
     draft.refresh_from_db()
     assert draft.number is None and draft.status == "draft" and draft.hash == ""

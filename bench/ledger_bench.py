@@ -1,0 +1,929 @@
+"""Ledger bench, one database per process: `python -m bench.ledger_bench --db sqlite [--lines 50000]`.
+
+DATABASE_URL must point at an empty database (bench/run.py prepares it). The process migrates, installs the
+PCG, opens the fiscal years 2024, 2025 and 2026, creates 2,000 customer (411) and 300 supplier (401)
+auxiliary accounts, then generates `--lines` posted lines deterministically, day by day, through
+`pilote.ledger.batch.post_many` in batches of `--batch` entries (numbering, hash chain and aggregates kept
+as in production): sales invoices and credit notes (411 aux / 706-707 / 44571), purchases (6xx / 44566 /
+401 aux), customer receipts and supplier payments (512 / 411-401 aux), one payroll OD per employee and
+month (641 / 645 / 421 / 431) with the salary and URSSAF transfers, the monthly VAT return and its
+payment, rent and bank fees, and an à-nouveaux entry opening each year (the carry forward of the previous
+year from 2025 on). Business grows by 10 % a year, so the last year is the biggest: every measure is
+taken on it.
+
+Then, on a warm process, medians and p95 of `--runs` calls: the trial balance (`queries.trial_balance`),
+general-ledger pages (`queries.general_ledger`) of the biggest account at its first, middle and last page,
+of a small account and of the biggest auxiliary account; the FEC export of the year streamed
+(`fec.iter_fec_bytes`, when pilote/ledger/fec.py is importable); the checks of `verify_ledger`
+(informative, `--verify-runs` runs). With `--tools`, the same ledger is written as a plain-text journal
+read by both ledger-cli and hledger, and `ledger balance` / `hledger balance` of the year are timed (the
+figures then go under "tools" and are compared with the trial balance by bench/run.py).
+
+PostgreSQL is measured after VACUUM ANALYZE (autovacuum's steady state after a load); SQLite as Pilote
+leaves it in production, without ANALYZE statistics. Progress goes to stderr, one JSON document to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import hashlib
+import heapq
+import io
+import itertools
+import math
+import os
+import pstats
+import random
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from bench import harness
+from bench.contacts_bench import ACTIVITIES, FORMS, LAST_NAMES, PLACES
+
+SEED = 20261201
+YEARS = (2024, 2025, 2026)
+FIRST_DAY, LAST_DAY = dt.date(YEARS[0], 1, 1), dt.date(YEARS[-1], 12, 31)
+CUSTOMERS, SUPPLIERS, EMPLOYEES = 2000, 300, 120
+TREND = {2024: 0.9, 2025: 1.0, 2026: 1.1}  # activity per year: the last year is the biggest
+MONTH_FACTOR = (0.9, 0.95, 1.05, 1.0, 0.95, 1.05, 0.9, 0.55, 1.05, 1.1, 1.1, 1.2)
+SALES_SHARE, CREDIT_NOTE_SHARE = 0.78, 0.02
+VAT_RATES = ((2000, 0.9), (1000, 0.07), (550, 0.03))  # basis points, weight
+EXPENSES = (
+    ("607", 40),
+    ("606", 8),
+    ("6061", 6),
+    ("6063", 6),
+    ("6064", 8),
+    ("615", 6),
+    ("616", 2),
+    ("6226", 6),
+    ("625", 10),
+    ("626", 8),
+)
+ACCOUNT_CODES = sorted(
+    {code for code, _ in EXPENSES}
+    | {"101", "106", "120", "129", "164", "2183", "401", "411", "421", "431", "44551", "44566", "44567", "44571"}
+    | {"512", "613", "627", "641", "645", "706", "707"}
+)
+TARGET_TB_MS = 100
+TARGET_GL_MS = 100
+TARGET_FEC_LINES_S = 200_000
+JOURNAL_COMMODITY = "EUR"
+
+
+def eur(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+@dataclass
+class YearStart:
+    """Marker yielded on 1 January of the second and later years: the caller posts the carry forward."""
+
+    year: int
+
+
+@dataclass
+class Books:
+    accounts: dict
+    journals: dict
+    customers: list
+    suppliers: list
+    years: dict
+    actor: object
+
+
+def setup_books() -> Books:
+    """Migrate, the structure, an accountant, the PCG, the fiscal years and the auxiliary accounts."""
+    from django.core.management import call_command
+
+    from pilote.core import services as core_services
+    from pilote.core.demo import DEMO_STRUCTURE
+    from pilote.core.roles import Role
+    from pilote.ledger import services
+    from pilote.ledger.models import Account, AuxiliaryAccount, Journal
+
+    call_command("migrate", interactive=False, verbosity=0)
+    structure = {**DEMO_STRUCTURE, "fiscal_year_start": FIRST_DAY, "fiscal_year_end": dt.date(YEARS[0], 12, 31)}
+    core_services.create_structure(actor=None, **structure)
+    actor = core_services.create_user(
+        actor=None,
+        username="comptable",
+        role=Role.COMPTABLE,
+        password="bench-comptable-2026",
+        validate=False,
+        first_name="Paul",
+        last_name="Garnier",
+    )
+    services.install_chart(actor=actor, kind="company")
+    years = {
+        year: services.open_fiscal_year(actor=actor, start_date=dt.date(year, 1, 1), end_date=dt.date(year, 12, 31))
+        for year in YEARS
+    }
+    accounts = {a.code: a for a in Account.objects.filter(code__in=ACCOUNT_CODES)}
+    missing = set(ACCOUNT_CODES) - set(accounts)
+    if missing:
+        raise RuntimeError(f"accounts missing from the chart: {sorted(missing)}")
+    names = random.Random(SEED - 1)
+
+    def name() -> str:
+        if names.random() < 0.5:
+            return f"{names.choice(ACTIVITIES)} {names.choice(LAST_NAMES)} {names.choice(FORMS)}"
+        return f"{names.choice(ACTIVITIES)} {names.choice(PLACES)}"
+
+    AuxiliaryAccount.objects.bulk_create(
+        [
+            *(
+                AuxiliaryAccount(code=f"C{n:06d}", label=name(), control_account=accounts["411"])
+                for n in range(1, 1 + CUSTOMERS)
+            ),
+            *(
+                AuxiliaryAccount(code=f"F{n:06d}", label=name(), control_account=accounts["401"])
+                for n in range(1, 1 + SUPPLIERS)
+            ),
+        ]
+    )
+    auxiliaries = list(AuxiliaryAccount.objects.order_by("code"))
+    return Books(
+        accounts=accounts,
+        journals={journal.code: journal for journal in Journal.objects.all()},
+        customers=[aux for aux in auxiliaries if aux.code.startswith("C")],
+        suppliers=[aux for aux in auxiliaries if aux.code.startswith("F")],
+        years=years,
+        actor=actor,
+    )
+
+
+class LedgerGenerator:
+    """Entries in date order, deterministic from the seed, about `total_lines` lines in all.
+
+    Every business day gets a share of the lines (seasonality, yearly growth, noise); invoices are drawn
+    until the running count of lines — payments scheduled for later days included, fixed monthly entries
+    and à-nouveaux too (`lines` is updated by the caller for those) — reaches the day's cumulative target.
+    """
+
+    def __init__(self, rng: random.Random, books: Books, total_lines: int):
+        from pilote.ledger.services import LineInput
+
+        self.L = LineInput
+        self.rng, self.books, self.total = rng, books, total_lines
+        self.a, self.j = books.accounts, books.journals
+        self.lines = 0
+        self.pending: list[tuple[dt.date, int, object]] = []  # heap of (date, sequence, EntrySpec)
+        self.sequence = itertools.count()
+        self.vat: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])  # month -> collected, deductible cents
+        self.invoice_numbers: dict[tuple[str, int], int] = defaultdict(int)
+        self.customer_weights = list(itertools.accumulate(1 / (rank + 10) ** 0.9 for rank in range(CUSTOMERS)))
+        self.supplier_weights = list(itertools.accumulate(1 / (rank + 5) for rank in range(SUPPLIERS - 1)))
+        self.landlord, self.suppliers = books.suppliers[0], books.suppliers[1:]
+        self.expense_codes = [code for code, _ in EXPENSES]
+        self.expense_weights = list(itertools.accumulate(weight for _, weight in EXPENSES))
+        self.vat_rates = [rate for rate, _ in VAT_RATES]
+        self.vat_weights = list(itertools.accumulate(weight for _, weight in VAT_RATES))
+        self.targets = self._targets()
+
+    def _targets(self) -> dict[dt.date, float]:
+        weights, day = {}, FIRST_DAY
+        while day <= LAST_DAY:
+            if day.weekday() < 5:
+                weights[day] = TREND[day.year] * MONTH_FACTOR[day.month - 1] * self.rng.uniform(0.75, 1.25)
+            day += dt.timedelta(days=1)
+        total, running, targets = sum(weights.values()), 0.0, {}
+        for day, weight in weights.items():
+            running += weight
+            targets[day] = self.total * running / total
+        return targets
+
+    def _spec(self, journal: str, day: dt.date, label: str, ref: str, lines: list):
+        from pilote.ledger.batch import EntrySpec
+
+        return EntrySpec(journal=self.j[journal], date=day, label=label, piece_ref=ref, piece_date=day, lines=lines)
+
+    def _later(self, day: dt.date, spec) -> None:
+        """Schedule a payment; one past the last fiscal year is not made (the invoice stays open)."""
+        if spec.date <= LAST_DAY:
+            heapq.heappush(self.pending, (spec.date, next(self.sequence), spec))
+            self.lines += len(spec.lines)
+
+    def _now(self, spec):
+        self.lines += len(spec.lines)
+        return spec
+
+    def _number(self, prefix: str, day: dt.date) -> str:
+        self.invoice_numbers[(prefix, day.year)] += 1
+        return f"{prefix}{day.year}-{self.invoice_numbers[(prefix, day.year)]:06d}"
+
+    def _amount(self, median_eur: float, sigma: float) -> int:
+        return max(500, min(25_000_000, int(self.rng.lognormvariate(math.log(median_eur * 100), sigma))))
+
+    def specs(self):
+        day = FIRST_DAY
+        while day <= LAST_DAY:
+            if day == FIRST_DAY:
+                yield self._now(self.initial_opening(day))
+            elif day.month == 1 and day.day == 1:
+                yield YearStart(day.year)
+            yield from self._monthly(day)
+            target = self.targets.get(day)
+            while target is not None and self.lines < target:
+                roll = self.rng.random()
+                if roll < SALES_SHARE * CREDIT_NOTE_SHARE:
+                    yield self._now(self.credit_note(day))
+                elif roll < SALES_SHARE:
+                    yield self._now(self.sale(day))
+                else:
+                    yield self._now(self.purchase(day))
+            while self.pending and self.pending[0][0] == day:
+                yield heapq.heappop(self.pending)[2]
+            day += dt.timedelta(days=1)
+
+    def initial_opening(self, day: dt.date):
+        """The books' first à-nouveaux: fixed assets, bank, capital, a loan, and the customers' and suppliers'
+        open invoices of the previous year (settled in the first weeks)."""
+        a, L, rng = self.a, self.L, self.rng
+        lines = [L(a["2183"], debit=eur(8_500_000), label="Report à nouveau")]
+        lines.append(L(a["512"], debit=eur(120_000_000), label="Report à nouveau"))
+        receivable = payable = 0
+        for customer in rng.sample(self.books.customers, 300):
+            cents = self._amount(900, 1.0)
+            receivable += cents
+            lines.append(L(a["411"], auxiliary=customer, debit=eur(cents), label="Report à nouveau"))
+            paid = day + dt.timedelta(days=rng.randint(5, 50))
+            self._later(day, self._receipt(paid, customer, cents, f"AN{day.year}-{customer.code}"))
+        for supplier in rng.sample(self.suppliers, 80):
+            cents = self._amount(2500, 1.0)
+            payable += cents
+            lines.append(L(a["401"], auxiliary=supplier, credit=eur(cents), label="Report à nouveau"))
+            paid = day + dt.timedelta(days=rng.randint(5, 45))
+            self._later(day, self._payment(paid, supplier, cents, f"AN{day.year}-{supplier.code}"))
+        lines.append(L(a["101"], credit=eur(50_000_000), label="Report à nouveau"))
+        lines.append(L(a["164"], credit=eur(40_000_000), label="Report à nouveau"))
+        reserves = 8_500_000 + 120_000_000 + receivable - payable - 90_000_000
+        lines.append(L(a["106"], credit=eur(reserves), label="Report à nouveau"))
+        return self._spec("AN", day, f"À-nouveaux {day.year}", f"AN{day.year}", lines)
+
+    def _receipt(self, day: dt.date, customer, cents: int, ref: str):
+        a, L = self.a, self.L
+        lines = [L(a["512"], debit=eur(cents)), L(a["411"], auxiliary=customer, credit=eur(cents))]
+        return self._spec("BQ", day, f"Virement reçu {customer.label} {ref}", ref, lines)
+
+    def _payment(self, day: dt.date, supplier, cents: int, ref: str):
+        a, L = self.a, self.L
+        lines = [L(a["401"], auxiliary=supplier, debit=eur(cents)), L(a["512"], credit=eur(cents))]
+        return self._spec("BQ", day, f"Règlement {supplier.label} {ref}", ref, lines)
+
+    def _vat(self, net: int) -> int:
+        rate = self.rng.choices(self.vat_rates, cum_weights=self.vat_weights)[0]
+        return (net * rate + 5000) // 10_000
+
+    def sale(self, day: dt.date):
+        a, L, rng = self.a, self.L, self.rng
+        customer = rng.choices(self.books.customers, cum_weights=self.customer_weights)[0]
+        net = self._amount(600, 1.1)
+        vat = self._vat(net)
+        total = net + vat
+        self.vat[day.replace(day=1)][0] += vat
+        ref = self._number("F", day)
+        lines = [L(a["411"], auxiliary=customer, debit=eur(total), due_date=day + dt.timedelta(days=30))]
+        if rng.random() < 0.2:  # goods and services on the same invoice
+            goods = net * rng.randint(20, 80) // 100
+            lines += [L(a["707"], credit=eur(goods)), L(a["706"], credit=eur(net - goods))]
+        else:
+            lines.append(L(a["706" if rng.random() < 0.55 else "707"], credit=eur(net)))
+        lines.append(L(a["44571"], credit=eur(vat), label="TVA collectée"))
+        roll = rng.random()
+        if roll < 0.05:  # instalments
+            first = total * rng.randint(30, 60) // 100
+            self._later(day, self._receipt(day + dt.timedelta(days=rng.randint(10, 40)), customer, first, ref))
+            self._later(day, self._receipt(day + dt.timedelta(days=rng.randint(45, 90)), customer, total - first, ref))
+        elif roll < 0.94:  # the rest stays unpaid (disputes, bad debts)
+            self._later(day, self._receipt(day + dt.timedelta(days=rng.randint(8, 75)), customer, total, ref))
+        return self._spec("VT", day, f"Facture {ref} {customer.label}", ref, lines)
+
+    def credit_note(self, day: dt.date):
+        a, L, rng = self.a, self.L, self.rng
+        customer = rng.choices(self.books.customers, cum_weights=self.customer_weights)[0]
+        net = self._amount(250, 0.9)
+        vat = (net * 2000 + 5000) // 10_000
+        self.vat[day.replace(day=1)][0] -= vat
+        ref = self._number("AV", day)
+        lines = [
+            L(a["706"], debit=eur(net)),
+            L(a["44571"], debit=eur(vat), label="TVA collectée"),
+            L(a["411"], auxiliary=customer, credit=eur(net + vat)),
+        ]
+        return self._spec("VT", day, f"Avoir {ref} {customer.label}", ref, lines)
+
+    def purchase(self, day: dt.date):
+        a, L, rng = self.a, self.L, self.rng
+        supplier = rng.choices(self.suppliers, cum_weights=self.supplier_weights)[0]
+        expense = rng.choices(self.expense_codes, cum_weights=self.expense_weights)[0]
+        net = self._amount(1800, 1.0)
+        vat = (net * 2000 + 5000) // 10_000
+        self.vat[day.replace(day=1)][1] += vat
+        ref = f"{supplier.code}-{rng.randint(10_000, 99_999)}"
+        lines = [
+            L(a[expense], debit=eur(net)),
+            L(a["44566"], debit=eur(vat), label="TVA déductible"),
+            L(a["401"], auxiliary=supplier, credit=eur(net + vat), due_date=day + dt.timedelta(days=45)),
+        ]
+        if rng.random() < 0.97:
+            self._later(day, self._payment(day + dt.timedelta(days=rng.choice((30, 45, 60))), supplier, net + vat, ref))
+        return self._spec("AC", day, f"Facture {supplier.label} {ref}", ref, lines)
+
+    def _monthly(self, day: dt.date):
+        """Rent on the 1st, the VAT return of the previous month on the 15th, payroll and bank fees on the 28th."""
+        a, L, rng = self.a, self.L, self.rng
+        if day.day == 1:
+            ref = f"LOY{day:%Y%m}"
+            lines = [
+                L(a["613"], debit=eur(1_800_000)),
+                L(a["44566"], debit=eur(360_000), label="TVA déductible"),
+                L(a["401"], auxiliary=self.landlord, credit=eur(2_160_000)),
+            ]
+            self.vat[day][1] += 360_000
+            yield self._now(self._spec("AC", day, f"Loyer {day:%m/%Y}", ref, lines))
+            self._later(day, self._payment(day + dt.timedelta(days=4), self.landlord, 2_160_000, ref))
+        if day.day == 15 and day > FIRST_DAY + dt.timedelta(days=31):
+            month = (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+            collected, deductible = self.vat.pop(month, [0, 0])
+            net, ref = collected - deductible, f"TVA{month:%Y%m}"
+            lines = [L(a["44571"], debit=eur(collected)), L(a["44566"], credit=eur(deductible))]
+            if net >= 0:
+                lines.append(L(a["44551"], credit=eur(net)))
+            else:
+                lines.append(L(a["44567"], debit=eur(-net)))
+            yield self._now(self._spec("OD", day, f"Déclaration de TVA {month:%m/%Y}", ref, lines))
+            if net > 0:
+                pay = [L(a["44551"], debit=eur(net)), L(a["512"], credit=eur(net))]
+                self._later(day, self._spec("BQ", day + dt.timedelta(days=4), f"Paiement TVA {month:%m/%Y}", ref, pay))
+        if day.day == 28:
+            ref, net_total, social_total = f"PAIE{day:%Y%m}", 0, 0
+            for employee in range(1, EMPLOYEES + 1):
+                gross = rng.randint(210_000, 650_000)
+                employee_share = gross * 22 // 100
+                employer = gross * 42 // 100
+                net_total += gross - employee_share
+                social_total += employee_share + employer
+                lines = [
+                    L(a["641"], debit=eur(gross)),
+                    L(a["645"], debit=eur(employer)),
+                    L(a["421"], credit=eur(gross - employee_share)),
+                    L(a["431"], credit=eur(employee_share + employer)),
+                ]
+                label = f"Salaire {day:%m/%Y} matricule {employee:04d}"
+                yield self._now(self._spec("OD", day, label, ref, lines))
+            wages = [L(a["421"], debit=eur(net_total)), L(a["512"], credit=eur(net_total))]
+            self._later(
+                day, self._spec("BQ", day + dt.timedelta(days=2), f"Virement des salaires {day:%m/%Y}", ref, wages)
+            )
+            social = [L(a["431"], debit=eur(social_total)), L(a["512"], credit=eur(social_total))]
+            urssaf = day + dt.timedelta(days=17)
+            self._later(day, self._spec("BQ", urssaf, f"Cotisations sociales {day:%m/%Y}", ref, social))
+            fee = eur(rng.randint(8_000, 40_000))
+            fees = [L(a["627"], debit=fee), L(a["512"], credit=fee)]
+            yield self._now(self._spec("BQ", day, f"Frais bancaires {day:%m/%Y}", f"FRAIS{day:%Y%m}", fees))
+
+
+def carry_forward(books: Books, year: int):
+    from pilote.ledger.batch import EntrySpec
+    from pilote.ledger.closing import carry_forward_lines
+
+    day = dt.date(year, 1, 1)
+    lines = carry_forward_lines(books.years[year - 1])
+    return EntrySpec(
+        journal=books.journals["AN"], date=day, label=f"À-nouveaux {year}", piece_ref=f"AN{year}", lines=lines
+    )
+
+
+def generate(books: Books, total_lines: int, batch_size: int, profile: bool) -> dict:
+    """Post the whole ledger through `post_many`; returns counts, timings and where the time went."""
+    from django.db import connection
+
+    from pilote.ledger.batch import post_many
+
+    generator = LedgerGenerator(random.Random(SEED), books, total_lines)
+    counts = {"entries": 0, "lines": 0, "batches": 0}
+    sql = {"queries": 0, "seconds": 0.0}
+    post_s = 0.0
+    next_report = total_lines / 10
+
+    def sql_timer(execute, statement, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(statement, params, many, context)
+        finally:
+            sql["seconds"] += time.perf_counter() - started
+            sql["queries"] += 1
+
+    def flush(batch: list) -> None:
+        nonlocal post_s, next_report
+        if not batch:
+            return
+        started = time.perf_counter()
+        post_many(actor=books.actor, specs=batch)
+        post_s += time.perf_counter() - started
+        counts["entries"] += len(batch)
+        counts["lines"] += sum(1 for spec in batch for line in spec.lines if line.debit or line.credit)
+        counts["batches"] += 1
+        if counts["lines"] >= next_report:
+            elapsed = time.perf_counter() - began
+            harness.log(
+                f"  {counts['lines']:,} lines, {counts['entries']:,} entries in {elapsed:.0f} s "
+                f"({counts['lines'] / elapsed:,.0f} lines/s); up to {batch[-1].date}"
+            )
+            next_report += total_lines / 10
+        batch.clear()
+
+    profiler = cProfile.Profile() if profile else None
+    began = time.perf_counter()
+    with connection.execute_wrapper(sql_timer):
+        if profiler:
+            profiler.enable()
+        batch: list = []
+        for item in generator.specs():
+            if isinstance(item, YearStart):
+                flush(batch)
+                opening = carry_forward(books, item.year)
+                generator.lines += len(opening.lines)
+                batch.append(opening)
+                flush(batch)
+                continue
+            batch.append(item)
+            if len(batch) >= batch_size:
+                flush(batch)
+        flush(batch)
+        if profiler:
+            profiler.disable()
+    seconds = time.perf_counter() - began
+    result = {
+        **counts,
+        "batch_entries": batch_size,
+        "seconds": round(seconds, 1),
+        "lines_per_s": round(counts["lines"] / seconds),
+        "entries_per_s": round(counts["entries"] / seconds),
+        "breakdown_s": {
+            "building_specs": round(seconds - post_s, 1),
+            "post_many": round(post_s, 1),
+            "post_many_sql": round(sql["seconds"], 1),
+            "post_many_python": round(post_s - sql["seconds"], 1),
+        },
+        "queries": sql["queries"],
+        "queries_per_batch": round(sql["queries"] / max(1, counts["batches"]), 1),
+    }
+    if profiler:
+        result["profile_top"] = profile_lines(profiler)
+    return result
+
+
+def profile_lines(profiler: cProfile.Profile, count: int = 25) -> dict[str, list[str]]:
+    """The functions where generation spends its time, by cumulative and by own time."""
+    out = {}
+    for order in ("cumulative", "tottime"):
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats(order).print_stats(count)
+        harness.log(text.getvalue())
+        body = text.getvalue().split("ncalls", 1)[-1].splitlines()[1:]
+        out[order] = [re.sub(r"\s+", " ", line.strip()) for line in body if line.strip()]
+    return out
+
+
+def vacuum_analyze() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def timed(func, *, warmup: int, runs: int) -> dict:
+    for _ in range(warmup):
+        func()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - started)
+    return harness.summarise(samples)
+
+
+def measured_call(label: str, func, *, warmup: int, runs: int, target_ms: float, plans: bool = True) -> dict:
+    timing = timed(func, warmup=warmup, runs=runs)
+    _, queries = harness.capture_call(func)
+    entry = {**timing, "queries": len(queries), "sql_ms": round(sum(q["ms"] for q in queries), 1)}
+    entry["target_ms"], entry["met"] = target_ms, timing["median_ms"] < target_ms
+    if plans:
+        entry["slowest_queries"] = harness.slowest_with_plans(queries)
+    harness.log(
+        f"  {label}: median {timing['median_ms']} ms, p95 {timing['p95_ms']} ms, {len(queries)} queries "
+        f"({entry['sql_ms']} ms SQL){'' if entry['met'] else f' — over {target_ms} ms'}"
+    )
+    return entry
+
+
+def measure_trial_balance(year, *, warmup: int, runs: int) -> dict:
+    from pilote.ledger import queries
+
+    rows = queries.trial_balance(year)
+    entry = measured_call(
+        "trial balance", lambda: queries.trial_balance(year), warmup=warmup, runs=runs, target_ms=TARGET_TB_MS
+    )
+    totals = queries.trial_balance_totals(rows)
+    return {
+        "year": year.start_date.year,
+        "accounts": len(rows),
+        "balanced": totals["debit"] == totals["credit"],
+        **entry,
+    }
+
+
+def measure_general_ledger(year, *, warmup: int, runs: int) -> dict:
+    from django.db.models import Count
+
+    from pilote.ledger import queries
+    from pilote.ledger.models import Account, AuxiliaryAccount, EntryLine
+
+    per_account = (
+        EntryLine.objects.filter(fiscal_year=year)
+        .values("account_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "account_id")
+    )
+    counts = [(row["account_id"], row["n"]) for row in per_account]
+    biggest_id, biggest_n = counts[0]
+    small_id, small_n = next((pk, n) for pk, n in reversed(counts) if n >= 2 * queries.GL_PAGE)
+    aux_row = (
+        EntryLine.objects.filter(fiscal_year=year, auxiliary__isnull=False)
+        .values("auxiliary_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "auxiliary_id")
+        .first()
+    )
+    biggest, small = Account.objects.get(pk=biggest_id), Account.objects.get(pk=small_id)
+    auxiliary = AuxiliaryAccount.objects.select_related("control_account").get(pk=aux_row["auxiliary_id"])
+    pages = -(-biggest_n // queries.GL_PAGE)
+    out = {
+        "year": year.start_date.year,
+        "page_size": queries.GL_PAGE,
+        "biggest_account": {"code": biggest.code, "lines": biggest_n, "pages": pages},
+        "small_account": {"code": small.code, "lines": small_n},
+        "biggest_auxiliary": {"code": auxiliary.code, "account": auxiliary.control_account.code, "lines": aux_row["n"]},
+    }
+    cases = (
+        ("page_1", biggest, None, 1),
+        ("page_middle", biggest, None, max(1, pages // 2)),
+        ("page_last", biggest, None, pages),
+        ("small_account_page_1", small, None, 1),
+        ("auxiliary_page_1", auxiliary.control_account, auxiliary, 1),
+    )
+    for label, account, aux, page in cases:
+
+        def call(account=account, aux=aux, page=page):
+            result = queries.general_ledger(year, account, auxiliary=aux, page=page)
+            if not result.lines:
+                raise RuntimeError(f"general ledger {account.code} page {page} is empty")
+            return result
+
+        name = f"general ledger {account.code}{f' {aux.code}' if aux else ''} page {page}"
+        out[label] = {"page": page, **measured_call(name, call, warmup=warmup, runs=runs, target_ms=TARGET_GL_MS)}
+    return out
+
+
+def measure_fec(year, *, warmup: int, runs: int) -> dict:
+    try:
+        from pilote.ledger import fec
+    except ImportError as exc:
+        return {"available": False, "note": f"fec: not available ({exc})"}
+    if not hasattr(fec, "iter_fec_bytes"):
+        return {"available": False, "note": "fec: not available (no iter_fec_bytes)"}
+
+    def export() -> tuple[int, int]:
+        records = size = 0
+        for block in fec.iter_fec_bytes(year):
+            size += len(block)
+            records += block.count(b"\r\n")
+        return records - 1, size  # minus the header
+
+    lines, size = export()
+    timing = timed(export, warmup=max(0, warmup - 1), runs=runs)
+    lines_per_s = round(lines / (timing["median_ms"] / 1000)) if timing["median_ms"] else None
+    entry = {
+        "available": True,
+        "source_sha256": hashlib.sha256(Path(fec.__file__).read_bytes()).hexdigest()[:16],  # fec.py is evolving
+        "year": year.start_date.year,
+        "lines": lines,
+        "bytes": size,
+        **timing,
+        "lines_per_s": lines_per_s,
+        "target_lines_per_s": TARGET_FEC_LINES_S,
+        "met": bool(lines_per_s and lines_per_s >= TARGET_FEC_LINES_S),
+    }
+    harness.log(
+        f"  FEC {year}: {lines:,} lines, {size / 1e6:.1f} MB, median {timing['median_ms']} ms → {lines_per_s:,} lines/s"
+    )
+    return entry
+
+
+def measure_verify(runs: int) -> dict:
+    from pilote.ledger import verify
+
+    checks = {
+        "chain": verify.check_chain,
+        "balanced": verify.check_balanced,
+        "numbering": verify.check_numbering,
+        "balances": verify.check_balances,
+    }
+    totals, per_check, problems = [], defaultdict(list), {}
+    for _ in range(runs):
+        total = 0.0
+        for name, check in checks.items():
+            started = time.perf_counter()
+            problems[name] = len(check())
+            seconds = time.perf_counter() - started
+            per_check[name].append(seconds)
+            total += seconds
+        totals.append(total)
+    entry = {
+        "runs": runs,
+        "total_s": round(sorted(totals)[len(totals) // 2], 2),
+        "per_check_s": {name: round(sorted(s)[len(s) // 2], 2) for name, s in per_check.items()},
+        "problems": problems,
+    }
+    harness.log(f"  verify_ledger: {entry['total_s']} s {entry['per_check_s']}, problems {problems}")
+    if any(problems.values()):
+        raise RuntimeError(f"verify_ledger finds problems in the generated ledger: {problems}")
+    return entry
+
+
+def ledger_fingerprint(books: Books) -> str:
+    """A digest of every year's trial balance: equal on both databases when the generated ledgers are."""
+    from pilote.ledger import queries
+    from pilote.lib.money import to_cents
+
+    digest = hashlib.sha256()
+    for year in YEARS:
+        for row in queries.trial_balance(books.years[year]):
+            values = (row.opening_debit, row.opening_credit, row.debit, row.credit)
+            digest.update(f"{year}|{row.code}|{'|'.join(str(to_cents(v)) for v in values)}\n".encode())
+    return digest.hexdigest()
+
+
+# --- Plain-text accounting tools ------------------------------------------------------------------
+
+
+def _amount_text(cents: int) -> str:
+    sign, cents = ("-", -cents) if cents < 0 else ("", cents)
+    return f"{sign}{cents // 100}.{cents % 100:02d} {JOURNAL_COMMODITY}"
+
+
+def write_journals(directory: Path, year: int) -> dict:
+    """The posted ledger as one journal for all years and one for `year` (ledger-cli and hledger syntax)."""
+    from django.db.models import BigIntegerField, ExpressionWrapper, F
+
+    from pilote.ledger.models import EntryLine
+
+    debit = ExpressionWrapper(F("debit"), output_field=BigIntegerField())
+    credit = ExpressionWrapper(F("credit"), output_field=BigIntegerField())
+    rows = (
+        EntryLine.objects.filter(entry__status="posted")
+        .order_by("entry__chain_index", "position", "id")
+        .values_list(
+            "entry_id",
+            "entry__date",
+            "entry__journal__code",
+            "entry__number",
+            "entry__label",
+            "account__code",
+            "auxiliary__code",
+            debit,
+            credit,
+        )
+    )
+    paths = {"all": directory / "pilote-all.journal", "year": directory / f"pilote-{year}.journal"}
+    started, postings, current = time.perf_counter(), 0, None
+    with paths["all"].open("w", encoding="utf-8") as all_years, paths["year"].open("w", encoding="utf-8") as one_year:
+        outputs: tuple = ()
+        for entry_id, day, journal, number, label, account, auxiliary, debit_cents, credit_cents in rows.iterator(
+            chunk_size=20_000
+        ):
+            if entry_id != current:
+                current = entry_id
+                outputs = (all_years, one_year) if day.year == year else (all_years,)
+                clean = " ".join(label.replace(";", ",").split())
+                header = f"\n{day:%Y-%m-%d} ({journal}{day.year}-{number:06d}) {clean}\n"
+                for out in outputs:
+                    out.write(header)
+            name = f"{account}:{auxiliary}" if auxiliary else account
+            posting = f"    {name}  {_amount_text(debit_cents - credit_cents)}\n"
+            for out in outputs:
+                out.write(posting)
+            postings += 1
+    return {
+        "postings": postings,
+        "bytes_all_years": paths["all"].stat().st_size,
+        "sha256_all_years": hashlib.sha256(paths["all"].read_bytes()).hexdigest(),
+        "seconds": round(time.perf_counter() - started, 1),
+        "paths": paths,
+    }
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    """The process's resident-memory high-water mark (VmHWM), read while it runs: the rusage of a child
+    forked from this process would count this process's own memory too."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _run_tool(command: list[str], timeout_s: float) -> tuple[float, float | None]:
+    """Run a command to completion, its output discarded; returns (seconds, peak RSS in MB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+    deadline, peak = started + timeout_s, None
+    while True:
+        pid, status = os.waitpid(process.pid, os.WNOHANG)
+        if pid:
+            break
+        peak = _peak_rss_mb(process.pid) or peak
+        if time.perf_counter() > deadline:
+            process.kill()
+            os.waitpid(process.pid, 0)
+            raise TimeoutError(f"{' '.join(command)} still running after {timeout_s:.0f} s")
+        time.sleep(0.002)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        error = process.stderr.read().decode(errors="replace")[-500:] if process.stderr else ""
+        raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}: {error}")
+    return seconds, peak
+
+
+_BALANCE_LINE = re.compile(rf"^\s*(-?[\d,]+\.\d\d) {JOURNAL_COMMODITY}\s+(\S.*?)\s*$")
+
+
+def _tool_balances(output: str) -> dict[str, int]:
+    """Per general account (auxiliary sub-accounts added up), in cents, from a flat `balance` report."""
+    totals: dict[str, int] = defaultdict(int)
+    for line in output.splitlines():
+        match = _BALANCE_LINE.match(line)
+        if match:
+            totals[match.group(2).split(":")[0]] += round(Decimal(match.group(1).replace(",", "")) * 100)
+    return {code: cents for code, cents in totals.items() if cents}
+
+
+def measure_tools(books: Books, year: int, *, runs: int, timeout_s: float) -> dict:
+    """ledger-cli and hledger `balance` of one year, on the whole journal (-b/-e) and on the year's file."""
+    from pilote.ledger import queries
+    from pilote.lib.money import to_cents
+
+    binaries = {"ledger_cli": shutil.which("ledger"), "hledger": shutil.which("hledger")}
+    if not any(binaries.values()):
+        return {"available": False, "note": "ledger and hledger: not available"}
+    expected = {
+        row.code: to_cents(row.balance) for row in queries.trial_balance(books.years[year]) if to_cents(row.balance)
+    }
+    begin, end = f"{year}-01-01", f"{year + 1}-01-01"
+    directory = Path(tempfile.mkdtemp(prefix="pilote-ledger-bench-"))
+    try:
+        journal = write_journals(directory, year)
+        paths = journal.pop("paths")
+        harness.log(f"  journal: {journal['postings']:,} postings, {journal['bytes_all_years'] / 1e6:.1f} MB")
+        out = {"available": True, "year": year, "journal": journal, "runs": runs}
+        for tool, binary in binaries.items():
+            if not binary:
+                out[tool] = {"available": False, "note": f"{tool}: not available"}
+                continue
+            version = subprocess.run([binary, "--version"], capture_output=True, text=True, check=False)  # noqa: S603
+            flat = ["--flat", "--no-total"] if tool == "ledger_cli" else ["--flat", "-N"]
+            entry = {"available": True, "binary": binary, "version": version.stdout.strip().splitlines()[0]}
+            for variant, path, dates in (
+                ("all_years_file", paths["all"], ["-b", begin, "-e", end]),
+                ("one_year_file", paths["year"], []),
+            ):
+                command = [binary, "-f", str(path), "balance", *dates]
+                check = subprocess.run(  # noqa: S603
+                    [*command, *flat], capture_output=True, text=True, check=True, timeout=timeout_s
+                )
+                matches = _tool_balances(check.stdout) == expected
+                samples, peaks = [], []
+                for _ in range(runs + 1):  # the first run warms the page cache
+                    seconds, peak = _run_tool(command, timeout_s)
+                    samples.append(seconds)
+                    peaks.append(peak or 0.0)
+                rss = max(peaks)
+                stats = harness.summarise(samples[1:])
+                entry[variant] = {
+                    "command": " ".join([Path(binary).name, "-f", path.name, *command[3:]]),
+                    **stats,
+                    "max_rss_mb": rss,
+                    "matches_pilote": matches,
+                }
+                harness.log(
+                    f"  {tool} {variant}: median {stats['median_ms'] / 1000:.2f} s, {rss:.0f} MB, "
+                    f"balances {'match' if matches else 'DIFFER from'} Pilote's"
+                )
+            out[tool] = entry
+        return out
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def main() -> None:
+    parser = build_parser()
+    args = parser.parse_args()
+    result_stream = harness.start_django()
+
+    import django
+    from django.db import connection
+
+    from pilote.ledger.models import AccountBalance, Entry, EntryLine
+
+    harness.log(f"[ledger/{args.db}] migrate, chart, fiscal years {YEARS[0]}-{YEARS[-1]}, auxiliary accounts")
+    started = time.perf_counter()
+    books = setup_books()
+    setup_s = time.perf_counter() - started
+
+    harness.log(f"[ledger/{args.db}] generating {args.lines:,} lines in batches of {args.batch:,} entries")
+    generation = generate(books, args.lines, args.batch, args.profile)
+    harness.log(
+        f"[ledger/{args.db}] {generation['lines']:,} lines, {generation['entries']:,} entries in "
+        f"{generation['seconds']} s ({generation['lines_per_s']:,} lines/s) {generation['breakdown_s']}"
+    )
+    started = time.perf_counter()
+    vacuum_analyze()
+    analyze_s = time.perf_counter() - started
+    year = books.years[YEARS[-1]]
+    per_year = {
+        str(y): {
+            "entries": Entry.objects.filter(fiscal_year=books.years[y]).count(),
+            "lines": EntryLine.objects.filter(fiscal_year=books.years[y]).count(),
+        }
+        for y in YEARS
+    }
+    generated = {
+        "lines": EntryLine.objects.count(),
+        "entries": Entry.objects.count(),
+        "per_year": per_year,
+        "customers": len(books.customers),
+        "suppliers": len(books.suppliers),
+        "employees": EMPLOYEES,
+        "account_balance_rows": AccountBalance.objects.count(),
+        "fingerprint": ledger_fingerprint(books),
+    }
+    if generated["lines"] != generation["lines"]:
+        raise RuntimeError(f"{generated['lines']} lines stored, {generation['lines']} posted")
+
+    harness.log(f"[ledger/{args.db}] measuring on {year} (warm, {args.runs} runs after {args.warmup} warm-up)")
+    result = {
+        "database": harness.database_info(),
+        "django": django.get_version(),
+        "seed": SEED,
+        "params": {key: value for key, value in vars(args).items() if key != "db"},
+        "setup_s": round(setup_s, 1),
+        "generated": generated,
+        "generation": generation,
+        "vacuum_analyze_s": round(analyze_s, 1) if connection.vendor == "postgresql" else None,
+        "trial_balance": measure_trial_balance(year, warmup=args.warmup, runs=args.runs),
+        "general_ledger": measure_general_ledger(year, warmup=args.warmup, runs=args.runs),
+        "fec": measure_fec(year, warmup=args.warmup, runs=args.fec_runs),
+    }
+    if args.verify_runs:
+        harness.log(f"[ledger/{args.db}] verify_ledger")
+        result["verify_ledger"] = measure_verify(args.verify_runs)
+    if args.tools:
+        harness.log(f"[ledger/{args.db}] ledger-cli and hledger")
+        result["tools"] = measure_tools(books, YEARS[-1], runs=args.tool_runs, timeout_s=args.tool_timeout)
+    result["max_rss_mb"] = harness.max_rss_mb()
+    harness.emit(result, result_stream)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--db", required=True, help="label of the database (sqlite, postgresql)")
+    parser.add_argument("--lines", type=int, default=1_000_000, help="lines to generate over the three years")
+    parser.add_argument("--batch", type=int, default=2000, help="entries per post_many call")
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--fec-runs", type=int, default=20)
+    parser.add_argument("--verify-runs", type=int, default=1, help="0 skips verify_ledger")
+    parser.add_argument("--tools", action="store_true", help="also time ledger-cli and hledger on the same ledger")
+    parser.add_argument("--tool-runs", type=int, default=5)
+    parser.add_argument("--tool-timeout", type=float, default=900, help="seconds allowed to one tool run")
+    parser.add_argument("--profile", action="store_true", help="profile the generation with cProfile (slower)")
+    return parser
+
+
+if __name__ == "__main__":
+    main()
