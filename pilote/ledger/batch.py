@@ -103,6 +103,7 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
                 entry=entry,
                 fiscal_year_id=entry.fiscal_year_id,
                 date=entry.date,
+                is_posted=True,  # the entry is posted below in this same transaction
                 position=i,
                 account=line.account,
                 auxiliary=line.auxiliary,

@@ -213,6 +213,9 @@ class EntryLine(models.Model):
     # Copied from the entry so the general ledger pages through one index (account, year, date).
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="+")
     date = models.DateField("date")
+    # Set in the posting transaction (while the entry is still a draft, so the triggers allow it): reports
+    # filter posted lines through their own index instead of joining every entry.
+    is_posted = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
     account = models.ForeignKey(Account, verbose_name="compte", on_delete=models.PROTECT)
     auxiliary = models.ForeignKey(
@@ -238,8 +241,10 @@ class EntryLine(models.Model):
             models.CheckConstraint(condition=Q(debit=0) | Q(credit=0), name="ledger_entryline_one_side"),
         ]
         indexes = [
-            models.Index(fields=["account", "fiscal_year", "date", "id"], name="ledger_line_account_idx"),
-            models.Index(fields=["auxiliary", "fiscal_year", "date", "id"], name="ledger_line_auxiliary_idx"),
+            models.Index(fields=["account", "fiscal_year", "is_posted", "date", "id"], name="ledger_line_account_idx"),
+            models.Index(
+                fields=["auxiliary", "fiscal_year", "is_posted", "date", "id"], name="ledger_line_auxiliary_idx"
+            ),
             models.Index(fields=["entry", "position"], name="ledger_line_entry_idx"),
         ]
 
@@ -282,6 +287,7 @@ class AccountBalance(models.Model):
     aux_key = models.PositiveBigIntegerField(default=0)
     debit = MoneyField(default=0)
     credit = MoneyField(default=0)
+    line_count = models.PositiveIntegerField(default=0)  # pages the general ledger without counting lines
 
     class Meta:
         constraints = [

@@ -150,28 +150,41 @@ def _sum(queryset) -> Decimal:
 def general_ledger(year: FiscalYear, account, auxiliary=None, page: int = 1) -> LedgerPage:
     """One page of an account's posted lines in date order, each with its running balance.
 
-    The balance before the page comes from the monthly aggregates plus at most one month of lines, so
-    the cost of a page does not grow with the account's size."""
+    The monthly aggregates give the number of lines and the balance of each month, so a page only reads
+    the month it starts in: its cost does not grow with the account's size (no COUNT, no OFFSET over the
+    year, no join on entries — posted lines carry their own flag)."""
     from pilote.ledger.models import EntryLine
 
-    lines = EntryLine.objects.filter(account=account, fiscal_year=year, entry__status="posted")
-    lines = lines.filter(auxiliary=auxiliary) if auxiliary else lines
-    total = lines.count()
-    page = max(1, min(page, max(1, -(-total // GL_PAGE))))
-    chunk = list(
-        lines.select_related("entry__journal", "auxiliary").order_by("date", "id")[
-            (page - 1) * GL_PAGE : page * GL_PAGE
-        ]
+    months: dict = {}
+    aggregates = AccountBalance.objects.filter(
+        fiscal_year=year, account=account, aux_key=auxiliary.pk if auxiliary else 0
     )
-    opening = ZERO
-    if chunk:
-        first = chunk[0]
-        month = first.date.replace(day=1)
-        aggregates = AccountBalance.objects.filter(
-            fiscal_year=year, account=account, aux_key=auxiliary.pk if auxiliary else 0, month__lt=month
-        )
-        same_month = lines.filter(date__gte=month).filter(Q(date__lt=first.date) | Q(date=first.date, id__lt=first.id))
-        opening = _sum(aggregates) + _sum(same_month)
+    for month, debit, credit, count in aggregates.values_list("month", "debit", "credit", "line_count"):
+        bucket = months.setdefault(month, [ZERO, 0])
+        bucket[0] += debit - credit
+        bucket[1] += count
+    total = sum(count for _, count in months.values())
+    page = max(1, min(page, max(1, -(-total // GL_PAGE))))
+    offset = (page - 1) * GL_PAGE
+    opening, start_month, seen = ZERO, None, 0
+    for month in sorted(months):
+        net, count = months[month]
+        if seen + count > offset:
+            start_month = month
+            break
+        opening += net
+        seen += count
+    chunk: list = []
+    if start_month is not None:
+        lines = EntryLine.objects.filter(account=account, fiscal_year=year, is_posted=True, date__gte=start_month)
+        lines = lines.filter(auxiliary=auxiliary) if auxiliary else lines
+        skip = offset - seen
+        if skip:
+            before = lines.order_by("date", "id").values_list("debit", "credit")[:skip]
+            opening += sum((d - c for d, c in before), ZERO)
+        ids = list(lines.order_by("date", "id").values_list("id", flat=True)[skip : skip + GL_PAGE])
+        by_id = EntryLine.objects.select_related("entry__journal", "auxiliary").in_bulk(ids)
+        chunk = [by_id[pk] for pk in ids]
     running = opening
     for line in chunk:
         running += line.debit - line.credit

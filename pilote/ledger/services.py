@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from pilote.core import audit
@@ -206,6 +207,7 @@ def post_entry(*, actor, entry: Entry) -> Entry:
     )
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
+    current.lines.update(is_posted=True)  # still a draft here, so the triggers allow it
     current.number = sequence.last_number
     current.posted_at = timezone.now()
     current.status = EntryStatus.POSTED
@@ -232,17 +234,20 @@ def collect_balance_deltas(entry: Entry, lines, totals: dict[BalanceKey, list[De
         if line.auxiliary_id:
             keys.append((entry.fiscal_year_id, line.account_id, line.auxiliary_id, month, opening))
         for key in keys:
-            bucket = totals.setdefault(key, [ZERO, ZERO])
+            bucket = totals.setdefault(key, [ZERO, ZERO, 0])
             bucket[0] += line.debit
             bucket[1] += line.credit
+            bucket[2] += 1
 
 
 def apply_balance_deltas(totals: dict[BalanceKey, list[Decimal]]) -> None:
     """Add the deltas to the stored aggregates (the caller holds the chain lock: one writer at a time)."""
-    for (year_id, account_id, aux_key, month, opening), (debit, credit) in totals.items():
+    for (year_id, account_id, aux_key, month, opening), (debit, credit, count) in totals.items():
         updated = AccountBalance.objects.filter(
             fiscal_year_id=year_id, account_id=account_id, aux_key=aux_key, month=month, is_opening=opening
-        ).update(debit=increment("debit", debit), credit=increment("credit", credit))
+        ).update(
+            debit=increment("debit", debit), credit=increment("credit", credit), line_count=F("line_count") + count
+        )
         if not updated:
             AccountBalance.objects.create(
                 fiscal_year_id=year_id,
@@ -252,6 +257,7 @@ def apply_balance_deltas(totals: dict[BalanceKey, list[Decimal]]) -> None:
                 is_opening=opening,
                 debit=debit,
                 credit=credit,
+                line_count=count,
             )
 
 

@@ -4,7 +4,6 @@ verification page, and the end-to-end tests). Each check returns French messages
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
 
 from django.db.models import Count, F, Max, Min, Sum
 
@@ -81,9 +80,14 @@ def check_numbering() -> list[str]:
 
 
 def check_balances() -> list[str]:
-    """The aggregates used by reports equal the sums of posted lines."""
+    """The aggregates used by reports equal the sums of posted lines, and every line knows whether its
+    entry is posted."""
     problems = []
-    expected: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    flagged_wrong = EntryLine.objects.exclude(is_posted=True).filter(entry__status=EntryStatus.POSTED).count()
+    flagged_wrong += EntryLine.objects.filter(is_posted=True).exclude(entry__status=EntryStatus.POSTED).count()
+    if flagged_wrong:
+        problems.append(f"{flagged_wrong} ligne(s) dont l'indicateur « validée » ne correspond pas à leur écriture.")
+    expected: dict[tuple, list] = defaultdict(lambda: [ZERO, ZERO, 0])
     lines = (
         EntryLine.objects.filter(entry__status=EntryStatus.POSTED)
         .values(
@@ -94,7 +98,7 @@ def check_balances() -> list[str]:
             "entry__date__month",
             "entry__journal__kind",
         )
-        .annotate(debit=Sum("debit"), credit=Sum("credit"))
+        .annotate(debit=Sum("debit"), credit=Sum("credit"), count=Count("id"))
     )
     for row in lines:
         month = (row["entry__date__year"], row["entry__date__month"], row["entry__journal__kind"] == "opening")
@@ -104,13 +108,15 @@ def check_balances() -> list[str]:
         for key in keys:
             expected[key][0] += row["debit"]
             expected[key][1] += row["credit"]
-    stored: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+            expected[key][2] += row["count"]
+    stored: dict[tuple, list] = defaultdict(lambda: [ZERO, ZERO, 0])
     for b in AccountBalance.objects.all():
         key = (b.fiscal_year_id, b.account_id, b.aux_key, (b.month.year, b.month.month, b.is_opening))
         stored[key][0] += b.debit
         stored[key][1] += b.credit
+        stored[key][2] += b.line_count
     for key in sorted(set(expected) | set(stored)):
-        if expected.get(key, [ZERO, ZERO]) != stored.get(key, [ZERO, ZERO]):
+        if expected.get(key, [ZERO, ZERO, 0]) != stored.get(key, [ZERO, ZERO, 0]):
             problems.append(f"Soldes agrégés faux pour le compte {key[1]} ({key[3][1]:02d}/{key[3][0]}).")
     return problems
 
