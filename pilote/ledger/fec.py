@@ -102,14 +102,14 @@ def _amount(cents: int) -> str:
     return f"{cents // 100},{cents % 100:02d}" if cents else "0,00"
 
 
-def lettering_by_line(first_index: int, last_index: int) -> dict[int, str]:
-    """EcritureLet|DateLet per line id, for the lines of the entries whose chain index is in the range.
+def lettering_by_line(entry_ids: list[int]) -> dict[int, str]:
+    """EcritureLet|DateLet per line id, for the lines of the given entries.
 
     The code comes from the lettrage (`lettering.matching_codes`: upper case when full, lower case when
     partial); DateLet is the day the lines were lettered, in Europe/Paris. Unlettered lines are absent
     (both fields empty).
     """
-    lines = EntryLine.objects.filter(entry__chain_index__gte=first_index, entry__chain_index__lte=last_index)
+    lines = EntryLine.objects.filter(entry_id__in=entry_ids)
     paris = timezone.get_current_timezone()
     return {
         line_id: f"{clean(code)}|{lettered_at.astimezone(paris):%Y%m%d}"
@@ -185,7 +185,7 @@ def iter_fec_lines(year: FiscalYear) -> Iterator[str]:
                 valid = day(posted_at.astimezone(paris).date())
                 entry_label = clean(label) or f"Écriture {num}"
                 heads[pk] = (f"{code}|{journal_label}|{num}|{entry_date}|", piece, entry_label, valid)
-            lettered = lettering_by_line(chunk[0][1], chunk[-1][1]) if any_lettering else {}
+            lettered = lettering_by_line([row[0] for row in chunk]) if any_lettering else {}
             for entry_id, account_id, auxiliary_id, label, debit_cents, credit_cents, line_id in _line_rows(chunk):
                 head = heads.get(entry_id)
                 if head is None:  # an entry of the other pass (à-nouveaux vs the rest) inside the index range
@@ -200,21 +200,26 @@ def iter_fec_lines(year: FiscalYear) -> Iterator[str]:
 
 
 def _line_rows(chunk: list[tuple]) -> Iterator[tuple]:
-    """The lines of a chunk of entries, as raw tuples with amounts in integer cents.
+    """The lines of a chunk of entries, as raw tuples with amounts in integer cents, in chain order.
 
-    The SQL is Django's (`values_list`), run on a plain cursor: this skips Django's per-row converters
-    (cents → Decimal), a third of the export time at 300,000 lines.
+    Lines are read by entry id through the (entry, position) index — no join, no sort in SQL (the planner
+    otherwise chose a scan of every line on PostgreSQL) — and put in chain order here. The SQL is Django's
+    (`values_list`), run on a plain cursor: this skips the per-row converters (cents → Decimal).
     """
-    lines = (
-        EntryLine.objects.filter(entry__chain_index__gte=chunk[0][1], entry__chain_index__lte=chunk[-1][1])
-        .order_by("entry__chain_index", "position", "id")
-        .values_list("entry_id", "account_id", "auxiliary_id", "label", "debit", "credit", "id")
+    ids = [row[0] for row in chunk]
+    lines = EntryLine.objects.filter(entry_id__in=ids).values_list(
+        "entry_id", "account_id", "auxiliary_id", "label", "debit", "credit", "id", "position"
     )
     sql, params = lines.query.sql_with_params()
+    by_entry: dict[int, list[tuple]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(WRITE_BATCH):
-            yield from rows
+            for row in rows:
+                by_entry.setdefault(row[0], []).append(row)
+    for entry_id in ids:
+        for row in sorted(by_entry.get(entry_id, ()), key=lambda r: (r[7], r[6])):
+            yield row[:7]
 
 
 def iter_fec_bytes(year: FiscalYear) -> Iterator[bytes]:

@@ -190,6 +190,7 @@ class Entry(models.Model):
         ]
         indexes = [
             models.Index(fields=["fiscal_year", "journal", "number"], name="ledger_entry_fy_journal_idx"),
+            models.Index(fields=["fiscal_year", "chain_index"], name="ledger_entry_fy_chain_idx"),
             models.Index(fields=["date"], name="ledger_entry_date_idx"),
         ]
 
