@@ -11,8 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pilote.core import audit
@@ -21,7 +20,6 @@ from pilote.ledger import chain
 from pilote.ledger.exceptions import PostingError
 from pilote.ledger.models import (
     Account,
-    AccountBalance,
     AuxiliaryAccount,
     ChainHead,
     Entry,
@@ -33,7 +31,7 @@ from pilote.ledger.models import (
     JournalSequence,
 )
 from pilote.lib.formats import format_eur
-from pilote.lib.money import ZERO, increment, round_eur
+from pilote.lib.money import ZERO, round_eur, to_cents
 
 
 @dataclass
@@ -240,25 +238,36 @@ def collect_balance_deltas(entry: Entry, lines, totals: dict[BalanceKey, list[De
             bucket[2] += 1
 
 
-def apply_balance_deltas(totals: dict[BalanceKey, list[Decimal]]) -> None:
-    """Add the deltas to the stored aggregates (the caller holds the chain lock: one writer at a time)."""
-    for (year_id, account_id, aux_key, month, opening), (debit, credit, count) in totals.items():
-        updated = AccountBalance.objects.filter(
-            fiscal_year_id=year_id, account_id=account_id, aux_key=aux_key, month=month, is_opening=opening
-        ).update(
-            debit=increment("debit", debit), credit=increment("credit", credit), line_count=F("line_count") + count
+def apply_balance_deltas(totals: dict[BalanceKey, list]) -> None:
+    """Add the deltas to the stored aggregates in one statement (upsert, SQLite ≥ 3.24 and PostgreSQL);
+    the caller holds the chain lock, so one writer at a time."""
+    if not totals:
+        return
+    sql = (
+        "INSERT INTO ledger_accountbalance "
+        "(fiscal_year_id, account_id, aux_key, month, is_opening, debit, credit, line_count) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (fiscal_year_id, account_id, aux_key, month, is_opening) DO UPDATE SET "
+        "debit = ledger_accountbalance.debit + excluded.debit, "
+        "credit = ledger_accountbalance.credit + excluded.credit, "
+        "line_count = ledger_accountbalance.line_count + excluded.line_count"
+    )
+    ops = connection.ops
+    rows = [
+        (
+            year_id,
+            account_id,
+            aux,
+            ops.adapt_datefield_value(month),
+            opening,
+            to_cents(debit),
+            to_cents(credit),
+            count,
         )
-        if not updated:
-            AccountBalance.objects.create(
-                fiscal_year_id=year_id,
-                account_id=account_id,
-                aux_key=aux_key,
-                month=month,
-                is_opening=opening,
-                debit=debit,
-                credit=credit,
-                line_count=count,
-            )
+        for (year_id, account_id, aux, month, opening), (debit, credit, count) in totals.items()
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _add_to_balances(entry: Entry, lines: list[EntryLine]) -> None:

@@ -91,11 +91,3 @@ class MoneyField(models.BigIntegerField):
         defaults = {"form_class": forms.DecimalField, "max_digits": 15, "decimal_places": 2}
         defaults.update(kwargs)
         return models.Field.formfield(self, **defaults)
-
-
-def increment(field_name: str, amount: object):
-    """An UPDATE expression adding `amount` to a MoneyField column, in cents (an F() + Decimal would be
-    sent as euros and added to cents)."""
-    return models.ExpressionWrapper(
-        models.F(field_name) + models.Value(to_cents(amount)), output_field=models.BigIntegerField()
-    )
