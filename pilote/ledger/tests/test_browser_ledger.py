@@ -5,7 +5,6 @@ Run by `make test-browser`; fixtures in pilote/browser_fixtures.py and pilote/le
 
 import csv
 import datetime as dt
-import importlib
 import io
 import re
 from decimal import Decimal
@@ -15,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 from playwright.sync_api import expect
 
-from pilote.ledger import bank, services
+from pilote.ledger import bank, services, triggers
 from pilote.ledger.models import Entry, MatchedLine, StatementLine
 from pilote.ledger.tests.conftest import sale
 
@@ -24,7 +23,6 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 DANGER = "rgb(179, 38, 30)"  # --danger in pilote.css
 IBAN = "FR7630004000010001234567830"
-FROZEN = importlib.import_module("pilote.ledger.migrations.0002_posted_entries_are_frozen")
 
 
 @pytest.fixture(autouse=True)
@@ -35,15 +33,11 @@ def _flushable_books(transactional_db):
     yield
     if connection.vendor != "sqlite":
         return
-    with connection.cursor() as cursor:
-        for statement in FROZEN.SQLITE_DROP:
-            cursor.execute(statement)
+    triggers.uninstall(connection)
     try:
         call_command("flush", interactive=False, verbosity=0)
     finally:
-        with connection.cursor() as cursor:
-            for statement in FROZEN.SQLITE:
-                cursor.execute(statement)
+        triggers.install(connection)
 
 
 def type_date(page, date_field, day: dt.date) -> None:
