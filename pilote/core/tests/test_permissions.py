@@ -182,6 +182,11 @@ def _check(role, name, pattern, response):
     allowed = role_can(role, pattern.callback.required_perm)
     if allowed:
         assert response.status_code < 500 and response.status_code != 403, (role, name, response.status_code)
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            page = response.content.decode()
+            if "<title>" in page:  # a template block pasted into the title would show markup in the tab
+                title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+                assert "<" not in title, (name, title[:80])
         assert not response.get("Location", "").startswith("/connexion/"), (role, name)
     else:
         assert response.status_code == 403, (role, name, response.status_code)
