@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from pilote.core import audit
@@ -130,9 +130,14 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
         entry.chain_index, entry.previous_hash = index, previous
         entry.hash = previous = chain.entry_hash(previous, entry, rows)
         collect_balance_deltas(entry, rows, totals)
-    Entry.objects.bulk_update(
-        entries, ["number", "posted_at", "status", "chain_index", "previous_hash", "hash"], batch_size=500
-    )
+    # One prepared UPDATE run for every entry (Django's bulk_update builds CASE expressions: half the time).
+    posted_at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE ledger_entry SET number = %s, posted_at = %s, status = %s, chain_index = %s, "
+            "previous_hash = %s, hash = %s WHERE id = %s",
+            [(e.number, posted_at, e.status, e.chain_index, e.previous_hash, e.hash, e.pk) for e in entries],
+        )
     JournalSequence.objects.bulk_update(sequences.values(), ["last_number"])
     head.last_index, head.last_hash = index, previous
     head.save()
