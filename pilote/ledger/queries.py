@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q, Sum
 
 from pilote.core.listing import Column
 from pilote.ledger.models import AccountBalance, Entry, FiscalYear
-from pilote.lib.money import ZERO
+from pilote.lib.money import ZERO, from_cents
 
 ENTRY_SORTS = {"date": ["date", "journal__code", "number"], "numero": ["journal__code", "number"], "libelle": ["label"]}
 
@@ -179,9 +180,11 @@ def general_ledger(year: FiscalYear, account, auxiliary=None, page: int = 1) -> 
         lines = EntryLine.objects.filter(account=account, fiscal_year=year, is_posted=True, date__gte=start_month)
         lines = lines.filter(auxiliary=auxiliary) if auxiliary else lines
         skip = offset - seen
-        if skip:
-            before = lines.order_by("date", "id").values_list("debit", "credit")[:skip]
-            opening += sum((d - c for d, c in before), ZERO)
+        if skip:  # the month's lines before the page, summed as raw integer cents (no Decimal per row)
+            sql, params = lines.order_by("date", "id").values_list("debit", "credit")[:skip].query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                opening += from_cents(sum(debit - credit for debit, credit in cursor.fetchall()))
         ids = list(lines.order_by("date", "id").values_list("id", flat=True)[skip : skip + GL_PAGE])
         by_id = EntryLine.objects.select_related("entry__journal", "auxiliary").in_bulk(ids)
         chunk = [by_id[pk] for pk in ids]

@@ -242,3 +242,14 @@ def test_custom_journal_and_auxiliary_account_from_the_pages(client_as, books):
     client.post(reverse("ledger:auxiliary-create"), {"contact": contact.pk, "control": "411"})
     aux = AuxiliaryAccount.objects.get(contact=contact)
     assert aux.code.startswith(f"C{contact.pk:06d}") and aux.control_account.code == "411"
+
+
+def test_general_ledger_page_starting_inside_a_month(client_as, books, monkeypatch):
+    from pilote.ledger import queries
+
+    monkeypatch.setattr(queries, "GL_PAGE", 4)
+    for i in range(10):
+        sale(books, amount="10.00", vat="2.00", day=dt.date(2026, 5, 1 + i), label=f"Facture F-{i}")
+    page2 = client_as("comptable").get(reverse("ledger:general-ledger"), {"compte": "707", "page": 2}).context["ledger"]
+    assert page2.opening == Decimal("-40.00")  # 4 lines of the same month before the page
+    assert [line.running_balance for line in page2.lines] == [Decimal(f"-{10 * n}.00") for n in range(5, 9)]
