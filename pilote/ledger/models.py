@@ -217,7 +217,7 @@ class EntryLine(models.Model):
     # Set in the posting transaction (while the entry is still a draft, so the triggers allow it): reports
     # filter posted lines through their own index instead of joining every entry.
     is_posted = models.BooleanField(default=False)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveIntegerField(default=0)  # detailed à-nouveaux can carry tens of thousands of items
     account = models.ForeignKey(Account, verbose_name="compte", on_delete=models.PROTECT)
     auxiliary = models.ForeignKey(
         AuxiliaryAccount, verbose_name="compte auxiliaire", null=True, blank=True, on_delete=models.PROTECT
