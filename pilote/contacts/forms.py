@@ -56,14 +56,6 @@ class ContactForm(VersionedForm):
         if self.instance.pk:
             self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
 
-    def clean(self):
-        data = super().clean()
-        if not any(data.get(field) for field in ROLE_FIELDS):
-            raise forms.ValidationError(
-                "Cochez au moins un rôle (client, prospect, fournisseur, financeur, partenaire)."
-            )
-        return data
-
 
 class ContactFilterForm(forms.Form):
     q = forms.CharField(

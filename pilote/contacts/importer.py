@@ -108,8 +108,6 @@ def _row_to_values(row: dict[str, str], line: ImportLine) -> dict:
             line.errors.append(f"Rôle « {word} » inconnu (client, prospect, fournisseur, financeur, partenaire).")
     for word, flag in ROLE_WORDS.items():
         values[flag] = word in roles
-    if not roles:
-        line.errors.append("Aucun rôle : indiquez client, prospect, fournisseur, financeur ou partenaire.")
     values["tags"] = parse_tags(row.get("tags", ""))
     return values
 

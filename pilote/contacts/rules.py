@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+from pilote.contacts.models import ROLE_FIELDS
 from pilote.lib import identifiers
 
 
@@ -32,6 +33,10 @@ def clean_contact(contact) -> None:
     if contact.iban and not contact.bic and "iban" not in errors:
         contact.bic = identifiers.bic_from_iban(contact.iban)
     attempt("naf_code", identifiers.clean_naf)
+    if not any(getattr(contact, field) for field in ROLE_FIELDS):
+        errors.setdefault("__all__", []).append(
+            "Cochez au moins un rôle (client, prospect, fournisseur, financeur, partenaire)."
+        )
     if contact.kind == "person" and (contact.siren or contact.siret):
         errors.setdefault("siren", []).append("Un particulier n'a ni SIREN ni SIRET : choisissez « Organisation ».")
     if errors:

@@ -53,18 +53,19 @@ def general_ledger(request):
 @require_perm("ledger.view")
 def third_parties(request):
     year = _year(request)
+    kind = request.GET.get("type", "")
+    auxiliaries = AuxiliaryAccount.objects.select_related("control_account").order_by("code")
+    if kind in {"411", "401"}:
+        auxiliaries = auxiliaries.filter(control_account__code__startswith=kind)
+    auxiliaries = paginate(request, auxiliaries, 100)
     balances = (
-        AccountBalance.objects.filter(fiscal_year=year, aux_key__gt=0)
+        AccountBalance.objects.filter(fiscal_year=year, aux_key__in=[aux.pk for aux in auxiliaries])
         .values("aux_key")
         .annotate(d=Sum("debit"), c=Sum("credit"))
     )
     totals = {row["aux_key"]: row["d"] - row["c"] for row in balances}
-    auxiliaries = list(AuxiliaryAccount.objects.select_related("control_account").order_by("code"))
     for aux in auxiliaries:
         aux.balance = totals.get(aux.pk)
-    kind = request.GET.get("type", "")
-    if kind in {"411", "401"}:
-        auxiliaries = [a for a in auxiliaries if a.control_account.code.startswith(kind)]
     from pilote.ledger.forms import AuxiliaryForm
 
     return render(
@@ -72,6 +73,7 @@ def third_parties(request):
         "ledger/third_parties.html",
         {
             "auxiliaries": auxiliaries,
+            "page": auxiliaries,
             "year": year,
             "years": FiscalYear.objects.all(),
             "kind": kind,

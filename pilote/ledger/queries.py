@@ -143,11 +143,6 @@ class LedgerPage:
     total: int
 
 
-def _sum(queryset) -> Decimal:
-    totals = queryset.aggregate(d=Sum("debit"), c=Sum("credit"))
-    return (totals["d"] or ZERO) - (totals["c"] or ZERO)
-
-
 def general_ledger(year: FiscalYear, account, auxiliary=None, page: int = 1) -> LedgerPage:
     """One page of an account's posted lines in date order, each with its running balance.
 

@@ -424,9 +424,15 @@ def lock_period(*, actor, year: FiscalYear, until: dt.date) -> FiscalYear:
     return current
 
 
+def chart_kind(structure) -> str:
+    """Associations get the ANC 2018-06 accounts on top of the PCG; companies and social establishments
+    the PCG alone."""
+    return "association" if getattr(structure, "type", "") == "association" else "company"
+
+
 def initialise_books(*, structure, actor) -> None:
     """First set-up of a new structure's books: the chart for its type and its first fiscal year."""
-    install_chart(actor=actor, kind="association" if structure.type == "association" else "company")
+    install_chart(actor=actor, kind=chart_kind(structure))
     if not FiscalYear.objects.exists():
         open_fiscal_year(actor=actor, start_date=structure.fiscal_year_start, end_date=structure.fiscal_year_end)
 

@@ -102,8 +102,7 @@ def fiscal_year_lock(request, pk: int):
 @require_POST
 @require_perm("ledger.admin")
 def chart_install(request):
-    kind = "association" if getattr(request.structure, "type", "") == "association" else "company"
-    count = services.install_chart(actor=request.user, kind=kind)
+    count = services.install_chart(actor=request.user, kind=services.chart_kind(request.structure))
     messages.success(request, f"Plan comptable installé : {count} comptes ajoutés.")
     return redirect("ledger:setup")
 

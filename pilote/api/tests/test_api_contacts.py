@@ -150,3 +150,11 @@ def test_catalogue_is_readable_with_a_token(client, bearer):
     Product.objects.create(reference="MNT", name="Maintenance", kind="service", unit_price=Decimal("78"))
     body = client.get("/api/v1/articles", **bearer("commercial")).json()
     assert body[0]["reference"] == "MNT" and body[0]["sales_account"] == "706" and body[0]["vat_rate"] == "20.00"
+
+
+def test_a_contact_needs_a_role_whatever_the_door(client, bearer):
+    response = client.post(
+        "/api/v1/contacts", {"name": "Sans rôle"}, content_type="application/json", **bearer("commercial")
+    )
+    assert response.status_code == 422 and "au moins un rôle" in response.json()["erreurs"]["__all__"][0]
+    assert not Contact.objects.exists()

@@ -89,3 +89,8 @@ def test_template_download(client_as):
     assert response.content.decode("utf-8-sig").startswith("Type;Nom;Prénom;Rôles")
     report = parse_contacts_csv(response.content)
     assert report.is_valid, [line.errors for line in report.lines]
+
+
+def test_a_line_without_role_is_refused(db):
+    report = parse_contacts_csv("Nom;Rôles\nSans rôle;\n".encode())
+    assert any("au moins un rôle" in e for e in report.lines[0].errors)
