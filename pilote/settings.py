@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "pilote.contacts",
     "pilote.catalog",
     "pilote.ledger",
+    "pilote.pipeline",
+    "pilote.sales",
     "pilote.api",
 ]
 

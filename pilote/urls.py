@@ -15,6 +15,8 @@ urlpatterns = [
     path("contacts/", include("pilote.contacts.urls")),
     path("catalogue/", include("pilote.catalog.urls")),
     path("comptabilite/", include("pilote.ledger.urls")),
+    path("prospection/", include("pilote.pipeline.urls")),
+    path("ventes/", include("pilote.sales.urls")),
     path("api/v1/", api.urls),
     path("", include("pilote.core.urls")),
 ]

@@ -87,3 +87,36 @@ def register_structure_setup(setup: Callable) -> None:
 
 def structure_setups() -> list[Callable]:
     return list(_structure_setups)
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One thing a user has to do by a date (a tender deadline, an invoice to chase…)."""
+
+    label: str
+    url: str
+    due: object = None  # datetime.date or None
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class TodoProvider:
+    perm: str
+    items: Callable[[object], list[TodoItem]]
+
+
+_todo_providers: list[TodoProvider] = []
+
+
+def register_todo(provider: TodoProvider) -> None:
+    """A domain's to-do items, shown on the user's home page (the to-do list), soonest first."""
+    if provider not in _todo_providers:
+        _todo_providers.append(provider)
+
+
+def todos_for(user, limit: int = 20) -> list[TodoItem]:
+    import datetime as dt
+
+    items = [item for p in _todo_providers if user.can(p.perm) for item in p.items(user)]
+    items.sort(key=lambda item: (item.due is None, item.due or dt.date.max, item.label))
+    return items[:limit]

@@ -14,12 +14,13 @@ from pilote.core.exceptions import DomainError
 from pilote.core.forms import AuditFilterForm, StructureSettingsForm
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate
 from pilote.core.models import ApiToken, AuditEvent
-from pilote.core.registry import search_providers_for
+from pilote.core.registry import search_providers_for, todos_for
 
 
 @require_perm("core.home")
 def home(request):
-    return render(request, "core/home.html", {"tiles": queries.home_tiles(request.user)})
+    context = {"tiles": queries.home_tiles(request.user), "todos": todos_for(request.user)}
+    return render(request, "core/home.html", context)
 
 
 @require_perm("core.search")
