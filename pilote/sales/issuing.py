@@ -1,0 +1,283 @@
+"""Issuing an invoice or a credit note: the legal checks, the unbroken number, the frozen copy of both
+parties, the sales entry, the Factur-X PDF — in one transaction, or nothing.
+
+Posting (journal VT): 411 (customer sub-ledger) at the amount incl. VAT; each sales account (70x, or 4191
+for deposits) at its net; collected VAT per rate on 44571 with its rate and base (the CA3 reads them).
+Under the « encaissements » regime, the VAT on services waits on 44588 and moves to 44571 when the
+customer pays (CGI 269-2-c; see payments.py). A credit note posts the mirror entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from pilote.contacts.models import ContactKind
+from pilote.core import audit
+from pilote.core.exceptions import DomainError
+from pilote.core.models import Structure, VatRegime
+from pilote.ledger import services as ledger
+from pilote.ledger.models import Account, Journal, JournalKind
+from pilote.lib.money import ZERO, split_amount
+from pilote.sales import numbering, terms, totals
+from pilote.sales.models import (
+    Invoice,
+    InvoiceFile,
+    InvoiceStatus,
+    OperationNature,
+    OrderLine,
+    Series,
+)
+
+PENDING_VAT_ACCOUNT = ("44588", "TVA collectée en attente d'encaissement (prestations)")
+COLLECTED_VAT_ACCOUNT = "44571"
+
+
+def account(code: str, label: str = "") -> Account:
+    found = Account.objects.filter(code=code).first()
+    if found is None:
+        found = ledger.create_account(actor=None, code=code, label=label or code)
+    return found
+
+
+def sales_journal() -> Journal:
+    journal = Journal.objects.filter(kind=JournalKind.SALES).order_by("code").first()
+    if journal is None:
+        raise DomainError("Aucun journal de ventes : créez le journal VT dans la comptabilité.")
+    return journal
+
+
+def customer_snapshot(contact) -> dict:
+    return {
+        "name": contact.display_name,
+        "kind": contact.kind,
+        "address_line1": contact.address_line1,
+        "address_line2": contact.address_line2,
+        "postal_code": contact.postal_code,
+        "city": contact.city,
+        "country": contact.country,
+        "siren": contact.siren,
+        "siret": contact.siret,
+        "vat_number": contact.vat_number,
+        "email": contact.email,
+    }
+
+
+def seller_snapshot(structure: Structure) -> dict:
+    return {
+        "name": structure.legal_name,
+        "trade_name": structure.trade_name,
+        "legal_form": structure.get_legal_form_display() if structure.legal_form else "",
+        "legal_form_code": structure.legal_form,
+        "share_capital": str(structure.share_capital) if structure.share_capital is not None else "",
+        "rcs_city": structure.rcs_city,
+        "siren": structure.siren,
+        "siret": structure.siret,
+        "vat_number": structure.vat_number,
+        "address_line1": structure.address_line1,
+        "address_line2": structure.address_line2,
+        "postal_code": structure.postal_code,
+        "city": structure.city,
+        "country": structure.country,
+        "email": structure.email,
+        "phone": structure.phone,
+        "iban": structure.iban,
+        "bic": structure.bic,
+        "vat_regime": structure.vat_regime,
+    }
+
+
+def _legal_problems(invoice: Invoice, structure: Structure, lines) -> list[str]:
+    customer = invoice.customer
+    problems = []
+    if not lines:
+        problems.append("La facture n'a aucune ligne.")
+    if invoice.total_gross <= 0:
+        problems.append("Le total TTC doit être positif (pour rendre de l'argent, établissez un avoir).")
+    if not (structure.siren and structure.address_line1 and structure.city):
+        problems.append("Complétez le SIREN et l'adresse de la structure (Paramètres) : ils figurent sur la facture.")
+    if not (customer.address_line1 and customer.postal_code and customer.city):
+        problems.append(f"L'adresse de facturation de {customer.display_name} est incomplète.")
+    # Décret 2022-1299: the customer's SIREN (or, for an EU customer, its VAT number) on B2B invoices.
+    if customer.kind == ContactKind.ORGANISATION:
+        if customer.country == "FR" and not (customer.siren or customer.siret):
+            problems.append(
+                f"Le SIREN de {customer.display_name} est obligatoire sur une facture entre professionnels."
+            )
+        if customer.country != "FR" and not customer.vat_number:
+            problems.append(f"Le n° de TVA intracommunautaire de {customer.display_name} est obligatoire.")
+    reverse_charge = any(line.vat_rate == "0.00" and line.exemption_mention == "Autoliquidation" for line in lines)
+    if reverse_charge and not customer.vat_number:
+        problems.append("L'autoliquidation exige le n° de TVA intracommunautaire du client.")
+    return problems
+
+
+def _chronology_problem(invoice: Invoice, series: str) -> str:
+    last = (
+        Invoice.objects.filter(status=InvoiceStatus.ISSUED, number__startswith=f"{series}-")
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if last and invoice.date < last:
+        return (
+            f"La date {invoice.date:%d/%m/%Y} précède celle de la dernière facture émise ({last:%d/%m/%Y}) : "
+            "la numérotation doit rester chronologique."
+        )
+    return ""
+
+
+def operation_nature(lines) -> str:
+    kinds = {line.kind for line in lines if line.quantity > 0} or {line.kind for line in lines}
+    if kinds == {"service"}:
+        return OperationNature.SERVICES
+    if kinds == {"goods"}:
+        return OperationNature.GOODS
+    return OperationNature.MIXED
+
+
+@transaction.atomic
+def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoice:
+    invoice = Invoice.objects.select_for_update().select_related("customer", "credited_invoice").get(pk=invoice.pk)
+    if not invoice.is_draft:
+        raise DomainError(f"{invoice} est déjà émise.")
+    structure = Structure.objects.get()
+    lines = list(invoice.lines.all())
+    series = Series.CREDIT_NOTE if invoice.is_credit_note else Series.INVOICE
+    problems = _legal_problems(invoice, structure, lines)
+    if chronology := _chronology_problem(invoice, series):
+        problems.append(chronology)
+    due = terms.due_date_for(invoice.date, invoice.payment_term)
+    try:
+        terms.check_due_date(invoice.date, due)
+    except DomainError as exc:
+        problems.append(exc.message)
+    if invoice.is_credit_note:
+        origin = Invoice.objects.select_for_update().get(pk=invoice.credited_invoice_id)
+        left = origin.total_gross - origin.credited_amount
+        if invoice.total_gross > left:
+            problems.append(f"L'avoir dépasse ce qui reste à annuler sur {origin} ({left} €).")
+    if problems:
+        raise DomainError(" ".join(problems))
+
+    invoice.number = numbering.next_number(series, invoice.date.year)
+    invoice.status = InvoiceStatus.ISSUED
+    invoice.issued_at = timezone.now()
+    invoice.due_date = due
+    invoice.customer_snapshot = customer_snapshot(invoice.customer)
+    if invoice.delivery_address_id:
+        address = invoice.delivery_address
+        invoice.customer_snapshot["delivery"] = {
+            "label": address.label,
+            "line1": address.line1,
+            "line2": address.line2,
+            "postal_code": address.postal_code,
+            "city": address.city,
+            "country": address.country,
+        }
+    invoice.seller_snapshot = seller_snapshot(structure)
+    invoice.operation_nature = operation_nature(lines)
+    has_services = invoice.operation_nature != OperationNature.GOODS
+    invoice.vat_on_debits = structure.vat_regime == VatRegime.DEBITS and has_services
+    invoice.vat_on_receipts = structure.vat_regime == VatRegime.RECEIPTS and has_services
+    invoice.penalty_rate = terms.rate_for(invoice.date).penalty_rate
+    invoice.entry = post_invoice(actor=actor, invoice=invoice, lines=lines)
+    invoice.version += 1
+    invoice.save()
+
+    for line in lines:  # quantities invoiced on the order
+        if line.order_line_id and not invoice.is_credit_note:
+            OrderLine.objects.filter(pk=line.order_line_id).update(
+                invoiced_quantity=OrderLine.objects.get(pk=line.order_line_id).invoiced_quantity + line.quantity
+            )
+    if invoice.order_id and not invoice.is_credit_note:
+        from pilote.sales.services import _refresh_order_status
+
+        _refresh_order_status(invoice.order)
+    if invoice.is_credit_note:
+        origin.credited_amount += invoice.total_gross
+        origin.save(update_fields=["credited_amount", "updated_at"])
+        from pilote.sales.payments import letter_invoice
+
+        letter_invoice(actor=actor, invoice=origin)
+    if render_pdf:
+        store_pdf(invoice)
+    audit.record(actor, "sales.invoice.issued", invoice, after=audit.snapshot(invoice))
+    return invoice
+
+
+def store_pdf(invoice: Invoice) -> InvoiceFile:
+    from pilote.sales.documents import render_invoice
+
+    pdf = render_invoice(invoice)
+    return InvoiceFile.objects.create(invoice=invoice, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest())
+
+
+def _vat_split(lines, group: totals.VatGroup, on_receipts: bool) -> list[tuple[str, Decimal, Decimal]]:
+    """(account, tax, base) parts of one VAT group: all on 44571, or the services' share on 44588."""
+    if not on_receipts:
+        return [(COLLECTED_VAT_ACCOUNT, group.amount, group.base)]
+    same = [
+        line
+        for line in lines
+        if Decimal(line.vat_rate) == group.rate and line.exemption_mention == group.exemption_mention
+    ]
+    services = sum((line.net_amount for line in same if line.kind == "service"), ZERO)
+    goods = group.base - services
+    if services == 0:
+        return [(COLLECTED_VAT_ACCOUNT, group.amount, group.base)]
+    if goods == 0:
+        return [(PENDING_VAT_ACCOUNT[0], group.amount, group.base)]
+    tax_goods, tax_services = split_amount(group.amount, [goods, services])
+    return [(COLLECTED_VAT_ACCOUNT, tax_goods, goods), (PENDING_VAT_ACCOUNT[0], tax_services, services)]
+
+
+def post_invoice(*, actor, invoice: Invoice, lines) -> object:
+    sign = -1 if invoice.is_credit_note else 1
+    customer_aux = ledger.auxiliary_for_contact(actor=actor, contact=invoice.customer, control_code="411")
+    label = f"{invoice.get_kind_display()} {invoice.number} {invoice.customer.display_name}"[:200]
+
+    def side(amount: Decimal, **kwargs) -> ledger.LineInput:
+        amount = amount * sign
+        return ledger.LineInput(
+            debit=amount if amount > 0 else ZERO, credit=-amount if amount < 0 else ZERO, label=label, **kwargs
+        )
+
+    entry_lines = [
+        side(
+            invoice.total_gross,
+            account=account("411"),
+            auxiliary=customer_aux,
+            due_date=invoice.due_date,
+            reference=invoice.number,
+        )
+    ]
+    by_account: dict[str, Decimal] = {}
+    for line in lines:
+        by_account[line.account] = by_account.get(line.account, ZERO) + line.net_amount
+    for code, net in sorted(by_account.items()):
+        entry_lines.append(side(-net, account=account(code), reference=invoice.number))
+    result = totals.compute_totals(
+        totals.PricedLine(line.net_amount, line.rate, line.exemption_mention) for line in lines
+    )
+    for group in result.groups:
+        if group.amount == 0:
+            continue
+        for code, tax, base in _vat_split(lines, group, invoice.vat_on_receipts):
+            vat_account = account(code, PENDING_VAT_ACCOUNT[1] if code == PENDING_VAT_ACCOUNT[0] else "")
+            entry_lines.append(
+                side(-tax, account=vat_account, vat_rate=group.rate, vat_base=base * sign, reference=invoice.number)
+            )
+    return ledger.create_entry(
+        actor=actor,
+        journal=sales_journal(),
+        date=invoice.date,
+        label=label,
+        lines=entry_lines,
+        piece_ref=invoice.number,
+        piece_date=invoice.date,
+        post=True,
+    )

@@ -1,0 +1,409 @@
+"""Sales documents: quotes → orders → deliveries → invoices (deposit, final, credit notes) → payments.
+
+Amounts that SQL sums (totals, paid amounts) are integer cents behind MoneyField. An issued invoice is
+frozen: its lines, totals, number and the customer data copied onto it cannot change (service rules and
+database triggers, see triggers.py); corrections are credit notes pointing at it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from pilote.catalog.models import EXEMPTION_MENTIONS, ProductKind, Unit, VatRate
+from pilote.lib.money import ZERO, MoneyField
+
+
+class Series(models.TextChoices):
+    QUOTE = "D", "Devis"
+    ORDER = "CC", "Commande client"
+    DELIVERY = "BL", "Bon de livraison"
+    INVOICE = "F", "Facture"
+    CREDIT_NOTE = "AV", "Avoir"
+
+
+class NumberSequence(models.Model):
+    """Last number used per series and calendar year; taken under a row lock so numbers never repeat
+    and, for invoices (taken in the issuing transaction), never skip (CGI ann. II art. 242 nonies A)."""
+
+    series = models.CharField(max_length=4, choices=Series.choices)
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="sales_sequence_unique")]
+
+
+class PaymentTerm(models.TextChoices):
+    """Agreed payment terms; C. com. L441-10 caps them at 60 days net or 45 days end of month."""
+
+    ON_RECEIPT = "reception", "À réception"
+    DAYS_30 = "30", "30 jours"
+    DAYS_45_EOM = "45fdm", "45 jours fin de mois"
+    DAYS_60 = "60", "60 jours"
+
+
+class Document(models.Model):
+    """What quotes, orders and invoices share: the customer, the date, the computed totals."""
+
+    customer = models.ForeignKey("contacts.Contact", verbose_name="client", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("date")
+    notes = models.TextField("conditions particulières", blank=True)
+    total_net = MoneyField("total HT", default=ZERO)
+    total_vat = MoneyField("total TVA", default=ZERO)
+    total_gross = MoneyField("total TTC", default=ZERO)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Line(models.Model):
+    """A priced line: net = round(quantity × unit price × (1 − discount)), to the cent (EN 16931 BT-131)."""
+
+    position = models.PositiveIntegerField(default=1)
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name="article", on_delete=models.PROTECT, null=True, blank=True
+    )
+    reference = models.CharField("référence", max_length=40, blank=True)
+    description = models.CharField("désignation", max_length=500)
+    kind = models.CharField("nature", max_length=10, choices=ProductKind.choices, default=ProductKind.GOODS)
+    quantity = models.DecimalField("quantité", max_digits=12, decimal_places=3, default=Decimal("1"))
+    unit = models.CharField("unité", max_length=10, choices=Unit.choices, default=Unit.PIECE)
+    unit_price = models.DecimalField("prix unitaire HT", max_digits=14, decimal_places=4)
+    discount_percent = models.DecimalField("remise %", max_digits=5, decimal_places=2, default=Decimal("0"))
+    vat_rate = models.CharField("TVA", max_length=5, choices=VatRate.choices, default=VatRate.NORMAL)
+    exemption_mention = models.CharField(
+        "mention d'exonération", max_length=120, blank=True, choices=EXEMPTION_MENTIONS
+    )
+    account = models.CharField("compte de vente", max_length=20, blank=True)
+    net_amount = MoneyField("montant HT", default=ZERO)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    @property
+    def rate(self) -> Decimal:
+        return Decimal(self.vat_rate)
+
+
+def _line_constraints(prefix: str) -> list:
+    return [
+        models.CheckConstraint(condition=Q(unit_price__gte=0), name=f"{prefix}_price_positive"),
+        models.CheckConstraint(
+            condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100), name=f"{prefix}_discount_range"
+        ),
+        models.CheckConstraint(
+            condition=~Q(vat_rate="0.00") | ~Q(exemption_mention=""), name=f"{prefix}_exempt_has_mention"
+        ),
+    ]
+
+
+# --- Quotes -------------------------------------------------------------------------------------
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    SENT = "sent", "Envoyé"
+    ACCEPTED = "accepted", "Accepté"
+    REFUSED = "refused", "Refusé"
+    EXPIRED = "expired", "Expiré"
+    CANCELLED = "cancelled", "Annulé"
+
+
+class Quote(Document):
+    number = models.CharField("numéro", max_length=20, unique=True)
+    valid_until = models.DateField("valable jusqu'au")
+    status = models.CharField("statut", max_length=10, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    decided_on = models.DateField("décision le", null=True, blank=True)
+    acceptance_note = models.CharField("accord (signataire, référence)", max_length=200, blank=True)
+    refusal_reason = models.CharField("motif du refus", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "devis"
+        verbose_name_plural = "devis"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=models.F("date")), name="sales_quote_valid_after_date"),
+        ]
+        indexes = [models.Index(fields=["status", "-date"], name="sales_quote_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Devis {self.number}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == QuoteStatus.DRAFT
+
+
+class QuoteLine(Line):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta(Line.Meta):
+        constraints = _line_constraints("sales_quoteline")
+
+
+# --- Orders and deliveries ----------------------------------------------------------------------
+
+
+class OrderStatus(models.TextChoices):
+    OPEN = "open", "En cours"
+    PARTIAL = "partial", "Livrée en partie"
+    DELIVERED = "delivered", "Livrée"
+    INVOICED = "invoiced", "Facturée"
+    CANCELLED = "cancelled", "Annulée"
+
+
+class Order(Document):
+    number = models.CharField("numéro", max_length=20, unique=True)
+    quote = models.ForeignKey(Quote, verbose_name="devis", on_delete=models.PROTECT, null=True, blank=True)
+    customer_reference = models.CharField("n° de bon de commande du client", max_length=60, blank=True)
+    status = models.CharField("statut", max_length=10, choices=OrderStatus.choices, default=OrderStatus.OPEN)
+    delivery_address = models.ForeignKey(
+        "contacts.Address", verbose_name="adresse de livraison", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    expected_delivery = models.DateField("livraison prévue", null=True, blank=True)
+    payment_term = models.CharField(
+        "conditions de paiement", max_length=10, choices=PaymentTerm.choices, default=PaymentTerm.DAYS_30
+    )
+
+    class Meta:
+        verbose_name = "commande client"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["status", "-date"], name="sales_order_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Commande {self.number}"
+
+
+class OrderLine(Line):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    delivered_quantity = models.DecimalField("quantité livrée", max_digits=12, decimal_places=3, default=Decimal("0"))
+    invoiced_quantity = models.DecimalField("quantité facturée", max_digits=12, decimal_places=3, default=Decimal("0"))
+
+    class Meta(Line.Meta):
+        constraints = [
+            *_line_constraints("sales_orderline"),
+            models.CheckConstraint(condition=Q(delivered_quantity__gte=0), name="sales_orderline_delivered_positive"),
+            models.CheckConstraint(
+                condition=Q(delivered_quantity__lte=models.F("quantity")), name="sales_orderline_not_overdelivered"
+            ),
+            models.CheckConstraint(
+                condition=Q(invoiced_quantity__lte=models.F("quantity")), name="sales_orderline_not_overinvoiced"
+            ),
+        ]
+
+    @property
+    def to_deliver(self) -> Decimal:
+        return self.quantity - self.delivered_quantity
+
+
+class Delivery(models.Model):
+    number = models.CharField("numéro", max_length=20, unique=True)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="deliveries")
+    date = models.DateField("date de livraison")
+    notes = models.TextField("observations", blank=True)
+    invoice = models.ForeignKey(
+        "sales.Invoice", on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "livraison"
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Livraison {self.number}"
+
+
+class DeliveryLine(models.Model):
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="delivery_lines")
+    quantity = models.DecimalField("quantité livrée", max_digits=12, decimal_places=3)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="sales_deliveryline_positive")]
+
+
+# --- Invoices -----------------------------------------------------------------------------------
+
+
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", "Facture"
+    DEPOSIT = "deposit", "Facture d'acompte"
+    CREDIT_NOTE = "credit_note", "Avoir"
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    ISSUED = "issued", "Émise"
+
+
+class OperationNature(models.TextChoices):
+    """Nature of the operation, a mention required by décret 2022-1299."""
+
+    GOODS = "goods", "Livraison de biens"
+    SERVICES = "services", "Prestation de services"
+    MIXED = "mixed", "Livraison de biens et prestation de services"
+
+
+class Invoice(Document):
+    kind = models.CharField("type", max_length=12, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE)
+    status = models.CharField("statut", max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT)
+    number = models.CharField("numéro", max_length=20, null=True, blank=True, unique=True)
+    order = models.ForeignKey(
+        Order, verbose_name="commande", on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+    )
+    credited_invoice = models.ForeignKey(
+        "self",
+        verbose_name="facture corrigée",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+    )
+    customer_reference = models.CharField("n° de bon de commande du client", max_length=60, blank=True)
+    delivery_date = models.DateField("date de livraison ou d'exécution", null=True, blank=True)
+    payment_term = models.CharField(
+        "conditions de paiement", max_length=10, choices=PaymentTerm.choices, default=PaymentTerm.DAYS_30
+    )
+    due_date = models.DateField("échéance", null=True, blank=True)
+    delivery_address = models.ForeignKey(
+        "contacts.Address", verbose_name="adresse de livraison", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    # Frozen at issue (data copied so later edits of the contact or the structure do not change it).
+    issued_at = models.DateTimeField("émise le", null=True, blank=True)
+    customer_snapshot = models.JSONField("client à l'émission", null=True, blank=True)
+    seller_snapshot = models.JSONField("émetteur à l'émission", null=True, blank=True)
+    operation_nature = models.CharField(
+        "nature de l'opération", max_length=10, choices=OperationNature.choices, blank=True
+    )
+    vat_on_debits = models.BooleanField("option pour la TVA sur les débits", default=False)
+    vat_on_receipts = models.BooleanField("TVA sur les encaissements (prestations)", default=False)
+    penalty_rate = models.DecimalField("taux des pénalités de retard (%)", max_digits=5, decimal_places=2, null=True)
+    entry = models.OneToOneField(
+        "ledger.Entry", verbose_name="écriture", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    amount_paid = MoneyField("montant réglé", default=ZERO)
+    credited_amount = MoneyField("montant des avoirs", default=ZERO)
+    paid_on = models.DateField("soldée le", null=True, blank=True)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "facture"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | (Q(number__isnull=False) & Q(issued_at__isnull=False)),
+                name="sales_invoice_issued_has_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="credit_note") | Q(credited_invoice__isnull=False),
+                name="sales_invoice_credit_note_has_origin",
+            ),
+            models.CheckConstraint(condition=Q(amount_paid__gte=0), name="sales_invoice_paid_positive"),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(due_date__gte=models.F("date")), name="sales_invoice_due_after"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-date"], name="sales_invoice_status_idx"),
+            models.Index(fields=["customer", "status"], name="sales_invoice_customer_idx"),
+            models.Index(fields=["due_date"], name="sales_invoice_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        label = self.get_kind_display()
+        return f"{label} {self.number}" if self.number else f"{label} (brouillon n° {self.pk})"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == InvoiceStatus.DRAFT
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == InvoiceKind.CREDIT_NOTE
+
+    @property
+    def balance_due(self) -> Decimal:
+        """What the customer still owes on this invoice (credit notes and payments deducted)."""
+        if self.is_credit_note or self.is_draft:
+            return ZERO
+        return self.total_gross - self.amount_paid - self.credited_amount
+
+
+class InvoiceLine(Line):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    deposit_invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deducted_by",
+        verbose_name="acompte déduit",
+    )
+
+    class Meta(Line.Meta):
+        constraints = _line_constraints("sales_invoiceline")
+
+
+class InvoiceFile(models.Model):
+    """The Factur-X PDF produced at issue, kept as sent (the legal original), with its digest."""
+
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="file")
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+# --- Payments -----------------------------------------------------------------------------------
+
+
+class PaymentMethod(models.TextChoices):
+    TRANSFER = "transfer", "Virement"
+    CHEQUE = "cheque", "Chèque"
+    CARD = "card", "Carte bancaire"
+    CASH = "cash", "Espèces"
+    DIRECT_DEBIT = "direct_debit", "Prélèvement"
+
+
+class Payment(models.Model):
+    customer = models.ForeignKey("contacts.Contact", verbose_name="client", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("date")
+    amount = MoneyField("montant")
+    method = models.CharField("mode", max_length=15, choices=PaymentMethod.choices, default=PaymentMethod.TRANSFER)
+    reference = models.CharField("référence", max_length=60, blank=True)
+    bank_account = models.ForeignKey("ledger.BankAccount", verbose_name="compte bancaire", on_delete=models.PROTECT)
+    entry = models.OneToOneField("ledger.Entry", on_delete=models.PROTECT, null=True, related_name="+")
+    statement_line = models.OneToOneField(
+        "ledger.StatementLine", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "règlement"
+        ordering = ["-date", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="sales_payment_positive")]
+
+    def __str__(self) -> str:
+        return f"Règlement du {self.date:%d/%m/%Y}"
+
+
+class PaymentAllocation(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    amount = MoneyField("montant affecté")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="sales_allocation_positive")]
