@@ -37,6 +37,19 @@ MATRIX: dict[str, frozenset[Role]] = {
     # Catalogue: sales staff maintain it; accounting and the auditor read it.
     "catalog.view": frozenset({D, C, CO, A, AU}),
     "catalog.edit": frozenset({D, CO, A}),
+    # Pipeline and tenders: sales staff and direction work them; the auditor reads; accounting does not.
+    "pipeline.view": frozenset({D, CO, A, AU}),
+    "pipeline.edit": frozenset({D, CO, A}),
+    # Sales: sales staff and the assistant run the cycle; the accountant issues, records payments and
+    # chases late payers; the auditor reads.
+    "sales.view": frozenset({D, C, CO, A, AU}),
+    "sales.edit": frozenset({D, CO, A}),
+    "sales.issue": frozenset({D, C, CO, A}),
+    "sales.payments": frozenset({D, C, A}),
+    "sales.dunning": frozenset({D, C, CO, A}),
+    "sales.analysis": frozenset({D, C, CO, AU}),
+    "complaints.view": frozenset({D, C, CO, A, AU}),
+    "complaints.edit": frozenset({D, CO, A}),
     # Bookkeeping: the accountant keeps the books; direction and the auditor read them.
     "ledger.view": frozenset({D, C, AU}),
     "ledger.edit": frozenset({C}),
