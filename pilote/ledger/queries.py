@@ -144,11 +144,14 @@ class LedgerPage:
 
 
 def general_ledger(year: FiscalYear, account, auxiliary=None, page: int = 1) -> LedgerPage:
-    """One page of an account's posted lines in date order, each with its running balance.
+    """One page of an account's posted lines in (date, id) order, each with its running balance.
 
     The monthly aggregates give the number of lines and the balance of each month, so a page only reads
-    the month it starts in: its cost does not grow with the account's size (no COUNT, no OFFSET over the
-    year, no join on entries — posted lines carry their own flag)."""
+    inside the month it starts in, from that month's nearer end: the lines between the month's edge and
+    the page are summed in SQL over the covering index (account or auxiliary, year, posted, date, id,
+    debit, credit), then the page is read by keyset from its first line. The cost is bounded by half a
+    month of the account, whatever its size: no COUNT, no OFFSET over the year, no join on entries
+    (posted lines carry their own flag). At most five queries."""
     from pilote.ledger.models import EntryLine
 
     months: dict = {}
@@ -172,15 +175,18 @@ def general_ledger(year: FiscalYear, account, auxiliary=None, page: int = 1) -> 
         seen += count
     chunk: list = []
     if start_month is not None:
-        lines = EntryLine.objects.filter(account=account, fiscal_year=year, is_posted=True, date__gte=start_month)
-        lines = lines.filter(auxiliary=auxiliary) if auxiliary else lines
-        skip = offset - seen
-        if skip:  # the month's lines before the page, summed as raw integer cents (no Decimal per row)
-            sql, params = lines.order_by("date", "id").values_list("debit", "credit")[:skip].query.sql_with_params()
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                opening += from_cents(sum(debit - credit for debit, credit in cursor.fetchall()))
-        ids = list(lines.order_by("date", "id").values_list("id", flat=True)[skip : skip + GL_PAGE])
+        month_net, month_count = months[start_month]
+        lines = _LedgerLines(year, account, auxiliary, start_month)
+        skip = offset - seen  # lines of the month before the page
+        if skip == 0:
+            ids = lines.ids_from(None)
+        elif skip <= month_count - skip:  # nearer the month's first line
+            opening += lines.sum_first(skip)
+            ids = lines.ids_from(lines.key_at(skip, forward=True))
+        else:  # nearer its last line: the month's balance minus the lines from the page on
+            after = month_count - skip
+            opening += month_net - lines.sum_last(after)
+            ids = lines.ids_from(lines.key_at(after - 1, forward=False))
         by_id = EntryLine.objects.select_related("entry__journal", "auxiliary").in_bulk(ids)
         chunk = [by_id[pk] for pk in ids]
     running = opening
@@ -188,6 +194,74 @@ def general_ledger(year: FiscalYear, account, auxiliary=None, page: int = 1) -> 
         running += line.debit - line.credit
         line.running_balance = running
     return LedgerPage(chunk, opening, page * GL_PAGE < total, page > 1, page, total)
+
+
+class _LedgerLines:
+    """Raw SQL over one account's (or auxiliary account's) posted lines of a fiscal year, in (date, id) order.
+
+    Raw because the ORM writes `WHERE is_posted` for a boolean filter, which SQLite cannot match to the
+    index column (it then scans the whole account and sorts it); `is_posted = %s` is an index equality
+    on both databases. Amounts stay integer cents until the total is turned into a Decimal."""
+
+    def __init__(self, year: FiscalYear, account, auxiliary, month: dt.date):
+        from pilote.ledger.models import EntryLine
+
+        self.table = connection.ops.quote_name(EntryLine._meta.db_table)
+        if auxiliary is not None:  # `+` keeps SQLite on the auxiliary index (the account one is far bigger)
+            self.where = "auxiliary_id = %s AND fiscal_year_id = %s AND is_posted = %s AND +account_id = %s"
+            self.params: list = [auxiliary.pk, year.pk, True, account.pk]
+        else:
+            self.where = "account_id = %s AND fiscal_year_id = %s AND is_posted = %s"
+            self.params = [account.pk, year.pk, True]
+        ops = connection.ops
+        next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        self.month = [ops.adapt_datefield_value(month), ops.adapt_datefield_value(next_month)]
+
+    def _run(self, sql: str, params: list) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _select(self, columns: str, condition: str, order: str) -> str:
+        # Only constant text is interpolated (column lists, the table name, conditions with placeholders).
+        return f"SELECT {columns} FROM {self.table} WHERE {self.where} AND {condition} ORDER BY {order}"  # noqa: S608
+
+    def _month_lines(self, columns: str, direction: str) -> str:
+        return self._select(columns, "date >= %s AND date < %s", f"date {direction}, id {direction}")
+
+    def _sum(self, count: int, direction: str) -> Decimal:
+        part = self._month_lines("debit, credit", direction) + " LIMIT %s"
+        sql = f"SELECT COALESCE(SUM(debit), 0) - COALESCE(SUM(credit), 0) FROM ({part}) AS part"  # noqa: S608
+        return from_cents(int(self._run(sql, [*self.params, *self.month, count])[0][0]))
+
+    def sum_first(self, count: int) -> Decimal:
+        """Balance of the month's first `count` lines."""
+        return self._sum(count, "ASC")
+
+    def sum_last(self, count: int) -> Decimal:
+        """Balance of the month's last `count` lines."""
+        return self._sum(count, "DESC")
+
+    def key_at(self, index: int, *, forward: bool) -> tuple:
+        """(date, id) of the month's line at `index` (0-based) from its first line, or from its last."""
+        sql = self._month_lines("date, id", "ASC" if forward else "DESC") + " LIMIT 1 OFFSET %s"
+        rows = self._run(sql, [*self.params, *self.month, index])
+        return rows[0] if rows else (self.month[1], 0)  # aggregates ahead of the lines: an empty page
+
+    def ids_from(self, key: tuple | None) -> list[int]:
+        """The page: GL_PAGE line ids from `key` on (from the month's first line when None).
+
+        The rest of the key's day and the following days are two index seeks: a row-value comparison
+        `(date, id) >= (…)` makes SQLite walk the key's whole day from its first line (the 1 January of a
+        customer account holds every open item carried forward)."""
+        if key is None:
+            sql = self._select("id", "date >= %s", "date, id") + " LIMIT %s"
+            return [row[0] for row in self._run(sql, [*self.params, self.month[0], GL_PAGE])]
+        same_day = self._select("date, id", "date = %s AND id >= %s", "id") + " LIMIT %s"
+        later = self._select("date, id", "date > %s", "date, id") + " LIMIT %s"
+        sql = f"SELECT * FROM ({same_day}) AS same_day UNION ALL SELECT * FROM ({later}) AS later"  # noqa: S608
+        params = [*self.params, key[0], key[1], GL_PAGE, *self.params, key[0], GL_PAGE]
+        return [pk for _, pk in sorted(self._run(sql, params))[:GL_PAGE]]
 
 
 # --- Journal report and aged balance ---------------------------------------------------------------

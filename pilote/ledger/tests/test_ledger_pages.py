@@ -253,3 +253,34 @@ def test_general_ledger_page_starting_inside_a_month(client_as, books, monkeypat
     page2 = client_as("comptable").get(reverse("ledger:general-ledger"), {"compte": "707", "page": 2}).context["ledger"]
     assert page2.opening == Decimal("-40.00")  # 4 lines of the same month before the page
     assert [line.running_balance for line in page2.lines] == [Decimal(f"-{10 * n}.00") for n in range(5, 9)]
+
+
+def test_every_general_ledger_page_matches_a_full_scan(books, monkeypatch):
+    """Pages starting at a month's first line, nearer its start, nearer its end, on a crowded day, across
+    months, for an account and an auxiliary account: the lines and the balance brought forward equal a
+    scan of every line, in a bounded number of queries."""
+    from pilote.ledger import queries
+    from pilote.ledger.models import EntryLine
+
+    monkeypatch.setattr(queries, "GL_PAGE", 3)
+    days = [dt.date(2026, 1, 5)] * 7 + [dt.date(2026, 1, 20), dt.date(2026, 2, 3)] + [dt.date(2026, 3, 9)] * 6
+    for n, day in enumerate(days, start=1):
+        sale(books, amount=f"{n}.00", vat="1.00", day=day, label=f"Facture F-{n}")
+    a = books["a"]
+    for account, auxiliary in ((a["707"], None), (a["411"], books["customer"])):
+        lines = EntryLine.objects.filter(account=account, fiscal_year=books["year"], is_posted=True)
+        expected = list(lines.order_by("date", "id").values_list("id", "debit", "credit"))
+        assert len(expected) == len(days)
+        for page in range(1, 7):
+            with CaptureQueriesContext(connection) as queries_run:
+                result = queries.general_ledger(books["year"], account, auxiliary, page)
+            assert len(queries_run) <= 5
+            assert result.page == min(page, 5)  # past the end: the last page
+            start = (result.page - 1) * 3
+            assert result.opening == sum((d - c for _, d, c in expected[:start]), Decimal(0))
+            assert [line.pk for line in result.lines] == [pk for pk, _, _ in expected[start : start + 3]]
+            running = result.opening
+            for line, (_, debit, credit) in zip(result.lines, expected[start : start + 3], strict=True):
+                running += debit - credit
+                assert line.running_balance == running
+            assert (result.has_previous, result.has_next) == (result.page > 1, result.page < 5)
