@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "pilote.ledger",
     "pilote.pipeline",
     "pilote.sales",
+    "pilote.receivables",
+    "pilote.complaints",
     "pilote.api",
 ]
 

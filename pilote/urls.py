@@ -17,6 +17,8 @@ urlpatterns = [
     path("comptabilite/", include("pilote.ledger.urls")),
     path("prospection/", include("pilote.pipeline.urls")),
     path("ventes/", include("pilote.sales.urls")),
+    path("recouvrement/", include("pilote.receivables.urls")),
+    path("reclamations/", include("pilote.complaints.urls")),
     path("api/v1/", api.urls),
     path("", include("pilote.core.urls")),
 ]
