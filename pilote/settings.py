@@ -192,6 +192,15 @@ EMAIL_BACKEND = os.environ.get(
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("PILOTE_FROM_EMAIL", "pilote@localhost")
+# SMTP server (production), or PILOTE_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend to
+# write each message under var/mail in development.
+EMAIL_HOST = os.environ.get("PILOTE_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PILOTE_SMTP_PORT", "587" if PRODUCTION else "25"))
+EMAIL_HOST_USER = os.environ.get("PILOTE_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PILOTE_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PILOTE_SMTP_TLS", PRODUCTION)
+EMAIL_TIMEOUT = 20
+EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+from pilote.sales import urls_documents, urls_invoices
 
 app_name = "sales"
-urlpatterns: list = []
+urlpatterns = [*urls_documents.urlpatterns, *urls_invoices.urlpatterns]

@@ -1,0 +1,168 @@
+"""Forms of the sales documents: the header forms and the line editor shared by quotes, orders and
+invoice drafts (a formset whose rows become services.LineSpec)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from pilote.catalog.models import EXEMPTION_MENTIONS, Product, Unit, VatRate
+from pilote.contacts.models import Contact
+from pilote.sales.models import PaymentMethod, PaymentTerm
+from pilote.sales.services import LineSpec
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LineForm(forms.Form):
+    product = forms.ModelChoiceField(
+        label="Article", queryset=Product.objects.filter(is_active=True).order_by("reference"), required=False
+    )
+    description = forms.CharField(label="Désignation", max_length=500)
+    quantity = forms.DecimalField(label="Quantité", max_digits=12, decimal_places=3, localize=True)
+    unit = forms.ChoiceField(label="Unité", choices=Unit.choices, initial=Unit.PIECE)
+    unit_price = forms.DecimalField(label="PU HT", max_digits=14, decimal_places=4, min_value=0, localize=True)
+    discount_percent = forms.DecimalField(
+        label="Remise %", max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, localize=True
+    )
+    vat_rate = forms.ChoiceField(label="TVA", choices=VatRate.choices, initial=VatRate.NORMAL)
+    exemption_mention = forms.ChoiceField(label="Mention d'exonération", choices=EXEMPTION_MENTIONS, required=False)
+    kind = forms.ChoiceField(label="Nature", choices=[("goods", "Bien"), ("service", "Service")], initial="goods")
+    source_pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("vat_rate") == VatRate.EXEMPT and not data.get("exemption_mention"):
+            self.add_error("exemption_mention", "Une ligne exonérée doit porter sa mention légale d'exonération.")
+        return data
+
+    def spec(self) -> LineSpec:
+        data = self.cleaned_data
+        product = data.get("product")
+        extra = {"source_pk": data["source_pk"]} if data.get("source_pk") else {}
+        return LineSpec(
+            description=data["description"],
+            quantity=data["quantity"],
+            unit_price=data["unit_price"],
+            vat_rate=data["vat_rate"],
+            unit=data["unit"],
+            discount_percent=data.get("discount_percent") or Decimal(0),
+            product=product,
+            reference=product.reference if product else "",
+            kind=data["kind"],
+            exemption_mention=data.get("exemption_mention") or "",
+            account=product.revenue_account if product else "",
+            extra=extra,
+        )
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]:
+            raise forms.ValidationError("Ajoutez au moins une ligne.")
+
+    def specs(self) -> list[LineSpec]:
+        return [f.spec() for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=0, can_delete=True, min_num=0)
+
+
+def line_formset(data=None, lines=None, prefix="lignes") -> BaseLineFormSet:
+    """The editor, empty (one blank row), or filled from existing document lines."""
+    initial = None
+    if lines is not None:
+        initial = [
+            {
+                "product": line.product_id,
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit": line.unit,
+                "unit_price": line.unit_price,
+                "discount_percent": line.discount_percent,
+                "vat_rate": line.vat_rate,
+                "exemption_mention": line.exemption_mention,
+                "kind": line.kind,
+                "source_pk": line.pk,
+            }
+            for line in lines
+        ]
+    formset = LineFormSet(data, initial=initial, prefix=prefix)
+    if data is None and not initial:
+        formset = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=1, can_delete=True)(prefix=prefix)
+    return formset
+
+
+def catalogue_data() -> dict[str, dict]:
+    """What the line editor's script needs to fill a row when an article is chosen."""
+    return {
+        str(p.pk): {
+            "description": p.name,
+            "unit": p.unit,
+            "price": str(p.unit_price),
+            "vat": p.vat_rate,
+            "mention": p.exemption_mention,
+            "kind": p.kind,
+        }
+        for p in Product.objects.filter(is_active=True)
+    }
+
+
+def customers():
+    return Contact.objects.filter(is_active=True).filter(is_customer=True) | Contact.objects.filter(
+        is_active=True, is_prospect=True
+    )
+
+
+class CustomerChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Contact.objects.none(), label="Client", **kwargs)
+        self.queryset = customers().order_by("name", "first_name")
+
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class InvoiceHeaderForm(forms.Form):
+    customer = CustomerChoiceField()
+    date = forms.DateField(label="Date de facture", widget=DATE)
+    payment_term = forms.ChoiceField(label="Conditions de paiement", choices=PaymentTerm.choices, initial="30")
+    customer_reference = forms.CharField(label="N° de commande du client", max_length=60, required=False)
+    delivery_date = forms.DateField(label="Date de livraison / d'exécution", widget=DATE, required=False)
+    notes = forms.CharField(label="Mentions particulières", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class IssueForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Je confirme l'émission : la facture reçoit son numéro définitif et ne pourra plus être modifiée.",
+    )
+
+
+class CreditNoteForm(forms.Form):
+    date = forms.DateField(label="Date de l'avoir", widget=DATE)
+
+
+class PaymentForm(forms.Form):
+    date = forms.DateField(label="Date du règlement", widget=DATE)
+    amount = forms.DecimalField(
+        label="Montant", max_digits=14, decimal_places=2, min_value=Decimal("0.01"), localize=True
+    )
+    method = forms.ChoiceField(label="Mode", choices=PaymentMethod.choices)
+    bank_account = forms.ModelChoiceField(label="Compte bancaire", queryset=None, empty_label=None)
+    reference = forms.CharField(label="Référence (n° de chèque, libellé du virement)", max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from pilote.ledger.models_bank import BankAccount
+
+        super().__init__(*args, **kwargs)
+        self.fields["bank_account"].queryset = BankAccount.objects.filter(is_active=True)
+
+
+class EmailForm(forms.Form):
+    to = forms.EmailField(label="Destinataire")
+    subject = forms.CharField(label="Objet", max_length=200)
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}))
