@@ -36,11 +36,12 @@ TYPE_CREDIT_NOTE = "381"
 TYPE_PREPAYMENT = "386"
 DOCUMENT_TYPES = {TYPE_INVOICE, TYPE_CREDIT_NOTE, TYPE_PREPAYMENT}
 
-# VAT categories (UNCL 5305, EN 16931 subset used in France: "L" and "M" are Canary Islands / Ceuta).
-VAT_CATEGORIES = {"S", "Z", "E", "AE", "K", "G", "O"}
+# VAT categories (UNCL 5305) used in France ("L" and "M" are Canary Islands / Ceuta). "O" (not subject
+# to VAT) is left out: EN 16931 then forbids the seller's VAT number (BR-O-02), a French legal mention.
+VAT_CATEGORIES = {"S", "Z", "E", "AE", "K", "G"}
 # Categories whose VAT breakdown must carry an exemption reason text or code (BR-E-10, BR-AE-10,
-# BR-IC-10, BR-G-10, BR-O-10) and whose VAT amount is zero.
-EXEMPT_CATEGORIES = {"E", "AE", "K", "G", "O"}
+# BR-IC-10, BR-G-10) and whose VAT amount is zero.
+EXEMPT_CATEGORIES = {"E", "AE", "K", "G"}
 CENT = Decimal("0.01")
 
 # Catalogue units (pilote.catalog.models.Unit) → UN/ECE recommendation 20 codes (BT-130).
@@ -140,7 +141,8 @@ class InvoiceData:
     # BT-23 business process ("cadre de facturation" of the French reform: B1 goods, S1 services,
     # M1 both, B4/S4/M4 final invoice after a deposit…); written only when given.
     business_process: str = ""
-    # BT-8 VAT point date code (UNTDID 2005): "5" invoice date (VAT on debits), "29" payment date.
+    # BT-8 VAT point date code (UNTDID 2475 in CII): "5" invoice date (option for VAT on debits),
+    # "29" delivery date, "72" payment date (VAT on receipts, the default for services: CGI 269-2-c).
     vat_due_date_code: str = ""
 
 
@@ -229,8 +231,8 @@ def invoice_errors(data: InvoiceData) -> list[str]:
         )
 
     categories = {vat.category for vat in data.vat_breakdown}
-    if categories - {"O"} and not data.seller.vat_number:
-        errors.append("The seller's VAT number (BT-31) is required when VAT categories other than O are used.")
+    if not data.seller.vat_number:
+        errors.append("The seller's VAT number (BT-31) is required (BR-S-02, BR-E-02…).")
     if categories & {"AE", "K"} and not data.buyer.vat_number:
         errors.append("The buyer's VAT number (BT-48) is required for reverse charge and intra-EU supplies.")
     if "K" in categories and data.delivery_date is None and data.billing_period is None:
@@ -397,8 +399,7 @@ def _write_line(transaction, line: LineData) -> None:
     tax = _el(settlement, "ram:ApplicableTradeTax")
     _el(tax, "ram:TypeCode", "VAT")
     _el(tax, "ram:CategoryCode", line.vat_category)
-    if line.vat_category != "O":  # BR-O-05: no rate for "not subject to VAT"
-        _el(tax, "ram:RateApplicablePercent", _rate(line.vat_rate))
+    _el(tax, "ram:RateApplicablePercent", _rate(line.vat_rate))
     summation = _el(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation")
     _el(summation, "ram:LineTotalAmount", _amount(line.net_amount))
 
@@ -461,13 +462,18 @@ def _write_agreement(transaction, data: InvoiceData) -> None:
 
 def _write_delivery(transaction, data: InvoiceData) -> None:
     delivery = _el(transaction, "ram:ApplicableHeaderTradeDelivery")
-    if data.delivery_address is not None or data.delivery_party_name:
+    address = data.delivery_address
+    if address is None and any(vat.category == "K" for vat in data.vat_breakdown):
+        # An intra-EU supply needs the deliver-to country (BR-IC-12): without a delivery address, the
+        # goods go to the buyer's address.
+        address = data.buyer
+    if address is not None or data.delivery_party_name:
         ship_to = _el(delivery, "ram:ShipToTradeParty")
         name = data.delivery_party_name or (data.delivery_address.name if data.delivery_address else "")
         if name:
             _el(ship_to, "ram:Name", name)
-        if data.delivery_address is not None:
-            _write_address(ship_to, data.delivery_address)
+        if address is not None:
+            _write_address(ship_to, address)
     if data.delivery_date is not None:
         _date_el(_el(delivery, "ram:ActualDeliverySupplyChainEvent"), "ram:OccurrenceDateTime", data.delivery_date)
 
@@ -494,8 +500,7 @@ def _write_settlement(transaction, data: InvoiceData) -> None:
             _el(tax, "ram:ExemptionReasonCode", vat.exemption_reason_code)
         if data.vat_due_date_code:
             _el(tax, "ram:DueDateTypeCode", data.vat_due_date_code)
-        if vat.category != "O":
-            _el(tax, "ram:RateApplicablePercent", _rate(vat.rate))
+        _el(tax, "ram:RateApplicablePercent", _rate(vat.rate))
     if data.billing_period is not None:
         period = _el(settlement, "ram:BillingSpecifiedPeriod")
         _date_el(period, "ram:StartDateTime", data.billing_period[0])

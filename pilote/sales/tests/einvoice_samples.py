@@ -160,6 +160,7 @@ def standard_invoice() -> InvoiceData:
             name="Coopérative des Monts – entrepôt", address_line1="ZA des Iles", postal_code="38170", city="Seyssinet"
         ),
         business_process="M1",
+        vat_due_date_code="5",  # the seller opted for VAT on debits (TXD note)
     )
 
 
@@ -219,6 +220,37 @@ def exempt_invoice() -> InvoiceData:
         exemption_reasons={"E": "Exonération de TVA, article 261-4-4° a du CGI"},
         billing_period=(date(2026, 11, 2), date(2026, 11, 4)),
         business_process="M1",
+    )
+
+
+EU_BUYER = Party(
+    name="Müller Maschinenbau GmbH",
+    address_line1="Hauptstraße 1",
+    postal_code="10115",
+    city="Berlin",
+    country_code="DE",
+    vat_number="DE136695976",
+    email="rechnungen@mueller.example",
+)
+
+# Category → exemption mention (CGI 262 ter I, 283-2 and 262 I; BOI-TVA-DECLA-30-20-20).
+ZERO_VAT_MENTIONS = {
+    "K": "Exonération de TVA, article 262 ter I du CGI",
+    "AE": "Autoliquidation",
+    "G": "Exonération de TVA, article 262 I du CGI",
+    "Z": "",
+}
+
+
+def zero_vat_invoice(category: str) -> InvoiceData:
+    """Goods sold without French VAT: intra-EU supply (K), reverse charge (AE), export (G) or zero rate (Z)."""
+    return make_invoice(
+        f"FA-2026-05{list(ZERO_VAT_MENTIONS).index(category)}",
+        [line("1", "Machine à coudre industrielle", "2", "C62", "1250.00", "0.00", category)],
+        exemption_reasons={category: ZERO_VAT_MENTIONS[category]},
+        buyer=EU_BUYER,
+        delivery_date=date(2026, 11, 20),
+        business_process="B1",
     )
 
 

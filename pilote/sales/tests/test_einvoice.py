@@ -102,6 +102,14 @@ def test_long_invoice_passes_the_schematrons():
     assert_valid(build_cii_xml(samples.long_invoice()))
 
 
+@pytest.mark.parametrize("category", sorted(samples.ZERO_VAT_MENTIONS))
+def test_zero_vat_categories_pass(category):
+    xml = build_cii_xml(samples.zero_vat_invoice(category))
+    assert_valid(xml)
+    if category == "K":  # the deliver-to country defaults to the buyer's (BR-IC-12)
+        assert text(etree.fromstring(xml), "//ram:ShipToTradeParty//ram:CountryID") == ["DE"]
+
+
 def test_the_runner_reports_broken_totals():
     """The runner really runs the rules: a grand total changed by one euro fails BR-CO-15 and BR-CO-16."""
     root = tree(samples.standard_invoice())
@@ -137,6 +145,7 @@ def test_standard_invoice_structure():
     assert text(root, f"{header_tax}/ram:RateApplicablePercent") == ["20.00", "10.00", "5.50"]
     assert text(root, f"{header_tax}/ram:BasisAmount") == ["810.00", "2450.00", "96.92"]
     assert text(root, f"{header_tax}/ram:CalculatedAmount") == ["162.00", "245.00", "5.33"]
+    assert text(root, f"{header_tax}/ram:DueDateTypeCode") == ["5", "5", "5"]
     totals = "//ram:SpecifiedTradeSettlementHeaderMonetarySummation"
     assert text(root, f"{totals}/*") == ["3356.92", "3356.92", "412.33", "3769.25", "3769.25"]
     assert root.xpath(f"{totals}/ram:TaxTotalAmount/@currencyID", namespaces=NS) == ["EUR"]
@@ -333,13 +342,17 @@ def test_pdf_is_pdf_a_3_with_the_factur_x_attachment():
     assert intents and intents[0].get_object()["/S"] == "/GTS_PDFA1"
     assert "/DestOutputProfile" in intents[0].get_object()
 
+    assert len(reader.trailer["/ID"]) == 2
+
     names = root["/Names"]["/EmbeddedFiles"]["/Names"]
     specs = {names[i]: names[i + 1].get_object() for i in range(0, len(names), 2)}
     assert list(specs) == ["factur-x.xml"]
     spec = specs["factur-x.xml"]
     assert spec["/AFRelationship"] == "/Data"
     assert spec["/F"] == "factur-x.xml"
-    assert spec["/EF"]["/F"].get_object()["/Subtype"] == "/text/xml"
+    embedded = spec["/EF"]["/F"].get_object()
+    assert embedded["/Subtype"] == "/text/xml"
+    assert "/ModDate" in embedded["/Params"]
     assert [af.get_object()["/F"] for af in root["/AF"]] == ["factur-x.xml"]
 
     for page in reader.pages:  # PDF/A: every font is embedded
