@@ -5,3 +5,28 @@ class PipelineConfig(AppConfig):
     name = "pilote.pipeline"
     label = "pipeline"
     verbose_name = "Prospection et appels d'offres"
+
+    def ready(self) -> None:
+        from pilote.core.registry import (
+            MenuItem,
+            SearchProvider,
+            TodoProvider,
+            register_demo,
+            register_menu,
+            register_search,
+            register_todo,
+        )
+        from pilote.pipeline import demo
+        from pilote.pipeline.search import search_opportunities, search_tenders
+        from pilote.pipeline.todo import todo_items
+
+        register_menu(
+            "Clients et ventes",
+            10,
+            MenuItem("Opportunités", "pipeline:kanban", "pipeline.view"),
+            MenuItem("Appels d'offres", "pipeline:tender-list", "pipeline.view"),
+        )
+        register_search(SearchProvider("Opportunités", "pipeline.view", search_opportunities))
+        register_search(SearchProvider("Appels d'offres", "pipeline.view", search_tenders))
+        register_todo(TodoProvider("pipeline.edit", todo_items))
+        register_demo(30, "opportunités et appels d'offres", demo.load)

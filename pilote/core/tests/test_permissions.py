@@ -44,6 +44,7 @@ def sample(personas):
     ledger["catalog:edit"] = product.pk
     return {
         **ledger,
+        **_pipeline_sample(contact, personas["commercial"]),
         "contacts:detail": contact.pk,
         "contacts:edit": contact.pk,
         "contacts:archive": contact.pk,
@@ -59,6 +60,24 @@ def sample(personas):
         "core:user-password": personas["salarie"].pk,
         "core:token-revoke": 0,
     }
+
+
+def _pipeline_sample(contact, actor):
+    from pilote.pipeline import services, tender_services
+    from pilote.pipeline.models import TenderDocument
+
+    opportunity = services.create_opportunity(actor=actor, contact=contact, title="Affaire")
+    tender = tender_services.create_tender(actor=actor, buyer=contact, title="Marché")
+    task = tender_services.add_task(actor=actor, tender=tender, title="Chiffrer")
+    # A document row whose file is absent: the download answers 404 to allowed roles, writes nothing.
+    document = TenderDocument.objects.create(tender=tender, file="tenders/absent.pdf", original_name="absent.pdf")
+    urls = {f"pipeline:{name}": opportunity.pk for name in ("detail", "edit", "move", "close")}
+    urls |= {f"pipeline:{name}": tender.pk for name in ("tender-detail", "tender-edit", "tender-grid")}
+    urls |= {f"pipeline:{name}": tender.pk for name in ("criterion-add", "tender-decide", "task-add")}
+    urls |= {"pipeline:document-upload": tender.pk, "pipeline:criterion-delete": tender.criteria.first().pk}
+    urls |= {"pipeline:task-toggle": task.pk, "pipeline:task-delete": task.pk}
+    urls |= {"pipeline:document-download": document.pk, "pipeline:document-delete": document.pk}
+    return urls
 
 
 def _ledger_sample(actor):
