@@ -2,7 +2,9 @@
 
 Changing, inserting or removing any posted entry or line breaks every hash after it, which
 `verify.check_chain` reports. The canonical text uses integer cents and ISO dates, so it is the same on
-SQLite and PostgreSQL and across Python versions.
+SQLite and PostgreSQL and across Python versions. `head_text` and `line_text` write it from plain values
+(`batch.post_many` hashes thousands of entries without building model instances); `canonical` reads them
+from an entry and its lines.
 """
 
 from __future__ import annotations
@@ -14,39 +16,76 @@ from pilote.lib.money import to_cents
 GENESIS = "0" * 64
 
 
-def canonical(entry, lines) -> str:
-    head = "|".join(
+def head_text(
+    chain_index, journal_code, year_start, number, date, piece_ref, piece_date, label, posted_at, reversal_of_id
+) -> str:
+    return "|".join(
         [
-            str(entry.chain_index),
-            entry.journal.code,
-            entry.fiscal_year.start_date.isoformat(),
-            str(entry.number),
-            entry.date.isoformat(),
-            entry.piece_ref,
-            entry.piece_date.isoformat() if entry.piece_date else "",
-            entry.label,
-            entry.posted_at.isoformat(timespec="microseconds"),
-            str(entry.reversal_of_id or ""),
+            str(chain_index),
+            journal_code,
+            year_start.isoformat(),
+            str(number),
+            date.isoformat(),
+            piece_ref,
+            piece_date.isoformat() if piece_date else "",
+            label,
+            posted_at.isoformat(timespec="microseconds"),
+            str(reversal_of_id or ""),
         ]
     )
+
+
+def line_text(
+    account_code, auxiliary_code, label, debit_cents, credit_cents, due_date, vat_rate, vat_base_cents, reference
+) -> str:
+    return "|".join(
+        [
+            account_code,
+            auxiliary_code or "",
+            label,
+            str(debit_cents),
+            str(credit_cents),
+            due_date.isoformat() if due_date else "",
+            f"{vat_rate:.2f}" if vat_rate is not None else "",
+            str(vat_base_cents) if vat_base_cents is not None else "",
+            reference,
+        ]
+    )
+
+
+def canonical(entry, lines) -> str:
+    head = head_text(
+        entry.chain_index,
+        entry.journal.code,
+        entry.fiscal_year.start_date,
+        entry.number,
+        entry.date,
+        entry.piece_ref,
+        entry.piece_date,
+        entry.label,
+        entry.posted_at,
+        entry.reversal_of_id,
+    )
     body = [
-        "|".join(
-            [
-                line.account.code,
-                line.auxiliary.code if line.auxiliary_id else "",
-                line.label,
-                str(to_cents(line.debit)),
-                str(to_cents(line.credit)),
-                line.due_date.isoformat() if line.due_date else "",
-                f"{line.vat_rate:.2f}" if line.vat_rate is not None else "",
-                str(to_cents(line.vat_base)) if line.vat_base is not None else "",
-                line.reference,
-            ]
+        line_text(
+            line.account.code,
+            line.auxiliary.code if line.auxiliary_id else "",
+            line.label,
+            to_cents(line.debit),
+            to_cents(line.credit),
+            line.due_date,
+            line.vat_rate,
+            to_cents(line.vat_base) if line.vat_base is not None else None,
+            line.reference,
         )
         for line in lines
     ]
     return "\n".join([head, *body])
 
 
+def hash_text(previous_hash: str, canonical_text: str) -> str:
+    return hashlib.sha256(f"{previous_hash}\n{canonical_text}".encode()).hexdigest()
+
+
 def entry_hash(previous_hash: str, entry, lines) -> str:
-    return hashlib.sha256(f"{previous_hash}\n{canonical(entry, lines)}".encode()).hexdigest()
+    return hash_text(previous_hash, canonical(entry, lines))
