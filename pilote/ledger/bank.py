@@ -34,6 +34,11 @@ from pilote.lib.money import ZERO
 SUGGESTION_DAYS = 20
 
 
+# Callables (actor=, statement_line=, settle_line=) -> bank EntryLine | None, registered by business apps
+# from their AppConfig.ready(): the first that recognises the settled line books the payment itself.
+settlement_handlers: list = []
+
+
 @transaction.atomic
 def create_bank_account(
     *, actor, name: str, iban: str, account_code: str = "512", journal_code: str = ""
@@ -243,6 +248,11 @@ def book_statement_line(
     reconcile it, and letter it with the invoice line `settle` when given (a customer or supplier payment)."""
     if statement_line.entry_line_id:
         raise DomainError("Cette ligne de relevé est déjà rapprochée.")
+    if settle is not None:  # a business app (e.g. sales) may own the settled document: it books the payment
+        for handler in settlement_handlers:
+            booked = handler(actor=actor, statement_line=statement_line, settle_line=settle)
+            if booked is not None:
+                return booked
     bank = statement_line.bank_account
     amount = statement_line.amount
     if settle is not None:

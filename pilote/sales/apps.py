@@ -1,7 +1,35 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _reinstall_triggers(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+
+    from pilote.sales import triggers
+
+    triggers.install(connections[using])
 
 
 class SalesConfig(AppConfig):
     name = "pilote.sales"
     label = "sales"
     verbose_name = "Ventes"
+
+    def ready(self) -> None:
+        from pilote.core.registry import MenuItem, SearchProvider, register_demo, register_menu, register_search
+        from pilote.ledger import bank
+        from pilote.sales import bank_matching, demo, search
+
+        register_menu(
+            "Clients et ventes",
+            10,
+            # (quote and order entries are added with their pages)
+            MenuItem("Factures et avoirs", "sales:invoice-list", "sales.view"),
+            MenuItem("Règlements clients", "sales:payment-list", "sales.view"),
+            MenuItem("Encaissements à rapprocher", "sales:bank-match", "sales.payments"),
+        )
+        register_search(SearchProvider("Ventes", "sales.view", search.search_documents))
+        register_demo(40, "ventes (devis, commandes, factures, règlements)", demo.load)
+        if bank_matching.ledger_settlement_handler not in bank.settlement_handlers:
+            bank.settlement_handlers.append(bank_matching.ledger_settlement_handler)
+        post_migrate.connect(_reinstall_triggers, sender=self)

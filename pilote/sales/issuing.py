@@ -141,7 +141,7 @@ def operation_nature(lines) -> str:
 
 @transaction.atomic
 def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoice:
-    invoice = Invoice.objects.select_for_update().select_related("customer", "credited_invoice").get(pk=invoice.pk)
+    invoice = Invoice.objects.select_for_update(of=("self",)).select_related("customer").get(pk=invoice.pk)
     if not invoice.is_draft:
         raise DomainError(f"{invoice} est déjà émise.")
     structure = Structure.objects.get()

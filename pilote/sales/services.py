@@ -643,3 +643,11 @@ def credit_note_for(*, actor, invoice: Invoice, date: dt.date) -> Invoice:
     write_lines(note, InvoiceLine, [LineSpec.copy_of(line) for line in invoice.lines.all()], allow_negative=True)
     audit.record(actor, "sales.invoice.drafted", note, after=audit.snapshot(note))
     return note
+
+
+@transaction.atomic
+def mark_invoice_sent(*, actor, invoice: Invoice, to: str) -> Invoice:
+    """Record the sending (the e-mail is sent by the caller); the issued invoice's content is untouched."""
+    Invoice.objects.filter(pk=invoice.pk).update(sent_at=timezone.now())
+    audit.record(actor, "sales.invoice.sent", invoice, after={"to": to})
+    return invoice

@@ -6,6 +6,7 @@ here. Anonymous visitors are sent to the login page everywhere except the public
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -45,6 +46,7 @@ def sample(personas):
     return {
         **ledger,
         **_pipeline_sample(contact, personas["commercial"]),
+        **_sales_sample(contact, personas["commercial"], ledger["ledger:statement-line"]),
         "contacts:detail": contact.pk,
         "contacts:edit": contact.pk,
         "contacts:archive": contact.pk,
@@ -77,6 +79,18 @@ def _pipeline_sample(contact, actor):
     urls |= {"pipeline:document-upload": tender.pk, "pipeline:criterion-delete": tender.criteria.first().pk}
     urls |= {"pipeline:task-toggle": task.pk, "pipeline:task-delete": task.pk}
     urls |= {"pipeline:document-download": document.pk, "pipeline:document-delete": document.pk}
+    return urls
+
+
+def _sales_sample(contact, actor, statement_line_pk):
+    from pilote.sales import services
+    from pilote.sales.services import LineSpec
+
+    line = LineSpec(description="Conseil", quantity=Decimal("1"), unit_price=Decimal("100"))
+    invoice = services.create_invoice(actor=actor, customer=contact, date=dt.date(2026, 2, 1), lines=[line])
+    urls = {f"sales:invoice-{n}": invoice.pk for n in ("detail", "edit", "delete", "issue", "credit-note", "pdf")}
+    urls |= {"sales:invoice-send": invoice.pk, "sales:payment-create": {"customer_pk": contact.pk}}
+    urls["sales:bank-match-confirm"] = {"line_pk": statement_line_pk, "invoice_pk": invoice.pk}
     return urls
 
 
@@ -168,6 +182,8 @@ def _ledger_sample(actor):
 
 
 def _url(name, pattern, sample):
+    if isinstance(sample.get(name), dict):  # several URL arguments
+        return reverse(name, kwargs=sample[name])
     kwargs = {}
     for key in pattern.pattern.converters:
         kwargs[key] = {"pk": sample.get(name), "fmt": "csv", "path": "structure/absent.png"}[key]

@@ -166,3 +166,31 @@ def test_issued_invoice_is_frozen(shop):
     with pytest.raises(DomainError, match="déjà émise"):
         issuing.issue_invoice(actor=actor, invoice=invoice, render_pdf=RENDER)
     assert InvoiceLine.objects.filter(invoice=invoice).count() == 1
+
+
+def test_database_refuses_changing_an_issued_invoice(shop):
+    from django.db import IntegrityError, connection, transaction
+
+    invoice = services.create_invoice(
+        actor=shop["actor"],
+        customer=shop["customer"],
+        date=shop["day"],
+        lines=[LineSpec.from_product(shop["p"]["chair"], D(1))],
+    )
+    invoice = issuing.issue_invoice(actor=shop["actor"], invoice=invoice, render_pdf=False)
+    statements = [
+        ("UPDATE sales_invoice SET total_gross = 1 WHERE id = %s", [invoice.pk]),
+        ("UPDATE sales_invoice SET number = 'F-2026-99999' WHERE id = %s", [invoice.pk]),
+        ("DELETE FROM sales_invoice WHERE id = %s", [invoice.pk]),
+        ("UPDATE sales_invoiceline SET unit_price = 1 WHERE invoice_id = %s", [invoice.pk]),
+        ("DELETE FROM sales_invoiceline WHERE invoice_id = %s", [invoice.pk]),
+    ]
+    for sql, params in statements:
+        expected = IntegrityError if connection.vendor == "postgresql" else Exception
+        with pytest.raises(expected, match="Facture émise"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    # Settlement fields stay writable: a payment updates them.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE sales_invoice SET amount_paid = 100 WHERE id = %s", [invoice.pk])
+    invoice.refresh_from_db()
+    assert invoice.amount_paid == D("1.00") and invoice.number == "F-2026-00001"

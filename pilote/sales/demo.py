@@ -1,0 +1,2 @@
+def load(rng, users):  # filled by the sales demo (demo.py)
+    return None

@@ -1,0 +1,138 @@
+"""Reads of invoices and payments: filtered lists, sort keys, export columns, the detail page's data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Lower
+
+from pilote.core.audit import AuditEvent
+from pilote.core.listing import Column
+from pilote.lib.money import ZERO
+from pilote.sales import totals
+from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, Payment
+
+INVOICE_SORTS = {
+    "numero": ["number"],
+    "date": ["date"],
+    "client": [Lower("customer__name")],
+    "ttc": ["total_gross"],
+    "echeance": ["due_date"],
+}
+
+
+def payment_state(invoice: Invoice, today: dt.date) -> tuple[str, str]:
+    """(css class, French label) of an invoice's settlement."""
+    if invoice.is_draft:
+        return "draft", "Brouillon"
+    if invoice.is_credit_note:
+        return "issued", "Avoir émis"
+    if invoice.balance_due <= 0:
+        return "paid", "Soldée"
+    if invoice.due_date and invoice.due_date < today:
+        return "late", f"En retard ({(today - invoice.due_date).days} j)"
+    if invoice.amount_paid or invoice.credited_amount:
+        return "issued", "Réglée en partie"
+    return "issued", "À régler"
+
+
+def filter_invoices(data: dict, today: dt.date):
+    invoices = Invoice.objects.select_related("customer")
+    if q := data.get("q"):
+        invoices = invoices.filter(
+            Q(number__icontains=q) | Q(customer__name__icontains=q) | Q(customer_reference__icontains=q)
+        )
+    if kind := data.get("kind"):
+        invoices = invoices.filter(kind=kind)
+    state = data.get("state")
+    unpaid = (
+        Q(status=InvoiceStatus.ISSUED)
+        & ~Q(kind=InvoiceKind.CREDIT_NOTE)
+        & Q(total_gross__gt=F("amount_paid") + F("credited_amount"))
+    )
+    if state == "draft":
+        invoices = invoices.filter(status=InvoiceStatus.DRAFT)
+    elif state == "unpaid":
+        invoices = invoices.filter(unpaid)
+    elif state == "late":
+        invoices = invoices.filter(unpaid, due_date__lt=today)
+    elif state == "paid":
+        invoices = invoices.filter(status=InvoiceStatus.ISSUED).exclude(kind=InvoiceKind.CREDIT_NOTE).exclude(unpaid)
+    if start := data.get("start"):
+        invoices = invoices.filter(date__gte=start)
+    if end := data.get("end"):
+        invoices = invoices.filter(date__lte=end)
+    if customer := data.get("customer"):
+        invoices = invoices.filter(customer=customer)
+    return invoices
+
+
+def list_totals(invoices) -> dict:
+    sums = invoices.filter(status=InvoiceStatus.ISSUED).aggregate(
+        net=Sum("total_net"), gross=Sum("total_gross"), paid=Sum("amount_paid"), credited=Sum("credited_amount")
+    )
+    notes = invoices.filter(status=InvoiceStatus.ISSUED, kind=InvoiceKind.CREDIT_NOTE).aggregate(
+        net=Sum("total_net"), gross=Sum("total_gross")
+    )
+    net = (sums["net"] or ZERO) - 2 * (notes["net"] or ZERO)  # credit notes count negative
+    gross = (sums["gross"] or ZERO) - 2 * (notes["gross"] or ZERO)
+    due = (sums["gross"] or ZERO) - (notes["gross"] or ZERO) - (sums["paid"] or ZERO) - (sums["credited"] or ZERO)
+    return {"net": net, "gross": gross, "due": due}
+
+
+def _signed(invoice: Invoice, amount):
+    return -amount if invoice.is_credit_note else amount
+
+
+INVOICE_COLUMNS = [
+    Column("Numéro", lambda i: i.number or "brouillon"),
+    Column("Type", lambda i: i.get_kind_display()),
+    Column("Date", lambda i: i.date),
+    Column("Client", lambda i: i.customer.display_name),
+    Column("SIREN client", lambda i: i.customer.siren),
+    Column("Total HT", lambda i: _signed(i, i.total_net)),
+    Column("TVA", lambda i: _signed(i, i.total_vat)),
+    Column("Total TTC", lambda i: _signed(i, i.total_gross)),
+    Column("Échéance", lambda i: i.due_date),
+    Column("Réglé", lambda i: i.amount_paid),
+    Column("Reste dû", lambda i: i.balance_due),
+]
+
+
+def invoice_detail(invoice: Invoice) -> dict:
+    lines = list(invoice.lines.select_related("product", "deposit_invoice"))
+    result = totals.compute_totals(
+        totals.PricedLine(line.net_amount, line.rate, line.exemption_mention) for line in lines
+    )
+    history = AuditEvent.objects.filter(object_type="sales.invoice", object_id=str(invoice.pk)).order_by("at")
+    return {
+        "lines": lines,
+        "groups": result.groups,
+        "allocations": invoice.allocations.select_related("payment", "payment__bank_account").order_by("payment__date"),
+        "credit_notes": invoice.credit_notes.order_by("date", "pk"),
+        "deductions": invoice.deducted_by.select_related("invoice"),
+        "history": history,
+    }
+
+
+PAYMENT_SORTS = {"date": ["date"], "client": [Lower("customer__name")], "montant": ["amount"]}
+PAYMENT_COLUMNS = [
+    Column("Date", lambda p: p.date),
+    Column("Client", lambda p: p.customer.display_name),
+    Column("Mode", lambda p: p.get_method_display()),
+    Column("Référence", lambda p: p.reference),
+    Column("Montant", lambda p: p.amount),
+    Column("Compte", lambda p: p.bank_account.name),
+]
+
+
+def filter_payments(data: dict):
+    payments = Payment.objects.select_related("customer", "bank_account")
+    if q := data.get("q"):
+        payments = payments.filter(Q(customer__name__icontains=q) | Q(reference__icontains=q))
+    if start := data.get("start"):
+        payments = payments.filter(date__gte=start)
+    if end := data.get("end"):
+        payments = payments.filter(date__lte=end)
+    return payments

@@ -1,0 +1,119 @@
+"""Database triggers that freeze issued invoices, their lines and their archived PDF (SQLite and PostgreSQL).
+
+An issued invoice row may still change its settlement fields (amount paid, credited amount, paid on,
+sent at, version), never what it says: number, date, customer, totals, frozen snapshots, entry. Its lines
+and its Factur-X file can be neither changed nor deleted, and no line can be added. Installed by
+migration 0002 and again after every migrate (SQLite drops triggers when it rebuilds a table).
+"""
+
+from __future__ import annotations
+
+MESSAGE = "Facture émise : modification interdite (corrigez par un avoir)"
+FROZEN = (
+    "status", "number", "date", "kind", "customer_id", "total_net", "total_vat", "total_gross", "due_date",
+    "issued_at", "customer_snapshot", "seller_snapshot", "entry_id", "credited_invoice_id", "penalty_rate",
+    "operation_nature", "vat_on_debits", "vat_on_receipts", "payment_term",
+)  # fmt: skip
+_changed_sqlite = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in FROZEN)
+_changed_pg = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in FROZEN)
+_line_parent = "(SELECT status FROM sales_invoice WHERE id = {row}.invoice_id) = 'issued'"
+
+SQLITE = {
+    "sales_invoice_issued_no_update": f"""CREATE TRIGGER IF NOT EXISTS sales_invoice_issued_no_update
+        BEFORE UPDATE ON sales_invoice WHEN OLD.status = 'issued' AND ({_changed_sqlite})
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    "sales_invoice_issued_no_delete": f"""CREATE TRIGGER IF NOT EXISTS sales_invoice_issued_no_delete
+        BEFORE DELETE ON sales_invoice WHEN OLD.status = 'issued'
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    "sales_invoiceline_issued_no_insert": f"""CREATE TRIGGER IF NOT EXISTS sales_invoiceline_issued_no_insert
+        BEFORE INSERT ON sales_invoiceline WHEN {_line_parent.format(row="NEW")}
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    "sales_invoiceline_issued_no_update": f"""CREATE TRIGGER IF NOT EXISTS sales_invoiceline_issued_no_update
+        BEFORE UPDATE ON sales_invoiceline WHEN {_line_parent.format(row="OLD")} OR {_line_parent.format(row="NEW")}
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    "sales_invoiceline_issued_no_delete": f"""CREATE TRIGGER IF NOT EXISTS sales_invoiceline_issued_no_delete
+        BEFORE DELETE ON sales_invoiceline WHEN {_line_parent.format(row="OLD")}
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    "sales_invoicefile_no_update": f"""CREATE TRIGGER IF NOT EXISTS sales_invoicefile_no_update
+        BEFORE UPDATE ON sales_invoicefile BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    "sales_invoicefile_no_delete": f"""CREATE TRIGGER IF NOT EXISTS sales_invoicefile_no_delete
+        BEFORE DELETE ON sales_invoicefile BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+}
+
+POSTGRES_FUNCTIONS = [
+    f"""CREATE OR REPLACE FUNCTION sales_refuse_issued_invoice() RETURNS trigger AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' OR ({_changed_pg}) THEN
+            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END; $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION sales_refuse_issued_line() RETURNS trigger AS $$
+    BEGIN
+        IF (TG_OP IN ('UPDATE', 'DELETE') AND {_line_parent.format(row="OLD")})
+           OR (TG_OP IN ('INSERT', 'UPDATE') AND {_line_parent.format(row="NEW")}) THEN
+            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+    END; $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION sales_refuse_file_change() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+    END; $$ LANGUAGE plpgsql""",
+]
+POSTGRES = {
+    "sales_invoice_issued_frozen": """CREATE TRIGGER sales_invoice_issued_frozen
+        BEFORE UPDATE OR DELETE ON sales_invoice FOR EACH ROW WHEN (OLD.status = 'issued')
+        EXECUTE FUNCTION sales_refuse_issued_invoice()""",
+    "sales_invoiceline_issued_frozen": """CREATE TRIGGER sales_invoiceline_issued_frozen
+        BEFORE INSERT OR UPDATE OR DELETE ON sales_invoiceline FOR EACH ROW
+        EXECUTE FUNCTION sales_refuse_issued_line()""",
+    "sales_invoicefile_frozen": """CREATE TRIGGER sales_invoicefile_frozen
+        BEFORE UPDATE OR DELETE ON sales_invoicefile FOR EACH ROW EXECUTE FUNCTION sales_refuse_file_change()""",
+}
+TABLES = {
+    "sales_invoice_issued_frozen": "sales_invoice",
+    "sales_invoiceline_issued_frozen": "sales_invoiceline",
+    "sales_invoicefile_frozen": "sales_invoicefile",
+}
+
+
+def installed(connection) -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sales_%'")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'sales_%' AND NOT tgisinternal")
+        else:
+            return set()
+        return {row[0] for row in cursor.fetchall()}
+
+
+def expected(connection) -> set[str]:
+    return set(SQLITE if connection.vendor == "sqlite" else POSTGRES if connection.vendor == "postgresql" else ())
+
+
+def install(connection) -> None:
+    present = installed(connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for name, sql in SQLITE.items():
+                if name not in present:
+                    cursor.execute(sql)
+        elif connection.vendor == "postgresql":
+            for sql in POSTGRES_FUNCTIONS:
+                cursor.execute(sql)
+            for name, sql in POSTGRES.items():
+                if name not in present:
+                    cursor.execute(sql)
+
+
+def uninstall(connection) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for name in SQLITE:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        elif connection.vendor == "postgresql":
+            for name, table in TABLES.items():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")

@@ -1,0 +1,224 @@
+"""Invoices and credit notes: list, drafts typed with the line editor, issue, Factur-X PDF, e-mail."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pilote.contacts.models import Contact
+from pilote.core.access import require_perm
+from pilote.core.exceptions import DomainError
+from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.models import Structure
+from pilote.sales import invoice_queries, issuing, mail, services
+from pilote.sales.forms import CreditNoteForm, EmailForm, InvoiceHeaderForm, IssueForm, catalogue_data, line_formset
+from pilote.sales.models import Invoice, InvoiceKind
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InvoiceFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    state = forms.ChoiceField(
+        label="État",
+        required=False,
+        choices=[
+            ("", "Toutes"),
+            ("draft", "Brouillons"),
+            ("unpaid", "À encaisser"),
+            ("late", "En retard"),
+            ("paid", "Soldées"),
+        ],
+    )
+    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous"), *InvoiceKind.choices])
+    start = forms.DateField(label="Du", required=False, widget=DATE)
+    end = forms.DateField(label="Au", required=False, widget=DATE)
+    customer = forms.ModelChoiceField(
+        queryset=Contact.objects.filter(is_customer=True), required=False, widget=forms.HiddenInput
+    )
+
+
+@require_perm("sales.view")
+def invoice_list(request):
+    today = timezone.localdate()
+    form = InvoiceFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    invoices = invoice_queries.filter_invoices(data, today)
+    invoices = sort_queryset(invoices, request.GET.get("tri", ""), invoice_queries.INVOICE_SORTS, "-date")
+    if request.GET.get("export") in EXPORT_FORMATS:
+        return export_response(
+            invoices, invoice_queries.INVOICE_COLUMNS, "factures", request.GET["export"], title="Factures"
+        )
+    page = paginate(request, invoices)
+    rows = [(invoice, invoice_queries.payment_state(invoice, today)) for invoice in page]
+    context = {"form": form, "page": page, "rows": rows, "totals": invoice_queries.list_totals(invoices)}
+    return render(request, "sales/invoice_list.html", context)
+
+
+def _editor(request, invoice: Invoice | None, header_initial: dict):
+    post = request.POST if request.method == "POST" else None
+    header = InvoiceHeaderForm(post, initial=header_initial)
+    formset = line_formset(post, lines=list(invoice.lines.all()) if invoice and not post else None)
+    if post and header.is_valid() and formset.is_valid():
+        data = header.cleaned_data
+        fields = dict(
+            date=data["date"],
+            lines=formset.specs(),
+            payment_term=data["payment_term"],
+            customer_reference=data["customer_reference"],
+            delivery_date=data["delivery_date"],
+            notes=data["notes"],
+        )
+        try:
+            if invoice is None:
+                invoice = services.create_invoice(actor=request.user, customer=data["customer"], **fields)
+            else:
+                invoice = services.update_invoice_draft(
+                    actor=request.user, invoice=invoice, version=data["version"], **fields
+                )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Brouillon enregistré : vérifiez-le, puis émettez la facture.")
+            return redirect("sales:invoice-detail", invoice.pk)
+    context = {"header": header, "formset": formset, "catalogue": catalogue_data(), "invoice": invoice}
+    return render(request, "sales/invoice_form.html", context)
+
+
+@require_perm("sales.edit")
+def invoice_create(request):
+    initial = {"date": timezone.localdate(), "payment_term": "30", "customer": request.GET.get("client")}
+    return _editor(request, None, initial)
+
+
+@require_perm("sales.edit")
+def invoice_edit(request, pk: int):
+    invoice = get_object_or_404(Invoice, pk=pk)
+    if not invoice.is_draft:
+        messages.error(request, f"{invoice} est émise : elle ne se modifie plus (établissez un avoir).")
+        return redirect("sales:invoice-detail", pk)
+    initial = {
+        name: getattr(invoice, name)
+        for name in ("customer", "date", "payment_term", "customer_reference", "delivery_date", "notes", "version")
+    }
+    return _editor(request, invoice, initial)
+
+
+@require_perm("sales.view")
+def invoice_detail(request, pk: int):
+    invoice = get_object_or_404(Invoice.objects.select_related("customer", "order", "credited_invoice", "entry"), pk=pk)
+    today = timezone.localdate()
+    context = {
+        "invoice": invoice,
+        "state": invoice_queries.payment_state(invoice, today),
+        "issue_form": IssueForm(),
+        "credit_form": CreditNoteForm(initial={"date": today}),
+        "has_pdf": hasattr(invoice, "file"),
+        **invoice_queries.invoice_detail(invoice),
+    }
+    return render(request, "sales/invoice_detail.html", context)
+
+
+@require_POST
+@require_perm("sales.issue")
+def invoice_issue(request, pk: int):
+    invoice = get_object_or_404(Invoice, pk=pk)
+    if not IssueForm(request.POST).is_valid():
+        messages.error(request, "Cochez la confirmation pour émettre la facture.")
+        return redirect("sales:invoice-detail", pk)
+    try:
+        invoice = issuing.issue_invoice(actor=request.user, invoice=invoice)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{invoice} émise, comptabilisée et archivée au format Factur-X.")
+    return redirect("sales:invoice-detail", pk)
+
+
+@require_POST
+@require_perm("sales.edit")
+def invoice_delete(request, pk: int):
+    invoice = get_object_or_404(Invoice, pk=pk)
+    try:
+        services.delete_invoice_draft(actor=request.user, invoice=invoice)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("sales:invoice-detail", pk)
+    messages.success(request, "Brouillon supprimé.")
+    return redirect("sales:invoice-list")
+
+
+@require_POST
+@require_perm("sales.edit")
+def invoice_credit_note(request, pk: int):
+    invoice = get_object_or_404(Invoice, pk=pk)
+    form = CreditNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez une date valide pour l'avoir.")
+        return redirect("sales:invoice-detail", pk)
+    try:
+        note = services.credit_note_for(actor=request.user, invoice=invoice, date=form.cleaned_data["date"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("sales:invoice-detail", pk)
+    messages.info(request, "Avoir préparé avec toutes les lignes : retirez ou réduisez ce qui n'est pas à créditer.")
+    return redirect("sales:invoice-edit", note.pk)
+
+
+def pdf_filename(invoice: Invoice) -> str:
+    return f"{invoice.get_kind_display().replace(' ', '-').replace(chr(39), '-')}-{invoice.number}.pdf"
+
+
+@require_perm("sales.view")
+def invoice_pdf(request, pk: int):
+    invoice = get_object_or_404(Invoice.objects.select_related("file"), pk=pk)
+    if not hasattr(invoice, "file"):
+        raise Http404("Pas de PDF : la facture n'est pas émise.")
+    response = HttpResponse(bytes(invoice.file.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(invoice)}"'
+    return response
+
+
+@require_perm("sales.issue")
+def invoice_send(request, pk: int):
+    invoice = get_object_or_404(Invoice.objects.select_related("customer", "file"), pk=pk)
+    if not hasattr(invoice, "file"):
+        messages.error(request, "Émettez la facture avant de l'envoyer.")
+        return redirect("sales:invoice-detail", pk)
+    structure = Structure.objects.get()
+    initial = {
+        "to": invoice.customer.email,
+        "subject": f"{invoice.get_kind_display()} {invoice.number} — {structure.display_name}",
+        "body": (
+            f"Bonjour,\n\nVeuillez trouver ci-joint notre {invoice.get_kind_display().lower()} {invoice.number} "
+            f"du {invoice.date:%d/%m/%Y}"
+            + (f", payable au plus tard le {invoice.due_date:%d/%m/%Y}" if not invoice.is_credit_note else "")
+            + ".\n\nLe PDF contient la facture électronique au format Factur-X.\n\n"
+            + f"Cordialement,\n{structure.display_name}"
+        ),
+    }
+    form = EmailForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mail.send_document(
+                filename=pdf_filename(invoice),
+                pdf=bytes(invoice.file.pdf),
+                reply_to=structure.email,
+                **form.cleaned_data,
+            )
+            services.mark_invoice_sent(actor=request.user, invoice=invoice, to=form.cleaned_data["to"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{invoice} envoyée à {form.cleaned_data['to']}.")
+            return redirect("sales:invoice-detail", pk)
+    return render(request, "sales/invoice_send.html", {"invoice": invoice, "form": form})
+
+
+def detail_url(invoice: Invoice) -> str:
+    return reverse("sales:invoice-detail", args=[invoice.pk])
