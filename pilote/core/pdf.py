@@ -9,13 +9,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 
-def _static_fetcher(url: str, *args, **kwargs):
-    """Resolve /static/… from the app's own files: a PDF never loads anything over the network."""
-    from weasyprint import default_url_fetcher
+def _local_fetcher():
+    """Only local files and data: URIs: a PDF never loads anything over the network."""
+    from weasyprint import URLFetcher
 
-    if url.startswith("file://") or url.startswith(settings.STATIC_URL):
-        return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"Ressource externe refusée dans un PDF : {url}")
+    return URLFetcher(allowed_protocols=("file", "data"))
 
 
 def render_pdf(template: str, context: dict, *, request=None) -> bytes:
@@ -23,7 +21,7 @@ def render_pdf(template: str, context: dict, *, request=None) -> bytes:
 
     html = render_to_string(template, {**context, "generated_at": timezone.localtime()}, request=request)
     stylesheet = finders.find("pilote/print.css")
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_static_fetcher).write_pdf(
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_local_fetcher()).write_pdf(
         stylesheets=[CSS(filename=stylesheet)] if stylesheet else None
     )
 

@@ -55,24 +55,23 @@ def legal_notes(invoice: Invoice) -> list[einvoice.Note]:
         notes.append(einvoice.Note("TXD", "Option pour le paiement de la taxe d'après les débits."))
     if invoice.vat_on_receipts:
         notes.append(einvoice.Note("TXD", "TVA acquittée sur les encaissements pour les prestations de services."))
-    if invoice.kind != InvoiceKind.CREDIT_NOTE:
-        rate = invoice.penalty_rate
-        notes.append(
-            einvoice.Note(
-                "PMD",
-                f"En cas de retard de paiement, pénalités au taux annuel de {_percent(rate)} (taux de refinancement "
-                "de la BCE majoré de 10 points), exigibles dès le lendemain de la date d'échéance sans rappel.",
-            )
+    # The French e-invoicing rules (BR-FR-05) want these three notes on every document, credit notes too.
+    notes.append(
+        einvoice.Note(
+            "PMD",
+            f"En cas de retard de paiement, pénalités au taux annuel de {_percent(invoice.penalty_rate)} (taux de "
+            "refinancement de la BCE majoré de 10 points), exigibles dès le lendemain de la date d'échéance sans rappel.",
         )
-        if customer.get("kind") == "organisation":
-            notes.append(
-                einvoice.Note(
-                    "PMT",
-                    f"Indemnité forfaitaire pour frais de recouvrement due en cas de retard de paiement : "
-                    f"{format_eur(RECOVERY_INDEMNITY)} (art. L441-10 et D441-5 du code de commerce).",
-                )
-            )
-        notes.append(einvoice.Note("AAB", "Pas d'escompte pour paiement anticipé."))
+    )
+    if customer.get("kind") == "organisation":
+        indemnity = (
+            f"Indemnité forfaitaire pour frais de recouvrement due en cas de retard de paiement : "
+            f"{format_eur(RECOVERY_INDEMNITY)} (art. L441-10 et D441-5 du code de commerce)."
+        )
+    else:  # the 40 € indemnity is owed by professionals only
+        indemnity = "Indemnité forfaitaire pour frais de recouvrement : sans objet (client non professionnel)."
+    notes.append(einvoice.Note("PMT", indemnity))
+    notes.append(einvoice.Note("AAB", "Pas d'escompte pour paiement anticipé."))
     if invoice.notes.strip():
         notes.append(einvoice.Note("AAI", invoice.notes.strip()[:1000]))
     return notes
@@ -134,7 +133,18 @@ def invoice_data(invoice: Invoice) -> einvoice.InvoiceData:
         if delivery
         else None,
         notes=tuple(legal_notes(invoice)),
+        business_process=business_process(invoice, lines),
+        # BT-8: VAT due on the invoice date (option for debits) or on payment (services, « encaissements »).
+        vat_due_date_code="5" if invoice.vat_on_debits else "72" if invoice.vat_on_receipts else "",
     )
+
+
+def business_process(invoice: Invoice, lines) -> str:
+    """The French « cadre de facturation » (BT-23): B goods, S services, M mixed; 4 for a final invoice
+    that deducts deposits, 1 otherwise."""
+    letter = {"goods": "B", "services": "S"}.get(invoice.operation_nature, "M")
+    final = invoice.kind == InvoiceKind.INVOICE and any(line.deposit_invoice_id for line in lines)
+    return f"{letter}{4 if final else 1}"
 
 
 def render_invoice(invoice: Invoice) -> bytes:

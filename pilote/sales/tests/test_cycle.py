@@ -9,9 +9,10 @@ import pytest
 from pilote.core.exceptions import DomainError
 from pilote.ledger import verify
 from pilote.ledger.models import EntryLine, MatchedLine
-from pilote.sales import issuing, payments, services
+from pilote.sales import documents, einvoice, issuing, payments, services
 from pilote.sales.models import InvoiceKind, InvoiceLine, OrderStatus, QuoteStatus
 from pilote.sales.services import LineSpec
+from pilote.sales.tests.test_einvoice import assert_valid
 
 RENDER = False  # the Factur-X PDF is covered by test_invoice_pdf
 
@@ -146,6 +147,11 @@ def test_prospect_to_cash(shop):
     matched = MatchedLine.objects.filter(line__in=customer_lines).select_related("matching")
     assert matched.count() == 7 and not any(m.matching.is_partial for m in matched)
     assert not any(verify.verify_all().values())
+    # 9. Every issued document is a valid EN 16931 / French CTC e-invoice (XSD + official schematrons).
+    for document in (deposit, first, final, note):
+        document.refresh_from_db()
+        assert_valid(einvoice.build_cii_xml(documents.invoice_data(document)))
+    assert documents.invoice_data(final).business_process == "M4"  # goods and services, final invoice after a deposit
 
 
 def test_issued_invoice_is_frozen(shop):
@@ -194,3 +200,39 @@ def test_database_refuses_changing_an_issued_invoice(shop):
         cursor.execute("UPDATE sales_invoice SET amount_paid = 100 WHERE id = %s", [invoice.pk])
     invoice.refresh_from_db()
     assert invoice.amount_paid == D("1.00") and invoice.number == "F-2026-00001"
+
+
+def test_vat_on_receipts_waits_for_payment(shop):
+    """« TVA sur les encaissements »: a service's VAT waits on 44588 and moves to 44571 as it is paid."""
+    from pilote.core.models import Structure
+    from pilote.ledger import vat
+
+    Structure.objects.update(vat_regime="encaissements")
+    actor = shop["actor"]
+    invoice = services.create_invoice(
+        actor=actor,
+        customer=shop["customer"],
+        date=dt.date(2026, 3, 2),
+        lines=[LineSpec.from_product(shop["p"]["install"], D(10)), LineSpec.from_product(shop["p"]["chair"], D(2))],
+    )
+    invoice = issuing.issue_invoice(actor=actor, invoice=invoice, render_pdf=RENDER)
+    assert invoice.vat_on_receipts and not invoice.vat_on_debits
+    # 550.00 of services and 299.80 of goods at 20 %: VAT 169.96 split 110.00 / 59.96.
+    assert lines_of(invoice.entry)[("44588", "")] == D("-110.00")
+    assert lines_of(invoice.entry)[("44571", "")] == D("-59.96")
+    payments.record_payment(
+        actor=actor, customer=shop["customer"], date=dt.date(2026, 4, 10), amount=D("509.88"),
+        method="transfer", bank_account=shop["bank"],
+    )  # fmt: skip
+    april = vat.compute_ca3(dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+    assert april.taxes["08"] == D("55.00") and april.bases["08"] == D("275.00")  # half paid → half the VAT
+    payments.record_payment(
+        actor=actor, customer=shop["customer"], date=dt.date(2026, 5, 10), amount=D("509.88"),
+        method="transfer", bank_account=shop["bank"],
+    )  # fmt: skip
+    pending = EntryLine.objects.filter(account__code="44588")
+    assert sum(line.credit - line.debit for line in pending) == 0
+    may = vat.compute_ca3(dt.date(2026, 5, 1), dt.date(2026, 5, 31))
+    assert may.taxes["08"] == D("55.00") and may.bases["08"] == D("275.00")
+    march = vat.compute_ca3(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert march.taxes["08"] == D("59.96") and march.bases["08"] == D("299.80")  # the goods, due at invoice
