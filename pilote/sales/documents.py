@@ -59,8 +59,9 @@ def legal_notes(invoice: Invoice) -> list[einvoice.Note]:
     notes.append(
         einvoice.Note(
             "PMD",
-            f"En cas de retard de paiement, pénalités au taux annuel de {_percent(invoice.penalty_rate)} (taux de "
-            "refinancement de la BCE majoré de 10 points), exigibles dès le lendemain de la date d'échéance sans rappel.",
+            f"En cas de retard de paiement, pénalités au taux annuel de {_percent(invoice.penalty_rate)} "
+            "(taux de refinancement de la BCE majoré de 10 points), exigibles dès le lendemain de la date "
+            "d'échéance sans rappel.",
         )
     )
     if customer.get("kind") == "organisation":
