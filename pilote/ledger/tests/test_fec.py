@@ -422,3 +422,36 @@ def test_blank_lines_and_split_entries(personas):
         p.startswith("Ligne 8 : EcritureDate « 20260316 » différente de celle de la ligne 7") for p in report.problems
     )
     assert "2 ligne(s) vide(s) en fin de fichier ignorée(s)." in report.warnings
+
+
+def test_split_entries_and_late_a_nouveaux_are_imported_in_order(personas):
+    """The file is streamed: an entry whose lines are not consecutive is posted once its last line is
+    read, the à-nouveaux are posted first wherever they are, and the others keep the file's order."""
+    records = _golden_records()
+    header, body = records[0], records[1:]
+    opening = [r for r in body if r[0] == "AN"]
+    others = [r for r in body if r[0] != "AN"]
+    first_sale = [r for r in others if r[2] == "VT2026-000001"]
+    rest = [r for r in others if r[2] != "VT2026-000001"]
+    # VT2026-000001 split around the next entry, the à-nouveaux at the end of the file.
+    shuffled = [first_sale[0], *rest[:2], *first_sale[1:], *rest[2:], *opening]
+    result = import_fec(_to_bytes([header, *shuffled]), actor=personas["comptable"])
+    assert result.entries == 6 and result.lines == 18
+    posted = Entry.objects.filter(status="posted").order_by("chain_index")
+    first_lines = {(r[0], r[2]): r[10] for r in reversed(shuffled)}
+    order = list(dict.fromkeys((r[0], r[2]) for r in shuffled if r[0] != "AN"))
+    assert [e.journal.code for e in posted][0] == "AN"
+    assert [e.label for e in posted][1:] == [first_lines[key] for key in order]
+    assert all(problems == [] for problems in verify_all().values())
+
+
+def test_a_file_changed_after_validation_is_not_imported(personas, tmp_path):
+    path = tmp_path / LEGAL_NAME
+    path.write_bytes(GOLDEN.read_bytes())
+    report = validate_fec(path)
+    assert report.is_valid
+    path.write_bytes(GOLDEN.read_bytes() + _to_bytes([_golden_records()[2]]))
+    before = counts()
+    with pytest.raises(FecImportError, match="Le fichier a changé depuis sa vérification"):
+        import_fec(report, actor=personas["comptable"])
+    assert nothing_written(before)
