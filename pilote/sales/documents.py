@@ -152,3 +152,17 @@ def render_invoice(invoice: Invoice) -> bytes:
     from pilote.sales.facturx_pdf import render_invoice_pdf
 
     return render_invoice_pdf(invoice_data(invoice))
+
+
+def archived_pdf(invoice: Invoice) -> bytes:
+    """The invoice's archived Factur-X PDF; rendered and archived on first use if the issue skipped it
+    (bulk loads such as the demo), from the data frozen at issue, so it says the same thing."""
+    from pilote.sales.issuing import store_pdf
+    from pilote.sales.models import InvoiceFile
+
+    if invoice.is_draft:
+        raise ValueError("A draft has no PDF")
+    stored = InvoiceFile.objects.filter(invoice=invoice).first()
+    if stored is None:
+        stored = store_pdf(invoice)
+    return bytes(stored.pdf)

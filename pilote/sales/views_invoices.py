@@ -15,7 +15,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.models import Structure
-from pilote.sales import invoice_queries, issuing, mail, services
+from pilote.sales import documents, invoice_queries, issuing, mail, services
 from pilote.sales.forms import CreditNoteForm, EmailForm, InvoiceHeaderForm, IssueForm, catalogue_data, line_formset
 from pilote.sales.models import Invoice, InvoiceKind
 
@@ -118,7 +118,7 @@ def invoice_detail(request, pk: int):
         "state": invoice_queries.payment_state(invoice, today),
         "issue_form": IssueForm(),
         "credit_form": CreditNoteForm(initial={"date": today}),
-        "has_pdf": hasattr(invoice, "file"),
+        "has_pdf": not invoice.is_draft,
         **invoice_queries.invoice_detail(invoice),
     }
     return render(request, "sales/invoice_detail.html", context)
@@ -176,18 +176,18 @@ def pdf_filename(invoice: Invoice) -> str:
 
 @require_perm("sales.view")
 def invoice_pdf(request, pk: int):
-    invoice = get_object_or_404(Invoice.objects.select_related("file"), pk=pk)
-    if not hasattr(invoice, "file"):
+    invoice = get_object_or_404(Invoice, pk=pk)
+    if invoice.is_draft:
         raise Http404("Pas de PDF : la facture n'est pas émise.")
-    response = HttpResponse(bytes(invoice.file.pdf), content_type="application/pdf")
+    response = HttpResponse(documents.archived_pdf(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(invoice)}"'
     return response
 
 
 @require_perm("sales.issue")
 def invoice_send(request, pk: int):
-    invoice = get_object_or_404(Invoice.objects.select_related("customer", "file"), pk=pk)
-    if not hasattr(invoice, "file"):
+    invoice = get_object_or_404(Invoice.objects.select_related("customer"), pk=pk)
+    if invoice.is_draft:
         messages.error(request, "Émettez la facture avant de l'envoyer.")
         return redirect("sales:invoice-detail", pk)
     structure = Structure.objects.get()
@@ -207,7 +207,7 @@ def invoice_send(request, pk: int):
         try:
             mail.send_document(
                 filename=pdf_filename(invoice),
-                pdf=bytes(invoice.file.pdf),
+                pdf=documents.archived_pdf(invoice),
                 reply_to=structure.email,
                 **form.cleaned_data,
             )
