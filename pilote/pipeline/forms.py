@@ -59,9 +59,6 @@ class OpportunityForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = contact_choices()
         self.fields["owner"].queryset = pipeline_users()
-        self.fields["amount"].min_value = 0
-        self.fields["probability"].min_value = 0
-        self.fields["probability"].max_value = 100
         self.fields["probability"].widget.attrs.update(min=0, max=100)
         if self.instance.pk:
             del self.fields["stage"]  # moves go through the stage form and leave a trace
@@ -195,8 +192,6 @@ class TenderForm(VersionedForm):
         self.fields["buyer"].queryset = contact_choices()
         self.fields["owner"].queryset = pipeline_users()
         self.fields["opportunity"].queryset = Opportunity.objects.select_related("contact").order_by("-pk")
-        for name in ("estimated_value", "offer_amount", "winning_price"):
-            self.fields[name].min_value = 0
         if not self.instance.pk:
             for name in ("status", "offer_amount", "outcome_reasons", "winner_name", "winning_price"):
                 del self.fields[name]

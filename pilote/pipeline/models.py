@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -42,9 +43,11 @@ class Opportunity(models.Model):
     contact = models.ForeignKey(Contact, verbose_name="contact", on_delete=models.PROTECT, related_name="opportunities")
     title = models.CharField("intitulé", max_length=200)
     stage = models.CharField("étape", max_length=20, choices=Stage.choices, default=Stage.NEW)
-    amount = MoneyField("montant HT estimé", default=0)
+    amount = MoneyField("montant HT estimé", default=0, validators=[MinValueValidator(0)])
     expected_close_date = models.DateField("date de signature prévue", null=True, blank=True)
-    probability = models.PositiveSmallIntegerField("probabilité (%)", default=10)
+    probability = models.PositiveSmallIntegerField(
+        "probabilité (%)", default=10, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
     weighted_amount = MoneyField("montant pondéré", default=0, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="responsable", on_delete=models.PROTECT, related_name="opportunities"
@@ -72,7 +75,7 @@ class Opportunity(models.Model):
             models.CheckConstraint(
                 condition=Q(probability__gte=0, probability__lte=100),
                 name="pipeline_opportunity_probability_range",
-                violation_error_message="La probabilité est comprise entre 0 et 100 %.",
+                violation_error_message="La probabilité est comprise entre 0 et 100 %%.",
             ),
             models.CheckConstraint(
                 condition=Q(amount__gte=0),
@@ -176,7 +179,7 @@ class Tender(models.Model):
     published_on = models.DateField("date de publication", null=True, blank=True)
     questions_deadline = models.DateTimeField("date limite des questions", null=True, blank=True)
     submission_deadline = models.DateTimeField("date limite de remise des offres", null=True, blank=True)
-    estimated_value = MoneyField("montant estimé HT", null=True, blank=True)
+    estimated_value = MoneyField("montant estimé HT", null=True, blank=True, validators=[MinValueValidator(0)])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="responsable",
@@ -196,12 +199,15 @@ class Tender(models.Model):
     status = models.CharField("état", max_length=20, choices=TenderStatus.choices, default=TenderStatus.WATCH)
     decision = models.CharField("décision", max_length=10, choices=Decision.choices, default=Decision.PENDING)
     go_threshold = models.PositiveSmallIntegerField(
-        "seuil de go (%)", default=60, help_text="Score pondéré à partir duquel la grille recommande d'y aller."
+        "seuil de go (%)",
+        default=60,
+        validators=[MaxValueValidator(100)],
+        help_text="Score pondéré à partir duquel la grille recommande d'y aller.",
     )
-    offer_amount = MoneyField("montant de notre offre HT", null=True, blank=True)
+    offer_amount = MoneyField("montant de notre offre HT", null=True, blank=True, validators=[MinValueValidator(0)])
     outcome_reasons = models.TextField("motifs du résultat", blank=True)
     winner_name = models.CharField("attributaire", max_length=200, blank=True)
-    winning_price = MoneyField("prix retenu HT", null=True, blank=True)
+    winning_price = MoneyField("prix retenu HT", null=True, blank=True, validators=[MinValueValidator(0)])
     notes = models.TextField("notes", blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
@@ -252,8 +258,8 @@ class TenderCriterion(models.Model):
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="criteria")
     label = models.CharField("critère", max_length=150)
-    weight = models.PositiveSmallIntegerField("poids", default=1)
-    score = models.PositiveSmallIntegerField("note (0 à 5)", null=True, blank=True)
+    weight = models.PositiveSmallIntegerField("poids", default=1, validators=[MinValueValidator(1)])
+    score = models.PositiveSmallIntegerField("note (0 à 5)", null=True, blank=True, validators=[MaxValueValidator(5)])
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
