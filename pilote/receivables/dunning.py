@@ -1,0 +1,165 @@
+"""What a dunning run would send: per customer, the overdue invoices and the level due for each.
+
+Reads only, in a fixed number of queries whatever the data size: the levels, the overdue invoices
+(with their customer), the dunning history of those invoices, their payments and their credit notes.
+
+When is a level due for an invoice? The next level after the last one it reached, once
+  - the invoice is `days_after_due` days past its due date, and
+  - since its previous letter, at least the gap between the two levels' delays has passed
+    (J+7 then J+21: 14 days), so a customer first chased at J+60 does not get the next level the day
+    after the first one.
+An invoice with a hold (DunningHold: dispute, payment plan) is left out. One letter per customer lists
+all its overdue invoices and takes the highest level due among them; each line records the level its
+invoice reached (0 when the invoice is only listed, its next level not being due yet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, F, Max, OuterRef
+
+from pilote.contacts.models import Contact
+from pilote.lib.formats import format_date, format_eur
+from pilote.lib.money import ZERO
+from pilote.receivables.levels import create_default_levels
+from pilote.receivables.models import DunningHold, DunningLetterLine, DunningLevel
+from pilote.receivables.penalties import PenaltyResult, late_penalty, recovery_indemnity
+from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, PaymentAllocation
+
+
+def active_levels() -> list[DunningLevel]:
+    levels = list(DunningLevel.objects.filter(is_active=True).order_by("rank"))
+    if not levels and not DunningLevel.objects.exists():  # first use after a flush
+        create_default_levels(DunningLevel)
+        levels = list(DunningLevel.objects.filter(is_active=True).order_by("rank"))
+    return levels
+
+
+def next_level_due(
+    levels: list[DunningLevel], due_date: dt.date, last_rank: int, last_date: dt.date | None, on: dt.date
+) -> DunningLevel | None:
+    """The level to send now for an invoice whose last reached level is `last_rank` (0: none)."""
+    following = [level for level in levels if level.rank > last_rank]
+    if not following:
+        return None
+    level = following[0]
+    if on < due_date + dt.timedelta(days=level.days_after_due):
+        return None
+    if last_date is not None:
+        previous = max((lv.days_after_due for lv in levels if lv.rank == last_rank), default=0)
+        if on < last_date + dt.timedelta(days=max(level.days_after_due - previous, 0)):
+            return None
+    return level
+
+
+@dataclass
+class OverdueInvoice:
+    invoice: Invoice
+    amount_due: Decimal
+    last_rank: int
+    last_date: dt.date | None
+    level: DunningLevel | None  # due now, or None
+    penalty: PenaltyResult
+    indemnity: Decimal
+
+    @property
+    def days_overdue(self) -> int:
+        return self.penalty.days_late
+
+
+@dataclass
+class Proposal:
+    customer: Contact
+    items: list[OverdueInvoice] = field(default_factory=list)
+
+    @property
+    def level(self) -> DunningLevel | None:
+        due = [item.level for item in self.items if item.level is not None]
+        return max(due, key=lambda level: level.rank) if due else None
+
+    @property
+    def total_due(self) -> Decimal:
+        return sum((item.amount_due for item in self.items), ZERO)
+
+    @property
+    def total_penalties(self) -> Decimal:
+        return sum((item.penalty.total for item in self.items), ZERO)
+
+    @property
+    def total_indemnities(self) -> Decimal:
+        return sum((item.indemnity for item in self.items), ZERO)
+
+    def placeholder_values(self, on: dt.date, structure_name: str) -> dict[str, str]:
+        invoices = "\n".join(
+            f"- {item.invoice.number} du {format_date(item.invoice.date)}, échue le "
+            f"{format_date(item.invoice.due_date)} : {format_eur(item.amount_due)} restant dû"
+            for item in self.items
+        )
+        return {
+            "client": self.customer.display_name,
+            "factures": invoices,
+            "total_du": format_eur(self.total_due),
+            "penalites": format_eur(self.total_penalties),
+            "indemnite": format_eur(self.total_indemnities),
+            "date": format_date(on),
+            "structure": structure_name,
+        }
+
+
+def overdue_invoices(on: dt.date, customer_ids=None):
+    """Issued invoices and deposits past due with something left to pay, not held out of dunning."""
+    balance = F("total_gross") - F("amount_paid") - F("credited_amount")
+    invoices = (
+        Invoice.objects.filter(status=InvoiceStatus.ISSUED, due_date__lt=on)
+        .exclude(kind=InvoiceKind.CREDIT_NOTE)
+        .alias(open_balance=balance)
+        .filter(open_balance__gt=0)
+        .alias(held=Exists(DunningHold.objects.filter(invoice=OuterRef("pk"))))
+        .filter(held=False)
+    )
+    if customer_ids is not None:
+        invoices = invoices.filter(customer_id__in=customer_ids)
+    return invoices
+
+
+def proposals(on: dt.date, customer_ids=None, *, only_due: bool = True) -> list[Proposal]:
+    """The customers to chase on `on` (those with at least one level due unless `only_due` is off)."""
+    levels = active_levels()
+    invoices = list(
+        overdue_invoices(on, customer_ids).select_related("customer").order_by("customer__name", "due_date", "pk")
+    )
+    ids = [invoice.pk for invoice in invoices]
+    history = {
+        row["invoice_id"]: (row["last_rank"], row["last_date"])
+        for row in DunningLetterLine.objects.filter(invoice_id__in=ids, rank__gt=0)
+        .values("invoice_id")
+        .annotate(last_rank=Max("rank"), last_date=Max("letter__date"))
+    }
+    reductions: dict[int, list[tuple[dt.date, Decimal]]] = {}
+    for invoice_id, day, amount in PaymentAllocation.objects.filter(invoice_id__in=ids).values_list(
+        "invoice_id", "payment__date", "amount"
+    ):
+        reductions.setdefault(invoice_id, []).append((day, amount))
+    for invoice_id, day, amount in Invoice.objects.filter(
+        credited_invoice_id__in=ids, status=InvoiceStatus.ISSUED
+    ).values_list("credited_invoice_id", "date", "total_gross"):
+        reductions.setdefault(invoice_id, []).append((day, amount))
+
+    by_customer: dict[int, Proposal] = {}
+    for invoice in invoices:
+        last_rank, last_date = history.get(invoice.pk, (0, None))
+        item = OverdueInvoice(
+            invoice=invoice,
+            amount_due=invoice.balance_due,
+            last_rank=last_rank,
+            last_date=last_date,
+            level=next_level_due(levels, invoice.due_date, last_rank, last_date, on),
+            penalty=late_penalty(invoice.total_gross, invoice.due_date, on, reductions=reductions.get(invoice.pk, ())),
+            indemnity=recovery_indemnity(invoice.customer.kind),
+        )
+        by_customer.setdefault(invoice.customer_id, Proposal(invoice.customer)).items.append(item)
+    found = list(by_customer.values())
+    return [p for p in found if p.level is not None] if only_due else found

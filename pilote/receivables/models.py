@@ -1,0 +1,138 @@
+"""Receivables: dunning levels and letters, invoices held out of dunning, customer credit limits.
+
+A dunning letter is a frozen record of what was claimed: each invoice's amount due, its penalty
+interest (with the per-half-year detail) and the recovery indemnity, as computed on the letter's date,
+plus the PDF sent when one was produced. Amounts SQL sums are integer cents (MoneyField).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from pilote.lib.money import ZERO, MoneyField
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "E-mail (PDF joint)"
+    LETTER = "letter", "Courrier à imprimer"
+
+
+class DunningLevel(models.Model):
+    """One step of the dunning ladder (Relance amiable, Seconde relance, Mise en demeure…).
+
+    The texts are templates with placeholders between braces ({client}, {total_du}…), replaced by
+    `templating.render` — plain substitution of known names, never code (see templating.py).
+    """
+
+    rank = models.PositiveSmallIntegerField("niveau")
+    title = models.CharField("intitulé", max_length=80)
+    days_after_due = models.PositiveIntegerField("jours après l'échéance")
+    channel = models.CharField("envoi", max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    include_penalties = models.BooleanField("réclamer les pénalités et l'indemnité de 40 €", default=False)
+    email_subject = models.CharField("objet de l'e-mail", max_length=200)
+    email_body = models.TextField("texte de l'e-mail")
+    letter_body = models.TextField("texte du courrier")
+    is_active = models.BooleanField("actif", default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "niveau de relance"
+        verbose_name_plural = "niveaux de relance"
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["rank"], name="receivables_dunninglevel_rank_unique"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="receivables_dunninglevel_rank_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.title}"
+
+
+class DunningLetter(models.Model):
+    customer = models.ForeignKey(
+        "contacts.Contact", verbose_name="client", on_delete=models.PROTECT, related_name="dunning_letters"
+    )
+    level = models.ForeignKey(DunningLevel, verbose_name="niveau", on_delete=models.PROTECT, related_name="letters")
+    rank = models.PositiveSmallIntegerField("niveau")  # copied: levels can be renamed or re-ranked later
+    title = models.CharField("intitulé", max_length=80)
+    date = models.DateField("date")
+    channel = models.CharField("envoi", max_length=10, choices=Channel.choices)
+    email_to = models.EmailField("envoyé à", blank=True)
+    subject = models.CharField("objet", max_length=200)
+    body = models.TextField("texte")
+    claims_penalties = models.BooleanField("pénalités réclamées", default=False)
+    total_due = MoneyField("reste dû", default=ZERO)
+    total_penalties = MoneyField("pénalités", default=ZERO)
+    total_indemnities = MoneyField("indemnités forfaitaires", default=ZERO)
+    total = MoneyField("total réclamé", default=ZERO)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    pdf = models.BinaryField("courrier PDF", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lettre de relance"
+        verbose_name_plural = "lettres de relance"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["customer", "-date"], name="receivables_letter_cust_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(total_due__gt=0), name="receivables_dunningletter_due_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} du {self.date:%d/%m/%Y}"
+
+
+class DunningLetterLine(models.Model):
+    letter = models.ForeignKey(DunningLetter, on_delete=models.CASCADE, related_name="lines")
+    invoice = models.ForeignKey("sales.Invoice", on_delete=models.PROTECT, related_name="dunning_lines")
+    rank = models.PositiveSmallIntegerField("niveau atteint")  # 0: listed, no level reached by this letter
+    invoice_number = models.CharField("facture", max_length=20)
+    invoice_date = models.DateField("date de la facture")
+    due_date = models.DateField("échéance")
+    total_gross = MoneyField("montant TTC")
+    amount_due = MoneyField("reste dû")
+    days_late = models.PositiveIntegerField("jours de retard")
+    penalty = MoneyField("pénalités", default=ZERO)
+    indemnity = MoneyField("indemnité forfaitaire", default=ZERO)
+    penalty_detail = models.JSONField("détail des pénalités", default=list)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["invoice", "rank"], name="receivables_line_invoice_idx")]
+        constraints = [models.CheckConstraint(condition=Q(amount_due__gt=0), name="receivables_line_due_positive")]
+
+
+class DunningHold(models.Model):
+    """An invoice kept out of dunning (dispute, agreed payment plan…) until the hold is lifted."""
+
+    invoice = models.OneToOneField("sales.Invoice", on_delete=models.CASCADE, related_name="dunning_hold")
+    reason = models.CharField("motif", max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "facture exclue des relances"
+
+    def __str__(self) -> str:
+        return f"Exclusion des relances : {self.reason}"
+
+
+class CreditLimit(models.Model):
+    """The customer's authorised outstanding (encours autorisé): a warning, never a block."""
+
+    customer = models.OneToOneField(
+        "contacts.Contact", verbose_name="client", on_delete=models.CASCADE, related_name="credit_limit"
+    )
+    amount = MoneyField("encours autorisé")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "encours autorisé"
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="receivables_creditlimit_positive")]
+
+    def __str__(self) -> str:
+        return f"Encours autorisé de {self.customer}"

@@ -1,0 +1,220 @@
+"""Reads: aged receivables by customer, a customer's account (statement), the dunning history.
+
+Sums run in SQL on the integer cents of MoneyField (exact on SQLite and PostgreSQL); a page runs a
+fixed number of queries whatever the number of invoices or customers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, F, Min, Q, Sum, Value, When
+
+from pilote.contacts.models import Contact
+from pilote.core.listing import Column
+from pilote.lib.money import ZERO, MoneyField
+from pilote.receivables.models import DunningLetter
+from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, Payment
+
+BALANCE = F("total_gross") - F("amount_paid") - F("credited_amount")
+
+BUCKETS = [
+    ("not_due", "Non échu"),
+    ("d30", "1 à 30 j"),
+    ("d60", "31 à 60 j"),
+    ("d90", "61 à 90 j"),
+    ("over90", "Plus de 90 j"),
+]
+
+
+def open_invoices():
+    """Issued invoices and deposits with something left to pay (credit notes and payments deducted)."""
+    return (
+        Invoice.objects.filter(status=InvoiceStatus.ISSUED)
+        .exclude(kind=InvoiceKind.CREDIT_NOTE)
+        .alias(open_balance=BALANCE)
+        .filter(open_balance__gt=0)
+    )
+
+
+def _bucket(condition: Q) -> Sum:
+    return Sum(Case(When(condition, then=BALANCE), default=Value(0), output_field=MoneyField()))
+
+
+def _bucket_sums(on: dt.date) -> dict:
+    days = [on - dt.timedelta(days=n) for n in (30, 60, 90)]
+    return {
+        "not_due": _bucket(Q(due_date__gte=on)),
+        "d30": _bucket(Q(due_date__lt=on, due_date__gte=days[0])),
+        "d60": _bucket(Q(due_date__lt=days[0], due_date__gte=days[1])),
+        "d90": _bucket(Q(due_date__lt=days[1], due_date__gte=days[2])),
+        "over90": _bucket(Q(due_date__lt=days[2])),
+        "total": Sum(BALANCE, output_field=MoneyField()),
+    }
+
+
+AGED_SORTS = {
+    "client": ["customer__name", "customer__first_name"],
+    "total": ["total"],
+    "retard": ["over90", "d90", "d60", "d30"],
+    "echeance": ["oldest_due"],
+}
+
+
+def _filtered_open_invoices(on: dt.date, data: dict):
+    invoices = open_invoices()
+    if data.get("q"):
+        invoices = invoices.filter(
+            Q(customer__name__icontains=data["q"]) | Q(customer__first_name__icontains=data["q"])
+        )
+    if data.get("late_only"):
+        invoices = invoices.filter(due_date__lt=on)
+    return invoices
+
+
+def aged_balances(on: dt.date, data: dict):
+    """One row per customer: its open balance split by age of the due date on `on`."""
+    return (
+        _filtered_open_invoices(on, data)
+        .values("customer_id", "customer__name", "customer__first_name", "customer__kind")
+        .annotate(oldest_due=Min("due_date"), **_bucket_sums(on))
+    )
+
+
+def aged_totals(on: dt.date, data: dict) -> dict:
+    """The totals of the same filtered invoices, in one query."""
+    totals = _filtered_open_invoices(on, data).aggregate(**_bucket_sums(on))
+    return {key: value or ZERO for key, value in totals.items()}
+
+
+def customer_label(row: dict) -> str:
+    if row["customer__kind"] == "person" and row["customer__first_name"]:
+        return f"{row['customer__name'].upper()} {row['customer__first_name']}"
+    return row["customer__name"]
+
+
+AGED_COLUMNS = [
+    Column("Client", customer_label),
+    Column("Plus ancienne échéance", lambda r: r["oldest_due"]),
+    *[Column(label, lambda r, key=key: r[key] or ZERO) for key, label in BUCKETS],
+    Column("Total dû", lambda r: r["total"]),
+]
+
+
+# --- A customer's account ----------------------------------------------------------------------
+
+
+@dataclass
+class StatementRow:
+    date: dt.date
+    label: str
+    reference: str
+    due_date: dt.date | None
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal = ZERO
+
+
+@dataclass
+class Statement:
+    customer: Contact
+    start: dt.date
+    end: dt.date
+    opening: Decimal
+    rows: list[StatementRow] = field(default_factory=list)
+
+    @property
+    def closing(self) -> Decimal:
+        return self.rows[-1].balance if self.rows else self.opening
+
+    @property
+    def total_debit(self) -> Decimal:
+        return sum((r.debit for r in self.rows), ZERO)
+
+    @property
+    def total_credit(self) -> Decimal:
+        return sum((r.credit for r in self.rows), ZERO)
+
+
+def statement(customer: Contact, start: dt.date, end: dt.date) -> Statement:
+    """Relevé de compte: invoices (debit), credit notes and payments (credit) from `start` to `end`
+    with a running balance, after the opening balance of everything dated before `start`."""
+    invoices = Invoice.objects.filter(customer=customer, status=InvoiceStatus.ISSUED)
+    payments = Payment.objects.filter(customer=customer)
+    signed = Case(When(kind=InvoiceKind.CREDIT_NOTE, then=-F("total_gross")), default=F("total_gross"))
+    before = invoices.filter(date__lt=start).aggregate(total=Sum(signed, output_field=MoneyField()))["total"] or ZERO
+    paid_before = payments.filter(date__lt=start).aggregate(total=Sum("amount"))["total"] or ZERO
+    rows = []
+    for invoice in invoices.filter(date__gte=start, date__lte=end).order_by("date", "number"):
+        credit_note = invoice.kind == InvoiceKind.CREDIT_NOTE
+        rows.append(
+            StatementRow(
+                date=invoice.date,
+                label=invoice.get_kind_display(),
+                reference=invoice.number,
+                due_date=None if credit_note else invoice.due_date,
+                debit=ZERO if credit_note else invoice.total_gross,
+                credit=invoice.total_gross if credit_note else ZERO,
+            )
+        )
+    for payment in payments.filter(date__gte=start, date__lte=end).order_by("date", "pk"):
+        label = f"Règlement ({payment.get_method_display().lower()})"
+        rows.append(StatementRow(payment.date, label, payment.reference, None, ZERO, payment.amount))
+    rows.sort(key=lambda r: (r.date, r.credit > 0))  # the same day: invoices before what settles them
+    result = Statement(customer, start, end, opening=before - paid_before)
+    balance = result.opening
+    for row in rows:
+        balance += row.debit - row.credit
+        row.balance = balance
+    result.rows = rows
+    return result
+
+
+def customer_summary(customer: Contact, on: dt.date) -> dict:
+    """The customer's open balance split by age (one query)."""
+    totals = open_invoices().filter(customer=customer).aggregate(**_bucket_sums(on))
+    return {key: value or ZERO for key, value in totals.items()}
+
+
+def customer_open_invoices(customer: Contact):
+    return (
+        open_invoices()
+        .filter(customer=customer)
+        .select_related("dunning_hold")
+        .order_by("due_date", "pk")
+        .annotate(last_rank=Min("dunning_lines__rank", filter=Q(dunning_lines__rank__gt=0)))
+    )
+
+
+# --- Dunning history ----------------------------------------------------------------------------
+
+HISTORY_SORTS = {"date": ["date"], "client": ["customer__name"], "niveau": ["rank"], "total": ["total"]}
+
+
+def letters(data: dict):
+    found = DunningLetter.objects.select_related("customer").defer("pdf", "body")
+    if data.get("q"):
+        found = found.filter(Q(customer__name__icontains=data["q"]) | Q(lines__invoice_number__icontains=data["q"]))
+        found = found.distinct()
+    if data.get("rank"):
+        found = found.filter(rank=data["rank"])
+    if data.get("customer"):
+        found = found.filter(customer_id=data["customer"])
+    if data.get("to_print"):
+        found = found.filter(channel="letter", sent_at__isnull=True)
+    return found
+
+
+HISTORY_COLUMNS = [
+    Column("Date", lambda letter: letter.date),
+    Column("Client", lambda letter: letter.customer.display_name),
+    Column("Niveau", lambda letter: f"{letter.rank}. {letter.title}"),
+    Column("Envoi", lambda letter: letter.get_channel_display()),
+    Column("Envoyée le", lambda letter: letter.sent_at),
+    Column("Reste dû", lambda letter: letter.total_due),
+    Column("Pénalités", lambda letter: letter.total_penalties),
+    Column("Indemnités", lambda letter: letter.total_indemnities),
+    Column("Total réclamé", lambda letter: letter.total),
+]

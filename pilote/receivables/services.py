@@ -1,0 +1,267 @@
+"""Every write of the receivables app: dunning levels, dunning letters, holds, credit limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from pilote.contacts.models import Contact
+from pilote.core import audit
+from pilote.core.exceptions import DomainError, check_version
+from pilote.core.models import Structure
+from pilote.lib.money import ZERO, round_eur
+from pilote.receivables import documents, dunning, templating
+from pilote.receivables.models import (
+    Channel,
+    CreditLimit,
+    DunningHold,
+    DunningLetter,
+    DunningLetterLine,
+    DunningLevel,
+)
+from pilote.sales.models import Invoice
+
+LEVEL_FIELDS = (
+    "rank",
+    "title",
+    "days_after_due",
+    "channel",
+    "include_penalties",
+    "email_subject",
+    "email_body",
+    "letter_body",
+    "is_active",
+)
+
+
+def _check_level(data: dict, level: DunningLevel | None) -> None:
+    problems = []
+    for name, label in (("email_subject", "Objet"), ("email_body", "E-mail"), ("letter_body", "Courrier")):
+        problems += templating.check_template(data.get(name, ""), label)
+    if not str(data.get("title", "")).strip():
+        problems.append("L'intitulé est obligatoire.")
+    if int(data.get("rank", 0)) < 1:
+        problems.append("Le niveau doit être un entier positif.")
+    clash = DunningLevel.objects.filter(rank=data.get("rank"))
+    if level is not None:
+        clash = clash.exclude(pk=level.pk)
+    if clash.exists():
+        problems.append(f"Le niveau {data.get('rank')} existe déjà.")
+    if problems:
+        raise DomainError(" ".join(problems))
+
+
+@transaction.atomic
+def create_level(*, actor, **data) -> DunningLevel:
+    _check_level(data, None)
+    level = DunningLevel.objects.create(**{k: v for k, v in data.items() if k in LEVEL_FIELDS})
+    audit.record(actor, "receivables.level.created", level, after=audit.snapshot(level))
+    return level
+
+
+@transaction.atomic
+def update_level(*, actor, level: DunningLevel, version: int | None, **data) -> DunningLevel:
+    level = DunningLevel.objects.select_for_update().get(pk=level.pk)
+    check_version(level.version, version, "Ce niveau de relance")
+    _check_level(data, level)
+    before = audit.snapshot(level)
+    for name in LEVEL_FIELDS:
+        if name in data:
+            setattr(level, name, data[name])
+    level.version += 1
+    level.save()
+    audit.record(actor, "receivables.level.updated", level, before=before, after=audit.snapshot(level))
+    return level
+
+
+# --- Holds and credit limits --------------------------------------------------------------------
+
+
+@transaction.atomic
+def hold_invoice(*, actor, invoice: Invoice, reason: str) -> DunningHold:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Indiquez le motif de l'exclusion (litige, échéancier accordé…).")
+    if invoice.is_draft or invoice.is_credit_note:
+        raise DomainError("Seule une facture émise peut être exclue des relances.")
+    if DunningHold.objects.filter(invoice=invoice).exists():
+        raise DomainError(f"{invoice} est déjà exclue des relances.")
+    hold = DunningHold.objects.create(invoice=invoice, reason=reason[:200], created_by=actor)
+    audit.record(actor, "receivables.hold.created", hold, after=audit.snapshot(hold))
+    return hold
+
+
+@transaction.atomic
+def release_invoice(*, actor, invoice: Invoice) -> None:
+    hold = DunningHold.objects.filter(invoice=invoice).first()
+    if hold is None:
+        raise DomainError(f"{invoice} n'est pas exclue des relances.")
+    before = audit.snapshot(hold)
+    hold.delete()
+    audit.record(actor, "receivables.hold.released", invoice, before=before)
+
+
+@transaction.atomic
+def set_credit_limit(
+    *, actor, customer: Contact, amount: Decimal | None, version: int | None = None
+) -> CreditLimit | None:
+    """Set the customer's authorised outstanding; None removes it."""
+    current = CreditLimit.objects.select_for_update().filter(customer=customer).first()
+    if current is not None:
+        check_version(current.version, version, "L'encours autorisé")
+    before = audit.snapshot(current) if current else None
+    if amount is None:
+        if current is not None:
+            current.delete()
+            audit.record(actor, "receivables.credit_limit.removed", customer, before=before)
+        return None
+    amount = round_eur(amount)
+    if amount < 0:
+        raise DomainError("L'encours autorisé ne peut pas être négatif.")
+    if current is None:
+        current = CreditLimit(customer=customer, amount=amount)
+    else:
+        current.amount = amount
+        current.version += 1
+    current.save()
+    audit.record(actor, "receivables.credit_limit.set", current, before=before, after=audit.snapshot(current))
+    return current
+
+
+# --- Dunning letters ----------------------------------------------------------------------------
+
+
+def _channel(level: DunningLevel, customer: Contact) -> str:
+    if level.channel == Channel.EMAIL and customer.email:
+        return Channel.EMAIL
+    return Channel.LETTER
+
+
+def _send_email(letter: DunningLetter, pdf: bytes, body: str, reply_to: str) -> None:
+    message = EmailMessage(
+        subject=letter.subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[letter.email_to],
+        reply_to=[reply_to] if reply_to else None,
+    )
+    message.attach(documents.letter_filename(letter), pdf, "application/pdf")
+    try:
+        message.send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DomainError(
+            f"La relance de {letter.customer.display_name} n'a pas pu être envoyée par e-mail "
+            f"({exc.__class__.__name__}) : vérifiez le serveur SMTP. Rien n'a été enregistré."
+        ) from exc
+
+
+def _letter_snapshot(letter: DunningLetter) -> dict:
+    data = audit.snapshot(letter)
+    data.pop("pdf", None)  # bytes: the PDF itself stays on the letter
+    data["invoices"] = [line.invoice_number for line in letter.lines.all()]
+    return data
+
+
+@transaction.atomic
+def send_dunning(
+    *, actor, customer: Contact, on: dt.date, render_pdf: bool = True, deliver: bool = True
+) -> DunningLetter:
+    """Record, render and send the dunning letter due to `customer` on `on` (one letter per customer).
+
+    The customer row is locked so two runs cannot chase the same customer twice. An e-mail that fails
+    rolls everything back: a letter is recorded only once sent (or, for paper, once produced).
+    `deliver=False` records a letter sent outside Pilote on `on` (history taken over, demo): no PDF is
+    stored (it is rendered again from the snapshot when downloaded) and no e-mail goes out.
+    """
+    customer = Contact.objects.select_for_update().get(pk=customer.pk)
+    found = dunning.proposals(on, [customer.pk])
+    if not found:
+        raise DomainError(f"Aucune relance n'est due pour {customer.display_name} au {on:%d/%m/%Y}.")
+    proposal = found[0]
+    level = proposal.level
+    structure = Structure.objects.get()
+    values = proposal.placeholder_values(on, structure.display_name)
+    channel = _channel(level, customer)
+    claims = level.include_penalties
+    penalties, indemnities = proposal.total_penalties, proposal.total_indemnities
+    letter = DunningLetter.objects.create(
+        customer=customer,
+        level=level,
+        rank=level.rank,
+        title=level.title,
+        date=on,
+        channel=channel,
+        email_to=customer.email if channel == Channel.EMAIL else "",
+        subject=templating.render(level.email_subject, values)[:200],
+        body=templating.render(level.letter_body, values),
+        claims_penalties=claims,
+        total_due=proposal.total_due,
+        total_penalties=penalties,
+        total_indemnities=indemnities,
+        total=proposal.total_due + (penalties + indemnities if claims else ZERO),
+        created_by=actor,
+    )
+    DunningLetterLine.objects.bulk_create(
+        DunningLetterLine(
+            letter=letter,
+            invoice=item.invoice,
+            rank=item.level.rank if item.level else 0,
+            invoice_number=item.invoice.number,
+            invoice_date=item.invoice.date,
+            due_date=item.invoice.due_date,
+            total_gross=item.invoice.total_gross,
+            amount_due=item.amount_due,
+            days_late=item.days_overdue,
+            penalty=item.penalty.total,
+            indemnity=item.indemnity,
+            penalty_detail=[s.as_dict() for s in item.penalty.slices],
+        )
+        for item in proposal.items
+    )
+    if not deliver:
+        letter.sent_at = timezone.make_aware(dt.datetime.combine(on, dt.time(9)))
+    elif render_pdf or channel == Channel.EMAIL:
+        letter.pdf = documents.letter_pdf(letter)
+    if deliver and channel == Channel.EMAIL:
+        _send_email(letter, bytes(letter.pdf), templating.render(level.email_body, values), structure.email)
+        letter.sent_at = timezone.now()
+    letter.save(update_fields=["pdf", "sent_at"])
+    audit.record(actor, "receivables.letter.sent", letter, after=_letter_snapshot(letter))
+    return letter
+
+
+@dataclass
+class RunResult:
+    customer: Contact
+    letter: DunningLetter | None = None
+    error: str = ""
+
+
+def run_dunning(*, actor, customers: list[Contact], on: dt.date) -> list[RunResult]:
+    """Send each selected customer's letter; one customer's failure (SMTP, nothing due any more)
+    does not stop the others. Each letter is its own transaction."""
+    results = []
+    for customer in customers:
+        try:
+            results.append(RunResult(customer, letter=send_dunning(actor=actor, customer=customer, on=on)))
+        except DomainError as exc:
+            results.append(RunResult(customer, error=exc.message))
+    return results
+
+
+@transaction.atomic
+def mark_letter_sent(*, actor, letter: DunningLetter) -> DunningLetter:
+    """A paper letter was posted: record when."""
+    if letter.sent_at is not None:
+        raise DomainError("Cette relance est déjà marquée comme envoyée.")
+    letter.sent_at = timezone.now()
+    letter.save(update_fields=["sent_at"])
+    audit.record(actor, "receivables.letter.posted", letter, after={"sent_at": letter.sent_at.isoformat()})
+    return letter
