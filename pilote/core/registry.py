@@ -120,3 +120,18 @@ def todos_for(user, limit: int = 20) -> list[TodoItem]:
     items = [item for p in _todo_providers if user.can(p.perm) for item in p.items(user)]
     items.sort(key=lambda item: (item.due is None, item.due or dt.date.max, item.label))
     return items[:limit]
+
+
+_demo_timelines: list[Callable] = []
+
+
+def register_demo_timeline(build: Callable) -> None:
+    """A domain's dated demo activity: build(rng, users) returns [(date, label, action)] that the demo's
+    calendar (the ledger demo, which posts month after month and closes each VAT month) runs in date
+    order among its own entries, so documents, their entries, VAT returns and bank statements agree."""
+    if build not in _demo_timelines:
+        _demo_timelines.append(build)
+
+
+def demo_timelines() -> list[Callable]:
+    return list(_demo_timelines)

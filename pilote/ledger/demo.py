@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from pilote.contacts.models import Contact
 from pilote.core.demo import DEMO_TODAY
+from pilote.core.registry import demo_timelines
 from pilote.ledger import assets, closing, lettering, services
 from pilote.ledger.models import Account, FiscalYear, Journal
 from pilote.lib.dates import add_months
@@ -80,7 +81,8 @@ def load(rng: random.Random, users: dict) -> None:
     social: dict[tuple[int, int], Decimal] = {}
     months = [(y, m) for y in (2025, 2026) for m in range(1, 13) if dt.date(y, m, 1) <= DEMO_TODAY]
     for year, month in months:
-        for _ in range(rng.randint(12, 18)):
+        # From 2026 the sales app issues the invoices (its demo timeline); 2025 was kept elsewhere.
+        for _ in range(rng.randint(12, 18) if year < 2026 else 0):
             invoice_no += 1
             customer = rng.choice(customers)
             net = round_eur(Decimal(rng.randint(150_000, 2_000_000)) / 100)
@@ -200,6 +202,12 @@ def load(rng: random.Random, users: dict) -> None:
             )
     plan += _asset_purchases(a, sup[suppliers[2].pk])
     _register_assets(actor)
+    from pilote.ledger import bank
+
+    # The bank account behind journal BQ exists from the start: other domains' payments land on it.
+    bank.create_bank_account(actor=actor, name="BNP Paribas Pro", iban="FR7630004000010001234567830", journal_code="BQ")
+    for build in demo_timelines():  # other domains' dated activity (quotes, invoices, payments…)
+        plan += [(day, "~", label, "", action) for day, label, action in build(rng, users)]
     plan.sort(key=lambda item: (item[0], item[1] != "AN", item[1], item[3]))
     year_2025 = FiscalYear.objects.get(start_date=dt.date(2025, 1, 1))
     plan = [item for item in plan if item[0] <= DEMO_TODAY]
@@ -216,6 +224,9 @@ def load(rng: random.Random, users: dict) -> None:
                     lettering.auto_letter(actor=actor, account=a[code])
                 closing.close_fiscal_year(actor=actor, year=year_2025)
                 closed = True
+        if journal == "~":
+            lines()  # a timeline action: it posts its own entries
+            continue
         services.create_entry(
             actor=actor,
             journal=j[journal],
@@ -312,9 +323,7 @@ def _load_bank(actor) -> None:
     from pilote.ledger import bank, bank_statements
     from pilote.ledger.models import EntryLine, Journal
 
-    account = bank.create_bank_account(
-        actor=actor, name="BNP Paribas Pro", iban="FR7630004000010001234567830", journal_code="BQ"
-    )
+    account = bank.BankAccount.objects.get(journal__code="BQ")
     start, end = dt.date(2026, 10, 1), dt.date(2026, 10, 31)
     rows = ["Date;Libellé;Montant;Référence"]
     booked = (

@@ -16,7 +16,14 @@ class SalesConfig(AppConfig):
     verbose_name = "Ventes"
 
     def ready(self) -> None:
-        from pilote.core.registry import MenuItem, SearchProvider, register_demo, register_menu, register_search
+        from pilote.core.registry import (
+            MenuItem,
+            SearchProvider,
+            register_demo,
+            register_demo_timeline,
+            register_menu,
+            register_search,
+        )
         from pilote.ledger import bank
         from pilote.sales import bank_matching, demo, search
 
@@ -29,6 +36,7 @@ class SalesConfig(AppConfig):
             MenuItem("Encaissements à rapprocher", "sales:bank-match", "sales.payments"),
         )
         register_search(SearchProvider("Ventes", "sales.view", search.search_documents))
+        register_demo_timeline(demo.timeline)
         register_demo(40, "ventes (devis, commandes, factures, règlements)", demo.load)
         if bank_matching.ledger_settlement_handler not in bank.settlement_handlers:
             bank.settlement_handlers.append(bank_matching.ledger_settlement_handler)
