@@ -5,3 +5,22 @@ class ComplaintsConfig(AppConfig):
     name = "pilote.complaints"
     label = "complaints"
     verbose_name = "Réclamations"
+
+    def ready(self) -> None:
+        from pilote.complaints import demo
+        from pilote.complaints.search import search_complaints
+        from pilote.complaints.todo import todo_items
+        from pilote.core.registry import (
+            MenuItem,
+            SearchProvider,
+            TodoProvider,
+            register_demo,
+            register_menu,
+            register_search,
+            register_todo,
+        )
+
+        register_menu("Clients et ventes", 10, MenuItem("Réclamations", "complaints:list", "complaints.view"))
+        register_search(SearchProvider("Réclamations", "complaints.view", search_complaints))
+        register_todo(TodoProvider("complaints.edit", todo_items))
+        register_demo(70, "réclamations", demo.load)

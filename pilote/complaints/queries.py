@@ -7,7 +7,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Case, Count, DurationField, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -75,8 +87,9 @@ def filter_complaints(data: dict, today: dt.date | None = None):
     return complaints
 
 
-def with_list_relations(complaints):
-    return complaints.select_related("customer", "assignee")
+def with_list_relations(complaints, today: dt.date | None = None):
+    late = ExpressionWrapper(_awaiting_answer(today or timezone.localdate()), output_field=BooleanField())
+    return complaints.select_related("customer", "assignee").annotate(late=late)
 
 
 def export_rows(complaints):

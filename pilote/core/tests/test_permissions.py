@@ -43,6 +43,12 @@ def sample(personas):
 
     product = Product.objects.create(reference="P1", name="Produit", unit_price=Decimal("10"))
     ledger["catalog:edit"] = product.pk
+    from pilote.complaints.models import Complaint
+
+    complaint = Complaint.objects.create(
+        customer=contact, received_on=dt.date(2026, 3, 2), answer_due=dt.date(2026, 3, 9), subject="Rayures"
+    )
+    ledger |= {f"complaints:{n}": complaint.pk for n in ("detail", "edit", "entry-create", "assign", "close", "reopen")}
     return {
         **ledger,
         **_pipeline_sample(contact, personas["commercial"]),
