@@ -122,6 +122,14 @@ class Quote(Document):
     number = models.CharField("numéro", max_length=20, unique=True)
     valid_until = models.DateField("valable jusqu'au")
     status = models.CharField("statut", max_length=10, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT)
+    opportunity = models.ForeignKey(
+        "pipeline.Opportunity",
+        verbose_name="opportunité",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quotes",
+    )
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
     decided_on = models.DateField("décision le", null=True, blank=True)
     acceptance_note = models.CharField("accord (signataire, référence)", max_length=200, blank=True)

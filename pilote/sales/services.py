@@ -232,9 +232,10 @@ def mark_quote_sent(*, actor, quote: Quote) -> Quote:
 
 @transaction.atomic
 def accept_quote(*, actor, quote: Quote, on: dt.date, note: str = "") -> Quote:
+    """The customer's agreement; the quote's opportunity, if still open, is won at the quote's amount."""
     if on < quote.date:
         raise DomainError("L'acceptation ne peut pas précéder la date du devis.")
-    return _set_quote_status(
+    accepted = _set_quote_status(
         actor,
         quote,
         {QuoteStatus.DRAFT, QuoteStatus.SENT},
@@ -243,6 +244,18 @@ def accept_quote(*, actor, quote: Quote, on: dt.date, note: str = "") -> Quote:
         decided_on=on,
         acceptance_note=note.strip()[:200],
     )
+    opportunity = accepted.opportunity
+    if opportunity is not None and opportunity.is_open:
+        from pilote.pipeline import services as pipeline
+
+        pipeline.mark_won(
+            actor=actor,
+            opportunity=opportunity,
+            closed_on=on,
+            amount=accepted.total_net,
+            note=f"Devis {accepted.number} accepté.",
+        )
+    return accepted
 
 
 @transaction.atomic

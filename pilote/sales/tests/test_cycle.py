@@ -236,3 +236,17 @@ def test_vat_on_receipts_waits_for_payment(shop):
     assert may.taxes["08"] == D("55.00") and may.bases["08"] == D("275.00")
     march = vat.compute_ca3(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     assert march.taxes["08"] == D("59.96") and march.bases["08"] == D("299.80")  # the goods, due at invoice
+
+
+def test_accepting_a_quote_wins_its_opportunity(shop):
+    from pilote.pipeline import services as pipeline
+    from pilote.pipeline.stages import Stage
+
+    opportunity = pipeline.create_opportunity(actor=shop["actor"], contact=shop["customer"], title="Équipement")
+    quote = services.create_quote(
+        actor=shop["actor"], customer=shop["customer"], date=shop["day"], valid_until=shop["day"],
+        lines=[LineSpec.from_product(shop["p"]["chair"], D(10))], opportunity=opportunity,
+    )  # fmt: skip
+    services.accept_quote(actor=shop["actor"], quote=quote, on=shop["day"], note="Signé par M. Martin")
+    opportunity.refresh_from_db()
+    assert opportunity.stage == Stage.WON and opportunity.amount == D("1499.00")
