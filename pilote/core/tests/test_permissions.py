@@ -52,7 +52,9 @@ def sample(personas):
     return {
         **ledger,
         **_pipeline_sample(contact, personas["commercial"]),
+        **_receivables_sample(contact),
         **_sales_sample(contact, personas["commercial"], ledger["ledger:statement-line"]),
+        **_documents_sample(contact, personas["commercial"]),
         "contacts:detail": contact.pk,
         "contacts:edit": contact.pk,
         "contacts:archive": contact.pk,
@@ -97,6 +99,39 @@ def _sales_sample(contact, actor, statement_line_pk):
     urls = {f"sales:invoice-{n}": invoice.pk for n in ("detail", "edit", "delete", "issue", "credit-note", "pdf")}
     urls |= {"sales:invoice-send": invoice.pk, "sales:payment-create": {"customer_pk": contact.pk}}
     urls["sales:bank-match-confirm"] = {"line_pk": statement_line_pk, "invoice_pk": invoice.pk}
+    return urls
+
+
+def _documents_sample(contact, actor):
+    """A draft quote, an order partly delivered (walking the POST views changes them only within the rules)."""
+    from pilote.sales import services
+    from pilote.sales.services import LineSpec
+
+    lines = [LineSpec(description="Chaise", quantity=Decimal("2"), unit_price=Decimal("50"))]
+    day = dt.date(2026, 2, 1)
+    quote = services.create_quote(actor=actor, customer=contact, date=day, valid_until=day, lines=lines)
+    order = services.create_order(actor=actor, customer=contact, date=day, lines=lines)
+    delivery = services.deliver(actor=actor, order=order, date=day, quantities={order.lines.get().pk: Decimal(1)})
+    urls = {f"sales:quote-{n}": quote.pk for n in ("detail", "edit", "pdf", "send", "accept", "refuse", "cancel")}
+    urls |= {f"sales:quote-{n}": quote.pk for n in ("convert", "duplicate")}
+    urls |= {f"sales:order-{n}": order.pk for n in ("detail", "deliver", "deposit", "invoice", "cancel")}
+    return urls | {"sales:delivery-detail": delivery.pk, "sales:delivery-pdf": delivery.pk}
+
+
+def _receivables_sample(contact):
+    import datetime as dt
+
+    from pilote.receivables.models import DunningLetter, DunningLevel
+    from pilote.sales.models import Invoice
+
+    invoice = Invoice.objects.create(customer=contact, date=dt.date(2026, 2, 1))  # a draft: hold/release refuse it
+    level = DunningLevel.objects.get(rank=1)
+    letter = DunningLetter.objects.create(customer=contact, level=level, rank=1, title=level.title,
+                                          date=dt.date(2026, 3, 1), channel="letter", subject="Relance", body="",
+                                          total_due=Decimal("10"), total=Decimal("10"), pdf=b"%PDF-1.4")  # fmt: skip
+    urls = {f"receivables:{name}": contact.pk for name in ("preview", "customer", "statement", "credit-limit")}
+    urls |= {"receivables:hold": invoice.pk, "receivables:release": invoice.pk, "receivables:level-edit": level.pk}
+    urls |= {"receivables:letter-pdf": letter.pk, "receivables:letter-posted": letter.pk}
     return urls
 
 
