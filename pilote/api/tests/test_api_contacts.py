@@ -78,13 +78,21 @@ def _operations(client, auth):
 
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
-def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role):
+def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role, structure, personas):
     from decimal import Decimal
 
     from pilote.catalog.models import Product
+    from pilote.sales import issuing, services
+    from pilote.sales.tests.factories import make_shop
 
     contact = Contact.objects.create(name="Cible", is_customer=True)
     product = Product.objects.create(reference="P1", name="Produit", unit_price=Decimal("12.5"))
+    shop = make_shop(structure, personas)
+    invoice = services.create_invoice(
+        actor=shop["actor"], customer=shop["customer"], date=shop["day"],
+        lines=[services.LineSpec.from_product(shop["p"]["book"], Decimal(1))],
+    )  # fmt: skip
+    invoice = issuing.issue_invoice(actor=shop["actor"], invoice=invoice, render_pdf=False)
     auth = bearer(role)
     docs_client = client_as("direction")
     operations = list(_operations(docs_client, {}))
@@ -92,7 +100,7 @@ def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role
     for path, method, operation in operations:
         perm = operation["x-permission"]  # every operation must declare one
         url = "/api" + "/v1" + path.removeprefix("/api/v1").replace("{contact_id}", str(contact.pk))
-        url = url.replace("{product_id}", str(product.pk))
+        url = url.replace("{product_id}", str(product.pk)).replace("{invoice_id}", str(invoice.pk))
         body = {"kind": "note", "subject": "S"} if path.endswith("echanges") else {"name": "N", "is_customer": True}
         response = (
             getattr(client, method)(url, body, content_type="application/json", **auth)
@@ -158,3 +166,27 @@ def test_a_contact_needs_a_role_whatever_the_door(client, bearer):
     )
     assert response.status_code == 422 and "au moins un rôle" in response.json()["erreurs"]["__all__"][0]
     assert not Contact.objects.exists()
+
+
+def test_invoices_over_the_api(client, bearer, structure, personas):
+    from decimal import Decimal
+
+    from pilote.sales import issuing, services
+    from pilote.sales.facturx_pdf import extract_xml
+    from pilote.sales.tests.factories import make_shop
+
+    shop = make_shop(structure, personas)
+    invoice = services.create_invoice(
+        actor=shop["actor"], customer=shop["customer"], date=shop["day"],
+        lines=[services.LineSpec.from_product(shop["p"]["chair"], Decimal(2))],
+    )  # fmt: skip
+    issuing.issue_invoice(actor=shop["actor"], invoice=invoice, render_pdf=False)
+    auth = bearer("comptable")
+    page = client.get("/api/v1/factures?etat=unpaid", **auth).json()
+    assert page["count"] == 1 and page["results"][0]["number"] == "F-2026-00001"
+    assert page["results"][0]["balance_due"] == "359.76"
+    detail = client.get(f"/api/v1/factures/{invoice.pk}", **auth).json()
+    assert detail["lines"][0]["net_amount"] == "299.80"
+    pdf = client.get(f"/api/v1/factures/{invoice.pk}/facturx", **auth)
+    assert pdf["Content-Type"] == "application/pdf"
+    assert b"F-2026-00001" in extract_xml(pdf.content)

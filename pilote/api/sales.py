@@ -1,0 +1,113 @@
+"""Invoices and credit notes over the API (read): accounting tools and e-invoicing platforms fetch the
+issued documents, their settlement state and their Factur-X PDF."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from pilote.api.base import guarded
+from pilote.core.listing import sort_queryset
+from pilote.sales import documents, invoice_queries
+from pilote.sales.models import Invoice
+
+router = Router(tags=["Ventes"])
+
+
+class InvoiceLineOut(Schema):
+    reference: str
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    discount_percent: Decimal
+    vat_rate: Decimal
+    exemption_mention: str
+    net_amount: Decimal
+
+
+class InvoiceOut(Schema):
+    id: int
+    number: str | None
+    kind: str
+    status: str
+    date: dt.date
+    due_date: dt.date | None
+    customer_id: int
+    customer_name: str
+    customer_reference: str
+    total_net: Decimal
+    total_vat: Decimal
+    total_gross: Decimal
+    amount_paid: Decimal
+    credited_amount: Decimal
+    balance_due: Decimal
+    credited_invoice: str | None
+
+    @staticmethod
+    def resolve_customer_name(obj: Invoice) -> str:
+        return obj.customer.display_name
+
+    @staticmethod
+    def resolve_credited_invoice(obj: Invoice) -> str | None:
+        return obj.credited_invoice.number if obj.credited_invoice_id else None
+
+
+class InvoiceDetailOut(InvoiceOut):
+    lines: list[InvoiceLineOut]
+
+    @staticmethod
+    def resolve_lines(obj: Invoice):
+        return list(obj.lines.all())
+
+
+class InvoicePage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[InvoiceOut]
+
+
+class InvoiceFilters(Schema):
+    q: str = ""
+    etat: str = Field("", description="draft, unpaid, late ou paid")
+    type: str = Field("", description="invoice, deposit ou credit_note")
+    du: dt.date | None = None
+    au: dt.date | None = None
+    client: int | None = None
+    tri: str = Field("-date", description="numero, date, client, ttc, echeance ; préfixe - pour l'ordre décroissant")
+    page: int = Field(1, ge=1)
+    taille: int = Field(50, ge=1, le=200)
+
+
+@guarded(router, "GET", "/factures", "sales.view", response=InvoicePage)
+def list_invoices(request, filters: Query[InvoiceFilters]):
+    data = filters.dict()
+    criteria = {"q": data["q"], "state": data["etat"], "kind": data["type"], "start": data["du"], "end": data["au"]}
+    invoices = invoice_queries.filter_invoices(criteria, timezone.localdate())
+    if data["client"]:
+        invoices = invoices.filter(customer_id=data["client"])
+    invoices = sort_queryset(
+        invoices.select_related("credited_invoice"), data["tri"], invoice_queries.INVOICE_SORTS, "-date"
+    )
+    count = invoices.count()
+    start = (data["page"] - 1) * data["taille"]
+    results = list(invoices[start : start + data["taille"]])
+    return {"count": count, "page": data["page"], "pages": -(-count // data["taille"]), "results": results}
+
+
+@guarded(router, "GET", "/factures/{invoice_id}", "sales.view", response=InvoiceDetailOut)
+def get_invoice(request, invoice_id: int):
+    return get_object_or_404(Invoice.objects.select_related("customer", "credited_invoice"), pk=invoice_id)
+
+
+@guarded(router, "GET", "/factures/{invoice_id}/facturx", "sales.view")
+def get_invoice_pdf(request, invoice_id: int):
+    """The archived Factur-X PDF (PDF/A-3 with its EN 16931 CII XML) of an issued invoice."""
+    invoice = get_object_or_404(Invoice, pk=invoice_id, status="issued")
+    response = HttpResponse(documents.archived_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    return response
