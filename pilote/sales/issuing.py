@@ -148,8 +148,6 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
     lines = list(invoice.lines.all())
     series = Series.CREDIT_NOTE if invoice.is_credit_note else Series.INVOICE
     problems = _legal_problems(invoice, structure, lines)
-    if chronology := _chronology_problem(invoice, series):
-        problems.append(chronology)
     due = terms.due_date_for(invoice.date, invoice.payment_term)
     try:
         terms.check_due_date(invoice.date, due)
@@ -164,6 +162,9 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
         raise DomainError(" ".join(problems))
 
     invoice.number = numbering.next_number(series, invoice.date.year)
+    # Checked once the series is locked, so two users issuing at once cannot break the chronological order.
+    if chronology := _chronology_problem(invoice, series):
+        raise DomainError(chronology)
     invoice.status = InvoiceStatus.ISSUED
     invoice.issued_at = timezone.now()
     invoice.due_date = due
