@@ -5,3 +5,19 @@ class ReceivablesConfig(AppConfig):
     name = "pilote.receivables"
     label = "receivables"
     verbose_name = "Recouvrement et analyse clients"
+
+    def ready(self) -> None:
+        from pilote.core.registry import MenuItem, TodoProvider, register_demo, register_menu, register_todo
+        from pilote.receivables import credit, demo, todo
+        from pilote.sales.hooks import register_order_warning
+
+        register_menu(
+            "Clients et ventes",
+            10,
+            MenuItem("Relances", "receivables:run", "sales.dunning"),
+            MenuItem("Encours clients", "receivables:aged", "sales.view"),
+            MenuItem("Analyse clients", "receivables:analysis", "sales.analysis"),
+        )
+        register_todo(TodoProvider("sales.dunning", todo.todo_items))
+        register_demo(60, "relances et encours clients", demo.load)
+        register_order_warning(credit.credit_warning)

@@ -63,9 +63,9 @@ def slices_of(line) -> list[dict]:
     ]
 
 
-def letter_pdf(letter: DunningLetter) -> bytes:
+def letter_pdf(letter: DunningLetter, lines: list | None = None) -> bytes:
     structure = Structure.objects.get()
-    lines = list(letter.lines.all())
+    lines = list(letter.lines.all()) if lines is None else lines
     for line in lines:
         line.slices = slices_of(line)
     context = {
@@ -85,4 +85,13 @@ def letter_filename(letter: DunningLetter) -> str:
 
 
 def statement_pdf(statement) -> bytes:
-    return render_html_pdf("receivables/statement_pdf.html", {"statement": statement})
+    legal_line = structure_legal_line(Structure.objects.get())
+    return render_html_pdf("receivables/statement_pdf.html", {"statement": statement, "legal_line": legal_line})
+
+
+def preview_pdf(proposal, on) -> bytes:
+    """The letter `proposal` would produce on `on`, rendered without recording anything."""
+    from pilote.receivables.dunning import draft_letter
+
+    letter, lines = draft_letter(proposal, on, Structure.objects.get().display_name)
+    return letter_pdf(letter, lines)

@@ -24,8 +24,9 @@ from django.db.models import Exists, F, Max, OuterRef
 from pilote.contacts.models import Contact
 from pilote.lib.formats import format_date, format_eur
 from pilote.lib.money import ZERO
+from pilote.receivables import templating
 from pilote.receivables.levels import create_default_levels
-from pilote.receivables.models import DunningHold, DunningLetterLine, DunningLevel
+from pilote.receivables.models import Channel, DunningHold, DunningLetter, DunningLetterLine, DunningLevel
 from pilote.receivables.penalties import PenaltyResult, late_penalty, recovery_indemnity
 from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, PaymentAllocation
 
@@ -163,3 +164,51 @@ def proposals(on: dt.date, customer_ids=None, *, only_due: bool = True) -> list[
         by_customer.setdefault(invoice.customer_id, Proposal(invoice.customer)).items.append(item)
     found = list(by_customer.values())
     return [p for p in found if p.level is not None] if only_due else found
+
+
+def _channel(level: DunningLevel, customer: Contact) -> str:
+    if level.channel == Channel.EMAIL and customer.email:
+        return Channel.EMAIL
+    return Channel.LETTER
+
+
+def draft_letter(proposal: Proposal, on: dt.date, structure_name: str) -> tuple[DunningLetter, list[DunningLetterLine]]:
+    """The letter and its lines, unsaved: what send_dunning records and what the preview shows."""
+    level, customer = proposal.level, proposal.customer
+    values = proposal.placeholder_values(on, structure_name)
+    channel = _channel(level, customer)
+    claims = level.include_penalties
+    penalties, indemnities = proposal.total_penalties, proposal.total_indemnities
+    letter = DunningLetter(
+        customer=customer,
+        level=level,
+        rank=level.rank,
+        title=level.title,
+        date=on,
+        channel=channel,
+        email_to=customer.email if channel == Channel.EMAIL else "",
+        subject=templating.render(level.email_subject, values)[:200],
+        body=templating.render(level.letter_body, values),
+        claims_penalties=claims,
+        total_due=proposal.total_due,
+        total_penalties=penalties,
+        total_indemnities=indemnities,
+        total=proposal.total_due + (penalties + indemnities if claims else ZERO),
+    )
+    lines = [
+        DunningLetterLine(
+            invoice=item.invoice,
+            rank=item.level.rank if item.level else 0,
+            invoice_number=item.invoice.number,
+            invoice_date=item.invoice.date,
+            due_date=item.invoice.due_date,
+            total_gross=item.invoice.total_gross,
+            amount_due=item.amount_due,
+            days_late=item.days_overdue,
+            penalty=item.penalty.total,
+            indemnity=item.indemnity,
+            penalty_detail=[s.as_dict() for s in item.penalty.slices],
+        )
+        for item in proposal.items
+    ]
+    return letter, lines

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, F, Min, Q, Sum, Value, When
+from django.db.models import Case, ExpressionWrapper, F, Min, Q, Sum, Value, When
 
 from pilote.contacts.models import Contact
 from pilote.core.listing import Column
@@ -89,6 +89,16 @@ def aged_totals(on: dt.date, data: dict) -> dict:
     return {key: value or ZERO for key, value in totals.items()}
 
 
+def sort_aged(rows, requested: str):
+    """Like core.listing.sort_queryset, but the tie-break is the customer: ordering a grouped query by
+    the invoice pk would split the groups."""
+    key = requested.lstrip("-")
+    if key not in AGED_SORTS:
+        requested, key = "-total", "total"
+    prefix = "-" if requested.startswith("-") else ""
+    return rows.order_by(*(prefix + field for field in AGED_SORTS[key]), f"{prefix}customer_id")
+
+
 def customer_label(row: dict) -> str:
     if row["customer__kind"] == "person" and row["customer__first_name"]:
         return f"{row['customer__name'].upper()} {row['customer__first_name']}"
@@ -143,7 +153,8 @@ def statement(customer: Contact, start: dt.date, end: dt.date) -> Statement:
     with a running balance, after the opening balance of everything dated before `start`."""
     invoices = Invoice.objects.filter(customer=customer, status=InvoiceStatus.ISSUED)
     payments = Payment.objects.filter(customer=customer)
-    signed = Case(When(kind=InvoiceKind.CREDIT_NOTE, then=-F("total_gross")), default=F("total_gross"))
+    negative = ExpressionWrapper(-F("total_gross"), output_field=MoneyField())
+    signed = Case(When(kind=InvoiceKind.CREDIT_NOTE, then=negative), default=F("total_gross"))
     before = invoices.filter(date__lt=start).aggregate(total=Sum(signed, output_field=MoneyField()))["total"] or ZERO
     paid_before = payments.filter(date__lt=start).aggregate(total=Sum("amount"))["total"] or ZERO
     rows = []
@@ -179,13 +190,7 @@ def customer_summary(customer: Contact, on: dt.date) -> dict:
 
 
 def customer_open_invoices(customer: Contact):
-    return (
-        open_invoices()
-        .filter(customer=customer)
-        .select_related("dunning_hold")
-        .order_by("due_date", "pk")
-        .annotate(last_rank=Min("dunning_lines__rank", filter=Q(dunning_lines__rank__gt=0)))
-    )
+    return open_invoices().filter(customer=customer).select_related("dunning_hold").order_by("due_date", "pk")
 
 
 # --- Dunning history ----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pilote.contacts.models import Contact
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
 from pilote.core.models import Structure
-from pilote.lib.money import ZERO, round_eur
+from pilote.lib.money import round_eur
 from pilote.receivables import documents, dunning, templating
 from pilote.receivables.models import (
     Channel,
@@ -138,12 +138,6 @@ def set_credit_limit(
 # --- Dunning letters ----------------------------------------------------------------------------
 
 
-def _channel(level: DunningLevel, customer: Contact) -> str:
-    if level.channel == Channel.EMAIL and customer.email:
-        return Channel.EMAIL
-    return Channel.LETTER
-
-
 def _send_email(letter: DunningLetter, pdf: bytes, body: str, reply_to: str) -> None:
     message = EmailMessage(
         subject=letter.subject,
@@ -185,52 +179,22 @@ def send_dunning(
     if not found:
         raise DomainError(f"Aucune relance n'est due pour {customer.display_name} au {on:%d/%m/%Y}.")
     proposal = found[0]
-    level = proposal.level
     structure = Structure.objects.get()
-    values = proposal.placeholder_values(on, structure.display_name)
-    channel = _channel(level, customer)
-    claims = level.include_penalties
-    penalties, indemnities = proposal.total_penalties, proposal.total_indemnities
-    letter = DunningLetter.objects.create(
-        customer=customer,
-        level=level,
-        rank=level.rank,
-        title=level.title,
-        date=on,
-        channel=channel,
-        email_to=customer.email if channel == Channel.EMAIL else "",
-        subject=templating.render(level.email_subject, values)[:200],
-        body=templating.render(level.letter_body, values),
-        claims_penalties=claims,
-        total_due=proposal.total_due,
-        total_penalties=penalties,
-        total_indemnities=indemnities,
-        total=proposal.total_due + (penalties + indemnities if claims else ZERO),
-        created_by=actor,
-    )
-    DunningLetterLine.objects.bulk_create(
-        DunningLetterLine(
-            letter=letter,
-            invoice=item.invoice,
-            rank=item.level.rank if item.level else 0,
-            invoice_number=item.invoice.number,
-            invoice_date=item.invoice.date,
-            due_date=item.invoice.due_date,
-            total_gross=item.invoice.total_gross,
-            amount_due=item.amount_due,
-            days_late=item.days_overdue,
-            penalty=item.penalty.total,
-            indemnity=item.indemnity,
-            penalty_detail=[s.as_dict() for s in item.penalty.slices],
-        )
-        for item in proposal.items
-    )
+    letter, lines = dunning.draft_letter(proposal, on, structure.display_name)
+    letter.created_by = actor
+    letter.save()
+    for line in lines:
+        line.letter = letter
+    DunningLetterLine.objects.bulk_create(lines)
+    level = letter.level
+    channel = letter.channel
     if not deliver:
         letter.sent_at = timezone.make_aware(dt.datetime.combine(on, dt.time(9)))
     elif render_pdf or channel == Channel.EMAIL:
         letter.pdf = documents.letter_pdf(letter)
     if deliver and channel == Channel.EMAIL:
-        _send_email(letter, bytes(letter.pdf), templating.render(level.email_body, values), structure.email)
+        body = templating.render(level.email_body, proposal.placeholder_values(on, structure.display_name))
+        _send_email(letter, bytes(letter.pdf), body, structure.email)
         letter.sent_at = timezone.now()
     letter.save(update_fields=["pdf", "sent_at"])
     audit.record(actor, "receivables.letter.sent", letter, after=_letter_snapshot(letter))

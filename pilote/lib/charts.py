@@ -1,0 +1,177 @@
+"""Server-rendered charts as inline SVG: no JavaScript, no CDN, readable on a phone.
+
+Each chart is one <svg> scaled by its viewBox to the width of its container, with role="img", an
+aria-label and a <title> (the chart's name), French numbers on the axis (1 234 €) and a <title> on each
+bar or point giving its exact value (shown as a tooltip by browsers and read by screen readers). The
+pages show the same figures in a table next to the chart. Geometry uses Decimal like the amounts.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from pilote.lib.formats import format_number
+
+PALETTE = ("#2f6db5", "#b9c7da", "#d9822b", "#3a9a5b", "#8e5bb5")
+FONT = 'font-family="system-ui, sans-serif"'
+MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def _n(value: Decimal) -> str:
+    """A coordinate: one decimal, no exponent."""
+    return f"{Decimal(value).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}"
+
+
+def format_value(value: Decimal, unit: str = "€", places: int = 2) -> str:
+    text = format_number(value, places)
+    return f"{text}\u202f{unit}" if unit else text
+
+
+def nice_ticks(low: Decimal, high: Decimal, count: int = 4) -> list[Decimal]:
+    """Round ticks (1, 2 or 5 × 10ⁿ apart) covering [low, high], zero included."""
+    low, high = min(Decimal(low), Decimal(0)), max(Decimal(high), Decimal(0))
+    span = high - low
+    if span <= 0:
+        return [Decimal(0), Decimal(1)]
+    raw = span / count
+    magnitude = Decimal(10) ** (raw.adjusted())
+    step = next(m * magnitude for m in (Decimal(1), Decimal(2), Decimal(5), Decimal(10)) if m * magnitude >= raw)
+    first = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
+    last = (high / step).to_integral_value(rounding=ROUND_CEILING) * step
+    ticks, tick = [], first
+    while tick <= last:
+        ticks.append(tick)
+        tick += step
+    return ticks
+
+
+def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
+    label = escape(title)
+    # Every text that reaches the SVG (title, labels, tooltips) went through escape(); the rest is numbers.
+    return mark_safe(  # noqa: S308
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{label}" '
+        f'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg" {FONT}>'
+        f"<title>{label}</title>{''.join(body)}</svg>"
+    )
+
+
+def _tick_label(value: Decimal, unit: str) -> str:
+    return escape(format_value(value, unit, 0))
+
+
+def bar_chart(items: list[tuple[str, Decimal]], *, title: str, unit: str = "€") -> SafeString:
+    """Horizontal bars, one row per item (long labels such as customer names stay readable)."""
+    width, label_w, right, row, top = 400, 130, 10, 22, 8
+    height = top + row * max(len(items), 1) + 24
+    values = [Decimal(v) for _, v in items] or [Decimal(0)]
+    ticks = nice_ticks(min(values), max(values))
+    low, high = ticks[0], ticks[-1]
+    plot = Decimal(width - label_w - right)
+
+    def x(value: Decimal) -> Decimal:
+        return label_w + (Decimal(value) - low) / (high - low) * plot
+
+    body = []
+    for tick in ticks:
+        body.append(f'<line x1="{_n(x(tick))}" x2="{_n(x(tick))}" y1="{top}" y2="{height - 20}" stroke="#e3e7ee"/>')
+    for tick in (ticks[0], ticks[len(ticks) // 2], ticks[-1]) if len(ticks) > 2 else ticks:
+        body.append(
+            f'<text x="{_n(x(tick))}" y="{height - 6}" font-size="10" text-anchor="middle" fill="#555">'
+            f"{_tick_label(tick, unit)}</text>"
+        )
+    for index, (label, value) in enumerate(items):
+        y = top + index * row
+        start, end = sorted((x(Decimal(0)), x(Decimal(value))))
+        short = label if len(label) <= 22 else label[:21] + "…"
+        tip = escape(f"{label} : {format_value(Decimal(value), unit)}")
+        body.append(
+            f'<text x="{label_w - 6}" y="{_n(y + Decimal(row) / 2 + 4)}" font-size="11" text-anchor="end" '
+            f'fill="#222">{escape(short)}</text>'
+            f'<rect x="{_n(start)}" y="{y + 3}" width="{_n(max(end - start, Decimal("0.5")))}" height="{row - 6}" '
+            f'fill="{PALETTE[0]}"><title>{tip}</title></rect>'
+        )
+    return _svg(width, height, title, body)
+
+
+def _vertical_frame(categories: list[str], values: list[Decimal], unit: str, width: int, height: int):
+    left, right, top, bottom = 62, 8, 10, 24
+    ticks = nice_ticks(min(values, default=Decimal(0)), max(values, default=Decimal(0)))
+    low, high = ticks[0], ticks[-1]
+    plot_h = Decimal(height - top - bottom)
+    band = Decimal(width - left - right) / max(len(categories), 1)
+
+    def y(value: Decimal) -> Decimal:
+        return top + (high - Decimal(value)) / (high - low) * plot_h
+
+    body = []
+    for tick in ticks:
+        body.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{_n(y(tick))}" y2="{_n(y(tick))}" stroke="#e3e7ee"/>'
+            f'<text x="{left - 4}" y="{_n(y(tick) + 3)}" font-size="10" text-anchor="end" fill="#555">'
+            f"{_tick_label(tick, unit)}</text>"
+        )
+    for index, category in enumerate(categories):
+        cx = left + band * index + band / 2
+        body.append(
+            f'<text x="{_n(cx)}" y="{height - 8}" font-size="10" text-anchor="middle" fill="#333">'
+            f"{escape(category)}</text>"
+        )
+    return body, y, left, band
+
+
+def _legend(series_names: list[str], width: int) -> list[str]:
+    parts, x = [], Decimal(70)
+    for index, name in enumerate(series_names):
+        parts.append(
+            f'<rect x="{_n(x)}" y="2" width="10" height="10" fill="{PALETTE[index % len(PALETTE)]}"/>'
+            f'<text x="{_n(x + 14)}" y="11" font-size="11" fill="#222">{escape(name)}</text>'
+        )
+        x += 24 + 7 * len(name)
+    return parts
+
+
+def grouped_bar_chart(
+    categories: list[str], series: list[tuple[str, list[Decimal]]], *, title: str, unit: str = "€"
+) -> SafeString:
+    """Vertical bars grouped by category, one colour per series (e.g. this year and the year before)."""
+    width, height = 480, 250
+    values = [Decimal(v) for _, vs in series for v in vs]
+    body, y, left, band = _vertical_frame(categories, values, unit, width, height - 16)
+    body = [f'<g transform="translate(0 16)">{"".join(body)}'] + []
+    gap = band * Decimal("0.15")
+    bar = (band - 2 * gap) / max(len(series), 1)
+    for s_index, (name, vs) in enumerate(series):
+        colour = PALETTE[s_index % len(PALETTE)]
+        for c_index, value in enumerate(vs):
+            top, bottom = sorted((y(Decimal(value)), y(Decimal(0))))
+            bx = left + band * c_index + gap + bar * s_index
+            tip = escape(f"{categories[c_index]} — {name} : {format_value(Decimal(value), unit)}")
+            body.append(
+                f'<rect x="{_n(bx)}" y="{_n(top)}" width="{_n(bar)}" height="{_n(max(bottom - top, Decimal("0.5")))}" '
+                f'fill="{colour}"><title>{tip}</title></rect>'
+            )
+    body.append("</g>")
+    return _svg(width, height, title, _legend([name for name, _ in series], width) + body)
+
+
+def line_chart(
+    categories: list[str], series: list[tuple[str, list[Decimal]]], *, title: str, unit: str = "€"
+) -> SafeString:
+    """One polyline per series with a dot per category (values in <title> on each dot)."""
+    width, height = 480, 250
+    values = [Decimal(v) for _, vs in series for v in vs]
+    body, y, left, band = _vertical_frame(categories, values, unit, width, height - 16)
+    body = [f'<g transform="translate(0 16)">{"".join(body)}']
+    for s_index, (name, vs) in enumerate(series):
+        colour = PALETTE[s_index % len(PALETTE)] if s_index else PALETTE[0]
+        points = [(left + band * i + band / 2, y(Decimal(v))) for i, v in enumerate(vs)]
+        path = " ".join(f"{_n(px)},{_n(py)}" for px, py in points)
+        body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for (px, py), category, value in zip(points, categories, vs, strict=False):
+            tip = escape(f"{category} — {name} : {format_value(Decimal(value), unit)}")
+            body.append(f'<circle cx="{_n(px)}" cy="{_n(py)}" r="3.5" fill="{colour}"><title>{tip}</title></circle>')
+    body.append("</g>")
+    return _svg(width, height, title, _legend([name for name, _ in series], width) + body)

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django import forms
+
+from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.receivables import templating
+from pilote.receivables.models import DunningLevel
+
+PLACEHOLDER_HELP = "Champs possibles : " + ", ".join(
+    "{" + name + "} (" + label + ")" for name, label in templating.PLACEHOLDERS.items()
+)
+
+
+class LevelForm(VersionedForm):
+    class Meta:
+        model = DunningLevel
+        fields = [
+            "rank",
+            "title",
+            "days_after_due",
+            "channel",
+            "include_penalties",
+            "is_active",
+            "email_subject",
+            "email_body",
+            "letter_body",
+        ]
+        widgets = {"email_body": forms.Textarea(attrs={"rows": 8}), "letter_body": forms.Textarea(attrs={"rows": 10})}
+        help_texts = {
+            "days_after_due": "Le niveau est dû ce nombre de jours après l'échéance de la facture.",
+            "letter_body": PLACEHOLDER_HELP,
+            "email_body": PLACEHOLDER_HELP,
+        }
+
+    def clean(self):
+        data = super().clean()
+        for name, label in (("email_subject", "Objet"), ("email_body", "E-mail"), ("letter_body", "Courrier")):
+            for problem in templating.check_template(data.get(name) or "", label):
+                self.add_error(name, problem)
+        return data
+
+
+class CreditLimitForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Encours autorisé TTC (€)",
+        required=False,
+        min_value=0,
+        max_digits=15,
+        decimal_places=2,
+        help_text="Laissez vide pour ne pas suivre d'encours autorisé pour ce client.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class HoldForm(forms.Form):
+    reason = forms.CharField(label="Motif de l'exclusion", max_length=200)
+
+
+class AgedFilterForm(forms.Form):
+    q = forms.CharField(label="Client", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    late_only = forms.BooleanField(label="Échu seulement", required=False)
+
+
+class HistoryFilterForm(forms.Form):
+    q = forms.CharField(label="Client ou facture", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    rank = forms.TypedChoiceField(
+        label="Niveau",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Tous"), (1, "1"), (2, "2"), (3, "3")],
+    )
+    to_print = forms.BooleanField(label="Courriers à poster", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rank"].choices = [("", "Tous"), *((lv.rank, str(lv)) for lv in DunningLevel.objects.all())]
+
+
+class StatementForm(forms.Form):
+    start = forms.DateField(label="Du", widget=DATE_WIDGET)
+    end = forms.DateField(label="Au", widget=DATE_WIDGET)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError("La date de fin précède la date de début.")
+        return data

@@ -1,0 +1,130 @@
+"""Customer accounts: aged receivables, one customer's account (statement, history, limit, holds)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pilote.contacts.models import Contact
+from pilote.core.access import require_perm
+from pilote.core.exceptions import DomainError
+from pilote.core.listing import EXPORT_FORMATS, export_response, paginate
+from pilote.receivables import credit, documents, dunning, queries, services
+from pilote.receivables.forms import AgedFilterForm, CreditLimitForm, HoldForm, StatementForm
+from pilote.receivables.models import CreditLimit
+from pilote.sales.models import Invoice
+
+
+@require_perm("sales.view")
+def aged(request):
+    today = timezone.localdate()
+    form = AgedFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = queries.sort_aged(queries.aged_balances(today, data), request.GET.get("tri", ""))
+    if request.GET.get("export") in EXPORT_FORMATS:
+        return export_response(rows, queries.AGED_COLUMNS, "encours-clients", request.GET["export"],
+                               title="Encours clients par ancienneté", subtitle=f"au {today:%d/%m/%Y}")  # fmt: skip
+    page = paginate(request, rows)
+    for row in page:
+        row["label"] = queries.customer_label(row)
+    totals = queries.aged_totals(today, data)
+    context = {"form": form, "page": page, "totals": totals, "today": today, "buckets": queries.BUCKETS,
+               "total_cells": [(label, totals[key]) for key, label in queries.BUCKETS]}  # fmt: skip
+    return render(request, "receivables/aged.html", context)
+
+
+def _statement_period(request, today: dt.date) -> tuple[StatementForm, dt.date, dt.date]:
+    initial = {"start": today.replace(month=1, day=1), "end": today}
+    form = StatementForm(request.GET if "start" in request.GET else None, initial=initial)
+    if form.is_valid():
+        return form, form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, initial["start"], initial["end"]
+
+
+@require_perm("sales.view")
+def customer(request, pk: int):
+    contact = get_object_or_404(Contact, pk=pk)
+    today = timezone.localdate()
+    form, start, end = _statement_period(request, today)
+    limit = CreditLimit.objects.filter(customer=contact).first()
+    summary = queries.customer_summary(contact, today)
+    proposal = dunning.proposals(today, [contact.pk], only_due=False)
+    context = {
+        "contact": contact,
+        "today": today,
+        "summary": [(label, summary[key]) for key, label in queries.BUCKETS],
+        "balance": summary["total"],
+        "buckets": queries.BUCKETS,
+        "invoices": list(queries.customer_open_invoices(contact)),
+        "proposal": proposal[0] if proposal else None,
+        "letters": contact.dunning_letters.defer("pdf", "body").order_by("-date", "-pk")[:50],
+        "statement": queries.statement(contact, start, end),
+        "statement_form": form,
+        "limit": limit,
+        "exposure": credit.exposure(contact) if limit else None,
+        "hold_form": HoldForm(),
+    }
+    return render(request, "receivables/customer.html", context)
+
+
+@require_perm("sales.view")
+def statement(request, pk: int):
+    contact = get_object_or_404(Contact, pk=pk)
+    _, start, end = _statement_period(request, timezone.localdate())
+    pdf = documents.statement_pdf(queries.statement(contact, start, end))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="releve-{contact.pk}-{end:%Y%m%d}.pdf"'
+    return response
+
+
+@require_perm("sales.dunning")
+def credit_limit(request, pk: int):
+    contact = get_object_or_404(Contact, pk=pk)
+    limit = CreditLimit.objects.filter(customer=contact).first()
+    initial = {"amount": limit.amount, "version": limit.version} if limit else {}
+    form = CreditLimitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_credit_limit(actor=request.user, customer=contact, amount=form.cleaned_data["amount"],
+                                      version=form.cleaned_data["version"])  # fmt: skip
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "L'encours autorisé a été enregistré.")
+            return redirect("receivables:customer", pk)
+    context = {"contact": contact, "form": form, "limit": limit, "exposure": credit.exposure(contact)}
+    return render(request, "receivables/credit_limit.html", context)
+
+
+@require_POST
+@require_perm("sales.dunning")
+def hold(request, pk: int):
+    invoice = get_object_or_404(Invoice, pk=pk)
+    form = HoldForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("Indiquez le motif de l'exclusion (litige, échéancier accordé…).")
+        services.hold_invoice(actor=request.user, invoice=invoice, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{invoice} est exclue des relances.")
+    return redirect("receivables:customer", invoice.customer_id)
+
+
+@require_POST
+@require_perm("sales.dunning")
+def release(request, pk: int):
+    invoice = get_object_or_404(Invoice, pk=pk)
+    try:
+        services.release_invoice(actor=request.user, invoice=invoice)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{invoice} sera de nouveau relancée.")
+    return redirect("receivables:customer", invoice.customer_id)
