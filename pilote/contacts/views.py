@@ -12,6 +12,7 @@ from pilote.contacts.models import Contact, Interaction
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.registry import contact_panels_for
 
 
 def _filtered(request):
@@ -85,6 +86,7 @@ def contact_detail(request, pk: int):
         "contact": contact,
         "interactions": queries.recent_interactions(contact),
         "interaction_form": InteractionForm(contact=contact),
+        "panels": contact_panels_for(request, contact),  # sections other domains add (sales, pipeline…)
     }
     return render(request, "contacts/detail.html", context)
 

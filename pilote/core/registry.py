@@ -135,3 +135,25 @@ def register_demo_timeline(build: Callable) -> None:
 
 def demo_timelines() -> list[Callable]:
     return list(_demo_timelines)
+
+
+@dataclass(frozen=True)
+class ContactPanel:
+    """A section another domain adds to a contact's page (its invoices, its opportunities…)."""
+
+    perm: str
+    order: int
+    render: Callable[[object, object], str]  # (request, contact) -> HTML rendered by the domain's template
+
+
+_contact_panels: list[ContactPanel] = []
+
+
+def register_contact_panel(panel: ContactPanel) -> None:
+    if panel not in _contact_panels:
+        _contact_panels.append(panel)
+
+
+def contact_panels_for(request, contact) -> list[str]:
+    panels = sorted((p for p in _contact_panels if request.user.can(p.perm)), key=lambda p: p.order)
+    return [html for panel in panels if (html := panel.render(request, contact))]

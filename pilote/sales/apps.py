@@ -17,25 +17,29 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         from pilote.core.registry import (
+            ContactPanel,
             MenuItem,
             SearchProvider,
+            register_contact_panel,
             register_demo,
             register_demo_timeline,
             register_menu,
             register_search,
         )
         from pilote.ledger import bank
-        from pilote.sales import bank_matching, demo, search
+        from pilote.sales import bank_matching, demo, panels, search
 
         register_menu(
             "Clients et ventes",
             10,
-            # (quote and order entries are added with their pages)
+            MenuItem("Devis", "sales:quote-list", "sales.view"),
+            MenuItem("Commandes", "sales:order-list", "sales.view"),
             MenuItem("Factures et avoirs", "sales:invoice-list", "sales.view"),
             MenuItem("Règlements clients", "sales:payment-list", "sales.view"),
             MenuItem("Encaissements à rapprocher", "sales:bank-match", "sales.payments"),
         )
         register_search(SearchProvider("Ventes", "sales.view", search.search_documents))
+        register_contact_panel(ContactPanel("sales.view", 10, panels.contact_sales))
         register_demo_timeline(demo.timeline)
         register_demo(40, "ventes (devis, commandes, factures, règlements)", demo.load)
         if bank_matching.ledger_settlement_handler not in bank.settlement_handlers:

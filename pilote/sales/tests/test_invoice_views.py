@@ -190,3 +190,17 @@ def test_invoice_list_filters_and_exports(shop, client_as):
     csv = client.get(reverse("sales:invoice-list"), {"state": "unpaid", "export": "csv"})
     content = b"".join(csv.streaming_content).decode("utf-8-sig")
     assert "F-2026-00001" in content and "359,76" in content
+
+
+def test_customer_page_shows_its_sales(shop, client_as):
+    invoice = services.create_invoice(
+        actor=shop["actor"], customer=shop["customer"], date=dt.date(2026, 1, 5),
+        lines=[LineSpec.from_product(shop["p"]["chair"], D(1))],
+    )  # fmt: skip
+    issuing.issue_invoice(actor=shop["actor"], invoice=invoice, render_pdf=False)
+    page = client_as("comptable").get(reverse("contacts:detail", args=[shop["customer"].pk])).content.decode()
+    assert "Reste dû : <strong>179,88" in page.replace("\u202f", " ").replace("\xa0", " ")
+    assert "1 facture en retard" in page and "F-2026-00001" in page
+    assert "Nouvelle facture" not in page  # the accountant does not type invoices
+    rh_page = client_as("rh").get(reverse("contacts:detail", args=[shop["customer"].pk])).content.decode()
+    assert 'id="ventes"' not in rh_page  # HR reads contacts, not sales
