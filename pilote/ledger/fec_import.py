@@ -716,12 +716,12 @@ def _spec(entry: FecEntry, lines: list[tuple], accounts, auxiliaries, journals) 
         piece_date=entry.piece_date,
         origin=f"Ligne {entry.line_no} (écriture {entry.journal} {entry.number})",
         lines=[
-            services.LineInput(
-                account=accounts[account],
-                auxiliary=auxiliaries[aux] if aux else None,
-                label="" if label == entry_label else label,  # the entry label is shown for it
-                debit=Decimal(debit).scaleb(-2),
-                credit=Decimal(credit).scaleb(-2),
+            batch.CentsLine(
+                accounts[account],
+                auxiliaries[aux] if aux else None,
+                "" if label == entry_label else label,  # the entry label is shown for it
+                debit,
+                credit,
             )
             for account, aux, label, debit, credit in lines
             if debit or credit
@@ -748,18 +748,20 @@ def _entries_with_lines(report: FecReport, opening: bool) -> Iterator[tuple[FecE
     for record in records:
         if not record or record.isspace():
             continue
-        v = [value.strip() for value in record.split(separator)]
+        v = record.split(separator)  # only the fields used are stripped
         if len(v) != width:
             raise changed
-        if (v[JOURNAL] in opening_journals) != opening:
+        journal = v[JOURNAL].strip()
+        if (journal in opening_journals) != opening:
             continue
+        amount_a, amount_b = v[AMOUNT_A].strip(), v[AMOUNT_B].strip()
         if sens_column:
-            amount = _cents(v[AMOUNT_A])
-            debit, credit = (amount, 0) if v[AMOUNT_B].upper() in ("D", "+1", "1") else (0, amount)
+            amount = _cents(amount_a)
+            debit, credit = (amount, 0) if amount_b.upper() in ("D", "+1", "1") else (0, amount)
         else:
-            debit, credit = _cents(v[AMOUNT_A]), _cents(v[AMOUNT_B])
-        key = (v[JOURNAL], v[NUM])
-        line = (v[ACCOUNT], v[AUX], v[LABEL], debit, credit)
+            debit, credit = _cents(amount_a), _cents(amount_b)
+        key = (journal, v[NUM].strip())
+        line = (v[ACCOUNT].strip(), v[AUX].strip(), v[LABEL].strip(), debit, credit)
         lines = pending.get(key)
         if lines is None:
             pending[key] = [line]

@@ -108,10 +108,10 @@ def test_posted_entries_cannot_be_changed_even_by_raw_sql(books):
         ("DELETE FROM ledger_entryline WHERE id = %s", [line.pk]),
         ("UPDATE ledger_entry SET label = 'falsifié' WHERE id = %s", [entry.pk]),
         ("DELETE FROM ledger_entry WHERE id = %s", [entry.pk]),
-        (
-            "INSERT INTO ledger_entryline (entry_id, fiscal_year_id, date, position, account_id, label, debit, credit) "
-            "VALUES (%s, %s, %s, 9, %s, 'ajout', 100, 0)",
-            [entry.pk, entry.fiscal_year_id, entry.date, line.account_id],
+        (  # a complete, valid row: only the trigger can refuse it (on PostgreSQL, once per statement)
+            "INSERT INTO ledger_entryline (entry_id, fiscal_year_id, date, is_posted, position, account_id, label, "
+            "reference, debit, credit) VALUES (%s, %s, %s, %s, 9, %s, 'ajout', '', 100, 0)",
+            [entry.pk, entry.fiscal_year_id, entry.date, True, line.account_id],
         ),
     ]
     for sql, params in statements:
@@ -201,3 +201,20 @@ def test_missing_triggers_are_reported_and_reinstalled(books):
     entry = sale(books)
     with pytest.raises(DatabaseError), transaction.atomic():
         entry.lines.all().delete()
+
+
+def test_a_bulk_insert_with_one_line_on_a_posted_entry_is_refused_whole(books):
+    posted = sale(books)
+    draft = sale(books, post=False, label="Facture F-2")
+    line = posted.lines.first()
+    row = "(%s, %s, %s, %s, 9, %s, 'ajout', '', 100, 0)"
+    params = [draft.pk, draft.fiscal_year_id, draft.date, False, line.account_id]
+    params += [posted.pk, posted.fiscal_year_id, posted.date, True, line.account_id]
+    before = EntryLine.objects.count()
+    with pytest.raises(DatabaseError, match="Écriture validée"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ledger_entryline (entry_id, fiscal_year_id, date, is_posted, position, account_id, label, "
+            f"reference, debit, credit) VALUES {row}, {row}",
+            params,
+        )
+    assert EntryLine.objects.count() == before
