@@ -76,32 +76,28 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 def load(rng: random.Random, users) -> None:
     customers = list(Contact.objects.filter(is_customer=True, is_active=True).order_by("pk")[:60])
-    if not customers:
-        return
-    invoiced = _invoiced_customers()
+    invoices = _issued_invoices()
     handlers = [users["commercial"], users["assistant"]]
     for plan in PLANS:
-        candidates = [c for c in customers if c.pk in invoiced] if plan.invoice and invoiced else customers
-        customer = rng.choice(candidates)
-        invoice = rng.choice(invoiced[customer.pk]) if plan.invoice and customer.pk in invoiced else None
-        _play(plan, customer, invoice, rng.choice(handlers), users["direction"])
+        received = DEMO_TODAY - dt.timedelta(days=plan.days_ago)
+        # An invoice issued in the two months before the complaint, when the sales demo made one.
+        recent = [i for i in invoices if received - dt.timedelta(days=60) <= i.date <= received] if plan.invoice else []
+        invoice = rng.choice(recent) if recent else None
+        customer = invoice.customer if invoice else (rng.choice(customers) if customers else None)
+        if customer is None:
+            return
+        _play(plan, received, customer, invoice, rng.choice(handlers), users["direction"])
 
 
-def _invoiced_customers() -> dict[int, list]:
-    """Issued invoices by customer, if the sales demo made any (complaints do not depend on it)."""
+def _issued_invoices() -> list:
+    """Issued invoices, if the sales demo made any (complaints do not depend on it)."""
     from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus
 
     invoices = Invoice.objects.filter(status=InvoiceStatus.ISSUED, kind=InvoiceKind.INVOICE, date__lte=DEMO_TODAY)
-    by_customer: dict[int, list] = {}
-    for invoice in invoices.order_by("pk"):
-        by_customer.setdefault(invoice.customer_id, []).append(invoice)
-    return by_customer
+    return list(invoices.select_related("customer").order_by("date", "pk"))
 
 
-def _play(plan: Plan, customer, invoice, handler, boss) -> None:
-    received = DEMO_TODAY - dt.timedelta(days=plan.days_ago)
-    if invoice is not None and invoice.date > received:
-        invoice = None
+def _play(plan: Plan, received: dt.date, customer, invoice, handler, boss) -> None:
     complaint = services.record_complaint(
         actor=boss if plan.assign else handler,
         at=_at(received, 9),
