@@ -14,7 +14,9 @@ taken on it.
 Then, on a warm process, medians and p95 of `--runs` calls: the trial balance (`queries.trial_balance`),
 general-ledger pages (`queries.general_ledger`) of the biggest account at its first, middle and last page,
 of a small account and of the biggest auxiliary account; the FEC export of the year streamed
-(`fec.iter_fec_bytes`, when pilote/ledger/fec.py is importable); the checks of `verify_ledger`
+(`fec.iter_fec_bytes`, when pilote/ledger/fec.py is importable); the FEC import of that export into an
+empty database, for its first quarter and for the whole year, each in its own process
+(`bench/fec_import_bench.py`: lines/s and peak memory; `--no-fec-import` skips it); the checks of `verify_ledger`
 (informative, `--verify-runs` runs). With `--tools`, the same ledger is written as a plain-text journal
 read by both ledger-cli and hledger, and `ledger balance` / `hledger balance` of the year are timed (the
 figures then go under "tools" and are compared with the trial balance by bench/run.py).
@@ -32,6 +34,7 @@ import hashlib
 import heapq
 import io
 import itertools
+import json
 import math
 import os
 import pstats
@@ -77,6 +80,8 @@ ACCOUNT_CODES = sorted(
 TARGET_TB_MS = 100
 TARGET_GL_MS = 100
 TARGET_FEC_LINES_S = 200_000
+TARGET_FEC_IMPORT_LINES_S = 20_000
+IMPORT_SHARES = (0.25, 1.0)  # FEC import: the first quarter of the year's file, then the whole file
 JOURNAL_COMMODITY = "EUR"
 
 
@@ -632,6 +637,113 @@ def measure_fec(year, *, warmup: int, runs: int) -> dict:
     return entry
 
 
+def _import_database(suffix: str):
+    """A fresh, empty database next to the bench's own (same server), as a DATABASE_URL; and its cleanup."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        path = Path(f"{settings['NAME']}-{suffix}")
+        for extra in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{extra}").unlink(missing_ok=True)
+        return f"sqlite:///{path}", lambda: [Path(f"{path}{e}").unlink(missing_ok=True) for e in ("", "-wal", "-shm")]
+    import psycopg
+    from psycopg import sql
+
+    name = f"{settings['NAME']}_{suffix}"
+    server = os.environ["DATABASE_URL"].rsplit("/", 1)[0]  # the same server, user and password
+
+    def admin():
+        return psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=5)
+
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    with admin() as conn:
+        conn.execute(drop)
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+    def cleanup():
+        with admin() as conn:
+            conn.execute(drop)
+
+    return f"{server}/{name}", cleanup
+
+
+def _cut_at_entry(source: Path, target: Path, share: float) -> int:
+    """The first `share` of the records of a FEC, cut at an entry boundary; returns the records kept."""
+    with source.open("rb") as whole:
+        records = whole.read().split(b"\r\n")[:-1]
+    header, body = records[0], records[1:]
+    cut = max(1, min(len(body), round(len(body) * share)))
+    number = lambda record: record.split(b"|", 3)[:3]  # noqa: E731 - JournalCode, JournalLib, EcritureNum
+    while 0 < cut < len(body) and number(body[cut]) == number(body[cut - 1]):
+        cut += 1
+    target.write_bytes(b"\r\n".join([header, *body[:cut]]) + b"\r\n")
+    return cut
+
+
+def measure_fec_import(year, label: str) -> dict:
+    """FEC import of the year's export into an empty database (`bench/fec_import_bench.py`, one process per
+    file, so the memory figures are the import's own), at two file sizes: throughput and peak memory."""
+    import subprocess
+    import sys
+
+    from pilote.core.models import Structure
+    from pilote.ledger import fec
+
+    directory = Path(tempfile.mkdtemp(prefix="pilote-fec-import-"))
+    name = fec.fec_filename(Structure.objects.get().siren, year.end_date)
+    try:
+        whole = directory / name
+        records = fec.write_fec(year, whole)
+        runs = []
+        for share in IMPORT_SHARES:
+            path = whole
+            if share < 1:
+                (directory / f"part-{share}").mkdir()
+                path = directory / f"part-{share}" / name
+                _cut_at_entry(whole, path, share)
+            url, cleanup = _import_database("import")
+            try:
+                command = [
+                    sys.executable, "-m", "bench.fec_import_bench", "--db", label, "--file", str(path),
+                    "--start", year.start_date.isoformat(), "--end", year.end_date.isoformat(),
+                ]  # fmt: skip
+                completed = subprocess.run(  # noqa: S603 - our own interpreter and module
+                    command,
+                    cwd=Path(__file__).resolve().parent.parent,
+                    env={**os.environ, "DATABASE_URL": url},
+                    stdout=subprocess.PIPE,
+                    text=True,
+                    timeout=3600,
+                    check=True,
+                )
+            finally:
+                cleanup()
+            runs.append({"share": share, **json.loads(completed.stdout.strip().splitlines()[-1])})
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    full = runs[-1]
+    small = runs[0]
+    entry = {
+        "year": year.start_date.year,
+        "records": records,
+        "sizes": runs,
+        "lines_per_s": full["lines_per_s"],
+        "target_lines_per_s": TARGET_FEC_IMPORT_LINES_S,
+        "met": full["lines_per_s"] >= TARGET_FEC_IMPORT_LINES_S,
+        "peak_growth_mb": {str(run["lines"]): run["peak_growth_mb"] for run in runs},
+        "memory_ratio_vs_lines_ratio": (
+            round(full["peak_growth_mb"] / small["peak_growth_mb"], 2) if small.get("peak_growth_mb") else None,
+            round(full["lines"] / small["lines"], 2),
+        ),
+    }
+    harness.log(
+        f"  FEC import: {full['lines']:,} lines at {full['lines_per_s']:,} lines/s; peak memory "
+        + ", ".join(f"+{run['peak_growth_mb']} MB at {run['lines']:,} lines" for run in runs)
+    )
+    return entry
+
+
 def measure_verify(runs: int) -> dict:
     from pilote.ledger import verify
 
@@ -899,6 +1011,9 @@ def main() -> None:
         "general_ledger": measure_general_ledger(year, warmup=args.warmup, runs=args.runs),
         "fec": measure_fec(year, warmup=args.warmup, runs=args.fec_runs),
     }
+    if args.fec_import:
+        harness.log(f"[ledger/{args.db}] FEC import into an empty database")
+        result["fec_import"] = measure_fec_import(year, args.db)
     if args.verify_runs:
         harness.log(f"[ledger/{args.db}] verify_ledger")
         result["verify_ledger"] = measure_verify(args.verify_runs)
@@ -918,6 +1033,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--fec-runs", type=int, default=20)
     parser.add_argument("--verify-runs", type=int, default=1, help="0 skips verify_ledger")
+    parser.add_argument(
+        "--fec-import", action=argparse.BooleanOptionalAction, default=True, help="time the FEC import (default)"
+    )
     parser.add_argument("--tools", action="store_true", help="also time ledger-cli and hledger on the same ledger")
     parser.add_argument("--tool-runs", type=int, default=5)
     parser.add_argument("--tool-timeout", type=float, default=900, help="seconds allowed to one tool run")

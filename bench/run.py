@@ -292,6 +292,18 @@ def print_ledger_summary(section: dict) -> list[str]:
     )
     rows.append(
         (
+            "import FEC",
+            *(
+                f"{r['fec_import']['lines_per_s']:,} lignes/s, mémoire "
+                + " / ".join(f"+{m} Mo" for m in r["fec_import"]["peak_growth_mb"].values())
+                if "fec_import" in r
+                else "—"
+                for r in measured.values()
+            ),
+        )
+    )
+    rows.append(
+        (
             "verify_ledger",
             *(f"{r['verify_ledger']['total_s']} s" if "verify_ledger" in r else "—" for r in measured.values()),
         )
@@ -336,6 +348,11 @@ def print_ledger_summary(section: dict) -> list[str]:
         if result["fec"].get("available") and not result["fec"]["met"]:
             fec = result["fec"]
             warnings.append(f"ledger/{db}: FEC {fec['lines_per_s']:,} lines/s < {fec['target_lines_per_s']:,}")
+        if "fec_import" in result and not result["fec_import"]["met"]:
+            imported = result["fec_import"]
+            warnings.append(
+                f"ledger/{db}: FEC import {imported['lines_per_s']:,} lines/s < {imported['target_lines_per_s']:,}"
+            )
         if comparison.get(db, {}).get("met") is False:
             speedup = comparison[db]["speedup_vs_ledger_cli_all_years_file"]
             warnings.append(

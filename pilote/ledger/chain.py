@@ -19,38 +19,20 @@ GENESIS = "0" * 64
 def head_text(
     chain_index, journal_code, year_start, number, date, piece_ref, piece_date, label, posted_at, reversal_of_id
 ) -> str:
-    return "|".join(
-        [
-            str(chain_index),
-            journal_code,
-            year_start.isoformat(),
-            str(number),
-            date.isoformat(),
-            piece_ref,
-            piece_date.isoformat() if piece_date else "",
-            label,
-            posted_at.isoformat(timespec="microseconds"),
-            str(reversal_of_id or ""),
-        ]
+    piece_day = piece_date.isoformat() if piece_date else ""
+    return (
+        f"{chain_index}|{journal_code}|{year_start.isoformat()}|{number}|{date.isoformat()}|{piece_ref}|"
+        f"{piece_day}|{label}|{posted_at.isoformat(timespec='microseconds')}|{reversal_of_id or ''}"
     )
 
 
 def line_text(
     account_code, auxiliary_code, label, debit_cents, credit_cents, due_date, vat_rate, vat_base_cents, reference
 ) -> str:
-    return "|".join(
-        [
-            account_code,
-            auxiliary_code or "",
-            label,
-            str(debit_cents),
-            str(credit_cents),
-            due_date.isoformat() if due_date else "",
-            f"{vat_rate:.2f}" if vat_rate is not None else "",
-            str(vat_base_cents) if vat_base_cents is not None else "",
-            reference,
-        ]
-    )
+    due = due_date.isoformat() if due_date else ""
+    rate = f"{vat_rate:.2f}" if vat_rate is not None else ""
+    base = vat_base_cents if vat_base_cents is not None else ""
+    return f"{account_code}|{auxiliary_code or ''}|{label}|{debit_cents}|{credit_cents}|{due}|{rate}|{base}|{reference}"
 
 
 def canonical(entry, lines) -> str:
