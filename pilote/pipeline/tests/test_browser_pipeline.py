@@ -38,8 +38,18 @@ def pipeline(personas):
     return deal, tender
 
 
+STAGES = {
+    "Nouvelle": "nouvelle",
+    "Qualification": "qualification",
+    "Proposition": "proposition",
+    "Négociation": "negociation",
+}
+
+
 def column(page, label: str):
-    return page.locator("[data-board] section.kanban-column", has=page.get_by_role("heading", name=label, exact=True))
+    column = page.locator(f"[data-board] section.kanban-column[data-stage={STAGES[label]}]")
+    expect(column.get_by_role("heading", level=2)).to_contain_text(label)
+    return column
 
 
 def summary(page, key: str):
