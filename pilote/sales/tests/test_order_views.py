@@ -250,7 +250,7 @@ def test_order_list_query_count_is_bounded(shop, client_as, django_assert_max_nu
     for size in (2, 25):
         while Order.objects.count() < size:
             make_order(shop)
-        with django_assert_max_num_queries(11):
+        with django_assert_max_num_queries(8):
             assert client.get(reverse("sales:order-list"), {"tri": "client"}).status_code == 200
 
 

@@ -400,7 +400,7 @@ def test_list_query_count_does_not_grow_with_the_data(shop, client_as, today):
     small = count_queries()
     for _ in range(30):
         make_quote(shop)
-    assert count_queries() == small <= 12
+    assert count_queries() == small <= 9
 
 
 def test_list_query_count_is_bounded(shop, client_as, today, django_assert_max_num_queries):
@@ -408,7 +408,7 @@ def test_list_query_count_is_bounded(shop, client_as, today, django_assert_max_n
     for size in (2, 25):
         while Quote.objects.count() < size:
             make_quote(shop)
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(9):
             client.get(reverse("sales:quote-list"))
 
 
