@@ -77,18 +77,20 @@ def bar_chart(items: list[tuple[str, Decimal]], *, title: str, unit: str = "€"
     body = []
     for tick in ticks:
         body.append(f'<line x1="{_n(x(tick))}" x2="{_n(x(tick))}" y1="{top}" y2="{height - 20}" stroke="#e3e7ee"/>')
-    for tick in (ticks[0], ticks[len(ticks) // 2], ticks[-1]) if len(ticks) > 2 else ticks:
+    shown = (ticks[0], ticks[len(ticks) // 2], ticks[-1]) if len(ticks) > 2 else ticks
+    for tick in shown:
+        anchor = "end" if tick == ticks[-1] else "start" if tick == ticks[0] else "middle"
         body.append(
-            f'<text x="{_n(x(tick))}" y="{height - 6}" font-size="10" text-anchor="middle" fill="#555">'
+            f'<text x="{_n(x(tick))}" y="{height - 6}" font-size="10" text-anchor="{anchor}" fill="#555">'
             f"{_tick_label(tick, unit)}</text>"
         )
     for index, (label, value) in enumerate(items):
         y = top + index * row
         start, end = sorted((x(Decimal(0)), x(Decimal(value))))
-        short = label if len(label) <= 22 else label[:21] + "…"
+        short = label if len(label) <= 19 else label[:18] + "…"
         tip = escape(f"{label} : {format_value(Decimal(value), unit)}")
         body.append(
-            f'<text x="{label_w - 6}" y="{_n(y + Decimal(row) / 2 + 4)}" font-size="11" text-anchor="end" '
+            f'<text x="{label_w - 6}" y="{_n(y + Decimal(row) / 2 + 4)}" font-size="10.5" text-anchor="end" '
             f'fill="#222">{escape(short)}</text>'
             f'<rect x="{_n(start)}" y="{y + 3}" width="{_n(max(end - start, Decimal("0.5")))}" height="{row - 6}" '
             f'fill="{PALETTE[0]}"><title>{tip}</title></rect>'
@@ -97,7 +99,7 @@ def bar_chart(items: list[tuple[str, Decimal]], *, title: str, unit: str = "€"
 
 
 def _vertical_frame(categories: list[str], values: list[Decimal], unit: str, width: int, height: int):
-    left, right, top, bottom = 62, 8, 10, 24
+    left, right, top, bottom = 62, 8, 10, 34
     ticks = nice_ticks(min(values, default=Decimal(0)), max(values, default=Decimal(0)))
     low, high = ticks[0], ticks[-1]
     plot_h = Decimal(height - top - bottom)
@@ -115,9 +117,11 @@ def _vertical_frame(categories: list[str], values: list[Decimal], unit: str, wid
         )
     for index, category in enumerate(categories):
         cx = left + band * index + band / 2
+        first, _, second = category.partition("\n")  # a second line (e.g. the year) under the label
+        lines = f'<tspan x="{_n(cx)}" dy="12">{escape(second)}</tspan>' if second else ""
         body.append(
-            f'<text x="{_n(cx)}" y="{height - 8}" font-size="10" text-anchor="middle" fill="#333">'
-            f"{escape(category)}</text>"
+            f'<text x="{_n(cx)}" y="{height - 12}" font-size="10" text-anchor="middle" fill="#333">'
+            f"{escape(first)}{lines}</text>"
         )
     return body, y, left, band
 
@@ -148,7 +152,7 @@ def grouped_bar_chart(
         for c_index, value in enumerate(vs):
             top, bottom = sorted((y(Decimal(value)), y(Decimal(0))))
             bx = left + band * c_index + gap + bar * s_index
-            tip = escape(f"{categories[c_index]} — {name} : {format_value(Decimal(value), unit)}")
+            tip = escape(f"{categories[c_index].replace(chr(10), ' ')} — {name} : {format_value(Decimal(value), unit)}")
             body.append(
                 f'<rect x="{_n(bx)}" y="{_n(top)}" width="{_n(bar)}" height="{_n(max(bottom - top, Decimal("0.5")))}" '
                 f'fill="{colour}"><title>{tip}</title></rect>'
@@ -171,7 +175,7 @@ def line_chart(
         path = " ".join(f"{_n(px)},{_n(py)}" for px, py in points)
         body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for (px, py), category, value in zip(points, categories, vs, strict=False):
-            tip = escape(f"{category} — {name} : {format_value(Decimal(value), unit)}")
+            tip = escape(f"{category.replace(chr(10), ' ')} — {name} : {format_value(Decimal(value), unit)}")
             body.append(f'<circle cx="{_n(px)}" cy="{_n(py)}" r="3.5" fill="{colour}"><title>{tip}</title></circle>')
     body.append("</g>")
     return _svg(width, height, title, _legend([name for name, _ in series], width) + body)

@@ -65,6 +65,11 @@ def month_label(month: dt.date) -> str:
     return f"{MONTHS[month.month - 1]} {month:%y}"
 
 
+def axis_label(month: dt.date, index: int) -> str:
+    """Short for a chart axis: the month, with the year below on the first month and on January."""
+    return f"{MONTHS[month.month - 1]}\n{month:%Y}" if index == 0 or month.month == 1 else MONTHS[month.month - 1]
+
+
 def revenue_by_month(period: Period) -> list[dict]:
     rows = (
         issued()

@@ -31,7 +31,7 @@ def analysis_page(request):
         columns, attribute, title = EXPORTS[table]
         return export_response(getattr(result, attribute), columns, f"analyse-{table}", request.GET["export"],
                                title=title, subtitle=f"12 mois au {today:%d/%m/%Y}")  # fmt: skip
-    months = [row["label"] for row in result.months]
+    months = [analysis.axis_label(row["month"], index) for index, row in enumerate(result.months)]
     year, previous = str(today.year), "Un an avant"
     series = [
         ("12 derniers mois", [r["revenue"] for r in result.months]),
