@@ -7,13 +7,15 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Réclamations"
 
     def ready(self) -> None:
-        from pilote.complaints import demo
+        from pilote.complaints import demo, panels
         from pilote.complaints.search import search_complaints
         from pilote.complaints.todo import todo_items
         from pilote.core.registry import (
+            ContactPanel,
             MenuItem,
             SearchProvider,
             TodoProvider,
+            register_contact_panel,
             register_demo,
             register_menu,
             register_search,
@@ -23,4 +25,5 @@ class ComplaintsConfig(AppConfig):
         register_menu("Clients et ventes", 10, MenuItem("Réclamations", "complaints:list", "complaints.view"))
         register_search(SearchProvider("Réclamations", "complaints.view", search_complaints))
         register_todo(TodoProvider("complaints.edit", todo_items))
+        register_contact_panel(ContactPanel("complaints.view", 40, panels.contact_complaints))
         register_demo(70, "réclamations", demo.load)

@@ -66,12 +66,23 @@ def _save(request, form, complaint=None):
     return None
 
 
+def _initial(params) -> dict:
+    """Pre-filled from a contact's page (?client=pk) or a sales document (?facture=… / ?commande=… numbers)."""
+    from pilote.sales.models import Invoice, Order
+
+    initial = {}
+    if params.get("client", "").isdigit():
+        initial["customer"] = int(params["client"])
+    for key, model, field in (("commande", Order, "order_number"), ("facture", Invoice, "invoice_number")):
+        document = model.objects.filter(number=params.get(key, "")[:20]).first() if params.get(key) else None
+        if document is not None:
+            initial.update({field: document.number, "customer": document.customer_id})
+    return initial
+
+
 @require_perm("complaints.edit")
 def complaint_create(request):
-    initial = {}
-    if request.GET.get("client", "").isdigit():
-        initial["customer"] = int(request.GET["client"])
-    form = ComplaintForm(request.POST or None, initial=initial)
+    form = ComplaintForm(request.POST or None, initial=_initial(request.GET))
     if request.method == "POST" and form.is_valid():
         complaint = _save(request, form)
         if complaint:
