@@ -96,6 +96,9 @@ def _assign(complaint: Complaint, actor, assignee, at=None) -> None:
 @transaction.atomic
 def record_complaint(*, actor, assignee=None, answer_due: dt.date | None = None, at=None, **fields) -> Complaint:
     """Record a complaint; without `answer_due`, the deadline follows the severity (deadlines.ANSWER_DAYS)."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:  # the state (status, answer and closure dates) only moves through the verbs below
+        raise DomainError(f"Champs non modifiables ici : {', '.join(sorted(unknown))}.")
     complaint = Complaint(created_by=actor, **fields)
     if answer_due is None and complaint.severity and complaint.received_on:
         answer_due = answer_deadline(complaint.severity, complaint.received_on)

@@ -93,3 +93,16 @@ def test_database_refuses_a_deadline_before_receipt(record):
     complaint = record()
     with pytest.raises(IntegrityError), transaction.atomic():
         Complaint.objects.filter(pk=complaint.pk).update(answer_due=MONDAY - dt.timedelta(days=1))
+
+
+def test_the_state_cannot_be_set_directly(customers):
+    with pytest.raises(DomainError, match="Champs non modifiables ici : resolution, status"):
+        services.record_complaint(
+            actor=None,
+            customer=customers["bakery"],
+            received_on=MONDAY,
+            category="other",
+            subject="x",
+            status="closed",
+            resolution="dropped",
+        )
