@@ -96,13 +96,19 @@ def line_formset(data=None, lines=None, prefix="lignes") -> BaseLineFormSet:
     return formset
 
 
+def _price_text(price: Decimal) -> str:
+    """149.9000 → "149.90", 0.0085 → "0.0085": the decimals that matter, never fewer than two."""
+    whole, _, decimals = f"{price:.4f}".partition(".")
+    return f"{whole}.{decimals.rstrip('0').ljust(2, '0')}"
+
+
 def catalogue_data() -> dict[str, dict]:
     """What the line editor's script needs to fill a row when an article is chosen."""
     return {
         str(p.pk): {
             "description": p.name,
             "unit": p.unit,
-            "price": str(p.unit_price),
+            "price": _price_text(p.unit_price),
             "vat": p.vat_rate,
             "mention": p.exemption_mention,
             "kind": p.kind,

@@ -21,6 +21,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.models import Structure, VatRegime
 from pilote.ledger import services as ledger
 from pilote.ledger.models import Account, Journal, JournalKind
+from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO, split_amount
 from pilote.sales import numbering, terms, totals
 from pilote.sales.models import (
@@ -157,7 +158,7 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
         origin = Invoice.objects.select_for_update().get(pk=invoice.credited_invoice_id)
         left = origin.total_gross - origin.credited_amount
         if invoice.total_gross > left:
-            problems.append(f"L'avoir dépasse ce qui reste à annuler sur {origin} ({left} €).")
+            problems.append(f"L'avoir dépasse ce qui reste à annuler sur {origin} ({format_eur(left)}).")
     if problems:
         raise DomainError(" ".join(problems))
 

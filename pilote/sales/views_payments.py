@@ -16,6 +16,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.ledger.models_bank import StatementLine
+from pilote.lib.formats import format_eur
 from pilote.sales import bank_matching, invoice_queries, payments
 from pilote.sales.forms import PaymentForm
 from pilote.sales.models import Invoice
@@ -74,7 +75,7 @@ def payment_create(request, customer_pk: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Règlement de {payment.amount} € enregistré, comptabilisé et lettré.")
+            messages.success(request, f"Règlement de {format_eur(payment.amount)} enregistré, comptabilisé et lettré.")
             return redirect("sales:payment-list")
     context = {"customer": customer, "form": form, "open_invoices": open_invoices, "focus": focus}
     return render(request, "sales/payment_form.html", context)
