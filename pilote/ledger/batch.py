@@ -13,7 +13,10 @@ step). A 1,000-entry batch costs a dozen queries."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import itertools
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -183,7 +186,7 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
     first_index = head.last_index + 1
     previous, index = head.last_hash, head.last_index
     entry_rows: list[tuple] = []
-    lines_by_index: dict[int, tuple] = {}  # chain index → (fiscal year, date, line rows)
+    lines_by_index: dict[int, tuple] = {}  # chain index → (fiscal year, date, prepared lines)
     totals: dict[tuple, list[int]] = {}
     codes: dict[int, str] = {}
     for item in prepared:
@@ -196,32 +199,22 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
             index, journal.code, year.start_date, sequence.last_number, spec.date, piece_ref, spec.piece_date,
             label, now, None,
         )  # fmt: skip
-        body, line_rows = [head_text], []
+        # The hash is fed line by line (a 100,000-line à-nouveaux entry is not copied into one text).
+        digest = hashlib.sha256(f"{previous}\n{head_text}".encode())
         month, opening = spec.date.replace(day=1), journal.kind == JournalKind.OPENING
         year_id = year.id
-        for position, (line, debit, credit, base) in enumerate(item.lines, start=1):
+        for line, debit, credit, base in item.lines:
             account, aux = line.account, line.auxiliary
             account_id = account.id
             code = codes.get(account_id)
             if code is None:
                 code = codes[account_id] = account.code
-            line_label, reference = line.label[:200], line.reference[:40]
-            body.append(
-                chain.line_text(
-                    code,
-                    aux.code if aux else "",
-                    line_label,
-                    debit,
-                    credit,
-                    line.due_date,
-                    line.vat_rate,
-                    base,
-                    reference,
-                )  # fmt: skip
-            )
+            text = chain.line_text(
+                code, aux.code if aux else "", line.label[:200], debit, credit, line.due_date, line.vat_rate, base,
+                line.reference[:40],
+            )  # fmt: skip
+            digest.update(f"\n{text}".encode())
             aux_id = aux.id if aux else None
-            line_rows.append((position, account_id, aux_id, line_label, reference, debit, credit, line.due_date,
-                              line.vat_rate, base))  # fmt: skip
             for key in ((year_id, account_id, 0, month, opening), (year_id, account_id, aux_id, month, opening)):
                 if key[2] is None:
                     continue
@@ -232,13 +225,13 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
                     bucket[0] += debit
                     bucket[1] += credit
                     bucket[2] += 1
-        entry_hash = chain.hash_text(previous, "\n".join(body))
+        entry_hash = digest.hexdigest()
         entry_rows.append(
-            (journal.pk, year.pk, sequence.last_number, ops.adapt_datefield_value(spec.date), label, piece_ref,
+            (journal.id, year_id, sequence.last_number, ops.adapt_datefield_value(spec.date), label, piece_ref,
              ops.adapt_datefield_value(spec.piece_date), EntryStatus.DRAFT, posted_at, index, previous, entry_hash,
              actor.pk, created_at, 1)
         )  # fmt: skip
-        lines_by_index[index] = (year.pk, entry_rows[-1][3], line_rows)
+        lines_by_index[index] = (year_id, entry_rows[-1][3], item.lines)
         previous = entry_hash
     _write(entry_rows, lines_by_index, first_index, index)
     JournalSequence.objects.bulk_update(sequences.values(), ["last_number"])
@@ -282,19 +275,19 @@ LINE_COLUMNS = (
 )
 
 
-def _insert(cursor, table: str, columns: str, rows: list[tuple]) -> None:
+def _insert(cursor, table: str, columns: str, rows: Iterable[tuple]) -> None:
     """COPY on PostgreSQL (psycopg would otherwise parse a multi-row statement's placeholders in Python:
     most of the time of an import); multi-row INSERTs on SQLite (measured five times faster than
     `executemany`, row by row), written with SQLite's own `?` placeholders and run on the driver's cursor
     (Django would rewrite ten thousand `%s` with a regular expression). The triggers and constraints
-    apply to every row either way."""
+    apply to every row either way. `rows` is consumed as it goes: it may be a generator."""
     if connection.vendor == "postgresql":
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         return
-    for start in range(0, len(rows), INSERT_ROWS):
-        part = rows[start : start + INSERT_ROWS]
+    rows = iter(rows)
+    while part := list(itertools.islice(rows, INSERT_ROWS)):
         one = "(" + ", ".join(["?"] * len(part[0])) + ")"
         sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(part))}"  # noqa: S608 - constant text
         sqlite3.Cursor.execute(cursor.cursor, sql, [value for row in part for value in row])
@@ -309,15 +302,21 @@ def _write(entry_rows: list[tuple], lines_by_index: dict[int, tuple], first: int
     with connection.cursor() as cursor:
         _insert(cursor, "ledger_entry", ENTRY_COLUMNS, entry_rows)
         cursor.execute("SELECT chain_index, id FROM ledger_entry WHERE chain_index BETWEEN %s AND %s", [first, last])
-        line_rows = []
-        for chain_index, entry_id in cursor.fetchall():
-            year_id, day, lines = lines_by_index[chain_index]
-            for position, account, aux, label, reference, debit, credit, due, rate, base in lines:
-                line_rows.append(
-                    (entry_id, year_id, day, True, position, account, aux, label, reference, debit, credit,
-                     ops.adapt_datefield_value(due), ops.adapt_decimalfield_value(rate, 5, 2), base)
-                )  # fmt: skip
-        _insert(cursor, "ledger_entryline", LINE_COLUMNS, line_rows)
+        ids = cursor.fetchall()
+
+        def line_rows():  # the final rows, made as they are written
+            adapt_date, adapt_rate = ops.adapt_datefield_value, ops.adapt_decimalfield_value
+            for chain_index, entry_id in ids:
+                year_id, day, lines = lines_by_index[chain_index]
+                for position, (line, debit, credit, base) in enumerate(lines, start=1):
+                    aux = line.auxiliary
+                    yield (
+                        entry_id, year_id, day, True, position, line.account.id, aux.id if aux else None,
+                        line.label[:200], line.reference[:40], debit, credit, adapt_date(line.due_date),
+                        adapt_rate(line.vat_rate, 5, 2), base,
+                    )  # fmt: skip
+
+        _insert(cursor, "ledger_entryline", LINE_COLUMNS, line_rows())
         cursor.execute(
             "UPDATE ledger_entry SET status = %s WHERE chain_index BETWEEN %s AND %s",
             [EntryStatus.POSTED, first, last],

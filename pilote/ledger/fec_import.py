@@ -825,8 +825,10 @@ def _import(report: FecReport, actor, progress) -> ImportResult:
 
     total, done, lines = len(report.entries), 0, 0
     entries = itertools.chain(_entries_with_lines(report, True), _entries_with_lines(report, False))
-    while chunk := list(itertools.islice(entries, PROGRESS_EVERY)):
-        specs = [_spec(entry, entry_lines, accounts, auxiliaries, journals) for entry, entry_lines in chunk]
+    while specs := [  # each entry's raw lines are dropped as soon as its spec is made
+        _spec(entry, entry_lines, accounts, auxiliaries, journals)
+        for entry, entry_lines in itertools.islice(entries, PROGRESS_EVERY)
+    ]:
         batch.post_many(actor=actor, specs=specs)
         lines += sum(len(spec.lines) for spec in specs)
         done += len(specs)
