@@ -159,11 +159,19 @@ def _customer_check(customer) -> None:
 # --- Quotes -------------------------------------------------------------------------------------
 
 
+def _opportunity_check(opportunity, customer) -> None:
+    if opportunity is not None and opportunity.contact_id != customer.pk:
+        raise DomainError(
+            f"L'opportunité « {opportunity.title} » concerne un autre contact que {customer.display_name}."
+        )
+
+
 @transaction.atomic
 def create_quote(
     *, actor, customer, date: dt.date, valid_until: dt.date, lines: list[LineSpec], notes: str = "", opportunity=None
 ) -> Quote:
     _customer_check(customer)
+    _opportunity_check(opportunity, customer)
     if valid_until < date:
         raise DomainError("La date de validité ne peut pas précéder la date du devis.")
     quote = Quote.objects.create(
@@ -191,6 +199,7 @@ def update_quote(
     valid_until: dt.date,
     lines: list[LineSpec],
     notes: str = "",
+    opportunity=None,
 ) -> Quote:
     current = Quote.objects.select_for_update().get(pk=quote.pk)
     check_version(current.version, version, "ce devis")
@@ -201,7 +210,9 @@ def update_quote(
     if valid_until < date:
         raise DomainError("La date de validité ne peut pas précéder la date du devis.")
     before = audit.snapshot(current)
+    _opportunity_check(opportunity, customer)
     current.customer, current.date, current.valid_until, current.notes = customer, date, valid_until, notes
+    current.opportunity = opportunity
     current.version += 1
     current.save()
     write_lines(current, QuoteLine, lines)

@@ -21,6 +21,8 @@ from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_
 from pilote.core.models import Structure
 from pilote.core.pdf import render_pdf
 from pilote.lib.formats import format_date, format_eur
+from pilote.pipeline.models import Opportunity
+from pilote.pipeline.stages import CLOSED_STAGES
 from pilote.sales import hooks, mail, queries, services
 from pilote.sales.forms import DATE, CustomerChoiceField, EmailForm, catalogue_data, line_formset
 from pilote.sales.models import PaymentTerm, Quote, QuoteStatus
@@ -42,6 +44,9 @@ class QuoteForm(forms.Form):
     customer = CustomerChoiceField()
     date = forms.DateField(label="Date du devis", widget=DATE)
     valid_until = forms.DateField(label="Valable jusqu'au", widget=DATE)
+    opportunity = forms.ModelChoiceField(
+        label="Opportunité", required=False, queryset=Opportunity.objects.exclude(stage__in=CLOSED_STAGES)
+    )
     notes = forms.CharField(label="Conditions particulières", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -111,7 +116,7 @@ def _editor(request, quote: Quote | None, initial: dict):
         for spec in specs:
             spec.extra.pop("source_pk", None)  # quote lines are rewritten whole: no link to keep
         fields = dict(customer=data["customer"], date=data["date"], valid_until=data["valid_until"],
-                      notes=data["notes"], lines=specs)  # fmt: skip
+                      notes=data["notes"], lines=specs, opportunity=data["opportunity"])  # fmt: skip
         try:
             if quote is None:
                 quote = services.create_quote(actor=request.user, **fields)
@@ -131,7 +136,8 @@ def _editor(request, quote: Quote | None, initial: dict):
 @require_perm("sales.edit")
 def quote_create(request):
     today = timezone.localdate()
-    initial = {"date": today, "valid_until": today + dt.timedelta(VALIDITY_DAYS), "customer": request.GET.get("client")}
+    initial = {"date": today, "valid_until": today + dt.timedelta(VALIDITY_DAYS), "customer": request.GET.get("client"),
+               "opportunity": request.GET.get("opportunite")}  # fmt: skip
     return _editor(request, None, initial)
 
 
@@ -142,7 +148,9 @@ def quote_edit(request, pk: int):
         status = quote.get_status_display().lower()
         messages.error(request, f"Le devis {quote.number} est {status} : il ne se modifie plus.")
         return redirect("sales:quote-detail", pk)
-    initial = {name: getattr(quote, name) for name in ("customer", "date", "valid_until", "notes", "version")}
+    initial = {
+        name: getattr(quote, name) for name in ("customer", "date", "valid_until", "notes", "version", "opportunity")
+    }
     return _editor(request, quote, initial)
 
 

@@ -427,3 +427,24 @@ def test_the_accountant_reads_but_does_not_write(shop, client_as):
         assert client.post(reverse(f"sales:{name}", args=[quote.pk]), {"date": "2026-03-04"}).status_code == 403
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.DRAFT and Quote.objects.count() == 1 and not mail.outbox
+
+
+def test_quote_created_from_an_opportunity_wins_it_when_accepted(shop, client_as):
+    from pilote.pipeline import services as pipeline
+    from pilote.pipeline.stages import Stage
+    from pilote.sales.models import Quote
+
+    opportunity = pipeline.create_opportunity(actor=shop["actor"], contact=shop["customer"], title="Parc copieurs")
+    client = client_as("commercial")
+    url = reverse("sales:quote-create") + f"?client={shop['customer'].pk}&opportunite={opportunity.pk}"
+    assert f'<option value="{opportunity.pk}" selected>' in client.get(url).content.decode()
+    client.post(url, {
+        "customer": shop["customer"].pk, "date": "2026-03-02", "valid_until": "2026-04-01",
+        "opportunity": opportunity.pk, **line_post([row(shop["p"]["chair"])]),
+    })  # fmt: skip
+    quote = Quote.objects.get()
+    assert quote.opportunity == opportunity
+    assert "Parc copieurs" in client.get(reverse("sales:quote-detail", args=[quote.pk])).content.decode()
+    client.post(reverse("sales:quote-accept", args=[quote.pk]), {"date": "2026-03-05", "note": "Signé"})
+    opportunity.refresh_from_db()
+    assert opportunity.stage == Stage.WON
