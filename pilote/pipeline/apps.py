@@ -8,15 +8,17 @@ class PipelineConfig(AppConfig):
 
     def ready(self) -> None:
         from pilote.core.registry import (
+            ContactPanel,
             MenuItem,
             SearchProvider,
             TodoProvider,
+            register_contact_panel,
             register_demo,
             register_menu,
             register_search,
             register_todo,
         )
-        from pilote.pipeline import demo
+        from pilote.pipeline import demo, panels
         from pilote.pipeline.search import search_opportunities, search_tenders
         from pilote.pipeline.todo import todo_items
 
@@ -29,4 +31,5 @@ class PipelineConfig(AppConfig):
         register_search(SearchProvider("Opportunités", "pipeline.view", search_opportunities))
         register_search(SearchProvider("Appels d'offres", "pipeline.view", search_tenders))
         register_todo(TodoProvider("pipeline.edit", todo_items))
+        register_contact_panel(ContactPanel("pipeline.view", 5, panels.contact_pipeline))
         register_demo(30, "opportunités et appels d'offres", demo.load)

@@ -151,3 +151,22 @@ def test_database_constraints_hold_even_without_the_services(opportunity, change
 def test_stage_order_is_configurable(settings):
     settings.PILOTE_PIPELINE_STAGE_ORDER = ["negociation", "nouvelle", "inconnue"]
     assert [s.value for s in open_stages()] == ["negociation", "nouvelle", "qualification", "proposition"]
+
+
+def test_contact_page_lists_opportunities_and_offers_a_quote(client_as, personas):
+    from django.urls import reverse
+
+    from pilote.contacts.models import Contact
+    from pilote.pipeline import services
+
+    contact = Contact.objects.create(name="Mairie de Vienne", is_prospect=True)
+    opportunity = services.create_opportunity(actor=personas["commercial"], contact=contact, title="Copieurs mairie")
+    client = client_as("commercial")
+    page = client.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
+    assert "Copieurs mairie" in page and "Nouvelle opportunité" in page
+    detail = client.get(reverse("pipeline:detail", args=[opportunity.pk])).content.decode()
+    assert f"?client={contact.pk}&amp;opportunite={opportunity.pk}" in detail
+    assert (
+        "Copieurs mairie"
+        not in client_as("comptable").get(reverse("contacts:detail", args=[contact.pk])).content.decode()
+    )
