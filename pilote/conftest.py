@@ -20,6 +20,12 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _private_files_in_tmp(settings, tmp_path):
+    """Private documents (tender files…) written by a test land in its temporary folder, not in var/."""
+    settings.PILOTE_PRIVATE_ROOT = tmp_path / "private"
+
+
 @pytest.fixture
 def structure(db):
     return services.create_structure(
