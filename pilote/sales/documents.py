@@ -3,7 +3,7 @@
 The legal mentions (C. com. L441-9, décret 2022-1299, CGI 242 nonies A) are written here as notes, with
 the UNTDID 4451 subject codes French e-invoicing uses: PMD (late-payment penalties), PMT (the 40 €
 recovery indemnity), AAB (early-payment discount), TXD (VAT on debits option), AAI (nature of the
-operation), REG (legal form, capital, RCS).
+operation).
 """
 
 from __future__ import annotations
@@ -41,15 +41,8 @@ def _party(data: dict) -> einvoice.Party:
 
 
 def legal_notes(invoice: Invoice) -> list[einvoice.Note]:
-    seller, customer = invoice.seller_snapshot, invoice.customer_snapshot
-    notes = []
-    if seller.get("legal_form") or seller.get("share_capital") or seller.get("rcs_city"):
-        parts = [seller.get("legal_form_code") or seller.get("legal_form") or ""]
-        if seller.get("share_capital"):
-            parts.append(f"au capital de {format_eur(Decimal(seller['share_capital']))}")
-        if seller.get("rcs_city"):
-            parts.append(f"— RCS {seller['rcs_city']} {seller['siren']}")
-        notes.append(einvoice.Note("REG", " ".join(p for p in parts if p)))
+    customer = invoice.customer_snapshot
+    notes = []  # the seller's legal form, capital and RCS are printed in its identity block
     notes.append(einvoice.Note("AAI", f"Nature de l'opération : {invoice.get_operation_nature_display()}."))
     if invoice.vat_on_debits:
         notes.append(einvoice.Note("TXD", "Option pour le paiement de la taxe d'après les débits."))

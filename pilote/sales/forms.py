@@ -28,8 +28,16 @@ class LineForm(forms.Form):
     )
     vat_rate = forms.ChoiceField(label="TVA", choices=VatRate.choices, initial=VatRate.NORMAL)
     exemption_mention = forms.ChoiceField(label="Mention d'exonération", choices=EXEMPTION_MENTIONS, required=False)
-    kind = forms.ChoiceField(label="Nature", choices=[("goods", "Bien"), ("service", "Service")], initial="goods")
+    kind = forms.ChoiceField(
+        label="Nature", choices=[("goods", "Livraison de bien"), ("service", "Prestation de services")], initial="goods"
+    )
     source_pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():  # the column header is not a <label>: name each input
+            if name not in ("source_pk", "DELETE"):
+                field.widget.attrs.setdefault("aria-label", field.label)
 
     def clean(self):
         data = super().clean()

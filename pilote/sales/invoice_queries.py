@@ -100,12 +100,27 @@ INVOICE_COLUMNS = [
 ]
 
 
+HISTORY_LABELS = {
+    "sales.invoice.drafted": "brouillon créé",
+    "sales.invoice.updated": "brouillon modifié",
+    "sales.invoice.issued": "émise, numérotée et comptabilisée",
+    "sales.invoice.sent": "envoyée par e-mail",
+}
+
+
+def _history_detail(event) -> str:
+    if event.action == "sales.invoice.sent" and event.after:
+        return f"à {event.after.get('to', '')}"
+    return ""
+
+
 def invoice_detail(invoice: Invoice) -> dict:
     lines = list(invoice.lines.select_related("product", "deposit_invoice"))
     result = totals.compute_totals(
         totals.PricedLine(line.net_amount, line.rate, line.exemption_mention) for line in lines
     )
-    history = AuditEvent.objects.filter(object_type="sales.invoice", object_id=str(invoice.pk)).order_by("at")
+    events = AuditEvent.objects.filter(object_type="sales.invoice", object_id=str(invoice.pk)).order_by("at")
+    history = [(event, HISTORY_LABELS.get(event.action, event.action), _history_detail(event)) for event in events]
     return {
         "lines": lines,
         "groups": result.groups,

@@ -64,3 +64,15 @@ def sort_header(context, label, key):
     descending = active and current.startswith("-")
     next_value = key if descending or not active else f"-{key}"
     return {"label": label, "url": query_with(context, tri=next_value), "active": active, "descending": descending}
+
+
+@register.filter
+def qty(value):
+    """A quantity with only the decimals it has: 1,000 → 1 ; 2,500 → 2,5."""
+    if value is None or value == "":
+        return ""
+    from decimal import Decimal
+
+    number = Decimal(value)
+    places = max(0, -number.normalize().as_tuple().exponent)
+    return formats.format_number(number, min(places, 3))
