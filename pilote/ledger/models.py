@@ -242,7 +242,12 @@ class EntryLine(models.Model):
             models.CheckConstraint(condition=Q(debit=0) | Q(credit=0), name="ledger_entryline_one_side"),
         ]
         indexes = [
-            models.Index(fields=["account", "fiscal_year", "is_posted", "date", "id"], name="ledger_line_account_idx"),
+            # Covering for the general ledger: a page's balance brought forward sums the lines between its
+            # month's edge and the page from the index alone (up to half a month of a customer account).
+            models.Index(
+                fields=["account", "fiscal_year", "is_posted", "date", "id", "debit", "credit"],
+                name="ledger_line_account_idx",
+            ),
             models.Index(
                 fields=["auxiliary", "fiscal_year", "is_posted", "date", "id"], name="ledger_line_auxiliary_idx"
             ),
