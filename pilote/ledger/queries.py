@@ -148,10 +148,10 @@ def general_ledger(year: FiscalYear, account, auxiliary=None, page: int = 1) -> 
 
     The monthly aggregates give the number of lines and the balance of each month, so a page only reads
     inside the month it starts in, from that month's nearer end: the lines between the month's edge and
-    the page are summed in SQL over the covering index (account or auxiliary, year, posted, date, id,
-    debit, credit), then the page is read by keyset from its first line. The cost is bounded by half a
-    month of the account, whatever its size: no COUNT, no OFFSET over the year, no join on entries
-    (posted lines carry their own flag). At most five queries."""
+    the page are summed in SQL through the index (account, year, posted, date, id, debit, credit), which
+    covers them (an auxiliary account's month is small), then the page is read by keyset from its first
+    line. The cost is bounded by half a month of the account, whatever its size: no COUNT, no OFFSET over
+    the year, no join on entries (posted lines carry their own flag). At most five queries."""
     from pilote.ledger.models import EntryLine
 
     months: dict = {}
