@@ -7,29 +7,15 @@ from decimal import Decimal
 import pytest
 
 from pilote.contacts import services as contacts
-from pilote.core.models import Structure
-from pilote.ledger import bank
-from pilote.ledger import services as ledger
 from pilote.sales import issuing, payments
 from pilote.sales import services as sales
 from pilote.sales.services import LineSpec
+from pilote.sales.tests.factories import make_books
 
 
 @pytest.fixture
 def books(structure, personas):
-    Structure.objects.filter(pk=structure.pk).update(
-        address_line1="12 rue des Artisans",
-        postal_code="69002",
-        city="Lyon",
-        rcs_city="Lyon",
-        share_capital=Decimal("10000"),
-        vat_number="FR65912345675",
-        siret="91234567500017",
-        iban="FR7630006000011234567890189",
-        email="compta@atelier-test.fr",
-    )
-    ledger.initialise_books(structure=Structure.objects.get(), actor=None)
-    account = bank.create_bank_account(actor=None, name="Banque", iban="FR7630006000011234567890189")
+    account = make_books(structure)  # identity, books and bank account, as the sales tests have them
     actor = personas["comptable"]
 
     def customer(name, siren="", kind="organisation", email=""):

@@ -11,8 +11,9 @@ from pilote.ledger import bank
 from pilote.ledger import services as ledger
 
 
-def make_shop(structure, personas) -> dict:
-    """The structure's identity completed, its books, a bank account, a business customer, three articles."""
+def make_books(structure):
+    """The structure's identity completed (what an invoice prints), its books (full PCG, FY 2026) and a
+    bank account, which is returned."""
     Structure.objects.filter(pk=structure.pk).update(
         address_line1="12 rue des Artisans",
         postal_code="69002",
@@ -25,9 +26,14 @@ def make_shop(structure, personas) -> dict:
         bic="AGRIFRPP",
         email="compta@atelier-test.fr",
     )
-    actor = personas["commercial"]
     ledger.initialise_books(structure=Structure.objects.get(), actor=None)
-    account = bank.create_bank_account(actor=None, name="Crédit Agricole", iban="FR7630006000011234567890189")
+    return bank.create_bank_account(actor=None, name="Crédit Agricole", iban="FR7630006000011234567890189")
+
+
+def make_shop(structure, personas) -> dict:
+    """make_books, plus a business customer and three articles."""
+    actor = personas["commercial"]
+    account = make_books(structure)
     customer = contacts.create_contact(
         actor=actor,
         kind="organisation",
