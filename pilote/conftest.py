@@ -70,8 +70,8 @@ def client_as(client, personas):
 @pytest.fixture(autouse=True)
 def _flush_with_triggers_lifted(request):
     """Browser tests run on a live server with a real database that is emptied afterwards; on SQLite that
-    flush is a DELETE, which the ledger's and the sales' protection triggers refuse for posted entries and
-    issued invoices. Flush here with the triggers lifted, then put them back. (PostgreSQL flushes with
+    flush is a DELETE, which the protection triggers (core.dbtriggers: posted entries, issued invoices…)
+    refuse. Flush here with the triggers lifted, then put them back. (PostgreSQL flushes with
     TRUNCATE, which row triggers do not see.)"""
     if request.node.get_closest_marker("browser") is None:
         yield
@@ -81,15 +81,14 @@ def _flush_with_triggers_lifted(request):
     from django.core.management import call_command
     from django.db import connection
 
-    from pilote.ledger import triggers as ledger_triggers
-    from pilote.sales import triggers as sales_triggers
+    from pilote.core import dbtriggers
 
     if connection.vendor != "sqlite":
         return
-    for module in (ledger_triggers, sales_triggers):
-        module.uninstall(connection)
+    for trigger_set in dbtriggers.registered():
+        trigger_set.uninstall(connection)
     try:
         call_command("flush", interactive=False, verbosity=0)
     finally:
-        for module in (ledger_triggers, sales_triggers):
-            module.install(connection)
+        for trigger_set in dbtriggers.registered():
+            trigger_set.install(connection)

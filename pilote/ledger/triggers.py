@@ -7,6 +7,8 @@ see apps.py) as well as by migration 0002, and `verify_ledger` reports any that 
 
 from __future__ import annotations
 
+from pilote.core.dbtriggers import TriggerSet, register
+
 MESSAGE = "Écriture validée : modification interdite (corrigez par contre-passation)"
 
 SQLITE = {
@@ -74,43 +76,7 @@ POSTGRES = {
 }
 
 
-def installed(connection) -> set[str]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ledger_%'")
-        elif connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'ledger_%' AND NOT tgisinternal")
-        else:
-            return set()
-        return {row[0] for row in cursor.fetchall()}
-
-
-def expected(connection) -> set[str]:
-    return set(SQLITE if connection.vendor == "sqlite" else POSTGRES if connection.vendor == "postgresql" else ())
-
-
-def install(connection) -> None:
-    """Create whichever trigger is missing (idempotent)."""
-    present = installed(connection)
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            for name, sql in SQLITE.items():
-                if name not in present:
-                    cursor.execute(sql)
-        elif connection.vendor == "postgresql":
-            for sql in POSTGRES_FUNCTIONS:
-                cursor.execute(sql)
-            for name, sql in POSTGRES.items():
-                if name not in present:
-                    cursor.execute(sql)
-
-
-def uninstall(connection) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            for name in SQLITE:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        elif connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER IF EXISTS ledger_entryline_posted_frozen ON ledger_entryline")
-            cursor.execute("DROP TRIGGER IF EXISTS ledger_entryline_no_line_on_posted ON ledger_entryline")
-            cursor.execute("DROP TRIGGER IF EXISTS ledger_entry_posted_frozen ON ledger_entry")
+TRIGGERS = register(
+    TriggerSet(prefix="ledger_", sqlite=SQLITE, postgres=POSTGRES, postgres_functions=POSTGRES_FUNCTIONS)
+)
+installed, expected, install, uninstall = TRIGGERS.installed, TRIGGERS.expected, TRIGGERS.install, TRIGGERS.uninstall

@@ -160,9 +160,14 @@ def check_balances() -> list[str]:
 def check_triggers() -> list[str]:
     from django.db import connection
 
-    from pilote.ledger import triggers
+    from pilote.core import dbtriggers
+    from pilote.ledger import triggers  # noqa: F401 — registers the ledger's set
 
-    missing = sorted(triggers.expected(connection) - triggers.installed(connection))
+    missing = sorted(
+        name
+        for trigger_set in dbtriggers.registered()
+        for name in trigger_set.expected(connection) - trigger_set.installed(connection)
+    )  # the ledger's triggers and those of every app that protects its documents (issued invoices…)
     return [f"Protection absente en base : déclencheur {name} (relancez « manage.py migrate »)." for name in missing]
 
 

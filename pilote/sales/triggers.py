@@ -8,6 +8,8 @@ migration 0002 and again after every migrate (SQLite drops triggers when it rebu
 
 from __future__ import annotations
 
+from pilote.core.dbtriggers import TriggerSet, register
+
 MESSAGE = "Facture émise : modification interdite (corrigez par un avoir)"
 FROZEN = (
     "status", "number", "date", "kind", "customer_id", "total_net", "total_vat", "total_gross", "due_date",
@@ -72,48 +74,9 @@ POSTGRES = {
     "sales_invoicefile_frozen": """CREATE TRIGGER sales_invoicefile_frozen
         BEFORE UPDATE OR DELETE ON sales_invoicefile FOR EACH ROW EXECUTE FUNCTION sales_refuse_file_change()""",
 }
-TABLES = {
-    "sales_invoice_issued_frozen": "sales_invoice",
-    "sales_invoiceline_issued_frozen": "sales_invoiceline",
-    "sales_invoicefile_frozen": "sales_invoicefile",
-}
 
 
-def installed(connection) -> set[str]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sales_%'")
-        elif connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'sales_%' AND NOT tgisinternal")
-        else:
-            return set()
-        return {row[0] for row in cursor.fetchall()}
-
-
-def expected(connection) -> set[str]:
-    return set(SQLITE if connection.vendor == "sqlite" else POSTGRES if connection.vendor == "postgresql" else ())
-
-
-def install(connection) -> None:
-    present = installed(connection)
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            for name, sql in SQLITE.items():
-                if name not in present:
-                    cursor.execute(sql)
-        elif connection.vendor == "postgresql":
-            for sql in POSTGRES_FUNCTIONS:
-                cursor.execute(sql)
-            for name, sql in POSTGRES.items():
-                if name not in present:
-                    cursor.execute(sql)
-
-
-def uninstall(connection) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            for name in SQLITE:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        elif connection.vendor == "postgresql":
-            for name, table in TABLES.items():
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+TRIGGERS = register(
+    TriggerSet(prefix="sales_", sqlite=SQLITE, postgres=POSTGRES, postgres_functions=POSTGRES_FUNCTIONS)
+)
+installed, expected, install, uninstall = TRIGGERS.installed, TRIGGERS.expected, TRIGGERS.install, TRIGGERS.uninstall

@@ -10,11 +10,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
-from django.db import connection
 from playwright.sync_api import expect
 
-from pilote.ledger import bank, services, triggers
+from pilote.ledger import bank, services
 from pilote.ledger.models import Entry, MatchedLine, StatementLine
 from pilote.ledger.tests.conftest import sale
 
@@ -23,21 +21,6 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 DANGER = "rgb(179, 38, 30)"  # --danger in pilote.css
 IBAN = "FR7630004000010001234567830"
-
-
-@pytest.fixture(autouse=True)
-def _flushable_books(transactional_db):
-    """The triggers of migration 0002 refuse to delete posted entries, and on SQLite the flush that empties the
-    database after a transactional test is a DELETE: flush here with the triggers lifted, then restore them.
-    (PostgreSQL flushes with TRUNCATE, which row triggers do not see.)"""
-    yield
-    if connection.vendor != "sqlite":
-        return
-    triggers.uninstall(connection)
-    try:
-        call_command("flush", interactive=False, verbosity=0)
-    finally:
-        triggers.install(connection)
 
 
 def type_date(page, date_field, day: dt.date) -> None:

@@ -250,3 +250,17 @@ def test_accepting_a_quote_wins_its_opportunity(shop):
     services.accept_quote(actor=shop["actor"], quote=quote, on=shop["day"], note="Signé par M. Martin")
     opportunity.refresh_from_db()
     assert opportunity.stage == Stage.WON and opportunity.amount == D("1499.00")
+
+
+def test_verification_reports_missing_invoice_triggers(shop):
+    from django.db import connection
+
+    from pilote.sales import triggers
+
+    triggers.uninstall(connection)
+    try:
+        problems = verify.check_triggers()
+    finally:
+        triggers.install(connection)
+    assert len(problems) == len(triggers.expected(connection)) and all("sales_" in p for p in problems)
+    assert verify.check_triggers() == []
