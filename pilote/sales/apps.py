@@ -27,7 +27,9 @@ class SalesConfig(AppConfig):
             register_search,
         )
         from pilote.ledger import bank
-        from pilote.sales import bank_matching, demo, panels, search
+        from pilote.sales import bank_matching, demo, panels, search, triggers
+
+        del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
 
         register_menu(
             "Clients et ventes",
