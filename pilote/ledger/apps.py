@@ -17,7 +17,9 @@ class LedgerConfig(AppConfig):
 
     def ready(self) -> None:
         from pilote.core.registry import MenuItem, register_demo, register_menu, register_structure_setup
-        from pilote.ledger import demo, services
+        from pilote.ledger import demo, services, triggers
+
+        del triggers  # imported to register its TriggerSet (core.dbtriggers)
 
         register_menu(
             "Comptabilité",
