@@ -64,8 +64,9 @@ def third_parties(request):
         .annotate(d=Sum("debit"), c=Sum("credit"))
     )
     totals = {row["aux_key"]: row["d"] - row["c"] for row in balances}
-    for aux in auxiliaries:
-        aux.balance = totals.get(aux.pk)
+    for aux in auxiliaries:  # shown the accountant's way: a debit or a credit balance, never a minus sign
+        balance = totals.get(aux.pk) or 0
+        aux.debit_balance, aux.credit_balance = max(balance, 0), max(-balance, 0)
     from pilote.ledger.forms import AuxiliaryForm
 
     return render(
