@@ -302,6 +302,7 @@ class AgedRow:
     code: str
     label: str
     buckets: list[Decimal]
+    auxiliary_id: int = 0
 
     @property
     def total(self) -> Decimal:
@@ -325,11 +326,11 @@ def aged_balance(control_prefix: str, as_of, payment_days: int = 30) -> list[Age
             fiscal_year__status="open",  # a closed year's open items are carried in detailed à-nouveaux
         )
         .exclude(Exists(fully))
-        .values_list("auxiliary__code", "auxiliary__label", "date", "due_date", "debit", "credit")
+        .values_list("auxiliary__code", "auxiliary__label", "date", "due_date", "debit", "credit", "auxiliary_id")
     )
     sign = 1 if control_prefix.startswith("41") else -1
     rows: dict[str, AgedRow] = {}
-    for code, label, day, due, debit, credit in lines:
+    for code, label, day, due, debit, credit, auxiliary_id in lines:
         due = due or day + dt.timedelta(days=payment_days)
         late = (as_of - due).days
         index = next(
@@ -337,7 +338,7 @@ def aged_balance(control_prefix: str, as_of, payment_days: int = 30) -> list[Age
             for i, (_, low, high) in enumerate(AGE_BUCKETS)
             if (low is None and late < 0) or (low is not None and late >= low and (high is None or late <= high))
         )
-        row = rows.setdefault(code, AgedRow(code, label, [ZERO] * len(AGE_BUCKETS)))
+        row = rows.setdefault(code, AgedRow(code, label, [ZERO] * len(AGE_BUCKETS), auxiliary_id))
         row.buckets[index] += sign * (debit - credit)
     return [row for _, row in sorted(rows.items()) if row.total != 0]
 

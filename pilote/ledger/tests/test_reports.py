@@ -26,6 +26,13 @@ def test_aged_balance_buckets(books):
     rows = queries.aged_balance("411", dt.date(2026, 4, 29))
     assert len(rows) == 1
     assert rows[0].buckets == [Decimal("60.00"), 0, 0, Decimal("120.00"), 0] and rows[0].total == Decimal("180.00")
+    assert rows[0].auxiliary_id == books["customer"].pk  # the page links each row to its lettering
+
+
+def test_aged_balance_page_links_to_the_account(books, client_as):
+    sale(books, day=dt.date(2026, 1, 10))
+    page = client_as("comptable").get(reverse("ledger:aged-balance"), {"au": "2026-04-29"}).content.decode()
+    assert reverse("ledger:lettering", args=[books["customer"].pk]) in page
 
 
 def test_journal_report_and_its_exports(client_as, books):
