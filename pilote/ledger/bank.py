@@ -325,13 +325,17 @@ class ReconciliationReport:
     bank_balance: Decimal | None  # closing balance of the last statement up to the date, if known
 
     @property
+    def bank_only_total(self) -> Decimal:
+        return sum((s.amount for s in self.bank_only), ZERO)
+
+    @property
+    def book_only_total(self) -> Decimal:
+        return sum((line.debit - line.credit for line in self.book_only), ZERO)
+
+    @property
     def expected_bank_balance(self) -> Decimal:
         """Book balance + movements the bank saw that the books lack − book movements the bank has not seen."""
-        return (
-            self.book_balance
-            + sum((s.amount for s in self.bank_only), ZERO)
-            - sum((line.debit - line.credit for line in self.book_only), ZERO)
-        )
+        return self.book_balance + self.bank_only_total - self.book_only_total
 
     @property
     def difference(self) -> Decimal | None:

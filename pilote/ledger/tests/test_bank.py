@@ -129,6 +129,7 @@ def test_reconciliation_report_explains_the_difference(books, account):
     assert len(report.bank_only) == 3 and [line.credit for line in report.book_only] == [Decimal("200.00")]
     # 800 + (120 − 49.99 − 8.50) + 200 = 1061.51: what the bank should show.
     assert report.expected_bank_balance == Decimal("1061.51")
+    assert (report.bank_only_total, report.book_only_total) == (Decimal("61.51"), Decimal("-200.00"))  # subtotals
 
 
 def test_csv_upload_asks_for_the_columns_once(client_as, books, account):
