@@ -149,7 +149,11 @@ LANGUAGES = [("fr", "Français")]  # the UI is French whatever the browser asks 
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
+# Typed amounts may carry thousand separators (« 1 290,50 » is read as 1290.50), but numbers printed raw
+# into pages are never grouped (pilote/formats/fr: NUMBER_GROUPING = 0): an id in a form value or a link
+# must stay « 2087 », not « 2 087 ». Amounts and counts people read go through the eur / frnum filters.
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["pilote.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("PILOTE_STATIC_ROOT", BASE_DIR / "staticfiles"))
