@@ -12,13 +12,18 @@ Two steps, and nothing is written unless both succeed:
    (one entry at a time through `services.create_entry` posts ~70 entries/s on PostgreSQL, too slow
    for a year of books). Any failure rolls everything back.
 
-Memory does not grow with the lines: the file is streamed twice (decoded record by record, never held
-whole). Validation keeps one small record per entry (its first line, date, totals in cents and line
-count) and the accounts, journals and auxiliary accounts met; the import reads the file again and
-posts each entry as soon as its last line has been read (the lines of an entry are usually
-consecutive; when they are not, the entries waiting for their last line are kept until then). Amounts
-are integer cents; dates and account numbers are checked once per distinct value. A line that fails
-the fast checks is checked again by the detailed path, which words the problems.
+Memory does not grow with the file: it is streamed (decoded record by record, never held whole), and
+nothing is kept per entry. A FEC lists each entry's lines one after the other, so validation checks an
+entry (balance, date, lines) when the next one begins and keeps only running totals, the references met
+(accounts, journals, auxiliary accounts), the distinct dates, and per journal the EcritureNum numbers met
+as intervals in typed arrays (one interval when the numbering has no gap): that also tells whether an
+entry comes back further down. Such a file is valid but unusual: validation then starts again on the
+file regrouped by entry through a temporary SQLite database on disk (entries in the order of their first
+line, lines in file order; line numbers are those of the file), and the import reads it regrouped too.
+The import reads the file again twice (à-nouveaux, then the others) and posts by batches of
+PROGRESS_EVERY entries or BATCH_LINES lines, so its memory is bounded by the largest entry. Amounts are
+integer cents; dates and account numbers are checked once per distinct value. A line that fails the
+fast checks is checked again by the detailed path, which words the problems.
 
 The entries are numbered again by Pilote (gapless per journal); the file's EcritureNum only groups the
 lines into entries. ValidDate, EcritureLet/DateLet and Montantdevise/Idevise are checked but not kept:
@@ -32,8 +37,11 @@ import datetime as dt
 import io
 import itertools
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+import sqlite3
+import tempfile
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -59,6 +67,7 @@ from pilote.lib.money import ZERO, from_cents
 
 MAX_PROBLEMS = 200
 PROGRESS_EVERY = 1000
+BATCH_LINES = 50_000  # a batch of entries is posted once it holds this many lines, whatever PROGRESS_EVERY
 MONTANT_SENS_FIELDS = FEC_FIELDS[:11] + ("Montant", "Sens") + FEC_FIELDS[13:]
 CASH_BASIS_FIELDS = ("DateRglt", "ModeRglt", "NatOp", "IdClient")  # BNC/BA books: accepted, not kept
 REQUIRED = ("JournalCode", "EcritureNum", "EcritureDate", "CompteNum", "EcritureLib", "ValidDate")
@@ -74,7 +83,7 @@ _DATE_RE = re.compile(r"^\d{8}$")
 _AMOUNT_RE = re.compile(r"^\d+(?:[.,]\d+)?$")
 _CENTS_RE = re.compile(r"(\d+),(\d\d)")  # the usual form, read without Decimal
 _ACCOUNT_RE = re.compile(r"^[1-8]\d{2}[0-9A-Za-z]*$")
-_TRAILING_DIGITS = re.compile(r"(\d+)$")
+_TRAILING_DIGITS = re.compile(r"^(.*?)(\d{1,18})$", re.DOTALL)  # prefix, number (int64)
 _FILE_NAME_RE = re.compile(r"^\d{9}FEC(\d{8})", re.IGNORECASE)
 
 
@@ -86,22 +95,6 @@ class FecImportError(DomainError):
         self.problems = problems or [message]
 
 
-@dataclass(slots=True)
-class FecEntry:
-    """One entry of the file as validation sees it: no lines kept, their totals in cents."""
-
-    journal: str
-    number: str  # the file's EcritureNum: it only groups lines
-    line_no: int  # first line of the entry in the file
-    date: dt.date
-    piece_ref: str = ""
-    piece_date: dt.date | None = None
-    debit: int = 0  # cents
-    credit: int = 0
-    line_count: int = 0  # records of the entry in the file, zero lines included
-    nonzero: int = 0  # lines with an amount
-
-
 @dataclass
 class FecReport:
     problems: list[str] = field(default_factory=list)
@@ -110,7 +103,7 @@ class FecReport:
     separator: str = ""
     amounts: str = "Debit/Credit"  # or "Montant/Sens"
     line_count: int = 0  # records, header excluded
-    entries: list[FecEntry] = field(default_factory=list, repr=False)  # in import order: à-nouveaux first
+    entry_count: int = 0
     journals: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)  # code → (label, kind)
     accounts: dict[str, str] = field(default_factory=dict, repr=False)  # code → label
     auxiliaries: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)  # code → (label, account)
@@ -125,6 +118,9 @@ class FecReport:
     source: _Source | None = field(default=None, repr=False)  # read again by the import
     width: int = 18  # fields per record
     opening_journals: set[str] = field(default_factory=set, repr=False)  # codes of the à-nouveaux journals
+    grouped: bool = False  # an entry's lines are not all consecutive: the file is read regrouped by entry
+    debit_cents: int = 0  # the totals again, to recognise the file when it is read to be posted
+    credit_cents: int = 0
 
     @property
     def is_valid(self) -> bool:
@@ -133,7 +129,7 @@ class FecReport:
     def summary(self) -> str:
         sep = "tabulation" if self.separator == "\t" else f"« {self.separator} »"
         text = (
-            f"{self.line_count} ligne(s), {len(self.entries)} écriture(s), encodage {self.encoding}, "
+            f"{self.line_count} ligne(s), {self.entry_count} écriture(s), encodage {self.encoding}, "
             f"séparateur {sep}, montants en {self.amounts}"
         )
         if self.first_date:
@@ -222,9 +218,7 @@ class _Source:
 
     def records(self) -> Iterator[str]:
         if self._stamp() != self.stamp:
-            raise FecImportError(
-                "Le fichier a changé depuis sa vérification : vérifiez-le de nouveau ; rien n'a été importé."
-            )
+            raise _changed()
         errors = "replace" if self.codec == "utf-8-sig" else "strict"
         with (
             self._binary() as binary,
@@ -309,27 +303,115 @@ def validate_fec(
     """Read and check the whole file; nothing is written. `fiscal_year` forces the target year (an
     existing FiscalYear, or the (start, end) of one to open); by default it is the existing year covering
     the first EcritureDate, or a new one from the file's dates."""
-    report = FecReport()
-    problems = _Problems()
+    src = _Source(source)
+    report, problems = FecReport(), _Problems()
     try:
-        _validate(source, fiscal_year, report, problems)
+        try:
+            _validate(src, fiscal_year, report, problems, grouped=False)
+        except _NotContiguous:  # valid but unusual: read again, regrouped by entry
+            report, problems = FecReport(grouped=True), _Problems()
+            _validate(src, fiscal_year, report, problems, grouped=True)
     except _TooMany:
         problems.append(f"Plus de {MAX_PROBLEMS} anomalies : la vérification s'est arrêtée là.")
     report.problems = list(problems)
-    if report.problems:
-        report.entries = []
     return report
 
 
-class _Scan:
-    """What validation keeps while it reads: one FecEntry per entry, the references met and where they
-    first appear, and caches of the dates and account numbers already found valid."""
+class _NotContiguous(Exception):
+    """An entry's lines come back after another entry's: the file is validated again, regrouped."""
 
-    def __init__(self, report: FecReport, problems: _Problems):
-        self.report, self.problems = report, problems
-        self.entries: dict[tuple[str, str], FecEntry] = {}
+
+class _Numbers:
+    """The EcritureNum numbers of one journal met so far, without one object per entry: per (prefix, digit
+    count) — "VT2026-000123" is ("VT2026-", 6) and 123 —, the numbers as sorted disjoint intervals in two
+    typed arrays; one interval when the numbering is continuous. Numbers without trailing digits (rare)
+    are kept as they are."""
+
+    __slots__ = ("intervals", "others")
+
+    def __init__(self):
+        self.intervals: dict[tuple[str, int], tuple[array, array]] = {}
+        self.others: set[str] = set()
+
+    def add(self, number: str) -> bool:
+        """Note `number`; False when it had been met already."""
+        match = _TRAILING_DIGITS.match(number)
+        if match is None:
+            if number in self.others:
+                return False
+            self.others.add(number)
+            return True
+        digits = match[2]
+        group = (match[1], len(digits))
+        pair = self.intervals.get(group)
+        if pair is None:
+            pair = self.intervals[group] = (array("q"), array("q"))
+        return _add_to_intervals(*pair, int(digits))
+
+    def span(self) -> list[tuple[int, int]]:
+        """The numbers met, whatever their prefix, as merged intervals (the gap check of §1)."""
+        merged: list[list[int]] = []
+        for starts, ends in self.intervals.values():
+            for start, end in zip(starts, ends, strict=True):
+                merged.append([start, end])
+        merged.sort()
+        out: list[list[int]] = []
+        for start, end in merged:
+            if out and start <= out[-1][1] + 1:
+                out[-1][1] = max(out[-1][1], end)
+            else:
+                out.append([start, end])
+        return [(start, end) for start, end in out]
+
+
+def _add_to_intervals(starts: array, ends: array, n: int) -> bool:
+    """Add n to the sorted disjoint intervals [starts[i], ends[i]]; False when it was there already."""
+    if not ends:
+        starts.append(n)
+        ends.append(n)
+        return True
+    last = ends[-1]
+    if n == last + 1:  # the usual case: the next number
+        ends[-1] = n
+        return True
+    if n > last:
+        starts.append(n)
+        ends.append(n)
+        return True
+    i = bisect_right(starts, n) - 1
+    if i >= 0 and n <= ends[i]:
+        return False
+    joins_left = i >= 0 and ends[i] + 1 == n
+    joins_right = starts[i + 1] == n + 1  # i + 1 exists: n < last
+    if joins_left and joins_right:
+        ends[i] = ends[i + 1]
+        del starts[i + 1], ends[i + 1]
+    elif joins_left:
+        ends[i] = n
+    elif joins_right:
+        starts[i + 1] = n
+    else:
+        starts.insert(i + 1, n)
+        ends.insert(i + 1, n)
+    return True
+
+
+class _Scan:
+    """What validation keeps while it reads: the running totals of the current entry (checked when the next
+    one begins), the numbers met per journal, the references met and where they first appear, the distinct
+    entry dates, and caches of the dates and account numbers already found valid. Nothing per entry."""
+
+    def __init__(self, report: FecReport, problems: _Problems, grouped: bool):
+        self.report, self.problems, self.grouped = report, problems, grouped
+        self.numbers: dict[str, _Numbers] = {}
+        self.entry_count = 0
+        self.entry_dates: set[dt.date] = set()
+        # The current entry: its key, first valid line, date, totals in cents, records, non-zero lines.
+        self.key: tuple[str, str] | None = None
+        self.line_no = self.count = self.nonzero = self.entry_debit = self.entry_credit = 0
+        self.date: dt.date | None = None
+        self.tainted = False  # a line of the current entry was refused: its balance is not checked
         self.journal_labels: dict[str, str] = {}
-        self.tainted: set[tuple[str, str]] = set()
         self.days: dict[str, dt.date] = {}  # AAAAMMJJ found valid
         self.valid_accounts: set[str] = set()
         self.needs_auxiliary: dict[str, bool] = {}
@@ -428,7 +510,7 @@ class _Scan:
         key = (row["JournalCode"], row["EcritureNum"])
         if len(problems) > problems_before or debit is None or credit is None or entry_date is None:
             if all(key):
-                self.tainted.add(key)  # its balance is not checked: the faulty line already explains it
+                self.tainted = True  # its balance is not checked: the faulty line already explains it
             return None
         return entry_date, piece_date, int(debit * 100), int(credit * 100)
 
@@ -455,33 +537,95 @@ class _Scan:
                 )
         elif (debit or credit) and self.needs_auxiliary[account] and len(self.missing_auxiliary) < MAX_PROBLEMS:
             self.missing_auxiliary.append((line_no, account))
-        key = (journal, v[NUM])
-        entry = self.entries.get(key)
-        if entry is None:
-            entry = self.entries[key] = FecEntry(journal=journal, number=v[NUM], line_no=line_no, date=entry_date)
-        elif entry.date != entry_date:
+        if not self.count:
+            self.line_no, self.date = line_no, entry_date
+        elif self.date != entry_date:
             self.problems.add(
                 f"Ligne {line_no} : EcritureDate « {v[DATE]} » différente de celle de la ligne "
-                f"{entry.line_no} pour la même écriture ({key[0]} {key[1]})."
+                f"{self.line_no} pour la même écriture ({journal} {v[NUM]})."
             )
-        if not entry.piece_ref:
-            entry.piece_ref = v[PIECE]
-        if entry.piece_date is None:
-            entry.piece_date = piece_date
-        entry.debit += debit
-        entry.credit += credit
-        entry.line_count += 1
+        self.entry_debit += debit
+        self.entry_credit += credit
+        self.count += 1
         if debit or credit:
-            entry.nonzero += 1
+            self.nonzero += 1
         self.debit += debit
         self.credit += credit
 
+    def begin(self, key: tuple[str, str]) -> None:
+        """A record of another entry than the current one: the current one is complete, unless this entry
+        was met before (its lines are not consecutive)."""
+        self.end()
+        journal, number = key
+        numbers = self.numbers.get(journal)
+        if numbers is None:
+            numbers = self.numbers[journal] = _Numbers()
+        if not numbers.add(number) and not self.grouped:
+            raise _NotContiguous
+        self.key, self.tainted = key, False
+        self.count = self.nonzero = self.entry_debit = self.entry_credit = 0
 
-def _validate(source, fiscal_year, report: FecReport, problems: _Problems) -> None:
-    src = report.source = _Source(source)
-    report.encoding = src.label
+    def end(self) -> None:
+        """The checks of a complete entry (§1: each entry balanced), unless a refused line explains it."""
+        if self.key is None or not self.count:
+            return
+        self.entry_count += 1
+        self.entry_dates.add(self.date)
+        if self.tainted:
+            return
+        debit, credit = self.entry_debit, self.entry_credit
+        if debit != credit or not debit or self.nonzero < 2:
+            where = f"Ligne {self.line_no} (écriture JournalCode {self.key[0]}, EcritureNum {self.key[1]})"
+            if debit != credit:
+                debit, credit = from_cents(debit), from_cents(credit)
+                self.problems.add(
+                    f"{where} : écriture déséquilibrée, Debit {_fr(debit)} ≠ Credit {_fr(credit)} "
+                    f"(écart {_fr(debit - credit)})."
+                )
+            elif not debit:
+                self.problems.add(f"{where} : écriture à zéro.")
+            else:
+                self.problems.add(f"{where} : une écriture compte au moins deux lignes non nulles.")
+
+
+def _numbered(src: _Source, separator: str, grouped: bool) -> tuple[str | None, Iterable[tuple[int, str]]]:
+    """The header, and the records after it with their line numbers: in file order, or regrouped by entry."""
     records = src.records()
     header = next(records, None)
+    if not grouped:
+        return header, enumerate(records, start=2)
+    return header, _regrouped(records, separator)
+
+
+def _regrouped(records: Iterator[str], separator: str) -> Iterator[tuple[int, str]]:
+    """The records of a file whose entries are not consecutive, entry by entry — entries in the order of
+    their first line, lines in file order — through a temporary SQLite database on disk (memory stays
+    flat). Records without JournalCode or EcritureNum stay where they are."""
+    with tempfile.TemporaryDirectory(prefix="pilote-fec-") as directory:
+        db = sqlite3.connect(Path(directory) / "regroup.sqlite3")
+        try:
+            db.executescript(
+                "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = FILE; "
+                "CREATE TABLE record (entry TEXT, line INTEGER, text TEXT);"
+            )
+
+            def rows():
+                for line_no, record in enumerate(records, start=2):
+                    fields = record.split(separator, 3)
+                    journal, number = fields[0].strip(), fields[2].strip() if len(fields) > 2 else ""
+                    yield (f"{journal}\x1f{number}" if journal and number else f"\x00{line_no}"), line_no, record
+
+            db.executemany("INSERT INTO record VALUES (?, ?, ?)", rows())
+            db.execute("CREATE TABLE entry AS SELECT entry, MIN(line) AS first FROM record GROUP BY entry")
+            yield from db.execute("SELECT line, text FROM record JOIN entry USING (entry) ORDER BY first, line")
+        finally:
+            db.close()
+
+
+def _validate(src: _Source, fiscal_year, report: FecReport, problems: _Problems, *, grouped: bool) -> None:
+    report.source = src
+    report.encoding = src.label
+    header = next(src.records(), None)
     if header is None or not header.strip():
         problems.add("Ligne 1 : fichier vide ou sans en-tête.")
         return
@@ -494,18 +638,20 @@ def _validate(source, fiscal_year, report: FecReport, problems: _Problems) -> No
         return
     report.amounts, width = checked
     report.width = width
-    scan = _Scan(report, problems)
+    scan = _Scan(report, problems, grouped)
     fast = scan.fast if report.amounts == "Debit/Credit" else lambda values: None
     blanks: list[int] = []  # blank lines not followed (yet) by a record: tolerated at the very end only
-    last_record = lettered = currency = 0
-    for line_no, record in enumerate(records, start=2):
+    last_record = records_read = lettered = currency = 0
+    _, numbered = _numbered(src, separator, grouped)
+    for line_no, record in numbered:
         if not record or record.isspace():
             blanks.append(line_no)
             continue
         for blank in blanks:
             problems.add(f"Ligne {blank} : ligne vide (le FEC n'en admet aucune).")
         blanks.clear()
-        last_record = line_no
+        last_record = max(last_record, line_no)
+        records_read += 1
         values = [value.strip() for value in record.split(separator)]
         if len(values) != width:
             problems.add(
@@ -513,6 +659,9 @@ def _validate(source, fiscal_year, report: FecReport, problems: _Problems) -> No
                 f"(ligne tronquée, ou séparateur « {separator} » dans un libellé ?)."
             )
             continue
+        key = (values[JOURNAL], values[NUM])
+        if key != scan.key and key[0] and key[1]:
+            scan.begin(key)
         if values[LET]:
             lettered += 1
         if values[CURRENCY_AMOUNT]:
@@ -520,15 +669,25 @@ def _validate(source, fiscal_year, report: FecReport, problems: _Problems) -> No
         parsed = fast(values) or scan.slow(line_no, values)
         if parsed is not None:
             scan.add(line_no, values, *parsed)
+    scan.end()
+    for blank in blanks:  # regrouped, a blank line may come after records that follow it in the file
+        if blank < last_record:
+            problems.add(f"Ligne {blank} : ligne vide (le FEC n'en admet aucune).")
+    blanks = [blank for blank in blanks if blank > last_record]
     report.line_count = max(0, last_record - 1)
+    report.entry_count = scan.entry_count
     report.lettered_lines, report.currency_lines = lettered, currency
+    report.debit_cents, report.credit_cents = scan.debit, scan.credit
     report.total_debit, report.total_credit = from_cents(scan.debit), from_cents(scan.credit)
     if blanks:
         report.warnings.append(f"{len(blanks)} ligne(s) vide(s) en fin de fichier ignorée(s).")
-    entries = scan.entries
-    if not entries and not problems:
+    if not scan.entry_count and not problems:
         problems.add("Ligne 2 : le fichier ne contient aucune écriture.")
-    _check_entries(entries, scan.tainted, problems)
+    if grouped:
+        report.warnings.append(
+            "Les lignes de certaines écritures ne se suivent pas dans le fichier : elles sont regroupées par "
+            "écriture (JournalCode et EcritureNum), chacune à la place de sa première ligne."
+        )
     if report.lettered_lines:
         report.warnings.append(
             f"{report.lettered_lines} ligne(s) lettrée(s) : le lettrage du fichier (EcritureLet, DateLet) n'est "
@@ -538,59 +697,37 @@ def _validate(source, fiscal_year, report: FecReport, problems: _Problems) -> No
         report.warnings.append(
             f"{report.currency_lines} ligne(s) en devise : Montantdevise et Idevise ne sont pas repris (euros seuls)."
         )
-    _check_gaps(entries, report)
+    _check_gaps(scan.numbers, report)
     report.journals = {code: (label or code, guess_journal_kind(code)) for code, label in scan.journal_labels.items()}
-    if entries:
-        report.first_date = min(e.date for e in entries.values())
-        report.last_date = max(e.date for e in entries.values())
+    if scan.entry_dates:
+        report.first_date, report.last_date = min(scan.entry_dates), max(scan.entry_dates)
     if problems:
         return
     _check_against_books(scan, report, fiscal_year, src.name, problems)
     kinds = dict(Journal.objects.filter(code__in=report.journals).values_list("code", "kind"))
     kinds = {code: kinds.get(code, kind) for code, (_, kind) in report.journals.items()}
     report.opening_journals = {code for code, kind in kinds.items() if kind == JournalKind.OPENING}
-    ordered = list(entries.values())
-    report.entries = [e for e in ordered if e.journal in report.opening_journals]
-    report.entries += [e for e in ordered if e.journal not in report.opening_journals]
 
 
-def _check_entries(entries: dict[tuple[str, str], FecEntry], tainted: set, problems: _Problems) -> None:
-    for (journal, number), entry in entries.items():
-        if (journal, number) in tainted:
-            continue
-        where = f"Ligne {entry.line_no} (écriture JournalCode {journal}, EcritureNum {number})"
-        if entry.debit != entry.credit:
-            debit, credit = from_cents(entry.debit), from_cents(entry.credit)
-            problems.add(
-                f"{where} : écriture déséquilibrée, Debit {_fr(debit)} ≠ Credit {_fr(credit)} "
-                f"(écart {_fr(debit - credit)})."
-            )
-        elif entry.debit == 0:
-            problems.add(f"{where} : écriture à zéro.")
-        elif entry.nonzero < 2:
-            problems.add(f"{where} : une écriture compte au moins deux lignes non nulles.")
-
-
-def _check_gaps(entries: dict[tuple[str, str], FecEntry], report: FecReport) -> None:
+def _check_gaps(numbers: dict[str, _Numbers], report: FecReport) -> None:
     """§1: EcritureNum is continuous within a journal; a gap is not a reason for refusal, but is reported."""
-    numbers: dict[str, list[int]] = defaultdict(list)
-    for journal, number in entries:
-        match = _TRAILING_DIGITS.search(number)
-        if match:
-            numbers[journal].append(int(match.group(1)))
     for journal, found in sorted(numbers.items()):
-        missing = max(found) - min(found) + 1 - len(set(found))
+        span = found.span()
+        if not span:
+            continue
+        low, high = span[0][0], span[-1][1]
+        missing = high - low + 1 - sum(end - start + 1 for start, end in span)
         if missing > 0:
             report.warnings.append(
                 f"Journal {journal} : numérotation EcritureNum discontinue ({missing} numéro(s) manquant(s) "
-                f"entre {min(found)} et {max(found)}) ; Pilote renumérote sans trou."
+                f"entre {low} et {high}) ; Pilote renumérote sans trou."
             )
 
 
 def _check_against_books(scan: _Scan, report: FecReport, fiscal_year, file_name: str, problems: _Problems) -> None:
     """What posting would refuse, found before any write: the fiscal year, closed or locked periods,
     inactive accounts and journals, sub-ledger rules."""
-    entries, first_line = scan.entries, scan.first_line
+    first_line = scan.first_line
     first, last = report.first_date, report.last_date
     if isinstance(fiscal_year, FiscalYear):
         year = fiscal_year
@@ -613,17 +750,29 @@ def _check_against_books(scan: _Scan, report: FecReport, fiscal_year, file_name:
                 f"{year} contient déjà {posted} écriture(s) validée(s) : l'import d'un FEC se fait dans un "
                 "exercice vide (pour ne pas compter deux fois les mêmes écritures)."
             )
-    for entry in entries.values():
-        if not start <= entry.date <= end:
-            problems.add(
-                f"Ligne {entry.line_no} : date EcritureDate « {entry.date:%Y%m%d} » hors de l'exercice "
-                f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}."
-            )
-        elif year is not None and year.locked_until and entry.date <= year.locked_until:
-            problems.add(
-                f"Ligne {entry.line_no} : date EcritureDate « {entry.date:%Y%m%d} » dans la période verrouillée "
-                f"jusqu'au {year.locked_until:%d/%m/%Y}."
-            )
+    locked_until = year.locked_until if year is not None else None
+    refused = {day for day in scan.entry_dates if not start <= day <= end or (locked_until and day <= locked_until)}
+    if refused:  # rare: the file is read again to name the first line of each entry concerned
+        met: set[tuple[str, str]] = set()
+        _, numbered = _numbered(report.source, report.separator, report.grouped)
+        for line_no, record in numbered:
+            v = record.split(report.separator)
+            if len(v) != report.width or (day := scan.day(v[DATE].strip())) not in refused:
+                continue
+            key = (v[JOURNAL].strip(), v[NUM].strip())
+            if key in met:
+                continue
+            met.add(key)
+            if not start <= day <= end:
+                problems.add(
+                    f"Ligne {line_no} : date EcritureDate « {day:%Y%m%d} » hors de l'exercice "
+                    f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}."
+                )
+            else:
+                problems.add(
+                    f"Ligne {line_no} : date EcritureDate « {day:%Y%m%d} » dans la période verrouillée "
+                    f"jusqu'au {locked_until:%d/%m/%Y}."
+                )
     inactive = set(Account.objects.filter(code__in=report.accounts, is_active=False).values_list("code", flat=True))
     for line_no, account in scan.missing_auxiliary:
         problems.add(
@@ -706,75 +855,80 @@ def import_fec(
         raise FecImportError(f"Import annulé, rien n'a été enregistré : {reason}") from exc
 
 
-def _spec(entry: FecEntry, lines: list[tuple], accounts, auxiliaries, journals) -> batch.EntrySpec:
-    entry_label = lines[0][2]  # a FEC has no entry label: the first line's is used
-    return batch.EntrySpec(
-        journal=journals[entry.journal],
-        date=entry.date,
-        label=entry_label,
-        piece_ref=entry.piece_ref,
-        piece_date=entry.piece_date,
-        origin=f"Ligne {entry.line_no} (écriture {entry.journal} {entry.number})",
-        lines=[
-            batch.CentsLine(
-                accounts[account],
-                auxiliaries[aux] if aux else None,
-                "" if label == entry_label else label,  # the entry label is shown for it
-                debit,
-                credit,
-            )
-            for account, aux, label, debit, credit in lines
-            if debit or credit
-        ],
-    )
-
-
-def _entries_with_lines(report: FecReport, opening: bool) -> Iterator[tuple[FecEntry, list[tuple]]]:
-    """The à-nouveaux (or the other entries) in the order of report.entries, each with its lines
-    (account, auxiliary, label, debit and credit in cents) as soon as its last line has been read."""
-    expected = [e for e in report.entries if (e.journal in report.opening_journals) == opening]
-    if not expected:
-        return
-    changed = FecImportError(
-        "Le fichier a changé depuis sa vérification : vérifiez-le de nouveau ; rien n'a été importé."
-    )
+def _specs(report: FecReport, opening: bool, accounts, auxiliaries, journals, seen: list[int]) -> Iterator:
+    """The à-nouveaux (or the other entries) in file order as `batch.EntrySpec`, each made as soon as the
+    next entry begins: no more than one entry's lines are held. `seen` counts the records, entries and
+    cents read, so that the import can tell the file from the one validated."""
     separator, width, opening_journals = report.separator, report.width, report.opening_journals
     sens_column = report.amounts != "Debit/Credit"
-    pending: dict[tuple[str, str], list[tuple]] = {}
-    position, head = 0, expected[0]
-    head_key = (head.journal, head.number)
-    records = report.source.records()
-    next(records, None)  # the header
-    for record in records:
+    days: dict[str, dt.date] = {}
+
+    def day(value: str) -> dt.date:
+        found = days.get(value)
+        if found is None:
+            found = days[value] = dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        return found
+
+    def spec() -> batch.EntrySpec:
+        seen[1] += 1
+        entry_label = first[LABEL].strip()  # a FEC has no entry label: the first line's is used
+        piece_ref = next((ref for v in lines if (ref := v[PIECE].strip())), "")
+        piece_date = next((day(date) for v in lines if (date := v[PIECE_DATE].strip())), None)
+        cents_lines = []
+        for v in lines:
+            amount_a, amount_b = v[AMOUNT_A].strip(), v[AMOUNT_B].strip()
+            if sens_column:
+                amount = _cents(amount_a)
+                debit, credit = (amount, 0) if amount_b.upper() in ("D", "+1", "1") else (0, amount)
+            else:
+                debit, credit = _cents(amount_a), _cents(amount_b)
+            seen[2] += debit
+            seen[3] += credit
+            if debit or credit:
+                aux, label = v[AUX].strip(), v[LABEL].strip()
+                cents_lines.append(
+                    batch.CentsLine(
+                        accounts[v[ACCOUNT].strip()],
+                        auxiliaries[aux] if aux else None,
+                        "" if label == entry_label else label,  # the entry label is shown for it
+                        debit,
+                        credit,
+                    )
+                )
+        return batch.EntrySpec(
+            journal=journals[key[0]],
+            date=day(first[DATE].strip()),
+            label=entry_label,
+            piece_ref=piece_ref,
+            piece_date=piece_date,
+            origin=f"Ligne {first_line} (écriture {key[0]} {key[1]})",
+            lines=cents_lines,
+        )
+
+    key, first, first_line, lines = None, None, 0, []
+    _, numbered = _numbered(report.source, separator, report.grouped)
+    for line_no, record in numbered:
         if not record or record.isspace():
             continue
         v = record.split(separator)  # only the fields used are stripped
         if len(v) != width:
-            raise changed
+            raise _changed()
         journal = v[JOURNAL].strip()
         if (journal in opening_journals) != opening:
             continue
-        amount_a, amount_b = v[AMOUNT_A].strip(), v[AMOUNT_B].strip()
-        if sens_column:
-            amount = _cents(amount_a)
-            debit, credit = (amount, 0) if amount_b.upper() in ("D", "+1", "1") else (0, amount)
-        else:
-            debit, credit = _cents(amount_a), _cents(amount_b)
-        key = (journal, v[NUM].strip())
-        line = (v[ACCOUNT].strip(), v[AUX].strip(), v[LABEL].strip(), debit, credit)
-        lines = pending.get(key)
-        if lines is None:
-            pending[key] = [line]
-        else:
-            lines.append(line)
-        while len(pending.get(head_key, ())) >= head.line_count:
-            yield head, pending.pop(head_key)
-            position += 1
-            if position == len(expected):
-                return
-            head = expected[position]
-            head_key = (head.journal, head.number)
-    raise changed
+        seen[0] += 1
+        number = v[NUM].strip()
+        if key is None or journal != key[0] or number != key[1]:
+            if key is not None:
+                yield spec()
+            key, first, first_line, lines = (journal, number), v, line_no, []
+        lines.append(v)
+    if key is not None:
+        yield spec()
+
+
+def _changed() -> FecImportError:
+    return FecImportError("Le fichier a changé depuis sa vérification : vérifiez-le de nouveau ; rien n'a été importé.")
 
 
 def _import(report: FecReport, actor, progress) -> ImportResult:
@@ -823,17 +977,27 @@ def _import(report: FecReport, actor, progress) -> ImportResult:
             },
         )
 
-    total, done, lines = len(report.entries), 0, 0
-    entries = itertools.chain(_entries_with_lines(report, True), _entries_with_lines(report, False))
-    while specs := [  # each entry's raw lines are dropped as soon as its spec is made
-        _spec(entry, entry_lines, accounts, auxiliaries, journals)
-        for entry, entry_lines in itertools.islice(entries, PROGRESS_EVERY)
-    ]:
-        batch.post_many(actor=actor, specs=specs)
-        lines += sum(len(spec.lines) for spec in specs)
-        done += len(specs)
+    total, done, lines = report.entry_count, 0, 0
+    seen = [0, 0, 0, 0]  # records, entries, debit and credit cents read
+    references = (accounts, auxiliaries, journals)
+    specs = itertools.chain(_specs(report, True, *references, seen), _specs(report, False, *references, seen))
+    pending, pending_lines = [], 0
+    for spec in itertools.chain(specs, [None]):
+        if spec is not None:
+            pending.append(spec)
+            pending_lines += len(spec.lines)
+            if len(pending) < PROGRESS_EVERY and pending_lines < BATCH_LINES:
+                continue
+        if not pending:
+            break
+        batch.post_many(actor=actor, specs=pending)
+        lines += pending_lines
+        done += len(pending)
+        pending, pending_lines = [], 0
         if progress:
             progress(done, total)
+    if seen != [report.line_count, total, report.debit_cents, report.credit_cents]:
+        raise _changed()  # rolled back with everything else
     audit.record(
         actor,
         "ledger.fec.imported",
