@@ -1,13 +1,16 @@
 """Quotes in a real browser: the line editor (an article fills the row, a line is added, running totals),
-saving, converting into an order in one click, a partial delivery — and the quote form on a phone.
+saving, converting into an order in one click, a partial delivery, its invoice issued and downloaded as
+Factur-X (embedded XML checked) — and the quote form on a phone.
 Run by `make test-browser`; fixtures in pilote/browser_fixtures.py and pilote/sales/tests/conftest.py."""
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from pilote.sales.facturx_pdf import extract_xml
 from pilote.sales.models import Delivery, Order, OrderStatus, Quote, QuoteStatus
 
 pytestmark = pytest.mark.browser
@@ -88,6 +91,19 @@ def test_quote_with_the_line_editor_then_order_and_partial_delivery(page, sign_i
     page.get_by_role("link", name="Retour à la commande").click()
     expect(page.locator(".status").first).to_have_text("Livrée en partie")
     assert Order.objects.get().status == OrderStatus.PARTIAL
+
+    # The invoice of what was delivered, issued, downloaded: its embedded XML is the invoice.
+    page.get_by_role("button", name="Préparer la facture").click()
+    expect(page).to_have_url(re.compile(r"/ventes/factures/\d+/$"))
+    page.get_by_label(re.compile("Je confirme l'émission")).check()
+    page.get_by_role("button", name="Émettre la facture").click()
+    expect(page.get_by_role("heading", name="Facture F-2026-00001")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le PDF (Factur-X)").click()
+    xml = extract_xml(Path(download.value.path()).read_bytes()).decode()
+    # 4 chairs: 599,60 € HT + 20 % = 719,52 €, the buyer's order reference carried into the e-invoice.
+    assert "<ram:GrandTotalAmount>719.52</ram:GrandTotalAmount>" in xml
+    assert "<ram:IssuerAssignedID>BC-778</ram:IssuerAssignedID>" in xml
 
 
 @pytest.mark.browser_context_args(viewport=PHONE, is_mobile=True, has_touch=True)
