@@ -5,7 +5,9 @@ migrates and sets up a Pilote just installed — the structure, an accountant, t
 then does what `manage.py fec_import PATH` does: `validate_fec` (the whole file checked, nothing written)
 and `import_fec` (the fiscal year opened, accounts, journals and auxiliary accounts created, every entry
 posted: numbering, hash chain, aggregates), both timed. Memory: the process's resident-memory peak
-during validation and import, above what it held before (VmHWM reset through /proc/self/clear_refs).
+during validation and import, above what it held before (VmHWM reset through /proc/self/clear_refs) —
+resident memory, not tracemalloc, so the figure includes the allocator's and the drivers' own; the
+import being streamed, it should depend on the largest entry, not on the number of entries.
 The imported books are checked against the file (lines, totals, gapless numbering). One JSON document
 goes to stdout, progress to stderr.
 """
@@ -94,8 +96,10 @@ def main() -> None:
     }
     entry = {
         "file_bytes": size,
+        "records": report.line_count,
         "lines": result.lines,
         "entries": result.entries,
+        "regrouped": report.grouped,
         "validate_s": round(validated - started, 2),
         "import_s": round(finished - validated, 2),
         "seconds": round(seconds, 2),

@@ -15,8 +15,9 @@ Then, on a warm process, medians and p95 of `--runs` calls: the trial balance (`
 general-ledger pages (`queries.general_ledger`) of the biggest account at its first, middle and last page,
 of a small account and of the biggest auxiliary account; the FEC export of the year streamed
 (`fec.iter_fec_bytes`, when pilote/ledger/fec.py is importable); the FEC import of that export into an
-empty database, for its first quarter and for the whole year, each in its own process
-(`bench/fec_import_bench.py`: lines/s and peak memory; `--no-fec-import` skips it); the checks of `verify_ledger`
+empty database, for the à-nouveaux entry alone (the largest entry), for half of the entries and for the
+whole year, each in its own process (`bench/fec_import_bench.py`: lines/s and peak memory, which must not
+grow with the number of entries; `--no-fec-import` skips it); the checks of `verify_ledger`
 (informative, `--verify-runs` runs). With `--tools`, the same ledger is written as a plain-text journal
 read by both ledger-cli and hledger, and `ledger balance` / `hledger balance` of the year are timed (the
 figures then go under "tools" and are compared with the trial balance by bench/run.py).
@@ -81,7 +82,13 @@ TARGET_TB_MS = 100
 TARGET_GL_MS = 100
 TARGET_FEC_LINES_S = 200_000
 TARGET_FEC_IMPORT_LINES_S = 20_000
-IMPORT_SHARES = (0.25, 1.0)  # FEC import: the first quarter of the year's file, then the whole file
+# FEC import: the year's file cut after this share of its entries — the largest entry (the à-nouveaux,
+# first in the file) always kept —, so memory is compared at the same largest entry, different entry counts.
+IMPORT_ENTRY_SHARES = (0.0, 0.5, 1.0)
+MEMORY_MEASURE = (
+    "peak resident memory (VmHWM, reset through /proc/self/clear_refs) of the import process above its RSS "
+    "before validate_fec, one process per file"
+)
 JOURNAL_COMMODITY = "EUR"
 
 
@@ -668,17 +675,24 @@ def _import_database(suffix: str):
     return f"{server}/{name}", cleanup
 
 
-def _cut_at_entry(source: Path, target: Path, share: float) -> int:
-    """The first `share` of the records of a FEC, cut at an entry boundary; returns the records kept."""
+def _cut_after_entries(source: Path, target: Path, share: float) -> dict:
+    """The first `share` of the entries of a FEC (at least up to its largest entry), written to `target`."""
     with source.open("rb") as whole:
         records = whole.read().split(b"\r\n")[:-1]
     header, body = records[0], records[1:]
-    cut = max(1, min(len(body), round(len(body) * share)))
     number = lambda record: record.split(b"|", 3)[:3]  # noqa: E731 - JournalCode, JournalLib, EcritureNum
-    while 0 < cut < len(body) and number(body[cut]) == number(body[cut - 1]):
-        cut += 1
-    target.write_bytes(b"\r\n".join([header, *body[:cut]]) + b"\r\n")
-    return cut
+    ends, sizes = [], []  # per entry: the index after its last record, its lines
+    for index, record in enumerate(body):
+        if index and number(record) == number(body[index - 1]):
+            sizes[-1] += 1
+            ends[-1] = index + 1
+        else:
+            sizes.append(1)
+            ends.append(index + 1)
+    largest = max(range(len(sizes)), key=sizes.__getitem__)
+    kept = max(largest + 1, round(len(sizes) * share))
+    target.write_bytes(b"\r\n".join([header, *body[: ends[kept - 1]]]) + b"\r\n")
+    return {"entries": kept, "records": ends[kept - 1], "largest_entry_lines": sizes[largest]}
 
 
 def measure_fec_import(year, label: str) -> dict:
@@ -696,12 +710,10 @@ def measure_fec_import(year, label: str) -> dict:
         whole = directory / name
         records = fec.write_fec(year, whole)
         runs = []
-        for share in IMPORT_SHARES:
-            path = whole
-            if share < 1:
-                (directory / f"part-{share}").mkdir()
-                path = directory / f"part-{share}" / name
-                _cut_at_entry(whole, path, share)
+        for share in IMPORT_ENTRY_SHARES:
+            (directory / f"part-{share}").mkdir()
+            path = directory / f"part-{share}" / name
+            cut = _cut_after_entries(whole, path, share)
             url, cleanup = _import_database("import")
             try:
                 command = [
@@ -719,11 +731,15 @@ def measure_fec_import(year, label: str) -> dict:
                 )
             finally:
                 cleanup()
-            runs.append({"share": share, **json.loads(completed.stdout.strip().splitlines()[-1])})
+            run = json.loads(completed.stdout.strip().splitlines()[-1])
+            if (run["entries"], run["records"]) != (cut["entries"], cut["records"]):
+                raise RuntimeError(f"the import of {cut} read {run['entries']} entries, {run['records']} records")
+            runs.append({"entry_share": share, "largest_entry_lines": cut["largest_entry_lines"], **run})
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     full = runs[-1]
     small = runs[0]
+    ratio = lambda key: round(full[key] / small[key], 2) if small.get(key) else None  # noqa: E731
     entry = {
         "year": year.start_date.year,
         "records": records,
@@ -732,14 +748,18 @@ def measure_fec_import(year, label: str) -> dict:
         "target_lines_per_s": TARGET_FEC_IMPORT_LINES_S,
         "met": full["lines_per_s"] >= TARGET_FEC_IMPORT_LINES_S,
         "peak_growth_mb": {str(run["lines"]): run["peak_growth_mb"] for run in runs},
-        "memory_ratio_vs_lines_ratio": (
-            round(full["peak_growth_mb"] / small["peak_growth_mb"], 2) if small.get("peak_growth_mb") else None,
-            round(full["lines"] / small["lines"], 2),
-        ),
+        "memory": {
+            "measure": MEMORY_MEASURE,
+            "largest_entry_lines": full["largest_entry_lines"],
+            "peak_growth_mb_by_entries": {str(run["entries"]): run["peak_growth_mb"] for run in runs},
+            "entries_ratio": ratio("entries"),
+            "peak_growth_ratio": ratio("peak_growth_mb"),
+        },
     }
     harness.log(
         f"  FEC import: {full['lines']:,} lines at {full['lines_per_s']:,} lines/s; peak memory "
-        + ", ".join(f"+{run['peak_growth_mb']} MB at {run['lines']:,} lines" for run in runs)
+        + ", ".join(f"+{r['peak_growth_mb']} MB at {r['entries']:,} entries ({r['lines']:,} lines)" for r in runs)
+        + f", the largest entry having {full['largest_entry_lines']:,} lines"
     )
     return entry
 
