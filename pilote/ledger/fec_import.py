@@ -856,9 +856,9 @@ def import_fec(
 
 
 def _specs(report: FecReport, opening: bool, accounts, auxiliaries, journals, seen: list[int]) -> Iterator:
-    """The à-nouveaux (or the other entries) in file order as `batch.EntrySpec`, each made as soon as the
-    next entry begins: no more than one entry's lines are held. `seen` counts the records, entries and
-    cents read, so that the import can tell the file from the one validated."""
+    """The à-nouveaux (or the other entries) in file order as `batch.EntrySpec`, each line turned into a
+    `batch.CentsLine` as it is read, each entry given out when the next one begins. `seen` counts the
+    records, entries and cents read, so that the import can tell the file from the one validated."""
     separator, width, opening_journals = report.separator, report.width, report.opening_journals
     sens_column = report.amounts != "Debit/Credit"
     days: dict[str, dt.date] = {}
@@ -869,43 +869,8 @@ def _specs(report: FecReport, opening: bool, accounts, auxiliaries, journals, se
             found = days[value] = dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
         return found
 
-    def spec() -> batch.EntrySpec:
-        seen[1] += 1
-        entry_label = first[LABEL].strip()  # a FEC has no entry label: the first line's is used
-        piece_ref = next((ref for v in lines if (ref := v[PIECE].strip())), "")
-        piece_date = next((day(date) for v in lines if (date := v[PIECE_DATE].strip())), None)
-        cents_lines = []
-        for v in lines:
-            amount_a, amount_b = v[AMOUNT_A].strip(), v[AMOUNT_B].strip()
-            if sens_column:
-                amount = _cents(amount_a)
-                debit, credit = (amount, 0) if amount_b.upper() in ("D", "+1", "1") else (0, amount)
-            else:
-                debit, credit = _cents(amount_a), _cents(amount_b)
-            seen[2] += debit
-            seen[3] += credit
-            if debit or credit:
-                aux, label = v[AUX].strip(), v[LABEL].strip()
-                cents_lines.append(
-                    batch.CentsLine(
-                        accounts[v[ACCOUNT].strip()],
-                        auxiliaries[aux] if aux else None,
-                        "" if label == entry_label else label,  # the entry label is shown for it
-                        debit,
-                        credit,
-                    )
-                )
-        return batch.EntrySpec(
-            journal=journals[key[0]],
-            date=day(first[DATE].strip()),
-            label=entry_label,
-            piece_ref=piece_ref,
-            piece_date=piece_date,
-            origin=f"Ligne {first_line} (écriture {key[0]} {key[1]})",
-            lines=cents_lines,
-        )
-
-    key, first, first_line, lines = None, None, 0, []
+    spec, piece_ref, piece_date = None, "", ""
+    key, entry_label, cents_lines = None, "", []
     _, numbered = _numbered(report.source, separator, report.grouped)
     for line_no, record in numbered:
         if not record or record.isspace():
@@ -916,15 +881,48 @@ def _specs(report: FecReport, opening: bool, accounts, auxiliaries, journals, se
         journal = v[JOURNAL].strip()
         if (journal in opening_journals) != opening:
             continue
-        seen[0] += 1
         number = v[NUM].strip()
         if key is None or journal != key[0] or number != key[1]:
-            if key is not None:
-                yield spec()
-            key, first, first_line, lines = (journal, number), v, line_no, []
-        lines.append(v)
-    if key is not None:
-        yield spec()
+            if spec is not None:
+                spec.piece_ref, spec.piece_date = piece_ref, day(piece_date) if piece_date else None
+                yield spec
+            key, entry_label, cents_lines = (journal, number), v[LABEL].strip(), []
+            spec = batch.EntrySpec(  # a FEC has no entry label: the first line's is used
+                journal=journals[journal],
+                date=day(v[DATE].strip()),
+                label=entry_label,
+                origin=f"Ligne {line_no} (écriture {journal} {number})",
+                lines=cents_lines,
+            )
+            piece_ref = piece_date = ""
+            seen[1] += 1
+        seen[0] += 1
+        if not piece_ref:
+            piece_ref = v[PIECE].strip()
+        if not piece_date:
+            piece_date = v[PIECE_DATE].strip()
+        amount_a, amount_b = v[AMOUNT_A].strip(), v[AMOUNT_B].strip()
+        if sens_column:
+            amount = _cents(amount_a)
+            debit, credit = (amount, 0) if amount_b.upper() in ("D", "+1", "1") else (0, amount)
+        else:
+            debit, credit = _cents(amount_a), _cents(amount_b)
+        seen[2] += debit
+        seen[3] += credit
+        if debit or credit:
+            aux, label = v[AUX].strip(), v[LABEL].strip()
+            cents_lines.append(
+                batch.CentsLine(
+                    accounts[v[ACCOUNT].strip()],
+                    auxiliaries[aux] if aux else None,
+                    "" if label == entry_label else label,  # the entry label is shown for it
+                    debit,
+                    credit,
+                )
+            )
+    if spec is not None:
+        spec.piece_ref, spec.piece_date = piece_ref, day(piece_date) if piece_date else None
+        yield spec
 
 
 def _changed() -> FecImportError:
