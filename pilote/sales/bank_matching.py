@@ -8,11 +8,14 @@ targets a sales invoice, the handler registered here records the payment on the 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import F
 
 from pilote.core.exceptions import DomainError
+from pilote.ledger.bank import SUGGESTION_DAYS
+from pilote.ledger.models import EntryLine, EntryStatus
 from pilote.ledger.models_bank import StatementLine
 from pilote.sales import payments
 from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus
@@ -22,6 +25,27 @@ from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus
 class Candidate:
     line: StatementLine
     invoices: list[tuple[Invoice, list[str]]]
+    booked: object = None  # an unreconciled bank entry line that already records this credit
+
+
+def _booked_lines(lines: list[StatementLine]) -> list:
+    """Posted bank debits not yet reconciled around the statement lines' dates (one query): a credit that
+    is already in the books (a payment typed earlier) must be reconciled, not recorded a second time."""
+    if not lines:
+        return []
+    window = dt.timedelta(days=SUGGESTION_DAYS)
+    return list(
+        EntryLine.objects.filter(
+            account_id__in={line.bank_account.account_id for line in lines},
+            entry__status=EntryStatus.POSTED,
+            statement_line__isnull=True,
+            debit__gt=0,
+            date__range=(
+                min(line.booking_date for line in lines) - window,
+                max(line.booking_date for line in lines) + window,
+            ),
+        ).select_related("entry")
+    )
 
 
 def _words(text: str) -> set[str]:
@@ -58,8 +82,21 @@ def candidates(limit: int = 100) -> list[Candidate]:
         .order_by("booking_date", "pk")[:limit]
     )
     invoices = list(open_invoices())
+    booked = _booked_lines(lines)
     rows = []
     for line in lines:
+        already = next(
+            (
+                b for b in booked
+                if b.account_id == line.bank_account.account_id and b.debit == line.amount
+                and abs((b.date - line.booking_date).days) <= SUGGESTION_DAYS
+            ),
+            None,
+        )  # fmt: skip
+        if already is not None:
+            booked.remove(already)  # one book line answers one statement line
+            rows.append(Candidate(line, [], already))
+            continue
         matches = [(inv, reasons) for inv in invoices if (reasons := reasons_for(line, inv))]
         matches.sort(key=lambda m: (-len(m[1]), m[0].due_date or m[0].date))
         rows.append(Candidate(line, matches[:5]))

@@ -53,3 +53,17 @@ def test_ledger_reconciliation_of_an_invoice_records_the_sales_payment(shop):
     invoice.refresh_from_db()
     payment = Payment.objects.get()
     assert invoice.balance_due == 0 and payment.amount == D("179.88") and payment.statement_line_id == line.pk
+
+
+def test_a_credit_already_in_the_books_is_not_offered_again(shop):
+    from pilote.sales import payments
+
+    issued(shop, 1)
+    payments.record_payment(
+        actor=shop["accountant"], customer=shop["customer"], date=shop["day"], amount=D("179.88"),
+        method="transfer", bank_account=shop["bank"],
+    )  # fmt: skip
+    issued(shop, 1)  # another open invoice of the same amount: it must not be proposed for this credit
+    (line,) = statement(shop, "05/03/2026;VIR BOULANGERIE MARTIN;179,88\n")
+    (row,) = bank_matching.candidates()
+    assert row.booked is not None and row.invoices == []  # reconcile it in the ledger, do not pay twice
