@@ -144,10 +144,28 @@ class InvoiceHeaderForm(forms.Form):
     customer = CustomerChoiceField()
     date = forms.DateField(label="Date de facture", widget=DATE)
     payment_term = forms.ChoiceField(label="Conditions de paiement", choices=PaymentTerm.choices, initial="30")
+    due_date = forms.DateField(
+        label="Échéance convenue (sinon selon les conditions)",
+        widget=DATE,
+        required=False,
+        help_text="Au plus 60 jours après la facture, ou 45 jours fin de mois (art. L441-10 du code de commerce).",
+    )
     customer_reference = forms.CharField(label="N° de commande du client", max_length=60, required=False)
     delivery_date = forms.DateField(label="Date de livraison / d'exécution", widget=DATE, required=False)
     notes = forms.CharField(label="Mentions particulières", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("due_date"):
+            from pilote.core.exceptions import DomainError
+            from pilote.sales.terms import check_due_date
+
+            try:
+                check_due_date(data["date"], data["due_date"])
+            except DomainError as exc:
+                self.add_error("due_date", exc.message)
+        return data
 
 
 class IssueForm(forms.Form):

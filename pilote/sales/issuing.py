@@ -149,7 +149,7 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
     lines = list(invoice.lines.all())
     series = Series.CREDIT_NOTE if invoice.is_credit_note else Series.INVOICE
     problems = _legal_problems(invoice, structure, lines)
-    due = terms.due_date_for(invoice.date, invoice.payment_term)
+    due = invoice.due_date or terms.due_date_for(invoice.date, invoice.payment_term)  # an agreed date wins
     try:
         terms.check_due_date(invoice.date, due)
     except DomainError as exc:

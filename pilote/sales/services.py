@@ -15,6 +15,7 @@ from django.utils import timezone
 from pilote.catalog.models import Product, ProductKind, VatRate
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
+from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO, round_eur
 from pilote.sales import numbering, totals
 from pilote.sales.models import (
@@ -437,6 +438,13 @@ def cancel_order(*, actor, order: Order) -> Order:
 # --- Invoice drafts -----------------------------------------------------------------------------
 
 
+def _check_agreed_due_date(date: dt.date, due_date: dt.date | None) -> None:
+    if due_date is not None:
+        from pilote.sales.terms import check_due_date
+
+        check_due_date(date, due_date)  # refused beyond 60 days or 45 days end of month (L441-10)
+
+
 def _new_invoice(actor, *, customer, date, kind=InvoiceKind.INVOICE, **fields) -> Invoice:
     _customer_check(customer)
     return Invoice.objects.create(customer=customer, date=date, kind=kind, created_by=actor, **fields)
@@ -454,12 +462,15 @@ def create_invoice(
     delivery_date: dt.date | None = None,
     notes: str = "",
     delivery_address=None,
+    due_date: dt.date | None = None,
 ) -> Invoice:
-    """A draft invoice typed directly (no order)."""
+    """A draft invoice typed directly (no order); `due_date` is an agreed date, else the term gives it."""
+    _check_agreed_due_date(date, due_date)
     invoice = _new_invoice(
         actor,
         customer=customer,
         date=date,
+        due_date=due_date,
         payment_term=payment_term,
         customer_reference=customer_reference,
         delivery_date=delivery_date,
@@ -483,12 +494,15 @@ def update_invoice_draft(
     customer_reference: str = "",
     delivery_date: dt.date | None = None,
     notes: str = "",
+    due_date: dt.date | None = None,
 ) -> Invoice:
     current = Invoice.objects.select_for_update().get(pk=invoice.pk)
     check_version(current.version, version, "cette facture")
     if not current.is_draft:
         raise DomainError(f"{current} est émise : elle ne se modifie plus (établissez un avoir).")
+    _check_agreed_due_date(date, due_date)
     before = audit.snapshot(current)
+    current.due_date = due_date
     current.date, current.payment_term, current.notes = date, payment_term, notes
     current.customer_reference, current.delivery_date = customer_reference, delivery_date
     current.version += 1
@@ -671,7 +685,17 @@ def credit_note_for(*, actor, invoice: Invoice, date: dt.date) -> Invoice:
 
 @transaction.atomic
 def mark_invoice_sent(*, actor, invoice: Invoice, to: str) -> Invoice:
-    """Record the sending (the e-mail is sent by the caller); the issued invoice's content is untouched."""
+    """Record the sending (the e-mail is sent by the caller) here and in the customer's history of
+    exchanges; the issued invoice's content is untouched."""
+    from pilote.contacts import services as contacts
+
     Invoice.objects.filter(pk=invoice.pk).update(sent_at=timezone.now())
     audit.record(actor, "sales.invoice.sent", invoice, after={"to": to})
+    contacts.log_interaction(
+        actor=actor,
+        contact=invoice.customer,
+        kind="email",
+        subject=f"{invoice} envoyée ({format_eur(invoice.total_gross)} TTC)"[:200],
+        body=f"Envoyée à {to} avec son PDF Factur-X.",
+    )
     return invoice

@@ -73,6 +73,7 @@ def _editor(request, invoice: Invoice | None, header_initial: dict):
             customer_reference=data["customer_reference"],
             delivery_date=data["delivery_date"],
             notes=data["notes"],
+            due_date=data["due_date"],
         )
         try:
             if invoice is None:
@@ -105,6 +106,7 @@ def invoice_edit(request, pk: int):
     initial = {
         name: getattr(invoice, name)
         for name in ("customer", "date", "payment_term", "customer_reference", "delivery_date", "notes", "version")
+        + ("due_date",)
     }
     return _editor(request, invoice, initial)
 

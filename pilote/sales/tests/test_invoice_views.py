@@ -204,3 +204,32 @@ def test_customer_page_shows_its_sales(shop, client_as):
     assert "Nouvelle facture" not in page  # the accountant does not type invoices
     rh_page = client_as("rh").get(reverse("contacts:detail", args=[shop["customer"].pk])).content.decode()
     assert 'id="ventes"' not in rh_page  # HR reads contacts, not sales
+
+
+def test_agreed_due_date_within_the_legal_limits(shop, client_as):
+    client = client_as("commercial")
+    base = {"customer": shop["customer"].pk, "date": "2026-03-02", "payment_term": "30",
+            **line_post(rows=[chair_row(shop)])}  # fmt: skip
+    # 2 March + 60 days = 1 May; 31 March + 45 days = 15 May: the latest legal date is 15 May.
+    refused = client.post(reverse("sales:invoice-create"), {**base, "due_date": "2026-05-16"})
+    assert "15/05/2026 au plus tard" in refused.content.decode() and not Invoice.objects.exists()
+    client.post(reverse("sales:invoice-create"), {**base, "due_date": "2026-05-15"})
+    invoice = Invoice.objects.get()
+    client.post(reverse("sales:invoice-issue", args=[invoice.pk]), {"confirm": "on"})
+    invoice.refresh_from_db()
+    assert invoice.number and invoice.due_date == dt.date(2026, 5, 15)
+
+
+def test_sending_is_logged_in_the_customer_history(shop, client_as):
+    from pilote.contacts.models import Interaction
+
+    invoice = services.create_invoice(
+        actor=shop["actor"], customer=shop["customer"], date=shop["day"],
+        lines=[LineSpec.from_product(shop["p"]["book"], D(1))],
+    )  # fmt: skip
+    issuing.issue_invoice(actor=shop["actor"], invoice=invoice, render_pdf=False)
+    client_as("commercial").post(
+        reverse("sales:invoice-send", args=[invoice.pk]), {"to": "a@b.fr", "subject": "Facture", "body": "Bonjour"}
+    )
+    exchange = Interaction.objects.get(contact=shop["customer"])
+    assert exchange.kind == "email" and "F-2026-00001" in exchange.subject and "a@b.fr" in exchange.body
