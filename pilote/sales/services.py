@@ -236,10 +236,22 @@ def _set_quote_status(actor, quote: Quote, allowed: set[str], status: str, verb:
 
 
 @transaction.atomic
-def mark_quote_sent(*, actor, quote: Quote) -> Quote:
-    return _set_quote_status(
+def mark_quote_sent(*, actor, quote: Quote, to: str = "") -> Quote:
+    """The quote is with the customer; sent by e-mail to `to`, the sending joins its history of exchanges."""
+    sent = _set_quote_status(
         actor, quote, {QuoteStatus.DRAFT, QuoteStatus.SENT}, QuoteStatus.SENT, "sent", sent_at=timezone.now()
     )
+    if to:
+        from pilote.contacts import services as contacts
+
+        contacts.log_interaction(
+            actor=actor,
+            contact=sent.customer,
+            kind="email",
+            subject=f"Devis {sent.number} envoyé ({format_eur(sent.total_gross)} TTC)"[:200],
+            body=f"Envoyé à {to}, valable jusqu'au {sent.valid_until:%d/%m/%Y}.",
+        )
+    return sent
 
 
 @transaction.atomic

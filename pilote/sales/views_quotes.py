@@ -312,7 +312,7 @@ def quote_send(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # the status changes only if the e-mail left
-                services.mark_quote_sent(actor=request.user, quote=quote)
+                services.mark_quote_sent(actor=request.user, quote=quote, to=form.cleaned_data["to"])
                 mail.send_document(filename=pdf_filename(quote), pdf=quote_pdf_bytes(pk), reply_to=structure.email,
                                    **form.cleaned_data)  # fmt: skip
         except DomainError as exc:

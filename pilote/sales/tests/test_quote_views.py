@@ -205,6 +205,10 @@ def test_send_by_email_attaches_the_pdf_and_marks_sent(shop, client_as):
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.SENT and quote.sent_at is not None
     assert "Envoi au client" in page_text(client.get(reverse("sales:quote-detail", args=[quote.pk])))
+    from pilote.contacts.models import Interaction
+
+    exchange = Interaction.objects.get(contact=shop["customer"], kind="email")  # in the customer's history
+    assert "Devis D-2026-0001 envoyé" in exchange.subject and "achats@boulangerie-martin.fr" in exchange.body
 
 
 def test_a_failed_email_leaves_the_quote_unsent(shop, client_as, monkeypatch):
