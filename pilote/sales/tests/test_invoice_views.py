@@ -233,3 +233,34 @@ def test_sending_is_logged_in_the_customer_history(shop, client_as):
     )
     exchange = Interaction.objects.get(contact=shop["customer"])
     assert exchange.kind == "email" and "F-2026-00001" in exchange.subject and "a@b.fr" in exchange.body
+
+
+def test_invoice_and_payment_lists_do_not_grow_with_the_data(shop, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pilote.sales import payments
+
+    client = client_as("comptable")
+
+    def add(count):
+        for _ in range(count):
+            invoice = services.create_invoice(
+                actor=shop["actor"], customer=shop["customer"], date=shop["day"],
+                lines=[LineSpec.from_product(shop["p"]["book"], D(1))],
+            )  # fmt: skip
+            invoice = issuing.issue_invoice(actor=shop["actor"], invoice=invoice, render_pdf=False)
+            payments.record_payment(
+                actor=shop["accountant"], customer=shop["customer"], date=shop["day"], amount=D("10.00"),
+                method="cheque", bank_account=shop["bank"], allocations=[(invoice, D("10.00"))],
+            )  # fmt: skip
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    add(2)
+    small = [queries(reverse("sales:invoice-list")), queries(reverse("sales:payment-list"))]
+    add(12)
+    assert [queries(reverse("sales:invoice-list")), queries(reverse("sales:payment-list"))] == small
