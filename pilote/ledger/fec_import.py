@@ -754,7 +754,7 @@ def _check_against_books(scan: _Scan, report: FecReport, fiscal_year, file_name:
     refused = {day for day in scan.entry_dates if not start <= day <= end or (locked_until and day <= locked_until)}
     if refused:  # rare: the file is read again to name the first line of each entry concerned
         met: set[tuple[str, str]] = set()
-        _, numbered = _numbered(report.source, report.separator, report.grouped)
+        _, numbered = _numbered(report.source, report.separator, grouped=False)  # first lines come first
         for line_no, record in numbered:
             v = record.split(report.separator)
             if len(v) != report.width or (day := scan.day(v[DATE].strip())) not in refused:

@@ -1,6 +1,7 @@
 """FEC import streamed with nothing kept per entry: files whose entries are not consecutive are regrouped,
 their problems still name the file's lines, and validation memory does not grow with the entries."""
 
+import datetime as dt
 import tracemalloc
 
 import pytest
@@ -76,6 +77,14 @@ def test_problems_of_a_regrouped_file_keep_the_file_line_numbers(personas):
     assert report.problems == [
         f"Ligne {line_of[10]} : EcritureDate « 20260321 » différente de celle de la ligne {line_of[9]} "
         "pour la même écriture (BQ BQ2026-000001)."
+    ]
+
+
+def test_dates_outside_the_year_name_the_first_line_of_each_entry_in_a_regrouped_file(personas):
+    report = validate_fec(_interleaved(), fiscal_year=(dt.date(2026, 2, 1), dt.date(2027, 1, 31)))
+    assert report.grouped
+    assert report.problems == [  # the à-nouveaux start on the 4th line of the interleaved file
+        "Ligne 4 : date EcritureDate « 20260101 » hors de l'exercice du 01/02/2026 au 31/01/2027."
     ]
 
 
