@@ -2,6 +2,7 @@
 their problems still name the file's lines, and validation memory does not grow with the entries."""
 
 import datetime as dt
+import os
 import tracemalloc
 
 import pytest
@@ -142,3 +143,19 @@ def test_validation_memory_does_not_grow_with_the_number_of_entries(personas, mo
     growth = _validation_peak(large) - _validation_peak(small)
     # One record per entry (the former design) cost ~300 bytes: 19,000 entries would add ~5.7 MB.
     assert growth < 500_000, growth
+
+
+def test_a_file_changed_under_the_same_size_and_date_is_recognised_by_its_totals(personas, tmp_path):
+    path = tmp_path / "912345675FEC20261231.txt"
+    path.write_bytes(_to_bytes(_golden_records()))
+    report = validate_fec(path)
+    assert report.is_valid
+    stat = path.stat()
+    records = _golden_records()
+    records[8][11] = records[9][12] = "130,00"  # BQ1 still balanced, same size, other totals
+    path.write_bytes(_to_bytes(records))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    before = counts()
+    with pytest.raises(FecImportError, match="Le fichier a changé depuis sa vérification"):
+        import_fec(report, actor=personas["comptable"])
+    assert nothing_written(before)
