@@ -36,6 +36,7 @@ class SalesConfig(AppConfig):
             10,
             MenuItem("Devis", "sales:quote-list", "sales.view"),
             MenuItem("Commandes", "sales:order-list", "sales.view"),
+            MenuItem("Livraisons", "sales:delivery-list", "sales.view"),
             MenuItem("Factures et avoirs", "sales:invoice-list", "sales.view"),
             MenuItem("Règlements clients", "sales:payment-list", "sales.view"),
             MenuItem("Encaissements à rapprocher", "sales:bank-match", "sales.payments"),

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
+from pilote.sales import views_deliveries as dlv
 from pilote.sales import views_invoices as inv
 from pilote.sales import views_payments as pay
 
 urlpatterns = [
+    path("livraisons/", dlv.delivery_list, name="delivery-list"),
     path("factures/", inv.invoice_list, name="invoice-list"),
     path("factures/nouvelle/", inv.invoice_create, name="invoice-create"),
     path("factures/<int:pk>/", inv.invoice_detail, name="invoice-detail"),

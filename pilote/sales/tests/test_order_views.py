@@ -284,3 +284,20 @@ def test_the_accountant_reads_orders_but_does_not_write(shop, client_as):
         assert client.post(reverse(f"sales:{name}", args=[order.pk]), data).status_code == 403, name
     assert Delivery.objects.count() == 1 and not Invoice.objects.exists()
     assert Order.objects.get().status == OrderStatus.PARTIAL  # nothing changed
+
+
+def test_delivery_list_filters_and_exports(shop, client_as):
+    order = services.create_order(
+        actor=shop["actor"], customer=shop["customer"], date=shop["day"],
+        lines=[LineSpec.from_product(shop["p"]["chair"], D(4))],
+    )  # fmt: skip
+    line = order.lines.get()
+    first = services.deliver(actor=shop["actor"], order=order, date=shop["day"], quantities={line.pk: D(1)})
+    services.invoice_order(actor=shop["actor"], order=order, date=shop["day"])
+    second = services.deliver(actor=shop["actor"], order=order, date=shop["day"], quantities={line.pk: D(3)})
+    client = client_as("comptable")
+    page = client.get(reverse("sales:delivery-list"), {"invoiced": "non"}).content.decode()
+    assert first.number in page and second.number in page  # the first is on a draft invoice only
+    csv = client.get(reverse("sales:delivery-list"), {"export": "csv", "q": second.number})
+    content = b"".join(csv.streaming_content).decode("utf-8-sig")
+    assert second.number in content and first.number not in content
