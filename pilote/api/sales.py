@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from pilote.api.base import guarded
 from pilote.core.listing import sort_queryset
 from pilote.sales import documents, invoice_queries
+from pilote.sales import queries as sales_queries
 from pilote.sales.models import Invoice
 
 router = Router(tags=["Ventes"])
@@ -111,3 +112,109 @@ def get_invoice_pdf(request, invoice_id: int):
     response = HttpResponse(documents.archived_pdf(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
     return response
+
+
+class DocumentLineOut(Schema):
+    reference: str
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    discount_percent: Decimal
+    vat_rate: Decimal
+    net_amount: Decimal
+
+
+class QuoteOut(Schema):
+    id: int
+    number: str
+    status: str
+    date: dt.date
+    valid_until: dt.date
+    customer_id: int
+    opportunity_id: int | None
+    total_net: Decimal
+    total_vat: Decimal
+    total_gross: Decimal
+    lines: list[DocumentLineOut]
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.all())
+
+
+class OrderLineOut(DocumentLineOut):
+    delivered_quantity: Decimal
+    invoiced_quantity: Decimal
+
+
+class OrderOut(Schema):
+    id: int
+    number: str
+    status: str
+    date: dt.date
+    customer_id: int
+    customer_reference: str
+    quote_id: int | None
+    total_net: Decimal
+    total_vat: Decimal
+    total_gross: Decimal
+    lines: list[OrderLineOut]
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.all())
+
+
+class DocumentFilters(Schema):
+    q: str = ""
+    statut: str = Field("", description="statut du document (ex. sent, accepted ; open, partial, delivered…)")
+    du: dt.date | None = None
+    au: dt.date | None = None
+    client: int | None = None
+    page: int = Field(1, ge=1)
+    taille: int = Field(50, ge=1, le=200)
+
+
+def _page(documents, data: dict) -> dict:
+    count = documents.count()
+    start = (data["page"] - 1) * data["taille"]
+    results = list(documents.prefetch_related("lines")[start : start + data["taille"]])
+    return {"count": count, "page": data["page"], "pages": -(-count // data["taille"]), "results": results}
+
+
+class QuotePage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[QuoteOut]
+
+
+class OrderPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[OrderOut]
+
+
+def _criteria(data: dict) -> dict:
+    return {
+        "q": data["q"],
+        "status": data["statut"],
+        "start": data["du"],
+        "end": data["au"],
+        "customer": data["client"],
+    }
+
+
+@guarded(router, "GET", "/devis", "sales.view", response=QuotePage)
+def list_quotes(request, filters: Query[DocumentFilters]):
+    data = filters.dict()
+    quotes = sales_queries.filter_quotes(_criteria(data), timezone.localdate()).order_by("-date", "-pk")
+    return _page(quotes, data)
+
+
+@guarded(router, "GET", "/commandes", "sales.view", response=OrderPage)
+def list_orders(request, filters: Query[DocumentFilters]):
+    data = filters.dict()
+    return _page(sales_queries.filter_orders(_criteria(data)).order_by("-date", "-pk"), data)

@@ -190,3 +190,23 @@ def test_invoices_over_the_api(client, bearer, structure, personas):
     pdf = client.get(f"/api/v1/factures/{invoice.pk}/facturx", **auth)
     assert pdf["Content-Type"] == "application/pdf"
     assert b"F-2026-00001" in extract_xml(pdf.content)
+
+
+def test_quotes_and_orders_over_the_api(client, bearer, structure, personas):
+    from decimal import Decimal
+
+    from pilote.sales import services
+    from pilote.sales.tests.factories import make_shop
+
+    shop = make_shop(structure, personas)
+    line = services.LineSpec.from_product(shop["p"]["chair"], Decimal(3))
+    quote = services.create_quote(
+        actor=shop["actor"], customer=shop["customer"], date=shop["day"], valid_until=shop["day"], lines=[line]
+    )
+    services.convert_quote(actor=shop["actor"], quote=quote, date=shop["day"], customer_reference="PO-9")
+    auth = bearer("commercial")
+    quotes = client.get("/api/v1/devis?statut=accepted", **auth).json()
+    assert quotes["count"] == 1 and quotes["results"][0]["lines"][0]["net_amount"] == "449.70"
+    orders = client.get(f"/api/v1/commandes?client={shop['customer'].pk}", **auth).json()
+    assert orders["results"][0]["customer_reference"] == "PO-9"
+    assert orders["results"][0]["lines"][0]["delivered_quantity"] == "0.000"
