@@ -2,14 +2,15 @@
 
 Settings read DATABASE_URL once per process, so every (domain, database) pair runs in its own process
 (`python -m bench.<domain>_bench --db <label>`), on a fresh database prepared here for that domain: a
-file under bench/ (bench.sqlite3 for contacts, ledger.sqlite3 for the ledger; git-ignored, kept afterwards
-for inspection) and a PostgreSQL database on 127.0.0.1:5432 (pilote_bench, pilote_bench_ledger: created,
+file under bench/ (bench.sqlite3 for contacts, ledger.sqlite3 for the ledger, sales.sqlite3 for sales;
+git-ignored, kept afterwards for inspection) and a PostgreSQL database on 127.0.0.1:5432 (pilote_bench,
+pilote_bench_ledger, pilote_bench_sales: created,
 then dropped; skipped with a note when the server does not answer). Other top-level keys of results.json
 (other domains) are kept, and so are the other database's figures of a domain run with --only.
 
-Options: --bench contacts|ledger (repeatable; default: every bench), --only sqlite|postgresql, --no-tools
+Options: --bench contacts|ledger|sales (repeatable; default: every bench), --only sqlite|postgresql, --no-tools
 (ledger: do not time ledger-cli and hledger), --dry-run (do not write results.json). Any other option
-(e.g. --contacts 5000, --lines 50000, --runs 5) goes to the selected benches that declare it (read from
+(e.g. --contacts 5000, --lines 50000, --invoices 100000, --runs 5) goes to the selected benches that declare it (read from
 their --help); one that none of them declares is an error.
 """
 
@@ -45,6 +46,7 @@ class Domain:
 DOMAINS = {  # result key -> its bench
     "contacts": Domain("bench.contacts_bench", BENCH_DIR / "bench.sqlite3", "pilote_bench", 900),
     "ledger": Domain("bench.ledger_bench", BENCH_DIR / "ledger.sqlite3", "pilote_bench_ledger", 5400),
+    "sales": Domain("bench.sales_bench", BENCH_DIR / "sales.sqlite3", "pilote_bench_sales", 3600),
 }
 DATABASES = ("sqlite", "postgresql")
 LIST_BUDGET_MS = 150  # median of a list page at full size
@@ -367,7 +369,48 @@ def print_ledger_summary(section: dict) -> list[str]:
     return warnings
 
 
-SUMMARIES = {"contacts": print_contacts_summary, "ledger": print_ledger_summary}
+def print_sales_summary(section: dict) -> list[str]:
+    """A table of the sales figures (median / p95 at full size, queries small → large); returns the warnings
+    (page over its target, query counts growing with the data)."""
+    measured = {db: section[db] for db in DATABASES if db in section and "large" in section[db]}
+    warnings = []
+    if not measured:
+        return warnings
+    first = next(iter(measured.values()))
+    size, small, target = first["large"]["invoices"], first["small"]["invoices"], first["targets"]["page_median_ms_below"]
+    pages = [key for key in first["large"] if key != "invoices"]
+    rows = [("", *measured)]
+    for page in pages:
+        rows.append(
+            (
+                page,
+                *(
+                    f"{_ms(r['large'][page])}, {r['small'][page]['queries']} → {r['large'][page]['queries']} requêtes"
+                    if page in r["large"]
+                    else "—"
+                    for r in measured.values()
+                ),
+            )
+        )
+    width = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    print(f"\nsales — {size:,} factures (requêtes à {small:,} → {size:,})")
+    for row in rows:
+        print("  " + "  ".join(str(cell).ljust(width[i]) for i, cell in enumerate(row)))
+    for db, result in measured.items():
+        for page in pages:
+            entry = result["large"].get(page)
+            if entry and entry["median_ms"] >= target:
+                warnings.append(f"sales/{db}: {page} median {entry['median_ms']} ms ≥ {target} ms at {size:,} invoices")
+        if not result["queries_constant"]:
+            grown = {k: v for k, v in result["queries_per_page"].items() if v["at_small"] != v["at_large"]}
+            warnings.append(f"sales/{db}: queries per page grow with data: {grown}")
+    for db in DATABASES:
+        if "skipped" in section.get(db, {}):
+            print(f"  {db} : {section[db]['skipped']}")
+    return warnings
+
+
+SUMMARIES = {"contacts": print_contacts_summary, "ledger": print_ledger_summary, "sales": print_sales_summary}
 
 
 def main() -> int:
