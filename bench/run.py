@@ -10,8 +10,8 @@ then dropped; skipped with a note when the server does not answer). Other top-le
 
 Options: --bench contacts|ledger|sales (repeatable; default: every bench), --only sqlite|postgresql, --no-tools
 (ledger: do not time ledger-cli and hledger), --dry-run (do not write results.json). Any other option
-(e.g. --contacts 5000, --lines 50000, --invoices 100000, --runs 5) goes to the selected benches that declare it (read from
-their --help); one that none of them declares is an error.
+(e.g. --contacts 5000, --lines 50000, --invoices 100000, --runs 5) goes to the selected benches that declare it
+(read from their --help); one that none of them declares is an error.
 """
 
 from __future__ import annotations
@@ -377,7 +377,8 @@ def print_sales_summary(section: dict) -> list[str]:
     if not measured:
         return warnings
     first = next(iter(measured.values()))
-    size, small, target = first["large"]["invoices"], first["small"]["invoices"], first["targets"]["page_median_ms_below"]
+    size, small = first["large"]["invoices"], first["small"]["invoices"]
+    target = first["targets"]["page_median_ms_below"]
     pages = [key for key in first["large"] if key != "invoices"]
     rows = [("", *measured)]
     for page in pages:
