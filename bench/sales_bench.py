@@ -33,6 +33,7 @@ TODAY = dt.date(2026, 11, 24)  # "today" of the generated data and of the measur
 YEARS = 3
 PAGE_TARGET_MS = 300  # every list or report page, median at full size, on both databases
 VAT = Decimal("0.20")
+RATES_FROM = dt.date(2024, 1, 1)
 
 PAGES = {
     "invoices_default": "/ventes/factures/",
@@ -161,7 +162,8 @@ class Generator:
                 continue
             age = (TODAY - invoice.date).days
             roll = rng.random()
-            settled = roll < (0.97 if age > 120 else 0.75 if age > 45 else 0.35)
+            # sales.terms.RATE_TABLE starts in 2024: no penalty can be computed on an invoice due before it.
+            settled = roll < (0.97 if age > 120 else 0.75 if age > 45 else 0.35) or invoice.due_date < RATES_FROM
             partial = not settled and rng.random() < 0.15
             if not (settled or partial):
                 continue
