@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 from django.db.models import Exists, F, Max, OuterRef
@@ -63,8 +64,15 @@ class OverdueInvoice:
     last_rank: int
     last_date: dt.date | None
     level: DunningLevel | None  # due now, or None
-    penalty: PenaltyResult
     indemnity: Decimal
+    on: dt.date
+    reductions: tuple[tuple[dt.date, Decimal], ...] = ()  # payments and credit notes, by their date
+
+    @cached_property
+    def penalty(self) -> PenaltyResult:
+        """Computed when first read: the home page's to-do reads the levels, never the penalties."""
+        invoice = self.invoice
+        return late_penalty(invoice.total_gross, invoice.due_date, self.on, reductions=self.reductions)
 
     @property
     def days_overdue(self) -> int:
@@ -110,6 +118,10 @@ class Proposal:
         }
 
 
+# What a proposal never reads of an invoice: the frozen snapshots (JSON decoded per row) and timestamps.
+UNUSED_FIELDS = ("customer_snapshot", "seller_snapshot", "notes", "created_at", "updated_at", "issued_at", "sent_at")
+
+
 def overdue_invoices(on: dt.date, customer_ids=None):
     """Issued invoices and deposits past due with something left to pay, not held out of dunning."""
     balance = F("total_gross") - F("amount_paid") - F("credited_amount")
@@ -129,10 +141,11 @@ def overdue_invoices(on: dt.date, customer_ids=None):
 def proposals(on: dt.date, customer_ids=None, *, only_due: bool = True) -> list[Proposal]:
     """The customers to chase on `on` (those with at least one level due unless `only_due` is off)."""
     levels = active_levels()
+    overdue = overdue_invoices(on, customer_ids)
     invoices = list(
-        overdue_invoices(on, customer_ids).select_related("customer").order_by("customer__name", "due_date", "pk")
+        overdue.select_related("customer").defer(*UNUSED_FIELDS).order_by("customer__name", "due_date", "pk")
     )
-    ids = [invoice.pk for invoice in invoices]
+    ids = overdue.values("pk")  # a subquery, not thousands of parameters
     history = {
         row["invoice_id"]: (row["last_rank"], row["last_date"])
         for row in DunningLetterLine.objects.filter(invoice_id__in=ids, rank__gt=0)
@@ -158,8 +171,9 @@ def proposals(on: dt.date, customer_ids=None, *, only_due: bool = True) -> list[
             last_rank=last_rank,
             last_date=last_date,
             level=next_level_due(levels, invoice.due_date, last_rank, last_date, on),
-            penalty=late_penalty(invoice.total_gross, invoice.due_date, on, reductions=reductions.get(invoice.pk, ())),
             indemnity=recovery_indemnity(invoice.customer.kind),
+            on=on,
+            reductions=tuple(reductions.get(invoice.pk, ())),
         )
         by_customer.setdefault(invoice.customer_id, Proposal(invoice.customer)).items.append(item)
     found = list(by_customer.values())

@@ -54,20 +54,24 @@ def customer(request, pk: int):
     limit = CreditLimit.objects.filter(customer=contact).first()
     summary = queries.customer_summary(contact, today)
     proposal = dunning.proposals(today, [contact.pk], only_due=False)
+    items = {item.invoice.pk: item for item in proposal[0].items} if proposal else {}
+    invoices = list(queries.customer_open_invoices(contact))
+    for invoice in invoices:  # its dunning line, found by key: not a scan of the proposal per invoice
+        invoice.dunning_item = items.get(invoice.pk)
     context = {
         "contact": contact,
         "today": today,
         "summary": [(label, summary[key]) for key, label in queries.BUCKETS],
         "balance": summary["total"],
         "buckets": queries.BUCKETS,
-        "invoices": list(queries.customer_open_invoices(contact)),
+        "invoices": invoices,
         "proposal": proposal[0] if proposal else None,
         "letters": contact.dunning_letters.defer("pdf", "body").order_by("-date", "-pk")[:50],
         "statement": queries.statement(contact, start, end),
         "statement_form": form,
         "limit": limit,
         "exposure": credit.exposure(contact) if limit else None,
-        "hold_form": HoldForm(),
+        "hold_form": HoldForm().render(),  # rendered once, not once per open invoice
     }
     return render(request, "receivables/customer.html", context)
 
