@@ -231,7 +231,9 @@ def customer_analysis(on: dt.date) -> Analysis:
     for customer_id, invoice_date, paid_on, amount in _payment_rows(period.start, on):
         payments[customer_id].append((invoice_date, paid_on, amount))
     dates = _invoice_dates(period, on)
-    contacts = Contact.objects.in_bulk(list(activity))
+    # One query whatever the number of customers (in_bulk of a long id list is split into batches on SQLite).
+    window = issued().filter(date__gte=period.previous_start, date__lte=on).values("customer_id")
+    contacts = {contact.pk: contact for contact in Contact.objects.filter(pk__in=window)} if activity else {}
     rows = [
         CustomerRow(
             customer=contacts[cid],

@@ -118,8 +118,10 @@ class Proposal:
         }
 
 
-# What a proposal never reads of an invoice: the frozen snapshots (JSON decoded per row) and timestamps.
-UNUSED_FIELDS = ("customer_snapshot", "seller_snapshot", "notes", "created_at", "updated_at", "issued_at", "sent_at")
+# What a proposal and its letter read of an invoice (not the frozen snapshots, JSON decoded per row).
+INVOICE_FIELDS = (
+    "kind", "status", "number", "customer_id", "date", "due_date", "total_gross", "amount_paid", "credited_amount",
+)  # fmt: skip
 
 
 def overdue_invoices(on: dt.date, customer_ids=None):
@@ -142,9 +144,11 @@ def proposals(on: dt.date, customer_ids=None, *, only_due: bool = True) -> list[
     """The customers to chase on `on` (those with at least one level due unless `only_due` is off)."""
     levels = active_levels()
     overdue = overdue_invoices(on, customer_ids)
-    invoices = list(
-        overdue.select_related("customer").defer(*UNUSED_FIELDS).order_by("customer__name", "due_date", "pk")
-    )
+    invoices = list(overdue.only(*INVOICE_FIELDS).order_by("customer__name", "due_date", "pk"))
+    # Each customer once (a customer has many overdue invoices: not one Contact built per invoice).
+    customers = {c.pk: c for c in Contact.objects.filter(pk__in=overdue.values("customer_id"))} if invoices else {}
+    for invoice in invoices:
+        invoice.customer = customers[invoice.customer_id]
     ids = overdue.values("pk")  # a subquery, not thousands of parameters
     history = {
         row["invoice_id"]: (row["last_rank"], row["last_date"])
