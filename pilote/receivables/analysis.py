@@ -14,8 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, ExpressionWrapper, F, Max, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, NullIf, TruncMonth
+from django.db.models import Case, Count, ExpressionWrapper, F, Func, IntegerField, Max, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, NullIf
 
 from pilote.contacts.models import Contact
 from pilote.core.listing import Column
@@ -71,14 +71,18 @@ def axis_label(month: dt.date, index: int) -> str:
 
 
 def revenue_by_month(period: Period) -> list[dict]:
+    # Grouped by day in SQL (a plain GROUP BY on the indexed date: no per-row month function, which SQLite
+    # runs in Python), then the few hundred days summed by month here; sums of cents, exact either way.
     rows = (
         issued()
         .filter(date__gte=period.previous_start, date__lte=period.end)
-        .annotate(month=TruncMonth("date"))
-        .values("month")
+        .values("date")
         .annotate(revenue=Sum(_signed("total_net")))
+        .order_by()
     )
-    found = {_as_date(row["month"]): row["revenue"] for row in rows}
+    found: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
+    for row in rows:
+        found[_as_date(row["date"]).replace(day=1)] += row["revenue"]
     out = []
     for month in period.months:
         before = add_months(month, -12)
@@ -195,21 +199,48 @@ def _activity(period: Period, on: dt.date):
 
 
 def _invoice_dates(period: Period, on: dt.date) -> dict[int, list[dt.date]]:
+    """Each customer's distinct invoice days (churn_risk reads the set of days, not every invoice)."""
     dates: dict[int, list[dt.date]] = defaultdict(list)
     for customer_id, day in (
         issued()
         .filter(date__gte=period.previous_start, date__lte=on)
         .exclude(kind=CREDIT)
         .values_list("customer_id", "date")
+        .order_by()
+        .distinct()
     ):
         dates[customer_id].append(day)
     return dates
 
 
-def _payment_rows(start: dt.date, end: dt.date):
-    return PaymentAllocation.objects.filter(payment__date__gte=start, payment__date__lte=end).values_list(
-        "invoice__customer_id", "invoice__date", "payment__date", "amount"
+class DaysBetween(Func):
+    """`later - earlier` in whole days, for two date columns (SQLite: julianday difference)."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        later, later_params = compiler.compile(self.source_expressions[0])
+        earlier, earlier_params = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "sqlite":
+            sql = f"CAST(ROUND(julianday({later}) - julianday({earlier})) AS INTEGER)"
+        else:
+            sql = f"({later} - {earlier})"
+        return sql, (*later_params, *earlier_params)
+
+
+def _payment_delays(start: dt.date, end: dt.date) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per customer, over the payments dated in the period: (Σ amount × days from invoice to payment, Σ amount),
+    summed in SQL on integer cents (exact), for segments.delay_from_sums."""
+    weighted = ExpressionWrapper(
+        F("amount") * DaysBetween("payment__date", "invoice__date"), output_field=MoneyField()
     )
+    rows = (
+        PaymentAllocation.objects.filter(payment__date__gte=start, payment__date__lte=end)
+        .values("invoice__customer_id")
+        .annotate(weighted=Sum(weighted), total=Sum("amount"))
+        .order_by()
+    )
+    return {row["invoice__customer_id"]: (row["weighted"], row["total"]) for row in rows}
 
 
 def customer_analysis(on: dt.date) -> Analysis:
@@ -227,9 +258,7 @@ def customer_analysis(on: dt.date) -> Analysis:
         },
         on,
     )
-    payments: dict[int, list] = defaultdict(list)
-    for customer_id, invoice_date, paid_on, amount in _payment_rows(period.start, on):
-        payments[customer_id].append((invoice_date, paid_on, amount))
+    delays = _payment_delays(period.start, on)
     dates = _invoice_dates(period, on)
     # One query whatever the number of customers (in_bulk of a long id list is split into batches on SQLite).
     window = issued().filter(date__gte=period.previous_start, date__lte=on).values("customer_id")
@@ -241,7 +270,7 @@ def customer_analysis(on: dt.date) -> Analysis:
             share=(revenue[cid] / total * 100).quantize(Decimal("0.1")) if total > 0 else None,
             abc=classes[cid],
             rfm=rfm.get(cid),
-            delay=segments.weighted_payment_delay(payments.get(cid, [])),
+            delay=segments.delay_from_sums(*delays.get(cid, (ZERO, ZERO))),
             risk=segments.churn_risk(dates.get(cid, []), revenue[cid], activity[cid]["previous"] or ZERO, on),
         )
         for cid in activity
@@ -259,8 +288,8 @@ def customer_analysis(on: dt.date) -> Analysis:
         products=revenue_by_product(period.start, on),
         total=total,
         previous_total=previous_total,
-        weighted_delay=segments.weighted_payment_delay(
-            (invoice_date, paid_on, amount) for rows_ in payments.values() for invoice_date, paid_on, amount in rows_
+        weighted_delay=segments.delay_from_sums(
+            sum((weighted for weighted, _ in delays.values()), ZERO), sum((total for _, total in delays.values()), ZERO)
         ),
         dso=segments.classic_dso(receivables, revenue_incl_vat, 365),
         receivables=receivables,

@@ -111,6 +111,11 @@ def weighted_payment_delay(payments: Iterable[tuple[dt.date, dt.date, Decimal]])
     for invoice_date, paid_on, amount in payments:
         weighted += amount * (paid_on - invoice_date).days
         total += amount
+    return delay_from_sums(weighted, total)
+
+
+def delay_from_sums(weighted: Decimal, total: Decimal) -> Decimal | None:
+    """The same average from Σ(amount × days) and Σ amount already summed (in SQL, per customer)."""
     if total <= 0:
         return None
     return (weighted / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
