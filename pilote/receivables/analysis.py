@@ -231,9 +231,7 @@ class DaysBetween(Func):
 def _payment_delays(start: dt.date, end: dt.date) -> dict[int, tuple[Decimal, Decimal]]:
     """Per customer, over the payments dated in the period: (Σ amount × days from invoice to payment, Σ amount),
     summed in SQL on integer cents (exact), for segments.delay_from_sums."""
-    weighted = ExpressionWrapper(
-        F("amount") * DaysBetween("payment__date", "invoice__date"), output_field=MoneyField()
-    )
+    weighted = ExpressionWrapper(F("amount") * DaysBetween("payment__date", "invoice__date"), output_field=MoneyField())
     rows = (
         PaymentAllocation.objects.filter(payment__date__gte=start, payment__date__lte=end)
         .values("invoice__customer_id")
