@@ -22,8 +22,10 @@ BATCH = 5  # customers sent per request: the page reports progress between batch
 @require_perm("sales.dunning")
 def run(request):
     today = timezone.localdate()
-    proposals = dunning.proposals(today)
-    context = {"proposals": proposals, "today": today, "levels": dunning.active_levels()}
+    # Paged like the lists: the letters of a page are sent together; penalties are only computed for the
+    # customers shown (OverdueInvoice.penalty is computed when read).
+    page = paginate(request, dunning.proposals(today))
+    context = {"proposals": list(page), "page": page, "today": today, "levels": dunning.active_levels()}
     return render(request, "receivables/run.html", context)
 
 
