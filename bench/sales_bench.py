@@ -34,6 +34,19 @@ YEARS = 3
 PAGE_TARGET_MS = 300  # every list or report page, median at full size, on both databases
 VAT = Decimal("0.20")
 RATES_FROM = dt.date(2024, 1, 1)
+SELLER = {
+    "legal_name": "Lumen Bureautique SAS",
+    "siren": "912345675",
+    "siret": "91234567500017",
+    "vat_number": "FR65912345675",
+    "address_line1": "12 rue de la République",
+    "postal_code": "69002",
+    "city": "Lyon",
+    "rcs_city": "Lyon",
+    "share_capital": "50000.00",
+    "iban": "FR7630006000011234567890189",
+    "bic": "AGRIFRPP",
+}
 
 PAGES = {
     "invoices_default": "/ventes/factures/",
@@ -73,6 +86,20 @@ class Generator:
         key = (series, year)
         self.sequence[key] = self.sequence.get(key, 0) + 1
         return f"{series}{year}-{self.sequence[key]:06d}"
+
+    @staticmethod
+    def snapshot(customer) -> dict:
+        """What issuing freezes of the customer (the pages must not pay for decoding it)."""
+        return {
+            "name": customer.name,
+            "siren": customer.siren,
+            "vat_number": customer.vat_number,
+            "address_line1": customer.address_line1,
+            "postal_code": customer.postal_code,
+            "city": customer.city,
+            "country": "FR",
+            "email": customer.email,
+        }
 
     def customer(self):
         return self.rng.choices(self.customers, weights=self.weights)[0]
@@ -123,6 +150,8 @@ class Generator:
                 total_gross=net + vat,
                 operation_nature="goods",
                 penalty_rate=Decimal("12.15"),
+                customer_snapshot=self.snapshot(customer),
+                seller_snapshot=SELLER,
                 created_by=self.user,
             )
             invoices.append(invoice)
@@ -149,6 +178,8 @@ class Generator:
                     total_vat=vat,
                     total_gross=net + vat,
                     operation_nature="goods",
+                    customer_snapshot=invoice.customer_snapshot,
+                    seller_snapshot=SELLER,
                     created_by=self.user,
                 )
             )

@@ -158,7 +158,8 @@ def statement(customer: Contact, start: dt.date, end: dt.date) -> Statement:
     before = invoices.filter(date__lt=start).aggregate(total=Sum(signed, output_field=MoneyField()))["total"] or ZERO
     paid_before = payments.filter(date__lt=start).aggregate(total=Sum("amount"))["total"] or ZERO
     rows = []
-    for invoice in invoices.filter(date__gte=start, date__lte=end).order_by("date", "number"):
+    shown = invoices.filter(date__gte=start, date__lte=end).only("date", "kind", "number", "due_date", "total_gross")
+    for invoice in shown.order_by("date", "number"):  # not the frozen snapshots (JSON decoded per row)
         credit_note = invoice.kind == InvoiceKind.CREDIT_NOTE
         rows.append(
             StatementRow(
@@ -170,7 +171,8 @@ def statement(customer: Contact, start: dt.date, end: dt.date) -> Statement:
                 credit=invoice.total_gross if credit_note else ZERO,
             )
         )
-    for payment in payments.filter(date__gte=start, date__lte=end).order_by("date", "pk"):
+    shown_payments = payments.filter(date__gte=start, date__lte=end).only("date", "method", "reference", "amount")
+    for payment in shown_payments.order_by("date", "pk"):
         label = f"Règlement ({payment.get_method_display().lower()})"
         rows.append(StatementRow(payment.date, label, payment.reference, None, ZERO, payment.amount))
     rows.sort(key=lambda r: (r.date, r.credit > 0))  # the same day: invoices before what settles them
@@ -190,7 +192,13 @@ def customer_summary(customer: Contact, on: dt.date) -> dict:
 
 
 def customer_open_invoices(customer: Contact):
-    return open_invoices().filter(customer=customer).select_related("dunning_hold").order_by("due_date", "pk")
+    return (
+        open_invoices()
+        .filter(customer=customer)
+        .select_related("dunning_hold")
+        .defer("customer_snapshot", "seller_snapshot", "notes")  # frozen JSON the page never shows
+        .order_by("due_date", "pk")
+    )
 
 
 # --- Dunning history ----------------------------------------------------------------------------
