@@ -23,7 +23,7 @@ from pilote.lib.charts import MONTHS
 from pilote.lib.dates import add_months
 from pilote.lib.money import ZERO, MoneyField
 from pilote.receivables import segments
-from pilote.receivables.queries import BALANCE, open_invoices
+from pilote.receivables.queries import BALANCE, id_set, open_invoices
 from pilote.sales.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, PaymentAllocation
 
 CREDIT = InvoiceKind.CREDIT_NOTE
@@ -259,8 +259,7 @@ def customer_analysis(on: dt.date) -> Analysis:
     delays = _payment_delays(period.start, on)
     dates = _invoice_dates(period, on)
     # One query whatever the number of customers (in_bulk of a long id list is split into batches on SQLite).
-    window = issued().filter(date__gte=period.previous_start, date__lte=on).values("customer_id")
-    contacts = {contact.pk: contact for contact in Contact.objects.filter(pk__in=window)} if activity else {}
+    contacts = {contact.pk: contact for contact in Contact.objects.filter(pk__in=id_set(activity))} if activity else {}
     rows = [
         CustomerRow(
             customer=contacts[cid],

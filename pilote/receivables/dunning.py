@@ -29,6 +29,7 @@ from pilote.receivables import templating
 from pilote.receivables.levels import create_default_levels
 from pilote.receivables.models import Channel, DunningHold, DunningLetter, DunningLetterLine, DunningLevel
 from pilote.receivables.penalties import PenaltyResult, late_penalty, recovery_indemnity
+from pilote.receivables.queries import id_set
 from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, PaymentAllocation
 
 
@@ -146,10 +147,11 @@ def proposals(on: dt.date, customer_ids=None, *, only_due: bool = True) -> list[
     overdue = overdue_invoices(on, customer_ids)
     invoices = list(overdue.only(*INVOICE_FIELDS).order_by("customer__name", "due_date", "pk"))
     # Each customer once (a customer has many overdue invoices: not one Contact built per invoice).
-    customers = {c.pk: c for c in Contact.objects.filter(pk__in=overdue.values("customer_id"))} if invoices else {}
+    customer_ids = {invoice.customer_id for invoice in invoices}
+    customers = {c.pk: c for c in Contact.objects.filter(pk__in=id_set(customer_ids))} if invoices else {}
     for invoice in invoices:
         invoice.customer = customers[invoice.customer_id]
-    ids = overdue.values("pk")  # a subquery, not thousands of parameters
+    ids = id_set(invoice.pk for invoice in invoices)  # one parameter, not one per invoice nor a second scan
     history = {
         row["invoice_id"]: (row["last_rank"], row["last_date"])
         for row in DunningLetterLine.objects.filter(invoice_id__in=ids, rank__gt=0)

@@ -7,10 +7,13 @@ fixed number of queries whatever the number of invoices or customers.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Case, ExpressionWrapper, F, Min, Q, Sum, Value, When
+from django.db.models.expressions import RawSQL
 
 from pilote.contacts.models import Contact
 from pilote.core.listing import Column
@@ -19,6 +22,17 @@ from pilote.receivables.models import DunningLetter
 from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, Payment
 
 BALANCE = F("total_gross") - F("amount_paid") - F("credited_amount")
+
+
+def id_set(ids) -> RawSQL:
+    """`pk__in=id_set(ids)`: a list of ids read back by the database from one parameter (a JSON array on
+    SQLite, an array on PostgreSQL) — neither thousands of parameters (SQLite caps their number, Django
+    prepares each one) nor a subquery that would scan the invoices again for every lookup."""
+    ids = [int(value) for value in ids]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+
 
 BUCKETS = [
     ("not_due", "Non échu"),

@@ -69,12 +69,17 @@ def filter_invoices(data: dict, today: dt.date):
 
 
 def list_totals(invoices) -> dict:
+    """The filtered rows' totals in one pass over them (the credit notes' share by a FILTER clause)."""
+    credit_note = Q(kind=InvoiceKind.CREDIT_NOTE)
     sums = invoices.filter(status=InvoiceStatus.ISSUED).aggregate(
-        net=Sum("total_net"), gross=Sum("total_gross"), paid=Sum("amount_paid"), credited=Sum("credited_amount")
+        net=Sum("total_net"),
+        gross=Sum("total_gross"),
+        paid=Sum("amount_paid"),
+        credited=Sum("credited_amount"),
+        notes_net=Sum("total_net", filter=credit_note),
+        notes_gross=Sum("total_gross", filter=credit_note),
     )
-    notes = invoices.filter(status=InvoiceStatus.ISSUED, kind=InvoiceKind.CREDIT_NOTE).aggregate(
-        net=Sum("total_net"), gross=Sum("total_gross")
-    )
+    notes = {"net": sums["notes_net"], "gross": sums["notes_gross"]}
     net = (sums["net"] or ZERO) - 2 * (notes["net"] or ZERO)  # credit notes count negative
     gross = (sums["gross"] or ZERO) - 2 * (notes["gross"] or ZERO)
     due = (sums["gross"] or ZERO) - (notes["gross"] or ZERO) - (sums["paid"] or ZERO) - (sums["credited"] or ZERO)
