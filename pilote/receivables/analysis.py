@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Case, Count, ExpressionWrapper, F, Func, IntegerField, Max, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
@@ -200,16 +201,24 @@ def _activity(period: Period, on: dt.date):
 
 def _invoice_dates(period: Period, on: dt.date) -> dict[int, list[dt.date]]:
     """Each customer's distinct invoice days (churn_risk reads the set of days, not every invoice)."""
-    dates: dict[int, list[dt.date]] = defaultdict(list)
-    for customer_id, day in (
+    days = (
         issued()
         .filter(date__gte=period.previous_start, date__lte=on)
         .exclude(kind=CREDIT)
         .values_list("customer_id", "date")
         .order_by()
         .distinct()
-    ):
-        dates[customer_id].append(day)
+    )
+    # Tens of thousands of (customer, day) pairs: read from the cursor, without the ORM's per-row converters
+    # (SQLite gives ISO text, PostgreSQL dates).
+    sql, params = days.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    dates: dict[int, list[dt.date]] = defaultdict(list)
+    parse = dt.date.fromisoformat
+    for customer_id, day in rows:
+        dates[customer_id].append(parse(day) if isinstance(day, str) else day)
     return dates
 
 
