@@ -67,6 +67,22 @@ class HalfYearRate:
 
 # Published rates (Banque de France / arrêtés of the legal interest rate). ⚠ add each new half-year.
 RATE_TABLE: tuple[HalfYearRate, ...] = (
+    # ECB main refinancing rate 0 % from March 2016 to July 2022, 2,50 % on 1 January 2023, 4 % on 1 July 2023.
+    HalfYearRate(dt.date(2016, 7, 1), Decimal("0.00"), Decimal("0.93")),
+    HalfYearRate(dt.date(2017, 1, 1), Decimal("0.00"), Decimal("0.90")),
+    HalfYearRate(dt.date(2017, 7, 1), Decimal("0.00"), Decimal("0.90")),
+    HalfYearRate(dt.date(2018, 1, 1), Decimal("0.00"), Decimal("0.89")),
+    HalfYearRate(dt.date(2018, 7, 1), Decimal("0.00"), Decimal("0.88")),
+    HalfYearRate(dt.date(2019, 1, 1), Decimal("0.00"), Decimal("0.86")),
+    HalfYearRate(dt.date(2019, 7, 1), Decimal("0.00"), Decimal("0.87")),
+    HalfYearRate(dt.date(2020, 1, 1), Decimal("0.00"), Decimal("0.87")),
+    HalfYearRate(dt.date(2020, 7, 1), Decimal("0.00"), Decimal("0.84")),
+    HalfYearRate(dt.date(2021, 1, 1), Decimal("0.00"), Decimal("0.79")),
+    HalfYearRate(dt.date(2021, 7, 1), Decimal("0.00"), Decimal("0.76")),
+    HalfYearRate(dt.date(2022, 1, 1), Decimal("0.00"), Decimal("0.76")),
+    HalfYearRate(dt.date(2022, 7, 1), Decimal("0.00"), Decimal("0.77")),
+    HalfYearRate(dt.date(2023, 1, 1), Decimal("2.50"), Decimal("2.06")),
+    HalfYearRate(dt.date(2023, 7, 1), Decimal("4.00"), Decimal("4.22")),
     HalfYearRate(dt.date(2024, 1, 1), Decimal("4.50"), Decimal("5.07")),
     HalfYearRate(dt.date(2024, 7, 1), Decimal("4.25"), Decimal("4.92")),
     HalfYearRate(dt.date(2025, 1, 1), Decimal("3.15"), Decimal("3.71")),

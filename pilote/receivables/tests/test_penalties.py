@@ -92,3 +92,16 @@ def test_custom_rate_table_and_latest_rate_stays_in_force():
 def test_indemnity_is_for_business_customers_only():
     assert recovery_indemnity("organisation") == D("40.00")
     assert recovery_indemnity("person") == D("0.00")
+
+
+def test_old_invoices_use_the_published_half_year_rates():
+    import datetime as dt
+    from decimal import Decimal
+
+    from pilote.receivables.penalties import late_penalty
+
+    # Due 31/12/2022, paid 30/06/2023: H1 2023 at ECB 2,50 % + 10 = 12,50 % over 181 days.
+    result = late_penalty(Decimal("1000.00"), dt.date(2022, 12, 31), dt.date(2023, 6, 30))
+    assert [(s.rate, s.amount) for s in result.slices] == [(Decimal("12.50"), Decimal("61.99"))]
+    # An invoice due before the first half-year of the table does not make the page fail.
+    assert late_penalty(Decimal("100.00"), dt.date(2015, 1, 31), dt.date(2015, 3, 2)).total == Decimal("0.82")
