@@ -4,13 +4,13 @@ issued documents, their settlement state and their Factur-X PDF."""
 import datetime as dt
 from decimal import Decimal
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from pilote.api.base import guarded
 from pilote.core.listing import sort_queryset
+from pilote.core.pdf import pdf_file_response
 from pilote.sales import documents, invoice_queries
 from pilote.sales import queries as sales_queries
 from pilote.sales.models import Invoice
@@ -87,17 +87,10 @@ class InvoiceFilters(Schema):
 @guarded(router, "GET", "/factures", "sales.view", response=InvoicePage)
 def list_invoices(request, filters: Query[InvoiceFilters]):
     data = filters.dict()
-    criteria = {"q": data["q"], "state": data["etat"], "kind": data["type"], "start": data["du"], "end": data["au"]}
-    invoices = invoice_queries.filter_invoices(criteria, timezone.localdate())
-    if data["client"]:
-        invoices = invoices.filter(customer_id=data["client"])
-    invoices = sort_queryset(
-        invoices.select_related("credited_invoice"), data["tri"], invoice_queries.INVOICE_SORTS, "-date"
-    )
-    count = invoices.count()
-    start = (data["page"] - 1) * data["taille"]
-    results = list(invoices[start : start + data["taille"]])
-    return {"count": count, "page": data["page"], "pages": -(-count // data["taille"]), "results": results}
+    criteria = {"q": data["q"], "state": data["etat"], "kind": data["type"], "start": data["du"], "end": data["au"],
+                "customer": data["client"]}  # fmt: skip
+    invoices = invoice_queries.filter_invoices(criteria, timezone.localdate()).select_related("credited_invoice")
+    return _page(sort_queryset(invoices, data["tri"], invoice_queries.INVOICE_SORTS, "-date"), data)
 
 
 @guarded(router, "GET", "/factures/{invoice_id}", "sales.view", response=InvoiceDetailOut)
@@ -109,9 +102,7 @@ def get_invoice(request, invoice_id: int):
 def get_invoice_pdf(request, invoice_id: int):
     """The archived Factur-X PDF (PDF/A-3 with its EN 16931 CII XML) of an issued invoice."""
     invoice = get_object_or_404(Invoice, pk=invoice_id, status="issued")
-    response = HttpResponse(documents.archived_pdf(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
-    return response
+    return pdf_file_response(documents.archived_pdf(invoice), f"{invoice.number}.pdf")
 
 
 class DocumentLineOut(Schema):
@@ -179,7 +170,7 @@ class DocumentFilters(Schema):
 def _page(documents, data: dict) -> dict:
     count = documents.count()
     start = (data["page"] - 1) * data["taille"]
-    results = list(documents.prefetch_related("lines")[start : start + data["taille"]])
+    results = list(documents[start : start + data["taille"]])
     return {"count": count, "page": data["page"], "pages": -(-count // data["taille"]), "results": results}
 
 
@@ -211,10 +202,10 @@ def _criteria(data: dict) -> dict:
 def list_quotes(request, filters: Query[DocumentFilters]):
     data = filters.dict()
     quotes = sales_queries.filter_quotes(_criteria(data), timezone.localdate()).order_by("-date", "-pk")
-    return _page(quotes, data)
+    return _page(quotes.prefetch_related("lines"), data)
 
 
 @guarded(router, "GET", "/commandes", "sales.view", response=OrderPage)
 def list_orders(request, filters: Query[DocumentFilters]):
     data = filters.dict()
-    return _page(sales_queries.filter_orders(_criteria(data)).order_by("-date", "-pk"), data)
+    return _page(sales_queries.filter_orders(_criteria(data)).order_by("-date", "-pk").prefetch_related("lines"), data)

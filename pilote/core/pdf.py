@@ -27,6 +27,11 @@ def render_pdf(template: str, context: dict, *, request=None) -> bytes:
 
 
 def pdf_response(template: str, context: dict, filename: str, *, request=None) -> HttpResponse:
-    response = HttpResponse(render_pdf(template, context, request=request), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return pdf_file_response(render_pdf(template, context, request=request), filename)
+
+
+def pdf_file_response(pdf: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
+    """A PDF already made (an archived invoice, a letter) as a download, or shown in the browser."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
     return response

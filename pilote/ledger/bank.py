@@ -154,7 +154,8 @@ class Suggestion:
     reasons: list[str]
 
 
-def _words(text: str) -> set[str]:
+def significant_words(text: str) -> set[str]:
+    """Lower-cased words of more than 3 letters or digits: what a bank label and a name may share."""
     return {w for w in "".join(c.lower() if c.isalnum() else " " for c in text).split() if len(w) > 3}
 
 
@@ -185,7 +186,7 @@ def suggestions(statement_line: StatementLine, limit: int = 5) -> list[Suggestio
         .exclude(entry__journal__kind=JournalKind.BANK)
         .select_related("entry", "auxiliary")[:50]
     )
-    words = _words(f"{statement_line.label} {statement_line.reference} {statement_line.counterparty}")
+    words = significant_words(f"{statement_line.label} {statement_line.reference} {statement_line.counterparty}")
     found = []
     for kind, candidates in (("book", book), ("open_item", third_party)):
         for line in candidates:
@@ -199,7 +200,7 @@ def suggestions(statement_line: StatementLine, limit: int = 5) -> list[Suggestio
                 score += 30
                 reasons.append(f"référence {line.entry.piece_ref}")
             name = line.auxiliary.label if line.auxiliary_id else line.entry.label
-            if words & _words(name):
+            if words & significant_words(name):
                 score += 15
                 reasons.append(f"tiers {name}")
             found.append(Suggestion(kind, line, score, reasons))

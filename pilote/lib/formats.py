@@ -26,6 +26,26 @@ def format_number(value: Decimal | int | None, places: int = 2) -> str:
     return f"{sign}{text},{fraction}" if places else f"{sign}{text}"
 
 
+def significant_places(value: Decimal | int) -> int:
+    """How many decimals a number really has: 2.500 → 1, 10.000 → 0, 0.125 → 3."""
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def format_quantity(value: Decimal | int | None, most: int = 3) -> str:
+    """A quantity with only the decimals it needs: 10, 2,5, 0,125."""
+    if value is None or value == "":
+        return ""
+    return format_number(value, min(significant_places(value), most))
+
+
+def format_percent(value: Decimal | int | None, most: int = 2) -> str:
+    """A rate: 20 %, 5,5 %, 12,15 %."""
+    if value is None or value == "":
+        return ""
+    return f"{format_quantity(value, most)}{NNBSP}%"
+
+
 def format_eur(value: Decimal | int | None) -> str:
     if value is None or value == "":
         return ""

@@ -72,14 +72,6 @@ def _half_year_starts(start: dt.date, end: dt.date) -> list[dt.date]:
     return found
 
 
-def _statutory_rate(day: dt.date, table: tuple[HalfYearRate, ...]) -> Decimal:
-    """ECB + 10 points for the half-year of `day`; before the first published half-year of the table (debts
-    that old are time-barred after 5 years, C. com. L110-4) the earliest known rate stands in, so a dunning
-    page never fails on an old invoice."""
-    earliest = min(table, key=lambda rate: rate.start)
-    return (earliest if day < earliest.start else rate_for(day, table)).penalty_rate
-
-
 def late_penalty(
     amount_incl_vat: Decimal,
     due_date: dt.date,
@@ -106,7 +98,7 @@ def late_penalty(
         base = amount - sum((value for day, value in reductions if day < first), ZERO)
         if base <= 0:
             break
-        rate = agreed_rate if agreed_rate is not None else _statutory_rate(first, rate_table)
+        rate = agreed_rate if agreed_rate is not None else rate_for(first, rate_table).penalty_rate
         days = (after - first).days
         interest = round_eur(base * rate * days / (100 * DAYS_IN_YEAR))
         slices.append(PenaltySlice(first, after - ONE_DAY, base, rate, interest))

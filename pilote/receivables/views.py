@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,6 +12,7 @@ from pilote.contacts.models import Contact
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.pdf import pdf_file_response
 from pilote.receivables import documents, dunning, queries, services
 from pilote.receivables.forms import HistoryFilterForm, LevelForm
 from pilote.receivables.models import DunningLetter, DunningLevel
@@ -38,9 +39,7 @@ def preview(request, pk: int):
     if not found:
         raise Http404("Aucune relance n'est due pour ce client.")
     pdf = documents.preview_pdf(found[0], today)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="apercu-relance-{customer.pk}.pdf"'
-    return response
+    return pdf_file_response(pdf, f"apercu-relance-{customer.pk}.pdf", inline=True)
 
 
 @require_POST
@@ -82,9 +81,7 @@ def history(request):
 def letter_pdf(request, pk: int):
     letter = get_object_or_404(DunningLetter.objects.select_related("customer"), pk=pk)
     pdf = bytes(letter.pdf) if letter.pdf else documents.letter_pdf(letter)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{documents.letter_filename(letter)}"'
-    return response
+    return pdf_file_response(pdf, documents.letter_filename(letter))
 
 
 @require_POST

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,6 +13,7 @@ from pilote.contacts.models import Contact
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate
+from pilote.core.pdf import pdf_file_response
 from pilote.receivables import credit, documents, dunning, queries, services
 from pilote.receivables.forms import AgedFilterForm, CreditLimitForm, HoldForm, StatementForm
 from pilote.receivables.models import CreditLimit
@@ -81,9 +81,7 @@ def statement(request, pk: int):
     contact = get_object_or_404(Contact, pk=pk)
     _, start, end = _statement_period(request, timezone.localdate())
     pdf = documents.statement_pdf(queries.statement(contact, start, end))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="releve-{contact.pk}-{end:%Y%m%d}.pdf"'
-    return response
+    return pdf_file_response(pdf, f"releve-{contact.pk}-{end:%Y%m%d}.pdf")
 
 
 @require_perm("sales.dunning")

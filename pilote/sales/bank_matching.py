@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import F
 
 from pilote.core.exceptions import DomainError
-from pilote.ledger.bank import SUGGESTION_DAYS
+from pilote.ledger.bank import SUGGESTION_DAYS, significant_words
 from pilote.ledger.models import EntryLine, EntryStatus
 from pilote.ledger.models_bank import StatementLine
 from pilote.sales import payments
@@ -48,10 +48,6 @@ def _booked_lines(lines: list[StatementLine]) -> list:
     )
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in "".join(c.lower() if c.isalnum() else " " for c in text).split() if len(w) > 3}
-
-
 def open_invoices():
     return (
         Invoice.objects.filter(status=InvoiceStatus.ISSUED)
@@ -68,7 +64,7 @@ def reasons_for(line: StatementLine, invoice: Invoice) -> list[str]:
         reasons.append("même montant")
     if invoice.number.lower() in text.lower():
         reasons.append(f"n° {invoice.number} dans le libellé")
-    if _words(invoice.customer.display_name) & _words(text):
+    if significant_words(invoice.customer.display_name) & significant_words(text):
         reasons.append("nom du client")
     if line.counterparty_iban and line.counterparty_iban == invoice.customer.iban:
         reasons.append("IBAN du client")

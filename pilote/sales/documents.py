@@ -10,16 +10,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pilote.lib.formats import format_eur
+from pilote.lib.formats import format_eur, format_percent
 from pilote.sales import einvoice, totals
 from pilote.sales.models import Invoice, InvoiceKind, PaymentTerm
 from pilote.sales.terms import RECOVERY_INDEMNITY
 
 TYPE_CODES = {InvoiceKind.INVOICE: "380", InvoiceKind.DEPOSIT: "386", InvoiceKind.CREDIT_NOTE: "381"}
-
-
-def _percent(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",") + " %"
 
 
 def _party(data: dict) -> einvoice.Party:
@@ -52,7 +48,7 @@ def legal_notes(invoice: Invoice) -> list[einvoice.Note]:
     notes.append(
         einvoice.Note(
             "PMD",
-            f"En cas de retard de paiement, pénalités au taux annuel de {_percent(invoice.penalty_rate)} "
+            f"En cas de retard de paiement, pénalités au taux annuel de {format_percent(invoice.penalty_rate)} "
             "(taux de refinancement de la BCE majoré de 10 points), exigibles dès le lendemain de la date "
             "d'échéance sans rappel.",
         )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
-from pilote.lib.formats import format_date, format_eur, format_number
+from pilote.lib.formats import format_date, format_eur, format_number, format_percent, significant_places
 from pilote.lib.identifiers import format_iban
 from pilote.sales.einvoice import (
     TYPE_CREDIT_NOTE,
@@ -142,18 +142,9 @@ def _context(data: InvoiceData, *, title: str, subject: str, logo_url: str) -> d
     }
 
 
-def _places(value: Decimal) -> int:
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
-def _percent(value: Decimal) -> str:
-    return f"{format_number(value, min(2, _places(value)))} %"
-
-
 def _unit_price(value: Decimal) -> str:
     """A unit price with its own precision (2 to 4 decimals): 4,1667 € stays 4,1667 €."""
-    return f"{format_number(value, max(2, min(4, _places(value))))}\u202f€"
+    return f"{format_number(value, max(2, min(4, significant_places(value))))}\u202f€"
 
 
 def _line_row(line: LineData) -> dict:
@@ -161,12 +152,12 @@ def _line_row(line: LineData) -> dict:
     shown_price = line.unit_price
     if line.gross_unit_price is not None and line.gross_unit_price != line.unit_price:
         shown_price = line.gross_unit_price
-        discount = _percent((line.gross_unit_price - line.unit_price) * 100 / line.gross_unit_price)
+        discount = format_percent((line.gross_unit_price - line.unit_price) * 100 / line.gross_unit_price)
     return {
         "reference": line.seller_item_id,
         "name": line.name,
         "description": line.description,
-        "quantity": format_number(line.quantity, _places(line.quantity)),
+        "quantity": format_number(line.quantity, significant_places(line.quantity)),
         "unit": UNIT_LABELS.get(line.unit_code, line.unit_code),
         "unit_price": _unit_price(shown_price),
         "discount": discount,
@@ -177,7 +168,7 @@ def _line_row(line: LineData) -> dict:
 
 def _vat_label(category: str, rate: Decimal, *, short: bool = False) -> str:
     if category == "S":
-        return _percent(rate)
+        return format_percent(rate)
     labels = {
         "E": "Exonéré",
         "AE": "Autoliquidation",

@@ -13,6 +13,7 @@ import hashlib
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from pilote.contacts.models import ContactKind
@@ -190,15 +191,15 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
     invoice.version += 1
     invoice.save()
 
-    for line in lines:  # quantities invoiced on the order
-        if line.order_line_id and not invoice.is_credit_note:
-            OrderLine.objects.filter(pk=line.order_line_id).update(
-                invoiced_quantity=OrderLine.objects.get(pk=line.order_line_id).invoiced_quantity + line.quantity
-            )
-    if invoice.order_id and not invoice.is_credit_note:
-        from pilote.sales.services import _refresh_order_status
+    if invoice.order_id and not invoice.is_credit_note:  # quantities invoiced on the order, then its status
+        from pilote.sales.services import refresh_order_status
 
-        _refresh_order_status(invoice.order)
+        for line in lines:
+            if line.order_line_id:
+                OrderLine.objects.filter(pk=line.order_line_id).update(
+                    invoiced_quantity=F("invoiced_quantity") + line.quantity
+                )
+        refresh_order_status(invoice.order)
     if invoice.is_credit_note:
         origin.credited_amount += invoice.total_gross
         origin.save(update_fields=["credited_amount", "updated_at"])

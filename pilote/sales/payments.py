@@ -68,9 +68,11 @@ def _vat_transfer_lines(invoice: Invoice, share: Decimal, label: str) -> list[le
         return []
     pending = account(PENDING_VAT_ACCOUNT[0], PENDING_VAT_ACCOUNT[1])
     waiting = EntryLine.objects.filter(entry_id=invoice.entry_id, account=pending)
-    moved = EntryLine.objects.filter(
-        entry__status=EntryStatus.POSTED, account=pending, reference=invoice.number, debit__gt=0
-    ).exclude(entry_id=invoice.entry_id)
+    moved = list(  # read once: each waiting line (one per VAT rate) looks at it
+        EntryLine.objects.filter(
+            entry__status=EntryStatus.POSTED, account=pending, reference=invoice.number, debit__gt=0
+        ).exclude(entry_id=invoice.entry_id)
+    )
     settled = invoice.amount_paid + share + invoice.credited_amount >= invoice.total_gross
     lines = []
     for line in waiting:

@@ -7,14 +7,13 @@ A list page runs a bounded number of queries whatever the data size: the filters
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Lower
 
 from pilote.core.audit import AuditEvent
 from pilote.core.listing import Column
-from pilote.lib.formats import format_number
+from pilote.lib.formats import format_quantity
 from pilote.lib.money import ZERO
 from pilote.sales import services, totals
 from pilote.sales.models import Delivery, DeliveryLine, Order, OrderStatus, Quote, QuoteStatus
@@ -36,13 +35,7 @@ ORDER_SORTS = {
 }
 
 
-def quantity(value: Decimal | None) -> str:
-    """A quantity as French text with only the decimals it needs: 10, 2,5, 0,125."""
-    if value is None:
-        return ""
-    exponent = Decimal(value).normalize().as_tuple().exponent
-    places = max(0, -exponent) if isinstance(exponent, int) else 0
-    return format_number(value, min(places, 3))
+quantity = format_quantity  # a quantity as French text with only the decimals it needs: 10, 2,5, 0,125
 
 
 # --- Quotes -------------------------------------------------------------------------------------

@@ -380,7 +380,7 @@ def create_order(
     return order
 
 
-def _refresh_order_status(order: Order) -> None:
+def refresh_order_status(order: Order) -> None:
     lines = list(order.lines.all())
     if order.status == OrderStatus.CANCELLED:
         return
@@ -430,7 +430,7 @@ def deliver(*, actor, order: Order, date: dt.date, quantities: dict[int, Decimal
         DeliveryLine.objects.create(delivery=delivery, order_line=lines[pk], quantity=quantity)
         lines[pk].delivered_quantity += quantity
         lines[pk].save(update_fields=["delivered_quantity"])
-    _refresh_order_status(order)
+    refresh_order_status(order)
     audit.record(actor, "sales.delivery.created", delivery, after={"order": order.number, "lines": len(wanted)})
     return delivery
 

@@ -93,8 +93,11 @@ RATE_TABLE: tuple[HalfYearRate, ...] = (
 
 
 def rate_for(day: dt.date, table: tuple[HalfYearRate, ...] = RATE_TABLE) -> HalfYearRate:
+    """The rates of the half-year of `day`: the latest published one stays in force until replaced; before the
+    table's first half-year (debts that old are time-barred after 5 years, C. com. L110-4) the earliest stands
+    in, so no page fails on an old invoice."""
+    if not table:
+        raise DomainError("Aucun taux de référence n'est connu.")
     start = dt.date(day.year, 1 if day.month < 7 else 7, 1)
-    known = [r for r in table if r.start <= start]
-    if not known:
-        raise DomainError(f"Aucun taux de référence connu pour le {day:%d/%m/%Y}.")
-    return max(known, key=lambda r: r.start)  # the latest published rate stays in force until replaced
+    known = [r for r in table if r.start <= start] or [min(table, key=lambda r: r.start)]
+    return max(known, key=lambda r: r.start)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.models import Structure
+from pilote.core.pdf import pdf_file_response
 from pilote.sales import documents, invoice_queries, issuing, mail, services
 from pilote.sales.forms import CreditNoteForm, EmailForm, InvoiceHeaderForm, IssueForm, catalogue_data, line_formset
 from pilote.sales.models import Invoice, InvoiceKind
@@ -181,9 +182,7 @@ def invoice_pdf(request, pk: int):
     invoice = get_object_or_404(Invoice, pk=pk)
     if invoice.is_draft:
         raise Http404("Pas de PDF : la facture n'est pas émise.")
-    response = HttpResponse(documents.archived_pdf(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(invoice)}"'
-    return response
+    return pdf_file_response(documents.archived_pdf(invoice), pdf_filename(invoice))
 
 
 @require_perm("sales.issue")

@@ -17,6 +17,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.ledger.models_bank import StatementLine
 from pilote.lib.formats import format_eur
+from pilote.lib.money import to_decimal
 from pilote.sales import bank_matching, invoice_queries, payments
 from pilote.sales.forms import PaymentForm
 from pilote.sales.models import Invoice
@@ -48,11 +49,11 @@ def _allocations(request, open_invoices) -> list[tuple[Invoice, Decimal]] | None
     """The amounts typed against each open invoice (« a-<pk> » fields), or None to allocate oldest first."""
     chosen = []
     for invoice in open_invoices:
-        raw = request.POST.get(f"a-{invoice.pk}", "").strip().replace(" ", "").replace("\u202f", "").replace(",", ".")
+        raw = request.POST.get(f"a-{invoice.pk}", "").strip()
         if raw:
             try:
-                chosen.append((invoice, Decimal(raw)))
-            except ArithmeticError as exc:
+                chosen.append((invoice, to_decimal(raw.replace(",", "."))))
+            except ValueError as exc:
                 raise DomainError(f"{invoice} : montant illisible « {raw} ».") from exc
     return chosen or None
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,7 +18,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.models import Structure
-from pilote.core.pdf import render_pdf
+from pilote.core.pdf import pdf_file_response, render_pdf
 from pilote.lib.formats import format_date, format_eur
 from pilote.pipeline.models import Opportunity
 from pilote.pipeline.stages import CLOSED_STAGES
@@ -285,9 +284,7 @@ def pdf_filename(quote: Quote) -> str:
 @require_perm("sales.view")
 def quote_pdf(request, pk: int):
     quote = get_object_or_404(Quote, pk=pk)
-    response = HttpResponse(quote_pdf_bytes(pk), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{pdf_filename(quote)}"'
-    return response
+    return pdf_file_response(quote_pdf_bytes(pk), pdf_filename(quote), inline=True)
 
 
 def _email_initial(quote: Quote, structure: Structure) -> dict:

@@ -69,10 +69,4 @@ def sort_header(context, label, key):
 @register.filter
 def qty(value):
     """A quantity with only the decimals it has: 1,000 → 1 ; 2,500 → 2,5."""
-    if value is None or value == "":
-        return ""
-    from decimal import Decimal
-
-    number = Decimal(value)
-    places = max(0, -number.normalize().as_tuple().exponent)
-    return formats.format_number(number, min(places, 3))
+    return formats.format_quantity(value)
