@@ -142,6 +142,14 @@ class LedgerPage:
     page: int
     total: int
 
+    @property
+    def previous_page(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_page(self) -> int:
+        return self.page + 1
+
 
 def general_ledger(year: FiscalYear, account, auxiliary=None, page: int = 1) -> LedgerPage:
     """One page of an account's posted lines in (date, id) order, each with its running balance.

@@ -137,9 +137,13 @@ class PipelineSummary:
     year: int
 
     @property
+    def closed_count(self) -> int:
+        return self.won_count + self.lost_count
+
+    @property
     def conversion_rate(self) -> Decimal | None:
         """Share of the opportunities closed this year that were won (in count)."""
-        closed = self.won_count + self.lost_count
+        closed = self.closed_count
         if not closed:
             return None
         return (Decimal(self.won_count) * 100 / closed).quantize(Decimal("0.1"))

@@ -84,6 +84,11 @@ class DunningLetter(models.Model):
     def __str__(self) -> str:
         return f"{self.title} du {self.date:%d/%m/%Y}"
 
+    @property
+    def total_charges(self):
+        """Penalties plus fixed indemnities, as Decimal (templates never add money: `add` drops the cents)."""
+        return self.total_penalties + self.total_indemnities
+
 
 class DunningLetterLine(models.Model):
     letter = models.ForeignKey(DunningLetter, on_delete=models.CASCADE, related_name="lines")
