@@ -233,7 +233,7 @@ def test_import_accepts_tabs_utf8_with_bom_and_montant_sens(personas):
 
 
 def test_progress_is_reported_every_n_entries(personas, monkeypatch):
-    monkeypatch.setattr(fec_import, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(fec_import.importing, "PROGRESS_EVERY", 2)
     calls = []
     import_fec(GOLDEN, actor=personas["comptable"], progress=lambda done, total: calls.append((done, total)))
     assert calls == [(2, 6), (4, 6), (6, 6)]
@@ -307,7 +307,7 @@ def test_problems_stop_at_two_hundred(personas):
 
 
 def test_a_failure_while_posting_rolls_everything_back(personas, monkeypatch):
-    monkeypatch.setattr(fec_import, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(fec_import.importing, "PROGRESS_EVERY", 2)
     real, calls = batch.post_many, []
 
     def failing(**kwargs):
@@ -381,7 +381,7 @@ def test_export_command_errors(books, tmp_path):
 
 
 def test_import_command(personas, capsys, monkeypatch):
-    monkeypatch.setattr(fec_import, "PROGRESS_EVERY", 5)
+    monkeypatch.setattr(fec_import.importing, "PROGRESS_EVERY", 5)
     call_command("fec_import", str(GOLDEN), "--actor", "direction", "--start", "2026-01-01", "--end", "2026-12-31")
     out, err = capsys.readouterr()
     assert "18 ligne(s), 6 écriture(s), encodage ISO-8859-15" in out

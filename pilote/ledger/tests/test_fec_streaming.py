@@ -99,7 +99,7 @@ def test_a_blank_line_inside_a_regrouped_file_is_still_refused(personas):
 
 
 def test_numbers_are_kept_as_intervals():
-    numbers = fec_import._Numbers()
+    numbers = fec_import.numbering.Numbers()
     assert all(numbers.add(f"VT2026-{n:06d}") for n in range(1, 100_001))
     assert numbers.span() == [(1, 100_000)]
     assert len(numbers.intervals[("VT2026-", 6)][0]) == 1
@@ -137,7 +137,7 @@ def _validation_peak(data: bytes) -> int:
 
 
 def test_validation_memory_does_not_grow_with_the_number_of_entries(personas, monkeypatch):
-    monkeypatch.setattr(fec_import, "READ_BLOCK", 1 << 16)  # both files are read by blocks of the same size
+    monkeypatch.setattr(fec_import.reading, "READ_BLOCK", 1 << 16)  # both files are read by blocks of the same size
     small, large = _generated_fec(1_000), _generated_fec(20_000)
     _validation_peak(small)  # caches and imports warmed up
     growth = _validation_peak(large) - _validation_peak(small)

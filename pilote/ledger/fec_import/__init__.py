@@ -1,0 +1,49 @@
+"""FEC import — take over the books kept in another software (FRENCH-RULES.md §1).
+
+Two steps, and nothing is written unless both succeed:
+
+1. `validate_fec` reads and checks the whole file (format, every field, every entry's balance, the
+   fiscal year, and what the current books would refuse) and returns a `FecReport` whose `problems`
+   name the line and the field in French;
+2. `import_fec` then, in one transaction, opens the fiscal year if needed, creates the missing
+   accounts, journals and auxiliary accounts, and creates and posts every entry through
+   `batch.post_many` by batches of PROGRESS_EVERY entries, à-nouveaux first, then in file order: the
+   same checks, gapless numbering, hash chain and aggregates as `services.post_entry`, with bulk writes
+   (one entry at a time through `services.create_entry` posts ~70 entries/s on PostgreSQL, too slow
+   for a year of books). Any failure rolls everything back.
+
+Memory does not grow with the file: it is streamed (decoded record by record, never held whole), and
+nothing is kept per entry. A FEC lists each entry's lines one after the other, so validation checks an
+entry (balance, date, lines) when the next one begins and keeps only running totals, the references met
+(accounts, journals, auxiliary accounts), the distinct dates, and per journal the EcritureNum numbers met
+as intervals in typed arrays (one interval when the numbering has no gap): that also tells whether an
+entry comes back further down. Such a file is valid but unusual: validation then starts again on the
+file regrouped by entry through a temporary SQLite database on disk (entries in the order of their first
+line, lines in file order; line numbers are those of the file), and the import reads it regrouped too.
+The import reads the file again twice (à-nouveaux, then the others) and posts by batches of
+PROGRESS_EVERY entries or BATCH_LINES lines, so its memory is bounded by the largest entry. Amounts are
+integer cents; dates and account numbers are checked once per distinct value. A line that fails the
+fast checks is checked again by the detailed path, which words the problems.
+
+The entries are numbered again by Pilote (gapless per journal); the file's EcritureNum only groups the
+lines into entries. ValidDate, EcritureLet/DateLet and Montantdevise/Idevise are checked but not kept:
+posting stamps its own validation date, lettrage is redone in Pilote, and the books are kept in euros.
+
+The package follows those stages: `reading` (the file as records, regrouped if need be), `lines` (header,
+line and entry checks), `numbering` (EcritureNum intervals), `validation` (`validate_fec`, checks against
+the books), `importing` (`import_fec`), `report` (what both return or raise).
+"""
+
+from pilote.ledger.fec_import.importing import import_fec
+from pilote.ledger.fec_import.report import MAX_PROBLEMS, FecImportError, FecReport, ImportResult
+from pilote.ledger.fec_import.validation import guess_journal_kind, validate_fec
+
+__all__ = [
+    "MAX_PROBLEMS",
+    "FecImportError",
+    "FecReport",
+    "ImportResult",
+    "guess_journal_kind",
+    "import_fec",
+    "validate_fec",
+]
