@@ -100,7 +100,8 @@ def lettering_page(request, pk: int):
 def lettering_letter(request, pk: int):
     auxiliary = get_object_or_404(AuxiliaryAccount, pk=pk)
     ids = [int(i) for i in request.POST.getlist("lignes") if i.isdigit()]
-    lines = list(EntryLine.objects.filter(pk__in=ids, auxiliary=auxiliary))
+    # Only lines this page shows: the auxiliary's own lines on its control account.
+    lines = list(EntryLine.objects.filter(pk__in=ids, account=auxiliary.control_account_id, auxiliary=auxiliary))
     try:
         matching = lettering.letter_lines(actor=request.user, lines=lines, partial="partiel" in request.POST)
     except DomainError as exc:
@@ -114,11 +115,9 @@ def lettering_letter(request, pk: int):
 @require_perm("ledger.edit")
 def lettering_auto(request, pk: int):
     auxiliary = get_object_or_404(AuxiliaryAccount.objects.select_related("control_account"), pk=pk)
-    made = lettering.auto_letter(actor=request.user, account=auxiliary.control_account)
-    messages.success(
-        request,
-        f"Lettrage automatique : {made} lettrage(s) effectué(s) sur le compte {auxiliary.control_account.code}.",
-    )
+    # Scoped to the page's third party: the run letters this auxiliary account's lines and no other's.
+    made = lettering.auto_letter(actor=request.user, account=auxiliary.control_account, auxiliary=auxiliary)
+    messages.success(request, f"Lettrage automatique : {made} lettrage(s) effectué(s) pour {auxiliary}.")
     return redirect("ledger:lettering", pk=pk)
 
 

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
-from pilote.ledger.models import Account, EntryLine, EntryStatus, MatchedLine, Matching
+from pilote.ledger.models import Account, AuxiliaryAccount, EntryLine, EntryStatus, MatchedLine, Matching
 from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO
 
@@ -100,10 +100,16 @@ def unletter(*, actor, matching: Matching) -> None:
 
 
 @transaction.atomic
-def auto_letter(*, actor, account: Account) -> int:
+def auto_letter(*, actor, account: Account, auxiliary: AuxiliaryAccount | None = None) -> int:
     """Letter, per auxiliary account, the open lines sharing a reference (the line's own, else the entry's
     piece_ref) whose debits and credits balance — the invoice and its payment(s). Returns the number of
-    matchings made."""
+    matchings made.
+
+    `auxiliary` limits the run to one third party's lines: an action launched from one customer's or
+    supplier's page must never letter another's (None: every auxiliary account of `account`, for a batch
+    run over the whole account such as the demo's year end)."""
+    if auxiliary is not None and auxiliary.control_account_id != account.pk:
+        raise DomainError(f"Le compte auxiliaire {auxiliary.code} ne dépend pas du compte {account.code}.")
     groups: dict[tuple[int, str], list[EntryLine]] = defaultdict(list)
     partially = MatchedLine.objects.filter(line=OuterRef("pk"))
     candidates = (
@@ -112,6 +118,8 @@ def auto_letter(*, actor, account: Account) -> int:
         .exclude(Q(entry__piece_ref="") & Q(reference=""))
         .select_related("entry")
     )
+    if auxiliary is not None:
+        candidates = candidates.filter(auxiliary=auxiliary)
     for line in candidates:
         groups[(line.auxiliary_id or 0, line.reference or line.entry.piece_ref)].append(line)
     made = 0

@@ -85,3 +85,58 @@ def test_unlettering_only_while_the_period_is_open(books):
     year.save()
     lettering.unletter(actor=books["actor"], matching=matching)
     assert lettering.open_lines(books["a"]["411"], books["customer"].pk).count() == 2
+
+
+def _second_customer_with_matching_items(books):
+    """Another customer whose invoice and payment also share a reference and balance."""
+    from pilote.ledger.models import AuxiliaryAccount
+
+    other = AuxiliaryAccount.objects.create(code="C000002", label="Client B", control_account=books["a"]["411"])
+    a = books["a"]
+    for journal, lines in (
+        ("VT", [L(a["411"], debit=Decimal("60.00"), auxiliary=other), L(a["707"], credit=Decimal("60.00"))]),
+        ("BQ", [L(a["512"], debit=Decimal("60.00")), L(a["411"], credit=Decimal("60.00"), auxiliary=other)]),
+    ):
+        services.create_entry(
+            actor=books["actor"], journal=books["j"][journal], date=dt.date(2026, 3, 20), label="B",
+            piece_ref="F-9", post=True, lines=lines,
+        )  # fmt: skip
+    return other
+
+
+def test_automatic_lettering_for_one_third_party_leaves_the_others(books):
+    sale(books, label="Facture F-1")
+    _payment(books, "120.00", ref="F-1")
+    other = _second_customer_with_matching_items(books)
+    account = books["a"]["411"]
+    assert lettering.auto_letter(actor=books["actor"], account=account, auxiliary=books["customer"]) == 1
+    assert lettering.open_lines(account, books["customer"].pk).count() == 0
+    assert lettering.open_lines(account, other.pk).count() == 2  # the other customer is untouched
+    with pytest.raises(DomainError, match="ne dépend pas du compte 401"):
+        lettering.auto_letter(actor=books["actor"], account=books["a"]["401"], auxiliary=other)
+
+
+def test_automatic_lettering_page_acts_on_its_customer_only(client_as, books):
+    from django.urls import reverse
+
+    sale(books, label="Facture F-1")
+    _payment(books, "120.00", ref="F-1")
+    other = _second_customer_with_matching_items(books)
+    client = client_as("comptable")
+    response = client.post(reverse("ledger:lettering-auto", args=[books["customer"].pk]), follow=True)
+    assert "1 lettrage(s) effectué(s) pour C000001 Client A" in response.content.decode()
+    account = books["a"]["411"]
+    assert lettering.open_lines(account, books["customer"].pk).count() == 0
+    assert lettering.open_lines(account, other.pk).count() == 2
+
+
+def test_manual_lettering_page_ignores_lines_of_another_third_party(client_as, books):
+    from django.urls import reverse
+
+    invoice = sale(books, label="Facture F-1")
+    other = _second_customer_with_matching_items(books)
+    foreign = list(lettering.open_lines(books["a"]["411"], other.pk).values_list("pk", flat=True))
+    mine = _customer_line(invoice).pk
+    client = client_as("comptable")
+    client.post(reverse("ledger:lettering-letter", args=[books["customer"].pk]), {"lignes": [mine, *foreign]})
+    assert lettering.open_lines(books["a"]["411"], other.pk).count() == 2

@@ -141,3 +141,12 @@ def test_menu_and_todo_per_role(books, client_as, personas, issue):
     assert not [item for item in todos_for(personas["auditeur"]) if item.kind == "Relance"]
     services.hold_invoice(actor=personas["comptable"], invoice=Invoice.objects.get(), reason="Échéancier accordé")
     assert not [item for item in todos_for(personas["comptable"]) if item.kind == "Relance"]
+
+
+def test_run_sends_only_to_the_customers_ticked_on_the_page(books, client_as, monkeypatch):
+    """A bulk action acts on what the page shows and the user selected, never on every customer due."""
+    monkeypatch.setattr("pilote.receivables.documents.letter_pdf", lambda letter, lines=None: b"%PDF-1.4 test")
+    customers = _bulk(books, 3)
+    DunningLetter.objects.all().delete()
+    client_as("commercial").post(reverse("receivables:send"), {"client": [customers[1].pk]})
+    assert list(DunningLetter.objects.values_list("customer_id", flat=True)) == [customers[1].pk]
