@@ -11,9 +11,10 @@ from ninja import Field, Query, Router, Schema
 from pilote.api.base import guarded
 from pilote.core.listing import sort_queryset
 from pilote.core.pdf import pdf_file_response
-from pilote.sales import documents, invoice_queries
-from pilote.sales import queries as sales_queries
+from pilote.sales import documents
 from pilote.sales.models import Invoice
+from pilote.sales.queries import documents as sales_queries
+from pilote.sales.queries import invoices as invoice_queries
 
 router = Router(tags=["Ventes"])
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from pilote.contacts import import_views, sub_views, views
+from pilote.contacts.views import contacts as views
+from pilote.contacts.views import imports, related
 from pilote.core.access import require_perm
 
 app_name = "contacts"
@@ -9,9 +10,9 @@ urlpatterns = [
     path("", views.contact_list, name="list"),
     path("export.<str:fmt>", views.contact_export, name="export"),
     path("nouveau/", views.contact_create, name="create"),
-    path("import/", import_views.import_upload, name="import"),
-    path("import/modele.csv", import_views.import_template, name="import-template"),
-    path("import/confirmer/", import_views.import_confirm, name="import-confirm"),
+    path("import/", imports.import_upload, name="import"),
+    path("import/modele.csv", imports.import_template, name="import-template"),
+    path("import/confirmer/", imports.import_confirm, name="import-confirm"),
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/modifier/", views.contact_edit, name="edit"),
     path("<int:pk>/archiver/", views.contact_archive, name="archive"),
@@ -24,19 +25,19 @@ for kind, segment in (("person", "interlocuteurs"), ("address", "adresses")):
     urlpatterns += [
         path(
             f"<int:pk>/{segment}/nouveau/",
-            require_perm("contacts.edit")(sub_views.sub_create),
+            require_perm("contacts.edit")(related.sub_create),
             {"kind": kind},
             name=f"{kind}-create",
         ),
         path(
             f"{segment}/<int:pk>/",
-            require_perm("contacts.edit")(sub_views.sub_edit),
+            require_perm("contacts.edit")(related.sub_edit),
             {"kind": kind},
             name=f"{kind}-edit",
         ),
         path(
             f"{segment}/<int:pk>/supprimer/",
-            require_perm("contacts.edit")(sub_views.sub_delete),
+            require_perm("contacts.edit")(related.sub_delete),
             {"kind": kind},
             name=f"{kind}-delete",
         ),

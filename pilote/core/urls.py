@@ -1,22 +1,22 @@
 from django.urls import path
 
-from pilote.core import setup_views, user_views, views
+from pilote.core.views import pages, setup, users
 
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("recherche/", views.search, name="search"),
-    path("profil/", views.profile, name="profile"),
-    path("profil/jetons/", views.token_create, name="token-create"),
-    path("profil/jetons/<int:pk>/revoquer/", views.token_revoke, name="token-revoke"),
-    path("parametres/", views.settings_view, name="settings"),
-    path("parametres/modifier/", views.settings_edit, name="settings-edit"),
-    path("utilisateurs/", user_views.user_list, name="user-list"),
-    path("utilisateurs/nouveau/", user_views.user_create, name="user-create"),
-    path("utilisateurs/<int:pk>/", user_views.user_edit, name="user-edit"),
-    path("utilisateurs/<int:pk>/mot-de-passe/", user_views.user_set_password, name="user-password"),
-    path("journal-audit/", views.audit_log, name="audit-log"),
-    path("installation/", setup_views.setup, name="setup"),
-    path("sante/", views.health, name="health"),
+    path("", pages.home, name="home"),
+    path("recherche/", pages.search, name="search"),
+    path("profil/", pages.profile, name="profile"),
+    path("profil/jetons/", pages.token_create, name="token-create"),
+    path("profil/jetons/<int:pk>/revoquer/", pages.token_revoke, name="token-revoke"),
+    path("parametres/", pages.settings_view, name="settings"),
+    path("parametres/modifier/", pages.settings_edit, name="settings-edit"),
+    path("utilisateurs/", users.user_list, name="user-list"),
+    path("utilisateurs/nouveau/", users.user_create, name="user-create"),
+    path("utilisateurs/<int:pk>/", users.user_edit, name="user-edit"),
+    path("utilisateurs/<int:pk>/mot-de-passe/", users.user_set_password, name="user-password"),
+    path("journal-audit/", pages.audit_log, name="audit-log"),
+    path("installation/", setup.setup, name="setup"),
+    path("sante/", pages.health, name="health"),
 ]

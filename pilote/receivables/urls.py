@@ -1,23 +1,23 @@
 from django.urls import path
 
-from pilote.receivables import views, views_accounts, views_analysis
+from pilote.receivables.views import accounts, analysis, dunning
 
 app_name = "receivables"
 urlpatterns = [
-    path("", views.run, name="run"),
-    path("envoyer/", views.send, name="send"),
-    path("apercu/<int:pk>/", views.preview, name="preview"),
-    path("historique/", views.history, name="history"),
-    path("lettres/<int:pk>/pdf/", views.letter_pdf, name="letter-pdf"),
-    path("lettres/<int:pk>/postee/", views.letter_posted, name="letter-posted"),
-    path("niveaux/", views.levels, name="levels"),
-    path("niveaux/nouveau/", views.level_edit, name="level-create"),
-    path("niveaux/<int:pk>/", views.level_edit, name="level-edit"),
-    path("encours/", views_accounts.aged, name="aged"),
-    path("clients/<int:pk>/", views_accounts.customer, name="customer"),
-    path("clients/<int:pk>/releve/", views_accounts.statement, name="statement"),
-    path("clients/<int:pk>/encours-autorise/", views_accounts.credit_limit, name="credit-limit"),
-    path("factures/<int:pk>/exclure/", views_accounts.hold, name="hold"),
-    path("factures/<int:pk>/reprendre/", views_accounts.release, name="release"),
-    path("analyse/", views_analysis.analysis_page, name="analysis"),
+    path("", dunning.run, name="run"),
+    path("envoyer/", dunning.send, name="send"),
+    path("apercu/<int:pk>/", dunning.preview, name="preview"),
+    path("historique/", dunning.history, name="history"),
+    path("lettres/<int:pk>/pdf/", dunning.letter_pdf, name="letter-pdf"),
+    path("lettres/<int:pk>/postee/", dunning.letter_posted, name="letter-posted"),
+    path("niveaux/", dunning.levels, name="levels"),
+    path("niveaux/nouveau/", dunning.level_edit, name="level-create"),
+    path("niveaux/<int:pk>/", dunning.level_edit, name="level-edit"),
+    path("encours/", accounts.aged, name="aged"),
+    path("clients/<int:pk>/", accounts.customer, name="customer"),
+    path("clients/<int:pk>/releve/", accounts.statement, name="statement"),
+    path("clients/<int:pk>/encours-autorise/", accounts.credit_limit, name="credit-limit"),
+    path("factures/<int:pk>/exclure/", accounts.hold, name="hold"),
+    path("factures/<int:pk>/reprendre/", accounts.release, name="release"),
+    path("analyse/", analysis.analysis_page, name="analysis"),
 ]

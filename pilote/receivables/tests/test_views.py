@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from pilote.contacts.models import Contact
 from pilote.core.registry import todos_for
-from pilote.receivables import services, views
+from pilote.receivables import services
 from pilote.receivables.models import CreditLimit, DunningHold, DunningLetter, DunningLevel
+from pilote.receivables.views import dunning as views
 from pilote.sales.models import Invoice, Payment, PaymentAllocation
 
 PAGES = ["receivables:run", "receivables:history", "receivables:aged", "receivables:analysis", "receivables:levels"]

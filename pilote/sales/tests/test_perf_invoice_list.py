@@ -4,8 +4,9 @@ hand-computed case."""
 import datetime as dt
 from decimal import Decimal as D
 
-from pilote.sales import invoice_queries, issuing, services
+from pilote.sales import issuing, services
 from pilote.sales.models import Invoice
+from pilote.sales.queries import invoices as invoice_queries
 from pilote.sales.services import LineSpec
 
 

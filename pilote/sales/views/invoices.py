@@ -16,9 +16,10 @@ from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.models import Structure
 from pilote.core.pdf import pdf_file_response
-from pilote.sales import documents, invoice_queries, issuing, mail, services
+from pilote.sales import documents, issuing, mail, services
 from pilote.sales.forms import CreditNoteForm, EmailForm, InvoiceHeaderForm, IssueForm, catalogue_data, line_formset
 from pilote.sales.models import Invoice, InvoiceKind
+from pilote.sales.queries import invoices as invoice_queries
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

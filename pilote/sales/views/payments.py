@@ -18,9 +18,10 @@ from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_
 from pilote.ledger.models_bank import StatementLine
 from pilote.lib.formats import format_eur
 from pilote.lib.money import to_decimal
-from pilote.sales import bank_matching, invoice_queries, payments
+from pilote.sales import bank_matching, payments
 from pilote.sales.forms import PaymentForm
 from pilote.sales.models import Invoice
+from pilote.sales.queries import invoices as invoice_queries
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

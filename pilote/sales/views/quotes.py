@@ -22,9 +22,10 @@ from pilote.core.pdf import pdf_file_response, render_pdf
 from pilote.lib.formats import format_date, format_eur
 from pilote.pipeline.models import Opportunity
 from pilote.pipeline.stages import CLOSED_STAGES
-from pilote.sales import hooks, mail, queries, services
+from pilote.sales import hooks, mail, services
 from pilote.sales.forms import DATE, CustomerChoiceField, EmailForm, catalogue_data, line_formset
 from pilote.sales.models import PaymentTerm, Quote, QuoteStatus
+from pilote.sales.queries import documents as queries
 
 VALIDITY_DAYS = 30
 FIX_ERRORS = "Le formulaire contient des erreurs : corrigez les champs signalés."

@@ -21,10 +21,11 @@ from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_
 from pilote.core.models import Structure
 from pilote.core.pdf import pdf_response
 from pilote.lib.formats import format_date
-from pilote.sales import hooks, queries, services
+from pilote.sales import hooks, services
 from pilote.sales.forms import DATE, CustomerChoiceField, catalogue_data, line_formset
 from pilote.sales.models import Delivery, Order, OrderStatus, PaymentTerm
-from pilote.sales.views_quotes import FIX_ERRORS, logo_url
+from pilote.sales.queries import documents as queries
+from pilote.sales.views.quotes import FIX_ERRORS, logo_url
 
 
 class OrderFilterForm(forms.Form):
