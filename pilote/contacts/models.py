@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from pilote.lib.fields import WebsiteField
+from pilote.lib.fields import BicField, IbanField, SirenField, SiretField, VatNumberField, WebsiteField
 
 
 class ContactKind(models.TextChoices):
@@ -50,12 +50,12 @@ class Contact(models.Model):
     is_supplier = models.BooleanField("fournisseur", default=False)
     is_funder = models.BooleanField("financeur", default=False)
     is_partner = models.BooleanField("partenaire", default=False)
-    siren = models.CharField("SIREN", max_length=9, blank=True, db_index=True)
-    siret = models.CharField("SIRET", max_length=14, blank=True)
-    vat_number = models.CharField("n° de TVA intracommunautaire", max_length=20, blank=True)
+    siren = SirenField("SIREN", blank=True, db_index=True)
+    siret = SiretField("SIRET", blank=True)
+    vat_number = VatNumberField("n° de TVA intracommunautaire", blank=True)
     naf_code = models.CharField("code NAF/APE", max_length=6, blank=True)
-    iban = models.CharField("IBAN", max_length=34, blank=True)
-    bic = models.CharField("BIC", max_length=11, blank=True)
+    iban = IbanField("IBAN", blank=True)
+    bic = BicField("BIC", blank=True)
     email = models.EmailField("e-mail", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     website = WebsiteField("site web", blank=True)

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 
 from pilote.contacts.models import ROLE_FIELDS, Contact, ContactPerson
 from pilote.core.listing import Column
+from pilote.lib import identifiers
 
 SORTS = {
     "nom": [Lower("name"), Lower("first_name")],
@@ -32,7 +33,7 @@ def filter_contacts(data: dict):
             | Q(city__icontains=query)
             | Q(pk__in=persons)
         )
-        compact = query.replace(" ", "")
+        compact = identifiers.compact(query)
         if compact.isdigit():
             condition |= (
                 Q(siren__startswith=compact) | Q(siret__startswith=compact) | Q(postal_code__startswith=compact)

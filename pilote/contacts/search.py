@@ -3,10 +3,11 @@ from django.urls import reverse
 
 from pilote.contacts.models import Contact
 from pilote.core.registry import SearchHit
+from pilote.lib import identifiers
 
 
 def search_contacts(user, query: str, limit: int) -> list[SearchHit]:
-    compact = query.replace(" ", "")
+    compact = identifiers.compact(query)
     condition = Q(name__icontains=query) | Q(first_name__icontains=query) | Q(email__icontains=query)
     if compact.isdigit():
         condition |= Q(siren__startswith=compact) | Q(siret__startswith=compact)

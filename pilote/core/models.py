@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pilote.core.roles import Role
-from pilote.lib.fields import WebsiteField
+from pilote.lib.fields import BicField, IbanField, SirenField, SiretField, VatNumberField, WebsiteField
 
 
 class PiloteUserManager(UserManager):
@@ -76,9 +76,9 @@ class Structure(models.Model):
     legal_name = models.CharField("raison sociale", max_length=200)
     trade_name = models.CharField("nom commercial", max_length=200, blank=True)
     legal_form = models.CharField("forme juridique", max_length=10, choices=LegalForm.choices, blank=True)
-    siren = models.CharField("SIREN", max_length=9)
-    siret = models.CharField("SIRET du siège", max_length=14, blank=True)
-    vat_number = models.CharField("n° de TVA intracommunautaire", max_length=20, blank=True)
+    siren = SirenField("SIREN")
+    siret = SiretField("SIRET du siège", blank=True)
+    vat_number = VatNumberField("n° de TVA intracommunautaire", blank=True)
     rcs_city = models.CharField("ville du RCS", max_length=100, blank=True)
     rna_number = models.CharField("n° RNA", max_length=10, blank=True)
     finess = models.CharField("n° FINESS", max_length=9, blank=True)
@@ -92,8 +92,8 @@ class Structure(models.Model):
     email = models.EmailField("e-mail", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     website = WebsiteField("site web", blank=True)
-    iban = models.CharField("IBAN", max_length=34, blank=True)
-    bic = models.CharField("BIC", max_length=11, blank=True)
+    iban = IbanField("IBAN", blank=True)
+    bic = BicField("BIC", blank=True)
     fiscal_year_start = models.DateField("début du premier exercice")
     fiscal_year_end = models.DateField("fin du premier exercice")
     vat_regime = models.CharField("régime de TVA", max_length=20, choices=VatRegime.choices, default=VatRegime.DEBITS)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from pilote.lib.fields import BicField, IbanField
 from pilote.lib.money import MoneyField
 
 
 class BankAccount(models.Model):
     name = models.CharField("nom", max_length=100)
-    iban = models.CharField("IBAN", max_length=34, unique=True)
-    bic = models.CharField("BIC", max_length=11, blank=True)
+    iban = IbanField("IBAN", unique=True)
+    bic = BicField("BIC", blank=True)
     journal = models.OneToOneField("ledger.Journal", verbose_name="journal de banque", on_delete=models.PROTECT)
     account = models.ForeignKey("ledger.Account", verbose_name="compte 512", on_delete=models.PROTECT)
     csv_mapping = models.JSONField("correspondance des colonnes CSV", null=True, blank=True)

@@ -18,13 +18,14 @@ from pilote.core.forms import DATE_WIDGET
 from pilote.core.listing import paginate
 from pilote.ledger import bank, bank_statements
 from pilote.ledger.models import Account, AuxiliaryAccount, BankAccount, BankRule, EntryLine, StatementLine
+from pilote.lib.fields import IdentifierFormField
 
 PENDING_FILE = "bank_pending_file"
 
 
 class BankAccountForm(forms.Form):
     name = forms.CharField(label="Nom", max_length=100)
-    iban = forms.CharField(label="IBAN", max_length=40)
+    iban = IdentifierFormField(kind="iban", label="IBAN")
     account_code = forms.CharField(label="Compte comptable", initial="512", max_length=20)
     journal_code = forms.CharField(
         label="Code journal", required=False, max_length=8, help_text="Vide : un journal BQn est créé."
@@ -100,7 +101,7 @@ def bank_create(request):
         else:
             messages.success(request, f"Compte bancaire {account} créé.")
     else:
-        messages.error(request, "Indiquez le nom et l'IBAN.")
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     return redirect("ledger:bank-list")
 
 
