@@ -26,6 +26,12 @@ def _private_files_in_tmp(settings, tmp_path):
     settings.PILOTE_PRIVATE_ROOT = tmp_path / "private"
 
 
+@pytest.fixture(autouse=True)
+def _jobs_at_once(settings):
+    """Background jobs (core.jobs) run at once in the request, as Django's tasks do in tests."""
+    settings.PILOTE_JOBS_SYNC = True
+
+
 @pytest.fixture
 def structure(db):
     return services.create_structure(

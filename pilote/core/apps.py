@@ -5,3 +5,15 @@ class CoreConfig(AppConfig):
     name = "pilote.core"
     label = "core"
     verbose_name = "Socle"
+
+    def ready(self) -> None:
+        from pilote.core.registry import MenuItem, register_menu
+
+        # The structure's own pages, for the roles that may open them (core.permissions).
+        register_menu(
+            "Administration",
+            90,
+            MenuItem("Paramètres de la structure", "core:settings", "core.settings.view"),
+            MenuItem("Utilisateurs", "core:user-list", "core.users.manage"),
+            MenuItem("Journal d'audit", "core:audit-log", "core.audit.view"),
+        )

@@ -184,3 +184,39 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "en attente"
+    RUNNING = "running", "en cours"
+    DONE = "done", "terminé"
+    FAILED = "failed", "échoué"
+
+
+class Job(models.Model):
+    """A long piece of work started from a page (a FEC import…) and run in the background (core.jobs):
+    the page polls its progress and shows its result. `kind` names the work (« ledger.fec_import »),
+    `step` where it is for works of several steps, `payload` what the work needs and what it found."""
+
+    kind = models.CharField("nature", max_length=50)
+    step = models.CharField("étape", max_length=30, blank=True)
+    status = models.CharField("état", max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    created_by = models.ForeignKey(User, verbose_name="lancé par", null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    done = models.PositiveIntegerField("fait", default=0)
+    total = models.PositiveIntegerField("à faire", default=0)
+    message = models.TextField("résultat", blank=True)
+    payload = models.JSONField("données", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "traitement"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "-created_at"], name="core_job_kind_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=JobStatus.values), name="core_job_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Traitement n° {self.pk} ({self.get_status_display()})"

@@ -54,6 +54,8 @@ MATRIX: dict[str, frozenset[Role]] = {
     "ledger.view": frozenset({D, C, AU}),
     "ledger.edit": frozenset({C}),
     "ledger.admin": frozenset({C}),
+    # Taking over books kept in another software (FEC import): the accountant, who then keeps them.
+    "ledger.import": frozenset({C}),
 }
 
 

@@ -35,6 +35,7 @@ class LedgerConfig(AppConfig):
             MenuItem("Immobilisations", "ledger:asset-list", "ledger.view"),
             MenuItem("Plan comptable", "ledger:account-list", "ledger.view"),
             MenuItem("Journaux et exercices", "ledger:setup", "ledger.view"),
+            MenuItem("Import FEC", "ledger:fec-import", "ledger.import"),
         )
         register_structure_setup(services.initialise_books)
         # SQLite drops a table's triggers when a migration rebuilds it: put them back after every migrate.

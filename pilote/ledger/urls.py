@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.ledger.views import assets, bank, entries, reports, setup, vat
+from pilote.ledger.views import assets, bank, entries, fec_import, reports, setup, vat
 
 app_name = "ledger"
 
@@ -54,4 +54,8 @@ urlpatterns = [
     path("immobilisations/<int:pk>/sortie/", assets.asset_dispose, name="asset-dispose"),
     path("exercices/<int:pk>/fec/", setup.fec_download, name="fec-download"),
     path("verification/", setup.verify, name="verify"),
+    path("import-fec/", fec_import.fec_import, name="fec-import"),
+    path("import-fec/<int:pk>/", fec_import.fec_import_job, name="fec-import-job"),
+    path("import-fec/<int:pk>/importer/", fec_import.fec_import_start, name="fec-import-start"),
+    path("import-fec/<int:pk>/progression/", fec_import.fec_import_progress, name="fec-import-progress"),
 ]

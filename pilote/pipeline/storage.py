@@ -12,16 +12,11 @@ import os
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
 from django.utils.text import get_valid_filename
 
-
-def private_root() -> Path:
-    """PILOTE_PRIVATE_ROOT from the settings, else from the environment, else var/private/."""
-    configured = getattr(settings, "PILOTE_PRIVATE_ROOT", None) or os.environ.get("PILOTE_PRIVATE_ROOT")
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "private"
+from pilote.core.storage import private_root
 
 
 @deconstructible(path="pilote.pipeline.storage.PrivateStorage")

@@ -211,6 +211,12 @@ def _ledger_sample(actor):
     )
     urls |= {"ledger:asset-detail": laptop.pk, "ledger:asset-dispose": laptop.pk}
     urls |= {f"ledger:lettering{suffix}": aux.pk for suffix in ("", "-letter", "-auto")}
+    from pilote.core.models import Job
+
+    refused = Job.objects.create(
+        kind="ledger.fec_import", step="validation", status="failed", payload={"name": "f.txt"}
+    )
+    urls |= {f"ledger:fec-import-{name}": refused.pk for name in ("job", "start", "progress")}
     return {
         **urls,
         "ledger:entry-reverse": posted.pk,

@@ -4,6 +4,7 @@ problems that stops counting at MAX_PROBLEMS."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -104,3 +105,42 @@ class Problems(list):
 
 def changed() -> FecImportError:
     return FecImportError("Le fichier a changé depuis sa vérification : vérifiez-le de nouveau ; rien n'a été importé.")
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None  # the file's line, when the problem has one
+    text: str  # the whole French message
+    group: str  # the message with its line, values and figures left out: problems of one kind share it
+
+
+@dataclass
+class ProblemGroup:
+    label: str
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[int]:
+        return [p.line for p in self.problems if p.line is not None]
+
+
+_LINE_PREFIX = re.compile(r"^Ligne (\d+)(?: \([^)]*\))? : ")
+_QUOTED = re.compile(r"« [^»]* »")
+_FIGURES = re.compile(r"-?\d[\d ,./]*\d|-?\d")
+
+
+def group_problems(problems: list[str]) -> tuple[list[ProblemGroup], list[Problem]]:
+    """The problems grouped by kind (« date EcritureDate « … » invalide », « écriture déséquilibrée »…),
+    the largest group first, and all of them in that order, each with its line number, for a report
+    that a person reads: how many of each kind, then every one."""
+    groups: dict[str, ProblemGroup] = {}
+    for text in problems:
+        match = _LINE_PREFIX.match(text)
+        rest = text[match.end() :] if match else text
+        label = _FIGURES.sub("…", _QUOTED.sub("« … »", rest))
+        problem = Problem(int(match[1]) if match else None, text, label)
+        groups.setdefault(label, ProblemGroup(label)).problems.append(problem)
+    ordered = sorted(groups.values(), key=lambda g: (-len(g.problems), g.lines[:1] or [0]))
+    for group in ordered:
+        group.problems.sort(key=lambda p: (p.line is None, p.line or 0))
+    return ordered, [problem for group in ordered for problem in group.problems]
