@@ -1,18 +1,51 @@
-from django.shortcuts import redirect
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, resolve_url
 
 from pilote.core.models import Structure
 
-SETUP_EXEMPT_PREFIXES = ("/installation/", "/static/", "/sante/")
+# Reachable before the structure exists: the wizard itself, the health check and the files a browser
+# fetches on its own (style sheets, scripts, the favicon, robots.txt).
+SETUP_OPEN_PREFIXES = ("/installation/", "/sante/", "/favicon.ico", "/robots.txt")
+# Never pages: answered « not installed yet », never sent to the wizard.
+NON_PAGE_PREFIXES = ("/api/", "/.well-known/", "/apple-touch-icon")
+# Sec-Fetch-Dest of a navigation; anything else (image, script, style, empty = fetch/htmx…) is a resource.
+PAGE_DESTINATIONS = {"document", "iframe", "frame"}
+NOT_INSTALLED = "Pilote n'est pas encore installé : terminez l'assistant d'installation."
+
+
+def is_page_request(request) -> bool:
+    """A navigation to a page, as opposed to a static or uploaded file, the favicon, an API call or a
+    fragment fetched by a script. Only pages may be sent to the set-up wizard."""
+    path = request.path
+    if path.startswith((settings.STATIC_URL, settings.MEDIA_URL, *NON_PAGE_PREFIXES)):
+        return False
+    if "." in path.rstrip("/").rsplit("/", 1)[-1]:  # a file name (sitemap.xml, icon.png…), not a page
+        return False
+    if request.headers.get("HX-Request") == "true":
+        return False
+    destination = request.headers.get("Sec-Fetch-Dest")
+    return destination is None or destination in PAGE_DESTINATIONS
 
 
 class SetupRequiredMiddleware:
-    """Loads the structure once per request; until one exists, every page leads to the set-up wizard."""
+    """Loads the structure once per request; until one exists, every page leads to the set-up wizard.
+
+    Only page navigations are redirected: a request for a file or an API call gets a plain 503, so the
+    browser's own requests (favicon, style sheets…) never land on the wizard."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.structure = Structure.objects.filter(pk=1).first()
-        if request.structure is None and not request.path.startswith(SETUP_EXEMPT_PREFIXES):
-            return redirect("core:setup")
+        if request.structure is None and not request.path.startswith((*SETUP_OPEN_PREFIXES, settings.STATIC_URL)):
+            if is_page_request(request):
+                return redirect("core:setup")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NOT_INSTALLED}, status=503)
+            response = HttpResponse(NOT_INSTALLED, status=503, content_type="text/plain; charset=utf-8")
+            if request.headers.get("HX-Request") == "true":
+                response["HX-Redirect"] = resolve_url("core:setup")
+            return response
         return self.get_response(request)

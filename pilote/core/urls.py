@@ -19,4 +19,6 @@ urlpatterns = [
     path("journal-audit/", pages.audit_log, name="audit-log"),
     path("installation/", setup.setup, name="setup"),
     path("sante/", pages.health, name="health"),
+    path("favicon.ico", pages.favicon, name="favicon"),
+    path("robots.txt", pages.robots, name="robots"),
 ]

@@ -94,3 +94,13 @@ def test_template_download(client_as):
 def test_a_line_without_role_is_refused(db):
     report = parse_contacts_csv("Nom;Rôles\nSans rôle;\n".encode())
     assert any("au moins un rôle" in e for e in report.lines[0].errors)
+
+
+def test_two_previews_in_two_tabs_are_both_confirmable(client_as):
+    """A second upload (another tab) does not replace the first preview waiting for confirmation."""
+    client = client_as("assistant")
+    first = _upload(client, GOOD).context["token"]
+    second = _upload(client, "Nom;Rôles\nCafé des Arts;client\n").context["token"]
+    client.post(reverse("contacts:import-confirm"), {"token": first})
+    client.post(reverse("contacts:import-confirm"), {"token": second})
+    assert set(Contact.objects.values_list("name", flat=True)) == {"Boulangerie Saint-Jean", "Durand", "Café des Arts"}

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import secrets
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -10,10 +8,11 @@ from django.views.decorators.http import require_POST
 from pilote.contacts import services
 from pilote.contacts.forms import ImportForm
 from pilote.contacts.importer import HEADERS, parse_contacts_csv
+from pilote.core import pending
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 
-SESSION_KEY = "contacts_import"
+PENDING_SCOPE = "contacts-import"
 TEMPLATE_HEADER = "Type;Nom;Prénom;Rôles;SIREN;SIRET;TVA;E-mail;Téléphone;Adresse;Code postal;Ville;IBAN;Étiquettes\r\n"
 TEMPLATE_EXAMPLE = (
     "organisation;Exemple SAS;;client, fournisseur;732829320;73282932000074;;contact@exemple.fr;0102030405;"
@@ -28,8 +27,7 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         report = parse_contacts_csv(form.cleaned_data["file"].read())
         if report.is_valid:
-            token = secrets.token_urlsafe(16)
-            request.session[SESSION_KEY] = {"token": token, "rows": report.rows()}
+            token = pending.keep(request, PENDING_SCOPE, {"rows": report.rows()})
             return render(request, "contacts/import_preview.html", {"report": report, "token": token})
         return render(request, "contacts/import_preview.html", {"report": report})
     return render(request, "contacts/import.html", {"form": form, "headers": HEADERS})
@@ -45,15 +43,16 @@ def import_template(request):
 @require_POST
 @require_perm("contacts.import")
 def import_confirm(request):
-    pending = request.session.get(SESSION_KEY)
-    if not pending or pending.get("token") != request.POST.get("token"):
+    token = request.POST.get("token")
+    waiting = pending.read(request, PENDING_SCOPE, token)
+    if not waiting:
         messages.error(request, "Cet import a expiré ou a déjà été effectué : déposez à nouveau le fichier.")
         return redirect("contacts:import")
     try:
-        created = services.import_contacts(actor=request.user, rows=pending["rows"])
+        created = services.import_contacts(actor=request.user, rows=waiting["rows"])
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("contacts:import")
-    del request.session[SESSION_KEY]
+    pending.discard(request, PENDING_SCOPE, token)
     messages.success(request, f"{len(created)} contact(s) importé(s).")
     return redirect("contacts:list")

@@ -126,3 +126,55 @@ def test_settings_edit_by_direction(client_as):
     assert structure.siret == "91234567500025" and structure.city == "Lyon"
     response = client.post(reverse("core:settings-edit"), {**data, "siret": "73282932000074"})
     assert "9 chiffres du SIREN" in response.content.decode()
+
+
+def test_stray_requests_during_setup_keep_the_wizard_answers(client, db):
+    """The browser's own requests between two steps (favicon, files, API, htmx, a reload of the wizard)
+    must not reset what was typed: the last step then creates the structure."""
+    _post(client, "structure", IDENTITY)
+    favicon = client.get("/favicon.ico")
+    assert favicon.status_code == 200 and favicon["Content-Type"] == "image/x-icon"
+    assert favicon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    _post(client, "coordonnees", CONTACT)
+    assert client.get("/robots.txt").content.decode().startswith("User-agent: *")
+    for path, headers in (
+        ("/apple-touch-icon.png", {}),
+        ("/media/structure/logo.png", {}),
+        ("/contacts/export.csv", {}),
+        ("/recherche/?q=ab", {"HX-Request": "true"}),
+        ("/contacts/", {"Sec-Fetch-Dest": "image"}),
+    ):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 503, path  # not installed yet, and not sent to the wizard
+    assert client.get("/api/v1/contacts/").json()["detail"].startswith("Pilote n'est pas encore installé")
+    assert client.get("/recherche/", headers={"HX-Request": "true"})["HX-Redirect"] == reverse("core:setup")
+    # A plain GET of the wizard (reload, second tab, redirect from a page) shows the step in progress.
+    response = client.get("/contacts/")
+    assert response.status_code == 302 and response["Location"] == reverse("core:setup")
+    page = client.get(reverse("core:setup")).content.decode()
+    assert "Étape 3 : Exercice et TVA" in page
+    _post(client, "exercice", FISCAL)
+    response = _post(client, "compte", ACCOUNT)
+    assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    assert Structure.objects.get().legal_name == "Les Amis du Quartier"
+
+
+def test_wizard_shows_earlier_answers_and_restarts_only_on_request(client, db):
+    _post(client, "structure", IDENTITY)
+    page = client.get(reverse("core:setup")).content.decode()
+    assert "Étape 2 : Coordonnées et banque" in page and "?recommencer=1" in page
+    # Going back shows step 1 with what was typed.
+    response = client.post(reverse("core:setup"), {STEP: "coordonnees", "wizard_goto_step": "structure"})
+    assert 'value="Les Amis du Quartier"' in response.content.decode()
+    assert 'value="Les Amis du Quartier"' in client.get(reverse("core:setup")).content.decode()
+    # « Recommencer » empties the wizard.
+    response = client.get(reverse("core:setup") + "?recommencer=1")
+    assert response.status_code == 302 and response["Location"] == reverse("core:setup")
+    page = client.get(reverse("core:setup")).content.decode()
+    assert "Étape 1 : Votre structure" in page and "Les Amis du Quartier" not in page
+
+
+def test_favicon_and_robots_once_installed(client, structure):
+    assert client.get("/favicon.ico").status_code == 200
+    assert client.get("/robots.txt").content == b"User-agent: *\nDisallow: /\n"
+    assert 'rel="icon" href="/static/pilote/favicon.svg"' in client.get(reverse("login")).content.decode()

@@ -130,3 +130,26 @@ def audit_log(request):
 @require_GET
 def health(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+FAVICON = "pilote/favicon.ico"
+ROBOTS = "User-agent: *\nDisallow: /\n"  # a private business application: nothing to index
+
+
+@public
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers and tools ask for on their own, answered with Pilote's icon."""
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    response = HttpResponse(Path(finders.find(FAVICON)).read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@public
+@require_GET
+def robots(request):
+    return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")

@@ -25,6 +25,9 @@ STEPS = [
 ]
 
 
+RESTART = "recommencer"
+
+
 class SetupWizard(SessionWizardView):
     form_list = [(name, form) for name, form, _ in STEPS]
     template_name = "core/setup.html"
@@ -35,6 +38,19 @@ class SetupWizard(SessionWizardView):
             messages.info(request, "La structure est déjà configurée.")
             return redirect("core:home")
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        """Show the step in progress with what was typed; formtools' own GET would wipe the answers, and
+        a GET can come from anything (a reload, a second tab, a stray redirect). Only « Recommencer »
+        (`?recommencer=1`) starts again from an empty first step."""
+        if RESTART in request.GET or self.storage.current_step is None:
+            self.storage.reset()
+            self.storage.current_step = self.steps.first
+            if RESTART in request.GET:
+                return redirect("core:setup")
+        step = self.steps.current
+        form = self.get_form(step=step, data=self.storage.get_step_data(step), files=self.storage.get_step_files(step))
+        return self.render(form)
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)

@@ -139,12 +139,13 @@ def test_csv_upload_asks_for_the_columns_once(client_as, books, account):
     client = client_as("comptable")
     upload = SimpleUploadedFile("mars.csv", CSV, content_type="text/csv")
     response = client.post(reverse("ledger:bank-import", args=[account.pk]), {"file": upload})
-    assert response["Location"] == reverse("ledger:bank-mapping", args=[account.pk])
+    assert response["Location"].startswith(reverse("ledger:bank-mapping", args=[account.pk]) + "?fichier=")
     page = client.get(response["Location"])
     assert page.context["columns"] == ["Date", "Libellé", "Montant", "Référence"]
     response = client.post(
         reverse("ledger:bank-mapping", args=[account.pk]),
         {
+            "fichier": page.context["token"],
             "skip_rows": 0,
             "date_column": "Date",
             "label_column": "Libellé",
@@ -163,3 +164,43 @@ def test_csv_upload_asks_for_the_columns_once(client_as, books, account):
     assert StatementLine.objects.count() == 4
     detail = client.get(reverse("ledger:bank-detail", args=[account.pk]))
     assert len(detail.context["page"]) == 4
+
+
+def test_a_csv_waiting_for_its_columns_belongs_to_its_account_and_survives_other_imports(client_as, books, account):
+    """The file waiting for its column mapping is kept per account and per upload: another account's
+    mapping page cannot import it, and an import finished elsewhere (another tab) does not drop it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = client_as("comptable")
+    other = bank.create_bank_account(actor=books["actor"], name="Livret", iban="FR7630001007941234567890185")
+    response = client.post(
+        reverse("ledger:bank-import", args=[account.pk]), {"file": SimpleUploadedFile("mars.csv", CSV)}
+    )
+    mapping_url = response["Location"]
+    token = mapping_url.split("fichier=")[1]
+    # Another account's mapping page with this token finds no file for it.
+    response = client.get(reverse("ledger:bank-mapping", args=[other.pk]) + f"?fichier={token}")
+    assert response.status_code == 302 and response["Location"] == reverse("ledger:bank-detail", args=[other.pk])
+    # A second CSV on the other account, then its mapping done: the first file still waits.
+    response = client.post(reverse("ledger:bank-import", args=[other.pk]), {"file": SimpleUploadedFile("b.csv", CSV)})
+    other_token = response["Location"].split("fichier=")[1]
+    client.post(reverse("ledger:bank-mapping", args=[other.pk]), {**MAPPING_FORM, "fichier": other_token})
+    assert StatementLine.objects.filter(bank_account=other).count() == 3
+    page = client.get(mapping_url)
+    assert page.status_code == 200 and page.context["filename"] == "mars.csv"
+    client.post(mapping_url, {**MAPPING_FORM, "fichier": token})
+    assert StatementLine.objects.filter(bank_account=account).count() == 3
+    # Done: the token is spent.
+    assert client.get(mapping_url).status_code == 302
+
+
+MAPPING_FORM = {
+    "skip_rows": 0,
+    "date_column": "Date",
+    "label_column": "Libellé",
+    "amount_column": "Montant",
+    "reference_column": "Référence",
+    "date_format": "%d/%m/%Y",
+    "decimal_comma": "on",
+}

@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from pilote.core import pending
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
@@ -20,7 +22,10 @@ from pilote.ledger import bank, bank_statements
 from pilote.ledger.models import Account, AuxiliaryAccount, BankAccount, BankRule, EntryLine, StatementLine
 from pilote.lib.fields import IdentifierFormField
 
-PENDING_FILE = "bank_pending_file"
+
+def _pending_scope(account) -> str:
+    """A CSV waiting for its columns belongs to one bank account: it is never imported into another."""
+    return f"bank-csv:{account.pk}"
 
 
 class BankAccountForm(forms.Form):
@@ -124,21 +129,24 @@ def bank_detail(request, pk: int):
     return render(request, "ledger/bank_detail.html", context)
 
 
-def _import(request, account, data: bytes, filename: str, mapping=None):
+def _import(request, account, data: bytes, filename: str, mapping=None, token=None):
     try:
         summary = bank.import_statement(
             actor=request.user, bank_account=account, data=data, filename=filename, csv_mapping=mapping
         )
     except bank_statements.CsvMappingRequired:
-        request.session[PENDING_FILE] = {"name": filename, "data": base64.b64encode(data).decode()}
-        return redirect("ledger:bank-mapping", pk=account.pk)
+        if token is None:
+            token = pending.keep(
+                request, _pending_scope(account), {"name": filename, "data": base64.b64encode(data).decode()}
+            )
+        return redirect(reverse("ledger:bank-mapping", args=[account.pk]) + f"?fichier={token}")
     except bank_statements.StatementError as exc:
         for problem in exc.problems[:20] or [str(exc)]:
             messages.error(request, problem)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        request.session.pop(PENDING_FILE, None)
+        pending.discard(request, _pending_scope(account), token)
         messages.success(
             request,
             f"{summary.imported} ligne(s) importée(s)"
@@ -163,11 +171,12 @@ def bank_import(request, pk: int):
 @require_perm("ledger.edit")
 def bank_mapping(request, pk: int):
     account = get_object_or_404(BankAccount, pk=pk)
-    pending = request.session.get(PENDING_FILE)
-    if not pending:
-        messages.error(request, "Aucun fichier CSV en attente : déposez le relevé à nouveau.")
+    token = request.POST.get("fichier") or request.GET.get("fichier")
+    waiting = pending.read(request, _pending_scope(account), token)
+    if not waiting:
+        messages.error(request, "Aucun fichier CSV en attente pour ce compte : déposez le relevé à nouveau.")
         return redirect("ledger:bank-detail", pk=pk)
-    data = base64.b64decode(pending["data"])
+    data = base64.b64decode(waiting["data"])
     skip = int(request.POST.get("skip_rows") or request.GET.get("skip_rows") or 0)
     try:
         columns, sample = bank_statements.sniff_csv_columns(data, skip)
@@ -176,11 +185,18 @@ def bank_mapping(request, pk: int):
         return redirect("ledger:bank-detail", pk=pk)
     form = MappingForm(request.POST or None, columns=columns, initial={"skip_rows": skip})
     if request.method == "POST" and form.is_valid():
-        return _import(request, account, data, pending["name"], form.mapping())
+        return _import(request, account, data, waiting["name"], form.mapping(), token=token)
     return render(
         request,
         "ledger/bank_mapping.html",
-        {"account": account, "form": form, "columns": columns, "sample": sample, "filename": pending["name"]},
+        {
+            "account": account,
+            "form": form,
+            "columns": columns,
+            "sample": sample,
+            "filename": waiting["name"],
+            "token": token,
+        },
     )
 
 
