@@ -5,8 +5,15 @@ PORT ?= 8000
 DEMO ?= 1
 UV_VERSION := 0.13.8
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pilote
+# Test workers (pytest-xdist): one per core; each worker has its own test database. Tests of one file stay
+# on one worker, so module-scoped data (the demo) is built once per file.
+TEST_WORKERS ?= auto
+PYTEST_PAR = -n $(TEST_WORKERS) --dist loadfile
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
+# Bytecode is compiled at install (uv --compile-bytecode) and written for the project's own modules: with
+# PYTHONDONTWRITEBYTECODE set, every pytest process (and every xdist worker) recompiled ~1,400 modules.
+unexport PYTHONDONTWRITEBYTECODE
 
 VENV := .venv/bin
 UV := .tools/bin/uv
@@ -18,7 +25,7 @@ UV := .tools/bin/uv
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 .venv/.installed: .tools/bin/uv pyproject.toml uv.lock
-	$(UV) sync --frozen --python $(PYTHON) --quiet
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON) --quiet
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -45,13 +52,13 @@ lint: install
 
 test-unit: install
 	@echo "== Suite sur SQLite =="
-	$(VENV)/pytest -q pilote
+	$(VENV)/pytest -q $(PYTEST_PAR) pilote
 
 # The same suite on PostgreSQL when one answers; in CI (CI=true) a missing server is a failure.
 test-pg: install
 	@echo "== Suite sur PostgreSQL =="
 	@if $(VENV)/python -c "import psycopg; psycopg.connect('$(PG_URL:/pilote=/postgres)', connect_timeout=3).close()" 2>/dev/null; then \
-		DATABASE_URL=$(PG_URL) $(VENV)/pytest -q pilote; \
+		DATABASE_URL=$(PG_URL) $(VENV)/pytest -q $(PYTEST_PAR) pilote; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL injoignable sur 127.0.0.1:5432 : requis en CI." >&2; exit 1; \
 	else echo "PostgreSQL injoignable : suite PostgreSQL sautée (elle est obligatoire en CI)."; fi
 
