@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from pilote.core.vat_policy import FRANCHISE_MENTION, NOT_LIABLE_MENTION, VatPolicy
+
 
 class ProductKind(models.TextChoices):
     GOODS = "goods", "Bien"
@@ -36,6 +38,8 @@ class VatRate(models.TextChoices):
 
 EXEMPTION_MENTIONS = [
     ("", "—"),
+    (FRANCHISE_MENTION, "Franchise en base : TVA non applicable (293 B du CGI)"),
+    (NOT_LIABLE_MENTION, "Non assujettie : TVA non applicable (261-7-1° du CGI)"),
     ("Exonération de TVA, article 261-4-4° du CGI", "Formation professionnelle continue (261-4-4° du CGI)"),
     ("Exonération de TVA, article 261-4-1° du CGI", "Soins médicaux et paramédicaux (261-4-1° du CGI)"),
     ("Exonération de TVA, article 261-7-1° du CGI", "Services d'organismes sans but lucratif (261-7-1° du CGI)"),
@@ -108,3 +112,11 @@ class Product(models.Model):
             errors["sales_account"] = "Un compte de vente est un compte de classe 7 (ex. 706, 7061)."
         if errors:
             raise ValidationError(errors)
+
+
+def vat_of_product(product: Product, policy: VatPolicy) -> tuple[str, str]:
+    """(rate, mention) a sale of `product` carries: its own, or no VAT with the regime's mention when the
+    structure charges none (an article created before a change of regime included)."""
+    if not policy.charges_vat:
+        return VatRate.EXEMPT.value, policy.mention
+    return product.vat_rate, product.exemption_mention

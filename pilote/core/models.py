@@ -63,9 +63,12 @@ class LegalForm(models.TextChoices):
 
 
 class VatRegime(models.TextChoices):
-    DEBITS = "debits", "TVA sur les débits"
-    RECEIPTS = "encaissements", "TVA sur les encaissements"
+    """Whether and when the structure charges VAT; core.vat_policy says what each one offers."""
+
+    DEBITS = "debits", "Assujettie : TVA sur les débits"
+    RECEIPTS = "encaissements", "Assujettie : TVA sur les encaissements"
     FRANCHISE = "franchise", "Franchise en base de TVA (art. 293 B du CGI)"
+    NOT_LIABLE = "non_assujettie", "Non assujettie à la TVA (association à activité non lucrative)"
 
 
 class Structure(models.Model):

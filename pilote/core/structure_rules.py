@@ -7,6 +7,7 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from pilote.core.vat_policy import policy_for_regime
 from pilote.lib import identifiers
 from pilote.lib.dates import add_months
 
@@ -40,7 +41,7 @@ def clean_structure(structure) -> None:
     siren_ok = "siren" not in errors and structure.siren
     attempt("siret", identifiers.clean_siret, structure.siren if siren_ok else None)
     attempt("vat_number", identifiers.clean_vat, structure.siren if siren_ok else None)
-    if siren_ok and not structure.vat_number and structure.vat_regime != "franchise":
+    if siren_ok and not structure.vat_number and policy_for_regime(structure.vat_regime).charges_vat:
         structure.vat_number = identifiers.vat_from_siren(structure.siren)
     attempt("iban", identifiers.clean_iban)
     attempt("bic", identifiers.clean_bic)

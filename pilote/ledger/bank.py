@@ -41,9 +41,10 @@ settlement_handlers: list = []
 
 @transaction.atomic
 def create_bank_account(
-    *, actor, name: str, iban: str, account_code: str = "512", journal_code: str = ""
+    *, actor, name: str, iban: str, account_code: str = "512", journal_code: str = "", bic: str = ""
 ) -> BankAccount:
     iban = identifiers.clean_iban(iban)
+    bic = identifiers.clean_bic(bic) if bic else identifiers.bic_from_iban(iban)
     if BankAccount.objects.filter(iban=iban).exists():
         raise DomainError("Ce compte bancaire existe déjà.")
     account = Account.objects.filter(code=account_code).first()
@@ -57,9 +58,7 @@ def create_bank_account(
         )
     elif journal.kind != JournalKind.BANK or BankAccount.objects.filter(journal=journal).exists():
         raise DomainError(f"Le journal {code} n'est pas un journal de banque libre.")
-    bank = BankAccount.objects.create(
-        name=name, iban=iban, bic=identifiers.bic_from_iban(iban), journal=journal, account=account
-    )
+    bank = BankAccount.objects.create(name=name, iban=iban, bic=bic, journal=journal, account=account)
     audit.record(actor, "ledger.bank_account.created", bank, after=audit.snapshot(bank))
     return bank
 

@@ -204,8 +204,13 @@ def load(rng: random.Random, users: dict) -> None:
     _register_assets(actor)
     from pilote.ledger import bank
 
-    # The bank account behind journal BQ exists from the start: other domains' payments land on it.
-    bank.create_bank_account(actor=actor, name="BNP Paribas Pro", iban="FR7630004000010001234567830", journal_code="BQ")
+    # The bank account behind journal BQ exists from the start (created with the books from the structure's
+    # IBAN): other domains' payments land on it.
+    from pilote.ledger.models_bank import BankAccount
+
+    iban = "FR7630004000010001234567830"
+    if not BankAccount.objects.filter(iban=iban).update(name="BNP Paribas Pro"):
+        bank.create_bank_account(actor=actor, name="BNP Paribas Pro", iban=iban, journal_code="BQ")
     for build in demo_timelines():  # other domains' dated activity (quotes, invoices, payments…)
         plan += [(day, "~", label, "", action) for day, label, action in build(rng, users)]
     plan.sort(key=lambda item: (item[0], item[1] != "AN", item[1], item[3]))

@@ -430,11 +430,28 @@ def chart_kind(structure) -> str:
     return "association" if getattr(structure, "type", "") == "association" else "company"
 
 
+MAIN_BANK_ACCOUNT_NAME = "Compte principal"
+
+
 def initialise_books(*, structure, actor) -> None:
-    """First set-up of a new structure's books: the chart for its type and its first fiscal year."""
+    """First set-up of a new structure's books: the chart for its type, its first fiscal year and, when
+    an IBAN was given, its bank account (512, journal BQ) ready for statements and payments."""
     install_chart(actor=actor, kind=chart_kind(structure))
     if not FiscalYear.objects.exists():
         open_fiscal_year(actor=actor, start_date=structure.fiscal_year_start, end_date=structure.fiscal_year_end)
+    if structure.iban:
+        from pilote.ledger import bank
+        from pilote.ledger.models_bank import BankAccount
+
+        if not BankAccount.objects.filter(iban=structure.iban).exists():  # the bank typed in the wizard
+            bank.create_bank_account(
+                actor=actor,
+                name=MAIN_BANK_ACCOUNT_NAME,
+                iban=structure.iban,
+                bic=structure.bic,
+                account_code="512",
+                journal_code="BQ",
+            )
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.db.models import Sum
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
+from pilote.core.vat_policy import current_policy
 from pilote.ledger import services
 from pilote.ledger.models import Account, EntryLine, EntryStatus, Journal, JournalKind, VatReturn
 from pilote.lib.money import ZERO
@@ -125,6 +126,8 @@ def compute_ca3(start: dt.date, end: dt.date) -> Ca3:
 def confirm_ca3(*, actor, start: dt.date, end: dt.date) -> VatReturn:
     """Record the return and post the settlement entry (OD, dated the period's last day): collected VAT
     debited, deductible VAT and the carried credit credited, the balance to 44551 (due) or 44567 (credit)."""
+    if not (policy := current_policy()).declares_vat:
+        raise DomainError(policy.reason)
     if VatReturn.objects.filter(period_start__lte=end, period_end__gte=start).exists():
         raise DomainError("Une déclaration couvre déjà tout ou partie de cette période.")
     figures = compute_ca3(start, end)

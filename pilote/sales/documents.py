@@ -29,6 +29,7 @@ def _party(data: dict) -> einvoice.Party:
         siren=data.get("siren", ""),
         siret=data.get("siret", ""),
         vat_number=data.get("vat_number", ""),
+        tax_registration=data.get("tax_registration", ""),
         email=data.get("email", ""),
         legal_form=data.get("legal_form_code", ""),
         share_capital=format_eur(Decimal(data["share_capital"])) if data.get("share_capital") else "",

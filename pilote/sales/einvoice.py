@@ -69,6 +69,9 @@ class Party:
     siren: str = ""  # BT-30 / BT-47 legal registration id (scheme 0002 = SIREN)
     siret: str = ""  # seller/buyer identifier BT-29 / BT-46 (scheme 0009 = SIRET) where given
     vat_number: str = ""  # BT-31 / BT-48
+    # Seller only, BT-32 (scheme FC): the seller's tax registration where it has no VAT number because it
+    # charges no VAT (franchise en base, non assujettie): its SIREN, the number the tax office knows it by.
+    tax_registration: str = ""
     email: str = ""  # electronic address if known (BT-34 / BT-49, scheme EM)
     legal_form: str = ""  # seller only: e.g. "SAS"
     share_capital: str = ""  # seller only, already formatted e.g. "10 000 €"
@@ -231,7 +234,7 @@ def invoice_errors(data: InvoiceData) -> list[str]:
         )
 
     categories = {vat.category for vat in data.vat_breakdown}
-    if not data.seller.vat_number:
+    if not data.seller.vat_number and not (data.seller.tax_registration and categories <= {"E"}):
         errors.append("The seller's VAT number (BT-31) is required (BR-S-02, BR-E-02…).")
     if categories & {"AE", "K"} and not data.buyer.vat_number:
         errors.append("The buyer's VAT number (BT-48) is required for reverse charge and intra-EU supplies.")
@@ -423,6 +426,8 @@ def _write_party(parent, tag: str, party: Party, *, seller: bool = False) -> Non
         _el(_el(node, "ram:URIUniversalCommunication"), "ram:URIID", party.email, schemeID="EM")
     if party.vat_number:
         _el(_el(node, "ram:SpecifiedTaxRegistration"), "ram:ID", party.vat_number, schemeID="VA")
+    elif seller and party.tax_registration:
+        _el(_el(node, "ram:SpecifiedTaxRegistration"), "ram:ID", party.tax_registration, schemeID="FC")
 
 
 def _write_address(node, party: Party) -> None:

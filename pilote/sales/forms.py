@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from django import forms
 
-from pilote.catalog.models import EXEMPTION_MENTIONS, Product, Unit, VatRate
+from pilote.catalog.forms import offer_vat_choices
+from pilote.catalog.models import EXEMPTION_MENTIONS, Product, Unit, VatRate, vat_of_product
 from pilote.contacts.models import Contact
+from pilote.core.vat_policy import VatPolicy, current_policy
 from pilote.sales.models import PaymentMethod, PaymentTerm
 from pilote.sales.services import LineSpec
 
@@ -33,8 +35,9 @@ class LineForm(forms.Form):
     )
     source_pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, vat_policy: VatPolicy | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_vat_choices(self, vat_policy or current_policy())
         for name, field in self.fields.items():  # the column header is not a <label>: name each input
             if name not in ("source_pk", "DELETE"):
                 field.widget.attrs.setdefault("aria-label", field.label)
@@ -98,9 +101,12 @@ def line_formset(data=None, lines=None, prefix="lignes") -> BaseLineFormSet:
             }
             for line in lines
         ]
-    formset = LineFormSet(data, initial=initial, prefix=prefix)
+    form_kwargs = {"vat_policy": current_policy()}  # read once for every row
+    formset = LineFormSet(data, initial=initial, prefix=prefix, form_kwargs=form_kwargs)
     if data is None and not initial:
-        formset = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=1, can_delete=True)(prefix=prefix)
+        formset = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=1, can_delete=True)(
+            prefix=prefix, form_kwargs=form_kwargs
+        )
     return formset
 
 
@@ -111,18 +117,21 @@ def _price_text(price: Decimal) -> str:
 
 
 def catalogue_data() -> dict[str, dict]:
-    """What the line editor's script needs to fill a row when an article is chosen."""
-    return {
-        str(p.pk): {
+    """What the line editor's script needs to fill a row when an article is chosen (its VAT as the
+    structure's regime allows: no VAT and the regime's mention under franchise or non assujettie)."""
+    policy = current_policy()
+    data = {}
+    for p in Product.objects.filter(is_active=True):
+        vat_rate, mention = vat_of_product(p, policy)
+        data[str(p.pk)] = {
             "description": p.name,
             "unit": p.unit,
             "price": _price_text(p.unit_price),
-            "vat": p.vat_rate,
-            "mention": p.exemption_mention,
+            "vat": vat_rate,
+            "mention": mention,
             "kind": p.kind,
         }
-        for p in Product.objects.filter(is_active=True)
-    }
+    return data
 
 
 def customers():

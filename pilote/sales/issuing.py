@@ -20,6 +20,7 @@ from pilote.contacts.models import ContactKind
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
 from pilote.core.models import Structure, VatRegime
+from pilote.core.vat_policy import policy_for_regime
 from pilote.ledger import services as ledger
 from pilote.ledger.models import Account, Journal, JournalKind
 from pilote.lib.formats import format_eur
@@ -79,6 +80,8 @@ def seller_snapshot(structure: Structure) -> dict:
         "siren": structure.siren,
         "siret": structure.siret,
         "vat_number": structure.vat_number,
+        # No VAT number when no VAT is charged: the SIREN identifies the seller to the tax office (BT-32).
+        "tax_registration": "" if structure.vat_number else structure.siren,
         "address_line1": structure.address_line1,
         "address_line2": structure.address_line2,
         "postal_code": structure.postal_code,
@@ -111,6 +114,11 @@ def _legal_problems(invoice: Invoice, structure: Structure, lines) -> list[str]:
             )
         if customer.country != "FR" and not customer.vat_number:
             problems.append(f"Le n° de TVA intracommunautaire de {customer.display_name} est obligatoire.")
+    if not invoice.is_credit_note:  # a credit note cancels what was invoiced, VAT included
+        from pilote.sales.services import vat_regime_problem
+
+        policy = policy_for_regime(structure.vat_regime)
+        problems += [p for i, line in enumerate(lines, start=1) if (p := vat_regime_problem(i, line, policy))]
     reverse_charge = any(line.vat_rate == "0.00" and line.exemption_mention == "Autoliquidation" for line in lines)
     if reverse_charge and not customer.vat_number:
         problems.append("L'autoliquidation exige le n° de TVA intracommunautaire du client.")

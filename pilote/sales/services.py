@@ -12,9 +12,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from pilote.catalog.models import Product, ProductKind, VatRate
+from pilote.catalog.models import Product, ProductKind, VatRate, vat_of_product
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
+from pilote.core.vat_policy import NO_VAT_MENTIONS, VatPolicy, current_policy
 from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO, round_eur
 from pilote.sales import numbering, totals
@@ -56,16 +57,17 @@ class LineSpec:
 
     @classmethod
     def from_product(cls, product: Product, quantity: Decimal, **overrides) -> LineSpec:
+        vat_rate, mention = vat_of_product(product, current_policy())
         values = dict(
             description=product.name,
             quantity=Decimal(quantity),
             unit_price=product.unit_price,
-            vat_rate=product.vat_rate,
+            vat_rate=vat_rate,
             unit=product.unit,
             product=product,
             reference=product.reference,
             kind=product.kind,
-            exemption_mention=product.exemption_mention,
+            exemption_mention=mention,
             account=product.revenue_account,
         )
         values.update(overrides)
@@ -89,11 +91,25 @@ class LineSpec:
         )
 
 
-def _check_specs(specs: list[LineSpec], *, allow_negative: bool = False) -> list[str]:
+def vat_regime_problem(i: int, spec: LineSpec, policy: VatPolicy) -> str:
+    """A line must carry VAT as the structure's regime says: none, with the regime's mention, under
+    franchise or non assujettie; the mention of a regime without VAT only under that regime."""
+    if not policy.charges_vat and (spec.vat_rate != VatRate.EXEMPT or spec.exemption_mention != policy.mention):
+        return f"Ligne {i} : {policy.reason} Indiquez « Pas de TVA » avec la mention « {policy.mention} »."
+    if spec.exemption_mention in NO_VAT_MENTIONS and spec.exemption_mention != policy.mention:
+        return (
+            f"Ligne {i} : la mention « {spec.exemption_mention} » ne correspond pas au régime de TVA de la structure."
+        )
+    return ""
+
+
+def _check_specs(specs: list[LineSpec], *, allow_negative: bool = False, policy: VatPolicy | None = None) -> list[str]:
     problems = []
     if not specs:
         problems.append("Ajoutez au moins une ligne.")
     for i, spec in enumerate(specs, start=1):
+        if policy is not None and (problem := vat_regime_problem(i, spec, policy)):
+            problems.append(problem)
         if not spec.description.strip():
             problems.append(f"Ligne {i} : la désignation est obligatoire.")
         if spec.quantity == 0 or (spec.quantity < 0 and not allow_negative):
@@ -111,9 +127,15 @@ def _check_specs(specs: list[LineSpec], *, allow_negative: bool = False) -> list
     return problems
 
 
-def write_lines(document, line_model, specs: list[LineSpec], *, allow_negative: bool = False) -> None:
-    """Replace the document's lines and recompute its stored totals (EN 16931 rules, totals.py)."""
-    problems = _check_specs(specs, allow_negative=allow_negative)
+def write_lines(
+    document, line_model, specs: list[LineSpec], *, allow_negative: bool = False, copies_issued: bool = False
+) -> None:
+    """Replace the document's lines and recompute its stored totals (EN 16931 rules, totals.py).
+
+    Lines follow the structure's VAT regime (core.vat_policy), except those copied from an issued invoice
+    (`copies_issued`, a credit note): they cancel what was invoiced, with its VAT."""
+    policy = None if copies_issued else current_policy()
+    problems = _check_specs(specs, allow_negative=allow_negative, policy=policy)
     if problems:
         raise DomainError(" ".join(problems))
     parent = line_model._meta.get_field(_parent_field(line_model)).name
@@ -690,7 +712,13 @@ def credit_note_for(*, actor, invoice: Invoice, date: dt.date) -> Invoice:
         customer_reference=invoice.customer_reference,
     )
     # A deducted deposit line is copied too: crediting a final invoice gives the deposit back to 4191.
-    write_lines(note, InvoiceLine, [LineSpec.copy_of(line) for line in invoice.lines.all()], allow_negative=True)
+    write_lines(
+        note,
+        InvoiceLine,
+        [LineSpec.copy_of(line) for line in invoice.lines.all()],
+        allow_negative=True,
+        copies_issued=True,
+    )
     audit.record(actor, "sales.invoice.drafted", note, after=audit.snapshot(note))
     return note
 

@@ -178,3 +178,25 @@ def test_favicon_and_robots_once_installed(client, structure):
     assert client.get("/favicon.ico").status_code == 200
     assert client.get("/robots.txt").content == b"User-agent: *\nDisallow: /\n"
     assert 'rel="icon" href="/static/pilote/favicon.svg"' in client.get(reverse("login")).content.decode()
+
+
+def test_wizard_iban_opens_the_bank_account_and_association_defaults_to_no_vat(client, db):
+    from pilote.ledger.models_bank import BankAccount
+
+    _post(client, "structure", IDENTITY)
+    _post(client, "coordonnees", {**CONTACT, "iban": "FR76 3000 4000 0100 0123 4567 830", "bic": "BNPAFRPPLYO"})
+    # An association is proposed « non assujettie à la TVA ».
+    page = client.get(reverse("core:setup")).content.decode()
+    assert '<option value="non_assujettie" selected>' in page
+    _post(client, "exercice", {**FISCAL, "vat_regime": "non_assujettie"})
+    _post(client, "compte", ACCOUNT)
+    account = BankAccount.objects.select_related("journal", "account").get()
+    assert (account.iban, account.bic) == ("FR7630004000010001234567830", "BNPAFRPPLYO")
+    assert (account.journal.code, account.account.code) == ("BQ", "512")
+    assert Structure.objects.get().vat_regime == "non_assujettie"
+
+
+def test_wizard_proposes_vat_for_a_company(client, db):
+    _post(client, "structure", {**IDENTITY, "type": "company", "legal_form": "SARL", "rna_number": ""})
+    _post(client, "coordonnees", CONTACT)
+    assert '<option value="debits" selected>' in client.get(reverse("core:setup")).content.decode()

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from formtools.wizard.views import SessionWizardView
 
-from pilote.core import services
+from pilote.core import services, vat_policy
 from pilote.core.forms import FirstUserForm, StructureContactForm, StructureFiscalForm, StructureIdentityForm
 from pilote.core.models import Structure
 from pilote.core.roles import Role
@@ -38,6 +38,13 @@ class SetupWizard(SessionWizardView):
             messages.info(request, "La structure est déjà configurée.")
             return redirect("core:home")
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form_initial(self, step):
+        initial = super().get_form_initial(step)
+        if step == "exercice":
+            identity = self.get_cleaned_data_for_step("structure") or {}
+            initial.setdefault("vat_regime", vat_policy.default_regime(identity.get("type", "")))
+        return initial
 
     def get(self, request, *args, **kwargs):
         """Show the step in progress with what was typed; formtools' own GET would wipe the answers, and

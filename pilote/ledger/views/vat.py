@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
+from pilote.core.vat_policy import current_policy
 from pilote.ledger import vat
 from pilote.ledger.models import VatReturn
 from pilote.lib.dates import add_months
@@ -35,6 +36,9 @@ def _default_period() -> dict:
 
 @require_perm("ledger.view")
 def vat_return(request):
+    policy = current_policy(request.structure)
+    if not policy.declares_vat:  # franchise en base, non assujettie: nothing to compute or declare
+        return render(request, "ledger/vat_none.html", {"policy": policy, "returns": VatReturn.objects.all()[:24]})
     form = PeriodForm(request.GET or None, initial=_default_period())
     period = form.cleaned_data if form.is_valid() else _default_period()
     figures = vat.compute_ca3(period["du"], period["au"])

@@ -7,8 +7,8 @@ from decimal import Decimal
 from pilote.catalog.models import Product
 from pilote.contacts import services as contacts
 from pilote.core.models import Structure
-from pilote.ledger import bank
 from pilote.ledger import services as ledger
+from pilote.ledger.models_bank import BankAccount
 
 
 def make_books(structure):
@@ -26,8 +26,8 @@ def make_books(structure):
         bic="AGRIFRPP",
         email="compta@atelier-test.fr",
     )
-    ledger.initialise_books(structure=Structure.objects.get(), actor=None)
-    return bank.create_bank_account(actor=None, name="Crédit Agricole", iban="FR7630006000011234567890189")
+    ledger.initialise_books(structure=Structure.objects.get(), actor=None)  # opens the IBAN's bank account
+    return BankAccount.objects.get(iban="FR7630006000011234567890189")
 
 
 def make_shop(structure, personas) -> dict:
