@@ -91,3 +91,15 @@ def sign_in(personas):
         return page
 
     return _sign_in
+
+
+@pytest.fixture
+def screenshots(tmp_path):
+    """Where a browser test saves the screenshots a person looks at: PILOTE_SCREENSHOTS if set (kept after
+    the run), else the test's temporary folder."""
+    import os
+    from pathlib import Path
+
+    folder = Path(os.environ.get("PILOTE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from pilote.core.listing import Column
 from pilote.ledger.models import AccountBalance, Entry, FiscalYear
-from pilote.lib.money import ZERO, from_cents
+from pilote.lib.money import ZERO, MoneyField, from_cents
 
 ENTRY_SORTS = {"date": ["date", "journal__code", "number"], "numero": ["journal__code", "number"], "libelle": ["label"]}
 
@@ -109,6 +110,18 @@ def trial_balance(year: FiscalYear, prefix: str = "", date_to=None, auxiliary: b
             row.debit += item["d"]
             row.credit += item["c"]
     return [rows[code] for code in sorted(rows)]
+
+
+TRIAL_BALANCE_SORTS = {  # ?tri= keys of the trial balance page (core.listing.sort_rows)
+    "compte": lambda r: r.code,
+    "intitule": lambda r: r.label.lower(),
+    "ouverture_debit": lambda r: r.opening_debit,
+    "ouverture_credit": lambda r: r.opening_credit,
+    "debit": lambda r: r.debit,
+    "credit": lambda r: r.credit,
+    "solde_debit": lambda r: r.closing_debit,
+    "solde_credit": lambda r: r.closing_credit,
+}
 
 
 def trial_balance_totals(rows: list[TrialBalanceRow]) -> dict[str, Decimal]:
@@ -276,16 +289,28 @@ class _LedgerLines:
 
 
 def journal_lines(journal, start, end):
+    """Posted lines of one journal (or of all, `journal` None) between two dates."""
     from pilote.ledger.models import EntryLine
 
-    return (
-        EntryLine.objects.filter(entry__journal=journal, entry__status="posted", date__range=(start, end))
-        .select_related("entry", "account", "auxiliary")
-        .order_by("entry__number", "position")
-    )
+    lines = EntryLine.objects.filter(entry__status="posted", date__range=(start, end))
+    if journal is not None:
+        lines = lines.filter(entry__journal=journal)
+    return lines.select_related("entry__journal", "account", "auxiliary")
+
+
+JOURNAL_SORTS = {  # ?tri= keys of the journal page; an entry's lines stay together and in their order
+    "numero": ["entry__journal__code", "entry__number", "position"],
+    "date": ["date", "entry__journal__code", "entry__number", "position"],
+    "piece": ["entry__piece_ref", "entry__number", "position"],
+    "compte": ["account__code", "date", "entry__number"],
+    "libelle": ["label", "entry__label"],
+    "debit": ["debit", "date"],
+    "credit": ["credit", "date"],
+}
 
 
 JOURNAL_COLUMNS = [
+    Column("Journal", lambda line: line.entry.journal.code),
     Column("N°", lambda line: line.entry.number),
     Column("Date", lambda line: line.date),
     Column("Pièce", lambda line: line.entry.piece_ref),
@@ -315,6 +340,14 @@ class AgedRow:
     @property
     def total(self) -> Decimal:
         return sum(self.buckets, ZERO)
+
+
+AGED_SORTS = {
+    "compte": lambda r: r.code,
+    "tiers": lambda r: r.label.lower(),
+    "total": lambda r: r.total,
+    **{f"age{i}": (lambda r, i=i: r.buckets[i]) for i in range(5)},
+}
 
 
 def aged_balance(control_prefix: str, as_of, payment_days: int = 30) -> list[AgedRow]:
@@ -355,3 +388,100 @@ def aged_columns() -> list[Column]:
     columns = [Column("Compte", lambda r: r.code), Column("Tiers", lambda r: r.label)]
     columns += [Column(label, lambda r, i=i: r.buckets[i]) for i, (label, _, _) in enumerate(AGE_BUCKETS)]
     return [*columns, Column("Total", lambda r: r.total)]
+
+
+def third_parties(year, kind: str = "", search: str = ""):
+    """Customer and supplier sub-ledger accounts with their balance in `year` (`balance`: debit minus
+    credit, one correlated sum over the monthly aggregates), so the list sorts on it in SQL."""
+    from pilote.ledger.models import AuxiliaryAccount
+
+    sums = (
+        AccountBalance.objects.filter(fiscal_year=year, aux_key=OuterRef("pk"))
+        .order_by()
+        .values("aux_key")
+        .annotate(total=Sum(F("debit") - F("credit")))
+        .values("total")
+    )
+    auxiliaries = AuxiliaryAccount.objects.select_related("control_account").annotate(
+        balance=Coalesce(Subquery(sums), Value(0), output_field=MoneyField())
+    )
+    if kind in {"411", "401"}:
+        auxiliaries = auxiliaries.filter(control_account__code__startswith=kind)
+    if search:
+        auxiliaries = auxiliaries.filter(Q(code__icontains=search) | Q(label__icontains=search))
+    return auxiliaries
+
+
+THIRD_PARTY_SORTS = {
+    "compte": ["code"],
+    "tiers": ["label"],
+    "collectif": ["control_account__code", "code"],
+    "solde": ["balance", "code"],
+}
+
+
+def debit_balance(aux) -> Decimal:  # the accountant's way: a debit or a credit balance, never a minus sign
+    return max(aux.balance, ZERO)
+
+
+def credit_balance(aux) -> Decimal:
+    return max(-aux.balance, ZERO)
+
+
+THIRD_PARTY_COLUMNS = [
+    Column("Compte", lambda aux: aux.code),
+    Column("Tiers", lambda aux: aux.label),
+    Column("Collectif", lambda aux: aux.control_account.code),
+    Column("Solde débiteur", debit_balance),
+    Column("Solde créditeur", credit_balance),
+]
+
+
+def statement_lines(account, state: str = "", du=None, au=None, q: str = "", sens: str = ""):
+    """A bank account's statement lines: to reconcile (`a-rapprocher`), reconciled (`rapprochees`) or all,
+    between two dates, by words of the label, reference or counterparty, credits or debits only."""
+    from pilote.ledger.models import StatementLine
+
+    lines = StatementLine.objects.filter(bank_account=account).select_related("entry_line__entry__journal")
+    if state == "a-rapprocher":
+        lines = lines.filter(entry_line__isnull=True)
+    elif state == "rapprochees":
+        lines = lines.filter(entry_line__isnull=False)
+    if du:
+        lines = lines.filter(booking_date__gte=du)
+    if au:
+        lines = lines.filter(booking_date__lte=au)
+    for word in (q or "").split():
+        lines = lines.filter(Q(label__icontains=word) | Q(reference__icontains=word) | Q(counterparty__icontains=word))
+    if sens == "credit":
+        lines = lines.filter(amount__gt=0)
+    elif sens == "debit":
+        lines = lines.filter(amount__lt=0)
+    return lines
+
+
+STATEMENT_LINE_SORTS = {
+    "date": ["booking_date"],
+    "libelle": ["label", "booking_date"],
+    "reference": ["reference", "booking_date"],
+    "montant": ["amount", "booking_date"],
+}
+
+
+def _statement_entry(line) -> str:
+    if not line.entry_line_id:
+        return ""
+    entry = line.entry_line.entry
+    return f"{entry.journal.code} {entry.number or ''}".strip()
+
+
+STATEMENT_LINE_COLUMNS = [
+    Column("Date", lambda line: line.booking_date),
+    Column("Date de valeur", lambda line: line.value_date),
+    Column("Libellé", lambda line: line.label),
+    Column("Référence", lambda line: line.reference),
+    Column("Contrepartie", lambda line: line.counterparty),
+    Column("Montant", lambda line: line.amount),
+    Column("Écriture", _statement_entry),
+    Column("Rapprochée", lambda line: bool(line.entry_line_id)),
+]

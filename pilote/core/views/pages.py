@@ -12,7 +12,7 @@ from pilote.core import queries, services
 from pilote.core.access import public, require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import AuditFilterForm, StructureSettingsForm
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.core.models import ApiToken, AuditEvent
 from pilote.core.registry import search_providers_for, todos_for
 
@@ -114,12 +114,21 @@ AUDIT_COLUMNS = [
 ]
 
 
+AUDIT_SORTS = {
+    "date": ["at"],
+    "auteur": ["actor_label", "at"],
+    "action": ["action", "at"],
+    "objet": ["object_repr", "at"],
+}
+
+
 @require_perm("core.audit.view")
 def audit_log(request):
     form = AuditFilterForm(request.GET or None)
     events = AuditEvent.objects.all()
     if form.is_valid():
         events = form.apply(events)
+    events = sort_queryset(events, request.GET.get("tri", ""), AUDIT_SORTS, "-date")
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:
         return export_response(events.iterator(chunk_size=2000), AUDIT_COLUMNS, "journal-audit", export)

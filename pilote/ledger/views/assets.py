@@ -4,13 +4,14 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.ledger import assets
 from pilote.ledger.models import Account, DepreciationMethod, FiscalYear, FixedAsset
 
@@ -57,16 +58,40 @@ ASSET_COLUMNS = [
 
 @require_perm("ledger.view")
 def asset_list(request):
+    query, state = request.GET.get("q", "").strip(), request.GET.get("etat", "")
     items = FixedAsset.objects.select_related("account")
+    if query:
+        items = items.filter(
+            Q(label__icontains=query) | Q(reference__icontains=query) | Q(account__code__startswith=query)
+        )
+    if state == "en-service":
+        items = items.filter(disposal_date__isnull=True)
+    elif state == "sorties":
+        items = items.filter(disposal_date__isnull=False)
+    items = sort_queryset(items, request.GET.get("tri", ""), ASSET_SORTS, "numero")
     if request.GET.get("export") in EXPORT_FORMATS:
         return export_response(items, ASSET_COLUMNS, "immobilisations", request.GET["export"])
+    page = paginate(request, items)
     context = {
-        "assets": items,
+        "assets": page,
+        "page": page,
+        "query": query,
+        "state": state,
         "form": AssetForm(),
         "years": FiscalYear.objects.filter(status="open"),
         "asset_accounts": Account.objects.filter(code__regex=r"^2[0-7]").only("code", "label"),
     }
     return render(request, "ledger/asset_list.html", context)
+
+
+ASSET_SORTS = {
+    "numero": ["reference"],
+    "designation": ["label"],
+    "compte": ["account__code", "reference"],
+    "service": ["in_service_date", "reference"],
+    "valeur": ["cost", "reference"],
+    "sortie": ["disposal_date", "reference"],
+}
 
 
 @require_POST

@@ -17,8 +17,8 @@ from pilote.core import pending
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
-from pilote.core.listing import paginate
-from pilote.ledger import bank, bank_statements
+from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.ledger import bank, bank_statements, queries
 from pilote.ledger.models import Account, AuxiliaryAccount, BankAccount, BankRule, EntryLine, StatementLine
 from pilote.lib.fields import IdentifierFormField
 
@@ -110,19 +110,33 @@ def bank_create(request):
     return redirect("ledger:bank-list")
 
 
+class StatementLineFilterForm(forms.Form):
+    du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+    q = forms.CharField(label="Libellé, référence ou tiers", required=False)
+    sens = forms.ChoiceField(
+        label="Sens", required=False, choices=[("", "Tous"), ("credit", "Encaissements"), ("debit", "Décaissements")]
+    )
+
+
 @require_perm("ledger.view")
 def bank_detail(request, pk: int):
     account = get_object_or_404(BankAccount.objects.select_related("journal", "account"), pk=pk)
-    lines = StatementLine.objects.filter(bank_account=account).select_related("entry_line__entry")
     state = request.GET.get("etat", "a-rapprocher")
-    if state == "a-rapprocher":
-        lines = lines.filter(entry_line__isnull=True)
-    elif state == "rapprochees":
-        lines = lines.filter(entry_line__isnull=False)
+    form = StatementLineFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    lines = queries.statement_lines(account, state, **filters)
+    lines = sort_queryset(lines, request.GET.get("tri", ""), queries.STATEMENT_LINE_SORTS, "-date")
+    fmt = request.GET.get("export")
+    if fmt in EXPORT_FORMATS:
+        rows = lines.iterator(chunk_size=2000)
+        title = f"Relevés {account.name}"
+        return export_response(rows, queries.STATEMENT_LINE_COLUMNS, "releves", fmt, title=title)
     context = {
         "account": account,
-        "page": paginate(request, lines.order_by("-booking_date", "-id")),
+        "page": paginate(request, lines),
         "state": state,
+        "form": form,
         "upload": UploadForm(),
         "imports": account.imports.all()[:10],
     }

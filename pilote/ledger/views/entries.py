@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset, sort_rows
 from pilote.ledger import queries, services
 from pilote.ledger.forms import EntryFilterForm, EntryForm, LineFormSet, TrialBalanceForm
 from pilote.ledger.models import Account, AuxiliaryAccount, Entry, FiscalYear
@@ -152,6 +152,7 @@ def trial_balance(request):
     year = data.get("exercice") or FiscalYear.objects.order_by("-start_date").first()
     auxiliary = data.get("type") == "auxiliaire"
     rows = queries.trial_balance(year, data.get("compte", ""), data.get("au"), auxiliary=auxiliary) if year else []
+    rows = sort_rows(rows, request.GET.get("tri", ""), queries.TRIAL_BALANCE_SORTS, "compte")
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS and year:
         title = f"Balance {'auxiliaire' if auxiliary else 'générale'} — {year}"

@@ -9,14 +9,16 @@ from django.contrib import messages
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset, sort_rows
 from pilote.ledger import lettering, queries
-from pilote.ledger.models import Account, AccountBalance, AuxiliaryAccount, EntryLine, FiscalYear, Journal, Matching
+from pilote.ledger.models import Account, AuxiliaryAccount, EntryLine, FiscalYear, Journal, Matching
+from pilote.lib.dates import add_months
 from pilote.lib.money import ZERO
 
 
@@ -53,34 +55,29 @@ def general_ledger(request):
 @require_perm("ledger.view")
 def third_parties(request):
     year = _year(request)
-    kind = request.GET.get("type", "")
-    auxiliaries = AuxiliaryAccount.objects.select_related("control_account").order_by("code")
-    if kind in {"411", "401"}:
-        auxiliaries = auxiliaries.filter(control_account__code__startswith=kind)
-    auxiliaries = paginate(request, auxiliaries, 100)
-    balances = (
-        AccountBalance.objects.filter(fiscal_year=year, aux_key__in=[aux.pk for aux in auxiliaries])
-        .values("aux_key")
-        .annotate(d=Sum("debit"), c=Sum("credit"))
-    )
-    totals = {row["aux_key"]: row["d"] - row["c"] for row in balances}
-    for aux in auxiliaries:  # shown the accountant's way: a debit or a credit balance, never a minus sign
-        balance = totals.get(aux.pk) or 0
-        aux.debit_balance, aux.credit_balance = max(balance, 0), max(-balance, 0)
+    kind, search = request.GET.get("type", ""), request.GET.get("q", "").strip()
+    auxiliaries = queries.third_parties(year, kind, search)
+    auxiliaries = sort_queryset(auxiliaries, request.GET.get("tri", ""), queries.THIRD_PARTY_SORTS, "compte")
+    fmt = request.GET.get("export")
+    if fmt in EXPORT_FORMATS:
+        rows = auxiliaries.iterator(chunk_size=2000)
+        title = f"Clients et fournisseurs — {year}" if year else "Clients et fournisseurs"
+        return export_response(rows, queries.THIRD_PARTY_COLUMNS, "tiers", fmt, title=title)
+    page = paginate(request, auxiliaries, 100)
+    for aux in page:
+        aux.debit_balance, aux.credit_balance = queries.debit_balance(aux), queries.credit_balance(aux)
     from pilote.ledger.forms import AuxiliaryForm
 
-    return render(
-        request,
-        "ledger/third_parties.html",
-        {
-            "auxiliaries": auxiliaries,
-            "page": auxiliaries,
-            "year": year,
-            "years": FiscalYear.objects.all(),
-            "kind": kind,
-            "form": AuxiliaryForm(),
-        },
-    )
+    context = {
+        "auxiliaries": page,
+        "page": page,
+        "year": year,
+        "years": FiscalYear.objects.all(),
+        "kind": kind,
+        "search": search,
+        "form": AuxiliaryForm(),
+    }
+    return render(request, "ledger/third_parties.html", context)
 
 
 @require_perm("ledger.view")
@@ -174,30 +171,45 @@ def general_ledger_export(request):
 
 
 class PeriodJournalForm(forms.Form):
-    journal = forms.ModelChoiceField(label="Journal", queryset=Journal.objects.all(), empty_label=None)
+    journal = forms.ModelChoiceField(
+        label="Journal", queryset=Journal.objects.all(), required=False, empty_label="Tous les journaux"
+    )
     du = forms.DateField(label="Du", widget=DATE_WIDGET)
     au = forms.DateField(label="Au", widget=DATE_WIDGET)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("du") and data.get("au") and data["au"] < data["du"]:
+            self.add_error("au", "La fin de la période précède son début.")
+        return data
+
+
+def _current_month() -> dict[str, str]:
+    """The current month in Paris (a business date is a local date), as the date inputs send it."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    return {"du": first.isoformat(), "au": (add_months(first, 1) - dt.timedelta(days=1)).isoformat()}
 
 
 @require_perm("ledger.view")
 def journal_report(request):
-    year = _year(request)
-    initial = {"du": year.start_date, "au": year.end_date} if year else {}
-    form = PeriodJournalForm(request.GET or None, initial=initial)
+    params = request.GET.copy()
+    for key, value in _current_month().items():  # no period typed yet: the current month is shown
+        if not params.get(key):
+            params[key] = value
+    form = PeriodJournalForm(params)
     lines, totals = None, None
     if form.is_valid():
         data = form.cleaned_data
         lines = queries.journal_lines(data["journal"], data["du"], data["au"])
+        lines = sort_queryset(lines, request.GET.get("tri", ""), queries.JOURNAL_SORTS, "numero")
         fmt = request.GET.get("export")
         if fmt in EXPORT_FORMATS:
-            title = f"Journal {data['journal']} du {data['du']:%d/%m/%Y} au {data['au']:%d/%m/%Y}"
-            return export_response(
-                lines.iterator(chunk_size=2000),
-                queries.JOURNAL_COLUMNS,
-                f"journal-{data['journal'].code}",
-                fmt,
-                title=title,
-            )
+            name = data["journal"] or "tous journaux"
+            title = f"Journal {name} du {data['du']:%d/%m/%Y} au {data['au']:%d/%m/%Y}"
+            code = data["journal"].code if data["journal"] else "general"
+            rows = lines.iterator(chunk_size=2000)
+            return export_response(rows, queries.JOURNAL_COLUMNS, f"journal-{code}", fmt, title=title)
         totals = lines.aggregate(d=Sum("debit"), c=Sum("credit"))
         lines = paginate(request, lines, 200)
     return render(request, "ledger/journal_report.html", {"form": form, "page": lines, "totals": totals})
@@ -212,8 +224,9 @@ class AgedForm(forms.Form):
 def aged_balance(request):
     form = AgedForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    prefix, on = data.get("type") or "411", data.get("au") or dt.date.today()
+    prefix, on = data.get("type") or "411", data.get("au") or timezone.localdate()
     rows = queries.aged_balance(prefix, on)
+    rows = sort_rows(rows, request.GET.get("tri", ""), queries.AGED_SORTS, "compte")
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS:
         what = "clients" if prefix == "411" else "fournisseurs"
@@ -221,11 +234,15 @@ def aged_balance(request):
             rows, queries.aged_columns(), f"balance-agee-{what}", fmt, title=f"Balance âgée {what} au {on:%d/%m/%Y}"
         )
     totals = [sum((r.buckets[i] for r in rows), ZERO) for i in range(len(queries.AGE_BUCKETS))]
+    labels = [b[0] for b in queries.AGE_BUCKETS]
+    for row in rows:  # each amount with its bucket's name, the label of its cell on a phone
+        row.cells = list(zip(labels, row.buckets, strict=True))
     context = {
         "form": form,
         "rows": rows,
-        "buckets": [b[0] for b in queries.AGE_BUCKETS],
+        "buckets": [(b[0], f"age{i}") for i, b in enumerate(queries.AGE_BUCKETS)],
         "totals": totals,
+        "total_cells": list(zip(labels, totals, strict=True)),
         "grand_total": sum(totals, ZERO),
         "on": on,
         "prefix": prefix,

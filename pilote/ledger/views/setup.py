@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.ledger import services
 from pilote.ledger.forms import AccountForm, FiscalYearForm, JournalForm, LockForm
 from pilote.ledger.models import Account, FiscalYear, Journal
@@ -29,6 +29,9 @@ def account_list(request):
     query = request.GET.get("q", "").strip()
     if query:
         accounts = accounts.filter(Q(code__startswith=query) | Q(label__icontains=query))
+    accounts = sort_queryset(
+        accounts, request.GET.get("tri", ""), {"compte": ["code"], "intitule": ["label"]}, "compte"
+    )
     if request.GET.get("export") in EXPORT_FORMATS:
         return export_response(accounts, ACCOUNT_COLUMNS, "plan-comptable", request.GET["export"])
     form = AccountForm()
