@@ -8,12 +8,14 @@ job row (`payload`), so the report page shows it again without reading the file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.text import get_valid_filename
 
 from pilote.core import audit, jobs
 from pilote.core.exceptions import DomainError
@@ -62,16 +64,23 @@ def _check_upload(upload) -> None:
 
 
 def _store(upload) -> tuple[Path, str]:
-    """Copy the upload under PILOTE_PRIVATE_ROOT/fec/ with a random name; (path, SHA-256)."""
-    folder = private_root() / "fec"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}.txt"
+    """Copy the upload under PILOTE_PRIVATE_ROOT/fec/<random>/ keeping its name, which may carry the
+    closing date of the fiscal year (SIRENFECAAAAMMJJ.txt); (path, SHA-256)."""
+    folder = private_root() / "fec" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    path = folder / (get_valid_filename(Path(upload.name).name)[:120] or "fec.txt")
     digest = hashlib.sha256()
     with path.open("wb") as out:
         for chunk in upload.chunks(CHUNK):
             digest.update(chunk)
             out.write(chunk)
     return path, digest.hexdigest()
+
+
+def _discard(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        path.parent.rmdir()
 
 
 def receive_fec(upload, *, actor) -> Job:
@@ -82,7 +91,7 @@ def receive_fec(upload, *, actor) -> Job:
     try:
         report = validate_fec(path)
     except OSError as exc:
-        path.unlink(missing_ok=True)
+        _discard(path)
         raise DomainError(f"Lecture impossible du fichier : {exc.strerror}.") from exc
     fiscal_year = str(report.fiscal_year) if report.fiscal_year else ""
     if report.new_fiscal_year:
@@ -90,7 +99,7 @@ def receive_fec(upload, *, actor) -> Job:
         fiscal_year = f"exercice à ouvrir du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
     payload = {
         "name": Path(upload.name).name[:200],
-        "file": path.name,
+        "file": f"{path.parent.name}/{path.name}",
         "size": upload.size,
         "sha256": sha256,
         "valid": report.is_valid,
@@ -124,7 +133,7 @@ def receive_fec(upload, *, actor) -> Job:
             | {"problems": len(report.problems)},
         )
     if not report.is_valid:
-        path.unlink(missing_ok=True)
+        _discard(path)
     return job
 
 
@@ -173,4 +182,4 @@ def _run_import(job: Job, actor, progress) -> str:
         )
         return result.summary()
     finally:
-        path.unlink(missing_ok=True)
+        _discard(path)

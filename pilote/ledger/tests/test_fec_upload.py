@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -51,7 +52,9 @@ def test_comptable_imports_a_valid_fec_after_reading_the_report(client_as):
     assert job.step == "import" and job.status == JobStatus.DONE, job.message
     assert Entry.objects.count() == job.payload["entries"] == job.payload["imported_entries"]
     assert job.message.startswith(f"{job.payload['entries']} écriture(s)")
-    assert not stored.exists()  # the file is not kept once imported
+    assert not stored.exists() and not stored.parent.exists()  # the file is not kept once imported
+    # The file's legal name gave the fiscal year's closing date (SIRENFECAAAAMMJJ.txt).
+    assert FiscalYear.objects.get().end_date == dt.date(2026, 12, 31)
     page = client.get(reverse("ledger:fec-import-job", args=[job.pk])).content.decode()
     assert job.message.replace("'", "&#x27;") in page
     assert reverse("ledger:fec-import-progress", args=[job.pk]) not in page  # no more polling
