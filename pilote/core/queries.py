@@ -14,6 +14,10 @@ class Tile:
     section: str
 
 
-def home_tiles(user) -> list[Tile]:
+def home_tiles(user, structure_type: str | None = None) -> list[Tile]:
     """The home page offers one tile per menu entry the user's role opens."""
-    return [Tile(item.label, item.url_name, section.label) for section in menu_for(user) for item in section.items]
+    return [
+        Tile(item.label, item.url_name, section.label)
+        for section in menu_for(user, structure_type)
+        for item in section.items
+    ]

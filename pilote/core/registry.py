@@ -7,15 +7,16 @@ Apps register from their AppConfig.ready(); the core never imports a domain app.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
 class MenuItem:
-    label: str
+    label: str  # in a company's words; core.vocabulary says it in the structure type's own
     url_name: str
     perm: str
     icon: str = ""
+    structure_types: tuple[str, ...] = ()  # the types of structure it is offered to; () = every type
 
 
 @dataclass
@@ -55,12 +56,21 @@ def register_search(provider: SearchProvider) -> None:
         _search_providers.append(provider)
 
 
-def menu_for(user) -> list[MenuSection]:
+def menu_for(user, structure_type: str | None = None) -> list[MenuSection]:
+    """The sections and entries `user`'s role opens, for a structure of `structure_type` (default: a
+    company): entries meant for other types left out, labels in the type's words (core.vocabulary)."""
+    from pilote.core.vocabulary import COMPANY, say
+
+    kind = structure_type or COMPANY
     sections = []
     for section in sorted(_sections.values(), key=lambda s: s.order):
-        items = [item for item in section.items if user.can(item.perm)]
+        items = [
+            replace(item, label=say(item.label, kind))
+            for item in section.items
+            if user.can(item.perm) and (not item.structure_types or kind in item.structure_types)
+        ]
         if items:
-            sections.append(MenuSection(section.label, section.order, items))
+            sections.append(MenuSection(say(section.label, kind), section.order, items))
     return sections
 
 

@@ -18,8 +18,6 @@ SOCIAL = StructureType.SOCIAL.value
 WORDING: dict[str, dict[str, str]] = {
     ASSOCIATION: {
         "Clients et ventes": "Adhérents, usagers et activités",
-        "Clients": "Adhérents et usagers",
-        "Client": "Adhérent ou usager",
         "Catalogue": "Activités et tarifs",
         "Devis": "Propositions",
         "Nouveau devis": "Nouvelle proposition",
@@ -31,8 +29,6 @@ WORDING: dict[str, dict[str, str]] = {
     },
     SOCIAL: {
         "Clients et ventes": "Usagers et prestations",
-        "Clients": "Usagers",
-        "Client": "Usager",
         "Catalogue": "Prestations et tarifs",
         "Appels d'offres": "Appels à projets",
         "Règlements clients": "Règlements reçus",

@@ -25,7 +25,8 @@ class PipelineConfig(AppConfig):
         register_menu(
             "Clients et ventes",
             10,
-            MenuItem("Opportunités", "pipeline:kanban", "pipeline.view"),
+            # A sales pipeline is a company's tool; associations and establishments answer calls for projects.
+            MenuItem("Opportunités", "pipeline:kanban", "pipeline.view", structure_types=("company",)),
             MenuItem("Appels d'offres", "pipeline:tender-list", "pipeline.view"),
         )
         register_search(SearchProvider("Opportunités", "pipeline.view", search_opportunities))

@@ -3,9 +3,16 @@
 from django import template
 from django.utils.http import urlencode
 
+from pilote.core import vocabulary
 from pilote.lib import formats, identifiers
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def say(context, text: str) -> str:
+    """`text` (a company's words) in the words of the structure's type: {% say "Devis" %}."""
+    return vocabulary.say(text, vocabulary.structure_type_of(context.get("structure")))
 
 
 @register.filter

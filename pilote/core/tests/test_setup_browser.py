@@ -80,3 +80,58 @@ def test_whole_wizard_in_chromium_creates_the_structure(page, live_server, tmp_p
     page.get_by_role("button", name="Se connecter").click()
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.locator(".usermenu")).to_contain_text("Claire Gaillard")
+
+
+def test_association_set_up_in_chromium_reads_its_own_words(page, live_server, tmp_path):
+    """An association: the wizard proposes « non assujettie », the IBAN opens the bank account, and the
+    menu speaks of adherents and users, proposals and calls for projects, without a sales pipeline."""
+    from pilote.catalog.models import Product
+    from pilote.ledger.models_bank import BankAccount
+
+    page.goto("/installation/")
+    field(page, "Type de structure").select_option("association")
+    field(page, "Raison sociale").fill("Les Amis du Quartier")
+    field(page, "Forme juridique").select_option("ASSO")
+    field(page, "SIREN").fill("912 345 675")
+    field(page, "N° RNA").fill("W691234567")
+    page.get_by_role("button", name="Suivant").click()
+    field(page, "Adresse").fill("3 place Bellecour")
+    field(page, "Code postal").fill("69002")
+    field(page, "Ville").fill("Lyon")
+    field(page, "IBAN").fill("FR76 3000 4000 0100 0123 4567 830")
+    page.get_by_role("button", name="Suivant").click()
+    expect(field(page, "Régime de TVA")).to_have_value("non_assujettie")
+    field(page, "Début du premier exercice").fill("2026-09-01")
+    field(page, "Fin du premier exercice").fill("2027-08-31")
+    page.get_by_role("button", name="Suivant").click()
+    field(page, "Prénom").fill("Anne")
+    field(page, "Nom").fill("Leroy")
+    field(page, "Identifiant de connexion").fill("anne")
+    field(page, "Mot de passe").fill("Quartier-2026!")
+    field(page, "Confirmation du mot de passe").fill("Quartier-2026!")
+    page.get_by_role("button", name="Créer ma structure").click()
+
+    expect(page).to_have_url(f"{live_server.url}/")
+    menu = page.get_by_role("navigation", name="Navigation principale")
+    expect(menu).to_contain_text("Adhérents, usagers et activités")
+    for word in ("Propositions", "Appels à projets", "Sommes à recevoir", "Activités et tarifs", "Tiers"):
+        expect(menu.get_by_role("link", name=word, exact=True)).to_be_visible()
+    for word in ("Devis", "Opportunités", "Encours clients"):
+        expect(menu.get_by_role("link", name=word, exact=True)).to_have_count(0)
+    page.screenshot(path=tmp_path / "association-home.png", full_page=True)
+    account = BankAccount.objects.get()
+    assert account.iban == "FR7630004000010001234567830" and account.journal.code == "BQ"
+
+    # The catalogue offers no VAT, with the mention of a non-liable association.
+    menu.get_by_role("link", name="Activités et tarifs", exact=True).click()
+    page.get_by_role("link", name="Nouvel article").click()
+    expect(field(page, "Taux de TVA")).to_have_value("0.00")
+    expect(field(page, "Taux de TVA").locator("option")).to_have_text(["Pas de TVA"])
+    expect(field(page, "Mention d'exonération")).to_have_value("TVA non applicable, article 261-7-1° du CGI")
+    field(page, "Référence").fill("ATEL-1")
+    field(page, "Désignation").fill("Atelier d'écriture (séance)")
+    field(page, "Prix unitaire HT").fill("12,00")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(".messages")).to_be_visible()
+    product = Product.objects.get()
+    assert (product.vat_rate, product.exemption_mention) == ("0.00", "TVA non applicable, article 261-7-1° du CGI")

@@ -15,11 +15,13 @@ from pilote.core.forms import AuditFilterForm, StructureSettingsForm
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.core.models import ApiToken, AuditEvent
 from pilote.core.registry import search_providers_for, todos_for
+from pilote.core.vocabulary import structure_type_of
 
 
 @require_perm("core.home")
 def home(request):
-    context = {"tiles": queries.home_tiles(request.user), "todos": todos_for(request.user)}
+    tiles = queries.home_tiles(request.user, structure_type_of(request.structure))
+    context = {"tiles": tiles, "todos": todos_for(request.user)}
     return render(request, "core/home.html", context)
 
 
