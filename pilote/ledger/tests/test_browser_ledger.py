@@ -314,7 +314,7 @@ def test_entries_and_trial_balance_on_a_phone(page, sign_in, books, live_server,
     expect(page).to_have_url(f"{live_server.url}/comptabilite/ecritures/")
     rows = page.locator("table tbody tr")
     expect(rows).to_have_count(3)
-    expect(page.locator("table thead")).to_be_hidden()  # rows stacked into label / value pairs
+    expect(page.locator("table thead a.sort").first).to_be_visible()  # a line of sort links above stacked rows
     expect(page.get_by_role("link", name="Nouvelle écriture")).to_be_visible()
     expect(rows.first.get_by_role("link")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -335,6 +335,14 @@ def test_entries_and_trial_balance_on_a_phone(page, sign_in, books, live_server,
     wrap = page.locator(".table-wrap")
     assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    headers = page.locator("table thead th").filter(has=page.get_by_role("link", name="Crédit"))
+    movements = headers.filter(has_text="Mouvements")  # « Mouvements Crédit », named as such on a phone
+    expect(movements).to_be_visible()
+    movements.get_by_role("link").tap()
+    expect(page).to_have_url(re.compile(r"tri=credit"))
+    movements.get_by_role("link").tap()  # again: the largest first
+    expect(page).to_have_url(re.compile(r"tri=-credit"))
+    expect(page.locator("table tbody tr").first.locator('td[data-label="Compte"]')).to_have_text("707")
     row = page.locator("table tbody tr").filter(has_text="707")
     expect(row.locator('td[data-label="Crédit"]')).to_have_text("300,00 €")
     expect(row.locator('td[data-label="Solde créditeur"]')).to_be_in_viewport()
