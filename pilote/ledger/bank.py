@@ -22,6 +22,7 @@ from pilote.ledger.models import (
     BankRule,
     EntryLine,
     EntryStatus,
+    FiscalYear,
     Journal,
     JournalKind,
     StatementImport,
@@ -344,7 +345,10 @@ class ReconciliationReport:
 
 def reconciliation_report(bank_account: BankAccount, on: dt.date) -> ReconciliationReport:
     lines = EntryLine.objects.filter(account=bank_account.account, entry__status=EntryStatus.POSTED, date__lte=on)
-    totals = lines.aggregate(d=Sum("debit"), c=Sum("credit"))
+    # The balance is read in the fiscal year holding the date: its à-nouveaux already carry the earlier
+    # years, whose lines summed again would count them twice.
+    year = FiscalYear.objects.filter(start_date__lte=on, end_date__gte=on).first()
+    totals = (lines.filter(fiscal_year=year) if year else lines).aggregate(d=Sum("debit"), c=Sum("credit"))
     book_balance = (totals["d"] or ZERO) - (totals["c"] or ZERO)
     bank_only = list(
         StatementLine.objects.filter(bank_account=bank_account, entry_line__isnull=True, booking_date__lte=on)

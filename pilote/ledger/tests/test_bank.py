@@ -132,6 +132,34 @@ def test_reconciliation_report_explains_the_difference(books, account):
     assert (report.bank_only_total, report.book_only_total) == (Decimal("61.51"), Decimal("-200.00"))  # subtotals
 
 
+def test_reconciliation_report_balance_does_not_count_a_closed_year_twice(books, account):
+    """After a closing, the next year's à-nouveaux carry the bank balance: the report reads the balance in
+    the fiscal year of its date, not the earlier year's lines plus the à-nouveaux that repeat them."""
+    from pilote.ledger import closing
+
+    a, actor = books["a"], books["actor"]
+    books["year"].delete()
+    first = services.open_fiscal_year(actor=actor, start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 12, 31))
+    services.open_fiscal_year(actor=actor, start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31))
+    L = services.LineInput
+    services.create_entry(
+        actor=actor, journal=books["j"]["AN"], date=dt.date(2025, 1, 1), label="AN", post=True,
+        lines=[L(a["512"], debit=Decimal("1000.00")), L(a["101"], credit=Decimal("1000.00"))],
+    )  # fmt: skip
+    services.create_entry(
+        actor=actor, journal=account.journal, date=dt.date(2025, 6, 1), label="Achat", post=True,
+        lines=[L(a["606"], debit=Decimal("300.00")), L(a["512"], credit=Decimal("300.00"))],
+    )  # fmt: skip
+    Account.objects.create(code="129", label="Résultat de l'exercice - perte")
+    closing.close_fiscal_year(actor=actor, year=first)
+    services.create_entry(
+        actor=actor, journal=account.journal, date=dt.date(2026, 3, 2), label="Vente", post=True,
+        lines=[L(a["512"], debit=Decimal("120.00")), L(a["707"], credit=Decimal("120.00"))],
+    )  # fmt: skip
+    assert bank.reconciliation_report(account, dt.date(2026, 3, 31)).book_balance == Decimal("820.00")
+    assert bank.reconciliation_report(account, dt.date(2025, 12, 31)).book_balance == Decimal("700.00")
+
+
 def test_csv_upload_asks_for_the_columns_once(client_as, books, account):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
