@@ -15,9 +15,29 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event
 pytest_plugins = ["pilote.browser_fixtures"]
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """The whole demo (`load_demo`) loaded once for the test module, inside a transaction rolled back after
+    the module's last test. Returns the demo users by username (sign in with `client.force_login`). Tests
+    using it also ask for `db` (each test then runs in a savepoint inside that transaction) and must not
+    commit; not for browser tests (their live server reads committed data only)."""
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    from pilote.core import demo
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
+        users = demo.load_demo()
+        yield users
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

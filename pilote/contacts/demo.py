@@ -38,9 +38,24 @@ STREETS = ["rue de la République", "avenue Jean Jaurès", "rue Garibaldi", "cou
            "boulevard des Belges", "rue Paul Bert", "avenue Berthelot", "rue Marietton", "chemin des Vignes"]
 FUNDERS = ["Région Auvergne-Rhône-Alpes", "Métropole de Lyon", "Bpifrance", "France Travail", "OPCO Commerce",
            "Fondation de France"]
-SUPPLIERS = ["Papeteries Dauphinoises", "Informatique Rhône Distribution", "Copieurs Alpes Services",
-             "Mobilier Pro Lyon", "Énergie Verte Rhône", "Assurances Mutuelles du Centre", "Télécom Services Pro",
-             "Transports Express 69", "Nettoyage Confluence", "Cabinet d'expertise Vidal"]
+# The demo company's suppliers by what they sell it (the ledger demo books each one's invoices on its own
+# account, with the matching expense account).
+SUPPLIERS = {
+    "stationery": "Papeteries Dauphinoises",  # office supplies, and the paper the company resells
+    "computers": "Informatique Rhône Distribution",  # printers for resale
+    "copiers": "Copieurs Alpes Services",  # copiers and toners for resale, the company's own copier
+    "furniture": "Mobilier Pro Lyon",  # office furniture for resale
+    "energy": "Énergie Verte Rhône",
+    "insurance": "Assurances Mutuelles du Centre",
+    "telecom": "Télécom Services Pro",
+    "transport": "Transports Express 69",  # deliveries to customers
+    "cleaning": "Nettoyage Confluence",
+    "accountant": "Cabinet d'expertise Vidal",
+    "landlord": "SCI Presqu'île Immobilier",  # offices and warehouse
+    "publisher": "Éditions Bureau Pratique",  # the guide the company resells (VAT 5.5 %)
+    "subcontractor": "Maintenance Technique Rhône",  # copier servicing subcontracted at peaks
+    "garage": "Garage Utilitaires du Rhône",  # the van
+}
 TAGS = ["Salon 2026", "Grand compte", "Secteur public", "Santé", "BTP", "Fidèle", "À relancer", "Association"]
 # fmt: on
 SUBJECTS = {
@@ -114,7 +129,7 @@ def load(rng: random.Random, users: dict) -> None:
         contacts.append(
             _organisation(rng, name, is_customer=not prospect, is_prospect=prospect, is_partner=rng.random() < 0.05)
         )
-    for name in SUPPLIERS:
+    for name in SUPPLIERS.values():
         contacts.append(_organisation(rng, name, is_supplier=True, is_customer=rng.random() < 0.2))
     for name in FUNDERS:
         funder = _organisation(rng, name, is_funder=True, is_partner=True)

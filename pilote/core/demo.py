@@ -16,11 +16,15 @@ from pilote.core import services
 from pilote.core.models import Structure, User
 from pilote.core.registry import demo_loaders
 from pilote.core.roles import Role
+from pilote.lib.dates import business_today
 
 DEMO_SEED = 20261124
 DEMO_PASSWORD = "demo"
-# The demo's "today": data is dated relative to this fixed day, not the machine's clock.
-DEMO_TODAY = dt.date(2026, 11, 2)
+# The demo's "today" is the business date it is loaded on: two fiscal years of activity end today (the
+# previous calendar year, closed, and the current one to date), so the demo never looks stale. Everything
+# is dated relative to it; the seeded generator keeps a load deterministic for a given day.
+DEMO_TODAY = business_today()
+FIRST_YEAR = DEMO_TODAY.year - 1
 
 DEMO_USERS = [
     ("direction", Role.DIRECTION, "Claire", "Martin", "Gérante"),
@@ -49,8 +53,8 @@ DEMO_STRUCTURE = {
     "phone": "04 78 00 12 34",
     "website": "https://www.lumen-bureautique.fr",
     "iban": "FR7630004000010001234567830",
-    "fiscal_year_start": dt.date(2025, 1, 1),
-    "fiscal_year_end": dt.date(2025, 12, 31),
+    "fiscal_year_start": dt.date(FIRST_YEAR, 1, 1),
+    "fiscal_year_end": dt.date(FIRST_YEAR, 12, 31),
     "vat_regime": "debits",
 }
 

@@ -1,9 +1,16 @@
-"""Date helpers (pure)."""
+"""Date helpers (pure, but for `business_today`, which reads the configured time zone)."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+
+
+def business_today() -> dt.date:
+    """Today in the installation's time zone (Europe/Paris): the business date, not the server's UTC."""
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

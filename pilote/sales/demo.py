@@ -1,6 +1,10 @@
-"""Demo sales of 2026 (to the demo's today): quotes in every state, orders delivered in one or two goes,
-deposits, invoices paid on time, late or partly, one credit note — as a dated timeline the ledger demo runs
-among its own entries, so the VT and BQ entries, the monthly CA3 and the October bank statement agree."""
+"""Demo sales over the demo's two fiscal years (the previous calendar year and the current one to the demo's
+today): quotes in every state, orders delivered in one or two goes, deposits, invoices paid on time, late or
+partly, one credit note — as a dated timeline the ledger demo runs among its own entries, so the VT and BQ
+entries, the monthly CA3, the goods bought to restock and the bank statements agree.
+
+Sized for an 18-person office-equipment dealer in Lyon (about 2 M€ of sales a year): copier fleets, office
+fit-outs, yearly supply orders, audits and training, mostly to businesses, schools and clinics."""
 
 from __future__ import annotations
 
@@ -10,41 +14,58 @@ from decimal import Decimal
 
 from pilote.catalog.models import Product
 from pilote.contacts.models import Contact
-from pilote.core.demo import DEMO_TODAY
+from pilote.core.demo import DEMO_TODAY, FIRST_YEAR
+from pilote.lib.dates import add_months
 from pilote.sales import issuing, payments, services, terms
 from pilote.sales.services import LineSpec
 
-START = dt.date(2026, 1, 5)
+START = dt.date(FIRST_YEAR, 1, 5)
+# Invoices whose due date is older than this many days are all paid by now (late payers pay in the end);
+# younger ones may still be open — the receivables demo chases them.
+SETTLED_AFTER_DAYS = 75
 
 
 def _lines(rng: random.Random, products: dict[str, Product]) -> list[LineSpec]:
-    kind = rng.choice(["copier", "copier", "furniture", "supplies", "service"])
+    kind = rng.choices(["fleet", "copier", "fitout", "supplies", "service", "training"], [3, 1, 4, 3, 2, 1])[0]
     ref = products.get
-    if kind == "copier":
-        machine = ref("COP-C300") if rng.random() < 0.5 else ref("COP-M120")
+
+    def line(reference, low, high, **options):
+        return LineSpec.from_product(ref(reference), Decimal(rng.randint(low, high)), **options)
+
+    if kind == "fleet":  # a copier fleet renewed, installed and serviced for a year
+        machines, small = rng.randint(4, 11), rng.randint(3, 9)
         lines = [
-            LineSpec.from_product(machine, Decimal(rng.randint(1, 3))),
-            LineSpec.from_product(ref("INS-COPIEUR"), 1),
+            LineSpec.from_product(ref("COP-C300"), Decimal(machines)),
+            LineSpec.from_product(ref("COP-M120"), Decimal(small)),
+            LineSpec.from_product(ref("INS-COPIEUR"), Decimal(machines)),
+            LineSpec.from_product(ref("MNT-CONTRAT"), Decimal(12 * (machines + small)), discount_percent=Decimal(10)),
         ]
+        if rng.random() < 0.5:
+            lines.append(line("TON-C300-C", 4, 12))
+        return lines
+    if kind == "copier":
+        machine = "COP-C300" if rng.random() < 0.5 else "COP-M120"
+        lines = [line(machine, 1, 3), LineSpec.from_product(ref("INS-COPIEUR"), 1)]
         if rng.random() < 0.5:
             lines.append(LineSpec.from_product(ref("MNT-CONTRAT"), Decimal(12), discount_percent=Decimal(10)))
         return lines
-    if kind == "furniture":
-        return [
-            LineSpec.from_product(ref("MOB-BUR-160"), Decimal(rng.randint(2, 8))),
-            LineSpec.from_product(ref("MOB-FAU-ERG"), Decimal(rng.randint(2, 8))),
+    if kind == "fitout":  # offices furnished: desks and chairs, sometimes printers
+        seats = rng.randint(14, 64)
+        lines = [
+            LineSpec.from_product(ref("MOB-BUR-160"), Decimal(seats)),
+            LineSpec.from_product(ref("MOB-FAU-ERG"), Decimal(seats)),
         ]
-    if kind == "supplies":
-        lines = [LineSpec.from_product(ref("PAP-A4-80"), Decimal(rng.randint(10, 60)))]
-        lines.append(LineSpec.from_product(ref("TON-C300-K"), Decimal(rng.randint(2, 10))))
         if rng.random() < 0.4:
-            lines.append(LineSpec.from_product(ref("LIV-GUIDE"), Decimal(rng.randint(1, 5))))
+            lines.append(line("IMP-L45", 2, 6))
         return lines
-    return [
-        LineSpec.from_product(ref("AUD-PARC"), Decimal(rng.randint(1, 3))),
-        LineSpec.from_product(ref("MNT-HEURE"), Decimal(rng.randint(2, 12))),
-        LineSpec.from_product(ref("MNT-DEPL"), 1),
-    ]
+    if kind == "supplies":  # a half-year supply of paper and toner
+        lines = [line("PAP-A4-80", 100, 400), line("TON-C300-K", 20, 80)]
+        if rng.random() < 0.4:
+            lines.append(line("LIV-GUIDE", 5, 30))
+        return lines
+    if kind == "training":
+        return [line("FOR-BUREAU", 3, 10), line("LIV-GUIDE", 5, 15)]
+    return [line("AUD-PARC", 2, 6), line("MNT-HEURE", 10, 40), LineSpec.from_product(ref("MNT-DEPL"), 1)]
 
 
 class Deal:
@@ -74,7 +95,7 @@ class Deal:
             steps.append((decided, "acompte", lambda: deposit.update(invoice=self.invoice_deposit(decided))))
             steps += self.payment_steps(deposit, decided, "reception", full_only=True)
         first = decided + dt.timedelta(days=rng.randint(3, 10))
-        partial = rng.random() < 0.25
+        partial = rng.random() < 0.15
         goes = [(first, partial)]
         if partial:
             goes.append((first + dt.timedelta(days=rng.randint(7, 15)), False))
@@ -88,16 +109,24 @@ class Deal:
     def payment_steps(self, holder: dict, day: dt.date, term: str, full_only: bool = False) -> list:
         due = terms.due_date_for(day, term)
         roll = self.rng.random()
-        if full_only or roll < 0.7:  # paid around the due date
+        if full_only or roll < 0.72:  # paid around the due date
             return [
                 (max(day, due + dt.timedelta(days=self.rng.randint(-12, 6))), "règlement", lambda: self.pay(holder))
             ]
-        if roll < 0.82:  # paid late, in two instalments
+        if roll < 0.86:  # paid late, in two instalments
             late = due + dt.timedelta(days=self.rng.randint(15, 30))
             last = due + dt.timedelta(days=self.rng.randint(45, 70))
             return [
                 (late, "acompte client", lambda: self.pay(holder, half=True)),
                 (last, "solde", lambda: self.pay(holder)),
+            ]
+        if (DEMO_TODAY - due).days > SETTLED_AFTER_DAYS:  # a bad payer who paid in the end, after reminders
+            return [
+                (
+                    due + dt.timedelta(days=self.rng.randint(60, SETTLED_AFTER_DAYS)),
+                    "règlement",
+                    lambda: self.pay(holder),
+                )
             ]
         return []  # still unpaid: the receivables demo chases it
 
@@ -167,8 +196,9 @@ def timeline(rng: random.Random, users: dict) -> list[tuple[dt.date, str, object
     day = START
     while day <= DEMO_TODAY - dt.timedelta(days=2):
         recent = (DEMO_TODAY - day).days < 25
+        # Quotes left without an answer long ago are refused, not forever « sent ».
         fate = rng.choices(
-            ["won", "refused", "sent", "draft"], [0.72, 0.14, 0.1, 0.04] if not recent else [0.5, 0.1, 0.3, 0.1]
+            ["won", "refused", "sent", "draft"], [0.74, 0.2, 0.04, 0.02] if not recent else [0.5, 0.1, 0.3, 0.1]
         )[0]
         deal = Deal(rng, users, rng.choice(customers), products, day, fate)
         steps += deal.steps()
@@ -189,7 +219,8 @@ def finish(rng: random.Random, users: dict) -> None:
     from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus
 
     issued = Invoice.objects.filter(status=InvoiceStatus.ISSUED, kind=InvoiceKind.INVOICE).order_by("-date")
-    target = next((i for i in issued if i.balance_due > 0 and i.date.month == 10), None)
+    last_month = add_months(DEMO_TODAY.replace(day=1), -1)
+    target = next((i for i in issued if i.balance_due > 0 and i.date >= last_month), None)
     if target is not None:  # a damaged item: one line credited
         note = services.credit_note_for(actor=users["commercial"], invoice=target, date=DEMO_TODAY)
         line = target.lines.order_by("position").first()

@@ -19,7 +19,7 @@ from pilote.core import audit
 from pilote.core.exceptions import DomainError
 from pilote.ledger import lettering
 from pilote.ledger import services as ledger
-from pilote.ledger.models import EntryLine, EntryStatus, MatchedLine
+from pilote.ledger.models import EntryLine, EntryStatus, JournalKind, MatchedLine
 from pilote.ledger.models_bank import BankAccount
 from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO, round_eur
@@ -180,14 +180,20 @@ def record_payment(
 
 
 def _customer_lines(invoice: Invoice) -> list[EntryLine]:
-    """The 411 lines of the invoice, of its credit notes and of the payments allocated to it."""
+    """The 411 lines of the invoice, of its credit notes and of the payments allocated to it, in open fiscal
+    years: once a year is closed, its open items live on in the next year's detailed à-nouveaux (which keep
+    the invoice number as reference), and those are what a later payment is lettered with."""
     own = [invoice.entry_id]
     own += list(invoice.credit_notes.filter(status=InvoiceStatus.ISSUED).values_list("entry_id", flat=True))
     paid_by = list(invoice.allocations.values_list("payment__entry_id", flat=True))
     return list(
         EntryLine.objects.filter(
-            entry_id__in=own + paid_by, account__code="411", auxiliary__contact=invoice.customer_id
-        ).filter(Q(reference=invoice.number) | Q(entry_id__in=own))
+            account__code="411", auxiliary__contact=invoice.customer_id, fiscal_year__status="open"
+        ).filter(
+            Q(entry_id__in=own)
+            | Q(entry_id__in=paid_by, reference=invoice.number)
+            | Q(entry__journal__kind=JournalKind.OPENING, reference=invoice.number)
+        )
     )
 
 

@@ -1,0 +1,165 @@
+"""The demo is a believable company: its books agree with its operations (issue 8, point 4).
+
+The demo is loaded once for the module (`demo_loaded`, pilote/conftest.py) and each test checks one of the
+agreements a newcomer or an auditor would check first."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db.models import Q, Sum
+
+from pilote.core.demo import DEMO_TODAY, FIRST_YEAR
+from pilote.lib.dates import add_months
+from pilote.lib.money import ZERO
+
+pytestmark = pytest.mark.usefixtures("demo_loaded", "db")
+
+
+def _balance(code: str, year, *, until: dt.date | None = None) -> Decimal:
+    from pilote.ledger.models import EntryLine
+
+    lines = EntryLine.objects.filter(is_posted=True, fiscal_year=year, account__code=code)
+    if until is not None:
+        lines = lines.filter(date__lte=until)
+    totals = lines.aggregate(d=Sum("debit"), c=Sum("credit"))
+    return (totals["d"] or ZERO) - (totals["c"] or ZERO)
+
+
+def _open_year():
+    from pilote.ledger.models import FiscalYear
+
+    return FiscalYear.objects.get(start_date__lte=DEMO_TODAY, end_date__gte=DEMO_TODAY)
+
+
+def _closed_months() -> list[dt.date]:
+    months, month = [], dt.date(FIRST_YEAR, 1, 1)
+    while month < DEMO_TODAY.replace(day=1):
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def test_books_are_balanced_and_verified():
+    from pilote.ledger.verify import verify_all
+
+    assert {check: problems for check, problems in verify_all().items() if problems} == {}
+
+
+def test_previous_year_is_closed_and_carried_forward():
+    from pilote.ledger.models import Entry, FiscalYear, JournalKind
+
+    previous = FiscalYear.objects.get(start_date=dt.date(FIRST_YEAR, 1, 1))
+    assert not previous.is_open
+    opening = Entry.objects.get(fiscal_year=_open_year(), journal__kind=JournalKind.OPENING, status="posted")
+    assert opening.lines.filter(account__code="411").exists() and opening.lines.filter(account__code="512").exists()
+
+
+def test_customer_ledger_agrees_with_the_open_invoices():
+    """411 in the books = what « Encours clients » shows (the open balances of the issued invoices)."""
+    from pilote.ledger.models import AuxiliaryAccount
+    from pilote.receivables import queries
+
+    year = _open_year()
+    shown = queries.aged_totals(DEMO_TODAY, {})["total"]
+    assert shown > Decimal("50000") and _balance("411", year) == shown
+    # and customer by customer
+    by_customer = {row["customer_id"]: row["total"] for row in queries.aged_balances(DEMO_TODAY, {})}
+    for aux in AuxiliaryAccount.objects.filter(control_account__code="411", contact__isnull=False):
+        lines = aux.entryline_set.filter(fiscal_year=year, is_posted=True).aggregate(d=Sum("debit"), c=Sum("credit"))
+        ledger = (lines["d"] or ZERO) - (lines["c"] or ZERO)
+        assert ledger == by_customer.get(aux.contact_id, ZERO), aux.label
+
+
+def test_bank_never_overdrawn_and_plausible_at_each_month_end():
+    from pilote.ledger.models import FiscalYear
+
+    for year in FiscalYear.objects.order_by("start_date"):
+        month = year.start_date
+        while month <= min(year.end_date, DEMO_TODAY):
+            end = add_months(month, 1) - dt.timedelta(days=1)
+            balance = _balance("512", year, until=end)
+            assert Decimal("20000") <= balance <= Decimal("500000"), (end, balance)
+            month = add_months(month, 1)
+
+
+def test_latest_bank_statement_reconciles_with_no_gap():
+    from pilote.ledger import bank
+    from pilote.ledger.models import BankAccount, StatementImport
+
+    account = BankAccount.objects.get()
+    latest = StatementImport.objects.filter(bank_account=account).order_by("-end_date").first()
+    assert latest is not None and latest.end_date >= add_months(DEMO_TODAY.replace(day=1), -1)
+    for on in (latest.end_date, DEMO_TODAY):
+        report = bank.reconciliation_report(account, on)
+        assert report.bank_balance == latest.closing_balance and report.difference == ZERO, on
+    # the statement is the bank's view of the books' own bank lines: the earlier months are all matched
+    assert not account.statement_lines.filter(entry_line__isnull=True, booking_date__lt=latest.start_date).exists()
+
+
+def test_a_vat_return_for_each_closed_month_declared_in_order_and_paid():
+    from pilote.ledger.models import EntryLine, VatReturn
+
+    returns = list(VatReturn.objects.order_by("period_start"))
+    assert [r.period_start for r in returns] == _closed_months()
+    assert [r.pk for r in returns] == sorted(r.pk for r in returns)  # declared in order
+    for vat_return in returns:
+        boxes = vat_return.boxes
+        assert Decimal(boxes["A1"]) >= 0 and Decimal(boxes["16"]) >= 0, vat_return.period_start
+        due = Decimal(boxes["32"])
+        deadline = add_months(vat_return.period_start, 1).replace(day=19)
+        paid = (
+            EntryLine.objects.filter(
+                is_posted=True, account__code="44551", debit__gt=0, entry__piece_ref=f"CA3-{vat_return.period_end:%Y%m}"
+            ).aggregate(total=Sum("debit"))["total"]
+            or ZERO
+        )
+        assert paid == (due if deadline <= DEMO_TODAY else ZERO), vat_return.period_start
+    # no VAT credit piling up: each month's VAT is due and paid, what is left is the VAT not yet due
+    year = _open_year()
+    assert _balance("44567", year) == ZERO
+    assert -_balance("44551", year) == sum(
+        (Decimal(r.boxes["32"]) for r in returns if add_months(r.period_start, 1).replace(day=19) > DEMO_TODAY), ZERO
+    )
+
+
+def test_each_supplier_invoice_is_on_its_own_supplier_account():
+    """Rent goes to the landlord, energy to the energy supplier… never to another supplier's account."""
+    from pilote.contacts.demo import SUPPLIERS
+    from pilote.ledger.demo import SUPPLIER_ACCOUNTS
+    from pilote.ledger.models import Entry
+
+    role_of = {name: role for role, name in SUPPLIERS.items()}
+    purchases = Entry.objects.filter(journal__code="AC", status="posted").prefetch_related(
+        "lines__account", "lines__auxiliary__contact"
+    )
+    seen = set()
+    for entry in purchases:
+        (supplier_line,) = [line for line in entry.lines.all() if line.account.code == "401"]
+        role = role_of[supplier_line.auxiliary.contact.name]
+        expenses = {line.account.code for line in entry.lines.all()} - {"401", "44566", "44562"}
+        assert expenses and expenses <= SUPPLIER_ACCOUNTS[role], (entry.label, role, expenses)
+        assert supplier_line.auxiliary.contact.name in entry.label
+        seen.add(role)
+    assert {"landlord", "energy", "telecom", "stationery", "copiers", "furniture", "subcontractor"} <= seen
+
+
+def test_sizes_of_an_18_person_office_equipment_company():
+    from pilote.ledger.models import FiscalYear
+
+    previous = FiscalYear.objects.get(start_date=dt.date(FIRST_YEAR, 1, 1))
+    revenue = -sum((_balance(code, previous) for code in ("706", "707")), ZERO)
+    payroll = _balance("641", previous) + _balance("645", previous)
+    assert Decimal("1800000") <= revenue <= Decimal("3000000")
+    assert Decimal("600000") <= payroll <= Decimal("1000000")
+    result = -sum((_balance(code, previous) for code in _result_accounts(previous)), ZERO)
+    assert ZERO < result < revenue * Decimal("0.15")  # a modest profit
+
+
+def _result_accounts(year) -> set[str]:
+    from pilote.ledger.models import EntryLine
+
+    lines = EntryLine.objects.filter(fiscal_year=year).filter(
+        Q(account__code__startswith="6") | Q(account__code__startswith="7")
+    )
+    return set(lines.values_list("account__code", flat=True))
