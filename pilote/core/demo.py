@@ -16,14 +16,14 @@ from pilote.core import services
 from pilote.core.models import Structure, User
 from pilote.core.registry import demo_loaders
 from pilote.core.roles import Role
-from pilote.lib.dates import business_today
+from pilote.lib.dates import local_today
 
 DEMO_SEED = 20261124
 DEMO_PASSWORD = "demo"
 # The demo's "today" is the business date it is loaded on: two fiscal years of activity end today (the
 # previous calendar year, closed, and the current one to date), so the demo never looks stale. Everything
 # is dated relative to it; the seeded generator keeps a load deterministic for a given day.
-DEMO_TODAY = business_today()
+DEMO_TODAY = local_today()
 FIRST_YEAR = DEMO_TODAY.year - 1
 
 DEMO_USERS = [

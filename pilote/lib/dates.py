@@ -1,16 +1,9 @@
-"""Date helpers (pure, but for `business_today`, which reads the configured time zone)."""
+"""Date helpers (pure)."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-
-
-def business_today() -> dt.date:
-    """Today in the installation's time zone (Europe/Paris): the business date, not the server's UTC."""
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -36,3 +29,11 @@ def parse_month_day(text: str) -> tuple[int, int]:
     except ValueError as exc:
         raise ValueError(f"Date de début d'exercice invalide : {text!r} (format MM-JJ, ex. 01-01).") from exc
     return month, day
+
+
+def local_today() -> dt.date:
+    """Today's business date: the local date (TIME_ZONE, Europe/Paris), never the UTC one — a year must
+    not be closable at 23:30 UTC on 31 December while it is already 1 January in Paris, nor the reverse."""
+    from django.utils import timezone
+
+    return timezone.localdate()
