@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pilote.core.middleware.SetupRequiredMiddleware",
+    "pilote.core.middleware.FriendlyErrorsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

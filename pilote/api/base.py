@@ -6,11 +6,13 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
-from pilote.core import tokens
+from pilote.core import integrity, tokens
 from pilote.core.exceptions import DomainError
 from pilote.core.permissions import MATRIX, user_can
 
@@ -45,6 +47,18 @@ def validation_error(request, exc: ValidationError):
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     return api.create_response(request, {"detail": exc.message}, status=409)
+
+
+@api.exception_handler(IntegrityError)
+def integrity_error(request, exc: IntegrityError):
+    """The database refused the write (the transaction rolled back): its rule in French, never the raw text."""
+    return api.create_response(request, {"detail": integrity.message_for(exc)}, status=409)
+
+
+@api.exception_handler(ProtectedError)
+@api.exception_handler(RestrictedError)
+def protected_error(request, exc):
+    return api.create_response(request, {"detail": integrity.IN_USE}, status=409)
 
 
 def guarded(router, method: str, path: str, perm: str, **kwargs):

@@ -75,7 +75,11 @@ class Product(models.Model):
         verbose_name = "article"
         indexes = [models.Index(Lower("name"), "id", name="catalog_product_name_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(unit_price__gte=0), name="catalog_product_price_positive"),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0),
+                name="catalog_product_price_positive",
+                violation_error_message="Le prix unitaire ne peut pas être négatif.",
+            ),
             models.CheckConstraint(
                 condition=~Q(vat_rate="0.00") | ~Q(exemption_mention=""),
                 name="catalog_product_exempt_has_mention",

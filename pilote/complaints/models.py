@@ -128,7 +128,9 @@ class Complaint(models.Model):
                 violation_error_message="La clôture ne peut pas précéder la réception.",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in Status]), name="complaints_complaint_status_valid"
+                condition=Q(status__in=[s.value for s in Status]),
+                name="complaints_complaint_status_valid",
+                violation_error_message="Ce statut de réclamation n'existe pas.",
             ),
         ]
         indexes = [
@@ -201,7 +203,9 @@ class ComplaintEntry(models.Model):
         indexes = [models.Index(fields=["complaint", "at"], name="complaints_entry_when_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="answer") | ~Q(medium=""), name="complaints_entry_answer_has_medium"
+                condition=~Q(kind="answer") | ~Q(medium=""),
+                name="complaints_entry_answer_has_medium",
+                violation_error_message="Une réponse au client indique son moyen (e-mail, courrier, téléphone…).",
             ),
         ]
 

@@ -145,6 +145,7 @@ class Address(models.Model):
                 fields=["contact"],
                 condition=Q(is_default_delivery=True),
                 name="contacts_address_one_default",
+                violation_error_message="Ce contact a déjà une adresse de livraison par défaut.",
             )
         ]
 

@@ -1,7 +1,14 @@
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from pilote.core import integrity
+from pilote.core.exceptions import DomainError
 from pilote.core.models import Structure
 
 # Reachable before the structure exists: the wizard itself, the health check and the files a browser
@@ -49,3 +56,46 @@ class SetupRequiredMiddleware:
                 response["HX-Redirect"] = resolve_url("core:setup")
             return response
         return self.get_response(request)
+
+
+class FriendlyErrorsMiddleware:
+    """The safety net under the services: a write the database refuses (IntegrityError), a deletion it
+    protects, or a French DomainError/ValidationError a view forgot to catch never reaches the user as a
+    500 or as raw text. The failed transaction has rolled back, so nothing was written: a form's POST goes
+    back to the page it came from with the French message; anything else gets a French 409 page (JSON under
+    /api/, whose own handlers normally answer first)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        message = friendly_message(exception)
+        if message is None:
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=409)
+        if request.headers.get("HX-Request"):
+            return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            back = ""
+        if request.method == "POST" and back:
+            messages.error(request, message)
+            return redirect(back)
+        return render(request, "errors/refused.html", {"message": message, "back": back}, status=409)
+
+
+def friendly_message(exception) -> str | None:
+    """The French sentence for an exception the safety net answers, None for the others (real 500s)."""
+    if isinstance(exception, IntegrityError):
+        return integrity.message_for(exception)
+    if isinstance(exception, (ProtectedError, RestrictedError)):
+        return integrity.IN_USE
+    if isinstance(exception, DomainError):
+        return exception.message
+    if isinstance(exception, ValidationError):
+        return " ".join(exception.messages)
+    return None

@@ -27,7 +27,11 @@ class User(AbstractUser):
         verbose_name = "utilisateur"
         ordering = ["last_name", "first_name", "username"]
         constraints = [
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="core_user_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values),
+                name="core_user_role_valid",
+                violation_error_message="Ce rôle n'existe pas.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,9 +112,15 @@ class Structure(models.Model):
     class Meta:
         verbose_name = "structure"
         constraints = [
-            models.CheckConstraint(condition=Q(id=1), name="core_structure_singleton"),
             models.CheckConstraint(
-                condition=Q(fiscal_year_end__gt=models.F("fiscal_year_start")), name="core_structure_fiscal_year_order"
+                condition=Q(id=1),
+                name="core_structure_singleton",
+                violation_error_message="Pilote gère une seule structure : elle existe déjà.",
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year_end__gt=models.F("fiscal_year_start")),
+                name="core_structure_fiscal_year_order",
+                violation_error_message="La fin de l'exercice doit suivre son début.",
             ),
         ]
 
@@ -218,7 +228,11 @@ class Job(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["kind", "-created_at"], name="core_job_kind_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=JobStatus.values), name="core_job_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=JobStatus.values),
+                name="core_job_status_valid",
+                violation_error_message="Cet état de tâche de fond n'existe pas.",
+            ),
         ]
 
     def __str__(self) -> str:

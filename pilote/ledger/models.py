@@ -64,6 +64,7 @@ class AuxiliaryAccount(models.Model):
                 fields=["contact", "control_account"],
                 condition=Q(contact__isnull=False),
                 name="ledger_auxiliary_one_per_contact",
+                violation_error_message="Ce contact a déjà un compte auxiliaire sur ce compte collectif.",
             )
         ]
 
@@ -123,8 +124,16 @@ class FiscalYear(models.Model):
         verbose_name = "exercice"
         ordering = ["start_date"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="ledger_fiscalyear_order"),
-            models.UniqueConstraint(fields=["start_date"], name="ledger_fiscalyear_start_unique"),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")),
+                name="ledger_fiscalyear_order",
+                violation_error_message="La fin de l'exercice doit suivre son début.",
+            ),
+            models.UniqueConstraint(
+                fields=["start_date"],
+                name="ledger_fiscalyear_start_unique",
+                violation_error_message="Un exercice commence déjà à cette date.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -182,10 +191,12 @@ class Entry(models.Model):
                 fields=["journal", "fiscal_year", "number"],
                 condition=Q(number__isnull=False),
                 name="ledger_entry_number_unique",
+                violation_error_message="Ce numéro d'écriture est déjà pris dans ce journal : réessayez.",
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | (Q(number__isnull=False) & Q(posted_at__isnull=False) & ~Q(hash="")),
                 name="ledger_entry_posted_is_numbered",
+                violation_error_message="Une écriture validée porte son numéro, sa date de validation et sa signature.",
             ),
         ]
         indexes = [
@@ -237,9 +248,21 @@ class EntryLine(models.Model):
         verbose_name = "ligne d'écriture"
         ordering = ["position", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(debit__gte=0), name="ledger_entryline_debit_positive"),
-            models.CheckConstraint(condition=Q(credit__gte=0), name="ledger_entryline_credit_positive"),
-            models.CheckConstraint(condition=Q(debit=0) | Q(credit=0), name="ledger_entryline_one_side"),
+            models.CheckConstraint(
+                condition=Q(debit__gte=0),
+                name="ledger_entryline_debit_positive",
+                violation_error_message="Un débit ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(credit__gte=0),
+                name="ledger_entryline_credit_positive",
+                violation_error_message="Un crédit ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(debit=0) | Q(credit=0),
+                name="ledger_entryline_one_side",
+                violation_error_message="Une ligne d'écriture porte un débit ou un crédit, pas les deux.",
+            ),
         ]
         indexes = [
             # Covering for the general ledger: a page's balance brought forward sums the lines between its
@@ -267,7 +290,11 @@ class JournalSequence(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["journal", "fiscal_year"], name="ledger_sequence_unique"),
+            models.UniqueConstraint(
+                fields=["journal", "fiscal_year"],
+                name="ledger_sequence_unique",
+                violation_error_message="La numérotation de ce journal existe déjà pour cet exercice : réessayez.",
+            ),
         ]
 
 
@@ -279,7 +306,13 @@ class ChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="ledger_chainhead_singleton")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id=1),
+                name="ledger_chainhead_singleton",
+                violation_error_message="La chaîne d'inaltérabilité des écritures est unique.",
+            )
+        ]
 
 
 class AccountBalance(models.Model):
@@ -298,7 +331,9 @@ class AccountBalance(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["fiscal_year", "account", "aux_key", "month", "is_opening"], name="ledger_balance_unique"
+                fields=["fiscal_year", "account", "aux_key", "month", "is_opening"],
+                name="ledger_balance_unique",
+                violation_error_message="Les totaux de ce compte viennent de changer : réessayez.",
             ),
         ]
 
@@ -320,7 +355,11 @@ class Matching(models.Model):
     class Meta:
         verbose_name = "lettrage"
         constraints = [
-            models.UniqueConstraint(fields=["account", "aux_key", "code"], name="ledger_matching_code_unique"),
+            models.UniqueConstraint(
+                fields=["account", "aux_key", "code"],
+                name="ledger_matching_code_unique",
+                violation_error_message="Ce code de lettrage est déjà utilisé sur ce compte : réessayez.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -350,9 +389,15 @@ class VatReturn(models.Model):
         ordering = ["-period_start"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")), name="ledger_vatreturn_order"
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="ledger_vatreturn_order",
+                violation_error_message="La fin de la période de TVA doit suivre son début.",
             ),
-            models.UniqueConstraint(fields=["period_start"], name="ledger_vatreturn_start_unique"),
+            models.UniqueConstraint(
+                fields=["period_start"],
+                name="ledger_vatreturn_start_unique",
+                violation_error_message="Une déclaration de TVA existe déjà pour cette période.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -54,10 +54,15 @@ class FixedAsset(models.Model):
         verbose_name = "immobilisation"
         ordering = ["acquisition_date", "reference"]
         constraints = [
-            models.CheckConstraint(condition=Q(cost__gt=0), name="ledger_fixedasset_cost_positive"),
+            models.CheckConstraint(
+                condition=Q(cost__gt=0),
+                name="ledger_fixedasset_cost_positive",
+                violation_error_message="Le coût d'acquisition doit être positif.",
+            ),
             models.CheckConstraint(
                 condition=Q(in_service_date__gte=models.F("acquisition_date")),
                 name="ledger_fixedasset_service_after_acquisition",
+                violation_error_message="La mise en service ne peut pas précéder l'acquisition.",
             ),
         ]
 
@@ -78,4 +83,10 @@ class DepreciationPosting(models.Model):
     entry = models.ForeignKey("ledger.Entry", on_delete=models.PROTECT)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["asset", "fiscal_year"], name="ledger_depreciation_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["asset", "fiscal_year"],
+                name="ledger_depreciation_once",
+                violation_error_message="La dotation de cette immobilisation est déjà passée pour cet exercice.",
+            )
+        ]

@@ -44,7 +44,11 @@ class StatementImport(models.Model):
         verbose_name = "relevé importé"
         ordering = ["-imported_at"]
         constraints = [
-            models.UniqueConstraint(fields=["bank_account", "file_hash"], name="ledger_statementimport_once"),
+            models.UniqueConstraint(
+                fields=["bank_account", "file_hash"],
+                name="ledger_statementimport_once",
+                violation_error_message="Ce relevé a déjà été importé sur ce compte bancaire.",
+            ),
         ]
 
 
@@ -73,7 +77,11 @@ class StatementLine(models.Model):
         verbose_name = "ligne de relevé"
         ordering = ["booking_date", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["bank_account", "fingerprint"], name="ledger_statementline_once"),
+            models.UniqueConstraint(
+                fields=["bank_account", "fingerprint"],
+                name="ledger_statementline_once",
+                violation_error_message="Ce mouvement bancaire a déjà été importé sur ce compte.",
+            ),
         ]
         indexes = [models.Index(fields=["bank_account", "entry_line", "booking_date"], name="ledger_stmt_open_idx")]
 

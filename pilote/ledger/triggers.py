@@ -7,9 +7,11 @@ see apps.py) as well as by migration 0002, and `verify_ledger` reports any that 
 
 from __future__ import annotations
 
+from pilote.core import integrity
 from pilote.core.dbtriggers import TriggerSet, register
 
 MESSAGE = "Écriture validée : modification interdite (corrigez par contre-passation)"
+integrity.register_trigger_message(MESSAGE)  # shown as is when a write trips a trigger
 
 SQLITE = {
     "ledger_entry_posted_no_update": f"""CREATE TRIGGER IF NOT EXISTS ledger_entry_posted_no_update

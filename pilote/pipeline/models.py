@@ -85,6 +85,7 @@ class Opportunity(models.Model):
             models.CheckConstraint(
                 condition=Q(weighted_amount__gte=0) & Q(weighted_amount__lte=F("amount")),
                 name="pipeline_opportunity_weighted_range",
+                violation_error_message="Le montant pondéré est compris entre 0 et le montant estimé.",
             ),
             models.CheckConstraint(
                 condition=~Q(stage=Stage.LOST) | ~Q(lost_reason=""),
@@ -110,6 +111,11 @@ class Opportunity(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage not in CLOSED_STAGES
+
+    def clean(self) -> None:
+        # Recomputed before the constraints are validated (full_clean), so a changed amount, probability
+        # or stage is checked against the weighted amount it implies, not the one stored before the change.
+        self.weighted_amount = self.compute_weighted_amount()
 
     def compute_weighted_amount(self) -> Decimal:
         return round_eur(Decimal(self.amount or 0) * Decimal(self.probability or 0) / 100)
@@ -229,7 +235,9 @@ class Tender(models.Model):
                 violation_error_message="La date limite des questions précède la remise des offres.",
             ),
             models.CheckConstraint(
-                condition=Q(go_threshold__gte=0, go_threshold__lte=100), name="pipeline_tender_threshold_range"
+                condition=Q(go_threshold__gte=0, go_threshold__lte=100),
+                name="pipeline_tender_threshold_range",
+                violation_error_message="Le seuil de décision est compris entre 0 et 100 %%.",
             ),
             models.CheckConstraint(
                 condition=(Q(estimated_value__isnull=True) | Q(estimated_value__gte=0))
@@ -307,6 +315,7 @@ class TenderTask(models.Model):
             models.CheckConstraint(
                 condition=Q(done=False, done_at__isnull=True) | Q(done=True, done_at__isnull=False),
                 name="pipeline_task_done_at",
+                violation_error_message="Une tâche faite porte sa date de réalisation, et elle seule.",
             )
         ]
 

@@ -42,8 +42,16 @@ class DunningLevel(models.Model):
         verbose_name_plural = "niveaux de relance"
         ordering = ["rank"]
         constraints = [
-            models.UniqueConstraint(fields=["rank"], name="receivables_dunninglevel_rank_unique"),
-            models.CheckConstraint(condition=Q(rank__gte=1), name="receivables_dunninglevel_rank_positive"),
+            models.UniqueConstraint(
+                fields=["rank"],
+                name="receivables_dunninglevel_rank_unique",
+                violation_error_message="Un niveau de relance porte déjà ce rang.",
+            ),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1),
+                name="receivables_dunninglevel_rank_positive",
+                violation_error_message="Le rang d'un niveau de relance est au moins 1.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -78,7 +86,11 @@ class DunningLetter(models.Model):
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["customer", "-date"], name="receivables_letter_cust_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(total_due__gt=0), name="receivables_dunningletter_due_positive"),
+            models.CheckConstraint(
+                condition=Q(total_due__gt=0),
+                name="receivables_dunningletter_due_positive",
+                violation_error_message="Une lettre de relance porte sur un montant dû positif.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -107,7 +119,13 @@ class DunningLetterLine(models.Model):
     class Meta:
         ordering = ["due_date", "id"]
         indexes = [models.Index(fields=["invoice", "rank"], name="receivables_line_invoice_idx")]
-        constraints = [models.CheckConstraint(condition=Q(amount_due__gt=0), name="receivables_line_due_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_due__gt=0),
+                name="receivables_line_due_positive",
+                violation_error_message="Chaque facture relancée a un montant dû positif.",
+            )
+        ]
 
 
 class DunningHold(models.Model):
@@ -137,7 +155,13 @@ class CreditLimit(models.Model):
 
     class Meta:
         verbose_name = "encours autorisé"
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="receivables_creditlimit_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="receivables_creditlimit_positive",
+                violation_error_message="Le plafond d'encours ne peut pas être négatif.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Encours autorisé de {self.customer}"

@@ -34,7 +34,13 @@ class NumberSequence(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["series", "year"], name="sales_sequence_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "year"],
+                name="sales_sequence_unique",
+                violation_error_message="La numérotation de cette série existe déjà pour cette année : réessayez.",
+            )
+        ]
 
 
 class PaymentTerm(models.TextChoices):
@@ -96,12 +102,20 @@ class Line(models.Model):
 
 def _line_constraints(prefix: str) -> list:
     return [
-        models.CheckConstraint(condition=Q(unit_price__gte=0), name=f"{prefix}_price_positive"),
         models.CheckConstraint(
-            condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100), name=f"{prefix}_discount_range"
+            condition=Q(unit_price__gte=0),
+            name=f"{prefix}_price_positive",
+            violation_error_message="Le prix unitaire ne peut pas être négatif.",
         ),
         models.CheckConstraint(
-            condition=~Q(vat_rate="0.00") | ~Q(exemption_mention=""), name=f"{prefix}_exempt_has_mention"
+            condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100),
+            name=f"{prefix}_discount_range",
+            violation_error_message="La remise est un pourcentage entre 0 et 100.",
+        ),
+        models.CheckConstraint(
+            condition=~Q(vat_rate="0.00") | ~Q(exemption_mention=""),
+            name=f"{prefix}_exempt_has_mention",
+            violation_error_message="Une ligne exonérée de TVA doit porter sa mention légale d'exonération.",
         ),
     ]
 
@@ -140,7 +154,11 @@ class Quote(Document):
         verbose_name_plural = "devis"
         ordering = ["-date", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_until__gte=models.F("date")), name="sales_quote_valid_after_date"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("date")),
+                name="sales_quote_valid_after_date",
+                violation_error_message="La date de validité ne peut pas précéder la date du devis.",
+            ),
         ]
         indexes = [models.Index(fields=["status", "-date"], name="sales_quote_status_idx")]
 
@@ -200,12 +218,20 @@ class OrderLine(Line):
     class Meta(Line.Meta):
         constraints = [
             *_line_constraints("sales_orderline"),
-            models.CheckConstraint(condition=Q(delivered_quantity__gte=0), name="sales_orderline_delivered_positive"),
             models.CheckConstraint(
-                condition=Q(delivered_quantity__lte=models.F("quantity")), name="sales_orderline_not_overdelivered"
+                condition=Q(delivered_quantity__gte=0),
+                name="sales_orderline_delivered_positive",
+                violation_error_message="La quantité livrée ne peut pas être négative.",
             ),
             models.CheckConstraint(
-                condition=Q(invoiced_quantity__lte=models.F("quantity")), name="sales_orderline_not_overinvoiced"
+                condition=Q(delivered_quantity__lte=models.F("quantity")),
+                name="sales_orderline_not_overdelivered",
+                violation_error_message="La quantité livrée ne peut pas dépasser la quantité commandée.",
+            ),
+            models.CheckConstraint(
+                condition=Q(invoiced_quantity__lte=models.F("quantity")),
+                name="sales_orderline_not_overinvoiced",
+                violation_error_message="La quantité facturée ne peut pas dépasser la quantité commandée.",
             ),
         ]
 
@@ -239,7 +265,13 @@ class DeliveryLine(models.Model):
     quantity = models.DecimalField("quantité livrée", max_digits=12, decimal_places=3)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="sales_deliveryline_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="sales_deliveryline_positive",
+                violation_error_message="La quantité livrée doit être positive.",
+            )
+        ]
 
 
 # --- Invoices -----------------------------------------------------------------------------------
@@ -313,14 +345,22 @@ class Invoice(Document):
             models.CheckConstraint(
                 condition=Q(status="draft") | (Q(number__isnull=False) & Q(issued_at__isnull=False)),
                 name="sales_invoice_issued_has_number",
+                violation_error_message="Une facture émise porte son numéro et sa date d'émission.",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="credit_note") | Q(credited_invoice__isnull=False),
                 name="sales_invoice_credit_note_has_origin",
+                violation_error_message="Un avoir indique la facture qu'il corrige.",
             ),
-            models.CheckConstraint(condition=Q(amount_paid__gte=0), name="sales_invoice_paid_positive"),
             models.CheckConstraint(
-                condition=Q(due_date__isnull=True) | Q(due_date__gte=models.F("date")), name="sales_invoice_due_after"
+                condition=Q(amount_paid__gte=0),
+                name="sales_invoice_paid_positive",
+                violation_error_message="Le montant réglé ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(due_date__gte=models.F("date")),
+                name="sales_invoice_due_after",
+                violation_error_message="L'échéance ne peut pas précéder la date de la facture.",
             ),
         ]
         indexes = [
@@ -402,7 +442,13 @@ class Payment(models.Model):
     class Meta:
         verbose_name = "règlement"
         ordering = ["-date", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="sales_payment_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="sales_payment_positive",
+                violation_error_message="Le montant d'un règlement doit être positif.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Règlement du {self.date:%d/%m/%Y}"
@@ -414,4 +460,10 @@ class PaymentAllocation(models.Model):
     amount = MoneyField("montant affecté")
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="sales_allocation_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="sales_allocation_positive",
+                violation_error_message="Le montant affecté à une facture doit être positif.",
+            )
+        ]

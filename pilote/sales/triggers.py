@@ -8,9 +8,11 @@ migration 0002 and again after every migrate (SQLite drops triggers when it rebu
 
 from __future__ import annotations
 
+from pilote.core import integrity
 from pilote.core.dbtriggers import TriggerSet, register
 
 MESSAGE = "Facture émise : modification interdite (corrigez par un avoir)"
+integrity.register_trigger_message(MESSAGE)  # shown as is when a write trips a trigger
 FROZEN = (
     "status", "number", "date", "kind", "customer_id", "total_net", "total_vat", "total_gross", "due_date",
     "issued_at", "customer_snapshot", "seller_snapshot", "entry_id", "credited_invoice_id", "penalty_rate",

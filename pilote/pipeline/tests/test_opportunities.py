@@ -168,3 +168,27 @@ def test_contact_page_lists_opportunities_and_offers_a_quote(client_as, personas
     assert f"?client={contact.pk}&amp;opportunite={opportunity.pk}" in detail
     accountant = client_as("comptable").get(reverse("contacts:detail", args=[contact.pk])).content.decode()
     assert 'id="prospection"' not in accountant  # the accountant has no access to the pipeline
+
+
+def test_lowering_the_amount_recomputes_the_weighted_amount(opportunity, personas):
+    """Issue 8 point 2: lowering the amount under the stored weighted amount was refused with the raw
+    constraint text; the weighted amount follows the amount."""
+    lowered = services.update_opportunity(actor=personas["commercial"], opportunity=opportunity, amount=Decimal("500"))
+    assert (lowered.amount, lowered.weighted_amount) == (Decimal("500"), Decimal("50.00"))
+    moved = services.update_opportunity(actor=personas["commercial"], opportunity=lowered, probability=40)
+    assert moved.weighted_amount == Decimal("200.00")
+
+
+def test_lowering_the_amount_from_the_edit_form(opportunity, client_as):
+    from django.urls import reverse
+
+    client = client_as("commercial")
+    url = reverse("pipeline:edit", args=[opportunity.pk])
+    page = client.get(url)
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(amount="500", version=opportunity.version)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    opportunity.refresh_from_db()
+    assert (opportunity.amount, opportunity.weighted_amount) == (Decimal("500"), Decimal("50.00"))

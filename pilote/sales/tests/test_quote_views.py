@@ -452,3 +452,26 @@ def test_quote_created_from_an_opportunity_wins_it_when_accepted(shop, client_as
     client.post(reverse("sales:quote-accept", args=[quote.pk]), {"date": "2026-03-05", "note": "Signé"})
     opportunity.refresh_from_db()
     assert opportunity.stage == Stage.WON
+
+
+@pytest.mark.parametrize("action", ["quote-accept", "quote-convert"])
+def test_accepting_below_the_opportunity_weighted_amount_wins_it_at_the_quote_amount(shop, client_as, action):
+    """Issue 8 point 2: an opportunity of 10 000 € at 50 % (5 000 € weighted) and a quote of a few hundred
+    euros; accepting or converting the quote crashed on pipeline_opportunity_weighted_range."""
+    from pilote.pipeline import services as pipeline
+    from pilote.pipeline.stages import Stage
+
+    opportunity = pipeline.create_opportunity(
+        actor=shop["actor"], contact=shop["customer"], title="Parc copieurs", amount=D("10000"), probability=50
+    )
+    assert opportunity.weighted_amount == D("5000.00")
+    quote = services.create_quote(
+        actor=shop["actor"], customer=shop["customer"], date=dt.date(2026, 3, 2), valid_until=dt.date(2026, 4, 1),
+        lines=[LineSpec.from_product(shop["p"]["install"], D(10))], opportunity=opportunity,
+    )  # fmt: skip
+    data = {"date": "2026-03-05", "payment_term": "30"}
+    response = client_as("commercial").post(reverse(f"sales:{action}", args=[quote.pk]), data)
+    assert response.status_code == 302
+    opportunity.refresh_from_db()
+    assert opportunity.stage == Stage.WON
+    assert opportunity.amount == opportunity.weighted_amount == quote.total_net == D("550.00")
