@@ -23,7 +23,7 @@ from pilote.core.models import Structure, VatRegime
 from pilote.core.vat_policy import policy_for_regime
 from pilote.ledger import services as ledger
 from pilote.ledger.models import Account, Journal, JournalKind
-from pilote.lib.formats import format_eur
+from pilote.lib.formats import format_eur, format_quantity
 from pilote.lib.money import ZERO, split_amount
 from pilote.sales import numbering, terms, totals
 from pilote.sales.models import (
@@ -149,6 +149,26 @@ def operation_nature(lines) -> str:
     return OperationNature.MIXED
 
 
+def _over_invoicing_problems(lines) -> list[str]:
+    """A draft copied from an order may have been edited upward: never invoice more than was ordered
+    (the order line's invoiced quantity would break sales_orderline_not_overinvoiced)."""
+    wanted: dict[int, Decimal] = {}
+    for line in lines:
+        if line.order_line_id:
+            wanted[line.order_line_id] = wanted.get(line.order_line_id, ZERO) + line.quantity
+    if not wanted:
+        return []
+    problems = []
+    for order_line in OrderLine.objects.select_for_update().filter(pk__in=wanted).order_by("pk"):
+        left = order_line.quantity - order_line.invoiced_quantity
+        if wanted[order_line.pk] > left:
+            problems.append(
+                f"« {order_line.description} » : {format_quantity(wanted[order_line.pk])} facturé(s), mais il n'en "
+                f"reste que {format_quantity(left)} à facturer sur la commande."
+            )
+    return problems
+
+
 @transaction.atomic
 def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoice:
     invoice = Invoice.objects.select_for_update(of=("self",)).select_related("customer").get(pk=invoice.pk)
@@ -168,6 +188,8 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
         left = origin.total_gross - origin.credited_amount
         if invoice.total_gross > left:
             problems.append(f"L'avoir dépasse ce qui reste à annuler sur {origin} ({format_eur(left)}).")
+    else:
+        problems.extend(_over_invoicing_problems(lines))
     if problems:
         raise DomainError(" ".join(problems))
 

@@ -264,3 +264,24 @@ def test_verification_reports_missing_invoice_triggers(shop):
         triggers.install(connection)
     assert len(problems) == len(triggers.expected(connection)) and all("sales_" in p for p in problems)
     assert verify.check_triggers() == []
+
+
+def test_an_order_invoice_edited_above_the_ordered_quantity_is_refused_in_french(shop):
+    """Issue 8 point 2, the whole class: issuing raised IntegrityError (sales_orderline_not_overinvoiced)."""
+    actor, p = shop["actor"], shop["p"]
+    order = services.create_order(
+        actor=actor,
+        customer=shop["customer"],
+        date=dt.date(2026, 3, 2),
+        lines=[LineSpec.from_product(p["install"], D(4))],
+    )
+    draft = services.invoice_order(actor=actor, order=order, date=dt.date(2026, 3, 3))
+    line = draft.lines.get()
+    specs = [LineSpec.copy_of(line, D(6), source_pk=line.pk)]
+    draft = services.update_invoice_draft(
+        actor=actor, invoice=draft, version=draft.version, date=draft.date, lines=specs, payment_term="30"
+    )
+    assert draft.lines.get().order_line_id == order.lines.get().pk
+    with pytest.raises(DomainError, match="« Installation sur site » : 6 facturé\\(s\\), mais il n'en reste que 4"):
+        issuing.issue_invoice(actor=actor, invoice=draft, render_pdf=RENDER)
+    assert order.lines.get().invoiced_quantity == 0
