@@ -62,6 +62,22 @@ def update_contact(
 
 
 @transaction.atomic
+def mark_customer(*, actor, contact: Contact, reason: str = "") -> bool:
+    """The contact's first order or invoice makes it a customer (and no longer a prospect). Only the role
+    flags change (an older record the contact rules now refuse is not re-validated); True if it changed."""
+    changed = Contact.objects.filter(pk=contact.pk).exclude(is_customer=True, is_prospect=False)
+    if not changed.update(is_customer=True, is_prospect=False):
+        return False
+    before = {"is_customer": contact.is_customer, "is_prospect": contact.is_prospect}
+    contact.is_customer, contact.is_prospect = True, False
+    audit.record(
+        actor, "contacts.contact.became_customer", contact, before=before,
+        after={"is_customer": True, "is_prospect": False, "raison": reason},
+    )  # fmt: skip
+    return True
+
+
+@transaction.atomic
 def set_contact_active(*, actor, contact: Contact, active: bool) -> Contact:
     before = {"is_active": contact.is_active}
     Contact.objects.filter(pk=contact.pk).update(is_active=active)

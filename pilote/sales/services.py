@@ -179,6 +179,13 @@ def _customer_check(customer) -> None:
         raise DomainError(f"{customer.display_name} est archivé : réactivez-le avant de lui établir un document.")
 
 
+def _becomes_customer(actor, document) -> None:
+    """A prospect (or a contact with no sales role) becomes a customer with its first order or invoice."""
+    from pilote.contacts import services as contacts
+
+    contacts.mark_customer(actor=actor, contact=document.customer, reason=str(document))
+
+
 # --- Quotes -------------------------------------------------------------------------------------
 
 
@@ -369,6 +376,7 @@ def convert_quote(
         created_by=actor,
     )
     write_lines(order, OrderLine, [LineSpec.copy_of(line) for line in current.lines.all()])
+    _becomes_customer(actor, order)
     audit.record(actor, "sales.order.created", order, after=audit.snapshot(order))
     return order
 
@@ -398,6 +406,7 @@ def create_order(
         created_by=actor,
     )
     write_lines(order, OrderLine, lines)
+    _becomes_customer(actor, order)
     audit.record(actor, "sales.order.created", order, after=audit.snapshot(order))
     return order
 
@@ -481,7 +490,9 @@ def _check_agreed_due_date(date: dt.date, due_date: dt.date | None) -> None:
 
 def _new_invoice(actor, *, customer, date, kind=InvoiceKind.INVOICE, **fields) -> Invoice:
     _customer_check(customer)
-    return Invoice.objects.create(customer=customer, date=date, kind=kind, created_by=actor, **fields)
+    invoice = Invoice.objects.create(customer=customer, date=date, kind=kind, created_by=actor, **fields)
+    _becomes_customer(actor, invoice)
+    return invoice
 
 
 @transaction.atomic
