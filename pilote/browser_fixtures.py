@@ -103,3 +103,22 @@ def screenshots(tmp_path):
     folder = Path(os.environ.get("PILOTE_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def pick(box, typed: str, option: str, *, keyboard: bool = False) -> None:
+    """Choose `option` in a search-as-you-type picker (core.pickers.SearchSelect) as a user does: type part
+    of it, then click the row — or, with keyboard=True, go down to it with ↓ and press Entrée."""
+    box.fill(typed)
+    listbox = box.locator("xpath=following-sibling::ul[@role='listbox']")
+    wanted = listbox.get_by_role("option", name=re.compile("^" + re.escape(option)))
+    expect(wanted).to_be_visible()
+    if keyboard:
+        for _ in range(20):
+            if wanted.get_attribute("aria-selected") == "true":
+                break
+            box.press("ArrowDown")
+        box.press("Enter")
+    else:
+        wanted.click()
+    expect(box).to_have_value(option)
+    expect(listbox).to_be_hidden()

@@ -3,17 +3,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pilote.catalog import services
 from pilote.catalog.forms import ProductFilterForm, ProductForm
 from pilote.catalog.models import Product
 from pilote.core.access import require_perm
+from pilote.core.collation import french
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 
-SORTS = {"reference": ["reference"], "nom": [Lower("name")], "prix": ["unit_price"]}
+SORTS = {"reference": ["reference"], "nom": [french("name")], "prix": ["unit_price"]}
 COLUMNS = [
     Column("Référence", lambda p: p.reference),
     Column("Désignation", lambda p: p.name),

@@ -6,11 +6,16 @@ from django.utils import timezone
 from pilote.complaints.models import AnswerMedium, Category, Complaint, EntryKind, Resolution, Severity, Status
 from pilote.complaints.services import assignable_users
 from pilote.contacts.models import Contact
+from pilote.contacts.pickers import order as contact_order
 from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.core.pickers import SearchSelect
 
 
 def customer_choices():
-    return Contact.objects.filter(is_active=True).filter(is_customer=True).order_by("name", "first_name")
+    """Customers: the role, or an order or an invoice (sales.pickers.customers)."""
+    from pilote.sales.pickers import customers
+
+    return customers()
 
 
 class ComplaintForm(VersionedForm):
@@ -35,6 +40,7 @@ class ComplaintForm(VersionedForm):
             "answer_due",
         ]
         widgets = {
+            "customer": SearchSelect("clients"),
             "received_on": DATE_WIDGET,
             "answer_due": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -163,7 +169,7 @@ class ComplaintFilterForm(forms.Form):
         # Only customers who have complained: the list stays short whatever the number of contacts.
         self.fields["client"].queryset = Contact.objects.filter(
             pk__in=Complaint.objects.values("customer_id")
-        ).order_by("name", "first_name")
+        ).order_by(*contact_order())
 
     def clean(self):
         data = super().clean()

@@ -20,10 +20,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from pilote.complaints.models import Category, Complaint, Severity, Status
+from pilote.core.collation import french
 from pilote.core.listing import Column
 
 SEVERITY_RANK = Case(
@@ -34,11 +34,11 @@ SEVERITY_RANK = Case(
 )
 SORTS = {
     "recue": ["received_on"],
-    "client": [Lower("customer__name"), Lower("customer__first_name")],
+    "client": [french("customer__name"), french("customer__first_name")],
     "gravite": [SEVERITY_RANK],
     "statut": ["status"],
     "echeance": ["answer_due"],
-    "objet": [Lower("subject")],
+    "objet": [french("subject")],
 }
 DEFAULT_SORT = "-recue"
 
@@ -215,7 +215,7 @@ def indicators(period: Period | None = None, today: dt.date | None = None) -> In
     customers = (
         received.values("customer_id", "customer__name", "customer__first_name", "customer__kind")
         .annotate(n=Count("pk"))
-        .order_by("-n", Lower("customer__name"), "customer_id")[:5]
+        .order_by("-n", french("customer__name"), "customer_id")[:5]
     )
     rate = None
     if figures["due"]:

@@ -7,8 +7,9 @@ class ContactsConfig(AppConfig):
     verbose_name = "Contacts"
 
     def ready(self) -> None:
-        from pilote.contacts import demo
+        from pilote.contacts import demo, pickers
         from pilote.contacts.search import search_contacts
+        from pilote.core.pickers import register_picker
         from pilote.core.registry import MenuItem, SearchProvider, register_demo, register_menu, register_search
 
         register_menu(
@@ -18,3 +19,4 @@ class ContactsConfig(AppConfig):
         )
         register_search(SearchProvider("Contacts", "contacts.view", search_contacts))
         register_demo(10, "contacts et échanges", demo.load)
+        register_picker(pickers.CONTACTS)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.db.models.functions import Lower
 
 from pilote.contacts.models import ROLE_FIELDS, Contact, ContactPerson
+from pilote.core.collation import french
 from pilote.core.listing import Column
 from pilote.lib import identifiers
 
 SORTS = {
-    "nom": [Lower("name"), Lower("first_name")],
-    "ville": [Lower("city")],
+    "nom": [french("name"), french("first_name")],
+    "ville": [french("city")],
     "cp": ["postal_code"],
     "cree": ["created_at"],
     "modifie": ["updated_at"],

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class CoreConfig(AppConfig):
@@ -7,7 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Socle"
 
     def ready(self) -> None:
+        from pilote.core import collation
         from pilote.core.registry import MenuItem, register_menu
+
+        connection_created.connect(collation.register_sqlite, dispatch_uid="pilote.core.collation")
 
         # The structure's own pages, for the roles that may open them (core.permissions).
         register_menu(

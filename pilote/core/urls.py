@@ -1,5 +1,6 @@
 from django.urls import path
 
+from pilote.core import pickers
 from pilote.core.views import pages, setup, users
 
 app_name = "core"
@@ -21,4 +22,5 @@ urlpatterns = [
     path("sante/", pages.health, name="health"),
     path("favicon.ico", pages.favicon, name="favicon"),
     path("robots.txt", pages.robots, name="robots"),
+    *pickers.urlpatterns(),
 ]

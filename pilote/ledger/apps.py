@@ -16,8 +16,9 @@ class LedgerConfig(AppConfig):
     verbose_name = "Comptabilité"
 
     def ready(self) -> None:
+        from pilote.core.pickers import register_picker
         from pilote.core.registry import MenuItem, register_demo, register_menu, register_structure_setup
-        from pilote.ledger import demo, services, triggers
+        from pilote.ledger import demo, pickers, services, triggers
 
         del triggers  # imported to register its TriggerSet (core.dbtriggers)
 
@@ -41,3 +42,5 @@ class LedgerConfig(AppConfig):
         # SQLite drops a table's triggers when a migration rebuilds it: put them back after every migrate.
         post_migrate.connect(_reinstall_triggers, sender=self)
         register_demo(30, "comptabilité (deux exercices)", demo.load)
+        for picker in (pickers.ACCOUNTS, pickers.AUXILIARIES, pickers.THIRD_PARTIES):
+            register_picker(picker)

@@ -3,9 +3,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Q
 
 from pilote.core.forms import DATE_WIDGET
+from pilote.core.pickers import SearchSelect, datalist_attrs
+from pilote.ledger import pickers
 from pilote.ledger.models import Account, AuxiliaryAccount, EntryStatus, FiscalYear, Journal, JournalKind
 from pilote.ledger.services import LineInput
 
@@ -27,14 +28,14 @@ class LineForm(forms.Form):
         max_length=20,
         required=False,
         widget=forms.TextInput(
-            attrs={"list": "accounts", "inputmode": "numeric", "autocomplete": "off", "class": "account"}
+            attrs={**datalist_attrs("comptes", "accounts"), "inputmode": "numeric", "class": "account"}
         ),
     )
     auxiliary = forms.CharField(
         label="Auxiliaire",
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"list": "auxiliaries", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs=datalist_attrs("auxiliaires", "auxiliaries")),
     )
     label = forms.CharField(label="Libellé", max_length=200, required=False)
     debit = forms.DecimalField(
@@ -132,13 +133,10 @@ class JournalForm(forms.Form):
 
 
 class AuxiliaryForm(forms.Form):
-    contact = forms.ModelChoiceField(label="Contact", queryset=None)
+    contact = forms.ModelChoiceField(label="Contact", queryset=None, widget=SearchSelect("tiers"))
     control = forms.ChoiceField(label="Compte", choices=[("411", "Client (411)"), ("401", "Fournisseur (401)")])
 
     def __init__(self, *args, **kwargs):
-        from pilote.contacts.models import Contact
 
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = (
-            Contact.objects.filter(is_active=True).filter(Q(is_customer=True) | Q(is_supplier=True)).order_by("name")
-        )
+        self.fields["contact"].queryset = pickers.THIRD_PARTIES.queryset()

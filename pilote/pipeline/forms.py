@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from pilote.contacts.models import Contact
+from pilote.contacts.pickers import order as contact_order
 from pilote.core.forms import DATE_WIDGET, VersionedForm
 from pilote.core.models import User
 from pilote.core.permissions import MATRIX
+from pilote.core.pickers import SearchSelect
 from pilote.pipeline.models import (
     Decision,
     DocumentKind,
@@ -27,7 +28,7 @@ def pipeline_users():
 
 
 def contact_choices():
-    return Contact.objects.filter(is_active=True).order_by(Lower("name"), Lower("first_name"))
+    return Contact.objects.filter(is_active=True).order_by(*contact_order())
 
 
 class OpportunityForm(VersionedForm):
@@ -48,6 +49,7 @@ class OpportunityForm(VersionedForm):
             "notes",
         ]
         widgets = {
+            "contact": SearchSelect("contacts"),
             "expected_close_date": DATE_WIDGET,
             "next_action_date": DATE_WIDGET,
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -178,6 +180,7 @@ class TenderForm(VersionedForm):
             "notes",
         ]
         widgets = {
+            "buyer": SearchSelect("contacts"),
             "published_on": DATE_WIDGET,
             "questions_deadline": DATETIME_WIDGET,
             "submission_deadline": DATETIME_WIDGET,

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Lower
 from django.utils import timezone
 
+from pilote.core.collation import french
 from pilote.core.listing import Column
 from pilote.pipeline.models import Opportunity, StageChange, Tender
 from pilote.pipeline.scoring import weighted_score
@@ -31,8 +31,8 @@ def stage_order_expression():
 
 
 SORTS = {
-    "titre": [Lower("title")],
-    "contact": [Lower("contact__name")],
+    "titre": [french("title")],
+    "contact": [french("contact__name")],
     "etape": [stage_order_expression()],
     "montant": ["amount"],
     "pondere": ["weighted_amount"],
@@ -203,8 +203,8 @@ def open_stage_choices() -> list[tuple[str, str]]:
 # Tenders
 
 TENDER_SORTS = {
-    "objet": [Lower("title")],
-    "acheteur": [Lower("buyer__name")],
+    "objet": [french("title")],
+    "acheteur": [french("buyer__name")],
     "remise": ["submission_deadline"],
     "montant": ["estimated_value"],
     "etat": ["status"],

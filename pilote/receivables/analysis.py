@@ -19,6 +19,7 @@ from django.db.models import Case, Count, ExpressionWrapper, F, Func, IntegerFie
 from django.db.models.functions import Coalesce, NullIf
 
 from pilote.contacts.models import Contact
+from pilote.core.collation import french_key
 from pilote.core.listing import Column
 from pilote.lib.charts import MONTHS
 from pilote.lib.dates import add_months
@@ -281,7 +282,7 @@ def customer_analysis(on: dt.date) -> Analysis:
         )
         for cid in activity
     ]
-    rows.sort(key=lambda row: (-row.revenue, row.customer.name))
+    rows.sort(key=lambda row: (-row.revenue, french_key(row.customer.name)))
     receivables = open_invoices().aggregate(total=Sum(BALANCE, output_field=MoneyField()))["total"] or ZERO
     year_ago = on - dt.timedelta(days=364)
     revenue_incl_vat = (

@@ -23,6 +23,7 @@ from functools import cached_property
 from django.db.models import Exists, F, Max, OuterRef
 
 from pilote.contacts.models import Contact
+from pilote.core.collation import french
 from pilote.lib.formats import format_date, format_eur
 from pilote.lib.money import ZERO
 from pilote.receivables import templating
@@ -145,7 +146,7 @@ def proposals(on: dt.date, customer_ids=None, *, only_due: bool = True) -> list[
     """The customers to chase on `on` (those with at least one level due unless `only_due` is off)."""
     levels = active_levels()
     overdue = overdue_invoices(on, customer_ids)
-    invoices = list(overdue.only(*INVOICE_FIELDS).order_by("customer__name", "due_date", "pk"))
+    invoices = list(overdue.only(*INVOICE_FIELDS).order_by(french("customer__name"), "due_date", "pk"))
     # Each customer once (a customer has many overdue invoices: not one Contact built per invoice).
     customer_ids = {invoice.customer_id for invoice in invoices}
     customers = {c.pk: c for c in Contact.objects.filter(pk__in=id_set(customer_ids))} if invoices else {}

@@ -16,6 +16,7 @@ class SalesConfig(AppConfig):
     verbose_name = "Ventes"
 
     def ready(self) -> None:
+        from pilote.core.pickers import register_picker
         from pilote.core.registry import (
             ContactPanel,
             MenuItem,
@@ -27,7 +28,7 @@ class SalesConfig(AppConfig):
             register_search,
         )
         from pilote.ledger import bank
-        from pilote.sales import bank_matching, demo, panels, search, triggers
+        from pilote.sales import bank_matching, demo, panels, pickers, search, triggers
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
 
@@ -45,6 +46,8 @@ class SalesConfig(AppConfig):
         register_contact_panel(ContactPanel("sales.view", 10, panels.contact_sales))
         register_demo_timeline(demo.timeline)
         register_demo(40, "ventes (devis, commandes, factures, règlements)", demo.load)
+        register_picker(pickers.CUSTOMERS)
+        register_picker(pickers.CUSTOMERS_AND_PROSPECTS)
         if bank_matching.ledger_settlement_handler not in bank.settlement_handlers:
             bank.settlement_handlers.append(bank_matching.ledger_settlement_handler)
         post_migrate.connect(_reinstall_triggers, sender=self)

@@ -9,7 +9,7 @@ from django import forms
 
 from pilote.catalog.forms import offer_vat_choices
 from pilote.catalog.models import EXEMPTION_MENTIONS, Product, Unit, VatRate, vat_of_product
-from pilote.contacts.models import Contact
+from pilote.core.pickers import SearchSelect
 from pilote.core.vat_policy import VatPolicy, current_policy
 from pilote.sales.models import PaymentMethod, PaymentTerm
 from pilote.sales.services import LineSpec
@@ -19,7 +19,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class LineForm(forms.Form):
     product = forms.ModelChoiceField(
-        label="Article", queryset=Product.objects.filter(is_active=True).order_by("reference"), required=False
+        label="Article",
+        queryset=Product.objects.filter(is_active=True),
+        required=False,
+        widget=SearchSelect("articles"),
     )
     description = forms.CharField(label="Désignation", max_length=500)
     quantity = forms.DecimalField(label="Quantité", max_digits=12, decimal_places=3, localize=True)
@@ -134,16 +137,15 @@ def catalogue_data() -> dict[str, dict]:
     return data
 
 
-def customers():
-    return Contact.objects.filter(is_active=True).filter(is_customer=True) | Contact.objects.filter(
-        is_active=True, is_prospect=True
-    )
-
-
 class CustomerChoiceField(forms.ModelChoiceField):
+    """The customer of a quote, an order or an invoice: customers and prospects, searched as one types."""
+
     def __init__(self, **kwargs):
-        super().__init__(queryset=Contact.objects.none(), label="Client", **kwargs)
-        self.queryset = customers().order_by("name", "first_name")
+        from pilote.sales.pickers import customers_and_prospects
+
+        super().__init__(
+            queryset=customers_and_prospects(), label="Client", widget=SearchSelect("clients-prospects"), **kwargs
+        )
 
     def label_from_instance(self, obj):
         return obj.display_name

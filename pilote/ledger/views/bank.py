@@ -18,6 +18,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.pickers import datalist_attrs
 from pilote.ledger import bank, bank_statements, queries
 from pilote.ledger.models import Account, AuxiliaryAccount, BankAccount, BankRule, EntryLine, StatementLine
 from pilote.lib.fields import IdentifierFormField
@@ -78,9 +79,14 @@ class BookForm(forms.Form):
     account = forms.CharField(
         label="Compte de contrepartie",
         max_length=20,
-        widget=forms.TextInput(attrs={"list": "accounts", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={**datalist_attrs("comptes", "accounts"), "inputmode": "numeric"}),
     )
-    auxiliary = forms.CharField(label="Compte auxiliaire", max_length=20, required=False)
+    auxiliary = forms.CharField(
+        label="Compte auxiliaire",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs=datalist_attrs("auxiliaires", "auxiliaries")),
+    )
     label = forms.CharField(label="Libellé", max_length=200, required=False)
     make_rule = forms.BooleanField(label="Créer une règle pour les prochaines fois", required=False)
     rule_text = forms.CharField(label="quand le libellé contient", max_length=100, required=False)
@@ -223,7 +229,6 @@ def statement_line(request, pk: int):
         "suggestions": [] if line.is_reconciled else bank.suggestions(line),
         "rule": rule,
         "form": BookForm(initial={"label": line.label[:200], "rule_text": line.label[:40]}),
-        "accounts": Account.objects.filter(is_active=True).only("code", "label"),
     }
     return render(request, "ledger/statement_line.html", context)
 

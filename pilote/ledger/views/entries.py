@@ -10,7 +10,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset, sort_rows
 from pilote.ledger import queries, services
 from pilote.ledger.forms import EntryFilterForm, EntryForm, LineFormSet, TrialBalanceForm
-from pilote.ledger.models import Account, AuxiliaryAccount, Entry, FiscalYear
+from pilote.ledger.models import Entry, FiscalYear
 
 
 @require_perm("ledger.view")
@@ -30,8 +30,6 @@ def _entry_context(form, lines):
     return {
         "form": form,
         "lines": lines,
-        "accounts": Account.objects.filter(is_active=True).only("code", "label"),
-        "auxiliaries": AuxiliaryAccount.objects.only("code", "label"),
     }
 
 

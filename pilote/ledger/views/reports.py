@@ -45,7 +45,6 @@ def general_ledger(request):
         "ledger": ledger,
         "code": code,
         "aux_code": aux_code,
-        "accounts": Account.objects.filter(is_active=True).only("code", "label"),
     }
     if code and account is None:
         messages.error(request, f"Compte {code} inconnu du plan comptable.")

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Lower
 
 from pilote.core.audit import AuditEvent
+from pilote.core.collation import french
 from pilote.core.listing import Column
 from pilote.lib.formats import format_quantity
 from pilote.lib.money import ZERO
@@ -23,14 +23,14 @@ FOLLOW_UP_DAYS = 7  # « à relancer »: sent quotes whose validity ends within 
 QUOTE_SORTS = {
     "numero": ["number"],
     "date": ["date"],
-    "client": [Lower("customer__name"), Lower("customer__first_name")],
+    "client": [french("customer__name"), french("customer__first_name")],
     "montant": ["total_gross"],
     "validite": ["valid_until"],
 }
 ORDER_SORTS = {
     "numero": ["number"],
     "date": ["date"],
-    "client": [Lower("customer__name"), Lower("customer__first_name")],
+    "client": [french("customer__name"), french("customer__first_name")],
     "montant": ["total_gross"],
 }
 

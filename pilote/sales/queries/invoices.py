@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import F, Q, Sum
-from django.db.models.functions import Lower
 
 from pilote.core.audit import AuditEvent
+from pilote.core.collation import french
 from pilote.core.listing import Column
 from pilote.lib.money import ZERO
 from pilote.sales import totals
@@ -16,7 +16,7 @@ from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, Payment
 INVOICE_SORTS = {
     "numero": ["number"],
     "date": ["date"],
-    "client": [Lower("customer__name")],
+    "client": [french("customer__name")],
     "ttc": ["total_gross"],
     "echeance": ["due_date"],
 }
@@ -136,7 +136,7 @@ def invoice_detail(invoice: Invoice) -> dict:
     }
 
 
-PAYMENT_SORTS = {"date": ["date"], "client": [Lower("customer__name")], "montant": ["amount"]}
+PAYMENT_SORTS = {"date": ["date"], "client": [french("customer__name")], "montant": ["amount"]}
 PAYMENT_COLUMNS = [
     Column("Date", lambda p: p.date),
     Column("Client", lambda p: p.customer.display_name),

@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 from playwright.sync_api import expect
 
+from pilote.browser_fixtures import pick
 from pilote.sales.facturx_pdf import extract_xml
 from pilote.sales.models import Invoice
 
@@ -26,16 +27,16 @@ def test_invoice_typed_issued_downloaded_and_paid(page, sign_in, shop, live_serv
     sign_in(page, "commercial")
     page.goto("/ventes/factures/")
     page.get_by_role("link", name="Nouvelle facture").click()
-    page.get_by_label("Client :", exact=True).select_option(label="Boulangerie Martin")
+    pick(page.get_by_role("combobox", name="Client"), "boulangerie", "Boulangerie Martin")
     page.get_by_label("Date de facture").fill("2026-03-02")
     page.get_by_label("N° de commande du client").fill("PO-77")
     page.wait_for_load_state()  # line_editor.js is deferred
     rows = page.locator("[data-line]")
-    rows.nth(0).locator("select[name$='-product']").select_option(label="CH-01 — Chaise de bureau")
+    pick(rows.nth(0).get_by_role("combobox", name="Article"), "CH-01", "CH-01 — Chaise de bureau")
     expect(rows.nth(0).locator("input[name$='-unit_price']")).to_have_value("149,90")
     rows.nth(0).locator("input[name$='-quantity']").fill("4")
     page.get_by_role("button", name="+ Ajouter une ligne").click()
-    rows.nth(1).locator("select[name$='-product']").select_option(label="LIV-01 — Guide d'ergonomie")
+    pick(rows.nth(1).get_by_role("combobox", name="Article"), "guide", "LIV-01 — Guide d'ergonomie")
     rows.nth(1).locator("input[name$='-quantity']").fill("2")
     # 4 × 149.90 = 599.60 at 20 % (119.92) + 2 × 24.50 = 49.00 at 5.5 % (2.695 → 2.70)
     expect(page.locator("[data-total-net]")).to_have_text(re.compile(r"648,60"))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Count, Q
-from django.db.models.functions import Lower
 from django.shortcuts import render
 
 from pilote.core.access import require_perm
+from pilote.core.collation import french
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.sales.forms import DATE
 from pilote.sales.models import Delivery
@@ -15,7 +15,7 @@ from pilote.sales.models import Delivery
 SORTS = {
     "numero": ["number"],
     "date": ["date"],
-    "client": [Lower("order__customer__name")],
+    "client": [french("order__customer__name")],
     "commande": ["order__number"],
 }
 COLUMNS = [

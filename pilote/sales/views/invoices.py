@@ -10,13 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pilote.contacts.models import Contact
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.models import Structure
 from pilote.core.pdf import pdf_file_response
-from pilote.sales import documents, issuing, mail, services
+from pilote.sales import documents, issuing, mail, pickers, services
 from pilote.sales.forms import CreditNoteForm, EmailForm, InvoiceHeaderForm, IssueForm, catalogue_data, line_formset
 from pilote.sales.models import Invoice, InvoiceKind
 from pilote.sales.queries import invoices as invoice_queries
@@ -40,9 +39,7 @@ class InvoiceFilterForm(forms.Form):
     kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous"), *InvoiceKind.choices])
     start = forms.DateField(label="Du", required=False, widget=DATE)
     end = forms.DateField(label="Au", required=False, widget=DATE)
-    customer = forms.ModelChoiceField(
-        queryset=Contact.objects.filter(is_customer=True), required=False, widget=forms.HiddenInput
-    )
+    customer = forms.ModelChoiceField(queryset=pickers.customers(), required=False, widget=forms.HiddenInput)
 
 
 @require_perm("sales.view")

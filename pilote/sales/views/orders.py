@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.contacts.models import Address, Contact
 from pilote.core.access import require_perm
+from pilote.core.collation import french
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.models import Structure
@@ -61,7 +62,7 @@ class OrderForm(forms.Form):
             addresses = addresses.filter(contact_id=customer)
         else:
             addresses = addresses.filter(Q(contact__is_customer=True) | Q(contact__is_prospect=True))
-        self.fields["delivery_address"].queryset = addresses.order_by("contact__name", "label")
+        self.fields["delivery_address"].queryset = addresses.order_by(french("contact__name"), french("label"))
 
     def clean(self):
         data = super().clean()

@@ -56,10 +56,12 @@
       input.name = input.name.replace(/-\d+-/, `-${index}-`);
       input.id = input.id.replace(/-\d+-/, `-${index}-`);
       if (input.type === "checkbox") input.checked = false;
-      else if (input.name.endsWith("-product") || input.name.endsWith("-exemption_mention")) input.selectedIndex = 0;
+      else if (input.name.endsWith("-product")) input.value = "";  // the article picker's hidden input
+      else if (input.name.endsWith("-exemption_mention")) input.selectedIndex = 0;
       else if (input.tagName === "SELECT") input.value = input.querySelector("option").value;
       else input.value = "";
     });
+    clone.querySelectorAll("[data-picker-list]").forEach((list) => { list.innerHTML = ""; list.hidden = true; list.removeAttribute("id"); });
     clone.classList.remove("deleted");
     body.appendChild(clone);
     total.value = index + 1;
