@@ -380,7 +380,10 @@ class VatReturn(models.Model):
     period_start = models.DateField("début de période")
     period_end = models.DateField("fin de période")
     boxes = models.JSONField("cases")
-    entry = models.OneToOneField(Entry, verbose_name="écriture de liquidation", on_delete=models.PROTECT)
+    # None for a « néant » return (no VAT in the period): declared, nothing to settle.
+    entry = models.OneToOneField(
+        Entry, verbose_name="écriture de liquidation", on_delete=models.PROTECT, null=True, blank=True
+    )
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField(auto_now_add=True)
 

@@ -21,6 +21,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.vat_policy import current_policy
 from pilote.ledger import services
 from pilote.ledger.models import Account, EntryLine, EntryStatus, Journal, JournalKind, VatReturn
+from pilote.lib.dates import add_months
 from pilote.lib.money import ZERO
 
 RATE_BOXES = {Decimal("20.00"): "08", Decimal("10.00"): "9B", Decimal("5.50"): "09", Decimal("2.10"): "T6"}
@@ -91,9 +92,88 @@ def _posted(start: dt.date, end: dt.date):
     return EntryLine.objects.filter(entry__status=EntryStatus.POSTED, date__gte=start, date__lte=end)
 
 
-def compute_ca3(start: dt.date, end: dt.date) -> Ca3:
+# --- Sequence of returns ---------------------------------------------------------------------------
+
+
+def books_start() -> dt.date | None:
+    """The first day of the books (start of the first fiscal year): where the first VAT period starts."""
+    from pilote.ledger.models import FiscalYear
+
+    return FiscalYear.objects.order_by("start_date").values_list("start_date", flat=True).first()
+
+
+def next_period_start() -> dt.date | None:
+    """The first day not covered by a declared return, counted from the start of the books."""
+    cursor = books_start()
+    if cursor is None:
+        return None
+    for period_start, period_end in VatReturn.objects.order_by("period_start").values_list(
+        "period_start", "period_end"
+    ):
+        if period_start > cursor:
+            break  # a gap (returns recorded before this rule): the first undeclared day is the cursor
+        cursor = max(cursor, period_end + dt.timedelta(days=1))
+    return cursor
+
+
+def _months_spanned(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _period_end(start: dt.date, quarterly: bool) -> dt.date:
+    """The end of the month (or of the calendar quarter) that contains `start`."""
+    months = (3 - start.month % 3) % 3 + 1 if quarterly else 1
+    return add_months(start.replace(day=1), months) - dt.timedelta(days=1)
+
+
+def next_period() -> tuple[dt.date, dt.date] | None:
+    """The period to declare next: from the first undeclared day to the end of its month, or of its quarter
+    when the last return was quarterly."""
+    start = next_period_start()
+    if start is None:
+        return None
+    last = VatReturn.objects.order_by("-period_start").first()
+    quarterly = last is not None and _months_spanned(last.period_start, last.period_end) == 3
+    return start, _period_end(start, quarterly)
+
+
+def ensure_next_period(start: dt.date, end: dt.date) -> None:
+    """Refuse (DomainError, French) a period that is not the next one to declare: an earlier period of the
+    regime is undeclared, the period overlaps a declared return, or it is not a month or a quarter."""
     if end < start:
         raise DomainError("La fin de période doit suivre son début.")
+    first = books_start()
+    if first is None:
+        raise DomainError("Aucun exercice comptable : ouvrez d'abord un exercice.")
+    if start < first:
+        raise DomainError(f"La comptabilité commence le {first:%d/%m/%Y} : aucune période de TVA avant cette date.")
+    if VatReturn.objects.filter(period_start__lte=end, period_end__gte=start).exists():
+        raise DomainError("Une déclaration couvre déjà tout ou partie de cette période.")
+    months = _months_spanned(start, end)
+    month_end = add_months(end.replace(day=1), 1) - dt.timedelta(days=1)
+    whole = end == month_end and (start == first or start.day == 1)
+    if not whole or not (months == 1 or (months <= 3 and end.month % 3 == 0)):
+        raise DomainError(
+            "Une déclaration CA3 couvre un mois civil (régime mensuel) ou un trimestre civil (régime trimestriel),"
+            " du premier au dernier jour."
+        )
+    expected = next_period_start()
+    if expected is not None and start > expected:
+        gap_end = min(_period_end(expected, months == 3), start - dt.timedelta(days=1))
+        raise DomainError(
+            f"Les déclarations de TVA se suivent : déclarez d'abord la période du {expected:%d/%m/%Y} au "
+            f"{gap_end:%d/%m/%Y} (le crédit reporté en ligne 22 dépend de la déclaration précédente)."
+        )
+
+
+def compute_ca3(start: dt.date, end: dt.date, *, check_sequence: bool = True) -> Ca3:
+    """The CA3 figures of a period. Refused while an earlier period is undeclared (`check_sequence`), since
+    box 22 depends on the previous return; figures of a declared period or of any span for analysis may be
+    read with check_sequence=False."""
+    if end < start:
+        raise DomainError("La fin de période doit suivre son début.")
+    if check_sequence:
+        ensure_next_period(start, end)
     result = Ca3(start, end)
     collected = (
         _posted(start, end)
@@ -125,11 +205,17 @@ def compute_ca3(start: dt.date, end: dt.date) -> Ca3:
 @transaction.atomic
 def confirm_ca3(*, actor, start: dt.date, end: dt.date) -> VatReturn:
     """Record the return and post the settlement entry (OD, dated the period's last day): collected VAT
-    debited, deductible VAT and the carried credit credited, the balance to 44551 (due) or 44567 (credit)."""
+    debited, deductible VAT and the carried credit credited, the balance to 44551 (due) or 44567 (credit).
+
+    Refused unless the period is the next one to declare (`ensure_next_period`). A period without any VAT
+    is recorded as a « néant » return, without a settlement entry (`entry` is None)."""
+    from pilote.ledger.models import FiscalYear
+
     if not (policy := current_policy()).declares_vat:
         raise DomainError(policy.reason)
-    if VatReturn.objects.filter(period_start__lte=end, period_end__gte=start).exists():
-        raise DomainError("Une déclaration couvre déjà tout ou partie de cette période.")
+
+    # One declaration at a time: the sequence read by ensure_next_period must not move under us.
+    list(FiscalYear.objects.select_for_update().order_by("start_date")[:1])
     figures = compute_ca3(start, end)
     accounts = {a.code: a for a in Account.objects.filter(code__in=["44551", "44562", "44566", "44567"])}
     missing = {"44551", "44562", "44566", "44567"} - set(accounts)
@@ -161,7 +247,7 @@ def confirm_ca3(*, actor, start: dt.date, end: dt.date) -> VatReturn:
     if figures.credit:
         lines.append(L(accounts["44567"], debit=figures.credit, label="Crédit de TVA à reporter"))
     if not any(line.debit or line.credit for line in lines):
-        raise DomainError("Aucune TVA sur cette période : rien à déclarer.")
+        return _record(actor, figures, entry=None)  # « néant »: declared, nothing to settle
     journal = Journal.objects.filter(kind=JournalKind.MISC, is_active=True).order_by("code").first()
     if journal is None:
         raise DomainError("Aucun journal d'opérations diverses actif.")
@@ -174,8 +260,12 @@ def confirm_ca3(*, actor, start: dt.date, end: dt.date) -> VatReturn:
         lines=lines,
         post=True,
     )
+    return _record(actor, figures, entry=entry)
+
+
+def _record(actor, figures: Ca3, entry) -> VatReturn:
     vat_return = VatReturn.objects.create(
-        period_start=start, period_end=end, boxes=figures.boxes(), entry=entry, confirmed_by=actor
+        period_start=figures.start, period_end=figures.end, boxes=figures.boxes(), entry=entry, confirmed_by=actor
     )
     audit.record(actor, "ledger.vat_return.confirmed", vat_return, after=vat_return.boxes)
     return vat_return

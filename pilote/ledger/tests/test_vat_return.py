@@ -7,12 +7,22 @@ import pytest
 
 from pilote.core.exceptions import DomainError
 from pilote.ledger import services, vat
-from pilote.ledger.models import AccountBalance
+from pilote.ledger.models import AccountBalance, VatReturn
 from pilote.ledger.tests.conftest import sale
 from pilote.ledger.verify import verify_all
+from pilote.lib.dates import add_months
 
 L = services.LineInput
 MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+
+
+@pytest.fixture(autouse=True)
+def _january_and_february_declared(books):
+    """The books start on 01/01/2026 and returns follow each other: January and February are declared
+    (« néant ») before the March figures these tests check."""
+    for month in (1, 2):
+        start = dt.date(2026, month, 1)
+        vat.confirm_ca3(actor=books["actor"], start=start, end=add_months(start, 1) - dt.timedelta(days=1))
 
 
 def _purchase(books, net, rate="20.00", day=dt.date(2026, 3, 20), asset=False):
@@ -111,3 +121,53 @@ def test_vat_page_and_confirmation(client_as, books):
         .status_code
         == 403
     )
+
+
+def test_nil_return_without_entry(books):
+    january = VatReturn.objects.get(period_start=dt.date(2026, 1, 1))
+    assert january.entry is None and january.boxes["16"] == "0.00" and january.boxes["32"] == "0.00"
+
+
+def test_returns_follow_each_other(books):
+    _sale_at(books, "100.00", "20.00", day=dt.date(2026, 11, 5))
+    _sale_at(books, "200.00", "20.00", day=dt.date(2026, 12, 5))
+    december = (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    refused = "déclarez d'abord la période du 01/03/2026 au 31/03/2026"
+    with pytest.raises(DomainError, match=refused):
+        vat.compute_ca3(*december)
+    with pytest.raises(DomainError, match=refused):
+        vat.confirm_ca3(actor=books["actor"], start=december[0], end=december[1])
+    assert vat.next_period() == MARCH
+    for month in range(3, 11):  # March to October, then November: December may follow
+        start = dt.date(2026, month, 1)
+        vat.confirm_ca3(actor=books["actor"], start=start, end=add_months(start, 1) - dt.timedelta(days=1))
+    with pytest.raises(DomainError, match="déclarez d'abord la période du 01/11/2026 au 30/11/2026"):
+        vat.compute_ca3(*december)
+    vat.confirm_ca3(actor=books["actor"], start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30))
+    assert vat.compute_ca3(*december).taxes["08"] == Decimal("40.00")
+    assert vat.confirm_ca3(actor=books["actor"], start=december[0], end=december[1]).boxes["32"] == "40.00"
+
+
+def test_a_return_covers_a_whole_month_or_quarter(books):
+    for start, end in ((dt.date(2026, 3, 1), dt.date(2026, 3, 15)), (dt.date(2026, 3, 1), dt.date(2026, 4, 30))):
+        with pytest.raises(DomainError, match="mois civil .* ou un trimestre civil"):
+            vat.compute_ca3(start, end)
+    with pytest.raises(DomainError, match="commence le 01/01/2026"):
+        vat.compute_ca3(dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+    # Quarterly: March closes the first quarter; the next period offered is then a quarter.
+    VatReturn.objects.all().delete()
+    vat.confirm_ca3(actor=books["actor"], start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
+    assert vat.next_period() == (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+
+
+def test_vat_page_refuses_a_period_out_of_sequence(client_as, books):
+    from django.urls import reverse
+
+    client = client_as("comptable")
+    page = client.get(reverse("ledger:vat-return"), {"du": "2026-12-01", "au": "2026-12-31"})
+    text = page.content.decode()
+    assert page.context["figures"] is None and "déclarez d&#x27;abord la période du 01/03/2026" in text
+    assert "?du=2026-03-01&amp;au=2026-03-31" in text
+    assert client.get(reverse("ledger:vat-return")).context["period"] == {"du": MARCH[0], "au": MARCH[1]}
+    client.post(reverse("ledger:vat-return-confirm"), {"du": "2026-12-01", "au": "2026-12-31"})
+    assert not VatReturn.objects.filter(period_start=dt.date(2026, 12, 1)).exists()

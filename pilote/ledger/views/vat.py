@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
@@ -28,10 +29,12 @@ class PeriodForm(forms.Form):
 
 
 def _default_period() -> dict:
-    """The previous calendar month: the usual monthly CA3."""
-    first_this_month = dt.date.today().replace(day=1)
-    start = add_months(first_this_month, -1)
-    return {"du": start, "au": first_this_month - dt.timedelta(days=1)}
+    """The next period to declare (returns follow each other), else the previous calendar month."""
+    following = vat.next_period()
+    if following:
+        return {"du": following[0], "au": following[1]}
+    first_this_month = timezone.localdate().replace(day=1)
+    return {"du": add_months(first_this_month, -1), "au": first_this_month - dt.timedelta(days=1)}
 
 
 @require_perm("ledger.view")
@@ -39,13 +42,22 @@ def vat_return(request):
     policy = current_policy(request.structure)
     if not policy.declares_vat:  # franchise en base, non assujettie: nothing to compute or declare
         return render(request, "ledger/vat_none.html", {"policy": policy, "returns": VatReturn.objects.all()[:24]})
-    form = PeriodForm(request.GET or None, initial=_default_period())
-    period = form.cleaned_data if form.is_valid() else _default_period()
-    figures = vat.compute_ca3(period["du"], period["au"])
-    rows = [(key, vat.BOX_LABELS.get(key.split()[0], ""), value) for key, value in figures.boxes().items()]
+    default = _default_period()
+    form = PeriodForm(request.GET or None, initial=default)
+    period = form.cleaned_data if form.is_valid() else default
+    try:
+        figures = vat.compute_ca3(period["du"], period["au"])
+    except DomainError as exc:
+        figures, refusal = None, exc.message
+    else:
+        refusal = ""
+    boxes = figures.boxes().items() if figures else []
+    rows = [(key, vat.BOX_LABELS.get(key.split()[0], ""), value) for key, value in boxes]
     context = {
         "form": form,
         "figures": figures,
+        "refusal": refusal,
+        "next_period": default,
         "rows": rows,
         "period": period,
         "returns": VatReturn.objects.all()[:24],
@@ -64,6 +76,9 @@ def vat_return_confirm(request):
         done = vat.confirm_ca3(actor=request.user, start=form.cleaned_data["du"], end=form.cleaned_data["au"])
     except DomainError as exc:
         messages.error(request, exc.message)
+        return redirect("ledger:vat-return")
+    if done.entry is None:
+        messages.success(request, f"{done} validée : déclaration néant, aucune écriture de liquidation.")
         return redirect("ledger:vat-return")
     messages.success(
         request, f"{done} validée : écriture de liquidation {done.entry.journal.code} n° {done.entry.number}."

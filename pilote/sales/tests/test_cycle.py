@@ -203,7 +203,8 @@ def test_database_refuses_changing_an_issued_invoice(shop):
 
 
 def test_vat_on_receipts_waits_for_payment(shop):
-    """« TVA sur les encaissements »: a service's VAT waits on 44588 and moves to 44571 as it is paid."""
+    """« TVA sur les encaissements »: a service's VAT waits on 44588 and moves to 44571 as it is paid.
+    (Each month's figures are read out of sequence: no return is declared here.)"""
     from pilote.core.models import Structure
     from pilote.ledger import vat
 
@@ -224,7 +225,7 @@ def test_vat_on_receipts_waits_for_payment(shop):
         actor=actor, customer=shop["customer"], date=dt.date(2026, 4, 10), amount=D("509.88"),
         method="transfer", bank_account=shop["bank"],
     )  # fmt: skip
-    april = vat.compute_ca3(dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+    april = vat.compute_ca3(dt.date(2026, 4, 1), dt.date(2026, 4, 30), check_sequence=False)
     assert april.taxes["08"] == D("55.00") and april.bases["08"] == D("275.00")  # half paid → half the VAT
     payments.record_payment(
         actor=actor, customer=shop["customer"], date=dt.date(2026, 5, 10), amount=D("509.88"),
@@ -232,9 +233,9 @@ def test_vat_on_receipts_waits_for_payment(shop):
     )  # fmt: skip
     pending = EntryLine.objects.filter(account__code="44588")
     assert sum(line.credit - line.debit for line in pending) == 0
-    may = vat.compute_ca3(dt.date(2026, 5, 1), dt.date(2026, 5, 31))
+    may = vat.compute_ca3(dt.date(2026, 5, 1), dt.date(2026, 5, 31), check_sequence=False)
     assert may.taxes["08"] == D("55.00") and may.bases["08"] == D("275.00")
-    march = vat.compute_ca3(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    march = vat.compute_ca3(dt.date(2026, 3, 1), dt.date(2026, 3, 31), check_sequence=False)
     assert march.taxes["08"] == D("59.96") and march.bases["08"] == D("299.80")  # the goods, due at invoice
 
 
