@@ -112,10 +112,10 @@ def _misc_journal() -> Journal:
     return journal
 
 
-@transaction.atomic
-def post_depreciation(*, actor, year: FiscalYear):
-    """The year's depreciation entry (one OD, dated the year's last day): 6811 / 28x per asset.
-    Assets already done for this year, disposed before it or not depreciable are skipped."""
+def depreciation_due(year: FiscalYear) -> list[tuple[FixedAsset, Decimal]]:
+    """The year's annuities not posted yet, per asset: what post_depreciation would book (and what the
+    year-end closing checks). Assets already done for this year, disposed before it or not depreciable
+    are left out."""
     done = set(DepreciationPosting.objects.filter(fiscal_year=year).values_list("asset_id", flat=True))
     assets = (
         FixedAsset.objects.exclude(method=DepreciationMethod.NONE)
@@ -124,7 +124,13 @@ def post_depreciation(*, actor, year: FiscalYear):
         .select_related("depreciation_account", "expense_account")
     )
     amounts = [(asset, _annuity_for(asset, year)) for asset in assets]
-    amounts = [(asset, amount) for asset, amount in amounts if amount > 0]
+    return [(asset, amount) for asset, amount in amounts if amount > 0]
+
+
+@transaction.atomic
+def post_depreciation(*, actor, year: FiscalYear):
+    """The year's depreciation entry (one OD, dated the year's last day): 6811 / 28x per asset."""
+    amounts = depreciation_due(year)
     if not amounts:
         raise DomainError(f"Aucune dotation à passer pour {year}.")
     lines = []

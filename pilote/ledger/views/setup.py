@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -115,12 +116,46 @@ def verify(request):
     return render(request, "ledger/verify.html", {"results": verify_all()})
 
 
+class ClosingConfirmForm(forms.Form):
+    """The explicit confirmation of an irreversible closing: the user types the year's label or CLÔTURER."""
+
+    WORD = "CLÔTURER"
+    confirmation = forms.CharField(label="Confirmation", max_length=60)
+
+    def __init__(self, *args, year: FiscalYear, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+        self.fields["confirmation"].help_text = f"Tapez « {self.WORD} » ou « {year} » pour confirmer."
+        self.fields["confirmation"].widget.attrs.update(autocomplete="off", spellcheck="false")
+
+    def clean_confirmation(self):
+        typed = " ".join(self.cleaned_data["confirmation"].split()).casefold()
+        accepted = {self.WORD.casefold(), "cloturer", str(self.year).casefold()}
+        if typed not in accepted:
+            raise forms.ValidationError(
+                f"Confirmation incorrecte : tapez « {self.WORD} » ou « {self.year} » pour clôturer."
+            )
+        return typed
+
+
+def _closing_page(request, year: FiscalYear, form: ClosingConfirmForm, status: int = 200):
+    from pilote.ledger.closing import closing_checks
+
+    checks = closing_checks(year)
+    context = {
+        "year": year,
+        "checks": checks,
+        "blocking": [c for c in checks if c.is_blocking],
+        "warnings": [c for c in checks if c.status == "warning"],
+        "form": form,
+    }
+    return render(request, "ledger/closing.html", context, status=status)
+
+
 @require_perm("ledger.view")
 def closing_page(request, pk: int):
-    from pilote.ledger.closing import closing_problems
-
     year = get_object_or_404(FiscalYear, pk=pk)
-    return render(request, "ledger/closing.html", {"year": year, "problems": closing_problems(year)})
+    return _closing_page(request, year, ClosingConfirmForm(year=year))
 
 
 @require_POST
@@ -129,11 +164,14 @@ def closing_confirm(request, pk: int):
     from pilote.ledger.closing import close_fiscal_year
 
     year = get_object_or_404(FiscalYear, pk=pk)
+    form = ClosingConfirmForm(request.POST, year=year)
+    if not form.is_valid():
+        return _closing_page(request, year, form, status=400)
     try:
         entry = close_fiscal_year(actor=request.user, year=year)
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("ledger:closing", pk=pk)
+        form.add_error(None, exc.message)
+        return _closing_page(request, year, form, status=400)
     messages.success(request, f"{year} clôturé." + (f" À-nouveaux : {entry}." if entry else ""))
     return redirect("ledger:setup")
 
