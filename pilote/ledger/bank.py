@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -318,12 +318,66 @@ def apply_rules(*, actor, bank_account: BankAccount) -> int:
 
 
 @dataclass
+class Pair:
+    """A statement line and an unreconciled book line of the bank account that are the same movement:
+    same amount, dates within SUGGESTION_DAYS; the reference, when both sides share it, settles ties."""
+
+    statement_line: StatementLine
+    line: EntryLine
+    score: int
+    reasons: list[str]
+
+    @property
+    def key(self) -> str:
+        return f"{self.statement_line.pk}-{self.line.pk}"
+
+
+def _reference_shared(statement_line: StatementLine, line: EntryLine) -> str:
+    ref = (line.reference or line.entry.piece_ref).strip()
+    if not ref:
+        return ""
+    text = f"{statement_line.label} {statement_line.reference}".lower()
+    return ref if ref.lower() in text else ""
+
+
+def pair_lines(statement_lines, book_lines) -> list[Pair]:
+    """One-to-one pairs between unreconciled statement lines and book lines of the same bank account: each
+    line is used at most once, the best candidates first (reference shared, then closest date)."""
+    by_amount: dict[Decimal, list[EntryLine]] = {}
+    for line in book_lines:
+        by_amount.setdefault(line.debit - line.credit, []).append(line)
+    candidates = []
+    for statement_line in statement_lines:
+        for line in by_amount.get(statement_line.amount, ()):
+            days = abs((line.date - statement_line.booking_date).days)
+            if days > SUGGESTION_DAYS:
+                continue
+            reasons = ["même montant", f"{days} jour(s) d'écart"]
+            score = 50 + (SUGGESTION_DAYS - days)
+            ref = _reference_shared(statement_line, line)
+            if ref:
+                score += 30
+                reasons.append(f"référence {ref}")
+            candidates.append(Pair(statement_line, line, score, reasons))
+    candidates.sort(key=lambda p: (-p.score, p.statement_line.booking_date, p.statement_line.pk, p.line.pk))
+    pairs, used_statement, used_book = [], set(), set()
+    for pair in candidates:
+        if pair.statement_line.pk in used_statement or pair.line.pk in used_book:
+            continue
+        used_statement.add(pair.statement_line.pk)
+        used_book.add(pair.line.pk)
+        pairs.append(pair)
+    return sorted(pairs, key=lambda p: (p.statement_line.booking_date, p.statement_line.pk))
+
+
+@dataclass
 class ReconciliationReport:
     date: dt.date
     book_balance: Decimal
-    bank_only: list[StatementLine]  # on the statement, not yet in the books
+    bank_only: list[StatementLine]  # on the statement, not in the books
     book_only: list[EntryLine]  # in the books, not yet on a statement
     bank_balance: Decimal | None  # closing balance of the last statement up to the date, if known
+    pairs: list[Pair] = field(default_factory=list)  # in both, not yet reconciled: shown once, to confirm
 
     @property
     def bank_only_total(self) -> Decimal:
@@ -334,8 +388,13 @@ class ReconciliationReport:
         return sum((line.debit - line.credit for line in self.book_only), ZERO)
 
     @property
+    def pairs_total(self) -> Decimal:
+        return sum((pair.statement_line.amount for pair in self.pairs), ZERO)
+
+    @property
     def expected_bank_balance(self) -> Decimal:
-        """Book balance + movements the bank saw that the books lack − book movements the bank has not seen."""
+        """Book balance + movements the bank saw that the books lack − book movements the bank has not seen
+        (a pair is in both: it changes neither side)."""
         return self.book_balance + self.bank_only_total - self.book_only_total
 
     @property
@@ -343,33 +402,71 @@ class ReconciliationReport:
         return None if self.bank_balance is None else self.bank_balance - self.expected_bank_balance
 
 
+def _unreconciled(bank_account: BankAccount, on: dt.date):
+    """(statement lines, book lines, first statement day) of the account up to `on`, not reconciled yet.
+
+    Book lines start SUGGESTION_DAYS before the first imported statement: a payment booked the day before
+    the bank shows it still pairs with its statement line."""
+    lines = EntryLine.objects.filter(account=bank_account.account, entry__status=EntryStatus.POSTED, date__lte=on)
+    statement_lines = list(
+        StatementLine.objects.filter(bank_account=bank_account, entry_line__isnull=True, booking_date__lte=on)
+    )
+    first = (
+        StatementImport.objects.filter(bank_account=bank_account, start_date__isnull=False)
+        .order_by("start_date")
+        .values_list("start_date", flat=True)
+        .first()
+    )
+    waiting = lines.filter(statement_line__isnull=True).exclude(entry__journal__kind=JournalKind.OPENING)
+    if first:
+        waiting = waiting.filter(date__gte=first - dt.timedelta(days=SUGGESTION_DAYS))
+    return statement_lines, list(waiting.select_related("entry")), first
+
+
 def reconciliation_report(bank_account: BankAccount, on: dt.date) -> ReconciliationReport:
+    """The état de rapprochement at `on`. A movement both on a statement and in the books but not yet
+    reconciled is listed once, among the pairs to confirm, never as « not booked » and « not in the bank »
+    at the same time."""
     lines = EntryLine.objects.filter(account=bank_account.account, entry__status=EntryStatus.POSTED, date__lte=on)
     # The balance is read in the fiscal year holding the date: its à-nouveaux already carry the earlier
     # years, whose lines summed again would count them twice.
     year = FiscalYear.objects.filter(start_date__lte=on, end_date__gte=on).first()
     totals = (lines.filter(fiscal_year=year) if year else lines).aggregate(d=Sum("debit"), c=Sum("credit"))
     book_balance = (totals["d"] or ZERO) - (totals["c"] or ZERO)
-    bank_only = list(
-        StatementLine.objects.filter(bank_account=bank_account, entry_line__isnull=True, booking_date__lte=on)
-    )
-    # Opening entries and movements older than the first imported statement stand for the balance the
-    # bank already showed: they are not « waiting for the bank ».
-    first = (
-        StatementImport.objects.filter(bank_account=bank_account, start_date__isnull=False)
-        .order_by("start_date")
-        .first()
-    )
-    waiting = lines.filter(statement_line__isnull=True).exclude(entry__journal__kind=JournalKind.OPENING)
-    if first:
-        waiting = waiting.filter(date__gte=first.start_date)
-    book_only = list(waiting.select_related("entry"))
+    statement_lines, book_lines, first = _unreconciled(bank_account, on)
+    pairs = pair_lines(statement_lines, book_lines)
+    paired_statement = {pair.statement_line.pk for pair in pairs}
+    paired_book = {pair.line.pk for pair in pairs}
     last = (
         StatementImport.objects.filter(bank_account=bank_account, end_date__lte=on, closing_balance__isnull=False)
         .order_by("-end_date")
         .first()
     )
-    return ReconciliationReport(on, book_balance, bank_only, book_only, last.closing_balance if last else None)
+    return ReconciliationReport(
+        on,
+        book_balance,
+        [s for s in statement_lines if s.pk not in paired_statement],
+        # Opening entries and movements older than the first imported statement stand for the balance the
+        # bank already showed: they are not « waiting for the bank ».
+        [line for line in book_lines if line.pk not in paired_book and (first is None or line.date >= first)],
+        last.closing_balance if last else None,
+        pairs,
+    )
+
+
+@transaction.atomic
+def reconcile_pairs(*, actor, bank_account: BankAccount, keys: list[str], on: dt.date) -> int:
+    """Reconcile the pairs the report showed and the user confirmed (keys « statement line id-book line
+    id »). Only pairs that the report of this bank account at `on` still proposes are reconciled: a key
+    from another account, or a pair no longer valid, is ignored. Returns the number reconciled."""
+    wanted = set(keys)
+    statement_lines, book_lines, _ = _unreconciled(bank_account, on)
+    done = 0
+    for pair in pair_lines(statement_lines, book_lines):
+        if pair.key in wanted:
+            reconcile(actor=actor, statement_line=pair.statement_line, entry_line=pair.line)
+            done += 1
+    return done
 
 
 @transaction.atomic

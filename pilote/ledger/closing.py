@@ -288,6 +288,10 @@ def _bank_checks(year: FiscalYear) -> list[ClosingCheck]:
         if last is None or last < year.end_date:
             shown = f"jusqu'au {last:%d/%m/%Y}" if last else "aucun"
             warnings.append(f"relevés importés : {shown} ; importez le relevé couvrant le {year.end_date:%d/%m/%Y}")
+        if report.pairs:
+            warnings.append(
+                f"{len(report.pairs)} mouvement(s) présent(s) au relevé et en comptabilité restent à rapprocher"
+            )
         if report.book_only:
             warnings.append(
                 f"{len(report.book_only)} écriture(s) pas encore passée(s) en banque "

@@ -43,6 +43,7 @@ urlpatterns = [
     path("banques/<int:pk>/colonnes/", bank.bank_mapping, name="bank-mapping"),
     path("banques/<int:pk>/regles/appliquer/", bank.bank_apply_rules, name="bank-apply-rules"),
     path("banques/<int:pk>/rapprochement/", bank.bank_report, name="bank-report"),
+    path("banques/<int:pk>/rapprochement/valider/", bank.bank_reconcile_pairs, name="bank-reconcile-pairs"),
     path("releves/<int:pk>/", bank.statement_line, name="statement-line"),
     path("releves/<int:pk>/rapprocher/", bank.statement_line_match, name="statement-line-match"),
     path("releves/<int:pk>/comptabiliser/", bank.statement_line_book, name="statement-line-book"),

@@ -238,3 +238,62 @@ MAPPING_FORM = {
     "date_format": "%d/%m/%Y",
     "decimal_comma": "on",
 }
+
+
+def _bank_entry(books, account, day, label, amount, ref="", other="606"):
+    """A bank journal entry: 512 against `other`, signed amount (> 0 received)."""
+    a = books["a"]
+    amount = Decimal(amount)
+    bank_side = {"debit": amount} if amount > 0 else {"credit": -amount}
+    other_side = {"credit": amount} if amount > 0 else {"debit": -amount}
+    entry = services.create_entry(
+        actor=books["actor"], journal=account.journal, date=day, label=label, piece_ref=ref, post=True,
+        lines=[services.LineInput(a["512"], **bank_side), services.LineInput(a[other], **other_side)],
+    )  # fmt: skip
+    return entry.lines.get(account=a["512"])
+
+
+def test_report_shows_a_movement_in_both_the_bank_and_the_books_once(books, account):
+    """Issue 8 point 5: a payment booked and on the statement, not yet reconciled, used to be listed both as
+    « not booked » and as « not yet in the bank »."""
+    received = _bank_entry(books, account, dt.date(2026, 3, 1), "Règlement client A", "120.00", "F-1", "706")
+    debit = _bank_entry(books, account, dt.date(2026, 3, 4), "Abonnement logiciel", "-49.99")
+    decoy = _bank_entry(books, account, dt.date(2026, 3, 3), "Autre règlement", "120.00", "F-7", "706")
+    cheque = _bank_entry(books, account, dt.date(2026, 3, 30), "Chèque émis", "-200.00")
+    bank.import_statement(actor=books["actor"], bank_account=account, data=CSV, filename="m.csv", csv_mapping=MAPPING)
+    report = bank.reconciliation_report(account, dt.date(2026, 3, 31))
+    pairs = {(p.statement_line.amount, p.line.pk) for p in report.pairs}
+    assert pairs == {(Decimal("120.00"), received.pk), (Decimal("-49.99"), debit.pk)}  # F-1 wins over F-7
+    assert [s.label for s in report.bank_only] == ["FRAIS BANCAIRES"]
+    assert [line.pk for line in report.book_only] == [decoy.pk, cheque.pk]
+    shown = [s.pk for s in report.bank_only] + [p.statement_line.pk for p in report.pairs]
+    assert len(shown) == len(set(shown)) == 3  # each statement line once
+    # Balance: 120 − 49.99 + 120 − 200 = −9.99 booked; − 8.50 the bank has; − (120 − 200) in transit.
+    assert report.expected_bank_balance == Decimal("-9.99") - Decimal("8.50") - Decimal("-80.00")
+
+
+def test_confirmed_pairs_are_reconciled_and_only_those_of_the_account(client_as, books, account):
+    from django.urls import reverse
+
+    received = _bank_entry(books, account, dt.date(2026, 3, 1), "Règlement client A", "120.00", "F-1", "706")
+    debit = _bank_entry(books, account, dt.date(2026, 3, 4), "Abonnement logiciel", "-49.99")
+    bank.import_statement(actor=books["actor"], bank_account=account, data=CSV, filename="m.csv", csv_mapping=MAPPING)
+    report = bank.reconciliation_report(account, dt.date(2026, 3, 31))
+    keys = {p.line.pk: p.key for p in report.pairs}
+    other = bank.create_bank_account(actor=books["actor"], name="Autre", iban="FR7610107001011234567890129")
+    client = client_as("comptable")
+    assert (
+        client.post(
+            reverse("ledger:bank-reconcile-pairs", args=[other.pk]), {"paire": list(keys.values()), "au": "2026-03-31"}
+        ).status_code
+        == 302
+    )
+    assert not StatementLine.objects.filter(entry_line__isnull=False).exists()  # not that account's pairs
+    client.post(
+        reverse("ledger:bank-reconcile-pairs", args=[account.pk]), {"paire": [keys[received.pk]], "au": "2026-03-31"}
+    )
+    assert StatementLine.objects.get(amount=Decimal("120.00")).entry_line_id == received.pk
+    assert StatementLine.objects.get(amount=Decimal("-49.99")).entry_line_id is None  # not ticked
+    page = client.get(reverse("ledger:bank-report", args=[account.pk]), {"au": "2026-03-31"})
+    assert [p.line.pk for p in page.context["report"].pairs] == [debit.pk]
+    assert "Correspondances à confirmer (1)" in page.content.decode()

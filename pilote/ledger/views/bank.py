@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +20,7 @@ from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_
 from pilote.core.pickers import datalist_attrs
 from pilote.ledger import bank, bank_statements, queries
 from pilote.ledger.models import Account, AuxiliaryAccount, BankAccount, BankRule, EntryLine, StatementLine
+from pilote.lib.dates import local_today
 from pilote.lib.fields import IdentifierFormField
 
 
@@ -316,9 +316,25 @@ class ReportForm(forms.Form):
 def bank_report(request, pk: int):
     account = get_object_or_404(BankAccount, pk=pk)
     form = ReportForm(request.GET or None)
-    on = (form.cleaned_data.get("au") if form.is_valid() else None) or dt.date.today()
+    on = (form.cleaned_data.get("au") if form.is_valid() else None) or local_today()
     report = bank.reconciliation_report(account, on)
     return render(request, "ledger/bank_report.html", {"account": account, "report": report, "form": form})
+
+
+@require_POST
+@require_perm("ledger.edit")
+def bank_reconcile_pairs(request, pk: int):
+    """Reconcile the pairs the report showed and the user ticked — those of this account only."""
+    account = get_object_or_404(BankAccount, pk=pk)
+    form = ReportForm(request.POST)
+    on = (form.cleaned_data.get("au") if form.is_valid() else None) or local_today()
+    try:
+        done = bank.reconcile_pairs(actor=request.user, bank_account=account, keys=request.POST.getlist("paire"), on=on)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{done} ligne(s) de relevé rapprochée(s).")
+    return redirect(reverse("ledger:bank-report", args=[pk]) + f"?au={on:%Y-%m-%d}")
 
 
 @require_perm("ledger.view")
