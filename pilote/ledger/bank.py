@@ -64,6 +64,29 @@ def create_bank_account(
     return bank
 
 
+@transaction.atomic
+def save_csv_mapping(*, actor, bank_account: BankAccount, mapping: bank_statements.CsvMapping) -> None:
+    """Remember (or change) the column layout of this bank's CSV exports; StatementError if inconsistent."""
+    bank_statements.check_mapping(mapping)
+    before = bank_account.csv_mapping
+    bank_account.csv_mapping = asdict(mapping)
+    bank_account.save(update_fields=["csv_mapping"])
+    audit.record(
+        actor, "ledger.bank_account.csv_mapping_saved", bank_account, before=before, after=bank_account.csv_mapping
+    )
+
+
+@transaction.atomic
+def forget_csv_mapping(*, actor, bank_account: BankAccount) -> None:
+    """Forget the saved column layout: the next CSV file asks for its columns again."""
+    before = bank_account.csv_mapping
+    if before is None:
+        raise DomainError("Aucune disposition de colonnes n'est enregistrée pour ce compte.")
+    bank_account.csv_mapping = None
+    bank_account.save(update_fields=["csv_mapping"])
+    audit.record(actor, "ledger.bank_account.csv_mapping_deleted", bank_account, before=before)
+
+
 def _fingerprint(line: bank_statements.StatementLine, occurrence: int) -> str:
     text = "|".join([line.booking_date.isoformat(), str(line.amount), line.reference, line.label, str(occurrence)])
     return hashlib.sha256(text.encode()).hexdigest()
@@ -97,9 +120,8 @@ def import_statement(
     for statement in statements:
         if statement.account_iban and statement.account_iban != bank_account.iban:
             raise DomainError(f"Ce relevé est celui du compte {statement.account_iban}, pas de {bank_account.iban}.")
-    if fmt == "csv" and csv_mapping is not None:
-        bank_account.csv_mapping = asdict(csv_mapping)
-        bank_account.save(update_fields=["csv_mapping"])
+    if fmt == "csv" and csv_mapping is not None and bank_account.csv_mapping != asdict(csv_mapping):
+        save_csv_mapping(actor=actor, bank_account=bank_account, mapping=csv_mapping)
     lines = [line for statement in statements for line in statement.lines]
     record = StatementImport.objects.create(
         bank_account=bank_account,

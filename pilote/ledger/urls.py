@@ -41,6 +41,7 @@ urlpatterns = [
     path("banques/<int:pk>/", bank.bank_detail, name="bank-detail"),
     path("banques/<int:pk>/import/", bank.bank_import, name="bank-import"),
     path("banques/<int:pk>/colonnes/", bank.bank_mapping, name="bank-mapping"),
+    path("banques/<int:pk>/format-csv/", bank.bank_csv_layout, name="bank-csv-layout"),
     path("banques/<int:pk>/regles/appliquer/", bank.bank_apply_rules, name="bank-apply-rules"),
     path("banques/<int:pk>/rapprochement/", bank.bank_report, name="bank-report"),
     path("banques/<int:pk>/rapprochement/valider/", bank.bank_reconcile_pairs, name="bank-reconcile-pairs"),

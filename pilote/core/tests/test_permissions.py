@@ -192,7 +192,8 @@ def _ledger_sample(actor):
     statement_line = account.statement_lines.get()
     rule = bank.create_rule(actor=actor, bank_account=account, label_contains="Frais", account=expense)
     urls = {f"ledger:entry-{name}": draft.pk for name in ("detail", "edit", "post", "delete")}
-    urls |= {f"ledger:bank-{n}": account.pk for n in ("detail", "import", "mapping", "apply-rules", "report", "reconcile-pairs")}
+    bank_pages = ("detail", "import", "mapping", "apply-rules", "report", "reconcile-pairs", "csv-layout")
+    urls |= {f"ledger:bank-{n}": account.pk for n in bank_pages}
     urls |= {f"ledger:statement-line{n}": statement_line.pk for n in ("", "-match", "-book", "-unmatch")}
     urls["ledger:bank-rule-delete"] = rule.pk
     from pilote.ledger import assets

@@ -297,3 +297,99 @@ def test_confirmed_pairs_are_reconciled_and_only_those_of_the_account(client_as,
     page = client.get(reverse("ledger:bank-report", args=[account.pk]), {"au": "2026-03-31"})
     assert [p.line.pk for p in page.context["report"].pairs] == [debit.pk]
     assert "Correspondances à confirmer (1)" in page.content.decode()
+
+
+# --- CSV layouts (issue 8 point 7) -------------------------------------------------------------------------
+
+DEBIT_CREDIT_CSV = (
+    "Date;Libellé;Débit;Crédit\r\n"
+    "02/04/2026;VIR SEPA RECU CLIENT A F-1;;1 234,56\r\n"
+    "05/04/2026;PRLV SEPA EDF ÉCHÉANCE AVRIL;-12,50;\r\n"
+    "06/04/2026;CB PAPETERIE;\u00a0230,00;\r\n"
+).encode("cp1252")  # what French banks export: Windows-1252, dd/mm/yyyy, 1 234,56
+
+
+def _remember_signed_layout(books, account):
+    bank.import_statement(actor=books["actor"], bank_account=account, data=CSV, filename="m.csv", csv_mapping=MAPPING)
+
+
+def test_a_file_that_does_not_fit_the_saved_layout_opens_the_column_screen(client_as, books, account):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    _remember_signed_layout(books, account)
+    client = client_as("comptable")
+    upload = SimpleUploadedFile("avril.csv", DEBIT_CREDIT_CSV, content_type="text/csv")
+    response = client.post(reverse("ledger:bank-import", args=[account.pk]), {"file": upload}, follow=True)
+    mapping_url = response.redirect_chain[-1][0]
+    assert mapping_url.startswith(reverse("ledger:bank-mapping", args=[account.pk]) + "?fichier=")
+    text = response.content.decode()
+    assert "ne correspondent pas à la disposition enregistrée" in text and "Colonnes du relevé CSV" in text
+    form = response.context["form"]
+    assert response.context["columns"] == ["Date", "Libellé", "Débit", "Crédit"]
+    # The screen proposes the debit and credit columns it recognised, not the stale « Montant » layout.
+    assert {k: form.initial.get(k) for k in ("date_column", "label_column", "debit_column", "credit_column")} == {
+        "date_column": "Date", "label_column": "Libellé", "debit_column": "Débit", "credit_column": "Crédit",
+    }  # fmt: skip
+    assert form.initial.get("amount_column") is None and form.initial["date_format"] == "%d/%m/%Y"
+    data = {"skip_rows": 0, "date_format": "%d/%m/%Y", "decimal_comma": "on"} | {
+        k: v for k, v in form.initial.items() if k.endswith("_column")
+    }
+    response = client.post(mapping_url, data | {"fichier": mapping_url.split("fichier=")[1]})
+    assert response.status_code == 302
+    amounts = list(
+        StatementLine.objects.filter(booking_date__month=4).order_by("booking_date").values_list("amount", flat=True)
+    )
+    assert amounts == [Decimal("1234.56"), Decimal("-12.50"), Decimal("-230.00")]
+    assert StatementLine.objects.get(amount=Decimal("-12.50")).label == "PRLV SEPA EDF ÉCHÉANCE AVRIL"
+    account.refresh_from_db()
+    assert account.csv_mapping["debit_column"] == "Débit" and account.csv_mapping["amount_column"] is None
+
+
+def test_the_column_screen_keeps_the_file_and_shows_its_problems(client_as, books, account):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = client_as("comptable")
+    upload = SimpleUploadedFile("avril.csv", DEBIT_CREDIT_CSV, content_type="text/csv")
+    url = client.post(reverse("ledger:bank-import", args=[account.pk]), {"file": upload})["Location"]
+    base = {"skip_rows": 0, "date_column": "Date", "label_column": "Libellé", "decimal_comma": "on"}
+    base["fichier"] = url.split("fichier=")[1]
+    both = client.post(url, base | {"amount_column": "Débit", "credit_column": "Crédit", "date_format": "%d/%m/%Y"})
+    assert both.status_code == 200 and "soit une colonne de montant signé, soit les colonnes" in both.content.decode()
+    wrong_dates = client.post(
+        url, base | {"debit_column": "Débit", "credit_column": "Crédit", "date_format": "%Y-%m-%d"}
+    )
+    assert wrong_dates.status_code == 200
+    assert "Ligne 2 : date « 02/04/2026 » invalide (format attendu : AAAA-MM-JJ)." in wrong_dates.content.decode()
+    assert not StatementLine.objects.exists()
+    done = client.post(url, base | {"debit_column": "Débit", "credit_column": "Crédit", "date_format": "%d/%m/%Y"})
+    assert done.status_code == 302 and StatementLine.objects.count() == 3
+
+
+def test_saved_layout_can_be_edited_and_forgotten(client_as, books, account):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    _remember_signed_layout(books, account)
+    client = client_as("comptable")
+    url = reverse("ledger:bank-csv-layout", args=[account.pk])
+    page = client.get(url)
+    assert page.context["form"].initial["amount_column"] == "Montant"
+    assert url in client.get(reverse("ledger:bank-list")).content.decode()
+    layout = {"skip_rows": 0, "date_column": "Date", "label_column": "Libellé", "date_format": "%d/%m/%Y",
+              "decimal_comma": "on", "debit_column": "Débit", "credit_column": "Crédit"}  # fmt: skip
+    assert client.post(url, layout | {"amount_column": "Montant"}).status_code == 200  # both kinds: refused
+    assert client.post(url, layout).status_code == 302
+    account.refresh_from_db()
+    assert (account.csv_mapping["amount_column"], account.csv_mapping["debit_column"]) == (None, "Débit")
+    # The edited layout fits the bank's new export: the file goes straight in.
+    upload = SimpleUploadedFile("avril.csv", DEBIT_CREDIT_CSV, content_type="text/csv")
+    client.post(reverse("ledger:bank-import", args=[account.pk]), {"file": upload})
+    assert StatementLine.objects.filter(booking_date__month=4).count() == 3
+    assert client.post(url, {"supprimer": "1"}).status_code == 302
+    account.refresh_from_db()
+    assert account.csv_mapping is None
+    upload = SimpleUploadedFile("mai.csv", CSV.replace(b"/03/", b"/05/"), content_type="text/csv")
+    response = client.post(reverse("ledger:bank-import", args=[account.pk]), {"file": upload})
+    assert response["Location"].startswith(reverse("ledger:bank-mapping", args=[account.pk]))

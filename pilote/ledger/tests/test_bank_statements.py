@@ -719,11 +719,14 @@ def test_csv_mapping_and_structure_errors():
     )
     # preamble not skipped: the first line is taken as the header
     no_skip = CsvMapping(date_column="Date", label_column="Libellé", debit_column="Débit", credit_column="Crédit")
-    assert str(error_of(parse_csv, data, no_skip)) == (
-        "Colonnes « Date », « Libellé », « Débit », « Crédit » introuvables dans l'en-tête (ligne 1) ;"
+    mismatch = error_of(parse_csv, data, no_skip)
+    assert isinstance(mismatch, bank_statements.CsvMappingMismatch)  # the caller offers the column screen
+    assert str(mismatch) == (
+        "Les colonnes de ce fichier ne correspondent pas à la disposition enregistrée : colonnes « Date »,"
+        " « Libellé », « Débit », « Crédit » introuvables dans l'en-tête (ligne 1) ;"
         " colonnes présentes : « Compte courant n° 00010284955 - PILOTE DEMO SAS », (sans nom), (sans nom), (sans nom),"
-        " (sans nom). "
-        "Vérifiez le séparateur et le nombre de lignes à ignorer avant l'en-tête."
+        " (sans nom). Choisissez les colonnes de ce fichier sur l'écran « Colonnes du relevé CSV » (vérifiez aussi"
+        " le nombre de lignes à ignorer avant l'en-tête)."
     )
     header_only = b"Date;Libell\xe9;D\xe9bit;Cr\xe9dit\r\n\r\n"
     mapping = CsvMapping(date_column="Date", label_column="Libellé", debit_column="Débit", credit_column="Crédit")
@@ -827,3 +830,51 @@ def test_many_problems_are_summarised():
     assert message.endswith(
         "\n- Ligne 11 : date « 99/99/2026 » invalide (format attendu : JJ/MM/AAAA).\n- … et 2 autres"
     )
+
+
+# --- Layout suggested on the column screen -----------------------------------------------------------------
+
+
+def test_guess_mapping_from_french_and_english_headers():
+    from pilote.ledger.bank_statements import guess_mapping
+
+    assert guess_mapping(["Date", "Libellé", "Débit", "Crédit"], [["02/04/2026", "VIR", "", "1 234,56"]]) == {
+        "date_column": "Date", "label_column": "Libellé", "debit_column": "Débit", "credit_column": "Crédit",
+        "date_format": "%d/%m/%Y", "decimal_comma": True,
+    }  # fmt: skip
+    guess = guess_mapping(
+        ["Date opération", "Date valeur", "Libellé", "Montant", "Référence"],
+        [["2026-04-02", "2026-04-03", "PRLV", "-12,50", "R1"]],
+    )
+    assert guess == {
+        "date_column": "Date opération", "value_date_column": "Date valeur", "label_column": "Libellé",
+        "amount_column": "Montant", "reference_column": "Référence", "date_format": "%Y-%m-%d",
+        "decimal_comma": True,
+    }  # fmt: skip
+    english = guess_mapping(["Date", "Description", "Amount"], [["02/04/26", "FEE", "-1,234.50"]])
+    assert english["amount_column"] == "Amount" and english["date_format"] == "%d/%m/%y"
+    assert english["decimal_comma"] is False
+
+
+def test_debit_credit_file_in_windows_1252_with_french_numbers():
+    data = (
+        "Date;Libellé;Débit;Crédit\r\n"
+        "02/04/2026;VIR REÇU;;1 234,56\r\n"
+        "05/04/2026;PRLV ÉCHÉANCE;-12,50;\r\n"
+        "06/04/2026;CB;\u00a0230,00;\r\n"
+        "Solde au 30/04/2026;;;992,06\r\n"
+    ).encode("cp1252")
+    header, sample = sniff_csv_columns(data)
+    mapping = CsvMapping(**bank_statements.guess_mapping(header, sample))
+    statement = parse_csv(data, mapping)
+    assert [(line.label, line.amount) for line in statement.lines] == [
+        ("VIR REÇU", Decimal("1234.56")), ("PRLV ÉCHÉANCE", Decimal("-12.50")), ("CB", Decimal("-230.00")),
+    ]  # fmt: skip
+
+
+def test_guess_skip_rows_finds_the_header_after_the_bank_preamble():
+    from pilote.ledger.bank_statements import guess_skip_rows
+
+    assert guess_skip_rows((FILES / "banque_debit_credit.csv").read_bytes()) == 3
+    assert guess_skip_rows(b"Date;Libell\xe9;D\xe9bit;Cr\xe9dit\r\n02/04/2026;X;;1,00\r\n") == 0
+    assert guess_skip_rows(b"a;b\r\n1;2\r\n") is None

@@ -42,37 +42,85 @@ class UploadForm(forms.Form):
     file = forms.FileField(label="Relevé (CAMT.053, OFX ou CSV)")
 
 
-class MappingForm(forms.Form):
+DATE_FORMATS = [
+    ("%d/%m/%Y", "JJ/MM/AAAA"),
+    ("%Y-%m-%d", "AAAA-MM-JJ"),
+    ("%d/%m/%y", "JJ/MM/AA"),
+    ("%d-%m-%Y", "JJ-MM-AAAA"),
+    ("%d.%m.%Y", "JJ.MM.AAAA"),
+]
+COLUMN_ROLES = ("amount_column", "debit_column", "credit_column", "value_date_column", "reference_column")
+
+
+class _LayoutChecks:
+    """Shared by both layout forms: one signed amount column, or debit and credit columns."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("amount_column") and (data.get("debit_column") or data.get("credit_column")):
+            raise forms.ValidationError(
+                "Choisissez soit une colonne de montant signé, soit les colonnes Débit et Crédit."
+            )
+        if not (data.get("amount_column") or data.get("debit_column") or data.get("credit_column")):
+            raise forms.ValidationError("Indiquez la colonne du montant signé, ou les colonnes Débit et Crédit.")
+        return data
+
+    def mapping(self) -> bank_statements.CsvMapping:
+        data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
+        data["decimal_comma"] = self.cleaned_data["decimal_comma"]
+        return bank_statements.CsvMapping(**data)
+
+
+class MappingForm(_LayoutChecks, forms.Form):
+    """The column screen for a file at hand: the columns are chosen among the file's header."""
+
     skip_rows = forms.IntegerField(label="Lignes d'en-tête de la banque à ignorer", min_value=0, initial=0)
     date_column = forms.ChoiceField(label="Colonne date")
     label_column = forms.ChoiceField(label="Colonne libellé")
-    amount_column = forms.ChoiceField(label="Colonne montant (signé)", required=False)
+    amount_column = forms.ChoiceField(label="Colonne montant (signé : -12,50 au débit)", required=False)
     debit_column = forms.ChoiceField(label="ou colonne débit", required=False)
     credit_column = forms.ChoiceField(label="et colonne crédit", required=False)
+    value_date_column = forms.ChoiceField(label="Colonne date de valeur", required=False)
     reference_column = forms.ChoiceField(label="Colonne référence", required=False)
-    date_format = forms.ChoiceField(
-        label="Format de date",
-        choices=[
-            ("%d/%m/%Y", "JJ/MM/AAAA"),
-            ("%Y-%m-%d", "AAAA-MM-JJ"),
-            ("%d/%m/%y", "JJ/MM/AA"),
-            ("%d-%m-%Y", "JJ-MM-AAAA"),
-        ],
-    )
-    decimal_comma = forms.BooleanField(label="Virgule décimale", required=False, initial=True)
+    date_format = forms.ChoiceField(label="Format de date", choices=DATE_FORMATS)
+    decimal_comma = forms.BooleanField(label="Virgule décimale (1 234,56)", required=False, initial=True)
 
     def __init__(self, *args, columns: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(c, c) for c in columns]
         for name in ("date_column", "label_column"):
             self.fields[name].choices = choices
-        for name in ("amount_column", "debit_column", "credit_column", "reference_column"):
+        for name in COLUMN_ROLES:
             self.fields[name].choices = [("", "—"), *choices]
 
-    def mapping(self) -> bank_statements.CsvMapping:
-        data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
-        data["decimal_comma"] = self.cleaned_data["decimal_comma"]
-        return bank_statements.CsvMapping(**data)
+
+class LayoutForm(_LayoutChecks, forms.Form):
+    """The saved layout edited without a file: column names typed as the bank writes them."""
+
+    skip_rows = forms.IntegerField(label="Lignes d'en-tête de la banque à ignorer", min_value=0, initial=0)
+    date_column = forms.CharField(label="Colonne date", max_length=100)
+    label_column = forms.CharField(label="Colonne libellé", max_length=100)
+    amount_column = forms.CharField(label="Colonne montant (signé)", max_length=100, required=False)
+    debit_column = forms.CharField(label="ou colonne débit", max_length=100, required=False)
+    credit_column = forms.CharField(label="et colonne crédit", max_length=100, required=False)
+    value_date_column = forms.CharField(label="Colonne date de valeur", max_length=100, required=False)
+    reference_column = forms.CharField(label="Colonne référence", max_length=100, required=False)
+    date_format = forms.ChoiceField(label="Format de date", choices=DATE_FORMATS)
+    decimal_comma = forms.BooleanField(label="Virgule décimale (1 234,56)", required=False, initial=True)
+
+
+def _initial_layout(saved: dict | None, columns: list[str], sample: list[list[str]], skip: int) -> dict:
+    """The saved layout when it fits this file's header, else a guess from the header and the sample."""
+    names = {name.casefold() for name in columns}
+    wanted = [saved.get(key) for key in ("date_column", "label_column", *COLUMN_ROLES)] if saved else []
+    if saved and saved.get("skip_rows", 0) == skip and all(not w or w.casefold() in names for w in wanted):
+        by_name = {name.casefold(): name for name in columns}
+        initial = {k: v for k, v in saved.items() if k in MappingForm.base_fields and v is not None}
+        for key in ("date_column", "label_column", *COLUMN_ROLES):
+            if saved.get(key):
+                initial[key] = by_name[saved[key].casefold()]
+        return initial
+    return {"skip_rows": skip, **bank_statements.guess_mapping(columns, sample)}
 
 
 class BookForm(forms.Form):
@@ -150,15 +198,19 @@ def bank_detail(request, pk: int):
 
 
 def _import(request, account, data: bytes, filename: str, mapping=None, token=None):
+    """Import the file; a CSV without a layout, or whose header does not fit the saved layout, goes to the
+    column screen with the file kept in the session (never a dead end)."""
     try:
         summary = bank.import_statement(
             actor=request.user, bank_account=account, data=data, filename=filename, csv_mapping=mapping
         )
-    except bank_statements.CsvMappingRequired:
+    except bank_statements.CsvMappingRequired as exc:
         if token is None:
             token = pending.keep(
                 request, _pending_scope(account), {"name": filename, "data": base64.b64encode(data).decode()}
             )
+        if isinstance(exc, bank_statements.CsvMappingMismatch):
+            messages.warning(request, str(exc))
         return redirect(reverse("ledger:bank-mapping", args=[account.pk]) + f"?fichier={token}")
     except bank_statements.StatementError as exc:
         for problem in exc.problems[:20] or [str(exc)]:
@@ -190,6 +242,8 @@ def bank_import(request, pk: int):
 
 @require_perm("ledger.edit")
 def bank_mapping(request, pk: int):
+    """The column screen for the CSV file waiting in the session: the saved layout when it fits the file,
+    else a guess from the header; problems of the file are shown here, the user corrects and retries."""
     account = get_object_or_404(BankAccount, pk=pk)
     token = request.POST.get("fichier") or request.GET.get("fichier")
     waiting = pending.read(request, _pending_scope(account), token)
@@ -197,27 +251,65 @@ def bank_mapping(request, pk: int):
         messages.error(request, "Aucun fichier CSV en attente pour ce compte : déposez le relevé à nouveau.")
         return redirect("ledger:bank-detail", pk=pk)
     data = base64.b64decode(waiting["data"])
-    skip = int(request.POST.get("skip_rows") or request.GET.get("skip_rows") or 0)
+    raw_skip = request.POST.get("skip_rows") or request.GET.get("skip_rows")
+    if raw_skip and raw_skip.isdigit():
+        skip = int(raw_skip)
+    else:  # the bank's preamble: found in the file, else as saved
+        found = bank_statements.guess_skip_rows(data)
+        skip = found if found is not None else (account.csv_mapping or {}).get("skip_rows", 0)
     try:
         columns, sample = bank_statements.sniff_csv_columns(data, skip)
     except bank_statements.StatementError as exc:
         messages.error(request, str(exc))
         return redirect("ledger:bank-detail", pk=pk)
-    form = MappingForm(request.POST or None, columns=columns, initial={"skip_rows": skip})
-    if request.method == "POST" and form.is_valid():
-        return _import(request, account, data, waiting["name"], form.mapping(), token=token)
-    return render(
-        request,
-        "ledger/bank_mapping.html",
-        {
-            "account": account,
-            "form": form,
-            "columns": columns,
-            "sample": sample,
-            "filename": waiting["name"],
-            "token": token,
-        },
-    )
+    initial = _initial_layout(account.csv_mapping, columns, sample, skip)
+    submitted = request.method == "POST" and "relire" not in request.POST  # « relire »: new header, fresh form
+    form = MappingForm(request.POST if submitted else None, columns=columns, initial=initial)
+    if submitted and form.is_valid():
+        try:
+            summary = bank.import_statement(
+                actor=request.user, bank_account=account, data=data, filename=waiting["name"],
+                csv_mapping=form.mapping(),
+            )  # fmt: skip
+        except bank_statements.StatementError as exc:
+            for problem in exc.problems[:20] or [str(exc)]:
+                form.add_error(None, problem)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            pending.discard(request, _pending_scope(account), token)
+            messages.success(
+                request, f"{summary.imported} ligne(s) importée(s) ; disposition des colonnes enregistrée."
+            )
+            return redirect("ledger:bank-detail", pk=pk)
+    context = {
+        "account": account, "form": form, "columns": columns, "sample": sample, "filename": waiting["name"],
+        "token": token,
+    }  # fmt: skip
+    return render(request, "ledger/bank_mapping.html", context)
+
+
+@require_perm("ledger.edit")
+def bank_csv_layout(request, pk: int):
+    """See, change or forget the CSV column layout saved for this bank account."""
+    account = get_object_or_404(BankAccount, pk=pk)
+    saved = account.csv_mapping
+    form = LayoutForm(request.POST or None, initial=saved or {})
+    if request.method == "POST":
+        try:
+            if "supprimer" in request.POST:
+                bank.forget_csv_mapping(actor=request.user, bank_account=account)
+                messages.success(request, "Disposition oubliée : le prochain relevé CSV demandera ses colonnes.")
+                return redirect("ledger:bank-csv-layout", pk=pk)
+            if form.is_valid():
+                bank.save_csv_mapping(actor=request.user, bank_account=account, mapping=form.mapping())
+                messages.success(request, "Disposition des colonnes enregistrée.")
+                return redirect("ledger:bank-csv-layout", pk=pk)
+        except bank_statements.StatementError as exc:
+            form.add_error(None, str(exc))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(request, "ledger/bank_csv_layout.html", {"account": account, "form": form, "saved": saved})
 
 
 @require_perm("ledger.view")

@@ -1,0 +1,378 @@
+"""CSV bank exports read with a column mapping the user chooses once per bank account (remembered), with
+one signed amount column or separate debit and credit columns, French or English number formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from pilote.ledger.bank_statements.common import (
+    EUR,
+    Statement,
+    StatementError,
+    StatementLine,
+    _BadValue,
+    _clean,
+    _parse_amount,
+    _period,
+)
+
+SNIFF_ROWS = 5
+
+
+MAPPING_SCREEN = "l'écran « Colonnes du relevé CSV »"
+
+
+class CsvMappingRequired(StatementError):
+    """parse_any() met a CSV file without a column mapping: the caller shows the mapping screen."""
+
+
+class CsvMappingMismatch(CsvMappingRequired):
+    """The mapping given (usually the one remembered for the bank account) does not fit this file's header:
+    the caller shows the mapping screen again instead of refusing the file."""
+
+    def __init__(self, problems, *, missing: list[str], header: list[str]):
+        super().__init__(problems)
+        self.missing, self.header = missing, header
+
+
+@dataclass(frozen=True)
+class CsvMapping:
+    """The column mapping a user chooses once for a bank's CSV export; Pilote remembers it per bank account."""
+
+    date_column: str
+    label_column: str
+    amount_column: str | None = None  # one signed column, or:
+    debit_column: str | None = None
+    credit_column: str | None = None
+    value_date_column: str | None = None
+    reference_column: str | None = None
+    date_format: str = "%d/%m/%Y"
+    decimal_comma: bool = True
+    delimiter: str | None = None  # None: auto-detect among ; tab ,
+    encoding: str | None = None  # None: utf-8-sig, then cp1252
+    skip_rows: int = 0  # bank preamble lines before the header
+
+
+# --------------------------------------------------------------------------------------------------------------
+# CSV
+
+
+def _decode_csv(data: bytes, encoding: str | None) -> str:
+    if encoding:
+        try:
+            return data.decode(encoding).lstrip("\ufeff")
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise StatementError(f"Impossible de lire le fichier avec l'encodage « {encoding} ».") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _csv_body(data: bytes, skip_rows: int, encoding: str | None) -> str:
+    """The text after the preamble (`skip_rows` physical lines)."""
+    if skip_rows < 0:
+        raise StatementError("Le nombre de lignes à ignorer ne peut pas être négatif.")
+    if not data.strip():
+        raise StatementError("Le fichier est vide.")
+    stream = io.StringIO(_decode_csv(data, encoding), newline="")
+    for _ in range(skip_rows):
+        stream.readline()
+    return stream.read()
+
+
+def _detect_delimiter(body: str) -> str:
+    header = next((line for line in body.splitlines() if line.strip()), "")
+    counts = {delimiter: header.count(delimiter) for delimiter in (";", "\t", ",")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])  # ties: the first of ; tab ,
+    return best if counts[best] else ";"
+
+
+def _csv_rows(body: str, delimiter: str, skip_rows: int):
+    """(first physical line number of the record, cells) for each record; csv errors become StatementError."""
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    previous = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise StatementError(f"Ligne {skip_rows + reader.line_num} : ligne CSV illisible ({exc}).") from exc
+        yield skip_rows + previous + 1, row
+        previous = reader.line_num
+
+
+def _column_key(name: str) -> str:
+    return _clean(name.lstrip("\ufeff")).casefold()
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))
+
+
+_SUMMARY_ROW = re.compile(r"(ancien |nouveau |sous[- ]?)?(solde|total)\b")
+
+
+def _human_date_format(fmt: str) -> str:
+    for code, shown in (("%d", "JJ"), ("%m", "MM"), ("%Y", "AAAA"), ("%y", "AA"), ("%H", "hh"), ("%M", "mm")):
+        fmt = fmt.replace(code, shown)
+    return fmt
+
+
+def sniff_csv_columns(data: bytes, skip_rows: int = 0) -> tuple[list[str], list[list[str]]]:
+    """The header and the first rows of a CSV, for the column-mapping screen (encoding and delimiter guessed)."""
+    body = _csv_body(data, skip_rows, None)
+    rows = _csv_rows(body, _detect_delimiter(body), skip_rows)
+    header: list[str] | None = None
+    sample: list[list[str]] = []
+    for _, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = [_clean(cell.lstrip("\ufeff")) for cell in row]
+        if header is None:
+            header = cells
+            continue
+        sample.append(cells)
+        if len(sample) == SNIFF_ROWS:
+            break
+    if header is None:
+        raise StatementError(f"Le fichier ne contient pas de ligne d'en-tête après les {skip_rows} lignes ignorées.")
+    return header, sample
+
+
+def check_mapping(mapping: CsvMapping) -> None:
+    """The mapping's own consistency (StatementError, French): a date, a label, and either one signed amount
+    column or debit/credit columns."""
+    if not (mapping.date_column or "").strip() or not (mapping.label_column or "").strip():
+        raise StatementError("Indiquez la colonne de la date et celle du libellé.")
+    if mapping.amount_column and (mapping.debit_column or mapping.credit_column):
+        raise StatementError("Choisissez soit une colonne de montant signé, soit des colonnes Débit et Crédit.")
+    if not (mapping.amount_column or mapping.debit_column or mapping.credit_column):
+        raise StatementError("Indiquez la colonne du montant, ou les colonnes Débit et Crédit.")
+    if mapping.skip_rows < 0:
+        raise StatementError("Le nombre de lignes à ignorer ne peut pas être négatif.")
+
+
+def parse_csv(data: bytes, mapping: CsvMapping) -> Statement:
+    """A CSV bank export read with the user's column mapping; one Statement without IBAN nor balances."""
+    check_mapping(mapping)
+    body = _csv_body(data, mapping.skip_rows, mapping.encoding)
+    delimiter = mapping.delimiter or _detect_delimiter(body)
+    rows = _csv_rows(body, delimiter, mapping.skip_rows)
+
+    header_line, header = next(((n, row) for n, row in rows if any(cell.strip() for cell in row)), (0, None))
+    if header is None:
+        raise StatementError(
+            f"Le fichier ne contient pas de ligne d'en-tête après les {mapping.skip_rows} lignes ignorées."
+        )
+    positions: dict[str, int] = {}
+    for position, name in enumerate(header):
+        positions.setdefault(_column_key(name), position)
+    wanted = {
+        "date": mapping.date_column,
+        "label": mapping.label_column,
+        "amount": mapping.amount_column,
+        "debit": mapping.debit_column,
+        "credit": mapping.credit_column,
+        "value_date": mapping.value_date_column,
+        "reference": mapping.reference_column,
+    }
+    columns: dict[str, int | None] = {}
+    missing = []
+    for role, name in wanted.items():
+        if not name:
+            columns[role] = None
+        elif _column_key(name) in positions:
+            columns[role] = positions[_column_key(name)]
+        else:
+            missing.append(name)
+    if missing:
+        names = ", ".join(f"« {name} »" for name in missing)
+        found = ", ".join(f"« {_clean(name)} »" if _clean(name) else "(sans nom)" for name in header)
+        plural = "s" if len(missing) > 1 else ""
+        raise CsvMappingMismatch(
+            f"Les colonnes de ce fichier ne correspondent pas à la disposition enregistrée : colonne{plural} {names}"
+            f" introuvable{plural} dans l'en-tête (ligne {header_line}) ; colonnes présentes : {found}. "
+            f"Choisissez les colonnes de ce fichier sur {MAPPING_SCREEN} (vérifiez aussi le nombre de lignes"
+            " à ignorer avant l'en-tête).",
+            missing=missing,
+            header=[_clean(name) for name in header],
+        )
+
+    style = "fr" if mapping.decimal_comma else "en"
+    expected_format = _human_date_format(mapping.date_format)
+    problems: list[str] = []
+    lines: list[StatementLine] = []
+    for line_number, row in rows:
+        if not any(value.strip() for value in row):
+            continue
+        cells = {
+            role: row[position].strip() if position is not None and position < len(row) else ""
+            for role, position in columns.items()
+        }
+        raw_date = cells["date"]
+        if not raw_date and not (cells["amount"] or cells["debit"] or cells["credit"]):
+            continue  # a continuation or blank-ish row
+        first = _fold(_clean(next((value for value in row if value.strip()), "")))
+        try:
+            booking = datetime.strptime(raw_date, mapping.date_format).date()
+        except ValueError:
+            if _SUMMARY_ROW.match(first):
+                continue  # "Solde au …", "Total des opérations": bank trailer, not an operation
+            reason = f"date « {raw_date} » invalide" if raw_date else "date manquante"
+            problems.append(f"Ligne {line_number} : {reason} (format attendu : {expected_format}).")
+            booking = None
+        value_date = None
+        if cells["value_date"]:
+            try:
+                value_date = datetime.strptime(cells["value_date"], mapping.date_format).date()
+            except ValueError:
+                problems.append(
+                    f"Ligne {line_number} : date de valeur « {cells['value_date']} » invalide"
+                    f" (format attendu : {expected_format})."
+                )
+        amount = _csv_amount(cells, bool(mapping.amount_column), style, line_number, problems)
+        if booking is None or amount is None:
+            continue
+        lines.append(
+            StatementLine(
+                booking_date=booking,
+                value_date=value_date,
+                amount=amount,
+                label=_clean(cells["label"]),
+                reference=_clean(cells["reference"]),
+                counterparty="",
+                counterparty_iban="",
+            )
+        )
+    if problems:
+        raise StatementError(problems)
+    if not lines:
+        raise StatementError(
+            "Aucune opération trouvée dans le fichier : vérifiez le nombre de lignes à ignorer"
+            " et les colonnes choisies."
+        )
+    start, end = _period(lines, None, None)
+    return Statement(
+        account_iban="",
+        currency=EUR,
+        opening_balance=None,
+        closing_balance=None,
+        start_date=start,
+        end_date=end,
+        lines=tuple(lines),
+    )
+
+
+def _csv_amount(cells: dict[str, str], signed: bool, style: str, line_number: int, problems: list[str]):
+    """The signed amount of a row: one signed column, or credit − debit (debits may be written with or without
+    their minus sign); None after recording the problem."""
+    where = f"Ligne {line_number}"
+    if signed:
+        try:
+            return _parse_amount(cells["amount"], style)
+        except _BadValue as exc:
+            problems.append(f"{where} : {exc}.")
+            return None
+    debit_text, credit_text = cells["debit"], cells["credit"]
+    if not debit_text and not credit_text:
+        problems.append(f"{where} : ni débit ni crédit renseigné.")
+        return None
+    values = {}
+    for role, text in (("débit", debit_text), ("crédit", credit_text)):
+        if text:
+            try:
+                values[role] = abs(_parse_amount(text, style))
+            except _BadValue as exc:
+                problems.append(f"{where} : {role} : {exc}.")
+                return None
+    debit, credit = values.get("débit", Decimal("0.00")), values.get("crédit", Decimal("0.00"))
+    if debit and credit:
+        problems.append(f"{where} : débit et crédit renseignés tous les deux.")
+        return None
+    return credit - debit
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Mapping suggested for a new layout
+
+_ROLE_NAMES = {
+    # role: folded header names, best first (a column is given at most one role)
+    "date_column": ("date operation", "date comptable", "date de comptabilisation", "date"),
+    "value_date_column": ("date de valeur", "date valeur", "valeur"),
+    "label_column": ("libelle", "libelle operation", "intitule", "description", "label", "operation", "detail"),
+    "debit_column": ("debit", "debits", "montant debit", "sortie", "sorties"),
+    "credit_column": ("credit", "credits", "montant credit", "entree", "entrees"),
+    "amount_column": ("montant", "montant eur", "montant (eur)", "amount", "somme"),
+    "reference_column": ("reference", "ref", "ref.", "numero", "n°"),
+}
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def guess_mapping(header: list[str], sample: list[list[str]]) -> dict:
+    """A suggested mapping for the column screen, from the header names (French or English) and the sample
+    rows (date format, decimal comma): the user checks it, nothing is imported on a guess."""
+    folded = {_fold(_clean(name)): name for name in header if _clean(name)}
+    guess: dict = {}
+    taken: set[str] = set()
+    for role, names in _ROLE_NAMES.items():
+        for candidate in names:
+            found = folded.get(candidate)
+            if found and found not in taken:
+                guess[role] = found
+                taken.add(found)
+                break
+    if guess.get("amount_column") and (guess.get("debit_column") or guess.get("credit_column")):
+        guess.pop("amount_column")  # separate debit and credit columns win over a "Montant" total
+    position = {name: index for index, name in enumerate(header)}
+
+    def values(role: str) -> list[str]:
+        index = position.get(guess.get(role, ""))
+        return [row[index].strip() for row in sample if index is not None and index < len(row) and row[index].strip()]
+
+    dates = values("date_column")
+    for fmt in _DATE_FORMATS:
+        if dates and all(_strptime_ok(text, fmt) for text in dates):
+            guess["date_format"] = fmt
+            break
+    amounts = values("amount_column") + values("debit_column") + values("credit_column")
+    if amounts:
+        # « 1 234,56 » / « -12,50 » → decimal comma; « 1,234.56 » / « -12.50 » → decimal point.
+        guess["decimal_comma"] = not any(re.search(r"\.\d{1,2}$", text.replace("\u00a0", "")) for text in amounts)
+    return guess
+
+
+def guess_skip_rows(data: bytes, limit: int = 15) -> int | None:
+    """The number of bank preamble lines before the header row (the first row naming a date column and
+    at least two other columns among its first `limit` lines), or None when no such row is found."""
+    try:
+        body = _csv_body(data, 0, None)
+    except StatementError:
+        return None
+    dates = set(_ROLE_NAMES["date_column"])
+    for number, row in _csv_rows(body, _detect_delimiter(body), 0):
+        if number > limit:
+            break
+        cells = [_fold(_clean(cell.lstrip("\ufeff"))) for cell in row if cell.strip()]
+        if len(cells) >= 3 and dates & set(cells):
+            return number - 1
+    return None
+
+
+def _strptime_ok(text: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(text, fmt)
+    except ValueError:
+        return False
+    return True
