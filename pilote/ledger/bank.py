@@ -320,9 +320,14 @@ def matching_rule(statement_line: StatementLine) -> BankRule | None:
 
 
 @transaction.atomic
-def apply_rules(*, actor, bank_account: BankAccount) -> int:
+def apply_rules(*, actor, bank_account: BankAccount, lines=None) -> int:
+    """Book, by the matching rules, the unreconciled statement lines of `bank_account` — only those of
+    `lines` when given (the lines a filtered page shows: a bulk action acts on what its page shows)."""
+    scope = StatementLine.objects.filter(bank_account=bank_account, entry_line__isnull=True)
+    if lines is not None:
+        scope = scope.filter(pk__in=[line.pk for line in lines] if isinstance(lines, list) else lines.values("pk"))
     done = 0
-    for statement_line in StatementLine.objects.filter(bank_account=bank_account, entry_line__isnull=True):
+    for statement_line in scope.order_by("booking_date", "id"):
         rule = matching_rule(statement_line)
         if rule:
             book_statement_line(

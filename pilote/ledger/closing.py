@@ -216,7 +216,7 @@ def _depreciation_check(year: FiscalYear) -> ClosingCheck:
     total = sum((amount for _, amount in due), ZERO)
     return _check(
         "Dotations aux amortissements de l'exercice",
-        f"{len(due)} immobilisation(s) sans dotation pour {year} ({format_eur(total)}) : passez les dotations."
+        f"{len(due)} immobilisation(s) sans dotation sur l'exercice ({format_eur(total)}) : passez les dotations."
         if due
         else "",
         BLOCKING,

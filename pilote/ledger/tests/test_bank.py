@@ -99,6 +99,19 @@ def test_rules_book_recurring_lines(books, account):
     assert line.is_reconciled and line.entry_line.entry.lines.get(account=fees).debit == Decimal("8.50")
 
 
+def test_rules_apply_only_to_the_lines_given(books, account):
+    """Launched from a filtered page, the rules book the lines that page shows, not every line waiting."""
+    fees = Account.objects.create(code="627", label="Services bancaires")
+    BankRule.objects.create(label_contains="PRLV", account=fees)
+    BankRule.objects.create(label_contains="frais", account=fees)
+    bank.import_statement(actor=books["actor"], bank_account=account, data=CSV, filename="m.csv", csv_mapping=MAPPING)
+    shown = StatementLine.objects.filter(booking_date__gte=dt.date(2026, 3, 6))  # a date filter: the fees only
+    assert bank.apply_rules(actor=books["actor"], bank_account=account, lines=shown) == 1
+    assert list(StatementLine.objects.filter(entry_line__isnull=False).values_list("amount", flat=True)) == [
+        Decimal("-8.50")
+    ]
+
+
 def test_reconciliation_report_explains_the_difference(books, account):
     a = books["a"]
     services.create_entry(
