@@ -228,12 +228,10 @@ def _depreciation_check(year: FiscalYear) -> ClosingCheck:
 def _vat_check(year: FiscalYear) -> ClosingCheck:
     # Blocking: every CA3 of the year carries its settlement entry (4457x / 4456x → 44551 or 44567) into
     # the year; an undeclared period leaves VAT accounts wrong in the balance sheet being closed.
-    from pilote.core.models import Structure, VatRegime
+    from pilote.core.vat_policy import current_policy
     from pilote.ledger import vat
 
-    structure = Structure.objects.first()
-    liable = structure is None or structure.vat_regime in (VatRegime.DEBITS, VatRegime.RECEIPTS)
-    following = vat.next_period_start() if liable else None
+    following = vat.next_period_start() if current_policy().declares_vat else None  # none under franchise
     problem = ""
     if following is not None and following <= year.end_date:
         problem = (

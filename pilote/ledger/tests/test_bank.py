@@ -406,3 +406,20 @@ def test_saved_layout_can_be_edited_and_forgotten(client_as, books, account):
     upload = SimpleUploadedFile("mai.csv", CSV.replace(b"/03/", b"/05/"), content_type="text/csv")
     response = client.post(reverse("ledger:bank-import", args=[account.pk]), {"file": upload})
     assert response["Location"].startswith(reverse("ledger:bank-mapping", args=[account.pk]))
+
+
+def test_rules_from_a_filtered_bank_page_book_only_the_lines_it_shows(client_as, books, account):
+    from django.urls import reverse
+
+    fees = Account.objects.create(code="627", label="Services bancaires")
+    BankRule.objects.create(label_contains="PRLV", account=fees)
+    BankRule.objects.create(label_contains="frais", account=fees)
+    bank.import_statement(actor=books["actor"], bank_account=account, data=CSV, filename="m.csv", csv_mapping=MAPPING)
+    client = client_as("comptable")
+    page = client.get(reverse("ledger:bank-detail", args=[account.pk]), {"q": "frais"})
+    assert [line.label for line in page.context["page"]] == ["FRAIS BANCAIRES"]
+    assert 'name="q" value="frais"' in page.content.decode()  # the button carries the page's filters
+    response = client.post(reverse("ledger:bank-apply-rules", args=[account.pk]), {"q": "frais"})
+    assert response["Location"].endswith("?q=frais")
+    booked = StatementLine.objects.filter(entry_line__isnull=False).values_list("label", flat=True)
+    assert list(booked) == ["FRAIS BANCAIRES"]  # the direct debit, not shown, is left alone

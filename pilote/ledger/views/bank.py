@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -390,14 +391,20 @@ def statement_line_unmatch(request, pk: int):
 @require_POST
 @require_perm("ledger.edit")
 def bank_apply_rules(request, pk: int):
+    """The rules applied to the lines the page lists: the account's lines to reconcile within the page's
+    filters (dates, words, direction), sent back with the button — never every waiting line."""
     account = get_object_or_404(BankAccount, pk=pk)
+    form = StatementLineFilterForm(request.POST)
+    filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
+    shown = queries.statement_lines(account, "a-rapprocher", **filters)
     try:
-        done = bank.apply_rules(actor=request.user, bank_account=account)
+        done = bank.apply_rules(actor=request.user, bank_account=account, lines=shown)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"{done} ligne(s) comptabilisée(s) par les règles.")
-    return redirect("ledger:bank-detail", pk=pk)
+    query = urlencode({k: request.POST[k] for k in StatementLineFilterForm.base_fields if request.POST.get(k)})
+    return redirect(reverse("ledger:bank-detail", args=[pk]) + (f"?{query}" if query else ""))
 
 
 class ReportForm(forms.Form):
