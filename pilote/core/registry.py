@@ -99,6 +99,20 @@ def structure_setups() -> list[Callable]:
     return list(_structure_setups)
 
 
+_structure_updates: list[Callable] = []
+
+
+def register_structure_update(hook: Callable) -> None:
+    """A domain's follow-up of a change to the structure (e.g. a new IBAN opens its bank account), called
+    with (structure=, before=, actor=) by core.services.update_structure, in its transaction."""
+    if hook not in _structure_updates:
+        _structure_updates.append(hook)
+
+
+def structure_updates() -> list[Callable]:
+    return list(_structure_updates)
+
+
 @dataclass(frozen=True)
 class TodoItem:
     """One thing a user has to do by a date (a tender deadline, an invoice to chase…)."""

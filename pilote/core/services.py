@@ -48,6 +48,10 @@ def update_structure(*, actor: User, structure: Structure, expected_version: int
     current.version += 1
     current.save()
     audit.record(actor, "core.structure.updated", current, before=before, after=audit.snapshot(current))
+    from pilote.core.registry import structure_updates
+
+    for hook in structure_updates():
+        hook(structure=current, before=before, actor=actor)
     return current
 
 

@@ -17,7 +17,13 @@ class LedgerConfig(AppConfig):
 
     def ready(self) -> None:
         from pilote.core.pickers import register_picker
-        from pilote.core.registry import MenuItem, register_demo, register_menu, register_structure_setup
+        from pilote.core.registry import (
+            MenuItem,
+            register_demo,
+            register_menu,
+            register_structure_setup,
+            register_structure_update,
+        )
         from pilote.ledger import demo, pickers, services, triggers
 
         del triggers  # imported to register its TriggerSet (core.dbtriggers)
@@ -39,6 +45,7 @@ class LedgerConfig(AppConfig):
             MenuItem("Import FEC", "ledger:fec-import", "ledger.import"),
         )
         register_structure_setup(services.initialise_books)
+        register_structure_update(services.follow_structure_update)
         # SQLite drops a table's triggers when a migration rebuilds it: put them back after every migrate.
         post_migrate.connect(_reinstall_triggers, sender=self)
         register_demo(30, "comptabilité (deux exercices)", demo.load)

@@ -439,19 +439,38 @@ def initialise_books(*, structure, actor) -> None:
     install_chart(actor=actor, kind=chart_kind(structure))
     if not FiscalYear.objects.exists():
         open_fiscal_year(actor=actor, start_date=structure.fiscal_year_start, end_date=structure.fiscal_year_end)
-    if structure.iban:
-        from pilote.ledger import bank
-        from pilote.ledger.models_bank import BankAccount
+    open_structure_bank_account(structure=structure, actor=actor)
 
-        if not BankAccount.objects.filter(iban=structure.iban).exists():  # the bank typed in the wizard
-            bank.create_bank_account(
-                actor=actor,
-                name=MAIN_BANK_ACCOUNT_NAME,
-                iban=structure.iban,
-                bic=structure.bic,
-                account_code="512",
-                journal_code="BQ",
-            )
+
+def open_structure_bank_account(*, structure, actor) -> None:
+    """The structure's IBAN (typed in the wizard or the settings) becomes a bank account on 512, with
+    journal BQ while it is free, ready for statements and payments. Nothing when the IBAN already has
+    its account or the chart has no 512 yet."""
+    from pilote.ledger import bank
+    from pilote.ledger.models_bank import BankAccount
+
+    if not structure.iban or BankAccount.objects.filter(iban=structure.iban).exists():
+        return
+    if not Account.objects.filter(code="512").exists():
+        return
+    journal_free = (
+        Journal.objects.filter(code="BQ", kind=JournalKind.BANK).exists()
+        and not BankAccount.objects.filter(journal__code="BQ").exists()
+    )
+    bank.create_bank_account(
+        actor=actor,
+        name=MAIN_BANK_ACCOUNT_NAME if not BankAccount.objects.exists() else f"Compte {structure.iban[-4:]}",
+        iban=structure.iban,
+        bic=structure.bic,
+        account_code="512",
+        journal_code="BQ" if journal_free else "",
+    )
+
+
+def follow_structure_update(*, structure, before, actor) -> None:
+    """Registered with core.registry.register_structure_update: a new IBAN in the settings opens its account."""
+    if structure.iban and structure.iban != (before or {}).get("iban"):
+        open_structure_bank_account(structure=structure, actor=actor)
 
 
 @transaction.atomic

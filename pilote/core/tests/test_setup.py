@@ -200,3 +200,27 @@ def test_wizard_proposes_vat_for_a_company(client, db):
     _post(client, "structure", {**IDENTITY, "type": "company", "legal_form": "SARL", "rna_number": ""})
     _post(client, "coordonnees", CONTACT)
     assert '<option value="debits" selected>' in client.get(reverse("core:setup")).content.decode()
+
+
+def test_iban_typed_later_in_the_settings_opens_its_bank_account(personas):
+    from pilote.core import services
+    from pilote.ledger import services as ledger
+    from pilote.ledger.models_bank import BankAccount
+
+    structure = Structure.objects.get()
+    ledger.initialise_books(structure=structure, actor=None)
+    assert not BankAccount.objects.exists()  # no IBAN yet
+    structure = services.update_structure(
+        actor=personas["direction"], structure=structure, iban="FR76 3000 4000 0100 0123 4567 830"
+    )
+    account = BankAccount.objects.select_related("journal").get()
+    assert (account.iban, account.name, account.journal.code) == (
+        "FR7630004000010001234567830",
+        "Compte principal",
+        "BQ",
+    )
+    # Another IBAN later: a second account, on its own journal.
+    services.update_structure(actor=personas["direction"], structure=structure, iban="FR7630001007941234567890185")
+    assert sorted(BankAccount.objects.values_list("journal__code", flat=True)) == ["BQ", "BQ2"]
+    services.update_structure(actor=personas["direction"], structure=structure, city="Lyon")  # no IBAN change
+    assert BankAccount.objects.count() == 2
