@@ -266,3 +266,26 @@ def test_aged_balance_sorts_by_total_and_names_each_amount_on_a_phone(client_as,
     assert 'data-label="61 à 90 j"' in page.content.decode()
     rows = csv_rows(client.get(url, {"au": "2026-04-29", "tri": "tiers", "export": "csv"}))
     assert [r[0] for r in rows[1:]] == ["C000001", "C000002"]  # Client A before Zèbre SARL
+
+
+def test_chart_and_aged_balance_query_counts_are_bounded(client_as, customers):
+    from pilote.ledger.models import Account
+
+    client = client_as("comptable")
+    chart, aged = reverse("ledger:account-list"), reverse("ledger:aged-balance")
+    few = (
+        queries_of(client, chart, {"tri": "intitule"}),
+        queries_of(client, aged, {"au": "2026-04-29", "tri": "-total"}),
+    )
+    for n in range(10):
+        Account.objects.create(code=f"6230{n}", label=f"Publicité {n}")
+        customer = AuxiliaryAccount.objects.create(
+            code=f"C9{n:05}", label=f"Client {n}", control_account=customers["a"]["411"]
+        )
+        customers["customer"] = customer
+        sale(customers, day=dt.date(2026, 2, 1 + n))
+    more = (
+        queries_of(client, chart, {"tri": "intitule"}),
+        queries_of(client, aged, {"au": "2026-04-29", "tri": "-total"}),
+    )
+    assert more == few
