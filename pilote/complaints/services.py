@@ -21,6 +21,7 @@ from pilote.complaints.rules import can_move
 from pilote.contacts import services as contacts
 from pilote.contacts.models import InteractionKind
 from pilote.core import audit
+from pilote.core.collation import french
 from pilote.core.exceptions import DomainError, check_version
 from pilote.core.permissions import MATRIX
 
@@ -51,7 +52,9 @@ def assignable_users():
     """Users who may handle complaints: active, with a role holding complaints.edit."""
     from pilote.core.models import User
 
-    return User.objects.filter(is_active=True, role__in=MATRIX[EDIT_PERM]).order_by("last_name", "first_name")
+    return User.objects.filter(is_active=True, role__in=MATRIX[EDIT_PERM]).order_by(
+        french("last_name"), french("first_name")
+    )
 
 
 def _move(complaint: Complaint, target: str) -> None:

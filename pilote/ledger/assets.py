@@ -60,6 +60,8 @@ def register_asset(
         raise DomainError("Une immobilisation se porte sur un compte de classe 2 (20 à 27).")
     if cost is None or cost <= 0:
         raise DomainError("La valeur d'origine doit être positive.")
+    if in_service_date is not None and in_service_date < acquisition_date:
+        raise DomainError("La mise en service ne peut pas précéder l'acquisition.")
     if method == DepreciationMethod.DECLINING and years < 3:
         raise DomainError("Le dégressif n'est ouvert qu'aux biens d'une durée d'au moins 3 ans.")
     if FixedAsset.objects.filter(reference=reference).exists():

@@ -10,11 +10,16 @@ from django.db import connection
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from pilote.core.collation import french, french_key
 from pilote.core.listing import Column
 from pilote.ledger.models import AccountBalance, Entry, FiscalYear
 from pilote.lib.money import ZERO, MoneyField, from_cents
 
-ENTRY_SORTS = {"date": ["date", "journal__code", "number"], "numero": ["journal__code", "number"], "libelle": ["label"]}
+ENTRY_SORTS = {
+    "date": ["date", "journal__code", "number"],
+    "numero": ["journal__code", "number"],
+    "libelle": [french("label")],
+}
 
 
 def filter_entries(data: dict):
@@ -114,7 +119,7 @@ def trial_balance(year: FiscalYear, prefix: str = "", date_to=None, auxiliary: b
 
 TRIAL_BALANCE_SORTS = {  # ?tri= keys of the trial balance page (core.listing.sort_rows)
     "compte": lambda r: r.code,
-    "intitule": lambda r: r.label.lower(),
+    "intitule": lambda r: french_key(r.label),
     "ouverture_debit": lambda r: r.opening_debit,
     "ouverture_credit": lambda r: r.opening_credit,
     "debit": lambda r: r.debit,
@@ -303,7 +308,7 @@ JOURNAL_SORTS = {  # ?tri= keys of the journal page; an entry's lines stay toget
     "date": ["date", "entry__journal__code", "entry__number", "position"],
     "piece": ["entry__piece_ref", "entry__number", "position"],
     "compte": ["account__code", "date", "entry__number"],
-    "libelle": ["label", "entry__label"],
+    "libelle": [french("label"), french("entry__label")],
     "debit": ["debit", "date"],
     "credit": ["credit", "date"],
 }
@@ -344,7 +349,7 @@ class AgedRow:
 
 AGED_SORTS = {
     "compte": lambda r: r.code,
-    "tiers": lambda r: r.label.lower(),
+    "tiers": lambda r: french_key(r.label),
     "total": lambda r: r.total,
     **{f"age{i}": (lambda r, i=i: r.buckets[i]) for i in range(5)},
 }
@@ -414,7 +419,7 @@ def third_parties(year, kind: str = "", search: str = ""):
 
 THIRD_PARTY_SORTS = {
     "compte": ["code"],
-    "tiers": ["label"],
+    "tiers": [french("label")],
     "collectif": ["control_account__code", "code"],
     "solde": ["balance", "code"],
 }
@@ -462,7 +467,7 @@ def statement_lines(account, state: str = "", du=None, au=None, q: str = "", sen
 
 STATEMENT_LINE_SORTS = {
     "date": ["booking_date"],
-    "libelle": ["label", "booking_date"],
+    "libelle": [french("label"), "booking_date"],
     "reference": ["reference", "booking_date"],
     "montant": ["amount", "booking_date"],
 }

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from pilote.contacts.models import Contact
 from pilote.contacts.pickers import order as contact_order
+from pilote.core.collation import french
 from pilote.core.forms import DATE_WIDGET, VersionedForm
 from pilote.core.models import User
 from pilote.core.permissions import MATRIX
@@ -24,7 +25,9 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 
 
 def pipeline_users():
-    return User.objects.filter(is_active=True, role__in=MATRIX["pipeline.edit"]).order_by("last_name", "first_name")
+    return User.objects.filter(is_active=True, role__in=MATRIX["pipeline.edit"]).order_by(
+        french("last_name"), french("first_name")
+    )
 
 
 def contact_choices():

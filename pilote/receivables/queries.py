@@ -16,6 +16,7 @@ from django.db.models import Case, ExpressionWrapper, F, Min, Q, Sum, Value, Whe
 from django.db.models.expressions import RawSQL
 
 from pilote.contacts.models import Contact
+from pilote.core.collation import french
 from pilote.core.listing import Column
 from pilote.lib.money import ZERO, MoneyField
 from pilote.receivables.models import DunningLetter
@@ -70,7 +71,7 @@ def _bucket_sums(on: dt.date) -> dict:
 
 
 AGED_SORTS = {
-    "client": ["customer__name", "customer__first_name"],
+    "client": [french("customer__name"), french("customer__first_name")],
     "total": ["total"],
     "retard": ["over90", "d90", "d60", "d30"],
     "echeance": ["oldest_due"],
@@ -109,8 +110,13 @@ def sort_aged(rows, requested: str):
     key = requested.lstrip("-")
     if key not in AGED_SORTS:
         requested, key = "-total", "total"
-    prefix = "-" if requested.startswith("-") else ""
-    return rows.order_by(*(prefix + field for field in AGED_SORTS[key]), f"{prefix}customer_id")
+    descending = requested.startswith("-")
+    prefix = "-" if descending else ""
+    ordering = [
+        prefix + field if isinstance(field, str) else (field.desc() if descending else field.asc())
+        for field in AGED_SORTS[key]
+    ]
+    return rows.order_by(*ordering, f"{prefix}customer_id")
 
 
 def customer_label(row: dict) -> str:
@@ -217,7 +223,7 @@ def customer_open_invoices(customer: Contact):
 
 # --- Dunning history ----------------------------------------------------------------------------
 
-HISTORY_SORTS = {"date": ["date"], "client": ["customer__name"], "niveau": ["rank"], "total": ["total"]}
+HISTORY_SORTS = {"date": ["date"], "client": [french("customer__name")], "niveau": ["rank"], "total": ["total"]}
 
 
 def letters(data: dict):

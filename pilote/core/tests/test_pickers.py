@@ -121,3 +121,31 @@ def test_a_complaint_can_be_recorded_for_a_contact_that_only_has_invoices(client
     })  # fmt: skip
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert Complaint.objects.get().customer == people["invoiced"]
+
+
+NAME_SORTS = [
+    ("contacts:list", "nom"), ("catalog:list", "nom"), ("sales:quote-list", "client"),
+    ("sales:order-list", "client"), ("sales:invoice-list", "client"), ("sales:payment-list", "client"),
+    ("sales:delivery-list", "client"), ("pipeline:list", "contact"), ("pipeline:tender-list", "acheteur"),
+    ("complaints:list", "client"), ("receivables:aged", "client"), ("receivables:history", "client"),
+    ("ledger:entry-list", "libelle"), ("ledger:third-parties", "tiers"), ("ledger:asset-list", "designation"),
+    ("core:user-list", "nom"), ("ledger:trial-balance", "intitule"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "key"), NAME_SORTS)
+def test_every_list_sorts_names_in_french_order_on_this_database(client_as, shop, name, key):
+    """The French collation in each list's name sort runs on SQLite and on PostgreSQL (aggregated lists too)."""
+    from pilote.sales import issuing, services
+    from pilote.sales.services import LineSpec
+
+    customer = Contact.objects.create(name="Architectes des Alpes", is_customer=True, siren="732829320")
+    customer.address_line1, customer.postal_code, customer.city = "1 rue A", "73000", "Chambéry"
+    customer.save()
+    lines = [LineSpec.from_product(shop["p"]["install"], 1)]
+    draft = services.create_invoice(actor=shop["actor"], customer=customer, date=dt.date(2026, 1, 5), lines=lines)
+    issuing.issue_invoice(actor=shop["actor"], invoice=draft, render_pdf=False)
+    client = client_as("direction")
+    for direction in ("", "-"):
+        response = client.get(reverse(name), {"tri": f"{direction}{key}"})
+        assert response.status_code == 200, (name, key)

@@ -8,13 +8,14 @@ from django.views.decorators.http import require_POST
 
 from pilote.core import services
 from pilote.core.access import require_perm
+from pilote.core.collation import french
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import SetPasswordForm, UserCreateForm, UserFilterForm, UserForm
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.core.models import User
 
 USER_SORTS = {
-    "nom": ["last_name", "first_name"],
+    "nom": [french("last_name"), french("first_name")],
     "identifiant": ["username"],
     "role": ["role"],
     "connexion": ["last_login"],

@@ -44,6 +44,12 @@ def test_register_creates_the_depreciation_account_and_schedule(chart):
         _laptop(chart, reference="X", account=chart["a"]["606"])
 
 
+def test_in_service_before_acquisition_is_refused_in_french(chart):
+    """Issue 8 point 2 (the whole class): it reached the database as ledger_fixedasset_service_after_acquisition."""
+    with pytest.raises(DomainError, match="La mise en service ne peut pas précéder l'acquisition."):
+        _laptop(chart, in_service_date=dt.date(2026, 3, 1))
+
+
 def test_yearly_depreciation_entry_once(chart):
     _laptop(chart)
     entry = assets.post_depreciation(actor=chart["actor"], year=chart["year"])

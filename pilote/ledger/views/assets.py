@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
+from pilote.core.collation import french
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
@@ -86,7 +87,7 @@ def asset_list(request):
 
 ASSET_SORTS = {
     "numero": ["reference"],
-    "designation": ["label"],
+    "designation": [french("label")],
     "compte": ["account__code", "reference"],
     "service": ["in_service_date", "reference"],
     "valeur": ["cost", "reference"],
