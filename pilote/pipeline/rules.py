@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from pilote.lib.formats import format_number
 
@@ -23,7 +24,7 @@ def clean_tender(tender) -> None:
     questions, submission = tender.questions_deadline, tender.submission_deadline
     if questions and submission and questions > submission:
         errors["questions_deadline"] = "La date limite des questions doit précéder la remise des offres."
-    if tender.published_on and submission and submission.date() < tender.published_on:
+    if tender.published_on and submission and timezone.localdate(submission) < tender.published_on:
         errors["submission_deadline"] = "La remise des offres ne peut pas précéder la publication."
     if tender.status in ("deposee", "gagnee", "perdue") and tender.offer_amount is None:
         errors["offer_amount"] = "Indiquez le montant de l'offre déposée."

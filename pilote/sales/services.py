@@ -588,7 +588,9 @@ def deposit_deduction_specs(deposit: Invoice) -> list[LineSpec]:
     for (rate, mention), base in sorted(bases.items(), reverse=True):
         specs.append(
             LineSpec(
-                description=f"Acompte versé — facture {deposit.number} du {deposit.issued_at.date():%d/%m/%Y}",
+                # The deposit's invoice date (its business date), never its issue timestamp: issued_at is the
+                # moment of the click, in UTC, and says neither the invoice's date nor the day in France.
+                description=f"Acompte versé — facture {deposit.number} du {deposit.date:%d/%m/%Y}",
                 quantity=Decimal("-1"),
                 unit_price=base,
                 vat_rate=rate,

@@ -208,3 +208,14 @@ def test_tender_list_filters_sorts_and_exports(client_as, tender, customer, pers
     text = b"".join(client.get(reverse("pipeline:tender-export", args=["csv"])).streaming_content).decode()
     assert text.lstrip("\ufeff").startswith("Référence;Objet;Acheteur;") and "01/12/2026 12:00" in text
     assert client_as("salarie").get(url).status_code == 403
+
+
+def test_submission_day_is_read_in_paris_not_in_utc():
+    """A deadline stored in UTC (as the database returns it) on 09/12 at 23:30 is the 10th in Paris: an offer
+    due on the day the tender is published is accepted (issue 9, point 5: no business date from UTC)."""
+    from pilote.pipeline.rules import clean_tender
+
+    submission = dt.datetime(2026, 12, 9, 23, 30, tzinfo=dt.UTC)
+    clean_tender(Tender(title="x", submission_deadline=submission, published_on=dt.date(2026, 12, 10)))
+    with pytest.raises(ValidationError, match="précéder la publication"):
+        clean_tender(Tender(title="x", submission_deadline=submission, published_on=dt.date(2026, 12, 11)))

@@ -1,8 +1,7 @@
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from pilote.core import services
 from pilote.core.exceptions import DomainError
@@ -24,7 +23,7 @@ class Command(BaseCommand):
             month, day = parse_month_day(options["fiscal_year_start"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        start, end = fiscal_year_containing(dt.date.today(), month, day)
+        start, end = fiscal_year_containing(timezone.localdate(), month, day)
         try:
             with transaction.atomic():
                 structure = services.create_structure(
