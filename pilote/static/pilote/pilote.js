@@ -133,3 +133,20 @@ document.addEventListener("keydown", (event) => {
     if (box.matches && box.matches("[data-datalist-url]") && box.list && !box.list.children.length) load(box);
   });
 })();
+
+// A refusal answered to an htmx request (409 from core.middleware.FriendlyErrorsMiddleware: its French
+// sentence as plain text) is shown at the top of the page like any other error message.
+document.addEventListener("htmx:responseError", (event) => {
+  const xhr = event.detail.xhr;
+  if (xhr.status !== 409 || !(xhr.getResponseHeader("Content-Type") || "").startsWith("text/plain")) return;
+  const main = document.querySelector("main.content");
+  if (!main) return;
+  const box = document.createElement("div");
+  box.className = "messages";
+  box.setAttribute("role", "alert");
+  const message = document.createElement("div");
+  message.className = "message message-error";
+  message.textContent = xhr.responseText;
+  box.appendChild(message);
+  main.prepend(box);
+});
