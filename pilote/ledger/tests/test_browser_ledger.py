@@ -262,16 +262,18 @@ def test_bank_csv_import_with_column_mapping_then_a_suggestion(page, sign_in, bo
     )
     expect(page.get_by_role("heading", level=1)).to_have_text("Colonnes du relevé CSV — avril.csv")
     expect(page.get_by_role("cell", name="FRAIS TENUE DE COMPTE")).to_be_visible()
-    page.get_by_label("Colonne date").select_option("Date")
+    page.get_by_label(re.compile(r"^Colonne date\s*:?$")).select_option("Date")
     page.get_by_label("Colonne libellé").select_option("Libellé")
-    page.get_by_label("Colonne montant (signé)").select_option("Montant")
+    page.get_by_label("Colonne montant").select_option("Montant")
     page.get_by_label("Colonne référence").select_option("Référence")
     page.get_by_label("Format de date").select_option(label="JJ/MM/AAAA")
     expect(page.get_by_label("Virgule décimale")).to_be_checked()
     page.get_by_role("button", name="Importer avec ces colonnes").click()
 
     expect(page).to_have_url(f"{live_server.url}/comptabilite/banques/{account.pk}/")
-    expect(page.locator(".message-success")).to_have_text("3 ligne(s) importée(s).")
+    expect(page.locator(".message-success")).to_have_text(
+        "3 ligne(s) importée(s) ; disposition des colonnes enregistrée."
+    )
     rows = page.locator("table tbody tr")
     expect(rows).to_have_count(3)
     expect(rows.filter(has_text="FRAIS TENUE DE COMPTE")).to_contain_text("-12,50 €")
