@@ -66,6 +66,11 @@ class EntrySpec:
     piece_ref: str = ""
     piece_date: dt.date | None = None
     origin: str = ""  # where the entry comes from, for error messages (e.g. "ligne 12 du FEC")
+    # Taken over from another software's FEC: its EcritureNum and ValidDate are kept (and hashed), and a
+    # customer or supplier line may have no auxiliary account (CompAuxNum is optional in the FEC).
+    source_number: str = ""
+    source_valid_date: dt.date | None = None
+    taken_over: bool = False
     fiscal_year: FiscalYear | None = field(default=None, repr=False)
 
 
@@ -138,7 +143,9 @@ def _prepare(specs: list[EntrySpec], years: list[FiscalYear]) -> tuple[list[_Pre
         rules = [account_rules.get(row[0].account.id) or _rules(row[0].account, account_rules) for row in rows]
         if any(heading for heading, _ in rules):
             problems.append(f"{where} : un compte de rubrique (moins de 3 chiffres) ne reçoit pas d'écriture.")
-        if any(needs_aux and row[0].auxiliary is None for (_, needs_aux), row in zip(rules, rows, strict=True)):
+        if not spec.taken_over and any(
+            needs_aux and row[0].auxiliary is None for (_, needs_aux), row in zip(rules, rows, strict=True)
+        ):
             problems.append(f"{where} : un compte client ou fournisseur demande un compte auxiliaire.")
         prepared.append(_Prepared(spec, rows))
         if len(problems) >= 200:
@@ -197,7 +204,7 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
         label, piece_ref = spec.label[:200], spec.piece_ref[:40]
         head_text = chain.head_text(
             index, journal.code, year.start_date, sequence.last_number, spec.date, piece_ref, spec.piece_date,
-            label, now, None,
+            label, now, None, spec.source_number, spec.source_valid_date,
         )  # fmt: skip
         # The hash is fed line by line (a 100,000-line à-nouveaux entry is not copied into one text).
         digest = hashlib.sha256(f"{previous}\n{head_text}".encode())
@@ -229,7 +236,7 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
         entry_rows.append(
             (journal.id, year_id, sequence.last_number, ops.adapt_datefield_value(spec.date), label, piece_ref,
              ops.adapt_datefield_value(spec.piece_date), EntryStatus.DRAFT, posted_at, index, previous, entry_hash,
-             actor.pk, created_at, 1)
+             actor.pk, created_at, 1, spec.source_number[:60], ops.adapt_datefield_value(spec.source_valid_date))
         )  # fmt: skip
         lines_by_index[index] = (year_id, entry_rows[-1][3], item.lines)
         previous = entry_hash
@@ -267,7 +274,7 @@ def _apply_balances(totals: dict[tuple, list[int]]) -> None:
 
 ENTRY_COLUMNS = (
     "journal_id, fiscal_year_id, number, date, label, piece_ref, piece_date, status, posted_at, chain_index, "
-    "previous_hash, hash, created_by_id, created_at, version"
+    "previous_hash, hash, created_by_id, created_at, version, source_number, source_valid_date"
 )
 LINE_COLUMNS = (
     "entry_id, fiscal_year_id, date, is_posted, position, account_id, auxiliary_id, label, reference, debit, "

@@ -17,13 +17,19 @@ GENESIS = "0" * 64
 
 
 def head_text(
-    chain_index, journal_code, year_start, number, date, piece_ref, piece_date, label, posted_at, reversal_of_id
-) -> str:
+    chain_index, journal_code, year_start, number, date, piece_ref, piece_date, label, posted_at, reversal_of_id,
+    source_number="", source_valid_date=None,
+) -> str:  # fmt: skip
+    """The entry's canonical head. An entry taken over from a FEC also covers its original EcritureNum and
+    ValidDate (appended only then, so the hashes of every other entry are unchanged)."""
     piece_day = piece_date.isoformat() if piece_date else ""
-    return (
+    text = (
         f"{chain_index}|{journal_code}|{year_start.isoformat()}|{number}|{date.isoformat()}|{piece_ref}|"
         f"{piece_day}|{label}|{posted_at.isoformat(timespec='microseconds')}|{reversal_of_id or ''}"
     )
+    if source_number or source_valid_date:
+        text += f"|{source_number}|{source_valid_date.isoformat() if source_valid_date else ''}"
+    return text
 
 
 def line_text(
@@ -47,6 +53,8 @@ def canonical(entry, lines) -> str:
         entry.label,
         entry.posted_at,
         entry.reversal_of_id,
+        entry.source_number,
+        entry.source_valid_date,
     )
     body = [
         line_text(

@@ -12,6 +12,12 @@ Choices, each from §1:
 - EcritureNum = journal code + fiscal-year start year + gapless posting number, e.g. `VT2026-000012`
   (`Entry.reference`): the number is allocated under lock at posting, per journal and fiscal year, so
   it is a continuous sequence within each journal, in validation order;
+- entries taken over from another software's FEC (`fec_import`) are written back as they came: their
+  original EcritureNum and ValidDate (`Entry.source_number`, `source_valid_date`), each line's own
+  PieceRef (`EntryLine.reference`) and their lettering (rebuilt as `Matching` rows with the file's
+  codes and DateLet). The normalisations of such a re-export are listed in `fec_import` (amounts
+  written N,NN, the account, journal and sub-account labels of Pilote when the code existed already,
+  lines at zero left out, Montantdevise/Idevise left empty);
 - records in validation order (the hash-chain index), the à-nouveaux (journal of kind "opening") first,
   because "the first entries carry over the prior-year balances";
 - posted entries only (ValidDate is required; drafts have none). ValidDate is the posting timestamp's
@@ -144,7 +150,10 @@ def _entry_chunks(year: FiscalYear, opening: bool) -> Iterator[list[tuple]]:
     )
     if bounds["low"] is None:
         return
-    fields = ("pk", "chain_index", "journal_id", "number", "date", "piece_ref", "piece_date", "label", "posted_at")
+    fields = (
+        "pk", "chain_index", "journal_id", "number", "date", "piece_ref", "piece_date", "label", "posted_at",
+        "source_number", "source_valid_date",
+    )  # fmt: skip
     if opening:  # a handful of entries: read through the (fiscal_year, journal, number) index
         entries = Entry.objects.filter(fiscal_year=year, journal_id__in=opening_journals, status=EntryStatus.POSTED)
         rows = _fetch(entries.order_by("chain_index").values_list(*fields))
@@ -216,29 +225,34 @@ def _record_chunks(year: FiscalYear) -> Iterator[list[str]]:
 
     for opening in (True, False):
         for chunk in _entry_chunks(year, opening):
-            heads: dict[int, tuple[str, str, str]] = {}
-            for pk, _, journal_id, number, date, piece_ref, piece_date, label, posted_at in chunk:
+            heads: dict[int, tuple[str, str, str, str, str]] = {}
+            for row in chunk:
+                pk, _, journal_id, number, date, piece_ref, piece_date, label, posted_at, source, source_valid = row
                 code, journal_label = journals[journal_id]
-                num = f"{code}{start_year}-{number:06d}"
+                num = clean(source) or f"{code}{start_year}-{number:06d}"
                 entry_date = day[date]
-                piece = f"{clean(piece_ref) or num}|{day[piece_date] if piece_date else entry_date}"
+                piece_day = day[piece_date] if piece_date else entry_date
+                piece = f"{clean(piece_ref) or num}|{piece_day}"
                 entry_label = clean(label) or f"Écriture {num}"
                 heads[pk] = (
                     f"{code}|{journal_label}|{num}|{entry_date}|",
                     f"{piece}|",
                     entry_label,
-                    valid_day[posted_at],
+                    day[source_valid] if source_valid else valid_day[posted_at],
+                    piece_day,
                 )
             lettered = lettering_by_line([row[0] for row in chunk]) if any_lettering else {}
             if len(labels) > 50_000:
                 labels.clear()
             records: list[str] = []
             append = records.append
-            for entry_id, account_id, auxiliary_id, label, debit, credit, line_id in _line_rows(chunk):
+            for entry_id, account_id, auxiliary_id, label, debit, credit, line_id, reference in _line_rows(chunk):
                 head = heads.get(entry_id)
                 if head is None:  # an entry of the other pass (à-nouveaux vs the rest) inside the index range
                     continue
-                prefix, piece, entry_label, valid = head
+                prefix, piece, entry_label, valid, piece_day = head
+                if reference:  # the line's own document (a taken-over FEC's PieceRef per line)
+                    piece = f"{clean(reference)}|{piece_day}|"
                 if label:
                     text = labels.get(label)
                     if text is None:
@@ -265,7 +279,7 @@ def _line_rows(chunk: list[tuple]) -> Iterator[tuple]:
     """
     ids = [row[0] for row in chunk]
     low, high = min(ids), max(ids)
-    columns = "entry_id, account_id, auxiliary_id, label, debit, credit, id, position"
+    columns = "entry_id, account_id, auxiliary_id, label, debit, credit, id, position, reference"
     table = connection.ops.quote_name(EntryLine._meta.db_table)
     if high - low < 2 * len(ids):
         sql, params = f"SELECT {columns} FROM {table} WHERE entry_id BETWEEN %s AND %s", [low, high]  # noqa: S608
@@ -286,8 +300,8 @@ def _line_rows(chunk: list[tuple]) -> Iterator[tuple]:
         if lines:
             if len(lines) > 1:
                 lines.sort(key=_line_order)
-            for entry, account, auxiliary, label, debit, credit, line_id, _ in lines:
-                yield entry, account, auxiliary, label, debit, credit, line_id
+            for entry, account, auxiliary, label, debit, credit, line_id, _, reference in lines:
+                yield entry, account, auxiliary, label, debit, credit, line_id, reference
 
 
 def _line_order(row: tuple) -> tuple[int, int]:

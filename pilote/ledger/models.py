@@ -176,6 +176,10 @@ class Entry(models.Model):
         on_delete=models.PROTECT,
         related_name="reversed_by",
     )
+    # Taken over from another software's FEC (fec_import): its EcritureNum and ValidDate, re-exported as
+    # they were (Pilote's own `number` stays gapless per journal). Empty for Pilote's own entries.
+    source_number = models.CharField("numéro d'origine (FEC repris)", max_length=60, blank=True)
+    source_valid_date = models.DateField("validée le (FEC repris)", null=True, blank=True)
     chain_index = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
     previous_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField("empreinte", max_length=64, blank=True)
@@ -345,7 +349,7 @@ class Matching(models.Model):
     upper-case code (A, B, … AA); a partial one (acompte, règlement partiel) has a lower-case code.
     """
 
-    code = models.CharField("code de lettrage", max_length=8)
+    code = models.CharField("code de lettrage", max_length=20)  # a taken-over FEC's EcritureLet as it was
     account = models.ForeignKey(Account, on_delete=models.PROTECT)
     aux_key = models.PositiveBigIntegerField(default=0)
     is_partial = models.BooleanField("partiel", default=False)

@@ -89,7 +89,10 @@ class Ca3:
 
 
 def _posted(start: dt.date, end: dt.date):
-    return EntryLine.objects.filter(entry__status=EntryStatus.POSTED, date__gte=start, date__lte=end)
+    """The period's posted lines, à-nouveaux left out: they carry balances over, they are no operation of
+    the period (a taken-over FEC's opening VAT is not January's VAT)."""
+    lines = EntryLine.objects.filter(entry__status=EntryStatus.POSTED, date__gte=start, date__lte=end)
+    return lines.exclude(entry__journal__kind=JournalKind.OPENING)
 
 
 # --- Sequence of returns ---------------------------------------------------------------------------

@@ -33,6 +33,8 @@ def _chunk(ids: list[int]) -> tuple[list[SimpleNamespace], dict[int, list[str]]]
         "label",
         "posted_at",
         "reversal_of_id",
+        "source_number",
+        "source_valid_date",
         "previous_hash",
         "hash",
     )
@@ -74,7 +76,8 @@ def check_chain(batch: int = 5000) -> list[str]:
                 problems.append(f"Chaînage rompu avant l'écriture {name}.")
             head = chain.head_text(
                 entry.chain_index, entry.journal, entry.fiscal_year, entry.number, entry.date, entry.piece_ref,
-                entry.piece_date, entry.label, entry.posted_at, entry.reversal_of_id,
+                entry.piece_date, entry.label, entry.posted_at, entry.reversal_of_id, entry.source_number,
+                entry.source_valid_date,
             )  # fmt: skip
             if chain.hash_text(entry.previous_hash, "\n".join([head, *texts[entry.pk]])) != entry.hash:
                 problems.append(f"Empreinte invalide : l'écriture {name} a été modifiée après validation.")

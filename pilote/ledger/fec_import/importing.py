@@ -10,28 +10,33 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
 from pilote.ledger import batch, services
-from pilote.ledger.fec_import.lines import cents
+from pilote.ledger.fec_import.lines import OPENING_LABEL_RE, cents
 from pilote.ledger.fec_import.reading import (
     ACCOUNT,
     AMOUNT_A,
     AMOUNT_B,
     AUX,
     DATE,
+    DATE_LET,
     JOURNAL,
     LABEL,
+    LET,
     NUM,
     PIECE,
     PIECE_DATE,
+    VALID,
     numbered_records,
+    split,
 )
 from pilote.ledger.fec_import.report import FecImportError, FecReport, ImportResult, changed
 from pilote.ledger.fec_import.validation import validate_fec
-from pilote.ledger.models import Account, AuxiliaryAccount, FiscalYear, Journal
+from pilote.ledger.models import Account, AuxiliaryAccount, ChainHead, FiscalYear, Journal, MatchedLine, Matching
 
 PROGRESS_EVERY = 1000
 BATCH_LINES = 50_000  # a batch of entries is posted once it holds this many lines, whatever PROGRESS_EVERY
@@ -58,11 +63,18 @@ def import_fec(
         raise FecImportError(f"Import annulé, rien n'a été enregistré : {reason}") from exc
 
 
-def _specs(report: FecReport, opening: bool, accounts, auxiliaries, journals, seen: list[int]) -> Iterator:
+def _specs(
+    report: FecReport, opening: bool, accounts, auxiliaries, journals, seen: list[int], lettered: list
+) -> Iterator:
     """The à-nouveaux (or the other entries) in file order as `batch.EntrySpec`, each line turned into a
     `batch.CentsLine` as it is read, each entry given out when the next one begins. `seen` counts the
-    records, entries and cents read, so that the import can tell the file from the one validated."""
+    records, entries and cents read, so that the import can tell the file from the one validated.
+
+    What a re-export must give back is kept: the EcritureNum and ValidDate (of the entry's first line),
+    each line's PieceRef when it differs from the entry's, and the lettered lines, noted in `lettered`
+    as (entry's rank in posting order, line position, account, auxiliary, code, DateLet, debit, credit)."""
     separator, width, opening_journals = report.separator, report.width, report.opening_journals
+    by_label, first_date = report.opening_by_label, report.first_date
     sens_column = report.amounts != "Debit/Credit"
     days: dict[str, dt.date] = {}
 
@@ -72,36 +84,46 @@ def _specs(report: FecReport, opening: bool, accounts, auxiliaries, journals, se
             found = days[value] = dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
         return found
 
-    spec, piece_ref, piece_date = None, "", ""
+    spec, piece_ref, piece_date, skip, position = None, "", "", False, 0
     key, entry_label, cents_lines = None, "", []
     _, records = numbered_records(report.source, separator, report.grouped)
     for line_no, record in records:
         if not record or record.isspace():
             continue
-        v = record.split(separator)  # only the fields used are stripped
+        v = split(record, separator, width)  # only the fields used are stripped
         if len(v) != width:
             raise changed()
-        journal = v[JOURNAL].strip()
-        if (journal in opening_journals) != opening:
-            continue
-        number = v[NUM].strip()
+        journal, number = v[JOURNAL].strip(), v[NUM].strip()
         if key is None or journal != key[0] or number != key[1]:
             if spec is not None:
                 spec.piece_ref, spec.piece_date = piece_ref, day(piece_date) if piece_date else None
                 yield spec
-            key, entry_label, cents_lines = (journal, number), v[LABEL].strip(), []
+                spec = None
+            key, entry_label, cents_lines, position = (journal, number), v[LABEL].strip(), [], 0
+            entry_date = day(v[DATE].strip())
+            moved = journal in by_label and entry_date == first_date and OPENING_LABEL_RE.search(entry_label)
+            skip = (journal in opening_journals or bool(moved)) != opening
+            if skip:
+                continue
+            valid = v[VALID].strip()
             spec = batch.EntrySpec(  # a FEC has no entry label: the first line's is used
-                journal=journals[journal],
-                date=day(v[DATE].strip()),
+                journal=journals[report.opening_target if moved else journal],
+                date=entry_date,
                 label=entry_label,
                 origin=f"Ligne {line_no} (écriture {journal} {number})",
                 lines=cents_lines,
+                source_number=number,
+                source_valid_date=day(valid) if valid else None,
+                taken_over=True,
             )
             piece_ref = piece_date = ""
             seen[1] += 1
+        elif skip:
+            continue
         seen[0] += 1
+        line_piece = v[PIECE].strip()
         if not piece_ref:
-            piece_ref = v[PIECE].strip()
+            piece_ref = line_piece
         if not piece_date:
             piece_date = v[PIECE_DATE].strip()
         amount_a, amount_b = v[AMOUNT_A].strip(), v[AMOUNT_B].strip()
@@ -114,18 +136,78 @@ def _specs(report: FecReport, opening: bool, accounts, auxiliaries, journals, se
         seen[3] += credit
         if debit or credit:
             aux, label = v[AUX].strip(), v[LABEL].strip()
+            account, auxiliary = accounts[v[ACCOUNT].strip()], auxiliaries[aux] if aux else None
             cents_lines.append(
                 batch.CentsLine(
-                    accounts[v[ACCOUNT].strip()],
-                    auxiliaries[aux] if aux else None,
+                    account,
+                    auxiliary,
                     "" if label == entry_label else label,  # the entry label is shown for it
                     debit,
                     credit,
+                    "" if line_piece == piece_ref else line_piece[:40],  # the line's own document
                 )
             )
+            position += 1
+            code = v[LET].strip()
+            if code:
+                date_let = v[DATE_LET].strip()
+                lettered.append(
+                    (seen[1], position, account.pk, auxiliary.pk if auxiliary else 0, code,
+                     day(date_let) if date_let else None, debit, credit)
+                )  # fmt: skip
     if spec is not None:
         spec.piece_ref, spec.piece_date = piece_ref, day(piece_date) if piece_date else None
         yield spec
+
+
+def _rebuild_lettering(actor, first_index: int, lettered: list) -> int:
+    """The file's lettering as Matching rows, with its codes and DateLet (as the time of the matching,
+    noon in Europe/Paris): one matching per account, sub-account and code; partial when its lines do not
+    balance. A code already used on that account in Pilote (an earlier year) is left out; the count of
+    matchings left out is returned."""
+    if not lettered:
+        return 0
+    wanted = {(first_index + rank - 1, position) for rank, position, *_ in lettered}
+    low, high = min(index for index, _ in wanted), max(index for index, _ in wanted)
+    ids = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.chain_index, l.position, l.id FROM ledger_entryline l JOIN ledger_entry e ON e.id = l.entry_id "
+            "WHERE e.chain_index BETWEEN %s AND %s",
+            [low, high],
+        )
+        for index, position, line_id in cursor.fetchall():
+            if (index, position) in wanted:
+                ids[(index, position)] = line_id
+    groups: dict[tuple, list] = {}
+    for rank, position, account_id, aux_key, code, date_let, debit, credit in lettered:
+        group = groups.setdefault((account_id, aux_key, code), [[], 0, 0, None])
+        group[0].append(ids[(first_index + rank - 1, position)])
+        group[1] += debit
+        group[2] += credit
+        if date_let and (group[3] is None or date_let > group[3]):
+            group[3] = date_let
+    used = set(
+        Matching.objects.filter(account_id__in={key[0] for key in groups}).values_list("account_id", "aux_key", "code")
+    )
+    kept = {key: group for key, group in groups.items() if key not in used}
+    matchings = Matching.objects.bulk_create(
+        Matching(account_id=key[0], aux_key=key[1], code=key[2], is_partial=group[1] != group[2], created_by=actor)
+        for key, group in kept.items()
+    )
+    paris = timezone.get_current_timezone()
+    by_day: dict[dt.date, list[int]] = {}
+    items = []
+    for matching, group in zip(matchings, kept.values(), strict=True):
+        items.extend(MatchedLine(line_id=line_id, matching=matching) for line_id in group[0])
+        if group[3]:
+            by_day.setdefault(group[3], []).append(matching.pk)
+    MatchedLine.objects.bulk_create(items, batch_size=5000)
+    for day, pks in by_day.items():
+        moment = dt.datetime.combine(day, dt.time(12), tzinfo=paris)
+        for start in range(0, len(pks), 5000):
+            Matching.objects.filter(pk__in=pks[start : start + 5000]).update(created_at=moment)
+    return len(groups) - len(kept)
 
 
 def _import(report: FecReport, actor, progress) -> ImportResult:
@@ -177,7 +259,11 @@ def _import(report: FecReport, actor, progress) -> ImportResult:
     total, done, lines = report.entry_count, 0, 0
     seen = [0, 0, 0, 0]  # records, entries, debit and credit cents read
     references = (accounts, auxiliaries, journals)
-    specs = itertools.chain(_specs(report, True, *references, seen), _specs(report, False, *references, seen))
+    lettered: list[tuple] = []
+    first_index = ChainHead.objects.select_for_update().get_or_create(pk=1)[0].last_index + 1
+    specs = itertools.chain(
+        _specs(report, True, *references, seen, lettered), _specs(report, False, *references, seen, lettered)
+    )
     pending, pending_lines = [], 0
     for spec in itertools.chain(specs, [None]):
         if spec is not None:
@@ -195,6 +281,7 @@ def _import(report: FecReport, actor, progress) -> ImportResult:
             progress(done, total)
     if seen != [report.line_count, total, report.debit_cents, report.credit_cents]:
         raise changed()  # rolled back with everything else
+    lettering_left_out = _rebuild_lettering(actor, first_index, lettered)
     audit.record(
         actor,
         "ledger.fec.imported",
@@ -209,4 +296,6 @@ def _import(report: FecReport, actor, progress) -> ImportResult:
         accounts_created=len(new_accounts),
         journals_created=len(new_journals),
         auxiliaries_created=len(new_aux),
+        matchings=len({(line[2], line[3], line[4]) for line in lettered}) - lettering_left_out,
+        matchings_left_out=lettering_left_out,
     )

@@ -16,7 +16,6 @@ from pilote.ledger.fec_import.reading import (
     AMOUNT_B,
     AUX,
     AUX_LIB,
-    CURRENCY,
     CURRENCY_AMOUNT,
     DATE,
     DATE_LET,
@@ -25,10 +24,11 @@ from pilote.ledger.fec_import.reading import (
     LABEL,
     LET,
     NUM,
+    PIECE,
     PIECE_DATE,
     VALID,
 )
-from pilote.ledger.fec_import.report import MAX_PROBLEMS, FecReport, Problems
+from pilote.ledger.fec_import.report import FecReport, Problems
 from pilote.ledger.models import Account
 from pilote.lib.money import ZERO, from_cents
 
@@ -40,6 +40,12 @@ _DATE_RE = re.compile(r"^\d{8}$")
 _AMOUNT_RE = re.compile(r"^\d+(?:[.,]\d+)?$")
 _CENTS_RE = re.compile(r"(\d+),(\d\d)")  # the usual form, read without Decimal
 _ACCOUNT_RE = re.compile(r"^[1-8]\d{2}[0-9A-Za-z]*$")
+# An entry label that says it carries the balances over: « A nouveaux », « À-nouveau », « ANOUVEAUX »…,
+# but not « report à nouveau » (account 110, met in the appropriation of the result).
+# Business Central writes « BAL OUV » (balance d'ouverture).
+OPENING_LABEL_RE = re.compile(
+    r"(?<!report )(?<!reports )(?:\b|^)[aà][ -]?nouveaux?\b|^bal(?:ance)? ouv(?:erture)?\b", re.IGNORECASE
+)
 
 
 def _fr(amount: Decimal) -> str:
@@ -104,9 +110,9 @@ def check_header(names: list[str], problems: Problems) -> tuple[str, int] | None
                 f"(les 18 noms du FEC sont attendus dans l'ordre : {' | '.join(FEC_FIELDS)})."
             )
             return None
+    extra = ", ".join(f"« {name} »" if name else "« » (sans nom)" for name in names[len(expected) :])
     problems.add(
-        f"Ligne 1 : en-tête invalide : {len(names)} colonnes au lieu de {len(expected)} "
-        f"(colonnes en trop : {', '.join(names[len(expected) :])})."
+        f"Ligne 1 : en-tête invalide : {len(names)} colonnes au lieu de {len(expected)} (colonnes en trop : {extra})."
     )
     return None
 
@@ -131,8 +137,18 @@ class Scan:
         self.valid_accounts: set[str] = set()
         self.needs_auxiliary: dict[str, bool] = {}
         self.first_line: dict[str, dict[str, int]] = {"account": {}, "journal": {}, "auxiliary": {}}
-        self.missing_auxiliary: list[tuple[int, str]] = []  # (line, account) of 401/411 lines without one
+        self.without_auxiliary = 0  # 401/411 lines without CompAuxNum: allowed by the FEC, reported
         self.debit = self.credit = 0
+        # Per journal: entries, entries whose label says « à nouveau » (and their dates), first date.
+        self.journal_entries: dict[str, int] = {}
+        self.opening_labelled: dict[str, set[dt.date]] = {}
+        self.opening_entries: dict[str, int] = {}
+        self.journal_first: dict[str, dt.date] = {}
+        self.labelled = False  # the current entry's label says « à nouveau »
+        self.piece_date = ""  # the current entry's PieceDate (first line's): the entry keeps one
+        self.other_piece_dates = 0  # lines whose PieceDate differs from their entry's first line's
+        self.zero_lines = self.long_pieces = 0  # lines at zero (not kept), PieceRef over 40 characters
+        self.valid_dates: set[str] = set()  # ValidDate values met (usually a handful)
 
     def day(self, value: str) -> dt.date | None:
         day = self.days.get(value)
@@ -167,7 +183,7 @@ class Scan:
             if len(account) > 20 or not _ACCOUNT_RE.match(account):
                 return None
             self.valid_accounts.add(account)
-        if bool(v[AUX]) != bool(v[AUX_LIB]) or len(v[AUX]) > 20 or v[CURRENCY_AMOUNT] or v[CURRENCY]:
+        if bool(v[AUX]) != bool(v[AUX_LIB]) or len(v[AUX]) > 20 or v[CURRENCY_AMOUNT]:
             return None
         return entry_date, piece_date, debit, credit
 
@@ -218,8 +234,8 @@ class Scan:
             problems.add(f"Ligne {line_no} : CompAuxNum et CompAuxLib vont ensemble ; {missing} est vide.")
         if len(aux_code) > 20:
             problems.add(f"Ligne {line_no} : CompAuxNum « {aux_code} » trop long (20 caractères au plus).")
-        if bool(row["Montantdevise"]) != bool(row["Idevise"]):
-            problems.add(f"Ligne {line_no} : Montantdevise et Idevise vont ensemble ; l'un des deux est vide.")
+        if row["Montantdevise"] and not row["Idevise"]:  # Idevise alone (EUR, say) is allowed: §1 "may be blank"
+            problems.add(f"Ligne {line_no} : Montantdevise renseigné sans Idevise (la devise du montant).")
         if row["Montantdevise"] and not _AMOUNT_RE.match(row["Montantdevise"].lstrip("-")):
             problems.add(f"Ligne {line_no} : montant Montantdevise « {row['Montantdevise']} » invalide.")
         key = (row["JournalCode"], row["EcritureNum"])
@@ -250,10 +266,19 @@ class Scan:
                     f"Ligne {line_no} : le compte auxiliaire {aux} est rattaché au compte {known[1]} "
                     f"plus haut dans le fichier, pas à {account}."
                 )
-        elif (debit or credit) and self.needs_auxiliary[account] and len(self.missing_auxiliary) < MAX_PROBLEMS:
-            self.missing_auxiliary.append((line_no, account))
+        elif self.needs_auxiliary[account]:
+            self.without_auxiliary += 1
+        if not (debit or credit):
+            self.zero_lines += 1
+        if len(v[PIECE]) > 40:
+            self.long_pieces += 1
+        if not self.count:
+            self.piece_date = v[PIECE_DATE]
+        elif v[PIECE_DATE] != self.piece_date:
+            self.other_piece_dates += 1
         if not self.count:
             self.line_no, self.date = line_no, entry_date
+            self.labelled = OPENING_LABEL_RE.search(v[LABEL]) is not None
         elif self.date != entry_date:
             self.problems.add(
                 f"Ligne {line_no} : EcritureDate « {v[DATE]} » différente de celle de la ligne "
@@ -286,6 +311,14 @@ class Scan:
             return
         self.entry_count += 1
         self.entry_dates.add(self.date)
+        journal = self.key[0]
+        self.journal_entries[journal] = self.journal_entries.get(journal, 0) + 1
+        first = self.journal_first.get(journal)
+        if first is None or self.date < first:
+            self.journal_first[journal] = self.date
+        if self.labelled:
+            self.opening_labelled.setdefault(journal, set()).add(self.date)
+            self.opening_entries[journal] = self.opening_entries.get(journal, 0) + 1
         if self.tainted:
             return
         debit, credit = self.entry_debit, self.entry_credit

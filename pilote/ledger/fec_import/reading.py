@@ -70,6 +70,15 @@ class Source:
                 yield record[:-1] if record.endswith("\n") else record
 
 
+def split(record: str, separator: str, width: int) -> list[str]:
+    """The fields of a record; empty fields after the last one (a separator ending the line, as some
+    software writes) are dropped."""
+    values = record.split(separator)
+    if len(values) > width and not "".join(values[width:]).strip():
+        del values[width:]
+    return values
+
+
 def numbered_records(src: Source, separator: str, grouped: bool) -> tuple[str | None, Iterable[tuple[int, str]]]:
     """The header, and the records after it with their line numbers: in file order, or regrouped by entry."""
     records = src.records()

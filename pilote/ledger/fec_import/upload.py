@@ -9,6 +9,7 @@ job row (`payload`), so the report page shows it again without reading the file.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import uuid
 from pathlib import Path
@@ -24,6 +25,7 @@ from pilote.core.storage import private_root
 from pilote.ledger.fec_import.importing import import_fec
 from pilote.ledger.fec_import.report import FecImportError
 from pilote.ledger.fec_import.validation import validate_fec
+from pilote.lib.dates import add_months
 from pilote.lib.formats import format_eur
 
 KIND = "ledger.fec_import"
@@ -93,8 +95,8 @@ def receive_fec(upload, *, actor) -> Job:
     except OSError as exc:
         _discard(path)
         raise DomainError(f"Lecture impossible du fichier : {exc.strerror}.") from exc
-    fiscal_year = str(report.fiscal_year) if report.fiscal_year else ""
-    if report.new_fiscal_year:
+    fiscal_year, start, end = (str(report.fiscal_year) if report.fiscal_year else ""), None, None
+    if report.new_fiscal_year:  # proposed from the file; confirmed (or corrected) by the user on the job page
         start, end = report.new_fiscal_year
         fiscal_year = f"exercice à ouvrir du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
     payload = {
@@ -112,7 +114,13 @@ def receive_fec(upload, *, actor) -> Job:
         "total_debit": format_eur(report.total_debit),
         "total_credit": format_eur(report.total_credit),
         "fiscal_year": fiscal_year,
+        "start": start.isoformat() if start else "",
+        "end": end.isoformat() if end else "",
+        "first_date": report.first_date.isoformat() if report.first_date else "",
+        "last_date": report.last_date.isoformat() if report.last_date else "",
         "problems": report.problems,
+        "problem_causes": report.problem_causes,
+        "problem_count": report.problem_count,
         "warnings": report.warnings,
     }
     with transaction.atomic():
@@ -123,14 +131,14 @@ def receive_fec(upload, *, actor) -> Job:
             created_by=actor,
             payload=payload,
             total=report.entry_count,
-            message="" if report.is_valid else refused_message(len(report.problems)),
+            message="" if report.is_valid else refused_message(report.problem_count),
         )
         audit.record(
             actor,
             "ledger.fec.checked",
             job,
             after={k: payload[k] for k in ("name", "sha256", "valid", "lines", "entries")}
-            | {"problems": len(report.problems)},
+            | {"problems": report.problem_count},
         )
     if not report.is_valid:
         _discard(path)
@@ -145,9 +153,16 @@ def can_start(job: Job) -> bool:
     return job.kind == KIND and job.step == VALIDATION and job.status == JobStatus.DONE and job.payload.get("valid")
 
 
-def start_import(job: Job, *, actor) -> Job:
+def start_import(job: Job, *, actor, dates: tuple[dt.date, dt.date] | None = None) -> Job:
     """Run the import of a validated file in the background (all or nothing, core.jobs shows its
-    progress). One FEC import at a time: two would both find the fiscal year empty."""
+    progress). One FEC import at a time: two would both find the fiscal year empty. `dates`: the new
+    fiscal year's start and end as the user confirmed them (the file is checked again against them)."""
+    if dates is not None:
+        start, end = dates
+        if end <= start:
+            raise DomainError("La fin de l'exercice doit suivre son début.")
+        if end >= add_months(start, 24):
+            raise DomainError("Un exercice dure 24 mois au plus.")
     with transaction.atomic():
         Structure.objects.select_for_update().filter(pk=1).first()  # serialises the check below
         job = Job.objects.select_for_update().get(pk=job.pk)
@@ -157,7 +172,9 @@ def start_import(job: Job, *, actor) -> Job:
         if any(not jobs.is_stale(other) for other in running):
             raise DomainError("Un import de FEC est déjà en cours : attendez sa fin.")
         job.step = IMPORT
-        job.save(update_fields=["step"])
+        if dates is not None and job.payload.get("start"):
+            job.payload = job.payload | {"start": dates[0].isoformat(), "end": dates[1].isoformat()}
+        job.save(update_fields=["step", "payload"])
         jobs.start(job, lambda job, progress: _run_import(job, actor, progress))
     return job
 
@@ -172,7 +189,10 @@ def _run_import(job: Job, actor, progress) -> str:
         if digest != job.payload["sha256"]:
             raise FecImportError("Le fichier a changé depuis sa vérification : déposez-le de nouveau.")
         try:
-            result = import_fec(path, actor=actor, progress=progress)
+            dates = None
+            if job.payload.get("start"):
+                dates = (dt.date.fromisoformat(job.payload["start"]), dt.date.fromisoformat(job.payload["end"]))
+            result = import_fec(path, actor=actor, progress=progress, fiscal_year=dates)
         except FecImportError as exc:
             problems = exc.problems if exc.problems != [exc.message] else []
             Job.objects.filter(pk=job.pk).update(payload=job.payload | {"problems": problems[:200]})

@@ -163,11 +163,14 @@ def test_the_golden_file_is_a_valid_fec(personas, tmp_path):
     assert report.opening_journals == {"AN"}
     assert report.total_debit == report.total_credit == Decimal("14205.67")
     assert report.warnings == [
-        "2 ligne(s) lettrée(s) : le lettrage du fichier (EcritureLet, DateLet) n'est pas repris ; relettrez dans "
-        "Pilote (le lettrage automatique rapproche factures et règlements)."
+        "2 ligne(s) lettrée(s) : le lettrage du fichier (EcritureLet, DateLet) est repris tel quel.",
+        "Journal(aux) d'à-nouveaux AN : repris comme soldes d'ouverture de l'exercice (pas comme des mouvements).",
+        "Le nom du fichier « fec_small.txt » ne suit pas la forme légale SIRENFECAAAAMMJJ.txt : le SIREN et la "
+        "date de clôture n'ont pas pu être contrôlés.",
     ]
-    # The year to open spans the file's dates, or ends on the closing date of a legal file name.
-    assert report.new_fiscal_year == (dt.date(2026, 1, 1), dt.date(2026, 4, 5))
+    # The year to open starts on the à-nouveaux' date and ends on the closing date of a legal file name (else
+    # at the end of the last entry's month); the user confirms them on the upload page.
+    assert report.new_fiscal_year == (dt.date(2026, 1, 1), dt.date(2026, 4, 30))
     (tmp_path / LEGAL_NAME).write_bytes(GOLDEN.read_bytes())
     assert validate_fec(tmp_path / LEGAL_NAME).new_fiscal_year == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert "exercice à créer du 01/01/2026 au 31/12/2026" in validate_fec(tmp_path / LEGAL_NAME).summary()
@@ -295,15 +298,19 @@ def test_malformed_files_are_refused_and_nothing_is_written(personas, change, me
     assert nothing_written(before)
 
 
-def test_problems_stop_at_two_hundred(personas):
+def test_one_cause_on_every_line_is_counted_to_the_end_of_the_file(personas):
+    """Issue 9 point 4: one cause repeated 200 times under a summary saying « 0 ligne(s) »."""
     records = _golden_records()
     records += [list(records[2]) for _ in range(300)]
     for fields in records[1:]:
         fields[3] = "20260230"
     report = validate_fec(_to_bytes(records))
-    assert len(report.problems) == 201
+    assert report.line_count == 318 and report.summary().startswith("318 ligne(s)")
+    assert report.problem_count == 318 and len(report.problems) == fec_import.report.PER_CAUSE
     assert report.problems[0] == "Ligne 2 : date EcritureDate « 20260230 » invalide (format AAAAMMJJ attendu)."
-    assert report.problems[-1].startswith("Plus de 200 anomalies")
+    [(cause, count, lines)] = report.problem_causes
+    assert (cause, count) == ("date EcritureDate « … » invalide (format AAAAMMJJ attendu).", 318)
+    assert lines[:4] == [2, 3, 4, 5] and len(lines) == 10
 
 
 def test_a_failure_while_posting_rolls_everything_back(personas, monkeypatch):
@@ -339,12 +346,9 @@ def test_the_target_year_must_be_empty(books, clock):
     assert any("contient déjà 1 écriture(s) validée(s)" in p for p in report.problems)
 
 
-def test_dates_outside_the_given_year_and_sub_ledger_rules(personas):
-    records = _golden_records()
-    records[12][6:8] = ["", ""]  # 401 without its supplier account
-    report = validate_fec(_to_bytes(records), fiscal_year=(dt.date(2026, 2, 1), dt.date(2027, 1, 31)))
+def test_dates_outside_the_given_year(personas):
+    report = validate_fec(GOLDEN, fiscal_year=(dt.date(2026, 2, 1), dt.date(2027, 1, 31)))
     assert "Ligne 2 : date EcritureDate « 20260101 » hors de l'exercice du 01/02/2026 au 31/01/2027." in report.problems
-    assert any(p.startswith("Ligne 13 : le compte 401 est tenu par tiers") for p in report.problems)
 
 
 def test_gaps_in_ecriture_num_are_a_warning_not_a_refusal(personas):

@@ -147,3 +147,39 @@ def test_problems_are_grouped_by_kind_with_their_lines():
     assert groups[1].label == "L'exercice … est clôturé : rien ne peut y être importé."  # no line: first
     assert groups[2].label == "écriture déséquilibrée, Debit … ≠ Credit … (écart …)."
     assert [p.line for p in problems] == [2, 7, None, 3]
+
+
+def test_the_new_years_dates_are_shown_and_confirmed_before_the_import(client_as):
+    """Issue 9 point 3: the year's dates come from the file and the user confirms (or corrects) them."""
+    client = client_as("comptable")
+    _upload(client, GOLDEN.read_bytes())
+    job = Job.objects.get()
+    assert (job.payload["start"], job.payload["end"]) == ("2026-01-01", "2026-12-31")
+    page = client.get(reverse("ledger:fec-import-job", args=[job.pk])).content.decode()
+    assert 'name="debut" value="2026-01-01"' in page and 'name="fin" value="2026-12-31"' in page
+    assert "Les écritures vont du 01/01/2026 au 05/04/2026." in page
+    response = client.post(
+        reverse("ledger:fec-import-start", args=[job.pk]), {"debut": "2026-01-01", "fin": "2025-12-31"}
+    )
+    assert response.status_code == 302 and not Entry.objects.exists()
+    job.refresh_from_db()
+    assert job.step == "validation"  # refused: nothing started
+    client.post(reverse("ledger:fec-import-start", args=[job.pk]), {"debut": "2026-01-01", "fin": "2027-03-31"})
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.message
+    year = FiscalYear.objects.get()
+    assert (year.start_date, year.end_date) == (dt.date(2026, 1, 1), dt.date(2027, 3, 31))
+
+
+def test_one_cause_on_many_lines_is_reported_once_with_its_count(client_as):
+    """Issue 9 point 4: one cause repeated 200 times under a summary saying « 0 ligne(s) »."""
+    records = GOLDEN.read_bytes().decode("iso-8859-15").split("\r\n")
+    body = [r.replace("|20260", "|2026X", 1) for r in records[1:-1]] * 20
+    data = "\r\n".join([records[0], *body, ""]).encode("iso-8859-15")
+    client = client_as("comptable")
+    _upload(client, data)
+    job = Job.objects.get()
+    assert job.payload["lines"] == 360 and job.payload["summary"].startswith("360 ligne(s)")
+    assert job.message == "Fichier refusé : 360 anomalie(s) ; rien n'a été importé."
+    page = client.get(reverse("ledger:fec-import-job", args=[job.pk])).content.decode()
+    assert "Anomalies (360)" in page and '<td data-label="Nombre" class="num">360</td>' in page

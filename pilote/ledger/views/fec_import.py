@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -55,23 +57,54 @@ def _progress_context(job: Job) -> dict:
 @require_perm("ledger.import")
 def fec_import_job(request, pk: int):
     job = _job(pk)
-    groups, problems = group_problems(job.payload.get("problems", []))
+    span = ""
+    if job.payload.get("first_date"):
+        first, last = (dt.date.fromisoformat(job.payload[key]) for key in ("first_date", "last_date"))
+        span = f"Les écritures vont du {first:%d/%m/%Y} au {last:%d/%m/%Y}."
+    groups, problems = group_problems(job.payload.get("problems", []), job.payload.get("problem_causes"))
     page = Paginator(problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     context = _progress_context(job) | {
         "report": job.payload,
         "groups": groups,
         "page": page,
         "can_start": upload.can_start(job),
+        "span": span,
+        "dates_form": FiscalYearDatesForm(initial={"debut": job.payload.get("start"), "fin": job.payload.get("end")})
+        if job.payload.get("start")
+        else None,
     }
     return render(request, "ledger/fec_import_job.html", context)
+
+
+class FiscalYearDatesForm(forms.Form):
+    """The new fiscal year's dates, proposed from the file (closing date of its name, date of its
+    à-nouveaux), confirmed or corrected by the user before the import."""
+
+    debut = forms.DateField(label="Début de l'exercice", widget=forms.DateInput(attrs={"type": "date"}))
+    fin = forms.DateField(label="Fin de l'exercice (date de clôture)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("debut") and data.get("fin") and data["fin"] <= data["debut"]:
+            raise forms.ValidationError("La fin de l'exercice doit suivre son début.")
+        return data
 
 
 @require_POST
 @require_perm("ledger.import")
 def fec_import_start(request, pk: int):
     job = _job(pk)
+    dates = None
+    if job.payload.get("start") and ("debut" in request.POST or "fin" in request.POST):  # else: as proposed
+        form = FiscalYearDatesForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("ledger:fec-import-job", pk=job.pk)
+        dates = (form.cleaned_data["debut"], form.cleaned_data["fin"])
     try:
-        upload.start_import(job, actor=request.user)
+        upload.start_import(job, actor=request.user, dates=dates)
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("ledger:fec-import-job", pk=job.pk)
