@@ -21,7 +21,7 @@ def restore(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ledger", "0012_general_ledger_covering_index"),
+        ("ledger", "0013_constraint_messages"),
     ]
 
     operations = [
