@@ -22,6 +22,8 @@ Choices, each from §1:
   because "the first entries carry over the prior-year balances";
 - posted entries only (ValidDate is required; drafts have none). ValidDate is the posting timestamp's
   date in Europe/Paris;
+- PieceRef is the line's own document reference when it has one (`EntryLine.reference`: each open item
+  of detailed à-nouveaux, the per-line PieceRef of a taken-over FEC), else the entry's;
 - PieceRef / PieceDate fall back to EcritureNum / EcritureDate for entries with no outside document
   (à-nouveaux, miscellaneous entries): the entry is then its own supporting record;
 - EcritureLib is the line's label, or the entry's label when the line has none;

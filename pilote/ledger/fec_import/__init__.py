@@ -25,9 +25,23 @@ PROGRESS_EVERY entries or BATCH_LINES lines, so its memory is bounded by the lar
 integer cents; dates and account numbers are checked once per distinct value. A line that fails the
 fast checks is checked again by the detailed path, which words the problems.
 
-The entries are numbered again by Pilote (gapless per journal); the file's EcritureNum only groups the
-lines into entries. ValidDate, EcritureLet/DateLet and Montantdevise/Idevise are checked but not kept:
-posting stamps its own validation date, lettrage is redone in Pilote, and the books are kept in euros.
+A take-over is faithful: a re-export of the year (`ledger.fec`) gives back the file field by field. The
+entries are numbered again by Pilote (gapless per journal, the hash chain's order) but keep the file's
+EcritureNum and ValidDate (`Entry.source_number`, `source_valid_date`, both hashed); a line whose PieceRef
+differs from its entry's keeps it (`EntryLine.reference`); the lettering is rebuilt as `Matching` rows
+with the file's codes and DateLet. The à-nouveaux — journals AN, ANO, RAN, ANV, OUV… or labelled
+« à-nouveaux », and entries of an ordinary journal labelled « à nouveau » on the file's first day (posted in
+the opening journal) — are the year's opening (à-nouveaux aggregates, outside the CA3). A new fiscal year
+ends on the closing date of the file name SIRENFECAAAAMMJJ and starts on the à-nouveaux' date; the user
+confirms both on the upload page; the SIREN of the name must be the structure's. The documented
+normalisations of a re-export are reported before the import: amounts written N,NN with 0,00 on the empty
+side, Pilote's labels for accounts, journals and sub-accounts it had already, lines at zero left out,
+Montantdevise/Idevise left empty (the books are kept in euros), one PieceDate and one ValidDate per entry.
+
+Valid per the DGFiP format although unusual, and accepted: Idevise without Montantdevise, customer and
+supplier lines without a sub-account (kept on the general account), a separator ending each line.
+Problems are grouped by cause as they are found (`report.Problems`): each cause's count and first line
+numbers over the whole file, the first messages of each in full.
 
 The package follows those stages: `reading` (the file as records, regrouped if need be), `lines` (header,
 line and entry checks), `numbering` (EcritureNum intervals), `validation` (`validate_fec`, checks against

@@ -148,7 +148,7 @@ def _specs(
                 )
             )
             position += 1
-            code = v[LET].strip()
+            code = v[LET].strip()[:20]  # Matching.code; longer codes are reported before the import
             if code:
                 date_let = v[DATE_LET].strip()
                 lettered.append(

@@ -147,8 +147,10 @@ class Scan:
         self.labelled = False  # the current entry's label says « à nouveau »
         self.piece_date = ""  # the current entry's PieceDate (first line's): the entry keeps one
         self.other_piece_dates = 0  # lines whose PieceDate differs from their entry's first line's
+        self.valid_date = ""  # the same for ValidDate
+        self.other_valid_dates = 0
+        self.let_without_date = self.long_lets = 0  # EcritureLet without DateLet, longer than 20 characters
         self.zero_lines = self.long_pieces = 0  # lines at zero (not kept), PieceRef over 40 characters
-        self.valid_dates: set[str] = set()  # ValidDate values met (usually a handful)
 
     def day(self, value: str) -> dt.date | None:
         day = self.days.get(value)
@@ -273,9 +275,17 @@ class Scan:
         if len(v[PIECE]) > 40:
             self.long_pieces += 1
         if not self.count:
-            self.piece_date = v[PIECE_DATE]
-        elif v[PIECE_DATE] != self.piece_date:
-            self.other_piece_dates += 1
+            self.piece_date, self.valid_date = v[PIECE_DATE], v[VALID]
+        else:
+            if v[PIECE_DATE] != self.piece_date:
+                self.other_piece_dates += 1
+            if v[VALID] != self.valid_date:
+                self.other_valid_dates += 1
+        if v[LET]:
+            if not v[DATE_LET]:
+                self.let_without_date += 1
+            if len(v[LET]) > 20:
+                self.long_lets += 1
         if not self.count:
             self.line_no, self.date = line_no, entry_date
             self.labelled = OPENING_LABEL_RE.search(v[LABEL]) is not None

@@ -151,6 +151,18 @@ def _validate(src: Source, fiscal_year, report: FecReport, problems: Problems, *
             f"Non reprises : {scan.other_piece_dates} date(s) PieceDate différentes de celle de la première ligne "
             "de leur écriture (Pilote garde une date de pièce par écriture)."
         )
+    if scan.other_valid_dates:
+        report.warnings.append(
+            f"Non reprises : {scan.other_valid_dates} date(s) ValidDate différentes de celle de la première ligne "
+            "de leur écriture (Pilote garde une date de validation par écriture)."
+        )
+    if scan.let_without_date:
+        report.warnings.append(
+            f"{scan.let_without_date} ligne(s) lettrée(s) sans DateLet : la réexportation donnera la date de "
+            "l'import comme DateLet."
+        )
+    if scan.long_lets:
+        report.warnings.append(f"Tronqués : {scan.long_lets} code(s) EcritureLet de plus de 20 caractères.")
     if scan.long_pieces:
         report.warnings.append(f"Tronquées : {scan.long_pieces} référence(s) PieceRef de plus de 40 caractères.")
     if scan.without_auxiliary:
@@ -275,6 +287,11 @@ def _check_against_books(scan: Scan, report: FecReport, fiscal_year, problems: P
                 f"{year} contient déjà {posted} écriture(s) validée(s) : l'import d'un FEC se fait dans un "
                 "exercice vide (pour ne pas compter deux fois les mêmes écritures)."
             )
+    if report.closing_date and end != report.closing_date:
+        report.warnings.append(
+            f"L'exercice se termine le {end:%d/%m/%Y}, le nom du fichier porte la date de clôture du "
+            f"{report.closing_date:%d/%m/%Y}."
+        )
     locked_until = year.locked_until if year is not None else None
     refused = {day for day in scan.entry_dates if not start <= day <= end or (locked_until and day <= locked_until)}
     if refused:  # rare: the file is read again to name the first line of each entry concerned
@@ -323,7 +340,8 @@ def _labels_kept(report: FecReport) -> None:
         ("compte(s) auxiliaire(s)", AuxiliaryAccount, {code: label for code, (label, _) in report.auxiliaries.items()}),
     ):
         existing = model.objects.filter(code__in=labels).values_list("code", "label")
-        differing = sorted(code for code, label in existing if label != labels[code][: len(label) or None])
+        size = model._meta.get_field("label").max_length
+        differing = sorted(code for code, label in existing if label != labels[code][:size])
         if differing:
             shown = ", ".join(differing[:5]) + ("…" if len(differing) > 5 else "")
             report.warnings.append(

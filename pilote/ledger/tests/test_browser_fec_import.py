@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from pilote.ledger.models import Entry
+from pilote.ledger.models import Entry, FiscalYear
 from pilote.ledger.tests.test_fec_upload import _unbalanced
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,14 @@ def test_accountant_imports_a_fec_from_the_menu(page, sign_in, personas, tmp_pat
     page.get_by_label("Fichier FEC").set_input_files(str(good))
     page.get_by_role("button", name="Vérifier le fichier").click()
     expect(page.get_by_text("Le fichier est conforme")).to_be_visible()
+    # The new year's dates, proposed from the file, are confirmed (here corrected) before the import.
+    expect(page.get_by_label("Début de l'exercice")).to_have_value("2026-01-01")
+    expect(page.get_by_label("Fin de l'exercice (date de clôture)")).to_have_value("2026-12-31")
+    page.get_by_label("Fin de l'exercice (date de clôture)").fill("2027-03-31")
+    page.screenshot(path=str(screenshots / "fec-dates.png"), full_page=True)
     page.get_by_role("button", name="Importer les 6 écriture(s)").click()
     expect(page.get_by_text("6 écriture(s) et 18 ligne(s) importées et validées")).to_be_visible()
     page.screenshot(path=str(screenshots / "fec-imported.png"), full_page=True)
     assert Entry.objects.count() == 6
+    year = FiscalYear.objects.get()
+    assert (year.start_date.isoformat(), year.end_date.isoformat()) == ("2026-01-01", "2027-03-31")

@@ -196,3 +196,26 @@ def test_extra_columns_are_named_in_the_message(personas, fec_file):
     data = _file().replace(b"Idevise\r\n", b"Idevise\tZ\t\r\n", 1)
     report = validate_fec(fec_file(data))
     assert "(colonnes en trop : « Z »)." in report.problems[0]
+
+
+def test_what_a_re_export_cannot_give_back_is_reported_before_the_import(personas, fec_file):
+    from pilote.ledger.models import Account
+
+    Account.objects.create(code="706000", label="Prestations")  # Pilote's label is kept
+    rows = list(ROWS)
+    rows[8] = rows[8].replace("|0,00|1000,00|||20250228||", "|0,00|1000,00|||20250228|1150,00|USD")
+    rows[9] = rows[9].replace("FA2025-001|20250203|", "FA2025-001|20250204|")
+    rows.insert(
+        10, "VE|Ventes|1|20250203|419100|Avances|||FA2025-001|20250203|Facture FA2025-001|0,00|0,00|||20250228||"
+    )
+    report = validate_fec(fec_file(_file(rows)))
+    assert report.is_valid, report.problems
+    assert (
+        "Non repris : 1 ligne(s) en devise, Montantdevise et Idevise (Pilote tient ses comptes en euros ; les "
+        "montants en euros sont repris)." in report.warnings
+    )
+    assert "Non reprises : 1 ligne(s) à zéro (ni débit ni crédit)." in report.warnings
+    assert any(w.startswith("Non reprises : 1 date(s) PieceDate différentes") for w in report.warnings)
+    assert any(
+        w.startswith("Intitulés de Pilote gardés pour 1 compte(s) déjà présent(s) (706000)") for w in report.warnings
+    )

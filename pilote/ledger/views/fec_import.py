@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from pilote.core import jobs
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
+from pilote.core.forms import DATE_WIDGET
 from pilote.core.models import Job, JobStatus
 from pilote.ledger.fec_import import upload
 from pilote.ledger.fec_import.report import group_problems
@@ -80,8 +81,8 @@ class FiscalYearDatesForm(forms.Form):
     """The new fiscal year's dates, proposed from the file (closing date of its name, date of its
     à-nouveaux), confirmed or corrected by the user before the import."""
 
-    debut = forms.DateField(label="Début de l'exercice", widget=forms.DateInput(attrs={"type": "date"}))
-    fin = forms.DateField(label="Fin de l'exercice (date de clôture)", widget=forms.DateInput(attrs={"type": "date"}))
+    debut = forms.DateField(label="Début de l'exercice", widget=DATE_WIDGET)
+    fin = forms.DateField(label="Fin de l'exercice (date de clôture)", widget=DATE_WIDGET)
 
     def clean(self):
         data = super().clean()
