@@ -21,7 +21,7 @@ def restore(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ledger", "0013_constraint_messages"),
+        ("ledger", "0014_vat_return_without_entry"),
     ]
 
     operations = [
