@@ -53,7 +53,7 @@ def import_fec(
     report = source if isinstance(source, FecReport) else validate_fec(source, fiscal_year=fiscal_year)
     if not report.is_valid:
         raise FecImportError(
-            f"Fichier FEC refusé : {len(report.problems)} anomalie(s) ; rien n'a été importé.", report.problems
+            f"Fichier FEC refusé : {report.problem_count} anomalie(s) ; rien n'a été importé.", report.problems
         )
     try:
         with transaction.atomic():

@@ -405,6 +405,16 @@ def test_import_command_refuses_an_invalid_file(personas, tmp_path, capsys):
         call_command("fec_import", str(path))
     assert "Ligne 4 : date EcritureDate « 20261332 » invalide" in capsys.readouterr().out
     assert nothing_written(before)
+    # One cause on many lines: counted over the whole file, said once with its first lines.
+    for fields in records[1:]:
+        fields[3] = "20261332"
+    path.write_bytes(_to_bytes(records))
+    with pytest.raises(CommandError, match=r"Fichier refusé : 18 anomalie\(s\)"):
+        call_command("fec_import", str(path))
+    assert (
+        "= 18 fois : date EcritureDate « … » invalide (format AAAAMMJJ attendu). (lignes 2, 3, 4, 5, 6, 7, 8, 9, "
+        "10, 11…)" in capsys.readouterr().out
+    )
     with pytest.raises(CommandError, match="Aucun utilisateur actif « personne »"):
         call_command("fec_import", str(GOLDEN), "--actor", "personne")
 

@@ -219,3 +219,17 @@ def test_what_a_re_export_cannot_give_back_is_reported_before_the_import(persona
     assert any(
         w.startswith("Intitulés de Pilote gardés pour 1 compte(s) déjà présent(s) (706000)") for w in report.warnings
     )
+
+
+def test_business_centrals_balance_ouverture_is_the_opening(personas, fec_file):
+    """Business Central's writer: journal 00000 « BALANCE OUVERTURE », EcritureNum 0, labels « BAL OUV … »."""
+    rows = [
+        row.replace("ANO|A-nouveaux|1|", "00000|BALANCE OUVERTURE|0|").replace("A nouveaux 2025", "BAL OUV 2025")
+        for row in ROWS
+    ]
+    report = validate_fec(fec_file(_file(rows)))
+    assert report.is_valid, report.problems
+    assert report.opening_journals == {"00000"} and report.new_fiscal_year[0] == dt.date(2025, 1, 1)
+    import_fec(report, actor=personas["comptable"])
+    assert AccountBalance.objects.filter(account__code="101000", is_opening=True).exists()
+    assert not compute_ca3(dt.date(2025, 1, 1), dt.date(2025, 1, 31)).collected_by_account

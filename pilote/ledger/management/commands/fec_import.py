@@ -33,9 +33,14 @@ class Command(BaseCommand):
         for warning in report.warnings:
             self.stdout.write(f"  ! {warning}")
         if not report.is_valid:
-            for problem in report.problems:
+            for problem in report.problems:  # the first messages of each cause, in full
                 self.stdout.write(f"  - {problem}")
-            raise CommandError(f"Fichier refusé : {len(report.problems)} anomalie(s) ; rien n'a été importé.")
+            for cause, count, lines in report.problem_causes:  # then each cause once, with its count
+                if count > 1:
+                    more = "…" if count > len(lines) else ""
+                    where = f" (lignes {', '.join(map(str, lines))}{more})" if lines else ""
+                    self.stdout.write(f"  = {count} fois : {cause}{where}")
+            raise CommandError(f"Fichier refusé : {report.problem_count} anomalie(s) ; rien n'a été importé.")
 
         def progress(done: int, total: int) -> None:
             self.stderr.write(f"Import : {done}/{total} écritures")
