@@ -46,6 +46,9 @@ EXEMPTION_MENTIONS = [
     ("Exonération de TVA, article 262 ter I du CGI", "Livraison intracommunautaire (262 ter I du CGI)"),
     ("Exonération de TVA, article 262 I du CGI", "Exportation (262 I du CGI)"),
     ("Autoliquidation", "Autoliquidation (prestation B2B à un client établi hors de France)"),
+    # A service to a business established outside the EU is taxed where the customer is (CGI art. 259-1):
+    # outside the scope of French VAT, EN 16931 category O « Services outside scope of tax ».
+    ("TVA non applicable, article 259-1 du CGI", "Hors champ : prestation B2B, client établi hors UE (259-1 du CGI)"),
 ]
 
 

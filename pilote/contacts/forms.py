@@ -48,7 +48,8 @@ class ContactForm(VersionedForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "siret": "14 chiffres ; le SIREN en est déduit.",
-            "vat_number": "Avec le code pays, ex. FR44732829320.",
+            "vat_number": "UE : avec le code pays, ex. FR44732829320. Hors UE : le n° fiscal du pays "
+            "(CHE-123.456.789 TVA, EIN 12-3456789…).",
         }
 
     def __init__(self, *args, **kwargs):

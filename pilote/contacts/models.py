@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from pilote.lib.fields import BicField, IbanField, SirenField, SiretField, VatNumberField, WebsiteField
+from pilote.lib.fields import BicField, IbanField, SirenField, SiretField, TaxNumberField, WebsiteField
 
 
 class ContactKind(models.TextChoices):
@@ -52,7 +52,8 @@ class Contact(models.Model):
     is_partner = models.BooleanField("partenaire", default=False)
     siren = SirenField("SIREN", blank=True, db_index=True)
     siret = SiretField("SIRET", blank=True)
-    vat_number = VatNumberField("n° de TVA intracommunautaire", blank=True)
+    # Intra-EU VAT number; for a business established outside the EU, its country's tax number (CHE…, EIN…).
+    vat_number = TaxNumberField("n° de TVA intracommunautaire", blank=True)
     naf_code = models.CharField("code NAF/APE", max_length=6, blank=True)
     iban = IbanField("IBAN", blank=True)
     bic = BicField("BIC", blank=True)

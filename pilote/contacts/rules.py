@@ -27,7 +27,9 @@ def clean_contact(contact) -> None:
     attempt("siret", identifiers.clean_siret, siren or None)
     if contact.siret and not contact.siren and "siret" not in errors:
         contact.siren = contact.siret[:9]
-    attempt("vat_number", identifiers.clean_vat, contact.siren or None)
+    # Checked against the contact's country: an intra-EU VAT number in the EU, the country's own tax or
+    # registration number outside it (Swiss CHE-…, US EIN…; issue 9, point 1).
+    attempt("vat_number", identifiers.clean_tax_number, contact.country or "FR", contact.siren or None)
     attempt("iban", identifiers.clean_iban)
     attempt("bic", identifiers.clean_bic)
     if contact.iban and not contact.bic and "iban" not in errors:

@@ -95,6 +95,13 @@ class VatNumberField(IdentifierField):
     kind, length = "vat", 20
 
 
+class TaxNumberField(IdentifierField):
+    """A business's VAT number, or outside the EU its country's tax number (lib.identifiers.clean_tax_number):
+    the model's rules check it against the record's country."""
+
+    kind, length = "tax", 20
+
+
 class IbanField(IdentifierField):
     kind, length = "iban", 34
 

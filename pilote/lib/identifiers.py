@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import schwifty
+import stdnum
 from django.core.exceptions import ValidationError
 from schwifty.exceptions import SchwiftyException
 from stdnum import exceptions as stdnum_errors
@@ -84,6 +85,94 @@ def clean_vat(value: str, siren: str | None = None) -> str:
     return number
 
 
+# --- Tax identifiers of customers and suppliers, in and outside the EU ----------------------------------
+# An EU business is identified by its intra-EU VAT number (VIES format, checked by stdnum.eu.vat). A business
+# established outside the EU has none: it is invoiced under its own country's tax or registration number
+# (Swiss UID/VAT « CHE-107.787.577 TVA », US EIN, UK VAT, Norwegian MVA…), checked with python-stdnum's
+# module for that country when the library has one, and accepted as typed otherwise (issue 9, point 1).
+
+# stdnum names Greece « gr » (VAT prefix EL) and Northern Ireland « xi » (a VAT prefix, not a member state).
+EU_COUNTRIES = frozenset(code.upper() for code in eu_vat.MEMBER_STATES if code != "xi")
+EU_VAT_PREFIXES = (frozenset(code.upper() for code in eu_vat.MEMBER_STATES) - {"GR"}) | {"EL"}
+
+
+def is_eu(country: str | None) -> bool:
+    """True for an EU member state's ISO code (France included)."""
+    return (country or "").upper() in EU_COUNTRIES
+
+
+def _foreign_modules(country: str) -> list:
+    """python-stdnum's VAT, then tax-number module of a country (e.g. ch.vat; us.tin for the EIN)."""
+    modules = []
+    for kind in ("vat", "tin"):
+        module = stdnum.get_cc_module(country.lower(), kind)
+        if module is not None and module not in modules:
+            modules.append(module)
+    return modules
+
+
+def _with_prefix(number: str, country: str) -> str:
+    """A foreign VAT number with its ISO country prefix (EN 16931 BR-CO-09): stdnum drops « GB » and « NO »."""
+    return number if number.startswith(country) else country + number
+
+
+def clean_tax_number(value: str, country: str | None = None, siren: str | None = None) -> str:
+    """The VAT or tax identifier of a business established in `country` (the contact's country).
+
+    - a number that starts with an EU VAT prefix (FR, DE, EL…), or any number of an EU country's business,
+      is an intra-EU VAT number (clean_vat);
+    - outside the EU: validated with the stdnum module(s) of the country when there are some (a foreign VAT
+      number keeps its ISO prefix), else accepted as typed (compacted);
+    - without a country (a form field on its own), a number is checked when its prefix names a country
+      stdnum knows (« CHE… », « GB… »); the contact's rules check it again with the contact's country.
+    """
+    number = compact(value)
+    country = (country or "").upper()
+    if number[:2] in EU_VAT_PREFIXES or is_eu(country):
+        return clean_vat(number, siren)
+    if not country:
+        country = "CH" if number.startswith("CHE") else number[:2] if number[:2].isalpha() else ""
+        if not country or not _foreign_modules(country):
+            return number
+    modules = _foreign_modules(country)
+    if not modules:
+        return number
+    for module in modules:
+        try:
+            cleaned = module.validate(number)
+        except stdnum_errors.ValidationError:
+            continue
+        return _with_prefix(cleaned, country) if module.__name__.endswith((".vat", ".mva")) else cleaned
+    names = {"CH": "n° IDE/TVA suisse (CHE-123.456.789 TVA)", "US": "EIN ou n° fiscal américain (12-3456789)"}
+    raise ValidationError(
+        "Ce numéro n'est pas valide pour le pays du contact (%(country)s) : %(expected)s ; vérifiez la saisie.",
+        code="invalid_tax_number",
+        params={"country": country, "expected": names.get(country, "n° de TVA ou n° fiscal du pays")},
+    )
+
+
+def is_vat_identifier(number: str) -> bool:
+    """True when `number` (as stored) is a VAT identifier with an ISO country prefix, usable as the buyer's
+    VAT identifier (EN 16931 BT-48, BR-CO-09): an EU VAT number, or a foreign VAT number stdnum knows
+    (CHE…MWST/TVA/IVA, GB…, NO…MVA). A US EIN or another tax number is a registration identifier (BT-47)."""
+    number = compact(number)
+    country = "CH" if number.startswith("CHE") else number[:2]
+    if country in EU_VAT_PREFIXES:
+        return eu_vat.is_valid(number)
+    module = stdnum.get_cc_module(country.lower(), "vat") if country.isalpha() else None
+    return bool(module and module.is_valid(number))
+
+
+def format_tax_number(value: str) -> str:
+    """The printed form of a tax identifier: « CHE-107.787.577 TVA » for a Swiss one, as stored otherwise."""
+    if value and value.startswith("CHE"):
+        from stdnum.ch import vat as ch_vat
+
+        if ch_vat.is_valid(value):
+            return ch_vat.format(value)
+    return value or ""
+
+
 def clean_iban(value: str) -> str:
     try:
         return schwifty.IBAN(compact(value)).compact
@@ -130,8 +219,22 @@ def format_vat(value: str) -> str:
 
 
 # kind → (cleaner of one value, printed form); the shared form and model fields of lib.fields use them.
-CLEANERS = {"siren": clean_siren, "siret": clean_siret, "vat": clean_vat, "iban": clean_iban, "bic": clean_bic}
-FORMATTERS = {"siren": format_siren, "siret": format_siret, "vat": format_vat, "iban": format_iban, "bic": str}
+CLEANERS = {
+    "siren": clean_siren,
+    "siret": clean_siret,
+    "vat": clean_vat,
+    "tax": clean_tax_number,
+    "iban": clean_iban,
+    "bic": clean_bic,
+}
+FORMATTERS = {
+    "siren": format_siren,
+    "siret": format_siret,
+    "vat": format_vat,
+    "tax": format_tax_number,
+    "iban": format_iban,
+    "bic": str,
+}
 
 
 def display(kind: str, value: str) -> str:

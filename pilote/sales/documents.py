@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pilote.lib import identifiers
 from pilote.lib.formats import format_eur, format_percent
 from pilote.sales import einvoice, totals
 from pilote.sales.models import Invoice, InvoiceKind, PaymentTerm
@@ -19,6 +20,11 @@ TYPE_CODES = {InvoiceKind.INVOICE: "380", InvoiceKind.DEPOSIT: "386", InvoiceKin
 
 
 def _party(data: dict) -> einvoice.Party:
+    number = data.get("vat_number", "")
+    # Outside the EU, the number held may be a VAT identifier with its country prefix (CHE…TVA, GB…: BT-48) or
+    # another tax or registration number (a US EIN): the latter is the party's legal registration id (BT-47).
+    foreign = not identifiers.is_eu(data.get("country") or "FR")
+    legal_id = number if number and foreign and not identifiers.is_vat_identifier(number) else ""
     return einvoice.Party(
         name=data["name"],
         address_line1=data.get("address_line1", ""),
@@ -28,7 +34,8 @@ def _party(data: dict) -> einvoice.Party:
         country_code=data.get("country") or "FR",
         siren=data.get("siren", ""),
         siret=data.get("siret", ""),
-        vat_number=data.get("vat_number", ""),
+        vat_number="" if legal_id else number,
+        legal_id=legal_id,
         tax_registration=data.get("tax_registration", ""),
         email=data.get("email", ""),
         legal_form=data.get("legal_form_code", ""),
@@ -106,7 +113,10 @@ def invoice_data(invoice: Invoice) -> einvoice.InvoiceData:
             for i, line in enumerate(lines, start=1)
         ),
         vat_breakdown=tuple(
-            einvoice.VatBreakdown(g.category, g.rate, g.base, g.amount, g.exemption_mention) for g in result.groups
+            einvoice.VatBreakdown(
+                g.category, g.rate, g.base, g.amount, g.exemption_mention, totals.EXEMPTION_CODES.get(g.category, "")
+            )
+            for g in result.groups
         ),
         total_net=result.net,
         total_vat=result.vat,

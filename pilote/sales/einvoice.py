@@ -36,12 +36,15 @@ TYPE_CREDIT_NOTE = "381"
 TYPE_PREPAYMENT = "386"
 DOCUMENT_TYPES = {TYPE_INVOICE, TYPE_CREDIT_NOTE, TYPE_PREPAYMENT}
 
-# VAT categories (UNCL 5305) used in France ("L" and "M" are Canary Islands / Ceuta). "O" (not subject
-# to VAT) is left out: EN 16931 then forbids the seller's VAT number (BR-O-02), a French legal mention.
-VAT_CATEGORIES = {"S", "Z", "E", "AE", "K", "G"}
+# VAT categories (UNCL 5305) used in France ("L" and "M" are Canary Islands / Ceuta). "O" (services outside
+# the scope of French VAT: B2B services to a customer established outside the EU, CGI art. 259-1) stands alone
+# on its invoice (BR-O-11…14), and the data then carries neither the seller's nor the buyer's VAT identifier
+# (BR-O-02): the seller is identified by its SIREN (BT-30) and tax registration (BT-32, scheme FC); the PDF
+# still prints the seller's VAT number, a French legal mention (CGI ann. II art. 242 nonies A).
+VAT_CATEGORIES = {"S", "Z", "E", "AE", "K", "G", "O"}
 # Categories whose VAT breakdown must carry an exemption reason text or code (BR-E-10, BR-AE-10,
-# BR-IC-10, BR-G-10) and whose VAT amount is zero.
-EXEMPT_CATEGORIES = {"E", "AE", "K", "G"}
+# BR-IC-10, BR-G-10, BR-O-10) and whose VAT amount is zero.
+EXEMPT_CATEGORIES = {"E", "AE", "K", "G", "O"}
 CENT = Decimal("0.01")
 
 # Catalogue units (pilote.catalog.models.Unit) → UN/ECE recommendation 20 codes (BT-130).
@@ -69,6 +72,8 @@ class Party:
     siren: str = ""  # BT-30 / BT-47 legal registration id (scheme 0002 = SIREN)
     siret: str = ""  # seller/buyer identifier BT-29 / BT-46 (scheme 0009 = SIRET) where given
     vat_number: str = ""  # BT-31 / BT-48
+    # BT-47 buyer legal registration id outside France when it is no VAT number (a US EIN), without scheme.
+    legal_id: str = ""
     # Seller only, BT-32 (scheme FC): the seller's tax registration where it has no VAT number because it
     # charges no VAT (franchise en base, non assujettie): its SIREN, the number the tax office knows it by.
     tax_registration: str = ""
@@ -234,7 +239,12 @@ def invoice_errors(data: InvoiceData) -> list[str]:
         )
 
     categories = {vat.category for vat in data.vat_breakdown}
-    if not data.seller.vat_number and not (data.seller.tax_registration and categories <= {"E"}):
+    if "O" in categories and categories != {"O"}:
+        errors.append("Category O (outside the scope of VAT) cannot share an invoice with other categories (BR-O-11).")
+    if categories == {"O"}:
+        if not (data.seller.tax_registration or data.seller.siren):
+            errors.append("Outside the scope of VAT, the seller is identified by its SIREN (BT-30 or BT-32).")
+    elif not data.seller.vat_number and not (data.seller.tax_registration and categories <= {"E"}):
         errors.append("The seller's VAT number (BT-31) is required (BR-S-02, BR-E-02…).")
     if categories & {"AE", "K"} and not data.buyer.vat_number:
         errors.append("The buyer's VAT number (BT-48) is required for reverse charge and intra-EU supplies.")
@@ -402,12 +412,15 @@ def _write_line(transaction, line: LineData) -> None:
     tax = _el(settlement, "ram:ApplicableTradeTax")
     _el(tax, "ram:TypeCode", "VAT")
     _el(tax, "ram:CategoryCode", line.vat_category)
-    _el(tax, "ram:RateApplicablePercent", _rate(line.vat_rate))
+    if line.vat_category != "O":  # no rate outside the scope of VAT (BR-O-05)
+        _el(tax, "ram:RateApplicablePercent", _rate(line.vat_rate))
     summation = _el(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation")
     _el(summation, "ram:LineTotalAmount", _amount(line.net_amount))
 
 
-def _write_party(parent, tag: str, party: Party, *, seller: bool = False) -> None:
+def _write_party(parent, tag: str, party: Party, *, seller: bool = False, out_of_scope: bool = False) -> None:
+    """One party; `out_of_scope` (category O) leaves the VAT identifiers out (BR-O-02): the seller is then
+    identified to the tax office by its tax registration (BT-32, its SIREN when none is given)."""
     node = _el(parent, tag)
     if party.siret:
         _el(node, "ram:GlobalID", party.siret, schemeID="0009")
@@ -418,13 +431,19 @@ def _write_party(parent, tag: str, party: Party, *, seller: bool = False) -> Non
             _el(node, "ram:Description", legal)  # BT-33 seller additional legal information
     if party.siren:
         _el(_el(node, "ram:SpecifiedLegalOrganization"), "ram:ID", party.siren, schemeID="0002")
+    elif party.legal_id:
+        _el(_el(node, "ram:SpecifiedLegalOrganization"), "ram:ID", party.legal_id)
     _write_address(node, party)
     if party.electronic_address:
         uri = _el(node, "ram:URIUniversalCommunication")
         _el(uri, "ram:URIID", party.electronic_address, schemeID=party.electronic_address_scheme)
     elif party.email:
         _el(_el(node, "ram:URIUniversalCommunication"), "ram:URIID", party.email, schemeID="EM")
-    if party.vat_number:
+    if out_of_scope:
+        registration = party.tax_registration or party.siren
+        if seller and registration:
+            _el(_el(node, "ram:SpecifiedTaxRegistration"), "ram:ID", registration, schemeID="FC")
+    elif party.vat_number:
         _el(_el(node, "ram:SpecifiedTaxRegistration"), "ram:ID", party.vat_number, schemeID="VA")
     elif seller and party.tax_registration:
         _el(_el(node, "ram:SpecifiedTaxRegistration"), "ram:ID", party.tax_registration, schemeID="FC")
@@ -459,8 +478,9 @@ def _write_agreement(transaction, data: InvoiceData) -> None:
     agreement = _el(transaction, "ram:ApplicableHeaderTradeAgreement")
     if data.buyer_reference:
         _el(agreement, "ram:BuyerReference", data.buyer_reference)
-    _write_party(agreement, "ram:SellerTradeParty", data.seller, seller=True)
-    _write_party(agreement, "ram:BuyerTradeParty", data.buyer)
+    out_of_scope = any(vat.category == "O" for vat in data.vat_breakdown)
+    _write_party(agreement, "ram:SellerTradeParty", data.seller, seller=True, out_of_scope=out_of_scope)
+    _write_party(agreement, "ram:BuyerTradeParty", data.buyer, out_of_scope=out_of_scope)
     if data.order_reference:
         _el(_el(agreement, "ram:BuyerOrderReferencedDocument"), "ram:IssuerAssignedID", data.order_reference)
 
@@ -511,7 +531,8 @@ def _write_settlement(transaction, data: InvoiceData) -> None:
             _el(tax, "ram:ExemptionReasonCode", vat.exemption_reason_code)
         if data.vat_due_date_code:
             _el(tax, "ram:DueDateTypeCode", data.vat_due_date_code)
-        _el(tax, "ram:RateApplicablePercent", _rate(vat.rate))
+        if vat.category != "O":  # no rate outside the scope of VAT (BR-O-06)
+            _el(tax, "ram:RateApplicablePercent", _rate(vat.rate))
     if data.billing_period is not None:
         period = _el(settlement, "ram:BillingSpecifiedPeriod")
         _date_el(period, "ram:StartDateTime", data.billing_period[0])

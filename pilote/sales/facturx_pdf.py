@@ -16,7 +16,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 
 from pilote.lib.formats import format_date, format_eur, format_number, format_percent, significant_places
-from pilote.lib.identifiers import format_iban
+from pilote.lib.identifiers import format_iban, format_tax_number, is_eu
 from pilote.sales.einvoice import (
     TYPE_CREDIT_NOTE,
     TYPE_PREPAYMENT,
@@ -125,6 +125,8 @@ def _context(data: InvoiceData, *, title: str, subject: str, logo_url: str) -> d
         "is_credit_note": data.type_code == TYPE_CREDIT_NOTE,
         "seller": data.seller,
         "buyer": data.buyer,
+        "buyer_in_eu": is_eu(data.buyer.country_code),
+        "buyer_vat": format_tax_number(data.buyer.vat_number),
         "seller_legal": seller_legal_mention(data.seller),
         "delivery": data.delivery_address,
         "lines": [_line_row(line) for line in data.lines],

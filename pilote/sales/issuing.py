@@ -23,6 +23,7 @@ from pilote.core.models import Structure, VatRegime
 from pilote.core.vat_policy import policy_for_regime
 from pilote.ledger import services as ledger
 from pilote.ledger.models import Account, Journal, JournalKind
+from pilote.lib import identifiers
 from pilote.lib.formats import format_eur, format_quantity
 from pilote.lib.money import ZERO, split_amount
 from pilote.sales import numbering, terms, totals
@@ -112,13 +113,29 @@ def _legal_problems(invoice: Invoice, structure: Structure, lines) -> list[str]:
             problems.append(
                 f"Le SIREN de {customer.display_name} est obligatoire sur une facture entre professionnels."
             )
-        if customer.country != "FR" and not customer.vat_number:
+        # An EU business is identified by its intra-EU VAT number (CGI ann. II art. 242 nonies A, I-2°); a
+        # business established outside the EU has none and may be invoiced without it (issue 9, point 1).
+        if customer.country != "FR" and identifiers.is_eu(customer.country) and not customer.vat_number:
             problems.append(f"Le n° de TVA intracommunautaire de {customer.display_name} est obligatoire.")
     if not invoice.is_credit_note:  # a credit note cancels what was invoiced, VAT included
         from pilote.sales.services import vat_regime_problem
 
         policy = policy_for_regime(structure.vat_regime)
         problems += [p for i, line in enumerate(lines, start=1) if (p := vat_regime_problem(i, line, policy))]
+    categories = {totals.vat_category(line.rate, line.exemption_mention) for line in lines}
+    if "O" in categories:
+        # CGI art. 259-1: a service to a taxable person established outside the EU is taxed in its country.
+        # EN 16931 (BR-O-11…14): a category O invoice carries no other category.
+        if customer.kind != ContactKind.ORGANISATION or identifiers.is_eu(customer.country):
+            problems.append(
+                f"« {totals.OUTSIDE_SCOPE_MENTION} » vaut pour une prestation à un professionnel établi hors de "
+                f"l'Union européenne, ce que {customer.display_name} n'est pas (vérifiez son pays et son type)."
+            )
+        if categories != {"O"}:
+            problems.append(
+                f"Les prestations hors du champ de la TVA française (« {totals.OUTSIDE_SCOPE_MENTION} ») se "
+                "facturent seules : établissez une autre facture pour les autres lignes."
+            )
     reverse_charge = any(line.vat_rate == "0.00" and line.exemption_mention == "Autoliquidation" for line in lines)
     if reverse_charge and not customer.vat_number:
         problems.append("L'autoliquidation exige le n° de TVA intracommunautaire du client.")

@@ -20,11 +20,21 @@ HUNDRED = Decimal(100)
 PRICE_QUANTUM = Decimal("0.0001")
 
 # Exemption mention → EN 16931 VAT category code (UNTDID 5305).
+# - G « Free export item, VAT not charged »: exports of goods outside the EU, exempt under CGI art. 262 I;
+# - O « Services outside scope of tax »: services to a business established outside the EU, taxed in the
+#   customer's country (CGI art. 259-1), so outside the scope of French VAT. EN 16931 then forbids the seller's
+#   and the buyer's VAT identifiers in the data (BR-O-02) and any other category on the invoice (BR-O-11…14);
+#   the French CTC rules accept O (BR-FR code list S, E, AE, K, G, O, Z).
+OUTSIDE_SCOPE_MENTION = "TVA non applicable, article 259-1 du CGI"
+EXPORT_MENTION = "Exonération de TVA, article 262 I du CGI"
 EXEMPTION_CATEGORIES = {
     "Autoliquidation": "AE",
     "Exonération de TVA, article 262 ter I du CGI": "K",
-    "Exonération de TVA, article 262 I du CGI": "G",
+    EXPORT_MENTION: "G",
+    OUTSIDE_SCOPE_MENTION: "O",
 }
+# VATEX codes (CEF list, EN 16931 BT-121) written next to the mention for the categories that have one.
+EXEMPTION_CODES = {"G": "VATEX-EU-G", "O": "VATEX-EU-O"}
 
 
 def net_unit_price(unit_price: Decimal, discount_percent: Decimal = ZERO) -> Decimal:
