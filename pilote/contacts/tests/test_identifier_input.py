@@ -75,3 +75,23 @@ def test_search_finds_a_siren_typed_spaced_or_dotted(client_as):
     for typed in ("912 345 675", "912.345.675", "912 345 675 00017"):
         page = client.get(reverse("contacts:list"), {"q": typed})
         assert [c.name for c in page.context["page"]] == ["Garage des Alpes"], typed
+
+
+def test_contact_form_takes_the_tax_numbers_of_businesses_outside_the_eu(client_as):
+    """Issue 9, point 1: a Swiss « CHE-107.787.577 TVA » and a US EIN are accepted (python-stdnum's ch.vat and
+    us.tin for the contact's country) and shown back in their printed form; a wrong Swiss check digit is not."""
+    client = client_as("commercial")
+    foreign = {**VALID, "siret": "", "postal_code": "8001", "city": "Zürich"}
+    swiss = {**foreign, "name": "Uhrwerk AG", "country": "CH", "vat_number": "CHE-107.787.577 TVA"}
+    response = client.post(reverse("contacts:create"), swiss)
+    assert response.status_code == 302, html.unescape(response.content.decode())
+    contact = Contact.objects.get(name="Uhrwerk AG")
+    assert contact.vat_number == "CHE107787577TVA"
+    edit = client.get(reverse("contacts:edit", args=[contact.pk])).content.decode()
+    assert 'value="CHE-107.787.577 TVA"' in edit
+    american = {**foreign, "name": "Acme Tools Inc", "country": "US", "vat_number": "04-2103594"}
+    assert client.post(reverse("contacts:create"), american).status_code == 302
+    assert Contact.objects.get(name="Acme Tools Inc").vat_number == "042103594"
+    wrong = {**foreign, "name": "Faux AG", "country": "CH", "vat_number": "CHE-107.787.578 TVA"}
+    refused = html.unescape(client.post(reverse("contacts:create"), wrong).content.decode())
+    assert "n° IDE/TVA suisse" in refused and not Contact.objects.filter(name="Faux AG").exists()
