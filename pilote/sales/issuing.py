@@ -136,9 +136,22 @@ def _legal_problems(invoice: Invoice, structure: Structure, lines) -> list[str]:
                 f"Les prestations hors du champ de la TVA française (« {totals.OUTSIDE_SCOPE_MENTION} ») se "
                 "facturent seules : établissez une autre facture pour les autres lignes."
             )
-    reverse_charge = any(line.vat_rate == "0.00" and line.exemption_mention == "Autoliquidation" for line in lines)
-    if reverse_charge and not customer.vat_number:
-        problems.append("L'autoliquidation exige le n° de TVA intracommunautaire du client.")
+    # Reverse charge and intra-EU supplies name the buyer's VAT number (CGI ann. II art. 242 nonies A;
+    # EN 16931 BR-AE-02, BR-IC-02): a VAT identifier, not another tax number such as a US EIN.
+    has_vat_id = bool(customer.vat_number) and identifiers.is_vat_identifier(customer.vat_number)
+    if "AE" in categories and not has_vat_id:
+        hint = "."
+        if customer.country and not identifiers.is_eu(customer.country):
+            hint = (
+                f" ; pour une prestation à un professionnel établi hors de l'UE : « {totals.OUTSIDE_SCOPE_MENTION} »."
+            )
+        problems.append("L'autoliquidation exige le n° de TVA intracommunautaire du client" + hint)
+    if "K" in categories and (customer.country == "FR" or not identifiers.is_eu(customer.country) or not has_vat_id):
+        # CGI art. 262 ter I: a supply of goods to a business identified for VAT in another member state.
+        problems.append(
+            "Une livraison intracommunautaire (262 ter I du CGI) suppose un client établi dans un autre État de "
+            "l'UE, identifié par son n° de TVA intracommunautaire ; hors de l'UE, c'est une exportation (262 I du CGI)."
+        )
     return problems
 
 

@@ -179,3 +179,21 @@ def test_outside_scope_services_stand_alone_and_only_for_non_eu_businesses(shop,
     with pytest.raises(DomainError, match="hors de l'Union européenne"):
         issuing.issue_invoice(actor=shop["actor"], invoice=french)
     assert not mixed.number and not french.number
+
+
+@pytest.mark.parametrize(
+    ("mention", "message"),
+    [
+        ("Exonération de TVA, article 262 ter I du CGI", "c'est une exportation"),
+        ("Autoliquidation", "hors de l'UE : « TVA non applicable, article 259-1 du CGI »"),
+    ],
+)
+def test_intra_eu_mentions_are_refused_in_french_for_a_us_customer(shop, american, mention, message):
+    """An EIN is no VAT number: an intra-EU supply or a reverse charge to a US business is refused at issue, in
+    French, before any Factur-X is written (the XML would lack the buyer's VAT identifier, BR-IC-02/BR-AE-02)."""
+    spec = LineSpec(description="Pièce", quantity=D(1), unit_price=D(100), vat_rate="0.00", exemption_mention=mention)
+    draft = services.create_invoice(actor=shop["actor"], customer=american, date=shop["day"], lines=[spec])
+    with pytest.raises(DomainError, match=message):
+        issuing.issue_invoice(actor=shop["actor"], invoice=draft)
+    draft.refresh_from_db()
+    assert draft.number is None and not InvoiceFile.objects.exists()
