@@ -128,6 +128,12 @@ def clean_tax_number(value: str, country: str | None = None, siren: str | None =
     """
     number = compact(value)
     country = (country or "").upper()
+    if is_eu(country) and number[:2].isalpha() and number[:2] not in EU_VAT_PREFIXES:
+        raise ValidationError(
+            "Ce numéro n'est pas un n° de TVA intracommunautaire (il commence par le code d'un pays de l'UE : FR, "
+            "DE, BE…) : pour une entreprise établie hors de l'UE, indiquez d'abord son pays.",
+            code="invalid_vat",
+        )
     if number[:2] in EU_VAT_PREFIXES or is_eu(country):
         return clean_vat(number, siren)
     if not country:

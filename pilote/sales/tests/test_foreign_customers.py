@@ -93,7 +93,7 @@ def test_swiss_and_american_identifiers_are_accepted_and_checked(shop, swiss, am
     assert american.vat_number == "042103594"
     with pytest.raises(ValidationError, match="n° IDE/TVA suisse"):  # wrong check digit
         _business(shop, "CH", "Faux AG", "CHE-107.787.578 TVA")
-    with pytest.raises(ValidationError, match="code pays"):  # a German business needs an EU VAT number
+    with pytest.raises(ValidationError, match="indiquez d'abord son pays"):  # a German business: an EU VAT number
         _business(shop, "DE", "Falsch GmbH", "CHE-107.787.577 MWST")
     # A country python-stdnum has no module for: the number is kept as typed (compacted).
     assert _business(shop, "SC", "Island Ltd", "SC 8 41 23").vat_number == "SC84123"
