@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from pilote.ledger import fec, triggers
 from pilote.ledger.fec_import import FecImportError, import_fec, validate_fec
@@ -233,3 +234,11 @@ def test_business_centrals_balance_ouverture_is_the_opening(personas, fec_file):
     import_fec(report, actor=personas["comptable"])
     assert AccountBalance.objects.filter(account__code="101000", is_opening=True).exists()
     assert not compute_ca3(dt.date(2025, 1, 1), dt.date(2025, 1, 31)).collected_by_account
+
+
+def test_the_entry_page_shows_what_was_taken_over(client_as, personas, fec_file):
+    result = import_fec(fec_file(), actor=personas["comptable"])
+    entry = Entry.objects.get(fiscal_year=result.fiscal_year, journal__code="BQ", source_number="1")
+    page = client_as("comptable").get(reverse("ledger:entry-detail", args=[entry.pk])).content.decode()
+    assert "écriture n° 1, validée le 28/02/2025 dans le logiciel d'origine" in page
+    assert "(pièce FA2024-118)" in page and "(pièce FA2025-001)" in page
