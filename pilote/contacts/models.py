@@ -112,6 +112,19 @@ class Contact(models.Model):
         return self.name
 
     @property
+    def tax_number_label(self) -> str:
+        """What the number held in vat_number is: an intra-EU VAT number, or outside the EU the country's own."""
+        from pilote.lib.identifiers import is_eu
+
+        return "TVA intracom." if is_eu(self.country) else "N° TVA / fiscal"
+
+    @property
+    def tax_number_display(self) -> str:
+        from pilote.lib.identifiers import format_tax_number
+
+        return format_tax_number(self.vat_number)
+
+    @property
     def role_labels(self) -> list[str]:
         return [label for field, label in ROLE_FIELDS.items() if getattr(self, field)]
 

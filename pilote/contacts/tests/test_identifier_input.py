@@ -89,6 +89,8 @@ def test_contact_form_takes_the_tax_numbers_of_businesses_outside_the_eu(client_
     assert contact.vat_number == "CHE107787577TVA"
     edit = client.get(reverse("contacts:edit", args=[contact.pk])).content.decode()
     assert 'value="CHE-107.787.577 TVA"' in edit
+    detail = html.unescape(client.get(reverse("contacts:detail", args=[contact.pk])).content.decode())
+    assert "<dt>N° TVA / fiscal</dt><dd>CHE-107.787.577 TVA</dd>" in detail
     american = {**foreign, "name": "Acme Tools Inc", "country": "US", "vat_number": "04-2103594"}
     assert client.post(reverse("contacts:create"), american).status_code == 302
     assert Contact.objects.get(name="Acme Tools Inc").vat_number == "042103594"
