@@ -21,7 +21,8 @@ entry comes back further down. Such a file is valid but unusual: validation then
 file regrouped by entry through a temporary SQLite database on disk (entries in the order of their first
 line, lines in file order; line numbers are those of the file), and the import reads it regrouped too.
 The import reads the file again twice (à-nouveaux, then the others) and posts by batches of
-PROGRESS_EVERY entries or BATCH_LINES lines, so its memory is bounded by the largest entry. Amounts are
+PROGRESS_EVERY entries or BATCH_LINES lines, so its memory is bounded by the largest entry (plus a small
+tuple per lettered line, to rebuild the lettering once every entry is posted). Amounts are
 integer cents; dates and account numbers are checked once per distinct value. A line that fails the
 fast checks is checked again by the detailed path, which words the problems.
 
@@ -36,7 +37,8 @@ ends on the closing date of the file name SIRENFECAAAAMMJJ and starts on the à-
 confirms both on the upload page; the SIREN of the name must be the structure's. The documented
 normalisations of a re-export are reported before the import: amounts written N,NN with 0,00 on the empty
 side, Pilote's labels for accounts, journals and sub-accounts it had already, lines at zero left out,
-Montantdevise/Idevise left empty (the books are kept in euros), one PieceDate and one ValidDate per entry.
+Montantdevise/Idevise left empty (the books are kept in euros), one PieceDate and one ValidDate per entry,
+one DateLet per lettering code (the latest of its lines).
 
 Valid per the DGFiP format although unusual, and accepted: Idevise without Montantdevise, customer and
 supplier lines without a sub-account (kept on the general account), a separator ending each line.
