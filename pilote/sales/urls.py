@@ -22,6 +22,7 @@ urlpatterns = [
     path("devis/<int:pk>/dupliquer/", quotes.quote_duplicate, name="quote-duplicate"),
     path("commandes/", orders.order_list, name="order-list"),
     path("commandes/nouvelle/", orders.order_create, name="order-create"),
+    path("commandes/adresses/", orders.order_addresses, name="order-addresses"),
     path("commandes/<int:pk>/", orders.order_detail, name="order-detail"),
     path("commandes/<int:pk>/livrer/", orders.order_deliver, name="order-deliver"),
     path("commandes/<int:pk>/acompte/", orders.order_deposit, name="order-deposit"),

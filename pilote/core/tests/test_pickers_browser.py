@@ -45,3 +45,16 @@ def test_the_entry_grid_account_list_follows_the_typing(page, sign_in, shop):
     expect(page.locator("datalist#accounts option")).to_have_count(0)
     account.fill("512")
     expect(page.locator("datalist#accounts option[value='512']")).to_have_count(1)
+
+
+def test_the_order_delivery_addresses_follow_the_chosen_customer(page, sign_in, shop):
+    from pilote.contacts.models import Address
+
+    Address.objects.create(contact=shop["customer"], label="Dépôt", line1="5 rue du Four", postal_code="38100",
+                           city="Grenoble")  # fmt: skip
+    sign_in(page, "commercial")
+    page.goto("/ventes/commandes/nouvelle/")
+    addresses = page.get_by_label("Adresse de livraison")
+    expect(addresses.locator("option")).to_have_count(1)  # nothing but the billing address before a customer
+    pick(page.get_by_label("Client :", exact=True), "boul", "Boulangerie Martin")
+    expect(addresses.locator("option", has_text="Dépôt")).to_have_count(1)

@@ -118,7 +118,13 @@ def test_create_an_order_directly(shop, client_as, monkeypatch):
                                    city="Grenoble")  # fmt: skip
     elsewhere = Address.objects.create(contact=make_other(shop), line1="1 rue B", postal_code="69001", city="Lyon")
     page = page_text(client.get(reverse("sales:order-create")))
-    assert "data-line-editor" in page and "Dépôt" in page
+    assert "data-line-editor" in page and "Dépôt" not in page and "1 rue B" not in page  # never every address
+    page = page_text(client.get(reverse("sales:order-create"), {"client": shop["customer"].pk}))
+    assert "Dépôt" in page and "1 rue B" not in page
+    assert 'hx-get="/ventes/commandes/adresses/"' in page  # the select follows the customer picker
+    options = page_text(client.get(reverse("sales:order-addresses"), {"customer": shop["customer"].pk}))
+    assert "Adresse de facturation du client" in options and f'value="{depot.pk}"' in options
+    assert "1 rue B" not in options
     rows = [row(shop["p"]["install"], quantity="4", vat="20.00", kind="service", unit="h")]
     data = {"customer": shop["customer"].pk, "date": "2026-03-05", "payment_term": "30", "customer_reference": "Tél.",
             **line_post(rows)}  # fmt: skip

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,6 +42,14 @@ class AddressChoiceField(forms.ModelChoiceField):
         return f"{obj.contact.display_name} — {obj}"
 
 
+def customer_addresses(customer):
+    """The delivery addresses a document of `customer` (an id, maybe empty) may use."""
+    if not str(customer or "").isdigit():
+        return Address.objects.none()
+    addresses = Address.objects.select_related("contact").filter(contact_id=customer, contact__is_active=True)
+    return addresses.order_by(french("label"))
+
+
 class OrderForm(forms.Form):
     customer = CustomerChoiceField()
     date = forms.DateField(label="Date de commande", widget=DATE)
@@ -56,13 +63,13 @@ class OrderForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        addresses = Address.objects.select_related("contact").filter(contact__is_active=True)
         customer = self.data.get("customer") or self.initial.get("customer")
-        if str(customer or "").isdigit():  # the chosen customer's addresses; otherwise every customer's
-            addresses = addresses.filter(contact_id=customer)
-        else:
-            addresses = addresses.filter(Q(contact__is_customer=True) | Q(contact__is_prospect=True))
-        self.fields["delivery_address"].queryset = addresses.order_by(french("contact__name"), french("label"))
+        # Only the chosen customer's addresses (never every customer's): the list follows the customer picker.
+        self.fields["delivery_address"].queryset = customer_addresses(customer)
+        self.fields["delivery_address"].widget.attrs.update({
+            "hx-get": reverse("sales:order-addresses"), "hx-trigger": "change from:input[name='customer']",
+            "hx-include": "input[name='customer']", "hx-swap": "innerHTML",
+        })  # fmt: skip
 
     def clean(self):
         data = super().clean()
@@ -111,6 +118,16 @@ def order_list(request):
         return export_response(orders, queries.ORDER_COLUMNS, "commandes", fmt, title="Commandes clients")
     context = {"form": form, "page": paginate(request, orders), "totals": queries.list_totals(orders)}
     return render(request, "sales/order_list.html", context)
+
+
+@require_perm("sales.edit")
+def order_addresses(request):
+    """The <option>s of the delivery address select for the customer just chosen (htmx)."""
+    field = OrderForm.base_fields["delivery_address"]
+    options = [("", field.empty_label)] + [
+        (address.pk, field.label_from_instance(address)) for address in customer_addresses(request.GET.get("customer"))
+    ]
+    return render(request, "sales/_address_options.html", {"options": options})
 
 
 @require_perm("sales.edit")
