@@ -35,28 +35,28 @@ ROWS = [
     "|AB|20250212|20250110||",
     "ANO|A-nouveaux|1|20250101|401000|Fournisseurs|FMARTIN|Martin SARL|FF-9921|20250101|A nouveaux 2025|0,00|"
     "960,00|||20250110||",
-    "ANO|A-nouveaux|1|20250101|445660|TVA deductible sur ABS|||AN2025|20250101|A nouveaux 2025|160,00|0,00"
+    "ANO|A-nouveaux|1|20250101|445660|TVA déductible sur ABS|||AN2025|20250101|A nouveaux 2025|160,00|0,00"
     "|||20250110||",
-    "ANO|A-nouveaux|1|20250101|445710|TVA collectee|||AN2025|20250101|A nouveaux 2025|0,00|400,00|||20250110||",
+    "ANO|A-nouveaux|1|20250101|445710|TVA collectée|||AN2025|20250101|A nouveaux 2025|0,00|400,00|||20250110||",
     "ANO|A-nouveaux|1|20250101|101000|Capital|||AN2025|20250101|A nouveaux 2025|0,00|10000,00|||20250110||",
-    "ANO|A-nouveaux|1|20250101|110000|Report a nouveau|||AN2025|20250101|A nouveaux 2025|0,00|6200,00|||20250110||",
+    "ANO|A-nouveaux|1|20250101|110000|Report à nouveau|||AN2025|20250101|A nouveaux 2025|0,00|6200,00|||20250110||",
     "VE|Ventes|1|20250203|411000|Clients|CDUPONT|Dupont SA|FA2025-001|20250203|Facture FA2025-001|1200,00|0,00"
     "|AB|20250212|20250228||",
     "VE|Ventes|1|20250203|706000|Prestations de services|||FA2025-001|20250203|Facture FA2025-001|0,00|1000,00"
     "|||20250228||",
-    "VE|Ventes|1|20250203|445710|TVA collectee|||FA2025-001|20250203|Facture FA2025-001|0,00|200,00|||20250228||",
+    "VE|Ventes|1|20250203|445710|TVA collectée|||FA2025-001|20250203|Facture FA2025-001|0,00|200,00|||20250228||",
     "BQ|Banque CIC|1|20250212|512000|Banque CIC|||REL2025-02|20250212|Virement Dupont|3600,00|0,00|||20250228||",
     "BQ|Banque CIC|1|20250212|411000|Clients|CDUPONT|Dupont SA|FA2024-118|20250212|Virement Dupont|0,00|2400,00"
     "|AB|20250212|20250228||",
     "BQ|Banque CIC|1|20250212|411000|Clients|CDUPONT|Dupont SA|FA2025-001|20250212|Virement Dupont|0,00|1200,00"
     "|AB|20250212|20250228||",
-    "BQ|Banque CIC|2|20250310|401000|Fournisseurs|FMARTIN|Martin SARL|FF-9921|20250310|Reglement Martin|500,00|0,00"
+    "BQ|Banque CIC|2|20250310|401000|Fournisseurs|FMARTIN|Martin SARL|FF-9921|20250310|Règlement Martin|500,00|0,00"
     "|a|20250310|20250331||",
-    "BQ|Banque CIC|2|20250310|512000|Banque CIC|||REL2025-03|20250310|Reglement Martin|0,00|500,00|||20250331||",
-    "OD|Operations diverses|1|20251231|445710|TVA collectee|||OD-TVA|20251231|Liquidation TVA|600,00|0,00|||20251231||",
-    "OD|Operations diverses|1|20251231|445660|TVA deductible sur ABS|||OD-TVA|20251231|Liquidation TVA|0,00|160,00"
+    "BQ|Banque CIC|2|20250310|512000|Banque CIC|||REL2025-03|20250310|Règlement Martin|0,00|500,00|||20250331||",
+    "OD|Opérations diverses|1|20251231|445710|TVA collectée|||OD-TVA|20251231|Liquidation TVA|600,00|0,00|||20251231||",
+    "OD|Opérations diverses|1|20251231|445660|TVA déductible sur ABS|||OD-TVA|20251231|Liquidation TVA|0,00|160,00"
     "|||20251231||",
-    "OD|Operations diverses|1|20251231|445510|TVA a decaisser|||OD-TVA|20251231|Liquidation TVA|0,00|440,00"
+    "OD|Opérations diverses|1|20251231|445510|TVA à décaisser|||OD-TVA|20251231|Liquidation TVA|0,00|440,00"
     "|||20251231||",
 ]
 
@@ -101,7 +101,7 @@ def test_the_vat_return_of_the_first_month_leaves_out_the_opening_vat(personas, 
 
 
 def test_entries_labelled_a_nouveau_in_an_ordinary_journal_are_the_opening(personas, fec_file):
-    rows = [row.replace("ANO|A-nouveaux|1|", "OD|Operations diverses|0|") for row in ROWS]
+    rows = [row.replace("ANO|A-nouveaux|1|", "OD|Opérations diverses|0|") for row in ROWS]
     report = validate_fec(fec_file(_file(rows)))
     assert report.is_valid, report.problems
     assert report.opening_by_label == {"OD"} and report.opening_target == "AN"
@@ -139,6 +139,7 @@ def test_another_companys_siren_is_refused(personas, fec_file):
 def test_a_taken_over_year_re_exports_as_the_original_field_by_field(personas, fec_file, separator):
     report = validate_fec(fec_file(_file(separator=separator)))
     assert report.is_valid, report.problems
+    assert report.encoding == "ISO-8859-15"  # accented labels, as French packages write them
     assert not [w for w in report.warnings if w.startswith(("Non repris", "Tronqu", "Intitulés"))], report.warnings
     result = import_fec(report, actor=personas["comptable"])
     assert result.matchings == 2
