@@ -243,7 +243,9 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
         }
     invoice.seller_snapshot = seller_snapshot(structure)
     invoice.operation_nature = operation_nature(lines)
-    has_services = invoice.operation_nature != OperationNature.GOODS
+    # The VAT on services falls due on payment unless the seller opted for debits (CGI 269-2-c): both only
+    # concern services that carry French VAT, not exports or services outside its scope (259-1).
+    has_services = any(line.kind == "service" and Decimal(line.vat_rate) > 0 for line in lines)
     invoice.vat_on_debits = structure.vat_regime == VatRegime.DEBITS and has_services
     invoice.vat_on_receipts = structure.vat_regime == VatRegime.RECEIPTS and has_services
     invoice.penalty_rate = terms.rate_for(invoice.date).penalty_rate

@@ -16,6 +16,7 @@ from lxml import etree
 from pilote.catalog.models import Product
 from pilote.contacts import services as contacts
 from pilote.core.exceptions import DomainError
+from pilote.core.models import Structure
 from pilote.lib import identifiers
 from pilote.lib.fields import IdentifierFormField
 from pilote.sales import einvoice, issuing, services
@@ -197,3 +198,17 @@ def test_intra_eu_mentions_are_refused_in_french_for_a_us_customer(shop, america
         issuing.issue_invoice(actor=shop["actor"], invoice=draft)
     draft.refresh_from_db()
     assert draft.number is None and not InvoiceFile.objects.exists()
+
+
+@pytest.mark.parametrize("regime", ["encaissements", "debits"])
+def test_no_vat_payment_mention_on_services_outside_french_vat(shop, articles, swiss, regime):
+    """« TVA sur les encaissements / option pour les débits » concern French VAT on services (CGI 269-2-c): an
+    invoice of services outside its scope (259-1) carries neither the TXD note nor the VAT point code (BT-8)."""
+    Structure.objects.update(vat_regime=regime)
+    invoice = _issue(shop, swiss, LineSpec.from_product(articles["service"], D(1)))
+    assert not invoice.vat_on_receipts and not invoice.vat_on_debits
+    root = etree.fromstring(_xml(invoice)[1])
+    assert not _at(root, "//ram:IncludedNote[ram:SubjectCode='TXD']/ram:Content")
+    assert not _at(root, "//ram:DueDateTypeCode")
+    taxed = _issue(shop, shop["customer"], LineSpec.from_product(shop["p"]["install"], D(1)))
+    assert (taxed.vat_on_receipts, taxed.vat_on_debits) == (regime == "encaissements", regime == "debits")
