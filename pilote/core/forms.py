@@ -150,7 +150,13 @@ class AuditFilterForm(forms.Form):
 
         data = self.cleaned_data
         if data.get("q"):
-            queryset = queryset.filter(Q(object_repr__icontains=data["q"]) | Q(action__icontains=data["q"]))
+            from pilote.core.audit_labels import ACTION_LABELS
+
+            words = data["q"].casefold()
+            labelled = [code for code, label in ACTION_LABELS.items() if words in label.casefold()]
+            queryset = queryset.filter(
+                Q(object_repr__icontains=data["q"]) | Q(action__icontains=data["q"]) | Q(action__in=labelled)
+            )
         if data.get("auteur"):
             queryset = queryset.filter(actor=data["auteur"])
         if data.get("du"):

@@ -170,6 +170,19 @@ class AuditEvent(models.Model):
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.action}"
 
     @property
+    def action_label(self) -> str:
+        from pilote.core.audit_labels import action_label
+
+        return action_label(self.action)
+
+    @property
+    def actor_name(self) -> str:
+        """The author as people know them: full name when the user still exists, else the stored login."""
+        if self.actor_id and self.actor:
+            return self.actor.get_full_name() or self.actor.username
+        return self.actor_label
+
+    @property
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))

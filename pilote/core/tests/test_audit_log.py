@@ -26,7 +26,7 @@ def test_audit_log_filters_and_export(client_as, personas):
     assert {e.actor_label for e in response.context["page"]} == {"commercial"}
     export = client.get(reverse("core:audit-log"), {"export": "csv", "q": "Beta"})
     text = b"".join(export.streaming_content).decode()
-    assert "contacts.contact.created" in text and "Beta" in text
+    assert "Contact créé" in text and "Beta" in text and "contacts.contact.created" not in text
 
 
 def test_audit_log_sorts_and_exports_in_that_order(client_as, personas):
@@ -51,3 +51,34 @@ def test_audit_log_sorts_and_exports_in_that_order(client_as, personas):
     with CaptureQueriesContext(connection) as more:
         client.get(url, {"tri": "action"})
     assert len(more) == len(few)
+
+
+def test_audit_log_reads_in_french_with_full_names(client_as, personas):
+    """The page shows what happened in words and who by name, never the stored code or login."""
+    services.create_contact(actor=personas["commercial"], name="Delta", is_customer=True)
+    page = client_as("direction").get(reverse("core:audit-log"), {"q": "Delta"}).content.decode()
+    assert "Contact créé" in page and "contacts.contact.created" not in page
+    assert personas["commercial"].get_full_name() in page
+    by_label = client_as("direction").get(reverse("core:audit-log"), {"q": "contact créé"})
+    assert [e.object_repr for e in by_label.context["page"]] == ["Delta"]
+
+
+def test_every_recorded_action_has_a_french_label():
+    """Scan the services for the codes they record (literals, and the verbs of the two f-strings)."""
+    import re
+    from pathlib import Path
+
+    from pilote.core.audit_labels import ACTION_LABELS
+
+    root = Path(__file__).resolve().parents[2]
+    codes = set()
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or path.name == "audit_labels.py":
+            continue
+        text = path.read_text()
+        for call in re.finditer(r"audit\.record\((.{0,300})", text, re.S):
+            codes.update(re.findall(r'"([a-z_]+\.[a-z_]+\.[a-z_]+)"', call.group(1).split("\n\n")[0]))
+    codes |= {f"sales.quote.{verb}" for verb in ("sent", "accepted", "refused", "cancelled", "expired")}
+    codes |= {f"pipeline.opportunity.{verb}" for verb in ("won", "lost", "reopened", "moved")}
+    assert len(codes) > 80
+    assert sorted(codes - set(ACTION_LABELS)) == []

@@ -108,8 +108,8 @@ def settings_edit(request):
 
 AUDIT_COLUMNS = [
     Column("Date", lambda e: e.at),
-    Column("Auteur", lambda e: e.actor_label),
-    Column("Action", lambda e: e.action),
+    Column("Auteur", lambda e: e.actor_name),
+    Column("Action", lambda e: e.action_label),
     Column("Objet", lambda e: e.object_repr),
     Column("Avant", lambda e: e.before),
     Column("Après", lambda e: e.after),
@@ -127,7 +127,7 @@ AUDIT_SORTS = {
 @require_perm("core.audit.view")
 def audit_log(request):
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.all()
+    events = AuditEvent.objects.select_related("actor")
     if form.is_valid():
         events = form.apply(events)
     events = sort_queryset(events, request.GET.get("tri", ""), AUDIT_SORTS, "-date")
