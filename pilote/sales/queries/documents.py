@@ -108,7 +108,9 @@ EVENT_LABELS = {
 def history(obj) -> list[AuditEvent]:
     """The audit events of a document, oldest first (its status history), with a French label."""
     events = list(
-        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("at", "pk")
+        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("at", "pk")
     )
     for event in events:
         verb = event.action.rsplit(".", 1)[-1]

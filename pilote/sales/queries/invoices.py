@@ -124,8 +124,14 @@ def invoice_detail(invoice: Invoice) -> dict:
     result = totals.compute_totals(
         totals.PricedLine(line.net_amount, line.rate, line.exemption_mention) for line in lines
     )
-    events = AuditEvent.objects.filter(object_type="sales.invoice", object_id=str(invoice.pk)).order_by("at")
-    history = [(event, HISTORY_LABELS.get(event.action, event.action), _history_detail(event)) for event in events]
+    events = (
+        AuditEvent.objects.filter(object_type="sales.invoice", object_id=str(invoice.pk))
+        .select_related("actor")
+        .order_by("at")
+    )
+    history = [
+        (event, HISTORY_LABELS.get(event.action, event.action_label), _history_detail(event)) for event in events
+    ]
     return {
         "lines": lines,
         "groups": result.groups,

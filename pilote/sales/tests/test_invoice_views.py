@@ -233,6 +233,13 @@ def test_sending_is_logged_in_the_customer_history(shop, client_as):
     )
     exchange = Interaction.objects.get(contact=shop["customer"])
     assert exchange.kind == "email" and "F-2026-00001" in exchange.subject and "a@b.fr" in exchange.body
+    # The invoice's history names who sent it as people know them, not by login.
+    from pilote.core.models import User
+
+    sender = User.objects.get(username="commercial")
+    detail = client_as("commercial").get(reverse("sales:invoice-detail", args=[invoice.pk])).content.decode()
+    assert f"{sender.get_full_name()} : " in detail
+    assert "— commercial :" not in detail
 
 
 def test_invoice_and_payment_lists_do_not_grow_with_the_data(shop, client_as):
