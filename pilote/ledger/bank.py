@@ -40,6 +40,13 @@ SUGGESTION_DAYS = 20
 settlement_handlers: list = []
 
 
+def days_apart(days: int) -> str:
+    """« même date », « 1 jour d'écart », « 3 jours d'écart »: a reason shown beside a suggested match."""
+    if days == 0:
+        return "même date"
+    return f"{days} jour{'s' if days > 1 else ''} d'écart"
+
+
 @transaction.atomic
 def create_bank_account(
     *, actor, name: str, iban: str, account_code: str = "512", journal_code: str = "", bic: str = ""
@@ -216,7 +223,7 @@ def suggestions(statement_line: StatementLine, limit: int = 5) -> list[Suggestio
             days = abs((line.date - statement_line.booking_date).days)
             if kind == "book":
                 score += max(0, 20 - days)
-                reasons.append(f"{days} jour(s) d'écart")
+                reasons.append(days_apart(days))
             ref = line.entry.piece_ref.lower()
             if ref and (ref in statement_line.label.lower() or ref in statement_line.reference.lower()):
                 score += 30
@@ -379,7 +386,7 @@ def pair_lines(statement_lines, book_lines) -> list[Pair]:
             days = abs((line.date - statement_line.booking_date).days)
             if days > SUGGESTION_DAYS:
                 continue
-            reasons = ["même montant", f"{days} jour(s) d'écart"]
+            reasons = ["même montant", days_apart(days)]
             score = 50 + (SUGGESTION_DAYS - days)
             ref = _reference_shared(statement_line, line)
             if ref:

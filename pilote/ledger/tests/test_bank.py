@@ -84,7 +84,7 @@ def test_existing_book_line_is_suggested_and_reconciled(books, account):
     bank.import_statement(actor=books["actor"], bank_account=account, data=CSV, filename="m.csv", csv_mapping=MAPPING)
     line = StatementLine.objects.get(amount=Decimal("-49.99"))
     best = bank.suggestions(line)[0]
-    assert best.kind == "book" and "1 jour(s) d'écart" in best.reasons
+    assert best.kind == "book" and "1 jour d'écart" in best.reasons
     bank.reconcile(actor=books["actor"], statement_line=line, entry_line=best.line)
     with pytest.raises(DomainError, match="déjà rapprochée"):
         bank.reconcile(actor=books["actor"], statement_line=line, entry_line=best.line)
@@ -423,3 +423,9 @@ def test_rules_from_a_filtered_bank_page_book_only_the_lines_it_shows(client_as,
     assert response["Location"].endswith("?q=frais")
     booked = StatementLine.objects.filter(entry_line__isnull=False).values_list("label", flat=True)
     assert list(booked) == ["FRAIS BANCAIRES"]  # the direct debit, not shown, is left alone
+
+
+def test_date_gap_reads_as_french():
+    from pilote.ledger.bank import days_apart
+
+    assert [days_apart(n) for n in (0, 1, 4)] == ["même date", "1 jour d'écart", "4 jours d'écart"]
