@@ -310,6 +310,11 @@ def test_confirmed_pairs_are_reconciled_and_only_those_of_the_account(client_as,
     page = client.get(reverse("ledger:bank-report", args=[account.pk]), {"au": "2026-03-31"})
     assert [p.line.pk for p in page.context["report"].pairs] == [debit.pk]
     assert "Correspondances à confirmer (1)" in page.content.decode()
+    # A reader (direction, auditor) sees the pairs without a tick column nor an invitation to confirm.
+    read_only = client_as("direction").get(reverse("ledger:bank-report", args=[account.pk]), {"au": "2026-03-31"})
+    text = read_only.content.decode()
+    assert "Correspondances à confirmer (1)" in text and 'data-label="Rapprocher"' not in text
+    assert "Confirmez-les" not in text and "Le service comptable les confirme" in text
 
 
 # --- CSV layouts (issue 8 point 7) -------------------------------------------------------------------------
