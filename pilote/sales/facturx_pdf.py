@@ -180,7 +180,7 @@ def _vat_label(category: str, rate: Decimal, *, short: bool = False) -> str:
         "O": "Hors champ",
     }
     label = labels.get(category, category)
-    return label if not short or category == "Z" else label.split(" ")[0]
+    return label if not short or category in {"Z", "O"} else label.split(" ")[0]  # « Hors champ », not « Hors »
 
 
 def _iban(value: str) -> str:

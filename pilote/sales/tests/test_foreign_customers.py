@@ -146,6 +146,7 @@ def test_goods_export_and_services_are_invoiced_with_a_valid_factur_x(shop, arti
     assert _at(root, "//ram:SellerTradeParty/ram:SpecifiedTaxRegistration/ram:ID[@schemeID='FC']") == ["912345675"]
     printed = " ".join(pdf_text(pdf))
     assert OUTSIDE in printed and "FR65912345675" in printed  # the seller's VAT number stays on the PDF
+    assert "190,00 € Hors champ" in printed or "285,00 € Hors champ" in printed  # the line's VAT column
 
 
 def test_business_outside_the_eu_needs_no_eu_vat_number(shop, articles):
