@@ -27,6 +27,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 PRODUCTION = os.environ.get("DJANGO_ENV", "development") == "production"
 DEBUG = env_bool("DJANGO_DEBUG") and not PRODUCTION
+# Django's technical error pages (English, with the traceback) only when asked for; otherwise Pilote's own
+# French pages are shown even with DEBUG on (core.errors.FrenchErrorPagesMiddleware).
+PILOTE_TECHNICAL_ERRORS = env_bool("PILOTE_TECHNICAL_ERRORS")
 
 
 def _secret_key() -> str:
@@ -71,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pilote.core.errors.FrenchErrorPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

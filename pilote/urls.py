@@ -33,6 +33,7 @@ urlpatterns.append(
     )
 )
 
+handler400 = "pilote.core.errors.bad_request"
 handler403 = "pilote.core.errors.forbidden"
 handler404 = "pilote.core.errors.not_found"
 handler500 = "pilote.core.errors.server_error"

@@ -1,6 +1,23 @@
-from django.http import HttpResponseServerError
+"""Pilote's own error pages, in French, also under `make run` (DEBUG=1).
+
+Django shows its English technical pages whenever DEBUG is on; a user trying Pilote locally is not a
+developer. `FrenchErrorPagesMiddleware` renders the project's templates/errors/*.html in DEBUG too, and
+logs the traceback to the console; `PILOTE_TECHNICAL_ERRORS=1` brings Django's technical pages back.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import get_template
+
+logger = logging.getLogger("django.request")
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
 
 
 def forbidden(request, exception=None):
@@ -14,3 +31,34 @@ def not_found(request, exception=None):
 def server_error(request):
     # Rendered without context processors: the database may be the thing that failed.
     return HttpResponseServerError(get_template("errors/500.html").render())
+
+
+def _friendly() -> bool:
+    return settings.DEBUG and not getattr(settings, "PILOTE_TECHNICAL_ERRORS", False)
+
+
+class FrenchErrorPagesMiddleware:
+    """With DEBUG on, answer errors with the French pages instead of Django's technical ones."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # An address no URL pattern matches never reaches a view (no resolver_match): Django's technical
+        # 404 page is replaced here. A view's own 404 went through process_exception below.
+        if _friendly() and response.status_code == 404 and getattr(request, "resolver_match", None) is None:
+            return not_found(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if not _friendly():
+            return None
+        if isinstance(exception, Http404):
+            return not_found(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return forbidden(request, exception)
+        if isinstance(exception, BadRequest | SuspiciousOperation):
+            return bad_request(request, exception)
+        logger.error("Erreur serveur : %s", request.path, exc_info=exception, extra={"status_code": 500})
+        return server_error(request)
