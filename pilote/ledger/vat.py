@@ -5,6 +5,15 @@ Collected VAT is read from accounts 4457x (44571…) — the VAT that is due for
 44571 when the customer pays (CGI 269-2-c), so the same computation serves both regimes; the sales
 module does that transfer. Deductible VAT: 44562 (fixed assets, box 19) and 44566 (other goods and
 services, box 20); credit brought forward: the debit balance of 44567 before the period (box 22).
+
+Sales that carry no French VAT (exports, intra-EU supplies, exempt sales, services taxed where the customer
+is established) leave no trace on a VAT account: their bases are read from the operations themselves,
+through the providers registered in `operation_providers` (the sales module registers its issued invoices
+and credit notes), and land on the non-taxable lines E1, E2, F2 (mapping and sources: vat_lines.py).
+
+The settlement entry of a declared return is left out of every computation (it zeroes the VAT accounts,
+it is no operation), and a declared period is shown with the figures stored on its VatReturn at
+confirmation, never recomputed.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ from django.db.models import Sum
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
 from pilote.core.vat_policy import current_policy
-from pilote.ledger import services
+from pilote.ledger import services, vat_lines
 from pilote.ledger.models import Account, EntryLine, EntryStatus, Journal, JournalKind, VatReturn
 from pilote.lib.dates import add_months
 from pilote.lib.money import ZERO
@@ -27,6 +36,7 @@ from pilote.lib.money import ZERO
 RATE_BOXES = {Decimal("20.00"): "08", Decimal("10.00"): "9B", Decimal("5.50"): "09", Decimal("2.10"): "T6"}
 BOX_LABELS = {
     "A1": "Ventes, prestations de services",
+    **vat_lines.OPERATION_LINES,
     "08": "Taux normal 20 %",
     "9B": "Taux réduit 10 %",
     "09": "Taux réduit 5,5 %",
@@ -41,6 +51,10 @@ BOX_LABELS = {
     "32": "Total à payer",
 }
 
+# Callables (start, end) -> iterable of (EN 16931 VAT category, net base excl. VAT) for the operations
+# dated in the period (credit notes negative), registered by business apps from AppConfig.ready().
+operation_providers: list = []
+
 
 @dataclass
 class Ca3:
@@ -52,6 +66,7 @@ class Ca3:
     collected_by_account: dict[str, Decimal] = field(default_factory=dict)
     deductible: dict[str, Decimal] = field(default_factory=dict)  # "19" / "20"
     credit_brought_forward: Decimal = ZERO
+    operations: dict[str, Decimal] = field(default_factory=dict)  # non-taxable line (E1, E2, F2) → base
 
     @property
     def box16(self) -> Decimal:
@@ -70,7 +85,7 @@ class Ca3:
         return max(self.box23 - self.box16, ZERO)
 
     def boxes(self) -> dict[str, str]:
-        values = {"A1": sum(self.bases.values(), ZERO)}
+        values = {"A1": sum(self.bases.values(), ZERO)} | self.operations
         for box in RATE_BOXES.values():
             if box in self.bases or box in self.taxes:
                 values[f"{box} base"] = self.bases.get(box, ZERO)
@@ -92,7 +107,9 @@ def _posted(start: dt.date, end: dt.date):
     """The period's posted lines, à-nouveaux left out: they carry balances over, they are no operation of
     the period (a taken-over FEC's opening VAT is not January's VAT)."""
     lines = EntryLine.objects.filter(entry__status=EntryStatus.POSTED, date__gte=start, date__lte=end)
-    return lines.exclude(entry__journal__kind=JournalKind.OPENING)
+    # A return's own settlement entry debits the collected VAT without a rate: counted, it would zero
+    # line 16 next to per-rate lines still showing the VAT.
+    return lines.exclude(entry__journal__kind=JournalKind.OPENING).exclude(entry__vatreturn__isnull=False)
 
 
 # --- Sequence of returns ---------------------------------------------------------------------------
@@ -202,7 +219,15 @@ def compute_ca3(start: dt.date, end: dt.date, *, check_sequence: bool = True) ->
         entry__status=EntryStatus.POSTED, account__code__startswith="44567", date__lt=start
     ).aggregate(d=Sum("debit"), c=Sum("credit"))
     result.credit_brought_forward = max((carried["d"] or ZERO) - (carried["c"] or ZERO), ZERO)
+    result.operations = vat_lines.operation_lines(
+        pair for provider in operation_providers for pair in provider(start, end)
+    )
     return result
+
+
+def declared_return(start: dt.date, end: dt.date) -> VatReturn | None:
+    """The return declared for exactly this period, if any: its stored figures are the declared ones."""
+    return VatReturn.objects.filter(period_start=start, period_end=end).select_related("entry").first()
 
 
 @transaction.atomic

@@ -27,8 +27,9 @@ class SalesConfig(AppConfig):
             register_menu,
             register_search,
         )
-        from pilote.ledger import bank
+        from pilote.ledger import bank, vat
         from pilote.sales import bank_matching, demo, panels, pickers, search, triggers
+        from pilote.sales.queries import vat as vat_queries
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
 
@@ -50,4 +51,6 @@ class SalesConfig(AppConfig):
         register_picker(pickers.CUSTOMERS_AND_PROSPECTS)
         if bank_matching.ledger_settlement_handler not in bank.settlement_handlers:
             bank.settlement_handlers.append(bank_matching.ledger_settlement_handler)
+        if vat_queries.vat_bases not in vat.operation_providers:
+            vat.operation_providers.append(vat_queries.vat_bases)
         post_migrate.connect(_reinstall_triggers, sender=self)

@@ -45,17 +45,22 @@ def vat_return(request):
     default = _default_period()
     form = PeriodForm(request.GET or None, initial=default)
     period = form.cleaned_data if form.is_valid() else default
-    try:
-        figures = vat.compute_ca3(period["du"], period["au"])
-    except DomainError as exc:
-        figures, refusal = None, exc.message
+    figures, refusal = None, ""
+    # A declared period shows what was declared, as stored at confirmation: never a recomputation.
+    declared = vat.declared_return(period["du"], period["au"])
+    if declared is not None:
+        boxes = declared.boxes.items()
     else:
-        refusal = ""
-    boxes = figures.boxes().items() if figures else []
+        try:
+            figures = vat.compute_ca3(period["du"], period["au"])
+        except DomainError as exc:
+            refusal = exc.message
+        boxes = figures.boxes().items() if figures else []
     rows = [(key, vat.BOX_LABELS.get(key.split()[0], ""), value) for key, value in boxes]
     context = {
         "form": form,
         "figures": figures,
+        "declared": declared,
         "refusal": refusal,
         "next_period": default,
         "rows": rows,
