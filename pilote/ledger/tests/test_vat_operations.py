@@ -11,7 +11,7 @@ from django.utils import timezone
 from pilote.core.exceptions import DomainError
 from pilote.ledger import vat, vat_lines
 from pilote.ledger.models import VatReturn
-from pilote.sales import issuing, services
+from pilote.sales import issuing, services, totals
 from pilote.sales.models import Invoice, InvoiceStatus
 from pilote.sales.services import LineSpec
 from pilote.sales.tests.factories import make_shop
@@ -21,6 +21,7 @@ EXPORT = "Exonération de TVA, article 262 I du CGI"
 INTRA_EU = "Exonération de TVA, article 262 ter I du CGI"
 TRAINING = "Exonération de TVA, article 261-4-4° du CGI"
 REVERSE_CHARGE = "Autoliquidation"
+OUTSIDE_EU_SERVICE = totals.OUTSIDE_SCOPE_MENTION  # B2B service to a business outside the EU, art. 259-1
 
 
 @pytest.fixture
@@ -69,15 +70,16 @@ def test_sales_without_vat_reach_e1_e2_f2(shop):
     intra = _issued_without_vat(shop, dt.date(2026, 3, 9), [_line("3200.00", INTRA_EU, "0.00")])
     _issued_without_vat(shop, dt.date(2026, 3, 12), [_line("800.00", TRAINING, "0.00", "service")])
     _issued_without_vat(shop, dt.date(2026, 3, 20), [_line("1500.00", REVERSE_CHARGE, "0.00", "service")])
+    _issued_without_vat(shop, dt.date(2026, 3, 21), [_line("700.00", OUTSIDE_EU_SERVICE, "0.00", "service")])
     _issued_without_vat(shop, dt.date(2026, 3, 25), [], credit_of=intra)  # credit note: F2 back to 0
     _issued_without_vat(shop, dt.date(2026, 4, 2), [_line("999.00", EXPORT, "0.00")])  # April: not March
     services.create_invoice(  # a draft is no operation
         actor=shop["actor"], customer=shop["customer"], date=dt.date(2026, 3, 6), lines=[_line("7.00", EXPORT, "0.00")]
     )
     figures = vat.compute_ca3(*MARCH, check_sequence=False)
-    assert figures.operations == {"E1": D("5000.00"), "E2": D("2300.00"), "F2": D("0.00")}
+    assert figures.operations == {"E1": D("5000.00"), "E2": D("3000.00"), "F2": D("0.00")}
     boxes = figures.boxes()
-    assert boxes["A1"] == "1000.00" and boxes["E1"] == "5000.00" and boxes["E2"] == "2300.00"
+    assert boxes["A1"] == "1000.00" and boxes["E1"] == "5000.00" and boxes["E2"] == "3000.00"
     assert boxes["08 base"] == "1000.00" and boxes["16"] == "200.00"
 
 
