@@ -97,7 +97,7 @@ def _when(rng: random.Random, days_back: int) -> dt.datetime:
 def _organisation(rng: random.Random, name: str, **roles) -> Contact:
     siren = _siren(rng)
     postal_code, city = rng.choice(CITIES)
-    slug = "".join(ch for ch in _ascii(name) if ch.isalnum())[:18]
+    slug = "".join(ch for ch in _ascii(name) if ch.isalnum())  # whole: « restaurantbellecou.fr » read as a typo
     return Contact(
         kind="organisation",
         name=name,

@@ -163,3 +163,14 @@ def _result_accounts(year) -> set[str]:
         Q(account__code__startswith="6") | Q(account__code__startswith="7")
     )
     return set(lines.values_list("account__code", flat=True))
+
+
+def test_organisations_e_mail_domains_spell_their_whole_name():
+    """« contact@restaurantbellecour.fr », not a domain cut after 18 letters (« restaurantbellecou.fr »)."""
+    import unicodedata
+
+    from pilote.contacts.models import Contact
+
+    for name, email in Contact.objects.filter(kind="organisation").values_list("name", "email"):
+        squeezed = "".join(ch for ch in unicodedata.normalize("NFKD", name).lower() if ch.isascii() and ch.isalnum())
+        assert email == f"contact@{squeezed}.fr", (name, email)
