@@ -6,6 +6,8 @@ import datetime as dt
 import os
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from pilote.core import services
 from pilote.core.roles import Role
@@ -13,6 +15,11 @@ from pilote.core.roles import Role
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event loop beside live_server
 
 pytest_plugins = ["pilote.browser_fixtures"]
+
+# Property tests judge results, not speed: on a loaded machine (CI, two xdist workers on two cores) the
+# « data generation is slow » health check and per-example deadlines fail runs whose results are right.
+hypothesis_settings.register_profile("pilote", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("pilote")
 
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
