@@ -50,6 +50,15 @@ BOX_LABELS = {
     "28": "TVA nette due (ligne 16 − ligne 23)",
     "32": "Total à payer",
 }
+RATE_PARTS = {"base": "base HT", "taxe": "taxe due"}
+
+
+def box_label(key: str) -> str:
+    """The French label of a stored box key: « 08 base » → « Taux normal 20 % : base HT »."""
+    box, _, part = key.partition(" ")
+    label = BOX_LABELS.get(box, "")
+    return f"{label} : {RATE_PARTS[part]}" if part in RATE_PARTS and label else label
+
 
 # Callables (start, end) -> iterable of (EN 16931 VAT category, net base excl. VAT) for the operations
 # dated in the period (credit notes negative), registered by business apps from AppConfig.ready().

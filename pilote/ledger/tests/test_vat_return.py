@@ -112,7 +112,7 @@ def test_vat_page_and_confirmation(client_as, books):
     _sale_at(books, "1000.00", "20.00")
     client = client_as("comptable")
     page = client.get(reverse("ledger:vat-return"), {"du": "2026-03-01", "au": "2026-03-31"})
-    assert ("08 taxe", "Taux normal 20 %", "200.00") in page.context["rows"]
+    assert ("08 taxe", "Taux normal 20 % : taxe due", "200.00") in page.context["rows"]
     response = client.post(reverse("ledger:vat-return-confirm"), {"du": "2026-03-01", "au": "2026-03-31"})
     assert response.status_code == 302
     assert (

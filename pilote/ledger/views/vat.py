@@ -56,7 +56,7 @@ def vat_return(request):
         except DomainError as exc:
             refusal = exc.message
         boxes = figures.boxes().items() if figures else []
-    rows = [(key, vat.BOX_LABELS.get(key.split()[0], ""), value) for key, value in boxes]
+    rows = [(key, vat.box_label(key), value) for key, value in boxes]
     context = {
         "form": form,
         "figures": figures,
