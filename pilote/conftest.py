@@ -48,6 +48,12 @@ def demo_loaded(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _strict_audit_labels(settings):
+    """Every audit event a test records must have its French label (core.audit.record refuses otherwise)."""
+    settings.PILOTE_STRICT_AUDIT_LABELS = True
+
+
+@pytest.fixture(autouse=True)
 def _private_files_in_tmp(settings, tmp_path):
     """Private documents (tender files…) written by a test land in its temporary folder, not in var/."""
     settings.PILOTE_PRIVATE_ROOT = tmp_path / "private"

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from pilote.core.vat_policy import FRANCHISE_MENTION, NOT_LIABLE_MENTION, VatPolicy
+from pilote.lib.fields import FrenchDecimalField
 
 
 class ProductKind(models.TextChoices):
@@ -60,7 +61,7 @@ class Product(models.Model):
     description = models.TextField("description", blank=True)
     kind = models.CharField("nature", max_length=10, choices=ProductKind.choices, default=ProductKind.GOODS)
     unit = models.CharField("unité", max_length=10, choices=Unit.choices, default=Unit.PIECE)
-    unit_price = models.DecimalField("prix unitaire HT", max_digits=14, decimal_places=4)
+    unit_price = FrenchDecimalField("prix unitaire HT", max_digits=14, decimal_places=4, min_places=2)
     vat_rate = models.CharField("taux de TVA", max_length=5, choices=VatRate.choices, default=VatRate.NORMAL)
     exemption_mention = models.CharField(
         "mention d'exonération", max_length=120, blank=True, choices=EXEMPTION_MENTIONS
@@ -68,7 +69,9 @@ class Product(models.Model):
     sales_account = models.CharField(
         "compte de vente", max_length=20, blank=True, help_text="Vide : 707 pour un bien, 706 pour une prestation."
     )
-    purchase_price = models.DecimalField("prix d'achat HT", max_digits=14, decimal_places=4, null=True, blank=True)
+    purchase_price = FrenchDecimalField(
+        "prix d'achat HT", max_digits=14, decimal_places=4, min_places=2, null=True, blank=True
+    )
     is_active = models.BooleanField("actif", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -76,6 +79,7 @@ class Product(models.Model):
 
     class Meta:
         verbose_name = "article"
+        verbose_name_plural = "articles"
         indexes = [models.Index(Lower("name"), "id", name="catalog_product_name_idx")]
         constraints = [
             models.CheckConstraint(

@@ -105,6 +105,7 @@ class Complaint(models.Model):
 
     class Meta:
         verbose_name = "réclamation"
+        verbose_name_plural = "réclamations"
         ordering = ["-received_on", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -199,6 +200,7 @@ class ComplaintEntry(models.Model):
 
     class Meta:
         verbose_name = "suivi de réclamation"
+        verbose_name_plural = "suivis de réclamation"
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["complaint", "at"], name="complaints_entry_when_idx")]
         constraints = [

@@ -28,6 +28,7 @@ class Tag(models.Model):
 
     class Meta:
         verbose_name = "étiquette"
+        verbose_name_plural = "étiquettes"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -74,6 +75,7 @@ class Contact(models.Model):
 
     class Meta:
         verbose_name = "contact"
+        verbose_name_plural = "contacts"
         indexes = [
             models.Index(Lower("name"), "id", name="contacts_contact_name_idx"),
             models.Index(Lower("city"), "id", name="contacts_contact_city_idx"),
@@ -153,6 +155,7 @@ class Address(models.Model):
 
     class Meta:
         verbose_name = "adresse de livraison"
+        verbose_name_plural = "adresses de livraison"
         ordering = ["-is_default_delivery", "label"]
         constraints = [
             models.UniqueConstraint(
@@ -181,6 +184,7 @@ class ContactPerson(models.Model):
 
     class Meta:
         verbose_name = "interlocuteur"
+        verbose_name_plural = "interlocuteurs"
         ordering = ["-is_primary", "last_name", "first_name"]
 
     def __str__(self) -> str:
@@ -209,6 +213,7 @@ class Interaction(models.Model):
 
     class Meta:
         verbose_name = "échange"
+        verbose_name_plural = "échanges"
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["contact", "-occurred_at"], name="contacts_interaction_when_idx")]
 

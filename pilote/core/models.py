@@ -6,7 +6,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pilote.core.roles import Role
-from pilote.lib.fields import BicField, IbanField, SirenField, SiretField, VatNumberField, WebsiteField
+from pilote.lib.fields import (
+    BicField,
+    FrenchDecimalField,
+    IbanField,
+    SirenField,
+    SiretField,
+    VatNumberField,
+    WebsiteField,
+)
 
 
 class PiloteUserManager(UserManager):
@@ -25,6 +33,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
         ordering = ["last_name", "first_name", "username"]
         constraints = [
             models.CheckConstraint(
@@ -89,7 +98,9 @@ class Structure(models.Model):
     rcs_city = models.CharField("ville du RCS", max_length=100, blank=True)
     rna_number = models.CharField("n° RNA", max_length=10, blank=True)
     finess = models.CharField("n° FINESS", max_length=9, blank=True)
-    share_capital = models.DecimalField("capital social (€)", max_digits=15, decimal_places=2, null=True, blank=True)
+    share_capital = FrenchDecimalField(
+        "capital social (€)", max_digits=15, decimal_places=2, min_places=2, null=True, blank=True
+    )
     naf_code = models.CharField("code NAF/APE", max_length=6, blank=True)
     address_line1 = models.CharField("adresse", max_length=200, blank=True)
     address_line2 = models.CharField("complément d'adresse", max_length=200, blank=True)
@@ -111,6 +122,7 @@ class Structure(models.Model):
 
     class Meta:
         verbose_name = "structure"
+        verbose_name_plural = "structures"
         constraints = [
             models.CheckConstraint(
                 condition=Q(id=1),
@@ -163,11 +175,19 @@ class AuditEvent(models.Model):
 
     class Meta:
         verbose_name = "événement d'audit"
+        verbose_name_plural = "événements d'audit"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.action}"
+        return f"{self.action_label} le {timezone.localtime(self.at):%d/%m/%Y à %H:%M} par {self.actor_label}"
+
+    @property
+    def changes(self) -> list[tuple[str, str, str]]:
+        """The changed fields with their French names and values as users read them."""
+        from pilote.core.audit import describe_changes
+
+        return describe_changes(self)
 
     @property
     def action_label(self) -> str:
@@ -202,6 +222,7 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -238,6 +259,7 @@ class Job(models.Model):
 
     class Meta:
         verbose_name = "traitement"
+        verbose_name_plural = "traitements"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["kind", "-created_at"], name="core_job_kind_idx")]
         constraints = [

@@ -9,8 +9,9 @@ from pilote.core.pickers import SearchSelect, datalist_attrs
 from pilote.ledger import pickers
 from pilote.ledger.models import Account, AuxiliaryAccount, EntryStatus, FiscalYear, Journal, JournalKind
 from pilote.ledger.services import LineInput
+from pilote.lib.fields import FrenchDecimalFormField
 
-AMOUNT = {"max_digits": 15, "decimal_places": 2, "min_value": Decimal("0"), "required": False, "localize": True}
+AMOUNT = {"max_digits": 15, "decimal_places": 2, "min_value": Decimal("0"), "required": False, "min_places": 2}
 
 
 class EntryForm(forms.Form):
@@ -38,10 +39,10 @@ class LineForm(forms.Form):
         widget=forms.TextInput(attrs=datalist_attrs("auxiliaires", "auxiliaries")),
     )
     label = forms.CharField(label="Libellé", max_length=200, required=False)
-    debit = forms.DecimalField(
+    debit = FrenchDecimalFormField(
         label="Débit", **AMOUNT, widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount debit"})
     )
-    credit = forms.DecimalField(
+    credit = FrenchDecimalFormField(
         label="Crédit", **AMOUNT, widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount credit"})
     )
 

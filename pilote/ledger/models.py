@@ -14,6 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pilote.lib.fields import FrenchDecimalField
+from pilote.lib.formats import format_eur
+from pilote.lib.french import plural
 from pilote.lib.money import MoneyField
 
 
@@ -26,6 +29,7 @@ class Account(models.Model):
 
     class Meta:
         verbose_name = "compte"
+        verbose_name_plural = "comptes"
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -58,6 +62,7 @@ class AuxiliaryAccount(models.Model):
 
     class Meta:
         verbose_name = "compte auxiliaire"
+        verbose_name_plural = "comptes auxiliaires"
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(
@@ -98,6 +103,7 @@ class Journal(models.Model):
 
     class Meta:
         verbose_name = "journal"
+        verbose_name_plural = "journaux"
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -122,6 +128,7 @@ class FiscalYear(models.Model):
 
     class Meta:
         verbose_name = "exercice"
+        verbose_name_plural = "exercices"
         ordering = ["start_date"]
         constraints = [
             models.CheckConstraint(
@@ -189,6 +196,7 @@ class Entry(models.Model):
 
     class Meta:
         verbose_name = "écriture"
+        verbose_name_plural = "écritures"
         ordering = ["-date", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -245,11 +253,12 @@ class EntryLine(models.Model):
     credit = MoneyField("crédit", default=0)
     due_date = models.DateField("échéance", null=True, blank=True)
     # On VAT lines (445x): the rate and the taxable base, which the CA3 return sums per rate.
-    vat_rate = models.DecimalField("taux de TVA", max_digits=5, decimal_places=2, null=True, blank=True)
+    vat_rate = FrenchDecimalField("taux de TVA", max_digits=5, decimal_places=2, null=True, blank=True)
     vat_base = MoneyField("base HT", null=True, blank=True)
 
     class Meta:
         verbose_name = "ligne d'écriture"
+        verbose_name_plural = "lignes d'écriture"
         ordering = ["position", "id"]
         constraints = [
             models.CheckConstraint(
@@ -282,7 +291,7 @@ class EntryLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.account.code} D {self.debit} C {self.credit}"
+        return f"{self.account.code} : débit {format_eur(self.debit)}, crédit {format_eur(self.credit)}"
 
 
 class JournalSequence(models.Model):
@@ -293,6 +302,8 @@ class JournalSequence(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = "numérotation d'un journal"
+        verbose_name_plural = "numérotations des journaux"
         constraints = [
             models.UniqueConstraint(
                 fields=["journal", "fiscal_year"],
@@ -300,6 +311,9 @@ class JournalSequence(models.Model):
                 violation_error_message="La numérotation de ce journal existe déjà pour cet exercice : réessayez.",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Journal {self.journal.code}, {self.fiscal_year} : dernier numéro {self.last_number}"
 
 
 class ChainHead(models.Model):
@@ -310,6 +324,8 @@ class ChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
+        verbose_name = "fin de la chaîne d'inaltérabilité"
+        verbose_name_plural = "fins de la chaîne d'inaltérabilité"
         constraints = [
             models.CheckConstraint(
                 condition=Q(id=1),
@@ -317,6 +333,9 @@ class ChainHead(models.Model):
                 violation_error_message="La chaîne d'inaltérabilité des écritures est unique.",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"Chaîne d'inaltérabilité : {plural(self.last_index, 'écriture chaînée', 'écritures chaînées')}"
 
 
 class AccountBalance(models.Model):
@@ -333,6 +352,8 @@ class AccountBalance(models.Model):
     line_count = models.PositiveIntegerField(default=0)  # pages the general ledger without counting lines
 
     class Meta:
+        verbose_name = "cumul mensuel d'un compte"
+        verbose_name_plural = "cumuls mensuels des comptes"
         constraints = [
             models.UniqueConstraint(
                 fields=["fiscal_year", "account", "aux_key", "month", "is_opening"],
@@ -340,6 +361,10 @@ class AccountBalance(models.Model):
                 violation_error_message="Les totaux de ce compte viennent de changer : réessayez.",
             ),
         ]
+
+    def __str__(self) -> str:
+        debit, credit = format_eur(self.debit), format_eur(self.credit)
+        return f"Compte {self.account.code}, {self.month:%m/%Y} : débit {debit}, crédit {credit}"
 
 
 class Matching(models.Model):
@@ -358,6 +383,7 @@ class Matching(models.Model):
 
     class Meta:
         verbose_name = "lettrage"
+        verbose_name_plural = "lettrages"
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "aux_key", "code"],
@@ -376,6 +402,10 @@ class MatchedLine(models.Model):
 
     class Meta:
         verbose_name = "ligne lettrée"
+        verbose_name_plural = "lignes lettrées"
+
+    def __str__(self) -> str:
+        return f"{self.line} lettrée {self.matching.code}"
 
 
 class VatReturn(models.Model):
@@ -393,6 +423,7 @@ class VatReturn(models.Model):
 
     class Meta:
         verbose_name = "déclaration de TVA"
+        verbose_name_plural = "déclarations de TVA"
         ordering = ["-period_start"]
         constraints = [
             models.CheckConstraint(

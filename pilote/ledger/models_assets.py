@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pilote.lib.formats import format_eur
 from pilote.lib.money import MoneyField
 
 
@@ -52,6 +53,7 @@ class FixedAsset(models.Model):
 
     class Meta:
         verbose_name = "immobilisation"
+        verbose_name_plural = "immobilisations"
         ordering = ["acquisition_date", "reference"]
         constraints = [
             models.CheckConstraint(
@@ -83,6 +85,8 @@ class DepreciationPosting(models.Model):
     entry = models.ForeignKey("ledger.Entry", on_delete=models.PROTECT)
 
     class Meta:
+        verbose_name = "dotation aux amortissements"
+        verbose_name_plural = "dotations aux amortissements"
         constraints = [
             models.UniqueConstraint(
                 fields=["asset", "fiscal_year"],
@@ -90,3 +94,6 @@ class DepreciationPosting(models.Model):
                 violation_error_message="La dotation de cette immobilisation est déjà passée pour cet exercice.",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"Dotation de {format_eur(self.amount)} pour {self.asset} ({self.fiscal_year})"

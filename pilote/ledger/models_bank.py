@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from pilote.lib.fields import BicField, IbanField
+from pilote.lib.formats import format_eur
 from pilote.lib.money import MoneyField
 
 
@@ -20,6 +22,7 @@ class BankAccount(models.Model):
 
     class Meta:
         verbose_name = "compte bancaire"
+        verbose_name_plural = "comptes bancaires"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -42,6 +45,7 @@ class StatementImport(models.Model):
 
     class Meta:
         verbose_name = "relevé importé"
+        verbose_name_plural = "relevés importés"
         ordering = ["-imported_at"]
         constraints = [
             models.UniqueConstraint(
@@ -50,6 +54,9 @@ class StatementImport(models.Model):
                 violation_error_message="Ce relevé a déjà été importé sur ce compte bancaire.",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Relevé « {self.filename} » importé le {timezone.localtime(self.imported_at):%d/%m/%Y}"
 
 
 class StatementLine(models.Model):
@@ -75,6 +82,7 @@ class StatementLine(models.Model):
 
     class Meta:
         verbose_name = "ligne de relevé"
+        verbose_name_plural = "lignes de relevé"
         ordering = ["booking_date", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -86,7 +94,7 @@ class StatementLine(models.Model):
         indexes = [models.Index(fields=["bank_account", "entry_line", "booking_date"], name="ledger_stmt_open_idx")]
 
     def __str__(self) -> str:
-        return f"{self.booking_date:%d/%m/%Y} {self.label} {self.amount}"
+        return f"{self.booking_date:%d/%m/%Y} {self.label} {format_eur(self.amount)}"
 
     @property
     def is_reconciled(self) -> bool:
@@ -113,6 +121,7 @@ class BankRule(models.Model):
 
     class Meta:
         verbose_name = "règle de rapprochement"
+        verbose_name_plural = "règles de rapprochement"
         ordering = ["label_contains"]
 
     def __str__(self) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.db import models
 
-from pilote.lib import identifiers
+from pilote.lib import formats, identifiers
 
 
 class WebsiteField(models.URLField):
@@ -108,3 +110,47 @@ class IbanField(IdentifierField):
 
 class BicField(IdentifierField):
     kind, length = "bic", 11
+
+
+# --- Decimal numbers in forms ----------------------------------------------------------------------------
+# Django shows a localized Decimal as stored: « 1290,0000 » for a price, « 1,000 » for a quantity. The
+# French decimal field shows it as Pilote prints it (lib.formats): 1 290,00 — at least `min_places`
+# decimals (2 for money), no trailing zeros beyond them (a quantity of 1 is « 1 », 2,5 stays « 2,5 »).
+# Typed input accepts 1 290,50, 1290.50 or a value pasted from a page (narrow no-break spaces).
+
+
+class FrenchDecimalFormField(forms.DecimalField):
+    def __init__(self, *, min_places: int = 0, **kwargs):
+        kwargs["localize"] = True
+        super().__init__(**kwargs)
+        self.min_places = min_places
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            most = self.decimal_places if self.decimal_places is not None else 6
+            places = max(self.min_places, min(formats.significant_places(value), most))
+            return formats.format_number(value, places)
+        return value
+
+
+def money_formfield(**kwargs) -> FrenchDecimalFormField:
+    """An amount in euros: 2 decimals, shown 1 290,00."""
+    return FrenchDecimalFormField(**{"max_digits": 15, "decimal_places": 2, "min_places": 2, **kwargs})
+
+
+class FrenchDecimalField(models.DecimalField):
+    """A DecimalField whose form field is FrenchDecimalFormField; `min_places` decimals always shown (2 for
+    prices, 0 for quantities and rates). The migration state records a plain DecimalField (no new column
+    behaviour), so no migration is needed."""
+
+    def __init__(self, *args, min_places: int = 0, **kwargs):
+        self.min_places = min_places
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": FrenchDecimalFormField, "min_places": self.min_places, **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs

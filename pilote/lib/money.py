@@ -86,8 +86,8 @@ class MoneyField(models.BigIntegerField):
         return to_cents(value)
 
     def formfield(self, **kwargs):
-        from django import forms
+        from pilote.lib.fields import FrenchDecimalFormField
 
-        defaults = {"form_class": forms.DecimalField, "max_digits": 15, "decimal_places": 2}
+        defaults = {"form_class": FrenchDecimalFormField, "max_digits": 15, "decimal_places": 2, "min_places": 2}
         defaults.update(kwargs)
         return models.Field.formfield(self, **defaults)

@@ -10,6 +10,7 @@ from pilote.core.forms import DATE_WIDGET, VersionedForm
 from pilote.core.models import User
 from pilote.core.permissions import MATRIX
 from pilote.core.pickers import SearchSelect
+from pilote.lib.fields import FrenchDecimalFormField
 from pilote.pipeline.models import (
     Decision,
     DocumentKind,
@@ -137,8 +138,8 @@ class CloseForm(forms.Form):
         label="Résultat", choices=[(Stage.WON, "Gagnée"), (Stage.LOST, "Perdue")], widget=forms.RadioSelect
     )
     closed_on = forms.DateField(label="Date", widget=DATE_WIDGET)
-    amount = forms.DecimalField(
-        label="Montant final HT", required=False, min_value=0, max_digits=15, decimal_places=2, localize=True,
+    amount = FrenchDecimalFormField(
+        label="Montant final HT", required=False, min_places=2, min_value=0, max_digits=15, decimal_places=2,
         help_text="Laissé vide : le montant estimé est conservé.",
     )  # fmt: skip
     lost_reason = forms.ChoiceField(

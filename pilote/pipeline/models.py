@@ -65,6 +65,7 @@ class Opportunity(models.Model):
 
     class Meta:
         verbose_name = "opportunité"
+        verbose_name_plural = "opportunités"
         indexes = [
             models.Index(fields=["stage", "expected_close_date"], name="pipeline_opp_stage_idx"),
             models.Index(fields=["owner", "next_action_date"], name="pipeline_opp_action_idx"),
@@ -139,6 +140,7 @@ class StageChange(models.Model):
 
     class Meta:
         verbose_name = "changement d'étape"
+        verbose_name_plural = "changements d'étape"
         ordering = ["-changed_at", "-id"]
         indexes = [models.Index(fields=["opportunity", "-changed_at"], name="pipeline_stagechange_opp_idx")]
 
@@ -272,6 +274,7 @@ class TenderCriterion(models.Model):
 
     class Meta:
         verbose_name = "critère de go/no-go"
+        verbose_name_plural = "critères de go/no-go"
         ordering = ["position", "id"]
         constraints = [
             models.CheckConstraint(
@@ -309,6 +312,7 @@ class TenderTask(models.Model):
 
     class Meta:
         verbose_name = "tâche de réponse"
+        verbose_name_plural = "tâches de réponse"
         ordering = ["done", F("due_date").asc(nulls_last=True), "id"]
         indexes = [models.Index(fields=["assignee", "done", "due_date"], name="pipeline_task_todo_idx")]
         constraints = [
@@ -344,6 +348,7 @@ class TenderDocument(models.Model):
 
     class Meta:
         verbose_name = "pièce d'appel d'offres"
+        verbose_name_plural = "pièces d'appel d'offres"
         ordering = ["kind", "original_name", "id"]
 
     def __str__(self) -> str:

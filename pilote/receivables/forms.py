@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.lib.fields import FrenchDecimalFormField
 from pilote.receivables import templating
 from pilote.receivables.models import DunningLevel
 
@@ -41,9 +42,10 @@ class LevelForm(VersionedForm):
 
 
 class CreditLimitForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = FrenchDecimalFormField(
         label="Encours autorisé TTC (€)",
         required=False,
+        min_places=2,
         min_value=0,
         max_digits=15,
         decimal_places=2,

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pilote.lib.formats import format_eur
+from pilote.lib.french import de
 from pilote.lib.money import ZERO, MoneyField
 
 
@@ -117,6 +119,8 @@ class DunningLetterLine(models.Model):
     penalty_detail = models.JSONField("détail des pénalités", default=list)
 
     class Meta:
+        verbose_name = "ligne de lettre de relance"
+        verbose_name_plural = "lignes de lettre de relance"
         ordering = ["due_date", "id"]
         indexes = [models.Index(fields=["invoice", "rank"], name="receivables_line_invoice_idx")]
         constraints = [
@@ -126,6 +130,9 @@ class DunningLetterLine(models.Model):
                 violation_error_message="Chaque facture relancée a un montant dû positif.",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_number} : {format_eur(self.amount_due)} dus, {self.days_late} jours de retard"
 
 
 class DunningHold(models.Model):
@@ -138,6 +145,7 @@ class DunningHold(models.Model):
 
     class Meta:
         verbose_name = "facture exclue des relances"
+        verbose_name_plural = "factures exclues des relances"
 
     def __str__(self) -> str:
         return f"Exclusion des relances : {self.reason}"
@@ -155,6 +163,7 @@ class CreditLimit(models.Model):
 
     class Meta:
         verbose_name = "encours autorisé"
+        verbose_name_plural = "encours autorisés"
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=0),
@@ -164,4 +173,4 @@ class CreditLimit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Encours autorisé de {self.customer}"
+        return f"Encours autorisé {de(str(self.customer))}"

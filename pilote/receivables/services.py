@@ -16,6 +16,7 @@ from pilote.contacts.models import Contact
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
 from pilote.core.models import Structure
+from pilote.lib.french import de
 from pilote.lib.money import round_eur
 from pilote.receivables import documents, dunning, templating
 from pilote.receivables.models import (
@@ -151,7 +152,7 @@ def _send_email(letter: DunningLetter, pdf: bytes, body: str, reply_to: str) -> 
         message.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:
         raise DomainError(
-            f"La relance de {letter.customer.display_name} n'a pas pu être envoyée par e-mail "
+            f"La relance {de(letter.customer.display_name)} n'a pas pu être envoyée par e-mail "
             f"({exc.__class__.__name__}) : vérifiez le serveur SMTP. Rien n'a été enregistré."
         ) from exc
 

@@ -11,6 +11,7 @@ from pilote.catalog.forms import offer_vat_choices
 from pilote.catalog.models import EXEMPTION_MENTIONS, Product, Unit, VatRate, vat_of_product
 from pilote.core.pickers import SearchSelect
 from pilote.core.vat_policy import VatPolicy, current_policy
+from pilote.lib.fields import FrenchDecimalFormField, money_formfield
 from pilote.sales.models import PaymentMethod, PaymentTerm
 from pilote.sales.services import LineSpec
 
@@ -25,11 +26,11 @@ class LineForm(forms.Form):
         widget=SearchSelect("articles"),
     )
     description = forms.CharField(label="Désignation", max_length=500)
-    quantity = forms.DecimalField(label="Quantité", max_digits=12, decimal_places=3, localize=True)
+    quantity = FrenchDecimalFormField(label="Quantité", max_digits=12, decimal_places=3)
     unit = forms.ChoiceField(label="Unité", choices=Unit.choices, initial=Unit.PIECE)
-    unit_price = forms.DecimalField(label="PU HT", max_digits=14, decimal_places=4, min_value=0, localize=True)
-    discount_percent = forms.DecimalField(
-        label="Remise %", max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, localize=True
+    unit_price = FrenchDecimalFormField(label="PU HT", max_digits=14, decimal_places=4, min_places=2, min_value=0)
+    discount_percent = FrenchDecimalFormField(
+        label="Remise %", max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
     )
     vat_rate = forms.ChoiceField(label="TVA", choices=VatRate.choices, initial=VatRate.NORMAL)
     exemption_mention = forms.ChoiceField(label="Mention d'exonération", choices=EXEMPTION_MENTIONS, required=False)
@@ -191,9 +192,7 @@ class CreditNoteForm(forms.Form):
 
 class PaymentForm(forms.Form):
     date = forms.DateField(label="Date du règlement", widget=DATE)
-    amount = forms.DecimalField(
-        label="Montant", max_digits=14, decimal_places=2, min_value=Decimal("0.01"), localize=True
-    )
+    amount = money_formfield(label="Montant", max_digits=14, min_value=Decimal("0.01"))
     method = forms.ChoiceField(label="Mode", choices=PaymentMethod.choices)
     bank_account = forms.ModelChoiceField(label="Compte bancaire", queryset=None, empty_label=None)
     reference = forms.CharField(label="Référence (n° de chèque, libellé du virement)", max_length=60, required=False)

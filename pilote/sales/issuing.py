@@ -25,6 +25,7 @@ from pilote.ledger import services as ledger
 from pilote.ledger.models import Account, Journal, JournalKind
 from pilote.lib import identifiers
 from pilote.lib.formats import format_eur, format_quantity
+from pilote.lib.french import de
 from pilote.lib.money import ZERO, split_amount
 from pilote.sales import numbering, terms, totals
 from pilote.sales.models import (
@@ -106,17 +107,17 @@ def _legal_problems(invoice: Invoice, structure: Structure, lines) -> list[str]:
     if not (structure.siren and structure.address_line1 and structure.city):
         problems.append("Complétez le SIREN et l'adresse de la structure (Paramètres) : ils figurent sur la facture.")
     if not (customer.address_line1 and customer.postal_code and customer.city):
-        problems.append(f"L'adresse de facturation de {customer.display_name} est incomplète.")
+        problems.append(f"L'adresse de facturation {de(customer.display_name)} est incomplète.")
     # Décret 2022-1299: the customer's SIREN (or, for an EU customer, its VAT number) on B2B invoices.
     if customer.kind == ContactKind.ORGANISATION:
         if customer.country == "FR" and not (customer.siren or customer.siret):
             problems.append(
-                f"Le SIREN de {customer.display_name} est obligatoire sur une facture entre professionnels."
+                f"Le SIREN {de(customer.display_name)} est obligatoire sur une facture entre professionnels."
             )
         # An EU business is identified by its intra-EU VAT number (CGI ann. II art. 242 nonies A, I-2°); a
         # business established outside the EU has none and may be invoiced without it (issue 9, point 1).
         if customer.country != "FR" and identifiers.is_eu(customer.country) and not customer.vat_number:
-            problems.append(f"Le n° de TVA intracommunautaire de {customer.display_name} est obligatoire.")
+            problems.append(f"Le n° de TVA intracommunautaire {de(customer.display_name)} est obligatoire.")
     if not invoice.is_credit_note:  # a credit note cancels what was invoiced, VAT included
         from pilote.sales.services import vat_regime_problem
 
@@ -203,7 +204,7 @@ def _over_invoicing_problems(lines) -> list[str]:
 def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoice:
     invoice = Invoice.objects.select_for_update(of=("self",)).select_related("customer").get(pk=invoice.pk)
     if not invoice.is_draft:
-        raise DomainError(f"{invoice} est déjà émise.")
+        raise DomainError(f"{invoice} est déjà {invoice.agreed('émis')}.")
     structure = Structure.objects.get()
     lines = list(invoice.lines.all())
     series = Series.CREDIT_NOTE if invoice.is_credit_note else Series.INVOICE

@@ -14,6 +14,9 @@ from django.db import models
 from django.db.models import Q
 
 from pilote.catalog.models import EXEMPTION_MENTIONS, ProductKind, Unit, VatRate
+from pilote.lib.fields import FrenchDecimalField
+from pilote.lib.formats import format_eur, format_quantity
+from pilote.lib.french import agree
 from pilote.lib.money import ZERO, MoneyField
 
 
@@ -34,6 +37,8 @@ class NumberSequence(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = "numérotation"
+        verbose_name_plural = "numérotations"
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "year"],
@@ -41,6 +46,9 @@ class NumberSequence(models.Model):
                 violation_error_message="La numérotation de cette série existe déjà pour cette année : réessayez.",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"Série {self.get_series_display()} {self.year} : dernier numéro {self.last_number}"
 
 
 class PaymentTerm(models.TextChoices):
@@ -80,10 +88,10 @@ class Line(models.Model):
     reference = models.CharField("référence", max_length=40, blank=True)
     description = models.CharField("désignation", max_length=500)
     kind = models.CharField("nature", max_length=10, choices=ProductKind.choices, default=ProductKind.GOODS)
-    quantity = models.DecimalField("quantité", max_digits=12, decimal_places=3, default=Decimal("1"))
+    quantity = FrenchDecimalField("quantité", max_digits=12, decimal_places=3, default=Decimal("1"))
     unit = models.CharField("unité", max_length=10, choices=Unit.choices, default=Unit.PIECE)
-    unit_price = models.DecimalField("prix unitaire HT", max_digits=14, decimal_places=4)
-    discount_percent = models.DecimalField("remise %", max_digits=5, decimal_places=2, default=Decimal("0"))
+    unit_price = FrenchDecimalField("prix unitaire HT", max_digits=14, decimal_places=4, min_places=2)
+    discount_percent = FrenchDecimalField("remise %", max_digits=5, decimal_places=2, default=Decimal("0"))
     vat_rate = models.CharField("TVA", max_length=5, choices=VatRate.choices, default=VatRate.NORMAL)
     exemption_mention = models.CharField(
         "mention d'exonération", max_length=120, blank=True, choices=EXEMPTION_MENTIONS
@@ -94,6 +102,9 @@ class Line(models.Model):
     class Meta:
         abstract = True
         ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.description} × {format_quantity(self.quantity)}"
 
     @property
     def rate(self) -> Decimal:
@@ -174,6 +185,8 @@ class QuoteLine(Line):
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
 
     class Meta(Line.Meta):
+        verbose_name = "ligne de devis"
+        verbose_name_plural = "lignes de devis"
         constraints = _line_constraints("sales_quoteline")
 
 
@@ -203,6 +216,7 @@ class Order(Document):
 
     class Meta:
         verbose_name = "commande client"
+        verbose_name_plural = "commandes clients"
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["status", "-date"], name="sales_order_status_idx")]
 
@@ -212,10 +226,12 @@ class Order(Document):
 
 class OrderLine(Line):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    delivered_quantity = models.DecimalField("quantité livrée", max_digits=12, decimal_places=3, default=Decimal("0"))
-    invoiced_quantity = models.DecimalField("quantité facturée", max_digits=12, decimal_places=3, default=Decimal("0"))
+    delivered_quantity = FrenchDecimalField("quantité livrée", max_digits=12, decimal_places=3, default=Decimal("0"))
+    invoiced_quantity = FrenchDecimalField("quantité facturée", max_digits=12, decimal_places=3, default=Decimal("0"))
 
     class Meta(Line.Meta):
+        verbose_name = "ligne de commande"
+        verbose_name_plural = "lignes de commande"
         constraints = [
             *_line_constraints("sales_orderline"),
             models.CheckConstraint(
@@ -253,6 +269,7 @@ class Delivery(models.Model):
 
     class Meta:
         verbose_name = "livraison"
+        verbose_name_plural = "livraisons"
         ordering = ["-date", "-id"]
 
     def __str__(self) -> str:
@@ -262,9 +279,11 @@ class Delivery(models.Model):
 class DeliveryLine(models.Model):
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="lines")
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="delivery_lines")
-    quantity = models.DecimalField("quantité livrée", max_digits=12, decimal_places=3)
+    quantity = FrenchDecimalField("quantité livrée", max_digits=12, decimal_places=3)
 
     class Meta:
+        verbose_name = "ligne de livraison"
+        verbose_name_plural = "lignes de livraison"
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gt=0),
@@ -272,6 +291,9 @@ class DeliveryLine(models.Model):
                 violation_error_message="La quantité livrée doit être positive.",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.order_line.description} × {format_quantity(self.quantity)}"
 
 
 # --- Invoices -----------------------------------------------------------------------------------
@@ -329,7 +351,7 @@ class Invoice(Document):
     )
     vat_on_debits = models.BooleanField("option pour la TVA sur les débits", default=False)
     vat_on_receipts = models.BooleanField("TVA sur les encaissements (prestations)", default=False)
-    penalty_rate = models.DecimalField("taux des pénalités de retard (%)", max_digits=5, decimal_places=2, null=True)
+    penalty_rate = FrenchDecimalField("taux des pénalités de retard (%)", max_digits=5, decimal_places=2, null=True)
     entry = models.OneToOneField(
         "ledger.Entry", verbose_name="écriture", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -340,6 +362,7 @@ class Invoice(Document):
 
     class Meta:
         verbose_name = "facture"
+        verbose_name_plural = "factures"
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -381,6 +404,21 @@ class Invoice(Document):
     def is_credit_note(self) -> bool:
         return self.kind == InvoiceKind.CREDIT_NOTE
 
+    def agreed(self, word: str) -> str:
+        """`word` agreed with the document: « facture … émise » but « avoir … émis »."""
+        return agree(word, feminine=not self.is_credit_note)
+
+    @property
+    def locked_message(self) -> str:
+        """Why an issued document cannot be edited, agreed with it (« l'avoir … est émis : il … »)."""
+        if self.is_credit_note:
+            return f"{self} est émis : il ne se modifie plus."
+        return f"{self} est émise : elle ne se modifie plus (établissez un avoir)."
+
+    @property
+    def status_label(self) -> str:
+        return self.agreed("émis").capitalize() if self.status == InvoiceStatus.ISSUED else self.get_status_display()
+
     @property
     def balance_due(self) -> Decimal:
         """What the customer still owes on this invoice (credit notes and payments deducted)."""
@@ -402,6 +440,8 @@ class InvoiceLine(Line):
     )
 
     class Meta(Line.Meta):
+        verbose_name = "ligne de facture"
+        verbose_name_plural = "lignes de facture"
         constraints = _line_constraints("sales_invoiceline")
 
 
@@ -413,8 +453,14 @@ class InvoiceFile(models.Model):
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # --- Payments -----------------------------------------------------------------------------------
 
-# --- Payments -----------------------------------------------------------------------------------
+    class Meta:
+        verbose_name = "facture archivée (Factur-X)"
+        verbose_name_plural = "factures archivées (Factur-X)"
+
+    def __str__(self) -> str:
+        return f"Factur-X archivé de {self.invoice}"
 
 
 class PaymentMethod(models.TextChoices):
@@ -441,6 +487,7 @@ class Payment(models.Model):
 
     class Meta:
         verbose_name = "règlement"
+        verbose_name_plural = "règlements"
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -460,6 +507,8 @@ class PaymentAllocation(models.Model):
     amount = MoneyField("montant affecté")
 
     class Meta:
+        verbose_name = "affectation de règlement"
+        verbose_name_plural = "affectations de règlement"
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=0),
@@ -467,3 +516,6 @@ class PaymentAllocation(models.Model):
                 violation_error_message="Le montant affecté à une facture doit être positif.",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{format_eur(self.amount)} affectés à {self.invoice}"

@@ -16,7 +16,7 @@ from pilote.catalog.models import Product, ProductKind, VatRate, vat_of_product
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
 from pilote.core.vat_policy import NO_VAT_MENTIONS, VatPolicy, current_policy
-from pilote.lib.formats import format_eur
+from pilote.lib.formats import format_eur, format_percent
 from pilote.lib.money import ZERO, round_eur
 from pilote.sales import numbering, totals
 from pilote.sales.models import (
@@ -544,7 +544,7 @@ def update_invoice_draft(
     current = Invoice.objects.select_for_update().get(pk=invoice.pk)
     check_version(current.version, version, "cette facture")
     if not current.is_draft:
-        raise DomainError(f"{current} est émise : elle ne se modifie plus (établissez un avoir).")
+        raise DomainError(current.locked_message)
     _check_agreed_due_date(date, due_date)
     before = audit.snapshot(current)
     current.due_date = due_date
@@ -566,7 +566,7 @@ def update_invoice_draft(
 def delete_invoice_draft(*, actor, invoice: Invoice) -> None:
     current = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if not current.is_draft:
-        raise DomainError(f"{current} est émise : une facture émise ne se supprime jamais (établissez un avoir).")
+        raise DomainError(f"{current} est {current.agreed('émis')} : un document émis ne se supprime jamais.")
     audit.record(actor, "sales.invoice.draft_deleted", current, before=audit.snapshot(current))
     current.deliveries.update(invoice=None)
     current.delete()
@@ -678,8 +678,8 @@ def deposit_invoice(*, actor, order: Order, date: dt.date, percent: Decimal) -> 
         bases[key] = bases.get(key, ZERO) + line.net_amount
     specs = [
         LineSpec(
-            description=f"Acompte de {percent.normalize():f} % sur la commande {order.number}"
-            + (f" (TVA {Decimal(rate).normalize():f} %)" if len(bases) > 1 else ""),
+            description=f"Acompte de {format_percent(percent)} sur la commande {order.number}"
+            + (f" (TVA {format_percent(Decimal(rate))})" if len(bases) > 1 else ""),
             quantity=Decimal(1),
             unit_price=round_eur(base * percent / 100),
             vat_rate=rate,

@@ -40,7 +40,8 @@ def test_create_validates_identifiers_in_french_and_writes_nothing(client, beare
     response = client.post("/api/v1/contacts", good, content_type="application/json", **auth)
     assert response.status_code == 201
     assert response.json()["siren"] == "912345675" and response.json()["tags"] == ["BTP"]
-    assert AuditEvent.objects.filter(action="contacts.contact.created", actor_label="commercial").exists()
+    event = AuditEvent.objects.get(action="contacts.contact.created")
+    assert event.actor.username == "commercial" and event.actor_label == event.actor.get_full_name()
 
 
 def test_patch_and_interactions(client, bearer):

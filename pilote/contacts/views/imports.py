@@ -11,6 +11,7 @@ from pilote.contacts.importer import HEADERS, parse_contacts_csv
 from pilote.core import pending
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
+from pilote.lib.french import plural
 
 PENDING_SCOPE = "contacts-import"
 TEMPLATE_HEADER = "Type;Nom;Prénom;Rôles;SIREN;SIRET;TVA;E-mail;Téléphone;Adresse;Code postal;Ville;IBAN;Étiquettes\r\n"
@@ -54,5 +55,5 @@ def import_confirm(request):
         messages.error(request, exc.message)
         return redirect("contacts:import")
     pending.discard(request, PENDING_SCOPE, token)
-    messages.success(request, f"{len(created)} contact(s) importé(s).")
+    messages.success(request, f"{plural(len(created), 'contact importé', 'contacts importés')}.")
     return redirect("contacts:list")

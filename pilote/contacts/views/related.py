@@ -10,11 +10,13 @@ from django.views.decorators.http import require_POST
 from pilote.contacts import services
 from pilote.contacts.forms import AddressForm, PersonForm
 from pilote.contacts.models import Address, Contact, ContactPerson
+from pilote.lib.french import agree
 
 KINDS = {
     "person": (ContactPerson, PersonForm, services.save_person, services.delete_person, "person", "l'interlocuteur"),
     "address": (Address, AddressForm, services.save_address, services.delete_address, "address", "l'adresse"),
 }
+FEMININE = {"address"}  # « l'adresse a été enregistrée », « l'interlocuteur a été enregistré »
 
 
 def _edit(request, kind: str, contact: Contact, instance=None):
@@ -26,7 +28,7 @@ def _edit(request, kind: str, contact: Contact, instance=None):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{label.capitalize()} a été enregistré(e).")
+            messages.success(request, f"{label.capitalize()} a été {agree('enregistré', feminine=kind in FEMININE)}.")
             return redirect("contacts:detail", pk=contact.pk)
     return render(
         request,
@@ -49,5 +51,5 @@ def sub_delete(request, pk: int, kind: str):
     model, _, _, delete, arg, label = KINDS[kind]
     instance = get_object_or_404(model, pk=pk)
     delete(actor=request.user, **{arg: instance})
-    messages.success(request, f"{label.capitalize()} a été supprimé(e).")
+    messages.success(request, f"{label.capitalize()} a été {agree('supprimé', feminine=kind in FEMININE)}.")
     return redirect("contacts:detail", pk=instance.contact_id)

@@ -4,7 +4,7 @@ from django import template
 from django.utils.http import urlencode
 
 from pilote.core import vocabulary
-from pilote.lib import formats, identifiers
+from pilote.lib import formats, french, identifiers
 
 register = template.Library()
 
@@ -77,3 +77,15 @@ def sort_header(context, label, key):
 def qty(value):
     """A quantity with only the decimals it has: 1,000 → 1 ; 2,500 → 2,5."""
     return formats.format_quantity(value)
+
+
+@register.filter
+def pct(value):
+    """A rate: 20 %, 5,5 % (never « 20,00 % » nor « 5.5 % »)."""
+    return formats.format_percent(value)
+
+
+@register.filter
+def de(name):
+    """« Règlement {{ customer|de }} » → « Règlement d'Agence Lumière », « Règlement de Boulangerie Martin »."""
+    return french.de(str(name))

@@ -64,7 +64,7 @@ def user_create(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"L'utilisateur {user.username} a été créé.")
+            messages.success(request, f"L'utilisateur {user} a été créé.")
             return redirect("core:user-list")
     return render(request, "core/user_form.html", {"form": form, "creating": True})
 

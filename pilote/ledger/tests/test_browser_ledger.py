@@ -271,9 +271,7 @@ def test_bank_csv_import_with_column_mapping_then_a_suggestion(page, sign_in, bo
     page.get_by_role("button", name="Importer avec ces colonnes").click()
 
     expect(page).to_have_url(f"{live_server.url}/comptabilite/banques/{account.pk}/")
-    expect(page.locator(".message-success")).to_have_text(
-        "3 ligne(s) importée(s) ; disposition des colonnes enregistrée."
-    )
+    expect(page.locator(".message-success")).to_have_text("3 lignes importées ; disposition des colonnes enregistrée.")
     rows = page.locator("table tbody tr")
     expect(rows).to_have_count(3)
     expect(rows.filter(has_text="FRAIS TENUE DE COMPTE")).to_contain_text("-12,50 €")

@@ -124,7 +124,7 @@ def test_automatic_lettering_page_acts_on_its_customer_only(client_as, books):
     other = _second_customer_with_matching_items(books)
     client = client_as("comptable")
     response = client.post(reverse("ledger:lettering-auto", args=[books["customer"].pk]), follow=True)
-    assert "1 lettrage(s) effectué(s) pour C000001 Client A" in response.content.decode()
+    assert "1 lettrage effectué pour C000001 Client A" in response.content.decode()
     account = books["a"]["411"]
     assert lettering.open_lines(account, books["customer"].pk).count() == 0
     assert lettering.open_lines(account, other.pk).count() == 2

@@ -15,6 +15,7 @@ from pilote.core.forms import DATE_WIDGET
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.ledger import assets
 from pilote.ledger.models import Account, DepreciationMethod, FiscalYear, FixedAsset
+from pilote.lib.fields import FrenchDecimalFormField
 
 
 class AssetForm(forms.Form):
@@ -25,8 +26,8 @@ class AssetForm(forms.Form):
     )
     acquisition_date = forms.DateField(label="Acquisition", widget=DATE_WIDGET)
     in_service_date = forms.DateField(label="Mise en service", widget=DATE_WIDGET, required=False)
-    cost = forms.DecimalField(
-        label="Valeur d'origine HT", max_digits=15, decimal_places=2, min_value=Decimal("0.01"), localize=True
+    cost = FrenchDecimalFormField(
+        label="Valeur d'origine HT", min_places=2, max_digits=15, decimal_places=2, min_value=Decimal("0.01")
     )
     method = forms.ChoiceField(label="Mode", choices=DepreciationMethod.choices)
     years = forms.IntegerField(label="Durée (années)", min_value=1, max_value=50, initial=5)
@@ -35,12 +36,12 @@ class AssetForm(forms.Form):
 
 class DisposalForm(forms.Form):
     date = forms.DateField(label="Date de sortie", widget=DATE_WIDGET)
-    price = forms.DecimalField(
+    price = FrenchDecimalFormField(
         label="Prix de cession HT (0 si mise au rebut)",
+        min_places=2,
         max_digits=15,
         decimal_places=2,
         min_value=Decimal("0"),
-        localize=True,
         initial=0,
     )
 

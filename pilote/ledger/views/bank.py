@@ -23,6 +23,7 @@ from pilote.ledger import bank, bank_statements, queries
 from pilote.ledger.models import Account, AuxiliaryAccount, BankAccount, BankRule, EntryLine, StatementLine
 from pilote.lib.dates import local_today
 from pilote.lib.fields import IdentifierFormField
+from pilote.lib.french import plural
 
 
 def _pending_scope(account) -> str:
@@ -222,8 +223,12 @@ def _import(request, account, data: bytes, filename: str, mapping=None, token=No
         pending.discard(request, _pending_scope(account), token)
         messages.success(
             request,
-            f"{summary.imported} ligne(s) importée(s)"
-            + (f", {summary.skipped} déjà présente(s) ignorée(s)" if summary.skipped else "")
+            plural(summary.imported, "ligne importée", "lignes importées")
+            + (
+                f", {plural(summary.skipped, 'ligne déjà présente ignorée', 'lignes déjà présentes ignorées')}"
+                if summary.skipped
+                else ""
+            )
             + ".",
         )
     return redirect("ledger:bank-detail", pk=account.pk)
@@ -279,9 +284,8 @@ def bank_mapping(request, pk: int):
             form.add_error(None, exc.message)
         else:
             pending.discard(request, _pending_scope(account), token)
-            messages.success(
-                request, f"{summary.imported} ligne(s) importée(s) ; disposition des colonnes enregistrée."
-            )
+            imported = plural(summary.imported, "ligne importée", "lignes importées")
+            messages.success(request, f"{imported} ; disposition des colonnes enregistrée.")
             return redirect("ledger:bank-detail", pk=pk)
     context = {
         "account": account, "form": form, "columns": columns, "sample": sample, "filename": waiting["name"],
@@ -402,7 +406,7 @@ def bank_apply_rules(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{done} ligne(s) comptabilisée(s) par les règles.")
+        messages.success(request, f"{plural(done, 'ligne comptabilisée', 'lignes comptabilisées')} par les règles.")
     query = urlencode({k: request.POST[k] for k in StatementLineFilterForm.base_fields if request.POST.get(k)})
     return redirect(reverse("ledger:bank-detail", args=[pk]) + (f"?{query}" if query else ""))
 
@@ -432,7 +436,7 @@ def bank_reconcile_pairs(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{done} ligne(s) de relevé rapprochée(s).")
+        messages.success(request, f"{plural(done, 'ligne de relevé rapprochée', 'lignes de relevé rapprochées')}.")
     return redirect(reverse("ledger:bank-report", args=[pk]) + f"?au={on:%Y-%m-%d}")
 
 

@@ -19,6 +19,7 @@ from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginat
 from pilote.ledger import lettering, queries
 from pilote.ledger.models import Account, AuxiliaryAccount, EntryLine, FiscalYear, Journal, Matching
 from pilote.lib.dates import add_months
+from pilote.lib.french import plural
 from pilote.lib.money import ZERO
 
 
@@ -113,7 +114,9 @@ def lettering_auto(request, pk: int):
     auxiliary = get_object_or_404(AuxiliaryAccount.objects.select_related("control_account"), pk=pk)
     # Scoped to the page's third party: the run letters this auxiliary account's lines and no other's.
     made = lettering.auto_letter(actor=request.user, account=auxiliary.control_account, auxiliary=auxiliary)
-    messages.success(request, f"Lettrage automatique : {made} lettrage(s) effectué(s) pour {auxiliary}.")
+    messages.success(
+        request, f"Lettrage automatique : {plural(made, 'lettrage effectué', 'lettrages effectués')} pour {auxiliary}."
+    )
     return redirect("ledger:lettering", pk=pk)
 
 

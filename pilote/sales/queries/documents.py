@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db.models import Count, Q, Sum
 
+from pilote.core import audit
 from pilote.core.audit import AuditEvent
 from pilote.core.collation import french
 from pilote.core.listing import Column
@@ -114,7 +115,7 @@ def history(obj) -> list[AuditEvent]:
     )
     for event in events:
         verb = event.action.rsplit(".", 1)[-1]
-        event.label = EVENT_LABELS.get(verb, verb)
+        event.label = EVENT_LABELS.get(verb) or audit.label(event.action)
         after = event.after or {}
         event.note = {"accepted": after.get("acceptance_note"), "refused": after.get("refusal_reason")}.get(verb) or ""
     return events

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import F, Q, Sum
 
+from pilote.core import audit
 from pilote.core.audit import AuditEvent
 from pilote.core.collation import french
 from pilote.core.listing import Column
@@ -111,6 +112,10 @@ HISTORY_LABELS = {
     "sales.invoice.issued": "émise, numérotée et comptabilisée",
     "sales.invoice.sent": "envoyée par e-mail",
 }
+
+
+def _history_label(code: str) -> str:
+    return HISTORY_LABELS.get(code) or audit.label(code).lower()
 
 
 def _history_detail(event) -> str:

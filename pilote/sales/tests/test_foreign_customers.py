@@ -163,7 +163,7 @@ def test_eu_business_still_needs_its_vat_number(shop, articles):
         actor=shop["actor"], customer=customer, date=shop["day"],
         lines=[LineSpec.from_product(articles["export"], D(1))],
     )  # fmt: skip
-    with pytest.raises(DomainError, match="n° de TVA intracommunautaire de Ohne GmbH est obligatoire"):
+    with pytest.raises(DomainError, match="n° de TVA intracommunautaire d'Ohne GmbH est obligatoire"):
         issuing.issue_invoice(actor=shop["actor"], invoice=draft)
 
 

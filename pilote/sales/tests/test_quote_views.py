@@ -92,8 +92,8 @@ def test_create_form_defaults_then_save_with_the_line_editor(shop, client_as, to
     assert quote.lines.get(reference="CH-01").account == "707"
 
     detail = page_text(client.get(response["Location"]))
-    for text in ("Devis D-2026-0001", "Brouillon", "TVA 20,00 % sur 1\u202f499,00\u202f€", "299,80\u202f€",
-                 "TVA 5,50 % sur 245,00\u202f€", "13,48\u202f€", "2\u202f057,28\u202f€", "Création"):  # fmt: skip
+    for text in ("Devis D-2026-0001", "Brouillon", "TVA 20\u202f% sur 1\u202f499,00\u202f€", "299,80\u202f€",
+                 "TVA 5,5\u202f% sur 245,00\u202f€", "13,48\u202f€", "2\u202f057,28\u202f€", "Création"):  # fmt: skip
         assert text in detail, text
     for action in ("quote-edit", "quote-send", "quote-accept", "quote-refuse", "quote-cancel", "quote-convert"):
         assert reverse(f"sales:{action}", args=[quote.pk]) in detail, action

@@ -100,7 +100,7 @@ def invoice_create(request):
 def invoice_edit(request, pk: int):
     invoice = get_object_or_404(Invoice, pk=pk)
     if not invoice.is_draft:
-        messages.error(request, f"{invoice} est émise : elle ne se modifie plus (établissez un avoir).")
+        messages.error(request, invoice.locked_message)
         return redirect("sales:invoice-detail", pk)
     initial = {
         name: getattr(invoice, name)
@@ -137,7 +137,8 @@ def invoice_issue(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{invoice} émise, comptabilisée et archivée au format Factur-X.")
+        done = ", ".join(invoice.agreed(word) for word in ("émis", "comptabilisé"))
+        messages.success(request, f"{invoice} {done} et {invoice.agreed('archivé')} au format Factur-X.")
     return redirect("sales:invoice-detail", pk)
 
 
@@ -214,7 +215,7 @@ def invoice_send(request, pk: int):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"{invoice} envoyée à {form.cleaned_data['to']}.")
+            messages.success(request, f"{invoice} {invoice.agreed('envoyé')} à {form.cleaned_data['to']}.")
             return redirect("sales:invoice-detail", pk)
     return render(request, "sales/invoice_send.html", {"invoice": invoice, "form": form})
 

@@ -20,6 +20,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.models import Structure
 from pilote.core.pdf import pdf_response
+from pilote.lib.fields import FrenchDecimalFormField
 from pilote.lib.formats import format_date
 from pilote.sales import hooks, services
 from pilote.sales.forms import DATE, CustomerChoiceField, catalogue_data, line_formset
@@ -87,7 +88,7 @@ class DeliverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.lines = [line for line in lines if line.to_deliver > 0]
         for line in self.lines:
-            self.fields[f"q{line.pk}"] = forms.DecimalField(
+            self.fields[f"q{line.pk}"] = FrenchDecimalFormField(
                 label=f"Quantité livrée — {line.description}", min_value=0, max_digits=12, decimal_places=3,
                 localize=True, required=False, initial=line.to_deliver.normalize(),
             )  # fmt: skip
@@ -100,7 +101,7 @@ class DeliverForm(forms.Form):
 
 
 class DepositForm(forms.Form):
-    percent = forms.DecimalField(label="Acompte (% du TTC)", max_digits=5, decimal_places=2, localize=True)
+    percent = FrenchDecimalFormField(label="Acompte (% du TTC)", max_digits=5, decimal_places=2)
     date = forms.DateField(label="Date de la facture", widget=DATE)
 
 
