@@ -7,7 +7,7 @@ import re
 
 from django.core.exceptions import ValidationError
 
-from pilote.core.vat_policy import policy_for_regime
+from pilote.core.vat_policy import policy_for_regime, regimes_for
 from pilote.lib import identifiers
 from pilote.lib.dates import add_months
 
@@ -56,6 +56,11 @@ def clean_structure(structure) -> None:
         structure.finess = structure.finess.strip().upper()
         if not FINESS_RE.match(structure.finess):
             errors.setdefault("finess", []).append("N° FINESS invalide (9 caractères).")
+    if structure.vat_regime and structure.vat_regime not in regimes_for(structure.type):
+        errors.setdefault("vat_regime", []).append(
+            "Une entreprise est assujettie à la TVA : choisissez la TVA sur les débits ou sur les encaissements, "
+            "ou la franchise en base."
+        )
     if structure.share_capital is not None and structure.share_capital < 0:
         errors.setdefault("share_capital", []).append("Le capital social ne peut pas être négatif.")
     try:

@@ -64,6 +64,15 @@ def current_policy(structure=None) -> VatPolicy:
     return policy_for_regime(structure.vat_regime if structure else VatRegime.DEBITS)
 
 
+def regimes_for(structure_type: str) -> list[str]:
+    """The regimes a structure of this type may choose. A company carries on an economic activity and is
+    therefore liable to VAT (CGI art. 256 A): it charges VAT or benefits from the franchise en base, but is
+    never « non assujettie », which only an organisation without a lucrative activity may be."""
+    if structure_type == "company":
+        return [VatRegime.DEBITS, VatRegime.RECEIPTS, VatRegime.FRANCHISE]
+    return list(VatRegime.values)
+
+
 def default_regime(structure_type: str) -> str:
     """What the wizard proposes: an association or a social establishment usually charges no VAT (CGI
     261-7-1°, 261-4-1°…); a company is liable. The user confirms or changes it."""

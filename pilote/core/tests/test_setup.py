@@ -202,6 +202,34 @@ def test_wizard_proposes_vat_for_a_company(client, db):
     assert '<option value="debits" selected>' in client.get(reverse("core:setup")).content.decode()
 
 
+def test_a_company_is_never_offered_non_assujettie(client, db):
+    """A company is liable to VAT by nature (CGI 256 A): the wizard does not offer « non assujettie », and the
+    rule refuses it whatever the way in (a forged POST, the settings, the command line)."""
+    _post(client, "structure", {**IDENTITY, "type": "company", "legal_form": "SARL", "rna_number": ""})
+    _post(client, "coordonnees", CONTACT)
+    page = client.get(reverse("core:setup")).content.decode()
+    assert 'value="franchise"' in page and 'value="non_assujettie"' not in page
+    refused = _post(client, "exercice", {**FISCAL, "vat_regime": "non_assujettie"}).content.decode()
+    assert "Sélectionnez un choix valide" in html.unescape(refused)
+    assert not Structure.objects.exists()
+    from django.core.exceptions import ValidationError
+
+    from pilote.core import services
+
+    with pytest.raises(ValidationError, match="Une entreprise est assujettie"):
+        services.create_structure(
+            actor=None,
+            type="company",
+            legal_name="Menuiserie Gaillard SARL",
+            legal_form="SARL",
+            siren="912345675",
+            fiscal_year_start=dt.date(2026, 1, 1),
+            fiscal_year_end=dt.date(2026, 12, 31),
+            vat_regime="non_assujettie",
+        )
+    assert not Structure.objects.exists()
+
+
 def test_iban_typed_later_in_the_settings_opens_its_bank_account(personas):
     from pilote.core import services
     from pilote.ledger import services as ledger

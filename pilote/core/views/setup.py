@@ -46,6 +46,15 @@ class SetupWizard(SessionWizardView):
             initial.setdefault("vat_regime", vat_policy.default_regime(identity.get("type", "")))
         return initial
 
+    def get_form(self, step=None, data=None, files=None):
+        form = super().get_form(step, data, files)
+        if (step or self.steps.current) == "exercice":  # only the regimes this type of structure may choose
+            identity = self.get_cleaned_data_for_step("structure") or {}
+            allowed = vat_policy.regimes_for(identity.get("type", ""))
+            field = form.fields["vat_regime"]
+            field.choices = [(value, label) for value, label in field.choices if value in allowed]
+        return form
+
     def get(self, request, *args, **kwargs):
         """Show the step in progress with what was typed; formtools' own GET would wipe the answers, and
         a GET can come from anything (a reload, a second tab, a stray redirect). Only « Recommencer »
