@@ -16,6 +16,7 @@ from pilote.ledger.bank_statements.common import (
     _at_line,
     _BadValue,
     _balance_problem,
+    _match_date,
     _parse_amount,
     _parse_xml,
     _period,
@@ -145,13 +146,7 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def _camt_date_text(text: str) -> date | None:
-    match = _ISO_DATE.match(text)
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
+    return _match_date(_ISO_DATE.match(text))
 
 
 def _camt_date(entry: etree._Element, name: str, where: str, problems: list[str], required: bool) -> date | None:

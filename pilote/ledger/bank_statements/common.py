@@ -155,6 +155,16 @@ def _period(lines: list[StatementLine], start: date | None, end: date | None) ->
     return start, end
 
 
+def _match_date(match: re.Match[str] | None) -> date | None:
+    """The date of a (year, month, day) match, or None if nothing matched or it is no calendar date."""
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
 def _french_iban(bank: str, branch: str, account: str, key: str = "") -> str:
     """The French IBAN of a RIB (code banque, code guichet, numéro de compte, clé), or '' when incomplete/invalid."""
     bank, branch, account, key = (re.sub(r"[\s-]", "", part or "").upper() for part in (bank, branch, account, key))

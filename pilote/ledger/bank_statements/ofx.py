@@ -16,6 +16,7 @@ from pilote.ledger.bank_statements.common import (
     _at_line,
     _BadValue,
     _french_iban,
+    _match_date,
     _parse_amount,
     _parse_xml,
     _period,
@@ -135,13 +136,7 @@ def _ofx_sgml_tree(data: bytes) -> etree._Element:
 
 def _ofx_date(text: str) -> date | None:
     """YYYYMMDD[HHMMSS[.XXX]][[±h:TZ]] → the date part."""
-    match = re.match(r"(\d{4})(\d{2})(\d{2})", text)
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
+    return _match_date(re.match(r"(\d{4})(\d{2})(\d{2})", text))
 
 
 def _ofx_optional_date(element: etree._Element, name: str, where: str, problems: list[str]) -> date | None:
