@@ -434,3 +434,29 @@ def test_date_gap_reads_as_french():
     from pilote.ledger.bank import days_apart
 
     assert [days_apart(n) for n in (0, 1, 4)] == ["même date", "1 jour d'écart", "4 jours d'écart"]
+
+
+@pytest.mark.parametrize("chosen", ["abc", ""])
+def test_matching_a_statement_line_to_a_line_that_is_not_a_number_says_so(client_as, books, account, chosen):
+    from django.urls import reverse
+
+    bank.import_statement(actor=books["actor"], bank_account=account, data=CSV, filename="m.csv", csv_mapping=MAPPING)
+    line = StatementLine.objects.first()
+    client = client_as("comptable")
+    response = client.post(reverse("ledger:statement-line-match", args=[line.pk]), {"ligne": chosen}, follow=True)
+    assert response.status_code == 200
+    assert "Choisissez la ligne d'écriture à rapprocher." in [str(m) for m in response.context["messages"]]
+    line.refresh_from_db()
+    assert line.entry_line_id is None
+
+
+def test_posting_depreciation_for_a_year_that_is_not_a_number_says_so(client_as, books):
+    from django.urls import reverse
+
+    from pilote.ledger.models import Entry
+
+    before = Entry.objects.count()
+    response = client_as("comptable").post(reverse("ledger:depreciation-post"), {"exercice": "abc"}, follow=True)
+    assert response.status_code == 200
+    assert "Choisissez l'exercice dont passer les dotations." in [str(m) for m in response.context["messages"]]
+    assert Entry.objects.count() == before

@@ -153,7 +153,11 @@ def asset_dispose(request, pk: int):
 @require_POST
 @require_perm("ledger.edit")
 def depreciation_post(request):
-    year = get_object_or_404(FiscalYear, pk=request.POST.get("exercice"))
+    chosen = request.POST.get("exercice", "")
+    if not chosen.isdigit():  # a tampered or empty form: a message, never a traceback
+        messages.error(request, "Choisissez l'exercice dont passer les dotations.")
+        return redirect("ledger:asset-list")
+    year = get_object_or_404(FiscalYear, pk=chosen)
     try:
         entry = assets.post_depreciation(actor=request.user, year=year)
     except DomainError as exc:

@@ -334,9 +334,11 @@ def statement_line(request, pk: int):
 @require_perm("ledger.edit")
 def statement_line_match(request, pk: int):
     line = get_object_or_404(StatementLine, pk=pk)
-    target = get_object_or_404(
-        EntryLine.objects.select_related("entry", "account", "auxiliary"), pk=request.POST.get("ligne")
-    )
+    chosen = request.POST.get("ligne", "")
+    if not chosen.isdigit():  # a tampered or empty form: a message, never a traceback
+        messages.error(request, "Choisissez la ligne d'écriture à rapprocher.")
+        return redirect("ledger:statement-line", pk=pk)
+    target = get_object_or_404(EntryLine.objects.select_related("entry", "account", "auxiliary"), pk=chosen)
     try:
         if request.POST.get("kind") == "open_item":
             bank.book_statement_line(actor=request.user, statement_line=line, account=target.account, settle=target)
