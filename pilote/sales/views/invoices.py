@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
@@ -15,6 +14,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.models import Structure
 from pilote.core.pdf import pdf_file_response
+from pilote.lib.dates import local_today
 from pilote.sales import documents, issuing, mail, pickers, services
 from pilote.sales.forms import CreditNoteForm, EmailForm, InvoiceHeaderForm, IssueForm, catalogue_data, line_formset
 from pilote.sales.models import Invoice, InvoiceKind
@@ -44,7 +44,7 @@ class InvoiceFilterForm(forms.Form):
 
 @require_perm("sales.view")
 def invoice_list(request):
-    today = timezone.localdate()
+    today = local_today()
     form = InvoiceFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     invoices = invoice_queries.filter_invoices(data, today)
@@ -92,7 +92,7 @@ def _editor(request, invoice: Invoice | None, header_initial: dict):
 
 @require_perm("sales.edit")
 def invoice_create(request):
-    initial = {"date": timezone.localdate(), "payment_term": "30", "customer": request.GET.get("client")}
+    initial = {"date": local_today(), "payment_term": "30", "customer": request.GET.get("client")}
     return _editor(request, None, initial)
 
 
@@ -113,7 +113,7 @@ def invoice_edit(request, pk: int):
 @require_perm("sales.view")
 def invoice_detail(request, pk: int):
     invoice = get_object_or_404(Invoice.objects.select_related("customer", "order", "credited_invoice", "entry"), pk=pk)
-    today = timezone.localdate()
+    today = local_today()
     context = {
         "invoice": invoice,
         "state": invoice_queries.payment_state(invoice, today),

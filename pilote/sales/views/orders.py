@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.contacts.models import Address, Contact
@@ -20,6 +19,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.models import Structure
 from pilote.core.pdf import pdf_response
+from pilote.lib.dates import local_today
 from pilote.lib.fields import FrenchDecimalFormField
 from pilote.lib.formats import format_date
 from pilote.sales import hooks, services
@@ -134,7 +134,7 @@ def order_addresses(request):
 @require_perm("sales.edit")
 def order_create(request):
     post = request.POST if request.method == "POST" else None
-    initial = {"date": timezone.localdate(), "payment_term": "30", "customer": request.GET.get("client")}
+    initial = {"date": local_today(), "payment_term": "30", "customer": request.GET.get("client")}
     form, formset = OrderForm(post, initial=initial), line_formset(post)
     if post and form.is_valid() and formset.is_valid():
         specs = formset.specs()
@@ -156,7 +156,7 @@ def order_create(request):
 
 
 def _detail(request, order: Order, **forms_in_error):
-    today = timezone.localdate()
+    today = local_today()
     context = {
         "order": order,
         **queries.order_detail(order),
@@ -180,7 +180,7 @@ def order_detail(request, pk: int):
 @require_perm("sales.edit")
 def order_deliver(request, pk: int):
     order = _order(pk)
-    initial = {"date": max(timezone.localdate(), order.date)}
+    initial = {"date": max(local_today(), order.date)}
     form = DeliverForm(request.POST or None, initial=initial, lines=queries.open_order_lines(order))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

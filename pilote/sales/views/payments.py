@@ -8,7 +8,6 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.contacts.models import Contact
@@ -16,6 +15,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.ledger.models_bank import StatementLine
+from pilote.lib.dates import local_today
 from pilote.lib.formats import format_eur
 from pilote.lib.money import to_decimal
 from pilote.sales import bank_matching, payments
@@ -65,7 +65,7 @@ def payment_create(request, customer_pk: int):
     open_invoices = payments.open_invoices(customer)
     focus = next((i for i in open_invoices if str(i.pk) == request.GET.get("facture")), None)
     default = focus.balance_due if focus else sum((i.balance_due for i in open_invoices), Decimal(0))
-    form = PaymentForm(request.POST or None, initial={"date": timezone.localdate(), "amount": default})
+    form = PaymentForm(request.POST or None, initial={"date": local_today(), "amount": default})
     if request.method == "POST" and form.is_valid():
         try:
             payment = payments.record_payment(

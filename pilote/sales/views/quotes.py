@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.contacts.models import Address, Contact
@@ -19,6 +18,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.models import Structure
 from pilote.core.pdf import pdf_file_response, render_pdf
+from pilote.lib.dates import local_today
 from pilote.lib.formats import format_date, format_eur
 from pilote.pipeline.models import Opportunity
 from pilote.pipeline.stages import CLOSED_STAGES
@@ -90,12 +90,12 @@ class ConvertForm(forms.Form):
 
 def _convert_initial(quote: Quote) -> dict:
     default = Address.objects.filter(contact_id=quote.customer_id, is_default_delivery=True).first()
-    return {"date": max(timezone.localdate(), quote.date), "payment_term": "30", "delivery_address": default}
+    return {"date": max(local_today(), quote.date), "payment_term": "30", "delivery_address": default}
 
 
 @require_perm("sales.view")
 def quote_list(request):
-    today = timezone.localdate()
+    today = local_today()
     queries.expire_due_quotes(today)
     form = QuoteFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -135,7 +135,7 @@ def _editor(request, quote: Quote | None, initial: dict):
 
 @require_perm("sales.edit")
 def quote_create(request):
-    today = timezone.localdate()
+    today = local_today()
     initial = {"date": today, "valid_until": today + dt.timedelta(VALIDITY_DAYS), "customer": request.GET.get("client"),
                "opportunity": request.GET.get("opportunite")}  # fmt: skip
     return _editor(request, None, initial)
@@ -156,7 +156,7 @@ def quote_edit(request, pk: int):
 
 def _detail(request, quote: Quote, **forms_in_error):
     """The detail page; an action whose form was refused passes it back bound, with the user's input."""
-    today = timezone.localdate()
+    today = local_today()
     context = {
         "quote": quote,
         **queries.quote_detail(quote),
@@ -245,7 +245,7 @@ def quote_convert(request, pk: int):
 @require_perm("sales.edit")
 def quote_duplicate(request, pk: int):
     quote = get_object_or_404(Quote.objects.select_related("customer"), pk=pk)
-    today = timezone.localdate()
+    today = local_today()
     try:
         copy = services.create_quote(
             actor=request.user, customer=quote.customer, date=today, valid_until=today + dt.timedelta(VALIDITY_DAYS),
