@@ -1,7 +1,7 @@
 """Pilote settings, read from the environment with safe local defaults.
 
 DJANGO_ENV=production switches on every production safeguard and requires DJANGO_SECRET_KEY,
-DJANGO_ALLOWED_HOSTS and DATABASE_URL from the environment. DEBUG is off unless DJANGO_DEBUG=1
+PILOTE_CHAIN_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL from the environment. DEBUG is off unless DJANGO_DEBUG=1
 (`make run` sets it).
 """
 
@@ -48,6 +48,27 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _chain_key() -> str:
+    """The key of the inalterability chains (HMAC, `pilote.lib.sealing`). It lives outside the database, so
+    someone who can only write to the database cannot recompute a valid chain after a change. Production
+    reads it from the environment; a local install keeps a generated one in var/. Never rotate it: the
+    chains sealed with it would no longer verify."""
+    key = os.environ.get("PILOTE_CHAIN_KEY")
+    if key:
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured("PILOTE_CHAIN_KEY must be set in production.")
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / "chain_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+PILOTE_CHAIN_KEY = _chain_key()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 

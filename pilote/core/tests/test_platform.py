@@ -19,6 +19,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         **os.environ,
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "x" * 60 + "-production-secret-for-the-test",
+        "PILOTE_CHAIN_KEY": "k" * 48,
         "DJANGO_ALLOWED_HOSTS": "pilote.example.fr",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "PILOTE_STATIC_ROOT": str(tmp_path / "static"),
@@ -37,13 +38,20 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret(tmp_path):
-    env = {**os.environ, "DJANGO_ENV": "production", "DJANGO_ALLOWED_HOSTS": "x.fr"}
-    env.pop("DJANGO_SECRET_KEY", None)
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "PILOTE_CHAIN_KEY"])
+def test_production_refuses_to_start_without_a_secret(tmp_path, missing):
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DJANGO_ALLOWED_HOSTS": "x.fr",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "PILOTE_CHAIN_KEY": "k" * 48,
+    }
+    env.pop(missing)
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
-    assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+    assert result.returncode != 0 and missing in result.stderr
 
 
 def _imports(package: Path) -> set[str]:
