@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -174,6 +175,16 @@ def check_triggers() -> list[str]:
     return [f"Protection absente en base : déclencheur {name} (relancez « manage.py migrate »)." for name in missing]
 
 
+# Checks of the apps above the ledger (sales: the chain of issued invoices), which depend on the ledger and not
+# the reverse: each registers (French title, check) from its AppConfig.ready(); verify_all runs them after the
+# ledger's own, so `verify_ledger`, the verification page and the closing checks see them.
+_app_checks: dict[str, Callable[[], list[str]]] = {}
+
+
+def register_check(title: str, check: Callable[[], list[str]]) -> None:
+    _app_checks[title] = check
+
+
 def verify_all() -> dict[str, list[str]]:
     return {
         "Protection des écritures validées": check_triggers(),
@@ -181,4 +192,5 @@ def verify_all() -> dict[str, list[str]]:
         "Équilibre des écritures": check_balanced(),
         "Numérotation continue": check_numbering(),
         "Soldes agrégés": check_balances(),
+        **{title: check() for title, check in _app_checks.items()},
     }
