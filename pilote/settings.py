@@ -129,8 +129,11 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL selects it; unset means the SQLite file under var/.
+# Production names its database explicitly: a missing variable must not silently start on an empty SQLite file.
 _default_sqlite = f"sqlite:///{VAR_DIR / 'pilote.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+if PRODUCTION and not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured("DATABASE_URL must be set in production.")
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or _default_sqlite, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

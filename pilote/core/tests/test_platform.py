@@ -38,7 +38,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "PILOTE_CHAIN_KEY"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "PILOTE_CHAIN_KEY", "DATABASE_URL"])
 def test_production_refuses_to_start_without_a_secret(tmp_path, missing):
     env = {
         **os.environ,
@@ -46,6 +46,7 @@ def test_production_refuses_to_start_without_a_secret(tmp_path, missing):
         "DJANGO_ALLOWED_HOSTS": "x.fr",
         "DJANGO_SECRET_KEY": "x" * 60,
         "PILOTE_CHAIN_KEY": "k" * 48,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     env.pop(missing)
     result = subprocess.run(
