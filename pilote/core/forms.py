@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
+from pilote.core.images import BoundedImageField
 from pilote.core.models import Structure, User
 from pilote.core.roles import Role
 
@@ -58,7 +59,11 @@ class StructureContactForm(forms.ModelForm):
             "bic",
             "logo",
         ]
-        help_texts = {"bic": "Laissé vide, il est déduit de l'IBAN quand la banque est connue."}
+        help_texts = {
+            "bic": "Laissé vide, il est déduit de l'IBAN quand la banque est connue.",
+            "logo": "PNG ou JPEG, au plus 4 000 × 4 000 pixels.",
+        }
+        field_classes = {"logo": BoundedImageField}
 
 
 class StructureFiscalForm(forms.ModelForm):
@@ -77,6 +82,7 @@ class StructureSettingsForm(VersionedForm):
         model = Structure
         fields = StructureIdentityForm.Meta.fields + StructureContactForm.Meta.fields + StructureFiscalForm.Meta.fields
         widgets = StructureFiscalForm.Meta.widgets
+        field_classes = StructureContactForm.Meta.field_classes
         help_texts = {
             **StructureIdentityForm.Meta.help_texts,
             **StructureContactForm.Meta.help_texts,
