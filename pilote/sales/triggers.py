@@ -1,9 +1,13 @@
 """Database triggers that freeze issued invoices, their lines and their archived PDF (SQLite and PostgreSQL).
 
-An issued invoice row may still change its settlement fields (amount paid, credited amount, paid on,
-sent at, version), never what it says: number, date, customer, totals, frozen snapshots, entry. Its lines
-and its Factur-X file can be neither changed nor deleted, and no line can be added. Installed by
-migration 0002 and again after every migrate (SQLite drops triggers when it rebuilds a table).
+Everything an issued invoice or credit note says is frozen at issue — every column of the row but the
+operational ones listed in OPERATIONAL (what the customer has paid or been credited, when it was settled or
+sent, the row's version and update time, and the link to a delivery address the document no longer reads: it
+prints the address copied at issue, and deleting the address empties the link). Its lines and its Factur-X
+file can be neither changed nor deleted, and no line can be added. A test checks that every column of the
+invoice is either FROZEN or OPERATIONAL, so a new column is a decision, not an oversight. Installed by
+migration 0002, re-installed with the full list by migration 0009, and again after every migrate (SQLite
+drops triggers when it rebuilds a table).
 """
 
 from __future__ import annotations
@@ -13,10 +17,15 @@ from pilote.core.dbtriggers import TriggerSet, register
 
 MESSAGE = "Facture émise : modification interdite (corrigez par un avoir)"
 integrity.register_trigger_message(MESSAGE)  # shown as is when a write trips a trigger
+# What may still change on an issued invoice: settlement (payments, lettering, credit notes), sending, bookkeeping.
+OPERATIONAL = ("amount_paid", "credited_amount", "paid_on", "sent_at", "version", "updated_at", "delivery_address_id")
+# Everything else, in the order of the table: header, parties copied at issue, dates, references, terms, mentions,
+# totals, the entry — all that the PDF and the XML show, and what they are computed from.
 FROZEN = (
-    "status", "number", "date", "kind", "customer_id", "total_net", "total_vat", "total_gross", "due_date",
-    "issued_at", "customer_snapshot", "seller_snapshot", "entry_id", "credited_invoice_id", "penalty_rate",
-    "operation_nature", "vat_on_debits", "vat_on_receipts", "payment_term",
+    "id", "customer_id", "date", "notes", "total_net", "total_vat", "total_gross", "created_by_id", "created_at",
+    "kind", "status", "number", "order_id", "credited_invoice_id", "customer_reference", "delivery_date",
+    "payment_term", "due_date", "issued_at", "customer_snapshot", "seller_snapshot", "operation_nature",
+    "vat_on_debits", "vat_on_receipts", "penalty_rate", "entry_id",
 )  # fmt: skip
 _changed_sqlite = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in FROZEN)
 _changed_pg = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in FROZEN)
