@@ -217,7 +217,9 @@ class ApiToken(models.Model):
     prefix = models.CharField("début de la clé", max_length=12)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+    # Marked at most once an hour (core.tokens.user_for_key), shown by day: no write per request.
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    expires_at = models.DateTimeField("expire le")
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
 
     class Meta:
@@ -229,8 +231,30 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+
+class RateLimitHit(models.Model):
+    """One counted request of a throttled action (core.throttle): the scope (« password_reset.email ») and a
+    SHA-256 of what is counted (an address, an IP), never the value itself. Rows older than the window are
+    deleted as new ones arrive."""
+
+    scope = models.CharField("action", max_length=50)
+    key = models.CharField("clé", max_length=64)
+    at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "demande comptée"
+        verbose_name_plural = "demandes comptées"
+        indexes = [models.Index(fields=["scope", "key", "at"], name="core_ratelimit_scope_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.at:%d/%m/%Y %H:%M}"
 
 
 class JobStatus(models.TextChoices):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -97,22 +99,42 @@ def update_user(*, actor: User, user: User, **changes) -> User:
 
 
 @transaction.atomic
-def set_user_password(*, actor: User, user: User, password: str) -> None:
+def set_user_password(*, actor: User, user: User, password: str, by_email_link: bool = False) -> None:
+    """Set a new password. Whoever knew the old one loses what it gave: every API token of the user is
+    revoked, and every session opened before is refused from its next request (Django checks a hash of the
+    password stored in the session; the caller keeps its own with update_session_auth_hash)."""
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit.record(actor, "core.user.password_changed", user)
+    # From the profile or by direction; or through the link of a password-reset e-mail.
+    action = "core.user.password_reset" if by_email_link else "core.user.password_changed"
+    audit.record(actor, action, user)
+    now = timezone.now()
+    for token in ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True, expires_at__gt=now):
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit.record(actor, "core.api_token.revoked_with_password", token, after={"name": token.name})
 
 
 @transaction.atomic
-def create_api_token(*, actor: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token for `actor`; the clear key is returned once and never stored."""
+def create_api_token(*, actor: User, name: str, days: int = tokens.DEFAULT_DAYS) -> tuple[ApiToken, str]:
+    """Create a token for `actor`, valid `days` days (one of tokens.LIFETIMES: a key that never expires
+    is not offered); the clear key is returned once and never stored."""
     name = name.strip()
     if not name:
         raise DomainError("Donnez un nom au jeton (ex. « tableur comptable »).")
+    if days not in tokens.LIFETIMES:
+        raise DomainError(f"Choisissez une durée de validité parmi {tokens.lifetimes_text()}.")
     key = tokens.new_key()
-    token = ApiToken.objects.create(user=actor, name=name[:100], prefix=key[:12], key_hash=tokens.digest(key))
-    audit.record(actor, "core.api_token.created", token, after={"name": token.name, "prefix": token.prefix})
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name[:100],
+        prefix=key[:12],
+        key_hash=tokens.digest(key),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    after = {"name": token.name, "prefix": token.prefix, "expires_at": token.expires_at.isoformat()}
+    audit.record(actor, "core.api_token.created", token, after=after)
     return token, key
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from pilote.core import pickers
-from pilote.core.views import pages, setup, users
+from pilote.core.views import pages, passwords, setup, users
 
 app_name = "core"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("recherche/", pages.search, name="search"),
     path("profil/", pages.profile, name="profile"),
+    path("mot-de-passe-oublie/", passwords.reset_request, name="password-reset"),
+    path("mot-de-passe-oublie/envoye/", passwords.reset_sent, name="password-reset-sent"),
+    path("reinitialisation/<uidb64>/<token>/", passwords.reset_confirm, name="password-reset-confirm"),
+    path("reinitialisation/terminee/", passwords.reset_complete, name="password-reset-complete"),
     path("profil/jetons/", pages.token_create, name="token-create"),
     path("profil/jetons/<int:pk>/revoquer/", pages.token_revoke, name="token-revoke"),
     path("parametres/", pages.settings_view, name="settings"),

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from pilote.core import queries, services
+from pilote.core import queries, services, tokens
 from pilote.core.access import public, require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import AuditFilterForm, StructureSettingsForm
@@ -51,6 +51,8 @@ def profile(request):
     context = {
         "form": form,
         "tokens": request.user.api_tokens.all(),
+        "lifetimes": tokens.LIFETIMES.items(),
+        "default_days": tokens.DEFAULT_DAYS,
         "new_key": request.session.pop(NEW_KEY_SESSION, None),  # shown once, never again
     }
     return render(request, "core/profile.html", context)
@@ -62,8 +64,10 @@ NEW_KEY_SESSION = "new_api_key"
 @require_POST
 @require_perm("core.profile")
 def token_create(request):
+    days = request.POST.get("duree") or str(tokens.DEFAULT_DAYS)
     try:
-        _, key = services.create_api_token(actor=request.user, name=request.POST.get("name", ""))
+        days = int(days) if days.isdigit() and len(days) < 5 else 0  # refused in French by the service
+        _, key = services.create_api_token(actor=request.user, name=request.POST.get("name", ""), days=days)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
