@@ -108,22 +108,23 @@ def client_as(client, personas):
 
 @pytest.fixture(autouse=True)
 def _flush_with_triggers_lifted(request):
-    """Browser tests run on a live server with a real database that is emptied afterwards; on SQLite that
-    flush is a DELETE, which the protection triggers (core.dbtriggers: posted entries, issued invoices…)
-    refuse. Flush here with the triggers lifted, then put them back. (PostgreSQL flushes with
-    TRUNCATE, which row triggers do not see.)"""
-    if request.node.get_closest_marker("browser") is None:
+    """Transactional tests (browser tests on a live server, concurrency tests) run on a real database that is
+    emptied afterwards; that flush is a DELETE on SQLite and a TRUNCATE on PostgreSQL, both refused by the
+    protection triggers (core.dbtriggers: posted entries, issued invoices…). Flush here with the triggers
+    lifted, then put them back: pytest-django's own flush then finds empty tables, which the TRUNCATE
+    triggers let go."""
+    database = request.node.get_closest_marker("django_db")
+    if request.node.get_closest_marker("browser") is not None:
+        request.getfixturevalue("transactional_db")
+    elif database is None or not database.kwargs.get("transaction"):
         yield
         return
-    request.getfixturevalue("transactional_db")
     yield
     from django.core.management import call_command
     from django.db import connection
 
     from pilote.core import dbtriggers
 
-    if connection.vendor != "sqlite":
-        return
     for trigger_set in dbtriggers.registered():
         trigger_set.uninstall(connection)
     try:

@@ -3,6 +3,10 @@
 SQLite loses a table's triggers when Django rebuilds the table in a migration (many ALTERs are done by
 copying the table), so the triggers are (re)installed idempotently after every `migrate` (post_migrate,
 see apps.py) as well as by migration 0002, and `verify_ledger` reports any that is missing.
+
+The chain head may only move forward (no DELETE, no lower index, no other seal at the same index), and on
+PostgreSQL TRUNCATE of the ledger's protected tables is refused while posted entries exist or the chain has
+begun (core.dbtriggers: statement-level BEFORE TRUNCATE triggers, which also fire through CASCADE).
 """
 
 from __future__ import annotations
@@ -12,6 +16,12 @@ from pilote.core.dbtriggers import TriggerSet, register
 
 MESSAGE = "Écriture validée : modification interdite (corrigez par contre-passation)"
 integrity.register_trigger_message(MESSAGE)  # shown as is when a write trips a trigger
+
+# The head goes back, or another seal replaces the last one at the same index: a rewritten chain.
+_HEAD_REWOUND = (
+    "NEW.id <> OLD.id OR NEW.last_index < OLD.last_index "
+    "OR (NEW.last_index = OLD.last_index AND NEW.last_hash <> OLD.last_hash)"
+)
 
 SQLITE = {
     "ledger_entry_posted_no_update": f"""CREATE TRIGGER IF NOT EXISTS ledger_entry_posted_no_update
@@ -32,6 +42,12 @@ SQLITE = {
     "ledger_entryline_posted_no_delete": f"""CREATE TRIGGER IF NOT EXISTS ledger_entryline_posted_no_delete
         BEFORE DELETE ON ledger_entryline
         WHEN (SELECT status FROM ledger_entry WHERE id = OLD.entry_id) = 'posted'
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    "ledger_chainhead_no_rewind": f"""CREATE TRIGGER IF NOT EXISTS ledger_chainhead_no_rewind
+        BEFORE UPDATE ON ledger_chainhead WHEN {_HEAD_REWOUND}
+        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    "ledger_chainhead_no_delete": f"""CREATE TRIGGER IF NOT EXISTS ledger_chainhead_no_delete
+        BEFORE DELETE ON ledger_chainhead WHEN OLD.last_index > 0
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
 }
 
@@ -65,6 +81,14 @@ POSTGRES_FUNCTIONS = [
         END LOOP;
         RETURN NULL;
     END; $$ LANGUAGE plpgsql""",
+    f"""CREATE OR REPLACE FUNCTION ledger_refuse_head_rewind() RETURNS trigger AS $$
+    BEGIN
+        IF (TG_OP = 'DELETE' AND OLD.last_index > 0) OR (TG_OP = 'UPDATE' AND ({_HEAD_REWOUND})) THEN
+            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+    END; $$ LANGUAGE plpgsql""",
 ]
 POSTGRES = {
     "ledger_entry_posted_frozen": """CREATE TRIGGER ledger_entry_posted_frozen BEFORE UPDATE OR DELETE ON ledger_entry
@@ -75,10 +99,30 @@ POSTGRES = {
     "ledger_entryline_no_line_on_posted": """CREATE TRIGGER ledger_entryline_no_line_on_posted
         AFTER INSERT ON ledger_entryline REFERENCING NEW TABLE AS ledger_new_lines
         FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_lines_on_posted()""",
+    "ledger_chainhead_no_rewind": """CREATE TRIGGER ledger_chainhead_no_rewind
+        BEFORE UPDATE OR DELETE ON ledger_chainhead
+        FOR EACH ROW EXECUTE FUNCTION ledger_refuse_head_rewind()""",
 }
 
 
 TRIGGERS = register(
-    TriggerSet(prefix="ledger_", sqlite=SQLITE, postgres=POSTGRES, postgres_functions=POSTGRES_FUNCTIONS)
+    TriggerSet(
+        prefix="ledger_",
+        sqlite=SQLITE,
+        postgres=POSTGRES,
+        postgres_functions=POSTGRES_FUNCTIONS,
+        no_truncate=(
+            "ledger_entry",
+            "ledger_entryline",
+            "ledger_accountbalance",
+            "ledger_chainhead",
+            "ledger_journalsequence",
+        ),  # fmt: skip
+        protected_rows=(
+            "EXISTS (SELECT 1 FROM ledger_entry WHERE status = 'posted') "
+            "OR EXISTS (SELECT 1 FROM ledger_chainhead WHERE last_index > 0)"
+        ),
+        message=MESSAGE,
+    )
 )
 installed, expected, install, uninstall = TRIGGERS.installed, TRIGGERS.expected, TRIGGERS.install, TRIGGERS.uninstall

@@ -13,8 +13,17 @@ from django.db import connection
 from django.db.models import Count, F, Max, Min, Sum
 
 from pilote.ledger import chain
-from pilote.ledger.models import AccountBalance, ChainHead, Entry, EntryLine, EntryStatus
-from pilote.lib.formats import format_eur
+from pilote.ledger.models import (
+    Account,
+    AccountBalance,
+    AuxiliaryAccount,
+    ChainHead,
+    Entry,
+    EntryLine,
+    EntryStatus,
+    FiscalYear,
+)
+from pilote.lib.formats import format_eur, format_number
 from pilote.lib.money import ZERO
 
 
@@ -83,10 +92,41 @@ def check_chain(batch: int = 5000) -> list[str]:
             if chain.hash_text(entry.previous_hash, "\n".join([head, *texts[entry.pk]])) != entry.hash:
                 problems.append(f"Empreinte invalide : l'écriture {name} a été modifiée après validation.")
             previous_hash, expected_index = entry.hash, entry.chain_index + 1
-    head = ChainHead.objects.filter(pk=1).first()
-    if ids and (head is None or head.last_hash != previous_hash or head.last_index != expected_index - 1):
-        problems.append("La tête de chaîne ne correspond pas à la dernière écriture validée.")
+    problems += _head_problems(len(ids), expected_index - 1, previous_hash)
     return problems
+
+
+def _head_problems(count: int, last_index: int, last_hash: str) -> list[str]:
+    """The stored head must name the last posted entry, always: a head that says 1 200 entries over an
+    empty table is books wiped (TRUNCATE, DELETE with the triggers lifted), not an empty ledger."""
+    head = ChainHead.objects.filter(pk=1).first()
+    head_index, head_hash = (head.last_index, head.last_hash) if head else (0, chain.GENESIS)
+    if head_index == last_index and head_hash == last_hash:
+        return []
+    said, found = _entries(head_index, "chaînée"), _entries(count, "validée")
+    if head_index != last_index:
+        return [
+            f"La tête de chaîne annonce {said} mais la base contient {found} "
+            f"(dernier indice {format_number(last_index, 0)}) : écritures supprimées ou chaîne réécrite."
+        ]
+    return ["La tête de chaîne ne porte pas l'empreinte de la dernière écriture validée : chaîne réécrite."]
+
+
+def _entries(count: int, adjective: str) -> str:
+    """« 1 200 écritures chaînées », « 0 écriture validée »."""
+    s = "s" if count > 1 else ""
+    return f"{format_number(count, 0)} écriture{s} {adjective}{s}"
+
+
+def _entry_names(ids) -> dict[int, str]:
+    """« VT 12 (Exercice 2026) » per entry id: messages name entries as the books do, never by database id."""
+    rows = Entry.objects.filter(pk__in=ids).values_list("pk", "journal__code", "number", "fiscal_year_id")
+    years = _year_names()
+    return {pk: f"{journal} {number or '—'} ({years.get(year, '')})" for pk, journal, number, year in rows}
+
+
+def _year_names() -> dict[int, str]:
+    return {year.pk: str(year) for year in FiscalYear.objects.all()}
 
 
 def check_balanced() -> list[str]:
@@ -96,8 +136,10 @@ def check_balanced() -> list[str]:
         .annotate(debit=Sum("debit"), credit=Sum("credit"))
         .exclude(debit=F("credit"))
     )
+    rows = list(rows)
+    names = _entry_names([row["entry_id"] for row in rows])
     return [
-        f"Écriture {row['entry_id']} déséquilibrée : débit {format_eur(row['debit'])}, "
+        f"Écriture {names.get(row['entry_id'], '')} déséquilibrée : débit {format_eur(row['debit'])}, "
         f"crédit {format_eur(row['credit'])}."
         for row in rows
     ]
@@ -110,10 +152,11 @@ def check_numbering() -> list[str]:
         .values("journal__code", "fiscal_year_id")
         .annotate(n=Count("id"), low=Min("number"), high=Max("number"))
     )
+    years = _year_names()
     for group in groups:
         if group["low"] != 1 or group["high"] != group["n"]:
             problems.append(
-                f"Numérotation du journal {group['journal__code']} (exercice {group['fiscal_year_id']}) : "
+                f"Numérotation du journal {group['journal__code']} ({years.get(group['fiscal_year_id'], '')}) : "
                 f"{group['n']} écritures numérotées de {group['low']} à {group['high']} — trou ou doublon."
             )
     return problems
@@ -155,9 +198,22 @@ def check_balances() -> list[str]:
         stored[key][0] += b.debit
         stored[key][1] += b.credit
         stored[key][2] += b.line_count
-    for key in sorted(set(expected) | set(stored)):
+    keys = sorted(set(expected) | set(stored))
+    codes = dict(Account.objects.filter(pk__in={key[1] for key in keys}).values_list("pk", "code"))
+    auxiliaries = dict(
+        AuxiliaryAccount.objects.filter(pk__in={key[2] for key in keys if key[2]}).values_list("pk", "code")
+    )
+    years = _year_names()
+    for key in keys:
         if expected.get(key, [ZERO, ZERO, 0]) != stored.get(key, [ZERO, ZERO, 0]):
-            problems.append(f"Soldes agrégés faux pour le compte {key[1]} ({key[3][1]:02d}/{key[3][0]}).")
+            account = codes.get(key[1], "inconnu")
+            if key[2]:
+                account += f" (auxiliaire {auxiliaries.get(key[2], 'inconnu')})"
+            opening = ", à-nouveaux" if key[3][2] else ""
+            problems.append(
+                f"Soldes agrégés faux pour le compte {account}, {key[3][1]:02d}/{key[3][0]}{opening} "
+                f"({years.get(key[0], 'exercice inconnu')})."
+            )
     return problems
 
 

@@ -88,6 +88,15 @@ POSTGRES = {
 
 
 TRIGGERS = register(
-    TriggerSet(prefix="sales_", sqlite=SQLITE, postgres=POSTGRES, postgres_functions=POSTGRES_FUNCTIONS)
+    TriggerSet(
+        prefix="sales_",
+        sqlite=SQLITE,
+        postgres=POSTGRES,
+        postgres_functions=POSTGRES_FUNCTIONS,
+        # PostgreSQL's TRUNCATE skips row triggers: refused while an issued invoice exists (core.dbtriggers).
+        no_truncate=("sales_invoice", "sales_invoiceline", "sales_invoicefile"),
+        protected_rows="EXISTS (SELECT 1 FROM sales_invoice WHERE status = 'issued')",
+        message=MESSAGE,
+    )
 )
 installed, expected, install, uninstall = TRIGGERS.installed, TRIGGERS.expected, TRIGGERS.install, TRIGGERS.uninstall
