@@ -158,7 +158,7 @@ def update_contact(request, contact_id: int, payload: ContactUpdate):
 
 @guarded(router, "GET", "/contacts/{contact_id}/echanges", "contacts.view", response=list[InteractionOut])
 def list_interactions(request, contact_id: int):
-    return list(queries.recent_interactions(get_object_or_404(Contact, pk=contact_id), limit=500))
+    return list(queries.recent_interactions(get_object_or_404(Contact, pk=contact_id), request.auth, limit=500))
 
 
 @guarded(router, "POST", "/contacts/{contact_id}/echanges", "contacts.log_interaction", response={201: InteractionOut})

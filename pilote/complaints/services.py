@@ -205,6 +205,7 @@ def answer_complaint(
         actor=actor,
         contact=current.customer,
         kind=MEDIUM_TO_INTERACTION[medium],
+        source_perm="complaints.view",
         occurred_at=at,
         subject=f"Réponse à la réclamation {current.reference} : {current.subject}"[:200],
         body=text,

@@ -210,6 +210,10 @@ class Interaction(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="auteur", on_delete=models.PROTECT)
     subject = models.CharField("objet", max_length=200)
     body = models.TextField("compte rendu", blank=True)
+    # An exchange written by another domain (a complaint's answer, an opportunity's move, a quote sent)
+    # is read only by the roles that may read its source: the permission code of that source, or "" for
+    # an exchange typed in the contact's history (contacts.view is enough).
+    source_perm = models.CharField("droit de lecture", max_length=50, blank=True, editable=False)
 
     class Meta:
         verbose_name = "échange"

@@ -7,6 +7,7 @@ from django.db.models import Q
 from pilote.contacts.models import ROLE_FIELDS, Contact, ContactPerson
 from pilote.core.collation import french
 from pilote.core.listing import Column
+from pilote.core.permissions import MATRIX, user_can
 from pilote.lib import identifiers
 
 SORTS = {
@@ -106,5 +107,9 @@ def contact_detail(pk: int):
     return Contact.objects.prefetch_related("tags", "persons", "addresses").get(pk=pk)
 
 
-def recent_interactions(contact, limit: int = 100):
-    return contact.interactions.select_related("author", "person")[:limit]
+def recent_interactions(contact, user, limit: int = 100):
+    """The contact's latest exchanges that `user` may read: those typed in the history, and those another
+    domain logged only when the user's role may read their source (Interaction.source_perm)."""
+    readable = [perm for perm in MATRIX if user_can(user, perm)]
+    visible = contact.interactions.filter(Q(source_perm="") | Q(source_perm__in=readable))
+    return visible.select_related("author", "person")[:limit]

@@ -8,6 +8,7 @@ from django.db import transaction
 from pilote.contacts.models import Address, Contact, ContactPerson, Interaction, Tag
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
+from pilote.core.permissions import MATRIX
 
 
 def parse_tags(text: str) -> list[str]:
@@ -142,11 +143,15 @@ def delete_address(*, actor, address: Address) -> None:
 
 
 @transaction.atomic
-def log_interaction(*, actor, contact: Contact, **fields) -> Interaction:
+def log_interaction(*, actor, contact: Contact, source_perm: str = "", **fields) -> Interaction:
+    """Add an exchange to the contact's history. Another domain logging what happened to one of its
+    records passes `source_perm`, the permission that reads that record: only those roles will see it."""
+    if source_perm and source_perm not in MATRIX:
+        raise KeyError(f"Unknown permission {source_perm!r}")
     person = fields.get("person")
     if person is not None and person.contact_id != contact.pk:
         raise DomainError("Cet interlocuteur n'appartient pas à ce contact.")
-    interaction = Interaction(contact=contact, author=actor, **fields)
+    interaction = Interaction(contact=contact, author=actor, source_perm=source_perm, **fields)
     interaction.full_clean()
     interaction.save()
     audit.record(actor, "contacts.interaction.logged", interaction, after=audit.snapshot(interaction))

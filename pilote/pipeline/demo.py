@@ -178,7 +178,13 @@ def _pick_contacts(rng: random.Random, count: int) -> list[Contact]:
 
 def _log(actor, contact, when: dt.datetime, subject: str, body: str = "") -> None:
     contact_services.log_interaction(
-        actor=actor, contact=contact, kind=InteractionKind.NOTE, occurred_at=when, subject=subject[:200], body=body
+        actor=actor,
+        contact=contact,
+        kind=InteractionKind.NOTE,
+        source_perm="pipeline.view",
+        occurred_at=when,
+        subject=subject[:200],
+        body=body,
     )
 
 

@@ -42,6 +42,7 @@ def _log_on_contact(actor, opportunity: Opportunity, subject: str, body: str = "
         actor=actor,
         contact=opportunity.contact,
         kind=InteractionKind.NOTE,
+        source_perm="pipeline.view",
         subject=subject[:200],
         body=body,
     )

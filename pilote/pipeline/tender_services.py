@@ -75,6 +75,7 @@ def _status_changed(actor, tender: Tender) -> None:
             actor=actor,
             contact=tender.buyer,
             kind=InteractionKind.NOTE,
+            source_perm="pipeline.view",
             subject=f"Appel d'offres {tender.get_status_display().lower()} : « {tender.title} »"[:200],
             body=tender.outcome_reasons,
         )

@@ -277,6 +277,7 @@ def mark_quote_sent(*, actor, quote: Quote, to: str = "") -> Quote:
             actor=actor,
             contact=sent.customer,
             kind="email",
+            source_perm="sales.view",
             subject=f"Devis {sent.number} envoyé ({format_eur(sent.total_gross)} TTC)"[:200],
             body=f"Envoyé à {to}, valable jusqu'au {sent.valid_until:%d/%m/%Y}.",
         )
@@ -748,6 +749,7 @@ def mark_invoice_sent(*, actor, invoice: Invoice, to: str) -> Invoice:
         actor=actor,
         contact=invoice.customer,
         kind="email",
+        source_perm="sales.view",
         subject=f"{invoice} envoyée ({format_eur(invoice.total_gross)} TTC)"[:200],
         body=f"Envoyée à {to} avec son PDF Factur-X.",
     )

@@ -84,7 +84,7 @@ def contact_detail(request, pk: int):
         return render(request, "errors/404.html", status=404)
     context = {
         "contact": contact,
-        "interactions": queries.recent_interactions(contact),
+        "interactions": queries.recent_interactions(contact, request.user),
         "interaction_form": InteractionForm(contact=contact),
         "panels": contact_panels_for(request, contact),  # sections other domains add (sales, pipeline…)
     }
@@ -115,7 +115,11 @@ def interaction_create(request, pk: int):
                 messages.success(request, "L'échange a été ajouté à l'historique.")
                 return redirect("contacts:detail", pk=pk)
             form = InteractionForm(contact=contact)
-    context = {"contact": contact, "interaction_form": form, "interactions": queries.recent_interactions(contact)}
+    context = {
+        "contact": contact,
+        "interaction_form": form,
+        "interactions": queries.recent_interactions(contact, request.user),
+    }
     if request.headers.get("HX-Request") == "true":
         return render(request, "contacts/_interactions.html", context)
     return render(request, "contacts/interaction_form.html", context)
