@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "pilote.sales",
     "pilote.receivables",
     "pilote.complaints",
+    "pilote.ereporting",
     "pilote.api",
 ]
 

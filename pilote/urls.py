@@ -19,6 +19,7 @@ urlpatterns = [
     path("ventes/", include("pilote.sales.urls")),
     path("recouvrement/", include("pilote.receivables.urls")),
     path("reclamations/", include("pilote.complaints.urls")),
+    path("e-reporting/", include("pilote.ereporting.urls")),
     path("api/v1/", api.urls),
     path("", include("pilote.core.urls")),
 ]

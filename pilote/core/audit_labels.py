@@ -38,6 +38,7 @@ ACTION_LABELS: dict[str, str] = {
     "core.user.password_reset": "Mot de passe réinitialisé par e-mail",
     "core.user.password_reset_requested": "Réinitialisation du mot de passe demandée",
     "core.user.updated": "Utilisateur modifié",
+    "ereporting.transmission.recorded": "E-reporting : période transmise",
     "ledger.account.created": "Compte créé",
     "ledger.asset.disposed": "Immobilisation cédée ou mise au rebut",
     "ledger.asset.registered": "Immobilisation enregistrée",

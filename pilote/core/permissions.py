@@ -56,6 +56,9 @@ MATRIX: dict[str, frozenset[Role]] = {
     "ledger.admin": frozenset({C}),
     # Taking over books kept in another software (FEC import): the accountant, who then keeps them.
     "ledger.import": frozenset({C}),
+    # E-reporting (flux 10): the accountant and direction prepare and transmit it; the auditor reads it.
+    "ereporting.view": frozenset({D, C, AU}),
+    "ereporting.transmit": frozenset({D, C}),
 }
 
 

@@ -69,6 +69,16 @@ def sample(personas):
         "core:user-edit": personas["salarie"].pk,
         "core:user-password": personas["salarie"].pk,
         "core:token-revoke": 0,
+        **_ereporting_sample(),
+    }
+
+
+def _ereporting_sample():
+    period = {"flow": "transactions", "start": "2026-02-01"}  # a décade of the default « débits » regime
+    return {
+        "ereporting:period": period,
+        "ereporting:transmit": period,
+        "ereporting:file": {**period, "fmt": "csv"},
     }
 
 
