@@ -202,8 +202,29 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(os.environ.get("PILOTE_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploads (pilote/core/uploads.py): a file over 1 MB is written to a temporary file as it arrives, never held
+# in memory; past the largest limit below its chunks are dropped and the form refuses it by name. Limits per
+# kind of file, in bytes (PILOTE_UPLOAD_MAX_BYTES_<KIND> in the environment); the FEC keeps PILOTE_FEC_MAX_BYTES.
+FILE_UPLOAD_HANDLERS = [
+    "pilote.core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # the form fields other than files
+_MB = 1024 * 1024
+PILOTE_UPLOAD_MAX_BYTES = {
+    kind: int(os.environ.get(f"PILOTE_UPLOAD_MAX_BYTES_{kind.upper()}", default))
+    for kind, default in {
+        "bank": 20 * _MB,
+        "contacts": 10 * _MB,
+        "logo": 2 * _MB,
+        "tender": 20 * _MB,
+        "einvoice": 10 * _MB,
+        "other": 10 * _MB,
+    }.items()
+}
+PILOTE_FEC_MAX_BYTES = int(os.environ.get("PILOTE_FEC_MAX_BYTES", str(300 * _MB)))
 
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True

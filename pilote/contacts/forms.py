@@ -14,6 +14,7 @@ from pilote.contacts.models import (
     Tag,
 )
 from pilote.core.forms import VersionedForm
+from pilote.core.uploads import LimitedFileField
 
 
 class ContactForm(VersionedForm):
@@ -112,4 +113,6 @@ class InteractionForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Fichier CSV", help_text="Séparateur « ; » ou « , », encodage UTF-8 ou Windows-1252.")
+    file = LimitedFileField(
+        label="Fichier CSV", kind="contacts", help_text="Séparateur « ; » ou « , », encodage UTF-8 ou Windows-1252."
+    )

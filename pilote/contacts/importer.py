@@ -7,7 +7,7 @@ rows in one transaction only when every line is valid.
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 
 from pilote.contacts.models import Contact, ContactKind
 from pilote.contacts.services import parse_tags
+from pilote.lib import textfiles
 
 MAX_ROWS = 20_000
 
@@ -85,13 +86,11 @@ class ImportReport:
         return [line.values for line in self.lines]
 
 
-def decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError("Encodage du fichier non reconnu : enregistrez-le en UTF-8.")
+def _encoding(stream) -> str:
+    encoding = textfiles.detect_encoding(stream)
+    if encoding not in ("utf-8-sig", "cp1252"):
+        raise ValueError("Encodage du fichier non reconnu : enregistrez-le en UTF-8.")
+    return encoding
 
 
 def _row_to_values(row: dict[str, str], line: ImportLine) -> dict:
@@ -126,24 +125,36 @@ def _validate(values: dict, line: ImportLine) -> None:
         values[key] = getattr(contact, key)
 
 
-def parse_contacts_csv(raw: bytes) -> ImportReport:
+def parse_contacts_csv(raw) -> ImportReport:
+    """The report of a contacts CSV (bytes or a binary file), read as a stream: the file is never held
+    whole in memory, and reading stops at MAX_ROWS."""
     report = ImportReport()
+    stream = textfiles.binary_stream(raw)
     try:
-        text = decode(raw)
+        encoding = _encoding(stream)
     except ValueError as exc:
         report.errors.append(str(exc))
         return report
-    first_line = text.split("\n", 1)[0]
+    with textfiles.text_stream(stream, encoding) as text:
+        _read(text, report)
+    return report
+
+
+def _read(text, report: ImportReport) -> None:
+    first_line = text.readline()
+    if not first_line:
+        report.errors.append("Le fichier est vide.")
+        return
     delimiter = max([";", ",", "\t"], key=first_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(itertools.chain([first_line], text), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         report.errors.append("Le fichier est vide.")
-        return report
+        return
     except csv.Error as exc:
         report.errors.append(f"Fichier CSV illisible : {exc}.")
-        return report
+        return
     aliases = {alias: name for name, words in HEADERS.items() for alias in [name, *words]}
     columns = [aliases.get(_key(h)) for h in header]
     unknown = [h for h, c in zip(header, columns, strict=True) if c is None and h.strip()]
@@ -152,7 +163,7 @@ def parse_contacts_csv(raw: bytes) -> ImportReport:
     if "name" not in columns:
         report.errors.append("La colonne « Nom » est obligatoire.")
     if report.errors:
-        return report
+        return
     seen_siret: dict[str, int] = {}
     try:
         for number, cells in enumerate(reader, start=2):
@@ -177,4 +188,3 @@ def parse_contacts_csv(raw: bytes) -> ImportReport:
         report.errors.append(f"Fichier CSV illisible : {exc}.")
     if not report.lines and not report.errors:
         report.errors.append("Le fichier ne contient aucune ligne de contact.")
-    return report

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
+from pilote.core import uploads
 from pilote.core.images import BoundedImageField
 from pilote.core.models import Structure, User
 from pilote.core.roles import Role
@@ -65,6 +66,10 @@ class StructureContactForm(forms.ModelForm):
         }
         field_classes = {"logo": BoundedImageField}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        uploads.limit_field(self.fields["logo"], "logo")
+
 
 class StructureFiscalForm(forms.ModelForm):
     class Meta:
@@ -88,6 +93,10 @@ class StructureSettingsForm(VersionedForm):
             **StructureContactForm.Meta.help_texts,
             **StructureFiscalForm.Meta.help_texts,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        uploads.limit_field(self.fields["logo"], "logo")
 
 
 class FirstUserForm(forms.Form):

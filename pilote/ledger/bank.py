@@ -28,11 +28,12 @@ from pilote.ledger.models import (
     StatementImport,
     StatementLine,
 )
-from pilote.lib import identifiers
+from pilote.lib import identifiers, textfiles
 from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO
 
 SUGGESTION_DAYS = 20
+BATCH = 2000  # statement lines written per INSERT
 
 
 # Callables (actor=, statement_line=, settle_line=) -> bank EntryLine | None, registered by business apps
@@ -111,16 +112,21 @@ def import_statement(
     *,
     actor,
     bank_account: BankAccount,
-    data: bytes,
+    data,
     filename: str,
     csv_mapping: bank_statements.CsvMapping | None = None,
 ) -> ImportSummary:
-    """Parse and store a statement file; lines already imported (overlapping statements) are skipped.
-    Any problem in the file raises StatementError (French, line-numbered) and nothing is written."""
-    file_hash = hashlib.sha256(data).hexdigest()
+    """Parse and store a statement file (bytes or a binary file, a CSV read as a stream); lines already
+    imported (overlapping statements) are skipped. Any problem in the file raises StatementError (French,
+    line-numbered) and nothing is written."""
+    data = textfiles.binary_stream(data)
+    digest = hashlib.sha256()
+    for chunk in textfiles.chunks(data):
+        digest.update(chunk)
+    file_hash = digest.hexdigest()
     if StatementImport.objects.filter(bank_account=bank_account, file_hash=file_hash).exists():
         raise DomainError("Ce fichier a déjà été importé pour ce compte.")
-    fmt = bank_statements.detect_format(data, filename)
+    fmt = bank_statements.detect_format(textfiles.head(data, 8192), filename)
     if fmt == "csv" and csv_mapping is None and bank_account.csv_mapping:
         csv_mapping = bank_statements.CsvMapping(**bank_account.csv_mapping)
     statements = bank_statements.parse_any(data, filename, csv_mapping)
@@ -129,7 +135,7 @@ def import_statement(
             raise DomainError(f"Ce relevé est celui du compte {statement.account_iban}, pas de {bank_account.iban}.")
     if fmt == "csv" and csv_mapping is not None and bank_account.csv_mapping != asdict(csv_mapping):
         save_csv_mapping(actor=actor, bank_account=bank_account, mapping=csv_mapping)
-    lines = [line for statement in statements for line in statement.lines]
+    lines = (line for statement in statements for line in statement.lines)
     record = StatementImport.objects.create(
         bank_account=bank_account,
         filename=filename[:200],
@@ -143,7 +149,7 @@ def import_statement(
     )
     seen: dict[tuple, int] = {}
     existing = set(StatementLine.objects.filter(bank_account=bank_account).values_list("fingerprint", flat=True))
-    rows, skipped = [], 0
+    rows, skipped, imported = [], 0, 0
     for line in lines:
         key = (line.booking_date, line.amount, line.reference, line.label)
         seen[key] = seen.get(key, 0) + 1
@@ -151,6 +157,10 @@ def import_statement(
         if fingerprint in existing:
             skipped += 1
             continue
+        if len(rows) == BATCH:
+            StatementLine.objects.bulk_create(rows)
+            imported += len(rows)
+            rows = []
         rows.append(
             StatementLine(
                 bank_account=bank_account,
@@ -166,10 +176,11 @@ def import_statement(
             )
         )
     StatementLine.objects.bulk_create(rows)
-    record.line_count, record.skipped_count = len(rows), skipped
+    imported += len(rows)
+    record.line_count, record.skipped_count = imported, skipped
     record.save(update_fields=["line_count", "skipped_count"])
-    audit.record(actor, "ledger.statement.imported", record, after={"lines": len(rows), "skipped": skipped})
-    return ImportSummary(len(rows), skipped, record)
+    audit.record(actor, "ledger.statement.imported", record, after={"lines": imported, "skipped": skipped})
+    return ImportSummary(imported, skipped, record)
 
 
 # --- Suggestions and reconciliation -----------------------------------------------------------------

@@ -268,6 +268,4 @@ class TaskForm(forms.Form):
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label="Nature", choices=DocumentKind.choices)
-    file = forms.FileField(
-        label="Fichier", help_text="PDF, bureautique, images ou ZIP ; 20 Mo au plus.", validators=[check_upload]
-    )
+    file = forms.FileField(label="Fichier", help_text="PDF, bureautique, images ou ZIP.", validators=[check_upload])

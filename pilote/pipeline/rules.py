@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pilote.lib.formats import format_number
+from pilote.core import uploads
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ALLOWED_EXTENSIONS = {
     ".pdf", ".doc", ".docx", ".odt", ".rtf", ".txt", ".xls", ".xlsx", ".ods", ".csv", ".ppt", ".pptx",
     ".odp", ".zip", ".png", ".jpg", ".jpeg", ".xml", ".dwg", ".dxf",
@@ -33,11 +31,9 @@ def clean_tender(tender) -> None:
 
 
 def check_upload(uploaded) -> None:
-    """Refuse files over 20 Mo and programs (by extension and by content)."""
+    """Refuse files over the tender documents' limit (core.uploads) and programs (by extension and content)."""
     name = uploaded.name or ""
-    if uploaded.size > MAX_UPLOAD_BYTES:
-        size = format_number(Decimal(uploaded.size) / (1024 * 1024), 1)
-        raise ValidationError(f"Ce fichier pèse {size} Mo : 20 Mo au plus.")
+    uploads.check_size(uploaded, "tender")
     if uploaded.size == 0:
         raise ValidationError("Ce fichier est vide.")
     extension = Path(name).suffix.lower()

@@ -26,9 +26,10 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        report = parse_contacts_csv(form.cleaned_data["file"].read())
-        if report.is_valid:
-            token = pending.keep(request, PENDING_SCOPE, {"rows": report.rows()})
+        upload = form.cleaned_data["file"]
+        report = parse_contacts_csv(upload)
+        if report.is_valid:  # the file waits on disk (core.pending), read again when the import is confirmed
+            token = pending.keep(request, PENDING_SCOPE, {"name": upload.name[:200]}, upload=upload)
             return render(request, "contacts/import_preview.html", {"report": report, "token": token})
         return render(request, "contacts/import_preview.html", {"report": report})
     return render(request, "contacts/import.html", {"form": form, "headers": HEADERS})
@@ -45,12 +46,17 @@ def import_template(request):
 @require_perm("contacts.import")
 def import_confirm(request):
     token = request.POST.get("token")
-    waiting = pending.read(request, PENDING_SCOPE, token)
-    if not waiting:
+    path = pending.file_path(request, PENDING_SCOPE, token)
+    if path is None:
         messages.error(request, "Cet import a expiré ou a déjà été effectué : déposez à nouveau le fichier.")
         return redirect("contacts:import")
+    with path.open("rb") as stored:
+        report = parse_contacts_csv(stored)
+    if not report.is_valid:  # a contact created meanwhile with the same SIRET, say
+        pending.discard(request, PENDING_SCOPE, token)
+        return render(request, "contacts/import_preview.html", {"report": report})
     try:
-        created = services.import_contacts(actor=request.user, rows=waiting["rows"])
+        created = services.import_contacts(actor=request.user, rows=report.rows())
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("contacts:import")

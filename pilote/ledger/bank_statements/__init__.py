@@ -34,6 +34,7 @@ from pilote.ledger.bank_statements.csv import (
     sniff_csv_columns,
 )
 from pilote.ledger.bank_statements.ofx import parse_ofx
+from pilote.lib import textfiles
 
 __all__ = [
     "CsvMapping",
@@ -90,12 +91,15 @@ def detect_format(data: bytes, filename: str = "") -> str:
     return "csv"
 
 
-def parse_any(data: bytes, filename: str = "", csv_mapping: CsvMapping | None = None) -> list[Statement]:
-    kind = detect_format(data, filename)
+def parse_any(data, filename: str = "", csv_mapping: CsvMapping | None = None) -> list[Statement]:
+    """The statements of `data` (bytes or a binary file): a CSV is read as a stream, XML and OFX whole (their
+    size is bounded by the upload limit of bank files)."""
+    stream = textfiles.binary_stream(data)
+    kind = detect_format(textfiles.head(stream, 8192), filename)
     if kind == "camt053":
-        return parse_camt053(data)
+        return parse_camt053(stream.read())
     if kind == "ofx":
-        return parse_ofx(data)
+        return parse_ofx(stream.read())
     if csv_mapping is None:
         raise CsvMappingRequired("Fichier CSV : choisissez d'abord la correspondance des colonnes.")
-    return [parse_csv(data, csv_mapping)]
+    return [parse_csv(stream, csv_mapping)]

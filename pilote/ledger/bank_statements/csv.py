@@ -3,8 +3,10 @@ one signed amount column or separate debit and credit columns, French or English
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
-import io
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from pilote.ledger.bank_statements.common import (
     _parse_amount,
     _period,
 )
+from pilote.lib import textfiles
 
 SNIFF_ROWS = 5
 
@@ -63,44 +66,45 @@ class CsvMapping:
 # CSV
 
 
-def _decode_csv(data: bytes, encoding: str | None) -> str:
-    if encoding:
-        try:
-            return data.decode(encoding).lstrip("\ufeff")
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise StatementError(f"Impossible de lire le fichier avec l'encodage « {encoding} ».") from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def _csv_body(data: bytes, skip_rows: int, encoding: str | None) -> str:
-    """The text after the preamble (`skip_rows` physical lines)."""
+@contextlib.contextmanager
+def _csv_reader(data, skip_rows: int, encoding: str | None, delimiter: str | None = None):
+    """(delimiter, records) over the file after its preamble (`skip_rows` physical lines), read as a stream:
+    records are (first physical line number, cells). The encoding is the one given, else UTF-8 (with or
+    without BOM) when the whole file decodes so, else Windows-1252."""
     if skip_rows < 0:
         raise StatementError("Le nombre de lignes à ignorer ne peut pas être négatif.")
-    if not data.strip():
+    stream = textfiles.binary_stream(data)
+    if not any(chunk.strip() for chunk in textfiles.chunks(stream)):
         raise StatementError("Le fichier est vide.")
-    stream = io.StringIO(_decode_csv(data, encoding), newline="")
-    for _ in range(skip_rows):
-        stream.readline()
-    return stream.read()
+    chosen = encoding or textfiles.detect_encoding(stream)
+    try:
+        codecs.lookup(chosen)
+    except LookupError as exc:
+        raise StatementError(f"Impossible de lire le fichier avec l'encodage « {encoding} ».") from exc
+    with textfiles.text_stream(stream, chosen) as text:
+        try:
+            for _ in range(skip_rows):
+                text.readline()
+            ahead: list[str] = []
+            for line in text:  # up to the first non-blank line, which gives the delimiter
+                ahead.append(line)
+                if line.strip() or len(ahead) > 1000:
+                    break
+            found = delimiter or _detect_delimiter(ahead[-1] if ahead else "")
+            yield found, _csv_rows(itertools.chain(ahead, text), found, skip_rows)
+        except UnicodeDecodeError as exc:
+            raise StatementError(f"Impossible de lire le fichier avec l'encodage « {encoding} ».") from exc
 
 
-def _detect_delimiter(body: str) -> str:
-    header = next((line for line in body.splitlines() if line.strip()), "")
+def _detect_delimiter(header: str) -> str:
     counts = {delimiter: header.count(delimiter) for delimiter in (";", "\t", ",")}
     best = max(counts, key=lambda delimiter: counts[delimiter])  # ties: the first of ; tab ,
     return best if counts[best] else ";"
 
 
-def _csv_rows(body: str, delimiter: str, skip_rows: int):
+def _csv_rows(lines, delimiter: str, skip_rows: int):
     """(first physical line number of the record, cells) for each record; csv errors become StatementError."""
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     previous = 0
     while True:
         try:
@@ -132,20 +136,19 @@ def _human_date_format(fmt: str) -> str:
 
 def sniff_csv_columns(data: bytes, skip_rows: int = 0) -> tuple[list[str], list[list[str]]]:
     """The header and the first rows of a CSV, for the column-mapping screen (encoding and delimiter guessed)."""
-    body = _csv_body(data, skip_rows, None)
-    rows = _csv_rows(body, _detect_delimiter(body), skip_rows)
     header: list[str] | None = None
     sample: list[list[str]] = []
-    for _, row in rows:
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = [_clean(cell.lstrip("\ufeff")) for cell in row]
-        if header is None:
-            header = cells
-            continue
-        sample.append(cells)
-        if len(sample) == SNIFF_ROWS:
-            break
+    with _csv_reader(data, skip_rows, None) as (_, rows):
+        for _, row in rows:
+            if not any(cell.strip() for cell in row):
+                continue
+            cells = [_clean(cell.lstrip("\ufeff")) for cell in row]
+            if header is None:
+                header = cells
+                continue
+            sample.append(cells)
+            if len(sample) == SNIFF_ROWS:
+                break
     if header is None:
         raise StatementError(f"Le fichier ne contient pas de ligne d'en-tête après les {skip_rows} lignes ignorées.")
     return header, sample
@@ -164,13 +167,15 @@ def check_mapping(mapping: CsvMapping) -> None:
         raise StatementError("Le nombre de lignes à ignorer ne peut pas être négatif.")
 
 
-def parse_csv(data: bytes, mapping: CsvMapping) -> Statement:
-    """A CSV bank export read with the user's column mapping; one Statement without IBAN nor balances."""
+def parse_csv(data, mapping: CsvMapping) -> Statement:
+    """A CSV bank export (bytes or a binary file, read as a stream) read with the user's column mapping; one
+    Statement without IBAN nor balances."""
     check_mapping(mapping)
-    body = _csv_body(data, mapping.skip_rows, mapping.encoding)
-    delimiter = mapping.delimiter or _detect_delimiter(body)
-    rows = _csv_rows(body, delimiter, mapping.skip_rows)
+    with _csv_reader(data, mapping.skip_rows, mapping.encoding, mapping.delimiter) as (_, rows):
+        return _read_statement(rows, mapping)
 
+
+def _read_statement(rows, mapping: CsvMapping) -> Statement:
     header_line, header = next(((n, row) for n, row in rows if any(cell.strip() for cell in row)), (0, None))
     if header is None:
         raise StatementError(
@@ -356,17 +361,17 @@ def guess_mapping(header: list[str], sample: list[list[str]]) -> dict:
 def guess_skip_rows(data: bytes, limit: int = 15) -> int | None:
     """The number of bank preamble lines before the header row (the first row naming a date column and
     at least two other columns among its first `limit` lines), or None when no such row is found."""
+    dates = set(_ROLE_NAMES["date_column"])
     try:
-        body = _csv_body(data, 0, None)
+        with _csv_reader(data, 0, None) as (_, rows):
+            for number, row in rows:
+                if number > limit:
+                    break
+                cells = [_fold(_clean(cell.lstrip("\ufeff"))) for cell in row if cell.strip()]
+                if len(cells) >= 3 and dates & set(cells):
+                    return number - 1
     except StatementError:
         return None
-    dates = set(_ROLE_NAMES["date_column"])
-    for number, row in _csv_rows(body, _detect_delimiter(body), 0):
-        if number > limit:
-            break
-        cells = [_fold(_clean(cell.lstrip("\ufeff"))) for cell in row if cell.strip()]
-        if len(cells) >= 3 and dates & set(cells):
-            return number - 1
     return None
 
 

@@ -14,11 +14,10 @@ import hashlib
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.text import get_valid_filename
 
-from pilote.core import audit, jobs
+from pilote.core import audit, jobs, uploads
 from pilote.core.exceptions import DomainError
 from pilote.core.models import Job, JobStatus, Structure
 from pilote.core.storage import private_root
@@ -30,13 +29,12 @@ from pilote.lib.formats import format_eur
 
 KIND = "ledger.fec_import"
 VALIDATION, IMPORT = "validation", "import"
-DEFAULT_MAX_BYTES = 300 * 1024 * 1024  # a year of a large SME's books is a few tens of MB
 EXTENSIONS = {".txt", ".csv", ".tsv", ".fec"}
 CHUNK = 1 << 20
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "PILOTE_FEC_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return uploads.max_bytes("fec")
 
 
 def _check_upload(upload) -> None:
@@ -44,10 +42,8 @@ def _check_upload(upload) -> None:
     name = upload.name or ""
     if not upload.size:
         raise DomainError("Le fichier est vide.")
-    if upload.size > max_bytes():
-        raise DomainError(
-            f"Le fichier pèse {upload.size / 1_048_576:.0f} Mo : la limite est de {max_bytes() // 1_048_576} Mo."
-        )
+    if getattr(upload, "oversized", False) or upload.size > max_bytes():
+        raise DomainError(uploads.too_large_message("fec"))
     if Path(name).suffix.lower() not in EXTENSIONS:
         raise DomainError(
             f"« {name} » n'est pas un fichier texte FEC : extensions acceptées {', '.join(sorted(EXTENSIONS))} "

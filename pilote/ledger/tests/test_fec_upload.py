@@ -101,7 +101,8 @@ def test_files_that_are_not_a_fec_are_refused_before_reading(client_as, name, da
 def test_size_limit(client_as, settings):
     settings.PILOTE_FEC_MAX_BYTES = 100
     response = _upload(client_as("comptable"), GOLDEN.read_bytes())
-    assert "la limite est de" in response.content.decode() and not Job.objects.exists()
+    message = "Le fichier dépasse la taille maximale de 100 octets pour un fichier des écritures comptables (FEC)."
+    assert message in response.content.decode() and not Job.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["direction", "commercial", "rh", "assistant", "salarie", "auditeur"])

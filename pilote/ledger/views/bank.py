@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from urllib.parse import urlencode
 
 from django import forms
@@ -19,6 +18,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.pickers import datalist_attrs
+from pilote.core.uploads import LimitedFileField
 from pilote.ledger import bank, bank_statements, queries
 from pilote.ledger.models import Account, AuxiliaryAccount, BankAccount, BankRule, EntryLine, StatementLine
 from pilote.lib.dates import local_today
@@ -41,7 +41,7 @@ class BankAccountForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="Relevé (CAMT.053, OFX ou CSV)")
+    file = LimitedFileField(label="Relevé (CAMT.053, OFX ou CSV)", kind="bank")
 
 
 DATE_FORMATS = [
@@ -199,18 +199,16 @@ def bank_detail(request, pk: int):
     return render(request, "ledger/bank_detail.html", context)
 
 
-def _import(request, account, data: bytes, filename: str, mapping=None, token=None):
-    """Import the file; a CSV without a layout, or whose header does not fit the saved layout, goes to the
-    column screen with the file kept in the session (never a dead end)."""
+def _import(request, account, upload, filename: str, mapping=None, token=None):
+    """Import the uploaded file; a CSV without a layout, or whose header does not fit the saved layout, goes
+    to the column screen with the file kept aside (core.pending: on disk, its token in the session)."""
     try:
         summary = bank.import_statement(
-            actor=request.user, bank_account=account, data=data, filename=filename, csv_mapping=mapping
+            actor=request.user, bank_account=account, data=upload, filename=filename, csv_mapping=mapping
         )
     except bank_statements.CsvMappingRequired as exc:
         if token is None:
-            token = pending.keep(
-                request, _pending_scope(account), {"name": filename, "data": base64.b64encode(data).decode()}
-            )
+            token = pending.keep(request, _pending_scope(account), {"name": filename[:200]}, upload=upload)
         if isinstance(exc, bank_statements.CsvMappingMismatch):
             messages.warning(request, str(exc))
         return redirect(reverse("ledger:bank-mapping", args=[account.pk]) + f"?fichier={token}")
@@ -240,10 +238,11 @@ def bank_import(request, pk: int):
     account = get_object_or_404(BankAccount, pk=pk)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Choisissez un fichier de relevé.")
+        for error in form.errors.get("file", ["Choisissez un fichier de relevé."]):
+            messages.error(request, error)
         return redirect("ledger:bank-detail", pk=pk)
     upload = form.cleaned_data["file"]
-    return _import(request, account, upload.read(), upload.name)
+    return _import(request, account, upload, upload.name)
 
 
 @require_perm("ledger.edit")
@@ -253,10 +252,16 @@ def bank_mapping(request, pk: int):
     account = get_object_or_404(BankAccount, pk=pk)
     token = request.POST.get("fichier") or request.GET.get("fichier")
     waiting = pending.read(request, _pending_scope(account), token)
-    if not waiting:
+    path = pending.file_path(request, _pending_scope(account), token)
+    if not waiting or path is None:
         messages.error(request, "Aucun fichier CSV en attente pour ce compte : déposez le relevé à nouveau.")
         return redirect("ledger:bank-detail", pk=pk)
-    data = base64.b64decode(waiting["data"])
+    with path.open("rb") as data:
+        return _mapping_screen(request, account, token, waiting, data)
+
+
+def _mapping_screen(request, account, token, waiting, data):
+    pk = account.pk
     raw_skip = request.POST.get("skip_rows") or request.GET.get("skip_rows")
     if raw_skip and raw_skip.isdigit():
         skip = int(raw_skip)

@@ -15,6 +15,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.models import Job, JobStatus
+from pilote.core.uploads import LimitedFileField
 from pilote.ledger.fec_import import upload
 from pilote.ledger.fec_import.report import group_problems
 
@@ -22,7 +23,8 @@ PROBLEMS_PER_PAGE = 50
 
 
 class FecUploadForm(forms.Form):
-    fichier = forms.FileField(
+    fichier = LimitedFileField(
+        kind="fec",
         label="Fichier FEC",
         help_text="Fichier texte (SIRENFECAAAAMMJJ.txt), champs séparés par des tabulations ou « | ».",
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.csv,.tsv,.fec,text/plain"}),

@@ -73,10 +73,12 @@ def test_programs_and_odd_files_are_refused(client_as, tender, name, content, me
     assert not TenderDocument.objects.exists()
 
 
-def test_too_large_a_file_is_refused_with_its_size(client_as, tender, monkeypatch):
-    monkeypatch.setattr(rules, "MAX_UPLOAD_BYTES", 1024)
+def test_too_large_a_file_is_refused_naming_the_limit(client_as, tender, settings):
+    settings.PILOTE_UPLOAD_MAX_BYTES = {**settings.PILOTE_UPLOAD_MAX_BYTES, "tender": 1024}
     response = _upload(client_as("commercial"), tender, content=b"%PDF" + b"0" * 2048)
-    assert "Ce fichier pèse 0,0 Mo : 20 Mo au plus." in response.content.decode()
+    assert "Le fichier dépasse la taille maximale de 1 Ko pour une pièce d&#x27;appel d&#x27;offres." in (
+        response.content.decode()
+    )
     assert not TenderDocument.objects.exists()
 
 
@@ -85,7 +87,7 @@ def test_the_real_limit_is_twenty_megabytes():
         name = "dce.zip"
         size = 21 * 1024 * 1024
 
-    with pytest.raises(Exception, match="Ce fichier pèse 21,0 Mo : 20 Mo au plus."):
+    with pytest.raises(Exception, match="taille maximale de 20 Mo pour une pièce d'appel d'offres"):
         rules.check_upload(Fake())
 
 
