@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import sqlite3
 import tempfile
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pilote.ledger.fec_import.report import changed
 
 READ_BLOCK = 1 << 20  # bytes read at a time
+_C1 = re.compile(rb"[\x80-\x9f]")  # control characters in ISO-8859-15, letters and signs in Windows-1252
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")  # no character in Windows-1252 either
 
 # Field positions (the Montant/Sens variant has Montant and Sens where Debit and Credit are).
 (JOURNAL, JOURNAL_LIB, NUM, DATE, ACCOUNT, ACCOUNT_LIB, AUX, AUX_LIB, PIECE, PIECE_DATE, LABEL, AMOUNT_A, AMOUNT_B,
@@ -23,8 +27,14 @@ READ_BLOCK = 1 << 20  # bytes read at a time
 class Source:
     """The file (a path or bytes), read as text record by record, as many times as needed.
 
-    The encoding is found first without holding the file: UTF-8 with a BOM, else UTF-8 if the whole file
-    decodes as such, else ISO-8859-15. CR LF, CR and LF all end a record."""
+    The encoding is found first without holding the file (FRENCH-RULES §1: ASCII or ISO-8859-15, UTF-8 in
+    practice): UTF-8 (with or without BOM) when the whole file decodes as such; otherwise each line is
+    classed — ASCII, UTF-8, or 8-bit — and a file of 8-bit lines is ISO-8859-15, or Windows-1252 when it
+    uses the bytes 0x80–0x9F that only Windows-1252 gives letters to (€, Œ, ’…). A file mixing UTF-8 and
+    8-bit lines (pieces pasted from two programs) cannot be read right whatever the choice: `offending`
+    lists the lines in the minority encoding (the 8-bit ones when a BOM declares UTF-8), and `undecodable`
+    the lines holding a byte no allowed encoding gives a letter to; validation refuses the file with them,
+    so no garbled label is ever posted. CR LF, CR and LF all end a record."""
 
     def __init__(self, source: str | Path | bytes):
         if isinstance(source, bytes | bytearray | memoryview):
@@ -45,9 +55,10 @@ class Source:
         return io.BytesIO(self.data) if self.path is None else open(self.path, "rb")  # noqa: SIM115 - closed by the caller
 
     def _detect(self) -> tuple[str, str]:
+        self.offending, self.offending_kind = array("I"), ""  # line numbers in the minority encoding
+        self.undecodable = array("I")  # lines with a byte no allowed encoding reads
         with self._binary() as binary:
-            if binary.read(3) == b"\xef\xbb\xbf":
-                return "utf-8-sig", "UTF-8 (avec BOM)"
+            bom = binary.read(3) == b"\xef\xbb\xbf"
             binary.seek(0)
             decoder = codecs.getincrementaldecoder("utf-8")()
             try:
@@ -55,13 +66,52 @@ class Source:
                     decoder.decode(block)
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
-                return "iso-8859-15", "ISO-8859-15"
-        return "utf-8", "UTF-8"
+                pass
+            else:
+                return ("utf-8-sig", "UTF-8 (avec BOM)") if bom else ("utf-8", "UTF-8")
+            binary.seek(0)
+            return self._classify_lines(binary, bom)
+
+    def _classify_lines(self, binary, bom: bool) -> tuple[str, str]:
+        """Each line ASCII, UTF-8 or 8-bit (ISO-8859-15 / Windows-1252): the file's encoding, or the lines
+        that do not fit it."""
+        utf8, eight_bit = array("I"), array("I")
+        windows = False
+        # latin-1 maps each byte to one character: the lines' own bytes, split on CR LF, CR or LF
+        with io.TextIOWrapper(binary, encoding="latin-1", newline=None) as text:
+            for number, line in enumerate(text, start=1):
+                if line.isascii():
+                    continue
+                raw = line.encode("latin-1")
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    eight_bit.append(number)
+                    if _C1.search(raw):
+                        windows = True
+                        if _CP1252_UNDEFINED.search(raw):
+                            self.undecodable.append(number)
+                else:
+                    utf8.append(number)
+        if utf8 and (bom or len(utf8) >= len(eight_bit)):
+            self.offending, self.offending_kind = eight_bit, "8-bit"
+            return ("utf-8-sig" if bom else "utf-8"), "mélangé (UTF-8 et ISO-8859-15/Windows-1252)"
+        if utf8:
+            self.offending, self.offending_kind = utf8, "utf-8"
+            return "cp1252", "mélangé (ISO-8859-15/Windows-1252 et UTF-8)"
+        if windows:
+            return "cp1252", "Windows-1252"
+        return "iso-8859-15", "ISO-8859-15"
+
+    @property
+    def clean(self) -> bool:
+        """Every line decodes, in the file's one encoding."""
+        return not self.offending and not self.undecodable
 
     def records(self) -> Iterator[str]:
         if self._stamp() != self.stamp:
             raise changed()
-        errors = "replace" if self.codec == "utf-8-sig" else "strict"
+        errors = "strict" if self.clean else "replace"  # a file that is not clean is refused, never posted
         with (
             self._binary() as binary,
             io.TextIOWrapper(binary, encoding=self.codec, errors=errors, newline=None) as text,

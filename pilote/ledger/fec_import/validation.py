@@ -64,9 +64,29 @@ def validate_fec(
     return report
 
 
+def _encoding_problems(src: Source, problems: Problems) -> None:
+    """Lines that would be posted garbled: a second encoding in the file, or a byte no encoding reads."""
+    if src.offending_kind == "8-bit":
+        found, expected = "ISO-8859-15 ou Windows-1252", "UTF-8"
+    else:
+        found, expected = "UTF-8", "ISO-8859-15 ou Windows-1252"
+    for line_no in src.offending:
+        problems.add(
+            f"Ligne {line_no} : accents encodés autrement que dans le reste du fichier ({found} ici, {expected}"
+            " ailleurs) : le fichier mélange deux encodages et ses libellés seraient altérés ; réenregistrez-le"
+            " en un seul encodage."
+        )
+    for line_no in src.undecodable:
+        problems.add(
+            f"Ligne {line_no} : caractère illisible (un octet qu'aucun encodage admis pour le FEC ne "
+            "représente) : réenregistrez le fichier en UTF-8 ou en ISO-8859-15."
+        )
+
+
 def _validate(src: Source, fiscal_year, report: FecReport, problems: Problems, *, grouped: bool) -> None:
     report.source = src
     report.encoding = src.label
+    _encoding_problems(src, problems)
     header = next(src.records(), None)
     if header is None or not header.strip():
         problems.add("Ligne 1 : fichier vide ou sans en-tête.")
