@@ -48,6 +48,9 @@ MATRIX: dict[str, frozenset[Role]] = {
     "sales.payments": frozenset({D, C, A}),
     "sales.dunning": frozenset({D, C, CO, A}),
     "sales.analysis": frozenset({D, C, CO, AU}),
+    # Doubtful and irrecoverable debts (416, write-downs, losses): entries only the accountant and direction
+    # decide; everyone who reads the customer's account sees the steps.
+    "receivables.bad_debts": frozenset({D, C}),
     "complaints.view": frozenset({D, C, CO, A, AU}),
     "complaints.edit": frozenset({D, CO, A}),
     # Bookkeeping: the accountant keeps the books; direction and the auditor read them.

@@ -24,6 +24,8 @@ from pilote.lib.dates import add_months, local_today
 from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO
 
+DOUBTFUL_ACCOUNT = "416"  # PCG: clients douteux ou litigieux, kept per third party like 411
+
 
 def carry_forward_lines(year: FiscalYear) -> list[LineInput]:
     balances = (
@@ -42,7 +44,7 @@ def carry_forward_lines(year: FiscalYear) -> list[LineInput]:
             if row["aux_key"] == 0:
                 result -= net  # income is credit (negative net): result = Σ7 − Σ6
             continue
-        if account.requires_auxiliary:
+        if account.requires_auxiliary or account.code.startswith(DOUBTFUL_ACCOUNT):
             continue  # carried item by item below (detailed à-nouveaux)
         net_by_key[(row["account_id"], row["aux_key"])] += net
     lines = []
@@ -78,8 +80,9 @@ def carry_forward_lines(year: FiscalYear) -> list[LineInput]:
 
 
 def _open_items_carried(year: FiscalYear) -> list[LineInput]:
-    """Detailed à-nouveaux of customer and supplier accounts: every item not fully lettered at closing,
-    with its date-independent data (label, reference, due date), so lettering goes on next year."""
+    """Detailed à-nouveaux of customer and supplier accounts (doubtful customers, 416, included): every item
+    not fully lettered at closing, with its date-independent data (label, reference, due date), so lettering
+    goes on next year (a doubtful debt written off next year is lettered with its carried 416 line)."""
     from django.db.models import Exists, OuterRef
 
     from pilote.ledger.models import EntryLine, EntryStatus, MatchedLine
@@ -87,7 +90,7 @@ def _open_items_carried(year: FiscalYear) -> list[LineInput]:
     fully = MatchedLine.objects.filter(line=OuterRef("pk"), matching__is_partial=False)
     items = (
         EntryLine.objects.filter(fiscal_year=year, entry__status=EntryStatus.POSTED)
-        .filter(Q(account__code__startswith="401") | Q(account__code__startswith="411"))
+        .filter(_starts_with_any("account__code", ("401", "411", DOUBTFUL_ACCOUNT)))
         .exclude(Exists(fully))
         .select_related("account", "auxiliary", "entry")
         .order_by("account__code", "auxiliary__code", "date", "id")

@@ -386,12 +386,13 @@ def create_account(*, actor, code: str, label: str) -> Account:
 
 @transaction.atomic
 def auxiliary_for_contact(*, actor, contact, control_code: str) -> AuxiliaryAccount:
-    """The contact's customer (411) or supplier (401) sub-ledger account, created on first use."""
+    """The contact's customer (411), doubtful customer (416) or supplier (401) sub-ledger account, created on
+    first use. Codes: C (411), D (416, the same third party's doubtful receivables), F (401) + the contact id."""
     control = Account.objects.get(code=control_code)
     existing = AuxiliaryAccount.objects.filter(contact=contact, control_account=control).first()
     if existing:
         return existing
-    prefix = "C" if control_code.startswith("411") else "F"
+    prefix = "C" if control_code.startswith("411") else "D" if control_code.startswith("416") else "F"
     code, attempt = f"{prefix}{contact.pk:06d}", 1
     while AuxiliaryAccount.objects.filter(code=code).exists():  # e.g. taken over from another software's FEC
         attempt += 1

@@ -6,6 +6,14 @@ Collected VAT is read from accounts 4457x (44571…) — the VAT that is due for
 module does that transfer. Deductible VAT: 44562 (fixed assets, box 19) and 44566 (other goods and
 services, box 20); credit brought forward: the debit balance of 44567 before the period (box 22).
 
+Box 21 « Autre TVA à déduire » reads BAD_DEBT_VAT_ACCOUNT: the VAT once collected on a sale whose debt
+became definitively irrecoverable, recovered under CGI art. 272-1 (BOI-TVA-DED-40-10-20) — the receivables
+module debits it when it writes a debt off. The DGFiP notice of the 3310-CA3 (n° 3310-NOT-CA3-SD) sends the
+VAT on operations « restées impayées », once declared, to the « autre TVA à déduire » line, as the CA12 notice
+does to its line 25 (Revue Fiduciaire, FH 2021: « la taxe afférente à des opérations restées impayées,
+annulées ou faisant l'objet de rabais »). It is a deduction, not a smaller collected VAT of the period: the
+sale was declared in an earlier return.
+
 Sales that carry no French VAT (exports, intra-EU supplies, exempt sales, services taxed where the customer
 is established) leave no trace on a VAT account: their bases are read from the operations themselves,
 through the providers registered in `operation_providers` (the sales module registers its issued invoices
@@ -44,6 +52,7 @@ BOX_LABELS = {
     "16": "Total de la TVA brute due",
     "19": "TVA déductible sur immobilisations",
     "20": "TVA déductible sur autres biens et services",
+    "21": "Autre TVA à déduire",
     "22": "Report du crédit apparaissant ligne 27 de la précédente déclaration",
     "23": "Total TVA déductible",
     "25": "Crédit de TVA (ligne 23 − ligne 16)",
@@ -51,6 +60,14 @@ BOX_LABELS = {
     "32": "Total à payer",
 }
 RATE_PARTS = {"base": "base HT", "taxe": "taxe due"}
+# A sub-account of 4458 « Taxes sur le chiffre d'affaires à régulariser ou en attente » (free in the PCG):
+# the VAT of irrecoverable debts to deduct on line 21, debited at the write-off, settled by the return.
+BAD_DEBT_VAT_ACCOUNT = ("44585", "TVA à régulariser sur créances irrécouvrables (art. 272 CGI)")
+DEDUCTIBLE_BOXES = (
+    ("19", "44562", "TVA sur immobilisations"),
+    ("20", "44566", "TVA déductible"),
+    ("21", BAD_DEBT_VAT_ACCOUNT[0], "TVA sur créances irrécouvrables"),
+)
 
 
 def box_label(key: str) -> str:
@@ -73,7 +90,7 @@ class Ca3:
     taxes: dict[str, Decimal] = field(default_factory=dict)  # box → VAT
     unclassified: Decimal = ZERO  # collected VAT booked without a rate: shown, counted in 16
     collected_by_account: dict[str, Decimal] = field(default_factory=dict)
-    deductible: dict[str, Decimal] = field(default_factory=dict)  # "19" / "20"
+    deductible: dict[str, Decimal] = field(default_factory=dict)  # "19" / "20" / "21"
     credit_brought_forward: Decimal = ZERO
     operations: dict[str, Decimal] = field(default_factory=dict)  # non-taxable line (E1, E2, F2) → base
 
@@ -83,7 +100,7 @@ class Ca3:
 
     @property
     def box23(self) -> Decimal:
-        return self.deductible.get("19", ZERO) + self.deductible.get("20", ZERO) + self.credit_brought_forward
+        return sum(self.deductible.values(), ZERO) + self.credit_brought_forward
 
     @property
     def net_due(self) -> Decimal:
@@ -103,6 +120,7 @@ class Ca3:
             "16": self.box16,
             "19": self.deductible.get("19", ZERO),
             "20": self.deductible.get("20", ZERO),
+            **({"21": self.deductible["21"]} if self.deductible.get("21") else {}),
             "22": self.credit_brought_forward,
             "23": self.box23,
             "25": self.credit,
@@ -221,7 +239,7 @@ def compute_ca3(start: dt.date, end: dt.date, *, check_sequence: bool = True) ->
             continue
         result.taxes[box] = result.taxes.get(box, ZERO) + tax
         result.bases[box] = result.bases.get(box, ZERO) + (row["base"] or ZERO)
-    for box, prefix in (("19", "44562"), ("20", "44566")):
+    for box, prefix, _label in DEDUCTIBLE_BOXES:
         totals = _posted(start, end).filter(account__code__startswith=prefix).aggregate(d=Sum("debit"), c=Sum("credit"))
         result.deductible[box] = (totals["d"] or ZERO) - (totals["c"] or ZERO)
     carried = EntryLine.objects.filter(
@@ -269,14 +287,11 @@ def confirm_ca3(*, actor, start: dt.date, end: dt.date) -> VatReturn:
         for code, tax in sorted(figures.collected_by_account.items())
         if tax < 0
     ]
-    for box, code, label in (("19", "44562", "TVA sur immobilisations"), ("20", "44566", "TVA déductible")):
+    for box, code, label in DEDUCTIBLE_BOXES:
         amount = figures.deductible.get(box, ZERO)
         if amount:
-            lines.append(
-                L(accounts[code], credit=amount, label=label)
-                if amount > 0
-                else L(accounts[code], debit=-amount, label=label)
-            )
+            target = accounts.get(code) or Account.objects.get(code=code)  # 44585 exists once a debt is written off
+            lines.append(L(target, credit=amount, label=label) if amount > 0 else L(target, debit=-amount, label=label))
     if figures.credit_brought_forward:
         lines.append(L(accounts["44567"], credit=figures.credit_brought_forward, label="Crédit de TVA reporté"))
     if figures.net_due:

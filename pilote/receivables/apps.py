@@ -9,7 +9,8 @@ class ReceivablesConfig(AppConfig):
     def ready(self) -> None:
         from pilote.core.registry import MenuItem, TodoProvider, register_demo, register_menu, register_todo
         from pilote.receivables import credit, demo, todo
-        from pilote.sales.hooks import register_order_warning
+        from pilote.receivables.bad_debts import blocked_invoices
+        from pilote.sales.hooks import register_order_warning, register_payment_block
 
         register_menu(
             "Clients et ventes",
@@ -17,7 +18,9 @@ class ReceivablesConfig(AppConfig):
             MenuItem("Relances", "receivables:run", "sales.dunning"),
             MenuItem("Encours clients", "receivables:aged", "sales.view"),
             MenuItem("Analyse clients", "receivables:analysis", "sales.analysis"),
+            MenuItem("Créances douteuses", "receivables:bad-debts", "receivables.bad_debts"),
         )
         register_todo(TodoProvider("sales.dunning", todo.todo_items))
         register_demo(60, "relances et encours clients", demo.load)
         register_order_warning(credit.credit_warning)
+        register_payment_block(blocked_invoices)

@@ -8,7 +8,8 @@ When is a level due for an invoice? The next level after the last one it reached
   - since its previous letter, at least the gap between the two levels' delays has passed
     (J+7 then J+21: 14 days), so a customer first chased at J+60 does not get the next level the day
     after the first one.
-An invoice with a hold (DunningHold: dispute, payment plan) is left out. One letter per customer lists
+An invoice with a hold (DunningHold: dispute, payment plan) or classed doubtful (DoubtfulDebt) is left out.
+One letter per customer lists
 all its overdue invoices and takes the highest level due among them; each line records the level its
 invoice reached (0 when the invoice is only listed, its next level not being due yet).
 """
@@ -28,7 +29,7 @@ from pilote.lib.formats import format_date, format_eur
 from pilote.lib.money import ZERO
 from pilote.receivables import templating
 from pilote.receivables.levels import create_default_levels
-from pilote.receivables.models import Channel, DunningHold, DunningLetter, DunningLetterLine, DunningLevel
+from pilote.receivables.models import Channel, DoubtfulDebt, DunningHold, DunningLetter, DunningLetterLine, DunningLevel
 from pilote.receivables.penalties import PenaltyResult, late_penalty, recovery_indemnity
 from pilote.receivables.queries import id_set
 from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, PaymentAllocation
@@ -127,7 +128,8 @@ INVOICE_FIELDS = (
 
 
 def overdue_invoices(on: dt.date, customer_ids=None):
-    """Issued invoices and deposits past due with something left to pay, not held out of dunning."""
+    """Issued invoices and deposits past due with something left to pay, not held out of dunning nor classed
+    doubtful (bad_debts.py)."""
     balance = F("total_gross") - F("amount_paid") - F("credited_amount")
     invoices = (
         Invoice.objects.filter(status=InvoiceStatus.ISSUED, due_date__lt=on)
@@ -136,6 +138,8 @@ def overdue_invoices(on: dt.date, customer_ids=None):
         .filter(open_balance__gt=0)
         .alias(held=Exists(DunningHold.objects.filter(invoice=OuterRef("pk"))))
         .filter(held=False)
+        .alias(doubtful=Exists(DoubtfulDebt.objects.filter(invoice=OuterRef("pk"))))
+        .filter(doubtful=False)  # classed doubtful: recovered through the courts, not chased by letters
     )
     if customer_ids is not None:
         invoices = invoices.filter(customer_id__in=customer_ids)

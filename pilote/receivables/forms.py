@@ -88,3 +88,36 @@ class StatementForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError("La date de fin précède la date de début.")
         return data
+
+
+class ClassifyForm(forms.Form):
+    day = forms.DateField(label="Classée douteuse le", widget=DATE_WIDGET)
+    reason = forms.CharField(label="Motif (redressement judiciaire, litige…)", max_length=150, required=False)
+
+
+class ProvisionForm(forms.Form):
+    day = forms.DateField(label="Date", widget=DATE_WIDGET)
+    rate = FrenchDecimalFormField(label="Taux de dépréciation (%)", min_value=0, max_value=100, max_digits=5,
+                                  decimal_places=2)  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class WriteOffForm(forms.Form):
+    day = forms.DateField(label="Passée en perte le", widget=DATE_WIDGET)
+    proof = forms.CharField(
+        label="Preuve de l'irrécouvrabilité", max_length=200,
+        help_text="Jugement de liquidation judiciaire du …, clôture pour insuffisance d'actif, débiteur disparu…",
+    )  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RecoveryForm(forms.Form):
+    day = forms.DateField(label="Encaissé le", widget=DATE_WIDGET)
+    amount = FrenchDecimalFormField(label="Montant (€)", min_value=0, max_digits=15, decimal_places=2, min_places=2)
+    bank_account = forms.ModelChoiceField(label="Compte bancaire", queryset=None, empty_label=None)
+
+    def __init__(self, *args, **kwargs):
+        from pilote.ledger.models_bank import BankAccount
+
+        super().__init__(*args, **kwargs)
+        self.fields["bank_account"].queryset = BankAccount.objects.select_related("account").order_by("pk")

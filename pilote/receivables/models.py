@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pilote.lib.fields import FrenchDecimalField
 from pilote.lib.formats import format_eur
 from pilote.lib.french import de
 from pilote.lib.money import ZERO, MoneyField
@@ -174,3 +175,92 @@ class CreditLimit(models.Model):
 
     def __str__(self) -> str:
         return f"Encours autorisé {de(str(self.customer))}"
+
+
+class DoubtfulStatus(models.TextChoices):
+    DOUBTFUL = "doubtful", "Douteuse"
+    WRITTEN_OFF = "written_off", "Passée en perte"
+
+
+class DoubtfulDebt(models.Model):
+    """An invoice whose payment is doubtful: moved from 411 to 416, written down (491), then written off (654)
+    or recovered. The amounts are those of the open share when it was classed (bad_debts.py)."""
+
+    invoice = models.OneToOneField(
+        "sales.Invoice", verbose_name="facture", on_delete=models.PROTECT, related_name="doubtful_debt"
+    )
+    customer = models.ForeignKey(
+        "contacts.Contact", verbose_name="client", on_delete=models.PROTECT, related_name="doubtful_debts"
+    )
+    status = models.CharField("état", max_length=12, choices=DoubtfulStatus.choices, default=DoubtfulStatus.DOUBTFUL)
+    classified_on = models.DateField("classée douteuse le")
+    amount_gross = MoneyField("créance TTC transférée au 416")
+    amount_net = MoneyField("créance hors taxes (base de la dépréciation)")
+    amount_vat = MoneyField("TVA sur la part impayée")
+    provision_rate = FrenchDecimalField("taux de dépréciation (%)", max_digits=5, decimal_places=2, default=ZERO)
+    provision = MoneyField("dépréciation constituée", default=ZERO)
+    written_off_on = models.DateField("passée en perte le", null=True, blank=True)
+    loss_proof = models.CharField("justificatif de l'irrécouvrabilité", max_length=200, blank=True)
+    recovered = MoneyField("encaissé depuis le classement", default=ZERO)
+    write_off_entry = models.ForeignKey(
+        "ledger.Entry",
+        verbose_name="écriture de passage en perte",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+
+    class Meta:
+        verbose_name = "créance douteuse"
+        verbose_name_plural = "créances douteuses"
+        ordering = ["classified_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_gross__gt=0) & Q(amount_net__gte=0) & Q(amount_vat__gte=0),
+                name="receivables_doubtfuldebt_amounts",
+                violation_error_message="Une créance douteuse porte sur un montant positif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(provision__gte=0) & Q(provision__lte=models.F("amount_net")),
+                name="receivables_doubtfuldebt_provision_range",
+                violation_error_message="La dépréciation ne peut dépasser la créance hors taxes.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Créance douteuse {self.invoice.number}"
+
+    @property
+    def is_written_off(self) -> bool:
+        return self.status == DoubtfulStatus.WRITTEN_OFF
+
+
+class DoubtfulEventKind(models.TextChoices):
+    CLASSIFIED = "classified", "Classée douteuse"
+    PROVISIONED = "provisioned", "Dépréciation"
+    WRITTEN_OFF = "written_off", "Passée en perte"
+    RECOVERED = "recovered", "Encaissement"
+
+
+class DoubtfulDebtEvent(models.Model):
+    """One step of a doubtful debt, shown on the customer's account as its timeline."""
+
+    debt = models.ForeignKey(DoubtfulDebt, verbose_name="créance", on_delete=models.CASCADE, related_name="events")
+    date = models.DateField("date")
+    kind = models.CharField("étape", max_length=12, choices=DoubtfulEventKind.choices)
+    label = models.CharField("libellé", max_length=200)
+    amount = MoneyField("montant", default=ZERO)
+    entries = models.ManyToManyField("ledger.Entry", verbose_name="écritures", related_name="+", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "étape de créance douteuse"
+        verbose_name_plural = "étapes de créances douteuses"
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} le {self.date:%d/%m/%Y}"

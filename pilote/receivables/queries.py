@@ -19,7 +19,7 @@ from pilote.contacts.models import Contact
 from pilote.core.collation import french
 from pilote.core.listing import Column
 from pilote.lib.money import ZERO, MoneyField
-from pilote.receivables.models import DunningLetter
+from pilote.receivables.models import DoubtfulStatus, DunningLetter
 from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, Payment
 
 BALANCE = F("total_gross") - F("amount_paid") - F("credited_amount")
@@ -45,12 +45,14 @@ BUCKETS = [
 
 
 def open_invoices():
-    """Issued invoices and deposits with something left to pay (credit notes and payments deducted)."""
+    """Issued invoices and deposits with something left to pay (credit notes and payments deducted); a debt
+    written off (bad_debts.py) is no receivable any more. Doubtful ones stay: they are on 416."""
     return (
         Invoice.objects.filter(status=InvoiceStatus.ISSUED)
         .exclude(kind=InvoiceKind.CREDIT_NOTE)
         .alias(open_balance=BALANCE)
         .filter(open_balance__gt=0)
+        .exclude(doubtful_debt__status=DoubtfulStatus.WRITTEN_OFF)
     )
 
 
@@ -215,7 +217,7 @@ def customer_open_invoices(customer: Contact):
     return (
         open_invoices()
         .filter(customer=customer)
-        .select_related("dunning_hold")
+        .select_related("dunning_hold", "doubtful_debt")
         .defer("customer_snapshot", "seller_snapshot", "notes")  # frozen JSON the page never shows
         .order_by("due_date", "pk")
     )

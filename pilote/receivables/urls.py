@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.receivables.views import accounts, analysis, dunning
+from pilote.receivables.views import accounts, analysis, bad_debts, dunning
 
 app_name = "receivables"
 urlpatterns = [
@@ -20,4 +20,9 @@ urlpatterns = [
     path("factures/<int:pk>/exclure/", accounts.hold, name="hold"),
     path("factures/<int:pk>/reprendre/", accounts.release, name="release"),
     path("analyse/", analysis.analysis_page, name="analysis"),
+    path("creances-douteuses/", bad_debts.debts, name="bad-debts"),
+    path("factures/<int:pk>/douteuse/", bad_debts.classify, name="classify"),
+    path("creances-douteuses/<int:pk>/depreciation/", bad_debts.provision, name="provision"),
+    path("creances-douteuses/<int:pk>/perte/", bad_debts.write_off, name="write-off"),
+    path("creances-douteuses/<int:pk>/encaissement/", bad_debts.recovery, name="recovery"),
 ]

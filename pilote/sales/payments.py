@@ -23,19 +23,23 @@ from pilote.ledger.models import EntryLine, EntryStatus, JournalKind, MatchedLin
 from pilote.ledger.models_bank import BankAccount
 from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO, round_eur
+from pilote.sales import hooks
 from pilote.sales.issuing import COLLECTED_VAT_ACCOUNT, PENDING_VAT_ACCOUNT, account
 from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentAllocation
 
 
 def open_invoices(customer):
-    """Issued invoices (deposits included) of the customer that are not fully settled, oldest first."""
-    return [
+    """Issued invoices (deposits included) of the customer that are not fully settled, oldest first — those
+    another app holds out of sales payments (hooks.payment_blocks: a doubtful debt) left out."""
+    found = [
         invoice
         for invoice in Invoice.objects.filter(customer=customer, status=InvoiceStatus.ISSUED)
         .exclude(kind=InvoiceKind.CREDIT_NOTE)
         .order_by("due_date", "date", "pk")
         if invoice.balance_due > 0
     ]
+    blocked = hooks.blocked_payments(invoice.pk for invoice in found)
+    return [invoice for invoice in found if invoice.pk not in blocked]
 
 
 def _allocate(customer, amount: Decimal, allocations: list[tuple[Invoice, Decimal]] | None):
@@ -48,8 +52,11 @@ def _allocate(customer, amount: Decimal, allocations: list[tuple[Invoice, Decima
             allocations.append((invoice, share))
             left -= share
     problems = []
+    blocked = hooks.blocked_payments(invoice.pk for invoice, _ in allocations)
     for invoice, share in allocations:
-        if invoice.customer_id != customer.pk:
+        if invoice.pk in blocked:
+            problems.append(blocked[invoice.pk])
+        elif invoice.customer_id != customer.pk:
             problems.append(f"{invoice} n'est pas une facture de ce client.")
         elif share <= 0:
             problems.append(f"{invoice} : le montant affecté doit être positif.")
@@ -62,7 +69,7 @@ def _allocate(customer, amount: Decimal, allocations: list[tuple[Invoice, Decima
     return allocations
 
 
-def _vat_transfer_lines(invoice: Invoice, share: Decimal, label: str) -> list[ledger.LineInput]:
+def vat_transfer_lines(invoice: Invoice, share: Decimal, label: str) -> list[ledger.LineInput]:
     """The paid share of the services' VAT waiting on 44588 for this invoice, moved to 44571."""
     if not invoice.vat_on_receipts or invoice.entry_id is None:
         return []
@@ -140,7 +147,7 @@ def record_payment(
             ledger.LineInput(account("411"), credit=unallocated, auxiliary=aux, label=label, reference=reference[:40])
         )
     for inv, share in allocations:
-        lines.extend(_vat_transfer_lines(inv, share, label))
+        lines.extend(vat_transfer_lines(inv, share, label))
     entry = ledger.create_entry(
         actor=actor,
         journal=bank_account.journal,
@@ -179,7 +186,7 @@ def record_payment(
     return payment
 
 
-def _customer_lines(invoice: Invoice) -> list[EntryLine]:
+def customer_lines(invoice: Invoice) -> list[EntryLine]:
     """The 411 lines of the invoice, of its credit notes and of the payments allocated to it, in open fiscal
     years: once a year is closed, its open items live on in the next year's detailed à-nouveaux (which keep
     the invoice number as reference), and those are what a later payment is lettered with."""
@@ -200,7 +207,7 @@ def _customer_lines(invoice: Invoice) -> list[EntryLine]:
 def letter_invoice(*, actor, invoice: Invoice) -> None:
     """Letter the invoice's customer lines with what settles it: fully when the balance is nil, partially
     otherwise (the previous partial lettering is redone with the new line)."""
-    lines = _customer_lines(invoice)
+    lines = customer_lines(invoice)
     if len(lines) < 2:
         return
     existing = {m.matching for m in MatchedLine.objects.filter(line__in=lines).select_related("matching")}

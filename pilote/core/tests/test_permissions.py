@@ -131,10 +131,13 @@ def _documents_sample(contact, actor):
 def _receivables_sample(contact):
     import datetime as dt
 
-    from pilote.receivables.models import DunningLetter, DunningLevel
+    from pilote.receivables.models import DoubtfulDebt, DunningLetter, DunningLevel
     from pilote.sales.models import Invoice
 
     invoice = Invoice.objects.create(customer=contact, date=dt.date(2026, 2, 1))  # a draft: hold/release refuse it
+    debt = DoubtfulDebt.objects.create(invoice=invoice, customer=contact, classified_on=dt.date(2026, 3, 1),
+                                       amount_gross=Decimal("12"), amount_net=Decimal("10"),
+                                       amount_vat=Decimal("2"))  # fmt: skip
     level = DunningLevel.objects.get(rank=1)
     letter = DunningLetter.objects.create(customer=contact, level=level, rank=1, title=level.title,
                                           date=dt.date(2026, 3, 1), channel="letter", subject="Relance", body="",
@@ -142,6 +145,8 @@ def _receivables_sample(contact):
     urls = {f"receivables:{name}": contact.pk for name in ("preview", "customer", "statement", "credit-limit")}
     urls |= {"receivables:hold": invoice.pk, "receivables:release": invoice.pk, "receivables:level-edit": level.pk}
     urls |= {"receivables:letter-pdf": letter.pk, "receivables:letter-posted": letter.pk}
+    urls |= {"receivables:classify": invoice.pk}
+    urls |= {f"receivables:{name}": debt.pk for name in ("provision", "write-off", "recovery")}
     return urls
 
 

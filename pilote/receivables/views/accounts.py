@@ -14,8 +14,17 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate
 from pilote.core.pdf import pdf_file_response
-from pilote.receivables import credit, documents, dunning, queries, services
-from pilote.receivables.forms import AgedFilterForm, CreditLimitForm, HoldForm, StatementForm
+from pilote.receivables import bad_debts, credit, documents, dunning, queries, services
+from pilote.receivables.forms import (
+    AgedFilterForm,
+    ClassifyForm,
+    CreditLimitForm,
+    HoldForm,
+    ProvisionForm,
+    RecoveryForm,
+    StatementForm,
+    WriteOffForm,
+)
 from pilote.receivables.models import CreditLimit
 from pilote.sales.models import Invoice
 
@@ -72,8 +81,24 @@ def customer(request, pk: int):
         "limit": limit,
         "exposure": credit.exposure(contact) if limit else None,
         "hold_form": HoldForm().render(),  # rendered once, not once per open invoice
+        "classify_form": ClassifyForm(initial={"day": today}).render(),
+        "debts": _debts_with_forms(contact, today),
+        "timeline": bad_debts.customer_timeline(contact),
     }
     return render(request, "receivables/customer.html", context)
+
+
+def _debts_with_forms(contact: Contact, today: dt.date) -> list:
+    """The customer's doubtful debts, each with its own forms (ids of their own: several debts on one page)."""
+    debts = list(contact.doubtful_debts.select_related("invoice").order_by("classified_on", "pk"))
+    for debt in debts:
+        version = {"day": today, "version": debt.version}
+        debt.provision_form = ProvisionForm(initial={**version, "rate": debt.provision_rate},
+                                            auto_id=f"pv{debt.pk}_%s")  # fmt: skip
+        debt.write_off_form = WriteOffForm(initial=version, auto_id=f"wo{debt.pk}_%s")
+        debt.recovery_form = RecoveryForm(initial={"day": today}, auto_id=f"rc{debt.pk}_%s")
+        debt.left = debt.amount_gross - debt.recovered
+    return debts
 
 
 @require_perm("sales.view")
