@@ -120,7 +120,7 @@ class Ca3:
             "16": self.box16,
             "19": self.deductible.get("19", ZERO),
             "20": self.deductible.get("20", ZERO),
-            **({"21": self.deductible["21"]} if self.deductible.get("21") else {}),
+            **({"21": self.deductible["21"]} if "21" in self.deductible else {}),
             "22": self.credit_brought_forward,
             "23": self.box23,
             "25": self.credit,
@@ -241,7 +241,9 @@ def compute_ca3(start: dt.date, end: dt.date, *, check_sequence: bool = True) ->
         result.bases[box] = result.bases.get(box, ZERO) + (row["base"] or ZERO)
     for box, prefix, _label in DEDUCTIBLE_BOXES:
         totals = _posted(start, end).filter(account__code__startswith=prefix).aggregate(d=Sum("debit"), c=Sum("credit"))
-        result.deductible[box] = (totals["d"] or ZERO) - (totals["c"] or ZERO)
+        amount = (totals["d"] or ZERO) - (totals["c"] or ZERO)
+        if amount or box != "21":  # line 21 only when a debt was written off in the period
+            result.deductible[box] = amount
     carried = EntryLine.objects.filter(
         entry__status=EntryStatus.POSTED, account__code__startswith="44567", date__lt=start
     ).aggregate(d=Sum("debit"), c=Sum("credit"))

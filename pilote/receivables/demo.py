@@ -1,6 +1,8 @@
 """The receivables share of the demo: the default levels, and the dunning history of the late invoices
 as weekly Monday runs up to a week before DEMO_TODAY (so some letters are due « today » in the to-do
-list), one disputed invoice held out, and a credit limit. Works with whatever issued invoices the sales
+list), one disputed invoice held out, a credit limit, and one customer's oldest late invoice classed doubtful
+(411 → 416) and written down by half on DEMO_TODAY, through bad_debts (the current month: no declared CA3
+changes). Works with whatever issued invoices the sales
 demo created (none at all included)."""
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from pilote.core.demo import DEMO_TODAY
-from pilote.receivables import dunning, services
+from pilote.receivables import bad_debts, dunning, services
 from pilote.receivables.levels import create_default_levels
 from pilote.receivables.models import DunningLevel
 from pilote.receivables.queries import open_invoices
@@ -33,3 +35,9 @@ def load(rng, users) -> None:
     biggest = max(late, key=lambda invoice: invoice.balance_due)
     limit = (biggest.balance_due * Decimal("1.5")).quantize(Decimal("1000"))
     services.set_credit_limit(actor=actor, customer=biggest.customer, amount=max(limit, Decimal("1000")))
+    doubtful = next((invoice for invoice in late if invoice != disputed and invoice.customer != biggest.customer), None)
+    if doubtful is not None:
+        debt = bad_debts.classify(
+            actor=actor, invoice=doubtful, day=DEMO_TODAY, reason="Redressement judiciaire ouvert, créance déclarée"
+        )
+        bad_debts.provision(actor=actor, debt=debt, day=DEMO_TODAY, rate=Decimal("50"))

@@ -9,9 +9,8 @@ When is a level due for an invoice? The next level after the last one it reached
     (J+7 then J+21: 14 days), so a customer first chased at J+60 does not get the next level the day
     after the first one.
 An invoice with a hold (DunningHold: dispute, payment plan) or classed doubtful (DoubtfulDebt) is left out.
-One letter per customer lists
-all its overdue invoices and takes the highest level due among them; each line records the level its
-invoice reached (0 when the invoice is only listed, its next level not being due yet).
+One letter per customer lists all its overdue invoices and takes the highest level due among them; each line
+records the level its invoice reached (0 when the invoice is only listed, its next level not being due yet).
 """
 
 from __future__ import annotations

@@ -56,19 +56,28 @@ def test_previous_year_is_closed_and_carried_forward():
 
 
 def test_customer_ledger_agrees_with_the_open_invoices():
-    """411 in the books = what « Encours clients » shows (the open balances of the issued invoices)."""
+    """411 + 416 in the books = what « Encours clients » shows (the open balances of the issued invoices, the
+    doubtful ones included: they moved to 416, written down on 491)."""
     from pilote.ledger.models import AuxiliaryAccount
-    from pilote.receivables import queries
+    from pilote.receivables import dunning, queries
+    from pilote.receivables.models import DoubtfulDebt
 
     year = _open_year()
     shown = queries.aged_totals(DEMO_TODAY, {})["total"]
-    assert shown > Decimal("50000") and _balance("411", year) == shown
-    # and customer by customer
+    assert shown > Decimal("50000") and _balance("411", year) + _balance("416", year) == shown
+    # and customer by customer, over both of its accounts
     by_customer = {row["customer_id"]: row["total"] for row in queries.aged_balances(DEMO_TODAY, {})}
-    for aux in AuxiliaryAccount.objects.filter(control_account__code="411", contact__isnull=False):
+    ledger: dict[int, Decimal] = {}
+    for aux in AuxiliaryAccount.objects.filter(control_account__code__in=["411", "416"], contact__isnull=False):
         lines = aux.entryline_set.filter(fiscal_year=year, is_posted=True).aggregate(d=Sum("debit"), c=Sum("credit"))
-        ledger = (lines["d"] or ZERO) - (lines["c"] or ZERO)
-        assert ledger == by_customer.get(aux.contact_id, ZERO), aux.label
+        ledger[aux.contact_id] = ledger.get(aux.contact_id, ZERO) + (lines["d"] or ZERO) - (lines["c"] or ZERO)
+    for contact_id, balance in ledger.items():
+        assert balance == by_customer.get(contact_id, ZERO), contact_id
+    # one doubtful customer, its debt on 416 and written down by half of its net amount on 491
+    debt = DoubtfulDebt.objects.get()
+    assert debt.provision == (debt.amount_net / 2).quantize(Decimal("0.01")) > 0
+    assert _balance("416", year) == debt.amount_gross and _balance("491", year) == -debt.provision
+    assert not dunning.overdue_invoices(DEMO_TODAY).filter(pk=debt.invoice_id).exists()  # no longer chased
 
 
 def test_bank_never_overdrawn_and_plausible_at_each_month_end():

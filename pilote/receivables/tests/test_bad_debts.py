@@ -246,3 +246,37 @@ def test_pages_for_the_comptable_only(books, doubtful, client_as):
     assert "Vérifiez la saisie" in response.content.decode()
     assert comptable.get(reverse("receivables:bad-debts")).status_code == 200
     assert client_as("commercial").get(reverse("receivables:customer", args=[books["martin"].pk])).status_code == 200
+
+
+def test_doubtful_debt_carried_item_by_item_and_written_off_next_year(books, doubtful):
+    """The closing carries the 416 item with its reference (detailed à-nouveaux): written off next year, the
+    loss goes to 6544 (an earlier year's debt) and the 416 à-nouveau is lettered with the write-off."""
+    from pilote.ledger import closing
+    from pilote.ledger.models import Account, JournalKind
+    from pilote.lib.dates import add_months
+
+    actor = books["actor"]
+    debt = bad_debts.classify(actor=actor, invoice=doubtful, day=DAY(2026, 3, 10))
+    debt = bad_debts.provision(actor=actor, debt=debt, day=DAY(2026, 12, 31), rate="40")
+    ledger.open_fiscal_year(actor=actor, start_date=DAY(2027, 1, 1), end_date=DAY(2027, 12, 31))
+    for month in range(1, 13):
+        start = DAY(2026, month, 1)
+        vat.confirm_ca3(actor=actor, start=start, end=add_months(start, 1) - dt.timedelta(days=1))
+    closing.close_fiscal_year(actor=actor, year=FiscalYear.objects.get(start_date=DAY(2026, 1, 1)),
+                              today=DAY(2027, 1, 15))  # fmt: skip
+    carried = EntryLine.objects.get(account__code="416", entry__journal__kind=JournalKind.OPENING)
+    assert (carried.debit, carried.reference, carried.auxiliary.code) == (
+        D("900.00"), doubtful.number, f"D{books['martin'].pk:06d}",
+    )  # fmt: skip
+    debt = bad_debts.write_off(actor=actor, debt=debt, day=DAY(2027, 2, 3), proof="Liquidation judiciaire")
+    assert [line[:3] for line in _lines(debt.write_off_entry)][0] == ("6544", "", D("750.00"))
+    assert _fully_lettered(carried)
+    aux = ledger.auxiliary_for_contact(actor=actor, contact=books["martin"], control_code="416")
+    assert not lettering_open(Account.objects.get(code="416"), aux.pk)
+    assert EntryLine.objects.get(account__code="78174", date=DAY(2027, 2, 3)).credit == D("300.00")
+
+
+def lettering_open(account, aux_key):
+    from pilote.ledger import lettering
+
+    return lettering.open_lines(account, aux_key).exists()

@@ -81,7 +81,7 @@ def customer(request, pk: int):
         "limit": limit,
         "exposure": credit.exposure(contact) if limit else None,
         "hold_form": HoldForm().render(),  # rendered once, not once per open invoice
-        "classify_form": ClassifyForm(initial={"day": today}).render(),
+        "classify_form": ClassifyForm(initial={"day": today}, auto_id="cl_%s").render(),  # ids apart from the hold form
         "debts": _debts_with_forms(contact, today),
         "timeline": bad_debts.customer_timeline(contact),
     }
