@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.vat_policy import current_policy
-from pilote.ereporting import datasets, services
+from pilote.ereporting import datasets, flux10, services
 from pilote.ereporting.connectors import current_connector
 from pilote.lib.dates import local_today
 
@@ -39,10 +39,13 @@ def _period(request, flow: str, start: str):
 def period_detail(request, flow: str, start: str):
     period = _period(request, flow, start)
     files = services.files(request.structure, period)
+    data = datasets.build(period)
     context = {
         "period": period,
-        "data": datasets.build(period),
+        "data": data,
         "transmission": files.transmission,
+        # The CSV carries no timestamp: a different one means the operations changed since the transmission.
+        "changed_since": files.transmission is not None and flux10.write_csv(data) != files.csv,
         "connector": current_connector(),
         "cadence": services.cadence_of(request.structure),
         "can_transmit": files.transmission is None and period.end < local_today(),

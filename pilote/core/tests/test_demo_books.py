@@ -183,3 +183,22 @@ def test_organisations_e_mail_domains_spell_their_whole_name():
     for name, email in Contact.objects.filter(kind="organisation").values_list("name", "email"):
         squeezed = "".join(ch for ch in unicodedata.normalize("NFKD", name).lower() if ch.isascii() and ch.isalnum())
         assert email == f"contact@{squeezed}.fr", (name, email)
+
+
+def test_e_reporting_of_every_period_agrees_with_the_sales():
+    """Each transactions period of the demo (décades of two years) agrees with the issued invoices' own totals,
+    and every issued invoice falls in exactly one place: e-reported (B2C, international) or e-invoiced."""
+    from pilote.core.models import Structure
+    from pilote.ereporting import datasets, services
+    from pilote.ereporting.cadence import TRANSACTIONS
+    from pilote.sales.models import Invoice, InvoiceStatus
+
+    periods = [r.period for r in services.period_rows(Structure.objects.get()) if r.period.flow == TRANSACTIONS]
+    assert len(periods) > 30
+    for period in periods:
+        data = datasets.build(period)
+        assert data.agrees, (period, [c for c in data.checks if not c.agrees])
+        issued = Invoice.objects.filter(status=InvoiceStatus.ISSUED, date__gte=period.start, date__lte=period.end)
+        b2c = issued.filter(customer_snapshot__kind="person").count()
+        assert data.domestic_count + len(data.international) + b2c == issued.count(), period
+        assert sum(group.count for group in data.b2c) >= b2c  # goods and services on one invoice count twice

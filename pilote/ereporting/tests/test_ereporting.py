@@ -18,7 +18,14 @@ from pilote.core.models import AuditEvent, Structure
 from pilote.core.storage import private_root
 from pilote.ereporting import cadence, datasets, flux10, services
 from pilote.ereporting.cadence import PAYMENTS, TRANSACTIONS, Period
-from pilote.ereporting.connectors import FileExportConnector, current_connector
+from pilote.ereporting.connectors import (
+    Connector,
+    FileExportConnector,
+    Receipt,
+    _connectors,
+    current_connector,
+    register_connector,
+)
 from pilote.ereporting.models import Transmission
 from pilote.sales import issuing, payments
 from pilote.sales import services as sales
@@ -246,6 +253,59 @@ def test_file_connector_is_the_default_and_writes_the_files(shop, march, persona
     assert AuditEvent.objects.filter(action="ereporting.transmission.recorded").count() == 1
 
 
+def test_a_transmitted_period_unchanged_shows_no_warning(shop, march, client_as):
+    client = client_as("direction")
+    kwargs = {"flow": TRANSACTIONS, "start": "2026-03-01"}
+    assert client.post(reverse("ereporting:transmit", kwargs=kwargs)).status_code == 302
+    page = client.get(reverse("ereporting:period", kwargs=kwargs)).content.decode()
+    assert "Période transmise le" in page and "ont changé depuis la transmission" not in page
+
+
+class PlatformConnector(Connector):
+    """What a platform's connector looks like: its own identity as sender, a deposit number as receipt."""
+
+    code, label = "essai-pa", "Plateforme d'essai"
+
+    def __init__(self):
+        self.received = []
+
+    def sender(self, structure) -> dict:
+        return {"id": "9999", "scheme": "0238", "name": "PA d'essai", "role": "WK"}
+
+    def transmit(self, *, file_name, xml, csv) -> Receipt:
+        self.received.append((file_name, xml))
+        return Receipt(reference=f"dépôt n° {len(self.received)}")
+
+
+@pytest.fixture
+def platform(settings):
+    connector = PlatformConnector()
+    register_connector(connector)
+    settings.PILOTE_EREPORTING_CONNECTOR = connector.code
+    yield connector
+    _connectors.pop(connector.code)
+
+
+def test_a_platform_plugs_in_through_the_connector_interface(shop, march, personas, platform):
+    transmission = services.mark_transmitted(
+        actor=personas["comptable"], structure=Structure.objects.get(), period=MARCH_1ST_DECADE
+    )
+    assert transmission.connector == "essai-pa" and transmission.receipt == "dépôt n° 1"
+    [(name, xml)] = platform.received
+    assert xml == bytes(transmission.xml) and name == transmission.file_name
+    sender = etree.fromstring(xml).find("ReportDocument/Sender")
+    assert (sender.find("Id").get("schemeId"), sender.findtext("RoleCode")) == ("0238", "WK")
+
+
+def test_an_unknown_connector_is_refused_in_french(shop, march, personas, settings):
+    settings.PILOTE_EREPORTING_CONNECTOR = "inconnu"
+    with pytest.raises(DomainError, match="Aucun connecteur d'e-reporting « inconnu »"):
+        services.mark_transmitted(
+            actor=personas["comptable"], structure=Structure.objects.get(), period=MARCH_1ST_DECADE
+        )
+    assert not Transmission.objects.exists()
+
+
 def test_a_period_is_transmitted_once_and_only_when_over(shop, march, personas):
     structure = Structure.objects.get()
     services.mark_transmitted(actor=personas["comptable"], structure=structure, period=MARCH_1ST_DECADE)
@@ -283,6 +343,7 @@ def test_pages_show_export_and_freeze_a_transmitted_period(shop, collected, clie
     assert client.get(csv_url).content == bytes(stored.csv)
     page = client.get(url).content.decode()
     assert "Période transmise le" in page and stored.sha256 in page and "Marquer comme transmis" not in page
+    assert "ont changé depuis la transmission" in page and "20/04/2026" in page  # the later payment, live
     assert "du 01/04/2026 au 30/04/2026" in client.get(reverse("ereporting:list")).content.decode()
 
 
