@@ -7,12 +7,13 @@ module does that transfer. Deductible VAT: 44562 (fixed assets, box 19) and 4456
 services, box 20); credit brought forward: the debit balance of 44567 before the period (box 22).
 
 Box 21 « Autre TVA à déduire » reads BAD_DEBT_VAT_ACCOUNT: the VAT once collected on a sale whose debt
-became definitively irrecoverable, recovered under CGI art. 272-1 (BOI-TVA-DED-40-10-20) — the receivables
-module debits it when it writes a debt off. The DGFiP notice of the 3310-CA3 (n° 3310-NOT-CA3-SD) sends the
-VAT on operations « restées impayées », once declared, to the « autre TVA à déduire » line, as the CA12 notice
-does to its line 25 (Revue Fiduciaire, FH 2021: « la taxe afférente à des opérations restées impayées,
-annulées ou faisant l'objet de rabais »). It is a deduction, not a smaller collected VAT of the period: the
-sale was declared in an earlier return.
+became definitively irrecoverable, recovered under CGI art. 272-1 (BOI-TVA-DED-40-10-20 § 1) — the receivables
+module debits it when it writes a debt off. Line 21 is the 3310-CA3's line for deductions other than lines 19
+and 20; its counterpart on the annual CA12, line 25, lists « la taxe afférente à des opérations restées
+impayées, annulées ou faisant l'objet de rabais » (Feuillet Hebdo de la Revue Fiduciaire, 01/04/2021), and
+Microsoft Dynamics 365's French CA3 maps its « VATDeductionTaxableRegularizations » to line 21 (EDI code 0059).
+The text of the CA3 notice (n° 3310-NOT-CA3-SD) for line 21 could not be read here: to be checked against it.
+It is a deduction, not a smaller collected VAT of the period: the sale was declared in an earlier return.
 
 Sales that carry no French VAT (exports, intra-EU supplies, exempt sales, services taxed where the customer
 is established) leave no trace on a VAT account: their bases are read from the operations themselves,

@@ -8,33 +8,42 @@ shown on the customer's account page.
    account for its 416 account (« Clients douteux ou litigieux », same third party: auxiliary D + contact
    id): D 416 / C 411, OD journal. The invoice's 411 lines (invoice, payments, credit notes) are lettered with
    the transfer line: the 411 item is settled, the debt lives on 416. Dunning skips the invoice from then
-   on (dunning.overdue_invoices) and a sales payment can no longer settle it (sales.hooks.payment_blocks).
-   Source: PCG (règlement ANC 2014-03) account 416; Mémento comptable Francis Lefebvre « Créances douteuses ».
+   on (dunning.overdue_invoices), and neither a sales payment nor a credit note can settle it any more
+   (sales.hooks.payment_blocks; its payments are recorded here, `record_recovery`).
+   Sources: PCG 2025 account 416 « Clients douteux ou litigieux » (ledger/data/pcg_2025.csv); the TTC amount
+   transferred 411 → 416 before any write-down (ressources.aunege.fr, « Les dépréciations des créances »).
 2. **Written down** (`provision`): the dépréciation is a chosen rate of the debt **excluding VAT**: the VAT
-   is no loss, it is recovered if the debt is lost (CGI art. 272-1), so only the net amount is at risk
-   (BOI-BIC-PROV-30-20-10 § 1 and § 60: « la provision … doit être calculée sur le montant hors taxes de la
-   créance »; CGI art. 39-1-5°; PCG art. 214-25, a receivable is written down when its likely value falls
-   below its book value). D 68174 « Dotations pour dépréciations des créances » / C 491. Set again at the year
-   end with another rate, the difference is posted: a complement (D 68174 / C 491) or a reversal
-   (D 491 / C 78174 « Reprises sur dépréciations des créances »).
+   is no loss, it is recovered if the debt is lost (CGI art. 272-1), so only the net amount is at risk.
+   Sources: BOI-BIC-PROV-40-20 § 10 (a provision equal to the debt or to the share whose recovery is
+   compromised; CGI art. 39-1-5°); « la TVA étant intégralement récupérable en cas d'impayé, la provision doit
+   être limitée au montant hors taxes de la créance » (abak.ec, « Provisions pour créances douteuses »; same
+   rule in compta-online.com, « Comptabiliser la dépréciation des créances clients, le compte 491 »).
+   D 68174 « Dotations pour dépréciations des créances » / C 491. Set again at the year end with another rate,
+   the difference is posted: a complement (D 68174 / C 491) or a reversal (D 491 / C 78174 « Reprises sur
+   dépréciations des créances »).
 3. **Written off** (`write_off`), once the loss is definitive and proved (liquidation judiciaire judgment,
-   closing for insufficient assets, debtor vanished…: BOI-TVA-DED-40-10-20 § 30–70):
-   D 654 (6541 for an invoice of the same fiscal year, 6544 of an earlier one, PCG 2025 — the former 6714) for
-   the net amount, the VAT of the unpaid share recovered, C 416 for the whole debt; then the write-down is
-   reversed (D 491 / C 78174). The 416 lines are lettered together.
+   closing for insufficient assets, debtor vanished…; a write-down or an unpaid due date is no proof):
+   D 654 (6541 for an invoice of the same fiscal year, 6544 of an earlier one, PCG 2025 — the former 6714,
+   ledger/data/pcg_legacy_mapping.csv) for the net amount, the VAT of the unpaid share recovered, C 416 for the
+   whole debt; then the write-down is reversed (D 491 / C 78174). The 416 lines are lettered together.
    - VAT « sur les débits » (goods, and services under the débits option) was declared when invoiced: it is
-     recovered (CGI art. 272-1, BOI-TVA-DED-40-10-20 § 1): D 44585 (ledger.vat.BAD_DEBT_VAT_ACCOUNT), which
-     the CA3 reports on line 21 « Autre TVA à déduire » (see ledger/vat.py). The recovery requires the
-     original invoice to be corrected (CGI art. 272-1, 2nd paragraph; BOI-TVA-DED-40-10-20 § 110–130: a
-     duplicate of the invoice sent to the customer bearing « Facture demeurée impayée pour la somme de … €
-     (prix net) et pour la somme de … € (TVA correspondante) qui ne peut faire l'objet d'une déduction »):
-     the write-off records that mention on the timeline, to be sent.
+     recovered (CGI art. 272-1; BOI-TVA-DED-40-10-20 § 1 and § 20: the VAT « est imputée ou remboursée » once
+     the debt is « définitivement irrécouvrable », from the date of the liquidation judgment at the earliest):
+     D 44585 (ledger.vat.BAD_DEBT_VAT_ACCOUNT), which the CA3 reports on line 21 « Autre TVA à déduire » (see
+     ledger/vat.py). The recovery requires the original invoice to be corrected (CGI art. 272-1, 2nd
+     paragraph): a duplicate sent to the customer bearing « Facture demeurée impayée pour la somme de … €
+     (prix net) et pour la somme de … € (TVA correspondante) qui ne peut faire l'objet d'une déduction
+     (article 272 du CGI) » (the wording the administration requires, as quoted by secob.fr, 05/07/2016, and
+     segora.fr); the write-off records that mention on the timeline, to be sent.
    - VAT « sur les encaissements » (services, CGI art. 269-2-c): the VAT of what was never paid never became
-     due; it still waits on 44588 (sales.issuing) and is simply cancelled there (D 44588), nothing reaches
-     the CA3 and no correction of the invoice is needed for the VAT.
-4. **Received after the write-off** (`record_recovery`): D 512 / C 7583 « Rentrées sur créances amorties »
-   (PCG 2025; the former 7714, pcg_legacy_mapping.csv). The VAT recovered on the amount received is due
-   again (BOI-TVA-DED-40-10-20 § 150): C 44571 at the invoice's rate, on the CA3 of the month.
+     due; it still waits on 44588 (sales.issuing) and is simply cancelled there (D 44588): nothing reaches the
+     CA3 (« le problème de la récupération de la TVA sur les impayés ne se pose en pratique que pour les
+     redevables qui acquittent la taxe sur les livraisons ou sur les débits », cep-recouvrement.com).
+4. **Received later** (`record_recovery`): on a doubtful debt, D 512 / C 416 (the invoice's paid amount
+   follows; under encaissements the paid VAT moves 44588 → 44571 as for any payment); after the write-off,
+   D 512 / C 7583 « Rentrées sur créances amorties » (PCG 2025; the former 7714, pcg_legacy_mapping.csv), and
+   the VAT recovered on the share received is due again (C 44571 at the invoice's rate, on the CA3 of the
+   month): the counterpart of the recovery, the price being paid after all.
 
 Amounts of the open share: VAT per VAT line of the invoice's entry in proportion to what is left to pay
 (TTC left / TTC), or, on 44588, exactly what still waits there; the net amount is the rest.

@@ -17,7 +17,7 @@ from pilote.core.exceptions import DomainError
 from pilote.ledger.bank import SUGGESTION_DAYS, significant_words
 from pilote.ledger.models import EntryLine, EntryStatus
 from pilote.ledger.models_bank import StatementLine
-from pilote.sales import payments
+from pilote.sales import hooks, payments
 from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus
 
 
@@ -78,6 +78,8 @@ def candidates(limit: int = 100) -> list[Candidate]:
         .order_by("booking_date", "pk")[:limit]
     )
     invoices = list(open_invoices())
+    blocked = hooks.blocked_payments(invoice.pk for invoice in invoices)  # e.g. doubtful debts: not suggested
+    invoices = [invoice for invoice in invoices if invoice.pk not in blocked]
     booked = _booked_lines(lines)
     rows = []
     for line in lines:

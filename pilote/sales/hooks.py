@@ -6,7 +6,8 @@ customer's credit limit would be exceeded). They must not block: the user decide
 
 `payment_blocks`: callables (invoice ids) -> {invoice id: French reason}, the invoices a sales payment must not
 settle (receivables: a doubtful debt moved to 416, or written off — its recovery is booked there). Automatic
-allocation skips them and an explicit allocation to one is refused with the reason.
+allocation and bank suggestions skip them, an explicit allocation to one is refused with the reason, and no
+credit note may correct one (its debt is no longer on 411; written off, its VAT was already recovered).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from pilote.lib import identifiers
 from pilote.lib.formats import format_eur, format_quantity
 from pilote.lib.french import de
 from pilote.lib.money import ZERO, split_amount
-from pilote.sales import numbering, terms, totals
+from pilote.sales import hooks, numbering, terms, totals
 from pilote.sales.models import (
     Invoice,
     InvoiceFile,
@@ -219,6 +219,11 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
         left = origin.total_gross - origin.credited_amount
         if invoice.total_gross > left:
             problems.append(f"L'avoir dépasse ce qui reste à annuler sur {origin} ({format_eur(left)}).")
+        if hooks.blocked_payments([origin.pk]):  # its debt left 411 (doubtful) or was written off, VAT recovered
+            problems.append(
+                f"{origin} est suivie en créance douteuse (compte 416) ou passée en perte : un avoir ne peut plus "
+                "la corriger depuis les ventes (sa TVA serait régularisée deux fois)."
+            )
     else:
         problems.extend(_over_invoicing_problems(lines))
     if problems:

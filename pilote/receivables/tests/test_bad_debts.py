@@ -280,3 +280,27 @@ def lettering_open(account, aux_key):
     from pilote.ledger import lettering
 
     return lettering.open_lines(account, aux_key).exists()
+
+
+def test_a_doubtful_invoice_is_not_suggested_for_a_bank_credit(books, doubtful):
+    from pilote.ledger import bank, bank_statements
+    from pilote.sales import bank_matching
+
+    mapping = bank_statements.CsvMapping(date_column="Date", label_column="Libellé", amount_column="Montant")
+    bank.import_statement(
+        actor=books["actor"], bank_account=books["bank"], filename="releve.csv", csv_mapping=mapping,
+        data=f"Date;Libellé;Montant\n20/03/2026;VIR BOULANGERIE MARTIN {doubtful.number};900,00\n".encode(),
+    )  # fmt: skip
+    assert [inv for inv, _ in bank_matching.candidates()[0].invoices] == [doubtful]
+    bad_debts.classify(actor=books["actor"], invoice=doubtful, day=DAY(2026, 3, 10))
+    assert bank_matching.candidates()[0].invoices == []
+
+
+def test_no_credit_note_on_a_doubtful_invoice(books, doubtful):
+    from pilote.sales import issuing
+    from pilote.sales import services as sales
+
+    bad_debts.classify(actor=books["actor"], invoice=doubtful, day=DAY(2026, 3, 10))
+    note = sales.credit_note_for(actor=books["actor"], invoice=doubtful, date=DAY(2026, 3, 12))
+    with pytest.raises(DomainError, match="suivie en créance douteuse"):
+        issuing.issue_invoice(actor=books["actor"], invoice=note, render_pdf=False)
