@@ -15,7 +15,8 @@ art. 290 and 290 A (transaction and payment data). In Pilote's words:
   Sales to businesses established in France are e-invoiced (flux 2), not e-reported: they are only counted.
 - **Payments** (flux 10.2 and 10.4), dated by the payment date: what was collected on invoices whose VAT is
   due on collection (services under « TVA sur les encaissements », CGI 269-2-c), per VAT rate, read from the
-  payment's own entry (the 44588 → 44571 transfer that payments.record_payment posts, with its base): invoice
+  bank or cash entry that collected it (the 44588 → 44571 transfer that a customer payment, or a payment on a
+  doubtful debt, posts with its base and the invoice's number): invoice
   by invoice for the international ones (10.2, TG-34), aggregated per day for B2C (10.4, TG-37). Payments of
   domestic B2B services are not e-reported: the platform transmits them as the « Encaissée » status of the
   e-invoice's life cycle (flux 6).
@@ -33,10 +34,10 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from pilote.ereporting.cadence import PAYMENTS, TRANSACTIONS, Period
-from pilote.ledger.models import EntryLine
+from pilote.ledger.models import EntryLine, JournalKind
 from pilote.lib.money import ZERO, split_amount
 from pilote.sales import totals
-from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, OperationNature, Payment
+from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, OperationNature
 
 B2C, INTERNATIONAL, DOMESTIC = "b2c", "international", "domestic"
 FRENCH_VAT_TERRITORY = {"FR", "MC"}  # Monaco belongs to the French VAT territory (CGI art. 256 and 258)
@@ -339,17 +340,22 @@ def _transaction_checks(data: DataSet) -> list[Check]:
 
 
 def _payments(data: DataSet) -> None:
+    """What bank and cash entries dated in the period collected of VAT due on collection: the 44571 lines
+    they post with the invoice's number as reference — a customer payment (sales.payments) or a payment
+    received on a doubtful debt (receivables), each moving the paid share of the services' VAT off 44588."""
     period = data.period
-    payments = {
-        p.entry_id: p
-        for p in Payment.objects.filter(date__gte=period.start, date__lte=period.end, entry__isnull=False).only(
-            "date", "entry_id"
-        )
-    }
     collected = list(
-        EntryLine.objects.filter(entry_id__in=list(payments), account__code="44571", credit__gt=0)
-        .order_by("entry_id", "id")
-        .values("entry_id", "reference", "vat_rate", "vat_base", "credit")
+        EntryLine.objects.filter(
+            is_posted=True,
+            date__gte=period.start,
+            date__lte=period.end,
+            account__code="44571",
+            credit__gt=0,
+            entry__journal__kind__in=[JournalKind.BANK, JournalKind.CASH],
+        )
+        .exclude(reference="")
+        .order_by("date", "entry_id", "id")
+        .values("date", "entry_id", "reference", "vat_rate", "vat_base", "credit")
     )
     invoices = {
         inv.number: inv
@@ -366,7 +372,7 @@ def _payments(data: DataSet) -> None:
         scope = scope_of(invoice)
         if scope == DOMESTIC:
             continue
-        day = payments[row["entry_id"]].date
+        day = row["date"]
         rate = Decimal(row["vat_rate"] or ZERO).quantize(Decimal("0.01"))
         base, tax = row["vat_base"] or ZERO, row["credit"]
         if scope == B2C:

@@ -368,3 +368,19 @@ def test_structure_not_liable_to_vat_has_nothing_to_report(shop, client_as):
     Structure.objects.update(vat_regime="non_assujettie")
     page = client_as("comptable").get(reverse("ereporting:list")).content.decode()
     assert "pas d'e-reporting à transmettre" in page
+
+
+def test_a_payment_received_on_a_doubtful_debt_is_payment_data_too(shop, collected):
+    """The rest of the service invoice (330 €) is classed doubtful, then received on 5 May 2026 through the
+    receivables' recovery (no sales payment): its VAT becomes due on collection, so it is e-reported."""
+    from pilote.receivables import bad_debts
+
+    debt = bad_debts.classify(actor=shop["accountant"], invoice=collected["invoice"], day=dt.date(2026, 4, 20))
+    bad_debts.record_recovery(
+        actor=shop["accountant"], debt=debt, day=dt.date(2026, 5, 5), amount=D("330"), bank_account=shop["bank"]
+    )
+    data = datasets.build(Period(PAYMENTS, dt.date(2026, 5, 1), dt.date(2026, 5, 31)))
+    [day] = data.b2c_payments
+    [amount] = day.rate_list
+    assert day.day == dt.date(2026, 5, 5)
+    assert (amount.base, amount.tax, amount.gross) == (D("275.00"), D("55.00"), D("330.00"))
