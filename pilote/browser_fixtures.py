@@ -5,7 +5,8 @@ Run them with `make test-browser` (`pytest -m browser pilote`). Pages are served
 every browser test is transactional: the data a test creates is visible to the server and flushed after.
 
 - `page` opens on the live server (`page.goto("/contacts/")`), in French, at Paris time; it fails the test
-  if a static file (CSS, htmx, pilote.js) does not load or a script raises.
+  if a static file (CSS, htmx, pilote.js) does not load, a script raises or the Content-Security-Policy
+  refuses something (an inline script or style, an eval).
 - `sign_in(page, "commercial")` signs in through the real login form (django-axes is active).
 """
 
@@ -74,6 +75,13 @@ def page(page, live_server):
     page.on("response", on_response)
     page.on("requestfailed", on_request_failed)
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+
+    def on_console(message):
+        # Chromium reports what the Content-Security-Policy refused (an inline script or style, an eval).
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.append(f"CSP: {message.text}")
+
+    page.on("console", on_console)
     page.set_default_timeout(10_000)
     yield page
     assert not problems, "Problems while loading pages:\n" + "\n".join(problems)

@@ -241,6 +241,8 @@ def crawl(client, role: str, follow: int = 80) -> tuple[list[Finding], list[str]
             continue
         found, links = findings_in(response.content.decode())
         findings += [Finding(role, url, rule, excerpt) for rule, excerpt in found]
+        if "script-src 'self'" not in response.get("Content-Security-Policy", ""):  # settings.CONTENT_SECURITY_POLICY
+            findings.append(Finding(role, url, "page sans Content-Security-Policy", ""))
         for link in links:
             path = urlsplit(link)
             if link.startswith(("http", "//", "#", "mailto:", "tel:", "javascript:")) or not link.startswith("/"):

@@ -1,6 +1,7 @@
 """Crawl the demo as each role: every page reachable from the URL patterns (first demo object of each
 kind) and the links found on them, and fail on what a French user must never read: « object ( »,
-amounts with a decimal dot, raw Decimals (« 1290,0000 », « 1,000 »), audit codes, English words, 5xx.
+amounts with a decimal dot, raw Decimals (« 1290,0000 », « 1,000 »), audit codes, English words, 5xx;
+and on a page served without its Content-Security-Policy header.
 The demo is loaded once for the module (conftest's demo_loaded), inside a transaction rolled back at the end."""
 
 import pytest

@@ -43,3 +43,46 @@ def test_the_rule_catches_each_form():
 def test_no_template_does_arithmetic():
     offenders = [f"{path}: {', '.join(found)}" for path in templates() if (found := arithmetic_in(path.read_text()))]
     assert not offenders, "Arithmetic in templates (compute it in Python):\n" + "\n".join(offenders)
+
+
+# --- No inline code or style: the Content-Security-Policy (settings.CONTENT_SECURITY_POLICY) refuses them ---
+
+PROJECT = Path(__file__).resolve().parents[2]  # pilote/
+# <script> with code in it (a <script src> is empty; JSON data blocks are not run), on…= event attributes,
+# javascript: URLs, style="" attributes and <style> elements (allowed only in templates WeasyPrint renders
+# to PDF, which no browser loads).
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=[\"']application/(?:ld\+)?json)[^>]*>\s*[^<\s]", re.I)
+EVENT_ATTRIBUTE = re.compile(r"<[a-z][^>]*?\son[a-z]+\s*=", re.I | re.S)
+JAVASCRIPT_URL = re.compile(r"""(?:href|src|action)\s*=\s*["']\s*javascript:""", re.I)
+STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*?\sstyle\s*=", re.I | re.S)
+STYLE_ELEMENT = re.compile(r"<style\b", re.I)
+
+
+def inline_code_in(text: str, *, pdf: bool = False) -> list[str]:
+    rules = [INLINE_SCRIPT, EVENT_ATTRIBUTE, JAVASCRIPT_URL, STYLE_ATTRIBUTE] + ([] if pdf else [STYLE_ELEMENT])
+    return [m.group(0)[:80] for rule in rules for m in rule.finditer(text)]
+
+
+def _project_templates() -> list[Path]:
+    return [p for p in templates() if PROJECT in p.parents]
+
+
+def test_the_inline_code_rule_catches_each_form():
+    assert inline_code_in('<script>document.querySelector("x")</script>')
+    assert inline_code_in('<button class="btn" onclick="return confirm(\'Supprimer ?\')">')
+    assert inline_code_in('<form\n  method="post" onsubmit="go()">') and inline_code_in('<a href="javascript:void(0)">')
+    assert inline_code_in('<body style="margin: 0">') and inline_code_in("<style>.a{}</style>")
+    assert not inline_code_in("<style>.a{}</style>", pdf=True)
+    assert not inline_code_in("<script src=\"{% static 'pilote/pilote.js' %}\" defer></script>")
+    assert not inline_code_in('<script type="application/json" id="x">{"a": 1}</script>')
+    assert not inline_code_in('<button data-confirm="Supprimer ?">supprimer</button> <p>mention online=1</p>')
+
+
+def test_no_template_has_inline_code_or_style():
+    assert any(p.name == "lettering.html" for p in _project_templates())
+    offenders = [
+        f"{path.relative_to(PROJECT)}: {' | '.join(found)}"
+        for path in _project_templates()
+        if (found := inline_code_in(path.read_text(), pdf="pdf" in path.name))
+    ]
+    assert not offenders, "Inline code or style (refused by the CSP; move it to static/):\n" + "\n".join(offenders)

@@ -9,6 +9,15 @@ document.addEventListener("click", (event) => {
     toggle.setAttribute("aria-expanded", String(open));
   }
 });
+// Buttons that ask before acting: <button data-confirm="Supprimer cet échange ?">. No inline onclick: the
+// Content-Security-Policy forbids inline code.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") {
     const dropdown = document.getElementById("search-dropdown");
