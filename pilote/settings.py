@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "pilote.pipeline",
     "pilote.sales",
     "pilote.receivables",
+    "pilote.purchases",
     "pilote.complaints",
     "pilote.ereporting",
     "pilote.api",

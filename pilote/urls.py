@@ -18,6 +18,7 @@ urlpatterns = [
     path("prospection/", include("pilote.pipeline.urls")),
     path("ventes/", include("pilote.sales.urls")),
     path("recouvrement/", include("pilote.receivables.urls")),
+    path("achats/", include("pilote.purchases.urls")),
     path("reclamations/", include("pilote.complaints.urls")),
     path("e-reporting/", include("pilote.ereporting.urls")),
     path("api/v1/", api.urls),

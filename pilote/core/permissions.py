@@ -51,6 +51,11 @@ MATRIX: dict[str, frozenset[Role]] = {
     # Doubtful and irrecoverable debts (416, write-downs, losses): entries only the accountant and direction
     # decide; everyone who reads the customer's account sees the steps.
     "receivables.bad_debts": frozenset({D, C}),
+    # Purchases: the assistant and sales staff receive supplier invoices; the accountant and direction decide
+    # (« bon à payer » posts the invoice); the auditor reads.
+    "purchases.view": frozenset({D, C, CO, A, AU}),
+    "purchases.receive": frozenset({D, C, CO, A}),
+    "purchases.approve": frozenset({D, C}),
     "complaints.view": frozenset({D, C, CO, A, AU}),
     "complaints.edit": frozenset({D, CO, A}),
     # Bookkeeping: the accountant keeps the books; direction and the auditor read them.

@@ -53,6 +53,7 @@ def sample(personas):
         **ledger,
         **_pipeline_sample(contact, personas["commercial"]),
         **_receivables_sample(contact),
+        **_purchases_sample(contact),
         **_sales_sample(contact, personas["commercial"], ledger["ledger:statement-line"]),
         **_documents_sample(contact, personas["commercial"]),
         "contacts:detail": contact.pk,
@@ -126,6 +127,13 @@ def _documents_sample(contact, actor):
     urls |= {f"sales:quote-{n}": quote.pk for n in ("convert", "duplicate")}
     urls |= {f"sales:order-{n}": order.pk for n in ("detail", "deliver", "deposit", "invoice", "cancel")}
     return urls | {"sales:delivery-detail": delivery.pk, "sales:delivery-pdf": delivery.pk}
+
+
+def _purchases_sample(contact):
+    from pilote.purchases.models import SupplierInvoice
+
+    invoice = SupplierInvoice.objects.create(supplier=contact, number="F-1", date=dt.date(2026, 2, 1))
+    return {f"purchases:invoice-{n}": invoice.pk for n in ("detail", "original", "accounts", "decide")}
 
 
 def _receivables_sample(contact):

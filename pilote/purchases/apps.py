@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class PurchasesConfig(AppConfig):
+    name = "pilote.purchases"
+    label = "purchases"
+    verbose_name = "Achats"
+
+    def ready(self) -> None:
+        from pilote.core.pickers import register_picker
+        from pilote.core.registry import MenuItem, register_demo, register_menu
+        from pilote.purchases import demo, pickers
+
+        register_menu(
+            "Fournisseurs et achats",
+            20,
+            MenuItem("Factures fournisseurs", "purchases:invoice-list", "purchases.view"),
+            MenuItem("Recevoir des factures", "purchases:invoice-receive", "purchases.receive"),
+        )
+        register_picker(pickers.SUPPLIERS)
+        register_demo(45, "factures fournisseurs reçues", demo.load)

@@ -1,0 +1,120 @@
+"""Demo purchases: supplier e-invoices received this month, as a platform would deliver them — a Factur-X PDF,
+a UBL 2.1 and a CII XML, each written by a real generator (Pilote's own Factur-X writer; the factur-x library's
+UBL writer) — then decided through the services: one « bon à payer » and posted, one waiting for its decision,
+one in dispute. Dated in the current month, which no VAT return covers yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import facturx
+
+from pilote.contacts.demo import SUPPLIERS
+from pilote.contacts.models import Contact
+from pilote.core.demo import DEMO_TODAY
+from pilote.core.models import Structure
+from pilote.lib.money import round_eur
+from pilote.purchases import services
+from pilote.sales import einvoice, totals
+from pilote.sales.facturx_pdf import render_invoice_pdf
+
+D = Decimal
+
+
+def _party(contact_or_structure, *, name: str) -> einvoice.Party:
+    item = contact_or_structure
+    return einvoice.Party(
+        name=name,
+        address_line1=item.address_line1 or "1 rue de la Gare",
+        postal_code=item.postal_code or "69003",
+        city=item.city or "Lyon",
+        siren=item.siren,
+        siret=item.siret,
+        vat_number=item.vat_number,
+        email=item.email,
+    )
+
+
+def _document(supplier: Contact, number: str, day: dt.date, lines: list[tuple[str, str, str, str, str]]):
+    """An e-invoice description from `supplier` to the demo structure; lines are (name, qty, unit, price, rate)."""
+    structure = Structure.objects.get()
+    items = [
+        einvoice.LineData(
+            line_id=str(position),
+            name=name,
+            quantity=D(quantity),
+            unit_code=unit,
+            unit_price=D(price),
+            net_amount=round_eur(D(quantity) * D(price)),
+            vat_category="S",
+            vat_rate=D(rate),
+        )
+        for position, (name, quantity, unit, price, rate) in enumerate(lines, start=1)
+    ]
+    result = totals.compute_totals(totals.PricedLine(item.net_amount, item.vat_rate) for item in items)
+    breakdown = tuple(einvoice.VatBreakdown(g.category, g.rate, g.base, g.amount) for g in result.groups)
+    return einvoice.InvoiceData(
+        number=number,
+        type_code="380",
+        issue_date=day,
+        seller=_party(supplier, name=supplier.name),
+        buyer=_party(structure, name=structure.legal_name),
+        lines=tuple(items),
+        vat_breakdown=breakdown,
+        total_net=result.net,
+        total_vat=result.vat,
+        total_gross=result.gross,
+        amount_due=result.gross,
+        due_date=day + dt.timedelta(days=30),
+        payment_terms="Paiement à 30 jours date de facture, par virement.",
+        notes=(einvoice.Note("PMT", "Indemnité forfaitaire pour frais de recouvrement : 40 €."),),
+    )
+
+
+def _ubl(data: einvoice.InvoiceData) -> bytes:
+    return facturx.generate_ubl_xml(facturx.parse_ubl_cii_xml(einvoice.build_cii_xml(data)), check_schematron=False)
+
+
+def load(rng, users) -> None:
+    assistant, accountant = users["assistant"], users["comptable"]
+    suppliers = {role: Contact.objects.get(name=SUPPLIERS[role]) for role in ("telecom", "stationery", "subcontractor")}
+    first_day = DEMO_TODAY.replace(day=1)
+    stamp = f"{DEMO_TODAY:%y%m}"
+
+    telecom = _document(
+        suppliers["telecom"], f"TSP-{stamp}-0412", DEMO_TODAY,
+        [("Forfait mobiles professionnels (18 lignes)", "18", "C62", "14.90", "20.00"),
+         ("Fibre entreprise 1 Gb/s", "1", "MON", "89.00", "20.00")],
+    )  # fmt: skip
+    received = services.receive_einvoice(
+        actor=assistant, content=render_invoice_pdf(telecom), filename=f"{telecom.number}.pdf",
+        supplier=suppliers["telecom"],
+    )  # fmt: skip
+    services.set_line_accounts(
+        actor=accountant, invoice=received, accounts={line.pk: "626" for line in received.lines.all()}
+    )
+    services.approve_invoice(actor=accountant, invoice=received)
+
+    stationery = _document(
+        suppliers["stationery"], f"PD{stamp}-118", max(first_day, DEMO_TODAY - dt.timedelta(days=1)),
+        [("Ramettes papier A4 80 g (carton de 5)", "40", "C62", "21.50", "20.00"),
+         ("Enveloppes C5 (boîte de 500)", "6", "C62", "18.40", "20.00")],
+    )  # fmt: skip
+    services.receive_einvoice(
+        actor=assistant, content=_ubl(stationery), filename=f"{stationery.number}.xml", supplier=suppliers["stationery"]
+    )
+
+    servicing = _document(
+        suppliers["subcontractor"], f"MTR-{stamp}-07", max(first_day, DEMO_TODAY - dt.timedelta(days=2)),
+        [("Maintenance de copieurs chez vos clients", "6", "HUR", "65.00", "20.00"),
+         ("Déplacements", "2", "C62", "35.00", "20.00")],
+    )  # fmt: skip
+    disputed = services.receive_einvoice(
+        actor=assistant, content=einvoice.build_cii_xml(servicing), filename=f"{servicing.number}.xml",
+        supplier=suppliers["subcontractor"],
+    )  # fmt: skip
+    services.dispute_invoice(
+        actor=accountant, invoice=disputed, reason="6 heures facturées pour 4 heures d'intervention signées."
+    )

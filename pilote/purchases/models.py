@@ -1,0 +1,198 @@
+"""Purchases: supplier invoices received (typed, or as Factur-X / CII / UBL e-invoices), approved, posted.
+
+A received e-invoice keeps its original file unchanged, with its SHA-256, as the legal original (since the
+e-invoicing reform the PDF image alone is no longer the invoice: FRENCH-RULES §12). Amounts that SQL sums
+are integer cents behind MoneyField.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from pilote.lib.fields import FrenchDecimalField
+from pilote.lib.formats import format_eur
+from pilote.lib.money import ZERO, MoneyField
+
+
+class SupplierInvoiceKind(models.TextChoices):
+    INVOICE = "invoice", "Facture"
+    CREDIT_NOTE = "credit_note", "Avoir"
+
+
+class SupplierInvoiceSource(models.TextChoices):
+    TYPED = "typed", "Saisie"
+    FACTURX = "factur-x", "Factur-X"
+    CII = "cii", "CII"
+    UBL = "ubl", "UBL 2.1"
+
+
+class SupplierInvoiceStatus(models.TextChoices):
+    RECEIVED = "received", "Reçue"
+    APPROVED = "approved", "Bon à payer"
+    DISPUTED = "disputed", "En litige"
+    REFUSED = "refused", "Refusée"
+    PAID = "paid", "Payée"
+
+
+# The French e-invoicing lifecycle statuses (Dossier de spécifications externes FE v3.1, AIFE, and AFNOR
+# XP Z12-012): the buyer's side. 204 « Prise en charge », 205 « Approuvée », 207 « En litige », 210 « Refusée »
+# (mandatory, sent to the PPF), 211 « Paiement transmis ». A platform connector sends them from here.
+LIFECYCLE_CODES = {
+    SupplierInvoiceStatus.RECEIVED: ("204", "Prise en charge"),
+    SupplierInvoiceStatus.APPROVED: ("205", "Approuvée"),
+    SupplierInvoiceStatus.DISPUTED: ("207", "En litige"),
+    SupplierInvoiceStatus.REFUSED: ("210", "Refusée"),
+    SupplierInvoiceStatus.PAID: ("211", "Paiement transmis"),
+}
+
+
+class SupplierInvoice(models.Model):
+    supplier = models.ForeignKey(
+        "contacts.Contact", verbose_name="fournisseur", on_delete=models.PROTECT, related_name="supplier_invoices"
+    )
+    kind = models.CharField(
+        "type", max_length=12, choices=SupplierInvoiceKind.choices, default=SupplierInvoiceKind.INVOICE
+    )
+    number = models.CharField("n° de facture du fournisseur", max_length=100)
+    date = models.DateField("date de la facture")
+    due_date = models.DateField("échéance", null=True, blank=True)
+    currency = models.CharField("devise", max_length=3, default="EUR")
+    source = models.CharField(
+        "origine", max_length=10, choices=SupplierInvoiceSource.choices, default=SupplierInvoiceSource.TYPED
+    )
+    profile = models.CharField("profil", max_length=20, blank=True)
+    status = models.CharField(
+        "statut", max_length=10, choices=SupplierInvoiceStatus.choices, default=SupplierInvoiceStatus.RECEIVED
+    )
+    total_net = MoneyField("total HT", default=ZERO)
+    total_vat = MoneyField("total TVA", default=ZERO)
+    total_gross = MoneyField("total TTC", default=ZERO)
+    prepaid = MoneyField("déjà payé", default=ZERO)
+    payable = MoneyField("net à payer", default=ZERO)
+    order_reference = models.CharField("référence de commande", max_length=100, blank=True)
+    buyer_reference = models.CharField("référence acheteur", max_length=100, blank=True)
+    payment_terms = models.TextField("conditions de paiement", blank=True)
+    supplier_iban = models.CharField("IBAN du fournisseur sur la facture", max_length=34, blank=True)
+    seller_snapshot = models.JSONField("fournisseur tel qu'écrit sur la facture", default=dict, blank=True)
+    notes = models.TextField("notes de la facture", blank=True)
+    entry = models.ForeignKey(
+        "ledger.Entry", verbose_name="écriture", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="décision par", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("décision le", null=True, blank=True)
+    refusal_reason = models.CharField("motif du refus ou du litige", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField("reçue le", auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "facture fournisseur"
+        verbose_name_plural = "factures fournisseurs"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "number"],
+                name="purchases_invoice_unique_number",
+                violation_error_message="Ce fournisseur a déjà une facture enregistrée sous ce numéro.",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True) | Q(due_date__gte=models.F("date")),
+                name="purchases_invoice_due_after_date",
+                violation_error_message="L'échéance ne peut pas précéder la date de la facture.",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency="EUR"),
+                name="purchases_invoice_in_euros",
+                violation_error_message="Pilote ne comptabilise que des factures en euros.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-date"], name="purchases_invoice_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number} de {self.supplier.display_name}"
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == SupplierInvoiceKind.CREDIT_NOTE
+
+    @property
+    def lifecycle(self) -> tuple[str, str]:
+        return LIFECYCLE_CODES[SupplierInvoiceStatus(self.status)]
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status != SupplierInvoiceStatus.RECEIVED
+
+    @property
+    def gross_display(self) -> str:
+        return format_eur(self.total_gross)
+
+
+class SupplierInvoiceLine(models.Model):
+    """A line as the supplier wrote it (BG-25), or a document-level allowance/charge (BG-20/BG-21) turned into a
+    line so the lines always add up to the total excl. VAT; `account` is the expense account it is posted to."""
+
+    invoice = models.ForeignKey(SupplierInvoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=1)
+    description = models.CharField("désignation", max_length=500)
+    quantity = FrenchDecimalField("quantité", max_digits=14, decimal_places=4, default=Decimal("1"))
+    unit_code = models.CharField("unité", max_length=10, blank=True)
+    unit_price = FrenchDecimalField("prix unitaire HT", max_digits=16, decimal_places=6, default=Decimal("0"))
+    net_amount = MoneyField("montant HT", default=ZERO)
+    vat_category = models.CharField("catégorie de TVA", max_length=3, default="S")
+    vat_rate = FrenchDecimalField("taux de TVA", max_digits=5, decimal_places=2, default=Decimal("20"))
+    seller_item_id = models.CharField("référence fournisseur", max_length=100, blank=True)
+    account = models.CharField("compte de charge", max_length=20, blank=True)
+    is_fixed_asset = models.BooleanField("immobilisation", default=False)
+
+    class Meta:
+        verbose_name = "ligne de facture fournisseur"
+        verbose_name_plural = "lignes de factures fournisseurs"
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class SupplierInvoiceVat(models.Model):
+    """The VAT breakdown as the invoice states it (BG-23): what the supplier charged, hence what is deductible."""
+
+    invoice = models.ForeignKey(SupplierInvoice, on_delete=models.CASCADE, related_name="vat_groups")
+    category = models.CharField("catégorie", max_length=3)
+    rate = FrenchDecimalField("taux", max_digits=5, decimal_places=2)
+    base = MoneyField("base HT")
+    amount = MoneyField("TVA")
+    exemption_reason = models.CharField("motif d'exonération", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "TVA de facture fournisseur"
+        verbose_name_plural = "TVA des factures fournisseurs"
+        ordering = ["-rate", "category"]
+
+    def __str__(self) -> str:
+        return f"TVA {self.category} {self.rate} % sur {format_eur(self.base)}"
+
+
+class SupplierInvoiceOriginal(models.Model):
+    """The received file itself, byte for byte, with its SHA-256: the legal original of an e-invoice."""
+
+    invoice = models.OneToOneField(SupplierInvoice, on_delete=models.PROTECT, related_name="original")
+    filename = models.CharField("nom du fichier", max_length=255)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField("taille")
+    sha256 = models.CharField("empreinte SHA-256", max_length=64, unique=True)
+    received_at = models.DateTimeField("reçu le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "original de facture reçue"
+        verbose_name_plural = "originaux de factures reçues"
+
+    def __str__(self) -> str:
+        return f"Original {self.filename}"

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from pilote.purchases.views import invoices
+
+app_name = "purchases"
+
+urlpatterns = [
+    path("factures/", invoices.invoice_list, name="invoice-list"),
+    path("factures/recevoir/", invoices.invoice_receive, name="invoice-receive"),
+    path("factures/recevoir/nouveau-fournisseur/", invoices.invoice_receive_new_supplier, name="invoice-new-supplier"),
+    path("factures/<int:pk>/", invoices.invoice_detail, name="invoice-detail"),
+    path("factures/<int:pk>/original/", invoices.invoice_original, name="invoice-original"),
+    path("factures/<int:pk>/comptes/", invoices.invoice_accounts, name="invoice-accounts"),
+    path("factures/<int:pk>/decision/", invoices.invoice_decide, name="invoice-decide"),
+]

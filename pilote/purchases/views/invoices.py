@@ -1,0 +1,179 @@
+"""Supplier invoices: the list, receiving e-invoices (one or many files), the invoice page and its decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from pilote.contacts import services as contact_services
+from pilote.core.access import require_perm
+from pilote.core.exceptions import DomainError
+from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.lib.french import plural
+from pilote.purchases import inbox, queries, services
+from pilote.purchases.forms import DecisionForm, InvoiceFilterForm, ReceiveForm
+from pilote.purchases.models import SupplierInvoice, SupplierInvoiceStatus
+
+
+@require_perm("purchases.view")
+def invoice_list(request):
+    form = InvoiceFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    invoices = queries.filter_invoices(data)
+    invoices = sort_queryset(invoices, request.GET.get("tri", ""), queries.INVOICE_SORTS, "-date")
+    if request.GET.get("export") in EXPORT_FORMATS:
+        return export_response(
+            invoices, queries.INVOICE_COLUMNS, "factures-fournisseurs", request.GET["export"],
+            title="Factures fournisseurs",
+        )  # fmt: skip
+    page = paginate(request, invoices)
+    context = {"form": form, "page": page, "totals": queries.list_totals(invoices)}
+    return render(request, "purchases/invoice_list.html", context)
+
+
+def _receive_one(request, upload) -> dict:
+    """One uploaded file → the row the results table shows."""
+    content, name = upload.read(), upload.name
+    try:
+        invoice = services.receive_einvoice(actor=request.user, content=content, filename=name)
+    except services.UnknownSupplier as unknown:
+        token = inbox.keep(request.user, content, name)
+        return {"name": name, "unknown": unknown, "token": token, "seller": unknown.invoice.seller}
+    except services.EinvoiceRefused as refused:
+        return {"name": name, "problems": refused.problems}
+    return {"name": name, "invoice": invoice}
+
+
+@require_perm("purchases.receive")
+def invoice_receive(request):
+    results = []
+    form = ReceiveForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        results = [_receive_one(request, upload) for upload in form.cleaned_data["files"]]
+        done = sum(1 for row in results if "invoice" in row)
+        if done:
+            messages.success(request, plural(done, "facture enregistrée", "factures enregistrées"))
+    return render(request, "purchases/invoice_receive.html", {"form": form, "results": results})
+
+
+@require_POST
+@require_perm("purchases.receive")
+def invoice_receive_new_supplier(request):
+    """Create the supplier the invoice describes, then book the invoice kept in the inbox."""
+    token = request.POST.get("token", "")
+    kept = inbox.read(request.user, token)
+    if kept is None:
+        messages.error(request, "Ce fichier n'est plus en attente : déposez-le à nouveau.")
+        return redirect("purchases:invoice-receive")
+    content, name = kept
+    try:
+        read = services.read_einvoice(content, name)
+        supplier = services.find_supplier(read.seller) or contact_services.create_contact(
+            actor=request.user, **services.supplier_fields(read.seller)
+        )
+        invoice = services.receive_einvoice(actor=request.user, content=content, filename=name, supplier=supplier)
+    except services.EinvoiceRefused as refused:
+        inbox.discard(request.user, token)
+        for problem in refused.problems:
+            messages.error(request, problem)
+        return redirect("purchases:invoice-receive")
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("purchases:invoice-receive")
+    except ValidationError as error:  # a contact field the invoice filled in is refused by the contact's rules
+        messages.error(request, "Le fournisseur n'a pas pu être créé : " + " ".join(error.messages))
+        return redirect("purchases:invoice-receive")
+    inbox.discard(request.user, token)
+    messages.success(
+        request, f"Fournisseur « {supplier.display_name} » créé et facture n° {invoice.number} enregistrée."
+    )
+    return redirect("purchases:invoice-detail", invoice.pk)
+
+
+@require_perm("purchases.view")
+def invoice_detail(request, pk: int):
+    invoice = get_object_or_404(SupplierInvoice.objects.select_related("supplier", "entry__journal"), pk=pk)
+    editable = invoice.entry_id is None and invoice.status in (
+        SupplierInvoiceStatus.RECEIVED,
+        SupplierInvoiceStatus.DISPUTED,
+    )
+    context = {
+        "invoice": invoice,
+        "lines": invoice.lines.all(),
+        "groups": invoice.vat_groups.all(),
+        "original": invoice.original if hasattr(invoice, "original") else None,
+        "editable": editable,
+        "decision_form": DecisionForm(),
+        "accounts_url": reverse("core:picker-comptes"),
+        "history": queries.history(invoice),
+    }
+    return render(request, "purchases/invoice_detail.html", context)
+
+
+@require_perm("purchases.view")
+def invoice_original(request, pk: int):
+    invoice = get_object_or_404(SupplierInvoice, pk=pk)
+    original = getattr(invoice, "original", None)
+    if original is None:
+        return redirect("purchases:invoice-detail", pk)
+    response = HttpResponse(bytes(original.content), content_type=original.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{original.filename}"'
+    return response
+
+
+@require_POST
+@require_perm("purchases.approve")
+def invoice_accounts(request, pk: int):
+    invoice = get_object_or_404(SupplierInvoice, pk=pk)
+    accounts = {key.removeprefix("compte-"): value for key, value in request.POST.items() if key.startswith("compte-")}
+    try:
+        accounts = {int(line_id): code for line_id, code in accounts.items()}
+        services.set_line_accounts(
+            actor=request.user, invoice=invoice, accounts=accounts, expected_version=_version(request)
+        )
+    except ValueError:
+        messages.error(request, "Une ligne envoyée n'appartient pas à cette facture : rechargez la page.")
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Comptes enregistrés.")
+    return redirect("purchases:invoice-detail", pk)
+
+
+def _version(request) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@require_POST
+@require_perm("purchases.approve")
+def invoice_decide(request, pk: int):
+    invoice = get_object_or_404(SupplierInvoice, pk=pk)
+    decision = request.POST.get("decision")
+    form = DecisionForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    actions = {
+        "approve": lambda: services.approve_invoice(
+            actor=request.user, invoice=invoice, expected_version=_version(request)
+        ),
+        "dispute": lambda: services.dispute_invoice(
+            actor=request.user, invoice=invoice, reason=reason, expected_version=_version(request)
+        ),
+        "refuse": lambda: services.refuse_invoice(
+            actor=request.user, invoice=invoice, reason=reason, expected_version=_version(request)
+        ),
+    }
+    if decision not in actions:
+        messages.error(request, "Décision inconnue.")
+        return redirect("purchases:invoice-detail", pk)
+    try:
+        invoice = actions[decision]()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Facture « {invoice.get_status_display()} ».")
+    return redirect("purchases:invoice-detail", pk)
