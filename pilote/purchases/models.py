@@ -130,8 +130,10 @@ class SupplierInvoice(models.Model):
         return self.status != SupplierInvoiceStatus.RECEIVED
 
     @property
-    def gross_display(self) -> str:
-        return format_eur(self.total_gross)
+    def profile_label(self) -> str:
+        from pilote.purchases.einvoice_reader import PROFILE_LABELS
+
+        return PROFILE_LABELS.get(self.profile, self.profile.upper())
 
 
 class SupplierInvoiceLine(models.Model):
