@@ -3,8 +3,10 @@
 from pilote.api.base import api
 from pilote.api.catalog import router as catalog_router
 from pilote.api.contacts import router as contacts_router
+from pilote.api.purchases import router as purchases_router
 from pilote.api.sales import router as sales_router
 
 api.add_router("/", contacts_router)
 api.add_router("/", catalog_router)
 api.add_router("/", sales_router)
+api.add_router("/", purchases_router)

@@ -94,6 +94,11 @@ def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role
         lines=[services.LineSpec.from_product(shop["p"]["book"], Decimal(1))],
     )  # fmt: skip
     invoice = issuing.issue_invoice(actor=shop["actor"], invoice=invoice, render_pdf=False)
+    from pilote.purchases.models import SupplierInvoice, SupplierInvoiceOriginal
+
+    received = SupplierInvoice.objects.create(supplier=contact, number="F-1", date=shop["day"])
+    SupplierInvoiceOriginal.objects.create(invoice=received, filename="f.xml", content_type="application/xml",
+                                           content=b"<x/>", size=4, sha256="0" * 64)  # fmt: skip
     auth = bearer(role)
     docs_client = client_as("direction")
     operations = list(_operations(docs_client, {}))
@@ -102,6 +107,7 @@ def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role
         perm = operation["x-permission"]  # every operation must declare one
         url = "/api" + "/v1" + path.removeprefix("/api/v1").replace("{contact_id}", str(contact.pk))
         url = url.replace("{product_id}", str(product.pk)).replace("{invoice_id}", str(invoice.pk))
+        url = url.replace("{supplier_invoice_id}", str(received.pk))
         body = {"kind": "note", "subject": "S"} if path.endswith("echanges") else {"name": "N", "is_customer": True}
         response = (
             getattr(client, method)(url, body, content_type="application/json", **auth)

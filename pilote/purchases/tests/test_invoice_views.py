@@ -107,3 +107,19 @@ def test_the_list_filters_and_exports(buy, client_as):  # noqa: F811
     assert "FA-2026-0042" not in page
     export = client.get(reverse("purchases:invoice-list"), {"export": "csv"})
     assert b"FA-2026-0042" in b"".join(export.streaming_content if export.streaming else [export.content])
+
+
+def test_received_invoices_and_their_original_over_the_api(buy, client, personas):  # noqa: F811
+    from pilote.core import services as core_services
+    from pilote.purchases import services
+
+    pdf = factories.facturx(factories.supplier_invoice())
+    received = services.receive_einvoice(actor=buy["assistant"], content=pdf, filename="f.pdf")
+    _, key = core_services.create_api_token(actor=personas["comptable"], name="outil")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    listing = client.get("/api/v1/factures-fournisseurs", {"statut": "received"}, **auth).json()
+    assert listing["count"] == 1 and listing["results"][0]["lifecycle_code"] == "204"
+    assert listing["results"][0]["total_gross"] == str(received.total_gross)
+    detail = client.get(f"/api/v1/factures-fournisseurs/{received.pk}", **auth).json()
+    assert len(detail["lines"]) == received.lines.count() and detail["original_sha256"] == received.original.sha256
+    assert client.get(f"/api/v1/factures-fournisseurs/{received.pk}/original", **auth).content == pdf

@@ -1,0 +1,117 @@
+"""Supplier invoices over the API (read): accounting tools and e-invoicing platforms fetch what was received,
+its decision with the French lifecycle code, and the original e-invoice file as received."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from pilote.api.base import guarded
+from pilote.core.listing import sort_queryset
+from pilote.purchases import queries
+from pilote.purchases.models import SupplierInvoice
+
+router = Router(tags=["Achats"])
+
+
+class SupplierInvoiceLineOut(Schema):
+    position: int
+    description: str
+    quantity: Decimal
+    unit_code: str
+    unit_price: Decimal
+    net_amount: Decimal
+    vat_category: str
+    vat_rate: Decimal
+    account: str
+
+
+class SupplierInvoiceOut(Schema):
+    id: int
+    supplier_id: int
+    supplier_name: str
+    number: str
+    kind: str
+    date: dt.date
+    due_date: dt.date | None
+    source: str
+    status: str
+    lifecycle_code: str
+    total_net: Decimal
+    total_vat: Decimal
+    total_gross: Decimal
+    payable: Decimal
+    original_sha256: str | None
+
+    @staticmethod
+    def resolve_supplier_name(obj: SupplierInvoice) -> str:
+        return obj.supplier.display_name
+
+    @staticmethod
+    def resolve_lifecycle_code(obj: SupplierInvoice) -> str:
+        return obj.lifecycle[0]
+
+    @staticmethod
+    def resolve_original_sha256(obj: SupplierInvoice) -> str | None:
+        original = getattr(obj, "original", None)
+        return original.sha256 if original else None
+
+
+class SupplierInvoiceDetailOut(SupplierInvoiceOut):
+    lines: list[SupplierInvoiceLineOut]
+
+    @staticmethod
+    def resolve_lines(obj: SupplierInvoice):
+        return list(obj.lines.all())
+
+
+class SupplierInvoicePage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[SupplierInvoiceOut]
+
+
+class SupplierInvoiceFilters(Schema):
+    q: str = ""
+    statut: str = Field("", description="received, approved, disputed, refused ou paid")
+    du: dt.date | None = None
+    au: dt.date | None = None
+    fournisseur: int | None = Field(None, ge=1, le=2**31 - 1)
+    tri: str = Field("-date", description="numero, date, fournisseur, ttc, echeance, statut ; préfixe - décroissant")
+    page: int = Field(1, ge=1, le=1_000_000)
+    taille: int = Field(50, ge=1, le=200)
+
+
+@guarded(router, "GET", "/factures-fournisseurs", "purchases.view", response=SupplierInvoicePage)
+def list_supplier_invoices(request, filters: Query[SupplierInvoiceFilters]):
+    data = filters.dict()
+    criteria = {"q": data["q"], "status": data["statut"], "start": data["du"], "end": data["au"],
+                "supplier": data["fournisseur"]}  # fmt: skip
+    invoices = queries.filter_invoices(criteria).select_related("original")
+    invoices = sort_queryset(invoices, data["tri"], queries.INVOICE_SORTS, "-date")
+    count = invoices.count()
+    start = (data["page"] - 1) * data["taille"]
+    results = list(invoices.defer("original__content")[start : start + data["taille"]])
+    return {"count": count, "page": data["page"], "pages": -(-count // data["taille"]), "results": results}
+
+
+@guarded(
+    router, "GET", "/factures-fournisseurs/{supplier_invoice_id}", "purchases.view", response=SupplierInvoiceDetailOut
+)
+def get_supplier_invoice(request, supplier_invoice_id: int):
+    return get_object_or_404(SupplierInvoice.objects.select_related("supplier"), pk=supplier_invoice_id)
+
+
+@guarded(router, "GET", "/factures-fournisseurs/{supplier_invoice_id}/original", "purchases.view")
+def get_supplier_invoice_original(request, supplier_invoice_id: int):
+    """The received e-invoice file, byte for byte (its SHA-256 is in the invoice's `original_sha256`)."""
+    invoice = get_object_or_404(SupplierInvoice.objects.select_related("original"), pk=supplier_invoice_id)
+    original = getattr(invoice, "original", None)
+    if original is None:
+        return HttpResponse(status=404)
+    response = HttpResponse(bytes(original.content), content_type=original.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{original.filename}"'
+    return response
