@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from pilote.core.pickers import SearchSelect
+from pilote.core.uploads import LimitedFileField
 from pilote.purchases.models import SupplierInvoiceStatus
 from pilote.purchases.pickers import suppliers
 
@@ -15,12 +16,13 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleFileField(forms.FileField):
-    """Several files in one input (the Django documentation's recipe): cleaned to a list."""
+class MultipleFileField(LimitedFileField):
+    """Several files in one input (the Django documentation's recipe), each within the e-invoice size limit:
+    cleaned to a list."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, kind="einvoice", **kwargs)
 
     def clean(self, data, initial=None):
         single = super().clean

@@ -10,13 +10,12 @@ import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from pilote.contacts.models import Contact
-from pilote.core import audit
+from pilote.core import audit, uploads
 from pilote.core.exceptions import DomainError, check_version
 from pilote.core.models import Structure
 from pilote.ledger import services as ledger
@@ -34,7 +33,6 @@ from pilote.purchases.models import (
     SupplierInvoiceVat,
 )
 
-MAX_EINVOICE_BYTES = 20 * 1024 * 1024
 SUPPLIER_ACCOUNT = "401"
 DEDUCTIBLE_VAT = "44566"  # TVA déductible sur autres biens et services (CA3 box 20)
 DEDUCTIBLE_VAT_ON_ASSETS = "44562"  # TVA déductible sur immobilisations (CA3 box 19)
@@ -60,20 +58,13 @@ class UnknownSupplier(DomainError):
         self.invoice = invoice
 
 
-def max_einvoice_bytes() -> int:
-    return getattr(settings, "PILOTE_EINVOICE_MAX_BYTES", MAX_EINVOICE_BYTES)
-
-
 # --- receiving ----------------------------------------------------------------------------------------------
 
 
 def read_einvoice(content: bytes, filename: str) -> einvoice_reader.ReceivedInvoice:
     """The invoice in the file, checked for what Pilote can book; EinvoiceRefused otherwise."""
-    limit = max_einvoice_bytes()
-    if len(content) > limit:
-        raise EinvoiceRefused(
-            [f"« {filename} » dépasse la taille maximale d'une facture reçue ({limit // (1024 * 1024)} Mo)."]
-        )
+    if len(content) > uploads.max_bytes("einvoice"):  # the command reads files the upload limit never saw
+        raise EinvoiceRefused([f"« {filename} » : {uploads.too_large_message('einvoice')}"])
     try:
         invoice = einvoice_reader.read(content, filename)
     except einvoice_reader.EinvoiceError as error:

@@ -123,3 +123,14 @@ def test_received_invoices_and_their_original_over_the_api(buy, client, personas
     detail = client.get(f"/api/v1/factures-fournisseurs/{received.pk}", **auth).json()
     assert len(detail["lines"]) == received.lines.count() and detail["original_sha256"] == received.original.sha256
     assert client.get(f"/api/v1/factures-fournisseurs/{received.pk}/original", **auth).content == pdf
+
+
+def test_an_oversized_upload_is_refused_with_the_limit(buy, client_as, settings):  # noqa: F811
+    settings.PILOTE_UPLOAD_MAX_BYTES = {"einvoice": 1024}
+    response = client_as("assistant").post(
+        reverse("purchases:invoice-receive"), {"files": [upload("gros.xml", b"<x>" + b" " * 2048 + b"</x>")]}
+    )
+    assert "dépasse la taille maximale de 1 Ko pour une facture électronique" in html.unescape(
+        response.content.decode()
+    )
+    assert not SupplierInvoice.objects.exists()

@@ -84,8 +84,8 @@ def test_an_invoice_in_another_currency_is_refused_by_name(buy):
 
 
 def test_an_oversized_file_is_refused_with_the_limit(buy, settings):
-    settings.PILOTE_EINVOICE_MAX_BYTES = 1024 * 1024
-    with pytest.raises(services.EinvoiceRefused, match="taille maximale d'une facture reçue \\(1 Mo\\)"):
+    settings.PILOTE_UPLOAD_MAX_BYTES = {"einvoice": 1024 * 1024}
+    with pytest.raises(services.EinvoiceRefused, match="gros.xml » : Le fichier dépasse la taille maximale de 1 Mo"):
         receive(buy, b"<x>" + b" " * (1024 * 1024) + b"</x>", "gros.xml")
 
 
