@@ -178,6 +178,18 @@ def test_reset_by_email_sets_the_password_and_revokes_the_rest(client, with_emai
     assert "Lien invalide" in client.get(link, follow=True).content.decode()
 
 
+def test_a_reset_lifts_the_login_lockout(client, with_email, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "commercial", "password": "faux"})
+    locked = client.post(reverse("login"), {"username": "commercial", "password": "demo"})
+    assert "Connexion temporairement bloquée" in locked.content.decode()
+    client.post(reverse("core:password-reset"), {"email": with_email.email})
+    form_page = client.get(_link(mail.outbox[0]), follow=True)
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.post(reverse("login"), {"username": "commercial", "password": NEW_PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("core:home")
+
+
 def test_a_weak_new_password_is_refused_in_french(client, with_email):
     client.post(reverse("core:password-reset"), {"email": with_email.email})
     form_page = client.get(_link(mail.outbox[0]), follow=True)

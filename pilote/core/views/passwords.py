@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
@@ -51,6 +52,8 @@ class NewPasswordForm(auth_forms.SetPasswordForm):
         services.set_user_password(
             actor=self.user, user=self.user, password=self.cleaned_data["new_password1"], by_email_link=True
         )
+        # Whoever proved they own the mailbox may sign in at once, even after too many failures (django-axes).
+        axes_reset(username=self.user.get_username())
         return self.user
 
 
