@@ -39,8 +39,9 @@ shown on the customer's account page.
      due; it still waits on 44588 (sales.issuing) and is simply cancelled there (D 44588): nothing reaches the
      CA3 (« le problème de la récupération de la TVA sur les impayés ne se pose en pratique que pour les
      redevables qui acquittent la taxe sur les livraisons ou sur les débits », cep-recouvrement.com).
-4. **Received later** (`record_recovery`): on a doubtful debt, D 512 / C 416 (the invoice's paid amount
-   follows; under encaissements the paid VAT moves 44588 → 44571 as for any payment); after the write-off,
+4. **Received later** (`record_recovery`, recorded as a sales Payment allocated to the invoice, its entry being
+   the one below): on a doubtful debt, D 512 / C 416 (under encaissements the paid VAT moves 44588 → 44571 as
+   for any payment); after the write-off,
    D 512 / C 7583 « Rentrées sur créances amorties » (PCG 2025; the former 7714, pcg_legacy_mapping.csv), and
    the VAT recovered on the share received is due again (C 44571 at the invoice's rate, on the CA3 of the
    month): the counterpart of the recovery, the price being paid after all.
@@ -69,7 +70,7 @@ from pilote.lib.money import ZERO, round_eur
 from pilote.receivables.models import DoubtfulDebt, DoubtfulDebtEvent, DoubtfulEventKind, DoubtfulStatus
 from pilote.sales import payments
 from pilote.sales.issuing import COLLECTED_VAT_ACCOUNT, PENDING_VAT_ACCOUNT, account
-from pilote.sales.models import Invoice, InvoiceStatus
+from pilote.sales.models import Invoice, InvoiceStatus, Payment, PaymentAllocation, PaymentMethod
 
 CUSTOMERS = "411"
 DOUBTFUL = ("416", "Clients douteux ou litigieux")
@@ -402,18 +403,24 @@ def record_recovery(*, actor, debt: DoubtfulDebt, day: dt.date, amount, bank_acc
     entry = ledger.create_entry(actor=actor, journal=bank_account.journal, date=day, label=label, piece_ref=ref,
                                 piece_date=day, lines=lines, post=True)  # fmt: skip
     before = audit.snapshot(debt)
-    if not debt.is_written_off:
-        invoice.amount_paid += amount
-        if invoice.balance_due <= 0:
-            invoice.paid_on = day
-        invoice.save(update_fields=["amount_paid", "paid_on", "updated_at"])
-        if amount == left:  # paid after all: the 416 item is settled and the write-down has no object
-            _letter([*_open_doubtful_lines(debt), entry.lines.get(account__code=DOUBTFUL[0])], actor)
-            reversal = _provision_entry(actor=actor, debt=debt, day=day, delta=-debt.provision,
-                                        label=f"Reprise de la dépréciation {ref} (créance réglée)")  # fmt: skip
-            if reversal is not None:
-                text_extra = f", dépréciation de {format_eur(debt.provision)} reprise"
-                debt.provision, debt.provision_rate = ZERO, ZERO
+    # A sales payment like any other (the invoice's paid amount, its allocation, the e-reporting of the VAT
+    # collected on receipt), its entry being this one.
+    payment = Payment.objects.create(
+        customer=debt.customer, date=day, amount=amount, method=PaymentMethod.TRANSFER, reference=ref,
+        bank_account=bank_account, entry=entry, created_by=actor,
+    )  # fmt: skip
+    PaymentAllocation.objects.create(payment=payment, invoice=invoice, amount=amount)
+    invoice.amount_paid += amount
+    if invoice.balance_due <= 0:
+        invoice.paid_on = day
+    invoice.save(update_fields=["amount_paid", "paid_on", "updated_at"])
+    if not debt.is_written_off and amount == left:  # paid after all: 416 settled, the write-down has no object
+        _letter([*_open_doubtful_lines(debt), entry.lines.get(account__code=DOUBTFUL[0])], actor)
+        reversal = _provision_entry(actor=actor, debt=debt, day=day, delta=-debt.provision,
+                                    label=f"Reprise de la dépréciation {ref} (créance réglée)")  # fmt: skip
+        if reversal is not None:
+            text_extra = f", dépréciation de {format_eur(debt.provision)} reprise"
+            debt.provision, debt.provision_rate = ZERO, ZERO
     debt.recovered += amount
     debt.version += 1
     debt.save(update_fields=["recovered", "version", "provision", "provision_rate"])

@@ -17,6 +17,7 @@ from pilote.receivables import bad_debts, dunning
 from pilote.receivables.models import DoubtfulDebt, DoubtfulEventKind
 from pilote.receivables.queries import aged_totals
 from pilote.sales import payments
+from pilote.sales.models import Payment
 from pilote.sales.services import LineSpec
 
 DAY = dt.date
@@ -175,6 +176,8 @@ def test_recovery_on_a_doubtful_debt_then_after_the_write_off(books, doubtful):
     doubtful.refresh_from_db()
     assert doubtful.amount_paid == D("600.00") and aged_totals(DAY(2026, 3, 31), {})["total"] == D("600.00")
     receipt = debt.events.get(kind=DoubtfulEventKind.RECOVERED).entries.get()
+    payment = Payment.objects.get(entry=receipt)  # a sales payment, allocated to the invoice
+    assert (payment.amount, payment.allocations.get().invoice) == (D("300.00"), doubtful)
     assert [(code, dr, cr) for code, _a, dr, cr, _r, _b in _lines(receipt)] == [
         ("512", D("300.00"), D("0.00")),
         ("416", D("0.00"), D("300.00")),
@@ -194,6 +197,8 @@ def test_recovery_on_a_doubtful_debt_then_after_the_write_off(books, doubtful):
         ("44571", D("0.00"), D("20.00"), D("20.00"), D("100.00")),
         ("7583", D("0.00"), D("100.00"), None, None),
     ]
+    doubtful.refresh_from_db()
+    assert doubtful.amount_paid == D("720.00") and Payment.objects.get(entry=late).amount == D("120.00")
     june = vat.compute_ca3(DAY(2026, 6, 1), DAY(2026, 6, 30), check_sequence=False).boxes()
     assert (june["08 base"], june["08 taxe"]) == ("100.00", "20.00")
     with pytest.raises(DomainError, match="dépasse ce qui reste"):
@@ -304,3 +309,17 @@ def test_no_credit_note_on_a_doubtful_invoice(books, doubtful):
     note = sales.credit_note_for(actor=books["actor"], invoice=doubtful, date=DAY(2026, 3, 12))
     with pytest.raises(DomainError, match="suivie en créance douteuse"):
         issuing.issue_invoice(actor=books["actor"], invoice=note, render_pdf=False)
+
+
+def test_a_doubtful_debt_paid_after_all_is_settled_and_its_write_down_reversed(books, doubtful):
+    actor = books["actor"]
+    debt = bad_debts.classify(actor=actor, invoice=doubtful, day=DAY(2026, 3, 10))
+    debt = bad_debts.provision(actor=actor, debt=debt, day=DAY(2026, 3, 31), rate="50")
+    debt = bad_debts.record_recovery(actor=actor, debt=debt, day=DAY(2026, 4, 20), amount="900",
+                                     bank_account=books["bank"])  # fmt: skip
+    doubtful.refresh_from_db()
+    assert doubtful.balance_due == 0 and doubtful.paid_on == DAY(2026, 4, 20) and debt.provision == 0
+    reversal = EntryLine.objects.get(account__code="78174")
+    assert (reversal.credit, reversal.date) == (D("375.00"), DAY(2026, 4, 20))
+    assert all(_fully_lettered(line) for line in EntryLine.objects.filter(account__code="416"))
+    assert "dépréciation de 375,00 € reprise" in _plain(debt.events.last().label)
