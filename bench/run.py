@@ -4,11 +4,12 @@ Settings read DATABASE_URL once per process, so every (domain, database) pair ru
 (`python -m bench.<domain>_bench --db <label>`), on a fresh database prepared here for that domain: a
 file under bench/ (bench.sqlite3 for contacts, ledger.sqlite3 for the ledger, sales.sqlite3 for sales;
 git-ignored, kept afterwards for inspection) and a PostgreSQL database on 127.0.0.1:5432 (pilote_bench,
-pilote_bench_ledger, pilote_bench_sales: created,
-then dropped; skipped with a note when the server does not answer). Other top-level keys of results.json
+pilote_bench_ledger, pilote_bench_sales, pilote_bench_writers: created,
+then dropped; skipped with a note when the server does not answer). The concurrent writers bench (writers)
+measures PostgreSQL only: SQLite takes one writer at a time. Other top-level keys of results.json
 (other domains) are kept, and so are the other database's figures of a domain run with --only.
 
-Options: --bench contacts|ledger|sales (repeatable; default: every bench), --only sqlite|postgresql, --no-tools
+Options: --bench contacts|ledger|sales|writers (repeatable; default: every bench), --only sqlite|postgresql, --no-tools
 (ledger: do not time ledger-cli and hledger), --dry-run (do not write results.json). Any other option
 (e.g. --contacts 5000, --lines 50000, --invoices 100000, --runs 5) goes to the selected benches that declare it
 (read from their --help); one that none of them declares is an error.
@@ -47,6 +48,7 @@ DOMAINS = {  # result key -> its bench
     "contacts": Domain("bench.contacts_bench", BENCH_DIR / "bench.sqlite3", "pilote_bench", 900),
     "ledger": Domain("bench.ledger_bench", BENCH_DIR / "ledger.sqlite3", "pilote_bench_ledger", 5400),
     "sales": Domain("bench.sales_bench", BENCH_DIR / "sales.sqlite3", "pilote_bench_sales", 3600),
+    "writers": Domain("bench.writers_bench", BENCH_DIR / "writers.sqlite3", "pilote_bench_writers", 1800),
 }
 DATABASES = ("sqlite", "postgresql")
 LIST_BUDGET_MS = 150  # median of a list page at full size
@@ -411,7 +413,34 @@ def print_sales_summary(section: dict) -> list[str]:
     return warnings
 
 
-SUMMARIES = {"contacts": print_contacts_summary, "ledger": print_ledger_summary, "sales": print_sales_summary}
+def print_writers_summary(section: dict) -> list[str]:
+    """Issues and postings by concurrent writers on PostgreSQL, against the same operations alone; returns the
+    warnings (p95 over its target)."""
+    measured = {db: section[db] for db in DATABASES if db in section and "concurrent" in section[db]}
+    warnings = []
+    for db, result in measured.items():
+        params, targets = result["params"], result["targets"]
+        print(f"\nwriters — {params['issuers']} émetteurs de factures et {params['posters']} saisies simultanés ({db})")
+        for key, title, target in (
+            ("issue", "émission d'une facture (PDF compris)", targets["issue_p95_ms_below"]),
+            ("posting", "validation d'une petite écriture", targets["posting_p95_ms_below"]),
+        ):
+            concurrent, alone = result["concurrent"][key], result["alone"][key]
+            print(f"  {title} : {_ms(concurrent)} (seule : {_ms(alone)}), objectif p95 < {target} ms")
+            if concurrent["p95_ms"] >= target:
+                warnings.append(f"writers/{db}: {key} p95 {concurrent['p95_ms']} ms ≥ {target} ms")
+    for db in DATABASES:
+        if "skipped" in section.get(db, {}):
+            print(f"  {db} : {section[db]['skipped']}")
+    return warnings
+
+
+SUMMARIES = {
+    "contacts": print_contacts_summary,
+    "ledger": print_ledger_summary,
+    "sales": print_sales_summary,
+    "writers": print_writers_summary,
+}
 
 
 def main() -> int:

@@ -7,7 +7,10 @@ def _reinstall_triggers(sender, using="default", **kwargs) -> None:
 
     from pilote.sales import triggers
 
-    triggers.install(connections[using])
+    connection = connections[using]
+    triggers.install(connection)
+    if "sales_invoiceseal" in connection.introspection.table_names():  # not yet when migrating back before 0010
+        triggers.SEALS.install(connection)
 
 
 class SalesConfig(AppConfig):
@@ -27,8 +30,8 @@ class SalesConfig(AppConfig):
             register_menu,
             register_search,
         )
-        from pilote.ledger import bank, vat
-        from pilote.sales import bank_matching, demo, panels, pickers, search, triggers
+        from pilote.ledger import bank, vat, verify
+        from pilote.sales import bank_matching, demo, panels, pickers, sealing, search, triggers
         from pilote.sales.queries import vat as vat_queries
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
@@ -53,4 +56,5 @@ class SalesConfig(AppConfig):
             bank.settlement_handlers.append(bank_matching.ledger_settlement_handler)
         if vat_queries.vat_bases not in vat.operation_providers:
             vat.operation_providers.append(vat_queries.vat_bases)
+        verify.register_check("Chaînage des factures émises", sealing.check_chain)
         post_migrate.connect(_reinstall_triggers, sender=self)

@@ -27,7 +27,7 @@ from pilote.lib import identifiers
 from pilote.lib.formats import format_eur, format_quantity
 from pilote.lib.french import de
 from pilote.lib.money import ZERO, split_amount
-from pilote.sales import hooks, numbering, terms, totals
+from pilote.sales import documents, hooks, numbering, sealing, terms, totals
 from pilote.sales.models import (
     Invoice,
     InvoiceFile,
@@ -255,9 +255,10 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
     invoice.vat_on_debits = structure.vat_regime == VatRegime.DEBITS and has_services
     invoice.vat_on_receipts = structure.vat_regime == VatRegime.RECEIPTS and has_services
     invoice.penalty_rate = terms.rate_for(invoice.date).penalty_rate
-    invoice.entry = post_invoice(actor=actor, invoice=invoice, lines=lines)
-    invoice.version += 1
-    invoice.save()
+    # Rendered before the entry is posted: posting takes the ledger's chain lock (every posting of the books
+    # waits for it) and a row lock lasts until the transaction ends, so the PDF — the slow part — is made while
+    # only this series' number is locked. A failure to render rolls everything back: no number, no entry.
+    pdf = documents.render_invoice(invoice) if render_pdf else None
 
     if invoice.order_id and not invoice.is_credit_note:  # quantities invoiced on the order, then its status
         from pilote.sales.services import refresh_order_status
@@ -271,20 +272,30 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
     if invoice.is_credit_note:
         origin.credited_amount += invoice.total_gross
         origin.save(update_fields=["credited_amount", "updated_at"])
+
+    # From here to the commit the ledger's chain is locked: only the entry, the invoice row, its file and seal.
+    invoice.entry = post_invoice(actor=actor, invoice=invoice, lines=lines)
+    invoice.version += 1
+    invoice.save()
+    if invoice.is_credit_note:
         from pilote.sales.payments import letter_invoice
 
         letter_invoice(actor=actor, invoice=origin)
-    if render_pdf:
-        store_pdf(invoice)
+    if pdf is not None:
+        archive_pdf(invoice, pdf)
+    sealing.seal_issued(invoice, pdf)  # the chain of issued documents: its lock is the last one taken
     audit.record(actor, "sales.invoice.issued", invoice, after=audit.snapshot(invoice))
     return invoice
 
 
-def store_pdf(invoice: Invoice) -> InvoiceFile:
-    from pilote.sales.documents import render_invoice
-
-    pdf = render_invoice(invoice)
+def archive_pdf(invoice: Invoice, pdf: bytes) -> InvoiceFile:
     return InvoiceFile.objects.create(invoice=invoice, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest())
+
+
+def store_pdf(invoice: Invoice) -> InvoiceFile:
+    """Render and archive the PDF of an invoice issued without it (bulk loads such as the demo), then seal its
+    digest in the chain of issued documents; rendered before any lock is taken."""
+    return sealing.archive_later(invoice, documents.render_invoice(invoice))
 
 
 def _vat_split(lines, group: totals.VatGroup, on_receipts: bool) -> list[tuple[str, Decimal, Decimal]]:

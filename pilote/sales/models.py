@@ -463,6 +463,63 @@ class InvoiceFile(models.Model):
         return f"Factur-X archivé de {self.invoice}"
 
 
+class SealKind(models.TextChoices):
+    DOCUMENT = "document", "Émission"
+    FILE = "file", "Archivage du PDF"
+
+
+class InvoiceSeal(models.Model):
+    """A link of the inalterability chain of issued invoices and credit notes (sealing.py): the keyed seal of
+    the document's canonical text — every frozen field, its lines, the digest of its archived PDF — chained to
+    the previous link. An invoice issued without its PDF (bulk loads) gets a second link when the PDF is
+    archived. Never changed nor deleted (triggers)."""
+
+    chain_index = models.PositiveBigIntegerField("rang dans la chaîne", unique=True)
+    invoice = models.ForeignKey(Invoice, verbose_name="facture", on_delete=models.PROTECT, related_name="seals")
+    kind = models.CharField("nature", max_length=10, choices=SealKind.choices, default=SealKind.DOCUMENT)
+    pdf_sha256 = models.CharField("empreinte SHA-256 du PDF archivé", max_length=64, blank=True)
+    sealed_at = models.DateTimeField("scellée le")
+    previous_seal = models.CharField("sceau précédent", max_length=64)
+    seal = models.CharField("sceau", max_length=64)
+
+    class Meta:
+        verbose_name = "sceau de facture émise"
+        verbose_name_plural = "sceaux des factures émises"
+        ordering = ["chain_index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "kind"],
+                name="sales_invoiceseal_once",
+                violation_error_message="Cette facture est déjà scellée.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Sceau n° {self.chain_index} ({self.get_kind_display().lower()}) de {self.invoice}"
+
+
+class InvoiceChainHead(models.Model):
+    """The end of the chain of issued invoices (one row), taken under a row lock to add a link."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_index = models.PositiveBigIntegerField(default=0)
+    last_seal = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = "fin de la chaîne des factures émises"
+        verbose_name_plural = "fins de la chaîne des factures émises"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id=1),
+                name="sales_invoicechainhead_singleton",
+                violation_error_message="La chaîne des factures émises est unique.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Chaîne des factures émises : {self.last_index} maillon(s)"
+
+
 class PaymentMethod(models.TextChoices):
     TRANSFER = "transfer", "Virement"
     CHEQUE = "cheque", "Chèque"

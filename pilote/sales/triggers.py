@@ -100,3 +100,32 @@ TRIGGERS = register(
     )
 )
 installed, expected, install, uninstall = TRIGGERS.installed, TRIGGERS.expected, TRIGGERS.install, TRIGGERS.uninstall
+
+# The chain of issued invoices (sealing.py): links are only ever added.
+SEAL_MESSAGE = "Sceau de facture émise : modification interdite"
+integrity.register_trigger_message(SEAL_MESSAGE)
+SEALS = register(
+    TriggerSet(
+        prefix="sales_invoiceseal_",
+        sqlite={
+            "sales_invoiceseal_no_update": f"""CREATE TRIGGER IF NOT EXISTS sales_invoiceseal_no_update
+                BEFORE UPDATE ON sales_invoiceseal BEGIN SELECT RAISE(ABORT, '{SEAL_MESSAGE}'); END""",
+            "sales_invoiceseal_no_delete": f"""CREATE TRIGGER IF NOT EXISTS sales_invoiceseal_no_delete
+                BEFORE DELETE ON sales_invoiceseal BEGIN SELECT RAISE(ABORT, '{SEAL_MESSAGE}'); END""",
+        },
+        postgres={
+            "sales_invoiceseal_frozen": """CREATE TRIGGER sales_invoiceseal_frozen
+                BEFORE UPDATE OR DELETE ON sales_invoiceseal
+                FOR EACH ROW EXECUTE FUNCTION sales_refuse_seal_change()""",
+        },
+        postgres_functions=[
+            f"""CREATE OR REPLACE FUNCTION sales_refuse_seal_change() RETURNS trigger AS $$
+            BEGIN
+                RAISE EXCEPTION '{SEAL_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+            END; $$ LANGUAGE plpgsql""",
+        ],
+        no_truncate=("sales_invoiceseal",),  # the head (sales_invoicechainhead) wiped shows at verification
+        protected_rows="EXISTS (SELECT 1 FROM sales_invoiceseal)",
+        message=SEAL_MESSAGE,
+    )
+)
