@@ -101,9 +101,14 @@ TRIGGERS = register(
 )
 installed, expected, install, uninstall = TRIGGERS.installed, TRIGGERS.expected, TRIGGERS.install, TRIGGERS.uninstall
 
-# The chain of issued invoices (sealing.py): links are only ever added.
+# The chain of issued invoices (sealing.py): links are only ever added, and its head only moves forward (no
+# DELETE, no lower index, no other seal at the same index), as the ledger's.
 SEAL_MESSAGE = "Sceau de facture émise : modification interdite"
 integrity.register_trigger_message(SEAL_MESSAGE)
+_HEAD_REWOUND = (
+    "NEW.id <> OLD.id OR NEW.last_index < OLD.last_index "
+    "OR (NEW.last_index = OLD.last_index AND NEW.last_seal <> OLD.last_seal)"
+)
 SEALS = register(
     TriggerSet(
         prefix="sales_invoiceseal_",
@@ -112,16 +117,33 @@ SEALS = register(
                 BEFORE UPDATE ON sales_invoiceseal BEGIN SELECT RAISE(ABORT, '{SEAL_MESSAGE}'); END""",
             "sales_invoiceseal_no_delete": f"""CREATE TRIGGER IF NOT EXISTS sales_invoiceseal_no_delete
                 BEFORE DELETE ON sales_invoiceseal BEGIN SELECT RAISE(ABORT, '{SEAL_MESSAGE}'); END""",
+            "sales_invoiceseal_head_no_rewind": f"""CREATE TRIGGER IF NOT EXISTS sales_invoiceseal_head_no_rewind
+                BEFORE UPDATE ON sales_invoicechainhead WHEN {_HEAD_REWOUND}
+                BEGIN SELECT RAISE(ABORT, '{SEAL_MESSAGE}'); END""",
+            "sales_invoiceseal_head_no_delete": f"""CREATE TRIGGER IF NOT EXISTS sales_invoiceseal_head_no_delete
+                BEFORE DELETE ON sales_invoicechainhead WHEN OLD.last_index > 0
+                BEGIN SELECT RAISE(ABORT, '{SEAL_MESSAGE}'); END""",
         },
         postgres={
             "sales_invoiceseal_frozen": """CREATE TRIGGER sales_invoiceseal_frozen
                 BEFORE UPDATE OR DELETE ON sales_invoiceseal
                 FOR EACH ROW EXECUTE FUNCTION sales_refuse_seal_change()""",
+            "sales_invoiceseal_head_no_rewind": """CREATE TRIGGER sales_invoiceseal_head_no_rewind
+                BEFORE UPDATE OR DELETE ON sales_invoicechainhead
+                FOR EACH ROW EXECUTE FUNCTION sales_refuse_seal_head_rewind()""",
         },
         postgres_functions=[
             f"""CREATE OR REPLACE FUNCTION sales_refuse_seal_change() RETURNS trigger AS $$
             BEGIN
                 RAISE EXCEPTION '{SEAL_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+            END; $$ LANGUAGE plpgsql""",
+            f"""CREATE OR REPLACE FUNCTION sales_refuse_seal_head_rewind() RETURNS trigger AS $$
+            BEGIN
+                IF (TG_OP = 'DELETE' AND OLD.last_index > 0) OR (TG_OP = 'UPDATE' AND ({_HEAD_REWOUND})) THEN
+                    RAISE EXCEPTION '{SEAL_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+                END IF;
+                IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                RETURN NEW;
             END; $$ LANGUAGE plpgsql""",
         ],
         no_truncate=("sales_invoiceseal",),  # the head (sales_invoicechainhead) wiped shows at verification
