@@ -13,7 +13,6 @@ step). A 1,000-entry batch costs a dozen queries."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
 import sqlite3
 from collections.abc import Iterable
@@ -38,6 +37,7 @@ from pilote.ledger.models import (
     JournalSequence,
 )
 from pilote.ledger.services import LineInput, _check_line, apply_balance_deltas
+from pilote.lib import sealing
 from pilote.lib.formats import format_eur
 from pilote.lib.money import from_cents
 
@@ -202,23 +202,24 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
         sequence.last_number += 1
         index += 1
         label, piece_ref = spec.label[:200], spec.piece_ref[:40]
+        source_number = spec.source_number[:60]
         head_text = chain.head_text(
-            index, journal.code, year.start_date, sequence.last_number, spec.date, piece_ref, spec.piece_date,
-            label, now, None, spec.source_number, spec.source_valid_date,
+            index, journal.code, journal.kind, year.start_date, sequence.last_number, spec.date, piece_ref,
+            spec.piece_date, label, now, None, source_number, spec.source_valid_date, actor.pk,
         )  # fmt: skip
-        # The hash is fed line by line (a 100,000-line à-nouveaux entry is not copied into one text).
-        digest = hashlib.sha256(f"{previous}\n{head_text}".encode())
+        # The seal is fed line by line (a 100,000-line à-nouveaux entry is not copied into one text).
+        digest = sealing.sealer(previous, head_text)
         month, opening = spec.date.replace(day=1), journal.kind == JournalKind.OPENING
-        year_id = year.id
-        for line, debit, credit, base in item.lines:
+        year_id, year_start = year.id, year.start_date
+        for position, (line, debit, credit, base) in enumerate(item.lines, start=1):
             account, aux = line.account, line.auxiliary
             account_id = account.id
             code = codes.get(account_id)
             if code is None:
                 code = codes[account_id] = account.code
             text = chain.line_text(
-                code, aux.code if aux else "", line.label[:200], debit, credit, line.due_date, line.vat_rate, base,
-                line.reference[:40],
+                position, spec.date, year_start, code, aux.code if aux else "", line.label[:200], debit, credit,
+                line.due_date, line.vat_rate, base, line.reference[:40],
             )  # fmt: skip
             digest.update(f"\n{text}".encode())
             aux_id = aux.id if aux else None
@@ -236,7 +237,7 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
         entry_rows.append(
             (journal.id, year_id, sequence.last_number, ops.adapt_datefield_value(spec.date), label, piece_ref,
              ops.adapt_datefield_value(spec.piece_date), EntryStatus.DRAFT, posted_at, index, previous, entry_hash,
-             actor.pk, created_at, 1, spec.source_number[:60], ops.adapt_datefield_value(spec.source_valid_date))
+             actor.pk, created_at, 1, source_number, ops.adapt_datefield_value(spec.source_valid_date))
         )  # fmt: skip
         lines_by_index[index] = (year_id, entry_rows[-1][3], item.lines)
         previous = entry_hash

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
+from pilote.ledger import chain, heads
 from pilote.ledger.models import Account, AccountBalance, AuxiliaryAccount, FiscalYear
 from pilote.ledger.services import LineInput
 from pilote.lib.dates import add_months, local_today
@@ -403,5 +404,10 @@ def close_fiscal_year(*, actor, year: FiscalYear, today: dt.date | None = None):
     year.status = FiscalYearStatus.CLOSED
     year.locked_until = year.end_date
     year.save(update_fields=["status", "locked_until"])
-    audit.record(actor, "ledger.fiscal_year.closed", year, after={"opening_entry": entry.pk if entry else None})
+    head = chain.current_head()  # à-nouveaux included: the closing report prints it, kept outside the database
+    audit.record(
+        actor, "ledger.fiscal_year.closed", year,
+        after={"opening_entry": entry.pk if entry else None, "chain_head": str(head)},
+    )  # fmt: skip
+    transaction.on_commit(lambda: heads.record(heads.CLOSING, str(year), head))
     return entry

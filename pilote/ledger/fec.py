@@ -157,6 +157,8 @@ def _entry_chunks(year: FiscalYear, opening: bool) -> Iterator[list[tuple]]:
         "source_number", "source_valid_date",
     )  # fmt: skip
     if opening:  # a handful of entries: read through the (fiscal_year, journal, number) index
+        if not opening_journals:  # no à-nouveaux journal (an empty `IN ()` cannot be written as SQL)
+            return
         entries = Entry.objects.filter(fiscal_year=year, journal_id__in=opening_journals, status=EntryStatus.POSTED)
         rows = _fetch(entries.order_by("chain_index").values_list(*fields))
         for start in range(0, len(rows), ENTRY_CHUNK):

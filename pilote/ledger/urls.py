@@ -55,6 +55,7 @@ urlpatterns = [
     path("immobilisations/<int:pk>/", assets.asset_detail, name="asset-detail"),
     path("immobilisations/<int:pk>/sortie/", assets.asset_dispose, name="asset-dispose"),
     path("exercices/<int:pk>/fec/", setup.fec_download, name="fec-download"),
+    path("exercices/<int:pk>/fec/manifeste/", setup.fec_manifest, name="fec-manifest"),
     path("verification/", setup.verify, name="verify"),
     path("import-fec/", fec_import.fec_import, name="fec-import"),
     path("import-fec/<int:pk>/", fec_import.fec_import_job, name="fec-import-job"),

@@ -23,58 +23,71 @@ from pilote.ledger.models import (
     EntryStatus,
     FiscalYear,
 )
+from pilote.lib import sealing
 from pilote.lib.formats import format_eur, format_number
 from pilote.lib.money import ZERO
 
+ENTRY_FIELDS = (
+    "pk", "chain_index", "journal__code", "journal__kind", "fiscal_year__start_date", "number", "date", "piece_ref",
+    "piece_date", "label", "posted_at", "reversal_of_id", "source_number", "source_valid_date", "created_by_id",
+    "previous_hash", "hash",
+)  # fmt: skip
+LINE_FIELDS = (
+    "entry_id", "position", "date", "fiscal_year__start_date", "account__code", "auxiliary__code", "label", "debit",
+    "credit", "due_date", "vat_rate", "vat_base", "reference",
+)  # fmt: skip
 
-def _chunk(ids: list[int]) -> tuple[list[SimpleNamespace], dict[int, list[str]]]:
-    """Entries as light objects carrying what chain.head_text reads, and each entry's canonical line
-    texts. Lines are read as raw rows (amounts in integer cents, no model instance, no Decimal): at a
-    million lines, converting them cost most of the check."""
-    entry_fields = (
-        "pk",
-        "chain_index",
-        "journal__code",
-        "fiscal_year__start_date",
-        "number",
-        "date",
-        "piece_ref",
-        "piece_date",
-        "label",
-        "posted_at",
-        "reversal_of_id",
-        "source_number",
-        "source_valid_date",
-        "previous_hash",
-        "hash",
-    )
-    rows = Entry.objects.filter(pk__in=ids).order_by("chain_index").values_list(*entry_fields)
-    names = [field.split("__")[0] for field in entry_fields]  # journal__code → journal, …
+
+def _date(value):
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value  # SQLite without a date converter
+
+
+def read_chunk(ids: list[int], entry_model=Entry, line_model=EntryLine):
+    """Entries as light objects (`journal` its code, `journal_kind`, `fiscal_year` its start date, …) in
+    chain order, and each entry's lines as raw tuples in `chain.line_text`'s order (amounts in integer
+    cents, no model instance, no Decimal: at a million lines, converting them cost most of the check).
+    Migration 0017 reads through it with its historical models."""
+    rows = entry_model.objects.filter(pk__in=ids).order_by("chain_index").values_list(*ENTRY_FIELDS)
+    names = [
+        {"journal__kind": "journal_kind"}.get(field, field.split("__")[0]) for field in ENTRY_FIELDS
+    ]  # journal__code → journal, …
     entries = [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in rows]
-    lines = EntryLine.objects.filter(entry_id__in=ids).order_by("entry_id", "position", "id")
-    sql, params = lines.values_list(
-        "entry_id", "account__code", "auxiliary__code", "label", "debit", "credit", "due_date", "vat_rate",
-        "vat_base", "reference",
-    ).query.sql_with_params()  # fmt: skip
-    texts: dict[int, list[str]] = defaultdict(list)
+    lines = line_model.objects.filter(entry_id__in=ids).order_by("entry_id", "position", "id")
+    sql, params = lines.values_list(*LINE_FIELDS).query.sql_with_params()
+    found: dict[int, list[tuple]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for entry_id, account, aux, label, debit, credit, due, rate, base, reference in cursor.fetchall():
-            if isinstance(due, str):  # SQLite without the driver's date converter
-                due = dt.date.fromisoformat(due)
+        for entry_id, position, day, year, account, aux, label, debit, credit, due, rate, base, ref in cursor:
             if rate is not None and not isinstance(rate, Decimal):  # SQLite gives the stored text or number
                 rate = Decimal(str(rate))
-            texts[entry_id].append(chain.line_text(account, aux, label, debit, credit, due, rate, base, reference))
-    return entries, texts
+            line = (position, _date(day), _date(year), account, aux, label, debit, credit, _date(due), rate, base, ref)
+            found[entry_id].append(line)
+    return entries, found
 
 
-def check_chain(batch: int = 5000) -> list[str]:
-    """Recompute every posted entry's hash in chain order."""
+def canonical_text(entry: SimpleNamespace, lines: list[tuple]) -> str:
+    """The canonical text of an entry read by `read_chunk`."""
+    head = chain.head_text(
+        entry.chain_index, entry.journal, entry.journal_kind, entry.fiscal_year, entry.number, entry.date,
+        entry.piece_ref, entry.piece_date, entry.label, entry.posted_at, entry.reversal_of_id, entry.source_number,
+        entry.source_valid_date, entry.created_by_id,
+    )  # fmt: skip
+    return "\n".join([head, *(chain.line_text(*line) for line in lines)])
+
+
+def posted_ids() -> list[int]:
+    return list(Entry.objects.filter(status=EntryStatus.POSTED).order_by("chain_index").values_list("pk", flat=True))
+
+
+def check_chain(batch: int = 5000, recorded: chain.Head | None = None) -> list[str]:
+    """Recompute every posted entry's seal in chain order; with `recorded` (a head written down outside the
+    database earlier), the entry at that index must still carry that seal."""
     problems = []
     previous_hash, expected_index = chain.GENESIS, 1
-    ids = list(Entry.objects.filter(status=EntryStatus.POSTED).order_by("chain_index").values_list("pk", flat=True))
+    recorded_seen = recorded is None or recorded.index == 0
+    ids = posted_ids()
     for start in range(0, len(ids), batch):
-        entries, texts = _chunk(ids[start : start + batch])
+        entries, lines = read_chunk(ids[start : start + batch])
         for entry in entries:
             name = f"{entry.journal} {entry.number} — {entry.label}"
             if entry.chain_index != expected_index:
@@ -84,14 +97,22 @@ def check_chain(batch: int = 5000) -> list[str]:
                 )
             if entry.previous_hash != previous_hash:
                 problems.append(f"Chaînage rompu avant l'écriture {name}.")
-            head = chain.head_text(
-                entry.chain_index, entry.journal, entry.fiscal_year, entry.number, entry.date, entry.piece_ref,
-                entry.piece_date, entry.label, entry.posted_at, entry.reversal_of_id, entry.source_number,
-                entry.source_valid_date,
-            )  # fmt: skip
-            if chain.hash_text(entry.previous_hash, "\n".join([head, *texts[entry.pk]])) != entry.hash:
+            seal = chain.seal_text(entry.previous_hash, canonical_text(entry, lines[entry.pk]))
+            if not sealing.matches(seal, entry.hash):
                 problems.append(f"Empreinte invalide : l'écriture {name} a été modifiée après validation.")
+            if recorded is not None and entry.chain_index == recorded.index:
+                recorded_seen = True
+                if not sealing.matches(recorded.seal, entry.hash):
+                    problems.append(
+                        f"L'écriture {name}, à l'indice {format_number(recorded.index, 0)} de la tête relevée, "
+                        "ne porte plus l'empreinte relevée : la chaîne a été réécrite depuis ce relevé."
+                    )
             previous_hash, expected_index = entry.hash, entry.chain_index + 1
+    if not recorded_seen:
+        problems.append(
+            f"La tête relevée nomme l'indice {format_number(recorded.index, 0)}, absent de la chaîne : "
+            "écritures supprimées depuis ce relevé."
+        )
     problems += _head_problems(len(ids), expected_index - 1, previous_hash)
     return problems
 
@@ -241,10 +262,12 @@ def register_check(title: str, check: Callable[[], list[str]]) -> None:
     _app_checks[title] = check
 
 
-def verify_all() -> dict[str, list[str]]:
+def verify_all(recorded: chain.Head | None = None) -> dict[str, list[str]]:
+    """Every check; `recorded`: a chain head written down outside the database (closing report, FEC
+    export manifest, backup manifest) that the chain must still contain."""
     return {
         "Protection des écritures validées": check_triggers(),
-        "Chaînage d'inaltérabilité": check_chain(),
+        "Chaînage d'inaltérabilité": check_chain(recorded=recorded),
         "Équilibre des écritures": check_balanced(),
         "Numérotation continue": check_numbering(),
         "Soldes agrégés": check_balances(),

@@ -23,3 +23,10 @@ def seal(previous: str, canonical_text: str) -> str:
 
 def matches(expected: str, actual: str) -> bool:
     return hmac.compare_digest(expected or "", actual or "")
+
+
+def sealer(previous: str, first_text: str) -> hmac.HMAC:
+    """An incremental seal for long texts: feed the rest with `.update(b"…")`; `.hexdigest()` then equals
+    `seal(previous, first_text + rest)`."""
+    key = settings.PILOTE_CHAIN_KEY.encode()
+    return hmac.new(key, f"{previous}\n{first_text}".encode(), hashlib.sha256)

@@ -247,6 +247,7 @@ def _ledger_sample(actor):
         "ledger:fiscal-year-lock": year.pk,
         "ledger:closing": year.pk,
         "ledger:fec-download": year.pk,
+        "ledger:fec-manifest": year.pk,
         "ledger:closing-confirm": year.pk,
         "ledger:lettering-undo": matching.pk,
     }

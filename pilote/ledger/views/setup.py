@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
-from pilote.ledger import services
+from pilote.ledger import chain, heads, services
 from pilote.ledger.forms import AccountForm, FiscalYearForm, JournalForm, LockForm
 from pilote.ledger.models import Account, FiscalYear, Journal
 from pilote.ledger.verify import verify_all
@@ -111,9 +111,39 @@ def chart_install(request):
     return redirect("ledger:setup")
 
 
+class RecordedHeadForm(forms.Form):
+    """A chain head written down outside the database (closing report, FEC export manifest, backup)."""
+
+    head = forms.CharField(
+        label="Tête de chaîne relevée",
+        max_length=200,
+        required=False,
+        help_text="« indice:empreinte », tel qu'imprimé dans le rapport de clôture ou le manifeste d'export.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 80}),
+    )
+
+    def clean_head(self):
+        text = self.cleaned_data["head"].strip()
+        if not text:
+            return None
+        try:
+            return chain.parse_head(text)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
 @require_perm("ledger.view")
 def verify(request):
-    return render(request, "ledger/verify.html", {"results": verify_all()})
+    form = RecordedHeadForm(request.GET or None)
+    recorded = form.cleaned_data["head"] if form.is_valid() else None
+    context = {
+        "form": form,
+        "recorded": recorded,
+        "results": {} if form.errors else verify_all(recorded=recorded),
+        "head": chain.current_head(),
+        "heads": list(reversed(heads.recorded()))[:10],
+    }
+    return render(request, "ledger/verify.html", context)
 
 
 class ClosingConfirmForm(forms.Form):
@@ -144,6 +174,7 @@ def _closing_page(request, year: FiscalYear, form: ClosingConfirmForm, status: i
     checks = closing_checks(year)
     context = {
         "year": year,
+        "closing_heads": heads.recorded(heads.CLOSING, str(year)),
         "checks": checks,
         "blocking": [c for c in checks if c.is_blocking],
         "warnings": [c for c in checks if c.status == "warning"],
@@ -173,7 +204,7 @@ def closing_confirm(request, pk: int):
         form.add_error(None, exc.message)
         return _closing_page(request, year, form, status=400)
     messages.success(request, f"{year} clôturé." + (f" À-nouveaux : {entry}." if entry else ""))
-    return redirect("ledger:setup")
+    return redirect("ledger:closing", pk=year.pk)  # the closing report, with the chain head to keep
 
 
 @require_perm("ledger.view")
@@ -185,8 +216,22 @@ def fec_download(request, pk: int):
 
     year = get_object_or_404(FiscalYear, pk=pk)
     siren = getattr(request.structure, "siren", "")
+    name = fec_filename(siren, year.end_date)
+    heads.record(heads.FEC_EXPORT, name)  # the chain's head at each export, kept outside the database
     response = StreamingHttpResponse(iter_fec_bytes(year), content_type="text/plain; charset=iso-8859-15")
-    response["Content-Disposition"] = f'attachment; filename="{fec_filename(siren, year.end_date)}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_perm("ledger.view")
+def fec_manifest(request, pk: int):
+    """Beside the FEC (which stays exactly the DGFiP file): its SHA-256 and the chain head at export."""
+    from django.http import HttpResponse
+
+    year = get_object_or_404(FiscalYear, pk=pk)
+    name, text = heads.fec_manifest(year, getattr(request.structure, "siren", ""))
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
