@@ -259,6 +259,8 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
     # waits for it) and a row lock lasts until the transaction ends, so the PDF — the slow part — is made while
     # only this series' number is locked. A failure to render rolls everything back: no number, no entry.
     pdf = documents.render_invoice(invoice) if render_pdf else None
+    if pdf is not None:  # its ~100 kB written before the ledger's lock too
+        archive_pdf(invoice, pdf)
 
     if invoice.order_id and not invoice.is_credit_note:  # quantities invoiced on the order, then its status
         from pilote.sales.services import refresh_order_status
@@ -273,7 +275,7 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
         origin.credited_amount += invoice.total_gross
         origin.save(update_fields=["credited_amount", "updated_at"])
 
-    # From here to the commit the ledger's chain is locked: only the entry, the invoice row, its file and seal.
+    # From here to the commit the ledger's chain is locked: only the entry, the invoice row and its seal.
     invoice.entry = post_invoice(actor=actor, invoice=invoice, lines=lines)
     invoice.version += 1
     invoice.save()
@@ -281,8 +283,6 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
         from pilote.sales.payments import letter_invoice
 
         letter_invoice(actor=actor, invoice=origin)
-    if pdf is not None:
-        archive_pdf(invoice, pdf)
     sealing.seal_issued(invoice, pdf)  # the chain of issued documents: its lock is the last one taken
     audit.record(actor, "sales.invoice.issued", invoice, after=audit.snapshot(invoice))
     return invoice
