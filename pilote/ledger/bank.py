@@ -105,6 +105,7 @@ class ImportSummary:
     imported: int
     skipped: int
     statement: StatementImport | None
+    notes: tuple[str, ...] = ()  # what the reading left out or read apart (a card section…), in French
 
 
 @transaction.atomic
@@ -180,7 +181,8 @@ def import_statement(
     record.line_count, record.skipped_count = imported, skipped
     record.save(update_fields=["line_count", "skipped_count"])
     audit.record(actor, "ledger.statement.imported", record, after={"lines": imported, "skipped": skipped})
-    return ImportSummary(imported, skipped, record)
+    notes = tuple(note for statement in statements for note in statement.notes)
+    return ImportSummary(imported, skipped, record, notes)
 
 
 # --- Suggestions and reconciliation -----------------------------------------------------------------

@@ -10,6 +10,7 @@ from pilote.core.forms import DATE_WIDGET, VersionedForm
 from pilote.core.models import User
 from pilote.core.permissions import MATRIX
 from pilote.core.pickers import SearchSelect
+from pilote.core.uploads import LimitedFileField
 from pilote.lib.fields import FrenchDecimalFormField
 from pilote.pipeline.models import (
     Decision,
@@ -268,4 +269,6 @@ class TaskForm(forms.Form):
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label="Nature", choices=DocumentKind.choices)
-    file = forms.FileField(label="Fichier", help_text="PDF, bureautique, images ou ZIP.", validators=[check_upload])
+    file = LimitedFileField(
+        kind="tender", label="Fichier", help_text="PDF, bureautique, images ou ZIP.", validators=[check_upload]
+    )

@@ -31,6 +31,7 @@ from pilote.ledger.bank_statements.csv import (
     guess_mapping,
     guess_skip_rows,
     parse_csv,
+    preview_csv,
     sniff_csv_columns,
 )
 from pilote.ledger.bank_statements.ofx import parse_ofx
@@ -51,6 +52,7 @@ __all__ = [
     "parse_camt053",
     "parse_csv",
     "parse_ofx",
+    "preview_csv",
     "sniff_csv_columns",
 ]
 _xml_parser = _xml_parser  # the hardened parser, for the security tests

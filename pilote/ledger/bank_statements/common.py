@@ -44,6 +44,7 @@ class Statement:
     start_date: date | None
     end_date: date | None
     lines: tuple[StatementLine, ...]
+    notes: tuple[str, ...] = ()  # what the reading did that the user should know (a section left out…)
 
 
 class StatementError(Exception):

@@ -9,7 +9,7 @@ import csv
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -24,6 +24,7 @@ from pilote.ledger.bank_statements.common import (
     _period,
 )
 from pilote.lib import textfiles
+from pilote.lib.formats import format_eur, format_number
 
 SNIFF_ROWS = 5
 
@@ -60,6 +61,8 @@ class CsvMapping:
     delimiter: str | None = None  # None: auto-detect among ; tab ,
     encoding: str | None = None  # None: utf-8-sig, then cp1252
     skip_rows: int = 0  # bank preamble lines before the header
+    currency_column: str | None = None  # each line's currency: any other than the account's (EUR) is refused
+    invert_signs: bool = False  # exports that write debits positive in one signed column (card accounts)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -154,6 +157,17 @@ def sniff_csv_columns(data: bytes, skip_rows: int = 0) -> tuple[list[str], list[
     return header, sample
 
 
+def preview_csv(data, mapping: CsvMapping, limit: int = SNIFF_ROWS) -> tuple[list[StatementLine], list[str]]:
+    """The first `limit` lines as the mapping reads them (date, label, signed amount), for the column screen
+    to show each one's direction before anything is imported; or the problems found, in French."""
+    try:
+        check_mapping(mapping)
+        with _csv_reader(data, mapping.skip_rows, mapping.encoding, mapping.delimiter) as (_, rows):
+            return list(_read_statement(rows, mapping, limit=limit).lines), []
+    except StatementError as exc:
+        return [], exc.problems
+
+
 def check_mapping(mapping: CsvMapping) -> None:
     """The mapping's own consistency (StatementError, French): a date, a label, and either one signed amount
     column or debit/credit columns."""
@@ -175,12 +189,20 @@ def parse_csv(data, mapping: CsvMapping) -> Statement:
         return _read_statement(rows, mapping)
 
 
-def _read_statement(rows, mapping: CsvMapping) -> Statement:
-    header_line, header = next(((n, row) for n, row in rows if any(cell.strip() for cell in row)), (0, None))
-    if header is None:
-        raise StatementError(
-            f"Le fichier ne contient pas de ligne d'en-tête après les {mapping.skip_rows} lignes ignorées."
-        )
+_ROLES = ("date", "label", "amount", "debit", "credit", "value_date", "reference", "currency")
+_CURRENCY_IN_AMOUNT = re.compile(r"^\s*([A-Z]{3}|[$£¥])\s*(?=[-+(\d])|(?<=[\d)\-])\s*([A-Z]{3}|[$£¥])\s*$")
+_SYMBOLS = {"$": "USD", "£": "GBP", "¥": "JPY", "€": "EUR"}
+# What a section title or header says of its lines: not yet account movements (a deferred-debit card's detail,
+# upcoming operations), card operations, or another account.
+_NOT_BOOKED = re.compile(r"differe|a venir|en cours|previsionn|en attente")
+_CARD = re.compile(r"\bcartes?\b|\bcb\b")
+# Another account's block (exports holding several accounts: « Livret A carte n° 00098765432 »).
+_ACCOUNT = re.compile(r"\bcompte\b|\blivret|epargne|\bldd\b|\bpel\b|\bcel\b|n[°o]\s*\d{8,}")
+
+
+def _role_columns(header: list[str], mapping: CsvMapping) -> tuple[dict[str, int | None], list[str]]:
+    """The position of each role's column in `header` (None when the mapping has no such column), and the
+    names of the mapping's columns that this header lacks."""
     positions: dict[str, int] = {}
     for position, name in enumerate(header):
         positions.setdefault(_column_key(name), position)
@@ -192,6 +214,7 @@ def _read_statement(rows, mapping: CsvMapping) -> Statement:
         "credit": mapping.credit_column,
         "value_date": mapping.value_date_column,
         "reference": mapping.reference_column,
+        "currency": mapping.currency_column,
     }
     columns: dict[str, int | None] = {}
     missing = []
@@ -202,6 +225,46 @@ def _read_statement(rows, mapping: CsvMapping) -> Statement:
             columns[role] = positions[_column_key(name)]
         else:
             missing.append(name)
+    return columns, missing
+
+
+def _is_header_row(row: list[str]) -> bool:
+    """A row naming columns (a date column and at least two others), as a second section's header does."""
+    cells = [_fold(_clean(cell.lstrip("\ufeff"))) for cell in row if cell.strip()]
+    if len(cells) < 3:
+        return False
+    dates = set(_ROLE_NAMES["date_column"]) | set(_ROLE_NAMES["value_date_column"])
+    return any(cell in dates or cell.startswith("date ") for cell in cells) and not any(
+        re.search(r"\d", cell) for cell in cells
+    )
+
+
+def _title_of(row: list[str]) -> str | None:
+    """The text of a row holding one cell of words and nothing else (« Opérations par carte »), or None."""
+    cells = [_clean(cell) for cell in row if cell.strip()]
+    if len(cells) == 1 and re.search(r"[^\W\d_]{3}", cells[0]) and not _SUMMARY_ROW.match(_fold(cells[0])):
+        return cells[0]
+    return None
+
+
+@dataclass
+class _Section:
+    """A block after the operations: a title and/or a header of its own, then rows."""
+
+    title: str
+    first_line: int
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    last_line: int = 0
+
+
+def _read_statement(rows, mapping: CsvMapping, limit: int | None = None) -> Statement:
+    header_line, header = next(((n, row) for n, row in rows if any(cell.strip() for cell in row)), (0, None))
+    if header is None:
+        raise StatementError(
+            f"Le fichier ne contient pas de ligne d'en-tête après les {mapping.skip_rows} lignes ignorées."
+        )
+    columns, missing = _role_columns(header, mapping)
     if missing:
         names = ", ".join(f"« {name} »" for name in missing)
         found = ", ".join(f"« {_clean(name)} »" if _clean(name) else "(sans nom)" for name in header)
@@ -215,52 +278,36 @@ def _read_statement(rows, mapping: CsvMapping) -> Statement:
             header=[_clean(name) for name in header],
         )
 
-    style = "fr" if mapping.decimal_comma else "en"
-    expected_format = _human_date_format(mapping.date_format)
     problems: list[str] = []
     lines: list[StatementLine] = []
+    sections: list[_Section] = []
+    title: tuple[int, str] | None = None  # a title row seen, waiting to know whether a header follows
     for line_number, row in rows:
         if not any(value.strip() for value in row):
             continue
-        cells = {
-            role: row[position].strip() if position is not None and position < len(row) else ""
-            for role, position in columns.items()
-        }
-        raw_date = cells["date"]
-        if not raw_date and not (cells["amount"] or cells["debit"] or cells["credit"]):
-            continue  # a continuation or blank-ish row
-        first = _fold(_clean(next((value for value in row if value.strip()), "")))
-        try:
-            booking = datetime.strptime(raw_date, mapping.date_format).date()
-        except ValueError:
-            if _SUMMARY_ROW.match(first):
-                continue  # "Solde au …", "Total des opérations": bank trailer, not an operation
-            reason = f"date « {raw_date} » invalide" if raw_date else "date manquante"
-            problems.append(f"Ligne {line_number} : {reason} (format attendu : {expected_format}).")
-            booking = None
-        value_date = None
-        if cells["value_date"]:
-            try:
-                value_date = datetime.strptime(cells["value_date"], mapping.date_format).date()
-            except ValueError:
-                problems.append(
-                    f"Ligne {line_number} : date de valeur « {cells['value_date']} » invalide"
-                    f" (format attendu : {expected_format})."
-                )
-        amount = _csv_amount(cells, bool(mapping.amount_column), style, line_number, problems)
-        if booking is None or amount is None:
+        if not sections and title is None and [_column_key(c) for c in row] == [_column_key(c) for c in header]:
+            continue  # the header repeated (at a page break of the export): the same table goes on
+        if _is_header_row(row):  # a second section: its own header (after its title, if any)
+            start, text = title if title else (line_number, "")
+            sections.append(_Section(text or _clean(" ; ".join(c for c in row if c.strip())), start, row))
+            sections[-1].last_line = line_number
+            title = None
             continue
-        lines.append(
-            StatementLine(
-                booking_date=booking,
-                value_date=value_date,
-                amount=amount,
-                label=_clean(cells["label"]),
-                reference=_clean(cells["reference"]),
-                counterparty="",
-                counterparty_iban="",
-            )
-        )
+        if (text := _title_of(row)) is not None:
+            title = (line_number, text)
+            continue
+        if sections:
+            sections[-1].rows.append((line_number, row))
+            sections[-1].last_line = line_number
+            continue
+        line = _row_line(line_number, row, columns, mapping, problems)
+        if line is not None:
+            lines.append(line)
+            if limit is not None and len(lines) >= limit:
+                break
+    notes = []
+    for section in sections:
+        notes.extend(_read_section(section, lines, mapping, problems))
     if problems:
         raise StatementError(problems)
     if not lines:
@@ -277,20 +324,154 @@ def _read_statement(rows, mapping: CsvMapping) -> Statement:
         start_date=start,
         end_date=end,
         lines=tuple(lines),
+        notes=tuple(notes),
     )
 
 
+def _read_section(section: _Section, lines: list[StatementLine], mapping: CsvMapping, problems: list[str]):
+    """What a banker does with a second block of the file (a deferred-debit card's detail is the usual one):
+    - its total is a line of the operations (the monthly « FACTURE CARTE »): the detail of a movement already
+      read, ignored;
+    - it says deferred, upcoming or pending: not yet movements of the account (the card total will be
+      debited later), ignored;
+    - it holds card operations with dates and amounts, not covered by a total: immediate-debit card
+      payments the bank lists apart, real movements, read like the others;
+    - another account's operations (exports holding several accounts), or anything else: refused by name,
+      since reading it into this account would be wrong and leaving it out silently too.
+    Returns the notes telling the user what was done."""
+    where = f"lignes {section.first_line} à {section.last_line}"
+    name = f"« {section.title} » ({where})"
+    header = section.header or []
+    columns, missing = _role_columns(header, mapping)
+    if missing:  # its own header: the roles found by name as on the column screen
+        guess = guess_mapping([_clean(c) for c in header], [])
+        fallback = replace(
+            mapping,
+            **{
+                key: guess.get(key)
+                for key in ("date_column", "label_column", "amount_column", "debit_column", "credit_column")
+            },
+            value_date_column=None,
+            reference_column=None,
+            currency_column=guess.get("currency_column"),
+        )
+        columns, missing = _role_columns(header, fallback) if fallback.date_column else ({}, ["date"])
+    section_problems: list[str] = []
+    found = []
+    if not missing and (columns.get("amount") is not None or columns.get("debit") is not None):
+        for line_number, row in section.rows:
+            line = _row_line(line_number, row, columns, mapping, section_problems)
+            if line is not None:
+                found.append(line)
+    words = _fold(f"{section.title} {' '.join(header)}")
+    total = sum((line.amount for line in found), Decimal("0.00"))
+    covering = next((line for line in lines if found and line.amount == total), None)
+    if covering is not None:
+        return [
+            f"Section {name} ignorée : le détail de {len(found)} paiement(s) par carte dont le total"
+            f" {format_eur(total)} est déjà l'opération du {covering.booking_date:%d/%m/%Y}"
+            f" « {covering.label} » (carte à débit différé)."
+        ]
+    if _ACCOUNT.search(words):
+        problems.append(
+            f"Ligne {section.first_line} : une seconde section commence ({name}), celle d'un autre compte"
+            " semble-t-il : Pilote lit un compte par fichier ; exportez ce compte seul, ou retirez cette section."
+        )
+        return []
+    if _NOT_BOOKED.search(words):
+        return [
+            f"Section {name} ignorée : opérations par carte à débit différé ou à venir, que la banque débitera"
+            " en un total sur un prochain relevé ; ce ne sont pas encore des mouvements du compte."
+        ]
+    if _CARD.search(words) and found and not section_problems:
+        lines.extend(found)
+        return [f"Section {name} : {len(found)} opération(s) par carte lues comme les autres opérations du compte."]
+    problems.append(
+        f"Ligne {section.first_line} : une seconde section commence ({name}) et Pilote ne sait pas ce qu'elle"
+        " contient (un autre compte ?) : exportez ce compte seul, ou retirez cette section du fichier."
+    )
+    return []
+
+
+def _row_line(line_number: int, row: list[str], columns, mapping: CsvMapping, problems: list[str]):
+    """The statement line of a data row, None for a row to skip or one with problems (recorded)."""
+    style = "fr" if mapping.decimal_comma else "en"
+    expected_format = _human_date_format(mapping.date_format)
+    cells = {
+        role: row[position].strip() if position is not None and position < len(row) else ""
+        for role, position in ((role, columns.get(role)) for role in _ROLES)
+    }
+    raw_date = cells["date"]
+    if not raw_date and not (cells["amount"] or cells["debit"] or cells["credit"]):
+        return None  # a continuation or blank-ish row
+    first = _fold(_clean(next((value for value in row if value.strip()), "")))
+    try:
+        booking = datetime.strptime(raw_date, mapping.date_format).date()
+    except ValueError:
+        if _SUMMARY_ROW.match(first):
+            return None  # "Solde au …", "Total des opérations": bank trailer, not an operation
+        reason = f"date « {raw_date} » invalide" if raw_date else "date manquante"
+        problems.append(f"Ligne {line_number} : {reason} (format attendu : {expected_format}).")
+        booking = None
+    value_date = None
+    if cells["value_date"]:
+        try:
+            value_date = datetime.strptime(cells["value_date"], mapping.date_format).date()
+        except ValueError:
+            problems.append(
+                f"Ligne {line_number} : date de valeur « {cells['value_date']} » invalide"
+                f" (format attendu : {expected_format})."
+            )
+    currency = _currency_of(cells)
+    amount = _csv_amount(cells, columns.get("amount") is not None, style, line_number, problems)
+    if booking is None or amount is None:
+        return None
+    if mapping.invert_signs:
+        amount = -amount
+    label = _clean(cells["label"])
+    if currency != EUR:
+        problems.append(
+            f"Ligne {line_number} : opération en {currency} refusée — {booking:%d/%m/%Y} « {label} »"
+            f" {format_number(amount, 2)} {currency} : le compte est tenu en euros et Pilote ne convertit pas"
+            " les devises (importez le relevé où la banque l'a convertie en euros, ou saisissez-la à la main)."
+        )
+        return None
+    return StatementLine(
+        booking_date=booking,
+        value_date=value_date,
+        amount=amount,
+        label=label,
+        reference=_clean(cells["reference"]),
+        counterparty="",
+        counterparty_iban="",
+    )
+
+
+def _currency_of(cells: dict[str, str]) -> str:
+    """The row's currency: its currency column, else a code or symbol written with the amount, else EUR."""
+    written = cells.get("currency", "").strip().upper()
+    if written:
+        return _SYMBOLS.get(written, "EUR" if written in ("EURO", "EUROS") else written)
+    for role in ("amount", "debit", "credit"):
+        match = _CURRENCY_IN_AMOUNT.search(cells.get(role, "").replace("\u00a0", " "))
+        if match:
+            code = match[1] or match[2]
+            return _SYMBOLS.get(code, code)
+    return EUR
+
+
 def _csv_amount(cells: dict[str, str], signed: bool, style: str, line_number: int, problems: list[str]):
-    """The signed amount of a row: one signed column, or credit − debit (debits may be written with or without
-    their minus sign); None after recording the problem."""
+    """The signed amount of a row: one signed column (« -12,50 », « 12,50- », « (12,50) », « 12,50 D »), or
+    credit − debit (debits may be written with or without their minus sign); None after recording the
+    problem."""
     where = f"Ligne {line_number}"
     if signed:
         try:
-            return _parse_amount(cells["amount"], style)
+            return _parse_amount(_without_currency(cells["amount"]), style)
         except _BadValue as exc:
             problems.append(f"{where} : {exc}.")
             return None
-    debit_text, credit_text = cells["debit"], cells["credit"]
+    debit_text, credit_text = _without_currency(cells["debit"]), _without_currency(cells["credit"])
     if not debit_text and not credit_text:
         problems.append(f"{where} : ni débit ni crédit renseigné.")
         return None
@@ -309,17 +490,39 @@ def _csv_amount(cells: dict[str, str], signed: bool, style: str, line_number: in
     return credit - debit
 
 
+def _without_currency(text: str) -> str:
+    """The amount without a currency written beside it (the currency is checked apart)."""
+    return _CURRENCY_IN_AMOUNT.sub("", text.replace("\u00a0", " ")).strip() if text else text
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Mapping suggested for a new layout
 
 _ROLE_NAMES = {
     # role: folded header names, best first (a column is given at most one role)
-    "date_column": ("date operation", "date comptable", "date de comptabilisation", "date"),
+    "date_column": (
+        "date operation",
+        "date de l'operation",
+        "date comptable",
+        "date de comptabilisation",
+        "dateop",
+        "date",
+    ),  # fmt: skip
     "value_date_column": ("date de valeur", "date valeur", "valeur"),
     "label_column": ("libelle", "libelle operation", "intitule", "description", "label", "operation", "detail"),
-    "debit_column": ("debit", "debits", "montant debit", "sortie", "sorties"),
-    "credit_column": ("credit", "credits", "montant credit", "entree", "entrees"),
-    "amount_column": ("montant", "montant eur", "montant (eur)", "amount", "somme"),
+    "debit_column": ("debit", "debits", "debit euros", "montant debit", "sortie", "sorties"),
+    "credit_column": ("credit", "credits", "credit euros", "montant credit", "entree", "entrees"),
+    "amount_column": (
+        "montant",
+        "montant eur",
+        "montant (eur)",
+        "montant(euros)",
+        "montant de l'operation",
+        "montant operation en euro",
+        "amount",
+        "somme",
+    ),  # fmt: skip
+    "currency_column": ("devise", "monnaie", "currency", "code devise"),
     "reference_column": ("reference", "ref", "ref.", "numero", "n°"),
 }
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")

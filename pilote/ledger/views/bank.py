@@ -51,7 +51,10 @@ DATE_FORMATS = [
     ("%d-%m-%Y", "JJ-MM-AAAA"),
     ("%d.%m.%Y", "JJ.MM.AAAA"),
 ]
-COLUMN_ROLES = ("amount_column", "debit_column", "credit_column", "value_date_column", "reference_column")
+COLUMN_ROLES = (
+    "amount_column", "debit_column", "credit_column", "value_date_column", "reference_column", "currency_column",
+)  # fmt: skip
+INVERT_LABEL = "Inverser les signes (le fichier écrit les dépenses en positif)"
 
 
 class _LayoutChecks:
@@ -70,6 +73,7 @@ class _LayoutChecks:
     def mapping(self) -> bank_statements.CsvMapping:
         data = {k: v for k, v in self.cleaned_data.items() if v not in ("", None)}
         data["decimal_comma"] = self.cleaned_data["decimal_comma"]
+        data["invert_signs"] = self.cleaned_data.get("invert_signs", False)
         return bank_statements.CsvMapping(**data)
 
 
@@ -84,8 +88,12 @@ class MappingForm(_LayoutChecks, forms.Form):
     credit_column = forms.ChoiceField(label="et colonne crédit", required=False)
     value_date_column = forms.ChoiceField(label="Colonne date de valeur", required=False)
     reference_column = forms.ChoiceField(label="Colonne référence", required=False)
+    currency_column = forms.ChoiceField(
+        label="Colonne devise", required=False, help_text="Une ligne dans une autre devise que l'euro est refusée."
+    )
     date_format = forms.ChoiceField(label="Format de date", choices=DATE_FORMATS)
     decimal_comma = forms.BooleanField(label="Virgule décimale (1 234,56)", required=False, initial=True)
+    invert_signs = forms.BooleanField(label=INVERT_LABEL, required=False)
 
     def __init__(self, *args, columns: list[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,8 +115,10 @@ class LayoutForm(_LayoutChecks, forms.Form):
     credit_column = forms.CharField(label="et colonne crédit", max_length=100, required=False)
     value_date_column = forms.CharField(label="Colonne date de valeur", max_length=100, required=False)
     reference_column = forms.CharField(label="Colonne référence", max_length=100, required=False)
+    currency_column = forms.CharField(label="Colonne devise", max_length=100, required=False)
     date_format = forms.ChoiceField(label="Format de date", choices=DATE_FORMATS)
     decimal_comma = forms.BooleanField(label="Virgule décimale (1 234,56)", required=False, initial=True)
+    invert_signs = forms.BooleanField(label=INVERT_LABEL, required=False)
 
 
 def _initial_layout(saved: dict | None, columns: list[str], sample: list[list[str]], skip: int) -> dict:
@@ -219,6 +229,8 @@ def _import(request, account, upload, filename: str, mapping=None, token=None):
         messages.error(request, exc.message)
     else:
         pending.discard(request, _pending_scope(account), token)
+        for note in summary.notes:
+            messages.info(request, note)
         messages.success(
             request,
             plural(summary.imported, "ligne importée", "lignes importées")
@@ -276,7 +288,15 @@ def _mapping_screen(request, account, token, waiting, data):
     initial = _initial_layout(account.csv_mapping, columns, sample, skip)
     submitted = request.method == "POST" and "relire" not in request.POST  # « relire »: new header, fresh form
     form = MappingForm(request.POST if submitted else None, columns=columns, initial=initial)
+    checking = submitted and "apercu" in request.POST  # « Vérifier » : the preview below, nothing imported
+    preview, preview_problems = [], []
     if submitted and form.is_valid():
+        preview, preview_problems = bank_statements.preview_csv(data, form.mapping())
+    elif not submitted:
+        mapping = _mapping_or_none(initial)
+        if mapping is not None:
+            preview, preview_problems = bank_statements.preview_csv(data, mapping)
+    if submitted and form.is_valid() and not checking:
         try:
             summary = bank.import_statement(
                 actor=request.user, bank_account=account, data=data, filename=waiting["name"],
@@ -289,14 +309,28 @@ def _mapping_screen(request, account, token, waiting, data):
             form.add_error(None, exc.message)
         else:
             pending.discard(request, _pending_scope(account), token)
+            for note in summary.notes:
+                messages.info(request, note)
             imported = plural(summary.imported, "ligne importée", "lignes importées")
             messages.success(request, f"{imported} ; disposition des colonnes enregistrée.")
             return redirect("ledger:bank-detail", pk=pk)
     context = {
         "account": account, "form": form, "columns": columns, "sample": sample, "filename": waiting["name"],
-        "token": token,
+        "token": token, "preview": preview, "preview_problems": preview_problems[:5],
     }  # fmt: skip
     return render(request, "ledger/bank_mapping.html", context)
+
+
+def _mapping_or_none(data: dict) -> bank_statements.CsvMapping | None:
+    """The mapping of a layout (saved or guessed) when it is complete enough to read the file, else None."""
+    known = {name for name in bank_statements.CsvMapping.__dataclass_fields__}
+    values = {key: value for key, value in data.items() if key in known and value not in ("", None)}
+    try:
+        mapping = bank_statements.CsvMapping(**values)
+        bank_statements.check_mapping(mapping)
+    except (TypeError, bank_statements.StatementError):
+        return None
+    return mapping
 
 
 @require_perm("ledger.edit")
