@@ -16,6 +16,7 @@ class PurchasesConfig(AppConfig):
             20,
             MenuItem("Factures fournisseurs", "purchases:invoice-list", "purchases.view"),
             MenuItem("Recevoir des factures", "purchases:invoice-receive", "purchases.receive"),
+            MenuItem("Virements fournisseurs", "purchases:run-list", "purchases.view"),
         )
         register_picker(pickers.SUPPLIERS)
         register_demo(45, "factures fournisseurs reçues", demo.load)

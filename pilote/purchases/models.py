@@ -198,3 +198,68 @@ class SupplierInvoiceOriginal(models.Model):
 
     def __str__(self) -> str:
         return f"Original {self.filename}"
+
+
+class PaymentRunStatus(models.TextChoices):
+    DRAFT = "draft", "En préparation"
+    APPROVED = "approved", "Approuvé"
+    EXECUTED = "executed", "Exécuté"
+    CANCELLED = "cancelled", "Annulé"
+
+
+class PaymentRun(models.Model):
+    """A batch of supplier payments by SEPA credit transfer from one bank account, on one execution date."""
+
+    bank_account = models.ForeignKey(
+        "ledger.BankAccount", verbose_name="compte débité", on_delete=models.PROTECT, related_name="+"
+    )
+    execution_date = models.DateField("date d'exécution demandée")
+    status = models.CharField("statut", max_length=10, choices=PaymentRunStatus.choices, default=PaymentRunStatus.DRAFT)
+    message_id = models.CharField("identifiant du message (MsgId)", max_length=35, unique=True)
+    total = MoneyField("montant total", default=ZERO)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField("préparé le", auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="approuvé par", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    approved_at = models.DateTimeField("approuvé le", null=True, blank=True)
+    entry = models.ForeignKey(
+        "ledger.Entry", verbose_name="écriture", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "lot de virements fournisseurs"
+        verbose_name_plural = "lots de virements fournisseurs"
+        ordering = ["-execution_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Lot de virements {self.message_id}"
+
+
+class PaymentRunItem(models.Model):
+    """One supplier invoice paid by the run: one credit transfer whose remittance information names it."""
+
+    run = models.ForeignKey(PaymentRun, on_delete=models.CASCADE, related_name="items")
+    invoice = models.ForeignKey(
+        SupplierInvoice, verbose_name="facture", on_delete=models.PROTECT, related_name="payment_items"
+    )
+    amount = MoneyField("montant")
+    iban = models.CharField("IBAN du fournisseur", max_length=34)
+    bic = models.CharField("BIC", max_length=11, blank=True)
+    end_to_end_id = models.CharField("référence de bout en bout", max_length=35)
+
+    class Meta:
+        verbose_name = "virement du lot"
+        verbose_name_plural = "virements du lot"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="purchases_runitem_positive",
+                violation_error_message="Le montant d'un virement doit être positif.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Virement {self.end_to_end_id}"

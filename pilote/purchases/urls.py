@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.purchases.views import invoices
+from pilote.purchases.views import invoices, payments
 
 app_name = "purchases"
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("factures/<int:pk>/original/", invoices.invoice_original, name="invoice-original"),
     path("factures/<int:pk>/comptes/", invoices.invoice_accounts, name="invoice-accounts"),
     path("factures/<int:pk>/decision/", invoices.invoice_decide, name="invoice-decide"),
+    path("virements/", payments.run_list, name="run-list"),
+    path("virements/nouveau/", payments.run_create, name="run-create"),
+    path("virements/<int:pk>/", payments.run_detail, name="run-detail"),
+    path("virements/<int:pk>/fichier/", payments.run_file, name="run-file"),
+    path("virements/<int:pk>/action/", payments.run_action, name="run-action"),
 ]

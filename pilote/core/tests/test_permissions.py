@@ -130,10 +130,14 @@ def _documents_sample(contact, actor):
 
 
 def _purchases_sample(contact):
-    from pilote.purchases.models import SupplierInvoice
+    from pilote.ledger.models_bank import BankAccount
+    from pilote.purchases.models import PaymentRun, SupplierInvoice
 
     invoice = SupplierInvoice.objects.create(supplier=contact, number="F-1", date=dt.date(2026, 2, 1))
-    return {f"purchases:invoice-{n}": invoice.pk for n in ("detail", "original", "accounts", "decide")}
+    run = PaymentRun.objects.create(bank_account=BankAccount.objects.first(), execution_date=dt.date(2026, 3, 2),
+                                    message_id="PILOTE-TEST-1")  # fmt: skip
+    urls = {f"purchases:invoice-{n}": invoice.pk for n in ("detail", "original", "accounts", "decide")}
+    return urls | {f"purchases:run-{n}": run.pk for n in ("detail", "file", "action")}
 
 
 def _receivables_sample(contact):

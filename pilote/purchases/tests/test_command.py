@@ -10,10 +10,9 @@ from django.core.management import call_command
 from pilote.contacts.models import Contact
 from pilote.purchases.models import SupplierInvoice
 from pilote.purchases.tests import factories
-from pilote.purchases.tests.test_receiving import buy  # noqa: F401  (fixture)
 
 
-def test_a_folder_is_received_unknown_suppliers_wait_and_bad_files_fail_the_run(buy, tmp_path):  # noqa: F811
+def test_a_folder_is_received_unknown_suppliers_wait_and_bad_files_fail_the_run(buy, tmp_path):
     stranger = factories.replace(factories.samples.SELLER, name="Inconnu SA", siren="732829320", siret="",
                                  vat_number="FR44732829320")  # fmt: skip
     (tmp_path / "a.pdf").write_bytes(factories.facturx(factories.supplier_invoice()))

@@ -10,14 +10,13 @@ from django.urls import reverse
 from pilote.contacts.models import Contact
 from pilote.purchases.models import SupplierInvoice, SupplierInvoiceStatus
 from pilote.purchases.tests import factories
-from pilote.purchases.tests.test_receiving import buy  # noqa: F401  (fixture)
 
 
 def upload(name: str, content: bytes, content_type="application/xml"):
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def test_several_files_at_once_each_with_its_result(buy, client_as):  # noqa: F811
+def test_several_files_at_once_each_with_its_result(buy, client_as):
     client = client_as("assistant")
     seller = factories.replace(
         factories.samples.SELLER, name="Nouvelle Fourniture", siren="732829320", siret="", vat_number="FR44732829320"
@@ -47,7 +46,7 @@ def test_several_files_at_once_each_with_its_result(buy, client_as):  # noqa: F8
     assert "n'est plus en attente" in html.unescape(response.content.decode())
 
 
-def test_the_accountant_chooses_accounts_and_approves_from_the_page(buy, client_as):  # noqa: F811
+def test_the_accountant_chooses_accounts_and_approves_from_the_page(buy, client_as):
     client = client_as("assistant")
     client.post(
         reverse("purchases:invoice-receive"), {"files": [upload("f.xml", factories.cii(factories.supplier_invoice()))]}
@@ -81,7 +80,7 @@ def test_the_accountant_chooses_accounts_and_approves_from_the_page(buy, client_
     assert original.content == bytes(invoice.original.content)
 
 
-def test_a_wrong_account_or_a_forged_line_gets_a_french_message(buy, client_as):  # noqa: F811
+def test_a_wrong_account_or_a_forged_line_gets_a_french_message(buy, client_as):
     client_as("assistant").post(
         reverse("purchases:invoice-receive"), {"files": [upload("f.xml", factories.cii(factories.supplier_invoice()))]}
     )
@@ -96,7 +95,7 @@ def test_a_wrong_account_or_a_forged_line_gets_a_french_message(buy, client_as):
     assert "n'existe pas dans votre plan comptable" in page
 
 
-def test_the_list_filters_and_exports(buy, client_as):  # noqa: F811
+def test_the_list_filters_and_exports(buy, client_as):
     client_as("assistant").post(
         reverse("purchases:invoice-receive"), {"files": [upload("f.xml", factories.cii(factories.supplier_invoice()))]}
     )
@@ -109,7 +108,7 @@ def test_the_list_filters_and_exports(buy, client_as):  # noqa: F811
     assert b"FA-2026-0042" in b"".join(export.streaming_content if export.streaming else [export.content])
 
 
-def test_received_invoices_and_their_original_over_the_api(buy, client, personas):  # noqa: F811
+def test_received_invoices_and_their_original_over_the_api(buy, client, personas):
     from pilote.core import services as core_services
     from pilote.purchases import services
 
@@ -125,7 +124,7 @@ def test_received_invoices_and_their_original_over_the_api(buy, client, personas
     assert client.get(f"/api/v1/factures-fournisseurs/{received.pk}/original", **auth).content == pdf
 
 
-def test_an_oversized_upload_is_refused_with_the_limit(buy, client_as, settings):  # noqa: F811
+def test_an_oversized_upload_is_refused_with_the_limit(buy, client_as, settings):
     settings.PILOTE_UPLOAD_MAX_BYTES = {"einvoice": 1024}
     response = client_as("assistant").post(
         reverse("purchases:invoice-receive"), {"files": [upload("gros.xml", b"<x>" + b" " * 2048 + b"</x>")]}

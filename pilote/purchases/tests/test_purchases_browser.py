@@ -15,11 +15,6 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture
-def buy(structure, personas):
-    return factories.make_purchases(structure, personas)
-
-
 def test_received_invoice_checked_decided_and_posted(page, sign_in, buy, tmp_path, live_server):
     known = tmp_path / "FA-2026-0042.pdf"
     known.write_bytes(factories.facturx(factories.supplier_invoice()))

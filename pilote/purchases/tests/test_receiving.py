@@ -19,11 +19,6 @@ from pilote.purchases.tests.test_einvoice_reader import SAMPLES, needs_samples
 D = Decimal
 
 
-@pytest.fixture
-def buy(structure, personas):
-    return factories.make_purchases(structure, personas)
-
-
 def receive(buy, content: bytes, name: str = "facture.pdf", **kwargs):
     return services.receive_einvoice(actor=buy["assistant"], content=content, filename=name, **kwargs)
 

@@ -1,0 +1,265 @@
+"""Supplier payment runs: approved invoices chosen, the run approved, its SEPA credit transfer file
+(ISO 20022 pain.001.001.09, or .03 for banks that still ask for it) written with sepaxml and checked against
+the official XSD it ships, then the run executed: the bank entry posted and each invoice lettered.
+
+FRENCH-RULES §12: EPC rulebooks use pain.001.001.09; structured postal addresses since 15 November 2026
+(street, postcode, town, country); the SEPA Latin character set (sepaxml transliterates names and texts);
+MsgId and EndToEndId of at most 35 characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from importlib import resources
+
+from django.db import transaction
+from django.utils import timezone
+from lxml import etree
+from sepaxml import SepaTransfer
+
+from pilote.contacts.models import Contact
+from pilote.core import audit
+from pilote.core.exceptions import DomainError, check_version
+from pilote.core.models import Structure
+from pilote.ledger import lettering
+from pilote.ledger import services as ledger
+from pilote.ledger.models import EntryLine
+from pilote.ledger.models_bank import BankAccount
+from pilote.lib import safe_xml
+from pilote.lib.formats import format_eur
+from pilote.lib.identifiers import compact
+from pilote.lib.money import ZERO, to_cents
+from pilote.purchases.models import (
+    PaymentRun,
+    PaymentRunItem,
+    PaymentRunStatus,
+    SupplierInvoice,
+    SupplierInvoiceKind,
+    SupplierInvoiceStatus,
+)
+from pilote.purchases.services import SUPPLIER_ACCOUNT
+
+VERSIONS = {"09": "pain.001.001.09", "03": "pain.001.001.03"}
+
+
+class _Transfer(SepaTransfer):
+    """sepaxml's transfer with the run's own MsgId (stable, so the bank refuses a file sent twice)."""
+
+    def __init__(self, config, schema: str, message_id: str):
+        self._message_id = message_id
+        super().__init__(config, schema=schema, clean=True)
+
+    def _create_header(self):
+        self.msg_id = self._message_id
+        super()._create_header()
+
+
+def payable_invoices(*, due_by: dt.date | None = None, supplier: Contact | None = None):
+    """Approved supplier invoices not yet in a live run: what a run may pay."""
+    invoices = SupplierInvoice.objects.filter(
+        status=SupplierInvoiceStatus.APPROVED, kind=SupplierInvoiceKind.INVOICE
+    ).exclude(payment_items__run__status__in=[PaymentRunStatus.DRAFT, PaymentRunStatus.APPROVED])
+    if due_by:
+        invoices = invoices.filter(due_date__lte=due_by)
+    if supplier:
+        invoices = invoices.filter(supplier=supplier)
+    return invoices.select_related("supplier").order_by("due_date", "id")
+
+
+def _iban(invoice: SupplierInvoice) -> str:
+    """Only the IBAN on the supplier's record is paid: an IBAN read on an invoice is never used on its own (the
+    « fraude au changement de RIB » sends a genuine-looking invoice with the fraudster's account)."""
+    return compact(invoice.supplier.iban).upper()
+
+
+def _iban_problems(invoices: list[SupplierInvoice]) -> list[str]:
+    problems = []
+    for supplier in sorted({i.supplier for i in invoices if not _iban(i)}, key=lambda c: c.display_name):
+        problems.append(f"IBAN inconnu pour : {supplier.display_name}. Renseignez-le sur la fiche du fournisseur.")
+    for invoice in invoices:
+        written = compact(invoice.supplier_iban).upper()
+        if written and _iban(invoice) and written != _iban(invoice):
+            problems.append(
+                f"La facture n° {invoice.number} de {invoice.supplier.display_name} indique l'IBAN {written}, "
+                "différent de celui de la fiche du fournisseur : vérifiez-le auprès du fournisseur par un autre "
+                "moyen que la facture (risque de fraude au changement de RIB) avant de la payer."
+            )
+    return problems
+
+
+@transaction.atomic
+def create_run(*, actor, bank_account: BankAccount, execution_date: dt.date, invoices) -> PaymentRun:
+    """A draft run paying `invoices` (each for its net amount to pay) from `bank_account`."""
+    ids = [invoice.pk for invoice in invoices]
+    chosen = list(payable_invoices().select_for_update(of=("self",)).filter(pk__in=ids))
+    if not ids:
+        raise DomainError("Choisissez au moins une facture à payer.")
+    if len(chosen) != len(set(ids)):
+        raise DomainError("Une facture choisie n'est plus à payer (déjà dans un lot, payée ou non approuvée).")
+    problems = _iban_problems(chosen)
+    if problems:
+        raise DomainError(" ".join(problems))
+    if execution_date < timezone.localdate():
+        raise DomainError("La date d'exécution ne peut pas être passée.")
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    run = PaymentRun.objects.create(
+        bank_account=bank_account,
+        execution_date=execution_date,
+        message_id=f"PILOTE-{stamp}-{PaymentRun.objects.count() + 1}"[:35],
+        created_by=actor,
+    )
+    PaymentRunItem.objects.bulk_create(
+        PaymentRunItem(
+            run=run,
+            invoice=invoice,
+            amount=invoice.payable,
+            iban=_iban(invoice),
+            bic=compact(invoice.supplier.bic or "").upper(),
+            end_to_end_id=f"{run.pk}-{invoice.pk}"[:35],
+        )
+        for invoice in chosen
+    )
+    run.total = sum((invoice.payable for invoice in chosen), ZERO)
+    run.save(update_fields=["total"])
+    audit.record(actor, "purchases.run.created", run, after={"factures": len(chosen), "total": str(run.total)})
+    return run
+
+
+def _locked(run: PaymentRun, expected_version: int | None) -> PaymentRun:
+    current = PaymentRun.objects.select_for_update().get(pk=run.pk)
+    check_version(current.version, expected_version, "Le lot de virements")
+    return current
+
+
+@transaction.atomic
+def approve_run(*, actor, run: PaymentRun, expected_version: int | None = None) -> PaymentRun:
+    run = _locked(run, expected_version)
+    if run.status != PaymentRunStatus.DRAFT:
+        raise DomainError(f"Ce lot est « {run.get_status_display()} » : il ne s'approuve plus.")
+    run.status, run.approved_by, run.approved_at = PaymentRunStatus.APPROVED, actor, timezone.now()
+    run.version += 1
+    run.save(update_fields=["status", "approved_by", "approved_at", "version"])
+    audit.record(actor, "purchases.run.approved", run)
+    return run
+
+
+@transaction.atomic
+def cancel_run(*, actor, run: PaymentRun, expected_version: int | None = None) -> PaymentRun:
+    run = _locked(run, expected_version)
+    if run.status == PaymentRunStatus.EXECUTED:
+        raise DomainError("Ce lot est exécuté : il ne s'annule plus.")
+    run.status = PaymentRunStatus.CANCELLED
+    run.version += 1
+    run.save(update_fields=["status", "version"])
+    audit.record(actor, "purchases.run.cancelled", run)
+    return run
+
+
+# --- the SEPA file ------------------------------------------------------------------------------------------
+
+
+def _address(line1: str, postal_code: str, city: str, country: str) -> dict:
+    """A structured postal address (EPC rule from 15 November 2026): street, postcode, town, country."""
+    address = {"street_name": line1[:70], "postcode": postal_code[:16], "town": city[:35], "country": country or "FR"}
+    return {key: value for key, value in address.items() if value}
+
+
+@functools.cache
+def _schema(name: str) -> etree.XMLSchema:
+    return etree.XMLSchema(file=str(resources.files("sepaxml") / "schemas" / f"{name}.xsd"))
+
+
+def check_xsd(xml: bytes, version: str = "09") -> list[str]:
+    """The XSD errors of a pain.001 file (official ISO 20022 schema), empty when valid."""
+    schema = _schema(VERSIONS[version])
+    document = etree.fromstring(xml, safe_xml.parser())
+    if schema.validate(document):
+        return []
+    return [f"ligne {error.line} : {error.message}" for error in schema.error_log]
+
+
+def sepa_file(run: PaymentRun, version: str = "09") -> bytes:
+    """The run's pain.001 credit transfer file; DomainError if it would not pass the official XSD."""
+    if version not in VERSIONS:
+        raise DomainError("Version de fichier inconnue : 09 (pain.001.001.09) ou 03 (pain.001.001.03).")
+    if run.status not in (PaymentRunStatus.APPROVED, PaymentRunStatus.EXECUTED):
+        raise DomainError("Le fichier de virements n'est produit qu'une fois le lot approuvé.")
+    structure = Structure.objects.get()
+    config = {
+        "name": structure.legal_name,
+        "IBAN": compact(run.bank_account.iban).upper(),
+        "batch": True,
+        "currency": "EUR",
+        "address": _address(structure.address_line1, structure.postal_code, structure.city, "FR"),
+    }
+    if structure.bic:
+        config["BIC"] = compact(structure.bic).upper()
+    transfer = _Transfer(config, VERSIONS[version], run.message_id)
+    for item in run.items.select_related("invoice__supplier"):
+        supplier = item.invoice.supplier
+        payment = {
+            "name": supplier.display_name,
+            "IBAN": item.iban,
+            "amount": to_cents(item.amount),
+            "execution_date": run.execution_date,
+            "description": f"Facture {item.invoice.number}"[:140],
+            "endtoend_id": item.end_to_end_id,
+            "address": _address(supplier.address_line1, supplier.postal_code, supplier.city, supplier.country),
+        }
+        if item.bic:
+            payment["BIC"] = item.bic
+        transfer.add_payment(payment)
+    xml = transfer.export(validate=False)
+    problems = check_xsd(xml, version)
+    if problems:
+        raise DomainError("Le fichier de virements ne respecte pas le schéma officiel : " + " ; ".join(problems[:3]))
+    return xml
+
+
+# --- execution ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def execute_run(*, actor, run: PaymentRun, on: dt.date | None = None, expected_version: int | None = None):
+    """The bank executed the transfers: one bank entry (401 of each supplier debited, 512 credited), each
+    invoice's 401 line lettered with its payment, the invoices « Payée » (lifecycle 211, Paiement transmis)."""
+    run = _locked(run, expected_version)
+    if run.status != PaymentRunStatus.APPROVED:
+        raise DomainError(f"Ce lot est « {run.get_status_display()} » : seul un lot approuvé s'exécute.")
+    day = on or run.execution_date
+    items = list(run.items.select_related("invoice__supplier", "invoice__entry"))
+    bank = run.bank_account
+    lines = []
+    for item in items:
+        aux = ledger.auxiliary_for_contact(actor=actor, contact=item.invoice.supplier, control_code=SUPPLIER_ACCOUNT)
+        lines.append(
+            ledger.LineInput(
+                account=aux.control_account, auxiliary=aux, debit=item.amount, reference=item.invoice.number[:40],
+                label=f"Virement {item.invoice.supplier.display_name} {item.invoice.number}"[:200],
+            )
+        )  # fmt: skip
+    lines.append(ledger.LineInput(account=bank.account, credit=run.total, label=f"Virements {run.message_id}"))
+    entry = ledger.create_entry(
+        actor=actor, journal=bank.journal, date=day, label=f"Lot de virements fournisseurs {run.message_id}",
+        lines=lines, piece_ref=run.message_id[:40], piece_date=day, post=True,
+    )  # fmt: skip
+    posted = {
+        (line.auxiliary.contact_id, line.reference): line
+        for line in EntryLine.objects.filter(entry=entry, auxiliary__isnull=False).select_related("auxiliary")
+    }
+    for item in items:
+        invoice_line = EntryLine.objects.filter(
+            entry=item.invoice.entry, account__code=SUPPLIER_ACCOUNT, auxiliary__isnull=False
+        ).first()
+        payment_line = posted.get((item.invoice.supplier_id, item.invoice.number[:40]))
+        if invoice_line is not None and payment_line is not None:
+            lettering.letter_lines(
+                actor=actor, lines=[invoice_line, payment_line], partial=item.amount != item.invoice.total_gross
+            )
+    SupplierInvoice.objects.filter(pk__in=[item.invoice_id for item in items]).update(status=SupplierInvoiceStatus.PAID)
+    run.status, run.entry = PaymentRunStatus.EXECUTED, entry
+    run.version += 1
+    run.save(update_fields=["status", "entry", "version"])
+    audit.record(actor, "purchases.run.executed", run, after={"écriture": entry.pk, "total": format_eur(run.total)})
+    return run

@@ -1,0 +1,156 @@
+"""Supplier payment runs: chosen from approved invoices, approved, exported as SEPA pain.001 files that pass
+the official ISO 20022 XSD (.09 and .03), executed: bank entry posted and each invoice lettered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from lxml import etree
+
+from pilote.core.exceptions import DomainError
+from pilote.ledger.models import EntryLine, MatchedLine
+from pilote.ledger.models_bank import BankAccount
+from pilote.purchases import payments, services
+from pilote.purchases.models import PaymentRunStatus, SupplierInvoiceStatus
+from pilote.purchases.tests import factories
+
+D = Decimal
+NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
+
+
+def approved(buy, data, supplier=None):
+    invoice = services.receive_einvoice(actor=buy["assistant"], content=factories.cii(data), filename="f.xml",
+                                        supplier=supplier)  # fmt: skip
+    services.set_line_accounts(
+        actor=buy["accountant"], invoice=invoice, accounts={line.pk: "604" for line in invoice.lines.all()}
+    )
+    return services.approve_invoice(actor=buy["accountant"], invoice=invoice)
+
+
+@pytest.fixture
+def run_ready(buy):
+    supplier = buy["supplier"]
+    supplier.iban, supplier.address_line1, supplier.postal_code = (
+        "FR7630006000011234567890189",  # the IBAN the sample invoices print
+        "12 rue des Tanneurs",
+        "69002",
+    )
+    supplier.save()
+    first = approved(buy, factories.supplier_invoice())
+    second = approved(buy, factories.supplier_invoice(number="FA-2026-0043"))
+    bank = BankAccount.objects.get()
+    return buy | {"invoices": [first, second], "bank": bank}
+
+
+def test_a_run_is_approved_exported_xsd_valid_and_executed(run_ready):
+    ctx = run_ready
+    first, second = ctx["invoices"]
+    day = dt.date.today() + dt.timedelta(days=2)
+    run = payments.create_run(
+        actor=ctx["accountant"], bank_account=ctx["bank"], execution_date=day, invoices=[first, second]
+    )
+    assert run.total == first.payable + second.payable and run.items.count() == 2
+    with pytest.raises(DomainError, match="une fois le lot approuvé"):
+        payments.sepa_file(run)
+    run = payments.approve_run(actor=ctx["accountant"], run=run)
+    xml = payments.sepa_file(run, "09")
+    assert payments.check_xsd(xml, "09") == []
+    doc = etree.fromstring(xml)
+    assert doc.findtext(".//p:GrpHdr/p:MsgId", namespaces=NS) == run.message_id
+    assert doc.findtext(".//p:GrpHdr/p:NbOfTxs", namespaces=NS) == "2"
+    assert D(doc.findtext(".//p:GrpHdr/p:CtrlSum", namespaces=NS)) == run.total
+    assert doc.findtext(".//p:DbtrAcct/p:Id/p:IBAN", namespaces=NS) == "FR7630006000011234567890189"
+    remittances = [node.text for node in doc.iterfind(".//p:RmtInf/p:Ustrd", namespaces=NS)]
+    assert remittances == ["Facture FA-2026-0042", "Facture FA-2026-0043"]
+    creditor = doc.find(".//p:CdtTrfTxInf/p:Cdtr", namespaces=NS)
+    assert creditor.findtext("p:PstlAdr/p:TwnNm", namespaces=NS) == "Lyon"  # structured address (EPC, 15/11/2026)
+    assert creditor.findtext("p:PstlAdr/p:StrtNm", namespaces=NS) == "12 rue des Tanneurs"
+    assert payments.check_xsd(payments.sepa_file(run, "03"), "03") == []
+
+    run = payments.execute_run(actor=ctx["accountant"], run=run, on=day)
+    assert run.status == PaymentRunStatus.EXECUTED and run.entry.journal == ctx["bank"].journal
+    lines = EntryLine.objects.filter(entry=run.entry).select_related("account")
+    assert sorted((line.account.code, line.debit, line.credit) for line in lines) == sorted(
+        [("401", first.payable, D("0")), ("401", second.payable, D("0")), (ctx["bank"].account.code, D("0"), run.total)]
+    )
+    for invoice in (first, second):
+        invoice.refresh_from_db()
+        assert invoice.status == SupplierInvoiceStatus.PAID and invoice.lifecycle == ("211", "Paiement transmis")
+        supplier_lines = EntryLine.objects.filter(account__code="401", reference=invoice.number)
+        assert MatchedLine.objects.filter(line__in=supplier_lines, matching__is_partial=False).count() == 2
+    with pytest.raises(DomainError, match="n'est plus à payer"):
+        payments.create_run(actor=ctx["accountant"], bank_account=ctx["bank"], execution_date=day, invoices=[first])
+
+
+def test_the_xsd_check_names_what_is_wrong():
+    broken = b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"><CstmrCdtTrfInitn/></Document>'
+    problems = payments.check_xsd(broken, "09")
+    assert problems and "GrpHdr" in problems[0]
+
+
+def test_only_the_iban_on_file_is_paid(buy):
+    invoice = approved(buy, factories.supplier_invoice())  # prints FR76 3000 6000 0112 3456 7890 189
+    bank = BankAccount.objects.get()
+    with pytest.raises(DomainError, match="IBAN inconnu pour : Atelier Pilote"):
+        payments.create_run(
+            actor=buy["accountant"], bank_account=bank, execution_date=dt.date.today(), invoices=[invoice]
+        )
+    buy["supplier"].iban = "FR7630001007941234567890185"
+    buy["supplier"].save()
+    with pytest.raises(DomainError, match="indique l'IBAN FR7630006000011234567890189, différent de celui de la fiche"):
+        payments.create_run(
+            actor=buy["accountant"], bank_account=bank, execution_date=dt.date.today(), invoices=[invoice]
+        )
+
+
+def test_an_invoice_in_a_live_run_cannot_join_another(run_ready):
+    ctx = run_ready
+    first = ctx["invoices"][0]
+    payments.create_run(
+        actor=ctx["accountant"], bank_account=ctx["bank"], execution_date=dt.date.today(), invoices=[first]
+    )
+    assert first not in payments.payable_invoices()
+    with pytest.raises(DomainError, match="n'est plus à payer"):
+        payments.create_run(
+            actor=ctx["accountant"], bank_account=ctx["bank"], execution_date=dt.date.today(), invoices=[first]
+        )
+
+
+def test_pages_and_command_from_choice_to_execution(run_ready, client_as, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.urls import reverse
+
+    ctx = run_ready
+    accountant = client_as("comptable")
+    page = accountant.get(reverse("purchases:run-create")).content.decode()
+    assert "FA-2026-0042" in page and "FA-2026-0043" in page
+    day = dt.date.today() + dt.timedelta(days=1)
+    response = accountant.post(
+        reverse("purchases:run-create"),
+        {
+            "bank_account": ctx["bank"].pk,
+            "execution_date": day.isoformat(),
+            "invoices": [i.pk for i in ctx["invoices"]],
+        },
+    )
+    run = payments.PaymentRun.objects.get()
+    assert response.status_code == 302 and run.items.count() == 2
+    with pytest.raises(CommandError, match="une fois le lot approuvé"):
+        call_command("export_payment_run", str(run.pk), "--output", str(tmp_path / "x.xml"))
+    accountant.post(reverse("purchases:run-action", args=[run.pk]), {"action": "approve", "version": run.version})
+    out = tmp_path / "virements.xml"
+    call_command("export_payment_run", str(run.pk), "--output", str(out))
+    assert payments.check_xsd(out.read_bytes(), "09") == []
+    download = accountant.get(reverse("purchases:run-file", args=[run.pk]), {"version": "03"})
+    assert payments.check_xsd(download.content, "03") == []
+    run.refresh_from_db()
+    accountant.post(reverse("purchases:run-action", args=[run.pk]), {"action": "execute", "version": run.version})
+    run.refresh_from_db()
+    assert run.status == PaymentRunStatus.EXECUTED and run.entry is not None
+    assert (
+        client_as("assistant").post(reverse("purchases:run-action", args=[run.pk]), {"action": "cancel"}).status_code
+        == 403
+    )

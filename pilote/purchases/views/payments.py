@@ -1,0 +1,119 @@
+"""Supplier payment runs: choose the approved invoices due, approve, download the SEPA file, mark executed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pilote.core.access import require_perm
+from pilote.core.exceptions import DomainError
+from pilote.core.listing import paginate
+from pilote.ledger.models_bank import BankAccount
+from pilote.lib.dates import local_today
+from pilote.purchases import payments
+from pilote.purchases.models import PaymentRun, SupplierInvoice
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DueForm(forms.Form):
+    due_by = forms.DateField(label="Échues au plus tard le", required=False, widget=DATE)
+
+
+class RunForm(forms.Form):
+    bank_account = forms.ModelChoiceField(
+        label="Compte débité", queryset=BankAccount.objects.filter(is_active=True), empty_label=None
+    )
+    execution_date = forms.DateField(label="Date d'exécution", widget=DATE)
+    invoices = forms.ModelMultipleChoiceField(
+        label="Factures à payer", queryset=SupplierInvoice.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invoices"].queryset = payments.payable_invoices()
+        self.fields["invoices"].label_from_instance = lambda invoice: (
+            f"{invoice.supplier.display_name} — n° {invoice.number}"
+            f"{' — échéance ' + format(invoice.due_date, '%d/%m/%Y') if invoice.due_date else ''}"
+        )
+
+
+@require_perm("purchases.view")
+def run_list(request):
+    page = paginate(request, PaymentRun.objects.select_related("bank_account").order_by("-execution_date", "-id"))
+    return render(request, "purchases/run_list.html", {"page": page})
+
+
+@require_perm("purchases.approve")
+def run_create(request):
+    due = DueForm(request.GET or None)
+    due_by = due.cleaned_data.get("due_by") if due.is_valid() else None
+    form = RunForm(
+        request.POST or None,
+        initial={"execution_date": local_today() + dt.timedelta(days=1),
+                 "invoices": list(payments.payable_invoices(due_by=due_by).values_list("pk", flat=True))},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            run = payments.create_run(
+                actor=request.user,
+                bank_account=data["bank_account"],
+                execution_date=data["execution_date"],
+                invoices=list(data["invoices"]),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Lot de virements préparé : vérifiez-le puis approuvez-le.")
+            return redirect("purchases:run-detail", run.pk)
+    return render(request, "purchases/run_form.html", {"form": form, "due": due})
+
+
+@require_perm("purchases.view")
+def run_detail(request, pk: int):
+    run = get_object_or_404(PaymentRun.objects.select_related("bank_account", "entry__journal"), pk=pk)
+    items = run.items.select_related("invoice__supplier")
+    return render(request, "purchases/run_detail.html", {"run": run, "items": items})
+
+
+@require_perm("purchases.approve")
+def run_file(request, pk: int):
+    run = get_object_or_404(PaymentRun, pk=pk)
+    version = request.GET.get("version", "09")
+    try:
+        xml = payments.sepa_file(run, version if version in payments.VERSIONS else "09")
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("purchases:run-detail", pk)
+    response = HttpResponse(xml, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="virements-{run.message_id}-pain001{version}.xml"'
+    return response
+
+
+def _version(request) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@require_POST
+@require_perm("purchases.approve")
+def run_action(request, pk: int):
+    run = get_object_or_404(PaymentRun, pk=pk)
+    action = request.POST.get("action")
+    functions = {"approve": payments.approve_run, "execute": payments.execute_run, "cancel": payments.cancel_run}
+    if action not in functions:
+        messages.error(request, "Action inconnue.")
+        return redirect("purchases:run-detail", pk)
+    try:
+        run = functions[action](actor=request.user, run=run, expected_version=_version(request))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Lot « {run.get_status_display()} ».")
+    return redirect("purchases:run-detail", pk)
