@@ -7,6 +7,7 @@ PILOTE_CHAIN_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL from the environment. DE
 
 import os
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,19 +34,33 @@ DEBUG = env_bool("DJANGO_DEBUG") and not PRODUCTION
 PILOTE_TECHNICAL_ERRORS = env_bool("PILOTE_TECHNICAL_ERRORS")
 
 
+def _local_key(name: str, size: int) -> str:
+    """A key generated once in var/ for a local install. Created exclusively (O_EXCL): processes starting
+    together (test workers, the server and its worker) all read the one key the first of them wrote."""
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / name
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(size))
+    for _ in range(50):  # another process may be writing it this very moment
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise ImproperlyConfigured(f"{path} is empty: delete it and start again.")
+
+
 def _secret_key() -> str:
     key = os.environ.get("DJANGO_SECRET_KEY")
     if key:
         return key
     if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
-    # Local installs keep a generated key in var/ so sessions survive restarts.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return _local_key("secret_key", 50)  # local installs keep it so sessions survive restarts
 
 
 SECRET_KEY = _secret_key()
@@ -61,12 +76,7 @@ def _chain_key() -> str:
         return key
     if PRODUCTION:
         raise ImproperlyConfigured("PILOTE_CHAIN_KEY must be set in production.")
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    path = VAR_DIR / "chain_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return _local_key("chain_key", 48)
 
 
 PILOTE_CHAIN_KEY = _chain_key()
