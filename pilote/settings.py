@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pilote.core.middleware.SetupRequiredMiddleware",
     "pilote.core.middleware.FriendlyErrorsMiddleware",
+    "pilote.core.listing.ExportLimitMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

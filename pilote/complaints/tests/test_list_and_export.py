@@ -96,7 +96,7 @@ def test_csv_export_of_the_filtered_rows(client_as, many):
 def test_xlsx_and_pdf_exports(client_as, many):
     client = client_as("commercial")
     response = client.get(reverse("complaints:export", args=["xlsx"]), {"gravite": "critical"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     assert sheet.max_row == 41 and sheet["A1"].value == "Référence"
     pdf = client.get(reverse("complaints:export", args=["pdf"]), {"categorie": "other"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

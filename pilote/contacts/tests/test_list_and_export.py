@@ -93,7 +93,7 @@ def test_csv_export_follows_filters_in_french_format(client_as, many):
 
 def test_xlsx_export_has_every_row(client_as, many):
     response = client_as("direction").get(reverse("contacts:export", args=["xlsx"]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][1] == "Nom"
     assert len(rows) == 121

@@ -115,9 +115,14 @@ AUDIT_COLUMNS = [
     Column("Auteur", lambda e: e.actor_name),
     Column("Action", lambda e: e.action_label),
     Column("Objet", lambda e: e.object_repr),
-    Column("Avant", lambda e: e.before),
-    Column("Après", lambda e: e.after),
+    Column("Avant", lambda e: _changes(e, 1)),
+    Column("Après", lambda e: _changes(e, 2)),
 ]
+
+
+def _changes(event, side: int) -> str:
+    """The changed fields on one side, as the page shows them: « Nom : Alpha ; Ville : Lyon »."""
+    return " ; ".join(f"{change[0]} : {change[side]}" for change in event.changes)
 
 
 AUDIT_SORTS = {

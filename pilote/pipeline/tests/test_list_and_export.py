@@ -69,7 +69,7 @@ def test_csv_export_follows_the_filters_in_french_format(client_as, make_opportu
 def test_xlsx_and_pdf_exports(client_as, make_opportunities):
     make_opportunities(14)
     client = client_as("direction")
-    sheet = load_workbook(io.BytesIO(client.get(reverse("pipeline:export", args=["xlsx"])).content)).active
+    sheet = load_workbook(io.BytesIO(client.get(reverse("pipeline:export", args=["xlsx"])).getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Intitulé" and len(rows) == 15
     assert client.get(reverse("pipeline:export", args=["pdf"])).content.startswith(b"%PDF")

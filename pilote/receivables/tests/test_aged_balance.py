@@ -84,7 +84,7 @@ def test_pages_and_exports(ledger_of_june, client_as, settings):
     page = client.get(reverse("receivables:aged"))
     assert page.status_code == 200 and "Boulangerie Martin" in page.content.decode()
     export = client.get(reverse("receivables:aged"), {"export": "xlsx"})
-    sheet = load_workbook(filename=__import__("io").BytesIO(export.content)).active
+    sheet = load_workbook(filename=__import__("io").BytesIO(export.getvalue())).active
     rows = list(sheet.values)
     assert rows[0][0] == "Client" and rows[0][-1] == "Total dû"
     assert sorted((r[0], r[-1]) for r in rows[1:]) == [("Boulangerie Martin", 672), ("Garage Durand", 900)]

@@ -380,7 +380,7 @@ def test_list_exports_the_filtered_rows_in_french_formats(several, client_as):
     ]  # fmt: skip
 
     response = client.get(url, {"status": "accepted", "export": "xlsx"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     values = list(sheet.values)
     assert (
         len(values) == 2 and values[1][0] == "D-2026-0004" and D(str(values[1][8])) == several["accepted"].total_gross

@@ -3,9 +3,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pilote.core.listing import csv_text
 from pilote.ledger.models import FiscalYear
 from pilote.ledger.queries import TRIAL_BALANCE_COLUMNS, trial_balance, trial_balance_totals
-from pilote.lib.formats import decimal_comma
 
 
 class Command(BaseCommand):
@@ -23,9 +23,8 @@ class Command(BaseCommand):
         if options["format"] == "csv":
             writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
             writer.writerow([column.label for column in TRIAL_BALANCE_COLUMNS])
-            for row in rows:
-                values = [column.value(row) for column in TRIAL_BALANCE_COLUMNS]
-                writer.writerow(values[:2] + [decimal_comma(v) for v in values[2:]])
+            for row in rows:  # the same cells as the page's CSV export: typed, text made inert
+                writer.writerow([csv_text(column.value(row)) for column in TRIAL_BALANCE_COLUMNS])
             return
         self.stdout.write(f"Balance générale — {year}")
         for row in rows:
