@@ -33,6 +33,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+from pilote.core.listing import csv_text
 from pilote.ereporting.cadence import PAYMENTS
 from pilote.ereporting.datasets import CATEGORY_LABELS, DataSet
 from pilote.lib.formats import decimal_comma
@@ -225,9 +226,10 @@ def csv_rows(data: DataSet) -> list[list[str]]:
 
 
 def write_csv(data: DataSet) -> bytes:
-    """';' separated, UTF-8 with BOM, decimal comma: what French spreadsheets open (as core.listing)."""
+    """';' separated, UTF-8 with BOM, decimal comma: what French spreadsheets open, each cell through
+    core.listing's `csv_text` like every export (a buyer's name cannot start a formula)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    writer.writerows(csv_rows(data))
+    writer.writerows([csv_text(cell) for cell in row] for row in csv_rows(data))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

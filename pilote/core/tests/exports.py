@@ -26,7 +26,8 @@ HOSTILE = [
 
 
 def body(response) -> bytes:
-    return response.getvalue()
+    """A response's bytes (streamed or not), or bytes given as they are."""
+    return response if isinstance(response, bytes) else response.getvalue()
 
 
 def csv_cells(response) -> list[list[str]]:

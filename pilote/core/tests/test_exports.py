@@ -114,3 +114,12 @@ def test_a_too_long_export_reached_by_its_path_offers_the_other_formats(client_a
     page = response.content.decode()
     assert response.status_code == 200 and "plus de 1 ligne" in page
     assert f'href="{reverse("contacts:export", args=["xlsx"])}?q=a"' in page
+
+
+def test_the_e_reporting_csv_writes_the_same_inert_cells(monkeypatch):
+    """The flux 10 CSV (a copy for the accountant beside the XML) writes buyers' names: through csv_text."""
+    from pilote.ereporting import flux10
+
+    monkeypatch.setattr(flux10, "csv_rows", lambda data: [[text, "-12,50", "1"] for text in HOSTILE])
+    rows = csv_cells(flux10.write_csv(None))
+    assert live_cells(rows) == [] and rows[1][1] == "-12,50"

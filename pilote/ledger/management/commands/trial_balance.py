@@ -1,5 +1,4 @@
 import csv
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,7 +20,7 @@ class Command(BaseCommand):
             raise CommandError(f"Aucun exercice ne se clôt en {options['year']}.")
         rows = trial_balance(year)
         if options["format"] == "csv":
-            writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+            writer = csv.writer(self.stdout, delimiter=";", lineterminator="\n")
             writer.writerow([column.label for column in TRIAL_BALANCE_COLUMNS])
             for row in rows:  # the same cells as the page's CSV export: typed, text made inert
                 writer.writerow([csv_text(column.value(row)) for column in TRIAL_BALANCE_COLUMNS])
