@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -176,6 +177,13 @@ def pdf_max_rows() -> int:
     return getattr(settings, "PILOTE_PDF_MAX_ROWS", 1_000)
 
 
+def xlsx_max_rows() -> int:
+    """openpyxl writes about a thousand rows a second: beyond this many rows the XLSX would not be ready
+    before the server's timeout (and a sheet holds 1 048 575 rows at most); the page offers the CSV, which
+    is streamed as it is written, whatever its size."""
+    return min(getattr(settings, "PILOTE_XLSX_MAX_ROWS", 10_000), XLSX_MAX_ROWS - 1)
+
+
 class ExportTooLarge(Exception):
     """A list too long for the format asked: `ExportLimitMiddleware` answers with a French page that
     offers the other formats."""
@@ -248,15 +256,19 @@ def _csv_response(rows: Iterable, columns: list[Column]) -> StreamingHttpRespons
 
 def _xlsx_response(rows: Iterable, columns: list[Column], basename: str, title: str) -> FileResponse:
     """Written row by row (openpyxl's write-only mode keeps no cell objects) to a temporary file that is
-    streamed back and removed once sent: memory stays flat whatever the number of rows."""
+    streamed back and removed once sent: memory stays flat whatever the number of rows. Up to
+    `xlsx_max_rows()` rows (a queryset is counted first): a longer list raises `ExportTooLarge`."""
     from openpyxl import Workbook
 
+    limit = xlsx_max_rows()
+    if isinstance(rows, QuerySet) and rows.count() > limit:
+        raise ExportTooLarge("xlsx", limit, title)  # known before a row is written
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(basename))
     sheet.append([_xlsx_cell(c.label) for c in columns])
-    for count, row in enumerate(rows, start=2):
-        if count > XLSX_MAX_ROWS:
-            raise ExportTooLarge("xlsx", XLSX_MAX_ROWS - 1, title)
+    for count, row in enumerate(rows):
+        if count >= limit:
+            raise ExportTooLarge("xlsx", limit, title)
         sheet.append([_xlsx_cell(c.value(row)) for c in columns])
     # No name on disk: the file is gone when the response, which closes it once sent, is done with it.
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - its life is the response's
@@ -299,9 +311,10 @@ def export_response(
 ):
     """The one export path of every list. CSV (';', UTF-8 with BOM, decimal comma — what French
     spreadsheets open) is streamed; XLSX is written in openpyxl's write-only mode to a temporary file
-    streamed back; both write every cell through `spreadsheet_cell` (typed values, inert text). PDF is an
-    A4 landscape table with the structure's header and page numbers, up to `pdf_max_rows()` rows: a
-    longer list raises `ExportTooLarge`, which the middleware turns into a page offering XLSX and CSV."""
+    streamed back, up to `xlsx_max_rows()` rows; both write every cell through `spreadsheet_cell` (typed
+    values, inert text). PDF is an A4 landscape table with the structure's header and page numbers, up to
+    `pdf_max_rows()` rows. A list too long for its format raises `ExportTooLarge`, which the middleware
+    turns into a French page offering the other formats (the CSV has no limit)."""
     stamp = timezone.localdate().strftime("%Y%m%d")
     filename = f"{basename}-{stamp}.{fmt}"
     if fmt == "csv":

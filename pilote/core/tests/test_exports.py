@@ -123,3 +123,19 @@ def test_the_e_reporting_csv_writes_the_same_inert_cells(monkeypatch):
     monkeypatch.setattr(flux10, "csv_rows", lambda data: [[text, "-12,50", "1"] for text in HOSTILE])
     rows = csv_cells(flux10.write_csv(None))
     assert live_cells(rows) == [] and rows[1][1] == "-12,50"
+
+
+def test_an_xlsx_too_long_offers_the_csv(client_as, personas, settings):
+    """openpyxl writes about a thousand rows a second: a list longer than PILOTE_XLSX_MAX_ROWS would run
+    past the server's timeout, so the page offers the streamed CSV (counted first for a queryset)."""
+    settings.PILOTE_XLSX_MAX_ROWS = 2
+    for n in range(3):
+        audit.record(personas["direction"], "core.structure.updated", None, before={"n": n}, after={"n": n + 1})
+    client = client_as("direction")
+    response = client.get(reverse("core:audit-log"), {"export": "xlsx"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "plus de 2 lignes" in page and "n'a pas été produit" in page
+    assert 'href="/journal-audit/?export=csv"' in page and "export=xlsx" not in page
+    assert client.get(reverse("core:audit-log"), {"export": "csv"}).status_code == 200
+    users = client.get(reverse("core:user-list"), {"export": "xlsx"})  # a queryset: refused before writing
+    assert "plus de 2 lignes" in users.content.decode()
