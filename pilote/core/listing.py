@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import math
 import re
 import tempfile
@@ -260,15 +261,20 @@ def _xlsx_response(rows: Iterable, columns: list[Column], basename: str, title: 
     `xlsx_max_rows()` rows (a queryset is counted first): a longer list raises `ExportTooLarge`."""
     from openpyxl import Workbook
 
+    # Known before a cell is written (a workbook left half-written breaks openpyxl's XML writer): a
+    # queryset is counted, other rows are read up to one past the limit, which bounds what is held.
     limit = xlsx_max_rows()
-    if isinstance(rows, QuerySet) and rows.count() > limit:
-        raise ExportTooLarge("xlsx", limit, title)  # known before a row is written
+    if isinstance(rows, QuerySet):
+        too_long = rows.count() > limit
+    else:
+        rows = list(itertools.islice(rows, limit + 1))
+        too_long = len(rows) > limit
+    if too_long:
+        raise ExportTooLarge("xlsx", limit, title)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(basename))
     sheet.append([_xlsx_cell(c.label) for c in columns])
-    for count, row in enumerate(rows):
-        if count >= limit:
-            raise ExportTooLarge("xlsx", limit, title)
+    for row in rows:
         sheet.append([_xlsx_cell(c.value(row)) for c in columns])
     # No name on disk: the file is gone when the response, which closes it once sent, is done with it.
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - its life is the response's
