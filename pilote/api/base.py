@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import Annotated
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
-from ninja import NinjaAPI
-from ninja.errors import HttpError
+from django.http import Http404
+from ninja import Field, NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as ParametersError
+from ninja.params import functions as params
 from ninja.security import HttpBearer, django_auth
 
 from pilote.core import integrity, tokens
 from pilote.core.exceptions import DomainError
+from pilote.core.params import MAX_ID
 from pilote.core.permissions import MATRIX, user_can
+
+# Numbers a caller sends are bounded by what the database can store: an id or a page number beyond a
+# 64-bit integer (99999999999999999999) is a 422 in the parameters, never an overflow in the query.
+MAX_PAGE = 1_000_000
+ObjectId = Annotated[int, params.Path(..., ge=1, le=MAX_ID, description="Identifiant (entier positif).")]
+OptionalId = Annotated[int | None, Field(ge=1, le=MAX_ID)]
+PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+PageSize = Annotated[int, Field(ge=1, le=200)]
 
 
 class TokenAuth(HttpBearer):
@@ -42,6 +55,66 @@ api = NinjaAPI(
 def validation_error(request, exc: ValidationError):
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": "Données invalides.", "erreurs": errors}, status=422)
+
+
+# What pydantic says of a parameter or a body field, in French (by error type; others: « Valeur invalide. »).
+PARAMETER_ERRORS = {
+    "missing": "Champ obligatoire.",
+    "int_parsing": "Nombre entier attendu.",
+    "int_type": "Nombre entier attendu.",
+    "int_from_float": "Nombre entier attendu.",
+    "float_parsing": "Nombre attendu.",
+    "decimal_parsing": "Nombre décimal attendu.",
+    "finite_number": "Nombre fini attendu.",
+    "bool_parsing": "Booléen attendu (true ou false).",
+    "bool_type": "Booléen attendu (true ou false).",
+    "string_type": "Texte attendu.",
+    "date_parsing": "Date attendue au format AAAA-MM-JJ.",
+    "date_from_datetime_parsing": "Date attendue au format AAAA-MM-JJ.",
+    "date_type": "Date attendue au format AAAA-MM-JJ.",
+    "datetime_parsing": "Date et heure attendues au format ISO 8601.",
+    "datetime_from_date_parsing": "Date et heure attendues au format ISO 8601.",
+    "datetime_type": "Date et heure attendues au format ISO 8601.",
+    "enum": "Valeur non reconnue.",
+    "list_type": "Liste attendue.",
+    "model_attributes_type": "Objet JSON attendu.",
+    "dict_type": "Objet JSON attendu.",
+    "json_invalid": "JSON illisible.",
+    "extra_forbidden": "Champ inconnu.",
+}
+
+
+def _parameter_error(error: dict) -> str:
+    context = error.get("ctx") or {}
+    kind = error.get("type", "")
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"Valeur trop petite (au moins {context.get('ge', context.get('gt'))})."
+    if kind in ("less_than_equal", "less_than"):
+        return f"Valeur trop grande (au plus {context.get('le', context.get('lt'))})."
+    if kind == "enum" and context.get("expected"):
+        return f"Valeur non reconnue : {context['expected']}."
+    return PARAMETER_ERRORS.get(kind, "Valeur invalide.")
+
+
+@api.exception_handler(ParametersError)
+def parameters_error(request, exc: ParametersError):
+    """Parameters or body that do not fit the operation's types: each field with its problem, in French."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload")) or "__all__"
+        errors.setdefault(where, []).append(_parameter_error(error))
+    return api.create_response(request, {"detail": "Paramètres invalides.", "erreurs": errors}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Introuvable."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request, exc):
+    return api.create_response(request, {"detail": "Authentification requise : jeton absent, expiré ou révoqué."},
+                               status=401)  # fmt: skip
 
 
 @api.exception_handler(DomainError)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from pilote.api.base import guarded
+from pilote.api.base import ObjectId, guarded
 from pilote.catalog.models import Product
 
 router = Router(tags=["Catalogue"])
@@ -36,5 +36,5 @@ def list_products(request, actifs: bool = True):
 
 
 @guarded(router, "GET", "/articles/{product_id}", "catalog.view", response=ProductOut)
-def get_product(request, product_id: int):
+def get_product(request, product_id: ObjectId):
     return get_object_or_404(Product, pk=product_id)

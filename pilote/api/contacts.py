@@ -5,7 +5,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import guarded
+from pilote.api.base import ObjectId, PageNumber, PageSize, guarded
 from pilote.contacts import queries, services
 from pilote.contacts.models import Contact, ContactKind, InteractionKind
 from pilote.core.listing import sort_queryset
@@ -100,8 +100,8 @@ class ContactFilters(Schema):
     departement: str = ""
     etat: str = Field("actifs", description="actifs, archives ou tous")
     tri: str = Field("nom", description="nom, ville, cp, cree, modifie ; préfixe - pour l'ordre décroissant")
-    page: int = Field(1, ge=1)
-    taille: int = Field(50, ge=1, le=200)
+    page: PageNumber = 1
+    taille: PageSize = 50
 
 
 class InteractionOut(Schema):
@@ -136,7 +136,7 @@ def list_contacts(request, filters: Query[ContactFilters]):
 
 
 @guarded(router, "GET", "/contacts/{contact_id}", "contacts.view", response=ContactOut)
-def get_contact(request, contact_id: int):
+def get_contact(request, contact_id: ObjectId):
     return get_object_or_404(Contact.objects.prefetch_related("tags"), pk=contact_id)
 
 
@@ -148,7 +148,7 @@ def create_contact(request, payload: ContactIn):
 
 
 @guarded(router, "PATCH", "/contacts/{contact_id}", "contacts.edit", response=ContactOut)
-def update_contact(request, contact_id: int, payload: ContactUpdate):
+def update_contact(request, contact_id: ObjectId, payload: ContactUpdate):
     contact = get_object_or_404(Contact, pk=contact_id)
     fields = payload.dict(exclude_unset=True)
     tags = fields.pop("tags", None)
@@ -157,12 +157,12 @@ def update_contact(request, contact_id: int, payload: ContactUpdate):
 
 
 @guarded(router, "GET", "/contacts/{contact_id}/echanges", "contacts.view", response=list[InteractionOut])
-def list_interactions(request, contact_id: int):
+def list_interactions(request, contact_id: ObjectId):
     return list(queries.recent_interactions(get_object_or_404(Contact, pk=contact_id), request.auth, limit=500))
 
 
 @guarded(router, "POST", "/contacts/{contact_id}/echanges", "contacts.log_interaction", response={201: InteractionOut})
-def log_interaction(request, contact_id: int, payload: InteractionIn):
+def log_interaction(request, contact_id: ObjectId, payload: InteractionIn):
     contact = get_object_or_404(Contact, pk=contact_id)
     fields = payload.dict(exclude_none=True)
     return Status(201, services.log_interaction(actor=request.auth, contact=contact, **fields))

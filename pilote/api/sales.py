@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from pilote.api.base import guarded
+from pilote.api.base import ObjectId, OptionalId, PageNumber, PageSize, guarded
 from pilote.core.listing import sort_queryset
 from pilote.core.pdf import pdf_file_response
 from pilote.sales import documents
@@ -79,10 +79,10 @@ class InvoiceFilters(Schema):
     type: str = Field("", description="invoice, deposit ou credit_note")
     du: dt.date | None = None
     au: dt.date | None = None
-    client: int | None = None
+    client: OptionalId = None
     tri: str = Field("-date", description="numero, date, client, ttc, echeance ; préfixe - pour l'ordre décroissant")
-    page: int = Field(1, ge=1)
-    taille: int = Field(50, ge=1, le=200)
+    page: PageNumber = 1
+    taille: PageSize = 50
 
 
 @guarded(router, "GET", "/factures", "sales.view", response=InvoicePage)
@@ -95,12 +95,12 @@ def list_invoices(request, filters: Query[InvoiceFilters]):
 
 
 @guarded(router, "GET", "/factures/{invoice_id}", "sales.view", response=InvoiceDetailOut)
-def get_invoice(request, invoice_id: int):
+def get_invoice(request, invoice_id: ObjectId):
     return get_object_or_404(Invoice.objects.select_related("customer", "credited_invoice"), pk=invoice_id)
 
 
 @guarded(router, "GET", "/factures/{invoice_id}/facturx", "sales.view")
-def get_invoice_pdf(request, invoice_id: int):
+def get_invoice_pdf(request, invoice_id: ObjectId):
     """The archived Factur-X PDF (PDF/A-3 with its EN 16931 CII XML) of an issued invoice."""
     invoice = get_object_or_404(Invoice, pk=invoice_id, status="issued")
     return pdf_file_response(documents.archived_pdf(invoice), f"{invoice.number}.pdf")
@@ -163,9 +163,9 @@ class DocumentFilters(Schema):
     statut: str = Field("", description="statut du document (ex. sent, accepted ; open, partial, delivered…)")
     du: dt.date | None = None
     au: dt.date | None = None
-    client: int | None = None
-    page: int = Field(1, ge=1)
-    taille: int = Field(50, ge=1, le=200)
+    client: OptionalId = None
+    page: PageNumber = 1
+    taille: PageSize = 50
 
 
 def _page(documents, data: dict) -> dict:

@@ -14,6 +14,7 @@ from pilote.complaints.models import Complaint, EntryKind
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.params import to_int
 
 
 def _filtered(request):
@@ -71,8 +72,8 @@ def _initial(params) -> dict:
     from pilote.sales.models import Invoice, Order
 
     initial = {}
-    if params.get("client", "").isdigit():
-        initial["customer"] = int(params["client"])
+    if customer := to_int(params.get("client"), minimum=1):
+        initial["customer"] = customer
     for key, model, field in (("commande", Order, "order_number"), ("facture", Invoice, "invoice_number")):
         document = model.objects.filter(number=params.get(key, "")[:20]).first() if params.get(key) else None
         if document is not None:

@@ -99,3 +99,35 @@ def friendly_message(exception) -> str | None:
     if isinstance(exception, ValidationError):
         return " ".join(exception.messages)
     return None
+
+
+NUL_REFUSED = "La demande contient un caractère nul : elle a été refusée et rien n'a été enregistré."
+
+
+class NulCharacterMiddleware:
+    """A NUL character (\\x00) in the address, a query parameter or a form field is never legitimate
+    input, and PostgreSQL refuses it in any text (a 500 wherever a view reads the parameter by hand).
+    Such a request is answered 400 in French before any view runs. Form bodies are read only when
+    URL-encoded or already parsed (by the CSRF check), so uploads keep their streaming handlers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not self._has_nul(request):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": NUL_REFUSED}, status=400)
+        return render(request, "errors/400.html", {"message": NUL_REFUSED}, status=400)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        sources = [request.path, *request.GET.keys(), *request.GET.values()]
+        if request.method == "POST" and (
+            request.content_type == "application/x-www-form-urlencoded" or hasattr(request, "_post")
+        ):
+            sources += [*request.POST.keys(), *(v for key in request.POST for v in request.POST.getlist(key))]
+        return any("\x00" in text for text in sources)

@@ -16,15 +16,20 @@ ZERO = Decimal("0.00")
 
 
 def to_decimal(value: object) -> Decimal:
-    """Convert an int, str or Decimal to Decimal; floats are refused (they are never exact)."""
+    """Convert an int, str or Decimal to Decimal; floats are refused (they are never exact), and so are
+    NaN and the infinities, which no amount is (Decimal("NaN") would pass every later check silently)."""
     if isinstance(value, float):
         raise TypeError("Money must not be a float; pass a str or Decimal.")
     if isinstance(value, Decimal):
-        return value
-    try:
-        return Decimal(str(value).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", ""))
-    except InvalidOperation as exc:
-        raise ValueError(f"Montant invalide : {value!r}") from exc
+        number = value
+    else:
+        try:
+            number = Decimal(str(value).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", ""))
+        except InvalidOperation as exc:
+            raise ValueError(f"Montant invalide : {value!r}") from exc
+    if not number.is_finite():
+        raise ValueError(f"Montant invalide : {value!r}")
+    return number
 
 
 def round_eur(value: object) -> Decimal:

@@ -13,6 +13,7 @@ from pilote.core.collation import french
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
+from pilote.core.params import to_int
 from pilote.ledger import assets
 from pilote.ledger.models import Account, DepreciationMethod, FiscalYear, FixedAsset
 from pilote.lib.fields import FrenchDecimalFormField
@@ -153,8 +154,8 @@ def asset_dispose(request, pk: int):
 @require_POST
 @require_perm("ledger.edit")
 def depreciation_post(request):
-    chosen = request.POST.get("exercice", "")
-    if not chosen.isdigit():  # a tampered or empty form: a message, never a traceback
+    chosen = to_int(request.POST.get("exercice"), minimum=1)
+    if chosen is None:  # a tampered or empty form: a message, never a traceback
         messages.error(request, "Choisissez l'exercice dont passer les dotations.")
         return redirect("ledger:asset-list")
     year = get_object_or_404(FiscalYear, pk=chosen)

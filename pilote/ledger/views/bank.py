@@ -17,6 +17,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.params import to_int
 from pilote.core.pickers import datalist_attrs
 from pilote.core.uploads import LimitedFileField
 from pilote.ledger import bank, bank_statements, queries
@@ -51,6 +52,7 @@ DATE_FORMATS = [
     ("%d-%m-%Y", "JJ-MM-AAAA"),
     ("%d.%m.%Y", "JJ.MM.AAAA"),
 ]
+MAX_SKIP_ROWS = 100  # a bank's preamble is a few lines; beyond, the count is a typing slip
 COLUMN_ROLES = (
     "amount_column", "debit_column", "credit_column", "value_date_column", "reference_column", "currency_column",
 )  # fmt: skip
@@ -80,7 +82,9 @@ class _LayoutChecks:
 class MappingForm(_LayoutChecks, forms.Form):
     """The column screen for a file at hand: the columns are chosen among the file's header."""
 
-    skip_rows = forms.IntegerField(label="Lignes d'en-tête de la banque à ignorer", min_value=0, initial=0)
+    skip_rows = forms.IntegerField(
+        label="Lignes d'en-tête de la banque à ignorer", min_value=0, max_value=MAX_SKIP_ROWS, initial=0
+    )
     date_column = forms.ChoiceField(label="Colonne date")
     label_column = forms.ChoiceField(label="Colonne libellé")
     amount_column = forms.ChoiceField(label="Colonne montant (signé : -12,50 au débit)", required=False)
@@ -107,7 +111,9 @@ class MappingForm(_LayoutChecks, forms.Form):
 class LayoutForm(_LayoutChecks, forms.Form):
     """The saved layout edited without a file: column names typed as the bank writes them."""
 
-    skip_rows = forms.IntegerField(label="Lignes d'en-tête de la banque à ignorer", min_value=0, initial=0)
+    skip_rows = forms.IntegerField(
+        label="Lignes d'en-tête de la banque à ignorer", min_value=0, max_value=MAX_SKIP_ROWS, initial=0
+    )
     date_column = forms.CharField(label="Colonne date", max_length=100)
     label_column = forms.CharField(label="Colonne libellé", max_length=100)
     amount_column = forms.CharField(label="Colonne montant (signé)", max_length=100, required=False)
@@ -274,10 +280,8 @@ def bank_mapping(request, pk: int):
 
 def _mapping_screen(request, account, token, waiting, data):
     pk = account.pk
-    raw_skip = request.POST.get("skip_rows") or request.GET.get("skip_rows")
-    if raw_skip and raw_skip.isdigit():
-        skip = int(raw_skip)
-    else:  # the bank's preamble: found in the file, else as saved
+    skip = to_int(request.POST.get("skip_rows") or request.GET.get("skip_rows"), maximum=MAX_SKIP_ROWS)
+    if skip is None:  # the bank's preamble: found in the file, else as saved
         found = bank_statements.guess_skip_rows(data)
         skip = found if found is not None else (account.csv_mapping or {}).get("skip_rows", 0)
     try:
@@ -373,8 +377,8 @@ def statement_line(request, pk: int):
 @require_perm("ledger.edit")
 def statement_line_match(request, pk: int):
     line = get_object_or_404(StatementLine, pk=pk)
-    chosen = request.POST.get("ligne", "")
-    if not chosen.isdigit():  # a tampered or empty form: a message, never a traceback
+    chosen = to_int(request.POST.get("ligne"), minimum=1)
+    if chosen is None:  # a tampered or empty form: a message, never a traceback
         messages.error(request, "Choisissez la ligne d'écriture à rapprocher.")
         return redirect("ledger:statement-line", pk=pk)
     target = get_object_or_404(EntryLine.objects.select_related("entry", "account", "auxiliary"), pk=chosen)

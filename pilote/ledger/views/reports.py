@@ -16,6 +16,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset, sort_rows
+from pilote.core.params import to_ids, to_int
 from pilote.ledger import lettering, queries
 from pilote.ledger.models import Account, AuxiliaryAccount, EntryLine, FiscalYear, Journal, Matching
 from pilote.lib.dates import add_months
@@ -26,7 +27,8 @@ from pilote.lib.money import ZERO
 def _year(request) -> FiscalYear | None:
     years = FiscalYear.objects.order_by("-start_date")
     chosen = request.GET.get("exercice") or request.POST.get("exercice")
-    return (years.filter(pk=chosen).first() if chosen and chosen.isdigit() else None) or years.first()
+    chosen = to_int(chosen, minimum=1)
+    return (years.filter(pk=chosen).first() if chosen else None) or years.first()
 
 
 @require_perm("ledger.view")
@@ -36,7 +38,7 @@ def general_ledger(request):
     account = Account.objects.filter(code=code).first() if code else None
     aux_code = request.GET.get("auxiliaire", "").strip()
     auxiliary = AuxiliaryAccount.objects.filter(code=aux_code).first() if aux_code else None
-    page_number = int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1
+    page_number = to_int(request.GET.get("page"), minimum=1) or 1
     ledger = queries.general_ledger(year, account, auxiliary, page_number) if (year and account) else None
     context = {
         "years": FiscalYear.objects.order_by("-start_date"),
@@ -96,7 +98,7 @@ def lettering_page(request, pk: int):
 @require_perm("ledger.edit")
 def lettering_letter(request, pk: int):
     auxiliary = get_object_or_404(AuxiliaryAccount, pk=pk)
-    ids = [int(i) for i in request.POST.getlist("lignes") if i.isdigit()]
+    ids = to_ids(request.POST.getlist("lignes"))
     # Only lines this page shows: the auxiliary's own lines on its control account.
     lines = list(EntryLine.objects.filter(pk__in=ids, account=auxiliary.control_account_id, auxiliary=auxiliary))
     try:

@@ -8,12 +8,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.params import safe_next
 from pilote.pipeline import queries, services
 from pilote.pipeline.forms import CloseForm, KanbanFilterForm, MoveForm, OpportunityFilterForm, OpportunityForm
 from pilote.pipeline.models import Opportunity
@@ -126,13 +126,6 @@ def opportunity_edit(request, pk: int):
     return render(request, "pipeline/form.html", {"form": form, "opportunity": opportunity})
 
 
-def _back(request, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
-
-
 @require_POST
 @require_perm("pipeline.edit")
 def opportunity_move(request, pk: int):
@@ -166,7 +159,7 @@ def opportunity_move(request, pk: int):
         messages.error(request, error)
     else:
         messages.success(request, message)
-    return redirect(_back(request, reverse("pipeline:kanban")))
+    return redirect(safe_next(request, "pipeline:kanban"))
 
 
 @require_perm("pipeline.edit")

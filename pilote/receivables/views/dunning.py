@@ -12,6 +12,7 @@ from pilote.contacts.models import Contact
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.params import safe_next, to_ids, to_int
 from pilote.core.pdf import pdf_file_response
 from pilote.receivables import documents, dunning, queries, services
 from pilote.receivables.forms import HistoryFilterForm, LevelForm
@@ -46,9 +47,9 @@ def preview(request, pk: int):
 @require_perm("sales.dunning")
 def send(request):
     """Send the selected customers' letters BATCH at a time; the progress page posts the rest."""
-    ids = [int(value) for value in request.POST.getlist("client") if value.isdigit()]
-    total = int(request.POST.get("total") or len(ids))
-    sent = int(request.POST.get("sent") or 0)
+    ids = to_ids(request.POST.getlist("client"))
+    total = to_int(request.POST.get("total")) or len(ids)
+    sent = to_int(request.POST.get("sent")) or 0
     errors = request.POST.getlist("error")
     if not ids and not sent:
         messages.error(request, "Sélectionnez au moins un client à relancer.")
@@ -94,7 +95,7 @@ def letter_posted(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, "Le courrier est marqué comme posté.")
-    return redirect(request.POST.get("next") or "receivables:history")
+    return redirect(safe_next(request, "receivables:history"))
 
 
 @require_perm("sales.dunning")

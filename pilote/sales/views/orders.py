@@ -18,6 +18,7 @@ from pilote.core.collation import french
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.models import Structure
+from pilote.core.params import to_int
 from pilote.core.pdf import pdf_response
 from pilote.lib.dates import local_today
 from pilote.lib.fields import FrenchDecimalFormField
@@ -45,7 +46,8 @@ class AddressChoiceField(forms.ModelChoiceField):
 
 def customer_addresses(customer):
     """The delivery addresses a document of `customer` (an id, maybe empty) may use."""
-    if not str(customer or "").isdigit():
+    customer = to_int(customer, minimum=1)
+    if customer is None:
         return Address.objects.none()
     addresses = Address.objects.select_related("contact").filter(contact_id=customer, contact__is_active=True)
     return addresses.order_by(french("label"))

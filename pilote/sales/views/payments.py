@@ -14,10 +14,10 @@ from pilote.contacts.models import Contact
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.params import to_amount
 from pilote.ledger.models_bank import StatementLine
 from pilote.lib.dates import local_today
 from pilote.lib.formats import format_eur
-from pilote.lib.money import to_decimal
 from pilote.sales import bank_matching, payments
 from pilote.sales.forms import PaymentForm
 from pilote.sales.models import Invoice
@@ -52,10 +52,10 @@ def _allocations(request, open_invoices) -> list[tuple[Invoice, Decimal]] | None
     for invoice in open_invoices:
         raw = request.POST.get(f"a-{invoice.pk}", "").strip()
         if raw:
-            try:
-                chosen.append((invoice, to_decimal(raw.replace(",", "."))))
-            except ValueError as exc:
-                raise DomainError(f"{invoice} : montant illisible « {raw} ».") from exc
+            amount = to_amount(raw)
+            if amount is None:
+                raise DomainError(f"{invoice} : montant illisible « {raw[:30]} ».")
+            chosen.append((invoice, amount))
     return chosen or None
 
 
