@@ -46,6 +46,12 @@ KINDS = {"number": "number", "date": "date", "hidden": "select", "select": "sele
 # Pages whose forms the walk does not submit: leaving the session, the first-run wizard (a structure
 # exists), and the files others' tests cover (downloads, exports). File inputs are never filled.
 SKIPPED_ACTIONS = re.compile(r"^/(deconnexion|installation|static|media|api)/|(pdf|export|telecharger|\.csv|\.xlsx)")
+# The walks, one per test module so that xdist runs them side by side; every URL namespace is in one.
+GROUPS = {
+    "office": ("core:", "contacts:", "catalog:", "pipeline:", "complaints:", "ereporting:"),
+    "ledger": ("ledger:",),
+    "sales": ("sales:", "receivables:"),
+}
 ROLES = ("direction", "comptable", "commercial", "assistant", "rh", "auditeur", "salarie")
 
 

@@ -1,10 +1,12 @@
 """No junk in a form field or a query parameter gives a 500: the pages of the core, contacts, catalogue,
-pipeline and complaints (the ledger's and the sales' pages have their own module, so that xdist runs the
+pipeline, complaints and e-reporting (the ledger's and the sales' pages have their own module, so that xdist runs the
 three walks side by side). See core/tests/junk.py for the walk and the junk."""
 
 import pytest
+from django.urls import get_resolver
 
-from pilote.core.tests.junk import FormParser, fuzz
+from pilote.core.tests.crawling import _walk
+from pilote.core.tests.junk import GROUPS, FormParser, fuzz
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +26,14 @@ def test_the_walk_reads_every_field_of_a_form():
     assert form.names == ["a", "c", "d", "e", "g"] and parser.links == ["/liste/?tri=date&page=2"]
 
 
+def test_every_app_is_walked():
+    covered = tuple(prefix for prefixes in GROUPS.values() for prefix in prefixes)
+    names = [name for name, _ in _walk(get_resolver().url_patterns) if not name.startswith("api:")]
+    assert [name for name in names if not name.startswith(covered)] == []
+
+
 def test_junk_in_every_field_of_the_office_pages(demo_loaded, django_db_blocker):
     with django_db_blocker.unblock():
-        failures, pages, sent = fuzz(("core:", "contacts:", "catalog:", "pipeline:", "complaints:"))
+        failures, pages, sent = fuzz(GROUPS["office"])
     assert pages > 50 and sent > 500, (pages, sent)  # the walk reached the pages and their forms
     assert failures == [], "\n".join(map(str, failures))
