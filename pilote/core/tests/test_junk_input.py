@@ -29,7 +29,8 @@ def test_the_walk_reads_every_field_of_a_form():
 def test_every_app_is_walked():
     covered = tuple(prefix for prefixes in GROUPS.values() for prefix in prefixes)
     names = [name for name, _ in _walk(get_resolver().url_patterns) if not name.startswith("api:")]
-    assert [name for name in names if not name.startswith(covered)] == []
+    # Not walked: the login page (a signed-in user is sent home), leaving, and the uploaded files.
+    assert [name for name in names if not name.startswith(covered)] == ["login", "logout", "media"]
 
 
 def test_junk_in_every_field_of_the_office_pages(demo_loaded, django_db_blocker):
