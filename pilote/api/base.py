@@ -106,6 +106,15 @@ def parameters_error(request, exc: ParametersError):
     return api.create_response(request, {"detail": "Paramètres invalides.", "erreurs": errors}, status=422)
 
 
+# django-ninja's own refusals, in French (the API's operations raise theirs in French already).
+HTTP_ERRORS = {"Cannot parse request body": "Corps de la requête illisible : un objet JSON est attendu."}
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"detail": HTTP_ERRORS.get(str(exc), str(exc))}, status=exc.status_code)
+
+
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "Introuvable."}, status=404)

@@ -9,7 +9,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import get_template
 
@@ -25,6 +25,8 @@ def forbidden(request, exception=None):
 
 
 def not_found(request, exception=None):
+    if request.path.startswith("/api/"):  # an address no operation matches: the API's own JSON, in French
+        return JsonResponse({"detail": "Introuvable."}, status=404)
     return render(request, "errors/404.html", status=404)
 
 

@@ -107,8 +107,8 @@ NUL_REFUSED = "La demande contient un caractère nul : elle a été refusée et 
 class NulCharacterMiddleware:
     """A NUL character (\\x00) in the address, a query parameter or a form field is never legitimate
     input, and PostgreSQL refuses it in any text (a 500 wherever a view reads the parameter by hand).
-    Such a request is answered 400 in French before any view runs. Form bodies are read only when
-    URL-encoded or already parsed (by the CSRF check), so uploads keep their streaming handlers."""
+    Such a request is answered 400 in French before any view runs. Form bodies are
+    parsed with the upload handlers of the settings, as the CSRF check parses them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -125,9 +125,9 @@ class NulCharacterMiddleware:
 
     @staticmethod
     def _has_nul(request) -> bool:
-        sources = [request.path, *request.GET.keys(), *request.GET.values()]
-        if request.method == "POST" and (
-            request.content_type == "application/x-www-form-urlencoded" or hasattr(request, "_post")
-        ):
+        sources = [request.path, *request.GET.keys(), *(v for key in request.GET for v in request.GET.getlist(key))]
+        if request.method == "POST":
             sources += [*request.POST.keys(), *(v for key in request.POST for v in request.POST.getlist(key))]
+        if request.content_type == "application/json" and b"\\u0000" in request.body:  # JSON writes it so
+            return True
         return any("\x00" in text for text in sources)

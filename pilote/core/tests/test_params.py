@@ -42,4 +42,7 @@ def test_a_nul_character_is_refused_in_french(client_as):
     assert response.status_code == 400
     response = client.get("/api/v1/contacts", {"q": "a\x00b"})
     assert response.status_code == 400 and "caractère nul" in response.json()["detail"]
+    response = client.post("/api/v1/contacts", '{"name": "a\\u0000b"}', content_type="application/json")
+    assert response.status_code == 400
+    assert client.get("/api/v1/nulle-part").json() == {"detail": "Introuvable."}
     assert client.get("/contacts/", {"q": "Lumen"}).status_code == 200

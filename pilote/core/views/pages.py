@@ -14,6 +14,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.forms import AuditFilterForm, StructureSettingsForm
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.core.models import ApiToken, AuditEvent
+from pilote.core.params import to_int
 from pilote.core.registry import search_providers_for, todos_for
 from pilote.core.vocabulary import structure_type_of
 
@@ -66,7 +67,7 @@ NEW_KEY_SESSION = "new_api_key"
 def token_create(request):
     days = request.POST.get("duree") or str(tokens.DEFAULT_DAYS)
     try:
-        days = int(days) if days.isdigit() and len(days) < 5 else 0  # refused in French by the service
+        days = to_int(days, maximum=9999) or 0  # refused in French by the service
         _, key = services.create_api_token(actor=request.user, name=request.POST.get("name", ""), days=days)
     except DomainError as exc:
         messages.error(request, exc.message)
