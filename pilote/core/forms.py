@@ -1,14 +1,30 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from pilote.core import uploads
 from pilote.core.images import BoundedImageField
 from pilote.core.models import Structure, User
+from pilote.core.params import MAX_ID, to_int
 from pilote.core.roles import Role
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing as an invalid choice an id that no 64-bit column holds: Django checks the chosen
+    ids with one `__in` query, which such a number overflows (a 500 instead of the form's message)."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            if re.fullmatch(r"\s*-?[0-9]+\s*", str(pk)) and to_int(pk, minimum=-MAX_ID) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(pk)[:30]}
+                )
+        return super()._check_values(value)
 
 
 class VersionedForm(forms.ModelForm):

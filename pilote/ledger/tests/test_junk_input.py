@@ -1,4 +1,5 @@
-"""No junk in a form field or a query parameter of the ledger's pages gives a 500 (core/tests/junk.py)."""
+"""No junk in a form field or a query parameter of the ledger's and the purchases' pages gives a 500
+(core/tests/junk.py)."""
 
 import pytest
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
+from pilote.core.forms import ModelMultipleChoiceField
 from pilote.core.listing import paginate
 from pilote.ledger.models_bank import BankAccount
 from pilote.lib.dates import local_today
@@ -30,7 +31,7 @@ class RunForm(forms.Form):
         label="Compte débité", queryset=BankAccount.objects.filter(is_active=True), empty_label=None
     )
     execution_date = forms.DateField(label="Date d'exécution", widget=DATE)
-    invoices = forms.ModelMultipleChoiceField(
+    invoices = ModelMultipleChoiceField(
         label="Factures à payer", queryset=SupplierInvoice.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
