@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import secrets
 from importlib import resources
 
 from django.db import transaction
@@ -106,7 +107,7 @@ def create_run(*, actor, bank_account: BankAccount, execution_date: dt.date, inv
     run = PaymentRun.objects.create(
         bank_account=bank_account,
         execution_date=execution_date,
-        message_id=f"PILOTE-{stamp}-{PaymentRun.objects.count() + 1}"[:35],
+        message_id=f"PILOTE-{stamp}-{secrets.token_hex(4)}",  # unique without counting rows (two runs at once)
         created_by=actor,
     )
     PaymentRunItem.objects.bulk_create(

@@ -13,6 +13,7 @@ from pilote.contacts import services as contact_services
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.params import to_int
 from pilote.lib.french import plural
 from pilote.purchases import inbox, queries, services
 from pilote.purchases.forms import DecisionForm, InvoiceFilterForm, ReceiveForm
@@ -133,7 +134,7 @@ def invoice_accounts(request, pk: int):
     try:
         accounts = {int(line_id): code for line_id, code in accounts.items()}
         services.set_line_accounts(
-            actor=request.user, invoice=invoice, accounts=accounts, expected_version=_version(request)
+            actor=request.user, invoice=invoice, accounts=accounts, expected_version=to_int(request.POST.get("version"))
         )
     except ValueError:
         messages.error(request, "Une ligne envoyée n'appartient pas à cette facture : rechargez la page.")
@@ -142,11 +143,6 @@ def invoice_accounts(request, pk: int):
     else:
         messages.success(request, "Comptes enregistrés.")
     return redirect("purchases:invoice-detail", pk)
-
-
-def _version(request) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 @require_POST
@@ -158,13 +154,13 @@ def invoice_decide(request, pk: int):
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     actions = {
         "approve": lambda: services.approve_invoice(
-            actor=request.user, invoice=invoice, expected_version=_version(request)
+            actor=request.user, invoice=invoice, expected_version=to_int(request.POST.get("version"))
         ),
         "dispute": lambda: services.dispute_invoice(
-            actor=request.user, invoice=invoice, reason=reason, expected_version=_version(request)
+            actor=request.user, invoice=invoice, reason=reason, expected_version=to_int(request.POST.get("version"))
         ),
         "refuse": lambda: services.refuse_invoice(
-            actor=request.user, invoice=invoice, reason=reason, expected_version=_version(request)
+            actor=request.user, invoice=invoice, reason=reason, expected_version=to_int(request.POST.get("version"))
         ),
     }
     if decision not in actions:

@@ -14,6 +14,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import ModelMultipleChoiceField
 from pilote.core.listing import paginate
+from pilote.core.params import to_int
 from pilote.ledger.models_bank import BankAccount
 from pilote.lib.dates import local_today
 from pilote.purchases import payments
@@ -97,11 +98,6 @@ def run_file(request, pk: int):
     return response
 
 
-def _version(request) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
-
-
 @require_POST
 @require_perm("purchases.approve")
 def run_action(request, pk: int):
@@ -112,7 +108,7 @@ def run_action(request, pk: int):
         messages.error(request, "Action inconnue.")
         return redirect("purchases:run-detail", pk)
     try:
-        run = functions[action](actor=request.user, run=run, expected_version=_version(request))
+        run = functions[action](actor=request.user, run=run, expected_version=to_int(request.POST.get("version")))
     except DomainError as error:
         messages.error(request, error.message)
     else:
