@@ -28,6 +28,7 @@ from pilote.ledger import services as ledger
 from pilote.ledger.models import EntryLine
 from pilote.ledger.models_bank import BankAccount
 from pilote.lib import safe_xml
+from pilote.lib.dates import local_today
 from pilote.lib.formats import format_eur
 from pilote.lib.identifiers import compact
 from pilote.lib.money import ZERO, to_cents
@@ -101,7 +102,7 @@ def create_run(*, actor, bank_account: BankAccount, execution_date: dt.date, inv
     problems = _iban_problems(chosen)
     if problems:
         raise DomainError(" ".join(problems))
-    if execution_date < timezone.localdate():
+    if execution_date < local_today():
         raise DomainError("La date d'exécution ne peut pas être passée.")
     stamp = timezone.now().strftime("%Y%m%d%H%M%S")
     run = PaymentRun.objects.create(
