@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "pilote.purchases",
     "pilote.complaints",
     "pilote.ereporting",
+    "pilote.quality",
     "pilote.api",
 ]
 

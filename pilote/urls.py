@@ -21,6 +21,7 @@ urlpatterns = [
     path("achats/", include("pilote.purchases.urls")),
     path("reclamations/", include("pilote.complaints.urls")),
     path("e-reporting/", include("pilote.ereporting.urls")),
+    path("qualite/", include("pilote.quality.urls")),
     path("api/v1/", api.urls),
     path("", include("pilote.core.urls")),
 ]

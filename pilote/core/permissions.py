@@ -67,6 +67,12 @@ MATRIX: dict[str, frozenset[Role]] = {
     # E-reporting (flux 10): the accountant and direction prepare and transmit it; the auditor reads it.
     "ereporting.view": frozenset({D, C, AU}),
     "ereporting.transmit": frozenset({D, C}),
+    # Risks and quality. Direction keeps the risk register; the accountant and HR, who own risks of their field
+    # (financial, social), read it and update the treatment actions they own; the auditor reads it.
+    "quality.risks.view": frozenset({D, C, RH, AU}),
+    "quality.risks.edit": frozenset({D}),
+    "quality.risks.actions": frozenset({D, C, RH}),
+    "quality.settings": frozenset({D}),
 }
 
 

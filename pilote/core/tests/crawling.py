@@ -196,6 +196,8 @@ OBJECTS: dict[str, Callable[[], list]] = {
     "receivables:level-edit": _first("receivables.DunningLevel"),
     "complaints:detail": _one_of_each("complaints.Complaint", "status"),
     "complaints:edit": _first("complaints.Complaint"),
+    "quality:risk-detail": _one_of_each("quality.Risk", "status"),
+    "quality:risk-edit": _first("quality.Risk"),
     "core:user-edit": _first("core.User"),
     "core:user-password": _first("core.User"),
 }

@@ -1,6 +1,6 @@
 """No junk in a form field or a query parameter gives a 500: the pages of the core, contacts, catalogue,
-pipeline, complaints and e-reporting (the ledger's and the sales' pages have their own module, so that xdist runs the
-three walks side by side). See core/tests/junk.py for the walk and the junk."""
+pipeline, complaints, e-reporting and quality (the ledger's and the sales' pages have their own module, so that
+xdist runs the three walks side by side). See core/tests/junk.py for the walk and the junk."""
 
 import pytest
 from django.urls import get_resolver

@@ -71,7 +71,19 @@ def sample(personas):
         "core:user-password": personas["salarie"].pk,
         "core:token-revoke": 0,
         **_ereporting_sample(),
+        **_quality_sample(personas["direction"]),
     }
+
+
+def _quality_sample(actor):
+    from pilote.quality.services import risks
+
+    risk = risks.create_risk(actor=actor, title="Panne", category="it", owner=actor, cause="Serveur", consequence="Ko",
+                             likelihood=2, impact=3, residual_likelihood=1, residual_impact=3,
+                             review_on=dt.date(2026, 6, 1))  # fmt: skip
+    action = risks.add_action(actor=actor, risk=risk, title="Sauvegarder", owner=actor, due_on=dt.date(2026, 5, 1))
+    urls = {f"quality:risk-{n}": risk.pk for n in ("detail", "edit", "review", "status")}
+    return urls | {"quality:action-add": risk.pk, "quality:action-status": action.pk}
 
 
 def _ereporting_sample():

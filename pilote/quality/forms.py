@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django import forms
+
+from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.quality import scoring
+from pilote.quality.models import ActionStatus, QualitySettings, Risk, RiskCategory, RiskStatus
+from pilote.quality.services.risks import risk_owners
+
+RATINGS = ("likelihood", "impact", "residual_likelihood", "residual_impact")
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.username
+
+
+class SettingsForm(VersionedForm):
+    class Meta:
+        model = QualitySettings
+        fields = ["risk_scale", "headcount"]
+
+
+def _rating_choices(field: str, scale: int) -> list[tuple[int, str]]:
+    labels = scoring.IMPACT_LABELS[scale] if "impact" in field else scoring.LIKELIHOOD_LABELS[scale]
+    return [(n, f"{n} — {labels[n - 1]}") for n in range(1, scale + 1)]
+
+
+class RiskForm(VersionedForm):
+    class Meta:
+        model = Risk
+        fields = ["title", "category", "owner", "cause", "consequence", "likelihood", "impact", "controls",
+                  "residual_likelihood", "residual_impact", "review_on"]  # fmt: skip
+        widgets = {
+            "cause": forms.Textarea(attrs={"rows": 3}),
+            "consequence": forms.Textarea(attrs={"rows": 3}),
+            "controls": forms.Textarea(attrs={"rows": 3}),
+            "review_on": DATE_WIDGET,
+        }
+        help_texts = {
+            "residual_likelihood": "Après les mesures existantes et les actions de traitement.",
+            "controls": "Procédures, contrôles, assurances déjà en place.",
+        }
+
+    def __init__(self, *args, scale: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = risk_owners()
+        self.fields["owner"].label_from_instance = _person
+        for name in RATINGS:
+            field = self.fields[name]
+            self.fields[name] = forms.TypedChoiceField(
+                label=field.label, choices=_rating_choices(name, scale), coerce=int, help_text=field.help_text
+            )
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+LEVEL_CHOICES = [("", "Tous"), *((name, scoring.LEVEL_LABELS[name]) for name in scoring.LEVELS)]
+STATUS_CHOICES = [("actifs", "Suivis"), ("tous", "Tous"), (RiskStatus.CLOSED.value, "Clos")]
+
+
+class RiskFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Recherche",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "Intitulé, cause, R-…", "type": "search"}),
+    )
+    nature = forms.ChoiceField(label="Nature", required=False, choices=[("", "Toutes"), *RiskCategory.choices])
+    niveau = forms.ChoiceField(label="Criticité résiduelle", required=False, choices=LEVEL_CHOICES)
+    pilote = forms.ModelChoiceField(label="Pilote", required=False, queryset=None, empty_label="Tous")
+    statut = forms.ChoiceField(label="Statut", required=False, choices=STATUS_CHOICES)
+    revue_en_retard = forms.BooleanField(label="Revue en retard", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pilote"].queryset = risk_owners()
+        self.fields["pilote"].label_from_instance = _person
+
+
+class ReviewForm(forms.Form):
+    next_review_on = forms.DateField(label="Prochaine revue le", widget=DATE_WIDGET)
+
+
+class RiskStatusForm(forms.Form):
+    status = forms.ChoiceField(label="Statut", choices=RiskStatus.choices)
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label="Action", max_length=200)
+    owner = forms.ModelChoiceField(label="Responsable", queryset=None)
+    due_on = forms.DateField(label="Échéance", widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = risk_owners()
+        self.fields["owner"].label_from_instance = _person
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label="État", choices=ActionStatus.choices)
+    done_on = forms.DateField(label="Réalisée le", widget=DATE_WIDGET, required=False)

@@ -1,0 +1,37 @@
+"""The risk register in the home page's to-do list: reviews and treatment actions overdue or due within 14
+days — a user's own (risks they own, actions they are responsible for), and for direction, who keeps the
+register, everyone's. Two queries whatever the data size."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from pilote.core.permissions import MATRIX
+from pilote.core.registry import TodoItem
+from pilote.lib.dates import local_today
+from pilote.quality.models import OPEN_ACTION_STATUSES, Risk, RiskAction, RiskStatus
+
+HORIZON = dt.timedelta(days=14)
+LIMIT = 50
+
+
+def risk_items(user) -> list[TodoItem]:
+    today = local_today()
+    keeper = user.role in MATRIX["quality.risks.edit"]
+    risks = Risk.objects.filter(status=RiskStatus.ACTIVE, review_on__lte=today + HORIZON)
+    actions = RiskAction.objects.filter(status__in=OPEN_ACTION_STATUSES, due_on__lte=today + HORIZON)
+    if not keeper:
+        risks, actions = risks.filter(owner=user), actions.filter(owner=user)
+    items = []
+    for risk in risks.order_by("review_on", "pk")[:LIMIT]:
+        prefix = "En retard — revoir" if risk.review_on < today else "Revoir"
+        url = reverse("quality:risk-detail", args=[risk.pk])
+        items.append(TodoItem(f"{prefix} le risque {risk.reference} {risk.title}", url, risk.review_on, "Risque"))
+    for action in actions.select_related("risk").order_by("due_on", "pk")[:LIMIT]:
+        prefix = "En retard — " if action.due_on < today else ""
+        url = reverse("quality:risk-detail", args=[action.risk_id])
+        label = f"{prefix}Action « {action.title} » ({action.risk.reference})"
+        items.append(TodoItem(label, url, action.due_on, "Action sur un risque"))
+    return items
