@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "pilote.complaints",
     "pilote.ereporting",
     "pilote.quality",
+    "pilote.hr",
     "pilote.api",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("reclamations/", include("pilote.complaints.urls")),
     path("e-reporting/", include("pilote.ereporting.urls")),
     path("qualite/", include("pilote.quality.urls")),
+    path("personnel/", include("pilote.hr.urls")),
     path("api/v1/", api.urls),
     path("", include("pilote.core.urls")),
 ]

@@ -73,6 +73,12 @@ MATRIX: dict[str, frozenset[Role]] = {
     "quality.risks.edit": frozenset({D}),
     "quality.risks.actions": frozenset({D, C, RH}),
     "quality.settings": frozenset({D}),
+    # People (hr): employee files, the register and personal data (social security number, birth date,
+    # address, health-related absences) are for rh and direction only. Everyone employed (not the external
+    # auditor) opens their own file through self-service, which only ever reads the signed-in user's record.
+    "hr.view": frozenset({D, RH}),
+    "hr.edit": frozenset({D, RH}),
+    "hr.self": frozenset({D, C, CO, RH, A, S}),
 }
 
 

@@ -249,3 +249,44 @@ def display(kind: str, value: str) -> str:
         return FORMATTERS[kind](CLEANERS[kind](value)) if value else ""
     except ValidationError:
         return value
+
+
+def clean_nir(value: str, *, sex: str = "", birth_date=None) -> str:
+    """The social security number (NIR, 13 digits + 2-digit key; Corsica's 2A/2B accepted) checked with
+    python-stdnum's fr.nir, then against what the record says: the first digit is the sex (1 man, 2 woman;
+    3, 4, 7 and 8 are provisional numbers, not checked), digits 2–5 the year and month of birth when the month
+    is a real one (20–42 and 99 mean an unknown month)."""
+    from stdnum.fr import nir as fr_nir
+
+    number = compact(value)
+    try:
+        number = fr_nir.validate(number)
+    except stdnum_errors.ValidationError as exc:
+        raise ValidationError(_explain(exc, "numéro de sécurité sociale", 15), code="invalid_nir") from exc
+    if sex in ("M", "F") and number[0] in "12" and number[0] != {"M": "1", "F": "2"}[sex]:
+        raise ValidationError(
+            "Le numéro de sécurité sociale ne correspond pas au sexe indiqué (1 : homme, 2 : femme).",
+            code="nir_sex_mismatch",
+        )
+    month = int(number[3:5])
+    if (
+        birth_date is not None
+        and 1 <= month <= 12
+        and (int(number[1:3]), month)
+        != (
+            birth_date.year % 100,
+            birth_date.month,
+        )
+    ):
+        raise ValidationError(
+            "Le numéro de sécurité sociale ne correspond pas à l'année et au mois de naissance indiqués.",
+            code="nir_birth_mismatch",
+        )
+    return number
+
+
+def format_nir(number: str) -> str:
+    """« 2 95 10 99 126 111 93 », as printed on the carte Vitale."""
+    from stdnum.fr import nir as fr_nir
+
+    return fr_nir.format(number) if number else ""

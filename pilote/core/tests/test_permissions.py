@@ -72,6 +72,7 @@ def sample(personas):
         "core:token-revoke": 0,
         **_ereporting_sample(),
         **_quality_sample(personas["direction"]),
+        **_hr_sample(personas["rh"]),
     }
 
 
@@ -84,6 +85,16 @@ def _quality_sample(actor):
     action = risks.add_action(actor=actor, risk=risk, title="Sauvegarder", owner=actor, due_on=dt.date(2026, 5, 1))
     urls = {f"quality:risk-{n}": risk.pk for n in ("detail", "edit", "review", "status")}
     return urls | {"quality:action-add": risk.pk, "quality:action-status": action.pk}
+
+
+def _hr_sample(actor):
+    from pilote.hr.services import employees as services
+
+    employee = services.hire_employee(
+        actor=actor, last_name="Durand", first_names="Alice", sex="F", birth_date=dt.date(1995, 10, 14),
+        job="Comptable", entry_date=dt.date(2024, 3, 1),
+    )  # fmt: skip
+    return {f"hr:employee-{name}": employee.pk for name in ("detail", "edit", "exit")}
 
 
 def _ereporting_sample():

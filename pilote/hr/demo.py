@@ -1,0 +1,130 @@
+"""Demo staff of Lumen Bureautique: the 18 people the ledger demo pays each month (ledger/demo.py, payroll), six of
+them with a Pilote account, hired through the services in hiring order, so the register is the one the
+services write — with a correction (a name changed on marriage), a departure and an intern in the trainees'
+section. Deterministic: dates relative to DEMO_TODAY, no use of the shared generator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from pilote.core.demo import DEMO_TODAY
+from pilote.hr.services import employees as services
+from pilote.lib.dates import add_months
+
+# key;last name;first names;sex;born;job;qualification;CSE category;months since hired;contract;manager;account
+STAFF_TABLE = """
+claire;Martin;Claire;F;1978-04-12;Gérante;Cadre dirigeant;cadre;150;cdi;;direction
+julien;Bernard;Julien;M;1985-09-03;Comptable;Technicien comptable;technicien_am;110;cdi;claire;comptable
+sophie;Petit;Sophie;F;1983-01-27;Responsable commerciale;Cadre;cadre;104;cdi;claire;commercial
+marc;Lefebvre;Marc;M;1972-06-18;Responsable technique;Agent de maîtrise;technicien_am;98;cdi;claire;
+nadia;Haddad;Nadia;F;1990-11-05;Chargée des ressources humaines;Technicienne RH;technicien_am;80;cdi;claire;rh
+thomas;Girard;Thomas;M;1994-02-14;Technicien de maintenance;Technicien niveau III;technicien_am;72;cdi;marc;salarie
+amandine;Roux;Amandine;F;1991-07-30;Commerciale itinérante;Employée qualifiée;ouvrier_employe;66;cdi;sophie;
+karim;Benali;Karim;M;1988-03-09;Technicien de maintenance;Technicien niveau II;technicien_am;60;cdi;marc;
+lucas;Moreau;Lucas;M;1996-10-21;Assistant de gestion;Employé qualifié;ouvrier_employe;54;cdi;claire;assistant
+elodie;Fontaine;Élodie;F;1993-05-02;Assistante commerciale;Employée qualifiée;ouvrier_employe;48;cdi;sophie;
+paul;Garnier;Paul;M;1999-12-11;Magasinier;Ouvrier qualifié;ouvrier_employe;40;cdi;marc;
+ines;Mendes;Inês;F;1987-08-24;Technicienne de maintenance;Technicienne niveau II;technicien_am;34;cdi;marc;
+yao;Kouassi;Yao;M;1992-04-16;Technicien réseaux;Technicien niveau III;technicien_am;28;cdi;marc;
+chloe;Dubois;Chloé;F;1998-01-08;Commerciale sédentaire;Employée;ouvrier_employe;22;cdi;sophie;
+hugo;Lambert;Hugo;M;1995-09-19;Livreur installateur;Ouvrier;ouvrier_employe;16;cdi;marc;
+sarah;Bonnet;Sarah;F;1989-03-03;Employée administrative;Employée;ouvrier_employe;12;cdi;claire;
+maxime;Chevalier;Maxime;M;2001-06-27;Technicien de maintenance;Technicien niveau I;technicien_am;5;cdd;marc;
+lea;Rousseau;Léa;F;2006-02-15;Apprentie technicienne;BTS Maintenance;ouvrier_employe;3;apprentissage;marc;
+"""
+STAFF = [row.split(";") for row in STAFF_TABLE.strip().splitlines()]
+PART_TIMERS = {"sarah": Decimal("24")}
+FOREIGN = {"yao": ("Ivoirienne", "Carte de séjour pluriannuelle « salarié »", "6912345678")}
+INSEE_BIRTH_PLACE = ("69", "123")  # Lyon (department, commune code), for the demo's numbers
+
+
+def demo_nir(sex: str, born: dt.date, order: int) -> str:
+    """A well-formed social security number for a demo person (sex, year and month of birth, a Lyon commune,
+    an order number), with its key: 97 minus the 13 digits modulo 97."""
+    body = f"{'1' if sex == 'M' else '2'}{born.year % 100:02d}{born.month:02d}{INSEE_BIRTH_PLACE[0]}"
+    body += f"{INSEE_BIRTH_PLACE[1]}{order:03d}"
+    return f"{body}{97 - int(body) % 97:02d}"
+
+
+def load(rng, users) -> None:
+    del rng  # the staff does not depend on the shared generator: other apps' demo data stays as it was
+    rh = users["rh"]
+    people = {}
+    for index, (
+        key,
+        last,
+        first,
+        sex,
+        born,
+        job,
+        qualification,
+        category,
+        months,
+        contract,
+        manager,
+        login,
+    ) in enumerate(STAFF, start=1):
+        born, months = dt.date.fromisoformat(born), int(months)
+        entry = add_months(DEMO_TODAY, -months).replace(day=1)
+        fields = {
+            "last_name": last,
+            "first_names": first,
+            "sex": sex,
+            "birth_date": born,
+            "birth_place": "Lyon",
+            "nationality": "Française",
+            "nir": demo_nir(sex, born, 100 + index),
+            "address": f"{10 + index} rue Garibaldi",
+            "postal_code": "69003",
+            "city": "Lyon",
+            "phone": f"06 12 34 {index:02d} {index + 20:02d}",
+            "emergency_contact": f"Contact de {first} {last}",
+            "emergency_phone": f"06 98 76 {index:02d} {index + 30:02d}",
+            "job": job,
+            "qualification": qualification,
+            "cse_category": category,
+            "establishment": "Siège — Lyon 2e",
+            "manager": people.get(manager) if manager else None,
+            "user": users[login] if login else None,
+            "contract_type": contract,
+            "entry_date": entry,
+        }
+        if key in PART_TIMERS:
+            fields |= {"part_time": True, "weekly_hours": PART_TIMERS[key]}
+        if key in FOREIGN:
+            nationality, permit, number = FOREIGN[key]
+            fields |= {"nationality": nationality, "needs_work_permit": True, "work_permit_type": permit,
+                       "work_permit_number": number, "work_permit_expires": add_months(DEMO_TODAY, 26)}  # fmt: skip
+            fields["nir"] = ""  # a number being assigned: left empty until the caisse gives it
+        actor = users["direction"] if months > 80 else rh  # before the HR officer was hired
+        people[key] = services.hire_employee(actor=actor, recorded_on=entry, **fields)
+    # A name changed on marriage: a correction line, the first line stays as written.
+    services.update_employee(
+        actor=rh,
+        employee=people["elodie"],
+        last_name="Fontaine-Perrin",
+        birth_name="Fontaine",
+        reason="Nom d'usage après mariage (justificatif reçu)",
+        on=add_months(DEMO_TODAY, -7),
+    )
+    _former_staff_and_trainee(rh, people)
+
+
+def _former_staff_and_trainee(rh, people) -> None:
+    entry = add_months(DEMO_TODAY, -30).replace(day=1)
+    former = services.hire_employee(
+        actor=rh, recorded_on=entry, last_name="Perrot", first_names="Damien", sex="M",
+        birth_date=dt.date(1990, 10, 2), nir=demo_nir("M", dt.date(1990, 10, 2), 199), job="Technicien de maintenance",
+        qualification="Technicien niveau II", cse_category="technicien_am", establishment="Siège — Lyon 2e",
+        manager=people["marc"], contract_type="cdi", entry_date=entry,
+    )  # fmt: skip
+    left = add_months(DEMO_TODAY, -5).replace(day=1) - dt.timedelta(days=1)
+    services.record_exit(actor=rh, employee=former, exit_date=left, exit_reason="Démission", on=left)
+    start = add_months(DEMO_TODAY, -1).replace(day=1)
+    services.hire_employee(
+        actor=rh, recorded_on=start, last_name="Morel", first_names="Jade", sex="F", birth_date=dt.date(2004, 5, 9),
+        job="Stagiaire assistante commerciale", qualification="BTS NDRC, 2e année", cse_category="ouvrier_employe",
+        establishment="Siège — Lyon 2e", manager=people["sophie"], contract_type="stage", entry_date=start,
+        tutor="Sophie Petit, responsable commerciale", internship_place="Siège — Lyon 2e",
+    )  # fmt: skip

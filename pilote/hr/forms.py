@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django import forms
+
+from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.core.models import User
+from pilote.hr.models import ContractType, CseCategory, Employee
+
+EMPLOYEE_FIELDS = [
+    "last_name", "birth_name", "first_names", "sex", "birth_date", "birth_place", "nationality", "nir",
+    "address", "postal_code", "city", "email", "phone", "emergency_contact", "emergency_phone",
+    "job", "qualification", "cse_category", "establishment", "manager", "user",
+    "contract_type", "part_time", "weekly_hours", "entry_date", "hiring_authorisation_date",
+    "needs_work_permit", "work_permit_type", "work_permit_number", "work_permit_expires",
+    "temp_agency", "tutor", "internship_place",
+]  # fmt: skip
+
+
+class EmployeeForm(VersionedForm):
+    # The printed form (« 2 95 10 99 126 111 93 ») is accepted: no maxlength cuts it; stored compact.
+    nir = forms.CharField(label="N° de sécurité sociale", max_length=40, required=False)
+    reason = forms.CharField(
+        label="Motif de la rectification",
+        max_length=250,
+        required=False,
+        help_text="Obligatoire quand le changement touche une mention du registre du personnel (nom, emploi, "
+        "qualification, contrat…) : une nouvelle ligne datée est inscrite, l'ancienne reste.",
+    )
+
+    class Meta:
+        model = Employee
+        fields = EMPLOYEE_FIELDS
+        widgets = {
+            name: DATE_WIDGET
+            for name in ("birth_date", "entry_date", "hiring_authorisation_date", "work_permit_expires")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        managers = Employee.objects.filter(exit_date__isnull=True)
+        if self.instance.pk:
+            managers = managers.exclude(pk=self.instance.pk) | Employee.objects.filter(pk=self.instance.manager_id)
+        else:
+            del self.fields["reason"]
+        self.fields["manager"].queryset = managers.order_by("last_name", "first_names")
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("last_name", "first_name")
+        self.fields["user"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["user"].help_text = "Le compte avec lequel ce salarié consulte son dossier et ses congés."
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in EMPLOYEE_FIELDS}
+
+
+class ExitForm(forms.Form):
+    exit_date = forms.DateField(label="Date de sortie", widget=DATE_WIDGET)
+    exit_reason = forms.CharField(label="Motif de sortie", max_length=120)
+
+
+class EmployeeFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    statut = forms.ChoiceField(
+        label="Présence",
+        required=False,
+        choices=[("presents", "Présents"), ("a_venir", "À venir"), ("sortis", "Sortis"), ("tous", "Tous")],
+    )
+    contrat = forms.ChoiceField(label="Contrat", required=False, choices=[("", "Tous"), *ContractType.choices])
+    categorie = forms.ChoiceField(label="Catégorie", required=False, choices=[("", "Toutes"), *CseCategory.choices])
+
+
+class RegisterFilterForm(forms.Form):
+    section = forms.ChoiceField(
+        label="Partie",
+        required=False,
+        choices=[("personnel", "Salariés"), ("stagiaires", "Stagiaires")],
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from pilote.hr.views import employees, register
+
+app_name = "hr"
+urlpatterns = [
+    path("", employees.employee_list, name="employee-list"),
+    path("export.<str:fmt>", employees.employee_export, name="employee-export"),
+    path("nouveau/", employees.employee_create, name="employee-create"),
+    path("<int:pk>/", employees.employee_detail, name="employee-detail"),
+    path("<int:pk>/modifier/", employees.employee_edit, name="employee-edit"),
+    path("<int:pk>/sortie/", employees.employee_exit, name="employee-exit"),
+    path("mon-dossier/", employees.my_file, name="me"),
+    path("registre/", register.register, name="register"),
+    path("registre/export.<str:fmt>", register.register_export, name="register-export"),
+]

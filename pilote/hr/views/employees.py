@@ -1,0 +1,122 @@
+"""Employee files (rh and direction) and the signed-in person's own file (self-service)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pilote.core.access import require_perm
+from pilote.core.exceptions import DomainError
+from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.hr.forms import EmployeeFilterForm, EmployeeForm, ExitForm
+from pilote.hr.models import Employee
+from pilote.hr.queries import employees as queries
+from pilote.hr.services import employees as services
+from pilote.lib.identifiers import format_nir
+
+
+def _filtered(request):
+    form = EmployeeFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    employees = queries.filter_employees(data)
+    return form, sort_queryset(employees, request.GET.get("tri", ""), queries.SORTS, queries.DEFAULT_SORT)
+
+
+@require_perm("hr.view")
+def employee_list(request):
+    form, employees = _filtered(request)
+    context = {"form": form, "page": paginate(request, queries.with_list_relations(employees))}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "hr/_employee_results.html", context)
+    return render(request, "hr/employee_list.html", context)
+
+
+@require_perm("hr.view")
+def employee_export(request, fmt: str):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    _, employees = _filtered(request)
+    return export_response(queries.export_rows(employees), queries.EXPORT_COLUMNS, "salaries", fmt, title="Salariés")
+
+
+def _save(form, actor, employee=None):
+    try:
+        if employee is None:
+            return services.hire_employee(actor=actor, **form.service_fields())
+        return services.update_employee(
+            actor=actor,
+            employee=employee,
+            expected_version=form.cleaned_data.get("version"),
+            reason=form.cleaned_data.get("reason", ""),
+            **form.service_fields(),
+        )
+    except ValidationError as exc:
+        for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+            form.add_error(field if field in form.fields else None, [e.message % (e.params or {}) for e in errors])
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+    return None
+
+
+@require_perm("hr.edit")
+def employee_create(request):
+    form = EmployeeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and (employee := _save(form, request.user)):
+        messages.success(request, f"{employee.full_name} est inscrit(e) au registre du personnel.")
+        return redirect("hr:employee-detail", pk=employee.pk)
+    return render(request, "hr/employee_form.html", {"form": form})
+
+
+@require_perm("hr.edit")
+def employee_edit(request, pk: int):
+    employee = get_object_or_404(Employee, pk=pk)
+    form = EmployeeForm(request.POST or None, instance=Employee.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid() and _save(form, request.user, employee):
+        messages.success(request, "Le dossier a été enregistré.")
+        return redirect("hr:employee-detail", pk=pk)
+    return render(request, "hr/employee_form.html", {"form": form, "employee": employee})
+
+
+def _file(request, employee: Employee, template: str = "hr/employee_detail.html", **extra):
+    context = {
+        "employee": employee,
+        "nir": format_nir(employee.nir),
+        "lines": employee.register.order_by("id"),
+        "team": employee.team.filter(exit_date__isnull=True).order_by("last_name", "first_names"),
+        **extra,
+    }
+    return render(request, template, context)
+
+
+@require_perm("hr.view")
+def employee_detail(request, pk: int):
+    employee = get_object_or_404(Employee.objects.select_related("manager", "user"), pk=pk)
+    return _file(request, employee, exit_form=ExitForm())
+
+
+@require_POST
+@require_perm("hr.edit")
+def employee_exit(request, pk: int):
+    employee = get_object_or_404(Employee.objects.select_related("manager", "user"), pk=pk)
+    form = ExitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_exit(actor=request.user, employee=employee, **form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
+            form.add_error(None, getattr(exc, "message", None) or " ".join(exc.messages))
+        else:
+            messages.success(request, "La sortie est inscrite au registre du personnel.")
+            return redirect("hr:employee-detail", pk=pk)
+    return _file(request, employee, exit_form=form)
+
+
+@require_perm("hr.self")
+def my_file(request):
+    """The signed-in person's own file: only ever the record linked to their account."""
+    employee = Employee.objects.select_related("manager").filter(user=request.user).first()
+    if employee is None:
+        return render(request, "hr/me.html", {"employee": None})
+    return _file(request, employee, "hr/me.html")
