@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "pilote.ereporting",
     "pilote.quality",
     "pilote.hr",
+    "pilote.finance",
     "pilote.api",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("e-reporting/", include("pilote.ereporting.urls")),
     path("qualite/", include("pilote.quality.urls")),
     path("personnel/", include("pilote.hr.urls")),
+    path("finances/", include("pilote.finance.urls")),
     path("api/v1/", api.urls),
     path("", include("pilote.core.urls")),
 ]

@@ -79,6 +79,9 @@ MATRIX: dict[str, frozenset[Role]] = {
     "hr.view": frozenset({D, RH}),
     "hr.edit": frozenset({D, RH}),
     "hr.self": frozenset({D, C, CO, RH, A, S}),
+    # Financial diagnosis (SIG, CAF, functional balance sheet, ratios): read from the books by direction and
+    # the accountant; the auditor reads.
+    "finance.view": frozenset({D, C, AU}),
 }
 
 

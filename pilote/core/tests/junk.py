@@ -49,7 +49,7 @@ SKIPPED_ACTIONS = re.compile(r"^/(deconnexion|installation|static|media|api)/|(p
 # The walks, one per test module so that xdist runs them side by side; every URL namespace is in one.
 GROUPS = {
     "office": ("core:", "contacts:", "catalog:", "pipeline:", "complaints:", "ereporting:", "quality:", "hr:"),
-    "ledger": ("ledger:", "purchases:"),
+    "ledger": ("ledger:", "purchases:", "finance:"),
     "sales": ("sales:", "receivables:"),
 }
 ROLES = ("direction", "comptable", "commercial", "assistant", "rh", "auditeur", "salarie")

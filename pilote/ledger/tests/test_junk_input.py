@@ -1,4 +1,4 @@
-"""No junk in a form field or a query parameter of the ledger's and the purchases' pages gives a 500
+"""No junk in a form field or a query parameter of the ledger's, the purchases' and the finance pages gives a 500
 (core/tests/junk.py)."""
 
 import pytest

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class FinanceConfig(AppConfig):
+    name = "pilote.finance"
+    label = "finance"
+    verbose_name = "Finances"
+
+    def ready(self) -> None:
+        from pilote.core.registry import MenuItem, register_menu
+
+        register_menu(
+            "Finances",
+            35,
+            MenuItem("Diagnostic financier", "finance:diagnosis", "finance.view"),
+            MenuItem("Bilan fonctionnel", "finance:balance-sheet", "finance.view"),
+            MenuItem("Ratios", "finance:ratios", "finance.view"),
+        )

@@ -1,0 +1,166 @@
+"""Reads of the books for the financial diagnosis: balances by account at a date, from the ledger's aggregates.
+
+`ledger.AccountBalance` holds the posted debit and credit per fiscal year × month × account (aux_key 0 is
+the account's total), updated in the posting transaction. A diagnosis at a month's end (or the year's)
+sums those rows only; at a date inside a month, the months before come from the aggregates and only the
+lines of that month up to the date are summed in SQL (at most one month, grouped by account). Two or
+three queries per period, whatever the size of the books.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from pilote.finance.balance_sheet import FunctionalBalanceSheet, functional_balance_sheet
+from pilote.finance.ratios import Flows, Ratio, compute_ratios
+from pilote.finance.sig import Sig, compute_sig
+from pilote.ledger.models import AccountBalance, EntryLine, FiscalYear, JournalKind
+from pilote.lib.dates import local_today
+from pilote.lib.money import ZERO
+
+
+@dataclass
+class AccountFigures:
+    opening: Decimal = ZERO  # à-nouveaux, debit − credit
+    debit: Decimal = ZERO  # movements of the period, à-nouveaux excluded
+    credit: Decimal = ZERO
+
+    @property
+    def balance(self) -> Decimal:
+        return self.opening + self.debit - self.credit
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def account_figures(year: FiscalYear, day: dt.date) -> dict[str, AccountFigures]:
+    """Opening, debit and credit of each account (by code) from the year's start to `day` included."""
+    figures: dict[str, AccountFigures] = {}
+    whole_month = day >= year.end_date or day == _month_end(day)
+    cut = (_month_end(day) + dt.timedelta(days=1)) if whole_month else day.replace(day=1)
+    rows = (
+        AccountBalance.objects.filter(fiscal_year=year, aux_key=0)
+        .exclude(is_opening=False, month__gte=cut)
+        .values("account__code", "is_opening")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )
+    for row in rows:
+        item = figures.setdefault(row["account__code"], AccountFigures())
+        if row["is_opening"]:
+            item.opening += row["d"] - row["c"]
+        else:
+            item.debit += row["d"]
+            item.credit += row["c"]
+    if not whole_month:
+        lines = (
+            EntryLine.objects.filter(fiscal_year=year, is_posted=True, date__gte=cut, date__lte=day)
+            .exclude(entry__journal__kind=JournalKind.OPENING)
+            .values("account__code")
+            .annotate(d=Sum("debit"), c=Sum("credit"))
+        )
+        for row in lines:
+            item = figures.setdefault(row["account__code"], AccountFigures())
+            item.debit += row["d"] or ZERO
+            item.credit += row["c"] or ZERO
+    return figures
+
+
+@dataclass
+class Period:
+    year: FiscalYear
+    day: dt.date
+
+    @property
+    def is_whole_year(self) -> bool:
+        return self.day >= self.year.end_date
+
+    @property
+    def label(self) -> str:
+        if self.is_whole_year:
+            return str(self.year)
+        return f"{self.year} au {self.day:%d/%m/%Y}"
+
+    @property
+    def short_label(self) -> str:
+        if self.is_whole_year:
+            return (
+                str(self.year.end_date.year) if self.year.start_date.year == self.year.end_date.year else str(self.year)
+            )
+        return f"au {self.day:%d/%m/%Y}"
+
+    @property
+    def days_basis(self) -> Decimal:
+        """360 days for the whole year, prorated by the days elapsed for a part of it."""
+        length = (self.year.end_date - self.year.start_date).days + 1
+        elapsed = (min(self.day, self.year.end_date) - self.year.start_date).days + 1
+        return Decimal(360) * elapsed / length
+
+
+@dataclass
+class Diagnosis:
+    period: Period
+    figures: dict[str, AccountFigures]
+    sig: Sig
+    sheet: FunctionalBalanceSheet
+    ratios: list[Ratio]
+
+
+def _sum(
+    figures: dict[str, AccountFigures], prefixes: tuple[str, ...], value, exclude: tuple[str, ...] = ()
+) -> Decimal:
+    return sum(
+        (
+            value(f)
+            for code, f in figures.items()
+            if code.startswith(prefixes) and not code.startswith(exclude or ("~",))
+        ),
+        ZERO,
+    )
+
+
+def flows(figures: dict[str, AccountFigures], period: Period) -> Flows:
+    return Flows(
+        customer_invoicing=_sum(figures, ("411",), lambda f: f.debit),
+        supplier_invoicing=_sum(figures, ("401",), lambda f: f.credit),
+        receivables=_sum(figures, ("411", "413", "416", "418"), lambda f: max(f.balance, ZERO)),
+        payables=_sum(figures, ("401", "403", "408"), lambda f: max(-f.balance, ZERO), exclude=("4084",)),
+        opening_stock=_sum(figures, ("3",), lambda f: f.opening, exclude=("39",)),
+        closing_stock=_sum(figures, ("3",), lambda f: f.balance, exclude=("39",)),
+        days_basis=period.days_basis,
+    )
+
+
+def diagnosis(period: Period) -> Diagnosis:
+    figures = account_figures(period.year, period.day)
+    balances = {code: f.balance for code, f in figures.items()}
+    sig = compute_sig(balances)
+    sheet = functional_balance_sheet(balances)
+    return Diagnosis(period, figures, sig, sheet, compute_ratios(sig, sheet, flows(figures, period)))
+
+
+def default_period(year: FiscalYear | None = None) -> Period | None:
+    """The latest year (or `year`) up to today if today falls inside it, else to its end."""
+    year = year or FiscalYear.objects.order_by("-start_date").first()
+    if year is None:
+        return None
+    today = local_today()
+    return Period(year, today if year.contains(today) else year.end_date)
+
+
+def previous_period(period: Period) -> Period | None:
+    """The same stretch of the year before: the whole previous year, or up to the same date a year earlier."""
+    previous = FiscalYear.objects.filter(end_date__lt=period.year.start_date).order_by("-start_date").first()
+    if previous is None:
+        return None
+    if period.is_whole_year:
+        return Period(previous, previous.end_date)
+    try:
+        day = period.day.replace(year=period.day.year - 1)
+    except ValueError:  # 29 February
+        day = period.day.replace(year=period.day.year - 1, day=28)
+    return Period(previous, min(max(day, previous.start_date), previous.end_date))

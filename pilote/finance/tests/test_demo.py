@@ -1,0 +1,65 @@
+"""The diagnosis on the demo's two years of books: believable figures, both CAF methods and FRNG − BFR = TN
+to the cent, and the aggregates read equal to a direct sum over the posted lines."""
+
+from __future__ import annotations
+
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+
+from pilote.finance import queries
+from pilote.ledger.models import EntryLine, FiscalYear
+from pilote.lib.money import ZERO
+
+
+@pytest.fixture
+def years(demo_loaded, db):
+    return list(FiscalYear.objects.order_by("start_date"))
+
+
+def test_both_caf_methods_agree_and_tn_is_frng_minus_bfr(years):
+    assert len(years) == 2
+    for year in years:
+        diagnosis = queries.diagnosis(queries.default_period(year))
+        sig, sheet = diagnosis.sig, diagnosis.sheet
+        assert sig.caf_from_ebe == sig.caf_from_net_result, year
+        assert sig.cascade_agrees
+        assert sheet.tn == sheet.frng - sheet.bfre - sheet.bfrhe, year
+        # Believable, non-zero figures: goods sold at a margin, staff paid, a positive cash position.
+        assert sig.balances["mc"] > 0 and sig.balances["va"] > 0 and sig.balances["ebe"] != 0
+        assert sig.caf_from_ebe != 0
+        assert sheet.frng > 0 and sheet.tn > 0 and sheet.bfre != 0
+        ratios = {r.key: r.value for r in diagnosis.ratios}
+        assert ratios["delai_clients"] and ratios["autonomie_financiere"]
+
+
+def test_the_aggregates_read_equal_a_direct_sum_over_the_lines(years):
+    for year in years:
+        diagnosis = queries.diagnosis(queries.default_period(year))
+        lines = (
+            EntryLine.objects.filter(fiscal_year=year, entry__status="posted", date__lte=diagnosis.period.day)
+            .values("account__code")
+            .annotate(d=Sum("debit"), c=Sum("credit"))
+        )
+        direct = {row["account__code"]: row["d"] - row["c"] for row in lines}
+        read = {code: f.balance for code, f in diagnosis.figures.items()}
+        assert {c: v for c, v in direct.items() if v} == {c: v for c, v in read.items() if v}
+        assert sum(direct.values(), ZERO) == 0
+
+
+def test_a_date_inside_the_open_year_compares_with_the_same_date_a_year_before(years):
+    open_year = years[-1]
+    day = open_year.start_date.replace(month=6, day=15)
+    current = queries.diagnosis(queries.Period(open_year, day))
+    previous = queries.previous_period(current.period)
+    assert previous.year == years[0] and previous.day == day.replace(year=day.year - 1)
+    assert current.sig.caf_from_ebe == current.sig.caf_from_net_result
+    assert current.sheet.check_holds
+
+
+@pytest.mark.parametrize("name", ["finance:diagnosis", "finance:balance-sheet", "finance:ratios"])
+def test_pages_on_the_demo(demo_loaded, db, client, name):
+    client.force_login(demo_loaded["direction"])
+    page = client.get(reverse(name)).content.decode()
+    assert "Contrôle réussi" in page or name == "finance:ratios"
+    assert "\u202f€" in page or "\u202f%" in page

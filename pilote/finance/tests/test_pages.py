@@ -1,0 +1,130 @@
+"""The finance pages on small books: figures, comparison, a date inside a month, exports, bad input, roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from pilote.finance import queries
+from pilote.ledger import services
+from pilote.ledger.models import Account, FiscalYear, Journal
+
+D = Decimal
+
+
+def _post(actor, day: dt.date, *lines: tuple[str, str, str], journal: str = "OD") -> None:
+    services.create_entry(
+        actor=actor,
+        journal=Journal.objects.get(code=journal),
+        date=day,
+        label="Écriture",
+        lines=[
+            services.LineInput(Account.objects.get(code=code), debit=D(debit), credit=D(credit))
+            for code, debit, credit in lines
+        ],
+        post=True,
+    )
+
+
+CODES = {"101": "Capital", "120": "Résultat de l'exercice - bénéfice", "164": "Emprunts", "2183": "Matériel de bureau",
+         "28183": "Amortissements du matériel de bureau", "512": "Banques", "641": "Rémunérations du personnel",
+         "6811": "Dotations aux amortissements", "706": "Prestations de services"}  # fmt: skip
+
+
+@pytest.fixture
+def books(personas):
+    actor = personas["comptable"]
+    for code, label in CODES.items():
+        Account.objects.create(code=code, label=label)
+    for code, label, kind in services.DEFAULT_JOURNALS:
+        Journal.objects.create(code=code, label=label, kind=kind)
+    FiscalYear.objects.create(start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 12, 31))
+    FiscalYear.objects.create(start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31))
+    _post(actor, dt.date(2025, 2, 1), ("512", "10000", "0"), ("101", "0", "10000"))
+    _post(actor, dt.date(2025, 3, 1), ("512", "5000", "0"), ("706", "0", "5000"))
+    _post(actor, dt.date(2025, 3, 2), ("641", "2000", "0"), ("512", "0", "2000"))
+    _post(actor, dt.date(2026, 1, 1), ("512", "13000", "0"), ("101", "0", "10000"), ("120", "0", "3000"), journal="AN")
+    _post(actor, dt.date(2026, 3, 10), ("512", "8000", "0"), ("706", "0", "8000"))
+    _post(actor, dt.date(2026, 3, 20), ("2183", "3000", "0"), ("164", "0", "3000"))
+    _post(
+        actor,
+        dt.date(2026, 3, 25),
+        ("641", "1000", "0"),
+        ("6811", "600", "0"),
+        ("28183", "0", "600"),
+        ("512", "0", "1000"),
+    )
+    return FiscalYear.objects.get(start_date=dt.date(2026, 1, 1))
+
+
+def test_diagnosis_at_the_years_end_and_at_a_date_inside_a_month(books):
+    whole = queries.diagnosis(queries.Period(books, books.end_date))
+    assert whole.sig.balances["va"] == D(8000)
+    assert whole.sig.balances["ebe"] == D(7000)
+    assert whole.sig.balances["resultat_net"] == D(6400)
+    assert whole.sig.caf_from_ebe == whole.sig.caf_from_net_result == D(7000)
+    assert whole.sheet.tn == whole.sheet.frng_minus_bfr == D(20000)
+    assert whole.sheet.frng == D(10000 + 3000 + 6400 + 600 + 3000 - 3000)
+    # On 15 March only the sale of the 10th is counted (lines of the month read up to the date).
+    middle = queries.diagnosis(queries.Period(books, dt.date(2026, 3, 15)))
+    assert middle.sig.balances["resultat_net"] == D(8000)
+    assert middle.sheet.tn == middle.sheet.frng_minus_bfr == D(21000)
+    assert middle.figures["512"].opening == D(13000)
+    # The previous period is the same stretch of 2025: the sale of 1 March and the salary of the 2nd.
+    previous = queries.previous_period(middle.period)
+    assert previous.day == dt.date(2025, 3, 15)
+    assert queries.diagnosis(previous).sig.balances["resultat_net"] == D(3000)
+
+
+def test_pages_show_both_years(books, client_as):
+    client = client_as("direction")
+    page = client.get(reverse("finance:diagnosis"), {"exercice": books.pk}).content.decode()
+    assert "Excédent brut d'exploitation" in page and "7\u202f000,00\u202f€" in page
+    assert "Les deux méthodes donnent la même CAF" in page
+    assert "2025" in page and "<svg" in page
+    assert "compte=706" in page  # an item opens its accounts' general ledger
+    sheet = client.get(reverse("finance:balance-sheet"), {"exercice": books.pk}).content.decode()
+    assert "Trésorerie nette = FRNG − BFR = 20\u202f000,00\u202f€" in sheet
+    ratios = client.get(reverse("finance:ratios"), {"exercice": books.pk}).content.decode()
+    assert "Capitaux propres ÷ total du bilan fonctionnel × 100" in ratios
+
+
+@pytest.mark.parametrize("name", ["finance:diagnosis", "finance:balance-sheet", "finance:ratios"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+def test_exports(books, client_as, name, fmt):
+    response = client_as("comptable").get(reverse(name), {"exercice": books.pk, "export": fmt})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(f'.{fmt}"')
+
+
+def test_csv_export_of_the_sig(books, client_as):
+    response = client_as("auditeur").get(reverse("finance:diagnosis"), {"exercice": books.pk, "export": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "Excédent brut d'exploitation;7000,00;3000,00;4000,00;133,3" in text
+
+
+@pytest.mark.parametrize("date", ["2020-01-01", "31/02/2026", "x" * 50])
+def test_a_date_outside_the_year_is_refused_in_french(books, client_as, date):
+    response = client_as("direction").get(reverse("finance:diagnosis"), {"exercice": books.pk, "date": date})
+    assert response.status_code == 200
+    assert "pas pu être lue" in response.content.decode()
+
+
+def test_no_fiscal_year_yet(client_as):
+    response = client_as("direction").get(reverse("finance:diagnosis"))
+    assert "ouvrez d'abord un exercice" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["commercial", "rh", "assistant", "salarie"])
+def test_other_roles_are_refused(books, client_as, role):
+    assert client_as(role).get(reverse("finance:diagnosis")).status_code == 403
+
+
+def test_query_count_is_bounded(books, client_as, django_assert_max_num_queries):
+    client = client_as("direction")
+    client.get(reverse("finance:diagnosis"))
+    with django_assert_max_num_queries(16):
+        client.get(reverse("finance:diagnosis"), {"exercice": books.pk, "date": "2026-03-15"})

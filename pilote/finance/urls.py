@@ -1,0 +1,10 @@
+from django.urls import path
+
+from pilote.finance import views
+
+app_name = "finance"
+urlpatterns = [
+    path("", views.diagnosis, name="diagnosis"),
+    path("bilan-fonctionnel/", views.balance_sheet, name="balance-sheet"),
+    path("ratios/", views.ratios, name="ratios"),
+]

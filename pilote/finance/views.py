@@ -1,0 +1,97 @@
+"""The financial diagnosis pages: SIG and CAF, functional balance sheet, ratios — N beside N−1."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import render
+
+from pilote.core.access import require_perm
+from pilote.core.listing import EXPORT_FORMATS, export_response
+from pilote.finance import queries, reports
+from pilote.finance.forms import PeriodForm
+from pilote.ledger.models import Account
+from pilote.lib.charts import grouped_bar_chart
+
+
+def _diagnoses(request):
+    """The form, the period asked (or the default one) and the diagnoses of N and N−1."""
+    form = PeriodForm(request.GET or None)
+    period = None
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("exercice"):
+        year, day = form.cleaned_data["exercice"], form.cleaned_data.get("date")
+        period = queries.Period(year, day) if day else queries.default_period(year)
+    elif form.is_bound and not form.is_valid():
+        messages.error(request, "La situation demandée n'a pas pu être lue : voici la dernière disponible.")
+    period = period or queries.default_period()
+    if period is None:
+        return form, None, None
+    previous = queries.previous_period(period)
+    return form, queries.diagnosis(period), queries.diagnosis(previous) if previous else None
+
+
+def _labels(*diagnoses) -> dict[str, str]:
+    codes = {code for d in diagnoses if d for code in d.figures}
+    return dict(Account.objects.filter(code__in=codes).values_list("code", "label"))
+
+
+def _export(request, rows, columns, name, title, current):
+    fmt = request.GET.get("export")
+    if fmt in EXPORT_FORMATS:
+        return export_response(rows, columns, name, fmt, title=f"{title} — {current.period.label}")
+    return None
+
+
+@require_perm("finance.view")
+def diagnosis(request):
+    form, current, previous = _diagnoses(request)
+    context = {"form": form, "current": current, "previous": previous}
+    if current:
+        labels = _labels(current)
+        rows = reports.sig_rows(current, previous, labels)
+        caf = reports.caf_rows(current, previous)
+        exported = _export(request, rows + caf, reports.export_columns(current, previous), "sig",
+                           "Soldes intermédiaires de gestion et CAF", current)  # fmt: skip
+        if exported:
+            return exported
+        categories, series = reports.chart_series(current, previous)
+        context |= {
+            "rows": rows,
+            "caf_rows": caf,
+            "chart": grouped_bar_chart(categories, series, title="Soldes intermédiaires de gestion"),
+            "year_pk": current.period.year.pk,
+        }
+    return render(request, "finance/diagnosis.html", context)
+
+
+@require_perm("finance.view")
+def balance_sheet(request):
+    form, current, previous = _diagnoses(request)
+    context = {"form": form, "current": current, "previous": previous}
+    if current:
+        rows = reports.sheet_rows(current, previous, _labels(current))
+        exported = _export(request, rows, reports.export_columns(current, previous), "bilan-fonctionnel",
+                           "Bilan fonctionnel", current)  # fmt: skip
+        if exported:
+            return exported
+        diagnoses = [d for d in (current, previous) if d]
+        series = [(d.period.short_label, [d.sheet.frng, d.sheet.bfr, d.sheet.tn]) for d in diagnoses]
+        context |= {
+            "rows": rows,
+            "chart": grouped_bar_chart(["FRNG", "BFR", "Trésorerie\nnette"], series, title="FRNG, BFR et trésorerie"),
+            "year_pk": current.period.year.pk,
+        }
+    return render(request, "finance/balance_sheet.html", context)
+
+
+@require_perm("finance.view")
+def ratios(request):
+    form, current, previous = _diagnoses(request)
+    context = {"form": form, "current": current, "previous": previous}
+    if current:
+        rows = reports.ratio_rows(current, previous)
+        exported = _export(request, rows, reports.ratio_export_columns(current, previous), "ratios",
+                           "Ratios financiers", current)  # fmt: skip
+        if exported:
+            return exported
+        context["rows"] = rows
+    return render(request, "finance/ratios.html", context)
