@@ -42,6 +42,7 @@ ACTION_LABELS: dict[str, str] = {
     "core.user.password_reset_requested": "Réinitialisation du mot de passe demandée",
     "core.user.updated": "Utilisateur modifié",
     "ereporting.transmission.recorded": "E-reporting : période transmise",
+    "finance.cost_behaviour.set": "Seuil de rentabilité : part variable d'un compte de charges modifiée",
     "ledger.account.created": "Compte créé",
     "ledger.asset.disposed": "Immobilisation cédée ou mise au rebut",
     "ledger.asset.registered": "Immobilisation enregistrée",

@@ -82,6 +82,8 @@ MATRIX: dict[str, frozenset[Role]] = {
     # Financial diagnosis (SIG, CAF, functional balance sheet, ratios): read from the books by direction and
     # the accountant; the auditor reads.
     "finance.view": frozenset({D, C, AU}),
+    # Which charges vary with the activity (break-even): direction and the accountant decide.
+    "finance.edit": frozenset({D, C}),
 }
 
 

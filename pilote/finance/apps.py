@@ -15,4 +15,5 @@ class FinanceConfig(AppConfig):
             MenuItem("Diagnostic financier", "finance:diagnosis", "finance.view"),
             MenuItem("Bilan fonctionnel", "finance:balance-sheet", "finance.view"),
             MenuItem("Ratios", "finance:ratios", "finance.view"),
+            MenuItem("Seuil de rentabilité", "finance:break-even", "finance.view"),
         )

@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 from django import forms
 
 from pilote.core.forms import DATE_WIDGET
 from pilote.ledger.models import FiscalYear
+from pilote.lib.fields import FrenchDecimalFormField
 
 
 class PeriodForm(forms.Form):
@@ -22,3 +25,12 @@ class PeriodForm(forms.Form):
                 f"et le {year.end_date:%d/%m/%Y}.",
             )
         return data
+
+
+class CostBehaviourForm(forms.Form):
+    compte = forms.RegexField(
+        label="Compte", regex=r"^6\d{1,19}$", error_messages={"invalid": "Compte de charges attendu."}
+    )
+    part = FrenchDecimalFormField(
+        label="Part variable (%)", min_value=Decimal(0), max_value=Decimal(100), max_digits=5, decimal_places=2
+    )

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from pilote.finance import breakeven
 from pilote.finance.balance_sheet import FunctionalBalanceSheet, functional_balance_sheet
 from pilote.finance.ratios import Flows, Ratio, compute_ratios
 from pilote.finance.sig import Sig, compute_sig
@@ -164,3 +165,73 @@ def previous_period(period: Period) -> Period | None:
     except ValueError:  # 29 February
         day = period.day.replace(year=period.day.year - 1, day=28)
     return Period(previous, min(max(day, previous.start_date), previous.end_date))
+
+
+# --- Break-even -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CostLine:
+    code: str
+    label: str
+    amount: Decimal
+    share: Decimal  # % variable
+    is_default: bool
+    variable: Decimal
+    fixed: Decimal
+
+
+@dataclass
+class BreakEvenReport:
+    result: breakeven.BreakEven
+    date: dt.date | None  # point mort, regular activity
+    seasonal_date: dt.date | None  # from the cumulative monthly sales
+    months: list[tuple[dt.date, Decimal]]
+    lines: list[CostLine]
+
+
+def cost_shares() -> dict[str, Decimal]:
+    from pilote.finance.models import CostBehaviour
+
+    return dict(CostBehaviour.objects.values_list("account__code", "variable_share"))
+
+
+def monthly_revenue(period: Period) -> list[tuple[dt.date, Decimal]]:
+    """Net sales (70) per month of the period, from the aggregates; the date's month counts in full."""
+    rows = (
+        AccountBalance.objects.filter(
+            fiscal_year=period.year, aux_key=0, is_opening=False, account__code__startswith="70", month__lte=period.day
+        )
+        .values("month")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )
+    by_month = {row["month"]: row["c"] - row["d"] for row in rows}
+    months, month = [], period.year.start_date.replace(day=1)
+    while month <= period.day:
+        months.append((month, by_month.get(month, ZERO)))
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def break_even_report(diagnosis: Diagnosis, labels: dict[str, str]) -> BreakEvenReport:
+    balances = {code: f.balance for code, f in diagnosis.figures.items()}
+    shares = cost_shares()
+    revenue, variable, fixed = breakeven.split_costs(balances, shares)
+    result = breakeven.break_even(revenue, variable, fixed, diagnosis.period.days_basis)
+    lines = []
+    for code in sorted(balances):
+        amount = balances[code]
+        if not amount or not code.startswith("6") or code.startswith(breakeven.EXCLUDED_EXPENSES):
+            continue
+        share = shares.get(code, breakeven.default_share(code))
+        part = breakeven.variable_part(amount, share)
+        lines.append(CostLine(code, labels.get(code, ""), amount, share, code not in shares, part, amount - part))
+    start = diagnosis.period.year.start_date
+    months = monthly_revenue(diagnosis.period)
+    return BreakEvenReport(
+        result=result,
+        date=breakeven.date_from_days(start, result.days) if result.days is not None else None,
+        seasonal_date=breakeven.seasonal_date(result.threshold, months) if result.threshold is not None else None,
+        months=months,
+        lines=lines,
+    )

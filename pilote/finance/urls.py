@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.diagnosis, name="diagnosis"),
     path("bilan-fonctionnel/", views.balance_sheet, name="balance-sheet"),
     path("ratios/", views.ratios, name="ratios"),
+    path("seuil-de-rentabilite/", views.break_even, name="break-even"),
+    path("seuil-de-rentabilite/part-variable/", views.cost_behaviour, name="cost-behaviour"),
 ]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
-from pilote.core.listing import EXPORT_FORMATS, export_response
-from pilote.finance import queries, reports
-from pilote.finance.forms import PeriodForm
+from pilote.core.exceptions import DomainError
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response
+from pilote.core.params import safe_next
+from pilote.finance import queries, reports, services
+from pilote.finance.forms import CostBehaviourForm, PeriodForm
 from pilote.ledger.models import Account
-from pilote.lib.charts import grouped_bar_chart
+from pilote.lib.charts import MONTHS, grouped_bar_chart, line_chart
+from pilote.lib.money import ZERO
 
 
 def _diagnoses(request):
@@ -95,3 +99,63 @@ def ratios(request):
             return exported
         context["rows"] = rows
     return render(request, "finance/ratios.html", context)
+
+
+BREAK_EVEN_COLUMNS = [
+    Column("Compte", lambda line: line.code),
+    Column("Intitulé", lambda line: line.label),
+    Column("Montant", lambda line: line.amount),
+    Column("Part variable (%)", lambda line: line.share),
+    Column("Charges variables", lambda line: line.variable),
+    Column("Charges fixes", lambda line: line.fixed),
+]
+
+
+@require_perm("finance.view")
+def break_even(request):
+    form, current, previous = _diagnoses(request)
+    context = {"form": form, "current": current, "previous": previous}
+    if current:
+        report = queries.break_even_report(current, _labels(current))
+        exported = _export(request, report.lines, BREAK_EVEN_COLUMNS, "seuil-de-rentabilite",
+                           "Seuil de rentabilité — charges variables et fixes", current)  # fmt: skip
+        if exported:
+            return exported
+        context |= {"report": report, "year_pk": current.period.year.pk, "chart": _break_even_chart(report)}
+    return render(request, "finance/break_even.html", context)
+
+
+def _break_even_chart(report):
+    if report.result.threshold is None or not report.months:
+        return ""
+    cumulative, running = [], ZERO
+    for _, sales in report.months:
+        running += sales
+        cumulative.append(running)
+    categories = [MONTHS[month.month - 1] for month, _ in report.months]
+    series = [
+        ("Chiffre d'affaires cumulé", cumulative),
+        ("Seuil de rentabilité", [report.result.threshold] * len(cumulative)),
+    ]
+    return line_chart(categories, series, title="Chiffre d'affaires cumulé et seuil de rentabilité")
+
+
+@require_POST
+@require_perm("finance.edit")
+def cost_behaviour(request):
+    form = CostBehaviourForm(request.POST)
+    back = safe_next(request, "finance:break-even")
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    account = Account.objects.filter(code=form.cleaned_data["compte"]).first()
+    if account is None:
+        messages.error(request, f"Compte {form.cleaned_data['compte']} inconnu du plan comptable.")
+        return redirect(back)
+    try:
+        services.set_cost_behaviour(actor=request.user, account=account, variable_share=form.cleaned_data["part"])
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Part variable du compte {account.code} enregistrée.")
+    return redirect(back)

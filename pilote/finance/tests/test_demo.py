@@ -63,3 +63,13 @@ def test_pages_on_the_demo(demo_loaded, db, client, name):
     page = client.get(reverse(name)).content.decode()
     assert "Contrôle réussi" in page or name == "finance:ratios"
     assert "\u202f€" in page or "\u202f%" in page
+
+
+def test_break_even_on_the_demo(years):
+    closed = years[0]
+    diagnosis = queries.diagnosis(queries.default_period(closed))
+    report = queries.break_even_report(diagnosis, {})
+    result = report.result
+    assert result.threshold and 0 < result.threshold < result.revenue  # the closed year made a profit
+    assert closed.start_date < report.date <= closed.end_date
+    assert result.result == diagnosis.sig.balances["rcai"]  # no other income: the current result

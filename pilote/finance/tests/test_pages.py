@@ -128,3 +128,32 @@ def test_query_count_is_bounded(books, client_as, django_assert_max_num_queries)
     client.get(reverse("finance:diagnosis"))
     with django_assert_max_num_queries(16):
         client.get(reverse("finance:diagnosis"), {"exercice": books.pk, "date": "2026-03-15"})
+
+
+def test_break_even_page_and_a_mixed_charge(books, client_as):
+    client = client_as("comptable")
+    whole_year = {"exercice": books.pk, "date": "2026-12-31"}
+    page = client.get(reverse("finance:break-even"), whole_year).content.decode()
+    # Sales 8 000, no variable charge by default, fixed 1 600 (641 and 6811): threshold 1 600, day 72 → 12 March.
+    assert "1\u202f600,00\u202f€" in page and "12/03/2026" in page
+    response = client.post(reverse("finance:cost-behaviour"), {"compte": "641", "part": "50"})
+    assert response.status_code == 302
+    page = client.get(reverse("finance:break-even"), whole_year).content.decode()
+    assert "Part variable du compte 641 enregistrée" in page
+    assert "1\u202f173,33\u202f€" in page  # variable 500, MCV 7 500 (93,75 %), fixed 1 100 ÷ 93,75 %
+
+
+@pytest.mark.parametrize("data", [{"compte": "641", "part": "150"}, {"compte": "512", "part": "10"},
+                                  {"compte": "6999", "part": "10"}, {"compte": "641", "part": "NaN"}, {}])  # fmt: skip
+def test_a_bad_share_is_refused_in_french(books, client_as, data):
+    from pilote.finance.models import CostBehaviour
+
+    response = client_as("direction").post(reverse("finance:cost-behaviour"), data, follow=True)
+    assert response.status_code == 200 and "message-error" in response.content.decode()
+    assert not CostBehaviour.objects.exists()
+
+
+def test_the_auditor_reads_the_break_even_but_does_not_change_it(books, client_as):
+    client = client_as("auditeur")
+    assert client.get(reverse("finance:break-even")).status_code == 200
+    assert client.post(reverse("finance:cost-behaviour"), {"compte": "641", "part": "50"}).status_code == 403
