@@ -10,8 +10,8 @@ from ninja import Field, Query, Router, Schema
 
 from pilote.api.base import guarded
 from pilote.core.listing import sort_queryset
-from pilote.purchases import queries
 from pilote.purchases.models import SupplierInvoice
+from pilote.purchases.queries import invoices as queries
 
 router = Router(tags=["Achats"])
 

@@ -56,6 +56,12 @@ MATRIX: dict[str, frozenset[Role]] = {
     "purchases.view": frozenset({D, C, CO, A, AU}),
     "purchases.receive": frozenset({D, C, CO, A}),
     "purchases.approve": frozenset({D, C}),
+    # Purchase orders and receipts: sales staff, the assistant and the accountant prepare, send and receive them,
+    # each approving by itself up to its role's limit (purchases.ApprovalLimit), direction above; direction sets
+    # the limits and the match tolerances and alone accepts a three-way match difference before « bon à payer ».
+    "purchases.order": frozenset({D, C, CO, A}),
+    "purchases.settings": frozenset({D}),
+    "purchases.override": frozenset({D}),
     "complaints.view": frozenset({D, C, CO, A, AU}),
     "complaints.edit": frozenset({D, CO, A}),
     # Bookkeeping: the accountant keeps the books; direction and the auditor read them.

@@ -14,9 +14,11 @@ class PurchasesConfig(AppConfig):
         register_menu(
             "Fournisseurs et achats",
             20,
+            MenuItem("Commandes fournisseurs", "purchases:order-list", "purchases.view"),
             MenuItem("Factures fournisseurs", "purchases:invoice-list", "purchases.view"),
             MenuItem("Recevoir des factures", "purchases:invoice-receive", "purchases.receive"),
             MenuItem("Virements fournisseurs", "purchases:run-list", "purchases.view"),
+            MenuItem("Réglages des achats", "purchases:settings", "purchases.settings"),
         )
         register_picker(pickers.SUPPLIERS)
         register_demo(45, "factures fournisseurs reçues", demo.load)

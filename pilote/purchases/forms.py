@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
+from pilote.core.models import VatRegime
 from pilote.core.pickers import SearchSelect
+from pilote.core.roles import Role
 from pilote.core.uploads import LimitedFileField
-from pilote.purchases.models import SupplierInvoiceStatus
+from pilote.core.vat_policy import POLICIES
+from pilote.lib.fields import FrenchDecimalFormField, money_formfield
+from pilote.purchases.models import PurchaseOrderStatus, ReceiptQuality, SupplierInvoiceStatus
 from pilote.purchases.pickers import suppliers
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,3 +59,119 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label="Motif (transmis au fournisseur)", max_length=300, required=False, widget=forms.TextInput()
     )
+
+
+# --- purchase orders ----------------------------------------------------------------------------------------
+
+# The supplier charges its VAT whatever the structure's own regime: the order's line editor offers every rate.
+SUPPLIER_VAT = POLICIES[VatRegime.DEBITS]
+
+
+class SupplierChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Fournisseur")
+        super().__init__(queryset=suppliers(), widget=SearchSelect("fournisseurs"), **kwargs)
+
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class OrderFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *PurchaseOrderStatus.choices])
+    supplier = SupplierChoiceField(required=False)
+    start = forms.DateField(label="Du", required=False, widget=DATE)
+    end = forms.DateField(label="Au", required=False, widget=DATE)
+    to_receive = forms.BooleanField(label="À recevoir", required=False)
+
+
+class OrderForm(forms.Form):
+    supplier = SupplierChoiceField()
+    date = forms.DateField(label="Date de commande", widget=DATE)
+    expected_delivery = forms.DateField(label="Livraison souhaitée le", widget=DATE, required=False)
+    delivery_place = forms.CharField(
+        label="Adresse de livraison", max_length=300, required=False, help_text="Vide : l'adresse de la structure."
+    )
+    supplier_reference = forms.CharField(label="Référence du devis fournisseur", max_length=60, required=False)
+    notes = forms.CharField(label="Conditions particulières", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("expected_delivery") and data["expected_delivery"] < data["date"]:
+            self.add_error("expected_delivery", "La livraison souhaitée ne peut pas précéder la date de commande.")
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Motif", max_length=300, required=False)
+
+
+class ApprovalLimitsForm(forms.Form):
+    """One amount per role that prepares orders; direction approves any amount."""
+
+    ROLES = (Role.COMMERCIAL, Role.ASSISTANT, Role.COMPTABLE)
+
+    def __init__(self, *args, limits: dict[str, Decimal], **kwargs):
+        super().__init__(*args, **kwargs)
+        for role in self.ROLES:
+            self.fields[role] = money_formfield(
+                label=f"{role.label} : jusqu'à (€ HT)", max_digits=14, min_value=Decimal("0"),
+                initial=limits.get(role, Decimal("0")),
+            )  # fmt: skip
+
+
+class ToleranceForm(forms.Form):
+    price_percent = FrenchDecimalFormField(
+        label="Écart de prix toléré (%)", max_digits=5, decimal_places=2, min_value=0, max_value=100
+    )
+    quantity_percent = FrenchDecimalFormField(
+        label="Écart de quantité toléré (%)", max_digits=5, decimal_places=2, min_value=0, max_value=100
+    )
+
+
+class ReceiptForm(forms.Form):
+    """One row per line still to receive: accepted, refused, state and reason; then the date and the note."""
+
+    date = forms.DateField(label="Date de réception", widget=DATE)
+    delivery_note = forms.CharField(label="N° du bon de livraison du fournisseur", max_length=60, required=False)
+    notes = forms.CharField(label="Observations", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    allow_over = forms.BooleanField(label="Accepter une quantité supérieure à la commande", required=False)
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            self.fields[f"recu-{line.pk}"] = FrenchDecimalFormField(
+                label=f"Reçu : {line.description}", max_digits=12, decimal_places=3, min_value=0, required=False
+            )
+            self.fields[f"refuse-{line.pk}"] = FrenchDecimalFormField(
+                label=f"Refusé : {line.description}", max_digits=12, decimal_places=3, min_value=0, required=False
+            )
+            self.fields[f"etat-{line.pk}"] = forms.ChoiceField(
+                label=f"État : {line.description}", choices=ReceiptQuality.choices, initial=ReceiptQuality.CONFORM
+            )
+            self.fields[f"motif-{line.pk}"] = forms.CharField(
+                label=f"Motif du refus : {line.description}", max_length=300, required=False
+            )
+
+    @property
+    def rows(self):
+        return [
+            (
+                line,
+                self[f"recu-{line.pk}"],
+                self[f"refuse-{line.pk}"],
+                self[f"etat-{line.pk}"],
+                self[f"motif-{line.pk}"],
+            )
+            for line in self.lines
+        ]
+
+    def quantities(self) -> dict:
+        data = self.cleaned_data
+        return {
+            line.pk: (data.get(f"recu-{line.pk}"), data.get(f"refuse-{line.pk}"), data.get(f"etat-{line.pk}"),
+                      data.get(f"motif-{line.pk}") or "")
+            for line in self.lines
+        }  # fmt: skip

@@ -1,4 +1,5 @@
-"""Purchases: supplier invoices received (typed, or as Factur-X / CII / UBL e-invoices), approved, posted.
+"""Purchases: orders and their receipts; supplier invoices received (typed, or as Factur-X / CII / UBL e-invoices),
+matched with their order, approved, posted.
 
 A received e-invoice keeps its original file unchanged, with its SHA-256, as the legal original (since the
 e-invoicing reform the PDF image alone is no longer the invoice: FRENCH-RULES §12). Amounts that SQL sums
@@ -13,9 +14,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pilote.core.roles import Role
 from pilote.lib.fields import FrenchDecimalField
-from pilote.lib.formats import format_eur
+from pilote.lib.formats import format_eur, format_quantity
 from pilote.lib.money import ZERO, MoneyField
+from pilote.sales.models import Line, line_constraints
 
 
 class SupplierInvoiceKind(models.TextChoices):
@@ -87,6 +90,21 @@ class SupplierInvoice(models.Model):
     )
     decided_at = models.DateTimeField("décision le", null=True, blank=True)
     refusal_reason = models.CharField("motif du refus ou du litige", max_length=300, blank=True)
+    order = models.ForeignKey(
+        "PurchaseOrder",
+        verbose_name="commande fournisseur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+    )
+    # The three-way match's differences accepted by direction, with the reason (cleared when the links change).
+    match_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="écarts acceptés par", on_delete=models.PROTECT, null=True,
+        related_name="+",
+    )  # fmt: skip
+    match_accepted_at = models.DateTimeField("écarts acceptés le", null=True, blank=True)
+    match_accepted_reason = models.CharField("motif de l'acceptation des écarts", max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField("reçue le", auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -152,6 +170,14 @@ class SupplierInvoiceLine(models.Model):
     seller_item_id = models.CharField("référence fournisseur", max_length=100, blank=True)
     account = models.CharField("compte de charge", max_length=20, blank=True)
     is_fixed_asset = models.BooleanField("immobilisation", default=False)
+    order_line = models.ForeignKey(
+        "PurchaseOrderLine",
+        verbose_name="ligne de commande",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice_lines",
+    )
 
     class Meta:
         verbose_name = "ligne de facture fournisseur"
@@ -263,3 +289,207 @@ class PaymentRunItem(models.Model):
 
     def __str__(self) -> str:
         return f"Virement {self.end_to_end_id}"
+
+
+# --- Purchase orders, approval limits, receipts ---------------------------------------------------------------
+
+ORDER_SERIES = "BC"  # bon de commande, numbered by sales.numbering (one unbroken sequence per year)
+RECEIPT_SERIES = "BR"  # bon de réception
+
+
+class PurchaseOrderStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    TO_APPROVE = "to_approve", "À approuver"
+    APPROVED = "approved", "Approuvée"
+    SENT = "sent", "Envoyée"
+    PARTIAL = "partial", "Reçue en partie"
+    RECEIVED = "received", "Reçue"
+    CLOSED = "closed", "Soldée"
+    CANCELLED = "cancelled", "Annulée"
+
+
+class PurchaseOrder(models.Model):
+    """A purchase order (bon de commande fournisseur): prepared, approved within the approver's limit, sent."""
+
+    number = models.CharField("numéro", max_length=20, unique=True)
+    supplier = models.ForeignKey(
+        "contacts.Contact", verbose_name="fournisseur", on_delete=models.PROTECT, related_name="purchase_orders"
+    )
+    date = models.DateField("date de commande")
+    expected_delivery = models.DateField("livraison souhaitée le", null=True, blank=True)
+    delivery_place = models.CharField(
+        "adresse de livraison", max_length=300, blank=True, help_text="Vide : l'adresse de la structure."
+    )
+    supplier_reference = models.CharField("référence du devis fournisseur", max_length=60, blank=True)
+    notes = models.TextField("conditions particulières", blank=True)
+    status = models.CharField(
+        "statut", max_length=12, choices=PurchaseOrderStatus.choices, default=PurchaseOrderStatus.DRAFT
+    )
+    total_net = MoneyField("total HT", default=ZERO)
+    total_vat = MoneyField("total TVA", default=ZERO)
+    total_gross = MoneyField("total TTC", default=ZERO)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="demandeur", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="approuvée par", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    approved_at = models.DateTimeField("approuvée le", null=True, blank=True)
+    refusal_reason = models.CharField("motif du dernier refus", max_length=300, blank=True)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    closing_reason = models.CharField("motif de clôture ou d'annulation", max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "commande fournisseur"
+        verbose_name_plural = "commandes fournisseurs"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["status", "-date"], name="purchases_order_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Commande fournisseur {self.number}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == PurchaseOrderStatus.DRAFT
+
+    @property
+    def can_receive(self) -> bool:
+        return self.status in RECEIVABLE_STATUSES
+
+
+RECEIVABLE_STATUSES = frozenset({PurchaseOrderStatus.APPROVED, PurchaseOrderStatus.SENT, PurchaseOrderStatus.PARTIAL})
+
+
+class PurchaseOrderLine(Line):
+    """An ordered line (the sales line: article or free text, quantity, unit price, discount, VAT); `account` is
+    the expense or asset account proposed to the invoice. Received and refused quantities follow the receipts."""
+
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    account = models.CharField("compte de charge", max_length=20, blank=True)
+    received_quantity = FrenchDecimalField("quantité reçue", max_digits=12, decimal_places=3, default=Decimal("0"))
+    refused_quantity = FrenchDecimalField("quantité refusée", max_digits=12, decimal_places=3, default=Decimal("0"))
+
+    class Meta(Line.Meta):
+        verbose_name = "ligne de commande fournisseur"
+        verbose_name_plural = "lignes de commandes fournisseurs"
+        constraints = [
+            *line_constraints("purchases_orderline"),
+            models.CheckConstraint(
+                condition=Q(received_quantity__gte=0) & Q(refused_quantity__gte=0),
+                name="purchases_orderline_received_positive",
+                violation_error_message="Les quantités reçues et refusées ne peuvent pas être négatives.",
+            ),
+        ]
+
+    @property
+    def to_receive(self) -> Decimal:
+        return max(self.quantity - self.received_quantity, ZERO)
+
+
+class ApprovalLimit(models.Model):
+    """Up to which amount excl. VAT a role approves a purchase order by itself; direction has no limit. Above its
+    limit, the requester's order waits for someone whose limit covers it."""
+
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, unique=True)
+    max_amount = MoneyField("montant HT maximal")
+
+    class Meta:
+        verbose_name = "seuil d'approbation des commandes"
+        verbose_name_plural = "seuils d'approbation des commandes"
+        ordering = ["role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_amount__gte=0),
+                name="purchases_limit_positive",
+                violation_error_message="Le seuil d'approbation ne peut pas être négatif.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} : jusqu'à {format_eur(self.max_amount)} HT"
+
+
+class MatchTolerance(models.Model):
+    """The tolerances of the three-way match (one row, id 1): a price or quantity beyond them blocks the
+    « bon à payer » until direction accepts the difference."""
+
+    price_percent = FrenchDecimalField("écart de prix toléré (%)", max_digits=5, decimal_places=2, default=Decimal("1"))
+    quantity_percent = FrenchDecimalField(
+        "écart de quantité toléré (%)", max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "tolérance du rapprochement"
+        verbose_name_plural = "tolérances du rapprochement"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_percent__gte=0) & Q(quantity_percent__gte=0),
+                name="purchases_tolerance_positive",
+                violation_error_message="Une tolérance ne peut pas être négative.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Tolérances : prix {self.price_percent} %, quantités {self.quantity_percent} %"
+
+
+class ReceiptQuality(models.TextChoices):
+    CONFORM = "conform", "Conforme"
+    DAMAGED = "damaged", "Endommagé"
+    WRONG = "wrong", "Article erroné"
+    MISSING = "missing", "Manquant"
+
+
+class Receipt(models.Model):
+    """A receipt (réception) of an order's lines, full or partial, against the supplier's delivery note."""
+
+    number = models.CharField("numéro", max_length=20, unique=True)
+    order = models.ForeignKey(PurchaseOrder, verbose_name="commande", on_delete=models.PROTECT, related_name="receipts")
+    date = models.DateField("date de réception")
+    delivery_note = models.CharField("n° du bon de livraison du fournisseur", max_length=60, blank=True)
+    notes = models.TextField("observations", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="reçue par", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "réception"
+        verbose_name_plural = "réceptions"
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Réception {self.number}"
+
+
+class ReceiptLine(models.Model):
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(PurchaseOrderLine, on_delete=models.PROTECT, related_name="receipt_lines")
+    quantity = FrenchDecimalField("quantité acceptée", max_digits=12, decimal_places=3, default=Decimal("0"))
+    refused_quantity = FrenchDecimalField("quantité refusée", max_digits=12, decimal_places=3, default=Decimal("0"))
+    quality = models.CharField("état", max_length=10, choices=ReceiptQuality.choices, default=ReceiptQuality.CONFORM)
+    reason = models.CharField("motif du refus", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "ligne de réception"
+        verbose_name_plural = "lignes de réception"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0) & Q(refused_quantity__gte=0),
+                name="purchases_receiptline_positive",
+                violation_error_message="Les quantités reçues et refusées ne peuvent pas être négatives.",
+            ),
+            models.CheckConstraint(
+                condition=Q(refused_quantity=0) | ~Q(reason=""),
+                name="purchases_receiptline_refusal_reason",
+                violation_error_message="Une quantité refusée demande son motif.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_line.description} × {format_quantity(self.quantity)}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.purchases.views import invoices, payments
+from pilote.purchases.views import invoices, orders, payments
 
 app_name = "purchases"
 
@@ -12,6 +12,15 @@ urlpatterns = [
     path("factures/<int:pk>/original/", invoices.invoice_original, name="invoice-original"),
     path("factures/<int:pk>/comptes/", invoices.invoice_accounts, name="invoice-accounts"),
     path("factures/<int:pk>/decision/", invoices.invoice_decide, name="invoice-decide"),
+    path("commandes/", orders.order_list, name="order-list"),
+    path("commandes/nouvelle/", orders.order_create, name="order-create"),
+    path("commandes/<int:pk>/", orders.order_detail, name="order-detail"),
+    path("commandes/<int:pk>/modifier/", orders.order_edit, name="order-edit"),
+    path("commandes/<int:pk>/action/", orders.order_action, name="order-action"),
+    path("commandes/<int:pk>/pdf/", orders.order_pdf, name="order-pdf"),
+    path("commandes/<int:pk>/envoyer/", orders.order_send, name="order-send"),
+    path("commandes/<int:pk>/reception/", orders.order_receive, name="order-receive"),
+    path("reglages/", orders.purchase_settings, name="settings"),
     path("virements/", payments.run_list, name="run-list"),
     path("virements/nouveau/", payments.run_create, name="run-create"),
     path("virements/<int:pk>/", payments.run_detail, name="run-detail"),

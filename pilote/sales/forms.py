@@ -86,8 +86,9 @@ class BaseLineFormSet(forms.BaseFormSet):
 LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=0, can_delete=True, min_num=0)
 
 
-def line_formset(data=None, lines=None, prefix="lignes") -> BaseLineFormSet:
-    """The editor, empty (one blank row), or filled from existing document lines."""
+def line_formset(data=None, lines=None, prefix="lignes", vat_policy: VatPolicy | None = None) -> BaseLineFormSet:
+    """The editor, empty (one blank row), or filled from existing document lines. `vat_policy` replaces the
+    structure's regime (purchases: the supplier charges its own VAT whatever ours)."""
     initial = None
     if lines is not None:
         initial = [
@@ -105,7 +106,7 @@ def line_formset(data=None, lines=None, prefix="lignes") -> BaseLineFormSet:
             }
             for line in lines
         ]
-    form_kwargs = {"vat_policy": current_policy()}  # read once for every row
+    form_kwargs = {"vat_policy": vat_policy or current_policy()}  # read once for every row
     formset = LineFormSet(data, initial=initial, prefix=prefix, form_kwargs=form_kwargs)
     if data is None and not initial:
         formset = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=1, can_delete=True)(
@@ -120,17 +121,19 @@ def _price_text(price: Decimal) -> str:
     return f"{whole}.{decimals.rstrip('0').ljust(2, '0')}"
 
 
-def catalogue_data() -> dict[str, dict]:
+def catalogue_data(vat_policy: VatPolicy | None = None, *, purchase: bool = False) -> dict[str, dict]:
     """What the line editor's script needs to fill a row when an article is chosen (its VAT as the
-    structure's regime allows: no VAT and the regime's mention under franchise or non assujettie)."""
-    policy = current_policy()
+    structure's regime allows: no VAT and the regime's mention under franchise or non assujettie); for a
+    purchase, the article's purchase price."""
+    policy = vat_policy or current_policy()
     data = {}
     for p in Product.objects.filter(is_active=True):
         vat_rate, mention = vat_of_product(p, policy)
+        price = p.purchase_price if purchase else p.unit_price
         data[str(p.pk)] = {
             "description": p.name,
             "unit": p.unit,
-            "price": _price_text(p.unit_price),
+            "price": _price_text(price) if price is not None else "",
             "vat": vat_rate,
             "mention": mention,
             "kind": p.kind,

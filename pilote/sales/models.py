@@ -111,7 +111,7 @@ class Line(models.Model):
         return Decimal(self.vat_rate)
 
 
-def _line_constraints(prefix: str) -> list:
+def line_constraints(prefix: str) -> list:
     return [
         models.CheckConstraint(
             condition=Q(unit_price__gte=0),
@@ -187,7 +187,7 @@ class QuoteLine(Line):
     class Meta(Line.Meta):
         verbose_name = "ligne de devis"
         verbose_name_plural = "lignes de devis"
-        constraints = _line_constraints("sales_quoteline")
+        constraints = line_constraints("sales_quoteline")
 
 
 # --- Orders and deliveries ----------------------------------------------------------------------
@@ -233,7 +233,7 @@ class OrderLine(Line):
         verbose_name = "ligne de commande"
         verbose_name_plural = "lignes de commande"
         constraints = [
-            *_line_constraints("sales_orderline"),
+            *line_constraints("sales_orderline"),
             models.CheckConstraint(
                 condition=Q(delivered_quantity__gte=0),
                 name="sales_orderline_delivered_positive",
@@ -442,7 +442,7 @@ class InvoiceLine(Line):
     class Meta(Line.Meta):
         verbose_name = "ligne de facture"
         verbose_name_plural = "lignes de facture"
-        constraints = _line_constraints("sales_invoiceline")
+        constraints = line_constraints("sales_invoiceline")
 
 
 class InvoiceFile(models.Model):

@@ -160,6 +160,12 @@ def _purchases_sample(contact):
     run = PaymentRun.objects.create(bank_account=BankAccount.objects.first(), execution_date=dt.date(2026, 3, 2),
                                     message_id="PILOTE-TEST-1")  # fmt: skip
     urls = {f"purchases:invoice-{n}": invoice.pk for n in ("detail", "original", "accounts", "decide")}
+    from pilote.purchases import orders
+    from pilote.sales.services import LineSpec
+
+    line = LineSpec(description="Papier", quantity=Decimal("2"), unit_price=Decimal("10"))
+    order = orders.create_order(actor=None, supplier=contact, date=dt.date(2026, 2, 1), lines=[line])
+    urls |= {f"purchases:order-{n}": order.pk for n in ("detail", "edit", "action", "pdf", "send", "receive")}
     return urls | {f"purchases:run-{n}": run.pk for n in ("detail", "file", "action")}
 
 

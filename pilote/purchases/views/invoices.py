@@ -15,9 +15,10 @@ from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.params import to_int
 from pilote.lib.french import plural
-from pilote.purchases import inbox, queries, services
+from pilote.purchases import inbox, services
 from pilote.purchases.forms import DecisionForm, InvoiceFilterForm, ReceiveForm
 from pilote.purchases.models import SupplierInvoice, SupplierInvoiceStatus
+from pilote.purchases.queries import invoices as queries
 
 
 @require_perm("purchases.view")
