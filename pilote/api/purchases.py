@@ -1,5 +1,6 @@
-"""Supplier invoices over the API (read): accounting tools and e-invoicing platforms fetch what was received,
-its decision with the French lifecycle code, and the original e-invoice file as received."""
+"""Supplier invoices and purchase orders over the API (read): accounting tools and e-invoicing platforms fetch what
+was received, its decision with the French lifecycle code, the original e-invoice file as received, and the orders
+with their received quantities."""
 
 import datetime as dt
 from decimal import Decimal
@@ -8,10 +9,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from pilote.api.base import guarded
+from pilote.api.base import ObjectId, OptionalId, PageNumber, PageSize, guarded
 from pilote.core.listing import sort_queryset
-from pilote.purchases.models import SupplierInvoice
+from pilote.purchases.models import PurchaseOrder, SupplierInvoice
 from pilote.purchases.queries import invoices as queries
+from pilote.purchases.queries import orders as order_queries
 
 router = Router(tags=["Achats"])
 
@@ -115,3 +117,89 @@ def get_supplier_invoice_original(request, supplier_invoice_id: int):
     response = HttpResponse(bytes(original.content), content_type=original.content_type)
     response["Content-Disposition"] = f'attachment; filename="{original.filename}"'
     return response
+
+
+# --- purchase orders ----------------------------------------------------------------------------------------
+
+
+class PurchaseOrderLineOut(Schema):
+    position: int
+    reference: str
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    discount_percent: Decimal
+    vat_rate: str
+    net_amount: Decimal
+    received_quantity: Decimal
+    refused_quantity: Decimal
+
+
+class PurchaseOrderOut(Schema):
+    id: int
+    number: str
+    supplier_id: int
+    supplier_name: str
+    date: dt.date
+    expected_delivery: dt.date | None
+    status: str
+    total_net: Decimal
+    total_vat: Decimal
+    total_gross: Decimal
+    approved_at: dt.datetime | None
+    sent_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_supplier_name(obj) -> str:
+        return obj.supplier.display_name
+
+
+class PurchaseOrderDetailOut(PurchaseOrderOut):
+    lines: list[PurchaseOrderLineOut]
+    invoice_ids: list[int]
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.all())
+
+    @staticmethod
+    def resolve_invoice_ids(obj) -> list[int]:
+        return list(obj.invoices.order_by("pk").values_list("pk", flat=True))
+
+
+class PurchaseOrderPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[PurchaseOrderOut]
+
+
+class PurchaseOrderFilters(Schema):
+    q: str = ""
+    statut: str = Field("", description="draft, to_approve, approved, sent, partial, received, closed ou cancelled")
+    du: dt.date | None = None
+    au: dt.date | None = None
+    fournisseur: OptionalId = None
+    tri: str = Field(
+        "-date", description="numero, date, fournisseur, montant, livraison, statut ; préfixe - décroissant"
+    )
+    page: PageNumber = 1
+    taille: PageSize = 50
+
+
+@guarded(router, "GET", "/commandes-fournisseurs", "purchases.view", response=PurchaseOrderPage)
+def list_purchase_orders(request, filters: Query[PurchaseOrderFilters]):
+    data = filters.dict()
+    criteria = {"q": data["q"], "status": data["statut"], "start": data["du"], "end": data["au"],
+                "supplier": data["fournisseur"]}  # fmt: skip
+    orders = sort_queryset(order_queries.filter_orders(criteria), data["tri"], order_queries.ORDER_SORTS, "-date")
+    count = orders.count()
+    start = (data["page"] - 1) * data["taille"]
+    results = list(orders[start : start + data["taille"]])
+    return {"count": count, "page": data["page"], "pages": -(-count // data["taille"]), "results": results}
+
+
+@guarded(router, "GET", "/commandes-fournisseurs/{order_id}", "purchases.view", response=PurchaseOrderDetailOut)
+def get_purchase_order(request, order_id: ObjectId):
+    return get_object_or_404(PurchaseOrder.objects.select_related("supplier"), pk=order_id)

@@ -1,7 +1,9 @@
-"""Demo purchases: supplier e-invoices received this month, as a platform would deliver them — a Factur-X PDF,
-a UBL 2.1 and a CII XML, each written by a real generator (Pilote's own Factur-X writer; the factur-x library's
-UBL writer) — then decided through the services: one « bon à payer » and posted, one waiting for its decision,
-one in dispute. Dated in the current month, which no VAT return covers yet.
+"""Demo purchases: purchase orders in their states (a draft, one waiting for direction's approval, one partly
+received with a refused item, two received), then supplier e-invoices received this month, as a platform would
+deliver them — a Factur-X PDF, a UBL 2.1 and a CII XML, each written by a real generator (Pilote's own Factur-X
+writer; the factur-x library's UBL writer) — decided through the services: one « bon à payer » and posted, one
+matched with its order and received goods and waiting for its decision, one invoicing more hours than were
+received, blocked by the three-way match and in dispute. Dated in the current month, which no VAT return covers yet.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from pilote.contacts.demo import SUPPLIERS
 from pilote.contacts.models import Contact
 from pilote.core.demo import DEMO_TODAY
 from pilote.core.models import Structure
-from pilote.lib.money import round_eur
-from pilote.purchases import services
+from pilote.lib.money import ZERO, round_eur
+from pilote.purchases import orders, services
 from pilote.sales import einvoice, totals
 from pilote.sales.facturx_pdf import render_invoice_pdf
+from pilote.sales.services import LineSpec
 
 D = Decimal
 
@@ -37,7 +40,9 @@ def _party(contact_or_structure, *, name: str) -> einvoice.Party:
     )
 
 
-def _document(supplier: Contact, number: str, day: dt.date, lines: list[tuple[str, str, str, str, str]]):
+def _document(
+    supplier: Contact, number: str, day: dt.date, lines: list[tuple[str, str, str, str, str]], order_reference=""
+):
     """An e-invoice description from `supplier` to the demo structure; lines are (name, qty, unit, price, rate)."""
     structure = Structure.objects.get()
     items = [
@@ -69,6 +74,7 @@ def _document(supplier: Contact, number: str, day: dt.date, lines: list[tuple[st
         amount_due=result.gross,
         due_date=day + dt.timedelta(days=30),
         payment_terms="Paiement à 30 jours date de facture, par virement.",
+        order_reference=order_reference,
         notes=(einvoice.Note("PMT", "Indemnité forfaitaire pour frais de recouvrement : 40 €."),),
     )
 
@@ -77,11 +83,51 @@ def _ubl(data: einvoice.InvoiceData) -> bytes:
     return facturx.generate_ubl_xml(facturx.parse_ubl_cii_xml(einvoice.build_cii_xml(data)), check_schematron=False)
 
 
+def _order(actor, supplier: Contact, day: dt.date, lines: list[tuple[str, str, str, str]], *, receive=None, note=""):
+    """An order submitted (approved at once within the requester's limit), sent, then received: `receive` maps a
+    line's position to (accepted, refused, reason); None leaves it unreceived, {} receives everything."""
+    specs = [
+        LineSpec(description=name, quantity=D(qty), unit=unit, unit_price=D(price)) for name, qty, unit, price in lines
+    ]
+    order = orders.create_order(actor=actor, supplier=supplier, date=day, lines=specs, notes=note,
+                                expected_delivery=day + dt.timedelta(days=3))  # fmt: skip
+    order = orders.submit_order(actor=actor, order=order)
+    if receive is None or order.status != "approved":
+        return order
+    order = orders.mark_order_sent(actor=actor, order=order, to=supplier.email)
+    quantities = {}
+    for line in order.lines.all():
+        accepted, refused, reason = receive.get(line.position, (line.quantity, ZERO, ""))
+        quantities[line.pk] = (D(accepted), D(refused), "damaged" if refused else "conform", reason)
+    orders.record_receipt(actor=actor, order=order, date=day, quantities=quantities, delivery_note=f"BL-{order.pk:04d}")
+    return order
+
+
+def load_orders(users, day: dt.date) -> dict:
+    assistant, commercial = users["assistant"], users["commercial"]
+    supplier = {role: Contact.objects.get(name=SUPPLIERS[role]) for role in SUPPLIERS}
+    stationery = _order(assistant, supplier["stationery"], day,
+                        [("Ramettes papier A4 80 g (carton de 5)", "40", "u", "21.50"),
+                         ("Enveloppes C5 (boîte de 500)", "6", "u", "18.40")], receive={})  # fmt: skip
+    servicing = _order(assistant, supplier["subcontractor"], day,
+                       [("Maintenance de copieurs chez vos clients", "4", "h", "65.00"),
+                        ("Déplacements", "2", "u", "35.00")], receive={})  # fmt: skip
+    _order(commercial, supplier["computers"], day, [("Imprimante laser couleur A4", "4", "u", "310.00")],
+           receive={1: ("2", "1", "Carton enfoncé, capot fissuré : reprise par le transporteur")})  # fmt: skip
+    _order(assistant, supplier["furniture"], day,
+           [("Bureau assis-debout 160 × 80", "3", "u", "640.00"), ("Fauteuil ergonomique", "2", "u", "289.00")],
+           note="Aménagement du nouveau poste d'accueil.")  # fmt: skip
+    toner = LineSpec(description="Toner noir pour copieur", quantity=D(10), unit_price=D("42"))
+    orders.create_order(actor=assistant, supplier=supplier["copiers"], date=day, lines=[toner])
+    return {"stationery": stationery.number, "servicing": servicing.number}
+
+
 def load(rng, users) -> None:
     assistant, accountant = users["assistant"], users["comptable"]
     suppliers = {role: Contact.objects.get(name=SUPPLIERS[role]) for role in ("telecom", "stationery", "subcontractor")}
     first_day = DEMO_TODAY.replace(day=1)
     stamp = f"{DEMO_TODAY:%y%m}"
+    ordered = load_orders(users, first_day)
 
     telecom = _document(
         suppliers["telecom"], f"TSP-{stamp}-0412", DEMO_TODAY,
@@ -100,7 +146,7 @@ def load(rng, users) -> None:
     stationery = _document(
         suppliers["stationery"], f"PD{stamp}-118", max(first_day, DEMO_TODAY - dt.timedelta(days=1)),
         [("Ramettes papier A4 80 g (carton de 5)", "40", "C62", "21.50", "20.00"),
-         ("Enveloppes C5 (boîte de 500)", "6", "C62", "18.40", "20.00")],
+         ("Enveloppes C5 (boîte de 500)", "6", "C62", "18.40", "20.00")], ordered["stationery"],
     )  # fmt: skip
     services.receive_einvoice(
         actor=assistant, content=_ubl(stationery), filename=f"{stationery.number}.xml", supplier=suppliers["stationery"]
@@ -109,7 +155,7 @@ def load(rng, users) -> None:
     servicing = _document(
         suppliers["subcontractor"], f"MTR-{stamp}-07", max(first_day, DEMO_TODAY - dt.timedelta(days=2)),
         [("Maintenance de copieurs chez vos clients", "6", "HUR", "65.00", "20.00"),
-         ("Déplacements", "2", "C62", "35.00", "20.00")],
+         ("Déplacements", "2", "C62", "35.00", "20.00")], ordered["servicing"],
     )  # fmt: skip
     disputed = services.receive_einvoice(
         actor=assistant, content=einvoice.build_cii_xml(servicing), filename=f"{servicing.number}.xml",

@@ -12,7 +12,7 @@ from pilote.core.roles import Role
 from pilote.core.uploads import LimitedFileField
 from pilote.core.vat_policy import POLICIES
 from pilote.lib.fields import FrenchDecimalFormField, money_formfield
-from pilote.purchases.models import PurchaseOrderStatus, ReceiptQuality, SupplierInvoiceStatus
+from pilote.purchases.models import PurchaseOrderStatus, ReceiptQuality, SupplierInvoiceKind, SupplierInvoiceStatus
 from pilote.purchases.pickers import suppliers
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -175,3 +175,38 @@ class ReceiptForm(forms.Form):
                       data.get(f"motif-{line.pk}") or "")
             for line in self.lines
         }  # fmt: skip
+
+
+class TypedInvoiceForm(forms.Form):
+    """A supplier invoice typed from the paper or the PDF; its order (by number) for the three-way match."""
+
+    supplier = SupplierChoiceField()
+    kind = forms.ChoiceField(label="Type", choices=SupplierInvoiceKind.choices, initial=SupplierInvoiceKind.INVOICE)
+    number = forms.CharField(label="N° de facture du fournisseur", max_length=100)
+    date = forms.DateField(label="Date de la facture", widget=DATE)
+    due_date = forms.DateField(label="Échéance", widget=DATE, required=False)
+    order = forms.CharField(label="N° de notre commande", max_length=20, required=False)
+    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("due_date") and data["due_date"] < data["date"]:
+            self.add_error("due_date", "L'échéance ne peut pas précéder la date de la facture.")
+        number = (data.get("order") or "").strip()
+        data["order"] = None
+        if number and data.get("supplier"):
+            data["order"] = order_of(data["supplier"].pk, number)
+            if data["order"] is None:
+                self.add_error("order", f"Aucune commande {number} pour ce fournisseur.")
+        return data
+
+
+def order_of(supplier_id: int, number: str):
+    from pilote.purchases.models import PurchaseOrder
+
+    return PurchaseOrder.objects.filter(supplier_id=supplier_id, number=number.strip().upper()).first()
+
+
+class LinkOrderForm(forms.Form):
+    order = forms.CharField(label="N° de notre commande", max_length=20, required=False,
+                            help_text="Vide : détacher la facture de sa commande.")  # fmt: skip

@@ -240,6 +240,12 @@ def _apply_link(invoice: SupplierInvoice, order: PurchaseOrder | None) -> None:
     invoice.match_accepted_by, invoice.match_accepted_at, invoice.match_accepted_reason = None, None, ""
 
 
+def pair_with_order(invoice: SupplierInvoice) -> None:
+    """Pair the lines of an invoice whose order is set (inside the caller's transaction)."""
+    _apply_link(invoice, invoice.order)
+    invoice.save(update_fields=["order", "match_accepted_by", "match_accepted_at", "match_accepted_reason"])
+
+
 def check_order_for(invoice_supplier_id: int, order: PurchaseOrder) -> None:
     if order.supplier_id != invoice_supplier_id:
         raise DomainError(f"La commande {order.number} a été passée à un autre fournisseur.")

@@ -84,7 +84,7 @@ def set_approval_limits(*, actor, limits: dict[str, Decimal]) -> None:
 # --- drafts -------------------------------------------------------------------------------------------------
 
 
-def _check_lines(specs: list[LineSpec]) -> None:
+def check_lines(specs: list[LineSpec]) -> None:
     """The sales line rules (designation, positive quantity and price, discount, VAT rate and exemption mention);
     the structure's own VAT regime does not apply: the supplier charges its VAT."""
     problems = sales_services._check_specs([replace(spec, account="") for spec in specs])
@@ -96,7 +96,7 @@ def _check_lines(specs: list[LineSpec]) -> None:
 
 
 def _write_lines(order: PurchaseOrder, specs: list[LineSpec]) -> None:
-    _check_lines(specs)
+    check_lines(specs)
     order.lines.all().delete()
     rows = [
         PurchaseOrderLine(
@@ -150,7 +150,7 @@ def create_order(
     """A draft order, numbered at once (BC-2026-0001): the number is never reused, a cancelled order keeps it."""
     _check_supplier(supplier)
     _check_dates(date, expected_delivery)
-    _check_lines(lines)
+    check_lines(lines)
     order = PurchaseOrder.objects.create(
         number=numbering.next_number(ORDER_SERIES, date.year),
         supplier=supplier,

@@ -6,6 +6,7 @@ rule refuses. Nothing here renders pages.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,9 +30,12 @@ from pilote.purchases.models import (
     SupplierInvoiceKind,
     SupplierInvoiceLine,
     SupplierInvoiceOriginal,
+    SupplierInvoiceSource,
     SupplierInvoiceStatus,
     SupplierInvoiceVat,
 )
+from pilote.sales import totals
+from pilote.sales.services import LineSpec
 
 SUPPLIER_ACCOUNT = "401"
 DEDUCTIBLE_VAT = "44566"  # TVA déductible sur autres biens et services (CA3 box 20)
@@ -203,6 +207,9 @@ def receive_einvoice(*, actor, content: bytes, filename: str, supplier: Contact 
         sha256=digest,
     )
     audit.record(actor, "purchases.invoice.received", record, after=audit.snapshot(record))
+    from pilote.purchases import matching
+
+    matching.link_from_reference(actor=actor, invoice=record)
     return record
 
 
@@ -316,6 +323,11 @@ def approve_invoice(*, actor, invoice: SupplierInvoice, expected_version: int | 
     invoice = _locked(invoice, expected_version)
     if invoice.status not in (SupplierInvoiceStatus.RECEIVED, SupplierInvoiceStatus.DISPUTED):
         raise DomainError(f"Cette facture est « {invoice.get_status_display()} » : elle ne peut plus être approuvée.")
+    from pilote.purchases import matching
+
+    blocked = matching.approval_block(invoice)
+    if blocked:
+        raise DomainError(blocked)
     lines = list(invoice.lines.all())
     missing = [str(line.position) for line in lines if not line.account]
     if missing:
@@ -488,3 +500,72 @@ def post_invoice(*, actor, invoice: SupplierInvoice, lines: list[SupplierInvoice
         piece_date=invoice.date,
         post=True,
     )
+
+
+# --- typed invoices -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_typed_invoice(
+    *,
+    actor,
+    supplier: Contact,
+    number: str,
+    date: dt.date,
+    lines: list[LineSpec],
+    kind: str = SupplierInvoiceKind.INVOICE,
+    due_date: dt.date | None = None,
+    order=None,
+    notes: str = "",
+) -> SupplierInvoice:
+    """A supplier invoice typed from the paper or PDF (« Reçue », lifecycle 204), with its lines and its VAT per rate
+    computed as EN 16931 does (line nets rounded, VAT once per rate). Lines typed from an order keep their order line
+    (`extra["source_pk"]`); otherwise they are paired with the order's lines as a received e-invoice's are."""
+    from pilote.purchases import matching, orders
+
+    number = (number or "").strip()
+    if not number:
+        raise DomainError("Indiquez le numéro de la facture du fournisseur.")
+    if kind not in SupplierInvoiceKind.values:
+        raise DomainError("Type de document inconnu.")
+    if SupplierInvoice.objects.filter(supplier=supplier, number=number).exists():
+        raise DomainError(f"Doublon : la facture n° {number} de {supplier.display_name} est déjà enregistrée.")
+    if due_date is not None and due_date < date:
+        raise DomainError("L'échéance ne peut pas précéder la date de la facture.")
+    if order is not None:
+        matching.check_order_for(supplier.pk, order)
+    orders.check_lines(lines)
+    order_line_ids = set(order.lines.values_list("pk", flat=True)) if order is not None else set()
+    priced = [totals.PricedLine(totals.line_net(s.quantity, s.unit_price, s.discount_percent or ZERO),
+                                Decimal(s.vat_rate), s.exemption_mention) for s in lines]  # fmt: skip
+    result = totals.compute_totals(priced)
+    invoice = SupplierInvoice.objects.create(
+        supplier=supplier, kind=kind, number=number[:100], date=date, due_date=due_date,
+        source=SupplierInvoiceSource.TYPED, total_net=result.net, total_vat=result.vat, total_gross=result.gross,
+        payable=result.gross, order=order, order_reference=order.number if order is not None else "", notes=notes,
+        created_by=actor,
+    )  # fmt: skip
+    account = default_account(supplier)
+    SupplierInvoiceLine.objects.bulk_create(
+        SupplierInvoiceLine(
+            invoice=invoice, position=position, description=spec.description.strip()[:500],
+            quantity=Decimal(spec.quantity), unit_code=spec.unit[:10],
+            unit_price=totals.net_unit_price(spec.unit_price, spec.discount_percent or ZERO),
+            net_amount=line.net, vat_category=totals.vat_category(line.rate, line.exemption_mention),
+            vat_rate=Decimal(spec.vat_rate), seller_item_id=spec.reference[:100], account=account,
+            order_line_id=spec.extra.get("source_pk") if spec.extra.get("source_pk") in order_line_ids else None,
+        )
+        for position, (spec, line) in enumerate(zip(lines, priced, strict=True), start=1)
+    )  # fmt: skip
+    SupplierInvoiceVat.objects.bulk_create(
+        SupplierInvoiceVat(invoice=invoice, category=g.category, rate=g.rate, base=g.base, amount=g.amount,
+                           exemption_reason=g.exemption_mention[:300])
+        for g in result.groups
+    )  # fmt: skip
+    if order is not None and not invoice.lines.filter(order_line__isnull=False).exists():
+        matching.pair_with_order(invoice)
+    if not supplier.is_supplier:
+        supplier.is_supplier = True
+        supplier.save(update_fields=["is_supplier"])
+    audit.record(actor, "purchases.invoice.typed", invoice, after=audit.snapshot(invoice))
+    return invoice

@@ -159,7 +159,8 @@ def _purchases_sample(contact):
     invoice = SupplierInvoice.objects.create(supplier=contact, number="F-1", date=dt.date(2026, 2, 1))
     run = PaymentRun.objects.create(bank_account=BankAccount.objects.first(), execution_date=dt.date(2026, 3, 2),
                                     message_id="PILOTE-TEST-1")  # fmt: skip
-    urls = {f"purchases:invoice-{n}": invoice.pk for n in ("detail", "original", "accounts", "decide")}
+    urls = {f"purchases:invoice-{n}": invoice.pk for n in ("detail", "original", "accounts", "decide", "link")}
+    urls["purchases:invoice-match-accept"] = invoice.pk
     from pilote.purchases import orders
     from pilote.sales.services import LineSpec
 

@@ -94,3 +94,20 @@ def order_detail(order: PurchaseOrder) -> dict:
         "invoices": list(order.invoices.select_related("supplier").order_by("date", "pk")),
         "history": history(order),
     }
+
+
+def invoiced_quantities(order: PurchaseOrder) -> dict[int, object]:
+    """Per order line, the quantity on the order's invoices not refused, credit notes deducted (one query)."""
+    from pilote.purchases.models import SupplierInvoiceKind, SupplierInvoiceLine, SupplierInvoiceStatus
+
+    rows = (
+        SupplierInvoiceLine.objects.filter(order_line__order=order)
+        .exclude(invoice__status=SupplierInvoiceStatus.REFUSED)
+        .values("order_line_id", "invoice__kind")
+        .annotate(quantity=Sum("quantity"))
+    )
+    result: dict[int, object] = {}
+    for row in rows:
+        sign = -1 if row["invoice__kind"] == SupplierInvoiceKind.CREDIT_NOTE else 1
+        result[row["order_line_id"]] = result.get(row["order_line_id"], 0) + sign * row["quantity"]
+    return result

@@ -145,7 +145,9 @@ def test_a_received_order_cannot_be_cancelled(buy):
 def _line_post(prefix="lignes", **values) -> dict:
     row = {"description": "Ramettes papier A4", "quantity": "40", "unit": "u", "unit_price": "21,50",
            "discount_percent": "", "vat_rate": "20.00", "exemption_mention": "", "kind": "goods"} | values  # fmt: skip
-    return {f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "0"} | {f"{prefix}-0-{k}": v for k, v in row.items()}
+    return {f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "0"} | {
+        f"{prefix}-0-{k}": v for k, v in row.items()
+    }
 
 
 def test_the_assistant_orders_from_the_page_and_sends_it_by_mail(buy, client_as):

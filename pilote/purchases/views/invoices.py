@@ -14,11 +14,22 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.params import to_int
+from pilote.lib.dates import local_today
 from pilote.lib.french import plural
-from pilote.purchases import inbox, services
-from pilote.purchases.forms import DecisionForm, InvoiceFilterForm, ReceiveForm
-from pilote.purchases.models import SupplierInvoice, SupplierInvoiceStatus
+from pilote.purchases import inbox, matching, services
+from pilote.purchases.forms import (
+    SUPPLIER_VAT,
+    DecisionForm,
+    InvoiceFilterForm,
+    LinkOrderForm,
+    ReceiveForm,
+    TypedInvoiceForm,
+    order_of,
+)
+from pilote.purchases.models import PurchaseOrder, SupplierInvoice, SupplierInvoiceStatus
 from pilote.purchases.queries import invoices as queries
+from pilote.purchases.queries import orders as order_queries
+from pilote.sales.forms import catalogue_data, line_formset
 
 
 @require_perm("purchases.view")
@@ -98,7 +109,9 @@ def invoice_receive_new_supplier(request):
 
 @require_perm("purchases.view")
 def invoice_detail(request, pk: int):
-    invoice = get_object_or_404(SupplierInvoice.objects.select_related("supplier", "entry__journal"), pk=pk)
+    invoice = get_object_or_404(
+        SupplierInvoice.objects.select_related("supplier", "entry__journal", "order", "match_accepted_by"), pk=pk
+    )
     editable = invoice.entry_id is None and invoice.status in (
         SupplierInvoiceStatus.RECEIVED,
         SupplierInvoiceStatus.DISPUTED,
@@ -112,6 +125,8 @@ def invoice_detail(request, pk: int):
         "decision_form": DecisionForm(),
         "accounts_url": reverse("core:picker-comptes"),
         "history": queries.history(invoice),
+        "match": matching.compare(invoice),
+        "link_form": LinkOrderForm(initial={"order": invoice.order.number if invoice.order_id else ""}),
     }
     return render(request, "purchases/invoice_detail.html", context)
 
@@ -173,4 +188,87 @@ def invoice_decide(request, pk: int):
         messages.error(request, error.message)
     else:
         messages.success(request, f"Facture « {invoice.get_status_display()} ».")
+    return redirect("purchases:invoice-detail", pk)
+
+
+# --- typed invoices and the three-way match -----------------------------------------------------------------
+
+
+def _order_initial(request) -> tuple[dict, list | None]:
+    """?commande=pk: the order's supplier and number, and its lines received and not yet invoiced (all its lines for
+    an order without receipt), each keeping its order line."""
+    order = PurchaseOrder.objects.filter(pk=to_int(request.GET.get("commande")) or 0).first()
+    initial = {"date": local_today(), "supplier": to_int(request.GET.get("fournisseur"))}
+    if order is None:
+        return initial, None
+    initial |= {"supplier": order.supplier_id, "order": order.number}
+    invoiced = order_queries.invoiced_quantities(order)
+    lines = []
+    for line in order.lines.all():
+        base = line.received_quantity if order.receipts.exists() else line.quantity
+        left = base - invoiced.get(line.pk, 0)
+        if left > 0:
+            lines.append({"product": line.product_id, "description": line.description, "quantity": left,
+                          "unit": line.unit, "unit_price": line.unit_price, "discount_percent": line.discount_percent,
+                          "vat_rate": line.vat_rate, "exemption_mention": line.exemption_mention, "kind": line.kind,
+                          "source_pk": line.pk})  # fmt: skip
+    return initial, lines
+
+
+@require_perm("purchases.receive")
+def invoice_create(request):
+    post = request.POST if request.method == "POST" else None
+    initial, lines = _order_initial(request) if post is None else ({}, None)
+    form = TypedInvoiceForm(post, initial=initial)
+    formset = line_formset(post, vat_policy=SUPPLIER_VAT)
+    if lines:
+        formset = line_formset(vat_policy=SUPPLIER_VAT)
+        formset.initial, formset.extra = lines, 0
+    if post and form.is_valid() and formset.is_valid():
+        try:
+            invoice = services.create_typed_invoice(actor=request.user, lines=formset.specs(), **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Facture n° {invoice.number} enregistrée.")
+            return redirect("purchases:invoice-detail", invoice.pk)
+    elif post:
+        messages.error(request, "Le formulaire contient des erreurs : corrigez les champs signalés.")
+    context = {"form": form, "formset": formset, "catalogue": catalogue_data(SUPPLIER_VAT, purchase=True)}
+    return render(request, "purchases/invoice_form.html", context)
+
+
+@require_POST
+@require_perm("purchases.receive")
+def invoice_link(request, pk: int):
+    invoice = get_object_or_404(SupplierInvoice, pk=pk)
+    form = LinkOrderForm(request.POST)
+    number = form.cleaned_data["order"].strip() if form.is_valid() else ""
+    order = order_of(invoice.supplier_id, number) if number else None
+    if number and order is None:
+        messages.error(request, f"Aucune commande {number} pour ce fournisseur.")
+        return redirect("purchases:invoice-detail", pk)
+    try:
+        matching.link_order(actor=request.user, invoice=invoice, order=order,
+                            expected_version=to_int(request.POST.get("version")))  # fmt: skip
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Facture rattachée à la commande {order.number}." if order else "Facture détachée.")
+    return redirect("purchases:invoice-detail", pk)
+
+
+@require_POST
+@require_perm("purchases.override")
+def invoice_match_accept(request, pk: int):
+    invoice = get_object_or_404(SupplierInvoice, pk=pk)
+    form = DecisionForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        matching.accept_differences(actor=request.user, invoice=invoice, reason=reason,
+                                    expected_version=to_int(request.POST.get("version")))  # fmt: skip
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Écarts acceptés : le bon à payer est possible.")
     return redirect("purchases:invoice-detail", pk)
