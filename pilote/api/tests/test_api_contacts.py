@@ -99,6 +99,11 @@ def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role
     received = SupplierInvoice.objects.create(supplier=contact, number="F-1", date=shop["day"])
     SupplierInvoiceOriginal.objects.create(invoice=received, filename="f.xml", content_type="application/xml",
                                            content=b"<x/>", size=4, sha256="0" * 64)  # fmt: skip
+    from pilote.purchases import orders
+
+    order = orders.create_order(actor=None, supplier=contact, date=shop["day"],
+                                lines=[services.LineSpec(description="Papier", quantity=Decimal(2),
+                                                         unit_price=Decimal(10))])  # fmt: skip
     auth = bearer(role)
     docs_client = client_as("direction")
     operations = list(_operations(docs_client, {}))
@@ -107,7 +112,7 @@ def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role
         perm = operation["x-permission"]  # every operation must declare one
         url = "/api" + "/v1" + path.removeprefix("/api/v1").replace("{contact_id}", str(contact.pk))
         url = url.replace("{product_id}", str(product.pk)).replace("{invoice_id}", str(invoice.pk))
-        url = url.replace("{supplier_invoice_id}", str(received.pk))
+        url = url.replace("{supplier_invoice_id}", str(received.pk)).replace("{order_id}", str(order.pk))
         body = {"kind": "note", "subject": "S"} if path.endswith("echanges") else {"name": "N", "is_customer": True}
         response = (
             getattr(client, method)(url, body, content_type="application/json", **auth)
