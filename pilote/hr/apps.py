@@ -24,8 +24,13 @@ class HrConfig(AppConfig):
             "Personnel",
             30,
             MenuItem("Mon dossier", "hr:me", "hr.self"),
+            MenuItem("Mes congés", "hr:leave-mine", "hr.self"),
+            MenuItem("Congés à valider", "hr:team-requests", "hr.self"),
+            MenuItem("Calendrier des absences", "hr:calendar", "hr.self"),
             MenuItem("Salariés", "hr:employee-list", "hr.view"),
             MenuItem("Registre du personnel", "hr:register", "hr.view"),
+            MenuItem("Absences", "hr:absence-list", "hr.view"),
         )
         register_demo(90, "personnel (salariés, registre)", demo.load)
+        register_demo(91, "personnel (congés et absences)", demo.load_leave)
         post_migrate.connect(_reinstall_triggers, sender=self)

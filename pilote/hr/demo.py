@@ -128,3 +128,52 @@ def _former_staff_and_trainee(rh, people) -> None:
         establishment="Siège — Lyon 2e", manager=people["sophie"], contract_type="stage", entry_date=start,
         tutor="Sophie Petit, responsable commerciale", internship_place="Siège — Lyon 2e",
     )  # fmt: skip
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
+
+
+def load_leave(rng, users) -> None:
+    """Two summers, a Christmas and a spring of paid leave, a sickness, a work accident, an unpaid leave, RTT;
+    requests waiting: the salarie demo user's (for rh: his manager has no account) and the assistant's
+    (for his manager, the direction demo user). Deterministic, relative to DEMO_TODAY."""
+    from pilote.hr.models import Employee
+    from pilote.hr.services import absences
+
+    del rng
+    rh, year = users["rh"], DEMO_TODAY.year
+    staff = list(
+        Employee.objects.filter(exit_date__isnull=True).exclude(contract_type="stage").order_by("register_number")
+    )
+
+    def record(employee, kind, start, days, **extra):
+        end = start + dt.timedelta(days=days - 1)
+        if start >= employee.entry_date and end < DEMO_TODAY:
+            absences.record_absence(actor=rh, employee=employee, kind=kind, start=start, end=end, **extra)
+
+    for index, employee in enumerate(staff):
+        for summer in (year - 2, year - 1):
+            record(employee, "conges_payes", _monday(dt.date(summer, 7, 20)) + dt.timedelta(weeks=index % 4), 13)
+        if index % 2 == 0:
+            record(employee, "conges_payes", dt.date(year - 1, 12, 22), 10)
+        if index % 3 == 0:
+            record(employee, "rtt", _monday(dt.date(year - 1, 10, 1)) + dt.timedelta(days=index % 5), 1)
+        if index % 4 == 1:
+            record(employee, "conges_payes", _monday(dt.date(year, 2, 10)) + dt.timedelta(weeks=index % 2), 6)
+    by_name = {e.last_name: e for e in staff}
+    record(by_name["Benali"], "maladie", add_months(DEMO_TODAY, -3).replace(day=2), 17, certificate=True)
+    record(by_name["Mendes"], "accident_travail", add_months(DEMO_TODAY, -2).replace(day=9), 10, certificate=True)
+    record(by_name["Garnier"], "sans_solde", add_months(DEMO_TODAY, -4).replace(day=14), 3)
+    record(by_name["Lambert"], "evenement_familial", add_months(DEMO_TODAY, -1).replace(day=5), 4, certificate=True)
+    soon = _monday(DEMO_TODAY + dt.timedelta(days=21))
+    thomas = by_name["Girard"]
+    absences.request_leave(actor=users["salarie"], employee=thomas, kind="conges_payes", start=soon,
+                           end=soon + dt.timedelta(days=5), comment="Vacances en famille")  # fmt: skip
+    accepted = absences.request_leave(actor=users["salarie"], employee=thomas, kind="rtt",
+                                      start=soon + dt.timedelta(days=14), end=soon + dt.timedelta(days=14))  # fmt: skip
+    absences.decide_leave(actor=rh, absence=accepted, approve=True)
+    lucas = by_name["Moreau"]  # reports to the direction demo user, who decides as his manager
+    start = soon + dt.timedelta(days=7)
+    absences.request_leave(actor=users["assistant"], employee=lucas, kind="conges_payes", start=start,
+                           end=start + dt.timedelta(days=5), comment="Quelques jours en famille")  # fmt: skip

@@ -4,7 +4,7 @@ from django import forms
 
 from pilote.core.forms import DATE_WIDGET, VersionedForm
 from pilote.core.models import User
-from pilote.hr.models import ContractType, CseCategory, Employee
+from pilote.hr.models import REQUESTABLE_KINDS, AbsenceKind, AbsenceStatus, ContractType, CseCategory, Employee
 
 EMPLOYEE_FIELDS = [
     "last_name", "birth_name", "first_names", "sex", "birth_date", "birth_place", "nationality", "nir",
@@ -73,3 +73,45 @@ class RegisterFilterForm(forms.Form):
         required=False,
         choices=[("personnel", "Salariés"), ("stagiaires", "Stagiaires")],
     )
+
+
+class LeaveRequestForm(forms.Form):
+    kind = forms.ChoiceField(label="Nature", choices=[(k.value, k.label) for k in REQUESTABLE_KINDS])
+    start = forms.DateField(label="Du", widget=DATE_WIDGET)
+    end = forms.DateField(label="Au (inclus)", widget=DATE_WIDGET)
+    comment = forms.CharField(label="Commentaire", max_length=250, required=False)
+
+
+class AbsenceForm(forms.Form):
+    employee = forms.ModelChoiceField(label="Salarié", queryset=Employee.objects.none())
+    kind = forms.ChoiceField(label="Nature", choices=AbsenceKind.choices)
+    start = forms.DateField(label="Du", widget=DATE_WIDGET)
+    end = forms.DateField(label="Au (inclus)", widget=DATE_WIDGET)
+    certificate = forms.BooleanField(label="Justificatif reçu (arrêt de travail, acte…)", required=False)
+    comment = forms.CharField(label="Commentaire", max_length=250, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = Employee.objects.order_by("last_name", "first_names")
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Décision", choices=[("accepter", "Accepter"), ("refuser", "Refuser")])
+    note = forms.CharField(label="Motif (obligatoire pour un refus)", max_length=250, required=False)
+
+
+class AbsenceFilterForm(forms.Form):
+    salarie = forms.ModelChoiceField(label="Salarié", queryset=Employee.objects.none(), required=False)
+    nature = forms.ChoiceField(label="Nature", required=False, choices=[("", "Toutes"), *AbsenceKind.choices])
+    statut = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *AbsenceStatus.choices])
+    du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["salarie"].queryset = Employee.objects.order_by("last_name", "first_names")
+
+
+class MonthForm(forms.Form):
+    mois = forms.DateField(label="Mois", required=False, input_formats=["%Y-%m"],
+                           widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))  # fmt: skip

@@ -209,3 +209,88 @@ class RegisterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.register_number} — {self.first_names} {self.last_name} ({self.get_kind_display().lower()})"
+
+
+class AbsenceKind(models.TextChoices):
+    PAID_LEAVE = "conges_payes", "Congés payés"
+    RTT = "rtt", "RTT"
+    FAMILY_EVENT = "evenement_familial", "Congé pour événement familial"
+    UNPAID = "sans_solde", "Congé sans solde"
+    SICKNESS = "maladie", "Arrêt maladie"
+    WORK_ACCIDENT = "accident_travail", "Accident du travail ou maladie professionnelle"
+    MATERNITY = "maternite", "Congé de maternité"
+    PATERNITY = "paternite", "Congé de paternité et d'accueil de l'enfant"
+
+
+# Health-related: the kind is shown only to rh, direction and the person; others see « Absence ».
+HEALTH_KINDS = (AbsenceKind.SICKNESS, AbsenceKind.WORK_ACCIDENT, AbsenceKind.MATERNITY)
+# What an employee asks for through self-service; the others are recorded by rh with their certificate.
+REQUESTABLE_KINDS = (AbsenceKind.PAID_LEAVE, AbsenceKind.RTT, AbsenceKind.FAMILY_EVENT, AbsenceKind.UNPAID)
+
+
+class AbsenceStatus(models.TextChoices):
+    REQUESTED = "demandee", "Demandée"
+    APPROVED = "acceptee", "Acceptée"
+    REFUSED = "refusee", "Refusée"
+    CANCELLED = "annulee", "Annulée"
+
+
+class Absence(models.Model):
+    """A leave or an absence of an employee, from a request (self-service) or recorded by rh."""
+
+    employee = models.ForeignKey(Employee, verbose_name="salarié", on_delete=models.PROTECT, related_name="absences")
+    kind = models.CharField("nature", max_length=20, choices=AbsenceKind.choices)
+    start = models.DateField("du")
+    end = models.DateField("au (inclus)")
+    days = FrenchDecimalField("jours", max_digits=5, decimal_places=1, default=0)
+    status = models.CharField("statut", max_length=10, choices=AbsenceStatus.choices, default=AbsenceStatus.REQUESTED)
+    comment = models.CharField("commentaire", max_length=250, blank=True)
+    certificate = models.BooleanField("justificatif reçu", default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="demandée par", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField("demandée le", default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="décidée par",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    decision_note = models.CharField("motif de la décision", max_length=250, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "absence"
+        verbose_name_plural = "absences"
+        ordering = ["-start", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="hr_absence_end_after_start",
+                violation_error_message="La fin de l'absence ne peut pas précéder son début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(days__gte=0),
+                name="hr_absence_days_positive",
+                violation_error_message="Le nombre de jours ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in AbsenceStatus]),
+                name="hr_absence_status_valid",
+                violation_error_message="Ce statut d'absence n'existe pas.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["employee", "status", "start"], name="hr_absence_employee_idx"),
+            models.Index(fields=["status", "start", "end"], name="hr_absence_calendar_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} de {self.employee} du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}"
+
+    @property
+    def is_health_related(self) -> bool:
+        return self.kind in HEALTH_KINDS

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.hr.views import employees, register
+from pilote.hr.views import employees, leave, register
 
 app_name = "hr"
 urlpatterns = [
@@ -13,4 +13,12 @@ urlpatterns = [
     path("mon-dossier/", employees.my_file, name="me"),
     path("registre/", register.register, name="register"),
     path("registre/export.<str:fmt>", register.register_export, name="register-export"),
+    path("conges/", leave.my_leave, name="leave-mine"),
+    path("conges/<int:pk>/annuler/", leave.leave_cancel, name="leave-cancel"),
+    path("conges/a-valider/", leave.team_requests, name="team-requests"),
+    path("conges/<int:pk>/decider/", leave.leave_decide, name="leave-decide"),
+    path("conges/calendrier/", leave.team_calendar, name="calendar"),
+    path("absences/", leave.absence_list, name="absence-list"),
+    path("absences/export.<str:fmt>", leave.absence_export, name="absence-export"),
+    path("absences/nouvelle/", leave.absence_create, name="absence-create"),
 ]

@@ -94,7 +94,13 @@ def _hr_sample(actor):
         actor=actor, last_name="Durand", first_names="Alice", sex="F", birth_date=dt.date(1995, 10, 14),
         job="Comptable", entry_date=dt.date(2024, 3, 1),
     )  # fmt: skip
-    return {f"hr:employee-{name}": employee.pk for name in ("detail", "edit", "exit")}
+    from pilote.hr.models import Absence
+
+    # A request nobody signed in owns: its manager or rh decide it, others get a 404 (not theirs to see).
+    request = Absence.objects.create(employee=employee, kind="conges_payes", start=dt.date(2026, 7, 6),
+                                     end=dt.date(2026, 7, 11), days=6)  # fmt: skip
+    urls = {f"hr:employee-{name}": employee.pk for name in ("detail", "edit", "exit")}
+    return urls | {"hr:leave-cancel": request.pk, "hr:leave-decide": request.pk}
 
 
 def _ereporting_sample():

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
@@ -13,6 +14,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.hr.forms import EmployeeFilterForm, EmployeeForm, ExitForm
 from pilote.hr.models import Employee
+from pilote.hr.queries import absences as absence_queries
 from pilote.hr.queries import employees as queries
 from pilote.hr.services import employees as services
 from pilote.lib.identifiers import format_nir
@@ -94,7 +96,15 @@ def _file(request, employee: Employee, template: str = "hr/employee_detail.html"
 @require_perm("hr.view")
 def employee_detail(request, pk: int):
     employee = get_object_or_404(Employee.objects.select_related("manager", "user"), pk=pk)
-    return _file(request, employee, exit_form=ExitForm())
+    periods = absence_queries.balances(employee, timezone.localdate())
+    return _file(
+        request,
+        employee,
+        exit_form=ExitForm(),
+        periods=periods,
+        available=absence_queries.available(periods),
+        absences=employee.absences.order_by("-start", "-pk")[:20],
+    )
 
 
 @require_POST

@@ -1,0 +1,30 @@
+"""The hr demo: the 18 people the ledger pays, their register, two years of leave, requests waiting."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from pilote.hr.models import Absence, Employee, RegisterEntry
+from pilote.hr.queries import absences as queries
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_staff_register_and_leave(demo_loaded, client):
+    today = timezone.localdate()
+    present = [e for e in Employee.objects.all() if e.is_present(today) and not e.is_trainee]
+    assert len(present) == 18
+    assert RegisterEntry.objects.filter(kind="rectification").count() == 1
+    assert (
+        RegisterEntry.objects.filter(kind="sortie").count() == 1 and RegisterEntry.objects.filter(trainee=True).exists()
+    )
+    assert Absence.objects.filter(status="acceptee", kind="conges_payes").count() > 30
+    for employee in present:
+        periods = queries.balances(employee, today)
+        assert periods and all(p.remaining >= 0 for p in periods if p.closed), employee
+    client.force_login(demo_loaded["salarie"])
+    page = client.get(reverse("hr:me")).content.decode()
+    assert "Thomas" in page and "Girard" in page
+    assert "Vacances en famille" in client.get(reverse("hr:leave-mine")).content.decode()
+    client.force_login(demo_loaded["direction"])
+    assert "Lucas Moreau" in client.get(reverse("hr:team-requests")).content.decode()
