@@ -14,6 +14,7 @@ class PurchasesConfig(AppConfig):
         register_menu(
             "Fournisseurs et achats",
             20,
+            MenuItem("Demandes de prix", "purchases:rfq-list", "purchases.view"),
             MenuItem("Commandes fournisseurs", "purchases:order-list", "purchases.view"),
             MenuItem("Factures fournisseurs", "purchases:invoice-list", "purchases.view"),
             MenuItem("Recevoir des factures", "purchases:invoice-receive", "purchases.receive"),

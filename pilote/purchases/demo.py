@@ -1,5 +1,6 @@
-"""Demo purchases: purchase orders in their states (a draft, one waiting for direction's approval, one partly
-received with a refused item, two received), then supplier e-invoices received this month, as a platform would
+"""Demo purchases: a request for quotes to three suppliers, compared, the complete answer ordered; purchase orders in
+their states (drafts, one waiting for direction's approval, one partly received with a refused item, two received),
+then supplier e-invoices received this month, as a platform would
 deliver them — a Factur-X PDF, a UBL 2.1 and a CII XML, each written by a real generator (Pilote's own Factur-X
 writer; the factur-x library's UBL writer) — decided through the services: one « bon à payer » and posted, one
 matched with its order and received goods and waiting for its decision, one invoicing more hours than were
@@ -18,7 +19,7 @@ from pilote.contacts.models import Contact
 from pilote.core.demo import DEMO_TODAY
 from pilote.core.models import Structure
 from pilote.lib.money import ZERO, round_eur
-from pilote.purchases import orders, services
+from pilote.purchases import orders, rfq, services
 from pilote.sales import einvoice, totals
 from pilote.sales.facturx_pdf import render_invoice_pdf
 from pilote.sales.services import LineSpec
@@ -119,7 +120,29 @@ def load_orders(users, day: dt.date) -> dict:
            note="Aménagement du nouveau poste d'accueil.")  # fmt: skip
     toner = LineSpec(description="Toner noir pour copieur", quantity=D(10), unit_price=D("42"))
     orders.create_order(actor=assistant, supplier=supplier["copiers"], date=day, lines=[toner])
+    _request_for_quotes(assistant, [supplier[role] for role in ("furniture", "stationery", "computers")], day)
     return {"stationery": stationery.number, "servicing": servicing.number}
+
+
+def _request_for_quotes(actor, consulted: list[Contact], day: dt.date) -> None:
+    """Meeting-room chairs and a table asked to three suppliers: two answer, the complete one is ordered."""
+    lines = [
+        rfq.RequestedLine("Chaise de réunion empilable", D(12)),
+        rfq.RequestedLine("Table de réunion 240 × 120", D(1)),
+    ]
+    asked = rfq.create_request(actor=actor, title="Équipement de la salle de réunion", date=day, lines=lines,
+                               suppliers=consulted, reply_by=day + dt.timedelta(days=7))  # fmt: skip
+    chairs, table = asked.lines.order_by("position")
+    answers = {answer.supplier_id: answer for answer in asked.answers.all()}
+    for supplier in consulted:
+        rfq.mark_sent(actor=actor, answer=answers[supplier.pk], to=supplier.email)
+    furniture, stationery = answers[consulted[0].pk], answers[consulted[1].pk]
+    rfq.record_answer(actor=actor, answer=furniture, answered_on=day, delay_days=10, reference="DV-2231",
+                      conditions="Franco de port, paiement à 30 jours.",
+                      prices={chairs.pk: (D("79.00"), "20.00"), table.pk: (D("890.00"), "20.00")})  # fmt: skip
+    rfq.record_answer(actor=actor, answer=stationery, answered_on=day, delay_days=5, conditions="Port 45 € HT.",
+                      prices={chairs.pk: (D("72.50"), "20.00"), table.pk: (None, "20.00")})  # fmt: skip
+    rfq.choose_answer(actor=actor, answer=furniture, reason="Seule offre complète ; chaises garanties 5 ans.")
 
 
 def load(rng, users) -> None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from pilote.catalog.models import Product, Unit, VatRate
 from pilote.core.models import VatRegime
 from pilote.core.pickers import SearchSelect
 from pilote.core.roles import Role
@@ -210,3 +211,75 @@ def order_of(supplier_id: int, number: str):
 class LinkOrderForm(forms.Form):
     order = forms.CharField(label="N° de notre commande", max_length=20, required=False,
                             help_text="Vide : détacher la facture de sa commande.")  # fmt: skip
+
+
+# --- requests for quotes ------------------------------------------------------------------------------------
+
+
+class RequestForm(forms.Form):
+    title = forms.CharField(label="Objet", max_length=200)
+    date = forms.DateField(label="Date", widget=DATE)
+    reply_by = forms.DateField(label="Réponse attendue le", widget=DATE, required=False)
+    notes = forms.CharField(label="Précisions pour les fournisseurs", widget=forms.Textarea(attrs={"rows": 2}),
+                            required=False)  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(1, 6):
+            self.fields[f"supplier_{i}"] = SupplierChoiceField(label=f"Fournisseur {i}", required=i == 1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("reply_by") and data["reply_by"] < data["date"]:
+            self.add_error("reply_by", "La date de réponse attendue ne peut pas précéder la demande.")
+        return data
+
+    def suppliers(self) -> list:
+        return [self.cleaned_data[f"supplier_{i}"] for i in range(1, 6) if self.cleaned_data.get(f"supplier_{i}")]
+
+
+class RequestLineForm(forms.Form):
+    product = forms.ModelChoiceField(label="Article", queryset=Product.objects.filter(is_active=True), required=False,
+                                     widget=SearchSelect("articles"))  # fmt: skip
+    description = forms.CharField(label="Désignation", max_length=500, required=False)
+    quantity = FrenchDecimalFormField(label="Quantité", max_digits=12, decimal_places=3, min_value=0, required=False)
+    unit = forms.ChoiceField(label="Unité", choices=Unit.choices, initial=Unit.PIECE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("product") and not data.get("description"):
+            data["description"] = data["product"].name
+        if data.get("description") and not data.get("quantity"):
+            self.add_error("quantity", "Indiquez la quantité demandée.")
+        return data
+
+
+RequestLineFormSet = forms.formset_factory(RequestLineForm, extra=5, max_num=50, validate_max=True)
+
+
+class AnswerForm(forms.Form):
+    answered_on = forms.DateField(label="Réponse reçue le", widget=DATE)
+    reference = forms.CharField(label="Référence du devis fournisseur", max_length=60, required=False)
+    delay_days = forms.IntegerField(label="Délai de livraison (jours)", min_value=0, max_value=3650, required=False)
+    conditions = forms.CharField(label="Conditions (paiement, port, validité)", max_length=300, required=False)
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            self.fields[f"prix-{line.pk}"] = FrenchDecimalFormField(
+                label=f"Prix unitaire HT : {line.description}", max_digits=14, decimal_places=4, min_places=2,
+                min_value=0, required=False,
+            )  # fmt: skip
+            self.fields[f"tva-{line.pk}"] = forms.ChoiceField(
+                label=f"TVA : {line.description}", choices=[c for c in VatRate.choices if c[0] != VatRate.EXEMPT],
+                initial=VatRate.NORMAL,
+            )  # fmt: skip
+
+    @property
+    def rows(self):
+        return [(line, self[f"prix-{line.pk}"], self[f"tva-{line.pk}"]) for line in self.lines]
+
+    def prices(self) -> dict:
+        data = self.cleaned_data
+        return {line.pk: (data.get(f"prix-{line.pk}"), data.get(f"tva-{line.pk}")) for line in self.lines}

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pilote.catalog.models import Unit, VatRate
 from pilote.core.roles import Role
 from pilote.lib.fields import FrenchDecimalField
 from pilote.lib.formats import format_eur, format_quantity
@@ -493,3 +494,132 @@ class ReceiptLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_line.description} × {format_quantity(self.quantity)}"
+
+
+# --- Requests for quotes -------------------------------------------------------------------------------------
+
+RFQ_SERIES = "DP"  # demande de prix
+
+
+class QuoteRequestStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    SENT = "sent", "Envoyée"
+    ORDERED = "ordered", "Commandée"
+    CANCELLED = "cancelled", "Abandonnée"
+
+
+class QuoteRequest(models.Model):
+    """A request for quotes (demande de prix) sent to several suppliers; their answers are compared side by side
+    and the chosen one becomes a purchase order."""
+
+    number = models.CharField("numéro", max_length=20, unique=True)
+    title = models.CharField("objet", max_length=200)
+    date = models.DateField("date")
+    reply_by = models.DateField("réponse attendue le", null=True, blank=True)
+    status = models.CharField(
+        "statut", max_length=10, choices=QuoteRequestStatus.choices, default=QuoteRequestStatus.DRAFT
+    )
+    notes = models.TextField("précisions pour les fournisseurs", blank=True)
+    chosen = models.ForeignKey(
+        "QuoteAnswer", verbose_name="réponse retenue", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    choice_reason = models.CharField("motif du choix", max_length=300, blank=True)
+    order = models.ForeignKey(
+        PurchaseOrder, verbose_name="commande", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="demandeur", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "demande de prix"
+        verbose_name_plural = "demandes de prix"
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Demande de prix {self.number}"
+
+
+class QuoteRequestLine(models.Model):
+    request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=1)
+    product = models.ForeignKey(
+        "catalog.Product", verbose_name="article", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.CharField("désignation", max_length=500)
+    quantity = FrenchDecimalField("quantité", max_digits=12, decimal_places=3, default=Decimal("1"))
+    unit = models.CharField("unité", max_length=10, choices=Unit.choices, default=Unit.PIECE)
+
+    class Meta:
+        verbose_name = "ligne de demande de prix"
+        verbose_name_plural = "lignes de demandes de prix"
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="purchases_rfqline_quantity_positive",
+                violation_error_message="La quantité demandée doit être positive.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} × {format_quantity(self.quantity)}"
+
+
+class QuoteAnswer(models.Model):
+    """One supplier consulted by the request, and its answer once typed (prices per line, delay, conditions)."""
+
+    request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="answers")
+    supplier = models.ForeignKey(
+        "contacts.Contact", verbose_name="fournisseur", on_delete=models.PROTECT, related_name="quote_answers"
+    )
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    answered_on = models.DateField("réponse reçue le", null=True, blank=True)
+    delay_days = models.PositiveIntegerField("délai de livraison (jours)", null=True, blank=True)
+    conditions = models.CharField("conditions (paiement, port, validité)", max_length=300, blank=True)
+    reference = models.CharField("référence du devis fournisseur", max_length=60, blank=True)
+    total_net = MoneyField("total HT proposé", default=ZERO)
+
+    class Meta:
+        verbose_name = "réponse à une demande de prix"
+        verbose_name_plural = "réponses aux demandes de prix"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "supplier"],
+                name="purchases_answer_one_per_supplier",
+                violation_error_message="Ce fournisseur est déjà consulté pour cette demande de prix.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Réponse de {self.supplier.display_name}"
+
+
+class QuoteAnswerLine(models.Model):
+    answer = models.ForeignKey(QuoteAnswer, on_delete=models.CASCADE, related_name="lines")
+    request_line = models.ForeignKey(QuoteRequestLine, on_delete=models.CASCADE, related_name="prices")
+    unit_price = FrenchDecimalField("prix unitaire HT", max_digits=14, decimal_places=4, min_places=2)
+    vat_rate = models.CharField("TVA", max_length=5, choices=VatRate.choices, default=VatRate.NORMAL)
+    net_amount = MoneyField("montant HT", default=ZERO)
+
+    class Meta:
+        verbose_name = "prix proposé"
+        verbose_name_plural = "prix proposés"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "request_line"],
+                name="purchases_answerline_unique",
+                violation_error_message="Cette ligne a déjà son prix dans la réponse.",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0),
+                name="purchases_answerline_price_positive",
+                violation_error_message="Le prix unitaire ne peut pas être négatif.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_line.description} : {format_eur(self.unit_price)}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.purchases.views import invoices, orders, payments
+from pilote.purchases.views import invoices, orders, payments, rfq
 
 app_name = "purchases"
 
@@ -23,6 +23,14 @@ urlpatterns = [
     path("commandes/<int:pk>/pdf/", orders.order_pdf, name="order-pdf"),
     path("commandes/<int:pk>/envoyer/", orders.order_send, name="order-send"),
     path("commandes/<int:pk>/reception/", orders.order_receive, name="order-receive"),
+    path("demandes-de-prix/", rfq.request_list, name="rfq-list"),
+    path("demandes-de-prix/nouvelle/", rfq.request_create, name="rfq-create"),
+    path("demandes-de-prix/<int:pk>/", rfq.request_detail, name="rfq-detail"),
+    path("demandes-de-prix/<int:pk>/abandon/", rfq.request_cancel, name="rfq-cancel"),
+    path("demandes-de-prix/<int:pk>/<int:answer_pk>/pdf/", rfq.request_pdf, name="rfq-pdf"),
+    path("demandes-de-prix/<int:pk>/<int:answer_pk>/envoyer/", rfq.request_send, name="rfq-send"),
+    path("demandes-de-prix/<int:pk>/<int:answer_pk>/reponse/", rfq.request_answer, name="rfq-answer"),
+    path("demandes-de-prix/<int:pk>/<int:answer_pk>/choix/", rfq.request_choose, name="rfq-choose"),
     path("reglages/", orders.purchase_settings, name="settings"),
     path("virements/", payments.run_list, name="run-list"),
     path("virements/nouveau/", payments.run_create, name="run-create"),

@@ -173,6 +173,15 @@ def _purchases_sample(contact):
     line = LineSpec(description="Papier", quantity=Decimal("2"), unit_price=Decimal("10"))
     order = orders.create_order(actor=None, supplier=contact, date=dt.date(2026, 2, 1), lines=[line])
     urls |= {f"purchases:order-{n}": order.pk for n in ("detail", "edit", "action", "pdf", "send", "receive")}
+    from pilote.purchases import rfq
+
+    asked = rfq.create_request(actor=None, title="Papier", date=dt.date(2026, 2, 1), suppliers=[contact],
+                               lines=[rfq.RequestedLine("Papier", Decimal("2"))])  # fmt: skip
+    answer = asked.answers.get()
+    urls |= {"purchases:rfq-detail": asked.pk, "purchases:rfq-cancel": asked.pk}
+    urls |= {
+        f"purchases:rfq-{n}": {"pk": asked.pk, "answer_pk": answer.pk} for n in ("pdf", "send", "answer", "choose")
+    }
     return urls | {f"purchases:run-{n}": run.pk for n in ("detail", "file", "action")}
 
 

@@ -1,0 +1,198 @@
+"""Requests for quotes: list, creation (lines and up to five suppliers), the page with the comparison side by side,
+sending to each supplier (PDF + e-mail through the sales helpers), typing an answer, choosing one (→ an order)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pilote.core.access import require_perm
+from pilote.core.exceptions import DomainError
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
+from pilote.core.models import Structure
+from pilote.core.params import to_int
+from pilote.core.pdf import pdf_file_response, render_pdf
+from pilote.lib.dates import local_today
+from pilote.lib.formats import format_date, format_quantity
+from pilote.purchases import rfq
+from pilote.purchases.forms import AnswerForm, ReasonForm, RequestForm, RequestLineFormSet
+from pilote.purchases.models import QuoteAnswer, QuoteRequest, QuoteRequestStatus
+from pilote.purchases.queries.invoices import history
+from pilote.sales import mail
+from pilote.sales.forms import EmailForm
+from pilote.sales.views.quotes import logo_url
+
+FIX_ERRORS = "Le formulaire contient des erreurs : corrigez les champs signalés."
+SORTS = {"numero": ["number"], "date": ["date"], "objet": ["title"], "statut": ["status"]}
+COLUMNS = [
+    Column("Numéro", lambda r: r.number),
+    Column("Date", lambda r: r.date),
+    Column("Objet", lambda r: r.title),
+    Column("Réponse attendue le", lambda r: r.reply_by),
+    Column("Statut", lambda r: r.get_status_display()),
+    Column("Commande", lambda r: r.order.number if r.order_id else ""),
+]
+
+
+@require_perm("purchases.view")
+def request_list(request):
+    requests = QuoteRequest.objects.select_related("order")
+    q = (request.GET.get("q") or "").strip()[:100]
+    if q:
+        requests = requests.filter(Q(title__icontains=q) | Q(number__icontains=q))
+    status = request.GET.get("statut", "")
+    if status in QuoteRequestStatus.values:
+        requests = requests.filter(status=status)
+    requests = sort_queryset(requests, request.GET.get("tri", ""), SORTS, "-date")
+    if request.GET.get("export") in EXPORT_FORMATS:
+        return export_response(requests, COLUMNS, "demandes-de-prix", request.GET["export"], title="Demandes de prix")
+    context = {"page": paginate(request, requests), "q": q, "status": status, "statuses": QuoteRequestStatus.choices}
+    return render(request, "purchases/rfq_list.html", context)
+
+
+@require_perm("purchases.order")
+def request_create(request):
+    post = request.POST if request.method == "POST" else None
+    form = RequestForm(post, initial={"date": local_today(), "supplier_1": to_int(request.GET.get("fournisseur"))})
+    formset = RequestLineFormSet(post, prefix="lignes")
+    if post and form.is_valid() and formset.is_valid():
+        lines = [
+            rfq.RequestedLine(f.cleaned_data["description"], f.cleaned_data["quantity"], f.cleaned_data["unit"],
+                              f.cleaned_data.get("product"))
+            for f in formset.forms if f.cleaned_data.get("description")
+        ]  # fmt: skip
+        data = form.cleaned_data
+        try:
+            created = rfq.create_request(
+                actor=request.user, title=data["title"], date=data["date"], lines=lines, suppliers=form.suppliers(),
+                reply_by=data["reply_by"], notes=data["notes"],
+            )  # fmt: skip
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Demande de prix {created.number} enregistrée.")
+            return redirect("purchases:rfq-detail", created.pk)
+    elif post:
+        messages.error(request, FIX_ERRORS)
+    return render(request, "purchases/rfq_form.html", {"form": form, "formset": formset})
+
+
+@require_perm("purchases.view")
+def request_detail(request, pk: int):
+    found = get_object_or_404(QuoteRequest.objects.select_related("order", "chosen__supplier", "created_by"), pk=pk)
+    lines = list(found.lines.order_by("position"))
+    for line in lines:
+        line.quantity_text = format_quantity(line.quantity)
+    context = {"rfq": found, "lines": lines, **rfq.comparison(found), "history": history(found),
+               "reason_form": ReasonForm()}  # fmt: skip
+    return render(request, "purchases/rfq_detail.html", context)
+
+
+def _answer(pk: int, answer_pk: int) -> QuoteAnswer:
+    return get_object_or_404(QuoteAnswer.objects.select_related("request", "supplier"), pk=answer_pk, request_id=pk)
+
+
+def rfq_pdf_bytes(answer: QuoteAnswer) -> bytes:
+    structure = Structure.objects.get()
+    found = answer.request
+    lines = list(found.lines.order_by("position"))
+    for line in lines:
+        line.quantity_text = format_quantity(line.quantity)
+    facts = [("Numéro", found.number), ("Date", format_date(found.date))]
+    if found.reply_by:
+        facts.append(("Réponse souhaitée avant le", format_date(found.reply_by)))
+    context = {"rfq": found, "answer": answer, "lines": lines, "facts": facts, "structure": structure,
+               "logo_url": logo_url(structure)}  # fmt: skip
+    return render_pdf("purchases/rfq_pdf.html", context)
+
+
+@require_perm("purchases.view")
+def request_pdf(request, pk: int, answer_pk: int):
+    answer = _answer(pk, answer_pk)
+    return pdf_file_response(rfq_pdf_bytes(answer), f"Demande-de-prix-{answer.request.number}.pdf", inline=True)
+
+
+@require_perm("purchases.order")
+def request_send(request, pk: int, answer_pk: int):
+    answer = _answer(pk, answer_pk)
+    structure = Structure.objects.get()
+    found = answer.request
+    before = f" avant le {found.reply_by:%d/%m/%Y}" if found.reply_by else ""
+    initial = {"to": answer.supplier.email, "subject": f"Demande de prix {found.number} — {structure.display_name}",
+               "body": f"Bonjour,\n\nNous vous remercions de nous faire parvenir votre meilleure offre{before} pour "
+                       f"« {found.title} », détaillée dans la demande de prix ci-jointe (prix unitaires HT, délai de "
+                       f"livraison, conditions).\n\nCordialement,\n{structure.display_name}"}  # fmt: skip
+    form = EmailForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                rfq.mark_sent(actor=request.user, answer=answer, to=form.cleaned_data["to"])
+                mail.send_document(filename=f"Demande-de-prix-{found.number}.pdf", pdf=rfq_pdf_bytes(answer),
+                                   reply_to=structure.email, **form.cleaned_data)  # fmt: skip
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Demande de prix envoyée à {form.cleaned_data['to']}.")
+            return redirect("purchases:rfq-detail", pk)
+    elif request.method == "POST":
+        messages.error(request, FIX_ERRORS)
+    return render(request, "purchases/rfq_send.html", {"rfq": found, "answer": answer, "form": form})
+
+
+@require_perm("purchases.order")
+def request_answer(request, pk: int, answer_pk: int):
+    answer = _answer(pk, answer_pk)
+    lines = list(answer.request.lines.order_by("position"))
+    for line in lines:
+        line.quantity_text = format_quantity(line.quantity)
+    initial = {"answered_on": answer.answered_on or local_today(), "delay_days": answer.delay_days,
+               "conditions": answer.conditions, "reference": answer.reference}  # fmt: skip
+    for row in answer.lines.all():
+        initial |= {f"prix-{row.request_line_id}": row.unit_price, f"tva-{row.request_line_id}": row.vat_rate}
+    form = AnswerForm(request.POST or None, lines=lines, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rfq.record_answer(actor=request.user, answer=answer, prices=form.prices(), answered_on=data["answered_on"],
+                              delay_days=data["delay_days"], conditions=data["conditions"],
+                              reference=data["reference"])  # fmt: skip
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Réponse de {answer.supplier.display_name} enregistrée.")
+            return redirect("purchases:rfq-detail", pk)
+    elif request.method == "POST":
+        messages.error(request, FIX_ERRORS)
+    return render(request, "purchases/rfq_answer.html", {"rfq": answer.request, "answer": answer, "form": form})
+
+
+@require_POST
+@require_perm("purchases.order")
+def request_choose(request, pk: int, answer_pk: int):
+    answer = _answer(pk, answer_pk)
+    form = ReasonForm(request.POST)
+    try:
+        order = rfq.choose_answer(actor=request.user, answer=answer,
+                                  reason=form.cleaned_data["reason"] if form.is_valid() else "")  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("purchases:rfq-detail", pk)
+    messages.success(request, f"Commande {order.number} préparée chez {answer.supplier.display_name} : "
+                              "faites-la approuver puis envoyez-la.")  # fmt: skip
+    return redirect("purchases:order-detail", order.pk)
+
+
+@require_POST
+@require_perm("purchases.order")
+def request_cancel(request, pk: int):
+    found = get_object_or_404(QuoteRequest, pk=pk)
+    try:
+        rfq.cancel_request(actor=request.user, request=found, version=to_int(request.POST.get("version")))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Demande de prix {found.number} abandonnée.")
+    return redirect("purchases:rfq-detail", pk)
