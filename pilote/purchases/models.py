@@ -17,7 +17,7 @@ from django.db.models import Q
 from pilote.catalog.models import Unit, VatRate
 from pilote.core.roles import Role
 from pilote.lib.fields import FrenchDecimalField
-from pilote.lib.formats import format_eur, format_quantity
+from pilote.lib.formats import format_eur, format_percent, format_quantity
 from pilote.lib.money import ZERO, MoneyField
 from pilote.sales.models import Line, line_constraints
 
@@ -435,7 +435,8 @@ class MatchTolerance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Tolérances : prix {self.price_percent} %, quantités {self.quantity_percent} %"
+        price, quantity = format_percent(self.price_percent), format_percent(self.quantity_percent)
+        return f"Tolérances : prix {price}, quantités {quantity}"
 
 
 class ReceiptQuality(models.TextChoices):
