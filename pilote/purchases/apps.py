@@ -8,8 +8,8 @@ class PurchasesConfig(AppConfig):
 
     def ready(self) -> None:
         from pilote.core.pickers import register_picker
-        from pilote.core.registry import MenuItem, register_demo, register_menu
-        from pilote.purchases import demo, pickers
+        from pilote.core.registry import ContactPanel, MenuItem, register_contact_panel, register_demo, register_menu
+        from pilote.purchases import demo, panels, pickers
 
         register_menu(
             "Fournisseurs et achats",
@@ -22,4 +22,5 @@ class PurchasesConfig(AppConfig):
             MenuItem("Réglages des achats", "purchases:settings", "purchases.settings"),
         )
         register_picker(pickers.SUPPLIERS)
+        register_contact_panel(ContactPanel("purchases.view", 20, panels.contact_purchases))
         register_demo(45, "factures fournisseurs reçues", demo.load)

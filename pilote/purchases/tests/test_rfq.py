@@ -102,3 +102,14 @@ def test_the_pages_from_the_request_to_the_order(buy, client_as):
     assert response.url == reverse("purchases:order-detail", args=[order.pk]) and order.total_net == D("355.60")
     listing = client.get(reverse("purchases:rfq-list"), {"export": "csv"})
     assert order.number in b"".join(listing.streaming_content).decode("utf-8-sig")
+
+
+def test_the_supplier_page_shows_its_purchases(asked, buy, client_as):
+    from pilote.purchases import orders
+    from pilote.sales.services import LineSpec
+
+    order = orders.create_order(actor=buy["assistant"], supplier=buy["supplier"], date=DAY,
+                                lines=[LineSpec(description="Papier", quantity=D(2), unit_price=D(10))])  # fmt: skip
+    page = client_as("assistant").get(reverse("contacts:detail", args=[buy["supplier"].pk])).content.decode()
+    assert "Achats" in page and order.number in page and asked.number in page
+    assert reverse("purchases:order-create") + f"?fournisseur={buy['supplier'].pk}" in page
