@@ -117,7 +117,10 @@ def test_a_typed_invoice_from_its_order(buy, client_as, personas):
         "lignes-0-quantity": "30", "lignes-0-unit": "u", "lignes-0-unit_price": "22,50", "lignes-0-vat_rate": "20.00",
         "lignes-0-kind": "goods", "lignes-0-source_pk": str(line.pk),
     }  # fmt: skip
-    response = client.post(url, data, follow=True)
+    from pilote.catalog.models import Product
+
+    paper_article = Product.objects.create(reference="PAP-A4", name="Ramettes papier A4", unit_price=D("29"))
+    response = client.post(url, data | {"lignes-0-product": paper_article.pk}, follow=True)
     invoice = SupplierInvoice.objects.get(number="PD-118")
     assert (invoice.total_net, invoice.total_vat, invoice.total_gross) == (D("675.00"), D("135.00"), D("810.00"))
     assert invoice.order == order and invoice.lines.get().order_line == line

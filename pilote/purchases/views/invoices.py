@@ -226,7 +226,10 @@ def invoice_create(request):
         formset.initial, formset.extra = lines, 0
     if post and form.is_valid() and formset.is_valid():
         try:
-            invoice = services.create_typed_invoice(actor=request.user, lines=formset.specs(), **form.cleaned_data)
+            specs = formset.specs()
+            for spec in specs:
+                spec.account = ""  # the article's sales account is not an expense account: chosen before approval
+            invoice = services.create_typed_invoice(actor=request.user, lines=specs, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
