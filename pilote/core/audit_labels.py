@@ -22,6 +22,7 @@ ACTION_LABELS: dict[str, str] = {
     "hr.employee.hired": "Salarié embauché (registre du personnel)",
     "hr.employee.left": "Sortie d'un salarié (registre du personnel)",
     "hr.employee.updated": "Dossier salarié modifié",
+    "hr.interview.recorded": "Entretien professionnel enregistré",
     "contacts.address.created": "Adresse ajoutée",
     "contacts.address.deleted": "Adresse supprimée",
     "contacts.address.updated": "Adresse modifiée",

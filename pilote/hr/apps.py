@@ -16,8 +16,8 @@ class HrConfig(AppConfig):
     verbose_name = "Personnel"
 
     def ready(self) -> None:
-        from pilote.core.registry import MenuItem, register_demo, register_menu
-        from pilote.hr import demo, triggers
+        from pilote.core.registry import MenuItem, TodoProvider, register_demo, register_menu, register_todo
+        from pilote.hr import demo, todo, triggers
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
         register_menu(
@@ -30,7 +30,10 @@ class HrConfig(AppConfig):
             MenuItem("Salariés", "hr:employee-list", "hr.view"),
             MenuItem("Registre du personnel", "hr:register", "hr.view"),
             MenuItem("Absences", "hr:absence-list", "hr.view"),
+            MenuItem("Entretiens professionnels", "hr:interviews", "hr.view"),
         )
+        register_todo(TodoProvider("hr.self", todo.todo_items))
         register_demo(90, "personnel (salariés, registre)", demo.load)
         register_demo(91, "personnel (congés et absences)", demo.load_leave)
+        register_demo(92, "personnel (entretiens professionnels)", demo.load_interviews)
         post_migrate.connect(_reinstall_triggers, sender=self)

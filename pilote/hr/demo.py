@@ -177,3 +177,28 @@ def load_leave(rng, users) -> None:
     start = soon + dt.timedelta(days=7)
     absences.request_leave(actor=users["assistant"], employee=lucas, kind="conges_payes", start=start,
                            end=start + dt.timedelta(days=5), comment="Quelques jours en famille")  # fmt: skip
+
+
+def load_interviews(rng, users) -> None:
+    """Professional interviews held in the first year and every four years since; two people never had theirs
+    and two reviews at eight years are late, so the to-do list shows interviews due and late."""
+    from pilote.hr.models import Employee
+    from pilote.hr.services import interviews
+
+    del rng
+    never = {"Garnier", "Lambert"}
+    reviewed = {"Martin", "Bernard"}
+    staff = Employee.objects.filter(exit_date__isnull=True).exclude(contract_type="stage").order_by("register_number")
+    for employee in staff:
+        if employee.last_name in never:
+            continue
+        held = add_months(employee.entry_date, 11)
+        review = add_months(employee.entry_date, 95)
+        while held <= DEMO_TODAY:
+            kind = "professionnel"
+            if employee.last_name in reviewed and held <= review < add_months(held, 47):
+                held, kind = review, "etat_des_lieux"
+            interviews.record_interview(actor=users["rh"], employee=employee, kind=kind, held_on=held,
+                                        summary="Point sur le poste, les compétences et les souhaits de formation.",
+                                        training_followed=kind == "etat_des_lieux")  # fmt: skip
+            held = add_months(held, 47)

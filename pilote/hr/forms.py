@@ -4,7 +4,15 @@ from django import forms
 
 from pilote.core.forms import DATE_WIDGET, VersionedForm
 from pilote.core.models import User
-from pilote.hr.models import REQUESTABLE_KINDS, AbsenceKind, AbsenceStatus, ContractType, CseCategory, Employee
+from pilote.hr.models import (
+    REQUESTABLE_KINDS,
+    AbsenceKind,
+    AbsenceStatus,
+    ContractType,
+    CseCategory,
+    Employee,
+    InterviewKind,
+)
 
 EMPLOYEE_FIELDS = [
     "last_name", "birth_name", "first_names", "sex", "birth_date", "birth_place", "nationality", "nir",
@@ -115,3 +123,13 @@ class AbsenceFilterForm(forms.Form):
 class MonthForm(forms.Form):
     mois = forms.DateField(label="Mois", required=False, input_formats=["%Y-%m"],
                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))  # fmt: skip
+
+
+class InterviewForm(forms.Form):
+    kind = forms.ChoiceField(label="Nature", choices=InterviewKind.choices)
+    held_on = forms.DateField(label="Tenu le", widget=DATE_WIDGET)
+    summary = forms.CharField(label="Compte rendu", required=False, max_length=10_000,
+                              widget=forms.Textarea(attrs={"rows": 5}))  # fmt: skip
+    training_followed = forms.BooleanField(
+        label="A suivi au moins une formation non obligatoire depuis le dernier état des lieux", required=False
+    )

@@ -294,3 +294,33 @@ class Absence(models.Model):
     @property
     def is_health_related(self) -> bool:
         return self.kind in HEALTH_KINDS
+
+
+class InterviewKind(models.TextChoices):
+    PROFESSIONAL = "professionnel", "Entretien professionnel"
+    REVIEW = "etat_des_lieux", "État des lieux récapitulatif"
+
+
+class CareerInterview(models.Model):
+    """A professional interview held (L6315-1; loi 2025-989). Its content is for rh, direction and the person."""
+
+    employee = models.ForeignKey(Employee, verbose_name="salarié", on_delete=models.PROTECT, related_name="interviews")
+    kind = models.CharField("nature", max_length=15, choices=InterviewKind.choices, default=InterviewKind.PROFESSIONAL)
+    held_on = models.DateField("tenu le")
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="conduit par", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    summary = models.TextField("compte rendu", blank=True)
+    training_followed = models.BooleanField(
+        "a suivi au moins une formation non obligatoire depuis le dernier état des lieux", default=False
+    )
+    created_at = models.DateTimeField("enregistré le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "entretien professionnel"
+        verbose_name_plural = "entretiens professionnels"
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["employee", "held_on"], name="hr_interview_employee_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} de {self.employee} du {self.held_on:%d/%m/%Y}"

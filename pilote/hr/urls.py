@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.hr.views import employees, leave, register
+from pilote.hr.views import employees, interviews, leave, register
 
 app_name = "hr"
 urlpatterns = [
@@ -21,4 +21,7 @@ urlpatterns = [
     path("absences/", leave.absence_list, name="absence-list"),
     path("absences/export.<str:fmt>", leave.absence_export, name="absence-export"),
     path("absences/nouvelle/", leave.absence_create, name="absence-create"),
+    path("entretiens/", interviews.interview_list, name="interviews"),
+    path("entretiens/export.<str:fmt>", interviews.interview_export, name="interview-export"),
+    path("<int:pk>/entretien/", interviews.interview_create, name="interview-create"),
 ]

@@ -100,7 +100,7 @@ def _hr_sample(actor):
     request = Absence.objects.create(employee=employee, kind="conges_payes", start=dt.date(2026, 7, 6),
                                      end=dt.date(2026, 7, 11), days=6)  # fmt: skip
     urls = {f"hr:employee-{name}": employee.pk for name in ("detail", "edit", "exit")}
-    return urls | {"hr:leave-cancel": request.pk, "hr:leave-decide": request.pk}
+    return urls | {"hr:leave-cancel": request.pk, "hr:leave-decide": request.pk, "hr:interview-create": employee.pk}
 
 
 def _ereporting_sample():

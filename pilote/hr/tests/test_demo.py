@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from pilote.hr.models import Absence, Employee, RegisterEntry
 from pilote.hr.queries import absences as queries
@@ -28,3 +29,6 @@ def test_the_demo_staff_register_and_leave(demo_loaded, client):
     assert "Vacances en famille" in client.get(reverse("hr:leave-mine")).content.decode()
     client.force_login(demo_loaded["direction"])
     assert "Lucas Moreau" in client.get(reverse("hr:team-requests")).content.decode()
+    todo = client.get(reverse("core:home")).content.decode()
+    assert escape("En retard — tenir l'état des lieux récapitulatif de Sophie Petit") in todo
+    assert escape("En retard — tenir l'entretien professionnel de Paul Garnier") in todo

@@ -104,6 +104,7 @@ def employee_detail(request, pk: int):
         periods=periods,
         available=absence_queries.available(periods),
         absences=employee.absences.order_by("-start", "-pk")[:20],
+        interviews=employee.interviews.order_by("-held_on", "-pk")[:20],
     )
 
 
