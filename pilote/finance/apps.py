@@ -16,4 +16,5 @@ class FinanceConfig(AppConfig):
             MenuItem("Bilan fonctionnel", "finance:balance-sheet", "finance.view"),
             MenuItem("Ratios", "finance:ratios", "finance.view"),
             MenuItem("Seuil de rentabilité", "finance:break-even", "finance.view"),
+            MenuItem("Plan de trésorerie", "finance:treasury", "finance.view"),
         )

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from pilote.finance import breakeven
+from pilote.finance import breakeven, forecast
 from pilote.finance.balance_sheet import FunctionalBalanceSheet, functional_balance_sheet
 from pilote.finance.ratios import Flows, Ratio, compute_ratios
 from pilote.finance.sig import Sig, compute_sig
@@ -235,3 +235,47 @@ def break_even_report(diagnosis: Diagnosis, labels: dict[str, str]) -> BreakEven
         months=months,
         lines=lines,
     )
+
+
+# --- Treasury forecast ------------------------------------------------------------------------------------
+
+CUSTOMER_PREFIXES = ("411", "413", "418")  # doubtful debts (416) are not counted on
+SUPPLIER_PREFIXES = ("401", "403", "404", "408")
+# Tax and social debts paid at a fixed day of the month (the demo declares its CA3 and pays it on the 19th).
+DEBTS_BY_DAY = (("44551", 19, "TVA à payer"), ("431", 15, "Charges sociales"), ("437", 15, "Charges sociales"))
+
+
+def _open_items(prefixes: tuple[str, ...], today: dt.date, kind: str) -> list[forecast.Flow]:
+    from django.db.models import Exists, OuterRef, Q
+
+    from pilote.ledger.models import MatchedLine
+
+    fully = MatchedLine.objects.filter(line=OuterRef("pk"), matching__is_partial=False)
+    prefix_filter = Q()
+    for prefix in prefixes:
+        prefix_filter |= Q(account__code__startswith=prefix)
+    lines = (
+        EntryLine.objects.filter(prefix_filter, is_posted=True, date__lte=today, fiscal_year__status="open")
+        .exclude(Exists(fully))
+        .values_list("date", "due_date", "debit", "credit")
+    )
+    return [forecast.Flow(due or day, debit - credit, kind) for day, due, debit, credit in lines if debit != credit]
+
+
+def treasury_plan(today: dt.date | None = None) -> forecast.Plan | None:
+    """The 13-week plan from today's cash (the books at today) and the open items of the open years."""
+    today = today or local_today()
+    year = FiscalYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
+    if year is None:
+        return None
+    figures = account_figures(year, today)
+    cash = sum((f.balance for code, f in figures.items() if code.startswith("5") and not code.startswith("59")), ZERO)
+    flows = _open_items(CUSTOMER_PREFIXES, today, "Clients") + _open_items(SUPPLIER_PREFIXES, today, "Fournisseurs")
+    for prefix, day, kind in DEBTS_BY_DAY:
+        amount = sum((f.balance for code, f in figures.items() if code.startswith(prefix)), ZERO)
+        if amount:
+            flows.append(forecast.Flow(forecast.next_on(today, day), amount, kind))
+    wages = sum((f.balance for code, f in figures.items() if code.startswith("421")), ZERO)
+    if wages:
+        flows.append(forecast.Flow(today, wages, "Salaires"))
+    return forecast.weekly_plan(today, cash, flows)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("ratios/", views.ratios, name="ratios"),
     path("seuil-de-rentabilite/", views.break_even, name="break-even"),
     path("seuil-de-rentabilite/part-variable/", views.cost_behaviour, name="cost-behaviour"),
+    path("tresorerie/", views.treasury, name="treasury"),
 ]

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from pilote.finance import queries
 from pilote.ledger.models import EntryLine, FiscalYear
+from pilote.lib.dates import local_today
 from pilote.lib.money import ZERO
 
 
@@ -73,3 +74,15 @@ def test_break_even_on_the_demo(years):
     assert result.threshold and 0 < result.threshold < result.revenue  # the closed year made a profit
     assert closed.start_date < report.date <= closed.end_date
     assert result.result == diagnosis.sig.balances["rcai"]  # no other income: the current result
+
+
+def test_treasury_plan_on_the_demo(years):
+    """On the demo's own date (it is dated from the day it is loaded): the plan reads the items open today
+    (an item lettered since is settled, so a past date would not show what was open then)."""
+    open_year = years[-1]
+    today = local_today()
+    plan = queries.treasury_plan(today)
+    diagnosis = queries.diagnosis(queries.Period(open_year, today))
+    assert plan.opening == diagnosis.sheet.tn  # today's cash is the class-5 net cash of the books
+    assert any(week.receipts for week in plan.weeks) and any(week.payments for week in plan.weeks)
+    assert plan.final == plan.opening + sum((w.receipts - w.payments for w in plan.weeks), ZERO)

@@ -157,3 +157,13 @@ def test_the_auditor_reads_the_break_even_but_does_not_change_it(books, client_a
     client = client_as("auditeur")
     assert client.get(reverse("finance:break-even")).status_code == 200
     assert client.post(reverse("finance:cost-behaviour"), {"compte": "641", "part": "50"}).status_code == 403
+
+
+def test_treasury_plan_from_the_books(books, client_as):
+    plan = queries.treasury_plan(dt.date(2026, 12, 3))
+    assert plan.opening == D(20000)  # 512: 13 000 carried forward + 8 000 − 1 000
+    assert plan.lowest.closing == plan.final == D(20000)  # no open item in these books
+    assert queries.treasury_plan(dt.date(2030, 1, 1)) is None
+    response = client_as("auditeur").get(reverse("finance:treasury"))
+    assert response.status_code == 200 and "Plan de trésorerie" in response.content.decode()
+    assert client_as("commercial").get(reverse("finance:treasury")).status_code == 403
