@@ -90,6 +90,11 @@ MATRIX: dict[str, frozenset[Role]] = {
     "finance.view": frozenset({D, C, AU}),
     # Which charges vary with the activity (break-even): direction and the accountant decide.
     "finance.edit": frozenset({D, C}),
+    # The DUERP is available to every worker (Code du travail R4121-4); HR and direction assess the risks and
+    # keep the action plan; the employer (direction) validates each version.
+    "quality.duerp.view": EVERYONE,
+    "quality.duerp.edit": frozenset({D, RH}),
+    "quality.duerp.publish": frozenset({D}),
 }
 
 

@@ -1,12 +1,16 @@
 """Demo risks and quality data, posted through the services and dated from the demo's today: a risk register
-of a dozen risks of every nature with their treatment actions (some reviews and actions overdue)."""
+of a dozen risks of every nature with their treatment actions (some reviews and actions overdue); the DUERP of
+two work units with their hazards and prevention actions, one version validated four months ago, and the work
+done since (an action finished, a hazard added) waiting for the next version."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from pilote.core.demo import DEMO_TODAY
+from pilote.quality.services import duerp
 from pilote.quality.services import risks as services
 
 # (title, nature, owner, cause, consequence, P, I, controls, residual P, residual I, review in days, actions)
@@ -69,6 +73,12 @@ RISKS = [
 
 
 def load(rng: random.Random, users) -> None:
+    services.update_settings(actor=users["direction"], risk_scale=4, headcount=14)
+    _risks(users)
+    _duerp(users)
+
+
+def _risks(users) -> None:
     actor = users["direction"]
     for title, nature, owner, cause, consequence, p, i, controls, rp, ri, review, actions in RISKS:
         risk = services.create_risk(
@@ -84,3 +94,59 @@ def load(rng: random.Random, users) -> None:
             if status != "planned":
                 done_on = min(DEMO_TODAY, action.due_on) if status == "done" else None
                 services.set_action_status(actor=actor, action=action, status=status, done_on=done_on)
+
+
+# (unit, description, exposed, hazards: (family, situation, frequency, severity, prevention, actions))
+# Actions: (title, owner, due in days from the version, cost, status)
+# fmt: off
+UNITS = [
+    ("Bureaux et accueil", "Administration, vente, accueil des clients (2e étage)", 7, [
+        ("screens", "Travail prolongé sur écran, postes sans réglage de hauteur", 4, 2,
+         "Écrans réglables, pauses libres",
+         [("Fauteuils et supports d'écran réglables", "rh", 60, "1800", "in_progress")]),
+        ("psychosocial", "Pics de charge en fin de mois, clients mécontents à l'accueil", 3, 3,
+         "Entretiens annuels, procédure de réclamation",
+         [("Formation à la gestion des situations tendues", "rh", 90, "1200", "planned")]),
+        ("fall_level", "Câbles au sol et escalier vers l'archive", 2, 2, "Goulottes dans les bureaux", []),
+    ]),
+    ("Atelier et interventions chez les clients", "Préparation, installation et maintenance des copieurs", 5, [
+        ("manual_handling", "Port de copieurs (40 à 90 kg) dans les escaliers", 3, 3,
+         "Diable monte-escalier, travail à deux",
+         [("Second diable monte-escalier électrique", "direction", 45, "2400", "planned")]),
+        ("road", "Déplacements quotidiens en véhicule de service", 4, 4,
+         "Entretien des véhicules, planning sans urgence",
+         [("Stage de conduite préventive", "rh", 30, "900", "planned")]),
+        ("chemical", "Poussières de toner lors du nettoyage des machines", 3, 2, "Aspirateur filtrant, gants",
+         [("Masques FFP2 et fiche de poste", "direction", 20, "150", "planned")]),
+        ("electrical", "Intervention sur copieurs sous tension", 2, 4, "Consignation avant ouverture", []),
+    ]),
+]
+# fmt: on
+
+
+def _duerp(users) -> None:
+    actor = users["direction"]
+    published = DEMO_TODAY - dt.timedelta(days=120)
+    actions = []
+    for name, description, exposed, hazards in UNITS:
+        unit = duerp.create_work_unit(actor=users["rh"], name=name, description=description, exposed=exposed)
+        for family, situation, frequency, severity, prevention, planned in hazards:
+            hazard = duerp.add_hazard(actor=users["rh"], unit=unit, family=family, description=situation,
+                                      frequency=frequency, severity=severity, prevention=prevention)  # fmt: skip
+            for title, owner, due, cost, status in planned:
+                action = duerp.add_prevention_action(
+                    actor=users["rh"], hazard=hazard, title=title, owner=users[owner],
+                    due_on=published + dt.timedelta(days=due), cost=Decimal(cost),
+                )  # fmt: skip
+                if status != "planned":
+                    duerp.set_prevention_status(actor=users["rh"], action=action, status=status)
+                actions.append(action)
+    duerp.publish_duerp(actor=actor, published_on=published, note="Mise à jour annuelle, après consultation du CSE.")
+    # Since the version: the masks were bought, and a new hazard was assessed (noise of the new shredder).
+    done = next(a for a in actions if a.title.startswith("Masques"))
+    duerp.set_prevention_status(
+        actor=users["rh"], action=done, status="done", done_on=published + dt.timedelta(days=15)
+    )
+    office = duerp.WorkUnit.objects.get(name="Bureaux et accueil")
+    duerp.add_hazard(actor=users["rh"], unit=office, family="noise", description="Destructeur de documents bruyant",
+                     frequency=2, severity=1, prevention="Local fermé")  # fmt: skip

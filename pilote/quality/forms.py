@@ -3,8 +3,19 @@ from __future__ import annotations
 from django import forms
 
 from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.lib.fields import money_formfield
 from pilote.quality import scoring
-from pilote.quality.models import ActionStatus, QualitySettings, Risk, RiskCategory, RiskStatus
+from pilote.quality.models import (
+    FREQUENCY_LABELS,
+    SEVERITY_LABELS,
+    ActionStatus,
+    Hazard,
+    QualitySettings,
+    Risk,
+    RiskCategory,
+    RiskStatus,
+    WorkUnit,
+)
 from pilote.quality.services.risks import risk_owners
 
 RATINGS = ("likelihood", "impact", "residual_likelihood", "residual_impact")
@@ -102,3 +113,79 @@ class ActionForm(forms.Form):
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label="État", choices=ActionStatus.choices)
     done_on = forms.DateField(label="Réalisée le", widget=DATE_WIDGET, required=False)
+
+
+# --- DUERP ------------------------------------------------------------------------------------------------
+class WorkUnitForm(forms.ModelForm):
+    class Meta:
+        model = WorkUnit
+        fields = ["name", "description", "exposed", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class HazardForm(forms.ModelForm):
+    class Meta:
+        model = Hazard
+        fields = ["family", "description", "frequency", "severity", "prevention"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "prevention": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, labels in (("frequency", FREQUENCY_LABELS), ("severity", SEVERITY_LABELS)):
+            self.fields[name] = forms.TypedChoiceField(
+                label=self.fields[name].label, coerce=int,
+                choices=[(n, f"{n} — {label}") for n, label in enumerate(labels, start=1)],
+            )  # fmt: skip
+
+
+def active_users():
+    from pilote.core.collation import french
+    from pilote.core.models import User
+
+    return User.objects.filter(is_active=True).order_by(french("last_name"), french("first_name"))
+
+
+class PreventionActionForm(forms.Form):
+    title = forms.CharField(label="Action de prévention", max_length=200)
+    owner = forms.ModelChoiceField(label="Qui", queryset=None)
+    due_on = forms.DateField(label="Échéance", widget=DATE_WIDGET)
+    cost = money_formfield(label="Coût estimé (€)", required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = active_users()
+        self.fields["owner"].label_from_instance = _person
+
+
+PLAN_STATUS_CHOICES = [("", "Toutes"), ("ouvertes", "Non terminées"), ("en_retard", "En retard"),
+                       *ActionStatus.choices]  # fmt: skip
+
+
+class ActionPlanFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Recherche",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Action, situation…"}),
+    )
+    unite = forms.ModelChoiceField(label="Unité de travail", required=False, queryset=None, empty_label="Toutes")
+    priorite = forms.TypedChoiceField(label="Priorité", required=False, coerce=int, empty_value=None,
+                                      choices=[("", "Toutes"), (1, "1"), (2, "2"), (3, "3")])  # fmt: skip
+    etat = forms.ChoiceField(label="État", required=False, choices=PLAN_STATUS_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unite"].queryset = WorkUnit.objects.order_by("name", "pk")
+
+
+class PublishForm(forms.Form):
+    note = forms.CharField(
+        label="Motif de la mise à jour", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Mise à jour annuelle, accident du travail, nouvel équipement, réorganisation…",
+    )  # fmt: skip
+    confirm = forms.BooleanField(
+        label="Je valide le document unique tel qu'il figure ci-dessus ; la version sera figée et conservée 40 ans.",
+    )

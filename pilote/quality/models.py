@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from pilote.lib.money import MoneyField
 from pilote.quality import scoring
 
 
@@ -185,3 +186,177 @@ class RiskAction(models.Model):
 
     def overdue(self, today) -> bool:
         return self.is_open and self.due_on < today
+
+
+# --- DUERP (document unique d'évaluation des risques professionnels, Code du travail R4121-1 and following) ----
+
+
+class WorkUnit(models.Model):
+    """A work unit: a place or an activity whose workers share the same exposures."""
+
+    name = models.CharField("unité de travail", max_length=150)
+    description = models.TextField("lieu ou activité", blank=True)
+    exposed = models.PositiveIntegerField("personnes exposées", default=0)
+    is_active = models.BooleanField("en activité", default=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "unité de travail"
+        verbose_name_plural = "unités de travail"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HazardFamily(models.TextChoices):
+    FALL_HEIGHT = "fall_height", "Chutes de hauteur"
+    FALL_LEVEL = "fall_level", "Chutes de plain-pied"
+    MANUAL_HANDLING = "manual_handling", "Manutention manuelle et postures"
+    MECHANICAL = "mechanical", "Machines et outils"
+    CHEMICAL = "chemical", "Agents chimiques"
+    BIOLOGICAL = "biological", "Agents biologiques"
+    NOISE = "noise", "Bruit"
+    VIBRATION = "vibration", "Vibrations"
+    ELECTRICAL = "electrical", "Risque électrique"
+    FIRE = "fire", "Incendie et explosion"
+    THERMAL = "thermal", "Ambiances thermiques"
+    LIGHTING = "lighting", "Éclairage"
+    SCREENS = "screens", "Travail sur écran"
+    ROAD = "road", "Risque routier"
+    PSYCHOSOCIAL = "psychosocial", "Risques psychosociaux"
+    LONE_WORK = "lone_work", "Travail isolé"
+    OTHER = "other", "Autre"
+
+
+# Frequency (exposure) and severity are rated 1–4; the priority follows their product (INRS ED 840 practice):
+# 9 and more → priority 1 (act first), 4 to 8 → priority 2, up to 3 → priority 3.
+FREQUENCY_LABELS = (
+    "Rare (annuelle)",
+    "Occasionnelle (mensuelle)",
+    "Fréquente (hebdomadaire)",
+    "Permanente (quotidienne)",
+)
+SEVERITY_LABELS = ("Faible (sans arrêt)", "Moyenne (avec arrêt)", "Grave (séquelles)", "Très grave (mortelle)")
+
+
+def hazard_priority(frequency: int, severity: int) -> int:
+    score = frequency * severity
+    return 1 if score >= 9 else 2 if score >= 4 else 3
+
+
+class Hazard(models.Model):
+    """A hazard of a work unit, from the family list, with its assessment and existing prevention."""
+
+    unit = models.ForeignKey(
+        WorkUnit, verbose_name="unité de travail", on_delete=models.PROTECT, related_name="hazards"
+    )
+    family = models.CharField("famille de risque", max_length=20, choices=HazardFamily.choices)
+    description = models.TextField("situation dangereuse")
+    frequency = models.PositiveSmallIntegerField("fréquence d'exposition")
+    severity = models.PositiveSmallIntegerField("gravité")
+    priority = models.PositiveSmallIntegerField("priorité", editable=False)
+    prevention = models.TextField("prévention existante", blank=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "risque professionnel"
+        verbose_name_plural = "risques professionnels"
+        ordering = ["priority", "family", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(frequency__gte=1, frequency__lte=4, severity__gte=1, severity__lte=4),
+                name="quality_hazard_ratings_in_scale",
+                violation_error_message="Fréquence et gravité se cotent de 1 à 4.",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=(1, 2, 3)), name="quality_hazard_priority_valid",
+                violation_error_message="La priorité va de 1 à 3.",
+            ),
+            models.CheckConstraint(
+                condition=Q(family__in=[f.value for f in HazardFamily]), name="quality_hazard_family_valid",
+                violation_error_message="Cette famille de risque n'existe pas.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.get_family_display()} — {self.unit}"
+
+    def clean(self) -> None:
+        if self.frequency and self.severity:
+            self.priority = hazard_priority(self.frequency, self.severity)
+
+
+class PreventionAction(models.Model):
+    """A prevention action of the action plan (PAPRIPACT from 50 employees): who, when, cost, status."""
+
+    hazard = models.ForeignKey(Hazard, verbose_name="risque", on_delete=models.PROTECT, related_name="actions")
+    title = models.CharField("action de prévention", max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="qui", on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField("échéance")
+    cost = MoneyField("coût estimé", default=0)
+    status = models.CharField("état", max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
+    done_on = models.DateField("réalisée le", null=True, blank=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "action de prévention"
+        verbose_name_plural = "actions de prévention"
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(done_on__isnull=False), name="quality_preventionaction_done_has_date",
+                violation_error_message="Une action faite porte sa date de réalisation.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__gte=0), name="quality_preventionaction_cost_positive",
+                violation_error_message="Le coût d'une action ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ActionStatus]), name="quality_preventionaction_status_valid",
+                violation_error_message="Cet état d'action n'existe pas.",
+            ),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["status", "due_on"], name="quality_prevention_due_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ACTION_STATUSES
+
+
+class DuerpVersion(models.Model):
+    """A published version of the DUERP: the whole document frozen at validation (its content as JSON, who
+    validated it and when), never changed nor deleted afterwards — the service has no verb for it and database
+    triggers refuse UPDATE, DELETE and TRUNCATE (triggers.py). Each version is kept at least 40 years from its
+    making (Code du travail L4121-3-1 V and R4121-4, since 31 March 2022)."""
+
+    number = models.PositiveIntegerField("version", unique=True)
+    published_on = models.DateField("validée le")
+    published_at = models.DateTimeField("enregistrée le", default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="validée par", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    published_by_name = models.CharField("validée par (nom)", max_length=200)
+    headcount = models.PositiveIntegerField("effectif")
+    note = models.TextField("motif de la mise à jour", blank=True)
+    content = models.JSONField("contenu")
+    changes = models.JSONField("changements depuis la version précédente", default=list)
+    digest = models.CharField("empreinte SHA-256", max_length=64)
+
+    class Meta:
+        verbose_name = "version du DUERP"
+        verbose_name_plural = "versions du DUERP"
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"DUERP version {self.number} du {self.published_on:%d/%m/%Y}"
+
+    @property
+    def keep_until(self):
+        """The end of the 40-year retention (R4121-4): the version stays after it too; nothing deletes it."""
+        from pilote.lib.dates import add_months
+
+        return add_months(self.published_on, 12 * 40)

@@ -35,3 +35,20 @@ def risk_items(user) -> list[TodoItem]:
         label = f"{prefix}Action « {action.title} » ({action.risk.reference})"
         items.append(TodoItem(label, url, action.due_on, "Action sur un risque"))
     return items
+
+
+def duerp_items(user) -> list[TodoItem]:
+    """The DUERP to establish (every employer) or to update once a year from 11 employees (R4121-2), shown a
+    month ahead to those who validate it."""
+    from pilote.quality.services.duerp import latest_version, next_update_due
+    from pilote.quality.services.risks import current_settings
+
+    latest = latest_version()
+    due = next_update_due(current_settings().headcount, latest)
+    if due is None or due > local_today() + dt.timedelta(days=30):
+        return []
+    url = reverse("quality:duerp")
+    if latest is None:
+        return [TodoItem("Établir et valider le document unique (DUERP)", url, due, "DUERP")]
+    label = f"Mise à jour annuelle du DUERP (version {latest.number} du {latest.published_on:%d/%m/%Y})"
+    return [TodoItem(label, url, due, "DUERP")]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.quality.views import risks
+from pilote.quality.views import duerp, risks
 
 app_name = "quality"
 urlpatterns = [
@@ -15,4 +15,16 @@ urlpatterns = [
     path("risques/<int:pk>/actions/", risks.action_add, name="action-add"),
     path("risques/actions/<int:pk>/", risks.action_status, name="action-status"),
     path("parametres/", risks.settings_edit, name="settings"),
+    path("duerp/", duerp.duerp_home, name="duerp"),
+    path("duerp/unites/nouvelle/", duerp.unit_create, name="unit-create"),
+    path("duerp/unites/<int:pk>/modifier/", duerp.unit_edit, name="unit-edit"),
+    path("duerp/unites/<int:unit_pk>/risques/nouveau/", duerp.hazard_create, name="hazard-create"),
+    path("duerp/risques/<int:pk>/", duerp.hazard_edit, name="hazard-edit"),
+    path("duerp/risques/<int:pk>/actions/", duerp.prevention_add, name="prevention-add"),
+    path("duerp/actions/<int:pk>/", duerp.prevention_status, name="prevention-status"),
+    path("duerp/plan-d-actions/", duerp.action_plan, name="action-plan"),
+    path("duerp/plan-d-actions/export.<str:fmt>", duerp.action_plan_export, name="action-plan-export"),
+    path("duerp/valider/", duerp.publish, name="duerp-publish"),
+    path("duerp/versions/<int:pk>/", duerp.version_detail, name="duerp-version"),
+    path("duerp/versions/<int:pk>/pdf/", duerp.version_pdf, name="duerp-version-pdf"),
 ]
