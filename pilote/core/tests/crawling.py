@@ -198,6 +198,9 @@ OBJECTS: dict[str, Callable[[], list]] = {
     "complaints:edit": _first("complaints.Complaint"),
     "quality:risk-detail": _one_of_each("quality.Risk", "status"),
     "quality:risk-edit": _first("quality.Risk"),
+    "quality:unit-edit": _first("quality.WorkUnit"),
+    "quality:hazard-edit": _first("quality.Hazard"),
+    "quality:duerp-version": _first("quality.DuerpVersion"),
     "core:user-edit": _first("core.User"),
     "core:user-password": _first("core.User"),
 }

@@ -84,7 +84,18 @@ def _quality_sample(actor):
                              review_on=dt.date(2026, 6, 1))  # fmt: skip
     action = risks.add_action(actor=actor, risk=risk, title="Sauvegarder", owner=actor, due_on=dt.date(2026, 5, 1))
     urls = {f"quality:risk-{n}": risk.pk for n in ("detail", "edit", "review", "status")}
-    return urls | {"quality:action-add": risk.pk, "quality:action-status": action.pk}
+    urls |= {"quality:action-add": risk.pk, "quality:action-status": action.pk}
+    from pilote.quality.services import duerp
+
+    unit = duerp.create_work_unit(actor=actor, name="Atelier")
+    hazard = duerp.add_hazard(actor=actor, unit=unit, family="noise", description="Presse", frequency=2, severity=2)
+    prevention = duerp.add_prevention_action(actor=actor, hazard=hazard, title="Casques", owner=actor,
+                                             due_on=dt.date(2026, 5, 1))  # fmt: skip
+    version = duerp.publish_duerp(actor=actor, published_on=dt.date(2026, 3, 1))
+    urls |= {"quality:unit-edit": unit.pk, "quality:hazard-create": {"unit_pk": unit.pk}}
+    urls |= {"quality:hazard-edit": hazard.pk, "quality:prevention-add": hazard.pk}
+    urls |= {"quality:prevention-status": prevention.pk}
+    return urls | {"quality:duerp-version": version.pk, "quality:duerp-version-pdf": version.pk}
 
 
 def _hr_sample(actor):

@@ -38,6 +38,7 @@ def duerp_doc(personas):
                                frequency=4, severity=2, prevention="Pauses")  # fmt: skip
     lifting = duerp.add_hazard(actor=rh, unit=workshop, family="manual_handling", description="Port de copieurs",
                                frequency=3, severity=3, prevention="Diable")  # fmt: skip
-    action = duerp.add_prevention_action(actor=rh, hazard=lifting, title="Diable électrique", owner=personas["direction"],
-                                         due_on=local_today() + dt.timedelta(days=30), cost=Decimal("2400.50"))  # fmt: skip
+    due = local_today() + dt.timedelta(days=30)
+    action = duerp.add_prevention_action(actor=rh, hazard=lifting, title="Diable électrique",
+                                         owner=personas["direction"], due_on=due, cost=Decimal("2400.50"))  # fmt: skip
     return {"office": office, "workshop": workshop, "screens": screens, "lifting": lifting, "action": action}

@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
 
 from pilote.core.exceptions import DomainError
@@ -74,8 +74,10 @@ def test_truncate_is_refused_on_postgresql(duerp_doc, personas):
     if connection.vendor != "postgresql":
         pytest.skip("TRUNCATE exists on PostgreSQL only (SQLite's DELETE runs the row triggers)")
     duerp.publish_duerp(actor=personas["direction"])
-    with pytest.raises(IntegrityError, match="DUERP"), transaction.atomic(), connection.cursor() as cursor:
+    with pytest.raises(DatabaseError, match="DUERP"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction holds deferred key checks
         cursor.execute("TRUNCATE quality_duerpversion CASCADE")
+    assert DuerpVersion.objects.count() == 1
 
 
 def test_the_triggers_are_installed():
@@ -134,3 +136,13 @@ def test_cost_must_be_a_positive_amount(duerp_doc, personas):
     with pytest.raises(DomainError, match="montant positif"):
         duerp.add_prevention_action(actor=personas["rh"], hazard=duerp_doc["screens"], title="Écrans",
                                     owner=personas["rh"], due_on=dt.date(2026, 5, 1), cost=Decimal("-1"))  # fmt: skip
+
+
+def test_export_duerp_command_writes_the_latest_version(duerp_doc, personas, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Aucune version"):
+        call_command("export_duerp", "--latest", "--output", str(tmp_path / "x.pdf"))
+    duerp.publish_duerp(actor=personas["direction"])
+    call_command("export_duerp", "--latest", "--output", str(tmp_path / "duerp.pdf"))
+    assert (tmp_path / "duerp.pdf").read_bytes().startswith(b"%PDF")

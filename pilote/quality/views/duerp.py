@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
-from pilote.core.pdf import pdf_response
+from pilote.core.pdf import pdf_file_response
 from pilote.lib.dates import local_today
+from pilote.quality import documents
 from pilote.quality.forms import (
     ActionPlanFilterForm,
     ActionStatusForm,
@@ -210,6 +211,4 @@ def version_detail(request, pk: int):
 @require_perm("quality.duerp.view")
 def version_pdf(request, pk: int):
     version = _version(pk)
-    context = {"version": version, "units": queries.version_units(version)}
-    filename = f"DUERP-v{version.number}-{version.published_on:%Y-%m-%d}.pdf"
-    return pdf_response("quality/duerp_pdf.html", context, filename, request=request)
+    return pdf_file_response(documents.version_pdf(version, request), documents.filename(version))
