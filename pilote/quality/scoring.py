@@ -139,4 +139,7 @@ def heat_map(placed: Iterable[tuple[int, int, str, str]], scale: int) -> HeatMap
     for likelihood, impact, reference, url in placed:
         likelihood, impact = min(max(likelihood, 1), scale), min(max(impact, 1), scale)
         grid.cell_of(likelihood, impact).refs.append((reference, url))
+    for row in grid.rows:
+        for cell in row:
+            cell.refs.sort()
     return grid

@@ -190,7 +190,8 @@ def document_content(headcount: int) -> dict:
     return {
         "structure": {
             "name": structure.legal_name if structure else "",
-            "siret": (structure.siret or structure.siren) if structure else "",
+            "siren": structure.siren if structure else "",
+            "siret": structure.siret if structure else "",
             "address": " ".join(filter(None, [structure.address_line1, structure.postal_code, structure.city]))
             if structure else "",
         },
