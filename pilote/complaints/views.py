@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pilote.complaints import queries, services
+from pilote.complaints import hooks, queries, services
 from pilote.complaints.forms import AssignForm, CloseForm, ComplaintFilterForm, ComplaintForm, EntryForm, ReopenForm
 from pilote.complaints.models import Complaint, EntryKind
 from pilote.core.access import require_perm
@@ -123,6 +123,7 @@ def _detail(request, complaint: Complaint, status: int = 200, **forms):
         "assign_form": forms.get("assign_form") or AssignForm(initial={"assignee": complaint.assignee_id}),
         "close_form": forms.get("close_form") or CloseForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "panels": hooks.panels_for(request, complaint),
     }
     return render(request, "complaints/detail.html", context, status=status)
 

@@ -95,6 +95,11 @@ MATRIX: dict[str, frozenset[Role]] = {
     "quality.duerp.view": EVERYONE,
     "quality.duerp.edit": frozenset({D, RH}),
     "quality.duerp.publish": frozenset({D}),
+    # Non-conformities and CAPA: those who handle complaints and direction open and follow them; the accountant,
+    # HR and the auditor read them; direction judges the effectiveness that closes one.
+    "quality.nc.view": frozenset({D, C, CO, RH, A, AU}),
+    "quality.nc.edit": frozenset({D, CO, A}),
+    "quality.nc.close": frozenset({D}),
 }
 
 

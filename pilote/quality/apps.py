@@ -18,8 +18,9 @@ class QualityConfig(AppConfig):
     verbose_name = "Risques et qualité"
 
     def ready(self) -> None:
+        from pilote.complaints.hooks import ComplaintPanel, register_complaint_panel
         from pilote.core.registry import MenuItem, TodoProvider, register_demo, register_menu, register_todo
-        from pilote.quality import demo, todo, triggers
+        from pilote.quality import demo, panels, todo, triggers
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
         register_menu(
@@ -29,9 +30,12 @@ class QualityConfig(AppConfig):
             MenuItem("Plan d'actions de prévention", "quality:action-plan", "quality.duerp.view"),
             MenuItem("Registre des risques", "quality:risk-list", "quality.risks.view"),
             MenuItem("Cartographie des risques", "quality:heatmap", "quality.risks.view"),
+            MenuItem("Non-conformités", "quality:nc-list", "quality.nc.view"),
             MenuItem("Paramètres qualité", "quality:settings", "quality.settings"),
         )
         register_todo(TodoProvider("quality.risks.view", todo.risk_items))
         register_todo(TodoProvider("quality.duerp.publish", todo.duerp_items))
+        register_todo(TodoProvider("quality.nc.view", todo.nc_items))
+        register_complaint_panel(ComplaintPanel("quality.nc.view", 10, panels.complaint_nonconformities))
         register_demo(80, "risques et qualité", demo.load)
         post_migrate.connect(_reinstall_triggers, sender=self)

@@ -76,6 +76,7 @@ def load(rng: random.Random, users) -> None:
     services.update_settings(actor=users["direction"], risk_scale=4, headcount=14)
     _risks(users)
     _duerp(users)
+    _nonconformities(users)
 
 
 def _risks(users) -> None:
@@ -150,3 +151,50 @@ def _duerp(users) -> None:
     office = duerp.WorkUnit.objects.get(name="Bureaux et accueil")
     duerp.add_hazard(actor=users["rh"], unit=office, family="noise", description="Destructeur de documents bruyant",
                      frequency=2, severity=1, prevention="Local fermé")  # fmt: skip
+
+
+def _nonconformities(users) -> None:
+    """Non-conformities from the demo complaints closed with a corrective action (complaints demo), and one
+    from a supplier receipt: one through the whole PDCA loop, one with its actions under way."""
+    from pilote.complaints.models import Complaint, Resolution
+    from pilote.quality.services import nonconformities as ncs
+
+    boss, seller = users["direction"], users["commercial"]
+    complaints = list(Complaint.objects.filter(resolution=Resolution.CORRECTIVE).order_by("received_on", "pk")[:2])
+    if len(complaints) == 2:
+        first, second = complaints
+        fix = "Toners du lot retirés du stock, client livré d'un toner neuf."
+        nc = ncs.from_complaint(actor=seller, complaint=first, owner=boss, detected_on=first.received_on,
+                                immediate_action=fix)  # fmt: skip
+        nc = ncs.record_analysis(actor=boss, nc=nc, ishikawa="material", whys=[
+            "Les impressions sont tachées.", "Le toner fuit.", "Le lot de toners est défectueux.",
+            "Aucun contrôle des lots à réception.",
+        ], root_cause="Pas de contrôle à réception des consommables d'un nouveau fournisseur.")  # fmt: skip
+        action = ncs.add_capa(actor=boss, nc=nc, title="Contrôle par échantillon de chaque lot reçu", owner=seller,
+                              due_on=first.received_on + dt.timedelta(days=20))  # fmt: skip
+        prevent = ncs.add_capa(actor=boss, nc=nc, kind="preventive", owner=boss,
+                               title="Clause qualité dans les contrats fournisseurs",
+                               due_on=first.received_on + dt.timedelta(days=40))  # fmt: skip
+        ncs.start_actions(actor=boss, nc=nc)
+        ncs.set_capa_status(
+            actor=seller, action=action, status="done", done_on=first.received_on + dt.timedelta(days=15)
+        )
+        ncs.set_capa_status(
+            actor=boss, action=prevent, status="done", done_on=first.received_on + dt.timedelta(days=35)
+        )
+        ncs.request_check(actor=boss, nc=nc)
+        ncs.check_effectiveness(actor=boss, nc=nc, effective=True, checked_on=first.received_on + dt.timedelta(days=90),
+                                comment="Aucune réclamation de qualité toner sur les trois mois suivants.")  # fmt: skip
+        nc = ncs.from_complaint(actor=seller, complaint=second, owner=seller, detected_on=second.received_on,
+                                immediate_action="Copieur échangé sous 24 h.")  # fmt: skip
+        cause = "Préparation des copieurs sans test de charge avant livraison."
+        nc = ncs.record_analysis(actor=seller, nc=nc, ishikawa="method", root_cause=cause)
+        ncs.add_capa(actor=seller, nc=nc, title="Test de 500 pages avant chaque livraison", owner=users["salarie"],
+                     due_on=DEMO_TODAY - dt.timedelta(days=5))  # fmt: skip
+        ncs.start_actions(actor=seller, nc=nc)
+    ncs.open_nonconformity(
+        actor=users["assistant"], origin="supplier", owner=boss, severity="major",
+        detected_on=DEMO_TODAY - dt.timedelta(days=3), title="Ramettes livrées humides",
+        description="Réception de 40 cartons de papier dont 6 détrempés ; bon de livraison signé avec réserves.",
+        immediate_action="Cartons isolés et photographiés, réserves transmises au transporteur.",
+    )  # fmt: skip

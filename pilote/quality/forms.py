@@ -9,7 +9,12 @@ from pilote.quality.models import (
     FREQUENCY_LABELS,
     SEVERITY_LABELS,
     ActionStatus,
+    CapaKind,
     Hazard,
+    Ishikawa,
+    NcOrigin,
+    NcSeverity,
+    NcStatus,
     QualitySettings,
     Risk,
     RiskCategory,
@@ -189,3 +194,86 @@ class PublishForm(forms.Form):
     confirm = forms.BooleanField(
         label="Je valide le document unique tel qu'il figure ci-dessus ; la version sera figée et conservée 40 ans.",
     )
+
+
+# --- Non-conformities ---------------------------------------------------------------------------------------
+class NonConformityForm(forms.Form):
+    title = forms.CharField(label="Intitulé", max_length=200)
+    origin = forms.ChoiceField(label="Origine", choices=[c for c in NcOrigin.choices if c[0] != NcOrigin.COMPLAINT])
+    detected_on = forms.DateField(label="Constatée le", widget=DATE_WIDGET)
+    severity = forms.ChoiceField(label="Gravité", choices=NcSeverity.choices)
+    description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    immediate_action = forms.CharField(
+        label="Action immédiate (curative)", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False
+    )
+    owner = forms.ModelChoiceField(label="Pilote", queryset=None)
+
+    def __init__(self, *args, complaint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = active_users()
+        self.fields["owner"].label_from_instance = _person
+        if complaint is not None:  # opened from a complaint: its origin and date are the complaint's
+            del self.fields["origin"], self.fields["detected_on"], self.fields["severity"]
+            self.fields["title"].initial = complaint.subject
+            self.fields["description"].initial = complaint.description or complaint.subject
+
+
+class AnalysisForm(forms.Form):
+    immediate_action = forms.CharField(
+        label="Action immédiate (curative)", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False
+    )
+    why1 = forms.CharField(label="Pourquoi ? (1)", max_length=500, required=False)
+    why2 = forms.CharField(label="Pourquoi ? (2)", max_length=500, required=False)
+    why3 = forms.CharField(label="Pourquoi ? (3)", max_length=500, required=False)
+    why4 = forms.CharField(label="Pourquoi ? (4)", max_length=500, required=False)
+    why5 = forms.CharField(label="Pourquoi ? (5)", max_length=500, required=False)
+    ishikawa = forms.ChoiceField(
+        label="Catégorie de cause (5M)", choices=[("", "—"), *Ishikawa.choices], required=False
+    )
+    root_cause = forms.CharField(label="Cause racine", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def for_nc(cls, nc):
+        whys = {f"why{n}": text for n, text in enumerate(nc.whys or [], start=1)}
+        initial = {"immediate_action": nc.immediate_action, "ishikawa": nc.ishikawa, "root_cause": nc.root_cause,
+                   "version": nc.version, **whys}  # fmt: skip
+        return cls(initial=initial)
+
+    def whys(self) -> list[str]:
+        return [self.cleaned_data.get(f"why{n}") or "" for n in range(1, 6)]
+
+
+class CapaForm(forms.Form):
+    kind = forms.ChoiceField(label="Type", choices=CapaKind.choices)
+    title = forms.CharField(label="Action", max_length=200)
+    owner = forms.ModelChoiceField(label="Responsable", queryset=None)
+    due_on = forms.DateField(label="Échéance", widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = active_users()
+        self.fields["owner"].label_from_instance = _person
+
+
+class EffectivenessForm(forms.Form):
+    effective = forms.TypedChoiceField(
+        label="Les actions sont-elles efficaces ?", coerce=lambda v: v == "oui",
+        choices=[("oui", "Oui : clore la non-conformité"), ("non", "Non : reprendre les actions")],
+    )  # fmt: skip
+    comment = forms.CharField(label="Vérification faite", widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+
+NC_STATUS_FILTERS = [("", "Toutes"), ("ouvertes", "Non closes"), *NcStatus.choices]
+
+
+class NcFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Recherche",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Intitulé, cause, NC-…"}),
+    )
+    etape = forms.ChoiceField(label="Étape", required=False, choices=NC_STATUS_FILTERS)
+    origine = forms.ChoiceField(label="Origine", required=False, choices=[("", "Toutes"), *NcOrigin.choices])
+    gravite = forms.ChoiceField(label="Gravité", required=False, choices=[("", "Toutes"), *NcSeverity.choices])

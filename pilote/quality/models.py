@@ -148,10 +148,10 @@ class ActionStatus(models.TextChoices):
 OPEN_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 
-class RiskAction(models.Model):
-    """A treatment action of a risk (reduce, transfer, avoid): who, by when, where it stands."""
+class TrackedAction(models.Model):
+    """What every action of the app has (risk treatment, prevention, CAPA): a title, who, by when, where it stands,
+    and the day it was done — a done action always has that day (named constraint)."""
 
-    risk = models.ForeignKey(Risk, verbose_name="risque", on_delete=models.PROTECT, related_name="actions")
     title = models.CharField("action", max_length=200)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="responsable", on_delete=models.PROTECT, related_name="+"
@@ -162,20 +162,18 @@ class RiskAction(models.Model):
     created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = "action de traitement"
-        verbose_name_plural = "actions de traitement"
+        abstract = True
         ordering = ["due_on", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="done") | Q(done_on__isnull=False), name="quality_riskaction_done_has_date",
+                condition=~Q(status="done") | Q(done_on__isnull=False), name="%(app_label)s_%(class)s_done_has_date",
                 violation_error_message="Une action faite porte sa date de réalisation.",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in ActionStatus]), name="quality_riskaction_status_valid",
+                condition=Q(status__in=[s.value for s in ActionStatus]), name="%(app_label)s_%(class)s_status_valid",
                 violation_error_message="Cet état d'action n'existe pas.",
             ),
         ]  # fmt: skip
-        indexes = [models.Index(fields=["status", "due_on"], name="quality_riskaction_due_idx")]
 
     def __str__(self) -> str:
         return self.title
@@ -186,6 +184,17 @@ class RiskAction(models.Model):
 
     def overdue(self, today) -> bool:
         return self.is_open and self.due_on < today
+
+
+class RiskAction(TrackedAction):
+    """A treatment action of a risk (reduce, transfer, avoid): who, by when, where it stands."""
+
+    risk = models.ForeignKey(Risk, verbose_name="risque", on_delete=models.PROTECT, related_name="actions")
+
+    class Meta(TrackedAction.Meta):
+        verbose_name = "action de traitement"
+        verbose_name_plural = "actions de traitement"
+        indexes = [models.Index(fields=["status", "due_on"], name="quality_riskaction_due_idx")]
 
 
 # --- DUERP (document unique d'évaluation des risques professionnels, Code du travail R4121-1 and following) ----
@@ -287,44 +296,25 @@ class Hazard(models.Model):
             self.priority = hazard_priority(self.frequency, self.severity)
 
 
-class PreventionAction(models.Model):
+class PreventionAction(TrackedAction):
     """A prevention action of the action plan (PAPRIPACT from 50 employees): who, when, cost, status."""
 
     hazard = models.ForeignKey(Hazard, verbose_name="risque", on_delete=models.PROTECT, related_name="actions")
     title = models.CharField("action de prévention", max_length=200)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="qui", on_delete=models.PROTECT, related_name="+")
-    due_on = models.DateField("échéance")
     cost = MoneyField("coût estimé", default=0)
-    status = models.CharField("état", max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
-    done_on = models.DateField("réalisée le", null=True, blank=True)
-    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
 
-    class Meta:
+    class Meta(TrackedAction.Meta):
         verbose_name = "action de prévention"
         verbose_name_plural = "actions de prévention"
-        ordering = ["due_on", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="done") | Q(done_on__isnull=False), name="quality_preventionaction_done_has_date",
-                violation_error_message="Une action faite porte sa date de réalisation.",
-            ),
+            *TrackedAction.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(cost__gte=0), name="quality_preventionaction_cost_positive",
                 violation_error_message="Le coût d'une action ne peut pas être négatif.",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in ActionStatus]), name="quality_preventionaction_status_valid",
-                violation_error_message="Cet état d'action n'existe pas.",
-            ),
         ]  # fmt: skip
         indexes = [models.Index(fields=["status", "due_on"], name="quality_prevention_due_idx")]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_ACTION_STATUSES
 
 
 class DuerpVersion(models.Model):
@@ -360,3 +350,125 @@ class DuerpVersion(models.Model):
         from pilote.lib.dates import add_months
 
         return add_months(self.published_on, 12 * 40)
+
+
+# --- Non-conformities and corrective / preventive actions (CAPA) -------------------------------------------
+
+
+class NcOrigin(models.TextChoices):
+    COMPLAINT = "complaint", "Réclamation client"
+    SUPPLIER = "supplier", "Réception fournisseur"
+    AUDIT = "audit", "Audit"
+    INTERNAL = "internal", "Constat interne"
+    ADVERSE_EVENT = "adverse_event", "Événement indésirable"
+
+
+class NcSeverity(models.TextChoices):
+    MINOR = "minor", "Mineure"
+    MAJOR = "major", "Majeure"
+    CRITICAL = "critical", "Critique"
+
+
+class NcStatus(models.TextChoices):
+    """The PDCA loop: plan (analyse the cause, plan the actions), do (actions), check (effectiveness), act
+    (closed: the fix is standard practice)."""
+
+    OPEN = "open", "Analyse (Plan)"
+    ACTING = "acting", "Actions en cours (Do)"
+    CHECKING = "checking", "Vérification de l'efficacité (Check)"
+    CLOSED = "closed", "Close (Act)"
+
+
+class Ishikawa(models.TextChoices):
+    METHOD = "method", "Méthodes"
+    MATERIAL = "material", "Matières"
+    MACHINE = "machine", "Machines"
+    MANPOWER = "manpower", "Main-d'œuvre"
+    ENVIRONMENT = "environment", "Milieu"
+    MEASUREMENT = "measurement", "Mesure"
+
+
+class NonConformity(models.Model):
+    """A non-conformity: what went wrong, its immediate fix, its root cause (5 whys, Ishikawa category), the
+    corrective and preventive actions, and the effectiveness check that closes it."""
+
+    title = models.CharField("intitulé", max_length=200)
+    origin = models.CharField("origine", max_length=15, choices=NcOrigin.choices)
+    complaint = models.ForeignKey(
+        "complaints.Complaint", verbose_name="réclamation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    detected_on = models.DateField("constatée le")
+    description = models.TextField("description")
+    severity = models.CharField("gravité", max_length=10, choices=NcSeverity.choices, default=NcSeverity.MINOR)
+    immediate_action = models.TextField("action immédiate (curative)", blank=True)
+    whys = models.JSONField("5 pourquoi", default=list, blank=True)
+    ishikawa = models.CharField("catégorie de cause (5M)", max_length=15, choices=Ishikawa.choices, blank=True)
+    root_cause = models.TextField("cause racine", blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="pilote", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField("étape", max_length=10, choices=NcStatus.choices, default=NcStatus.OPEN)
+    effectiveness = models.TextField("vérification de l'efficacité", blank=True)
+    checked_on = models.DateField("vérifiée le", null=True, blank=True)
+    closed_on = models.DateField("close le", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "non-conformité"
+        verbose_name_plural = "non-conformités"
+        ordering = ["-detected_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(origin="complaint") | Q(complaint__isnull=False),
+                name="quality_nonconformity_complaint_linked",
+                violation_error_message="Une non-conformité issue d'une réclamation est reliée à cette réclamation.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | (Q(closed_on__isnull=False) & ~Q(effectiveness="")),
+                name="quality_nonconformity_closed_checked",
+                violation_error_message="Une non-conformité close porte la vérification de son efficacité et sa date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in NcStatus]), name="quality_nonconformity_status_valid",
+                violation_error_message="Cette étape n'existe pas.",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=[o.value for o in NcOrigin]), name="quality_nonconformity_origin_valid",
+                violation_error_message="Cette origine n'existe pas.",
+            ),
+        ]  # fmt: skip
+        indexes = [
+            models.Index(fields=["status", "-detected_on"], name="quality_nc_status_idx"),
+            models.Index(fields=["complaint"], name="quality_nc_complaint_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+    STEPS = NcStatus.choices  # the PDCA steps, in order, for the page's step bar
+
+    @property
+    def reference(self) -> str:
+        return f"NC-{self.pk:04d}" if self.pk else "NC-(nouvelle)"
+
+
+class CapaKind(models.TextChoices):
+    CORRECTIVE = "corrective", "Corrective"
+    PREVENTIVE = "preventive", "Préventive"
+
+
+class CapaAction(TrackedAction):
+    """A corrective (removes the cause of this non-conformity) or preventive (stops a like one elsewhere) action."""
+
+    nonconformity = models.ForeignKey(
+        NonConformity, verbose_name="non-conformité", on_delete=models.PROTECT, related_name="actions"
+    )
+    kind = models.CharField("type", max_length=12, choices=CapaKind.choices, default=CapaKind.CORRECTIVE)
+
+    class Meta(TrackedAction.Meta):
+        verbose_name = "action corrective ou préventive"
+        verbose_name_plural = "actions correctives et préventives"
+        indexes = [models.Index(fields=["status", "due_on"], name="quality_capa_due_idx")]

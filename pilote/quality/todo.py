@@ -52,3 +52,27 @@ def duerp_items(user) -> list[TodoItem]:
         return [TodoItem("Établir et valider le document unique (DUERP)", url, due, "DUERP")]
     label = f"Mise à jour annuelle du DUERP (version {latest.number} du {latest.published_on:%d/%m/%Y})"
     return [TodoItem(label, url, due, "DUERP")]
+
+
+def nc_items(user) -> list[TodoItem]:
+    """Corrective and preventive actions overdue or due within 14 days (one's own; direction sees all), and for
+    direction the non-conformities waiting for their effectiveness check. Two queries."""
+    from pilote.quality.models import CapaAction, NcStatus, NonConformity
+
+    today = local_today()
+    actions = CapaAction.objects.filter(status__in=OPEN_ACTION_STATUSES, due_on__lte=today + HORIZON)
+    keeper = user.role in MATRIX["quality.nc.close"]
+    if not keeper:
+        actions = actions.filter(owner=user)
+    items = []
+    for action in actions.select_related("nonconformity").order_by("due_on", "pk")[:LIMIT]:
+        prefix = "En retard — " if action.due_on < today else ""
+        url = reverse("quality:nc-detail", args=[action.nonconformity_id])
+        label = f"{prefix}Action « {action.title} » ({action.nonconformity.reference})"
+        items.append(TodoItem(label, url, action.due_on, "Action corrective"))
+    if keeper:
+        for nc in NonConformity.objects.filter(status=NcStatus.CHECKING).order_by("detected_on", "pk")[:LIMIT]:
+            url = reverse("quality:nc-detail", args=[nc.pk])
+            items.append(TodoItem(f"Vérifier l'efficacité des actions de {nc.reference} {nc.title}", url, None,
+                                  "Non-conformité"))  # fmt: skip
+    return items

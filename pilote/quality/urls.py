@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.quality.views import duerp, risks
+from pilote.quality.views import duerp, nonconformities, risks
 
 app_name = "quality"
 urlpatterns = [
@@ -27,4 +27,16 @@ urlpatterns = [
     path("duerp/valider/", duerp.publish, name="duerp-publish"),
     path("duerp/versions/<int:pk>/", duerp.version_detail, name="duerp-version"),
     path("duerp/versions/<int:pk>/pdf/", duerp.version_pdf, name="duerp-version-pdf"),
+    path("non-conformites/", nonconformities.nc_list, name="nc-list"),
+    path("non-conformites/export.<str:fmt>", nonconformities.nc_export, name="nc-export"),
+    path("non-conformites/nouvelle/", nonconformities.nc_create, name="nc-create"),
+    path(
+        "non-conformites/reclamation/<int:complaint_pk>/", nonconformities.nc_from_complaint, name="nc-from-complaint"
+    ),
+    path("non-conformites/<int:pk>/", nonconformities.nc_detail, name="nc-detail"),
+    path("non-conformites/<int:pk>/analyse/", nonconformities.nc_analysis, name="nc-analysis"),
+    path("non-conformites/<int:pk>/actions/", nonconformities.capa_add, name="capa-add"),
+    path("non-conformites/<int:pk>/etape/", nonconformities.nc_step, name="nc-step"),
+    path("non-conformites/<int:pk>/efficacite/", nonconformities.nc_check, name="nc-check"),
+    path("non-conformites/actions/<int:pk>/", nonconformities.capa_status, name="capa-status"),
 ]

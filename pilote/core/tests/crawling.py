@@ -201,6 +201,7 @@ OBJECTS: dict[str, Callable[[], list]] = {
     "quality:unit-edit": _first("quality.WorkUnit"),
     "quality:hazard-edit": _first("quality.Hazard"),
     "quality:duerp-version": _first("quality.DuerpVersion"),
+    "quality:nc-detail": _one_of_each("quality.NonConformity", "status"),
     "core:user-edit": _first("core.User"),
     "core:user-password": _first("core.User"),
 }

@@ -95,7 +95,16 @@ def _quality_sample(actor):
     urls |= {"quality:unit-edit": unit.pk, "quality:hazard-create": {"unit_pk": unit.pk}}
     urls |= {"quality:hazard-edit": hazard.pk, "quality:prevention-add": hazard.pk}
     urls |= {"quality:prevention-status": prevention.pk}
-    return urls | {"quality:duerp-version": version.pk, "quality:duerp-version-pdf": version.pk}
+    urls |= {"quality:duerp-version": version.pk, "quality:duerp-version-pdf": version.pk}
+    from pilote.complaints.models import Complaint
+    from pilote.quality.services import nonconformities as ncs
+
+    complaint = Complaint.objects.first()
+    nc = ncs.from_complaint(actor=actor, complaint=complaint, owner=actor, detected_on=complaint.received_on)
+    capa = ncs.add_capa(actor=actor, nc=nc, title="Former", owner=actor, due_on=dt.date(2026, 5, 1))
+    urls |= {f"quality:nc-{n}": nc.pk for n in ("detail", "analysis", "step", "check")}
+    urls |= {"quality:nc-from-complaint": {"complaint_pk": complaint.pk}}
+    return urls | {"quality:capa-add": nc.pk, "quality:capa-status": capa.pk}
 
 
 def _hr_sample(actor):

@@ -17,7 +17,6 @@ from pilote.core import audit
 from pilote.core.exceptions import DomainError
 from pilote.lib.dates import local_today
 from pilote.quality.models import (
-    ActionStatus,
     DuerpVersion,
     Hazard,
     HazardFamily,
@@ -25,6 +24,7 @@ from pilote.quality.models import (
     WorkUnit,
     hazard_priority,
 )
+from pilote.quality.services.actions import move_action
 from pilote.quality.services.risks import current_settings
 
 UNIT_FIELDS = {"name", "description", "exposed", "is_active"}
@@ -143,19 +143,8 @@ def add_prevention_action(*, actor, hazard: Hazard, title: str, owner, due_on: d
 @transaction.atomic
 def set_prevention_status(*, actor, action: PreventionAction, status: str, done_on: dt.date | None = None):
     current = PreventionAction.objects.select_for_update().get(pk=action.pk)
-    if status not in ActionStatus.values:
-        raise DomainError("Cet état d'action n'existe pas.")
-    today = local_today()
-    done_on = (done_on or today) if status == ActionStatus.DONE else None
-    if done_on and done_on > today:
-        raise DomainError("Une action ne peut pas être faite à une date future.")
-    before = _json({"status": current.status, "done_on": current.done_on})
-    current.status, current.done_on = status, done_on
-    current.full_clean()
-    current.save()
-    audit.record(actor, "quality.prevention_action.updated", current, before=before,
-                 after=_json({"status": status, "done_on": done_on}))  # fmt: skip
-    return current
+    code = "quality.prevention_action.updated"
+    return move_action(actor=actor, action=current, status=status, done_on=done_on, code=code)
 
 
 # --- Versions ---------------------------------------------------------------------------------------------

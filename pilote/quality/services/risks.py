@@ -13,7 +13,8 @@ from pilote.core.exceptions import DomainError, check_version
 from pilote.core.permissions import MATRIX
 from pilote.lib.dates import local_today
 from pilote.quality import scoring
-from pilote.quality.models import OPEN_ACTION_STATUSES, ActionStatus, QualitySettings, Risk, RiskAction, RiskStatus
+from pilote.quality.models import OPEN_ACTION_STATUSES, QualitySettings, Risk, RiskAction, RiskStatus
+from pilote.quality.services.actions import move_action
 
 RISK_FIELDS = {
     "title", "category", "cause", "consequence", "owner", "likelihood", "impact", "controls",
@@ -183,16 +184,4 @@ def set_action_status(*, actor, action: RiskAction, status: str, done_on: dt.dat
     current = RiskAction.objects.select_for_update().get(pk=action.pk)
     if actor.role not in MATRIX["quality.risks.edit"] and current.owner_id != actor.pk:
         raise DomainError("Seuls le responsable de l'action et la direction peuvent la faire avancer.")
-    if status not in ActionStatus.values:
-        raise DomainError("Cet état d'action n'existe pas.")
-    today = local_today()
-    done_on = (done_on or today) if status == ActionStatus.DONE else None
-    if done_on and done_on > today:
-        raise DomainError("Une action ne peut pas être faite à une date future.")
-    before = {"status": current.status, "done_on": current.done_on}
-    current.status, current.done_on = status, done_on
-    current.full_clean()
-    current.save()
-    audit.record(actor, "quality.risk_action.updated", current, before=_json(before),
-                 after=_json({"status": status, "done_on": done_on}))  # fmt: skip
-    return current
+    return move_action(actor=actor, action=current, status=status, done_on=done_on, code="quality.risk_action.updated")
