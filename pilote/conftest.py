@@ -48,6 +48,30 @@ def demo_loaded(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _no_server_side_cursor_left_open(request):
+    """On PostgreSQL, a test that leaves a server-side cursor open (a `QuerySet.iterator()` generator not
+    run to its end nor closed) fails: the garbage collector would close it later, inside another test's — or
+    another request's — transaction, where CLOSE of a cursor that transaction never declared aborts it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or "_django_db_helper" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # set up first, so torn down after this check
+    yield
+    if connection.connection is None or not connection.in_atomic_block:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, statement FROM pg_cursors WHERE name LIKE '_django_curs_%%'")
+            open_cursors = cursor.fetchall()
+    except Exception:  # noqa: BLE001 - an aborted test transaction has already failed its test
+        return
+    if open_cursors:
+        pytest.fail(f"Curseur serveur laissé ouvert par le test : {open_cursors[0][1][:200]}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
 def _strict_audit_labels(settings):
     """Every audit event a test records must have its French label (core.audit.record refuses otherwise)."""
     settings.PILOTE_STRICT_AUDIT_LABELS = True

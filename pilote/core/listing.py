@@ -239,18 +239,33 @@ class ExportLimitMiddleware:
 
 
 # --- The export -----------------------------------------------------------------------------------------
+def _close(rows: Iterable) -> None:
+    """Closes rows that hold a resource: `QuerySet.iterator()` on PostgreSQL reads through a server-side
+    cursor, which stays open until the generator is closed. Left to the garbage collector, it is closed
+    later — possibly inside another request's transaction, where the CLOSE of a cursor that transaction never
+    declared fails and aborts it. Every path of the export (finished, refused as too long, interrupted)
+    closes its rows here."""
+    close = getattr(rows, "close", None)
+    if callable(close):
+        close()
+
+
 def _csv_response(rows: Iterable, columns: list[Column]) -> StreamingHttpResponse:
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
 
     def lines():
-        # Rows go out in batches: one socket write per row would dominate a large export.
-        batch = ["\ufeff" + writer.writerow([csv_text(c.label) for c in columns])]
-        for row in rows:
-            batch.append(writer.writerow([csv_text(c.value(row)) for c in columns]))
-            if len(batch) >= 500:
-                yield "".join(batch)
-                batch = []
-        yield "".join(batch)
+        # Rows go out in batches: one socket write per row would dominate a large export. A download the
+        # client abandons closes this generator (the response's close()), which closes the rows.
+        try:
+            batch = ["\ufeff" + writer.writerow([csv_text(c.label) for c in columns])]
+            for row in rows:
+                batch.append(writer.writerow([csv_text(c.value(row)) for c in columns]))
+                if len(batch) >= 500:
+                    yield "".join(batch)
+                    batch = []
+            yield "".join(batch)
+        finally:
+            _close(rows)
 
     return StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
 
@@ -267,7 +282,9 @@ def _xlsx_response(rows: Iterable, columns: list[Column], basename: str, title: 
     if isinstance(rows, QuerySet):
         too_long = rows.count() > limit
     else:
-        rows = list(itertools.islice(rows, limit + 1))
+        source = rows
+        rows = list(itertools.islice(source, limit + 1))
+        _close(source)
         too_long = len(rows) > limit
     if too_long:
         raise ExportTooLarge("xlsx", limit, title)
@@ -298,10 +315,13 @@ def _pdf_response(rows: Iterable, columns: list[Column], basename: str, title: s
 
     limit = pdf_max_rows()
     table = []
-    for row in rows:
-        if len(table) >= limit:
-            raise ExportTooLarge("pdf", limit, title or basename)
-        table.append([_pdf_cell(c.value(row)) for c in columns])
+    try:
+        for row in rows:
+            if len(table) >= limit:
+                raise ExportTooLarge("pdf", limit, title or basename)
+            table.append([_pdf_cell(c.value(row)) for c in columns])
+    finally:
+        _close(rows)
     context = {
         "title": title or basename,
         "subtitle": subtitle,
