@@ -186,7 +186,7 @@ def _email_initial(order: PurchaseOrder, structure: Structure) -> dict:
 @require_perm("purchases.order")
 def order_send(request, pk: int):
     order = get_object_or_404(PurchaseOrder.objects.select_related("supplier"), pk=pk)
-    structure = Structure.objects.get()
+    structure = request.structure
     form = EmailForm(request.POST or None, initial=_email_initial(order, structure))
     if request.method == "POST" and form.is_valid():
         try:

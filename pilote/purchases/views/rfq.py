@@ -118,7 +118,7 @@ def request_pdf(request, pk: int, answer_pk: int):
 @require_perm("purchases.order")
 def request_send(request, pk: int, answer_pk: int):
     answer = _answer(pk, answer_pk)
-    structure = Structure.objects.get()
+    structure = request.structure
     found = answer.request
     before = f" avant le {found.reply_by:%d/%m/%Y}" if found.reply_by else ""
     initial = {"to": answer.supplier.email, "subject": f"Demande de prix {found.number} — {structure.display_name}",
