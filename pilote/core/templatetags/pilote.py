@@ -26,6 +26,16 @@ def frnum(value, places=2):
 
 
 @register.filter
+def plural(count, forms):
+    """« 0 document », « 1 document », « 228 documents », « 1 234 écritures validées »: the number grouped as
+    printed and the words agreed the French way (0 and 1 singular). `forms` is « singulier » (plural + s) or
+    « singulier|pluriel »: {{ n|plural:"écriture validée|écritures validées" }}."""
+    singular, _, plural_form = str(forms).partition("|")
+    words = french.plural(int(count), singular, plural_form or None).split(" ", 1)[1]
+    return f"{formats.format_number(count, 0)} {words}"
+
+
+@register.filter
 def frdate(value):
     return formats.format_date(value)
 

@@ -17,3 +17,12 @@ def test_dates_are_day_month_year():
 
 def test_csv_numbers_have_a_decimal_comma():
     assert decimal_comma(Decimal("1234.50")) == "1234,50"
+
+
+def test_counts_agree_the_french_way_with_the_number_grouped():
+    from pilote.core.templatetags.pilote import plural
+
+    assert plural(0, "document") == "0 document"  # 0 and 1 take the singular in French
+    assert plural(1, "document") == "1 document"
+    assert plural(228, "document") == "228 documents"
+    assert plural(1234, "écriture validée|écritures validées") == "1\u202f234 écritures validées"

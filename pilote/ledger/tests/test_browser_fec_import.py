@@ -37,7 +37,7 @@ def test_accountant_imports_a_fec_from_the_menu(page, sign_in, personas, tmp_pat
     expect(page.get_by_label("Fin de l'exercice (date de clôture)")).to_have_value("2026-12-31")
     page.get_by_label("Fin de l'exercice (date de clôture)").fill("2027-03-31")
     page.screenshot(path=str(screenshots / "fec-dates.png"), full_page=True)
-    page.get_by_role("button", name="Importer les 6 écriture(s)").click()
+    page.get_by_role("button", name="Importer 6 écritures").click()
     expect(page.get_by_text("6 écriture(s) et 18 ligne(s) importées et validées")).to_be_visible()
     page.screenshot(path=str(screenshots / "fec-imported.png"), full_page=True)
     assert Entry.objects.count() == 6

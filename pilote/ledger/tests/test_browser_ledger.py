@@ -279,7 +279,7 @@ def test_bank_csv_import_with_column_mapping_then_a_suggestion(page, sign_in, bo
     payment = rows.filter(has_text="VIR CLIENT A FACTURE F-1")
     expect(payment).to_contain_text("120,00 €")
     expect(payment).to_contain_text("à rapprocher")
-    expect(page.get_by_text("avril.csv (CSV) : 3 ligne(s)")).to_be_visible()
+    expect(page.get_by_text("avril.csv (CSV) : 3 lignes")).to_be_visible()
     account.refresh_from_db()
     assert account.csv_mapping["amount_column"] == "Montant"
 

@@ -43,7 +43,7 @@ def test_comptable_imports_a_valid_fec_after_reading_the_report(client_as):
     assert stored.is_file() and job.payload["valid"] and job.status == JobStatus.DONE
     assert not Entry.objects.exists() and not FiscalYear.objects.exists()
     page = client.get(reverse("ledger:fec-import-job", args=[job.pk])).content.decode()
-    assert "Le fichier est conforme" in page and f"Importer les {job.payload['entries']} écriture(s)" in page
+    assert "Le fichier est conforme" in page and f"Importer {job.payload['entries']} écritures" in page
     assert "Total débit" in page and "€" in page
 
     response = client.post(reverse("ledger:fec-import-start", args=[job.pk]))
@@ -73,7 +73,7 @@ def test_an_invalid_fec_shows_every_problem_and_writes_nothing(client_as):
     assert not Entry.objects.exists() and not Account.objects.exists() and not FiscalYear.objects.exists()
     assert not (private_root() / "fec" / job.payload["file"]).exists()  # a refused file is not kept
     page = client.get(reverse("ledger:fec-import-job", args=[job.pk])).content.decode()
-    assert "Fichier refusé" in page and "Importer les" not in page
+    assert "Fichier refusé" in page and '<button class="btn primary">Importer' not in page
     assert "écriture déséquilibrée, Debit … ≠ Credit … (écart …)." in page  # the group, then each problem
     assert "Ligne 6 (écriture JournalCode VT, EcritureNum VT2026-000001) : écriture déséquilibrée" in page
     assert "Ligne 9 (écriture JournalCode BQ, EcritureNum BQ2026-000001) : écriture déséquilibrée" in page
@@ -123,7 +123,7 @@ def test_progress_endpoint_reads_the_running_jobs_progress(client_as, personas):
     (folder / f"{job.pk}.json").write_text(json.dumps({"done": 1000, "total": 2500}))
     client = client_as("comptable")
     page = client.get(reverse("ledger:fec-import-progress", args=[job.pk])).content.decode()
-    assert '<progress max="2500" value="1000">' in page and "1\u202f000 écriture(s) validée(s) sur 2\u202f500" in page
+    assert '<progress max="2500" value="1000">' in page and "1\u202f000 écritures validées sur 2\u202f500" in page
     assert 'hx-trigger="every 1s"' in page  # polled again while it runs
     Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, message="Import annulé, rien n'a été enregistré.")
     page = client.get(reverse("ledger:fec-import-progress", args=[job.pk])).content.decode()
