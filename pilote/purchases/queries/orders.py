@@ -11,7 +11,7 @@ from pilote.core.collation import french
 from pilote.core.listing import Column
 from pilote.lib.formats import format_quantity
 from pilote.lib.money import ZERO
-from pilote.purchases.models import PurchaseOrder, PurchaseOrderStatus, Receipt, ReceiptLine
+from pilote.purchases.models import ApprovalLimit, PurchaseOrder, PurchaseOrderStatus, Receipt, ReceiptLine
 from pilote.purchases.queries.invoices import history
 from pilote.sales.queries.documents import vat_groups
 
@@ -57,6 +57,11 @@ def filter_orders(data: dict):
     if end := data.get("end"):
         orders = orders.filter(date__lte=end)
     return orders
+
+
+def approval_limits() -> dict:
+    """Each role's approval limit excl. VAT as set by direction (roles never set are absent)."""
+    return {row.role: row.max_amount for row in ApprovalLimit.objects.all()}
 
 
 def list_totals(orders) -> dict:

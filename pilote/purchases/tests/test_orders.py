@@ -220,15 +220,45 @@ def test_the_list_filters_sorts_exports_in_bounded_queries(buy, client_as):
     assert "BC-2026-0002" in body and "BC-2026-0003" not in body and "430,00" in body
 
 
+def _quote_request(buy, title: str):
+    from pilote.purchases import rfq
+
+    lines = [rfq.RequestedLine("Ramettes papier A4", D(40))]
+    return rfq.create_request(actor=buy["assistant"], title=title, date=DAY, lines=lines, suppliers=[buy["supplier"]])
+
+
+def test_the_request_for_quotes_list_filters_sorts_exports_in_bounded_queries(buy, client_as):
+    for title in ("Papier", "Toner"):
+        _quote_request(buy, title)
+    client = client_as("assistant")
+    url = reverse("purchases:rfq-list")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"tri": "-numero"})
+    for title in ("Chaises", "Bureaux", "Écrans"):
+        _quote_request(buy, title)
+    with CaptureQueriesContext(connection) as more:
+        response = client.get(url, {"tri": "-numero"})
+    assert len(more) == len(few)
+    assert [r.number for r in response.context["page"]][0] == "DP-2026-0005"
+    response = client.get(url, {"q": "toner", "statut": "draft"})
+    assert [r.title for r in response.context["page"]] == ["Toner"]
+    response = client.get(url, {"statut": "inconnu", "export": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "DP-2026-0001" in body and "DP-2026-0005" in body and "Brouillon" in body
+
+
 def test_direction_sets_the_limits_and_tolerances(buy, client_as):
     client = client_as("direction")
     url = reverse("purchases:settings")
+    from pilote.purchases.models import MatchTolerance
+
+    MatchTolerance.objects.all().delete()
+    assert client.get(url).status_code == 200
+    assert not MatchTolerance.objects.exists()  # reading the settings page writes nothing
     response = client.post(url, {"limits": "1", "commercial": "800,00", "assistant": "2 000,00", "comptable": "0"})
     assert response.status_code == 302
     assert ApprovalLimit.objects.get(role="assistant").max_amount == D("2000")
     client.post(url, {"tolerance": "1", "price_percent": "2,5", "quantity_percent": "0"})
-    from pilote.purchases.models import MatchTolerance
-
     assert MatchTolerance.objects.get().price_percent == D("2.5")
     response = client.post(url, {"limits": "1", "commercial": "-5", "assistant": "1", "comptable": "1"})
     assert response.status_code == 200 and ApprovalLimit.objects.get(role="commercial").max_amount == D("800")

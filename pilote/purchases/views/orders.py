@@ -18,6 +18,7 @@ from pilote.core.pdf import pdf_file_response, render_pdf
 from pilote.core.permissions import user_can
 from pilote.lib.dates import local_today
 from pilote.lib.formats import format_date, format_eur
+from pilote.purchases import matching
 from pilote.purchases import orders as services
 from pilote.purchases.forms import (
     SUPPLIER_VAT,
@@ -28,7 +29,7 @@ from pilote.purchases.forms import (
     ReceiptForm,
     ToleranceForm,
 )
-from pilote.purchases.models import ApprovalLimit, MatchTolerance, PurchaseOrder
+from pilote.purchases.models import PurchaseOrder
 from pilote.purchases.queries import orders as queries
 from pilote.sales import mail
 from pilote.sales.forms import EmailForm, catalogue_data, line_formset
@@ -237,8 +238,8 @@ def order_receive(request, pk: int):
 
 @require_perm("purchases.settings")
 def purchase_settings(request):
-    limits = {row.role: row.max_amount for row in ApprovalLimit.objects.all()}
-    tolerance, _ = MatchTolerance.objects.get_or_create(pk=1)
+    limits = queries.approval_limits()
+    tolerance = matching.tolerance()  # read only: the row is written when direction first saves it
     post = request.POST if request.method == "POST" else None
     limits_form = ApprovalLimitsForm(post if post and "limits" in post else None, limits=limits)
     tolerance_form = ToleranceForm(
@@ -246,8 +247,6 @@ def purchase_settings(request):
         initial={"price_percent": tolerance.price_percent, "quantity_percent": tolerance.quantity_percent},
     )
     if post and ("limits" in post and limits_form.is_valid() or "tolerance" in post and tolerance_form.is_valid()):
-        from pilote.purchases import matching
-
         try:
             if "limits" in post:
                 services.set_approval_limits(actor=request.user, limits=limits_form.cleaned_data)

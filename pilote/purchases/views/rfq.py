@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.models import Structure
 from pilote.core.params import to_int
 from pilote.core.pdf import pdf_file_response, render_pdf
@@ -20,36 +19,24 @@ from pilote.lib.formats import format_date, format_quantity
 from pilote.purchases import rfq
 from pilote.purchases.forms import AnswerForm, ReasonForm, RequestForm, RequestLineFormSet
 from pilote.purchases.models import QuoteAnswer, QuoteRequest, QuoteRequestStatus
+from pilote.purchases.queries import rfq as queries
 from pilote.purchases.queries.invoices import history
 from pilote.sales import mail
 from pilote.sales.forms import EmailForm
 from pilote.sales.views.quotes import logo_url
 
 FIX_ERRORS = "Le formulaire contient des erreurs : corrigez les champs signalés."
-SORTS = {"numero": ["number"], "date": ["date"], "objet": ["title"], "statut": ["status"]}
-COLUMNS = [
-    Column("Numéro", lambda r: r.number),
-    Column("Date", lambda r: r.date),
-    Column("Objet", lambda r: r.title),
-    Column("Réponse attendue le", lambda r: r.reply_by),
-    Column("Statut", lambda r: r.get_status_display()),
-    Column("Commande", lambda r: r.order.number if r.order_id else ""),
-]
 
 
 @require_perm("purchases.view")
 def request_list(request):
-    requests = QuoteRequest.objects.select_related("order")
-    q = (request.GET.get("q") or "").strip()[:100]
-    if q:
-        requests = requests.filter(Q(title__icontains=q) | Q(number__icontains=q))
-    status = request.GET.get("statut", "")
-    if status in QuoteRequestStatus.values:
-        requests = requests.filter(status=status)
-    requests = sort_queryset(requests, request.GET.get("tri", ""), SORTS, "-date")
+    data = queries.read_filters(request.GET)
+    requests = sort_queryset(queries.filter_requests(data), request.GET.get("tri", ""), queries.REQUEST_SORTS, "-date")
     if request.GET.get("export") in EXPORT_FORMATS:
-        return export_response(requests, COLUMNS, "demandes-de-prix", request.GET["export"], title="Demandes de prix")
-    context = {"page": paginate(request, requests), "q": q, "status": status, "statuses": QuoteRequestStatus.choices}
+        return export_response(requests, queries.REQUEST_COLUMNS, "demandes-de-prix", request.GET["export"],
+                               title="Demandes de prix")  # fmt: skip
+    context = {"page": paginate(request, requests), "q": data["q"], "status": data["status"],
+               "statuses": QuoteRequestStatus.choices}  # fmt: skip
     return render(request, "purchases/rfq_list.html", context)
 
 
