@@ -20,4 +20,5 @@ class CoreConfig(AppConfig):
             MenuItem("Paramètres de la structure", "core:settings", "core.settings.view"),
             MenuItem("Utilisateurs", "core:user-list", "core.users.manage"),
             MenuItem("Journal d'audit", "core:audit-log", "core.audit.view"),
+            MenuItem("Sauvegardes", "core:backups", "core.backups"),
         )

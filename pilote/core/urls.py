@@ -1,7 +1,7 @@
 from django.urls import path
 
 from pilote.core import pickers
-from pilote.core.views import pages, passwords, setup, users
+from pilote.core.views import backups, pages, passwords, setup, users
 
 app_name = "core"
 
@@ -22,6 +22,9 @@ urlpatterns = [
     path("utilisateurs/<int:pk>/", users.user_edit, name="user-edit"),
     path("utilisateurs/<int:pk>/mot-de-passe/", users.user_set_password, name="user-password"),
     path("journal-audit/", pages.audit_log, name="audit-log"),
+    path("sauvegardes/", backups.backup_list, name="backups"),
+    path("sauvegardes/lancer/", backups.backup_create, name="backup-create"),
+    path("sauvegardes/<str:name>/", backups.backup_download, name="backup-download"),
     path("installation/", setup.setup, name="setup"),
     path("sante/", pages.health, name="health"),
     path("favicon.ico", pages.favicon, name="favicon"),

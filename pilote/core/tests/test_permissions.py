@@ -319,6 +319,7 @@ def _ledger_sample(actor):
         "ledger:fec-manifest": year.pk,
         "ledger:closing-confirm": year.pk,
         "ledger:lettering-undo": matching.pk,
+        "core:backup-download": {"name": "pilote-20261201-020000.tar.gz"},
     }
 
 
