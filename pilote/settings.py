@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "formtools",
     "axes",
     "ninja",  # serves its Swagger UI from its own static files (no CDN)
+    "django_tasks",  # Django's Tasks API (backport of Django 6's django.tasks)
+    "django_tasks_db",  # its database backend: the queue is a table, workers run `manage.py db_worker`
     "pilote.core",
     "pilote.contacts",
     "pilote.catalog",
@@ -187,6 +189,10 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Failed-login throttling: 5 failures for one username from one address lock it for 15 minutes.
+# Background tasks (core/jobs.py): the queue is a table of the application's database, shared by every
+# worker (`manage.py db_worker`) of every machine.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 AXES_FAILURE_LIMIT = int(os.environ.get("PILOTE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -1,15 +1,23 @@
-"""Background work started from a page: a `Job` row, a thread, a progress the page polls with htmx.
+"""Background work started from a page: a `Job` row, a task on the queue, a progress the page polls with htmx.
 
-A thread in the web process, not a task queue: the project has no worker process yet (django-tasks is
-not among its dependencies), and Pilote runs on one machine. When the work is done, or fails, the row
-says so with a French message. A job whose process stopped (a restart) stays « en cours »: after
-STALE_AFTER without progress the page says it was interrupted.
+The queue is Django's Tasks API (the `django-tasks` backport on Django 5.2, the API of Django 6) with the
+database backend of `django-tasks-db`: a task is a row in the same database, which every worker of every
+machine shares (`SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL; on SQLite one worker of the machine, which
+`make run` starts beside the server with `manage.py db_worker`). No broker to install, and the job is
+enqueued in the transaction that creates it: it cannot run before that commits, nor be lost if it rolls back.
+
+A `Job` row is what the user sees: the French message, the progress, who started it. The work itself is a
+module-level function `work(job, progress) -> str` declared with `@jobs.work`; the one task `run_job` runs
+the job of an id with the function of a name, both read from the row and the registry, never from a pickle.
+When the work is done, or fails, the row says so with a French message. A worker killed mid-job leaves the
+row « en cours »: after STALE_AFTER without progress the page says it was interrupted and offers to start
+it again (`retry`); the works are all-or-nothing transactions, so an interrupted one wrote nothing.
 
 Progress is not written to the row while the work runs: the work usually holds one write transaction
 (a FEC import is all or nothing), and on SQLite a second writer would wait for that transaction to end
 (and the poll would read nothing before then on PostgreSQL). It goes to a small file beside the private
 files, `jobs/<id>.json`, replaced atomically, which any process of the machine reads; the row is written
-before and after the work only, outside its transaction.
+before and after the work only, outside its transaction. (Several machines share PILOTE_PRIVATE_ROOT.)
 
 Tests run the work at once, in the request (setting PILOTE_JOBS_SYNC), as Django's tasks do in tests.
 """
@@ -20,11 +28,10 @@ import datetime as dt
 import json
 import logging
 import os
-import threading
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from pilote.core.exceptions import DomainError
@@ -58,30 +65,59 @@ class Progress:
         os.replace(scratch, path)  # a reader sees the old figures or the new ones, never half a file
 
 
+_works: dict[str, Callable[[Job, Progress], str]] = {}
+
+
+def work(function: Callable[[Job, Progress], str]) -> Callable[[Job, Progress], str]:
+    """Declare a module-level function as a job's work (the only ones a queued task may run)."""
+    _works[f"{function.__module__}.{function.__qualname__}"] = function
+    return function
+
+
+def work_name(function) -> str:
+    name = f"{function.__module__}.{function.__qualname__}"
+    if _works.get(name) is not function:
+        raise LookupError(f"{name} is not declared with @jobs.work")
+    return name
+
+
 def start(job: Job, work: Callable[[Job, Progress], str]) -> None:
-    """Run `work(job, progress)` in the background once the current transaction has committed; what it
-    returns becomes the job's message; a DomainError it raises, the job's French error."""
+    """Queue `work(job, progress)` (a function declared with @jobs.work); what it returns becomes the job's
+    message, a DomainError it raises the job's French error. The task is enqueued in the current
+    transaction: a worker picks it up once that commits."""
+    name = work_name(work)
     Job.objects.filter(pk=job.pk).update(
         status=JobStatus.QUEUED, started_at=None, finished_at=None, done=0, total=0, message=""
     )
+    job.payload = {**job.payload, "work": name}
+    Job.objects.filter(pk=job.pk).update(payload=job.payload)
     if getattr(settings, "PILOTE_JOBS_SYNC", False):
-        _run(job.pk, work, own_connection=False)
+        _run(job.pk, name)
         return
+    from pilote.core.tasks import run_job
 
-    def launch() -> None:
-        thread = threading.Thread(target=_run, args=(job.pk, work), name=f"pilote-job-{job.pk}", daemon=True)
-        thread.start()
-
-    transaction.on_commit(launch)
+    with transaction.atomic():
+        run_job.enqueue(job.pk, name)
 
 
-def _run(job_id: int, work, own_connection: bool = True) -> None:
+def can_retry(job: Job) -> bool:
+    return job.payload.get("work") in _works and (job.status == JobStatus.FAILED or is_stale(job))
+
+
+def retry(job: Job) -> None:
+    """Start a failed or interrupted job again with the same work and data."""
+    if not can_retry(job):
+        raise DomainError("Ce traitement ne peut pas être relancé : il est terminé ou toujours en cours.")
+    start(job, _works[job.payload["work"]])
+
+
+def _run(job_id: int, name: str) -> None:
     progress = Progress(job_id)
     try:
         Job.objects.filter(pk=job_id).update(status=JobStatus.RUNNING, started_at=timezone.now())
         job = Job.objects.get(pk=job_id)
         try:
-            message = work(job, progress)
+            message = _works[name](job, progress)
         except DomainError as exc:
             _finish(job_id, JobStatus.FAILED, exc.message, progress)
         except Exception:
@@ -91,8 +127,6 @@ def _run(job_id: int, work, own_connection: bool = True) -> None:
             _finish(job_id, JobStatus.DONE, message, progress)
     finally:
         _progress_path(job_id).unlink(missing_ok=True)
-        if own_connection:
-            connection.close()  # the thread's own connection
 
 
 def _finish(job_id: int, status: str, message: str, progress: Progress) -> None:

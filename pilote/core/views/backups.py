@@ -18,6 +18,7 @@ ARCHIVE_NAME = re.compile(r"pilote-\d{8}-\d{6}\.tar\.gz")
 JOB_KIND = "core.backup"
 
 
+@jobs.work
 def _run_backup(job, progress):
     result = backup.create_backup()
     audit.record(job.created_by, "core.backup.created", after={"archive": result.path.name, "rows": result.rows})

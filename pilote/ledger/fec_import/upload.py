@@ -19,7 +19,7 @@ from django.utils.text import get_valid_filename
 
 from pilote.core import audit, jobs, uploads
 from pilote.core.exceptions import DomainError
-from pilote.core.models import Job, JobStatus, Structure
+from pilote.core.models import Job, JobStatus, Structure, User
 from pilote.core.storage import private_root
 from pilote.ledger.fec_import.importing import import_fec
 from pilote.ledger.fec_import.report import FecImportError
@@ -168,14 +168,17 @@ def start_import(job: Job, *, actor, dates: tuple[dt.date, dt.date] | None = Non
         if any(not jobs.is_stale(other) for other in running):
             raise DomainError("Un import de FEC est déjà en cours : attendez sa fin.")
         job.step = IMPORT
+        job.payload = job.payload | {"actor": actor.pk}  # who confirmed the import, for the worker
         if dates is not None and job.payload.get("start"):
             job.payload = job.payload | {"start": dates[0].isoformat(), "end": dates[1].isoformat()}
         job.save(update_fields=["step", "payload"])
-        jobs.start(job, lambda job, progress: _run_import(job, actor, progress))
+        jobs.start(job, _run_import)
     return job
 
 
-def _run_import(job: Job, actor, progress) -> str:
+@jobs.work
+def _run_import(job: Job, progress) -> str:
+    actor = User.objects.filter(pk=job.payload.get("actor")).first() or job.created_by
     path = private_root() / "fec" / job.payload["file"]
     try:
         if not path.is_file():

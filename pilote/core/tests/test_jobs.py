@@ -1,0 +1,95 @@
+"""Background jobs on the real queue (Django's Tasks API, database backend): a job started by a page is a
+row a worker picks up after the commit, its outcome and French error land on the `Job` row, a failed or
+interrupted job can be started again, and a worker runs only works declared with @jobs.work."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from pilote.core import jobs
+from pilote.core.exceptions import DomainError
+from pilote.core.models import Job, JobStatus
+
+
+@jobs.work
+def _count_to_three(job, progress):
+    if job.payload.get("fail_first") and not job.payload.get("failed_once"):
+        Job.objects.filter(pk=job.pk).update(payload={**job.payload, "failed_once": True})
+        raise DomainError("Le fichier n'est pas encore arrivé.")
+    for done in range(1, 4):
+        progress(done, 3)
+    return f"Trois étapes faites (processus {os.getpid()})."
+
+
+def _worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+
+@pytest.fixture
+def queued(settings):
+    settings.PILOTE_JOBS_SYNC = False  # the real queue
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_waits_on_the_queue_until_a_worker_runs_it(queued):
+    job = Job.objects.create(kind="core.test")
+    jobs.start(job, _count_to_three)
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED and DBTaskResult.objects.ready().count() == 1
+    _worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.message.startswith("Trois étapes faites")
+    assert (job.done, job.total) == (3, 3) and job.finished_at is not None
+    assert DBTaskResult.objects.successful().count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_job_shows_its_french_error_and_can_be_started_again(queued):
+    job = Job.objects.create(kind="core.test", payload={"fail_first": True})
+    jobs.start(job, _count_to_three)
+    _worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.message == "Le fichier n'est pas encore arrivé."
+    assert jobs.can_retry(job)
+    jobs.retry(job)
+    _worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and not jobs.can_retry(job)
+    with pytest.raises(DomainError, match="ne peut pas être relancé"):
+        jobs.retry(job)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupted_job_is_shown_stale_and_can_be_started_again(queued):
+    job = Job.objects.create(kind="core.test")
+    jobs.start(job, _count_to_three)
+    # The worker that took it was killed: the row stayed « en cours » and nothing moved for 15 minutes.
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, started_at=timezone.now() - dt.timedelta(minutes=20)
+    )
+    DBTaskResult.objects.all().delete()
+    job.refresh_from_db()
+    assert jobs.is_stale(job) and jobs.can_retry(job)
+    jobs.retry(job)
+    _worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_runs_only_declared_works(queued):
+    from pilote.core.tasks import run_job
+
+    job = Job.objects.create(kind="core.test")
+    run_job.enqueue(job.pk, "os.system")
+    _worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.message == jobs.UNEXPECTED
+    with pytest.raises(LookupError):
+        jobs.start(job, lambda job, progress: "")
