@@ -70,9 +70,7 @@ def test_an_interrupted_job_is_shown_stale_and_can_be_started_again(queued):
     job = Job.objects.create(kind="core.test")
     jobs.start(job, _count_to_three)
     # The worker that took it was killed: the row stayed « en cours » and nothing moved for 15 minutes.
-    Job.objects.filter(pk=job.pk).update(
-        status=JobStatus.RUNNING, started_at=timezone.now() - dt.timedelta(minutes=20)
-    )
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now() - dt.timedelta(minutes=20))
     DBTaskResult.objects.all().delete()
     job.refresh_from_db()
     assert jobs.is_stale(job) and jobs.can_retry(job)
