@@ -20,6 +20,19 @@ is established) leave no trace on a VAT account: their bases are read from the o
 through the providers registered in `operation_providers` (the sales module registers its issued invoices
 and credit notes), and land on the non-taxable lines E1, E2, F2 (mapping and sources: vat_lines.py).
 
+VAT the buyer self-assesses (autoliquidation, FRENCH-RULES §4 and §12) is booked on 4452 « TVA due
+intracommunautaire », one sub-account per CA3 line of its base (REVERSE_CHARGE_ACCOUNTS): the purchases module
+credits it with the rate and base and debits the same VAT as deductible (44566, or 44562 on fixed assets), so both
+sides cancel out. Each such 4452x line counts in the per-rate lines (08, 9B…) and in line 16 like collected VAT,
+its base on its own cadre A line instead of A1 — B2 acquisitions intracommunautaires (and its VAT also on line 17
+« Dont TVA sur acquisitions intracommunautaires »), A3 services bought from a taxable person established in
+another member state (CGI art. 283-2), B4 goods or services bought from a taxable person not established in the
+EU (art. 283-1 and 283-2) — and its deduction on line 19 or 20. Source: DGFiP notice n° 3310-NOT-CA3-SD
+(n° 50449#23, cadre A « Opérations taxées », lines A3, B2, B4; cadre B lines 16, 17, 19, 20), cross-checked with
+the box list of OCA l10n-france (l10n_fr_account_vat_return/data/l10n.fr.account.vat.box.csv: A3
+« taxed_op_autoliq_intracom_service », B2 « taxed_op_autoliq_intracom_product », B4
+« taxed_op_autoliq_extracom_service », 17 « due_vat_intracom_product »).
+
 The settlement entry of a declared return is left out of every computation (it zeroes the VAT accounts,
 it is no operation), and a declared period is shown with the figures stored on its VatReturn at
 confirmation, never recomputed.
@@ -32,7 +45,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
@@ -43,14 +56,36 @@ from pilote.lib.dates import add_months
 from pilote.lib.money import ZERO
 
 RATE_BOXES = {Decimal("20.00"): "08", Decimal("10.00"): "9B", Decimal("5.50"): "09", Decimal("2.10"): "T6"}
+# 4452 sub-accounts of the VAT self-assessed by the buyer → the cadre A line of its base; plain 4452 (the PCG's
+# « TVA due intracommunautaire », what a hand-made entry uses) reads as B2.
+REVERSE_CHARGE_ACCOUNTS = {
+    "44521": ("B2", "TVA due sur acquisitions intracommunautaires"),
+    "44522": ("A3", "TVA due sur services acquis dans l'UE (art. 283-2 du CGI)"),
+    "44523": ("B4", "TVA due sur achats à un assujetti établi hors UE (art. 283-1 du CGI)"),
+}
+REVERSE_CHARGE_LINES = {
+    "A3": "Achats de prestations de services réalisés auprès d'un assujetti non établi en France (art. 283-2 du CGI)",
+    "B2": "Acquisitions intracommunautaires",
+    "B4": "Achats de biens ou de prestations de services réalisés auprès d'un assujetti non établi en France "
+    "(art. 283-1 du CGI)",
+}
+
+
+def reverse_charge_line(code: str) -> str:
+    """The cadre A line of the base whose self-assessed VAT is booked on this 4452 account."""
+    return next((line for prefix, (line, _) in REVERSE_CHARGE_ACCOUNTS.items() if code.startswith(prefix)), "B2")
+
+
 BOX_LABELS = {
     "A1": "Ventes, prestations de services",
+    **REVERSE_CHARGE_LINES,
     **vat_lines.OPERATION_LINES,
     "08": "Taux normal 20 %",
     "9B": "Taux réduit 10 %",
     "09": "Taux réduit 5,5 %",
     "T6": "Taux particulier 2,1 %",
     "16": "Total de la TVA brute due",
+    "17": "Dont TVA sur acquisitions intracommunautaires",
     "19": "TVA déductible sur immobilisations",
     "20": "TVA déductible sur autres biens et services",
     "21": "Autre TVA à déduire",
@@ -94,6 +129,8 @@ class Ca3:
     deductible: dict[str, Decimal] = field(default_factory=dict)  # "19" / "20" / "21"
     credit_brought_forward: Decimal = ZERO
     operations: dict[str, Decimal] = field(default_factory=dict)  # non-taxable line (E1, E2, F2) → base
+    reverse_charge: dict[str, Decimal] = field(default_factory=dict)  # A3 / B2 / B4 → base self-assessed
+    intra_eu_vat: Decimal = ZERO  # line 17: the VAT self-assessed on intra-EU acquisitions (B2)
 
     @property
     def box16(self) -> Decimal:
@@ -112,13 +149,17 @@ class Ca3:
         return max(self.box23 - self.box16, ZERO)
 
     def boxes(self) -> dict[str, str]:
-        values = {"A1": sum(self.bases.values(), ZERO)} | self.operations
+        taxed_sales = sum(self.bases.values(), ZERO) - sum(self.reverse_charge.values(), ZERO)
+        values = {"A1": taxed_sales}
+        values |= {line: self.reverse_charge[line] for line in REVERSE_CHARGE_LINES if line in self.reverse_charge}
+        values |= self.operations
         for box in RATE_BOXES.values():
             if box in self.bases or box in self.taxes:
                 values[f"{box} base"] = self.bases.get(box, ZERO)
                 values[f"{box} taxe"] = self.taxes.get(box, ZERO)
         values |= {
             "16": self.box16,
+            **({"17": self.intra_eu_vat} if "B2" in self.reverse_charge else {}),
             "19": self.deductible.get("19", ZERO),
             "20": self.deductible.get("20", ZERO),
             **({"21": self.deductible["21"]} if "21" in self.deductible else {}),
@@ -225,12 +266,17 @@ def compute_ca3(start: dt.date, end: dt.date, *, check_sequence: bool = True) ->
     result = Ca3(start, end)
     collected = (
         _posted(start, end)
-        .filter(account__code__startswith="4457")
+        .filter(Q(account__code__startswith="4457") | Q(account__code__startswith="4452"))
         .values("account__code", "vat_rate")
         .annotate(d=Sum("debit"), c=Sum("credit"), base=Sum("vat_base"))
     )
     for row in collected:
         tax = row["c"] - row["d"]
+        if row["account__code"].startswith("4452"):  # self-assessed: its base on its own cadre A line
+            line = reverse_charge_line(row["account__code"])
+            result.reverse_charge[line] = result.reverse_charge.get(line, ZERO) + (row["base"] or ZERO)
+            if line == "B2":
+                result.intra_eu_vat += tax
         result.collected_by_account[row["account__code"]] = (
             result.collected_by_account.get(row["account__code"], ZERO) + tax
         )

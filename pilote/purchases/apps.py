@@ -8,8 +8,16 @@ class PurchasesConfig(AppConfig):
 
     def ready(self) -> None:
         from pilote.core.pickers import register_picker
-        from pilote.core.registry import ContactPanel, MenuItem, register_contact_panel, register_demo, register_menu
-        from pilote.purchases import demo, panels, pickers
+        from pilote.core.registry import (
+            ContactPanel,
+            MenuItem,
+            TodoProvider,
+            register_contact_panel,
+            register_demo,
+            register_menu,
+            register_todo,
+        )
+        from pilote.purchases import demo, panels, pickers, todo
 
         register_menu(
             "Fournisseurs et achats",
@@ -18,9 +26,12 @@ class PurchasesConfig(AppConfig):
             MenuItem("Commandes fournisseurs", "purchases:order-list", "purchases.view"),
             MenuItem("Factures fournisseurs", "purchases:invoice-list", "purchases.view"),
             MenuItem("Recevoir des factures", "purchases:invoice-receive", "purchases.receive"),
+            MenuItem("Échéances fournisseurs", "purchases:due-list", "purchases.view"),
             MenuItem("Virements fournisseurs", "purchases:run-list", "purchases.view"),
+            MenuItem("Évaluation des fournisseurs", "purchases:ranking", "purchases.view"),
             MenuItem("Réglages des achats", "purchases:settings", "purchases.settings"),
         )
         register_picker(pickers.SUPPLIERS)
         register_contact_panel(ContactPanel("purchases.view", 20, panels.contact_purchases))
+        register_todo(TodoProvider("purchases.approve", todo.todo_items))
         register_demo(45, "factures fournisseurs reçues", demo.load)

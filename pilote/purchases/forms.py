@@ -56,6 +56,49 @@ class InvoiceFilterForm(forms.Form):
     end = forms.DateField(label="Au", required=False, widget=DATE)
 
 
+class DueFilterForm(forms.Form):
+    """The payables list: a due-date period, a supplier, a status, an amount range, the terms beyond the law."""
+
+    period = forms.ChoiceField(label="Échéances", required=False, initial="mois")
+    supplier = forms.ModelChoiceField(
+        label="Fournisseur", queryset=suppliers(), required=False, widget=SearchSelect("fournisseurs")
+    )
+    status = forms.ChoiceField(label="Statut", required=False)
+    minimum = money_formfield(label="Montant à partir de", required=False, min_value=0)
+    maximum = money_formfield(label="Montant jusqu'à", required=False, min_value=0)
+    beyond_terms = forms.BooleanField(label="Délai au-delà de la limite légale", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from pilote.purchases.queries.payables import OPEN_STATUSES, PERIODS
+
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = list(PERIODS.items())
+        self.fields["status"].choices = [("", "Tous"), *((s.value, s.label) for s in OPEN_STATUSES)]
+
+
+class StatementForm(forms.Form):
+    start = forms.DateField(label="Du", widget=DATE)
+    end = forms.DateField(label="Au", widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError("La fin de la période doit suivre son début.")
+        return data
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(label="Note", choices=[(n, f"{n} / 5") for n in range(6)], coerce=int, initial=3)
+    rated_on = forms.DateField(label="Date", widget=DATE)
+    comment = forms.CharField(label="Commentaire", max_length=300, required=False)
+
+
+class RankingForm(forms.Form):
+    q = forms.CharField(label="Fournisseur", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    start = forms.DateField(label="Du", required=False, widget=DATE)
+    end = forms.DateField(label="Au", required=False, widget=DATE)
+
+
 class DecisionForm(forms.Form):
     reason = forms.CharField(
         label="Motif (transmis au fournisseur)", max_length=300, required=False, widget=forms.TextInput()

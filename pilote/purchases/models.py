@@ -20,6 +20,7 @@ from pilote.lib.fields import FrenchDecimalField
 from pilote.lib.formats import format_eur, format_percent, format_quantity
 from pilote.lib.money import ZERO, MoneyField
 from pilote.sales.models import Line, line_constraints
+from pilote.sales.terms import latest_legal_due_date
 
 
 class SupplierInvoiceKind(models.TextChoices):
@@ -64,6 +65,9 @@ class SupplierInvoice(models.Model):
     number = models.CharField("n° de facture du fournisseur", max_length=100)
     date = models.DateField("date de la facture")
     due_date = models.DateField("échéance", null=True, blank=True)
+    # The latest due date C. com. L441-10 allows (60 days from the invoice date, or 45 days end of month),
+    # kept from the invoice date by save() so the list filters invoices whose terms go beyond it in SQL.
+    legal_due_limit = models.DateField("échéance légale au plus tard", null=True, blank=True, editable=False)
     currency = models.CharField("devise", max_length=3, default="EUR")
     source = models.CharField(
         "origine", max_length=10, choices=SupplierInvoiceSource.choices, default=SupplierInvoiceSource.TYPED
@@ -135,6 +139,18 @@ class SupplierInvoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number} de {self.supplier.display_name}"
+
+    def save(self, *args, **kwargs):
+        self.legal_due_limit = latest_legal_due_date(self.date) if self.date else None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "date" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "legal_due_limit"}
+        super().save(*args, **kwargs)
+
+    @property
+    def beyond_legal_terms(self) -> bool:
+        """Terms longer than L441-10 allows: the due date is after both 60 days and 45 days end of month."""
+        return bool(self.due_date and self.legal_due_limit and self.due_date > self.legal_due_limit)
 
     @property
     def is_credit_note(self) -> bool:
@@ -624,3 +640,37 @@ class QuoteAnswerLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_line.description} : {format_eur(self.unit_price)}"
+
+
+# --- Supplier evaluation -------------------------------------------------------------------------------------
+
+
+class SupplierRating(models.Model):
+    """A periodic manual rating of a supplier (0 to 5) by someone who works with it, beside the facts the
+    scorecard computes (scorecard.py)."""
+
+    supplier = models.ForeignKey(
+        "contacts.Contact", verbose_name="fournisseur", on_delete=models.PROTECT, related_name="supplier_ratings"
+    )
+    rated_on = models.DateField("date de l'évaluation")
+    score = models.PositiveSmallIntegerField("note (0 à 5)")
+    comment = models.CharField("commentaire", max_length=300, blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="évalué par", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "évaluation d'un fournisseur"
+        verbose_name_plural = "évaluations des fournisseurs"
+        ordering = ["-rated_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__lte=5),
+                name="purchases_rating_0_to_5",
+                violation_error_message="Une note va de 0 à 5.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier.display_name} : {self.score}/5 le {self.rated_on:%d/%m/%Y}"

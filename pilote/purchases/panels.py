@@ -1,11 +1,16 @@
 """The purchases section of a supplier's page: its open orders, latest invoices and requests for quotes, each one
-click away, and the buttons to order or ask for a price (a bounded number of queries: three lists of a few rows)."""
+click away, the buttons to order or ask for a price, and its scorecard over the last quarters with its manual
+ratings (a bounded number of queries: three lists of a few rows, the scorecard's five reads, the ratings)."""
 
 from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from pilote.purchases.models import PurchaseOrder, QuoteRequest, SupplierInvoice
+from pilote.lib.dates import local_today
+from pilote.purchases.forms import RatingForm
+from pilote.purchases.models import PurchaseOrder, QuoteRequest, SupplierInvoice, SupplierRating
+from pilote.purchases.queries.scorecard import supplier_history
+from pilote.purchases.scorecard import CRITERIA
 
 
 def contact_purchases(request, contact) -> str:
@@ -14,5 +19,11 @@ def contact_purchases(request, contact) -> str:
     if not contact.is_supplier and not orders and not invoices:
         return ""
     requests = list(QuoteRequest.objects.filter(answers__supplier=contact).order_by("-date", "-pk")[:4])
-    context = {"contact": contact, "orders": orders, "invoices": invoices, "requests": requests}
+    today = local_today()
+    context = {
+        "contact": contact, "orders": orders, "invoices": invoices, "requests": requests,
+        "history": supplier_history(contact, today), "criteria": list(CRITERIA.items()),
+        "ratings": list(SupplierRating.objects.filter(supplier=contact).select_related("rated_by")[:5]),
+        "rating_form": RatingForm(initial={"rated_on": today}, auto_id="note_%s"),
+    }  # fmt: skip
     return render_to_string("purchases/_contact_panel.html", context, request=request)

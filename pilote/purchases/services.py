@@ -406,6 +406,71 @@ class _VatPart:
     rate: Decimal
     base: Decimal
     amount: Decimal
+    due_account: str = ""  # reverse charge: the 4452x account the same VAT is due on
+
+
+# Reverse charge (autoliquidation, FRENCH-RULES §4 and §12): the supplier's invoice carries no French VAT (EN 16931
+# category K: intra-EU supply of goods, exempt at its end; AE: reverse charge); the buyer computes it at the French
+# rate — the line's rate when the invoice states one, else the standard rate — owes it on 4452 and deducts it on
+# 44566 (44562 for fixed assets) in the same entry. ledger.vat reads each 4452 sub-account into its CA3 line.
+STANDARD_RATE = Decimal("20.00")
+
+
+def reverse_charge_account(invoice: SupplierInvoice, category: str) -> str:
+    """The 4452 sub-account of the VAT due: B2 for intra-EU goods (K), A3 for a supplier established in another
+    member state (AE), B4 for one established outside the EU (AE)."""
+    from pilote.lib.identifiers import is_eu
+
+    if category == "K":
+        return "44521"
+    country = ((invoice.seller_snapshot or {}).get("country") or invoice.supplier.country or "FR").upper()
+    if country == "FR":
+        raise DomainError(
+            "Cette facture d'un fournisseur établi en France relève de l'autoliquidation (sous-traitance du BTP, "
+            "art. 283-2 nonies du CGI…) : sa comptabilisation automatique n'est pas prise en charge, passez "
+            "l'écriture dans la comptabilité."
+        )
+    return "44522" if is_eu(country) else "44523"
+
+
+def _self_assessed(invoice: SupplierInvoice, group, same: list[SupplierInvoiceLine]) -> list[_VatPart]:
+    rate = group.rate if group.rate else STANDARD_RATE
+    due = reverse_charge_account(invoice, group.category)
+    base = sum((line.net_amount for line in same), ZERO) or group.base
+    asset_base = sum((line.net_amount for line in same if line.is_fixed_asset), ZERO)
+    parts = []
+    for account, part_base in ((DEDUCTIBLE_VAT_ON_ASSETS, asset_base), (DEDUCTIBLE_VAT, base - asset_base)):
+        if part_base:
+            parts.append(_VatPart(account, rate, part_base, round_eur(part_base * rate / 100), due))
+    return parts
+
+
+def _due_account(code: str) -> Account:
+    """A 4452 sub-account of self-assessed VAT, created under 4452 on first use."""
+    from pilote.ledger.vat import REVERSE_CHARGE_ACCOUNTS
+    from pilote.sales.issuing import account
+
+    return account(code, REVERSE_CHARGE_ACCOUNTS[code][1])
+
+
+def reverse_charge_summary(invoice: SupplierInvoice) -> list[dict]:
+    """What approving will self-assess, for the invoice page: per CA3 line, base, rate and VAT due and deducted
+    (a refusal's French text instead when Pilote cannot post it)."""
+    from pilote.ledger.vat import REVERSE_CHARGE_ACCOUNTS, REVERSE_CHARGE_LINES
+
+    if not any(group.category in REVERSE_CHARGE_CATEGORIES for group in invoice.vat_groups.all()):
+        return []
+    try:
+        parts = [part for part in vat_parts(invoice, list(invoice.lines.all())) if part.due_account]
+    except DomainError as refused:
+        return [{"refusal": refused.message}]
+    rows = []
+    for part in parts:
+        line = REVERSE_CHARGE_ACCOUNTS[part.due_account][0]
+        rows.append({"line": line, "label": REVERSE_CHARGE_LINES[line], "due_account": part.due_account,
+                     "deductible_account": part.account, "base": part.base, "rate": part.rate,
+                     "amount": part.amount})  # fmt: skip
+    return rows
 
 
 def charges_foreign_vat(invoice: SupplierInvoice) -> bool:
@@ -420,18 +485,16 @@ def charges_foreign_vat(invoice: SupplierInvoice) -> bool:
 
 def vat_parts(invoice: SupplierInvoice, lines: list[SupplierInvoiceLine]) -> list[_VatPart]:
     """Deductible VAT per rate, as the invoice states it (BG-23), split between fixed assets (44562, box 19)
-    and other goods and services (44566, box 20) in proportion to the lines' bases."""
+    and other goods and services (44566, box 20) in proportion to the lines' bases; for a reverse-charge group,
+    the VAT self-assessed on its lines, with the 4452 account it is due on."""
     parts = []
     for group in invoice.vat_groups.all():
+        same = [line for line in lines if line.vat_category == group.category and line.vat_rate == group.rate]
         if group.category in REVERSE_CHARGE_CATEGORIES:
-            raise DomainError(
-                "Cette facture relève de l'autoliquidation (catégorie de TVA "
-                f"{group.category}) : sa comptabilisation automatique n'est pas encore prise en charge, "
-                "passez l'écriture dans la comptabilité."
-            )
+            parts += _self_assessed(invoice, group, same)
+            continue
         if not group.amount:
             continue
-        same = [line for line in lines if line.vat_category == group.category and line.vat_rate == group.rate]
         assets = sum((line.net_amount for line in same if line.is_fixed_asset), ZERO)
         total = sum((line.net_amount for line in same), ZERO)
         asset_vat = round_eur(group.amount * assets / total) if total and assets else ZERO
@@ -472,7 +535,7 @@ def post_invoice(*, actor, invoice: SupplierInvoice, lines: list[SupplierInvoice
             debit=amount if amount > 0 else ZERO, credit=-amount if amount < 0 else ZERO, label=label, **kwargs
         )
 
-    foreign_vat = charges_foreign_vat(invoice)
+    parts = [] if charges_foreign_vat(invoice) else vat_parts(invoice, lines)
     by_account = expense_amounts(invoice, lines)
     entry_lines = [
         side(-invoice.total_gross, account=_account(SUPPLIER_ACCOUNT), auxiliary=supplier_aux,
@@ -481,7 +544,12 @@ def post_invoice(*, actor, invoice: SupplierInvoice, lines: list[SupplierInvoice
         *[
             side(part.amount, account=_account(part.account), vat_rate=part.rate, vat_base=part.base * sign,
                  reference=invoice.number[:40])
-            for part in ([] if foreign_vat else vat_parts(invoice, lines))
+            for part in parts
+        ],
+        *[
+            side(-part.amount, account=_due_account(part.due_account), vat_rate=part.rate,
+                 vat_base=part.base * sign, reference=invoice.number[:40])
+            for part in parts if part.due_account
         ],
     ]  # fmt: skip
     lines_net = sum((line.net_amount for line in lines), ZERO)

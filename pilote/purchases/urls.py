@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.purchases.views import invoices, orders, payments, rfq
+from pilote.purchases.views import evaluation, invoices, orders, payables, payments, rfq
 
 app_name = "purchases"
 
@@ -31,6 +31,11 @@ urlpatterns = [
     path("demandes-de-prix/<int:pk>/<int:answer_pk>/envoyer/", rfq.request_send, name="rfq-send"),
     path("demandes-de-prix/<int:pk>/<int:answer_pk>/reponse/", rfq.request_answer, name="rfq-answer"),
     path("demandes-de-prix/<int:pk>/<int:answer_pk>/choix/", rfq.request_choose, name="rfq-choose"),
+    path("echeances/", payables.due_list, name="due-list"),
+    path("fournisseurs/<int:pk>/compte/", payables.supplier_account, name="supplier-account"),
+    path("fournisseurs/<int:pk>/releve/", payables.supplier_statement_pdf, name="supplier-statement"),
+    path("fournisseurs/evaluation/", evaluation.ranking, name="ranking"),
+    path("fournisseurs/<int:pk>/evaluer/", evaluation.rate, name="supplier-rate"),
     path("reglages/", orders.purchase_settings, name="settings"),
     path("virements/", payments.run_list, name="run-list"),
     path("virements/nouveau/", payments.run_create, name="run-create"),

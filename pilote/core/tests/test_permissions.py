@@ -202,6 +202,7 @@ def _purchases_sample(contact):
     urls |= {
         f"purchases:rfq-{n}": {"pk": asked.pk, "answer_pk": answer.pk} for n in ("pdf", "send", "answer", "choose")
     }
+    urls |= {f"purchases:supplier-{n}": contact.pk for n in ("account", "statement", "rate")}
     return urls | {f"purchases:run-{n}": run.pk for n in ("detail", "file", "action")}
 
 

@@ -126,6 +126,7 @@ def invoice_detail(request, pk: int):
         "accounts_url": reverse("core:picker-comptes"),
         "history": queries.history(invoice),
         "match": matching.compare(invoice),
+        "reverse_charge": services.reverse_charge_summary(invoice),
         "link_form": LinkOrderForm(initial={"order": invoice.order.number if invoice.order_id else ""}),
     }
     return render(request, "purchases/invoice_detail.html", context)
