@@ -43,8 +43,9 @@ run: install
 	$(VENV)/python manage.py migrate --noinput -v0
 	@if [ "$(DEMO)" = "1" ]; then $(VENV)/python manage.py load_demo --if-empty; fi
 	@echo "Pilote : http://127.0.0.1:$(PORT)"
-	@# The background worker (imports, backups…: core/jobs.py) runs beside the server and stops with it.
-	trap 'kill 0' EXIT; $(VENV)/python manage.py db_worker --interval 1 & \
+	@# The background worker (imports, backups…: core/jobs.py) and the scheduler (nightly backup and ledger
+	@# verification: core/schedule.py) run beside the server and stop with it.
+	trap 'kill 0' EXIT; $(VENV)/python manage.py db_worker --interval 1 & $(VENV)/python manage.py run_schedules --loop & \
 	DJANGO_DEBUG=1 $(VENV)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install

@@ -21,4 +21,8 @@ class CoreConfig(AppConfig):
             MenuItem("Utilisateurs", "core:user-list", "core.users.manage"),
             MenuItem("Journal d'audit", "core:audit-log", "core.audit.view"),
             MenuItem("Sauvegardes", "core:backups", "core.backups"),
+            MenuItem("Traitements", "core:jobs", "core.jobs"),
         )
+        from pilote.core import backup, schedule
+
+        schedule.register(schedule.Schedule("core.backup", "Sauvegarde de l'instance", backup.backup_job, hour=2))

@@ -49,8 +49,10 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.duration import duration_string
 
-from pilote.core import dbtriggers
+from pilote.core import audit, dbtriggers, jobs
 from pilote.core.storage import private_root
+from pilote.lib.formats import format_number
+from pilote.lib.french import plural
 
 FORMAT = "pilote-backup/1"
 BATCH = 2000
@@ -290,6 +292,22 @@ def list_backups() -> list[tuple[str, int, dt.datetime]]:
         return []
     archives = sorted(backups_dir().glob("pilote-*.tar.gz"), key=lambda p: p.name, reverse=True)
     return [(p.name, p.stat().st_size, dt.datetime.fromtimestamp(p.stat().st_mtime, tz=dt.UTC)) for p in archives]
+
+
+@jobs.work
+def backup_job(job, progress) -> str:
+    """A backup as a background job (the Sauvegardes page, the nightly schedule); the nightly one keeps the
+    PILOTE_BACKUP_KEEP most recent archives (14 by default)."""
+    result = create_backup()
+    removed = []
+    if job.kind.startswith("schedule."):
+        removed = prune_backups(int(getattr(settings, "PILOTE_BACKUP_KEEP", 14)))
+    audit.record(job.created_by, "core.backup.created", after={"archive": result.path.name, "rows": result.rows})
+    pruned = f" Supprimées (les plus anciennes) : {plural(len(removed), 'sauvegarde')}." if removed else ""
+    return (
+        f"Sauvegarde {result.path.name} écrite : {result.tables} tables, {format_number(result.rows, 0)} lignes, "
+        f"{plural(result.files, 'fichier')}.{pruned}"
+    )
 
 
 # --- Restore -----------------------------------------------------------------------------------------------

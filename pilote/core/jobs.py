@@ -66,6 +66,21 @@ class Progress:
 
 
 _works: dict[str, Callable[[Job, Progress], str]] = {}
+_kind_labels: dict[str, str] = {"core.backup": "Sauvegarde de l'instance"}
+
+
+def register_kind(kind: str, label: str) -> None:
+    """The French name of a kind of job (« Import d'un FEC »), for the Traitements page."""
+    _kind_labels[kind] = label
+
+
+def kind_label(kind: str) -> str:
+    if kind.startswith("schedule."):
+        from pilote.core import schedule
+
+        planned = {s.name: s.label for s in schedule.registered()}.get(kind.removeprefix("schedule."))
+        return f"{planned} (planifié)" if planned else "Traitement planifié"
+    return _kind_labels.get(kind, "Traitement")
 
 
 def work(function: Callable[[Job, Progress], str]) -> Callable[[Job, Progress], str]:

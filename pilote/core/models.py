@@ -239,6 +239,30 @@ class ApiToken(models.Model):
         return self.revoked_at is None and not self.is_expired
 
 
+class ScheduledRun(models.Model):
+    """One run of a periodic schedule (core.schedule) for one due time: unique, so that however many
+    schedulers run, each due time starts one job."""
+
+    name = models.CharField("traitement planifié", max_length=60)
+    due_at = models.DateTimeField("prévu le")
+    job = models.ForeignKey("Job", verbose_name="traitement", null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField("lancé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "exécution planifiée"
+        verbose_name_plural = "exécutions planifiées"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "due_at"],
+                name="core_scheduledrun_once_per_due_time",
+                violation_error_message="Ce traitement planifié a déjà été lancé pour cette échéance.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {timezone.localtime(self.due_at):%d/%m/%Y %H:%M}"
+
+
 class RateLimitHit(models.Model):
     """One counted request of a throttled action (core.throttle): the scope (« password_reset.email ») and a
     SHA-256 of what is counted (an address, an IP), never the value itself. Rows older than the window are

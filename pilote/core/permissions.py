@@ -28,6 +28,7 @@ MATRIX: dict[str, frozenset[Role]] = {
     "core.users.manage": frozenset({D}),
     "core.audit.view": frozenset({D, AU}),
     "core.backups": frozenset({D}),
+    "core.jobs": frozenset({D}),
     "core.search": frozenset({D, C, CO, RH, A, AU}),
     # Contacts: every office role reads them; the auditor reads; the employee (self-service) does not.
     "contacts.view": frozenset({D, C, CO, RH, A, AU}),

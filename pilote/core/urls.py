@@ -1,7 +1,7 @@
 from django.urls import path
 
 from pilote.core import pickers
-from pilote.core.views import backups, pages, passwords, setup, users
+from pilote.core.views import backups, pages, passwords, setup, tasks, users
 
 app_name = "core"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("utilisateurs/<int:pk>/", users.user_edit, name="user-edit"),
     path("utilisateurs/<int:pk>/mot-de-passe/", users.user_set_password, name="user-password"),
     path("journal-audit/", pages.audit_log, name="audit-log"),
+    path("traitements/", tasks.job_list, name="jobs"),
+    path("traitements/<int:pk>/relancer/", tasks.job_retry, name="job-retry"),
     path("sauvegardes/", backups.backup_list, name="backups"),
     path("sauvegardes/lancer/", backups.backup_create, name="backup-create"),
     path("sauvegardes/<str:name>/", backups.backup_download, name="backup-download"),

@@ -27,6 +27,16 @@ class LedgerConfig(AppConfig):
         from pilote.ledger import demo, pickers, services, triggers
 
         del triggers  # imported to register its TriggerSet (core.dbtriggers)
+        from pilote.core import jobs, schedule
+        from pilote.ledger import verify
+
+        jobs.register_kind("ledger.fec_import", "Import d'un FEC")
+
+        schedule.register(
+            schedule.Schedule(
+                "ledger.verify", "Vérification d'inaltérabilité des écritures", verify.nightly_verification, hour=3
+            )
+        )
 
         register_menu(
             "Comptabilité",

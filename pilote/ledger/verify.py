@@ -12,6 +12,8 @@ from types import SimpleNamespace
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Sum
 
+from pilote.core import jobs
+from pilote.core.exceptions import DomainError
 from pilote.ledger import chain
 from pilote.ledger.models import (
     Account,
@@ -273,3 +275,13 @@ def verify_all(recorded: chain.Head | None = None) -> dict[str, list[str]]:
         "Soldes agrégés": check_balances(),
         **{title: check() for title, check in _app_checks.items()},
     }
+
+
+@jobs.work
+def nightly_verification(job, progress) -> str:
+    """Every check of `verify_ledger`, as the nightly scheduled job: a failure is the job's French error,
+    shown to direction on the Traitements page."""
+    found = [f"{title} : {problem}" for title, problems in verify_all().items() for problem in problems]
+    if found:
+        raise DomainError(f"Vérification en échec ({len(found)}) — " + " ; ".join(found[:5]))
+    return "Toutes les vérifications sont réussies : protections, chaînage, équilibre, numérotation, soldes."

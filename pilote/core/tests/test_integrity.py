@@ -18,9 +18,12 @@ FRENCH_HINT = re.compile(r"[éèêàùçôî]|\b(le|la|les|un|une|ce|cette|de|du
 
 
 def all_constraints():
+    """Pilote's own constraints (a third-party table such as the task queue's is never written from a form:
+    a violation there is a programming error, shown by the safety net's general sentence)."""
     return [
         (model._meta.label, constraint)
         for model in apps.get_models(include_auto_created=True)
+        if model.__module__.startswith("pilote.")
         for constraint in model._meta.constraints
     ]
 

@@ -321,6 +321,7 @@ def _ledger_sample(actor):
         "ledger:closing-confirm": year.pk,
         "ledger:lettering-undo": matching.pk,
         "core:backup-download": {"name": "pilote-20261201-020000.tar.gz"},
+        "core:job-retry": refused.pk,
     }
 
 

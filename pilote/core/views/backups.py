@@ -18,16 +18,6 @@ ARCHIVE_NAME = re.compile(r"pilote-\d{8}-\d{6}\.tar\.gz")
 JOB_KIND = "core.backup"
 
 
-@jobs.work
-def _run_backup(job, progress):
-    result = backup.create_backup()
-    audit.record(job.created_by, "core.backup.created", after={"archive": result.path.name, "rows": result.rows})
-    return (
-        f"Sauvegarde {result.path.name} écrite : {result.tables} tables, {format_number(result.rows, 0)} lignes, "
-        f"{result.files} fichiers."
-    )
-
-
 @require_perm("core.backups")
 def backup_list(request):
     archives = [
@@ -50,7 +40,7 @@ def backup_create(request):
         messages.warning(request, "Une sauvegarde est déjà en cours : attendez qu'elle se termine.")
         return redirect("core:backups")
     job = Job.objects.create(kind=JOB_KIND, created_by=request.user)
-    jobs.start(job, _run_backup)
+    jobs.start(job, backup.backup_job)
     messages.success(request, "Sauvegarde lancée : elle apparaîtra dans la liste une fois écrite.")
     return redirect("core:backups")
 
