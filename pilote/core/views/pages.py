@@ -150,7 +150,22 @@ def audit_log(request):
 @public
 @require_GET
 def health(request):
-    return HttpResponse("ok", content_type="text/plain")
+    """Up (200 « ok ») or down (503 « indisponible ») for anyone, a load balancer first; the checks and their
+    details as JSON only to a signed-in user whose role may see the background jobs (direction)."""
+    from django.http import JsonResponse
+
+    from pilote.core import health as health_checks
+
+    found = health_checks.checks()
+    up = all(check.ok for check in found)
+    status = 200 if up else 503
+    if request.user.is_authenticated and request.user.can("core.jobs"):
+        body = {
+            "etat": "ok" if up else "indisponible",
+            "controles": [{"nom": c.name, "ok": c.ok, "detail": c.detail} for c in found],
+        }
+        return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    return HttpResponse("ok" if up else "indisponible", status=status, content_type="text/plain; charset=utf-8")
 
 
 FAVICON = "pilote/favicon.ico"

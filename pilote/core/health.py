@@ -1,0 +1,72 @@
+"""Health of an application server, for load balancers and for direction: the database answers, every
+migration is applied, the background queue moves, the disk has room. A load balancer reads only up or down
+(`/sante/`: 200 « ok » or 503 « indisponible »); the details (which check, why) go to direction only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from dataclasses import dataclass
+
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from pilote.core.storage import private_root
+
+QUEUE_STALLED_AFTER = dt.timedelta(minutes=10)
+MIN_FREE_BYTES = 500 * 1024 * 1024
+_migrations_checked = False  # once every migration is applied, this process never checks again
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _database() -> Check:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return Check("Base de données", True, f"{connection.vendor} répond")
+    except DatabaseError:
+        return Check("Base de données", False, "la base ne répond pas")
+
+
+def _migrations() -> Check:
+    global _migrations_checked
+    if not _migrations_checked:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if pending:
+            return Check("Migrations", False, f"{len(pending)} migration(s) à appliquer (manage.py migrate)")
+        _migrations_checked = True
+    return Check("Migrations", True, "toutes appliquées")
+
+
+def _queue() -> Check:
+    from django_tasks_db.models import DBTaskResult
+
+    oldest = DBTaskResult.objects.ready().order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    if oldest is not None and timezone.now() - oldest > QUEUE_STALLED_AFTER:
+        waited = int((timezone.now() - oldest).total_seconds() // 60)
+        return Check("Tâches de fond", False, f"une tâche attend depuis {waited} min : aucun worker ne tourne ?")
+    return Check("Tâches de fond", True, "la file avance")
+
+
+def _disk() -> Check:
+    root = private_root()
+    root.mkdir(parents=True, exist_ok=True)
+    usage = shutil.disk_usage(root)
+    free_gb = usage.free / 1024**3
+    ok = usage.free >= MIN_FREE_BYTES and usage.free / usage.total >= 0.02
+    return Check("Espace disque", ok, f"{free_gb:.1f} Go libres".replace(".", ","))
+
+
+def checks() -> list[Check]:
+    found = [_database()]
+    if found[0].ok:
+        found += [_migrations(), _queue()]
+    return found + [_disk()]
