@@ -18,7 +18,7 @@ unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv/bin
 UV := .tools/bin/uv
 
-.PHONY: install run test test-unit test-pg test-browser lint bench lock clean
+.PHONY: install run test test-unit test-pg test-browser lint bench lock clean cluster cluster-stop
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -47,6 +47,13 @@ run: install
 	@# verification: core/schedule.py) run beside the server and stop with it.
 	trap 'kill 0' EXIT; $(VENV)/python manage.py db_worker --interval 1 & $(VENV)/python manage.py run_schedules --loop & \
 	DJANGO_DEBUG=1 $(VENV)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Two gunicorn servers behind HAProxy, two workers and a scheduler on PostgreSQL (bench/cluster.sh; README).
+cluster: install
+	bench/cluster.sh start
+
+cluster-stop:
+	bench/cluster.sh stop
 
 lint: install
 	$(VENV)/ruff check pilote bench
