@@ -63,6 +63,15 @@ class BackupError(Exception):
     """A backup or a restore refused, with a French message for the user."""
 
 
+_manifest_facts: dict[str, Callable[[], str]] = {}
+
+
+def register_manifest_fact(key: str, read: Callable[[], str]) -> None:
+    """A fact an app writes in every backup's manifest, read in the backup's snapshot — the ledger's chain head
+    (« INDICE:EMPREINTE »), which `restore` then requires the restored chain to contain."""
+    _manifest_facts[key] = read
+
+
 def backups_dir() -> Path:
     return private_root() / "backups"
 
@@ -230,6 +239,7 @@ def create_backup(output: Path | None = None, progress: Callable[[str], None] | 
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             migrations = applied_migrations()
+            facts = {key: read() for key, read in sorted(_manifest_facts.items())}
             for model in _models():
                 label = model._meta.label_lower
                 path = work / "data" / f"{label}.jsonl"
@@ -253,6 +263,7 @@ def create_backup(output: Path | None = None, progress: Callable[[str], None] | 
             "created_at": timezone.now().isoformat(),
             "database": connection.vendor,
             "migrations": migrations,
+            "facts": facts,
             "tables": tables,
             "members": members,
         }
@@ -318,6 +329,7 @@ class RestoreResult:
     tables: int
     rows: int
     files: int
+    facts: dict
 
 
 def _member_name_is_safe(name: str) -> bool:
@@ -410,7 +422,7 @@ def restore_backup(archive_path: Path, progress: Callable[[str], None] | None = 
             f"Restauration incomplète : les données de {len(different)} tables diffèrent de la sauvegarde "
             f"({', '.join(different[:3])})."
         )
-    return RestoreResult(tables=len(manifest["tables"]), rows=rows, files=files)
+    return RestoreResult(tables=len(manifest["tables"]), rows=rows, files=files, facts=manifest.get("facts", {}))
 
 
 def _load_rows(manifest: dict, by_label: dict, work: Path, say: Callable[[str], None]) -> int:

@@ -31,6 +31,10 @@ class LedgerConfig(AppConfig):
         from pilote.ledger import verify
 
         jobs.register_kind("ledger.fec_import", "Import d'un FEC")
+        from pilote.core import backup
+        from pilote.ledger import chain
+
+        backup.register_manifest_fact("ledger.chain", lambda: str(chain.current_head()))
 
         schedule.register(
             schedule.Schedule(

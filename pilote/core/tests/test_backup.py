@@ -73,17 +73,20 @@ def _wipe_instance():
             path.unlink() if path.is_file() else path.rmdir()
 
 
-def _verify_all_clean():
+def _verify_all_clean(head: str | None = None):
+    from pilote.ledger import chain
     from pilote.ledger.verify import verify_all
 
-    problems = verify_all()
+    problems = verify_all(recorded=chain.parse_head(head) if head else None)
     assert all(not found for found in problems.values()), problems
 
 
 def test_round_trip_gives_an_identical_instance(instance, tmp_path):
+    from pilote.ledger import chain
     from pilote.sales.models import Invoice
 
     before = backup.table_digests()
+    head = str(chain.current_head())
     result = backup.create_backup(tmp_path / "out" / "save.tar.gz")
     assert result.path.exists() and result.rows == sum(t["rows"] for t in before.values())
     assert result.files == 2  # the tender document and the logo; nothing of pending/
@@ -97,9 +100,10 @@ def test_round_trip_gives_an_identical_instance(instance, tmp_path):
 
     assert backup.table_digests() == before  # every row of every table, to the microsecond
     assert restored.rows == result.rows and restored.files == 2
+    assert restored.facts == {"ledger.chain": head}  # the chain head written down outside the database
     assert instance["document"].read_bytes() == b"%PDF-1.7 fake but kept byte for byte \x00\xff"
     assert not (private_root() / "pending").exists()
-    _verify_all_clean()
+    _verify_all_clean(head)
     assert User.objects.get(username="comptable").check_password("demo")
     # The protections are back: an issued invoice still refuses a change at the database.
     with pytest.raises(DatabaseError), transaction.atomic():

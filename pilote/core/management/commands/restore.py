@@ -30,4 +30,5 @@ class Command(BaseCommand):
             )
         )
         if not options["no_verify"]:
-            call_command("verify_ledger", stdout=self.stdout)
+            head = result.facts.get("ledger.chain")  # the chain must still contain the head the backup wrote down
+            call_command("verify_ledger", stdout=self.stdout, **({"head": head} if head else {}))
