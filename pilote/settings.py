@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "pilote.quality",
     "pilote.hr",
     "pilote.finance",
+    "pilote.associations",
     "pilote.api",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("qualite/", include("pilote.quality.urls")),
     path("personnel/", include("pilote.hr.urls")),
     path("finances/", include("pilote.finance.urls")),
+    path("associations/", include("pilote.associations.urls")),
     path("api/v1/", api.urls),
     path("", include("pilote.core.urls")),
 ]

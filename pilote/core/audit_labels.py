@@ -182,5 +182,10 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+def register_labels(labels: dict[str, str]) -> None:
+    """A domain app's own labels (its `<app>/audit_labels.py`), registered from its AppConfig.ready()."""
+    ACTION_LABELS.update(labels)
+
+
 def action_label(code: str) -> str:
     return ACTION_LABELS.get(code, "Autre opération")

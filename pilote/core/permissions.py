@@ -102,6 +102,13 @@ MATRIX: dict[str, frozenset[Role]] = {
     "quality.nc.view": frozenset({D, C, CO, RH, A, AU}),
     "quality.nc.edit": frozenset({D, CO, A}),
     "quality.nc.close": frozenset({D}),
+    # Associations (members, donations, tax receipts, grants): direction, the accountant and the assistant record
+    # them; direction and the accountant issue and cancel tax receipts; direction sets what the receipts print;
+    # the auditor reads.
+    "associations.view": frozenset({D, C, A, AU}),
+    "associations.edit": frozenset({D, C, A}),
+    "associations.receipts": frozenset({D, C}),
+    "associations.settings": frozenset({D}),
 }
 
 

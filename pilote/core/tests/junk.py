@@ -48,7 +48,17 @@ KINDS = {"number": "number", "date": "date", "hidden": "select", "select": "sele
 SKIPPED_ACTIONS = re.compile(r"^/(deconnexion|installation|static|media|api)/|(pdf|export|telecharger|\.csv|\.xlsx)")
 # The walks, one per test module so that xdist runs them side by side; every URL namespace is in one.
 GROUPS = {
-    "office": ("core:", "contacts:", "catalog:", "pipeline:", "complaints:", "ereporting:", "quality:", "hr:"),
+    "office": (
+        "core:",
+        "contacts:",
+        "catalog:",
+        "pipeline:",
+        "complaints:",
+        "ereporting:",
+        "quality:",
+        "hr:",
+        "associations:",
+    ),
     "ledger": ("ledger:", "purchases:", "finance:"),
     "sales": ("sales:", "receivables:"),
 }

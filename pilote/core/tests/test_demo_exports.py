@@ -28,6 +28,7 @@ from pilote.core.tests.exports import HOSTILE, csv_cells, live_cells, xlsx_cells
 pytestmark = pytest.mark.django_db
 
 FORMATS = ("csv", "xlsx", "pdf")
+ASSOCIATIONS_ONLY = ("associations:",)
 # Identifiers, codes and technical values: not free text (and often checked or parsed where they are read).
 NOT_FREE_TEXT = re.compile(
     r"code|number|numero|hash|password|token|key|digest|path|kind|format|status|state|username|email|"
@@ -159,7 +160,9 @@ def test_every_export_of_the_demo_answers_every_role_with_inert_cells(demo_loade
         for role, client in clients.items():
             urls |= _export_links(client, role, seen)
         names = {resolve(urlsplit(url).path).view_name for url in urls}
-        assert _exporting_views() - names == set()  # the walk found every view that exports
+        # The walk found every view that exports — but those of pages offered to associations only, which the
+        # company demo answers 404 (pilote/associations/tests check their exports in an association).
+        assert {n for n in _exporting_views() - names if not n.startswith(ASSOCIATIONS_ONLY)} == set()
         failures, live, served = [], [], 0
         for url in sorted(urls):
             for fmt in FORMATS:

@@ -73,6 +73,9 @@ def sample(personas):
         **_ereporting_sample(),
         **_quality_sample(personas["direction"]),
         **_hr_sample(personas["rh"]),
+        # A company: the associations' pages answer 404 to allowed roles (associations/tests/test_pages.py walks
+        # them in an association).
+        **{name: 1 for name, p in ALL_PATTERNS if name.startswith("associations:") and "pk" in p.pattern.converters},
     }
 
 

@@ -1,0 +1,42 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _reinstall_triggers(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+
+    from pilote.associations import triggers
+
+    connection = connections[using]
+    if "associations_taxreceipt" in connection.introspection.table_names():  # not yet when migrating back
+        triggers.install(connection)
+
+
+ASSOCIATIONS = ("association", "social")
+
+
+class AssociationsConfig(AppConfig):
+    name = "pilote.associations"
+    label = "associations"
+    verbose_name = "Vie associative"
+
+    def ready(self) -> None:
+        from pilote.associations import audit_labels, todo, triggers
+        from pilote.core.audit_labels import register_labels
+        from pilote.core.registry import MenuItem, TodoProvider, register_menu, register_todo
+
+        del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
+        register_labels(audit_labels.LABELS)
+        register_menu(
+            "Vie associative",
+            15,
+            MenuItem("Tableau de bord associatif", "associations:home", "associations.view",
+                     structure_types=ASSOCIATIONS),
+            MenuItem("Adhérents", "associations:member-list", "associations.view", structure_types=ASSOCIATIONS),
+            MenuItem("Cotisations", "associations:dues", "associations.view", structure_types=ASSOCIATIONS),
+            MenuItem("Dons", "associations:donation-list", "associations.view", structure_types=ASSOCIATIONS),
+            MenuItem("Reçus fiscaux", "associations:receipt-list", "associations.view", structure_types=ASSOCIATIONS),
+        )  # fmt: skip
+        register_todo(TodoProvider("associations.edit", todo.dues_items))
+        register_todo(TodoProvider("associations.receipts", todo.receipt_items))
+        post_migrate.connect(_reinstall_triggers, sender=self)

@@ -1,0 +1,158 @@
+"""Forms of the associations pages: thin, they parse input; services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from pilote.associations.models import (
+    AssociationSettings,
+    DonationKind,
+    DueStatus,
+    MembershipType,
+    PaymentMethod,
+    ReceiptStatus,
+)
+from pilote.contacts.models import Contact
+from pilote.core.forms import DATE_WIDGET
+from pilote.core.pickers import SearchSelect
+from pilote.ledger.models_bank import BankAccount
+from pilote.lib.fields import money_formfield
+
+
+def _year_choices(empty: str = "Toutes"):
+    this = timezone.localdate().year
+    return [("", empty), *[(str(y), str(y)) for y in range(this, this - 6, -1)]]
+
+
+class DonationForm(forms.Form):
+    donor = forms.ModelChoiceField(
+        label="Donateur", queryset=Contact.objects.filter(is_active=True), widget=SearchSelect("contacts")
+    )
+    date = forms.DateField(label="Date du don", widget=DATE_WIDGET)
+    kind = forms.ChoiceField(label="Nature", choices=DonationKind.choices)
+    method = forms.ChoiceField(
+        label="Mode de versement", required=False,
+        choices=[("", "— (don en nature ou frais abandonnés)"), *[c for c in PaymentMethod.choices if c[0]]],
+    )  # fmt: skip
+    bank_account = forms.ModelChoiceField(
+        label="Compte bancaire (chèque, virement)", queryset=BankAccount.objects.filter(is_active=True),
+        required=False,
+    )  # fmt: skip
+    amount = money_formfield(label="Montant (€)")
+    description = forms.CharField(label="Description (biens donnés, frais abandonnés)", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        accounts = list(self.fields["bank_account"].queryset[:2])
+        if len(accounts) == 1:
+            self.fields["bank_account"].initial = accounts[0].pk
+
+
+class DonationFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    annee = forms.ChoiceField(label="Année", required=False, choices=_year_choices)
+    nature = forms.ChoiceField(label="Nature", required=False, choices=[("", "Toutes"), *DonationKind.choices])
+    recu = forms.ChoiceField(
+        label="Reçu fiscal", required=False,
+        choices=[("", "Tous"), ("sans", "Sans reçu"), ("avec", "Avec reçu")],
+    )  # fmt: skip
+
+
+class ReceiptFilterForm(forms.Form):
+    q = forms.CharField(label="Donateur", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    annee = forms.ChoiceField(label="Année des dons", required=False, choices=_year_choices)
+    etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *ReceiptStatus.choices])
+
+
+class IssueReceiptForm(forms.Form):
+    donor = forms.ModelChoiceField(label="Donateur", queryset=Contact.objects.all(), widget=forms.HiddenInput)
+    year = forms.IntegerField(label="Année", min_value=1900, max_value=2999, widget=forms.HiddenInput)
+
+
+class BatchForm(forms.Form):
+    year = forms.IntegerField(label="Année des dons", min_value=1900, max_value=2999)
+    issued_on = forms.DateField(label="Date d'émission", widget=DATE_WIDGET)
+
+
+class CancelReceiptForm(forms.Form):
+    reason = forms.CharField(label="Motif de l'annulation", max_length=200)
+    replace = forms.BooleanField(label="Émettre le reçu rectificatif", required=False, initial=True)
+
+
+class EstimateForm(forms.Form):
+    taxable_income = money_formfield(label="Revenu imposable du foyer (€)", required=False, min_value=0,
+                                     max_value=10**12)  # fmt: skip
+    revenue = money_formfield(label="Chiffre d'affaires HT de l'entreprise (€)", required=False, min_value=0,
+                              max_value=10**13)  # fmt: skip
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = AssociationSettings
+        fields = ["purpose", "category", "help_in_need", "signatory_name", "signatory_title", "quorum_percent"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+
+
+class MembershipTypeForm(forms.Form):
+    name = forms.CharField(label="Nom", max_length=100)
+    fee = money_formfield(label="Cotisation annuelle (€)", min_value=0)
+    with_return = forms.BooleanField(label="Avec contrepartie (compte 7562)", required=False)
+
+
+class MemberForm(forms.Form):
+    contact = forms.ModelChoiceField(
+        label="Contact", queryset=Contact.objects.filter(is_active=True), widget=SearchSelect("contacts")
+    )
+    membership_type = forms.ModelChoiceField(label="Type d'adhésion", queryset=MembershipType.objects.none())
+    joined_on = forms.DateField(label="Adhésion le", widget=DATE_WIDGET)
+    method = forms.ChoiceField(
+        label="Cotisation payée à l'adhésion", required=False,
+        choices=[("", "Non, elle sera appelée"), *[c for c in PaymentMethod.choices if c[0]]],
+    )  # fmt: skip
+    bank_account = forms.ModelChoiceField(
+        label="Compte bancaire (chèque, virement)", queryset=BankAccount.objects.filter(is_active=True),
+        required=False,
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership_type"].queryset = MembershipType.objects.filter(is_active=True)
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    type = forms.ModelChoiceField(label="Type", required=False, queryset=MembershipType.objects.all(),
+                                  empty_label="Tous")  # fmt: skip
+    statut = forms.ChoiceField(label="Présence", required=False,
+                               choices=[("presents", "Présents"), ("sortis", "Sortis"), ("tous", "Tous")])  # fmt: skip
+    cotisation = forms.ChoiceField(
+        label="Cotisation de l'année", required=False,
+        choices=[("", "Toutes"), ("a_jour", "À jour"), ("en_retard", "Non payée")],
+    )  # fmt: skip
+
+
+class DueFilterForm(forms.Form):
+    q = forms.CharField(label="Adhérent", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    annee = forms.ChoiceField(label="Année", required=False, choices=_year_choices)
+    etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *DueStatus.choices])
+
+
+class CallDuesForm(forms.Form):
+    year = forms.IntegerField(label="Année", min_value=1900, max_value=2999)
+    called_on = forms.DateField(label="Date de l'appel", widget=DATE_WIDGET)
+
+
+class ReceiveDueForm(forms.Form):
+    paid_on = forms.DateField(label="Payée le", widget=DATE_WIDGET)
+    method = forms.ChoiceField(label="Mode", choices=[c for c in PaymentMethod.choices if c[0]])
+    bank_account = forms.ModelChoiceField(label="Compte bancaire", queryset=BankAccount.objects.filter(is_active=True),
+                                          required=False)  # fmt: skip
+
+
+class DateForm(forms.Form):
+    date = forms.DateField(label="À la date du", widget=DATE_WIDGET, required=False)
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(label="Sortie le", widget=DATE_WIDGET)

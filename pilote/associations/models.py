@@ -1,0 +1,295 @@
+"""Associations: donations and their tax receipts (reçus fiscaux), members and dues, grants.
+
+Amounts are Decimal euros stored as integer cents (lib.money.MoneyField). Every write goes through
+`services/`; issued receipts are frozen by database triggers (triggers.py)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from pilote.lib.money import MoneyField
+
+
+class ReceiptCategory(models.TextChoices):
+    """The beneficiary's category, as ticked on the Cerfa 11580 (CGI art. 200 and 238 bis)."""
+
+    GENERAL_INTEREST = "interet_general", "Association ou fondation d'intérêt général"
+    PUBLIC_UTILITY = "utilite_publique", "Association ou fondation reconnue d'utilité publique"
+    CULTURAL = "culturel", "Organisme d'intérêt général à caractère culturel"
+    IN_NEED = "aide_personnes", "Organisme d'aide aux personnes en difficulté (repas, soins, logement)"
+    OTHER = "autre", "Autre organisme d'intérêt général"
+
+
+class AssociationSettings(models.Model):
+    """What the tax receipts say of the association (one row, id 1)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    purpose = models.TextField("objet de l'association", blank=True)
+    category = models.CharField(
+        "catégorie (reçus fiscaux)", max_length=20, choices=ReceiptCategory.choices,
+        default=ReceiptCategory.GENERAL_INTEREST,
+    )  # fmt: skip
+    help_in_need = models.BooleanField(
+        "dons ouvrant la réduction de 75 % (aide aux personnes en difficulté)", default=False
+    )
+    signatory_name = models.CharField("signataire des reçus", max_length=120, blank=True)
+    signatory_title = models.CharField("qualité du signataire", max_length=120, blank=True, default="Trésorier")
+    quorum_percent = models.PositiveSmallIntegerField(
+        "quorum de l'assemblée générale (% des adhérents à jour)", default=25
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "paramètres de l'association"
+        verbose_name_plural = "paramètres de l'association"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id=1),
+                name="associations_settings_singleton",
+                violation_error_message="Les paramètres de l'association existent déjà.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "Paramètres de l'association"
+
+
+class DonationKind(models.TextChoices):
+    MONEY = "numeraire", "Numéraire"
+    IN_KIND = "nature", "Don en nature"
+    WAIVED_EXPENSES = "abandon_frais", "Abandon de frais de bénévole"
+
+
+class PaymentMethod(models.TextChoices):
+    CASH = "especes", "Espèces"
+    CHEQUE = "cheque", "Chèque"
+    TRANSFER = "virement", "Virement, prélèvement ou carte"
+    NONE = "", "—"
+
+
+class Donation(models.Model):
+    donor = models.ForeignKey(
+        "contacts.Contact", verbose_name="donateur", on_delete=models.PROTECT, related_name="donations"
+    )
+    date = models.DateField("date du don")
+    kind = models.CharField("nature", max_length=20, choices=DonationKind.choices, default=DonationKind.MONEY)
+    method = models.CharField("mode de versement", max_length=10, choices=PaymentMethod.choices, blank=True)
+    amount = MoneyField("montant")
+    description = models.CharField("description", max_length=200, blank=True)
+    bank_account = models.ForeignKey(
+        "ledger.BankAccount", verbose_name="compte bancaire", on_delete=models.PROTECT, null=True, blank=True
+    )
+    entry = models.ForeignKey(
+        "ledger.Entry", verbose_name="écriture", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    receipt = models.ForeignKey(
+        "associations.TaxReceipt", verbose_name="reçu fiscal", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="donations",
+    )  # fmt: skip
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False)
+    created_at = models.DateTimeField("enregistré le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "don"
+        verbose_name_plural = "dons"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["date", "id"], name="assoc_donation_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="associations_donation_positive",
+                violation_error_message="Le montant d'un don doit être positif.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Don de {self.donor} du {self.date:%d/%m/%Y}"
+
+
+class ReceiptSequence(models.Model):
+    """The last receipt number used: one unbroken sequence, taken under a row lock in the issuing transaction."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "numérotation des reçus fiscaux"
+        verbose_name_plural = "numérotations des reçus fiscaux"
+
+    def __str__(self) -> str:
+        return f"Reçus fiscaux : dernier numéro {self.last_number}"
+
+
+class DonorKind(models.TextChoices):
+    INDIVIDUAL = "particulier", "Particulier (Cerfa 11580)"
+    COMPANY = "entreprise", "Entreprise (Cerfa 16216)"
+
+
+class ReceiptStatus(models.TextChoices):
+    ISSUED = "issued", "Émis"
+    CANCELLED = "cancelled", "Annulé"
+
+
+class TaxReceipt(models.Model):
+    """A tax receipt as issued: everything it says is copied at issue and frozen (triggers.py); a correction
+    cancels it (status, date, reason) and issues another that names it."""
+
+    number = models.PositiveIntegerField("numéro", unique=True)
+    donor = models.ForeignKey(
+        "contacts.Contact", verbose_name="donateur", on_delete=models.PROTECT, related_name="tax_receipts"
+    )
+    donor_kind = models.CharField("type de donateur", max_length=12, choices=DonorKind.choices)
+    donor_name = models.CharField("nom du donateur", max_length=250)
+    donor_address = models.TextField("adresse du donateur", blank=True)
+    donor_siren = models.CharField("SIREN du donateur", max_length=9, blank=True)
+    issuer = models.JSONField("bénéficiaire", default=dict)  # name, address, purpose, category… as printed
+    year = models.PositiveIntegerField("année des dons")
+    first_gift_on = models.DateField("premier don")
+    last_gift_on = models.DateField("dernier don")
+    total = MoneyField("montant total")
+    lines = models.JSONField("dons", default=list)  # [{date, kind, method, amount, description}]
+    rate = models.PositiveSmallIntegerField("taux de réduction (%)")
+    issued_on = models.DateField("émis le")
+    issued_at = models.DateTimeField("émis à", default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="émis par", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    replaces = models.OneToOneField(
+        "self", verbose_name="remplace le reçu", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="replaced_by",
+    )  # fmt: skip
+    status = models.CharField("état", max_length=10, choices=ReceiptStatus.choices, default=ReceiptStatus.ISSUED)
+    cancelled_on = models.DateField("annulé le", null=True, blank=True)
+    cancel_reason = models.CharField("motif d'annulation", max_length=200, blank=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "reçu fiscal"
+        verbose_name_plural = "reçus fiscaux"
+        ordering = ["-number"]
+        indexes = [models.Index(fields=["year", "status"], name="assoc_receipt_year_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total__gt=0),
+                name="associations_receipt_positive",
+                violation_error_message="Un reçu fiscal porte un montant positif.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reçu fiscal n° {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.number:06d}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == ReceiptStatus.CANCELLED
+
+    @property
+    def filename(self) -> str:
+        return f"recu-fiscal-{self.reference}.pdf"
+
+
+# --- Members and dues ---------------------------------------------------------------------------------------------
+class MembershipType(models.Model):
+    """A kind of membership and its yearly fee (« Adhérent », « Famille », « Bienfaiteur »…)."""
+
+    name = models.CharField("nom", max_length=100, unique=True)
+    fee = MoneyField("cotisation annuelle")
+    with_return = models.BooleanField(
+        "cotisation avec contrepartie (7562)", default=False,
+        help_text="Cochez si la cotisation donne droit à des prestations (compte 7562, sinon 7561).",
+    )  # fmt: skip
+    is_active = models.BooleanField("proposée", default=True)
+
+    class Meta:
+        verbose_name = "type d'adhésion"
+        verbose_name_plural = "types d'adhésion"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fee__gte=0),
+                name="associations_membershiptype_fee",
+                violation_error_message="Une cotisation ne peut pas être négative.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def account_code(self) -> str:
+        return "7562" if self.with_return else "7561"
+
+
+class Member(models.Model):
+    """A member (a person or an organisation of the contacts), from joining to leaving."""
+
+    contact = models.OneToOneField(
+        "contacts.Contact", verbose_name="contact", on_delete=models.PROTECT, related_name="membership"
+    )
+    number = models.PositiveIntegerField("n° d'adhérent", unique=True)
+    membership_type = models.ForeignKey(MembershipType, verbose_name="type d'adhésion", on_delete=models.PROTECT)
+    joined_on = models.DateField("adhésion le")
+    left_on = models.DateField("sortie le", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "adhérent"
+        verbose_name_plural = "adhérents"
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="associations_member_dates",
+                violation_error_message="La sortie d'un adhérent suit son adhésion.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Adhérent n° {self.number} — {self.contact}"
+
+
+class DueStatus(models.TextChoices):
+    CALLED = "called", "Appelée"
+    PAID = "paid", "Payée"
+
+
+class Due(models.Model):
+    """A member's dues for a calendar year: called (411 of the member → 756x), then received (bank or cash → 411)."""
+
+    member = models.ForeignKey(Member, verbose_name="adhérent", on_delete=models.PROTECT, related_name="dues")
+    year = models.PositiveIntegerField("année")
+    membership_type = models.ForeignKey(MembershipType, verbose_name="type d'adhésion", on_delete=models.PROTECT)
+    amount = MoneyField("montant")
+    called_on = models.DateField("appelée le")
+    status = models.CharField("état", max_length=10, choices=DueStatus.choices, default=DueStatus.CALLED)
+    paid_on = models.DateField("payée le", null=True, blank=True)
+    method = models.CharField("mode de paiement", max_length=10, choices=PaymentMethod.choices, blank=True)
+    call_entry = models.ForeignKey(
+        "ledger.Entry", verbose_name="écriture d'appel", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    payment_entry = models.ForeignKey(
+        "ledger.Entry", verbose_name="écriture d'encaissement", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "cotisation"
+        verbose_name_plural = "cotisations"
+        ordering = ["-year", "member__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year"],
+                name="associations_due_once_a_year",
+                violation_error_message="La cotisation de cet adhérent est déjà appelée pour cette année.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Cotisation {self.year} de {self.member.contact}"

@@ -1,0 +1,20 @@
+"""The association's settings printed on its tax receipts (object, category, signatory)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from pilote.associations.models import AssociationSettings
+from pilote.core import audit
+
+
+@transaction.atomic
+def update_settings(*, actor, **fields) -> AssociationSettings:
+    current, _ = AssociationSettings.objects.select_for_update().get_or_create(pk=1)
+    before = audit.snapshot(current)
+    for name, value in fields.items():
+        setattr(current, name, value.strip() if isinstance(value, str) else value)
+    current.version += 1
+    current.save()
+    audit.record(actor, "associations.settings.updated", current, before=before, after=audit.snapshot(current))
+    return current

@@ -1,0 +1,38 @@
+from django.urls import path
+
+from pilote.associations.views import donations, home, members, receipts
+
+app_name = "associations"
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("parametres/", home.settings_edit, name="settings"),
+    path("dons/", donations.donation_list, name="donation-list"),
+    path("dons/export.<str:fmt>", donations.donation_export, name="donation-export"),
+    path("dons/nouveau/", donations.donation_create, name="donation-create"),
+    path("recus/", receipts.receipt_list, name="receipt-list"),
+    path("recus/export.<str:fmt>", receipts.receipt_export, name="receipt-export"),
+    path("recus/emettre/", receipts.receipt_issue, name="receipt-issue"),
+    path("recus/annuels/", receipts.receipt_batch, name="receipt-batch"),
+    path("recus/declaration/", receipts.receipt_totals, name="receipt-totals"),
+    path("recus/declaration/export.<str:fmt>", receipts.receipt_totals_export, name="receipt-totals-export"),
+    path("recus/<int:pk>/", receipts.receipt_detail, name="receipt-detail"),
+    path("recus/<int:pk>/pdf/", receipts.receipt_pdf, name="receipt-pdf"),
+    path("recus/<int:pk>/annuler/", receipts.receipt_cancel, name="receipt-cancel"),
+    path("recus/<int:pk>/envoyer/", receipts.receipt_send, name="receipt-send"),
+]
+urlpatterns += [
+    path("adherents/", members.member_list, name="member-list"),
+    path("adherents/export.<str:fmt>", members.member_export, name="member-export"),
+    path("adherents/nouveau/", members.member_create, name="member-create"),
+    path("adherents/<int:pk>/sortie/", members.member_leave, name="member-leave"),
+    path("adherents/registre/", members.member_register, name="member-register"),
+    path("adherents/registre/export.<str:fmt>", members.member_register_export, name="member-register-export"),
+    path("adherents/assemblee-generale/", members.assembly, name="assembly"),
+    path("adherents/assemblee-generale/export.<str:fmt>", members.assembly_export, name="assembly-export"),
+    path("adherents/types/", members.membership_types, name="membership-types"),
+    path("adherents/types/nouveau/", members.membership_type_create, name="membership-type-create"),
+    path("cotisations/", members.due_list, name="dues"),
+    path("cotisations/export.<str:fmt>", members.due_export, name="due-export"),
+    path("cotisations/appeler/", members.dues_call, name="dues-call"),
+    path("cotisations/<int:pk>/encaisser/", members.due_receive, name="due-receive"),
+]
