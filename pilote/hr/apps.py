@@ -31,9 +31,11 @@ class HrConfig(AppConfig):
             MenuItem("Registre du personnel", "hr:register", "hr.view"),
             MenuItem("Absences", "hr:absence-list", "hr.view"),
             MenuItem("Entretiens professionnels", "hr:interviews", "hr.view"),
+            MenuItem("Élections du CSE", "hr:cse", "hr.view"),
         )
         register_todo(TodoProvider("hr.self", todo.todo_items))
         register_demo(90, "personnel (salariés, registre)", demo.load)
         register_demo(91, "personnel (congés et absences)", demo.load_leave)
         register_demo(92, "personnel (entretiens professionnels)", demo.load_interviews)
+        register_demo(93, "personnel (élection du CSE)", demo.load_cse)
         post_migrate.connect(_reinstall_triggers, sender=self)

@@ -202,3 +202,38 @@ def load_interviews(rng, users) -> None:
                                         summary="Point sur le poste, les compétences et les souhaits de formation.",
                                         training_followed=kind == "etat_des_lieux")  # fmt: skip
             held = add_months(held, 47)
+
+
+def load_cse(rng, users) -> None:
+    """The CSE election of last year, held through the services: the staff informed on 1 September, a first
+    round on 2 October without quorum (union lists only), a second round on 16 October open to any list, the
+    results proclaimed the next day — one full member and one substitute (single college, 11–24 employees)."""
+    from pilote.core.demo import FIRST_YEAR
+    from pilote.hr.models import CseVoter
+    from pilote.hr.services import cse
+
+    del rng
+    rh = users["rh"]
+    election = cse.prepare_election(
+        actor=rh, title=f"Élections du CSE {FIRST_YEAR}", informed_on=dt.date(FIRST_YEAR, 9, 1),
+        unions_invited_on=dt.date(FIRST_YEAR, 9, 1), first_round_on=dt.date(FIRST_YEAR, 10, 2),
+        second_round_on=dt.date(FIRST_YEAR, 10, 16),
+    )  # fmt: skip
+    college = election.colleges.order_by("number").first()
+    people = {v.employee.last_name: v.employee for v in CseVoter.objects.filter(college=college, eligible=True)
+              .select_related("employee")}  # fmt: skip
+
+    def one(name, ballots, last, crossed=0, union=True):
+        return cse.ListInput(name, ballots, [cse.CandidateInput(people[last], crossed)], union)
+
+    registered = college.voters.count()
+    candidates = (("titulaires", "Girard", "Roux"), ("suppleants", "Benali", "Fontaine-Perrin"))
+    for body, union_candidate, free_candidate in candidates:
+        valid = registered // 2 - 2  # under half of the registered: no quorum
+        cse.record_tally(actor=rh, college=college, round=1, body=body, votes_cast=valid + 1, blank_void=1,
+                         lists=[one("CFDT", valid, union_candidate)])  # fmt: skip
+        valid = registered - 3
+        cse.record_tally(actor=rh, college=college, round=2, body=body, votes_cast=valid + 1, blank_void=1,
+                         lists=[one("CFDT", valid - 3, union_candidate),
+                                one("Liste libre du personnel", 3, free_candidate, union=False)])  # fmt: skip
+    cse.proclaim(actor=rh, election=election, on=dt.date(FIRST_YEAR, 10, 17))

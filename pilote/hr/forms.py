@@ -133,3 +133,92 @@ class InterviewForm(forms.Form):
     training_followed = forms.BooleanField(
         label="A suivi au moins une formation non obligatoire depuis le dernier état des lieux", required=False
     )
+
+
+class CseElectionForm(forms.Form):
+    title = forms.CharField(label="Intitulé", max_length=150)
+    informed_on = forms.DateField(label="Information du personnel le", widget=DATE_WIDGET)
+    unions_invited_on = forms.DateField(label="Invitation des syndicats le", required=False, widget=DATE_WIDGET)
+    first_round_on = forms.DateField(
+        label="Premier tour le", widget=DATE_WIDGET, help_text="Au plus tard le 90e jour suivant l'information."
+    )
+    second_round_on = forms.DateField(label="Second tour le", required=False, widget=DATE_WIDGET,
+                                      help_text="Dans les 15 jours suivant le premier.")  # fmt: skip
+    seats = forms.IntegerField(label="Sièges de titulaires (si le protocole préélectoral en décide autrement)",
+                               required=False, min_value=1, max_value=75)  # fmt: skip
+    hours = forms.IntegerField(label="Heures de délégation par mois (idem)", required=False, min_value=0,
+                               max_value=200)  # fmt: skip
+
+
+class CseTallyForm(forms.Form):
+    """A college's count: the lists typed as blocks — a header line « # NOM ; bulletins ; syndicale|libre », then
+    one line per candidate in list order: « Nom Prénoms ; ratures »."""
+
+    round = forms.TypedChoiceField(label="Tour", coerce=int, choices=[(1, "Premier tour"), (2, "Second tour")])
+    body = forms.ChoiceField(label="Scrutin", choices=[("titulaires", "Titulaires"), ("suppleants", "Suppléants")])
+    votes_cast = forms.IntegerField(label="Votants", min_value=0, max_value=10**7)
+    blank_void = forms.IntegerField(label="Bulletins blancs et nuls", min_value=0, max_value=10**7, initial=0)
+    lists = forms.CharField(
+        label="Listes et candidats",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Pour chaque liste, une ligne « # Nom de la liste ; bulletins ; syndicale » (ou « libre » au "
+        "second tour), puis un candidat par ligne dans l'ordre de la liste : « Nom Prénoms ; ratures ».",
+    )
+
+    def __init__(self, *args, voters=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.voters = voters or []  # CseVoter rows of the college
+
+    def clean_lists(self):
+        from pilote.hr.services.cse import CandidateInput, ListInput
+
+        by_name = {}
+        for voter in self.voters:
+            for key in (voter.name, f"{voter.employee.first_names} {voter.employee.last_name}"):
+                by_name[" ".join(key.casefold().split())] = voter.employee
+        parsed, errors = [], []
+        for number, raw in enumerate(self.cleaned_data["lists"].splitlines(), start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            parts = [part.strip() for part in line.lstrip("#").split(";")]
+            if line.startswith("#"):
+                if len(parts) < 2 or not parts[1].isdigit() or len(parts[1]) > 7:
+                    errors.append(f"Ligne {number} : « # Nom de la liste ; bulletins ; syndicale » attendu.")
+                    continue
+                kind = parts[2].casefold() if len(parts) > 2 else "syndicale"
+                if kind not in ("syndicale", "libre"):
+                    errors.append(f"Ligne {number} : une liste est « syndicale » ou « libre ».")
+                parsed.append(ListInput(parts[0], int(parts[1]), [], kind != "libre"))
+                continue
+            if not parsed:
+                errors.append(f"Ligne {number} : commencez par l'en-tête de la liste (« # Nom ; bulletins »).")
+                continue
+            crossed = parts[1] if len(parts) > 1 and parts[1] else "0"
+            if not crossed.isdigit() or len(crossed) > 7:
+                errors.append(f"Ligne {number} : les ratures sont un nombre entier.")
+                continue
+            employee = by_name.get(" ".join(parts[0].casefold().split()))
+            if employee is None:
+                errors.append(f"Ligne {number} : « {parts[0][:80]} » n'est pas sur la liste électorale du collège.")
+                continue
+            parsed[-1].candidates.append(CandidateInput(employee, int(crossed)))
+        if errors:
+            raise forms.ValidationError(errors)
+        return parsed
+
+
+class CseProclaimForm(forms.Form):
+    on = forms.DateField(label="Résultats proclamés le", widget=DATE_WIDGET)
+
+
+class CseVoterFilterForm(forms.Form):
+    college = forms.ChoiceField(label="Collège", required=False, choices=[("", "Tous")])
+    eligible = forms.ChoiceField(
+        label="Éligibles", required=False, choices=[("", "Tous"), ("oui", "Éligibles"), ("non", "Électeurs seulement")]
+    )
+
+    def __init__(self, *args, colleges=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["college"].choices = [("", "Tous"), *((str(c.number), c.name) for c in colleges)]

@@ -324,3 +324,185 @@ class CareerInterview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} de {self.employee} du {self.held_on:%d/%m/%Y}"
+
+
+# --- CSE elections (L2311-2, L2314-1 to L2314-33, R2314-1 to R2314-26; FRENCH-RULES §8) ------------------------
+
+
+class CseElectionStatus(models.TextChoices):
+    PREPARATION = "preparation", "En préparation"
+    PROCLAIMED = "proclamee", "Résultats proclamés"
+
+
+class CseElection(models.Model):
+    """An election of the CSE's staff delegation: the headcount and delegation it was prepared on, the dates of
+    its process, its colleges. Results are proclaimed once; the minutes (PV) are printed from them."""
+
+    title = models.CharField("intitulé", max_length=150)
+    informed_on = models.DateField("information du personnel le")
+    unions_invited_on = models.DateField("invitation des syndicats le", null=True, blank=True)
+    first_round_on = models.DateField("premier tour le")
+    second_round_on = models.DateField("second tour le", null=True, blank=True)
+    headcount = FrenchDecimalField("effectif retenu", max_digits=8, decimal_places=2)
+    seats = models.PositiveSmallIntegerField("sièges de titulaires")
+    hours = models.PositiveSmallIntegerField("heures de délégation par titulaire et par mois")
+    status = models.CharField(
+        "état", max_length=12, choices=CseElectionStatus.choices, default=CseElectionStatus.PREPARATION
+    )
+    proclaimed_on = models.DateField("résultats proclamés le", null=True, blank=True)
+    created_by = models.CharField("préparée par", max_length=150, blank=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "élection du CSE"
+        verbose_name_plural = "élections du CSE"
+        ordering = ["-first_round_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_round_on__gte=F("informed_on")),
+                name="hr_cseelection_round_after_information",
+                violation_error_message="Le premier tour ne peut pas précéder l'information du personnel.",
+            ),
+            models.CheckConstraint(
+                condition=Q(second_round_on__isnull=True) | Q(second_round_on__gt=F("first_round_on")),
+                name="hr_cseelection_second_after_first",
+                violation_error_message="Le second tour suit le premier.",
+            ),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1),
+                name="hr_cseelection_seats_positive",
+                violation_error_message="Une élection pourvoit au moins un siège.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CseBody(models.TextChoices):
+    FULL = "titulaires", "Titulaires"
+    SUBSTITUTE = "suppleants", "Suppléants"
+
+
+class CseCollege(models.Model):
+    """An electoral college of an election (L2314-11) with its seats, the categories it gathers."""
+
+    election = models.ForeignKey(
+        CseElection, verbose_name="élection", on_delete=models.CASCADE, related_name="colleges"
+    )
+    number = models.PositiveSmallIntegerField("numéro")  # 0: the single college
+    name = models.CharField("collège", max_length=120)
+    categories = models.CharField("catégories", max_length=80)
+    seats = models.PositiveSmallIntegerField("sièges de titulaires")
+
+    class Meta:
+        verbose_name = "collège électoral"
+        verbose_name_plural = "collèges électoraux"
+        ordering = ["election", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "number"],
+                name="hr_csecollege_unique_number",
+                violation_error_message="Ce collège existe déjà pour cette élection.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.election})"
+
+
+class CseVoter(models.Model):
+    """A line of the electoral list, frozen when the election is prepared: voter, and eligible or not
+    (L2314-18: 16 years old, 3 months in the structure; L2314-19: 18 years old, one year)."""
+
+    college = models.ForeignKey(CseCollege, verbose_name="collège", on_delete=models.CASCADE, related_name="voters")
+    employee = models.ForeignKey(Employee, verbose_name="salarié", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("nom et prénoms", max_length=260)
+    sex = models.CharField("sexe", max_length=1, choices=Sex.choices)
+    eligible = models.BooleanField("éligible", default=False)
+
+    class Meta:
+        verbose_name = "électeur"
+        verbose_name_plural = "électeurs"
+        ordering = ["college", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["college", "employee"],
+                name="hr_csevoter_once_per_college",
+                violation_error_message="Ce salarié est déjà inscrit sur la liste électorale de ce collège.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CseTally(models.Model):
+    """The count of one college, one round, one body (full members or substitutes)."""
+
+    college = models.ForeignKey(CseCollege, verbose_name="collège", on_delete=models.CASCADE, related_name="tallies")
+    round = models.PositiveSmallIntegerField("tour", choices=[(1, "Premier tour"), (2, "Second tour")])
+    body = models.CharField("scrutin", max_length=12, choices=CseBody.choices, default=CseBody.FULL)
+    registered = models.PositiveIntegerField("électeurs inscrits")
+    votes_cast = models.PositiveIntegerField("votants")
+    blank_void = models.PositiveIntegerField("bulletins blancs et nuls", default=0)
+
+    class Meta:
+        verbose_name = "dépouillement"
+        verbose_name_plural = "dépouillements"
+        ordering = ["college", "round", "body"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["college", "round", "body"],
+                name="hr_csetally_unique",
+                violation_error_message="Ce dépouillement est déjà saisi.",
+            ),
+            models.CheckConstraint(
+                condition=Q(votes_cast__lte=F("registered")) & Q(blank_void__lte=F("votes_cast")),
+                name="hr_csetally_counts_consistent",
+                violation_error_message="Les votants ne dépassent pas les inscrits, ni les blancs et nuls les votants.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.college.name} — {self.get_round_display().lower()} ({self.get_body_display().lower()})"
+
+    @property
+    def valid_votes(self) -> int:
+        return self.votes_cast - self.blank_void
+
+
+class CseList(models.Model):
+    """A list of candidates in a count, with the ballots cast for it."""
+
+    tally = models.ForeignKey(CseTally, verbose_name="dépouillement", on_delete=models.CASCADE, related_name="lists")
+    position = models.PositiveSmallIntegerField("ordre")
+    name = models.CharField("liste", max_length=120)
+    union = models.BooleanField("liste syndicale", default=True)
+    ballots = models.PositiveIntegerField("bulletins")
+
+    class Meta:
+        verbose_name = "liste de candidats"
+        verbose_name_plural = "listes de candidats"
+        ordering = ["tally", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CseCandidate(models.Model):
+    candidate_list = models.ForeignKey(
+        CseList, verbose_name="liste", on_delete=models.CASCADE, related_name="candidates"
+    )
+    position = models.PositiveSmallIntegerField("rang")
+    employee = models.ForeignKey(Employee, verbose_name="salarié", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("candidat", max_length=260)
+    crossed_out = models.PositiveIntegerField("ratures", default=0)
+
+    class Meta:
+        verbose_name = "candidat"
+        verbose_name_plural = "candidats"
+        ordering = ["candidate_list", "position"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -28,4 +28,24 @@ def todo_items(user) -> list[TodoItem]:
                 )
                 items.append(TodoItem(f"{prefix} {what} de {row.employee.full_name}", url, due.due, "Personnel"))
                 break  # the review is held in the interview: one item a person
+    return items + cse_items(user, today)
+
+
+def cse_items(user, today: dt.date) -> list[TodoItem]:
+    """The steps of an election in preparation due within 30 days, and a renewal when the mandates end within
+    six months, for rh and direction. At most two queries."""
+    if not user.can("hr.view"):
+        return []
+    from pilote.hr.models import CseElection, CseElectionStatus
+    from pilote.hr.queries import cse as cse_queries
+
+    items = []
+    for election in CseElection.objects.filter(status=CseElectionStatus.PREPARATION)[:1]:
+        url = reverse("hr:cse-election", args=[election.pk])
+        for step in cse_queries.calendar(election, today):
+            if not step.done and step.due <= today + dt.timedelta(days=30):
+                items.append(TodoItem(f"CSE — {step.label}", url, step.due, "Personnel"))
+    for election in cse_queries.due_elections(today):
+        items.append(TodoItem("CSE — préparer le renouvellement des élus (mandats de 4 ans)", reverse("hr:cse"),
+                              cse_queries.mandate_end(election), "Personnel"))  # fmt: skip
     return items

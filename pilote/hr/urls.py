@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.hr.views import employees, interviews, leave, register
+from pilote.hr.views import cse, employees, interviews, leave, register
 
 app_name = "hr"
 urlpatterns = [
@@ -24,4 +24,12 @@ urlpatterns = [
     path("entretiens/", interviews.interview_list, name="interviews"),
     path("entretiens/export.<str:fmt>", interviews.interview_export, name="interview-export"),
     path("<int:pk>/entretien/", interviews.interview_create, name="interview-create"),
+    path("cse/", cse.cse_home, name="cse"),
+    path("cse/nouvelle/", cse.cse_create, name="cse-create"),
+    path("cse/<int:pk>/", cse.cse_election, name="cse-election"),
+    path("cse/<int:pk>/electeurs/", cse.cse_voters, name="cse-voters"),
+    path("cse/<int:pk>/electeurs/export.<str:fmt>", cse.cse_voters_export, name="cse-voters-export"),
+    path("cse/<int:pk>/proclamer/", cse.cse_proclaim, name="cse-proclaim"),
+    path("cse/<int:pk>/proces-verbal.pdf", cse.cse_minutes, name="cse-minutes"),
+    path("cse/college/<int:pk>/depouillement/", cse.cse_tally, name="cse-tally"),
 ]

@@ -123,7 +123,18 @@ def _hr_sample(actor):
     request = Absence.objects.create(employee=employee, kind="conges_payes", start=dt.date(2026, 7, 6),
                                      end=dt.date(2026, 7, 11), days=6)  # fmt: skip
     urls = {f"hr:employee-{name}": employee.pk for name in ("detail", "edit", "exit")}
+    urls |= _hr_cse_sample(actor)
     return urls | {"hr:leave-cancel": request.pk, "hr:leave-decide": request.pk, "hr:interview-create": employee.pk}
+
+
+def _hr_cse_sample(actor):
+    from pilote.hr.services import cse
+
+    election = cse.prepare_election(actor=actor, title="CSE", informed_on=dt.date(2026, 2, 1),
+                                    first_round_on=dt.date(2026, 3, 2), seats=1, hours=10)  # fmt: skip
+    urls = {f"hr:cse-{name}": election.pk for name in ("election", "voters", "proclaim", "minutes")}
+    urls["hr:cse-voters-export"] = {"pk": election.pk, "fmt": "csv"}
+    return urls | {"hr:cse-tally": election.colleges.get().pk}
 
 
 def _ereporting_sample():

@@ -32,3 +32,22 @@ def test_the_demo_staff_register_and_leave(demo_loaded, client):
     todo = client.get(reverse("core:home")).content.decode()
     assert escape("En retard — tenir l'état des lieux récapitulatif de Sophie Petit") in todo
     assert escape("En retard — tenir l'entretien professionnel de Paul Garnier") in todo
+
+
+def test_the_demo_cse_election_of_last_year_with_its_minutes(demo_loaded, client):
+    from pilote.core.demo import FIRST_YEAR
+    from pilote.hr.models import CseElection
+    from pilote.hr.queries import cse as queries
+
+    election = CseElection.objects.get()
+    assert election.status == "proclamee" and election.proclaimed_on.year == FIRST_YEAR
+    assert election.seats == 1 and election.hours == 10
+    (college,) = queries.colleges(election)
+    first = college.outcomes[0]
+    assert first.quorum is False and first.tally.round == 1
+    assert sorted((body, c.name) for body, c, _ in college.elected) == [
+        ("suppleants", "Benali Karim"), ("titulaires", "Girard Thomas")]  # fmt: skip
+    client.force_login(demo_loaded["rh"])
+    assert "Quorum non atteint" in client.get(reverse("hr:cse-election", args=[election.pk])).content.decode()
+    pdf = client.get(reverse("hr:cse-minutes", args=[election.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -5,20 +5,24 @@ import datetime as dt
 from decimal import Decimal
 
 from pilote.hr.leave import Span, acquired, balances, deadline_for, reference_period, working_days
-from pilote.lib.public_holidays import easter_sunday, french_holidays
+from pilote.lib.public_holidays import french_holidays, is_alsace_moselle, subdivision
 
 d = dt.date
 PERIOD = (d(2025, 6, 1), d(2026, 5, 31))
 LONG_AGO = d(2020, 1, 1)
 
 
-def test_easter_and_the_eleven_public_holidays():
-    assert [easter_sunday(y) for y in (2024, 2025, 2026, 2027)] == [d(2024, 3, 31), d(2025, 4, 20), d(2026, 4, 5),
-                                                                   d(2027, 3, 28)]  # fmt: skip
+def test_the_eleven_public_holidays_from_the_holidays_package():
+    assert d(2025, 4, 21) in french_holidays(2025) and d(2027, 3, 29) in french_holidays(2027)  # Easter Mondays
     days = french_holidays(2026)
     assert len(days) == 11 and days[d(2026, 5, 14)] == "Ascension" and days[d(2026, 5, 25)] == "Lundi de Pentecôte"
     alsace = french_holidays(2026, alsace_moselle=True)
     assert len(alsace) == 13 and alsace[d(2026, 4, 3)] == "Vendredi saint" and d(2026, 12, 26) in alsace
+    assert french_holidays(2026, subdiv="6AE") == alsace  # Bas-Rhin and Haut-Rhin: the same two days
+    assert [subdivision(code) for code in ("67000", "68100", "57000", "69003", "97400", "")] == [
+        "6AE", "6AE", "57", None, "974", None]  # fmt: skip
+    assert d(2026, 12, 20) in french_holidays(2026, subdiv="974")  # Réunion: abolition of slavery
+    assert is_alsace_moselle("67000") and not is_alsace_moselle("69003")
 
 
 def test_jours_ouvrables_skip_sundays_and_public_holidays():
