@@ -38,4 +38,5 @@ class HrConfig(AppConfig):
         register_demo(91, "personnel (congés et absences)", demo.load_leave)
         register_demo(92, "personnel (entretiens professionnels)", demo.load_interviews)
         register_demo(93, "personnel (élection du CSE)", demo.load_cse)
+        register_demo(94, "personnel (contrats de travail)", demo.load_contracts)
         post_migrate.connect(_reinstall_triggers, sender=self)

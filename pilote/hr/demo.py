@@ -237,3 +237,48 @@ def load_cse(rng, users) -> None:
                          lists=[one("CFDT", valid - 3, union_candidate),
                                 one("Liste libre du personnel", 3, free_candidate, union=False)])  # fmt: skip
     cse.proclaim(actor=rh, election=election, on=dt.date(FIRST_YEAR, 10, 17))
+
+
+# Monthly gross pay of the demo staff (about the 44,500 € the ledger demo books each month in 641).
+SALARIES = {
+    "claire": "5200", "julien": "2900", "sophie": "3800", "marc": "3300", "nadia": "2800", "thomas": "2300",
+    "amandine": "2300", "karim": "2350", "lucas": "2150", "elodie": "2100", "paul": "1950", "ines": "2350",
+    "yao": "2400", "chloe": "1900", "hugo": "1850", "sarah": "1302.59", "maxime": "2050", "lea": "1100",
+}  # fmt: skip
+
+
+def load_contracts(rng, users) -> None:
+    """A contract for each of the 18 (the CDD for nine months, accroissement d'activité; the apprenticeship with
+    its school; the part-timer at 24 hours), a raise by amendment for the salarie demo user a year ago, and the
+    intern's agreement with the legal gratification."""
+    from pilote.hr.models import Employee
+    from pilote.hr.services import contracts
+
+    del rng
+    rh = users["rh"]
+    keys = {(last, first): key for key, last, first, *_ in STAFF}
+    for employee in Employee.objects.order_by("register_number"):
+        key = keys.get((employee.birth_name or employee.last_name, employee.first_names))
+        if key is None:
+            continue
+        start = employee.entry_date
+        terms = {"kind": employee.contract_type, "effective_from": start, "signed_on": start, "job": employee.job,
+                 "part_time": employee.part_time, "weekly_hours": employee.weekly_hours,
+                 "monthly_gross": Decimal(SALARIES[key])}  # fmt: skip
+        if key == "maxime":
+            terms |= {"end_date": add_months(employee.entry_date, 9) - dt.timedelta(days=1),
+                      "cdd_reason": "accroissement"}  # fmt: skip
+        if key == "lea":
+            terms |= {"end_date": add_months(employee.entry_date, 24) - dt.timedelta(days=1),
+                      "school": "Lycée La Martinière Diderot, BTS Maintenance des systèmes"}  # fmt: skip
+        contracts.sign_contract(actor=rh, employee=employee, **terms)
+        if key == "thomas":
+            raised = add_months(DEMO_TODAY, -12).replace(day=1)
+            contracts.amend_contract(actor=rh, employee=employee, effective_from=raised, monthly_gross=Decimal("2450"),
+                                     reason="Augmentation individuelle")  # fmt: skip
+    intern = Employee.objects.filter(contract_type="stage").order_by("-entry_date").first()
+    if intern is not None:
+        contracts.sign_contract(actor=rh, employee=intern, kind="stage", effective_from=intern.entry_date,
+                                end_date=add_months(intern.entry_date, 2) - dt.timedelta(days=1),
+                                school="Lycée Ampère, BTS NDRC", weekly_hours=Decimal(35),
+                                monthly_gross=Decimal("665.28"), job=intern.job)  # fmt: skip

@@ -4,6 +4,7 @@ from django import forms
 
 from pilote.core.forms import DATE_WIDGET, VersionedForm
 from pilote.core.models import User
+from pilote.hr.contracts import CDD_REASONS
 from pilote.hr.models import (
     REQUESTABLE_KINDS,
     AbsenceKind,
@@ -13,6 +14,7 @@ from pilote.hr.models import (
     Employee,
     InterviewKind,
 )
+from pilote.lib.fields import FrenchDecimalFormField
 
 EMPLOYEE_FIELDS = [
     "last_name", "birth_name", "first_names", "sex", "birth_date", "birth_place", "nationality", "nir",
@@ -222,3 +224,24 @@ class CseVoterFilterForm(forms.Form):
     def __init__(self, *args, colleges=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["college"].choices = [("", "Tous"), *((str(c.number), c.name) for c in colleges)]
+
+
+class ContractForm(forms.Form):
+    """The contract (first version) or an amendment: the terms from its date."""
+
+    kind = forms.ChoiceField(label="Nature", choices=ContractType.choices)
+    effective_from = forms.DateField(label="À compter du", widget=DATE_WIDGET)
+    signed_on = forms.DateField(label="Signé le", required=False, widget=DATE_WIDGET)
+    end_date = forms.DateField(label="Fin du contrat (CDD, apprentissage, stage)", required=False, widget=DATE_WIDGET)
+    cdd_reason = forms.ChoiceField(label="Motif du CDD", required=False, choices=[("", "—"), *CDD_REASONS])
+    job = forms.CharField(label="Emploi", max_length=120)
+    part_time = forms.BooleanField(label="Temps partiel", required=False)
+    weekly_hours = FrenchDecimalFormField(label="Heures par semaine", max_digits=4, decimal_places=2, min_value=1,
+                                          max_value=48, initial=35)  # fmt: skip
+    trial_end = forms.DateField(label="Fin de la période d'essai (par défaut : le maximum légal)", required=False,
+                                widget=DATE_WIDGET)  # fmt: skip
+    monthly_gross = FrenchDecimalFormField(label="Salaire brut mensuel (€)", max_digits=12, decimal_places=2,
+                                           min_value=0, min_places=2)  # fmt: skip
+    school = forms.CharField(label="École ou organisme de formation (alternance, stage)", max_length=150,
+                             required=False)  # fmt: skip
+    reason = forms.CharField(label="Objet de l'avenant", max_length=250, required=False)

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from pilote.lib.fields import FrenchDecimalField
+from pilote.lib.money import MoneyField
 
 
 class Sex(models.TextChoices):
@@ -506,3 +507,66 @@ class CseCandidate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Contracts (issue 12, point 2) ------------------------------------------------------------------------------
+
+
+class Contract(models.Model):
+    """A version of an employee's contract: version 1 is the contract signed, each amendment (avenant) a new
+    version from its date. Versions are only added (services); the salary is confidential: rh, direction and the
+    employee, each reading written in the audit log."""
+
+    employee = models.ForeignKey(Employee, verbose_name="salarié", on_delete=models.PROTECT, related_name="contracts")
+    version = models.PositiveSmallIntegerField("version")
+    kind = models.CharField("nature", max_length=25, choices=ContractType.choices)
+    effective_from = models.DateField("à compter du")
+    signed_on = models.DateField("signé le", null=True, blank=True)
+    end_date = models.DateField("fin du contrat", null=True, blank=True)
+    cdd_reason = models.CharField("motif du CDD", max_length=30, blank=True)
+    renewals = models.PositiveSmallIntegerField("renouvellements", default=0)
+    job = models.CharField("emploi", max_length=120)
+    part_time = models.BooleanField("temps partiel", default=False)
+    weekly_hours = FrenchDecimalField("heures par semaine", max_digits=4, decimal_places=2, default=35)
+    trial_end = models.DateField("fin de la période d'essai", null=True, blank=True)
+    monthly_gross = MoneyField("salaire brut mensuel")
+    school = models.CharField("école ou organisme de formation", max_length=150, blank=True)
+    reason = models.CharField("objet de l'avenant", max_length=250, blank=True)
+    author = models.CharField("saisi par", max_length=150, blank=True)
+    created_at = models.DateTimeField("saisi le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "contrat de travail"
+        verbose_name_plural = "contrats de travail"
+        ordering = ["employee", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "version"],
+                name="hr_contract_unique_version",
+                violation_error_message="Cette version du contrat existe déjà.",
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_gross__gte=0),
+                name="hr_contract_salary_positive",
+                violation_error_message="Le salaire ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("effective_from")),
+                name="hr_contract_end_after_start",
+                violation_error_message="La fin du contrat ne peut pas précéder son début.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = "Contrat" if self.version == 1 else f"Avenant n° {self.version - 1}"
+        return f"{what} de {self.employee} ({self.get_kind_display()}) du {self.effective_from:%d/%m/%Y}"
+
+    @property
+    def label(self) -> str:
+        return "Contrat initial" if self.version == 1 else f"Avenant n° {self.version - 1}"
+
+    @property
+    def cdd_reason_label(self) -> str:
+        from pilote.hr.contracts import CDD_REASONS
+
+        return dict(CDD_REASONS).get(self.cdd_reason, self.cdd_reason)

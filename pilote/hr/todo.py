@@ -28,7 +28,21 @@ def todo_items(user) -> list[TodoItem]:
                 )
                 items.append(TodoItem(f"{prefix} {what} de {row.employee.full_name}", url, due.due, "Personnel"))
                 break  # the review is held in the interview: one item a person
-    return items + cse_items(user, today)
+    return items + cse_items(user, today) + contract_items(user, today)
+
+
+def contract_items(user, today: dt.date) -> list[TodoItem]:
+    """Trial periods and fixed terms ending within 30 days (a CDD up to a week after), for rh and direction."""
+    if not user.can("hr.view"):
+        return []
+    from pilote.hr.services.contracts import ending_soon
+
+    items = []
+    for what, day, contract in ending_soon(today):
+        label = "Fin de la période d'essai" if what == "trial" else f"Fin du {contract.get_kind_display()}"
+        url = reverse("hr:employee-detail", args=[contract.employee_id])
+        items.append(TodoItem(f"{label} de {contract.employee.full_name}", url, day, "Personnel"))
+    return items
 
 
 def cse_items(user, today: dt.date) -> list[TodoItem]:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("entretiens/", interviews.interview_list, name="interviews"),
     path("entretiens/export.<str:fmt>", interviews.interview_export, name="interview-export"),
     path("<int:pk>/entretien/", interviews.interview_create, name="interview-create"),
+    path("<int:pk>/contrat/", employees.contract_edit, name="contract-edit"),
     path("cse/", cse.cse_home, name="cse"),
     path("cse/nouvelle/", cse.cse_create, name="cse-create"),
     path("cse/<int:pk>/", cse.cse_election, name="cse-election"),

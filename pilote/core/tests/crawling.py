@@ -202,6 +202,9 @@ OBJECTS: dict[str, Callable[[], list]] = {
     "quality:hazard-edit": _first("quality.Hazard"),
     "quality:duerp-version": _first("quality.DuerpVersion"),
     "quality:nc-detail": _one_of_each("quality.NonConformity", "status"),
+    "hr:cse-election": _first("hr.CseElection"),
+    "hr:cse-voters": _first("hr.CseElection"),
+    "hr:contract-edit": _first("hr.Employee", contract_type="cdd"),
     "core:user-edit": _first("core.User"),
     "core:user-password": _first("core.User"),
 }

@@ -124,6 +124,7 @@ def _hr_sample(actor):
                                      end=dt.date(2026, 7, 11), days=6)  # fmt: skip
     urls = {f"hr:employee-{name}": employee.pk for name in ("detail", "edit", "exit")}
     urls |= _hr_cse_sample(actor)
+    urls["hr:contract-edit"] = employee.pk
     return urls | {"hr:leave-cancel": request.pk, "hr:leave-decide": request.pk, "hr:interview-create": employee.pk}
 
 

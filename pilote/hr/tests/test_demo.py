@@ -51,3 +51,14 @@ def test_the_demo_cse_election_of_last_year_with_its_minutes(demo_loaded, client
     assert "Quorum non atteint" in client.get(reverse("hr:cse-election", args=[election.pk])).content.decode()
     pdf = client.get(reverse("hr:cse-minutes", args=[election.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_demo_contracts(demo_loaded):
+    from pilote.hr.models import Contract
+
+    today = timezone.localdate()
+    present = [e for e in Employee.objects.all() if e.is_present(today) and not e.is_trainee]
+    assert all(e.contracts.exists() for e in present)
+    kinds = set(Contract.objects.values_list("kind", flat=True))
+    assert {"cdi", "cdd", "apprentissage", "stage"} <= kinds
+    assert Contract.objects.filter(version=2, reason="Augmentation individuelle").count() == 1

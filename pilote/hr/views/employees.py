@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
-from pilote.hr.forms import EmployeeFilterForm, EmployeeForm, ExitForm
+from pilote.hr.forms import ContractForm, EmployeeFilterForm, EmployeeForm, ExitForm
 from pilote.hr.models import Employee
 from pilote.hr.queries import absences as absence_queries
 from pilote.hr.queries import employees as queries
+from pilote.hr.services import contracts as contract_services
 from pilote.hr.services import employees as services
 from pilote.lib.identifiers import format_nir
 
@@ -83,7 +84,13 @@ def employee_edit(request, pk: int):
 
 
 def _file(request, employee: Employee, template: str = "hr/employee_detail.html", **extra):
+    """The file as rh and direction see it, or as its own person does: both see the salary history, and reading
+    someone else's salary is written in the audit log."""
+    contracts = list(employee.contracts.order_by("-version"))
+    if contracts and employee.user_id != request.user.pk:
+        contract_services.record_salary_read(request.user, employee)
     context = {
+        "contracts": contracts,
         "employee": employee,
         "nir": format_nir(employee.nir),
         "lines": employee.register.order_by("id"),
@@ -106,6 +113,32 @@ def employee_detail(request, pk: int):
         absences=employee.absences.order_by("-start", "-pk")[:20],
         interviews=employee.interviews.order_by("-held_on", "-pk")[:20],
     )
+
+
+@require_perm("hr.edit")
+def contract_edit(request, pk: int):
+    """The contract of a person who has none, else an amendment from the current version's terms."""
+    employee = get_object_or_404(Employee, pk=pk)
+    last = employee.contracts.order_by("-version").first()
+    initial = {"kind": employee.contract_type, "effective_from": employee.entry_date, "job": employee.job,
+               "part_time": employee.part_time, "weekly_hours": employee.weekly_hours}  # fmt: skip
+    if last is not None:
+        initial = {name: getattr(last, name) for name in contract_services.FIELDS} | {"reason": ""}
+    form = ContractForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if last is None:
+                contract_services.sign_contract(actor=request.user, employee=employee,
+                                                **{k: v for k, v in data.items() if k != "reason"})  # fmt: skip
+            else:
+                contract_services.amend_contract(actor=request.user, employee=employee, **data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Le contrat est enregistré." if last is None else "L'avenant est enregistré.")
+            return redirect("hr:employee-detail", pk=pk)
+    return render(request, "hr/contract_form.html", {"form": form, "employee": employee, "last": last})
 
 
 @require_POST
