@@ -22,6 +22,7 @@ class PurchasesConfig(AppConfig):
         register_menu(
             "Fournisseurs et achats",
             20,
+            MenuItem("Sélection des fournisseurs", "purchases:selection-list", "purchases.view"),
             MenuItem("Demandes de prix", "purchases:rfq-list", "purchases.view"),
             MenuItem("Commandes fournisseurs", "purchases:order-list", "purchases.view"),
             MenuItem("Factures fournisseurs", "purchases:invoice-list", "purchases.view"),

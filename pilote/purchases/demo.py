@@ -1,6 +1,7 @@
-"""Demo purchases: a request for quotes to three suppliers, compared, the complete answer ordered; purchase orders in
-their states (drafts, one waiting for direction's approval, one partly received with a refused item, two received),
-then supplier e-invoices received this month, as a platform would
+"""Demo purchases: a selection file for a need (three candidates scored on the weighted grid, one chosen with its
+justification) and its request for quotes to the three suppliers, compared, the complete answer ordered; quarterly
+ratings of those suppliers; purchase orders in their states (drafts, one waiting for direction's approval, one
+partly received with a refused item, two received), then supplier e-invoices received this month, as a platform would
 deliver them — a Factur-X PDF, a UBL 2.1 and a CII XML, each written by a real generator (Pilote's own Factur-X
 writer; the factur-x library's UBL writer) — decided through the services: one « bon à payer » and posted, one
 matched with its order and received goods and waiting for its decision, one invoicing more hours than were
@@ -19,7 +20,7 @@ from pilote.contacts.models import Contact
 from pilote.core.demo import DEMO_TODAY
 from pilote.core.models import Structure
 from pilote.lib.money import ZERO, round_eur
-from pilote.purchases import orders, rfq, services
+from pilote.purchases import evaluation, orders, rfq, selection, services
 from pilote.sales import einvoice, totals
 from pilote.sales.facturx_pdf import render_invoice_pdf
 from pilote.sales.services import LineSpec
@@ -130,8 +131,19 @@ def _request_for_quotes(actor, consulted: list[Contact], day: dt.date) -> None:
         rfq.RequestedLine("Chaise de réunion empilable", D(12)),
         rfq.RequestedLine("Table de réunion 240 × 120", D(1)),
     ]
+    described = "Douze chaises empilables et une table pour la salle du 1er étage."
+    need = selection.create_file(
+        actor=actor, title="Équipement de la salle de réunion", date=day, criteria=selection.DEFAULT_CRITERIA,
+        suppliers=consulted, description=described,
+    )  # fmt: skip
+    candidates = {c.supplier_id: c.pk for c in need.candidates.all()}
+    criteria = list(need.criteria.order_by("position").values_list("pk", flat=True))
+    grid = {consulted[0].pk: (4, 5, 3, 5, 4), consulted[1].pk: (5, 3, 5, 2, 3), consulted[2].pk: (3, 3, 4, 3, 2)}
+    scores = {(candidates[s], k): v for s, row in grid.items() for k, v in zip(criteria, row, strict=True)}
+    need = selection.set_scores(actor=actor, file=need, scores=scores)
     asked = rfq.create_request(actor=actor, title="Équipement de la salle de réunion", date=day, lines=lines,
                                suppliers=consulted, reply_by=day + dt.timedelta(days=7))  # fmt: skip
+    need = selection.link_request(actor=actor, file=need, request=asked)
     chairs, table = asked.lines.order_by("position")
     answers = {answer.supplier_id: answer for answer in asked.answers.all()}
     for supplier in consulted:
@@ -143,6 +155,14 @@ def _request_for_quotes(actor, consulted: list[Contact], day: dt.date) -> None:
     rfq.record_answer(actor=actor, answer=stationery, answered_on=day, delay_days=5, conditions="Port 45 € HT.",
                       prices={chairs.pk: (D("72.50"), "20.00"), table.pk: (None, "20.00")})  # fmt: skip
     rfq.choose_answer(actor=actor, answer=furniture, reason="Seule offre complète ; chaises garanties 5 ans.")
+    chosen = need.candidates.get(supplier=consulted[0])
+    reason = "Meilleure note pondérée (qualité, après-vente) et seule offre complète."
+    selection.decide(actor=actor, file=need, candidate=chosen, justification=reason)
+    for supplier, ratings in ((consulted[0], (4, 5)), (consulted[1], (3, 2)), (consulted[2], (3,))):
+        for months_ago, score in enumerate(reversed(ratings)):
+            evaluation.rate_supplier(actor=actor, supplier=supplier, score=score,
+                                     rated_on=day - dt.timedelta(days=91 * months_ago),
+                                     comment="Revue trimestrielle des fournisseurs")  # fmt: skip
 
 
 def load(rng, users) -> None:

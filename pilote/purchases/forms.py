@@ -266,6 +266,8 @@ class RequestForm(forms.Form):
     notes = forms.CharField(label="Précisions pour les fournisseurs", widget=forms.Textarea(attrs={"rows": 2}),
                             required=False)  # fmt: skip
 
+    dossier = forms.IntegerField(widget=forms.HiddenInput, required=False)  # the selection file asking
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for i in range(1, 6):
@@ -326,3 +328,73 @@ class AnswerForm(forms.Form):
     def prices(self) -> dict:
         data = self.cleaned_data
         return {line.pk: (data.get(f"prix-{line.pk}"), data.get(f"tva-{line.pk}")) for line in self.lines}
+
+
+# --- supplier selection files -----------------------------------------------------------------------------------
+
+CRITERIA_ROWS = 6
+
+
+class SelectionForm(forms.Form):
+    title = forms.CharField(label="Besoin", max_length=200)
+    date = forms.DateField(label="Date", widget=DATE)
+    description = forms.CharField(label="Description du besoin", widget=forms.Textarea(attrs={"rows": 2}),
+                                  required=False)  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        from pilote.purchases.selection import DEFAULT_CRITERIA
+
+        super().__init__(*args, **kwargs)
+        for i in range(1, 6):
+            self.fields[f"supplier_{i}"] = SupplierChoiceField(label=f"Candidat {i}", required=i == 1)
+        for i in range(1, CRITERIA_ROWS + 1):
+            name, weight = DEFAULT_CRITERIA[i - 1] if i <= len(DEFAULT_CRITERIA) else ("", None)
+            self.fields[f"criterion_{i}"] = forms.CharField(label=f"Critère {i}", max_length=100, required=False,
+                                                            initial=name)  # fmt: skip
+            self.fields[f"weight_{i}"] = forms.IntegerField(label=f"Pondération {i}", min_value=1, max_value=1000,
+                                                            required=False, initial=weight)  # fmt: skip
+
+    def suppliers(self) -> list:
+        return [self.cleaned_data[f"supplier_{i}"] for i in range(1, 6) if self.cleaned_data.get(f"supplier_{i}")]
+
+    def criteria(self) -> list[tuple[str, int]]:
+        rows = [(self.cleaned_data.get(f"criterion_{i}"), self.cleaned_data.get(f"weight_{i}"))
+                for i in range(1, CRITERIA_ROWS + 1)]  # fmt: skip
+        return [(name, weight) for name, weight in rows if name]
+
+
+SCORE_CHOICES = [("", "—"), *((str(n), str(n)) for n in range(6))]
+
+
+class GridForm(forms.Form):
+    """One 0–5 choice per candidate and criterion, named note-<candidate>-<criterion>."""
+
+    def __init__(self, *args, candidates, criteria, scores: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keys = []
+        for candidate in candidates:
+            for criterion in criteria:
+                name = f"note-{candidate.pk}-{criterion.pk}"
+                value = scores.get((candidate.pk, criterion.pk))
+                self.fields[name] = forms.ChoiceField(
+                    label=f"{candidate.supplier.display_name} — {criterion.name}", choices=SCORE_CHOICES,
+                    required=False, initial="" if value is None else str(value),
+                )  # fmt: skip
+                self.keys.append((name, candidate.pk, criterion.pk))
+
+    def scores(self) -> dict:
+        return {(c, k): (int(self.cleaned_data[n]) if self.cleaned_data.get(n) not in (None, "") else None)
+                for n, c, k in self.keys}  # fmt: skip
+
+
+class DecideForm(forms.Form):
+    candidate = forms.TypedChoiceField(label="Fournisseur retenu", coerce=int)
+    justification = forms.CharField(label="Justification du choix", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].choices = [(c.pk, c.supplier.display_name) for c in candidates]
+
+
+class CandidateForm(forms.Form):
+    supplier = SupplierChoiceField(label="Ajouter un candidat")

@@ -195,6 +195,10 @@ class SupplierInvoiceLine(models.Model):
         blank=True,
         related_name="invoice_lines",
     )
+    fixed_asset = models.OneToOneField(
+        "ledger.FixedAsset", verbose_name="immobilisation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="invoice_line",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "ligne de facture fournisseur"
@@ -674,3 +678,120 @@ class SupplierRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier.display_name} : {self.score}/5 le {self.rated_on:%d/%m/%Y}"
+
+
+# --- Supplier selection files --------------------------------------------------------------------------------
+
+SELECTION_SERIES = "DS"  # dossier de sélection
+
+
+class SelectionStatus(models.TextChoices):
+    OPEN = "open", "En cours"
+    DECIDED = "decided", "Fournisseur retenu"
+    CANCELLED = "cancelled", "Abandonné"
+
+
+class SelectionFile(models.Model):
+    """A supplier selection file for a need: candidate suppliers scored 0–5 on criteria weighted per file; the
+    ranking is computed (selection.rank), the choice recorded with its justification."""
+
+    number = models.CharField("numéro", max_length=20, unique=True)
+    title = models.CharField("besoin", max_length=200)
+    description = models.TextField("description du besoin", blank=True)
+    date = models.DateField("date")
+    status = models.CharField("statut", max_length=10, choices=SelectionStatus.choices, default=SelectionStatus.OPEN)
+    chosen = models.ForeignKey(
+        "contacts.Contact", verbose_name="fournisseur retenu", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    justification = models.TextField("justification du choix", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="choix par", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("choix le", null=True, blank=True)
+    quote_request = models.ForeignKey(
+        QuoteRequest, verbose_name="demande de prix", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="selection_files",
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="créé par", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "dossier de sélection fournisseur"
+        verbose_name_plural = "dossiers de sélection fournisseurs"
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Dossier de sélection {self.number}"
+
+
+class SelectionCriterion(models.Model):
+    file = models.ForeignKey(SelectionFile, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveIntegerField(default=1)
+    name = models.CharField("critère", max_length=100)
+    weight = models.PositiveIntegerField("pondération")
+
+    class Meta:
+        verbose_name = "critère de sélection"
+        verbose_name_plural = "critères de sélection"
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="purchases_criterion_weight_positive",
+                violation_error_message="La pondération d'un critère doit être positive.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.weight})"
+
+
+class SelectionCandidate(models.Model):
+    file = models.ForeignKey(SelectionFile, on_delete=models.CASCADE, related_name="candidates")
+    supplier = models.ForeignKey(
+        "contacts.Contact", verbose_name="fournisseur", on_delete=models.PROTECT, related_name="selection_candidacies"
+    )
+
+    class Meta:
+        verbose_name = "fournisseur candidat"
+        verbose_name_plural = "fournisseurs candidats"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["file", "supplier"],
+                name="purchases_candidate_unique",
+                violation_error_message="Ce fournisseur est déjà candidat dans ce dossier.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.supplier.display_name
+
+
+class SelectionScore(models.Model):
+    candidate = models.ForeignKey(SelectionCandidate, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(SelectionCriterion, on_delete=models.CASCADE, related_name="scores")
+    score = models.PositiveSmallIntegerField("note (0 à 5)")
+
+    class Meta:
+        verbose_name = "note d'un candidat"
+        verbose_name_plural = "notes des candidats"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "criterion"],
+                name="purchases_selection_score_unique",
+                violation_error_message="Ce candidat a déjà une note pour ce critère.",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__lte=5),
+                name="purchases_selection_score_0_to_5",
+                violation_error_message="Une note va de 0 à 5.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} : {self.criterion.name} {self.score}/5"

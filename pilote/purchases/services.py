@@ -335,6 +335,7 @@ def approve_invoice(*, actor, invoice: SupplierInvoice, expected_version: int | 
             "Choisissez le compte de charge de chaque ligne avant d'approuver (ligne(s) " + ", ".join(missing) + ")."
         )
     entry = post_invoice(actor=actor, invoice=invoice, lines=lines)
+    register_assets(actor=actor, invoice=invoice, lines=lines)
     before = audit.snapshot(invoice)
     invoice.status = SupplierInvoiceStatus.APPROVED
     invoice.entry = entry
@@ -381,6 +382,46 @@ def _decide(actor, invoice, status, reason: str, expected_version) -> SupplierIn
     code = "purchases.invoice.refused" if status == SupplierInvoiceStatus.REFUSED else "purchases.invoice.disputed"
     audit.record(actor, code, invoice, before=before, after=audit.snapshot(invoice))
     return invoice
+
+
+# --- investment lines → the asset register ------------------------------------------------------------------
+
+NOT_DEPRECIATED = ("211", "26", "27")  # land, shares and other financial assets: not depreciated (PCG)
+DEFAULT_ASSET_YEARS = 5
+
+
+def register_assets(*, actor, invoice: SupplierInvoice, lines: list[SupplierInvoiceLine]) -> list:
+    """Each line of an invoice posted to a fixed-asset account (20 to 27) enters the ledger's asset register
+    (ledger.assets.register_asset): its designation, the invoice date as acquisition and in-service date, its net
+    amount — plus its share of a foreign VAT that is part of the cost — linear over 5 years unless the account is
+    not depreciated; the line keeps its asset. The duration is then adjusted on the asset's page. A credit note
+    registers nothing (a disposal or a correction of the asset is done in the register)."""
+    from pilote.ledger import assets
+    from pilote.ledger.models import DepreciationMethod
+
+    if invoice.is_credit_note:
+        return []
+    costs = expense_amounts(invoice, lines) if charges_foreign_vat(invoice) else None
+    registered = []
+    for line in lines:
+        if not line.account.startswith(("20", "21", "22", "23", "25", "26", "27")) or line.fixed_asset_id:
+            continue
+        cost = line.net_amount
+        if costs is not None:  # the foreign VAT share of the account, split over its lines by net
+            same = [other.net_amount for other in lines if other.account == line.account]
+            cost = round_eur(costs[line.account] * line.net_amount / sum(same, ZERO)) if sum(same, ZERO) else cost
+        if cost <= 0:
+            continue
+        method = DepreciationMethod.NONE if line.account.startswith(NOT_DEPRECIATED) else DepreciationMethod.LINEAR
+        asset = assets.register_asset(
+            actor=actor, label=line.description[:200], reference=f"FF{invoice.pk}-{line.position}"[:40],
+            account=_account(line.account), acquisition_date=invoice.date, cost=cost, method=method,
+            years=DEFAULT_ASSET_YEARS, supplier=invoice.supplier.display_name[:200],
+        )  # fmt: skip
+        line.fixed_asset = asset
+        line.save(update_fields=["fixed_asset"])
+        registered.append(asset)
+    return registered
 
 
 # --- posting ------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.purchases.views import evaluation, invoices, orders, payables, payments, rfq
+from pilote.purchases.views import evaluation, invoices, orders, payables, payments, rfq, selection
 
 app_name = "purchases"
 
@@ -35,6 +35,12 @@ urlpatterns = [
     path("fournisseurs/<int:pk>/compte/", payables.supplier_account, name="supplier-account"),
     path("fournisseurs/<int:pk>/releve/", payables.supplier_statement_pdf, name="supplier-statement"),
     path("fournisseurs/evaluation/", evaluation.ranking, name="ranking"),
+    path("selection/", selection.file_list, name="selection-list"),
+    path("selection/nouveau/", selection.file_create, name="selection-create"),
+    path("selection/<int:pk>/", selection.file_detail, name="selection-detail"),
+    path("selection/<int:pk>/grille/", selection.file_grid, name="selection-grid"),
+    path("selection/<int:pk>/choix/", selection.file_decide, name="selection-decide"),
+    path("selection/<int:pk>/candidat/", selection.file_add_candidate, name="selection-candidate"),
     path("fournisseurs/<int:pk>/evaluer/", evaluation.rate, name="supplier-rate"),
     path("reglages/", orders.purchase_settings, name="settings"),
     path("virements/", payments.run_list, name="run-list"),

@@ -218,6 +218,11 @@ def _purchases_sample(contact):
         f"purchases:rfq-{n}": {"pk": asked.pk, "answer_pk": answer.pk} for n in ("pdf", "send", "answer", "choose")
     }
     urls |= {f"purchases:supplier-{n}": contact.pk for n in ("account", "statement", "rate")}
+    from pilote.purchases import selection
+
+    chosen = selection.create_file(actor=None, title="Papier", date=dt.date(2026, 2, 1), criteria=[("Prix", 1)],
+                                   suppliers=[contact])  # fmt: skip
+    urls |= {f"purchases:selection-{n}": chosen.pk for n in ("detail", "grid", "decide", "candidate")}
     return urls | {f"purchases:run-{n}": run.pk for n in ("detail", "file", "action")}
 
 

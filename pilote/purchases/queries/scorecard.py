@@ -28,8 +28,15 @@ from pilote.purchases.models import (
 DISPUTE_ACTIONS = ("purchases.invoice.disputed", "purchases.invoice.refused")
 
 
-def collect(start: dt.date, end: dt.date, *, supplier=None, by_quarter: bool = False) -> dict:
-    """Facts keyed by supplier id, or by (supplier id, (year, quarter)) with `by_quarter`."""
+def _only(relation: str, supplier, suppliers) -> dict:
+    if supplier is not None:
+        return {relation: supplier}
+    return {f"{relation}_id__in": list(suppliers)} if suppliers is not None else {}
+
+
+def collect(start: dt.date, end: dt.date, *, supplier=None, suppliers=None, by_quarter: bool = False) -> dict:
+    """Facts keyed by supplier id, or by (supplier id, (year, quarter)) with `by_quarter`; of one `supplier` or of
+    a list of supplier ids (`suppliers`), else of all."""
     from pilote.core.models import AuditEvent
 
     def key(supplier_id: int, day: dt.date):
@@ -40,7 +47,7 @@ def collect(start: dt.date, end: dt.date, *, supplier=None, by_quarter: bool = F
     def at(supplier_id: int, day: dt.date) -> scorecard.Facts:
         return facts.setdefault(key(supplier_id, day), scorecard.Facts())
 
-    only = {"order__supplier": supplier} if supplier is not None else {}
+    only = _only("order__supplier", supplier, suppliers)
     for supplier_id, day, promised in Receipt.objects.filter(date__range=(start, end), **only).values_list(
         "order__supplier_id", "date", "order__expected_delivery"
     ):
@@ -52,7 +59,7 @@ def collect(start: dt.date, end: dt.date, *, supplier=None, by_quarter: bool = F
             row.receipts_on_time += 1
         else:
             row.days_late += (day - promised).days
-    only = {"receipt__order__supplier": supplier} if supplier is not None else {}
+    only = _only("receipt__order__supplier", supplier, suppliers)
     for supplier_id, day, quality, refused in ReceiptLine.objects.filter(
         receipt__date__range=(start, end), **only
     ).values_list("receipt__order__supplier_id", "receipt__date", "quality", "refused_quantity"):
@@ -60,7 +67,7 @@ def collect(start: dt.date, end: dt.date, *, supplier=None, by_quarter: bool = F
         row.receipt_lines += 1
         if quality == ReceiptQuality.CONFORM and not refused:
             row.lines_conform += 1
-    only = {"invoice__supplier": supplier} if supplier is not None else {}
+    only = _only("invoice__supplier", supplier, suppliers)
     matched = (
         SupplierInvoiceLine.objects.filter(invoice__date__range=(start, end), order_line__isnull=False, **only)
         .exclude(invoice__status=SupplierInvoiceStatus.REFUSED)
@@ -74,7 +81,7 @@ def collect(start: dt.date, end: dt.date, *, supplier=None, by_quarter: bool = F
         row = at(supplier_id, day)
         row.invoiced_amount += sign * net
         row.ordered_amount += sign * round_eur(Decimal(ordered_net) * Decimal(quantity) / Decimal(ordered_quantity))
-    only = {"supplier": supplier} if supplier is not None else {}
+    only = _only("supplier", supplier, suppliers)
     invoices = list(
         SupplierInvoice.objects.filter(date__range=(start, end), kind=SupplierInvoiceKind.INVOICE, **only).values_list(
             "pk", "supplier_id", "date", "status", "match_accepted_at"

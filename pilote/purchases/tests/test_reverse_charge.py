@@ -73,6 +73,18 @@ def test_the_ac_entries_owe_and_deduct_the_same_vat(buy, month):
         ("44566", D("200.00"), D("0"), D("20.00"), D("1000.00")),  # deductible, other goods (line 20)
         ("6064", D("1000.00"), D("0"), None, None),
     ]
+    server = goods.lines.get(account="2183")  # the investment line entered the asset register
+    asset = server.fixed_asset
+    assert (asset.label, asset.cost, asset.account.code, asset.acquisition_date, asset.years, asset.method) == (
+        "Serveur de fichiers",
+        D("2000.00"),
+        "2183",
+        DAY,
+        5,
+        "linear",
+    )
+    assert asset.reference == f"FF{goods.pk}-2" and asset.depreciation_account.code == "28183"
+    assert asset.supplier == "Bürotechnik GmbH" and goods.lines.get(account="6064").fixed_asset is None
     advice = approve(buy, month["advice"], ["6226"])
     assert movements(advice) == [
         ("401", D("0"), D("500.00"), None, None),
@@ -127,8 +139,12 @@ def test_a_declared_month_settles_the_self_assessed_vat(buy, month):
 
 
 def test_the_invoice_page_tells_the_ca3_line_and_a_french_supplier_is_refused(buy, month, client_as):
-    page = client_as("comptable").get(reverse("purchases:invoice-detail", args=[month["goods"].pk])).content.decode()
+    client = client_as("comptable")
+    page = client.get(reverse("purchases:invoice-detail", args=[month["goods"].pk])).content.decode()
     assert "Autoliquidation, ligne B2 de la CA3" in page and "due au 44521" in page
+    approve(buy, month["goods"], ["6064", "2183"])
+    page = client.get(reverse("purchases:invoice-detail", args=[month["goods"].pk])).content.decode()
+    assert "data-asset" in page
     french = supplier(buy, "Sous-traitant BTP", "FR")
     invoice = services.create_typed_invoice(actor=buy["assistant"], supplier=french, number="BTP-1", date=DAY,
                                             lines=[line("Gros œuvre", "800", REVERSE)])  # fmt: skip

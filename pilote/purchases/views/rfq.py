@@ -16,9 +16,9 @@ from pilote.core.params import to_int
 from pilote.core.pdf import pdf_file_response, render_pdf
 from pilote.lib.dates import local_today
 from pilote.lib.formats import format_date, format_quantity
-from pilote.purchases import rfq
+from pilote.purchases import rfq, selection
 from pilote.purchases.forms import AnswerForm, ReasonForm, RequestForm, RequestLineFormSet
-from pilote.purchases.models import QuoteAnswer, QuoteRequest, QuoteRequestStatus
+from pilote.purchases.models import QuoteAnswer, QuoteRequest, QuoteRequestStatus, SelectionFile
 from pilote.purchases.queries import rfq as queries
 from pilote.purchases.queries.invoices import history
 from pilote.sales import mail
@@ -43,7 +43,13 @@ def request_list(request):
 @require_perm("purchases.order")
 def request_create(request):
     post = request.POST if request.method == "POST" else None
-    form = RequestForm(post, initial={"date": local_today(), "supplier_1": to_int(request.GET.get("fournisseur"))})
+    initial = {"date": local_today(), "supplier_1": to_int(request.GET.get("fournisseur"))}
+    asking = SelectionFile.objects.filter(pk=to_int(request.GET.get("dossier"))).first()
+    if asking is not None:  # need → RFQ: the selection file's need and candidates
+        initial |= {"title": asking.title, "dossier": asking.pk, "notes": asking.description}
+        for i, supplier_id in enumerate(asking.candidates.values_list("supplier_id", flat=True)[:5], start=1):
+            initial[f"supplier_{i}"] = supplier_id
+    form = RequestForm(post, initial=initial)
     formset = RequestLineFormSet(post, prefix="lignes")
     if post and form.is_valid() and formset.is_valid():
         lines = [
@@ -60,6 +66,8 @@ def request_create(request):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
+            if file := SelectionFile.objects.filter(pk=data.get("dossier") or 0).first():
+                selection.link_request(actor=request.user, file=file, request=created)
             messages.success(request, f"Demande de prix {created.number} enregistrée.")
             return redirect("purchases:rfq-detail", created.pk)
     elif post:
@@ -74,7 +82,7 @@ def request_detail(request, pk: int):
     for line in lines:
         line.quantity_text = format_quantity(line.quantity)
     context = {"rfq": found, "lines": lines, **rfq.comparison(found), "history": history(found),
-               "reason_form": ReasonForm()}  # fmt: skip
+               "reason_form": ReasonForm(), "selection_files": list(found.selection_files.all())}  # fmt: skip
     return render(request, "purchases/rfq_detail.html", context)
 
 
