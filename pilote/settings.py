@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "pilote.hr",
     "pilote.finance",
     "pilote.associations",
+    "pilote.projects",
     "pilote.api",
 ]
 

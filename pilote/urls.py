@@ -25,6 +25,7 @@ urlpatterns = [
     path("personnel/", include("pilote.hr.urls")),
     path("finances/", include("pilote.finance.urls")),
     path("associations/", include("pilote.associations.urls")),
+    path("projets/", include("pilote.projects.urls")),
     path("api/v1/", api.urls),
     path("", include("pilote.core.urls")),
 ]

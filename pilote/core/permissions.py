@@ -28,6 +28,9 @@ MATRIX: dict[str, frozenset[Role]] = {
     "core.users.manage": frozenset({D}),
     "core.audit.view": frozenset({D, AU}),
     "core.backups": frozenset({D}),
+    # Projects: planned by direction, sales and the assistant; read by the auditor.
+    "projects.view": frozenset({D, CO, A, AU}),
+    "projects.edit": frozenset({D, CO, A}),
     "core.jobs": frozenset({D}),
     "core.search": frozenset({D, C, CO, RH, A, AU}),
     # Contacts: every office role reads them; the auditor reads; the employee (self-service) does not.

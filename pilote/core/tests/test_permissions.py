@@ -49,6 +49,7 @@ def sample(personas):
         customer=contact, received_on=dt.date(2026, 3, 2), answer_due=dt.date(2026, 3, 9), subject="Rayures"
     )
     ledger |= {f"complaints:{n}": complaint.pk for n in ("detail", "edit", "entry-create", "assign", "close", "reopen")}
+    ledger |= _projects_sample(personas["direction"])
     return {
         **ledger,
         **_pipeline_sample(contact, personas["commercial"]),
@@ -342,6 +343,20 @@ def _ledger_sample(actor):
         "ledger:lettering-undo": matching.pk,
         "core:backup-download": {"name": "pilote-20261201-020000.tar.gz"},
         "core:job-retry": refused.pk,
+    }
+
+
+def _projects_sample(actor) -> dict:
+    from pilote.projects import services as projects
+
+    project = projects.create_project(actor=actor, name="Projet", start_date=dt.date(2026, 3, 2))
+    first = projects.add_task(actor=actor, project=project, name="Étude", duration_days=2)
+    second = projects.add_task(actor=actor, project=project, name="Réalisation", duration_days=3)
+    link = projects.link_tasks(actor=actor, predecessor=first, successor=second)
+    return {
+        **{f"projects:{n}": project.pk for n in ("detail", "edit", "task-add", "link-add")},
+        **{f"projects:{n}": first.pk for n in ("task-edit", "task-delete")},
+        "projects:link-delete": link.pk,
     }
 
 

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    name = "pilote.projects"
+    label = "projects"
+    verbose_name = "Projets"
+
+    def ready(self) -> None:
+        from pilote.core.registry import MenuItem, TodoProvider, register_demo, register_menu, register_todo
+        from pilote.projects import demo, todo
+
+        register_menu(
+            "Projets",
+            55,
+            MenuItem("Projets", "projects:list", "projects.view"),
+        )
+        register_todo(TodoProvider("projects.view", todo.late_tasks))
+        register_demo(85, "projets", demo.load)

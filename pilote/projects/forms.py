@@ -1,0 +1,61 @@
+from django import forms
+
+from pilote.contacts.models import Contact
+from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.core.models import User
+from pilote.projects.models import Dependency, DependencyKind, Project, ProjectKind, ProjectStatus, Task
+
+
+def _users():
+    return User.objects.filter(is_active=True).order_by("last_name", "first_name")
+
+
+class ProjectFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    status = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *ProjectStatus.choices])
+    kind = forms.ChoiceField(label="Nature", required=False, choices=[("", "Toutes"), *ProjectKind.choices])
+
+
+class ProjectForm(VersionedForm):
+    class Meta:
+        model = Project
+        fields = ["name", "kind", "status", "customer", "manager", "start_date", "description"]
+        widgets = {"start_date": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Contact.objects.filter(is_customer=True).order_by("name")
+        self.fields["manager"].queryset = _users()
+
+    def service_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class TaskForm(VersionedForm):
+    class Meta:
+        model = Task
+        fields = ["name", "owner", "duration_days", "not_before", "done_percent"]
+        widgets = {"not_before": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _users()
+
+    def service_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class DependencyForm(forms.Form):
+    predecessor = forms.ModelChoiceField(label="Tâche précédente", queryset=Task.objects.none())
+    successor = forms.ModelChoiceField(label="Tâche suivante", queryset=Task.objects.none())
+    kind = forms.ChoiceField(label="Type", choices=DependencyKind.choices, initial=DependencyKind.FS)
+    lag_days = forms.IntegerField(label="Décalage (jours ouvrés)", initial=0, min_value=-250, max_value=250)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        tasks = project.tasks.order_by("position", "id")
+        self.fields["predecessor"].queryset = tasks
+        self.fields["successor"].queryset = tasks
+
+
+__all__ = ["Dependency", "DependencyForm", "ProjectFilterForm", "ProjectForm", "TaskForm"]

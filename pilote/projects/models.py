@@ -1,0 +1,120 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class ProjectKind(models.TextChoices):
+    CUSTOMER = "customer", "Projet client"
+    INTERNAL = "internal", "Projet interne"
+    ESTABLISHMENT = "establishment", "Projet d'établissement ou de service"
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", "En préparation"
+    ACTIVE = "active", "En cours"
+    DONE = "done", "Terminé"
+    CANCELLED = "cancelled", "Abandonné"
+
+
+class Project(models.Model):
+    """A project: its tasks and their dependencies give its critical path and its end date (services.recompute)."""
+
+    name = models.CharField("intitulé", max_length=200)
+    kind = models.CharField("nature", max_length=20, choices=ProjectKind.choices, default=ProjectKind.CUSTOMER)
+    status = models.CharField("état", max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
+    customer = models.ForeignKey(
+        "contacts.Contact", verbose_name="client", null=True, blank=True, on_delete=models.PROTECT
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="chef de projet", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    start_date = models.DateField("début")
+    description = models.TextField("objectif", blank=True)
+    end_date = models.DateField("fin prévue", null=True, blank=True)  # computed: the critical path's end
+    duration_days = models.PositiveIntegerField("durée (jours ouvrés)", default=0)  # computed
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "projet"
+        verbose_name_plural = "projets"
+        ordering = ["-start_date", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Task(models.Model):
+    project = models.ForeignKey(Project, verbose_name="projet", related_name="tasks", on_delete=models.CASCADE)
+    name = models.CharField("tâche", max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="responsable", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    duration_days = models.PositiveSmallIntegerField("durée (jours ouvrés)", help_text="0 pour un jalon.")
+    not_before = models.DateField("pas avant le", null=True, blank=True)
+    done_percent = models.PositiveSmallIntegerField("avancement (%)", default=0)
+    position = models.PositiveIntegerField("ordre", default=0)
+    # Computed by services.recompute from the whole network (cpm.py), never typed:
+    early_start = models.DateField("début au plus tôt", null=True, blank=True)
+    early_finish = models.DateField("fin au plus tôt", null=True, blank=True)
+    late_start = models.DateField("début au plus tard", null=True, blank=True)
+    late_finish = models.DateField("fin au plus tard", null=True, blank=True)
+    total_float = models.IntegerField("marge totale (jours)", default=0)
+    free_float = models.IntegerField("marge libre (jours)", default=0)
+    is_critical = models.BooleanField("critique", default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "tâche de projet"
+        verbose_name_plural = "tâches de projet"
+        ordering = ["project", "early_start", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_percent__lte=100),
+                name="projects_task_done_percent_max_100",
+                violation_error_message="L'avancement d'une tâche va de 0 à 100 %%.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.duration_days == 0
+
+
+class DependencyKind(models.TextChoices):
+    FS = "FS", "Fin → début"
+    SS = "SS", "Début → début"
+
+
+class Dependency(models.Model):
+    predecessor = models.ForeignKey(
+        Task, verbose_name="tâche précédente", related_name="successor_links", on_delete=models.CASCADE
+    )
+    successor = models.ForeignKey(
+        Task, verbose_name="tâche suivante", related_name="predecessor_links", on_delete=models.CASCADE
+    )
+    kind = models.CharField("type", max_length=2, choices=DependencyKind.choices, default=DependencyKind.FS)
+    lag_days = models.SmallIntegerField("décalage (jours ouvrés)", default=0, help_text="Négatif : avance.")
+
+    class Meta:
+        verbose_name = "dépendance"
+        verbose_name_plural = "dépendances"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"],
+                name="projects_dependency_once",
+                violation_error_message="Ces deux tâches sont déjà liées.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("successor")),
+                name="projects_dependency_not_itself",
+                violation_error_message="Une tâche ne peut pas dépendre d'elle-même.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"

@@ -1,0 +1,145 @@
+"""Every write on projects, tasks and dependencies; each one recomputes the project's schedule (cpm.py) so
+the dates, floats and critical path shown are always those of the network as it stands."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from pilote.core import audit
+from pilote.core.exceptions import DomainError, check_version
+from pilote.projects import cpm
+from pilote.projects.models import Dependency, Project, Task
+
+PROJECT_FIELDS = ("name", "kind", "status", "customer", "manager", "start_date", "description")
+TASK_FIELDS = ("name", "owner", "duration_days", "not_before", "done_percent")
+
+
+def _offset(start: dt.date, day: dt.date | None) -> int:
+    """Working days from the project's start to `day` (0 when before it or absent)."""
+    if day is None or day <= start:
+        return 0
+    count, current = 0, cpm.working_day(start, 0)
+    while current < day:
+        count += 1
+        current = cpm.working_day(start, count)
+    return count
+
+
+def recompute(project: Project) -> cpm.Schedule:
+    """Run the critical path over the project's network and store each task's dates and floats."""
+    tasks = list(project.tasks.all())
+    links = list(Dependency.objects.filter(successor__project=project))
+    result = cpm.schedule(
+        [cpm.Task(t.pk, t.duration_days, _offset(project.start_date, t.not_before)) for t in tasks],
+        [cpm.Link(d.predecessor_id, d.successor_id, d.kind, d.lag_days) for d in links],
+    )
+    for task in tasks:
+        timing = result.timings[task.pk]
+        task.early_start, task.early_finish = cpm.dates(project.start_date, timing)
+        late = cpm.Timing(timing.late_start, timing.late_finish, 0, 0, 0, 0)
+        task.late_start, task.late_finish = cpm.dates(project.start_date, late)
+        task.total_float, task.free_float, task.is_critical = timing.total_float, timing.free_float, timing.critical
+    Task.objects.bulk_update(
+        tasks,
+        ["early_start", "early_finish", "late_start", "late_finish", "total_float", "free_float", "is_critical"],
+    )
+    project.duration_days = result.duration
+    project.end_date = max((t.early_finish for t in tasks), default=None)
+    Project.objects.filter(pk=project.pk).update(duration_days=project.duration_days, end_date=project.end_date)
+    return result
+
+
+@transaction.atomic
+def create_project(*, actor, **fields) -> Project:
+    project = Project(**{k: fields[k] for k in PROJECT_FIELDS if k in fields})
+    project.full_clean()
+    project.save()
+    audit.record(actor, "projects.project.created", project, after=audit.snapshot(project))
+    return project
+
+
+@transaction.atomic
+def update_project(*, actor, project: Project, expected_version=None, **fields) -> Project:
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    check_version(project.version, expected_version, "Le projet")
+    before = audit.snapshot(project)
+    for key in PROJECT_FIELDS:
+        if key in fields:
+            setattr(project, key, fields[key])
+    project.full_clean()
+    project.version += 1
+    project.save()
+    recompute(project)
+    audit.record(actor, "projects.project.updated", project, before=before, after=audit.snapshot(project))
+    return project
+
+
+@transaction.atomic
+def add_task(*, actor, project: Project, **fields) -> Task:
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    position = project.tasks.count() + 1
+    task = Task(project=project, position=position, **{k: fields[k] for k in TASK_FIELDS if k in fields})
+    task.full_clean()
+    task.save()
+    recompute(project)
+    audit.record(actor, "projects.task.created", task, after=audit.snapshot(task))
+    return task
+
+
+@transaction.atomic
+def update_task(*, actor, task: Task, expected_version=None, **fields) -> Task:
+    project = Project.objects.select_for_update().get(pk=task.project_id)
+    task = Task.objects.get(pk=task.pk)
+    check_version(task.version, expected_version, "La tâche")
+    before = audit.snapshot(task)
+    for key in TASK_FIELDS:
+        if key in fields:
+            setattr(task, key, fields[key])
+    task.full_clean()
+    task.version += 1
+    task.save()
+    recompute(project)
+    audit.record(actor, "projects.task.updated", task, before=before, after=audit.snapshot(task))
+    return task
+
+
+@transaction.atomic
+def delete_task(*, actor, task: Task) -> None:
+    project = Project.objects.select_for_update().get(pk=task.project_id)
+    audit.record(actor, "projects.task.deleted", task, before=audit.snapshot(task))
+    task.delete()
+    recompute(project)
+
+
+@transaction.atomic
+def link_tasks(*, actor, predecessor: Task, successor: Task, kind: str = "FS", lag_days: int = 0) -> Dependency:
+    """Make `successor` depend on `predecessor`; refused across projects and when it would close a loop."""
+    if predecessor.project_id != successor.project_id:
+        raise DomainError("Les deux tâches doivent appartenir au même projet.")
+    project = Project.objects.select_for_update().get(pk=predecessor.project_id)
+    if Dependency.objects.filter(predecessor=predecessor, successor=successor).exists():
+        raise DomainError("Ces deux tâches sont déjà liées.")
+    link = Dependency(predecessor=predecessor, successor=successor, kind=kind, lag_days=lag_days)
+    link.full_clean()
+    link.save()
+    try:
+        recompute(project)
+    except cpm.CycleError as exc:
+        names = dict(Task.objects.filter(pk__in=exc.tasks).values_list("pk", "name"))
+        raise DomainError(
+            "Dépendance refusée : elle formerait une boucle entre « "
+            + " », « ".join(names[pk] for pk in exc.tasks if pk in names)
+            + " »."
+        ) from exc
+    audit.record(actor, "projects.dependency.created", link, after=audit.snapshot(link))
+    return link
+
+
+@transaction.atomic
+def unlink(*, actor, link: Dependency) -> None:
+    project = Project.objects.select_for_update().get(pk=link.successor.project_id)
+    audit.record(actor, "projects.dependency.deleted", link, before=audit.snapshot(link))
+    link.delete()
+    recompute(project)

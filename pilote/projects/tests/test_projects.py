@@ -1,0 +1,105 @@
+"""Projects through the services and the pages: the schedule recomputed at every change, the critical path
+shown in the Gantt chart, a loop refused in French with nothing written, a late task in its owner's to-do."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from pilote.core.exceptions import DomainError
+from pilote.core.registry import todos_for
+from pilote.projects import services
+from pilote.projects.models import Dependency, Project, Task
+
+MONDAY = dt.date(2026, 3, 2)
+
+
+@pytest.fixture
+def network(personas):
+    """The textbook network of test_cpm (A-B-D-E-G critical in 16 working days, C and F one day of slack)."""
+    actor = personas["direction"]
+    project = services.create_project(actor=actor, name="Prototype", start_date=MONDAY)
+    durations = {"A": 6, "B": 2, "C": 2, "D": 3, "F": 2, "E": 4, "G": 1}
+    tasks = {k: services.add_task(actor=actor, project=project, name=k, duration_days=d) for k, d in durations.items()}
+    for a, b in [("A", "B"), ("A", "C"), ("B", "D"), ("C", "F"), ("D", "E"), ("F", "E"), ("E", "G")]:
+        services.link_tasks(actor=actor, predecessor=tasks[a], successor=tasks[b])
+    return project, tasks
+
+
+def _fresh(task: Task) -> Task:
+    return Task.objects.get(pk=task.pk)
+
+
+def test_the_schedule_follows_the_network_in_working_days(network):
+    project, tasks = network
+    project.refresh_from_db()
+    assert project.duration_days == 16
+    # 16 working days from Monday 2 March 2026: three full weeks, then Monday 23 March.
+    assert project.end_date == dt.date(2026, 3, 23)
+    assert {k for k, t in tasks.items() if _fresh(t).is_critical} == {"A", "B", "D", "E", "G"}
+    c = _fresh(tasks["C"])
+    assert (c.early_start, c.early_finish, c.total_float) == (dt.date(2026, 3, 10), dt.date(2026, 3, 11), 1)
+    assert c.late_start == dt.date(2026, 3, 11)
+
+
+def test_a_slipping_task_moves_the_end_and_the_critical_path(network, personas):
+    project, tasks = network
+    services.update_task(actor=personas["direction"], task=tasks["C"], duration_days=5)  # C-F now longer than B-D
+    project.refresh_from_db()
+    assert project.duration_days == 18  # A 6 + C 5 + F 2 + E 4 + G 1
+    assert _fresh(tasks["C"]).is_critical and _fresh(tasks["F"]).is_critical and not _fresh(tasks["B"]).is_critical
+
+
+def test_a_loop_is_refused_in_french_and_nothing_is_written(network, personas):
+    project, tasks = network
+    before = Dependency.objects.count()
+    with pytest.raises(DomainError, match="boucle entre"):
+        services.link_tasks(actor=personas["direction"], predecessor=tasks["G"], successor=tasks["A"])
+    assert Dependency.objects.count() == before
+    other = services.create_project(actor=personas["direction"], name="Autre", start_date=MONDAY)
+    stranger = services.add_task(actor=personas["direction"], project=other, name="X", duration_days=1)
+    with pytest.raises(DomainError, match="même projet"):
+        services.link_tasks(actor=personas["direction"], predecessor=stranger, successor=tasks["A"])
+
+
+def test_the_project_page_draws_the_gantt_with_the_critical_path(network, client_as):
+    project, tasks = network
+    page = client_as("commercial").get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert page.count('class="gantt-bar critical"') == 5 and page.count('class="gantt-bar"') == 2
+    assert page.count("<polyline") == 7 and "16 jours ouvrés" in page
+    assert "23/03/2026" in page
+
+
+def test_adding_tasks_and_a_looping_link_from_the_page(network, client_as):
+    project, tasks = network
+    client = client_as("assistant")
+    data = {"name": "Livraison", "duration_days": "0", "done_percent": "0"}
+    response = client.post(reverse("projects:task-add", args=[project.pk]), data, follow=True)
+    assert "Tâche ajoutée" in response.content.decode() and project.tasks.filter(name="Livraison").exists()
+    response = client.post(
+        reverse("projects:link-add", args=[project.pk]),
+        {"predecessor": tasks["G"].pk, "successor": tasks["A"].pk, "kind": "FS", "lag_days": "0"},
+        follow=True,
+    )
+    assert "formerait une boucle" in response.content.decode()
+    assert client_as("auditeur").post(reverse("projects:task-add", args=[project.pk]), {}).status_code == 403
+
+
+def test_list_filters_and_exports(network, client_as):
+    project, _ = network
+    client = client_as("direction")
+    assert "Prototype" in client.get(reverse("projects:list"), {"q": "proto"}).content.decode()
+    assert "Prototype" not in client.get(reverse("projects:list"), {"status": "done"}).content.decode()
+    export = client.get(reverse("projects:list"), {"export": "csv"})
+    assert b"Prototype" in b"".join(export.streaming_content)
+
+
+def test_a_late_task_is_in_its_owners_todo(personas):
+    owner = personas["commercial"]
+    project = services.create_project(actor=owner, name="Ancien", start_date=dt.date(2026, 1, 5), status="active")
+    services.add_task(actor=owner, project=project, name="Relevé", duration_days=2, owner=owner)
+    labels = [item.label for item in todos_for(owner)]
+    assert any("Tâche en retard : Relevé (Ancien)" in label for label in labels)
+    assert Project.objects.count() == 1

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from pilote.projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("nouveau/", views.project_create, name="create"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/modifier/", views.project_edit, name="edit"),
+    path("<int:pk>/taches/ajouter/", views.task_add, name="task-add"),
+    path("<int:pk>/dependances/ajouter/", views.link_add, name="link-add"),
+    path("taches/<int:pk>/", views.task_edit, name="task-edit"),
+    path("taches/<int:pk>/supprimer/", views.task_delete, name="task-delete"),
+    path("dependances/<int:pk>/supprimer/", views.link_delete, name="link-delete"),
+]

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pilote.core.access import require_perm
+from pilote.core.exceptions import DomainError
+from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.lib.dates import local_today
+from pilote.projects import gantt, queries, services
+from pilote.projects.forms import DependencyForm, ProjectFilterForm, ProjectForm, TaskForm
+from pilote.projects.models import Dependency, Project, Task
+
+
+def _error(form, exc) -> None:
+    form.add_error(None, getattr(exc, "message", None) or " ".join(exc.messages))
+
+
+def _filtered(request):
+    form = ProjectFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    projects = sort_queryset(
+        queries.filter_projects(data), request.GET.get("tri", ""), queries.SORTS, queries.DEFAULT_SORT
+    )
+    return form, projects
+
+
+@require_perm("projects.view")
+def project_list(request):
+    form, projects = _filtered(request)
+    export = request.GET.get("export")
+    if export in EXPORT_FORMATS:
+        return export_response(projects.iterator(chunk_size=500), queries.COLUMNS, "projets", export, title="Projets")
+    return render(request, "projects/project_list.html", {"form": form, "page": paginate(request, projects)})
+
+
+@require_perm("projects.view")
+def project_detail(request, pk: int):
+    project = get_object_or_404(Project.objects.select_related("customer", "manager"), pk=pk)
+    page = queries.project_page(project)
+    links = [(d.predecessor_id, d.successor_id, d.kind) for d in page["links"]]
+    chart = gantt.build(page["tasks"], links, local_today())
+    context = {
+        "project": project,
+        **page,
+        "chart": chart,
+        "today": local_today(),
+        "task_form": TaskForm(),
+        "link_form": DependencyForm(project=project),
+    }
+    return render(request, "projects/project_detail.html", context)
+
+
+def _project_form(request, project=None):
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if project is None:
+                project = services.create_project(actor=request.user, **form.service_fields())
+            else:
+                services.update_project(
+                    actor=request.user,
+                    project=project,
+                    expected_version=form.cleaned_data.get("version"),
+                    **form.service_fields(),
+                )
+            return redirect("projects:detail", project.pk)
+        except (DomainError, ValidationError) as exc:
+            _error(form, exc)
+    return render(request, "projects/project_form.html", {"form": form, "project": project})
+
+
+@require_perm("projects.edit")
+def project_create(request):
+    return _project_form(request)
+
+
+@require_perm("projects.edit")
+def project_edit(request, pk: int):
+    return _project_form(request, get_object_or_404(Project, pk=pk))
+
+
+@require_perm("projects.edit")
+@require_POST
+def task_add(request, pk: int):
+    project = get_object_or_404(Project, pk=pk)
+    form = TaskForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_task(actor=request.user, project=project, **form.service_fields())
+            messages.success(request, "Tâche ajoutée : le planning et le chemin critique sont recalculés.")
+            return redirect("projects:detail", project.pk)
+        except (DomainError, ValidationError) as exc:
+            _error(form, exc)
+    for error in form.errors.get("__all__", []) + [
+        f"{form.fields[k].label} : {e[0]}" for k, e in form.errors.items() if k != "__all__"
+    ]:
+        messages.error(request, error)
+    return redirect("projects:detail", project.pk)
+
+
+@require_perm("projects.edit")
+def task_edit(request, pk: int):
+    task = get_object_or_404(Task.objects.select_related("project"), pk=pk)
+    form = TaskForm(request.POST or None, instance=task)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_task(
+                actor=request.user,
+                task=task,
+                expected_version=form.cleaned_data.get("version"),
+                **form.service_fields(),
+            )
+            return redirect("projects:detail", task.project_id)
+        except (DomainError, ValidationError) as exc:
+            _error(form, exc)
+    return render(request, "projects/task_form.html", {"form": form, "task": task, "project": task.project})
+
+
+@require_perm("projects.edit")
+@require_POST
+def task_delete(request, pk: int):
+    task = get_object_or_404(Task, pk=pk)
+    services.delete_task(actor=request.user, task=task)
+    messages.success(request, f"Tâche « {task.name} » supprimée.")
+    return redirect("projects:detail", task.project_id)
+
+
+@require_perm("projects.edit")
+@require_POST
+def link_add(request, pk: int):
+    project = get_object_or_404(Project, pk=pk)
+    form = DependencyForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            services.link_tasks(
+                actor=request.user,
+                predecessor=form.cleaned_data["predecessor"],
+                successor=form.cleaned_data["successor"],
+                kind=form.cleaned_data["kind"],
+                lag_days=form.cleaned_data["lag_days"],
+            )
+            messages.success(request, "Dépendance ajoutée : le planning et le chemin critique sont recalculés.")
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
+    else:
+        messages.error(request, "Dépendance refusée : choisissez deux tâches et un décalage entre -250 et 250 jours.")
+    return redirect("projects:detail", project.pk)
+
+
+@require_perm("projects.edit")
+@require_POST
+def link_delete(request, pk: int):
+    link = get_object_or_404(Dependency.objects.select_related("successor"), pk=pk)
+    services.unlink(actor=request.user, link=link)
+    messages.success(request, "Dépendance supprimée.")
+    return redirect("projects:detail", link.successor.project_id)
