@@ -7,7 +7,8 @@ have facts in the period (a supplier never delivered has no delivery score, not 
   that had one;
 - conformity: receipt lines conform and with nothing refused / receipt lines;
 - price: drift of the invoiced net against the ordered net for the same quantities (invoice lines matched to an
-  order line): 0 % or less scores 5, each point of increase costs one point (5 % or more: 0);
+  order line): 0 % or less scores 5, each point of increase costs one point (5 % or more: 0); shown beside it,
+  not scored, the drift of the articles ordered again against their price on the supplier's previous order;
 - disputes: invoices never disputed, refused or accepted with a matching difference / invoices;
 - rating: the mean of the manual ratings (0 to 5) of the period.
 """
@@ -42,6 +43,8 @@ class Facts:
     invoiced_amount: Decimal = ZERO  # invoiced net of the same lines
     invoices: int = 0
     disputed_invoices: int = 0
+    previous_amount: Decimal = ZERO  # articles ordered again: their quantities at the previous order's price
+    repeat_amount: Decimal = ZERO  # the same lines at this order's price
     ratings: list[int] = field(default_factory=list)
 
     def add(self, other: Facts) -> Facts:
@@ -98,6 +101,7 @@ def score(facts: Facts) -> Score:
         "price": price_drift(facts.ordered_amount, facts.invoiced_amount),
         "disputes": _ratio(facts.invoices - facts.disputed_invoices, facts.invoices),
         "rating": _round(Decimal(sum(facts.ratings)) / len(facts.ratings)) if facts.ratings else None,
+        "previous_orders": price_drift(facts.previous_amount, facts.repeat_amount),
     }
     criteria = {
         key: (None if rates[key] is None else _round(rates[key] * FIVE / HUNDRED))

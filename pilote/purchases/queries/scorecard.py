@@ -1,6 +1,7 @@
-"""Reads behind the supplier scorecards: the facts of a period per supplier (and per quarter), in five queries
-whatever the number of suppliers — receipts, receipt lines, matched invoice lines, invoices with their disputes
-(from the audit log: a dispute later settled still counts), manual ratings — then scored by scorecard.py."""
+"""Reads behind the supplier scorecards: the facts of a period per supplier (and per quarter), in seven queries
+whatever the number of suppliers — receipts, receipt lines, matched invoice lines, articles ordered again, invoices
+with their disputes (from the audit log: a dispute later settled still counts), manual ratings — then scored by
+scorecard.py."""
 
 from __future__ import annotations
 
@@ -81,6 +82,7 @@ def collect(start: dt.date, end: dt.date, *, supplier=None, suppliers=None, by_q
         row = at(supplier_id, day)
         row.invoiced_amount += sign * net
         row.ordered_amount += sign * round_eur(Decimal(ordered_net) * Decimal(quantity) / Decimal(ordered_quantity))
+    _previous_orders(start, end, supplier, suppliers, at)
     only = _only("supplier", supplier, suppliers)
     invoices = list(
         SupplierInvoice.objects.filter(date__range=(start, end), kind=SupplierInvoiceKind.INVOICE, **only).values_list(
@@ -108,6 +110,32 @@ def collect(start: dt.date, end: dt.date, *, supplier=None, suppliers=None, by_q
     ):
         at(supplier_id, day).ratings.append(value)
     return facts
+
+
+def _previous_orders(start: dt.date, end: dt.date, supplier, suppliers, at) -> None:
+    """Articles ordered in the period that the supplier was already ordered before (two years back at most): this
+    order's net against the same quantity at the previous order's net unit price (one query)."""
+    from pilote.purchases.models import PurchaseOrderLine, PurchaseOrderStatus
+
+    since = start - dt.timedelta(days=730)
+    rows = (
+        PurchaseOrderLine.objects.filter(product__isnull=False, order__date__range=(since, end),
+                                         **_only("order__supplier", supplier, suppliers))
+        .exclude(order__status__in=[PurchaseOrderStatus.DRAFT, PurchaseOrderStatus.TO_APPROVE,
+                                    PurchaseOrderStatus.CANCELLED])
+        .order_by("order__date", "order_id", "pk")
+        .values_list("order__supplier_id", "product_id", "order_id", "order__date", "quantity", "net_amount")
+    )  # fmt: skip
+    last: dict[tuple[int, int], tuple[int, Decimal]] = {}  # (supplier, article) → (order, net unit price)
+    for supplier_id, product_id, order_id, day, quantity, net in rows:
+        if not quantity:
+            continue
+        previous = last.get((supplier_id, product_id))
+        if previous is not None and previous[0] != order_id and day >= start:
+            row = at(supplier_id, day)
+            row.previous_amount += round_eur(previous[1] * Decimal(quantity))
+            row.repeat_amount += Decimal(net)
+        last[(supplier_id, product_id)] = (order_id, Decimal(net) / Decimal(quantity))
 
 
 def supplier_history(supplier, today: dt.date, quarters: int = 4) -> list[tuple[str, scorecard.Score]]:
@@ -168,6 +196,7 @@ RANKING_COLUMNS = [
     Column("Retard moyen (jours)", lambda r: _value(r.score.average_delay)),
     Column("Lignes conformes (%)", lambda r: _value(r.score.rates["conformity"])),
     Column("Écart de prix (%)", lambda r: _value(r.score.rates["price"])),
+    Column("Évolution des prix vs commandes précédentes (%)", lambda r: _value(r.score.rates["previous_orders"])),
     Column("Factures", lambda r: r.score.facts.invoices),
     Column("Factures en litige", lambda r: r.score.facts.disputed_invoices),
 ]  # fmt: skip

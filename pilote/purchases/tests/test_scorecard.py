@@ -29,7 +29,7 @@ def test_the_score_of_known_facts():
                   ratings=[4, 3])  # fmt: skip
     result = score(facts)
     assert result.rates == {"delivery": D("75.00"), "conformity": D("80.00"), "price": D("2.00"),
-                            "disputes": D("75.00"), "rating": D("3.50")}  # fmt: skip
+                            "disputes": D("75.00"), "rating": D("3.50"), "previous_orders": None}  # fmt: skip
     # 3,75 + 4 + (5 − 2) + 3,75 + 3,5 = 18 → 3,6 out of 5
     assert result.criteria == {"delivery": D("3.75"), "conformity": D("4.00"), "price": D("3.00"),
                                "disputes": D("3.75"), "rating": D("3.50")}  # fmt: skip
@@ -134,3 +134,18 @@ def test_the_ranking_page_sorts_exports_in_bounded_queries(history, buy, client_
     response = client.get(url, params | {"export": "csv"})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Lent et Cher" in body and "Note globale (sur 5)" in body and "1,40" in body
+
+
+def test_prices_of_articles_ordered_again_are_compared_with_the_previous_order(buy):
+    from pilote.catalog.models import Product
+
+    toner = Product.objects.create(reference="TON-1", name="Toner noir", unit_price=D("120"))
+    supplier = buy["supplier"]
+    for day, price in ((dt.date(2025, 11, 3), "80"), (DAY, "84"), (DAY + dt.timedelta(days=20), "88")):
+        line = LineSpec(description="Toner noir", quantity=D(5), unit_price=D(price), product=toner)
+        order = orders.create_order(actor=buy["assistant"], supplier=supplier, date=day, lines=[line])
+        orders.submit_order(actor=User.objects.get(role="direction"), order=order)
+    facts = queries.collect(dt.date(2026, 1, 1), dt.date(2026, 12, 31))[supplier.pk]
+    # 5 × 84 = 420 against 5 × 80 = 400, then 5 × 88 = 440 against 5 × 84 = 420: 860 against 820
+    assert (facts.previous_amount, facts.repeat_amount) == (D("820.00"), D("860.00"))
+    assert score(facts).rates["previous_orders"] == D("4.88")
