@@ -55,6 +55,8 @@ ACTION_LABELS: dict[str, str] = {
     "core.user.password_reset": "Mot de passe réinitialisé par e-mail",
     "core.user.password_reset_requested": "Réinitialisation du mot de passe demandée",
     "core.user.updated": "Utilisateur modifié",
+    "dashboards.threshold.set": "Tableau de bord : seuil d'alerte fixé",
+    "dashboards.threshold.removed": "Tableau de bord : seuil d'alerte retiré",
     "ereporting.transmission.recorded": "E-reporting : période transmise",
     "finance.cost_behaviour.set": "Seuil de rentabilité : part variable d'un compte de charges modifiée",
     "ledger.account.created": "Compte créé",

@@ -95,6 +95,10 @@ MATRIX: dict[str, frozenset[Role]] = {
     "finance.view": frozenset({D, C, AU}),
     # Which charges vary with the activity (break-even): direction and the accountant decide.
     "finance.edit": frozenset({D, C}),
+    # Dashboards: the indicators page shows each role the tiles of what it may read (sales staff: sales only);
+    # direction sets the thresholds that turn a tile red and put an alert in its to-do list.
+    "dashboards.view": frozenset({D, C, CO, AU}),
+    "dashboards.thresholds": frozenset({D}),
     # The DUERP is available to every worker (Code du travail R4121-4); HR and direction assess the risks and
     # keep the action plan; the employer (direction) validates each version.
     "quality.duerp.view": EVERYONE,

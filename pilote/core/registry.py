@@ -181,3 +181,83 @@ def register_contact_panel(panel: ContactPanel) -> None:
 def contact_panels_for(request, contact) -> list[str]:
     panels = sorted((p for p in _contact_panels if request.user.can(p.perm)), key=lambda p: p.order)
     return [html for panel in panels if (html := panel.render(request, contact))]
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A section a domain adds to the home page (the dashboards' tiles…), above the menu's tiles."""
+
+    perm: str
+    order: int
+    render: Callable[[object], str]  # (request) -> HTML rendered by the domain's template, "" for nothing
+
+
+_home_panels: list[HomePanel] = []
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    if panel not in _home_panels:
+        _home_panels.append(panel)
+
+
+def home_panels_for(request) -> list[str]:
+    panels = sorted((p for p in _home_panels if request.user.can(p.perm)), key=lambda p: p.order)
+    return [html for panel in panels if (html := panel.render(request))]
+
+
+class KpiContext:
+    """What the tiles of one page share: the user, the business date and the reads several tiles use
+    (`shared(key, read)` runs `read()` once per page)."""
+
+    def __init__(self, user, today) -> None:
+        self.user = user
+        self.today = today
+        self._shared: dict[str, object] = {}
+
+    def shared(self, key: str, read: Callable[[], object]) -> object:
+        if key not in self._shared:
+            self._shared[key] = read()
+        return self._shared[key]
+
+
+@dataclass
+class KpiTile:
+    """What a tile shows: its figure printed, a comparison, a small chart, the page behind it."""
+
+    value: object  # Decimal (the figure a threshold is compared with) or None when there is nothing to show
+    display: str  # the figure as printed (« 12 345,67 € », « 42,5 j »)
+    url: str  # its detail page
+    note: str = ""  # a second line (« au plus bas le 14/12/2026 »)
+    comparisons: list = field(default_factory=list)  # [(label, printed figure, printed variation)]
+    chart: str = ""  # server-side SVG (lib.charts), already safe
+
+
+@dataclass(frozen=True)
+class KpiProvider:
+    """A key performance indicator a domain offers the dashboards (registry, like the menu): a stable key
+    for the thresholds direction sets, who sees it, and how it is read."""
+
+    key: str
+    label: str
+    perm: str
+    order: int
+    compute: Callable[[KpiContext], KpiTile | None]
+    section: str = ""
+    unit: str = "€"  # of the value compared with a threshold
+    alert_below: bool = True  # a threshold alerts when the value falls under it (else when it exceeds it)
+
+
+_kpi_providers: list[KpiProvider] = []
+
+
+def register_kpi(provider: KpiProvider) -> None:
+    if all(existing.key != provider.key for existing in _kpi_providers):
+        _kpi_providers.append(provider)
+
+
+def kpi_providers() -> list[KpiProvider]:
+    return sorted(_kpi_providers, key=lambda p: (p.order, p.key))
+
+
+def kpi_providers_for(user) -> list[KpiProvider]:
+    return [p for p in kpi_providers() if user.can(p.perm)]

@@ -262,20 +262,47 @@ def _open_items(prefixes: tuple[str, ...], today: dt.date, kind: str) -> list[fo
     return [forecast.Flow(due or day, debit - credit, kind) for day, due, debit, credit in lines if debit != credit]
 
 
-def treasury_plan(today: dt.date | None = None) -> forecast.Plan | None:
-    """The 13-week plan from today's cash (the books at today) and the open items of the open years."""
+@dataclass
+class TreasuryInputs:
+    """What the plan starts from: today's cash and the dated flows, by kind (the dashboards read the
+    supplier items due from the same read)."""
+
+    today: dt.date
+    cash: Decimal
+    customers: list[forecast.Flow]
+    suppliers: list[forecast.Flow]
+    others: list[forecast.Flow]
+
+    def plan(self) -> forecast.Plan:
+        return forecast.weekly_plan(self.today, self.cash, self.customers + self.suppliers + self.others)
+
+
+def treasury_inputs(today: dt.date | None = None) -> TreasuryInputs | None:
+    """Today's cash (the books at today) and the open items of the open years, for the plan."""
     today = today or local_today()
     year = FiscalYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
     if year is None:
         return None
     figures = account_figures(year, today)
     cash = sum((f.balance for code, f in figures.items() if code.startswith("5") and not code.startswith("59")), ZERO)
-    flows = _open_items(CUSTOMER_PREFIXES, today, "Clients") + _open_items(SUPPLIER_PREFIXES, today, "Fournisseurs")
+    others = []
     for prefix, day, kind in DEBTS_BY_DAY:
         amount = sum((f.balance for code, f in figures.items() if code.startswith(prefix)), ZERO)
         if amount:
-            flows.append(forecast.Flow(forecast.next_on(today, day), amount, kind))
+            others.append(forecast.Flow(forecast.next_on(today, day), amount, kind))
     wages = sum((f.balance for code, f in figures.items() if code.startswith("421")), ZERO)
     if wages:
-        flows.append(forecast.Flow(today, wages, "Salaires"))
-    return forecast.weekly_plan(today, cash, flows)
+        others.append(forecast.Flow(today, wages, "Salaires"))
+    return TreasuryInputs(
+        today,
+        cash,
+        _open_items(CUSTOMER_PREFIXES, today, "Clients"),
+        _open_items(SUPPLIER_PREFIXES, today, "Fournisseurs"),
+        others,
+    )
+
+
+def treasury_plan(today: dt.date | None = None) -> forecast.Plan | None:
+    """The 13-week plan from today's cash (the books at today) and the open items of the open years."""
+    inputs = treasury_inputs(today)
+    return inputs.plan() if inputs else None

@@ -15,14 +15,14 @@ from pilote.core.forms import AuditFilterForm, StructureSettingsForm
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.core.models import ApiToken, AuditEvent
 from pilote.core.params import to_int
-from pilote.core.registry import search_providers_for, todos_for
+from pilote.core.registry import home_panels_for, search_providers_for, todos_for
 from pilote.core.vocabulary import structure_type_of
 
 
 @require_perm("core.home")
 def home(request):
     tiles = queries.home_tiles(request.user, structure_type_of(request.structure))
-    context = {"tiles": tiles, "todos": todos_for(request.user)}
+    context = {"tiles": tiles, "todos": todos_for(request.user), "panels": home_panels_for(request)}
     return render(request, "core/home.html", context)
 
 

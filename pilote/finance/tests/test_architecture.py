@@ -1,4 +1,4 @@
-"""Finance reads the ledger; nothing below it imports finance (only dashboards and the API may, later)."""
+"""Finance reads the ledger; nothing below it imports finance (only dashboards and the API may)."""
 
 from __future__ import annotations
 

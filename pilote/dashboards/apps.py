@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+
+
+class DashboardsConfig(AppConfig):
+    name = "pilote.dashboards"
+    label = "dashboards"
+    verbose_name = "Tableaux de bord"
+
+    def ready(self) -> None:
+        from pilote.core.registry import (
+            HomePanel,
+            MenuItem,
+            TodoProvider,
+            register_demo,
+            register_home_panel,
+            register_menu,
+            register_todo,
+        )
+        from pilote.dashboards import demo, tiles, todo, views
+
+        register_menu(
+            "Tableau de bord",
+            5,
+            MenuItem("Indicateurs", "dashboards:dashboard", "dashboards.view"),
+            MenuItem("Seuils d'alerte", "dashboards:thresholds", "dashboards.thresholds"),
+        )
+        tiles.register()
+        register_home_panel(HomePanel("dashboards.view", 10, views.home_panel))
+        register_todo(TodoProvider("dashboards.thresholds", todo.todo_items))
+        register_demo(95, "tableau de bord (seuil de trésorerie)", demo.load)

@@ -1,0 +1,188 @@
+"""Reads of the dashboards, shared by the tiles of one page through `KpiContext.shared`: each runs once.
+
+The figures come from the ledger's aggregates (`finance.queries.account_figures`: `AccountBalance` rows,
+plus at most the lines of today's month), the treasury plan from the open items of the open years, overdue
+receivables from the open invoices (one grouped query), orders in hand from the lines of the open orders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pilote.finance import queries as finance
+from pilote.finance.sig import compute_sig
+from pilote.ledger.models import FiscalYear
+from pilote.lib.money import ZERO
+
+
+def _year_at(day: dt.date) -> FiscalYear | None:
+    return (
+        FiscalYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+        or FiscalYear.objects.filter(end_date__lt=day).order_by("-end_date").first()
+    )
+
+
+def period(ctx) -> finance.Period | None:
+    """The current fiscal year up to today (or the last year, whole, when today is past every year)."""
+
+    def read():
+        year = _year_at(ctx.today)
+        return finance.Period(year, min(ctx.today, year.end_date)) if year else None
+
+    return ctx.shared("period", read)
+
+
+def previous(ctx) -> finance.Period | None:
+    current = period(ctx)
+    return ctx.shared("previous", lambda: finance.previous_period(current) if current else None)
+
+
+def diagnosis(ctx, *, before: bool = False) -> finance.Diagnosis | None:
+    chosen = previous(ctx) if before else period(ctx)
+    return ctx.shared(f"diagnosis-{before}", lambda: finance.diagnosis(chosen) if chosen else None)
+
+
+def _month_start(p: finance.Period) -> dt.date:
+    return max(p.day.replace(day=1), p.year.start_date)
+
+
+@dataclass
+class MonthRevenue:
+    start: dt.date
+    day: dt.date
+    amount: Decimal
+
+
+def month_revenue(ctx, *, before: bool = False) -> MonthRevenue | None:
+    """Net sales from the first of the period's month to its day: the year to date minus the year to the
+    previous month's end (aggregates only)."""
+    chosen = previous(ctx) if before else period(ctx)
+    whole = diagnosis(ctx, before=before)
+
+    def read():
+        if chosen is None or whole is None:
+            return None
+        start = _month_start(chosen)
+        amount = _revenue(whole.figures)
+        if start > chosen.year.start_date:
+            amount -= _revenue(finance.account_figures(chosen.year, start - dt.timedelta(days=1)))
+        return MonthRevenue(start, chosen.day, amount)
+
+    return ctx.shared(f"month-{before}", read)
+
+
+def _revenue(figures: dict[str, finance.AccountFigures]) -> Decimal:
+    from pilote.dashboards.kpis import revenue
+
+    return revenue(compute_sig({code: f.balance for code, f in figures.items()}).items)
+
+
+def monthly_revenue(ctx, *, before: bool = False) -> list[tuple[dt.date, Decimal]]:
+    chosen = previous(ctx) if before else period(ctx)
+    return ctx.shared(f"monthly-{before}", lambda: finance.monthly_revenue(chosen) if chosen else [])
+
+
+def cash(figures: dict[str, finance.AccountFigures]) -> Decimal:
+    """Bank and cash balances (class 5 without 59), with bank overdrafts (519) deducted."""
+    return sum((f.balance for code, f in figures.items() if code.startswith("5") and not code.startswith("59")), ZERO)
+
+
+def treasury(ctx) -> finance.TreasuryInputs | None:
+    return ctx.shared("treasury", lambda: finance.treasury_inputs(ctx.today))
+
+
+def plan(ctx):
+    inputs = treasury(ctx)
+    return ctx.shared("plan", lambda: inputs.plan() if inputs else None)
+
+
+def aged_receivables(ctx) -> dict:
+    from pilote.receivables.queries import aged_totals
+
+    return ctx.shared("aged", lambda: aged_totals(ctx.today, {}))
+
+
+@dataclass
+class OrdersInHand:
+    amount: Decimal
+    count: int
+
+
+def orders_in_hand(ctx) -> OrdersInHand:
+    """Net amount of the open orders' lines not invoiced yet (carnet de commandes)."""
+
+    def read():
+        from pilote.dashboards.kpis import remaining_to_invoice
+        from pilote.sales.models import OrderLine, OrderStatus
+
+        open_statuses = (OrderStatus.OPEN, OrderStatus.PARTIAL, OrderStatus.DELIVERED)
+        rows = OrderLine.objects.filter(order__status__in=open_statuses).values_list(
+            "order_id", "net_amount", "quantity", "invoiced_quantity"
+        )
+        amount, orders = ZERO, set()
+        for order_id, net, quantity, invoiced in rows:
+            left = remaining_to_invoice(net, quantity, invoiced)
+            if left:
+                amount += left
+                orders.add(order_id)
+        return OrdersInHand(amount, len(orders))
+
+    return ctx.shared("orders", read)
+
+
+@dataclass
+class BoardTile:
+    """A registered indicator as one user sees it today: its figures and whether it passed its threshold."""
+
+    key: str
+    label: str
+    section: str
+    tile: object  # core.registry.KpiTile
+    threshold: Decimal | None
+    threshold_text: str
+    alert: bool
+
+
+def context_for(user, today: dt.date):
+    """One KpiContext per request: the home page's to-do list and tiles read the same figures once (the
+    same `request.user` object reaches both)."""
+    from pilote.core.registry import KpiContext
+
+    ctx = getattr(user, "_pilote_kpis", None)
+    if ctx is None or ctx.today != today:
+        ctx = KpiContext(user, today)
+        user._pilote_kpis = ctx
+    return ctx
+
+
+def board(user, today: dt.date, *, keys: set[str] | None = None) -> list[BoardTile]:
+    """The tiles `user`'s role may read (or only those of `keys`), computed once each, with their threshold."""
+    from pilote.core.registry import kpi_providers_for
+    from pilote.dashboards.kpis import breached, display
+    from pilote.dashboards.services import thresholds
+
+    ctx = context_for(user, today)
+    limits = ctx.shared("thresholds", thresholds)
+    tiles = []
+    for provider in kpi_providers_for(user):
+        if keys is not None and provider.key not in keys:
+            continue
+        tile = ctx.shared(f"tile-{provider.key}", lambda p=provider: p.compute(ctx))
+        if tile is None:
+            continue
+        limit = limits.get(provider.key)
+        side = "plancher" if provider.alert_below else "plafond"
+        tiles.append(
+            BoardTile(
+                provider.key,
+                provider.label,
+                provider.section,
+                tile,
+                limit,
+                f"{side} {display(limit, provider.unit)}" if limit is not None else "",
+                breached(tile.value, limit, below=provider.alert_below),
+            )
+        )
+    return tiles

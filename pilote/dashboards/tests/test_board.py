@@ -1,0 +1,142 @@
+"""The indicators on small books: figures against N−1, who sees which tile, thresholds, the home page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from pilote.core.audit import labels
+from pilote.core.models import AuditEvent
+from pilote.core.registry import todos_for
+from pilote.dashboards import queries, services, todo, views
+from pilote.ledger import services as ledger
+from pilote.ledger.models import Account, AuxiliaryAccount, FiscalYear, Journal
+
+D = Decimal
+TODAY = dt.date(2026, 3, 25)
+
+CODES = {"101": "Capital", "120": "Résultat de l'exercice - bénéfice", "401": "Fournisseurs", "411": "Clients",
+         "44566": "TVA déductible", "44571": "TVA collectée", "512": "Banques", "607": "Achats de marchandises",
+         "641": "Rémunérations du personnel", "706": "Prestations de services"}  # fmt: skip
+
+
+def _post(actor, day, *lines, journal="OD"):
+    ledger.create_entry(
+        actor=actor,
+        journal=Journal.objects.get(code=journal),
+        date=day,
+        label="Écriture",
+        lines=[
+            ledger.LineInput(
+                Account.objects.get(code=code),
+                debit=D(debit),
+                credit=D(credit),
+                due_date=due,
+                auxiliary=AuxiliaryAccount.objects.filter(control_account__code=code).first(),
+            )
+            for code, debit, credit, due in (line if len(line) == 4 else (*line, None) for line in lines)
+        ],
+        post=True,
+    )
+
+
+@pytest.fixture
+def books(personas, monkeypatch):
+    for module in (views, todo):
+        monkeypatch.setattr(module, "local_today", lambda: TODAY)
+    actor = personas["comptable"]
+    for code, label in CODES.items():
+        Account.objects.create(code=code, label=label)
+    for code in ("401", "411"):
+        AuxiliaryAccount.objects.create(code=f"T{code}", label="Tiers", control_account=Account.objects.get(code=code))
+    for code, label, kind in ledger.DEFAULT_JOURNALS:
+        Journal.objects.create(code=code, label=label, kind=kind)
+    FiscalYear.objects.create(start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 12, 31))
+    FiscalYear.objects.create(start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31))
+    _post(actor, dt.date(2025, 2, 1), ("512", "10000", "0"), ("101", "0", "10000"))
+    _post(actor, dt.date(2025, 3, 1), ("512", "5000", "0"), ("706", "0", "5000"))
+    _post(actor, dt.date(2025, 3, 2), ("641", "2000", "0"), ("512", "0", "2000"))
+    _post(actor, dt.date(2026, 1, 1), ("512", "13000", "0"), ("101", "0", "10000"), ("120", "0", "3000"), journal="AN")
+    _post(actor, dt.date(2026, 3, 10), ("512", "8000", "0"), ("706", "0", "8000"))
+    _post(actor, dt.date(2026, 3, 20), ("411", "1200", "0", dt.date(2026, 3, 15)), ("706", "0", "1000"),
+          ("44571", "0", "200"))  # fmt: skip
+    _post(actor, dt.date(2026, 3, 21), ("607", "500", "0"), ("44566", "100", "0"),
+          ("401", "0", "600", dt.date(2026, 4, 10)))  # fmt: skip
+    return personas
+
+
+def _board(user):
+    return {tile.key: tile for tile in queries.board(user, TODAY)}
+
+
+def test_direction_reads_every_indicator_against_the_year_before(books):
+    tiles = _board(books["direction"])
+    assert tiles["ca_mois"].tile.value == D(9000)
+    assert tiles["ca_mois"].tile.comparisons[0][1:] == ("5\u202f000,00\u202f€", "+80,0\u202f%")
+    assert tiles["ca_exercice"].tile.value == D(9000)
+    assert tiles["marge_brute"].tile.value == D(8500)
+    assert tiles["ebe"].tile.value == D(8500)
+    assert tiles["ebe"].tile.comparisons[0][1] == "3\u202f000,00\u202f€"
+    assert tiles["tresorerie"].tile.value == D(21000)
+    assert tiles["tresorerie"].tile.comparisons[0][1] == "13\u202f000,00\u202f€"
+    lowest = tiles["tresorerie_prevue"].tile
+    assert lowest.value == D(21600) and "06/04/2026" in lowest.note
+    assert tiles["dettes_fournisseurs"].tile.value == D(600)
+    assert tiles["creances_echues"].tile.value == D(0)  # no sales invoice in these books
+    assert tiles["commandes"].tile.value == D(0)
+    assert all(tile.tile.url.startswith("/") for tile in tiles.values())
+    assert "<svg" in tiles["ca_exercice"].tile.chart
+    assert not any(tile.alert for tile in tiles.values())
+
+
+def test_each_role_sees_its_own_indicators(books):
+    assert set(_board(books["commercial"])) == {"ca_mois", "ca_exercice", "commandes", "creances_echues"}
+    assert _board(books["rh"]) == {} and _board(books["salarie"]) == {}
+    assert "tresorerie" in _board(books["auditeur"])
+
+
+def test_a_threshold_turns_the_tile_red_and_alerts_direction(books, client_as):
+    direction = books["direction"]
+    client = client_as("direction")
+    response = client.post(reverse("dashboards:thresholds"), {"indicateur": "tresorerie_prevue", "seuil": "25 000,00"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="dashboards.threshold.set")
+    assert event.after["seuil"] == "25\u202f000,00" and "dashboards.threshold.set" in labels()
+    tiles = _board(direction)
+    assert tiles["tresorerie_prevue"].alert and not tiles["tresorerie"].alert
+    items = [item for item in todo.todo_items(direction) if item.kind == "Alerte"]
+    assert len(items) == 1 and items[0].url == reverse("finance:treasury") and items[0].due == TODAY
+    assert "21\u202f600,00\u202f€" in items[0].label
+    page = client.get(reverse("core:home")).content.decode()
+    assert "kpi-tile-alert" in page and "Alerte : Point bas de trésorerie prévu" in page
+    # Nobody else gets the alert; removing the threshold removes it.
+    assert not [i for i in todos_for(books["comptable"]) if i.kind == "Alerte"]
+    client.post(reverse("dashboards:thresholds"), {"indicateur": "tresorerie_prevue", "seuil": ""})
+    assert services.thresholds() == {} and not todo.todo_items(direction)
+
+
+def test_bad_threshold_input_is_refused_in_french(books, client_as):
+    client = client_as("direction")
+    response = client.post(reverse("dashboards:thresholds"), {"indicateur": "nimporte", "seuil": "12"}, follow=True)
+    assert "Cet indicateur n&#x27;existe pas." in response.content.decode()
+    response = client.post(reverse("dashboards:thresholds"), {"indicateur": "dso", "seuil": "douze"}, follow=True)
+    assert "Saisissez un nombre." in response.content.decode()
+    assert services.thresholds() == {}
+
+
+def test_home_page_and_dashboard_page(books, client_as):
+    page = client_as("direction").get(reverse("core:home")).content.decode()
+    assert "Indicateurs" in page and "9\u202f000,00\u202f€" in page
+    assert f'href="{reverse("finance:diagnosis")}"' in page
+    commercial = client_as("commercial").get(reverse("core:home")).content.decode()
+    assert "Chiffre d&#x27;affaires du mois" in commercial and "Trésorerie du jour" not in commercial
+    rh = client_as("rh").get(reverse("core:home")).content.decode()
+    assert "kpi-tile" not in rh
+    response = client_as("comptable").get(reverse("dashboards:dashboard"))
+    assert response.status_code == 200 and "Marge brute" in response.content.decode()
+    export = client_as("comptable").get(reverse("dashboards:dashboard") + "?export=csv")
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "Marge brute;Finances;8500,00" in text

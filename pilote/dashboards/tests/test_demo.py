@@ -1,0 +1,42 @@
+"""The demo's direction opens Pilote and sees where the business stands: every indicator computed, the
+13-week plan under its threshold in one week, the tile red and the alert in the to-do list."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from pilote.dashboards import queries, services
+from pilote.dashboards.demo import treasury_threshold
+from pilote.finance.queries import treasury_plan
+from pilote.lib.dates import local_today
+
+D = Decimal
+
+
+def test_treasury_threshold_leaves_one_week_under_it():
+    assert treasury_threshold([D(5000), D(-2600), D(-1800), D(400)]) == D(-2000)
+    assert treasury_threshold([D("10.00"), D("10.02")]) == D("10.01")
+    assert treasury_threshold([D(3), D(3)]) is None
+
+
+@pytest.fixture
+def direction(demo_loaded, db):
+    return demo_loaded["direction"]
+
+
+def test_direction_sees_every_indicator_and_the_treasury_alert(direction, client):
+    today = local_today()
+    tiles = {tile.key: tile for tile in queries.board(direction, today)}
+    assert {"ca_mois", "ca_exercice", "marge_brute", "ebe", "tresorerie", "tresorerie_prevue", "creances_echues",
+            "dso", "dettes_fournisseurs", "commandes"} <= set(tiles)  # fmt: skip
+    assert tiles["ca_exercice"].tile.value > 0 and tiles["tresorerie"].tile.value > 0
+    threshold = services.thresholds()["tresorerie_prevue"]
+    weeks = treasury_plan(today).weeks
+    assert sum(1 for week in weeks if week.closing < threshold) == 1
+    assert tiles["tresorerie_prevue"].alert
+    client.force_login(direction)
+    page = client.get(reverse("core:home")).content.decode()
+    assert "Alerte : Point bas de trésorerie prévu" in page and "kpi-tile-alert" in page

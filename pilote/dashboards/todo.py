@@ -1,0 +1,27 @@
+"""Direction's to-do list: an alert per indicator past the threshold direction set on it."""
+
+from __future__ import annotations
+
+from pilote.core.registry import TodoItem
+from pilote.dashboards import queries
+from pilote.dashboards.services import thresholds
+from pilote.lib.dates import local_today
+
+
+def todo_items(user) -> list[TodoItem]:
+    limits = thresholds()
+    if not limits:
+        return []
+    today = local_today()
+    items = []
+    for tile in queries.board(user, today, keys=set(limits)):
+        if tile.alert:
+            items.append(
+                TodoItem(
+                    f"Alerte : {tile.label} à {tile.tile.display} (seuil {tile.threshold_text})",
+                    tile.tile.url,
+                    today,
+                    "Alerte",
+                )
+            )
+    return items
