@@ -79,6 +79,7 @@ ACCOUNT_CODES = sorted(
     | {"512", "613", "627", "641", "645", "706", "707"}
 )
 TARGET_TB_MS = 100
+TARGET_FINANCE_MS = 100  # issue 11: finance pages and the dashboard under 100 ms on the bench ledger
 TARGET_GL_MS = 100
 TARGET_FEC_LINES_S = 200_000
 TARGET_FEC_IMPORT_LINES_S = 20_000
@@ -557,6 +558,35 @@ def measure_trial_balance(year, *, warmup: int, runs: int) -> dict:
     }
 
 
+def measure_finance(year, *, warmup: int, runs: int) -> dict:
+    """The financial diagnosis (SIG, CAF, functional balance sheet, ratios) at a date inside a month — the
+    aggregates plus that month's lines — and direction's dashboard tiles at the same date (the diagnosis of
+    N and N−1, the 13-week plan's open items, the budget), each under TARGET_FINANCE_MS."""
+    from pilote.core.models import User
+    from pilote.dashboards import queries as dashboards
+    from pilote.finance import queries
+
+    day = (year.end_date - dt.timedelta(days=40)).replace(day=15)
+    period = queries.Period(year, day)
+    direction = User(username="bench", role="direction", is_active=True)
+
+    def board():
+        direction.__dict__.pop("_pilote_kpis", None)  # a fresh request each time
+        return dashboards.board(direction, day)
+
+    return {
+        "day": day.isoformat(),
+        "diagnosis": measured_call(
+            "financial diagnosis", lambda: queries.diagnosis(period), warmup=warmup, runs=runs,
+            target_ms=TARGET_FINANCE_MS,
+        ),
+        "dashboard": measured_call(
+            "dashboard tiles", board, warmup=warmup, runs=runs, target_ms=TARGET_FINANCE_MS
+        ),
+        "tiles": len(board()),
+    }  # fmt: skip
+
+
 def measure_general_ledger(year, *, warmup: int, runs: int) -> dict:
     from django.db.models import Count
 
@@ -1030,6 +1060,7 @@ def main() -> None:
         "trial_balance": measure_trial_balance(year, warmup=args.warmup, runs=args.runs),
         "general_ledger": measure_general_ledger(year, warmup=args.warmup, runs=args.runs),
         "fec": measure_fec(year, warmup=args.warmup, runs=args.fec_runs),
+        "finance": measure_finance(year, warmup=args.warmup, runs=args.runs),
     }
     if args.fec_import:
         harness.log(f"[ledger/{args.db}] FEC import into an empty database")

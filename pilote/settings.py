@@ -248,6 +248,7 @@ PILOTE_UPLOAD_MAX_BYTES = {
         "logo": 2 * _MB,
         "tender": 20 * _MB,
         "einvoice": 10 * _MB,
+        "budget": 5 * _MB,
         "other": 10 * _MB,
     }.items()
 }

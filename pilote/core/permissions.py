@@ -95,6 +95,8 @@ MATRIX: dict[str, frozenset[Role]] = {
     "finance.view": frozenset({D, C, AU}),
     # Which charges vary with the activity (break-even): direction and the accountant decide.
     "finance.edit": frozenset({D, C}),
+    # Budgets (versions, lines, XLSX import): direction and the accountant prepare them; readers of finance read.
+    "finance.budget": frozenset({D, C}),
     # Dashboards: the indicators page shows each role the tiles of what it may read (sales staff: sales only);
     # direction sets the thresholds that turn a tile red and put an alert in its to-do list.
     "dashboards.view": frozenset({D, C, CO, AU}),

@@ -32,6 +32,7 @@ KINDS: dict[str, tuple[str, int]] = {
     "logo": ("un logo", 2 * MB),
     "tender": ("une pièce d'appel d'offres", 20 * MB),
     "einvoice": ("une facture électronique", 10 * MB),
+    "budget": ("un budget", 5 * MB),
     "other": ("ce type de fichier", 10 * MB),
 }
 

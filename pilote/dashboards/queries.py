@@ -186,3 +186,39 @@ def board(user, today: dt.date, *, keys: set[str] | None = None) -> list[BoardTi
             )
         )
     return tiles
+
+
+@dataclass
+class BudgetFigures:
+    name: str
+    items: dict[str, Decimal]  # SIG items of the budget to date
+    ebe: Decimal
+    month_revenue: Decimal
+
+
+def budget(ctx) -> BudgetFigures | None:
+    """The current year's latest budget version to today (months elapsed, today's month prorated), run
+    through the SIG like the books, so it compares item by item."""
+
+    def read():
+        from pilote.dashboards.kpis import revenue
+        from pilote.finance import budgets
+
+        current = period(ctx)
+        version = finance.current_budget(current.year) if current else None
+        if version is None:
+            return None
+        months = finance.budget_months(version)
+        start = current.year.start_date
+
+        def sig_to(day):
+            amounts = {group: budgets.to_date(values, start, day) for group, values in months.items()}
+            return compute_sig(budgets.as_balances(amounts))
+
+        now = sig_to(current.day)
+        month_start = _month_start(current)
+        before = sig_to(month_start - dt.timedelta(days=1)) if month_start > start else None
+        month = revenue(now.items) - (revenue(before.items) if before else ZERO)
+        return BudgetFigures(version.name, now.items, now.balances["ebe"], month)
+
+    return ctx.shared("budget", read)

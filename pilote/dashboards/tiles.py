@@ -39,14 +39,24 @@ def revenue_month(ctx) -> KpiTile | None:
     previous = before.amount if before else None
     note = f"du {format_date(month.start)} au {format_date(month.day)}"
     label_previous = f"N−1 (au {format_date(before.day)})" if before else "N−1"
+    plan = _budget(ctx)
+    goal = plan.month_revenue if plan else None
+    comparisons = [_compare(label_previous, month.amount, previous)] if before else []
+    if plan:
+        comparisons.append(_compare("Budget", month.amount, goal))
     return KpiTile(
         month.amount,
         format_eur(month.amount),
         reverse("receivables:analysis"),
         note=note,
-        comparisons=[_compare(label_previous, month.amount, previous)] if before else [],
-        chart=_bars("Chiffre d'affaires du mois", [("Ce mois", month.amount), ("N−1", previous)]),
+        comparisons=comparisons,
+        chart=_bars("Chiffre d'affaires du mois", [("Ce mois", month.amount), ("N−1", previous), ("Budget", goal)]),
     )
+
+
+def _budget(ctx):
+    """The budget only for those who read finance (a sales role sees N−1 only)."""
+    return queries.budget(ctx) if ctx.user.can("finance.view") else None
 
 
 def revenue_year(ctx) -> KpiTile | None:
@@ -63,12 +73,16 @@ def revenue_year(ctx) -> KpiTile | None:
         series.append(("N−1", _cumulated([amount for _, amount in earlier])[: len(months)]))
     categories = [MONTHS[month.month - 1] for month, _ in months]
     _, label_previous = _labels(ctx)
+    comparisons = [_compare(label_previous, value, previous)] if before else []
+    plan = _budget(ctx)
+    if plan:
+        comparisons.append(_compare("Budget", value, kpis.revenue(plan.items)))
     return KpiTile(
         value,
         format_eur(value),
         reverse("receivables:analysis"),
         note=f"exercice {current.period.short_label}",
-        comparisons=[_compare(label_previous, value, previous)] if before else [],
+        comparisons=comparisons,
         chart=line_chart(categories, series, title="Chiffre d'affaires cumulé") if months else "",
     )
 
@@ -81,7 +95,7 @@ def _cumulated(values: list[Decimal]) -> list[Decimal]:
     return out
 
 
-def _diagnosis_tile(ctx, figure, url_name: str, title: str, note=None) -> KpiTile | None:
+def _diagnosis_tile(ctx, figure, url_name: str, title: str, note=None, planned=None) -> KpiTile | None:
     current = queries.diagnosis(ctx)
     if current is None:
         return None
@@ -89,13 +103,18 @@ def _diagnosis_tile(ctx, figure, url_name: str, title: str, note=None) -> KpiTil
     value = figure(current)
     previous = figure(before) if before else None
     _, label_previous = _labels(ctx)
+    comparisons = [_compare(label_previous, value, previous)] if before else []
+    plan = _budget(ctx) if planned else None
+    goal = planned(plan) if plan else None
+    if plan:
+        comparisons.append(_compare("Budget", value, goal))
     return KpiTile(
         value,
         format_eur(value),
         reverse(url_name),
         note=note(current) if note else f"exercice {current.period.short_label}",
-        comparisons=[_compare(label_previous, value, previous)] if before else [],
-        chart=_bars(title, [("N", value), ("N−1", previous)]),
+        comparisons=comparisons,
+        chart=_bars(title, [("N", value), ("N−1", previous), ("Budget", goal)]),
     )
 
 
@@ -104,11 +123,21 @@ def gross_margin(ctx) -> KpiTile | None:
         margin_rate = kpis.rate(kpis.gross_margin(d.sig.items), kpis.revenue(d.sig.items))
         return f"taux de marge {kpis.display(margin_rate, '%')}" if margin_rate is not None else ""
 
-    return _diagnosis_tile(ctx, lambda d: kpis.gross_margin(d.sig.items), "finance:diagnosis", "Marge brute", note)
+    return _diagnosis_tile(
+        ctx,
+        lambda d: kpis.gross_margin(d.sig.items),
+        "finance:diagnosis",
+        "Marge brute",
+        note,
+        planned=lambda b: kpis.gross_margin(b.items),
+    )
 
 
 def ebe(ctx) -> KpiTile | None:
-    return _diagnosis_tile(ctx, lambda d: d.sig.balances["ebe"], "finance:diagnosis", "Excédent brut d'exploitation")
+    return _diagnosis_tile(
+        ctx, lambda d: d.sig.balances["ebe"], "finance:diagnosis", "Excédent brut d'exploitation",
+        planned=lambda b: b.ebe,
+    )  # fmt: skip
 
 
 def cash_today(ctx) -> KpiTile | None:

@@ -7,7 +7,8 @@ class FinanceConfig(AppConfig):
     verbose_name = "Finances"
 
     def ready(self) -> None:
-        from pilote.core.registry import MenuItem, register_menu
+        from pilote.core.registry import MenuItem, register_demo, register_menu
+        from pilote.finance import demo
 
         register_menu(
             "Finances",
@@ -17,4 +18,6 @@ class FinanceConfig(AppConfig):
             MenuItem("Ratios", "finance:ratios", "finance.view"),
             MenuItem("Seuil de rentabilité", "finance:break-even", "finance.view"),
             MenuItem("Plan de trésorerie", "finance:treasury", "finance.view"),
+            MenuItem("Budgets", "finance:budget-list", "finance.view"),
         )
+        register_demo(93, "budget de l'exercice (initial et révisé)", demo.load)

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from pilote.core.forms import DATE_WIDGET
+from pilote.core.uploads import LimitedFileField
 from pilote.ledger.models import FiscalYear
 from pilote.lib.fields import FrenchDecimalFormField
 
@@ -34,3 +35,68 @@ class CostBehaviourForm(forms.Form):
     part = FrenchDecimalFormField(
         label="Part variable (%)", min_value=Decimal(0), max_value=Decimal(100), max_digits=5, decimal_places=2
     )
+
+
+class BudgetCreateForm(forms.Form):
+    exercice = forms.ModelChoiceField(
+        label="Exercice", queryset=FiscalYear.objects.order_by("-start_date"), empty_label=None
+    )
+    nom = forms.CharField(label="Nom", max_length=80, initial="Budget initial")
+    methode = forms.ChoiceField(
+        label="Montants",
+        choices=[("reel", "Réalisé de l'exercice précédent, augmenté ou diminué d'un pourcentage"), ("vide", "Saisis")],
+        initial="reel",
+        widget=forms.RadioSelect,
+    )
+    pourcentage = FrenchDecimalFormField(
+        label="Évolution (%)",
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal(-100),
+        max_value=Decimal(1000),
+        help_text="Par exemple 5 pour +5 %, −3 pour −3 %.",
+    )
+
+
+class BudgetFilterForm(forms.Form):
+    q = forms.CharField(label="Nom", required=False, max_length=80)
+    exercice = forms.ModelChoiceField(
+        label="Exercice", queryset=FiscalYear.objects.order_by("-start_date"), required=False, empty_label="Tous"
+    )
+
+
+def budget_group_form(months, data=None, initial=None):
+    """A group and its monthly amounts (or an annual amount spread over the months)."""
+    from pilote.lib.formats import format_date
+
+    fields = {
+        "groupe": forms.RegexField(
+            label="Groupe de comptes",
+            regex=r"^[67]\d{1,7}$",
+            error_messages={"invalid": "Groupe de comptes attendu : 2 à 8 chiffres, classe 6 ou 7."},
+        ),
+        "annuel": FrenchDecimalFormField(
+            label="Montant annuel (réparti sur les mois)", required=False, max_digits=14, decimal_places=2,
+            min_value=Decimal(-1e11), max_value=Decimal(1e11),
+        ),
+    }  # fmt: skip
+    for index, month in enumerate(months):
+        fields[f"m{index}"] = FrenchDecimalFormField(
+            label=format_date(month)[3:], required=False, max_digits=14, decimal_places=2,
+            min_value=Decimal(-1e11), max_value=Decimal(1e11),
+        )  # fmt: skip
+    form_class = type("BudgetGroupForm", (forms.Form,), fields)
+    return form_class(data, initial=initial)
+
+
+class BudgetImportForm(forms.Form):
+    fichier = LimitedFileField(label="Classeur XLSX", kind="budget")
+
+
+class BudgetReviseForm(forms.Form):
+    nom = forms.CharField(label="Nom de la révision", max_length=80)
+
+
+class VarianceForm(forms.Form):
+    date = forms.DateField(label="Situation au", required=False, widget=DATE_WIDGET)

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from pilote.lib.fields import FrenchDecimalField
 from pilote.lib.formats import format_percent
+from pilote.lib.money import ZERO, MoneyField
 
 
 class CostBehaviour(models.Model):
@@ -29,3 +30,65 @@ class CostBehaviour(models.Model):
 
     def __str__(self) -> str:
         return f"Compte {self.account.code} : {format_percent(self.variable_share)} variable"
+
+
+class BudgetKind(models.TextChoices):
+    INITIAL = "initial", "Initial"
+    REVISED = "revised", "Révisé"
+
+
+class Budget(models.Model):
+    """A version of a fiscal year's budget (initial, then revisions), lines per account group and month."""
+
+    fiscal_year = models.ForeignKey(
+        "ledger.FiscalYear", verbose_name="exercice", on_delete=models.PROTECT, related_name="budgets"
+    )
+    name = models.CharField("nom", max_length=80)
+    kind = models.CharField("version", max_length=10, choices=BudgetKind.choices, default=BudgetKind.INITIAL)
+    source = models.ForeignKey(
+        "self", verbose_name="révise", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        "core.User", verbose_name="créé par", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "budget"
+        verbose_name_plural = "budgets"
+        ordering = ["-fiscal_year__start_date", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "name"],
+                name="finance_budget_unique_name",
+                violation_error_message="Un budget de ce nom existe déjà pour cet exercice.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Budget {self.name} ({self.fiscal_year})"
+
+
+class BudgetLine(models.Model):
+    """An account group's budget for one month (the month's first day), in its natural direction: income and
+    expenses both positive."""
+
+    budget = models.ForeignKey(Budget, verbose_name="budget", on_delete=models.CASCADE, related_name="lines")
+    group = models.CharField("groupe de comptes", max_length=8)
+    month = models.DateField("mois")
+    amount = MoneyField("montant", default=ZERO)
+
+    class Meta:
+        verbose_name = "ligne de budget"
+        verbose_name_plural = "lignes de budget"
+        ordering = ["group", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "group", "month"],
+                name="finance_budgetline_unique_month",
+                violation_error_message="Ce groupe de comptes a déjà un montant pour ce mois dans ce budget.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Budget {self.group} — {self.month:%m/%Y}"

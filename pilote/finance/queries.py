@@ -306,3 +306,72 @@ def treasury_plan(today: dt.date | None = None) -> forecast.Plan | None:
     """The 13-week plan from today's cash (the books at today) and the open items of the open years."""
     inputs = treasury_inputs(today)
     return inputs.plan() if inputs else None
+
+
+# --- Budgets ----------------------------------------------------------------------------------------------
+
+
+def year_months(year: FiscalYear) -> list[dt.date]:
+    """The first day of each month of the fiscal year (at most 24: a long first year)."""
+    months, month = [], year.start_date.replace(day=1)
+    while month <= year.end_date and len(months) < 24:
+        months.append(month)
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def actuals_by_group(year: FiscalYear, digits: int = 3) -> dict[str, list[Decimal]]:
+    """Each account group's (the first `digits` of classes 6 and 7) monthly amounts of `year`, natural
+    direction, from the aggregates (one grouped query)."""
+    from pilote.finance.budgets import natural
+
+    months = year_months(year)
+    position = {month: index for index, month in enumerate(months)}
+    rows = (
+        AccountBalance.objects.filter(fiscal_year=year, aux_key=0, is_opening=False, account__code__regex=r"^[67]")
+        .values("account__code", "month")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )
+    groups: dict[str, list[Decimal]] = {}
+    for row in rows:
+        group = row["account__code"][:digits]
+        index = position.get(row["month"].replace(day=1))
+        if index is None:
+            continue
+        groups.setdefault(group, [ZERO] * len(months))[index] += natural(group, row["d"] - row["c"])
+    return groups
+
+
+def budget_months(budget) -> dict[str, list[Decimal]]:
+    """The budget's amounts per group as one list of monthly amounts over its fiscal year."""
+    months = year_months(budget.fiscal_year)
+    position = {month: index for index, month in enumerate(months)}
+    groups: dict[str, list[Decimal]] = {}
+    for group, month, amount in budget.lines.values_list("group", "month", "amount"):
+        if month in position:
+            groups.setdefault(group, [ZERO] * len(months))[position[month]] = amount
+    return groups
+
+
+def current_budget(year: FiscalYear):
+    """The year's latest version (the last revision, else the initial budget)."""
+    from pilote.finance.models import Budget
+
+    return Budget.objects.filter(fiscal_year=year).order_by("-created_at", "-id").first()
+
+
+def variance_report(budget, day: dt.date, labels: dict[str, str] | None = None):
+    """Actual against budget for every group of `budget` from its year's start to `day`."""
+    from pilote.finance import budgets
+
+    year = budget.fiscal_year
+    day = min(max(day, year.start_date), year.end_date)
+    figures = account_figures(year, day)
+    balances = {code: f.balance for code, f in figures.items()}
+    months = budget_months(budget)
+    if labels is None:
+        from pilote.ledger.models import Account
+
+        labels = dict(Account.objects.filter(code__in=list(months)).values_list("code", "label"))
+    rows = budgets.variances(months, balances, labels, year.start_date, day)
+    return day, rows, budgets.totals(rows)

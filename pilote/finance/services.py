@@ -11,6 +11,7 @@ from pilote.core.exceptions import DomainError
 from pilote.finance.breakeven import default_share
 from pilote.finance.models import CostBehaviour
 from pilote.ledger.models import Account
+from pilote.lib.formats import format_eur
 
 
 @transaction.atomic
@@ -39,3 +40,99 @@ def set_cost_behaviour(*, actor, account: Account, variable_share: Decimal) -> C
         after={"part_variable": str(variable_share)},
     )
     return current
+
+
+# --- Budgets ----------------------------------------------------------------------------------------------
+
+
+def _check_groups(groups) -> None:
+    from pilote.finance import budgets
+
+    wrong = [g for g in groups if not budgets.valid_group(g)]
+    if wrong:
+        raise DomainError(f"Groupe de comptes invalide : {', '.join(wrong[:5])} (2 à 8 chiffres, classe 6 ou 7).")
+    pairs = budgets.overlapping(list(groups))
+    if pairs:
+        a, b = pairs[0]
+        raise DomainError(f"Les groupes {a} et {b} se recouvrent : le compte {b} serait compté deux fois.")
+
+
+def _write_lines(budget, amounts: dict[str, list[Decimal]]) -> int:
+    from pilote.finance.models import BudgetLine
+    from pilote.finance.queries import year_months
+
+    months = year_months(budget.fiscal_year)
+    lines = [
+        BudgetLine(budget=budget, group=group, month=month, amount=amount)
+        for group, values in sorted(amounts.items())
+        for month, amount in zip(months, values, strict=False)
+        if amount
+    ]
+    BudgetLine.objects.bulk_create(lines, batch_size=500)
+    return len(lines)
+
+
+@transaction.atomic
+def create_budget(*, actor, fiscal_year, name: str, percent: Decimal | None = None, source=None):
+    """A new budget: empty, from the year before's actuals ± `percent`, or a revision copying `source`."""
+    from pilote.finance import budgets
+    from pilote.finance.models import Budget, BudgetKind
+    from pilote.finance.queries import actuals_by_group, budget_months
+    from pilote.ledger.models import FiscalYear
+
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("Donnez un nom au budget.")
+    if Budget.objects.filter(fiscal_year=fiscal_year, name=name).exists():
+        raise DomainError("Un budget de ce nom existe déjà pour cet exercice.")
+    amounts: dict[str, list[Decimal]] = {}
+    if source is not None:
+        fiscal_year = source.fiscal_year
+        amounts = budget_months(source)
+    elif percent is not None:
+        if not Decimal(-100) <= percent <= Decimal(1000):
+            raise DomainError("Le pourcentage d'évolution doit être compris entre −100 % et 1 000 %.")
+        previous = FiscalYear.objects.filter(end_date__lt=fiscal_year.start_date).order_by("-start_date").first()
+        if previous is None:
+            raise DomainError("Il n'y a pas d'exercice précédent dont reprendre les montants.")
+        amounts = budgets.from_actuals(actuals_by_group(previous), percent)
+    kind = BudgetKind.REVISED if source is not None else BudgetKind.INITIAL
+    budget = Budget.objects.create(fiscal_year=fiscal_year, name=name, kind=kind, source=source, created_by=actor)
+    count = _write_lines(budget, amounts)
+    audit.record(actor, "finance.budget.created", budget, after={"nom": name, "lignes": count})
+    return budget
+
+
+@transaction.atomic
+def set_budget_group(*, actor, budget, group: str, months: list[Decimal]) -> None:
+    """Replace one group's monthly amounts (all zero removes the group)."""
+    from pilote.finance.models import BudgetLine
+
+    group = (group or "").strip()
+    others = [g for g in budget.lines.exclude(group=group).values_list("group", flat=True).distinct()]
+    _check_groups([*others, group])
+    previous = list(budget.lines.filter(group=group).values_list("amount", flat=True))
+    before = {"total": format_eur(sum(previous, Decimal(0)))} if previous else {}
+    BudgetLine.objects.filter(budget=budget, group=group).delete()
+    _write_lines(budget, {group: months})
+    audit.record(actor, "finance.budget.line_set", budget, before={"groupe": group, **before} if before else None,
+                 after={"groupe": group, "total": format_eur(sum(months, Decimal(0)))})  # fmt: skip
+
+
+@transaction.atomic
+def replace_budget_lines(*, actor, budget, amounts: dict[str, list[Decimal]]) -> int:
+    """All the budget's lines replaced at once (an XLSX import): nothing written if a group is refused."""
+    from pilote.finance.models import BudgetLine
+
+    _check_groups(list(amounts))
+    BudgetLine.objects.filter(budget=budget).delete()
+    count = _write_lines(budget, amounts)
+    audit.record(actor, "finance.budget.imported", budget, after={"groupes": len(amounts), "lignes": count})
+    return count
+
+
+@transaction.atomic
+def delete_budget(*, actor, budget) -> None:
+    before = {"nom": budget.name, "exercice": str(budget.fiscal_year)}
+    audit.record(actor, "finance.budget.deleted", None, before=before)
+    budget.delete()

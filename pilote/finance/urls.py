@@ -1,13 +1,21 @@
 from django.urls import path
 
-from pilote.finance import views
+from pilote.finance.views import budgets, diagnosis
 
 app_name = "finance"
 urlpatterns = [
-    path("", views.diagnosis, name="diagnosis"),
-    path("bilan-fonctionnel/", views.balance_sheet, name="balance-sheet"),
-    path("ratios/", views.ratios, name="ratios"),
-    path("seuil-de-rentabilite/", views.break_even, name="break-even"),
-    path("seuil-de-rentabilite/part-variable/", views.cost_behaviour, name="cost-behaviour"),
-    path("tresorerie/", views.treasury, name="treasury"),
+    path("", diagnosis.diagnosis, name="diagnosis"),
+    path("bilan-fonctionnel/", diagnosis.balance_sheet, name="balance-sheet"),
+    path("ratios/", diagnosis.ratios, name="ratios"),
+    path("seuil-de-rentabilite/", diagnosis.break_even, name="break-even"),
+    path("seuil-de-rentabilite/part-variable/", diagnosis.cost_behaviour, name="cost-behaviour"),
+    path("tresorerie/", diagnosis.treasury, name="treasury"),
+    path("budgets/", budgets.budget_list, name="budget-list"),
+    path("budgets/nouveau/", budgets.budget_create, name="budget-create"),
+    path("budgets/<int:pk>/", budgets.budget_detail, name="budget-detail"),
+    path("budgets/<int:pk>/groupe/", budgets.budget_group, name="budget-group"),
+    path("budgets/<int:pk>/import/", budgets.budget_import, name="budget-import"),
+    path("budgets/<int:pk>/revision/", budgets.budget_revise, name="budget-revise"),
+    path("budgets/<int:pk>/supprimer/", budgets.budget_delete, name="budget-delete"),
+    path("budgets/<int:pk>/ecarts/", budgets.budget_variance, name="budget-variance"),
 ]

@@ -59,7 +59,7 @@ GROUPS = {
         "hr:",
         "associations:",
     ),
-    "ledger": ("ledger:", "purchases:", "finance:"),
+    "ledger": ("ledger:", "purchases:", "finance:", "dashboards:"),
     "sales": ("sales:", "receivables:"),
 }
 ROLES = ("direction", "comptable", "commercial", "assistant", "rh", "auditeur", "salarie")

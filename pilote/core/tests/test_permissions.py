@@ -77,7 +77,17 @@ def sample(personas):
         # A company: the associations' pages answer 404 to allowed roles (associations/tests/test_pages.py walks
         # them in an association).
         **{name: 1 for name, p in ALL_PATTERNS if name.startswith("associations:") and "pk" in p.pattern.converters},
+        **_finance_sample(personas["comptable"]),
     }
+
+
+def _finance_sample(actor):
+    from pilote.finance.services import create_budget
+    from pilote.ledger.models import FiscalYear
+
+    budget = create_budget(actor=actor, fiscal_year=FiscalYear.objects.get(start_date__year=2026), name="Budget")
+    names = ("detail", "group", "import", "revise", "delete", "variance")
+    return {f"finance:budget-{name}": budget.pk for name in names}
 
 
 def _quality_sample(actor):

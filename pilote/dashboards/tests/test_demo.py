@@ -40,3 +40,21 @@ def test_direction_sees_every_indicator_and_the_treasury_alert(direction, client
     client.force_login(direction)
     page = client.get(reverse("core:home")).content.decode()
     assert "Alerte : Point bas de trésorerie prévu" in page and "kpi-tile-alert" in page
+
+
+def test_the_years_budget_is_revised_and_compared(direction, client):
+    from pilote.finance import queries as finance
+    from pilote.finance.models import Budget, BudgetKind
+
+    budgets = list(Budget.objects.order_by("created_at", "id"))
+    assert [b.kind for b in budgets] == [BudgetKind.INITIAL, BudgetKind.REVISED]
+    revised = budgets[1]
+    assert finance.current_budget(revised.fiscal_year) == revised
+    day, rows, totals = finance.variance_report(revised, local_today())
+    assert totals.income.budget > 0 and totals.expenses.budget > 0
+    assert {row.status for row in rows} - {"ok"}  # some variances worth a colour
+    tiles = {tile.key: tile for tile in queries.board(direction, local_today())}
+    assert [c[0] for c in tiles["ebe"].tile.comparisons][-1] == "Budget"
+    client.force_login(direction)
+    page = client.get(reverse("finance:budget-variance", args=[revised.pk])).content.decode()
+    assert "Favorable" in page or "Défavorable" in page

@@ -1,0 +1,141 @@
+"""Budgets on small books: made from last year's actuals, typed, imported from XLSX (all or nothing), revised,
+compared with the actuals at a date, exported; who may do what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from pilote.core.models import AuditEvent
+from pilote.finance import queries, services
+from pilote.finance.models import Budget, BudgetKind, BudgetLine
+from pilote.finance.tests.test_pages import _post
+from pilote.ledger import services as ledger
+from pilote.ledger.models import Account, FiscalYear, Journal
+
+D = Decimal
+
+
+@pytest.fixture
+def year(personas):
+    actor = personas["comptable"]
+    for code, label in {"101": "Capital", "512": "Banques", "641": "Rémunérations du personnel",
+                        "706": "Prestations de services", "6061": "Fournitures non stockables"}.items():  # fmt: skip
+        Account.objects.create(code=code, label=label)
+    for code, label, kind in ledger.DEFAULT_JOURNALS:
+        Journal.objects.create(code=code, label=label, kind=kind)
+    FiscalYear.objects.create(start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 12, 31))
+    current = FiscalYear.objects.create(start_date=dt.date(2026, 1, 1), end_date=dt.date(2026, 12, 31))
+    _post(actor, dt.date(2025, 1, 15), ("512", "1000", "0"), ("706", "0", "1000"))
+    _post(actor, dt.date(2025, 2, 15), ("512", "2000", "0"), ("706", "0", "2000"))
+    _post(actor, dt.date(2025, 2, 20), ("641", "800", "0"), ("512", "0", "800"))
+    _post(actor, dt.date(2026, 1, 10), ("512", "1500", "0"), ("706", "0", "1500"))
+    _post(actor, dt.date(2026, 2, 10), ("6061", "100", "0"), ("512", "0", "100"))
+    return current
+
+
+def test_budget_from_last_years_actuals_and_its_variances(year, personas):
+    budget = services.create_budget(actor=personas["comptable"], fiscal_year=year, name="Initial", percent=D(10))
+    months = queries.budget_months(budget)
+    assert months["706"][:3] == [D("1100.00"), D("2200.00"), D(0)] and months["641"][1] == D("880.00")
+    assert BudgetLine.objects.filter(budget=budget).count() == 3  # zero months are not stored
+    day, rows, totals = queries.variance_report(budget, dt.date(2026, 2, 14))
+    by_group = {r.group: r for r in rows}
+    # Budget to 14 February: January in full + 14/28 of February.
+    assert by_group["706"].budget == D("2200.00") and by_group["706"].actual == D(1500)
+    assert by_group["706"].status == "unfavourable" and by_group["706"].percent == D("-31.8")
+    assert by_group["641"].budget == D("440.00") and by_group["641"].actual == 0
+    assert by_group["6"].actual == D(100)  # 6061 has no budget line: « Charges hors budget »
+    assert totals.result_actual == D(1400)
+    assert AuditEvent.objects.filter(action="finance.budget.created").count() == 1
+
+
+def test_typed_group_revision_and_overlap_refused(year, personas, client_as):
+    client = client_as("comptable")
+    response = client.post(reverse("finance:budget-create"), {"exercice": year.pk, "nom": "Saisi", "methode": "vide"})
+    budget = Budget.objects.get(name="Saisi")
+    assert response.status_code == 302 and not budget.lines.exists()
+    client.post(reverse("finance:budget-group", args=[budget.pk]), {"groupe": "706", "annuel": "12 000,00"})
+    assert sum(queries.budget_months(budget)["706"]) == D(12000)
+    data = {"groupe": "64", **{f"m{i}": "" for i in range(12)}, "m0": "1 000,50"}
+    client.post(reverse("finance:budget-group", args=[budget.pk]), data)
+    assert queries.budget_months(budget)["64"][0] == D("1000.50")
+    page = client.post(reverse("finance:budget-group", args=[budget.pk]), {"groupe": "641", "m0": "5"}, follow=True)
+    assert "Les groupes 64 et 641 se recouvrent" in page.content.decode()
+    client.post(reverse("finance:budget-revise", args=[budget.pk]), {"nom": "Révisé"})
+    revision = Budget.objects.get(name="Révisé")
+    assert revision.kind == BudgetKind.REVISED and revision.source == budget
+    assert queries.budget_months(revision) == queries.budget_months(budget)
+    assert queries.current_budget(year) == revision
+
+
+def _xlsx(rows) -> SimpleUploadedFile:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("budget.xlsx", buffer.getvalue())
+
+
+MONTHS = [f"{m:02d}/2026" for m in range(1, 13)]
+
+
+def test_xlsx_export_and_import_round_trip_all_or_nothing(year, personas, client_as):
+    budget = services.create_budget(actor=personas["comptable"], fiscal_year=year, name="Initial", percent=D(0))
+    client = client_as("comptable")
+    export = client.get(reverse("finance:budget-detail", args=[budget.pk]) + "?export=xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][:3] == ["Groupe de comptes", "Intitulé", "01/2026"] and rows[0][-1] == "Total"
+    # The exported workbook imports back unchanged.
+    url = reverse("finance:budget-import", args=[budget.pk])
+    before = queries.budget_months(budget)
+    response = client.post(url, {"fichier": _xlsx([row for row in rows if row[0]])}, follow=True)
+    assert "Budget importé : 2 groupes" in response.content.decode()
+    assert queries.budget_months(budget) == before
+    # A changed workbook replaces every line; a bad one changes nothing and says why, cell by cell.
+    good = [["Groupe de comptes", "Intitulé", *MONTHS], ["706", "Ventes", *[1000] * 12], ["6061", "", "12,5"]]
+    client.post(url, {"fichier": _xlsx(good)})
+    assert set(queries.budget_months(budget)) == {"706", "6061"}
+    bad = [["Groupe de comptes", "Intitulé", *MONTHS], ["706", "", "beaucoup"], ["411", "", 5], ["607", "", 1]]
+    page = client.post(url, {"fichier": _xlsx(bad)}, follow=True).content.decode()
+    assert "rien n&#x27;a changé" in page and "Ligne 2 (C2)" in page and "Ligne 3 (A3)" in page
+    assert set(queries.budget_months(budget)) == {"706", "6061"}
+    page = client.post(url, {"fichier": SimpleUploadedFile("b.xlsx", b"not a zip")}, follow=True).content.decode()
+    assert "n&#x27;est pas un classeur XLSX lisible" in page
+    short = [["Groupe de comptes", "Janvier"], ["706", 1]]
+    page = client.post(url, {"fichier": _xlsx(short)}, follow=True).content.decode()
+    assert "12 colonnes de mois" in page
+
+
+def test_upload_limit(year, personas, client_as, settings):
+    settings.PILOTE_UPLOAD_MAX_BYTES = {**settings.PILOTE_UPLOAD_MAX_BYTES, "budget": 100}
+    budget = services.create_budget(actor=personas["comptable"], fiscal_year=year, name="Initial")
+    page = client_as("comptable").post(
+        reverse("finance:budget-import", args=[budget.pk]), {"fichier": SimpleUploadedFile("b.xlsx", b"x" * 200)},
+        follow=True,
+    ).content.decode()  # fmt: skip
+    assert "Le fichier dépasse la taille maximale de 100 octets pour un budget." in page
+
+
+def test_pages_exports_and_roles(year, personas, client_as):
+    budget = services.create_budget(actor=personas["comptable"], fiscal_year=year, name="Initial", percent=D(10))
+    client = client_as("auditeur")
+    listing = client.get(reverse("finance:budget-list") + "?tri=nom").content.decode()
+    assert "Initial" in listing and "3\u202f300,00\u202f€" in listing
+    page = client.get(reverse("finance:budget-variance", args=[budget.pk]) + "?date=2026-02-14").content.decode()
+    assert "Défavorable" in page and "<svg" in page and "2\u202f200,00\u202f€" in page
+    export = client.get(reverse("finance:budget-variance", args=[budget.pk]) + "?date=2026-02-14&export=csv")
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "706;Prestations de services;2200,00;1500,00;-700,00;-31,8;Défavorable" in text
+    assert client.post(reverse("finance:budget-delete", args=[budget.pk])).status_code == 403
+    assert client_as("commercial").get(reverse("finance:budget-list")).status_code == 403
+    client_as("direction").post(reverse("finance:budget-delete", args=[budget.pk]))
+    assert not Budget.objects.exists()

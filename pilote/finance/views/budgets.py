@@ -1,0 +1,235 @@
+"""Budgets: versions per fiscal year, lines per account group and month, XLSX import, actual vs budget."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db.models import Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pilote.core.access import require_perm
+from pilote.core.exceptions import DomainError
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
+from pilote.finance import budgets as pure
+from pilote.finance import queries, services
+from pilote.finance.budget_file import BudgetFileError, read_budget
+from pilote.finance.forms import (
+    BudgetCreateForm,
+    BudgetFilterForm,
+    BudgetImportForm,
+    BudgetReviseForm,
+    VarianceForm,
+    budget_group_form,
+)
+from pilote.finance.models import Budget
+from pilote.ledger.models import Account
+from pilote.lib.charts import grouped_bar_chart
+from pilote.lib.dates import local_today
+from pilote.lib.formats import format_date, format_eur
+from pilote.lib.money import ZERO
+
+SORTS = {
+    "exercice": ["fiscal_year__start_date", "created_at"],
+    "nom": ["name"],
+    "version": ["kind", "created_at"],
+    "cree": ["created_at"],
+}
+LIST_COLUMNS = [
+    Column("Exercice", lambda b: str(b.fiscal_year)),
+    Column("Nom", lambda b: b.name),
+    Column("Version", lambda b: b.get_kind_display()),
+    Column("Produits", lambda b: b.income or ZERO),
+    Column("Charges", lambda b: b.expenses or ZERO),
+    Column("Créé le", lambda b: b.created_at),
+]
+
+
+@require_perm("finance.view")
+def budget_list(request):
+    form = BudgetFilterForm(request.GET or None)
+    rows = Budget.objects.select_related("fiscal_year").annotate(
+        income=Sum("lines__amount", filter=Q(lines__group__startswith="7")),
+        expenses=Sum("lines__amount", filter=Q(lines__group__startswith="6")),
+    )
+    if form.is_valid():
+        if form.cleaned_data.get("q"):
+            rows = rows.filter(name__icontains=form.cleaned_data["q"])
+        if form.cleaned_data.get("exercice"):
+            rows = rows.filter(fiscal_year=form.cleaned_data["exercice"])
+    rows = sort_queryset(rows, request.GET.get("tri", ""), SORTS, "-exercice")
+    fmt = request.GET.get("export")
+    if fmt in EXPORT_FORMATS:
+        return export_response(rows, LIST_COLUMNS, "budgets", fmt, title="Budgets")
+    return render(request, "finance/budget_list.html", {"form": form, "page": paginate(request, rows)})
+
+
+@require_perm("finance.budget")
+def budget_create(request):
+    form = BudgetCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        percent = (data.get("pourcentage") or Decimal(0)) if data["methode"] == "reel" else None
+        try:
+            budget = services.create_budget(
+                actor=request.user, fiscal_year=data["exercice"], name=data["nom"], percent=percent
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Le budget « {budget.name} » est créé.")
+            return redirect("finance:budget-detail", pk=budget.pk)
+    return render(request, "finance/budget_form.html", {"form": form})
+
+
+def _grid(budget):
+    months = queries.year_months(budget.fiscal_year)
+    amounts = queries.budget_months(budget)
+    labels = dict(Account.objects.filter(code__in=list(amounts)).values_list("code", "label"))
+    rows = []
+    for group in sorted(amounts, key=lambda g: (not pure.is_income(g), g)):
+        values = amounts[group]
+        rows.append({"group": group, "label": labels.get(group, ""), "months": values, "total": sum(values, ZERO)})
+    return months, rows
+
+
+def _grid_columns(months):
+    columns = [Column("Groupe de comptes", lambda r: r["group"]), Column("Intitulé", lambda r: r["label"])]
+    for index, month in enumerate(months):
+        columns.append(Column(format_date(month)[3:], lambda r, i=index: r["months"][i]))
+    columns.append(Column("Total", lambda r: r["total"]))
+    return columns
+
+
+@require_perm("finance.view")
+def budget_detail(request, pk: int):
+    budget = get_object_or_404(Budget.objects.select_related("fiscal_year", "source"), pk=pk)
+    months, rows = _grid(budget)
+    fmt = request.GET.get("export")
+    if fmt in EXPORT_FORMATS:
+        return export_response(rows, _grid_columns(months), f"budget-{budget.pk}", fmt, title=str(budget))
+    income = sum((r["total"] for r in rows if pure.is_income(r["group"])), ZERO)
+    expenses = sum((r["total"] for r in rows if not pure.is_income(r["group"])), ZERO)
+    context = {
+        "budget": budget,
+        "months": [format_date(m)[3:] for m in months],
+        "rows": rows,
+        "income": income,
+        "expenses": expenses,
+        "result": income - expenses,
+        "group_form": budget_group_form(months),
+        "import_form": BudgetImportForm(),
+        "revise_form": BudgetReviseForm(initial={"nom": f"{budget.name} — révision"}),
+    }
+    return render(request, "finance/budget_detail.html", context)
+
+
+@require_POST
+@require_perm("finance.budget")
+def budget_group(request, pk: int):
+    budget = get_object_or_404(Budget.objects.select_related("fiscal_year"), pk=pk)
+    months = queries.year_months(budget.fiscal_year)
+    form = budget_group_form(months, request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("finance:budget-detail", pk=pk)
+    data = form.cleaned_data
+    values = [data.get(f"m{i}") or ZERO for i in range(len(months))]
+    if data.get("annuel") is not None and not any(values):
+        values = pure.spread(data["annuel"])[: len(months)] if len(months) == pure.MONTHS else values
+    try:
+        services.set_budget_group(actor=request.user, budget=budget, group=data["groupe"], months=values)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        total = format_eur(sum(values, ZERO))
+        messages.success(request, f"Groupe {data['groupe']} enregistré : {total} sur l'exercice.")
+    return redirect("finance:budget-detail", pk=pk)
+
+
+@require_POST
+@require_perm("finance.budget")
+def budget_import(request, pk: int):
+    budget = get_object_or_404(Budget.objects.select_related("fiscal_year"), pk=pk)
+    form = BudgetImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("finance:budget-detail", pk=pk)
+    months = queries.year_months(budget.fiscal_year)
+    try:
+        amounts = read_budget(form.cleaned_data["fichier"], len(months))
+        count = services.replace_budget_lines(actor=request.user, budget=budget, amounts=amounts)
+    except BudgetFileError as exc:
+        messages.error(request, "Le budget n'a pas été importé, rien n'a changé. " + " ".join(exc.problems))
+    except DomainError as exc:
+        messages.error(request, "Le budget n'a pas été importé, rien n'a changé. " + exc.message)
+    else:
+        messages.success(request, f"Budget importé : {len(amounts)} groupes de comptes, {count} montants mensuels.")
+    return redirect("finance:budget-detail", pk=pk)
+
+
+@require_POST
+@require_perm("finance.budget")
+def budget_revise(request, pk: int):
+    budget = get_object_or_404(Budget, pk=pk)
+    form = BudgetReviseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Donnez un nom à la révision.")
+        return redirect("finance:budget-detail", pk=pk)
+    try:
+        revision = services.create_budget(
+            actor=request.user, fiscal_year=budget.fiscal_year, name=form.cleaned_data["nom"], source=budget
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("finance:budget-detail", pk=pk)
+    messages.success(request, f"La révision « {revision.name} » reprend les montants de « {budget.name} ».")
+    return redirect("finance:budget-detail", pk=revision.pk)
+
+
+@require_POST
+@require_perm("finance.budget")
+def budget_delete(request, pk: int):
+    budget = get_object_or_404(Budget, pk=pk)
+    services.delete_budget(actor=request.user, budget=budget)
+    messages.success(request, f"Le budget « {budget.name} » est supprimé.")
+    return redirect("finance:budget-list")
+
+
+VARIANCE_COLUMNS = [
+    Column("Groupe de comptes", lambda v: v.group),
+    Column("Intitulé", lambda v: v.label),
+    Column("Budget à date", lambda v: v.budget),
+    Column("Réalisé", lambda v: v.actual),
+    Column("Écart", lambda v: v.gap),
+    Column("Écart (%)", lambda v: v.percent),
+    Column("Appréciation", lambda v: v.status_label),
+]
+
+
+@require_perm("finance.view")
+def budget_variance(request, pk: int):
+    budget = get_object_or_404(Budget.objects.select_related("fiscal_year"), pk=pk)
+    form = VarianceForm(request.GET or None)
+    day = local_today()
+    if form.is_valid() and form.cleaned_data.get("date"):
+        day = form.cleaned_data["date"]
+    day, rows, totals = queries.variance_report(budget, day)
+    fmt = request.GET.get("export")
+    if fmt in EXPORT_FORMATS:
+        return export_response(
+            [*rows, totals.income, totals.expenses], VARIANCE_COLUMNS, f"ecarts-budget-{budget.pk}", fmt,
+            title=f"{budget} — réalisé et budget au {day:%d/%m/%Y}",
+        )  # fmt: skip
+    chart = grouped_bar_chart(
+        ["Produits", "Charges", "Résultat"],
+        [
+            ("Budget", [totals.income.budget, totals.expenses.budget, totals.result_budget]),
+            ("Réalisé", [totals.income.actual, totals.expenses.actual, totals.result_actual]),
+        ],
+        title="Budget et réalisé à date",
+    )
+    context = {"budget": budget, "form": form, "day": day, "rows": rows, "totals": totals, "chart": chart,
+               "result_gap": totals.result_actual - totals.result_budget}  # fmt: skip
+    return render(request, "finance/budget_variance.html", context)
