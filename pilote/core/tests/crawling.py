@@ -174,6 +174,8 @@ OBJECTS: dict[str, Callable[[], list]] = {
     ),
     "ledger:asset-detail": _first("ledger.FixedAsset"),
     "ledger:asset-dispose": _first("ledger.FixedAsset"),
+    "finance:budget-detail": _one_of_each("finance.Budget", "kind"),
+    "finance:budget-variance": _one_of_each("finance.Budget", "kind"),
     "pipeline:detail": _one_of_each("pipeline.Opportunity", "stage"),
     "pipeline:edit": _first("pipeline.Opportunity"),
     "pipeline:tender-detail": _one_of_each("pipeline.Tender", "status"),
