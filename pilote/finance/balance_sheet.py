@@ -30,10 +30,12 @@ from pilote.lib.money import ZERO
 
 EQUITY, PROVISIONS, DEPRECIATION, FINANCIAL_DEBTS = "capitaux_propres", "provisions", "amortissements", "dettes"
 FIXED_ASSETS, OPERATING, NON_OPERATING, CASH = "immobilisations", "exploitation", "hors_exploitation", "tresorerie"
-STABLE_RESOURCES = (EQUITY, PROVISIONS, DEPRECIATION, FINANCIAL_DEBTS)
+DEDICATED_FUNDS = "fonds_dedies"  # associations (ANC 2018-06): 19 fonds reportés et dédiés
+STABLE_RESOURCES = (EQUITY, DEDICATED_FUNDS, PROVISIONS, DEPRECIATION, FINANCIAL_DEBTS)
 
 MASS_LABELS = {
     EQUITY: "Capitaux propres (dont résultat de l'exercice)",
+    DEDICATED_FUNDS: "Fonds reportés et dédiés",
     PROVISIONS: "Provisions pour risques et charges",
     DEPRECIATION: "Amortissements et dépréciations",
     FINANCIAL_DEBTS: "Dettes financières",
@@ -52,6 +54,7 @@ _MASSES: dict[str, str] = {
     "13": EQUITY,
     "14": EQUITY,
     "15": PROVISIONS,
+    "19": DEDICATED_FUNDS,
     "16": FINANCIAL_DEBTS,
     "17": FINANCIAL_DEBTS,
     "18": FINANCIAL_DEBTS,

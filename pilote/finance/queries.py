@@ -109,6 +109,12 @@ class Diagnosis:
     sig: Sig
     sheet: FunctionalBalanceSheet
     ratios: list[Ratio]
+    association: bool = False  # the ANC 2018-06 variant
+    in_kind: tuple[Decimal, Decimal] = (ZERO, ZERO)  # associations: 86 uses, 87 sources, below the result
+
+    @property
+    def shows_in_kind(self) -> bool:
+        return self.association and any(self.in_kind)
 
 
 def _sum(
@@ -136,12 +142,25 @@ def flows(figures: dict[str, AccountFigures], period: Period) -> Flows:
     )
 
 
-def diagnosis(period: Period) -> Diagnosis:
+def is_association() -> bool:
+    """An association keeps the ANC 2018-06 accounts: its SIG reads 755, 6894 and 7894 their way."""
+    from pilote.core.models import Structure
+    from pilote.core.vocabulary import ASSOCIATION, structure_type_of
+
+    return structure_type_of(Structure.objects.only("type").first()) == ASSOCIATION
+
+
+def diagnosis(period: Period, association: bool | None = None) -> Diagnosis:
+    from pilote.finance.sig import contributions_in_kind
+
+    if association is None:
+        association = is_association()
     figures = account_figures(period.year, period.day)
     balances = {code: f.balance for code, f in figures.items()}
-    sig = compute_sig(balances)
+    sig = compute_sig(balances, association)
     sheet = functional_balance_sheet(balances)
-    return Diagnosis(period, figures, sig, sheet, compute_ratios(sig, sheet, flows(figures, period)))
+    ratios = compute_ratios(sig, sheet, flows(figures, period))
+    return Diagnosis(period, figures, sig, sheet, ratios, association, contributions_in_kind(balances))
 
 
 def default_period(year: FiscalYear | None = None) -> Period | None:

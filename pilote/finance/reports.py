@@ -1,4 +1,4 @@
-"""The rows the finance pages and their exports show: N and N−1 side by side with the variation.
+"""The rows the finance pages and their exports show: N, N−1 (with the variation) and N−2 side by side.
 
 Every figure is computed here (templates do no arithmetic); pure, over two `queries.Diagnosis`.
 """
@@ -29,6 +29,7 @@ class Row:
     sign: str = ""  # "+", "−" before an item of the cascade
     accounts: list[tuple[str, str, Decimal]] = field(default_factory=list)  # (code, label, amount) of N
     formula: str = ""
+    earlier: Decimal | None = None  # N−2
 
     @property
     def variation(self) -> Decimal | None:
@@ -51,14 +52,17 @@ def _accounts(codes: dict[str, Decimal], labels: dict[str, str]) -> list[tuple[s
     return [(code, labels.get(code, ""), amount) for code, amount in codes.items() if amount]
 
 
-def sig_rows(current: Diagnosis, previous: Diagnosis | None, labels: dict[str, str]) -> list[Row]:
-    """The cascade: each balance preceded by the items that make it (items at zero in both years left out)."""
+def sig_rows(
+    current: Diagnosis, previous: Diagnosis | None, labels: dict[str, str], earlier: Diagnosis | None = None
+) -> list[Row]:
+    """The cascade: each balance preceded by the items that make it (items at zero in every year left out)."""
     rows = []
     for key, parts in CASCADE:
         for item_key, sign in parts:
             now = current.sig.items[item_key]
             before = previous.sig.items[item_key] if previous else None
-            if not now and not before:
+            oldest = earlier.sig.items[item_key] if earlier else None
+            if not now and not before and not oldest:
                 continue
             rows.append(
                 Row(
@@ -67,6 +71,7 @@ def sig_rows(current: Diagnosis, previous: Diagnosis | None, labels: dict[str, s
                     before,
                     sign="+" if sign > 0 else "−",
                     accounts=_accounts(current.sig.accounts[item_key], labels),
+                    earlier=oldest,
                 )
             )
         rows.append(
@@ -76,29 +81,39 @@ def sig_rows(current: Diagnosis, previous: Diagnosis | None, labels: dict[str, s
                 previous.sig.balances[key] if previous else None,
                 kind="balance",
                 formula=_BALANCE_FORMULAS.get(key, ""),
+                earlier=earlier.sig.balances[key] if earlier else None,
             )
         )
     return rows
 
 
-def caf_rows(current: Diagnosis, previous: Diagnosis | None) -> list[Row]:
-    now, before = current.sig, previous.sig if previous else None
+def caf_rows(current: Diagnosis, previous: Diagnosis | None, earlier: Diagnosis | None = None) -> list[Row]:
+    now, before, oldest = current.sig, previous.sig if previous else None, earlier.sig if earlier else None
+
+    def of(sig, value):
+        return value(sig) if sig else None
+
     return [
         Row("CAF par la méthode soustractive (à partir de l'EBE)", now.caf_from_ebe,
-            before.caf_from_ebe if before else None, kind="total"),
+            of(before, lambda s: s.caf_from_ebe), kind="total", earlier=of(oldest, lambda s: s.caf_from_ebe)),
         Row("CAF par la méthode additive (à partir du résultat net)", now.caf_from_net_result,
-            before.caf_from_net_result if before else None, kind="total"),
+            of(before, lambda s: s.caf_from_net_result), kind="total",
+            earlier=of(oldest, lambda s: s.caf_from_net_result)),
         Row("Écart entre les deux méthodes", now.caf_from_ebe - now.caf_from_net_result,
-            (before.caf_from_ebe - before.caf_from_net_result) if before else None, kind="check"),
+            of(before, lambda s: s.caf_from_ebe - s.caf_from_net_result), kind="check",
+            earlier=of(oldest, lambda s: s.caf_from_ebe - s.caf_from_net_result)),
     ]  # fmt: skip
 
 
-def chart_series(current: Diagnosis, previous: Diagnosis | None) -> tuple[list[str], list[tuple[str, list[Decimal]]]]:
+def chart_series(
+    current: Diagnosis, previous: Diagnosis | None, earlier: Diagnosis | None = None
+) -> tuple[list[str], list[tuple[str, list[Decimal]]]]:
     keys = [("mc", "Marge\ncommerciale"), ("va", "Valeur\najoutée"), ("ebe", "EBE"),
             ("rex", "Résultat\nd'exploitation"), ("rcai", "RCAI"), ("resultat_net", "Résultat\nnet")]  # fmt: skip
     series = [(current.period.short_label, [current.sig.balances[k] for k, _ in keys])]
-    if previous:
-        series.append((previous.period.short_label, [previous.sig.balances[k] for k, _ in keys]))
+    for diagnosis in (previous, earlier):
+        if diagnosis:
+            series.append((diagnosis.period.short_label, [diagnosis.sig.balances[k] for k, _ in keys]))
     return [label for _, label in keys], series
 
 
@@ -112,15 +127,21 @@ def _mass_accounts(
     return [(code, labels.get(code, ""), amount * sign) for code, amount in codes.items() if amount]
 
 
-def sheet_rows(current: Diagnosis, previous: Diagnosis | None, labels: dict[str, str]) -> list[Row]:
-    """Ressources and emplois stables, FRNG, BFRE, BFRHE, BFR, TN and the check, with N−1."""
+def sheet_rows(
+    current: Diagnosis, previous: Diagnosis | None, labels: dict[str, str], earlier: Diagnosis | None = None
+) -> list[Row]:
+    """Ressources and emplois stables, FRNG, BFRE, BFRHE, BFR, TN and the check, with N−1 and N−2."""
     now, before = current.sheet, previous.sheet if previous else None
+    oldest = earlier.sheet if earlier else None
 
     def pair(value):
         return value(now), (value(before) if before else None)
 
     rows = []
-    for mass in bs.STABLE_RESOURCES:
+    sheets = [sheet for sheet in (now, before, oldest) if sheet]
+    # An association's dedicated funds (19); other structures have none: the row is left out.
+    shown = [m for m in bs.STABLE_RESOURCES if m != bs.DEDICATED_FUNDS or any(s.masses[m] for s in sheets)]
+    for mass in shown:
         label = bs.MASS_LABELS[mass]
         accounts = _mass_accounts(current, mass, labels, -1)
         if mass == bs.EQUITY and now.result:
@@ -153,15 +174,25 @@ def sheet_rows(current: Diagnosis, previous: Diagnosis | None, labels: dict[str,
         Row("FRNG − BFR", *pair(lambda s: s.frng_minus_bfr), kind="total", formula="Doit égaler la trésorerie nette"),
         Row("Écart (trésorerie nette − (FRNG − BFR))", *pair(lambda s: s.tn - s.frng_minus_bfr), kind="check"),
     ]  # fmt: skip
+    if oldest:
+        values = [oldest.masses[mass] for mass in shown] + [
+            oldest.ressources_stables, oldest.emplois_stables, oldest.frng, oldest.operating_assets,
+            oldest.operating_liabilities, oldest.bfre, oldest.non_operating_assets, oldest.non_operating_liabilities,
+            oldest.bfrhe, oldest.bfr, oldest.cash_assets, oldest.cash_liabilities, oldest.tn, oldest.frng_minus_bfr,
+            oldest.tn - oldest.frng_minus_bfr,
+        ]  # fmt: skip
+        for row, value in zip(rows, values, strict=True):
+            row.earlier = value
     return rows
 
 
-def ratio_rows(current: Diagnosis, previous: Diagnosis | None) -> list[dict]:
+def ratio_rows(current: Diagnosis, previous: Diagnosis | None, earlier: Diagnosis | None = None) -> list[dict]:
     before = {r.key: r for r in previous.ratios} if previous else {}
-    return [{"ratio": r, "previous": before.get(r.key)} for r in current.ratios]
+    oldest = {r.key: r for r in earlier.ratios} if earlier else {}
+    return [{"ratio": r, "previous": before.get(r.key), "earlier": oldest.get(r.key)} for r in current.ratios]
 
 
-def export_columns(current: Diagnosis, previous: Diagnosis | None) -> list[Column]:
+def export_columns(current: Diagnosis, previous: Diagnosis | None, earlier: Diagnosis | None = None) -> list[Column]:
     columns = [
         Column("Poste", lambda r: f"{r.sign} {r.label}".strip()),
         Column(current.period.label, lambda r: r.current),
@@ -172,10 +203,14 @@ def export_columns(current: Diagnosis, previous: Diagnosis | None) -> list[Colum
             Column("Variation", lambda r: r.variation),
             Column("Variation (%)", lambda r: r.variation_pct),
         ]
+    if earlier:
+        columns.append(Column(earlier.period.label, lambda r: r.earlier))
     return columns
 
 
-def ratio_export_columns(current: Diagnosis, previous: Diagnosis | None) -> list[Column]:
+def ratio_export_columns(
+    current: Diagnosis, previous: Diagnosis | None, earlier: Diagnosis | None = None
+) -> list[Column]:
     columns = [
         Column("Famille", lambda r: r["ratio"].group),
         Column("Ratio", lambda r: r["ratio"].label),
@@ -184,5 +219,7 @@ def ratio_export_columns(current: Diagnosis, previous: Diagnosis | None) -> list
     ]
     if previous:
         columns.append(Column(previous.period.label, lambda r: r["previous"].value if r["previous"] else None))
+    if earlier:
+        columns.append(Column(earlier.period.label, lambda r: r["earlier"].value if r["earlier"] else None))
     columns.append(Column("Formule", lambda r: r["ratio"].formula))
     return columns

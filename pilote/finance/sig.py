@@ -227,15 +227,40 @@ ITEMS_BY_KEY = {item.key: item for item in ITEMS}
 _PREFIXES = {prefix: item for item in ITEMS for prefix in item.prefixes}
 
 
-def item_for(code: str) -> Item | None:
+# The association variant (ANC regulation 2018-06, FRENCH-RULES §10): 755 holds the financial contributions
+# received (« contributions financières »), an operating resource like 754 (gifts) and 756 (membership fees),
+# not a share of a joint operation; 6894 / 7894 report to and use dedicated funds (calculated, outside the
+# CAF, inside the operating result as in the model income statement). 86 / 87 (contributions in kind) are
+# outside classes 6-7: below the result, never in it.
+ASSOCIATION_ITEMS = (
+    Item("contributions_financieres", "Contributions financières reçues", INCOME, "rex", prefixes=("755",)),
+    Item("reports_fonds_dedies", "Reports en fonds dédiés", EXPENSE, "rex", cash=False, prefixes=("6894",)),
+    Item("utilisations_fonds_dedies", "Utilisations des fonds dédiés", INCOME, "rex", cash=False,
+         prefixes=("7894",)),
+)  # fmt: skip
+ALL_ITEMS = ITEMS + ASSOCIATION_ITEMS
+ITEMS_BY_KEY.update({item.key: item for item in ASSOCIATION_ITEMS})
+_ASSOCIATION_PREFIXES = {**_PREFIXES, **{prefix: item for item in ASSOCIATION_ITEMS for prefix in item.prefixes}}
+
+
+def item_for(code: str, association: bool = False) -> Item | None:
     """The item an account of classes 6 or 7 falls in (longest matching prefix), None for other classes."""
     if not code or code[0] not in "67":
         return None
+    prefixes = _ASSOCIATION_PREFIXES if association else _PREFIXES
     for length in range(len(code), 1, -1):
-        item = _PREFIXES.get(code[:length])
+        item = prefixes.get(code[:length])
         if item is not None:
             return item
     return None
+
+
+def contributions_in_kind(balances: Mapping[str, Decimal]) -> tuple[Decimal, Decimal]:
+    """Associations (ANC 2018-06): uses (86, debit) and sources (87, credit) of voluntary contributions in
+    kind, shown below the result; the two balance each other."""
+    uses = sum((b for code, b in balances.items() if code.startswith("86")), ZERO)
+    sources = -sum((b for code, b in balances.items() if code.startswith("87")), ZERO)
+    return uses, sources
 
 
 # The lines of the cascade, in the order a reader meets them.
@@ -283,17 +308,17 @@ def _signed(item: Item, amount: Decimal) -> Decimal:
 
 
 def _level_total(items: dict[str, Decimal], level: str) -> Decimal:
-    return sum((_signed(i, items[i.key]) for i in ITEMS if i.level == level), ZERO)
+    return sum((_signed(i, items[i.key]) for i in ALL_ITEMS if i.level == level), ZERO)
 
 
-def compute_sig(balances: Mapping[str, Decimal]) -> Sig:
+def compute_sig(balances: Mapping[str, Decimal], association: bool = False) -> Sig:
     """The SIG cascade and the CAF from the balance (debit − credit) of each account; accounts of other
-    classes are ignored, so a whole trial balance may be passed."""
-    items = {item.key: ZERO for item in ITEMS}
-    accounts: dict[str, dict[str, Decimal]] = {item.key: {} for item in ITEMS}
+    classes are ignored, so a whole trial balance may be passed. `association`: the ANC 2018-06 variant."""
+    items = {item.key: ZERO for item in ALL_ITEMS}
+    accounts: dict[str, dict[str, Decimal]] = {item.key: {} for item in ALL_ITEMS}
     net_direct = ZERO
     for code, balance in balances.items():
-        item = item_for(code)
+        item = item_for(code, association)
         if item is None:
             continue
         net_direct -= balance  # Σ7 − Σ6: income is a credit balance (negative)
@@ -322,7 +347,7 @@ def compute_sig(balances: Mapping[str, Decimal]) -> Sig:
         "resultat_exceptionnel": re_,
         "resultat_net": rn,
     }
-    below_ebe = [i for i in ITEMS if i.level in ("rex", "rcai", "rf", "re", "impots")]
+    below_ebe = [i for i in ALL_ITEMS if i.level in ("rex", "rcai", "rf", "re", "impots")]
     from_ebe = [("Excédent brut d'exploitation", ebe)] + [
         (i.label, _signed(i, items[i.key])) for i in below_ebe if i.cash and items[i.key]
     ]
@@ -348,7 +373,7 @@ CASCADE = (
     ("cct", [("achats_matieres", 1), ("variation_stock_matieres", 1), ("autres_achats_externes", 1)]),
     ("va", []),
     ("ebe", [("subventions_exploitation", 1), ("impots_taxes", -1), ("charges_personnel", -1)]),
-    ("rex", [(i.key, 1 if i.side == INCOME else -1) for i in ITEMS if i.level == "rex"]),
+    ("rex", [(i.key, 1 if i.side == INCOME else -1) for i in ALL_ITEMS if i.level == "rex"]),
     ("resultat_financier", [(i.key, 1 if i.side == INCOME else -1) for i in ITEMS if i.level == "rf"]),
     ("rcai", [("quote_part_benefice", 1), ("quote_part_perte", -1)]),
     ("resultat_exceptionnel", [(i.key, 1 if i.side == INCOME else -1) for i in ITEMS if i.level == "re"]),

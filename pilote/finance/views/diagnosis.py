@@ -18,7 +18,7 @@ from pilote.lib.money import ZERO
 
 
 def _diagnoses(request):
-    """The form, the period asked (or the default one) and the diagnoses of N and N−1."""
+    """The form, the period asked (or the default one) and the diagnoses of N, N−1 and N−2."""
     form = PeriodForm(request.GET or None)
     period = None
     if form.is_bound and form.is_valid() and form.cleaned_data.get("exercice"):
@@ -28,9 +28,15 @@ def _diagnoses(request):
         messages.error(request, "La situation demandée n'a pas pu être lue : voici la dernière disponible.")
     period = period or queries.default_period()
     if period is None:
-        return form, None, None
+        return form, None, None, None
     previous = queries.previous_period(period)
-    return form, queries.diagnosis(period), queries.diagnosis(previous) if previous else None
+    earlier = queries.previous_period(previous) if previous else None
+    return (
+        form,
+        queries.diagnosis(period),
+        queries.diagnosis(previous) if previous else None,
+        queries.diagnosis(earlier) if earlier else None,
+    )
 
 
 def _labels(*diagnoses) -> dict[str, str]:
@@ -47,17 +53,17 @@ def _export(request, rows, columns, name, title, current):
 
 @require_perm("finance.view")
 def diagnosis(request):
-    form, current, previous = _diagnoses(request)
-    context = {"form": form, "current": current, "previous": previous}
+    form, current, previous, earlier = _diagnoses(request)
+    context = {"form": form, "current": current, "previous": previous, "earlier": earlier}
     if current:
         labels = _labels(current)
-        rows = reports.sig_rows(current, previous, labels)
-        caf = reports.caf_rows(current, previous)
-        exported = _export(request, rows + caf, reports.export_columns(current, previous), "sig",
+        rows = reports.sig_rows(current, previous, labels, earlier)
+        caf = reports.caf_rows(current, previous, earlier)
+        exported = _export(request, rows + caf, reports.export_columns(current, previous, earlier), "sig",
                            "Soldes intermédiaires de gestion et CAF", current)  # fmt: skip
         if exported:
             return exported
-        categories, series = reports.chart_series(current, previous)
+        categories, series = reports.chart_series(current, previous, earlier)
         context |= {
             "rows": rows,
             "caf_rows": caf,
@@ -69,15 +75,15 @@ def diagnosis(request):
 
 @require_perm("finance.view")
 def balance_sheet(request):
-    form, current, previous = _diagnoses(request)
-    context = {"form": form, "current": current, "previous": previous}
+    form, current, previous, earlier = _diagnoses(request)
+    context = {"form": form, "current": current, "previous": previous, "earlier": earlier}
     if current:
-        rows = reports.sheet_rows(current, previous, _labels(current))
-        exported = _export(request, rows, reports.export_columns(current, previous), "bilan-fonctionnel",
+        rows = reports.sheet_rows(current, previous, _labels(current), earlier)
+        exported = _export(request, rows, reports.export_columns(current, previous, earlier), "bilan-fonctionnel",
                            "Bilan fonctionnel", current)  # fmt: skip
         if exported:
             return exported
-        diagnoses = [d for d in (current, previous) if d]
+        diagnoses = [d for d in (current, previous, earlier) if d]
         series = [(d.period.short_label, [d.sheet.frng, d.sheet.bfr, d.sheet.tn]) for d in diagnoses]
         context |= {
             "rows": rows,
@@ -89,11 +95,11 @@ def balance_sheet(request):
 
 @require_perm("finance.view")
 def ratios(request):
-    form, current, previous = _diagnoses(request)
-    context = {"form": form, "current": current, "previous": previous}
+    form, current, previous, earlier = _diagnoses(request)
+    context = {"form": form, "current": current, "previous": previous, "earlier": earlier}
     if current:
-        rows = reports.ratio_rows(current, previous)
-        exported = _export(request, rows, reports.ratio_export_columns(current, previous), "ratios",
+        rows = reports.ratio_rows(current, previous, earlier)
+        exported = _export(request, rows, reports.ratio_export_columns(current, previous, earlier), "ratios",
                            "Ratios financiers", current)  # fmt: skip
         if exported:
             return exported
@@ -113,8 +119,8 @@ BREAK_EVEN_COLUMNS = [
 
 @require_perm("finance.view")
 def break_even(request):
-    form, current, previous = _diagnoses(request)
-    context = {"form": form, "current": current, "previous": previous}
+    form, current, previous, earlier = _diagnoses(request)
+    context = {"form": form, "current": current, "previous": previous, "earlier": earlier}
     if current:
         report = queries.break_even_report(current, _labels(current))
         exported = _export(request, report.lines, BREAK_EVEN_COLUMNS, "seuil-de-rentabilite",
