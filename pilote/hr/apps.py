@@ -31,6 +31,7 @@ class HrConfig(AppConfig):
             MenuItem("Registre du personnel", "hr:register", "hr.view"),
             MenuItem("Absences", "hr:absence-list", "hr.view"),
             MenuItem("Entretiens professionnels", "hr:interviews", "hr.view"),
+            MenuItem("Paie (variables et écritures)", "hr:payroll", "hr.view"),
             MenuItem("Élections du CSE", "hr:cse", "hr.view"),
         )
         register_todo(TodoProvider("hr.self", todo.todo_items))
@@ -39,4 +40,5 @@ class HrConfig(AppConfig):
         register_demo(92, "personnel (entretiens professionnels)", demo.load_interviews)
         register_demo(93, "personnel (élection du CSE)", demo.load_cse)
         register_demo(94, "personnel (contrats de travail)", demo.load_contracts)
+        register_demo(95, "personnel (variables de paie)", demo.load_payroll)
         post_migrate.connect(_reinstall_triggers, sender=self)

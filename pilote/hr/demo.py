@@ -260,6 +260,9 @@ def load_contracts(rng, users) -> None:
     for employee in Employee.objects.order_by("register_number"):
         key = keys.get((employee.birth_name or employee.last_name, employee.first_names))
         if key is None:
+            if employee.contract_type == "cdi":  # the technician who left
+                contracts.sign_contract(actor=rh, employee=employee, kind="cdi", effective_from=employee.entry_date,
+                                        monthly_gross=Decimal("2350"), job=employee.job)  # fmt: skip
             continue
         start = employee.entry_date
         terms = {"kind": employee.contract_type, "effective_from": start, "signed_on": start, "job": employee.job,
@@ -282,3 +285,33 @@ def load_contracts(rng, users) -> None:
                                 end_date=add_months(intern.entry_date, 2) - dt.timedelta(days=1),
                                 school="Lycée Ampère, BTS NDRC", weekly_hours=Decimal(35),
                                 monthly_gross=Decimal("665.28"), job=intern.job)  # fmt: skip
+
+
+def load_payroll(rng, users) -> None:
+    """Six closed months of payroll variables prepared from the files, completed (overtime for the technicians,
+    a bonus, expenses), validated by rh, each linked to the payroll entry the ledger demo posted for the month
+    (piece PAIEyyyymm), the current month in preparation."""
+    from pilote.hr.models import PayrollVariable
+    from pilote.hr.services import payroll
+    from pilote.ledger.models import Entry
+
+    del rng
+    rh = users["rh"]
+    current = DEMO_TODAY.replace(day=1)
+    for back in range(6, 0, -1):
+        month = add_months(current, -back)
+        record = payroll.prepare_month(actor=rh, month=month)
+        for variable in PayrollVariable.objects.filter(payroll=record).select_related("employee"):
+            typed = {}
+            if variable.employee.job.startswith("Technicien") and back % 2 == 0:
+                typed |= {"overtime_25": Decimal(6), "overtime_50": Decimal(back == 2)}
+            if variable.employee.job.startswith("Commercial"):
+                typed |= {"bonus": Decimal(150 + 50 * back), "expenses": Decimal("86.40")}
+            if typed:
+                payroll.update_variable(actor=rh, variable=variable, **typed)
+        payroll.validate_month(actor=rh, payroll_month=record)
+        entry = Entry.objects.filter(piece_ref=f"PAIE{month:%Y%m}", journal__code="OD", date__month=month.month,
+                                     date__year=month.year).first()  # fmt: skip
+        if entry is not None and entry.is_posted:
+            payroll.link_entry(actor=rh, payroll_month=record, entry=entry)
+    payroll.prepare_month(actor=rh, month=current)

@@ -4,6 +4,7 @@ from django import forms
 
 from pilote.core.forms import DATE_WIDGET, VersionedForm
 from pilote.core.models import User
+from pilote.core.uploads import LimitedFileField
 from pilote.hr.contracts import CDD_REASONS
 from pilote.hr.models import (
     REQUESTABLE_KINDS,
@@ -13,6 +14,7 @@ from pilote.hr.models import (
     CseCategory,
     Employee,
     InterviewKind,
+    PayrollVariable,
 )
 from pilote.lib.fields import FrenchDecimalFormField
 
@@ -245,3 +247,22 @@ class ContractForm(forms.Form):
     school = forms.CharField(label="École ou organisme de formation (alternance, stage)", max_length=150,
                              required=False)  # fmt: skip
     reason = forms.CharField(label="Objet de l'avenant", max_length=250, required=False)
+
+
+class PayrollMonthForm(forms.Form):
+    month = forms.DateField(label="Mois", input_formats=["%Y-%m", "%Y-%m-%d"],
+                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"))  # fmt: skip
+
+    def clean_month(self):
+        return self.cleaned_data["month"].replace(day=1)
+
+
+class PayrollVariableForm(VersionedForm):
+    class Meta:
+        model = PayrollVariable
+        fields = ["hours_worked", "overtime_25", "overtime_50", "bonus", "benefits_in_kind", "expenses", "comment"]
+
+
+class PayrollJournalForm(forms.Form):
+    file = LimitedFileField(label="Journal de paie du gestionnaire (CSV : compte, libellé, débit, crédit)",
+                            kind="other")  # fmt: skip

@@ -570,3 +570,89 @@ class Contract(models.Model):
         from pilote.hr.contracts import CDD_REASONS
 
         return dict(CDD_REASONS).get(self.cdd_reason, self.cdd_reason)
+
+
+# --- Payroll variables and the payroll entry (issue 12, point 5; FRENCH-RULES §9) --------------------------------
+
+
+class PayrollStatus(models.TextChoices):
+    DRAFT = "brouillon", "En préparation"
+    VALIDATED = "validee", "Validée par les ressources humaines"
+
+
+class PayrollMonth(models.Model):
+    """A month's payroll inputs: prepared from the files, contracts and absences, completed and validated by rh,
+    exported for the payroll provider; the provider's journal is then posted as the payroll entry."""
+
+    month = models.DateField("mois", unique=True)  # the first day
+    status = models.CharField("état", max_length=10, choices=PayrollStatus.choices, default=PayrollStatus.DRAFT)
+    validated_by = models.CharField("validée par", max_length=150, blank=True)
+    validated_at = models.DateTimeField("validée le", null=True, blank=True)
+    entry = models.ForeignKey(
+        "ledger.Entry", verbose_name="écriture de paie", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "paie du mois"
+        verbose_name_plural = "paies des mois"
+        ordering = ["-month"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="hr_payrollmonth_first_day",
+                violation_error_message="Un mois de paie commence le premier du mois.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Paie de {self.month:%m/%Y}"
+
+
+class PayrollVariable(models.Model):
+    """One employee's variables for a month (éléments variables de paie)."""
+
+    payroll = models.ForeignKey(PayrollMonth, verbose_name="mois", on_delete=models.CASCADE, related_name="variables")
+    employee = models.ForeignKey(Employee, verbose_name="salarié", on_delete=models.PROTECT, related_name="+")
+    base_gross = MoneyField("salaire de base", default=0)
+    contract_hours = FrenchDecimalField("heures contractuelles", max_digits=6, decimal_places=2, default=0)
+    hours_worked = FrenchDecimalField("heures travaillées", max_digits=6, decimal_places=2, default=0)
+    overtime_25 = FrenchDecimalField("heures supplémentaires à 25 %", max_digits=6, decimal_places=2, default=0)
+    overtime_50 = FrenchDecimalField("heures supplémentaires à 50 %", max_digits=6, decimal_places=2, default=0)
+    paid_leave_days = FrenchDecimalField("congés payés (jours)", max_digits=5, decimal_places=1, default=0)
+    sickness_days = FrenchDecimalField("maladie (jours)", max_digits=5, decimal_places=1, default=0)
+    work_accident_days = FrenchDecimalField("accident du travail (jours)", max_digits=5, decimal_places=1, default=0)
+    unpaid_days = FrenchDecimalField("sans solde (jours)", max_digits=5, decimal_places=1, default=0)
+    other_absence_days = FrenchDecimalField("autres absences (jours)", max_digits=5, decimal_places=1, default=0)
+    bonus = MoneyField("primes", default=0)
+    benefits_in_kind = MoneyField("avantages en nature", default=0)
+    expenses = MoneyField("frais à rembourser", default=0)
+    entry_date = models.DateField("entrée dans le mois", null=True, blank=True)
+    exit_date = models.DateField("sortie dans le mois", null=True, blank=True)
+    comment = models.CharField("commentaire", max_length=250, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "variables de paie"
+        verbose_name_plural = "variables de paie"
+        ordering = ["payroll", "employee__last_name", "employee__first_names", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payroll", "employee"],
+                name="hr_payrollvariable_once",
+                violation_error_message="Ce salarié a déjà ses variables pour ce mois.",
+            ),
+            models.CheckConstraint(
+                condition=Q(overtime_25__gte=0)
+                & Q(overtime_50__gte=0)
+                & Q(bonus__gte=0)
+                & Q(benefits_in_kind__gte=0)
+                & Q(expenses__gte=0),
+                name="hr_payrollvariable_positive",
+                violation_error_message="Heures et montants ne peuvent pas être négatifs.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Variables de paie de {self.employee} ({self.payroll.month:%m/%Y})"

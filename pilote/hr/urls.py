@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.hr.views import cse, employees, interviews, leave, register
+from pilote.hr.views import cse, employees, interviews, leave, payroll, register
 
 app_name = "hr"
 urlpatterns = [
@@ -25,6 +25,13 @@ urlpatterns = [
     path("entretiens/export.<str:fmt>", interviews.interview_export, name="interview-export"),
     path("<int:pk>/entretien/", interviews.interview_create, name="interview-create"),
     path("<int:pk>/contrat/", employees.contract_edit, name="contract-edit"),
+    path("paie/", payroll.payroll_list, name="payroll"),
+    path("paie/preparer/", payroll.payroll_prepare, name="payroll-prepare"),
+    path("paie/<int:pk>/", payroll.payroll_month, name="payroll-month"),
+    path("paie/<int:pk>/export.<str:fmt>", payroll.payroll_export, name="payroll-export"),
+    path("paie/<int:pk>/valider/", payroll.payroll_validate, name="payroll-validate"),
+    path("paie/<int:pk>/comptabiliser/", payroll.payroll_post, name="payroll-post"),
+    path("paie/variables/<int:pk>/", payroll.payroll_variable_edit, name="payroll-variable"),
     path("cse/", cse.cse_home, name="cse"),
     path("cse/nouvelle/", cse.cse_create, name="cse-create"),
     path("cse/<int:pk>/", cse.cse_election, name="cse-election"),

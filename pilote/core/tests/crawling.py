@@ -207,6 +207,8 @@ OBJECTS: dict[str, Callable[[], list]] = {
     "hr:cse-election": _first("hr.CseElection"),
     "hr:cse-voters": _first("hr.CseElection"),
     "hr:contract-edit": _first("hr.Employee", contract_type="cdd"),
+    "hr:payroll-month": _first("hr.PayrollMonth"),
+    "hr:payroll-variable": _first("hr.PayrollVariable"),
     "core:user-edit": _first("core.User"),
     "core:user-password": _first("core.User"),
 }

@@ -136,6 +136,11 @@ def _hr_sample(actor):
     urls = {f"hr:employee-{name}": employee.pk for name in ("detail", "edit", "exit")}
     urls |= _hr_cse_sample(actor)
     urls["hr:contract-edit"] = employee.pk
+    from pilote.hr.services import payroll
+
+    month = payroll.prepare_month(actor=actor, month=dt.date(2026, 3, 1))
+    urls |= {f"hr:payroll-{name}": month.pk for name in ("month", "validate", "post")}
+    urls |= {"hr:payroll-export": {"pk": month.pk, "fmt": "csv"}, "hr:payroll-variable": month.variables.first().pk}
     return urls | {"hr:leave-cancel": request.pk, "hr:leave-decide": request.pk, "hr:interview-create": employee.pk}
 
 

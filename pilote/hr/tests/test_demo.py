@@ -62,3 +62,14 @@ def test_the_demo_contracts(demo_loaded):
     kinds = set(Contract.objects.values_list("kind", flat=True))
     assert {"cdi", "cdd", "apprentissage", "stage"} <= kinds
     assert Contract.objects.filter(version=2, reason="Augmentation individuelle").count() == 1
+
+
+def test_the_demo_payroll_months_linked_to_the_ledger_entries(demo_loaded, client):
+    from pilote.hr.models import PayrollMonth
+
+    months = list(PayrollMonth.objects.order_by("month"))
+    assert len(months) == 7 and [m.status for m in months].count("validee") == 6
+    assert all(m.entry_id and m.entry.piece_ref == f"PAIE{m.month:%Y%m}" for m in months[:6])
+    client.force_login(demo_loaded["rh"])
+    page = client.get(reverse("hr:payroll-month", args=[months[-2].pk])).content.decode()
+    assert "Estimation indicative" in page and "Thomas Girard" in page
