@@ -21,9 +21,16 @@ class AssociationsConfig(AppConfig):
     verbose_name = "Vie associative"
 
     def ready(self) -> None:
-        from pilote.associations import audit_labels, todo, triggers
+        from pilote.associations import audit_labels, demo, todo, triggers
         from pilote.core.audit_labels import register_labels
-        from pilote.core.registry import MenuItem, TodoProvider, register_menu, register_todo
+        from pilote.core.registry import (
+            MenuItem,
+            TodoProvider,
+            register_demo,
+            register_demo_structure,
+            register_menu,
+            register_todo,
+        )
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
         register_labels(audit_labels.LABELS)
@@ -34,9 +41,14 @@ class AssociationsConfig(AppConfig):
                      structure_types=ASSOCIATIONS),
             MenuItem("Adhérents", "associations:member-list", "associations.view", structure_types=ASSOCIATIONS),
             MenuItem("Cotisations", "associations:dues", "associations.view", structure_types=ASSOCIATIONS),
+            MenuItem("Subventions", "associations:grant-list", "associations.view", structure_types=ASSOCIATIONS),
             MenuItem("Dons", "associations:donation-list", "associations.view", structure_types=ASSOCIATIONS),
             MenuItem("Reçus fiscaux", "associations:receipt-list", "associations.view", structure_types=ASSOCIATIONS),
         )  # fmt: skip
+        register_demo_structure("association", demo.STRUCTURE, demo.EMAIL_DOMAIN)
+        register_demo(10, "vie associative (adhérents, dons, reçus fiscaux, subventions)", demo.load,
+                      structure_type="association")  # fmt: skip
         register_todo(TodoProvider("associations.edit", todo.dues_items))
         register_todo(TodoProvider("associations.receipts", todo.receipt_items))
+        register_todo(TodoProvider("associations.view", todo.grant_items))
         post_migrate.connect(_reinstall_triggers, sender=self)

@@ -9,6 +9,7 @@ from pilote.associations.models import (
     AssociationSettings,
     DonationKind,
     DueStatus,
+    GrantStatus,
     MembershipType,
     PaymentMethod,
     ReceiptStatus,
@@ -156,3 +157,62 @@ class DateForm(forms.Form):
 
 class LeaveForm(forms.Form):
     left_on = forms.DateField(label="Sortie le", widget=DATE_WIDGET)
+
+
+class GrantForm(forms.Form):
+    funder = forms.ModelChoiceField(
+        label="Financeur", queryset=Contact.objects.filter(is_active=True), widget=SearchSelect("contacts")
+    )
+    code = forms.CharField(label="Code (repris dans les écritures de l'action)", max_length=20)
+    title = forms.CharField(label="Objet", max_length=200)
+    amount_requested = money_formfield(label="Montant demandé (€)", min_value=0)
+    period_start = forms.DateField(label="Début de l'action", widget=DATE_WIDGET)
+    period_end = forms.DateField(label="Fin de l'action", widget=DATE_WIDGET)
+    earmarked = forms.BooleanField(label="Subvention affectée (fonds dédiés)", required=False, initial=True)
+    conditions = forms.CharField(label="Conditions", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class GrantFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *GrantStatus.choices])
+    annee = forms.ChoiceField(label="Année", required=False, choices=_year_choices)
+
+
+class AwardForm(forms.Form):
+    amount = money_formfield(label="Montant accordé (€)", min_value=0)
+    granted_on = forms.DateField(label="Accordée le", widget=DATE_WIDGET)
+
+
+class InstalmentForm(forms.Form):
+    label = forms.CharField(label="Versement", max_length=100)
+    expected_on = forms.DateField(label="Attendu le", widget=DATE_WIDGET)
+    amount = money_formfield(label="Montant (€)", min_value=0)
+
+
+class ReceiveInstalmentForm(forms.Form):
+    received_on = forms.DateField(label="Reçu le", widget=DATE_WIDGET)
+    bank_account = forms.ModelChoiceField(label="Compte bancaire", queryset=BankAccount.objects.filter(is_active=True))
+
+
+class DeadlineForm(forms.Form):
+    label = forms.CharField(label="Échéance", max_length=200)
+    due_on = forms.DateField(label="À rendre le", widget=DATE_WIDGET)
+
+
+class BudgetLineForm(forms.Form):
+    nature = forms.CharField(label="Nature (compte à deux chiffres)", max_length=2)
+    label = forms.CharField(label="Libellé", max_length=120, required=False)
+    amount = money_formfield(label="Budget (€)", min_value=0)
+
+
+class FundsForm(forms.Form):
+    date = forms.DateField(label="Date", widget=DATE_WIDGET)
+
+
+class ReportForm(forms.Form):
+    report_summary = forms.CharField(label="Actions réalisées", required=False,
+                                     widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+    report_variances = forms.CharField(label="Écarts entre le budget et le réalisé", required=False,
+                                       widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    report_beneficiaries = forms.CharField(label="Bénéficiaires et évaluation", required=False,
+                                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip

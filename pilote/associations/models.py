@@ -293,3 +293,143 @@ class Due(models.Model):
 
     def __str__(self) -> str:
         return f"Cotisation {self.year} de {self.member.contact}"
+
+
+# --- Grants (subventions) -----------------------------------------------------------------------------------------
+class GrantStatus(models.TextChoices):
+    REQUESTED = "requested", "Demandée"
+    GRANTED = "granted", "Accordée"
+    REFUSED = "refused", "Refusée"
+
+
+class Grant(models.Model):
+    """A grant file: the funder, what was asked and granted, for what and when, earmarked or not. Expenses and
+    income of the funded action are tagged in the books with the grant's code (EntryLine.reference): that is the
+    action's actual in the financial report (Cerfa 15059)."""
+
+    code = models.CharField("code", max_length=20, unique=True)
+    funder = models.ForeignKey(
+        "contacts.Contact", verbose_name="financeur", on_delete=models.PROTECT, related_name="grants"
+    )
+    title = models.CharField("objet", max_length=200)
+    amount_requested = MoneyField("montant demandé")
+    amount_granted = MoneyField("montant accordé", null=True, blank=True)
+    period_start = models.DateField("début de l'action")
+    period_end = models.DateField("fin de l'action")
+    earmarked = models.BooleanField("affectée (fonds dédiés en fin d'exercice)", default=True)
+    status = models.CharField("état", max_length=10, choices=GrantStatus.choices, default=GrantStatus.REQUESTED)
+    granted_on = models.DateField("accordée le", null=True, blank=True)
+    award_entry = models.ForeignKey(
+        "ledger.Entry", verbose_name="écriture d'attribution", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    conditions = models.TextField("conditions", blank=True)
+    # The qualitative part of the financial report (Cerfa 15059), typed.
+    report_summary = models.TextField("compte rendu : actions réalisées", blank=True)
+    report_variances = models.TextField("compte rendu : écarts entre budget et réalisé", blank=True)
+    report_beneficiaries = models.TextField("compte rendu : bénéficiaires et évaluation", blank=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "subvention"
+        verbose_name_plural = "subventions"
+        ordering = ["-period_start", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="associations_grant_period",
+                violation_error_message="La fin de l'action suit son début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_requested__gte=0),
+                name="associations_grant_requested",
+                violation_error_message="Le montant demandé ne peut pas être négatif.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Subvention {self.code} — {self.title}"
+
+
+class GrantDeadline(models.Model):
+    grant = models.ForeignKey(Grant, verbose_name="subvention", on_delete=models.CASCADE, related_name="deadlines")
+    label = models.CharField("échéance", max_length=200)
+    due_on = models.DateField("à rendre le")
+    done_on = models.DateField("fait le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "échéance de subvention"
+        verbose_name_plural = "échéances de subvention"
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.grant.code})"
+
+
+class GrantInstalment(models.Model):
+    """A payment the funder makes: expected, then received (bank → 441)."""
+
+    grant = models.ForeignKey(Grant, verbose_name="subvention", on_delete=models.PROTECT, related_name="instalments")
+    label = models.CharField("versement", max_length=100)
+    expected_on = models.DateField("attendu le")
+    amount = MoneyField("montant")
+    received_on = models.DateField("reçu le", null=True, blank=True)
+    entry = models.ForeignKey(
+        "ledger.Entry", verbose_name="écriture d'encaissement", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "versement de subvention"
+        verbose_name_plural = "versements de subvention"
+        ordering = ["expected_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} — {self.grant.code}"
+
+
+class GrantBudgetLine(models.Model):
+    """The funded action's budget, by nature (an account class prefix: 60, 61, 62, 64, 70, 74…)."""
+
+    grant = models.ForeignKey(Grant, verbose_name="subvention", on_delete=models.CASCADE, related_name="budget")
+    nature = models.CharField("nature (compte)", max_length=4)
+    label = models.CharField("libellé", max_length=120)
+    amount = MoneyField("budget")
+
+    class Meta:
+        verbose_name = "ligne de budget de subvention"
+        verbose_name_plural = "lignes de budget de subvention"
+        ordering = ["nature", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "nature"],
+                name="associations_budget_nature_once",
+                violation_error_message="Cette nature figure déjà au budget de la subvention.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nature} {self.label}"
+
+
+class DedicatedFundMove(models.Model):
+    """An earmarked grant's unused part carried to dedicated funds at a year end (6894 → 194), or used back
+    (194 → 7894)."""
+
+    class Kind(models.TextChoices):
+        CARRIED = "carried", "Report en fonds dédiés"
+        USED = "used", "Utilisation des fonds dédiés"
+
+    grant = models.ForeignKey(Grant, verbose_name="subvention", on_delete=models.PROTECT, related_name="fund_moves")
+    kind = models.CharField("mouvement", max_length=10, choices=Kind.choices)
+    date = models.DateField("date")
+    amount = MoneyField("montant")
+    entry = models.ForeignKey("ledger.Entry", verbose_name="écriture", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "mouvement de fonds dédiés"
+        verbose_name_plural = "mouvements de fonds dédiés"
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.grant.code} du {self.date:%d/%m/%Y}"

@@ -51,3 +51,24 @@ def receipt_items(user) -> list[TodoItem]:
     url = reverse("associations:receipt-batch") + f"?year={last_year}"
     return [TodoItem(f"Émettre les reçus fiscaux des dons {last_year} ({pending} don(s))", url,
                      dt.date(today.year, 3, 31), "Reçus fiscaux")]  # fmt: skip
+
+
+def grant_items(user) -> list[TodoItem]:
+    """Report deadlines of grants not yet met, and instalments expected and not received (the 10 soonest each)."""
+    if not _is_association():
+        return []
+    from pilote.associations.models import GrantDeadline, GrantInstalment
+
+    today = local_today()
+    items = [
+        TodoItem(f"{d.label} — subvention {d.grant.code}", reverse("associations:grant-detail", args=[d.grant_id]),
+                 d.due_on, "Subventions")
+        for d in GrantDeadline.objects.filter(done_on__isnull=True).select_related("grant").order_by("due_on")[:10]
+    ]  # fmt: skip
+    late = GrantInstalment.objects.filter(received_on__isnull=True, expected_on__lte=today, grant__status="granted")
+    items += [
+        TodoItem(f"Versement attendu : {i.label} — subvention {i.grant.code}",
+                 reverse("associations:grant-detail", args=[i.grant_id]), i.expected_on, "Subventions")
+        for i in late.select_related("grant").order_by("expected_on")[:10]
+    ]  # fmt: skip
+    return items

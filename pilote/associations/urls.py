@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.associations.views import donations, home, members, receipts
+from pilote.associations.views import donations, grants, home, members, receipts
 
 app_name = "associations"
 urlpatterns = [
@@ -35,4 +35,21 @@ urlpatterns += [
     path("cotisations/export.<str:fmt>", members.due_export, name="due-export"),
     path("cotisations/appeler/", members.dues_call, name="dues-call"),
     path("cotisations/<int:pk>/encaisser/", members.due_receive, name="due-receive"),
+]
+urlpatterns += [
+    path("subventions/", grants.grant_list, name="grant-list"),
+    path("subventions/export.<str:fmt>", grants.grant_export, name="grant-export"),
+    path("subventions/nouvelle/", grants.grant_create, name="grant-create"),
+    path("subventions/<int:pk>/", grants.grant_detail, name="grant-detail"),
+    path("subventions/<int:pk>/compte-rendu.pdf", grants.grant_report_pdf, name="grant-report-pdf"),
+    path("subventions/<int:pk>/accorder/", grants.grant_award, name="grant-award"),
+    path("subventions/<int:pk>/refuser/", grants.grant_refuse, name="grant-refuse"),
+    path("subventions/<int:pk>/versements/", grants.instalment_add, name="instalment-add"),
+    path("subventions/versements/<int:pk>/encaisser/", grants.instalment_receive, name="instalment-receive"),
+    path("subventions/<int:pk>/echeances/", grants.deadline_add, name="deadline-add"),
+    path("subventions/echeances/<int:pk>/fait/", grants.deadline_done, name="deadline-done"),
+    path("subventions/<int:pk>/budget/", grants.budget_set, name="budget-set"),
+    path("subventions/<int:pk>/compte-rendu/", grants.report_update, name="report-update"),
+    path("subventions/<int:pk>/fonds-dedies/report/", grants.funds_carry, name="funds-carry"),
+    path("subventions/<int:pk>/fonds-dedies/utilisation/", grants.funds_use, name="funds-use"),
 ]

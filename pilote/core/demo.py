@@ -14,7 +14,7 @@ from django.db import transaction
 
 from pilote.core import services
 from pilote.core.models import Structure, User
-from pilote.core.registry import demo_loaders
+from pilote.core.registry import demo_loaders, demo_structure
 from pilote.core.roles import Role
 from pilote.lib.dates import local_today
 
@@ -64,9 +64,16 @@ def is_loaded() -> bool:
 
 
 @transaction.atomic
-def load_demo(stdout=None) -> dict[str, User]:
+def load_demo(stdout=None, structure_type: str = "company") -> dict[str, User]:
+    """The company demo, or with `structure_type` another type's (its structure and loaders come from the app
+    that registered them: core.registry.register_demo_structure)."""
     rng = random.Random(DEMO_SEED)
-    structure = services.create_structure(actor=None, **DEMO_STRUCTURE)
+    identity, email_domain = DEMO_STRUCTURE, "lumen-bureautique.fr"
+    if structure_type != "company":
+        identity, email_domain = demo_structure(structure_type)
+        identity = {**identity, "fiscal_year_start": dt.date(FIRST_YEAR, 1, 1),
+                    "fiscal_year_end": dt.date(FIRST_YEAR, 12, 31)}  # fmt: skip
+    structure = services.create_structure(actor=None, **identity)
     users = {}
     for username, role, first, last, title in DEMO_USERS:
         users[username] = services.create_user(
@@ -78,10 +85,10 @@ def load_demo(stdout=None) -> dict[str, User]:
             first_name=first,
             last_name=last,
             job_title=title,
-            email=f"{username}@lumen-bureautique.fr",
+            email=f"{username}@{email_domain}",
         )
     services.initialise_structure(actor=users["comptable"], structure=structure)
-    for _, label, loader in demo_loaders():
+    for _, label, loader in demo_loaders(structure_type):
         if stdout:
             stdout.write(f"  démo : {label}…")
         loader(rng, users)

@@ -78,14 +78,34 @@ def search_providers_for(user) -> list[SearchProvider]:
     return [p for p in _search_providers if user.can(p.perm)]
 
 
-def register_demo(order: int, label: str, loader: Callable) -> None:
-    """A domain's demo data loader, called with (rng, users) after the core demo, in `order`."""
-    if all(existing[2] is not loader for existing in _demo_loaders):
-        _demo_loaders.append((order, label, loader))
+def register_demo(order: int, label: str, loader: Callable, structure_type: str = "company") -> None:
+    """A domain's demo data loader, called with (rng, users) after the core demo, in `order`. Loaders of another
+    structure type than the company's run only in that type's demo (`load_demo --type association`)."""
+    entries = _demo_loaders if structure_type == "company" else _type_demo_loaders.setdefault(structure_type, [])
+    if all(existing[2] is not loader for existing in entries):
+        entries.append((order, label, loader))
 
 
-def demo_loaders() -> list[tuple[int, str, Callable]]:
-    return sorted(_demo_loaders, key=lambda entry: entry[0])
+def demo_loaders(structure_type: str = "company") -> list[tuple[int, str, Callable]]:
+    entries = _demo_loaders if structure_type == "company" else _type_demo_loaders.get(structure_type, [])
+    return sorted(entries, key=lambda entry: entry[0])
+
+
+_type_demo_loaders: dict[str, list[tuple[int, str, Callable]]] = {}
+_demo_structures: dict[str, tuple[dict, str]] = {}
+
+
+def register_demo_structure(structure_type: str, identity: dict, email_domain: str) -> None:
+    """Another type's demo structure (its identity: name, SIREN, address, IBAN…), loaded by `load_demo --type`."""
+    _demo_structures[structure_type] = (dict(identity), email_domain)
+
+
+def demo_structure(structure_type: str) -> tuple[dict, str] | None:
+    return _demo_structures.get(structure_type)
+
+
+def demo_types() -> list[str]:
+    return ["company", *sorted(_demo_structures)]
 
 
 def register_structure_setup(setup: Callable) -> None:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from pilote.core import demo
+from pilote.core.registry import demo_types
 
 
 class Command(BaseCommand):
@@ -8,6 +9,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Ne rien faire si une structure existe déjà.")
+        parser.add_argument(
+            "--type", default="company", choices=demo_types(),
+            help="company (Lumen Bureautique, par défaut) ou association (Théâtre des Pentes).",
+        )  # fmt: skip
 
     def handle(self, *args, **options):
         if demo.is_loaded():
@@ -16,7 +21,7 @@ class Command(BaseCommand):
                 return
             raise CommandError("Une structure existe déjà : la démo ne se charge que dans une base vide.")
         self.stdout.write("Chargement de la structure de démonstration…")
-        demo.load_demo(stdout=self.stdout)
+        demo.load_demo(stdout=self.stdout, structure_type=options["type"])
         self.stdout.write(
             self.style.SUCCESS(
                 "Démo chargée. Identifiants : direction, comptable, commercial, rh, "

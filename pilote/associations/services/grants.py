@@ -1,0 +1,223 @@
+"""Grants (subventions): the file, its award (441 → 74x), instalments received (bank → 441), report deadlines,
+the action's budget by nature, and an earmarked grant's unused part at a year end carried to dedicated funds
+(6894 → 194) and used back (194 → 7894) — all posted through the ledger's services, tagged with the grant's code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from pilote.associations.models import (
+    DedicatedFundMove,
+    Grant,
+    GrantBudgetLine,
+    GrantDeadline,
+    GrantInstalment,
+    GrantStatus,
+)
+from pilote.associations.queries import grants as queries
+from pilote.associations.services import books
+from pilote.core import audit
+from pilote.core.exceptions import DomainError
+from pilote.lib.money import ZERO, round_eur
+
+RECEIVABLE = "441"
+INCOME = "741"
+TO_FUNDS = "6894"
+FUNDS = "194"
+FROM_FUNDS = "7894"
+
+
+@transaction.atomic
+def create_grant(*, actor, funder, code: str, title: str, amount_requested: Decimal, period_start: dt.date,
+                 period_end: dt.date, earmarked: bool = True, conditions: str = "") -> Grant:  # fmt: skip
+    code = code.strip().upper()
+    if not code or len(code) > 20:
+        raise DomainError("Donnez à la subvention un code court (20 caractères au plus), ex. VILLE-2026.")
+    if Grant.objects.filter(code=code).exists():
+        raise DomainError(f"Le code {code} est déjà celui d'une autre subvention.")
+    if period_end < period_start:
+        raise DomainError("La fin de l'action suit son début.")
+    if not funder.is_funder:
+        funder.is_funder = True
+        funder.save(update_fields=["is_funder", "updated_at"])
+    grant = Grant.objects.create(
+        code=code, funder=funder, title=title.strip()[:200], amount_requested=round_eur(amount_requested),
+        period_start=period_start, period_end=period_end, earmarked=earmarked, conditions=conditions.strip(),
+    )  # fmt: skip
+    audit.record(actor, "associations.grant.created", grant, after=audit.snapshot(grant))
+    return grant
+
+
+def _locked(grant: Grant) -> Grant:
+    return Grant.objects.select_for_update().select_related("funder").get(pk=grant.pk)
+
+
+@transaction.atomic
+def award_grant(*, actor, grant: Grant, amount: Decimal, granted_on: dt.date) -> Grant:
+    """The funder's decision: the granted amount is income (74x) and a receivable on the funder (441)."""
+    current = _locked(grant)
+    amount = round_eur(amount)
+    if current.status != GrantStatus.REQUESTED:
+        raise DomainError(f"La subvention {current.code} est déjà {current.get_status_display().lower()}.")
+    if amount <= 0:
+        raise DomainError("Le montant accordé doit être positif.")
+    label = f"Subvention {current.code} {current.funder.display_name}"[:200]
+    entry = books.post(
+        actor=actor, journal=books.misc_journal(), date=granted_on, label=label, piece_ref=current.code,
+        lines=[
+            books.Line(books.account(RECEIVABLE), debit=amount, label=label, reference=current.code),
+            books.Line(books.account(INCOME), credit=amount, label=label, reference=current.code),
+        ],
+    )  # fmt: skip
+    current.status, current.amount_granted, current.granted_on, current.award_entry = (
+        GrantStatus.GRANTED, amount, granted_on, entry)  # fmt: skip
+    current.save(update_fields=["status", "amount_granted", "granted_on", "award_entry"])
+    audit.record(actor, "associations.grant.awarded", current, after={"amount": str(amount)})
+    return current
+
+
+@transaction.atomic
+def refuse_grant(*, actor, grant: Grant) -> Grant:
+    current = _locked(grant)
+    if current.status != GrantStatus.REQUESTED:
+        raise DomainError(f"La subvention {current.code} n'est plus en attente de décision.")
+    current.status = GrantStatus.REFUSED
+    current.save(update_fields=["status"])
+    audit.record(actor, "associations.grant.refused", current)
+    return current
+
+
+@transaction.atomic
+def add_instalment(*, actor, grant: Grant, label: str, expected_on: dt.date, amount: Decimal) -> GrantInstalment:
+    current = _locked(grant)
+    amount = round_eur(amount)
+    if amount <= 0:
+        raise DomainError("Le montant d'un versement doit être positif.")
+    planned = sum((i.amount for i in current.instalments.all()), ZERO)
+    ceiling = current.amount_granted if current.amount_granted is not None else current.amount_requested
+    if planned + amount > ceiling:
+        raise DomainError(f"Les versements prévus dépasseraient le montant de la subvention ({ceiling} €).")
+    instalment = GrantInstalment.objects.create(grant=current, label=label.strip()[:100] or "Versement",
+                                                expected_on=expected_on, amount=amount)  # fmt: skip
+    audit.record(actor, "associations.instalment.planned", instalment, after=audit.snapshot(instalment))
+    return instalment
+
+
+@transaction.atomic
+def receive_instalment(*, actor, instalment: GrantInstalment, received_on: dt.date, bank_account) -> GrantInstalment:
+    current = GrantInstalment.objects.select_for_update().select_related("grant__funder").get(pk=instalment.pk)
+    grant = current.grant
+    if grant.status != GrantStatus.GRANTED:
+        raise DomainError("Un versement ne s'encaisse qu'une fois la subvention accordée.")
+    if current.received_on is not None:
+        raise DomainError(f"Le versement « {current.label} » est déjà encaissé.")
+    if bank_account is None:
+        raise DomainError("Choisissez le compte bancaire qui reçoit le versement.")
+    label = f"Versement subvention {grant.code} {grant.funder.display_name}"[:200]
+    entry = books.post(
+        actor=actor, journal=bank_account.journal, date=received_on, label=label, piece_ref=grant.code,
+        lines=[
+            books.Line(bank_account.account, debit=current.amount, label=label),
+            books.Line(books.account(RECEIVABLE), credit=current.amount, label=label, reference=grant.code),
+        ],
+    )  # fmt: skip
+    current.received_on, current.entry = received_on, entry
+    current.save(update_fields=["received_on", "entry"])
+    audit.record(actor, "associations.instalment.received", current, after={"received_on": received_on.isoformat()})
+    return current
+
+
+@transaction.atomic
+def add_deadline(*, actor, grant: Grant, label: str, due_on: dt.date) -> GrantDeadline:
+    if not label.strip():
+        raise DomainError("Décrivez l'échéance (compte rendu financier, rapport d'activité…).")
+    deadline = GrantDeadline.objects.create(grant=grant, label=label.strip()[:200], due_on=due_on)
+    audit.record(actor, "associations.deadline.added", deadline, after=audit.snapshot(deadline))
+    return deadline
+
+
+@transaction.atomic
+def complete_deadline(*, actor, deadline: GrantDeadline, done_on: dt.date) -> GrantDeadline:
+    current = GrantDeadline.objects.select_for_update().get(pk=deadline.pk)
+    if current.done_on is not None:
+        raise DomainError("Cette échéance est déjà tenue.")
+    current.done_on = done_on
+    current.save(update_fields=["done_on"])
+    audit.record(actor, "associations.deadline.done", current)
+    return current
+
+
+@transaction.atomic
+def set_budget_line(*, actor, grant: Grant, nature: str, label: str, amount: Decimal) -> GrantBudgetLine:
+    nature = nature.strip()
+    if not (nature.isdigit() and len(nature) == 2 and nature[0] in "678"):
+        raise DomainError("La nature est un compte de charges ou de produits à deux chiffres : 60, 64, 74, 86…")
+    line, _ = GrantBudgetLine.objects.update_or_create(
+        grant=grant, nature=nature, defaults={"label": label.strip()[:120] or nature, "amount": round_eur(amount)}
+    )
+    audit.record(actor, "associations.budget.set", line, after=audit.snapshot(line))
+    return line
+
+
+@transaction.atomic
+def update_report(*, actor, grant: Grant, **texts) -> Grant:
+    current = _locked(grant)
+    for name in ("report_summary", "report_variances", "report_beneficiaries"):
+        if name in texts:
+            setattr(current, name, (texts[name] or "").strip())
+    current.save(update_fields=["report_summary", "report_variances", "report_beneficiaries"])
+    audit.record(actor, "associations.grant.report_updated", current)
+    return current
+
+
+@transaction.atomic
+def carry_unused(*, actor, grant: Grant, year_end: dt.date) -> DedicatedFundMove:
+    """At a year end, the earmarked grant's part not yet used by the action's charges goes to dedicated funds."""
+    current = _locked(grant)
+    if not current.earmarked or current.status != GrantStatus.GRANTED:
+        raise DomainError("Seule une subvention affectée et accordée se reporte en fonds dédiés.")
+    if current.fund_moves.filter(kind=DedicatedFundMove.Kind.CARRIED, date=year_end).exists():
+        raise DomainError(f"La part non utilisée de {current.code} est déjà reportée au {year_end:%d/%m/%Y}.")
+    used = queries.charges_through(current, year_end)
+    unused = current.amount_granted - used - queries.fund_balance(current)
+    if unused <= 0:
+        raise DomainError(f"La subvention {current.code} est entièrement utilisée : rien à reporter.")
+    return _move(actor, current, DedicatedFundMove.Kind.CARRIED, year_end, unused)
+
+
+@transaction.atomic
+def use_funds(*, actor, grant: Grant, on: dt.date, amount: Decimal | None = None) -> DedicatedFundMove:
+    """Dedicated funds come back as income (7894) as the action spends them (by default, up to its charges
+    since the last carry)."""
+    current = _locked(grant)
+    balance = queries.fund_balance(current)
+    if balance <= 0:
+        raise DomainError(f"La subvention {current.code} n'a pas de fonds dédiés à utiliser.")
+    if amount is None:
+        last = current.fund_moves.filter(kind=DedicatedFundMove.Kind.CARRIED).order_by("-date").first()
+        spent = queries.charges_through(current, on) - queries.charges_through(current, last.date)
+        amount = min(balance, spent)
+    amount = round_eur(amount)
+    if amount <= 0 or amount > balance:
+        raise DomainError(f"Montant à utiliser entre 0 et {balance} € de fonds dédiés.")
+    return _move(actor, current, DedicatedFundMove.Kind.USED, on, amount)
+
+
+def _move(actor, grant: Grant, kind: str, date: dt.date, amount: Decimal) -> DedicatedFundMove:
+    carried = kind == DedicatedFundMove.Kind.CARRIED
+    label = f"{'Report en' if carried else 'Utilisation des'} fonds dédiés {grant.code}"[:200]
+    debit, credit = (TO_FUNDS, FUNDS) if carried else (FUNDS, FROM_FUNDS)
+    entry = books.post(
+        actor=actor, journal=books.misc_journal(), date=date, label=label, piece_ref=grant.code,
+        lines=[
+            books.Line(books.account(debit), debit=amount, label=label, reference=grant.code),
+            books.Line(books.account(credit), credit=amount, label=label, reference=grant.code),
+        ],
+    )  # fmt: skip
+    move = DedicatedFundMove.objects.create(grant=grant, kind=kind, date=date, amount=amount, entry=entry)
+    action = "associations.funds.carried" if carried else "associations.funds.used"
+    audit.record(actor, action, move, after={"amount": str(amount)})
+    return move

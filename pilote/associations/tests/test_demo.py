@@ -1,0 +1,71 @@
+"""The association demo (`load_demo --type association`): its books are the consequence of its operations and
+agree with them; its pages answer every role; the company demo is untouched (core/tests/test_demo_books.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from django.test import Client
+from django.urls import reverse
+
+from pilote.associations.models import DedicatedFundMove, Donation, Grant, Member, TaxReceipt
+from pilote.associations.queries import grants as grant_queries
+from pilote.core.models import Structure, User
+from pilote.ledger.models import EntryLine
+from pilote.ledger.verify import verify_all
+from pilote.lib.money import ZERO
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", "--type", "association", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Structure.objects.get()
+
+
+def _balance(prefix: str) -> Decimal:
+    sums = EntryLine.objects.filter(account__code__startswith=prefix, is_posted=True).aggregate(
+        d=Sum("debit"), c=Sum("credit")
+    )
+    return (sums["d"] or ZERO) - (sums["c"] or ZERO)
+
+
+def test_the_association_demo_books_agree_with_its_operations(demo):
+    assert demo.type == "association" and demo.legal_name == "Théâtre des Pentes"
+    assert Member.objects.count() == 150
+    numbers = sorted(TaxReceipt.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > 30
+    assert TaxReceipt.objects.filter(status="cancelled").count() == 1
+    gifts = Donation.objects.aggregate(t=Sum("amount"))["t"]
+    assert -_balance("754") == gifts  # every donation is in 754x, and nothing else is
+    assert Grant.objects.count() == 3
+    earmarked = Grant.objects.get(earmarked=True)
+    carried = DedicatedFundMove.objects.get(grant=earmarked, kind="carried")
+    assert Decimal("0") < carried.amount < earmarked.amount_granted
+    assert -_balance("194") == grant_queries.fund_balance(earmarked) > 0
+    assert _balance("512") > 0
+    assert all(not problems for problems in verify_all().values())
+
+
+def test_the_association_demo_pages_answer_every_role(demo):
+    names = ["home", "member-list", "dues", "member-register", "assembly", "membership-types", "donation-list",
+             "receipt-list", "receipt-batch", "receipt-totals", "grant-list"]  # fmt: skip
+    grant = Grant.objects.get(earmarked=True)
+    receipt = TaxReceipt.objects.order_by("number").first()
+    for user in User.objects.all():
+        client = Client()
+        client.force_login(user)
+        for name in names:
+            assert client.get(reverse(f"associations:{name}")).status_code in (200, 403), (user.username, name)
+        if user.can("associations.view"):
+            assert client.get(reverse("associations:grant-detail", args=[grant.pk])).status_code == 200
+            assert client.get(reverse("associations:receipt-detail", args=[receipt.pk])).status_code == 200
+            home = client.get(reverse("core:home")).content.decode()
+            assert "Subventions" in home and "Reçus fiscaux" in home
+    pdf = Client()
+    pdf.force_login(User.objects.get(username="comptable"))
+    assert pdf.get(reverse("associations:grant-report-pdf", args=[grant.pk])).content.startswith(b"%PDF")
