@@ -58,6 +58,7 @@ GROUPS = {
         "quality:",
         "hr:",
         "associations:",
+        "projects:",
     ),
     "ledger": ("ledger:", "purchases:", "finance:", "dashboards:"),
     "sales": ("sales:", "receivables:"),
