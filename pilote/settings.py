@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "pilote.associations",
     "pilote.projects",
     "pilote.dashboards",
+    "pilote.office",
     "pilote.api",
 ]
 

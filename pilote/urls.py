@@ -22,6 +22,7 @@ urlpatterns = [
     path("reclamations/", include("pilote.complaints.urls")),
     path("e-reporting/", include("pilote.ereporting.urls")),
     path("qualite/", include("pilote.quality.urls")),
+    path("bureau/", include("pilote.office.urls")),
     path("personnel/", include("pilote.hr.urls")),
     path("finances/", include("pilote.finance.urls")),
     path("associations/", include("pilote.associations.urls")),

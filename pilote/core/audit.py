@@ -36,7 +36,7 @@ def label(code: str) -> str:
 def _jsonable(value):
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk

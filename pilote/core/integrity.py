@@ -39,6 +39,15 @@ def register_trigger_message(text: str) -> None:
     _trigger_texts.add(text)
 
 
+_sql_constraint_texts: dict[str, str] = {}
+
+
+def register_constraint_message(name: str, text: str) -> None:
+    """The French sentence of a constraint created in SQL by a migration (a PostgreSQL exclusion constraint),
+    which no model's Meta declares."""
+    _sql_constraint_texts[name] = text
+
+
 def _constraints():
     for model in apps.get_models(include_auto_created=True):
         for constraint in model._meta.constraints:
@@ -90,6 +99,8 @@ def _pg_message(cause) -> str | None:
     if primary in _trigger_texts:
         return primary
     name = diag.constraint_name or ""
+    if name in _sql_constraint_texts:
+        return _sql_constraint_texts[name]
     if name in constraint_messages():
         return constraint_messages()[name]
     key = _PG_KEY.search(diag.message_detail or "")

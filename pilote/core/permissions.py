@@ -118,6 +118,20 @@ MATRIX: dict[str, frozenset[Role]] = {
     "associations.edit": frozenset({D, C, A}),
     "associations.receipts": frozenset({D, C}),
     "associations.settings": frozenset({D}),
+    # The office (issue 15). Everyone sees the resources' plannings and their own agenda and tasks; everyone
+    # employed books rooms, vehicles and equipment and keeps their own agenda and tasks; the management assistant
+    # and direction keep the resources, cancel anyone's booking, and see everyone's tasks; the auditor reads.
+    "office.view": EVERYONE,
+    "office.book": frozenset({D, C, CO, RH, A, S}),
+    "office.resources": frozenset({D, A}),
+    "office.manage": frozenset({D, A}),
+    # Meetings: every worker reads the minutes and decisions (staff meetings concern them); the office roles
+    # organise meetings and write the minutes. Tasks: everyone employed keeps their own (and those they
+    # delegated); the assistant, direction and the auditor see everyone's matrix.
+    "office.meetings.view": EVERYONE,
+    "office.meetings.edit": frozenset({D, C, CO, RH, A}),
+    "office.tasks": frozenset({D, C, CO, RH, A, S}),
+    "office.tasks.all": frozenset({D, A, AU}),
 }
 
 

@@ -281,3 +281,33 @@ def kpi_providers() -> list[KpiProvider]:
 
 def kpi_providers_for(user) -> list[KpiProvider]:
     return [p for p in kpi_providers() if user.can(p.perm)]
+
+
+class LayerEntry:
+    """A dated deadline another domain shows, read-only, in the agenda (a tender's submission, a VAT return…)."""
+
+    title: str
+    day: object  # datetime.date
+    url: str = ""
+    time: object = None  # datetime.time (local) or None for the whole day
+
+
+@dataclass(frozen=True)
+class CalendarLayer:
+    key: str  # short identifier in the agenda's query string
+    label: str
+    perm: str
+    entries: Callable[[object, object, object], list[LayerEntry]]  # (user, first day, last day) -> entries
+
+
+_calendar_layers: list[CalendarLayer] = []
+
+
+def register_calendar_layer(layer: CalendarLayer) -> None:
+    """A domain's deadlines, shown as a read-only layer of the agenda to the roles with `layer.perm`."""
+    if all(existing.key != layer.key for existing in _calendar_layers):
+        _calendar_layers.append(layer)
+
+
+def calendar_layers_for(user) -> list[CalendarLayer]:
+    return [layer for layer in _calendar_layers if user.can(layer.perm)]

@@ -33,6 +33,7 @@ KINDS: dict[str, tuple[str, int]] = {
     "tender": ("une pièce d'appel d'offres", 20 * MB),
     "einvoice": ("une facture électronique", 10 * MB),
     "budget": ("un budget", 5 * MB),
+    "calendar": ("un fichier d'agenda (.ics)", 5 * MB),
     "other": ("ce type de fichier", 10 * MB),
 }
 

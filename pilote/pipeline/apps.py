@@ -8,10 +8,12 @@ class PipelineConfig(AppConfig):
 
     def ready(self) -> None:
         from pilote.core.registry import (
+            CalendarLayer,
             ContactPanel,
             MenuItem,
             SearchProvider,
             TodoProvider,
+            register_calendar_layer,
             register_contact_panel,
             register_demo,
             register_menu,
@@ -19,6 +21,7 @@ class PipelineConfig(AppConfig):
             register_todo,
         )
         from pilote.pipeline import demo, panels
+        from pilote.pipeline.calendar import tender_deadlines
         from pilote.pipeline.search import search_opportunities, search_tenders
         from pilote.pipeline.todo import todo_items
 
@@ -34,3 +37,4 @@ class PipelineConfig(AppConfig):
         register_todo(TodoProvider("pipeline.edit", todo_items))
         register_contact_panel(ContactPanel("pipeline.view", 5, panels.contact_pipeline))
         register_demo(30, "opportunités et appels d'offres", demo.load)
+        register_calendar_layer(CalendarLayer("ao", "Appels d'offres", "pipeline.view", tender_deadlines))

@@ -60,7 +60,7 @@ GROUPS = {
         "associations:",
         "projects:",
     ),
-    "ledger": ("ledger:", "purchases:", "finance:", "dashboards:"),
+    "ledger": ("ledger:", "purchases:", "finance:", "dashboards:", "office:"),
     "sales": ("sales:", "receivables:"),
 }
 ROLES = ("direction", "comptable", "commercial", "assistant", "rh", "auditeur", "salarie")

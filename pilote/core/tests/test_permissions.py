@@ -78,6 +78,7 @@ def sample(personas):
         # them in an association).
         **{name: 1 for name, p in ALL_PATTERNS if name.startswith("associations:") and "pk" in p.pattern.converters},
         **_finance_sample(personas["comptable"]),
+        **_office_sample(personas),
     }
 
 
@@ -88,6 +89,36 @@ def _finance_sample(actor):
     budget = create_budget(actor=actor, fiscal_year=FiscalYear.objects.get(start_date__year=2026), name="Budget")
     names = ("detail", "group", "import", "revise", "delete", "variance")
     return {f"finance:budget-{name}": budget.pk for name in names}
+
+
+def _office_sample(personas):
+    from pilote.office.services import bookings
+
+    actor = personas["assistant"]
+    room = bookings.create_resource(actor=actor, name="Salle A", kind="room", capacity=8)
+    start = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    booking = bookings.book_resource(actor=actor, resource=room, starts_at=start, ends_at=start + dt.timedelta(hours=1),
+                                     title="Réunion")  # fmt: skip
+    urls = {"office:resource-detail": room.pk, "office:resource-edit": room.pk, "office:booking-cancel": booking.pk}
+    from pilote.office.services import agenda
+
+    calendar = agenda.personal_calendar(actor)
+    event = agenda.create_event(actor=actor, calendar=calendar, title="Point", starts_at=start,
+                                ends_at=start + dt.timedelta(hours=1))  # fmt: skip
+    urls |= {f"office:event-{name}": event.pk for name in ("detail", "edit", "delete", "invite")}
+    urls |= {"office:calendar-feed": calendar.pk, "office:calendar-import": calendar.pk}
+    from pilote.office.services import meetings, tasks
+
+    later = start + dt.timedelta(days=1)
+    items = [("Planning", None, 15)]
+    meeting = meetings.create_meeting(
+        actor=actor, title="Réunion", starts_at=later, ends_at=later + dt.timedelta(hours=1), items=items
+    )
+    names = ("detail", "item-add", "decision-add", "action-add", "minutes", "send", "pdf", "next")
+    urls |= {f"office:meeting-{name}": meeting.pk for name in names}
+    task = tasks.create_task(actor=actor, title="Relancer", owner=actor)
+    urls |= {f"office:task-{name}": task.pk for name in ("detail", "edit", "done", "delegate", "comment")}
+    return urls | {"office:feed": {"token": "x"}}
 
 
 def _quality_sample(actor):

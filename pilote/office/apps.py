@@ -1,0 +1,39 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _reinstall_triggers(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+
+    from pilote.office import triggers
+
+    connection = connections[using]
+    if "office_booking" in connection.introspection.table_names():  # not yet when migrating back
+        triggers.install(connection)
+
+
+class OfficeConfig(AppConfig):
+    name = "pilote.office"
+    label = "office"
+    verbose_name = "Organisation du bureau"
+
+    def ready(self) -> None:
+        from pilote.core.registry import MenuItem, TodoProvider, register_demo, register_menu, register_todo
+        from pilote.office import demo, todo, triggers
+
+        del triggers  # imported to register its TriggerSet and the overlap's French message
+        register_menu(
+            "Bureau",
+            25,
+            MenuItem("Agenda", "office:agenda", "office.view"),
+            MenuItem("Réunions", "office:meeting-list", "office.meetings.view"),
+            MenuItem("Relevé des décisions", "office:decision-list", "office.meetings.view"),
+            MenuItem("Tâches", "office:task-list", "office.view"),
+            MenuItem("Matrice des priorités", "office:task-matrix", "office.view"),
+            MenuItem("Réservations", "office:booking-list", "office.view"),
+            MenuItem("Salles, véhicules et matériel", "office:resource-list", "office.view"),
+            MenuItem("Carnet de bord des véhicules", "office:trip-list", "office.view"),
+        )
+        register_todo(TodoProvider("office.tasks", todo.task_items))
+        register_demo(95, "bureau (agenda, réservations, réunions, tâches)", demo.load)
+        post_migrate.connect(_reinstall_triggers, sender=self)

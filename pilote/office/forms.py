@@ -1,0 +1,315 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from pilote.core.forms import DATE_WIDGET, ModelMultipleChoiceField, VersionedForm
+from pilote.core.uploads import LimitedFileField
+from pilote.lib.fields import FrenchDecimalFormField, money_formfield
+from pilote.office import recurrence
+from pilote.office.models import MeetingStatus, Resource, ResourceKind, Task
+
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def aware(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+class ResourceForm(VersionedForm):
+    class Meta:
+        model = Resource
+        fields = ["name", "kind", "capacity", "location", "registration", "opens_at", "closes_at", "max_hours",
+                  "rules", "description", "is_active"]  # fmt: skip
+        widgets = {
+            "opens_at": TIME_WIDGET,
+            "closes_at": TIME_WIDGET,
+            "rules": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"registration": "Véhicules seulement.", "opens_at": "Laissez vide : réservable à toute heure."}
+
+
+class SlotForm(forms.Form):
+    """A day and two times, as a phone types them; `starts_at`/`ends_at` in the cleaned data."""
+
+    day = forms.DateField(label="Date", widget=DATE_WIDGET)
+    start = forms.TimeField(label="De", widget=TIME_WIDGET)
+    end = forms.TimeField(label="À", widget=TIME_WIDGET)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("start") and data.get("end"):
+            data["starts_at"] = aware(data["day"], data["start"])
+            data["ends_at"] = aware(data["day"], data["end"])
+            if data["ends_at"] <= data["starts_at"]:
+                raise forms.ValidationError("L'heure de fin suit l'heure de début.")
+        return data
+
+
+class BookingForm(SlotForm):
+    resource = forms.ModelChoiceField(label="Ressource", queryset=Resource.objects.filter(is_active=True))
+    title = forms.CharField(label="Objet", max_length=200)
+    attendees = forms.IntegerField(label="Nombre de personnes", min_value=1, max_value=999, initial=1)
+    notes = forms.CharField(
+        label="Remarques", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    field_order = ["resource", "title", "day", "start", "end", "attendees", "notes"]
+
+
+class BookingFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Recherche", required=False, max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Objet, ressource"}),
+    )  # fmt: skip
+    type = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous"), *ResourceKind.choices])
+    ressource = forms.ModelChoiceField(label="Ressource", required=False, queryset=Resource.objects.all(),
+                                       empty_label="Toutes")  # fmt: skip
+    du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+    etat = forms.ChoiceField(label="État", required=False,
+                             choices=[("", "Confirmées"), ("annulees", "Annulées"), ("toutes", "Toutes")])  # fmt: skip
+    miennes = forms.BooleanField(label="Mes réservations", required=False)
+
+
+class ResourceFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Recherche", required=False, max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Nom, emplacement"}),
+    )  # fmt: skip
+    type = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous"), *ResourceKind.choices])
+
+
+class TripForm(forms.Form):
+    resource = forms.ModelChoiceField(label="Véhicule", queryset=Resource.objects.filter(kind=ResourceKind.VEHICLE))
+    day = forms.DateField(label="Date", widget=DATE_WIDGET)
+    km_start = forms.IntegerField(label="Kilométrage au départ", min_value=0, max_value=9_999_999)
+    km_end = forms.IntegerField(label="Kilométrage au retour", min_value=0, max_value=9_999_999)
+    fuel_litres = FrenchDecimalFormField(
+        label="Carburant (litres)", required=False, max_digits=6, decimal_places=2, min_value=0
+    )
+    fuel_cost = money_formfield(label="Coût du carburant (€)", required=False, min_value=0, max_digits=10)
+    purpose = forms.CharField(label="Motif", required=False, max_length=200)
+
+
+class TripFilterForm(forms.Form):
+    vehicule = forms.ModelChoiceField(label="Véhicule", required=False,
+                                      queryset=Resource.objects.filter(kind=ResourceKind.VEHICLE),
+                                      empty_label="Tous")  # fmt: skip
+    du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+
+
+REMINDERS = [("", "Aucun"), ("10", "10 minutes avant"), ("30", "30 minutes avant"), ("60", "1 heure avant"),
+             ("1440", "La veille")]  # fmt: skip
+
+
+def _people():
+    from pilote.core.models import User
+
+    return User.objects.filter(is_active=True).order_by("last_name", "first_name")
+
+
+class EventForm(forms.Form):
+    calendar = forms.ModelChoiceField(label="Agenda", queryset=None, empty_label=None)
+    title = forms.CharField(label="Titre", max_length=200)
+    day = forms.DateField(label="Le", widget=DATE_WIDGET)
+    start = forms.TimeField(label="De", widget=TIME_WIDGET, required=False)
+    end_day = forms.DateField(label="Jusqu'au", widget=DATE_WIDGET, required=False,
+                              help_text="Laissez vide : le même jour.")  # fmt: skip
+    end = forms.TimeField(label="À", widget=TIME_WIDGET, required=False)
+    all_day = forms.BooleanField(label="Toute la journée", required=False)
+    place = forms.CharField(label="Lieu", max_length=200, required=False)
+    room = forms.ModelChoiceField(label="Réserver la salle", required=False, empty_label="Aucune",
+                                  queryset=Resource.objects.filter(is_active=True, kind=ResourceKind.ROOM))  # fmt: skip
+    description = forms.CharField(label="Description", required=False, max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    repeat = forms.ChoiceField(label="Se répète", required=False, choices=list(recurrence.FREQUENCIES.items()))
+    repeat_until = forms.DateField(label="Jusqu'au (répétition)", required=False, widget=DATE_WIDGET)
+    rrule = forms.CharField(label="Règle RFC 5545 (avancé)", required=False, max_length=300,
+                            help_text="Par exemple FREQ=MONTHLY;BYDAY=1MO ; remplace le choix ci-dessus.")  # fmt: skip
+    reminder_minutes = forms.TypedChoiceField(label="Rappel", required=False, choices=REMINDERS, coerce=int,
+                                              empty_value=None)  # fmt: skip
+    attendees = ModelMultipleChoiceField(label="Participants", required=False, queryset=None,
+                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    guests = forms.CharField(label="Invités extérieurs", required=False, max_length=2000,
+                             help_text="Adresses électroniques séparées par des virgules.")  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, calendars, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["calendar"].queryset = calendars
+        self.fields["attendees"].queryset = _people()
+
+    def clean_guests(self):
+        emails = [part.strip() for part in self.cleaned_data.get("guests", "").replace(";", ",").split(",")]
+        field = forms.EmailField()
+        return [field.clean(email) for email in emails if email]
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("day")
+        if not day:
+            return data
+        end_day = data.get("end_day") or day
+        if data.get("all_day"):
+            data["starts_at"] = aware(day, dt.time.min)
+            data["ends_at"] = aware(end_day, dt.time(23, 59))
+        else:
+            if not data.get("start") or not data.get("end"):
+                raise forms.ValidationError("Indiquez l'heure de début et de fin, ou « Toute la journée ».")
+            data["starts_at"], data["ends_at"] = aware(day, data["start"]), aware(end_day, data["end"])
+        if data["ends_at"] < data["starts_at"]:
+            raise forms.ValidationError("La fin de l'événement suit son début.")
+        if not data.get("rrule"):
+            data["rrule"] = recurrence.build_rule(data.get("repeat") or "", data.get("repeat_until"))
+        return data
+
+
+class TeamCalendarForm(forms.Form):
+    name = forms.CharField(label="Nom", max_length=120)
+    members = ModelMultipleChoiceField(label="Membres", required=False, queryset=None,
+                                       widget=forms.CheckboxSelectMultiple)  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = _people()
+
+
+class IcsImportForm(forms.Form):
+    file = LimitedFileField(label="Fichier .ics", kind="calendar")
+
+
+class MeetingForm(SlotForm):
+    title = forms.CharField(label="Intitulé", max_length=200)
+    series = forms.CharField(label="Série", max_length=120, required=False,
+                             help_text="Réunions régulières : réunion d'équipe, conseil, CSE…")  # fmt: skip
+    place = forms.CharField(label="Lieu", max_length=200, required=False)
+    room = forms.ModelChoiceField(label="Réserver la salle", required=False, empty_label="Aucune",
+                                  queryset=Resource.objects.filter(is_active=True, kind=ResourceKind.ROOM))  # fmt: skip
+    attendees = ModelMultipleChoiceField(label="Participants", required=False, queryset=None,
+                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    guests = forms.CharField(label="Invités extérieurs", required=False, max_length=2000,
+                             help_text="Adresses électroniques séparées par des virgules.")  # fmt: skip
+    items = forms.CharField(label="Ordre du jour", required=False, max_length=5000,
+                            widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text="Un point par ligne ; sa durée en minutes après un point-virgule : "
+                                      "« Budget ; 20 ».")  # fmt: skip
+
+    field_order = ["title", "series", "day", "start", "end", "place", "room", "attendees", "guests", "items"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = _people()
+
+    clean_guests = EventForm.clean_guests
+
+    def clean_items(self):
+        items = []
+        for line in self.cleaned_data.get("items", "").splitlines():
+            title, _, minutes = line.partition(";")
+            if title.strip():
+                digits = minutes.strip()
+                length = int(digits) if digits.isdigit() and 0 < int(digits) < 1000 else 15
+                items.append((title.strip()[:200], None, length))
+        return items
+
+
+class ItemForm(forms.Form):
+    title = forms.CharField(label="Point", max_length=200)
+    presenter = forms.ModelChoiceField(label="Présenté par", required=False, queryset=None, empty_label="—")
+    minutes = forms.IntegerField(label="Durée (minutes)", min_value=1, max_value=999, initial=15)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = _people()
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label="Décision", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    item = forms.ModelChoiceField(label="Point", required=False, queryset=None, empty_label="—")
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = meeting.items.all()
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label="Action (quoi)", max_length=200)
+    owner = forms.ModelChoiceField(label="Qui", queryset=None)
+    due_on = forms.DateField(label="Pour le", required=False, widget=DATE_WIDGET)
+    important = forms.BooleanField(label="Importante", required=False, initial=True)
+    urgent = forms.BooleanField(label="Urgente", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+
+
+class NextMeetingForm(forms.Form):
+    day = forms.DateField(label="Date de la réunion suivante", widget=DATE_WIDGET)
+    start = forms.TimeField(label="À", widget=TIME_WIDGET)
+
+
+class MeetingFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Intitulé, série"}))  # fmt: skip
+    etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *MeetingStatus.choices])
+    du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+
+
+class DecisionFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Mot clé"}))  # fmt: skip
+    du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+
+
+QUADRANTS = [("", "Tous"), ("do", "Important et urgent"), ("plan", "Important, pas urgent"),
+             ("delegate", "Urgent, pas important"), ("drop", "Ni l'un ni l'autre")]  # fmt: skip
+
+
+class TaskForm(VersionedForm):
+    class Meta:
+        model = Task
+        fields = ["title", "owner", "due_on", "important", "urgent", "description"]
+        widgets = {"due_on": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+        if self.instance.pk:
+            del self.fields["owner"]  # changed by delegating
+
+
+class DelegateForm(forms.Form):
+    owner = forms.ModelChoiceField(label="Déléguer à", queryset=None)
+    note = forms.CharField(label="Message", required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label="Commentaire", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TaskFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Tâche"}))  # fmt: skip
+    etat = forms.ChoiceField(label="État", required=False,
+                             choices=[("", "À faire"), ("faites", "Faites"), ("toutes", "Toutes")])  # fmt: skip
+    quadrant = forms.ChoiceField(label="Priorité", required=False, choices=QUADRANTS)
+    personne = forms.ModelChoiceField(label="Responsable", required=False, queryset=None, empty_label="Tout le monde")
+
+    def __init__(self, *args, everyone: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if everyone:
+            self.fields["personne"].queryset = _people()
+        else:
+            del self.fields["personne"]

@@ -1,0 +1,36 @@
+"""The office demo: rooms and vehicles booked, a month of events, weekly staff meetings with minutes and actions
+carried from one to the next, tasks in every quadrant of the matrix — and the assistant runs it from the pages."""
+
+import pytest
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from pilote.core.registry import todos_for
+from pilote.office.models import Booking, Event, Meeting, Resource, Task, VehicleLog
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_office_demo(demo_loaded, client):
+    assert Resource.objects.count() == 5 and Booking.objects.filter(resource__kind="vehicle").count() >= 4
+    assert VehicleLog.objects.count() >= 2 and Event.objects.count() >= 15
+    staff = list(Meeting.objects.filter(series="Réunion d'équipe").order_by("starts_at"))
+    assert len(staff) == 5 and [m.status for m in staff[-2:]] == ["held", "planned"]
+    assert all(later.previous == earlier for earlier, later in zip(staff, staff[1:], strict=False))
+    assert staff[-1].items.filter(carried=True).exists() and staff[0].decisions.exists()
+    cells = {"do": (True, True), "plan": (True, False), "delegate": (False, True), "drop": (False, False)}
+    quadrants = Task.objects.filter(status="open").aggregate(
+        **{key: Count("pk", filter=Q(important=i, urgent=u)) for key, (i, u) in cells.items()}
+    )
+    assert all(quadrants.values()), quadrants
+    assistant = demo_loaded["assistant"]
+    assert any("Renouveler l'assurance" in item.label for item in todos_for(assistant, limit=100))
+    client.force_login(assistant)
+    pages = ("agenda", "booking-list", "meeting-list", "task-matrix", "decision-list", "trip-list", "resource-list",
+             "calendar-list")  # fmt: skip
+    for name in pages:
+        assert client.get(reverse(f"office:{name}")).status_code == 200, name
+    month = client.get(reverse("office:agenda"), {"vue": "mois"}).content.decode()
+    assert "Réunion d&#x27;équipe" in month
+    detail = client.get(reverse("office:meeting-detail", args=[staff[-1].pk])).content.decode()
+    assert "Suivi des actions en cours" in detail
