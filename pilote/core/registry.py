@@ -283,6 +283,7 @@ def kpi_providers_for(user) -> list[KpiProvider]:
     return [p for p in kpi_providers() if user.can(p.perm)]
 
 
+@dataclass(frozen=True)
 class LayerEntry:
     """A dated deadline another domain shows, read-only, in the agenda (a tender's submission, a VAT return…)."""
 
