@@ -182,10 +182,11 @@ def _manage(*args, database_url: str, tmp_path: Path) -> str:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the crossing needs the PostgreSQL suite")
-@pytest.mark.django_db(transaction=True)
 def test_backups_cross_between_postgresql_and_sqlite(instance, tmp_path):
     """PostgreSQL → archive → a new SQLite instance (restore in another process: same digests, verify_ledger
-    clean) → archive → back into an emptied PostgreSQL: the same rows as at the start."""
+    clean) → archive → back into an emptied PostgreSQL: the same rows as at the start. (The archives carry the
+    rows as this test's transaction sees them: no commit, so no flush that would empty the database for the
+    tests that follow.)"""
     before = backup.table_digests()
     from_pg = backup.create_backup(tmp_path / "pg.tar.gz").path
     sqlite_url = f"sqlite:///{tmp_path / 'other.sqlite3'}"

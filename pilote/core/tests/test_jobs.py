@@ -32,11 +32,16 @@ def _worker():
 
 
 @pytest.fixture
-def queued(settings):
-    settings.PILOTE_JOBS_SYNC = False  # the real queue
+def queued(settings, monkeypatch):
+    """The real queue, worked by the real `db_worker` inside the test's transaction: its connection hygiene
+    (closing connections between tasks, which would end the test's transaction on PostgreSQL) is left out."""
+    from django_tasks_db.management.commands import db_worker
+
+    settings.PILOTE_JOBS_SYNC = False
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_job_waits_on_the_queue_until_a_worker_runs_it(queued):
     job = Job.objects.create(kind="core.test")
     jobs.start(job, _count_to_three)
@@ -49,7 +54,7 @@ def test_a_job_waits_on_the_queue_until_a_worker_runs_it(queued):
     assert DBTaskResult.objects.successful().count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_failed_job_shows_its_french_error_and_can_be_started_again(queued):
     job = Job.objects.create(kind="core.test", payload={"fail_first": True})
     jobs.start(job, _count_to_three)
@@ -65,7 +70,7 @@ def test_a_failed_job_shows_its_french_error_and_can_be_started_again(queued):
         jobs.retry(job)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_an_interrupted_job_is_shown_stale_and_can_be_started_again(queued):
     job = Job.objects.create(kind="core.test")
     jobs.start(job, _count_to_three)
@@ -80,7 +85,7 @@ def test_an_interrupted_job_is_shown_stale_and_can_be_started_again(queued):
     assert job.status == JobStatus.DONE
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_worker_runs_only_declared_works(queued):
     from pilote.core.tasks import run_job
 
