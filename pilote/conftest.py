@@ -156,3 +156,22 @@ def _flush_with_triggers_lifted(request):
     finally:
         for trigger_set in dbtriggers.registered():
             trigger_set.install(connection)
+    _reseed()
+
+
+# The rows data migrations write: a flush empties them, and the next test files on the same worker expect them
+# (the ledger's chain head row, the default dunning ladder, the purchases approval limits and tolerances).
+SEEDS = (
+    ("pilote.ledger.migrations.0002_posted_entries_are_frozen", "create_chain_head"),
+    ("pilote.receivables.migrations.0002_default_levels", "create_levels"),
+    ("pilote.purchases.migrations.0003_purchase_orders", "seed_policy"),
+)
+
+
+def _reseed() -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in SEEDS:
+        getattr(import_module(module), function)(apps, None)

@@ -137,3 +137,35 @@ def test_english_browser_still_gets_french_messages(client_as):
         reverse("contacts:create"), {"kind": "organisation"}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
     )
     assert "Ce champ est obligatoire" in response.content.decode()
+
+
+def test_every_data_migration_seed_is_restored_after_a_flush():
+    """Migrations that write rows (not triggers) are listed in conftest.SEEDS, so transactional tests' flush
+    does not leave the next tests without them."""
+    import re
+
+    from pilote.conftest import SEEDS
+
+    seeding = set()
+    for path in (ROOT / "pilote").glob("*/migrations/*.py"):
+        text = path.read_text()
+        for function in re.findall(r"RunPython\((\w+)", text):
+            body = text.split(f"def {function}(", 1)[1].split("\ndef ", 1)[0] if f"def {function}(" in text else ""
+            if re.search(r"\.objects\.(create|get_or_create|bulk_create)|create_default_levels", body):
+                seeding.add((f"pilote.{path.parent.parent.name}.migrations.{path.stem}", function))
+    assert seeding <= set(SEEDS), seeding - set(SEEDS)
+
+
+@pytest.mark.django_db
+def test_the_seeds_come_back_after_a_flush():
+    from pilote.conftest import _reseed
+    from pilote.ledger.models import ChainHead
+    from pilote.purchases.models import ApprovalLimit
+    from pilote.receivables.models import DunningLevel
+
+    DunningLevel.objects.all().delete()
+    ApprovalLimit.objects.all().delete()
+    ChainHead.objects.all().delete()
+    _reseed()
+    assert DunningLevel.objects.filter(rank=3).exists() and ApprovalLimit.objects.count() == 3
+    assert ChainHead.objects.filter(pk=1).exists()
