@@ -13,6 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from pilote.core.storage import private_root
+from pilote.lib.formats import format_number
 
 QUEUE_STALLED_AFTER = dt.timedelta(minutes=10)
 MIN_FREE_BYTES = 500 * 1024 * 1024
@@ -60,9 +61,8 @@ def _disk() -> Check:
     root = private_root()
     root.mkdir(parents=True, exist_ok=True)
     usage = shutil.disk_usage(root)
-    free_gb = usage.free / 1024**3
     ok = usage.free >= MIN_FREE_BYTES and usage.free / usage.total >= 0.02
-    return Check("Espace disque", ok, f"{free_gb:.1f} Go libres".replace(".", ","))
+    return Check("Espace disque", ok, f"{format_number(usage.free / 1024**3, 1)} Go libres")
 
 
 def checks() -> list[Check]:

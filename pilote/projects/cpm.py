@@ -159,8 +159,26 @@ def working_day(start: dt.date, offset: int, alsace_moselle: bool = False) -> dt
     return day
 
 
+def span(start: dt.date, begin: int, finish: int, alsace_moselle: bool = False) -> tuple[dt.date, dt.date]:
+    """First and last working day of the offsets [begin, finish) counted from `start` (a milestone, begin ==
+    finish: its day, twice)."""
+    return working_day(start, begin, alsace_moselle), working_day(start, max(finish - 1, begin), alsace_moselle)
+
+
 def dates(start: dt.date, timing: Timing, alsace_moselle: bool = False) -> tuple[dt.date, dt.date]:
-    """First and last working day of a task (a milestone: its day, twice)."""
-    first = working_day(start, timing.early_start, alsace_moselle)
-    last = working_day(start, max(timing.early_finish - 1, timing.early_start), alsace_moselle)
-    return first, last
+    """A task's earliest first and last working days."""
+    return span(start, timing.early_start, timing.early_finish, alsace_moselle)
+
+
+def offset_of(start: dt.date, day: dt.date | None, alsace_moselle: bool = False) -> int:
+    """How many working days from `start` to `day`, or to the working day after it when it is a weekend or a
+    public holiday (0 when absent, or on or before the first working day)."""
+    if day is None:
+        return 0
+    count, current = 0, working_day(start, 0, alsace_moselle)
+    day = working_day(day, 0, alsace_moselle)  # a weekend or holiday: the next working day
+    while current < day:
+        current += dt.timedelta(days=1)
+        if is_working_day(current, alsace_moselle):
+            count += 1
+    return count

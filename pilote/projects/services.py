@@ -3,8 +3,6 @@ the dates, floats and critical path shown are always those of the network as it 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import transaction
 
 from pilote.core import audit
@@ -16,30 +14,18 @@ PROJECT_FIELDS = ("name", "kind", "status", "customer", "manager", "start_date",
 TASK_FIELDS = ("name", "owner", "duration_days", "not_before", "done_percent")
 
 
-def _offset(start: dt.date, day: dt.date | None) -> int:
-    """Working days from the project's start to `day` (0 when before it or absent)."""
-    if day is None or day <= start:
-        return 0
-    count, current = 0, cpm.working_day(start, 0)
-    while current < day:
-        count += 1
-        current = cpm.working_day(start, count)
-    return count
-
-
 def recompute(project: Project) -> cpm.Schedule:
     """Run the critical path over the project's network and store each task's dates and floats."""
     tasks = list(project.tasks.all())
     links = list(Dependency.objects.filter(successor__project=project))
     result = cpm.schedule(
-        [cpm.Task(t.pk, t.duration_days, _offset(project.start_date, t.not_before)) for t in tasks],
+        [cpm.Task(t.pk, t.duration_days, cpm.offset_of(project.start_date, t.not_before)) for t in tasks],
         [cpm.Link(d.predecessor_id, d.successor_id, d.kind, d.lag_days) for d in links],
     )
     for task in tasks:
         timing = result.timings[task.pk]
         task.early_start, task.early_finish = cpm.dates(project.start_date, timing)
-        late = cpm.Timing(timing.late_start, timing.late_finish, 0, 0, 0, 0)
-        task.late_start, task.late_finish = cpm.dates(project.start_date, late)
+        task.late_start, task.late_finish = cpm.span(project.start_date, timing.late_start, timing.late_finish)
         task.total_float, task.free_float, task.is_critical = timing.total_float, timing.free_float, timing.critical
     Task.objects.bulk_update(
         tasks,

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from pilote.projects.cpm import FS, SS, CycleError, Link, Task, dates, schedule, working_day
+from pilote.projects.cpm import FS, SS, CycleError, Link, Task, dates, offset_of, schedule, working_day
 
 
 def test_textbook_network_with_a_parallel_path():
@@ -80,3 +80,12 @@ def test_working_days_skip_weekends_and_french_public_holidays():
     result = schedule([Task("A", 5), Task("jalon", 0)], [Link("A", "jalon")])
     assert dates(monday, result.timings["A"]) == (monday, dt.date(2026, 12, 28))
     assert dates(monday, result.timings["jalon"]) == (dt.date(2026, 12, 29), dt.date(2026, 12, 29))
+
+
+def test_a_date_becomes_its_working_day_offset_and_back():
+    monday = dt.date(2026, 12, 21)
+    assert offset_of(monday, None) == 0 and offset_of(monday, dt.date(2026, 12, 1)) == 0
+    assert offset_of(monday, dt.date(2026, 12, 28)) == 4  # Christmas and the weekend are not counted
+    assert offset_of(monday, dt.date(2026, 12, 26)) == 4  # a Saturday: the next working day's offset
+    for offset in range(30):
+        assert offset_of(monday, working_day(monday, offset)) == offset
