@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from pilote.lib.formats import format_eur
+
 # 2026 figures (FRENCH-RULES §9 [48][49]): SMIC from 1 January 2026 (décret 2025-1228), PMSS and PASS 2026.
 SMIC_HOURLY = Decimal("12.02")
 SMIC_MONTHLY = Decimal("1823.03")  # 151⅔ hours
@@ -102,7 +104,7 @@ def _amount(text: str) -> Decimal:
     if "," in cleaned:
         cleaned = cleaned.replace(".", "").replace(",", ".")
     value = Decimal(cleaned)
-    if not value.is_finite() or abs(value) >= Decimal("1e12"):
+    if not value.is_finite() or abs(value) >= Decimal("1e12"):  # abs() overflows on 1e999999999
         raise InvalidOperation
     return round2(value)
 
@@ -113,11 +115,13 @@ def read_journal(text: str) -> list[JournalLine]:
     every problem: unknown columns, unreadable amounts, accounts outside payroll classes, an unbalanced total."""
     text = text.lstrip("\ufeff")
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=";,\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";"
-    rows = list(csv.reader(io.StringIO(text), dialect))
+        delimiter = ";"  # (was set on csv.excel itself, changing every later csv.writer of the process)
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:  # a field over the csv module's limit, a stray quote in strict mode…
+        raise JournalError(["Le fichier n'est pas un journal CSV lisible (compte, libellé, débit, crédit)."]) from exc
     if not rows:
         raise JournalError(["Le fichier est vide."])
     header = [_plain(cell) for cell in rows[0]]
@@ -142,10 +146,10 @@ def read_journal(text: str) -> list[JournalLine]:
         account = "".join(cell("account").split())
         try:
             debit, credit = _amount(cell("debit")), _amount(cell("credit"))
-        except (InvalidOperation, ValueError):
+        except (ArithmeticError, ValueError):  # InvalidOperation, Overflow
             problems.append(f"Ligne {number} : montant illisible.")
             continue
-        if not account.isdigit() or not account.startswith(ALLOWED_PREFIXES):
+        if not (account.isascii() and account.isdigit()) or not account.startswith(ALLOWED_PREFIXES):
             problems.append(f"Ligne {number} : le compte « {account[:20]} » n'est pas un compte de paie "
                             "(classes 64, 42, 43, 44…).")  # fmt: skip
             continue
@@ -157,7 +161,9 @@ def read_journal(text: str) -> list[JournalLine]:
         problems.append("Aucune ligne d'écriture dans le fichier.")
     total_debit, total_credit = sum(x.debit for x in lines), sum(x.credit for x in lines)
     if not problems and total_debit != total_credit:
-        problems.append(f"Le journal n'est pas équilibré : débit {total_debit} €, crédit {total_credit} €.")
+        problems.append(
+            f"Le journal n'est pas équilibré : débit {format_eur(total_debit)}, crédit {format_eur(total_credit)}."
+        )
     if problems:
         raise JournalError(problems)
     return lines

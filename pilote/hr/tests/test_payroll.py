@@ -53,6 +53,22 @@ def test_the_journal_is_read_and_refused_with_every_problem():
         payroll.read_journal("a;b\n1;2\n")
 
 
+def test_a_malformed_journal_is_refused_in_french_and_leaves_the_csv_module_alone():
+    import csv
+
+    with pytest.raises(payroll.JournalError, match="lisible"):  # a field over the csv module's limit
+        payroll.read_journal("compte;debit;credit\n641;" + "9" * 200_000 + ";\n")
+    with pytest.raises(payroll.JournalError, match="Ligne 2 : montant illisible"):  # abs() overflowed
+        payroll.read_journal("compte;debit;credit\n641;1e999999999;\n421;;1\n")
+    with pytest.raises(payroll.JournalError, match="Ligne 2 : le compte"):  # « ² » is a digit to str.isdigit
+        payroll.read_journal("compte;debit;credit\n641²;1;\n421;;1\n")
+    with pytest.raises(payroll.JournalError, match="débit 1,50\u202f€, crédit 1,00\u202f€"):
+        payroll.read_journal("compte;debit;credit\n641;1,5;\n421;;1\n")
+    with pytest.raises(payroll.JournalError):  # no delimiter to sniff: « ; » is assumed
+        payroll.read_journal("nothing\n")
+    assert csv.excel.delimiter == ","
+
+
 @pytest.mark.django_db
 def test_a_month_prepared_validated_exported_and_posted(hire, personas, client_as):
     from pilote.core.models import Structure
