@@ -12,6 +12,7 @@ from pilote.hr.models import (
     AbsenceStatus,
     ContractType,
     CseCategory,
+    CseList,
     Employee,
     InterviewKind,
     PayrollVariable,
@@ -154,6 +155,11 @@ class CseElectionForm(forms.Form):
                                max_value=200)  # fmt: skip
 
 
+def _count(text: str) -> bool:
+    """A count typed in the lists: ASCII digits only (« ² » is a digit to str.isdigit, not to int), 7 at most."""
+    return text.isascii() and text.isdigit() and len(text) <= 7
+
+
 class CseTallyForm(forms.Form):
     """A college's count: the lists typed as blocks — a header line « # NOM ; bulletins ; syndicale|libre », then
     one line per candidate in list order: « Nom Prénoms ; ratures »."""
@@ -188,19 +194,21 @@ class CseTallyForm(forms.Form):
                 continue
             parts = [part.strip() for part in line.lstrip("#").split(";")]
             if line.startswith("#"):
-                if len(parts) < 2 or not parts[1].isdigit() or len(parts[1]) > 7:
+                if len(parts) < 2 or not _count(parts[1]):
                     errors.append(f"Ligne {number} : « # Nom de la liste ; bulletins ; syndicale » attendu.")
                     continue
                 kind = parts[2].casefold() if len(parts) > 2 else "syndicale"
                 if kind not in ("syndicale", "libre"):
                     errors.append(f"Ligne {number} : une liste est « syndicale » ou « libre ».")
+                if len(parts[0]) > CseList._meta.get_field("name").max_length:
+                    errors.append(f"Ligne {number} : le nom de la liste dépasse 120 caractères.")
                 parsed.append(ListInput(parts[0], int(parts[1]), [], kind != "libre"))
                 continue
             if not parsed:
                 errors.append(f"Ligne {number} : commencez par l'en-tête de la liste (« # Nom ; bulletins »).")
                 continue
             crossed = parts[1] if len(parts) > 1 and parts[1] else "0"
-            if not crossed.isdigit() or len(crossed) > 7:
+            if not _count(crossed):
                 errors.append(f"Ligne {number} : les ratures sont un nombre entier.")
                 continue
             employee = by_name.get(" ".join(parts[0].casefold().split()))

@@ -121,3 +121,18 @@ def test_the_tally_form_reads_the_lists_typed_as_blocks(staff, personas, client_
     assert client_as("salarie").get(url).status_code == 403
     voters = client_as("rh").get(reverse("hr:cse-voters", args=[election.pk]) + "?eligible=non").content.decode()
     assert "Neuf Nouveau" in voters and "Arnaud Paul" not in voters
+
+
+def test_junk_in_the_count_form_is_refused_in_french(staff, personas, client_as):
+    election = _prepare(personas, seats=2)
+    college = CseCollege.objects.get(election=election, number=1)
+    url = reverse("hr:cse-tally", args=[college.pk])
+    data = {"round": "1", "body": "titulaires", "votes_cast": "10", "blank_void": "0"}
+    for lists, expected in (
+        ("# CGT ; ²\nArnaud Paul ; 0", "bulletins ; syndicale » attendu"),  # int("²") raised ValueError: a 500
+        ("# CGT ; 6\nArnaud Paul ; ³", "les ratures sont un nombre entier"),
+        ("# " + "C" * 121 + " ; 6\nArnaud Paul ; 0", "dépasse 120 caractères"),  # a DataError on PostgreSQL
+    ):
+        response = client_as("rh").post(url, data | {"lists": lists})
+        assert response.status_code == 200 and expected in response.content.decode()
+    assert not college.tallies.exists()
