@@ -265,6 +265,9 @@ DEBTS_BY_DAY = (("44551", 19, "TVA à payer"), ("431", 15, "Charges sociales"), 
 
 
 def _open_items(prefixes: tuple[str, ...], today: dt.date, kind: str) -> list[forecast.Flow]:
+    """The unlettered lines as dated flows. The lines of a partial matching (an invoice and its instalment)
+    make one flow, what is left to settle, expected when the oldest of its unsettled lines falls due: the
+    instalment is already in the bank and must not come back as a movement of the first week."""
     from django.db.models import Exists, OuterRef, Q
 
     from pilote.ledger.models import MatchedLine
@@ -276,9 +279,21 @@ def _open_items(prefixes: tuple[str, ...], today: dt.date, kind: str) -> list[fo
     lines = (
         EntryLine.objects.filter(prefix_filter, is_posted=True, date__lte=today, fiscal_year__status="open")
         .exclude(Exists(fully))
-        .values_list("date", "due_date", "debit", "credit")
+        .values_list("date", "due_date", "debit", "credit", "match__matching_id")
     )
-    return [forecast.Flow(due or day, debit - credit, kind) for day, due, debit, credit in lines if debit != credit]
+    flows, partial = [], {}
+    for day, due, debit, credit, matching in lines:
+        if matching is None:
+            if debit != credit:
+                flows.append(forecast.Flow(due or day, debit - credit, kind))
+        else:
+            partial.setdefault(matching, []).append((due or day, debit - credit))
+    for group in partial.values():
+        left = sum((amount for _, amount in group), ZERO)
+        if left:
+            due = min(day for day, amount in group if (amount > 0) == (left > 0))
+            flows.append(forecast.Flow(due, left, kind))
+    return flows
 
 
 @dataclass

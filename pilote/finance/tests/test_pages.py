@@ -167,3 +167,35 @@ def test_treasury_plan_from_the_books(books, client_as):
     response = client_as("auditeur").get(reverse("finance:treasury"))
     assert response.status_code == 200 and "Plan de trésorerie" in response.content.decode()
     assert client_as("commercial").get(reverse("finance:treasury")).status_code == 403
+
+
+def test_a_partly_paid_invoice_is_expected_for_what_is_left_at_its_due_date(books, personas):
+    """An invoice and its instalment in a partial matching: the plan expects the rest at the invoice's due
+    date; the instalment, already in the bank, is no movement of the first week."""
+    from pilote.ledger.lettering import letter_lines
+    from pilote.ledger.models import AuxiliaryAccount, EntryLine
+
+    actor = personas["comptable"]
+    customers = Account.objects.create(code="411", label="Clients")
+    client = AuxiliaryAccount.objects.create(code="C001", label="Client", control_account=customers)
+    due = dt.date(2027, 1, 15)
+    services.create_entry(
+        actor=actor, journal=Journal.objects.get(code="OD"), date=dt.date(2026, 11, 20), label="Facture",
+        lines=[services.LineInput(customers, debit=D(1200), auxiliary=client, due_date=due),
+               services.LineInput(Account.objects.get(code="706"), credit=D(1200))],
+        post=True,
+    )  # fmt: skip
+    services.create_entry(
+        actor=actor, journal=Journal.objects.get(code="OD"), date=dt.date(2026, 11, 30), label="Acompte",
+        lines=[services.LineInput(Account.objects.get(code="512"), debit=D(500)),
+               services.LineInput(customers, credit=D(500), auxiliary=client)],
+        post=True,
+    )  # fmt: skip
+    letter_lines(actor=actor, lines=list(EntryLine.objects.filter(account=customers)), partial=True)
+
+    inputs = queries.treasury_inputs(dt.date(2026, 12, 3))
+    assert [(f.day, f.amount) for f in inputs.customers] == [(due, D(700))]
+    plan = inputs.plan()
+    assert plan.weeks[0].receipts == plan.weeks[0].payments == 0
+    assert plan.lowest.closing == plan.opening == D(20500)
+    assert plan.final == D(21200)  # the 700 left, in the week of 11 January
