@@ -1,7 +1,11 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+
+MAX_DURATION = 1000  # working days, about four years: a longer task is a project of its own
+MAX_LAG = 250  # working days, about a year
 
 
 class ProjectKind(models.TextChoices):
@@ -51,9 +55,11 @@ class Task(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="responsable", null=True, blank=True, on_delete=models.SET_NULL
     )
-    duration_days = models.PositiveSmallIntegerField("durée (jours ouvrés)", help_text="0 pour un jalon.")
+    duration_days = models.PositiveSmallIntegerField(
+        "durée (jours ouvrés)", help_text="0 pour un jalon.", validators=[MaxValueValidator(MAX_DURATION)]
+    )
     not_before = models.DateField("pas avant le", null=True, blank=True)
-    done_percent = models.PositiveSmallIntegerField("avancement (%)", default=0)
+    done_percent = models.PositiveSmallIntegerField("avancement (%)", default=0, validators=[MaxValueValidator(100)])
     position = models.PositiveIntegerField("ordre", default=0)
     # Computed by services.recompute from the whole network (cpm.py), never typed:
     early_start = models.DateField("début au plus tôt", null=True, blank=True)
@@ -74,7 +80,12 @@ class Task(models.Model):
                 condition=Q(done_percent__lte=100),
                 name="projects_task_done_percent_max_100",
                 violation_error_message="L'avancement d'une tâche va de 0 à 100 %%.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_days__lte=MAX_DURATION),
+                name="projects_task_duration_bounded",
+                violation_error_message="Une tâche dure au plus 1 000 jours ouvrés : découpez-la.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -98,7 +109,12 @@ class Dependency(models.Model):
         Task, verbose_name="tâche suivante", related_name="predecessor_links", on_delete=models.CASCADE
     )
     kind = models.CharField("type", max_length=2, choices=DependencyKind.choices, default=DependencyKind.FS)
-    lag_days = models.SmallIntegerField("décalage (jours ouvrés)", default=0, help_text="Négatif : avance.")
+    lag_days = models.SmallIntegerField(
+        "décalage (jours ouvrés)",
+        default=0,
+        help_text="Négatif : avance.",
+        validators=[MinValueValidator(-MAX_LAG), MaxValueValidator(MAX_LAG)],
+    )
 
     class Meta:
         verbose_name = "dépendance"

@@ -3,6 +3,8 @@ the dates, floats and critical path shown are always those of the network as it 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 
 from pilote.core import audit
@@ -12,6 +14,21 @@ from pilote.projects.models import Dependency, Project, Task
 
 PROJECT_FIELDS = ("name", "kind", "status", "customer", "manager", "start_date", "description")
 TASK_FIELDS = ("name", "owner", "duration_days", "not_before", "done_percent")
+
+
+YEARS_AHEAD = 10  # a project, or a task's « not before », within ten years of the project's start
+
+
+def _check_dates(project: Project, not_before: dt.date | None = None) -> None:
+    """Dates a schedule can be computed from: a start within a century, a « not before » within ten years of it."""
+    if not dt.date(2000, 1, 1) <= project.start_date <= dt.date(2099, 12, 31):
+        raise DomainError("Le début du projet doit être entre 2000 et 2099.")
+    if not_before is not None and not (
+        project.start_date - dt.timedelta(days=366 * YEARS_AHEAD)
+        <= not_before
+        <= project.start_date + dt.timedelta(days=366 * YEARS_AHEAD)
+    ):
+        raise DomainError(f"« Pas avant le » doit tomber à moins de {YEARS_AHEAD} ans du début du projet.")
 
 
 def recompute(project: Project) -> cpm.Schedule:
@@ -41,6 +58,7 @@ def recompute(project: Project) -> cpm.Schedule:
 def create_project(*, actor, **fields) -> Project:
     project = Project(**{k: fields[k] for k in PROJECT_FIELDS if k in fields})
     project.full_clean()
+    _check_dates(project)
     project.save()
     audit.record(actor, "projects.project.created", project, after=audit.snapshot(project))
     return project
@@ -55,6 +73,9 @@ def update_project(*, actor, project: Project, expected_version=None, **fields) 
         if key in fields:
             setattr(project, key, fields[key])
     project.full_clean()
+    _check_dates(project)
+    for not_before in project.tasks.exclude(not_before=None).values_list("not_before", flat=True):
+        _check_dates(project, not_before)
     project.version += 1
     project.save()
     recompute(project)
@@ -68,6 +89,7 @@ def add_task(*, actor, project: Project, **fields) -> Task:
     position = project.tasks.count() + 1
     task = Task(project=project, position=position, **{k: fields[k] for k in TASK_FIELDS if k in fields})
     task.full_clean()
+    _check_dates(project, task.not_before)
     task.save()
     recompute(project)
     audit.record(actor, "projects.task.created", task, after=audit.snapshot(task))
@@ -84,6 +106,7 @@ def update_task(*, actor, task: Task, expected_version=None, **fields) -> Task:
         if key in fields:
             setattr(task, key, fields[key])
     task.full_clean()
+    _check_dates(project, task.not_before)
     task.version += 1
     task.save()
     recompute(project)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from pilote.core.exceptions import DomainError
@@ -103,3 +104,18 @@ def test_a_late_task_is_in_its_owners_todo(personas):
     labels = [item.label for item in todos_for(owner)]
     assert any("Tâche en retard : Relevé (Ancien)" in label for label in labels)
     assert Project.objects.count() == 1
+
+
+def test_impossible_durations_and_dates_are_refused_in_french(network, personas, client_as):
+    project, tasks = network
+    actor = personas["direction"]
+    with pytest.raises(ValidationError):
+        services.add_task(actor=actor, project=project, name="Quatre siècles", duration_days=99999)
+    with pytest.raises(DomainError, match="moins de 10 ans"):
+        services.add_task(actor=actor, project=project, name="Loin", duration_days=1, not_before=dt.date(9999, 12, 31))
+    with pytest.raises(DomainError, match="entre 2000 et 2099"):
+        services.create_project(actor=actor, name="Futur", start_date=dt.date(9999, 1, 4))
+    data = {"name": "Trop longue", "duration_days": "99999", "done_percent": "0"}
+    response = client_as("direction").post(reverse("projects:task-add", args=[project.pk]), data, follow=True)
+    assert response.status_code == 200 and "inférieure ou égale à 1000" in response.content.decode()
+    assert not project.tasks.filter(name__in=["Quatre siècles", "Loin", "Trop longue"]).exists()
