@@ -6,7 +6,7 @@ section. Deterministic: dates relative to DEMO_TODAY, no use of the shared gener
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from pilote.core.demo import DEMO_TODAY
 from pilote.hr.services import employees as services
@@ -289,9 +289,13 @@ def load_contracts(rng, users) -> None:
 
 def load_payroll(rng, users) -> None:
     """Six closed months of payroll variables prepared from the files, completed (overtime for the technicians,
-    a bonus, expenses), validated by rh, each linked to the payroll entry the ledger demo posted for the month
-    (piece PAIEyyyymm), the current month in preparation."""
+    expenses, and the sales staff's bonuses: what brings the month's gross to the 641 « Salaires » debit of the
+    payroll entry the ledger demo posted, so the two agree), validated by rh, each linked to that entry (piece
+    PAIEyyyymm), the current month in preparation."""
+    from django.db.models import Sum
+
     from pilote.hr.models import PayrollVariable
+    from pilote.hr.queries import payroll as queries
     from pilote.hr.services import payroll
     from pilote.ledger.models import Entry
 
@@ -301,17 +305,23 @@ def load_payroll(rng, users) -> None:
     for back in range(6, 0, -1):
         month = add_months(current, -back)
         record = payroll.prepare_month(actor=rh, month=month)
+        sales = []
         for variable in PayrollVariable.objects.filter(payroll=record).select_related("employee"):
-            typed = {}
             if variable.employee.job.startswith("Technicien") and back % 2 == 0:
-                typed |= {"overtime_25": Decimal(6), "overtime_50": Decimal(back == 2)}
+                payroll.update_variable(actor=rh, variable=variable, overtime_25=Decimal(6),
+                                        overtime_50=Decimal(back == 2))  # fmt: skip
             if variable.employee.job.startswith("Commercial"):
-                typed |= {"bonus": Decimal(150 + 50 * back), "expenses": Decimal("86.40")}
-            if typed:
-                payroll.update_variable(actor=rh, variable=variable, **typed)
-        payroll.validate_month(actor=rh, payroll_month=record)
+                sales.append(variable)
         entry = Entry.objects.filter(piece_ref=f"PAIE{month:%Y%m}", journal__code="OD", date__month=month.month,
                                      date__year=month.year).first()  # fmt: skip
+        booked = entry.lines.filter(account__code__startswith="641").aggregate(s=Sum("debit"))["s"] if entry else None
+        gap = (booked or Decimal(0)) - queries.totals(queries.rows(record))["gross"]
+        share = (gap / len(sales)).quantize(Decimal("0.01"), rounding=ROUND_DOWN) if sales and gap > 0 else None
+        for i, variable in enumerate(sales):
+            bonus = (gap - share * (len(sales) - 1) if i == 0 else share) if share is not None else Decimal(0)
+            payroll.update_variable(actor=rh, variable=variable, bonus=bonus, expenses=Decimal("86.40"),
+                                    comment="Prime sur objectifs" if bonus else "")  # fmt: skip
+        payroll.validate_month(actor=rh, payroll_month=record)
         if entry is not None and entry.is_posted:
             payroll.link_entry(actor=rh, payroll_month=record, entry=entry)
     payroll.prepare_month(actor=rh, month=current)
