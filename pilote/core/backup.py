@@ -30,6 +30,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -50,11 +51,14 @@ from django.utils import timezone
 from django.utils.duration import duration_string
 
 from pilote.core import audit, dbtriggers, jobs
+from pilote.core.exceptions import DomainError
 from pilote.core.storage import private_root
 from pilote.lib.formats import format_number
 from pilote.lib.french import plural
 
 FORMAT = "pilote-backup/1"
+JOB_KIND = "core.backup"
+ARCHIVE_NAME = re.compile(r"pilote-\d{8}-\d{6}\.tar\.gz")
 BATCH = 2000
 SKIPPED_PRIVATE_DIRS = ("backups", "pending")  # never back up the backups nor the work in progress
 
@@ -319,6 +323,24 @@ def backup_job(job, progress) -> str:
         f"Sauvegarde {result.path.name} écrite : {result.tables} tables, {format_number(result.rows, 0)} lignes, "
         f"{plural(result.files, 'fichier')}.{pruned}"
     )
+
+
+def start_backup(*, actor):
+    """Queue a backup for `actor` (one at a time: a second one waits for the first to end)."""
+    from pilote.core.models import Job, JobStatus
+
+    running = Job.objects.filter(kind=JOB_KIND, status__in=(JobStatus.QUEUED, JobStatus.RUNNING))
+    if any(not jobs.is_stale(job) for job in running):
+        raise DomainError("Une sauvegarde est déjà en cours : attendez qu'elle se termine.")
+    job = Job.objects.create(kind=JOB_KIND, created_by=actor)
+    jobs.start(job, backup_job)
+    return job
+
+
+def archive_path(name: str) -> Path | None:
+    """The archive of that name in the backups folder, or None (a name of another shape is never a path)."""
+    path = backups_dir() / name
+    return path if ARCHIVE_NAME.fullmatch(name) and path.is_file() else None
 
 
 # --- Restore -----------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from pilote.core import backup, dbtriggers
+from pilote.core.exceptions import DomainError
 from pilote.core.models import Structure, User
 from pilote.core.storage import private_root
 
@@ -221,3 +222,15 @@ def test_direction_saves_now_and_downloads_the_archive(instance, client_as):
     assert set(AuditEvent.objects.values_list("action", flat=True)) >= {"core.backup.created", "core.backup.downloaded"}
     assert client.get(reverse("core:backup-download", args=["..%2Fdb.sqlite3"])).status_code == 404
     assert client_as("comptable").get(reverse("core:backups")).status_code == 403
+
+
+def test_a_second_backup_waits_for_the_running_one(db, personas, settings):
+    from pilote.core.models import Job, JobStatus
+
+    settings.PILOTE_JOBS_SYNC = False
+    first = backup.start_backup(actor=personas["direction"])
+    assert first.status == JobStatus.QUEUED
+    with pytest.raises(DomainError, match="déjà en cours"):
+        backup.start_backup(actor=personas["direction"])
+    assert Job.objects.filter(kind=backup.JOB_KIND).count() == 1
+    assert backup.archive_path("../db.sqlite3") is None and backup.archive_path("pilote-20261201-020000.tar.gz") is None
