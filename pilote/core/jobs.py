@@ -101,11 +101,10 @@ def start(job: Job, work: Callable[[Job, Progress], str]) -> None:
     message, a DomainError it raises the job's French error. The task is enqueued in the current
     transaction: a worker picks it up once that commits."""
     name = work_name(work)
-    Job.objects.filter(pk=job.pk).update(
-        status=JobStatus.QUEUED, started_at=None, finished_at=None, done=0, total=0, message=""
-    )
     job.payload = {**job.payload, "work": name}
-    Job.objects.filter(pk=job.pk).update(payload=job.payload)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.QUEUED, started_at=None, finished_at=None, done=0, total=0, message="", payload=job.payload
+    )
     if getattr(settings, "PILOTE_JOBS_SYNC", False):
         _run(job.pk, name)
         return

@@ -111,7 +111,8 @@ def overview(now: dt.datetime | None = None) -> list[dict]:
     from pilote.core.models import ScheduledRun
 
     now = now or timezone.now()
-    last_runs = {}
-    for run in ScheduledRun.objects.select_related("job").order_by("name", "-due_at"):
-        last_runs.setdefault(run.name, run)
-    return [{"schedule": s, "next_due": s.next_due(now), "last": last_runs.get(s.name)} for s in registered()]
+    runs = ScheduledRun.objects.select_related("job").order_by("-due_at")
+    # One small query per schedule (a handful), each reading one row: the runs table grows every night.
+    return [
+        {"schedule": s, "next_due": s.next_due(now), "last": runs.filter(name=s.name).first()} for s in registered()
+    ]
