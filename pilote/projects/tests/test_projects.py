@@ -119,3 +119,18 @@ def test_impossible_durations_and_dates_are_refused_in_french(network, personas,
     response = client_as("direction").post(reverse("projects:task-add", args=[project.pk]), data, follow=True)
     assert response.status_code == 200 and "inférieure ou égale à 1000" in response.content.decode()
     assert not project.tasks.filter(name__in=["Quatre siècles", "Loin", "Trop longue"]).exists()
+
+
+def test_the_list_runs_the_same_queries_whatever_the_number_of_projects(
+    personas, client_as, django_assert_max_num_queries
+):
+    client = client_as("direction")
+    for index in range(2):
+        services.create_project(actor=personas["direction"], name=f"P{index}", start_date=MONDAY)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("projects:list"))
+    for index in range(2, 12):
+        project = services.create_project(actor=personas["direction"], name=f"P{index}", start_date=MONDAY)
+        services.add_task(actor=personas["direction"], project=project, name="T", duration_days=1)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("projects:list"))
