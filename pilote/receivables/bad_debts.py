@@ -354,9 +354,9 @@ def write_off(*, actor, debt: DoubtfulDebt, day: dt.date, proof: str, version: i
     _event(debt, actor=actor, day=day, kind=DoubtfulEventKind.WRITTEN_OFF, amount=net, entries=[entry, reversal],
            label=text)  # fmt: skip
     if recovered:
-        mention = correction_mention(debt, recovered)
         _event(debt, actor=actor, day=day, kind=DoubtfulEventKind.WRITTEN_OFF, amount=recovered, entries=[],
-               label=f"Duplicata rectificatif à adresser au client : {mention}")  # fmt: skip
+               label=f"Duplicata rectificatif à adresser au client (TVA de {format_eur(recovered)} non déductible "
+                     "chez lui, article 272 du CGI)")  # fmt: skip
     audit.record(actor, "receivables.doubtful.written_off", debt, before=before, after=audit.snapshot(debt))
     return debt
 

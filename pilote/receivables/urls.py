@@ -25,4 +25,5 @@ urlpatterns = [
     path("creances-douteuses/<int:pk>/depreciation/", bad_debts.provision, name="provision"),
     path("creances-douteuses/<int:pk>/perte/", bad_debts.write_off, name="write-off"),
     path("creances-douteuses/<int:pk>/encaissement/", bad_debts.recovery, name="recovery"),
+    path("creances-douteuses/<int:pk>/duplicata.pdf", bad_debts.corrective_duplicate, name="corrective-duplicate"),
 ]

@@ -291,7 +291,7 @@ def _receivables_sample(contact):
     urls |= {"receivables:hold": invoice.pk, "receivables:release": invoice.pk, "receivables:level-edit": level.pk}
     urls |= {"receivables:letter-pdf": letter.pk, "receivables:letter-posted": letter.pk}
     urls |= {"receivables:classify": invoice.pk}
-    urls |= {f"receivables:{name}": debt.pk for name in ("provision", "write-off", "recovery")}
+    urls |= {f"receivables:{name}": debt.pk for name in ("provision", "write-off", "recovery", "corrective-duplicate")}
     return urls
 
 

@@ -110,7 +110,9 @@ def test_classify_provision_write_off_with_the_vat_recovered_on_line_21(books, d
     assert timeline[1] == "Dépréciée à 50 % de 750,00 € HT : 375,00 €"
     assert timeline[2].startswith("Passée en perte : 750,00 € HT en charge")
     assert "TVA récupérée 150,00 €" in timeline[2] and "dépréciation de 375,00 € reprise" in timeline[2]
-    assert "Facture demeurée impayée pour la somme de 750,00 € (prix net) et pour la somme de 150,00 €" in timeline[3]
+    assert timeline[3] == (
+        "Duplicata rectificatif à adresser au client (TVA de 150,00 € non déductible chez lui, article 272 du CGI)"
+    )
     codes = set(AuditEvent.objects.filter(action__startswith="receivables.doubtful").values_list("action", flat=True))
     assert codes == {"receivables.doubtful.classified", "receivables.doubtful.provisioned",
                      "receivables.doubtful.written_off"}  # fmt: skip
@@ -233,6 +235,41 @@ def test_services_on_receipts_no_vat_recovered_the_waiting_vat_cancelled(books):
     boxes = vat.compute_ca3(DAY(2026, 5, 1), DAY(2026, 5, 31), check_sequence=False).boxes()
     assert "21" not in boxes and boxes["16"] == "0.00"
     assert not [event.label for event in debt.events.all() if "Duplicata" in event.label]
+
+
+def test_the_corrective_duplicate_is_the_archived_invoice_overprinted_with_the_272_mention(books, doubtful, client_as):
+    """CGI 272-1, BOI-TVA-DED-40-10-20 § 120: the customer receives a duplicate of the original invoice bearing
+    the mention; it carries no Factur-X XML (software must not read it as a second invoice)."""
+    import facturx
+
+    from pilote.sales import issuing
+    from pilote.sales.tests.test_einvoice import pdf_text
+
+    actor = books["actor"]
+    issuing.store_pdf(doubtful)
+    debt = bad_debts.classify(actor=actor, invoice=doubtful, day=DAY(2026, 3, 10), reason="Liquidation")
+    comptable = client_as("comptable")
+    url = reverse("receivables:corrective-duplicate", args=[debt.pk])
+    # not written off yet: nothing recovered, no duplicate, a French message and no file
+    response = comptable.get(url, follow=True)
+    assert response["Content-Type"].startswith("text/html")
+    assert "pas de duplicata rectificatif" in _plain(response.content.decode())
+    bad_debts.write_off(actor=actor, debt=debt, day=DAY(2026, 5, 12), proof="Clôture pour insuffisance d'actif")
+    page = _plain(comptable.get(reverse("receivables:customer", args=[books["martin"].pk])).content.decode())
+    assert url in page and "Duplicata rectificatif (PDF)" in page
+    response = comptable.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = response.content
+    text = _plain(" ".join(pdf_text(pdf)))
+    assert f"DUPLICATA RECTIFICATIF de la facture n° {doubtful.number} du 05/01/2026, établi le 12/05/2026" in text
+    assert (
+        "Facture demeurée impayée pour la somme de 750,00 € (prix net) et pour la somme de 150,00 € (TVA "
+        "correspondante) qui ne peut faire l'objet d'une déduction (article 272 du CGI)." in text
+    )
+    assert "1 200,00 €" in text  # the original invoice underneath, as archived
+    assert facturx.get_xml_from_pdf(bytes(doubtful.file.pdf), check_xsd=False)[1]  # the original carries it
+    assert not facturx.get_xml_from_pdf(pdf, check_xsd=False)[1]
+    assert client_as("commercial").get(url).status_code == 403
 
 
 def test_pages_for_the_comptable_only(books, doubtful, client_as):

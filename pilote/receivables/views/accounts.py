@@ -14,7 +14,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate
 from pilote.core.pdf import pdf_file_response
-from pilote.receivables import bad_debts, credit, documents, dunning, queries, services
+from pilote.receivables import bad_debts, credit, documents, dunning, duplicate, queries, services
 from pilote.receivables.forms import (
     AgedFilterForm,
     ClassifyForm,
@@ -90,7 +90,11 @@ def customer(request, pk: int):
 
 def _debts_with_forms(contact: Contact, today: dt.date) -> list:
     """The customer's doubtful debts, each with its own forms (ids of their own: several debts on one page)."""
-    debts = list(contact.doubtful_debts.select_related("invoice").order_by("classified_on", "pk"))
+    debts = list(
+        contact.doubtful_debts.select_related("invoice")
+        .prefetch_related("write_off_entry__lines__account")
+        .order_by("classified_on", "pk")
+    )
     for debt in debts:
         version = {"day": today, "version": debt.version}
         debt.provision_form = ProvisionForm(initial={**version, "rate": debt.provision_rate},
@@ -98,6 +102,7 @@ def _debts_with_forms(contact: Contact, today: dt.date) -> list:
         debt.write_off_form = WriteOffForm(initial=version, auto_id=f"wo{debt.pk}_%s")
         debt.recovery_form = RecoveryForm(initial={"day": today}, auto_id=f"rc{debt.pk}_%s")
         debt.left = debt.amount_gross - debt.recovered
+        debt.vat_recovered = duplicate.recovered_vat(debt)  # a corrective duplicate is due to the customer
     return debts
 
 

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
+from pilote.core.pdf import pdf_file_response
 from pilote.lib.dates import local_today
 from pilote.lib.money import ZERO
-from pilote.receivables import bad_debts
+from pilote.receivables import bad_debts, duplicate
 from pilote.receivables.forms import ClassifyForm, ProvisionForm, RecoveryForm, WriteOffForm
 from pilote.receivables.models import DoubtfulDebt, DoubtfulStatus
 from pilote.sales.models import Invoice
@@ -103,3 +104,15 @@ def debts(request):
         "total_provision": sum((row.provision for row in open_rows), ZERO),
     }
     return render(request, "receivables/bad_debts.html", context)
+
+
+@require_perm("receivables.bad_debts")
+def corrective_duplicate(request, pk: int):
+    """The archived invoice overprinted with the article 272 mention, to send the customer (CGI 272-1)."""
+    debt = get_object_or_404(DoubtfulDebt.objects.select_related("invoice__file", "write_off_entry"), pk=pk)
+    try:
+        pdf = duplicate.corrective_duplicate_pdf(debt)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("receivables:customer", args=[debt.customer_id]) + "#creances-douteuses")
+    return pdf_file_response(pdf, duplicate.filename(debt))
