@@ -10,6 +10,7 @@
 import datetime as dt
 from decimal import Decimal as D
 
+import facturx
 from lxml import etree
 
 from pilote.contacts import services as contacts
@@ -61,6 +62,23 @@ def test_private_customer_gets_no_professional_penalties_nor_indemnity(shop):
     )
     assert "40" not in notes["PMT"] and "sans objet" in notes["PMT"]
     assert_valid(xml)  # BR-FR-05 still finds its PMD, PMT and AAB notes
+
+
+def test_private_customer_without_email_gets_a_valid_en16931_invoice(shop):
+    """B2C sales are outside e-invoicing (CGI 289 bis: between taxable persons established in France) and go to
+    e-reporting (flux 10) instead: the invoice passes the XSD and the EN 16931 rules, and of the French « Flux 2 »
+    rules — those of an invoice exchanged through a platform — only BR-FR-12 (the buyer's electronic address,
+    BT-49, which a person without e-mail has not) is unmet, and no other French rule."""
+    person = contacts.create_contact(
+        actor=shop["actor"], kind="person", name="Roux", first_name="Paul", is_customer=True,
+        address_line1="2 quai Saint-Vincent", postal_code="69001", city="Lyon",
+    )  # fmt: skip
+    xml = extract_xml(bytes(InvoiceFile.objects.get(invoice=_issue(shop, person)).pdf))
+    root = etree.fromstring(xml)
+    assert not root.xpath("//ram:BuyerTradeParty/ram:URIUniversalCommunication", namespaces=NS)
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    assert not schematron_failures(xml, "en16931")
+    assert {f["id"] for f in schematron_failures(xml, "fr-ctc")} == {"BR-FR-12_BT-49"}
 
 
 def test_business_customer_keeps_the_professional_terms(shop):
