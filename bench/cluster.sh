@@ -50,6 +50,9 @@ defaults
   option redispatch
 frontend pilote
   bind 127.0.0.1:$PORT
+  # One id per request, passed to the servers (their log lines carry it: pilote/core/logs.py).
+  unique-id-format %{+X}o%ci:%cp_%fi:%fp_%Ts_%rt:%pid
+  http-request set-header X-Request-ID %[unique-id]
   default_backend servers
 backend servers
   balance roundrobin

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pilote.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "pilote.core.errors.FrenchErrorPagesMiddleware",
@@ -306,10 +307,22 @@ EMAIL_USE_TLS = env_bool("PILOTE_SMTP_TLS", PRODUCTION)
 EMAIL_TIMEOUT = 20
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 
+# Every line carries the request's id and the user (pilote/core/logs.py); JSON lines in production.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "pilote.core.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "pilote.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s %(user)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "json" if env_bool("PILOTE_LOG_JSON", default=not DEBUG) else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("PILOTE_LOG_LEVEL", "WARNING")},
 }
 

@@ -70,3 +70,28 @@ def checks() -> list[Check]:
     if found[0].ok:
         found += [_migrations(), _queue()]
     return found + [_disk()]
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    last_migration: str  # « app.0012_name »
+    migrated_at: dt.datetime | None
+
+
+def release() -> Release:
+    """The version of Pilote running (pyproject.toml) and the last migration applied to its database."""
+    import tomllib
+
+    from django.conf import settings
+    from django.db.migrations.recorder import MigrationRecorder
+
+    try:
+        with open(settings.BASE_DIR / "pyproject.toml", "rb") as file:
+            version = tomllib.load(file)["project"]["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        version = "inconnue"
+    last = MigrationRecorder.Migration.objects.order_by("-applied", "-id").first()
+    if last is None:
+        return Release(version, "aucune", None)
+    return Release(version, f"{last.app}.{last.name}", timezone.localtime(last.applied))

@@ -30,6 +30,20 @@ def test_direction_reads_each_check(client_as):
     assert client_as("comptable").get("/sante/").content == b"ok"  # other roles: up or down only
 
 
+def test_direction_sees_the_version_and_the_last_migration(client_as):
+    import tomllib
+
+    from django.conf import settings
+    from django.db.migrations.recorder import MigrationRecorder
+
+    version = tomllib.loads((settings.BASE_DIR / "pyproject.toml").read_text())["project"]["version"]
+    last = MigrationRecorder.Migration.objects.order_by("-applied", "-id").first()
+    body = client_as("direction").get("/sante/").json()
+    assert body["version"] == version and body["derniere_migration"] == f"{last.app}.{last.name}"
+    page = client_as("direction").get("/traitements/").content.decode()
+    assert f"Pilote version {version}" in page and f"<code>{last.app}.{last.name}</code>" in page
+
+
 def test_a_stalled_queue_or_a_full_disk_is_down_without_telling_why(client, client_as, settings, monkeypatch):
     settings.PILOTE_JOBS_SYNC = False
     result = run_job.enqueue(1, "pilote.core.backup.backup_job")

@@ -160,8 +160,11 @@ def health(request):
     up = all(check.ok for check in found)
     status = 200 if up else 503
     if request.user.is_authenticated and request.user.can("core.jobs"):
+        release = health_checks.release()
         body = {
             "etat": "ok" if up else "indisponible",
+            "version": release.version,
+            "derniere_migration": release.last_migration,
             "controles": [{"nom": c.name, "ok": c.ok, "detail": c.detail} for c in found],
         }
         return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from pilote.core import jobs, schedule
+from pilote.core import health, jobs, schedule
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.models import Job
@@ -22,7 +22,8 @@ def job_list(request):
         {"job": job, "kind": jobs.kind_label(job.kind), "stale": jobs.is_stale(job), "can_retry": jobs.can_retry(job)}
         for job in recent
     ]
-    return render(request, "core/jobs.html", {"schedules": schedule.overview(), "rows": rows})
+    context = {"schedules": schedule.overview(), "rows": rows, "release": health.release()}
+    return render(request, "core/jobs.html", context)
 
 
 @require_perm("core.jobs")
