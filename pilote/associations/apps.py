@@ -21,6 +21,10 @@ class AssociationsConfig(AppConfig):
     verbose_name = "Vie associative"
 
     def ready(self) -> None:
+        from pilote.associations.personal_data import SOURCE as personal_data
+        from pilote.core.personal_data import register_personal_data
+
+        register_personal_data(personal_data)
         from pilote.associations import audit_labels, demo, todo, triggers
         from pilote.core.audit_labels import register_labels
         from pilote.core.registry import (

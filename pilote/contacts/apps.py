@@ -7,6 +7,10 @@ class ContactsConfig(AppConfig):
     verbose_name = "Contacts"
 
     def ready(self) -> None:
+        from pilote.contacts.personal_data import SOURCE as personal_data
+        from pilote.core.personal_data import register_personal_data
+
+        register_personal_data(personal_data)
         from pilote.contacts import demo, pickers
         from pilote.contacts.search import search_contacts
         from pilote.core.pickers import register_picker

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from pilote.contacts.views import contacts as views
-from pilote.contacts.views import imports, related
+from pilote.contacts.views import imports, personal_data, related
 from pilote.core.access import require_perm
 
 app_name = "contacts"
@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/modifier/", views.contact_edit, name="edit"),
     path("<int:pk>/archiver/", views.contact_archive, name="archive"),
+    path("<int:pk>/donnees-personnelles.zip", personal_data.export, name="personal-data-export"),
+    path("<int:pk>/anonymiser/", personal_data.anonymise, name="anonymise"),
     path("<int:pk>/echanges/nouveau/", views.interaction_create, name="interaction-create"),
     path("echanges/<int:pk>/supprimer/", views.interaction_delete, name="interaction-delete"),
 ]

@@ -52,6 +52,8 @@ ACTION_LABELS: dict[str, str] = {
     "core.api_token.revoked": "Jeton d'API révoqué",
     "core.api_token.revoked_with_password": "Jeton d'API révoqué : mot de passe changé",
     "core.backup.created": "Sauvegarde de l'instance écrite",
+    "core.personal_data.exported": "Données personnelles exportées (RGPD)",
+    "core.personal_data.anonymised": "Personne anonymisée (RGPD)",
     "core.backup.downloaded": "Sauvegarde téléchargée",
     "core.structure.created": "Structure créée",
     "core.structure.updated": "Paramètres de la structure modifiés",

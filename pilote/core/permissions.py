@@ -32,6 +32,8 @@ MATRIX: dict[str, frozenset[Role]] = {
     "projects.view": frozenset({D, CO, A, AU}),
     "projects.edit": frozenset({D, CO, A}),
     "core.jobs": frozenset({D}),
+    # GDPR: export what Pilote holds about a person, anonymise them once no law requires keeping it.
+    "core.personal_data": frozenset({D}),
     "core.search": frozenset({D, C, CO, RH, A, AU}),
     # Contacts: every office role reads them; the auditor reads; the employee (self-service) does not.
     "contacts.view": frozenset({D, C, CO, RH, A, AU}),

@@ -19,6 +19,10 @@ class SalesConfig(AppConfig):
     verbose_name = "Ventes"
 
     def ready(self) -> None:
+        from pilote.core.personal_data import register_personal_data
+        from pilote.sales.personal_data import SOURCE as personal_data
+
+        register_personal_data(personal_data)
         from pilote.core.pickers import register_picker
         from pilote.core.registry import (
             ContactPanel,

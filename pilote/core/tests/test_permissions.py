@@ -60,6 +60,8 @@ def sample(personas):
         "contacts:detail": contact.pk,
         "contacts:edit": contact.pk,
         "contacts:archive": contact.pk,
+        "contacts:personal-data-export": contact.pk,
+        "contacts:anonymise": contact.pk,
         "contacts:interaction-create": contact.pk,
         "contacts:person-create": contact.pk,
         "contacts:address-create": contact.pk,
