@@ -124,6 +124,11 @@ def test_pdf_email_and_command(books, donor, tmp_path):
     target = tmp_path / "recu.pdf"
     call_command("export_receipt", "--latest", "--output", str(target))
     assert target.read_bytes().startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    pages = PdfReader(target).pages  # a Cerfa form: one A4 portrait page, its signature line included
+    assert len(pages) == 1 and pages[0].mediabox.width < pages[0].mediabox.height
+    assert "Signature" in pages[0].extract_text()
     call_command("export_receipt", "1", "--output", str(target))
     from django.core.management.base import CommandError
 
