@@ -19,5 +19,6 @@ class FinanceConfig(AppConfig):
             MenuItem("Seuil de rentabilité", "finance:break-even", "finance.view"),
             MenuItem("Plan de trésorerie", "finance:treasury", "finance.view"),
             MenuItem("Budgets", "finance:budget-list", "finance.view"),
+            MenuItem("Comptabilité analytique", "finance:analytic", "finance.view"),
         )
         register_demo(93, "budget de l'exercice (initial et révisé)", demo.load)

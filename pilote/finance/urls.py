@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.finance.views import budgets, diagnosis
+from pilote.finance.views import analytic, budgets, diagnosis
 
 app_name = "finance"
 urlpatterns = [
@@ -10,6 +10,12 @@ urlpatterns = [
     path("seuil-de-rentabilite/", diagnosis.break_even, name="break-even"),
     path("seuil-de-rentabilite/part-variable/", diagnosis.cost_behaviour, name="cost-behaviour"),
     path("tresorerie/", diagnosis.treasury, name="treasury"),
+    path("analytique/", analytic.report, name="analytic"),
+    path("analytique/axes/", analytic.setup, name="analytic-setup"),
+    path("analytique/axes/nouveau/", analytic.axis_create, name="analytic-axis-create"),
+    path("analytique/axes/<int:pk>/section/", analytic.section_create, name="analytic-section-create"),
+    path("analytique/axes/<int:pk>/ventilation/", analytic.defaults_set, name="analytic-defaults"),
+    path("analytique/appliquer/", analytic.defaults_apply, name="analytic-apply"),
     path("budgets/", budgets.budget_list, name="budget-list"),
     path("budgets/nouveau/", budgets.budget_create, name="budget-create"),
     path("budgets/<int:pk>/", budgets.budget_detail, name="budget-detail"),

@@ -62,6 +62,7 @@ class LedgerConfig(AppConfig):
         register_structure_update(services.follow_structure_update)
         # SQLite drops a table's triggers when a migration rebuilds it: put them back after every migrate.
         post_migrate.connect(_reinstall_triggers, sender=self)
+        register_demo(25, "comptabilité analytique (axes, centres, ventilations)", demo.load_analytic)
         register_demo(30, "comptabilité (deux exercices)", demo.load)
         for picker in (pickers.ACCOUNTS, pickers.AUXILIARIES, pickers.THIRD_PARTIES):
             register_picker(picker)

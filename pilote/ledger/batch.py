@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pilote.core import audit
-from pilote.ledger import chain
+from pilote.ledger import analytics, chain
 from pilote.ledger.exceptions import PostingError
 from pilote.ledger.models import (
     Account,
@@ -242,6 +242,13 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
         lines_by_index[index] = (year_id, entry_rows[-1][3], item.lines)
         previous = entry_hash
     _write(entry_rows, lines_by_index, first_index, index)
+    explicit = {
+        (chain_index, position): line.analytic
+        for chain_index, (_y, _d, lines) in lines_by_index.items()
+        for position, (line, *_rest) in enumerate(lines, start=1)
+        if getattr(line, "analytic", None)
+    }
+    analytics.after_batch(first_index, index, explicit)
     JournalSequence.objects.bulk_update(sequences.values(), ["last_number"])
     head.last_index, head.last_hash = index, previous
     head.save()

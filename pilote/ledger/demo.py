@@ -24,11 +24,12 @@ from collections import defaultdict
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from pilote.catalog.models import Product
 from pilote.contacts.demo import SUPPLIERS
 from pilote.contacts.models import Contact
 from pilote.core.demo import DEMO_STRUCTURE, DEMO_TODAY, FIRST_YEAR
 from pilote.core.registry import demo_timelines
-from pilote.ledger import assets, batch, closing, lettering, services
+from pilote.ledger import analytics, assets, batch, closing, lettering, services
 from pilote.ledger.models import Account, EntryLine, FiscalYear, Journal, JournalKind
 from pilote.lib.dates import add_months
 from pilote.lib.money import ZERO, round_eur
@@ -623,3 +624,61 @@ def _camt053(iban: str, start: dt.date, end: dt.date, opening: Decimal, closing:
         f"{''.join(entries)}</Stmt></BkToCstmrStmt></Document>"
     )
     return document.encode()
+
+
+# Analytic set-up, loaded before the books (order 25, after the catalogue) so every posting of the demo is
+# distributed through the ledger's own paths: sales by their articles' defaults, purchases and payroll by their
+# accounts'.
+ACTIVITIES = [("NEGOCE", "Vente de matériel"), ("MAINT", "Maintenance et services"), ("CONSEIL", "Audit et formation")]
+ARTICLE_ACTIVITY = {"MNT-": "MAINT", "INS-": "MAINT", "CLIC-": "MAINT", "AUD-": "CONSEIL", "FOR-": "CONSEIL"}
+ACCOUNT_ACTIVITY = {
+    "607": {"NEGOCE": 100},
+    "6064": {"NEGOCE": 40, "MAINT": 40, "CONSEIL": 20},
+    "611": {"CONSEIL": 100},
+    "6242": {"NEGOCE": 80, "MAINT": 20},
+    "641": {"NEGOCE": 30, "MAINT": 50, "CONSEIL": 20},
+    "645": {"NEGOCE": 30, "MAINT": 50, "CONSEIL": 20},
+    "6132": {"NEGOCE": 50, "MAINT": 30, "CONSEIL": 20},
+}
+CENTRES = [
+    ("ADM", "Administration", "auxiliary"),
+    ("ENT", "Entretien et informatique", "auxiliary"),
+    ("APP", "Approvisionnement", "main"),
+    ("ATL", "Atelier technique", "main"),
+    ("DIS", "Distribution", "main"),
+]
+ACCOUNT_CENTRE = {
+    "6061": {"ADM": 30, "ATL": 70},
+    "6132": {"ADM": 30, "APP": 20, "ATL": 35, "DIS": 15},
+    "6155": {"ENT": 100},
+    "616": {"ADM": 100},
+    "6226": {"ADM": 100},
+    "626": {"ADM": 50, "ENT": 50},
+    "627": {"ADM": 100},
+    "641": {"ADM": 20, "ENT": 10, "APP": 10, "ATL": 45, "DIS": 15},
+    "645": {"ADM": 20, "ENT": 10, "APP": 10, "ATL": 45, "DIS": 15},
+}
+
+
+def load_analytic(rng, users) -> None:
+    actor = users["comptable"]
+    activity = analytics.create_axis(actor=actor, code="ACT", label="Activité", position=1)
+    act = {
+        code: analytics.create_section(actor=actor, axis=activity, code=code, label=label) for code, label in ACTIVITIES
+    }
+    centres = analytics.create_axis(actor=actor, code="CENTRE", label="Centres d'analyse", position=2)
+    ctr = {
+        code: analytics.create_section(actor=actor, axis=centres, code=code, label=label, kind=kind)
+        for code, label, kind in CENTRES
+    }
+    accounts = {a.code: a for a in Account.objects.filter(code__in=[*ACCOUNT_ACTIVITY, *ACCOUNT_CENTRE])}
+    for axis, sections, table in ((activity, act, ACCOUNT_ACTIVITY), (centres, ctr, ACCOUNT_CENTRE)):
+        for code, shares in table.items():
+            if code in accounts:
+                analytics.set_defaults(
+                    actor=actor, axis=axis, account=accounts[code],
+                    shares=[(sections[s], Decimal(p)) for s, p in shares.items()],
+                )  # fmt: skip
+    for product in Product.objects.all():
+        section = next((s for prefix, s in ARTICLE_ACTIVITY.items() if product.reference.startswith(prefix)), "NEGOCE")
+        analytics.set_defaults(actor=actor, axis=activity, product=product, shares=[(act[section], Decimal(100))])

@@ -442,5 +442,12 @@ class VatReturn(models.Model):
         return f"CA3 du {self.period_start:%d/%m/%Y} au {self.period_end:%d/%m/%Y}"
 
 
+from pilote.ledger.models_analytic import (  # noqa: E402,F401
+    AnalyticAxis,
+    AnalyticBalance,
+    AnalyticDefault,
+    AnalyticLine,
+    AnalyticSection,
+)
 from pilote.ledger.models_assets import DepreciationMethod, DepreciationPosting, FixedAsset  # noqa: E402,F401
 from pilote.ledger.models_bank import BankAccount, BankRule, StatementImport, StatementLine  # noqa: E402,F401

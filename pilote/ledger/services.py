@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
-from pilote.ledger import chain
+from pilote.ledger import analytics, chain
 from pilote.ledger.exceptions import PostingError
 from pilote.ledger.models import (
     Account,
@@ -30,6 +30,7 @@ from pilote.ledger.models import (
     JournalKind,
     JournalSequence,
 )
+from pilote.ledger.models_analytic import AnalyticLine
 from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO, round_eur, to_cents
 
@@ -45,6 +46,9 @@ class LineInput:
     vat_rate: Decimal | None = None
     vat_base: Decimal | None = None
     reference: str = ""
+    # Analytic distribution (classes 6 and 7): (section, weight) pairs, split in proportion per axis
+    # (`analytics`); axes left out take the account's defaults at posting.
+    analytic: list | None = None
 
 
 def fiscal_year_for(day: dt.date) -> FiscalYear:
@@ -68,6 +72,10 @@ def _check_line(line: LineInput, number: int) -> list[str]:
             f"Ligne {number} : le compte auxiliaire {line.auxiliary.code} dépend du compte "
             f"{line.auxiliary.control_account.code}, pas de {line.account.code}."
         )
+    if line.analytic:
+        if not analytics.is_analytic(line.account.code):
+            problems.append(f"Ligne {number} : seules les charges (6) et les produits (7) se ventilent en analytique.")
+        problems += analytics.check_shares(line.analytic, number)
     return problems
 
 
@@ -94,6 +102,7 @@ def _write_lines(entry: Entry, lines: list[LineInput]) -> None:
         for i, line in enumerate(lines, start=1)
         if (line.debit or 0) or (line.credit or 0)
     )
+    analytics.write_draft_shares(entry, lines)
 
 
 @transaction.atomic
@@ -216,6 +225,7 @@ def post_entry(*, actor, entry: Entry) -> Entry:
     head.last_index, head.last_hash = current.chain_index, current.hash
     head.save()
     _add_to_balances(current, lines)
+    analytics.on_posted(current, lines)
     audit.record(actor, "ledger.entry.posted", current, after={"number": current.number, "hash": current.hash})
     return current
 
@@ -280,6 +290,9 @@ def _add_to_balances(entry: Entry, lines: list[EntryLine]) -> None:
 def reverse_entry(*, actor, entry: Entry, date: dt.date | None = None, label: str = "") -> Entry:
     """Contre-passation: a new posted entry with debit and credit swapped, linked to the original."""
     original = Entry.objects.select_related("journal").get(pk=entry.pk)
+    shares: dict[int, list] = {}
+    for part in AnalyticLine.objects.filter(line__entry=original).select_related("section"):
+        shares.setdefault(part.line_id, []).append((part.section, part.percent))
     if not original.is_posted:
         raise DomainError("Seule une écriture validée se contre-passe ; un brouillard se modifie ou se supprime.")
     if Entry.objects.filter(reversal_of=original).exists():
@@ -295,6 +308,7 @@ def reverse_entry(*, actor, entry: Entry, date: dt.date | None = None, label: st
             vat_rate=line.vat_rate,
             vat_base=-line.vat_base if line.vat_base is not None else None,
             reference=line.reference,
+            analytic=shares.get(line.pk),
         )
         for line in original.lines.select_related("account", "auxiliary")
     ]

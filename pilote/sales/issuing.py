@@ -21,6 +21,7 @@ from pilote.core import audit
 from pilote.core.exceptions import DomainError
 from pilote.core.models import Structure, VatRegime
 from pilote.core.vat_policy import policy_for_regime
+from pilote.ledger import analytics as ledger_analytics
 from pilote.ledger import services as ledger
 from pilote.ledger.models import Account, Journal, JournalKind
 from pilote.lib import identifiers
@@ -338,10 +339,14 @@ def post_invoice(*, actor, invoice: Invoice, lines) -> object:
         )
     ]
     by_account: dict[str, Decimal] = {}
+    articles: dict[str, list] = {}
     for line in lines:
         by_account[line.account] = by_account.get(line.account, ZERO) + line.net_amount
+        articles.setdefault(line.account, []).append((line.product_id, line.net_amount))
     for code, net in sorted(by_account.items()):
-        entry_lines.append(side(-net, account=account(code), reference=invoice.number))
+        # Each article's analytic defaults, weighted by its net amount (ledger.analytics).
+        shares = ledger_analytics.product_shares(articles[code]) or None
+        entry_lines.append(side(-net, account=account(code), reference=invoice.number, analytic=shares))
     result = totals.compute_totals(
         totals.PricedLine(line.net_amount, line.rate, line.exemption_mention) for line in lines
     )

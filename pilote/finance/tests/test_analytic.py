@@ -1,0 +1,78 @@
+"""Analytic accounting on the demo and in its pages: sections + undistributed give back the general ledger to
+the cent, the aggregates equal a recomputation from the analytic lines, the set-up pages write through the
+services and refuse bad input in French."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from pilote.finance import analytic, queries
+from pilote.ledger import analytics
+from pilote.ledger.models import AnalyticAxis, AnalyticDefault, FiscalYear
+
+
+def test_build_report_is_pure_and_reconciles():
+    report = analytic.build_report(
+        [(1, "A", "Atelier"), (2, "B", "Boutique")],
+        {"706": (Decimal(0), Decimal(1000)), "606": (Decimal(300), Decimal(0)), "661": (Decimal(50), Decimal(0))},
+        {(1, "706"): (Decimal(0), Decimal(600)), (2, "706"): (Decimal(0), Decimal(400)), (1, "606"): (Decimal(300), 0)},
+    )
+    assert [r.result for r in report.rows] == [Decimal(300), Decimal(400)]
+    assert report.undistributed.expenses == Decimal(50)
+    assert report.reconciles and report.total_result == report.ledger_result == Decimal(650)
+
+
+@pytest.fixture
+def years(demo_loaded, db):
+    return list(FiscalYear.objects.order_by("start_date"))
+
+
+def test_demo_sections_reconcile_with_the_general_ledger(years):
+    assert analytics.stored_balances() == analytics.recompute_balances()
+    for axis in AnalyticAxis.objects.all():
+        for year in years:
+            report = queries.analytic_report(axis, year, year.end_date)
+            assert report.reconciles, (axis, year)
+            assert all(row.income or row.expenses for row in report.rows), (axis, year)
+    activity = AnalyticAxis.objects.get(code="ACT")
+    report = queries.analytic_report(activity, years[0], years[0].end_date)
+    assert report.undistributed.income == 0  # every sale is distributed by its article
+    assert report.undistributed.expenses > 0  # taxes, financial charges… stay outside the activities
+
+
+def test_report_pages_and_exports(years, demo_loaded, client):
+    client.force_login(demo_loaded["comptable"])
+    page = client.get(reverse("finance:analytic"))
+    assert page.status_code == 200
+    assert "Non ventilé" in page.content.decode() and "= comptabilité générale" in page.content.decode()
+    axis = AnalyticAxis.objects.get(code="CENTRE")
+    csv = client.get(reverse("finance:analytic"), {"axe": axis.pk, "exercice": years[0].pk, "export": "csv"})
+    assert csv.status_code == 200 and "Administration" in b"".join(csv.streaming_content).decode("utf-8-sig")
+    assert client.get(reverse("finance:analytic"), {"axe": "x", "exercice": "y"}).status_code == 200
+    assert client.get(reverse("finance:analytic-setup")).status_code == 200
+
+
+def test_setup_writes_through_the_services_and_refuses_in_french(years, demo_loaded, client):
+    client.force_login(demo_loaded["comptable"])
+    client.post(reverse("finance:analytic-axis-create"), {"code": "PRJ", "label": "Projets"})
+    axis = AnalyticAxis.objects.get(code="PRJ")
+    client.post(reverse("finance:analytic-section-create", args=[axis.pk]), {"code": "P1", "label": "Projet 1"})
+    client.post(reverse("finance:analytic-section-create", args=[axis.pk]), {"code": "P2", "label": "Projet 2"})
+    p1, p2 = axis.sections.order_by("code")
+    url = reverse("finance:analytic-defaults", args=[axis.pk])
+    bad = client.post(url, {"compte": "6064", f"part_{p1.pk}": "60", f"part_{p2.pk}": "30"}, follow=True)
+    assert "au lieu de 100" in bad.content.decode()
+    assert not AnalyticDefault.objects.filter(section__axis=axis).exists()
+    junk = client.post(url, {"compte": "6064", f"part_{p1.pk}": "abc"}, follow=True)
+    assert junk.status_code == 200 and "pourcentage" in junk.content.decode()
+    client.post(url, {"compte": "6064", f"part_{p1.pk}": "60,5", f"part_{p2.pk}": "39,5"})
+    assert AnalyticDefault.objects.filter(section__axis=axis).count() == 2
+    open_year = FiscalYear.objects.filter(status="open").first()
+    client.post(reverse("finance:analytic-apply"), {"exercice": open_year.pk})
+    report = queries.analytic_report(axis, open_year, open_year.end_date)
+    assert report.reconciles and report.rows[0].expenses > 0
+    client.force_login(demo_loaded["auditeur"])
+    assert client.post(url, {"compte": "6064"}).status_code == 403

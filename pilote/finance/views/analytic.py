@@ -1,0 +1,166 @@
+"""Analytic accounting pages: the result per section of an axis (reconciled with the general ledger), and
+the set-up — axes, sections, default distributions per account, applying them to posted lines."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pilote.core.access import require_perm
+from pilote.core.exceptions import DomainError
+from pilote.core.forms import DATE_WIDGET
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response
+from pilote.finance import queries
+from pilote.ledger import analytics
+from pilote.ledger.models import (
+    Account,
+    AnalyticAxis,
+    AnalyticDefault,
+    FiscalYear,
+)
+from pilote.ledger.models_analytic import SectionKind
+from pilote.lib.dates import local_today
+from pilote.lib.french import plural
+
+
+class AnalyticForm(forms.Form):
+    axe = forms.ModelChoiceField(label="Axe", queryset=AnalyticAxis.objects.filter(is_active=True), empty_label=None)
+    exercice = forms.ModelChoiceField(
+        label="Exercice", queryset=FiscalYear.objects.order_by("-start_date"), empty_label=None
+    )
+    date = forms.DateField(label="Cumul à fin du mois du", required=False, widget=DATE_WIDGET)
+
+
+REPORT_COLUMNS = [
+    Column("Section", lambda r: r.code),
+    Column("Intitulé", lambda r: r.label),
+    Column("Produits", lambda r: r.income),
+    Column("Charges", lambda r: r.expenses),
+    Column("Résultat", lambda r: r.result),
+]
+
+
+@require_perm("finance.view")
+def report(request):
+    axis = AnalyticAxis.objects.filter(is_active=True).first()
+    year = FiscalYear.objects.order_by("-start_date").first()
+    form = AnalyticForm(request.GET or None, initial={"axe": axis, "exercice": year})
+    day = None
+    if form.is_bound:
+        if form.is_valid():
+            axis, year, day = form.cleaned_data["axe"], form.cleaned_data["exercice"], form.cleaned_data["date"]
+        else:
+            messages.error(request, "La demande n'a pas pu être lue : voici le dernier exercice.")
+    context = {"form": form, "axis": axis, "year": year}
+    if axis and year:
+        today = local_today()
+        day = day if day and year.contains(day) else (today if year.contains(today) else year.end_date)
+        result = queries.analytic_report(axis, year, day)
+        fmt = request.GET.get("export")
+        if fmt in EXPORT_FORMATS:
+            rows = [*result.rows, result.undistributed]
+            title = f"Résultat analytique — axe {axis.label} — {year}"
+            return export_response(rows, REPORT_COLUMNS, f"analytique-{axis.code.lower()}", fmt, title=title)
+        context |= {"report": result, "day": queries._month_end(day)}
+    return render(request, "finance/analytic.html", context)
+
+
+@require_perm("finance.view")
+def setup(request):
+    axes = list(AnalyticAxis.objects.prefetch_related("sections"))
+    defaults: dict[int, dict[str, list]] = {}
+    for default in AnalyticDefault.objects.select_related("section", "account", "product").order_by(
+        "account__code", "product__reference", "section__code"
+    ):
+        owner = default.account.code if default.account else f"Article {default.product.reference}"
+        defaults.setdefault(default.section.axis_id, {}).setdefault(owner, []).append(default)
+    for axis in axes:
+        axis.default_rows = sorted(defaults.get(axis.pk, {}).items())
+    return render(
+        request,
+        "finance/analytic_setup.html",
+        {"axes": axes, "kinds": SectionKind.choices, "years": FiscalYear.objects.filter(status="open")},
+    )
+
+
+def _back(request):
+    return redirect("finance:analytic-setup")
+
+
+@require_POST
+@require_perm("finance.edit")
+def axis_create(request):
+    try:
+        analytics.create_axis(
+            actor=request.user, code=request.POST.get("code", ""), label=request.POST.get("label", "")
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Axe créé.")
+    return _back(request)
+
+
+@require_POST
+@require_perm("finance.edit")
+def section_create(request, pk: int):
+    axis = get_object_or_404(AnalyticAxis, pk=pk)
+    try:
+        analytics.create_section(
+            actor=request.user, axis=axis, code=request.POST.get("code", ""), label=request.POST.get("label", ""),
+            kind=request.POST.get("kind", "plain"),
+        )  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Section ajoutée à l'axe {axis.code}.")
+    return _back(request)
+
+
+def _parse_percent(text: str) -> Decimal | None:
+    text = (text or "").replace("%", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise DomainError(f"« {text} » n'est pas un pourcentage.") from None
+
+
+@require_POST
+@require_perm("finance.edit")
+def defaults_set(request, pk: int):
+    axis = get_object_or_404(AnalyticAxis, pk=pk)
+    code = request.POST.get("compte", "").strip()
+    try:
+        account = Account.objects.filter(code=code).first()
+        if account is None:
+            raise DomainError(f"Compte « {code[:20]} » inconnu du plan comptable.")
+        shares = []
+        for section in axis.sections.filter(is_active=True):
+            percent = _parse_percent(request.POST.get(f"part_{section.pk}", ""))
+            if percent:
+                shares.append((section, percent))
+        analytics.set_defaults(actor=request.user, axis=axis, account=account, shares=shares)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        what = "enregistrée" if shares else "supprimée"
+        messages.success(request, f"Ventilation par défaut du compte {account.code} sur l'axe {axis.code} {what}.")
+    return _back(request)
+
+
+@require_POST
+@require_perm("finance.edit")
+def defaults_apply(request):
+    year = FiscalYear.objects.filter(pk=request.POST.get("exercice") or 0, status="open").first()
+    if year is None:
+        messages.error(request, "Choisissez un exercice ouvert.")
+        return _back(request)
+    count = analytics.apply_defaults(actor=request.user, fiscal_year=year)
+    messages.success(request, f"{plural(count, 'ligne analytique écrite', 'lignes analytiques écrites')} sur {year}.")
+    return _back(request)
