@@ -561,10 +561,12 @@ def measure_trial_balance(year, *, warmup: int, runs: int) -> dict:
 def measure_finance(year, *, warmup: int, runs: int) -> dict:
     """The financial diagnosis (SIG, CAF, functional balance sheet, ratios) at a date inside a month — the
     aggregates plus that month's lines — and direction's dashboard tiles at the same date (the diagnosis of
-    N and N−1, the 13-week plan's open items, the budget), each under TARGET_FINANCE_MS."""
+    N and N−1, the 13-week plan's open items from the open-items aggregate, the budget), each under
+    TARGET_FINANCE_MS."""
     from pilote.core.models import User
     from pilote.dashboards import queries as dashboards
     from pilote.finance import queries
+    from pilote.ledger.models import OpenItemBalance
 
     day = (year.end_date - dt.timedelta(days=40)).replace(day=15)
     period = queries.Period(year, day)
@@ -583,6 +585,12 @@ def measure_finance(year, *, warmup: int, runs: int) -> dict:
         "dashboard": measured_call(
             "dashboard tiles", board, warmup=warmup, runs=runs, target_ms=TARGET_FINANCE_MS
         ),
+        "treasury_plan": measured_call(
+            "13-week cash plan (open-items aggregate)", lambda: queries.treasury_plan(day), warmup=warmup, runs=runs,
+            target_ms=TARGET_FINANCE_MS,
+        ),
+        "open_item_rows": OpenItemBalance.objects.count(),
+        "open_item_lines": sum(OpenItemBalance.objects.values_list("line_count", flat=True)),
         "tiles": len(board()),
     }  # fmt: skip
 

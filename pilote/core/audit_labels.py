@@ -69,6 +69,7 @@ ACTION_LABELS: dict[str, str] = {
     "finance.budget.deleted": "Budget supprimé",
     "finance.budget.imported": "Budget importé d'un classeur XLSX",
     "finance.budget.line_set": "Budget : montants d'un groupe de comptes modifiés",
+    "finance.costing.saved": "Coûts complets : clés de répartition et unités d'œuvre enregistrées",
     "finance.cost_behaviour.set": "Seuil de rentabilité : part variable d'un compte de charges modifiée",
     "ledger.account.created": "Compte créé",
     "ledger.asset.disposed": "Immobilisation cédée ou mise au rebut",

@@ -20,5 +20,6 @@ class FinanceConfig(AppConfig):
             MenuItem("Plan de trésorerie", "finance:treasury", "finance.view"),
             MenuItem("Budgets", "finance:budget-list", "finance.view"),
             MenuItem("Comptabilité analytique", "finance:analytic", "finance.view"),
+            MenuItem("Coûts complets", "finance:costing", "finance.view"),
         )
-        register_demo(93, "budget de l'exercice (initial et révisé)", demo.load)
+        register_demo(93, "coûts complets et budget de l'exercice (initial et révisé)", demo.load)

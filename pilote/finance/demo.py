@@ -8,11 +8,41 @@ from decimal import Decimal
 
 from pilote.core.demo import DEMO_TODAY
 from pilote.finance import budgets, queries, services
-from pilote.ledger.models import FiscalYear
+from pilote.ledger.models import AnalyticAxis, FiscalYear
 from pilote.lib.money import round_eur
 
 
+def load_costing(users) -> None:
+    """Full costing of each year on the demo's centres (the §6 keys between the two auxiliary centres) and its
+    activities: supplies by €1,000 bought, the workshop by technician hour, distribution by €100 of sales."""
+    centres, activities = (
+        AnalyticAxis.objects.filter(code="CENTRE").first(),
+        AnalyticAxis.objects.filter(code="ACT").first(),
+    )
+    if centres is None or activities is None:
+        return
+    keys = {
+        "ADM": {"ENT": Decimal(10), "APP": Decimal(20), "ATL": Decimal(40), "DIS": Decimal(30)},
+        "ENT": {"ADM": Decimal(20), "APP": Decimal(10), "ATL": Decimal(60), "DIS": Decimal(10)},
+    }
+    for year in FiscalYear.objects.all():
+        report = queries.analytic_report(activities, year, year.end_date)
+        revenue = {row.code: (row.income / 100).quantize(Decimal(1)) for row in report.rows}
+        trade = next(row for row in report.rows if row.code == "NEGOCE")
+        goods = (trade.by_group.get("60", Decimal(0)) / 1000).quantize(Decimal(1))
+        hours = {"NEGOCE": Decimal(400), "MAINT": Decimal(2300), "CONSEIL": Decimal(300)}
+        services.save_costing_setup(
+            actor=users["comptable"], fiscal_year=year, centres_axis=centres, products_axis=activities, keys=keys,
+            units={
+                "APP": ("1 000 € d'achats de marchandises", goods, {"NEGOCE": goods}),
+                "ATL": ("heure de technicien", Decimal(3000), hours),
+                "DIS": ("100 € de chiffre d'affaires", sum(revenue.values(), Decimal(0)), revenue),
+            },
+        )  # fmt: skip
+
+
 def load(rng, users) -> None:
+    load_costing(users)
     year = FiscalYear.objects.filter(start_date__lte=DEMO_TODAY, end_date__gte=DEMO_TODAY).first()
     if year is None or not FiscalYear.objects.filter(end_date__lt=year.start_date).exists():
         return

@@ -92,3 +92,29 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"Budget {self.group} — {self.month:%m/%Y}"
+
+
+class CostingSetup(models.Model):
+    """A fiscal year's full-costing parameters: which axis holds the centres and which the products, the
+    auxiliary centres' keys ({aux code: {target code: "percent"}}) and the main centres' work units ({centre
+    code: {"label": …, "number": "…", "usage": {product code: "…"}}}), sections named by their codes. Written
+    whole by `services.save_costing_setup` (checked all or nothing)."""
+
+    fiscal_year = models.OneToOneField(
+        "ledger.FiscalYear", verbose_name="exercice", on_delete=models.CASCADE, related_name="costing_setup"
+    )
+    centres_axis = models.ForeignKey(
+        "ledger.AnalyticAxis", verbose_name="axe des centres", on_delete=models.PROTECT, related_name="+"
+    )
+    products_axis = models.ForeignKey(
+        "ledger.AnalyticAxis", verbose_name="axe des produits", on_delete=models.PROTECT, related_name="+"
+    )
+    keys = models.JSONField("clés de répartition secondaire", default=dict, blank=True)
+    units = models.JSONField("unités d'œuvre", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "paramètres des coûts complets"
+        verbose_name_plural = "paramètres des coûts complets"
+
+    def __str__(self) -> str:
+        return f"Coûts complets — {self.fiscal_year}"

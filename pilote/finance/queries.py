@@ -265,35 +265,24 @@ DEBTS_BY_DAY = (("44551", 19, "TVA à payer"), ("431", 15, "Charges sociales"), 
 
 
 def _open_items(prefixes: tuple[str, ...], today: dt.date, kind: str) -> list[forecast.Flow]:
-    """The unlettered lines as dated flows. The lines of a partial matching (an invoice and its instalment)
-    make one flow, what is left to settle, expected when the oldest of its unsettled lines falls due: the
-    instalment is already in the bank and must not come back as a movement of the first week."""
-    from django.db.models import Exists, OuterRef, Q
+    """The open items posted up to today as dated flows, from the ledger's open-items aggregate (one grouped
+    read, whatever the number of lines): customer and supplier lines not fully lettered, at their due date;
+    the lines of a partial matching (an invoice and its instalment) are one flow, what is left to settle, at
+    the group's date — the instalment already in the bank does not come back as a movement."""
+    from django.db.models import Q
 
-    from pilote.ledger.models import MatchedLine
+    from pilote.ledger.models import OpenItemBalance
 
-    fully = MatchedLine.objects.filter(line=OuterRef("pk"), matching__is_partial=False)
     prefix_filter = Q()
     for prefix in prefixes:
         prefix_filter |= Q(account__code__startswith=prefix)
-    lines = (
-        EntryLine.objects.filter(prefix_filter, is_posted=True, date__lte=today, fiscal_year__status="open")
-        .exclude(Exists(fully))
-        .values_list("date", "due_date", "debit", "credit", "match__matching_id")
+    rows = (
+        OpenItemBalance.objects.filter(prefix_filter, fiscal_year__status="open", date__lte=today)
+        .values("expected")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .order_by("expected")
     )
-    flows, partial = [], {}
-    for day, due, debit, credit, matching in lines:
-        if matching is None:
-            if debit != credit:
-                flows.append(forecast.Flow(due or day, debit - credit, kind))
-        else:
-            partial.setdefault(matching, []).append((due or day, debit - credit))
-    for group in partial.values():
-        left = sum((amount for _, amount in group), ZERO)
-        if left:
-            due = min(day for day, amount in group if (amount > 0) == (left > 0))
-            flows.append(forecast.Flow(due, left, kind))
-    return flows
+    return [forecast.Flow(row["expected"], row["d"] - row["c"], kind) for row in rows if row["d"] != row["c"]]
 
 
 @dataclass
@@ -436,3 +425,58 @@ def analytic_report(axis, year: FiscalYear, day: dt.date):
     }
     sections = list(AnalyticSection.objects.filter(axis=axis).values_list("id", "code", "label"))
     return build_report(sections, ledger, distributed)
+
+
+def costing_study(setup):
+    """The full-costing study of `setup`'s year from the analytic aggregates: each centre's primary allocation
+    (its charges), each product's revenue and direct costs (charges of accounts with nothing on the centres),
+    the totals of classes 6 and 7 for the reconciliation. Three grouped reads."""
+    from pilote.finance import costing
+    from pilote.ledger.models import AnalyticBalance
+
+    year = setup.fiscal_year
+    totals = {"6": ZERO, "7": ZERO}
+    for row in (
+        AccountBalance.objects.filter(fiscal_year=year, aux_key=0, is_opening=False, account__code__regex=r"^[67]")
+        .values("account__code")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    ):
+        code = row["account__code"]
+        totals[code[0]] += row["d"] - row["c"] if code[0] == "6" else row["c"] - row["d"]
+    rows = (
+        AnalyticBalance.objects.filter(fiscal_year=year, section__axis__in=[setup.centres_axis, setup.products_axis])
+        .values("section__axis_id", "section__code", "account__code")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )
+    primary: dict[str, Decimal] = {}
+    indirect_accounts: set[str] = set()
+    product_rows = []
+    for row in rows:
+        code, account = row["section__code"], row["account__code"]
+        if row["section__axis_id"] == setup.centres_axis_id:
+            if account.startswith("6"):
+                primary[code] = primary.get(code, ZERO) + row["d"] - row["c"]
+                indirect_accounts.add(account)
+        else:
+            product_rows.append((code, account, row["d"], row["c"]))
+    revenue: dict[str, Decimal] = {}
+    direct: dict[str, Decimal] = {}
+    for code, account, debit, credit in product_rows:
+        if account.startswith("7"):
+            revenue[code] = revenue.get(code, ZERO) + credit - debit
+        elif account not in indirect_accounts:
+            direct[code] = direct.get(code, ZERO) + debit - credit
+    sections = setup.centres_axis.sections.filter(is_active=True).exclude(kind="plain")
+    centres = [costing.Centre(s.code, s.label, s.kind == "auxiliary", primary.get(s.code, ZERO)) for s in sections]
+    keys = {aux: {t: Decimal(p) for t, p in shares.items()} for aux, shares in setup.keys.items()}
+    units = {code: (u.get("label", ""), Decimal(u.get("number") or 0)) for code, u in setup.units.items()}
+    usage = {
+        (code, product): Decimal(q) for code, u in setup.units.items() for product, q in u.get("usage", {}).items()
+    }
+    products = [
+        (s.code, s.label, revenue.get(s.code, ZERO), direct.get(s.code, ZERO))
+        for s in setup.products_axis.sections.all()
+    ]
+    # Charges put on a centre that is not part of the study (a plain section of the centres axis) are left out
+    # of the centres: they count as not distributed.
+    return costing.full_costing(centres, keys, units, products, usage, totals["6"], totals["7"])

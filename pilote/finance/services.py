@@ -136,3 +136,47 @@ def delete_budget(*, actor, budget) -> None:
     before = {"nom": budget.name, "exercice": str(budget.fiscal_year)}
     audit.record(actor, "finance.budget.deleted", None, before=before)
     budget.delete()
+
+
+@transaction.atomic
+def save_costing_setup(*, actor, fiscal_year, centres_axis, products_axis, keys: dict, units: dict):
+    """keys: {aux code: {target code: Decimal}}; units: {main code: (label, number, {product code: used})}.
+    Checked whole (French messages), then stored; nothing written when a part is wrong."""
+    from pilote.finance import costing
+    from pilote.finance.models import CostingSetup
+
+    problems = []
+    if centres_axis.pk == products_axis.pk:
+        problems.append("Les centres et les produits sont sur deux axes différents.")
+    sections = list(centres_axis.sections.filter(is_active=True).exclude(kind="plain"))
+    if not any(s.kind == "main" for s in sections):
+        problems.append(f"L'axe {centres_axis.code} n'a aucun centre principal.")
+    centres = [costing.Centre(s.code, s.label, s.kind == "auxiliary", Decimal(0)) for s in sections]
+    problems += costing.key_problems(centres, keys)
+    products = set(products_axis.sections.values_list("code", flat=True))
+    mains = {s.code for s in sections if s.kind == "main"}
+    for code, (_label, number, usage) in units.items():
+        if code not in mains:
+            problems.append(f"{code} n'est pas un centre principal de l'axe {centres_axis.code}.")
+        if number < 0 or any(q < 0 for q in usage.values()):
+            problems.append(f"Centre {code} : un nombre d'unités d'œuvre ne peut pas être négatif.")
+        if set(usage) - products:
+            problems.append(f"Centre {code} : produits inconnus {', '.join(sorted(set(usage) - products))}.")
+        if number and sum(usage.values(), Decimal(0)) > number:
+            problems.append(f"Centre {code} : les produits utilisent plus d'unités que le centre n'en compte.")
+    if problems:
+        raise DomainError(" ".join(problems))
+    setup, _ = CostingSetup.objects.update_or_create(
+        fiscal_year=fiscal_year,
+        defaults={
+            "centres_axis": centres_axis,
+            "products_axis": products_axis,
+            "keys": {aux: {t: str(p) for t, p in shares.items() if p} for aux, shares in keys.items()},
+            "units": {
+                code: {"label": label[:60], "number": str(number), "usage": {p: str(q) for p, q in usage.items() if q}}
+                for code, (label, number, usage) in units.items()
+            },
+        },
+    )
+    audit.record(actor, "finance.costing.saved", setup, after={"keys": setup.keys, "units": setup.units})
+    return setup

@@ -30,6 +30,8 @@ class LedgerConfig(AppConfig):
         from pilote.core import jobs, schedule
         from pilote.ledger import verify
 
+        verify.register_check("Cumuls analytiques et pièces non lettrées", verify.check_derived_aggregates)
+
         jobs.register_kind("ledger.fec_import", "Import d'un FEC")
         from pilote.core import backup
         from pilote.ledger import chain

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pilote.core import audit
-from pilote.ledger import analytics, chain
+from pilote.ledger import analytics, chain, open_items
 from pilote.ledger.exceptions import PostingError
 from pilote.ledger.models import (
     Account,
@@ -196,6 +196,7 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
     lines_by_index: dict[int, tuple] = {}  # chain index → (fiscal year, date, prepared lines)
     totals: dict[tuple, list[int]] = {}
     codes: dict[int, str] = {}
+    open_totals: dict[open_items.Key, list[int]] = {}
     for item in prepared:
         spec, year, journal = item.spec, item.spec.fiscal_year, item.spec.journal
         sequence = sequences[(journal.pk, year.pk)]
@@ -223,6 +224,8 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
             )  # fmt: skip
             digest.update(f"\n{text}".encode())
             aux_id = aux.id if aux else None
+            if code.startswith(open_items.PREFIXES):
+                open_items.add(open_totals, (year_id, account_id, spec.date, line.due_date or spec.date), debit, credit)
             for key in ((year_id, account_id, 0, month, opening), (year_id, account_id, aux_id, month, opening)):
                 if key[2] is None:
                     continue
@@ -253,6 +256,7 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
     head.last_index, head.last_hash = index, previous
     head.save()
     _apply_balances(totals)
+    open_items.apply(open_totals)
     audit.record(actor, "ledger.entries.posted_in_batch", None, after={"count": len(prepared), "last_index": index})
     return len(prepared)
 

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
+from pilote.ledger import open_items
 from pilote.ledger.models import Account, AuxiliaryAccount, EntryLine, EntryStatus, MatchedLine, Matching
 from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO
@@ -68,6 +69,7 @@ def letter_lines(*, actor, lines: list[EntryLine], partial: bool = False) -> Mat
             f"crédit {format_eur(credit)} (écart {format_eur(debit - credit)}). "
             "Cochez « lettrage partiel » pour un règlement partiel."
         )
+    change = open_items.Change(ids)
     if debit == credit:
         partial = False
         MatchedLine.objects.filter(line_id__in=ids).delete()  # a partial matching is completed
@@ -84,6 +86,7 @@ def letter_lines(*, actor, lines: list[EntryLine], partial: bool = False) -> Mat
     )
     MatchedLine.objects.bulk_create(MatchedLine(line_id=pk, matching=matching) for pk in ids)
     Matching.objects.filter(account=account, aux_key=aux_key, items__isnull=True).delete()
+    change.done()
     audit.record(actor, "ledger.lettering.done", matching, after={"lines": ids, "partial": partial})
     return matching
 
@@ -96,7 +99,9 @@ def unletter(*, actor, matching: Matching) -> None:
         if not year.is_open or (year.locked_until and line.date <= year.locked_until):
             raise DomainError("Ce lettrage touche une période clôturée ou verrouillée : il ne peut plus être défait.")
     audit.record(actor, "ledger.lettering.undone", matching, before={"lines": [line.pk for line in lines]})
+    change = open_items.Change(line.pk for line in lines)
     matching.delete()
+    change.done()
 
 
 @transaction.atomic

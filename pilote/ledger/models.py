@@ -451,3 +451,32 @@ from pilote.ledger.models_analytic import (  # noqa: E402,F401
 )
 from pilote.ledger.models_assets import DepreciationMethod, DepreciationPosting, FixedAsset  # noqa: E402,F401
 from pilote.ledger.models_bank import BankAccount, BankRule, StatementImport, StatementLine  # noqa: E402,F401
+
+
+class OpenItemBalance(models.Model):
+    """The open items of customer and supplier accounts (`open_items.PREFIXES`) — posted lines not in a full
+    matching — summed per fiscal year, account, posting date and expected date (the line's due date, else its
+    date; the lines of a partial matching at the group's date). Kept at posting and at every lettering change
+    (`open_items`), so the cash plan reads a few thousand rows instead of every unlettered line."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    expected = models.DateField()
+    debit = MoneyField(default=0)
+    credit = MoneyField(default=0)
+    line_count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "cumul des pièces non lettrées"
+        verbose_name_plural = "cumuls des pièces non lettrées"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "account", "date", "expected"],
+                name="ledger_openitem_unique",
+                violation_error_message="Les pièces non lettrées de ce compte viennent de changer : réessayez.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Compte {self.account_id} : pièces du {self.date:%d/%m/%Y} attendues le {self.expected:%d/%m/%Y}"

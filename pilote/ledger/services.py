@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
-from pilote.ledger import analytics, chain
+from pilote.ledger import analytics, chain, open_items
 from pilote.ledger.exceptions import PostingError
 from pilote.ledger.models import (
     Account,
@@ -284,6 +284,12 @@ def _add_to_balances(entry: Entry, lines: list[EntryLine]) -> None:
     totals: dict[BalanceKey, list[Decimal]] = {}
     collect_balance_deltas(entry, lines, totals)
     apply_balance_deltas(totals)
+    items: dict[open_items.Key, list[int]] = {}
+    for line in lines:
+        if open_items.is_open_item_account(line.account.code):
+            key = (entry.fiscal_year_id, line.account_id, entry.date, line.due_date or entry.date)
+            open_items.add(items, key, to_cents(line.debit), to_cents(line.credit))
+    open_items.apply(items)
 
 
 @transaction.atomic

@@ -260,6 +260,21 @@ def check_triggers() -> list[str]:
 _app_checks: dict[str, Callable[[], list[str]]] = {}
 
 
+def check_derived_aggregates() -> list[str]:
+    """The analytic aggregates and the open-items aggregate equal their recomputation from the lines."""
+    from pilote.ledger import analytics, open_items
+
+    problems = []
+    if analytics.stored_balances() != analytics.recompute_balances():
+        problems.append("Les cumuls analytiques ne correspondent plus aux lignes ventilées.")
+    if open_items.stored() != open_items.recompute():
+        problems.append(
+            "Le cumul des pièces non lettrées ne correspond plus aux lignes et lettrages (réparation : "
+            "ledger.open_items.rebuild)."
+        )
+    return problems
+
+
 def register_check(title: str, check: Callable[[], list[str]]) -> None:
     _app_checks[title] = check
 

@@ -90,7 +90,13 @@ def _finance_sample(actor):
 
     budget = create_budget(actor=actor, fiscal_year=FiscalYear.objects.get(start_date__year=2026), name="Budget")
     names = ("detail", "group", "import", "revise", "delete", "variance")
-    return {f"finance:budget-{name}": budget.pk for name in names}
+    from pilote.ledger import analytics
+
+    axis = analytics.create_axis(actor=actor, code="ACT", label="Activité")
+    return {f"finance:budget-{name}": budget.pk for name in names} | {
+        "finance:analytic-section-create": axis.pk,
+        "finance:analytic-defaults": axis.pk,
+    }
 
 
 def _office_sample(personas):

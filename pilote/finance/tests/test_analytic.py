@@ -67,7 +67,7 @@ def test_setup_writes_through_the_services_and_refuses_in_french(years, demo_loa
     assert "au lieu de 100" in bad.content.decode()
     assert not AnalyticDefault.objects.filter(section__axis=axis).exists()
     junk = client.post(url, {"compte": "6064", f"part_{p1.pk}": "abc"}, follow=True)
-    assert junk.status_code == 200 and "pourcentage" in junk.content.decode()
+    assert junk.status_code == 200 and "pas un nombre" in junk.content.decode()
     client.post(url, {"compte": "6064", f"part_{p1.pk}": "60,5", f"part_{p2.pk}": "39,5"})
     assert AnalyticDefault.objects.filter(section__axis=axis).count() == 2
     open_year = FiscalYear.objects.filter(status="open").first()
@@ -76,3 +76,23 @@ def test_setup_writes_through_the_services_and_refuses_in_french(years, demo_loa
     assert report.reconciles and report.rows[0].expenses > 0
     client.force_login(demo_loaded["auditeur"])
     assert client.post(url, {"compte": "6064"}).status_code == 403
+
+
+def test_demo_full_costing_reconciles_and_gives_a_cost_price_per_activity(years, demo_loaded, client):
+    from pilote.finance.models import CostingSetup
+
+    for setup in CostingSetup.objects.select_related("fiscal_year"):
+        study = queries.costing_study(setup)
+        assert study.reconciles, setup
+        assert sorted(p.code for p in study.products) == ["CONSEIL", "MAINT", "NEGOCE"]
+        assert all(p.revenue > 0 and p.cost_price > 0 for p in study.products), setup
+        assert all(row.total == 0 for row in study.allocation.rows if row.auxiliary)
+    client.force_login(demo_loaded["comptable"])
+    page = client.get(reverse("finance:costing")).content.decode()
+    assert "Tableau de répartition" in page and "le rapprochement tombe juste" in page
+    setup = CostingSetup.objects.order_by("-fiscal_year__start_date").first()
+    bad = {"exercice": setup.fiscal_year.pk, "centres": setup.centres_axis_id, "produits": setup.products_axis_id,
+           "cle_ADM_ENT": "50", "uo_ATL": "-3"}  # fmt: skip
+    answer = client.post(reverse("finance:costing-save"), bad, follow=True).content.decode()
+    assert "au lieu de 100 %" in answer and "négatif" in answer
+    assert CostingSetup.objects.get(pk=setup.pk).keys == setup.keys  # nothing written

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
@@ -128,7 +129,7 @@ def _parse_percent(text: str) -> Decimal | None:
     try:
         return Decimal(text)
     except InvalidOperation:
-        raise DomainError(f"« {text} » n'est pas un pourcentage.") from None
+        raise DomainError(f"« {text[:20]} » n'est pas un nombre.") from None
 
 
 @require_POST
@@ -164,3 +165,112 @@ def defaults_apply(request):
     count = analytics.apply_defaults(actor=request.user, fiscal_year=year)
     messages.success(request, f"{plural(count, 'ligne analytique écrite', 'lignes analytiques écrites')} sur {year}.")
     return _back(request)
+
+
+# --- Full costing -----------------------------------------------------------------------------------------
+
+
+def _costing_axes(setup):
+    if setup:
+        return setup.centres_axis, setup.products_axis
+    axes = list(AnalyticAxis.objects.filter(is_active=True).prefetch_related("sections"))
+    centres = next((a for a in axes if any(s.kind == "main" for s in a.sections.all())), None)
+    products = next((a for a in axes if a != centres), None)
+    return centres, products
+
+
+@require_perm("finance.view")
+def costing(request):
+    from pilote.finance.models import CostingSetup
+
+    years = FiscalYear.objects.order_by("-start_date")
+    year = (
+        years.filter(pk=request.GET.get("exercice") or 0).first() if request.GET.get("exercice", "").isdigit() else None
+    )
+    year = year or years.first()
+    setup = CostingSetup.objects.filter(fiscal_year=year).select_related("centres_axis", "products_axis").first()
+    centres_axis, products_axis = _costing_axes(setup)
+    context = {
+        "years": years,
+        "year": year,
+        "setup": setup,
+        "centres_axis": centres_axis,
+        "products_axis": products_axis,
+    }
+    if setup:
+        try:
+            context["study"] = queries.costing_study(setup)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+    if centres_axis and products_axis:
+        sections = list(centres_axis.sections.filter(is_active=True).exclude(kind="plain"))
+        products = list(products_axis.sections.filter(is_active=True))
+        keys = setup.keys if setup else {}
+        units = setup.units if setup else {}
+        context |= {
+            "axes": AnalyticAxis.objects.filter(is_active=True),
+            "auxiliaries": [
+                (s, [(t, keys.get(s.code, {}).get(t.code, "")) for t in sections if t != s])
+                for s in sections if s.kind == "auxiliary"
+            ],
+            "mains": [
+                (s, units.get(s.code, {}), [(p, _usage(units, s, p)) for p in products])
+                for s in sections if s.kind == "main"
+            ],
+        }  # fmt: skip
+    return render(request, "finance/costing.html", context)
+
+
+@require_POST
+@require_perm("finance.edit")
+def costing_save(request):
+    from pilote.finance import services
+
+    year = (
+        FiscalYear.objects.filter(pk=request.POST.get("exercice") or 0).first()
+        if request.POST.get("exercice", "").isdigit()
+        else None
+    )
+    centres_axis = AnalyticAxis.objects.filter(pk=_int(request.POST.get("centres"))).first()
+    products_axis = AnalyticAxis.objects.filter(pk=_int(request.POST.get("produits"))).first()
+    if not (year and centres_axis and products_axis):
+        messages.error(request, "Choisissez l'exercice, l'axe des centres et celui des produits.")
+        return redirect("finance:costing")
+    try:
+        sections = list(centres_axis.sections.filter(is_active=True).exclude(kind="plain"))
+        products = list(products_axis.sections.filter(is_active=True))
+        keys, units = {}, {}
+        for source in sections:
+            if source.kind != "auxiliary":
+                continue
+            shares = {}
+            for target in sections:
+                value = _parse_percent(request.POST.get(f"cle_{source.code}_{target.code}", ""))
+                if value:
+                    shares[target.code] = value
+            keys[source.code] = shares
+        for main in (s for s in sections if s.kind == "main"):
+            number = _parse_percent(request.POST.get(f"uo_{main.code}", "")) or Decimal(0)
+            usage = {}
+            for product in products:
+                value = _parse_percent(request.POST.get(f"usage_{main.code}_{product.code}", ""))
+                if value:
+                    usage[product.code] = value
+            units[main.code] = (request.POST.get(f"uo_label_{main.code}", "").strip(), number, usage)
+        services.save_costing_setup(
+            actor=request.user, fiscal_year=year, centres_axis=centres_axis, products_axis=products_axis,
+            keys=keys, units=units,
+        )  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Paramètres des coûts complets enregistrés.")
+    return redirect(f"{reverse('finance:costing')}?exercice={year.pk}")
+
+
+def _usage(units: dict, centre, product) -> str:
+    return units.get(centre.code, {}).get("usage", {}).get(product.code, "")
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0

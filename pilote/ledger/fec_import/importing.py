@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
-from pilote.ledger import batch, services
+from pilote.ledger import batch, open_items, services
 from pilote.ledger.fec_import.lines import OPENING_LABEL_RE, cents
 from pilote.ledger.fec_import.reading import (
     ACCOUNT,
@@ -191,6 +191,7 @@ def _rebuild_lettering(actor, first_index: int, lettered: list) -> int:
         Matching.objects.filter(account_id__in={key[0] for key in groups}).values_list("account_id", "aux_key", "code")
     )
     kept = {key: group for key, group in groups.items() if key not in used}
+    change = open_items.Change(line_id for group in kept.values() for line_id in group[0])
     matchings = Matching.objects.bulk_create(
         Matching(account_id=key[0], aux_key=key[1], code=key[2], is_partial=group[1] != group[2], created_by=actor)
         for key, group in kept.items()
@@ -203,6 +204,7 @@ def _rebuild_lettering(actor, first_index: int, lettered: list) -> int:
         if group[3]:
             by_day.setdefault(group[3], []).append(matching.pk)
     MatchedLine.objects.bulk_create(items, batch_size=5000)
+    change.done()
     for day, pks in by_day.items():
         moment = dt.datetime.combine(day, dt.time(12), tzinfo=paris)
         for start in range(0, len(pks), 5000):
