@@ -79,6 +79,10 @@ def _solve(matrix: list[list[Fraction]], vector: list[Fraction]) -> list[Fractio
     return [rows[i][n] for i in range(n)]
 
 
+def _cents(value: Fraction) -> Decimal:
+    return round_eur(Decimal(value.numerator) / Decimal(value.denominator))
+
+
 def key_problems(centres: list[Centre], keys: dict[str, dict[str, Decimal]]) -> list[str]:
     codes = {c.code for c in centres}
     problems = []
@@ -115,18 +119,30 @@ def secondary_allocation(centres: list[Centre], keys: dict[str, dict[str, Decima
         for target, percent in keys.get(b.code, {}).items():
             if target in index:
                 matrix[index[target]][index[b.code]] -= Fraction(percent) / 100
-    exact = _solve(matrix, [Fraction(c.primary) for c in auxiliaries]) if n else []
+    exact = dict(zip(index, _solve(matrix, [Fraction(c.primary) for c in auxiliaries]), strict=True)) if n else {}
+    # To the cent, with every auxiliary row ending at exactly zero: each service between auxiliary centres is the
+    # exact one rounded; an auxiliary's total is its primary plus what it receives; what it gives the other
+    # centres is its total less what it gives the auxiliaries, split over their keys (parts adding up).
+    between = {
+        (src, dst): _cents(exact[src] * Fraction(percent) / 100)
+        for src in index
+        for dst, percent in keys.get(src, {}).items()
+        if dst in index
+    }
     totals = {
-        c.code: round_eur(Decimal(x.numerator) / Decimal(x.denominator))
-        for c, x in zip(auxiliaries, exact, strict=True)
+        a.code: a.primary + sum((v for (src, dst), v in between.items() if dst == a.code), ZERO) for a in auxiliaries
     }
     rows = {c.code: CentreRow(c.code, c.label, c.auxiliary, c.primary) for c in centres}
     for aux in auxiliaries:
-        shares = sorted(keys.get(aux.code, {}).items())
         rows[aux.code].transfers[aux.code] = -totals[aux.code]
-        parts = split_amount(totals[aux.code], [p for _t, p in shares]) if shares else []
-        for (target, _p), part in zip(shares, parts, strict=True):
-            rows[target].transfers[aux.code] = rows[target].transfers.get(aux.code, ZERO) + part
+        for (src, dst), value in between.items():
+            if src == aux.code:
+                rows[dst].transfers[aux.code] = value
+        others = sorted((t, p) for t, p in keys.get(aux.code, {}).items() if t not in index)
+        given = totals[aux.code] - sum((v for (src, _d), v in between.items() if src == aux.code), ZERO)
+        parts = split_amount(given, [p for _t, p in others]) if others else []
+        for (target, _p), part in zip(others, parts, strict=True):
+            rows[target].transfers[aux.code] = part
     return Allocation([rows[c.code] for c in centres], totals)
 
 
@@ -198,8 +214,12 @@ class ProductResult:
     indirect: dict[str, Decimal]  # main centre → absorbed
 
     @property
+    def indirect_total(self) -> Decimal:
+        return sum(self.indirect.values(), ZERO)
+
+    @property
     def cost_price(self) -> Decimal:
-        return self.direct + sum(self.indirect.values(), ZERO)
+        return self.direct + self.indirect_total
 
     @property
     def result(self) -> Decimal:

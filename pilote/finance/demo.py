@@ -30,7 +30,7 @@ def load_costing(users) -> None:
         revenue = {row.code: (row.income / 100).quantize(Decimal(1)) for row in report.rows}
         trade = next(row for row in report.rows if row.code == "NEGOCE")
         goods = (trade.by_group.get("60", Decimal(0)) / 1000).quantize(Decimal(1))
-        hours = {"NEGOCE": Decimal(400), "MAINT": Decimal(2300), "CONSEIL": Decimal(300)}
+        hours = {"NEGOCE": Decimal(1200), "MAINT": Decimal(1500), "CONSEIL": Decimal(300)}
         services.save_costing_setup(
             actor=users["comptable"], fiscal_year=year, centres_axis=centres, products_axis=activities, keys=keys,
             units={

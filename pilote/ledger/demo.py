@@ -634,7 +634,7 @@ ARTICLE_ACTIVITY = {"MNT-": "MAINT", "INS-": "MAINT", "CLIC-": "MAINT", "AUD-": 
 ACCOUNT_ACTIVITY = {
     "607": {"NEGOCE": 100},
     "6064": {"NEGOCE": 40, "MAINT": 40, "CONSEIL": 20},
-    "611": {"CONSEIL": 100},
+    "611": {"MAINT": 70, "CONSEIL": 30},
     "6242": {"NEGOCE": 80, "MAINT": 20},
     "641": {"NEGOCE": 30, "MAINT": 50, "CONSEIL": 20},
     "645": {"NEGOCE": 30, "MAINT": 50, "CONSEIL": 20},
