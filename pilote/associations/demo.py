@@ -367,13 +367,34 @@ def load(rng, users) -> None:
     )
     grant_day = min(dt.date(year0 + 1, 3, 20), today)
     grant_services.award_grant(actor=actor, grant=festival, amount=Decimal("6000"), granted_on=grant_day)
-    grant_services.add_instalment(
+    for nature, label, amount in (
+        ("60", "Achats (matériel, décors)", "2500"),
+        ("61", "Location de scène et de sonorisation", "3000"),
+        ("62", "Cachets des compagnies invitées", "5500"),
+        ("74", "Subvention de la fondation", "8000"),
+        ("70", "Billetterie", "3000"),
+    ):
+        grant_services.set_budget_line(actor=actor, grant=festival, nature=nature, label=label, amount=Decimal(amount))
+    instalment = grant_services.add_instalment(
         actor=actor,
         grant=festival,
         label="Versement unique",
         expected_on=grant_day + dt.timedelta(days=45),
         amount=Decimal("6000"),
     )
+    if instalment.expected_on + dt.timedelta(days=3) <= today:
+        grant_services.receive_instalment(
+            actor=actor, instalment=instalment, received_on=instalment.expected_on + dt.timedelta(days=3),
+            bank_account=bank,
+        )  # fmt: skip
+    # The festival's spending (June–July), as far as the demo's date goes.
+    for day, code, amount, label in (
+        (dt.date(year0 + 1, 6, 12), "6063", "1850", "Matériel et décors du festival"),
+        (dt.date(year0 + 1, 7, 3), "6135", "2900", "Location scène et sonorisation"),
+        (dt.date(year0 + 1, 7, 10), "6226", "4800", "Cachets des compagnies du festival"),
+    ):
+        if day <= today:
+            _expense(actor, bank, day, code, amount, label, festival.code)
     grant_services.add_deadline(
         actor=actor, grant=festival, label="Bilan du festival à la fondation", due_on=dt.date(year0 + 1, 12, 15)
     )

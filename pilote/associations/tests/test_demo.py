@@ -3,6 +3,7 @@ agree with them; its pages answer every role; the company demo is untouched (cor
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,7 @@ from pilote.associations.queries import grants as grant_queries
 from pilote.core.models import Structure, User
 from pilote.ledger.models import EntryLine
 from pilote.ledger.verify import verify_all
+from pilote.lib.dates import local_today
 from pilote.lib.money import ZERO
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +50,15 @@ def test_the_association_demo_books_agree_with_its_operations(demo):
     assert Decimal("0") < carried.amount < earmarked.amount_granted
     assert -_balance("194") == grant_queries.fund_balance(earmarked) > 0
     assert _balance("512") > 0
+    # the festival (May–October of the demo's second year): its budget, its grant received, its charges tagged
+    festival = Grant.objects.get(code__startswith="FONDATION-")
+    assert festival.budget.count() == 5
+    spent = {dt.date(festival.period_start.year, 6, 12): "1850", dt.date(festival.period_start.year, 7, 3): "2900",
+             dt.date(festival.period_start.year, 7, 10): "4800"}  # fmt: skip
+    expected = sum((Decimal(amount) for day, amount in spent.items() if day <= local_today()), Decimal("0"))
+    assert grant_queries.charges_through(festival, festival.period_end) == expected
+    if festival.instalments.get().expected_on + dt.timedelta(days=3) <= local_today():
+        assert festival.instalments.get().received_on is not None
     assert all(not problems for problems in verify_all().values())
 
 
