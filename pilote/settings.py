@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "pilote.finance",
     "pilote.associations",
     "pilote.projects",
+    "pilote.operations",
     "pilote.dashboards",
     "pilote.office",
     "pilote.api",

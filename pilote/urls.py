@@ -27,6 +27,7 @@ urlpatterns = [
     path("finances/", include("pilote.finance.urls")),
     path("associations/", include("pilote.associations.urls")),
     path("projets/", include("pilote.projects.urls")),
+    path("stock/", include("pilote.operations.urls")),
     path("tableau-de-bord/", include("pilote.dashboards.urls")),
     path("api/v1/", api.urls),
     path("", include("pilote.core.urls")),

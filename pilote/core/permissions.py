@@ -31,6 +31,11 @@ MATRIX: dict[str, frozenset[Role]] = {
     # Projects: planned by direction, sales and the assistant; read by the auditor.
     "projects.view": frozenset({D, CO, A, AU}),
     "projects.edit": frozenset({D, CO, A}),
+    # Stock and production: the assistant and sales staff receive, issue and count; the accountant reads the
+    # values and, with direction, posts the year-end stock change; the auditor reads.
+    "operations.view": frozenset({D, C, CO, A, AU}),
+    "operations.edit": frozenset({D, CO, A}),
+    "operations.post": frozenset({D, C}),
     "core.jobs": frozenset({D}),
     # GDPR: export what Pilote holds about a person, anonymise them once no law requires keeping it.
     "core.personal_data": frozenset({D}),

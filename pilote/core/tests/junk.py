@@ -59,6 +59,7 @@ GROUPS = {
         "hr:",
         "associations:",
         "projects:",
+        "operations:",
     ),
     "ledger": ("ledger:", "purchases:", "finance:", "dashboards:", "office:"),
     "sales": ("sales:", "receivables:"),

@@ -50,6 +50,7 @@ def sample(personas):
     )
     ledger |= {f"complaints:{n}": complaint.pk for n in ("detail", "edit", "entry-create", "assign", "close", "reopen")}
     ledger |= _projects_sample(personas["direction"])
+    ledger |= _operations_sample(personas["direction"], product)
     return {
         **ledger,
         **_pipeline_sample(contact, personas["commercial"]),
@@ -411,6 +412,19 @@ def _projects_sample(actor) -> dict:
         **{f"projects:{n}": project.pk for n in ("detail", "edit", "task-add", "link-add")},
         **{f"projects:{n}": first.pk for n in ("task-edit", "task-delete")},
         "projects:link-delete": link.pk,
+    }
+
+
+def _operations_sample(actor, product) -> dict:
+    from pilote.operations.services import stock
+
+    location = stock.create_location(actor=actor, code="DEP", name="Dépôt")
+    product.kind = "goods"
+    item = stock.track_product(actor=actor, product=product, default_location=location)
+    count = stock.open_count(actor=actor, location=location, date=dt.date(2026, 3, 2))
+    return {
+        **{f"operations:{n}": item.pk for n in ("item", "item-edit", "move-add")},
+        **{f"operations:{n}": count.pk for n in ("count", "count-save")},
     }
 
 

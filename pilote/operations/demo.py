@@ -1,0 +1,92 @@
+"""The stock of the demo company: two locations, every good of the catalogue followed in stock, the demo's
+purchase receipts and customer deliveries replayed in date order through the stock services (a small opening
+stock, then each month's goods bought on its first day at a price that varies), a transfer to the technician's
+van, and an inventory count with a shortfall; articles under their reorder point show in the to-do list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from pilote.catalog.models import Product
+from pilote.core.demo import DEMO_TODAY, FIRST_YEAR
+from pilote.operations.models import MoveKind, StockItem
+from pilote.operations.services import stock
+from pilote.purchases.models import ReceiptLine
+from pilote.sales.models import DeliveryLine
+
+REORDER = {"TON-C300-K": ("10", "24"), "TON-C300-C": ("6", "12"), "PAP-A4-80": ("20", "50"), "COP-M120": ("3", "4")}
+
+
+def _events():
+    receipts = [
+        (line.receipt.date, 0, line.order_line.product_id, line.quantity,
+         line.order_line.unit_price * (1 - line.order_line.discount_percent / 100), line.receipt.number)
+        for line in ReceiptLine.objects.select_related("receipt", "order_line").filter(
+            order_line__product__kind="goods", quantity__gt=0)
+    ]  # fmt: skip
+    deliveries = [
+        (line.delivery.date, 1, line.order_line.product_id, line.quantity, None, line.delivery.number)
+        for line in DeliveryLine.objects.select_related("delivery", "order_line").filter(
+            order_line__product__kind="goods")
+    ]  # fmt: skip
+    return sorted(receipts + deliveries, key=lambda e: (e[0], e[1], e[5]))
+
+
+@transaction.atomic
+def load(rng: random.Random, users) -> None:
+    actor = users["assistant"]
+    depot = stock.create_location(actor=actor, code="DEP", name="Dépôt principal", address="Zone artisanale, Lyon")
+    van = stock.create_location(actor=actor, code="VEH1", name="Véhicule du technicien")
+    events = _events()
+    start = min([dt.date(FIRST_YEAR, 1, 1)] + [e[0] for e in events])
+    items = {}
+    for product in Product.objects.filter(kind="goods").order_by("reference"):
+        point, order = REORDER.get(product.reference, ("0", "0"))
+        item = stock.track_product(actor=actor, product=product, default_location=depot,
+                                   reorder_point=Decimal(point), reorder_quantity=Decimal(order))  # fmt: skip
+        items[product.pk] = item
+        stock.move(actor=actor, item=item, kind=MoveKind.OPENING, quantity=Decimal(rng.randint(3, 8)), date=start,
+                   unit_cost=product.purchase_price or Decimal("10"), reference="Stock initial")  # fmt: skip
+    # Each month, the goods its deliveries will take are bought on its first day at the supplier's price of the
+    # moment (a few per cent around the catalogue's), so the CMUP moves; then the month's receipts and deliveries.
+    months: dict[dt.date, list] = {}
+    for event in events:
+        months.setdefault(event[0].replace(day=1), []).append(event)
+    for month in sorted(months):
+        need: dict[int, Decimal] = {}
+        for _day, direction, product_id, quantity, _cost, _ref in months[month]:
+            need[product_id] = need.get(product_id, Decimal("0")) + (quantity if direction else 0)
+        for product_id, quantity in sorted(need.items()):
+            item = StockItem.objects.select_related("product").get(pk=items[product_id].pk)
+            missing = quantity - item.quantity
+            if missing > 0:
+                price = (item.product.purchase_price or Decimal("10")) * (1 + Decimal(rng.randint(-3, 5)) / 100)
+                stock.move(actor=actor, item=item, kind=MoveKind.RECEIPT, quantity=missing + rng.randint(2, 6),
+                           date=max(month, start), unit_cost=price.quantize(Decimal("0.01")),
+                           reference=f"Réapprovisionnement {month:%m/%Y}")  # fmt: skip
+        for day, direction, product_id, quantity, cost, number in months[month]:
+            kind = MoveKind.DELIVERY if direction else MoveKind.RECEIPT
+            stock.move(actor=actor, item=items[product_id], kind=kind, quantity=quantity, date=day,
+                       unit_cost=cost, reference=number)  # fmt: skip
+    by_ref = {item.product.reference: item for item in items.values()}
+    last = max([start] + [e[0] for e in events])
+    day = max(last, DEMO_TODAY - dt.timedelta(days=20))
+    # Toner and paper bought at a new price (the CMUP moves), a van stocked for the technician's rounds.
+    stock.record_move(actor=actor, item=by_ref["PAP-A4-80"], kind=MoveKind.RECEIPT, quantity=Decimal("60"),
+                      date=day, unit_cost=Decimal("16.90"), reference="BL-PAPETERIE")  # fmt: skip
+    toner = StockItem.objects.get(pk=by_ref["TON-C300-K"].pk)
+    if toner.quantity >= 2:
+        stock.transfer(actor=actor, item=toner, quantity=Decimal("2"), date=day, source=depot, target=van)
+    stock.transfer(actor=actor, item=by_ref["PAP-A4-80"], quantity=Decimal("10"), date=day, source=depot, target=van)
+    count_day = max(day, DEMO_TODAY - dt.timedelta(days=7))
+    count = stock.open_count(actor=actor, location=depot, date=count_day)
+    counted = {}
+    for line in count.lines.select_related("item__product"):
+        missing = 1 if line.item.product.reference == "MOB-FAU-ERG" and line.expected >= 1 else 0
+        counted[line.pk] = line.expected - missing
+    stock.record_counts(actor=actor, count=count, counted=counted)
+    stock.post_count(actor=actor, count=count)

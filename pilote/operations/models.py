@@ -1,0 +1,204 @@
+"""Stock (locations, stocked articles, movements valued at the weighted average cost, inventory counts),
+bills of materials and production orders, and interventions at customers' sites. Every write goes through
+`operations.services`; `valuation.py` holds the arithmetic."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from pilote.lib.fields import FrenchDecimalField
+from pilote.lib.money import ZERO, MoneyField
+
+
+class Location(models.Model):
+    code = models.CharField("code", max_length=20, unique=True)
+    name = models.CharField("nom", max_length=120)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    is_active = models.BooleanField("actif", default=True)
+
+    class Meta:
+        verbose_name = "emplacement de stock"
+        verbose_name_plural = "emplacements de stock"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class StockCategory(models.TextChoices):
+    """The stock account and the variation account of each kind of stock (PCG classes 3, 603 and 713)."""
+
+    GOODS = "goods", "Marchandises (37 / 6037)"
+    MATERIALS = "materials", "Matières premières et fournitures (31 / 6031)"
+    PRODUCTS = "products", "Produits finis (355 / 71355)"
+
+
+# category → (stock account, variation account): the PCG's 31 and 37 are headings, posted as 310 and 370
+CATEGORY_ACCOUNTS = {
+    StockCategory.GOODS: ("370", "6037"),
+    StockCategory.MATERIALS: ("310", "6031"),
+    StockCategory.PRODUCTS: ("355", "71355"),
+}
+
+
+class StockItem(models.Model):
+    """A catalogue article followed in stock: its quantity on hand (all locations) and its value; the weighted
+    average cost (CMUP) is recomputed at each entry and values every exit."""
+
+    product = models.OneToOneField(
+        "catalog.Product", verbose_name="article", on_delete=models.PROTECT, related_name="stock_item"
+    )
+    category = models.CharField("nature du stock", max_length=10, choices=StockCategory.choices,
+                                default=StockCategory.GOODS)  # fmt: skip
+    default_location = models.ForeignKey(
+        Location, verbose_name="emplacement habituel", on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = FrenchDecimalField("quantité en stock", max_digits=14, decimal_places=3, default=Decimal("0"))
+    value = MoneyField("valeur du stock", default=ZERO)
+    average_cost = FrenchDecimalField(
+        "coût moyen unitaire pondéré (CMUP)", max_digits=16, decimal_places=4, min_places=2, default=Decimal("0")
+    )
+    reorder_point = FrenchDecimalField("point de commande", max_digits=12, decimal_places=3, default=Decimal("0"))
+    reorder_quantity = FrenchDecimalField("quantité à commander", max_digits=12, decimal_places=3, default=Decimal("0"))
+    allow_negative = models.BooleanField("stock négatif autorisé", default=False)
+    last_move_date = models.DateField("dernier mouvement", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "article stocké"
+        verbose_name_plural = "articles stockés"
+        ordering = ["product__reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reorder_point__gte=0) & Q(reorder_quantity__gte=0) & Q(average_cost__gte=0),
+                name="operations_stockitem_positive_settings",
+                violation_error_message="Le point de commande, la quantité à commander et le coût sont positifs.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.reference} — {self.product.name}"
+
+    @property
+    def below_reorder_point(self) -> bool:
+        return self.reorder_point > 0 and self.quantity <= self.reorder_point
+
+
+class StockLevel(models.Model):
+    item = models.ForeignKey(StockItem, verbose_name="article", on_delete=models.CASCADE, related_name="levels")
+    location = models.ForeignKey(Location, verbose_name="emplacement", on_delete=models.PROTECT, related_name="levels")
+    quantity = FrenchDecimalField("quantité", max_digits=14, decimal_places=3, default=Decimal("0"))
+
+    class Meta:
+        verbose_name = "stock par emplacement"
+        verbose_name_plural = "stocks par emplacement"
+        ordering = ["location__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "location"], name="operations_stocklevel_once",
+                                    violation_error_message="Cet article a déjà une ligne à cet emplacement."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.item} @ {self.location.code}"
+
+
+class MoveKind(models.TextChoices):
+    OPENING = "opening", "Stock initial"
+    RECEIPT = "receipt", "Entrée (achat)"
+    DELIVERY = "delivery", "Sortie (livraison client)"
+    ISSUE = "issue", "Sortie diverse"
+    TRANSFER = "transfer", "Transfert"
+    ADJUSTMENT = "adjustment", "Régularisation"
+    COUNT = "count", "Écart d'inventaire"
+    PRODUCTION_IN = "production_in", "Entrée de production"
+    CONSUMPTION = "consumption", "Consommation de production"
+
+
+# Kinds that bring goods in at their own cost: the CMUP is recomputed.
+COST_ENTRIES = {MoveKind.OPENING, MoveKind.RECEIPT, MoveKind.PRODUCTION_IN}
+
+
+class StockMove(models.Model):
+    """One movement of one article at one location: a signed quantity and its value (an entry at its own cost,
+    anything else at the CMUP of the moment); the item's quantity, value and CMUP after it are kept for the
+    history. The stock value at a date is the sum of the values of the movements up to that date."""
+
+    item = models.ForeignKey(StockItem, verbose_name="article", on_delete=models.PROTECT, related_name="moves")
+    location = models.ForeignKey(Location, verbose_name="emplacement", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("nature", max_length=15, choices=MoveKind.choices)
+    date = models.DateField("date")
+    quantity = FrenchDecimalField("quantité", max_digits=14, decimal_places=3)
+    unit_cost = FrenchDecimalField("coût unitaire", max_digits=16, decimal_places=4, min_places=2)
+    value = MoneyField("valeur", default=ZERO)
+    quantity_after = FrenchDecimalField("stock après", max_digits=14, decimal_places=3)
+    value_after = MoneyField("valeur après", default=ZERO)
+    average_after = FrenchDecimalField("CMUP après", max_digits=16, decimal_places=4, min_places=2)
+    reference = models.CharField("pièce", max_length=60, blank=True)
+    note = models.CharField("motif", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="saisi par", on_delete=models.PROTECT,
+                                   null=True, related_name="+")  # fmt: skip
+    created_at = models.DateTimeField("saisi le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "mouvement de stock"
+        verbose_name_plural = "mouvements de stock"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["item", "date"], name="operations_move_item_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.item.product.reference} ({self.date:%d/%m/%Y})"
+
+
+class CountStatus(models.TextChoices):
+    OPEN = "open", "En cours de comptage"
+    POSTED = "posted", "Écarts passés en stock"
+
+
+class InventoryCount(models.Model):
+    location = models.ForeignKey(Location, verbose_name="emplacement", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("date de l'inventaire")
+    status = models.CharField("état", max_length=10, choices=CountStatus.choices, default=CountStatus.OPEN)
+    note = models.CharField("observations", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="ouvert par", on_delete=models.PROTECT,
+                                   null=True, related_name="+")  # fmt: skip
+    created_at = models.DateTimeField("ouvert le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "inventaire"
+        verbose_name_plural = "inventaires"
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Inventaire {self.location.code} du {self.date:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CountStatus.OPEN
+
+
+class InventoryLine(models.Model):
+    count = models.ForeignKey(InventoryCount, verbose_name="inventaire", on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(StockItem, verbose_name="article", on_delete=models.PROTECT, related_name="+")
+    expected = FrenchDecimalField("quantité théorique", max_digits=14, decimal_places=3)
+    counted = FrenchDecimalField("quantité comptée", max_digits=14, decimal_places=3, null=True, blank=True)
+    unit_cost = FrenchDecimalField("CMUP", max_digits=16, decimal_places=4, min_places=2, default=Decimal("0"))
+
+    class Meta:
+        verbose_name = "ligne d'inventaire"
+        verbose_name_plural = "lignes d'inventaire"
+        ordering = ["item__product__reference"]
+        constraints = [
+            models.CheckConstraint(condition=Q(counted__isnull=True) | Q(counted__gte=0),
+                                   name="operations_inventoryline_counted_positive",
+                                   violation_error_message="Une quantité comptée ne peut pas être négative."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.item} : {self.counted}"
+
+    @property
+    def difference(self):
+        return None if self.counted is None else self.counted - self.expected
