@@ -18,7 +18,10 @@ class OperationsConfig(AppConfig):
             MenuItem("Stock", "operations:items", "operations.view"),
             MenuItem("Mouvements de stock", "operations:moves", "operations.view"),
             MenuItem("Inventaires", "operations:counts", "operations.view"),
+            MenuItem("Nomenclatures", "operations:boms", "operations.view"),
+            MenuItem("Ordres de fabrication", "operations:orders", "operations.view"),
         )
         register_todo(TodoProvider("operations.view", todo.reorder_alerts))
         hooks.connect()
         register_demo(88, "stocks (articles, mouvements, inventaire)", demo.load)
+        register_demo(89, "production (nomenclature, ordres de fabrication)", demo.load_production)

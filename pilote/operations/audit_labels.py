@@ -11,3 +11,13 @@ LABELS = {
     "operations.count.posted": "Écarts d'inventaire passés en stock",
     "operations.stock.variation_posted": "Variation des stocks comptabilisée",
 }
+
+LABELS |= {
+    "operations.workcentre.created": "Poste de charge créé",
+    "operations.bom.created": "Nomenclature créée",
+    "operations.bom.changed": "Nomenclature modifiée",
+    "operations.production.created": "Ordre de fabrication créé",
+    "operations.production.released": "Ordre de fabrication lancé",
+    "operations.production.done": "Ordre de fabrication terminé",
+    "operations.production.cancelled": "Ordre de fabrication annulé",
+}

@@ -90,3 +90,37 @@ def load(rng: random.Random, users) -> None:
         counted[line.pk] = line.expected - missing
     stock.record_counts(actor=actor, count=count, counted=counted)
     stock.post_count(actor=actor, count=count)
+
+
+def load_production(rng: random.Random, users) -> None:
+    """The workshop's assembled kit: a BOM (printer, black toner, paper, an hour of preparation), one order done
+    last week at its cost, one planned and short of printers."""
+    from pilote.catalog import services as catalog
+    from pilote.operations.models import Location, StockCategory
+    from pilote.operations.services import production
+
+    actor = users["assistant"]
+    depot = Location.objects.get(code="DEP")
+    product = catalog.create_product(
+        actor=actor, reference="KIT-IMP", name="Kit impression prêt à l'emploi (assemblé)", kind="goods", unit="u",
+        unit_price=Decimal("690.00"), vat_rate="20.00",
+    )  # fmt: skip
+    kit = stock.track_product(actor=actor, product=product, default_location=depot, category=StockCategory.PRODUCTS)
+    items = {i.product.reference: i for i in StockItem.objects.select_related("product")}
+    bench = production.create_work_centre(actor=actor, name="Atelier de préparation", hourly_rate=Decimal("38.00"))
+    bom = production.create_bom(actor=actor, product=kit, name="Kit impression", quantity=Decimal("1"))
+    for reference, quantity, scrap in (("IMP-L45", "1", "0"), ("TON-C300-K", "1", "0"), ("PAP-A4-80", "2", "5")):
+        production.add_component(actor=actor, bom=bom, component=items[reference], quantity=Decimal(quantity),
+                                 scrap_percent=Decimal(scrap))  # fmt: skip
+    production.add_operation(actor=actor, bom=bom, work_centre=bench, hours=Decimal("1.5"))
+    day = DEMO_TODAY - dt.timedelta(days=5)
+    with transaction.atomic():  # the printers and toners the kits take, bought for them
+        for reference in ("IMP-L45", "TON-C300-K"):
+            item = StockItem.objects.select_related("product").get(pk=items[reference].pk)
+            stock.move(actor=actor, item=item, kind=MoveKind.RECEIPT, quantity=Decimal("2"), date=day,
+                       unit_cost=item.product.purchase_price, reference="Achat pour kits", backdate=True)  # fmt: skip
+    done = production.create_order(actor=actor, bom=bom, quantity=Decimal("2"), planned_date=day, location=depot)
+    production.release(actor=actor, order=done)
+    production.complete(actor=actor, order=done, date=day)
+    later = DEMO_TODAY + dt.timedelta(days=7)
+    production.create_order(actor=actor, bom=bom, quantity=Decimal("20"), planned_date=later, location=depot)

@@ -112,3 +112,78 @@ class YearForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["year"].queryset = FiscalYear.objects.order_by("-start_date")
+
+
+# --- Production -------------------------------------------------------------------------------------------------
+
+
+class WorkCentreForm(forms.Form):
+    name = forms.CharField(label="Nom", max_length=120)
+    hourly_rate = FrenchDecimalFormField(label="Coût horaire (€)", max_digits=10, decimal_places=2, min_places=2,
+                                         min_value=Decimal("0"))  # fmt: skip
+
+
+def _stocked(category=None):
+    items = StockItem.objects.select_related("product").order_by("product__reference")
+    return items.filter(category=category) if category else items
+
+
+class BomForm(forms.Form):
+    name = forms.CharField(label="Intitulé", max_length=200)
+    product = forms.ModelChoiceField(label="Produit fabriqué", queryset=StockItem.objects.none())
+    quantity = _quantity("Quantité produite par la nomenclature", initial=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = _stocked()
+
+
+class BomLineForm(forms.Form):
+    component = forms.ModelChoiceField(label="Composant", queryset=StockItem.objects.none())
+    quantity = _quantity("Quantité")
+    scrap_percent = FrenchDecimalFormField(label="Rebut (%)", max_digits=5, decimal_places=2, initial=0,
+                                           min_value=Decimal("0"), max_value=Decimal("99"))  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["component"].queryset = _stocked()
+
+
+class BomOperationForm(forms.Form):
+    work_centre = forms.ModelChoiceField(label="Poste de charge", queryset=None)
+    hours = FrenchDecimalFormField(label="Heures", max_digits=8, decimal_places=2, min_value=Decimal("0.01"))
+
+    def __init__(self, *args, **kwargs):
+        from pilote.operations.models import WorkCentre
+
+        super().__init__(*args, **kwargs)
+        self.fields["work_centre"].queryset = WorkCentre.objects.order_by("name")
+
+
+class ProductionOrderForm(forms.Form):
+    bom = forms.ModelChoiceField(label="Nomenclature", queryset=None)
+    quantity = _quantity("Quantité à produire")
+    planned_date = forms.DateField(label="Date prévue", widget=DATE_WIDGET)
+    location = forms.ModelChoiceField(label="Atelier", queryset=Location.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        from pilote.operations.models import Bom
+
+        super().__init__(*args, **kwargs)
+        self.fields["bom"].queryset = Bom.objects.filter(is_active=True).order_by("name")
+        self.fields["location"].queryset = _locations()
+
+
+class ProductionFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    status = forms.ChoiceField(label="État", required=False)
+
+    def __init__(self, *args, **kwargs):
+        from pilote.operations.models import ProductionStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Tous"), *ProductionStatus.choices]
+
+
+class DoneForm(forms.Form):
+    date = forms.DateField(label="Terminé le", widget=DATE_WIDGET)

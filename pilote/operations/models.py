@@ -202,3 +202,129 @@ class InventoryLine(models.Model):
     @property
     def difference(self):
         return None if self.counted is None else self.counted - self.expected
+
+
+# --- Bills of materials and production ------------------------------------------------------------------------
+
+
+class WorkCentre(models.Model):
+    name = models.CharField("nom", max_length=120, unique=True)
+    hourly_rate = FrenchDecimalField("coût horaire", max_digits=10, decimal_places=2, min_places=2)
+
+    class Meta:
+        verbose_name = "poste de charge"
+        verbose_name_plural = "postes de charge"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hourly_rate__gte=0), name="operations_workcentre_rate_positive",
+                                   violation_error_message="Le coût horaire est positif ou nul."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bom(models.Model):
+    """A bill of materials (nomenclature): what `quantity` units of the finished good take in components (with
+    their scrap rate) and in hours per work centre."""
+
+    product = models.ForeignKey(StockItem, verbose_name="produit fabriqué", on_delete=models.PROTECT,
+                                related_name="boms")  # fmt: skip
+    name = models.CharField("intitulé", max_length=200)
+    quantity = FrenchDecimalField("quantité produite", max_digits=12, decimal_places=3, default=Decimal("1"))
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        verbose_name = "nomenclature"
+        verbose_name_plural = "nomenclatures"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="operations_bom_quantity_positive",
+                                   violation_error_message="La quantité produite doit être positive."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BomLine(models.Model):
+    bom = models.ForeignKey(Bom, verbose_name="nomenclature", on_delete=models.CASCADE, related_name="lines")
+    component = models.ForeignKey(StockItem, verbose_name="composant", on_delete=models.PROTECT, related_name="+")
+    quantity = FrenchDecimalField("quantité", max_digits=12, decimal_places=3)
+    scrap_percent = FrenchDecimalField("taux de rebut (%)", max_digits=5, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        verbose_name = "composant de nomenclature"
+        verbose_name_plural = "composants de nomenclature"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0) & Q(scrap_percent__gte=0) & Q(scrap_percent__lt=100),
+                                   name="operations_bomline_bounds",
+                                   violation_error_message="Quantité positive, rebut de 0 à 99 %."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.component} × {self.quantity}"
+
+
+class BomOperation(models.Model):
+    bom = models.ForeignKey(Bom, verbose_name="nomenclature", on_delete=models.CASCADE, related_name="operations")
+    work_centre = models.ForeignKey(WorkCentre, verbose_name="poste de charge", on_delete=models.PROTECT,
+                                    related_name="+")  # fmt: skip
+    hours = FrenchDecimalField("heures", max_digits=8, decimal_places=2)
+
+    class Meta:
+        verbose_name = "opération de nomenclature"
+        verbose_name_plural = "opérations de nomenclature"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0), name="operations_bomoperation_hours_positive",
+                                   violation_error_message="Le temps doit être positif."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.work_centre} : {self.hours} h"
+
+
+class ProductionStatus(models.TextChoices):
+    PLANNED = "planned", "Planifié"
+    RELEASED = "released", "Lancé"
+    DONE = "done", "Terminé"
+    CANCELLED = "cancelled", "Annulé"
+
+
+class ProductionOrder(models.Model):
+    """An order to make `quantity` units by a BOM: released only when every component is there; done, it consumes
+    the components at their CMUP and brings the finished goods in at materials + work centres' time."""
+
+    number = models.CharField("numéro", max_length=20, unique=True)
+    bom = models.ForeignKey(Bom, verbose_name="nomenclature", on_delete=models.PROTECT, related_name="orders")
+    quantity = FrenchDecimalField("quantité à produire", max_digits=12, decimal_places=3)
+    status = models.CharField("état", max_length=10, choices=ProductionStatus.choices,
+                              default=ProductionStatus.PLANNED)  # fmt: skip
+    planned_date = models.DateField("date prévue")
+    done_date = models.DateField("terminé le", null=True, blank=True)
+    location = models.ForeignKey(Location, verbose_name="atelier", on_delete=models.PROTECT, related_name="+")
+    material_cost = MoneyField("coût des matières", default=ZERO)
+    labour_cost = MoneyField("coût des postes de charge", default=ZERO)
+    unit_cost = FrenchDecimalField("coût de production unitaire", max_digits=16, decimal_places=4, min_places=2,
+                                   default=Decimal("0"))  # fmt: skip
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="créé par", on_delete=models.PROTECT,
+                                   null=True, related_name="+")  # fmt: skip
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "ordre de fabrication"
+        verbose_name_plural = "ordres de fabrication"
+        ordering = ["-planned_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="operations_production_quantity_positive",
+                                   violation_error_message="La quantité à produire doit être positive."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"Ordre de fabrication {self.number}"
+
+    @property
+    def total_cost(self):
+        return self.material_cost + self.labour_cost

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.operations.views import stock
+from pilote.operations.views import production, stock
 
 app_name = "operations"
 
@@ -19,4 +19,15 @@ urlpatterns = [
     path("inventaires/<int:pk>/saisir/", stock.count_save, name="count-save"),
     path("variation-des-stocks/", stock.stock_closing, name="closing"),
     path("variation-des-stocks/comptabiliser/", stock.stock_closing_post, name="closing-post"),
+    path("nomenclatures/", production.bom_list, name="boms"),
+    path("nomenclatures/nouvelle/", production.bom_create, name="bom-create"),
+    path("nomenclatures/postes/nouveau/", production.work_centre_create, name="work-centre-create"),
+    path("nomenclatures/<int:pk>/", production.bom_detail, name="bom"),
+    path("nomenclatures/<int:pk>/composant/", production.bom_line_add, name="bom-line-add"),
+    path("nomenclatures/<int:pk>/operation/", production.bom_operation_add, name="bom-operation-add"),
+    path("nomenclatures/composants/<int:pk>/retirer/", production.bom_line_delete, name="bom-line-delete"),
+    path("fabrication/", production.order_list, name="orders"),
+    path("fabrication/nouveau/", production.order_create, name="order-create"),
+    path("fabrication/<int:pk>/", production.order_detail, name="order"),
+    path("fabrication/<int:pk>/action/", production.order_action, name="order-action"),
 ]
