@@ -416,15 +416,30 @@ def _projects_sample(actor) -> dict:
 
 
 def _operations_sample(actor, product) -> dict:
+    from pilote.catalog.models import Product
     from pilote.operations.services import stock
 
     location = stock.create_location(actor=actor, code="DEP", name="Dépôt")
     product.kind = "goods"
     item = stock.track_product(actor=actor, product=product, default_location=location)
     count = stock.open_count(actor=actor, location=location, date=dt.date(2026, 3, 2))
+    from pilote.operations.services import production
+
+    bom = production.create_bom(actor=actor, product=item, name="Kit")
+    component = stock.track_product(
+        actor=actor,
+        product=Product.objects.create(reference="C1", name="Vis", unit_price="1"),
+        default_location=location,
+    )
+    line = production.add_component(actor=actor, bom=bom, component=component, quantity=Decimal(2))
+    order = production.create_order(actor=actor, bom=bom, quantity=Decimal(1), planned_date=dt.date(2026, 3, 2),
+                                    location=location)  # fmt: skip
     return {
         **{f"operations:{n}": item.pk for n in ("item", "item-edit", "move-add")},
         **{f"operations:{n}": count.pk for n in ("count", "count-save")},
+        **{f"operations:{n}": bom.pk for n in ("bom", "bom-line-add", "bom-operation-add")},
+        **{f"operations:{n}": order.pk for n in ("order", "order-action")},
+        "operations:bom-line-delete": line.pk,
     }
 
 
