@@ -154,6 +154,7 @@ ACTION_LABELS: dict[str, str] = {
     "purchases.run.cancelled": "Lot de virements annulé",
     "purchases.run.created": "Lot de virements préparé",
     "purchases.run.executed": "Lot de virements exécuté",
+    "purchases.run.reconciled": "Lot de virements rapproché du relevé bancaire",
     "quality.capa.created": "Action corrective ou préventive ajoutée",
     "quality.capa.updated": "Action corrective ou préventive mise à jour",
     "quality.duerp.published": "DUERP : version validée",

@@ -21,6 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
@@ -67,6 +69,36 @@ SUPPLIER_ACCOUNTS = {
     "subcontractor": {"611"},
     "garage": {"2182"},
 }
+
+
+@dataclass(frozen=True)
+class DemoSupplierInvoice:
+    """A supplier invoice of the demo's calendar, as the ledger would post it: net at `rate` (None: no VAT) on
+    `account`, paid on `paid` (None: not yet)."""
+
+    role: str
+    supplier: Contact
+    day: dt.date
+    ref: str
+    net: Decimal
+    account: str
+    rate: Decimal | None
+    paid: dt.date | None
+
+
+# Apps that run some of the demo's supplier invoices through their own documents (purchases: the order, its
+# receipt, the invoice approved — which posts the AC entry — and the payment run) register a handler here from
+# their AppConfig.ready(): handler(invoice, users) returns the dated actions [(date, action)] that replace the
+# ledger's entries for that invoice (run on their day, after the ledger's own entries of the day), or None to
+# leave it to the ledger. The ledger never imports those apps.
+supplier_invoice_handlers: list[Callable] = []
+
+
+def statements_start() -> dt.date:
+    """The first day of the months whose bank statements the demo imports and reconciles."""
+    return add_months(DEMO_TODAY.replace(day=1), -STATEMENT_MONTHS)
+
+
 ACCOUNT_CODES = [
     "101",
     "1061",
@@ -119,8 +151,8 @@ class Books:
     """The demo accountant's desk: accounts, journals, supplier accounts and the entries waiting for their
     day (posted in date order, a day's entries in one batch through `batch.post_many`)."""
 
-    def __init__(self, actor, rng: random.Random):
-        self.actor, self.rng = actor, rng
+    def __init__(self, actor, rng: random.Random, users: dict):
+        self.actor, self.rng, self.users = actor, rng, users
         self.a = {acc.code: acc for acc in Account.objects.filter(code__in=ACCOUNT_CODES)}
         self.j = {journal.code: journal for journal in Journal.objects.all()}
         self.suppliers = {role: Contact.objects.get(name=name) for role, name in SUPPLIERS.items()}
@@ -129,6 +161,7 @@ class Books:
             for role, contact in self.suppliers.items()
         }
         self.planned: dict[dt.date, list[batch.EntrySpec]] = defaultdict(list)
+        self.actions: dict[dt.date, list[Callable]] = defaultdict(list)  # other apps' (supplier_invoice_handlers)
 
     def plan(self, day: dt.date, journal: str, label: str, ref: str, lines: list) -> None:
         if day <= DEMO_TODAY:
@@ -138,14 +171,25 @@ class Books:
         specs = self.planned.pop(day, [])
         if specs:
             batch.post_many(actor=self.actor, specs=specs)
+        for action in self.actions.pop(day, []):
+            action()
 
     # --- Purchases -----------------------------------------------------------------------------------
 
     def supplier_invoice(
         self, role: str, day: dt.date, ref: str, net: Decimal, account: str, *, rate=RATE_20, paid: dt.date | None
-    ) -> None:
-        """A supplier's invoice on its own account (expense + deductible VAT), and its payment on `paid`."""
+    ) -> bool:
+        """A supplier's invoice on its own account (expense + deductible VAT), and its payment on `paid`; True
+        when another app took it (`supplier_invoice_handlers`)."""
         net = round_eur(net)
+        invoice = DemoSupplierInvoice(role, self.suppliers[role], day, ref, net, account, rate or None, paid)
+        for handler in supplier_invoice_handlers:
+            actions = handler(invoice, self.users)
+            if actions is not None:
+                for when, action in actions:
+                    if when <= DEMO_TODAY:
+                        self.actions[when].append(action)
+                return True
         vat = round_eur(net * rate / 100) if rate else ZERO
         name = self.suppliers[role].name
         vat_account = "44562" if account.startswith("2") else "44566"
@@ -165,6 +209,7 @@ class Books:
                     L(self.a["512"], credit=net + vat),
                 ],
             )
+        return False
 
     def monthly_overheads(self, month: dt.date) -> None:
         rng, y, m = self.rng, month.year, month.month
@@ -397,12 +442,13 @@ def _assets(books: Books) -> None:
         "copiers", copier, f"CAS-{FIRST_YEAR}-0612", Decimal("9600.00"), "2183", paid=copier + dt.timedelta(days=30)
     )
     if van <= DEMO_TODAY:
-        register(
-            f"INV-{van.year}-01", "Véhicule utilitaire", "2182", van, "24500.00", 5, books.suppliers["garage"].name
-        )
-        books.supplier_invoice(
+        taken = books.supplier_invoice(
             "garage", van, f"GUR-{van.year}-031", Decimal("24500.00"), "2182", paid=van + dt.timedelta(days=10)
         )
+        if not taken:  # else the invoice's approval registered it
+            register(
+                f"INV-{van.year}-01", "Véhicule utilitaire", "2182", van, "24500.00", 5, books.suppliers["garage"].name
+            )
 
 
 def load(rng: random.Random, users: dict) -> None:
@@ -416,11 +462,11 @@ def load(rng: random.Random, users: dict) -> None:
     # IBAN): other domains' payments land on it.
     if not bank.BankAccount.objects.filter(iban=DEMO_STRUCTURE["iban"]).update(name=BANK_NAME):
         bank.create_bank_account(actor=actor, name=BANK_NAME, iban=DEMO_STRUCTURE["iban"], journal_code="BQ")
-    books = Books(actor, rng)
+    books = Books(actor, rng, users)
     _opening(books)
     _assets(books)
     first = dt.date(FIRST_YEAR, 1, 1)
-    statements_from = add_months(DEMO_TODAY.replace(day=1), -STATEMENT_MONTHS)
+    statements_from = statements_start()
     fees: dict[dt.date, Decimal] = {}
     outstanding = Decimal("90000.00")
     for month in _months(first, DEMO_TODAY):
@@ -581,7 +627,7 @@ def _bank_statements(books: Books, start: dt.date, fees: dict[dt.date, Decimal])
                     )
                 )
         closing_balance = balance + sum((amount for _, amount, _, _ in movements), ZERO)
-        data = _camt053(account.iban, month, end, balance, closing_balance, movements)
+        data = camt053(account.iban, month, end, balance, closing_balance, movements)
         summary = bank.import_statement(
             actor=books.actor, bank_account=account, data=data, filename=f"releve-{month:%Y-%m}.xml"
         )
@@ -592,7 +638,7 @@ def _bank_statements(books: Books, start: dt.date, fees: dict[dt.date, Decimal])
         balance = closing_balance
 
 
-def _camt053(iban: str, start: dt.date, end: dt.date, opening: Decimal, closing: Decimal, movements) -> bytes:
+def camt053(iban: str, start: dt.date, end: dt.date, opening: Decimal, closing: Decimal, movements) -> bytes:
     """A camt.053.001.02 statement as the bank sends it."""
 
     def balance(code: str, amount: Decimal, day: dt.date) -> str:

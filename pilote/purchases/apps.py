@@ -36,3 +36,7 @@ class PurchasesConfig(AppConfig):
         register_contact_panel(ContactPanel("purchases.view", 20, panels.contact_purchases))
         register_todo(TodoProvider("purchases.approve", todo.todo_items))
         register_demo(45, "factures fournisseurs reçues", demo.load)
+        from pilote.ledger import demo as ledger_demo
+
+        if demo.book_supplier_invoice not in ledger_demo.supplier_invoice_handlers:
+            ledger_demo.supplier_invoice_handlers.append(demo.book_supplier_invoice)

@@ -6,6 +6,14 @@ deliver them — a Factur-X PDF, a UBL 2.1 and a CII XML, each written by a real
 writer; the factur-x library's UBL writer) — decided through the services: one « bon à payer » and posted, one
 matched with its order and received goods and waiting for its decision, one invoicing more hours than were
 received, blocked by the three-way match and in dispute. Dated in the current month, which no VAT return covers yet.
+
+Before that, from the first month whose bank statement the demo imports, the ledger demo's own supplier invoices
+(rent, energy, telecom, goods restocked at each month end…) go through these services instead of being posted
+directly (`book_supplier_invoice`, registered in `ledger.demo.supplier_invoice_handlers`): goods and services are
+ordered, received and invoiced against the order, the others invoiced without order; each « bon à payer » posts its AC
+entry, and the invoices due on a day are paid by one payment run, approved and executed, whose bank line the
+imported statement then reconciles. One telecom invoice was given terms beyond the legal limit (C. com. L441-10)
+and paid at them.
 """
 
 from __future__ import annotations
@@ -15,12 +23,17 @@ from decimal import Decimal
 
 import facturx
 
+from pilote.catalog.models import VatRate
 from pilote.contacts.demo import SUPPLIERS
 from pilote.contacts.models import Contact
 from pilote.core.demo import DEMO_TODAY
 from pilote.core.models import Structure
+from pilote.ledger import demo as ledger_demo
+from pilote.ledger.models_bank import BankAccount
+from pilote.lib.dates import add_months
 from pilote.lib.money import ZERO, round_eur
-from pilote.purchases import evaluation, orders, rfq, selection, services
+from pilote.purchases import evaluation, orders, payments, rfq, selection, services
+from pilote.purchases.models import PurchaseOrderStatus
 from pilote.sales import einvoice, totals
 from pilote.sales.facturx_pdf import render_invoice_pdf
 from pilote.sales.services import LineSpec
@@ -207,3 +220,84 @@ def load(rng, users) -> None:
     services.dispute_invoice(
         actor=accountant, invoice=disputed, reason="6 heures facturées pour 4 heures d'intervention signées."
     )
+
+
+# --- the ledger demo's supplier invoices, through the purchase cycle ------------------------------------------------
+
+ORDERED_ACCOUNTS = ("607", "6064", "611", "2182", "2183")  # goods, supplies, subcontracting, equipment: ordered first
+DESIGNATIONS = {
+    "607": "Marchandises pour la revente (réassort)",
+    "6064": "Fournitures de bureau",
+    "611": "Maintenance de copieurs sous-traitée",
+    "6132": "Loyer des bureaux et de l'entrepôt",
+    "6061": "Électricité et gaz",
+    "626": "Forfaits mobiles et fibre",
+    "6155": "Nettoyage des locaux",
+    "6226": "Honoraires d'expertise comptable",
+    "616": "Prime d'assurance multirisque",
+    "6242": "Transports sur ventes (livraisons aux clients)",
+    "2182": "Véhicule utilitaire",
+    "2183": "Matériel de bureau",
+}
+INSURANCE_EXEMPTION = "Exonération de TVA, article 261 C du CGI"  # insurance operations (CGI art. 261 C, 2°)
+LATE_ROLE, LATE_DAYS = "telecom", 80  # its first invoice handed over: terms beyond L441-10, paid at them
+
+
+def book_supplier_invoice(invoice: ledger_demo.DemoSupplierInvoice, users: dict) -> list | None:
+    """The purchase cycle's dated actions for one of the ledger demo's supplier invoices, from the first statement
+    month on (None before: the ledger posts it). The invoice falls due on the day the ledger would have paid it; the
+    invoices due on a day are paid by one run that day (a later day than the demo's today: still to pay)."""
+    start = ledger_demo.statements_start()
+    if invoice.day < start:
+        return None
+    due = invoice.paid or invoice.day + dt.timedelta(days=30)
+    late = invoice.role == LATE_ROLE and invoice.day < add_months(start, 1)
+    if late:
+        due = invoice.day + dt.timedelta(days=LATE_DAYS)
+    return [(invoice.day, lambda: _invoiced(invoice, users, due, late)), (due, lambda: pay_due(due, users))]
+
+
+def _invoiced(invoice: ledger_demo.DemoSupplierInvoice, users: dict, due: dt.date, late: bool) -> None:
+    what = DESIGNATIONS[invoice.account]
+    if not invoice.account.startswith("2"):
+        what = f"{what} — {invoice.day:%m/%Y}"
+    rate = f"{invoice.rate:.2f}" if invoice.rate else VatRate.EXEMPT
+    line = LineSpec(description=what, quantity=D(1), unit_price=invoice.net, vat_rate=rate,
+                    exemption_mention="" if invoice.rate else INSURANCE_EXEMPTION)  # fmt: skip
+    order = None
+    if invoice.account.startswith(ORDERED_ACCOUNTS):
+        order = _received_order(users, invoice.supplier, invoice.day - dt.timedelta(days=7), line)
+        line.extra = {"source_pk": order.lines.get().pk}
+    line.account = invoice.account
+    note = "Échéance convenue au-delà du délai légal (art. L441-10 du code de commerce)." if late else ""
+    typed = services.create_typed_invoice(
+        actor=users["assistant"], supplier=invoice.supplier, number=invoice.ref, date=invoice.day, lines=[line],
+        due_date=due, order=order, notes=note,
+    )  # fmt: skip
+    services.approve_invoice(actor=users["comptable"], invoice=typed)
+
+
+def _received_order(users: dict, supplier: Contact, day: dt.date, line: LineSpec):
+    """Ordered by the assistant (direction approves above the assistant's limit), sent, received in full on time."""
+    order = orders.create_order(actor=users["assistant"], supplier=supplier, date=day, lines=[line],
+                                expected_delivery=day + dt.timedelta(days=5))  # fmt: skip
+    order = orders.submit_order(actor=users["assistant"], order=order)
+    if order.status == PurchaseOrderStatus.TO_APPROVE:
+        order = orders.approve_order(actor=users["direction"], order=order)
+    order = orders.mark_order_sent(actor=users["assistant"], order=order, to=supplier.email)
+    received = {item.pk: (item.quantity, ZERO, "conform", "") for item in order.lines.all()}
+    orders.record_receipt(actor=users["assistant"], order=order, date=day + dt.timedelta(days=5),
+                          quantities=received, delivery_note=f"BL-{order.number}")  # fmt: skip
+    return order
+
+
+def pay_due(day: dt.date, users: dict) -> None:
+    """The approved invoices due by `day` paid by one SEPA run: prepared by the comptable, approved by direction,
+    executed the same day (the bank entry posted, each invoice lettered). Nothing when none is due."""
+    due = list(payments.payable_invoices(due_by=day))
+    if not due:
+        return
+    bank = BankAccount.objects.get(journal__code="BQ")
+    run = payments.create_run(actor=users["comptable"], bank_account=bank, execution_date=day, invoices=due, today=day)
+    run = payments.approve_run(actor=users["direction"], run=run)
+    payments.execute_run(actor=users["comptable"], run=run, on=day)

@@ -25,7 +25,7 @@ from pilote.core.exceptions import DomainError, check_version
 from pilote.core.models import Structure
 from pilote.ledger import lettering
 from pilote.ledger import services as ledger
-from pilote.ledger.models import EntryLine
+from pilote.ledger.models import EntryLine, JournalKind, StatementLine
 from pilote.ledger.models_bank import BankAccount
 from pilote.lib import safe_xml
 from pilote.lib.dates import local_today
@@ -91,8 +91,11 @@ def _iban_problems(invoices: list[SupplierInvoice]) -> list[str]:
 
 
 @transaction.atomic
-def create_run(*, actor, bank_account: BankAccount, execution_date: dt.date, invoices) -> PaymentRun:
-    """A draft run paying `invoices` (each for its net amount to pay) from `bank_account`."""
+def create_run(
+    *, actor, bank_account: BankAccount, execution_date: dt.date, invoices, today: dt.date | None = None
+) -> PaymentRun:
+    """A draft run paying `invoices` (each for its net amount to pay) from `bank_account`, executed on or after
+    `today` (the business date; the demo's calendar passes its own day)."""
     ids = [invoice.pk for invoice in invoices]
     chosen = list(payable_invoices().select_for_update(of=("self",)).filter(pk__in=ids))
     if not ids:
@@ -102,7 +105,7 @@ def create_run(*, actor, bank_account: BankAccount, execution_date: dt.date, inv
     problems = _iban_problems(chosen)
     if problems:
         raise DomainError(" ".join(problems))
-    if execution_date < local_today():
+    if execution_date < (today or local_today()):
         raise DomainError("La date d'exécution ne peut pas être passée.")
     stamp = timezone.now().strftime("%Y%m%d%H%M%S")
     run = PaymentRun.objects.create(
@@ -222,6 +225,26 @@ def sepa_file(run: PaymentRun, version: str = "09") -> bytes:
 # --- execution ----------------------------------------------------------------------------------------------
 
 
+def _open_item(invoice: SupplierInvoice) -> EntryLine | None:
+    """The invoice's 401 line to letter with its payment: the AC entry's, or — the invoice's year being closed
+    since — the à-nouveaux line that carried it into the open year (same supplier account and reference)."""
+    line = (
+        EntryLine.objects.filter(entry=invoice.entry, account__code=SUPPLIER_ACCOUNT, auxiliary__isnull=False)
+        .select_related("fiscal_year")
+        .first()
+    )
+    if line is None or line.fiscal_year.is_open:
+        return line
+    return (
+        EntryLine.objects.filter(
+            entry__journal__kind=JournalKind.OPENING, auxiliary_id=line.auxiliary_id, account_id=line.account_id,
+            reference=line.reference, credit=line.credit, fiscal_year__status="open", match__isnull=True,
+        )
+        .order_by("date", "pk")
+        .first()
+    )  # fmt: skip
+
+
 @transaction.atomic
 def execute_run(*, actor, run: PaymentRun, on: dt.date | None = None, expected_version: int | None = None):
     """The bank executed the transfers: one bank entry (401 of each supplier debited, 512 credited), each
@@ -251,9 +274,7 @@ def execute_run(*, actor, run: PaymentRun, on: dt.date | None = None, expected_v
         for line in EntryLine.objects.filter(entry=entry, auxiliary__isnull=False).select_related("auxiliary")
     }
     for item in items:
-        invoice_line = EntryLine.objects.filter(
-            entry=item.invoice.entry, account__code=SUPPLIER_ACCOUNT, auxiliary__isnull=False
-        ).first()
+        invoice_line = _open_item(item.invoice)
         payment_line = posted.get((item.invoice.supplier_id, item.invoice.number[:40]))
         if invoice_line is not None and payment_line is not None:
             lettering.letter_lines(
@@ -264,4 +285,54 @@ def execute_run(*, actor, run: PaymentRun, on: dt.date | None = None, expected_v
     run.version += 1
     run.save(update_fields=["status", "entry", "version"])
     audit.record(actor, "purchases.run.executed", run, after={"écriture": entry.pk, "total": format_eur(run.total)})
+    return run
+
+
+# --- the bank statement ---------------------------------------------------------------------------------------
+
+
+def statement_line_of(run: PaymentRun) -> StatementLine | None:
+    """The bank statement line the run's bank entry is reconciled with, if any."""
+    if run.entry_id is None:
+        return None
+    return StatementLine.objects.filter(entry_line__entry_id=run.entry_id).first()
+
+
+def statement_candidates(run: PaymentRun, limit: int = 10) -> list[StatementLine]:
+    """Imported statement lines of the run's account, not reconciled, debiting exactly the run's total: the bank's
+    execution of the run, to reconcile from the run's page."""
+    if run.status not in (PaymentRunStatus.APPROVED, PaymentRunStatus.EXECUTED) or statement_line_of(run):
+        return []
+    return list(
+        StatementLine.objects.filter(
+            bank_account=run.bank_account, entry_line__isnull=True, amount=-run.total
+        ).order_by("booking_date", "pk")[:limit]
+    )
+
+
+@transaction.atomic
+def reconcile_with_statement(
+    *, actor, run: PaymentRun, statement_line: StatementLine, expected_version: int | None = None
+) -> PaymentRun:
+    """The bank statement shows the run's transfers debited: an approved run is executed on the statement line's
+    booking date (its bank entry posted, each invoice lettered with its payment), then its bank line is reconciled
+    with the statement line through the ledger's reconciliation (`ledger.bank.reconcile`)."""
+    from pilote.ledger import bank
+
+    line = StatementLine.objects.select_for_update().get(pk=statement_line.pk)
+    if line.bank_account_id != run.bank_account_id:
+        raise DomainError("Cette ligne de relevé est celle d'un autre compte que le compte débité par le lot.")
+    if line.entry_line_id:
+        raise DomainError("Cette ligne de relevé est déjà rapprochée.")
+    if line.amount != -run.total:
+        raise DomainError(
+            f"Montants différents : relevé {format_eur(line.amount)}, lot de virements {format_eur(-run.total)}."
+        )
+    if run.status == PaymentRunStatus.APPROVED:
+        run = execute_run(actor=actor, run=run, on=line.booking_date, expected_version=expected_version)
+    elif run.status != PaymentRunStatus.EXECUTED:
+        raise DomainError(f"Ce lot est « {run.get_status_display()} » : il ne se rapproche pas d'un relevé.")
+    entry_line = EntryLine.objects.get(entry_id=run.entry_id, account_id=run.bank_account.account_id)
+    bank.reconcile(actor=actor, statement_line=line, entry_line=entry_line)
+    audit.record(actor, "purchases.run.reconciled", run, after={"ligne de relevé": line.pk})
     return run

@@ -629,7 +629,8 @@ def create_typed_invoice(
 ) -> SupplierInvoice:
     """A supplier invoice typed from the paper or PDF (« Reçue », lifecycle 204), with its lines and its VAT per rate
     computed as EN 16931 does (line nets rounded, VAT once per rate). Lines typed from an order keep their order line
-    (`extra["source_pk"]`); otherwise they are paired with the order's lines as a received e-invoice's are."""
+    (`extra["source_pk"]`); otherwise they are paired with the order's lines as a received e-invoice's are. A line's
+    expense account is the one given (`spec.account`), else the supplier's last one."""
     from pilote.purchases import matching, orders
 
     number = (number or "").strip()
@@ -661,7 +662,8 @@ def create_typed_invoice(
             quantity=Decimal(spec.quantity), unit_code=spec.unit[:10],
             unit_price=totals.net_unit_price(spec.unit_price, spec.discount_percent or ZERO),
             net_amount=line.net, vat_category=totals.vat_category(line.rate, line.exemption_mention),
-            vat_rate=Decimal(spec.vat_rate), seller_item_id=spec.reference[:100], account=account,
+            vat_rate=Decimal(spec.vat_rate), seller_item_id=spec.reference[:100], account=spec.account or account,
+            is_fixed_asset=(spec.account or account).startswith("2"),
             order_line_id=spec.extra.get("source_pk") if spec.extra.get("source_pk") in order_line_ids else None,
         )
         for position, (spec, line) in enumerate(zip(lines, priced, strict=True), start=1)

@@ -48,4 +48,5 @@ urlpatterns = [
     path("virements/<int:pk>/", payments.run_detail, name="run-detail"),
     path("virements/<int:pk>/fichier/", payments.run_file, name="run-file"),
     path("virements/<int:pk>/action/", payments.run_action, name="run-action"),
+    path("virements/<int:pk>/rapprocher/", payments.run_reconcile, name="run-reconcile"),
 ]

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 
 from pilote.core.demo import DEMO_TODAY, FIRST_YEAR
 from pilote.lib.dates import add_months
@@ -202,3 +202,35 @@ def test_e_reporting_of_every_period_agrees_with_the_sales():
         b2c = issued.filter(customer_snapshot__kind="person").count()
         assert data.domestic_count + len(data.international) + b2c == issued.count(), period
         assert sum(group.count for group in data.b2c) >= b2c  # goods and services on one invoice count twice
+
+
+def test_supplier_ledger_agrees_with_the_purchases_open_invoices():
+    """401 in the books = the supplier invoices approved and not yet paid in the purchases (total and supplier by
+    supplier): from the statement months on the demo's supplier invoices go through the purchase cycle, ordered,
+    received, approved — which posts them — and paid by SEPA runs that the bank statements reconcile."""
+    from pilote.ledger.demo import statements_start
+    from pilote.ledger.models import AuxiliaryAccount, StatementLine
+    from pilote.purchases.models import PaymentRun, PaymentRunStatus, SupplierInvoice, SupplierInvoiceStatus
+
+    year = _open_year()
+    approved = SupplierInvoice.objects.filter(status=SupplierInvoiceStatus.APPROVED, entry__isnull=False)
+    owed: dict[int, Decimal] = {}
+    for invoice in approved:
+        sign = -1 if invoice.is_credit_note else 1
+        owed[invoice.supplier_id] = owed.get(invoice.supplier_id, ZERO) + sign * invoice.payable
+    assert sum(owed.values(), ZERO) > Decimal("10000") and -_balance("401", year) == sum(owed.values(), ZERO)
+    for aux in AuxiliaryAccount.objects.filter(control_account__code="401", contact__isnull=False):
+        lines = aux.entryline_set.filter(fiscal_year=year, is_posted=True).aggregate(d=Sum("debit"), c=Sum("credit"))
+        assert (lines["c"] or ZERO) - (lines["d"] or ZERO) == owed.get(aux.contact_id, ZERO), aux.contact
+    # the cycle ran: invoices ordered and received, paid by runs executed and reconciled with the bank
+    handed = SupplierInvoice.objects.filter(date__gte=statements_start(), date__lt=DEMO_TODAY.replace(day=1))
+    assert handed.filter(order__isnull=False).count() >= 10
+    assert handed.filter(status=SupplierInvoiceStatus.PAID).count() >= 20
+    runs = PaymentRun.objects.filter(status=PaymentRunStatus.EXECUTED)
+    reconciled = StatementLine.objects.filter(entry_line__entry__in=runs.values("entry"))
+    before_last_month = runs.filter(execution_date__lt=add_months(DEMO_TODAY.replace(day=1), -1))
+    assert runs.count() >= 10 and reconciled.count() >= before_last_month.count()
+    assert all(line.amount == -line.entry_line.credit for line in reconciled.select_related("entry_line"))
+    # one invoice given terms beyond the legal limit (C. com. L441-10), paid at them
+    (late,) = SupplierInvoice.objects.filter(due_date__gt=F("legal_due_limit"), status=SupplierInvoiceStatus.PAID)
+    assert late.notes.startswith("Échéance convenue au-delà du délai légal")

@@ -279,7 +279,7 @@ def _purchases_sample(contact):
     chosen = selection.create_file(actor=None, title="Papier", date=dt.date(2026, 2, 1), criteria=[("Prix", 1)],
                                    suppliers=[contact])  # fmt: skip
     urls |= {f"purchases:selection-{n}": chosen.pk for n in ("detail", "grid", "decide", "candidate")}
-    return urls | {f"purchases:run-{n}": run.pk for n in ("detail", "file", "action")}
+    return urls | {f"purchases:run-{n}": run.pk for n in ("detail", "file", "action", "reconcile")}
 
 
 def _receivables_sample(contact):

@@ -15,7 +15,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.forms import ModelMultipleChoiceField
 from pilote.core.listing import paginate
 from pilote.core.params import to_int
-from pilote.ledger.models_bank import BankAccount
+from pilote.ledger.models_bank import BankAccount, StatementLine
 from pilote.lib.dates import local_today
 from pilote.purchases import payments
 from pilote.purchases.models import PaymentRun, SupplierInvoice
@@ -81,7 +81,10 @@ def run_create(request):
 def run_detail(request, pk: int):
     run = get_object_or_404(PaymentRun.objects.select_related("bank_account", "entry__journal"), pk=pk)
     items = run.items.select_related("invoice__supplier")
-    return render(request, "purchases/run_detail.html", {"run": run, "items": items})
+    context = {"run": run, "items": items, "statement_line": payments.statement_line_of(run)}
+    if request.user.can("purchases.approve"):
+        context["candidates"] = payments.statement_candidates(run)
+    return render(request, "purchases/run_detail.html", context)
 
 
 @require_perm("purchases.approve")
@@ -113,4 +116,24 @@ def run_action(request, pk: int):
         messages.error(request, error.message)
     else:
         messages.success(request, f"Lot « {run.get_status_display()} ».")
+    return redirect("purchases:run-detail", pk)
+
+
+@require_POST
+@require_perm("purchases.approve")
+def run_reconcile(request, pk: int):
+    """The run's debit found on the imported bank statement: reconciled (and the run executed if it was not yet)."""
+    run = get_object_or_404(PaymentRun.objects.select_related("bank_account"), pk=pk)
+    line = StatementLine.objects.filter(pk=to_int(request.POST.get("ligne")), bank_account=run.bank_account).first()
+    if line is None:
+        messages.error(request, "Choisissez la ligne du relevé bancaire qui débite ce lot.")
+        return redirect("purchases:run-detail", pk)
+    try:
+        payments.reconcile_with_statement(
+            actor=request.user, run=run, statement_line=line, expected_version=to_int(request.POST.get("version"))
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Lot rapproché du relevé bancaire : les factures sont payées et lettrées.")
     return redirect("purchases:run-detail", pk)
