@@ -10,13 +10,10 @@ MsgId and EndToEndId of at most 35 characters.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import secrets
-from importlib import resources
 
 from django.db import transaction
 from django.utils import timezone
-from lxml import etree
 from sepaxml import SepaTransfer
 
 from pilote.contacts.models import Contact
@@ -27,7 +24,7 @@ from pilote.ledger import lettering
 from pilote.ledger import services as ledger
 from pilote.ledger.models import EntryLine, JournalKind, StatementLine
 from pilote.ledger.models_bank import BankAccount
-from pilote.lib import safe_xml
+from pilote.lib import sepa
 from pilote.lib.dates import local_today
 from pilote.lib.formats import format_eur
 from pilote.lib.identifiers import compact
@@ -45,16 +42,8 @@ from pilote.purchases.services import SUPPLIER_ACCOUNT
 VERSIONS = {"09": "pain.001.001.09", "03": "pain.001.001.03"}
 
 
-class _Transfer(SepaTransfer):
+class _Transfer(sepa.FixedMessageId, SepaTransfer):
     """sepaxml's transfer with the run's own MsgId (stable, so the bank refuses a file sent twice)."""
-
-    def __init__(self, config, schema: str, message_id: str):
-        self._message_id = message_id
-        super().__init__(config, schema=schema, clean=True)
-
-    def _create_header(self):
-        self.msg_id = self._message_id
-        super()._create_header()
 
 
 def payable_invoices(*, due_by: dt.date | None = None, supplier: Contact | None = None):
@@ -170,18 +159,9 @@ def _address(line1: str, postal_code: str, city: str, country: str) -> dict:
     return {key: value for key, value in address.items() if value}
 
 
-@functools.cache
-def _schema(name: str) -> etree.XMLSchema:
-    return etree.XMLSchema(file=str(resources.files("sepaxml") / "schemas" / f"{name}.xsd"))
-
-
 def check_xsd(xml: bytes, version: str = "09") -> list[str]:
     """The XSD errors of a pain.001 file (official ISO 20022 schema), empty when valid."""
-    schema = _schema(VERSIONS[version])
-    document = etree.fromstring(xml, safe_xml.parser())
-    if schema.validate(document):
-        return []
-    return [f"ligne {error.line} : {error.message}" for error in schema.error_log]
+    return sepa.xsd_errors(xml, VERSIONS[version])
 
 
 def sepa_file(run: PaymentRun, version: str = "09") -> bytes:

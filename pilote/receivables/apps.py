@@ -19,6 +19,7 @@ class ReceivablesConfig(AppConfig):
             MenuItem("Encours clients", "receivables:aged", "sales.view"),
             MenuItem("Analyse clients", "receivables:analysis", "sales.analysis"),
             MenuItem("Créances douteuses", "receivables:bad-debts", "receivables.bad_debts"),
+            MenuItem("Prélèvements SEPA", "receivables:dd-runs", "sales.view"),
         )
         register_todo(TodoProvider("sales.dunning", todo.todo_items))
         register_demo(60, "relances et encours clients", demo.load)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from pilote.lib.fields import FrenchDecimalField
+from pilote.lib.fields import BicField, FrenchDecimalField, IbanField
 from pilote.lib.formats import format_eur
 from pilote.lib.french import de
 from pilote.lib.money import ZERO, MoneyField
@@ -264,3 +264,115 @@ class DoubtfulDebtEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} le {self.date:%d/%m/%Y}"
+
+
+# --- SEPA direct debit (SDD Core): mandates and collection runs ---------------------------------------------------
+
+
+class DirectDebitSettings(models.Model):
+    """The structure's SEPA creditor identifier (ICS, « identifiant créancier SEPA », given by its bank): one row."""
+
+    creditor_id = models.CharField("identifiant créancier SEPA (ICS)", max_length=35, blank=True)
+
+    class Meta:
+        verbose_name = "réglage des prélèvements"
+        verbose_name_plural = "réglages des prélèvements"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="receivables_ddsettings_single")]
+
+
+class MandateStatus(models.TextChoices):
+    ACTIVE = "active", "Actif"
+    REVOKED = "revoked", "Révoqué"
+
+
+class Mandate(models.Model):
+    """A customer's signed SEPA direct debit mandate (SDD Core): its unique reference (RUM), signature date and the
+    account debited. Its first collection goes as FRST, the next ones as RCUR."""
+
+    customer = models.ForeignKey(
+        "contacts.Contact", verbose_name="client", on_delete=models.PROTECT, related_name="sepa_mandates"
+    )
+    reference = models.CharField("référence unique du mandat (RUM)", max_length=35, unique=True)
+    signed_on = models.DateField("date de signature")
+    iban = IbanField("IBAN du débiteur")
+    bic = BicField("BIC", blank=True)
+    status = models.CharField("statut", max_length=10, choices=MandateStatus.choices, default=MandateStatus.ACTIVE)
+    first_collected_on = models.DateField("premier prélèvement", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "mandat de prélèvement SEPA"
+        verbose_name_plural = "mandats de prélèvement SEPA"
+        ordering = ["-signed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Mandat {self.reference}"
+
+    @property
+    def sequence(self) -> str:
+        """FRST for the mandate's first collection, RCUR after (EPC SDD Core rulebook)."""
+        return "RCUR" if self.first_collected_on else "FRST"
+
+
+class CollectionStatus(models.TextChoices):
+    DRAFT = "draft", "En préparation"
+    EXECUTED = "executed", "Encaissé"
+    CANCELLED = "cancelled", "Annulé"
+
+
+class CollectionRun(models.Model):
+    """A batch of customer invoices collected by SEPA direct debit on one date into one bank account."""
+
+    bank_account = models.ForeignKey(
+        "ledger.BankAccount", verbose_name="compte crédité", on_delete=models.PROTECT, related_name="+"
+    )
+    collection_date = models.DateField("date d'échéance du prélèvement")
+    status = models.CharField("statut", max_length=10, choices=CollectionStatus.choices, default=CollectionStatus.DRAFT)
+    message_id = models.CharField("identifiant du message (MsgId)", max_length=35, unique=True)
+    creditor_id = models.CharField("ICS", max_length=35)
+    total = MoneyField("montant total", default=ZERO)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField("préparé le", auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "lot de prélèvements"
+        verbose_name_plural = "lots de prélèvements"
+        ordering = ["-collection_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Lot de prélèvements {self.message_id}"
+
+
+class CollectionItem(models.Model):
+    """One customer invoice collected: one direct debit under the customer's mandate, FRST or RCUR."""
+
+    run = models.ForeignKey(CollectionRun, on_delete=models.CASCADE, related_name="items")
+    invoice = models.ForeignKey(
+        "sales.Invoice", verbose_name="facture", on_delete=models.PROTECT, related_name="collection_items"
+    )
+    mandate = models.ForeignKey(Mandate, verbose_name="mandat", on_delete=models.PROTECT, related_name="items")
+    amount = MoneyField("montant")
+    sequence = models.CharField("séquence", max_length=4)
+    end_to_end_id = models.CharField("référence de bout en bout", max_length=35)
+
+    class Meta:
+        verbose_name = "prélèvement du lot"
+        verbose_name_plural = "prélèvements du lot"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="receivables_collectionitem_positive",
+                violation_error_message="Le montant d'un prélèvement doit être positif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sequence__in=["FRST", "RCUR"]),
+                name="receivables_collectionitem_sequence",
+                violation_error_message="La séquence d'un prélèvement est FRST ou RCUR.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Prélèvement {self.end_to_end_id}"

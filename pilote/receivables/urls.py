@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.receivables.views import accounts, analysis, bad_debts, dunning
+from pilote.receivables.views import accounts, analysis, bad_debts, direct_debit, dunning
 
 app_name = "receivables"
 urlpatterns = [
@@ -26,4 +26,13 @@ urlpatterns = [
     path("creances-douteuses/<int:pk>/perte/", bad_debts.write_off, name="write-off"),
     path("creances-douteuses/<int:pk>/encaissement/", bad_debts.recovery, name="recovery"),
     path("creances-douteuses/<int:pk>/duplicata.pdf", bad_debts.corrective_duplicate, name="corrective-duplicate"),
+    path("prelevements/", direct_debit.runs, name="dd-runs"),
+    path("prelevements/ics/", direct_debit.creditor, name="dd-creditor"),
+    path("prelevements/mandats/", direct_debit.mandates, name="dd-mandates"),
+    path("prelevements/mandats/nouveau/", direct_debit.mandate_create, name="dd-mandate-create"),
+    path("prelevements/mandats/<int:pk>/revoquer/", direct_debit.mandate_revoke, name="dd-mandate-revoke"),
+    path("prelevements/nouveau/", direct_debit.run_create, name="dd-run-create"),
+    path("prelevements/<int:pk>/", direct_debit.run_detail, name="dd-run"),
+    path("prelevements/<int:pk>/fichier/", direct_debit.run_file, name="dd-run-file"),
+    path("prelevements/<int:pk>/action/", direct_debit.run_action, name="dd-run-action"),
 ]

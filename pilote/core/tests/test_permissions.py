@@ -301,6 +301,15 @@ def _receivables_sample(contact):
     urls |= {"receivables:letter-pdf": letter.pk, "receivables:letter-posted": letter.pk}
     urls |= {"receivables:classify": invoice.pk}
     urls |= {f"receivables:{name}": debt.pk for name in ("provision", "write-off", "recovery", "corrective-duplicate")}
+    from pilote.ledger.models_bank import BankAccount
+    from pilote.receivables.models import CollectionRun, Mandate
+
+    mandate = Mandate.objects.create(customer=contact, reference="RUM-1", signed_on=dt.date(2026, 3, 1),
+                                     iban="FR7630006000011234567890189")  # fmt: skip
+    run = CollectionRun.objects.create(bank_account=BankAccount.objects.first(), collection_date=dt.date(2026, 3, 5),
+                                       message_id="DD-1", creditor_id="FR72ZZZ123456")  # fmt: skip
+    urls |= {"receivables:dd-mandate-revoke": mandate.pk}
+    urls |= {f"receivables:dd-{name}": run.pk for name in ("run", "run-file", "run-action")}
     return urls
 
 
