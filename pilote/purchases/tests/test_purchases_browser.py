@@ -154,6 +154,7 @@ def test_received_invoice_to_its_payment_reconciled(page, sign_in, buy, personas
     page.screenshot(path=screenshots / "cycle-3-run-reconciled-390.png", full_page=True)
     page.get_by_role("link", name="FA-2026-0107").click()
     expect(page.get_by_text("211 — Paiement transmis")).to_be_visible()
+    expect(page.get_by_role("link", name=f"Lot de virements {run.message_id}")).to_be_visible()  # one click back
 
     run.refresh_from_db()
     assert run.status == PaymentRunStatus.EXECUTED and run.entry.date == when >= local_today()

@@ -128,6 +128,7 @@ def invoice_detail(request, pk: int):
         "match": matching.compare(invoice),
         "reverse_charge": services.reverse_charge_summary(invoice),
         "link_form": LinkOrderForm(initial={"order": invoice.order.number if invoice.order_id else ""}),
+        "payments": invoice.payment_items.select_related("run").order_by("run__execution_date", "pk"),
     }
     return render(request, "purchases/invoice_detail.html", context)
 
