@@ -97,6 +97,10 @@ MATRIX: dict[str, frozenset[Role]] = {
     "hr.view": frozenset({D, RH}),
     "hr.edit": frozenset({D, RH}),
     "hr.self": frozenset({D, C, CO, RH, A, S}),
+    # Expense reports: each employee keeps their own (hr.self), their manager or rh approves; every report is
+    # listed for rh, direction and the accountant, who posts them in the books and pays them back.
+    "hr.expenses.view": frozenset({D, RH, C}),
+    "hr.expenses.post": frozenset({D, C}),
     # Financial diagnosis (SIG, CAF, functional balance sheet, ratios): read from the books by direction and
     # the accountant; the auditor reads.
     "finance.view": frozenset({D, C, AU}),

@@ -34,6 +34,7 @@ KINDS: dict[str, tuple[str, int]] = {
     "einvoice": ("une facture électronique", 10 * MB),
     "budget": ("un budget", 5 * MB),
     "calendar": ("un fichier d'agenda (.ics)", 5 * MB),
+    "receipt": ("un justificatif de frais", 10 * MB),
     "other": ("ce type de fichier", 10 * MB),
 }
 

@@ -16,8 +16,9 @@ class HrConfig(AppConfig):
     verbose_name = "Personnel"
 
     def ready(self) -> None:
+        from pilote.core.audit_labels import register_labels
         from pilote.core.registry import MenuItem, TodoProvider, register_demo, register_menu, register_todo
-        from pilote.hr import demo, todo, triggers
+        from pilote.hr import audit_labels, demo, todo, triggers
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
         register_menu(
@@ -27,13 +28,21 @@ class HrConfig(AppConfig):
             MenuItem("Mes congés", "hr:leave-mine", "hr.self"),
             MenuItem("Congés à valider", "hr:team-requests", "hr.self"),
             MenuItem("Calendrier des absences", "hr:calendar", "hr.self"),
+            MenuItem("Planning", "hr:planning", "hr.self"),
+            MenuItem("Mes notes de frais", "hr:expenses-mine", "hr.self"),
+            MenuItem("Notes de frais", "hr:expense-list", "hr.expenses.view"),
             MenuItem("Salariés", "hr:employee-list", "hr.view"),
             MenuItem("Registre du personnel", "hr:register", "hr.view"),
             MenuItem("Absences", "hr:absence-list", "hr.view"),
             MenuItem("Entretiens professionnels", "hr:interviews", "hr.view"),
+            MenuItem("Plan de formation", "hr:training-list", "hr.view"),
+            MenuItem("Compétences (GPEC)", "hr:skills", "hr.view"),
+            MenuItem("Heures supplémentaires", "hr:overtime", "hr.view"),
             MenuItem("Paie (variables et écritures)", "hr:payroll", "hr.view"),
             MenuItem("Élections du CSE", "hr:cse", "hr.view"),
+            MenuItem("Indicateurs sociaux", "hr:indicators", "hr.view"),
         )
+        register_labels(audit_labels.LABELS)
         register_todo(TodoProvider("hr.self", todo.todo_items))
         register_demo(90, "personnel (salariés, registre)", demo.load)
         register_demo(91, "personnel (congés et absences)", demo.load_leave)
@@ -41,4 +50,7 @@ class HrConfig(AppConfig):
         register_demo(93, "personnel (élection du CSE)", demo.load_cse)
         register_demo(94, "personnel (contrats de travail)", demo.load_contracts)
         register_demo(95, "personnel (variables de paie)", demo.load_payroll)
+        register_demo(96, "personnel (notes de frais)", demo.load_expenses)
+        register_demo(97, "personnel (plannings et heures)", demo.load_schedules)
+        register_demo(98, "personnel (compétences, formation, entretiens annuels)", demo.load_training)
         post_migrate.connect(_reinstall_triggers, sender=self)

@@ -325,3 +325,234 @@ def load_payroll(rng, users) -> None:
         if entry is not None and entry.is_posted:
             payroll.link_entry(actor=rh, payroll_month=record, entry=entry)
     payroll.prepare_month(actor=rh, month=current)
+
+
+def _staff() -> dict:
+    """The demo's people by key, found by their name at hiring (one changed hers on marriage)."""
+    from pilote.hr.models import Employee
+
+    keys = {(last, first): key for key, last, first, *_ in STAFF}
+    people = {}
+    for employee in Employee.objects.order_by("register_number"):
+        key = keys.get((employee.birth_name or employee.last_name, employee.first_names))
+        if key is not None:
+            people[key] = employee
+    return people
+
+
+def _receipt_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF ticket (Helvetica, ASCII text) standing for a photographed receipt."""
+    text = " ".join(f"({line.encode('ascii', 'replace').decode()}) Tj 0 -16 Td" for line in lines)
+    stream = f"BT /F1 11 Tf 40 260 Td {text} ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+# key of the employee; title; step reached; lines (days before today, category, detail, amount incl. VAT, VAT)
+# — a mileage line gives its distance in km instead of the amount (5 CV car).
+EXPENSES = [
+    ("thomas", "Intervention Annecy", "brouillon", [(2, "repas", "Déjeuner sur le trajet", "18.90", "1.72")]),
+    ("thomas", "Maintenance Grenoble", "soumise", [
+        (9, "kilometrique", "Lyon – Grenoble aller-retour", "220", ""),
+        (9, "repas", "Déjeuner", "21.50", "1.95"),
+        (9, "peage", "Péage A43", "19.60", "3.27")]),
+    ("amandine", "Tournée clients Savoie", "approuvee", [
+        (16, "kilometrique", "Tournée Chambéry, Albertville", "310", ""),
+        (16, "hebergement", "Hôtel Chambéry", "89.00", "8.09"),
+        (15, "reception", "Déjeuner client Savoie Bureau", "64.80", "5.89")]),
+    ("sophie", "Salon Bureaux Expo Paris", "comptabilisee", [
+        (20, "transport", "TGV Lyon – Paris aller-retour", "142.00", "12.91"),
+        (20, "hebergement", "Hôtel Paris 12e", "132.00", "12.00"),
+        (19, "cadeau", "Coffret pour un client", "45.00", "7.50")]),
+    ("karim", "Formation constructeur Villeurbanne", "remboursee", [
+        (25, "carburant", "Gazole véhicule de service", "72.40", "12.07"),
+        (25, "repas", "Déjeuner", "16.50", "1.50")]),
+    ("amandine", "Frais divers", "refusee", [(28, "autre", "Achat sans justificatif lisible", "35.00", "")]),
+]  # fmt: skip
+
+
+def load_expenses(rng, users) -> None:
+    """Expense reports at each step, through the services: a draft, one waiting for rh, one approved and waiting to
+    be posted, one posted and waiting to be paid, one reimbursed by transfer, one refused. Entries dated today, in
+    the current month, which no VAT return covers yet."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pilote.hr.services import expenses as services
+    from pilote.ledger.models_bank import BankAccount
+
+    del rng
+    rh, accountant = users["rh"], users["comptable"]
+    people = _staff()
+    bank = BankAccount.objects.order_by("pk").first()
+    for key, title, step, lines in EXPENSES:
+        employee = people[key]
+        actor = employee.user if employee.user_id else rh
+        report = services.create_report(actor=actor, employee=employee, title=title)
+        for days, category, detail, amount, vat in lines:
+            spent_on = DEMO_TODAY - dt.timedelta(days=days)
+            if category == "kilometrique":
+                services.add_line(actor=actor, report=report, spent_on=spent_on, category=category, description=detail,
+                                  vehicle="voiture", horsepower=5, distance=Decimal(amount))  # fmt: skip
+                continue
+            ticket = SimpleUploadedFile(f"ticket-{category}.pdf", _receipt_pdf(
+                [detail, f"{spent_on:%d/%m/%Y}", f"Total TTC {amount} EUR", f"dont TVA {vat or '0'} EUR"]))  # fmt: skip
+            services.add_line(actor=actor, report=report, spent_on=spent_on, category=category, description=detail,
+                              amount=Decimal(amount), vat=Decimal(vat or 0), receipt=ticket)  # fmt: skip
+        if step == "brouillon":
+            continue
+        services.submit_report(actor=actor, report=report)
+        if step == "soumise":
+            continue
+        decider = rh if actor != rh else users["direction"]
+        note = "Justificatif illisible : joignez la facture." if step == "refusee" else ""
+        services.decide_report(actor=decider, report=report, approve=step != "refusee", note=note)
+        if step in ("comptabilisee", "remboursee"):
+            services.post_report(actor=accountant, report=report, on=DEMO_TODAY)
+        if step == "remboursee" and bank is not None:
+            services.reimburse_report(actor=accountant, report=report, bank_account=bank, on=DEMO_TODAY)
+
+
+# key; days of the week (0 = Monday); start; end; break in minutes — the usual week, recopied week after week
+SCHEDULE = [
+    ("marc", range(5), "08:00", "16:30", 60), ("thomas", range(5), "08:00", "16:00", 60),
+    ("karim", range(5), "07:30", "15:30", 60), ("ines", range(5), "08:30", "16:30", 60),
+    ("yao", range(5), "09:00", "17:00", 60), ("maxime", range(5), "08:00", "16:00", 60),
+    ("lea", range(5), "08:00", "16:00", 60), ("paul", range(5), "07:00", "15:00", 60),
+    ("hugo", range(5), "08:00", "16:00", 60), ("sarah", range(3), "08:30", "17:00", 30),
+]  # fmt: skip
+WEEKS_BACK = 13
+
+
+def load_schedules(rng, users) -> None:
+    """Thirteen weeks of schedules and the current one for the technical team, the warehouse and the part-timer: the
+    usual week planned once and recopied week after week (absences skipped), overtime on busy weeks, and in the
+    current week a long day followed by a short night that the planning flags (L3121-18, L3131-1). The current
+    month's payroll variables are refreshed from it."""
+    import contextlib
+
+    from pilote.core.exceptions import DomainError
+    from pilote.hr.services import payroll
+    from pilote.hr.services import worktime as services
+    from pilote.hr.worktime import monday
+
+    del rng
+    rh = users["rh"]
+    people = _staff()
+    this_week = monday(DEMO_TODAY)
+    first = this_week - dt.timedelta(weeks=WEEKS_BACK)
+
+    def plan(key, day, start, end, pause=60, note=""):
+        with contextlib.suppress(DomainError):  # absent that day
+            services.plan_shift(actor=rh, employee=people[key], day=day, start=dt.time.fromisoformat(start),
+                                end=dt.time.fromisoformat(end), break_minutes=pause, note=note)  # fmt: skip
+
+    for key, days, start, end, pause in SCHEDULE:
+        for day in days:
+            plan(key, first + dt.timedelta(days=day), start, end, pause)
+    for week in range(1, WEEKS_BACK + 1):
+        target = first + dt.timedelta(weeks=week)
+        services.copy_week(actor=rh, employees=list(people.values()), source=target - dt.timedelta(weeks=1),
+                           target=target)  # fmt: skip
+        if week % 3 == 0:  # a busy week: installations on Saturday morning
+            for key in ("thomas", "karim"):
+                plan(key, target + dt.timedelta(days=5), "08:00", "13:00", 0, "Installation client")
+        if week % 4 == 1:  # an evening intervention on Thursday
+            plan("yao", target + dt.timedelta(days=3), "18:00", "22:30", 0, "Bascule réseau client")
+    # the current week: Yao's long Monday and early Tuesday (11 h of work, 10 h of rest)
+    from pilote.hr.models import WorkShift
+
+    for shift in WorkShift.objects.filter(employee=people["yao"], day__range=(this_week, this_week + dt.timedelta(1))):
+        services.remove_shift(actor=rh, shift=shift)
+    plan("yao", this_week, "07:00", "19:00", 60, "Déploiement Savoie Bureau")
+    plan("yao", this_week + dt.timedelta(days=1), "05:00", "12:00", 0, "Astreinte")
+    payroll.prepare_month(actor=rh, month=DEMO_TODAY.replace(day=1))
+
+
+# title; provider; kind; funding; months from today (negative: past); days; hours; cost; attendees; skill
+TRAININGS = [
+    ("Sauveteur secouriste du travail (SST)", "Croix-Rouge formation", "obligatoire", "plan", -9, 2, 14, "540.00",
+     ["thomas", "paul", "hugo"], None),
+    ("Habilitation électrique BR", "APAVE", "obligatoire", "opco", -5, 3, 21, "1290.00", ["karim", "ines", "yao"],
+     "Habilitation électrique"),
+    ("Négociation commerciale", "CCI Lyon Métropole", "developpement", "plan", -3, 2, 14, "1180.00",
+     ["amandine", "chloe", "elodie"], "Négociation"),
+    ("Paie et DSN : les fondamentaux", "Cegos", "developpement", "cpf", -1, 3, 21, "1650.00", ["nadia"], None),
+    ("Réseaux et sécurité des imprimantes", "Konica Minolta Academy", "developpement", "opco", 2, 4, 28, "2400.00",
+     ["maxime", "lea", "yao"], "Réseaux et sécurité"),
+    ("Gestes et postures", "AST Grand Lyon", "obligatoire", "plan", 4, 1, 7, "320.00", ["paul", "hugo"], None),
+]  # fmt: skip
+SKILLS = [
+    ("Diagnostic et dépannage des copieurs", "Maintenance"), ("Habilitation électrique", "Maintenance"),
+    ("Réseaux et sécurité", "Maintenance"), ("Négociation", "Commerce"), ("Conseil en solutions d'impression",
+    "Commerce"), ("Gestion de stock", "Logistique"), ("Conduite d'un véhicule utilitaire", "Logistique"),
+]  # fmt: skip
+# job; skill index; level required
+REQUIRED = [
+    ("Technicien de maintenance", 0, 3), ("Technicien de maintenance", 1, 3), ("Technicien de maintenance", 2, 2),
+    ("Technicienne de maintenance", 0, 3), ("Technicienne de maintenance", 1, 3),
+    ("Technicien réseaux", 2, 4), ("Technicien réseaux", 1, 3),
+    ("Commerciale itinérante", 3, 3), ("Commerciale itinérante", 4, 3), ("Commerciale sédentaire", 4, 2),
+    ("Magasinier", 5, 3), ("Livreur installateur", 6, 3), ("Livreur installateur", 0, 2),
+]  # fmt: skip
+# key; level of each skill (None: not assessed)
+ASSESSED = {
+    "marc": [4, 3, 2, None, None, None, None], "thomas": [3, 3, 2, None, None, None, 3],
+    "karim": [3, 3, 1, None, None, None, None], "ines": [2, 3, None, None, None, None, None],
+    "yao": [2, 3, 4, None, None, None, None], "maxime": [2, 1, 1, None, None, None, None],
+    "amandine": [None, None, None, 3, 2, None, 3], "chloe": [None, None, None, 2, 3, None, None],
+    "paul": [None, None, None, None, None, 3, 3], "hugo": [1, None, None, None, None, 2, 3],
+}  # fmt: skip
+
+
+def load_training(rng, users) -> None:
+    """The skills repository, the levels jobs require and the team's assessments (a skill held by one technician, a
+    saleswoman below the level), the year's training plan — done with attendance and evaluations, and coming, one
+    aimed at a skill —, and annual reviews with objectives."""
+    from pilote.hr.services import skills as skill_services
+    from pilote.hr.services import training as services
+
+    del rng
+    rh = users["rh"]
+    people = _staff()
+    skills = [skill_services.create_skill(actor=rh, name=name, family=family) for name, family in SKILLS]
+    for job, index, level in REQUIRED:
+        skill_services.require_skill(actor=rh, job=job, skill=skills[index], level=level)
+    for key, levels in ASSESSED.items():
+        assessed = {skills[i]: level for i, level in enumerate(levels) if level is not None}
+        skill_services.assess(actor=rh, employee=people[key], levels=assessed)
+    by_name = {s.name: s for s in skills}
+    for title, provider, kind, funding, months, days, hours, cost, attendees, skill in TRAININGS:
+        start = add_months(DEMO_TODAY, months)
+        action = services.create_action(actor=rh, title=title, provider=provider, kind=kind, funding=funding,
+                                        start=start, end=start + dt.timedelta(days=days - 1), hours=Decimal(hours),
+                                        cost=Decimal(cost), employees=[people[k] for k in attendees],
+                                        skill=by_name.get(skill))  # fmt: skip
+        if months < 0:
+            present = [people[k].pk for k in (attendees[:-1] if len(attendees) > 2 else attendees)]
+            evaluation = "Objectifs atteints ; à renouveler selon l'échéance réglementaire."
+            services.complete_action(actor=rh, action=action, attended=present, evaluation=evaluation)
+            for rating, attendance in zip((5, 4), action.attendees.filter(attended=True), strict=False):
+                services.evaluate(actor=rh, attendance=attendance, rating=rating, comment="Formation très concrète")
+    services.record_review(actor=rh, employee=people["thomas"], held_on=add_months(DEMO_TODAY, -1),
+                           assessment="Très bonne année : 96 % des interventions dans les délais.",
+                           objectives="Obtenir l'habilitation électrique BR\nFormer Léa au diagnostic des copieurs",
+                           training_wishes="Réseaux et sécurité des imprimantes")  # fmt: skip
+    services.record_review(actor=rh, employee=people["amandine"], held_on=add_months(DEMO_TODAY, -2),
+                           assessment="Objectifs commerciaux atteints à 104 %.",
+                           objectives="Développer le secteur Savoie\nProposer les contrats de maintenance",
+                           training_wishes="Négociation grands comptes")  # fmt: skip

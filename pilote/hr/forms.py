@@ -6,6 +6,8 @@ from pilote.core.forms import DATE_WIDGET, VersionedForm
 from pilote.core.models import User
 from pilote.core.uploads import LimitedFileField
 from pilote.hr.contracts import CDD_REASONS
+from pilote.hr.expenses import CATEGORY_CHOICES, VEHICLE_CHOICES
+from pilote.hr.gpec import LEVELS
 from pilote.hr.models import (
     REQUESTABLE_KINDS,
     AbsenceKind,
@@ -14,9 +16,12 @@ from pilote.hr.models import (
     CseCategory,
     CseList,
     Employee,
+    ExpenseStatus,
     InterviewKind,
     PayrollVariable,
+    Skill,
 )
+from pilote.hr.models_training import TrainingFunding, TrainingKind, TrainingStatus
 from pilote.lib.fields import FrenchDecimalFormField
 
 EMPLOYEE_FIELDS = [
@@ -274,3 +279,184 @@ class PayrollVariableForm(VersionedForm):
 class PayrollJournalForm(forms.Form):
     file = LimitedFileField(label="Journal de paie du gestionnaire (CSV : compte, libellé, débit, crédit)",
                             kind="other")  # fmt: skip
+
+
+# --- Expense reports ------------------------------------------------------------------------------------------
+
+
+RECEIPT_TYPES = "image/jpeg,image/png,application/pdf"
+
+
+class ExpenseReportForm(forms.Form):
+    title = forms.CharField(label="Objet (mission, mois…)", max_length=150)
+
+
+class ExpenseLineForm(forms.Form):
+    spent_on = forms.DateField(label="Date", widget=DATE_WIDGET)
+    category = forms.ChoiceField(label="Catégorie", choices=CATEGORY_CHOICES)
+    description = forms.CharField(label="Détail (lieu, client, trajet…)", max_length=200, required=False)
+    amount = FrenchDecimalFormField(label="Montant TTC (€)", max_digits=10, decimal_places=2, min_value=0,
+                                    min_places=2, required=False)  # fmt: skip
+    vat = FrenchDecimalFormField(label="dont TVA (€)", max_digits=10, decimal_places=2, min_value=0, min_places=2,
+                                 required=False)  # fmt: skip
+    receipt = LimitedFileField(label="Justificatif (photo ou PDF)", kind="receipt", required=False,
+                               widget=forms.ClearableFileInput(attrs={"accept": RECEIPT_TYPES}))  # fmt: skip
+    vehicle = forms.ChoiceField(label="Véhicule (indemnités kilométriques)", required=False,
+                                choices=[("", "—"), *VEHICLE_CHOICES])  # fmt: skip
+    horsepower = forms.IntegerField(label="Puissance fiscale (CV)", required=False, min_value=1, max_value=50)
+    electric = forms.BooleanField(label="Véhicule électrique (+20 %)", required=False)
+    distance = FrenchDecimalFormField(label="Distance (km)", max_digits=7, decimal_places=1, min_value=0,
+                                      max_value=5000, required=False)  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("category") == "kilometrique":
+            for name in ("vehicle", "horsepower", "distance"):
+                if not data.get(name):
+                    self.add_error(name, "Obligatoire pour des indemnités kilométriques.")
+        elif self.is_bound and not data.get("amount") and "amount" not in self.errors:
+            self.add_error("amount", "Indiquez le montant TTC du justificatif.")
+        return data
+
+
+class ExpenseFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    statut = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *ExpenseStatus.choices])
+    du = forms.DateField(label="Créées du", required=False, widget=DATE_WIDGET)
+    au = forms.DateField(label="au", required=False, widget=DATE_WIDGET)
+
+
+class ExpensePayForm(forms.Form):
+    on = forms.DateField(label="Date du virement", widget=DATE_WIDGET)
+    bank_account = forms.ModelChoiceField(label="Compte bancaire", queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        from pilote.ledger.models_bank import BankAccount
+
+        super().__init__(*args, **kwargs)
+        self.fields["bank_account"].queryset = BankAccount.objects.filter(is_active=True).order_by("name")
+
+
+# --- Working time ---------------------------------------------------------------------------------------------
+
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class WeekForm(forms.Form):
+    semaine = forms.CharField(label="Semaine", required=False, max_length=10,
+                              widget=forms.TextInput(attrs={"type": "week"}))  # fmt: skip
+    equipe = forms.ModelChoiceField(label="Équipe de", required=False, queryset=Employee.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["equipe"].queryset = Employee.objects.filter(team__isnull=False).distinct().order_by("last_name")
+
+    def clean_semaine(self):
+        """« 2026-W45 » (the week input) → that week's Monday."""
+        import datetime as dt
+
+        text = self.cleaned_data["semaine"].strip()
+        if not text:
+            return None
+        try:
+            return dt.datetime.strptime(f"{text}-1", "%G-W%V-%u").date()
+        except ValueError:
+            raise forms.ValidationError("Choisissez une semaine (par exemple 2026-W45).") from None
+
+
+class ShiftForm(forms.Form):
+    employee = forms.ModelChoiceField(label="Salarié", queryset=Employee.objects.none())
+    day = forms.DateField(label="Jour", widget=DATE_WIDGET)
+    start = forms.TimeField(label="Début", widget=TIME_WIDGET)
+    end = forms.TimeField(label="Fin", widget=TIME_WIDGET, help_text="Avant le début : fin le lendemain.")
+    break_minutes = forms.IntegerField(label="Pause (minutes)", min_value=0, max_value=600, initial=0)
+    note = forms.CharField(label="Poste, lieu", max_length=120, required=False)
+
+    def __init__(self, *args, employees=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = Employee.objects.filter(pk__in=[e.pk for e in employees]).order_by(
+            "last_name", "first_names"
+        )
+
+
+class YearForm(forms.Form):
+    annee = forms.IntegerField(label="Année", required=False, min_value=2000, max_value=2099)
+
+
+# --- Training and annual reviews ------------------------------------------------------------------------------
+
+
+class TrainingActionForm(forms.Form):
+    title = forms.CharField(label="Intitulé", max_length=150)
+    provider = forms.CharField(label="Organisme de formation", max_length=150)
+    kind = forms.ChoiceField(label="Nature", choices=TrainingKind.choices, initial=TrainingKind.DEVELOPMENT)
+    funding = forms.ChoiceField(label="Financement", choices=TrainingFunding.choices)
+    start = forms.DateField(label="Du", widget=DATE_WIDGET)
+    end = forms.DateField(label="Au", widget=DATE_WIDGET)
+    hours = FrenchDecimalFormField(label="Durée (heures)", max_digits=6, decimal_places=1, min_value=0.5,
+                                   max_value=5000)  # fmt: skip
+    cost = FrenchDecimalFormField(label="Coût pédagogique (€)", max_digits=10, decimal_places=2, min_value=0,
+                                  min_places=2, initial=0)  # fmt: skip
+    skill = forms.ModelChoiceField(label="Compétence visée (GPEC)", required=False, queryset=Skill.objects.none())
+    employees = forms.ModelMultipleChoiceField(label="Stagiaires", required=False, queryset=Employee.objects.none(),
+                                               widget=forms.CheckboxSelectMultiple)  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].queryset = Skill.objects.order_by("name")
+        self.fields["employees"].queryset = Employee.objects.filter(exit_date__isnull=True).order_by(
+            "last_name", "first_names"
+        )
+
+
+class TrainingCompleteForm(forms.Form):
+    attended = forms.ModelMultipleChoiceField(label="Ont suivi la formation", required=False,
+                                              queryset=Employee.objects.none(),
+                                              widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    evaluation = forms.CharField(label="Évaluation de l'action", required=False, max_length=5000,
+                                 widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+    def __init__(self, *args, action=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if action is not None:
+            self.fields["attended"].queryset = Employee.objects.filter(trainings__action=action).order_by("last_name")
+
+
+class TrainingEvaluationForm(forms.Form):
+    rating = forms.TypedChoiceField(label="Satisfaction", coerce=int, choices=[(i, f"{i} sur 5") for i in range(1, 6)])
+    comment = forms.CharField(label="Appréciation", max_length=250, required=False)
+
+
+class AnnualReviewForm(forms.Form):
+    held_on = forms.DateField(label="Tenu le", widget=DATE_WIDGET)
+    assessment = forms.CharField(label="Bilan de l'année", required=False, max_length=10_000,
+                                 widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+    objectives = forms.CharField(label="Objectifs de l'année à venir (un par ligne)", required=False,
+                                 max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+    training_wishes = forms.CharField(label="Souhaits de formation", max_length=250, required=False)
+
+
+class TrainingFilterForm(forms.Form):
+    annee = forms.IntegerField(label="Année", required=False, min_value=2000, max_value=2099)
+    statut = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *TrainingStatus.choices])
+    nature = forms.ChoiceField(label="Nature", required=False, choices=[("", "Toutes"), *TrainingKind.choices])
+
+
+# --- Skills (GPEC) --------------------------------------------------------------------------------------------
+
+
+class SkillForm(forms.Form):
+    name = forms.CharField(label="Compétence", max_length=120)
+    family = forms.CharField(label="Famille", max_length=80, required=False)
+
+
+class JobSkillForm(forms.Form):
+    job = forms.ChoiceField(label="Emploi", choices=[])
+    skill = forms.ModelChoiceField(label="Compétence", queryset=None)
+    level = forms.TypedChoiceField(label="Niveau requis (0 : retirer)", coerce=int, choices=LEVELS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        jobs = Employee.objects.filter(exit_date__isnull=True).order_by("job").values_list("job", flat=True).distinct()
+        self.fields["job"].choices = [(job, job) for job in jobs]
+        self.fields["skill"].queryset = Skill.objects.order_by("name")

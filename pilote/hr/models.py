@@ -656,3 +656,18 @@ class PayrollVariable(models.Model):
 
     def __str__(self) -> str:
         return f"Variables de paie de {self.employee} ({self.payroll.month:%m/%Y})"
+
+
+# --- Expense reports (issue 12, point 6) -------------------------------------------------------------------------
+
+from pilote.hr.models_expenses import ExpenseLine, ExpenseReport, ExpenseStatus  # noqa: E402,F401
+from pilote.hr.models_skills import EmployeeSkill, JobSkill, Skill  # noqa: E402,F401
+from pilote.hr.models_training import (  # noqa: E402,F401
+    AnnualReview,
+    TrainingAction,
+    TrainingAttendance,
+    TrainingFunding,
+    TrainingKind,
+    TrainingStatus,
+)
+from pilote.hr.models_worktime import WorkShift  # noqa: E402,F401

@@ -28,7 +28,7 @@ def todo_items(user) -> list[TodoItem]:
                 )
                 items.append(TodoItem(f"{prefix} {what} de {row.employee.full_name}", url, due.due, "Personnel"))
                 break  # the review is held in the interview: one item a person
-    return items + cse_items(user, today) + contract_items(user, today)
+    return items + cse_items(user, today) + contract_items(user, today) + expense_items(user)
 
 
 def contract_items(user, today: dt.date) -> list[TodoItem]:
@@ -62,4 +62,24 @@ def cse_items(user, today: dt.date) -> list[TodoItem]:
     for election in cse_queries.due_elections(today):
         items.append(TodoItem("CSE — préparer le renouvellement des élus (mandats de 4 ans)", reverse("hr:cse"),
                               cse_queries.mandate_end(election), "Personnel"))  # fmt: skip
+    return items
+
+
+def expense_items(user) -> list[TodoItem]:
+    """Expense reports waiting for the user's decision (their team's, or everyone's for rh and direction), and for
+    the accountant those to post and to pay back. At most three queries."""
+    from pilote.hr.models import ExpenseReport, ExpenseStatus
+    from pilote.hr.queries import expenses as queries
+
+    items = [
+        TodoItem(f"Valider la note de frais {r.number} de {r.employee.full_name}",
+                 reverse("hr:expense-detail", args=[r.pk]), timezone.localtime(r.submitted_at).date(), "Personnel")
+        for r in queries.decidable(user)[:10]
+    ]  # fmt: skip
+    if user.can("hr.expenses.post"):
+        for status, what in ((ExpenseStatus.APPROVED, "à comptabiliser"), (ExpenseStatus.POSTED, "à rembourser")):
+            count = ExpenseReport.objects.filter(status=status).count()
+            if count:
+                url = f"{reverse('hr:expense-list')}?statut={status}"
+                items.append(TodoItem(f"Notes de frais {what} : {count}", url, None, "Personnel"))
     return items

@@ -209,6 +209,7 @@ OBJECTS: dict[str, Callable[[], list]] = {
     "hr:contract-edit": _first("hr.Employee", contract_type="cdd"),
     "hr:payroll-month": _first("hr.PayrollMonth"),
     "hr:payroll-variable": _first("hr.PayrollVariable"),
+    "hr:expense-detail": _one_of_each("hr.ExpenseReport", "status"),
     "core:user-edit": _first("core.User"),
     "core:user-password": _first("core.User"),
 }

@@ -181,6 +181,26 @@ def _hr_sample(actor):
     month = payroll.prepare_month(actor=actor, month=dt.date(2026, 3, 1))
     urls |= {f"hr:payroll-{name}": month.pk for name in ("month", "validate", "post")}
     urls |= {"hr:payroll-export": {"pk": month.pk, "fmt": "csv"}, "hr:payroll-variable": month.variables.first().pk}
+    from pilote.hr.services import expenses
+
+    report = expenses.create_report(actor=actor, employee=employee, title="Frais")
+    line = expenses.add_line(actor=actor, report=report, spent_on=dt.date(2026, 3, 2), category="repas",
+                             description="Déjeuner", amount=Decimal("20.00"))  # fmt: skip
+    urls |= {f"hr:expense-{name}": report.pk for name in ("detail", "submit", "decide", "post", "pay")}
+    urls |= {"hr:expense-line-remove": line.pk, "hr:expense-receipt": line.pk, "hr:expense-export": {"fmt": "csv"}}
+    from pilote.hr.services import worktime
+
+    shift = worktime.plan_shift(actor=actor, employee=employee, day=dt.date(2026, 3, 2), start=dt.time(8),
+                                end=dt.time(16), break_minutes=60)  # fmt: skip
+    urls |= {"hr:shift-remove": shift.pk, "hr:overtime-export": {"fmt": "csv"}}
+    from pilote.hr.services import training
+
+    action = training.create_action(actor=actor, employees=[employee], title="SST", provider="INRS",
+                                    kind="obligatoire", funding="plan", start=dt.date(2026, 3, 2),
+                                    end=dt.date(2026, 3, 3), hours=Decimal(14), cost=Decimal(0))  # fmt: skip
+    urls |= {f"hr:training-{name}": action.pk for name in ("detail", "enrol", "complete", "cancel")}
+    urls |= {"hr:training-evaluate": action.attendees.get().pk, "hr:training-export": {"fmt": "csv"}}
+    urls |= {"hr:review-create": employee.pk, "hr:employee-skills": employee.pk, "hr:skills-export": {"fmt": "csv"}}
     return urls | {"hr:leave-cancel": request.pk, "hr:leave-decide": request.pk, "hr:interview-create": employee.pk}
 
 

@@ -72,8 +72,10 @@ def _derived(employee: Employee, contract: Contract | None, absences: list[Absen
 @transaction.atomic
 def prepare_month(*, actor, month: dt.date) -> PayrollMonth:
     """Create the month, or refresh what the files say (contract, hours, absences, entries and exits) while it is
-    in preparation; what rh typed (overtime, bonuses…) stays. A few queries whatever the staff size."""
+    in preparation; what rh typed (overtime, bonuses…) stays, except the hours worked and overtime of a person with
+    a schedule, which come from its weeks ending in the month. A few queries whatever the staff size."""
     from pilote.hr.services.absences import in_alsace_moselle
+    from pilote.hr.services.worktime import month_hours
 
     first, last = month_bounds(month)
     record, created = PayrollMonth.objects.select_for_update().get_or_create(month=first)
@@ -91,12 +93,14 @@ def prepare_month(*, actor, month: dt.date) -> PayrollMonth:
         absences.setdefault(absence.employee_id, []).append(absence)
     existing = {v.employee_id: v for v in record.variables.all()}
     alsace = in_alsace_moselle()
+    scheduled = month_hours(people, first, last)
     for employee in people:
         derived = _derived(employee, contracts.get(employee.pk), absences.get(employee.pk, []), first, last, alsace)
+        derived |= scheduled.get(employee.pk, {})  # the schedule's hours and overtime, when the person has one
         row = existing.get(employee.pk)
         if row is None:
-            PayrollVariable.objects.create(payroll=record, employee=employee, hours_worked=derived["contract_hours"],
-                                           **derived)  # fmt: skip
+            derived.setdefault("hours_worked", derived["contract_hours"])
+            PayrollVariable.objects.create(payroll=record, employee=employee, **derived)
         else:
             for name, value in derived.items():
                 setattr(row, name, value)

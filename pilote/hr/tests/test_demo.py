@@ -86,3 +86,16 @@ def test_the_demo_payroll_months_linked_to_the_ledger_entries(demo_loaded, clien
     client.force_login(demo_loaded["rh"])
     page = client.get(reverse("hr:payroll-month", args=[months[-2].pk])).content.decode()
     assert "Estimation indicative" in page and "Thomas Girard" in page
+
+
+def test_the_demo_expense_reports_at_each_step(demo_loaded, client):
+    from pilote.hr.models import ExpenseReport
+
+    reports = {r.status: r for r in ExpenseReport.objects.select_related("entry", "payment_entry")}
+    assert set(reports) == {"brouillon", "soumise", "approuvee", "refusee", "comptabilisee", "remboursee"}
+    assert reports["comptabilisee"].entry.is_posted and reports["remboursee"].payment_entry.is_posted
+    # the TGV and the hotel deduct nothing, the 45 € gift its VAT
+    assert reports["comptabilisee"].deductible_vat == reports["comptabilisee"].lines.get(category="cadeau").vat
+    client.force_login(demo_loaded["salarie"])
+    page = client.get(reverse("hr:expenses-mine")).content.decode()
+    assert "Maintenance Grenoble" in page and "Tournée clients Savoie" not in page

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
-from pilote.hr.forms import ContractForm, EmployeeFilterForm, EmployeeForm, ExitForm
+from pilote.hr.forms import ContractForm, EmployeeFilterForm, EmployeeForm, ExitForm, TrainingEvaluationForm
 from pilote.hr.models import Employee
 from pilote.hr.queries import absences as absence_queries
 from pilote.hr.queries import employees as queries
@@ -95,6 +95,9 @@ def _file(request, employee: Employee, template: str = "hr/employee_detail.html"
         "nir": format_nir(employee.nir),
         "lines": employee.register.order_by("id"),
         "team": employee.team.filter(exit_date__isnull=True).order_by("last_name", "first_names"),
+        "trainings": employee.trainings.select_related("action").order_by("-action__start", "-pk")[:50],
+        "reviews": employee.annual_reviews.order_by("-held_on", "-pk")[:10],
+        "evaluation_form": TrainingEvaluationForm(),
         **extra,
     }
     return render(request, template, context)

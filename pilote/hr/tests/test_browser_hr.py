@@ -1,0 +1,86 @@
+"""People in a real browser: an employee files an expense report with its receipt on a phone, rh approves it and the
+accountant posts it; a leave request approved by the manager and seen in the team calendar. Run by
+`make test-browser`; fixtures in pilote/browser_fixtures.py."""
+
+import datetime as dt
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from pilote.hr.models import Absence, ExpenseReport
+from pilote.lib.dates import local_today
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+@pytest.fixture
+def staff(hire, personas):
+    boss = hire(last_name="Lefebvre", first_names="Marc", sex="M", nir="", user=personas["commercial"])
+    hire(last_name="Girard", first_names="Thomas", sex="M", nir="", user=personas["salarie"], manager=boss)
+    from pilote.core.models import Structure
+    from pilote.ledger import services as ledger
+
+    ledger.initialise_books(structure=Structure.objects.get(), actor=None)
+
+
+def test_an_expense_report_from_the_phone_to_the_books(page, staff, sign_in, live_server, screenshots):
+    page.set_viewport_size(PHONE)
+    sign_in(page, "salarie")
+    page.goto("/personnel/notes-de-frais/")
+    page.get_by_label("Objet (mission, mois…)").fill("Intervention Annecy")
+    page.get_by_role("button", name="Créer la note").click()
+    expect(page.get_by_role("heading", name=re.compile("Note de frais NDF-"))).to_be_visible()
+    page.get_by_label("Catégorie").select_option("repas")
+    page.get_by_label("Détail (lieu, client, trajet…)").fill("Déjeuner sur le trajet")
+    page.get_by_label("Montant TTC (€)").fill("18,90")
+    page.get_by_label("dont TVA (€)").fill("1,72")
+    page.get_by_label("Justificatif (photo ou PDF)").set_input_files(
+        {"name": "ticket.png", "mimeType": "image/png", "buffer": PNG})  # fmt: skip
+    page.get_by_role("button", name="Ajouter").click()
+    expect(page.locator("table")).to_contain_text("TVA déductible sur facture")
+    page.get_by_label("Catégorie").select_option("kilometrique")
+    page.get_by_label("Détail (lieu, client, trajet…)").fill("Lyon – Annecy aller-retour")
+    page.get_by_label("Véhicule (indemnités kilométriques)").select_option("voiture")
+    page.get_by_label("Puissance fiscale (CV)").fill("5")
+    page.get_by_label("Distance (km)").fill("280")
+    page.get_by_role("button", name="Ajouter").click()
+    expect(page.locator("table")).to_contain_text("178,08")  # 280 × 0,636
+    page.screenshot(path=screenshots / "note-de-frais-telephone.png", full_page=True)
+    page.get_by_role("button", name="Soumettre pour validation").click()
+    expect(page.locator("dl.facts")).to_contain_text("À valider")
+    report = ExpenseReport.objects.get()
+    assert report.total == report.lines.get(category="repas").amount + report.lines.get(category="kilometrique").amount
+
+    sign_in(page, "rh")
+    page.goto(f"/personnel/notes-de-frais/{report.pk}/")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.locator("dl.facts")).to_contain_text("Approuvée")
+    sign_in(page, "comptable")
+    page.goto(f"/personnel/notes-de-frais/{report.pk}/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Comptabiliser").click()
+    expect(page.locator("dl.facts")).to_contain_text("journal OD")
+    report.refresh_from_db()
+    assert report.entry.is_posted
+
+
+def test_a_leave_request_approved_by_the_manager_shows_in_the_calendar(page, staff, sign_in, live_server):
+    start = local_today() + dt.timedelta(days=14)
+    start += dt.timedelta(days=(7 - start.weekday()) % 7)  # a Monday
+    sign_in(page, "salarie")
+    page.goto("/personnel/conges/")
+    page.get_by_label("Du").fill(start.isoformat())
+    page.get_by_label("Au (inclus)").fill((start + dt.timedelta(days=4)).isoformat())
+    page.get_by_role("button", name="Envoyer la demande").click()
+    expect(page.locator("table")).to_contain_text("Demandée")
+    sign_in(page, "commercial")  # Thomas's manager
+    page.goto("/personnel/conges/a-valider/")
+    page.get_by_role("button", name="Valider").click()
+    expect(page.locator("table")).to_contain_text("Aucune demande")
+    assert Absence.objects.get().status == "acceptee"
+    page.goto(f"/personnel/conges/calendrier/?mois={start:%Y-%m}")
+    row = page.get_by_role("row", name=re.compile("Thomas Girard"))
+    expect(row).to_contain_text("CP")
