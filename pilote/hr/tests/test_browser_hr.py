@@ -54,10 +54,12 @@ def test_an_expense_report_from_the_phone_to_the_books(page, staff, sign_in, liv
     report = ExpenseReport.objects.get()
     assert report.total == report.lines.get(category="repas").amount + report.lines.get(category="kilometrique").amount
 
+    page.context.clear_cookies()  # signed out: the next person signs in on the same browser
     sign_in(page, "rh")
     page.goto(f"/personnel/notes-de-frais/{report.pk}/")
     page.get_by_role("button", name="Enregistrer la décision").click()
     expect(page.locator("dl.facts")).to_contain_text("Approuvée")
+    page.context.clear_cookies()
     sign_in(page, "comptable")
     page.goto(f"/personnel/notes-de-frais/{report.pk}/")
     page.once("dialog", lambda dialog: dialog.accept())
@@ -75,7 +77,8 @@ def test_a_leave_request_approved_by_the_manager_shows_in_the_calendar(page, sta
     page.get_by_label("Du").fill(start.isoformat())
     page.get_by_label("Au (inclus)").fill((start + dt.timedelta(days=4)).isoformat())
     page.get_by_role("button", name="Envoyer la demande").click()
-    expect(page.locator("table")).to_contain_text("Demandée")
+    expect(page.get_by_role("row", name=re.compile("Congés payés"))).to_contain_text("Demandée")
+    page.context.clear_cookies()
     sign_in(page, "commercial")  # Thomas's manager
     page.goto("/personnel/conges/a-valider/")
     page.get_by_role("button", name="Valider").click()
