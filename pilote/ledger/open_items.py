@@ -97,8 +97,13 @@ _LINES_SQL = (
 )
 
 
+def _open_item_accounts() -> str:
+    return " OR ".join(f"a.code LIKE '{prefix}%%'" for prefix in PREFIXES)
+
+
 def read(line_ids: Iterable[int]) -> list[tuple]:
-    """The rows `contributions` needs for these lines and every line sharing a partial matching with them."""
+    """The rows `contributions` needs for these lines and every line sharing a partial matching with them — lines of
+    open-item accounts only: lettering an employee's 421 or a bank's lines moves nothing here."""
     ids = sorted(set(line_ids))
     found: dict[int, tuple] = {}
     with connection.cursor() as cursor:
@@ -106,7 +111,8 @@ def read(line_ids: Iterable[int]) -> list[tuple]:
             part = ids[start : start + 2000]
             marks = ", ".join(["%s"] * len(part))
             cursor.execute(
-                f"{_LINES_SQL} WHERE l.is_posted = %s AND (l.id IN ({marks}) OR ml.matching_id IN "  # noqa: S608
+                f"{_LINES_SQL} JOIN ledger_account a ON a.id = l.account_id WHERE l.is_posted = %s "  # noqa: S608
+                f"AND ({_open_item_accounts()}) AND (l.id IN ({marks}) OR ml.matching_id IN "
                 f"(SELECT matching_id FROM ledger_matchedline WHERE line_id IN ({marks})))",
                 [True, *part, *part],
             )
@@ -137,10 +143,10 @@ class Change:
 
 def recompute() -> dict[Key, tuple[int, int, int]]:
     """The aggregate rebuilt from the posted lines of the open-item accounts and their matchings."""
-    conditions = " OR ".join(f"a.code LIKE '{prefix}%%'" for prefix in PREFIXES)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{_LINES_SQL} JOIN ledger_account a ON a.id = l.account_id WHERE l.is_posted = %s AND ({conditions})",  # noqa: S608
+            f"{_LINES_SQL} JOIN ledger_account a ON a.id = l.account_id WHERE l.is_posted = %s "  # noqa: S608
+            f"AND ({_open_item_accounts()})",
             [True],
         )
         rows = cursor.fetchall()

@@ -106,6 +106,9 @@ def test_a_report_from_the_employee_to_the_bank(staff, personas, books, client_a
     assert report.status == ExpenseStatus.PAID and report.payment_entry.journal.code == "BQ"
     owed = report.payment_entry.lines.get(account__code="421")
     assert owed.debit == D("262.12") and not owed.match.matching.is_partial
+    from pilote.ledger import open_items
+
+    assert open_items.stored() == open_items.recompute()  # lettering 421 moves no customer or supplier open item
 
 
 @pytest.mark.django_db
