@@ -5,6 +5,7 @@ from django.views.static import serve
 
 from pilote.api.urls import api
 from pilote.core.access import public, require_perm
+from pilote.operations.urls import intervention_patterns
 
 login_view = public(auth_views.LoginView.as_view(redirect_authenticated_user=True))
 logout_view = public(auth_views.LogoutView.as_view())
@@ -28,6 +29,7 @@ urlpatterns = [
     path("associations/", include("pilote.associations.urls")),
     path("projets/", include("pilote.projects.urls")),
     path("stock/", include("pilote.operations.urls")),
+    path("interventions/", include(intervention_patterns)),
     path("tableau-de-bord/", include("pilote.dashboards.urls")),
     path("api/v1/", api.urls),
     path("", include("pilote.core.urls")),

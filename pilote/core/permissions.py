@@ -36,6 +36,10 @@ MATRIX: dict[str, frozenset[Role]] = {
     "operations.view": frozenset({D, C, CO, A, AU}),
     "operations.edit": frozenset({D, CO, A}),
     "operations.post": frozenset({D, C}),
+    # Interventions: planned by direction, sales staff and the assistant; each technician (salarié) sees their day,
+    # records arrival, departure and the signed report.
+    "operations.plan": frozenset({D, CO, A}),
+    "operations.my_day": frozenset({D, CO, A, S}),
     "core.jobs": frozenset({D}),
     # GDPR: export what Pilote holds about a person, anonymise them once no law requires keeping it.
     "core.personal_data": frozenset({D}),

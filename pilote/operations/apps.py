@@ -21,7 +21,15 @@ class OperationsConfig(AppConfig):
             MenuItem("Nomenclatures", "operations:boms", "operations.view"),
             MenuItem("Ordres de fabrication", "operations:orders", "operations.view"),
         )
+        register_menu(
+            "Interventions",
+            58,
+            MenuItem("Planning de la semaine", "interventions:week", "operations.view"),
+            MenuItem("Ma journée", "interventions:my-day", "operations.my_day"),
+            MenuItem("Toutes les interventions", "interventions:list", "operations.view"),
+        )
         register_todo(TodoProvider("operations.view", todo.reorder_alerts))
         hooks.connect()
         register_demo(88, "stocks (articles, mouvements, inventaire)", demo.load)
         register_demo(89, "production (nomenclature, ordres de fabrication)", demo.load_production)
+        register_demo(89, "interventions (deux semaines de maintenance)", demo.load_interventions)

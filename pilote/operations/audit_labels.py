@@ -21,3 +21,13 @@ LABELS |= {
     "operations.production.done": "Ordre de fabrication terminé",
     "operations.production.cancelled": "Ordre de fabrication annulé",
 }
+
+LABELS |= {
+    "operations.technician.saved": "Intervenant (compétences, horaires) enregistré",
+    "operations.intervention.planned": "Intervention planifiée",
+    "operations.intervention.moved": "Intervention déplacée",
+    "operations.intervention.arrived": "Arrivée chez le client notée",
+    "operations.intervention.done": "Intervention réalisée et signée",
+    "operations.intervention.cancelled": "Intervention annulée",
+    "operations.intervention.invoiced": "Intervention facturée (brouillon)",
+}

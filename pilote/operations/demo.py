@@ -124,3 +124,66 @@ def load_production(rng: random.Random, users) -> None:
     production.complete(actor=actor, order=done, date=day)
     later = DEMO_TODAY + dt.timedelta(days=7)
     production.create_order(actor=actor, bom=bom, quantity=Decimal("20"), planned_date=later, location=depot)
+
+
+def load_interventions(rng: random.Random, users) -> None:
+    """Two weeks of maintenance visits for the demo's technicians (the employee and the sales rep for installations):
+    past visits done and signed, one invoiced, a daily meter reading every weekday at 8:00 for three weeks (public
+    holidays skipped), and one visit left unassigned for lack of the skill."""
+    from django.utils import timezone
+
+    from pilote.contacts.models import Contact
+    from pilote.operations.models import InterventionKind
+    from pilote.operations.planning import week_of
+    from pilote.operations.services import interventions
+
+    planner, tech, installer = users["assistant"], users["salarie"], users["commercial"]
+    interventions.set_technician(actor=planner, user=tech, skills="copieurs, imprimantes, réseau")
+    interventions.set_technician(actor=planner, user=installer, skills="installation, formation",
+                                 day_start=dt.time(9), day_end=dt.time(18))  # fmt: skip
+    customers = list(Contact.objects.filter(is_customer=True, kind="organisation").prefetch_related("addresses")
+                     .order_by("name")[:8])  # fmt: skip
+
+    def address(contact):
+        found = contact.addresses.all()[:1]
+        return f"{found[0].line1}, {found[0].postal_code} {found[0].city}" if found else "Adresse à préciser"
+
+    # This week (what is past is done and signed) and the next one, planned.
+    this_week = week_of(DEMO_TODAY)
+    week = [d for d in this_week + week_of(this_week[-1] + dt.timedelta(days=1)) if d.weekday() < 5]
+    slots = [(dt.time(9, 30), 90), (dt.time(13, 30), 60), (dt.time(15, 30), 75)]
+    done = []
+    for index, day in enumerate(week):
+        for slot, (at, minutes) in enumerate(slots[: 2 + index % 2]):
+            customer = customers[(index * 3 + slot) % len(customers)]
+            [visit], _ = interventions.plan(
+                actor=planner, customer=customer, kind=InterventionKind.MAINTENANCE, address=address(customer),
+                subject=rng.choice(["Entretien trimestriel du copieur", "Bourrage papier récurrent",
+                                    "Remplacement du tambour", "Mise à jour du pilote réseau"]),
+                technician=tech, day=day, at=at, minutes=minutes, required_skill="copieurs",
+            )  # fmt: skip
+            if day < DEMO_TODAY:
+                done.append(visit)
+    for visit in done:
+        arrived = visit.start + dt.timedelta(minutes=rng.randint(0, 10))
+        interventions.arrive(actor=tech, visit=visit, at=arrived)
+        interventions.finish(actor=tech, visit=visit, at=arrived + dt.timedelta(minutes=visit.duration_minutes),
+                             report="Appareil nettoyé, pièces d'usure vérifiées, tests d'impression conformes.",
+                             signed_by="Responsable du site")  # fmt: skip
+    if done:
+        interventions.invoice(actor=planner, visit=done[0], date=timezone.localdate(done[0].left_at))
+    interventions.plan(
+        actor=planner, customer=customers[0], kind=InterventionKind.INSTALLATION, address=address(customers[0]),
+        subject="Installation du nouveau copieur C300", technician=installer, day=week[7], at=dt.time(10),
+        minutes=180, required_skill="installation",
+    )  # fmt: skip
+    interventions.plan(
+        actor=planner, customer=customers[1], kind=InterventionKind.MAINTENANCE, address=address(customers[1]),
+        subject="Relevé des compteurs et contrôle du bac", technician=tech, day=week[5], at=dt.time(8), minutes=20,
+        until=week[5] + dt.timedelta(days=20),
+    )  # fmt: skip
+    interventions.plan(
+        actor=planner, customer=customers[2], kind=InterventionKind.REPAIR, address=address(customers[2]),
+        subject="Panne du serveur d'impression", technician=None, day=week[6], at=dt.time(14), minutes=120,
+        required_skill="serveurs",
+    )  # fmt: skip

@@ -187,3 +187,87 @@ class ProductionFilterForm(forms.Form):
 
 class DoneForm(forms.Form):
     date = forms.DateField(label="Terminé le", widget=DATE_WIDGET)
+
+
+# --- Interventions ----------------------------------------------------------------------------------------------
+
+WEEKDAYS = [(0, "lundi"), (1, "mardi"), (2, "mercredi"), (3, "jeudi"), (4, "vendredi"), (5, "samedi"), (6, "dimanche")]
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _people():
+    from pilote.core.models import User
+
+    return User.objects.filter(is_active=True).order_by("last_name", "first_name")
+
+
+class InterventionForm(forms.Form):
+    customer = forms.ModelChoiceField(label="Client ou personne servie", queryset=None)
+    kind = forms.ChoiceField(label="Nature")
+    subject = forms.CharField(label="Objet", max_length=200)
+    address = forms.CharField(label="Adresse", max_length=300, help_text="Laissez vide pour l'adresse du client.",
+                              required=False)  # fmt: skip
+    technician = forms.ModelChoiceField(label="Intervenant", queryset=None, required=False, empty_label="Non affectée")
+    day = forms.DateField(label="Jour", widget=DATE_WIDGET)
+    at = forms.TimeField(label="Heure", widget=TIME_WIDGET)
+    minutes = forms.IntegerField(label="Durée (minutes)", min_value=5, max_value=720, initial=60)
+    required_skill = forms.CharField(label="Compétence requise", max_length=60, required=False)
+    until = forms.DateField(label="Répéter jusqu'au", required=False, widget=DATE_WIDGET,
+                            help_text="Laissez vide pour une seule visite ; les jours fériés sont sautés.")  # fmt: skip
+    weekdays = forms.TypedMultipleChoiceField(label="Les", choices=WEEKDAYS, coerce=int, required=False,
+                                              widget=forms.CheckboxSelectMultiple, initial=[0, 1, 2, 3, 4])  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        from pilote.contacts.models import Contact
+        from pilote.operations.models import InterventionKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Contact.objects.filter(is_customer=True).order_by("name")
+        self.fields["kind"].choices = InterventionKind.choices
+        self.fields["technician"].queryset = _people()
+
+
+class MoveVisitForm(forms.Form):
+    technician = forms.ModelChoiceField(label="Intervenant", queryset=None, required=False, empty_label="Non affectée")
+    day = forms.DateField(label="Jour", widget=DATE_WIDGET)
+    at = forms.TimeField(label="Heure", widget=TIME_WIDGET)
+    minutes = forms.IntegerField(label="Durée (minutes)", min_value=5, max_value=720)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["technician"].queryset = _people()
+
+
+class VisitFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    technician = forms.ModelChoiceField(label="Intervenant", queryset=None, required=False, empty_label="Tous")
+    status = forms.ChoiceField(label="État", required=False)
+    unassigned = forms.BooleanField(label="Non affectées", required=False)
+    start = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    end = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        from pilote.operations.models import InterventionStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["technician"].queryset = _people()
+        self.fields["status"].choices = [("", "Tous"), *InterventionStatus.choices]
+
+
+class ReportForm(forms.Form):
+    report = forms.CharField(label="Compte rendu", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    signed_by = forms.CharField(label="Signé par (nom du client)", max_length=120)
+    signature = forms.BooleanField(label="Le client a lu et signé le compte rendu", required=True)
+
+
+class TechnicianForm(forms.Form):
+    user = forms.ModelChoiceField(label="Personne", queryset=None)
+    skills = forms.CharField(
+        label="Compétences", max_length=300, required=False, help_text="Séparées par des virgules."
+    )
+    day_start = forms.TimeField(label="Début de journée", widget=TIME_WIDGET, initial="08:00")
+    day_end = forms.TimeField(label="Fin de journée", widget=TIME_WIDGET, initial="17:30")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = _people()

@@ -328,3 +328,89 @@ class ProductionOrder(models.Model):
     @property
     def total_cost(self):
         return self.material_cost + self.labour_cost
+
+
+# --- Interventions ---------------------------------------------------------------------------------------------
+
+
+class Technician(models.Model):
+    """A person who goes out on interventions: their skills and working hours (the planning checks both)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="intervenant", on_delete=models.CASCADE,
+                                related_name="technician")  # fmt: skip
+    skills = models.CharField("compétences", max_length=300, blank=True, help_text="Séparées par des virgules.")
+    day_start = models.TimeField("début de journée", default="08:00")
+    day_end = models.TimeField("fin de journée", default="17:30")
+
+    class Meta:
+        verbose_name = "intervenant"
+        verbose_name_plural = "intervenants"
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+    @property
+    def skill_set(self) -> set[str]:
+        return {s.strip().lower() for s in self.skills.split(",") if s.strip()}
+
+
+class InterventionKind(models.TextChoices):
+    MAINTENANCE = "maintenance", "Visite de maintenance"
+    REPAIR = "repair", "Dépannage"
+    INSTALLATION = "installation", "Installation"
+    HOME_CARE = "home_care", "Visite à domicile"
+
+
+class InterventionStatus(models.TextChoices):
+    PLANNED = "planned", "Planifiée"
+    STARTED = "started", "En cours"
+    DONE = "done", "Réalisée"
+    CANCELLED = "cancelled", "Annulée"
+
+
+class Intervention(models.Model):
+    """A visit at a customer's site or a person's home: who, when, where, how long; on the day the technician
+    records arrival, departure and a report signed by the person served."""
+
+    customer = models.ForeignKey("contacts.Contact", verbose_name="client ou personne servie",
+                                 on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    kind = models.CharField("nature", max_length=15, choices=InterventionKind.choices,
+                            default=InterventionKind.MAINTENANCE)  # fmt: skip
+    address = models.CharField("adresse", max_length=300)
+    technician = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="intervenant", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="interventions")  # fmt: skip
+    start = models.DateTimeField("début")
+    end = models.DateTimeField("fin")
+    required_skill = models.CharField("compétence requise", max_length=60, blank=True)
+    subject = models.CharField("objet", max_length=200)
+    series = models.CharField("série", max_length=20, blank=True)  # visits made by one recurrence share it
+    status = models.CharField("état", max_length=10, choices=InterventionStatus.choices,
+                              default=InterventionStatus.PLANNED)  # fmt: skip
+    arrived_at = models.DateTimeField("arrivée", null=True, blank=True)
+    left_at = models.DateTimeField("départ", null=True, blank=True)
+    report = models.TextField("compte rendu", blank=True)
+    signed_by = models.CharField("signé par", max_length=120, blank=True)
+    signed_at = models.DateTimeField("signé le", null=True, blank=True)
+    invoice = models.ForeignKey("sales.Invoice", verbose_name="facture", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="planifiée par", null=True,
+                                   on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "intervention"
+        verbose_name_plural = "interventions"
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["technician", "start"], name="operations_visit_start_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="operations_intervention_end_after",
+                                   violation_error_message="La fin doit suivre le début."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.customer} ({self.start:%d/%m/%Y %H:%M})"
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from pilote.operations.views import interventions as visits
 from pilote.operations.views import production, stock
 
 app_name = "operations"
@@ -31,3 +32,21 @@ urlpatterns = [
     path("fabrication/<int:pk>/", production.order_detail, name="order"),
     path("fabrication/<int:pk>/action/", production.order_action, name="order-action"),
 ]
+
+# Mounted apart, at /interventions/ (pilote/urls.py), under its own namespace.
+intervention_patterns = (
+    [
+        path("", visits.week, name="week"),
+        path("liste/", visits.visit_list, name="list"),
+        path("nouvelle/", visits.visit_create, name="create"),
+        path("ma-journee/", visits.my_day, name="my-day"),
+        path("intervenants/", visits.technicians, name="technicians"),
+        path("intervenants/enregistrer/", visits.technician_save, name="technician-save"),
+        path("<int:pk>/", visits.visit_detail, name="detail"),
+        path("<int:pk>/deplacer/", visits.visit_move, name="move"),
+        path("<int:pk>/annuler/", visits.visit_cancel, name="cancel"),
+        path("<int:pk>/facturer/", visits.visit_invoice, name="invoice"),
+        path("<int:pk>/etape/", visits.visit_step, name="step"),
+    ],
+    "interventions",
+)

@@ -60,6 +60,7 @@ GROUPS = {
         "associations:",
         "projects:",
         "operations:",
+        "interventions:",
     ),
     "ledger": ("ledger:", "purchases:", "finance:", "dashboards:", "office:"),
     "sales": ("sales:", "receivables:"),

@@ -469,7 +469,19 @@ def _operations_sample(actor, product) -> dict:
         **{f"operations:{n}": bom.pk for n in ("bom", "bom-line-add", "bom-operation-add")},
         **{f"operations:{n}": order.pk for n in ("order", "order-action")},
         "operations:bom-line-delete": line.pk,
+        **_interventions_sample(actor),
     }
+
+
+def _interventions_sample(actor) -> dict:
+    from pilote.contacts.models import Contact
+    from pilote.operations.services import interventions
+
+    customer = Contact.objects.create(name="Client Visite", is_customer=True)
+    [visit], _ = interventions.plan(actor=actor, customer=customer, kind="maintenance", address="1 rue A",
+                                    subject="Entretien", technician=None, day=dt.date(2026, 3, 2), at=dt.time(9),
+                                    minutes=60)  # fmt: skip
+    return {f"interventions:{n}": visit.pk for n in ("detail", "move", "cancel", "invoice", "step")}
 
 
 def _url(name, pattern, sample):

@@ -1,0 +1,87 @@
+"""Reads of the intervention planning: the filtered list (sorts, exports), the week board (one row per
+technician, one column per day, unassigned visits apart) and a technician's day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+
+from pilote.core.listing import Column
+from pilote.operations import planning
+from pilote.operations.models import Intervention, InterventionStatus, Technician
+
+SORTS = {"debut": ["start", "id"], "client": ["customer__name", "start"], "etat": ["status", "start"]}
+COLUMNS = [
+    Column("Début", lambda v: timezone.localtime(v.start).strftime("%d/%m/%Y %H:%M")),
+    Column("Fin", lambda v: timezone.localtime(v.end).strftime("%H:%M")),
+    Column("Nature", lambda v: v.get_kind_display()),
+    Column("Client", lambda v: str(v.customer)),
+    Column("Adresse", lambda v: v.address),
+    Column("Objet", lambda v: v.subject),
+    Column("Intervenant", lambda v: v.technician.get_full_name() if v.technician else "Non affectée"),
+    Column("Compétence", lambda v: v.required_skill),
+    Column("État", lambda v: v.get_status_display()),
+    Column("Signé par", lambda v: v.signed_by),
+]
+
+
+def filter_visits(data: dict):
+    visits = Intervention.objects.select_related("customer", "technician")
+    if data.get("q"):
+        visits = visits.filter(Q(customer__name__icontains=data["q"]) | Q(subject__icontains=data["q"])
+                               | Q(address__icontains=data["q"]))  # fmt: skip
+    if data.get("technician"):
+        visits = visits.filter(technician=data["technician"])
+    if data.get("unassigned"):
+        visits = visits.filter(technician__isnull=True)
+    if data.get("status"):
+        visits = visits.filter(status=data["status"])
+    if data.get("start"):
+        visits = visits.filter(start__gte=timezone.make_aware(dt.datetime.combine(data["start"], dt.time())))
+    if data.get("end"):
+        visits = visits.filter(start__lt=timezone.make_aware(dt.datetime.combine(data["end"], dt.time()))
+                               + dt.timedelta(days=1))  # fmt: skip
+    return visits
+
+
+def _bounds(days: list[dt.date]):
+    first = timezone.make_aware(dt.datetime.combine(days[0], dt.time()))
+    return first, first + dt.timedelta(days=len(days))
+
+
+def week_board(day: dt.date, technician=None) -> dict:
+    """The week of `day`: rows of (person, [visits of each day]) for every technician (and anyone with a visit
+    that week), and the unassigned visits; two queries."""
+    days = planning.week_of(day)
+    first, after = _bounds(days)
+    visits = list(
+        Intervention.objects.filter(start__gte=first, start__lt=after)
+        .exclude(status=InterventionStatus.CANCELLED)
+        .select_related("customer", "technician")
+        .order_by("start")
+    )
+    people = {t.user_id: t.user for t in Technician.objects.select_related("user")}
+    people |= {v.technician_id: v.technician for v in visits if v.technician_id}
+    if technician is not None:
+        people = {technician.pk: technician}
+    rows = []
+    for person in sorted(people.values(), key=lambda u: (u.last_name, u.first_name)):
+        cells = [[v for v in visits if v.technician_id == person.pk and timezone.localtime(v.start).date() == d]
+                 for d in days]  # fmt: skip
+        minutes = sum(v.duration_minutes for cell in cells for v in cell)
+        rows.append({"person": person, "cells": cells, "hours": f"{minutes // 60} h {minutes % 60:02d}"})
+    unassigned = [v for v in visits if v.technician_id is None]
+    return {"days": days, "rows": rows, "unassigned": unassigned,
+            "previous": days[0] - dt.timedelta(days=7), "next": days[0] + dt.timedelta(days=7)}  # fmt: skip
+
+
+def my_day(user, day: dt.date) -> list[Intervention]:
+    first, after = _bounds([day])
+    return list(
+        Intervention.objects.filter(technician=user, start__gte=first, start__lt=after)
+        .exclude(status=InterventionStatus.CANCELLED)
+        .select_related("customer")
+        .order_by("start")
+    )

@@ -1,0 +1,130 @@
+"""Interventions: a technician's overlapping visit refused (travel time included), a skill mismatch and a visit
+outside working hours flagged, a recurrence expanded across a public holiday, the technician's day on a phone
+(arrival, report signed), a done visit invoiced in draft at the catalogue's hourly rate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from pilote.contacts.models import Contact
+from pilote.core.exceptions import DomainError
+from pilote.operations import planning
+from pilote.operations.models import Intervention, InterventionStatus
+from pilote.operations.services import interventions as services
+
+MONDAY = dt.date(2026, 5, 4)  # Friday 8 May 2026 is Victoire 1945, Thursday 14 May the Ascension
+
+
+@pytest.fixture
+def setup(personas):
+    customer = Contact.objects.create(name="Boulangerie Martin", is_customer=True)
+    tech = personas["salarie"]
+    services.set_technician(actor=personas["assistant"], user=tech, skills="copieurs, réseau")
+    return {"customer": customer, "tech": tech, "planner": personas["assistant"]}
+
+
+def _plan(setup, day=MONDAY, at=dt.time(9), minutes=60, **kwargs):
+    base = {
+        "actor": setup["planner"],
+        "customer": setup["customer"],
+        "kind": "maintenance",
+        "address": "1 rue A",
+        "subject": "Entretien",
+        "technician": setup["tech"],
+        "day": day,
+        "at": at,
+        "minutes": minutes,
+    }
+    return services.plan(**{**base, **kwargs})
+
+
+def test_an_overlapping_visit_is_refused_travel_time_included(setup):
+    _plan(setup)  # 9:00–10:00
+    with pytest.raises(DomainError, match="Conflit : .* déjà chez Boulangerie Martin de 09:00 à 10:00"):
+        _plan(setup, at=dt.time(10, 10))  # 10 minutes after: less than the 15 minutes of travel
+    [later], warnings = _plan(setup, at=dt.time(10, 15))
+    assert later.pk and warnings == []
+    assert Intervention.objects.count() == 2
+
+
+def test_a_skill_mismatch_and_a_visit_after_hours_are_flagged_not_refused(setup):
+    _, warnings = _plan(setup, required_skill="Chaudières", at=dt.time(17), minutes=60)
+    assert "n'a pas la compétence « Chaudières »" in warnings[0]
+    assert "travaille de 08:00 à 17:30 : la visite en déborde" in warnings[1]
+    _, warnings = _plan(setup, technician=None, day=MONDAY + dt.timedelta(days=1))
+    assert warnings == ["Intervention non affectée : choisissez un intervenant."]
+
+
+def test_a_recurrence_every_weekday_at_8_skips_the_public_holidays(setup):
+    assert planning.occurrences(
+        MONDAY, MONDAY + dt.timedelta(days=11), [0, 1, 2, 3, 4], {dt.date(2026, 5, 8), dt.date(2026, 5, 14)}
+    )[4:7] == [dt.date(2026, 5, 11), dt.date(2026, 5, 12), dt.date(2026, 5, 13)]
+    visits, _ = _plan(setup, at=dt.time(8), minutes=20, until=MONDAY + dt.timedelta(days=11))
+    days = [timezone.localtime(v.start).date() for v in visits]
+    assert len(days) == 8 and dt.date(2026, 5, 8) not in days and dt.date(2026, 5, 14) not in days
+    assert {timezone.localtime(v.start).time() for v in visits} == {dt.time(8)} and len({v.series for v in visits}) == 1
+    with pytest.raises(DomainError, match="Conflit"):  # one occurrence collides: nothing of the series is written
+        _plan(setup, day=MONDAY + dt.timedelta(days=7), at=dt.time(8, 10), until=MONDAY + dt.timedelta(days=9))
+    assert Intervention.objects.count() == 8
+
+
+def test_the_technicians_day_arrival_report_signature_and_invoice(setup, client_as, structure):
+    from pilote.catalog.models import Product
+    from pilote.sales.tests.factories import make_books
+
+    make_books(structure)
+    Product.objects.create(
+        reference="MNT-HEURE", name="Intervention technicien", unit_price="78", kind="service", unit="h"
+    )
+    [visit], _ = _plan(setup, day=dt.date.today())
+    phone = client_as("salarie")
+    page = phone.get(reverse("interventions:my-day")).content.decode()
+    assert "Boulangerie Martin" in page and "Je suis arrivé(e)" in page
+    phone.post(reverse("interventions:step", args=[visit.pk]), {"step": "arrive"})
+    response = phone.post(
+        reverse("interventions:step", args=[visit.pk]), {"step": "finish", "report": "", "signed_by": ""}, follow=True
+    )
+    assert "Compte rendu : Ce champ est obligatoire." in response.content.decode()
+    Intervention.objects.filter(pk=visit.pk).update(arrived_at=timezone.now() - dt.timedelta(minutes=70))
+    phone.post(
+        reverse("interventions:step", args=[visit.pk]),
+        {"step": "finish", "report": "Tambour changé.", "signed_by": "M. Martin", "signature": "on"},
+    )
+    visit.refresh_from_db()
+    assert visit.status == InterventionStatus.DONE and visit.signed_by == "M. Martin"
+    assert services.billable_hours(visit) == D("1.25")  # 70 minutes on site: five started quarter hours
+    draft = services.invoice(actor=setup["planner"], visit=visit, date=dt.date.today())
+    line = draft.lines.get()
+    assert (line.quantity, line.unit_price, line.net_amount) == (D("1.25"), D("78"), D("97.50"))
+    # Someone else's visit is not theirs to fill in.
+    other = client_as("commercial").post(
+        reverse("interventions:step", args=[visit.pk]), {"step": "arrive"}, follow=True
+    )
+    assert "déjà notée" in other.content.decode() or "Seul l'intervenant" in other.content.decode()
+
+
+def test_planning_pages(setup, client_as):
+    _plan(setup, day=dt.date.today())
+    client = client_as("assistant")
+    assert "Boulangerie Martin" in client.get(reverse("interventions:week")).content.decode()
+    csv = b"".join(client.get(reverse("interventions:list"), {"export": "csv"}).streaming_content).decode("utf-8-sig")
+    assert "Boulangerie Martin" in csv
+    data = {
+        "customer": setup["customer"].pk,
+        "kind": "maintenance",
+        "subject": "Contrôle",
+        "technician": setup["tech"].pk,
+        "day": dt.date.today().isoformat(),
+        "at": "09:30",
+        "minutes": "30",
+        "weekdays": ["0"],
+    }
+    page = client.post(reverse("interventions:create"), data).content.decode()
+    assert "Conflit" in page and Intervention.objects.count() == 1
+    page = client.post(reverse("interventions:create"), {**data, "minutes": "99999"}).content.decode()
+    assert "inférieure ou égale à 720" in page
