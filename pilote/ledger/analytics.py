@@ -53,7 +53,7 @@ def percent_problems(shares: list[tuple[object, Decimal]], what: str) -> list[st
         if percent <= 0 or percent > HUNDRED:
             problems.append(f"{what} : chaque part est comprise entre 0 et 100 %.")
             break
-        if percent != percent.quantize(CENT):
+        if Decimal(percent) != Decimal(percent).quantize(CENT):
             problems.append(f"{what} : une part s'arrête au centième de pourcent.")
             break
     total = sum((p for _s, p in shares), ZERO)

@@ -5,6 +5,7 @@ px (screenshots under PILOTE_SCREENSHOTS). Run by `make test-browser`."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -22,7 +23,9 @@ def test_dashboard_to_sig_to_general_ledger(page, sign_in, books, screenshots, p
     actor = personas["comptable"]
     axis = analytics.create_axis(actor=actor, code="ACT", label="Activité")
     section = analytics.create_section(actor=actor, axis=axis, code="CONSEIL", label="Conseil")
-    analytics.set_defaults(actor=actor, axis=axis, account=Account.objects.get(code="641"), shares=[(section, 100)])
+    analytics.set_defaults(
+        actor=actor, axis=axis, account=Account.objects.get(code="641"), shares=[(section, Decimal(100))]
+    )
     analytics.apply_defaults(actor=actor, fiscal_year=books)
 
     sign_in(page, "direction")
