@@ -132,3 +132,23 @@ def seasonal_date(threshold: Decimal, months: list[tuple[dt.date, Decimal]]) -> 
             return month.replace(day=min(max(day, 1), length))
         cumulative += sales
     return None
+
+
+def what_if(
+    base: BreakEven,
+    price_percent: Decimal = Decimal(0),
+    volume_percent: Decimal = Decimal(0),
+    extra_fixed: Decimal = Decimal(0),
+    days_basis: Decimal = Decimal(360),
+) -> BreakEven:
+    """The same activity with prices changed by p %, volumes by v % and a new fixed cost: revenue × (1 + p) ×
+    (1 + v), variable costs × (1 + v) (a price change leaves them), fixed costs + the new one; amounts to the
+    cent."""
+    price = 1 + price_percent / HUNDRED
+    volume = 1 + volume_percent / HUNDRED
+    return break_even(
+        _round(base.revenue * price * volume),
+        _round(base.variable_costs * volume),
+        base.fixed_costs + extra_fixed,
+        days_basis,
+    )

@@ -37,6 +37,35 @@ class CostBehaviourForm(forms.Form):
     )
 
 
+class WhatIfForm(forms.Form):
+    """Break-even simulation: prices and volumes changed by a percentage, a new fixed cost."""
+
+    prix = FrenchDecimalFormField(
+        label="Prix de vente (variation %)",
+        required=False,
+        min_value=Decimal(-99),
+        max_value=Decimal(1000),
+        max_digits=6,
+        decimal_places=2,
+    )
+    volume = FrenchDecimalFormField(
+        label="Volume vendu (variation %)",
+        required=False,
+        min_value=Decimal(-100),
+        max_value=Decimal(1000),
+        max_digits=6,
+        decimal_places=2,
+    )
+    charges_fixes = FrenchDecimalFormField(
+        label="Nouvelle charge fixe (€)",
+        required=False,
+        min_value=Decimal(-1_000_000_000),
+        max_value=Decimal(1_000_000_000),
+        max_digits=14,
+        decimal_places=2,
+    )
+
+
 class BudgetCreateForm(forms.Form):
     exercice = forms.ModelChoiceField(
         label="Exercice", queryset=FiscalYear.objects.order_by("-start_date"), empty_label=None

@@ -288,6 +288,9 @@ class EntryLine(models.Model):
                 fields=["auxiliary", "fiscal_year", "is_posted", "date", "id"], name="ledger_line_auxiliary_idx"
             ),
             models.Index(fields=["entry", "position"], name="ledger_line_entry_idx"),
+            # A provisional situation at a date inside a month sums that month's lines up to the date, all
+            # accounts at once (finance.queries.account_figures): without it the year's lines are all read.
+            models.Index(fields=["fiscal_year", "date"], name="ledger_line_year_date_idx"),
         ]
 
     def __str__(self) -> str:

@@ -54,3 +54,19 @@ def test_split_costs_by_account():
     assert variable == D(600 + 20)
     assert fixed == D(100 + 200 + 30 - 10)
     assert default_share("6242") == D(100) and default_share("6132") == D(0)
+
+
+def test_what_if_price_volume_and_a_new_fixed_cost():
+    """FRENCH-RULES §5 example (600 000 / 360 000 / 180 000): +10 % on prices lowers the threshold, +10 % on
+    volumes keeps it (same MCV rate), a new fixed cost of 20 000 moves the point mort to day 300."""
+    from decimal import Decimal as Dec
+
+    from pilote.finance import breakeven as be
+
+    base = be.break_even(Dec(600000), Dec(360000), Dec(180000))
+    price = be.what_if(base, price_percent=Dec(10))
+    assert (price.revenue, price.variable_costs, price.threshold) == (Dec(660000), Dec(360000), Dec(396000))
+    volume = be.what_if(base, volume_percent=Dec(10))
+    assert (volume.variable_costs, volume.threshold, volume.result) == (Dec(396000), Dec(450000), Dec(84000))
+    fixed = be.what_if(base, extra_fixed=Dec(20000))
+    assert (fixed.threshold, fixed.days) == (Dec(500000), Dec(300))

@@ -199,3 +199,11 @@ def test_a_partly_paid_invoice_is_expected_for_what_is_left_at_its_due_date(book
     assert plan.weeks[0].receipts == plan.weeks[0].payments == 0
     assert plan.lowest.closing == plan.opening == D(20500)
     assert plan.final == D(21200)  # the 700 left, in the week of 11 January
+
+
+def test_break_even_simulation_on_the_page(books, client_as):
+    url = reverse("finance:break-even")
+    page = client_as("direction").get(url, {"exercice": books.pk, "simulation": "1", "prix": "10"}).content.decode()
+    assert "Simulé" in page and "8\u202f800,00" in page  # 8 000 of sales + 10 %
+    junk = client_as("direction").get(url, {"exercice": books.pk, "simulation": "1", "volume": "beaucoup"})
+    assert junk.status_code == 200 and "Simulé" not in junk.content.decode()

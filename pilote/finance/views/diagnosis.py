@@ -10,8 +10,8 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response
 from pilote.core.params import safe_next
-from pilote.finance import queries, reports, services
-from pilote.finance.forms import CostBehaviourForm, PeriodForm
+from pilote.finance import breakeven, queries, reports, services
+from pilote.finance.forms import CostBehaviourForm, PeriodForm, WhatIfForm
 from pilote.ledger.models import Account
 from pilote.lib.charts import MONTHS, grouped_bar_chart, line_chart
 from pilote.lib.money import ZERO
@@ -128,6 +128,14 @@ def break_even(request):
         if exported:
             return exported
         context |= {"report": report, "year_pk": current.period.year.pk, "chart": _break_even_chart(report)}
+        what_if = WhatIfForm(request.GET if "simulation" in request.GET else None)
+        context["what_if_form"] = what_if
+        if what_if.is_bound and what_if.is_valid():
+            data = what_if.cleaned_data
+            context["what_if"] = breakeven.what_if(
+                report.result, data["prix"] or ZERO, data["volume"] or ZERO, data["charges_fixes"] or ZERO,
+                current.period.days_basis,
+            )  # fmt: skip
     return render(request, "finance/break_even.html", context)
 
 
