@@ -25,3 +25,7 @@ class ReceivablesConfig(AppConfig):
         register_demo(60, "relances et encours clients", demo.load)
         register_order_warning(credit.credit_warning)
         register_payment_block(blocked_invoices)
+        from pilote.core.personal_data import register_personal_data
+        from pilote.receivables.personal_data import SOURCE as personal_data
+
+        register_personal_data(personal_data)

@@ -147,3 +147,27 @@ def test_the_pages_take_the_ics_a_mandate_and_a_run_and_give_the_file(books, iss
     assert "Aucun lot" not in client.get("/recouvrement/prelevements/").content.decode()
     client_as("auditeur")
     assert client.get(f"/recouvrement/prelevements/{run.pk}/fichier/").status_code == 403
+
+
+def test_a_mandate_is_personal_data_kept_14_months_after_the_last_debit(books, issue):
+    from pilote.core import personal_data
+    from pilote.receivables import personal_data as mandates_data
+
+    actor, lea = books["actor"], books["lea"]
+    mandate = dd.create_mandate(actor=actor, customer=lea, reference="LUMEN-9", signed_on=dt.date(2026, 10, 1),
+                                iban="FR7630006000011234567890189", today=TODAY)  # fmt: skip
+    (section,) = mandates_data.collect(lea)
+    assert section.rows[0]["IBAN"] == "FR7630006000011234567890189"
+    assert any(s.title == "Mandats de prélèvement SEPA" for s in personal_data.collect("contact", lea))
+    assert mandates_data.retention(lea, TODAY) == ["un mandat de prélèvement SEPA est actif"]
+    dd.set_creditor_id(actor=actor, value="FR72ZZZ123456")
+    invoice = issue(lea, dt.date(2026, 11, 2), "100.00")
+    run = dd.create_run(actor=actor, bank_account=books["bank"], collection_date=dt.date(2026, 12, 4),
+                        invoices=[invoice], today=TODAY)  # fmt: skip
+    dd.execute_run(actor=actor, run=run)
+    dd.revoke_mandate(actor=actor, mandate=mandate)
+    assert "14 mois après le dernier prélèvement" in mandates_data.retention(lea, dt.date(2028, 2, 4))[0]
+    assert mandates_data.retention(lea, dt.date(2028, 2, 5)) == []
+    mandates_data.anonymise(lea, actor)
+    mandate.refresh_from_db()
+    assert mandate.iban == mandate.bic == ""
