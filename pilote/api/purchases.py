@@ -1,6 +1,6 @@
-"""Supplier invoices and purchase orders over the API (read): accounting tools and e-invoicing platforms fetch what
-was received, its decision with the French lifecycle code, the original e-invoice file as received, and the orders
-with their received quantities."""
+"""Supplier invoices, purchase orders and payment runs over the API (read): accounting tools and e-invoicing
+platforms fetch what was received, its decision with the French lifecycle code, the original e-invoice file as
+received, the orders with their received quantities, and the payment runs with their SEPA file."""
 
 import datetime as dt
 from decimal import Decimal
@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from pilote.api.base import ObjectId, OptionalId, PageNumber, PageSize, guarded
 from pilote.core.listing import sort_queryset
-from pilote.purchases.models import PurchaseOrder, SupplierInvoice
+from pilote.purchases.models import PaymentRun, PurchaseOrder, SupplierInvoice
 from pilote.purchases.queries import invoices as queries
 from pilote.purchases.queries import orders as order_queries
 
@@ -203,3 +203,91 @@ def list_purchase_orders(request, filters: Query[PurchaseOrderFilters]):
 @guarded(router, "GET", "/commandes-fournisseurs/{order_id}", "purchases.view", response=PurchaseOrderDetailOut)
 def get_purchase_order(request, order_id: ObjectId):
     return get_object_or_404(PurchaseOrder.objects.select_related("supplier"), pk=order_id)
+
+
+class PaymentRunItemOut(Schema):
+    invoice_id: int
+    invoice_number: str
+    supplier_name: str
+    amount: Decimal
+    iban: str
+    bic: str
+    end_to_end_id: str
+
+    @staticmethod
+    def resolve_invoice_number(obj) -> str:
+        return obj.invoice.number
+
+    @staticmethod
+    def resolve_supplier_name(obj) -> str:
+        return obj.invoice.supplier.display_name
+
+
+class PaymentRunOut(Schema):
+    id: int
+    message_id: str
+    status: str
+    execution_date: dt.date
+    bank_account_iban: str
+    total: Decimal
+    approved_at: dt.datetime | None
+    entry_id: int | None
+
+    @staticmethod
+    def resolve_bank_account_iban(obj: PaymentRun) -> str:
+        return obj.bank_account.iban
+
+
+class PaymentRunDetailOut(PaymentRunOut):
+    items: list[PaymentRunItemOut]
+
+    @staticmethod
+    def resolve_items(obj: PaymentRun):
+        return list(obj.items.select_related("invoice__supplier"))
+
+
+class PaymentRunPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[PaymentRunOut]
+
+
+class PaymentRunFilters(Schema):
+    statut: str = Field("", description="draft, approved, executed ou cancelled")
+    page: PageNumber = 1
+    taille: PageSize = 50
+
+
+@guarded(router, "GET", "/virements-fournisseurs", "purchases.view", response=PaymentRunPage)
+def list_payment_runs(request, filters: Query[PaymentRunFilters]):
+    data = filters.dict()
+    runs = PaymentRun.objects.select_related("bank_account").order_by("-execution_date", "-id")
+    if data["statut"]:
+        runs = runs.filter(status=data["statut"])
+    count = runs.count()
+    start = (data["page"] - 1) * data["taille"]
+    results = list(runs[start : start + data["taille"]])
+    return {"count": count, "page": data["page"], "pages": -(-count // data["taille"]), "results": results}
+
+
+@guarded(router, "GET", "/virements-fournisseurs/{run_id}", "purchases.view", response=PaymentRunDetailOut)
+def get_payment_run(request, run_id: ObjectId):
+    return get_object_or_404(PaymentRun.objects.select_related("bank_account"), pk=run_id)
+
+
+@guarded(router, "GET", "/virements-fournisseurs/{run_id}/fichier", "purchases.approve")
+def get_payment_run_file(request, run_id: ObjectId, version: str = "09"):
+    """The run's SEPA credit transfer file (pain.001.001.09, or 03), valid against the official XSD; 409 with the
+    French reason when the run is not approved yet."""
+    from pilote.core.exceptions import DomainError
+    from pilote.purchases import payments
+
+    run = get_object_or_404(PaymentRun.objects.select_related("bank_account"), pk=run_id)
+    try:
+        xml = payments.sepa_file(run, version)
+    except DomainError as error:
+        return HttpResponse(error.message, status=409, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(xml, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="virements-{run.message_id}-pain001{version}.xml"'
+    return response

@@ -104,6 +104,13 @@ def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role
     order = orders.create_order(actor=None, supplier=contact, date=shop["day"],
                                 lines=[services.LineSpec(description="Papier", quantity=Decimal(2),
                                                          unit_price=Decimal(10))])  # fmt: skip
+    from pilote.ledger.models_bank import BankAccount
+    from pilote.purchases.models import PaymentRun, PaymentRunItem
+
+    run = PaymentRun.objects.create(bank_account=BankAccount.objects.get(), execution_date=shop["day"],
+                                    message_id="PILOTE-1", status="approved", total=Decimal(10))  # fmt: skip
+    PaymentRunItem.objects.create(run=run, invoice=received, amount=Decimal(10), iban="FR7630006000011234567890189",
+                                  end_to_end_id="1-1")  # fmt: skip
     auth = bearer(role)
     docs_client = client_as("direction")
     operations = list(_operations(docs_client, {}))
@@ -113,6 +120,7 @@ def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role
         url = "/api" + "/v1" + path.removeprefix("/api/v1").replace("{contact_id}", str(contact.pk))
         url = url.replace("{product_id}", str(product.pk)).replace("{invoice_id}", str(invoice.pk))
         url = url.replace("{supplier_invoice_id}", str(received.pk)).replace("{order_id}", str(order.pk))
+        url = url.replace("{run_id}", str(run.pk))
         body = {"kind": "note", "subject": "S"} if path.endswith("echanges") else {"name": "N", "is_customer": True}
         response = (
             getattr(client, method)(url, body, content_type="application/json", **auth)

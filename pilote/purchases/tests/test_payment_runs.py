@@ -154,3 +154,23 @@ def test_pages_and_command_from_choice_to_execution(run_ready, client_as, tmp_pa
         client_as("assistant").post(reverse("purchases:run-action", args=[run.pk]), {"action": "cancel"}).status_code
         == 403
     )
+
+
+def test_the_api_reads_the_runs_and_gives_the_sepa_file_to_who_may_approve(run_ready, client):
+    from pilote.core import services as core_services
+
+    ctx = run_ready
+    first, second = ctx["invoices"]
+    run = payments.create_run(actor=ctx["accountant"], bank_account=ctx["bank"], execution_date=dt.date(2026, 12, 10),
+                              invoices=[first, second], today=dt.date(2026, 12, 1))  # fmt: skip
+    _, key = core_services.create_api_token(actor=ctx["accountant"], name="test")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    listing = client.get("/api/v1/virements-fournisseurs", {"statut": "draft"}, **auth).json()
+    assert listing["count"] == 1 and listing["results"][0]["message_id"] == run.message_id
+    detail = client.get(f"/api/v1/virements-fournisseurs/{run.pk}", **auth).json()
+    assert [item["invoice_number"] for item in detail["items"]] == ["FA-2026-0042", "FA-2026-0043"]
+    refused = client.get(f"/api/v1/virements-fournisseurs/{run.pk}/fichier", **auth)
+    assert refused.status_code == 409 and "une fois le lot approuvé" in refused.content.decode()
+    payments.approve_run(actor=ctx["accountant"], run=run)
+    xml = client.get(f"/api/v1/virements-fournisseurs/{run.pk}/fichier", {"version": "03"}, **auth).content
+    assert payments.check_xsd(xml, "03") == []
