@@ -277,15 +277,15 @@ def get_payment_run(request, run_id: ObjectId):
 
 
 @guarded(router, "GET", "/virements-fournisseurs/{run_id}/fichier", "purchases.approve")
-def get_payment_run_file(request, run_id: ObjectId, version: str = "09"):
-    """The run's SEPA credit transfer file (pain.001.001.09, or 03), valid against the official XSD; 409 with the
-    French reason when the run is not approved yet."""
+def get_payment_run_file(request, run_id: ObjectId, version: str = "09", regrouper: bool = False):
+    """The run's SEPA credit transfer file (pain.001.001.09, or 03), one transfer per invoice or, with `regrouper`,
+    per supplier; valid against the official XSD; 409 with the French reason when the run is not approved yet."""
     from pilote.core.exceptions import DomainError
     from pilote.purchases import payments
 
     run = get_object_or_404(PaymentRun.objects.select_related("bank_account"), pk=run_id)
     try:
-        xml = payments.sepa_file(run, version)
+        xml = payments.sepa_file(run, version, grouped=regrouper)
     except DomainError as error:
         return HttpResponse(error.message, status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(xml, content_type="application/xml")

@@ -164,8 +164,31 @@ def check_xsd(xml: bytes, version: str = "09") -> list[str]:
     return sepa.xsd_errors(xml, VERSIONS[version])
 
 
-def sepa_file(run: PaymentRun, version: str = "09") -> bytes:
-    """The run's pain.001 credit transfer file; DomainError if it would not pass the official XSD."""
+def _transfers(run: PaymentRun, grouped: bool) -> list[dict]:
+    """One transfer per invoice, or with `grouped` one per supplier account whose remittance information lists the
+    invoice numbers (140 characters at most: « Factures A, B… » cut with an ellipsis beyond)."""
+    transfers: dict = {}
+    for item in run.items.select_related("invoice__supplier").order_by("pk"):
+        supplier = item.invoice.supplier
+        key = (supplier.pk, item.iban, item.bic) if grouped else item.pk
+        current = transfers.setdefault(key, {
+            "name": supplier.display_name, "IBAN": item.iban, "amount": 0, "execution_date": run.execution_date,
+            "numbers": [], "endtoend_id": f"{run.pk}-F{supplier.pk}"[:35] if grouped else item.end_to_end_id,
+            "address": _address(supplier.address_line1, supplier.postal_code, supplier.city, supplier.country),
+            **({"BIC": item.bic} if item.bic else {}),
+        })  # fmt: skip
+        current["amount"] += to_cents(item.amount)
+        current["numbers"].append(item.invoice.number)
+    for transfer in transfers.values():
+        numbers = transfer.pop("numbers")
+        text = f"Facture {numbers[0]}" if len(numbers) == 1 else "Factures " + ", ".join(numbers)
+        transfer["description"] = text if len(text) <= 140 else text[:139] + "…"
+    return list(transfers.values())
+
+
+def sepa_file(run: PaymentRun, version: str = "09", *, grouped: bool = False) -> bytes:
+    """The run's pain.001 credit transfer file, one transfer per invoice or `grouped` per supplier; DomainError if
+    it would not pass the official XSD."""
     if version not in VERSIONS:
         raise DomainError("Version de fichier inconnue : 09 (pain.001.001.09) ou 03 (pain.001.001.03).")
     if run.status not in (PaymentRunStatus.APPROVED, PaymentRunStatus.EXECUTED):
@@ -181,19 +204,7 @@ def sepa_file(run: PaymentRun, version: str = "09") -> bytes:
     if structure.bic:
         config["BIC"] = compact(structure.bic).upper()
     transfer = _Transfer(config, VERSIONS[version], run.message_id)
-    for item in run.items.select_related("invoice__supplier"):
-        supplier = item.invoice.supplier
-        payment = {
-            "name": supplier.display_name,
-            "IBAN": item.iban,
-            "amount": to_cents(item.amount),
-            "execution_date": run.execution_date,
-            "description": f"Facture {item.invoice.number}"[:140],
-            "endtoend_id": item.end_to_end_id,
-            "address": _address(supplier.address_line1, supplier.postal_code, supplier.city, supplier.country),
-        }
-        if item.bic:
-            payment["BIC"] = item.bic
+    for payment in _transfers(run, grouped):
         transfer.add_payment(payment)
     xml = transfer.export(validate=False)
     problems = check_xsd(xml, version)

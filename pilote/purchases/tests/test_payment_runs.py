@@ -174,3 +174,23 @@ def test_the_api_reads_the_runs_and_gives_the_sepa_file_to_who_may_approve(run_r
     payments.approve_run(actor=ctx["accountant"], run=run)
     xml = client.get(f"/api/v1/virements-fournisseurs/{run.pk}/fichier", {"version": "03"}, **auth).content
     assert payments.check_xsd(xml, "03") == []
+
+
+def test_grouped_per_supplier_one_transfer_naming_its_invoices(run_ready, tmp_path):
+    from django.core.management import call_command
+
+    ctx = run_ready
+    first, second = ctx["invoices"]
+    run = payments.create_run(actor=ctx["accountant"], bank_account=ctx["bank"], execution_date=dt.date(2026, 12, 10),
+                              invoices=[first, second], today=dt.date(2026, 12, 1))  # fmt: skip
+    run = payments.approve_run(actor=ctx["accountant"], run=run)
+    for version, namespace in (("09", NS), ("03", {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"})):
+        xml = payments.sepa_file(run, version, grouped=True)
+        assert payments.check_xsd(xml, version) == []
+        doc = etree.fromstring(xml)
+        assert doc.findtext(".//p:GrpHdr/p:NbOfTxs", namespaces=namespace) == "1"
+        assert D(doc.findtext(".//p:CdtTrfTxInf/p:Amt/p:InstdAmt", namespaces=namespace)) == run.total
+        assert doc.findtext(".//p:RmtInf/p:Ustrd", namespaces=namespace) == "Factures FA-2026-0042, FA-2026-0043"
+    target = tmp_path / "lot.xml"
+    call_command("export_payment_run", str(run.pk), "--grouped", "--output", str(target))
+    assert b"<NbOfTxs>1</NbOfTxs>" in target.read_bytes() and payments.check_xsd(target.read_bytes(), "09") == []

@@ -92,7 +92,8 @@ def run_file(request, pk: int):
     run = get_object_or_404(PaymentRun, pk=pk)
     version = request.GET.get("version", "09")
     try:
-        xml = payments.sepa_file(run, version if version in payments.VERSIONS else "09")
+        version = version if version in payments.VERSIONS else "09"
+        xml = payments.sepa_file(run, version, grouped=request.GET.get("regrouper") == "1")
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("purchases:run-detail", pk)

@@ -1,9 +1,10 @@
 """Write the SEPA credit transfer file of a payment run.
 
-    python manage.py export_payment_run ID|--latest [--version 09|03] --output PATH
+    python manage.py export_payment_run ID|--latest [--version 09|03] [--grouped] --output PATH
 
 The file (pain.001.001.09 by default, .03 for banks that still ask for it) is checked against the official
-ISO 20022 XSD before it is written; an unapproved run is refused.
+ISO 20022 XSD before it is written; an unapproved run is refused. --grouped makes one transfer per supplier
+(its remittance information lists the invoice numbers) instead of one per invoice.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("run_id", nargs="?", type=int, help="numéro du lot")
         parser.add_argument("--latest", action="store_true", help="le dernier lot approuvé ou exécuté")
         parser.add_argument("--version", choices=sorted(payments.VERSIONS), default="09")
+        parser.add_argument("--grouped", action="store_true", help="un virement par fournisseur")
         parser.add_argument("--output", required=True, help="fichier à écrire")
 
     def handle(self, *args, **options):
@@ -45,8 +47,8 @@ class Command(BaseCommand):
         if run is None:
             raise CommandError("Lot de virements introuvable.")
         try:
-            xml = payments.sepa_file(run, options["version"])
+            xml = payments.sepa_file(run, options["version"], grouped=options["grouped"])
         except DomainError as error:
             raise CommandError(error.message) from None
         Path(options["output"]).write_bytes(xml)
-        self.stdout.write(f"{run} : {run.items.count()} virement(s), {run.total} €, écrit dans {options['output']}.")
+        self.stdout.write(f"{run} : {run.items.count()} facture(s), {run.total} €, écrit dans {options['output']}.")
