@@ -187,6 +187,8 @@ ACTION_LABELS: dict[str, str] = {
     "projects.task.created": "Tâche de projet ajoutée",
     "projects.task.deleted": "Tâche de projet supprimée",
     "projects.task.updated": "Tâche de projet modifiée",
+    "projects.time.created": "Temps passé saisi",
+    "projects.time.deleted": "Saisie de temps supprimée",
     "receivables.doubtful.provisioned": "Dépréciation de créance douteuse",
     "receivables.doubtful.recovered": "Encaissement sur créance douteuse ou passée en perte",
     "receivables.doubtful.written_off": "Créance passée en perte",

@@ -14,6 +14,8 @@ class ProjectsConfig(AppConfig):
             "Projets",
             55,
             MenuItem("Projets", "projects:list", "projects.view"),
+            MenuItem("Charge par personne", "projects:workload", "projects.view"),
+            MenuItem("Temps passés", "projects:time", "projects.view"),
         )
         register_todo(TodoProvider("projects.view", todo.late_tasks))
         register_demo(85, "projets", demo.load)

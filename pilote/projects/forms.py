@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 from django import forms
 
 from pilote.contacts.models import Contact
 from pilote.core.forms import DATE_WIDGET, VersionedForm
 from pilote.core.models import User
+from pilote.lib.fields import FrenchDecimalFormField
 from pilote.projects.models import Dependency, DependencyKind, Project, ProjectKind, ProjectStatus, Task
 
 
@@ -58,4 +61,37 @@ class DependencyForm(forms.Form):
         self.fields["successor"].queryset = tasks
 
 
-__all__ = ["Dependency", "DependencyForm", "ProjectFilterForm", "ProjectForm", "TaskForm"]
+class TimeEntryForm(forms.Form):
+    task = forms.ModelChoiceField(label="Tâche", queryset=Task.objects.none())
+    date = forms.DateField(label="Date", widget=DATE_WIDGET)
+    hours = FrenchDecimalFormField(label="Heures", max_digits=5, decimal_places=2, min_value=Decimal("0.25"),
+                                   max_value=Decimal("24"))  # fmt: skip
+    note = forms.CharField(label="Commentaire", max_length=200, required=False)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = project.tasks.order_by("position", "id")
+
+
+class TimeFilterForm(forms.Form):
+    person = forms.ModelChoiceField(label="Personne", queryset=User.objects.none(), required=False, empty_label="Tous")
+    project = forms.ModelChoiceField(label="Projet", queryset=Project.objects.none(), required=False,
+                                     empty_label="Tous")  # fmt: skip
+    start = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    end = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = _users()
+        self.fields["project"].queryset = Project.objects.order_by("name")
+
+
+__all__ = [
+    "Dependency",
+    "DependencyForm",
+    "ProjectFilterForm",
+    "ProjectForm",
+    "TaskForm",
+    "TimeEntryForm",
+    "TimeFilterForm",
+]

@@ -134,3 +134,27 @@ class Dependency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
+
+
+class TimeEntry(models.Model):
+    """Time spent by a person on a task, in hours (a working day counts 7 h against the task's estimate)."""
+
+    task = models.ForeignKey(Task, verbose_name="tâche", related_name="time_entries", on_delete=models.CASCADE)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="personne", on_delete=models.PROTECT,
+                               related_name="+")  # fmt: skip
+    date = models.DateField("date")
+    hours = models.DecimalField("heures", max_digits=5, decimal_places=2)
+    note = models.CharField("commentaire", max_length=200, blank=True)
+    created_at = models.DateTimeField("saisi le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "temps passé"
+        verbose_name_plural = "temps passés"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0) & Q(hours__lte=24), name="projects_timeentry_hours_range",
+                                   violation_error_message="Une saisie va de 0,25 à 24 heures."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.task} : {self.hours} h le {self.date:%d/%m/%Y}"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
 
 from pilote.core.collation import french
 from pilote.core.listing import Column
-from pilote.projects.models import Dependency, Project
+from pilote.projects import workload
+from pilote.projects.models import Dependency, Project, ProjectStatus, Task, TimeEntry
 
 SORTS = {
     "nom": [french("name")],
@@ -50,3 +54,60 @@ def project_page(project: Project) -> dict:
         .order_by("successor__early_start", "id")
     )
     return {"tasks": tasks, "links": links}
+
+
+def task_hours(project: Project) -> dict[int, Decimal]:
+    """Hours spent per task of the project (one grouped query)."""
+    rows = TimeEntry.objects.filter(task__project=project).values("task").annotate(s=Sum("hours"))
+    return {row["task"]: row["s"] for row in rows}
+
+
+def project_time(project: Project, limit: int = 30) -> list[TimeEntry]:
+    return list(TimeEntry.objects.filter(task__project=project).select_related("task", "person")[:limit])
+
+
+TIME_SORTS = {"date": ["date", "id"], "projet": ["task__project__name", "date"], "heures": ["hours", "id"]}
+TIME_COLUMNS = [
+    Column("Date", lambda e: e.date),
+    Column("Personne", lambda e: e.person.get_full_name() or e.person.username),
+    Column("Projet", lambda e: e.task.project.name),
+    Column("Tâche", lambda e: e.task.name),
+    Column("Heures", lambda e: e.hours),
+    Column("Commentaire", lambda e: e.note),
+]
+
+
+def filter_time(data: dict):
+    entries = TimeEntry.objects.select_related("task__project", "person")
+    if data.get("person"):
+        entries = entries.filter(person=data["person"])
+    if data.get("project"):
+        entries = entries.filter(task__project=data["project"])
+    if data.get("start"):
+        entries = entries.filter(date__gte=data["start"])
+    if data.get("end"):
+        entries = entries.filter(date__lte=data["end"])
+    return entries
+
+
+def workload_rows(first: dt.date, weeks: int = 8) -> dict:
+    """Each owner's load per week over `weeks` weeks from `first`'s Monday, against the week's working days."""
+    mondays = workload.mondays(first, weeks)
+    end = mondays[-1] + dt.timedelta(days=6)
+    running = [ProjectStatus.PLANNED, ProjectStatus.ACTIVE]
+    tasks = Task.objects.filter(
+        project__status__in=running, done_percent__lt=100, duration_days__gt=0, owner__isnull=False
+    ).filter(early_start__lte=end, early_finish__gte=mondays[0])
+    tasks = tasks.select_related("project", "owner")
+    owners, assignments = {}, []
+    for t in tasks:
+        owners[t.owner_id] = t.owner
+        assignments.append(
+            workload.Assignment(t.owner_id, t.early_start, t.early_finish, f"{t.name} ({t.project.name})")
+        )
+    cells = workload.grid(assignments, mondays)
+    rows = [
+        {"person": owners[pk], "cells": cells[pk], "overloads": sum(c.overloaded for c in cells[pk])}
+        for pk in sorted(owners, key=lambda pk: (owners[pk].last_name, owners[pk].first_name))
+    ]
+    return {"weeks": mondays, "rows": rows}

@@ -10,7 +10,7 @@ from django.db import transaction
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
 from pilote.projects import cpm
-from pilote.projects.models import Dependency, Project, Task
+from pilote.projects.models import Dependency, Project, Task, TimeEntry
 
 PROJECT_FIELDS = ("name", "kind", "status", "customer", "manager", "start_date", "description")
 TASK_FIELDS = ("name", "owner", "duration_days", "not_before", "done_percent")
@@ -152,3 +152,30 @@ def unlink(*, actor, link: Dependency) -> None:
     audit.record(actor, "projects.dependency.deleted", link, before=audit.snapshot(link))
     link.delete()
     recompute(project)
+
+
+MAX_BACK = 366  # days: time is entered for the past year at most
+
+
+@transaction.atomic
+def add_time_entry(*, actor, task: Task, person, date: dt.date, hours, note: str = "") -> TimeEntry:
+    from decimal import Decimal
+
+    from pilote.lib.dates import local_today
+
+    hours = Decimal(hours)
+    if not Decimal("0.25") <= hours <= 24 or hours % Decimal("0.25"):
+        raise DomainError("Saisissez le temps par quarts d'heure, de 0,25 à 24 heures.")
+    if not local_today() - dt.timedelta(days=MAX_BACK) <= date <= local_today() + dt.timedelta(days=7):
+        raise DomainError("La date doit être dans l'année écoulée (ou la semaine à venir).")
+    entry = TimeEntry(task=task, person=person, date=date, hours=hours, note=note.strip()[:200])
+    entry.full_clean()
+    entry.save()
+    audit.record(actor, "projects.time.created", entry, after=audit.snapshot(entry))
+    return entry
+
+
+@transaction.atomic
+def delete_time_entry(*, actor, entry: TimeEntry) -> None:
+    audit.record(actor, "projects.time.deleted", entry, before=audit.snapshot(entry))
+    entry.delete()

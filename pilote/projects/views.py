@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,8 +11,15 @@ from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.lib.dates import local_today
 from pilote.projects import gantt, queries, services
-from pilote.projects.forms import DependencyForm, ProjectFilterForm, ProjectForm, TaskForm
-from pilote.projects.models import Dependency, Project, Task
+from pilote.projects.forms import (
+    DependencyForm,
+    ProjectFilterForm,
+    ProjectForm,
+    TaskForm,
+    TimeEntryForm,
+    TimeFilterForm,
+)
+from pilote.projects.models import Dependency, Project, Task, TimeEntry
 
 
 def _error(form, exc) -> None:
@@ -40,6 +48,9 @@ def project_list(request):
 def project_detail(request, pk: int):
     project = get_object_or_404(Project.objects.select_related("customer", "manager"), pk=pk)
     page = queries.project_page(project)
+    spent = queries.task_hours(project)
+    for task in page["tasks"]:
+        task.spent = spent.get(task.pk)
     links = [(d.predecessor_id, d.successor_id, d.kind) for d in page["links"]]
     chart = gantt.build(page["tasks"], links, local_today())
     context = {
@@ -49,6 +60,8 @@ def project_detail(request, pk: int):
         "today": local_today(),
         "task_form": TaskForm(),
         "link_form": DependencyForm(project=project),
+        "time_form": TimeEntryForm(project=project, initial={"date": local_today()}),
+        "time_entries": queries.project_time(project),
     }
     return render(request, "projects/project_detail.html", context)
 
@@ -157,3 +170,59 @@ def link_delete(request, pk: int):
     services.unlink(actor=request.user, link=link)
     messages.success(request, "Dépendance supprimée.")
     return redirect("projects:detail", link.successor.project_id)
+
+
+@require_perm("projects.edit")
+@require_POST
+def time_add(request, pk: int):
+    project = get_object_or_404(Project, pk=pk)
+    form = TimeEntryForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            services.add_time_entry(actor=request.user, person=request.user, **form.cleaned_data)
+            messages.success(request, "Temps enregistré.")
+        except (DomainError, ValidationError) as exc:
+            messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
+    else:
+        for key, errors in form.errors.items():
+            messages.error(request, f"{form.fields[key].label} : {errors[0]}" if key in form.fields else errors[0])
+    return redirect("projects:detail", project.pk)
+
+
+@require_perm("projects.edit")
+@require_POST
+def time_delete(request, pk: int):
+    entry = get_object_or_404(TimeEntry.objects.select_related("task"), pk=pk)
+    services.delete_time_entry(actor=request.user, entry=entry)
+    messages.success(request, "Saisie de temps supprimée.")
+    return redirect("projects:detail", entry.task.project_id)
+
+
+@require_perm("projects.view")
+def time_list(request):
+    form = TimeFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    entries = sort_queryset(queries.filter_time(data), request.GET.get("tri", ""), queries.TIME_SORTS, "-date")
+    export = request.GET.get("export")
+    if export in EXPORT_FORMATS:
+        return export_response(entries.iterator(chunk_size=500), queries.TIME_COLUMNS, "temps-passes", export,
+                               title="Temps passés")  # fmt: skip
+    total = entries.aggregate(s=Sum("hours"))["s"] or 0
+    return render(
+        request, "projects/time_list.html", {"form": form, "page": paginate(request, entries), "total": total}
+    )
+
+
+@require_perm("projects.view")
+def workload_page(request):
+    import datetime as dt
+
+    try:
+        first = dt.date.fromisoformat(request.GET.get("debut", ""))
+    except ValueError:
+        first = local_today()
+    first = min(max(first, dt.date(2000, 1, 3)), dt.date(2099, 1, 5))
+    data = queries.workload_rows(first)
+    context = {**data, "previous": data["weeks"][0] - dt.timedelta(weeks=4),
+               "next": data["weeks"][0] + dt.timedelta(weeks=4)}  # fmt: skip
+    return render(request, "projects/workload.html", context)

@@ -437,7 +437,12 @@ def _projects_sample(actor) -> dict:
     first = projects.add_task(actor=actor, project=project, name="Étude", duration_days=2)
     second = projects.add_task(actor=actor, project=project, name="Réalisation", duration_days=3)
     link = projects.link_tasks(actor=actor, predecessor=first, successor=second)
+    from pilote.lib.dates import local_today
+
+    entry = projects.add_time_entry(actor=actor, task=first, person=actor, date=local_today(), hours=Decimal(2))
     return {
+        "projects:time-add": project.pk,
+        "projects:time-delete": entry.pk,
         **{f"projects:{n}": project.pk for n in ("detail", "edit", "task-add", "link-add")},
         **{f"projects:{n}": first.pk for n in ("task-edit", "task-delete")},
         "projects:link-delete": link.pk,
