@@ -141,12 +141,10 @@ def load_interventions(rng: random.Random, users) -> None:
     interventions.set_technician(actor=planner, user=tech, skills="copieurs, imprimantes, réseau")
     interventions.set_technician(actor=planner, user=installer, skills="installation, formation",
                                  day_start=dt.time(9), day_end=dt.time(18))  # fmt: skip
-    customers = list(Contact.objects.filter(is_customer=True, kind="organisation").prefetch_related("addresses")
-                     .order_by("name")[:8])  # fmt: skip
+    customers = list(Contact.objects.filter(is_customer=True, kind="organisation").order_by("name")[:8])  # fmt: skip
 
     def address(contact):
-        found = contact.addresses.all()[:1]
-        return f"{found[0].line1}, {found[0].postal_code} {found[0].city}" if found else "Adresse à préciser"
+        return ", ".join(contact.address_lines) or "Adresse à préciser"
 
     # This week (what is past is done and signed) and the next one, planned.
     this_week = week_of(DEMO_TODAY)

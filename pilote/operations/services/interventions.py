@@ -25,6 +25,11 @@ HOURLY_PRODUCT = "MNT-HEURE"  # the catalogue's « Intervention technicien », w
 LIVE = [InterventionStatus.PLANNED, InterventionStatus.STARTED, InterventionStatus.DONE]
 
 
+def _check_day(day: dt.date) -> None:
+    if not dt.date(2000, 1, 1) <= day <= dt.date(2099, 12, 31):
+        raise DomainError("Une intervention se planifie entre 2000 et 2099.")
+
+
 def _local(value: dt.datetime) -> dt.datetime:
     return timezone.localtime(value)
 
@@ -86,6 +91,7 @@ def plan(*, actor, customer, kind: str, address: str, subject: str, technician, 
     duration = dt.timedelta(minutes=int(minutes))
     if not dt.timedelta(minutes=5) <= duration <= MAX_DURATION:
         raise DomainError("Une intervention dure de 5 minutes à 12 heures.")
+    _check_day(day)
     if until is None:
         days = [day]
     else:
@@ -124,6 +130,7 @@ def reschedule(*, actor, visit: Intervention, technician, day: dt.date, at: dt.t
     visit = Intervention.objects.select_for_update().get(pk=visit.pk)
     if visit.status != InterventionStatus.PLANNED:
         raise DomainError("Seule une intervention planifiée se déplace.")
+    _check_day(day)
     start = timezone.make_aware(dt.datetime.combine(day, at))
     end = start + dt.timedelta(minutes=int(minutes))
     if not dt.timedelta(minutes=5) <= end - start <= MAX_DURATION:

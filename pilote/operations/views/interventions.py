@@ -32,9 +32,10 @@ def _form_errors(request, form) -> None:
 
 def _day(raw) -> dt.date:
     try:
-        return dt.date.fromisoformat(str(raw or ""))
+        day = dt.date.fromisoformat(str(raw or ""))
     except ValueError:
         return local_today()
+    return min(max(day, dt.date(2000, 1, 3)), dt.date(2099, 12, 28))
 
 
 @require_perm("operations.view")
@@ -86,10 +87,12 @@ def _week_url() -> str:
 
 
 def _address(contact) -> str:
-    address = contact.addresses.first() if hasattr(contact, "addresses") else None
-    if address is None:
-        return "Adresse à préciser"
-    return f"{address.line1}, {address.postal_code} {address.city}"
+    """The contact's own address (billing), else its first other address."""
+    lines = contact.address_lines
+    if not lines:
+        other = contact.addresses.first()
+        lines = [other.line1, f"{other.postal_code} {other.city}"] if other else []
+    return ", ".join(lines) or "Adresse à préciser"
 
 
 @require_perm("operations.view")
