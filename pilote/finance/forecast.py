@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pilote.lib.money import ZERO
+from pilote.lib.money import ZERO, round_eur
 
 WEEKS = 13
 
@@ -78,6 +78,28 @@ def weekly_plan(today: dt.date, opening: Decimal, flows: list[Flow], weeks: int 
         balance = week.closing
         plan.append(week)
     return Plan(opening, plan, beyond)
+
+
+SCENARIOS = {"realiste": "Réaliste", "pessimiste": "Pessimiste"}
+PESSIMISTIC_DELAY_DAYS = 30  # customers pay a month later than expected…
+PESSIMISTIC_SHARE = Decimal("0.9")  # …and a tenth of what they owe does not come in
+
+
+def scenario_flows(flows: list[Flow], today: dt.date, scenario: str) -> list[Flow]:
+    """The flows of a scenario. Réaliste: as expected. Pessimiste: every customer receipt a month later than
+    expected (from today when overdue) and 10 % of it lost; payments and tax unchanged."""
+    if scenario != "pessimiste":
+        return flows
+    return [
+        Flow(
+            max(f.day, today) + dt.timedelta(days=PESSIMISTIC_DELAY_DAYS),
+            round_eur(f.amount * PESSIMISTIC_SHARE),
+            f.kind,
+        )
+        if f.kind == "Clients" and f.amount > 0
+        else f
+        for f in flows
+    ]
 
 
 def next_on(today: dt.date, day: int) -> dt.date:

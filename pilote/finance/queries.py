@@ -303,8 +303,9 @@ class TreasuryInputs:
     suppliers: list[forecast.Flow]
     others: list[forecast.Flow]
 
-    def plan(self) -> forecast.Plan:
-        return forecast.weekly_plan(self.today, self.cash, self.customers + self.suppliers + self.others)
+    def plan(self, scenario: str = "realiste") -> forecast.Plan:
+        flows = forecast.scenario_flows(self.customers + self.suppliers + self.others, self.today, scenario)
+        return forecast.weekly_plan(self.today, self.cash, flows)
 
 
 def treasury_inputs(today: dt.date | None = None) -> TreasuryInputs | None:
@@ -332,10 +333,10 @@ def treasury_inputs(today: dt.date | None = None) -> TreasuryInputs | None:
     )
 
 
-def treasury_plan(today: dt.date | None = None) -> forecast.Plan | None:
+def treasury_plan(today: dt.date | None = None, scenario: str = "realiste") -> forecast.Plan | None:
     """The 13-week plan from today's cash (the books at today) and the open items of the open years."""
     inputs = treasury_inputs(today)
-    return inputs.plan() if inputs else None
+    return inputs.plan(scenario) if inputs else None
 
 
 # --- Budgets ----------------------------------------------------------------------------------------------

@@ -31,3 +31,23 @@ def test_hand_built_plan():
 def test_next_legal_day():
     assert next_on(dt.date(2026, 12, 3), 19) == dt.date(2026, 12, 19)
     assert next_on(dt.date(2026, 12, 19), 19) == dt.date(2027, 1, 19)
+
+
+def test_pessimistic_scenario_delays_and_cuts_customer_receipts_only():
+    import datetime as dt
+    from decimal import Decimal as Dec
+
+    from pilote.finance.forecast import Flow, scenario_flows
+
+    today = dt.date(2026, 12, 3)
+    flows = [
+        Flow(dt.date(2026, 11, 20), Dec("1000.05"), "Clients"),  # overdue: from today + 30 days
+        Flow(dt.date(2026, 12, 20), Dec("-500"), "Fournisseurs"),
+        Flow(dt.date(2026, 12, 10), Dec("-80"), "Clients"),  # a credit note: unchanged
+    ]
+    assert scenario_flows(flows, today, "realiste") == flows
+    assert scenario_flows(flows, today, "pessimiste") == [
+        Flow(dt.date(2027, 1, 2), Dec("900.05"), "Clients"),
+        flows[1],
+        flows[2],
+    ]

@@ -207,3 +207,10 @@ def test_break_even_simulation_on_the_page(books, client_as):
     assert "Simulé" in page and "8\u202f800,00" in page  # 8 000 of sales + 10 %
     junk = client_as("direction").get(url, {"exercice": books.pk, "simulation": "1", "volume": "beaucoup"})
     assert junk.status_code == 200 and "Simulé" not in junk.content.decode()
+
+
+def test_treasury_scenarios(books, client_as):
+    client = client_as("direction")
+    page = client.get(reverse("finance:treasury"), {"scenario": "pessimiste"}).content.decode()
+    assert "<strong>Pessimiste</strong>" in page and "10 % non encaissés" in page
+    assert "<strong>Réaliste</strong>" in client.get(reverse("finance:treasury"), {"scenario": "<x>"}).content.decode()

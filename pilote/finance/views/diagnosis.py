@@ -187,13 +187,16 @@ TREASURY_COLUMNS = [
 
 @require_perm("finance.view")
 def treasury(request):
-    plan = queries.treasury_plan()
-    context = {"plan": plan}
+    from pilote.finance.forecast import SCENARIOS
+
+    scenario = request.GET.get("scenario") if request.GET.get("scenario") in SCENARIOS else "realiste"
+    plan = queries.treasury_plan(scenario=scenario)
+    context = {"plan": plan, "scenario": scenario, "scenarios": SCENARIOS.items()}
     if plan:
         fmt = request.GET.get("export")
         if fmt in EXPORT_FORMATS:
-            return export_response(plan.weeks, TREASURY_COLUMNS, "plan-de-tresorerie", fmt,
-                                   title="Plan de trésorerie sur 13 semaines")  # fmt: skip
+            title = f"Plan de trésorerie sur 13 semaines ({SCENARIOS[scenario].lower()})"
+            return export_response(plan.weeks, TREASURY_COLUMNS, "plan-de-tresorerie", fmt, title=title)
         categories = [f"{w.start:%d/%m}" for w in plan.weeks]
         series = [("Trésorerie en fin de semaine", [w.closing for w in plan.weeks])]
         context["chart"] = line_chart(categories, series, title="Trésorerie prévue, semaine par semaine")
