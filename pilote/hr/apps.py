@@ -17,8 +17,17 @@ class HrConfig(AppConfig):
 
     def ready(self) -> None:
         from pilote.core.audit_labels import register_labels
-        from pilote.core.registry import MenuItem, TodoProvider, register_demo, register_menu, register_todo
+        from pilote.core.registry import (
+            HomePanel,
+            MenuItem,
+            TodoProvider,
+            register_demo,
+            register_home_panel,
+            register_menu,
+            register_todo,
+        )
         from pilote.hr import audit_labels, demo, todo, triggers
+        from pilote.hr.views import announcements
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
         register_menu(
@@ -30,6 +39,7 @@ class HrConfig(AppConfig):
             MenuItem("Calendrier des absences", "hr:calendar", "hr.self"),
             MenuItem("Planning", "hr:planning", "hr.self"),
             MenuItem("Mes notes de frais", "hr:expenses-mine", "hr.self"),
+            MenuItem("Annonces internes", "hr:announcements", "hr.self"),
             MenuItem("Notes de frais", "hr:expense-list", "hr.expenses.view"),
             MenuItem("Salariés", "hr:employee-list", "hr.view"),
             MenuItem("Registre du personnel", "hr:register", "hr.view"),
@@ -53,4 +63,6 @@ class HrConfig(AppConfig):
         register_demo(96, "personnel (notes de frais)", demo.load_expenses)
         register_demo(97, "personnel (plannings et heures)", demo.load_schedules)
         register_demo(98, "personnel (compétences, formation, entretiens annuels)", demo.load_training)
+        register_demo(99, "personnel (parcours d'arrivée et de départ)", demo.load_checklists)
+        register_home_panel(HomePanel("hr.self", 20, announcements.home_panel))
         post_migrate.connect(_reinstall_triggers, sender=self)

@@ -29,3 +29,10 @@ LABELS |= {
     "hr.skill.requirement_removed": "Compétence retirée d'un emploi",
     "hr.skill.assessed": "Compétences d'un salarié évaluées",
 }
+LABELS |= {
+    "hr.checklist.opened": "Parcours d'arrivée ou de départ ouvert",
+    "hr.checklist.ticked": "Étape d'arrivée ou de départ faite",
+    "hr.checklist.unticked": "Étape d'arrivée ou de départ à refaire",
+    "hr.announcement.published": "Annonce interne publiée",
+    "hr.announcement.withdrawn": "Annonce interne retirée",
+}

@@ -556,3 +556,19 @@ def load_training(rng, users) -> None:
                            assessment="Objectifs commerciaux atteints à 104 %.",
                            objectives="Développer le secteur Savoie\nProposer les contrats de maintenance",
                            training_wishes="Négociation grands comptes")  # fmt: skip
+
+
+def load_checklists(rng, users) -> None:
+    """The departure of five months ago has its steps done; the intern who arrived last month has her arrival
+    checklist half done (the safety training and the health visit still to do)."""
+    from pilote.hr.models import Employee
+    from pilote.hr.services import checklists
+
+    del rng
+    rh = users["rh"]
+    for item in Employee.objects.get(last_name="Perrot").checklist.filter(done_on__isnull=True):
+        checklists.tick(actor=rh, item=item, done=True)
+    intern = Employee.objects.get(last_name="Morel")
+    checklists.open_checklist(actor=rh, employee=intern, kind="arrivee")
+    for item in intern.checklist.filter(code__in=["dpae", "contrat", "identite", "secu", "registre", "acces"]):
+        checklists.tick(actor=rh, item=item, done=True)

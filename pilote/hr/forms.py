@@ -460,3 +460,9 @@ class JobSkillForm(forms.Form):
         jobs = Employee.objects.filter(exit_date__isnull=True).order_by("job").values_list("job", flat=True).distinct()
         self.fields["job"].choices = [(job, job) for job in jobs]
         self.fields["skill"].queryset = Skill.objects.order_by("name")
+
+
+class AnnouncementForm(forms.Form):
+    title = forms.CharField(label="Titre", max_length=150)
+    body = forms.CharField(label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    until = forms.DateField(label="Affichée jusqu'au (facultatif)", required=False, widget=DATE_WIDGET)

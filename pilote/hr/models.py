@@ -660,6 +660,7 @@ class PayrollVariable(models.Model):
 
 # --- Expense reports (issue 12, point 6) -------------------------------------------------------------------------
 
+from pilote.hr.models_checklists import ChecklistItem  # noqa: E402,F401
 from pilote.hr.models_expenses import ExpenseLine, ExpenseReport, ExpenseStatus  # noqa: E402,F401
 from pilote.hr.models_skills import EmployeeSkill, JobSkill, Skill  # noqa: E402,F401
 from pilote.hr.models_training import (  # noqa: E402,F401
@@ -671,3 +672,28 @@ from pilote.hr.models_training import (  # noqa: E402,F401
     TrainingStatus,
 )
 from pilote.hr.models_worktime import WorkShift  # noqa: E402,F401
+
+# --- Internal announcements (issue 12, point 10) ---------------------------------------------------------------
+
+
+class Announcement(models.Model):
+    """An internal announcement to all staff (issue 12 point 10), shown on everyone's home page until its end."""
+
+    title = models.CharField("titre", max_length=150)
+    body = models.TextField("message", max_length=5000)
+    published_on = models.DateField("publiée le")
+    until = models.DateField("affichée jusqu'au", null=True, blank=True)
+    author = models.CharField("publiée par", max_length=150)
+
+    class Meta:
+        verbose_name = "annonce interne"
+        verbose_name_plural = "annonces internes"
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(until__isnull=True) | Q(until__gte=F("published_on")),
+                                   name="hr_announcement_until_after_publication",
+                                   violation_error_message="La fin d'affichage suit la publication."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.title

@@ -28,7 +28,13 @@ def todo_items(user) -> list[TodoItem]:
                 )
                 items.append(TodoItem(f"{prefix} {what} de {row.employee.full_name}", url, due.due, "Personnel"))
                 break  # the review is held in the interview: one item a person
-    return items + cse_items(user, today) + contract_items(user, today) + expense_items(user)
+    return (
+        items
+        + cse_items(user, today)
+        + contract_items(user, today)
+        + expense_items(user)
+        + checklist_items(user, today)
+    )
 
 
 def contract_items(user, today: dt.date) -> list[TodoItem]:
@@ -82,4 +88,25 @@ def expense_items(user) -> list[TodoItem]:
             if count:
                 url = f"{reverse('hr:expense-list')}?statut={status}"
                 items.append(TodoItem(f"Notes de frais {what} : {count}", url, None, "Personnel"))
+    return items
+
+
+def checklist_items(user, today: dt.date) -> list[TodoItem]:
+    """Arrival and departure steps open and due within 14 days (or late), one line per person and checklist, for rh
+    and direction. One query."""
+    if not user.can("hr.view"):
+        return []
+    from pilote.hr.models import ChecklistItem
+
+    groups: dict[tuple[int, str], list] = {}
+    rows = ChecklistItem.objects.filter(done_on__isnull=True, due_on__lte=today + dt.timedelta(days=14))
+    for item in rows.select_related("employee").order_by("due_on"):
+        groups.setdefault((item.employee_id, item.kind), []).append(item)
+    items = []
+    for (pk, kind), steps in groups.items():
+        what = "Parcours d'arrivée" if kind == "arrivee" else "Parcours de départ"
+        label = f"{what} de {steps[0].employee.full_name} : {len(steps)} étape(s) à faire"
+        items.append(
+            TodoItem(label, reverse("hr:employee-detail", args=[pk]) + "#parcours", steps[0].due_on, "Personnel")
+        )
     return items

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from pilote.hr.views import (
+    announcements,
+    checklists,
     cse,
     employees,
     expenses,
@@ -74,6 +76,11 @@ urlpatterns = [
     path("competences/emploi/", skills.job_skill, name="job-skill"),
     path("<int:pk>/competences/", skills.employee_skills, name="employee-skills"),
     path("indicateurs/", indicators.social_indicators, name="indicators"),
+    path("<int:pk>/parcours/<str:kind>/", checklists.checklist_open, name="checklist-open"),
+    path("parcours/etape/<int:pk>/", checklists.checklist_tick, name="checklist-tick"),
+    path("annonces/", announcements.announcement_list, name="announcements"),
+    path("annonces/publier/", announcements.announcement_publish, name="announcement-publish"),
+    path("annonces/<int:pk>/retirer/", announcements.announcement_withdraw, name="announcement-withdraw"),
     path("cse/", cse.cse_home, name="cse"),
     path("cse/nouvelle/", cse.cse_create, name="cse-create"),
     path("cse/<int:pk>/", cse.cse_election, name="cse-election"),

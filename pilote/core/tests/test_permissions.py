@@ -201,6 +201,15 @@ def _hr_sample(actor):
     urls |= {f"hr:training-{name}": action.pk for name in ("detail", "enrol", "complete", "cancel")}
     urls |= {"hr:training-evaluate": action.attendees.get().pk, "hr:training-export": {"fmt": "csv"}}
     urls |= {"hr:review-create": employee.pk, "hr:employee-skills": employee.pk, "hr:skills-export": {"fmt": "csv"}}
+    from pilote.hr.services import announcements, checklists
+
+    checklists.open_checklist(actor=actor, employee=employee, kind="arrivee")
+    urls |= {
+        "hr:checklist-open": {"pk": employee.pk, "kind": "arrivee"},
+        "hr:checklist-tick": employee.checklist.first().pk,
+    }
+    notice = announcements.publish(actor=actor, title="Fermeture", body="Le 24 décembre après-midi.")
+    urls |= {"hr:announcement-withdraw": notice.pk}
     return urls | {"hr:leave-cancel": request.pk, "hr:leave-decide": request.pk, "hr:interview-create": employee.pk}
 
 

@@ -117,6 +117,9 @@ def hire_employee(*, actor, recorded_on: dt.date | None = None, **fields) -> Emp
     employee.save()
     _line(employee, actor, EntryKind.HIRE, recorded_on or timezone.localdate())
     audit.record(actor, "hr.employee.hired", employee, after=_trace(employee))
+    from pilote.hr.services.checklists import open_on_hire
+
+    open_on_hire(actor, employee)
     return employee
 
 
@@ -168,4 +171,7 @@ def record_exit(*, actor, employee: Employee, exit_date: dt.date, exit_reason: s
     current.save()
     _line(current, actor, EntryKind.EXIT, on or timezone.localdate(), current.exit_reason)
     audit.record(actor, "hr.employee.left", current, before=before, after=_trace(current))
+    from pilote.hr.services.checklists import open_checklist
+
+    open_checklist(actor=actor, employee=current, kind="depart")
     return current

@@ -115,6 +115,8 @@ def employee_detail(request, pk: int):
         available=absence_queries.available(periods),
         absences=employee.absences.order_by("-start", "-pk")[:20],
         interviews=employee.interviews.order_by("-held_on", "-pk")[:20],
+        checklist=employee.checklist.order_by("kind", "position"),
+        today=timezone.localdate(),
     )
 
 
