@@ -260,7 +260,7 @@ class BomLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0) & Q(scrap_percent__gte=0) & Q(scrap_percent__lt=100),
                                    name="operations_bomline_bounds",
-                                   violation_error_message="Quantité positive, rebut de 0 à 99 %."),
+                                   violation_error_message="Quantité positive, rebut de 0 à 99 %%."),
         ]  # fmt: skip
 
     def __str__(self) -> str:

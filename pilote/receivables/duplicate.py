@@ -49,7 +49,7 @@ def corrective_duplicate_pdf(debt: DoubtfulDebt) -> bytes:
         raise DomainError(f"La facture {debt.invoice.number} n'a pas de PDF archivé dont faire le duplicata.")
     original = PdfReader(io.BytesIO(bytes(archived.pdf)))
     html = render_to_string(
-        "receivables/duplicate_overlay.html",
+        "receivables/duplicate_overlay_pdf.html",
         {"mention": correction_mention(debt, vat), "invoice": debt.invoice, "written_off_on": debt.written_off_on},
     )
     stamp = PdfReader(io.BytesIO(HTML(string=html).write_pdf())).pages[0]

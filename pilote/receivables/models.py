@@ -277,7 +277,16 @@ class DirectDebitSettings(models.Model):
     class Meta:
         verbose_name = "réglage des prélèvements"
         verbose_name_plural = "réglages des prélèvements"
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="receivables_ddsettings_single")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id=1),
+                name="receivables_ddsettings_single",
+                violation_error_message="Les réglages des prélèvements n'ont qu'une ligne.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Prélèvements SEPA : ICS {self.creditor_id}" if self.creditor_id else "Prélèvements SEPA : ICS à saisir"
 
 
 class MandateStatus(models.TextChoices):

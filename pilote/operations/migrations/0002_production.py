@@ -216,7 +216,7 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(("quantity__gt", 0), ("scrap_percent__gte", 0), ("scrap_percent__lt", 100)),
                 name="operations_bomline_bounds",
-                violation_error_message="Quantité positive, rebut de 0 à 99 %.",
+                violation_error_message="Quantité positive, rebut de 0 à 99 %%.",
             ),
         ),
         migrations.AddConstraint(

@@ -77,7 +77,11 @@ class Migration(migrations.Migration):
                 "verbose_name": "réglage des prélèvements",
                 "verbose_name_plural": "réglages des prélèvements",
                 "constraints": [
-                    models.CheckConstraint(condition=models.Q(("id", 1)), name="receivables_ddsettings_single")
+                    models.CheckConstraint(
+                        condition=models.Q(("id", 1)),
+                        name="receivables_ddsettings_single",
+                        violation_error_message="Les réglages des prélèvements n'ont qu'une ligne.",
+                    )
                 ],
             },
         ),
