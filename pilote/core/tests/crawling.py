@@ -212,6 +212,7 @@ OBJECTS: dict[str, Callable[[], list]] = {
     "hr:expense-detail": _one_of_each("hr.ExpenseReport", "status"),
     "core:user-edit": _first("core.User"),
     "core:user-password": _first("core.User"),
+    "operations:count": _first("operations.InventoryCount"),
 }
 
 

@@ -61,7 +61,7 @@ def sample(personas):
         "contacts:detail": contact.pk,
         "contacts:edit": contact.pk,
         "contacts:archive": contact.pk,
-        "contacts:personal-data-export": contact.pk,
+        "contacts:personal-data-archive": contact.pk,
         "contacts:anonymise": contact.pk,
         "contacts:interaction-create": contact.pk,
         "contacts:person-create": contact.pk,

@@ -127,9 +127,12 @@ def _parse_percent(text: str) -> Decimal | None:
     if not text:
         return None
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation:
-        raise DomainError(f"« {text[:20]} » n'est pas un nombre.") from None
+        value = None
+    if value is None or not value.is_finite() or abs(value) >= 10**12:  # « NaN », « Infinity », « 1e400 »…
+        raise DomainError(f"« {text[:20]} » n'est pas un nombre.")
+    return value
 
 
 @require_POST
@@ -158,7 +161,12 @@ def defaults_set(request, pk: int):
 @require_POST
 @require_perm("finance.edit")
 def defaults_apply(request):
-    year = FiscalYear.objects.filter(pk=request.POST.get("exercice") or 0, status="open").first()
+    chosen = request.POST.get("exercice", "")
+    year = (
+        FiscalYear.objects.filter(pk=int(chosen), status="open").first()
+        if chosen.isascii() and chosen.isdigit() and len(chosen) < 10
+        else None
+    )
     if year is None:
         messages.error(request, "Choisissez un exercice ouvert.")
         return _back(request)

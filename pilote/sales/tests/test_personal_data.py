@@ -37,7 +37,7 @@ def test_direction_exports_everything_held_about_a_person(shop, client_as):
     invoice = services.create_invoice(actor=shop["actor"], customer=lea, date=shop["day"],
                                       lines=[LineSpec.from_product(shop["p"]["install"], D(2))])  # fmt: skip
     invoice = issuing.issue_invoice(actor=shop["actor"], invoice=invoice, render_pdf=False)
-    url = reverse("contacts:personal-data-export", args=[lea.pk])
+    url = reverse("contacts:personal-data-archive", args=[lea.pk])
     assert client_as("commercial").get(url).status_code == 403
     response = client_as("direction").get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
