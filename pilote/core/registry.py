@@ -141,6 +141,7 @@ class TodoItem:
     url: str
     due: object = None  # datetime.date or None
     kind: str = ""
+    urgent: bool = False  # an alert: listed before everything else, so a long list never hides it
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ _todo_providers: list[TodoProvider] = []
 
 
 def register_todo(provider: TodoProvider) -> None:
-    """A domain's to-do items, shown on the user's home page (the to-do list), soonest first."""
+    """A domain's to-do items, shown on the user's home page (the to-do list): alerts first, then soonest first."""
     if provider not in _todo_providers:
         _todo_providers.append(provider)
 
@@ -162,7 +163,7 @@ def todos_for(user, limit: int = 20) -> list[TodoItem]:
     import datetime as dt
 
     items = [item for p in _todo_providers if user.can(p.perm) for item in p.items(user)]
-    items.sort(key=lambda item: (item.due is None, item.due or dt.date.max, item.label))
+    items.sort(key=lambda item: (not item.urgent, item.due is None, item.due or dt.date.max, item.label))
     return items[:limit]
 
 

@@ -22,6 +22,7 @@ def todo_items(user) -> list[TodoItem]:
                     tile.tile.url,
                     today,
                     "Alerte",
+                    urgent=True,
                 )
             )
     return items

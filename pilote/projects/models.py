@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from pilote.lib.fields import FrenchDecimalField
+
 MAX_DURATION = 1000  # working days, about four years: a longer task is a project of its own
 MAX_LAG = 250  # working days, about a year
 
@@ -143,7 +145,7 @@ class TimeEntry(models.Model):
     person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="personne", on_delete=models.PROTECT,
                                related_name="+")  # fmt: skip
     date = models.DateField("date")
-    hours = models.DecimalField("heures", max_digits=5, decimal_places=2)
+    hours = FrenchDecimalField("heures", max_digits=5, decimal_places=2)
     note = models.CharField("commentaire", max_length=200, blank=True)
     created_at = models.DateTimeField("saisi le", default=timezone.now)
 
