@@ -41,5 +41,6 @@ def test_comptable_classes_provisions_and_writes_off_from_the_customer_page(page
     section = page.locator("#creances-douteuses")
     expect(section).to_contain_text("Passée en perte : 750,00")
     expect(section).to_contain_text("TVA récupérée 150,00")
-    expect(section).to_contain_text("Facture demeurée impayée pour la somme de 750,00")
+    expect(section).to_contain_text("Duplicata rectificatif à adresser au client (TVA de 150,00")
+    expect(section.get_by_role("link", name="Duplicata rectificatif (PDF)")).to_be_visible()
     assert DoubtfulDebt.objects.get().is_written_off
