@@ -80,34 +80,30 @@ def bom_detail(request, pk: int):
     return render(request, "operations/bom_detail.html", context)
 
 
-@require_perm("operations.edit")
-@require_POST
-def bom_line_add(request, pk: int):
+def _add_to_bom(request, pk: int, form_class, add):
+    """A component or an operation added to a BOM through its service; a refusal comes back in French."""
     bom = get_object_or_404(Bom, pk=pk)
-    form = BomLineForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.add_component(actor=request.user, bom=bom, **form.cleaned_data)
+            add(actor=request.user, bom=bom, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
             _fail(request, exc=exc)
     else:
         _fail(request, form)
     return redirect("operations:bom", bom.pk)
+
+
+@require_perm("operations.edit")
+@require_POST
+def bom_line_add(request, pk: int):
+    return _add_to_bom(request, pk, BomLineForm, services.add_component)
 
 
 @require_perm("operations.edit")
 @require_POST
 def bom_operation_add(request, pk: int):
-    bom = get_object_or_404(Bom, pk=pk)
-    form = BomOperationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_operation(actor=request.user, bom=bom, **form.cleaned_data)
-        except (DomainError, ValidationError) as exc:
-            _fail(request, exc=exc)
-    else:
-        _fail(request, form)
-    return redirect("operations:bom", bom.pk)
+    return _add_to_bom(request, pk, BomOperationForm, services.add_operation)
 
 
 @require_perm("operations.edit")
