@@ -126,6 +126,12 @@ MATRIX: dict[str, frozenset[Role]] = {
     "quality.nc.view": frozenset({D, C, CO, RH, A, AU}),
     "quality.nc.edit": frozenset({D, CO, A}),
     "quality.nc.close": frozenset({D}),
+    # Procedures: every worker reads them (and those they concern acknowledge them); direction, HR and the assistant
+    # write them; each procedure names the role that approves its versions (any staff role but the employee).
+    "quality.procedures.view": EVERYONE,
+    "quality.procedures.edit": frozenset({D, RH, A}),
+    "quality.procedures.approve": frozenset({D, C, CO, RH, A}),
+    "quality.procedures.read": frozenset({D, C, CO, RH, A, S}),
     # Associations (members, donations, tax receipts, grants): direction, the accountant and the assistant record
     # them; direction and the accountant issue and cancel tax receipts; direction sets what the receipts print;
     # the auditor reads.

@@ -8,8 +8,11 @@ def _reinstall_triggers(sender, using="default", **kwargs) -> None:
     from pilote.quality import triggers
 
     connection = connections[using]
-    if "quality_duerpversion" in connection.introspection.table_names():  # not yet when migrating back
-        triggers.install(connection)
+    tables = connection.introspection.table_names()
+    for trigger_set, table in ((triggers.TRIGGERS, "quality_duerpversion"),
+                               (triggers.PROCEDURE_TRIGGERS, "quality_procedureversion")):  # fmt: skip
+        if table in tables:  # not yet when migrating back
+            trigger_set.install(connection)
 
 
 class QualityConfig(AppConfig):
@@ -19,8 +22,11 @@ class QualityConfig(AppConfig):
 
     def ready(self) -> None:
         from pilote.complaints.hooks import ComplaintPanel, register_complaint_panel
+        from pilote.core.audit_labels import register_labels
         from pilote.core.registry import MenuItem, TodoProvider, register_demo, register_menu, register_todo
-        from pilote.quality import demo, panels, todo, triggers
+        from pilote.quality import audit_labels, demo, panels, todo, triggers
+
+        register_labels(audit_labels.LABELS)
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
         register_menu(
@@ -31,11 +37,13 @@ class QualityConfig(AppConfig):
             MenuItem("Registre des risques", "quality:risk-list", "quality.risks.view"),
             MenuItem("Cartographie des risques", "quality:heatmap", "quality.risks.view"),
             MenuItem("Non-conformités", "quality:nc-list", "quality.nc.view"),
+            MenuItem("Procédures", "quality:procedure-list", "quality.procedures.view"),
             MenuItem("Paramètres qualité", "quality:settings", "quality.settings"),
         )
         register_todo(TodoProvider("quality.risks.view", todo.risk_items))
         register_todo(TodoProvider("quality.duerp.publish", todo.duerp_items))
         register_todo(TodoProvider("quality.nc.view", todo.nc_items))
+        register_todo(TodoProvider("quality.procedures.view", todo.procedure_items))
         register_complaint_panel(ComplaintPanel("quality.nc.view", 10, panels.complaint_nonconformities))
         register_demo(80, "risques et qualité", demo.load)
         post_migrate.connect(_reinstall_triggers, sender=self)

@@ -77,6 +77,7 @@ def load(rng: random.Random, users) -> None:
     _risks(users)
     _duerp(users)
     _nonconformities(users)
+    _procedures(users)
 
 
 def _risks(users) -> None:
@@ -198,3 +199,64 @@ def _nonconformities(users) -> None:
         description="Réception de 40 cartons de papier dont 6 détrempés ; bon de livraison signé avec réserves.",
         immediate_action="Cartons isolés et photographiés, réserves transmises au transporteur.",
     )  # fmt: skip
+
+
+# (code, title, kind, approver role, reader roles, [(change note, body, days ago in force or None)], read by)
+# fmt: off
+PROCEDURES = [
+    ("PR-REC-01", "Traitement des réclamations clients", "procedure", "direction", ["commercial", "assistant"], [
+        ("Création", "1. Enregistrer toute réclamation le jour même.\n2. Accuser réception sous 48 h.\n"
+         "3. Répondre au client sous 7 jours.", 400),
+        ("Ouverture d'une non-conformité pour toute réclamation justifiée",
+         "1. Enregistrer toute réclamation le jour même dans Pilote.\n2. Accuser réception sous 48 h.\n"
+         "3. Répondre au client sous 7 jours.\n4. Réclamation justifiée : ouvrir une non-conformité et analyser "
+         "la cause (5 pourquoi).", 60),
+    ], ["commercial"]),
+    ("PR-ACH-01", "Contrôle à réception des marchandises", "procedure", "direction", ["assistant", "salarie"], [
+        ("Création", "1. Compter les colis devant le transporteur.\n2. Ouvrir et contrôler l'aspect.\n"
+         "3. Émettre des réserves précises sur le bon de livraison.\n4. Contrôler un échantillon de chaque lot "
+         "de consommables.", 200),
+    ], ["assistant"]),
+    ("IT-ATL-01", "Port de copieurs et diable monte-escalier", "instruction", "rh", ["salarie"], [
+        ("Création", "Au-delà de 40 kg : toujours à deux.\nEscaliers : diable monte-escalier, sangles serrées.\n"
+         "Chaussures de sécurité obligatoires.", 150),
+    ], []),
+    ("PR-RH-01", "Accueil d'un nouveau salarié", "procedure", "direction", ["rh", "direction"], [
+        ("Création", "1. Déclaration préalable à l'embauche.\n2. Inscription au registre du personnel.\n"
+         "3. Remise du livret d'accueil et présentation du DUERP.", 300),
+        ("Ajout de la visite d'information et de prévention",
+         "1. Déclaration préalable à l'embauche.\n2. Inscription au registre du personnel.\n"
+         "3. Remise du livret d'accueil et présentation du DUERP.\n4. Visite d'information et de prévention "
+         "dans les 3 mois.", None),
+    ], ["rh", "direction"]),
+    ("PR-INF-01", "Sauvegardes et mots de passe", "procedure", "direction",
+     ["direction", "comptable", "commercial", "rh", "assistant", "salarie"], [
+        ("Création", "1. Mot de passe de 12 caractères au moins, différent pour chaque service.\n"
+         "2. Double authentification sur la messagerie.\n3. Ne jamais ouvrir une pièce jointe inattendue.\n"
+         "4. Sauvegarde quotidienne vérifiée chaque lundi.", 20),
+    ], ["direction"]),
+]
+# fmt: on
+
+
+def _procedures(users) -> None:
+    from pilote.quality.services import procedures
+
+    for code, title, kind, approver, readers, versions, read_by in PROCEDURES:
+        procedure = procedures.create_procedure(
+            actor=users["direction"], code=code, title=title, kind=kind, owner=users["rh"], approver_role=approver,
+            reader_roles=readers, body=versions[0][1], change_note=versions[0][0],
+        )  # fmt: skip
+        version = procedure.versions.get()
+        for step, (note, body, days) in enumerate(versions):
+            if step:
+                version = procedures.new_draft(actor=users["rh"], procedure=procedure, body=body, change_note=note)
+            if days is None:
+                continue  # a draft waiting for its approval
+            day = DEMO_TODAY - dt.timedelta(days=days)
+            procedures.approve(actor=users[approver], version=version, approved_on=day - dt.timedelta(days=3),
+                               comment="Relue et validée.")  # fmt: skip
+            procedures.put_in_force(actor=users["rh"], version=version, in_force_on=day)
+        current = procedures.in_force(procedure)
+        for role in read_by:
+            procedures.acknowledge(actor=users[role], version=current)

@@ -15,6 +15,7 @@ from pilote.quality.models import (
     NcOrigin,
     NcSeverity,
     NcStatus,
+    ProcedureKind,
     QualitySettings,
     Risk,
     RiskCategory,
@@ -277,3 +278,72 @@ class NcFilterForm(forms.Form):
     etape = forms.ChoiceField(label="Étape", required=False, choices=NC_STATUS_FILTERS)
     origine = forms.ChoiceField(label="Origine", required=False, choices=[("", "Toutes"), *NcOrigin.choices])
     gravite = forms.ChoiceField(label="Gravité", required=False, choices=[("", "Toutes"), *NcSeverity.choices])
+
+
+# --- Procedures ---------------------------------------------------------------------------------------------
+def _role_choices(roles):
+    from pilote.core.roles import Role
+
+    return [(r.value, Role(r).label) for r in roles]
+
+
+class ProcedureForm(forms.Form):
+    code = forms.CharField(label="Code", max_length=20, help_text="Par exemple PR-ACC-01.")
+    title = forms.CharField(label="Intitulé", max_length=200)
+    kind = forms.ChoiceField(label="Type", choices=ProcedureKind.choices)
+    owner = forms.ModelChoiceField(label="Rédacteur", queryset=None)
+    approver_role = forms.ChoiceField(label="Approuvée par (rôle)", choices=())
+    reader_roles = forms.MultipleChoiceField(
+        label="Rôles qui doivent la lire", choices=(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    readers = forms.ModelMultipleChoiceField(
+        label="Autres personnes qui doivent la lire", queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    body = forms.CharField(label="Contenu (version 1)", widget=forms.Textarea(attrs={"rows": 12}), max_length=50_000)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, procedure=None, **kwargs):
+        from pilote.quality.services.procedures import APPROVER_ROLES, READER_ROLES
+
+        if procedure is not None:
+            kwargs.setdefault("initial", {
+                "title": procedure.title, "kind": procedure.kind, "owner": procedure.owner,
+                "approver_role": procedure.approver_role, "reader_roles": procedure.reader_roles,
+                "readers": list(procedure.readers.all()), "version": procedure.version,
+            })  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = active_users()
+        self.fields["owner"].label_from_instance = _person
+        self.fields["readers"].queryset = active_users()
+        self.fields["readers"].label_from_instance = _person
+        self.fields["approver_role"].choices = _role_choices(APPROVER_ROLES)
+        self.fields["reader_roles"].choices = _role_choices(READER_ROLES)
+        if procedure is not None:  # the code stays; the text changes through a new version
+            del self.fields["code"], self.fields["body"]
+
+
+class DraftForm(forms.Form):
+    change_note = forms.CharField(label="Objet de la révision", max_length=300)
+    body = forms.CharField(label="Contenu", widget=forms.Textarea(attrs={"rows": 14}), max_length=50_000)
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(label="Commentaire d'approbation", max_length=2000, required=False)
+
+
+class InForceForm(forms.Form):
+    in_force_on = forms.DateField(label="En vigueur le", widget=DATE_WIDGET)
+
+
+PROCEDURE_STATES = [("", "Toutes"), ("en_vigueur", "En vigueur"), ("en_preparation", "Version en préparation"),
+                    ("a_lire", "À lire par moi")]  # fmt: skip
+
+
+class ProcedureFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Recherche", required=False, max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Code, intitulé…"}),
+    )  # fmt: skip
+    type = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous"), *ProcedureKind.choices])
+    etat = forms.ChoiceField(label="État", required=False, choices=PROCEDURE_STATES)

@@ -472,3 +472,158 @@ class CapaAction(TrackedAction):
         verbose_name = "action corrective ou préventive"
         verbose_name_plural = "actions correctives et préventives"
         indexes = [models.Index(fields=["status", "due_on"], name="quality_capa_due_idx")]
+
+
+# --- Procedures and instructions (documented, versioned, read and acknowledged) ------------------------------
+
+
+class ProcedureKind(models.TextChoices):
+    PROCEDURE = "procedure", "Procédure"
+    INSTRUCTION = "instruction", "Instruction de travail"
+    FORM = "form", "Mode opératoire"
+
+
+class Procedure(models.Model):
+    """A documented procedure or work instruction: who approves its versions (a named role), who must read them
+    (roles, or chosen people), and its versions, one in force at a time."""
+
+    code = models.CharField("code", max_length=20, unique=True)
+    title = models.CharField("intitulé", max_length=200)
+    kind = models.CharField("type", max_length=12, choices=ProcedureKind.choices, default=ProcedureKind.PROCEDURE)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="rédacteur", on_delete=models.PROTECT, related_name="+"
+    )
+    approver_role = models.CharField("approuvée par (rôle)", max_length=20)
+    reader_roles = models.JSONField("rôles qui doivent la lire", default=list, blank=True)
+    readers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="personnes qui doivent la lire", blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "procédure"
+        verbose_name_plural = "procédures"
+        ordering = ["code", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in ProcedureKind]), name="quality_procedure_kind_valid",
+                violation_error_message="Ce type de document n'existe pas.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+
+class ProcedureStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    APPROVED = "approved", "Approuvée"
+    IN_FORCE = "in_force", "En vigueur"
+    SUPERSEDED = "superseded", "Remplacée"
+
+
+class ProcedureVersion(models.Model):
+    """A version of a procedure: written as a draft, approved by the procedure's approving role, then in force —
+    from then on frozen (its text, its approval, its date; only its passing to « remplacée » when the next one
+    comes into force): the service has no verb for it and database triggers refuse it (triggers.py)."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name="procédure", on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField("version")
+    body = models.TextField("contenu")
+    change_note = models.CharField("objet de la révision", max_length=300, blank=True)
+    status = models.CharField("statut", max_length=12, choices=ProcedureStatus.choices, default=ProcedureStatus.DRAFT)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="approuvée par", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    approved_by_name = models.CharField("approuvée par (nom et rôle)", max_length=200, blank=True)
+    approved_on = models.DateField("approuvée le", null=True, blank=True)
+    in_force_on = models.DateField("en vigueur le", null=True, blank=True)
+    superseded_on = models.DateField("remplacée le", null=True, blank=True)
+    digest = models.CharField("empreinte SHA-256", max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "version de procédure"
+        verbose_name_plural = "versions de procédure"
+        ordering = ["procedure", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "number"], name="quality_procedureversion_number_unique",
+                violation_error_message="Ce numéro de version existe déjà pour cette procédure.",
+            ),
+            models.UniqueConstraint(
+                fields=["procedure"], condition=Q(status="in_force"), name="quality_procedureversion_one_in_force",
+                violation_error_message="Une seule version d'une procédure est en vigueur à la fois.",
+            ),
+            models.UniqueConstraint(
+                fields=["procedure"], condition=Q(status__in=["draft", "approved"]),
+                name="quality_procedureversion_one_pending",
+                violation_error_message="Une procédure n'a qu'une version en préparation à la fois.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (~Q(approved_by_name="") & Q(approved_on__isnull=False)),
+                name="quality_procedureversion_approved_named",
+                violation_error_message="Une version approuvée porte le nom de qui l'a approuvée et la date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["in_force", "superseded"]) | Q(in_force_on__isnull=False),
+                name="quality_procedureversion_in_force_dated",
+                violation_error_message="Une version en vigueur porte sa date d'entrée en vigueur.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ProcedureStatus]),
+                name="quality_procedureversion_status_valid",
+                violation_error_message="Ce statut de version n'existe pas.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} version {self.number}"
+
+
+class ProcedureLog(models.Model):
+    """The approval log of a procedure: each step of each version, who took it and when."""
+
+    version = models.ForeignKey(ProcedureVersion, verbose_name="version", on_delete=models.PROTECT, related_name="log")
+    step = models.CharField("étape", max_length=200)
+    actor_name = models.CharField("par", max_length=200)
+    comment = models.TextField("commentaire", blank=True)
+    at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "étape d'approbation"
+        verbose_name_plural = "journal d'approbation"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.step} — {self.actor_name}"
+
+
+class ProcedureAcknowledgement(models.Model):
+    """A read receipt: this person read and understood this version in force."""
+
+    version = models.ForeignKey(
+        ProcedureVersion, verbose_name="version", on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="lue par", on_delete=models.PROTECT,
+                             related_name="+")  # fmt: skip
+    at = models.DateTimeField("le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "accusé de lecture"
+        verbose_name_plural = "accusés de lecture"
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "user"], name="quality_procedureack_once",
+                violation_error_message="Cette personne a déjà attesté avoir lu cette version.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.version} lue par {self.user}"

@@ -76,3 +76,31 @@ def nc_items(user) -> list[TodoItem]:
             items.append(TodoItem(f"Vérifier l'efficacité des actions de {nc.reference} {nc.title}", url, None,
                                   "Non-conformité"))  # fmt: skip
     return items
+
+
+def procedure_items(user) -> list[TodoItem]:
+    """The procedures in force a user must read and has not acknowledged (the receipt is given from the page the
+    item opens), the drafts waiting for the user's role to approve them, and for those who write procedures the
+    approved versions not yet in force."""
+    from pilote.quality.models import ProcedureStatus, ProcedureVersion
+    from pilote.quality.queries.procedures import to_approve, to_read
+
+    items = []
+    if user.can("quality.procedures.read"):
+        for version in to_read(user)[:LIMIT]:
+            url = reverse("quality:procedure-detail", args=[version.procedure_id])
+            procedure = version.procedure
+            label = f"Lire et attester la procédure {procedure.code} {procedure.title} (v{version.number})"
+            items.append(TodoItem(label, url, version.in_force_on, "Procédure"))
+    if user.can("quality.procedures.approve"):
+        for version in to_approve(user)[:LIMIT]:
+            url = reverse("quality:procedure-detail", args=[version.procedure_id])
+            items.append(TodoItem(f"Approuver la version {version.number} de {version.procedure.code}", url, None,
+                                  "Procédure"))  # fmt: skip
+    if user.can("quality.procedures.edit"):
+        approved = ProcedureVersion.objects.filter(status=ProcedureStatus.APPROVED).select_related("procedure")
+        for version in approved.order_by("approved_on", "pk")[:LIMIT]:
+            url = reverse("quality:procedure-detail", args=[version.procedure_id])
+            items.append(TodoItem(f"Mettre en vigueur la version {version.number} de {version.procedure.code}", url,
+                                  version.approved_on, "Procédure"))  # fmt: skip
+    return items

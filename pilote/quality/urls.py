@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.quality.views import duerp, nonconformities, risks
+from pilote.quality.views import duerp, nonconformities, procedures, risks
 
 app_name = "quality"
 urlpatterns = [
@@ -39,4 +39,14 @@ urlpatterns = [
     path("non-conformites/<int:pk>/etape/", nonconformities.nc_step, name="nc-step"),
     path("non-conformites/<int:pk>/efficacite/", nonconformities.nc_check, name="nc-check"),
     path("non-conformites/actions/<int:pk>/", nonconformities.capa_status, name="capa-status"),
+    path("procedures/", procedures.procedure_list, name="procedure-list"),
+    path("procedures/export.<str:fmt>", procedures.procedure_export, name="procedure-export"),
+    path("procedures/nouvelle/", procedures.procedure_create, name="procedure-create"),
+    path("procedures/<int:pk>/", procedures.procedure_detail, name="procedure-detail"),
+    path("procedures/<int:pk>/modifier/", procedures.procedure_edit, name="procedure-edit"),
+    path("procedures/<int:pk>/redaction/", procedures.draft_edit, name="procedure-draft"),
+    path("procedures/versions/<int:pk>/", procedures.version_detail, name="procedure-version"),
+    path("procedures/versions/<int:pk>/approuver/", procedures.version_approve, name="procedure-approve"),
+    path("procedures/versions/<int:pk>/en-vigueur/", procedures.version_in_force, name="procedure-in-force"),
+    path("procedures/versions/<int:pk>/lue/", procedures.version_acknowledge, name="procedure-acknowledge"),
 ]

@@ -158,7 +158,16 @@ def _quality_sample(actor):
     capa = ncs.add_capa(actor=actor, nc=nc, title="Former", owner=actor, due_on=dt.date(2026, 5, 1))
     urls |= {f"quality:nc-{n}": nc.pk for n in ("detail", "analysis", "step", "check")}
     urls |= {"quality:nc-from-complaint": {"complaint_pk": complaint.pk}}
-    return urls | {"quality:capa-add": nc.pk, "quality:capa-status": capa.pk}
+    urls |= {"quality:capa-add": nc.pk, "quality:capa-status": capa.pk}
+    from pilote.quality.services import procedures
+
+    procedure = procedures.create_procedure(
+        actor=actor, code="PR-1", title="Accueil", owner=actor, approver_role="direction", reader_roles=["salarie"],
+        body="Texte",
+    )  # fmt: skip
+    draft = procedure.versions.get()
+    urls |= {f"quality:procedure-{n}": procedure.pk for n in ("detail", "edit", "draft")}
+    return urls | {f"quality:procedure-{n}": draft.pk for n in ("version", "approve", "in-force", "acknowledge")}
 
 
 def _hr_sample(actor):

@@ -7,13 +7,13 @@ from django.db import migrations
 def install(apps, schema_editor):
     from pilote.quality import triggers
 
-    triggers.install(schema_editor.connection)
+    triggers.TRIGGERS.install(schema_editor.connection)
 
 
 def uninstall(apps, schema_editor):
     from pilote.quality import triggers
 
-    triggers.uninstall(schema_editor.connection)
+    triggers.TRIGGERS.uninstall(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,12 @@
+"""French labels of the quality app's newer audit codes (registered with core.audit_labels from apps.py; the
+earlier ones are still in core/audit_labels.py)."""
+
+LABELS: dict[str, str] = {
+    "quality.procedure.created": "Procédure créée",
+    "quality.procedure.updated": "Procédure modifiée (lecteurs, approbation)",
+    "quality.procedure_version.drafted": "Procédure : nouvelle version en brouillon",
+    "quality.procedure_version.edited": "Procédure : brouillon modifié",
+    "quality.procedure_version.approved": "Procédure : version approuvée",
+    "quality.procedure_version.in_force": "Procédure : version mise en vigueur",
+    "quality.procedure_version.acknowledged": "Procédure : lecture attestée",
+}
