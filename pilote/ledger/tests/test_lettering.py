@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from pilote.core.exceptions import DomainError
 from pilote.ledger import lettering, services
@@ -140,3 +141,25 @@ def test_manual_lettering_page_ignores_lines_of_another_third_party(client_as, b
     client = client_as("comptable")
     client.post(reverse("ledger:lettering-letter", args=[books["customer"].pk]), {"lignes": [mine, *foreign]})
     assert lettering.open_lines(books["a"]["411"], other.pk).count() == 2
+
+
+def _open_partial_items(books, count):
+    """`count` invoices of the customer, each half paid and partially lettered with its payment."""
+    for n in range(count):
+        invoice = sale(books, label=f"Facture F-{n:03d}")
+        payment = _payment(books, "60.00", ref=f"F-{n:03d}")
+        lettering.letter_lines(
+            actor=books["actor"], lines=[_customer_line(invoice), _customer_line(payment)], partial=True
+        )
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_lettering_page_queries_do_not_grow_with_its_lines(client_as, books, count, django_assert_max_num_queries):
+    _open_partial_items(books, count)
+    client = client_as("comptable")
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("ledger:lettering", args=[books["customer"].pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('name="lignes"') == 2 * count
+    assert ">a<" in page  # the partial matchings' codes are shown

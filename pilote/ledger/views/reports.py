@@ -88,7 +88,8 @@ def lettering_page(request, pk: int):
     account = auxiliary.control_account
     context = {
         "auxiliary": auxiliary,
-        "lines": list(lettering.open_lines(account, auxiliary.pk)[:500]),
+        # The partial matching's code rides on the lines' query (one join, not one query per line).
+        "lines": list(lettering.open_lines(account, auxiliary.pk).select_related("match__matching")[:500]),
         "matchings": Matching.objects.filter(account=account, aux_key=auxiliary.pk).order_by("-created_at")[:50],
     }
     return render(request, "ledger/lettering.html", context)
