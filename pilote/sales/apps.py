@@ -28,14 +28,16 @@ class SalesConfig(AppConfig):
             ContactPanel,
             MenuItem,
             SearchProvider,
+            TodoProvider,
             register_contact_panel,
             register_demo,
             register_demo_timeline,
             register_menu,
             register_search,
+            register_todo,
         )
         from pilote.ledger import bank, vat, verify
-        from pilote.sales import bank_matching, demo, panels, pickers, sealing, search, triggers
+        from pilote.sales import bank_matching, demo, panels, pickers, sealing, search, todo, triggers
         from pilote.sales.queries import vat as vat_queries
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
@@ -52,6 +54,7 @@ class SalesConfig(AppConfig):
         )
         register_search(SearchProvider("Ventes", "sales.view", search.search_documents))
         register_contact_panel(ContactPanel("sales.view", 10, panels.contact_sales))
+        register_todo(TodoProvider("sales.issue", todo.interrupted_issues))
         register_demo_timeline(demo.timeline)
         register_demo(40, "ventes (devis, commandes, factures, règlements)", demo.load)
         register_picker(pickers.CUSTOMERS)

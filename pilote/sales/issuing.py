@@ -33,6 +33,7 @@ from pilote.sales.models import (
     Invoice,
     InvoiceFile,
     InvoiceStatus,
+    NumberReservation,
     OperationNature,
     OrderLine,
     Series,
@@ -158,12 +159,22 @@ def _legal_problems(invoice: Invoice, structure: Structure, lines) -> list[str]:
 
 
 def _chronology_problem(invoice: Invoice, series: str) -> str:
-    last = (
+    """The series' numbers follow the dates: a new number is never dated before one already issued or reserved
+    (a reserved number is issued later at its reservation's date)."""
+    issued = (
         Invoice.objects.filter(status=InvoiceStatus.ISSUED, number__startswith=f"{series}-")
         .order_by("-date")
         .values_list("date", flat=True)
         .first()
     )
+    reserved = (
+        NumberReservation.objects.filter(number__startswith=f"{series}-")
+        .exclude(invoice=invoice)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    last = max((day for day in (issued, reserved) if day), default=None)
     if last and invoice.date < last:
         return (
             f"La date {invoice.date:%d/%m/%Y} précède celle de la dernière facture émise ({last:%d/%m/%Y}) : "
@@ -201,16 +212,28 @@ def _over_invoicing_problems(lines) -> list[str]:
     return problems
 
 
-@transaction.atomic
 def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoice:
-    invoice = Invoice.objects.select_for_update(of=("self",)).select_related("customer").get(pk=invoice.pk)
-    if not invoice.is_draft:
-        raise DomainError(f"{invoice} est déjà {invoice.agreed('émis')}.")
-    structure = Structure.objects.get()
-    lines = list(invoice.lines.all())
-    series = Series.CREDIT_NOTE if invoice.is_credit_note else Series.INVOICE
+    """Issue a draft in three steps, so that no lock is held while its PDF — the slow part — is rendered:
+
+    1. `_reserve`, a short transaction: the legal checks, then the series' next number taken under the series'
+       lock and committed as the draft's `NumberReservation` (a draft that already holds one takes it again);
+    2. the Factur-X PDF rendered from the frozen copy of the invoice, with no lock held;
+    3. `_complete`, a short transaction: the draft locked and found unchanged, the PDF archived, the order's and the
+       credited invoice's amounts, the entry posted (the ledger's chain lock), the invoice issued under its number,
+       the reservation deleted, the seal (the chain of issued documents).
+
+    The issue is all-or-nothing from step 3's point of view: nothing is issued, posted, archived or sealed unless
+    all of it is. A failure after step 1 leaves the draft a draft, holding its number for the next attempt (shown
+    on its page and in the to-do list); the numbering verification counts a reserved number as held, so the series
+    stays unbroken. Called inside an outer transaction (the demo, tests), the three steps share it."""
+    prepared, lines = _reserve(actor=actor, invoice=invoice)
+    pdf = documents.render_invoice(prepared) if render_pdf else None
+    return _complete(actor=actor, invoice=prepared, lines=lines, pdf=pdf)
+
+
+def _issue_problems(invoice: Invoice, structure: Structure, lines, due) -> list[str]:
+    """Everything that forbids issuing the draft now (the order lines and the credited invoice locked)."""
     problems = _legal_problems(invoice, structure, lines)
-    due = invoice.due_date or terms.due_date_for(invoice.date, invoice.payment_term)  # an agreed date wins
     try:
         terms.check_due_date(invoice.date, due)
     except DomainError as exc:
@@ -227,13 +250,36 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
             )
     else:
         problems.extend(_over_invoicing_problems(lines))
-    if problems:
+    return problems
+
+
+@transaction.atomic
+def _reserve(*, actor, invoice: Invoice) -> tuple[Invoice, list]:
+    """Step 1: the checks, the number (taken under the series' lock, committed with its reservation), and the
+    invoice as it will be issued — in memory only: the draft in the database is unchanged."""
+    invoice = Invoice.objects.select_for_update(of=("self",)).select_related("customer").get(pk=invoice.pk)
+    if not invoice.is_draft:
+        raise DomainError(f"{invoice} est déjà {invoice.agreed('émis')}.")
+    structure = Structure.objects.get()
+    lines = list(invoice.lines.all())
+    series = Series.CREDIT_NOTE if invoice.is_credit_note else Series.INVOICE
+    due = invoice.due_date or terms.due_date_for(invoice.date, invoice.payment_term)  # an agreed date wins
+    if problems := _issue_problems(invoice, structure, lines, due):
         raise DomainError(" ".join(problems))
 
-    invoice.number = numbering.next_number(series, invoice.date.year)
-    # Checked once the series is locked, so two users issuing at once cannot break the chronological order.
-    if chronology := _chronology_problem(invoice, series):
-        raise DomainError(chronology)
+    reservation = NumberReservation.objects.filter(invoice=invoice).first()
+    if reservation is None:
+        number = numbering.next_number(series, invoice.date.year)
+        # Checked once the series is locked, so two users issuing at once cannot break the chronological order.
+        if chronology := _chronology_problem(invoice, series):
+            raise DomainError(chronology)
+        reservation = NumberReservation.objects.create(invoice=invoice, number=number, date=invoice.date)
+    elif reservation.date != invoice.date:
+        raise DomainError(
+            f"Le n° {reservation.number} est réservé pour cette facture au {reservation.date:%d/%m/%Y} : "
+            f"remettez cette date pour l'émettre."
+        )
+    invoice.number = reservation.number
     invoice.status = InvoiceStatus.ISSUED
     invoice.issued_at = timezone.now()
     invoice.due_date = due
@@ -256,11 +302,27 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
     invoice.vat_on_debits = structure.vat_regime == VatRegime.DEBITS and has_services
     invoice.vat_on_receipts = structure.vat_regime == VatRegime.RECEIPTS and has_services
     invoice.penalty_rate = terms.rate_for(invoice.date).penalty_rate
-    # Rendered before the entry is posted: posting takes the ledger's chain lock (every posting of the books
-    # waits for it) and a row lock lasts until the transaction ends, so the PDF — the slow part — is made while
-    # only this series' number is locked. A failure to render rolls everything back: no number, no entry.
-    pdf = documents.render_invoice(invoice) if render_pdf else None
-    if pdf is not None:  # its ~100 kB written before the ledger's lock too
+    return invoice, lines
+
+
+@transaction.atomic
+def _complete(*, actor, invoice: Invoice, lines, pdf: bytes | None) -> Invoice:
+    """Step 3: the draft found as it was reserved, then everything that issues it, in one transaction."""
+    current = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
+    if not current.is_draft:  # a concurrent attempt issued it meanwhile
+        raise DomainError(f"{current} est déjà {current.agreed('émis')}.")
+    if current.version != invoice.version or current.date != invoice.date:
+        raise DomainError(
+            "La facture a été modifiée pendant son émission : vérifiez-la et émettez-la de nouveau "
+            f"(elle garde le n° {invoice.number})."
+        )
+    reservation = NumberReservation.objects.select_for_update().filter(invoice=invoice).first()
+    if reservation is None or reservation.number != invoice.number:
+        raise DomainError("La réservation du numéro de cette facture a disparu : émettez-la de nouveau.")
+    structure = Structure.objects.get()
+    if problems := _issue_problems(invoice, structure, lines, invoice.due_date):  # order lines re-locked
+        raise DomainError(" ".join(problems))
+    if pdf is not None:  # its ~100 kB written before the ledger's lock
         archive_pdf(invoice, pdf)
 
     if invoice.order_id and not invoice.is_credit_note:  # quantities invoiced on the order, then its status
@@ -272,15 +334,18 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
                     invoiced_quantity=F("invoiced_quantity") + line.quantity
                 )
         refresh_order_status(invoice.order)
+    origin = None
     if invoice.is_credit_note:
+        origin = Invoice.objects.select_for_update().get(pk=invoice.credited_invoice_id)
         origin.credited_amount += invoice.total_gross
         origin.save(update_fields=["credited_amount", "updated_at"])
 
     # From here to the commit the ledger's chain is locked: only the entry, the invoice row and its seal.
     invoice.entry = post_invoice(actor=actor, invoice=invoice, lines=lines)
     invoice.version += 1
+    reservation.delete()
     invoice.save()
-    if invoice.is_credit_note:
+    if origin is not None:
         from pilote.sales.payments import letter_invoice
 
         letter_invoice(actor=actor, invoice=origin)

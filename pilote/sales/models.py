@@ -463,6 +463,26 @@ class InvoiceFile(models.Model):
         return f"Factur-X archivé de {self.invoice}"
 
 
+class NumberReservation(models.Model):
+    """A number taken for a draft being issued (issue 17 point 11): the number is taken and committed in a short
+    transaction under the series' lock, the PDF is rendered with no lock held, then the invoice is posted, sealed
+    and archived in a second transaction that deletes its reservation. A draft whose issue failed half-way keeps
+    its number here, and its next issue takes it: numbers stay unbroken (CGI ann. II art. 242 nonies A) and the
+    verification counts a reserved number as held, not as a gap."""
+
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="number_reservation")
+    number = models.CharField("numéro", max_length=20, unique=True)
+    date = models.DateField("date de la facture")
+    reserved_at = models.DateTimeField("réservé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "numéro réservé"
+        verbose_name_plural = "numéros réservés"
+
+    def __str__(self) -> str:
+        return f"{self.number} réservé pour la facture n° {self.invoice_id}"
+
+
 class SealKind(models.TextChoices):
     DOCUMENT = "document", "Émission"
     FILE = "file", "Archivage du PDF"

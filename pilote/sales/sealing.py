@@ -164,6 +164,7 @@ def check_chain(batch: int = 1000) -> list[str]:
         InvoiceLine,
         InvoiceSeal,
         InvoiceStatus,
+        NumberReservation,
         NumberSequence,
     )
 
@@ -223,14 +224,16 @@ def check_chain(batch: int = 1000) -> list[str]:
             problems.append(f"Le PDF archivé de {name} a été remplacé après son archivage.")
     for invoice_id in sorted(set(digests) - archived):
         problems.append(f"Le PDF archivé de {names[invoice_id]} a disparu.")
-    return problems + _numbering_problems(issued, NumberSequence)
+    reserved = NumberReservation.objects.values_list("number", flat=True)
+    return problems + _numbering_problems([*issued.values_list("number", flat=True), *reserved], NumberSequence)
 
 
-def _numbering_problems(issued, sequence_model) -> list[str]:
+def _numbering_problems(numbers_held, sequence_model) -> list[str]:
     """Each series (F, AV) of a year numbered 1…n without a gap, n being its sequence's last number: an invoice
-    deleted at the end of a series shows even when the chain's tail was cut with it."""
+    deleted at the end of a series shows even when the chain's tail was cut with it. A number reserved by a draft
+    whose issue is under way (or was interrupted: `issuing.issue_invoice`) is held, not missing."""
     numbers: dict[tuple[str, int], list[int]] = {}
-    for number in issued.values_list("number", flat=True):
+    for number in numbers_held:
         if match := NUMBER.match(number or ""):
             numbers.setdefault((match[1], int(match[2])), []).append(int(match[3]))
     problems = []

@@ -26,6 +26,7 @@ from pilote.sales.models import (
     InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
+    NumberReservation,
     Order,
     OrderLine,
     OrderStatus,
@@ -546,6 +547,12 @@ def update_invoice_draft(
     check_version(current.version, version, "cette facture")
     if not current.is_draft:
         raise DomainError(current.locked_message)
+    reserved = NumberReservation.objects.filter(invoice=current).first()
+    if reserved and date != reserved.date:
+        raise DomainError(
+            f"Le n° {reserved.number} est réservé pour cette facture au {reserved.date:%d/%m/%Y} : sa date ne change "
+            "plus (la numérotation suit les dates)."
+        )
     _check_agreed_due_date(date, due_date)
     before = audit.snapshot(current)
     current.due_date = due_date
@@ -568,6 +575,11 @@ def delete_invoice_draft(*, actor, invoice: Invoice) -> None:
     current = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if not current.is_draft:
         raise DomainError(f"{current} est {current.agreed('émis')} : un document émis ne se supprime jamais.")
+    if reserved := NumberReservation.objects.filter(invoice=current).first():
+        raise DomainError(
+            f"Ce brouillon porte le n° {reserved.number}, réservé quand son émission a commencé : il ne se supprime "
+            "plus (la numérotation resterait trouée). Émettez-le, puis annulez-le par un avoir si besoin."
+        )
     audit.record(actor, "sales.invoice.draft_deleted", current, before=audit.snapshot(current))
     current.deliveries.update(invoice=None)
     current.delete()

@@ -12,7 +12,7 @@ from pilote.core.collation import french
 from pilote.core.listing import Column
 from pilote.lib.money import ZERO
 from pilote.sales import totals
-from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, Payment
+from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, NumberReservation, Payment
 
 INVOICE_SORTS = {
     "numero": ["number"],
@@ -144,6 +144,8 @@ def invoice_detail(invoice: Invoice) -> dict:
         "credit_notes": invoice.credit_notes.order_by("date", "pk"),
         "deductions": invoice.deducted_by.select_related("invoice"),
         "history": history,
+        # A draft whose issue was interrupted after its number was taken (sales.issuing.issue_invoice).
+        "reservation": NumberReservation.objects.filter(invoice=invoice).first() if invoice.is_draft else None,
     }
 
 
