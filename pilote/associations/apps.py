@@ -48,6 +48,7 @@ class AssociationsConfig(AppConfig):
             MenuItem("Subventions", "associations:grant-list", "associations.view", structure_types=ASSOCIATIONS),
             MenuItem("Dons", "associations:donation-list", "associations.view", structure_types=ASSOCIATIONS),
             MenuItem("Reçus fiscaux", "associations:receipt-list", "associations.view", structure_types=ASSOCIATIONS),
+            MenuItem("Bénévolat", "associations:volunteer-list", "associations.view", structure_types=ASSOCIATIONS),
         )  # fmt: skip
         register_demo_structure("association", demo.STRUCTURE, demo.EMAIL_DOMAIN)
         register_demo(10, "vie associative (adhérents, dons, reçus fiscaux, subventions)", demo.load,

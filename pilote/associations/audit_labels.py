@@ -23,4 +23,10 @@ LABELS: dict[str, str] = {
     "associations.budget.set": "Budget de subvention modifié",
     "associations.funds.carried": "Report en fonds dédiés",
     "associations.funds.used": "Utilisation de fonds dédiés",
+    "associations.activity.created": "Activité bénévole créée",
+    "associations.volunteer.enrolled": "Bénévole inscrit",
+    "associations.hours.recorded": "Heures de bénévolat saisies",
+    "associations.hours.deleted": "Heures de bénévolat supprimées",
+    "associations.volunteering.posted": "Bénévolat comptabilisé (864 / 875)",
+    "associations.in_kind.recorded": "Contribution en nature comptabilisée",
 }

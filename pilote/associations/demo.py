@@ -14,6 +14,7 @@ from pilote.associations.services import grants as grant_services
 from pilote.associations.services import members as member_services
 from pilote.associations.services import receipts as receipt_services
 from pilote.associations.services import settings as settings_services
+from pilote.associations.services import volunteering as volunteer_services
 from pilote.associations.services.books import Line, account, post
 from pilote.contacts.models import Contact
 from pilote.ledger import services as ledger
@@ -408,3 +409,44 @@ def load(rng, users) -> None:
             _expense(actor, bank, day, "6132", "650", f"Loyer de la salle {day:%m/%Y}")
         if dt.date(year, 2, 10) <= today:
             _expense(actor, bank, dt.date(year, 2, 10), "616", "820", f"Assurance {year}")
+
+    _volunteering(rng, actor, people, city, patron, year0, today)
+
+
+def _volunteering(rng, actor, people, city, patron, year0, today) -> None:
+    """Twelve volunteers (members) giving time to three activities, their hours posted month by month (864 / 875)
+    once each month is over; the city's rehearsal hall lent free and the printer's posters (861 and 862 / 871)."""
+    welcome = volunteer_services.create_activity(actor=actor, name="Accueil et billetterie")
+    workshops = volunteer_services.create_activity(actor=actor, name="Ateliers et répétitions",
+                                                   hourly_rate=Decimal("15"))  # fmt: skip
+    board = volunteer_services.create_activity(actor=actor, name="Conseil d'administration et gestion")
+    volunteers = [
+        volunteer_services.enrol_volunteer(actor=actor, contact=person, since=dt.date(year0, 1, 1))
+        for person in people[10:22]
+    ]
+    month = dt.date(year0, 1, 1)
+    while month <= today:
+        for n, volunteer in enumerate(volunteers):
+            activity = board if n < 3 else workshops if n % 3 == 0 else welcome
+            for _ in range(rng.choice((1, 2, 2, 3))):
+                day = month + dt.timedelta(days=rng.randrange(28))
+                if day > today:
+                    continue
+                hours = Decimal(rng.choice(("2", "2.5", "3", "3.5", "4", "6")))
+                volunteer_services.record_hours(actor=actor, volunteer=volunteer, activity=activity, date=day,
+                                                hours=hours)  # fmt: skip
+        end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        if end < today:
+            volunteer_services.post_month(actor=actor, year=month.year, month=month.month)
+        month = end + dt.timedelta(days=1)
+    for year in (year0, year0 + 1):
+        day = dt.date(year, 6, 30)
+        if day <= today:
+            volunteer_services.record_in_kind(
+                actor=actor, date=day, kind="mise_a_disposition", contributor=city, amount=Decimal("2400"),
+                description=f"Salle de répétition de la Ville, 1er semestre {year} (prêt gratuit)",
+            )  # fmt: skip
+    volunteer_services.record_in_kind(
+        actor=actor, date=dt.date(year0, 9, 15), kind="prestations", contributor=patron, amount=Decimal("650"),
+        description="Impression des affiches de la saison offerte",
+    )  # fmt: skip

@@ -10,15 +10,19 @@ from pilote.associations.models import (
     DonationKind,
     DueStatus,
     GrantStatus,
+    InKindKind,
     MembershipType,
     PaymentMethod,
     ReceiptStatus,
+    Volunteer,
+    VolunteerActivity,
 )
 from pilote.contacts.models import Contact
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.pickers import SearchSelect
+from pilote.ledger.models import FiscalYear
 from pilote.ledger.models_bank import BankAccount
-from pilote.lib.fields import money_formfield
+from pilote.lib.fields import FrenchDecimalFormField, money_formfield
 
 
 def _year_choices(empty: str = "Toutes"):
@@ -91,7 +95,15 @@ class EstimateForm(forms.Form):
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = AssociationSettings
-        fields = ["purpose", "category", "help_in_need", "signatory_name", "signatory_title", "quorum_percent"]
+        fields = [
+            "purpose",
+            "category",
+            "help_in_need",
+            "signatory_name",
+            "signatory_title",
+            "quorum_percent",
+            "volunteer_rate",
+        ]
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -216,3 +228,71 @@ class ReportForm(forms.Form):
                                        widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
     report_beneficiaries = forms.CharField(label="Bénéficiaires et évaluation", required=False,
                                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+# --- Volunteering and contributions in kind -----------------------------------------------------------------------
+MONTHS = [("", "Tous"), *[(str(n), name) for n, name in enumerate(
+    ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+     "décembre"), start=1)]]  # fmt: skip
+
+
+class VolunteerForm(forms.Form):
+    contact = forms.ModelChoiceField(
+        label="Contact", queryset=Contact.objects.filter(is_active=True), widget=SearchSelect("contacts")
+    )
+    since = forms.DateField(label="Bénévole depuis le", widget=DATE_WIDGET)
+
+
+class VolunteerFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    annee = forms.ChoiceField(label="Heures de l'année", required=False, choices=lambda: _year_choices("Cette année"))
+
+
+class ActivityForm(forms.Form):
+    name = forms.CharField(label="Activité", max_length=100)
+    hourly_rate = money_formfield(label="Valorisation horaire (€, vide : taux de l'association)", required=False,
+                                  min_value=0, max_value=10**6)  # fmt: skip
+
+
+class HoursForm(forms.Form):
+    volunteer = forms.ModelChoiceField(label="Bénévole", queryset=Volunteer.objects.none())
+    activity = forms.ModelChoiceField(label="Activité", queryset=VolunteerActivity.objects.none())
+    date = forms.DateField(label="Date", widget=DATE_WIDGET)
+    hours = FrenchDecimalFormField(label="Heures (ex. 2,5)", max_digits=5, decimal_places=2, min_value=0,
+                                   max_value=24)  # fmt: skip
+    note = forms.CharField(label="Note", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["volunteer"].queryset = Volunteer.objects.filter(until__isnull=True).select_related("contact")
+        self.fields["activity"].queryset = VolunteerActivity.objects.filter(is_active=True)
+
+
+class HoursFilterForm(forms.Form):
+    q = forms.CharField(label="Bénévole", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    activite = forms.ModelChoiceField(label="Activité", required=False, queryset=VolunteerActivity.objects.all(),
+                                      empty_label="Toutes")  # fmt: skip
+    annee = forms.ChoiceField(label="Année", required=False, choices=_year_choices)
+    mois = forms.ChoiceField(label="Mois", required=False, choices=MONTHS)
+    comptabilise = forms.ChoiceField(label="Comptabilisées", required=False,
+                                     choices=[("", "Toutes"), ("oui", "Oui"), ("non", "Non")])  # fmt: skip
+
+
+class PeriodForm(forms.Form):
+    period_start = forms.DateField(label="Du", widget=DATE_WIDGET)
+    period_end = forms.DateField(label="Au", widget=DATE_WIDGET)
+
+
+class InKindForm(forms.Form):
+    date = forms.DateField(label="Date", widget=DATE_WIDGET)
+    kind = forms.ChoiceField(label="Nature", choices=InKindKind.choices)
+    contributor = forms.ModelChoiceField(label="Apporté par (facultatif)", required=False,
+                                         queryset=Contact.objects.filter(is_active=True),
+                                         widget=SearchSelect("contacts"))  # fmt: skip
+    description = forms.CharField(label="Description", max_length=200)
+    amount = money_formfield(label="Valorisation (€)", min_value=0, max_value=10**9)
+
+
+class AnnexForm(forms.Form):
+    exercice = forms.ModelChoiceField(label="Exercice", queryset=FiscalYear.objects.order_by("-start_date"),
+                                      empty_label=None)  # fmt: skip

@@ -5,6 +5,8 @@ Amounts are Decimal euros stored as integer cents (lib.money.MoneyField). Every 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -40,6 +42,10 @@ class AssociationSettings(models.Model):
     quorum_percent = models.PositiveSmallIntegerField(
         "quorum de l'assemblée générale (% des adhérents à jour)", default=25
     )
+    volunteer_rate = MoneyField(
+        "valorisation d'une heure de bénévolat (€)", default=Decimal("12.02"),
+        help_text="Par défaut le SMIC horaire brut 2026 (12,02 €) ; une activité peut avoir son propre taux.",
+    )  # fmt: skip
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -433,3 +439,144 @@ class DedicatedFundMove(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.grant.code} du {self.date:%d/%m/%Y}"
+
+
+# --- Volunteering and contributions in kind (ANC 2018-06: 86x / 87x, below the result) -----------------------------
+class VolunteerActivity(models.Model):
+    """What volunteers do (« Accueil du public », « Ateliers »…), with its own hourly value or the default one."""
+
+    name = models.CharField("activité", max_length=100, unique=True)
+    hourly_rate = MoneyField(
+        "valorisation horaire (€)", null=True, blank=True,
+        help_text="Laissez vide pour le taux de l'association (SMIC horaire brut par défaut).",
+    )  # fmt: skip
+    is_active = models.BooleanField("proposée", default=True)
+
+    class Meta:
+        verbose_name = "activité bénévole"
+        verbose_name_plural = "activités bénévoles"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hourly_rate__isnull=True) | Q(hourly_rate__gt=0),
+                name="associations_activity_rate_positive",
+                violation_error_message="Le taux horaire d'une activité est positif.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Volunteer(models.Model):
+    """A volunteer: a person (or organisation) of the contacts who gives time."""
+
+    contact = models.OneToOneField(
+        "contacts.Contact", verbose_name="contact", on_delete=models.PROTECT, related_name="volunteering"
+    )
+    since = models.DateField("bénévole depuis le")
+    until = models.DateField("jusqu'au", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "bénévole"
+        verbose_name_plural = "bénévoles"
+        ordering = ["contact__name", "id"]
+
+    def __str__(self) -> str:
+        return f"Bénévole {self.contact}"
+
+
+class VolunteerPosting(models.Model):
+    """The hours of a period posted once (864 Personnel bénévole / 875 Bénévolat)."""
+
+    period_start = models.DateField("du")
+    period_end = models.DateField("au")
+    minutes = models.PositiveIntegerField("durée (minutes)")
+    value = MoneyField("valorisation")
+    entry = models.ForeignKey("ledger.Entry", verbose_name="écriture", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("comptabilisé le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "comptabilisation du bénévolat"
+        verbose_name_plural = "comptabilisations du bénévolat"
+        ordering = ["-period_end", "-id"]
+
+    def __str__(self) -> str:
+        return f"Bénévolat du {self.period_start:%d/%m/%Y} au {self.period_end:%d/%m/%Y}"
+
+    @property
+    def total_hours(self) -> Decimal:
+        return (Decimal(self.minutes) / 60).quantize(Decimal("0.01"))
+
+
+class VolunteerHours(models.Model):
+    """Hours a volunteer gave on a day to an activity, valued at the rate of the day they were recorded."""
+
+    volunteer = models.ForeignKey(Volunteer, verbose_name="bénévole", on_delete=models.PROTECT, related_name="hours")
+    activity = models.ForeignKey(VolunteerActivity, verbose_name="activité", on_delete=models.PROTECT,
+                                 related_name="hours")  # fmt: skip
+    date = models.DateField("date")
+    minutes = models.PositiveIntegerField("durée (minutes)")
+    rate = MoneyField("taux horaire")
+    value = MoneyField("valorisation")
+    note = models.CharField("note", max_length=200, blank=True)
+    posting = models.ForeignKey(VolunteerPosting, verbose_name="comptabilisation", on_delete=models.PROTECT,
+                                null=True, blank=True, related_name="hours")  # fmt: skip
+    created_at = models.DateTimeField("saisi le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "heures de bénévolat"
+        verbose_name_plural = "heures de bénévolat"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["date", "posting"], name="assoc_vhours_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gt=0) & Q(minutes__lte=24 * 60),
+                name="associations_vhours_duration",
+                violation_error_message="Une saisie d'heures de bénévolat va d'une minute à 24 heures.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer.contact} — {self.activity} le {self.date:%d/%m/%Y}"
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.minutes) / 60).quantize(Decimal("0.01"))
+
+
+class InKindKind(models.TextChoices):
+    """A contribution in kind and its pair of accounts (use 86x / resource 87x)."""
+
+    GOODS = "biens", "Don en nature (biens)"
+    PREMISES = "mise_a_disposition", "Mise à disposition gratuite (locaux, matériel)"
+    SERVICES = "prestations", "Prestation en nature"
+
+
+class InKindContribution(models.Model):
+    """A contribution in kind valued and posted below the result (860/870, 861/871, 862/871)."""
+
+    date = models.DateField("date")
+    kind = models.CharField("nature", max_length=20, choices=InKindKind.choices)
+    contributor = models.ForeignKey("contacts.Contact", verbose_name="apporté par", on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")  # fmt: skip
+    description = models.CharField("description", max_length=200)
+    amount = MoneyField("valorisation")
+    entry = models.ForeignKey("ledger.Entry", verbose_name="écriture", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("saisi le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "contribution en nature"
+        verbose_name_plural = "contributions en nature"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="associations_inkind_positive",
+                violation_error_message="Une contribution en nature est valorisée à un montant positif.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"

@@ -140,3 +140,24 @@ def amount_in_words(amount: Decimal) -> str:
     if cents:
         text += f" et {number_in_words(cents)} centime{'s' if cents > 1 else ''}"
     return text
+
+
+# --- Volunteering (ANC 2018-06, contributions volontaires en nature) ----------------------------------------------
+# The default value of a volunteer hour: the gross hourly SMIC from 1 January 2026 (décret 2025-1228, FRENCH-RULES
+# §7 — the same figure as hr.payroll.SMIC_HOURLY, which associations may not import).
+DEFAULT_VOLUNTEER_RATE = Decimal("12.02")
+MAX_MINUTES_A_DAY = 24 * 60
+
+
+def minutes_of(hours: Decimal) -> int:
+    """Hours as typed (1,5 → 90 minutes), to the minute."""
+    return int((Decimal(hours) * 60).to_integral_value())
+
+
+def volunteer_value(minutes: int, rate: Decimal) -> Decimal:
+    """The value of `minutes` of volunteering at an hourly `rate`, to the cent."""
+    return round_eur(Decimal(minutes) * Decimal(rate) / 60)
+
+
+def hours_of(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.associations.views import donations, grants, home, members, receipts
+from pilote.associations.views import donations, grants, home, members, receipts, volunteering
 
 app_name = "associations"
 urlpatterns = [
@@ -52,4 +52,20 @@ urlpatterns += [
     path("subventions/<int:pk>/compte-rendu/", grants.report_update, name="report-update"),
     path("subventions/<int:pk>/fonds-dedies/report/", grants.funds_carry, name="funds-carry"),
     path("subventions/<int:pk>/fonds-dedies/utilisation/", grants.funds_use, name="funds-use"),
+]
+urlpatterns += [
+    path("benevoles/", volunteering.volunteer_list, name="volunteer-list"),
+    path("benevoles/export.<str:fmt>", volunteering.volunteer_export, name="volunteer-export"),
+    path("benevoles/nouveau/", volunteering.volunteer_create, name="volunteer-create"),
+    path("benevoles/activites/", volunteering.activities, name="volunteer-activities"),
+    path("benevoles/heures/", volunteering.hours_list, name="hours-list"),
+    path("benevoles/heures/export.<str:fmt>", volunteering.hours_export, name="hours-export"),
+    path("benevoles/heures/saisir/", volunteering.hours_create, name="hours-create"),
+    path("benevoles/heures/<int:pk>/supprimer/", volunteering.hours_delete, name="hours-delete"),
+    path("benevoles/comptabilisation/", volunteering.postings, name="volunteer-postings"),
+    path("benevoles/annexe/", volunteering.annex, name="volunteer-annex"),
+    path("benevoles/annexe/export.<str:fmt>", volunteering.annex_export, name="volunteer-annex-export"),
+    path("contributions-en-nature/", volunteering.in_kind_list, name="in-kind-list"),
+    path("contributions-en-nature/export.<str:fmt>", volunteering.in_kind_export, name="in-kind-export"),
+    path("contributions-en-nature/nouvelle/", volunteering.in_kind_create, name="in-kind-create"),
 ]

@@ -6,10 +6,14 @@ from django.db import transaction
 
 from pilote.associations.models import AssociationSettings
 from pilote.core import audit
+from pilote.core.exceptions import DomainError
 
 
 @transaction.atomic
 def update_settings(*, actor, **fields) -> AssociationSettings:
+    rate = fields.get("volunteer_rate")
+    if rate is not None and rate <= 0:
+        raise DomainError("La valorisation d'une heure de bénévolat est positive (le SMIC horaire brut par défaut).")
     current, _ = AssociationSettings.objects.select_for_update().get_or_create(pk=1)
     before = audit.snapshot(current)
     for name, value in fields.items():

@@ -12,7 +12,15 @@ from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 
-from pilote.associations.models import DedicatedFundMove, Donation, Grant, Member, TaxReceipt
+from pilote.associations.models import (
+    DedicatedFundMove,
+    Donation,
+    Grant,
+    InKindContribution,
+    Member,
+    TaxReceipt,
+    VolunteerHours,
+)
 from pilote.associations.queries import grants as grant_queries
 from pilote.core.models import Structure, User
 from pilote.ledger.models import EntryLine
@@ -59,12 +67,18 @@ def test_the_association_demo_books_agree_with_its_operations(demo):
     assert grant_queries.charges_through(festival, festival.period_end) == expected
     if festival.instalments.get().expected_on + dt.timedelta(days=3) <= local_today():
         assert festival.instalments.get().received_on is not None
+    # volunteering: every month over is posted once, 864 = the posted hours' value, 86 and 87 balance
+    posted = VolunteerHours.objects.filter(posting__isnull=False).aggregate(v=Sum("value"))["v"]
+    assert posted > 0 and _balance("864") == posted == -_balance("875")
+    assert _balance("86") == -_balance("87") == posted + InKindContribution.objects.aggregate(t=Sum("amount"))["t"]
+    assert not VolunteerHours.objects.filter(posting__isnull=True, date__lt=local_today().replace(day=1)).exists()
     assert all(not problems for problems in verify_all().values())
 
 
 def test_the_association_demo_pages_answer_every_role(demo):
     names = ["home", "member-list", "dues", "member-register", "assembly", "membership-types", "donation-list",
-             "receipt-list", "receipt-batch", "receipt-totals", "grant-list"]  # fmt: skip
+             "receipt-list", "receipt-batch", "receipt-totals", "grant-list", "volunteer-list", "hours-list",
+             "volunteer-activities", "volunteer-postings", "volunteer-annex", "in-kind-list"]  # fmt: skip
     grant = Grant.objects.get(earmarked=True)
     receipt = TaxReceipt.objects.order_by("number").first()
     for user in User.objects.all():

@@ -36,7 +36,20 @@ def sample(receipt, books, donor):
     due = members.call_dues(actor=books["actor"], year=2026, called_on=dt.date(2026, 1, 15))[0]
     pks = {"receipt": receipt.pk, "member": member.pk, "due": due.pk}
     pks |= _grant_sample(books)
+    pks |= _volunteering_sample(books, donor)
     return pks
+
+
+def _volunteering_sample(books, donor) -> dict:
+    from pilote.associations.services import volunteering
+
+    volunteer = volunteering.enrol_volunteer(actor=books["actor"], contact=donor, since=dt.date(2026, 1, 1))
+    activity = volunteering.create_activity(actor=books["actor"], name="Accueil")
+    hours = volunteering.record_hours(actor=books["actor"], volunteer=volunteer, activity=activity,
+                                      date=dt.date(2026, 2, 3), hours=Decimal("2"))  # fmt: skip
+    volunteering.record_in_kind(actor=books["actor"], date=dt.date(2026, 2, 3), kind="biens", description="Livres",
+                                amount=Decimal("80"))  # fmt: skip
+    return {"hours": hours.pk}
 
 
 def _grant_sample(books) -> dict:
@@ -56,7 +69,7 @@ def _grant_sample(books) -> dict:
     return {"grant": grant.pk, "instalment": instalment.pk, "deadline": deadline.pk}
 
 
-OBJECT_OF = {"member": "member", "due": "due", "instalment": "instalment", "deadline": "deadline"}
+OBJECT_OF = {"member": "member", "due": "due", "instalment": "instalment", "deadline": "deadline", "hours": "hours"}
 
 
 def _pk(name: str, sample: dict) -> int:
