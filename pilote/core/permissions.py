@@ -132,6 +132,10 @@ MATRIX: dict[str, frozenset[Role]] = {
     "quality.procedures.edit": frozenset({D, RH, A}),
     "quality.procedures.approve": frozenset({D, C, CO, RH, A}),
     "quality.procedures.read": frozenset({D, C, CO, RH, A, S}),
+    # Audits: direction, HR and the assistant (the internal auditors) plan and run them; the staff who follow
+    # non-conformities and the auditor read the programme and the reports.
+    "quality.audits.view": frozenset({D, C, CO, RH, A, AU}),
+    "quality.audits.edit": frozenset({D, RH, A}),
     # Associations (members, donations, tax receipts, grants): direction, the accountant and the assistant record
     # them; direction and the accountant issue and cancel tax receipts; direction sets what the receipts print;
     # the auditor reads.

@@ -38,6 +38,7 @@ class QualityConfig(AppConfig):
             MenuItem("Cartographie des risques", "quality:heatmap", "quality.risks.view"),
             MenuItem("Non-conformités", "quality:nc-list", "quality.nc.view"),
             MenuItem("Procédures", "quality:procedure-list", "quality.procedures.view"),
+            MenuItem("Programme d'audits", "quality:audit-list", "quality.audits.view"),
             MenuItem("Paramètres qualité", "quality:settings", "quality.settings"),
         )
         register_todo(TodoProvider("quality.risks.view", todo.risk_items))

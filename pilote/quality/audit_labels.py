@@ -9,4 +9,11 @@ LABELS: dict[str, str] = {
     "quality.procedure_version.approved": "Procédure : version approuvée",
     "quality.procedure_version.in_force": "Procédure : version mise en vigueur",
     "quality.procedure_version.acknowledged": "Procédure : lecture attestée",
+    "quality.audit.planned": "Audit planifié",
+    "quality.audit.updated": "Audit modifié",
+    "quality.audit.question_added": "Audit : question ajoutée à la grille",
+    "quality.audit.started": "Audit commencé",
+    "quality.audit.finding": "Audit : constat enregistré",
+    "quality.audit.closed": "Audit réalisé et conclu",
+    "quality.audit.cancelled": "Audit annulé",
 }

@@ -78,6 +78,7 @@ def load(rng: random.Random, users) -> None:
     _duerp(users)
     _nonconformities(users)
     _procedures(users)
+    _audits(users)
 
 
 def _risks(users) -> None:
@@ -260,3 +261,43 @@ def _procedures(users) -> None:
         current = procedures.in_force(procedure)
         for role in read_by:
             procedures.acknowledge(actor=users[role], version=current)
+
+
+# fmt: off
+AUDIT_GRID = [
+    ("Les réclamations sont enregistrées le jour de leur réception.", "Registre des réclamations, dates",
+     "conform", "10 réclamations tirées au hasard : toutes enregistrées le jour même."),
+    ("Chaque réclamation reçoit une réponse sous 7 jours.", "Dates de réponse dans le registre",
+     "observation", "2 réponses sur 10 à 8 et 9 jours, client prévenu du délai."),
+    ("Les réceptions sont contrôlées et les réserves notées sur le bon de livraison.",
+     "Bons de livraison signés, procédure PR-ACH-01", "minor",
+     "3 bons de livraison sur 12 signés sans contrôle ni réserve, dont un lot de toners défectueux."),
+    ("Les salariés concernés ont attesté la lecture des procédures en vigueur.", "Accusés de lecture",
+     "conform", "Accusés de lecture présents pour PR-REC-01 et PR-ACH-01."),
+]
+# fmt: on
+
+
+def _audits(users) -> None:
+    from pilote.quality.services import audits
+
+    boss = users["direction"]
+    done = audits.plan_audit(
+        actor=boss, title="Audit interne du processus client", kind="internal", lead=users["assistant"],
+        scope="Traitement des réclamations et contrôle à réception (procédures PR-REC-01 et PR-ACH-01).",
+        planned_on=DEMO_TODAY - dt.timedelta(days=45), auditees="Service commercial, accueil et magasin",
+        questions=[(question, evidence) for question, evidence, _, _ in AUDIT_GRID],
+    )  # fmt: skip
+    audits.start_audit(actor=users["assistant"], audit=done, performed_on=DEMO_TODAY - dt.timedelta(days=44))
+    for item, (_, _, result, comment) in zip(done.items.order_by("position"), AUDIT_GRID, strict=True):
+        audits.record_finding(actor=users["assistant"], item=item, result=result, comment=comment, nc_owner=boss)
+    audits.close_audit(actor=users["assistant"], audit=done, conclusion=(
+        "Processus maîtrisé dans l'ensemble ; une non-conformité mineure sur le contrôle à réception, "
+        "une observation sur les délais de réponse."))  # fmt: skip
+    audits.plan_audit(
+        actor=boss, title="Audit interne RH et sécurité", kind="internal", lead=users["rh"],
+        scope="Accueil des nouveaux salariés (PR-RH-01), DUERP et port de charges (IT-ATL-01).",
+        planned_on=DEMO_TODAY + dt.timedelta(days=60), auditees="Atelier et administration",
+        questions=[("Le DUERP a été présenté aux nouveaux salariés.", "Livret d'accueil signé"),
+                   ("Le port de charges se fait à deux au-delà de 40 kg.", "Observation sur le terrain")],
+    )  # fmt: skip

@@ -9,7 +9,11 @@ from pilote.quality.models import (
     FREQUENCY_LABELS,
     SEVERITY_LABELS,
     ActionStatus,
+    Audit,
+    AuditKind,
+    AuditStatus,
     CapaKind,
+    FindingResult,
     Hazard,
     Ishikawa,
     NcOrigin,
@@ -347,3 +351,52 @@ class ProcedureFilterForm(forms.Form):
     )  # fmt: skip
     type = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous"), *ProcedureKind.choices])
     etat = forms.ChoiceField(label="État", required=False, choices=PROCEDURE_STATES)
+
+
+# --- Audits -------------------------------------------------------------------------------------------------
+class AuditForm(VersionedForm):
+    class Meta:
+        model = Audit
+        fields = ["title", "kind", "scope", "planned_on", "lead", "auditees"]
+        widgets = {"scope": forms.Textarea(attrs={"rows": 2}), "planned_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = active_users()
+        self.fields["lead"].label_from_instance = _person
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
+class AuditQuestionForm(forms.Form):
+    question = forms.CharField(label="Question", max_length=500)
+    expected_evidence = forms.CharField(label="Preuve attendue", max_length=500, required=False)
+
+
+class FindingForm(forms.Form):
+    result = forms.ChoiceField(label="Constat", choices=FindingResult.choices)
+    comment = forms.CharField(label="Preuves vues et commentaire", max_length=5000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class AuditCloseForm(forms.Form):
+    conclusion = forms.CharField(
+        label="Conclusion de l'audit", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AuditFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Recherche", required=False, max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Intitulé, périmètre…"}),
+    )  # fmt: skip
+    annee = forms.TypedChoiceField(label="Année", required=False, coerce=int, empty_value=None, choices=())
+    statut = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *AuditStatus.choices])
+    type = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous"), *AuditKind.choices])
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["annee"].choices = [("", "Toutes"), *((y, str(y)) for y in years)]

@@ -398,6 +398,10 @@ class NonConformity(models.Model):
         "complaints.Complaint", verbose_name="réclamation", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
+    audit_item = models.ForeignKey(
+        "quality.AuditItem", verbose_name="constat d'audit", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="nonconformities",
+    )  # fmt: skip
     detected_on = models.DateField("constatée le")
     description = models.TextField("description")
     severity = models.CharField("gravité", max_length=10, choices=NcSeverity.choices, default=NcSeverity.MINOR)
@@ -627,3 +631,100 @@ class ProcedureAcknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} lue par {self.user}"
+
+
+# --- Audits ------------------------------------------------------------------------------------------------
+
+
+class AuditKind(models.TextChoices):
+    INTERNAL = "internal", "Audit interne"
+    SUPPLIER = "supplier", "Audit fournisseur"
+    EXTERNAL = "external", "Audit externe ou évaluation"
+
+
+class AuditStatus(models.TextChoices):
+    PLANNED = "planned", "Planifié"
+    IN_PROGRESS = "in_progress", "En cours"
+    DONE = "done", "Réalisé"
+    CANCELLED = "cancelled", "Annulé"
+
+
+class Audit(models.Model):
+    """An audit of the programme: planned in a year, run against its checklist, its findings recorded, closed
+    with its conclusion; its report is a PDF."""
+
+    title = models.CharField("intitulé", max_length=200)
+    kind = models.CharField("type", max_length=10, choices=AuditKind.choices, default=AuditKind.INTERNAL)
+    scope = models.TextField("périmètre et référentiel")
+    planned_on = models.DateField("prévu le")
+    performed_on = models.DateField("réalisé le", null=True, blank=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="auditeur responsable", on_delete=models.PROTECT, related_name="+"
+    )
+    auditees = models.CharField("audités", max_length=300, blank=True)
+    status = models.CharField("statut", max_length=12, choices=AuditStatus.choices, default=AuditStatus.PLANNED)
+    conclusion = models.TextField("conclusion", blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "audit"
+        verbose_name_plural = "audits"
+        ordering = ["-planned_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in AuditStatus]), name="quality_audit_status_valid",
+                violation_error_message="Ce statut d'audit n'existe pas.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in AuditKind]), name="quality_audit_kind_valid",
+                violation_error_message="Ce type d'audit n'existe pas.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | (Q(performed_on__isnull=False) & ~Q(conclusion="")),
+                name="quality_audit_done_concluded",
+                violation_error_message="Un audit réalisé porte sa date et sa conclusion.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"AUD-{self.pk:03d}" if self.pk else "AUD-(nouveau)"
+
+
+class FindingResult(models.TextChoices):
+    CONFORM = "conform", "Conforme"
+    OBSERVATION = "observation", "Observation"
+    MINOR = "minor", "Non-conformité mineure"
+    MAJOR = "major", "Non-conformité majeure"
+
+
+NC_FINDINGS = (FindingResult.MINOR, FindingResult.MAJOR)
+
+
+class AuditItem(models.Model):
+    """A question of an audit's checklist with the evidence expected, and, once audited, its finding."""
+
+    audit = models.ForeignKey(Audit, verbose_name="audit", on_delete=models.PROTECT, related_name="items")
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    question = models.CharField("question", max_length=500)
+    expected_evidence = models.CharField("preuve attendue", max_length=500, blank=True)
+    result = models.CharField("constat", max_length=12, choices=FindingResult.choices, blank=True)
+    comment = models.TextField("preuves vues et commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "question d'audit"
+        verbose_name_plural = "questions d'audit"
+        ordering = ["audit", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result="") | Q(result__in=[r.value for r in FindingResult]),
+                name="quality_audititem_result_valid", violation_error_message="Ce constat n'existe pas.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.question

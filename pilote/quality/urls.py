@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.quality.views import duerp, nonconformities, procedures, risks
+from pilote.quality.views import audits, duerp, nonconformities, procedures, risks
 
 app_name = "quality"
 urlpatterns = [
@@ -48,5 +48,14 @@ urlpatterns = [
     path("procedures/versions/<int:pk>/", procedures.version_detail, name="procedure-version"),
     path("procedures/versions/<int:pk>/approuver/", procedures.version_approve, name="procedure-approve"),
     path("procedures/versions/<int:pk>/en-vigueur/", procedures.version_in_force, name="procedure-in-force"),
+    path("audits/", audits.audit_list, name="audit-list"),
+    path("audits/export.<str:fmt>", audits.audit_export, name="audit-export"),
+    path("audits/nouveau/", audits.audit_create, name="audit-create"),
+    path("audits/<int:pk>/", audits.audit_detail, name="audit-detail"),
+    path("audits/<int:pk>/modifier/", audits.audit_edit, name="audit-edit"),
+    path("audits/<int:pk>/questions/", audits.question_add, name="audit-question-add"),
+    path("audits/<int:pk>/etape/", audits.audit_step, name="audit-step"),
+    path("audits/<int:pk>/rapport.pdf", audits.audit_pdf, name="audit-pdf"),
+    path("audits/constats/<int:pk>/", audits.finding, name="audit-finding"),
     path("procedures/versions/<int:pk>/lue/", procedures.version_acknowledge, name="procedure-acknowledge"),
 ]

@@ -208,6 +208,8 @@ OBJECTS: dict[str, Callable[[], list]] = {
     "quality:procedure-edit": _first("quality.Procedure"),
     "quality:procedure-draft": _first("quality.Procedure"),
     "quality:procedure-version": _one_of_each("quality.ProcedureVersion", "status"),
+    "quality:audit-detail": _one_of_each("quality.Audit", "status"),
+    "quality:audit-edit": _first("quality.Audit", status="planned"),
     "hr:cse-election": _first("hr.CseElection"),
     "hr:cse-voters": _first("hr.CseElection"),
     "hr:contract-edit": _first("hr.Employee", contract_type="cdd"),

@@ -167,7 +167,13 @@ def _quality_sample(actor):
     )  # fmt: skip
     draft = procedure.versions.get()
     urls |= {f"quality:procedure-{n}": procedure.pk for n in ("detail", "edit", "draft")}
-    return urls | {f"quality:procedure-{n}": draft.pk for n in ("version", "approve", "in-force", "acknowledge")}
+    urls |= {f"quality:procedure-{n}": draft.pk for n in ("version", "approve", "in-force", "acknowledge")}
+    from pilote.quality.services import audits
+
+    audit = audits.plan_audit(actor=actor, title="Audit", scope="Accueil", planned_on=dt.date(2026, 3, 1), lead=actor,
+                              questions=[("Accueil ?", "Registre")])  # fmt: skip
+    urls |= {f"quality:audit-{n}": audit.pk for n in ("detail", "edit", "question-add", "step", "pdf")}
+    return urls | {"quality:audit-finding": audit.items.get().pk}
 
 
 def _hr_sample(actor):

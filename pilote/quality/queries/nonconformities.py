@@ -40,7 +40,7 @@ def filter_ncs(data: dict):
 
 
 def with_list_relations(ncs):
-    return ncs.select_related("owner", "complaint").annotate(
+    return ncs.select_related("owner", "complaint", "audit_item__audit").annotate(
         open_actions=Count("actions", filter=Q(actions__status__in=OPEN_ACTION_STATUSES))
     )
 
@@ -55,6 +55,7 @@ EXPORT_COLUMNS = [
     Column("Intitulé", lambda n: n.title),
     Column("Origine", lambda n: n.get_origin_display()),
     Column("Réclamation", lambda n: n.complaint.reference if n.complaint_id else ""),
+    Column("Audit", lambda n: n.audit_item.audit.reference if n.audit_item_id else ""),
     Column("Gravité", lambda n: n.get_severity_display()),
     Column("Étape", lambda n: n.get_status_display()),
     Column("Pilote", lambda n: _person(n.owner)),
@@ -71,7 +72,9 @@ def export_rows(ncs):
 
 
 def nc_detail(pk: int) -> NonConformity:
-    return NonConformity.objects.select_related("owner", "complaint", "complaint__customer", "created_by").get(pk=pk)
+    return NonConformity.objects.select_related(
+        "owner", "complaint", "complaint__customer", "created_by", "audit_item", "audit_item__audit"
+    ).get(pk=pk)
 
 
 def nc_actions(nc: NonConformity, today: dt.date) -> list:

@@ -45,7 +45,7 @@ def _check_owner(user) -> None:
 @transaction.atomic
 def open_nonconformity(
     *, actor, title: str, origin: str, description: str, owner, detected_on: dt.date | None = None,
-    severity: str = NcSeverity.MINOR, immediate_action: str = "", complaint=None,
+    severity: str = NcSeverity.MINOR, immediate_action: str = "", complaint=None, audit_item=None,
 ) -> NonConformity:  # fmt: skip
     title, description = (title or "").strip(), (description or "").strip()
     if not title or not description:
@@ -54,6 +54,8 @@ def open_nonconformity(
         raise DomainError("Cette origine de non-conformité n'existe pas.")
     if (origin == NcOrigin.COMPLAINT) != (complaint is not None):
         raise DomainError("Une non-conformité issue d'une réclamation est reliée à cette réclamation, et à elle seule.")
+    if audit_item is not None and origin != NcOrigin.AUDIT:
+        raise DomainError("Une non-conformité reliée à un constat d'audit a pour origine l'audit.")
     detected_on = detected_on or local_today()
     if detected_on > local_today():
         raise DomainError("Une non-conformité ne peut pas être constatée à une date future.")
@@ -63,6 +65,7 @@ def open_nonconformity(
     nc = NonConformity(
         title=title, origin=origin, description=description, owner=owner, detected_on=detected_on,
         severity=severity, immediate_action=(immediate_action or "").strip(), complaint=complaint, created_by=actor,
+        audit_item=audit_item,
     )  # fmt: skip
     nc.full_clean()
     nc.save()
