@@ -157,6 +157,12 @@ MATRIX: dict[str, frozenset[Role]] = {
     "office.meetings.edit": frozenset({D, C, CO, RH, A}),
     "office.tasks": frozenset({D, C, CO, RH, A, S}),
     "office.tasks.all": frozenset({D, A, AU}),
+    # Documents: everyone reads what their role may see (confidentiality is decided per document by
+    # office.queries.documents.visible_documents); the office roles file and version them; direction and the
+    # assistant confirm the purge of what is past its retention.
+    "office.documents.view": EVERYONE,
+    "office.documents.edit": frozenset({D, C, CO, RH, A}),
+    "office.documents.purge": frozenset({D, A}),
 }
 
 

@@ -313,3 +313,26 @@ def register_calendar_layer(layer: CalendarLayer) -> None:
 
 def calendar_layers_for(user) -> list[CalendarLayer]:
     return [layer for layer in _calendar_layers if user.can(layer.perm)]
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """Documents another domain already holds (invoices' PDFs, minutes, DUERP versions…), found from the office's
+    document search: search(user, text, limit) returns SearchHits the user may open."""
+
+    key: str
+    label: str
+    perm: str
+    search: Callable[[object, str, int], list[SearchHit]]
+
+
+_document_sources: list[DocumentSource] = []
+
+
+def register_document_source(source: DocumentSource) -> None:
+    if all(existing.key != source.key for existing in _document_sources):
+        _document_sources.append(source)
+
+
+def document_sources_for(user) -> list[DocumentSource]:
+    return [source for source in _document_sources if user.can(source.perm)]

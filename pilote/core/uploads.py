@@ -35,6 +35,7 @@ KINDS: dict[str, tuple[str, int]] = {
     "budget": ("un budget", 5 * MB),
     "calendar": ("un fichier d'agenda (.ics)", 5 * MB),
     "receipt": ("un justificatif de frais", 10 * MB),
+    "document": ("un document du bureau", 20 * MB),
     "other": ("ce type de fichier", 10 * MB),
 }
 

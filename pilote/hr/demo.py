@@ -11,6 +11,7 @@ from decimal import ROUND_DOWN, Decimal
 from pilote.core.demo import DEMO_TODAY
 from pilote.hr.services import employees as services
 from pilote.lib.dates import add_months
+from pilote.lib.minipdf import text_pdf
 
 # key;last name;first names;sex;born;job;qualification;CSE category;months since hired;contract;manager;account
 STAFF_TABLE = """
@@ -341,26 +342,8 @@ def _staff() -> dict:
 
 
 def _receipt_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF ticket (Helvetica, ASCII text) standing for a photographed receipt."""
-    text = " ".join(f"({line.encode('ascii', 'replace').decode()}) Tj 0 -16 Td" for line in lines)
-    stream = f"BT /F1 11 Tf 40 260 Td {text} ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    """A one-page PDF ticket standing for a photographed receipt."""
+    return text_pdf(lines, width=300, height=300)
 
 
 # key of the employee; title; step reached; lines (days before today, category, detail, amount incl. VAT, VAT)

@@ -18,8 +18,17 @@ class OfficeConfig(AppConfig):
     verbose_name = "Organisation du bureau"
 
     def ready(self) -> None:
-        from pilote.core.registry import MenuItem, TodoProvider, register_demo, register_menu, register_todo
+        from pilote.core.registry import (
+            DocumentSource,
+            MenuItem,
+            TodoProvider,
+            register_demo,
+            register_document_source,
+            register_menu,
+            register_todo,
+        )
         from pilote.office import demo, todo, triggers
+        from pilote.office.queries import meetings
 
         del triggers  # imported to register its TriggerSet and the overlap's French message
         register_menu(
@@ -33,7 +42,12 @@ class OfficeConfig(AppConfig):
             MenuItem("Réservations", "office:booking-list", "office.view"),
             MenuItem("Salles, véhicules et matériel", "office:resource-list", "office.view"),
             MenuItem("Carnet de bord des véhicules", "office:trip-list", "office.view"),
+            MenuItem("Documents", "office:document-list", "office.documents.view"),
+            MenuItem("Plan de classement", "office:folder-list", "office.documents.view"),
+            MenuItem("Purge des documents échus", "office:document-purge", "office.documents.purge"),
         )
         register_todo(TodoProvider("office.tasks", todo.task_items))
-        register_demo(95, "bureau (agenda, réservations, réunions, tâches)", demo.load)
+        register_document_source(DocumentSource("office.minutes", "Comptes rendus de réunion (PDF)",
+                                                "office.meetings.view", meetings.search_minutes))  # fmt: skip
+        register_demo(95, "bureau (agenda, réservations, réunions, tâches, documents)", demo.load)
         post_migrate.connect(_reinstall_triggers, sender=self)

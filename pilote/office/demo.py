@@ -136,6 +136,9 @@ def load(rng, users) -> None:
         due_on = DEMO_TODAY + dt.timedelta(days=due) if due is not None else None
         tasks.create_task(actor=assistant, title=title, owner=users[owner], due_on=due_on, important=important,
                           urgent=urgent)  # fmt: skip
+    from pilote.office import demo_documents
+
+    demo_documents.load(rng, users)
 
 
 def _trip(vehicle, booking, day, km, driver, odometer: dict) -> None:

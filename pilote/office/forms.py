@@ -313,3 +313,74 @@ class TaskFilterForm(forms.Form):
             self.fields["personne"].queryset = _people()
         else:
             del self.fields["personne"]
+
+
+# Documents
+
+from pilote.core.roles import Role  # noqa: E402
+from pilote.office.models import Confidentiality, Folder, Tag  # noqa: E402
+from pilote.office.retention import TYPE_CHOICES  # noqa: E402
+
+
+class DocumentMetaForm(forms.Form):
+    title = forms.CharField(label="Titre", max_length=200)
+    folder = forms.ModelChoiceField(label="Dossier", queryset=Folder.objects.select_related("parent"))
+    doc_type = forms.ChoiceField(label="Type de document", choices=TYPE_CHOICES, initial="other",
+                                 help_text="Il fixe la durée de conservation légale.")  # fmt: skip
+    document_date = forms.DateField(label="Date du document", widget=DATE_WIDGET)
+    end_on = forms.DateField(label="Fin ou départ", required=False, widget=DATE_WIDGET,
+                             help_text="Contrats, registre du personnel : la conservation en part.")  # fmt: skip
+    author = forms.CharField(label="Auteur", max_length=200, required=False)
+    description = forms.CharField(label="Description", max_length=5000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    confidentiality = forms.ChoiceField(label="Confidentialité", choices=Confidentiality.choices,
+                                        initial=Confidentiality.PUBLIC)  # fmt: skip
+    roles = forms.MultipleChoiceField(label="Rôles autorisés (document réservé)", required=False,
+                                      choices=Role.choices, widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    tags = forms.CharField(label="Étiquettes", max_length=500, required=False,
+                           help_text="Séparées par des virgules.")  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("confidentiality") == Confidentiality.RESTRICTED and not data.get("roles"):
+            self.add_error("roles", "Choisissez au moins un rôle qui lira ce document réservé.")
+        return data
+
+
+class DocumentForm(DocumentMetaForm):
+    file = LimitedFileField(label="Fichier", kind="document",
+                            help_text="PDF, traitement de texte, tableur, image… 20 Mo au plus.")  # fmt: skip
+    field_order = ["file", "title", "folder", "doc_type", "document_date"]
+
+
+class VersionForm(forms.Form):
+    file = LimitedFileField(label="Nouvelle version", kind="document")
+    note = forms.CharField(label="Ce qui change", max_length=200, required=False)
+
+
+class HoldForm(forms.Form):
+    reason = forms.CharField(label="Motif du gel", max_length=200, required=False)
+
+
+class FolderForm(forms.Form):
+    code = forms.CharField(label="Cote", max_length=20, required=False)
+    name = forms.CharField(label="Nom", max_length=120)
+    parent = forms.ModelChoiceField(label="Dans le dossier", required=False, queryset=Folder.objects.all(),
+                                    empty_label="(premier niveau : un domaine)")  # fmt: skip
+    description = forms.CharField(label="Description", max_length=300, required=False)
+
+
+class DocumentFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Titre ou texte"}))  # fmt: skip
+    dossier = forms.ModelChoiceField(label="Dossier", required=False, queryset=Folder.objects.all(),
+                                     empty_label="Tous les dossiers")  # fmt: skip
+    type = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous les types"), *TYPE_CHOICES])
+    confidentialite = forms.ChoiceField(label="Confidentialité", required=False,
+                                        choices=[("", "Toutes"), *Confidentiality.choices])  # fmt: skip
+    etiquette = forms.ModelChoiceField(label="Étiquette", required=False, queryset=Tag.objects.all(),
+                                       empty_label="Toutes")  # fmt: skip
+    conservation = forms.ChoiceField(
+        label="Conservation", required=False, choices=[("", "Tous"), ("echue", "Échue"), ("gel", "Sous gel juridique")]
+    )

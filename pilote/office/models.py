@@ -449,3 +449,12 @@ class TaskComment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+from pilote.office.models_documents import (  # noqa: E402, F401 — the document store, in its own module
+    Confidentiality,
+    Document,
+    DocumentVersion,
+    Folder,
+    Tag,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.office.views import agenda, bookings, meetings, tasks
+from pilote.office.views import agenda, bookings, documents, meetings, tasks
 
 app_name = "office"
 urlpatterns = [
@@ -49,4 +49,14 @@ urlpatterns = [
     path("taches/<int:pk>/faite/", tasks.task_done, name="task-done"),
     path("taches/<int:pk>/deleguer/", tasks.task_delegate, name="task-delegate"),
     path("taches/<int:pk>/commentaires/", tasks.task_comment, name="task-comment"),
+    path("documents/", documents.document_list, name="document-list"),
+    path("documents/export.<str:fmt>", documents.document_export, name="document-export"),
+    path("documents/nouveau/", documents.document_create, name="document-create"),
+    path("documents/plan-de-classement/", documents.folder_list, name="folder-list"),
+    path("documents/purge/", documents.document_purge, name="document-purge"),
+    path("documents/<int:pk>/", documents.document_detail, name="document-detail"),
+    path("documents/<int:pk>/modifier/", documents.document_edit, name="document-edit"),
+    path("documents/<int:pk>/version/", documents.document_version_add, name="document-version"),
+    path("documents/<int:pk>/gel/", documents.document_hold, name="document-hold"),
+    path("documents/versions/<int:pk>/telecharger/", documents.version_download, name="version-download"),
 ]

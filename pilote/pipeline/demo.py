@@ -18,6 +18,7 @@ from django.db import transaction
 from pilote.contacts import services as contact_services
 from pilote.contacts.models import Contact, InteractionKind
 from pilote.core.demo import DEMO_TODAY
+from pilote.lib.minipdf import text_pdf
 from pilote.pipeline.models import (
     Decision,
     DocumentKind,
@@ -422,30 +423,4 @@ MEMO = (
 
 def _pdf(title: str, lines: list[str]) -> bytes:
     """A one-page PDF with a title and a few lines (Helvetica, WinAnsi): enough for a placeholder."""
-
-    def escape(text: str) -> bytes:
-        raw = text.encode("cp1252", "replace")
-        return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-
-    stream = b"BT /F1 16 Tf 56 780 Td (" + escape(title) + b") Tj /F1 11 Tf"
-    for line in lines:
-        stream += b" 0 -24 Td (" + escape(line) + b") Tj"
-    stream += b" ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    output = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(output))
-        output += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(output)
-    output += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    output += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    output += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(output)
+    return text_pdf(lines, title=title)

@@ -23,8 +23,16 @@ class QualityConfig(AppConfig):
     def ready(self) -> None:
         from pilote.complaints.hooks import ComplaintPanel, register_complaint_panel
         from pilote.core.audit_labels import register_labels
-        from pilote.core.registry import MenuItem, TodoProvider, register_demo, register_menu, register_todo
-        from pilote.quality import audit_labels, demo, panels, todo, triggers
+        from pilote.core.registry import (
+            DocumentSource,
+            MenuItem,
+            TodoProvider,
+            register_demo,
+            register_document_source,
+            register_menu,
+            register_todo,
+        )
+        from pilote.quality import audit_labels, demo, panels, search, todo, triggers
 
         register_labels(audit_labels.LABELS)
 
@@ -47,4 +55,9 @@ class QualityConfig(AppConfig):
         register_todo(TodoProvider("quality.procedures.view", todo.procedure_items))
         register_complaint_panel(ComplaintPanel("quality.nc.view", 10, panels.complaint_nonconformities))
         register_demo(80, "risques et qualité", demo.load)
+        register_document_source(
+            DocumentSource(
+                "quality.duerp", "Document unique (DUERP)", "quality.duerp.view", search.search_duerp_versions
+            )
+        )
         post_migrate.connect(_reinstall_triggers, sender=self)

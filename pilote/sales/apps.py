@@ -26,12 +26,14 @@ class SalesConfig(AppConfig):
         from pilote.core.pickers import register_picker
         from pilote.core.registry import (
             ContactPanel,
+            DocumentSource,
             MenuItem,
             SearchProvider,
             TodoProvider,
             register_contact_panel,
             register_demo,
             register_demo_timeline,
+            register_document_source,
             register_menu,
             register_search,
             register_todo,
@@ -53,6 +55,9 @@ class SalesConfig(AppConfig):
             MenuItem("Encaissements à rapprocher", "sales:bank-match", "sales.payments"),
         )
         register_search(SearchProvider("Ventes", "sales.view", search.search_documents))
+        register_document_source(
+            DocumentSource("sales", "Factures, commandes et devis (PDF)", "sales.view", search.search_documents)
+        )
         register_contact_panel(ContactPanel("sales.view", 10, panels.contact_sales))
         register_todo(TodoProvider("sales.issue", todo.interrupted_issues))
         register_demo_timeline(demo.timeline)

@@ -111,6 +111,13 @@ def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role
                                     message_id="PILOTE-1", status="approved", total=Decimal(10))  # fmt: skip
     PaymentRunItem.objects.create(run=run, invoice=received, amount=Decimal(10), iban="FR7630006000011234567890189",
                                   end_to_end_id="1-1")  # fmt: skip
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pilote.office.services import documents
+
+    folder = documents.create_folder(actor=personas["assistant"], name="Administration")
+    document = documents.file_document(actor=personas["assistant"], uploaded=SimpleUploadedFile("n.txt", b"Note"),
+                                       title="Note", folder=folder, document_date=shop["day"])  # fmt: skip
     auth = bearer(role)
     docs_client = client_as("direction")
     operations = list(_operations(docs_client, {}))
@@ -120,7 +127,8 @@ def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role
         url = "/api" + "/v1" + path.removeprefix("/api/v1").replace("{contact_id}", str(contact.pk))
         url = url.replace("{product_id}", str(product.pk)).replace("{invoice_id}", str(invoice.pk))
         url = url.replace("{supplier_invoice_id}", str(received.pk)).replace("{order_id}", str(order.pk))
-        url = url.replace("{run_id}", str(run.pk))
+        url = url.replace("{run_id}", str(run.pk)).replace("{document_id}", str(document.pk))
+        url = url.replace("{version_id}", str(document.versions.get().pk))
         body = {"kind": "note", "subject": "S"} if path.endswith("echanges") else {"name": "N", "is_customer": True}
         response = (
             getattr(client, method)(url, body, content_type="application/json", **auth)

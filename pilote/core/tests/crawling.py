@@ -219,6 +219,8 @@ OBJECTS: dict[str, Callable[[], list]] = {
     "core:user-edit": _first("core.User"),
     "core:user-password": _first("core.User"),
     "operations:count": _first("operations.InventoryCount"),
+    "office:document-detail": _one_of_each("office.Document", "confidentiality", "doc_type"),
+    "office:document-edit": _first("office.Document"),
 }
 
 

@@ -127,6 +127,15 @@ def _office_sample(personas):
     urls |= {f"office:meeting-{name}": meeting.pk for name in names}
     task = tasks.create_task(actor=actor, title="Relancer", owner=actor)
     urls |= {f"office:task-{name}": task.pk for name in ("detail", "edit", "done", "delegate", "comment")}
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pilote.office.services import documents
+
+    folder = documents.create_folder(actor=actor, name="Administration", code="1")
+    document = documents.file_document(actor=actor, uploaded=SimpleUploadedFile("note.txt", b"Note"), title="Note",
+                                       folder=folder, document_date=dt.date(2026, 3, 2))  # fmt: skip
+    urls |= {f"office:document-{name}": document.pk for name in ("detail", "edit", "version", "hold")}
+    urls["office:version-download"] = document.versions.get().pk
     return urls | {"office:feed": {"token": "x"}}
 
 

@@ -74,3 +74,23 @@ DECISION_COLUMNS = [
 
 def meeting_detail(pk: int) -> Meeting:
     return Meeting.objects.select_related("organiser", "room", "previous", "event").get(pk=pk)
+
+
+def search_minutes(user, text: str, limit: int) -> list:
+    """Meetings' minutes (their PDF) found by the words of their title, series or notes, for the document search
+    (registered as a document source by the office itself, like any other app)."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from pilote.core.registry import SearchHit
+
+    match = Q(title__icontains=text) | Q(series__icontains=text) | Q(items__notes__icontains=text)
+    meetings = Meeting.objects.filter(match).distinct().order_by("-starts_at")[:limit]
+    return [
+        SearchHit(
+            f"Compte rendu : {m.title}",
+            f"{timezone.localtime(m.starts_at):%d/%m/%Y}",
+            reverse("office:meeting-pdf", args=[m.pk]),
+        )  # fmt: skip
+        for m in meetings
+    ]

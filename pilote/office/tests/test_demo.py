@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from pilote.core.registry import todos_for
+from pilote.lib.dates import local_today
 from pilote.office.models import Booking, Event, Meeting, Resource, Task, VehicleLog
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +35,23 @@ def test_the_office_demo(demo_loaded, client):
     assert "Réunion d&#x27;équipe" in month
     detail = client.get(reverse("office:meeting-detail", args=[staff[-1].pk])).content.decode()
     assert "Suivi des actions en cours" in detail
+
+
+def test_the_document_store_demo(demo_loaded, client):
+    from pilote.office.models import Document, DocumentVersion, Folder
+    from pilote.office.queries import documents as queries
+
+    assert 90 <= Document.objects.count() <= 120 and Folder.objects.filter(parent=None).count() == 6
+    assert Document.objects.filter(versions__number=2).count() >= 3 and DocumentVersion.objects.count() > 100
+    levels = set(Document.objects.values_list("confidentiality", flat=True))
+    assert levels == {"public", "restricted", "personal"}
+    direction, assistant = demo_loaded["direction"], demo_loaded["assistant"]
+    today = local_today()
+    past = queries.purge_candidates(direction, today)
+    assert past.exists() and Document.objects.filter(legal_hold=True, retention_until__lt=today).exists()
+    assert Document.objects.filter(doc_type="assembly", retention_until=None).count() >= 5
+    assert queries.search_documents(assistant, "Montant").count() >= 30  # the text of the invoices' PDFs
+    assert not queries.visible_documents(assistant).filter(roles=",rh,direction,").exists()
+    client.force_login(assistant)
+    for name in ("document-list", "folder-list", "document-purge"):
+        assert client.get(reverse(f"office:{name}")).status_code == 200, name
