@@ -136,6 +136,10 @@ MATRIX: dict[str, frozenset[Role]] = {
     # non-conformities and the auditor read the programme and the reports.
     "quality.audits.view": frozenset({D, C, CO, RH, A, AU}),
     "quality.audits.edit": frozenset({D, RH, A}),
+    # Satisfaction surveys: direction, sales, HR and the assistant build them and send the links; the accountant
+    # and the auditor read the results. Respondents answer through their tokened link, without an account.
+    "quality.surveys.view": frozenset({D, C, CO, RH, A, AU}),
+    "quality.surveys.edit": frozenset({D, CO, RH, A}),
     # Associations (members, donations, tax receipts, grants): direction, the accountant and the assistant record
     # them; direction and the accountant issue and cancel tax receipts; direction sets what the receipts print;
     # the auditor reads.

@@ -47,6 +47,7 @@ class QualityConfig(AppConfig):
             MenuItem("Non-conformités", "quality:nc-list", "quality.nc.view"),
             MenuItem("Procédures", "quality:procedure-list", "quality.procedures.view"),
             MenuItem("Programme d'audits", "quality:audit-list", "quality.audits.view"),
+            MenuItem("Enquêtes de satisfaction", "quality:survey-list", "quality.surveys.view"),
             MenuItem("Paramètres qualité", "quality:settings", "quality.settings"),
         )
         register_todo(TodoProvider("quality.risks.view", todo.risk_items))

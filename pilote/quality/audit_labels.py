@@ -16,4 +16,9 @@ LABELS: dict[str, str] = {
     "quality.audit.finding": "Audit : constat enregistré",
     "quality.audit.closed": "Audit réalisé et conclu",
     "quality.audit.cancelled": "Audit annulé",
+    "quality.survey.created": "Enquête de satisfaction créée",
+    "quality.survey.question_added": "Enquête : question ajoutée",
+    "quality.survey.opened": "Enquête ouverte aux réponses",
+    "quality.survey.closed": "Enquête close",
+    "quality.survey.invited": "Enquête : liens de réponse créés et envoyés",
 }

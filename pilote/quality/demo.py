@@ -79,6 +79,7 @@ def load(rng: random.Random, users) -> None:
     _nonconformities(users)
     _procedures(users)
     _audits(users)
+    _survey(users)
 
 
 def _risks(users) -> None:
@@ -301,3 +302,50 @@ def _audits(users) -> None:
         questions=[("Le DUERP a été présenté aux nouveaux salariés.", "Livret d'accueil signé"),
                    ("Le port de charges se fait à deux au-delà de 40 kg.", "Observation sur le terrain")],
     )  # fmt: skip
+
+
+# One customer's answers: (NPS, delivery 1–5, how they knew us, what they like, comment)
+# fmt: off
+SURVEY_ANSWERS = [
+    (10, 5, "Bouche-à-oreille", ["Réactivité", "Conseil"], "Technicien très compétent, merci !"),
+    (9, 4, "Salon professionnel", ["Prix", "Réactivité"], ""),
+    (9, 5, "Bouche-à-oreille", ["Conseil"], "Toujours un bon conseil sur le choix des copieurs."),
+    (8, 4, "Site internet", ["Prix"], ""),
+    (7, 3, "Site internet", ["Réactivité"], "Livraison correcte mais un peu tardive."),
+    (10, 5, "Bouche-à-oreille", ["Réactivité", "Conseil", "Prix"], ""),
+    (6, 2, "Démarchage", ["Prix"], "Le toner livré fuyait, il a fallu relancer deux fois."),
+    (9, 4, "Salon professionnel", ["Conseil"], ""),
+    (3, 2, "Site internet", [], "Facture reçue en double, délai de réponse trop long."),
+    (8, 4, "Bouche-à-oreille", ["Réactivité"], ""),
+]
+# fmt: on
+
+
+def _survey(users) -> None:
+    from pilote.contacts.models import Contact
+    from pilote.quality.services import surveys
+
+    seller = users["commercial"]
+    survey = surveys.create_survey(
+        actor=seller, title=f"Satisfaction clients {DEMO_TODAY.year}", audience="customers",
+        intro="Merci de prendre deux minutes pour nous dire ce que vous pensez de nos services.",
+    )  # fmt: skip
+    nps = surveys.add_question(actor=seller, survey=survey, kind="nps",
+                               text="Recommanderiez-vous Lumen Bureautique à un confrère ?")  # fmt: skip
+    delivery = surveys.add_question(actor=seller, survey=survey, kind="scale5",
+                                    text="Êtes-vous satisfait des délais de livraison et d'intervention ?")  # fmt: skip
+    sources = ["Bouche-à-oreille", "Site internet", "Salon professionnel", "Démarchage"]
+    known = surveys.add_question(actor=seller, survey=survey, kind="single", text="Comment nous avez-vous connus ?",
+                                 choices=sources)  # fmt: skip
+    liked = surveys.add_question(actor=seller, survey=survey, kind="multiple", required=False,
+                                 text="Qu'appréciez-vous chez nous ?",
+                                 choices=["Réactivité", "Conseil", "Prix"])  # fmt: skip
+    comment = surveys.add_question(actor=seller, survey=survey, kind="text", required=False,
+                                   text="Un commentaire, une suggestion ?")  # fmt: skip
+    surveys.open_survey(actor=seller, survey=survey)
+    customers = list(Contact.objects.filter(is_customer=True, is_active=True).order_by("pk")[:14])
+    links = surveys.invite(actor=seller, survey=survey, contacts=customers, base_url="http://localhost", send=False)
+    for link, (score, rating, source, likes, text) in zip(links, SURVEY_ANSWERS, strict=False):
+        surveys.submit(invitation=link.invitation, values={
+            nps.pk: score, delivery.pk: rating, known.pk: source, liked.pk: likes, comment.pk: text,
+        })  # fmt: skip

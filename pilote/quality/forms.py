@@ -21,9 +21,12 @@ from pilote.quality.models import (
     NcStatus,
     ProcedureKind,
     QualitySettings,
+    QuestionKind,
     Risk,
     RiskCategory,
     RiskStatus,
+    SurveyAudience,
+    SurveyStatus,
     WorkUnit,
 )
 from pilote.quality.services.risks import risk_owners
@@ -400,3 +403,83 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["annee"].choices = [("", "Toutes"), *((y, str(y)) for y in years)]
+
+
+# --- Surveys ------------------------------------------------------------------------------------------------
+class SurveyForm(forms.Form):
+    title = forms.CharField(label="Intitulé", max_length=200)
+    audience = forms.ChoiceField(label="Public", choices=SurveyAudience.choices)
+    intro = forms.CharField(label="Texte d'accueil", max_length=2000, required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class SurveyQuestionForm(forms.Form):
+    text = forms.CharField(label="Question", max_length=300)
+    kind = forms.ChoiceField(label="Type", choices=QuestionKind.choices)
+    choices = forms.CharField(label="Choix proposés (un par ligne)", required=False, max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    required = forms.BooleanField(label="Réponse obligatoire", required=False, initial=True)
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["choices"] = data["choices"].splitlines()
+        return data
+
+
+class SurveyInviteForm(forms.Form):
+    tag = forms.ModelChoiceField(label="Contacts de l'étiquette", queryset=None, required=False, empty_label="—")
+    contact = forms.ModelChoiceField(label="Et ce contact", queryset=None, required=False)
+    links = forms.IntegerField(label="Liens à remettre vous-même", min_value=0, max_value=500, required=False,
+                               help_text="Des liens anonymes, affichés une seule fois, à copier.")  # fmt: skip
+    message = forms.CharField(label="Message d'accompagnement", max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        from pilote.contacts.models import Contact, Tag
+        from pilote.core.pickers import SearchSelect
+
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].queryset = Tag.objects.order_by("name")
+        self.fields["contact"].queryset = Contact.objects.filter(is_active=True)
+        self.fields["contact"].widget = SearchSelect("contacts")
+        self.fields["contact"].label_from_instance = lambda c: c.display_name
+
+    def contacts(self) -> list:
+        data = self.cleaned_data
+        chosen = list(data["tag"].contacts.filter(is_active=True).order_by("name", "pk")) if data.get("tag") else []
+        if data.get("contact"):
+            chosen.append(data["contact"])
+        return chosen
+
+
+class SurveyFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Intitulé…"}))  # fmt: skip
+    statut = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *SurveyStatus.choices])
+    public = forms.ChoiceField(label="Public", required=False, choices=[("", "Tous"), *SurveyAudience.choices])
+
+
+def answer_form(questions):
+    """The public form of a survey: one field per question, radio buttons for the scales (large on a phone)."""
+    from pilote.quality.models import SCALES
+
+    fields = {}
+    for q in questions:
+        name = f"q{q.pk}"
+        if q.kind in SCALES:
+            low, high = SCALES[q.kind]
+            fields[name] = forms.ChoiceField(label=q.text, required=q.required, widget=forms.RadioSelect(
+                attrs={"class": "scale"}), choices=[(str(n), str(n)) for n in range(low, high + 1)])  # fmt: skip
+        elif q.kind == QuestionKind.SINGLE:
+            fields[name] = forms.ChoiceField(label=q.text, required=q.required, widget=forms.RadioSelect,
+                                             choices=[(c, c) for c in q.choices])  # fmt: skip
+        elif q.kind == QuestionKind.MULTIPLE:
+            fields[name] = forms.MultipleChoiceField(label=q.text, required=q.required,
+                                                     widget=forms.CheckboxSelectMultiple,
+                                                     choices=[(c, c) for c in q.choices])  # fmt: skip
+        else:
+            fields[name] = forms.CharField(label=q.text, required=q.required, max_length=5000,
+                                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+        if q.kind == QuestionKind.NPS:
+            fields[name].help_text = "0 : pas du tout probable — 10 : tout à fait probable"
+    return type("SurveyAnswerForm", (forms.Form,), fields)

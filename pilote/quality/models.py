@@ -728,3 +728,145 @@ class AuditItem(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+
+# --- Satisfaction surveys ------------------------------------------------------------------------------------
+
+
+class SurveyAudience(models.TextChoices):
+    CUSTOMERS = "customers", "Clients"
+    USERS = "users", "Usagers et personnes accompagnées"
+    STAFF = "staff", "Salariés"
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", "En préparation"
+    OPEN = "open", "Ouverte"
+    CLOSED = "closed", "Close"
+
+
+class Survey(models.Model):
+    """A satisfaction questionnaire: built while in preparation, then open to answers through one tokened link
+    per respondent (no account needed), then closed."""
+
+    title = models.CharField("intitulé", max_length=200)
+    intro = models.TextField("texte d'accueil", blank=True)
+    audience = models.CharField("public", max_length=10, choices=SurveyAudience.choices,
+                                default=SurveyAudience.CUSTOMERS)  # fmt: skip
+    status = models.CharField("statut", max_length=8, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
+    opened_on = models.DateField("ouverte le", null=True, blank=True)
+    closed_on = models.DateField("close le", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "enquête de satisfaction"
+        verbose_name_plural = "enquêtes de satisfaction"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in SurveyStatus]), name="quality_survey_status_valid",
+                violation_error_message="Ce statut d'enquête n'existe pas.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionKind(models.TextChoices):
+    SCALE5 = "scale5", "Échelle de 1 à 5"
+    SCALE10 = "scale10", "Échelle de 1 à 10"
+    SINGLE = "single", "Choix unique"
+    MULTIPLE = "multiple", "Choix multiples"
+    TEXT = "text", "Texte libre"
+    NPS = "nps", "Recommandation (NPS, 0 à 10)"
+
+
+SCALES = {QuestionKind.SCALE5: (1, 5), QuestionKind.SCALE10: (1, 10), QuestionKind.NPS: (0, 10)}
+
+
+class SurveyQuestion(models.Model):
+    survey = models.ForeignKey(Survey, verbose_name="enquête", on_delete=models.PROTECT, related_name="questions")
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    text = models.CharField("question", max_length=300)
+    kind = models.CharField("type", max_length=10, choices=QuestionKind.choices)
+    choices = models.JSONField("choix proposés", default=list, blank=True)
+    required = models.BooleanField("réponse obligatoire", default=True)
+
+    class Meta:
+        verbose_name = "question d'enquête"
+        verbose_name_plural = "questions d'enquête"
+        ordering = ["survey", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in QuestionKind]), name="quality_surveyquestion_kind_valid",
+                violation_error_message="Ce type de question n'existe pas.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SurveyInvitation(models.Model):
+    """One respondent's link: only the SHA-256 of its token is kept (the link is sent once); one answer per
+    link (answered_at, and the response's unique invitation)."""
+
+    survey = models.ForeignKey(Survey, verbose_name="enquête", on_delete=models.PROTECT, related_name="invitations")
+    contact = models.ForeignKey(
+        "contacts.Contact", verbose_name="contact", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    label = models.CharField("destinataire", max_length=200)
+    email = models.EmailField("e-mail", blank=True)
+    token_digest = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    answered_at = models.DateTimeField("répondu le", null=True, blank=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "invitation à une enquête"
+        verbose_name_plural = "invitations aux enquêtes"
+        ordering = ["survey", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.survey} — {self.label}"
+
+
+class SurveyResponse(models.Model):
+    survey = models.ForeignKey(Survey, verbose_name="enquête", on_delete=models.PROTECT, related_name="responses")
+    invitation = models.OneToOneField(
+        SurveyInvitation, verbose_name="invitation", on_delete=models.PROTECT, related_name="response"
+    )
+    submitted_at = models.DateTimeField("reçue le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "réponse à une enquête"
+        verbose_name_plural = "réponses aux enquêtes"
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Réponse du {self.submitted_at:%d/%m/%Y}"
+
+
+class SurveyAnswer(models.Model):
+    response = models.ForeignKey(SurveyResponse, verbose_name="réponse", on_delete=models.PROTECT,
+                                 related_name="answers")  # fmt: skip
+    question = models.ForeignKey(SurveyQuestion, verbose_name="question", on_delete=models.PROTECT,
+                                 related_name="answers")  # fmt: skip
+    number = models.SmallIntegerField("note", null=True, blank=True)
+    selected = models.JSONField("choix", default=list, blank=True)
+    text = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "réponse à une question"
+        verbose_name_plural = "réponses aux questions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"], name="quality_surveyanswer_once",
+                violation_error_message="Une seule réponse par question.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.question} : {self.number if self.number is not None else self.text or ', '.join(self.selected)}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.quality.views import audits, duerp, nonconformities, procedures, risks
+from pilote.quality.views import audits, duerp, nonconformities, procedures, risks, surveys
 
 app_name = "quality"
 urlpatterns = [
@@ -57,5 +57,15 @@ urlpatterns = [
     path("audits/<int:pk>/etape/", audits.audit_step, name="audit-step"),
     path("audits/<int:pk>/rapport.pdf", audits.audit_pdf, name="audit-pdf"),
     path("audits/constats/<int:pk>/", audits.finding, name="audit-finding"),
+    path("enquetes/", surveys.survey_list, name="survey-list"),
+    path("enquetes/export.<str:fmt>", surveys.survey_export, name="survey-export"),
+    path("enquetes/nouvelle/", surveys.survey_create, name="survey-create"),
+    path("enquetes/<int:pk>/", surveys.survey_detail, name="survey-detail"),
+    path("enquetes/<int:pk>/questions/", surveys.question_add, name="survey-question-add"),
+    path("enquetes/<int:pk>/etape/", surveys.survey_step, name="survey-step"),
+    path("enquetes/<int:pk>/liens/", surveys.survey_invite, name="survey-invite"),
+    path("enquetes/<int:pk>/resultats/", surveys.survey_results, name="survey-results"),
+    path("enquetes/<int:pk>/reponses/export.<str:fmt>", surveys.responses_export, name="survey-responses-export"),
+    path("repondre/<str:token>/", surveys.survey_answer, name="survey-answer"),
     path("procedures/versions/<int:pk>/lue/", procedures.version_acknowledge, name="procedure-acknowledge"),
 ]

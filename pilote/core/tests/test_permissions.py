@@ -182,7 +182,16 @@ def _quality_sample(actor):
     audit = audits.plan_audit(actor=actor, title="Audit", scope="Accueil", planned_on=dt.date(2026, 3, 1), lead=actor,
                               questions=[("Accueil ?", "Registre")])  # fmt: skip
     urls |= {f"quality:audit-{n}": audit.pk for n in ("detail", "edit", "question-add", "step", "pdf")}
-    return urls | {"quality:audit-finding": audit.items.get().pk}
+    urls |= {"quality:audit-finding": audit.items.get().pk}
+    from pilote.quality.services import surveys
+
+    survey = surveys.create_survey(actor=actor, title="Satisfaction")
+    names = ("detail", "question-add", "step", "invite", "results")
+    urls |= {f"quality:survey-{n}": survey.pk for n in names}
+    return urls | {
+        "quality:survey-responses-export": {"pk": survey.pk, "fmt": "csv"},
+        "quality:survey-answer": {"token": "x"},
+    }
 
 
 def _hr_sample(actor):
