@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from pilote.core import audit
@@ -414,14 +414,21 @@ def auxiliary_for_contact(*, actor, contact, control_code: str) -> AuxiliaryAcco
         return existing
     prefix = "C" if control_code.startswith("411") else "D" if control_code.startswith("416") else "F"
     code, attempt = f"{prefix}{contact.pk:06d}", 1
-    while AuxiliaryAccount.objects.filter(code=code).exists():  # e.g. taken over from another software's FEC
-        attempt += 1
-        code = f"{prefix}{contact.pk:06d}-{attempt}"
-    aux = AuxiliaryAccount.objects.create(
-        code=code, label=contact.display_name[:200], control_account=control, contact=contact
-    )
-    audit.record(actor, "ledger.auxiliary.created", aux, after=audit.snapshot(aux))
-    return aux
+    while True:
+        while AuxiliaryAccount.objects.filter(code=code).exists():  # e.g. taken over from another software's FEC
+            attempt += 1
+            code = f"{prefix}{contact.pk:06d}-{attempt}"
+        try:
+            with transaction.atomic():  # a savepoint: two first invoices of a customer issued at once both get here
+                aux = AuxiliaryAccount.objects.create(
+                    code=code, label=contact.display_name[:200], control_account=control, contact=contact
+                )
+        except IntegrityError:
+            if existing := AuxiliaryAccount.objects.filter(contact=contact, control_account=control).first():
+                return existing  # created by the concurrent transaction, now committed
+            continue  # the code was taken by another third party meanwhile: the next one
+        audit.record(actor, "ledger.auxiliary.created", aux, after=audit.snapshot(aux))
+        return aux
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -46,7 +46,11 @@ COLLECTED_VAT_ACCOUNT = "44571"
 def account(code: str, label: str = "") -> Account:
     found = Account.objects.filter(code=code).first()
     if found is None:
-        found = ledger.create_account(actor=None, code=code, label=label or code)
+        try:
+            with transaction.atomic():  # a savepoint: two issues may open the same account at once
+                found = ledger.create_account(actor=None, code=code, label=label or code)
+        except IntegrityError:
+            found = Account.objects.get(code=code)  # opened by the concurrent transaction, now committed
     return found
 
 
