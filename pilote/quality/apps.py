@@ -56,6 +56,9 @@ class QualityConfig(AppConfig):
         register_todo(TodoProvider("quality.procedures.view", todo.procedure_items))
         register_complaint_panel(ComplaintPanel("quality.nc.view", 10, panels.complaint_nonconformities))
         register_demo(80, "risques et qualité", demo.load)
+        from pilote.quality import tiles
+
+        tiles.register()
         register_document_source(
             DocumentSource(
                 "quality.duerp", "Document unique (DUERP)", "quality.duerp.view", search.search_duerp_versions

@@ -93,8 +93,13 @@ def test_direction_reads_every_indicator_against_the_year_before(books):
 
 
 def test_each_role_sees_its_own_indicators(books):
-    assert set(_board(books["commercial"])) == {"ca_mois", "ca_exercice", "commandes", "creances_echues"}
-    assert _board(books["rh"]) == {} and _board(books["salarie"]) == {}
+    quality = {"qualite_taux_reclamations", "qualite_delai_reponse", "qualite_nc_ouvertes",
+               "qualite_actions_realisees", "qualite_nps"}  # fmt: skip
+    assert set(_board(books["commercial"])) == {"ca_mois", "ca_exercice", "commandes", "creances_echues", *quality}
+    # HR reads the quality tiles of its field (quality registers them; dashboards imports nothing of it)
+    assert set(_board(books["rh"])) == {"qualite_nc_ouvertes", "qualite_actions_realisees", "qualite_nps",
+                                        "qualite_actions_duerp"}  # fmt: skip
+    assert _board(books["salarie"]) == {}
     assert "tresorerie" in _board(books["auditeur"])
 
 
