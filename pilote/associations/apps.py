@@ -25,7 +25,7 @@ class AssociationsConfig(AppConfig):
         from pilote.core.personal_data import register_personal_data
 
         register_personal_data(personal_data)
-        from pilote.associations import audit_labels, demo, todo, triggers
+        from pilote.associations import audit_labels, demo, social_demo, todo, triggers
         from pilote.core.audit_labels import register_labels
         from pilote.core.registry import (
             MenuItem,
@@ -49,10 +49,18 @@ class AssociationsConfig(AppConfig):
             MenuItem("Dons", "associations:donation-list", "associations.view", structure_types=ASSOCIATIONS),
             MenuItem("Reçus fiscaux", "associations:receipt-list", "associations.view", structure_types=ASSOCIATIONS),
             MenuItem("Bénévolat", "associations:volunteer-list", "associations.view", structure_types=ASSOCIATIONS),
+            MenuItem("Rapports associatifs", "associations:reports", "associations.view",
+                     structure_types=ASSOCIATIONS),
+            MenuItem("CPOM", "associations:cpom-list", "associations.view", structure_types=("social",)),
+            MenuItem("Activité mensuelle", "associations:activity-list", "associations.view",
+                     structure_types=("social",)),
         )  # fmt: skip
         register_demo_structure("association", demo.STRUCTURE, demo.EMAIL_DOMAIN)
         register_demo(10, "vie associative (adhérents, dons, reçus fiscaux, subventions)", demo.load,
                       structure_type="association")  # fmt: skip
+        register_demo_structure("social", social_demo.STRUCTURE, social_demo.EMAIL_DOMAIN)
+        register_demo(10, "service d'aide et de soins à domicile (CPOM, activité, comptes)", social_demo.load,
+                      structure_type="social")  # fmt: skip
         register_todo(TodoProvider("associations.edit", todo.dues_items))
         register_todo(TodoProvider("associations.receipts", todo.receipt_items))
         register_todo(TodoProvider("associations.view", todo.grant_items))

@@ -29,4 +29,9 @@ LABELS: dict[str, str] = {
     "associations.hours.deleted": "Heures de bénévolat supprimées",
     "associations.volunteering.posted": "Bénévolat comptabilisé (864 / 875)",
     "associations.in_kind.recorded": "Contribution en nature comptabilisée",
+    "associations.cpom.created": "CPOM créé",
+    "associations.cpom.objective_added": "Objectif de CPOM ajouté",
+    "associations.cpom.target_set": "Cible ou réalisé d'un objectif de CPOM modifié",
+    "associations.cpom.means_set": "Moyens d'une année de CPOM modifiés",
+    "associations.activity_month.recorded": "Activité mensuelle saisie",
 }

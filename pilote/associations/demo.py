@@ -119,14 +119,19 @@ def _expense(actor, bank, day, code, amount, label, reference=""):
     )
 
 
-def load(rng, users) -> None:
-    today = local_today()
-    first = FiscalYear.objects.order_by("start_date").first()
-    year0 = first.start_date.year
+def open_second_year(users) -> int:
+    """The demo's first year (the previous calendar year) and the current one opened after it; returns the first."""
+    year0 = FiscalYear.objects.order_by("start_date").first().start_date.year
     if not FiscalYear.objects.filter(start_date=dt.date(year0 + 1, 1, 1)).exists():
         ledger.open_fiscal_year(
             actor=users["comptable"], start_date=dt.date(year0 + 1, 1, 1), end_date=dt.date(year0 + 1, 12, 31)
         )
+    return year0
+
+
+def load(rng, users) -> None:
+    today = local_today()
+    year0 = open_second_year(users)
     actor, bank = users["comptable"], BankAccount.objects.get()
     settings_services.update_settings(
         actor=users["direction"],

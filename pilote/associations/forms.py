@@ -10,6 +10,7 @@ from pilote.associations.models import (
     DonationKind,
     DueStatus,
     GrantStatus,
+    IndicatorSource,
     InKindKind,
     MembershipType,
     PaymentMethod,
@@ -296,3 +297,61 @@ class InKindForm(forms.Form):
 class AnnexForm(forms.Form):
     exercice = forms.ModelChoiceField(label="Exercice", queryset=FiscalYear.objects.order_by("-start_date"),
                                       empty_label=None)  # fmt: skip
+
+
+# --- CPOM and activity ----------------------------------------------------------------------------------------------
+class CpomForm(forms.Form):
+    title = forms.CharField(label="Intitulé", max_length=200)
+    funders = forms.ModelMultipleChoiceField(
+        label="Financeurs (ARS, département…)", queryset=Contact.objects.filter(is_active=True, kind="organisation")
+    )
+    start_year = forms.IntegerField(label="Première année", min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label="Dernière année", min_value=2000, max_value=2100)
+    signed_on = forms.DateField(label="Signé le", widget=DATE_WIDGET, required=False)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CpomFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    annee = forms.ChoiceField(label="En cours en", required=False, choices=_year_choices)
+
+
+class ObjectiveForm(forms.Form):
+    title = forms.CharField(label="Objectif", max_length=200)
+    indicator = forms.CharField(label="Indicateur", max_length=200)
+    unit = forms.CharField(label="Unité (%, h, personnes…)", max_length=20, required=False)
+    higher_is_better = forms.BooleanField(label="Plus haut est mieux", required=False, initial=True)
+    source = forms.ChoiceField(label="Réalisé", choices=IndicatorSource.choices)
+    service = forms.CharField(label="Service (si calculé)", max_length=40, required=False)
+
+
+class TargetForm(forms.Form):
+    year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    target = FrenchDecimalFormField(label="Cible", max_digits=14, decimal_places=2, min_value=-10**11,
+                                    max_value=10**11)  # fmt: skip
+    actual = FrenchDecimalFormField(label="Réalisé (indicateur saisi)", max_digits=14, decimal_places=2,
+                                    required=False, min_value=-10**11, max_value=10**11)  # fmt: skip
+
+
+class MeansForm(forms.Form):
+    year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    accounts = forms.CharField(label="Comptes (préfixe : 7311, 64, 6…)", max_length=8)
+    label = forms.CharField(label="Libellé", max_length=120, required=False)
+    amount = money_formfield(label="Budget (€)", min_value=0, max_value=10**11)
+
+
+class ActivityFilterForm(forms.Form):
+    service = forms.CharField(label="Service", required=False, max_length=40)
+    annee = forms.ChoiceField(label="Année", required=False, choices=_year_choices)
+
+
+class ActivityMonthForm(forms.Form):
+    service = forms.CharField(label="Service (SSIAD, SAAD…)", max_length=40)
+    month = forms.DateField(label="Mois (un jour du mois)", widget=DATE_WIDGET)
+    places = forms.IntegerField(label="Places autorisées", min_value=0, max_value=100000, required=False)
+    days_open = forms.IntegerField(label="Jours d'ouverture", min_value=0, max_value=31, required=False)
+    days_delivered = forms.IntegerField(label="Journées réalisées", min_value=0, max_value=10**7, required=False)
+    hours_delivered = FrenchDecimalFormField(label="Heures réalisées", max_digits=10, decimal_places=2, min_value=0,
+                                             max_value=10**7, required=False)  # fmt: skip
+    persons = forms.IntegerField(label="Personnes accompagnées", min_value=0, max_value=10**6, required=False)
+    waiting_list = forms.IntegerField(label="Liste d'attente", min_value=0, max_value=10**6, required=False)

@@ -580,3 +580,151 @@ class InKindContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} du {self.date:%d/%m/%Y}"
+
+
+# --- Social establishments: CPOM and activity -----------------------------------------------------------------------
+class Cpom(models.Model):
+    """A contract of objectives and means (contrat pluriannuel d'objectifs et de moyens) with its funders (ARS,
+    département…) over whole years."""
+
+    title = models.CharField("intitulé", max_length=200)
+    funders = models.ManyToManyField("contacts.Contact", verbose_name="financeurs", related_name="cpoms")
+    start_year = models.PositiveSmallIntegerField("première année")
+    end_year = models.PositiveSmallIntegerField("dernière année")
+    signed_on = models.DateField("signé le", null=True, blank=True)
+    notes = models.TextField("notes", blank=True)
+    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "CPOM"
+        verbose_name_plural = "CPOM"
+        ordering = ["-start_year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="associations_cpom_years",
+                violation_error_message="La dernière année du CPOM suit la première.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"CPOM {self.start_year}-{self.end_year} — {self.title}"
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+
+class IndicatorSource(models.TextChoices):
+    """Where an objective's yearly actual comes from: typed, or computed from the monthly activity."""
+
+    TYPED = "saisi", "Saisi"
+    OCCUPANCY = "occupation", "Taux d'occupation (activité mensuelle)"
+    HOURS = "heures", "Heures réalisées (activité mensuelle)"
+    DAYS = "journees", "Journées réalisées (activité mensuelle)"
+    WAITING = "attente", "Liste d'attente en fin d'année (activité mensuelle)"
+    PERSONS = "personnes", "Personnes accompagnées, moyenne mensuelle (activité mensuelle)"
+
+
+class CpomObjective(models.Model):
+    cpom = models.ForeignKey(Cpom, verbose_name="CPOM", on_delete=models.CASCADE, related_name="objectives")
+    position = models.PositiveSmallIntegerField("n°", default=1)
+    title = models.CharField("objectif", max_length=200)
+    indicator = models.CharField("indicateur", max_length=200)
+    unit = models.CharField("unité", max_length=20, blank=True)
+    higher_is_better = models.BooleanField("plus haut est mieux", default=True)
+    source = models.CharField("source du réalisé", max_length=12, choices=IndicatorSource.choices,
+                              default=IndicatorSource.TYPED)  # fmt: skip
+    service = models.CharField("service (activité)", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = "objectif de CPOM"
+        verbose_name_plural = "objectifs de CPOM"
+        ordering = ["cpom", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class CpomTarget(models.Model):
+    """An objective's target value for a year, and its actual when typed."""
+
+    objective = models.ForeignKey(CpomObjective, verbose_name="objectif", on_delete=models.CASCADE,
+                                  related_name="targets")  # fmt: skip
+    year = models.PositiveSmallIntegerField("année")
+    target = models.DecimalField("cible", max_digits=14, decimal_places=2)
+    actual = models.DecimalField("réalisé saisi", max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "cible annuelle"
+        verbose_name_plural = "cibles annuelles"
+        ordering = ["objective", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["objective", "year"],
+                name="associations_cpomtarget_once",
+                violation_error_message="Cet objectif a déjà une cible pour cette année.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Cible {self.year} — {self.objective}"
+
+
+class CpomMeans(models.Model):
+    """The means of a year (budget) for an account group: income 7x (allocations, tariffs) or charges 6x."""
+
+    cpom = models.ForeignKey(Cpom, verbose_name="CPOM", on_delete=models.CASCADE, related_name="means")
+    year = models.PositiveSmallIntegerField("année")
+    accounts = models.CharField("comptes (préfixe)", max_length=8)
+    label = models.CharField("libellé", max_length=120)
+    amount = MoneyField("budget")
+
+    class Meta:
+        verbose_name = "moyens de CPOM"
+        verbose_name_plural = "moyens de CPOM"
+        ordering = ["cpom", "year", "accounts"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cpom", "year", "accounts"],
+                name="associations_cpommeans_once",
+                violation_error_message="Ces comptes ont déjà un budget pour cette année du CPOM.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.accounts} {self.label}"
+
+
+class ActivityMonth(models.Model):
+    """A service's activity for a month (SSIAD, SAAD…): places, days open, days and hours delivered, people."""
+
+    service = models.CharField("service", max_length=40)
+    month = models.DateField("mois")  # first day of the month
+    places = models.PositiveIntegerField("places autorisées", default=0)
+    days_open = models.PositiveSmallIntegerField("jours d'ouverture", default=0)
+    days_delivered = models.PositiveIntegerField("journées réalisées", default=0)
+    hours_delivered = models.DecimalField("heures réalisées", max_digits=10, decimal_places=2, default=0)
+    persons = models.PositiveIntegerField("personnes accompagnées", default=0)
+    waiting_list = models.PositiveIntegerField("liste d'attente", default=0)
+    updated_at = models.DateTimeField("mis à jour le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "activité mensuelle"
+        verbose_name_plural = "activités mensuelles"
+        ordering = ["-month", "service"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "month"],
+                name="associations_activity_month_once",
+                violation_error_message="L'activité de ce service est déjà saisie pour ce mois.",
+            ),
+            models.CheckConstraint(
+                condition=Q(days_open__lte=31),
+                name="associations_activity_days_open",
+                violation_error_message="Un mois compte au plus 31 jours d'ouverture.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Activité {self.service} {self.month:%m/%Y}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.associations.views import donations, grants, home, members, receipts, volunteering
+from pilote.associations.views import cpom, donations, grants, home, members, receipts, reports, volunteering
 
 app_name = "associations"
 urlpatterns = [
@@ -68,4 +68,21 @@ urlpatterns += [
     path("contributions-en-nature/", volunteering.in_kind_list, name="in-kind-list"),
     path("contributions-en-nature/export.<str:fmt>", volunteering.in_kind_export, name="in-kind-export"),
     path("contributions-en-nature/nouvelle/", volunteering.in_kind_create, name="in-kind-create"),
+]
+urlpatterns += [
+    path("cpom/", cpom.cpom_list, name="cpom-list"),
+    path("cpom/export.<str:fmt>", cpom.cpom_export, name="cpom-export"),
+    path("cpom/nouveau/", cpom.cpom_create, name="cpom-create"),
+    path("cpom/<int:pk>/", cpom.cpom_detail, name="cpom-detail"),
+    path("cpom/<int:pk>/rapport-activite.pdf", cpom.cpom_report_pdf, name="cpom-report-pdf"),
+    path("cpom/<int:pk>/objectifs/", cpom.objective_add, name="cpom-objective-add"),
+    path("cpom/objectifs/<int:pk>/cible/", cpom.target_set, name="cpom-target-set"),
+    path("cpom/<int:pk>/moyens/", cpom.means_set, name="cpom-means-set"),
+    path("activite/", cpom.activity_list, name="activity-list"),
+    path("activite/export.<str:fmt>", cpom.activity_export, name="activity-export"),
+    path("activite/saisir/", cpom.activity_record, name="activity-record"),
+]
+urlpatterns += [
+    path("rapports/", reports.reports, name="reports"),
+    path("rapports/<slug:report>/export.<str:fmt>", reports.report_export, name="report-export"),
 ]

@@ -42,7 +42,11 @@ agree with each other but the regulation PDF was not available):
   renumbered in ways that could not be confirmed: 152 "Provisions pour charges sur legs ou donations",
   757 "Gains de change sur créances et dettes d'exploitation", 6586 "Cotisations (liées à la vie statutaire)",
   673, 6754 and 7754 (legacies and donations to be sold). 120/129 read "excédent"/"déficit" in the same
-  dash style as the PCG. "Social" establishments get the company chart (see ``load_chart``).
+  dash style as the PCG. "Social" establishments get the association chart and ``pcg_social.csv``'s tarification
+  accounts (see ``load_chart``).
+- ``pcg_social.csv`` (``code;label``): the project's 73 « Dotations et produits de la tarification » (7311 the
+  health insurance's global allocation through the ARS, 7312 the département's hourly tariff — APA, PCH —, 7313,
+  7318), modelled on the ESSMS nomenclatures' class 73; the full ANC 2019-04 / M22 nomenclatures are not bundled.
 - The merge only relabels: PCG children left under a relabelled association parent keep their PCG label
   (for instance 7555 under 755 "Contributions financières").
 """
@@ -58,6 +62,7 @@ from importlib import resources
 
 PCG_FILE = "pcg_2025.csv"
 ASSOCIATION_FILE = "pcg_association.csv"
+SOCIAL_FILE = "pcg_social.csv"
 LEGACY_FILE = "pcg_legacy_mapping.csv"
 
 CHART_KINDS = ("company", "association", "social")
@@ -97,8 +102,10 @@ def _accounts(filename: str) -> tuple[ChartAccount, ...]:
 @cache
 def _chart(kind: str) -> tuple[ChartAccount, ...]:
     by_code = {account.code: account for account in _accounts(PCG_FILE)}
-    if kind == "association":
+    if kind in ("association", "social"):
         by_code.update({account.code: account for account in _accounts(ASSOCIATION_FILE)})
+    if kind == "social":
+        by_code.update({account.code: account for account in _accounts(SOCIAL_FILE)})
     return tuple(sorted(by_code.values(), key=lambda account: account.code))
 
 
@@ -108,15 +115,13 @@ def load_chart(kind: str) -> list[ChartAccount]:
     - ``"company"``: the PCG 2025.
     - ``"association"``: the PCG 2025 with the ANC 2018-06 accounts merged over it (same code: the association
       label replaces the PCG one).
-    - ``"social"``: social and medico-social establishments get the company chart. Their own nomenclatures
-      (ANC 2019-04 for private non-profit ESSMS, the M22 instruction for public ones) are not bundled here;
-      an ESSMS run by an association can still be given the association chart by the caller.
+    - ``"social"``: social and medico-social establishments (most are run by associations) get the association
+      chart with the tarification accounts 73x of ``pcg_social.csv``. Their full nomenclatures (ANC 2019-04 for
+      private non-profit ESSMS, the M22 instruction for public ones) are not bundled here.
 
     Raises ``ValueError`` for any other kind. Returns a new list on each call.
     """
-    if kind == "social":
-        kind = "company"
-    if kind not in ("company", "association"):
+    if kind not in CHART_KINDS:
         raise ValueError(f"unknown chart kind {kind!r}; expected one of {', '.join(CHART_KINDS)}")
     return list(_chart(kind))
 

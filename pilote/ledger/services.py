@@ -453,9 +453,10 @@ def lock_period(*, actor, year: FiscalYear, until: dt.date) -> FiscalYear:
 
 
 def chart_kind(structure) -> str:
-    """Associations get the ANC 2018-06 accounts on top of the PCG; companies and social establishments
-    the PCG alone."""
-    return "association" if getattr(structure, "type", "") == "association" else "company"
+    """Associations get the ANC 2018-06 accounts on top of the PCG, social establishments those and the
+    tarification accounts (73x); companies the PCG alone."""
+    kind = getattr(structure, "type", "")
+    return kind if kind in ("association", "social") else "company"
 
 
 MAIN_BANK_ACCOUNT_NAME = "Compte principal"

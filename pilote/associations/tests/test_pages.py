@@ -49,7 +49,11 @@ def _volunteering_sample(books, donor) -> dict:
                                       date=dt.date(2026, 2, 3), hours=Decimal("2"))  # fmt: skip
     volunteering.record_in_kind(actor=books["actor"], date=dt.date(2026, 2, 3), kind="biens", description="Livres",
                                 amount=Decimal("80"))  # fmt: skip
-    return {"hours": hours.pk}
+    from pilote.associations.services import cpom
+
+    contract = cpom.create_cpom(actor=books["actor"], title="SSIAD", funders=[donor], start_year=2026, end_year=2030)
+    objective = cpom.add_objective(actor=books["actor"], cpom=contract, title="Formation", indicator="Formés")
+    return {"hours": hours.pk, "cpom": contract.pk, "objective": objective.pk}
 
 
 def _grant_sample(books) -> dict:
@@ -69,7 +73,15 @@ def _grant_sample(books) -> dict:
     return {"grant": grant.pk, "instalment": instalment.pk, "deadline": deadline.pk}
 
 
-OBJECT_OF = {"member": "member", "due": "due", "instalment": "instalment", "deadline": "deadline", "hours": "hours"}
+OBJECT_OF = {
+    "member": "member",
+    "due": "due",
+    "instalment": "instalment",
+    "deadline": "deadline",
+    "hours": "hours",
+    "cpom-target": "objective",
+    "cpom": "cpom",
+}
 
 
 def _pk(name: str, sample: dict) -> int:
@@ -84,7 +96,9 @@ def _urls(sample):
     for name, pattern in ALL_PATTERNS:
         if not name.startswith("associations:"):
             continue
-        kwargs = {key: {"pk": _pk(name, sample), "fmt": "csv"}[key] for key in pattern.pattern.converters}
+        kwargs = {
+            key: {"pk": _pk(name, sample), "fmt": "csv", "report": "bilan"}[key] for key in pattern.pattern.converters
+        }
         yield name, pattern, reverse(name, kwargs=kwargs)
 
 

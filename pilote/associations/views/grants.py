@@ -14,6 +14,7 @@ from pilote.associations.access import for_associations
 from pilote.associations.models import Grant, GrantDeadline, GrantInstalment
 from pilote.associations.queries import grants as queries
 from pilote.associations.services import grants as services
+from pilote.associations.views.common import apply_form
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
@@ -102,22 +103,7 @@ def grant_report_pdf(request, pk: int):
 
 def _act(request, pk: int, form_class, action, success: str):
     grant = get_object_or_404(Grant, pk=pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request,
-            "Vérifiez les champs saisis : "
-            + "; ".join(
-                f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}" for f, e in form.errors.items()
-            ),
-        )
-        return redirect("associations:grant-detail", pk=pk)
-    try:
-        action(grant, form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
+    apply_form(request, form_class, lambda data: action(grant, data), success)
     return redirect("associations:grant-detail", pk=pk)
 
 

@@ -122,8 +122,11 @@ def test_association_labels_replace_the_pcg_ones():
     assert _labels("company")["102"] == "Fonds fiduciaires"
 
 
-def test_social_establishments_use_the_company_chart():
-    assert load_chart("social") == load_chart("company")
+def test_social_establishments_use_the_association_chart_and_the_tarification_accounts():
+    social, association = _labels("social"), _labels("association")
+    assert set(association) < set(social)
+    assert social["864"] == "Personnel bénévole" and social["194"] == association["194"]
+    assert social["7311"].startswith("Dotation globale") and "7311" not in association
 
 
 def test_unknown_kind_is_refused():

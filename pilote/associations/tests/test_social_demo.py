@@ -1,0 +1,66 @@
+"""The social establishment demo (`load_demo --type social`): a home-care service with its CPOM, the monthly
+activity of its two services and the books those months made, in the association chart with its 73x accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from django.test import Client
+from django.urls import reverse
+
+from pilote.associations.models import ActivityMonth, Cpom
+from pilote.associations.queries import cpom as queries
+from pilote.core.models import Structure, User
+from pilote.core.registry import menu_for
+from pilote.ledger.models import Account, EntryLine
+from pilote.ledger.verify import verify_all
+from pilote.lib.dates import local_today
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", "--type", "social", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Structure.objects.get()
+
+
+def test_the_social_demo_follows_its_cpom_from_its_activity_and_its_books(demo):
+    assert demo.type == "social" and demo.legal_name == "Aide à domicile du Val"
+    assert Account.objects.filter(code__in=["7311", "7312", "864", "875", "194"]).count() == 5
+    cpom = Cpom.objects.get()
+    assert cpom.end_year - cpom.start_year == 4 and cpom.funders.count() == 2
+    assert cpom.objectives.count() == 4
+    today = local_today()
+    months_over = (today.year - cpom.start_year) * 12 + today.month - 1
+    assert ActivityMonth.objects.filter(service="SSIAD").count() == months_over
+    allocation = EntryLine.objects.filter(account__code="7311", is_posted=True, date__year=cpom.start_year)
+    assert allocation.aggregate(c=Sum("credit"))["c"] > 500000
+    result = queries.follow_up(cpom, cpom.start_year, today)
+    statuses = {row.objective.source: row.variance.status for row in result["objectives"]}
+    assert statuses["occupation"] in ("atteint", "conforme") and statuses["saisi"] == "atteint"
+    assert {m.accounts for m in result["means"]} >= {"7311", "7312", "64"}
+    assert all(not problems for problems in verify_all().values())
+
+
+def test_the_social_demo_pages_answer_every_role(demo):
+    cpom = Cpom.objects.get()
+    entries = {item.url_name for section in menu_for(User.objects.get(username="direction"), "social")
+               for item in section.items}  # fmt: skip
+    assert {"associations:cpom-list", "associations:activity-list"} <= entries
+    assert "associations:cpom-list" not in {item.url_name for section in menu_for(
+        User.objects.get(username="direction"), "association") for item in section.items}  # fmt: skip
+    for user in User.objects.all():
+        client = Client()
+        client.force_login(user)
+        for url in (reverse("associations:cpom-list"), reverse("associations:activity-list"),
+                    reverse("associations:cpom-detail", args=[cpom.pk]) + f"?annee={cpom.start_year}"):  # fmt: skip
+            assert client.get(url).status_code == (200 if user.can("associations.view") else 403), (user, url)
+    client = Client()
+    client.force_login(User.objects.get(username="comptable"))
+    pdf = client.get(reverse("associations:cpom-report-pdf", args=[cpom.pk]) + f"?annee={cpom.start_year}")
+    assert pdf.content.startswith(b"%PDF")
+    assert dt.date.today().year >= cpom.start_year
