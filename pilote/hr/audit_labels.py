@@ -36,3 +36,7 @@ LABELS |= {
     "hr.announcement.published": "Annonce interne publiée",
     "hr.announcement.withdrawn": "Annonce interne retirée",
 }
+LABELS |= {
+    "hr.absence.leave_information": "Information sur les congés payés remise au retour d'un arrêt",
+    "hr.absence.read": "Consultation d'une absence liée à la santé",
+}

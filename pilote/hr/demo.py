@@ -165,6 +165,10 @@ def load_leave(rng, users) -> None:
     by_name = {e.last_name: e for e in staff}
     record(by_name["Benali"], "maladie", add_months(DEMO_TODAY, -3).replace(day=2), 17, certificate=True)
     record(by_name["Mendes"], "accident_travail", add_months(DEMO_TODAY, -2).replace(day=9), 10, certificate=True)
+    # The information on return (L3141-19-3): given to Karim Benali a week after his return; Inês Mendes's is due.
+    sick = by_name["Benali"].absences.filter(kind="maladie").first()
+    if sick is not None:
+        absences.record_leave_information(actor=rh, absence=sick, given_on=sick.end + dt.timedelta(days=8))
     record(by_name["Garnier"], "sans_solde", add_months(DEMO_TODAY, -4).replace(day=14), 3)
     record(by_name["Lambert"], "evenement_familial", add_months(DEMO_TODAY, -1).replace(day=5), 4, certificate=True)
     soon = _monday(DEMO_TODAY + dt.timedelta(days=21))

@@ -113,6 +113,10 @@ class AbsenceForm(forms.Form):
         self.fields["employee"].queryset = Employee.objects.order_by("last_name", "first_names")
 
 
+class LeaveInformationForm(forms.Form):
+    given_on = forms.DateField(label="Information remise le", widget=DATE_WIDGET)
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label="Décision", choices=[("accepter", "Accepter"), ("refuser", "Refuser")])
     note = forms.CharField(label="Motif (obligatoire pour un refus)", max_length=250, required=False)

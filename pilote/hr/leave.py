@@ -179,3 +179,49 @@ def balances(
         if period.deadline is not None and period.deadline < today and period.remaining > 0:
             period.expired = period.remaining
     return periods
+
+
+# --- Information on return (L3141-19-3, loi 2024-364) ----------------------------------------------------------
+# The duty applies to returns since the law came into force (loi 2024-364 of 22 April 2024, JO of the 23rd).
+INFORMATION_IN_FORCE = dt.date(2024, 4, 24)
+INFORMATION_DELAY_MONTHS = 1
+
+
+@dataclass(frozen=True)
+class InformationLine:
+    start: dt.date
+    end: dt.date
+    closed: bool
+    acquired: Decimal
+    taken: Decimal
+    remaining: Decimal
+    deadline: dt.date
+    carried_over: bool
+
+
+def information_due(back: dt.date) -> dt.date:
+    """The employer informs the employee within the month after the return to work (L3141-19-3)."""
+    return add_months(back, INFORMATION_DELAY_MONTHS)
+
+
+def return_information(
+    entry: dt.date,
+    exit: dt.date | None,
+    absences: list[Span],
+    taken: list[tuple[dt.date, Decimal]],
+    on: dt.date,
+    start_month: int = 6,
+) -> list[InformationLine]:
+    """What the letter on return tells, as of `on`: for each period with days left (or still earning), the days
+    acquired, taken, remaining and the last day to take them (a period still running: the end of the next one,
+    or later if an absence carries it over)."""
+    lines = []
+    for period in balances(entry, exit, absences, taken, on, start_month):
+        if period.closed and period.remaining <= 0:
+            continue  # nothing left to take: taken in full or lost
+        deadline, carried = (
+            (period.deadline, period.carried_over) if period.closed else deadline_for(period.end, absences, start_month)
+        )
+        lines.append(InformationLine(period.start, period.end, period.closed, period.acquired, period.taken,
+                                     period.remaining, deadline, carried))  # fmt: skip
+    return lines

@@ -261,6 +261,9 @@ class Absence(models.Model):
     )
     decided_at = models.DateTimeField("décidée le", null=True, blank=True)
     decision_note = models.CharField("motif de la décision", max_length=250, blank=True)
+    # L3141-19-3 (loi 2024-364): after a sickness or work accident, the paid-leave information given on return.
+    leave_information_on = models.DateField("information sur les congés payés remise le", null=True, blank=True)
+    leave_information_by = models.CharField("information remise par", max_length=150, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

@@ -34,6 +34,7 @@ def todo_items(user) -> list[TodoItem]:
         + contract_items(user, today)
         + expense_items(user)
         + checklist_items(user, today)
+        + leave_information_items(user, today)
     )
 
 
@@ -110,3 +111,17 @@ def checklist_items(user, today: dt.date) -> list[TodoItem]:
             TodoItem(label, reverse("hr:employee-detail", args=[pk]) + "#parcours", steps[0].due_on, "Personnel")
         )
     return items
+
+
+def leave_information_items(user, today: dt.date) -> list[TodoItem]:
+    """Employees back from a sickness or work accident whose paid-leave information is not given yet (due within the
+    month after the return, L3141-19-3), for rh and direction. Two queries."""
+    if not user.can("hr.view"):
+        return []
+    from pilote.hr.queries.absences import information_pending
+
+    return [
+        TodoItem(f"Informer {absence.employee.full_name} de ses congés payés (retour le {back:%d/%m/%Y})",
+                 reverse("hr:absence-detail", args=[absence.pk]) + "#information-retour", due, "Personnel")
+        for absence, back, due in information_pending(today)
+    ]  # fmt: skip

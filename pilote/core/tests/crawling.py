@@ -219,6 +219,7 @@ OBJECTS: dict[str, Callable[[], list]] = {
     "hr:payroll-month": _first("hr.PayrollMonth"),
     "hr:payroll-variable": _first("hr.PayrollVariable"),
     "hr:expense-detail": _one_of_each("hr.ExpenseReport", "status"),
+    "hr:absence-detail": _one_of_each("hr.Absence", "kind"),
     "core:user-edit": _first("core.User"),
     "core:user-password": _first("core.User"),
     "operations:count": _first("operations.InventoryCount"),

@@ -207,6 +207,9 @@ def _hr_sample(actor):
     request = Absence.objects.create(employee=employee, kind="conges_payes", start=dt.date(2026, 7, 6),
                                      end=dt.date(2026, 7, 11), days=6)  # fmt: skip
     urls = {f"hr:employee-{name}": employee.pk for name in ("detail", "edit", "exit")}
+    sick = Absence.objects.create(employee=employee, kind="maladie", start=dt.date(2026, 2, 2),
+                                  end=dt.date(2026, 2, 13), days=12, status="acceptee")  # fmt: skip
+    urls |= {f"hr:absence-{name}": sick.pk for name in ("detail", "information-pdf", "information-given")}
     urls |= _hr_cse_sample(actor)
     urls["hr:contract-edit"] = employee.pk
     from pilote.hr.services import payroll

@@ -7,7 +7,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from pilote.core.listing import Column
 from pilote.core.permissions import role_can
@@ -36,6 +36,93 @@ def available(periods: list[leave.PeriodBalance]) -> dict:
         "deadline": min((p.deadline for p in open_periods), default=None),
         "earning": running.acquired if running else 0,
     }
+
+
+# --- Information on return from a sickness or work accident (L3141-19-3) ---------------------------------------
+@dataclass
+class ReturnInformation:
+    absence: Absence
+    back: dt.date  # the day of the return to work
+    due: dt.date  # the information is given by then
+    on: dt.date  # the date of the balance: the information's, or today's while not given
+    lines: list[leave.InformationLine]
+
+    @property
+    def total(self):
+        return sum((line.remaining for line in self.lines), start=0)
+
+    @property
+    def given(self) -> bool:
+        return self.absence.leave_information_on is not None
+
+
+def carries_information(absence: Absence) -> bool:
+    """A sickness or work-accident absence, accepted, ended on or after the law came into force."""
+    return (
+        absence.kind in leave.CARRYING_OVER
+        and absence.status == AbsenceStatus.APPROVED
+        and absence.end + dt.timedelta(days=1) >= leave.INFORMATION_IN_FORCE
+    )
+
+
+def continued_by(absence: Absence) -> Absence | None:
+    """The absence prolonging this one the next day (an extended sick leave): the information is due at its end."""
+    return (
+        Absence.objects.filter(
+            employee_id=absence.employee_id,
+            status=AbsenceStatus.APPROVED,
+            kind__in=leave.CARRYING_OVER,
+            start=absence.end + dt.timedelta(days=1),
+        )  # fmt: skip
+        .order_by("pk")
+        .first()
+    )
+
+
+def return_information(absence: Absence, today: dt.date) -> ReturnInformation | None:
+    """The paid-leave balance to tell the employee back from `absence`, per period with its deadline (leave.py)."""
+    if not carries_information(absence):
+        return None
+    employee = absence.employee
+    back = absence.end + dt.timedelta(days=1)
+    on = absence.leave_information_on or max(today, back)
+    accepted = list(employee.absences.filter(status=AbsenceStatus.APPROVED).order_by("start"))
+    taken = [(a.start, a.days) for a in accepted if a.kind == AbsenceKind.PAID_LEAVE]
+    lines = leave.return_information(employee.entry_date, employee.exit_date, spans(accepted), taken, on)
+    return ReturnInformation(absence, back, leave.information_due(back), on, lines)
+
+
+def information_pending(today: dt.date) -> list[tuple[Absence, dt.date, dt.date]]:
+    """(absence, return day, due date) of each return since the law whose information is not given yet — the
+    employee back at work, still employed, the absence not prolonged by another one. Two queries."""
+    rows = list(
+        Absence.objects.filter(
+            kind__in=leave.CARRYING_OVER,
+            status=AbsenceStatus.APPROVED,
+            leave_information_on__isnull=True,
+            end__lt=today,
+            end__gte=leave.INFORMATION_IN_FORCE - dt.timedelta(days=1),
+        )
+        .filter(Q(employee__exit_date__isnull=True) | Q(employee__exit_date__gt=F("end")))
+        .select_related("employee")
+        .order_by("end", "pk")[:200]
+    )
+    if not rows:
+        return []
+    prolonged = set(
+        Absence.objects.filter(
+            employee__in={a.employee_id for a in rows},
+            status=AbsenceStatus.APPROVED,
+            kind__in=leave.CARRYING_OVER,
+            start__in={a.end + dt.timedelta(days=1) for a in rows},
+        ).values_list("employee_id", "start")
+    )
+    pending = []
+    for absence in rows:
+        back = absence.end + dt.timedelta(days=1)
+        if (absence.employee_id, back) not in prolonged:
+            pending.append((absence, back, leave.information_due(back)))
+    return pending
 
 
 def decidable(user):

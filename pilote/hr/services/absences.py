@@ -132,3 +132,32 @@ def record_absence(
     )  # fmt: skip
     audit.record(actor, "hr.absence.recorded", absence, after=trace(absence))
     return absence
+
+
+@transaction.atomic
+def record_leave_information(*, actor, absence: Absence, given_on: dt.date) -> Absence:
+    """rh records the day the employee back from a sickness or work accident received the information on their
+    paid leave (L3141-19-3): their balance and the date by which to take it. Once, on or after the return."""
+    from pilote.hr.queries.absences import carries_information, continued_by
+
+    if not role_can(actor.role, "hr.edit"):
+        raise DomainError("Seuls les ressources humaines et la direction enregistrent cette information.")
+    current = Absence.objects.select_for_update(of=("self",)).select_related("employee").get(pk=absence.pk)
+    if not carries_information(current):
+        raise DomainError("Cette information n'est due qu'au retour d'un arrêt maladie ou d'un accident du travail "
+                          "accepté, terminé depuis la loi du 22 avril 2024.")  # fmt: skip
+    if current.leave_information_on is not None:
+        raise DomainError(f"L'information a déjà été remise le {current.leave_information_on:%d/%m/%Y}.")
+    if (following := continued_by(current)) is not None:
+        raise DomainError(f"L'arrêt est prolongé jusqu'au {following.end:%d/%m/%Y} : l'information se donne au retour.")
+    back = current.end + dt.timedelta(days=1)
+    if given_on < back:
+        raise DomainError(f"L'information se donne au retour du salarié, le {back:%d/%m/%Y} ou après.")
+    if given_on > timezone.localdate():
+        raise DomainError("La date de remise ne peut pas être dans le futur.")
+    current.leave_information_on = given_on
+    current.leave_information_by = (actor.get_full_name() or actor.username)[:150]
+    current.version += 1
+    current.save()
+    audit.record(actor, "hr.absence.leave_information", current, after=trace(current))
+    return current

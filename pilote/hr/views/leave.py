@@ -12,10 +12,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pilote.core import audit
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate
-from pilote.hr.forms import AbsenceFilterForm, AbsenceForm, DecisionForm, LeaveRequestForm, MonthForm
+from pilote.core.pdf import pdf_response
+from pilote.hr.forms import (
+    AbsenceFilterForm,
+    AbsenceForm,
+    DecisionForm,
+    LeaveInformationForm,
+    LeaveRequestForm,
+    MonthForm,
+)
 from pilote.hr.models import Absence, Employee
 from pilote.hr.queries import absences as queries
 from pilote.hr.services import absences as services
@@ -133,3 +142,53 @@ def team_calendar(request):
     following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     context = {"form": form, "month": month, "previous": previous, "following": following, **data}
     return render(request, "hr/calendar.html", context)
+
+
+def _absence(request, pk: int) -> Absence:
+    absence = get_object_or_404(Absence.objects.select_related("employee", "requested_by", "decided_by"), pk=pk)
+    if absence.is_health_related:  # reading a health-related record is written in the audit log
+        audit.record(request.user, "hr.absence.read", absence, after={"employee": absence.employee_id})
+    return absence
+
+
+@require_perm("hr.view")
+def absence_detail(request, pk: int):
+    """An absence; after a sickness or work accident, the paid-leave information due on return (L3141-19-3)."""
+    absence = _absence(request, pk)
+    today = timezone.localdate()
+    info = queries.return_information(absence, today)
+    context = {"absence": absence, "info": info, "today": today}
+    if info is not None and not info.given:
+        context["prolonged"] = queries.continued_by(absence)
+        context["form"] = LeaveInformationForm(initial={"given_on": max(today, info.back)})
+    return render(request, "hr/absence_detail.html", context)
+
+
+@require_POST
+@require_perm("hr.edit")
+def absence_information_given(request, pk: int):
+    absence = get_object_or_404(Absence.objects.select_related("employee"), pk=pk)
+    form = LeaveInformationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Indiquez la date de remise de l'information (JJ/MM/AAAA).")
+    else:
+        try:
+            given_on = form.cleaned_data["given_on"]
+            services.record_leave_information(actor=request.user, absence=absence, given_on=given_on)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Information sur les congés payés remise à {absence.employee.full_name}.")
+    return redirect("hr:absence-detail", pk=absence.pk)
+
+
+@require_perm("hr.view")
+def absence_information_pdf(request, pk: int):
+    """The letter « Information sur vos congés payés » (portrait), as of the day given or today."""
+    absence = _absence(request, pk)
+    info = queries.return_information(absence, timezone.localdate())
+    if info is None:
+        raise Http404
+    context = {"absence": absence, "employee": absence.employee, "info": info}
+    name = f"Information-conges-payes-{absence.employee.last_name}-{info.back:%Y-%m-%d}.pdf"
+    return pdf_response("hr/leave_information_pdf.html", context, name, request=request)
