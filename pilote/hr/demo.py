@@ -458,6 +458,8 @@ def load_schedules(rng, users) -> None:
         if week % 3 == 0:  # a busy week: installations on Saturday morning
             for key in ("thomas", "karim"):
                 plan(key, target + dt.timedelta(days=5), "08:00", "13:00", 0, "Installation client")
+            # the part-timer's complementary hours (24 h contract: 2,4 h at 10 %, 1,6 h at 25 %)
+            plan("sarah", target + dt.timedelta(days=3), "08:30", "12:30", 0, "Inventaire")
         if week % 4 == 1:  # an evening intervention on Thursday
             plan("yao", target + dt.timedelta(days=3), "18:00", "22:30", 0, "Bascule réseau client")
     # the current week: Yao's long Monday and early Tuesday (11 h of work, 10 h of rest)

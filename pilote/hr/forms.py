@@ -9,6 +9,7 @@ from pilote.hr.contracts import CDD_REASONS
 from pilote.hr.expenses import CATEGORY_CHOICES, VEHICLE_CHOICES
 from pilote.hr.gpec import LEVELS
 from pilote.hr.models import (
+    PAYROLL_TYPED_FIELDS,
     REQUESTABLE_KINDS,
     AbsenceKind,
     AbsenceStatus,
@@ -277,7 +278,7 @@ class PayrollMonthForm(forms.Form):
 class PayrollVariableForm(VersionedForm):
     class Meta:
         model = PayrollVariable
-        fields = ["hours_worked", "overtime_25", "overtime_50", "bonus", "benefits_in_kind", "expenses", "comment"]
+        fields = list(PAYROLL_TYPED_FIELDS)
 
 
 class PayrollJournalForm(forms.Form):

@@ -613,6 +613,11 @@ class PayrollMonth(models.Model):
         return f"Paie de {self.month:%m/%Y}"
 
 
+# What rh types in a month's variables (the rest comes from the files, absences and schedules).
+PAYROLL_TYPED_FIELDS = ("hours_worked", "overtime_25", "overtime_50", "complementary_10", "complementary_25", "bonus",
+                        "benefits_in_kind", "expenses", "comment")  # fmt: skip
+
+
 class PayrollVariable(models.Model):
     """One employee's variables for a month (éléments variables de paie)."""
 
@@ -623,6 +628,9 @@ class PayrollVariable(models.Model):
     hours_worked = FrenchDecimalField("heures travaillées", max_digits=6, decimal_places=2, default=0)
     overtime_25 = FrenchDecimalField("heures supplémentaires à 25 %", max_digits=6, decimal_places=2, default=0)
     overtime_50 = FrenchDecimalField("heures supplémentaires à 50 %", max_digits=6, decimal_places=2, default=0)
+    # Part time: heures complémentaires (L3123-8, L3123-21), apart from overtime.
+    complementary_10 = FrenchDecimalField("heures complémentaires à 10 %", max_digits=6, decimal_places=2, default=0)
+    complementary_25 = FrenchDecimalField("heures complémentaires à 25 %", max_digits=6, decimal_places=2, default=0)
     paid_leave_days = FrenchDecimalField("congés payés (jours)", max_digits=5, decimal_places=1, default=0)
     sickness_days = FrenchDecimalField("maladie (jours)", max_digits=5, decimal_places=1, default=0)
     work_accident_days = FrenchDecimalField("accident du travail (jours)", max_digits=5, decimal_places=1, default=0)
@@ -649,6 +657,8 @@ class PayrollVariable(models.Model):
             models.CheckConstraint(
                 condition=Q(overtime_25__gte=0)
                 & Q(overtime_50__gte=0)
+                & Q(complementary_10__gte=0)
+                & Q(complementary_25__gte=0)
                 & Q(bonus__gte=0)
                 & Q(benefits_in_kind__gte=0)
                 & Q(expenses__gte=0),

@@ -11,6 +11,12 @@ maximum durations and rest times of the Code du travail checked over a schedule.
 - Maximum durations: 10 hours of work a day (L3121-18), 48 hours in a week (L3121-20), 44 hours a week on average
   over any 12 consecutive weeks (L3121-22); rest: 11 consecutive hours between two days of work (L3131-1), and a
   weekly rest of 24 hours plus those 11, i.e. 35 consecutive hours (L3132-2).
+- Part time (contract under 35 hours a week): the hours beyond the contract's weekly hours are « heures
+  complémentaires », counted per week like overtime: +10 % up to one tenth of the contract's hours (L3123-8,
+  L3123-29), +25 % beyond (L3123-21, a collective agreement may set another rate, never under 10 %); at most a
+  tenth of the contract's hours (L3123-28), raised to a third by a collective agreement (L3123-20; setting
+  PILOTE_HR_COMPLEMENTARY_LIMIT, « 1/3 » by default, « 1/10 » without an agreement); never bringing the week to
+  35 hours (L3123-9: the contract could be requalified full time). Hours beyond 35 are overtime.
 A shift whose end is not after its start ends the next day (night work in services that run every day); its hours
 count on the day it starts.
 """
@@ -20,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from pilote.hr.payroll import overtime, round2
 
@@ -75,6 +82,29 @@ def week_label(start: dt.date) -> str:
     return f"semaine {week} de {year}"
 
 
+FULL_TIME = Decimal(35)  # L3121-27
+COMPLEMENTARY_FIRST_SHARE = Decimal("0.1")  # +10 % up to a tenth of the contract's hours (L3123-8)
+LIMIT_TENTH = Fraction(1, 10)  # L3123-28
+LIMIT_THIRD = Fraction(1, 3)  # L3123-20, by collective agreement
+DEFAULT_COMPLEMENTARY_LIMIT = LIMIT_THIRD
+
+
+def complementary(hours: Decimal, contract_hours: Decimal) -> tuple[Decimal, Decimal]:
+    """A part-timer's week: the complementary hours at +10 % (up to a tenth of the contract) and at +25 % (beyond),
+    between the contract's hours and 35 hours (what lies beyond 35 is overtime). Nothing for a full-timer."""
+    contract = Decimal(contract_hours)
+    if contract >= FULL_TIME:
+        return Decimal(0), Decimal(0)
+    extra = max(min(Decimal(hours), FULL_TIME) - contract, Decimal(0))
+    at_10 = min(extra, round2(contract * COMPLEMENTARY_FIRST_SHARE))
+    return at_10, extra - at_10
+
+
+def complementary_limit(contract_hours: Decimal, share: Fraction = DEFAULT_COMPLEMENTARY_LIMIT) -> Decimal:
+    """The most complementary hours a week: a tenth of the contract's hours, a third by agreement (24 h → 8 h)."""
+    return round2(Decimal(contract_hours) * share.numerator / share.denominator)
+
+
 @dataclass(frozen=True)
 class Week:
     start: dt.date  # Monday
@@ -82,11 +112,20 @@ class Week:
     leave_hours: Decimal  # paid leave counted towards the threshold
     overtime_25: Decimal
     overtime_50: Decimal
+    complementary_10: Decimal = Decimal(0)  # part time: heures complémentaires at +10 %
+    complementary_25: Decimal = Decimal(0)  # and at +25 %
+
+    @property
+    def complementary(self) -> Decimal:
+        return self.complementary_10 + self.complementary_25
 
 
-def weeks(shifts: list[Shift], leave_days: dict[dt.date, Decimal] | None = None) -> dict[dt.date, Week]:
-    """Each week's hours worked, paid-leave hours counted towards the threshold, and overtime by rate.
-    `leave_days` gives, per day of paid leave, the hours it counts for (the contractual day)."""
+def weeks(
+    shifts: list[Shift], leave_days: dict[dt.date, Decimal] | None = None, contract_hours: Decimal | None = None
+) -> dict[dt.date, Week]:
+    """Each week's hours worked, paid-leave hours counted towards the threshold, overtime by rate and, for a
+    part-timer (`contract_hours` under 35), complementary hours by rate. `leave_days` gives, per day of paid
+    leave, the hours it counts for (the contractual day)."""
     worked: dict[dt.date, Decimal] = {}
     for shift in shifts:
         key = monday(shift.day)
@@ -101,7 +140,12 @@ def weeks(shifts: list[Shift], leave_days: dict[dt.date, Decimal] | None = None)
         # overtime is never more than the hours actually worked beyond the contract (leave does not create hours)
         at_50 = min(at_50, hours)
         at_25 = min(at_25, hours - at_50)
-        result[key] = Week(key, hours, counted, at_25, at_50)
+        at_10 = plus_25 = Decimal(0)
+        if contract_hours is not None and hours:
+            at_10, plus_25 = complementary(hours + counted, contract_hours)
+            plus_25 = min(plus_25, hours)
+            at_10 = min(at_10, hours - plus_25)
+        result[key] = Week(key, hours, counted, at_25, at_50, at_10, plus_25)
     return result
 
 
@@ -112,9 +156,16 @@ class Alert:
     message: str
 
 
-def alerts(shifts: list[Shift], *, since: dt.date | None = None) -> list[Alert]:
+def alerts(
+    shifts: list[Shift],
+    *,
+    since: dt.date | None = None,
+    contract_hours: Decimal | None = None,
+    limit: Fraction = DEFAULT_COMPLEMENTARY_LIMIT,
+) -> list[Alert]:
     """The breaches of maximum durations and rest times in a person's shifts (those from `since` on; earlier
-    shifts serve the 12-week average and the rest before the first one)."""
+    shifts serve the 12-week average and the rest before the first one), and for a part-timer the complementary
+    hours beyond their limit or a week reaching 35 hours."""
     ordered = sorted(shifts, key=lambda s: s.begins)
     found: list[Alert] = []
     by_day: dict[dt.date, Decimal] = {}
@@ -143,6 +194,8 @@ def alerts(shifts: list[Shift], *, since: dt.date | None = None) -> list[Alert]:
             found.append(Alert(start, "average", f"{_h(round2(average))} en moyenne sur les 12 semaines finissant la "
                                                  f"{week_label(start)} : 44 h au plus (L3121-22)."))  # fmt: skip
         found.extend(_weekly_rest(ordered, start))
+        if contract_hours is not None and Decimal(contract_hours) < FULL_TIME:
+            found.extend(part_time_alerts(start, week.worked, contract_hours, limit))
     return sorted((a for a in found if since is None or a.day >= since), key=lambda a: (a.day, a.kind))
 
 
@@ -176,3 +229,29 @@ def _h(hours: Decimal) -> str:
 def quota_status(overtime_hours: Decimal, quota: Decimal = DEFAULT_QUOTA) -> tuple[Decimal, Decimal]:
     """The hours left within the yearly quota and those beyond it."""
     return max(quota - overtime_hours, Decimal(0)), max(overtime_hours - quota, Decimal(0))
+
+
+def part_time_alerts(start: dt.date, worked: Decimal, contract_hours: Decimal,
+                     limit: Fraction = DEFAULT_COMPLEMENTARY_LIMIT) -> list[Alert]:  # fmt: skip
+    """A part-timer's week beyond the complementary-hours limit (L3123-28 / L3123-20) or reaching 35 hours
+    (L3123-9)."""
+    found = []
+    contract, most = Decimal(contract_hours), complementary_limit(contract_hours, limit)
+    extra = Decimal(worked) - contract
+    share = "un tiers" if limit == LIMIT_THIRD else "un dixième" if limit == LIMIT_TENTH else "la limite"
+    article = "L3123-20" if limit == LIMIT_THIRD else "L3123-28"
+    if extra > most:
+        message = (f"{_h(extra)} complémentaires la {week_label(start)} : {_h(most)} au plus ({share} des "
+                   f"{_h(contract)} du contrat, {article}).")  # fmt: skip
+        found.append(Alert(start, "complementary", message))
+    if Decimal(worked) >= FULL_TIME:
+        found.append(Alert(start, "full_time", f"{_h(Decimal(worked))} la {week_label(start)} : les heures "
+                                               "complémentaires ne peuvent pas porter un temps partiel à 35 heures "
+                                               "(L3123-9)."))  # fmt: skip
+    return found
+
+
+def check_part_time_week(start: dt.date, worked: Decimal, contract_hours: Decimal,
+                         limit: Fraction = DEFAULT_COMPLEMENTARY_LIMIT) -> str | None:  # fmt: skip
+    """Why a part-timer's week may not hold `worked` hours (the planning refuses it), or None."""
+    return " ".join(a.message for a in part_time_alerts(start, worked, contract_hours, limit)) or None

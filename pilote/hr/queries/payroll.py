@@ -32,7 +32,12 @@ def rows(payroll_month: PayrollMonth) -> list[Row]:
         "employee__last_name", "employee__first_names", "pk"
     ):
         hourly = variable.base_gross / variable.contract_hours if variable.contract_hours else Decimal(0)
-        extra = hourly * (variable.overtime_25 * Decimal("1.25") + variable.overtime_50 * Decimal("1.5"))
+        extra = hourly * (
+            variable.overtime_25 * Decimal("1.25")
+            + variable.overtime_50 * Decimal("1.5")
+            + variable.complementary_10 * Decimal("1.1")
+            + variable.complementary_25 * Decimal("1.25")
+        )
         gross = payroll.round2(variable.base_gross + extra + variable.bonus + variable.benefits_in_kind)
         hours = variable.contract_hours or payroll.LEGAL_MONTHLY_HOURS
         found.append(Row(variable, gross, payroll.estimate(gross, hours, net_ratio, employer_rate)))
@@ -63,6 +68,8 @@ EXPORT_COLUMNS = [
     Column("Heures travaillées", lambda v: v.hours_worked),
     Column("Heures supplémentaires 25 %", lambda v: v.overtime_25),
     Column("Heures supplémentaires 50 %", lambda v: v.overtime_50),
+    Column("Heures complémentaires 10 %", lambda v: v.complementary_10),
+    Column("Heures complémentaires 25 %", lambda v: v.complementary_25),
     Column("Congés payés (jours ouvrables)", lambda v: v.paid_leave_days),
     Column("Maladie (jours calendaires)", lambda v: v.sickness_days),
     Column("Accident du travail (jours calendaires)", lambda v: v.work_accident_days),

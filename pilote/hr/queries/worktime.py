@@ -36,7 +36,7 @@ class Row:
 
 
 def week_grid(user, monday: dt.date, team: Employee | None = None) -> list[Row]:
-    from pilote.hr.services.worktime import can_plan
+    from pilote.hr.services.worktime import can_plan, complementary_limit, part_time_hours
 
     end = monday + dt.timedelta(days=6)
     people = list(visible(user, monday, end, team).order_by("last_name", "first_names"))
@@ -45,14 +45,16 @@ def week_grid(user, monday: dt.date, team: Employee | None = None) -> list[Row]:
     for shift in WorkShift.objects.filter(employee__in=people, day__gte=since - dt.timedelta(days=2),
                                           day__lte=end + dt.timedelta(days=2)).order_by("day", "start"):  # fmt: skip
         history.setdefault(shift.employee_id, []).append(shift)
-    rows = []
+    rows, limit = [], complementary_limit()
     for person in people:
         shifts = history.get(person.pk, [])
         row = Row(person, [[s for s in shifts if s.day == monday + dt.timedelta(days=i)] for i in range(7)],
                   can_plan=can_plan(user, person))  # fmt: skip
         in_week = [s.shift for s in shifts if monday <= s.day <= end]
-        row.week = worktime.weeks(in_week).get(monday)
-        row.alerts = [a for a in worktime.alerts([s.shift for s in shifts], since=monday) if a.day <= end]
+        contract = part_time_hours(person)
+        row.week = worktime.weeks(in_week, contract_hours=contract).get(monday)
+        row.alerts = [a for a in worktime.alerts([s.shift for s in shifts], since=monday, contract_hours=contract,
+                                                 limit=limit) if a.day <= end]  # fmt: skip
         rows.append(row)
     return rows
 

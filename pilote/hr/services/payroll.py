@@ -16,6 +16,7 @@ from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
 from pilote.hr import leave, payroll
 from pilote.hr.models import (
+    PAYROLL_TYPED_FIELDS,
     Absence,
     AbsenceKind,
     AbsenceStatus,
@@ -26,7 +27,7 @@ from pilote.hr.models import (
     PayrollVariable,
 )
 
-TYPED_FIELDS = ("hours_worked", "overtime_25", "overtime_50", "bonus", "benefits_in_kind", "expenses", "comment")
+TYPED_FIELDS = PAYROLL_TYPED_FIELDS
 KIND_FIELDS = {
     AbsenceKind.PAID_LEAVE: "paid_leave_days",
     AbsenceKind.SICKNESS: "sickness_days",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.db import transaction
@@ -31,6 +32,19 @@ def quota() -> Decimal:
     return Decimal(str(getattr(settings, "PILOTE_HR_OVERTIME_QUOTA", worktime.DEFAULT_QUOTA)))
 
 
+def complementary_limit() -> Fraction:
+    """The complementary-hours limit: a third of the contract's hours by collective agreement (L3123-20, default),
+    or « 1/10 » without one (L3123-28), from PILOTE_HR_COMPLEMENTARY_LIMIT."""
+    value = getattr(settings, "PILOTE_HR_COMPLEMENTARY_LIMIT", None)
+    return Fraction(value) if value else worktime.DEFAULT_COMPLEMENTARY_LIMIT
+
+
+def part_time_hours(employee: Employee) -> Decimal | None:
+    """The contract's weekly hours of a part-timer (under 35 h), None for a full-timer."""
+    hours = Decimal(employee.weekly_hours)
+    return hours if hours < worktime.FULL_TIME else None
+
+
 def _check(employee: Employee, day: dt.date, start: dt.time, end: dt.time, break_minutes: int,
            exclude: int | None = None) -> None:  # fmt: skip
     problems = worktime.check_shift(start, end, break_minutes)
@@ -48,6 +62,13 @@ def _check(employee: Employee, day: dt.date, start: dt.time, end: dt.time, break
     on_leave = Absence.objects.filter(employee=employee, status=AbsenceStatus.APPROVED, start__lte=day, end__gte=day)
     if on_leave.exists():
         raise DomainError(f"{employee.full_name} est absent(e) le {day:%d/%m/%Y}.")
+    if (contract := part_time_hours(employee)) is not None:  # L3123-9, L3123-20/-28: refused beyond the limits
+        start_week = worktime.monday(day)
+        week = WorkShift.objects.filter(employee=employee, day__gte=start_week,
+                                        day__lte=start_week + dt.timedelta(days=6)).exclude(pk=exclude)  # fmt: skip
+        worked = sum((s.shift.hours for s in week), new.hours)
+        if problem := worktime.check_part_time_week(start_week, worked, contract, complementary_limit()):
+            raise DomainError(f"Temps partiel de {employee.full_name} : {problem}")
 
 
 @transaction.atomic
@@ -98,8 +119,9 @@ def copy_week(*, actor, employees: list[Employee], source: dt.date, target: dt.d
 
 
 def month_hours(employees: list[Employee], first: dt.date, last: dt.date) -> dict[int, dict]:
-    """For the payroll variables: per employee with shifts, the hours worked and overtime at 25 % and 50 % of the
-    weeks ending (their Sunday) in the month. Paid-leave days count towards the weekly threshold. Two queries."""
+    """For the payroll variables: per employee with shifts, the hours worked, overtime at 25 % and 50 % and, for a
+    part-timer, complementary hours at 10 % and 25 % of the weeks ending (their Sunday) in the month. Paid-leave
+    days count towards the weekly threshold. Two queries."""
     start = worktime.monday(first)  # its Sunday is in the month
     end = worktime.monday(last) - dt.timedelta(days=1) if last.weekday() != 6 else last
     shifts: dict[int, list[worktime.Shift]] = {}
@@ -115,11 +137,14 @@ def month_hours(employees: list[Employee], first: dt.date, last: dt.date) -> dic
                 leave.setdefault(absence.employee_id, {})[day] = Decimal(weekly[absence.employee_id]) / 5
             day += dt.timedelta(days=1)
     result = {}
+    part_time = {e.pk: part_time_hours(e) for e in employees}
     for pk, rows in shifts.items():
-        weeks = worktime.weeks(rows, leave.get(pk)).values()
+        weeks = worktime.weeks(rows, leave.get(pk), part_time.get(pk)).values()
         result[pk] = {
             "hours_worked": sum((w.worked for w in weeks), Decimal(0)),
             "overtime_25": sum((w.overtime_25 for w in weeks), Decimal(0)),
             "overtime_50": sum((w.overtime_50 for w in weeks), Decimal(0)),
+            "complementary_10": sum((w.complementary_10 for w in weeks), Decimal(0)),
+            "complementary_25": sum((w.complementary_25 for w in weeks), Decimal(0)),
         }
     return result
