@@ -53,6 +53,10 @@ class HrConfig(AppConfig):
             MenuItem("Indicateurs sociaux", "hr:indicators", "hr.view"),
         )
         register_labels(audit_labels.LABELS)
+        from pilote.core.personal_data import register_personal_data
+        from pilote.hr.personal_data import SOURCE as personal_data
+
+        register_personal_data(personal_data)
         register_todo(TodoProvider("hr.self", todo.todo_items))
         register_demo(90, "personnel (salariés, registre)", demo.load)
         register_demo(91, "personnel (congés et absences)", demo.load_leave)

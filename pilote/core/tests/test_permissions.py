@@ -206,7 +206,8 @@ def _hr_sample(actor):
     # A request nobody signed in owns: its manager or rh decide it, others get a 404 (not theirs to see).
     request = Absence.objects.create(employee=employee, kind="conges_payes", start=dt.date(2026, 7, 6),
                                      end=dt.date(2026, 7, 11), days=6)  # fmt: skip
-    urls = {f"hr:employee-{name}": employee.pk for name in ("detail", "edit", "exit")}
+    urls = {f"hr:employee-{name}": employee.pk for name in ("detail", "edit", "exit", "personal-data-archive",
+                                                            "anonymise")}  # fmt: skip
     sick = Absence.objects.create(employee=employee, kind="maladie", start=dt.date(2026, 2, 2),
                                   end=dt.date(2026, 2, 13), days=12, status="acceptee")  # fmt: skip
     urls |= {f"hr:absence-{name}": sick.pk for name in ("detail", "information-pdf", "information-given")}

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pilote.core import personal_data
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
@@ -117,6 +118,9 @@ def employee_detail(request, pk: int):
         interviews=employee.interviews.order_by("-held_on", "-pk")[:20],
         checklist=employee.checklist.order_by("kind", "position"),
         today=timezone.localdate(),
+        retention=personal_data.retention_reasons("employee", employee, timezone.localdate())
+        if request.user.can("hr.edit")
+        else [],
     )
 
 
