@@ -1,5 +1,6 @@
 """People in a real browser: an employee files an expense report with its receipt on a phone, rh approves it and the
-accountant posts it; a leave request approved by the manager and seen in the team calendar. Run by
+accountant posts it; a leave request approved by the manager and seen in the team calendar; the demo's CSE election
+results and their minutes. Run by
 `make test-browser`; fixtures in pilote/browser_fixtures.py."""
 
 import datetime as dt
@@ -87,3 +88,40 @@ def test_a_leave_request_approved_by_the_manager_shows_in_the_calendar(page, sta
     page.goto(f"/personnel/conges/calendrier/?mois={start:%Y-%m}")
     row = page.get_by_role("row", name=re.compile("Thomas Girard"))
     expect(row).to_contain_text("CP")
+
+
+@pytest.fixture
+def election(personas):
+    """The demo's staff and its CSE election of last year (hr/demo.py): one seat, no quorum in round 1, a second
+    round won by the union list over a free list."""
+    from pilote.hr import demo
+    from pilote.hr.models import CseElection
+
+    demo.load(None, personas)
+    demo.load_cse(None, personas)
+    return CseElection.objects.get()
+
+
+def test_the_cse_results_page_and_its_minutes(page, election, sign_in, live_server, screenshots):
+    sign_in(page, "rh")
+    page.goto("/personnel/cse/")
+    page.get_by_role("link", name=election.title).first.click()
+    expect(page.get_by_role("heading", name=election.title)).to_be_visible()
+    first = page.locator("h3", has_text="Premier tour — titulaires").locator("xpath=following-sibling::p[1]")
+    expect(first).to_contain_text("Quorum non atteint")
+    results = page.locator("h3", has_text="Second tour — titulaires").locator("xpath=following-sibling::div[1]")
+    union = results.get_by_role("row", name=re.compile("^CFDT"))
+    expect(union.locator("td[data-label='Sièges']")).to_have_text("1")
+    expect(union.locator("td[data-label='Élus']")).to_have_text("Girard Thomas")
+    free = results.get_by_role("row", name=re.compile("Liste libre du personnel"))
+    expect(free.locator("td[data-label='Sièges']")).to_have_text("0")
+    expect(free.locator("td[data-label='Élus']")).to_have_text("—")
+    substitutes = page.locator("h3", has_text="Second tour — suppléants").locator("xpath=following-sibling::div[1]")
+    expect(substitutes.get_by_role("row", name=re.compile("^CFDT")).locator("td[data-label='Élus']")).to_have_text(
+        "Benali Karim")  # fmt: skip
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=screenshots / "cse-resultats-telephone.png", full_page=True)
+    href = page.get_by_role("link", name="Procès-verbal (PDF)").get_attribute("href")
+    response = page.request.get(href)
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
