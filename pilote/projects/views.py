@@ -57,6 +57,7 @@ def project_detail(request, pk: int):
         "project": project,
         **page,
         "chart": chart,
+        "can_edit": request.user.can("projects.edit"),  # the Gantt's bars open their task's form
         "today": local_today(),
         "task_form": TaskForm(),
         "link_form": DependencyForm(project=project),

@@ -11,21 +11,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from pilote.contacts.models import Contact
 from pilote.core.exceptions import DomainError
 from pilote.operations import planning
 from pilote.operations.models import Intervention, InterventionStatus
 from pilote.operations.services import interventions as services
 
 MONDAY = dt.date(2026, 5, 4)  # Friday 8 May 2026 is Victoire 1945, Thursday 14 May the Ascension
-
-
-@pytest.fixture
-def setup(personas):
-    customer = Contact.objects.create(name="Boulangerie Martin", is_customer=True)
-    tech = personas["salarie"]
-    services.set_technician(actor=personas["assistant"], user=tech, skills="copieurs, réseau")
-    return {"customer": customer, "tech": tech, "planner": personas["assistant"]}
 
 
 def _plan(setup, day=MONDAY, at=dt.time(9), minutes=60, **kwargs):
