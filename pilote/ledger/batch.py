@@ -225,7 +225,8 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
             digest.update(f"\n{text}".encode())
             aux_id = aux.id if aux else None
             if code.startswith(open_items.PREFIXES):
-                open_items.add(open_totals, (year_id, account_id, spec.date, line.due_date or spec.date), debit, credit)
+                item_key = open_items.key(year_id, account_id, aux.id if aux else 0, spec.date, line.due_date)
+                open_items.add(open_totals, item_key, debit, credit)
             for key in ((year_id, account_id, 0, month, opening), (year_id, account_id, aux_id, month, opening)):
                 if key[2] is None:
                     continue

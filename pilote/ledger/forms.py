@@ -93,6 +93,8 @@ class EntryFilterForm(forms.Form):
         error_messages={"invalid": "Compte : des chiffres (ex. 411 ou 6061)."},
     )
     q = forms.CharField(label="Libellé ou pièce", required=False)
+    piece = forms.CharField(label="N° de pièce exact", max_length=40, required=False)
+    montant = FrenchDecimalFormField(label="Montant d'une ligne", **AMOUNT)
     du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
     au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
 

@@ -215,6 +215,10 @@ class Entry(models.Model):
             models.Index(fields=["fiscal_year", "journal", "number"], name="ledger_entry_fy_journal_idx"),
             models.Index(fields=["fiscal_year", "chain_index"], name="ledger_entry_fy_chain_idx"),
             models.Index(fields=["date"], name="ledger_entry_date_idx"),
+            # The entries list pages by keyset on (date, id) within a journal or a fiscal year, or finds a piece.
+            models.Index(fields=["journal", "date"], name="ledger_entry_journal_date_idx"),
+            models.Index(fields=["fiscal_year", "date"], name="ledger_entry_fy_date_idx"),
+            models.Index(fields=["piece_ref"], name="ledger_entry_piece_idx"),
         ]
 
     def __str__(self) -> str:
@@ -291,6 +295,8 @@ class EntryLine(models.Model):
             # A provisional situation at a date inside a month sums that month's lines up to the date, all
             # accounts at once (finance.queries.account_figures): without it the year's lines are all read.
             models.Index(fields=["fiscal_year", "date"], name="ledger_line_year_date_idx"),
+            # The entries list's amount filter: a line's amount is debit + credit (one side is zero).
+            models.Index(models.F("debit") + models.F("credit"), name="ledger_line_amount_idx"),
         ]
 
     def __str__(self) -> str:
@@ -387,6 +393,8 @@ class Matching(models.Model):
     class Meta:
         verbose_name = "lettrage"
         verbose_name_plural = "lettrages"
+        # An aged balance at a past date reads back the lines lettered since (queries.aged_balance).
+        indexes = [models.Index(fields=["created_at"], name="ledger_matching_created_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "aux_key", "code"],
@@ -456,11 +464,8 @@ from pilote.ledger.models_assets import DepreciationMethod, DepreciationPosting,
 from pilote.ledger.models_bank import BankAccount, BankRule, StatementImport, StatementLine  # noqa: E402,F401
 
 
-class OpenItemBalance(models.Model):
-    """The open items of customer and supplier accounts (`open_items.PREFIXES`) — posted lines not in a full
-    matching — summed per fiscal year, account, posting date and expected date (the line's due date, else its
-    date; the lines of a partial matching at the group's date). Kept at posting and at every lettering change
-    (`open_items`), so the cash plan reads a few thousand rows instead of every unlettered line."""
+class OpenItemSums(models.Model):
+    """What both open-items aggregates sum: per fiscal year, account, posting date and expected date."""
 
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="+")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
@@ -469,6 +474,19 @@ class OpenItemBalance(models.Model):
     debit = MoneyField(default=0)
     credit = MoneyField(default=0)
     line_count = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"Compte {self.account_id} : pièces du {self.date:%d/%m/%Y} attendues le {self.expected:%d/%m/%Y}"
+
+
+class OpenItemBalance(OpenItemSums):
+    """The open items of customer and supplier accounts (`open_items.PREFIXES`) — posted lines not in a full
+    matching — summed per fiscal year, account, posting date and expected date (the line's due date, else its
+    date; the lines of a partial matching at the group's date). Kept at posting and at every lettering change
+    (`open_items`), so the cash plan reads a few thousand rows instead of every unlettered line."""
 
     class Meta:
         verbose_name = "cumul des pièces non lettrées"
@@ -481,5 +499,26 @@ class OpenItemBalance(models.Model):
             ),
         ]
 
+
+class OpenItemParty(OpenItemSums):
+    """The same open items per third party: summed per fiscal year, account, auxiliary account, posting date,
+    expected date and whether that date is a due date (`has_due_date`; else the line's own date). Kept with
+    `OpenItemBalance` by the same writes (`open_items.apply`), so the aged balances read the open items of
+    each third party instead of every line of the accounts — while the cash plan keeps its few rows per day."""
+
+    aux_key = models.PositiveBigIntegerField(default=0)  # the auxiliary account's id, or 0
+    has_due_date = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "cumul des pièces non lettrées d'un tiers"
+        verbose_name_plural = "cumuls des pièces non lettrées des tiers"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "account", "aux_key", "date", "expected", "has_due_date"],
+                name="ledger_openitemparty_unique",
+                violation_error_message="Les pièces non lettrées de ce tiers viennent de changer : réessayez.",
+            ),
+        ]
+
     def __str__(self) -> str:
-        return f"Compte {self.account_id} : pièces du {self.date:%d/%m/%Y} attendues le {self.expected:%d/%m/%Y}"
+        return f"Tiers {self.aux_key} : pièces du {self.date:%d/%m/%Y} attendues le {self.expected:%d/%m/%Y}"

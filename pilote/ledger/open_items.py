@@ -1,10 +1,12 @@
-"""The open-items aggregate (`OpenItemBalance`): customer and supplier lines not in a full matching, summed per
-fiscal year × account × posting date × expected date, kept in the same transaction as every change that moves
-them — posting (`services.post_entry`, `batch.post_many`), lettering and its undoing (`lettering`), the lettering
-of a FEC take-over. A line's expected date is its due date, else its date; the lines of a partial matching (an
-invoice and its instalment) are expected together at the earliest date among those on the side of what is left,
-so the instalment already in the bank never comes back as a movement. `recompute()` rebuilds it from the lines
-and matchings: `verify_ledger` and the tests compare it with `stored()`."""
+"""The open-items aggregates: customer and supplier lines not in a full matching, summed per fiscal year × account ×
+auxiliary account × posting date × expected date and whether that date is a due date (`OpenItemParty`, read by the
+aged balances), and the same summed over the third parties (`OpenItemBalance`, a few rows a day, read by the cash
+plan). Both are kept by `apply` in the same transaction as every change that moves them — posting
+(`services.post_entry`, `batch.post_many`), lettering and its undoing (`lettering`), the lettering of a FEC
+take-over. A line's expected date is its due date, else its date; the lines of a partial matching (an invoice and
+its instalment) are expected together at the earliest date among those on the side of what is left, so the
+instalment already in the bank never comes back as a movement. `recompute()` rebuilds both from the lines and
+matchings: `verify_ledger` and the tests compare it with `stored()`."""
 
 from __future__ import annotations
 
@@ -16,7 +18,14 @@ from django.db import connection
 
 PREFIXES = ("401", "403", "404", "408", "411", "413", "416", "418")
 
-Key = tuple[int, int, dt.date, dt.date]  # fiscal year, account, date, expected
+# fiscal year, account, auxiliary (0 = none), date, expected date, whether the expected date is a due date
+Key = tuple[int, int, int, dt.date, dt.date, bool]
+COLUMNS = "fiscal_year_id, account_id, aux_key, date, expected, has_due_date"
+
+
+def key(year: int, account: int, aux: int | None, day: dt.date, due: dt.date | None) -> Key:
+    """A line's place in the aggregate: expected at its due date, else at its own date."""
+    return (year, account, aux or 0, day, due or day, due is not None)
 
 
 def is_open_item_account(code: str) -> bool:
@@ -33,36 +42,54 @@ def add(totals: dict, key: Key, debit: int, credit: int, sign: int = 1) -> None:
         bucket[2] += sign
 
 
-def apply(totals: dict[Key, list[int]]) -> None:
-    """Add the deltas (cents, line counts) to the stored rows; rows left at zero are removed."""
-    rows = [(*key, *values) for key, values in totals.items() if any(values)]
+# (table, its key columns, their PostgreSQL array types): per third party, and summed over them for the cash plan.
+_PARTY = ("ledger_openitemparty", COLUMNS, ("bigint", "bigint", "bigint", "date", "date", "boolean"))
+_TOTAL = ("ledger_openitembalance", "fiscal_year_id, account_id, date, expected", ("bigint", "bigint", "date", "date"))
+
+
+def totals_of(parties: dict[Key, list[int]]) -> dict[tuple, list[int]]:
+    """The cash plan's rows (fiscal year, account, date, expected) from the per-party ones."""
+    totals: dict[tuple, list[int]] = {}
+    for (year, account, _aux, day, expected, _due), values in parties.items():
+        bucket = totals.setdefault((year, account, day, expected), [0, 0, 0])
+        for i in range(3):
+            bucket[i] += values[i]
+    return totals
+
+
+def _upsert(cursor, table: tuple, rows: list[tuple]) -> None:
+    name, columns, types = table
     if not rows:
         return
-    adapt = connection.ops.adapt_datefield_value
+    update = (
+        f"ON CONFLICT ({columns}) DO UPDATE SET debit = {name}.debit + excluded.debit, "
+        f"credit = {name}.credit + excluded.credit, line_count = {name}.line_count + excluded.line_count"
+    )
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{kind}[]" for kind in (*types, "bigint", "bigint", "integer"))
+        cursor.execute(
+            f"INSERT INTO {name} ({columns}, debit, credit, line_count) SELECT * FROM unnest({arrays}) {update}",  # noqa: S608
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+    else:
+        adapt = connection.ops.adapt_datefield_value
+        marks = ", ".join(["%s"] * (len(types) + 3))
+        cursor.executemany(
+            f"INSERT INTO {name} ({columns}, debit, credit, line_count) VALUES ({marks}) {update}",  # noqa: S608
+            [tuple(adapt(v) if isinstance(v, dt.date) else v for v in row) for row in rows],
+        )
+    if any(value < 0 for row in rows for value in row[-3:]):
+        cursor.execute(f"DELETE FROM {name} WHERE line_count = 0 AND debit = 0 AND credit = 0")  # noqa: S608
+
+
+def apply(totals: dict[Key, list[int]]) -> None:
+    """Add the deltas (cents, line counts) to the stored rows of both tables; rows left at zero are removed."""
+    parties = {key_: values for key_, values in totals.items() if any(values)}
+    if not parties:
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            columns = list(zip(*rows, strict=True))
-            cursor.execute(
-                "INSERT INTO ledger_openitembalance (fiscal_year_id, account_id, date, expected, debit, credit, "
-                "line_count) SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::date[], %s::bigint[], "
-                "%s::bigint[], %s::integer[]) ON CONFLICT (fiscal_year_id, account_id, date, expected) DO UPDATE SET "
-                "debit = ledger_openitembalance.debit + excluded.debit, "
-                "credit = ledger_openitembalance.credit + excluded.credit, "
-                "line_count = ledger_openitembalance.line_count + excluded.line_count",
-                [list(column) for column in columns],
-            )
-        else:
-            cursor.executemany(
-                "INSERT INTO ledger_openitembalance (fiscal_year_id, account_id, date, expected, debit, credit, "
-                "line_count) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-                "ON CONFLICT (fiscal_year_id, account_id, date, expected) DO UPDATE SET "
-                "debit = ledger_openitembalance.debit + excluded.debit, "
-                "credit = ledger_openitembalance.credit + excluded.credit, "
-                "line_count = ledger_openitembalance.line_count + excluded.line_count",
-                [(y, a, adapt(d), adapt(e), db, cr, n) for y, a, d, e, db, cr, n in rows],
-            )
-        if any(value < 0 for row in rows for value in row[4:]):
-            cursor.execute("DELETE FROM ledger_openitembalance WHERE line_count = 0 AND debit = 0 AND credit = 0")
+        _upsert(cursor, _PARTY, [(*key_, *values) for key_, values in parties.items()])
+        _upsert(cursor, _TOTAL, [(*key_, *values) for key_, values in totals_of(parties).items() if any(values)])
 
 
 def _as_date(value) -> dt.date:
@@ -70,28 +97,30 @@ def _as_date(value) -> dt.date:
 
 
 def contributions(rows: Iterable[tuple]) -> dict[Key, list[int]]:
-    """What lines give to the aggregate: rows of (line id, fiscal year, account, date, due date, debit cents,
-    credit cents, matching id or None, matching is partial). Fully matched lines give nothing; the lines of a
-    partial matching go together to the group's date (every line of the matching must be in `rows`)."""
+    """What lines give to the aggregate: rows of (line id, fiscal year, account, auxiliary, date, due date, debit
+    cents, credit cents, matching id or None, matching is partial). Fully matched lines give nothing; the lines
+    of a partial matching go together to the group's date (every line of the matching must be in `rows`): the
+    earliest expected date on the side of what is left, with its line's « is a due date »."""
     totals: dict[Key, list[int]] = {}
     groups: dict[int, list[tuple]] = defaultdict(list)
-    for _id, year, account, day, due, debit, credit, matching, partial in rows:
-        day, due = _as_date(day), _as_date(due) if due else None
+    for _id, year, account, aux, day, due, debit, credit, matching, partial in rows:
+        item = key(year, account, aux, _as_date(day), _as_date(due) if due else None)
         if matching is None:
-            add(totals, (year, account, day, due or day), debit, credit)
+            add(totals, item, debit, credit)
         elif partial:
-            groups[matching].append((year, account, day, due or day, debit, credit))
+            groups[matching].append((item, debit, credit))
     for group in groups.values():
-        left = sum(d - c for *_rest, d, c in group)
-        side = [expected for _y, _a, _d, expected, d, c in group if (d - c > 0) == (left > 0) and d != c]
-        expected = min(side) if side else min(expected for _y, _a, _d, expected, _db, _cr in group)
-        for year, account, day, _e, debit, credit in group:
-            add(totals, (year, account, day, expected), debit, credit)
+        left = sum(d - c for _k, d, c in group)
+        side = [k[4:] for k, d, c in group if (d - c > 0) == (left > 0) and d != c]
+        expected, has_due = min(side) if side else min(k[4:] for k, _d, _c in group)
+        for (year, account, aux, day, _e, _h), debit, credit in group:
+            add(totals, (year, account, aux, day, expected, has_due), debit, credit)
     return totals
 
 
 _LINES_SQL = (
-    "SELECT l.id, l.fiscal_year_id, l.account_id, l.date, l.due_date, l.debit, l.credit, m.id, m.is_partial "
+    "SELECT l.id, l.fiscal_year_id, l.account_id, l.auxiliary_id, l.date, l.due_date, l.debit, l.credit, m.id, "
+    "m.is_partial "
     "FROM ledger_entryline l LEFT JOIN ledger_matchedline ml ON ml.line_id = l.id "
     "LEFT JOIN ledger_matching m ON m.id = ml.matching_id "
 )
@@ -141,29 +170,54 @@ class Change:
         apply(totals)
 
 
-def recompute() -> dict[Key, tuple[int, int, int]]:
-    """The aggregate rebuilt from the posted lines of the open-item accounts and their matchings."""
+def recompute() -> dict[tuple, tuple[int, int, int]]:
+    """Both tables rebuilt from the posted lines of the open-item accounts and their matchings, as `stored()`
+    gives them (the cash plan's rows keyed ("total", year, account, date, expected)). Fully matched lines are
+    left out in SQL and the rest is streamed: memory follows the open items, not the books."""
+    totals: dict[Key, list[int]] = {}
+    partial: list[tuple] = []
     with connection.cursor() as cursor:
         cursor.execute(
             f"{_LINES_SQL} JOIN ledger_account a ON a.id = l.account_id WHERE l.is_posted = %s "  # noqa: S608
-            f"AND ({_open_item_accounts()})",
-            [True],
+            f"AND ({_open_item_accounts()}) AND (m.id IS NULL OR m.is_partial = %s)",
+            [True, True],
         )
-        rows = cursor.fetchall()
-    return {k: (d, c, n) for k, (d, c, n) in contributions(rows).items() if d or c or n}
+        while rows := cursor.fetchmany(5000):
+            for row in rows:
+                if row[8] is None:  # not lettered: its own place
+                    _id, year, account, aux, day, due, debit, credit, _m, _p = row
+                    add(totals, key(year, account, aux, _as_date(day), _as_date(due) if due else None), debit, credit)
+                else:  # partial matchings are grouped by `contributions`
+                    partial.append(row)
+    for item, (debit, credit, count) in contributions(partial).items():
+        add(totals, item, debit, credit)
+        totals[item][2] += count - 1
+    parties = {k: (d, c, n) for k, (d, c, n) in totals.items() if d or c or n}
+    summed = {("total", *k): tuple(v) for k, v in totals_of(totals).items() if any(v)}
+    return {**parties, **summed}
 
 
 def stored() -> dict[Key, tuple[int, int, int]]:
-    from pilote.ledger.models import OpenItemBalance
+    """Both tables as stored: the per-party rows, and the cash plan's rows — `recompute()` gives the same."""
+    from pilote.ledger.models import OpenItemBalance, OpenItemParty
     from pilote.lib.money import to_cents
 
-    rows = OpenItemBalance.objects.values_list("fiscal_year_id", "account_id", "date", "expected", "debit", "credit",
-                                               "line_count")  # fmt: skip
-    return {(y, a, d, e): (to_cents(db), to_cents(cr), n) for y, a, d, e, db, cr, n in rows if db or cr or n}
+    parties = OpenItemParty.objects.values_list(
+        "fiscal_year_id", "account_id", "aux_key", "date", "expected", "has_due_date", "debit", "credit", "line_count"
+    )
+    totals = OpenItemBalance.objects.values_list(
+        "fiscal_year_id", "account_id", "date", "expected", "debit", "credit", "line_count"
+    )
+    return {
+        **{tuple(row[:6]): (to_cents(row[6]), to_cents(row[7]), row[8]) for row in parties if any(row[6:])},
+        **{("total", *row[:4]): (to_cents(row[4]), to_cents(row[5]), row[6]) for row in totals if any(row[4:])},
+    }
 
 
 def rebuild() -> None:
-    """Empty and refill the aggregate from the lines (the migration that creates it; a repair)."""
+    """Empty and refill both tables from the lines (the migration that creates them; a repair)."""
+    parties = {key_: list(values) for key_, values in recompute().items() if key_[0] != "total"}
     with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM ledger_openitemparty")
         cursor.execute("DELETE FROM ledger_openitembalance")
-    apply({key: list(values) for key, values in recompute().items()})
+    apply(parties)

@@ -7,22 +7,36 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from pilote.core.collation import french, french_key
 from pilote.core.listing import Column
 from pilote.ledger.models import AccountBalance, Entry, FiscalYear
-from pilote.lib.money import ZERO, MoneyField, from_cents
+from pilote.lib.money import ZERO, MoneyField, from_cents, to_cents
 
-ENTRY_SORTS = {
+ENTRY_SORTS = {  # ?tri= keys of the export (the page pages by keyset over ENTRY_KEYS)
     "date": ["date", "journal__code", "number"],
     "numero": ["journal__code", "number"],
     "libelle": [french("label")],
 }
 
+# The page's sort keys (keyset pagination, core.keyset): (name, expression) pairs, None for the entry's own field.
+ENTRY_KEYS = {
+    "date": [("date", None)],
+    "numero": [("sort_journal", F("journal__code")), ("sort_number", Coalesce("number", Value(0)))],
+    "libelle": [("sort_label", french("label"))],
+}
+
 
 def filter_entries(data: dict):
+    """Entries by fiscal year, journal, state, period, account (prefix), words of the label or piece, piece
+    number (exact) and amount of one of their lines. Each filter an index serves: (fiscal_year, date),
+    (journal, date), (date), (piece_ref) on entries; the account's lines through (account, …) and an amount
+    through the expression index (debit + credit) of lines — a line has one side only."""
+    from pilote.ledger.models import Account, EntryLine
+
     entries = Entry.objects.select_related("journal", "fiscal_year")
     if data.get("exercice"):
         entries = entries.filter(fiscal_year=data["exercice"])
@@ -37,10 +51,42 @@ def filter_entries(data: dict):
     if data.get("q"):
         q = data["q"]
         entries = entries.filter(Q(label__icontains=q) | Q(piece_ref__icontains=q))
+    if data.get("piece"):
+        entries = entries.filter(piece_ref=data["piece"].strip())
     if data.get("compte"):
-        with_account = Entry.objects.filter(lines__account__code__startswith=data["compte"]).values("pk")
-        entries = entries.filter(pk__in=with_account)
+        accounts = list(Account.objects.filter(code__startswith=data["compte"]).values_list("pk", flat=True))
+        lines = EntryLine.objects.filter(entry=OuterRef("pk"), account_id__in=accounts)
+        entries = entries.filter(Exists(lines))
+    if data.get("montant") is not None:
+        amount = ExpressionWrapper(F("debit") + F("credit"), output_field=BigIntegerField())  # integer cents
+        lines = EntryLine.objects.alias(amount=amount).filter(amount=to_cents(data["montant"]))
+        entries = entries.filter(pk__in=lines.values("entry_id"))  # driven by the amount's index: few lines match
     return entries
+
+
+def entry_page(data: dict, requested: str, *, after: str = "", before: str = "", per_page: int = 50):
+    """A page of the entries list by keyset (no OFFSET), its count bounded at 10 000, and each entry's amount
+    (the sum of its debits) read for the page's entries only."""
+    from pilote.core.keyset import keyset_page
+    from pilote.ledger.models import EntryLine
+
+    key = requested.lstrip("-") if requested else ""
+    if key not in ENTRY_KEYS:
+        requested, key = "-date", "date"
+    page = keyset_page(
+        filter_entries(data), ENTRY_KEYS[key], descending=requested.startswith("-"), after=after, before=before,
+        per_page=per_page,
+    )  # fmt: skip
+    ids = [entry.pk for entry in page.rows]
+    totals = dict(
+        EntryLine.objects.filter(entry_id__in=ids)
+        .values("entry_id")
+        .annotate(t=Sum("debit"))
+        .values_list("entry_id", "t")
+    )
+    for entry in page.rows:
+        entry.total_debit = totals.get(entry.pk, ZERO)
+    return page
 
 
 def with_totals(entries):
@@ -355,38 +401,78 @@ AGED_SORTS = {
 }
 
 
+def _age_bucket(as_of: dt.date, payment_days: int, expected: str, has_due: Q, no_due: Q):
+    """The AGE_BUCKETS index of a row, in SQL: its due date is `expected` where `has_due` holds, else (`no_due`)
+    `expected` plus `payment_days` — compared through shifted bounds, so no date arithmetic in SQL."""
+    from django.db.models import Case, IntegerField, When
+
+    def due_on_or_after(days_late: int) -> Q:  # due date ≥ as_of − days_late
+        bound = as_of - dt.timedelta(days=days_late)
+        return (has_due & Q(**{f"{expected}__gte": bound})) | (
+            no_due & Q(**{f"{expected}__gte": bound - dt.timedelta(days=payment_days)})
+        )
+
+    def not_due() -> Q:  # due date after as_of
+        return (has_due & Q(**{f"{expected}__gt": as_of})) | (
+            no_due & Q(**{f"{expected}__gt": as_of - dt.timedelta(days=payment_days)})
+        )
+
+    whens = [When(not_due(), then=Value(0))]
+    whens += [When(due_on_or_after(high), then=Value(i)) for i, (_, _, high) in enumerate(AGE_BUCKETS) if i and high]
+    return Case(*whens, default=Value(len(AGE_BUCKETS) - 1), output_field=IntegerField())
+
+
 def aged_balance(control_prefix: str, as_of, payment_days: int = 30) -> list[AgedRow]:
     """Open items of customers (411) or suppliers (401) by age at `as_of`: the due date when known, else the
-    entry date plus `payment_days`. Receivables are positive for customers, payables positive for suppliers."""
-    from django.db.models import Exists, OuterRef
+    entry date plus `payment_days`; the lines of a partial matching aged together at the group's date (what is
+    left of the invoice, not its instalment). Receivables are positive for customers, payables for suppliers.
 
-    from pilote.ledger.models import EntryLine, MatchedLine
+    Read from the open-items aggregate per third party (`OpenItemParty`, kept at posting and lettering), summed
+    per third party and age in SQL: the cost follows the open items, never the lines of the accounts. The aggregate is
+    today's lettering: at a past date, the lines fully lettered after it were still open then, so they are
+    added back from the lettering made since (index on `Matching.created_at`; nothing to read for today)."""
+    from django.db.models import Sum
 
-    fully = MatchedLine.objects.filter(line=OuterRef("pk"), matching__is_partial=False)
-    lines = (
-        EntryLine.objects.filter(
+    from pilote.ledger.models import AuxiliaryAccount, EntryLine, MatchedLine, OpenItemParty
+
+    sign = 1 if control_prefix.startswith("41") else -1
+    sums: dict[int, list[int]] = {}
+
+    def collect(grouped, aux_field: str) -> None:
+        for item in grouped.values_list(aux_field, "bucket").annotate(d=Sum("debit"), c=Sum("credit")).order_by():
+            aux, bucket, debit, credit = item
+            sums.setdefault(aux, [0] * len(AGE_BUCKETS))[bucket] += int((debit - credit) * 100)
+
+    items = OpenItemParty.objects.filter(
+        account__code__startswith=control_prefix,
+        fiscal_year__status="open",  # a closed year's open items are carried in detailed à-nouveaux
+        date__lte=as_of,
+        aux_key__gt=0,
+    ).annotate(bucket=_age_bucket(as_of, payment_days, "expected", Q(has_due_date=True), Q(has_due_date=False)))
+    collect(items, "aux_key")
+    if as_of < timezone.localdate():
+        since = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min))
+        # Driven from the lettering made since (its index), not from the lines of the accounts.
+        since_ids = MatchedLine.objects.filter(matching__created_at__gte=since, matching__is_partial=False)
+        lettered_since = EntryLine.objects.filter(
+            pk__in=since_ids.values("line_id"),
             account__code__startswith=control_prefix,
-            entry__status="posted",
+            is_posted=True,
+            fiscal_year__status="open",
             date__lte=as_of,
             auxiliary__isnull=False,
-            fiscal_year__status="open",  # a closed year's open items are carried in detailed à-nouveaux
+        ).annotate(
+            expected=Coalesce("due_date", "date"),
+            bucket=_age_bucket(as_of, payment_days, "expected", Q(due_date__isnull=False), Q(due_date__isnull=True)),
         )
-        .exclude(Exists(fully))
-        .values_list("auxiliary__code", "auxiliary__label", "date", "due_date", "debit", "credit", "auxiliary_id")
-    )
-    sign = 1 if control_prefix.startswith("41") else -1
-    rows: dict[str, AgedRow] = {}
-    for code, label, day, due, debit, credit, auxiliary_id in lines:
-        due = due or day + dt.timedelta(days=payment_days)
-        late = (as_of - due).days
-        index = next(
-            i
-            for i, (_, low, high) in enumerate(AGE_BUCKETS)
-            if (low is None and late < 0) or (low is not None and late >= low and (high is None or late <= high))
-        )
-        row = rows.setdefault(code, AgedRow(code, label, [ZERO] * len(AGE_BUCKETS), auxiliary_id))
-        row.buckets[index] += sign * (debit - credit)
-    return [row for _, row in sorted(rows.items()) if row.total != 0]
+        collect(lettered_since, "auxiliary_id")
+    names = AuxiliaryAccount.objects.in_bulk([aux for aux, buckets in sums.items() if any(buckets)])
+    rows = [
+        AgedRow(names[aux].code, names[aux].label, [sign * from_cents(c) for c in buckets], aux)
+        for aux, buckets in sums.items()
+        if any(buckets)
+    ]
+    return sorted((row for row in rows if row.total != 0), key=lambda row: row.code)
 
 
 def aged_columns() -> list[Column]:

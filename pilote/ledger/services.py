@@ -287,7 +287,7 @@ def _add_to_balances(entry: Entry, lines: list[EntryLine]) -> None:
     items: dict[open_items.Key, list[int]] = {}
     for line in lines:
         if open_items.is_open_item_account(line.account.code):
-            key = (entry.fiscal_year_id, line.account_id, entry.date, line.due_date or entry.date)
+            key = open_items.key(entry.fiscal_year_id, line.account_id, line.auxiliary_id, entry.date, line.due_date)
             open_items.add(items, key, to_cents(line.debit), to_cents(line.credit))
     open_items.apply(items)
 

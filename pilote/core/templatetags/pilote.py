@@ -69,8 +69,9 @@ def query_with(context, **changes):
             params.pop(key, None)
         else:
             params[key] = value
-    if "page" not in changes:
-        params.pop("page", None)
+    for position in ("page", "apres", "avant"):  # a page number or keyset position belongs to its own link
+        if position not in changes:
+            params.pop(position, None)
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
 
 

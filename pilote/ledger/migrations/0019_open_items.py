@@ -6,10 +6,8 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    # Raw SQL over the tables as they are at this point (no model class used).
-    from pilote.ledger import open_items
-
-    open_items.rebuild()
+    # Filled by 0021 (open_items.rebuild also writes the per-party table that migration creates).
+    return
 
 
 class Migration(migrations.Migration):

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset, sort_rows
+from pilote.core.listing import EXPORT_FORMATS, export_response, sort_queryset, sort_rows
 from pilote.ledger import queries, services
 from pilote.ledger.forms import EntryFilterForm, EntryForm, LineFormSet, TrialBalanceForm
 from pilote.ledger.models import Entry, FiscalYear
@@ -17,13 +17,16 @@ from pilote.ledger.models import Entry, FiscalYear
 def entry_list(request):
     form = EntryFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    entries = sort_queryset(queries.filter_entries(data), request.GET.get("tri", ""), queries.ENTRY_SORTS, "-date")
-    entries = queries.with_totals(entries)
     if request.GET.get("export") in EXPORT_FORMATS:
+        entries = sort_queryset(queries.filter_entries(data), request.GET.get("tri", ""), queries.ENTRY_SORTS, "-date")
+        entries = queries.with_totals(entries)
         return export_response(
             entries.iterator(chunk_size=2000), queries.ENTRY_COLUMNS, "ecritures", request.GET["export"]
         )
-    return render(request, "ledger/entry_list.html", {"form": form, "page": paginate(request, entries)})
+    page = queries.entry_page(
+        data, request.GET.get("tri", ""), after=request.GET.get("apres", ""), before=request.GET.get("avant", "")
+    )
+    return render(request, "ledger/entry_list.html", {"form": form, "page": page})
 
 
 def _entry_context(form, lines):

@@ -1,0 +1,110 @@
+"""The entries list pages by keyset (no OFFSET): walking « Suivante » then « Précédente » shows every entry once in
+order for each sort; the count stops at a bound (« plus de … »); the filters users use (journal, period,
+account, piece, amount, words) select the right entries; the page's queries do not grow with the entries."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+from urllib.parse import unquote
+
+import pytest
+from django.urls import reverse
+
+from pilote.core import keyset
+from pilote.ledger import batch, queries
+from pilote.ledger.batch import EntrySpec
+from pilote.ledger.models import Entry
+from pilote.ledger.services import LineInput as L
+
+pytestmark = pytest.mark.django_db
+
+
+def _entries(books, count, start=dt.date(2026, 1, 5)):
+    """`count` posted sales, two a day, amounts 1.00, 2.00, …, pieces FV-0001 …"""
+    a = books["a"]
+    specs = [
+        EntrySpec(
+            journal=books["j"]["VT" if n % 3 else "OD"], date=start + dt.timedelta(days=n // 2), label=f"Vente {n:04d}",
+            piece_ref=f"FV-{n:04d}",
+            lines=[L(a["411"], debit=Decimal(n), auxiliary=books["customer"]), L(a["707"], credit=Decimal(n))],
+        )
+        for n in range(1, count + 1)
+    ]  # fmt: skip
+    batch.post_many(actor=books["actor"], specs=specs)
+
+
+def _labels(data, sort, per_page=7):
+    """Every label in page order, read forward to the end then backward to the start."""
+    forward, page = [], queries.entry_page(data, sort, per_page=per_page)
+    pages = [page]
+    while True:
+        forward += [entry.label for entry in page.rows]
+        if not page.next_token:
+            break
+        page = queries.entry_page(data, sort, after=page.next_token, per_page=per_page)
+        pages.append(page)
+    backward = [entry.label for entry in page.rows]
+    while page.previous_token:
+        page = queries.entry_page(data, sort, before=page.previous_token, per_page=per_page)
+        backward = [entry.label for entry in page.rows] + backward
+    return forward, backward, pages
+
+
+@pytest.mark.parametrize("sort", ["-date", "date", "numero", "-numero", "libelle", "-libelle"])
+def test_keyset_pages_show_every_entry_once_in_order(books, sort):
+    _entries(books, 30)
+    forward, backward, pages = _labels({}, sort)
+    keys = {
+        "date": lambda e: (e.date, e.pk),
+        "numero": lambda e: (e.journal.code, e.number, e.pk),
+        "libelle": lambda e: (e.label, e.pk),
+    }[sort.lstrip("-")]
+    everything = sorted(Entry.objects.select_related("journal"), key=keys, reverse=sort.startswith("-"))
+    expected = [entry.label for entry in everything]
+    assert forward == expected == backward
+    assert len(pages) == 5 and all(p.count == 30 and not p.more for p in pages)
+
+
+def test_count_stops_at_its_bound(books, monkeypatch):
+    _entries(books, 12)
+    monkeypatch.setattr(keyset, "COUNT_LIMIT", 10)
+    page = queries.entry_page({}, "")
+    assert (page.count, page.more) == (10, True)
+    page = queries.entry_page({"journal": books["j"]["OD"]}, "")
+    assert (page.count, page.more) == (4, False)
+
+
+def test_filters_users_use(books):
+    _entries(books, 30)
+
+    def labels(**data):
+        return sorted(entry.label for entry in queries.entry_page(data, "date", per_page=100).rows)
+
+    assert labels(journal=books["j"]["OD"]) == [f"Vente {n:04d}" for n in (3, 6, 9, 12, 15, 18, 21, 24, 27, 30)]
+    assert labels(du=dt.date(2026, 1, 6), au=dt.date(2026, 1, 6)) == ["Vente 0002", "Vente 0003"]
+    assert labels(piece="FV-0017") == ["Vente 0017"]
+    assert labels(montant=Decimal("17.00")) == ["Vente 0017"]
+    assert labels(compte="70") == labels()
+    assert labels(compte="512") == []
+    assert labels(q="0029") == ["Vente 0029"]
+    assert labels(journal=books["j"]["VT"], montant=Decimal("3.00")) == []
+
+
+def test_list_page_queries_do_not_grow_and_tampered_tokens_are_ignored(client_as, books, django_assert_max_num_queries):
+    client = client_as("comptable")
+    url = reverse("ledger:entry-list")
+    for count in (3, 120):
+        _entries(books, count, start=dt.date(2026, 2, 1) if count == 3 else dt.date(2026, 3, 1))
+        with django_assert_max_num_queries(12):
+            response = client.get(url, {"montant": "2,00", "du": "01/01/2026"})
+        assert response.status_code == 200
+        with django_assert_max_num_queries(12):
+            response = client.get(url)
+        page = response.content.decode()
+        assert response.status_code == 200
+    assert "123 résultats" in page
+    token = unquote(re.search(r"apres=([^\"&]+)", page).group(1))
+    second = client.get(url, {"apres": token}).content.decode()
+    assert "Précédente" in second and "Vente 0120" not in second  # the newest entry is on the first page only
+    tampered = client.get(url, {"apres": "x" + token}).content.decode()  # a tampered token: the first page
+    assert "Précédente" not in tampered and "Vente 0120" in tampered
