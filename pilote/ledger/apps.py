@@ -19,12 +19,14 @@ class LedgerConfig(AppConfig):
         from pilote.core.pickers import register_picker
         from pilote.core.registry import (
             MenuItem,
+            SearchProvider,
             register_demo,
             register_menu,
+            register_search,
             register_structure_setup,
             register_structure_update,
         )
-        from pilote.ledger import demo, pickers, services, triggers
+        from pilote.ledger import demo, pickers, search, services, triggers
 
         del triggers  # imported to register its TriggerSet (core.dbtriggers)
         from pilote.core import jobs, schedule
@@ -60,6 +62,7 @@ class LedgerConfig(AppConfig):
             MenuItem("Journaux et exercices", "ledger:setup", "ledger.view"),
             MenuItem("Import FEC", "ledger:fec-import", "ledger.import"),
         )
+        register_search(SearchProvider("Comptabilité", "ledger.view", search.search_books))
         register_structure_setup(services.initialise_books)
         register_structure_update(services.follow_structure_update)
         # SQLite drops a table's triggers when a migration rebuilds it: put them back after every migrate.
