@@ -78,7 +78,23 @@ def canonical_text(entry: SimpleNamespace, lines: list[tuple]) -> str:
 
 
 def posted_ids() -> list[int]:
-    return list(Entry.objects.filter(status=EntryStatus.POSTED).order_by("chain_index").values_list("pk", flat=True))
+    return [pk for chunk in posted_id_chunks() for pk in chunk]
+
+
+def posted_id_chunks(batch: int = 5000):
+    """The posted entries' ids in chain order, `batch` at a time, read by keyset on the chain index (its unique
+    index): memory stays one chunk whatever the size of the books."""
+    last = 0
+    while True:
+        rows = list(
+            Entry.objects.filter(status=EntryStatus.POSTED, chain_index__gt=last)
+            .order_by("chain_index")
+            .values_list("pk", "chain_index")[:batch]
+        )
+        if not rows:
+            return
+        yield [pk for pk, _ in rows]
+        last = rows[-1][1]
 
 
 def check_chain(batch: int = 5000, recorded: chain.Head | None = None) -> list[str]:
@@ -87,9 +103,10 @@ def check_chain(batch: int = 5000, recorded: chain.Head | None = None) -> list[s
     problems = []
     previous_hash, expected_index = chain.GENESIS, 1
     recorded_seen = recorded is None or recorded.index == 0
-    ids = posted_ids()
-    for start in range(0, len(ids), batch):
-        entries, lines = read_chunk(ids[start : start + batch])
+    count = 0
+    for ids in posted_id_chunks(batch):  # streamed: one chunk of entries and lines in memory at a time
+        count += len(ids)
+        entries, lines = read_chunk(ids)
         for entry in entries:
             name = f"{entry.journal} {entry.number} — {entry.label}"
             if entry.chain_index != expected_index:
@@ -115,7 +132,7 @@ def check_chain(batch: int = 5000, recorded: chain.Head | None = None) -> list[s
             f"La tête relevée nomme l'indice {format_number(recorded.index, 0)}, absent de la chaîne : "
             "écritures supprimées depuis ce relevé."
         )
-    problems += _head_problems(len(ids), expected_index - 1, previous_hash)
+    problems += _head_problems(count, expected_index - 1, previous_hash)
     return problems
 
 
