@@ -10,7 +10,6 @@ from __future__ import annotations
 import warnings
 
 from django import forms
-from PIL import Image
 
 from pilote.lib.formats import format_number
 
@@ -21,6 +20,8 @@ LOGO_MAX_PIXELS = 16_000_000
 def image_size(file) -> tuple[int, int] | None:
     """(width, height) read from the header, or None when Pillow cannot read it (or it is a bomb beyond
     Pillow's own hard limit). Leaves the file at its start."""
+    from PIL import Image  # here: Pillow is loaded by the pages that take an image, not at every start-up
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

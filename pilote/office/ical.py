@@ -8,12 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import icalendar
 from django.conf import settings
 from django.utils import timezone
 
 from pilote.core.exceptions import DomainError
+
+if TYPE_CHECKING:
+    import icalendar
 
 PRODID = "-//Pilote//Agenda//FR"
 MAX_IMPORTED = 2000
@@ -28,6 +31,8 @@ def _local(moment: dt.datetime) -> dt.datetime:
 
 
 def _calendar(name: str, method: str = "") -> icalendar.Calendar:
+    import icalendar  # imported where used: the agenda's module loads at every start-up (demo registry)
+
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -39,6 +44,8 @@ def _calendar(name: str, method: str = "") -> icalendar.Calendar:
 
 
 def _vevent(event, stamp: dt.datetime) -> icalendar.Event:
+    import icalendar
+
     item = icalendar.Event()
     item.add("uid", event.uid)
     item.add("dtstamp", stamp)
@@ -76,6 +83,8 @@ def _vevent(event, stamp: dt.datetime) -> icalendar.Event:
 
 
 def _booking_vevent(booking, stamp: dt.datetime) -> icalendar.Event:
+    import icalendar
+
     item = icalendar.Event()
     item.add("uid", f"reservation-{booking.pk}@pilote")
     item.add("dtstamp", stamp)
@@ -128,6 +137,8 @@ def _moment(value) -> tuple[dt.datetime, bool]:
 
 def read_events(data: bytes) -> list[ImportedEvent]:
     """The events of an .ics file; a file that is not iCalendar is refused in French."""
+    import icalendar
+
     try:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
     except (ValueError, IndexError, KeyError, TypeError) as exc:

@@ -21,8 +21,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import facturx
-
 from pilote.catalog.models import VatRate
 from pilote.contacts.demo import SUPPLIERS
 from pilote.contacts.models import Contact
@@ -95,6 +93,8 @@ def _document(
 
 
 def _ubl(data: einvoice.InvoiceData) -> bytes:
+    import facturx  # here: factur-x pulls pypdf and requests, which no other command needs at start-up
+
     return facturx.generate_ubl_xml(facturx.parse_ubl_cii_xml(einvoice.build_cii_xml(data)), check_schematron=False)
 
 

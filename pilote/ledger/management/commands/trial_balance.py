@@ -9,6 +9,9 @@ from pilote.ledger.queries import TRIAL_BALANCE_COLUMNS, trial_balance, trial_ba
 
 class Command(BaseCommand):
     help = "Balance générale d'un exercice (YYYY = année de clôture), en tableau ou en CSV (;, virgule décimale)."
+    # A read of the aggregates: the system checks would load every URL module (the API, the PDF pages…) and
+    # cost more than the answer (`manage.py check` runs them; so do migrate and runserver).
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="Année de clôture de l'exercice")
