@@ -18,7 +18,7 @@ unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv/bin
 UV := .tools/bin/uv
 
-.PHONY: install run test test-unit test-pg test-browser lint bench lock clean cluster cluster-stop
+.PHONY: install run test test-unit test-pg test-browser lint bench bench-10m lock clean cluster cluster-stop
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -83,6 +83,10 @@ test: lint test-unit test-pg test-browser
 
 bench: install
 	$(VENV)/python bench/run.py
+
+# The ledger at ten million lines (hours): results under "ledger_10m" in bench/results.json.
+bench-10m: install
+	$(VENV)/python bench/run.py --bench ledger_10m --no-tools
 
 lock: .tools/bin/uv
 	$(UV) lock --python $(PYTHON)

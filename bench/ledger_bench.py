@@ -83,6 +83,8 @@ TARGET_FINANCE_MS = 100  # issue 11: finance pages and the dashboard under 100 m
 TARGET_GL_MS = 100
 TARGET_FEC_LINES_S = 200_000
 TARGET_FEC_IMPORT_LINES_S = 20_000
+TARGET_PAGE_MS = 100  # issue 19: aged balances, entries list, lettering page under 100 ms at any size
+TARGET_SEARCH_MS = 50  # issue 19: the global search finds accounts, third parties, pieces and amounts
 # FEC import: the year's file cut after this share of its entries — the largest entry (the à-nouveaux,
 # first in the file) always kept —, so memory is compared at the same largest entry, different entry counts.
 IMPORT_ENTRY_SHARES = (0.0, 0.5, 1.0)
@@ -682,6 +684,137 @@ def measure_fec(year, *, warmup: int, runs: int) -> dict:
     return entry
 
 
+def letter_settled(books: Books) -> dict:
+    """Letter what an accountant's automatic lettering would (`lettering.auto_letter`): per fiscal year, third
+    party and reference (the line's own, else its entry's piece), the customer and supplier lines whose debits
+    and credits balance — the invoice and its receipts. Bulk writes (Matching, MatchedLine), then the open-items
+    aggregate rebuilt from the lines (`open_items.rebuild`): the ledger a lettered PME keeps."""
+    from django.db import connection
+
+    from pilote.ledger import lettering, open_items
+    from pilote.ledger.models import MatchedLine, Matching
+
+    started = time.perf_counter()
+    groups: dict[tuple, list] = {}
+    codes = tuple(books.accounts[code].pk for code in ("411", "401"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT l.id, l.fiscal_year_id, l.account_id, l.auxiliary_id, "
+            "COALESCE(NULLIF(l.reference, ''), e.piece_ref), l.debit - l.credit "
+            "FROM ledger_entryline l JOIN ledger_entry e ON e.id = l.entry_id "
+            "WHERE l.account_id IN (%s, %s) AND l.auxiliary_id IS NOT NULL",
+            list(codes),
+        )
+        while rows := cursor.fetchmany(20_000):
+            for line_id, year_id, account_id, aux_id, ref, net in rows:
+                group = groups.setdefault((year_id, account_id, aux_id, ref), [0, []])
+                group[0] += net
+                group[1].append(line_id)
+    numbers: dict[tuple, int] = defaultdict(int)
+    matchings, members = [], []
+    for (_year, account_id, aux_id, _ref), (net, ids) in groups.items():
+        if net == 0 and len(ids) >= 2:
+            numbers[(account_id, aux_id)] += 1
+            code = lettering.code_for(numbers[(account_id, aux_id)])
+            matchings.append(Matching(code=code, account_id=account_id, aux_key=aux_id, created_by=books.actor))
+            members.append(ids)
+    groups.clear()
+    created = 0
+    for start in range(0, len(matchings), 5000):  # by slices: a 10M ledger has millions of lettered lines
+        made = Matching.objects.bulk_create(matchings[start : start + 5000])
+        rows = [MatchedLine(line_id=pk, matching_id=m.pk) for m, ids in zip(made, members[start:], strict=False)
+                for pk in ids]  # fmt: skip
+        MatchedLine.objects.bulk_create(rows, batch_size=5000)
+        created += len(made)
+    # Lettered when the last of its lines was booked (noon), as an accountant keeps up: an aged balance at a past
+    # date then reads back only what was lettered since, not the whole history.
+    lettered_on = {
+        "postgresql": "(SELECT MAX(l.date) FROM ledger_matchedline ml JOIN ledger_entryline l ON l.id = ml.line_id "
+        "WHERE ml.matching_id = ledger_matching.id) + interval '12 hours'",
+        "sqlite": "(SELECT datetime(MAX(l.date), '+12 hours') FROM ledger_matchedline ml JOIN ledger_entryline l "
+        "ON l.id = ml.line_id WHERE ml.matching_id = ledger_matching.id)",
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE ledger_matching SET created_at = {lettered_on}")  # noqa: S608 - constant text
+    open_items.rebuild()
+    from pilote.ledger.models import OpenItemBalance, OpenItemParty
+
+    result = {
+        "matchings": created,
+        "lettered_lines": sum(len(ids) for ids in members),
+        "open_item_rows": OpenItemBalance.objects.count(),
+        "open_item_party_rows": OpenItemParty.objects.count(),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    harness.log(f"  lettering: {result}")
+    return result
+
+
+def measure_pages(books: Books, year, *, warmup: int, runs: int) -> dict:
+    """The pages of issue 19, through the test client as the accountant (whole request: view, queries, template):
+    the lettering page of the third party with the most open lines, the aged balances of customers and suppliers
+    today and at a past date (lines lettered since read back), the entries list (first and second page, the
+    filters users use) and the global search (an account, a third party, a piece, an amount), each with its
+    query count and the plans of its slowest queries."""
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+
+    from pilote.ledger.models import AuxiliaryAccount, Entry, OpenItemParty
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(books.actor)
+    busiest = (
+        OpenItemParty.objects.filter(aux_key__gt=0).values("aux_key").annotate(n=Count("id")).order_by("-n").first()
+    )
+    auxiliary = AuxiliaryAccount.objects.get(pk=busiest["aux_key"])
+    past = dt.date(year.start_date.year, 6, 30)
+    aged = reverse("ledger:aged-balance")
+    entries, search = reverse("ledger:entry-list"), reverse("core:search")
+    journal = books.journals["VT"].pk
+    piece = (
+        Entry.objects.filter(fiscal_year=year, journal__code="VT")
+        .order_by("-pk")
+        .values_list("piece_ref", flat=True)[0]
+    )
+    cases = {
+        "entries_first_page": entries,
+        "entries_second_page": None,  # the « Suivante » link of the first page
+        "entries_journal_period": f"{entries}?journal={journal}&du=01/03/{past.year}&au=31/03/{past.year}",
+        "entries_year_account": f"{entries}?exercice={year.pk}&compte=401",
+        "entries_piece": f"{entries}?piece={piece}",
+        "entries_amount": f"{entries}?montant=120,00",
+        "entries_words": f"{entries}?q=Virement",
+        "search_account": f"{search}?q=4457",
+        "search_third_party": f"{search}?q={books.customers[0].label.split()[0]}",
+        "search_piece": f"{search}?q={piece}",
+        "search_amount": f"{search}?q=120,00",
+        "lettering_biggest_customer": reverse("ledger:lettering", args=[auxiliary.pk]),
+        "aged_customers_today": f"{aged}?type=411",
+        "aged_suppliers_today": f"{aged}?type=401",
+        "aged_customers_past_date": f"{aged}?type=411&au={past:%Y-%m-%d}",
+        "aged_suppliers_past_date": f"{aged}?type=401&au={past:%Y-%m-%d}",
+    }
+    out: dict = {"lettering_auxiliary": auxiliary.code}
+    for label, url in cases.items():
+        if label == "entries_second_page":
+            first = harness.fetch(client, entries)[1].decode()
+            url = entries + "?" + re.search(r'href="\?(apres=[^"]+)"', first).group(1).replace("&amp;", "&")
+        timing = harness.time_page(client, url, warmup=warmup, runs=runs)
+        queries = harness.capture_queries(client, url)
+        out[label] = {
+            "url": url,
+            **timing,
+            "queries": len(queries),
+            "sql_ms": round(sum(q["ms"] for q in queries), 1),
+            "target_ms": TARGET_SEARCH_MS if label.startswith("search") else TARGET_PAGE_MS,
+            "met": timing["median_ms"] < (TARGET_SEARCH_MS if label.startswith("search") else TARGET_PAGE_MS),
+            "slowest_queries": harness.slowest_with_plans(queries),
+        }
+        harness.log(f"  {label}: median {timing['median_ms']} ms, p95 {timing['p95_ms']} ms, {len(queries)} queries")
+    return out
+
+
 def _import_database(suffix: str):
     """A fresh, empty database next to the bench's own (same server), as a DATABASE_URL; and its cleanup."""
     from django.db import connection
@@ -800,6 +933,45 @@ def measure_fec_import(year, label: str) -> dict:
         + f", the largest entry having {full['largest_entry_lines']:,} lines"
     )
     return entry
+
+
+def measure_commands(year, *, runs: int) -> dict:
+    """Whole processes, as a user types them (start-up, queries, output): `manage.py trial_balance` (`runs` times:
+    median and best), `manage.py fec_export` of the year (lines/s including the start-up and the write) and
+    `manage.py verify_ledger`, each with its peak resident memory (VmHWM of the child)."""
+    import sys
+
+    from pilote.ledger.models import EntryLine
+
+    manage = [sys.executable, str(Path(__file__).resolve().parent.parent / "manage.py")]
+    label = str(year.end_date.year)
+    samples = [_run_tool([*manage, "trial_balance", "--year", label, "--format", "csv"], 300) for _ in range(runs)]
+    seconds = sorted(s for s, _ in samples)
+    out = {
+        "trial_balance": {
+            "runs": runs,
+            "median_s": round(seconds[len(seconds) // 2], 3),
+            "min_s": round(seconds[0], 3),
+            "peak_rss_mb": max((m for _, m in samples if m), default=None),
+            "target_s": 0.4,
+            "met": seconds[len(seconds) // 2] < 0.4,
+        }
+    }
+    with tempfile.TemporaryDirectory() as directory:
+        fec_s, fec_mb = _run_tool([*manage, "fec_export", "--year", label, "--output", directory], 3600)
+    lines = EntryLine.objects.filter(fiscal_year=year, is_posted=True).count()
+    out["fec_export"] = {
+        "lines": lines,
+        "seconds": round(fec_s, 2),
+        "lines_per_s": round(lines / fec_s),
+        "peak_rss_mb": fec_mb,
+        "target_lines_per_s": TARGET_FEC_LINES_S,
+        "met": lines / fec_s >= TARGET_FEC_LINES_S,
+    }
+    verify_s, verify_mb = _run_tool([*manage, "verify_ledger"], 7200)
+    out["verify_ledger"] = {"seconds": round(verify_s, 1), "peak_rss_mb": verify_mb}
+    harness.log(f"  commands (whole process): {out}")
+    return out
 
 
 def measure_verify(runs: int) -> dict:
@@ -1070,6 +1242,12 @@ def main() -> None:
         "fec": measure_fec(year, warmup=args.warmup, runs=args.fec_runs),
         "finance": measure_finance(year, warmup=args.warmup, runs=args.runs),
     }
+    if args.pages:
+        harness.log(f"[ledger/{args.db}] lettering what settles, then the pages of issue 19")
+        result["lettering"] = letter_settled(books)
+        result["pages"] = measure_pages(books, year, warmup=args.warmup, runs=args.runs)
+        result["commands"] = measure_commands(year, runs=max(3, args.runs // 2))
+        result["load_average"] = os.getloadavg()
     if args.fec_import:
         harness.log(f"[ledger/{args.db}] FEC import into an empty database")
         result["fec_import"] = measure_fec_import(year, args.db)
@@ -1098,6 +1276,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--tools", action="store_true", help="also time ledger-cli and hledger on the same ledger")
     parser.add_argument("--tool-runs", type=int, default=5)
     parser.add_argument("--tool-timeout", type=float, default=900, help="seconds allowed to one tool run")
+    parser.add_argument(
+        "--pages", action=argparse.BooleanOptionalAction, default=True, help="letter, then time the pages of issue 19"
+    )
     parser.add_argument("--profile", action="store_true", help="profile the generation with cProfile (slower)")
     return parser
 

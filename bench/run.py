@@ -42,11 +42,22 @@ class Domain:
     sqlite_path: Path
     pg_name: str
     timeout_s: int
+    options: tuple[str, ...] = ()  # given to the bench before the routed ones
+    default: bool = True  # run when no --bench is named
 
 
 DOMAINS = {  # result key -> its bench
     "contacts": Domain("bench.contacts_bench", BENCH_DIR / "bench.sqlite3", "pilote_bench", 900),
     "ledger": Domain("bench.ledger_bench", BENCH_DIR / "ledger.sqlite3", "pilote_bench_ledger", 5400),
+    # The same at ten million lines, only with `--bench ledger_10m` (`make bench-10m`): hours of generation.
+    "ledger_10m": Domain(
+        "bench.ledger_bench",
+        BENCH_DIR / "ledger_10m.sqlite3",
+        "pilote_bench_ledger_10m",
+        6 * 3600,
+        options=("--lines", "10000000", "--no-fec-import", "--runs", "10"),
+        default=False,
+    ),
     "sales": Domain("bench.sales_bench", BENCH_DIR / "sales.sqlite3", "pilote_bench_sales", 3600),
     "writers": Domain("bench.writers_bench", BENCH_DIR / "writers.sqlite3", "pilote_bench_writers", 1800),
 }
@@ -312,6 +323,48 @@ def print_ledger_summary(section: dict) -> list[str]:
             *(f"{r['verify_ledger']['total_s']} s" if "verify_ledger" in r else "—" for r in measured.values()),
         )
     )
+    pages = first.get("pages", {})
+    for name, figures in pages.items():  # issue 19: whole requests, with their query counts
+        if isinstance(figures, dict) and "median_ms" in figures:
+            rows.append(
+                (
+                    name.replace("_", " "),
+                    *(
+                        f"{r['pages'][name]['median_ms']} ms, {r['pages'][name]['queries']} req."
+                        if name in r.get("pages", {})
+                        else "—"
+                        for r in measured.values()
+                    ),
+                )
+            )
+            for db, r in measured.items():
+                entry = r.get("pages", {}).get(name)
+                if entry and not entry["met"]:
+                    warnings.append(f"ledger/{db}: {name} median {entry['median_ms']} ms ≥ {entry['target_ms']} ms")
+    if "commands" in first:
+        rows.append(  # fmt: skip
+            (
+                "manage.py trial_balance (processus)",
+                *(
+                    f"{r['commands']['trial_balance']['median_s']} s" if "commands" in r else "—"
+                    for r in measured.values()
+                ),
+            )
+        )
+        rows.append(
+            (
+                "manage.py fec_export (processus)",
+                *(f"{r['commands']['fec_export']['lines_per_s']:,} lignes/s" if "commands" in r else "—"
+                  for r in measured.values()),
+            )
+        )  # fmt: skip
+        rows.append(
+            (
+                "manage.py verify_ledger mémoire",
+                *(f"{r['commands']['verify_ledger']['peak_rss_mb']} Mo" if "commands" in r else "—"
+                  for r in measured.values()),
+            )
+        )  # fmt: skip
     comparison = section.get("comparison", {})
     rows.append(
         (
@@ -438,6 +491,7 @@ def print_writers_summary(section: dict) -> list[str]:
 SUMMARIES = {
     "contacts": print_contacts_summary,
     "ledger": print_ledger_summary,
+    "ledger_10m": print_ledger_summary,
     "sales": print_sales_summary,
     "writers": print_writers_summary,
 }
@@ -451,7 +505,7 @@ def main() -> int:
     parser.add_argument("--dry-run", action="store_true", help="print the figures, do not write results.json")
     args, extra = parser.parse_known_args()
     sys.stdout.reconfigure(line_buffering=True)  # keep our lines in order with the benches' progress on stderr
-    domains = list(dict.fromkeys(args.bench)) if args.bench else list(DOMAINS)
+    domains = list(dict.fromkeys(args.bench)) if args.bench else [key for key, d in DOMAINS.items() if d.default]
     options = route_options(extra, domains)
     databases = [args.only] if args.only else list(DATABASES)
     pg_note = postgres_unreachable() if "postgresql" in databases else None
@@ -467,7 +521,7 @@ def main() -> int:
             if db == "postgresql" and pg_note:
                 section[db] = {"skipped": pg_note}
                 continue
-            extra_args = [*options[key], *(["--tools"] if tools_pending else [])]
+            extra_args = [*domain.options, *options[key], *(["--tools"] if tools_pending else [])]
             try:
                 database = sqlite_database(domain.sqlite_path) if db == "sqlite" else postgres_database(domain.pg_name)
                 with database as url:
