@@ -12,7 +12,7 @@ from django.db.models import Q, Sum
 
 from pilote.associations import annual
 from pilote.associations.models import DedicatedFundMove, Grant
-from pilote.ledger.models import EntryLine, FiscalYear
+from pilote.ledger.models import AccountBalance, EntryLine, FiscalYear
 from pilote.ledger.queries import trial_balance
 from pilote.lib.money import ZERO
 
@@ -20,6 +20,25 @@ from pilote.lib.money import ZERO
 def balances(year: FiscalYear) -> dict[str, Decimal]:
     """Each account's balance (debit − credit) at the year's end: à-nouveaux and the year's movements."""
     return {row.code: row.balance for row in trial_balance(year) if row.balance}
+
+
+def sheet_balances(year: FiscalYear) -> dict[str, Decimal]:
+    """Classes 1–5 at the year's end for the bilan. While earlier years are not closed (no à-nouveaux yet), their
+    balances are added from the last year that opened with à-nouveaux (or the first), and their results (classes
+    6–7) show as « report à nouveau » (key « 11 »); the year's own classes 6–7 stay for its result."""
+    chain = []
+    for earlier in FiscalYear.objects.filter(start_date__lte=year.start_date).order_by("-start_date"):
+        chain.append(earlier)
+        if AccountBalance.objects.filter(fiscal_year=earlier, is_opening=True).exists():
+            break
+    totals: dict[str, Decimal] = {}
+    for earlier in chain:
+        for row in trial_balance(earlier):
+            code = "11" if earlier != year and row.code[0] in "67" else row.code
+            if row.code[0] in "8":
+                continue
+            totals[code] = totals.get(code, ZERO) + row.balance
+    return {code: balance for code, balance in totals.items() if balance}
 
 
 def grants_by_funder(year: FiscalYear) -> dict[str, Decimal]:
@@ -67,12 +86,8 @@ def dedicated_funds(year: FiscalYear) -> tuple[list[FundRow], Decimal]:
     for grant in grants:
         rows.append(FundRow(grant, (grant.before_in or ZERO) - (grant.before_out or ZERO), grant.year_in or ZERO,
                             grant.year_out or ZERO))  # fmt: skip
-    in_books = -sum((b for code, b in balances_of(year, "19").items()), ZERO)
+    in_books = -sum((b for code, b in sheet_balances(year).items() if code.startswith("19")), ZERO)
     return rows, in_books
-
-
-def balances_of(year: FiscalYear, prefix: str) -> dict[str, Decimal]:
-    return {row.code: row.balance for row in trial_balance(year, prefix=prefix)}
 
 
 def annual_figures(year: FiscalYear) -> dict:
@@ -81,5 +96,5 @@ def annual_figures(year: FiscalYear) -> dict:
     return {
         "origins": annual.income_by_origin(figures, grants_by_funder(year)),
         "statement": annual.income_statement(figures),
-        "sheet": annual.balance_sheet(figures),
+        "sheet": annual.balance_sheet(sheet_balances(year)),
     }

@@ -73,7 +73,9 @@ def _grant_sample(books) -> dict:
     return {"grant": grant.pk, "instalment": instalment.pk, "deadline": deadline.pk}
 
 
-OBJECT_OF = {
+OBJECT_OF = {  # the first prefix a URL name starts with gives its object (instalment-add takes the grant)
+    "instalment-add": "grant",
+    "deadline-add": "grant",
     "member": "member",
     "due": "due",
     "instalment": "instalment",

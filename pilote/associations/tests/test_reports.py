@@ -120,3 +120,19 @@ def test_the_reports_page_and_its_exports(client_as, books, donor):
         assert export.status_code == 200 and ("000,00" in body or "ATELIERS" in body), report
     assert client.get(reverse("associations:report-export", args=["bilan", "pdf"])).content.startswith(b"%PDF")
     assert client.get(reverse("associations:report-export", args=["autre", "csv"])).status_code == 404
+
+
+def test_the_bilan_of_a_year_whose_predecessor_is_not_closed_yet(books, donor):
+    from pilote.ledger import services as ledger
+
+    grant = _year_books(books, donor)
+    following = ledger.open_fiscal_year(actor=books["actor"], start_date=dt.date(2027, 1, 1),
+                                        end_date=dt.date(2027, 12, 31))  # fmt: skip
+    _spend(books, dt.date(2027, 2, 10), "6226", "2500", "ATELIERS")
+    grants.use_funds(actor=books["actor"], grant=grant, on=dt.date(2027, 3, 31))
+    previous = reports.annual_figures(FiscalYear.objects.get(start_date=dt.date(2026, 1, 1)))["statement"].result
+    sheet = reports.annual_figures(following)["sheet"]
+    liabilities = dict(sheet.liabilities)
+    assert liabilities["Fonds reportés et dédiés"] == Decimal("3500") == reports.dedicated_funds(following)[1]
+    assert liabilities["Report à nouveau"] == previous and liabilities["Résultat de l'exercice"] == ZERO
+    assert sheet.assets_total == sheet.liabilities_total
