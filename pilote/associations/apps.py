@@ -28,10 +28,12 @@ class AssociationsConfig(AppConfig):
         from pilote.associations import audit_labels, demo, social_demo, todo, triggers
         from pilote.core.audit_labels import register_labels
         from pilote.core.registry import (
+            MemberSource,
             MenuItem,
             TodoProvider,
             register_demo,
             register_demo_structure,
+            register_member_source,
             register_menu,
             register_todo,
         )
@@ -64,4 +66,8 @@ class AssociationsConfig(AppConfig):
         register_todo(TodoProvider("associations.edit", todo.dues_items))
         register_todo(TodoProvider("associations.receipts", todo.receipt_items))
         register_todo(TodoProvider("associations.view", todo.grant_items))
+        from pilote.associations import assembly_members
+
+        register_member_source(MemberSource("associations.members", "Adhérents de l'association",
+                                            assembly_members.members_on))  # fmt: skip
         post_migrate.connect(_reinstall_triggers, sender=self)

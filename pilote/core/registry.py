@@ -336,3 +336,25 @@ def register_document_source(source: DocumentSource) -> None:
 
 def document_sources_for(user) -> list[DocumentSource]:
     return [source for source in _document_sources if user.can(source.perm)]
+
+
+@dataclass(frozen=True)
+class MemberSource:
+    """The members of a body another domain keeps (an association's members), convened to the office's general
+    assemblies: members(day) returns [(contact id, name, e-mail, votes)] of the members on that day."""
+
+    key: str
+    label: str
+    members: Callable[[object], list[tuple[int, str, str, int]]]
+
+
+_member_sources: list[MemberSource] = []
+
+
+def register_member_source(source: MemberSource) -> None:
+    if all(existing.key != source.key for existing in _member_sources):
+        _member_sources.append(source)
+
+
+def member_sources() -> list[MemberSource]:
+    return list(_member_sources)

@@ -37,6 +37,7 @@ class OfficeConfig(AppConfig):
             MenuItem("Agenda", "office:agenda", "office.view"),
             MenuItem("Réunions", "office:meeting-list", "office.meetings.view"),
             MenuItem("Relevé des décisions", "office:decision-list", "office.meetings.view"),
+            MenuItem("Assemblées et conseils", "office:assembly-list", "office.meetings.view"),
             MenuItem("Tâches", "office:task-list", "office.view"),
             MenuItem("Matrice des priorités", "office:task-matrix", "office.view"),
             MenuItem("Réservations", "office:booking-list", "office.view"),
@@ -49,5 +50,5 @@ class OfficeConfig(AppConfig):
         register_todo(TodoProvider("office.tasks", todo.task_items))
         register_document_source(DocumentSource("office.minutes", "Comptes rendus de réunion (PDF)",
                                                 "office.meetings.view", meetings.search_minutes))  # fmt: skip
-        register_demo(95, "bureau (agenda, réservations, réunions, tâches, documents)", demo.load)
+        register_demo(95, "bureau (agenda, réservations, réunions, assemblées, tâches, documents)", demo.load)
         post_migrate.connect(_reinstall_triggers, sender=self)

@@ -139,6 +139,7 @@ def load(rng, users) -> None:
     from pilote.office import demo_documents
 
     demo_documents.load(rng, users)
+    _assembly(users)
 
 
 def _trip(vehicle, booking, day, km, driver, odometer: dict) -> None:
@@ -178,3 +179,49 @@ def _staff_meetings(users, room, monday: dt.date) -> None:
             meeting.save(update_fields=["status", "minutes_sent_at"])
         meeting = meetings.schedule_next(actor=assistant, meeting=meeting,
                                          starts_at=_at(day + dt.timedelta(days=7), 9))  # fmt: skip
+
+
+def _assembly(users) -> None:
+    """The SAS's ordinary general meeting of the year: six associates voting by their shares, a proxy, three
+    resolutions voted and the minutes written."""
+    from pilote.office.services import assemblies
+
+    assistant = users["assistant"]
+    day = _weekday(DEMO_TODAY - dt.timedelta(days=12))
+    assembly = assemblies.create_assembly(
+        actor=assistant, title=f"Approbation des comptes {DEMO_TODAY.year - 1}", kind="ordinary",
+        starts_at=_at(day, 17), place="Salle Lumière", quorum_percent=20, max_proxies=2,
+        agenda="1. Rapport de gestion du président\n2. Approbation des comptes\n3. Affectation du résultat\n"
+               "4. Renouvellement du commissaire aux comptes",
+    )  # fmt: skip
+    associates = [("Claire Martin", 2600, "present"), ("Paul Martin", 1400, "present"), ("Sofia Benali", 600, None),
+                  ("Holding Lumen SAS", 3000, "present"), ("Marc Lefèvre", 250, "excused"),
+                  ("Inès Caron", 150, "absent")]  # fmt: skip
+    members = {
+        name: assemblies.add_member(
+            actor=assistant,
+            assembly=assembly,
+            name=name,
+            votes=votes,
+            email=f"{name.split()[0].lower()}@associes.example",
+        )  # fmt: skip
+        for name, votes, _ in associates
+    }
+    for name, _, presence in associates:
+        if presence:
+            assemblies.set_presence(actor=assistant, member=members[name], presence=presence)
+    assemblies.set_presence(actor=assistant, member=members["Sofia Benali"], presence="represented",
+                            proxy_holder=members["Claire Martin"])  # fmt: skip
+    votes = [("Approbation des comptes de l'exercice et quitus au président", "simple", 7600, 0, 0),
+             ("Affectation du résultat au compte de report à nouveau", "simple", 6200, 1400, 0),
+             ("Renouvellement du mandat du commissaire aux comptes", "simple", 4600, 0, 3000)]  # fmt: skip
+    for title, majority, yes, no, abstained in votes:
+        resolution = assemblies.add_resolution(actor=assistant, assembly=assembly, title=title, majority=majority)
+        assemblies.record_vote(actor=assistant, resolution=resolution, votes_for=yes, votes_against=no,
+                               abstentions=abstained)  # fmt: skip
+    assemblies.record_minutes(actor=assistant, assembly=assembly, chair="Claire Martin", secretary="Lucas Moreau",
+                              notes="Le président présente le rapport de gestion et les comptes de l'exercice. "
+                                    "Les associés posent leurs questions sur les investissements prévus.")  # fmt: skip
+    assemblies.create_assembly(actor=assistant, title="Conseil de direction trimestriel", kind="board",
+                               starts_at=_at(_weekday(DEMO_TODAY + dt.timedelta(days=20)), 14), place="Salle Lumière",
+                               quorum_percent=50, agenda="1. Point trimestriel\n2. Budget à venir")  # fmt: skip

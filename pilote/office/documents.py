@@ -31,3 +31,24 @@ def minutes_context(meeting: Meeting) -> dict:
 
 def minutes_pdf(meeting: Meeting, request=None) -> bytes:
     return render_pdf("office/minutes_pdf.html", minutes_context(meeting), request=request)
+
+
+def assembly_filename(assembly) -> str:
+    return f"proces-verbal-{timezone.localtime(assembly.starts_at):%Y-%m-%d}-{assembly.pk}.pdf"
+
+
+def assembly_minutes_pdf(assembly, request=None) -> bytes:
+    """The minutes (procès-verbal) of a general assembly or a board, A4 portrait: the roll with proxies, the
+    quorum, each resolution with its votes and outcome, the signatures of the chair and the secretary."""
+    from pilote.office.models_assemblies import Presence
+    from pilote.office.services.assemblies import quorum
+
+    members = list(assembly.members.select_related("proxy_holder"))
+    context = {
+        "assembly": assembly, "structure": Structure.objects.first(), "quorum": quorum(assembly),
+        "present": [m for m in members if m.presence == Presence.PRESENT],
+        "represented": [m for m in members if m.presence == Presence.REPRESENTED],
+        "others": [m for m in members if m.presence not in (Presence.PRESENT, Presence.REPRESENTED)],
+        "resolutions": list(assembly.resolutions.all()),
+    }  # fmt: skip
+    return render_pdf("office/assembly_minutes_pdf.html", context, request=request)

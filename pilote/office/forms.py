@@ -384,3 +384,59 @@ class DocumentFilterForm(forms.Form):
     conservation = forms.ChoiceField(
         label="Conservation", required=False, choices=[("", "Tous"), ("echue", "Échue"), ("gel", "Sous gel juridique")]
     )
+
+
+# General assemblies
+
+from pilote.office.assemblies import MAJORITY_CHOICES  # noqa: E402
+from pilote.office.models import AssemblyKind  # noqa: E402
+
+
+class AssemblyForm(forms.Form):
+    title = forms.CharField(label="Intitulé", max_length=200)
+    kind = forms.ChoiceField(label="Instance", choices=AssemblyKind.choices)
+    day = forms.DateField(label="Date", widget=DATE_WIDGET)
+    start = forms.TimeField(label="Heure", widget=TIME_WIDGET)
+    place = forms.CharField(label="Lieu", max_length=200, required=False)
+    source = forms.ChoiceField(label="Membres convoqués", required=False)
+    quorum_percent = FrenchDecimalFormField(label="Quorum (% des voix)", max_digits=5, decimal_places=2,
+                                            min_value=0, max_value=100, initial=25,
+                                            help_text="Fixé par les statuts ; 0 : sans quorum.")  # fmt: skip
+    max_proxies = forms.IntegerField(label="Pouvoirs par membre présent", min_value=0, max_value=50, initial=2)
+    agenda = forms.CharField(label="Ordre du jour", max_length=5000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+
+    def __init__(self, *args, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "Saisis un par un (associés, administrateurs)"), *sources]
+
+
+class AssemblyMemberForm(forms.Form):
+    name = forms.CharField(label="Nom", max_length=200)
+    email = forms.EmailField(label="Courriel", required=False)
+    votes = forms.IntegerField(label="Voix", min_value=1, max_value=1_000_000, initial=1)
+
+
+class ResolutionForm(forms.Form):
+    title = forms.CharField(label="Résolution", max_length=300)
+    majority = forms.ChoiceField(label="Majorité", choices=MAJORITY_CHOICES)
+    text = forms.CharField(label="Texte", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VoteForm(forms.Form):
+    votes_for = forms.IntegerField(label="Pour", min_value=0, max_value=1_000_000)
+    votes_against = forms.IntegerField(label="Contre", min_value=0, max_value=1_000_000)
+    abstentions = forms.IntegerField(label="Abstentions", min_value=0, max_value=1_000_000, initial=0)
+
+
+class AssemblyMinutesForm(forms.Form):
+    chair = forms.CharField(label="Président de séance", max_length=200, required=False)
+    secretary = forms.CharField(label="Secrétaire de séance", max_length=200, required=False)
+    notes = forms.CharField(label="Déroulement et débats", max_length=20000, required=False,
+                            widget=forms.Textarea(attrs={"rows": 5}))  # fmt: skip
+
+
+class AssemblyFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Intitulé"}))  # fmt: skip
+    instance = forms.ChoiceField(label="Instance", required=False, choices=[("", "Toutes"), *AssemblyKind.choices])

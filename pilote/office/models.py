@@ -451,6 +451,13 @@ class TaskComment(models.Model):
         return self.text[:80]
 
 
+from pilote.office.models_assemblies import (  # noqa: E402, F401 — general assemblies, in their own module
+    Assembly,
+    AssemblyKind,
+    AssemblyMember,
+    AssemblyStatus,
+    Resolution,
+)
 from pilote.office.models_documents import (  # noqa: E402, F401 — the document store, in its own module
     Confidentiality,
     Document,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.office.views import agenda, bookings, documents, meetings, tasks
+from pilote.office.views import agenda, assemblies, bookings, documents, meetings, tasks
 
 app_name = "office"
 urlpatterns = [
@@ -49,6 +49,17 @@ urlpatterns = [
     path("taches/<int:pk>/faite/", tasks.task_done, name="task-done"),
     path("taches/<int:pk>/deleguer/", tasks.task_delegate, name="task-delegate"),
     path("taches/<int:pk>/commentaires/", tasks.task_comment, name="task-comment"),
+    path("assemblees/", assemblies.assembly_list, name="assembly-list"),
+    path("assemblees/export.<str:fmt>", assemblies.assembly_export, name="assembly-export"),
+    path("assemblees/nouvelle/", assemblies.assembly_create, name="assembly-create"),
+    path("assemblees/<int:pk>/", assemblies.assembly_detail, name="assembly-detail"),
+    path("assemblees/<int:pk>/membres/", assemblies.assembly_member_add, name="assembly-member-add"),
+    path("assemblees/<int:pk>/resolutions/", assemblies.assembly_resolution_add, name="assembly-resolution-add"),
+    path("assemblees/<int:pk>/proces-verbal/", assemblies.assembly_minutes, name="assembly-minutes"),
+    path("assemblees/<int:pk>/convoquer/", assemblies.assembly_convene, name="assembly-convene"),
+    path("assemblees/<int:pk>/proces-verbal.pdf", assemblies.assembly_pdf, name="assembly-pdf"),
+    path("assemblees/membres/<int:pk>/presence/", assemblies.assembly_presence, name="assembly-presence"),
+    path("assemblees/resolutions/<int:pk>/vote/", assemblies.resolution_vote, name="resolution-vote"),
     path("documents/", documents.document_list, name="document-list"),
     path("documents/export.<str:fmt>", documents.document_export, name="document-export"),
     path("documents/nouveau/", documents.document_create, name="document-create"),

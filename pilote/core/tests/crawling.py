@@ -225,6 +225,7 @@ OBJECTS: dict[str, Callable[[], list]] = {
     "operations:count": _first("operations.InventoryCount"),
     "office:document-detail": _one_of_each("office.Document", "confidentiality", "doc_type"),
     "office:document-edit": _first("office.Document"),
+    "office:assembly-detail": _one_of_each("office.Assembly", "status"),
 }
 
 

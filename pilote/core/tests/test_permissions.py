@@ -136,6 +136,14 @@ def _office_sample(personas):
                                        folder=folder, document_date=dt.date(2026, 3, 2))  # fmt: skip
     urls |= {f"office:document-{name}": document.pk for name in ("detail", "edit", "version", "hold")}
     urls["office:version-download"] = document.versions.get().pk
+    from pilote.office.services import assemblies
+
+    assembly = assemblies.create_assembly(actor=actor, title="AG", starts_at=start)
+    member = assemblies.add_member(actor=actor, assembly=assembly, name="Anne")
+    resolution = assemblies.add_resolution(actor=actor, assembly=assembly, title="Comptes")
+    names = ("detail", "member-add", "resolution-add", "minutes", "convene", "pdf")
+    urls |= {f"office:assembly-{name}": assembly.pk for name in names}
+    urls |= {"office:assembly-presence": member.pk, "office:resolution-vote": resolution.pk}
     return urls | {"office:feed": {"token": "x"}}
 
 

@@ -55,3 +55,14 @@ def test_the_document_store_demo(demo_loaded, client):
     client.force_login(assistant)
     for name in ("document-list", "folder-list", "document-purge"):
         assert client.get(reverse(f"office:{name}")).status_code == 200, name
+
+
+def test_the_general_assembly_demo(demo_loaded, client):
+    from pilote.office.models import Assembly
+    from pilote.office.services.assemblies import quorum
+
+    held = Assembly.objects.get(status="held")
+    assert quorum(held).reached and held.members.filter(presence="represented").count() == 1
+    assert held.resolutions.filter(adopted=True).count() == 3
+    client.force_login(demo_loaded["assistant"])
+    assert client.get(reverse("office:assembly-pdf", args=[held.pk])).content.startswith(b"%PDF")
