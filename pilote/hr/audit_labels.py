@@ -39,4 +39,5 @@ LABELS |= {
 LABELS |= {
     "hr.absence.leave_information": "Information sur les congés payés remise au retour d'un arrêt",
     "hr.absence.read": "Consultation d'une absence liée à la santé",
+    "hr.expense.transfer": "Notes de frais remboursées par virement SEPA",
 }

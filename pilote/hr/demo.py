@@ -36,6 +36,8 @@ lea;Rousseau;Léa;F;2006-02-15;Apprentie technicienne;BTS Maintenance;ouvrier_em
 """
 STAFF = [row.split(";") for row in STAFF_TABLE.strip().splitlines()]
 PART_TIMERS = {"sarah": Decimal("24")}
+# The accounts expense reports are paid back to by SEPA transfer (the others left to fill in).
+IBANS = {"thomas": "FR7630006000011234567890189", "sophie": "FR1420041010050500013M02606"}
 FOREIGN = {"yao": ("Ivoirienne", "Carte de séjour pluriannuelle « salarié »", "6912345678")}
 INSEE_BIRTH_PLACE = ("69", "123")  # Lyon (department, commune code), for the demo's numbers
 
@@ -93,6 +95,8 @@ def load(rng, users) -> None:
         }
         if key in PART_TIMERS:
             fields |= {"part_time": True, "weekly_hours": PART_TIMERS[key]}
+        if key in IBANS:
+            fields["iban"] = IBANS[key]
         if key in FOREIGN:
             nationality, permit, number = FOREIGN[key]
             fields |= {"nationality": nationality, "needs_work_permit": True, "work_permit_type": permit,

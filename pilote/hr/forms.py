@@ -27,7 +27,7 @@ from pilote.lib.fields import FrenchDecimalFormField
 
 EMPLOYEE_FIELDS = [
     "last_name", "birth_name", "first_names", "sex", "birth_date", "birth_place", "nationality", "nir",
-    "address", "postal_code", "city", "email", "phone", "emergency_contact", "emergency_phone",
+    "address", "postal_code", "city", "email", "phone", "emergency_contact", "emergency_phone", "iban", "bic",
     "job", "qualification", "cse_category", "establishment", "manager", "user",
     "contract_type", "part_time", "weekly_hours", "entry_date", "hiring_authorisation_date",
     "needs_work_permit", "work_permit_type", "work_permit_number", "work_permit_expires",
@@ -329,6 +329,23 @@ class ExpenseFilterForm(forms.Form):
     statut = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *ExpenseStatus.choices])
     du = forms.DateField(label="Créées du", required=False, widget=DATE_WIDGET)
     au = forms.DateField(label="au", required=False, widget=DATE_WIDGET)
+
+
+class ExpenseTransferForm(forms.Form):
+    reports = forms.MultipleChoiceField(
+        label="Notes de frais",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins une note de frais."},
+    )
+    on = forms.DateField(label="Date d'exécution", widget=DATE_WIDGET)
+    bank_account = forms.ModelChoiceField(label="Compte bancaire débité", queryset=None)
+
+    def __init__(self, *args, reports=(), **kwargs):
+        from pilote.ledger.models_bank import BankAccount
+
+        super().__init__(*args, **kwargs)
+        self.fields["reports"].choices = [(str(r.pk), r.number) for r in reports]
+        self.fields["bank_account"].queryset = BankAccount.objects.filter(is_active=True).order_by("name")
 
 
 class ExpensePayForm(forms.Form):

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from pilote.lib.fields import FrenchDecimalField
+from pilote.lib.fields import BicField, FrenchDecimalField, IbanField
 from pilote.lib.money import MoneyField
 
 
@@ -70,6 +70,8 @@ class Employee(models.Model):
     phone = models.CharField("téléphone", max_length=30, blank=True)
     emergency_contact = models.CharField("personne à prévenir", max_length=150, blank=True)
     emergency_phone = models.CharField("téléphone de la personne à prévenir", max_length=30, blank=True)
+    iban = IbanField("IBAN (remboursement des frais)", blank=True)
+    bic = BicField("BIC", blank=True)
     job = models.CharField("emploi", max_length=120)
     qualification = models.CharField("qualification", max_length=120, blank=True)
     cse_category = models.CharField(

@@ -28,7 +28,8 @@ IDENTITY = {
     "first_names": "Prénoms", "sex": "Sexe", "birth_date": "Date de naissance", "birth_place": "Lieu de naissance",
     "nationality": "Nationalité", "nir": "N° de sécurité sociale", "address": "Adresse", "postal_code": "Code postal",
     "city": "Ville", "email": "E-mail personnel", "phone": "Téléphone", "emergency_contact": "Personne à prévenir",
-    "emergency_phone": "Téléphone de la personne à prévenir", "job": "Emploi", "qualification": "Qualification",
+    "emergency_phone": "Téléphone de la personne à prévenir", "iban": "IBAN", "bic": "BIC", "job": "Emploi",
+    "qualification": "Qualification",
     "establishment": "Établissement", "weekly_hours": "Heures par semaine", "entry_date": "Date d'entrée",
     "exit_date": "Date de sortie", "exit_reason": "Motif de sortie", "work_permit_type": "Titre de travail (type)",
     "work_permit_number": "Titre de travail (n°)", "work_permit_expires": "Titre de travail valable jusqu'au",
@@ -39,7 +40,7 @@ IDENTITY = {
 PERSONAL_FIELDS = (
     "birth_name", "first_names", "birth_place", "nir", "address", "postal_code", "city", "email", "phone",
     "emergency_contact", "emergency_phone", "work_permit_type", "work_permit_number", "temp_agency", "tutor",
-    "internship_place", "last_name", "birth_date", "nationality", "work_permit_expires",
+    "internship_place", "last_name", "birth_date", "nationality", "work_permit_expires", "iban", "bic",
 )  # fmt: skip
 
 
@@ -134,7 +135,7 @@ def anonymise(employee: Employee, actor) -> None:
     blank = dict.fromkeys(
         ("birth_name", "birth_place", "nir", "address", "postal_code", "city", "email", "phone", "emergency_contact",
          "emergency_phone", "work_permit_type", "work_permit_number", "temp_agency", "tutor", "internship_place",
-         "exit_reason"), "")  # fmt: skip
+         "exit_reason", "iban", "bic"), "")  # fmt: skip
     Employee.objects.filter(pk=employee.pk).update(
         **blank, last_name=f"Salarié anonymisé n° {employee.register_number}", first_names="—", user=None,
         birth_date=employee.birth_date.replace(month=1, day=1), nationality="—", work_permit_expires=None,

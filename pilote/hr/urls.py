@@ -14,6 +14,7 @@ from pilote.hr.views import (
     register,
     skills,
     training,
+    transfers,
     worktime,
 )
 
@@ -54,6 +55,7 @@ urlpatterns = [
     path("paie/variables/<int:pk>/", payroll.payroll_variable_edit, name="payroll-variable"),
     path("notes-de-frais/", expenses.my_expenses, name="expenses-mine"),
     path("notes-de-frais/toutes/", expenses.expense_list, name="expense-list"),
+    path("notes-de-frais/virement/", transfers.expense_transfer, name="expense-transfer"),
     path("notes-de-frais/toutes/export.<str:fmt>", expenses.expense_export, name="expense-export"),
     path("notes-de-frais/<int:pk>/", expenses.expense_detail, name="expense-detail"),
     path("notes-de-frais/<int:pk>/soumettre/", expenses.expense_submit, name="expense-submit"),

@@ -40,7 +40,7 @@ REGISTER_FIELDS = (
 # Personal data kept out of the audit trail (read by direction and the auditor): the trail names the fields.
 PRIVATE_FIELDS = {
     "nir", "birth_date", "birth_place", "address", "postal_code", "city", "email", "phone", "emergency_contact",
-    "emergency_phone", "work_permit_type", "work_permit_number", "work_permit_expires", "nationality",
+    "emergency_phone", "iban", "bic", "work_permit_type", "work_permit_number", "work_permit_expires", "nationality",
     "needs_work_permit",
 }  # fmt: skip
 EDITABLE_FIELDS = {

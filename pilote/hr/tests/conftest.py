@@ -30,3 +30,21 @@ def hire(personas):
         )
 
     return make
+
+
+@pytest.fixture
+def books(personas):
+    from pilote.core.models import Structure
+    from pilote.ledger import bank
+    from pilote.ledger import services as ledger
+
+    ledger.initialise_books(structure=Structure.objects.get(), actor=None)
+    return bank.create_bank_account(actor=personas["comptable"], name="Banque", iban="FR7630004000010001234567830",
+                                    journal_code="BQ")  # fmt: skip
+
+
+@pytest.fixture
+def staff(hire, personas):
+    boss = hire(last_name="Martin", first_names="Claire", nir="", user=personas["direction"])
+    thomas = hire(last_name="Girard", first_names="Thomas", sex="M", nir="", user=personas["salarie"], manager=boss)
+    return {"boss": boss, "thomas": thomas}

@@ -54,24 +54,6 @@ def test_mileage_follows_the_yearly_scale_band_by_band():
     assert expenses.trip_allowance(2026, "voiture", 5, D(100), electric=True) == D("76.32")  # +20 %
 
 
-@pytest.fixture
-def books(personas):
-    from pilote.core.models import Structure
-    from pilote.ledger import bank
-    from pilote.ledger import services as ledger
-
-    ledger.initialise_books(structure=Structure.objects.get(), actor=None)
-    return bank.create_bank_account(actor=personas["comptable"], name="Banque", iban="FR7630004000010001234567830",
-                                    journal_code="BQ")  # fmt: skip
-
-
-@pytest.fixture
-def staff(hire, personas):
-    boss = hire(last_name="Martin", first_names="Claire", nir="", user=personas["direction"])
-    thomas = hire(last_name="Girard", first_names="Thomas", sex="M", nir="", user=personas["salarie"], manager=boss)
-    return {"boss": boss, "thomas": thomas}
-
-
 @pytest.mark.django_db
 def test_a_report_from_the_employee_to_the_bank(staff, personas, books, client_as):
     thomas, me = staff["thomas"], personas["salarie"]
