@@ -80,6 +80,7 @@ def sample(personas):
         # A company: the associations' pages answer 404 to allowed roles (associations/tests/test_pages.py walks
         # them in an association).
         **{name: 1 for name, p in ALL_PATTERNS if name.startswith("associations:") and "pk" in p.pattern.converters},
+        "associations:report-export": {"report": "bilan", "fmt": "csv"},
         **_finance_sample(personas["comptable"]),
         **_office_sample(personas),
     }
