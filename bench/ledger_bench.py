@@ -177,6 +177,37 @@ def setup_books() -> Books:
     )
 
 
+def load_books() -> Books:
+    """The books of a database this bench generated earlier (`--measure-only`)."""
+    from pilote.core.models import User
+    from pilote.ledger.models import Account, AuxiliaryAccount, FiscalYear, Journal
+
+    auxiliaries = list(AuxiliaryAccount.objects.order_by("code"))
+    return Books(
+        accounts={a.code: a for a in Account.objects.filter(code__in=ACCOUNT_CODES)},
+        journals={journal.code: journal for journal in Journal.objects.all()},
+        customers=[aux for aux in auxiliaries if aux.code.startswith("C")],
+        suppliers=[aux for aux in auxiliaries if aux.code.startswith("F")],
+        years={year.start_date.year: year for year in FiscalYear.objects.all()},
+        actor=User.objects.get(username="comptable"),
+    )
+
+
+def measure_only(args) -> dict:
+    """On a ledger generated earlier: letter what settles (unless done), then the pages and commands of issue 19."""
+    from pilote.ledger.models import EntryLine, Matching
+
+    books = load_books()
+    year = books.years[YEARS[-1]]
+    result = {"database": harness.database_info(), "generated": {"lines": EntryLine.objects.count()}}
+    if not Matching.objects.exists():
+        result["lettering"] = letter_settled(books)
+    result["pages"] = measure_pages(books, year, warmup=args.warmup, runs=args.runs)
+    result["load_average"] = os.getloadavg()
+    result["commands"] = measure_commands(year, runs=max(3, args.runs // 2))
+    return result
+
+
 class LedgerGenerator:
     """Entries in date order, deterministic from the seed, about `total_lines` lines in all.
 
@@ -1186,6 +1217,9 @@ def main() -> None:
     parser = build_parser()
     args = parser.parse_args()
     result_stream = harness.start_django()
+    if args.measure_only:
+        harness.emit(measure_only(args), result_stream)
+        return
 
     import django
     from django.db import connection
@@ -1278,6 +1312,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--tool-timeout", type=float, default=900, help="seconds allowed to one tool run")
     parser.add_argument(
         "--pages", action=argparse.BooleanOptionalAction, default=True, help="letter, then time the pages of issue 19"
+    )
+    parser.add_argument(
+        "--measure-only", action="store_true", help="measure the pages and commands on a ledger generated earlier"
     )
     parser.add_argument("--profile", action="store_true", help="profile the generation with cProfile (slower)")
     return parser
