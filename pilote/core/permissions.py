@@ -140,6 +140,16 @@ MATRIX: dict[str, frozenset[Role]] = {
     # and the auditor read the results. Respondents answer through their tokened link, without an account.
     "quality.surveys.view": frozenset({D, C, CO, RH, A, AU}),
     "quality.surveys.edit": frozenset({D, CO, RH, A}),
+    # Adverse events (social establishments): every member of staff who supports people declares one; the register,
+    # with its facts about the people supported, is for direction and HR (who handle care and report to the
+    # authority) and the auditor (external evaluation).
+    "quality.events.declare": frozenset({D, RH, A, S}),
+    "quality.events.view": frozenset({D, RH, AU}),
+    "quality.events.edit": frozenset({D, RH}),
+    # Monitoring (veille): direction and the assistant keep the sources, triage, annotate and share the items, turn
+    # them into a risk or a non-conformity; every other role reads the items shared with it.
+    "quality.watch.view": frozenset({D, C, CO, RH, A, S, AU}),
+    "quality.watch.edit": frozenset({D, A}),
     # Associations (members, donations, tax receipts, grants): direction, the accountant and the assistant record
     # them; direction and the accountant issue and cancel tax receipts; direction sets what the receipts print;
     # the auditor reads.

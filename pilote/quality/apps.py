@@ -15,6 +15,9 @@ def _reinstall_triggers(sender, using="default", **kwargs) -> None:
             trigger_set.install(connection)
 
 
+SOCIAL = ("social",)
+
+
 class QualityConfig(AppConfig):
     name = "pilote.quality"
     label = "quality"
@@ -48,6 +51,15 @@ class QualityConfig(AppConfig):
             MenuItem("Procédures", "quality:procedure-list", "quality.procedures.view"),
             MenuItem("Programme d'audits", "quality:audit-list", "quality.audits.view"),
             MenuItem("Enquêtes de satisfaction", "quality:survey-list", "quality.surveys.view"),
+            MenuItem("Veille", "quality:watch-list", "quality.watch.view"),
+            MenuItem("Sources de veille", "quality:watch-sources", "quality.watch.edit"),
+            MenuItem("Événements indésirables", "quality:event-list", "quality.events.view", structure_types=SOCIAL),
+            MenuItem(
+                "Déclarer un événement indésirable",
+                "quality:event-declare",
+                "quality.events.declare",
+                structure_types=SOCIAL,
+            ),
             MenuItem("Paramètres qualité", "quality:settings", "quality.settings"),
         )
         register_todo(TodoProvider("quality.risks.view", todo.risk_items))
@@ -56,9 +68,14 @@ class QualityConfig(AppConfig):
         register_todo(TodoProvider("quality.procedures.view", todo.procedure_items))
         register_complaint_panel(ComplaintPanel("quality.nc.view", 10, panels.complaint_nonconformities))
         register_demo(80, "risques et qualité", demo.load)
+        from pilote.core import jobs, schedule
         from pilote.quality import tiles
+        from pilote.quality.services import watch
 
         tiles.register()
+        jobs.register_kind("quality.watch", "Relevé des flux de veille")
+        schedule.register(schedule.Schedule("quality.watch", "Relevé des flux de veille et synthèse",
+                                            watch.fetch_all, hour=6))  # fmt: skip
         register_document_source(
             DocumentSource(
                 "quality.duerp", "Document unique (DUERP)", "quality.duerp.view", search.search_duerp_versions

@@ -80,6 +80,7 @@ def load(rng: random.Random, users) -> None:
     _procedures(users)
     _audits(users)
     _survey(users)
+    _watch(users)
 
 
 def _risks(users) -> None:
@@ -349,3 +350,22 @@ def _survey(users) -> None:
         surveys.submit(invitation=link.invitation, values={
             nps.pk: score, delivery.pk: rating, known.pk: source, liked.pk: likes, comment.pk: text,
         })  # fmt: skip
+
+
+def _watch(users) -> None:
+    """Two sources served from the feeds shipped with the demo (quality/demo_feeds/), relevées once; one item
+    triaged relevant and shared with sales staff."""
+    from pilote.quality.models import WatchItem
+    from pilote.quality.services import watch
+
+    boss = users["direction"]
+    legal = watch.create_source(actor=boss, name="Veille juridique PME", url="fichier:juridique.xml",
+                                category="legal", keywords="DUERP, RGPD, facturation électronique")  # fmt: skip
+    sector = watch.create_source(actor=boss, name="Bureautique et impression", url="fichier:secteur.xml",
+                                 category="sector")  # fmt: skip
+    watch.fetch_source(legal)
+    watch.fetch_source(sector)
+    tender = WatchItem.objects.filter(source=sector, title__startswith="Appel d'offres").first()
+    if tender is not None:
+        watch.triage(actor=boss, item=tender, status="relevant", shared_roles=["commercial"],
+                     note="À étudier avec l'équipe commerciale : réponse avant fin janvier.")  # fmt: skip

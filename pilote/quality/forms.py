@@ -483,3 +483,94 @@ def answer_form(questions):
         if q.kind == QuestionKind.NPS:
             fields[name].help_text = "0 : pas du tout probable — 10 : tout à fait probable"
     return type("SurveyAnswerForm", (forms.Form,), fields)
+
+
+# --- Adverse events -----------------------------------------------------------------------------------------
+class AdverseEventForm(forms.ModelForm):
+    class Meta:
+        from pilote.quality.models import AdverseEvent
+
+        model = AdverseEvent
+        fields = ["occurred_on", "place", "kind", "facts", "people_supported", "people_involved",
+                  "immediate_measures", "serious", "must_report"]  # fmt: skip
+        widgets = {
+            "occurred_on": DATE_WIDGET,
+            "facts": forms.Textarea(attrs={"rows": 4}),
+            "immediate_measures": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "serious": "Dysfonctionnement grave ou événement menaçant la santé, la sécurité ou le bien-être des "
+            "personnes accompagnées : toujours signalé à l'autorité (art. L331-8-1 du CASF).",
+        }
+
+
+class EventReportForm(forms.Form):
+    from pilote.quality.models import EventAuthority
+
+    authority = forms.ChoiceField(label="Autorité", choices=EventAuthority.choices)
+    reported_on = forms.DateField(label="Signalé le", widget=DATE_WIDGET)
+
+
+class EventAnalysisForm(forms.Form):
+    analysis = forms.CharField(label="Analyse des causes", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class EventFilterForm(forms.Form):
+    from pilote.quality.models import EventKind, EventStatus
+
+    q = forms.CharField(label="Recherche", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Faits, lieu…"}))  # fmt: skip
+    annee = forms.IntegerField(label="Année", required=False, min_value=2000, max_value=2100)
+    nature = forms.ChoiceField(label="Nature", required=False, choices=[("", "Toutes"), *EventKind.choices])
+    grave = forms.ChoiceField(label="Gravité", required=False,
+                              choices=[("", "Tous"), ("oui", "EIG"), ("non", "Non graves")])  # fmt: skip
+    statut = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *EventStatus.choices])
+    a_signaler = forms.BooleanField(label="Signalement en attente", required=False)
+
+
+# --- Monitoring (veille) ------------------------------------------------------------------------------------
+class WatchSourceForm(forms.Form):
+    from pilote.quality.models import WatchCategory
+
+    name = forms.CharField(label="Nom", max_length=150)
+    url = forms.CharField(label="Adresse du flux RSS ou Atom", max_length=500,
+                          widget=forms.TextInput(attrs={"placeholder": "https://…"}))  # fmt: skip
+    category = forms.ChoiceField(label="Thème", choices=WatchCategory.choices)
+    keywords = forms.CharField(label="Mots-clés", max_length=500, required=False,
+                               help_text="Séparés par des virgules ; vide : tous les articles.")  # fmt: skip
+
+
+class WatchTriageForm(forms.Form):
+    from pilote.quality.models import WatchStatus
+
+    status = forms.ChoiceField(label="Tri", choices=WatchStatus.choices)
+    note = forms.CharField(label="Annotation", max_length=5000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    shared_roles = forms.MultipleChoiceField(label="Partager avec", required=False, choices=(),
+                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        from pilote.quality.services.watch import SHARE_ROLES
+
+        super().__init__(*args, **kwargs)
+        self.fields["shared_roles"].choices = _role_choices(SHARE_ROLES)
+
+
+class WatchFilterForm(forms.Form):
+    from pilote.quality.models import WatchStatus
+
+    q = forms.CharField(
+        label="Recherche", required=False, max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Titre, résumé, note…"}),
+    )  # fmt: skip
+    etat = forms.ChoiceField(
+        label="Tri", required=False, choices=[("", "Tous"), ("actifs", "À lire et pertinents"), *WatchStatus.choices]
+    )
+    source = forms.ModelChoiceField(label="Source", required=False, queryset=None, empty_label="Toutes")
+
+    def __init__(self, *args, **kwargs):
+        from pilote.quality.models import WatchSource
+
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = WatchSource.objects.order_by("name", "pk")

@@ -870,3 +870,171 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} : {self.number if self.number is not None else self.text or ', '.join(self.selected)}"
+
+
+# --- Adverse events (social and medico-social establishments, CASF L331-8-1) ---------------------------------
+
+
+class EventKind(models.TextChoices):
+    FALL = "fall", "Chute"
+    MEDICATION = "medication", "Erreur ou incident médicamenteux"
+    DISAPPEARANCE = "disappearance", "Fugue ou disparition"
+    VIOLENCE = "violence", "Violence, maltraitance"
+    AGGRESSION = "aggression", "Agression entre personnes accompagnées"
+    CARE = "care", "Défaut de prise en charge ou d'accompagnement"
+    PROPERTY = "property", "Atteinte aux biens, vol"
+    SAFETY = "safety", "Incendie, sécurité des locaux"
+    OTHER = "other", "Autre"
+
+
+class EventAuthority(models.TextChoices):
+    ARS = "ars", "Agence régionale de santé (ARS)"
+    DEPARTMENT = "department", "Conseil départemental"
+    BOTH = "both", "ARS et conseil départemental"
+
+
+class EventStatus(models.TextChoices):
+    DECLARED = "declared", "Déclaré"
+    ANALYSED = "analysed", "Analysé"
+    CLOSED = "closed", "Clos"
+
+
+class AdverseEvent(models.Model):
+    """An adverse event concerning the people supported: the facts (who, where, when — initials, no health data
+    beyond what the facts need), the immediate measures, whether it is serious (EIG) and must be reported to the
+    authority (CASF L331-8-1, « sans délai »), when it was, the analysis and the non-conformity it opened."""
+
+    occurred_on = models.DateField("survenu le")
+    place = models.CharField("lieu", max_length=200)
+    kind = models.CharField("nature", max_length=15, choices=EventKind.choices)
+    facts = models.TextField("faits")
+    people_supported = models.CharField(
+        "personnes accompagnées concernées", max_length=300, blank=True,
+        help_text="Initiales ou numéro de dossier ; aucune donnée de santé au-delà du nécessaire.",
+    )  # fmt: skip
+    people_involved = models.CharField("autres personnes impliquées", max_length=300, blank=True)
+    immediate_measures = models.TextField("mesures immédiates")
+    serious = models.BooleanField("événement indésirable grave (EIG)", default=False)
+    must_report = models.BooleanField("à signaler à l'autorité", default=False)
+    authority = models.CharField("autorité", max_length=12, choices=EventAuthority.choices, blank=True)
+    reported_on = models.DateField("signalé le", null=True, blank=True)
+    analysis = models.TextField("analyse des causes", blank=True)
+    status = models.CharField("statut", max_length=10, choices=EventStatus.choices, default=EventStatus.DECLARED)
+    nonconformity = models.OneToOneField(
+        NonConformity, verbose_name="non-conformité", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="adverse_event",
+    )  # fmt: skip
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="déclaré par", on_delete=models.PROTECT,
+                                    related_name="+")  # fmt: skip
+    declared_at = models.DateTimeField("déclaré le", default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "événement indésirable"
+        verbose_name_plural = "événements indésirables"
+        ordering = ["-occurred_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reported_on__isnull=True) | (Q(must_report=True) & ~Q(authority="")),
+                name="quality_adverseevent_report_consistent",
+                violation_error_message="Un signalement porte son autorité et concerne un événement à signaler.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in EventKind]), name="quality_adverseevent_kind_valid",
+                violation_error_message="Cette nature d'événement n'existe pas.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in EventStatus]), name="quality_adverseevent_status_valid",
+                violation_error_message="Ce statut d'événement n'existe pas.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.get_kind_display()}"
+
+    @property
+    def reference(self) -> str:
+        return f"EI-{self.pk:04d}" if self.pk else "EI-(nouveau)"
+
+    @property
+    def report_pending(self) -> bool:
+        return self.must_report and self.reported_on is None
+
+
+# --- Monitoring (veille): RSS/Atom sources and their items ---------------------------------------------------
+
+
+class WatchCategory(models.TextChoices):
+    LEGAL = "legal", "Juridique et réglementaire"
+    SECTOR = "sector", "Secteur et marché"
+    COMPETITORS = "competitors", "Concurrents"
+    TENDERS = "tenders", "Appels d'offres"
+
+
+class WatchSource(models.Model):
+    """An RSS or Atom feed watched: fetched daily in the background (never during a page), its items kept when
+    they match its keywords; a broken, huge or slow feed is reported here and skipped."""
+
+    name = models.CharField("nom", max_length=150)
+    url = models.CharField("adresse du flux", max_length=500)
+    category = models.CharField("thème", max_length=12, choices=WatchCategory.choices, default=WatchCategory.LEGAL)
+    keywords = models.CharField("mots-clés", max_length=500, blank=True,
+                                help_text="Séparés par des virgules ; vide : tous les articles.")  # fmt: skip
+    is_active = models.BooleanField("relevé chaque jour", default=True)
+    last_fetched_at = models.DateTimeField("dernier relevé", null=True, blank=True)
+    last_error = models.CharField("dernière erreur", max_length=500, blank=True)
+    created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "source de veille"
+        verbose_name_plural = "sources de veille"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def keyword_list(self) -> list[str]:
+        return [k.strip() for k in self.keywords.split(",") if k.strip()]
+
+
+class WatchStatus(models.TextChoices):
+    TO_READ = "to_read", "À lire"
+    RELEVANT = "relevant", "Pertinent"
+    NOT_RELEVANT = "not_relevant", "Non pertinent"
+    ARCHIVED = "archived", "Archivé"
+
+
+class WatchItem(models.Model):
+    source = models.ForeignKey(WatchSource, verbose_name="source", on_delete=models.PROTECT, related_name="items")
+    guid = models.CharField("identifiant", max_length=500)
+    title = models.CharField("titre", max_length=500)
+    link = models.URLField("lien", max_length=1000, blank=True)
+    summary = models.TextField("résumé", blank=True)
+    published_at = models.DateTimeField("publié le", null=True, blank=True)
+    fetched_at = models.DateTimeField("relevé le", default=timezone.now)
+    matched = models.JSONField("mots-clés trouvés", default=list, blank=True)
+    status = models.CharField("tri", max_length=12, choices=WatchStatus.choices, default=WatchStatus.TO_READ)
+    note = models.TextField("annotation", blank=True)
+    shared_roles = models.JSONField("partagé avec", default=list, blank=True)
+    risk = models.ForeignKey(Risk, verbose_name="risque", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+")  # fmt: skip
+    nonconformity = models.ForeignKey(NonConformity, verbose_name="non-conformité", on_delete=models.PROTECT,
+                                      null=True, blank=True, related_name="+")  # fmt: skip
+
+    class Meta:
+        verbose_name = "article de veille"
+        verbose_name_plural = "articles de veille"
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "guid"], name="quality_watchitem_once",
+                violation_error_message="Cet article a déjà été relevé.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in WatchStatus]), name="quality_watchitem_status_valid",
+                violation_error_message="Ce tri n'existe pas.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.quality.views import audits, duerp, nonconformities, procedures, risks, surveys
+from pilote.quality.views import audits, duerp, events, nonconformities, procedures, risks, surveys, watch
 
 app_name = "quality"
 urlpatterns = [
@@ -67,5 +67,21 @@ urlpatterns = [
     path("enquetes/<int:pk>/resultats/", surveys.survey_results, name="survey-results"),
     path("enquetes/<int:pk>/reponses/export.<str:fmt>", surveys.responses_export, name="survey-responses-export"),
     path("repondre/<str:token>/", surveys.survey_answer, name="survey-answer"),
+    path("evenements/", events.event_list, name="event-list"),
+    path("evenements/export.<str:fmt>", events.event_export, name="event-export"),
+    path("evenements/statistiques/", events.event_statistics, name="event-statistics"),
+    path("evenements/declarer/", events.event_declare, name="event-declare"),
+    path("evenements/<int:pk>/", events.event_detail, name="event-detail"),
+    path("evenements/<int:pk>/signalement/", events.event_report, name="event-report"),
+    path("evenements/<int:pk>/analyse/", events.event_analysis, name="event-analysis"),
+    path("evenements/<int:pk>/etape/", events.event_step, name="event-step"),
+    path("veille/", watch.item_list, name="watch-list"),
+    path("veille/export.<str:fmt>", watch.item_export, name="watch-export"),
+    path("veille/<int:pk>/", watch.item_detail, name="watch-item"),
+    path("veille/<int:pk>/tri/", watch.item_triage, name="watch-triage"),
+    path("veille/<int:pk>/convertir/", watch.item_convert, name="watch-convert"),
+    path("veille/sources/", watch.source_list, name="watch-sources"),
+    path("veille/sources/<int:pk>/suspendre/", watch.source_toggle, name="watch-source-toggle"),
+    path("veille/relever/", watch.fetch_now, name="watch-fetch"),
     path("procedures/versions/<int:pk>/lue/", procedures.version_acknowledge, name="procedure-acknowledge"),
 ]

@@ -211,6 +211,7 @@ OBJECTS: dict[str, Callable[[], list]] = {
     "quality:audit-detail": _one_of_each("quality.Audit", "status"),
     "quality:audit-edit": _first("quality.Audit", status="planned"),
     "quality:survey-detail": _first("quality.Survey"),
+    "quality:watch-item": _one_of_each("quality.WatchItem", "status"),
     "quality:survey-results": _first("quality.Survey"),
     "quality:survey-invite": _first("quality.Survey", status="open"),
     "hr:cse-election": _first("hr.CseElection"),

@@ -197,6 +197,15 @@ def _quality_sample(actor):
     survey = surveys.create_survey(actor=actor, title="Satisfaction")
     names = ("detail", "question-add", "step", "invite", "results")
     urls |= {f"quality:survey-{n}": survey.pk for n in names}
+    # A company: the adverse events' pages answer 404 (quality/tests/test_adverse_events.py runs them as social).
+    urls |= {f"quality:event-{n}": 1 for n in ("detail", "report", "analysis", "step")}
+    from pilote.quality.services import watch
+
+    source = watch.create_source(actor=actor, name="Démo", url="fichier:juridique.xml")
+    watch.fetch_source(source)
+    item = source.items.first()
+    urls |= {"quality:watch-item": item.pk, "quality:watch-triage": item.pk, "quality:watch-convert": item.pk}
+    urls["quality:watch-source-toggle"] = source.pk
     return urls | {
         "quality:survey-responses-export": {"pk": survey.pk, "fmt": "csv"},
         "quality:survey-answer": {"token": "x"},
