@@ -113,7 +113,9 @@ def _expense(actor, bank, day, code, amount, label, reference=""):
         post=True,
         piece_date=day,
         lines=[
-            ledger.LineInput(account(code), debit=Decimal(amount), label=label, reference=reference),
+            ledger.LineInput(
+                account(code), debit=Decimal(amount), label=label, reference=reference, analytic=_on_grant(reference)
+            ),
             ledger.LineInput(bank.account, credit=Decimal(amount), label=label),
         ],
     )
@@ -127,6 +129,15 @@ def open_second_year(users) -> int:
             actor=users["comptable"], start_date=dt.date(year0 + 1, 1, 1), end_date=dt.date(year0 + 1, 12, 31)
         )
     return year0
+
+
+def _on_grant(code: str):
+    """An expense of a funded action goes wholly to the grant's analytic section (axis « SUBV »)."""
+    from pilote.associations.queries.grants import GRANTS_AXIS
+    from pilote.ledger.models_analytic import AnalyticSection
+
+    section = AnalyticSection.objects.filter(axis__code=GRANTS_AXIS, code=code).first() if code else None
+    return [(section, Decimal(100))] if section is not None else None
 
 
 def load(rng, users) -> None:

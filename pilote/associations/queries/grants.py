@@ -13,6 +13,7 @@ from pilote.associations.models import DedicatedFundMove, Grant
 from pilote.core.collation import french
 from pilote.core.listing import Column
 from pilote.ledger.models import EntryLine
+from pilote.ledger.models_analytic import AnalyticLine, AnalyticSection
 from pilote.lib.money import ZERO
 
 # Account natures of the financial report (Cerfa 15059 follows the chart's two-digit headings).
@@ -60,17 +61,58 @@ COLUMNS = [
 ]
 
 
-def _tagged(grant: Grant):
-    return EntryLine.objects.filter(reference=grant.code, is_posted=True).exclude(
-        Q(account__code__startswith=EXCLUDED[0]) | Q(account__code__startswith=EXCLUDED[1])
+GRANTS_AXIS = "SUBV"  # the analytic axis whose sections are the grants' actions (code = the grant's code)
+
+
+def section_of(grant: Grant) -> AnalyticSection | None:
+    return AnalyticSection.objects.filter(axis__code=GRANTS_AXIS, code=grant.code).first()
+
+
+def _excluded(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}account__code__startswith": EXCLUDED[0]}) | Q(
+        **{f"{prefix}account__code__startswith": EXCLUDED[1]}
     )
+
+
+def _tagged(grant: Grant, section: AnalyticSection | None = None):
+    """Posted lines tagged with the grant's code and not distributed on its analytic section (those are read from
+    their analytic parts)."""
+    lines = EntryLine.objects.filter(reference=grant.code, is_posted=True).exclude(_excluded())
+    return lines.exclude(analytic_lines__section=section) if section is not None else lines
+
+
+def _analytic(section: AnalyticSection):
+    """The parts of posted lines distributed on the grant's section (the ledger's analytic actuals)."""
+    return AnalyticLine.objects.filter(section=section, line__is_posted=True).exclude(_excluded("line__"))
+
+
+def _sums_by_account(
+    grant: Grant, until: dt.date | None, prefixes: tuple[str, ...]
+) -> list[tuple[str, Decimal, Decimal]]:
+    """(account code, debit, credit) of the action: its analytic parts, then the lines only tagged with its code —
+    two grouped queries."""
+    section = section_of(grant)
+    wanted = Q()
+    for prefix in prefixes:
+        wanted |= Q(account__code__startswith=prefix)
+    tagged = _tagged(grant, section).filter(wanted)
+    if until is not None:
+        tagged = tagged.filter(date__lte=until)
+    rows = list(tagged.values_list("account__code").annotate(d=Sum("debit"), c=Sum("credit")))
+    if section is not None:
+        parts = _analytic(section)
+        part_filter = Q()
+        for prefix in prefixes:
+            part_filter |= Q(line__account__code__startswith=prefix)
+        parts = parts.filter(part_filter)
+        if until is not None:
+            parts = parts.filter(line__date__lte=until)
+        rows += list(parts.values_list("line__account__code").annotate(d=Sum("debit"), c=Sum("credit")))
+    return rows
 
 
 def charges_through(grant: Grant, day: dt.date) -> Decimal:
-    sums = (
-        _tagged(grant).filter(date__lte=day, account__code__startswith="6").aggregate(d=Sum("debit"), c=Sum("credit"))
-    )
-    return (sums["d"] or ZERO) - (sums["c"] or ZERO)
+    return sum((debit - credit for _, debit, credit in _sums_by_account(grant, day, ("6",))), ZERO)
 
 
 def fund_balance(grant: Grant) -> Decimal:
@@ -98,14 +140,10 @@ class ReportLine:
 
 
 def actual_by_nature(grant: Grant, until: dt.date | None = None) -> dict[str, Decimal]:
-    """The action's actual by two-digit nature, from the posted lines tagged with the grant's code: charges
-    (6, 86) debit − credit, income (7, 87) credit − debit; one grouped query."""
-    lines = _tagged(grant).filter(Q(account__code__startswith="6") | Q(account__code__startswith="7")
-                                  | Q(account__code__startswith="8"))  # fmt: skip
-    if until is not None:
-        lines = lines.filter(date__lte=until)
+    """The action's actual by two-digit nature: the analytic parts on the grant's section of the « SUBV » axis and
+    the posted lines only tagged with its code; charges (6, 86) debit − credit, income (7, 87) credit − debit."""
     totals: dict[str, Decimal] = {}
-    for code, debit, credit in lines.values_list("account__code").annotate(d=Sum("debit"), c=Sum("credit")):
+    for code, debit, credit in _sums_by_account(grant, until, ("6", "7", "8")):
         nature = code[:2]
         amount = (debit - credit) if nature[0] == "6" or nature == "86" else (credit - debit)
         totals[nature] = totals.get(nature, ZERO) + amount

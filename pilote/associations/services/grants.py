@@ -21,6 +21,8 @@ from pilote.associations.queries import grants as queries
 from pilote.associations.services import books
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
+from pilote.ledger import analytics
+from pilote.ledger.models_analytic import AnalyticAxis
 from pilote.lib.money import ZERO, round_eur
 
 RECEIVABLE = "441"
@@ -47,8 +49,21 @@ def create_grant(*, actor, funder, code: str, title: str, amount_requested: Deci
         code=code, funder=funder, title=title.strip()[:200], amount_requested=round_eur(amount_requested),
         period_start=period_start, period_end=period_end, earmarked=earmarked, conditions=conditions.strip(),
     )  # fmt: skip
+    analytics.create_section(actor=actor, axis=grants_axis(actor), code=code, label=grant.title or code)
     audit.record(actor, "associations.grant.created", grant, after=audit.snapshot(grant))
     return grant
+
+
+def grants_axis(actor) -> AnalyticAxis:
+    """The analytic axis whose sections are the grants' actions (opened on first use)."""
+    axis = AnalyticAxis.objects.filter(code=queries.GRANTS_AXIS).first()
+    return axis or analytics.create_axis(actor=actor, code=queries.GRANTS_AXIS, label="Subventions (actions financées)")
+
+
+def shares(grant: Grant) -> list | None:
+    """The analytic distribution that puts a line wholly on the grant's action."""
+    section = queries.section_of(grant)
+    return [(section, Decimal(100))] if section is not None else None
 
 
 def _locked(grant: Grant) -> Grant:
@@ -69,7 +84,8 @@ def award_grant(*, actor, grant: Grant, amount: Decimal, granted_on: dt.date) ->
         actor=actor, journal=books.misc_journal(), date=granted_on, label=label, piece_ref=current.code,
         lines=[
             books.Line(books.account(RECEIVABLE), debit=amount, label=label, reference=current.code),
-            books.Line(books.account(INCOME), credit=amount, label=label, reference=current.code),
+            books.Line(books.account(INCOME), credit=amount, label=label, reference=current.code,
+                       analytic=shares(current)),
         ],
     )  # fmt: skip
     current.status, current.amount_granted, current.granted_on, current.award_entry = (

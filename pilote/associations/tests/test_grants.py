@@ -90,3 +90,31 @@ def test_dedicated_funds_go_and_come_back_across_the_year_end(books, grant):
     assert queries.fund_balance(grant) == Decimal("2000.00")
     report = queries.financial_report(grant)  # the transfers are not the action's charges nor income
     assert {line.nature for line in report["charges"] + report["income"]} == {"62", "74"}
+
+
+def test_financial_report_equals_the_ledgers_analytic_actuals(books, grant):
+    """A shared expense distributed 60 / 40 on two grants' sections (axis SUBV, no code typed): each report's
+    actual is its share, and equals the section's aggregate in the ledger's analytic balances."""
+    from django.db.models import Sum
+
+    from pilote.ledger.models_analytic import AnalyticBalance
+
+    other = services.create_grant(actor=books["actor"], funder=grant.funder, code="FESTIVAL", title="Festival",
+                                  amount_requested=Decimal("3000"), period_start=dt.date(2026, 1, 1),
+                                  period_end=dt.date(2026, 12, 31))  # fmt: skip
+    mine, theirs = queries.section_of(grant), queries.section_of(other)
+    assert (mine.axis.code, mine.code, theirs.code) == ("SUBV", "VILLE-26", "FESTIVAL")
+    ledger.create_entry(
+        actor=books["actor"], journal=books["bank"].journal, date=dt.date(2026, 10, 3), label="Régie son", post=True,
+        lines=[ledger.LineInput(books_services.account("6226"), debit=Decimal("1000.01"),
+                                analytic=[(mine, Decimal("60")), (theirs, Decimal("40"))]),
+               ledger.LineInput(books["bank"].account, credit=Decimal("1000.01"))],
+    )  # fmt: skip
+    _spend(books, grant, dt.date(2026, 10, 4), "6064", "250")  # tagged with the code only
+    actual = queries.actual_by_nature(grant)
+    mine_62 = AnalyticBalance.objects.filter(section=mine, account__code__startswith="62").aggregate(
+        d=Sum("debit"), c=Sum("credit"))  # fmt: skip
+    assert actual["62"] == mine_62["d"] - mine_62["c"] == Decimal("600.01")
+    assert actual["60"] == Decimal("250.00") and actual["74"] == Decimal("10000.00")  # the award is on the section
+    assert queries.actual_by_nature(other) == {"62": Decimal("400.00")}
+    assert queries.charges_through(grant, dt.date(2026, 12, 31)) == Decimal("850.01")
