@@ -43,11 +43,19 @@ class OfficeConfig(AppConfig):
             MenuItem("Réservations", "office:booking-list", "office.view"),
             MenuItem("Salles, véhicules et matériel", "office:resource-list", "office.view"),
             MenuItem("Carnet de bord des véhicules", "office:trip-list", "office.view"),
+            MenuItem("Plan de communication", "office:comm-action-list", "office.meetings.view"),
+            MenuItem("Envois groupés", "office:mailing-list", "office.meetings.view"),
             MenuItem("Documents", "office:document-list", "office.documents.view"),
             MenuItem("Plan de classement", "office:folder-list", "office.documents.view"),
             MenuItem("Purge des documents échus", "office:document-purge", "office.documents.purge"),
         )
         register_todo(TodoProvider("office.tasks", todo.task_items))
+        from pilote.core.personal_data import register_personal_data
+        from pilote.office import personal_data
+        from pilote.office.services import communication
+
+        del communication  # imported to declare its background work (core.jobs) and its kind
+        register_personal_data(personal_data.SOURCE)
         register_document_source(DocumentSource("office.minutes", "Comptes rendus de réunion (PDF)",
                                                 "office.meetings.view", meetings.search_minutes))  # fmt: skip
         register_demo(95, "bureau (agenda, réservations, réunions, assemblées, tâches, documents)", demo.load)

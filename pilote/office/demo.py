@@ -140,6 +140,7 @@ def load(rng, users) -> None:
 
     demo_documents.load(rng, users)
     _assembly(users)
+    _communication(rng, users)
 
 
 def _trip(vehicle, booking, day, km, driver, odometer: dict) -> None:
@@ -225,3 +226,98 @@ def _assembly(users) -> None:
     assemblies.create_assembly(actor=assistant, title="Conseil de direction trimestriel", kind="board",
                                starts_at=_at(_weekday(DEMO_TODAY + dt.timedelta(days=20)), 14), place="Salle Lumière",
                                quorum_percent=50, agenda="1. Point trimestriel\n2. Budget à venir")  # fmt: skip
+
+
+def _communication(rng, users) -> None:
+    """A year's communication plan, consents recorded for the customers and partners with an address, and the
+    newsletter of the month sent to them (the e-mails go to a local mailbox: a demo sends nothing out)."""
+    from django.test import override_settings
+
+    from pilote.contacts.models import Contact
+    from pilote.office.models import MailTemplate
+    from pilote.office.services import communication
+
+    assistant, direction = users["assistant"], users["direction"]
+    year = DEMO_TODAY.year
+    plan = [
+        (
+            "Lettre d'information mensuelle",
+            "Clients et partenaires",
+            "newsletter",
+            1,
+            12,
+            "1200",
+            "950",
+            "Taux d'ouverture moyen : 38 %.",
+        ),
+        (
+            "Salon Bureautique Pro de Lyon",
+            "Entreprises de la région",
+            "event",
+            3,
+            3,
+            "4500",
+            "4820",
+            "62 contacts, 9 devis, 3 commandes.",
+        ),
+        ("Campagne LinkedIn « 10 ans »", "Dirigeants de PME", "social", 5, 6, "800", "640", "18 000 vues."),
+        (
+            "Communiqué : ouverture de l'agence de Villeurbanne",
+            "Presse locale",
+            "press",
+            9,
+            9,
+            "0",
+            "0",
+            "Article dans Le Progrès.",
+        ),
+        ("Refonte du site internet", "Prospects", "website", 10, 12, "6000", None, ""),
+    ]
+    actions = []
+    for title, target, channel, first, last, budget, cost, results in plan:
+        actions.append(
+            communication.save_action(
+                actor=assistant,
+                title=title,
+                target=target,
+                channel=channel,
+                starts_on=dt.date(year, first, 1),
+                ends_on=dt.date(year, last, 28),
+                budget=Decimal(budget),
+                actual_cost=Decimal(cost) if cost else None,
+                owner=rng.choice([assistant, direction]),
+                results=results,
+            )
+        )
+    MailTemplate.objects.create(
+        name="Lettre d'information",
+        subject="Les nouvelles de Lumen Bureautique",
+        body="Bonjour {nom},\n\nCe mois-ci : nos nouveaux copieurs couleur, l'ouverture de "
+        "l'agence de Villeurbanne et nos dates de formation.\n\nL'équipe Lumen",
+    )
+    for contact in Contact.objects.exclude(email="").filter(is_active=True).order_by("pk")[:60]:
+        if contact.is_customer or contact.is_partner or rng.random() < 0.3:
+            communication.record_consent(
+                actor=assistant,
+                contact=contact,
+                given=rng.random() > 0.1,
+                source=rng.choice(["Formulaire du site", "Salon", "Bon de commande"]),
+            )
+    template = MailTemplate.objects.get()
+    mailing = communication.create_mailing(
+        actor=assistant,
+        title=f"Lettre d'information {DEMO_TODAY:%m/%Y}",
+        subject=template.subject,
+        body=template.body,
+        action=actions[0],
+    )
+    with override_settings(PILOTE_JOBS_SYNC=True, EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        communication.start_sending(actor=assistant, mailing=mailing, base_url="http://localhost:8000/")
+    communication.create_mailing(
+        actor=assistant,
+        title="Invitation au salon de printemps",
+        subject="Invitation",
+        body="Bonjour {nom},\n\nRetrouvez-nous au salon.",
+        role="clients",
+        city="Lyon",
+    )

@@ -440,3 +440,65 @@ class AssemblyFilterForm(forms.Form):
     q = forms.CharField(label="Recherche", required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Intitulé"}))  # fmt: skip
     instance = forms.ChoiceField(label="Instance", required=False, choices=[("", "Toutes"), *AssemblyKind.choices])
+
+
+# Communication plan and mailings
+
+from pilote.contacts.models import Contact  # noqa: E402
+from pilote.contacts.models import Tag as ContactTag  # noqa: E402
+from pilote.office.models import CommAction, MailTemplate  # noqa: E402
+from pilote.office.models_communication import Channel  # noqa: E402
+
+
+class CommActionForm(forms.Form):
+    title = forms.CharField(label="Action", max_length=200)
+    target = forms.CharField(label="Cible", max_length=200)
+    channel = forms.ChoiceField(label="Canal", choices=Channel.choices)
+    starts_on = forms.DateField(label="Début", widget=DATE_WIDGET)
+    ends_on = forms.DateField(label="Fin", required=False, widget=DATE_WIDGET)
+    budget = money_formfield(label="Budget (€)", min_value=0, max_value=10**9)
+    actual_cost = money_formfield(label="Coût réel (€)", required=False, min_value=0, max_value=10**9)
+    owner = forms.ModelChoiceField(label="Responsable", queryset=None)
+    results = forms.CharField(label="Résultats", max_length=5000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+
+
+class MailingForm(forms.Form):
+    title = forms.CharField(label="Intitulé", max_length=200)
+    template = forms.ModelChoiceField(label="Modèle", required=False, queryset=MailTemplate.objects.all(),
+                                      empty_label="(texte libre ci-dessous)")  # fmt: skip
+    subject = forms.CharField(label="Objet", max_length=200, required=False)
+    body = forms.CharField(label="Texte", max_length=50000, required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text="{nom} est remplacé par le nom du destinataire.")  # fmt: skip
+    action = forms.ModelChoiceField(label="Action du plan", required=False, queryset=CommAction.objects.all())
+    role = forms.ChoiceField(label="Rôle", required=False)
+    tag = forms.ModelChoiceField(label="Étiquette", required=False, queryset=ContactTag.objects.all())
+    city = forms.CharField(label="Ville", max_length=100, required=False)
+    activity = forms.CharField(label="Activité (début du code NAF)", max_length=6, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from pilote.office.services.communication import ROLE_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = ROLE_CHOICES
+
+    def clean(self):
+        data = super().clean()
+        template = data.get("template")
+        if template is not None:
+            data["subject"] = data.get("subject") or template.subject
+            data["body"] = data.get("body") or template.body
+        if not data.get("subject") or not data.get("body"):
+            raise forms.ValidationError("Choisissez un modèle ou écrivez l'objet et le texte.")
+        return data
+
+
+class ConsentForm(forms.Form):
+    contact = forms.ModelChoiceField(label="Contact", queryset=Contact.objects.exclude(email="").order_by("name"))
+    given = forms.TypedChoiceField(label="Consentement", choices=[("1", "Donné"), ("0", "Retiré")],
+                                   coerce=lambda v: v == "1")  # fmt: skip
+    source = forms.CharField(label="Recueilli par", max_length=200, help_text="Formulaire, salon, contrat…")

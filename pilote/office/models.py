@@ -458,6 +458,14 @@ from pilote.office.models_assemblies import (  # noqa: E402, F401 — general as
     AssemblyStatus,
     Resolution,
 )
+from pilote.office.models_communication import (  # noqa: E402, F401 — communication plan and mailings
+    CommAction,
+    Consent,
+    Mailing,
+    MailingRecipient,
+    MailTemplate,
+    Suppression,
+)
 from pilote.office.models_documents import (  # noqa: E402, F401 — the document store, in its own module
     Confidentiality,
     Document,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.office.views import agenda, assemblies, bookings, documents, meetings, tasks
+from pilote.office.views import agenda, assemblies, bookings, communication, documents, meetings, tasks
 
 app_name = "office"
 urlpatterns = [
@@ -60,6 +60,17 @@ urlpatterns = [
     path("assemblees/<int:pk>/proces-verbal.pdf", assemblies.assembly_pdf, name="assembly-pdf"),
     path("assemblees/membres/<int:pk>/presence/", assemblies.assembly_presence, name="assembly-presence"),
     path("assemblees/resolutions/<int:pk>/vote/", assemblies.resolution_vote, name="resolution-vote"),
+    path("communication/", communication.action_list, name="comm-action-list"),
+    path("communication/export.<str:fmt>", communication.action_export, name="comm-action-export"),
+    path("communication/nouvelle/", communication.action_edit, name="comm-action-create"),
+    path("communication/<int:pk>/", communication.action_edit, name="comm-action-edit"),
+    path("envois/", communication.mailing_list, name="mailing-list"),
+    path("envois/nouveau/", communication.mailing_create, name="mailing-create"),
+    path("envois/<int:pk>/", communication.mailing_detail, name="mailing-detail"),
+    path("envois/<int:pk>/envoyer/", communication.mailing_send, name="mailing-send"),
+    path("envois/destinataires/<int:pk>/erreur/", communication.recipient_bounce, name="recipient-bounce"),
+    path("envois/consentements/", communication.consent_list, name="consent-list"),
+    path("desinscription/<str:token>/", communication.unsubscribe, name="unsubscribe"),
     path("documents/", documents.document_list, name="document-list"),
     path("documents/export.<str:fmt>", documents.document_export, name="document-export"),
     path("documents/nouveau/", documents.document_create, name="document-create"),

@@ -227,6 +227,8 @@ OBJECTS: dict[str, Callable[[], list]] = {
     "office:document-detail": _one_of_each("office.Document", "confidentiality", "doc_type"),
     "office:document-edit": _first("office.Document"),
     "office:assembly-detail": _one_of_each("office.Assembly", "status"),
+    "office:mailing-detail": _one_of_each("office.Mailing", "status"),
+    "office:comm-action-edit": _first("office.CommAction"),
 }
 
 

@@ -145,6 +145,15 @@ def _office_sample(personas):
     names = ("detail", "member-add", "resolution-add", "minutes", "convene", "pdf")
     urls |= {f"office:assembly-{name}": assembly.pk for name in names}
     urls |= {"office:assembly-presence": member.pk, "office:resolution-vote": resolution.pk}
+    from pilote.office.services import communication
+
+    action = communication.save_action(actor=actor, title="Salon", target="PME", channel="event",
+                                       starts_on=dt.date(2026, 3, 2), budget=Decimal(100), owner=actor)  # fmt: skip
+    mailing = communication.create_mailing(actor=actor, title="Lettre", subject="Objet", body="Texte")
+    recipient = mailing.recipients.create(email="a@example.org")
+    urls |= {"office:comm-action-edit": action.pk, "office:mailing-detail": mailing.pk,
+             "office:mailing-send": mailing.pk, "office:recipient-bounce": recipient.pk,
+             "office:unsubscribe": {"token": "x"}}  # fmt: skip
     return urls | {"office:feed": {"token": "x"}}
 
 

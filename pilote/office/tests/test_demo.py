@@ -66,3 +66,15 @@ def test_the_general_assembly_demo(demo_loaded, client):
     assert held.resolutions.filter(adopted=True).count() == 3
     client.force_login(demo_loaded["assistant"])
     assert client.get(reverse("office:assembly-pdf", args=[held.pk])).content.startswith(b"%PDF")
+
+
+def test_the_communication_demo(demo_loaded, client):
+    from pilote.office.models import CommAction, Mailing
+
+    assert CommAction.objects.count() >= 5
+    sent = Mailing.objects.get(status="sent")
+    assert sent.recipients.filter(status="sent").count() >= 5 and sent.job.status == "done"
+    client.force_login(demo_loaded["assistant"])
+    for name in ("comm-action-list", "mailing-list", "consent-list"):
+        assert client.get(reverse(f"office:{name}")).status_code == 200, name
+    assert "Envoyé" in client.get(reverse("office:mailing-detail", args=[sent.pk])).text
