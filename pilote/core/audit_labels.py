@@ -188,6 +188,7 @@ ACTION_LABELS: dict[str, str] = {
     "projects.task.deleted": "Tâche de projet supprimée",
     "projects.task.updated": "Tâche de projet modifiée",
     "projects.time.created": "Temps passé saisi",
+    "projects.time.invoiced": "Temps passé facturé (brouillon de facture)",
     "projects.time.deleted": "Saisie de temps supprimée",
     "receivables.doubtful.provisioned": "Dépréciation de créance douteuse",
     "receivables.doubtful.recovered": "Encaissement sur créance douteuse ou passée en perte",

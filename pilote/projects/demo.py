@@ -51,13 +51,39 @@ def _build(users, name, kind, status, start, customer, tasks, links):
     return project
 
 
+# Time spent on the customer project's done tasks (task index, user, days ago, hours): the first half invoiced.
+CUSTOMER_TIME = [(0, "commercial", 23, "7"), (0, "commercial", 22, "7"), (0, "salarie", 22, "3.5"),
+                 (0, "commercial", 21, "4"), (2, "assistant", 20, "2.5"), (3, "assistant", 12, "1"),
+                 (4, "commercial", 10, "6"), (4, "salarie", 9, "5.5")]  # fmt: skip
+
+
+def _time(users, project, today) -> None:
+    from decimal import Decimal
+
+    from pilote.catalog.models import Product
+
+    actor = users["direction"]
+    product = Product.objects.filter(reference="MNT-HEURE").first()
+    if product is None or project.customer_id is None:
+        return
+    services.update_project(actor=actor, project=project, billing_product=product)
+    tasks = list(project.tasks.order_by("position", "id"))
+    for index, who, days, hours in CUSTOMER_TIME:
+        services.add_time_entry(actor=users[who], task=tasks[index], person=users[who],
+                                date=today - dt.timedelta(days=days), hours=Decimal(hours))  # fmt: skip
+    # The audit's time invoiced in draft at the end of its week; the rest still to invoice.
+    services.invoice_time(actor=actor, project=project, until=today - dt.timedelta(days=20),
+                          date=today)  # fmt: skip
+
+
 def load(rng: random.Random, users) -> None:
     today = DEMO_TODAY
     customer = Contact.objects.filter(is_customer=True, kind="organisation").order_by("name").first()
-    _build(
+    project = _build(
         users, "Renouvellement du parc de copieurs", ProjectKind.CUSTOMER, ProjectStatus.ACTIVE,
         today - dt.timedelta(days=24), customer, CUSTOMER_TASKS, CUSTOMER_LINKS,
     )  # fmt: skip
+    _time(users, project, today)
     _build(
         users, "Déménagement de l'atelier", ProjectKind.INTERNAL, ProjectStatus.PLANNED,
         today + dt.timedelta(days=14), None, MOVE_TASKS, MOVE_LINKS,

@@ -22,13 +22,29 @@ class ProjectFilterForm(forms.Form):
 class ProjectForm(VersionedForm):
     class Meta:
         model = Project
-        fields = ["name", "kind", "status", "customer", "manager", "start_date", "description"]
+        fields = [
+            "name", "kind", "status", "customer", "manager", "start_date", "description", "billing_product",
+            "hourly_rate",
+        ]  # fmt: skip
         widgets = {"start_date": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = Contact.objects.filter(is_customer=True).order_by("name")
         self.fields["manager"].queryset = _users()
+        self.fields["billing_product"].help_text = "Prestation du catalogue qui facture le temps passé (projet client)."
+        self.fields["hourly_rate"].min_value = 0
+
+    def clean_hourly_rate(self):
+        rate = self.cleaned_data.get("hourly_rate")
+        if rate is not None and rate < 0:
+            raise forms.ValidationError("Le taux horaire ne peut pas être négatif.")
+        return rate
+
+
+class TimeInvoiceForm(forms.Form):
+    until = forms.DateField(label="Temps passé jusqu'au", widget=DATE_WIDGET)
+    date = forms.DateField(label="Date de la facture", widget=DATE_WIDGET)
 
     def service_fields(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}

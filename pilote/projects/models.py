@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from pilote.lib.fields import FrenchDecimalField
+from pilote.lib.money import MoneyField
 
 MAX_DURATION = 1000  # working days, about four years: a longer task is a project of its own
 MAX_LAG = 250  # working days, about a year
@@ -38,6 +39,13 @@ class Project(models.Model):
     start_date = models.DateField("début")
     description = models.TextField("objectif", blank=True)
     end_date = models.DateField("fin prévue", null=True, blank=True)  # computed: the critical path's end
+    # Time spent on a customer project is invoiced through sales as this service article, at its price or at the
+    # project's own hourly rate (services.invoice_time).
+    billing_product = models.ForeignKey(
+        "catalog.Product", verbose_name="article facturé (temps passé)", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "service", "is_active": True},
+    )  # fmt: skip
+    hourly_rate = MoneyField("taux horaire HT (sinon le prix de l'article)", null=True, blank=True)
     duration_days = models.PositiveIntegerField("durée (jours ouvrés)", default=0)  # computed
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField("créé le", default=timezone.now)
@@ -148,6 +156,9 @@ class TimeEntry(models.Model):
     hours = FrenchDecimalField("heures", max_digits=5, decimal_places=2)
     note = models.CharField("commentaire", max_length=200, blank=True)
     created_at = models.DateTimeField("saisi le", default=timezone.now)
+    # The draft (then issued) invoice that bills it; a deleted draft gives the time back to invoice.
+    invoice = models.ForeignKey("sales.Invoice", verbose_name="facture", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")  # fmt: skip
 
     class Meta:
         verbose_name = "temps passé"

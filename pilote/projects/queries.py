@@ -63,7 +63,17 @@ def task_hours(project: Project) -> dict[int, Decimal]:
 
 
 def project_time(project: Project, limit: int = 30) -> list[TimeEntry]:
-    return list(TimeEntry.objects.filter(task__project=project).select_related("task", "person")[:limit])
+    return list(TimeEntry.objects.filter(task__project=project).select_related("task", "person", "invoice")[:limit])
+
+
+def time_to_invoice(project: Project) -> dict:
+    """The customer project's hours not yet invoiced and the hourly rate they would be invoiced at."""
+    totals = TimeEntry.objects.filter(task__project=project, invoice__isnull=True).aggregate(
+        hours=Sum("hours"), count=Count("id")
+    )
+    product = project.billing_product
+    rate = project.hourly_rate if project.hourly_rate is not None else (product.unit_price if product else None)
+    return {"hours": totals["hours"], "count": totals["count"], "rate": rate}
 
 
 TIME_SORTS = {"date": ["date", "id"], "projet": ["task__project__name", "date"], "heures": ["hours", "id"]}

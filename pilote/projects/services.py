@@ -12,7 +12,9 @@ from pilote.core.exceptions import DomainError, check_version
 from pilote.projects import cpm
 from pilote.projects.models import Dependency, Project, Task, TimeEntry
 
-PROJECT_FIELDS = ("name", "kind", "status", "customer", "manager", "start_date", "description")
+PROJECT_FIELDS = (
+    "name", "kind", "status", "customer", "manager", "start_date", "description", "billing_product", "hourly_rate",
+)  # fmt: skip
 TASK_FIELDS = ("name", "owner", "duration_days", "not_before", "done_percent")
 
 
@@ -177,5 +179,67 @@ def add_time_entry(*, actor, task: Task, person, date: dt.date, hours, note: str
 
 @transaction.atomic
 def delete_time_entry(*, actor, entry: TimeEntry) -> None:
+    entry = TimeEntry.objects.select_for_update().select_related("invoice").get(pk=entry.pk)
+    if entry.invoice_id:
+        raise DomainError(
+            f"Ce temps est facturé ({entry.invoice}) : il ne se supprime plus "
+            "(supprimez d'abord le brouillon de facture, ou corrigez la facture par un avoir)."
+        )
     audit.record(actor, "projects.time.deleted", entry, before=audit.snapshot(entry))
     entry.delete()
+
+
+def time_lines(project: Project, entries) -> list:
+    """The invoice lines of the time spent: one per task, its hours at the project's rate (or its article's price)."""
+    from decimal import Decimal
+
+    from pilote.sales.services import LineSpec
+
+    product = project.billing_product
+    rate = project.hourly_rate if project.hourly_rate is not None else product.unit_price
+    by_task: dict[int, list[TimeEntry]] = {}
+    for entry in entries:
+        by_task.setdefault(entry.task_id, []).append(entry)
+    lines = []
+    for task_entries in sorted(by_task.values(), key=lambda group: (group[0].task.position, group[0].task_id)):
+        first, last = min(e.date for e in task_entries), max(e.date for e in task_entries)
+        period = f"le {first:%d/%m/%Y}" if first == last else f"du {first:%d/%m/%Y} au {last:%d/%m/%Y}"
+        lines.append(
+            LineSpec.from_product(
+                product,
+                sum((e.hours for e in task_entries), Decimal(0)),
+                unit_price=rate,
+                description=f"{product.name} — {project.name} : {task_entries[0].task.name} ({period})"[:500],
+            )  # fmt: skip
+        )
+    return lines
+
+
+@transaction.atomic
+def invoice_time(*, actor, project: Project, until: dt.date, date: dt.date):
+    """A draft sales invoice of the customer project's time not yet invoiced, spent up to `until` (one line per task,
+    hours × rate); each entry is marked with it so it is never invoiced twice. The accountant issues it."""
+    from pilote.sales import services as sales
+
+    project = Project.objects.select_for_update().select_related("customer", "billing_product").get(pk=project.pk)
+    if project.kind != "customer" or project.customer_id is None:
+        raise DomainError("Seul le temps d'un projet client se facture : indiquez le client du projet.")
+    if project.billing_product_id is None:
+        raise DomainError("Choisissez l'article (prestation) qui facture le temps du projet : Modifier le projet.")
+    if project.hourly_rate is None and not project.billing_product.unit_price:
+        raise DomainError("L'article facturé n'a pas de prix : indiquez le taux horaire du projet.")
+    entries = list(
+        TimeEntry.objects.select_for_update(of=("self",))
+        .select_related("task")
+        .filter(task__project=project, invoice__isnull=True, date__lte=until)
+        .order_by("date", "pk")
+    )
+    if not entries:
+        raise DomainError(f"Aucun temps à facturer jusqu'au {until:%d/%m/%Y} sur ce projet.")
+    draft = sales.create_invoice(
+        actor=actor, customer=project.customer, date=date, lines=time_lines(project, entries),
+        notes=f"Temps passé sur le projet « {project.name} » jusqu'au {until:%d/%m/%Y}.",
+    )  # fmt: skip
+    TimeEntry.objects.filter(pk__in=[e.pk for e in entries]).update(invoice=draft)
+    audit.record(actor, "projects.time.invoiced", project, after={"facture": draft.pk, "saisies": len(entries)})
+    return draft

@@ -11,6 +11,7 @@ urlpatterns = [
     path("temps/", views.time_list, name="time"),
     path("<int:pk>/temps/ajouter/", views.time_add, name="time-add"),
     path("temps/<int:pk>/supprimer/", views.time_delete, name="time-delete"),
+    path("<int:pk>/temps/facturer/", views.time_invoice, name="time-invoice"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/modifier/", views.project_edit, name="edit"),
     path("<int:pk>/taches/ajouter/", views.task_add, name="task-add"),

@@ -18,6 +18,7 @@ from pilote.projects.forms import (
     TaskForm,
     TimeEntryForm,
     TimeFilterForm,
+    TimeInvoiceForm,
 )
 from pilote.projects.models import Dependency, Project, Task, TimeEntry
 
@@ -46,7 +47,7 @@ def project_list(request):
 
 @require_perm("projects.view")
 def project_detail(request, pk: int):
-    project = get_object_or_404(Project.objects.select_related("customer", "manager"), pk=pk)
+    project = get_object_or_404(Project.objects.select_related("customer", "manager", "billing_product"), pk=pk)
     page = queries.project_page(project)
     spent = queries.task_hours(project)
     for task in page["tasks"]:
@@ -63,6 +64,8 @@ def project_detail(request, pk: int):
         "link_form": DependencyForm(project=project),
         "time_form": TimeEntryForm(project=project, initial={"date": local_today()}),
         "time_entries": queries.project_time(project),
+        "time_invoice_form": TimeInvoiceForm(initial={"until": local_today(), "date": local_today()}),
+        "to_invoice": queries.time_to_invoice(project),
     }
     return render(request, "projects/project_detail.html", context)
 
@@ -194,9 +197,32 @@ def time_add(request, pk: int):
 @require_POST
 def time_delete(request, pk: int):
     entry = get_object_or_404(TimeEntry.objects.select_related("task"), pk=pk)
-    services.delete_time_entry(actor=request.user, entry=entry)
-    messages.success(request, "Saisie de temps supprimée.")
+    try:
+        services.delete_time_entry(actor=request.user, entry=entry)
+        messages.success(request, "Saisie de temps supprimée.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect("projects:detail", entry.task.project_id)
+
+
+@require_perm("projects.edit")
+@require_perm("sales.edit")
+@require_POST
+def time_invoice(request, pk: int):
+    """A draft invoice of the customer project's time not yet invoiced (the accountant checks and issues it)."""
+    project = get_object_or_404(Project, pk=pk)
+    form = TimeInvoiceForm(request.POST)
+    if not form.is_valid():
+        for key, errors in form.errors.items():
+            messages.error(request, f"{form.fields[key].label} : {errors[0]}" if key in form.fields else errors[0])
+        return redirect("projects:detail", project.pk)
+    try:
+        draft = services.invoice_time(actor=request.user, project=project, **form.cleaned_data)
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, getattr(exc, "message", None) or " ".join(exc.messages))
+        return redirect("projects:detail", project.pk)
+    messages.success(request, "Facture du temps passé préparée en brouillon : vérifiez-la puis émettez-la.")
+    return redirect("sales:invoice-detail", draft.pk)
 
 
 @require_perm("projects.view")

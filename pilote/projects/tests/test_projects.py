@@ -4,6 +4,7 @@ shown in the Gantt chart, a loop refused in French with nothing written, a late 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,8 +12,9 @@ from django.urls import reverse
 
 from pilote.core.exceptions import DomainError
 from pilote.core.registry import todos_for
+from pilote.lib.dates import local_today
 from pilote.projects import services
-from pilote.projects.models import Dependency, Project, Task
+from pilote.projects.models import Dependency, Project, Task, TimeEntry
 
 MONDAY = dt.date(2026, 3, 2)
 
@@ -122,3 +124,67 @@ def test_the_list_runs_the_same_queries_whatever_the_number_of_projects(
         services.add_task(actor=personas["direction"], project=project, name="T", duration_days=1)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("projects:list"))
+
+
+@pytest.fixture
+def billed(network, personas):
+    """The network as a customer project billed at 85 € HT an hour, with time spent on two tasks."""
+    from pilote.catalog.models import Product
+    from pilote.contacts.models import Contact
+
+    project, tasks = network
+    customer = Contact.objects.create(name="Imprimerie Vidal", is_customer=True)
+    product = Product.objects.create(reference="CONSEIL-H", name="Conseil", unit_price="95", kind="service", unit="h")
+    project = services.update_project(
+        actor=personas["direction"], project=project, customer=customer, billing_product=product,
+        hourly_rate=D("85"),
+    )  # fmt: skip
+    me, today = personas["direction"], local_today()
+    for task, day, hours in [("A", 2, "3.5"), ("B", 1, "2"), ("B", 0, "1.5")]:
+        services.add_time_entry(actor=me, task=tasks[task], person=me, date=today - dt.timedelta(days=day),
+                                hours=D(hours))  # fmt: skip
+    return project, tasks
+
+
+def test_time_spent_on_a_customer_project_is_invoiced_once_through_sales(billed, personas):
+    from pilote.sales import services as sales
+
+    project, tasks = billed
+    actor, today = personas["direction"], local_today()
+    draft = services.invoice_time(actor=actor, project=project, until=today, date=today)
+    lines = list(draft.lines.order_by("position"))
+    assert [(line.quantity, line.unit_price, line.net_amount) for line in lines] == [
+        (D("3.5"), D("85"), D("297.50")), (D("3.5"), D("85"), D("297.50"))
+    ]  # fmt: skip
+    assert lines[0].description.startswith("Conseil — Prototype : A (le ") and ": B (du " in lines[1].description
+    assert draft.customer.name == "Imprimerie Vidal" and draft.is_draft and draft.total_net == D("595.00")
+    assert not TimeEntry.objects.filter(invoice__isnull=True).exists()
+    with pytest.raises(DomainError, match="Aucun temps à facturer"):
+        services.invoice_time(actor=actor, project=project, until=today, date=today)
+    with pytest.raises(DomainError, match="facturé"):
+        services.delete_time_entry(actor=actor, entry=TimeEntry.objects.first())
+    # The draft deleted, its time is to invoice again.
+    sales.delete_invoice_draft(actor=actor, invoice=draft)
+    assert TimeEntry.objects.filter(invoice__isnull=True).count() == 3
+    # Up to a date: only the time spent by then.
+    again = services.invoice_time(actor=actor, project=project, until=today - dt.timedelta(days=1), date=today)
+    assert again.total_net == D("467.50")  # 3,5 h on A + 2 h on B at 85 €
+
+
+def test_only_a_customer_project_with_its_article_invoices_time(network, personas):
+    project, _tasks = network
+    today = local_today()
+    with pytest.raises(DomainError, match="projet client"):
+        services.invoice_time(actor=personas["direction"], project=project, until=today, date=today)
+
+
+def test_the_project_page_prepares_the_time_invoice(billed, client_as):
+    project, _tasks = billed
+    url = reverse("projects:time-invoice", args=[project.pk])
+    page = client_as("direction").get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert "7,00 h non facturées" in page and "85,00" in page
+    today = local_today().isoformat()
+    response = client_as("direction").post(url, {"until": today, "date": today})
+    draft = TimeEntry.objects.first().invoice
+    assert response.status_code == 302 and response["Location"] == reverse("sales:invoice-detail", args=[draft.pk])
+    assert client_as("comptable").post(url, {"until": today, "date": today}).status_code == 403
