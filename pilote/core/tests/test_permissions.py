@@ -515,6 +515,7 @@ def _projects_sample(actor) -> dict:
     entry = projects.add_time_entry(actor=actor, task=first, person=actor, date=local_today(), hours=Decimal(2))
     return {
         "projects:time-add": project.pk,
+        "projects:time-invoice": project.pk,
         "projects:time-delete": entry.pk,
         **{f"projects:{n}": project.pk for n in ("detail", "edit", "task-add", "link-add")},
         **{f"projects:{n}": first.pk for n in ("task-edit", "task-delete")},
