@@ -208,6 +208,7 @@ ACTION_LABELS: dict[str, str] = {
     "office.calendar.created": "Agenda partagé créé",
     "office.folder.created": "Dossier ajouté au plan de classement",
     "office.comm_action.saved": "Action du plan de communication enregistrée",
+    "office.stakeholder.placed": "Partie prenante placée sur la carte",
     "office.consent.recorded": "Consentement aux envois enregistré",
     "office.mailing.created": "Envoi groupé préparé",
     "office.mailing.started": "Envoi groupé lancé",

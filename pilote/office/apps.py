@@ -45,6 +45,7 @@ class OfficeConfig(AppConfig):
             MenuItem("Carnet de bord des véhicules", "office:trip-list", "office.view"),
             MenuItem("Plan de communication", "office:comm-action-list", "office.meetings.view"),
             MenuItem("Envois groupés", "office:mailing-list", "office.meetings.view"),
+            MenuItem("Parties prenantes", "office:stakeholder-map", "office.meetings.view"),
             MenuItem("Documents", "office:document-list", "office.documents.view"),
             MenuItem("Plan de classement", "office:folder-list", "office.documents.view"),
             MenuItem("Purge des documents échus", "office:document-purge", "office.documents.purge"),

@@ -141,6 +141,7 @@ def load(rng, users) -> None:
     demo_documents.load(rng, users)
     _assembly(users)
     _communication(rng, users)
+    _stakeholders(rng, users)
 
 
 def _trip(vehicle, booking, day, km, driver, odometer: dict) -> None:
@@ -321,3 +322,41 @@ def _communication(rng, users) -> None:
         role="clients",
         city="Lyon",
     )
+
+
+def _stakeholders(rng, users) -> None:
+    """A stakeholder map: funders and partners high on power, customers and suppliers spread, two authorities."""
+    from pilote.contacts.models import Contact
+    from pilote.office.services import communication
+
+    owners = [users["direction"], users["assistant"], users["commercial"]]
+    placed = 0
+    for flag, kind, power, interest in (
+        ("is_funder", "funder", (4, 5), (3, 5)),
+        ("is_partner", "partner", (2, 4), (3, 5)),
+        ("is_customer", "user", (1, 4), (2, 5)),
+        ("is_supplier", "supplier", (1, 3), (1, 3)),
+    ):
+        for contact in Contact.objects.filter(**{flag: True}, is_active=True).order_by("pk")[:5]:
+            if hasattr(contact, "stakeholder"):
+                continue
+            communication.place_stakeholder(
+                actor=users["assistant"],
+                contact=contact,
+                kind=kind,
+                power=rng.randint(*power),
+                interest=rng.randint(*interest),
+                owner=rng.choice(owners),
+            )
+            placed += 1
+    for name, power, interest in (("Mairie de Villeurbanne", 4, 3), ("CCI Lyon Métropole", 3, 2)):
+        contact, _ = Contact.objects.get_or_create(name=name, defaults={"city": "Lyon"})
+        communication.place_stakeholder(
+            actor=users["assistant"],
+            contact=contact,
+            kind="authority",
+            power=power,
+            interest=interest,
+            owner=users["direction"],
+            notes="Autorisations, aides locales et réseau d'entreprises.",
+        )

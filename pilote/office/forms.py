@@ -502,3 +502,19 @@ class ConsentForm(forms.Form):
     given = forms.TypedChoiceField(label="Consentement", choices=[("1", "Donné"), ("0", "Retiré")],
                                    coerce=lambda v: v == "1")  # fmt: skip
     source = forms.CharField(label="Recueilli par", max_length=200, help_text="Formulaire, salon, contrat…")
+
+
+class StakeholderForm(forms.Form):
+    contact = forms.ModelChoiceField(label="Contact", queryset=Contact.objects.filter(is_active=True).order_by("name"))
+    kind = forms.ChoiceField(label="Catégorie", choices=[])
+    power = forms.IntegerField(label="Pouvoir (1 à 5)", min_value=1, max_value=5)
+    interest = forms.IntegerField(label="Intérêt (1 à 5)", min_value=1, max_value=5)
+    owner = forms.ModelChoiceField(label="Responsable de la relation", required=False, queryset=None)
+    notes = forms.CharField(label="Enjeux", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from pilote.office.models_communication import StakeholderKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = StakeholderKind.choices
+        self.fields["owner"].queryset = _people()

@@ -464,6 +464,7 @@ from pilote.office.models_communication import (  # noqa: E402, F401 — communi
     Mailing,
     MailingRecipient,
     MailTemplate,
+    Stakeholder,
     Suppression,
 )
 from pilote.office.models_documents import (  # noqa: E402, F401 — the document store, in its own module

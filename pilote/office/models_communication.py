@@ -165,3 +165,43 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class StakeholderKind(models.TextChoices):
+    PARTNER = "partner", "Partenaire"
+    FUNDER = "funder", "Financeur"
+    AUTHORITY = "authority", "Autorité, institution"
+    USER = "user", "Usager, client"
+    SUPPLIER = "supplier", "Fournisseur"
+
+
+class Stakeholder(models.Model):
+    """A contact placed on the stakeholder map: its power and interest (1 to 5), who keeps the relationship."""
+
+    contact = models.OneToOneField("contacts.Contact", verbose_name="contact", on_delete=models.CASCADE,
+                                   related_name="stakeholder")  # fmt: skip
+    kind = models.CharField("catégorie", max_length=10, choices=StakeholderKind.choices)
+    power = models.PositiveSmallIntegerField("pouvoir (1 à 5)")
+    interest = models.PositiveSmallIntegerField("intérêt (1 à 5)")
+    owner = models.ForeignKey(USER, verbose_name="responsable de la relation", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    notes = models.TextField("enjeux", blank=True)
+
+    class Meta:
+        verbose_name = "partie prenante"
+        verbose_name_plural = "parties prenantes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(power__gte=1, power__lte=5) & Q(interest__gte=1, interest__lte=5),
+                name="office_stakeholder_scale", violation_error_message="Pouvoir et intérêt se notent de 1 à 5.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return str(self.contact)
+
+    @property
+    def quadrant(self) -> str:
+        if self.power >= 3:
+            return "Gérer étroitement" if self.interest >= 3 else "Satisfaire"
+        return "Tenir informé" if self.interest >= 3 else "Surveiller"

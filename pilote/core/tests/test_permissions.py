@@ -154,6 +154,7 @@ def _office_sample(personas):
     urls |= {"office:comm-action-edit": action.pk, "office:mailing-detail": mailing.pk,
              "office:mailing-send": mailing.pk, "office:recipient-bounce": recipient.pk,
              "office:unsubscribe": {"token": "x"}}  # fmt: skip
+    urls |= {"office:stakeholder-export": {"fmt": "csv"}}
     return urls | {"office:feed": {"token": "x"}}
 
 

@@ -202,3 +202,21 @@ def record_bounce(*, actor, recipient: MailingRecipient) -> None:
     Suppression.objects.get_or_create(email=recipient.email, defaults={"reason": "bounced",
                                                                        "mailing": recipient.mailing})  # fmt: skip
     audit.record(actor, "office.mailing.bounced", recipient.mailing, after={"adresse": recipient.email})
+
+
+@transaction.atomic
+def place_stakeholder(*, actor, contact, kind: str, power: int, interest: int, owner=None, notes: str = ""):
+    """Place a contact on the stakeholder map (or move it)."""
+    from pilote.office.models import Stakeholder
+    from pilote.office.models_communication import StakeholderKind
+
+    if kind not in StakeholderKind.values:
+        raise DomainError("Cette catégorie de partie prenante n'existe pas.")
+    if not (1 <= int(power) <= 5 and 1 <= int(interest) <= 5):
+        raise DomainError("Pouvoir et intérêt se notent de 1 à 5.")
+    stakeholder, _ = Stakeholder.objects.update_or_create(
+        contact=contact, defaults={"kind": kind, "power": int(power), "interest": int(interest), "owner": owner,
+                                   "notes": notes or ""},
+    )  # fmt: skip
+    audit.record(actor, "office.stakeholder.placed", stakeholder, after=audit.snapshot(stakeholder))
+    return stakeholder

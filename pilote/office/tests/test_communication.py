@@ -111,3 +111,25 @@ def test_mailing_data_in_the_gdpr_export_and_anonymisation(personas, contacts):
     personal_data.anonymise(actor=personas["direction"], subject_kind="contact", subject=contacts["Charlie"],
                             today=dt.date(2026, 11, 24))  # fmt: skip
     assert not MailingRecipient.objects.filter(email="charlie@example.org").exists()
+
+
+def test_the_stakeholder_map(client_as, personas, contacts):
+    from pilote.contacts.models import Interaction
+
+    alpha = contacts["Alpha"]
+    services.place_stakeholder(actor=personas["assistant"], contact=alpha, kind="funder", power=5, interest=4,
+                               owner=personas["direction"])  # fmt: skip
+    services.place_stakeholder(actor=personas["assistant"], contact=contacts["Bravo"], kind="partner", power=1,
+                               interest=2)  # fmt: skip
+    with pytest.raises(DomainError, match="1 à 5"):
+        services.place_stakeholder(actor=personas["assistant"], contact=alpha, kind="funder", power=6, interest=1)
+    Interaction.objects.create(contact=alpha, kind="call", subject="Point", author=personas["direction"],
+                               occurred_at=dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC))  # fmt: skip
+    page = client_as("salarie").get(reverse("office:stakeholder-map")).text
+    svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "Gérer étroitement" in svg and 'class="stakeholder funder"' in svg and "style=" not in svg
+    assert "02/11/2026" in page and "Surveiller" in page
+    response = client_as("assistant").post(reverse("office:stakeholder-map"), {
+        "contact": contacts["Charlie"].pk, "kind": "authority", "power": "3", "interest": "3",
+    })  # fmt: skip
+    assert response.status_code == 302 and contacts["Charlie"].stakeholder.quadrant == "Gérer étroitement"

@@ -78,3 +78,12 @@ def test_the_communication_demo(demo_loaded, client):
     for name in ("comm-action-list", "mailing-list", "consent-list"):
         assert client.get(reverse(f"office:{name}")).status_code == 200, name
     assert "Envoyé" in client.get(reverse("office:mailing-detail", args=[sent.pk])).text
+
+
+def test_the_stakeholder_map_demo(demo_loaded, client):
+    from pilote.office.models import Stakeholder
+
+    kinds = set(Stakeholder.objects.values_list("kind", flat=True))
+    assert {"authority", "user"} <= kinds and Stakeholder.objects.count() >= 6
+    client.force_login(demo_loaded["assistant"])
+    assert "Gérer étroitement" in client.get(reverse("office:stakeholder-map")).text

@@ -160,3 +160,59 @@ def unsubscribe(request, token: str):
         services.unsubscribe(token=token)
         done = True
     return render(request, "office/unsubscribe.html", {"email": email, "done": done})
+
+
+STAKEHOLDER_COLUMNS = [
+    Column("Partie prenante", lambda s: str(s.contact)), Column("Catégorie", lambda s: s.get_kind_display()),
+    Column("Pouvoir", lambda s: s.power), Column("Intérêt", lambda s: s.interest),
+    Column("Stratégie", lambda s: s.quadrant), Column("Responsable", lambda s: person(s.owner)),
+    Column("Dernier échange", lambda s: s.last_exchange.date() if s.last_exchange else None),
+    Column("Enjeux", lambda s: s.notes),
+]  # fmt: skip
+STAKEHOLDER_SORTS = {"nom": [french("contact__name")], "pouvoir": ["power", "interest"],
+                     "interet": ["interest", "power"], "echange": ["last_exchange"]}  # fmt: skip
+
+
+def _stakeholders(request):
+    from django.db.models import Max
+
+    from pilote.office.models import Stakeholder
+
+    stakeholders = Stakeholder.objects.select_related("contact", "owner").annotate(
+        last_exchange=Max("contact__interactions__occurred_at")
+    )
+    if kind := request.GET.get("categorie"):
+        stakeholders = stakeholders.filter(kind=kind)
+    return sort_queryset(stakeholders, request.GET.get("tri", ""), STAKEHOLDER_SORTS, "-pouvoir")
+
+
+@require_perm("office.meetings.view")
+def stakeholder_map(request):
+    from pilote.office import stakeholder_map as svg
+    from pilote.office.forms import StakeholderForm
+    from pilote.office.models_communication import StakeholderKind
+
+    form = StakeholderForm(request.POST or None) if request.user.can("office.meetings.edit") else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.place_stakeholder(actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Partie prenante placée sur la carte.")
+                return redirect("office:stakeholder-map")
+    stakeholders = list(_stakeholders(request))
+    context = {"stakeholders": stakeholders, "svg": svg.render(stakeholders), "form": form,
+               "kinds": StakeholderKind.choices}  # fmt: skip
+    return render(request, "office/stakeholder_map.html", context)
+
+
+@require_perm("office.meetings.view")
+def stakeholder_export(request, fmt: str):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    return export_response(_stakeholders(request), STAKEHOLDER_COLUMNS, "parties-prenantes", fmt,
+                           title="Parties prenantes")  # fmt: skip
