@@ -28,7 +28,8 @@ from pilote.core.tests.exports import HOSTILE, csv_cells, live_cells, xlsx_cells
 pytestmark = pytest.mark.django_db
 
 FORMATS = ("csv", "xlsx", "pdf")
-ASSOCIATIONS_ONLY = ("associations:",)
+# Pages of other structure types than the company demo's (associations; social establishments' adverse events).
+ASSOCIATIONS_ONLY = ("associations:", "quality:event-")
 # Identifiers, codes and technical values: not free text (and often checked or parsed where they are read).
 NOT_FREE_TEXT = re.compile(
     r"code|number|numero|hash|password|token|key|digest|path|kind|format|status|state|username|email|"
