@@ -28,9 +28,11 @@ class AssociationsConfig(AppConfig):
         from pilote.associations import audit_labels, demo, social_demo, todo, triggers
         from pilote.core.audit_labels import register_labels
         from pilote.core.registry import (
+            CalendarLayer,
             MemberSource,
             MenuItem,
             TodoProvider,
+            register_calendar_layer,
             register_demo,
             register_demo_structure,
             register_member_source,
@@ -66,7 +68,10 @@ class AssociationsConfig(AppConfig):
         register_todo(TodoProvider("associations.edit", todo.dues_items))
         register_todo(TodoProvider("associations.receipts", todo.receipt_items))
         register_todo(TodoProvider("associations.view", todo.grant_items))
-        from pilote.associations import assembly_members
+        from pilote.associations import assembly_members, calendar
+
+        register_calendar_layer(CalendarLayer("subventions", "Subventions : comptes rendus", "associations.view",
+                                              calendar.grant_deadlines))  # fmt: skip
 
         register_member_source(MemberSource("associations.members", "Adhérents de l'association",
                                             assembly_members.members_on))  # fmt: skip

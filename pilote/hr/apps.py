@@ -18,15 +18,17 @@ class HrConfig(AppConfig):
     def ready(self) -> None:
         from pilote.core.audit_labels import register_labels
         from pilote.core.registry import (
+            CalendarLayer,
             HomePanel,
             MenuItem,
             TodoProvider,
+            register_calendar_layer,
             register_demo,
             register_home_panel,
             register_menu,
             register_todo,
         )
-        from pilote.hr import audit_labels, demo, todo, triggers
+        from pilote.hr import audit_labels, calendar, demo, todo, triggers
         from pilote.hr.views import announcements
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
@@ -58,6 +60,7 @@ class HrConfig(AppConfig):
 
         register_personal_data(personal_data)
         register_todo(TodoProvider("hr.self", todo.todo_items))
+        register_calendar_layer(CalendarLayer("rh", "Fins de contrat", "hr.view", calendar.contract_ends))
         register_demo(90, "personnel (salariés, registre)", demo.load)
         register_demo(91, "personnel (congés et absences)", demo.load_leave)
         register_demo(92, "personnel (entretiens professionnels)", demo.load_interviews)

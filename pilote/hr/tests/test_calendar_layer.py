@@ -1,0 +1,30 @@
+"""The ends of contracts shown in the office's agenda: the current version's end date only, to HR and direction."""
+
+import datetime as dt
+
+import pytest
+
+from pilote.core.registry import calendar_layers_for
+from pilote.hr.models import Contract
+from pilote.hr.services import employees
+
+pytestmark = pytest.mark.django_db
+
+
+def test_contract_ends_are_an_agenda_layer(personas):
+    employee = employees.hire_employee(actor=personas["rh"], last_name="Durand", first_names="Alice", sex="F",
+                                       birth_date=dt.date(1995, 10, 14), job="Comptable",
+                                       entry_date=dt.date(2026, 3, 1))  # fmt: skip
+    common = {
+        "employee": employee,
+        "kind": "cdd",
+        "effective_from": dt.date(2026, 3, 1),
+        "job": "Comptable",
+        "monthly_gross": 2500,
+    }
+    Contract.objects.create(version=1, end_date=dt.date(2026, 11, 30), **common)
+    Contract.objects.create(version=2, end_date=dt.date(2026, 12, 31), **common)  # renewed: the new end counts
+    layer = next(layer for layer in calendar_layers_for(personas["rh"]) if layer.key == "rh")
+    entries = layer.entries(personas["rh"], dt.date(2026, 11, 1), dt.date(2026, 12, 31))
+    assert [(e.day, e.title) for e in entries] == [(dt.date(2026, 12, 31), "Fin de contrat — Alice Durand")]
+    assert all(layer.key != "rh" for layer in calendar_layers_for(personas["assistant"]))
