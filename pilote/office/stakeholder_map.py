@@ -10,10 +10,12 @@ SIZE, MARGIN = 600, 40
 CELL = (SIZE - 2 * MARGIN) / 5
 
 
+LINE = 14  # the dots of one cell are listed one under the other, each with its name
+
+
 def _xy(interest: int, power: int, index: int) -> tuple[float, float]:
-    # spread the dots sharing a cell around its centre (at most 9 placed apart, then they stack)
-    dx, dy = ((index % 3) - 1) * CELL / 3.2, ((index // 3 % 3) - 1) * CELL / 3.2
-    return MARGIN + (interest - 0.5) * CELL + dx, SIZE - MARGIN - (power - 0.5) * CELL + dy
+    rows = int(CELL // LINE) - 1
+    return MARGIN + (interest - 1) * CELL + 8, SIZE - MARGIN - power * CELL + LINE + (index % rows) * LINE
 
 
 def render(stakeholders) -> str:
@@ -23,7 +25,8 @@ def render(stakeholders) -> str:
     for x, y, label in ((MARGIN, MARGIN, "Satisfaire"), (half, MARGIN, "Gérer étroitement"),
                         (MARGIN, half, "Surveiller"), (half, half, "Tenir informé")):  # fmt: skip
         parts.append(f'<rect class="quadrant" x="{x}" y="{y}" width="{inner / 2}" height="{inner / 2}"/>')
-        parts.append(f'<text class="quadrant-label" x="{x + 8}" y="{y + 18}">{label}</text>')
+        parts.append(f'<text class="quadrant-label" x="{x + inner / 2 - 8}" y="{y + inner / 2 - 8}" '
+                     f'text-anchor="end">{label}</text>')
     parts.append(f'<text class="axis" x="{half}" y="{SIZE - 10}" text-anchor="middle">Intérêt →</text>')
     parts.append(f'<text class="axis" x="14" y="{half}" text-anchor="middle" '
                  f'transform="rotate(-90 14 {half})">Pouvoir →</text>')  # fmt: skip
@@ -34,7 +37,7 @@ def render(stakeholders) -> str:
         x, y = _xy(s.interest, s.power, index)
         name = escape(str(s.contact))
         parts.append(f'<g class="stakeholder {escape(s.kind)}"><title>{name} ({escape(s.get_kind_display())})</title>'
-                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7"/>'
-                     f'<text x="{x + 10:.1f}" y="{y + 4:.1f}">{escape(str(s.contact)[:22])}</text></g>')  # fmt: skip
+                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5"/>'
+                     f'<text x="{x + 8:.1f}" y="{y + 4:.1f}">{escape(str(s.contact)[:14])}</text></g>')  # fmt: skip
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every text above is escaped
