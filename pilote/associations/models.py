@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from pilote.lib.fields import FrenchDecimalField
 from pilote.lib.money import MoneyField
 
 
@@ -652,8 +653,8 @@ class CpomTarget(models.Model):
     objective = models.ForeignKey(CpomObjective, verbose_name="objectif", on_delete=models.CASCADE,
                                   related_name="targets")  # fmt: skip
     year = models.PositiveSmallIntegerField("année")
-    target = models.DecimalField("cible", max_digits=14, decimal_places=2)
-    actual = models.DecimalField("réalisé saisi", max_digits=14, decimal_places=2, null=True, blank=True)
+    target = FrenchDecimalField("cible", max_digits=14, decimal_places=2)
+    actual = FrenchDecimalField("réalisé saisi", max_digits=14, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = "cible annuelle"
@@ -704,7 +705,7 @@ class ActivityMonth(models.Model):
     places = models.PositiveIntegerField("places autorisées", default=0)
     days_open = models.PositiveSmallIntegerField("jours d'ouverture", default=0)
     days_delivered = models.PositiveIntegerField("journées réalisées", default=0)
-    hours_delivered = models.DecimalField("heures réalisées", max_digits=10, decimal_places=2, default=0)
+    hours_delivered = FrenchDecimalField("heures réalisées", max_digits=10, decimal_places=2, default=0)
     persons = models.PositiveIntegerField("personnes accompagnées", default=0)
     waiting_list = models.PositiveIntegerField("liste d'attente", default=0)
     updated_at = models.DateTimeField("mis à jour le", default=timezone.now)

@@ -349,8 +349,13 @@ def _stakeholders(rng, users) -> None:
                 owner=rng.choice(owners),
             )
             placed += 1
-    for name, power, interest in (("Mairie de Villeurbanne", 4, 3), ("CCI Lyon Métropole", 3, 2)):
-        contact, _ = Contact.objects.get_or_create(name=name, defaults={"city": "Lyon"})
+    for name, city, domain, power, interest in (
+        ("Mairie de Villeurbanne", "Villeurbanne", "mairiedevilleurbanne", 4, 3),
+        ("CCI Lyon Métropole", "Lyon", "ccilyonmetropole", 3, 2),
+    ):
+        contact, _ = Contact.objects.get_or_create(
+            name=name, defaults={"city": city, "email": f"contact@{domain}.fr", "is_partner": True}
+        )
         communication.place_stakeholder(
             actor=users["assistant"],
             contact=contact,

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from pilote.lib.fields import FrenchDecimalField
 from pilote.office.assemblies import MAJORITY_CHOICES
 
 USER = settings.AUTH_USER_MODEL
@@ -37,7 +38,7 @@ class Assembly(models.Model):
     place = models.CharField("lieu", max_length=200, blank=True)
     agenda = models.TextField("ordre du jour", blank=True)
     source = models.CharField("membres repris de", max_length=40, blank=True)
-    quorum_percent = models.DecimalField(
+    quorum_percent = FrenchDecimalField(
         "quorum (% des voix)", max_digits=5, decimal_places=2, default=Decimal("25"),
         help_text="Fixé par les statuts ; 0 si aucun quorum n'est exigé.",
     )  # fmt: skip

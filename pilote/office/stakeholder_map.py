@@ -25,8 +25,10 @@ def render(stakeholders) -> str:
     for x, y, label in ((MARGIN, MARGIN, "Satisfaire"), (half, MARGIN, "Gérer étroitement"),
                         (MARGIN, half, "Surveiller"), (half, half, "Tenir informé")):  # fmt: skip
         parts.append(f'<rect class="quadrant" x="{x}" y="{y}" width="{inner / 2}" height="{inner / 2}"/>')
-        parts.append(f'<text class="quadrant-label" x="{x + inner / 2 - 8}" y="{y + inner / 2 - 8}" '
-                     f'text-anchor="end">{label}</text>')
+        parts.append(
+            f'<text class="quadrant-label" x="{x + inner / 2 - 8}" y="{y + inner / 2 - 8}" '
+            f'text-anchor="end">{label}</text>'
+        )
     parts.append(f'<text class="axis" x="{half}" y="{SIZE - 10}" text-anchor="middle">Intérêt →</text>')
     parts.append(f'<text class="axis" x="14" y="{half}" text-anchor="middle" '
                  f'transform="rotate(-90 14 {half})">Pouvoir →</text>')  # fmt: skip

@@ -33,7 +33,6 @@ class ProjectForm(VersionedForm):
         self.fields["customer"].queryset = Contact.objects.filter(is_customer=True).order_by("name")
         self.fields["manager"].queryset = _users()
         self.fields["billing_product"].help_text = "Prestation du catalogue qui facture le temps passé (projet client)."
-        self.fields["hourly_rate"].min_value = 0
 
     def clean_hourly_rate(self):
         rate = self.cleaned_data.get("hourly_rate")
@@ -41,13 +40,13 @@ class ProjectForm(VersionedForm):
             raise forms.ValidationError("Le taux horaire ne peut pas être négatif.")
         return rate
 
+    def service_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
 
 class TimeInvoiceForm(forms.Form):
     until = forms.DateField(label="Temps passé jusqu'au", widget=DATE_WIDGET)
     date = forms.DateField(label="Date de la facture", widget=DATE_WIDGET)
-
-    def service_fields(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
 class TaskForm(VersionedForm):

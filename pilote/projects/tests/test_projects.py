@@ -188,3 +188,25 @@ def test_the_project_page_prepares_the_time_invoice(billed, client_as):
     draft = TimeEntry.objects.first().invoice
     assert response.status_code == 302 and response["Location"] == reverse("sales:invoice-detail", args=[draft.pk])
     assert client_as("comptable").post(url, {"until": today, "date": today}).status_code == 403
+
+
+def test_the_project_form_sets_the_article_and_the_rate_of_its_time(network, client_as):
+    from pilote.catalog.models import Product
+    from pilote.contacts.models import Contact
+
+    project, _tasks = network
+    customer = Contact.objects.create(name="Imprimerie Vidal", is_customer=True)
+    product = Product.objects.create(reference="CONSEIL-H", name="Conseil", unit_price="95", kind="service", unit="h")
+    data = {
+        "name": "Prototype", "kind": "customer", "status": "active", "customer": customer.pk, "manager": "",
+        "start_date": "2026-03-02", "description": "", "billing_product": product.pk, "hourly_rate": "85,50",
+        "version": project.version,
+    }  # fmt: skip
+    response = client_as("direction").post(reverse("projects:edit", args=[project.pk]), data)
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.billing_product, project.hourly_rate) == (product, D("85.50"))
+    refused = client_as("direction").post(
+        reverse("projects:edit", args=[project.pk]), {**data, "hourly_rate": "-1", "version": project.version}
+    )
+    assert "Le taux horaire ne peut pas être négatif." in refused.content.decode()
