@@ -358,3 +358,18 @@ def register_member_source(source: MemberSource) -> None:
 
 def member_sources() -> list[MemberSource]:
     return list(_member_sources)
+
+
+_work_accident_sources: list[Callable] = []
+
+
+def register_work_accidents(source: Callable) -> None:
+    """A domain's work accidents (the people's domain): source(since) returns the dates of the accidents at work
+    that happened after `since` (or ever, with None) — dates only, never who: the DUERP is updated after each one
+    (R4121-2), by people who need not see anybody's health record."""
+    if source not in _work_accident_sources:
+        _work_accident_sources.append(source)
+
+
+def work_accidents_since(since) -> list:
+    return sorted({day for source in _work_accident_sources for day in source(since)})

@@ -9,7 +9,7 @@ import datetime as dt
 from django.urls import reverse
 
 from pilote.core.permissions import MATRIX
-from pilote.core.registry import TodoItem
+from pilote.core.registry import TodoItem, work_accidents_since
 from pilote.lib.dates import local_today
 from pilote.quality.models import OPEN_ACTION_STATUSES, Risk, RiskAction, RiskStatus
 
@@ -37,21 +37,35 @@ def risk_items(user) -> list[TodoItem]:
     return items
 
 
+AFTER_ACCIDENT_DAYS = 30  # the update after an accident at work, asked within a month
+
+
 def duerp_items(user) -> list[TodoItem]:
     """The DUERP to establish (every employer) or to update once a year from 11 employees (R4121-2), shown a
-    month ahead to those who validate it."""
+    month ahead to those who validate it, and after each accident at work since its last version (the dates come
+    from the people's domain through core.registry.work_accidents_since: dates only, never who)."""
     from pilote.quality.services.duerp import latest_version, next_update_due
     from pilote.quality.services.risks import current_settings
 
     latest = latest_version()
+    url = reverse("quality:duerp")
+    # An accident at work since the last version is information that bears on the assessment: update it (R4121-2).
+    items = [
+        TodoItem(
+            f"Mettre à jour le DUERP après l'accident du travail du {day:%d/%m/%Y}",
+            url,
+            day + dt.timedelta(days=AFTER_ACCIDENT_DAYS),
+            "DUERP",
+        )  # fmt: skip
+        for day in work_accidents_since(latest.published_on if latest else None)[-LIMIT:]
+    ]
     due = next_update_due(current_settings().headcount, latest)
     if due is None or due > local_today() + dt.timedelta(days=30):
-        return []
-    url = reverse("quality:duerp")
+        return items
     if latest is None:
-        return [TodoItem("Établir et valider le document unique (DUERP)", url, due, "DUERP")]
+        return [TodoItem("Établir et valider le document unique (DUERP)", url, due, "DUERP"), *items]
     label = f"Mise à jour annuelle du DUERP (version {latest.number} du {latest.published_on:%d/%m/%Y})"
-    return [TodoItem(label, url, due, "DUERP")]
+    return [TodoItem(label, url, due, "DUERP"), *items]
 
 
 def nc_items(user) -> list[TodoItem]:

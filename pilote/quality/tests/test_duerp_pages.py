@@ -90,3 +90,27 @@ def test_yearly_update_reminder_from_11_employees(client_as, duerp_doc, personas
     home = client_as("direction").get(reverse("core:home")).content.decode()
     assert "Mise à jour annuelle du DUERP (version 1 du" in home
     assert "Mise à jour annuelle du DUERP" not in client_as("rh").get(reverse("core:home")).content.decode()
+
+
+def test_an_accident_at_work_asks_for_an_update_of_the_duerp(client_as, duerp_doc, personas):
+    """R4121-2: the DUERP is updated when information bears on a risk's assessment — an accident at work recorded in
+    the people's files (dates only reach quality, never who) until a version is validated after it."""
+    from pilote.hr.models import Absence, AbsenceKind, AbsenceStatus
+    from pilote.hr.services.employees import hire_employee
+    from pilote.hr.tests.conftest import employee_fields
+
+    boss = personas["direction"]
+    duerp.publish_duerp(actor=boss, published_on=local_today() - dt.timedelta(days=40))
+    employee = hire_employee(actor=personas["rh"], recorded_on=dt.date(2024, 3, 1), **employee_fields())
+    accident = local_today() - dt.timedelta(days=10)
+    Absence.objects.create(employee=employee, kind=AbsenceKind.WORK_ACCIDENT, start=accident,
+                           end=accident + dt.timedelta(days=4), status=AbsenceStatus.APPROVED)  # fmt: skip
+    before = local_today() - dt.timedelta(days=60)  # an accident the validated version already took into account
+    Absence.objects.create(employee=employee, kind=AbsenceKind.WORK_ACCIDENT, status=AbsenceStatus.APPROVED,
+                           start=before, end=before + dt.timedelta(days=2))  # fmt: skip
+    home = html.unescape(client_as("direction").get(reverse("core:home")).content.decode())
+    wanted = f"Mettre à jour le DUERP après l'accident du travail du {accident:%d/%m/%Y}"
+    assert wanted in home and home.count("après l'accident du travail") == 1  # the older one is in version 1
+    duerp.publish_duerp(actor=boss, published_on=local_today())
+    home = html.unescape(client_as("direction").get(reverse("core:home")).content.decode())
+    assert "après l'accident du travail" not in home
