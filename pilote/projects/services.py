@@ -179,7 +179,7 @@ def add_time_entry(*, actor, task: Task, person, date: dt.date, hours, note: str
 
 @transaction.atomic
 def delete_time_entry(*, actor, entry: TimeEntry) -> None:
-    entry = TimeEntry.objects.select_for_update().select_related("invoice").get(pk=entry.pk)
+    entry = TimeEntry.objects.select_for_update(of=("self",)).select_related("invoice").get(pk=entry.pk)
     if entry.invoice_id:
         raise DomainError(
             f"Ce temps est facturé ({entry.invoice}) : il ne se supprime plus "
@@ -221,7 +221,11 @@ def invoice_time(*, actor, project: Project, until: dt.date, date: dt.date):
     hours × rate); each entry is marked with it so it is never invoiced twice. The accountant issues it."""
     from pilote.sales import services as sales
 
-    project = Project.objects.select_for_update().select_related("customer", "billing_product").get(pk=project.pk)
+    project = (
+        Project.objects.select_for_update(of=("self",))  # the customer and the article: outer joins, not locked
+        .select_related("customer", "billing_product")
+        .get(pk=project.pk)
+    )
     if project.kind != "customer" or project.customer_id is None:
         raise DomainError("Seul le temps d'un projet client se facture : indiquez le client du projet.")
     if project.billing_product_id is None:
