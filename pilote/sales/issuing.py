@@ -10,9 +10,12 @@ customer pays (CGI 269-2-c; see payments.py). A credit note posts the mirror ent
 from __future__ import annotations
 
 import hashlib
+import os
+from contextlib import contextmanager
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -231,8 +234,39 @@ def issue_invoice(*, actor, invoice: Invoice, render_pdf: bool = True) -> Invoic
     on its page and in the to-do list); the numbering verification counts a reserved number as held, so the series
     stays unbroken. Called inside an outer transaction (the demo, tests), the three steps share it."""
     prepared, lines = _reserve(actor=actor, invoice=invoice)
-    pdf = documents.render_invoice(prepared) if render_pdf else None
+    pdf = None
+    if render_pdf:
+        with render_slot():
+            pdf = documents.render_invoice(prepared)
     return _complete(actor=actor, invoice=prepared, lines=lines, pdf=pdf)
+
+
+RENDER_LOCK_KEY = 7_170_011  # the advisory locks' first key: the render slots of invoice PDFs
+
+
+@contextmanager
+def render_slot():
+    """Hold one of `PILOTE_PDF_RENDER_SLOTS` render slots while a PDF renders — PostgreSQL session advisory locks,
+    shared by every process and server: a PDF is CPU work, and more of them at once than the cores left free would
+    slow every posting and page of the structure. Takes a free slot, else waits for one. SQLite: one process, no
+    slots."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    slots = max(1, settings.PILOTE_PDF_RENDER_SLOTS)
+    with connection.cursor() as cursor:
+        for slot in range(slots):
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RENDER_LOCK_KEY, slot])
+            if cursor.fetchone()[0]:
+                break
+        else:
+            slot = os.getpid() % slots
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RENDER_LOCK_KEY, slot])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RENDER_LOCK_KEY, slot])
 
 
 def _issue_problems(invoice: Invoice, structure: Structure, lines, due) -> list[str]:

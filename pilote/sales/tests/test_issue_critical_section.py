@@ -170,7 +170,8 @@ def test_a_posting_does_not_wait_for_an_invoice_pdf(shop):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers are tested on PostgreSQL")
 @pytest.mark.django_db(transaction=True)
-def test_an_issuer_does_not_wait_for_another_ones_pdf(shop):
+def test_an_issuer_does_not_wait_for_another_ones_pdf(shop, settings):
+    settings.PILOTE_PDF_RENDER_SLOTS = 2  # a free render slot: nothing else to wait for (the series' lock is not held)
     issuing.issue_invoice(actor=shop["actor"], invoice=_draft(shop), render_pdf=False)  # the sub-ledger exists
     slow, fast = _draft(shop), _draft(shop)
     issue_s = _while_rendering_slowly(shop, slow, lambda: issuing.issue_invoice(actor=shop["actor"], invoice=fast))
@@ -179,3 +180,27 @@ def test_an_issuer_does_not_wait_for_another_ones_pdf(shop):
     # The slow one took its number first and keeps it: the numbers follow the order of the issues' starts.
     assert (slow.number, fast.number) == ("F-2026-00002", "F-2026-00003")
     assert sealing.check_chain() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="render slots are PostgreSQL advisory locks")
+@pytest.mark.django_db(transaction=True)
+def test_no_more_pdfs_render_at_once_than_there_are_slots(settings):
+    settings.PILOTE_PDF_RENDER_SLOTS = 1
+    holding = threading.Event()
+
+    def render_elsewhere():
+        try:
+            with issuing.render_slot():
+                holding.set()
+                time.sleep(1.0)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=render_elsewhere)
+    other.start()
+    assert holding.wait(timeout=30)
+    began = time.perf_counter()
+    with issuing.render_slot():  # free only once the other render is done
+        waited = time.perf_counter() - began
+    other.join(timeout=30)
+    assert waited > 0.5
