@@ -141,3 +141,36 @@ def _blank(snapshot, keys: tuple[str, ...]):
     if not isinstance(snapshot, dict):
         return snapshot
     return {key: (ANONYMISED if key in keys and value not in ("", None) else value) for key, value in snapshot.items()}
+
+
+CONFIRMATION = "ANONYMISER"  # typed by the person who anonymises: the act cannot be undone
+
+
+def archive_response(request, *, subject_kind: str, subject, label: str, fallback: str):
+    """The page action « Exporter ses données (ZIP) » of any subject (a contact, an employee): the archive as a
+    download named after the person (`fallback` when the name slugifies to nothing)."""
+    from django.http import HttpResponse
+    from django.utils.text import slugify
+
+    archive = export_archive(actor=request.user, subject_kind=subject_kind, subject=subject, label=label)
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="donnees-personnelles-{slugify(label) or fallback}.zip"'
+    return response
+
+
+def anonymise_from_request(request, *, subject_kind: str, subject, done: str) -> None:
+    """The page action « Anonymiser » of any subject: refused unless CONFIRMATION was typed, or (in French) while a
+    keeping period runs; the outcome as a message for the page the caller redirects to."""
+    from django.contrib import messages
+
+    from pilote.lib.dates import local_today
+
+    if request.POST.get("confirmation", "").strip().upper() != CONFIRMATION:
+        messages.error(request, f"Tapez {CONFIRMATION} pour confirmer l'anonymisation : elle est définitive.")
+        return
+    try:
+        anonymise(actor=request.user, subject_kind=subject_kind, subject=subject, today=local_today())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
