@@ -36,8 +36,8 @@ STRUCTURE = {
 EMAIL_DOMAIN = "aide-domicile-du-val.fr"
 SSIAD, SAAD = "SSIAD", "SAAD"
 PLACES = 40
-ALLOCATION = Decimal("520000")  # the ARS's yearly global allocation for care (7311), first year
-HOURLY_TARIFF = Decimal("23.50")  # the département's hourly tariff (7312)
+ALLOCATION = Decimal("520000")  # the ARS's yearly global allocation for care (7311 assurance maladie, PA), year 1
+HOURLY_TARIFF = Decimal("23.50")  # the département's hourly tariff (7331 département, personnes âgées)
 HOURS_TARGETS = (36000, 38000, 40000, 41000, 42000)
 WAITING_TARGETS = (12, 10, 8, 6, 5)
 TRAINED_TARGETS = (15, 18, 20, 20, 22)
@@ -93,7 +93,7 @@ def load(rng, users) -> None:
         growth = Decimal("1.02") ** n
         for accounts, label, amount in (
             ("7311", "Dotation globale de soins (ARS)", ALLOCATION * growth),
-            ("7312", "Tarification horaire (Département)", HOURLY_TARIFF * HOURS_TARGETS[n]),
+            ("7331", "Tarification horaire APA (Département)", HOURLY_TARIFF * HOURS_TARGETS[n]),
             ("706", "Participations des usagers", Decimal("60000") * growth),
             ("64", "Charges de personnel", Decimal("1250000") * growth),
             ("61", "Services extérieurs (locaux)", Decimal("45000") * growth),
@@ -126,7 +126,7 @@ def load(rng, users) -> None:
         flows = (
             (10, "7311", round_eur(ALLOCATION * growth / 12), f"Dotation globale de soins ARS {month:%m/%Y}"),
             (25, "706", round_eur(Decimal("5000") * growth), f"Participations des usagers {month:%m/%Y}"),
-            (28, "7312", round_eur(saad_hours * HOURLY_TARIFF), f"Heures APA/PCH du Département {month:%m/%Y}"),
+            (28, "7331", round_eur(saad_hours * HOURLY_TARIFF), f"Heures APA/PCH du Département {month:%m/%Y}"),
         )  # fmt: skip
         wages = round_eur(Decimal("72000") * growth * Decimal(0.97 + rng.random() * 0.06))
         costs = (

@@ -44,9 +44,20 @@ agree with each other but the regulation PDF was not available):
   673, 6754 and 7754 (legacies and donations to be sold). 120/129 read "excédent"/"déficit" in the same
   dash style as the PCG. "Social" establishments get the association chart and ``pcg_social.csv``'s tarification
   accounts (see ``load_chart``).
-- ``pcg_social.csv`` (``code;label``): the project's 73 « Dotations et produits de la tarification » (7311 the
-  health insurance's global allocation through the ARS, 7312 the département's hourly tariff — APA, PCH —, 7313,
-  7318), modelled on the ESSMS nomenclatures' class 73; the full ANC 2019-04 / M22 nomenclatures are not bundled.
+- ``pcg_social.csv`` (``code;label``): class 73 « Dotations et produits de la tarification » of the ESSMS
+  charts, funder first as the 2013 recast of account 73 set it (M22 for public ESSMS; the private ESSMS' chart,
+  arrêté du 17 décembre 2013 « relatif au plan comptable applicable aux établissements et services privés sociaux
+  et médico-sociaux relevant du I de l'article L. 312-1 du CASF », JORF 27/12/2013, and its yearly updates, takes
+  its income accounts from the M22 — CASF R. 314-81): 731 assurance maladie, 732 État, 733 département,
+  734 usagers, then the sector (personnes âgées, personnes handicapées, protection de l'enfance), 735 the EHPAD.
+  Sources read: the DGCS/DGFiP circular of 22 July 2013 on the M22 as summarised by institut-isbl.fr (?p=9827)
+  and directions.fr (2013/8, « Les évolutions 2013 du plan comptable M22 »: funder, sector, mode of tarification,
+  type of ESSMS; new 735 « produits des Ehpad – secteurs personnes âgées »), directions.fr 2017/2 (7312116
+  « quote-part de la dotation globalisée commune des ESMS sous CPOM – ESAT », 731213 « ESAT »: 7312 is health
+  insurance / disabled people, hence 7311 elderly people), ash.tm.fr (private ESSMS take the M22's product
+  accounts). The annex's own lines below the sector (mode of tarification, CPOM quote-parts, type of ESSMS) and
+  the sector split of 733 could not be read from a reachable copy of the annex: 7331–7333 follow the sector order
+  the circular gives and are to be checked against the annex; deeper accounts are left to the user's chart.
 - The merge only relabels: PCG children left under a relabelled association parent keep their PCG label
   (for instance 7555 under 755 "Contributions financières").
 """
@@ -116,8 +127,8 @@ def load_chart(kind: str) -> list[ChartAccount]:
     - ``"association"``: the PCG 2025 with the ANC 2018-06 accounts merged over it (same code: the association
       label replaces the PCG one).
     - ``"social"``: social and medico-social establishments (most are run by associations) get the association
-      chart with the tarification accounts 73x of ``pcg_social.csv``. Their full nomenclatures (ANC 2019-04 for
-      private non-profit ESSMS, the M22 instruction for public ones) are not bundled here.
+      chart with the tarification accounts 73x of ``pcg_social.csv`` (funder, then sector, as in the M22 and the
+      private ESSMS' chart); their deeper levels are not bundled here.
 
     Raises ``ValueError`` for any other kind. Returns a new list on each call.
     """

@@ -30,7 +30,7 @@ def demo(db):
 
 def test_the_social_demo_follows_its_cpom_from_its_activity_and_its_books(demo):
     assert demo.type == "social" and demo.legal_name == "Aide à domicile du Val"
-    assert Account.objects.filter(code__in=["7311", "7312", "864", "875", "194"]).count() == 5
+    assert Account.objects.filter(code__in=["7311", "7331", "864", "875", "194"]).count() == 5
     cpom = Cpom.objects.get()
     assert cpom.end_year - cpom.start_year == 4 and cpom.funders.count() == 2
     assert cpom.objectives.count() == 4
@@ -42,7 +42,7 @@ def test_the_social_demo_follows_its_cpom_from_its_activity_and_its_books(demo):
     result = queries.follow_up(cpom, cpom.start_year, today)
     statuses = {row.objective.source: row.variance.status for row in result["objectives"]}
     assert statuses["occupation"] in ("atteint", "conforme") and statuses["saisi"] == "atteint"
-    assert {m.accounts for m in result["means"]} >= {"7311", "7312", "64"}
+    assert {m.accounts for m in result["means"]} >= {"7311", "7331", "64"}
     assert all(not problems for problems in verify_all().values())
 
 

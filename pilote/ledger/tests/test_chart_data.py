@@ -126,7 +126,13 @@ def test_social_establishments_use_the_association_chart_and_the_tarification_ac
     social, association = _labels("social"), _labels("association")
     assert set(association) < set(social)
     assert social["864"] == "Personnel bénévole" and social["194"] == association["194"]
-    assert social["7311"].startswith("Dotation globale") and "7311" not in association
+    assert social["7311"].startswith("Produits à la charge de l'assurance maladie") and "7311" not in association
+    # Class 73 funder first, as the 2013 recast of the M22 (and the private ESSMS' chart) set it.
+    assert [social[code].split(" – ")[0] for code in ("731", "732", "733", "734")] == [
+        "Produits à la charge de l'assurance maladie", "Produits à la charge de l'État",
+        "Produits à la charge du département", "Produits à la charge des usagers",
+    ]  # fmt: skip
+    assert social["735"].startswith("Produits des EHPAD") and social["7331"].endswith("personnes âgées")
 
 
 def test_unknown_kind_is_refused():
