@@ -18,7 +18,7 @@ unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv/bin
 UV := .tools/bin/uv
 
-.PHONY: install run test test-unit test-pg test-browser lint bench bench-10m lock clean cluster cluster-stop
+.PHONY: install run test test-unit test-pg test-browser lint bench bench-10m bench-load lock clean cluster cluster-stop
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -83,6 +83,12 @@ test: lint test-unit test-pg test-browser
 
 bench: install
 	$(VENV)/python bench/run.py
+	$(MAKE) bench-load
+
+# Load and faults on `make cluster` (bench/load_test.py; needs HAProxy): results under "load" in bench/results.json.
+bench-load: install
+	$(UV) sync --frozen --inexact --group bench --quiet
+	$(VENV)/python bench/load_test.py
 
 # The ledger at ten million lines (hours): results under "ledger_10m" in bench/results.json.
 bench-10m: install

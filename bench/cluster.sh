@@ -24,6 +24,9 @@ alive() { [ -f "$DIR/$1.pid" ] && kill -0 "$(cat "$DIR/$1.pid")" 2>/dev/null; }
 case "${1:-start}" in
 start)
   mkdir -p "$DIR"
+  if alive haproxy && alive server1 && alive server2; then
+    echo "Pilote (cluster) déjà en marche : http://127.0.0.1:$PORT"; exit 0
+  fi
   if ! command -v haproxy >/dev/null; then
     echo "HAProxy manque : apt-get install haproxy (paquet Debian)"; exit 1
   fi
@@ -33,7 +36,7 @@ start)
   $PY manage.py migrate --noinput -v0
   $PY manage.py load_demo --if-empty
   for n in 1 2; do
-    start_one "server$n" .venv/bin/gunicorn pilote.wsgi --bind "127.0.0.1:$((PORT + n))" --workers 2 \
+    start_one "server$n" .venv/bin/gunicorn pilote.wsgi --bind "127.0.0.1:$((PORT + n))" --workers 2 --threads 4 \
       --access-logfile - --graceful-timeout 10
     start_one "worker$n" $PY manage.py db_worker --interval 1 --worker-id "cluster-worker-$n"
   done
@@ -48,6 +51,9 @@ defaults
   timeout server 60s
   retries 2
   option redispatch
+  # A busy server answers its health check late, not never: 5 s and three misses before it is taken out (a dead
+  # one refuses the connection at once, and its requests are re-sent to the other server: redispatch).
+  timeout check 5s
 frontend pilote
   bind 127.0.0.1:$PORT
   # One id per request, passed to the servers (their log lines carry it: pilote/core/logs.py).
@@ -58,12 +64,12 @@ backend servers
   balance roundrobin
   option httpchk GET /sante/
   http-check expect status 200
-  default-server inter 1s fall 2 rise 1
+  default-server inter 1s fall 3 rise 2
   server server1 127.0.0.1:$((PORT + 1)) check
   server server2 127.0.0.1:$((PORT + 2)) check
 CFG
   start_one haproxy haproxy -db -f "$DIR/haproxy.cfg"
-  for _ in $(seq 1 240); do  # gunicorn boots in seconds; much longer on a loaded machine
+  for _ in $(seq 1 600); do  # gunicorn boots in seconds; minutes on a loaded machine
     curl -fs "http://127.0.0.1:$PORT/sante/" >/dev/null 2>&1 && break
     sleep 0.5
   done

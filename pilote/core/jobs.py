@@ -10,8 +10,9 @@ A `Job` row is what the user sees: the French message, the progress, who started
 module-level function `work(job, progress) -> str` declared with `@jobs.work`; the one task `run_job` runs
 the job of an id with the function of a name, both read from the row and the registry, never from a pickle.
 When the work is done, or fails, the row says so with a French message. A worker killed mid-job leaves the
-row « en cours »: after STALE_AFTER without progress the page says it was interrupted and offers to start
-it again (`retry`); the works are all-or-nothing transactions, so an interrupted one wrote nothing.
+row « en cours »: after PILOTE_JOBS_STALE_AFTER_S (15 minutes) without progress the page says it was
+interrupted and offers to start it again (`retry`); the works are all-or-nothing transactions, so an
+interrupted one wrote nothing.
 
 Progress is not written to the row while the work runs: the work usually holds one write transaction
 (a FEC import is all or nothing), and on SQLite a second writer would wait for that transaction to end
@@ -40,7 +41,6 @@ from pilote.core.storage import private_root
 
 logger = logging.getLogger(__name__)
 
-STALE_AFTER = dt.timedelta(minutes=15)
 UNEXPECTED = (
     "Le traitement s'est arrêté sur une erreur inattendue ; l'incident est consigné dans le journal du serveur."
 )
@@ -161,11 +161,12 @@ def progress_of(job: Job) -> tuple[int, int]:
 
 
 def is_stale(job: Job) -> bool:
-    """A job still « en cours » whose progress has not moved for STALE_AFTER: its process has stopped."""
+    """A job still « en cours » whose progress has not moved for PILOTE_JOBS_STALE_AFTER_S seconds: its process
+    has stopped (a work reports progress far more often; the load test shortens it to see a killed worker)."""
     if job.status not in (JobStatus.RUNNING, JobStatus.QUEUED):
         return False
     try:
         last = dt.datetime.fromtimestamp(_progress_path(job.pk).stat().st_mtime, tz=dt.UTC)
     except OSError:
         last = job.started_at or job.created_at
-    return timezone.now() - last > STALE_AFTER
+    return timezone.now() - last > dt.timedelta(seconds=settings.PILOTE_JOBS_STALE_AFTER_S)
