@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from functools import wraps
-from typing import Annotated
+from typing import Annotated, Generic, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
-from ninja import Field, NinjaAPI
+from django.shortcuts import get_object_or_404
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as ParametersError
 from ninja.params import functions as params
@@ -28,6 +29,7 @@ ObjectId = Annotated[int, params.Path(..., ge=1, le=MAX_ID, description="Identif
 OptionalId = Annotated[int | None, Field(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, Field(ge=1, le=200)]
+Item = TypeVar("Item")
 
 
 class TokenAuth(HttpBearer):
@@ -160,3 +162,57 @@ def guarded(router, method: str, path: str, perm: str, **kwargs):
         return wrapped
 
     return decorator
+
+
+class Paging(Schema):
+    """The paging every list takes: `page` (from 1) and `taille` (1 to 200 rows)."""
+
+    page: PageNumber = 1
+    taille: PageSize = 50
+
+
+class Page(Schema, Generic[Item]):
+    """One page of a list: the number of rows over every page, this page's number, the number of pages."""
+
+    count: int
+    page: int
+    pages: int
+    results: list[Item]
+
+
+def page_of(rows, paging: Paging | dict) -> dict:
+    """The page `paging` asks for of a query set (or a list): the same shape for every list of the API."""
+    data = paging if isinstance(paging, dict) else paging.dict()
+    count = rows.count() if hasattr(rows, "count") and not isinstance(rows, list) else len(rows)
+    start = (data["page"] - 1) * data["taille"]
+    results = list(rows[start : start + data["taille"]])
+    return {"count": count, "page": data["page"], "pages": -(-count // data["taille"]), "results": results}
+
+
+def fetch(queryset, pk: int):
+    """The row `pk` of `queryset`, or the API's French 404."""
+    return get_object_or_404(queryset, pk=pk)
+
+
+def through_form(form_class, payload: Schema, *, instance=None, **form_kwargs) -> dict:
+    """The payload checked by the page's own form (`form_class`), so the API applies the very rules the page does:
+    a change (`instance`) starts from the record's current values and the payload's fields replace them. Returns the
+    form's cleaned data; a refusal is a `ValidationError` with the form's French messages (422)."""
+    from django.forms.models import model_to_dict
+
+    if instance is not None:
+        data = {name: value for name, value in model_to_dict(instance).items() if value is not None}
+    else:  # what the page's empty form proposes (the model's defaults)
+        blank = form_class(**form_kwargs)
+        data = {name: blank.get_initial_for_field(field, name) for name, field in blank.fields.items()}
+        data = {name: value for name, value in data.items() if value is not None}
+    data.update(payload.dict(exclude_unset=True))  # a field sent as null is emptied, as a blank input on the page
+    data = {name: [item.pk if hasattr(item, "pk") else item for item in value] if isinstance(value, list) else value
+            for name, value in data.items()}  # fmt: skip
+    if instance is not None:
+        form_kwargs["instance"] = instance
+    form = form_class(data=data, **form_kwargs)
+    if not form.is_valid():
+        raise ValidationError({name: [error["message"] for error in errors]
+                               for name, errors in form.errors.get_json_data().items()})  # fmt: skip
+    return {name: value for name, value in form.cleaned_data.items() if name != "version"}

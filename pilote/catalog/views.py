@@ -2,18 +2,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
-from pilote.catalog import services
+from pilote.catalog import queries, services
 from pilote.catalog.forms import ProductFilterForm, ProductForm
 from pilote.catalog.models import Product
 from pilote.core.access import require_perm
-from pilote.core.collation import french
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 
-SORTS = {"reference": ["reference"], "nom": [french("name")], "prix": ["unit_price"]}
 COLUMNS = [
     Column("Référence", lambda p: p.reference),
     Column("Désignation", lambda p: p.name),
@@ -31,17 +28,8 @@ COLUMNS = [
 def product_list(request):
     form = ProductFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    products = Product.objects.all()
-    if data.get("q"):
-        products = products.filter(Q(name__icontains=data["q"]) | Q(reference__icontains=data["q"]))
-    if data.get("kind"):
-        products = products.filter(kind=data["kind"])
-    if data.get("tva"):
-        products = products.filter(vat_rate=data["tva"])
-    state = data.get("etat") or "actifs"
-    if state != "tous":
-        products = products.filter(is_active=state == "actifs")
-    products = sort_queryset(products, request.GET.get("tri", ""), SORTS, "reference")
+    products = queries.filter_products(data)
+    products = sort_queryset(products, request.GET.get("tri", ""), queries.SORTS, "reference")
     if request.GET.get("export") in EXPORT_FORMATS:
         return export_response(products, COLUMNS, "catalogue", request.GET["export"], title="Catalogue")
     return render(request, "catalog/list.html", {"form": form, "page": paginate(request, products)})
