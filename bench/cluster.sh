@@ -51,6 +51,9 @@ defaults
   timeout server 60s
   retries 2
   option redispatch
+  # A request whose server died under it (connection reset before any answer) is sent again to the other
+  # server — only when it changes nothing: a POST in flight fails, as it must.
+  retry-on conn-failure empty-response
   # A busy server answers its health check late, not never: 5 s and three misses before it is taken out (a dead
   # one refuses the connection at once, and its requests are re-sent to the other server: redispatch).
   timeout check 5s
@@ -62,6 +65,7 @@ frontend pilote
   default_backend servers
 backend servers
   balance roundrobin
+  http-request disable-l7-retry if METH_POST
   option httpchk GET /sante/
   http-check expect status 200
   default-server inter 1s fall 3 rise 2

@@ -47,7 +47,7 @@ def psql(sql: str) -> str:
 
 def cluster_env() -> dict:
     return {**os.environ, "CLUSTER_DATABASE_URL": LOAD_DB, "PILOTE_PRIVATE_ROOT": str(ROOT / "var/load/private"),
-            "PILOTE_MEDIA_ROOT": str(ROOT / "var/load/media"), "PILOTE_JOBS_STALE_AFTER_S": "20"}  # fmt: skip
+            "PILOTE_MEDIA_ROOT": str(ROOT / "var/load/media"), "PILOTE_JOBS_STALE_AFTER_S": "30"}  # fmt: skip
 
 
 def ensure_data(rebuild: bool) -> dict:
@@ -152,15 +152,23 @@ def main() -> int:
     parser.add_argument("--ceiling-users", type=int, default=16)
     parser.add_argument("--ceiling-duration", type=int, default=60)
     parser.add_argument("--no-faults", action="store_true")
+    parser.add_argument("--fault", action="append", help="only these faults (server_killed, worker_killed, "
+                        "postgresql_restarted), without the journeys; repeatable")  # fmt: skip
     parser.add_argument("--rebuild", action="store_true", help="build the load database again")
     parser.add_argument("--dry-run", action="store_true", help="print the figures, do not write results.json")
     args = parser.parse_args()
 
     data = ensure_data(args.rebuild)
     log(f"data: {data}")
-    cluster("start")
     try:
+        cluster("start")
         locust(6, 20, 0, "warm-up")  # every server process's first pages (templates, connections)
+        if args.fault:
+            from bench import faults
+
+            print(json.dumps(faults.run_all(base=BASE, env=cluster_env(), locust=locust, log=log, only=args.fault),
+                             ensure_ascii=False, indent=2))  # fmt: skip
+            return 0
         result = {
             "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "machine": run.machine_info(),

@@ -258,9 +258,9 @@ PILOTE_UPLOAD_MAX_BYTES = {
 PILOTE_FEC_MAX_BYTES = int(os.environ.get("PILOTE_FEC_MAX_BYTES", str(300 * _MB)))
 # Invoice PDFs rendered at once across every process (PostgreSQL advisory locks, sales/issuing.py): rendering is
 # CPU-bound, and more renders than the cores left free would starve every other request (issue 17 point 11).
-# A background job whose progress has not moved for this long is taken as interrupted (its worker died) and
-# may be started again from its page (core/jobs.py).
-PILOTE_JOBS_STALE_AFTER_S = int(os.environ.get("PILOTE_JOBS_STALE_AFTER_S", "900"))
+# A background job whose progress file (rewritten every 10 s by the process running it) has not moved for this
+# long is taken as interrupted — its worker died — and may be started again from its page (core/jobs.py).
+PILOTE_JOBS_STALE_AFTER_S = int(os.environ.get("PILOTE_JOBS_STALE_AFTER_S", "120"))
 PILOTE_PDF_RENDER_SLOTS = int(os.environ.get("PILOTE_PDF_RENDER_SLOTS", str(max(1, (os.cpu_count() or 2) - 1))))
 
 SESSION_COOKIE_AGE = 60 * 60 * 10

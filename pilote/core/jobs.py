@@ -10,9 +10,10 @@ A `Job` row is what the user sees: the French message, the progress, who started
 module-level function `work(job, progress) -> str` declared with `@jobs.work`; the one task `run_job` runs
 the job of an id with the function of a name, both read from the row and the registry, never from a pickle.
 When the work is done, or fails, the row says so with a French message. A worker killed mid-job leaves the
-row « en cours »: after PILOTE_JOBS_STALE_AFTER_S (15 minutes) without progress the page says it was
-interrupted and offers to start it again (`retry`); the works are all-or-nothing transactions, so an
-interrupted one wrote nothing.
+row « en cours »: the running process rewrites the job's progress file every HEARTBEAT_S seconds, so once
+it has not been written for PILOTE_JOBS_STALE_AFTER_S (2 minutes) the page says the job was interrupted
+and offers to start it again (`retry`); the works are all-or-nothing transactions, so an interrupted one
+wrote nothing.
 
 Progress is not written to the row while the work runs: the work usually holds one write transaction
 (a FEC import is all or nothing), and on SQLite a second writer would wait for that transaction to end
@@ -29,6 +30,7 @@ import datetime as dt
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable
 
 from django.conf import settings
@@ -41,6 +43,7 @@ from pilote.core.storage import private_root
 
 logger = logging.getLogger(__name__)
 
+HEARTBEAT_S = 10  # the running work's progress file is rewritten this often, whatever the work reports
 UNEXPECTED = (
     "Le traitement s'est arrêté sur une erreur inattendue ; l'incident est consigné dans le journal du serveur."
 )
@@ -51,18 +54,24 @@ def _progress_path(job_id: int):
 
 
 class Progress:
-    """The callable given to the work: progress(done, total)."""
+    """The callable given to the work: progress(done, total). The process running the work also writes it
+    every HEARTBEAT_S seconds (`beat`), so a file that stops changing means that process has stopped."""
 
     def __init__(self, job_id: int):
         self.job_id, self.done, self.total = job_id, 0, 0
+        self._lock = threading.Lock()
 
     def __call__(self, done: int, total: int) -> None:
-        self.done, self.total = done, total
-        path = _progress_path(self.job_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        scratch = path.with_suffix(".tmp")
-        scratch.write_text(json.dumps({"done": done, "total": total}))
-        os.replace(scratch, path)  # a reader sees the old figures or the new ones, never half a file
+        with self._lock:
+            self.done, self.total = done, total
+            path = _progress_path(self.job_id)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            scratch = path.with_suffix(".tmp")
+            scratch.write_text(json.dumps({"done": done, "total": total}))
+            os.replace(scratch, path)  # a reader sees the old figures or the new ones, never half a file
+
+    def beat(self) -> None:
+        self(self.done, self.total)
 
 
 _works: dict[str, Callable[[Job, Progress], str]] = {}
@@ -127,6 +136,14 @@ def retry(job: Job) -> None:
 
 def _run(job_id: int, name: str) -> None:
     progress = Progress(job_id)
+    stop = threading.Event()
+
+    def heartbeat() -> None:
+        while not stop.wait(HEARTBEAT_S):
+            progress.beat()
+
+    beating = threading.Thread(target=heartbeat, name=f"job-{job_id}-heartbeat", daemon=True)
+    beating.start()
     try:
         Job.objects.filter(pk=job_id).update(status=JobStatus.RUNNING, started_at=timezone.now())
         job = Job.objects.get(pk=job_id)
@@ -140,6 +157,8 @@ def _run(job_id: int, name: str) -> None:
         else:
             _finish(job_id, JobStatus.DONE, message, progress)
     finally:
+        stop.set()
+        beating.join()
         _progress_path(job_id).unlink(missing_ok=True)
 
 
@@ -161,8 +180,8 @@ def progress_of(job: Job) -> tuple[int, int]:
 
 
 def is_stale(job: Job) -> bool:
-    """A job still « en cours » whose progress has not moved for PILOTE_JOBS_STALE_AFTER_S seconds: its process
-    has stopped (a work reports progress far more often; the load test shortens it to see a killed worker)."""
+    """A job still « en cours » whose progress file has not been written for PILOTE_JOBS_STALE_AFTER_S seconds
+    (2 minutes): the process running it has stopped, since that process rewrites it every HEARTBEAT_S."""
     if job.status not in (JobStatus.RUNNING, JobStatus.QUEUED):
         return False
     try:

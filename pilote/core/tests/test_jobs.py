@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 
 import pytest
 from django.core.management import call_command
@@ -74,7 +75,7 @@ def test_a_failed_job_shows_its_french_error_and_can_be_started_again(queued):
 def test_an_interrupted_job_is_shown_stale_and_can_be_started_again(queued):
     job = Job.objects.create(kind="core.test")
     jobs.start(job, _count_to_three)
-    # The worker that took it was killed: the row stayed « en cours » and nothing moved for 15 minutes.
+    # The worker that took it was killed: the row stayed « en cours » and its heartbeat stopped long ago.
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now() - dt.timedelta(minutes=20))
     DBTaskResult.objects.all().delete()
     job.refresh_from_db()
@@ -96,3 +97,32 @@ def test_a_worker_runs_only_declared_works(queued):
     assert job.status == JobStatus.FAILED and job.message == jobs.UNEXPECTED
     with pytest.raises(LookupError):
         jobs.start(job, lambda job, progress: "")
+
+
+@jobs.work
+def _quiet_for_a_while(job, progress):
+    """A work that reports no progress of its own (a backup's long steps)."""
+    path = jobs._progress_path(job.pk)
+    time.sleep(0.3)
+    first = path.stat().st_mtime_ns
+    time.sleep(0.3)
+    return f"fichier réécrit : {path.stat().st_mtime_ns > first}"
+
+
+@pytest.mark.django_db
+def test_a_running_job_beats_so_only_a_dead_one_looks_interrupted(monkeypatch, settings):
+    """The process running a job rewrites its progress file on its own: a long step without progress is not
+    taken for a dead worker, and once the process stops the file stops moving."""
+    monkeypatch.setattr(jobs, "HEARTBEAT_S", 0.05)
+    job = Job.objects.create(kind="core.test")
+    jobs.start(job, _quiet_for_a_while)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.message == "fichier réécrit : True"
+    assert not jobs._progress_path(job.pk).exists()
+    settings.PILOTE_JOBS_STALE_AFTER_S = 120
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now() - dt.timedelta(seconds=90))
+    job.refresh_from_db()
+    assert not jobs.is_stale(job)  # 90 s without a beat: not yet
+    Job.objects.filter(pk=job.pk).update(started_at=timezone.now() - dt.timedelta(seconds=130))
+    job.refresh_from_db()
+    assert jobs.is_stale(job)
