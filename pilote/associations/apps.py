@@ -68,6 +68,7 @@ class AssociationsConfig(AppConfig):
         register_todo(TodoProvider("associations.edit", todo.dues_items))
         register_todo(TodoProvider("associations.receipts", todo.receipt_items))
         register_todo(TodoProvider("associations.view", todo.grant_items))
+        register_todo(TodoProvider("associations.view", todo.cpom_items))
         from pilote.associations import assembly_members, calendar
 
         register_calendar_layer(CalendarLayer("subventions", "Subventions : comptes rendus", "associations.view",

@@ -34,4 +34,12 @@ LABELS: dict[str, str] = {
     "associations.cpom.target_set": "Cible ou réalisé d'un objectif de CPOM modifié",
     "associations.cpom.means_set": "Moyens d'une année de CPOM modifiés",
     "associations.activity_month.recorded": "Activité mensuelle saisie",
+    "associations.budget.deleted": "Ligne de budget de subvention retirée",
+    "associations.grant.agreement_attached": "Convention de subvention jointe",
+    "associations.grant.report_sent": "Compte rendu financier envoyé au financeur",
+    "associations.cpom.objective_updated": "Objectif de CPOM modifié",
+    "associations.cpom.objective_deleted": "Objectif de CPOM supprimé",
+    "associations.cpom.means_deleted": "Moyens d'une année de CPOM retirés",
+    "associations.cpom.deadline_added": "Échéance de CPOM ajoutée",
+    "associations.cpom.deadline_done": "Échéance de CPOM tenue",
 }

@@ -131,6 +131,16 @@ def open_second_year(users) -> int:
     return year0
 
 
+def close_first_year(users, year0: int, today: dt.date) -> None:
+    """The first year closed through the real year-end closing (`ledger.closing.close_fiscal_year`): its classes 1
+    to 5 — bank, receivables, the dedicated funds of account 19 — open the second year in the à-nouveaux, and the
+    year's result goes to 120/129 there. Run once every first-year operation is posted."""
+    from pilote.ledger import closing
+
+    closing.close_fiscal_year(actor=users["comptable"], year=FiscalYear.objects.get(start_date=dt.date(year0, 1, 1)),
+                              today=today)  # fmt: skip
+
+
 def _on_grant(code: str):
     """An expense of a funded action goes wholly to the grant's analytic section (axis « SUBV »)."""
     from pilote.associations.queries.grants import GRANTS_AXIS
@@ -427,6 +437,7 @@ def load(rng, users) -> None:
             _expense(actor, bank, dt.date(year, 2, 10), "616", "820", f"Assurance {year}")
 
     _volunteering(rng, actor, people, city, patron, year0, today)
+    close_first_year(users, year0, today)
 
 
 def _volunteering(rng, actor, people, city, patron, year0, today) -> None:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from pilote.associations.models import (
     AssociationSettings,
+    CpomDeadline,
     DonationKind,
     DueStatus,
     GrantStatus,
@@ -21,6 +22,7 @@ from pilote.associations.models import (
 from pilote.contacts.models import Contact
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.pickers import SearchSelect
+from pilote.core.uploads import LimitedFileField
 from pilote.ledger.models import FiscalYear
 from pilote.ledger.models_bank import BankAccount
 from pilote.lib.fields import FrenchDecimalFormField, money_formfield
@@ -218,6 +220,10 @@ class BudgetLineForm(forms.Form):
     amount = money_formfield(label="Budget (€)", min_value=0)
 
 
+class AgreementForm(forms.Form):
+    file = LimitedFileField(label="Convention signée (PDF, image, .docx, .odt)", kind="agreement")
+
+
 class FundsForm(forms.Form):
     date = forms.DateField(label="Date", widget=DATE_WIDGET)
 
@@ -331,6 +337,7 @@ class TargetForm(forms.Form):
                                     max_value=10**11)  # fmt: skip
     actual = FrenchDecimalFormField(label="Réalisé (indicateur saisi)", max_digits=14, decimal_places=2,
                                     required=False, min_value=-10**11, max_value=10**11)  # fmt: skip
+    clear_actual = forms.BooleanField(label="Effacer le réalisé saisi", required=False)
 
 
 class MeansForm(forms.Form):
@@ -338,6 +345,14 @@ class MeansForm(forms.Form):
     accounts = forms.CharField(label="Comptes (préfixe : 7311, 64, 6…)", max_length=8)
     label = forms.CharField(label="Libellé", max_length=120, required=False)
     amount = money_formfield(label="Budget (€)", min_value=0, max_value=10**11)
+
+
+class CpomDeadlineForm(forms.Form):
+    kind = forms.ChoiceField(label="Nature", choices=[c for c in CpomDeadline.Kind.choices
+                                                      if c[0] != CpomDeadline.Kind.REPORT])  # fmt: skip
+    label = forms.CharField(label="Libellé", max_length=200, required=False)
+    due_on = forms.DateField(label="À tenir le", widget=DATE_WIDGET)
+    year = forms.IntegerField(label="Année du CPOM (facultatif)", min_value=2000, max_value=2100, required=False)
 
 
 class ActivityFilterForm(forms.Form):

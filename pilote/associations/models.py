@@ -309,6 +309,26 @@ class GrantStatus(models.TextChoices):
     REFUSED = "refused", "Refusée"
 
 
+def agreement_storage():
+    """Grant agreements live under PILOTE_PRIVATE_ROOT/associations/ (never under /media/), read through the grant's
+    page only."""
+    from django.core.files.storage import FileSystemStorage
+
+    from pilote.core.storage import private_root
+
+    return FileSystemStorage(location=private_root() / "associations")
+
+
+def agreement_upload_to(instance, filename: str) -> str:
+    import uuid
+    from pathlib import Path
+
+    from django.utils.text import get_valid_filename
+
+    safe = get_valid_filename(Path(filename).name)[:100] or "convention"
+    return f"agreements/{instance.pk}/{uuid.uuid4().hex[:12]}-{safe}"
+
+
 class Grant(models.Model):
     """A grant file: the funder, what was asked and granted, for what and when, earmarked or not. Expenses and
     income of the funded action are tagged in the books with the grant's code (EntryLine.reference): that is the
@@ -335,6 +355,9 @@ class Grant(models.Model):
     report_summary = models.TextField("compte rendu : actions réalisées", blank=True)
     report_variances = models.TextField("compte rendu : écarts entre budget et réalisé", blank=True)
     report_beneficiaries = models.TextField("compte rendu : bénéficiaires et évaluation", blank=True)
+    agreement = models.FileField("convention signée", storage=agreement_storage, upload_to=agreement_upload_to,
+                                 blank=True, max_length=250)  # fmt: skip
+    agreement_name = models.CharField("nom du fichier de la convention", max_length=120, blank=True)
     created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
 
     class Meta:
@@ -358,16 +381,24 @@ class Grant(models.Model):
         return f"Subvention {self.code} — {self.title}"
 
 
-class GrantDeadline(models.Model):
-    grant = models.ForeignKey(Grant, verbose_name="subvention", on_delete=models.CASCADE, related_name="deadlines")
+class Deadline(models.Model):
+    """A date owed to a funder (a grant's report, a CPOM's yearly report or dialogue de gestion), met once done."""
+
     label = models.CharField("échéance", max_length=200)
     due_on = models.DateField("à rendre le")
     done_on = models.DateField("fait le", null=True, blank=True)
 
     class Meta:
+        abstract = True
+        ordering = ["due_on", "id"]
+
+
+class GrantDeadline(Deadline):
+    grant = models.ForeignKey(Grant, verbose_name="subvention", on_delete=models.CASCADE, related_name="deadlines")
+
+    class Meta(Deadline.Meta):
         verbose_name = "échéance de subvention"
         verbose_name_plural = "échéances de subvention"
-        ordering = ["due_on", "id"]
 
     def __str__(self) -> str:
         return f"{self.label} ({self.grant.code})"
@@ -695,6 +726,36 @@ class CpomMeans(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.accounts} {self.label}"
+
+
+class CpomDeadline(Deadline):
+    """A date owed to the CPOM's funders: the yearly report (with the ERRD) of a year, a dialogue de gestion, or
+    any other the contract sets. `year` is the CPOM year a yearly report covers (empty for other dates); once
+    the report is handed in (`done_on`), that year's objectives and means are frozen."""
+
+    class Kind(models.TextChoices):
+        REPORT = "rapport", "Rapport annuel et ERRD"
+        DIALOGUE = "dialogue", "Dialogue de gestion"
+        OTHER = "autre", "Autre échéance"
+
+    cpom = models.ForeignKey(Cpom, verbose_name="CPOM", on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField("nature", max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    year = models.PositiveSmallIntegerField("année du CPOM", null=True, blank=True)
+
+    class Meta(Deadline.Meta):
+        verbose_name = "échéance de CPOM"
+        verbose_name_plural = "échéances de CPOM"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cpom", "year"],
+                condition=Q(kind="rapport"),
+                name="associations_cpom_report_once",
+                violation_error_message="Ce CPOM a déjà une échéance de rapport pour cette année.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.due_on:%d/%m/%Y})"
 
 
 class ActivityMonth(models.Model):

@@ -1,7 +1,8 @@
 """The social establishment demo (`manage.py load_demo --type social`): « Aide à domicile du Val », an association
 running a home nursing service (SSIAD, 40 places, funded by the ARS's global allocation) and a home help service
 (SAAD, paid by the département by the hour — APA, PCH — and the users' share), with its five-year CPOM, the
-monthly activity of both services and the books those months made. Dated from the business date it is loaded on,
+monthly activity of both services, its volunteers (friendly visits, the board) and the books those months made,
+the first year closed into the second. Dated from the business date it is loaded on,
 like the other demos: the previous calendar year and the current one to date; everything posted through the
 services."""
 
@@ -10,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pilote.associations.demo import open_second_year
+from pilote.associations.demo import close_first_year, open_second_year
 from pilote.associations.services import cpom as cpom_services
+from pilote.associations.services import volunteering as volunteer_services
 from pilote.associations.services.books import Line, account, post
 from pilote.contacts.models import Contact
 from pilote.ledger.models import Journal
@@ -144,4 +146,41 @@ def load(rng, users) -> None:
                     Line(bank.account, debit=cash_in, credit=cash_out, label=label),
                     Line(account(code), debit=cash_out, credit=cash_in, label=label),
                 ])  # fmt: skip
+        month = end + dt.timedelta(days=1)
+    _volunteering(rng, users["comptable"], year0, today)
+    cpom_services.add_deadline(actor=users["direction"], cpom=cpom, kind="dialogue",
+                               label=f"Dialogue de gestion {year0 + 1} avec l'ARS et le Département",
+                               due_on=dt.date(year0 + 1, 12, 16), year=year0 + 1)  # fmt: skip
+    report = cpom.deadlines.get(kind="rapport", year=year0)
+    if dt.date(year0 + 1, 4, 28) <= today:
+        cpom_services.complete_deadline(actor=users["direction"], deadline=report, done_on=dt.date(year0 + 1, 4, 28))
+    close_first_year(users, year0, today)
+
+
+VOLUNTEERS = (("Bernadette", "Rivière"), ("Gérard", "Chapuis"), ("Monique", "Laforêt"), ("Alain", "Brunet"),
+              ("Josiane", "Perret"), ("Henri", "Vial"))  # fmt: skip
+
+
+def _volunteering(rng, actor, year0: int, today: dt.date) -> None:
+    """Six volunteers: four visit isolated people the services follow, two sit on the board; their hours valued
+    at the SMIC (the association's default rate) and posted once each month is over (864 / 875)."""
+    visits = volunteer_services.create_activity(actor=actor, name="Visites de convivialité aux personnes aidées")
+    board = volunteer_services.create_activity(actor=actor, name="Conseil d'administration et bureau")
+    volunteers = []
+    for first_name, last_name in VOLUNTEERS:
+        contact = Contact.objects.create(kind="person", first_name=first_name, name=last_name,
+                                         city="Villefranche-sur-Saône", postal_code="69400")  # fmt: skip
+        volunteers.append(volunteer_services.enrol_volunteer(actor=actor, contact=contact, since=dt.date(year0, 1, 1)))
+    month = dt.date(year0, 1, 1)
+    while month <= today:
+        end = _month_end(month)
+        for n, volunteer in enumerate(volunteers):
+            activity = board if n >= 4 else visits
+            for _ in range(2 if activity is board else rng.choice((3, 4, 4, 5))):
+                day = month + dt.timedelta(days=rng.randrange(end.day))
+                if day <= today:
+                    volunteer_services.record_hours(actor=actor, volunteer=volunteer, activity=activity, date=day,
+                                                    hours=Decimal(rng.choice(("1.5", "2", "2", "3"))))  # fmt: skip
+        if end < today:
+            volunteer_services.post_month(actor=actor, year=month.year, month=month.month)
         month = end + dt.timedelta(days=1)

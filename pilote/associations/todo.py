@@ -72,3 +72,77 @@ def grant_items(user) -> list[TodoItem]:
         for i in late.select_related("grant").order_by("expected_on")[:10]
     ]  # fmt: skip
     return items
+
+
+ACTIVITY_DUE_DAY = 10  # a month's activity is typed by the 10th of the next month
+DEADLINE_HORIZON = dt.timedelta(days=60)
+
+
+def _is_social() -> bool:
+    return Structure.objects.filter(pk=1, type=SOCIAL).exists()
+
+
+def _month_before(month: dt.date) -> dt.date:
+    return (month - dt.timedelta(days=1)).replace(day=1)
+
+
+def missing_activity_months(today: dt.date) -> list[tuple[str, dt.date]]:
+    """(service, month) of every month over and not typed, from each service's first month (or the first CPOM
+    year for a service an objective names but nobody typed yet) to last month."""
+    from pilote.associations.models import ActivityMonth, Cpom, CpomObjective
+
+    last = _month_before(today.replace(day=1))
+    typed: dict[str, set[dt.date]] = {}
+    for service, month in ActivityMonth.objects.values_list("service", "month"):
+        typed.setdefault(service, set()).add(month)
+    first_year = Cpom.objects.order_by("start_year").values_list("start_year", flat=True).first()
+    if first_year is not None:
+        for service in CpomObjective.objects.exclude(service="").values_list("service", flat=True).distinct():
+            typed.setdefault(service, set())
+    missing = []
+    for service, months in sorted(typed.items()):
+        start = min(months) if months else dt.date(first_year or today.year, 1, 1)
+        month = last
+        while month >= start:
+            if month not in months:
+                missing.append((service, month))
+            month = _month_before(month)
+    return missing
+
+
+def cpom_items(user) -> list[TodoItem]:
+    """A social establishment's CPOM duties: each month's activity typed by the 10th of the next month, the yearly
+    reports and dialogues de gestion due within two months or late, and this year's objectives behind target."""
+    if not _is_social():
+        return []
+    from pilote.associations.models import Cpom, CpomDeadline
+    from pilote.associations.queries.cpom import follow_up
+    from pilote.lib.formats import format_quantity
+
+    today = local_today()
+    items = [
+        TodoItem(f"Saisir l'activité {service} de {month:%m/%Y}", reverse("associations:activity-record"),
+                 _month_after(month).replace(day=ACTIVITY_DUE_DAY), "Activité")
+        for service, month in missing_activity_months(today)[:12]
+    ]  # fmt: skip
+    due = CpomDeadline.objects.filter(done_on__isnull=True, due_on__lte=today + DEADLINE_HORIZON)
+    items += [
+        TodoItem(f"{d.label} — {d.cpom.title}", reverse("associations:cpom-detail", args=[d.cpom_id])
+                 + (f"?annee={d.year}" if d.year else ""), d.due_on, "CPOM")
+        for d in due.select_related("cpom").order_by("due_on")[:10]
+    ]  # fmt: skip
+    for cpom in Cpom.objects.filter(start_year__lte=today.year, end_year__gte=today.year):
+        for row in follow_up(cpom, today.year, today)["objectives"]:
+            if row.variance is None or row.variance.status != "non atteint":
+                continue
+            unit = f" {row.objective.unit}" if row.objective.unit else ""
+            items.append(TodoItem(
+                f"Objectif du CPOM en retard : {row.objective.title} — {format_quantity(row.variance.actual)}{unit} "
+                f"pour une cible de {format_quantity(row.variance.target)}{unit}",
+                reverse("associations:cpom-detail", args=[cpom.pk]) + f"?annee={today.year}", None, "CPOM",
+            ))  # fmt: skip
+    return items
+
+
+def _month_after(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)

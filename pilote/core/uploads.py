@@ -36,6 +36,7 @@ KINDS: dict[str, tuple[str, int]] = {
     "calendar": ("un fichier d'agenda (.ics)", 5 * MB),
     "receipt": ("un justificatif de frais", 10 * MB),
     "document": ("un document du bureau", 20 * MB),
+    "agreement": ("une convention de subvention", 20 * MB),
     "other": ("ce type de fichier", 10 * MB),
 }
 

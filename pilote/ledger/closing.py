@@ -28,6 +28,11 @@ from pilote.lib.money import ZERO
 DOUBTFUL_ACCOUNT = "416"  # PCG: clients douteux ou litigieux, kept per third party like 411
 
 
+# Associations (ANC 2018-06): 86x « emplois » and 87x « contributions volontaires en nature » are the year's flows,
+# equal by construction and reported below the result; like classes 6 and 7 they start each year at zero.
+IN_KIND_FLOWS = ("86", "87")
+
+
 def carry_forward_lines(year: FiscalYear) -> list[LineInput]:
     balances = (
         AccountBalance.objects.filter(fiscal_year=year)
@@ -45,6 +50,8 @@ def carry_forward_lines(year: FiscalYear) -> list[LineInput]:
             if row["aux_key"] == 0:
                 result -= net  # income is credit (negative net): result = Σ7 − Σ6
             continue
+        if account.code.startswith(IN_KIND_FLOWS):
+            continue  # the year's contributions in kind, shown below its result: not carried, as 6 and 7
         if account.requires_auxiliary or account.code.startswith(DOUBTFUL_ACCOUNT):
             continue  # carried item by item below (detailed à-nouveaux)
         net_by_key[(row["account_id"], row["aux_key"])] += net

@@ -18,7 +18,7 @@ from pilote.associations.models import (
     GrantStatus,
 )
 from pilote.associations.queries import grants as queries
-from pilote.associations.services import books
+from pilote.associations.services import books, budget
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
 from pilote.ledger import analytics
@@ -168,14 +168,17 @@ def complete_deadline(*, actor, deadline: GrantDeadline, done_on: dt.date) -> Gr
 
 @transaction.atomic
 def set_budget_line(*, actor, grant: Grant, nature: str, label: str, amount: Decimal) -> GrantBudgetLine:
-    nature = nature.strip()
-    if not (nature.isdigit() and len(nature) == 2 and nature[0] in "678"):
-        raise DomainError("La nature est un compte de charges ou de produits à deux chiffres : 60, 64, 74, 86…")
-    line, _ = GrantBudgetLine.objects.update_or_create(
-        grant=grant, nature=nature, defaults={"label": label.strip()[:120] or nature, "amount": round_eur(amount)}
-    )
-    audit.record(actor, "associations.budget.set", line, after=audit.snapshot(line))
-    return line
+    nature = budget.check_accounts(nature, classes="678", lengths=range(2, 3),
+                                   message="La nature est un compte de charges ou de produits à deux chiffres : "
+                                           "60, 64, 74, 86…")  # fmt: skip
+    return budget.set_line(actor=actor, model=GrantBudgetLine, owner={"grant": grant}, key={"nature": nature},
+                           label=label, amount=amount, audit_code="associations.budget.set")  # fmt: skip
+
+
+@transaction.atomic
+def delete_budget_line(*, actor, line: GrantBudgetLine) -> None:
+    """A nature leaves the action's budget (its actual, if any, still shows in the report, without a budget)."""
+    budget.delete_line(actor=actor, line=line, audit_code="associations.budget.deleted")
 
 
 @transaction.atomic
@@ -237,3 +240,57 @@ def _move(actor, grant: Grant, kind: str, date: dt.date, amount: Decimal) -> Ded
     action = "associations.funds.carried" if carried else "associations.funds.used"
     audit.record(actor, action, move, after={"amount": str(amount)})
     return move
+
+
+AGREEMENT_TYPES = {b"%PDF": "PDF", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG"}
+OFFICE_SUFFIXES = (".docx", ".odt")
+
+
+def check_agreement(upload) -> str:
+    """The signed agreement is a PDF, a scan (PNG, JPEG) or a word-processor file (.docx, .odt), read from its
+    first bytes; returns its type."""
+    head = upload.read(8)
+    upload.seek(0)
+    for magic, kind in AGREEMENT_TYPES.items():
+        if head.startswith(magic):
+            return kind
+    if head.startswith(b"PK\x03\x04") and upload.name.lower().endswith(OFFICE_SUFFIXES):
+        return "bureautique"
+    raise DomainError("La convention doit être un PDF, une image (PNG, JPEG) ou un document .docx / .odt.")
+
+
+@transaction.atomic
+def attach_agreement(*, actor, grant: Grant, upload) -> Grant:
+    """The grant's signed agreement kept with its file (a new one replaces the former, which the audit names)."""
+    check_agreement(upload)
+    current = _locked(grant)
+    former = current.agreement_name
+    if current.agreement:
+        current.agreement.delete(save=False)
+    current.agreement_name = upload.name[:120]
+    current.agreement.save(upload.name, upload, save=False)
+    current.save(update_fields=["agreement", "agreement_name"])
+    before = {"agreement": former} if former else None
+    audit.record(actor, "associations.grant.agreement_attached", current, before=before,
+                 after={"agreement": current.agreement_name})  # fmt: skip
+    return current
+
+
+def send_financial_report(*, actor, grant: Grant, pdf: bytes, structure_name: str) -> None:
+    """E-mail the financial report (Cerfa 15059) to the funder (the sales e-mail helper); the act is audited."""
+    from pilote.sales.mail import send_document
+
+    funder = grant.funder
+    if not funder.email:
+        raise DomainError(f"{funder.display_name} n'a pas d'adresse e-mail : ajoutez-la sur sa fiche.")
+    send_document(
+        to=funder.email,
+        subject=f"Compte rendu financier — subvention {grant.code} — {structure_name}",
+        body=(
+            f"Bonjour,\n\nVeuillez trouver ci-joint le compte rendu financier (Cerfa 15059) de l'action "
+            f"« {grant.title} » que vous avez soutenue (subvention {grant.code}).\n\nCordialement,\n{structure_name}"
+        ),
+        filename=f"compte-rendu-financier-{grant.code}.pdf",
+        pdf=pdf,
+    )
+    audit.record(actor, "associations.grant.report_sent", grant, after={"to": funder.email})

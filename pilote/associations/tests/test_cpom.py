@@ -4,6 +4,7 @@ activity and the books, the pages (entry, lists, exports, yearly activity report
 from __future__ import annotations
 
 import datetime as dt
+import html
 from decimal import Decimal
 
 import pytest
@@ -125,3 +126,117 @@ def test_the_pages_enter_a_month_and_print_the_activity_report(client_as, cpom):
     assert pdf.content.startswith(b"%PDF")
     assert "ARS" in client.get(reverse("associations:cpom-list") + "?annee=2027").content.decode()
     assert client_as("salarie").get(reverse("associations:cpom-list")).status_code == 403
+
+
+def test_objectives_and_means_are_edited_and_removed_until_the_year_is_reported(books, cpom):
+    actor = books["actor"]
+    first = services.add_objective(actor=actor, cpom=cpom, title="Occupation", indicator="Taux", unit="%",
+                                   source="occupation", service="SSIAD", targets={2026: Decimal("95")})  # fmt: skip
+    typed = services.add_objective(actor=actor, cpom=cpom, title="Formation", indicator="Salariés formés",
+                                   targets={2026: Decimal("10")})  # fmt: skip
+    third = services.add_objective(actor=actor, cpom=cpom, title="Attente", indicator="Liste d'attente",
+                                   targets={2027: Decimal("5")})  # fmt: skip
+    services.update_objective(actor=actor, objective=typed, title="Former les aides-soignants",
+                              indicator="Salariés formés", unit="personnes")  # fmt: skip
+    typed.refresh_from_db()
+    assert (typed.title, typed.unit) == ("Former les aides-soignants", "personnes")
+    services.set_target(actor=actor, objective=typed, year=2026, target=Decimal("10"), actual=Decimal("8"))
+    with pytest.raises(DomainError, match=r"réalisé saisi \(2026\) : il ne peut pas devenir calculé"):
+        services.update_objective(actor=actor, objective=typed, title="Formation", indicator="Heures",
+                                  source="heures", service="SAAD")  # fmt: skip
+    with pytest.raises(DomainError, match=r"réalisé saisi \(2026\) : effacez d'abord"):
+        services.delete_objective(actor=actor, objective=typed)
+    services.set_target(actor=actor, objective=typed, year=2026, target=Decimal("10"), clear_actual=True)
+    services.delete_objective(actor=actor, objective=typed)
+    assert list(cpom.objectives.values_list("title", "position")) == [("Occupation", 1), ("Attente", 2)]
+    means = services.set_means(actor=actor, cpom=cpom, year=2026, accounts="7311", label="Dotation",
+                               amount=Decimal("520000"))  # fmt: skip
+    services.set_means(actor=actor, cpom=cpom, year=2026, accounts="64", label="Personnel", amount=Decimal("1"))
+    # Same accounts and year: the budget is replaced, not doubled.
+    services.set_means(actor=actor, cpom=cpom, year=2026, accounts="64", label="", amount=Decimal("1250000.456"))
+    assert cpom.means.get(accounts="64").amount == Decimal("1250000.46") and cpom.means.get(accounts="64").label == "64"
+    # The 2026 report handed in freezes 2026, not 2027.
+    report = cpom.deadlines.get(kind="rapport", year=2026)
+    assert report.due_on == dt.date(2027, 4, 30) and cpom.deadlines.filter(kind="rapport").count() == 5
+    with pytest.raises(DomainError, match="une fois l'année finie"):
+        services.complete_deadline(actor=actor, deadline=report, done_on=dt.date(2026, 12, 20))
+    services.complete_deadline(actor=actor, deadline=report, done_on=dt.date(2027, 4, 12))
+    with pytest.raises(DomainError, match="rapport annuel 2026 a été remis aux financeurs : les moyens"):
+        services.delete_means(actor=actor, means=means)
+    with pytest.raises(DomainError, match="rapport annuel 2026 a été remis aux financeurs : les cibles"):
+        services.set_target(actor=actor, objective=first, year=2026, target=Decimal("90"))
+    with pytest.raises(DomainError, match="rapport annuel 2026 a été remis avec cet objectif"):
+        services.delete_objective(actor=actor, objective=first)
+    with pytest.raises(DomainError, match="corrigez seulement l'intitulé"):
+        services.update_objective(actor=actor, objective=first, title="Occupation", indicator="Taux", unit="%",
+                                  source="journees", service="SSIAD")  # fmt: skip
+    services.update_objective(actor=actor, objective=first, title="Taux d'occupation du SSIAD", indicator="Taux",
+                              unit="%", source="occupation", service="SSIAD")  # fmt: skip
+    services.set_means(actor=actor, cpom=cpom, year=2027, accounts="7311", label="Dotation", amount=Decimal("1"))
+    services.delete_means(actor=actor, means=cpom.means.get(year=2027))
+    services.delete_objective(actor=actor, objective=third)  # only a 2027 target: the 2026 report did not carry it
+    assert cpom.means.filter(year=2026).count() == 2 and cpom.objectives.count() == 1
+
+
+def test_the_cpom_page_edits_and_removes_with_french_refusals(client_as, books, cpom):
+    actor = books["actor"]
+    objective = services.add_objective(actor=actor, cpom=cpom, title="Formation", indicator="Salariés formés",
+                                       targets={2026: Decimal("10")})  # fmt: skip
+    services.set_target(actor=actor, objective=objective, year=2026, target=Decimal("10"), actual=Decimal("8"))
+    client = client_as("direction")
+    edit = reverse("associations:cpom-objective-edit", args=[objective.pk])
+    assert "Salariés formés" in client.get(edit).content.decode()
+    response = client.post(edit, {"title": "Formation", "indicator": "Heures", "source": "heures", "service": "SAAD"})
+    assert response.status_code == 200 and "ne peut pas devenir" in html.unescape(response.content.decode())
+    response = client.post(edit, {"title": "Former les intervenants", "indicator": "Salariés formés",
+                                  "source": "saisi", "higher_is_better": "on"})  # fmt: skip
+    assert response.status_code == 302 and cpom.objectives.get().title == "Former les intervenants"
+    detail = reverse("associations:cpom-detail", args=[cpom.pk]) + "?annee=2026"
+    response = client.post(reverse("associations:cpom-objective-delete", args=[objective.pk]), follow=True)
+    assert "effacez d'abord ce réalisé" in html.unescape(response.content.decode()) and cpom.objectives.exists()
+    client.post(reverse("associations:cpom-target-set", args=[objective.pk]),
+                {"year": "2026", "target": "10", "clear_actual": "on"})  # fmt: skip
+    client.post(reverse("associations:cpom-objective-delete", args=[objective.pk]))
+    assert not cpom.objectives.exists()
+    client.post(reverse("associations:cpom-means-set", args=[cpom.pk]),
+                {"year": "2026", "accounts": "7311", "label": "Dotation ARS", "amount": "520 000"})  # fmt: skip
+    means = cpom.means.get()
+    assert "Retirer des moyens de 2026" in client.get(detail).content.decode()
+    client.post(reverse("associations:cpom-deadline-add", args=[cpom.pk]),
+                {"kind": "dialogue", "label": "", "due_on": "2027-05-20", "year": ""})  # fmt: skip
+    assert cpom.deadlines.get(kind="dialogue").label == "Dialogue de gestion"
+    report = cpom.deadlines.get(kind="rapport", year=2026)
+    report.done_on = dt.date(2027, 4, 2)
+    report.save()
+    response = client.post(reverse("associations:cpom-means-delete", args=[means.pk]), {"year": "2026"}, follow=True)
+    assert "a été remis aux financeurs" in html.unescape(response.content.decode()) and cpom.means.exists()
+    assert client_as("auditeur").post(reverse("associations:cpom-means-delete", args=[means.pk])).status_code == 403
+
+
+def test_cpom_duties_come_to_the_todo_list(monkeypatch, books, cpom):
+    from pilote.associations import todo
+    from pilote.core.models import Structure
+
+    actor = books["actor"]
+    monkeypatch.setattr(todo, "local_today", lambda: dt.date(2026, 4, 3))
+    assert todo.cpom_items(actor) == []  # an association without a CPOM duty: nothing (and not a social one)
+    Structure.objects.filter(pk=1).update(type="social")
+    services.add_objective(actor=actor, cpom=cpom, title="Heures d'aide", indicator="Heures", unit="h",
+                           source="heures", service="SAAD", targets={2026: Decimal("1200")})  # fmt: skip
+    for month in (1, 3):  # February forgotten, March typed; 90 h over two months for 200 expected
+        services.record_activity(actor=actor, service="SAAD", month=dt.date(2026, month, 1), days_open=20,
+                                 hours_delivered=Decimal("45"))  # fmt: skip
+    labels = {item.label: item for item in todo.cpom_items(actor)}
+    missing = labels["Saisir l'activité SAAD de 02/2026"]
+    assert missing.due == dt.date(2026, 3, 10) and "Saisir l'activité SAAD de 03/2026" not in labels
+    late = next(label for label in labels if label.startswith("Objectif du CPOM en retard : Heures d'aide"))
+    assert "90 h pour une cible de 200 h" in late  # 1 200 h × 2 months ÷ 12
+    # The 2026 report is due 30/04/2027: not yet in the list in April 2026; a dialogue in May is.
+    services.add_deadline(actor=actor, cpom=cpom, kind="dialogue", label="Dialogue de gestion 2026",
+                          due_on=dt.date(2026, 5, 20))  # fmt: skip
+    deadlines = [item for item in todo.cpom_items(actor) if item.kind == "CPOM" and "Objectif" not in item.label]
+    assert [(item.label, item.due) for item in deadlines] == [
+        ("Dialogue de gestion 2026 — SSIAD", dt.date(2026, 5, 20))
+    ]
+    monkeypatch.setattr(todo, "local_today", lambda: dt.date(2027, 3, 15))
+    assert any(item.label == "Rapport annuel 2026 et ERRD — SSIAD" for item in todo.cpom_items(actor))

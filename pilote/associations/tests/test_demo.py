@@ -23,7 +23,7 @@ from pilote.associations.models import (
 )
 from pilote.associations.queries import grants as grant_queries
 from pilote.core.models import Structure, User
-from pilote.ledger.models import EntryLine
+from pilote.ledger.models import EntryLine, FiscalYear, FiscalYearStatus
 from pilote.ledger.verify import verify_all
 from pilote.lib.dates import local_today
 from pilote.lib.money import ZERO
@@ -38,9 +38,12 @@ def demo(db):
 
 
 def _balance(prefix: str) -> Decimal:
-    sums = EntryLine.objects.filter(account__code__startswith=prefix, is_posted=True).aggregate(
-        d=Sum("debit"), c=Sum("credit")
-    )
+    """Today's balance: a balance-sheet account (classes 1–5) from the open year's lines — its à-nouveaux carry the
+    closed year —, an income or expense account (or 8) over both years."""
+    lines = EntryLine.objects.filter(account__code__startswith=prefix, is_posted=True)
+    if prefix[0] in "12345":
+        lines = lines.filter(fiscal_year=FiscalYear.objects.order_by("start_date").last())
+    sums = lines.aggregate(d=Sum("debit"), c=Sum("credit"))
     return (sums["d"] or ZERO) - (sums["c"] or ZERO)
 
 
@@ -72,7 +75,30 @@ def test_the_association_demo_books_agree_with_its_operations(demo):
     assert posted > 0 and _balance("864") == posted == -_balance("875")
     assert _balance("86") == -_balance("87") == posted + InKindContribution.objects.aggregate(t=Sum("amount"))["t"]
     assert not VolunteerHours.objects.filter(posting__isnull=True, date__lt=local_today().replace(day=1)).exists()
+    assert_first_year_closed_into_the_second(carried.amount)
     assert all(not problems for problems in verify_all().values())
+
+
+def _net(lines, prefix: str = "") -> Decimal:
+    sums = lines.filter(account__code__startswith=prefix).aggregate(d=Sum("debit"), c=Sum("credit"))
+    return (sums["d"] or ZERO) - (sums["c"] or ZERO)
+
+
+def assert_first_year_closed_into_the_second(dedicated: Decimal | None) -> None:
+    """The first year is closed by the real year-end closing: the second opens with à-nouveaux carrying classes
+    1–5 as they stood on the last day (the dedicated funds of 194 among them) and the year's result on 120/129."""
+    first = FiscalYear.objects.order_by("start_date").first()
+    assert first.status == FiscalYearStatus.CLOSED
+    year_lines = EntryLine.objects.filter(is_posted=True, fiscal_year=first)
+    opening = EntryLine.objects.filter(is_posted=True, entry__piece_ref=f"AN{first.end_date.year + 1}")
+    assert opening.exists() and {line.date for line in opening} == {first.end_date + dt.timedelta(days=1)}
+    for prefix in ("512", "411", "441", "194"):
+        assert _net(opening, prefix) == _net(year_lines, prefix), prefix
+    if dedicated is not None:
+        assert -_net(opening, "194") == dedicated
+    result = -_net(year_lines.filter(account__code__regex=r"^[67]"))  # 86/87 balance each other, outside
+    assert -_net(opening, "12") == result != ZERO
+    assert _net(opening) == ZERO
 
 
 def test_the_association_demo_pages_answer_every_role(demo):

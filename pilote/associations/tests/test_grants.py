@@ -118,3 +118,54 @@ def test_financial_report_equals_the_ledgers_analytic_actuals(books, grant):
     assert actual["60"] == Decimal("250.00") and actual["74"] == Decimal("10000.00")  # the award is on the section
     assert queries.actual_by_nature(other) == {"62": Decimal("400.00")}
     assert queries.charges_through(grant, dt.date(2026, 12, 31)) == Decimal("850.01")
+
+
+def test_the_signed_agreement_is_kept_private_and_budget_lines_are_replaced_or_removed(client_as, books, grant):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from pilote.core.models import AuditEvent
+
+    client = client_as("direction")
+    upload = reverse("associations:grant-agreement-upload", args=[grant.pk])
+    fake = SimpleUploadedFile("convention.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    page = client.post(upload, {"file": fake}, follow=True).content.decode()
+    assert "La convention doit être un PDF" in page and not type(grant).objects.get(pk=grant.pk).agreement
+    pdf = SimpleUploadedFile("Convention signée 2026.pdf", b"%PDF-1.7\n%fake\n", content_type="application/pdf")
+    assert client.post(upload, {"file": pdf}).status_code == 302
+    grant.refresh_from_db()
+    assert grant.agreement_name == "Convention signée 2026.pdf" and "/media/" not in grant.agreement.path
+    download = client_as("auditeur").get(reverse("associations:grant-agreement", args=[grant.pk]))
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert client_as("auditeur").post(upload, {"file": pdf}).status_code == 403
+    assert AuditEvent.objects.filter(action="associations.grant.agreement_attached").count() == 1
+    # The budget: the same nature replaces its line; a line removed leaves the others.
+    services.set_budget_line(
+        actor=books["actor"], grant=grant, nature="62", label="Intervenants", amount=Decimal("9000")
+    )
+    services.set_budget_line(actor=books["actor"], grant=grant, nature="62", label="", amount=Decimal("9500.005"))
+    services.set_budget_line(actor=books["actor"], grant=grant, nature="60", label="Achats", amount=Decimal("1500"))
+    line = grant.budget.get(nature="62")
+    assert (line.label, line.amount) == ("62", Decimal("9500.01"))
+    with pytest.raises(DomainError, match="deux chiffres"):
+        services.set_budget_line(actor=books["actor"], grant=grant, nature="512", label="", amount=Decimal("1"))
+    assert client_as("direction").post(reverse("associations:budget-delete", args=[line.pk])).status_code == 302
+    assert list(grant.budget.values_list("nature", flat=True)) == ["60"]
+
+
+def test_the_financial_report_is_mailed_to_its_funder(client_as, books, grant):
+    from django.core import mail
+    from django.urls import reverse
+
+    client = client_as("direction")
+    send = reverse("associations:grant-report-send", args=[grant.pk])
+    page = client.post(send, follow=True).content.decode()
+    assert "n'a pas d'adresse e-mail" in page.replace("&#x27;", "'") and not mail.outbox
+    grant.funder.email = "subventions@mairie-lyon.fr"
+    grant.funder.save()
+    assert client.post(send).status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["subventions@mairie-lyon.fr"] and "VILLE-26" in message.subject
+    (name, content, kind) = message.attachments[0]
+    assert name == "compte-rendu-financier-VILLE-26.pdf" and content.startswith(b"%PDF")
+    assert client_as("auditeur").post(send).status_code == 403

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pilote.associations.models import Donation, TaxReceipt
@@ -53,7 +54,10 @@ def _volunteering_sample(books, donor) -> dict:
 
     contract = cpom.create_cpom(actor=books["actor"], title="SSIAD", funders=[donor], start_year=2026, end_year=2030)
     objective = cpom.add_objective(actor=books["actor"], cpom=contract, title="Formation", indicator="Formés")
-    return {"hours": hours.pk, "cpom": contract.pk, "objective": objective.pk}
+    means = cpom.set_means(actor=books["actor"], cpom=contract, year=2026, accounts="7311", label="Dotation",
+                           amount=Decimal("1000"))  # fmt: skip
+    return {"hours": hours.pk, "cpom": contract.pk, "objective": objective.pk, "means": means.pk,
+            "cpom_deadline": contract.deadlines.first().pk}  # fmt: skip
 
 
 def _grant_sample(books) -> dict:
@@ -70,7 +74,10 @@ def _grant_sample(books) -> dict:
     instalment = grants.add_instalment(actor=books["actor"], grant=grant, label="Acompte",
                                        expected_on=dt.date(2026, 3, 1), amount=Decimal("500"))  # fmt: skip
     deadline = grants.add_deadline(actor=books["actor"], grant=grant, label="Bilan", due_on=dt.date(2027, 1, 31))
-    return {"grant": grant.pk, "instalment": instalment.pk, "deadline": deadline.pk}
+    line = grants.set_budget_line(actor=books["actor"], grant=grant, nature="62", label="", amount=Decimal("900"))
+    grants.attach_agreement(actor=books["actor"], grant=grant,
+                            upload=SimpleUploadedFile("convention.pdf", b"%PDF-1.7\n"))  # fmt: skip
+    return {"grant": grant.pk, "instalment": instalment.pk, "deadline": deadline.pk, "budget_line": line.pk}
 
 
 OBJECT_OF = {  # the first prefix a URL name starts with gives its object (instalment-add takes the grant)
@@ -81,7 +88,13 @@ OBJECT_OF = {  # the first prefix a URL name starts with gives its object (insta
     "instalment": "instalment",
     "deadline": "deadline",
     "hours": "hours",
+    "budget-delete": "budget_line",
     "cpom-target": "objective",
+    "cpom-objective-add": "cpom",
+    "cpom-objective": "objective",
+    "cpom-means-delete": "means",
+    "cpom-deadline-add": "cpom",
+    "cpom-deadline": "cpom_deadline",
     "cpom": "cpom",
 }
 

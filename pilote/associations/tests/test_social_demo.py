@@ -11,8 +11,10 @@ from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 
-from pilote.associations.models import ActivityMonth, Cpom
+from pilote.associations.models import ActivityMonth, Cpom, VolunteerHours
 from pilote.associations.queries import cpom as queries
+from pilote.associations.services import cpom as cpom_services
+from pilote.associations.tests.test_demo import _balance, assert_first_year_closed_into_the_second
 from pilote.core.models import Structure, User
 from pilote.core.registry import menu_for
 from pilote.ledger.models import Account, EntryLine
@@ -43,6 +45,15 @@ def test_the_social_demo_follows_its_cpom_from_its_activity_and_its_books(demo):
     statuses = {row.objective.source: row.variance.status for row in result["objectives"]}
     assert statuses["occupation"] in ("atteint", "conforme") and statuses["saisi"] == "atteint"
     assert {m.accounts for m in result["means"]} >= {"7311", "7331", "64"}
+    # volunteers: every month over posted once, 864 = the posted hours' value = −875
+    posted = VolunteerHours.objects.filter(posting__isnull=False).aggregate(v=Sum("value"))["v"]
+    assert posted > 0 and _balance("864") == posted == -_balance("875")
+    assert not VolunteerHours.objects.filter(posting__isnull=True, date__lt=today.replace(day=1)).exists()
+    # the first year's report handed in (its year frozen), a dialogue de gestion ahead, the year closed
+    handed_in = today >= dt.date(cpom.start_year + 1, 4, 28)
+    assert cpom_services.reported_years(cpom) == ({cpom.start_year} if handed_in else set())
+    assert cpom.deadlines.filter(kind="dialogue", done_on__isnull=True).count() == 1
+    assert_first_year_closed_into_the_second(None)
     assert all(not problems for problems in verify_all().values())
 
 

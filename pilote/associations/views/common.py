@@ -1,10 +1,14 @@
-"""What the associations' small POST forms share: parse the form, run the service, say the outcome in French."""
+"""What the associations' small POST forms share (grants and CPOM alike): parse the form, run the service, say the
+outcome in French, go back to the file's page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
 from pilote.core.exceptions import DomainError
 
@@ -27,3 +31,14 @@ def apply_form(request, form_class, action: Callable[[dict], object], success: s
         return False
     messages.success(request, success)
     return True
+
+
+def act_then_return(request, form_class, action: Callable[[dict], object], success: str, url: str) -> HttpResponse:
+    """The POST of a file's small form (a grant's, a CPOM's): run it through `apply_form`, then back to `url`."""
+    apply_form(request, form_class, action, success)
+    return redirect(url)
+
+
+def confirm_then_return(request, action: Callable[[], object], success: str, url: str) -> HttpResponse:
+    """A POST without fields (remove a budget line, an objective…): the service decides, its refusal is said."""
+    return act_then_return(request, forms.Form, lambda _data: action(), success, url)

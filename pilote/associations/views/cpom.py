@@ -7,14 +7,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pilote.associations import forms
 from pilote.associations.access import for_associations
-from pilote.associations.models import Cpom, CpomObjective
+from pilote.associations.models import Cpom, CpomDeadline, CpomMeans, CpomObjective
 from pilote.associations.queries import cpom as queries
 from pilote.associations.services import cpom as services
-from pilote.associations.views.common import apply_form
+from pilote.associations.views.common import act_then_return, confirm_then_return
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
@@ -88,7 +89,10 @@ def cpom_detail(request, pk: int):
     context = _context(request, cpom)
     year = context["year"]
     context |= {"objective_form": forms.ObjectiveForm(), "target_form": forms.TargetForm(initial={"year": year}),
-                "means_form": forms.MeansForm(initial={"year": year})}  # fmt: skip
+                "means_form": forms.MeansForm(initial={"year": year}),
+                "deadline_form": forms.CpomDeadlineForm(initial={"year": year}),
+                "deadlines": list(cpom.deadlines.all()), "means_lines": list(cpom.means.filter(year=year)),
+                "reported": year in services.reported_years(cpom), "this_year": local_today().year}  # fmt: skip
     return render(request, "associations/cpom_detail.html", context)
 
 
@@ -102,13 +106,15 @@ def cpom_report_pdf(request, pk: int):
                         f"rapport-activite-{context['year']}.pdf")  # fmt: skip
 
 
+def _back(cpom_pk: int, year) -> str:
+    url = reverse("associations:cpom-detail", args=[cpom_pk])
+    return url + f"?annee={year}" if year is not None else url
+
+
 def _act(request, cpom_pk: int, form_class, action, success: str):
     cpom = get_object_or_404(Cpom, pk=cpom_pk)
-    apply_form(request, form_class, lambda data: action(cpom, data), success)
-    target = redirect("associations:cpom-detail", pk=cpom.pk)
-    if (year := to_int(request.POST.get("year", ""))) is not None:
-        target["Location"] += f"?annee={year}"
-    return target
+    return act_then_return(request, form_class, lambda data: action(cpom, data), success,
+                           _back(cpom.pk, to_int(request.POST.get("year", ""))))  # fmt: skip
 
 
 @require_POST
@@ -117,6 +123,36 @@ def _act(request, cpom_pk: int, form_class, action, success: str):
 def objective_add(request, pk: int):
     return _act(request, pk, forms.ObjectiveForm,
                 lambda c, d: services.add_objective(actor=request.user, cpom=c, **d), "Objectif ajouté.")  # fmt: skip
+
+
+@require_perm("associations.edit")
+@for_associations
+def objective_edit(request, pk: int):
+    objective = get_object_or_404(CpomObjective.objects.select_related("cpom"), pk=pk)
+    fields = ("title", "indicator", "unit", "higher_is_better", "source", "service")
+    form = forms.ObjectiveForm(request.POST or None, initial={name: getattr(objective, name) for name in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_objective(actor=request.user, objective=objective, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Objectif modifié.")
+            return redirect("associations:cpom-detail", pk=objective.cpom_id)
+    return render(request, "associations/volunteer_form.html", {
+        "form": form, "title": f"Modifier l'objectif {objective.position} — {objective.cpom.title}",
+        "back_url": reverse("associations:cpom-detail", args=[objective.cpom_id]),
+    })  # fmt: skip
+
+
+@require_POST
+@require_perm("associations.edit")
+@for_associations
+def objective_delete(request, pk: int):
+    objective = get_object_or_404(CpomObjective, pk=pk)
+    return confirm_then_return(request, lambda: services.delete_objective(actor=request.user, objective=objective),
+                               f"L'objectif « {objective.title} » est supprimé.",
+                               _back(objective.cpom_id, None))  # fmt: skip
 
 
 @require_POST
@@ -135,6 +171,34 @@ def target_set(request, pk: int):
 def means_set(request, pk: int):
     return _act(request, pk, forms.MeansForm,
                 lambda c, d: services.set_means(actor=request.user, cpom=c, **d), "Moyens enregistrés.")  # fmt: skip
+
+
+@require_POST
+@require_perm("associations.edit")
+@for_associations
+def means_delete(request, pk: int):
+    means = get_object_or_404(CpomMeans.objects.select_related("cpom"), pk=pk)
+    return confirm_then_return(request, lambda: services.delete_means(actor=request.user, means=means),
+                               f"Les moyens {means.accounts} de {means.year} sont retirés.",
+                               _back(means.cpom_id, means.year))  # fmt: skip
+
+
+@require_POST
+@require_perm("associations.edit")
+@for_associations
+def deadline_add(request, pk: int):
+    return _act(request, pk, forms.CpomDeadlineForm,
+                lambda c, d: services.add_deadline(actor=request.user, cpom=c, **d), "Échéance ajoutée.")  # fmt: skip
+
+
+@require_POST
+@require_perm("associations.edit")
+@for_associations
+def deadline_done(request, pk: int):
+    deadline = get_object_or_404(CpomDeadline, pk=pk)
+    return confirm_then_return(request, lambda: services.complete_deadline(actor=request.user, deadline=deadline,
+                                                                           done_on=local_today()),
+                               f"« {deadline.label} » : fait.", _back(deadline.cpom_id, deadline.year))  # fmt: skip
 
 
 def _activity(request):

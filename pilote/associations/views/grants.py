@@ -4,21 +4,22 @@ funds, the report's texts) and the financial report (Cerfa 15059) as a PDF."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.associations import forms
 from pilote.associations.access import for_associations
-from pilote.associations.models import Grant, GrantDeadline, GrantInstalment
+from pilote.associations.models import Grant, GrantBudgetLine, GrantDeadline, GrantInstalment
 from pilote.associations.queries import grants as queries
 from pilote.associations.services import grants as services
-from pilote.associations.views.common import apply_form
+from pilote.associations.views.common import act_then_return, confirm_then_return
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
-from pilote.core.pdf import pdf_response
+from pilote.core.pdf import pdf_response, render_pdf
 
 
 def _filtered(request):
@@ -73,6 +74,8 @@ def grant_detail(request, pk: int):
         "instalments": list(grant.instalments.all()),
         "deadlines": list(grant.deadlines.all()),
         "moves": list(grant.fund_moves.all()),
+        "budget_lines": list(grant.budget.all()),
+        "agreement_form": forms.AgreementForm(),
         "fund_balance": queries.fund_balance(grant),
         "report": queries.financial_report(grant),
         "award_form": forms.AwardForm(initial={"amount": grant.amount_requested, "granted_on": today}),
@@ -96,15 +99,36 @@ def grant_detail(request, pk: int):
 @for_associations
 def grant_report_pdf(request, pk: int):
     grant = get_object_or_404(Grant.objects.select_related("funder"), pk=pk)
-    context = {"grant": grant, "report": queries.financial_report(grant), "structure": request.structure,
-               "fund_balance": queries.fund_balance(grant)}  # fmt: skip
-    return pdf_response("associations/grant_report_pdf.html", context, f"compte-rendu-financier-{grant.code}.pdf")
+    return pdf_response(REPORT_TEMPLATE, _report_context(request, grant), f"compte-rendu-financier-{grant.code}.pdf")
+
+
+REPORT_TEMPLATE = "associations/grant_report_pdf.html"
+
+
+def _report_context(request, grant: Grant) -> dict:
+    return {"grant": grant, "report": queries.financial_report(grant), "structure": request.structure,
+            "fund_balance": queries.fund_balance(grant)}  # fmt: skip
+
+
+@require_POST
+@require_perm("associations.edit")
+@for_associations
+def grant_report_send(request, pk: int):
+    grant = get_object_or_404(Grant.objects.select_related("funder"), pk=pk)
+    return confirm_then_return(
+        request,
+        lambda: services.send_financial_report(actor=request.user, grant=grant,
+                                               pdf=render_pdf(REPORT_TEMPLATE, _report_context(request, grant)),
+                                               structure_name=request.structure.legal_name),
+        f"Le compte rendu financier est envoyé à {grant.funder.display_name} ({grant.funder.email}).",
+        reverse("associations:grant-detail", args=[pk]),
+    )  # fmt: skip
 
 
 def _act(request, pk: int, form_class, action, success: str):
     grant = get_object_or_404(Grant, pk=pk)
-    apply_form(request, form_class, lambda data: action(grant, data), success)
-    return redirect("associations:grant-detail", pk=pk)
+    return act_then_return(request, form_class, lambda data: action(grant, data), success,
+                           reverse("associations:grant-detail", args=[pk]))  # fmt: skip
 
 
 @require_POST
@@ -168,6 +192,47 @@ def budget_set(request, pk: int):
     return _act(request, pk, forms.BudgetLineForm,
                 lambda g, d: services.set_budget_line(actor=request.user, grant=g, **d),
                 "Budget enregistré.")  # fmt: skip
+
+
+@require_POST
+@require_perm("associations.edit")
+@for_associations
+def agreement_upload(request, pk: int):
+    grant = get_object_or_404(Grant, pk=pk)
+    form = forms.AgreementForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+        return redirect("associations:grant-detail", pk=pk)
+    try:
+        services.attach_agreement(actor=request.user, grant=grant, upload=form.cleaned_data["file"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "La convention est jointe à la subvention.")
+    return redirect("associations:grant-detail", pk=pk)
+
+
+@require_perm("associations.view")
+@for_associations
+def agreement_download(request, pk: int):
+    grant = get_object_or_404(Grant, pk=pk)
+    if not grant.agreement:
+        raise Http404("Aucune convention jointe.")
+    try:
+        handle = grant.agreement.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("Fichier introuvable.") from None
+    return FileResponse(handle, as_attachment=True, filename=grant.agreement_name or f"convention-{grant.code}")
+
+
+@require_POST
+@require_perm("associations.edit")
+@for_associations
+def budget_delete(request, pk: int):
+    line = get_object_or_404(GrantBudgetLine, pk=pk)
+    return confirm_then_return(request, lambda: services.delete_budget_line(actor=request.user, line=line),
+                               f"La nature {line.nature} est retirée du budget.",
+                               reverse("associations:grant-detail", args=[line.grant_id]))  # fmt: skip
 
 
 @require_POST
