@@ -5,6 +5,7 @@ PILOTE_CHAIN_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL from the environment. DE
 (`make run` sets it).
 """
 
+import importlib.util
 import os
 import secrets
 import time
@@ -83,6 +84,11 @@ PILOTE_CHAIN_KEY = _chain_key()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# django-ninja is not an installed app: importing it (and pydantic) weighed on every `manage.py` start-up.
+# Its Swagger UI templates and static files (served locally, no CDN) are found through these directories, located
+# without importing the package; `pilote.api.base.LocalSwagger` renders them.
+NINJA_DIR = Path(importlib.util.find_spec("ninja").origin).parent
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -92,7 +98,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "formtools",
     "axes",
-    "ninja",  # serves its Swagger UI from its own static files (no CDN)
     "django_tasks",  # Django's Tasks API (backport of Django 6's django.tasks)
     "django_tasks_db",  # its database backend: the queue is a table, workers run `manage.py db_worker`
     "pilote.core",
@@ -141,7 +146,7 @@ WSGI_APPLICATION = "pilote.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "pilote" / "templates"],
+        "DIRS": [BASE_DIR / "pilote" / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -220,7 +225,7 @@ FORMAT_MODULE_PATH = ["pilote.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("PILOTE_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
-STATICFILES_DIRS = [BASE_DIR / "pilote" / "static"]
+STATICFILES_DIRS = [BASE_DIR / "pilote" / "static", NINJA_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

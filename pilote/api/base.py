@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 from typing import Annotated, Generic, TypeVar
 
@@ -10,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as ParametersError
+from ninja.openapi.docs import Swagger, _csrf_needed
 from ninja.params import functions as params
 from ninja.security import HttpBearer, django_auth
 
@@ -42,6 +44,18 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class LocalSwagger(Swagger):
+    """The Swagger UI from ninja's own template and static files (found through settings.NINJA_DIR), never a CDN.
+
+    ninja renders them only when it is an installed app; it is not one, so that `manage.py` starts without
+    importing it (and pydantic)."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api, "add_csrf": _csrf_needed(api)}
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
     title="API Pilote",
     version="1",
@@ -49,6 +63,7 @@ api = NinjaAPI(
     "(jetons créés dans « Mon profil »). Chaque opération exige le droit indiqué dans `x-permission`.",
     urls_namespace="api",
     auth=[TokenAuth(), django_auth],
+    docs=LocalSwagger(),
     docs_decorator=login_required,
 )
 

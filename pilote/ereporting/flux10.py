@@ -31,8 +31,6 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-from lxml import etree
-
 from pilote.core.listing import csv_text
 from pilote.ereporting.cadence import PAYMENTS
 from pilote.ereporting.datasets import CATEGORY_LABELS, DataSet
@@ -57,6 +55,8 @@ def _rate(value: Decimal) -> str:
 
 
 def _sub(parent, tag: str, text: str | None = None, **attributes):
+    from lxml import etree
+
     element = etree.SubElement(parent, tag, **attributes)
     if text is not None:
         element.text = text
@@ -70,6 +70,8 @@ def file_name(siren: str, data: DataSet) -> str:
 
 def write_xml(data: DataSet, *, structure, sender: dict, issued_at: dt.datetime, type_code: str = "IN") -> bytes:
     """The flux 10 report of `data`. `sender` (Id, schemeId, Name, RoleCode) comes from the connector."""
+    from lxml import etree
+
     period = data.period
     root = etree.Element("Report")
     document = _sub(root, "ReportDocument")

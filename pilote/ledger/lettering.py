@@ -135,11 +135,3 @@ def auto_letter(*, actor, account: Account, auxiliary: AuxiliaryAccount | None =
             letter_lines(actor=actor, lines=lines)
             made += 1
     return made
-
-
-def matching_codes(line_ids) -> dict[int, tuple[str, object]]:
-    """Lettrage code and date per line id (for the FEC's EcritureLet / DateLet)."""
-    rows = MatchedLine.objects.filter(line_id__in=line_ids).values_list(
-        "line_id", "matching__code", "matching__created_at"
-    )
-    return {line_id: (code, created) for line_id, code, created in rows}

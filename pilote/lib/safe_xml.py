@@ -7,13 +7,18 @@ refused before parsing (the formats Pilote reads never use one).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from lxml import etree
+if TYPE_CHECKING:  # lxml is imported where XML is read or written, not at start-up (ledger/tests/test_startup.py)
+    from lxml import etree
+
 
 _DECLARATION = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
 
 def parser() -> etree.XMLParser:
+    from lxml import etree
+
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from pilote.lib import safe_xml
+
+if TYPE_CHECKING:  # lxml is imported where XML is read or written, not at start-up (ledger/tests/test_startup.py)
+    from lxml import etree
 
 
 class FixedMessageId:
@@ -26,12 +28,16 @@ class FixedMessageId:
 
 @functools.cache
 def _schema(message: str) -> etree.XMLSchema:
+    from lxml import etree
+
     return etree.XMLSchema(file=str(resources.files("sepaxml") / "schemas" / f"{message}.xsd"))
 
 
 def xsd_errors(xml: bytes, message: str) -> list[str]:
     """The errors of `xml` against the official XSD of `message` (e.g. pain.008.001.08), in French, empty when
     valid."""
+    from lxml import etree
+
     schema = _schema(message)
     if schema.validate(etree.fromstring(xml, safe_xml.parser())):
         return []

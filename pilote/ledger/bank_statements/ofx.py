@@ -5,8 +5,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import date
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from pilote.ledger.bank_statements.common import (
     EUR,
@@ -23,6 +22,9 @@ from pilote.ledger.bank_statements.common import (
     _text,
     _UnsafeXml,
 )
+
+if TYPE_CHECKING:  # lxml is imported where an OFX file is read, not at start-up (tests/test_startup.py)
+    from lxml import etree
 
 # --------------------------------------------------------------------------------------------------------------
 # OFX
@@ -88,6 +90,8 @@ _SGML_TOKEN = re.compile(rf"{_SGML_TAG}|(?:[^<]|<(?!/?[A-Za-z][\w.]*\s*/?>))+")
 def _ofx_sgml_tree(data: bytes) -> etree._Element:
     """An element tree from OFX SGML: leaf tags may stay unclosed; an open tag is an aggregate when its closing
     tag appears somewhere in the file, a leaf when a value follows it, an empty leaf otherwise."""
+    from lxml import etree
+
     text = _ofx_decode(data).replace("\r\n", "\n").replace("\r", "\n")
     start = text.find("<")
     if start < 0:

@@ -1,10 +1,11 @@
 """A command line starts fast: Django's start-up (settings, `django.setup()`, every app's `ready()`) imports none
-of the heavy libraries — they load where they are used (PDF, e-invoices, spreadsheets, images, calendars)."""
+of the heavy libraries — they load where they are used (PDF, e-invoices, spreadsheets, images, calendars, XML) —
+nor the API framework (django-ninja and pydantic: loaded with the URLs, which a command does not read)."""
 
 import subprocess
 import sys
 
-HEAVY = ("weasyprint", "facturx", "openpyxl", "pypdf", "PIL", "icalendar", "requests")
+HEAVY = ("weasyprint", "facturx", "openpyxl", "pypdf", "PIL", "icalendar", "requests", "lxml", "ninja", "pydantic")
 
 PROBE = (
     "import os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'pilote.settings'); import django; "

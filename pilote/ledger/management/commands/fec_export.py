@@ -11,6 +11,9 @@ from pilote.ledger.models import Entry, EntryStatus, FiscalYear
 
 class Command(BaseCommand):
     help = "Exporte le Fichier des Écritures Comptables (FEC) d'un exercice (écritures validées seulement)."
+    # A read of the books: the system checks would load every URL module (the API, the PDF pages…) and cost a
+    # third of a second before the first line (`manage.py check` runs them; so do migrate and runserver).
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="Année de clôture de l'exercice (AAAA).")
