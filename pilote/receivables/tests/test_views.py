@@ -86,6 +86,28 @@ def test_customer_page_is_bounded(books, client_as, django_assert_max_num_querie
     assert page.context["invoices"] and len(page.context["letters"]) == 6
 
 
+def test_customer_page_shows_a_page_of_open_invoices_and_the_latest_statement_lines(books, client_as, monkeypatch):
+    """A customer with thousands of invoices: the page renders a page of them and the statement's latest lines
+    (the PDF keeps every line), the running balance still counting the lines not shown."""
+    from pilote.receivables.views import accounts
+
+    monkeypatch.setattr(accounts, "OPEN_INVOICES_PER_PAGE", 3)
+    monkeypatch.setattr(accounts, "STATEMENT_LINES_SHOWN", 4)
+    (customer,) = _bulk(books, 1)
+    _bulk(books, 3, start=10, customer=customer)  # 8 invoices (4 of them overdue) and 4 payments
+    client = client_as("comptable")
+    page = client.get(reverse("receivables:customer", args=[customer.pk]))
+    invoices = page.context["invoices"]
+    assert len(invoices.object_list) == 3 and invoices.paginator.count == 8
+    statement = page.context["statement"]
+    assert len(statement.rows) == 12 and page.context["statement_rows"] == statement.rows[-4:]
+    text = html.unescape(page.content.decode())
+    assert "8 lignes plus anciennes : voir le relevé en PDF" in text and "Page 1 sur 3" in text
+    assert statement.closing == D("8") * D("120") - D("4") * D("20")
+    last = client.get(reverse("receivables:customer", args=[customer.pk]), {"page": 3})
+    assert len(last.context["invoices"].object_list) == 2
+
+
 def test_run_sends_in_batches_with_progress(books, client_as, monkeypatch):
     monkeypatch.setattr(views, "BATCH", 2)
     monkeypatch.setattr("pilote.receivables.documents.letter_pdf", lambda letter, lines=None: b"%PDF-1.4 test")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -27,6 +28,9 @@ from pilote.receivables.forms import (
 )
 from pilote.receivables.models import CreditLimit
 from pilote.sales.models import Invoice
+
+OPEN_INVOICES_PER_PAGE = 50
+STATEMENT_LINES_SHOWN = 100
 
 
 @require_perm("sales.view")
@@ -64,9 +68,14 @@ def customer(request, pk: int):
     summary = queries.customer_summary(contact, today)
     proposal = dunning.proposals(today, [contact.pk], only_due=False)
     items = {item.invoice.pk: item for item in proposal[0].items} if proposal else {}
-    invoices = list(queries.customer_open_invoices(contact))
+    # The biggest customers have thousands of open invoices and statement lines: the page shows a page of the
+    # former and the latest lines of the latter (the PDF statement has them all), so it renders in bounded time.
+    invoices = Paginator(queries.customer_open_invoices(contact), OPEN_INVOICES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     for invoice in invoices:  # its dunning line, found by key: not a scan of the proposal per invoice
         invoice.dunning_item = items.get(invoice.pk)
+    statement = queries.statement(contact, start, end)
     context = {
         "contact": contact,
         "today": today,
@@ -76,7 +85,9 @@ def customer(request, pk: int):
         "invoices": invoices,
         "proposal": proposal[0] if proposal else None,
         "letters": contact.dunning_letters.defer("pdf", "body").order_by("-date", "-pk")[:50],
-        "statement": queries.statement(contact, start, end),
+        "statement": statement,
+        "statement_rows": statement.rows[-STATEMENT_LINES_SHOWN:],
+        "statement_hidden": max(0, len(statement.rows) - STATEMENT_LINES_SHOWN),
         "statement_form": form,
         "limit": limit,
         "exposure": credit.exposure(contact) if limit else None,
