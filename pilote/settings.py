@@ -267,6 +267,9 @@ PILOTE_FEC_MAX_BYTES = int(os.environ.get("PILOTE_FEC_MAX_BYTES", str(300 * _MB)
 # long is taken as interrupted — its worker died — and may be started again from its page (core/jobs.py).
 PILOTE_JOBS_STALE_AFTER_S = int(os.environ.get("PILOTE_JOBS_STALE_AFTER_S", "120"))
 PILOTE_PDF_RENDER_SLOTS = int(os.environ.get("PILOTE_PDF_RENDER_SLOTS", str(max(1, (os.cpu_count() or 2) - 1))))
+# The address users reach Pilote at (« https://pilote.example.fr »): the links of e-mails sent by scheduled work,
+# which has no request to read it from (office task reminders, waiting-list offers).
+PILOTE_SITE_URL = os.environ.get("PILOTE_SITE_URL", "").rstrip("/")
 
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True

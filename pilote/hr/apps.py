@@ -62,6 +62,7 @@ class HrConfig(AppConfig):
         register_personal_data(personal_data)
         register_todo(TodoProvider("hr.self", todo.todo_items))
         register_calendar_layer(CalendarLayer("rh", "Fins de contrat", "hr.view", calendar.contract_ends))
+        register_calendar_layer(CalendarLayer("entretiens", "Entretiens à tenir", "hr.view", calendar.interviews_due))
         register_work_accidents(calendar.work_accident_dates)
         register_demo(90, "personnel (salariés, registre)", demo.load)
         register_demo(91, "personnel (congés et absences)", demo.load_leave)

@@ -18,15 +18,19 @@ class LedgerConfig(AppConfig):
     def ready(self) -> None:
         from pilote.core.pickers import register_picker
         from pilote.core.registry import (
+            CalendarLayer,
             MenuItem,
             SearchProvider,
+            register_calendar_layer,
             register_demo,
             register_menu,
             register_search,
             register_structure_setup,
             register_structure_update,
         )
-        from pilote.ledger import demo, pickers, search, services, triggers
+        from pilote.ledger import calendar, demo, pickers, search, services, triggers
+
+        register_calendar_layer(CalendarLayer("tva", "Déclarations de TVA", "ledger.view", calendar.vat_deadlines))
 
         del triggers  # imported to register its TriggerSet (core.dbtriggers)
         from pilote.core import jobs, schedule

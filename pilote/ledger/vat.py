@@ -226,6 +226,22 @@ def next_period() -> tuple[dt.date, dt.date] | None:
     return start, _period_end(start, quarterly)
 
 
+def periods_to_declare(until: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The periods still to declare, from the next one to the last that starts by `until`, at the cadence of the
+    last return (monthly, or quarterly when it covered a quarter): the agenda shows their due dates."""
+    period = next_period()
+    if period is None:
+        return []
+    last = VatReturn.objects.order_by("-period_start").first()
+    quarterly = last is not None and _months_spanned(last.period_start, last.period_end) == 3
+    periods = []
+    while period[0] <= until and len(periods) < 120:
+        periods.append(period)
+        following = period[1] + dt.timedelta(days=1)
+        period = (following, _period_end(following, quarterly))
+    return periods
+
+
 def ensure_next_period(start: dt.date, end: dt.date) -> None:
     """Refuse (DomainError, French) a period that is not the next one to declare: an earlier period of the
     regime is undeclared, the period overlaps a declared return, or it is not a month or a quarter."""

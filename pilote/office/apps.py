@@ -18,6 +18,8 @@ class OfficeConfig(AppConfig):
     verbose_name = "Organisation du bureau"
 
     def ready(self) -> None:
+        from pilote.core import schedule
+        from pilote.core.pickers import register_picker
         from pilote.core.registry import (
             DocumentSource,
             MenuItem,
@@ -27,7 +29,17 @@ class OfficeConfig(AppConfig):
             register_menu,
             register_todo,
         )
-        from pilote.office import demo, todo, triggers
+        from pilote.office import demo, pickers, todo, triggers
+        from pilote.office.services import tasks as task_services
+        from pilote.office.services import waiting
+
+        schedule.register(schedule.Schedule("office.task_reminders", "Rappels des tâches proches ou en retard",
+                                            task_services.reminders_work, hour=7, minute=30))  # fmt: skip
+        schedule.register(schedule.Schedule("office.waiting", "Listes d'attente des réservations : propositions "
+                                            "expirées passées à la personne suivante", waiting.expired_offers_work,
+                                            hour=7))  # fmt: skip
+        register_picker(pickers.REACHABLE)
+        register_picker(pickers.STAKEHOLDERS)
         from pilote.office.queries import meetings
 
         del triggers  # imported to register its TriggerSet and the overlap's French message
@@ -41,16 +53,20 @@ class OfficeConfig(AppConfig):
             MenuItem("Tâches", "office:task-list", "office.view"),
             MenuItem("Matrice des priorités", "office:task-matrix", "office.view"),
             MenuItem("Réservations", "office:booking-list", "office.view"),
+            MenuItem("Listes d'attente", "office:waiting-list", "office.book"),
             MenuItem("Salles, véhicules et matériel", "office:resource-list", "office.view"),
             MenuItem("Carnet de bord des véhicules", "office:trip-list", "office.view"),
             MenuItem("Plan de communication", "office:comm-action-list", "office.meetings.view"),
             MenuItem("Envois groupés", "office:mailing-list", "office.meetings.view"),
             MenuItem("Parties prenantes", "office:stakeholder-map", "office.meetings.view"),
+            MenuItem("Études des besoins du territoire", "office:study-list", "office.meetings.view"),
             MenuItem("Documents", "office:document-list", "office.documents.view"),
             MenuItem("Plan de classement", "office:folder-list", "office.documents.view"),
             MenuItem("Purge des documents échus", "office:document-purge", "office.documents.purge"),
         )
         register_todo(TodoProvider("office.tasks", todo.task_items))
+        register_todo(TodoProvider("office.book", todo.waiting_offer_items))
+        register_todo(TodoProvider("office.view", todo.event_reminder_items))
         from pilote.core.personal_data import register_personal_data
         from pilote.office import personal_data
         from pilote.office.services import communication
@@ -60,4 +76,8 @@ class OfficeConfig(AppConfig):
         register_document_source(DocumentSource("office.minutes", "Comptes rendus de réunion (PDF)",
                                                 "office.meetings.view", meetings.search_minutes))  # fmt: skip
         register_demo(95, "bureau (agenda, réservations, réunions, assemblées, tâches, documents)", demo.load)
+        from pilote.office import demo_territory
+
+        for kind in ("association", "social"):
+            register_demo(96, "bureau (étude des besoins du territoire)", demo_territory.load, structure_type=kind)
         post_migrate.connect(_reinstall_triggers, sender=self)

@@ -52,3 +52,16 @@ def assembly_minutes_pdf(assembly, request=None) -> bytes:
         "resolutions": list(assembly.resolutions.all()),
     }  # fmt: skip
     return render_pdf("office/assembly_minutes_pdf.html", context, request=request)
+
+
+def study_filename(study) -> str:
+    return f"etude-besoins-territoire-{study.carried_out_on:%Y-%m-%d}-{study.pk}.pdf"
+
+
+def study_pdf(study, request=None) -> bytes:
+    """The territorial needs study, A4 portrait: context and method, the areas and the sources, each theme's
+    indicators against the reference with their gaps, the gaps to remember, the findings and the conclusion."""
+    from pilote.office.queries.territory import study_parts
+
+    context = {"study": study, "structure": Structure.objects.first(), **study_parts(study)}
+    return render_pdf("office/study_pdf.html", context, request=request)

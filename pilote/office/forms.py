@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from pilote.core.forms import DATE_WIDGET, ModelMultipleChoiceField, VersionedForm
+from pilote.core.pickers import SearchSelect
 from pilote.core.uploads import LimitedFileField
 from pilote.lib.fields import FrenchDecimalFormField, money_formfield
 from pilote.office import recurrence
@@ -58,6 +59,17 @@ class BookingForm(SlotForm):
     )
 
     field_order = ["resource", "title", "day", "start", "end", "attendees", "notes"]
+
+
+class ShortenForm(SlotForm):
+    """The part of a booking one keeps (start later, end earlier)."""
+
+
+class WaitingFilterForm(forms.Form):
+    etat = forms.ChoiceField(label="État", required=False, choices=[("", "En cours"), ("toutes", "Toutes")])
+    ressource = forms.ModelChoiceField(label="Ressource", required=False, queryset=Resource.objects.all(),
+                                       empty_label="Toutes")  # fmt: skip
+    toutes = forms.BooleanField(label="Toutes les personnes", required=False)
 
 
 class BookingFilterForm(forms.Form):
@@ -498,14 +510,16 @@ class MailingForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    contact = forms.ModelChoiceField(label="Contact", queryset=Contact.objects.exclude(email="").order_by("name"))
+    contact = forms.ModelChoiceField(label="Contact", queryset=Contact.objects.filter(is_active=True).exclude(email=""),
+                                     widget=SearchSelect("contacts-joignables"))  # fmt: skip
     given = forms.TypedChoiceField(label="Consentement", choices=[("1", "Donné"), ("0", "Retiré")],
                                    coerce=lambda v: v == "1")  # fmt: skip
     source = forms.CharField(label="Recueilli par", max_length=200, help_text="Formulaire, salon, contrat…")
 
 
 class StakeholderForm(forms.Form):
-    contact = forms.ModelChoiceField(label="Contact", queryset=Contact.objects.filter(is_active=True).order_by("name"))
+    contact = forms.ModelChoiceField(label="Contact", queryset=Contact.objects.filter(is_active=True),
+                                     widget=SearchSelect("parties-prenantes"))  # fmt: skip
     kind = forms.ChoiceField(label="Catégorie", choices=[])
     power = forms.IntegerField(label="Pouvoir (1 à 5)", min_value=1, max_value=5)
     interest = forms.IntegerField(label="Intérêt (1 à 5)", min_value=1, max_value=5)
@@ -518,3 +532,111 @@ class StakeholderForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = StakeholderKind.choices
         self.fields["owner"].queryset = _people()
+
+
+# Territorial needs study
+
+from pilote.office.models import FindingPriority, NeedsStudy, StudyStatus  # noqa: E402
+
+
+class StudyFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Territoire"}))  # fmt: skip
+    etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *StudyStatus.choices])
+
+
+class StudyForm(forms.ModelForm):
+    class Meta:
+        model = NeedsStudy
+        fields = ["title", "territory", "population", "carried_out_on", "threshold", "purpose", "method",
+                  "conclusion"]  # fmt: skip
+        widgets = {
+            "carried_out_on": DATE_WIDGET,
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "method": forms.Textarea(attrs={"rows": 3}),
+            "conclusion": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class StudyAreaForm(forms.Form):
+    name = forms.CharField(label="Zone", max_length=120, help_text="Quartier, commune, canton…")
+    is_reference = forms.BooleanField(label="Zone de référence (département, région, France)", required=False)
+
+
+class StudySourceForm(forms.Form):
+    name = forms.CharField(label="Source", max_length=200, help_text="INSEE, recensement de la population…")
+    producer = forms.CharField(label="Producteur", max_length=120, required=False)
+    year = forms.IntegerField(label="Millésime", min_value=1900, max_value=2100, required=False)
+    url = forms.URLField(label="Adresse", required=False, assume_scheme="https")
+
+
+class StudyIndicatorForm(forms.Form):
+    """An indicator with one value box per area of the study (fields « zone_<id> »)."""
+
+    theme = forms.CharField(label="Thème", max_length=80, help_text="Démographie, emploi, santé, logement…")
+    label = forms.CharField(label="Indicateur", max_length=200)
+    unit = forms.CharField(label="Unité", max_length=20, required=False)
+    higher_means_need = forms.TypedChoiceField(
+        label="Sens", coerce=lambda v: v == "1", initial="1",
+        choices=[("1", "Plus la valeur est haute, plus le besoin est fort"),
+                 ("0", "Plus la valeur est basse, plus le besoin est fort")],
+    )  # fmt: skip
+    source = forms.ModelChoiceField(label="Source", queryset=None, required=False)
+
+    def __init__(self, *args, study, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = list(study.areas.all())
+        self.fields["source"].queryset = study.sources.all()
+        for area in self.areas:
+            suffix = " (référence)" if area.is_reference else ""
+            self.fields[f"zone_{area.pk}"] = FrenchDecimalFormField(
+                label=f"Valeur — {area.name}{suffix}", max_digits=14, decimal_places=2, required=False
+            )
+
+    def area_values(self) -> dict:
+        return {area: self.cleaned_data.get(f"zone_{area.pk}") for area in self.areas}
+
+
+class StudyValuesForm(forms.Form):
+    """The values of one indicator, one box per area."""
+
+    def __init__(self, *args, indicator, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = list(areas)
+        known = {v.area_id: v.value for v in indicator.values.all()}
+        for area in self.areas:
+            self.fields[f"zone_{area.pk}"] = FrenchDecimalFormField(
+                label=area.name, max_digits=14, decimal_places=2, required=False, initial=known.get(area.pk)
+            )
+
+    def area_values(self) -> dict:
+        return {area: self.cleaned_data.get(f"zone_{area.pk}") for area in self.areas}
+
+
+class StudyFindingForm(forms.Form):
+    theme = forms.CharField(label="Thème", max_length=80)
+    need = forms.CharField(label="Besoin constaté", max_length=300)
+    priority = forms.TypedChoiceField(label="Priorité", choices=FindingPriority.choices, coerce=int,
+                                      initial=FindingPriority.MEDIUM)  # fmt: skip
+    evidence = forms.CharField(label="Éléments qui le montrent", required=False, max_length=4000,
+                               widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    response = forms.CharField(label="Réponse proposée", required=False, max_length=4000,
+                               widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+class MeetingDocumentForm(forms.Form):
+    """A document of the store the user may see, or a file to file in the store and attach."""
+
+    document = forms.ModelChoiceField(label="Document du classement", required=False, queryset=None,
+                                      empty_label="— choisir —")  # fmt: skip
+    uploaded = LimitedFileField(label="Ou un fichier", required=False, kind="document")
+    title = forms.CharField(label="Titre du fichier", max_length=200, required=False)
+    folder = forms.ModelChoiceField(label="Rangé dans", required=False, queryset=None, empty_label="— dossier —")
+
+    def __init__(self, *args, user, **kwargs):
+        from pilote.office.models import Folder
+        from pilote.office.queries.documents import visible_documents
+
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = visible_documents(user).order_by("-document_date", "-pk")
+        self.fields["folder"].queryset = Folder.objects.order_by("code", "name")

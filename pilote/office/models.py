@@ -109,6 +109,58 @@ class Booking(models.Model):
         return self.status == BookingStatus.CANCELLED
 
 
+class WaitingStatus(models.TextChoices):
+    WAITING = "waiting", "En attente"
+    OFFERED = "offered", "Créneau proposé"
+    CONFIRMED = "confirmed", "Réservé"
+    EXPIRED = "expired", "Proposition expirée"
+    WITHDRAWN = "withdrawn", "Retirée"
+
+
+class WaitingRequest(models.Model):
+    """A place on a resource's waiting list for a slot that was taken: when a booking over it is cancelled or
+    shortened and the slot is free, the first person waiting gets it offered (to-do item and e-mail) and holds it
+    until `offer_expires_at`; confirming books it (`services/waiting.py`)."""
+
+    resource = models.ForeignKey(Resource, verbose_name="ressource", on_delete=models.PROTECT, related_name="waiting")
+    title = models.CharField("objet", max_length=200)
+    starts_at = models.DateTimeField("début")
+    ends_at = models.DateTimeField("fin")
+    attendees = models.PositiveSmallIntegerField("nombre de personnes", default=1)
+    requested_by = models.ForeignKey(USER, verbose_name="demandée par", on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField("remarques", blank=True)
+    status = models.CharField("état", max_length=10, choices=WaitingStatus.choices, default=WaitingStatus.WAITING)
+    created_at = models.DateTimeField("inscrite le", default=timezone.now)
+    offered_at = models.DateTimeField("proposée le", null=True, blank=True)
+    offer_expires_at = models.DateTimeField("à confirmer avant le", null=True, blank=True)
+    booking = models.ForeignKey(Booking, verbose_name="réservation", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")  # fmt: skip
+
+    class Meta:
+        verbose_name = "inscription en liste d'attente"
+        verbose_name_plural = "liste d'attente"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["resource", "status", "starts_at"], name="office_waiting_resource_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="office_waiting_ends_after_start",
+                violation_error_message="Le créneau demandé finit après son début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in WaitingStatus]), name="office_waiting_status_valid",
+                violation_error_message="Cet état de liste d'attente n'existe pas.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False), name="office_waiting_offer_ends",
+                violation_error_message="Un créneau proposé a une date limite de confirmation.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.starts_at)
+        return f"{self.resource} — {start:%d/%m/%Y %H:%M} — {self.title} (liste d'attente)"
+
+
 class VehicleLog(models.Model):
     """A trip of a vehicle (optional): the kilometres read before and after, the fuel put in."""
 
@@ -290,6 +342,8 @@ class Meeting(models.Model):
     status = models.CharField("état", max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
     summary = models.TextField("compte rendu (synthèse)", blank=True)
     minutes_sent_at = models.DateTimeField("compte rendu envoyé le", null=True, blank=True)
+    documents = models.ManyToManyField("office.Document", verbose_name="documents joints", blank=True,
+                                       related_name="meetings")  # fmt: skip
     created_at = models.DateTimeField("créée le", default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -473,4 +527,14 @@ from pilote.office.models_documents import (  # noqa: E402, F401 — the documen
     DocumentVersion,
     Folder,
     Tag,
+)
+from pilote.office.models_territory import (  # noqa: E402, F401 — the territorial needs study
+    FindingPriority,
+    IndicatorValue,
+    NeedsStudy,
+    StudyArea,
+    StudyFinding,
+    StudyIndicator,
+    StudySource,
+    StudyStatus,
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.office.views import agenda, assemblies, bookings, communication, documents, meetings, tasks
+from pilote.office.views import agenda, assemblies, bookings, communication, documents, meetings, tasks, territory
 
 app_name = "office"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
     path("reservations/export.<str:fmt>", bookings.booking_export, name="booking-export"),
     path("reservations/nouvelle/", bookings.booking_create, name="booking-create"),
     path("reservations/<int:pk>/annuler/", bookings.booking_cancel, name="booking-cancel"),
+    path("reservations/<int:pk>/raccourcir/", bookings.booking_shorten, name="booking-shorten"),
+    path("reservations/attente/", bookings.waiting_list, name="waiting-list"),
+    path("reservations/attente/export.<str:fmt>", bookings.waiting_export, name="waiting-export"),
+    path("reservations/attente/<int:pk>/confirmer/", bookings.waiting_confirm, name="waiting-confirm"),
+    path("reservations/attente/<int:pk>/retirer/", bookings.waiting_withdraw, name="waiting-withdraw"),
     path("carnet-de-bord/", bookings.trip_list, name="trip-list"),
     path("carnet-de-bord/export.<str:fmt>", bookings.trip_export, name="trip-export"),
     path("carnet-de-bord/nouveau/", bookings.trip_create, name="trip-create"),
@@ -34,6 +39,7 @@ urlpatterns = [
     path("reunions/<int:pk>/points/", meetings.item_add, name="meeting-item-add"),
     path("reunions/<int:pk>/decisions/", meetings.decision_add, name="meeting-decision-add"),
     path("reunions/<int:pk>/actions/", meetings.action_add, name="meeting-action-add"),
+    path("reunions/<int:pk>/documents/", meetings.document_attach, name="meeting-document-attach"),
     path("reunions/<int:pk>/compte-rendu/", meetings.minutes_save, name="meeting-minutes"),
     path("reunions/<int:pk>/compte-rendu/envoyer/", meetings.minutes_send, name="meeting-send"),
     path("reunions/<int:pk>/compte-rendu.pdf", meetings.minutes_pdf, name="meeting-pdf"),
@@ -73,6 +79,19 @@ urlpatterns = [
     path("envois/destinataires/<int:pk>/erreur/", communication.recipient_bounce, name="recipient-bounce"),
     path("envois/consentements/", communication.consent_list, name="consent-list"),
     path("desinscription/<str:token>/", communication.unsubscribe, name="unsubscribe"),
+    path("etudes-territoire/", territory.study_list, name="study-list"),
+    path("etudes-territoire/export.<str:fmt>", territory.study_export, name="study-export"),
+    path("etudes-territoire/nouvelle/", territory.study_create, name="study-create"),
+    path("etudes-territoire/<int:pk>/", territory.study_detail, name="study-detail"),
+    path("etudes-territoire/<int:pk>/modifier/", territory.study_edit, name="study-edit"),
+    path("etudes-territoire/<int:pk>/zones/", territory.study_area_add, name="study-area-add"),
+    path("etudes-territoire/<int:pk>/sources/", territory.study_source_add, name="study-source-add"),
+    path("etudes-territoire/<int:pk>/indicateurs/", territory.study_indicator_add, name="study-indicator-add"),
+    path("etudes-territoire/<int:pk>/constats/", territory.study_finding_add, name="study-finding-add"),
+    path("etudes-territoire/<int:pk>/retirer/", territory.study_remove, name="study-remove"),
+    path("etudes-territoire/<int:pk>/etat/", territory.study_status, name="study-status"),
+    path("etudes-territoire/<int:pk>/etude.pdf", territory.study_pdf, name="study-pdf"),
+    path("etudes-territoire/indicateurs/<int:pk>/valeurs/", territory.study_values, name="study-values"),
     path("documents/", documents.document_list, name="document-list"),
     path("documents/export.<str:fmt>", documents.document_export, name="document-export"),
     path("documents/nouveau/", documents.document_create, name="document-create"),

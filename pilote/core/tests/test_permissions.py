@@ -124,7 +124,7 @@ def _office_sample(personas):
     meeting = meetings.create_meeting(
         actor=actor, title="Réunion", starts_at=later, ends_at=later + dt.timedelta(hours=1), items=items
     )
-    names = ("detail", "item-add", "decision-add", "action-add", "minutes", "send", "pdf", "next")
+    names = ("detail", "item-add", "decision-add", "action-add", "document-attach", "minutes", "send", "pdf", "next")
     urls |= {f"office:meeting-{name}": meeting.pk for name in names}
     task = tasks.create_task(actor=actor, title="Relancer", owner=actor)
     urls |= {f"office:task-{name}": task.pk for name in ("detail", "edit", "done", "delegate", "comment")}
@@ -155,6 +155,19 @@ def _office_sample(personas):
              "office:mailing-send": mailing.pk, "office:recipient-bounce": recipient.pk,
              "office:unsubscribe": {"token": "x"}}  # fmt: skip
     urls |= {"office:stakeholder-export": {"fmt": "csv"}}
+    from pilote.office.models import WaitingRequest
+
+    entry = WaitingRequest.objects.create(resource=room, title="Réunion", starts_at=start, requested_by=actor,
+                                          ends_at=start + dt.timedelta(hours=1))  # fmt: skip
+    urls |= {"office:booking-shorten": booking.pk, "office:waiting-confirm": entry.pk,
+             "office:waiting-withdraw": entry.pk, "office:waiting-export": {"fmt": "csv"}}  # fmt: skip
+    from pilote.office.services import territory
+
+    study = territory.create_study(actor=actor, title="Étude", territory="Lyon", carried_out_on=dt.date(2026, 3, 2))
+    indicator = territory.add_indicator(actor=actor, study=study, theme="Emploi", label="Taux de chômage")
+    names = ("detail", "edit", "area-add", "source-add", "indicator-add", "finding-add", "remove", "status", "pdf")
+    urls |= {f"office:study-{name}": study.pk for name in names}
+    urls |= {"office:study-values": indicator.pk, "office:study-export": {"fmt": "csv"}}
     return urls | {"office:feed": {"token": "x"}}
 
 

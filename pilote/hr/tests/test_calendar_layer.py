@@ -28,3 +28,22 @@ def test_contract_ends_are_an_agenda_layer(personas):
     entries = layer.entries(personas["rh"], dt.date(2026, 11, 1), dt.date(2026, 12, 31))
     assert [(e.day, e.title) for e in entries] == [(dt.date(2026, 12, 31), "Fin de contrat — Alice Durand")]
     assert all(layer.key != "rh" for layer in calendar_layers_for(personas["assistant"]))
+
+
+def test_interviews_due_are_an_agenda_layer(personas, settings):
+    from pilote.hr.models_training import AnnualReview
+
+    settings.PILOTE_HR_INTERVIEW_RULE = "2025"
+    employee = employees.hire_employee(actor=personas["rh"], last_name="Durand", first_names="Alice", sex="F",
+                                       birth_date=dt.date(1995, 10, 14), job="Comptable",
+                                       entry_date=dt.date(2026, 3, 1))  # fmt: skip
+    AnnualReview.objects.create(employee=employee, held_on=dt.date(2026, 4, 10), reviewer="Direction")
+    layer = next(layer for layer in calendar_layers_for(personas["rh"]) if layer.key == "entretiens")
+    entries = layer.entries(personas["rh"], dt.date(2027, 2, 1), dt.date(2027, 4, 30))
+    # Loi 2025-989: the first professional interview within a year of hiring; the annual review a year after the last.
+    assert [(e.day, e.title) for e in entries] == [
+        (dt.date(2027, 3, 1), "Entretien professionnel de Alice Durand à tenir"),
+        (dt.date(2027, 4, 10), "Entretien annuel de Alice Durand"),
+    ]
+    assert layer.entries(personas["rh"], dt.date(2027, 5, 1), dt.date(2027, 5, 31)) == []
+    assert all(layer.key != "entretiens" for layer in calendar_layers_for(personas["assistant"]))

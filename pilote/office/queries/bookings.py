@@ -153,3 +153,36 @@ TRIP_COLUMNS = [
     Column("Coût du carburant", lambda t: t.fuel_cost),
     Column("Motif", lambda t: t.purpose),
 ]
+
+
+# Waiting lists
+WAITING_SORTS = {"debut": ["starts_at", "created_at", "id"], "inscription": ["created_at", "id"],
+                 "ressource": [french("resource__name"), "starts_at", "created_at"]}  # fmt: skip
+WAITING_DEFAULT_SORT = "debut"
+
+
+def filter_waiting(data: dict, user):
+    """The user's own places on the waiting lists; everyone's for `office.manage` with « toutes »; the current
+    ones (waiting or offered) unless « toutes » states are asked."""
+    from pilote.office.models import WaitingRequest, WaitingStatus
+
+    rows = WaitingRequest.objects.select_related("resource", "requested_by", "booking")
+    if not (data.get("toutes") and user.can("office.manage")):
+        rows = rows.filter(requested_by=user)
+    if data.get("etat") != "toutes":
+        rows = rows.filter(status__in=[WaitingStatus.WAITING, WaitingStatus.OFFERED])
+    if data.get("ressource"):
+        rows = rows.filter(resource=data["ressource"])
+    return rows
+
+
+WAITING_COLUMNS = [
+    Column("Ressource", lambda w: w.resource.name),
+    Column("Objet", lambda w: w.title),
+    Column("Début", lambda w: local_text(w.starts_at)),
+    Column("Fin", lambda w: local_text(w.ends_at)),
+    Column("Demandée par", lambda w: person(w.requested_by)),
+    Column("Inscrite le", lambda w: local_text(w.created_at)),
+    Column("État", lambda w: w.get_status_display()),
+    Column("À confirmer avant le", lambda w: local_text(w.offer_expires_at) if w.offer_expires_at else ""),
+]

@@ -35,7 +35,7 @@ def _when(moment: dt.datetime) -> str:
     return f"{_local(moment):%d/%m/%Y %H:%M}"
 
 
-def _span(start: dt.datetime, end: dt.datetime) -> str:
+def span_text(start: dt.datetime, end: dt.datetime) -> str:
     start, end = _local(start), _local(end)
     if start.date() == end.date():
         return f"le {start:%d/%m/%Y} de {start:%H:%M} à {end:%H:%M}"
@@ -81,7 +81,7 @@ def _overlapping(resource_ids, starts_at, ends_at, exclude_pk=None):
     return bookings.exclude(pk=exclude_pk) if exclude_pk else bookings
 
 
-def _check_rules(resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime, attendees: int) -> None:
+def check_rules(resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime, attendees: int) -> None:
     if not resource.is_active:
         raise DomainError(f"« {resource} » n'est pas réservable en ce moment.")
     if ends_at <= starts_at:
@@ -141,12 +141,12 @@ def overlap_message(resource: Resource, starts_at, ends_at, attendees: int = 1, 
     clash = _overlapping([resource.pk], starts_at, ends_at, exclude_pk).order_by("starts_at").first()
     text = f"« {resource} » est déjà réservé(e)"
     if clash is not None:
-        text += f" {_span(clash.starts_at, clash.ends_at)} (« {clash.title} »)"
+        text += f" {span_text(clash.starts_at, clash.ends_at)} (« {clash.title} »)"
     text += " : la réservation est refusée."
     found = free_alternatives(resource, starts_at, ends_at, attendees, exclude_pk)
     proposals = [f"« {other} » est libre sur ce créneau" for other in found["resources"]]
     if found["slot"]:
-        proposals.append(f"« {resource} » est libre {_span(*found['slot'])}")
+        proposals.append(f"« {resource} » est libre {span_text(*found['slot'])}")
     if proposals:
         text += " Autres possibilités : " + " ; ".join(proposals) + "."
     return text
@@ -169,9 +169,17 @@ def book_resource(
     if not title:
         raise DomainError("Indiquez l'objet de la réservation.")
     resource = Resource.objects.get(pk=resource.pk)
-    _check_rules(resource, starts_at, ends_at, attendees)
+    check_rules(resource, starts_at, ends_at, attendees)
     if slot_taken(resource, starts_at, ends_at):
         raise DomainError(overlap_message(resource, starts_at, ends_at, attendees))
+    from pilote.office.services.waiting import held_offer
+
+    offer = held_offer(resource, starts_at, ends_at)
+    if offer is not None and offer.requested_by_id != getattr(actor, "pk", None):
+        limit = _local(offer.offer_expires_at)
+        raise DomainError(f"« {resource} » est proposé(e) à {offer.requested_by} (liste d'attente) "
+                          f"{span_text(offer.starts_at, offer.ends_at)}, jusqu'au {limit:%d/%m/%Y à %H:%M} : "
+                          "la réservation est refusée.")  # fmt: skip
     booking = Booking(resource=resource, title=title, starts_at=starts_at, ends_at=ends_at, attendees=attendees,
                       booked_by=actor, notes=notes or "", event=event)  # fmt: skip
     try:
@@ -191,8 +199,11 @@ def can_change(user, booking: Booking) -> bool:
 
 
 @transaction.atomic
-def cancel_booking(*, actor, booking: Booking) -> Booking:
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+def cancel_booking(*, actor, booking: Booking, base_url: str = "") -> Booking:
+    """Cancel; the slot goes to the first person on the waiting list (services/waiting.py)."""
+    from pilote.office.services import waiting
+
+    booking = Booking.objects.select_for_update().select_related("resource").get(pk=booking.pk)
     if not can_change(actor, booking):
         raise DomainError("Seule la personne qui a réservé, l'assistant(e) ou la direction annule cette réservation.")
     if booking.is_cancelled:
@@ -200,6 +211,38 @@ def cancel_booking(*, actor, booking: Booking) -> Booking:
     booking.status = BookingStatus.CANCELLED
     booking.save(update_fields=["status"])
     audit.record(actor, "office.booking.cancelled", booking)
+    waiting.offer_freed_slot(booking.resource, booking.starts_at, booking.ends_at, base_url=base_url)
+    return booking
+
+
+@transaction.atomic
+def shorten_booking(*, actor, booking: Booking, starts_at: dt.datetime, ends_at: dt.datetime,
+                    base_url: str = "") -> Booking:  # fmt: skip
+    """Keep only part of a booking (start later, end earlier); the time given back goes to the first person on
+    the waiting list."""
+    from pilote.office.services import waiting
+
+    booking = Booking.objects.select_for_update().select_related("resource").get(pk=booking.pk)
+    if not can_change(actor, booking):
+        raise DomainError("Seule la personne qui a réservé, l'assistant(e) ou la direction modifie cette réservation.")
+    if booking.is_cancelled:
+        raise DomainError("Cette réservation est annulée.")
+    if ends_at <= starts_at:
+        raise DomainError("La fin de la réservation doit suivre son début.")
+    if starts_at < booking.starts_at or ends_at > booking.ends_at:
+        booked = span_text(booking.starts_at, booking.ends_at)
+        raise DomainError(f"Pour raccourcir, restez dans le créneau réservé ({booked}) ; pour l'allonger, faites "
+                          "une nouvelle réservation.")  # fmt: skip
+    if (starts_at, ends_at) == (booking.starts_at, booking.ends_at):
+        raise DomainError("Le créneau est inchangé.")
+    freed = [(booking.starts_at, starts_at), (ends_at, booking.ends_at)]
+    before = audit.snapshot(booking)
+    booking.starts_at, booking.ends_at = starts_at, ends_at
+    booking.save(update_fields=["starts_at", "ends_at"])
+    audit.record(actor, "office.booking.shortened", booking, before=before, after=audit.snapshot(booking))
+    for start, end in freed:
+        if end > start:
+            waiting.offer_freed_slot(booking.resource, start, end, base_url=base_url)
     return booking
 
 

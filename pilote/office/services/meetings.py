@@ -216,3 +216,28 @@ def schedule_next(*, actor, meeting: Meeting, starts_at: dt.datetime) -> Meeting
         AgendaItem.objects.create(meeting=following, position=1, title="Suivi des actions en cours", minutes=10,
                                   carried=True, notes="\n".join(lines))  # fmt: skip
     return following
+
+
+@transaction.atomic
+def attach_document(*, actor, meeting: Meeting, document=None, uploaded=None, title: str = "", folder=None):
+    """Attach a document of the store to the meeting, or file an uploaded one in the store (folder chosen, public
+    in the structure, dated the meeting's day) and attach it. The document's confidentiality still decides who
+    sees it: the meeting's page lists only what each person may open."""
+    from pilote.office.queries.documents import visible_documents
+    from pilote.office.services import documents
+
+    if uploaded is not None:
+        if folder is None:
+            raise DomainError("Choisissez le dossier du plan de classement où ranger le fichier.")
+        name = (title or "").strip() or uploaded.name.rsplit(".", 1)[0][:200]
+        document = documents.file_document(actor=actor, uploaded=uploaded, title=name, folder=folder,
+                                           document_date=timezone.localdate(meeting.starts_at))  # fmt: skip
+    elif document is None:
+        raise DomainError("Choisissez un document du classement ou joignez un fichier.")
+    elif not visible_documents(actor).filter(pk=document.pk).exists():
+        raise DomainError("Ce document ne vous est pas accessible.")
+    if meeting.documents.filter(pk=document.pk).exists():
+        raise DomainError(f"« {document.title} » est déjà joint à la réunion.")
+    meeting.documents.add(document)
+    audit.record(actor, "office.meeting.document", meeting, after={"document": document.title})
+    return document

@@ -11,7 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 
-from pilote.core import audit
+from pilote.core import audit, jobs
 from pilote.core.exceptions import DomainError, check_version
 from pilote.lib.dates import local_today
 from pilote.office.models import Task, TaskComment, TaskStatus
@@ -129,3 +129,13 @@ def send_reminders(today: dt.date | None = None, base_url: str = "") -> int:
         Task.objects.filter(pk=task.pk).update(reminded_on=today)
         sent += 1
     return sent
+
+
+@jobs.work
+def reminders_work(job, progress) -> str:
+    """The daily run of the platform's scheduler (schedule « office.task_reminders »); the links point at
+    PILOTE_SITE_URL. `manage.py office_task_reminders` does the same from cron."""
+    from django.conf import settings
+
+    sent = send_reminders(base_url=getattr(settings, "PILOTE_SITE_URL", ""))
+    return f"{sent} rappel(s) de tâche envoyé(s)."

@@ -128,3 +128,24 @@ def test_event_with_a_room_books_it(client_as, personas, rooms):
     assert event.bookings.get().resource == rooms["small"] and event.place == "Bulle"
     again = client.post(reverse("office:event-create"), data | {"title": "Autre"})
     assert "est déjà réservé(e)" in again.content.decode() and not Event.objects.filter(title="Autre").exists()
+
+
+def test_an_event_reminder_reaches_the_to_do_list_when_due(personas):
+    from django.utils import timezone
+
+    from pilote.core.registry import todos_for
+
+    actor = personas["assistant"]
+    calendar = agenda.personal_calendar(actor)
+    soon = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(minutes=20)
+    later = soon + dt.timedelta(hours=2)
+    events = [("Appel notaire", soon, 30), ("Point banque", soon, 10), ("Visite", later, 60), ("Sans", soon, None)]
+    for title, start, reminder in events:
+        agenda.create_event(actor=actor, calendar=calendar, title=title, starts_at=start,
+                            ends_at=start + dt.timedelta(hours=1), reminder_minutes=reminder, place="Bureau",
+                            attendees=[personas["salarie"]])  # fmt: skip
+    labels = [i.label for i in todos_for(actor, limit=50) if i.kind == "Agenda"]
+    local = timezone.localtime(soon)
+    assert labels == [f"Rappel : Appel notaire le {local:%d/%m/%Y} à {local:%H:%M} (Bureau)"]
+    assert [i.label for i in todos_for(personas["salarie"], limit=50) if i.kind == "Agenda"] == labels  # attendee
+    assert not [i for i in todos_for(personas["commercial"], limit=50) if i.kind == "Agenda"]

@@ -133,3 +133,23 @@ def test_the_stakeholder_map(client_as, personas, contacts):
         "contact": contacts["Charlie"].pk, "kind": "authority", "power": "3", "interest": "3",
     })  # fmt: skip
     assert response.status_code == 302 and contacts["Charlie"].stakeholder.quadrant == "Gérer étroitement"
+
+
+def test_consent_and_stakeholder_forms_pick_contacts_as_one_types(client_as, contacts):
+    """Search as you type (core.pickers): the consent offers only contacts one can write to; the picker answers the
+    office roles only."""
+    assistant = client_as("assistant")
+    page = assistant.get(reverse("office:consent-list")).text
+    form = page.split('<form method="post" class="card form-inline"')[1].split("</form>")[0]
+    assert reverse("core:picker-contacts-joignables") in form and 'name="contact"' in form
+    assert reverse("core:picker-parties-prenantes") in assistant.get(reverse("office:stakeholder-map")).text
+    found = assistant.get(reverse("core:picker-contacts-joignables"), {"q": "ech", "format": "json"}).json()
+    assert found["results"] == []  # Echo has no address
+    found = assistant.get(reverse("core:picker-contacts-joignables"), {"q": "bravo", "format": "json"}).json()
+    assert {row["label"] for row in found["results"]} == {"Bravo", "Bravo bis"}
+    found = assistant.get(reverse("core:picker-parties-prenantes"), {"q": "echo", "format": "json"}).json()
+    assert [row["label"] for row in found["results"]] == ["Echo"]
+    response = assistant.post(reverse("office:consent-list"), {"contact": contacts["Echo"].pk, "given": "1",
+                                                               "source": "Salon"})  # fmt: skip
+    assert response.status_code == 200 and "Sélectionnez un choix valide" in response.text
+    assert client_as("salarie").get(reverse("core:picker-parties-prenantes"), {"q": "a"}).status_code == 403

@@ -96,3 +96,29 @@ def test_meeting_created_from_the_page(client_as, personas):
     meeting = Meeting.objects.get(title="Conseil d'administration")
     assert response.status_code == 302 and [i.minutes for i in meeting.items.all()] == [30, 15]
     assert meeting.attendees.count() == 2
+
+
+def test_documents_attached_to_a_meeting_keep_their_confidentiality(client_as, personas, staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pilote.office.services import documents
+
+    actor = personas["assistant"]
+    folder = documents.create_folder(actor=actor, name="Réunions", code="3")
+    payroll = documents.file_document(actor=personas["rh"], uploaded=SimpleUploadedFile("paie.txt", b"Paie"),
+                                      title="Masse salariale", folder=folder, document_date=DAY,
+                                      confidentiality="restricted", roles=["rh", "direction"])  # fmt: skip
+    with pytest.raises(DomainError, match="pas accessible"):
+        meetings.attach_document(actor=actor, meeting=staff, document=payroll)
+    meetings.attach_document(actor=personas["direction"], meeting=staff, document=payroll)
+    client = client_as("assistant")
+    url = reverse("office:meeting-document-attach", args=[staff.pk])
+    response = client.post(url, {"document-uploaded": SimpleUploadedFile("budget.txt", b"Budget 2027"),
+                                 "document-title": "Budget prévisionnel", "document-folder": folder.pk})  # fmt: skip
+    assert response.status_code == 302
+    refused = client.post(url, {"document-uploaded": SimpleUploadedFile("x.txt", b"x")})
+    assert refused.status_code == 400 and "Choisissez le dossier" in refused.content.decode()
+    assert [d.title for d in staff.documents.order_by("title")] == ["Budget prévisionnel", "Masse salariale"]
+    page = client.get(reverse("office:meeting-detail", args=[staff.pk])).content.decode()
+    assert "Budget prévisionnel" in page and "Masse salariale" not in page and "1 autre document joint" in page
+    assert "Masse salariale" in client_as("direction").get(reverse("office:meeting-detail", args=[staff.pk])).text

@@ -67,3 +67,18 @@ def test_list_filters_and_exports(client_as, some_tasks):
     assert "Déclarer l&#x27;accident" in page and "Commander du papier" not in page
     export = client.get(reverse("office:task-export", args=["csv"]))
     assert "Ranger les archives" in b"".join(export.streaming_content).decode("utf-8-sig")
+
+
+def test_the_reminders_run_from_the_platform_scheduler(personas, settings):
+    """The schedule « office.task_reminders » runs the same reminders daily, its links on PILOTE_SITE_URL."""
+    from pilote.core import schedule
+
+    settings.PILOTE_SITE_URL = "https://pilote.example.fr"
+    owner = personas["salarie"]
+    owner.email = "salarie@example.org"
+    owner.save(update_fields=["email"])
+    tasks.create_task(actor=personas["assistant"], title="Relancer le bailleur", owner=owner,
+                         due_on=local_today() + dt.timedelta(days=1))  # fmt: skip
+    planned = schedule._schedules["office.task_reminders"]
+    assert planned.work(None, None) == "1 rappel(s) de tâche envoyé(s)."
+    assert "https://pilote.example.fr/bureau/taches/" in mail.outbox[0].body

@@ -102,19 +102,25 @@ def _act(request, pk, act, done):
     return redirect("office:assembly-detail", pk=pk)
 
 
-def _valid(form):
-    if not form.is_valid():
-        raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
-    return form.cleaned_data
+def _submit(request, assembly_pk: int, form_class, service, done: str, **target):
+    """The one way the assembly page's forms are handled: the posted form checked (its errors as one French
+    message), the service called with the actor, `target` (the assembly, the resolution…) and the form's data,
+    the outcome as a message, back to the assembly."""
+
+    def act():
+        form = form_class(request.POST)
+        if not form.is_valid():
+            raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
+        service(actor=request.user, **target, **form.cleaned_data)
+
+    return _act(request, assembly_pk, act, done)
 
 
 @require_POST
 @require_perm("office.meetings.edit")
 def assembly_member_add(request, pk: int):
     assembly = get_object_or_404(Assembly, pk=pk)
-    form = AssemblyMemberForm(request.POST)
-    return _act(request, pk, lambda: services.add_member(actor=request.user, assembly=assembly, **_valid(form)),
-                "Membre ajouté.")  # fmt: skip
+    return _submit(request, pk, AssemblyMemberForm, services.add_member, "Membre ajouté.", assembly=assembly)
 
 
 @require_POST
@@ -134,28 +140,23 @@ def assembly_presence(request, pk: int):
 @require_perm("office.meetings.edit")
 def assembly_resolution_add(request, pk: int):
     assembly = get_object_or_404(Assembly, pk=pk)
-    form = ResolutionForm(request.POST)
-    return _act(request, pk, lambda: services.add_resolution(actor=request.user, assembly=assembly, **_valid(form)),
-                "Résolution ajoutée.")  # fmt: skip
+    return _submit(request, pk, ResolutionForm, services.add_resolution, "Résolution ajoutée.", assembly=assembly)
 
 
 @require_POST
 @require_perm("office.meetings.edit")
 def resolution_vote(request, pk: int):
     resolution = get_object_or_404(Resolution, pk=pk)
-    form = VoteForm(request.POST)
-    return _act(request, resolution.assembly_id,
-                lambda: services.record_vote(actor=request.user, resolution=resolution, **_valid(form)),
-                f"Vote de la résolution {resolution.number} enregistré.")  # fmt: skip
+    return _submit(request, resolution.assembly_id, VoteForm, services.record_vote,
+                   f"Vote de la résolution {resolution.number} enregistré.", resolution=resolution)  # fmt: skip
 
 
 @require_POST
 @require_perm("office.meetings.edit")
 def assembly_minutes(request, pk: int):
     assembly = get_object_or_404(Assembly, pk=pk)
-    form = AssemblyMinutesForm(request.POST)
-    return _act(request, pk, lambda: services.record_minutes(actor=request.user, assembly=assembly, **_valid(form)),
-                "Procès-verbal enregistré.")  # fmt: skip
+    return _submit(request, pk, AssemblyMinutesForm, services.record_minutes, "Procès-verbal enregistré.",
+                   assembly=assembly)  # fmt: skip
 
 
 @require_POST

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
@@ -18,12 +19,15 @@ from pilote.office.forms import (
     BookingForm,
     ResourceFilterForm,
     ResourceForm,
+    ShortenForm,
     TripFilterForm,
     TripForm,
+    WaitingFilterForm,
 )
-from pilote.office.models import Booking, Resource, ResourceKind
+from pilote.office.models import Booking, Resource, ResourceKind, WaitingRequest
 from pilote.office.queries import bookings as queries
 from pilote.office.services import bookings as services
+from pilote.office.services import waiting
 
 
 def message_of(exc) -> str:
@@ -137,25 +141,45 @@ def booking_export(request, fmt: str):
                            title="Réservations")  # fmt: skip
 
 
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
 @require_perm("office.book")
 def booking_create(request):
+    """Book; when the slot is taken, the refusal proposes alternatives and the waiting list (« attente »)."""
+    waiting.expire_offers(base_url=_base_url(request))
     initial = {"day": parse_day(request.GET.get("jour")) or local_today(), "start": dt.time(9), "end": dt.time(10)}
     if (resource_pk := to_int(request.GET.get("ressource"))) is not None:
         initial["resource"] = Resource.objects.filter(pk=resource_pk, is_active=True).first()
     form = BookingForm(request.POST or None, initial=initial)
+    can_wait = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        slot = {"actor": request.user, "resource": data["resource"], "starts_at": data["starts_at"],
+                "ends_at": data["ends_at"], "title": data["title"], "attendees": data["attendees"],
+                "notes": data["notes"]}  # fmt: skip
         try:
-            booking = services.book_resource(
-                actor=request.user, resource=data["resource"], starts_at=data["starts_at"], ends_at=data["ends_at"],
-                title=data["title"], attendees=data["attendees"], notes=data["notes"],
-            )  # fmt: skip
+            if "attente" in request.POST:
+                entry = waiting.join_waiting_list(**slot)
+            else:
+                booking = services.book_resource(**slot)
         except (DomainError, ValidationError) as exc:
             form.add_error(None, message_of(exc))
+            can_wait = "attente" not in request.POST and (
+                services.slot_taken(data["resource"], data["starts_at"], data["ends_at"])
+                or waiting.held_offer(data["resource"], data["starts_at"], data["ends_at"]) is not None
+            )
         else:
+            if "attente" in request.POST:
+                rank = waiting.position(entry)
+                place = f"{rank}{'re' if rank == 1 else 'e'}"
+                messages.success(request, f"Vous êtes en liste d'attente ({place}) : si le créneau se libère, il vous "
+                                          "sera proposé par e-mail et dans votre liste de choses à faire.")  # fmt: skip
+                return redirect("office:waiting-list")
             messages.success(request, f"Réservation confirmée : {booking}.")
             return redirect("office:resource-detail", pk=booking.resource_id)
-    return render(request, "office/booking_form.html", {"form": form})
+    return render(request, "office/booking_form.html", {"form": form, "can_wait": can_wait})
 
 
 @require_POST
@@ -163,12 +187,84 @@ def booking_create(request):
 def booking_cancel(request, pk: int):
     booking = get_object_or_404(Booking, pk=pk)
     try:
-        services.cancel_booking(actor=request.user, booking=booking)
+        services.cancel_booking(actor=request.user, booking=booking, base_url=_base_url(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Réservation annulée : {booking}.")
     return redirect(safe_next(request, "office:booking-list"))
+
+
+@require_perm("office.book")
+def booking_shorten(request, pk: int):
+    booking = get_object_or_404(Booking.objects.select_related("resource"), pk=pk)
+    if not services.can_change(request.user, booking) or booking.is_cancelled:
+        raise Http404
+    start, end = timezone.localtime(booking.starts_at), timezone.localtime(booking.ends_at)
+    form = ShortenForm(request.POST or None, initial={"day": start.date(), "start": start.time(), "end": end.time()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.shorten_booking(actor=request.user, booking=booking, starts_at=form.cleaned_data["starts_at"],
+                                     ends_at=form.cleaned_data["ends_at"], base_url=_base_url(request))  # fmt: skip
+        except (DomainError, ValidationError) as exc:
+            form.add_error(None, message_of(exc))
+        else:
+            messages.success(request, f"Réservation raccourcie : {booking}.")
+            return redirect("office:booking-list")
+    return render(request, "office/booking_shorten.html", {"form": form, "booking": booking})
+
+
+# Waiting lists
+def _waiting(request):
+    form = WaitingFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = queries.filter_waiting(data, request.user)
+    return form, sort_queryset(rows, request.GET.get("tri", ""), queries.WAITING_SORTS, queries.WAITING_DEFAULT_SORT)
+
+
+@require_perm("office.book")
+def waiting_list(request):
+    waiting.expire_offers(base_url=_base_url(request))
+    form, rows = _waiting(request)
+    page = paginate(request, rows)
+    for row in page:
+        row.mine = row.requested_by_id == request.user.pk
+        row.rank = waiting.position(row) if row.status == "waiting" else None
+    return render(request, "office/waiting_list.html", {"form": form, "page": page})
+
+
+@require_perm("office.book")
+def waiting_export(request, fmt: str):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    _, rows = _waiting(request)
+    return export_response(rows, queries.WAITING_COLUMNS, "liste-d-attente", fmt, title="Liste d'attente")
+
+
+@require_POST
+@require_perm("office.book")
+def waiting_confirm(request, pk: int):
+    entry = get_object_or_404(WaitingRequest, pk=pk)
+    try:
+        booking = waiting.confirm_offer(actor=request.user, request=entry)
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, message_of(exc))
+    else:
+        messages.success(request, f"Réservation confirmée : {booking}.")
+    return redirect("office:waiting-list")
+
+
+@require_POST
+@require_perm("office.book")
+def waiting_withdraw(request, pk: int):
+    entry = get_object_or_404(WaitingRequest, pk=pk)
+    try:
+        waiting.withdraw(actor=request.user, request=entry, base_url=_base_url(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Inscription retirée de la liste d'attente.")
+    return redirect("office:waiting-list")
 
 
 # Vehicle log

@@ -19,6 +19,7 @@ from pilote.office.forms import (
     DecisionFilterForm,
     DecisionForm,
     ItemForm,
+    MeetingDocumentForm,
     MeetingFilterForm,
     MeetingForm,
     NextMeetingForm,
@@ -26,6 +27,7 @@ from pilote.office.forms import (
 )
 from pilote.office.models import Meeting, Presence
 from pilote.office.queries import meetings as queries
+from pilote.office.queries.documents import visible_documents
 from pilote.office.services import meetings as services
 from pilote.office.views.bookings import message_of
 
@@ -94,6 +96,9 @@ def _detail(request, meeting, status=200, **forms):
         "decision_form": forms.get("decision_form") or DecisionForm(meeting=meeting, prefix="decision"),
         "action_form": forms.get("action_form") or ActionForm(prefix="action"),
         "next_form": forms.get("next_form") or NextMeetingForm(prefix="suivante"),
+        "document_form": forms.get("document_form") or MeetingDocumentForm(user=request.user, prefix="document"),
+        "documents": list(visible_documents(request.user).filter(meetings=meeting).order_by("title", "pk")),
+        "hidden_documents": meeting.documents.exclude(pk__in=visible_documents(request.user).values("pk")).count(),
         "error": forms.get("error", ""),
     }  # fmt: skip
     return render(request, "office/meeting_detail.html", context, status=status)
@@ -141,6 +146,16 @@ def action_add(request, pk: int):
     return _act(request, meeting, ActionForm(request.POST, prefix="action"), "action_form",
                 lambda d: services.add_action(actor=request.user, meeting=meeting, **d),
                 "Action notée : elle est dans la liste de tâches de son responsable.")  # fmt: skip
+
+
+@require_POST
+@require_perm("office.meetings.edit")
+def document_attach(request, pk: int):
+    meeting = _get(pk)
+    form = MeetingDocumentForm(request.POST, request.FILES, user=request.user, prefix="document")
+    return _act(request, meeting, form, "document_form",
+                lambda d: services.attach_document(actor=request.user, meeting=meeting, **d),
+                "Document joint à la réunion.")  # fmt: skip
 
 
 @require_POST
