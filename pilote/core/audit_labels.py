@@ -184,6 +184,7 @@ ACTION_LABELS: dict[str, str] = {
     "projects.dependency.deleted": "Dépendance entre tâches supprimée",
     "projects.project.created": "Projet créé",
     "projects.project.updated": "Projet modifié",
+    "projects.budget.updated": "Budget de projet modifié",
     "projects.task.created": "Tâche de projet ajoutée",
     "projects.task.deleted": "Tâche de projet supprimée",
     "projects.task.updated": "Tâche de projet modifiée",

@@ -373,3 +373,65 @@ def register_work_accidents(source: Callable) -> None:
 
 def work_accidents_since(since) -> list:
     return sorted({day for source in _work_accident_sources for day in source(since)})
+
+
+@dataclass(frozen=True)
+class CostChainRow:
+    """One figure of the cost chain (purchase cost → stock at CMUP → production cost → cost price) for a period."""
+
+    stage: str  # « Stock au début », « Coût de production »…
+    label: str  # what it is about (an article, « Total »)
+    amount: object  # Decimal euros
+    quantity: object = None  # Decimal or None
+    unit_cost: object = None  # Decimal or None
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class CostChainSource:
+    """Figures another domain (the stock and the workshop) offers the finance's costing page: rows(first, last)
+    returns the CostChainRows of the period (stock values at its bounds, production costs per product…)."""
+
+    key: str
+    label: str
+    perm: str
+    rows: Callable[[object, object], list[CostChainRow]]
+
+
+_cost_chain_sources: list[CostChainSource] = []
+
+
+def register_cost_chain(source: CostChainSource) -> None:
+    if all(existing.key != source.key for existing in _cost_chain_sources):
+        _cost_chain_sources.append(source)
+
+
+def cost_chain_for(user) -> list[CostChainSource]:
+    return [source for source in _cost_chain_sources if user.can(source.perm)]
+
+
+@dataclass(frozen=True)
+class WorkedTime:
+    """A stretch of work a domain records outside the schedule (a visit at a customer's or a person's home, from
+    arrival to departure): whose (user id), which day, from when to when, in local time."""
+
+    user_id: int
+    day: object  # datetime.date
+    start: object  # datetime.time
+    end: object  # datetime.time
+    label: str = ""
+
+
+_worked_time_sources: list[Callable] = []
+
+
+def register_worked_time(source: Callable) -> None:
+    """A domain's recorded work (the interventions): source(user_ids, first, last) returns the WorkedTime of those
+    users between the two dates. The people's domain counts them as hours worked on days without a planned shift
+    (payroll variables), so field staff's visits feed the payroll without anybody typing them twice."""
+    if source not in _worked_time_sources:
+        _worked_time_sources.append(source)
+
+
+def worked_time(user_ids, first, last) -> list[WorkedTime]:
+    return [row for source in _worked_time_sources for row in source(user_ids, first, last)]

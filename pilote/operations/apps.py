@@ -8,8 +8,18 @@ class OperationsConfig(AppConfig):
 
     def ready(self) -> None:
         from pilote.core.audit_labels import register_labels
-        from pilote.core.registry import MenuItem, TodoProvider, register_demo, register_menu, register_todo
-        from pilote.operations import audit_labels, demo, hooks, todo
+        from pilote.core.registry import (
+            CostChainSource,
+            MenuItem,
+            TodoProvider,
+            register_cost_chain,
+            register_demo,
+            register_menu,
+            register_todo,
+            register_worked_time,
+        )
+        from pilote.operations import audit_labels, costchain, demo, hooks, todo
+        from pilote.operations.queries.interventions import worked_time
 
         register_labels(audit_labels.LABELS)
         register_menu(
@@ -17,6 +27,8 @@ class OperationsConfig(AppConfig):
             57,
             MenuItem("Stock", "operations:items", "operations.view"),
             MenuItem("Mouvements de stock", "operations:moves", "operations.view"),
+            MenuItem("Réapprovisionnement", "operations:reorder", "operations.view"),
+            MenuItem("Lots et numéros de série", "operations:lots", "operations.view"),
             MenuItem("Inventaires", "operations:counts", "operations.view"),
             MenuItem("Nomenclatures", "operations:boms", "operations.view"),
             MenuItem("Ordres de fabrication", "operations:orders", "operations.view"),
@@ -29,7 +41,10 @@ class OperationsConfig(AppConfig):
             MenuItem("Toutes les interventions", "interventions:list", "operations.view"),
         )
         register_todo(TodoProvider("operations.view", todo.reorder_alerts))
+        register_cost_chain(CostChainSource("stock", "Stocks et production", "operations.view", costchain.rows))
+        register_worked_time(worked_time)
         hooks.connect()
         register_demo(88, "stocks (articles, mouvements, inventaire)", demo.load)
         register_demo(89, "production (nomenclature, ordres de fabrication)", demo.load_production)
         register_demo(89, "interventions (deux semaines de maintenance)", demo.load_interventions)
+        register_demo(89, "visites à domicile (aide et soins)", demo.load_home_care, structure_type="social")

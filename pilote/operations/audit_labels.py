@@ -6,6 +6,7 @@ LABELS = {
     "operations.item.updated": "Article stocké modifié",
     "operations.move.created": "Mouvement de stock saisi",
     "operations.move.transferred": "Transfert entre emplacements",
+    "operations.reorder.ordered": "Commandes de réapprovisionnement préparées",
     "operations.count.opened": "Inventaire ouvert",
     "operations.count.recorded": "Quantités d'inventaire saisies",
     "operations.count.posted": "Écarts d'inventaire passés en stock",

@@ -10,8 +10,11 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from pilote.catalog.models import Product
+from pilote.contacts.demo import SUPPLIERS
+from pilote.contacts.models import Contact
 from pilote.core.demo import DEMO_TODAY, FIRST_YEAR
 from pilote.operations.models import MoveKind, StockItem
 from pilote.operations.services import stock
@@ -19,6 +22,10 @@ from pilote.purchases.models import ReceiptLine
 from pilote.sales.models import DeliveryLine
 
 REORDER = {"TON-C300-K": ("10", "24"), "TON-C300-C": ("6", "12"), "PAP-A4-80": ("20", "50"), "COP-M120": ("3", "4")}
+# Articles followed by lot (toner cartridges: a manufacturing batch) or serial number (copiers), and the usual
+# supplier of the articles with a reorder point (contacts.demo.SUPPLIERS).
+TRACKING = {"TON-C300-K": "lot", "TON-C300-C": "lot", "COP-M120": "serial"}
+USUAL_SUPPLIER = {"TON-C300-K": "copiers", "TON-C300-C": "copiers", "COP-M120": "copiers", "PAP-A4-80": "stationery"}
 
 
 def _events():
@@ -44,13 +51,17 @@ def load(rng: random.Random, users) -> None:
     events = _events()
     start = min([dt.date(FIRST_YEAR, 1, 1)] + [e[0] for e in events])
     items = {}
+    suppliers = {c.name: c for c in Contact.objects.filter(name__in=[SUPPLIERS[k] for k in USUAL_SUPPLIER.values()])}
     for product in Product.objects.filter(kind="goods").order_by("reference"):
         point, order = REORDER.get(product.reference, ("0", "0"))
-        item = stock.track_product(actor=actor, product=product, default_location=depot,
-                                   reorder_point=Decimal(point), reorder_quantity=Decimal(order))  # fmt: skip
+        supplier = suppliers.get(SUPPLIERS.get(USUAL_SUPPLIER.get(product.reference, ""), ""))
+        item = stock.track_product(actor=actor, product=product, default_location=depot, supplier=supplier,
+                                   reorder_point=Decimal(point), reorder_quantity=Decimal(order),
+                                   tracking=TRACKING.get(product.reference, "none"))  # fmt: skip
         items[product.pk] = item
         stock.move(actor=actor, item=item, kind=MoveKind.OPENING, quantity=Decimal(rng.randint(3, 8)), date=start,
-                   unit_cost=product.purchase_price or Decimal("10"), reference="Stock initial")  # fmt: skip
+                   unit_cost=product.purchase_price or Decimal("10"), reference=f"SI-{start:%Y}",
+                   auto_lots=True)  # fmt: skip
     # Each month, the goods its deliveries will take are bought on its first day at the supplier's price of the
     # moment (a few per cent around the catalogue's), so the CMUP moves; then the month's receipts and deliveries.
     months: dict[dt.date, list] = {}
@@ -67,11 +78,11 @@ def load(rng: random.Random, users) -> None:
                 price = (item.product.purchase_price or Decimal("10")) * (1 + Decimal(rng.randint(-3, 5)) / 100)
                 stock.move(actor=actor, item=item, kind=MoveKind.RECEIPT, quantity=missing + rng.randint(2, 6),
                            date=max(month, start), unit_cost=price.quantize(Decimal("0.01")),
-                           reference=f"Réapprovisionnement {month:%m/%Y}")  # fmt: skip
+                           reference=f"REAPPRO-{month:%Y-%m}", auto_lots=True)  # fmt: skip
         for day, direction, product_id, quantity, cost, number in months[month]:
             kind = MoveKind.DELIVERY if direction else MoveKind.RECEIPT
             stock.move(actor=actor, item=items[product_id], kind=kind, quantity=quantity, date=day,
-                       unit_cost=cost, reference=number)  # fmt: skip
+                       unit_cost=cost, reference=number, auto_lots=True)  # fmt: skip
     by_ref = {item.product.reference: item for item in items.values()}
     last = max([start] + [e[0] for e in events])
     day = max(last, DEMO_TODAY - dt.timedelta(days=20))
@@ -118,7 +129,8 @@ def load_production(rng: random.Random, users) -> None:
         for reference in ("IMP-L45", "TON-C300-K"):
             item = StockItem.objects.select_related("product").get(pk=items[reference].pk)
             stock.move(actor=actor, item=item, kind=MoveKind.RECEIPT, quantity=Decimal("2"), date=day,
-                       unit_cost=item.product.purchase_price, reference="Achat pour kits", backdate=True)  # fmt: skip
+                       unit_cost=item.product.purchase_price, reference=f"KITS-{day:%Y%m%d}", backdate=True,
+                       auto_lots=True)  # fmt: skip
     done = production.create_order(actor=actor, bom=bom, quantity=Decimal("2"), planned_date=day, location=depot)
     production.release(actor=actor, order=done)
     production.complete(actor=actor, order=done, date=day)
@@ -185,3 +197,90 @@ def load_interventions(rng: random.Random, users) -> None:
         subject="Panne du serveur d'impression", technician=None, day=week[6], at=dt.time(14), minutes=120,
         required_skill="serveurs",
     )  # fmt: skip
+
+
+# The social establishment demo's persons served at home: (first name, name, address, postal code, city).
+PERSONS_SERVED = [
+    ("Jeanne", "Morel", "12 rue des Tilleuls", "69100", "Villeurbanne"),
+    ("Marcel", "Bernard", "4 allée des Cerisiers", "69100", "Villeurbanne"),
+    ("Simone", "Garnier", "27 avenue Roger Salengro", "69120", "Vaulx-en-Velin"),
+    ("André", "Faure", "9 place Grandclément", "69100", "Villeurbanne"),
+]
+
+
+def load_home_care(rng: random.Random, users) -> None:
+    """The social establishment's home-care visits (SSIAD / SAAD): two care workers with their skills and hours, the
+    persons served at home, a rising and washing help every weekday at 8:00 and lunch help at 12:00 over three weeks
+    (public holidays skipped), afternoon visits twice a week, past visits done with their report signed, and a
+    nursing visit left unassigned (nobody has the skill) — all through the services."""
+    from pilote.contacts import services as contacts
+    from pilote.operations.models import InterventionKind
+    from pilote.operations.planning import week_of
+    from pilote.operations.services import interventions
+
+    planner, carer, helper = users["direction"], users["salarie"], users["assistant"]
+    interventions.set_technician(actor=planner, user=carer, skills="toilette, aide au lever, soins d'hygiène",
+                                 day_start=dt.time(7, 30), day_end=dt.time(15, 30))  # fmt: skip
+    interventions.set_technician(actor=planner, user=helper, skills="aide au repas, courses, entretien du logement",
+                                 day_start=dt.time(9), day_end=dt.time(18))  # fmt: skip
+    people = [
+        contacts.create_contact(
+            actor=planner,
+            kind="person",
+            first_name=first,
+            name=last,
+            address_line1=street,
+            postal_code=code,
+            city=city,
+            is_customer=True,
+            notes="Personne accompagnée à domicile.",
+        )  # fmt: skip
+        for first, last, street, code, city in PERSONS_SERVED
+    ]
+
+    def address(person):
+        return ", ".join(person.address_lines)
+
+    monday = week_of(DEMO_TODAY)[0] - dt.timedelta(days=7)
+    until = monday + dt.timedelta(days=18)  # last week, this one and next one, to Friday
+    care = interventions.plan(
+        actor=planner, customer=people[0], kind=InterventionKind.HOME_CARE, address=address(people[0]),
+        subject="Aide au lever et à la toilette", technician=carer, day=monday, at=dt.time(8), minutes=45,
+        required_skill="toilette", until=until,
+    )[0]  # fmt: skip
+    care += interventions.plan(
+        actor=planner, customer=people[2], kind=InterventionKind.HOME_CARE, address=address(people[2]),
+        subject="Toilette et soins d'hygiène", technician=carer, day=monday, at=dt.time(9, 15), minutes=60,
+        required_skill="toilette", until=until,
+    )[0]  # fmt: skip
+    care += interventions.plan(
+        actor=planner, customer=people[1], kind=InterventionKind.HOME_CARE, address=address(people[1]),
+        subject="Préparation et aide à la prise du repas", technician=helper, day=monday, at=dt.time(12),
+        minutes=60, required_skill="aide au repas", until=until,
+    )[0]  # fmt: skip
+    care += interventions.plan(
+        actor=planner, customer=people[3], kind=InterventionKind.HOME_CARE, address=address(people[3]),
+        subject="Courses et entretien du logement", technician=helper, day=monday, at=dt.time(14, 30), minutes=90,
+        required_skill="courses", until=until, weekdays=[1, 3],
+    )[0]  # fmt: skip
+    interventions.plan(
+        actor=planner, customer=people[0], kind=InterventionKind.HOME_CARE, address=address(people[0]),
+        subject="Pansement (soins infirmiers)", technician=None, day=until - dt.timedelta(days=3), at=dt.time(10),
+        minutes=30, required_skill="soins infirmiers",
+    )  # fmt: skip
+    reports = {
+        carer: ["Lever et toilette faits, bonne humeur, a bien dormi.", "Toilette au lavabo, peau surveillée : RAS.",
+                "Aide à l'habillage, petit-déjeuner pris."],
+        helper: ["Repas préparé et pris en entier.", "Courses faites, réfrigérateur rangé, linge étendu.",
+                 "Repas pris à moitié : famille prévenue."],
+    }  # fmt: skip
+    now = dt.datetime.combine(DEMO_TODAY, dt.time(0))
+    for visit in sorted(care, key=lambda v: v.start):
+        local = timezone.localtime(visit.start).replace(tzinfo=None)
+        if local >= now:
+            continue
+        arrived = visit.start + dt.timedelta(minutes=rng.randint(-3, 8))
+        who = visit.technician
+        interventions.arrive(actor=who, visit=visit, at=arrived)
+        interventions.finish(actor=who, visit=visit, at=arrived + dt.timedelta(minutes=visit.duration_minutes),
+                             report=rng.choice(reports[who]), signed_by=str(visit.customer))  # fmt: skip

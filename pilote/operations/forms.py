@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from pilote.catalog.models import Product
+from pilote.contacts.models import Contact
 from pilote.core.forms import DATE_WIDGET, VersionedForm
 from pilote.lib.fields import FrenchDecimalFormField
 from pilote.operations.models import Location, MoveKind, StockCategory, StockItem
@@ -45,7 +46,8 @@ class LocationForm(forms.ModelForm):
 class ItemForm(VersionedForm):
     class Meta:
         model = StockItem
-        fields = ["product", "category", "default_location", "reorder_point", "reorder_quantity", "allow_negative"]
+        fields = ["product", "category", "default_location", "reorder_point", "reorder_quantity", "supplier",
+                  "tracking", "allow_negative"]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +58,7 @@ class ItemForm(VersionedForm):
                 kind="goods", is_active=True, stock_item__isnull=True
             ).order_by("reference")
         self.fields["default_location"].queryset = _locations()
+        self.fields["supplier"].queryset = Contact.objects.filter(is_active=True, is_supplier=True).order_by("name")
 
     def service_fields(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "product")}
@@ -80,11 +83,17 @@ class MoveForm(forms.Form):
                                        min_places=2, min_value=Decimal("0"), required=False)  # fmt: skip
     reference = forms.CharField(label="Pièce", max_length=60, required=False)
     note = forms.CharField(label="Motif", max_length=300, required=False)
+    lots = forms.CharField(
+        label="Lots ou numéros de série", max_length=2000, required=False,
+        help_text="Lots : « L2401 : 5 ; L2402 : 3 ». Numéros de série : « SN-001, SN-002 ».",
+    )  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, tracked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = _locations()
         self.fields["target"].queryset = _locations()
+        if not tracked:
+            del self.fields["lots"]
 
     def clean(self):
         data = super().clean()

@@ -3,7 +3,8 @@
 Purchases and sales never import operations: operations listens to their lines being created (`post_save`,
 connected in `OperationsConfig.ready()`), inside the receipt's or the delivery's own transaction — a delivery
 that would take the stock under zero is refused with the French message and nothing of it is written. A line
-without a catalogue article, or whose article is not followed in stock, moves nothing."""
+without a catalogue article, or whose article is not followed in stock, moves nothing. An article tracked by lot
+receives a lot named after the receipt (serials: « BR-…-001 »…) and a delivery takes the oldest lots (FIFO)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def purchase_received(sender, instance, created, raw=False, **kwargs) -> None:
     cost = line.unit_price * (1 - (line.discount_percent or Decimal("0")) / 100)
     receipt = instance.receipt
     stock.move(actor=receipt.created_by, item=item, kind=MoveKind.RECEIPT, quantity=instance.quantity,
-               date=receipt.date, unit_cost=cost, reference=receipt.number, backdate=True)  # fmt: skip
+               date=receipt.date, unit_cost=cost, reference=receipt.number, backdate=True, auto_lots=True)  # fmt: skip
 
 
 def sale_delivered(sender, instance, created, raw=False, **kwargs) -> None:
@@ -40,7 +41,7 @@ def sale_delivered(sender, instance, created, raw=False, **kwargs) -> None:
         return
     delivery = instance.delivery
     stock.move(actor=delivery.created_by, item=item, kind=MoveKind.DELIVERY, quantity=instance.quantity,
-               date=delivery.date, reference=delivery.number, backdate=True)  # fmt: skip
+               date=delivery.date, reference=delivery.number, backdate=True, auto_lots=True)  # fmt: skip
 
 
 def connect() -> None:

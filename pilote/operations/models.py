@@ -44,6 +44,12 @@ CATEGORY_ACCOUNTS = {
 }
 
 
+class Tracking(models.TextChoices):
+    NONE = "none", "Sans suivi"
+    LOT = "lot", "Par lot"
+    SERIAL = "serial", "Par numéro de série"
+
+
 class StockItem(models.Model):
     """A catalogue article followed in stock: its quantity on hand (all locations) and its value; the weighted
     average cost (CMUP) is recomputed at each entry and values every exit."""
@@ -64,6 +70,19 @@ class StockItem(models.Model):
     reorder_point = FrenchDecimalField("point de commande", max_digits=12, decimal_places=3, default=Decimal("0"))
     reorder_quantity = FrenchDecimalField("quantité à commander", max_digits=12, decimal_places=3, default=Decimal("0"))
     allow_negative = models.BooleanField("stock négatif autorisé", default=False)
+    tracking = models.CharField(
+        "traçabilité", max_length=10, choices=Tracking.choices, default=Tracking.NONE,
+        help_text="Par lot ou par numéro de série : chaque entrée et chaque sortie les nomme.",
+    )  # fmt: skip
+    supplier = models.ForeignKey(
+        "contacts.Contact",
+        verbose_name="fournisseur habituel",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Vide : le fournisseur de la dernière commande de cet article.",
+    )
     last_move_date = models.DateField("dernier mouvement", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -150,6 +169,49 @@ class StockMove(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.item.product.reference} ({self.date:%d/%m/%Y})"
+
+
+class Lot(models.Model):
+    """A lot (or one serial number: one unit) of a tracked article, with what is left of it; its movements
+    (`LotMove`) say where it came from and where it went."""
+
+    item = models.ForeignKey(StockItem, verbose_name="article", on_delete=models.PROTECT, related_name="lots")
+    number = models.CharField("numéro", max_length=60)
+    is_serial = models.BooleanField("numéro de série", default=False)
+    quantity = FrenchDecimalField("quantité restante", max_digits=14, decimal_places=3, default=Decimal("0"))
+    received_on = models.DateField("entré le")
+    origin = models.CharField("origine", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = "lot ou numéro de série"
+        verbose_name_plural = "lots et numéros de série"
+        ordering = ["item__product__reference", "received_on", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="operations_lot_once",
+                                    violation_error_message="Ce numéro existe déjà pour cet article."),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="operations_lot_quantity_positive",
+                                   violation_error_message="Un lot ne peut pas devenir négatif."),
+            models.CheckConstraint(condition=Q(is_serial=False) | Q(quantity__lte=1),
+                                   name="operations_lot_serial_one_unit",
+                                   violation_error_message="Un numéro de série est une seule unité."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{'N° de série' if self.is_serial else 'Lot'} {self.number} — {self.item.product.name}"
+
+
+class LotMove(models.Model):
+    move = models.ForeignKey(StockMove, verbose_name="mouvement", on_delete=models.CASCADE, related_name="lot_moves")
+    lot = models.ForeignKey(Lot, verbose_name="lot", on_delete=models.PROTECT, related_name="moves")
+    quantity = FrenchDecimalField("quantité", max_digits=14, decimal_places=3)
+
+    class Meta:
+        verbose_name = "mouvement de lot"
+        verbose_name_plural = "mouvements de lots"
+        ordering = ["move__date", "move_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.lot.number} : {self.quantity}"
 
 
 class CountStatus(models.TextChoices):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from pilote.operations.views import interventions as visits
-from pilote.operations.views import production, stock
+from pilote.operations.views import lots, production, reorder, stock
 
 app_name = "operations"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("articles/<int:pk>/modifier/", stock.item_edit, name="item-edit"),
     path("articles/<int:pk>/mouvement/", stock.move_add, name="move-add"),
     path("mouvements/", stock.move_list, name="moves"),
+    path("reapprovisionnement/", reorder.reorder_list, name="reorder"),
+    path("reapprovisionnement/commander/", reorder.reorder_create, name="reorder-create"),
+    path("lots/", lots.lot_list, name="lots"),
+    path("lots/<int:pk>/", lots.lot_detail, name="lot"),
     path("emplacements/", stock.location_list, name="locations"),
     path("emplacements/nouveau/", stock.location_create, name="location-create"),
     path("inventaires/", stock.count_list, name="counts"),

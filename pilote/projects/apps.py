@@ -19,3 +19,4 @@ class ProjectsConfig(AppConfig):
         )
         register_todo(TodoProvider("projects.view", todo.late_tasks))
         register_demo(85, "projets", demo.load)
+        register_demo(85, "projet d'établissement", demo.load_establishment, structure_type="social")

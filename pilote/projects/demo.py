@@ -1,5 +1,7 @@
-"""The projects' share of the demo: a customer project running late on its critical path, and the internal
-project of moving the workshop, each with dependencies (finish-to-start, start-to-start, a lag)."""
+"""The projects' share of the demo: two customer projects (one running late on its critical path), each with its
+budget and its analytic section on the « Projets » axis (the books' lines of the project tagged to it), and the
+internal project of moving the workshop, each with dependencies (finish-to-start, start-to-start, a lag); in the
+social establishment demo, its establishment project."""
 
 from __future__ import annotations
 
@@ -76,7 +78,54 @@ def _time(users, project, today) -> None:
                           date=today)  # fmt: skip
 
 
+# The second customer project: a network and print server set up at a customer's, on time.
+NETWORK_TASKS = [
+    ("Relevé des besoins et du câblage", "commercial", 2, 100),
+    ("Devis accepté", "commercial", 0, 100),
+    ("Commande du serveur d'impression", "assistant", 1, 100),
+    ("Câblage des bureaux", "salarie", 3, 40),
+    ("Installation du serveur d'impression", "salarie", 2, 0),
+    ("Paramétrage des postes", "salarie", 2, 0),
+    ("Procès-verbal de réception", "direction", 0, 0),
+]
+NETWORK_LINKS = [(0, 1, "FS", 0), (1, 2, "FS", 0), (1, 3, "FS", 1), (2, 4, "FS", 3), (3, 4, "FS", 0),
+                 (4, 5, "SS", 1), (5, 6, "FS", 0)]  # fmt: skip
+# Budgets per nature (budget.NATURES), in euros excl. VAT.
+COPIER_BUDGET = {"purchases": "9000.00", "external": "1200.00", "staff": "2500.00", "income": "16000.00"}
+NETWORK_BUDGET = {"purchases": "1400.00", "staff": "900.00", "income": "4000.00"}
+
+
+def _analytics(users, projects) -> None:
+    """A « Projets » analytic axis, a section per customer project, and the books' lines of each project tagged to
+    (the income of the customer's invoices issued for it), through the ledger's analytic services: the
+    project page reads its actual from there."""
+    from decimal import Decimal
+
+    from django.db.models import Q
+
+    from pilote.ledger import analytics
+    from pilote.ledger.models import EntryLine
+
+    actor = users["comptable"]
+    axis = analytics.create_axis(actor=actor, code="PROJETS", label="Projets", position=3)
+    for code, project, budget, invoices in projects:
+        section = analytics.create_section(actor=actor, axis=axis, code=code, label=project.name[:100])
+        services.update_project(actor=users["direction"], project=project, analytic_section=section)
+        services.set_budget(actor=users["direction"], project=project,
+                            amounts={k: Decimal(v) for k, v in budget.items()})  # fmt: skip
+        entries = {invoice.entry_id for invoice in invoices if invoice.entry_id}
+        lines = EntryLine.objects.filter(entry_id__in=entries, is_posted=True).filter(
+            Q(account__code__startswith="6") | Q(account__code__startswith="7")
+        )
+        for line in lines.order_by("id"):
+            analytics.distribute(actor=actor, line=line, axis=axis, shares=[(section, Decimal(100))])
+
+
 def load(rng: random.Random, users) -> None:
+    from decimal import Decimal
+
+    from pilote.sales.models import Invoice
+
     today = DEMO_TODAY
     customer = Contact.objects.filter(is_customer=True, kind="organisation").order_by("name").first()
     project = _build(
@@ -84,7 +133,57 @@ def load(rng: random.Random, users) -> None:
         today - dt.timedelta(days=24), customer, CUSTOMER_TASKS, CUSTOMER_LINKS,
     )  # fmt: skip
     _time(users, project, today)
+    # The second one is done: the network set up this year for the customer of the year's latest issued invoice of
+    # 2 000 to 6 000 € excl. VAT, which closed it (its income lines are tagged to the project's section).
+    closing = (
+        Invoice.objects.filter(
+            status="issued",
+            kind="invoice",
+            date__year=today.year,
+            customer__kind="organisation",
+            total_net__gte=Decimal("2000"),
+            total_net__lte=Decimal("6000"),
+        )  # fmt: skip
+        .exclude(customer=customer)
+        .order_by("-date", "-number")
+        .first()
+    )
+    network = _build(
+        users, "Réseau et serveur d'impression", ProjectKind.CUSTOMER, ProjectStatus.DONE,
+        (closing.date if closing else today) - dt.timedelta(days=30), closing.customer if closing else customer,
+        [(name, owner, days, 100) for name, owner, days, _ in NETWORK_TASKS], NETWORK_LINKS,
+    )  # fmt: skip
     _build(
         users, "Déménagement de l'atelier", ProjectKind.INTERNAL, ProjectStatus.PLANNED,
         today + dt.timedelta(days=14), None, MOVE_TASKS, MOVE_LINKS,
     )  # fmt: skip
+    since = Invoice.objects.filter(customer=customer, date__gte=project.start_date, status="issued", kind="invoice")
+    _analytics(users, [("COPIEURS", project, COPIER_BUDGET, list(since)),
+                       ("RESEAU", network, NETWORK_BUDGET, [closing] if closing else [])])  # fmt: skip
+
+
+# The social establishment's project (projet d'établissement, L311-8 CASF: five years, the persons served and the
+# social life council consulted), started two months ago; the users' consultation slipped, the rest follows.
+ESTABLISHMENT_TASKS = [
+    ("Comité de pilotage constitué", "direction", 0, 100),
+    ("Bilan du projet 2021-2025 et de l'évaluation", "direction", 10, 100),
+    ("Questionnaire aux personnes accompagnées et aux proches", "assistant", 15, 70),
+    ("Groupes de travail des équipes", "rh", 12, 50),
+    ("Consultation du conseil de la vie sociale", "direction", 1, 0),
+    ("Rédaction du projet 2026-2030", "direction", 15, 0),
+    ("Avis du CSE", "rh", 5, 0),
+    ("Adoption par le conseil d'administration", "direction", 0, 0),
+    ("Diffusion aux équipes, aux usagers et à l'ARS", "assistant", 5, 0),
+]
+ESTABLISHMENT_LINKS = [(0, 1, "FS", 0), (0, 3, "FS", 5), (1, 2, "SS", 3), (2, 4, "FS", 2), (3, 5, "FS", 0),
+                       (4, 5, "FS", 0), (5, 6, "FS", 0), (6, 7, "FS", 0), (7, 8, "FS", 0)]  # fmt: skip
+
+
+def load_establishment(rng: random.Random, users) -> None:
+    project = _build(
+        users, "Projet d'établissement 2026-2030", ProjectKind.ESTABLISHMENT, ProjectStatus.ACTIVE,
+        DEMO_TODAY - dt.timedelta(days=60), None, ESTABLISHMENT_TASKS, ESTABLISHMENT_LINKS,
+    )  # fmt: skip
+    purpose = ("Projet d'établissement du SSIAD et du SAAD (art. L311-8 du CASF), pour cinq ans, construit avec les "
+               "personnes accompagnées et les équipes.")  # fmt: skip
+    services.update_project(actor=users["direction"], project=project, manager=users["direction"], description=purpose)

@@ -5,7 +5,9 @@ from django import forms
 from pilote.contacts.models import Contact
 from pilote.core.forms import DATE_WIDGET, VersionedForm
 from pilote.core.models import User
+from pilote.ledger.models_analytic import AnalyticSection
 from pilote.lib.fields import FrenchDecimalFormField
+from pilote.projects.budget import NATURES
 from pilote.projects.models import Dependency, DependencyKind, Project, ProjectKind, ProjectStatus, Task
 
 
@@ -24,7 +26,7 @@ class ProjectForm(VersionedForm):
         model = Project
         fields = [
             "name", "kind", "status", "customer", "manager", "start_date", "description", "billing_product",
-            "hourly_rate",
+            "hourly_rate", "analytic_section",
         ]  # fmt: skip
         widgets = {"start_date": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
 
@@ -33,6 +35,10 @@ class ProjectForm(VersionedForm):
         self.fields["customer"].queryset = Contact.objects.filter(is_customer=True).order_by("name")
         self.fields["manager"].queryset = _users()
         self.fields["billing_product"].help_text = "Prestation du catalogue qui facture le temps passé (projet client)."
+        self.fields["analytic_section"].queryset = AnalyticSection.objects.filter(is_active=True).select_related("axis")
+        self.fields[
+            "analytic_section"
+        ].help_text = "Les écritures ventilées sur cette section donnent le réalisé du projet face à son budget."
 
     def clean_hourly_rate(self):
         rate = self.cleaned_data.get("hourly_rate")
@@ -42,6 +48,17 @@ class ProjectForm(VersionedForm):
 
     def service_fields(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class BudgetForm(forms.Form):
+    """One amount per nature of the project's budget (empty: no budget for it)."""
+
+    def __init__(self, *args, budget: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, (label, _, _) in NATURES.items():
+            self.fields[key] = FrenchDecimalFormField(label=label, max_digits=12, decimal_places=2, min_places=2,
+                                                      min_value=Decimal("0"), required=False,
+                                                      initial=(budget or {}).get(key))  # fmt: skip
 
 
 class TimeInvoiceForm(forms.Form):

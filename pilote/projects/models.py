@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from pilote.lib.fields import FrenchDecimalField
 from pilote.lib.money import MoneyField
+from pilote.projects.budget import NATURE_CHOICES
 
 MAX_DURATION = 1000  # working days, about four years: a longer task is a project of its own
 MAX_LAG = 250  # working days, about a year
@@ -46,6 +47,11 @@ class Project(models.Model):
         on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "service", "is_active": True},
     )  # fmt: skip
     hourly_rate = MoneyField("taux horaire HT (sinon le prix de l'article)", null=True, blank=True)
+    # Its income and expenses in the books: the lines distributed to this analytic section (budget vs actual).
+    analytic_section = models.ForeignKey(
+        "ledger.AnalyticSection", verbose_name="section analytique", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
     duration_days = models.PositiveIntegerField("durée (jours ouvrés)", default=0)  # computed
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField("créé le", default=timezone.now)
@@ -171,3 +177,25 @@ class TimeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} : {self.hours} h le {self.date:%d/%m/%Y}"
+
+
+class BudgetLine(models.Model):
+    """A project's budget for one nature of income or expense (budget.NATURES)."""
+
+    project = models.ForeignKey(Project, verbose_name="projet", related_name="budget_lines", on_delete=models.CASCADE)
+    nature = models.CharField("nature", max_length=12, choices=NATURE_CHOICES)
+    amount = MoneyField("budget HT")
+
+    class Meta:
+        verbose_name = "ligne de budget de projet"
+        verbose_name_plural = "lignes de budget de projet"
+        ordering = ["project", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "nature"], name="projects_budgetline_once",
+                                    violation_error_message="Cette nature a déjà son budget dans ce projet."),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="projects_budgetline_amount_positive",
+                                   violation_error_message="Un budget est positif ou nul."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.project} — {self.get_nature_display()}"

@@ -9,7 +9,8 @@ from django.db.models import Count, Q, Sum
 
 from pilote.core.collation import french
 from pilote.core.listing import Column
-from pilote.projects import workload
+from pilote.ledger.models import AnalyticBalance
+from pilote.projects import budget, workload
 from pilote.projects.models import Dependency, Project, ProjectStatus, Task, TimeEntry
 
 SORTS = {
@@ -121,3 +122,27 @@ def workload_rows(first: dt.date, weeks: int = 8) -> dict:
         for pk in sorted(owners, key=lambda pk: (owners[pk].last_name, owners[pk].first_name))
     ]
     return {"weeks": mondays, "rows": rows}
+
+
+def budget_comparison(project: Project):
+    """The project's budget per nature against the analytic aggregates of its section since the month it started
+    (ledger.AnalyticBalance: posted lines only; two queries), or None when it has no section and no budget."""
+    planned = {line.nature: line.amount for line in project.budget_lines.all()}
+    if project.analytic_section_id is None and not planned:
+        return None
+    movements = []
+    if project.analytic_section_id is not None:
+        movements = [
+            (row["account__code"], _money(row["d"]), _money(row["c"]))
+            for row in AnalyticBalance.objects.filter(
+                section_id=project.analytic_section_id, month__gte=project.start_date.replace(day=1)
+            )
+            .values("account__code")
+            .annotate(d=Sum("debit"), c=Sum("credit"))
+        ]
+    return budget.compare(planned, movements)
+
+
+def _money(value) -> Decimal:
+    """A Sum over a MoneyField: Decimal euros (from_db_value), or a bare 0 when nothing was summed."""
+    return value if isinstance(value, Decimal) else Decimal("0.00")

@@ -4,16 +4,19 @@ the dates, floats and critical path shown are always those of the network as it 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
 from pilote.projects import cpm
-from pilote.projects.models import Dependency, Project, Task, TimeEntry
+from pilote.projects.budget import NATURES
+from pilote.projects.models import BudgetLine, Dependency, Project, Task, TimeEntry
 
 PROJECT_FIELDS = (
     "name", "kind", "status", "customer", "manager", "start_date", "description", "billing_product", "hourly_rate",
+    "analytic_section",
 )  # fmt: skip
 TASK_FIELDS = ("name", "owner", "duration_days", "not_before", "done_percent")
 
@@ -247,3 +250,31 @@ def invoice_time(*, actor, project: Project, until: dt.date, date: dt.date):
     TimeEntry.objects.filter(pk__in=[e.pk for e in entries]).update(invoice=draft)
     audit.record(actor, "projects.time.invoiced", project, after={"facture": draft.pk, "saisies": len(entries)})
     return draft
+
+
+MAX_BUDGET = Decimal("1000000000")
+
+
+@transaction.atomic
+def set_budget(*, actor, project: Project, amounts: dict[str, Decimal | None]) -> Project:
+    """The project's budget per nature (budget.NATURES): a nature left empty or at zero has none. Refused whole, in
+    French, when an amount is negative or absurd."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    problems = []
+    for nature, amount in amounts.items():
+        if nature not in NATURES:
+            problems.append(f"Nature de budget inconnue : {nature}.")
+        elif amount is not None and (not Decimal(amount).is_finite() or amount < 0 or amount >= MAX_BUDGET):
+            problems.append(f"{NATURES[nature][0]} : le budget est un montant positif (moins d'un milliard).")
+        elif amount is not None and Decimal(amount) != Decimal(amount).quantize(Decimal("0.01")):
+            problems.append(f"{NATURES[nature][0]} : le budget s'arrête au centime.")
+    if problems:
+        raise DomainError(" ".join(problems))
+    before = {line.nature: str(line.amount) for line in project.budget_lines.all()}
+    project.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(project=project, nature=nature, amount=amount) for nature, amount in amounts.items() if amount
+    )
+    after = {nature: str(amount) for nature, amount in amounts.items() if amount}
+    audit.record(actor, "projects.budget.updated", project, before=before, after=after)
+    return project

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/temps/facturer/", views.time_invoice, name="time-invoice"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/modifier/", views.project_edit, name="edit"),
+    path("<int:pk>/budget/", views.budget_edit, name="budget"),
     path("<int:pk>/taches/ajouter/", views.task_add, name="task-add"),
     path("<int:pk>/dependances/ajouter/", views.link_add, name="link-add"),
     path("taches/<int:pk>/", views.task_edit, name="task-edit"),

@@ -12,6 +12,7 @@ from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_
 from pilote.lib.dates import local_today
 from pilote.projects import gantt, queries, services
 from pilote.projects.forms import (
+    BudgetForm,
     DependencyForm,
     ProjectFilterForm,
     ProjectForm,
@@ -66,8 +67,24 @@ def project_detail(request, pk: int):
         "time_entries": queries.project_time(project),
         "time_invoice_form": TimeInvoiceForm(initial={"until": local_today(), "date": local_today()}),
         "to_invoice": queries.time_to_invoice(project),
+        "budget": queries.budget_comparison(project),
     }
     return render(request, "projects/project_detail.html", context)
+
+
+@require_perm("projects.edit")
+def budget_edit(request, pk: int):
+    project = get_object_or_404(Project, pk=pk)
+    current = {line.nature: line.amount for line in project.budget_lines.all()}
+    form = BudgetForm(request.POST or None, budget=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_budget(actor=request.user, project=project, amounts=dict(form.cleaned_data))
+            messages.success(request, "Budget du projet enregistré.")
+            return redirect("projects:detail", project.pk)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "projects/budget_form.html", {"project": project, "form": form})
 
 
 def _project_form(request, project=None):

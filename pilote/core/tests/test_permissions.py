@@ -531,7 +531,7 @@ def _projects_sample(actor) -> dict:
         "projects:time-add": project.pk,
         "projects:time-invoice": project.pk,
         "projects:time-delete": entry.pk,
-        **{f"projects:{n}": project.pk for n in ("detail", "edit", "task-add", "link-add")},
+        **{f"projects:{n}": project.pk for n in ("detail", "edit", "task-add", "link-add", "budget")},
         **{f"projects:{n}": first.pk for n in ("task-edit", "task-delete")},
         "projects:link-delete": link.pk,
     }
@@ -556,7 +556,11 @@ def _operations_sample(actor, product) -> dict:
     line = production.add_component(actor=actor, bom=bom, component=component, quantity=Decimal(2))
     order = production.create_order(actor=actor, bom=bom, quantity=Decimal(1), planned_date=dt.date(2026, 3, 2),
                                     location=location)  # fmt: skip
+    from pilote.operations.models import Lot
+
+    lot = Lot.objects.create(item=component, number="L1", received_on=dt.date(2026, 3, 2))
     return {
+        "operations:lot": lot.pk,
         **{f"operations:{n}": item.pk for n in ("item", "item-edit", "move-add")},
         **{f"operations:{n}": count.pk for n in ("count", "count-save")},
         **{f"operations:{n}": bom.pk for n in ("bom", "bom-line-add", "bom-operation-add")},

@@ -36,7 +36,8 @@ def test_demo_sections_reconcile_with_the_general_ledger(years):
         for year in years:
             report = queries.analytic_report(axis, year, year.end_date)
             assert report.reconciles, (axis, year)
-            assert all(row.income or row.expenses for row in report.rows), (axis, year)
+            if axis.code != "PROJETS":  # the projects demo's sections have only the years of their projects
+                assert all(row.income or row.expenses for row in report.rows), (axis, year)
     activity = AnalyticAxis.objects.get(code="ACT")
     report = queries.analytic_report(activity, years[0], years[0].end_date)
     assert report.undistributed.income == 0  # every sale is distributed by its article

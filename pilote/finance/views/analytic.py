@@ -15,6 +15,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response
+from pilote.core.registry import cost_chain_for
 from pilote.finance import queries
 from pilote.ledger import analytics
 from pilote.ledger.models import (
@@ -205,6 +206,10 @@ def costing(request):
         "centres_axis": centres_axis,
         "products_axis": products_axis,
     }
+    if year:  # the stock's and the workshop's figures (core.registry: finance never imports operations)
+        context["cost_chain"] = [
+            (source.label, source.rows(year.start_date, year.end_date)) for source in cost_chain_for(request.user)
+        ]
     if setup:
         try:
             context["study"] = queries.costing_study(setup)

@@ -13,6 +13,7 @@ from django.db import transaction
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
 from pilote.core.permissions import role_can
+from pilote.core.registry import worked_time
 from pilote.hr import worktime
 from pilote.hr.models import Absence, AbsenceKind, AbsenceStatus, Employee, WorkShift
 
@@ -119,14 +120,22 @@ def copy_week(*, actor, employees: list[Employee], source: dt.date, target: dt.d
 
 
 def month_hours(employees: list[Employee], first: dt.date, last: dt.date) -> dict[int, dict]:
-    """For the payroll variables: per employee with shifts, the hours worked, overtime at 25 % and 50 % and, for a
-    part-timer, complementary hours at 10 % and 25 % of the weeks ending (their Sunday) in the month. Paid-leave
-    days count towards the weekly threshold. Two queries."""
+    """For the payroll variables: per employee with shifts (the schedule's, and on the days it plans nothing the
+    work other domains record, e.g. done visits, through core.registry.worked_time), the hours worked, overtime at
+    25 % and 50 % and, for a part-timer, complementary hours at 10 % and 25 % of the weeks ending (their Sunday) in
+    the month. Paid-leave days count towards the weekly threshold. Two queries and one per source of recorded work."""
     start = worktime.monday(first)  # its Sunday is in the month
     end = worktime.monday(last) - dt.timedelta(days=1) if last.weekday() != 6 else last
     shifts: dict[int, list[worktime.Shift]] = {}
     for row in WorkShift.objects.filter(employee__in=employees, day__gte=start, day__lte=end):
         shifts.setdefault(row.employee_id, []).append(row.shift)
+    # Work recorded elsewhere (done visits, from arrival to departure) counts on the days the schedule plans nothing.
+    planned = {(pk, shift.day) for pk, rows in shifts.items() for shift in rows}
+    users = {e.user_id: e.pk for e in employees if e.user_id}
+    for stretch in worked_time(list(users), start, end) if users else []:
+        pk = users.get(stretch.user_id)
+        if pk is not None and (pk, stretch.day) not in planned:
+            shifts.setdefault(pk, []).append(worktime.Shift(stretch.day, stretch.start, stretch.end))
     leave: dict[int, dict[dt.date, Decimal]] = {}
     weekly = {e.pk: e.weekly_hours for e in employees}
     for absence in Absence.objects.filter(employee_id__in=shifts, kind=AbsenceKind.PAID_LEAVE,

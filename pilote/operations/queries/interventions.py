@@ -85,3 +85,28 @@ def my_day(user, day: dt.date) -> list[Intervention]:
         .select_related("customer")
         .order_by("start")
     )
+
+
+def worked_time(user_ids, first: dt.date, last: dt.date) -> list:
+    """The done visits of `user_ids` between two days, from arrival to departure (the planned times when they were
+    not recorded), in local time: the hours the people's domain counts as worked (core.registry.worked_time)."""
+    from pilote.core.registry import WorkedTime
+
+    zone = timezone.get_current_timezone()
+    since = timezone.make_aware(dt.datetime.combine(first, dt.time.min), zone)
+    until = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min), zone)
+    visits = Intervention.objects.filter(
+        technician_id__in=list(user_ids), status=InterventionStatus.DONE, start__gte=since, start__lt=until
+    ).select_related("customer")
+    rows = []
+    for visit in visits:
+        begins = timezone.localtime(visit.arrived_at or visit.start, zone)
+        ends = timezone.localtime(visit.left_at or visit.end, zone)
+        if ends <= begins:
+            continue
+        if ends.date() != begins.date():
+            ends = begins.replace(hour=23, minute=59)
+        rows.append(WorkedTime(visit.technician_id, begins.date(), begins.time().replace(second=0, microsecond=0),
+                               ends.time().replace(second=0, microsecond=0),
+                               f"{visit.get_kind_display()} — {visit.customer}"))  # fmt: skip
+    return rows

@@ -137,9 +137,12 @@ def release(*, actor, order: ProductionOrder) -> ProductionOrder:
 
 
 @transaction.atomic
-def complete(*, actor, order: ProductionOrder, date: dt.date) -> ProductionOrder:
+def complete(*, actor, order: ProductionOrder, date: dt.date, lots: dict | None = None) -> ProductionOrder:
     """Consume the components at their CMUP, then bring the finished goods in at (materials + work centres' time)
-    ÷ quantity: the finished good's CMUP is recomputed like at a purchase."""
+    ÷ quantity: the finished good's CMUP is recomputed like at a purchase. A tracked component consumes the lots or
+    serials named in `lots` {component id: [(number, quantity)]}, else the oldest (FIFO); tracked finished goods come
+    in as the order's lot (serials « OF-…-001 »…)."""
+    lots = lots or {}
     order = ProductionOrder.objects.select_for_update().select_related("bom__product", "location").get(pk=order.pk)
     if order.status != ProductionStatus.RELEASED:
         raise DomainError(f"Seul un ordre lancé se termine ; {order.number} est {order.get_status_display().lower()}.")
@@ -149,12 +152,13 @@ def complete(*, actor, order: ProductionOrder, date: dt.date) -> ProductionOrder
     for need in needs(order.bom, order.quantity, order.location):
         consumed = stock.move(actor=actor, item=StockItem(pk=need.component_id), kind=MoveKind.CONSUMPTION,
                               quantity=need.required, date=date, location=order.location, reference=order.number,
-                              backdate=True)  # fmt: skip
+                              backdate=True, lots=lots.get(need.component_id), auto_lots=True)  # fmt: skip
         materials -= consumed.value
     labour = labour_cost(order.bom, order.quantity)
     unit_cost = ((materials + labour) / order.quantity).quantize(Decimal("0.0001"))
     stock.move(actor=actor, item=order.bom.product, kind=MoveKind.PRODUCTION_IN, quantity=order.quantity, date=date,
-               location=order.location, unit_cost=unit_cost, reference=order.number, backdate=True)  # fmt: skip
+               location=order.location, unit_cost=unit_cost, reference=order.number, backdate=True,
+               auto_lots=True)  # fmt: skip
     order.material_cost, order.labour_cost, order.unit_cost = materials, labour, unit_cost
     order.status, order.done_date = ProductionStatus.DONE, date
     order.version += 1

@@ -12,20 +12,25 @@ from django.db import transaction
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
 from pilote.lib.formats import format_quantity
-from pilote.operations import valuation
+from pilote.operations import lots, valuation
 from pilote.operations.models import (
     COST_ENTRIES,
     CountStatus,
     InventoryCount,
     InventoryLine,
     Location,
+    Lot,
+    LotMove,
     MoveKind,
     StockItem,
     StockLevel,
     StockMove,
+    Tracking,
 )
 
-ITEM_FIELDS = ("category", "default_location", "reorder_point", "reorder_quantity", "allow_negative")
+ITEM_FIELDS = (
+    "category", "default_location", "reorder_point", "reorder_quantity", "supplier", "allow_negative", "tracking",
+)  # fmt: skip
 MAX_QUANTITY = Decimal("100000000")
 OUT_KINDS = {MoveKind.DELIVERY, MoveKind.ISSUE, MoveKind.CONSUMPTION}
 
@@ -67,6 +72,9 @@ def update_item(*, actor, item: StockItem, expected_version=None, **fields) -> S
     item = StockItem.objects.select_for_update().get(pk=item.pk)
     check_version(item.version, expected_version, "L'article stocké")
     before = audit.snapshot(item)
+    if "tracking" in fields and fields["tracking"] != item.tracking and item.quantity != 0:
+        raise DomainError(f"« {item.product.name} » a du stock : sa traçabilité (lot, numéro de série) se change quand "
+                          "son stock est à zéro, pour que chaque unité ait son lot.")  # fmt: skip
     for key in ITEM_FIELDS:
         if key in fields:
             setattr(item, key, fields[key])
@@ -96,11 +104,18 @@ def move(
     reference: str = "",
     note: str = "",
     backdate: bool = False,
+    lots: list[tuple[str, Decimal]] | None = None,
+    auto_lots: bool = False,
 ) -> StockMove:
     """One movement. Entries (opening, receipt, production) at `unit_cost` recompute the CMUP; exits (delivery,
     issue, consumption) leave at the CMUP; an adjustment, a count difference or a transfer is signed by
     `quantity` (positive in, negative out). Refused when it would take a location's stock under zero, unless the
-    article allows it. Runs inside the caller's transaction (the article row is locked)."""
+    article allows it. Runs inside the caller's transaction (the article row is locked).
+
+    An article tracked by lot or serial number names them in `lots` [(number, quantity)]; with `auto_lots` (the
+    receipts and deliveries of other apps, production, counts) an entry without lots is named after its piece
+    (serials numbered « piece-001 »…) and an exit takes the oldest lots first (FIFO); otherwise missing lots are
+    refused in French. A transfer keeps its lots."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("stock.move runs inside a transaction")
     item = StockItem.objects.select_for_update().select_related("product").get(pk=item.pk)
@@ -142,12 +157,93 @@ def move(
         quantity_after=state.quantity, value_after=state.value, average_after=state.average,
         reference=reference[:60], note=note.strip()[:300], created_by=actor,
     )  # fmt: skip
+    _track_lots(item, record, lots, auto_lots)
     level.quantity += signed
     level.save(update_fields=["quantity"])
     item.quantity, item.value, item.average_cost = state.quantity, state.value, state.average
     item.last_move_date = max(date, item.last_move_date or date)
     item.save(update_fields=["quantity", "value", "average_cost", "last_move_date"])
     return record
+
+
+def _lot_refusal(item: StockItem, message: str) -> DomainError:
+    return DomainError(f"« {item.product.name} » : {message}")
+
+
+def _track_lots(item: StockItem, record: StockMove, wanted, auto: bool) -> None:
+    """The lots (or serials) of a movement of a tracked article: checked, their quantities moved, each one's part of
+    the movement recorded (LotMove)."""
+    if item.tracking == Tracking.NONE or record.kind == MoveKind.TRANSFER:
+        return
+    serial = item.tracking == Tracking.SERIAL
+    quantity = abs(record.quantity)
+    if serial and quantity != quantity.to_integral_value():
+        raise _lot_refusal(item, "un article suivi par numéro de série se compte en unités entières.")
+    if wanted is not None:
+        try:
+            wanted = lots.parse(lots.as_text(wanted, serial), quantity, serial)
+        except lots.LotError as exc:
+            raise _lot_refusal(item, str(exc)) from exc
+    entering = record.quantity > 0
+    if wanted is None and not auto:
+        kind = "ses numéros de série" if serial else "son ou ses lots"
+        raise _lot_refusal(item, f"cet article est suivi {'par numéro de série' if serial else 'par lot'} : "
+                                 f"indiquez {kind}.")  # fmt: skip
+    existing = {lot.number: lot for lot in Lot.objects.select_for_update().filter(item=item)}
+    if wanted is None and entering:
+        base = (record.reference or f"E{record.date:%Y%m%d}").upper().replace(" ", "-")[:55]
+        count = int(quantity) if serial else 0
+        wanted = [(f"{base}-{i:03d}", Decimal(1)) for i in range(1, count + 1)] if serial else [(base, quantity)]
+    elif wanted is None:
+        available = [lots.Available(lot.number, lot.quantity, lot.received_on) for lot in existing.values()]
+        try:
+            wanted = lots.fifo(available, quantity)
+        except lots.LotError as exc:
+            raise _lot_refusal(item, str(exc)) from exc
+    rows = []
+    for number, part in wanted:
+        lot = existing.get(number)
+        if entering:
+            if lot is None:
+                lot = Lot.objects.create(item=item, number=number, is_serial=serial, quantity=Decimal(0),
+                                         received_on=record.date, origin=record.reference[:60])  # fmt: skip
+            elif serial and lot.quantity > 0:
+                raise _lot_refusal(item, f"le numéro de série {number} est déjà en stock : il n'entre qu'une fois.")
+            lot.quantity += part
+        else:
+            if lot is None:
+                raise _lot_refusal(item, f"{'numéro de série' if serial else 'lot'} {number} inconnu pour cet article.")
+            if lot.quantity < part:
+                if serial:
+                    raise _lot_refusal(item, f"le numéro de série {number} est déjà sorti du stock.")
+                raise _lot_refusal(item, f"le lot {number} n'a plus que {format_quantity(lot.quantity)} en stock.")
+            lot.quantity -= part
+        lot.save(update_fields=["quantity"])
+        rows.append(LotMove(move=record, lot=lot, quantity=part if entering else -part))
+    LotMove.objects.bulk_create(rows)
+
+
+def fifo_suggestion(item: StockItem, quantity: Decimal) -> str:
+    """The lots (or serials) an exit of `quantity` would take, oldest first, as a person would type them ("" when
+    the article is not tracked or its lots do not cover the quantity)."""
+    if item.tracking == Tracking.NONE or not quantity or quantity <= 0:
+        return ""
+    available = [lots.Available(lot.number, lot.quantity, lot.received_on)
+                 for lot in Lot.objects.filter(item=item, quantity__gt=0)]  # fmt: skip
+    try:
+        return lots.as_text(lots.fifo(available, quantity), item.tracking == Tracking.SERIAL)
+    except lots.LotError:
+        return ""
+
+
+def parse_lots(item: StockItem, text: str, quantity: Decimal) -> list[tuple[str, Decimal]] | None:
+    """What a person typed in the lots field of a movement of a tracked article (None for an untracked one)."""
+    if item.tracking == Tracking.NONE:
+        return None
+    try:
+        return lots.parse(text, abs(Decimal(quantity)), item.tracking == Tracking.SERIAL)
+    except lots.LotError as exc:
+        raise _lot_refusal(item, str(exc)) from exc
 
 
 @transaction.atomic
@@ -229,7 +325,8 @@ def post_count(*, actor, count: InventoryCount) -> list[StockMove]:
         if difference:
             moves.append(
                 move(actor=actor, item=line.item, kind=MoveKind.COUNT, quantity=difference, date=count.date,
-                     location=count.location, reference=f"Inventaire n° {count.pk}", backdate=True)
+                     location=count.location, reference=f"Inventaire n° {count.pk}", backdate=True,
+                     auto_lots=True)
             )  # fmt: skip
     count.status = CountStatus.POSTED
     count.save(update_fields=["status"])

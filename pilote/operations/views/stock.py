@@ -22,7 +22,7 @@ from pilote.operations.forms import (
     MoveForm,
     YearForm,
 )
-from pilote.operations.models import InventoryCount, Location, MoveKind, StockItem
+from pilote.operations.models import InventoryCount, Location, MoveKind, StockItem, Tracking
 from pilote.operations.queries import stock as queries
 from pilote.operations.services import closing
 from pilote.operations.services import stock as services
@@ -89,15 +89,20 @@ def item_edit(request, pk: int):
 @require_perm("operations.view")
 def item_detail(request, pk: int):
     item = get_object_or_404(StockItem.objects.select_related("product", "default_location"), pk=pk)
-    form = MoveForm(initial={"date": local_today(), "location": item.default_location_id})
-    return render(request, "operations/item_detail.html", {"item": item, "move_form": form, **queries.item_page(item)})
+    tracked = item.tracking != Tracking.NONE
+    form = MoveForm(initial={"date": local_today(), "location": item.default_location_id}, tracked=tracked)
+    context = {"item": item, "move_form": form, **queries.item_page(item)}
+    if tracked:
+        context["lots"] = item.lots.filter(quantity__gt=0).order_by("received_on", "number")
+        context["fifo"] = services.fifo_suggestion(item, item.quantity)
+    return render(request, "operations/item_detail.html", context)
 
 
 @require_perm("operations.edit")
 @require_POST
 def move_add(request, pk: int):
-    item = get_object_or_404(StockItem, pk=pk)
-    form = MoveForm(request.POST)
+    item = get_object_or_404(StockItem.objects.select_related("product"), pk=pk)
+    form = MoveForm(request.POST, tracked=item.tracking != Tracking.NONE)
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -111,8 +116,9 @@ def move_add(request, pk: int):
         else:
             kind, sign = MANUAL[data["kind"]]
             common["quantity"] = sign * data["quantity"]
+            lots = services.parse_lots(item, data.get("lots", ""), data["quantity"])
             services.record_move(**common, kind=kind, location=data["location"], unit_cost=data["unit_cost"],
-                                 reference=data["reference"], note=data["note"])  # fmt: skip
+                                 reference=data["reference"], note=data["note"], lots=lots)  # fmt: skip
         messages.success(request, "Mouvement enregistré : quantité, valeur et coût moyen pondéré mis à jour.")
     except (DomainError, ValidationError) as exc:
         messages.error(request, _message(exc))
