@@ -2,7 +2,8 @@
 and a projector; a team calendar with a month of events (two weeks back, three ahead) and a weekly meeting as a
 recurring event; rooms and a vehicle booked, trips in the vehicle log; the weekly staff meetings of the last four
 Mondays with their minutes, decisions and actions (each carrying the open ones to the next), the next one
-planned; typed tasks in every quadrant of the matrix, some late."""
+planned, the last one held with two documents of the store attached; typed tasks in every quadrant of the matrix, some
+late."""
 
 from __future__ import annotations
 
@@ -139,6 +140,7 @@ def load(rng, users) -> None:
     from pilote.office import demo_documents
 
     demo_documents.load(rng, users)
+    _meeting_documents(assistant)
     _assembly(users)
     _communication(rng, users)
     _stakeholders(rng, users)
@@ -365,3 +367,14 @@ def _stakeholders(rng, users) -> None:
             owner=users["direction"],
             notes="Autorisations, aides locales et réseau d'entreprises.",
         )
+
+
+def _meeting_documents(assistant) -> None:
+    """The last staff meeting held has the store's latest public documents attached."""
+    from pilote.office.models import Confidentiality, Document, Meeting
+
+    held = Meeting.objects.filter(status="held").order_by("-starts_at").first()
+    if held is None:
+        return
+    for document in Document.objects.filter(confidentiality=Confidentiality.PUBLIC).order_by("-document_date")[:2]:
+        meetings.attach_document(actor=assistant, meeting=held, document=document)

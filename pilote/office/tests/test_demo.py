@@ -1,6 +1,8 @@
 """The office demo: rooms and vehicles booked, a month of events, weekly staff meetings with minutes and actions
 carried from one to the next, tasks in every quadrant of the matrix — and the assistant runs it from the pages."""
 
+import html
+
 import pytest
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -87,3 +89,11 @@ def test_the_stakeholder_map_demo(demo_loaded, client):
     assert {"authority", "user"} <= kinds and Stakeholder.objects.count() >= 6
     client.force_login(demo_loaded["assistant"])
     assert "Gérer étroitement" in client.get(reverse("office:stakeholder-map")).text
+
+
+def test_the_last_staff_meeting_has_documents_attached(demo_loaded, client):
+    held = Meeting.objects.filter(status="held").order_by("-starts_at").first()
+    assert held.documents.count() == 2
+    client.force_login(demo_loaded["assistant"])
+    page = html.unescape(client.get(reverse("office:meeting-detail", args=[held.pk])).text)
+    assert "Documents joints" in page and held.documents.first().title in page
