@@ -622,6 +622,10 @@ def measure_finance(year, *, warmup: int, runs: int) -> dict:
             "13-week cash plan (open-items aggregate)", lambda: queries.treasury_plan(day), warmup=warmup, runs=runs,
             target_ms=TARGET_FINANCE_MS,
         ),
+        "treasury_12_months": measured_call(
+            "12-month cash plan (open items, budget, loans, hr pay)", lambda: queries.treasury_inputs(day).monthly(),
+            warmup=warmup, runs=runs, target_ms=TARGET_FINANCE_MS,
+        ),
         "open_item_rows": OpenItemBalance.objects.count(),
         "open_item_lines": sum(OpenItemBalance.objects.values_list("line_count", flat=True)),
         "tiles": len(board()),

@@ -70,6 +70,8 @@ ACTION_LABELS: dict[str, str] = {
     "finance.budget.imported": "Budget importé d'un classeur XLSX",
     "finance.budget.line_set": "Budget : montants d'un groupe de comptes modifiés",
     "finance.costing.saved": "Coûts complets : clés de répartition et unités d'œuvre enregistrées",
+    "finance.loan.created": "Emprunt saisi pour le plan de trésorerie",
+    "finance.loan.deleted": "Emprunt supprimé du plan de trésorerie",
     "finance.cost_behaviour.set": "Seuil de rentabilité : part variable d'un compte de charges modifiée",
     "ledger.account.created": "Compte créé",
     "ledger.asset.disposed": "Immobilisation cédée ou mise au rebut",

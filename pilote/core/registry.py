@@ -435,3 +435,42 @@ def register_worked_time(source: Callable) -> None:
 
 def worked_time(user_ids, first, last) -> list[WorkedTime]:
     return [row for source in _worked_time_sources for row in source(user_ids, first, last)]
+
+
+@dataclass(frozen=True)
+class CashForecastSource:
+    """Cash movements a domain foresees (hr: the pay and its social charges), which the treasury plan adds to the
+    books' open items. `flows(today, end)` returns (date, signed amount — a payment negative —, kind) for the
+    days from today to `end`. `replaces` names the budget groups it stands for (« 64 »: the plan stops taking
+    the budget's staff costs when hr projects the pay)."""
+
+    key: str
+    flows: Callable
+    replaces: tuple[str, ...] = ()
+
+
+_cash_sources: list[CashForecastSource] = []
+
+
+def register_cash_forecast(source: CashForecastSource) -> None:
+    if all(existing.key != source.key for existing in _cash_sources):
+        _cash_sources.append(source)
+
+
+def cash_forecast_sources() -> list[CashForecastSource]:
+    return list(_cash_sources)
+
+
+# Sales volumes per article for a period, for finance's price / volume / mix analysis: a callable
+# (start, end) -> [(key, label, quantity, net amount)], credit notes negative. Sales registers it; finance reads it
+# without importing sales.
+_sales_volume_sources: list[Callable] = []
+
+
+def register_sales_volumes(source: Callable) -> None:
+    if source not in _sales_volume_sources:
+        _sales_volume_sources.append(source)
+
+
+def sales_volume_sources() -> list[Callable]:
+    return list(_sales_volume_sources)

@@ -27,4 +27,10 @@ class DashboardsConfig(AppConfig):
         tiles.register()
         register_home_panel(HomePanel("dashboards.view", 10, views.home_panel))
         register_todo(TodoProvider("dashboards.thresholds", todo.todo_items))
+        from pilote.core import jobs, schedule
+        from pilote.dashboards import alerts
+
+        jobs.register_kind("dashboards.alerts", "Alertes des indicateurs")
+        schedule.register(schedule.Schedule("dashboards.alerts", "Alertes des indicateurs (e-mail à la direction)",
+                                            alerts.nightly_check, hour=5, minute=30))  # fmt: skip
         register_demo(95, "tableau de bord (seuil de trésorerie)", demo.load)

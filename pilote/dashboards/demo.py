@@ -1,12 +1,13 @@
 """The dashboards' share of the demo: direction's threshold on the forecast's lowest point, set so that one
-week of the 13-week plan goes under it — the tile is red and the alert is in direction's to-do list."""
+week of the 13-week plan goes under it — the tile is red, the alert is in direction's to-do list and direction got
+its one e-mail."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from pilote.core.demo import DEMO_TODAY
-from pilote.dashboards import services
+from pilote.dashboards import alerts, services
 from pilote.finance.queries import treasury_plan
 
 
@@ -30,3 +31,4 @@ def load(rng, users) -> None:
     value = treasury_threshold([week.closing for week in plan.weeks])
     if value is not None:
         services.set_threshold(actor=users["direction"], key="tresorerie_prevue", value=value)
+        alerts.check(DEMO_TODAY)  # the crossing opens its alert and mails direction once (not again at commit)

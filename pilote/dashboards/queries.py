@@ -90,7 +90,14 @@ def cash(figures: dict[str, finance.AccountFigures]) -> Decimal:
 
 
 def treasury(ctx) -> finance.TreasuryInputs | None:
-    return ctx.shared("treasury", lambda: finance.treasury_inputs(ctx.today))
+    """The plan's inputs; the books at today are the day's diagnosis when it is today's (one read for both)."""
+
+    def read():
+        current = period(ctx)
+        same_day = current is not None and current.day == ctx.today and current.year.contains(ctx.today)
+        return finance.treasury_inputs(ctx.today, diagnosis(ctx).figures if same_day else None)
+
+    return ctx.shared("treasury", read)
 
 
 def plan(ctx):

@@ -26,6 +26,9 @@ def set_threshold(*, actor, key: str, value: Decimal | None) -> KpiThreshold | N
         value = to_decimal(value)
         if abs(value) > LIMIT:
             raise DomainError("Ce seuil est hors des limites admises.")
+    from pilote.dashboards import alerts
+
+    transaction.on_commit(alerts.check)  # a crossing the new threshold makes is mailed now, not tomorrow
     current = KpiThreshold.objects.select_for_update().filter(key=key).first()
     before = {"seuil": format_number(current.value)} if current else {}
     if value is None:

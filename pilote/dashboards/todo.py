@@ -12,13 +12,18 @@ def todo_items(user) -> list[TodoItem]:
     limits = thresholds()
     if not limits:
         return []
+    from pilote.dashboards.alerts import open_alerts
+
     today = local_today()
     items = []
+    opened = open_alerts()
     for tile in queries.board(user, today, keys=set(limits)):
         if tile.alert:
+            since = opened.get(tile.key)
+            mailed = f", e-mail à la direction le {since.started_on:%d/%m/%Y}" if since and since.mailed_to else ""
             items.append(
                 TodoItem(
-                    f"Alerte : {tile.label} à {tile.tile.display} (seuil {tile.threshold_text})",
+                    f"Alerte : {tile.label} à {tile.tile.display} (seuil {tile.threshold_text}{mailed})",
                     tile.tile.url,
                     today,
                     "Alerte",

@@ -22,4 +22,10 @@ class FinanceConfig(AppConfig):
             MenuItem("Comptabilité analytique", "finance:analytic", "finance.view"),
             MenuItem("Coûts complets", "finance:costing", "finance.view"),
         )
+        from pilote.core import jobs, schedule
+        from pilote.finance import services
+
+        jobs.register_kind("finance.treasury", "Trésorerie : habitudes de paiement et plan de la semaine")
+        label = "Trésorerie : habitudes de paiement des clients et plan de la semaine archivé"
+        schedule.register(schedule.Schedule("finance.treasury", label, services.treasury_night, hour=5))
         register_demo(93, "coûts complets et budget de l'exercice (initial et révisé)", demo.load)

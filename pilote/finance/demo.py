@@ -4,6 +4,7 @@ so the variance page and the dashboard tiles compare the year to date with a bud
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from pilote.core.demo import DEMO_TODAY
@@ -41,8 +42,22 @@ def load_costing(users) -> None:
         )  # fmt: skip
 
 
+def load_treasury(users) -> None:
+    """The bank loan the ledger demo repays (90 000 € at 3,6 %, 1 500 € of capital a month from January of the
+    first year, `ledger.demo.Books.loan`) as a loan of the cash plan, and the customers' payment habits."""
+    from pilote.core.demo import FIRST_YEAR
+    from pilote.ledger.demo import LOAN_RATE
+
+    services.create_loan(
+        actor=users["comptable"], label="Prêt d'installation", lender="BNP Paribas Pro", principal=Decimal(90000),
+        annual_rate=LOAN_RATE * 100, months=60, first_due=dt.date(FIRST_YEAR, 1, 5), constant_capital=True,
+    )  # fmt: skip
+    services.refresh_payment_behaviour(DEMO_TODAY)
+
+
 def load(rng, users) -> None:
     load_costing(users)
+    load_treasury(users)
     year = FiscalYear.objects.filter(start_date__lte=DEMO_TODAY, end_date__gte=DEMO_TODAY).first()
     if year is None or not FiscalYear.objects.filter(end_date__lt=year.start_date).exists():
         return
@@ -53,6 +68,13 @@ def load(rng, users) -> None:
     revision = services.create_budget(
         actor=users["direction"], fiscal_year=year, name=f"Budget {year.start_date.year} révisé", source=initial
     )
+    from pilote.ledger.models import AnalyticSection
+
+    for code in ("ATL", "DIS"):  # the two main centres: their own budgets, from their 2025 actuals + 3 %
+        section = AnalyticSection.objects.filter(axis__code="CENTRE", code=code).first()
+        if section is not None:
+            name = f"Budget {year.start_date.year} — {section.label}"
+            services.create_budget(actor=actor, fiscal_year=year, name=name, percent=Decimal(3), section=section)
     now = budgets.month_index(year.start_date, DEMO_TODAY)
     for group, values in queries.budget_months(revision).items():
         factor = Decimal("1.10") if group == "706" else Decimal("1.03") if group.startswith("64") else None

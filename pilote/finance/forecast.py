@@ -7,10 +7,19 @@ in the first week), the open supplier items at theirs (401, 403, 404, 408), and 
 at their usual date: the VAT to pay (44551) on the next 19th, the social contributions (431, 437) on the
 next 15th, the wages due (421) at once. Lines without a due date (payments on account, credit notes) count on their
 own date, or at once when it is past. The lowest closing balance and its week are the plan's alert.
+
+Beside it, `monthly_plan` spreads the same flows over 12 calendar months, with what the open items do not hold
+yet: the activity of the months after the current one from the budget (`budget_flows`), payroll from the plug-in
+sources (hr), loan instalments (`loan_schedule`).
+
+Customers are expected at their habits, not only at the due date: `average_delay` is the amount-weighted mean of
+(payment date − due date) over a customer's settled invoices, and `expected_at` moves an open item's due date by
+it (never before today — the plan already counts an overdue item in the first week).
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -108,3 +117,185 @@ def next_on(today: dt.date, day: int) -> dt.date:
         return today.replace(day=day)
     year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
     return dt.date(year, month, day)
+
+
+# --- Customers' payment behaviour --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """A settled customer invoice: its due date, the date its last payment came in, its amount."""
+
+    due: dt.date
+    paid: dt.date
+    amount: Decimal
+
+
+def average_delay(settlements: list[Settlement]) -> Decimal | None:
+    """Days between due date and payment, weighted by the invoices' amounts, to 0.1 day (negative: the customer
+    pays early). None without a settled invoice of a positive amount."""
+    weight = sum((s.amount for s in settlements if s.amount > 0), ZERO)
+    if not weight:
+        return None
+    days = sum((Decimal((s.paid - s.due).days) * s.amount for s in settlements if s.amount > 0), ZERO)
+    return (days / weight).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP")
+
+
+def expected_at(due: dt.date, delay: Decimal | None) -> dt.date:
+    """An open item's expected date: its due date moved by the customer's average delay (whole days, half up)."""
+    if not delay:
+        return due
+    return due + dt.timedelta(days=int(delay.quantize(Decimal(1), rounding="ROUND_HALF_UP")))
+
+
+# --- The 12-month plan -------------------------------------------------------------------------------------
+
+MONTHS = 12
+
+
+def add_months(day: dt.date, months: int, on: int | None = None) -> dt.date:
+    """`day` moved by `months` calendar months, on the day `on` (default: the same day), clipped to the month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    wanted = on or day.day
+    return dt.date(year, month + 1, min(wanted, calendar.monthrange(year, month + 1)[1]))
+
+
+def monthly_plan(today: dt.date, opening: Decimal, flows: list[Flow], months: int = MONTHS) -> Plan:
+    """The flows over `months` calendar months from today's month (past-dated flows in the first)."""
+    first = today.replace(day=1)
+    buckets = []
+    for i in range(months):
+        start = add_months(first, i)
+        buckets.append(Week(start, add_months(start, 1) - dt.timedelta(days=1), ZERO))
+    end = buckets[-1].end
+    beyond = ZERO
+    for flow in flows:
+        day = max(flow.day, today)
+        if day > end:
+            beyond += flow.amount
+            continue
+        bucket = buckets[(day.year - first.year) * 12 + day.month - first.month]
+        if flow.amount >= 0:
+            bucket.receipts += flow.amount
+        else:
+            bucket.payments -= flow.amount
+        bucket.by_kind[flow.kind] = bucket.by_kind.get(flow.kind, ZERO) + flow.amount
+    balance = opening
+    for bucket in buckets:
+        bucket.opening = balance
+        balance = bucket.closing
+    return Plan(opening, buckets, beyond)
+
+
+# Budget groups that move cash: income 70–77 except reversals (78) and transfers of charges (79); expenses 60–67
+# except depreciation and provisions (68) and the tax on profits (69, paid by instalments outside this plan).
+def cash_group(group: str) -> bool:
+    return group[:2] in {"60", "61", "62", "63", "64", "65", "66", "67", "70", "71", "72", "74", "75", "76", "77"}
+
+
+VAT_RATE = Decimal(20)  # the standard rate the projected activity is invoiced and bought at
+# Expenses bearing deductible VAT: purchases and external charges, but insurance (616) and bank services (627).
+VAT_EXPENSES, NO_VAT_EXPENSES = ("60", "61", "62"), ("616", "627")
+
+
+def budget_flows(
+    months: dict[dt.date, dict[str, Decimal]], today: dt.date, *, payroll: bool = True, loans: bool = False,
+    vat_rate: Decimal = VAT_RATE,
+) -> list[Flow]:  # fmt: skip
+    """The activity not invoiced yet: the budget of each month after today's (groups in their natural direction,
+    income and expenses positive, excluding VAT), received or paid VAT included on the 15th of the following
+    month (invoices at 30 days); the projected CA3 of the month — VAT on the sales less VAT on the purchases and
+    external charges (60–62 but 616 and 627) — paid on the 19th of the following month; staff costs (64) on the
+    month's last day, unless `payroll` is False (hr projects the pay instead); the loans' interest (661) left
+    out when `loans` is True (their schedules carry it)."""
+    flows = []
+    current = today.replace(day=1)
+    rate = Decimal(vat_rate) / 100
+    for month, groups in sorted(months.items()):
+        if month <= current:
+            continue
+        cash = {g: v for g, v in groups.items() if cash_group(g) and not (loans and g.startswith("661"))}
+        receipts = sum((v for g, v in cash.items() if g.startswith("7")), ZERO)
+        purchases = sum((v for g, v in cash.items() if g.startswith("6") and not g.startswith("64")), ZERO)
+        taxed = sum((v for g, v in cash.items() if g.startswith(VAT_EXPENSES) and not g.startswith(NO_VAT_EXPENSES)),
+                    ZERO)  # fmt: skip
+        collected, deductible = round_eur(receipts * rate), round_eur(taxed * rate)
+        staff = sum((v for g, v in cash.items() if g.startswith("64")), ZERO) if payroll else ZERO
+        settled = add_months(month, 1, 15)
+        if receipts:
+            flows.append(Flow(settled, round_eur(receipts) + collected, "Activité prévue"))
+        if purchases:
+            flows.append(Flow(settled, -(round_eur(purchases) + deductible), "Activité prévue"))
+        if collected != deductible:
+            flows.append(Flow(add_months(month, 1, 19), deductible - collected, "TVA prévue (CA3)"))
+        if staff:
+            flows.append(Flow(add_months(month, 1) - dt.timedelta(days=1), -round_eur(staff), "Salaires prévus"))
+    return flows
+
+
+# --- Loans -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instalment:
+    number: int
+    day: dt.date
+    payment: Decimal
+    interest: Decimal
+    principal: Decimal
+    remaining: Decimal  # capital left after the instalment
+
+
+def loan_schedule(principal: Decimal, annual_rate: Decimal, months: int, first_due: dt.date, *,
+                  constant_capital: bool = False) -> list[Instalment]:  # fmt: skip
+    """A loan repaid monthly. By constant instalments (annuités constantes): payment = C × i ÷ (1 − (1 + i)^−n),
+    i = annual rate ÷ 12; by constant capital (amortissement constant): C ÷ n of capital a month plus the
+    interest. Each month's interest on the capital left, to the cent; the last instalment clears the capital
+    (its payment absorbs the roundings). A nil rate repays C ÷ n a month."""
+    principal = round_eur(principal)
+    rate = Decimal(annual_rate) / 100 / 12
+    payment = round_eur(principal * rate / (1 - (1 + rate) ** -months) if rate else principal / months)
+    capital = round_eur(principal / months)
+    schedule, left = [], principal
+    for number in range(1, months + 1):
+        interest = round_eur(left * rate)
+        due = capital if constant_capital else payment - interest
+        share = left if number == months else min(due, left)
+        left -= share
+        schedule.append(Instalment(number, add_months(first_due, number - 1), interest + share, interest, share, left))
+    return schedule
+
+
+# --- Forecast against actual -------------------------------------------------------------------------------
+
+
+def balance_at(days: dict[dt.date, Decimal], day: dt.date) -> Decimal | None:
+    """The balance at the end of `day` from the balances of the days that moved (None before the first)."""
+    known = [d for d in days if d <= day]
+    return days[max(known)] if known else None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    start: dt.date
+    end: dt.date
+    forecast: Decimal
+    actual: Decimal
+
+    @property
+    def gap(self) -> Decimal:
+        return self.actual - self.forecast
+
+
+def compare(week_start: dt.date, closings: list[Decimal], actual: dict[dt.date, Decimal], today: dt.date):
+    """An archived plan's weeks already over (ended before today) against the bank's balance at their end."""
+    rows = []
+    for index, closing in enumerate(closings):
+        end = week_start + dt.timedelta(weeks=index, days=6)
+        if end >= today:
+            break
+        real = balance_at(actual, end)
+        if real is not None:
+            rows.append(Comparison(end - dt.timedelta(days=6), end, closing, real))
+    return rows

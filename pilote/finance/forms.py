@@ -4,7 +4,7 @@ from django import forms
 
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.uploads import LimitedFileField
-from pilote.ledger.models import FiscalYear
+from pilote.ledger.models import AnalyticSection, FiscalYear
 from pilote.lib.fields import FrenchDecimalFormField
 
 
@@ -71,6 +71,11 @@ class BudgetCreateForm(forms.Form):
         label="Exercice", queryset=FiscalYear.objects.order_by("-start_date"), empty_label=None
     )
     nom = forms.CharField(label="Nom", max_length=80, initial="Budget initial")
+    centre = forms.ModelChoiceField(
+        label="Centre (section analytique)", required=False, empty_label="Toute la structure",
+        queryset=AnalyticSection.objects.filter(is_active=True).select_related("axis").order_by("axis__code", "code"),
+        help_text="Le budget d'un centre se compare à ce que la comptabilité analytique lui affecte.",
+    )  # fmt: skip
     methode = forms.ChoiceField(
         label="Montants",
         choices=[("reel", "Réalisé de l'exercice précédent, augmenté ou diminué d'un pourcentage"), ("vide", "Saisis")],
@@ -90,6 +95,10 @@ class BudgetCreateForm(forms.Form):
 
 class BudgetFilterForm(forms.Form):
     q = forms.CharField(label="Nom", required=False, max_length=80)
+    centre = forms.ModelChoiceField(
+        label="Centre", required=False, empty_label="Tous",
+        queryset=AnalyticSection.objects.select_related("axis").order_by("axis__code", "code"),
+    )  # fmt: skip
     exercice = forms.ModelChoiceField(
         label="Exercice", queryset=FiscalYear.objects.order_by("-start_date"), required=False, empty_label="Tous"
     )
@@ -129,3 +138,17 @@ class BudgetReviseForm(forms.Form):
 
 class VarianceForm(forms.Form):
     date = forms.DateField(label="Situation au", required=False, widget=DATE_WIDGET)
+
+
+class LoanForm(forms.Form):
+    """A loan for the cash plan (constant monthly instalments); the service checks the figures."""
+
+    label = forms.CharField(label="Libellé", max_length=120)
+    lender = forms.CharField(label="Prêteur", max_length=120, required=False)
+    principal = FrenchDecimalFormField(label="Capital emprunté (€)", max_digits=14, decimal_places=2)
+    annual_rate = FrenchDecimalFormField(label="Taux annuel (%)", max_digits=6, decimal_places=3)
+    months = forms.IntegerField(label="Durée (mois)", min_value=1, max_value=600,
+                                error_messages={"min_value": "La durée d'un emprunt va de 1 à 600 mois.",
+                                                "max_value": "La durée d'un emprunt va de 1 à 600 mois."})  # fmt: skip
+    first_due = forms.DateField(label="Première échéance", widget=DATE_WIDGET)
+    constant_capital = forms.BooleanField(label="Amortissement constant (sinon mensualités constantes)", required=False)

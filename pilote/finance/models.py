@@ -38,7 +38,8 @@ class BudgetKind(models.TextChoices):
 
 
 class Budget(models.Model):
-    """A version of a fiscal year's budget (initial, then revisions), lines per account group and month."""
+    """A version of a fiscal year's budget (initial, then revisions), lines per account group and month — the
+    structure's, or one centre's (`section`)."""
 
     fiscal_year = models.ForeignKey(
         "ledger.FiscalYear", verbose_name="exercice", on_delete=models.PROTECT, related_name="budgets"
@@ -48,6 +49,12 @@ class Budget(models.Model):
     source = models.ForeignKey(
         "self", verbose_name="révise", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
     )
+    # A centre's budget (an analytic section): compared with what the analytic aggregates put on the section;
+    # none: the whole structure's budget, compared with the general ledger (the one the dashboards read).
+    section = models.ForeignKey(
+        "ledger.AnalyticSection", verbose_name="centre", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     created_by = models.ForeignKey(
         "core.User", verbose_name="créé par", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -118,3 +125,80 @@ class CostingSetup(models.Model):
 
     def __str__(self) -> str:
         return f"Coûts complets — {self.fiscal_year}"
+
+
+class PaymentBehaviour(models.Model):
+    """A customer's habit (its auxiliary account): the amount-weighted average delay between due date and payment
+    over its invoices settled in the last twelve months (`forecast.average_delay`). Recomputed each night and by
+    « Recalculer » (`services.refresh_payment_behaviour`); the cash plan moves the customer's open items by it."""
+
+    auxiliary = models.OneToOneField(
+        "ledger.AuxiliaryAccount", verbose_name="compte client", on_delete=models.CASCADE, related_name="+"
+    )
+    delay_days = FrenchDecimalField("retard moyen (jours)", max_digits=6, decimal_places=1)
+    invoices = models.PositiveIntegerField("factures réglées", default=0)
+    computed_on = models.DateField("calculé le")
+
+    class Meta:
+        verbose_name = "comportement de paiement d'un client"
+        verbose_name_plural = "comportements de paiement des clients"
+
+    def __str__(self) -> str:
+        return f"Client {self.auxiliary_id} : {self.delay_days} jours"
+
+
+class Loan(models.Model):
+    """A loan repaid monthly, by constant instalments or constant capital: its schedule (`forecast.loan_schedule`)
+    feeds the cash plan."""
+
+    label = models.CharField("libellé", max_length=120)
+    lender = models.CharField("prêteur", max_length=120, blank=True)
+    principal = MoneyField("capital emprunté")
+    annual_rate = FrenchDecimalField("taux annuel (%)", max_digits=6, decimal_places=3)
+    months = models.PositiveSmallIntegerField("durée (mois)")
+    first_due = models.DateField("première échéance")
+    constant_capital = models.BooleanField("amortissement constant", default=False)  # else constant instalments
+    created_at = models.DateTimeField("saisi le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "emprunt"
+        verbose_name_plural = "emprunts"
+        ordering = ["first_due", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(principal__gt=Decimal(0)),
+                name="finance_loan_principal_positive",
+                violation_error_message="Le capital emprunté doit être positif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_rate__gte=Decimal(0)) & Q(annual_rate__lte=Decimal(100)),
+                name="finance_loan_rate_range",
+                violation_error_message="Le taux annuel est compris entre 0 et 100 %%.",
+            ),
+            models.CheckConstraint(
+                condition=Q(months__gte=1) & Q(months__lte=600),
+                name="finance_loan_months_range",
+                violation_error_message="La durée d'un emprunt va de 1 à 600 mois.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Emprunt {self.label}"
+
+
+class ForecastSnapshot(models.Model):
+    """The 13-week plan as it stood on a week's Monday, kept to compare with what the bank did afterwards
+    (prévu / réalisé). One per week, written by the nightly schedule (or the page) the first time that week."""
+
+    week_start = models.DateField("semaine du", unique=True)
+    taken_on = models.DateField("établi le")
+    opening = MoneyField("trésorerie de départ")
+    closings = models.JSONField("trésorerie prévue en fin de semaine", default=list)  # decimal strings, 13 weeks
+
+    class Meta:
+        verbose_name = "plan de trésorerie archivé"
+        verbose_name_plural = "plans de trésorerie archivés"
+        ordering = ["-week_start"]
+
+    def __str__(self) -> str:
+        return f"Plan de trésorerie du {self.week_start:%d/%m/%Y}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -292,30 +293,161 @@ def _open_items(prefixes: tuple[str, ...], today: dt.date, kind: str) -> list[fo
     return [forecast.Flow(row["expected"], row["d"] - row["c"], kind) for row in rows if row["d"] != row["c"]]
 
 
+def _customer_items(today: dt.date) -> list[forecast.Flow]:
+    """The customers' open items at the date each customer usually pays (`PaymentBehaviour`): the items with a
+    due date move by their customer's average delay; the others (payments on account, partial groups) keep it.
+    One grouped read of the per-party aggregate and one of the behaviours."""
+    from django.db.models import Q
+
+    from pilote.finance.models import PaymentBehaviour
+    from pilote.ledger.models import OpenItemParty
+
+    prefix_filter = Q()
+    for prefix in CUSTOMER_PREFIXES:
+        prefix_filter |= Q(account__code__startswith=prefix)
+    delays = dict(PaymentBehaviour.objects.values_list("auxiliary_id", "delay_days"))
+    rows = (
+        OpenItemParty.objects.filter(prefix_filter, fiscal_year__status="open", date__lte=today)
+        .values("aux_key", "expected", "has_due_date")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .order_by("expected")
+    )
+    flows = []
+    for row in rows:
+        amount = row["d"] - row["c"]
+        if not amount:
+            continue
+        delay = delays.get(row["aux_key"]) if row["has_due_date"] and amount > 0 else None
+        flows.append(forecast.Flow(forecast.expected_at(row["expected"], delay), amount, "Clients"))
+    return flows
+
+
+def customer_settlements(today: dt.date, days: int = 365) -> dict[int, list[forecast.Settlement]]:
+    """Each customer's (auxiliary account id) invoices fully settled in the last `days`: due date, the date of the
+    last payment of its matching, amount. Two reads: the matchings paid in the window, then their invoices."""
+    from django.db.models import Max
+
+    since = today - dt.timedelta(days=days)
+    paid = dict(
+        EntryLine.objects.filter(
+            account__code__startswith="411", is_posted=True, credit__gt=0, date__gte=since, date__lte=today,
+            match__matching__is_partial=False,
+        )
+        .values("match__matching_id")
+        .annotate(paid=Max("date"))
+        .values_list("match__matching_id", "paid")
+    )  # fmt: skip
+    found: dict[int, list[forecast.Settlement]] = {}
+    ids = list(paid)
+    for start in range(0, len(ids), 5000):
+        invoices = EntryLine.objects.filter(
+            match__matching_id__in=ids[start : start + 5000], debit__gt=0, due_date__isnull=False,
+            auxiliary__isnull=False,
+        ).values_list("auxiliary_id", "match__matching_id", "due_date", "debit")  # fmt: skip
+        for aux, matching, due, amount in invoices:
+            found.setdefault(aux, []).append(forecast.Settlement(due, paid[matching], amount))
+    return found
+
+
+def _loan_flows(today: dt.date, end: dt.date) -> list[forecast.Flow]:
+    from pilote.finance.models import Loan
+
+    flows = []
+    for loan in Loan.objects.all():
+        schedule = forecast.loan_schedule(
+            loan.principal, loan.annual_rate, loan.months, loan.first_due, constant_capital=loan.constant_capital
+        )
+        for due in schedule:
+            if today <= due.day <= end:
+                flows.append(forecast.Flow(due.day, -due.payment, "Emprunts"))
+    return flows
+
+
+def _source_flows(today: dt.date, end: dt.date) -> tuple[list[forecast.Flow], set[str]]:
+    """What the plugged-in domains foresee (hr: pay and social charges) and the budget groups they replace."""
+    from pilote.core.registry import cash_forecast_sources
+
+    flows, replaced = [], set()
+    for source in cash_forecast_sources():
+        found = [forecast.Flow(day, amount, kind) for day, amount, kind in source.flows(today, end) if amount]
+        if found:
+            flows += found
+            replaced.update(source.replaces)
+    return flows, replaced
+
+
+def _year_containing(day: dt.date) -> FiscalYear | None:
+    return FiscalYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+
+
+def planned_activity(today: dt.date, months: int = forecast.MONTHS) -> dict[dt.date, dict[str, Decimal]]:
+    """Each month of the horizon after today's: its amounts per account group from the latest budget of its fiscal
+    year, else the actuals of the same month a year earlier (natural direction)."""
+    first = today.replace(day=1)
+    wanted = [forecast.add_months(first, i) for i in range(1, months)]
+    found: dict[dt.date, dict[str, Decimal]] = {}
+    cache: dict[tuple, dict] = {}
+    for month in wanted:
+        year = _year_containing(month)
+        version = current_budget(year) if year else None
+        if version is not None:
+            key = ("budget", version.pk)
+            if key not in cache:
+                cache[key] = {"months": year_months(year), "groups": budget_months(version)}
+        else:
+            year = _year_containing(forecast.add_months(month, -12))
+            if year is None:
+                continue
+            key = ("actual", year.pk)
+            if key not in cache:
+                cache[key] = {"months": [forecast.add_months(m, 12) for m in year_months(year)],
+                              "groups": actuals_by_group(year)}  # fmt: skip
+        data = cache[key]
+        if month in data["months"]:
+            index = data["months"].index(month)
+            found[month] = {group: values[index] for group, values in data["groups"].items() if values[index]}
+    return found
+
+
 @dataclass
 class TreasuryInputs:
-    """What the plan starts from: today's cash and the dated flows, by kind (the dashboards read the
-    supplier items due from the same read)."""
+    """What the plans start from: today's cash and the dated flows, by kind (the dashboards read the
+    supplier items due from the same read). `planned` holds the loans' instalments and the plugged-in sources'
+    flows (hr) over 12 months; `activity`, for the 12-month plan, the budget of the months ahead."""
 
     today: dt.date
     cash: Decimal
     customers: list[forecast.Flow]
     suppliers: list[forecast.Flow]
     others: list[forecast.Flow]
+    planned: list[forecast.Flow] = dataclass_field(default_factory=list)
+    replaced: set = dataclass_field(default_factory=set)
 
     def plan(self, scenario: str = "realiste") -> forecast.Plan:
-        flows = forecast.scenario_flows(self.customers + self.suppliers + self.others, self.today, scenario)
+        end = self.today - dt.timedelta(days=self.today.weekday()) + dt.timedelta(weeks=forecast.WEEKS, days=-1)
+        ahead = [f for f in self.planned if f.day <= end]
+        flows = forecast.scenario_flows(self.customers + self.suppliers + self.others + ahead, self.today, scenario)
         return forecast.weekly_plan(self.today, self.cash, flows)
 
+    def monthly(self, scenario: str = "realiste") -> forecast.Plan:
+        activity = forecast.budget_flows(
+            planned_activity(self.today), self.today, payroll="64" not in self.replaced,
+            loans=any(f.kind == "Emprunts" for f in self.planned),
+        )  # fmt: skip
+        flows = self.customers + self.suppliers + self.others + self.planned + activity
+        return forecast.monthly_plan(self.today, self.cash, forecast.scenario_flows(flows, self.today, scenario))
 
-def treasury_inputs(today: dt.date | None = None) -> TreasuryInputs | None:
-    """Today's cash (the books at today) and the open items of the open years, for the plan."""
+
+def treasury_inputs(today: dt.date | None = None, figures: dict | None = None) -> TreasuryInputs | None:
+    """Today's cash (the books at today), the open items of the open years, loans and plugged-in sources.
+    `figures`: the books at today when the caller read them already (the dashboard's diagnosis of the day)."""
     today = today or local_today()
     year = FiscalYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
     if year is None:
         return None
-    figures = account_figures(year, today)
-    cash = sum((f.balance for code, f in figures.items() if code.startswith("5") and not code.startswith("59")), ZERO)
+    if figures is None:
+        figures = account_figures(year, today)
+    cash = _cash(figures)
     others = []
     for prefix, day, kind in DEBTS_BY_DAY:
         amount = sum((f.balance for code, f in figures.items() if code.startswith(prefix)), ZERO)
@@ -324,12 +456,16 @@ def treasury_inputs(today: dt.date | None = None) -> TreasuryInputs | None:
     wages = sum((f.balance for code, f in figures.items() if code.startswith("421")), ZERO)
     if wages:
         others.append(forecast.Flow(today, wages, "Salaires"))
+    end = forecast.add_months(today.replace(day=1), forecast.MONTHS) - dt.timedelta(days=1)
+    planned, replaced = _source_flows(today, end)
     return TreasuryInputs(
         today,
         cash,
-        _open_items(CUSTOMER_PREFIXES, today, "Clients"),
+        _customer_items(today),
         _open_items(SUPPLIER_PREFIXES, today, "Fournisseurs"),
         others,
+        planned + _loan_flows(today, end),
+        replaced,
     )
 
 
@@ -337,6 +473,53 @@ def treasury_plan(today: dt.date | None = None, scenario: str = "realiste") -> f
     """The 13-week plan from today's cash (the books at today) and the open items of the open years."""
     inputs = treasury_inputs(today)
     return inputs.plan(scenario) if inputs else None
+
+
+def _cash(figures: dict[str, AccountFigures]) -> Decimal:
+    return sum((f.balance for code, f in figures.items() if code.startswith("5") and not code.startswith("59")), ZERO)
+
+
+def cash_by_day(start: dt.date, end: dt.date) -> dict[dt.date, Decimal]:
+    """The bank and cash balance (class 5 without 59) the day before `start`, then at the end of each day up to
+    `end` that moved it: the books at the day before (aggregates), then one grouped read of the lines (the
+    à-nouveaux of a new year left out: they carry the same money over)."""
+    before = start - dt.timedelta(days=1)
+    year = _year_containing(before)
+    balance = _cash(account_figures(year, before)) if year else ZERO
+    opening_ids = list(
+        Entry.objects.filter(journal__kind=JournalKind.OPENING, date__gte=start, date__lte=end).values_list(
+            "id", flat=True
+        )
+    )
+    rows = (
+        EntryLine.objects.filter(is_posted=True, date__gte=start, date__lte=end, account__code__startswith="5")
+        .exclude(account__code__startswith="59")
+        .exclude(entry_id__in=opening_ids)
+        .values("date")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+        .order_by("date")
+    )
+    days = {before: balance}
+    for row in rows:
+        balance += row["d"] - row["c"]
+        days[row["date"]] = balance
+    return days
+
+
+def forecast_vs_actual(today: dt.date | None = None, count: int = 8):
+    """The last `count` archived plans, each week already over compared with the bank's balance at its end."""
+    from pilote.finance.models import ForecastSnapshot
+
+    today = today or local_today()
+    snapshots = list(ForecastSnapshot.objects.filter(week_start__lt=today).order_by("-week_start")[:count])
+    if not snapshots:
+        return []
+    first = min(s.week_start for s in snapshots)
+    actual = cash_by_day(first, today)
+    return [
+        (snapshot, forecast.compare(snapshot.week_start, [Decimal(v) for v in snapshot.closings], actual, today))
+        for snapshot in snapshots
+    ]
 
 
 # --- Budgets ----------------------------------------------------------------------------------------------
@@ -351,15 +534,21 @@ def year_months(year: FiscalYear) -> list[dt.date]:
     return months
 
 
-def actuals_by_group(year: FiscalYear, digits: int = 3) -> dict[str, list[Decimal]]:
+def actuals_by_group(year: FiscalYear, digits: int = 3, section=None) -> dict[str, list[Decimal]]:
     """Each account group's (the first `digits` of classes 6 and 7) monthly amounts of `year`, natural
-    direction, from the aggregates (one grouped query)."""
+    direction, from the aggregates (one grouped query) — the general ledger's, or with `section` what the
+    analytic aggregates put on that centre."""
     from pilote.finance.budgets import natural
+    from pilote.ledger.models import AnalyticBalance
 
     months = year_months(year)
     position = {month: index for index, month in enumerate(months)}
+    if section is None:
+        source = AccountBalance.objects.filter(fiscal_year=year, aux_key=0, is_opening=False)
+    else:
+        source = AnalyticBalance.objects.filter(fiscal_year=year, section=section)
     rows = (
-        AccountBalance.objects.filter(fiscal_year=year, aux_key=0, is_opening=False, account__code__regex=r"^[67]")
+        source.filter(account__code__regex=r"^[67]")
         .values("account__code", "month")
         .annotate(d=Sum("debit"), c=Sum("credit"))
     )
@@ -371,6 +560,20 @@ def actuals_by_group(year: FiscalYear, digits: int = 3) -> dict[str, list[Decima
             continue
         groups.setdefault(group, [ZERO] * len(months))[index] += natural(group, row["d"] - row["c"])
     return groups
+
+
+def section_balances(year: FiscalYear, section, day: dt.date) -> dict[str, Decimal]:
+    """The accounts' balances (debit − credit) a centre carries from the year's start to the end of `day`'s month
+    (the analytic aggregates are monthly)."""
+    from pilote.ledger.models import AnalyticBalance
+
+    cut = _month_end(min(day, year.end_date)) + dt.timedelta(days=1)
+    rows = (
+        AnalyticBalance.objects.filter(fiscal_year=year, section=section, month__lt=cut)
+        .values("account__code")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )
+    return {row["account__code"]: row["d"] - row["c"] for row in rows}
 
 
 def budget_months(budget) -> dict[str, list[Decimal]]:
@@ -385,10 +588,45 @@ def budget_months(budget) -> dict[str, list[Decimal]]:
 
 
 def current_budget(year: FiscalYear):
-    """The year's latest version (the last revision, else the initial budget)."""
+    """The year's latest version of the structure's budget (the last revision, else the initial budget)."""
     from pilote.finance.models import Budget
 
-    return Budget.objects.filter(fiscal_year=year).order_by("-created_at", "-id").first()
+    return Budget.objects.filter(fiscal_year=year, section__isnull=True).order_by("-created_at", "-id").first()
+
+
+@dataclass
+class YearBudget:
+    year: FiscalYear
+    budget: object | None  # the structure's latest version
+    income_budget: Decimal
+    expenses_budget: Decimal
+    income_actual: Decimal
+    expenses_actual: Decimal
+
+    @property
+    def result_budget(self) -> Decimal:
+        return self.income_budget - self.expenses_budget
+
+    @property
+    def result_actual(self) -> Decimal:
+        return self.income_actual - self.expenses_actual
+
+
+def years_budgets() -> list[YearBudget]:
+    """Every fiscal year side by side (multi-year view): its latest structure budget's income and expenses, and the
+    books' (whole year, or to date for the open one) — two grouped reads a year."""
+    rows = []
+    for year in FiscalYear.objects.order_by("start_date"):
+        version = current_budget(year)
+        planned = budget_months(version) if version else {}
+        actual = actuals_by_group(year, digits=1)
+
+        def total(groups, klass):
+            return sum((sum(values, ZERO) for group, values in groups.items() if group.startswith(klass)), ZERO)
+
+        rows.append(YearBudget(year, version, total(planned, "7"), total(planned, "6"), total(actual, "7"),
+                               total(actual, "6")))  # fmt: skip
+    return rows
 
 
 def variance_report(budget, day: dt.date, labels: dict[str, str] | None = None):
@@ -397,8 +635,11 @@ def variance_report(budget, day: dt.date, labels: dict[str, str] | None = None):
 
     year = budget.fiscal_year
     day = min(max(day, year.start_date), year.end_date)
-    figures = account_figures(year, day)
-    balances = {code: f.balance for code, f in figures.items()}
+    if budget.section_id:  # the analytic aggregates are monthly: a centre compares whole months
+        day = min(_month_end(day), year.end_date)
+        balances = section_balances(year, budget.section, day)
+    else:
+        balances = {code: f.balance for code, f in account_figures(year, day).items()}
     months = budget_months(budget)
     if labels is None:
         from pilote.ledger.models import Account
@@ -488,3 +729,39 @@ def costing_study(setup):
     # Charges put on a centre that is not part of the study (a plain section of the centres axis) are left out
     # of the centres: they count as not distributed.
     return costing.full_costing(centres, keys, units, products, usage, totals["6"], totals["7"])
+
+
+# --- Sales: price, volume and mix ------------------------------------------------------------------------
+
+
+def sales_mix(period: Period):
+    """The sales of the period (from the year's start to its day) against the same period a year earlier, per
+    article, split in price, mix and volume effects (`sales_variance`): the year before is the reference (the
+    « prévu »), as the textbooks do when two real years are compared. Quantities and amounts come from the
+    registered sales source (the sales app). A new article is valued at its own price (no price effect), an
+    article no longer sold at last year's."""
+    from pilote.core.registry import sales_volume_sources
+    from pilote.finance.sales_variance import ProductSales, sales_variance
+
+    previous = previous_period(period)
+    if previous is None:
+        return None
+    now, before, labels = {}, {}, {}
+    for source in sales_volume_sources():
+        for key, label, quantity, net in source(period.year.start_date, period.day):
+            now[key] = (quantity, net)
+            labels[key] = label
+        for key, label, quantity, net in source(previous.year.start_date, previous.day):
+            before[key] = (quantity, net)
+            labels.setdefault(key, label)
+    lines = []
+    for key in sorted(set(now) | set(before)):
+        q_actual, n_actual = now.get(key, (ZERO, ZERO))
+        q_budget, n_budget = before.get(key, (ZERO, ZERO))
+        if q_actual <= 0 and q_budget <= 0:
+            continue
+        p_actual = n_actual / q_actual if q_actual > 0 else None
+        p_budget = n_budget / q_budget if q_budget > 0 else None
+        lines.append(ProductSales(f"{key} — {labels[key]}", max(q_budget, ZERO), p_budget or p_actual,
+                                  max(q_actual, ZERO), p_actual or p_budget))  # fmt: skip
+    return previous, sales_variance(lines)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
 
-from pilote.core import audit
+from pilote.core import audit, jobs
 from pilote.core.exceptions import DomainError
 from pilote.finance.breakeven import default_share
 from pilote.finance.models import CostBehaviour
@@ -73,8 +74,9 @@ def _write_lines(budget, amounts: dict[str, list[Decimal]]) -> int:
 
 
 @transaction.atomic
-def create_budget(*, actor, fiscal_year, name: str, percent: Decimal | None = None, source=None):
-    """A new budget: empty, from the year before's actuals ± `percent`, or a revision copying `source`."""
+def create_budget(*, actor, fiscal_year, name: str, percent: Decimal | None = None, source=None, section=None):
+    """A new budget: empty, from the year before's actuals ± `percent`, or a revision copying `source` (and its
+    centre). With `section`, a centre's budget: the year before's actuals are the section's (analytic)."""
     from pilote.finance import budgets
     from pilote.finance.models import Budget, BudgetKind
     from pilote.finance.queries import actuals_by_group, budget_months
@@ -87,7 +89,7 @@ def create_budget(*, actor, fiscal_year, name: str, percent: Decimal | None = No
         raise DomainError("Un budget de ce nom existe déjà pour cet exercice.")
     amounts: dict[str, list[Decimal]] = {}
     if source is not None:
-        fiscal_year = source.fiscal_year
+        fiscal_year, section = source.fiscal_year, source.section
         amounts = budget_months(source)
     elif percent is not None:
         if not Decimal(-100) <= percent <= Decimal(1000):
@@ -95,11 +97,13 @@ def create_budget(*, actor, fiscal_year, name: str, percent: Decimal | None = No
         previous = FiscalYear.objects.filter(end_date__lt=fiscal_year.start_date).order_by("-start_date").first()
         if previous is None:
             raise DomainError("Il n'y a pas d'exercice précédent dont reprendre les montants.")
-        amounts = budgets.from_actuals(actuals_by_group(previous), percent)
+        amounts = budgets.from_actuals(actuals_by_group(previous, section=section), percent)
     kind = BudgetKind.REVISED if source is not None else BudgetKind.INITIAL
-    budget = Budget.objects.create(fiscal_year=fiscal_year, name=name, kind=kind, source=source, created_by=actor)
+    budget = Budget.objects.create(fiscal_year=fiscal_year, name=name, kind=kind, source=source, section=section,
+                                   created_by=actor)  # fmt: skip
     count = _write_lines(budget, amounts)
-    audit.record(actor, "finance.budget.created", budget, after={"nom": name, "lignes": count})
+    after = {"nom": name, "lignes": count} | ({"centre": section.code} if section else {})
+    audit.record(actor, "finance.budget.created", budget, after=after)
     return budget
 
 
@@ -180,3 +184,87 @@ def save_costing_setup(*, actor, fiscal_year, centres_axis, products_axis, keys:
     )
     audit.record(actor, "finance.costing.saved", setup, after={"keys": setup.keys, "units": setup.units})
     return setup
+
+
+# --- Treasury ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def refresh_payment_behaviour(today=None) -> int:
+    """Recompute every customer's average payment delay over its invoices settled in the last twelve months
+    (`forecast.average_delay`); the rows of customers without a settled invoice go. Returns the customers kept."""
+    from pilote.finance import forecast, queries
+    from pilote.finance.models import PaymentBehaviour
+    from pilote.lib.dates import local_today
+
+    today = today or local_today()
+    rows = []
+    for aux, settled in queries.customer_settlements(today).items():
+        delay = forecast.average_delay(settled)
+        if delay is not None:
+            rows.append(PaymentBehaviour(auxiliary_id=aux, delay_days=delay, invoices=len(settled), computed_on=today))
+    PaymentBehaviour.objects.all().delete()
+    PaymentBehaviour.objects.bulk_create(rows)
+    return len(rows)
+
+
+def take_snapshot(today=None):
+    """Keep this week's 13-week plan (once a week: the first call of the week writes it) for « prévu / réalisé »."""
+    from django.db import IntegrityError
+
+    from pilote.finance import queries
+    from pilote.finance.models import ForecastSnapshot
+    from pilote.lib.dates import local_today
+
+    today = today or local_today()
+    monday = today - dt.timedelta(days=today.weekday())
+    existing = ForecastSnapshot.objects.filter(week_start=monday).first()
+    if existing:
+        return existing
+    plan = queries.treasury_plan(today)
+    if plan is None:
+        return None
+    try:
+        with transaction.atomic():
+            return ForecastSnapshot.objects.create(
+                week_start=monday, taken_on=today, opening=plan.opening, closings=[str(w.closing) for w in plan.weeks]
+            )
+    except IntegrityError:  # another process took it meanwhile
+        return ForecastSnapshot.objects.get(week_start=monday)
+
+
+@jobs.work
+def treasury_night(job, progress) -> str:
+    """The nightly treasury work: customers' payment habits, then this week's plan kept."""
+    customers = refresh_payment_behaviour()
+    snapshot = take_snapshot()
+    kept = f" Plan de la semaine du {snapshot.week_start:%d/%m/%Y} archivé." if snapshot else ""
+    return f"Habitudes de paiement recalculées pour {customers} client(s).{kept}"
+
+
+@transaction.atomic
+def create_loan(*, actor, label: str, lender: str, principal: Decimal, annual_rate: Decimal, months: int,
+                first_due: dt.date, constant_capital: bool = False):  # fmt: skip
+    from pilote.finance.models import Loan
+
+    if principal is None or principal <= 0:
+        raise DomainError("Le capital emprunté doit être positif.")
+    if annual_rate is None or not Decimal(0) <= annual_rate <= Decimal(100):
+        raise DomainError("Le taux annuel est compris entre 0 et 100 %.")
+    if not months or not 1 <= months <= 600:
+        raise DomainError("La durée d'un emprunt va de 1 à 600 mois.")
+    loan = Loan.objects.create(label=label.strip(), lender=lender.strip(), principal=principal,
+                               annual_rate=annual_rate, months=months, first_due=first_due,
+                               constant_capital=constant_capital)  # fmt: skip
+    audit.record(actor, "finance.loan.created", loan,
+                 after={"libellé": loan.label, "capital": format_eur(principal), "taux": str(annual_rate),
+                        "mois": months, "première échéance": f"{first_due:%d/%m/%Y}"})  # fmt: skip
+    return loan
+
+
+@transaction.atomic
+def delete_loan(*, actor, loan) -> None:
+    audit.record(
+        actor, "finance.loan.deleted", None, before={"libellé": loan.label, "capital": format_eur(loan.principal)}
+    )
+    loan.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pilote.finance.views import analytic, budgets, diagnosis
+from pilote.finance.views import analytic, budgets, diagnosis, treasury
 
 app_name = "finance"
 urlpatterns = [
@@ -9,7 +9,9 @@ urlpatterns = [
     path("ratios/", diagnosis.ratios, name="ratios"),
     path("seuil-de-rentabilite/", diagnosis.break_even, name="break-even"),
     path("seuil-de-rentabilite/part-variable/", diagnosis.cost_behaviour, name="cost-behaviour"),
-    path("tresorerie/", diagnosis.treasury, name="treasury"),
+    path("tresorerie/", treasury.treasury, name="treasury"),
+    path("tresorerie/emprunts/nouveau/", treasury.loan_create, name="loan-create"),
+    path("tresorerie/emprunts/<int:pk>/supprimer/", treasury.loan_delete, name="loan-delete"),
     path("analytique/", analytic.report, name="analytic"),
     path("analytique/axes/", analytic.setup, name="analytic-setup"),
     path("analytique/axes/nouveau/", analytic.axis_create, name="analytic-axis-create"),
@@ -19,6 +21,7 @@ urlpatterns = [
     path("couts-complets/", analytic.costing, name="costing"),
     path("couts-complets/parametres/", analytic.costing_save, name="costing-save"),
     path("budgets/", budgets.budget_list, name="budget-list"),
+    path("budgets/ecarts-sur-ventes/", budgets.sales_mix, name="sales-mix"),
     path("budgets/nouveau/", budgets.budget_create, name="budget-create"),
     path("budgets/<int:pk>/", budgets.budget_detail, name="budget-detail"),
     path("budgets/<int:pk>/groupe/", budgets.budget_group, name="budget-group"),

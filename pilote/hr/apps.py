@@ -19,10 +19,12 @@ class HrConfig(AppConfig):
         from pilote.core.audit_labels import register_labels
         from pilote.core.registry import (
             CalendarLayer,
+            CashForecastSource,
             HomePanel,
             MenuItem,
             TodoProvider,
             register_calendar_layer,
+            register_cash_forecast,
             register_demo,
             register_home_panel,
             register_menu,
@@ -30,6 +32,12 @@ class HrConfig(AppConfig):
             register_work_accidents,
         )
         from pilote.hr import audit_labels, calendar, demo, todo, triggers
+        from pilote.hr.queries import payroll as payroll_queries
+
+        register_cash_forecast(CashForecastSource("hr.pay", payroll_queries.cash_flows, replaces=("64",)))
+        from pilote.hr import tiles
+
+        tiles.register()
         from pilote.hr.views import announcements
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)

@@ -41,3 +41,4 @@ LABELS |= {
     "hr.absence.read": "Consultation d'une absence liée à la santé",
     "hr.expense.transfer": "Notes de frais remboursées par virement SEPA",
 }
+LABELS |= {"hr.analytic.set": "Ventilation analytique d'un salarié modifiée"}

@@ -488,3 +488,23 @@ class AnnouncementForm(forms.Form):
     title = forms.CharField(label="Titre", max_length=150)
     body = forms.CharField(label="Message", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
     until = forms.DateField(label="Affichée jusqu'au (facultatif)", required=False, widget=DATE_WIDGET)
+
+
+def analytic_form(axis, data=None):
+    """One percentage per active section of `axis` (blank: not in the distribution)."""
+    from decimal import Decimal as _D
+
+    from pilote.lib.fields import FrenchDecimalFormField
+
+    fields = {
+        f"part_{section.pk}": FrenchDecimalFormField(
+            label=f"{section.code} — {section.label} (%)",
+            required=False,
+            min_value=_D(0),
+            max_value=_D(100),
+            max_digits=5,
+            decimal_places=2,
+        )  # fmt: skip
+        for section in axis.sections.filter(is_active=True).order_by("code")
+    }
+    return type("AnalyticForm", (forms.Form,), fields)(data, prefix=f"axe{axis.pk}")

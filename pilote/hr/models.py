@@ -675,6 +675,32 @@ class PayrollVariable(models.Model):
 
 # --- Expense reports (issue 12, point 6) -------------------------------------------------------------------------
 
+
+class EmployeeAnalytic(models.Model):
+    """Where an employee's pay goes in the analytic accounts: a section of an axis and its share (the shares of an
+    axis make 100 %). The month's payroll entry spreads its staff costs over the sections, each employee weighing
+    by their gross pay of the month (`payroll.payroll_shares`)."""
+
+    employee = models.ForeignKey(Employee, verbose_name="salarié", on_delete=models.CASCADE, related_name="analytic")
+    section = models.ForeignKey(
+        "ledger.AnalyticSection", verbose_name="section", on_delete=models.PROTECT, related_name="+"
+    )
+    percent = FrenchDecimalField("part (%)", max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = "ventilation analytique d'un salarié"
+        verbose_name_plural = "ventilations analytiques des salariés"
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "section"], name="hr_employeeanalytic_unique",
+                                    violation_error_message="Cette section est déjà dans la ventilation du salarié."),
+            models.CheckConstraint(condition=Q(percent__gt=0) & Q(percent__lte=100), name="hr_employeeanalytic_percent",
+                                   violation_error_message="Une part de ventilation est comprise entre 0 et 100 %%."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"Salarié {self.employee_id} : section {self.section_id} à {self.percent} %"
+
+
 from pilote.hr.models_checklists import ChecklistItem  # noqa: E402,F401
 from pilote.hr.models_expenses import ExpenseLine, ExpenseReport, ExpenseStatus  # noqa: E402,F401
 from pilote.hr.models_skills import EmployeeSkill, JobSkill, Skill  # noqa: E402,F401

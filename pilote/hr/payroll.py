@@ -167,3 +167,57 @@ def read_journal(text: str) -> list[JournalLine]:
     if problems:
         raise JournalError(problems)
     return lines
+
+
+# --- Pay in the treasury plan (a core.registry.CashForecastSource) -------------------------------------------
+
+
+def pay_flows(staff: list[tuple], today, end, net_ratio: Decimal = DEFAULT_NET_RATIO,
+              employer_rate: Decimal = DEFAULT_EMPLOYER_RATE) -> list[tuple]:  # fmt: skip
+    """The pay of the months ending after today, for the treasury plan, from each person's (entry, exit,
+    monthly gross) — those present on the month's last day: the net pay on that day, the social contributions
+    (employee and employer: gross × (1 + employer rate) − net) on the 15th of the next month; up to `end`.
+    Indicative, like `estimate`: no reduction, no absence."""
+    import calendar
+    import datetime as dt
+
+    flows = []
+    year, month = today.year, today.month
+    while True:
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        if last > end:
+            break
+        if last > today:
+            gross = sum((Decimal(g) for entry, exit_, g in staff
+                         if g and entry <= last and (exit_ is None or exit_ >= last)), Decimal(0))  # fmt: skip
+            if gross:
+                net = round2(gross * net_ratio)
+                flows.append((last, -net, "Salaires nets (personnel)"))
+                charges_day = dt.date(year + (month == 12), month % 12 + 1, 15)
+                if charges_day <= end:
+                    flows.append(
+                        (charges_day, -(round2(gross * (1 + employer_rate)) - net), "Charges sociales (personnel)")
+                    )
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return flows
+
+
+# --- Analytic distribution of the payroll entry -------------------------------------------------------------------
+
+
+def payroll_shares(pay: list[tuple[int, Decimal]], distributions: dict[int, list[tuple[object, Decimal]]]) -> list:
+    """The staff costs' analytic distribution: each employee's (id, gross of the month) spread over their sections
+    (section, percent), summed per section — weights in euros the ledger turns into parts to the cent. An axis not
+    every paid employee is distributed on is left to the account's defaults (a partial spread would not add up)."""
+    pay = [(employee, Decimal(gross)) for employee, gross in pay if gross and gross > 0]
+    total = sum((gross for _e, gross in pay), Decimal(0))
+    weights: dict[int, Decimal] = {}
+    sections: dict[int, object] = {}
+    covered: dict[int, Decimal] = {}
+    for employee, gross in pay:
+        for axis in {section.axis_id for section, _p in distributions.get(employee, [])}:
+            covered[axis] = covered.get(axis, Decimal(0)) + gross
+        for section, percent in distributions.get(employee, []):
+            weights[section.pk] = weights.get(section.pk, Decimal(0)) + gross * Decimal(percent) / 100
+            sections[section.pk] = section
+    return [(sections[pk], weight) for pk, weight in weights.items() if covered[sections[pk].axis_id] == total]

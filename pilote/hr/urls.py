@@ -46,6 +46,7 @@ urlpatterns = [
     path("entretiens/export.<str:fmt>", interviews.interview_export, name="interview-export"),
     path("<int:pk>/entretien/", interviews.interview_create, name="interview-create"),
     path("<int:pk>/contrat/", employees.contract_edit, name="contract-edit"),
+    path("<int:pk>/analytique/<int:axis>/", employees.employee_analytic, name="employee-analytic"),
     path("paie/", payroll.payroll_list, name="payroll"),
     path("paie/preparer/", payroll.payroll_prepare, name="payroll-prepare"),
     path("paie/<int:pk>/", payroll.payroll_month, name="payroll-month"),

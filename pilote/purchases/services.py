@@ -561,6 +561,23 @@ def expense_amounts(invoice: SupplierInvoice, lines: list[SupplierInvoiceLine]) 
     return by_account
 
 
+def _article_shares(lines: list[SupplierInvoiceLine]) -> dict[str, list]:
+    """Each expense account's analytic distribution from the articles of its lines (through their order lines),
+    each article's defaults weighted by its net amount, as a sales invoice does (`ledger.analytics`); lines
+    without an article leave the account's own defaults."""
+    from pilote.ledger import analytics as ledger_analytics
+
+    ordered = [line.order_line_id for line in lines if line.order_line_id]
+    from pilote.purchases.models import PurchaseOrderLine
+
+    products = dict(PurchaseOrderLine.objects.filter(pk__in=ordered).values_list("pk", "product_id")) if ordered else {}
+    articles: dict[str, list] = {}
+    for line in lines:
+        articles.setdefault(line.account, []).append((products.get(line.order_line_id), line.net_amount))
+    return {code: ledger_analytics.product_shares(parts) for code, parts in articles.items()
+            if ledger_analytics.is_analytic(code)}  # fmt: skip
+
+
 def post_invoice(*, actor, invoice: SupplierInvoice, lines: list[SupplierInvoiceLine]):
     """The AC entry: 401 (the supplier's sub-ledger) at the total incl. VAT, each expense account at its
     lines' net, deductible VAT per rate with its base (for the CA3). A credit note posts the mirror."""
@@ -578,10 +595,12 @@ def post_invoice(*, actor, invoice: SupplierInvoice, lines: list[SupplierInvoice
 
     parts = [] if charges_foreign_vat(invoice) else vat_parts(invoice, lines)
     by_account = expense_amounts(invoice, lines)
+    shares = _article_shares(lines)
     entry_lines = [
         side(-invoice.total_gross, account=_account(SUPPLIER_ACCOUNT), auxiliary=supplier_aux,
              due_date=invoice.due_date, reference=invoice.number[:40]),
-        *[side(net, account=_account(code), reference=invoice.number[:40]) for code, net in sorted(by_account.items())],
+        *[side(net, account=_account(code), reference=invoice.number[:40], analytic=shares.get(code) or None)
+          for code, net in sorted(by_account.items())],
         *[
             side(part.amount, account=_account(part.account), vat_rate=part.rate, vat_base=part.base * sign,
                  reference=invoice.number[:40])

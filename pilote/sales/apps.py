@@ -23,6 +23,10 @@ class SalesConfig(AppConfig):
         from pilote.sales.personal_data import SOURCE as personal_data
 
         register_personal_data(personal_data)
+        from pilote.core.registry import register_sales_volumes
+        from pilote.sales.queries.invoices import volumes
+
+        register_sales_volumes(volumes)
         from pilote.core.pickers import register_picker
         from pilote.core.registry import (
             ContactPanel,

@@ -95,9 +95,14 @@ def _finance_sample(actor):
     from pilote.ledger import analytics
 
     axis = analytics.create_axis(actor=actor, code="ACT", label="Activité")
+    from pilote.finance.services import create_loan
+
+    loan = create_loan(actor=actor, label="Prêt", lender="", principal=Decimal(1000), annual_rate=Decimal(3),
+                       months=12, first_due=dt.date(2027, 1, 31))  # fmt: skip
     return {f"finance:budget-{name}": budget.pk for name in names} | {
         "finance:analytic-section-create": axis.pk,
         "finance:analytic-defaults": axis.pk,
+        "finance:loan-delete": loan.pk,
     }
 
 
@@ -254,6 +259,10 @@ def _hr_sample(actor):
     urls |= {f"hr:absence-{name}": sick.pk for name in ("detail", "information-pdf", "information-given")}
     urls |= _hr_cse_sample(actor)
     urls["hr:contract-edit"] = employee.pk
+    from pilote.ledger import analytics
+
+    axis = analytics.create_axis(actor=actor, code="SERV", label="Services")
+    urls["hr:employee-analytic"] = {"pk": employee.pk, "axis": axis.pk}
     from pilote.hr.services import payroll
 
     month = payroll.prepare_month(actor=actor, month=dt.date(2026, 3, 1))

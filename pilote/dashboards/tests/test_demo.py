@@ -40,14 +40,24 @@ def test_direction_sees_every_indicator_and_the_treasury_alert(direction, client
     client.force_login(direction)
     page = client.get(reverse("core:home")).content.decode()
     assert "Alerte : Point bas de trésorerie prévu" in page and "kpi-tile-alert" in page
+    from pilote.dashboards.models import KpiAlert
+
+    # the crossing the demo's threshold makes was mailed to direction once (set_threshold checks the alerts)
+    alert = KpiAlert.objects.get(key="tresorerie_prevue", ended_on__isnull=True)
+    assert alert.mailed_to >= 1
 
 
 def test_the_years_budget_is_revised_and_compared(direction, client):
     from pilote.finance import queries as finance
     from pilote.finance.models import Budget, BudgetKind
 
-    budgets = list(Budget.objects.order_by("created_at", "id"))
+    budgets = list(Budget.objects.filter(section__isnull=True).order_by("created_at", "id"))
     assert [b.kind for b in budgets] == [BudgetKind.INITIAL, BudgetKind.REVISED]
+    centres = Budget.objects.filter(section__isnull=False)
+    assert sorted(b.section.code for b in centres) == ["ATL", "DIS"]  # the main centres' own budgets
+    for centre in centres:
+        _day, _rows, centre_totals = finance.variance_report(centre, local_today())
+        assert centre_totals.expenses.budget > 0 and centre_totals.expenses.actual > 0
     revised = budgets[1]
     assert finance.current_budget(revised.fiscal_year) == revised
     day, rows, totals = finance.variance_report(revised, local_today())

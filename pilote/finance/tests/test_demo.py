@@ -86,3 +86,51 @@ def test_treasury_plan_on_the_demo(years):
     assert plan.opening == diagnosis.sheet.tn  # today's cash is the class-5 net cash of the books
     assert any(week.receipts for week in plan.weeks) and any(week.payments for week in plan.weeks)
     assert plan.final == plan.opening + sum((w.receipts - w.payments for w in plan.weeks), ZERO)
+
+
+def test_the_demo_loan_schedule_is_the_books_repayments_and_customers_have_habits(years):
+    """The cash plan's loan repays what the ledger demo posts each month (164 capital + 661 interest, on the
+    bank), and the demo's customers' habits come from their settled invoices."""
+    from pilote.finance import forecast
+    from pilote.finance.models import Loan, PaymentBehaviour
+
+    loan = Loan.objects.get()
+    schedule = forecast.loan_schedule(loan.principal, loan.annual_rate, loan.months, loan.first_due,
+                                      constant_capital=True)  # fmt: skip
+    books = (
+        EntryLine.objects.filter(
+            entry__status="posted",
+            account__code__in=["164", "661"],
+            debit__gt=0,
+            entry__label__startswith="Échéance prêt",
+        )  # fmt: skip
+        .values("date")
+        .annotate(d=Sum("debit"))
+        .order_by("date")
+    )
+    paid = [(row["date"], row["d"]) for row in books]
+    assert paid and paid == [(i.day, i.payment) for i in schedule[: len(paid)]]
+    assert PaymentBehaviour.objects.exists()
+    monthly = queries.treasury_inputs(local_today()).monthly()
+    assert len(monthly.weeks) == 12 and any("Emprunts" in m.by_kind for m in monthly.weeks)
+
+
+def test_sales_price_volume_mix_on_the_demo(years, client_as):
+    """The demo's sales of the year to date against the same days of the year before, per article: the three
+    effects make the total to the cent, and the sales read equal a direct sum over the issued invoice lines."""
+    from django.db.models import Case, DecimalField, F, When
+
+    from pilote.sales.models import InvoiceKind, InvoiceLine, InvoiceStatus
+
+    period = queries.default_period()
+    previous, result = queries.sales_mix(period)
+    assert result.lines and result.price + result.mix + result.volume == result.total
+    sign = Case(When(invoice__kind=InvoiceKind.CREDIT_NOTE, then=-1), default=1, output_field=DecimalField())
+    direct = InvoiceLine.objects.filter(
+        invoice__status=InvoiceStatus.ISSUED, invoice__date__gte=period.year.start_date, invoice__date__lte=period.day,
+        invoice__kind__in=(InvoiceKind.INVOICE, InvoiceKind.CREDIT_NOTE), product__isnull=False,
+        deposit_invoice__isnull=True,
+    ).aggregate(s=Sum(F("net_amount") * sign))["s"]  # fmt: skip
+    assert result.actual == direct
+    page = client_as("comptable").get(reverse("finance:sales-mix")).content.decode()
+    assert "Effet composition" in page and "<svg" in page

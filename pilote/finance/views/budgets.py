@@ -25,7 +25,7 @@ from pilote.finance.forms import (
 )
 from pilote.finance.models import Budget
 from pilote.ledger.models import Account
-from pilote.lib.charts import grouped_bar_chart
+from pilote.lib.charts import bar_chart, grouped_bar_chart
 from pilote.lib.dates import local_today
 from pilote.lib.formats import format_date, format_eur
 from pilote.lib.money import ZERO
@@ -35,11 +35,13 @@ SORTS = {
     "nom": ["name"],
     "version": ["kind", "created_at"],
     "cree": ["created_at"],
+    "centre": ["section__code", "created_at"],
 }
 LIST_COLUMNS = [
     Column("Exercice", lambda b: str(b.fiscal_year)),
     Column("Nom", lambda b: b.name),
     Column("Version", lambda b: b.get_kind_display()),
+    Column("Centre", lambda b: str(b.section.code) if b.section_id else "Structure"),
     Column("Produits", lambda b: b.income or ZERO),
     Column("Charges", lambda b: b.expenses or ZERO),
     Column("Créé le", lambda b: b.created_at),
@@ -49,7 +51,7 @@ LIST_COLUMNS = [
 @require_perm("finance.view")
 def budget_list(request):
     form = BudgetFilterForm(request.GET or None)
-    rows = Budget.objects.select_related("fiscal_year").annotate(
+    rows = Budget.objects.select_related("fiscal_year", "section").annotate(
         income=Sum("lines__amount", filter=Q(lines__group__startswith="7")),
         expenses=Sum("lines__amount", filter=Q(lines__group__startswith="6")),
     )
@@ -58,11 +60,21 @@ def budget_list(request):
             rows = rows.filter(name__icontains=form.cleaned_data["q"])
         if form.cleaned_data.get("exercice"):
             rows = rows.filter(fiscal_year=form.cleaned_data["exercice"])
+        if form.cleaned_data.get("centre"):
+            rows = rows.filter(section=form.cleaned_data["centre"])
     rows = sort_queryset(rows, request.GET.get("tri", ""), SORTS, "-exercice")
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS:
         return export_response(rows, LIST_COLUMNS, "budgets", fmt, title="Budgets")
-    return render(request, "finance/budget_list.html", {"form": form, "page": paginate(request, rows)})
+    years = queries.years_budgets()
+    chart = grouped_bar_chart(
+        [str(y.year.start_date.year) for y in years],
+        [("Résultat budgété", [y.result_budget for y in years]),
+         ("Résultat réalisé", [y.result_actual for y in years])],
+        title="Résultat budgété et réalisé, exercice par exercice",
+    ) if years else ""  # fmt: skip
+    return render(request, "finance/budget_list.html",
+                  {"form": form, "page": paginate(request, rows), "years": years, "chart": chart})  # fmt: skip
 
 
 @require_perm("finance.budget")
@@ -73,8 +85,9 @@ def budget_create(request):
         percent = (data.get("pourcentage") or Decimal(0)) if data["methode"] == "reel" else None
         try:
             budget = services.create_budget(
-                actor=request.user, fiscal_year=data["exercice"], name=data["nom"], percent=percent
-            )
+                actor=request.user, fiscal_year=data["exercice"], name=data["nom"], percent=percent,
+                section=data.get("centre"),
+            )  # fmt: skip
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -233,3 +246,36 @@ def budget_variance(request, pk: int):
     context = {"budget": budget, "form": form, "day": day, "rows": rows, "totals": totals, "chart": chart,
                "result_gap": totals.result_actual - totals.result_budget}  # fmt: skip
     return render(request, "finance/budget_variance.html", context)
+
+
+MIX_COLUMNS = [
+    Column("Article", lambda r: r.key),
+    Column("Quantité N−1", lambda r: r.budget_quantity),
+    Column("Prix moyen N−1", lambda r: r.budget_price),
+    Column("Quantité N", lambda r: r.actual_quantity),
+    Column("Prix moyen N", lambda r: r.actual_price),
+    Column("Ventes N−1", lambda r: r.budget_amount),
+    Column("Ventes N", lambda r: r.actual_amount),
+    Column("Effet prix", lambda r: r.price_effect),
+    Column("Effet quantités", lambda r: r.quantity_effect),
+]
+
+
+@require_perm("finance.view")
+def sales_mix(request):
+    """Sales of the year to date against the same period a year earlier: price, mix and volume effects."""
+    period = queries.default_period()
+    found = queries.sales_mix(period) if period else None
+    context = {"period": period, "found": found}
+    if found:
+        previous, result = found
+        fmt = request.GET.get("export")
+        if fmt in EXPORT_FORMATS:
+            title = f"Écarts sur ventes : {period.label} contre {previous.label}"
+            return export_response(result.lines, MIX_COLUMNS, "ecarts-sur-ventes", fmt, title=title)
+        context["previous"], context["result"] = previous, result
+        context["chart"] = bar_chart(
+            [("Effet prix", result.price), ("Effet composition", result.mix), ("Effet volume", result.volume),
+             ("Écart total", result.total)], title="Écart sur ventes et ses causes",
+        )  # fmt: skip
+    return render(request, "finance/sales_mix.html", context)

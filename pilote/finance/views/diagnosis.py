@@ -173,31 +173,3 @@ def cost_behaviour(request):
     else:
         messages.success(request, f"Part variable du compte {account.code} enregistrée.")
     return redirect(back)
-
-
-TREASURY_COLUMNS = [
-    Column("Semaine du", lambda w: w.start),
-    Column("au", lambda w: w.end),
-    Column("Trésorerie en début de semaine", lambda w: w.opening),
-    Column("Encaissements", lambda w: w.receipts),
-    Column("Décaissements", lambda w: w.payments),
-    Column("Trésorerie en fin de semaine", lambda w: w.closing),
-]
-
-
-@require_perm("finance.view")
-def treasury(request):
-    from pilote.finance.forecast import SCENARIOS
-
-    scenario = request.GET.get("scenario") if request.GET.get("scenario") in SCENARIOS else "realiste"
-    plan = queries.treasury_plan(scenario=scenario)
-    context = {"plan": plan, "scenario": scenario, "scenarios": SCENARIOS.items()}
-    if plan:
-        fmt = request.GET.get("export")
-        if fmt in EXPORT_FORMATS:
-            title = f"Plan de trésorerie sur 13 semaines ({SCENARIOS[scenario].lower()})"
-            return export_response(plan.weeks, TREASURY_COLUMNS, "plan-de-tresorerie", fmt, title=title)
-        categories = [f"{w.start:%d/%m}" for w in plan.weeks]
-        series = [("Trésorerie en fin de semaine", [w.closing for w in plan.weeks])]
-        context["chart"] = line_chart(categories, series, title="Trésorerie prévue, semaine par semaine")
-    return render(request, "finance/treasury.html", context)

@@ -84,3 +84,17 @@ EXPORT_COLUMNS = [
 
 def export_rows(payroll_month: PayrollMonth):
     return payroll_month.variables.select_related("employee", "payroll").order_by("employee__register_number")
+
+
+def cash_flows(today, end) -> list[tuple]:
+    """The treasury plan's pay (`payroll.pay_flows`) from each employee's latest contract (two reads)."""
+    from pilote.hr.models import Contract, Employee
+
+    gross = {}
+    for employee_id, amount in Contract.objects.order_by("version").values_list("employee_id", "monthly_gross"):
+        gross[employee_id] = amount
+    staff = [(entry, exit_, gross.get(pk)) for pk, entry, exit_ in
+             Employee.objects.filter(entry_date__lte=end).exclude(exit_date__lt=today)
+             .values_list("pk", "entry_date", "exit_date")]  # fmt: skip
+    net_ratio, employer_rate = ratios()
+    return payroll.pay_flows(staff, today, end, net_ratio, employer_rate)

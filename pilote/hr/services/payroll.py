@@ -148,9 +148,24 @@ def validate_month(*, actor, payroll_month: PayrollMonth) -> PayrollMonth:
 
 
 @transaction.atomic
+def _pay_shares(record: PayrollMonth) -> list:
+    """The month's staff costs spread by the employees' analytic distributions, weighted by their gross pay."""
+    from pilote.hr.models import EmployeeAnalytic
+    from pilote.hr.queries import payroll as payroll_queries
+
+    rows = payroll_queries.rows(record)
+    distributions: dict[int, list] = {}
+    found = EmployeeAnalytic.objects.filter(employee_id__in=[r.variable.employee_id for r in rows],
+                                            section__is_active=True).select_related("section")  # fmt: skip
+    for share in found:
+        distributions.setdefault(share.employee_id, []).append((share.section, share.percent))
+    return payroll.payroll_shares([(r.variable.employee_id, r.gross) for r in rows], distributions)
+
+
 def post_payroll_journal(*, actor, payroll_month: PayrollMonth, text: str):
     """The provider's payroll journal posted as the month's payroll entry (journal OD, dated the month's last day,
     piece PAIEyyyymm) through `ledger.services.create_entry(post=True)`: balanced, gapless, sealed."""
+    from pilote.ledger.analytics import is_analytic
     from pilote.ledger.models import Account, Journal
     from pilote.ledger.services import LineInput, create_entry
 
@@ -175,10 +190,13 @@ def post_payroll_journal(*, actor, payroll_month: PayrollMonth, text: str):
     if journal is None:
         raise DomainError("Le journal des opérations diverses (OD) n'existe pas.")
     _, last = month_bounds(record.month)
+    shares = _pay_shares(record)
     entry = create_entry(
         actor=actor, journal=journal, date=last, label=f"Salaires {record.month:%m/%Y} (journal de paie)",
         piece_ref=f"PAIE{record.month:%Y%m}", post=True,
-        lines=[LineInput(account=accounts[x.account], debit=x.debit, credit=x.credit, label=x.label) for x in lines],
+        lines=[LineInput(account=accounts[x.account], debit=x.debit, credit=x.credit, label=x.label,
+                         analytic=shares if shares and is_analytic(accounts[x.account].code) else None)
+               for x in lines],
     )  # fmt: skip
     record.entry = entry
     record.version += 1

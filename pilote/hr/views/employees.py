@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -121,7 +122,24 @@ def employee_detail(request, pk: int):
         retention=personal_data.retention_reasons("employee", employee, timezone.localdate())
         if request.user.can("hr.edit")
         else [],
+        analytic_axes=_analytic_axes(employee),
     )
+
+
+def _analytic_axes(employee):
+    """Each active axis with the employee's shares on it and the form to change them."""
+    from pilote.hr.forms import analytic_form
+    from pilote.ledger.models import AnalyticAxis
+
+    current = {row.section_id: row.percent for row in employee.analytic.all()}
+    found = []
+    for axis in AnalyticAxis.objects.filter(is_active=True).order_by("position", "code"):
+        form = analytic_form(axis)
+        for name, field in form.fields.items():
+            field.initial = current.get(int(name.removeprefix("part_")))
+        shares = [(s, current[s.pk]) for s in axis.sections.order_by("code") if s.pk in current]
+        found.append((axis, form, shares))
+    return found
 
 
 @require_perm("hr.edit")
@@ -173,3 +191,29 @@ def my_file(request):
     if employee is None:
         return render(request, "hr/me.html", {"employee": None})
     return _file(request, employee, "hr/me.html")
+
+
+@require_POST
+@require_perm("hr.edit")
+def employee_analytic(request, pk: int, axis: int):
+    """The employee's analytic distribution on one axis (where the payroll entry puts their pay)."""
+    from pilote.hr.forms import analytic_form
+    from pilote.hr.services.analytic import set_employee_analytic
+    from pilote.ledger.models import AnalyticAxis
+
+    employee = get_object_or_404(Employee, pk=pk)
+    chosen = get_object_or_404(AnalyticAxis, pk=axis, is_active=True)
+    form = analytic_form(chosen, request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        sections = {s.pk: s for s in chosen.sections.filter(is_active=True)}
+        shares = [(sections[int(name.removeprefix("part_"))], value) for name, value in form.cleaned_data.items()
+                  if value]  # fmt: skip
+        try:
+            set_employee_analytic(actor=request.user, employee=employee, axis=chosen, shares=shares)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Ventilation analytique sur l'axe {chosen.code} enregistrée.")
+    return redirect(reverse("hr:employee-detail", args=[employee.pk]) + "#analytique")

@@ -151,3 +151,28 @@ def test_linking_an_invoice_to_an_order_from_its_page(buy, client_as):
     client.post(url, {"order": order.number, "version": invoice.version})
     invoice.refresh_from_db()
     assert invoice.order == order and matching.compare(invoice).is_clean
+
+
+def test_the_articles_analytic_defaults_follow_the_invoice_into_the_books(buy, personas):
+    """Issue 11 point 2: a supplier invoice passes its articles' analytic distribution (through its order lines)
+    to the expense lines it posts, as a sales invoice does."""
+    from dataclasses import replace
+
+    from pilote.catalog.models import Product
+    from pilote.ledger import analytics
+    from pilote.ledger.models_analytic import AnalyticLine
+
+    actor = personas["comptable"]
+    axis = analytics.create_axis(actor=actor, code="ACT", label="Activité")
+    shop = analytics.create_section(actor=actor, axis=axis, code="BOUT", label="Boutique")
+    workshop = analytics.create_section(actor=actor, axis=axis, code="ATEL", label="Atelier")
+    jam = Product.objects.create(reference="ART-1", name="Article suivi", unit_price=D("6"))
+    analytics.set_defaults(actor=actor, axis=axis, shares=[(shop, D(75)), (workshop, D(25))], product=jam)
+    specs = [replace(spec, product=jam, account="607") for spec in sample_order_lines()]
+    invoice = services.approve_invoice(actor=buy["accountant"], invoice=receive(buy, ordered(buy, specs)))
+    expenses = [line for line in invoice.entry.lines.all() if line.account.code.startswith("6")]
+    assert expenses
+    for line in expenses:
+        parts = {a.section.code: a.debit for a in AnalyticLine.objects.filter(line=line).select_related("section")}
+        assert set(parts) == {"BOUT", "ATEL"} and sum(parts.values()) == line.debit
+        assert abs(parts["BOUT"] - line.debit * D("0.75")) <= D("0.01")  # 75 % to the cent

@@ -169,3 +169,25 @@ def filter_payments(data: dict):
     if end := data.get("end"):
         payments = payments.filter(date__lte=end)
     return payments
+
+
+def volumes(start, end) -> list[tuple]:
+    """Quantities and net amounts sold per article from `start` to `end` (issued invoices less credit notes,
+    deposits left out: their final invoice carries the article), one grouped read — for finance's price /
+    volume / mix analysis (`core.registry.register_sales_volumes`)."""
+    from django.db.models import Case, DecimalField, F, Sum, When
+
+    from pilote.sales.models import InvoiceKind, InvoiceLine, InvoiceStatus
+
+    sign = Case(When(invoice__kind=InvoiceKind.CREDIT_NOTE, then=-1), default=1, output_field=DecimalField())
+    rows = (
+        InvoiceLine.objects.filter(
+            invoice__status=InvoiceStatus.ISSUED, invoice__date__gte=start, invoice__date__lte=end,
+            invoice__kind__in=(InvoiceKind.INVOICE, InvoiceKind.CREDIT_NOTE), product__isnull=False,
+            deposit_invoice__isnull=True,
+        )
+        .values("product__reference", "product__name")
+        .annotate(q=Sum(F("quantity") * sign), net=Sum(F("net_amount") * sign))
+        .order_by("product__reference")
+    )  # fmt: skip
+    return [(r["product__reference"], r["product__name"], r["q"], r["net"]) for r in rows]

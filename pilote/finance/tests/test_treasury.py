@@ -1,0 +1,242 @@
+"""Treasury forecast beyond the 13 weeks: customers' payment habits, the 12-month plan, loans, the pay hr plugs in,
+the alert mailed once per crossing, and the archived plan against what the bank did."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from pilote.finance import forecast, queries
+from pilote.finance import services as finance_services
+from pilote.finance.forecast import Flow, Settlement
+from pilote.finance.tests.test_pages import books  # noqa: F401 — the two-year books of the finance pages
+from pilote.ledger import services
+from pilote.ledger.models import Account, AuxiliaryAccount, EntryLine, Journal
+
+D = Decimal
+
+
+# --- Pure functions --------------------------------------------------------------------------------------
+
+
+def test_average_delay_weighted_by_amount_on_a_hand_case():
+    """1 000 € paid 10 days late and 3 000 € 20 days late: (10 × 1 000 + 20 × 3 000) ÷ 4 000 = 17,5 days."""
+    settled = [
+        Settlement(dt.date(2026, 1, 10), dt.date(2026, 1, 20), D("1000.00")),
+        Settlement(dt.date(2026, 2, 1), dt.date(2026, 2, 21), D("3000.00")),
+    ]
+    assert forecast.average_delay(settled) == D("17.5")
+    assert forecast.expected_at(dt.date(2026, 12, 1), D("17.5")) == dt.date(2026, 12, 19)  # 18 days, half up
+    early = [Settlement(dt.date(2026, 3, 15), dt.date(2026, 3, 10), D("500"))]
+    assert forecast.average_delay(early) == D("-5.0")
+    assert forecast.expected_at(dt.date(2026, 12, 20), D("-5.0")) == dt.date(2026, 12, 15)
+    assert forecast.average_delay([]) is None and forecast.expected_at(dt.date(2026, 1, 1), None) == dt.date(2026, 1, 1)
+
+
+def test_loan_schedule_constant_instalments():
+    """10 000 € at 6 % a year over 12 months: 860,66 € a month (10 000 × 0,005 ÷ (1 − 1,005^−12)), the first
+    month's interest 50,00 €, total interest 327,96 €, the last instalment 860,70 € clears the capital."""
+    schedule = forecast.loan_schedule(D(10000), D(6), 12, dt.date(2027, 1, 31))
+    assert [i.payment for i in schedule[:11]] == [D("860.66")] * 11 and schedule[-1].payment == D("860.70")
+    assert schedule[0].interest == D("50.00") and schedule[0].principal == D("810.66")
+    assert schedule[1].day == dt.date(2027, 2, 28) and schedule[2].day == dt.date(2027, 3, 31)
+    assert sum(i.interest for i in schedule) == D("327.96") and schedule[-1].remaining == 0
+    assert sum(i.principal for i in schedule) == D(10000)
+    flat = forecast.loan_schedule(D(1000), D(0), 3, dt.date(2027, 1, 5))
+    assert [i.payment for i in flat] == [D("333.33"), D("333.33"), D("333.34")]
+
+
+def test_monthly_plan_on_a_hand_case():
+    today = dt.date(2026, 12, 5)
+    flows = [
+        Flow(dt.date(2026, 11, 20), D("1000"), "Clients"),  # overdue: this month
+        Flow(dt.date(2027, 1, 15), D("-4000"), "Fournisseurs"),
+        Flow(dt.date(2027, 11, 30), D("500"), "Clients"),  # the twelfth month
+        Flow(dt.date(2027, 12, 1), D("99"), "Clients"),  # beyond
+    ]
+    plan = forecast.monthly_plan(today, D("2000"), flows)
+    assert [(m.start, m.end) for m in plan.weeks[:2]] == [
+        (dt.date(2026, 12, 1), dt.date(2026, 12, 31)),
+        (dt.date(2027, 1, 1), dt.date(2027, 1, 31)),
+    ]
+    assert len(plan.weeks) == 12 and plan.weeks[-1].start == dt.date(2027, 11, 1)
+    assert [m.closing for m in plan.weeks[:2]] == [D("3000"), D("-1000")]
+    assert plan.lowest.start == dt.date(2027, 1, 1) and plan.final == D("-500") and plan.beyond == D("99")
+
+
+def test_budget_flows_settle_the_month_after_and_leave_payroll_to_hr():
+    today = dt.date(2026, 12, 5)
+    months = {
+        dt.date(2026, 12, 1): {"706": D("9999")},  # the current month: already in the open items
+        dt.date(2027, 1, 1): {
+            "706": D("10000"),
+            "607": D("3000"),
+            "641": D("4000"),
+            "6811": D("500"),
+            "781": D("80"),
+        },  # fmt: skip
+    }
+    flows = forecast.budget_flows(months, today)
+    assert flows == [
+        Flow(dt.date(2027, 2, 15), D("12000.00"), "Activité prévue"),  # 10 000 + 20 % VAT
+        Flow(dt.date(2027, 2, 15), D("-3600.00"), "Activité prévue"),  # depreciation (68) moves no cash
+        Flow(dt.date(2027, 2, 19), D("-1400.00"), "TVA prévue (CA3)"),  # 2 000 collected − 600 deductible
+        Flow(dt.date(2027, 1, 31), D("-4000.00"), "Salaires prévus"),
+    ]
+    assert all(f.kind != "Salaires prévus" for f in forecast.budget_flows(months, today, payroll=False))
+
+
+def test_pay_flows_from_hr():
+    from pilote.hr.payroll import pay_flows
+
+    staff = [(dt.date(2020, 1, 1), None, D("2000")), (dt.date(2027, 1, 10), None, D("3000")),
+             (dt.date(2020, 1, 1), dt.date(2026, 12, 15), D("9000"))]  # fmt: skip
+    flows = pay_flows(staff, dt.date(2026, 12, 5), dt.date(2027, 1, 31), D("0.78"), D("0.42"))
+    assert flows == [
+        (dt.date(2026, 12, 31), D("-1560.00"), "Salaires nets (personnel)"),  # 2 000 × 0,78
+        (dt.date(2027, 1, 15), D("-1280.00"), "Charges sociales (personnel)"),  # 2 840 − 1 560
+        (dt.date(2027, 1, 31), D("-3900.00"), "Salaires nets (personnel)"),  # (2 000 + 3 000) × 0,78
+    ]
+
+
+def test_forecast_against_actual():
+    actual = {dt.date(2026, 11, 1): D("100"), dt.date(2026, 11, 4): D("400"), dt.date(2026, 11, 12): D("50")}
+    rows = forecast.compare(dt.date(2026, 11, 2), [D("300"), D("200"), D("900")], actual, dt.date(2026, 11, 20))
+    assert [(r.end, r.forecast, r.actual, r.gap) for r in rows] == [
+        (dt.date(2026, 11, 8), D("300"), D("400"), D("100")),
+        (dt.date(2026, 11, 15), D("200"), D("50"), D("-150")),
+    ]  # the third week is not over
+
+
+# --- With the books --------------------------------------------------------------------------------------
+
+
+def _invoice(actor, customers, client, day, due, amount):
+    services.create_entry(
+        actor=actor, journal=Journal.objects.get(code="OD"), date=day, label="Facture",
+        lines=[services.LineInput(customers, debit=D(amount), auxiliary=client, due_date=due),
+               services.LineInput(Account.objects.get(code="706"), credit=D(amount))],
+        post=True,
+    )  # fmt: skip
+
+
+def _payment(actor, customers, client, day, amount):
+    services.create_entry(
+        actor=actor, journal=Journal.objects.get(code="OD"), date=day, label="Règlement",
+        lines=[services.LineInput(Account.objects.get(code="512"), debit=D(amount)),
+               services.LineInput(customers, credit=D(amount), auxiliary=client)],
+        post=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def late_customer(books, personas):  # noqa: F811
+    """A customer who paid two invoices 10 and 20 days late, and owes a third due 15/12/2026."""
+    from pilote.ledger.lettering import letter_lines
+
+    actor = personas["comptable"]
+    customers = Account.objects.create(code="411", label="Clients")
+    client = AuxiliaryAccount.objects.create(code="C001", label="Client lent", control_account=customers)
+    history = [(dt.date(2026, 5, 1), dt.date(2026, 5, 31), dt.date(2026, 6, 10), "1000"),
+               (dt.date(2026, 6, 1), dt.date(2026, 7, 1), dt.date(2026, 7, 21), "3000")]  # fmt: skip
+    for day, due, paid, amount in history:
+        _invoice(actor, customers, client, day, due, amount)
+        _payment(actor, customers, client, paid, amount)
+        letter_lines(actor=actor, lines=list(EntryLine.objects.filter(account=customers, match__isnull=True)))
+    _invoice(actor, customers, client, dt.date(2026, 11, 15), dt.date(2026, 12, 15), "2000")
+    return client
+
+
+def test_customers_are_expected_at_their_habit(late_customer):
+    today = dt.date(2026, 12, 5)
+    assert queries.treasury_inputs(today).customers == [Flow(dt.date(2026, 12, 15), D("2000.00"), "Clients")]
+    assert finance_services.refresh_payment_behaviour(today) == 1
+    settled = queries.customer_settlements(today)[late_customer.pk]
+    assert sorted((s.due, s.paid, s.amount) for s in settled) == [
+        (dt.date(2026, 5, 31), dt.date(2026, 6, 10), D("1000.00")),
+        (dt.date(2026, 7, 1), dt.date(2026, 7, 21), D("3000.00")),
+    ]
+    # 17,5 days on average → 18 days after the due date of 15/12
+    assert queries.treasury_inputs(today).customers == [Flow(dt.date(2027, 1, 2), D("2000.00"), "Clients")]
+
+
+def test_twelve_month_plan_with_a_loan_and_the_page(books, personas, client_as):  # noqa: F811
+    today = dt.date(2026, 12, 5)
+    finance_services.create_loan(actor=personas["direction"], label="Prêt véhicule", lender="Banque",
+                                 principal=D(10000), annual_rate=D(6), months=12,
+                                 first_due=dt.date(2027, 1, 31))  # fmt: skip
+    inputs = queries.treasury_inputs(today)
+    monthly = inputs.monthly()
+    assert monthly.opening == D(20000) and len(monthly.weeks) == 12
+    january = monthly.weeks[1]
+    assert january.by_kind["Emprunts"] == D("-860.66")
+    # no budget for 2027: the months ahead repeat the same month of 2026 (March: 8 000 of sales, 1 000 of pay)
+    march = monthly.weeks[3]
+    assert march.start == dt.date(2027, 3, 1) and march.by_kind["Salaires prévus"] == D("-1000.00")
+    april = monthly.weeks[4]  # March's sales received in April, VAT included; its CA3 paid on 19 April
+    assert april.by_kind["Activité prévue"] == D("9600.00") and april.by_kind["TVA prévue (CA3)"] == D("-1600.00")
+    # the 13-week plan takes the instalments of its weeks only
+    weekly = inputs.plan()
+    assert sum(w.by_kind.get("Emprunts", 0) for w in weekly.weeks) == D("-1721.32")  # 31/01 and 28/02
+    page = client_as("comptable").get(reverse("finance:treasury"), {"horizon": "mois"}).content.decode()
+    assert "Plan de trésorerie sur 12 mois" in page and "Prêt véhicule" in page
+
+
+def test_a_loan_form_refuses_bad_input_in_french(books, client_as):  # noqa: F811
+    from pilote.finance.models import Loan
+
+    url = reverse("finance:loan-create")
+    response = client_as("comptable").post(url, {"label": "Prêt", "principal": "-5", "annual_rate": "3",
+                                                 "months": "12", "first_due": "31/01/2027"})  # fmt: skip
+    assert response.status_code == 200 and not Loan.objects.exists()
+    assert "positif" in response.content.decode()
+    assert client_as("auditeur").post(url, {}).status_code == 403
+    response = client_as("comptable").post(url, {"label": "Prêt", "principal": "5 000,00", "annual_rate": "3,5",
+                                                 "months": "24", "first_due": "31/01/2027"})  # fmt: skip
+    assert response.status_code == 302 and Loan.objects.get().principal == D(5000)
+
+
+def test_snapshot_once_a_week_then_compared_with_the_bank(books, personas):  # noqa: F811
+    from pilote.finance.models import ForecastSnapshot
+
+    first = finance_services.take_snapshot(dt.date(2026, 11, 3))  # a Tuesday: the week of Monday 2 November
+    again = finance_services.take_snapshot(dt.date(2026, 11, 5))
+    assert first.pk == again.pk and ForecastSnapshot.objects.count() == 1
+    assert first.week_start == dt.date(2026, 11, 2) and first.closings[0] == "20000.00"
+    _payment_in = services.create_entry(
+        actor=personas["comptable"], journal=Journal.objects.get(code="OD"), date=dt.date(2026, 11, 10),
+        label="Encaissement", lines=[services.LineInput(Account.objects.get(code="512"), debit=D(700)),
+                                     services.LineInput(Account.objects.get(code="706"), credit=D(700))],
+        post=True,
+    )  # fmt: skip
+    [(snapshot, rows)] = queries.forecast_vs_actual(dt.date(2026, 11, 20))
+    assert [(r.end, r.forecast, r.actual, r.gap) for r in rows] == [
+        (dt.date(2026, 11, 8), D("20000.00"), D("20000.00"), D("0.00")),
+        (dt.date(2026, 11, 15), D("20000.00"), D("20700.00"), D("700.00")),
+    ]
+
+
+def test_the_alert_mails_direction_once_per_crossing(books, personas):  # noqa: F811
+    from pilote.dashboards import alerts
+    from pilote.dashboards.models import KpiAlert
+    from pilote.dashboards.services import set_threshold
+
+    today = dt.date(2026, 12, 5)
+    personas["direction"].email = "direction@example.fr"
+    personas["direction"].save()
+    set_threshold(actor=personas["direction"], key="tresorerie_prevue", value=D(25000))  # the plan stays at 20 000
+    mail.outbox.clear()
+    assert alerts.check(today) == {"ouvertes": 1, "closes": 0}
+    assert len(mail.outbox) == 1 and "Point bas de trésorerie prévu" in mail.outbox[0].subject
+    assert mail.outbox[0].to == ["direction@example.fr"]
+    assert alerts.check(today) == {"ouvertes": 0, "closes": 0} and len(mail.outbox) == 1  # not twice
+    set_threshold(actor=personas["direction"], key="tresorerie_prevue", value=D(15000))
+    alerts.check(today)
+    assert KpiAlert.objects.get().ended_on == today and len(mail.outbox) == 1  # back above: closed
+    set_threshold(actor=personas["direction"], key="tresorerie_prevue", value=D(30000))
+    alerts.check(today)
+    assert KpiAlert.objects.count() == 2 and len(mail.outbox) == 2  # a new crossing, a new e-mail
