@@ -358,7 +358,7 @@ def _loan_flows(today: dt.date, end: dt.date) -> list[forecast.Flow]:
             loan.principal, loan.annual_rate, loan.months, loan.first_due, constant_capital=loan.constant_capital
         )
         for due in schedule:
-            if today <= due.day <= end:
+            if today < due.day <= end:  # today's instalment is in today's balance already (or will be today)
                 flows.append(forecast.Flow(due.day, -due.payment, "Emprunts"))
     return flows
 

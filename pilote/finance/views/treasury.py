@@ -71,7 +71,7 @@ def treasury(request):
         unit = "en fin de mois" if monthly else "en fin de semaine"
         series = [(f"Trésorerie {unit}", [w.closing for w in plan.weeks])]
         context["chart"] = line_chart(categories, series, title=f"Trésorerie prévue, {HORIZONS[horizon]}")
-        context["kinds"] = [(w, sorted(w.by_kind.items())) for w in plan.weeks]
+        context["plan_rows"] = [(w, sorted(w.by_kind.items())) for w in plan.weeks]
     context["loans"] = _loans(today)
     context["loan_form"] = LoanForm()
     comparisons = queries.forecast_vs_actual(today)
