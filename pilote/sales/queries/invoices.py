@@ -175,11 +175,9 @@ def volumes(start, end) -> list[tuple]:
     """Quantities and net amounts sold per article from `start` to `end` (issued invoices less credit notes,
     deposits left out: their final invoice carries the article), one grouped read — for finance's price /
     volume / mix analysis (`core.registry.register_sales_volumes`)."""
-    from django.db.models import Case, DecimalField, F, Sum, When
+    from pilote.sales.models import InvoiceLine
 
-    from pilote.sales.models import InvoiceKind, InvoiceLine, InvoiceStatus
-
-    sign = Case(When(invoice__kind=InvoiceKind.CREDIT_NOTE, then=-1), default=1, output_field=DecimalField())
+    credit = Q(invoice__kind=InvoiceKind.CREDIT_NOTE)
     rows = (
         InvoiceLine.objects.filter(
             invoice__status=InvoiceStatus.ISSUED, invoice__date__gte=start, invoice__date__lte=end,
@@ -187,7 +185,9 @@ def volumes(start, end) -> list[tuple]:
             deposit_invoice__isnull=True,
         )
         .values("product__reference", "product__name")
-        .annotate(q=Sum(F("quantity") * sign), net=Sum(F("net_amount") * sign))
+        .annotate(q=Sum("quantity", filter=~credit), q_back=Sum("quantity", filter=credit),
+                  net=Sum("net_amount", filter=~credit), net_back=Sum("net_amount", filter=credit))
         .order_by("product__reference")
     )  # fmt: skip
-    return [(r["product__reference"], r["product__name"], r["q"], r["net"]) for r in rows]
+    return [(r["product__reference"], r["product__name"], (r["q"] or ZERO) - (r["q_back"] or ZERO),
+             (r["net"] or ZERO) - (r["net_back"] or ZERO)) for r in rows]  # fmt: skip
