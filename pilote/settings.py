@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "pilote.operations",
     "pilote.dashboards",
     "pilote.office",
+    "pilote.takeover",
     "pilote.api",
 ]
 

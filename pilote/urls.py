@@ -31,6 +31,7 @@ urlpatterns = [
     path("stock/", include("pilote.operations.urls")),
     path("interventions/", include(intervention_patterns)),
     path("tableau-de-bord/", include("pilote.dashboards.urls")),
+    path("reprise/", include("pilote.takeover.urls")),
     path("api/v1/", api.urls),
     path("", include("pilote.core.urls")),
 ]

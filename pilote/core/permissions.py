@@ -86,6 +86,12 @@ MATRIX: dict[str, frozenset[Role]] = {
     "ledger.admin": frozenset({C}),
     # Taking over books kept in another software (FEC import): the accountant, who then keeps them.
     "ledger.import": frozenset({C}),
+    # Taking over a structure's data from spreadsheets (pilote/takeover): the assistant's page for whoever may
+    # import one of its datasets (each dataset keeps its app's own right: catalog.edit, contacts.import,
+    # hr.edit); open invoices and opening balances, which write the books' opening entry, for direction and
+    # the accountant.
+    "takeover.view": frozenset({D, C, CO, RH, A}),
+    "takeover.accounting": frozenset({D, C}),
     # E-reporting (flux 10): the accountant and direction prepare and transmit it; the auditor reads it.
     "ereporting.view": frozenset({D, C, AU}),
     "ereporting.transmit": frozenset({D, C}),

@@ -37,6 +37,7 @@ KINDS: dict[str, tuple[str, int]] = {
     "receipt": ("un justificatif de frais", 10 * MB),
     "document": ("un document du bureau", 20 * MB),
     "agreement": ("une convention de subvention", 20 * MB),
+    "takeover": ("un fichier de reprise de données", 20 * MB),
     "other": ("ce type de fichier", 10 * MB),
 }
 

@@ -77,6 +77,7 @@ def sample(personas):
         **_ereporting_sample(),
         **_quality_sample(personas["direction"]),
         **_hr_sample(personas["rh"]),
+        **_takeover_sample(),
         # A company: the associations' pages answer 404 to allowed roles (associations/tests/test_pages.py walks
         # them in an association).
         **{name: 1 for name, p in ALL_PATTERNS if name.startswith("associations:") and "pk" in p.pattern.converters},
@@ -308,6 +309,19 @@ def _hr_cse_sample(actor):
     urls = {f"hr:cse-{name}": election.pk for name in ("election", "voters", "proclaim", "minutes")}
     urls["hr:cse-voters-export"] = {"pk": election.pk, "fmt": "csv"}
     return urls | {"hr:cse-tally": election.colleges.get().pk}
+
+
+def _takeover_sample():
+    """A refused file of each take-over dataset (its job, start and progress pages)."""
+    from pilote.core.models import Job
+    from pilote.takeover.datasets import registry
+
+    urls = {}
+    payload = {"name": "x.csv", "valid": False, "rows": 1, "error_count": 1, "errors": ["Ligne 2 : x."]}
+    for dataset in registry.all_datasets():
+        job = Job.objects.create(kind=f"takeover.{dataset.key}", step="validation", status="failed", payload=payload)
+        urls |= {f"takeover:{dataset.key}-{name}": job.pk for name in ("job", "start", "progress")}
+    return urls
 
 
 def _ereporting_sample():

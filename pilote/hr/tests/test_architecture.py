@@ -8,7 +8,7 @@ from pathlib import Path
 from pilote.core.tests.test_platform import _imports
 
 ROOT = Path(__file__).resolve().parents[2]
-ALLOWED_USERS = {"hr", "dashboards", "api"}
+ALLOWED_USERS = {"hr", "dashboards", "api", "takeover"}
 
 
 def test_hr_uses_only_the_shell_and_the_ledger():
