@@ -164,6 +164,8 @@ SEEDS = (
     ("pilote.ledger.migrations.0002_posted_entries_are_frozen", "create_chain_head"),
     ("pilote.receivables.migrations.0002_default_levels", "create_levels"),
     ("pilote.purchases.migrations.0003_purchase_orders", "seed_policy"),
+    # writes rows only for CPOMs that exist (their yearly report dates): nothing after a flush, idempotent
+    ("pilote.associations.migrations.0007_cpom_deadlines", "report_deadlines"),
 )
 
 
