@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
@@ -31,13 +31,14 @@ from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, Payment, Pa
 def open_invoices(customer):
     """Issued invoices (deposits included) of the customer that are not fully settled, oldest first — those
     another app holds out of sales payments (hooks.payment_blocks: a doubtful debt) left out."""
-    found = [
-        invoice
-        for invoice in Invoice.objects.filter(customer=customer, status=InvoiceStatus.ISSUED)
+    found = list(
+        Invoice.objects.filter(customer=customer, status=InvoiceStatus.ISSUED)
         .exclude(kind=InvoiceKind.CREDIT_NOTE)
+        .alias(open_balance=F("total_gross") - F("amount_paid") - F("credited_amount"))  # = balance_due
+        .filter(open_balance__gt=0)  # in SQL: a big customer's settled invoices are not loaded
+        .defer("customer_snapshot", "seller_snapshot")  # JSON decoded per row, never read here
         .order_by("due_date", "date", "pk")
-        if invoice.balance_due > 0
-    ]
+    )
     blocked = hooks.blocked_payments(invoice.pk for invoice in found)
     return [invoice for invoice in found if invoice.pk not in blocked]
 

@@ -271,3 +271,30 @@ def test_invoice_and_payment_lists_do_not_grow_with_the_data(shop, client_as):
     small = [queries(reverse("sales:invoice-list")), queries(reverse("sales:payment-list"))]
     add(12)
     assert [queries(reverse("sales:invoice-list")), queries(reverse("sales:payment-list"))] == small
+
+
+def test_payment_form_lists_the_oldest_open_invoices_and_the_one_asked_for(shop, client_as, monkeypatch):
+    """A customer with many open invoices: the form lists the oldest (settled first when no amount is typed) and
+    the invoice the user came from; an amount typed against that one is allocated to it."""
+    from pilote.sales.views import payments as views
+
+    monkeypatch.setattr(views, "INVOICES_SHOWN", 1)
+    invoices = []
+    for days in (0, 1, 2):
+        draft = services.create_invoice(actor=shop["actor"], customer=shop["customer"],
+                                        date=shop["day"] + dt.timedelta(days=days),
+                                        lines=[LineSpec.from_product(shop["p"]["chair"], D(1))])  # fmt: skip
+        invoices.append(issuing.issue_invoice(actor=shop["actor"], invoice=draft, render_pdf=False))
+    client = client_as("comptable")
+    url = reverse("sales:payment-create", args=[shop["customer"].pk])
+    page = client.get(url, {"facture": invoices[2].pk})
+    assert page.context["open_invoices"] == [invoices[0], invoices[2]] and page.context["not_shown"] == 1
+    assert "1 autre facture ouverte" in page.content.decode()
+    response = client.post(f"{url}?facture={invoices[2].pk}", {
+        "date": (shop["day"] + dt.timedelta(days=3)).isoformat(), "amount": "50,00", "method": "cheque",
+        "bank_account": shop["bank"].pk, f"a-{invoices[2].pk}": "50,00",
+    })  # fmt: skip
+    assert response.status_code == 302
+    for invoice in invoices:
+        invoice.refresh_from_db()
+    assert [i.amount_paid for i in invoices] == [D("0"), D("0"), D("50.00")]

@@ -24,6 +24,7 @@ from pilote.sales.models import Invoice
 from pilote.sales.queries import invoices as invoice_queries
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+INVOICES_SHOWN = 100  # open invoices listed for allocation on the payment form (the oldest)
 
 
 class PaymentFilterForm(forms.Form):
@@ -79,7 +80,13 @@ def payment_create(request, customer_pk: int):
         else:
             messages.success(request, f"Règlement de {format_eur(payment.amount)} enregistré, comptabilisé et lettré.")
             return redirect("sales:payment-list")
-    context = {"customer": customer, "form": form, "open_invoices": open_invoices, "focus": focus}
+    # A customer with hundreds of open invoices: the oldest ones (which an empty allocation settles first) and
+    # the one the user came from are shown; amounts typed against them are read from the whole list.
+    shown = open_invoices[:INVOICES_SHOWN]
+    if focus is not None and focus not in shown:
+        shown.append(focus)
+    context = {"customer": customer, "form": form, "open_invoices": shown, "focus": focus,
+               "not_shown": len(open_invoices) - len(shown)}  # fmt: skip
     return render(request, "sales/payment_form.html", context)
 
 
