@@ -7,7 +7,6 @@ import random
 import unicodedata
 from zoneinfo import ZoneInfo
 
-import schwifty
 from stdnum import luhn
 from stdnum.fr import siren as fr_siren
 
@@ -86,6 +85,8 @@ def _siret(siren: str, rng: random.Random) -> str:
 def _iban(rng: random.Random) -> str:
     bank = rng.choice([("30004", "00001"), ("30003", "01234"), ("10278", "07320"), ("30066", "10021")])
     account = f"{rng.randint(0, 10**11 - 1):011d}"
+    import schwifty  # loaded by the demo, not at start-up (ledger/tests/test_startup.py)
+
     return schwifty.IBAN.generate("FR", bank_code=bank[0], branch_code=bank[1], account_code=account).compact
 
 

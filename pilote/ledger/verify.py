@@ -9,7 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Sum
 
 from pilote.core import jobs
@@ -34,6 +34,7 @@ ENTRY_FIELDS = (
     "piece_date", "label", "posted_at", "reversal_of_id", "source_number", "source_valid_date", "created_by_id",
     "previous_hash", "hash",
 )  # fmt: skip
+LINE_BATCH = 2000  # lines fetched at once by the chain check
 LINE_FIELDS = (
     "entry_id", "position", "date", "fiscal_year__start_date", "account__code", "auxiliary__code", "label", "debit",
     "credit", "due_date", "vat_rate", "vat_base", "reference",
@@ -49,32 +50,74 @@ def read_chunk(ids: list[int], entry_model=Entry, line_model=EntryLine):
     chain order, and each entry's lines as raw tuples in `chain.line_text`'s order (amounts in integer
     cents, no model instance, no Decimal: at a million lines, converting them cost most of the check).
     Migration 0017 reads through it with its historical models."""
-    rows = entry_model.objects.filter(pk__in=ids).order_by("chain_index").values_list(*ENTRY_FIELDS)
-    names = [
-        {"journal__kind": "journal_kind"}.get(field, field.split("__")[0]) for field in ENTRY_FIELDS
-    ]  # journal__code → journal, …
-    entries = [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in rows]
+    entries = _entry_rows(ids, entry_model)
     lines = line_model.objects.filter(entry_id__in=ids).order_by("entry_id", "position", "id")
     sql, params = lines.values_list(*LINE_FIELDS).query.sql_with_params()
     found: dict[int, list[tuple]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for entry_id, position, day, year, account, aux, label, debit, credit, due, rate, base, ref in cursor:
-            if rate is not None and not isinstance(rate, Decimal):  # SQLite gives the stored text or number
-                rate = Decimal(str(rate))
-            line = (position, _date(day), _date(year), account, aux, label, debit, credit, _date(due), rate, base, ref)
-            found[entry_id].append(line)
+        for entry_id, *line in cursor:
+            found[entry_id].append(_line(*line))
     return entries, found
 
 
-def canonical_text(entry: SimpleNamespace, lines: list[tuple]) -> str:
-    """The canonical text of an entry read by `read_chunk`."""
-    head = chain.head_text(
+def _entry_rows(ids: list[int], entry_model=Entry) -> list[SimpleNamespace]:
+    rows = entry_model.objects.filter(pk__in=ids).order_by("chain_index").values_list(*ENTRY_FIELDS)
+    names = [
+        {"journal__kind": "journal_kind"}.get(field, field.split("__")[0]) for field in ENTRY_FIELDS
+    ]  # journal__code → journal, …
+    return [SimpleNamespace(**dict(zip(names, row, strict=True))) for row in rows]
+
+
+def _line(position, day, year, account, aux, label, debit, credit, due, rate, base, ref) -> tuple:
+    if rate is not None and not isinstance(rate, Decimal):  # SQLite gives the stored text or number
+        rate = Decimal(str(rate))
+    return position, _date(day), _date(year), account, aux, label, debit, credit, _date(due), rate, base, ref
+
+
+def _head_text(entry: SimpleNamespace) -> str:
+    return chain.head_text(
         entry.chain_index, entry.journal, entry.journal_kind, entry.fiscal_year, entry.number, entry.date,
         entry.piece_ref, entry.piece_date, entry.label, entry.posted_at, entry.reversal_of_id, entry.source_number,
         entry.source_valid_date, entry.created_by_id,
     )  # fmt: skip
-    return "\n".join([head, *(chain.line_text(*line) for line in lines)])
+
+
+def canonical_text(entry: SimpleNamespace, lines: list[tuple]) -> str:
+    """The canonical text of an entry read by `read_chunk`."""
+    return "\n".join([_head_text(entry), *(chain.line_text(*line) for line in lines)])
+
+
+def recomputed_seals(entries: list[SimpleNamespace]) -> dict[int, str]:
+    """Each entry's seal recomputed from the stored data — after its stored previous seal (the links between seals
+    are checked apart) — with its lines streamed from the database (a server-side cursor on PostgreSQL) and fed
+    to the seal as they come: memory does not grow with the size of an entry (a detailed à-nouveaux carries every
+    open item of the books), as `read_chunk` would."""
+    by_id = {entry.pk: entry for entry in entries}
+    seals: dict[int, str] = {}
+    lines = EntryLine.objects.filter(entry_id__in=list(by_id)).order_by("entry_id", "position", "id")
+    sql, params = lines.values_list(*LINE_FIELDS).query.sql_with_params()
+    current, sealer, texts = None, None, []
+    with transaction.atomic(), connection.chunked_cursor() as cursor:  # in a transaction: no WITH HOLD copy
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(LINE_BATCH):
+            for entry_id, *line in rows:
+                if entry_id != current:
+                    if sealer is not None:
+                        sealer.update("".join(texts).encode())
+                        seals[current] = sealer.hexdigest()
+                    entry = by_id[entry_id]
+                    current, sealer, texts = entry_id, sealing.sealer(entry.previous_hash, _head_text(entry)), []
+                texts.append("\n" + chain.line_text(*_line(*line)))
+            if sealer is not None:  # a block's texts into the seal: memory stays one block
+                sealer.update("".join(texts).encode())
+                texts = []
+    if sealer is not None:
+        seals[current] = sealer.hexdigest()
+    for entry in entries:  # an entry without lines (none should exist) is sealed over its head alone
+        if entry.pk not in seals:
+            seals[entry.pk] = chain.seal_text(entry.previous_hash, _head_text(entry))
+    return seals
 
 
 def posted_ids() -> list[int]:
@@ -106,7 +149,8 @@ def check_chain(batch: int = 5000, recorded: chain.Head | None = None) -> list[s
     count = 0
     for ids in posted_id_chunks(batch):  # streamed: one chunk of entries and lines in memory at a time
         count += len(ids)
-        entries, lines = read_chunk(ids)
+        entries = _entry_rows(ids)
+        seals = recomputed_seals(entries)
         for entry in entries:
             name = f"{entry.journal} {entry.number} — {entry.label}"
             if entry.chain_index != expected_index:
@@ -116,8 +160,7 @@ def check_chain(batch: int = 5000, recorded: chain.Head | None = None) -> list[s
                 )
             if entry.previous_hash != previous_hash:
                 problems.append(f"Chaînage rompu avant l'écriture {name}.")
-            seal = chain.seal_text(entry.previous_hash, canonical_text(entry, lines[entry.pk]))
-            if not sealing.matches(seal, entry.hash):
+            if not sealing.matches(seals[entry.pk], entry.hash):
                 problems.append(f"Empreinte invalide : l'écriture {name} a été modifiée après validation.")
             if recorded is not None and entry.chain_index == recorded.index:
                 recorded_seen = True
@@ -210,51 +253,57 @@ def check_balances() -> list[str]:
     flagged_wrong += EntryLine.objects.filter(is_posted=True).exclude(entry__status=EntryStatus.POSTED).count()
     if flagged_wrong:
         problems.append(f"{flagged_wrong} ligne(s) dont l'indicateur « validée » ne correspond pas à leur écriture.")
-    expected: dict[tuple, list] = defaultdict(lambda: [ZERO, ZERO, 0])
-    lines = (
-        EntryLine.objects.filter(entry__status=EntryStatus.POSTED)
-        .values(
-            "entry__fiscal_year_id",
-            "account_id",
-            "auxiliary_id",
-            "entry__date__year",
-            "entry__date__month",
-            "entry__journal__kind",
-        )
-        .annotate(debit=Sum("debit"), credit=Sum("credit"), count=Count("id"))
-    )
-    for row in lines:
-        month = (row["entry__date__year"], row["entry__date__month"], row["entry__journal__kind"] == "opening")
-        keys = [(row["entry__fiscal_year_id"], row["account_id"], 0, month)]
-        if row["auxiliary_id"]:
-            keys.append((row["entry__fiscal_year_id"], row["account_id"], row["auxiliary_id"], month))
-        for key in keys:
-            expected[key][0] += row["debit"]
-            expected[key][1] += row["credit"]
-            expected[key][2] += row["count"]
-    stored: dict[tuple, list] = defaultdict(lambda: [ZERO, ZERO, 0])
-    for b in AccountBalance.objects.all():
-        key = (b.fiscal_year_id, b.account_id, b.aux_key, (b.month.year, b.month.month, b.is_opening))
-        stored[key][0] += b.debit
-        stored[key][1] += b.credit
-        stored[key][2] += b.line_count
-    keys = sorted(set(expected) | set(stored))
-    codes = dict(Account.objects.filter(pk__in={key[1] for key in keys}).values_list("pk", "code"))
-    auxiliaries = dict(
-        AuxiliaryAccount.objects.filter(pk__in={key[2] for key in keys if key[2]}).values_list("pk", "code")
-    )
+    codes = dict(Account.objects.values_list("pk", "code"))
     years = _year_names()
-    for key in keys:
-        if expected.get(key, [ZERO, ZERO, 0]) != stored.get(key, [ZERO, ZERO, 0]):
+    for year_id in sorted(years):  # one fiscal year at a time: memory follows a year's aggregates, not the books
+        for key in _balance_differences(year_id):
             account = codes.get(key[1], "inconnu")
             if key[2]:
-                account += f" (auxiliaire {auxiliaries.get(key[2], 'inconnu')})"
+                code = AuxiliaryAccount.objects.filter(pk=key[2]).values_list("code", flat=True).first()
+                account += f" (auxiliaire {code or 'inconnu'})"
             opening = ", à-nouveaux" if key[3][2] else ""
             problems.append(
                 f"Soldes agrégés faux pour le compte {account}, {key[3][1]:02d}/{key[3][0]}{opening} "
                 f"({years.get(key[0], 'exercice inconnu')})."
             )
     return problems
+
+
+def _balance_differences(year_id: int) -> list[tuple]:
+    """The keys (year, account, auxiliary or 0, (year, month, à-nouveaux)) of a fiscal year whose stored aggregate
+    differs from the sums of its posted lines, both read as tuples."""
+    expected: dict[tuple, list] = defaultdict(lambda: [ZERO, ZERO, 0])
+    # The year's lines through their own year (indexed); keyed by their entry's year, so a line whose copy of the
+    # year is wrong shows as a difference in both years.
+    lines = (
+        EntryLine.objects.filter(fiscal_year_id=year_id, entry__status=EntryStatus.POSTED)
+        .values_list(
+            "entry__fiscal_year_id", "account_id", "auxiliary_id", "entry__date__year", "entry__date__month",
+            "entry__journal__kind",
+        )
+        .annotate(debit=Sum("debit"), credit=Sum("credit"), count=Count("id"))
+    )  # fmt: skip
+    for entry_year, account, auxiliary, year, month, kind, debit, credit, count in lines.iterator():
+        month = (year, month, kind == "opening")
+        keys = [(entry_year, account, 0, month)]
+        if auxiliary:
+            keys.append((entry_year, account, auxiliary, month))
+        for key in keys:
+            sums = expected[key]
+            sums[0] += debit
+            sums[1] += credit
+            sums[2] += count
+    stored: dict[tuple, list] = defaultdict(lambda: [ZERO, ZERO, 0])
+    rows = AccountBalance.objects.filter(fiscal_year_id=year_id).values_list(
+        "account_id", "aux_key", "month", "is_opening", "debit", "credit", "line_count"
+    )
+    for account, aux_key, month, is_opening, debit, credit, count in rows.iterator():
+        sums = stored[(year_id, account, aux_key, (month.year, month.month, is_opening))]
+        sums[0] += debit
+        sums[1] += credit
+        sums[2] += count
+    zero = [ZERO, ZERO, 0]
+    return sorted(key for key in set(expected) | set(stored) if expected.get(key, zero) != stored.get(key, zero))
 
 
 def check_triggers() -> list[str]:

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import re
 
-import schwifty
 import stdnum
 from django.core.exceptions import ValidationError
-from schwifty.exceptions import SchwiftyException
 from stdnum import exceptions as stdnum_errors
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siren as fr_siren
@@ -179,9 +177,18 @@ def format_tax_number(value: str) -> str:
     return value or ""
 
 
+def _schwifty():
+    """schwifty (IBAN and BIC, with its bank registry) loads at the first IBAN, not at start-up."""
+    import schwifty
+
+    return schwifty
+
+
 def clean_iban(value: str) -> str:
+    from schwifty.exceptions import SchwiftyException
+
     try:
-        return schwifty.IBAN(compact(value)).compact
+        return _schwifty().IBAN(compact(value)).compact
     except SchwiftyException as exc:
         raise ValidationError(
             "IBAN invalide : vérifiez le code pays, la clé et la longueur du numéro.", code="invalid_iban"
@@ -189,15 +196,17 @@ def clean_iban(value: str) -> str:
 
 
 def clean_bic(value: str) -> str:
+    from schwifty.exceptions import SchwiftyException
+
     try:
-        return str(schwifty.BIC(compact(value)))
+        return str(_schwifty().BIC(compact(value)))
     except SchwiftyException as exc:
         raise ValidationError("BIC invalide (8 ou 11 caractères, ex. BNPAFRPPXXX).", code="invalid_bic") from exc
 
 
 def bic_from_iban(iban: str) -> str:
     """The BIC of the IBAN's bank, from schwifty's registry, or '' when unknown."""
-    bic = schwifty.IBAN(iban).bic
+    bic = _schwifty().IBAN(iban).bic
     return str(bic) if bic else ""
 
 
@@ -217,7 +226,7 @@ def format_siret(value: str) -> str:
 
 
 def format_iban(value: str) -> str:
-    return schwifty.IBAN(value).formatted if value else ""
+    return _schwifty().IBAN(value).formatted if value else ""
 
 
 def format_vat(value: str) -> str:

@@ -15,8 +15,6 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-import feedparser
-
 TIMEOUT = 10.0  # seconds, per network operation and for the whole download
 MAX_BYTES = 2 * 1024 * 1024
 DEMO_FEEDS = Path(__file__).resolve().parent / "demo_feeds"
@@ -90,6 +88,8 @@ def _text(value: str, limit: int) -> str:
 
 
 def parse(data: bytes) -> list[Entry]:
+    import feedparser  # loaded when a feed is read, not at start-up (ledger/tests/test_startup.py)
+
     feed = feedparser.parse(data)
     if feed.bozo and not feed.entries:
         raise FeedError("Flux illisible (ni RSS ni Atom valide) : ignoré.")

@@ -10,9 +10,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-import schwifty
-from schwifty.exceptions import SchwiftyException
-
 from pilote.lib.formats import format_eur
 from pilote.lib.money import CENT
 
@@ -178,6 +175,9 @@ def _french_iban(bank: str, branch: str, account: str, key: str = "") -> str:
         return ""
     if key and not re.fullmatch(r"\d{2}", key):
         return ""
+    import schwifty  # its bank registry loads at the first statement read, not at start-up
+    from schwifty.exceptions import SchwiftyException
+
     try:
         iban = schwifty.IBAN.generate("FR", bank_code=bank, branch_code=branch, account_code=account)
     except (SchwiftyException, ValueError):

@@ -5,7 +5,10 @@ nor the API framework (django-ninja and pydantic: loaded with the URLs, which a 
 import subprocess
 import sys
 
-HEAVY = ("weasyprint", "facturx", "openpyxl", "pypdf", "PIL", "icalendar", "requests", "lxml", "ninja", "pydantic")
+HEAVY = (
+    "weasyprint", "facturx", "openpyxl", "pypdf", "PIL", "icalendar", "requests", "lxml", "ninja", "pydantic",
+    "schwifty", "feedparser",
+)  # fmt: skip
 
 PROBE = (
     "import os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'pilote.settings'); import django; "
