@@ -69,3 +69,31 @@ def test_minutes_with_an_action_item_in_the_owner_to_do_list(page, sign_in, pers
     sign_in(page, "salarie")
     page.goto("/")
     expect(page.locator("main")).to_contain_text("Appeler la Clinique du Parc (action de réunion)")
+
+
+@pytest.mark.browser_context_args(viewport=PHONE, is_mobile=True, has_touch=True)
+def test_waiting_list_on_a_phone(page, sign_in, personas, room):
+    """The slot is taken: join the waiting list; once it is cancelled, the to-do list offers it; confirm it."""
+    from pilote.office.models import WaitingRequest
+
+    day = local_today() + dt.timedelta(days=2)
+    taken = bookings.book_resource(actor=personas["direction"], resource=room, starts_at=at(9, day=day),
+                                   ends_at=at(11, day=day), title="Conseil")  # fmt: skip
+    sign_in(page, "salarie")
+    page.goto(f"/bureau/reservations/nouvelle/?ressource={room.pk}")
+    page.locator("#id_title").fill("Formation")
+    page.locator("#id_day").fill(day.isoformat())
+    page.locator("#id_start").fill("10:00")
+    page.locator("#id_end").fill("11:00")
+    page.get_by_role("button", name="Réserver", exact=True).tap()
+    expect(page.locator("form.form-grid")).to_contain_text("est déjà réservé(e)")
+    page.get_by_role("button", name="M'inscrire en liste d'attente pour ce créneau").tap()
+    expect(page.locator("main")).to_contain_text("Vous êtes en liste d'attente (1re)")
+    assert WaitingRequest.objects.get().status == "waiting"
+    bookings.cancel_booking(actor=personas["direction"], booking=taken)
+    page.goto("/")
+    page.get_by_role("link", name="Créneau libéré").first.tap()
+    page.get_by_role("button", name="Confirmer la réservation").tap()
+    expect(page.locator("main")).to_contain_text("Réservation confirmée")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert Booking.objects.get(status="confirmed").title == "Formation"
