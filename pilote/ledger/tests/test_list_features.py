@@ -289,3 +289,18 @@ def test_chart_and_aged_balance_query_counts_are_bounded(client_as, customers):
         queries_of(client, aged, {"au": "2026-04-29", "tri": "-total"}),
     )
     assert more == few
+
+
+def test_aged_balance_pages_its_third_parties_and_totals_them_all(client_as, customers, monkeypatch):
+    from pilote.ledger.views import reports
+
+    monkeypatch.setattr(reports, "AGED_PER_PAGE", 1)
+    client, url = client_as("comptable"), reverse("ledger:aged-balance")
+    first = client.get(url, {"au": "2026-04-29", "tri": "-total"})
+    assert [r.code for r in first.context["page"]] == ["C000002"]
+    assert first.context["grand_total"] == Decimal("480.00")  # both customers, not the page's one
+    html = first.content.decode()
+    assert "Page 1 sur 2" in html and "C000001" not in html
+    second = client.get(url, {"au": "2026-04-29", "tri": "-total", "page": 2})
+    assert [r.code for r in second.context["page"]] == ["C000001"]
+    assert 'data-label="61 à 90 j"' in second.content.decode()

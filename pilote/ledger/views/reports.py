@@ -220,6 +220,9 @@ def journal_report(request):
     return render(request, "ledger/journal_report.html", {"form": form, "page": lines, "totals": totals})
 
 
+AGED_PER_PAGE = 100  # third parties per page of the aged balance (thousands of customers: the page stays light)
+
+
 class AgedForm(forms.Form):
     type = forms.ChoiceField(label="Tiers", choices=[("411", "Clients"), ("401", "Fournisseurs")])
     au = forms.DateField(label="Au", widget=DATE_WIDGET, required=False)
@@ -240,11 +243,13 @@ def aged_balance(request):
         )
     totals = [sum((r.buckets[i] for r in rows), ZERO) for i in range(len(queries.AGE_BUCKETS))]
     labels = [b[0] for b in queries.AGE_BUCKETS]
-    for row in rows:  # each amount with its bucket's name, the label of its cell on a phone
+    page = paginate(request, rows, AGED_PER_PAGE)  # totals over every third party, a page of them rendered
+    for row in page:  # each amount with its bucket's name, the label of its cell on a phone
         row.cells = list(zip(labels, row.buckets, strict=True))
     context = {
         "form": form,
         "rows": rows,
+        "page": page,
         "buckets": [(b[0], f"age{i}") for i, b in enumerate(queries.AGE_BUCKETS)],
         "totals": totals,
         "total_cells": list(zip(labels, totals, strict=True)),
