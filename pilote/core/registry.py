@@ -474,3 +474,18 @@ def register_sales_volumes(source: Callable) -> None:
 
 def sales_volume_sources() -> list[Callable]:
     return list(_sales_volume_sources)
+
+
+_planned_hours_sources: list[Callable] = []
+
+
+def register_planned_hours(source: Callable) -> None:
+    """A domain's schedule of the staff (the people's domain): source(user_id, day) returns the [(start, end)] local
+    times that user is planned to work that day ([] when nothing is planned). The intervention planning checks a
+    visit against them, and against its own working hours only when no schedule says anything."""
+    if source not in _planned_hours_sources:
+        _planned_hours_sources.append(source)
+
+
+def planned_hours(user_id, day) -> list:
+    return [stretch for source in _planned_hours_sources for stretch in source(user_id, day)]

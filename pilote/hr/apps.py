@@ -69,6 +69,10 @@ class HrConfig(AppConfig):
 
         register_personal_data(personal_data)
         register_todo(TodoProvider("hr.self", todo.todo_items))
+        from pilote.core.registry import register_planned_hours
+        from pilote.hr.queries.worktime import planned_hours
+
+        register_planned_hours(planned_hours)  # the intervention planning checks visits against the schedule
         register_calendar_layer(CalendarLayer("rh", "Fins de contrat", "hr.view", calendar.contract_ends))
         register_calendar_layer(CalendarLayer("entretiens", "Entretiens à tenir", "hr.view", calendar.interviews_due))
         register_work_accidents(calendar.work_accident_dates)

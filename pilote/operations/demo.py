@@ -210,7 +210,8 @@ PERSONS_SERVED = [
 
 def load_home_care(rng: random.Random, users) -> None:
     """The social establishment's home-care visits (SSIAD / SAAD): two care workers with their skills and hours, the
-    persons served at home, a rising and washing help every weekday at 8:00 and lunch help at 12:00 over three weeks
+    persons served at home, a rising and washing help every day at 8:00 (weekends too), washing at 9:15 and lunch help
+    at 12:00 every weekday over three weeks
     (public holidays skipped), afternoon visits twice a week, past visits done with their report signed, and a
     nursing visit left unassigned (nobody has the skill) — all through the services."""
     from pilote.contacts import services as contacts
@@ -246,7 +247,7 @@ def load_home_care(rng: random.Random, users) -> None:
     care = interventions.plan(
         actor=planner, customer=people[0], kind=InterventionKind.HOME_CARE, address=address(people[0]),
         subject="Aide au lever et à la toilette", technician=carer, day=monday, at=dt.time(8), minutes=45,
-        required_skill="toilette", until=until,
+        required_skill="toilette", until=until, weekdays=[0, 1, 2, 3, 4, 5, 6],  # every day of the week
     )[0]  # fmt: skip
     care += interventions.plan(
         actor=planner, customer=people[2], kind=InterventionKind.HOME_CARE, address=address(people[2]),

@@ -187,3 +187,6 @@ def load_establishment(rng: random.Random, users) -> None:
     purpose = ("Projet d'établissement du SSIAD et du SAAD (art. L311-8 du CASF), pour cinq ans, construit avec les "
                "personnes accompagnées et les équipes.")  # fmt: skip
     services.update_project(actor=users["direction"], project=project, manager=users["direction"], description=purpose)
+    # The social life council could not meet before next week: the consultation slips, and the end with it.
+    council = project.tasks.get(name="Consultation du conseil de la vie sociale")
+    services.update_task(actor=users["direction"], task=council, not_before=DEMO_TODAY + dt.timedelta(days=4))

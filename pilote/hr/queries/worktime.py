@@ -107,3 +107,11 @@ YEAR_COLUMNS = [
     Column("Contingent restant", lambda r: r.left),
     Column("Au-delà du contingent", lambda r: r.beyond),
 ]
+
+
+def planned_hours(user_id: int, day) -> list:
+    """The shifts the schedule plans for the employee who is this Pilote user on `day` (core.registry: the
+    intervention planning reads them to check a visit against the person's working hours)."""
+    from pilote.hr.models import WorkShift
+
+    return [(s.start, s.end) for s in WorkShift.objects.filter(employee__user_id=user_id, day=day).order_by("start")]

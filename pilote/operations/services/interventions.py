@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
+from pilote.core.registry import planned_hours
 from pilote.lib.public_holidays import french_holidays
 from pilote.operations import planning
 from pilote.operations.models import Intervention, InterventionStatus, Technician
@@ -57,7 +58,9 @@ def conflicts(technician, start: dt.datetime, end: dt.datetime, exclude=None) ->
 
 
 def warnings_for(technician, start: dt.datetime, end: dt.datetime, skill: str) -> list[str]:
-    """What the planner should see but may accept: a missing skill, a visit outside the working hours."""
+    """What the planner should see but may accept: a missing skill, a visit outside the working hours — the staff
+    schedule's shifts that day when the people's domain has some (core.registry.planned_hours), else the
+    technician's usual hours."""
     if technician is None:
         return ["Intervention non affectée : choisissez un intervenant."]
     profile = Technician.objects.filter(user=technician).first()
@@ -65,8 +68,15 @@ def warnings_for(technician, start: dt.datetime, end: dt.datetime, skill: str) -
     found = []
     if skill and (profile is None or skill.strip().lower() not in profile.skill_set):
         found.append(f"{name} n'a pas la compétence « {skill} ».")
-    if profile and (_local(start).time() < profile.day_start or _local(end).time() > profile.day_end
-                    or _local(start).date() != _local(end).date()):  # fmt: skip
+    begins, ends = _local(start), _local(end)
+    shifts = planned_hours(technician.pk, begins.date())  # the staff schedule (hr), when it plans that day
+    if shifts:
+        if not any(a <= begins.time() and (ends.time() <= b or b <= a) and begins.date() == ends.date()
+                   for a, b in shifts):  # fmt: skip
+            hours = ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in shifts)
+            found.append(f"{name} est au planning du personnel ce jour-là de {hours} : la visite en déborde.")
+    elif profile and (begins.time() < profile.day_start or ends.time() > profile.day_end
+                      or begins.date() != ends.date()):  # fmt: skip
         found.append(f"{name} travaille de {profile.day_start:%H:%M} à {profile.day_end:%H:%M} : la visite en déborde.")
     return found
 

@@ -50,3 +50,22 @@ def test_done_visits_become_hours_worked(setup, personas):
     hours = month_hours([person], dt.date(2026, 5, 1), dt.date(2026, 5, 31))[person.pk]
     assert hours["hours_worked"] == D("6.25")  # 1,5 + 0,75 on Monday + the schedule's 4 on Tuesday
     assert worked_time([personas["commercial"].pk], MONDAY, MONDAY) == []
+
+
+def test_a_visit_is_checked_against_the_staff_schedule_when_there_is_one(setup, personas):
+    """Working hours from HR when present: the shifts planned that day bound the visit; without any, the
+    technician's usual hours (8:00–17:30) do."""
+    tech = setup["tech"]
+    person = employees.hire_employee(actor=personas["rh"], recorded_on=dt.date(2024, 3, 1),
+                                     **employee_fields(last_name="Girard", nir="", user=tech))  # fmt: skip
+    WorkShift.objects.create(employee=person, day=MONDAY, start=dt.time(13), end=dt.time(20))
+    _, fits = services.plan(actor=setup["planner"], customer=setup["customer"], kind="maintenance", address="1 rue A",
+                            subject="Soirée", technician=tech, day=MONDAY, at=dt.time(18), minutes=60)  # fmt: skip
+    assert fits == []  # after 17:30, but within the schedule's 13:00–20:00
+    _, late = services.plan(actor=setup["planner"], customer=setup["customer"], kind="maintenance", address="1 rue A",
+                            subject="Matin", technician=tech, day=MONDAY, at=dt.time(9), minutes=60)  # fmt: skip
+    assert any("au planning du personnel ce jour-là de 13:00–20:00" in text for text in late)
+    _, usual = services.plan(actor=setup["planner"], customer=setup["customer"], kind="maintenance",
+                             address="1 rue A", subject="Mardi", technician=tech, day=MONDAY + dt.timedelta(days=1),
+                             at=dt.time(18), minutes=60)  # fmt: skip
+    assert any("travaille de 08:00 à 17:30" in text for text in usual)  # no shift that day: the usual hours
