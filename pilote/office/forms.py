@@ -558,19 +558,30 @@ class StudyForm(forms.ModelForm):
         }
 
 
-class StudyAreaForm(forms.Form):
+class StudyPartForm(forms.Form):
+    """A form adding a part of a study: `service_data()` is what the service takes besides the actor and study."""
+
+    def __init__(self, *args, study=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.study = study
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class StudyAreaForm(StudyPartForm):
     name = forms.CharField(label="Zone", max_length=120, help_text="Quartier, commune, canton…")
     is_reference = forms.BooleanField(label="Zone de référence (département, région, France)", required=False)
 
 
-class StudySourceForm(forms.Form):
+class StudySourceForm(StudyPartForm):
     name = forms.CharField(label="Source", max_length=200, help_text="INSEE, recensement de la population…")
     producer = forms.CharField(label="Producteur", max_length=120, required=False)
     year = forms.IntegerField(label="Millésime", min_value=1900, max_value=2100, required=False)
     url = forms.URLField(label="Adresse", required=False, assume_scheme="https")
 
 
-class StudyIndicatorForm(forms.Form):
+class StudyIndicatorForm(StudyPartForm):
     """An indicator with one value box per area of the study (fields « zone_<id> »)."""
 
     theme = forms.CharField(label="Thème", max_length=80, help_text="Démographie, emploi, santé, logement…")
@@ -584,7 +595,7 @@ class StudyIndicatorForm(forms.Form):
     source = forms.ModelChoiceField(label="Source", queryset=None, required=False)
 
     def __init__(self, *args, study, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, study=study, **kwargs)
         self.areas = list(study.areas.all())
         self.fields["source"].queryset = study.sources.all()
         for area in self.areas:
@@ -595,6 +606,10 @@ class StudyIndicatorForm(forms.Form):
 
     def area_values(self) -> dict:
         return {area: self.cleaned_data.get(f"zone_{area.pk}") for area in self.areas}
+
+    def service_data(self) -> dict:
+        data = {key: self.cleaned_data[key] for key in ("theme", "label", "unit", "higher_means_need", "source")}
+        return {**data, "values": self.area_values()}
 
 
 class StudyValuesForm(forms.Form):
@@ -613,7 +628,7 @@ class StudyValuesForm(forms.Form):
         return {area: self.cleaned_data.get(f"zone_{area.pk}") for area in self.areas}
 
 
-class StudyFindingForm(forms.Form):
+class StudyFindingForm(StudyPartForm):
     theme = forms.CharField(label="Thème", max_length=80)
     need = forms.CharField(label="Besoin constaté", max_length=300)
     priority = forms.TypedChoiceField(label="Priorité", choices=FindingPriority.choices, coerce=int,

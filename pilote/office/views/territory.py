@@ -86,8 +86,9 @@ def study_detail(request, pk: int):
     editable = request.user.can("office.meetings.edit") and study.status == StudyStatus.DRAFT
     context = {"study": study, "editable": editable, **parts}
     if editable:
-        context.update(area_form=StudyAreaForm(), source_form=StudySourceForm(),
-                       indicator_form=StudyIndicatorForm(study=study), finding_form=StudyFindingForm())  # fmt: skip
+        forms = {"area_form": StudyAreaForm, "source_form": StudySourceForm, "indicator_form": StudyIndicatorForm,
+                 "finding_form": StudyFindingForm}  # fmt: skip
+        context.update({key: form_class(study=study) for key, form_class in forms.items()})
     return render(request, "office/study_detail.html", context)
 
 
@@ -105,38 +106,27 @@ def _post(request, study, form, add, done: str):
     return redirect("office:study-detail", pk=study.pk)
 
 
-def _adder(request, study, service):
-    return lambda form: service(actor=request.user, study=study, **form.cleaned_data)
+def _part_view(form_class, service, done: str, name: str):
+    """The view adding one part of a study (an area, a source, an indicator with its values, a finding): the form
+    posted, the service called with the study and the form's data, the outcome as a message, back to the study."""
+
+    @require_POST
+    @require_perm("office.meetings.edit")
+    def view(request, pk: int):
+        study = get_object_or_404(NeedsStudy, pk=pk)
+        form = form_class(request.POST, study=study)
+        return _post(request, study, form, lambda f: service(actor=request.user, study=study, **f.service_data()),
+                     done)  # fmt: skip
+
+    view.__name__ = view.__qualname__ = name
+    return view
 
 
-@require_POST
-@require_perm("office.meetings.edit")
-def study_area_add(request, pk: int):
-    study = get_object_or_404(NeedsStudy, pk=pk)
-    return _post(
-        request, study, StudyAreaForm(request.POST), _adder(request, study, services.add_area), "Zone ajoutée."
-    )
-
-
-@require_POST
-@require_perm("office.meetings.edit")
-def study_source_add(request, pk: int):
-    study = get_object_or_404(NeedsStudy, pk=pk)
-    return _post(
-        request, study, StudySourceForm(request.POST), _adder(request, study, services.add_source), "Source ajoutée."
-    )
-
-
-@require_POST
-@require_perm("office.meetings.edit")
-def study_indicator_add(request, pk: int):
-    study = get_object_or_404(NeedsStudy, pk=pk)
-
-    def add(form):
-        data = {key: form.cleaned_data[key] for key in ("theme", "label", "unit", "higher_means_need", "source")}
-        services.add_indicator(actor=request.user, study=study, values=form.area_values(), **data)
-
-    return _post(request, study, StudyIndicatorForm(request.POST, study=study), add, "Indicateur ajouté.")
+study_area_add = _part_view(StudyAreaForm, services.add_area, "Zone ajoutée.", "study_area_add")
+study_source_add = _part_view(StudySourceForm, services.add_source, "Source ajoutée.", "study_source_add")
+study_indicator_add = _part_view(StudyIndicatorForm, services.add_indicator, "Indicateur ajouté.",
+                                 "study_indicator_add")  # fmt: skip
+study_finding_add = _part_view(StudyFindingForm, services.add_finding, "Constat ajouté.", "study_finding_add")
 
 
 @require_POST
@@ -147,15 +137,6 @@ def study_values(request, pk: int):
     return _post(request, indicator.study, form,
                  lambda f: services.set_values(actor=request.user, indicator=indicator, values=f.area_values()),
                  f"Valeurs de « {indicator.label} » enregistrées.")  # fmt: skip
-
-
-@require_POST
-@require_perm("office.meetings.edit")
-def study_finding_add(request, pk: int):
-    study = get_object_or_404(NeedsStudy, pk=pk)
-    return _post(
-        request, study, StudyFindingForm(request.POST), _adder(request, study, services.add_finding), "Constat ajouté."
-    )
 
 
 @require_POST
