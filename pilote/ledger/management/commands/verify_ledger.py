@@ -6,6 +6,9 @@ from pilote.ledger.verify import verify_all
 
 class Command(BaseCommand):
     help = "Vérifie les invariants de la comptabilité (chaînage, équilibre, numérotation, soldes)."
+    # The system checks would load every URL module (the API, the PDF pages…): memory and time for nothing here
+    # (`manage.py check` runs them; so do migrate and runserver).
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
