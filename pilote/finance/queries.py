@@ -294,32 +294,48 @@ def _open_items(prefixes: tuple[str, ...], today: dt.date, kind: str) -> list[fo
 
 
 def _customer_items(today: dt.date) -> list[forecast.Flow]:
-    """The customers' open items at the date each customer usually pays (`PaymentBehaviour`): the items with a
-    due date move by their customer's average delay; the others (payments on account, partial groups) keep it.
-    One grouped read of the per-party aggregate and one of the behaviours."""
-    from django.db.models import Q
-
+    """The customers' open items at the date each customer usually pays (`PaymentBehaviour`): the open items
+    by expected date (the aggregate's few rows), then, for the customers whose habit moves a date, their items
+    with a due date taken from that date to the day they usually pay (the per-party aggregate read for those
+    customers only). Payments on account and partial groups keep their date."""
     from pilote.finance.models import PaymentBehaviour
     from pilote.ledger.models import OpenItemParty
 
-    prefix_filter = Q()
-    for prefix in CUSTOMER_PREFIXES:
-        prefix_filter |= Q(account__code__startswith=prefix)
-    delays = dict(PaymentBehaviour.objects.values_list("auxiliary_id", "delay_days"))
+    flows = _open_items(CUSTOMER_PREFIXES, today, "Clients")
+    delays = {
+        aux: delay
+        for aux, delay in PaymentBehaviour.objects.values_list("auxiliary_id", "delay_days")
+        if forecast.expected_at(today, delay) != today
+    }
+    if not delays:
+        return flows
     rows = (
-        OpenItemParty.objects.filter(prefix_filter, fiscal_year__status="open", date__lte=today)
-        .values("aux_key", "expected", "has_due_date")
+        OpenItemParty.objects.filter(
+            _prefixes(CUSTOMER_PREFIXES), fiscal_year__status="open", date__lte=today, has_due_date=True,
+            aux_key__in=list(delays),
+        )
+        .values("aux_key", "expected")
         .annotate(d=Sum("debit"), c=Sum("credit"))
-        .order_by("expected")
-    )
-    flows = []
+    )  # fmt: skip
+    by_day: dict[dt.date, Decimal] = {}
+    for flow in flows:
+        by_day[flow.day] = by_day.get(flow.day, ZERO) + flow.amount
     for row in rows:
         amount = row["d"] - row["c"]
-        if not amount:
-            continue
-        delay = delays.get(row["aux_key"]) if row["has_due_date"] and amount > 0 else None
-        flows.append(forecast.Flow(forecast.expected_at(row["expected"], delay), amount, "Clients"))
-    return flows
+        if amount > 0:
+            moved = forecast.expected_at(row["expected"], delays[row["aux_key"]])
+            by_day[row["expected"]] = by_day.get(row["expected"], ZERO) - amount
+            by_day[moved] = by_day.get(moved, ZERO) + amount
+    return [forecast.Flow(day, amount, "Clients") for day, amount in sorted(by_day.items()) if amount]
+
+
+def _prefixes(prefixes: tuple[str, ...]):
+    from django.db.models import Q
+
+    found = Q()
+    for prefix in prefixes:
+        found |= Q(account__code__startswith=prefix)
+    return found
 
 
 def customer_settlements(today: dt.date, days: int = 365) -> dict[int, list[forecast.Settlement]]:

@@ -151,9 +151,16 @@ def late_customer(books, personas):  # noqa: F811
     return client
 
 
+def _by_day(flows) -> dict:
+    found: dict = {}
+    for flow in flows:
+        found[flow.day] = found.get(flow.day, 0) + flow.amount
+    return {day: amount for day, amount in found.items() if amount}
+
+
 def test_customers_are_expected_at_their_habit(late_customer):
     today = dt.date(2026, 12, 5)
-    assert queries.treasury_inputs(today).customers == [Flow(dt.date(2026, 12, 15), D("2000.00"), "Clients")]
+    assert _by_day(queries.treasury_inputs(today).customers) == {dt.date(2026, 12, 15): D("2000.00")}
     assert finance_services.refresh_payment_behaviour(today) == 1
     settled = queries.customer_settlements(today)[late_customer.pk]
     assert sorted((s.due, s.paid, s.amount) for s in settled) == [
@@ -161,7 +168,10 @@ def test_customers_are_expected_at_their_habit(late_customer):
         (dt.date(2026, 7, 1), dt.date(2026, 7, 21), D("3000.00")),
     ]
     # 17,5 days on average → 18 days after the due date of 15/12
-    assert queries.treasury_inputs(today).customers == [Flow(dt.date(2027, 1, 2), D("2000.00"), "Clients")]
+    inputs = queries.treasury_inputs(today)
+    assert inputs.customers == [Flow(dt.date(2027, 1, 2), D("2000.00"), "Clients")]  # netted by day
+    weeks = {w.start: w.receipts for w in inputs.plan().weeks}
+    assert weeks[dt.date(2026, 12, 28)] == D("2000.00") and weeks[dt.date(2026, 12, 14)] == 0
 
 
 def test_twelve_month_plan_with_a_loan_and_the_page(books, personas, client_as):  # noqa: F811
@@ -240,3 +250,25 @@ def test_the_alert_mails_direction_once_per_crossing(books, personas):  # noqa: 
     set_threshold(actor=personas["direction"], key="tresorerie_prevue", value=D(30000))
     alerts.check(today)
     assert KpiAlert.objects.count() == 2 and len(mail.outbox) == 2  # a new crossing, a new e-mail
+
+
+def test_the_nightly_works(late_customer, personas):
+    """The schedules' works: habits and this week's plan (once a week), then the alerts (one e-mail a crossing)."""
+    from pilote.core import schedule
+    from pilote.dashboards import alerts
+    from pilote.dashboards.services import set_threshold
+    from pilote.finance.models import ForecastSnapshot, PaymentBehaviour
+
+    names = {s.name for s in schedule.registered()}
+    assert {"finance.treasury", "dashboards.alerts"} <= names
+    message = finance_services.treasury_night(None, None)
+    assert "1 client(s)" in message and "archivé" in message
+    assert PaymentBehaviour.objects.get().delay_days == D("17.5") and ForecastSnapshot.objects.count() == 1
+    finance_services.treasury_night(None, None)
+    assert ForecastSnapshot.objects.count() == 1  # the same week: kept once
+    personas["direction"].email = "direction@example.fr"
+    personas["direction"].save()
+    set_threshold(actor=personas["direction"], key="tresorerie_prevue", value=D(10**9))
+    mail.outbox.clear()
+    assert "1 ouverte(s)" in alerts.nightly_check(None, None) and len(mail.outbox) == 1
+    assert "0 ouverte(s)" in alerts.nightly_check(None, None) and len(mail.outbox) == 1
