@@ -170,13 +170,17 @@ LIABILITY_HEADINGS = (
 
 def balance_sheet(balances: dict[str, Decimal]) -> BalanceSheet:
     """Classes 1–5 (debit − credit per account, after the year's movements) → the simplified bilan; the year's
-    result (Σ7 − Σ6, plus 12 if any) in the funds; third-party and cash accounts by the side of their balance."""
+    result (Σ7 − Σ6) in the funds, an earlier result still on 12 (carried by the à-nouveaux, not yet allotted) with
+    the report à nouveau, as when the earlier year is not closed; third-party and cash accounts by the side of their
+    balance."""
     sheet = BalanceSheet()
     assets = {label: ZERO for label, _ in ASSET_HEADINGS} | {"Créances": ZERO, "Disponibilités": ZERO}
     liabilities = {label: ZERO for label, _ in LIABILITY_HEADINGS} | {"Résultat de l'exercice": ZERO, "Dettes": ZERO}
     for code, balance in balances.items():
-        if code[0] in "67" or code.startswith("12"):
+        if code[0] in "67":
             liabilities["Résultat de l'exercice"] -= balance
+        elif code.startswith("12"):  # an earlier year's result the general meeting has not allotted yet
+            liabilities["Report à nouveau"] -= balance
         elif code[0] in "23":
             label = max(((lbl, p) for lbl, prefixes in ASSET_HEADINGS for p in prefixes if code.startswith(p)),
                         key=lambda item: len(item[1]), default=(ASSET_HEADINGS[1][0], ""))[0]  # fmt: skip

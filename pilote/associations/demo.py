@@ -21,6 +21,7 @@ from pilote.ledger import services as ledger
 from pilote.ledger.models import FiscalYear, Journal
 from pilote.ledger.models_bank import BankAccount
 from pilote.lib.dates import local_today
+from pilote.lib.money import ZERO
 
 STRUCTURE = {
     "type": "association",
@@ -139,6 +140,28 @@ def close_first_year(users, year0: int, today: dt.date) -> None:
 
     closing.close_fiscal_year(actor=users["comptable"], year=FiscalYear.objects.get(start_date=dt.date(year0, 1, 1)),
                               today=today)  # fmt: skip
+
+
+def allot_first_result(users, year0: int, today: dt.date) -> None:
+    """The general meeting of June allots the first year's result, carried on 120/129 by the à-nouveaux, to the
+    report à nouveau (110 / 119)."""
+    from django.db.models import Sum
+
+    from pilote.ledger.models import EntryLine
+
+    meeting = dt.date(year0 + 1, 6, 20)
+    if meeting > today:
+        return
+    sums = EntryLine.objects.filter(is_posted=True, account__code__startswith="12", date__year=year0 + 1).aggregate(
+        d=Sum("debit"), c=Sum("credit")
+    )
+    net = (sums["c"] or ZERO) - (sums["d"] or ZERO)  # > 0: an excédent on 120
+    if not net:
+        return
+    lines = ([Line(account("120"), debit=net), Line(account("110"), credit=net)] if net > 0
+             else [Line(account("119"), debit=-net), Line(account("129"), credit=-net)])  # fmt: skip
+    post(actor=users["comptable"], journal=Journal.objects.get(code="OD"), date=meeting, lines=lines,
+         label=f"Affectation du résultat {year0} en report à nouveau (AG du {meeting:%d/%m/%Y})")  # fmt: skip
 
 
 def _on_grant(code: str):
@@ -438,6 +461,7 @@ def load(rng, users) -> None:
 
     _volunteering(rng, actor, people, city, patron, year0, today)
     close_first_year(users, year0, today)
+    allot_first_result(users, year0, today)
 
 
 def _volunteering(rng, actor, people, city, patron, year0, today) -> None:

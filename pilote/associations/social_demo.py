@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pilote.associations.demo import close_first_year, open_second_year
+from pilote.associations.demo import allot_first_result, close_first_year, open_second_year
 from pilote.associations.services import cpom as cpom_services
 from pilote.associations.services import volunteering as volunteer_services
 from pilote.associations.services.books import Line, account, post
@@ -155,6 +155,7 @@ def load(rng, users) -> None:
     if dt.date(year0 + 1, 4, 28) <= today:
         cpom_services.complete_deadline(actor=users["direction"], deadline=report, done_on=dt.date(year0 + 1, 4, 28))
     close_first_year(users, year0, today)
+    allot_first_result(users, year0, today)
 
 
 VOLUNTEERS = (("Bernadette", "Rivière"), ("Gérard", "Chapuis"), ("Monique", "Laforêt"), ("Alain", "Brunet"),

@@ -99,6 +99,8 @@ def assert_first_year_closed_into_the_second(dedicated: Decimal | None) -> None:
     result = -_net(year_lines.filter(account__code__regex=r"^[67]"))  # 86/87 balance each other, outside
     assert -_net(opening, "12") == result != ZERO
     assert _net(opening) == ZERO
+    if dt.date(first.end_date.year + 1, 6, 20) <= local_today():  # the general meeting allotted it
+        assert _balance("12") == ZERO and -_balance("11") == result
 
 
 def test_the_association_demo_pages_answer_every_role(demo):
