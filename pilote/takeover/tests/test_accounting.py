@@ -170,3 +170,27 @@ def test_accounting_datasets_are_for_direction_and_the_accountant(client_as, rol
     client = client_as(role)
     for key in ("factures-clients", "factures-fournisseurs", "balance-ouverture"):
         assert client.get(reverse(f"takeover:{key}")).status_code == 403
+
+
+def test_a_payment_with_the_invoice_number_letters_the_taken_over_invoice(client_as, parties, personas):
+    from pilote.ledger import lettering
+    from pilote.ledger import services as ledger
+    from pilote.ledger.models import Account, Journal
+
+    client = client_as("comptable")
+    rows = [INVOICES, ["Boulangerie Martin", "", "F2025-0412", "15/11/2025", "15/12/2025", "1 040,00", ""]]
+    job, _ = upload(client, "factures-clients", csv_file(rows), **OPENING)
+    assert confirm(client, "factures-clients", job).status == JobStatus.DONE
+    item = EntryLine.objects.get(reference="F2025-0412")
+    bank, customers = Account.objects.get(code="512"), Account.objects.get(code="411")
+    ledger.create_entry(
+        actor=personas["comptable"], journal=Journal.objects.get(code="BQ"), date=dt.date(2026, 1, 12),
+        label="Virement Boulangerie Martin", post=True, lines=[
+            ledger.LineInput(account=bank, debit=Decimal("1040.00")),
+            ledger.LineInput(account=customers, auxiliary=item.auxiliary, credit=Decimal("1040.00"),
+                             reference="F2025-0412"),
+        ],
+    )  # fmt: skip
+    assert lettering.auto_letter(actor=personas["comptable"], account=customers, auxiliary=item.auxiliary) == 1
+    item.refresh_from_db()
+    assert item.match is not None
