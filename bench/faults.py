@@ -72,8 +72,8 @@ def _up(base: str) -> bool:
 
 def _manage(env: dict, code: str) -> str:
     env = {**env, "DATABASE_URL": env["CLUSTER_DATABASE_URL"]}
-    done = subprocess.run([PY, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)  # fmt: skip
+    command = [PY, "manage.py", "shell", "-v", "0", "-c", code]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     if done.returncode:
         raise RuntimeError(done.stderr[-2000:])
     lines = done.stdout.strip().splitlines()
