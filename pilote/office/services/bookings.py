@@ -203,7 +203,7 @@ def cancel_booking(*, actor, booking: Booking, base_url: str = "") -> Booking:
     """Cancel; the slot goes to the first person on the waiting list (services/waiting.py)."""
     from pilote.office.services import waiting
 
-    booking = Booking.objects.select_for_update().select_related("resource").get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("resource").get(pk=booking.pk)
     if not can_change(actor, booking):
         raise DomainError("Seule la personne qui a réservé, l'assistant(e) ou la direction annule cette réservation.")
     if booking.is_cancelled:
@@ -222,7 +222,7 @@ def shorten_booking(*, actor, booking: Booking, starts_at: dt.datetime, ends_at:
     the waiting list."""
     from pilote.office.services import waiting
 
-    booking = Booking.objects.select_for_update().select_related("resource").get(pk=booking.pk)
+    booking = Booking.objects.select_for_update(of=("self",)).select_related("resource").get(pk=booking.pk)
     if not can_change(actor, booking):
         raise DomainError("Seule la personne qui a réservé, l'assistant(e) ou la direction modifie cette réservation.")
     if booking.is_cancelled:

@@ -2,7 +2,9 @@
 over it is cancelled or shortened and the slot has become free, the first person waiting (the earliest on the list)
 gets it offered — a to-do item and an e-mail — and holds it for OFFER_HOURS (setting PILOTE_OFFICE_OFFER_HOURS,
 24 by default): meanwhile `book_resource` refuses the slot to anyone else. Confirming books it through
-`book_resource` (so the database's overlap constraint still has the last word); declining or letting the delay
+`book_resource` (so the database's overlap constraint still has the last word; rows are locked with
+`of=("self",)` only — locking the resource's row too made a confirmation and a concurrent booking deadlock on
+PostgreSQL, the booking's foreign-key check waiting for that lock); declining or letting the delay
 pass offers it to the next person. Expired offers are passed on by the schedule « office.waiting » (hourly work
 of the platform's scheduler) and whenever the list of the resource moves."""
 
@@ -125,7 +127,7 @@ def expire_offers(now=None, base_url: str = "") -> int:
 
 @transaction.atomic
 def confirm_offer(*, actor, request: WaitingRequest) -> Booking:
-    request = WaitingRequest.objects.select_for_update().select_related("resource").get(pk=request.pk)
+    request = WaitingRequest.objects.select_for_update(of=("self",)).select_related("resource").get(pk=request.pk)
     if request.requested_by_id != actor.pk:
         raise DomainError("Seule la personne à qui le créneau est proposé peut le confirmer.")
     if request.status != WaitingStatus.OFFERED:
@@ -147,7 +149,7 @@ def confirm_offer(*, actor, request: WaitingRequest) -> Booking:
 @transaction.atomic
 def withdraw(*, actor, request: WaitingRequest, base_url: str = "") -> WaitingRequest:
     """Leave the list, or decline the slot offered (it goes to the next person)."""
-    request = WaitingRequest.objects.select_for_update().select_related("resource").get(pk=request.pk)
+    request = WaitingRequest.objects.select_for_update(of=("self",)).select_related("resource").get(pk=request.pk)
     if request.requested_by_id != actor.pk and not actor.can("office.manage"):
         raise DomainError("Seule la personne inscrite, l'assistant(e) ou la direction retire cette inscription.")
     if request.status not in ACTIVE:
