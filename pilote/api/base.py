@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from functools import wraps
 from typing import Annotated, Generic, TypeVar
@@ -32,6 +33,11 @@ OptionalId = Annotated[int | None, Field(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, Field(ge=1, le=200)]
 Item = TypeVar("Item")
+# An id sent in a body (a customer, a task…), bounded like a path's.
+RequiredId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A business date sent to the API: within what a structure's books and plans can hold (no date arithmetic overflows
+# at the ends of the calendar); a date outside is a French 422.
+Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2199, 12, 31))]
 
 
 class TokenAuth(HttpBearer):
@@ -209,7 +215,7 @@ def fetch(queryset, pk: int):
     return get_object_or_404(queryset, pk=pk)
 
 
-def through_form(form_class, payload: Schema, *, instance=None, **form_kwargs) -> dict:
+def through_form(form_class, payload: Schema | dict, *, instance=None, **form_kwargs) -> dict:
     """The payload checked by the page's own form (`form_class`), so the API applies the very rules the page does:
     a change (`instance`) starts from the record's current values and the payload's fields replace them. Returns the
     form's cleaned data; a refusal is a `ValidationError` with the form's French messages (422)."""
@@ -221,7 +227,11 @@ def through_form(form_class, payload: Schema, *, instance=None, **form_kwargs) -
         blank = form_class(**form_kwargs)
         data = {name: blank.get_initial_for_field(field, name) for name, field in blank.fields.items()}
         data = {name: value for name, value in data.items() if value is not None}
-    data.update(payload.dict(exclude_unset=True))  # a field sent as null is emptied, as a blank input on the page
+    if isinstance(payload, dict):
+        data.update(payload)
+    else:  # the schema's own defaults, then what was sent: a field sent as null is emptied, as a blank input would be
+        data.update(payload.dict(exclude_none=True))
+        data.update(payload.dict(exclude_unset=True))
     data = {name: [item.pk if hasattr(item, "pk") else item for item in value] if isinstance(value, list) else value
             for name, value in data.items()}  # fmt: skip
     if instance is not None:

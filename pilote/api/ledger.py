@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import ObjectId, OptionalId, Page, Paging, fetch, guarded, page_of
+from pilote.api.base import Day, ObjectId, OptionalId, Page, Paging, fetch, guarded, page_of
 from pilote.core.listing import sort_queryset
 from pilote.ledger import queries, services
 from pilote.ledger.models import Account, AuxiliaryAccount, Entry, FiscalYear, Journal, JournalKind
@@ -108,12 +108,12 @@ class FiscalYearOut(Schema):
 
 
 class FiscalYearIn(Schema):
-    start_date: dt.date
-    end_date: dt.date
+    start_date: Day
+    end_date: Day
 
 
 class LockIn(Schema):
-    locked_until: dt.date = Field(..., description="aucune écriture ne sera plus validée à cette date ou avant")
+    locked_until: Day = Field(..., description="aucune écriture ne sera plus validée à cette date ou avant")
 
 
 @guarded(router, "GET", "/exercices", "ledger.view", response=Page[FiscalYearOut])
@@ -188,15 +188,15 @@ class LineIn(Schema):
     label: str = ""
     debit: Amount = Decimal(0)
     credit: Amount = Decimal(0)
-    due_date: dt.date | None = None
+    due_date: Day | None = None
 
 
 class EntryIn(Schema):
     journal: str = Field(..., description="code du journal (ex. OD)")
-    date: dt.date
+    date: Day
     label: str
     piece_ref: str = ""
-    piece_date: dt.date | None = None
+    piece_date: Day | None = None
     lines: list[LineIn] = Field(..., max_length=500)
     valider: bool = Field(False, description="true : l'écriture est validée (numérotée, scellée) aussitôt")
 
@@ -206,7 +206,7 @@ class EntryUpdate(EntryIn):
 
 
 class ReverseIn(Schema):
-    date: dt.date | None = Field(None, description="date de la contre-passation (par défaut : celle de l'écriture)")
+    date: Day | None = Field(None, description="date de la contre-passation (par défaut : celle de l'écriture)")
     label: str = ""
 
 
@@ -218,8 +218,8 @@ class EntryFilters(Paging):
     q: str = Field("", description="mots du libellé ou de la pièce")
     piece: str = Field("", max_length=40, description="numéro de pièce exact")
     montant: Amount | None = Field(None, description="montant d'une des lignes")
-    du: dt.date | None = None
-    au: dt.date | None = None
+    du: Day | None = None
+    au: Day | None = None
     tri: str = Field("-date", description="date, numero, libelle ; préfixe - pour l'ordre décroissant")
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import ObjectId, OptionalId, Page, Paging, fetch, guarded, page_of, through_form
+from pilote.api.base import Day, ObjectId, OptionalId, Page, Paging, RequiredId, fetch, guarded, page_of, through_form
 from pilote.core.listing import sort_queryset
 from pilote.projects import queries, services
 from pilote.projects.forms import DependencyForm, ProjectForm, TaskForm, TimeEntryForm
@@ -78,7 +78,7 @@ class ProjectPatch(Schema):
     status: ProjectStatus | None = None
     customer: OptionalId = Field(None, description="id d'un contact client")
     manager: OptionalId = Field(None, description="id de l'utilisateur chef de projet")
-    start_date: dt.date | None = None
+    start_date: Day | None = None
     description: str | None = None
     billing_product: OptionalId = Field(None, description="id de la prestation qui facture le temps passé")
     hourly_rate: Decimal | None = Field(None, max_digits=15)
@@ -86,7 +86,7 @@ class ProjectPatch(Schema):
 
 class ProjectIn(ProjectPatch):
     name: str
-    start_date: dt.date
+    start_date: Day
 
 
 class ProjectUpdate(ProjectPatch):
@@ -131,7 +131,7 @@ class TaskPatch(Schema):
     name: str | None = None
     owner: OptionalId = Field(None, description="id de l'utilisateur responsable")
     duration_days: int | None = Field(None, ge=0, le=32767)
-    not_before: dt.date | None = None
+    not_before: Day | None = None
     done_percent: int | None = Field(None, ge=0, le=100)
 
 
@@ -145,8 +145,8 @@ class TaskUpdate(TaskPatch):
 
 
 class DependencyIn(Schema):
-    predecessor: int = Field(..., ge=1, description="id de la tâche précédente")
-    successor: int = Field(..., ge=1, description="id de la tâche suivante")
+    predecessor: RequiredId = Field(..., description="id de la tâche précédente")
+    successor: RequiredId = Field(..., description="id de la tâche suivante")
     kind: DependencyKind = DependencyKind.FS
     lag_days: int = Field(0, ge=-250, le=250)
 
@@ -196,8 +196,8 @@ class TimeEntryOut(Schema):
 
 
 class TimeEntryIn(Schema):
-    task: int = Field(..., ge=1, description="id d'une tâche du projet")
-    date: dt.date
+    task: RequiredId = Field(..., description="id d'une tâche du projet")
+    date: Day
     hours: Decimal = Field(..., max_digits=5, description="par quarts d'heure, de 0,25 à 24")
     note: str = ""
 
@@ -205,8 +205,8 @@ class TimeEntryIn(Schema):
 class TimeFilters(Paging):
     person: OptionalId = None
     project: OptionalId = None
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
     tri: str = Field("-date", description="date, projet, heures ; préfixe - pour l'ordre décroissant")
 
 

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import ObjectId, OptionalId, PageNumber, PageSize, guarded
+from pilote.api.base import Day, ObjectId, OptionalId, PageNumber, PageSize, RequiredId, fetch, guarded, through_form
 from pilote.core.listing import sort_queryset
 from pilote.core.pdf import pdf_file_response
-from pilote.sales import documents
-from pilote.sales.models import Invoice
+from pilote.sales import documents, services
+from pilote.sales.models import Invoice, Quote
 from pilote.sales.queries import documents as sales_queries
 from pilote.sales.queries import invoices as invoice_queries
 
@@ -210,3 +210,129 @@ def list_quotes(request, filters: Query[DocumentFilters]):
 def list_orders(request, filters: Query[DocumentFilters]):
     data = filters.dict()
     return _page(sales_queries.filter_orders(_criteria(data)).order_by("-date", "-pk").prefetch_related("lines"), data)
+
+
+# --- writes: quotes and draft invoices through the sales services, lines checked by the page's line editor ------
+
+
+class LineIn(Schema):
+    product: OptionalId = Field(None, description="id d'un article du catalogue (sa référence et son compte)")
+    description: str
+    quantity: Decimal = Field(..., max_digits=12)
+    unit: str = Field("u", description="u, h, j, forfait, mois, kg, m, m2, lot")
+    unit_price: Decimal = Field(..., max_digits=14)
+    discount_percent: Decimal | None = Field(None, max_digits=5)
+    vat_rate: str = Field("20.00", description="20.00, 10.00, 5.50, 2.10 ou 0.00 (selon le régime de TVA)")
+    exemption_mention: str = ""
+    kind: str = Field("goods", description="goods (livraison de bien) ou service (prestation de services)")
+
+
+class QuoteIn(Schema):
+    customer: RequiredId = Field(..., description="id d'un contact client ou prospect")
+    date: Day
+    valid_until: Day
+    opportunity: OptionalId = None
+    notes: str = ""
+    lines: list[LineIn] = Field(..., min_length=1, max_length=500)
+
+
+class QuoteUpdate(QuoteIn):
+    version: int | None = Field(None, description="Version lue ; si le devis a changé depuis, réponse 409.")
+
+
+class InvoiceIn(Schema):
+    customer: RequiredId = Field(..., description="id d'un contact client ou prospect")
+    date: Day
+    payment_term: str = Field("30", description="reception, 30, 45fdm ou 60 (jours ; 45 jours fin de mois)")
+    due_date: Day | None = Field(None, description="échéance convenue (sinon selon les conditions)")
+    customer_reference: str = ""
+    delivery_date: Day | None = None
+    notes: str = ""
+    lines: list[LineIn] = Field(..., min_length=1, max_length=500)
+
+
+class InvoiceUpdate(InvoiceIn):
+    version: int | None = Field(None, description="Version lue ; si le brouillon a changé depuis, réponse 409.")
+
+
+def _specs(lines: list[LineIn]) -> list:
+    """Each line checked by the page's line editor (the VAT regime's rates, the exemption's mention)."""
+    from django.core.exceptions import ValidationError
+
+    from pilote.core.vat_policy import current_policy
+    from pilote.sales.forms import LineForm
+
+    policy, specs = current_policy(), []
+    for number, line in enumerate(lines, start=1):
+        form = LineForm(data={k: ("" if v is None else v) for k, v in line.dict().items()}, vat_policy=policy)
+        if not form.is_valid():
+            errors = form.errors.get_json_data()
+            raise ValidationError({f"lines.{number}.{name}": [e["message"] for e in items]
+                                   for name, items in errors.items()})  # fmt: skip
+        spec = form.spec()
+        spec.extra.pop("source_pk", None)
+        specs.append(spec)
+    return specs
+
+
+def _quote_fields(payload: QuoteIn) -> dict:
+    from pilote.sales.views.quotes import QuoteForm
+
+    header = through_form(QuoteForm, payload.dict(exclude={"lines", "version"}))
+    return {**header, "lines": _specs(payload.lines)}
+
+
+@guarded(router, "GET", "/devis/{quote_id}", "sales.view", response=QuoteOut)
+def get_quote(request, quote_id: ObjectId):
+    return fetch(Quote, quote_id)
+
+
+@guarded(router, "POST", "/devis", "sales.edit", response={201: QuoteOut})
+def create_quote(request, payload: QuoteIn):
+    quote = services.create_quote(actor=request.auth, **_quote_fields(payload))
+    return Status(201, fetch(Quote, quote.pk))
+
+
+@guarded(router, "PUT", "/devis/{quote_id}", "sales.edit", response=QuoteOut)
+def update_quote(request, quote_id: ObjectId, payload: QuoteUpdate):
+    quote = fetch(Quote, quote_id)
+    services.update_quote(actor=request.auth, quote=quote, version=payload.version, **_quote_fields(payload))
+    return fetch(Quote, quote_id)
+
+
+def _invoice_fields(payload: InvoiceIn) -> dict:
+    from pilote.sales.forms import InvoiceHeaderForm
+
+    header = through_form(InvoiceHeaderForm, payload.dict(exclude={"lines", "version"}))
+    return {**header, "lines": _specs(payload.lines)}
+
+
+@guarded(router, "POST", "/factures", "sales.edit", response={201: InvoiceDetailOut})
+def create_invoice(request, payload: InvoiceIn):
+    """A draft invoice typed directly; it is issued (numbered, posted, archived) by `/factures/{id}/emission`."""
+    invoice = services.create_invoice(actor=request.auth, **_invoice_fields(payload))
+    return Status(201, get_invoice(request, invoice.pk))
+
+
+@guarded(router, "PUT", "/factures/{invoice_id}", "sales.edit", response=InvoiceDetailOut)
+def update_invoice_draft(request, invoice_id: ObjectId, payload: InvoiceUpdate):
+    invoice = fetch(Invoice, invoice_id)
+    fields = _invoice_fields(payload)
+    fields.pop("customer")  # a draft keeps its customer, as on its page
+    services.update_invoice_draft(actor=request.auth, invoice=invoice, version=payload.version, **fields)
+    return get_invoice(request, invoice_id)
+
+
+@guarded(router, "POST", "/factures/{invoice_id}/emission", "sales.issue", response=InvoiceDetailOut)
+def issue_invoice(request, invoice_id: ObjectId):
+    """Issue a draft: its definitive number, its entry in the books, its Factur-X PDF archived (the page's checks)."""
+    from pilote.sales import issuing
+
+    issuing.issue_invoice(actor=request.auth, invoice=fetch(Invoice, invoice_id))
+    return get_invoice(request, invoice_id)
+
+
+@guarded(router, "DELETE", "/factures/{invoice_id}", "sales.edit", response={204: None})
+def delete_invoice_draft(request, invoice_id: ObjectId):
+    services.delete_invoice_draft(actor=request.auth, invoice=fetch(Invoice, invoice_id))
+    return Status(204, None)

@@ -29,6 +29,17 @@ def small_dataset(structure, personas) -> dict[str, int]:
         lines=[sales.LineSpec.from_product(shop["p"]["book"], Decimal(1))],
     )  # fmt: skip
     invoice = issuing.issue_invoice(actor=shop["actor"], invoice=invoice, render_pdf=False)
+    draft_invoice = sales.create_invoice(
+        actor=shop["actor"], customer=shop["customer"], date=shop["day"],
+        lines=[sales.LineSpec.from_product(shop["p"]["chair"], Decimal(2))],
+    )  # fmt: skip
+    quote = sales.create_quote(
+        actor=shop["actor"],
+        customer=shop["customer"],
+        date=shop["day"],
+        valid_until=shop["day"],
+        lines=[sales.LineSpec.from_product(shop["p"]["book"], 3)],
+    )
     received = SupplierInvoice.objects.create(supplier=contact, number="F-1", date=shop["day"])
     SupplierInvoiceOriginal.objects.create(invoice=received, filename="f.xml", content_type="application/xml",
                                            content=b"<x/>", size=4, sha256="0" * 64)  # fmt: skip
@@ -61,7 +72,61 @@ def small_dataset(structure, personas) -> dict[str, int]:
     projects.add_task(actor=personas["direction"], project=project, name="Réalisation", duration_days=5)
     time = projects.add_time_entry(actor=personas["direction"], task=task, person=personas["direction"],
                                    date=local_today(), hours=Decimal("1.5"))  # fmt: skip
+    import datetime as dt
+
+    from pilote.hr.services import absences, employees
+
+    staff = {
+        role: employees.hire_employee(actor=personas["rh"], last_name=role.capitalize(), first_names="Test", sex="F",
+                                      birth_date=dt.date(1990, 1, 1), job="Employée", entry_date=dt.date(2025, 1, 6),
+                                      user=user)
+        for role, user in personas.items()
+    }  # fmt: skip
+    sickness = absences.record_absence(actor=personas["rh"], employee=staff["salarie"], kind="maladie",
+                                       start=dt.date(2026, 3, 2), end=dt.date(2026, 3, 4))  # fmt: skip
+    asked = absences.request_leave(actor=personas["salarie"], employee=staff["salarie"], kind="conges_payes",
+                                   start=dt.date(2027, 2, 1), end=dt.date(2027, 2, 5))  # fmt: skip
+    from pilote.quality.services import nonconformities, risks
+
+    owner = personas["direction"]
+    risk = risks.create_risk(actor=owner, title="Perte d'un client majeur", category="financial", owner=owner,
+                             cause="Dépendance", consequence="Trésorerie", likelihood=3, impact=4,
+                             residual_likelihood=2, residual_impact=3, review_on=dt.date(2027, 1, 15))  # fmt: skip
+    nc = nonconformities.open_nonconformity(actor=owner, title="Livraison incomplète", origin="supplier",
+                                            description="Deux cartons manquants", owner=owner,
+                                            detected_on=dt.date(2026, 3, 2))  # fmt: skip
+    analysed = nonconformities.open_nonconformity(
+        actor=owner,
+        title="Retard",
+        origin="internal",
+        owner=owner,
+        description="Retard de livraison",
+        detected_on=dt.date(2026, 3, 3),
+    )
+    nonconformities.record_analysis(actor=owner, nc=analysed, root_cause="Planning")
+    nonconformities.add_capa(actor=owner, nc=analysed, title="Replanifier", owner=owner, due_on=dt.date(2027, 1, 4))
+    from pilote.operations.services import interventions, stock
+
+    store = stock.create_location(actor=owner, code="DEP", name="Dépôt")
+    stock.create_location(actor=owner, code="VAN", name="Camionnette")
+    item = stock.track_product(actor=owner, product=shop["p"]["chair"], category="goods", default_location=store)
+    stock.manual_move(actor=owner, item=item, kind="receipt", quantity=Decimal(10), date=shop["day"], location=store,
+                      unit_cost=Decimal("80"))  # fmt: skip
+    visits, _ = interventions.plan(actor=owner, customer=contact, kind="repair", address="1 rue du Lac, Annecy",
+                                   subject="Fuite", technician=None, day=dt.date(2027, 1, 12), at=dt.time(9),
+                                   minutes=90)  # fmt: skip
     return {
+        "item_id": item.pk,
+        "location_id": store.pk,
+        "book_id": shop["p"]["book"].pk,
+        "visit_id": visits[0].pk,
+        "risk_id": risk.pk,
+        "owner_id": owner.pk,
+        "nc_id": nc.pk,
+        "analysed_nc_id": analysed.pk,
+        "employee_id": staff["salarie"].pk,
+        "absence_id": sickness.pk,
+        "request_id": asked.pk,
         "project_id": project.pk,
         "task_id": task.pk,
         "time_id": time.pk,
@@ -73,6 +138,9 @@ def small_dataset(structure, personas) -> dict[str, int]:
         "contact_id": contact.pk,
         "product_id": product.pk,
         "invoice_id": invoice.pk,
+        "draft_invoice_id": draft_invoice.pk,
+        "quote_id": quote.pk,
+        "customer_id": shop["customer"].pk,
         "supplier_invoice_id": received.pk,
         "order_id": order.pk,
         "run_id": run.pk,
@@ -108,10 +176,47 @@ BODIES = {
     ("patch", "/taches/{task_id}"): {"done_percent": 50},
     ("post", "/projets/{project_id}/dependances"): {"predecessor": "task_id", "successor": "second_task_id"},
     ("post", "/projets/{project_id}/temps"): {"task": "task_id", "date": "today", "hours": "2.25"},
+    ("post", "/salaries"): {"last_name": "Durand", "first_names": "Léa", "sex": "F", "birth_date": "1992-05-04",
+                            "job": "Comptable", "entry_date": "2026-09-01"},
+    ("patch", "/salaries/{employee_id}"): {"phone": "06 12 34 56 78"},
+    ("post", "/salaries/{employee_id}/sortie"): {"exit_date": "2026-12-31", "exit_reason": "Démission"},
+    ("post", "/absences"): {"employee": "employee_id", "kind": "maladie", "start": "2026-06-01", "end": "2026-06-03",
+                            "certificate": True},
+    ("post", "/mes-absences"): {"kind": "rtt", "start": "2027-03-01", "end": "2027-03-01"},
+    ("post", "/absences/{absence_id}/decision"): {"decision": "accepter"},
+    ("post", "/risques"): {"title": "Panne informatique", "category": "it", "owner": "owner_id", "cause": "Serveur",
+                           "consequence": "Arrêt", "likelihood": 2, "impact": 3, "residual_likelihood": 1,
+                           "residual_impact": 3, "review_on": "2027-06-30"},
+    ("patch", "/risques/{risk_id}"): {"controls": "Contrat d'assurance"},
+    ("post", "/risques/{risk_id}/actions"): {"title": "Diversifier", "owner": "owner_id", "due_on": "2027-03-31"},
+    ("post", "/non-conformites"): {"title": "Étiquetage", "origin": "internal", "detected_on": "2026-03-03",
+                                   "description": "Étiquettes inversées", "owner": "owner_id"},
+    ("post", "/non-conformites/{nc_id}/actions"): {"title": "Former", "owner": "owner_id", "due_on": "2027-01-31"},
+    ("post", "/non-conformites/{nc_id}/analyse"): {"root_cause": "Fournisseur non qualifié", "whys": ["Délai"]},
+    ("post", "/non-conformites/{nc_id}/etape"): {"etape": "actions"},
+    ("post", "/devis"): {"customer": "customer_id", "date": "2026-03-02", "valid_until": "2026-04-01",
+                         "lines": [{"description": "Conseil", "quantity": "2", "unit": "h", "unit_price": "90",
+                                    "kind": "service"}]},
+    ("put", "/devis/{quote_id}"): {"customer": "customer_id", "date": "2026-03-02", "valid_until": "2026-04-15",
+                                   "lines": [{"description": "Conseil", "quantity": "3", "unit_price": "90"}]},
+    ("post", "/factures"): {"customer": "customer_id", "date": "2026-03-02",
+                            "lines": [{"description": "Chaise", "quantity": "1", "unit_price": "149.90"}]},
+    ("put", "/factures/{invoice_id}"): {"customer": "customer_id", "date": "2026-03-03",
+                                        "lines": [{"description": "Chaise", "quantity": "2", "unit_price": "149.90"}]},
+    ("post", "/emplacements"): {"code": "ATL", "name": "Atelier"},
+    ("post", "/stock"): {"product": "book_id", "default_location": "location_id", "reorder_point": "5"},
+    ("patch", "/stock/{item_id}"): {"reorder_point": "3"},
+    ("post", "/stock/{item_id}/mouvements"): {"kind": "issue", "date": "2026-03-03", "quantity": "2",
+                                               "location": "location_id", "note": "Casse"},
 }  # fmt: skip
 
 # Operations whose path parameter must name another object of the data set than the one of its name.
 IDS = {
+    ("put", "/factures/{invoice_id}"): {"invoice_id": "draft_invoice_id"},
+    ("post", "/factures/{invoice_id}/emission"): {"invoice_id": "draft_invoice_id"},
+    ("delete", "/factures/{invoice_id}"): {"invoice_id": "draft_invoice_id"},
+    ("post", "/non-conformites/{nc_id}/etape"): {"nc_id": "analysed_nc_id"},
+    ("post", "/absences/{absence_id}/decision"): {"absence_id": "request_id"},
     ("post", "/ecritures/{entry_id}/contre-passation"): {"entry_id": "posted_entry_id"},
 }
 

@@ -95,3 +95,77 @@ def test_a_project_planned_through_its_services(call, personas):
                {"task": first["id"], "date": "2026-12-01", "hours": "0.1"})  # fmt: skip
     assert bad.status_code == 422 and not TimeEntry.objects.exists()
     assert call("comptable", "get", "/api/v1/projets").status_code == 403
+
+
+def test_employees_only_for_human_resources(call, personas):
+    from pilote.core.models import AuditEvent
+
+    file = {"last_name": "Durand", "first_names": "Léa", "sex": "F", "birth_date": "1992-05-04", "job": "Comptable",
+            "entry_date": "2026-09-01", "nir": "2 92 05 75 112 003 75"}  # fmt: skip
+    hired = call("rh", "post", "/api/v1/salaries", file)
+    assert hired.status_code == 201, hired.content
+    employee = hired.json()
+    assert employee["register_number"] == 1 and "nir" not in employee
+    for role in ("comptable", "commercial", "assistant", "salarie", "auditeur"):
+        assert call(role, "get", "/api/v1/salaries").status_code == 403
+        assert call(role, "get", f"/api/v1/salaries/{employee['id']}").status_code == 403
+    job = call("rh", "patch", f"/api/v1/salaries/{employee['id']}", {"job": "Chef comptable"})
+    assert job.status_code == 409 and "motif" in job.json()["detail"]
+    job = call("rh", "patch", f"/api/v1/salaries/{employee['id']}", {"job": "Chef comptable", "reason": "Promotion"})
+    assert job.status_code == 200 and job.json()["job"] == "Chef comptable" and job.json()["version"] == 2
+    sick = call("rh", "post", "/api/v1/absences", {"employee": employee["id"], "kind": "maladie",
+                                                   "start": "2026-10-05", "end": "2026-10-07"})  # fmt: skip
+    assert sick.status_code == 201 and sick.json()["status"] == "acceptee" and sick.json()["days"] == "3.00"
+    clash = call("rh", "post", "/api/v1/absences", {"employee": employee["id"], "kind": "rtt",
+                                                    "start": "2026-10-06", "end": "2026-10-06"})  # fmt: skip
+    assert clash.status_code == 409 and "chevauchent" in clash.json()["detail"]
+    call("direction", "get", f"/api/v1/absences/{sick.json()['id']}")
+    assert AuditEvent.objects.filter(action="hr.absence.read", actor=personas["direction"]).count() == 1
+    mine = call("salarie", "post", "/api/v1/mes-absences", {"kind": "rtt", "start": "2027-03-01", "end": "2027-03-01"})
+    assert mine.status_code == 404  # no file linked to this account
+
+
+def test_an_invoice_drafted_and_issued_through_the_sales_services(call, structure, personas):
+    from pilote.ledger.models import Entry
+    from pilote.sales.tests.factories import make_shop
+
+    shop = make_shop(structure, personas)
+    line = {"description": "Guide", "quantity": "2", "unit_price": "24.50", "vat_rate": "0.00"}
+    body = {"customer": shop["customer"].pk, "date": "2026-03-02", "lines": [line]}
+    refused = call("commercial", "post", "/api/v1/factures", body)
+    assert refused.status_code == 422 and "mention légale" in str(refused.json()["erreurs"])
+    body["lines"] = [{**line, "vat_rate": "5.50"}]
+    draft = call("commercial", "post", "/api/v1/factures", body)
+    assert draft.status_code == 201, draft.content
+    assert draft.json()["status"] == "draft" and draft.json()["total_gross"] == "51.70"
+    pk = draft.json()["id"]
+    assert call("auditeur", "post", f"/api/v1/factures/{pk}/emission").status_code == 403
+    issued = call("comptable", "post", f"/api/v1/factures/{pk}/emission")
+    assert issued.status_code == 200, issued.content
+    assert issued.json()["status"] == "issued" and issued.json()["number"]
+    assert Entry.objects.filter(status="posted", journal__code="VT").count() == 1
+    again = call("commercial", "put", f"/api/v1/factures/{pk}", body)
+    assert again.status_code == 409
+
+
+def test_stock_moved_through_the_operations_services(call, structure, personas):
+    from pilote.sales.tests.factories import make_shop
+
+    shop = make_shop(structure, personas)
+    store = call("assistant", "post", "/api/v1/emplacements", {"code": "DEP", "name": "Dépôt"}).json()
+    chair = {"product": shop["p"]["chair"].pk, "default_location": store["id"]}
+    item = call("assistant", "post", "/api/v1/stock", chair)
+    assert item.status_code == 201, item.content
+    pk = item.json()["id"]
+    service = call("assistant", "post", "/api/v1/stock", {"product": shop["p"]["install"].pk,
+                                                          "default_location": store["id"]})  # fmt: skip
+    assert service.status_code == 422  # the page's form offers goods only
+    move = {"kind": "receipt", "date": "2026-03-02", "quantity": "4", "location": store["id"]}
+    assert call("assistant", "post", f"/api/v1/stock/{pk}/mouvements", move).status_code == 422  # its unit cost
+    made = call("assistant", "post", f"/api/v1/stock/{pk}/mouvements", {**move, "unit_cost": "80"})
+    assert made.status_code == 201 and made.json()[0]["value"] == "320.00"
+    too_many = call("assistant", "post", f"/api/v1/stock/{pk}/mouvements", {**move, "kind": "issue", "quantity": "5"})
+    assert too_many.status_code == 409
+    listed = call("comptable", "get", "/api/v1/stock?q=chaise").json()
+    assert listed["results"][0]["quantity"] == "4.000" and listed["results"][0]["average_cost"] == "80.0000"
+    assert call("comptable", "post", f"/api/v1/stock/{pk}/mouvements", move).status_code == 403

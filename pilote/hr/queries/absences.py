@@ -231,3 +231,14 @@ def month_calendar(user, month: dt.date, alsace_moselle: bool = False) -> dict:
         rows.append(row)
     header = [(day, day.weekday() == 6, holidays.get(day, "")) for day in days]
     return {"days": header, "rows": rows, "holidays": holidays, "first": first}
+
+
+def read_absence(user, pk: int) -> Absence:
+    """The absence `pk` as its page and the API show it; reading a health-related record is written in the audit
+    log (who read whose sickness or accident)."""
+    from pilote.core import audit
+
+    absence = Absence.objects.select_related("employee", "requested_by", "decided_by").get(pk=pk)
+    if absence.is_health_related:
+        audit.record(user, "hr.absence.read", absence, after={"employee": absence.employee_id})
+    return absence

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from pilote.core import audit
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate
@@ -145,10 +144,7 @@ def team_calendar(request):
 
 
 def _absence(request, pk: int) -> Absence:
-    absence = get_object_or_404(Absence.objects.select_related("employee", "requested_by", "decided_by"), pk=pk)
-    if absence.is_health_related:  # reading a health-related record is written in the audit log
-        audit.record(request.user, "hr.absence.read", absence, after={"employee": absence.employee_id})
-    return absence
+    return queries.read_absence(request.user, get_object_or_404(Absence, pk=pk).pk)
 
 
 @require_perm("hr.view")

@@ -269,6 +269,31 @@ def transfer(*, actor, item: StockItem, quantity: Decimal, date: dt.date, source
     return out, back
 
 
+MANUAL = {  # a movement typed on the article's page (or sent to the API) → (movement kind, sign of the quantity)
+    "receipt": (MoveKind.RECEIPT, 1),
+    "issue": (MoveKind.ISSUE, 1),
+    "adjustment_in": (MoveKind.ADJUSTMENT, 1),
+    "adjustment_out": (MoveKind.ADJUSTMENT, -1),
+}
+
+
+def manual_move(
+    *, actor, item: StockItem, kind: str, quantity: Decimal, date: dt.date, location: Location,
+    target: Location | None = None, unit_cost=None, reference: str = "", note: str = "", lots: str = "",
+) -> list[StockMove]:  # fmt: skip
+    """A movement typed by a person, as the article's page offers them: an entry, an exit, an adjustment either way
+    (`MANUAL`, with the lots or serial numbers typed for a tracked article) or a transfer to `target` (which keeps
+    its lots)."""
+    if kind == "transfer":
+        return list(transfer(actor=actor, item=item, quantity=quantity, date=date, source=location, target=target,
+                             note=note))  # fmt: skip
+    move_kind, sign = MANUAL[kind]
+    typed_lots = parse_lots(item, lots or "", quantity)
+    return [record_move(actor=actor, item=item, kind=move_kind, quantity=sign * quantity, date=date,
+                        location=location, unit_cost=unit_cost, reference=reference, note=note,
+                        lots=typed_lots)]  # fmt: skip
+
+
 # --- Inventory counts -----------------------------------------------------------------------------------------
 
 

@@ -22,17 +22,10 @@ from pilote.operations.forms import (
     MoveForm,
     YearForm,
 )
-from pilote.operations.models import InventoryCount, Location, MoveKind, StockItem, Tracking
+from pilote.operations.models import InventoryCount, Location, StockItem, Tracking
 from pilote.operations.queries import stock as queries
 from pilote.operations.services import closing
 from pilote.operations.services import stock as services
-
-MANUAL = {  # the form's choice → (movement kind, sign of the quantity)
-    "receipt": (MoveKind.RECEIPT, 1),
-    "issue": (MoveKind.ISSUE, 1),
-    "adjustment_in": (MoveKind.ADJUSTMENT, 1),
-    "adjustment_out": (MoveKind.ADJUSTMENT, -1),
-}
 
 
 def _message(exc) -> str:
@@ -108,17 +101,8 @@ def move_add(request, pk: int):
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label} : {errors[0]}" if label else errors[0])
         return redirect("operations:item", item.pk)
-    data = form.cleaned_data
-    common = {"actor": request.user, "item": item, "quantity": data["quantity"], "date": data["date"]}
     try:
-        if data["kind"] == "transfer":
-            services.transfer(**common, source=data["location"], target=data["target"], note=data["note"])
-        else:
-            kind, sign = MANUAL[data["kind"]]
-            common["quantity"] = sign * data["quantity"]
-            lots = services.parse_lots(item, data.get("lots", ""), data["quantity"])
-            services.record_move(**common, kind=kind, location=data["location"], unit_cost=data["unit_cost"],
-                                 reference=data["reference"], note=data["note"], lots=lots)  # fmt: skip
+        services.manual_move(actor=request.user, item=item, **form.cleaned_data)
         messages.success(request, "Mouvement enregistré : quantité, valeur et coût moyen pondéré mis à jour.")
     except (DomainError, ValidationError) as exc:
         messages.error(request, _message(exc))
