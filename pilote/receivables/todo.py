@@ -7,17 +7,34 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
+from pilote.contacts.models import Contact
+from pilote.core.collation import french
 from pilote.core.registry import TodoItem
 from pilote.lib.formats import format_eur
 from pilote.receivables import dunning
 
 LIMIT = 20
+BATCH = 50  # customers whose dunning is worked out at a time, in name order, until LIMIT are found due
+
+
+def due_proposals(on: dt.date, limit: int) -> list:
+    """The first `limit` customers (in French name order, as the dunning run lists them) with a level due: worked
+    out a batch of customers at a time, not over every overdue invoice of the books to show 20 of them (the
+    home page spent ~1 s there on 100,000 invoices)."""
+    late = dunning.overdue_invoices(on).values("customer_id")
+    ids = list(Contact.objects.filter(pk__in=late).order_by(french("name"), "pk").values_list("pk", flat=True))
+    found = []
+    for start in range(0, len(ids), BATCH):
+        found += dunning.proposals(on, ids[start : start + BATCH])
+        if len(found) >= limit:
+            break
+    return found[:limit]
 
 
 def todo_items(user) -> list[TodoItem]:
     today = timezone.localdate()
     items = []
-    for proposal in dunning.proposals(today)[:LIMIT]:
+    for proposal in due_proposals(today, LIMIT):
         level = proposal.level
         late = [item for item in proposal.items if item.level is not None]
         due = min(item.invoice.due_date + dt.timedelta(days=item.level.days_after_due) for item in late)

@@ -166,6 +166,24 @@ def test_menu_and_todo_per_role(books, client_as, personas, issue):
     assert not [item for item in todos_for(personas["comptable"]) if item.kind == "Relance"]
 
 
+def test_the_home_to_do_works_out_dunning_a_batch_of_customers_at_a_time(books, personas, monkeypatch):
+    """The to-do shows the first customers due in name order, as the dunning run does, without working out every
+    overdue invoice of the books: a batch of customers at a time until enough are found."""
+    from pilote.receivables import dunning, todo
+
+    customers = _bulk(books, 5)
+    DunningLetter.objects.all().delete()  # level 1 due for each late invoice
+    monkeypatch.setattr(todo, "BATCH", 2)
+    monkeypatch.setattr(todo, "LIMIT", 3)
+    asked = []
+    real = dunning.proposals
+    monkeypatch.setattr(dunning, "proposals", lambda on, ids=None, **kw: asked.append(list(ids)) or real(on, ids, **kw))
+    items = [item for item in todos_for(personas["comptable"]) if item.kind == "Relance"]
+    assert [item.label.split(" : ")[1].split(" (")[0] for item in items] == [c.name for c in customers[:3]]
+    assert asked == [[customers[0].pk, customers[1].pk], [customers[2].pk, customers[3].pk]]  # not the fifth
+    assert [p.customer for p in real(timezone.localdate())][:3] == customers[:3]
+
+
 def test_run_sends_only_to_the_customers_ticked_on_the_page(books, client_as, monkeypatch):
     """A bulk action acts on what the page shows and the user selected, never on every customer due."""
     monkeypatch.setattr("pilote.receivables.documents.letter_pdf", lambda letter, lines=None: b"%PDF-1.4 test")
