@@ -139,11 +139,14 @@ def read(line_ids: Iterable[int]) -> list[tuple]:
         for start in range(0, len(ids), 2000):
             part = ids[start : start + 2000]
             marks = ", ".join(["%s"] * len(part))
+            # Two selections united, not one OR across the joined tables: with the OR the database read every
+            # line of the open-item accounts (480 ms a lettering on a million lines, 4 of them per payment).
+            where = f"JOIN ledger_account a ON a.id = l.account_id WHERE l.is_posted = %s AND ({_open_item_accounts()})"
             cursor.execute(
-                f"{_LINES_SQL} JOIN ledger_account a ON a.id = l.account_id WHERE l.is_posted = %s "  # noqa: S608
-                f"AND ({_open_item_accounts()}) AND (l.id IN ({marks}) OR ml.matching_id IN "
-                f"(SELECT matching_id FROM ledger_matchedline WHERE line_id IN ({marks})))",
-                [True, *part, *part],
+                f"{_LINES_SQL} {where} AND l.id IN ({marks}) UNION "  # noqa: S608
+                f"{_LINES_SQL} {where} AND ml.matching_id IN "
+                f"(SELECT matching_id FROM ledger_matchedline WHERE line_id IN ({marks}))",
+                [True, *part, True, *part],
             )
             for row in cursor.fetchall():
                 found[row[0]] = row
