@@ -47,7 +47,7 @@ class NeedsStudy(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(threshold__gte=0) & Q(threshold__lte=1000),
                                    name="office_study_threshold",
-                                   violation_error_message="Le seuil d'écart va de 0 à 1 000 %."),
+                                   violation_error_message="Le seuil d'écart va de 0 à 1 000 %%."),
         ]  # fmt: skip
 
     def __str__(self) -> str:
@@ -125,6 +125,9 @@ class IndicatorValue(models.Model):
             models.UniqueConstraint(fields=["indicator", "area"], name="office_indicatorvalue_unique",
                                     violation_error_message="Cet indicateur a déjà une valeur pour cette zone."),
         ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.indicator} — {self.area} : {self.value}"
 
 
 class FindingPriority(models.IntegerChoices):

@@ -63,7 +63,7 @@ GROUPS = {
         "interventions:",
     ),
     "ledger": ("ledger:", "purchases:", "finance:", "dashboards:", "office:"),
-    "sales": ("sales:", "receivables:"),
+    "sales": ("sales:", "receivables:", "takeover:"),
 }
 ROLES = ("direction", "comptable", "commercial", "assistant", "rh", "auditeur", "salarie")
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, sort_rows
+from pilote.core.params import to_int
 from pilote.lib.dates import local_today
 from pilote.operations.queries import reorder as queries
 from pilote.operations.services import reorder as services
@@ -36,7 +37,7 @@ def reorder_list(request):
 def reorder_create(request):
     if not request.user.can("purchases.order"):
         raise PermissionDenied
-    ids = [int(v) for v in request.POST.getlist("article") if v.isdigit()]
+    ids = [pk for pk in (to_int(v, minimum=1) for v in request.POST.getlist("article")) if pk is not None]
     try:
         created = services.create_purchase_orders(actor=request.user, item_ids=ids, date=local_today())
     except DomainError as exc:

@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0007_interaction_source_perm'),
-        ('ledger', '0022_entry_list_indexes'),
-        ('sales', '0011_number_reservation'),
+        ("contacts", "0007_interaction_source_perm"),
+        ("ledger", "0022_entry_list_indexes"),
+        ("sales", "0011_number_reservation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['-date', '-id'], name='sales_invoice_date_idx'),
+            model_name="invoice",
+            index=models.Index(fields=["-date", "-id"], name="sales_invoice_date_idx"),
         ),
     ]
