@@ -187,6 +187,11 @@ def main() -> int:
     print(json.dumps(result, ensure_ascii=False, indent=2))
     if not args.dry_run:
         results = run.load_results()
+        previous = results.get("load", {})
+        if "faults" not in result and "faults" in previous:  # --no-faults: the last faults run stays, dated
+            dated = previous.get("faults_at") or previous.get("timestamp")
+            result["faults"] = {**previous["faults"], "measured_at": dated}
+        result["faults_at"] = result["faults"].get("measured_at", result["timestamp"]) if "faults" in result else None
         results["load"] = result
         run.write_results(results)
     return 0
