@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as ParametersError
 from ninja.openapi.docs import Swagger, _csrf_needed
 from ninja.params import functions as params
 from ninja.security import HttpBearer, django_auth
+from pydantic import AfterValidator
 
 from pilote.core import integrity, tokens
 from pilote.core.exceptions import DomainError
@@ -38,6 +39,20 @@ RequiredId = Annotated[int, Field(ge=1, le=MAX_ID)]
 # A business date sent to the API: within what a structure's books and plans can hold (no date arithmetic overflows
 # at the ends of the calendar); a date outside is a French 422.
 Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2199, 12, 31))]
+
+
+def _moment(value: dt.datetime) -> dt.datetime:
+    """A time sent to the API: in the years a Day allows, and at an offset some time zone has (±14:00) — PostgreSQL
+    refuses an offset beyond ±15:59 (schemathesis sent « +19:15 »: a 500 before this)."""
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > dt.timedelta(hours=14):
+        raise ValueError("Décalage horaire impossible : entre -14:00 et +14:00.")
+    if not 1900 <= value.year <= 2199:
+        raise ValueError("Date hors des années 1900 à 2199.")
+    return value
+
+
+Moment = Annotated[dt.datetime, AfterValidator(_moment)]
 
 
 class TokenAuth(HttpBearer):
@@ -114,6 +129,8 @@ def _parameter_error(error: dict) -> str:
         return f"Valeur trop petite (au moins {context.get('ge', context.get('gt'))})."
     if kind in ("less_than_equal", "less_than"):
         return f"Valeur trop grande (au plus {context.get('le', context.get('lt'))})."
+    if kind == "value_error" and context.get("error"):  # our validators' own French sentence
+        return str(context["error"])
     if kind == "enum" and context.get("expected"):
         return f"Valeur non reconnue : {context['expected']}."
     return PARAMETER_ERRORS.get(kind, "Valeur invalide.")

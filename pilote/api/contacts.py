@@ -5,7 +5,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import ObjectId, PageNumber, PageSize, guarded
+from pilote.api.base import Moment, ObjectId, PageNumber, PageSize, guarded
 from pilote.contacts import queries, services
 from pilote.contacts.models import Contact, ContactKind, InteractionKind
 from pilote.core.listing import sort_queryset
@@ -122,7 +122,7 @@ class InteractionIn(Schema):
     kind: InteractionKind
     subject: str
     body: str = ""
-    occurred_at: dt.datetime | None = None
+    occurred_at: Moment | None = None
 
 
 @guarded(router, "GET", "/contacts", "contacts.view", response=ContactPage)

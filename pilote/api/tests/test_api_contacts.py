@@ -62,6 +62,22 @@ def test_patch_and_interactions(client, bearer):
     assert [i["subject"] for i in listed] == ["Rappel"]
 
 
+def test_an_exchange_at_an_impossible_time_is_a_french_422(client, bearer):
+    """Found by schemathesis on PostgreSQL: « 3888-02-28T20:40:22+19:15 » reached the database (a 500)."""
+    contact = Contact.objects.create(name="Alpha", is_prospect=True)
+    auth = bearer("assistant")
+    url = f"/api/v1/contacts/{contact.pk}/echanges"
+    for moment, error in (("3888-02-28T20:40:22+19:15", "Décalage horaire impossible"),
+                          ("3888-02-28T20:40:22+01:00", "Date hors des années 1900 à 2199")):  # fmt: skip
+        response = client.post(url, {"kind": "call", "subject": "R", "occurred_at": moment},
+                               content_type="application/json", **auth)  # fmt: skip
+        assert response.status_code == 422 and error in response.json()["erreurs"]["occurred_at"][0]
+    assert not contact.interactions.exists()
+    ok = client.post(url, {"kind": "call", "subject": "R", "occurred_at": "2026-12-05T09:30:00+14:00"},
+                     content_type="application/json", **auth)  # fmt: skip
+    assert ok.status_code == 201
+
+
 def test_missing_revoked_or_wrong_token_is_401(client, personas):
     assert client.get("/api/v1/contacts").status_code == 401
     assert client.get("/api/v1/contacts", HTTP_AUTHORIZATION="Bearer plt_faux").status_code == 401
