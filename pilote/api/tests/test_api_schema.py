@@ -6,6 +6,7 @@ stays the same from one example to the next."""
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 
 import pytest
@@ -28,12 +29,16 @@ pytestmark = pytest.mark.django_db
 # Direction first: it holds most permissions; the others only for what direction may not do (HR, own data).
 ROLES = ["direction", *[r.value for r in Role if r.value != "direction"]]
 EXAMPLES = 10
+# In CI the examples are drawn from a fixed seed (`make test` must land or not on the code, not on a draw); run
+# locally, each run draws new ones — how « +19:15 » was found.
+DERANDOMIZE = bool(os.environ.get("CI"))
 
 
 def _property(strategy, headers):
     """The property for one operation: each case called in a savepoint rolled back, then checked."""
 
-    @settings(max_examples=EXAMPLES, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=EXAMPLES, database=None, deadline=None, suppress_health_check=list(HealthCheck),
+              derandomize=DERANDOMIZE)  # fmt: skip
     @given(strategy)
     def check(case):
         with transaction.atomic():
