@@ -74,7 +74,10 @@ backend servers
 CFG
   start_one haproxy haproxy -db -f "$DIR/haproxy.cfg"
   for _ in $(seq 1 600); do  # gunicorn boots in seconds; minutes on a loaded machine
-    curl -fs "http://127.0.0.1:$PORT/sante/" >/dev/null 2>&1 && break
+    # Both servers answering on their own port, then through HAProxy: a first answer from one server alone is not
+    # a started cluster (the other may still be importing, and a cold first check can time out).
+    curl -fs "http://127.0.0.1:$((PORT + 1))/sante/" >/dev/null 2>&1 && curl -fs "http://127.0.0.1:$((PORT + 2))/sante/" \
+      >/dev/null 2>&1 && sleep 3 && curl -fs "http://127.0.0.1:$PORT/sante/" >/dev/null 2>&1 && break
     sleep 0.5
   done
   curl -fs "http://127.0.0.1:$PORT/sante/" >/dev/null && echo "Pilote (cluster) : http://127.0.0.1:$PORT — arrêt : make cluster-stop"
