@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -70,9 +69,7 @@ def customer(request, pk: int):
     items = {item.invoice.pk: item for item in proposal[0].items} if proposal else {}
     # The biggest customers have thousands of open invoices and statement lines: the page shows a page of the
     # former and the latest lines of the latter (the PDF statement has them all), so it renders in bounded time.
-    invoices = Paginator(queries.customer_open_invoices(contact), OPEN_INVOICES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    invoices = paginate(request, queries.customer_open_invoices(contact), OPEN_INVOICES_PER_PAGE)
     for invoice in invoices:  # its dunning line, found by key: not a scan of the proposal per invoice
         invoice.dunning_item = items.get(invoice.pk)
     statement = queries.statement(contact, start, end)
