@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import signal
 import subprocess
 import threading
@@ -27,12 +26,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from bench.load_common import CSRF, PASSWORD
+
 ROOT = Path(__file__).resolve().parent.parent
 DIR = ROOT / "var/cluster"
 PY = str(ROOT / ".venv/bin/python")
 STALE_S = 30
-PASSWORD = os.environ.get("PILOTE_LOAD_PASSWORD", "charge-2026")
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def _pid(name: str) -> int:

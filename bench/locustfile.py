@@ -16,11 +16,10 @@ import os
 import random
 import re
 
+from load_common import CSRF, PASSWORD  # locust puts the locustfile's folder on the path
 from locust import HttpUser, between, constant, task
 
-PASSWORD = os.environ.get("PILOTE_LOAD_PASSWORD", "charge-2026")
 THINK_S = float(os.environ.get("PILOTE_THINK_S", "5"))
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 INVOICE_LINK = re.compile(r'href="/ventes/factures/(\d+)/"')
 CUSTOMER_LINK = re.compile(r'href="/recouvrement/clients/(\d+)/"')
 SEARCHES = ("boulangerie", "lyon", "martin", "garage", "nantes", "conseil")
