@@ -461,6 +461,22 @@ def cash_forecast_sources() -> list[CashForecastSource]:
     return list(_cash_sources)
 
 
+# Payments a domain has scheduled (purchases: the supplier invoices of an approved payment run): a callable
+# (today) -> [(expected, day, amount)]: `amount` (positive) of the open supplier items the ledger expects on
+# `expected` (the invoice's due date, else its date) leaves the bank on `day` instead. Finance moves them in
+# its cash plan without importing purchases.
+_scheduled_payment_sources: list[Callable] = []
+
+
+def register_scheduled_payments(source: Callable) -> None:
+    if source not in _scheduled_payment_sources:
+        _scheduled_payment_sources.append(source)
+
+
+def scheduled_payments(today) -> list:
+    return [row for source in _scheduled_payment_sources for row in source(today)]
+
+
 # Sales volumes per article for a period, for finance's price / volume / mix analysis: a callable
 # (start, end) -> [(key, label, quantity, net amount)], credit notes negative. Sales registers it; finance reads it
 # without importing sales.

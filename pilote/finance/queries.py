@@ -329,6 +329,27 @@ def _customer_items(today: dt.date) -> list[forecast.Flow]:
     return [forecast.Flow(day, amount, "Clients") for day, amount in sorted(by_day.items()) if amount]
 
 
+def _supplier_items(today: dt.date) -> list[forecast.Flow]:
+    """The suppliers' open items at their due date, except what an approved payment run pays: at the run's
+    execution date (`core.registry.scheduled_payments`: purchases registers its runs). A run never moves more
+    than the ledger has open on the invoice's date."""
+    from pilote.core.registry import scheduled_payments
+
+    flows = _open_items(SUPPLIER_PREFIXES, today, "Fournisseurs")
+    moves = scheduled_payments(today)
+    if not moves:
+        return flows
+    by_day: dict[dt.date, Decimal] = {}
+    for flow in flows:
+        by_day[flow.day] = by_day.get(flow.day, ZERO) + flow.amount
+    for expected, day, amount in moves:
+        moved = min(amount, max(-by_day.get(expected, ZERO), ZERO))
+        if moved:
+            by_day[expected] += moved
+            by_day[day] = by_day.get(day, ZERO) - moved
+    return [forecast.Flow(day, amount, "Fournisseurs") for day, amount in sorted(by_day.items()) if amount]
+
+
 def _prefixes(prefixes: tuple[str, ...]):
     from django.db.models import Q
 
@@ -478,7 +499,7 @@ def treasury_inputs(today: dt.date | None = None, figures: dict | None = None) -
         today,
         cash,
         _customer_items(today),
-        _open_items(SUPPLIER_PREFIXES, today, "Fournisseurs"),
+        _supplier_items(today),
         others,
         planned + _loan_flows(today, end),
         replaced,

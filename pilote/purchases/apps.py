@@ -15,9 +15,10 @@ class PurchasesConfig(AppConfig):
             register_contact_panel,
             register_demo,
             register_menu,
+            register_scheduled_payments,
             register_todo,
         )
-        from pilote.purchases import demo, panels, pickers, todo
+        from pilote.purchases import demo, panels, payments, pickers, todo
 
         register_menu(
             "Fournisseurs et achats",
@@ -35,6 +36,7 @@ class PurchasesConfig(AppConfig):
         register_picker(pickers.SUPPLIERS)
         register_contact_panel(ContactPanel("purchases.view", 20, panels.contact_purchases))
         register_todo(TodoProvider("purchases.approve", todo.todo_items))
+        register_scheduled_payments(payments.scheduled_payments)
         register_demo(45, "factures fournisseurs reçues", demo.load)
         from pilote.ledger import demo as ledger_demo
 

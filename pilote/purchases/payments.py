@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -56,6 +57,16 @@ def payable_invoices(*, due_by: dt.date | None = None, supplier: Contact | None 
     if supplier:
         invoices = invoices.filter(supplier=supplier)
     return invoices.select_related("supplier").order_by("due_date", "id")
+
+
+def scheduled_payments(today: dt.date) -> list[tuple[dt.date, dt.date, Decimal]]:
+    """The invoices of the approved runs not executed yet, for finance's cash plan (`core.registry`): (the date
+    the ledger expects the invoice on — its due date, else its date —, the run's execution date — today when it
+    has passed —, amount). One query."""
+    rows = PaymentRunItem.objects.filter(run__status=PaymentRunStatus.APPROVED).values_list(
+        "invoice__due_date", "invoice__date", "run__execution_date", "amount"
+    )
+    return [(due or day, max(execution, today), amount) for due, day, execution, amount in rows]
 
 
 def _iban(invoice: SupplierInvoice) -> str:

@@ -194,3 +194,33 @@ def test_grouped_per_supplier_one_transfer_naming_its_invoices(run_ready, tmp_pa
     target = tmp_path / "lot.xml"
     call_command("export_payment_run", str(run.pk), "--grouped", "--output", str(target))
     assert b"<NbOfTxs>1</NbOfTxs>" in target.read_bytes() and payments.check_xsd(target.read_bytes(), "09") == []
+
+
+def test_an_approved_run_moves_its_invoices_to_its_date_in_the_cash_plan(run_ready):
+    """Finance's cash plan expects a supplier invoice at its due date, or at the execution date of the approved run
+    that pays it (`core.registry.scheduled_payments`); a draft run moves nothing."""
+    from pilote.finance import queries as finance
+    from pilote.lib.dates import local_today
+
+    ctx = run_ready
+    first, second = ctx["invoices"]
+    today = local_today()
+    day = today + dt.timedelta(days=20)
+    expected = max(first.due_date or first.date, today)  # what is overdue is expected today
+
+    def suppliers() -> dict:
+        flows: dict = {}
+        for flow in finance.treasury_inputs(today).suppliers:
+            key = max(flow.day, today)
+            flows[key] = flows.get(key, D(0)) + flow.amount
+        return flows
+
+    before = suppliers()
+    assert before[expected] <= -(first.total_gross + second.total_gross)
+    run = payments.create_run(actor=ctx["accountant"], bank_account=ctx["bank"], execution_date=day, invoices=[first])
+    assert suppliers() == before
+    payments.approve_run(actor=ctx["accountant"], run=run)
+    after = suppliers()
+    assert after[day] == before.get(day, D(0)) - first.payable
+    assert after[expected] == before[expected] + first.payable
+    assert sum(after.values()) == sum(before.values())
