@@ -505,3 +505,34 @@ def register_planned_hours(source: Callable) -> None:
 
 def planned_hours(user_id, day) -> list:
     return [stretch for source in _planned_hours_sources for stretch in source(user_id, day)]
+
+
+@dataclass(frozen=True)
+class LotTracking:
+    """The stock's lot and serial numbers, offered to the receipt and delivery forms of purchases and sales (which
+    never import operations): tracked(product_ids) → {product_id: "lot" | "serial"} for the articles followed by lot
+    or serial number; suggest(product_id, quantity) → the lots an exit of that quantity would take, oldest first,
+    as a person types them (« L2401 : 5 ; L2402 : 3 », « SN-001, SN-002 »; "" when they do not cover it)."""
+
+    tracked: Callable[[list], dict]
+    suggest: Callable[[int, object], str]
+
+
+_lot_tracking: list[LotTracking] = []
+
+
+def register_lot_tracking(source: LotTracking) -> None:
+    if source not in _lot_tracking:
+        _lot_tracking.append(source)
+
+
+def lot_tracking(product_ids) -> dict:
+    """{product_id: "lot" | "serial"} of the given catalogue articles followed by lot or serial number."""
+    ids = [pk for pk in product_ids if pk]
+    if not ids:
+        return {}
+    return {pk: kind for source in _lot_tracking for pk, kind in source.tracked(ids).items()}
+
+
+def lot_suggestion(product_id, quantity) -> str:
+    return next((text for source in _lot_tracking if (text := source.suggest(product_id, quantity))), "")

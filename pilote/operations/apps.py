@@ -10,10 +10,12 @@ class OperationsConfig(AppConfig):
         from pilote.core.audit_labels import register_labels
         from pilote.core.registry import (
             CostChainSource,
+            LotTracking,
             MenuItem,
             TodoProvider,
             register_cost_chain,
             register_demo,
+            register_lot_tracking,
             register_menu,
             register_todo,
             register_worked_time,
@@ -44,6 +46,7 @@ class OperationsConfig(AppConfig):
         register_cost_chain(CostChainSource("stock", "Stocks et production", "operations.view", costchain.rows))
         register_worked_time(worked_time)
         hooks.connect()
+        register_lot_tracking(LotTracking(hooks.tracked, hooks.suggest))
         register_demo(88, "stocks (articles, mouvements, inventaire)", demo.load)
         register_demo(89, "production (nomenclature, ordres de fabrication)", demo.load_production)
         register_demo(89, "interventions (deux semaines de maintenance)", demo.load_interventions)

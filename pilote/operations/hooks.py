@@ -4,13 +4,16 @@ Purchases and sales never import operations: operations listens to their lines b
 connected in `OperationsConfig.ready()`), inside the receipt's or the delivery's own transaction — a delivery
 that would take the stock under zero is refused with the French message and nothing of it is written. A line
 without a catalogue article, or whose article is not followed in stock, moves nothing. An article tracked by lot
-receives a lot named after the receipt (serials: « BR-…-001 »…) and a delivery takes the oldest lots (FIFO)."""
+receives the lots (or serials) typed on the receipt form (`ReceiptLine.lots`), else a lot named after the receipt
+(serials: « BR-…-001 »…); a delivery takes the lots chosen on the delivery form (`DeliveryLine.lots`, pre-filled
+with the oldest), else the oldest lots (FIFO). `tracked` and `suggest` are offered to those forms through
+`core.registry.register_lot_tracking`."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from pilote.operations.models import MoveKind, StockItem
+from pilote.operations.models import MoveKind, StockItem, Tracking
 from pilote.operations.services import stock
 
 
@@ -18,6 +21,27 @@ def _item(product_id):
     if product_id is None:
         return None
     return StockItem.objects.filter(product_id=product_id).first()
+
+
+def _typed_lots(item: StockItem, line) -> dict:
+    """The lots typed on the line (checked: they add up to its quantity, none twice), else the automatic ones."""
+    typed = (getattr(line, "lots", "") or "").strip()
+    if typed and item.tracking != Tracking.NONE:
+        return {"lots": stock.parse_lots(item, typed, line.quantity)}
+    return {"auto_lots": True}
+
+
+def tracked(product_ids) -> dict:
+    return dict(
+        StockItem.objects.filter(product_id__in=product_ids)
+        .exclude(tracking=Tracking.NONE)
+        .values_list("product_id", "tracking")
+    )
+
+
+def suggest(product_id, quantity) -> str:
+    item = _item(product_id)
+    return stock.fifo_suggestion(item, Decimal(quantity)) if item is not None and quantity else ""
 
 
 def purchase_received(sender, instance, created, raw=False, **kwargs) -> None:
@@ -30,7 +54,8 @@ def purchase_received(sender, instance, created, raw=False, **kwargs) -> None:
     cost = line.unit_price * (1 - (line.discount_percent or Decimal("0")) / 100)
     receipt = instance.receipt
     stock.move(actor=receipt.created_by, item=item, kind=MoveKind.RECEIPT, quantity=instance.quantity,
-               date=receipt.date, unit_cost=cost, reference=receipt.number, backdate=True, auto_lots=True)  # fmt: skip
+               date=receipt.date, unit_cost=cost, reference=receipt.number, backdate=True,
+               **_typed_lots(item, instance))  # fmt: skip
 
 
 def sale_delivered(sender, instance, created, raw=False, **kwargs) -> None:
@@ -41,7 +66,8 @@ def sale_delivered(sender, instance, created, raw=False, **kwargs) -> None:
         return
     delivery = instance.delivery
     stock.move(actor=delivery.created_by, item=item, kind=MoveKind.DELIVERY, quantity=instance.quantity,
-               date=delivery.date, reference=delivery.number, backdate=True, auto_lots=True)  # fmt: skip
+               date=delivery.date, reference=delivery.number, backdate=True,
+               **_typed_lots(item, instance))  # fmt: skip
 
 
 def connect() -> None:

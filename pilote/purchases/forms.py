@@ -9,6 +9,7 @@ from django import forms
 from pilote.catalog.models import Product, Unit, VatRate
 from pilote.core.models import VatRegime
 from pilote.core.pickers import SearchSelect
+from pilote.core.registry import lot_tracking
 from pilote.core.roles import Role
 from pilote.core.uploads import LimitedFileField
 from pilote.core.vat_policy import POLICIES
@@ -198,6 +199,17 @@ class ReceiptForm(forms.Form):
             self.fields[f"motif-{line.pk}"] = forms.CharField(
                 label=f"Motif du refus : {line.description}", max_length=300, required=False
             )
+        # The articles the stock follows by lot or serial number (core.registry: purchases never imports operations)
+        self.tracked = lot_tracking([line.product_id for line in lines])
+        for line in lines:
+            if line.product_id in self.tracked:
+                serial = self.tracked[line.product_id] == "serial"
+                self.fields[f"lots-{line.pk}"] = forms.CharField(
+                    label=f"{'Numéros de série' if serial else 'Lots'} : {line.description}", max_length=2000,
+                    required=False, widget=forms.TextInput(attrs={
+                        "placeholder": "SN-001, SN-002" if serial else "L2401 : 5 ; L2402 : 3", "autocomplete": "off",
+                    }),
+                )  # fmt: skip
 
     @property
     def rows(self):
@@ -208,9 +220,25 @@ class ReceiptForm(forms.Form):
                 self[f"refuse-{line.pk}"],
                 self[f"etat-{line.pk}"],
                 self[f"motif-{line.pk}"],
+                self[f"lots-{line.pk}"] if f"lots-{line.pk}" in self.fields else None,
             )
             for line in self.lines
         ]
+
+    def clean(self):
+        data = super().clean()
+        for line in self.lines:
+            if line.product_id in self.tracked and data.get(f"recu-{line.pk}") and not data.get(f"lots-{line.pk}"):
+                what = (
+                    "numéro de série : indiquez un numéro par unité reçue"
+                    if self.tracked[line.product_id] == "serial"
+                    else "lot : indiquez le ou les lots reçus et leurs quantités"
+                )
+                self.add_error(f"lots-{line.pk}", f"« {line.description} » est suivi par {what}.")
+        return data
+
+    def lots(self) -> dict[int, str]:
+        return {line.pk: self.cleaned_data.get(f"lots-{line.pk}") or "" for line in self.lines}
 
     def quantities(self) -> dict:
         data = self.cleaned_data

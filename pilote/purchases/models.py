@@ -495,6 +495,7 @@ class ReceiptLine(models.Model):
     refused_quantity = FrenchDecimalField("quantité refusée", max_digits=12, decimal_places=3, default=Decimal("0"))
     quality = models.CharField("état", max_length=10, choices=ReceiptQuality.choices, default=ReceiptQuality.CONFORM)
     reason = models.CharField("motif du refus", max_length=300, blank=True)
+    lots = models.TextField("lots ou numéros de série", blank=True)  # typed on the form; the stock reads them
 
     class Meta:
         verbose_name = "ligne de réception"

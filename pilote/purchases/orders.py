@@ -366,9 +366,12 @@ def record_receipt(
     delivery_note: str = "",
     notes: str = "",
     allow_over: bool = False,
+    lots: dict[int, str] | None = None,
 ) -> Receipt:
     """A receipt of the order's lines: {order_line_id: (accepted, refused, quality, refusal reason)}; partial
-    receipts add up; refused quantities stay to receive (the supplier delivers them again or the order is closed)."""
+    receipts add up; refused quantities stay to receive (the supplier delivers them again or the order is closed).
+    `lots` {order_line_id: typed lots or serial numbers} for the articles the stock follows by lot (it checks them
+    when the line is written: a wrong count or a number twice refuses the whole receipt)."""
     order = PurchaseOrder.objects.select_for_update().get(pk=order.pk)
     if not order.can_receive:
         if order.status in (S.DRAFT, S.TO_APPROVE):
@@ -394,7 +397,8 @@ def record_receipt(
     for pk, (accepted, refused, quality, reason) in wanted.items():
         line = lines[pk]
         ReceiptLine.objects.create(receipt=receipt, order_line=line, quantity=accepted, refused_quantity=refused,
-                                   quality=quality, reason=reason.strip()[:300])  # fmt: skip
+                                   quality=quality, reason=reason.strip()[:300],
+                                   lots=(lots or {}).get(pk, "").strip() if accepted else "")  # fmt: skip
         line.received_quantity += accepted
         line.refused_quantity += refused
         line.save(update_fields=["received_quantity", "refused_quantity"])

@@ -280,6 +280,7 @@ class DeliveryLine(models.Model):
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="lines")
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="delivery_lines")
     quantity = FrenchDecimalField("quantité livrée", max_digits=12, decimal_places=3)
+    lots = models.TextField("lots ou numéros de série", blank=True)  # chosen on the form; the stock reads them
 
     class Meta:
         verbose_name = "ligne de livraison"

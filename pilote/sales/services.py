@@ -431,8 +431,18 @@ def refresh_order_status(order: Order) -> None:
 
 
 @transaction.atomic
-def deliver(*, actor, order: Order, date: dt.date, quantities: dict[int, Decimal], notes: str = "") -> Delivery:
-    """A delivery (full or partial) of the order's lines: {order_line_id: quantity delivered now}."""
+def deliver(
+    *,
+    actor,
+    order: Order,
+    date: dt.date,
+    quantities: dict[int, Decimal],
+    notes: str = "",
+    lots: dict[int, str] | None = None,
+) -> Delivery:
+    """A delivery (full or partial) of the order's lines: {order_line_id: quantity delivered now}; `lots`
+    {order_line_id: the lots or serial numbers chosen} for the articles the stock follows by lot (it checks them
+    when the line is written: a lot short of the quantity refuses the whole delivery)."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status in {OrderStatus.CANCELLED, OrderStatus.INVOICED}:
         raise DomainError(f"La commande {order.number} est {order.get_status_display().lower()} : rien à livrer.")
@@ -460,7 +470,8 @@ def deliver(*, actor, order: Order, date: dt.date, quantities: dict[int, Decimal
         number=numbering.next_number(Series.DELIVERY, date.year), order=order, date=date, notes=notes, created_by=actor
     )
     for pk, quantity in wanted.items():
-        DeliveryLine.objects.create(delivery=delivery, order_line=lines[pk], quantity=quantity)
+        DeliveryLine.objects.create(delivery=delivery, order_line=lines[pk], quantity=quantity,
+                                    lots=(lots or {}).get(pk, "").strip())  # fmt: skip
         lines[pk].delivered_quantity += quantity
         lines[pk].save(update_fields=["delivered_quantity"])
     refresh_order_status(order)

@@ -113,6 +113,71 @@ def test_purchase_receipts_name_their_lot_and_deliveries_take_the_oldest(persona
     assert dict(Lot.objects.values_list("number", "quantity")) == {receipts[0].number: D(0), receipts[1].number: D(2)}
 
 
+def test_receipt_form_takes_typed_lots_and_delivery_form_lets_the_user_choose(personas, depot, client_as):
+    """The purchase receipt page asks the lots (or serials) of a tracked article and refuses them missing or twice;
+    the delivery page pre-fills the oldest lots, takes another one chosen, refuses a lot short of the quantity —
+    each refusal in French with nothing written."""
+    from pilote.purchases import orders
+    from pilote.purchases.models import Receipt
+    from pilote.purchases.tests.factories import make_supplier
+    from pilote.sales import services as sales
+    from pilote.sales.models import Delivery
+    from pilote.sales.services import LineSpec
+
+    actor = personas["direction"]
+    glue = _item(actor, depot, "COL", "Colle", Tracking.LOT)
+    copier = _item(actor, depot, "COP", "Copieur", Tracking.SERIAL)
+    plain = _item(actor, depot, "PAP", "Papier", Tracking.NONE)
+    supplier = make_supplier(actor, is_customer=True)
+    specs = [LineSpec(description=i.product.name, quantity=D(q), unit_price=D("2"), product=i.product, account="607")
+             for i, q in ((glue, 8), (copier, 2), (plain, 3))]  # fmt: skip
+    order = orders.mark_order_sent(actor=actor, order=orders.submit_order(
+        actor=actor, order=orders.create_order(actor=actor, supplier=supplier, date=DAY, lines=specs)))  # fmt: skip
+    g, c, p = (order.lines.get(product=i.product).pk for i in (glue, copier, plain))
+    client = client_as("direction")
+    url = reverse("purchases:order-receive", args=[order.pk])
+    page = html.unescape(client.get(url).content.decode())
+    assert "Lots / n° de série" in page and f'name="lots-{g}"' in page and f'name="lots-{c}"' in page
+    assert f'name="lots-{p}"' not in page  # an article without tracking asks nothing
+    base = {"date": "02/03/2026", f"recu-{g}": "8", f"recu-{c}": "2", f"recu-{p}": "3",
+            **{f"etat-{pk}": "conform" for pk in (g, c, p)}}  # fmt: skip
+    page = html.unescape(client.post(url, base).content.decode())
+    assert "« Colle » est suivi par lot : indiquez le ou les lots reçus" in page
+    assert "« Copieur » est suivi par numéro de série : indiquez un numéro par unité reçue" in page
+    page = html.unescape(client.post(url, base | {f"lots-{g}": "L1 : 5 ; L2 : 3", f"lots-{c}": "SN-1, sn-1"},
+                                     follow=True).content.decode())  # fmt: skip
+    assert "« Copieur » : Numéro de série cité deux fois : SN-1." in page
+    page = html.unescape(client.post(url, base | {f"lots-{g}": "L1 : 5 ; L2 : 2", f"lots-{c}": "SN-1, SN-2"},
+                                     follow=True).content.decode())  # fmt: skip
+    assert "« Colle » : Les lots font 7, le mouvement 8." in page
+    assert not Receipt.objects.exists() and not Lot.objects.exists() and not StockMove.objects.exists()
+    response = client.post(url, base | {f"lots-{g}": "L1 : 5 ; L2 : 3", f"lots-{c}": "SN-1, SN-2"})
+    assert response.status_code == 302
+    assert Receipt.objects.get().lines.get(order_line_id=g).lots == "L1 : 5 ; L2 : 3"
+    assert dict(Lot.objects.values_list("number", "quantity")) == {"L1": 5, "L2": 3, "SN-1": 1, "SN-2": 1}
+    _move(actor, glue, MoveKind.RECEIPT, 4, [("L0", D(4))], day=DAY - dt.timedelta(days=1), unit_cost=D(2),
+          backdate=True)  # an older lot: the one a delivery suggests first  # fmt: skip
+
+    sale = sales.create_order(actor=actor, customer=supplier, date=DAY, lines=[
+        LineSpec(description="Colle", quantity=D(6), unit_price=D("5"), product=glue.product),
+        LineSpec(description="Copieur", quantity=D(1), unit_price=D("900"), product=copier.product)])  # fmt: skip
+    sg, sc = (sale.lines.get(product=i.product).pk for i in (glue, copier))
+    url = reverse("sales:order-deliver", args=[sale.pk])
+    page = html.unescape(client.get(url).content.decode())
+    assert 'value="L0 : 4 ; L1 : 2"' in page and 'value="SN-1"' in page  # the oldest first
+    base = {"date": "05/03/2026", f"q{sg}": "6", f"q{sc}": "1"}
+    page = html.unescape(client.post(url, base | {f"lots{sg}": "", f"lots{sc}": "SN-2"}).content.decode())
+    assert "« Colle » est suivi par lot : indiquez le ou les lots qui partent" in page
+    page = html.unescape(client.post(url, base | {f"lots{sg}": "L2 : 6", f"lots{sc}": "SN-2"},
+                                     follow=True).content.decode())  # fmt: skip
+    assert "« Colle » : le lot L2 n'a plus que 3 en stock." in page
+    assert not Delivery.objects.exists() and dict(Lot.objects.values_list("number", "quantity"))["L2"] == 3
+    response = client.post(url, base | {f"lots{sg}": "L2 : 3 ; L1 : 3", f"lots{sc}": "SN-2"})
+    assert response.status_code == 302
+    assert dict(Lot.objects.values_list("number", "quantity")) == {"L0": 4, "L1": 2, "L2": 0, "SN-1": 1, "SN-2": 0}
+    assert Delivery.objects.get().lines.get(order_line_id=sg).lots == "L2 : 3 ; L1 : 3"
+
+
 def test_production_consumes_named_lots_makes_serials_and_traces_them(personas, depot, client_as):
     actor = personas["assistant"]
     board = _item(actor, depot, "CAR", "Carte", Tracking.LOT, StockCategory.MATERIALS)

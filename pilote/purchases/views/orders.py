@@ -222,6 +222,7 @@ def order_receive(request, pk: int):
             receipt = services.record_receipt(
                 actor=request.user, order=order, date=data["date"], quantities=form.quantities(),
                 delivery_note=data["delivery_note"], notes=data["notes"], allow_over=data["allow_over"],
+                lots=form.lots(),
             )  # fmt: skip
         except DomainError as exc:
             messages.error(request, exc.message)

@@ -20,6 +20,7 @@ from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_
 from pilote.core.models import Structure
 from pilote.core.params import to_int
 from pilote.core.pdf import pdf_response
+from pilote.core.registry import lot_suggestion, lot_tracking
 from pilote.lib.dates import local_today
 from pilote.lib.fields import FrenchDecimalFormField
 from pilote.lib.formats import format_date
@@ -95,11 +96,41 @@ class DeliverForm(forms.Form):
                 localize=True, required=False, initial=line.to_deliver.normalize(),
             )  # fmt: skip
 
+        # Lots or serials chosen for the articles the stock follows by lot, pre-filled with the oldest (FIFO)
+        # for what is left to deliver (core.registry: sales never imports operations)
+        self.tracked = lot_tracking([line.product_id for line in self.lines])
+        for line in self.lines:
+            if line.product_id in self.tracked:
+                serial = self.tracked[line.product_id] == "serial"
+                self.fields[f"lots{line.pk}"] = forms.CharField(
+                    label=f"{'Numéros de série' if serial else 'Lots'} livrés — {line.description}",
+                    max_length=2000, required=False, initial=lot_suggestion(line.product_id, line.to_deliver),
+                    widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                )  # fmt: skip
+
     def rows(self):
-        return [(line, self[f"q{line.pk}"]) for line in self.lines]
+        return [
+            (line, self[f"q{line.pk}"], self[f"lots{line.pk}"] if f"lots{line.pk}" in self.fields else None)
+            for line in self.lines
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for line in self.lines:
+            if line.product_id in self.tracked and data.get(f"q{line.pk}") and not data.get(f"lots{line.pk}"):
+                what = (
+                    "numéro de série : indiquez ceux qui partent"
+                    if self.tracked[line.product_id] == "serial"
+                    else ("lot : indiquez le ou les lots qui partent et leurs quantités")
+                )
+                self.add_error(f"lots{line.pk}", f"« {line.description} » est suivi par {what}.")
+        return data
 
     def quantities(self) -> dict[int, Decimal]:
         return {line.pk: self.cleaned_data.get(f"q{line.pk}") or Decimal(0) for line in self.lines}
+
+    def lots(self) -> dict[int, str]:
+        return {line.pk: self.cleaned_data.get(f"lots{line.pk}") or "" for line in self.lines}
 
 
 class DepositForm(forms.Form):
@@ -187,8 +218,9 @@ def order_deliver(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            delivery = services.deliver(actor=request.user, order=order, date=data["date"],
-                                        quantities=form.quantities(), notes=data["notes"])  # fmt: skip
+            quantities, lots = form.quantities(), form.lots()
+            delivery = services.deliver(actor=request.user, order=order, date=data["date"], quantities=quantities,
+                                        notes=data["notes"], lots=lots)  # fmt: skip
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
