@@ -388,14 +388,31 @@ class CostChainRow:
 
 
 @dataclass(frozen=True)
+class ProductionCost:
+    """A product made in-house over a period, as the workshop costs it: units made and their production cost
+    (materials at CMUP + work centres' time at their rate), units sold and their production cost (at the CMUP of
+    the moment they left)."""
+
+    key: str  # the catalogue reference
+    label: str
+    made: object  # Decimal
+    production_cost: object  # Decimal euros
+    sold: object  # Decimal
+    cost_of_sold: object  # Decimal euros
+
+
+@dataclass(frozen=True)
 class CostChainSource:
     """Figures another domain (the stock and the workshop) offers the finance's costing page: rows(first, last)
-    returns the CostChainRows of the period (stock values at its bounds, production costs per product…)."""
+    returns the CostChainRows of the period (stock values at its bounds, production costs per product…);
+    products(first, last) the ProductionCosts the full costing puts in the cost price of the products linked to
+    them."""
 
     key: str
     label: str
     perm: str
     rows: Callable[[object, object], list[CostChainRow]]
+    products: Callable[[object, object], list[ProductionCost]] | None = None
 
 
 _cost_chain_sources: list[CostChainSource] = []
@@ -408,6 +425,13 @@ def register_cost_chain(source: CostChainSource) -> None:
 
 def cost_chain_for(user) -> list[CostChainSource]:
     return [source for source in _cost_chain_sources if user.can(source.perm)]
+
+
+def production_costs(first, last) -> dict[str, ProductionCost]:
+    """{catalogue reference: ProductionCost} of the products made in-house over the period, from every source."""
+    return {
+        cost.key: cost for source in _cost_chain_sources if source.products for cost in source.products(first, last)
+    }
 
 
 @dataclass(frozen=True)

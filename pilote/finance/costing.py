@@ -212,6 +212,9 @@ class ProductResult:
     revenue: Decimal
     direct: Decimal
     indirect: dict[str, Decimal]  # main centre → absorbed
+    # The production cost of the units sold, computed by the workshop (materials at CMUP + work centres' time at
+    # their rate) for a product made in-house: production cost → cost price → result.
+    production: Decimal = ZERO
 
     @property
     def indirect_total(self) -> Decimal:
@@ -219,7 +222,7 @@ class ProductResult:
 
     @property
     def cost_price(self) -> Decimal:
-        return self.direct + self.indirect_total
+        return self.production + self.direct + self.indirect_total
 
     @property
     def result(self) -> Decimal:
@@ -241,9 +244,17 @@ class Study:
         return sum((p.result for p in self.products), ZERO)
 
     @property
+    def production_incorporated(self) -> Decimal:
+        """The workshop's production cost of the units sold, in the products' cost prices: a cost computed from
+        the stock movements and the work centres' rates, not a charge of the general ledger (the purchases and
+        wages it stands for stay in the centres or among the charges not distributed)."""
+        return sum((p.production for p in self.products), ZERO)
+
+    @property
     def reconciled_result(self) -> Decimal:
         return (
             self.analytic_result
+            + self.production_incorporated
             - sum(self.not_absorbed.values(), ZERO)
             - self.undistributed_expenses
             + self.undistributed_income
@@ -258,17 +269,19 @@ def full_costing(
     centres: list[Centre],
     keys: dict[str, dict[str, Decimal]],
     units: dict[str, tuple[str, Decimal]],
-    products: list[tuple[str, str, Decimal, Decimal]],
+    products: list[tuple],
     usage: dict[tuple[str, str], Decimal],
     total_expenses: Decimal,
     total_income: Decimal,
 ) -> Study:
     """centres: primary allocation; units: main centre → (label, number of units); products: (code, label,
-    revenue, direct costs); usage: (centre, product) → units used; totals of classes 6 and 7 for the
-    reconciliation (what is neither in a centre nor direct to a product is « non ventilé »)."""
+    revenue, direct costs[, production cost of the units sold]); usage: (centre, product) → units used; totals of
+    classes 6 and 7 for the reconciliation (what is neither in a centre nor direct to a product is « non ventilé »)."""
     allocation = secondary_allocation(centres, keys)
     unit_table = {}
-    results = [ProductResult(code, label, revenue, direct, {}) for code, label, revenue, direct in products]
+    results = [
+        ProductResult(code, label, revenue, direct, {}, *rest) for code, label, revenue, direct, *rest in products
+    ]
     not_absorbed = {}
     for row in allocation.main_rows:
         label, number = units.get(row.code, ("", ZERO))

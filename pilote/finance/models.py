@@ -118,6 +118,9 @@ class CostingSetup(models.Model):
     )
     keys = models.JSONField("clés de répartition secondaire", default=dict, blank=True)
     units = models.JSONField("unités d'œuvre", default=dict, blank=True)
+    # {product section code: catalogue reference of the article made in-house}: its production cost of the units
+    # sold (the workshop's, through core.registry) goes into that product's cost price
+    production = models.JSONField("articles fabriqués", default=dict, blank=True)
 
     class Meta:
         verbose_name = "paramètres des coûts complets"

@@ -717,6 +717,7 @@ def costing_study(setup):
     """The full-costing study of `setup`'s year from the analytic aggregates: each centre's primary allocation
     (its charges), each product's revenue and direct costs (charges of accounts with nothing on the centres),
     the totals of classes 6 and 7 for the reconciliation. Three grouped reads."""
+    from pilote.core.registry import production_costs
     from pilote.finance import costing
     from pilote.ledger.models import AnalyticBalance
 
@@ -759,10 +760,14 @@ def costing_study(setup):
     usage = {
         (code, product): Decimal(q) for code, u in setup.units.items() for product, q in u.get("usage", {}).items()
     }
+    # A product made in-house carries the workshop's production cost of its units sold (core.registry: finance
+    # never imports operations): production cost → cost price → result.
+    made = production_costs(year.start_date, year.end_date) if setup.production else {}
     products = [
-        (s.code, s.label, revenue.get(s.code, ZERO), direct.get(s.code, ZERO))
+        (s.code, s.label, revenue.get(s.code, ZERO), direct.get(s.code, ZERO),
+         made[setup.production[s.code]].cost_of_sold if setup.production.get(s.code) in made else ZERO)
         for s in setup.products_axis.sections.all()
-    ]
+    ]  # fmt: skip
     # Charges put on a centre that is not part of the study (a plain section of the centres axis) are left out
     # of the centres: they count as not distributed.
     return costing.full_costing(centres, keys, units, products, usage, totals["6"], totals["7"])

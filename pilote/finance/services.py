@@ -143,8 +143,11 @@ def delete_budget(*, actor, budget) -> None:
 
 
 @transaction.atomic
-def save_costing_setup(*, actor, fiscal_year, centres_axis, products_axis, keys: dict, units: dict):
-    """keys: {aux code: {target code: Decimal}}; units: {main code: (label, number, {product code: used})}.
+def save_costing_setup(
+    *, actor, fiscal_year, centres_axis, products_axis, keys: dict, units: dict, production: dict | None = None
+):
+    """keys: {aux code: {target code: Decimal}}; units: {main code: (label, number, {product code: used})};
+    production: {product code: reference of the article made in-house whose production cost it carries}.
     Checked whole (French messages), then stored; nothing written when a part is wrong."""
     from pilote.finance import costing
     from pilote.finance.models import CostingSetup
@@ -168,6 +171,12 @@ def save_costing_setup(*, actor, fiscal_year, centres_axis, products_axis, keys:
             problems.append(f"Centre {code} : produits inconnus {', '.join(sorted(set(usage) - products))}.")
         if number and sum(usage.values(), Decimal(0)) > number:
             problems.append(f"Centre {code} : les produits utilisent plus d'unités que le centre n'en compte.")
+    production = {code: ref for code, ref in (production or {}).items() if ref}
+    if set(production) - products:
+        problems.append(f"Produits inconnus : {', '.join(sorted(set(production) - products))}.")
+    twice = sorted({ref for ref in production.values() if list(production.values()).count(ref) > 1})
+    if twice:
+        problems.append(f"L'article {', '.join(twice)} est rattaché à plusieurs produits : un seul porte son coût.")
     if problems:
         raise DomainError(" ".join(problems))
     setup, _ = CostingSetup.objects.update_or_create(
@@ -180,9 +189,11 @@ def save_costing_setup(*, actor, fiscal_year, centres_axis, products_axis, keys:
                 code: {"label": label[:60], "number": str(number), "usage": {p: str(q) for p, q in usage.items() if q}}
                 for code, (label, number, usage) in units.items()
             },
+            "production": production,
         },
     )
-    audit.record(actor, "finance.costing.saved", setup, after={"keys": setup.keys, "units": setup.units})
+    after = {"keys": setup.keys, "units": setup.units, "production": setup.production}
+    audit.record(actor, "finance.costing.saved", setup, after=after)
     return setup
 
 

@@ -43,7 +43,9 @@ class OperationsConfig(AppConfig):
             MenuItem("Toutes les interventions", "interventions:list", "operations.view"),
         )
         register_todo(TodoProvider("operations.view", todo.reorder_alerts))
-        register_cost_chain(CostChainSource("stock", "Stocks et production", "operations.view", costchain.rows))
+        register_cost_chain(
+            CostChainSource("stock", "Stocks et production", "operations.view", costchain.rows, costchain.products)
+        )
         register_worked_time(worked_time)
         hooks.connect()
         register_lot_tracking(LotTracking(hooks.tracked, hooks.suggest))

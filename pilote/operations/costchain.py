@@ -13,10 +13,10 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.urls import reverse
 
-from pilote.core.registry import CostChainRow
+from pilote.core.registry import CostChainRow, ProductionCost
 from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO
-from pilote.operations.models import MoveKind, ProductionOrder, ProductionStatus, StockMove
+from pilote.operations.models import Bom, MoveKind, ProductionOrder, ProductionStatus, StockItem, StockMove
 from pilote.operations.queries.stock import total_value
 
 UNIT = Decimal("0.0001")
@@ -68,4 +68,34 @@ def rows(first: dt.date, last: dt.date) -> list[CostChainRow]:
     result.append(CostChainRow("Autres mouvements (inventaires, régularisations, sorties diverses)", "Tous articles",
                                other))  # fmt: skip
     result.append(CostChainRow("Stock à la fin (CMUP)", f"au {last:%d/%m/%Y}", total_value(last)))
+    return result
+
+
+def products(first: dt.date, last: dt.date) -> list[ProductionCost]:
+    """The articles made in-house (those with a bill of materials) over the period: units made and their production
+    cost (the done orders' materials at CMUP + work centres), units delivered to customers and their production
+    cost at the CMUP of the moment they left — the figure the full costing puts in the product's cost price."""
+    made = {
+        row["bom__product_id"]: row
+        for row in ProductionOrder.objects.filter(
+            status=ProductionStatus.DONE, done_date__gte=first, done_date__lte=last
+        )
+        .values("bom__product_id")
+        .annotate(q=Sum("quantity"), m=Sum("material_cost"), w=Sum("labour_cost"))
+    }
+    sold = {
+        row["item_id"]: row
+        for row in StockMove.objects.filter(kind=MoveKind.DELIVERY, date__gte=first, date__lte=last)
+        .filter(item_id__in=Bom.objects.values("product_id"))
+        .values("item_id")
+        .annotate(q=Sum("quantity"), v=Sum("value"))
+    }
+    items = StockItem.objects.filter(pk__in=set(made) | set(sold)).select_related("product")
+    result = []
+    for item in sorted(items, key=lambda i: i.product.reference):
+        m, s = made.get(item.pk, {}), sold.get(item.pk, {})
+        result.append(ProductionCost(
+            item.product.reference, item.product.name, m.get("q") or ZERO, _eur(m.get("m")) + _eur(m.get("w")),
+            -(s.get("q") or ZERO), -_eur(s.get("v")),
+        ))  # fmt: skip
     return result

@@ -15,7 +15,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response
-from pilote.core.registry import cost_chain_for
+from pilote.core.registry import cost_chain_for, production_costs
 from pilote.finance import queries
 from pilote.ledger import analytics
 from pilote.ledger.models import (
@@ -220,7 +220,12 @@ def costing(request):
         products = list(products_axis.sections.filter(is_active=True))
         keys = setup.keys if setup else {}
         units = setup.units if setup else {}
+        linked = setup.production if setup else {}
+        made = production_costs(year.start_date, year.end_date) if year else {}
         context |= {
+            "made": [(p, linked.get(p.code, "")) for p in products] if made or linked else [],
+            "made_articles": sorted(set(made) | set(linked.values())),
+            "made_costs": made,
             "axes": AnalyticAxis.objects.filter(is_active=True),
             "auxiliaries": [
                 (s, [(t, keys.get(s.code, {}).get(t.code, "")) for t in sections if t != s])
@@ -270,9 +275,10 @@ def costing_save(request):
                 if value:
                     usage[product.code] = value
             units[main.code] = (request.POST.get(f"uo_label_{main.code}", "").strip(), number, usage)
+        production = {p.code: request.POST.get(f"fabrique_{p.code}", "").strip()[:60] for p in products}
         services.save_costing_setup(
             actor=request.user, fiscal_year=year, centres_axis=centres_axis, products_axis=products_axis,
-            keys=keys, units=units,
+            keys=keys, units=units, production=production,
         )  # fmt: skip
     except DomainError as exc:
         messages.error(request, str(exc))

@@ -8,9 +8,11 @@ import datetime as dt
 import html
 from decimal import Decimal as D
 
+import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from pilote.core.exceptions import DomainError
 from pilote.operations import costchain
 from pilote.operations.models import MoveKind
 from pilote.operations.services import production, stock
@@ -61,3 +63,65 @@ def test_the_finance_costing_page_shows_it(personas, depot, kit, client_as, stru
     assert "Chaîne des coûts — Stocks et production" in page
     assert "Coût de production (matières au CMUP + postes de charge)" in page and "22,50 €" in page
     assert "Kit assemblé" in page
+
+
+def test_the_production_cost_goes_into_the_cost_price_of_the_product(personas, depot, kit, client_as, structure):  # noqa: F811
+    """Hand-computed: 10 kits made at 145,00 of materials (CMUP) + 80,00 of work centre (0,25 h × 32,00 × 10) =
+    22,50 each; 3 sold for 300,00 → their production cost 67,50. The product KIT also carries 12,00 of transport
+    put on it directly and the whole distribution centre (40,00, one work unit, used by KIT): cost price
+    67,50 + 12,00 + 40,00 = 119,50; result 300,00 − 119,50 = 180,50. The materials bought (145,00) stay
+    among the charges not distributed, so the reconciliation adds back the workshop's 67,50:
+    180,50 + 67,50 − 145,00 = 103,00 = 300,00 − (40,00 + 145,00 + 12,00)."""
+    from pilote.finance import queries, services
+    from pilote.finance.models import CostingSetup
+    from pilote.ledger import analytics
+    from pilote.ledger import services as ledger
+    from pilote.ledger.models import Account, Journal
+    from pilote.sales.tests.factories import make_books
+
+    make_books(structure)
+    _make_and_sell(personas, depot, kit)
+    actor = personas["comptable"]
+    centres = analytics.create_axis(actor=actor, code="CENTRE", label="Centres")
+    workshop = analytics.create_section(actor=actor, axis=centres, code="ATELIER", label="Atelier", kind="main")
+    selling = analytics.create_section(actor=actor, axis=centres, code="DISTRIB", label="Distribution", kind="main")
+    activities = analytics.create_axis(actor=actor, code="ACT", label="Produits")
+    kit_section = analytics.create_section(actor=actor, axis=activities, code="KIT", label="Kits")
+    analytics.create_section(actor=actor, axis=activities, code="SERV", label="Services")
+    journal = Journal.objects.get(code="OD")
+    cash = Account.objects.get(code="530")
+    for code, amount, section in (("706", "-300", kit_section), ("6226", "40", selling), ("601", "145", None),
+                                  ("6241", "12", kit_section)):  # fmt: skip
+        amount = D(amount)
+        own = ledger.LineInput(Account.objects.get(code=code), debit=max(amount, D(0)), credit=max(-amount, D(0)),
+                               analytic=[(section, D(1))] if section else None)  # fmt: skip
+        ledger.create_entry(actor=actor, journal=journal, date=DAY + dt.timedelta(days=3), label=code, post=True,
+                            lines=[own, ledger.LineInput(cash, debit=own.credit, credit=own.debit)])  # fmt: skip
+    client = client_as("comptable")
+    from pilote.ledger.models import FiscalYear
+
+    year = FiscalYear.objects.get(start_date=dt.date(2026, 1, 1))
+    response = client.post(reverse("finance:costing-save"), {
+        "exercice": year.pk, "centres": centres.pk, "produits": activities.pk, "uo_label_DISTRIB": "vente",
+        "uo_DISTRIB": "1", "usage_DISTRIB_KIT": "1", "uo_label_ATELIER": "heure", "fabrique_KIT": "KIT",
+    })  # fmt: skip
+    assert response.status_code == 302
+    setup = CostingSetup.objects.get(fiscal_year=year)
+    assert setup.production == {"KIT": "KIT"}
+    study = queries.costing_study(setup)
+    product = next(p for p in study.products if p.code == "KIT")
+    assert (product.revenue, product.production, product.direct, product.indirect_total) == (
+        D("300.00"), D("67.50"), D("12.00"), D("40.00"))  # fmt: skip
+    assert (product.cost_price, product.result) == (D("119.50"), D("180.50"))
+    assert study.production_incorporated == D("67.50") and study.undistributed_expenses == D("145.00")
+    assert study.reconciled_result == study.financial_result == D("103.00") and study.reconciles
+    page = html.unescape(client.get(reverse("finance:costing") + f"?exercice={year.pk}").content.decode())
+    page = page.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Coût de production des ventes" in page and "119,50 €" in page and "180,50 €" in page
+    assert "le rapprochement tombe juste" in page
+    # An article linked to two products is refused in French, nothing written.
+    with pytest.raises(DomainError, match="L'article KIT est rattaché à plusieurs produits"):
+        services.save_costing_setup(actor=actor, fiscal_year=year, centres_axis=centres, products_axis=activities,
+                                    keys={}, units={}, production={"KIT": "KIT", "SERV": "KIT"})  # fmt: skip
+    assert CostingSetup.objects.get(pk=setup.pk).production == {"KIT": "KIT"}
+    assert workshop.kind == "main"
