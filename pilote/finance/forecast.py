@@ -4,9 +4,10 @@
 week (Monday to Sunday): the bank and cash balances today (51, 53 and 50 with 519 as bank credit), the
 open customer items at their due date (411, 413, 418 — not the doubtful 416; an overdue item is expected
 in the first week), the open supplier items at theirs (401, 403, 404, 408), and the tax and social debts
-at their usual date: the VAT to pay (44551) on the next 19th, the social contributions (431, 437) on the
-next 15th, the wages due (421) at once. Lines without a due date (payments on account, credit notes) count on their
-own date, or at once when it is past. The lowest closing balance and its week are the plan's alert.
+at their usual date: the VAT to pay (44551) on the next CA3 due day (PILOTE_VAT_DUE_DAY, the 19th by
+default), the social contributions (431, 437) on the next 15th, the wages due (421) at once. Lines without a
+due date (payments on account, credit notes) count on their own date, or at once when it is past. The lowest
+closing balance and its week are the plan's alert.
 
 Beside it, `monthly_plan` spreads the same flows over 12 calendar months, with what the open items do not hold
 yet: the activity of the months after the current one from the budget (`budget_flows`), payroll from the plug-in
@@ -24,7 +25,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pilote.lib.money import ZERO, round_eur
+from pilote.lib.money import ZERO, round_eur, split_amount
 
 WEEKS = 13
 
@@ -194,43 +195,100 @@ def cash_group(group: str) -> bool:
     return group[:2] in {"60", "61", "62", "63", "64", "65", "66", "67", "70", "71", "72", "74", "75", "76", "77"}
 
 
-VAT_RATE = Decimal(20)  # the standard rate the projected activity is invoiced and bought at
+VAT_RATE = Decimal(20)  # the standard rate, when the books hold no year of VAT yet
 # Expenses bearing deductible VAT: purchases and external charges, but insurance (616) and bank services (627).
 VAT_EXPENSES, NO_VAT_EXPENSES = ("60", "61", "62"), ("616", "627")
+PAYMENT_DAYS = 30  # the projected activity is invoiced day by day and settled 30 days later (C. com. L441-10)
+
+
+@dataclass(frozen=True)
+class VatTerms:
+    """How the projected activity bears VAT: the structure's regime (none in franchise or when not liable; on
+    receipts for « TVA sur les encaissements »), the effective rates its books show over the last twelve months
+    (VAT collected ÷ sales, VAT deducted on goods and services ÷ purchases and external charges: the lines'
+    actual rates, 5,5 %, 10 %, 20 % or exempt, weighted by their bases), the CA3's cadence and due day."""
+
+    charges_vat: bool = True
+    sales_rate: Decimal = VAT_RATE  # %
+    purchases_rate: Decimal = VAT_RATE  # %
+    due_day: int = 19
+    quarterly: bool = False
+    on_receipts: bool = False
+
+
+def spread(month: dt.date, amount: Decimal, delay_days: int = PAYMENT_DAYS) -> list[tuple[dt.date, Decimal]]:
+    """`amount` invoiced evenly over the real days of `month` (28 to 31), each day's share settled `delay_days`
+    later: the parts by the calendar month they land in, dated on their first day there, to the cent."""
+    days = calendar.monthrange(month.year, month.month)[1]
+    landing: dict[dt.date, list] = {}
+    for offset in range(days):
+        day = month + dt.timedelta(days=offset + delay_days)
+        landing.setdefault(day.replace(day=1), [day, 0])[1] += 1
+    keys = sorted(landing)
+    parts = split_amount(amount, [landing[key][1] for key in keys])
+    return [(landing[key][0], part) for key, part in zip(keys, parts, strict=True) if part]
+
+
+def vat_due(month: dt.date, terms: VatTerms) -> dt.date:
+    """The due date of the CA3 declaring `month`: the due day of the month after its period (the month, or its
+    calendar quarter), carried to the next working day after a weekend or a public holiday."""
+    from pilote.lib.public_holidays import is_holiday
+
+    end = add_months(month.replace(day=1), (3 - month.month % 3) % 3) if terms.quarterly else month.replace(day=1)
+    due = add_months(end, 1, terms.due_day)
+    while due.weekday() >= 5 or is_holiday(due):
+        due += dt.timedelta(days=1)
+    return due
 
 
 def budget_flows(
     months: dict[dt.date, dict[str, Decimal]], today: dt.date, *, payroll: bool = True, loans: bool = False,
-    vat_rate: Decimal = VAT_RATE,
+    vat: VatTerms = VatTerms(), delay_days: int = PAYMENT_DAYS,
 ) -> list[Flow]:  # fmt: skip
     """The activity not invoiced yet: the budget of each month after today's (groups in their natural direction,
-    income and expenses positive, excluding VAT), received or paid VAT included on the 15th of the following
-    month (invoices at 30 days); the projected CA3 of the month — VAT on the sales less VAT on the purchases and
-    external charges (60–62 but 616 and 627) — paid on the 19th of the following month; staff costs (64) on the
-    month's last day, unless `payroll` is False (hr projects the pay instead); the loans' interest (661) left
-    out when `loans` is True (their schedules carry it)."""
+    income and expenses positive, excluding VAT), VAT included at the structure's effective rates, invoiced over
+    the month's real days and settled `delay_days` later (`spread`: a 31-day January at 30 days lands 1/31 in
+    January, 28/31 in February, 2/31 in March); the projected CA3 — VAT on the sales (of the month invoiced, or
+    of the month received on receipts) less VAT on the purchases and external charges (60–62 but 616 and 627) —
+    on its due date, a VAT credit carried to the next return; staff costs (64) on the month's last day, unless
+    `payroll` is False (hr projects the pay instead); the loans' interest (661) left out when `loans` is True
+    (their schedules carry it)."""
     flows = []
     current = today.replace(day=1)
-    rate = Decimal(vat_rate) / 100
+    returns: dict[dt.date, Decimal] = {}  # CA3 due date -> VAT to pay (negative: a credit)
     for month, groups in sorted(months.items()):
         if month <= current:
             continue
         cash = {g: v for g, v in groups.items() if cash_group(g) and not (loans and g.startswith("661"))}
-        receipts = sum((v for g, v in cash.items() if g.startswith("7")), ZERO)
-        purchases = sum((v for g, v in cash.items() if g.startswith("6") and not g.startswith("64")), ZERO)
+        receipts = round_eur(sum((v for g, v in cash.items() if g.startswith("7")), ZERO))
+        purchases = round_eur(sum((v for g, v in cash.items() if g.startswith("6") and not g.startswith("64")), ZERO))
         taxed = sum((v for g, v in cash.items() if g.startswith(VAT_EXPENSES) and not g.startswith(NO_VAT_EXPENSES)),
                     ZERO)  # fmt: skip
-        collected, deductible = round_eur(receipts * rate), round_eur(taxed * rate)
+        collected = round_eur(receipts * vat.sales_rate / 100) if vat.charges_vat else ZERO
+        deductible = round_eur(taxed * vat.purchases_rate / 100) if vat.charges_vat else ZERO
         staff = sum((v for g, v in cash.items() if g.startswith("64")), ZERO) if payroll else ZERO
-        settled = add_months(month, 1, 15)
-        if receipts:
-            flows.append(Flow(settled, round_eur(receipts) + collected, "Activité prévue"))
-        if purchases:
-            flows.append(Flow(settled, -(round_eur(purchases) + deductible), "Activité prévue"))
-        if collected != deductible:
-            flows.append(Flow(add_months(month, 1, 19), deductible - collected, "TVA prévue (CA3)"))
+        if receipts + collected > 0:
+            parts = spread(month, receipts + collected, delay_days)
+            flows += [Flow(day, part, "Activité prévue") for day, part in parts]
+            if vat.on_receipts and collected:
+                for (day, _), part in zip(parts, split_amount(collected, [p for _, p in parts]), strict=True):
+                    due = vat_due(day, vat)
+                    returns[due] = returns.get(due, ZERO) + part
+            elif collected:
+                returns[vat_due(month, vat)] = returns.get(vat_due(month, vat), ZERO) + collected
+        if purchases + deductible > 0:
+            flows += [Flow(day, -part, "Activité prévue") for day, part in spread(month, purchases + deductible,
+                                                                                  delay_days)]  # fmt: skip
+            if deductible:
+                returns[vat_due(month, vat)] = returns.get(vat_due(month, vat), ZERO) - deductible
         if staff:
             flows.append(Flow(add_months(month, 1) - dt.timedelta(days=1), -round_eur(staff), "Salaires prévus"))
+    credit = ZERO
+    for due, amount in sorted(returns.items()):
+        amount -= credit
+        credit = max(-amount, ZERO)
+        if amount > 0:
+            flows.append(Flow(due, -amount, "TVA prévue (CA3)"))
     return flows
 
 

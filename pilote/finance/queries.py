@@ -446,6 +446,51 @@ def planned_activity(today: dt.date, months: int = forecast.MONTHS) -> dict[dt.d
     return found
 
 
+def vat_terms(today: dt.date) -> forecast.VatTerms:
+    """The structure's VAT as the projected activity bears it: its regime, the CA3's due day (ledger.calendar)
+    and cadence (quarterly when the last return covered a quarter), and the effective rates of the twelve whole
+    months before today's — VAT collected (4457) ÷ sales (70), VAT deducted on goods and services (44566) ÷
+    purchases and external charges bearing VAT — from the aggregates (one grouped read); the standard 20 % when
+    those months hold no sales or purchases."""
+    from pilote.core.models import VatRegime
+    from pilote.core.vat_policy import current_policy
+    from pilote.ledger.calendar import due_day
+    from pilote.ledger.models import VatReturn
+
+    policy = current_policy()
+    if not policy.declares_vat:
+        return forecast.VatTerms(charges_vat=False, sales_rate=ZERO, purchases_rate=ZERO)
+    first = today.replace(day=1)
+    rows = (
+        AccountBalance.objects.filter(
+            aux_key=0, is_opening=False, month__gte=forecast.add_months(first, -12), month__lt=first,
+            account__code__regex=r"^(4457|44566|70|60|61|62)",
+        )
+        .values("account__code")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )  # fmt: skip
+    collected = sales = deducted = taxed = ZERO
+    for row in rows:
+        code, net = row["account__code"], row["d"] - row["c"]
+        if code.startswith("4457"):
+            collected -= net
+        elif code.startswith("70"):
+            sales -= net
+        elif code.startswith("44566"):
+            deducted += net
+        elif not code.startswith(forecast.NO_VAT_EXPENSES):
+            taxed += net
+    last = VatReturn.objects.order_by("-period_start").values_list("period_start", "period_end").first()
+    quarterly = last is not None and (last[1].year - last[0].year) * 12 + last[1].month - last[0].month == 2
+    return forecast.VatTerms(
+        sales_rate=(collected * 100 / sales).quantize(Decimal("0.01")) if sales > 0 else forecast.VAT_RATE,
+        purchases_rate=(deducted * 100 / taxed).quantize(Decimal("0.01")) if taxed > 0 else forecast.VAT_RATE,
+        due_day=due_day(),
+        quarterly=quarterly,
+        on_receipts=policy.regime == VatRegime.RECEIPTS,
+    )
+
+
 @dataclass
 class TreasuryInputs:
     """What the plans start from: today's cash and the dated flows, by kind (the dashboards read the
@@ -469,7 +514,7 @@ class TreasuryInputs:
     def monthly(self, scenario: str = "realiste") -> forecast.Plan:
         activity = forecast.budget_flows(
             planned_activity(self.today), self.today, payroll="64" not in self.replaced,
-            loans=any(f.kind == "Emprunts" for f in self.planned),
+            loans=any(f.kind == "Emprunts" for f in self.planned), vat=vat_terms(self.today),
         )  # fmt: skip
         flows = self.customers + self.suppliers + self.others + self.planned + activity
         return forecast.monthly_plan(self.today, self.cash, forecast.scenario_flows(flows, self.today, scenario))
@@ -486,7 +531,10 @@ def treasury_inputs(today: dt.date | None = None, figures: dict | None = None) -
         figures = account_figures(year, today)
     cash = _cash(figures)
     others = []
+    from pilote.ledger.calendar import due_day
+
     for prefix, day, kind in DEBTS_BY_DAY:
+        day = due_day() if prefix == "44551" else day  # the structure's own CA3 day
         amount = sum((f.balance for code, f in figures.items() if code.startswith(prefix)), ZERO)
         if amount:
             others.append(forecast.Flow(forecast.next_on(today, day), amount, kind))

@@ -68,7 +68,9 @@ def test_monthly_plan_on_a_hand_case():
     assert plan.lowest.start == dt.date(2027, 1, 1) and plan.final == D("-500") and plan.beyond == D("99")
 
 
-def test_budget_flows_settle_the_month_after_and_leave_payroll_to_hr():
+def test_budget_flows_over_the_real_days_of_the_month_and_leave_payroll_to_hr():
+    """January 2027 (31 days) invoiced day by day and settled at 30 days: 1/31 lands on 31 January, 28/31 in
+    February (28 days), 2/31 on 1–2 March; its CA3 on 19 February 2027 (a Friday)."""
     today = dt.date(2026, 12, 5)
     months = {
         dt.date(2026, 12, 1): {"706": D("9999")},  # the current month: already in the open items
@@ -82,12 +84,47 @@ def test_budget_flows_settle_the_month_after_and_leave_payroll_to_hr():
     }
     flows = forecast.budget_flows(months, today)
     assert flows == [
-        Flow(dt.date(2027, 2, 15), D("12000.00"), "Activité prévue"),  # 10 000 + 20 % VAT
-        Flow(dt.date(2027, 2, 15), D("-3600.00"), "Activité prévue"),  # depreciation (68) moves no cash
-        Flow(dt.date(2027, 2, 19), D("-1400.00"), "TVA prévue (CA3)"),  # 2 000 collected − 600 deductible
+        # 10 000 + 20 % VAT = 12 000 split 1 : 28 : 2 — 387,10 + 10 838,71 + 774,19
+        Flow(dt.date(2027, 1, 31), D("387.10"), "Activité prévue"),
+        Flow(dt.date(2027, 2, 1), D("10838.71"), "Activité prévue"),
+        Flow(dt.date(2027, 3, 1), D("774.19"), "Activité prévue"),
+        # 3 000 + 600 of VAT (depreciation, 68, moves no cash): 116,13 + 3 251,61 + 232,26
+        Flow(dt.date(2027, 1, 31), D("-116.13"), "Activité prévue"),
+        Flow(dt.date(2027, 2, 1), D("-3251.61"), "Activité prévue"),
+        Flow(dt.date(2027, 3, 1), D("-232.26"), "Activité prévue"),
         Flow(dt.date(2027, 1, 31), D("-4000.00"), "Salaires prévus"),
+        Flow(dt.date(2027, 2, 19), D("-1400.00"), "TVA prévue (CA3)"),  # 2 000 collected − 600 deductible
     ]
     assert all(f.kind != "Salaires prévus" for f in forecast.budget_flows(months, today, payroll=False))
+
+
+def test_budget_flows_at_the_structures_rates_cadence_and_regime():
+    """February 2027 (28 days) at 30 days lands wholly in March (3–30 March); the structure's effective rates
+    (5,5 % on its sales, 10 % on its purchases), quarterly CA3 due the 24th: January's and February's VAT on the
+    return of the first quarter (220 − 50 − 100), due Monday 26 April 2027 (the 24th is a Saturday); monthly, the
+    credit of January's return is carried to February's."""
+    today = dt.date(2026, 12, 5)
+    terms = forecast.VatTerms(sales_rate=D("5.5"), purchases_rate=D("10"), due_day=24, quarterly=True)
+    months = {dt.date(2027, 1, 1): {"607": D("500")}, dt.date(2027, 2, 1): {"706": D("4000"), "607": D("1000")}}
+    flows = forecast.budget_flows(months, today, vat=terms)
+    assert [f for f in flows if f.kind == "TVA prévue (CA3)"] == [
+        Flow(dt.date(2027, 4, 26), D("-70.00"), "TVA prévue (CA3)")
+    ]
+    assert [f for f in flows if f.amount > 0] == [Flow(dt.date(2027, 3, 3), D("4220.00"), "Activité prévue")]
+    # monthly: January's credit of 50 is carried to February's return (220 − 100 − 50), due Friday 19 March
+    monthly = forecast.budget_flows(months, today, vat=forecast.VatTerms(sales_rate=D("5.5"), purchases_rate=D("10")))
+    assert [f for f in monthly if f.kind == "TVA prévue (CA3)"] == [
+        Flow(dt.date(2027, 3, 19), D("-70.00"), "TVA prévue (CA3)")
+    ]
+    # on receipts: February's sales VAT follows its receipts in March, declared in April
+    on_receipts = forecast.VatTerms(sales_rate=D("5.5"), purchases_rate=D(0), on_receipts=True)
+    receipts = forecast.budget_flows(months, today, vat=on_receipts)
+    assert [f for f in receipts if f.kind == "TVA prévue (CA3)"] == [
+        Flow(dt.date(2027, 4, 19), D("-220.00"), "TVA prévue (CA3)")
+    ]
+    # franchise: no VAT at all
+    none = forecast.budget_flows(months, today, vat=forecast.VatTerms(charges_vat=False, sales_rate=D(0)))
+    assert all(f.kind != "TVA prévue (CA3)" for f in none) and sum(f.amount for f in none) == D("2500.00")
 
 
 def test_pay_flows_from_hr():
@@ -187,8 +224,11 @@ def test_twelve_month_plan_with_a_loan_and_the_page(books, personas, client_as):
     # no budget for 2027: the months ahead repeat the same month of 2026 (March: 8 000 of sales, 1 000 of pay)
     march = monthly.weeks[3]
     assert march.start == dt.date(2027, 3, 1) and march.by_kind["Salaires prévus"] == D("-1000.00")
-    april = monthly.weeks[4]  # March's sales received in April, VAT included; its CA3 paid on 19 April
-    assert april.by_kind["Activité prévue"] == D("9600.00") and april.by_kind["TVA prévue (CA3)"] == D("-1600.00")
+    # March's sales (31 days, settled at 30 days): 1/31 on 31 March, 30/31 in April; the books' sales bear no
+    # VAT (the effective rate of their last twelve months is 0 %): no CA3
+    assert march.by_kind["Activité prévue"] == D("258.06")
+    april = monthly.weeks[4]
+    assert april.by_kind["Activité prévue"] == D("7741.94") and "TVA prévue (CA3)" not in april.by_kind
     # the 13-week plan takes the instalments of its weeks only
     weekly = inputs.plan()
     assert sum(w.by_kind.get("Emprunts", 0) for w in weekly.weeks) == D("-1721.32")  # 31/01 and 28/02
@@ -272,3 +312,25 @@ def test_the_nightly_works(late_customer, personas):
     mail.outbox.clear()
     assert "1 ouverte(s)" in alerts.nightly_check(None, None) and len(mail.outbox) == 1
     assert "0 ouverte(s)" in alerts.nightly_check(None, None) and len(mail.outbox) == 1
+
+
+def test_vat_terms_from_the_books_effective_rates(books, personas):  # noqa: F811
+    """The twelve whole months before 5 December 2026 hold 8 000 of sales without VAT (March), then 1 000 at 20 %
+    and 1 000 at 5,5 % (November): 255 ÷ 10 000 = 2,55 %; purchases 500 with 50 of VAT: 10 %; a quarterly last
+    return; the setting's due day (19)."""
+    from pilote.finance.tests.test_pages import _post
+    from pilote.ledger.models import VatReturn
+
+    for code in ("44571", "607", "44566"):
+        Account.objects.get_or_create(code=code, defaults={"label": code})
+    actor = personas["comptable"]
+    _post(actor, dt.date(2026, 11, 10), ("512", "2255", "0"), ("706", "0", "2000"), ("44571", "0", "255"))
+    _post(actor, dt.date(2026, 11, 12), ("607", "500", "0"), ("44566", "50", "0"), ("512", "0", "550"))
+    _post(
+        actor, dt.date(2026, 12, 2), ("512", "1200", "0"), ("706", "0", "1000"), ("44571", "0", "200")
+    )  # today's month
+    VatReturn.objects.create(
+        period_start=dt.date(2026, 7, 1), period_end=dt.date(2026, 9, 30), boxes={}, confirmed_by=actor
+    )
+    terms = queries.vat_terms(dt.date(2026, 12, 5))
+    assert (terms.sales_rate, terms.purchases_rate, terms.quarterly, terms.due_day) == (D("2.55"), D("10.00"), True, 19)
