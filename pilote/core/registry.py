@@ -6,8 +6,39 @@ Apps register from their AppConfig.ready(); the core never imports a domain app.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+
+
+class lazy:  # noqa: N801 - used like a function: lazy("pilote.app.module.function")
+    """A function named by its dotted path, imported at its first call: an app's ready() registers its demo
+    loaders, panels and handlers without importing their modules (and the services, views and libraries they
+    import), so a command that uses none of them starts fast. Equal to another `lazy` of the same path, so a
+    registration made twice is still made once."""
+
+    __slots__ = ("path", "_target")
+
+    def __init__(self, path: str):
+        self.path, self._target = path, None
+
+    def resolve(self) -> Callable:
+        if self._target is None:
+            module, _, name = self.path.rpartition(".")
+            self._target = getattr(importlib.import_module(module), name)
+        return self._target
+
+    def __call__(self, *args, **kwargs):
+        return self.resolve()(*args, **kwargs)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, lazy) and other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def __repr__(self) -> str:
+        return f"lazy({self.path!r})"
 
 
 @dataclass(frozen=True)
@@ -41,6 +72,7 @@ class SearchProvider:
 
 
 _sections: dict[str, MenuSection] = {}
+_menus: dict[tuple[str, str], list[MenuSection]] = {}  # (role, structure type) -> its menu, built once
 _demo_loaders: list[tuple[int, str, Callable]] = []
 _structure_setups: list[Callable] = []
 _search_providers: list[SearchProvider] = []
@@ -49,6 +81,7 @@ _search_providers: list[SearchProvider] = []
 def register_menu(section: str, order: int, *items: MenuItem) -> None:
     entry = _sections.setdefault(section, MenuSection(section, order))
     entry.items.extend(item for item in items if item not in entry.items)
+    _menus.clear()
 
 
 def register_search(provider: SearchProvider) -> None:
@@ -58,10 +91,22 @@ def register_search(provider: SearchProvider) -> None:
 
 def menu_for(user, structure_type: str | None = None) -> list[MenuSection]:
     """The sections and entries `user`'s role opens, for a structure of `structure_type` (default: a
-    company): entries meant for other types left out, labels in the type's words (core.vocabulary)."""
-    from pilote.core.vocabulary import COMPANY, say
+    company): entries meant for other types left out, labels in the type's words (core.vocabulary). The role
+    decides (core.permissions.MATRIX is fixed): built once per role and type, every page shows it."""
+    from pilote.core.vocabulary import COMPANY
 
     kind = structure_type or COMPANY
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return _build_menu(user, kind)
+    key = (user.role, kind)
+    if key not in _menus:
+        _menus[key] = _build_menu(user, kind)
+    return _menus[key]
+
+
+def _build_menu(user, kind: str) -> list[MenuSection]:
+    from pilote.core.vocabulary import say
+
     sections = []
     for section in sorted(_sections.values(), key=lambda s: s.order):
         items = [

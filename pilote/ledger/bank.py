@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
-from pilote.ledger import bank_statements, lettering, services
+from pilote.ledger import bank_statements, hooks, lettering, services
 from pilote.ledger.models import (
     Account,
     AuxiliaryAccount,
@@ -37,8 +37,8 @@ BATCH = 2000  # statement lines written per INSERT
 
 
 # Callables (actor=, statement_line=, settle_line=) -> bank EntryLine | None, registered by business apps
-# from their AppConfig.ready(): the first that recognises the settled line books the payment itself.
-settlement_handlers: list = []
+# in ledger.hooks from their AppConfig.ready(): the first that recognises the settled line books the payment itself.
+settlement_handlers = hooks.settlement_handlers
 
 
 def days_apart(days: int) -> str:

@@ -31,7 +31,7 @@ from pilote.contacts.demo import SUPPLIERS
 from pilote.contacts.models import Contact
 from pilote.core.demo import DEMO_STRUCTURE, DEMO_TODAY, FIRST_YEAR
 from pilote.core.registry import demo_timelines
-from pilote.ledger import analytics, assets, batch, closing, lettering, services
+from pilote.ledger import analytics, assets, batch, closing, hooks, lettering, services
 from pilote.ledger.models import Account, EntryLine, FiscalYear, Journal, JournalKind
 from pilote.lib.dates import add_months
 from pilote.lib.money import ZERO, round_eur
@@ -87,11 +87,9 @@ class DemoSupplierInvoice:
 
 
 # Apps that run some of the demo's supplier invoices through their own documents (purchases: the order, its
-# receipt, the invoice approved — which posts the AC entry — and the payment run) register a handler here from
-# their AppConfig.ready(): handler(invoice, users) returns the dated actions [(date, action)] that replace the
-# ledger's entries for that invoice (run on their day, after the ledger's own entries of the day), or None to
-# leave it to the ledger. The ledger never imports those apps.
-supplier_invoice_handlers: list[Callable] = []
+# receipt, the invoice approved — which posts the AC entry — and the payment run) register a handler in
+# ledger.hooks from their AppConfig.ready(); its actions run on their day, after the ledger's own entries.
+supplier_invoice_handlers = hooks.supplier_invoice_handlers
 
 
 def statements_start() -> dt.date:

@@ -50,7 +50,7 @@ from django.db.models import Q, Sum
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
 from pilote.core.vat_policy import current_policy
-from pilote.ledger import services, vat_lines
+from pilote.ledger import hooks, services, vat_lines
 from pilote.ledger.models import Account, EntryLine, EntryStatus, Journal, JournalKind, VatReturn
 from pilote.lib.dates import add_months
 from pilote.lib.money import ZERO
@@ -114,8 +114,8 @@ def box_label(key: str) -> str:
 
 
 # Callables (start, end) -> iterable of (EN 16931 VAT category, net base excl. VAT) for the operations
-# dated in the period (credit notes negative), registered by business apps from AppConfig.ready().
-operation_providers: list = []
+# dated in the period (credit notes negative), registered by business apps in ledger.hooks from AppConfig.ready().
+operation_providers = hooks.operation_providers
 
 
 @dataclass

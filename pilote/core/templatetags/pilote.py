@@ -1,7 +1,10 @@
 """Template filters available in every template (declared as builtins in settings)."""
 
 from django import template
+from django.urls import get_script_prefix, reverse
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from pilote.core import vocabulary
 from pilote.lib import formats, french, identifiers
@@ -13,6 +16,32 @@ register = template.Library()
 def say(context, text: str) -> str:
     """`text` (a company's words) in the words of the structure's type: {% say "Devis" %}."""
     return vocabulary.say(text, vocabulary.structure_type_of(context.get("structure")))
+
+
+_menu_urls: dict[tuple[str, str], str] = {}
+
+
+def _menu_url(url_name: str) -> str:
+    key = (get_script_prefix(), url_name)
+    if key not in _menu_urls:
+        _menu_urls[key] = reverse(url_name)
+    return _menu_urls[key]
+
+
+@register.simple_tag(takes_context=True)
+def sidebar(context) -> str:
+    """The main menu's sections and links (the context's `menu`), the current page's marked active. Written
+    here rather than by template loops: a hundred links on every page cost more through the template engine
+    than most pages' own content."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    current = match.view_name if match else ""
+    html = []
+    for section in context.get("menu") or ():
+        html.append(f"<h2>{escape(section.label)}</h2>")
+        for item in section.items:
+            active = "active" if item.url_name == current else ""
+            html.append(f'<a href="{escape(_menu_url(item.url_name))}" class="{active}">{escape(item.label)}</a>')
+    return mark_safe("\n".join(html))  # noqa: S308 - every part escaped above
 
 
 @register.filter

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -244,8 +245,10 @@ def aged_balance(request):
     totals = [sum((r.buckets[i] for r in rows), ZERO) for i in range(len(queries.AGE_BUCKETS))]
     labels = [b[0] for b in queries.AGE_BUCKETS]
     page = paginate(request, rows, AGED_PER_PAGE)  # totals over every third party, a page of them rendered
+    lettering = reverse("ledger:lettering", args=[0]).replace("/0/", "/{}/")  # reversed once, not per row
     for row in page:  # each amount with its bucket's name, the label of its cell on a phone
         row.cells = list(zip(labels, row.buckets, strict=True))
+        row.url = lettering.format(row.auxiliary_id)
     context = {
         "form": form,
         "rows": rows,
