@@ -5,3 +5,10 @@ from pilote.api.base import api
 
 for module in (contacts, catalog, ledger, sales, purchases, projects, operations, hr, quality, documents):
     api.add_router("/", module.router)
+
+# HR beyond employees and absences, quality beyond risks and non-conformities, settings and users.
+from pilote.api import hr_people  # noqa: E402
+from pilote.api import settings as settings_api  # noqa: E402
+
+for module in (hr_people, settings_api):
+    api.add_router("/", module.router)

@@ -115,7 +115,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
     visits, _ = interventions.plan(actor=owner, customer=contact, kind="repair", address="1 rue du Lac, Annecy",
                                    subject="Fuite", technician=None, day=dt.date(2027, 1, 12), at=dt.time(9),
                                    minutes=90)  # fmt: skip
-    return {
+    ids = {
         "item_id": item.pk,
         "location_id": store.pk,
         "book_id": shop["p"]["book"].pk,
@@ -146,6 +146,69 @@ def small_dataset(structure, personas) -> dict[str, int]:
         "run_id": run.pk,
         "document_id": document.pk,
         "version_id": document.versions.get().pk,
+    }
+    ids.update(_people_dataset(structure, personas, staff))
+    return ids
+
+
+def _people_dataset(structure, personas, staff) -> dict[str, int]:
+    """HR beyond employees and absences, quality beyond risks and non-conformities, settings and users."""
+    import datetime as dt
+
+    from pilote.hr.services import contracts, expenses, training
+    from pilote.ledger.models_bank import BankAccount
+
+    rh, employee = personas["rh"], staff["salarie"]
+    contracts.sign_contract(actor=rh, employee=employee, kind="cdi", effective_from=dt.date(2025, 1, 6),
+                            monthly_gross=Decimal("2100.00"))  # fmt: skip
+    reports = []
+    for title in ("Salon", "Client Lyon", "Formation"):
+        report = expenses.create_report(actor=personas["salarie"], employee=employee, title=title)
+        expenses.add_line(actor=personas["salarie"], report=report, spent_on=local_today() - dt.timedelta(days=3),
+                          category="kilometrique", description="Trajet", vehicle="voiture", horsepower=5,
+                          distance=Decimal("42"))  # fmt: skip
+        reports.append(expenses.submit_report(actor=personas["salarie"], report=report))
+    expenses.decide_report(actor=rh, report=reports[1], approve=True)
+    expenses.decide_report(actor=rh, report=reports[2], approve=True)
+    expenses.post_report(actor=personas["comptable"], report=reports[2])
+    action = training.create_action(actor=rh, title="Sauveteur secouriste", provider="Croix-Rouge",
+                                    kind="obligatoire", funding="plan", start=dt.date(2026, 2, 9),
+                                    end=dt.date(2026, 2, 10), hours=Decimal(14), cost=Decimal(400),
+                                    employees=[employee])  # fmt: skip
+    from pilote.quality.models import WatchItem
+    from pilote.quality.services import audits, duerp, procedures, surveys, watch
+
+    boss = personas["direction"]
+    unit = duerp.create_work_unit(actor=boss, name="Atelier", exposed=4)
+    hazard = duerp.add_hazard(actor=boss, unit=unit, family="manual_handling", description="Port de charges",
+                              frequency=3, severity=2)  # fmt: skip
+    duerp.add_prevention_action(actor=boss, hazard=hazard, title="Diable de manutention", owner=boss,
+                                due_on=dt.date(2027, 3, 1), cost=Decimal(180))  # fmt: skip
+    procedure = procedures.create_procedure(actor=boss, code="PR-ACC-01", title="Accueil", owner=boss,
+                                            approver_role="direction", body="Accueillir.")  # fmt: skip
+    review = audits.plan_audit(actor=boss, title="Audit achats", kind="internal", planned_on=dt.date(2026, 3, 2),
+                               lead=boss, questions=[("Fournisseurs évalués ?", "Grille")])  # fmt: skip
+    audits.start_audit(actor=boss, audit=review, performed_on=dt.date(2026, 3, 2))
+    survey = surveys.create_survey(actor=boss, title="Satisfaction 2026")
+    surveys.add_question(actor=boss, survey=survey, text="Êtes-vous satisfait ?", kind="scale5")
+    source = watch.create_source(actor=boss, name="Légifrance", url="https://www.legifrance.gouv.fr/rss")
+    news = WatchItem.objects.create(source=source, guid="1", title="Décret", link="https://example.org/1",
+                                    shared_roles=list(watch.SHARE_ROLES))  # fmt: skip
+    return {
+        "unit_id": unit.pk,
+        "hazard_id": hazard.pk,
+        "procedure_id": procedure.pk,
+        "audit_id": review.pk,
+        "finding_id": review.items.get().pk,
+        "survey_id": survey.pk,
+        "watch_item_id": news.pk,
+        "user_id": personas["salarie"].pk,
+        "report_id": reports[0].pk,
+        "approved_report_id": reports[1].pk,
+        "posted_report_id": reports[2].pk,
+        "training_id": action.pk,
+        "bank_account_id": BankAccount.objects.get().pk,
+        "other_employee_id": staff["assistant"].pk,
     }
 
 
@@ -210,6 +273,41 @@ BODIES = {
                                                "location": "location_id", "note": "Casse"},
 }  # fmt: skip
 
+# HR beyond employees and absences, quality beyond risks and non-conformities, settings and users.
+BODIES |= {
+    ("patch", "/parametres"): {"phone": "04 50 00 00 00", "siret": ""},
+    ("post", "/utilisateurs"): {"username": "lea.durand", "first_name": "Léa", "last_name": "Durand",
+                                "role": "assistant", "password": "Tartempion-Velo-92"},
+    ("patch", "/utilisateurs/{user_id}"): {"role": "comptable", "is_active": False},
+    ("post", "/salaries/{employee_id}/contrats"): {"effective_from": "2026-07-01", "monthly_gross": "2250.00",
+                                                   "reason": "Augmentation"},
+    ("post", "/mes-notes-de-frais"): {"title": "Déplacement", "soumettre": True, "lines": [
+        {"spent_on": "today", "category": "kilometrique", "vehicle": "voiture", "horsepower": 4, "distance": "30"}]},
+    ("post", "/notes-de-frais/{report_id}/decision"): {"decision": "refuser", "note": "Trajet non professionnel"},
+    ("post", "/notes-de-frais/{report_id}/remboursement"): {"on": "today", "bank_account": "bank_account_id"},
+    ("post", "/formations"): {"title": "Excel", "provider": "CCI", "funding": "opco", "start": "2027-03-01",
+                              "end": "2027-03-02", "hours": "14", "cost": "600.00", "employees": ["employee_id"]},
+    ("post", "/formations/{training_id}/inscriptions"): {"employees": ["other_employee_id"]},
+    ("post", "/formations/{training_id}/realisation"): {"attended": ["employee_id"], "evaluation": "Utile"},
+    ("post", "/duerp/unites"): {"name": "Bureau", "exposed": 3},
+    ("patch", "/duerp/unites/{unit_id}"): {"exposed": 5},
+    ("post", "/duerp/unites/{unit_id}/risques"): {"family": "fall_level", "description": "Sol glissant",
+                                                  "frequency": 2, "severity": 3},
+    ("post", "/duerp/risques/{hazard_id}/actions"): {"title": "Tapis", "owner": "owner_id", "due_on": "2027-02-01",
+                                                     "cost": "60.00"},
+    ("post", "/procedures"): {"code": "PR-ACH-02", "title": "Achats", "kind": "procedure", "owner": "owner_id",
+                              "approver_role": "direction", "reader_roles": ["comptable"], "body": "Commander."},
+    ("post", "/audits"): {"title": "Audit RH", "kind": "internal", "planned_on": "2027-04-01", "lead": "owner_id"},
+    ("post", "/audits/{audit_id}/questions"): {"question": "Registre à jour ?"},
+    ("post", "/audits/constats/{finding_id}"): {"result": "observation", "comment": "Grille incomplète"},
+    ("post", "/enquetes"): {"title": "Satisfaction clients", "audience": "customers", "questions": [
+        {"text": "Recommanderiez-vous ?", "kind": "nps"}, {"text": "Canal", "kind": "single",
+                                                           "choices": ["Web", "Agence"]}]},
+    ("post", "/veille/{watch_item_id}/tri"): {"status": "relevant", "note": "À suivre", "shared_roles": ["rh"]},
+    ("post", "/veille-sources"): {"name": "Service public", "url": "https://www.service-public.fr/rss",
+                                  "category": "legal"},
+}  # fmt: skip
+
 # Operations whose path parameter must name another object of the data set than the one of its name.
 IDS = {
     ("put", "/factures/{invoice_id}"): {"invoice_id": "draft_invoice_id"},
@@ -217,6 +315,8 @@ IDS = {
     ("delete", "/factures/{invoice_id}"): {"invoice_id": "draft_invoice_id"},
     ("post", "/non-conformites/{nc_id}/etape"): {"nc_id": "analysed_nc_id"},
     ("post", "/absences/{absence_id}/decision"): {"absence_id": "request_id"},
+    ("post", "/notes-de-frais/{report_id}/comptabilisation"): {"report_id": "approved_report_id"},
+    ("post", "/notes-de-frais/{report_id}/remboursement"): {"report_id": "posted_report_id"},
     ("post", "/ecritures/{entry_id}/contre-passation"): {"entry_id": "posted_entry_id"},
 }
 
@@ -224,8 +324,18 @@ IDS = {
 def body_for(method: str, path: str, ids: dict[str, int]) -> dict:
     """The operation's valid body, the data set's ids and today's date put in."""
     body = BODIES[(method, path.removeprefix("/api/v1"))]
-    return {name: ids.get(value, local_today().isoformat() if value == "today" else value)
-            if isinstance(value, str) else value for name, value in body.items()}  # fmt: skip
+    return _filled(body, ids)
+
+
+def _filled(value, ids: dict[str, int]):
+    """`value` with the data set's ids and today's date put in, at any depth (lines of a body, lists of ids)."""
+    if isinstance(value, dict):
+        return {name: _filled(item, ids) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_filled(item, ids) for item in value]
+    if isinstance(value, str):
+        return ids.get(value, local_today().isoformat() if value == "today" else value)
+    return value
 
 
 def url_for(path: str, method: str, ids: dict[str, int]) -> str:

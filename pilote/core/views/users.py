@@ -2,24 +2,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from pilote.core import services
+from pilote.core import queries, services
 from pilote.core.access import require_perm
-from pilote.core.collation import french
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import SetPasswordForm, UserCreateForm, UserFilterForm, UserForm
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.core.models import User
 
-USER_SORTS = {
-    "nom": [french("last_name"), french("first_name")],
-    "identifiant": ["username"],
-    "role": ["role"],
-    "connexion": ["last_login"],
-}
 USER_COLUMNS = [
     Column("Identifiant", lambda u: u.username),
     Column("Prénom", lambda u: u.first_name),
@@ -34,21 +26,8 @@ USER_COLUMNS = [
 @require_perm("core.users.manage")
 def user_list(request):
     form = UserFilterForm(request.GET or None)
-    users = User.objects.all()
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            users = users.filter(
-                Q(username__icontains=data["q"])
-                | Q(last_name__icontains=data["q"])
-                | Q(first_name__icontains=data["q"])
-                | Q(email__icontains=data["q"])
-            )
-        if data["role"]:
-            users = users.filter(role=data["role"])
-        if data["actif"]:
-            users = users.filter(is_active=data["actif"] == "1")
-    users = sort_queryset(users, request.GET.get("tri", ""), USER_SORTS, "nom")
+    users = queries.filter_users(form.cleaned_data if form.is_valid() else {})
+    users = sort_queryset(users, request.GET.get("tri", ""), queries.USER_SORTS, queries.USER_DEFAULT_SORT)
     if request.GET.get("export") in EXPORT_FORMATS:
         return export_response(users, USER_COLUMNS, "utilisateurs", request.GET["export"])
     return render(request, "core/user_list.html", {"form": form, "page": paginate(request, users)})

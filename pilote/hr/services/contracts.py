@@ -79,6 +79,32 @@ def amend_contract(*, actor, employee: Employee, reason: str, **changes) -> Cont
     return contract
 
 
+def current_terms(employee: Employee) -> tuple[Contract | None, dict]:
+    """The last version of the employee's contract (None before the contract) and the terms its form starts from:
+    the file's (nature, entry, job, hours) for the contract itself, the last version's for an amendment."""
+    last = employee.contracts.order_by("-version").first()
+    if last is None:
+        return None, {"kind": employee.contract_type, "effective_from": employee.entry_date, "job": employee.job,
+                      "part_time": employee.part_time, "weekly_hours": employee.weekly_hours}  # fmt: skip
+    return last, {name: getattr(last, name) for name in FIELDS} | {"reason": ""}
+
+
+def record_terms(*, actor, employee: Employee, **data) -> Contract:
+    """What the contract page records: the contract itself when there is none yet, else an amendment."""
+    if not employee.contracts.exists():
+        return sign_contract(actor=actor, employee=employee, **{k: v for k, v in data.items() if k != "reason"})
+    return amend_contract(actor=actor, employee=employee, **data)
+
+
+def read_contracts(actor, employee: Employee) -> list[Contract]:
+    """The versions of the employee's contract, newest first, as the file and the API show them: reading someone
+    else's salary is written in the audit log."""
+    contracts = list(employee.contracts.order_by("-version"))
+    if contracts and employee.user_id != actor.pk:
+        record_salary_read(actor, employee)
+    return contracts
+
+
 def _trace(contract: Contract) -> dict:
     """The audit trail's view: the salary is named, never written (the auditor reads the trail)."""
     data = audit.snapshot(contract)

@@ -88,9 +88,7 @@ def employee_edit(request, pk: int):
 def _file(request, employee: Employee, template: str = "hr/employee_detail.html", **extra):
     """The file as rh and direction see it, or as its own person does: both see the salary history, and reading
     someone else's salary is written in the audit log."""
-    contracts = list(employee.contracts.order_by("-version"))
-    if contracts and employee.user_id != request.user.pk:
-        contract_services.record_salary_read(request.user, employee)
+    contracts = contract_services.read_contracts(request.user, employee)
     context = {
         "contracts": contracts,
         "employee": employee,
@@ -146,20 +144,11 @@ def _analytic_axes(employee):
 def contract_edit(request, pk: int):
     """The contract of a person who has none, else an amendment from the current version's terms."""
     employee = get_object_or_404(Employee, pk=pk)
-    last = employee.contracts.order_by("-version").first()
-    initial = {"kind": employee.contract_type, "effective_from": employee.entry_date, "job": employee.job,
-               "part_time": employee.part_time, "weekly_hours": employee.weekly_hours}  # fmt: skip
-    if last is not None:
-        initial = {name: getattr(last, name) for name in contract_services.FIELDS} | {"reason": ""}
+    last, initial = contract_services.current_terms(employee)
     form = ContractForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            if last is None:
-                contract_services.sign_contract(actor=request.user, employee=employee,
-                                                **{k: v for k, v in data.items() if k != "reason"})  # fmt: skip
-            else:
-                contract_services.amend_contract(actor=request.user, employee=employee, **data)
+            contract_services.record_terms(actor=request.user, employee=employee, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

@@ -1,0 +1,351 @@
+"""People over the API beyond employees and absences, with the pages' permissions and services: contracts and their
+amendments (human resources only; reading someone else's salary is written in the audit log, as the file does),
+expense reports (each employee's own written and submitted; decided by rh and direction; posted and reimbursed by
+the accountant and direction — `hr.services.expenses` decides who may do what), and the training plan (actions,
+enrolments, completion)."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+
+from pilote.api.base import Day, ObjectId, OptionalId, Page, Paging, RequiredId, fetch, guarded, page_of, through_form
+from pilote.core.listing import sort_queryset
+from pilote.hr.expenses import CATEGORY_CHOICES, VEHICLE_CHOICES
+from pilote.hr.forms import (
+    ContractForm,
+    DecisionForm,
+    ExpenseLineForm,
+    ExpensePayForm,
+    ExpenseReportForm,
+    TrainingActionForm,
+    TrainingCompleteForm,
+)
+from pilote.hr.models import (
+    ContractType,
+    Employee,
+    ExpenseReport,
+    ExpenseStatus,
+    TrainingAction,
+    TrainingFunding,
+    TrainingKind,
+    TrainingStatus,
+)
+from pilote.hr.queries import expenses as expense_queries
+from pilote.hr.queries import training as training_queries
+from pilote.hr.services import contracts as contract_services
+from pilote.hr.services import expenses as expense_services
+from pilote.hr.services import training as training_services
+from pilote.lib.dates import local_today
+
+router = Router(tags=["Ressources humaines"])
+
+ExpenseCategory = Literal[tuple(code for code, _ in CATEGORY_CHOICES)]  # type: ignore[valid-type]
+Vehicle = Literal[tuple(code for code, _ in VEHICLE_CHOICES)]  # type: ignore[valid-type]
+
+
+# --- contracts ------------------------------------------------------------------------------------------------
+
+
+class ContractOut(Schema):
+    id: int
+    employee_id: int
+    version: int
+    kind: str
+    effective_from: dt.date
+    signed_on: dt.date | None
+    end_date: dt.date | None
+    cdd_reason: str
+    renewals: int
+    job: str
+    part_time: bool
+    weekly_hours: Decimal
+    trial_end: dt.date | None
+    monthly_gross: Decimal = Field(..., description="salaire brut mensuel (confidentiel : lecture journalisée)")
+    school: str
+    reason: str
+    author: str
+    created_at: dt.datetime
+
+
+class ContractIn(Schema):
+    """The terms from their date: the contract when the employee has none, else an amendment (its `reason`)."""
+
+    kind: ContractType | None = Field(None, description="par défaut : celle du dossier ou de la dernière version")
+    effective_from: Day
+    signed_on: Day | None = None
+    end_date: Day | None = None
+    cdd_reason: str | None = None
+    job: str | None = None
+    part_time: bool | None = None
+    weekly_hours: Decimal | None = Field(None, max_digits=4, decimal_places=2)
+    trial_end: Day | None = None
+    monthly_gross: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    school: str | None = None
+    reason: str = Field("", description="objet de l'avenant (obligatoire pour un avenant)")
+
+
+@guarded(router, "GET", "/salaries/{employee_id}/contrats", "hr.view", response=list[ContractOut])
+def list_contracts(request, employee_id: ObjectId):
+    """The contract and its amendments, newest first; reading someone else's salary is written in the audit log."""
+    return contract_services.read_contracts(request.auth, fetch(Employee, employee_id))
+
+
+@guarded(router, "POST", "/salaries/{employee_id}/contrats", "hr.edit", response={201: ContractOut})
+def record_contract(request, employee_id: ObjectId, payload: ContractIn):
+    """The contract page's form from the current terms (the file's, or the last version's), then the service."""
+    employee = fetch(Employee, employee_id)
+    _, initial = contract_services.current_terms(employee)
+    fields = through_form(ContractForm, payload, initial=initial)
+    return Status(201, contract_services.record_terms(actor=request.auth, employee=employee, **fields))
+
+
+# --- expense reports ------------------------------------------------------------------------------------------
+
+
+class ExpenseLineOut(Schema):
+    id: int
+    spent_on: dt.date
+    category: str
+    description: str
+    amount: Decimal
+    vat: Decimal
+    deductible_vat: Decimal
+    vat_basis: str
+    has_receipt: bool
+    vehicle: str
+    horsepower: int | None
+    electric: bool
+    distance: Decimal | None
+
+    @staticmethod
+    def resolve_has_receipt(obj) -> bool:
+        return bool(obj.receipt)
+
+
+class ExpenseReportOut(Schema):
+    id: int
+    number: str
+    employee_id: int
+    title: str
+    status: str
+    total: Decimal
+    deductible_vat: Decimal
+    submitted_at: dt.datetime | None
+    decided_by: str
+    decided_at: dt.datetime | None
+    decision_note: str
+    paid_on: dt.date | None
+    created_at: dt.datetime
+    version: int
+    lines: list[ExpenseLineOut]
+
+    @staticmethod
+    def resolve_lines(obj: ExpenseReport):
+        return list(obj.lines.order_by("spent_on", "pk"))
+
+
+class ExpenseLineIn(Schema):
+    spent_on: Day
+    category: ExpenseCategory  # type: ignore[valid-type]
+    description: str = ""
+    amount: Decimal | None = Field(None, max_digits=10, decimal_places=2, description="TTC (sauf kilométrique)")
+    vat: Decimal | None = Field(None, max_digits=10, decimal_places=2)
+    vehicle: Vehicle | None = None  # type: ignore[valid-type]
+    horsepower: int | None = Field(None, ge=1, le=50)
+    electric: bool = False
+    distance: Decimal | None = Field(None, max_digits=7, decimal_places=1)
+
+
+class ExpenseReportIn(Schema):
+    title: str
+    lines: list[ExpenseLineIn] = Field([], max_length=100, description="les dépenses (justificatifs : sur la page)")
+    soumettre: bool = Field(False, description="transmettre la note pour validation (chaque dépense justifiée)")
+
+
+class ExpenseDecisionIn(Schema):
+    decision: Literal["accepter", "refuser"]
+    note: str = Field("", description="motif, obligatoire pour un refus")
+
+
+class ExpensePayIn(Schema):
+    on: Day = Field(..., description="date du virement")
+    bank_account: RequiredId = Field(..., description="id du compte bancaire débité")
+
+
+class ExpenseFilters(Paging):
+    q: str = Field("", max_length=200, description="numéro, objet ou salarié")
+    statut: Literal["", *ExpenseStatus.values] = ""  # type: ignore[valid-type]
+    du: Day | None = None
+    au: Day | None = None
+    tri: str = Field(expense_queries.DEFAULT_SORT, description="numero, salarie, date, total, etat")
+
+
+@guarded(router, "GET", "/notes-de-frais", "hr.expenses.view", response=Page[ExpenseReportOut])
+def list_expense_reports(request, filters: Query[ExpenseFilters]):
+    data = filters.dict()
+    reports = sort_queryset(expense_queries.filter_reports(data), data["tri"], expense_queries.SORTS,
+                            expense_queries.DEFAULT_SORT)  # fmt: skip
+    return page_of(reports.prefetch_related("lines"), data)
+
+
+@guarded(router, "GET", "/notes-de-frais/{report_id}", "hr.expenses.view", response=ExpenseReportOut)
+def get_expense_report(request, report_id: ObjectId):
+    return fetch(ExpenseReport, report_id)
+
+
+@guarded(router, "GET", "/mes-notes-de-frais", "hr.self", response=Page[ExpenseReportOut])
+def list_my_expense_reports(request, paging: Query[Paging]):
+    """The caller's own reports only (a manager decides their team's on the page)."""
+    return page_of(expense_queries.mine(request.auth).prefetch_related("lines"), paging)
+
+
+@guarded(router, "POST", "/mes-notes-de-frais", "hr.self", response={201: ExpenseReportOut})
+def create_my_expense_report(request, payload: ExpenseReportIn):
+    """The caller's own report, its expenses (each checked by the page's form and the service) and, when asked, its
+    submission — all or nothing. The caller's account must be linked to their file."""
+    employee = get_object_or_404(Employee, user=request.auth)
+    title = through_form(ExpenseReportForm, {"title": payload.title})["title"]
+    lines = []
+    for line in payload.lines:
+        fields = through_form(ExpenseLineForm, line)
+        fields.pop("receipt", None)
+        lines.append(fields | {"description": fields["description"] or ""})
+    with transaction.atomic():
+        report = expense_services.create_report(actor=request.auth, employee=employee, title=title)
+        for fields in lines:
+            expense_services.add_line(actor=request.auth, report=report, **fields)
+        if payload.soumettre:
+            expense_services.submit_report(actor=request.auth, report=report)
+    return Status(201, fetch(ExpenseReport, report.pk))
+
+
+@guarded(router, "POST", "/notes-de-frais/{report_id}/decision", "hr.edit", response=ExpenseReportOut)
+def decide_expense_report(request, report_id: ObjectId, payload: ExpenseDecisionIn):
+    """Approve or refuse a submitted report (rh and direction; never their own — a manager decides on the page)."""
+    fields = through_form(DecisionForm, payload)
+    report = fetch(ExpenseReport.objects.select_related("employee__manager"), report_id)
+    expense_services.decide_report(actor=request.auth, report=report, approve=fields["decision"] == "accepter",
+                                   note=fields["note"])  # fmt: skip
+    return fetch(ExpenseReport, report_id)
+
+
+@guarded(router, "POST", "/notes-de-frais/{report_id}/comptabilisation", "hr.expenses.post",
+         response=ExpenseReportOut)  # fmt: skip
+def post_expense_report(request, report_id: ObjectId):
+    expense_services.post_report(actor=request.auth, report=fetch(ExpenseReport, report_id))
+    return fetch(ExpenseReport, report_id)
+
+
+@guarded(router, "POST", "/notes-de-frais/{report_id}/remboursement", "hr.expenses.post",
+         response=ExpenseReportOut)  # fmt: skip
+def reimburse_expense_report(request, report_id: ObjectId, payload: ExpensePayIn):
+    fields = through_form(ExpensePayForm, payload)
+    expense_services.reimburse_report(actor=request.auth, report=fetch(ExpenseReport, report_id), **fields)
+    return fetch(ExpenseReport, report_id)
+
+
+# --- training -------------------------------------------------------------------------------------------------
+
+
+class AttendanceOut(Schema):
+    id: int
+    employee_id: int
+    attended: bool
+    rating: int | None
+    comment: str
+
+
+class TrainingOut(Schema):
+    id: int
+    title: str
+    provider: str
+    kind: str
+    funding: str
+    start: dt.date
+    end: dt.date
+    hours: Decimal
+    cost: Decimal
+    status: str
+    evaluation: str
+    skill_id: int | None
+
+
+class TrainingDetailOut(TrainingOut):
+    attendees: list[AttendanceOut]
+
+    @staticmethod
+    def resolve_attendees(obj: TrainingAction):
+        return list(obj.attendees.order_by("employee__last_name", "pk"))
+
+
+class TrainingIn(Schema):
+    title: str
+    provider: str
+    kind: TrainingKind = TrainingKind.DEVELOPMENT
+    funding: TrainingFunding
+    start: Day
+    end: Day
+    hours: Decimal = Field(..., max_digits=6, decimal_places=1)
+    cost: Decimal = Field(Decimal(0), max_digits=10, decimal_places=2)
+    skill: OptionalId = Field(None, description="id de la compétence visée (GPEC)")
+    employees: list[RequiredId] = Field([], max_length=500, description="ids des stagiaires")
+
+
+class EnrolIn(Schema):
+    employees: list[RequiredId] = Field(..., min_length=1, max_length=500, description="ids des salariés à inscrire")
+
+
+class CompleteIn(Schema):
+    attended: list[RequiredId] = Field([], max_length=500, description="ids des stagiaires présents")
+    evaluation: str = ""
+
+
+class TrainingFilters(Paging):
+    annee: int | None = Field(None, ge=2000, le=2099, description="par défaut : l'année en cours")
+    statut: Literal["", *TrainingStatus.values] = ""  # type: ignore[valid-type]
+    nature: Literal["", *TrainingKind.values] = ""  # type: ignore[valid-type]
+
+
+@guarded(router, "GET", "/formations", "hr.view", response=Page[TrainingOut])
+def list_trainings(request, filters: Query[TrainingFilters]):
+    """The training plan of a year, as its page shows it."""
+    data = filters.dict()
+    return page_of(training_queries.plan(data, data["annee"] or local_today().year), data)
+
+
+@guarded(router, "GET", "/formations/{training_id}", "hr.view", response=TrainingDetailOut)
+def get_training(request, training_id: ObjectId):
+    return fetch(TrainingAction, training_id)
+
+
+@guarded(router, "POST", "/formations", "hr.edit", response={201: TrainingDetailOut})
+def create_training(request, payload: TrainingIn):
+    fields = through_form(TrainingActionForm, payload)
+    return Status(201, training_services.create_action(actor=request.auth, **fields))
+
+
+@guarded(router, "POST", "/formations/{training_id}/inscriptions", "hr.edit", response=TrainingDetailOut)
+def enrol_training(request, training_id: ObjectId, payload: EnrolIn):
+    action = fetch(TrainingAction, training_id)
+    employees = list(Employee.objects.filter(pk__in=payload.employees))
+    training_services.enrol(actor=request.auth, action=action, employees=employees)
+    return fetch(TrainingAction, training_id)
+
+
+@guarded(router, "POST", "/formations/{training_id}/realisation", "hr.edit", response=TrainingDetailOut)
+def complete_training(request, training_id: ObjectId, payload: CompleteIn):
+    action = fetch(TrainingAction, training_id)
+    fields = through_form(TrainingCompleteForm, payload, action=action)
+    training_services.complete_action(actor=request.auth, action=action, attended=[e.pk for e in fields["attended"]],
+                                      evaluation=fields["evaluation"])  # fmt: skip
+    return fetch(TrainingAction, training_id)
+
+
+@guarded(router, "POST", "/formations/{training_id}/annulation", "hr.edit", response=TrainingDetailOut)
+def cancel_training(request, training_id: ObjectId):
+    training_services.cancel_action(actor=request.auth, action=fetch(TrainingAction, training_id))
+    return fetch(TrainingAction, training_id)
