@@ -9,6 +9,9 @@ When is a level due for an invoice? The next level after the last one it reached
     (J+7 then J+21: 14 days), so a customer first chased at J+60 does not get the next level the day
     after the first one.
 An invoice with a hold (DunningHold: dispute, payment plan) or classed doubtful (DoubtfulDebt) is left out.
+The old invoices of the previous tool, taken over into the ledger (`ledger_items.py`), are chased the same way:
+their letter lines point at their open line of 411, their history is found by customer and invoice number (a closing
+carries the line forward into a new one, with the same reference).
 One letter per customer lists all its overdue invoices and takes the highest level due among them; each line
 records the level its invoice reached (0 when the invoice is only listed, its next level not being due yet).
 """
@@ -23,10 +26,10 @@ from functools import cached_property
 from django.db.models import Exists, F, Max, OuterRef
 
 from pilote.contacts.models import Contact
-from pilote.core.collation import french
+from pilote.core.collation import french, french_key
 from pilote.lib.formats import format_date, format_eur
 from pilote.lib.money import ZERO
-from pilote.receivables import templating
+from pilote.receivables import ledger_items, templating
 from pilote.receivables.levels import create_default_levels
 from pilote.receivables.models import Channel, DoubtfulDebt, DunningHold, DunningLetter, DunningLetterLine, DunningLevel
 from pilote.receivables.penalties import PenaltyResult, late_penalty, recovery_indemnity
@@ -61,7 +64,7 @@ def next_level_due(
 
 @dataclass
 class OverdueInvoice:
-    invoice: Invoice
+    invoice: Invoice | ledger_items.LedgerInvoice  # a Pilote invoice or an old one taken over into the ledger
     amount_due: Decimal
     last_rank: int
     last_date: dt.date | None
@@ -79,6 +82,17 @@ class OverdueInvoice:
     @property
     def days_overdue(self) -> int:
         return self.penalty.days_late
+
+    @property
+    def taken_over(self) -> bool:
+        return getattr(self.invoice, "taken_over", False)
+
+    def describe(self) -> str:
+        """The invoice as a letter lists it: an old one is named by the number the customer received."""
+        invoice = self.invoice
+        name = f"{invoice.number} (facture reprise)" if self.taken_over else invoice.number
+        dated = f" du {format_date(invoice.date)}" if invoice.date else ""
+        return f"- {name}{dated}, échue le {format_date(invoice.due_date)} : {format_eur(self.amount_due)} restant dû"
 
 
 @dataclass
@@ -104,11 +118,7 @@ class Proposal:
         return sum((item.indemnity for item in self.items), ZERO)
 
     def placeholder_values(self, on: dt.date, structure_name: str) -> dict[str, str]:
-        invoices = "\n".join(
-            f"- {item.invoice.number} du {format_date(item.invoice.date)}, échue le "
-            f"{format_date(item.invoice.due_date)} : {format_eur(item.amount_due)} restant dû"
-            for item in self.items
-        )
+        invoices = "\n".join(item.describe() for item in self.items)
         return {
             "client": self.customer.display_name,
             "factures": invoices,
@@ -148,6 +158,7 @@ def overdue_invoices(on: dt.date, customer_ids=None):
 def proposals(on: dt.date, customer_ids=None, *, only_due: bool = True) -> list[Proposal]:
     """The customers to chase on `on` (those with at least one level due unless `only_due` is off)."""
     levels = active_levels()
+    requested = customer_ids
     overdue = overdue_invoices(on, customer_ids)
     invoices = list(overdue.only(*INVOICE_FIELDS).order_by(french("customer__name"), "due_date", "pk"))
     # Each customer once (a customer has many overdue invoices: not one Contact built per invoice).
@@ -186,8 +197,50 @@ def proposals(on: dt.date, customer_ids=None, *, only_due: bool = True) -> list[
             reductions=tuple(reductions.get(invoice.pk, ())),
         )
         by_customer.setdefault(invoice.customer_id, Proposal(invoice.customer)).items.append(item)
+    if _add_ledger_items(by_customer, levels, on, requested):
+        for proposal in by_customer.values():
+            proposal.items.sort(key=lambda item: (item.invoice.due_date, item.invoice.number))
+        by_customer = dict(sorted(by_customer.items(), key=lambda pair: (french_key(pair[1].customer.name), pair[0])))
     found = list(by_customer.values())
     return [p for p in found if p.level is not None] if only_due else found
+
+
+def _add_ledger_items(by_customer: dict, levels, on: dt.date, customer_ids) -> bool:
+    """The customers' overdue old invoices, taken over into the ledger, added to their proposals (three queries for
+    the items, one for their history, one for the customers not yet met)."""
+    found = ledger_items.items(customer_ids, due_before=on)
+    if not found:
+        return False
+    missing = {item.customer_id for item in found} - by_customer.keys()
+    for customer in Contact.objects.filter(pk__in=id_set(missing)) if missing else ():
+        by_customer[customer.pk] = Proposal(customer)
+    history = {
+        (row["letter__customer_id"], row["invoice_number"]): (row["last_rank"], row["last_date"])
+        for row in DunningLetterLine.objects.filter(
+            entry_line__isnull=False,
+            letter__customer_id__in=id_set({item.customer_id for item in found}),
+            rank__gt=0,
+        )
+        .values("letter__customer_id", "invoice_number")
+        .annotate(last_rank=Max("rank"), last_date=Max("letter__date"))
+    }
+    for item in found:
+        proposal = by_customer[item.customer_id]
+        item.customer = proposal.customer
+        last_rank, last_date = history.get((item.customer_id, item.number), (0, None))
+        proposal.items.append(
+            OverdueInvoice(
+                invoice=item,
+                amount_due=item.balance_due,
+                last_rank=last_rank,
+                last_date=last_date,
+                level=next_level_due(levels, item.due_date, last_rank, last_date, on),
+                indemnity=recovery_indemnity(proposal.customer.kind),
+                on=on,
+                reductions=item.reductions,
+            )
+        )
+    return True
 
 
 def _channel(level: DunningLevel, customer: Contact) -> str:
@@ -221,7 +274,8 @@ def draft_letter(proposal: Proposal, on: dt.date, structure_name: str) -> tuple[
     )
     lines = [
         DunningLetterLine(
-            invoice=item.invoice,
+            invoice=None if item.taken_over else item.invoice,
+            entry_line_id=item.invoice.line_id if item.taken_over else None,
             rank=item.level.rank if item.level else 0,
             invoice_number=item.invoice.number,
             invoice_date=item.invoice.date,

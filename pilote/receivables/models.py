@@ -107,10 +107,21 @@ class DunningLetter(models.Model):
 
 class DunningLetterLine(models.Model):
     letter = models.ForeignKey(DunningLetter, on_delete=models.CASCADE, related_name="lines")
-    invoice = models.ForeignKey("sales.Invoice", on_delete=models.PROTECT, related_name="dunning_lines")
+    # A Pilote invoice, or an old invoice taken over into the ledger (`ledger_items.py`): its open line on 411.
+    invoice = models.ForeignKey(
+        "sales.Invoice", on_delete=models.PROTECT, related_name="dunning_lines", null=True, blank=True
+    )
+    entry_line = models.ForeignKey(
+        "ledger.EntryLine",
+        verbose_name="facture reprise (ligne du compte client)",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     rank = models.PositiveSmallIntegerField("niveau atteint")  # 0: listed, no level reached by this letter
-    invoice_number = models.CharField("facture", max_length=20)
-    invoice_date = models.DateField("date de la facture")
+    invoice_number = models.CharField("facture", max_length=40)
+    invoice_date = models.DateField("date de la facture", null=True, blank=True)  # unknown for some taken over
     due_date = models.DateField("échéance")
     total_gross = MoneyField("montant TTC")
     amount_due = MoneyField("reste dû")
@@ -129,7 +140,14 @@ class DunningLetterLine(models.Model):
                 condition=Q(amount_due__gt=0),
                 name="receivables_line_due_positive",
                 violation_error_message="Chaque facture relancée a un montant dû positif.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=True, entry_line__isnull=False)
+                | Q(invoice__isnull=False, entry_line__isnull=True),
+                name="receivables_line_one_source",
+                violation_error_message="Une ligne de relance porte sur une facture de Pilote ou sur une facture "
+                "reprise, pas les deux.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,9 +16,10 @@ from django.db.models import Case, ExpressionWrapper, F, Min, Q, Sum, Value, Whe
 from django.db.models.expressions import RawSQL
 
 from pilote.contacts.models import Contact
-from pilote.core.collation import french
+from pilote.core.collation import french, french_key
 from pilote.core.listing import Column
 from pilote.lib.money import ZERO, MoneyField
+from pilote.receivables import ledger_items
 from pilote.receivables.models import DoubtfulStatus, DunningLetter
 from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, Payment
 
@@ -101,9 +102,57 @@ def aged_balances(on: dt.date, data: dict):
 
 
 def aged_totals(on: dt.date, data: dict) -> dict:
-    """The totals of the same filtered invoices, in one query."""
+    """The totals of the same filtered invoices, in one query, and of the old invoices taken over."""
     totals = _filtered_open_invoices(on, data).aggregate(**_bucket_sums(on))
-    return {key: value or ZERO for key, value in totals.items()}
+    totals = {key: value or ZERO for key, value in totals.items()}
+    for row in ledger_items.bucket_totals(_filtered_ledger_items(on, data), on).values():
+        for key in totals:
+            totals[key] += row[key]
+    return totals
+
+
+def _filtered_ledger_items(on: dt.date, data: dict) -> list:
+    found = ledger_items.items(due_before=on if data.get("late_only") else None)
+    if found and data.get("q"):
+        named = Contact.objects.filter(pk__in=id_set({item.customer_id for item in found})).filter(
+            Q(name__icontains=data["q"]) | Q(first_name__icontains=data["q"])
+        )
+        kept = set(named.values_list("pk", flat=True))
+        found = [item for item in found if item.customer_id in kept]
+    return found
+
+
+AMOUNT_KEYS = ("not_due", "d30", "d60", "d90", "over90", "total")
+
+
+def aged_rows(on: dt.date, data: dict, requested: str):
+    """The aged balances, sorted: the grouped query itself while no old invoice taken over is open; otherwise its
+    rows with the taken-over items added to their customer's (customers with only those added) and sorted here."""
+    rows = sort_aged(aged_balances(on, data), requested)
+    extra = ledger_items.bucket_totals(_filtered_ledger_items(on, data), on)
+    if not extra:
+        return rows
+    merged = {row["customer_id"]: row for row in rows}
+    names = Contact.objects.filter(pk__in=id_set(extra.keys() - merged.keys()))
+    for pk, name, first_name, kind in names.values_list("pk", "name", "first_name", "kind"):
+        merged[pk] = {"customer_id": pk, "customer__name": name, "customer__first_name": first_name,
+                      "customer__kind": kind, "oldest_due": None, **dict.fromkeys(AMOUNT_KEYS, ZERO)}  # fmt: skip
+    for pk, added in extra.items():
+        row = merged[pk]
+        for key in AMOUNT_KEYS:
+            row[key] = (row[key] or ZERO) + added[key]
+        row["oldest_due"] = min(filter(None, (row["oldest_due"], added["oldest_due"])))
+    key = requested.lstrip("-")
+    if key not in AGED_SORTS:
+        requested, key = "-total", "total"
+    sort_keys = {
+        "client": lambda r: (french_key(r["customer__name"]), french_key(r["customer__first_name"])),
+        "total": lambda r: r["total"],
+        "retard": lambda r: tuple(r[k] or ZERO for k in ("over90", "d90", "d60", "d30")),
+        "echeance": lambda r: r["oldest_due"],
+    }[key]
+    descending = requested.startswith("-")
+    return sorted(merged.values(), key=lambda r: (sort_keys(r), r["customer_id"]), reverse=descending)
 
 
 def sort_aged(rows, requested: str):
@@ -210,7 +259,11 @@ def statement(customer: Contact, start: dt.date, end: dt.date) -> Statement:
 def customer_summary(customer: Contact, on: dt.date) -> dict:
     """The customer's open balance split by age (one query)."""
     totals = open_invoices().filter(customer=customer).aggregate(**_bucket_sums(on))
-    return {key: value or ZERO for key, value in totals.items()}
+    totals = {key: value or ZERO for key, value in totals.items()}
+    taken_over = ledger_items.bucket_totals(ledger_items.items([customer.pk]), on).get(customer.pk, {})
+    for key in AMOUNT_KEYS:
+        totals[key] += taken_over.get(key, ZERO)
+    return totals
 
 
 def customer_open_invoices(customer: Contact):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from pilote.contacts.models import Contact
 from pilote.core.collation import french
 from pilote.core.registry import TodoItem
 from pilote.lib.formats import format_eur
-from pilote.receivables import dunning
+from pilote.receivables import dunning, ledger_items
 
 LIMIT = 20
 BATCH = 50  # customers whose dunning is worked out at a time, in name order, until LIMIT are found due
@@ -21,8 +22,9 @@ def due_proposals(on: dt.date, limit: int) -> list:
     """The first `limit` customers (in French name order, as the dunning run lists them) with a level due: worked
     out a batch of customers at a time, not over every overdue invoice of the books to show 20 of them (the
     home page spent ~1 s there on 100,000 invoices)."""
-    late = dunning.overdue_invoices(on).values("customer_id")
-    ids = list(Contact.objects.filter(pk__in=late).order_by(french("name"), "pk").values_list("pk", flat=True))
+    late = Q(pk__in=dunning.overdue_invoices(on).values("customer_id"))
+    late |= Q(pk__in=ledger_items.open_lines(due_before=on).values("auxiliary__contact_id"))  # old invoices taken over
+    ids = list(Contact.objects.filter(late).order_by(french("name"), "pk").values_list("pk", flat=True))
     found = []
     for start in range(0, len(ids), BATCH):
         found += dunning.proposals(on, ids[start : start + BATCH])

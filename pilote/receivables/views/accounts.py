@@ -14,7 +14,7 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate
 from pilote.core.pdf import pdf_file_response
-from pilote.receivables import bad_debts, credit, documents, dunning, duplicate, queries, services
+from pilote.receivables import bad_debts, credit, documents, dunning, duplicate, ledger_items, queries, services
 from pilote.receivables.forms import (
     AgedFilterForm,
     ClassifyForm,
@@ -37,7 +37,7 @@ def aged(request):
     today = timezone.localdate()
     form = AgedFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    rows = queries.sort_aged(queries.aged_balances(today, data), request.GET.get("tri", ""))
+    rows = queries.aged_rows(today, data, request.GET.get("tri", ""))
     if request.GET.get("export") in EXPORT_FORMATS:
         return export_response(rows, queries.AGED_COLUMNS, "encours-clients", request.GET["export"],
                                title="Encours clients par ancienneté", subtitle=f"au {today:%d/%m/%Y}")  # fmt: skip
@@ -66,7 +66,11 @@ def customer(request, pk: int):
     limit = CreditLimit.objects.filter(customer=contact).first()
     summary = queries.customer_summary(contact, today)
     proposal = dunning.proposals(today, [contact.pk], only_due=False)
-    items = {item.invoice.pk: item for item in proposal[0].items} if proposal else {}
+    items = {item.invoice.pk: item for item in proposal[0].items if not item.taken_over} if proposal else {}
+    taken_over = {item.invoice.line_id: item for item in proposal[0].items if item.taken_over} if proposal else {}
+    old_invoices = ledger_items.items([contact.pk])  # taken over from the previous tool: open lines of 411
+    for invoice in old_invoices:
+        invoice.dunning_item = taken_over.get(invoice.line_id)
     # The biggest customers have thousands of open invoices and statement lines: the page shows a page of the
     # former and the latest lines of the latter (the PDF statement has them all), so it renders in bounded time.
     invoices = paginate(request, queries.customer_open_invoices(contact), OPEN_INVOICES_PER_PAGE)
@@ -80,6 +84,7 @@ def customer(request, pk: int):
         "balance": summary["total"],
         "buckets": queries.BUCKETS,
         "invoices": invoices,
+        "old_invoices": old_invoices,
         "proposal": proposal[0] if proposal else None,
         "letters": contact.dunning_letters.defer("pdf", "body").order_by("-date", "-pk")[:50],
         "statement": statement,

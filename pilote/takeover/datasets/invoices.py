@@ -175,7 +175,8 @@ class CustomerInvoices(OpenInvoices):
     notes = [
         "Ces factures restent celles de l'ancien outil : elles n'entrent ni dans la numérotation des factures de "
         "Pilote ni dans sa chaîne de factures émises. Elles apparaissent au compte de chaque client (balance âgée, "
-        "relevé, lettrage, rapprochement bancaire), pas dans les relances, qui partent des factures émises par Pilote.",
+        "encours, relevé, lettrage, rapprochement bancaire) et sont relancées comme les factures de Pilote : la "
+        "lettre cite leur numéro, leur reste dû et leur échéance.",
         "Reprenez aussi la balance d'ouverture : son compte 411 solde le compte d'attente 4718.",
     ]
 
@@ -199,8 +200,8 @@ class SupplierInvoices(OpenInvoices):
     counterpart_label = "Factures fournisseurs reprises — à solder par la balance d'ouverture"
     notes = [
         "Ces factures sont reprises au compte 401 de chaque fournisseur (balance âgée, relevé, lettrage, "
-        "rapprochement bancaire) ; elles n'entrent pas dans les virements fournisseurs, qui partent des factures "
-        "approuvées dans Pilote : réglez-les par la banque et lettrez-les.",
+        "rapprochement bancaire) et proposées dans les lots de virements fournisseurs, payées à l'IBAN de la fiche "
+        "du fournisseur et lettrées à l'exécution du lot.",
         "Reprenez aussi la balance d'ouverture : son compte 401 solde le compte d'attente 4718.",
     ]
 

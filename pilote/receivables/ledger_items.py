@@ -1,0 +1,73 @@
+"""Customers' open items that no Pilote invoice stands for: the invoices of the previous tool.
+
+A structure that takes over its data (`takeover`'s open customer invoices, or a FEC import) brings its old unpaid
+invoices into the ledger only — one line per invoice on the customer's sub-account of 411, the old invoice number as
+the line's reference, its due date (see ARCHITECTURE.md, « Taking over existing data »). They are chased all the
+same: this module reads them, through `ledger.documents_open`, for the dunning proposals, the aged receivables, the
+home to-do and the customer's page, in a fixed number of queries. Pilote's own invoices — their carried-forward
+à-nouveaux included — are read from `sales.Invoice`: a line whose reference is a Pilote invoice's number is left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+
+from pilote.ledger import documents_open
+from pilote.lib.money import ZERO
+from pilote.sales.models import Invoice
+
+CUSTOMER_CONTROL = "411"
+
+
+@dataclass
+class LedgerInvoice(documents_open.LedgerDocument):
+    """An old invoice, with the fields of a `sales.Invoice` that dunning and the customer's page read."""
+
+    customer: object = None
+    taken_over = True
+    pk = None  # no sales invoice behind it
+
+    @property
+    def customer_id(self) -> int:
+        return self.contact_id
+
+
+def open_lines(customer_ids=None, *, due_before: dt.date | None = None):
+    lines = documents_open.open_lines(CUSTOMER_CONTROL, debit=True, contact_ids=customer_ids, due_before=due_before)
+    return lines.exclude(Exists(Invoice.objects.filter(number=OuterRef("reference"))))
+
+
+def items(customer_ids=None, *, due_before: dt.date | None = None) -> list[LedgerInvoice]:
+    """The old invoices left to pay, by due date (three queries)."""
+    found = documents_open.documents(open_lines(customer_ids, due_before=due_before), debit=True)
+    return [LedgerInvoice(**vars(document)) for document in found]
+
+
+def bucket_totals(found: list[LedgerInvoice], on: dt.date) -> dict[int, dict]:
+    """Per customer, what is left split into the aged receivables' buckets (`queries.BUCKETS`) and the oldest due."""
+    totals: dict[int, dict] = {}
+    for item in found:
+        row = totals.setdefault(
+            item.customer_id,
+            {"not_due": ZERO, "d30": ZERO, "d60": ZERO, "d90": ZERO, "over90": ZERO, "total": ZERO, "oldest_due": None},
+        )
+        row[bucket_of(item.due_date, on)] += item.balance_due
+        row["total"] += item.balance_due
+        row["oldest_due"] = min(filter(None, (row["oldest_due"], item.due_date)))
+    return totals
+
+
+def bucket_of(due: dt.date, on: dt.date) -> str:
+    late = (on - due).days
+    if late <= 0:
+        return "not_due"
+    if late <= 30:
+        return "d30"
+    if late <= 60:
+        return "d60"
+    if late <= 90:
+        return "d90"
+    return "over90"

@@ -1,0 +1,127 @@
+"""Old customer invoices taken over into the ledger are chased from Pilote: dunning proposals and letters name them,
+the aged receivables, the customer's page and the home to-do count them, a payment lettered with them ends it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from pilote.contacts.models import Contact
+from pilote.core.models import JobStatus
+from pilote.ledger import lettering
+from pilote.ledger import services as ledger
+from pilote.ledger.models import Account, EntryLine, Journal
+from pilote.receivables import dunning, ledger_items, queries, services, todo
+from pilote.receivables.models import DunningLetterLine
+from pilote.takeover.tests.helpers import confirm, csv_file, upload
+
+pytestmark = pytest.mark.django_db
+
+INVOICES = ["Client", "SIRET ou SIREN", "N° de facture", "Date de la facture", "Échéance", "Montant TTC", "Déjà réglé"]
+ON = dt.date(2026, 1, 20)
+
+
+@pytest.fixture
+def taken_over(client_as, structure):
+    from pilote.core.services import initialise_structure
+
+    initialise_structure(actor=None, structure=structure)
+    martin = Contact.objects.create(name="Boulangerie Martin", is_customer=True, email="contact@boulangeriemartin.fr")
+    garage = Contact.objects.create(name="Garage Central", is_customer=True)
+    rows = [INVOICES,
+            ["Boulangerie Martin", "", "F2025-0412", "15/11/2025", "15/12/2025", "1 440,00", "400,00"],
+            ["Boulangerie Martin", "", "AV2025-0007", "20/12/2025", "", "-120,00", ""],
+            ["Garage Central", "", "F2025-0450", "10/12/2025", "09/01/2026", "600,00", ""],
+            ["Garage Central", "", "F2025-0460", "20/12/2025", "19/02/2026", "300,00", ""]]  # fmt: skip
+    client = client_as("comptable")
+    job, _ = upload(client, "factures-clients", csv_file(rows), date="2026-01-01")
+    assert confirm(client, "factures-clients", job).status == JobStatus.DONE, job.message
+    return {"martin": martin, "garage": garage, "client": client}
+
+
+def test_old_invoices_are_read_from_the_ledger_with_what_is_left(taken_over):
+    found = ledger_items.items()
+    assert [(i.number, i.date, i.due_date, i.balance_due) for i in found] == [
+        ("F2025-0412", dt.date(2025, 11, 15), dt.date(2025, 12, 15), Decimal("1040.00")),
+        ("F2025-0450", dt.date(2025, 12, 10), dt.date(2026, 1, 9), Decimal("600.00")),
+        ("F2025-0460", dt.date(2025, 12, 20), dt.date(2026, 2, 19), Decimal("300.00")),
+    ]  # the credit note is a credit: it is no invoice to chase
+
+
+def test_dunning_names_the_old_invoice_and_records_its_letter(taken_over, personas):
+    martin, garage = taken_over["martin"], taken_over["garage"]
+    found = dunning.proposals(ON)
+    assert [p.customer for p in found] == [martin, garage]
+    first = found[0]
+    assert first.level.rank == 1 and first.total_due == Decimal("1040.00")
+    values = first.placeholder_values(ON, "Atelier Test")
+    assert values["factures"] == (
+        "- F2025-0412 (facture reprise) du 15/11/2025, échue le 15/12/2025 : 1\u202f040,00\u202f€ restant dû"
+    )
+    # Garage Central: F2025-0460 is not due yet on ON, F2025-0450 is 11 days late.
+    assert [item.invoice.number for item in found[1].items] == ["F2025-0450"]
+    assert [p.customer for p in todo.due_proposals(ON, 20)] == [martin, garage]
+
+    letter = services.send_dunning(actor=personas["comptable"], customer=martin, on=ON)
+    line = letter.lines.get()
+    assert (line.invoice, line.entry_line.reference, line.invoice_number, line.amount_due, line.rank) == (
+        None, "F2025-0412", "F2025-0412", Decimal("1040.00"), 1)  # fmt: skip
+    assert letter.channel == "email" and len(mail.outbox) == 1
+    assert "F2025-0412 (facture reprise) du 15/11/2025, échue le 15/12/2025 : 1\u202f040,00\u202f€" in (
+        mail.outbox[0].body
+    )
+    # Level 1 sent: nothing more is due for Martin until the second level's delay (14 days later).
+    assert [p.customer for p in dunning.proposals(ON)] == [garage]
+    later = dunning.proposals(ON + dt.timedelta(days=14), [martin.pk])
+    assert later[0].level.rank == 2 and later[0].items[0].last_rank == 1
+
+
+def test_aged_receivables_and_the_customer_page_count_them(taken_over):
+    client = taken_over["client"]
+    totals = queries.aged_totals(ON, {})
+    assert totals["total"] == Decimal("1940.00") and totals["not_due"] == Decimal("300.00")
+    assert (totals["d30"], totals["d60"]) == (Decimal("600.00"), Decimal("1040.00"))  # 11 and 36 days late
+    rows = queries.aged_rows(ON, {}, "client")
+    assert [(r["customer__name"], r["total"]) for r in rows] == [
+        ("Boulangerie Martin", Decimal("1040.00")),
+        ("Garage Central", Decimal("900.00")),
+    ]
+    assert [r["customer__name"] for r in queries.aged_rows(ON, {"q": "garage"}, "-total")] == ["Garage Central"]
+    page = html.unescape(client.get(reverse("receivables:aged")).content.decode())
+    assert "Boulangerie Martin" in page and "1\u202f040,00\u202f€" in page and "1\u202f940,00\u202f€" in page
+    page = html.unescape(client.get(reverse("receivables:customer", args=[taken_over["martin"].pk])).content.decode())
+    assert "Factures reprises de l'ancien outil" in page and "F2025-0412" in page and "15/11/2025" in page
+
+
+def test_a_lettered_payment_takes_the_old_invoice_out_of_dunning(taken_over, personas):
+    actor, martin = personas["comptable"], taken_over["martin"]
+    item = EntryLine.objects.get(reference="F2025-0412")
+    bank, customers = Account.objects.get(code="512"), Account.objects.get(code="411")
+
+    def pay(amount, day):
+        ledger.create_entry(
+            actor=actor, journal=Journal.objects.get(code="BQ"), date=day, label="Virement Boulangerie Martin",
+            post=True, lines=[ledger.LineInput(account=bank, debit=Decimal(amount)),
+                              ledger.LineInput(account=customers, auxiliary=item.auxiliary, credit=Decimal(amount),
+                                               reference="F2025-0412")],
+        )  # fmt: skip
+
+    pay("240.00", dt.date(2026, 1, 10))
+    part = EntryLine.objects.get(reference="F2025-0412", credit=Decimal("240.00"))
+    lettering.letter_lines(actor=actor, lines=[item, part], partial=True)
+    proposal = dunning.proposals(ON, [martin.pk])[0]
+    assert proposal.items[0].amount_due == Decimal("800.00")
+    assert proposal.items[0].reductions == ((dt.date(2026, 1, 10), Decimal("240.00")),)
+    services.send_dunning(actor=actor, customer=martin, on=ON, render_pdf=False)
+    assert DunningLetterLine.objects.get().amount_due == Decimal("800.00")
+
+    lettering.unletter(actor=actor, matching=part.match.matching)
+    pay("800.00", dt.date(2026, 1, 25))
+    assert lettering.auto_letter(actor=actor, account=customers, auxiliary=item.auxiliary) == 1
+    assert not dunning.proposals(dt.date(2026, 3, 1), [martin.pk], only_due=False)
+    assert martin.pk not in {r["customer_id"] for r in queries.aged_rows(dt.date(2026, 3, 1), {}, "")}
