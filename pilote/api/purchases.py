@@ -206,7 +206,8 @@ def get_purchase_order(request, order_id: ObjectId):
 
 
 class PaymentRunItemOut(Schema):
-    invoice_id: int
+    invoice_id: int | None = Field(description="la facture fournisseur de Pilote ; vide pour une facture reprise")
+    entry_line_id: int | None = Field(description="une facture reprise de l'ancien outil : sa ligne au compte 401")
     invoice_number: str
     supplier_name: str
     amount: Decimal
@@ -216,11 +217,11 @@ class PaymentRunItemOut(Schema):
 
     @staticmethod
     def resolve_invoice_number(obj) -> str:
-        return obj.invoice.number
+        return obj.number
 
     @staticmethod
     def resolve_supplier_name(obj) -> str:
-        return obj.invoice.supplier.display_name
+        return obj.supplier.display_name
 
 
 class PaymentRunOut(Schema):
@@ -243,7 +244,7 @@ class PaymentRunDetailOut(PaymentRunOut):
 
     @staticmethod
     def resolve_items(obj: PaymentRun):
-        return list(obj.items.select_related("invoice__supplier"))
+        return list(obj.items.select_related("invoice__supplier", "entry_line__auxiliary__contact"))
 
 
 class PaymentRunPage(Schema):

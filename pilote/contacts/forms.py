@@ -44,6 +44,8 @@ class ContactForm(VersionedForm):
             "country",
             "iban",
             "bic",
+            "payment_days",
+            "payment_end_of_month",
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

@@ -58,6 +58,12 @@ class Contact(models.Model):
     naf_code = models.CharField("code NAF/APE", max_length=6, blank=True)
     iban = IbanField("IBAN", blank=True)
     bic = BicField("BIC", blank=True)
+    # A supplier's payment terms (`lib.payment_terms`): days (0: on receipt; empty: not known) and whether they count
+    # from the end of the invoice's month. A supplier invoice received without a due date gets it from them.
+    payment_days = models.PositiveSmallIntegerField(
+        "délai de paiement fournisseur (jours)", null=True, blank=True, help_text="0 : à réception ; vide : inconnu."
+    )
+    payment_end_of_month = models.BooleanField("fin de mois", default=False)
     email = models.EmailField("e-mail", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     website = WebsiteField("site web", blank=True)
@@ -91,6 +97,13 @@ class Contact(models.Model):
                 violation_error_message="Un contact avec ce SIRET existe déjà.",
             ),
             models.CheckConstraint(
+                condition=Q(payment_days__lte=60) & (Q(payment_end_of_month=False) | Q(payment_days__lte=45))
+                | Q(payment_days__isnull=True, payment_end_of_month=False),
+                name="contacts_contact_payment_terms_legal",
+                violation_error_message="Délai de paiement : 60 jours ou 45 jours fin de mois au plus "
+                "(art. L441-10 du code de commerce).",
+            ),
+            models.CheckConstraint(
                 condition=Q(kind="organisation") | Q(siret="", siren=""),
                 name="contacts_contact_person_no_siren",
                 violation_error_message="Un particulier n'a ni SIREN ni SIRET.",
@@ -112,6 +125,20 @@ class Contact(models.Model):
         if self.kind == ContactKind.PERSON and self.first_name:
             return f"{self.name.upper()} {self.first_name}"
         return self.name
+
+    @property
+    def payment_terms_label(self) -> str:
+        from pilote.lib.payment_terms import label
+
+        return label(self.payment_days, self.payment_end_of_month)
+
+    def supplier_due_date(self, invoice_date):
+        """The due date of an invoice of this supplier dated `invoice_date`, from its terms (None: terms unknown)."""
+        from pilote.lib.payment_terms import due_date
+
+        if self.payment_days is None:
+            return None
+        return due_date(invoice_date, self.payment_days, self.payment_end_of_month)
 
     @property
     def tax_number_label(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from pilote.contacts.models import ROLE_FIELDS
-from pilote.lib import identifiers
+from pilote.lib import identifiers, payment_terms
 
 
 def clean_contact(contact) -> None:
@@ -39,6 +39,9 @@ def clean_contact(contact) -> None:
         errors.setdefault("__all__", []).append(
             "Cochez au moins un rôle (client, prospect, fournisseur, financeur, partenaire)."
         )
+    why = payment_terms.problem(contact.payment_days, contact.payment_end_of_month)
+    if why:
+        errors.setdefault("payment_days", []).append(why[0].upper() + why[1:])
     if contact.kind == "person" and (contact.siren or contact.siret):
         errors.setdefault("siren", []).append("Un particulier n'a ni SIREN ni SIRET : choisissez « Organisation ».")
     if errors:

@@ -285,11 +285,26 @@ class PaymentRun(models.Model):
 
 
 class PaymentRunItem(models.Model):
-    """One supplier invoice paid by the run: one credit transfer whose remittance information names it."""
+    """One supplier invoice paid by the run: one credit transfer whose remittance information names it. The invoice
+    is a Pilote supplier invoice, or an old one taken over into the ledger (`payables.taken_over`): its open line
+    on the supplier's 401."""
 
     run = models.ForeignKey(PaymentRun, on_delete=models.CASCADE, related_name="items")
     invoice = models.ForeignKey(
-        SupplierInvoice, verbose_name="facture", on_delete=models.PROTECT, related_name="payment_items"
+        SupplierInvoice,
+        verbose_name="facture",
+        on_delete=models.PROTECT,
+        related_name="payment_items",
+        null=True,
+        blank=True,
+    )
+    entry_line = models.ForeignKey(
+        "ledger.EntryLine",
+        verbose_name="facture reprise (ligne du compte fournisseur)",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     amount = MoneyField("montant")
     iban = models.CharField("IBAN du fournisseur", max_length=34)
@@ -305,11 +320,25 @@ class PaymentRunItem(models.Model):
                 condition=Q(amount__gt=0),
                 name="purchases_runitem_positive",
                 violation_error_message="Le montant d'un virement doit être positif.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=True, entry_line__isnull=False)
+                | Q(invoice__isnull=False, entry_line__isnull=True),
+                name="purchases_runitem_one_source",
+                violation_error_message="Un virement paie une facture de Pilote ou une facture reprise, pas les deux.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Virement {self.end_to_end_id}"
+
+    @property
+    def supplier(self):
+        return self.invoice.supplier if self.invoice_id else self.entry_line.auxiliary.contact
+
+    @property
+    def number(self) -> str:
+        return self.invoice.number if self.invoice_id else self.entry_line.reference
 
 
 # --- Purchase orders, approval limits, receipts ---------------------------------------------------------------

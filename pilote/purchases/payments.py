@@ -2,6 +2,11 @@
 (ISO 20022 pain.001.001.09, or .03 for banks that still ask for it) written with sepaxml and checked against
 the official XSD it ships, then the run executed: the bank entry posted and each invoice lettered.
 
+A run also pays the old supplier invoices taken over into the ledger (`takeover`: one line per invoice on the
+supplier's 401 with its number and due date, read through `ledger.documents_open`): a run item then points at that
+line instead of a `SupplierInvoice`, is paid to the IBAN of the supplier's record like any other, and its payment is
+lettered with that line.
+
 FRENCH-RULES §12: EPC rulebooks use pain.001.001.09; structured postal addresses since 15 November 2026
 (street, postcode, town, country); the SEPA Latin character set (sepaxml transliterates names and texts);
 MsgId and EndToEndId of at most 35 characters.
@@ -14,6 +19,7 @@ import secrets
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from sepaxml import SepaTransfer
 
@@ -21,7 +27,7 @@ from pilote.contacts.models import Contact
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
 from pilote.core.models import Structure
-from pilote.ledger import lettering
+from pilote.ledger import documents_open, lettering
 from pilote.ledger import services as ledger
 from pilote.ledger.models import EntryLine, JournalKind, StatementLine
 from pilote.ledger.models_bank import BankAccount
@@ -64,23 +70,42 @@ def scheduled_payments(today: dt.date) -> list[tuple[dt.date, dt.date, Decimal]]
     the ledger expects the invoice on — its due date, else its date —, the run's execution date — today when it
     has passed —, amount). One query."""
     rows = PaymentRunItem.objects.filter(run__status=PaymentRunStatus.APPROVED).values_list(
-        "invoice__due_date", "invoice__date", "run__execution_date", "amount"
+        "invoice__due_date", "invoice__date", "entry_line__due_date", "run__execution_date", "amount"
+    )  # an old invoice taken over: its 401 line's due date
+    return [(due or day or old, max(execution, today), amount) for due, day, old, execution, amount in rows]
+
+
+def payable_taken_over(*, due_by: dt.date | None = None, supplier: Contact | None = None):
+    """The old supplier invoices taken over into the ledger, left to pay and not in a live run, by due date — each a
+    `documents_open.LedgerDocument` with its `supplier`. A 401 line whose reference is the number of one of the
+    supplier's invoices in Pilote stands for that invoice, paid through it."""
+    lines = documents_open.open_lines(SUPPLIER_ACCOUNT, debit=False, contact_ids=[supplier.pk] if supplier else None)
+    own = SupplierInvoice.objects.filter(supplier_id=OuterRef("auxiliary__contact_id"), number=OuterRef("reference"))
+    live = PaymentRunItem.objects.filter(
+        entry_line=OuterRef("pk"), run__status__in=[PaymentRunStatus.DRAFT, PaymentRunStatus.APPROVED]
     )
-    return [(due or day, max(execution, today), amount) for due, day, execution, amount in rows]
+    lines = lines.exclude(Exists(own)).exclude(Exists(live))
+    if due_by:
+        lines = lines.filter(due_date__lte=due_by)
+    found = documents_open.documents(lines, debit=False)
+    suppliers = Contact.objects.in_bulk({document.contact_id for document in found})
+    for document in found:
+        document.supplier = suppliers[document.contact_id]
+    return found
 
 
-def _iban(invoice: SupplierInvoice) -> str:
+def _iban(invoice) -> str:
     """Only the IBAN on the supplier's record is paid: an IBAN read on an invoice is never used on its own (the
     « fraude au changement de RIB » sends a genuine-looking invoice with the fraudster's account)."""
     return compact(invoice.supplier.iban).upper()
 
 
-def _iban_problems(invoices: list[SupplierInvoice]) -> list[str]:
+def _iban_problems(invoices: list) -> list[str]:
     problems = []
     for supplier in sorted({i.supplier for i in invoices if not _iban(i)}, key=lambda c: c.display_name):
         problems.append(f"IBAN inconnu pour : {supplier.display_name}. Renseignez-le sur la fiche du fournisseur.")
     for invoice in invoices:
-        written = compact(invoice.supplier_iban).upper()
+        written = compact(getattr(invoice, "supplier_iban", "")).upper()  # none on an old invoice taken over
         if written and _iban(invoice) and written != _iban(invoice):
             problems.append(
                 f"La facture n° {invoice.number} de {invoice.supplier.display_name} indique l'IBAN {written}, "
@@ -92,17 +117,31 @@ def _iban_problems(invoices: list[SupplierInvoice]) -> list[str]:
 
 @transaction.atomic
 def create_run(
-    *, actor, bank_account: BankAccount, execution_date: dt.date, invoices, today: dt.date | None = None
+    *,
+    actor,
+    bank_account: BankAccount,
+    execution_date: dt.date,
+    invoices,
+    taken_over=(),
+    today: dt.date | None = None,
 ) -> PaymentRun:
-    """A draft run paying `invoices` (each for its net amount to pay) from `bank_account`, executed on or after
-    `today` (the business date; the demo's calendar passes its own day)."""
+    """A draft run paying `invoices` (each for its net amount to pay) and the old invoices taken over whose 401 lines
+    are `taken_over` (ids; each for what is left of it) from `bank_account`, executed on or after `today` (the
+    business date; the demo's calendar passes its own day)."""
     ids = [invoice.pk for invoice in invoices]
+    line_ids = {int(pk) for pk in taken_over}
     chosen = list(payable_invoices().select_for_update(of=("self",)).filter(pk__in=ids))
-    if not ids:
+    if not ids and not line_ids:
         raise DomainError("Choisissez au moins une facture à payer.")
     if len(chosen) != len(set(ids)):
         raise DomainError("Une facture choisie n'est plus à payer (déjà dans un lot, payée ou non approuvée).")
-    problems = _iban_problems(chosen)
+    old = []
+    if line_ids:
+        list(EntryLine.objects.select_for_update().filter(pk__in=line_ids))  # two runs never take the same line
+        old = [document for document in payable_taken_over() if document.line_id in line_ids]
+        if len(old) != len(line_ids):
+            raise DomainError("Une facture reprise choisie n'est plus à payer (déjà dans un lot ou réglée).")
+    problems = _iban_problems([*chosen, *old])
     if problems:
         raise DomainError(" ".join(problems))
     if execution_date < (today or local_today()):
@@ -125,9 +164,21 @@ def create_run(
         )
         for invoice in chosen
     )
-    run.total = sum((invoice.payable for invoice in chosen), ZERO)
+    PaymentRunItem.objects.bulk_create(
+        PaymentRunItem(
+            run=run,
+            entry_line_id=document.line_id,
+            amount=document.balance_due,
+            iban=_iban(document),
+            bic=compact(document.supplier.bic or "").upper(),
+            end_to_end_id=f"{run.pk}-R{document.line_id}"[:35],
+        )
+        for document in old
+    )
+    run.total = sum((invoice.payable for invoice in chosen), ZERO) + sum((d.balance_due for d in old), ZERO)
     run.save(update_fields=["total"])
-    audit.record(actor, "purchases.run.created", run, after={"factures": len(chosen), "total": str(run.total)})
+    after = {"factures": len(chosen) + len(old), "total": str(run.total)}
+    audit.record(actor, "purchases.run.created", run, after=after)
     return run
 
 
@@ -179,8 +230,8 @@ def _transfers(run: PaymentRun, grouped: bool) -> list[dict]:
     """One transfer per invoice, or with `grouped` one per supplier account whose remittance information lists the
     invoice numbers (140 characters at most: « Factures A, B… » cut with an ellipsis beyond)."""
     transfers: dict = {}
-    for item in run.items.select_related("invoice__supplier").order_by("pk"):
-        supplier = item.invoice.supplier
+    for item in run.items.select_related(*ITEM_RELATED).order_by("pk"):
+        supplier = item.supplier
         key = (supplier.pk, item.iban, item.bic) if grouped else item.pk
         current = transfers.setdefault(key, {
             "name": supplier.display_name, "IBAN": item.iban, "amount": 0, "execution_date": run.execution_date,
@@ -189,7 +240,7 @@ def _transfers(run: PaymentRun, grouped: bool) -> list[dict]:
             **({"BIC": item.bic} if item.bic else {}),
         })  # fmt: skip
         current["amount"] += to_cents(item.amount)
-        current["numbers"].append(item.invoice.number)
+        current["numbers"].append(item.number)
     for transfer in transfers.values():
         numbers = transfer.pop("numbers")
         text = f"Facture {numbers[0]}" if len(numbers) == 1 else "Factures " + ", ".join(numbers)
@@ -227,14 +278,21 @@ def sepa_file(run: PaymentRun, version: str = "09", *, grouped: bool = False) ->
 # --- execution ----------------------------------------------------------------------------------------------
 
 
-def _open_item(invoice: SupplierInvoice) -> EntryLine | None:
-    """The invoice's 401 line to letter with its payment: the AC entry's, or — the invoice's year being closed
-    since — the à-nouveaux line that carried it into the open year (same supplier account and reference)."""
-    line = (
-        EntryLine.objects.filter(entry=invoice.entry, account__code=SUPPLIER_ACCOUNT, auxiliary__isnull=False)
-        .select_related("fiscal_year")
-        .first()
-    )
+ITEM_RELATED = ("invoice__supplier", "invoice__entry", "entry_line__auxiliary__contact", "entry_line__fiscal_year")
+
+
+def _open_item(item: PaymentRunItem) -> EntryLine | None:
+    """The invoice's 401 line to letter with its payment: the AC entry's (an old invoice taken over: its own line),
+    or — the invoice's year being closed since — the à-nouveaux line that carried it into the open year (same
+    supplier account and reference)."""
+    if item.entry_line_id:
+        line = item.entry_line
+    else:
+        line = (
+            EntryLine.objects.filter(entry=item.invoice.entry, account__code=SUPPLIER_ACCOUNT, auxiliary__isnull=False)
+            .select_related("fiscal_year")
+            .first()
+        )
     if line is None or line.fiscal_year.is_open:
         return line
     return (
@@ -255,15 +313,15 @@ def execute_run(*, actor, run: PaymentRun, on: dt.date | None = None, expected_v
     if run.status != PaymentRunStatus.APPROVED:
         raise DomainError(f"Ce lot est « {run.get_status_display()} » : seul un lot approuvé s'exécute.")
     day = on or run.execution_date
-    items = list(run.items.select_related("invoice__supplier", "invoice__entry"))
+    items = list(run.items.select_related(*ITEM_RELATED))
     bank = run.bank_account
     lines = []
     for item in items:
-        aux = ledger.auxiliary_for_contact(actor=actor, contact=item.invoice.supplier, control_code=SUPPLIER_ACCOUNT)
+        aux = ledger.auxiliary_for_contact(actor=actor, contact=item.supplier, control_code=SUPPLIER_ACCOUNT)
         lines.append(
             ledger.LineInput(
-                account=aux.control_account, auxiliary=aux, debit=item.amount, reference=item.invoice.number[:40],
-                label=f"Virement {item.invoice.supplier.display_name} {item.invoice.number}"[:200],
+                account=aux.control_account, auxiliary=aux, debit=item.amount, reference=item.number[:40],
+                label=f"Virement {item.supplier.display_name} {item.number}"[:200],
             )
         )  # fmt: skip
     lines.append(ledger.LineInput(account=bank.account, credit=run.total, label=f"Virements {run.message_id}"))
@@ -276,13 +334,14 @@ def execute_run(*, actor, run: PaymentRun, on: dt.date | None = None, expected_v
         for line in EntryLine.objects.filter(entry=entry, auxiliary__isnull=False).select_related("auxiliary")
     }
     for item in items:
-        invoice_line = _open_item(item.invoice)
-        payment_line = posted.get((item.invoice.supplier_id, item.invoice.number[:40]))
+        invoice_line = _open_item(item)
+        payment_line = posted.get((item.supplier.pk, item.number[:40]))
         if invoice_line is not None and payment_line is not None:
             lettering.letter_lines(
-                actor=actor, lines=[invoice_line, payment_line], partial=item.amount != item.invoice.total_gross
+                actor=actor, lines=[invoice_line, payment_line], partial=item.amount != invoice_line.credit
             )
-    SupplierInvoice.objects.filter(pk__in=[item.invoice_id for item in items]).update(status=SupplierInvoiceStatus.PAID)
+    paid = [item.invoice_id for item in items if item.invoice_id]
+    SupplierInvoice.objects.filter(pk__in=paid).update(status=SupplierInvoiceStatus.PAID)
     run.status, run.entry = PaymentRunStatus.EXECUTED, entry
     run.version += 1
     run.save(update_fields=["status", "entry", "version"])

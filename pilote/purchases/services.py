@@ -169,7 +169,7 @@ def receive_einvoice(*, actor, content: bytes, filename: str, supplier: Contact 
         kind=SupplierInvoiceKind.CREDIT_NOTE if invoice.is_credit_note else SupplierInvoiceKind.INVOICE,
         number=invoice.number[:100],
         date=invoice.issue_date,
-        due_date=invoice.due_date if invoice.due_date and invoice.due_date >= invoice.issue_date else None,
+        due_date=_due_date(supplier, invoice.issue_date, invoice.due_date, credit_note=invoice.is_credit_note),
         currency=invoice.currency,
         source=invoice.syntax,
         profile=invoice.profile,
@@ -630,6 +630,13 @@ def post_invoice(*, actor, invoice: SupplierInvoice, lines: list[SupplierInvoice
     )
 
 
+def _due_date(supplier: Contact, date: dt.date, due_date: dt.date | None, *, credit_note: bool) -> dt.date | None:
+    """The invoice's own due date; without one (or one before its date), the supplier's payment terms give it."""
+    if due_date is not None and due_date >= date:
+        return due_date
+    return None if credit_note else supplier.supplier_due_date(date)
+
+
 # --- typed invoices -----------------------------------------------------------------------------------------
 
 
@@ -661,6 +668,7 @@ def create_typed_invoice(
         raise DomainError(f"Doublon : la facture n° {number} de {supplier.display_name} est déjà enregistrée.")
     if due_date is not None and due_date < date:
         raise DomainError("L'échéance ne peut pas précéder la date de la facture.")
+    due_date = _due_date(supplier, date, due_date, credit_note=kind == SupplierInvoiceKind.CREDIT_NOTE)
     if order is not None:
         matching.check_order_for(supplier.pk, order)
     orders.check_lines(lines)

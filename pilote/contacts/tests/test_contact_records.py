@@ -1,3 +1,4 @@
+import datetime as dt
 import html
 
 import pytest
@@ -170,3 +171,20 @@ def test_concurrent_edit_is_refused_and_keeps_both_inputs(client_as):
     assert 'value="Oullins"' in page  # the user's input is still in the form
     contact.refresh_from_db()
     assert contact.city == "Bron" and contact.version == 2
+
+
+def test_a_supplier_payment_terms_are_edited_on_its_form_within_the_legal_limits(client_as):
+    client = client_as("assistant")
+    client.post(reverse("contacts:create"), {**VALID, "is_supplier": "on"})
+    contact = Contact.objects.get()
+    edit = reverse("contacts:edit", args=[contact.pk])
+    response = client.post(edit, {**VALID, "is_supplier": "on", "payment_days": "60", "payment_end_of_month": "on"})
+    assert "45 jours fin de mois au plus (art. L441-10 du code de commerce), pas 60." in html.unescape(
+        response.content.decode()
+    )
+    client.post(edit, {**VALID, "is_supplier": "on", "payment_days": "30", "payment_end_of_month": "on"})
+    contact.refresh_from_db()
+    assert (contact.payment_days, contact.payment_end_of_month) == (30, True)
+    page = html.unescape(client.get(reverse("contacts:detail", args=[contact.pk])).content.decode())
+    assert "Délai de paiement" in page and "30 jours fin de mois" in page
+    assert contact.supplier_due_date(dt.date(2026, 2, 10)) == dt.date(2026, 3, 30)  # 28 February + 30 days

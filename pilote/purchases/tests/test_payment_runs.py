@@ -4,16 +4,18 @@ the official ISO 20022 XSD (.09 and .03), executed: bank entry posted and each i
 from __future__ import annotations
 
 import datetime as dt
+import html
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from lxml import etree
 
 from pilote.core.exceptions import DomainError
 from pilote.ledger.models import EntryLine, MatchedLine
 from pilote.ledger.models_bank import BankAccount
 from pilote.purchases import payments, services
-from pilote.purchases.models import PaymentRunStatus, SupplierInvoiceStatus
+from pilote.purchases.models import PaymentRun, PaymentRunStatus, SupplierInvoiceStatus
 from pilote.purchases.tests import factories
 
 D = Decimal
@@ -224,3 +226,80 @@ def test_an_approved_run_moves_its_invoices_to_its_date_in_the_cash_plan(run_rea
     assert after[day] == before.get(day, D(0)) - first.payable
     assert after[expected] == before[expected] + first.payable
     assert sum(after.values()) == sum(before.values())
+
+
+def test_a_run_pays_an_old_invoice_taken_over_into_the_ledger(run_ready, client_as):
+    """An invoice of the previous tool lives in the ledger only (the take-over's à-nouveaux line on the supplier's
+    401, its number and due date): a run pays it to the IBAN of the supplier's record and letters it."""
+    from pilote.ledger import services as ledger
+    from pilote.ledger.models import Account, Journal
+
+    ctx = run_ready
+    first, supplier, actor = ctx["invoices"][0], ctx["supplier"], ctx["accountant"]
+    aux = ledger.auxiliary_for_contact(actor=actor, contact=supplier, control_code="401")
+    ledger.create_entry(
+        actor=actor, journal=Journal.objects.get(code="AN"), date=dt.date(2026, 1, 1), post=True,
+        label="Reprise des factures fournisseurs ouvertes", lines=[
+            ledger.LineInput(account=Account.objects.get(code="471"), debit=D("300.00")),
+            ledger.LineInput(account=aux.control_account, auxiliary=aux, credit=D("300.00"), reference="ANC-77",
+                             due_date=dt.date(2026, 1, 31), label="Facture ANC-77 du 02/12/2025"),
+        ],
+    )  # fmt: skip
+    old = payments.payable_taken_over()
+    assert [(d.number, d.date, d.due_date, d.balance_due, d.supplier) for d in old] == [
+        ("ANC-77", dt.date(2025, 12, 2), dt.date(2026, 1, 31), D("300.00"), supplier)
+    ]
+    day = dt.date.today() + dt.timedelta(days=2)
+    client = client_as("comptable")
+    form = html.unescape(client.get(reverse("purchases:run-create")).content.decode())
+    assert "Factures reprises de l'ancien outil" in form and "n° ANC-77 — échéance 31/01/2026 — 300,00\u202f€" in form
+    response = client.post(reverse("purchases:run-create"), {
+        "bank_account": ctx["bank"].pk, "execution_date": day.isoformat(), "invoices": [first.pk],
+        "taken_over": [str(old[0].line_id)]})  # fmt: skip
+    run = PaymentRun.objects.get()
+    assert response.status_code == 302 and run.total == first.payable + D("300.00")
+    page = html.unescape(client.get(reverse("purchases:run-detail", args=[run.pk])).content.decode())
+    assert 'ANC-77 <span class="muted">(reprise)</span>' in page
+    assert payments.payable_taken_over() == []  # in a live run: not offered twice
+    with pytest.raises(DomainError, match="Une facture reprise choisie n'est plus à payer"):
+        payments.create_run(actor=actor, bank_account=ctx["bank"], execution_date=day, invoices=[],
+                            taken_over=[old[0].line_id])  # fmt: skip
+    run = payments.approve_run(actor=actor, run=run)
+    xml = payments.sepa_file(run, "09")
+    assert payments.check_xsd(xml, "09") == [] and payments.check_xsd(payments.sepa_file(run, "03"), "03") == []
+    doc = etree.fromstring(xml)
+    assert [node.text for node in doc.iterfind(".//p:RmtInf/p:Ustrd", namespaces=NS)] == [
+        "Facture FA-2026-0042", "Facture ANC-77"]  # fmt: skip
+    ibans = {node.text for node in doc.iterfind(".//p:CdtrAcct/p:Id/p:IBAN", namespaces=NS)}
+    assert ibans == {"FR7630006000011234567890189"}  # the supplier's record, for both
+    grouped = etree.fromstring(payments.sepa_file(run, "09", grouped=True))
+    assert grouped.findtext(".//p:RmtInf/p:Ustrd", namespaces=NS) == "Factures FA-2026-0042, ANC-77"
+
+    run = payments.execute_run(actor=actor, run=run, on=day)
+    item = EntryLine.objects.get(reference="ANC-77", credit=D("300.00"))
+    paid = EntryLine.objects.get(entry=run.entry, reference="ANC-77")
+    assert paid.debit == D("300.00") and item.match.matching == paid.match.matching
+    assert not item.match.matching.is_partial and payments.payable_taken_over() == []
+
+
+def test_a_typed_invoice_without_due_date_gets_it_from_the_supplier_terms(buy):
+    from pilote.sales.services import LineSpec
+
+    supplier = buy["supplier"]
+    supplier.payment_days, supplier.payment_end_of_month = 30, True
+    supplier.save()
+
+    def typed(number, due):
+        return services.create_typed_invoice(
+            actor=buy["assistant"], supplier=supplier, number=number, date=dt.date(2026, 11, 15), due_date=due,
+            lines=[LineSpec(description="Fournitures", quantity=D(1), unit_price=D("100"), vat_rate="20.00")],
+        )  # fmt: skip
+
+    assert typed("T-1", None).due_date == dt.date(2026, 12, 30)  # 30 November + 30 days
+    assert typed("T-2", dt.date(2026, 12, 1)).due_date == dt.date(2026, 12, 1)  # the invoice's own wins
+    supplier.payment_days, supplier.payment_end_of_month = 0, False
+    supplier.save()
+    assert typed("T-3", None).due_date == dt.date(2026, 11, 15)  # à réception
+    supplier.payment_days = None
+    supplier.save()
+    assert typed("T-4", None).due_date is None

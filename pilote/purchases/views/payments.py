@@ -17,6 +17,7 @@ from pilote.core.listing import paginate
 from pilote.core.params import to_int
 from pilote.ledger.models_bank import BankAccount, StatementLine
 from pilote.lib.dates import local_today
+from pilote.lib.formats import format_eur
 from pilote.purchases import payments
 from pilote.purchases.models import PaymentRun, SupplierInvoice
 
@@ -33,11 +34,22 @@ class RunForm(forms.Form):
     )
     execution_date = forms.DateField(label="Date d'exécution", widget=DATE)
     invoices = ModelMultipleChoiceField(
-        label="Factures à payer", queryset=SupplierInvoice.objects.none(), widget=forms.CheckboxSelectMultiple
+        label="Factures à payer",
+        queryset=SupplierInvoice.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    taken_over = forms.MultipleChoiceField(
+        label="Factures reprises de l'ancien outil", widget=forms.CheckboxSelectMultiple, required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, taken_over=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["taken_over"].choices = [
+            (str(d.line_id), f"{d.supplier.display_name} — n° {d.number} — échéance {d.due_date:%d/%m/%Y} — "
+                             f"{format_eur(d.balance_due)}")
+            for d in taken_over
+        ]  # fmt: skip
         self.fields["invoices"].queryset = payments.payable_invoices()
         self.fields["invoices"].label_from_instance = lambda invoice: (
             f"{invoice.supplier.display_name} — n° {invoice.number}"
@@ -55,10 +67,13 @@ def run_list(request):
 def run_create(request):
     due = DueForm(request.GET or None)
     due_by = due.cleaned_data.get("due_by") if due.is_valid() else None
+    old = payments.payable_taken_over()
     form = RunForm(
         request.POST or None,
+        taken_over=old,
         initial={"execution_date": local_today() + dt.timedelta(days=1),
-                 "invoices": list(payments.payable_invoices(due_by=due_by).values_list("pk", flat=True))},
+                 "invoices": list(payments.payable_invoices(due_by=due_by).values_list("pk", flat=True)),
+                 "taken_over": [str(d.line_id) for d in old if due_by is None or d.due_date <= due_by]},
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -68,6 +83,7 @@ def run_create(request):
                 bank_account=data["bank_account"],
                 execution_date=data["execution_date"],
                 invoices=list(data["invoices"]),
+                taken_over=[to_int(pk) for pk in data["taken_over"]],
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -80,7 +96,7 @@ def run_create(request):
 @require_perm("purchases.view")
 def run_detail(request, pk: int):
     run = get_object_or_404(PaymentRun.objects.select_related("bank_account", "entry__journal"), pk=pk)
-    items = run.items.select_related("invoice__supplier")
+    items = run.items.select_related(*payments.ITEM_RELATED)
     context = {"run": run, "items": items, "statement_line": payments.statement_line_of(run)}
     if request.user.can("purchases.approve"):
         context["candidates"] = payments.statement_candidates(run)

@@ -9,16 +9,14 @@ from django.urls import reverse
 
 from pilote.contacts import services
 from pilote.contacts.models import Contact, ContactKind
+from pilote.lib import payment_terms
 from pilote.lib.identifiers import format_iban, format_siret
-from pilote.sales.models import PaymentTerm
 from pilote.takeover.framework import Column, Dataset, Link, row_error
 from pilote.takeover.reading import normalise
 
-TERMS = {**{label: label for _, label in PaymentTerm.choices}, "reception": "À réception", "comptant": "À réception",
-         "30": "30 jours", "45 fdm": "45 jours fin de mois", "45 jours fdm": "45 jours fin de mois",
-         "60": "60 jours"}  # fmt: skip
 FIELDS = {"name": "name", "siren": "siren", "siret": "siret", "vat_number": "vat", "iban": "iban", "bic": "bic",
-          "email": "email", "phone": "phone", "address_line1": "address", "address_line2": "address2",
+          "payment_days": "terms", "email": "email", "phone": "phone", "address_line1": "address",
+          "address_line2": "address2",
           "postal_code": "postal_code", "city": "city", "country": "country", "notes": "notes"}  # fmt: skip
 
 
@@ -39,9 +37,10 @@ class Suppliers(Dataset):
         Column("iban", "IBAN", "Pour les virements ; vérifié (clé, longueur du pays).",
                "FR76 3000 6000 0112 3456 7890 189"),
         Column("bic", "BIC", "Vide : déduit de l'IBAN quand c'est possible.", "AGRIFRPP"),
-        Column("terms", "Conditions de paiement", "À réception, 30 jours, 45 jours fin de mois ou 60 jours (gardées "
-               "dans les notes de la fiche : chaque facture porte son échéance).", "45 jours fin de mois", False,
-               ("conditions", "delai de paiement")),
+        Column("terms", "Conditions de paiement", "« à réception », « N jours » (60 au plus) ou « N jours fin de "
+               "mois » (45 au plus ; la fin du mois de la facture plus N jours) : le délai de la fiche du fournisseur, "
+               "qui donne son échéance à une facture reçue sans échéance. Vide : inconnu.", "30 jours fin de mois",
+               False, ("conditions", "delai de paiement", "conditions de reglement")),
         Column("email", "E-mail", "Adresse de contact.", "compta@papeterie-rhone.fr", False, ("email", "courriel")),
         Column("phone", "Téléphone", "", "04 78 00 00 00", False, ("tel",)),
         Column("address", "Adresse", "", "12 quai Perrache", False, ("adresse ligne 1",)),
@@ -61,8 +60,12 @@ class Suppliers(Dataset):
         }
 
     def parse(self, cells, ctx):
-        terms = cells.choice("terms", TERMS, "", "à réception, 30 jours, 45 jours fin de mois, 60 jours")
-        notes = cells.text("notes")
+        days, end_of_month = None, False
+        try:
+            days, end_of_month = payment_terms.parse(cells.text("terms"))
+        except ValueError as exc:
+            cells.fail("terms", str(exc))
+        terms = payment_terms.label(days, end_of_month)
         fields = {
             "kind": ContactKind.ORGANISATION,
             "is_supplier": True,
@@ -79,7 +82,9 @@ class Suppliers(Dataset):
             "postal_code": cells.text("postal_code", max_length=10),
             "city": cells.text("city", max_length=100),
             "country": (cells.text("country") or "FR").upper(),
-            "notes": "\n".join(part for part in (f"Conditions de paiement : {terms}" if terms else "", notes) if part),
+            "payment_days": days,
+            "payment_end_of_month": end_of_month,
+            "notes": cells.text("notes"),
         }
         contact = Contact(**fields)
         try:

@@ -31,8 +31,30 @@ def test_suppliers_from_an_xlsx_are_contacts_with_the_supplier_role(client_as):
     assert (paper.is_supplier, paper.is_customer, paper.siren, paper.siret, paper.vat_number) == (
         True, False, "732829320", "73282932000074", "FR44732829320")  # fmt: skip
     assert paper.iban == "FR7630006000011234567890189" and paper.bic  # BIC found from the IBAN, as the form does
-    assert paper.notes == "Conditions de paiement : 45 jours fin de mois"
-    assert Contact.objects.get(name="Transports Alpins").vat_number == "FR96552100554"
+    assert (paper.payment_days, paper.payment_end_of_month, paper.payment_terms_label) == (
+        45, True, "45 jours fin de mois")  # fmt: skip
+    alpine = Contact.objects.get(name="Transports Alpins")
+    assert (alpine.vat_number, alpine.payment_days, alpine.payment_end_of_month) == ("FR96552100554", 30, False)
+
+
+def test_the_terms_column_is_explained_and_read_as_french_invoices_state_it(client_as):
+    import io
+
+    from openpyxl import load_workbook
+
+    from pilote.lib import payment_terms
+
+    client = client_as("direction")
+    book = load_workbook(io.BytesIO(client.get(reverse("takeover:fournisseurs-template", args=["xlsx"])).content))
+    explained = {row[0]: row[2] for row in book["Explications"].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert "« N jours fin de mois » (45 au plus" in explained["Conditions de paiement"]
+    assert [payment_terms.parse(text) for text in ("À réception", "30 jours fin de mois", "45 jours", "60 j", "")] == [
+        (0, False), (30, True), (45, False), (60, False), (None, False)]  # fmt: skip
+    assert payment_terms.parse("45 jours FDM") == (45, True)
+    with pytest.raises(ValueError, match="45 jours fin de mois au plus"):
+        payment_terms.parse("60 jours fin de mois")
+    with pytest.raises(ValueError, match="n'est pas un délai de paiement reconnu"):
+        payment_terms.parse("paiement à la commande")
 
 
 def test_identifiers_are_refused_by_line_with_the_contact_rules_words(client_as):
