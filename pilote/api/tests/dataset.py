@@ -186,8 +186,9 @@ def _people_dataset(structure, personas, staff) -> dict[str, int]:
                                 due_on=dt.date(2027, 3, 1), cost=Decimal(180))  # fmt: skip
     procedure = procedures.create_procedure(actor=boss, code="PR-ACC-01", title="Accueil", owner=boss,
                                             approver_role="direction", body="Accueillir.")  # fmt: skip
-    review = audits.plan_audit(actor=boss, title="Audit achats", kind="internal", planned_on=dt.date(2026, 3, 2),
-                               lead=boss, questions=[("Fournisseurs évalués ?", "Grille")])  # fmt: skip
+    review = audits.plan_audit(actor=boss, title="Audit achats", kind="internal", scope="Achats",
+                               planned_on=dt.date(2026, 3, 2), lead=boss,
+                               questions=[("Fournisseurs évalués ?", "Grille")])  # fmt: skip
     audits.start_audit(actor=boss, audit=review, performed_on=dt.date(2026, 3, 2))
     survey = surveys.create_survey(actor=boss, title="Satisfaction 2026")
     surveys.add_question(actor=boss, survey=survey, text="Êtes-vous satisfait ?", kind="scale5")
@@ -297,7 +298,8 @@ BODIES |= {
                                                      "cost": "60.00"},
     ("post", "/procedures"): {"code": "PR-ACH-02", "title": "Achats", "kind": "procedure", "owner": "owner_id",
                               "approver_role": "direction", "reader_roles": ["comptable"], "body": "Commander."},
-    ("post", "/audits"): {"title": "Audit RH", "kind": "internal", "planned_on": "2027-04-01", "lead": "owner_id"},
+    ("post", "/audits"): {"title": "Audit RH", "kind": "internal", "scope": "Registre", "planned_on": "2027-04-01",
+                          "lead": "owner_id"},
     ("post", "/audits/{audit_id}/questions"): {"question": "Registre à jour ?"},
     ("post", "/audits/constats/{finding_id}"): {"result": "observation", "comment": "Grille incomplète"},
     ("post", "/enquetes"): {"title": "Satisfaction clients", "audience": "customers", "questions": [
