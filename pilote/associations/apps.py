@@ -25,13 +25,14 @@ class AssociationsConfig(AppConfig):
         from pilote.core.personal_data import register_personal_data
 
         register_personal_data(personal_data)
-        from pilote.associations import audit_labels, demo, social_demo, todo, triggers
+        from pilote.associations import audit_labels, triggers
         from pilote.core.audit_labels import register_labels
         from pilote.core.registry import (
             CalendarLayer,
             MemberSource,
             MenuItem,
             TodoProvider,
+            lazy,
             register_calendar_layer,
             register_demo,
             register_demo_structure,
@@ -59,21 +60,20 @@ class AssociationsConfig(AppConfig):
             MenuItem("Activité mensuelle", "associations:activity-list", "associations.view",
                      structure_types=("social",)),
         )  # fmt: skip
-        register_demo_structure("association", demo.STRUCTURE, demo.EMAIL_DOMAIN)
-        register_demo(10, "vie associative (adhérents, dons, reçus fiscaux, subventions)", demo.load,
-                      structure_type="association")  # fmt: skip
-        register_demo_structure("social", social_demo.STRUCTURE, social_demo.EMAIL_DOMAIN)
-        register_demo(10, "service d'aide et de soins à domicile (CPOM, activité, comptes)", social_demo.load,
-                      structure_type="social")  # fmt: skip
-        register_todo(TodoProvider("associations.edit", todo.dues_items))
-        register_todo(TodoProvider("associations.receipts", todo.receipt_items))
-        register_todo(TodoProvider("associations.view", todo.grant_items))
-        register_todo(TodoProvider("associations.view", todo.cpom_items))
-        from pilote.associations import assembly_members, calendar
-
+        # Demo, to-do, calendar and members by dotted name: imported when used, not by every command's start-up.
+        register_demo_structure("association", "pilote.associations.demo")
+        register_demo(10, "vie associative (adhérents, dons, reçus fiscaux, subventions)",
+                      lazy("pilote.associations.demo.load"), structure_type="association")  # fmt: skip
+        register_demo_structure("social", "pilote.associations.social_demo")
+        register_demo(10, "service d'aide et de soins à domicile (CPOM, activité, comptes)",
+                      lazy("pilote.associations.social_demo.load"), structure_type="social")  # fmt: skip
+        register_todo(TodoProvider("associations.edit", lazy("pilote.associations.todo.dues_items")))
+        register_todo(TodoProvider("associations.receipts", lazy("pilote.associations.todo.receipt_items")))
+        register_todo(TodoProvider("associations.view", lazy("pilote.associations.todo.grant_items")))
+        register_todo(TodoProvider("associations.view", lazy("pilote.associations.todo.cpom_items")))
         register_calendar_layer(CalendarLayer("subventions", "Subventions : comptes rendus", "associations.view",
-                                              calendar.grant_deadlines))  # fmt: skip
+                                              lazy("pilote.associations.calendar.grant_deadlines")))  # fmt: skip
 
         register_member_source(MemberSource("associations.members", "Adhérents de l'association",
-                                            assembly_members.members_on))  # fmt: skip
+                                            lazy("pilote.associations.assembly_members.members_on")))  # fmt: skip
         post_migrate.connect(_reinstall_triggers, sender=self)

@@ -9,9 +9,10 @@ class ContactsConfig(AppConfig):
     def ready(self) -> None:
         from pilote.contacts.personal_data import SOURCE as personal_data
         from pilote.core.personal_data import register_personal_data
+        from pilote.core.registry import lazy
 
         register_personal_data(personal_data)
-        from pilote.contacts import demo, pickers
+        from pilote.contacts import pickers
         from pilote.contacts.search import search_contacts
         from pilote.core.pickers import register_picker
         from pilote.core.registry import MenuItem, SearchProvider, register_demo, register_menu, register_search
@@ -22,5 +23,5 @@ class ContactsConfig(AppConfig):
             MenuItem("Contacts", "contacts:list", "contacts.view"),
         )
         register_search(SearchProvider("Contacts", "contacts.view", search_contacts))
-        register_demo(10, "contacts et échanges", demo.load)
+        register_demo(10, "contacts et échanges", lazy("pilote.contacts.demo.load"))
         register_picker(pickers.CONTACTS)

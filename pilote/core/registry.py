@@ -7,8 +7,26 @@ Apps register from their AppConfig.ready(); the core never imports a domain app.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+
+
+def lazy_module(name: str):
+    """The module `name`, executed at the first read of one of its attributes (importlib's LazyLoader): a module
+    that an app's ready() imports for the objects it registers (its KPI tiles, its take-over datasets) names what
+    it calls at use time through it, so that a command's start-up does not import those dependencies."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 class lazy:  # noqa: N801 - used like a function: lazy("pilote.app.module.function")
@@ -137,16 +155,20 @@ def demo_loaders(structure_type: str = "company") -> list[tuple[int, str, Callab
 
 
 _type_demo_loaders: dict[str, list[tuple[int, str, Callable]]] = {}
-_demo_structures: dict[str, tuple[dict, str]] = {}
+_demo_structures: dict[str, str] = {}  # structure type -> the module holding its STRUCTURE and EMAIL_DOMAIN
 
 
-def register_demo_structure(structure_type: str, identity: dict, email_domain: str) -> None:
-    """Another type's demo structure (its identity: name, SIREN, address, IBAN…), loaded by `load_demo --type`."""
-    _demo_structures[structure_type] = (dict(identity), email_domain)
+def register_demo_structure(structure_type: str, module: str) -> None:
+    """Another type's demo structure, loaded by `load_demo --type`: `module` (a dotted path, imported only then)
+    holds its identity (STRUCTURE: name, SIREN, address, IBAN…) and its EMAIL_DOMAIN."""
+    _demo_structures[structure_type] = module
 
 
 def demo_structure(structure_type: str) -> tuple[dict, str] | None:
-    return _demo_structures.get(structure_type)
+    if structure_type not in _demo_structures:
+        return None
+    module = importlib.import_module(_demo_structures[structure_type])
+    return dict(module.STRUCTURE), module.EMAIL_DOMAIN
 
 
 def demo_types() -> list[str]:

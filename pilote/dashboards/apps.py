@@ -11,12 +11,13 @@ class DashboardsConfig(AppConfig):
             HomePanel,
             MenuItem,
             TodoProvider,
+            lazy,
             register_demo,
             register_home_panel,
             register_menu,
             register_todo,
         )
-        from pilote.dashboards import demo, tiles, todo, views
+        from pilote.dashboards import tiles
 
         register_menu(
             "Tableau de bord",
@@ -25,12 +26,12 @@ class DashboardsConfig(AppConfig):
             MenuItem("Seuils d'alerte", "dashboards:thresholds", "dashboards.thresholds"),
         )
         tiles.register()
-        register_home_panel(HomePanel("dashboards.view", 10, views.home_panel))
-        register_todo(TodoProvider("dashboards.thresholds", todo.todo_items))
+        register_home_panel(HomePanel("dashboards.view", 10, lazy("pilote.dashboards.views.home_panel")))
+        register_todo(TodoProvider("dashboards.thresholds", lazy("pilote.dashboards.todo.todo_items")))
         from pilote.core import jobs, schedule
         from pilote.dashboards import alerts
 
         jobs.register_kind("dashboards.alerts", "Alertes des indicateurs")
         schedule.register(schedule.Schedule("dashboards.alerts", "Alertes des indicateurs (e-mail à la direction)",
                                             alerts.nightly_check, hour=5, minute=30))  # fmt: skip
-        register_demo(95, "tableau de bord (seuil de trésorerie)", demo.load)
+        register_demo(95, "tableau de bord (seuil de trésorerie)", lazy("pilote.dashboards.demo.load"))

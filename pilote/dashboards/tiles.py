@@ -9,10 +9,13 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from pilote.core.registry import KpiProvider, KpiTile, register_kpi
-from pilote.dashboards import kpis, queries
+from pilote.core.registry import KpiProvider, KpiTile, lazy_module, register_kpi
 from pilote.lib.charts import MONTHS, bar_chart, line_chart
 from pilote.lib.formats import format_date, format_eur
+
+# Read when a tile is computed, not when ready() registers the tiles (they import the finance figures).
+kpis = lazy_module("pilote.dashboards.kpis")
+queries = lazy_module("pilote.dashboards.queries")
 
 SALES, FINANCE = "Ventes", "Finances"
 

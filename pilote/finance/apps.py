@@ -7,8 +7,7 @@ class FinanceConfig(AppConfig):
     verbose_name = "Finances"
 
     def ready(self) -> None:
-        from pilote.core.registry import MenuItem, register_demo, register_menu
-        from pilote.finance import demo
+        from pilote.core.registry import MenuItem, lazy, register_demo, register_menu
 
         register_menu(
             "Finances",
@@ -23,9 +22,11 @@ class FinanceConfig(AppConfig):
             MenuItem("Coûts complets", "finance:costing", "finance.view"),
         )
         from pilote.core import jobs, schedule
-        from pilote.finance import services
+        from pilote.finance import services  # its nightly work is declared there (@jobs.work): imported for the queue
 
         jobs.register_kind("finance.treasury", "Trésorerie : habitudes de paiement et plan de la semaine")
         label = "Trésorerie : habitudes de paiement des clients et plan de la semaine archivé"
         schedule.register(schedule.Schedule("finance.treasury", label, services.treasury_night, hour=5))
-        register_demo(93, "coûts complets et budget de l'exercice (initial et révisé)", demo.load)
+        register_demo(
+            93, "coûts complets et budget de l'exercice (initial et révisé)", lazy("pilote.finance.demo.load")
+        )

@@ -23,6 +23,7 @@ class HrConfig(AppConfig):
             HomePanel,
             MenuItem,
             TodoProvider,
+            lazy,
             register_calendar_layer,
             register_cash_forecast,
             register_demo,
@@ -31,14 +32,13 @@ class HrConfig(AppConfig):
             register_todo,
             register_work_accidents,
         )
-        from pilote.hr import audit_labels, calendar, demo, todo, triggers
+        from pilote.hr import audit_labels, triggers
         from pilote.hr.queries import payroll as payroll_queries
 
         register_cash_forecast(CashForecastSource("hr.pay", payroll_queries.cash_flows, replaces=("64",)))
         from pilote.hr import tiles
 
         tiles.register()
-        from pilote.hr.views import announcements
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
         register_menu(
@@ -68,23 +68,29 @@ class HrConfig(AppConfig):
         from pilote.hr.personal_data import SOURCE as personal_data
 
         register_personal_data(personal_data)
-        register_todo(TodoProvider("hr.self", todo.todo_items))
+        register_todo(TodoProvider("hr.self", lazy("pilote.hr.todo.todo_items")))
         from pilote.core.registry import register_planned_hours
         from pilote.hr.queries.worktime import planned_hours
 
         register_planned_hours(planned_hours)  # the intervention planning checks visits against the schedule
-        register_calendar_layer(CalendarLayer("rh", "Fins de contrat", "hr.view", calendar.contract_ends))
-        register_calendar_layer(CalendarLayer("entretiens", "Entretiens à tenir", "hr.view", calendar.interviews_due))
-        register_work_accidents(calendar.work_accident_dates)
-        register_demo(90, "personnel (salariés, registre)", demo.load)
-        register_demo(91, "personnel (congés et absences)", demo.load_leave)
-        register_demo(92, "personnel (entretiens professionnels)", demo.load_interviews)
-        register_demo(93, "personnel (élection du CSE)", demo.load_cse)
-        register_demo(94, "personnel (contrats de travail)", demo.load_contracts)
-        register_demo(95, "personnel (variables de paie)", demo.load_payroll)
-        register_demo(96, "personnel (notes de frais)", demo.load_expenses)
-        register_demo(97, "personnel (plannings et heures)", demo.load_schedules)
-        register_demo(98, "personnel (compétences, formation, entretiens annuels)", demo.load_training)
-        register_demo(99, "personnel (parcours d'arrivée et de départ)", demo.load_checklists)
-        register_home_panel(HomePanel("hr.self", 20, announcements.home_panel))
+        register_calendar_layer(
+            CalendarLayer("rh", "Fins de contrat", "hr.view", lazy("pilote.hr.calendar.contract_ends"))
+        )
+        register_calendar_layer(
+            CalendarLayer("entretiens", "Entretiens à tenir", "hr.view", lazy("pilote.hr.calendar.interviews_due"))
+        )
+        register_work_accidents(lazy("pilote.hr.calendar.work_accident_dates"))
+        register_demo(90, "personnel (salariés, registre)", lazy("pilote.hr.demo.load"))
+        register_demo(91, "personnel (congés et absences)", lazy("pilote.hr.demo.load_leave"))
+        register_demo(92, "personnel (entretiens professionnels)", lazy("pilote.hr.demo.load_interviews"))
+        register_demo(93, "personnel (élection du CSE)", lazy("pilote.hr.demo.load_cse"))
+        register_demo(94, "personnel (contrats de travail)", lazy("pilote.hr.demo.load_contracts"))
+        register_demo(95, "personnel (variables de paie)", lazy("pilote.hr.demo.load_payroll"))
+        register_demo(96, "personnel (notes de frais)", lazy("pilote.hr.demo.load_expenses"))
+        register_demo(97, "personnel (plannings et heures)", lazy("pilote.hr.demo.load_schedules"))
+        register_demo(
+            98, "personnel (compétences, formation, entretiens annuels)", lazy("pilote.hr.demo.load_training")
+        )
+        register_demo(99, "personnel (parcours d'arrivée et de départ)", lazy("pilote.hr.demo.load_checklists"))
+        register_home_panel(HomePanel("hr.self", 20, lazy("pilote.hr.views.announcements.home_panel")))
         post_migrate.connect(_reinstall_triggers, sender=self)

@@ -21,6 +21,7 @@ class LedgerConfig(AppConfig):
             CalendarLayer,
             MenuItem,
             SearchProvider,
+            lazy,
             register_calendar_layer,
             register_demo,
             register_menu,
@@ -28,9 +29,11 @@ class LedgerConfig(AppConfig):
             register_structure_setup,
             register_structure_update,
         )
-        from pilote.ledger import calendar, demo, pickers, search, services, triggers
+        from pilote.ledger import pickers, triggers
 
-        register_calendar_layer(CalendarLayer("tva", "Déclarations de TVA", "ledger.view", calendar.vat_deadlines))
+        register_calendar_layer(
+            CalendarLayer("tva", "Déclarations de TVA", "ledger.view", lazy("pilote.ledger.calendar.vat_deadlines"))
+        )
 
         del triggers  # imported to register its TriggerSet (core.dbtriggers)
         from pilote.core import jobs, schedule
@@ -66,12 +69,14 @@ class LedgerConfig(AppConfig):
             MenuItem("Journaux et exercices", "ledger:setup", "ledger.view"),
             MenuItem("Import FEC", "ledger:fec-import", "ledger.import"),
         )
-        register_search(SearchProvider("Comptabilité", "ledger.view", search.search_books))
-        register_structure_setup(services.initialise_books)
-        register_structure_update(services.follow_structure_update)
+        register_search(SearchProvider("Comptabilité", "ledger.view", lazy("pilote.ledger.search.search_books")))
+        register_structure_setup(lazy("pilote.ledger.services.initialise_books"))
+        register_structure_update(lazy("pilote.ledger.services.follow_structure_update"))
         # SQLite drops a table's triggers when a migration rebuilds it: put them back after every migrate.
         post_migrate.connect(_reinstall_triggers, sender=self)
-        register_demo(25, "comptabilité analytique (axes, centres, ventilations)", demo.load_analytic)
-        register_demo(30, "comptabilité (deux exercices)", demo.load)
+        register_demo(
+            25, "comptabilité analytique (axes, centres, ventilations)", lazy("pilote.ledger.demo.load_analytic")
+        )
+        register_demo(30, "comptabilité (deux exercices)", lazy("pilote.ledger.demo.load"))
         for picker in (pickers.ACCOUNTS, pickers.AUXILIARIES, pickers.THIRD_PARTIES):
             register_picker(picker)

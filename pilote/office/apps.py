@@ -24,12 +24,13 @@ class OfficeConfig(AppConfig):
             DocumentSource,
             MenuItem,
             TodoProvider,
+            lazy,
             register_demo,
             register_document_source,
             register_menu,
             register_todo,
         )
-        from pilote.office import demo, pickers, todo, triggers
+        from pilote.office import pickers, triggers
         from pilote.office.services import tasks as task_services
         from pilote.office.services import waiting
 
@@ -64,9 +65,9 @@ class OfficeConfig(AppConfig):
             MenuItem("Plan de classement", "office:folder-list", "office.documents.view"),
             MenuItem("Purge des documents échus", "office:document-purge", "office.documents.purge"),
         )
-        register_todo(TodoProvider("office.tasks", todo.task_items))
-        register_todo(TodoProvider("office.book", todo.waiting_offer_items))
-        register_todo(TodoProvider("office.view", todo.event_reminder_items))
+        register_todo(TodoProvider("office.tasks", lazy("pilote.office.todo.task_items")))
+        register_todo(TodoProvider("office.book", lazy("pilote.office.todo.waiting_offer_items")))
+        register_todo(TodoProvider("office.view", lazy("pilote.office.todo.event_reminder_items")))
         from pilote.core.personal_data import register_personal_data
         from pilote.office import personal_data
         from pilote.office.services import communication
@@ -75,9 +76,17 @@ class OfficeConfig(AppConfig):
         register_personal_data(personal_data.SOURCE)
         register_document_source(DocumentSource("office.minutes", "Comptes rendus de réunion (PDF)",
                                                 "office.meetings.view", meetings.search_minutes))  # fmt: skip
-        register_demo(95, "bureau (agenda, réservations, réunions, assemblées, tâches, documents)", demo.load)
-        from pilote.office import demo_territory
+        register_demo(
+            95,
+            "bureau (agenda, réservations, réunions, assemblées, tâches, documents)",
+            lazy("pilote.office.demo.load"),
+        )
 
         for kind in ("association", "social"):
-            register_demo(96, "bureau (étude des besoins du territoire)", demo_territory.load, structure_type=kind)
+            register_demo(
+                96,
+                "bureau (étude des besoins du territoire)",
+                lazy("pilote.office.demo_territory.load"),
+                structure_type=kind,
+            )
         post_migrate.connect(_reinstall_triggers, sender=self)

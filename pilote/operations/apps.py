@@ -13,6 +13,7 @@ class OperationsConfig(AppConfig):
             LotTracking,
             MenuItem,
             TodoProvider,
+            lazy,
             register_cost_chain,
             register_demo,
             register_lot_tracking,
@@ -20,7 +21,7 @@ class OperationsConfig(AppConfig):
             register_todo,
             register_worked_time,
         )
-        from pilote.operations import audit_labels, costchain, demo, hooks, todo
+        from pilote.operations import audit_labels, hooks
         from pilote.operations.queries.interventions import worked_time
 
         register_labels(audit_labels.LABELS)
@@ -42,14 +43,29 @@ class OperationsConfig(AppConfig):
             MenuItem("Ma journée", "interventions:my-day", "operations.my_day"),
             MenuItem("Toutes les interventions", "interventions:list", "operations.view"),
         )
-        register_todo(TodoProvider("operations.view", todo.reorder_alerts))
+        register_todo(TodoProvider("operations.view", lazy("pilote.operations.todo.reorder_alerts")))
         register_cost_chain(
-            CostChainSource("stock", "Stocks et production", "operations.view", costchain.rows, costchain.products)
+            CostChainSource(
+                "stock",
+                "Stocks et production",
+                "operations.view",
+                lazy("pilote.operations.costchain.rows"),
+                lazy("pilote.operations.costchain.products"),
+            )
         )
         register_worked_time(worked_time)
         hooks.connect()
         register_lot_tracking(LotTracking(hooks.tracked, hooks.suggest))
-        register_demo(88, "stocks (articles, mouvements, inventaire)", demo.load)
-        register_demo(89, "production (nomenclature, ordres de fabrication)", demo.load_production)
-        register_demo(89, "interventions (deux semaines de maintenance)", demo.load_interventions)
-        register_demo(89, "visites à domicile (aide et soins)", demo.load_home_care, structure_type="social")
+        register_demo(88, "stocks (articles, mouvements, inventaire)", lazy("pilote.operations.demo.load"))
+        register_demo(
+            89, "production (nomenclature, ordres de fabrication)", lazy("pilote.operations.demo.load_production")
+        )
+        register_demo(
+            89, "interventions (deux semaines de maintenance)", lazy("pilote.operations.demo.load_interventions")
+        )
+        register_demo(
+            89,
+            "visites à domicile (aide et soins)",
+            lazy("pilote.operations.demo.load_home_care"),
+            structure_type="social",
+        )

@@ -13,6 +13,7 @@ class PipelineConfig(AppConfig):
             MenuItem,
             SearchProvider,
             TodoProvider,
+            lazy,
             register_calendar_layer,
             register_contact_panel,
             register_demo,
@@ -20,7 +21,6 @@ class PipelineConfig(AppConfig):
             register_search,
             register_todo,
         )
-        from pilote.pipeline import demo, panels
         from pilote.pipeline.calendar import tender_deadlines
         from pilote.pipeline.search import search_opportunities, search_tenders
         from pilote.pipeline.todo import todo_items
@@ -35,6 +35,6 @@ class PipelineConfig(AppConfig):
         register_search(SearchProvider("Opportunités", "pipeline.view", search_opportunities))
         register_search(SearchProvider("Appels d'offres", "pipeline.view", search_tenders))
         register_todo(TodoProvider("pipeline.edit", todo_items))
-        register_contact_panel(ContactPanel("pipeline.view", 5, panels.contact_pipeline))
-        register_demo(30, "opportunités et appels d'offres", demo.load)
+        register_contact_panel(ContactPanel("pipeline.view", 5, lazy("pilote.pipeline.panels.contact_pipeline")))
+        register_demo(30, "opportunités et appels d'offres", lazy("pilote.pipeline.demo.load"))
         register_calendar_layer(CalendarLayer("ao", "Appels d'offres", "pipeline.view", tender_deadlines))

@@ -7,8 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projets"
 
     def ready(self) -> None:
-        from pilote.core.registry import MenuItem, TodoProvider, register_demo, register_menu, register_todo
-        from pilote.projects import demo, todo
+        from pilote.core.registry import MenuItem, TodoProvider, lazy, register_demo, register_menu, register_todo
 
         register_menu(
             "Projets",
@@ -17,6 +16,8 @@ class ProjectsConfig(AppConfig):
             MenuItem("Charge par personne", "projects:workload", "projects.view"),
             MenuItem("Temps passés", "projects:time", "projects.view"),
         )
-        register_todo(TodoProvider("projects.view", todo.late_tasks))
-        register_demo(85, "projets", demo.load)
-        register_demo(85, "projet d'établissement", demo.load_establishment, structure_type="social")
+        register_todo(TodoProvider("projects.view", lazy("pilote.projects.todo.late_tasks")))
+        register_demo(85, "projets", lazy("pilote.projects.demo.load"))
+        register_demo(
+            85, "projet d'établissement", lazy("pilote.projects.demo.load_establishment"), structure_type="social"
+        )

@@ -12,13 +12,15 @@ class PurchasesConfig(AppConfig):
             ContactPanel,
             MenuItem,
             TodoProvider,
+            lazy,
             register_contact_panel,
             register_demo,
             register_menu,
             register_scheduled_payments,
             register_todo,
         )
-        from pilote.purchases import demo, panels, payments, pickers, todo
+        from pilote.ledger import hooks
+        from pilote.purchases import pickers
 
         register_menu(
             "Fournisseurs et achats",
@@ -34,11 +36,9 @@ class PurchasesConfig(AppConfig):
             MenuItem("Réglages des achats", "purchases:settings", "purchases.settings"),
         )
         register_picker(pickers.SUPPLIERS)
-        register_contact_panel(ContactPanel("purchases.view", 20, panels.contact_purchases))
-        register_todo(TodoProvider("purchases.approve", todo.todo_items))
-        register_scheduled_payments(payments.scheduled_payments)
-        register_demo(45, "factures fournisseurs reçues", demo.load)
-        from pilote.ledger import demo as ledger_demo
-
-        if demo.book_supplier_invoice not in ledger_demo.supplier_invoice_handlers:
-            ledger_demo.supplier_invoice_handlers.append(demo.book_supplier_invoice)
+        # Panels, to-do, payments and demo by dotted name: imported when used, not by every command's start-up.
+        register_contact_panel(ContactPanel("purchases.view", 20, lazy("pilote.purchases.panels.contact_purchases")))
+        register_todo(TodoProvider("purchases.approve", lazy("pilote.purchases.todo.todo_items")))
+        register_scheduled_payments(lazy("pilote.purchases.payments.scheduled_payments"))
+        register_demo(45, "factures fournisseurs reçues", lazy("pilote.purchases.demo.load"))
+        hooks.register(hooks.supplier_invoice_handlers, lazy("pilote.purchases.demo.book_supplier_invoice"))

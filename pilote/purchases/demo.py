@@ -9,7 +9,7 @@ received, blocked by the three-way match and in dispute. Dated in the current mo
 
 Before that, from the first month whose bank statement the demo imports, the ledger demo's own supplier invoices
 (rent, energy, telecom, goods restocked at each month end…) go through these services instead of being posted
-directly (`book_supplier_invoice`, registered in `ledger.demo.supplier_invoice_handlers`): goods and services are
+directly (`book_supplier_invoice`, registered in `ledger.hooks.supplier_invoice_handlers`): goods and services are
 ordered, received and invoiced against the order, the others invoiced without order; each « bon à payer » posts its AC
 entry, and the invoices due on a day are paid by one payment run, approved and executed, whose bank line the
 imported statement then reconciles. One telecom invoice was given terms beyond the legal limit (C. com. L441-10)

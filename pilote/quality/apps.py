@@ -30,12 +30,13 @@ class QualityConfig(AppConfig):
             DocumentSource,
             MenuItem,
             TodoProvider,
+            lazy,
             register_demo,
             register_document_source,
             register_menu,
             register_todo,
         )
-        from pilote.quality import audit_labels, demo, panels, search, todo, triggers
+        from pilote.quality import audit_labels, triggers
 
         register_labels(audit_labels.LABELS)
 
@@ -62,12 +63,14 @@ class QualityConfig(AppConfig):
             ),
             MenuItem("Paramètres qualité", "quality:settings", "quality.settings"),
         )
-        register_todo(TodoProvider("quality.risks.view", todo.risk_items))
-        register_todo(TodoProvider("quality.duerp.publish", todo.duerp_items))
-        register_todo(TodoProvider("quality.nc.view", todo.nc_items))
-        register_todo(TodoProvider("quality.procedures.view", todo.procedure_items))
-        register_complaint_panel(ComplaintPanel("quality.nc.view", 10, panels.complaint_nonconformities))
-        register_demo(80, "risques et qualité", demo.load)
+        register_todo(TodoProvider("quality.risks.view", lazy("pilote.quality.todo.risk_items")))
+        register_todo(TodoProvider("quality.duerp.publish", lazy("pilote.quality.todo.duerp_items")))
+        register_todo(TodoProvider("quality.nc.view", lazy("pilote.quality.todo.nc_items")))
+        register_todo(TodoProvider("quality.procedures.view", lazy("pilote.quality.todo.procedure_items")))
+        register_complaint_panel(
+            ComplaintPanel("quality.nc.view", 10, lazy("pilote.quality.panels.complaint_nonconformities"))
+        )
+        register_demo(80, "risques et qualité", lazy("pilote.quality.demo.load"))
         from pilote.core import jobs, schedule
         from pilote.quality import tiles
         from pilote.quality.services import watch
@@ -78,7 +81,10 @@ class QualityConfig(AppConfig):
                                             watch.fetch_all, hour=6))  # fmt: skip
         register_document_source(
             DocumentSource(
-                "quality.duerp", "Document unique (DUERP)", "quality.duerp.view", search.search_duerp_versions
+                "quality.duerp",
+                "Document unique (DUERP)",
+                "quality.duerp.view",
+                lazy("pilote.quality.search.search_duerp_versions"),
             )
         )
         post_migrate.connect(_reinstall_triggers, sender=self)

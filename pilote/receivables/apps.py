@@ -7,9 +7,7 @@ class ReceivablesConfig(AppConfig):
     verbose_name = "Recouvrement et analyse clients"
 
     def ready(self) -> None:
-        from pilote.core.registry import MenuItem, TodoProvider, register_demo, register_menu, register_todo
-        from pilote.receivables import credit, demo, todo
-        from pilote.receivables.bad_debts import blocked_invoices
+        from pilote.core.registry import MenuItem, TodoProvider, lazy, register_demo, register_menu, register_todo
         from pilote.sales.hooks import register_order_warning, register_payment_block
 
         register_menu(
@@ -21,10 +19,10 @@ class ReceivablesConfig(AppConfig):
             MenuItem("Créances douteuses", "receivables:bad-debts", "receivables.bad_debts"),
             MenuItem("Prélèvements SEPA", "receivables:dd-runs", "sales.view"),
         )
-        register_todo(TodoProvider("sales.dunning", todo.todo_items))
-        register_demo(60, "relances et encours clients", demo.load)
-        register_order_warning(credit.credit_warning)
-        register_payment_block(blocked_invoices)
+        register_todo(TodoProvider("sales.dunning", lazy("pilote.receivables.todo.todo_items")))
+        register_demo(60, "relances et encours clients", lazy("pilote.receivables.demo.load"))
+        register_order_warning(lazy("pilote.receivables.credit.credit_warning"))
+        register_payment_block(lazy("pilote.receivables.bad_debts.blocked_invoices"))
         from pilote.core.personal_data import register_personal_data
         from pilote.receivables.personal_data import SOURCE as personal_data
 

@@ -20,6 +20,7 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         from pilote.core.personal_data import register_personal_data
+        from pilote.core.registry import lazy
         from pilote.sales.personal_data import SOURCE as personal_data
 
         register_personal_data(personal_data)
@@ -42,9 +43,8 @@ class SalesConfig(AppConfig):
             register_search,
             register_todo,
         )
-        from pilote.ledger import bank, vat, verify
-        from pilote.sales import bank_matching, demo, panels, pickers, sealing, search, todo, triggers
-        from pilote.sales.queries import vat as vat_queries
+        from pilote.ledger import hooks, verify
+        from pilote.sales import pickers, triggers
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
 
@@ -58,19 +58,22 @@ class SalesConfig(AppConfig):
             MenuItem("Règlements clients", "sales:payment-list", "sales.view"),
             MenuItem("Encaissements à rapprocher", "sales:bank-match", "sales.payments"),
         )
-        register_search(SearchProvider("Ventes", "sales.view", search.search_documents))
+        register_search(SearchProvider("Ventes", "sales.view", lazy("pilote.sales.search.search_documents")))
         register_document_source(
-            DocumentSource("sales", "Factures, commandes et devis (PDF)", "sales.view", search.search_documents)
+            DocumentSource(
+                "sales",
+                "Factures, commandes et devis (PDF)",
+                "sales.view",
+                lazy("pilote.sales.search.search_documents"),
+            )
         )
-        register_contact_panel(ContactPanel("sales.view", 10, panels.contact_sales))
-        register_todo(TodoProvider("sales.issue", todo.interrupted_issues))
-        register_demo_timeline(demo.timeline)
-        register_demo(40, "ventes (devis, commandes, factures, règlements)", demo.load)
+        register_contact_panel(ContactPanel("sales.view", 10, lazy("pilote.sales.panels.contact_sales")))
+        register_todo(TodoProvider("sales.issue", lazy("pilote.sales.todo.interrupted_issues")))
+        register_demo_timeline(lazy("pilote.sales.demo.timeline"))
+        register_demo(40, "ventes (devis, commandes, factures, règlements)", lazy("pilote.sales.demo.load"))
         register_picker(pickers.CUSTOMERS)
         register_picker(pickers.CUSTOMERS_AND_PROSPECTS)
-        if bank_matching.ledger_settlement_handler not in bank.settlement_handlers:
-            bank.settlement_handlers.append(bank_matching.ledger_settlement_handler)
-        if vat_queries.vat_bases not in vat.operation_providers:
-            vat.operation_providers.append(vat_queries.vat_bases)
-        verify.register_check("Chaînage des factures émises", sealing.check_chain)
+        hooks.register(hooks.settlement_handlers, lazy("pilote.sales.bank_matching.ledger_settlement_handler"))
+        hooks.register(hooks.operation_providers, lazy("pilote.sales.queries.vat.vat_bases"))
+        verify.register_check("Chaînage des factures émises", lazy("pilote.sales.sealing.check_chain"))
         post_migrate.connect(_reinstall_triggers, sender=self)

@@ -1,6 +1,8 @@
 """A command line starts fast: Django's start-up (settings, `django.setup()`, every app's `ready()`) imports none
 of the heavy libraries — they load where they are used (PDF, e-invoices, spreadsheets, images, calendars, XML) —
-nor the API framework (django-ninja and pydantic: loaded with the URLs, which a command does not read)."""
+nor the API framework (django-ninja and pydantic: loaded with the URLs, which a command does not read), nor the
+apps' views, demo loaders, contact panels or bank matching: ready() registers those by dotted name
+(`core.registry.lazy`), imported at their first call."""
 
 import subprocess
 import sys
@@ -13,12 +15,28 @@ HEAVY = (
 PROBE = (
     "import os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'pilote.settings'); import django; "
     "django.setup(); import pilote.ledger.management.commands.trial_balance; "
-    f"print(','.join(name for name in {HEAVY!r} if name in sys.modules))"
+    f"print(','.join(name for name in {HEAVY!r} if name in sys.modules)); "
+    "parts = [name.split('.') for name in sys.modules if name.startswith('pilote.')]; "
+    "print(','.join(sorted('.'.join(p) for p in parts if {'views', 'demo', 'panels', 'bank_matching'} & set(p) "
+    "or p[-1].endswith('_demo'))))"
 )
 
 
-def test_django_setup_imports_no_heavy_library():
+def test_django_setup_imports_no_heavy_library_nor_views_and_demos():
     completed = subprocess.run(  # noqa: S603 - our own interpreter, a constant program
         [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=120, check=True
     )
-    assert completed.stdout.strip() == "", f"imported at start-up: {completed.stdout.strip()}"
+    heavy, registered = completed.stdout.splitlines()
+    assert heavy == "", f"imported at start-up: {heavy}"
+    assert registered == "", f"views, demos or panels imported at start-up (register them with lazy): {registered}"
+
+
+def test_lazy_calls_the_named_function_once_imported():
+    from pilote.core.registry import lazy
+
+    format_eur = lazy("pilote.lib.formats.format_eur")
+    assert format_eur == lazy("pilote.lib.formats.format_eur")  # a registration made twice is made once
+    assert format_eur not in [lazy("pilote.lib.formats.format_date")]
+    from decimal import Decimal
+
+    assert format_eur(Decimal("1234.5")) == "1\u202f234,50\u202f€"

@@ -1,6 +1,6 @@
 """The sales read by the CA3: the net bases of the period's issued invoices and credit notes, by VAT category.
 
-Registered on ledger.vat.operation_providers (SalesConfig.ready): the ledger computes the CA3 without
+Registered on ledger.hooks.operation_providers (SalesConfig.ready): the ledger computes the CA3 without
 importing sales. Dated by the invoice date (the date of the operation on the invoice); a credit note's
 bases are negative; a final invoice's deducted deposits are negative lines of that invoice.
 """

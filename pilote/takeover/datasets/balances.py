@@ -18,8 +18,7 @@ from django.urls import reverse
 
 from pilote.contacts.models import Contact
 from pilote.core.exceptions import DomainError
-from pilote.ledger import batch
-from pilote.ledger import services as ledger
+from pilote.core.registry import lazy_module
 from pilote.ledger.exceptions import PostingError
 from pilote.ledger.models import Account, Entry, FiscalYear
 from pilote.lib.formats import format_eur
@@ -27,6 +26,10 @@ from pilote.lib.money import ZERO
 from pilote.takeover.datasets.opening import Parties, opening_journal, transitory_account
 from pilote.takeover.framework import Column, Dataset, Link
 from pilote.takeover.status import TRANSITORY_CODE
+
+# Posting reads them, registering the dataset (TakeoverConfig.ready) does not: loaded at the first use.
+batch = lazy_module("pilote.ledger.batch")
+ledger = lazy_module("pilote.ledger.services")
 
 PIECE_REF = "REPRISE-BALANCE"
 THIRD_PARTY_PREFIXES = ("401", "411", "416")

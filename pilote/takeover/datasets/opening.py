@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pilote.contacts.models import Contact
 from pilote.core.exceptions import DomainError
-from pilote.ledger import services as ledger
+from pilote.core.registry import lazy_module
 from pilote.ledger.models import Account, Journal, JournalKind
 from pilote.takeover.reading import normalise
 from pilote.takeover.status import TRANSITORY_CODE, TRANSITORY_LABEL
+
+ledger = lazy_module("pilote.ledger.services")  # loaded at the first posting, not when the datasets register
 
 
 def opening_journal() -> Journal:
