@@ -55,7 +55,10 @@ def search_books(user, query: str, limit: int) -> list[SearchHit]:
     if amount is not None:
         line_amount = ExpressionWrapper(F("debit") + F("credit"), output_field=BigIntegerField())
         lines = EntryLine.objects.alias(amount=line_amount).filter(amount=to_cents(amount))
-        entries = Entry.objects.filter(Q(piece_ref=query) | Q(pk__in=lines.values("entry_id")[: limit * 4]))
+        # The entries' keys read first (a handful, through the amount index): as a subquery beside the piece
+        # number, PostgreSQL walked the entries by date to test each one against it (155 ms at 1M lines).
+        found = list(lines.values_list("entry_id", flat=True)[: limit * 4])
+        entries = Entry.objects.filter(Q(piece_ref=query) | Q(pk__in=found))
     for entry in entries.select_related("journal").order_by("-date", "-pk")[:limit]:
         number = f"{entry.journal.code} {entry.number}" if entry.number else f"{entry.journal.code} (brouillard)"
         detail = f"{entry.date:%d/%m/%Y} · pièce {entry.piece_ref or '—'}"
