@@ -333,7 +333,7 @@ def check_derived_aggregates() -> list[str]:
     problems = []
     if analytics.stored_balances() != analytics.recompute_balances():
         problems.append("Les cumuls analytiques ne correspondent plus aux lignes ventilées.")
-    if open_items.stored() != open_items.recompute():
+    if any(open_items.stored_year(year) != rows for year, rows in open_items.recompute_by_year()):
         problems.append(
             "Le cumul des pièces non lettrées ne correspond plus aux lignes et lettrages (réparation : "
             "ledger.open_items.rebuild)."
