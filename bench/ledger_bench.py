@@ -17,7 +17,9 @@ of a small account and of the biggest auxiliary account; the FEC export of the y
 (`fec.iter_fec_bytes`, when pilote/ledger/fec.py is importable); the FEC import of that export into an
 empty database, for the à-nouveaux entry alone (the largest entry), for half of the entries and for the
 whole year, each in its own process (`bench/fec_import_bench.py`: lines/s and peak memory, which must not
-grow with the number of entries; `--no-fec-import` skips it); the checks of `verify_ledger`
+grow with the number of entries; `--no-fec-import` skips it); after the lettering, the pages of issue 11 as
+direction (home page and its tiles, dashboard, diagnosis, functional balance sheet, break-even, 13-week and
+12-month cash plans: wall and CPU time, queries, SQL time); the checks of `verify_ledger`
 (informative, `--verify-runs` runs). With `--tools`, the same ledger is written as a plain-text journal
 read by both ledger-cli and hledger, and `ledger balance` / `hledger balance` of the year are timed (the
 figures then go under "tools" and are compared with the trial balance by bench/run.py).
@@ -203,6 +205,7 @@ def measure_only(args) -> dict:
     if not Matching.objects.exists():
         result["lettering"] = letter_settled(books)
     result["pages"] = measure_pages(books, year, warmup=args.warmup, runs=args.runs)
+    result["finance_pages"] = measure_finance_pages(warmup=args.warmup, runs=args.runs)
     result["load_average"] = os.getloadavg()
     result["commands"] = measure_commands(year, runs=max(3, args.runs // 2))
     return result
@@ -850,6 +853,64 @@ def measure_pages(books: Books, year, *, warmup: int, runs: int) -> dict:
     return out
 
 
+FINANCE_PAGES = {  # issue 11: what direction opens, each read from the aggregates
+    "home": "core:home",
+    "dashboard": "dashboards:dashboard",
+    "diagnosis": "finance:diagnosis",
+    "balance_sheet": "finance:balance-sheet",
+    "break_even": "finance:break-even",
+    "treasury_13_weeks": "finance:treasury",
+    "treasury_12_months": "finance:treasury",
+}
+
+
+def measure_finance_pages(*, warmup: int, runs: int) -> dict:
+    """The pages of issue 11 through the test client as direction (whole request: view, queries, template), on
+    the lettered ledger, today: the home page with its tiles, the dashboard, the diagnosis (SIG, CAF), the
+    functional balance sheet, the break-even page, the 13-week and 12-month cash plans — wall time, the process'
+    CPU time (what the page costs on a shared machine), query count and SQL time, each under TARGET_FINANCE_MS."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from pilote.core import services as core_services
+    from pilote.core.models import User
+    from pilote.core.roles import Role
+
+    direction = User.objects.filter(username="direction").first() or core_services.create_user(
+        actor=None, username="direction", role=Role.DIRECTION, password="bench-direction-2026", validate=False,
+        first_name="Claire", last_name="Martin",
+    )  # fmt: skip
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(direction)
+    out: dict = {}
+    for label, name in FINANCE_PAGES.items():
+        url = reverse(name) + ("?horizon=mois" if label == "treasury_12_months" else "")
+        timing = harness.time_page(client, url, warmup=warmup, runs=runs)
+        cpu = []
+        for _ in range(runs):
+            started = time.process_time()
+            harness.fetch(client, url)
+            cpu.append(time.process_time() - started)
+        queries = harness.capture_queries(client, url)
+        cpu_ms = round(sorted(cpu)[len(cpu) // 2] * 1000, 1)
+        out[label] = {
+            "url": url,
+            **timing,
+            "cpu_median_ms": cpu_ms,
+            "queries": len(queries),
+            "sql_ms": round(sum(q["ms"] for q in queries), 1),
+            "target_ms": TARGET_FINANCE_MS,
+            "met": timing["median_ms"] < TARGET_FINANCE_MS,
+            "slowest_queries": harness.slowest_with_plans(queries),
+        }
+        harness.log(
+            f"  {label}: median {timing['median_ms']} ms (CPU {cpu_ms} ms), {len(queries)} queries "
+            f"({out[label]['sql_ms']} ms SQL)"
+        )
+    out["load_average"] = os.getloadavg()
+    return out
+
+
 def _import_database(suffix: str):
     """A fresh, empty database next to the bench's own (same server), as a DATABASE_URL; and its cleanup."""
     from django.db import connection
@@ -1296,6 +1357,7 @@ def main() -> None:
         harness.log(f"[ledger/{args.db}] lettering what settles, then the pages of issue 19")
         result["lettering"] = letter_settled(books)
         result["pages"] = measure_pages(books, year, warmup=args.warmup, runs=args.runs)
+        result["finance_pages"] = measure_finance_pages(warmup=args.warmup, runs=args.runs)
         result["commands"] = measure_commands(year, runs=max(3, args.runs // 2))
         result["load_average"] = os.getloadavg()
     if args.fec_import:
@@ -1327,8 +1389,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--tool-runs", type=int, default=5)
     parser.add_argument("--tool-timeout", type=float, default=900, help="seconds allowed to one tool run")
     parser.add_argument(
-        "--pages", action=argparse.BooleanOptionalAction, default=True, help="letter, then time the pages of issue 19"
-    )
+        "--pages", action=argparse.BooleanOptionalAction, default=True,
+        help="letter, then time the pages of issues 19 and 11 (finance, dashboards)",
+    )  # fmt: skip
     parser.add_argument(
         "--measure-only", action="store_true", help="measure the pages and commands on a ledger generated earlier"
     )

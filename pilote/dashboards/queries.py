@@ -41,7 +41,8 @@ def previous(ctx) -> finance.Period | None:
 
 def diagnosis(ctx, *, before: bool = False) -> finance.Diagnosis | None:
     chosen = previous(ctx) if before else period(ctx)
-    return ctx.shared(f"diagnosis-{before}", lambda: finance.diagnosis(chosen) if chosen else None)
+    association = ctx.shared("association", finance.is_association)
+    return ctx.shared(f"diagnosis-{before}", lambda: finance.diagnosis(chosen, association) if chosen else None)
 
 
 def _month_start(p: finance.Period) -> dt.date:
@@ -106,9 +107,8 @@ def plan(ctx):
 
 
 def aged_receivables(ctx) -> dict:
-    from pilote.receivables.queries import aged_totals
-
-    return ctx.shared("aged", lambda: aged_totals(ctx.today, {}))
+    """The customers' open items by age, from the ledger's open-items aggregate (not the invoices one by one)."""
+    return ctx.shared("aged", lambda: finance.receivables_by_age(ctx.today))
 
 
 @dataclass

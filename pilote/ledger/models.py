@@ -370,6 +370,11 @@ class AccountBalance(models.Model):
                 violation_error_message="Les totaux de ce compte viennent de changer : réessayez.",
             ),
         ]
+        # The accounts' totals (aux_key 0) apart from the auxiliary accounts' rows, which are most of the table: the
+        # diagnosis, the budgets and the dashboard read a year's totals without going through its third parties.
+        indexes = [
+            models.Index(fields=["fiscal_year", "month"], condition=Q(aux_key=0), name="ledger_balance_total_idx")
+        ]
 
     def __str__(self) -> str:
         debit, credit = format_eur(self.debit), format_eur(self.credit)

@@ -85,7 +85,11 @@ def test_direction_reads_every_indicator_against_the_year_before(books):
     lowest = tiles["tresorerie_prevue"].tile
     assert lowest.value == D(21600) and "06/04/2026" in lowest.note
     assert tiles["dettes_fournisseurs"].tile.value == D(600)
-    assert tiles["creances_echues"].tile.value == D(0)  # no sales invoice in these books
+    # read from the ledger's open items (not the sales invoices): the 1 200 invoice due on 15/03, open and late
+    assert (
+        tiles["creances_echues"].tile.value == D(1200)
+        and "1\u202f200,00\u202f€ d'encours" in tiles["creances_echues"].tile.note
+    )
     assert tiles["commandes"].tile.value == D(0)
     assert all(tile.tile.url.startswith("/") for tile in tiles.values())
     assert "<svg" in tiles["ca_exercice"].tile.chart

@@ -31,11 +31,12 @@ def _diagnoses(request):
         return form, None, None, None
     previous = queries.previous_period(period)
     earlier = queries.previous_period(previous) if previous else None
+    association = queries.is_association()  # read once for the three years
     return (
         form,
-        queries.diagnosis(period),
-        queries.diagnosis(previous) if previous else None,
-        queries.diagnosis(earlier) if earlier else None,
+        queries.diagnosis(period, association),
+        queries.diagnosis(previous, association) if previous else None,
+        queries.diagnosis(earlier, association) if earlier else None,
     )
 
 
