@@ -31,4 +31,6 @@ LABELS |= {
     "operations.intervention.done": "Intervention réalisée et signée",
     "operations.intervention.cancelled": "Intervention annulée",
     "operations.intervention.invoiced": "Intervention facturée (brouillon)",
+    "operations.sector.saved": "Secteur d'intervention enregistré",
+    "operations.sector.travel_saved": "Temps de trajet entre secteurs enregistrés",
 }

@@ -280,3 +280,14 @@ class TechnicianForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = _people()
+
+
+class SectorForm(forms.Form):
+    code = forms.CharField(label="Code", max_length=12, help_text="Un secteur qui porte déjà ce code est modifié.")
+    name = forms.CharField(label="Nom", max_length=100)
+    postcodes = forms.CharField(
+        label="Codes postaux", max_length=500,
+        help_text="Codes ou débuts de codes, séparés par des virgules : 69001, 69002, 6913.",
+    )  # fmt: skip
+    minutes_within = forms.IntegerField(label="Trajet dans le secteur (minutes)", min_value=0, max_value=600,
+                                        initial=15)  # fmt: skip

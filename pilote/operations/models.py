@@ -417,6 +417,59 @@ class Technician(models.Model):
         return {s.strip().lower() for s in self.skills.split(",") if s.strip()}
 
 
+class Sector(models.Model):
+    """A geographic sector the planner draws (a town, a district, a valley): the postcodes it covers (a code or
+    the start of one: « 69001, 69002, 6913 » — the longest matching start wins) and the travel time between two
+    visits inside it. Between two sectors, `SectorTravel`. Everything stays offline: no map service is called."""
+
+    code = models.CharField("code", max_length=12, unique=True)
+    name = models.CharField("nom", max_length=100)
+    postcodes = models.CharField(
+        "codes postaux", max_length=500, help_text="Codes ou débuts de codes, séparés par des virgules."
+    )
+    minutes_within = models.PositiveSmallIntegerField("trajet dans le secteur (minutes)", default=15)
+
+    class Meta:
+        verbose_name = "secteur"
+        verbose_name_plural = "secteurs"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(minutes_within__lte=600), name="operations_sector_minutes_range",
+                                   violation_error_message="Un trajet dure au plus 600 minutes."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    @property
+    def prefixes(self) -> list[str]:
+        return [p.strip() for p in self.postcodes.replace(";", ",").split(",") if p.strip()]
+
+
+class SectorTravel(models.Model):
+    """The travel time between two sectors, either way (stored once, the lower id first)."""
+
+    origin = models.ForeignKey(Sector, verbose_name="secteur", on_delete=models.CASCADE, related_name="+")
+    destination = models.ForeignKey(Sector, verbose_name="autre secteur", on_delete=models.CASCADE, related_name="+")
+    minutes = models.PositiveSmallIntegerField("trajet (minutes)")
+
+    class Meta:
+        verbose_name = "trajet entre secteurs"
+        verbose_name_plural = "trajets entre secteurs"
+        constraints = [
+            models.UniqueConstraint(fields=["origin", "destination"], name="operations_sectortravel_once",
+                                    violation_error_message="Ce trajet est déjà renseigné."),
+            models.CheckConstraint(condition=Q(origin__lt=models.F("destination")),
+                                   name="operations_sectortravel_order",
+                                   violation_error_message="Un trajet relie deux secteurs différents."),
+            models.CheckConstraint(condition=Q(minutes__lte=600), name="operations_sectortravel_minutes_range",
+                                   violation_error_message="Un trajet dure au plus 600 minutes."),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.origin.code} ↔ {self.destination.code} : {self.minutes} min"
+
+
 class InterventionKind(models.TextChoices):
     MAINTENANCE = "maintenance", "Visite de maintenance"
     REPAIR = "repair", "Dépannage"

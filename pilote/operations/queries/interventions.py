@@ -11,6 +11,7 @@ from django.utils import timezone
 from pilote.core.listing import Column
 from pilote.operations import planning
 from pilote.operations.models import Intervention, InterventionStatus, Technician
+from pilote.operations.services.interventions import Travel
 
 SORTS = {"debut": ["start", "id"], "client": ["customer__name", "start"], "etat": ["status", "start"]}
 COLUMNS = [
@@ -46,6 +47,22 @@ def filter_visits(data: dict):
     return visits
 
 
+def route(visits: list[Intervention], travel=None) -> list[Intervention]:
+    """A technician's visits of one day in order, each (but the first) told the travel from the previous one:
+    `travel_text` (« 35 minutes de trajet (Centre → Est) »), `gap_minutes` between the two, and `too_short`
+    when the gap is shorter than the travel (the sectors' times: services.interventions.Travel)."""
+    travel = travel or Travel()
+    previous = None
+    for visit in visits:
+        visit.travel_text, visit.gap_minutes, visit.too_short = "", None, False
+        if previous is not None:
+            visit.travel_text = travel.describe(previous.address, visit.address)
+            visit.gap_minutes = int((visit.start - previous.end).total_seconds() // 60)
+            visit.too_short = visit.gap_minutes < travel.minutes(previous.address, visit.address)
+        previous = visit
+    return visits
+
+
 def _bounds(days: list[dt.date]):
     first = timezone.make_aware(dt.datetime.combine(days[0], dt.time()))
     return first, first + dt.timedelta(days=len(days))
@@ -67,9 +84,10 @@ def week_board(day: dt.date, technician=None) -> dict:
     if technician is not None:
         people = {technician.pk: technician}
     rows = []
+    travel = Travel()
     for person in sorted(people.values(), key=lambda u: (u.last_name, u.first_name)):
-        cells = [[v for v in visits if v.technician_id == person.pk and timezone.localtime(v.start).date() == d]
-                 for d in days]  # fmt: skip
+        cells = [route([v for v in visits if v.technician_id == person.pk and timezone.localtime(v.start).date() == d],
+                       travel) for d in days]  # fmt: skip
         minutes = sum(v.duration_minutes for cell in cells for v in cell)
         rows.append({"person": person, "cells": cells, "hours": f"{minutes // 60} h {minutes % 60:02d}"})
     unassigned = [v for v in visits if v.technician_id is None]
@@ -78,13 +96,14 @@ def week_board(day: dt.date, technician=None) -> dict:
 
 
 def my_day(user, day: dt.date) -> list[Intervention]:
+    """The technician's day route: the visits in order with the travel between them (`route`)."""
     first, after = _bounds([day])
-    return list(
+    return route(list(
         Intervention.objects.filter(technician=user, start__gte=first, start__lt=after)
         .exclude(status=InterventionStatus.CANCELLED)
         .select_related("customer")
         .order_by("start")
-    )
+    ))  # fmt: skip
 
 
 def worked_time(user_ids, first: dt.date, last: dt.date) -> list:

@@ -16,10 +16,10 @@ from pilote.core.exceptions import DomainError
 from pilote.core.registry import planned_hours
 from pilote.lib.public_holidays import french_holidays
 from pilote.operations import planning
-from pilote.operations.models import Intervention, InterventionStatus, Technician
+from pilote.operations.models import Intervention, InterventionStatus, Sector, SectorTravel, Technician
 from pilote.operations.services.stock import _clean
 
-TRAVEL = dt.timedelta(minutes=15)  # between two visits of the same technician
+TRAVEL = dt.timedelta(minutes=planning.DEFAULT_TRAVEL)  # between two visits in no sector
 MAX_DURATION = dt.timedelta(hours=12)
 MAX_OCCURRENCES = 260  # a year of weekdays
 HOURLY_PRODUCT = "MNT-HEURE"  # the catalogue's « Intervention technicien », when it exists
@@ -46,15 +46,56 @@ def set_technician(*, actor, user, skills: str = "", day_start=dt.time(8), day_e
     return technician
 
 
-def conflicts(technician, start: dt.datetime, end: dt.datetime, exclude=None) -> list[Intervention]:
+class Travel:
+    """The sectors and their travel times, read once (two queries): the travel time between two addresses."""
+
+    def __init__(self):
+        self.sectors = [(s.code, s.prefixes) for s in Sector.objects.all()]
+        self.names = {s.code: s.name for s in Sector.objects.all()}
+        self.within = dict(Sector.objects.values_list("code", "minutes_within"))
+        self.between = {frozenset((t.origin.code, t.destination.code)): t.minutes
+                        for t in SectorTravel.objects.select_related("origin", "destination")}  # fmt: skip
+
+    def sector(self, address: str) -> str | None:
+        return planning.sector_of(address, self.sectors)
+
+    def minutes(self, a: str, b: str) -> int:
+        return planning.travel_minutes(self.sector(a), self.sector(b), self.within, self.between)
+
+    @property
+    def longest(self) -> dt.timedelta:
+        return dt.timedelta(minutes=max([planning.DEFAULT_TRAVEL, *self.within.values(), *self.between.values()]))
+
+    def describe(self, a: str, b: str) -> str:
+        """« 35 minutes de trajet (Lyon centre → Villeurbanne) », or the default when a sector is unknown."""
+        first, second = self.sector(a), self.sector(b)
+        minutes = planning.travel_minutes(first, second, self.within, self.between)
+        if first is None or second is None:
+            return f"{minutes} minutes de trajet (adresse hors secteur : trajet par défaut)"
+        if first == second:
+            return f"{minutes} minutes de trajet dans le secteur {self.names[first]}"
+        return f"{minutes} minutes de trajet ({self.names[first]} → {self.names[second]})"
+
+
+def conflicts(technician, start: dt.datetime, end: dt.datetime, exclude=None, address: str = "",
+              travel: Travel | None = None) -> list[tuple[Intervention, int]]:  # fmt: skip
+    """The technician's visits that leave less than the travel time between them and this one (each with that
+    time, in minutes)."""
     if technician is None:
         return []
+    travel = travel or Travel()
+    reach = travel.longest
     around = Intervention.objects.filter(
-        technician=technician, status__in=LIVE, start__lt=end + TRAVEL, end__gt=start - TRAVEL
+        technician=technician, status__in=LIVE, start__lt=end + reach, end__gt=start - reach
     ).select_related("customer")
     if exclude is not None:
         around = around.exclude(pk=exclude.pk)
-    return [v for v in around if planning.overlaps(start, end, v.start, v.end, TRAVEL)]
+    found = []
+    for visit in around:
+        minutes = travel.minutes(address, visit.address)
+        if planning.overlaps(start, end, visit.start, visit.end, dt.timedelta(minutes=minutes)):
+            found.append((visit, minutes))
+    return found
 
 
 def warnings_for(technician, start: dt.datetime, end: dt.datetime, skill: str) -> list[str]:
@@ -81,14 +122,16 @@ def warnings_for(technician, start: dt.datetime, end: dt.datetime, skill: str) -
     return found
 
 
-def _refuse_conflicts(technician, start, end, exclude=None) -> None:
-    clash = conflicts(technician, start, end, exclude)
+def _refuse_conflicts(technician, start, end, exclude=None, address: str = "", travel: Travel | None = None) -> None:
+    travel = travel or Travel()
+    clash = conflicts(technician, start, end, exclude, address, travel)
     if clash:
-        other = clash[0]
+        other, _minutes = clash[0]
         raise DomainError(
             f"Conflit : {technician.get_full_name() or technician.username} est déjà chez {other.customer} de "
-            f"{_local(other.start):%H:%M} à {_local(other.end):%H:%M} le {_local(other.start):%d/%m/%Y} "
-            f"(15 minutes de trajet comprises). Choisissez un autre horaire ou un autre intervenant."
+            f"{_local(other.start):%H:%M} à {_local(other.end):%H:%M} le {_local(other.start):%d/%m/%Y}, et il faut "
+            f"{travel.describe(other.address, address)} entre les deux visites. Choisissez un autre horaire ou un "
+            f"autre intervenant."
         )
 
 
@@ -117,10 +160,11 @@ def plan(*, actor, customer, kind: str, address: str, subject: str, technician, 
         Technician.objects.select_for_update().filter(user=technician).first()  # one planner at a time per person
     series = f"S{timezone.now():%y%m%d%H%M%S%f}"[:20] if len(days) > 1 else ""
     visits, warnings = [], []
+    travel = Travel()
     for each in days:
         start = timezone.make_aware(dt.datetime.combine(each, at))
         end = start + duration
-        _refuse_conflicts(technician, start, end)
+        _refuse_conflicts(technician, start, end, address=address, travel=travel)
         visit = Intervention(customer=customer, kind=kind, address=address.strip()[:300], subject=subject.strip(),
                              technician=technician, start=start, end=end, required_skill=required_skill.strip(),
                              series=series, created_by=actor)  # fmt: skip
@@ -145,7 +189,7 @@ def reschedule(*, actor, visit: Intervention, technician, day: dt.date, at: dt.t
     end = start + dt.timedelta(minutes=int(minutes))
     if not dt.timedelta(minutes=5) <= end - start <= MAX_DURATION:
         raise DomainError("Une intervention dure de 5 minutes à 12 heures.")
-    _refuse_conflicts(technician, start, end, exclude=visit)
+    _refuse_conflicts(technician, start, end, exclude=visit, address=visit.address)
     before = audit.snapshot(visit)
     visit.technician, visit.start, visit.end = technician, start, end
     visit.version += 1
@@ -239,3 +283,54 @@ def invoice(*, actor, visit: Intervention, date: dt.date):
     visit.save(update_fields=["invoice"])
     audit.record(actor, "operations.intervention.invoiced", visit, after={"facture": draft.pk})
     return draft
+
+
+# --- Sectors and travel times ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_sector(*, actor, code: str, name: str, postcodes: str, minutes_within: int, sector: Sector | None = None):
+    """A sector created or changed: its code, name, postcodes (five digits or the start of them) and travel time
+    inside it; a postcode start claimed by another sector is refused (the longest match would hide it)."""
+    prefixes = [p.strip() for p in postcodes.replace(";", ",").split(",") if p.strip()]
+    wrong = [p for p in prefixes if not (p.isascii() and p.isdigit() and 2 <= len(p) <= 5)]
+    if not prefixes or wrong:
+        raise DomainError("Codes postaux : de 2 à 5 chiffres chacun (« 69001, 69002, 6913 »), séparés par des virgules"
+                          + (f" — « {wrong[0]} » ne convient pas." if wrong else "."))  # fmt: skip
+    taken = {p: s for s in Sector.objects.exclude(pk=getattr(sector, "pk", None)) for p in s.prefixes}
+    twice = sorted({p for p in prefixes if p in taken})
+    if twice:
+        raise DomainError(f"Le code postal {twice[0]} est déjà dans le secteur {taken[twice[0]]}.")
+    code = code.strip().upper()
+    if Sector.objects.filter(code=code).exclude(pk=getattr(sector, "pk", None)).exists():
+        raise DomainError(f"Le secteur {code} existe déjà.")
+    before = audit.snapshot(sector) if sector else None
+    sector = sector or Sector()
+    sector.code, sector.name, sector.postcodes = code, name.strip(), ", ".join(dict.fromkeys(prefixes))
+    sector.minutes_within = minutes_within
+    _clean(sector)
+    sector.save()
+    audit.record(actor, "operations.sector.saved", sector, before=before, after=audit.snapshot(sector))
+    return sector
+
+
+@transaction.atomic
+def save_travel_times(*, actor, minutes: dict[tuple[int, int], int | None]) -> int:
+    """The travel times between sectors, {(sector id, sector id): minutes or None to forget it}, either way;
+    returns how many are set."""
+    ids = set(Sector.objects.values_list("pk", flat=True))
+    for (a, b), value in minutes.items():
+        if a == b or a not in ids or b not in ids:
+            raise DomainError("Un trajet relie deux secteurs existants et différents.")
+        if value is not None and not 0 <= value <= 600:
+            raise DomainError("Un trajet dure de 0 à 600 minutes.")
+    for (a, b), value in minutes.items():
+        origin, destination = min(a, b), max(a, b)
+        if value is None:
+            SectorTravel.objects.filter(origin_id=origin, destination_id=destination).delete()
+        else:
+            SectorTravel.objects.update_or_create(origin_id=origin, destination_id=destination,
+                                                  defaults={"minutes": value})  # fmt: skip
+    count = SectorTravel.objects.count()
+    audit.record(actor, "operations.sector.travel_saved", None, after={"trajets": count})
+    return count

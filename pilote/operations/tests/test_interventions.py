@@ -5,6 +5,7 @@ outside working hours flagged, a recurrence expanded across a public holiday, th
 from __future__ import annotations
 
 import datetime as dt
+import html
 from decimal import Decimal as D
 
 import pytest
@@ -119,3 +120,74 @@ def test_planning_pages(setup, client_as):
     assert "Conflit" in page and Intervention.objects.count() == 1
     page = client.post(reverse("interventions:create"), {**data, "minutes": "99999"}).content.decode()
     assert "inférieure ou égale à 720" in page
+
+
+def test_travel_time_comes_from_the_sectors_of_the_postcodes():
+    sectors = [("CENTRE", ["69001", "69002"]), ("EST", ["691"]), ("VIL", ["69100"])]
+    assert planning.postcode("12 rue de la République\n69002 Lyon") == "69002"
+    assert planning.postcode("24 avenue Galline, 69100 Villeurbanne") == "69100"
+    assert planning.postcode("Mairie") is None
+    assert planning.sector_of("3 place Bellecour 69002 Lyon", sectors) == "CENTRE"
+    assert planning.sector_of("24 avenue Galline, 69100 Villeurbanne", sectors) == "VIL"  # the longest start wins
+    assert planning.sector_of("Bron 69500", sectors) is None
+    within, between = {"CENTRE": 10, "VIL": 12}, {frozenset(("CENTRE", "VIL")): 35}
+    assert planning.travel_minutes("CENTRE", "CENTRE", within, between) == 10
+    assert planning.travel_minutes("VIL", "CENTRE", within, between) == 35  # either way
+    assert planning.travel_minutes("CENTRE", "EST", within, between) == 15  # a pair not filled in: the default
+    assert planning.travel_minutes(None, "CENTRE", within, between) == 15
+
+
+def test_a_visit_too_close_for_the_travel_between_sectors_is_refused_and_the_day_route_shows_it(setup, client_as):
+    planner = setup["planner"]
+    centre = services.save_sector(actor=planner, code="centre", name="Lyon centre", postcodes="69001, 69002",
+                                  minutes_within=10)  # fmt: skip
+    east = services.save_sector(actor=planner, code="VIL", name="Villeurbanne", postcodes="69100", minutes_within=12)
+    services.save_travel_times(actor=planner, minutes={(east.pk, centre.pk): 40})
+    with pytest.raises(DomainError, match="Le code postal 69100 est déjà dans le secteur VIL"):
+        services.save_sector(actor=planner, code="EST", name="Est", postcodes="69100, 69120", minutes_within=15)
+    with pytest.raises(DomainError, match="de 2 à 5 chiffres"):
+        services.save_sector(actor=planner, code="X", name="X", postcodes="69A", minutes_within=15)
+    _plan(setup, address="3 place Bellecour, 69002 Lyon")  # 9:00–10:00 in the centre
+    with pytest.raises(DomainError, match="il faut 40 minutes de trajet \\(Lyon centre → Villeurbanne\\)"):
+        _plan(setup, at=dt.time(10, 30), address="24 avenue Galline, 69100 Villeurbanne")  # 30 minutes: too short
+    _plan(setup, at=dt.time(10, 40), address="24 avenue Galline, 69100 Villeurbanne")  # 40 minutes: it fits
+    with pytest.raises(DomainError, match="il faut 12 minutes de trajet dans le secteur Villeurbanne"):
+        _plan(setup, at=dt.time(11, 50), address="5 rue Racine, 69100 Villeurbanne", minutes=30)  # 10 min after
+    _plan(setup, at=dt.time(11, 52), address="5 rue Racine, 69100 Villeurbanne", minutes=30)
+    assert Intervention.objects.count() == 3
+    # The planner finds the trip longer: the day already planned now shows a gap too short, on the technician's
+    # day route and on the week board.
+    services.save_travel_times(actor=planner, minutes={(centre.pk, east.pk): 50})
+    phone = client_as("salarie")
+    page = phone.get(reverse("interventions:my-day") + f"?jour={MONDAY.isoformat()}").content.decode()
+    assert "Trajet : 50 minutes de trajet (Lyon centre → Villeurbanne) — trop court, seulement 40 min" in page
+    assert "Trajet : 12 minutes de trajet dans le secteur Villeurbanne — 12 min entre les deux visites" in page
+    board = client_as("assistant").get(reverse("interventions:week") + f"?semaine={MONDAY.isoformat()}")
+    assert "Trajet trop court : 40 min pour 50 minutes de trajet" in board.content.decode()
+
+
+def test_the_sectors_page_saves_sectors_and_the_travel_matrix(setup, client_as):
+    from pilote.operations.models import Sector, SectorTravel
+
+    client = client_as("assistant")
+    url = reverse("interventions:sectors")
+    for code, name, postcodes in (("NORD", "Nord", "69004"), ("SUD", "Sud", "69007, 69008")):
+        client.post(reverse("interventions:sector-save"), {"code": code, "name": name, "postcodes": postcodes,
+                                                           "minutes_within": "8"})  # fmt: skip
+    north, south = Sector.objects.get(code="NORD"), Sector.objects.get(code="SUD")
+    page = client.get(url).content.decode()
+    assert f'name="t_{north.pk}_{south.pk}"' in page and "Trajets entre secteurs" in page
+    west = {"code": "Ouest", "name": "Ouest", "postcodes": "69007", "minutes_within": "8"}
+    page = client.post(reverse("interventions:sector-save"), west, follow=True).content.decode()
+    assert "Le code postal 69007 est déjà dans le secteur SUD — Sud." in html.unescape(page)
+    assert Sector.objects.count() == 2
+    page = client.post(reverse("interventions:travel-save"), {f"t_{north.pk}_{south.pk}": "vingt"},
+                       follow=True).content.decode()  # fmt: skip
+    assert "« vingt » n'est pas un nombre de minutes entre 0 et 600 : rien n'est enregistré." in html.unescape(page)
+    assert not SectorTravel.objects.exists()
+    client.post(reverse("interventions:travel-save"), {f"t_{north.pk}_{south.pk}": "25"})
+    assert SectorTravel.objects.get().minutes == 25
+    client.post(reverse("interventions:sector-save"), {"code": "nord", "name": "Nord (Croix-Rousse)",
+                                                       "postcodes": "69004", "minutes_within": "9"})  # fmt: skip
+    assert Sector.objects.get(code="NORD").minutes_within == 9 and Sector.objects.count() == 2  # changed, not added
+    assert client_as("salarie").get(url).status_code == 403  # the technician plans nothing

@@ -12,10 +12,18 @@ from django.views.decorators.http import require_POST
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.params import to_int
 from pilote.core.permissions import user_can
 from pilote.lib.dates import local_today
-from pilote.operations.forms import InterventionForm, MoveVisitForm, ReportForm, TechnicianForm, VisitFilterForm
-from pilote.operations.models import Intervention, Technician
+from pilote.operations.forms import (
+    InterventionForm,
+    MoveVisitForm,
+    ReportForm,
+    SectorForm,
+    TechnicianForm,
+    VisitFilterForm,
+)
+from pilote.operations.models import Intervention, Sector, SectorTravel, Technician
 from pilote.operations.queries import interventions as queries
 from pilote.operations.services import interventions as services
 
@@ -204,3 +212,60 @@ def technician_save(request):
     else:
         _form_errors(request, form)
     return redirect("interventions:technicians")
+
+
+# --- Sectors and travel times ------------------------------------------------------------------------------
+
+
+@require_perm("operations.view")
+def sectors(request):
+    """The sectors (postcodes, travel inside) and the travel times between them, as a matrix."""
+    rows = list(Sector.objects.all())
+    known = {(t.origin_id, t.destination_id): t.minutes for t in SectorTravel.objects.all()}
+    matrix = [(a, [(b, f"t_{min(a.pk, b.pk)}_{max(a.pk, b.pk)}", known.get((min(a.pk, b.pk), max(a.pk, b.pk))))
+                   for b in rows]) for a in rows]  # fmt: skip
+    return render(request, "operations/sectors.html", {"sectors": rows, "matrix": matrix, "form": SectorForm()})
+
+
+@require_perm("operations.plan")
+@require_POST
+def sector_save(request):
+    form = SectorForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_sector(actor=request.user, sector=Sector.objects.filter(code=data["code"].strip().upper())
+                                 .first(), **data)  # fmt: skip
+            messages.success(request, f"Secteur {data['code'].strip().upper()} enregistré.")
+        except DomainError as exc:
+            _fail(request, exc)
+    else:
+        _form_errors(request, form)
+    return redirect("interventions:sectors")
+
+
+@require_perm("operations.plan")
+@require_POST
+def travel_save(request):
+    ids = list(Sector.objects.values_list("pk", flat=True))
+    minutes, wrong = {}, []
+    for a in ids:
+        for b in ids:
+            if a < b and f"t_{a}_{b}" in request.POST:
+                raw = request.POST[f"t_{a}_{b}"].strip()
+                value = to_int(raw, minimum=0, maximum=600) if raw else None
+                if raw and value is None:
+                    wrong.append(raw[:10])
+                minutes[(a, b)] = value
+    if wrong:
+        messages.error(
+            request, f"« {wrong[0]} » n'est pas un nombre de minutes entre 0 et 600 : rien n'est enregistré."
+        )
+        return redirect("interventions:sectors")
+    try:
+        count = services.save_travel_times(actor=request.user, minutes=minutes)
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, f"Temps de trajet enregistrés ({count} entre secteurs).")
+    return redirect("interventions:sectors")
