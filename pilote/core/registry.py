@@ -627,3 +627,17 @@ def lot_tracking(product_ids) -> dict:
 
 def lot_suggestion(product_id, quantity) -> str:
     return next((text for source in _lot_tracking if (text := source.suggest(product_id, quantity))), "")
+
+
+_demo_year_ends: list[Callable] = []
+
+
+def register_demo_year_end(step: Callable) -> None:
+    """A domain's part of the demo's year end, run by the ledger demo just before it closes a fiscal year:
+    step(users, year) posts what that domain books at the year end (the stock change entry)."""
+    if step not in _demo_year_ends:
+        _demo_year_ends.append(step)
+
+
+def demo_year_end_steps() -> list[Callable]:
+    return list(_demo_year_ends)

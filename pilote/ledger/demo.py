@@ -503,7 +503,11 @@ def _close_year(books: Books, year: FiscalYear) -> None:
     general meeting of June allots the profit (legal reserve, dividends paid at the end of June)."""
     from django.db.models import Sum
 
+    from pilote.core.registry import demo_year_end_steps
+
     a, end = books.a, year.end_date
+    for step in demo_year_end_steps():  # other domains' year-end entries (the stock change)
+        step(books.users, year)
     assets.post_depreciation(actor=books.actor, year=year)
     totals = EntryLine.objects.filter(fiscal_year=year, is_posted=True, account__code__regex=r"^[67]").aggregate(
         d=Sum("debit"), c=Sum("credit")

@@ -16,6 +16,7 @@ class OperationsConfig(AppConfig):
             lazy,
             register_cost_chain,
             register_demo,
+            register_demo_year_end,
             register_lot_tracking,
             register_menu,
             register_todo,
@@ -57,6 +58,7 @@ class OperationsConfig(AppConfig):
         hooks.connect()
         register_lot_tracking(LotTracking(hooks.tracked, hooks.suggest))
         register_demo(88, "stocks (articles, mouvements, inventaire)", lazy("pilote.operations.demo.load"))
+        register_demo_year_end(lazy("pilote.operations.demo.year_end"))
         register_demo(
             89, "production (nomenclature, ordres de fabrication)", lazy("pilote.operations.demo.load_production")
         )

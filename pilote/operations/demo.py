@@ -16,8 +16,8 @@ from pilote.catalog.models import Product
 from pilote.contacts.demo import SUPPLIERS
 from pilote.contacts.models import Contact
 from pilote.core.demo import DEMO_TODAY, FIRST_YEAR
-from pilote.operations.models import MoveKind, StockItem
-from pilote.operations.services import stock
+from pilote.operations.models import Location, MoveKind, StockItem
+from pilote.operations.services import closing, stock
 from pilote.purchases.models import ReceiptLine
 from pilote.sales.models import DeliveryLine
 
@@ -43,12 +43,15 @@ def _events():
     return sorted(receipts + deliveries, key=lambda e: (e[0], e[1], e[5]))
 
 
-@transaction.atomic
-def load(rng: random.Random, users) -> None:
+def _stock(users, until: dt.date | None = None) -> dict:
+    """The locations, every good followed in stock with a small opening stock, and the demo's receipts and
+    deliveries up to `until` (all of them without it) replayed month by month. Its draws come from its own
+    generator, so a replay up to a date gives the same stock at that date as the whole one."""
+    rng = random.Random(f"stock-{FIRST_YEAR}")
     actor = users["assistant"]
     depot = stock.create_location(actor=actor, code="DEP", name="Dépôt principal", address="Zone artisanale, Lyon")
-    van = stock.create_location(actor=actor, code="VEH1", name="Véhicule du technicien")
-    events = _events()
+    stock.create_location(actor=actor, code="VEH1", name="Véhicule du technicien")
+    events = [e for e in _events() if until is None or e[0] <= until]
     start = min([dt.date(FIRST_YEAR, 1, 1)] + [e[0] for e in events])
     items = {}
     suppliers = {c.name: c for c in Contact.objects.filter(name__in=[SUPPLIERS[k] for k in USUAL_SUPPLIER.values()])}
@@ -83,6 +86,37 @@ def load(rng: random.Random, users) -> None:
             kind = MoveKind.DELIVERY if direction else MoveKind.RECEIPT
             stock.move(actor=actor, item=items[product_id], kind=kind, quantity=quantity, date=day,
                        unit_cost=cost, reference=number, auto_lots=True)  # fmt: skip
+    return {"depot": depot, "items": items, "start": start, "events": events}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def year_end(users, year) -> None:
+    """The ledger demo's year end, before it closes its first year (core.registry.register_demo_year_end): the
+    stock change entry (603x/713) posted through `closing.post_stock_variation`, from the stock valued on the
+    year's last day. That stock is built up to that day inside a savepoint and rolled back once the entry is
+    posted (the entry itself is posted outside it): the stock demo (order 88) builds the same stock again, its
+    draws being its own, and the demo-books test checks the entry against it."""
+    if year.start_date != dt.date(FIRST_YEAR, 1, 1):
+        return
+    try:
+        with transaction.atomic():
+            _stock(users, until=year.end_date)
+            rows = closing.prepare(year)
+            raise _Rollback
+    except _Rollback:
+        pass
+    closing.post_stock_variation(actor=users["comptable"], year=year, rows=rows)
+
+
+@transaction.atomic
+def load(rng: random.Random, users) -> None:
+    actor = users["assistant"]
+    built = _stock(users)
+    depot, items, start, events = built["depot"], built["items"], built["start"], built["events"]
+    van = Location.objects.get(code="VEH1")
     by_ref = {item.product.reference: item for item in items.values()}
     last = max([start] + [e[0] for e in events])
     day = max(last, DEMO_TODAY - dt.timedelta(days=20))
@@ -154,6 +188,11 @@ def load_interventions(rng: random.Random, users) -> None:
     interventions.set_technician(actor=planner, user=installer, skills="installation, formation",
                                  day_start=dt.time(9), day_end=dt.time(18))  # fmt: skip
     customers = list(Contact.objects.filter(is_customer=True, kind="organisation").order_by("name")[:8])  # fmt: skip
+    # Two sectors around the depot and the travel between them (elsewhere: the default quarter of an hour).
+    lyon = interventions.save_sector(actor=planner, code="LYON", name="Lyon", postcodes="6900", minutes_within=20)
+    east = interventions.save_sector(actor=planner, code="VILLEUR", name="Villeurbanne et Vaulx-en-Velin",
+                                     postcodes="69100, 69120", minutes_within=10)  # fmt: skip
+    interventions.save_travel_times(actor=planner, minutes={(lyon.pk, east.pk): 25})
 
     def address(contact):
         return ", ".join(contact.address_lines) or "Adresse à préciser"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from pilote.contacts.models import Contact
 from pilote.core.demo import DEMO_TODAY
@@ -97,8 +98,8 @@ NETWORK_BUDGET = {"purchases": "1400.00", "staff": "900.00", "income": "4000.00"
 
 def _analytics(users, projects) -> None:
     """A « Projets » analytic axis, a section per customer project, and the books' lines of each project tagged to
-    (the income of the customer's invoices issued for it), through the ledger's analytic services: the
-    project page reads its actual from there."""
+    it (the income of the customer's invoices issued for it, the purchase of the goods they sold), through the
+    ledger's analytic services: the project page reads its actual from there."""
     from decimal import Decimal
 
     from django.db.models import Q
@@ -108,6 +109,7 @@ def _analytics(users, projects) -> None:
 
     actor = users["comptable"]
     axis = analytics.create_axis(actor=actor, code="PROJETS", label="Projets", position=3)
+    bought: dict[int, dict] = {}
     for code, project, budget, invoices in projects:
         section = analytics.create_section(actor=actor, axis=axis, code=code, label=project.name[:100])
         services.update_project(actor=users["direction"], project=project, analytic_section=section)
@@ -119,6 +121,79 @@ def _analytics(users, projects) -> None:
         )
         for line in lines.order_by("id"):
             analytics.distribute(actor=actor, line=line, axis=axis, shares=[(section, Decimal(100))])
+        for line_id, amount in (_goods_bought(invoices) | _staff_time(project)).items():
+            bought.setdefault(line_id, {})[section] = amount
+    # Its expenses: the goods its invoices sold, bought back at the month end on the supplier's invoice of the
+    # month (607, one invoice per supplier for every customer), and the staff's time spent on it (its share of the
+    # month's payroll, 641 and 645): the project's part of each line goes to its section, the rest to « Hors
+    # projets » (an axis splits a line whole).
+    other = analytics.create_section(actor=actor, axis=axis, code="HORS-PROJETS", label="Hors projets")
+    for line in EntryLine.objects.filter(pk__in=bought).order_by("id"):
+        shares, left = [], Decimal(100)
+        for section, amount in bought[line.pk].items():
+            percent = min(left, (amount * 100 / line.debit).quantize(Decimal("0.01")))
+            if percent > 0:
+                shares.append((section, percent))
+                left -= percent
+        if left > 0:
+            shares.append((other, left))
+        analytics.distribute(actor=actor, line=line, axis=axis, shares=shares)
+
+
+# The demo company's paid hours in a month: its 18 people (test_demo_books' sizes) × 151,67 h.
+MONTH_HOURS = 18 * Decimal("151.67")
+
+
+def _staff_time(project) -> dict:
+    """{entry line id: staff cost} of the hours logged on the project: each month's payroll lines (641 gross pay,
+    645 employer's contributions, piece « PAIEyyyymm ») in proportion of those hours to the month's paid hours."""
+    from django.db.models import Sum
+
+    from pilote.ledger.models import EntryLine
+    from pilote.projects.models import TimeEntry
+
+    result = {}
+    hours = TimeEntry.objects.filter(task__project=project).values("date__year", "date__month").annotate(h=Sum("hours"))
+    for row in hours:
+        ref = f"PAIE{row['date__year']}{row['date__month']:02d}"
+        lines = EntryLine.objects.filter(is_posted=True, entry__piece_ref=ref, account__code__in=["641", "645"])
+        for line in lines.filter(debit__gt=0):
+            result[line.pk] = (line.debit * row["h"] / MONTH_HOURS).quantize(Decimal("0.01"))
+    return result
+
+
+def _goods_bought(invoices) -> dict:
+    """{entry line id: purchase cost} of the goods on `invoices`, on the month-end supplier invoice lines (607)
+    that bought them back (ledger.demo's restock: « COP-202611-20 », one per supplier, month and VAT rate)."""
+    from decimal import Decimal
+
+    from django.db.models import Q
+
+    from pilote.ledger.demo import GOODS_SUPPLIERS
+    from pilote.ledger.models import EntryLine
+
+    costs: dict[str, Decimal] = {}
+    for invoice in invoices:
+        for line in invoice.lines.select_related("product"):
+            product = line.product
+            if product is None or product.purchase_price is None:
+                continue
+            role = next((r for prefix, r in GOODS_SUPPLIERS.items() if product.reference.startswith(prefix)), None)
+            if role is None:
+                continue
+            rate = "55" if Decimal(product.vat_rate) == Decimal("5.5") else "20"
+            ref = f"{role[:3].upper()}-{invoice.date:%Y%m}-{rate}"
+            costs[ref] = costs.get(ref, Decimal(0)) + product.purchase_price * line.quantity
+    result = {}
+    for ref, cost in costs.items():
+        line = (
+            EntryLine.objects.filter(is_posted=True, account__code="607", debit__gt=0)
+            .filter(Q(entry__piece_ref=ref) | Q(label__endswith=ref))
+            .first()
+        )
+        if line is not None:
+            result[line.pk] = min(cost, line.debit)
+    return result
 
 
 def load(rng: random.Random, users) -> None:

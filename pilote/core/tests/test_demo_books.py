@@ -234,3 +234,41 @@ def test_supplier_ledger_agrees_with_the_purchases_open_invoices():
     # one invoice given terms beyond the legal limit (C. com. L441-10), paid at them
     (late,) = SupplierInvoice.objects.filter(due_date__gt=F("legal_due_limit"), status=SupplierInvoiceStatus.PAID)
     assert late.notes.startswith("Échéance convenue au-delà du délai légal")
+
+
+def test_the_closed_year_holds_its_stock_change_at_the_stock_value_of_its_last_day():
+    """The year-end stock change entry (603x / 713, inventaire intermittent) of the closed year was posted before
+    its closing, through the stock's service, and its closing stock is the stock valued at the CMUP on the year's
+    last day — the stock the demo's movements give."""
+    from pilote.ledger.models import Entry, FiscalYear
+    from pilote.operations.queries.stock import value_by_category
+
+    previous = FiscalYear.objects.get(start_date=dt.date(FIRST_YEAR, 1, 1))
+    entry = Entry.objects.get(fiscal_year=previous, piece_ref=f"STOCK{FIRST_YEAR}", status="posted")
+    values = value_by_category(previous.end_date)
+    assert values.get("goods", ZERO) > 0
+    closing = {line.account.code: line.debit for line in entry.lines.select_related("account") if line.debit
+               and line.label.startswith("Stock final")}  # fmt: skip
+    accounts = {"goods": "370", "materials": "310", "products": "355"}
+    assert closing == {accounts[category]: value for category, value in values.items() if value}
+    assert entry.lines.get(account__code="6037", label__startswith="Stock final").credit == values["goods"]
+    assert _balance("370", _open_year(), until=_open_year().start_date) == values["goods"]  # carried forward
+
+
+def test_the_customer_projects_budget_against_actual_reads_their_expenses_in_the_books():
+    """The projects' sections hold their income and their expenses: the goods their invoices sold (their part of
+    the month-end supplier invoice) and the staff's time (their hours' share of the month's payroll), each
+    payroll line split whole between the projects and « Hors projets »."""
+    from pilote.ledger.models import AnalyticLine
+    from pilote.projects.models import Project
+    from pilote.projects.queries import budget_comparison
+
+    copiers = Project.objects.get(analytic_section__code="COPIEURS")
+    rows = {row.nature: row for row in budget_comparison(copiers).rows}
+    assert rows["staff"].actual > 0 and rows["staff"].budget == Decimal("2500.00")
+    network = Project.objects.get(analytic_section__code="RESEAU")
+    rows = {row.nature: row for row in budget_comparison(network).rows}
+    assert rows["income"].actual > 0 and rows["purchases"].actual > 0
+    for line_id in AnalyticLine.objects.filter(section__code="COPIEURS").values_list("line_id", flat=True):
+        shares = AnalyticLine.objects.filter(line_id=line_id, axis__code="PROJETS").values_list("percent", flat=True)
+        assert sum(shares) == 100

@@ -77,14 +77,16 @@ def _account(actor, code: str) -> Account:
 
 
 @transaction.atomic
-def post_stock_variation(*, actor, year: FiscalYear):
+def post_stock_variation(*, actor, year: FiscalYear, rows: list[VariationRow] | None = None):
+    """The year's entry from `prepare(year)` — or from its rows prepared a moment before (the demo prepares them
+    on a stock it builds up to the year end, then rolls that stock back)."""
     if existing_entry(year):
         raise DomainError(f"La variation des stocks de l'exercice {year.end_date:%Y} est déjà comptabilisée.")
     journal = Journal.objects.filter(code="OD").first()
     if journal is None:
         raise DomainError("Le journal des opérations diverses (OD) n'existe pas.")
     lines = []
-    for row in prepare(year):
+    for row in prepare(year) if rows is None else rows:
         if row.opening < 0:
             raise DomainError(f"Le compte {row.stock_account} est créditeur : corrigez-le avant la variation.")
         stock, variation = _account(actor, row.stock_account), _account(actor, row.variation_account)
