@@ -19,7 +19,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from sepaxml import SepaDD
 from stdnum.iso7064 import mod_97_10
@@ -41,7 +41,7 @@ from pilote.receivables.models import (
     Mandate,
     MandateStatus,
 )
-from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, PaymentMethod
+from pilote.sales.models import OPEN_INVOICE, Invoice, InvoiceKind, InvoiceStatus, PaymentMethod
 
 SCHEMA = "pain.008.001.08"
 RUM = re.compile(r"^[A-Za-z0-9+?/:().,' -]{1,35}$")  # the SEPA character set, at most 35 characters
@@ -144,7 +144,7 @@ def collectable_invoices(*, due_by: dt.date | None = None):
         Invoice.objects.filter(status=InvoiceStatus.ISSUED, kind__in=[InvoiceKind.INVOICE, InvoiceKind.DEPOSIT])
         .filter(Exists(mandated))
         .exclude(Exists(live))
-        .filter(total_gross__gt=F("amount_paid") + F("credited_amount"))
+        .filter(OPEN_INVOICE)
         .select_related("customer")
         .order_by("due_date", "pk")
     )

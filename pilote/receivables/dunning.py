@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Exists, F, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef
 
 from pilote.contacts.models import Contact
 from pilote.core.collation import french, french_key
@@ -34,7 +34,7 @@ from pilote.receivables.levels import create_default_levels
 from pilote.receivables.models import Channel, DoubtfulDebt, DunningHold, DunningLetter, DunningLetterLine, DunningLevel
 from pilote.receivables.penalties import PenaltyResult, late_penalty, recovery_indemnity
 from pilote.receivables.queries import id_set
-from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, PaymentAllocation
+from pilote.sales.models import OPEN_INVOICE, Invoice, InvoiceStatus, PaymentAllocation
 
 
 def active_levels() -> list[DunningLevel]:
@@ -139,12 +139,8 @@ INVOICE_FIELDS = (
 def overdue_invoices(on: dt.date, customer_ids=None):
     """Issued invoices and deposits past due with something left to pay, not held out of dunning nor classed
     doubtful (bad_debts.py)."""
-    balance = F("total_gross") - F("amount_paid") - F("credited_amount")
     invoices = (
-        Invoice.objects.filter(status=InvoiceStatus.ISSUED, due_date__lt=on)
-        .exclude(kind=InvoiceKind.CREDIT_NOTE)
-        .alias(open_balance=balance)
-        .filter(open_balance__gt=0)
+        Invoice.objects.filter(OPEN_INVOICE, due_date__lt=on)
         .alias(held=Exists(DunningHold.objects.filter(invoice=OuterRef("pk"))))
         .filter(held=False)
         .alias(doubtful=Exists(DoubtfulDebt.objects.filter(invoice=OuterRef("pk"))))

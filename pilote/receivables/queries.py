@@ -21,7 +21,7 @@ from pilote.core.listing import Column
 from pilote.lib.money import ZERO, MoneyField
 from pilote.receivables import ledger_items
 from pilote.receivables.models import DoubtfulStatus, DunningLetter
-from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, Payment
+from pilote.sales.models import OPEN_INVOICE, Invoice, InvoiceKind, InvoiceStatus, Payment
 
 BALANCE = F("total_gross") - F("amount_paid") - F("credited_amount")
 
@@ -48,13 +48,7 @@ BUCKETS = [
 def open_invoices():
     """Issued invoices and deposits with something left to pay (credit notes and payments deducted); a debt
     written off (bad_debts.py) is no receivable any more. Doubtful ones stay: they are on 416."""
-    return (
-        Invoice.objects.filter(status=InvoiceStatus.ISSUED)
-        .exclude(kind=InvoiceKind.CREDIT_NOTE)
-        .alias(open_balance=BALANCE)
-        .filter(open_balance__gt=0)
-        .exclude(doubtful_debt__status=DoubtfulStatus.WRITTEN_OFF)
-    )
+    return Invoice.objects.filter(OPEN_INVOICE).exclude(doubtful_debt__status=DoubtfulStatus.WRITTEN_OFF)
 
 
 def _bucket(condition: Q) -> Sum:

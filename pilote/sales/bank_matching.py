@@ -11,14 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F
-
 from pilote.core.exceptions import DomainError
 from pilote.ledger.bank import SUGGESTION_DAYS, significant_words
 from pilote.ledger.models import EntryLine, EntryStatus
 from pilote.ledger.models_bank import StatementLine
 from pilote.sales import hooks, payments
-from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus
+from pilote.sales.models import OPEN_INVOICE, Invoice, InvoiceKind
 
 
 @dataclass
@@ -49,12 +47,7 @@ def _booked_lines(lines: list[StatementLine]) -> list:
 
 
 def open_invoices():
-    return (
-        Invoice.objects.filter(status=InvoiceStatus.ISSUED)
-        .exclude(kind=InvoiceKind.CREDIT_NOTE)
-        .filter(total_gross__gt=F("amount_paid") + F("credited_amount"))
-        .select_related("customer")
-    )
+    return Invoice.objects.filter(OPEN_INVOICE).select_related("customer")
 
 
 def reasons_for(line: StatementLine, invoice: Invoice) -> list[str]:

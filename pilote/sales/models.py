@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from pilote.catalog.models import EXEMPTION_MENTIONS, ProductKind, Unit, VatRate
 from pilote.lib.fields import FrenchDecimalField
@@ -319,6 +319,19 @@ class OperationNature(models.TextChoices):
     MIXED = "mixed", "Livraison de biens et prestation de services"
 
 
+# An invoice (or deposit) with something left to pay: issued, not a credit note, payments and credit notes short
+# of its total. The database keeps it as a stored generated column (`Invoice.is_open`, recomputed by the database
+# at every change of these columns) so that reads of open invoices filter on one indexed boolean whose share the
+# planner knows from its statistics: with the comparison itself, PostgreSQL guessed a third of the invoices open and
+# scanned all of them (100 000 invoices, 7 000 open: 150 ms per read, several reads per home page).
+OPEN_CONDITION = (
+    Q(status=InvoiceStatus.ISSUED)
+    & ~Q(kind=InvoiceKind.CREDIT_NOTE)
+    & Q(total_gross__gt=F("amount_paid") + F("credited_amount"))
+)
+OPEN_INVOICE = Q(is_open=True)
+
+
 class Invoice(Document):
     kind = models.CharField("type", max_length=12, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE)
     status = models.CharField("statut", max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT)
@@ -359,6 +372,9 @@ class Invoice(Document):
     amount_paid = MoneyField("montant réglé", default=ZERO)
     credited_amount = MoneyField("montant des avoirs", default=ZERO)
     paid_on = models.DateField("soldée le", null=True, blank=True)
+    is_open = models.GeneratedField(
+        expression=OPEN_CONDITION, output_field=models.BooleanField(), db_persist=True, verbose_name="reste à régler"
+    )
     sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
 
     class Meta:
@@ -400,6 +416,11 @@ class Invoice(Document):
                 fields=["date"],
                 condition=Q(status="issued", kind="invoice"),
                 name="sales_invoice_issued_day_idx",
+            ),
+            # Open invoices only (OPEN_INVOICE): dunning, aged receivables, payments, the home page's to-do.
+            models.Index(fields=["due_date"], condition=Q(is_open=True), name="sales_invoice_open_due_idx"),
+            models.Index(
+                fields=["customer", "due_date"], condition=Q(is_open=True), name="sales_invoice_open_cust_idx"
             ),
         ]
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from pilote.lib.money import ZERO
-from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, Quote, QuoteStatus
+from pilote.sales.models import OPEN_INVOICE, Invoice, InvoiceKind, InvoiceStatus, Quote, QuoteStatus
 
 
 def contact_sales(request, contact) -> str:
@@ -18,7 +18,7 @@ def contact_sales(request, contact) -> str:
     today = timezone.localdate()
     open_ones = invoices.filter(status=InvoiceStatus.ISSUED).exclude(kind=InvoiceKind.CREDIT_NOTE)
     due = open_ones.aggregate(g=Sum("total_gross"), p=Sum("amount_paid"), c=Sum("credited_amount"))
-    late = open_ones.filter(due_date__lt=today, total_gross__gt=F("amount_paid") + F("credited_amount"))
+    late = invoices.filter(OPEN_INVOICE, due_date__lt=today)
     context = {
         "contact": contact,
         "balance": (due["g"] or ZERO) - (due["p"] or ZERO) - (due["c"] or ZERO),

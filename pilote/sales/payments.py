@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
@@ -25,17 +25,14 @@ from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO, round_eur
 from pilote.sales import hooks
 from pilote.sales.issuing import COLLECTED_VAT_ACCOUNT, PENDING_VAT_ACCOUNT, account
-from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentAllocation
+from pilote.sales.models import OPEN_INVOICE, Invoice, InvoiceStatus, Payment, PaymentAllocation
 
 
 def open_invoices(customer):
     """Issued invoices (deposits included) of the customer that are not fully settled, oldest first — those
     another app holds out of sales payments (hooks.payment_blocks: a doubtful debt) left out."""
     found = list(
-        Invoice.objects.filter(customer=customer, status=InvoiceStatus.ISSUED)
-        .exclude(kind=InvoiceKind.CREDIT_NOTE)
-        .alias(open_balance=F("total_gross") - F("amount_paid") - F("credited_amount"))  # = balance_due
-        .filter(open_balance__gt=0)  # in SQL: a big customer's settled invoices are not loaded
+        Invoice.objects.filter(OPEN_INVOICE, customer=customer)  # in SQL: settled invoices are not loaded
         .defer("customer_snapshot", "seller_snapshot")  # JSON decoded per row, never read here
         .order_by("due_date", "date", "pk")
     )

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from pilote.core.registry import SearchHit
 from pilote.lib.formats import format_eur
 from pilote.sales.models import Invoice, Order, Quote
+from pilote.sales.queries.invoices import customer_named
 
 
 def _url(name: str, pk: int) -> str:
@@ -17,15 +18,20 @@ def _url(name: str, pk: int) -> str:
         return reverse("sales:invoice-list")
 
 
+SHOWN = ("number", "date", "total_gross", "customer__name", "customer__first_name", "customer__kind")
+
+
 def search_documents(user, query: str, limit: int) -> list:
     hits = []
-    match = Q(number__icontains=query) | Q(customer__name__icontains=query)
-    for model, url_name in (
-        (Invoice, "sales:invoice-detail"),
-        (Order, "sales:order-detail"),
-        (Quote, "sales:quote-detail"),
+    # The customer as `customer_id IN (matching contacts)`: an OR across the join read every document's customer.
+    match = Q(number__icontains=query) | customer_named(query)
+    for model, url_name, extra in (
+        (Invoice, "sales:invoice-detail", ("kind",)),  # an invoice's name says invoice, deposit or credit note
+        (Order, "sales:order-detail", ()),
+        (Quote, "sales:quote-detail", ()),
     ):
-        for doc in model.objects.filter(match).select_related("customer").order_by("-date", "-pk")[:limit]:
+        found = model.objects.filter(match).select_related("customer").only(*SHOWN, *extra).order_by("-date", "-pk")
+        for doc in found[:limit]:
             detail = f"{doc.customer.display_name} · {doc.date:%d/%m/%Y} · {format_eur(doc.total_gross)}"
             hits.append(SearchHit(str(doc), detail, _url(url_name, doc.pk)))
     return hits[:limit]

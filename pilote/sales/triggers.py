@@ -18,7 +18,10 @@ from pilote.core.dbtriggers import TriggerSet, register
 MESSAGE = "Facture émise : modification interdite (corrigez par un avoir)"
 integrity.register_trigger_message(MESSAGE)  # shown as is when a write trips a trigger
 # What may still change on an issued invoice: settlement (payments, lettering, credit notes), sending, bookkeeping.
-OPERATIONAL = ("amount_paid", "credited_amount", "paid_on", "sent_at", "version", "updated_at", "delivery_address_id")
+# `is_open` is computed by the database from the others (a stored generated column, never written).
+OPERATIONAL = (
+    "amount_paid", "credited_amount", "paid_on", "sent_at", "version", "updated_at", "delivery_address_id", "is_open",
+)  # fmt: skip
 # Everything else, in the order of the table: header, parties copied at issue, dates, references, terms, mentions,
 # totals, the entry — all that the PDF and the XML show, and what they are computed from.
 FROZEN = (

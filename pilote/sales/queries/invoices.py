@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 
 from pilote.core import audit
 from pilote.core.audit import AuditEvent
@@ -12,7 +12,7 @@ from pilote.core.collation import french
 from pilote.core.listing import Column
 from pilote.lib.money import ZERO
 from pilote.sales import totals
-from pilote.sales.models import Invoice, InvoiceKind, InvoiceStatus, NumberReservation, Payment
+from pilote.sales.models import OPEN_INVOICE, Invoice, InvoiceKind, InvoiceStatus, NumberReservation, Payment
 
 INVOICE_SORTS = {
     "numero": ["number"],
@@ -41,11 +41,19 @@ def payment_state(invoice: Invoice, today: dt.date) -> tuple[str, str]:
 def customer_named(q: str, *, first_name: bool = False) -> Q:
     """Documents whose customer's name (or first name) contains `q`, as `customer_id IN (those contacts)`: with
     the name in an OR beside the document's own columns, the database joined every document to its customer
-    before filtering (100,000 invoices: 430 ms → 170 ms for the same count on PostgreSQL)."""
+    before filtering (100,000 invoices: 430 ms → 170 ms for the same count on PostgreSQL). The matching
+    contacts are read first (one small query) and sent as a list: PostgreSQL then combines the customer index
+    with the trigram indexes of the number and reference (a bitmap OR) instead of testing a subquery on every
+    document; a word that names very many contacts keeps the subquery."""
     from pilote.contacts.models import Contact
 
     names = Q(name__icontains=q) | Q(first_name__icontains=q) if first_name else Q(name__icontains=q)
-    return Q(customer_id__in=Contact.objects.filter(names).values("pk"))
+    matching = Contact.objects.filter(names).values_list("pk", flat=True)
+    ids = list(matching[: CUSTOMER_LIST_MAX + 1])
+    return Q(customer_id__in=ids) if len(ids) <= CUSTOMER_LIST_MAX else Q(customer_id__in=matching)
+
+
+CUSTOMER_LIST_MAX = 500
 
 
 def filter_invoices(data: dict, today: dt.date):
@@ -55,11 +63,7 @@ def filter_invoices(data: dict, today: dt.date):
     if kind := data.get("kind"):
         invoices = invoices.filter(kind=kind)
     state = data.get("state")
-    unpaid = (
-        Q(status=InvoiceStatus.ISSUED)
-        & ~Q(kind=InvoiceKind.CREDIT_NOTE)
-        & Q(total_gross__gt=F("amount_paid") + F("credited_amount"))
-    )
+    unpaid = OPEN_INVOICE
     if state == "draft":
         invoices = invoices.filter(status=InvoiceStatus.DRAFT)
     elif state == "unpaid":
