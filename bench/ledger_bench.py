@@ -885,18 +885,12 @@ def measure_finance_pages(*, warmup: int, runs: int) -> dict:
     out: dict = {}
     for label, name in FINANCE_PAGES.items():
         url = reverse(name) + ("?horizon=mois" if label == "treasury_12_months" else "")
-        timing = harness.time_page(client, url, warmup=warmup, runs=runs)
-        cpu = []
-        for _ in range(runs):
-            started = time.process_time()
-            harness.fetch(client, url)
-            cpu.append(time.process_time() - started)
+        timing = harness.time_page(client, url, warmup=warmup, runs=runs)  # wall and CPU medians
         queries = harness.capture_queries(client, url)
-        cpu_ms = round(sorted(cpu)[len(cpu) // 2] * 1000, 1)
+        cpu_ms = timing["cpu_median_ms"]
         out[label] = {
             "url": url,
             **timing,
-            "cpu_median_ms": cpu_ms,
             "queries": len(queries),
             "sql_ms": round(sum(q["ms"] for q in queries), 1),
             "target_ms": TARGET_FINANCE_MS,

@@ -489,9 +489,9 @@ def planned_activity(today: dt.date, months: int = forecast.MONTHS) -> dict[dt.d
 def vat_terms(today: dt.date) -> forecast.VatTerms:
     """The structure's VAT as the projected activity bears it: its regime, the CA3's due day (ledger.calendar)
     and cadence (quarterly when the last return covered a quarter), and the effective rates of the twelve whole
-    months before today's — VAT collected (4457) ÷ sales (70), VAT deducted on goods and services (44566) ÷
-    purchases and external charges bearing VAT — from the aggregates (one grouped read); the standard 20 % when
-    those months hold no sales or purchases."""
+    months before today's — VAT collected (credits of 4457) ÷ sales (credits of 70), VAT deducted on goods and
+    services (debits of 44566) ÷ purchases and external charges bearing VAT (their debits) — from the aggregates
+    (one grouped read); the standard 20 % when those months hold no sales or purchases."""
     from pilote.core.models import VatRegime
     from pilote.core.vat_policy import current_policy
     from pilote.ledger.calendar import due_day
@@ -509,17 +509,19 @@ def vat_terms(today: dt.date) -> forecast.VatTerms:
         .values("account__code")
         .annotate(d=Sum("debit"), c=Sum("credit"))
     )  # fmt: skip
+    # Gross movements, not balances: each CA3 settles 4457 and 44566 back to zero (the demo's books: 0 % read
+    # from the net), so the VAT side counts what was invoiced (credits of 4457, debits of 44566) like the bases.
     collected = sales = deducted = taxed = ZERO
     for row in rows:
-        code, net = row["account__code"], row["d"] - row["c"]
+        code = row["account__code"]
         if code.startswith("4457"):
-            collected -= net
+            collected += row["c"]
         elif code.startswith("70"):
-            sales -= net
+            sales += row["c"]
         elif code.startswith("44566"):
-            deducted += net
+            deducted += row["d"]
         elif not code.startswith(forecast.NO_VAT_EXPENSES):
-            taxed += net
+            taxed += row["d"]
     last = VatReturn.objects.order_by("-period_start").values_list("period_start", "period_end").first()
     quarterly = last is not None and (last[1].year - last[0].year) * 12 + last[1].month - last[0].month == 2
     return forecast.VatTerms(
@@ -544,6 +546,7 @@ class TreasuryInputs:
     others: list[forecast.Flow]
     planned: list[forecast.Flow] = dataclass_field(default_factory=list)
     replaced: set = dataclass_field(default_factory=set)
+    vat: forecast.VatTerms | None = None  # read by the 12-month plan
 
     def plan(self, scenario: str = "realiste") -> forecast.Plan:
         end = self.today - dt.timedelta(days=self.today.weekday()) + dt.timedelta(weeks=forecast.WEEKS, days=-1)
@@ -552,9 +555,10 @@ class TreasuryInputs:
         return forecast.weekly_plan(self.today, self.cash, flows)
 
     def monthly(self, scenario: str = "realiste") -> forecast.Plan:
+        self.vat = self.vat or vat_terms(self.today)  # the page prints the rates and the CA3's day it used
         activity = forecast.budget_flows(
             planned_activity(self.today), self.today, payroll="64" not in self.replaced,
-            loans=any(f.kind == "Emprunts" for f in self.planned), vat=vat_terms(self.today),
+            loans=any(f.kind == "Emprunts" for f in self.planned), vat=self.vat,
         )  # fmt: skip
         flows = self.customers + self.suppliers + self.others + self.planned + activity
         return forecast.monthly_plan(self.today, self.cash, forecast.scenario_flows(flows, self.today, scenario))
