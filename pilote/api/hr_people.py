@@ -1,7 +1,8 @@
 """People over the API beyond employees and absences, with the pages' permissions and services: contracts and their
 amendments (human resources only; reading someone else's salary is written in the audit log, as the file does),
-expense reports (each employee's own written and submitted; decided by rh and direction; posted and reimbursed by
-the accountant and direction — `hr.services.expenses` decides who may do what), and the training plan (actions,
+payroll inputs (the variables of a month, prepared from the files, typed, validated: human resources only), expense
+reports (each employee's own written and submitted; decided by rh and direction; posted and reimbursed by the
+accountant and direction — `hr.services.expenses` decides who may do what), and the training plan (actions,
 enrolments, completion)."""
 
 import datetime as dt
@@ -21,6 +22,8 @@ from pilote.hr.forms import (
     ExpenseLineForm,
     ExpensePayForm,
     ExpenseReportForm,
+    PayrollMonthForm,
+    PayrollVariableForm,
     TrainingActionForm,
     TrainingCompleteForm,
 )
@@ -29,6 +32,8 @@ from pilote.hr.models import (
     Employee,
     ExpenseReport,
     ExpenseStatus,
+    PayrollMonth,
+    PayrollVariable,
     TrainingAction,
     TrainingFunding,
     TrainingKind,
@@ -38,6 +43,7 @@ from pilote.hr.queries import expenses as expense_queries
 from pilote.hr.queries import training as training_queries
 from pilote.hr.services import contracts as contract_services
 from pilote.hr.services import expenses as expense_services
+from pilote.hr.services import payroll as payroll_services
 from pilote.hr.services import training as training_services
 from pilote.lib.dates import local_today
 
@@ -349,3 +355,98 @@ def complete_training(request, training_id: ObjectId, payload: CompleteIn):
 def cancel_training(request, training_id: ObjectId):
     training_services.cancel_action(actor=request.auth, action=fetch(TrainingAction, training_id))
     return fetch(TrainingAction, training_id)
+
+
+# --- payroll inputs -------------------------------------------------------------------------------------------
+
+
+class PayrollVariableOut(Schema):
+    id: int
+    employee_id: int
+    base_gross: Decimal = Field(..., description="salaire de base du contrat (confidentiel)")
+    contract_hours: Decimal
+    hours_worked: Decimal
+    overtime_25: Decimal
+    overtime_50: Decimal
+    complementary_10: Decimal
+    complementary_25: Decimal
+    paid_leave_days: Decimal
+    sickness_days: Decimal
+    work_accident_days: Decimal
+    unpaid_days: Decimal
+    other_absence_days: Decimal
+    bonus: Decimal
+    benefits_in_kind: Decimal
+    expenses: Decimal
+    entry_date: dt.date | None
+    exit_date: dt.date | None
+    comment: str
+    version: int
+
+
+class PayrollMonthOut(Schema):
+    id: int
+    month: dt.date
+    status: str
+    validated_by: str
+    validated_at: dt.datetime | None
+    entry_id: int | None
+    version: int
+
+
+class PayrollMonthDetailOut(PayrollMonthOut):
+    variables: list[PayrollVariableOut]
+
+    @staticmethod
+    def resolve_variables(obj: PayrollMonth):
+        return list(obj.variables.order_by("employee__last_name", "employee__first_names", "pk"))
+
+
+class PayrollMonthIn(Schema):
+    month: Day = Field(..., description="un jour du mois (le 1er est retenu)")
+
+
+class PayrollVariablePatch(Schema):
+    hours_worked: Decimal | None = Field(None, max_digits=7, decimal_places=2)
+    overtime_25: Decimal | None = Field(None, max_digits=7, decimal_places=2)
+    overtime_50: Decimal | None = Field(None, max_digits=7, decimal_places=2)
+    complementary_10: Decimal | None = Field(None, max_digits=7, decimal_places=2)
+    complementary_25: Decimal | None = Field(None, max_digits=7, decimal_places=2)
+    bonus: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    benefits_in_kind: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    expenses: Decimal | None = Field(None, max_digits=12, decimal_places=2)
+    comment: str | None = None
+    version: int | None = Field(None, description="Version lue ; si les variables ont changé depuis, réponse 409.")
+
+
+@guarded(router, "GET", "/paie", "hr.view", response=Page[PayrollMonthOut])
+def list_payroll_months(request, paging: Query[Paging]):
+    return page_of(PayrollMonth.objects.order_by("-month"), paging)
+
+
+@guarded(router, "GET", "/paie/{payroll_id}", "hr.view", response=PayrollMonthDetailOut)
+def get_payroll_month(request, payroll_id: ObjectId):
+    """The month's variables, one row per employee (salary and absences: human resources only)."""
+    return fetch(PayrollMonth, payroll_id)
+
+
+@guarded(router, "POST", "/paie", "hr.edit", response=PayrollMonthDetailOut)
+def prepare_payroll_month(request, payload: PayrollMonthIn):
+    """Create the month's variables, or refresh what the files say while the month is in preparation."""
+    month = through_form(PayrollMonthForm, {"month": payload.month.isoformat()})["month"]
+    return payroll_services.prepare_month(actor=request.auth, month=month)
+
+
+@guarded(router, "PATCH", "/paie/variables/{variable_id}", "hr.edit", response=PayrollVariableOut)
+def update_payroll_variable(request, variable_id: ObjectId, payload: PayrollVariablePatch):
+    """What rh types (hours, overtime, bonuses…); the rest comes from the files and the absences."""
+    variable = fetch(PayrollVariable, variable_id)
+    fields = through_form(PayrollVariableForm, payload, instance=fetch(PayrollVariable, variable_id))
+    data = {name: fields[name] for name in payroll_services.TYPED_FIELDS}
+    return payroll_services.update_variable(actor=request.auth, variable=variable, expected_version=payload.version,
+                                            **data)  # fmt: skip
+
+
+@guarded(router, "POST", "/paie/{payroll_id}/validation", "hr.edit", response=PayrollMonthDetailOut)
+def validate_payroll_month(request, payroll_id: ObjectId):
+    return payroll_services.validate_month(actor=request.auth, payroll_month=fetch(PayrollMonth, payroll_id))

@@ -7,8 +7,8 @@ for module in (contacts, catalog, ledger, sales, purchases, projects, operations
     api.add_router("/", module.router)
 
 # HR beyond employees and absences, quality beyond risks and non-conformities, settings and users.
-from pilote.api import hr_people  # noqa: E402
+from pilote.api import hr_people, quality_more  # noqa: E402
 from pilote.api import settings as settings_api  # noqa: E402
 
-for module in (hr_people, settings_api):
+for module in (hr_people, quality_more, settings_api):
     api.add_router("/", module.router)

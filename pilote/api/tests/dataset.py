@@ -195,7 +195,12 @@ def _people_dataset(structure, personas, staff) -> dict[str, int]:
     source = watch.create_source(actor=boss, name="Légifrance", url="https://www.legifrance.gouv.fr/rss")
     news = WatchItem.objects.create(source=source, guid="1", title="Décret", link="https://example.org/1",
                                     shared_roles=list(watch.SHARE_ROLES))  # fmt: skip
+    from pilote.hr.services import payroll
+
+    month = payroll.prepare_month(actor=rh, month=dt.date(2026, 3, 1))
     return {
+        "payroll_id": month.pk,
+        "variable_id": month.variables.get(employee=employee).pk,
         "unit_id": unit.pk,
         "hazard_id": hazard.pk,
         "procedure_id": procedure.pk,
@@ -290,6 +295,8 @@ BODIES |= {
                               "end": "2027-03-02", "hours": "14", "cost": "600.00", "employees": ["employee_id"]},
     ("post", "/formations/{training_id}/inscriptions"): {"employees": ["other_employee_id"]},
     ("post", "/formations/{training_id}/realisation"): {"attended": ["employee_id"], "evaluation": "Utile"},
+    ("post", "/paie"): {"month": "2026-04-15"},
+    ("patch", "/paie/variables/{variable_id}"): {"overtime_25": "4.00", "bonus": "150.00", "comment": "Prime"},
     ("post", "/duerp/unites"): {"name": "Bureau", "exposed": 3},
     ("patch", "/duerp/unites/{unit_id}"): {"exposed": 5},
     ("post", "/duerp/unites/{unit_id}/risques"): {"family": "fall_level", "description": "Sol glissant",

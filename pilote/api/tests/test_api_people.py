@@ -170,3 +170,100 @@ def test_training_plan_through_its_services(call, personas):
     assert late.status_code == 409
     plan = call("rh", "get", "/api/v1/formations?annee=2026&statut=realisee").json()
     assert plan["count"] == 1
+
+
+def test_payroll_inputs_for_human_resources_only(call, personas):
+    employee = _hire(personas, "salarie")
+    assert call("comptable", "get", "/api/v1/paie").status_code == 403
+    assert call("salarie", "post", "/api/v1/paie", {"month": "2026-03-01"}).status_code == 403
+    month = call("rh", "post", "/api/v1/paie", {"month": "2026-03-17"})
+    assert month.status_code == 200, month.content
+    assert month.json()["month"] == "2026-03-01" and len(month.json()["variables"]) == 1
+    variable = month.json()["variables"][0]
+    assert variable["employee_id"] == employee.pk
+    url = f"/api/v1/paie/variables/{variable['id']}"
+    negative = call("rh", "patch", url, {"bonus": "-5.00"})
+    assert negative.status_code in (409, 422)
+    typed = call("rh", "patch", url, {"bonus": "150.00", "version": variable["version"]})
+    assert typed.status_code == 200 and typed.json()["bonus"] == "150.00"
+    stale = call("rh", "patch", url, {"bonus": "200.00", "version": variable["version"]})
+    assert stale.status_code == 409
+    done = call("direction", "post", f"/api/v1/paie/{month.json()['id']}/validation")
+    assert done.status_code == 200 and done.json()["status"] == "validee"
+    late = call("rh", "patch", url, {"bonus": "300.00"})
+    assert late.status_code == 409 and "validée" in late.json()["detail"]
+
+
+# --- quality --------------------------------------------------------------------------------------------------
+
+
+def test_duerp_assessed_on_the_page_scales(call, personas):
+    from pilote.quality.models import Hazard
+
+    unit = call("rh", "post", "/api/v1/duerp/unites", {"name": "Cuisine", "exposed": 3})
+    assert unit.status_code == 201, unit.content
+    pk = unit.json()["id"]
+    assert call("comptable", "post", "/api/v1/duerp/unites", {"name": "X"}).status_code == 403
+    off_scale = call("rh", "post", f"/api/v1/duerp/unites/{pk}/risques", {"family": "burns", "description": "Four",
+                                                                         "frequency": 9, "severity": 2})  # fmt: skip
+    assert off_scale.status_code == 422 and "frequency" in off_scale.json()["erreurs"]
+    assert not Hazard.objects.exists()
+    hazard = call("rh", "post", f"/api/v1/duerp/unites/{pk}/risques", {"family": "manual_handling",
+                                                                      "description": "Bacs", "frequency": 4,
+                                                                      "severity": 3})  # fmt: skip
+    assert hazard.status_code == 201, hazard.content
+    action = call(
+        "rh",
+        "post",
+        f"/api/v1/duerp/risques/{hazard.json()['id']}/actions",
+        {"title": "Chariot", "owner": personas["rh"].pk, "due_on": "2027-01-15", "cost": "250.00"},
+    )
+    assert action.status_code == 201 and action.json()["cost"] == "250.00"
+    read = call("salarie", "get", f"/api/v1/duerp/unites/{pk}").json()  # the DUERP is open to every worker
+    assert read["hazards"][0]["priority"] >= 1 and read["hazards"][0]["actions"][0]["title"] == "Chariot"
+    plan = call("auditeur", "get", f"/api/v1/duerp/actions?unite={pk}").json()
+    assert plan["count"] == 1
+
+
+def test_procedures_audits_surveys_and_watch(call, personas):
+    boss = personas["direction"].pk
+    procedure = {"code": "pr-acc-01", "title": "Accueil", "kind": "procedure", "owner": boss,
+                 "approver_role": "direction", "body": "Accueillir."}  # fmt: skip
+    made = call("assistant", "post", "/api/v1/procedures", procedure)
+    assert made.status_code == 201, made.content
+    assert made.json()["code"] == "PR-ACC-01" and made.json()["versions"][0]["status"] == "draft"
+    twice = call("assistant", "post", "/api/v1/procedures", procedure)
+    assert twice.status_code == 409 and "déjà le code" in twice.json()["detail"]
+    assert call("commercial", "post", "/api/v1/procedures", procedure).status_code == 403
+    audit = call("rh", "post", "/api/v1/audits", {"title": "Audit RH", "kind": "internal", "scope": "Registre",
+                                                 "planned_on": "2026-03-02", "lead": boss})  # fmt: skip
+    assert audit.status_code == 201, audit.content
+    item = call("rh", "post", f"/api/v1/audits/{audit.json()['id']}/questions", {"question": "Registre ?"})
+    assert item.status_code == 201
+    early = call("rh", "post", f"/api/v1/audits/constats/{item.json()['id']}", {"result": "conform"})
+    assert early.status_code == 409 and "en cours" in early.json()["detail"]
+    survey = call(
+        "assistant",
+        "post",
+        "/api/v1/enquetes",
+        {
+            "title": "Satisfaction",
+            "audience": "customers",
+            "questions": [{"text": "Note", "kind": "scale5"}, {"text": "Canal", "kind": "single"}],
+        },
+    )
+    assert survey.status_code in (409, 422)  # a choice question without its choices, nothing written
+    assert call("assistant", "get", "/api/v1/enquetes").json()["count"] == 0
+    survey = call(
+        "assistant",
+        "post",
+        "/api/v1/enquetes",
+        {"title": "Satisfaction", "audience": "customers", "questions": [{"text": "Note", "kind": "scale5"}]},
+    )
+    assert survey.status_code == 201 and survey.json()["status"] == "draft"
+    results = call("auditeur", "get", f"/api/v1/enquetes/{survey.json()['id']}/resultats").json()
+    assert results["responses"] == 0 and results["rows"][0]["question"] == "Note"
+    source = call("assistant", "post", "/api/v1/veille-sources", {"name": "Flux", "url": "ftp://x"})
+    assert source.status_code in (409, 422)
+    assert call("salarie", "post", "/api/v1/veille-sources", {"name": "F", "url": "https://a.fr/rss"}
+                ).status_code == 403  # fmt: skip
