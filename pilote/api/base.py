@@ -55,6 +55,17 @@ def _moment(value: dt.datetime) -> dt.datetime:
 Moment = Annotated[dt.datetime, AfterValidator(_moment)]
 
 
+def _clock(value: dt.time) -> dt.time:
+    """A time of day sent to the API (a visit's or a booking's hour): local, without an offset (combined with a
+    day in the structure's time zone, as the pages' time inputs are)."""
+    if value.tzinfo is not None:
+        raise ValueError("Heure locale attendue, sans décalage horaire (HH:MM).")
+    return value
+
+
+Clock = Annotated[dt.time, AfterValidator(_clock)]
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer plt_…` — a personal token created in the user's profile."""
 
@@ -113,6 +124,8 @@ PARAMETER_ERRORS = {
     "datetime_parsing": "Date et heure attendues au format ISO 8601.",
     "datetime_from_date_parsing": "Date et heure attendues au format ISO 8601.",
     "datetime_type": "Date et heure attendues au format ISO 8601.",
+    "time_parsing": "Heure attendue au format HH:MM.",
+    "time_type": "Heure attendue au format HH:MM.",
     "enum": "Valeur non reconnue.",
     "list_type": "Liste attendue.",
     "model_attributes_type": "Objet JSON attendu.",

@@ -148,6 +148,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
         "version_id": document.versions.get().pk,
     }
     ids.update(_people_dataset(structure, personas, staff))
+    ids.update(_organisation_rows(structure, personas, contact=contact, store=store, chair=item))
     return ids
 
 
@@ -215,6 +216,47 @@ def _people_dataset(structure, personas, staff) -> dict[str, int]:
         "training_id": action.pk,
         "bank_account_id": BankAccount.objects.get().pk,
         "other_employee_id": staff["assistant"].pk,
+    }
+
+
+def _organisation_rows(structure, personas, *, contact, store, chair) -> dict[str, int]:
+    """Operations (interventions, inventory, production), associations, office and finance rows (helper apiorg)."""
+    import datetime as dt
+
+    from pilote.catalog.models import Product
+    from pilote.operations.services import interventions, production, stock
+
+    owner, technician = personas["direction"], personas["salarie"]
+    mine, _ = interventions.plan(actor=owner, customer=contact, kind="maintenance", address="2 rue du Pont, Annecy",
+                                 subject="Entretien", technician=technician, day=dt.date(2027, 1, 13), at=dt.time(9),
+                                 minutes=60)  # fmt: skip
+    started, _ = interventions.plan(actor=owner, customer=contact, kind="repair", address="3 rue du Port, Annecy",
+                                    subject="Panne", technician=technician, day=dt.date(2027, 1, 14), at=dt.time(9),
+                                    minutes=60)  # fmt: skip
+    interventions.arrive(actor=technician, visit=started[0])
+    count = stock.open_count(actor=owner, location=store, date=dt.date(2026, 3, 31))
+    table = Product.objects.create(reference="TB-01", name="Table montée", unit_price=Decimal("300"))
+    made = stock.track_product(actor=owner, product=table, category="products", default_location=store)
+    centre = production.create_work_centre(actor=owner, name="Atelier", hourly_rate=Decimal("40"))
+    bom = production.create_bom(actor=owner, product=made, name="Table", quantity=Decimal(1))
+    line = production.add_component(actor=owner, bom=bom, component=chair, quantity=Decimal(1))
+    production.add_operation(actor=owner, bom=bom, work_centre=centre, hours=Decimal("0.5"))
+    planned = production.create_order(actor=owner, bom=bom, quantity=Decimal(1), planned_date=dt.date(2026, 3, 10),
+                                      location=store)  # fmt: skip
+    released = production.create_order(actor=owner, bom=bom, quantity=Decimal(1), planned_date=dt.date(2026, 3, 11),
+                                       location=store)  # fmt: skip
+    production.release(actor=owner, order=released)
+    return {
+        "technician_id": technician.pk,
+        "my_visit_id": mine[0].pk,
+        "started_visit_id": started[0].pk,
+        "count_id": count.pk,
+        "table_item_id": made.pk,
+        "work_centre_id": centre.pk,
+        "bom_id": bom.pk,
+        "bom_line_id": line.pk,
+        "production_id": planned.pk,
+        "released_production_id": released.pk,
     }
 
 
@@ -317,6 +359,25 @@ BODIES |= {
                                   "category": "legal"},
 }  # fmt: skip
 
+# helper apiorg: operations, associations, office, finance
+BODIES |= {
+    ("post", "/interventions"): {"customer": "contact_id", "kind": "repair", "subject": "Chaudière",
+                                 "day": "2027-01-20", "at": "10:00", "minutes": 60},
+    ("post", "/interventions/{visit_id}/deplacement"): {"technician": "technician_id", "day": "2027-01-19",
+                                                        "at": "14:00"},
+    ("post", "/interventions/{visit_id}/compte-rendu"): {"report": "Joint changé", "signed_by": "M. Martin",
+                                                         "signature": True},
+    ("post", "/inventaires"): {"location": "location_id", "date": "2026-03-31"},
+    ("post", "/inventaires/{count_id}/quantites"): {"lines": [], "valider": False},
+    ("post", "/postes-de-charge"): {"name": "Montage", "hourly_rate": "35.00"},
+    ("post", "/nomenclatures"): {"name": "Table nue", "product": "table_item_id", "quantity": "1"},
+    ("post", "/nomenclatures/{bom_id}/composants"): {"component": "item_id", "quantity": "2"},
+    ("post", "/nomenclatures/{bom_id}/operations"): {"work_centre": "work_centre_id", "hours": "0.25"},
+    ("post", "/ordres-fabrication"): {"bom": "bom_id", "quantity": "2", "planned_date": "2026-04-01",
+                                      "location": "location_id"},
+    ("post", "/ordres-fabrication/{production_id}/fin"): {"date": "2026-04-02"},
+}  # fmt: skip
+
 # Operations whose path parameter must name another object of the data set than the one of its name.
 IDS = {
     ("put", "/factures/{invoice_id}"): {"invoice_id": "draft_invoice_id"},
@@ -327,6 +388,10 @@ IDS = {
     ("post", "/notes-de-frais/{report_id}/comptabilisation"): {"report_id": "approved_report_id"},
     ("post", "/notes-de-frais/{report_id}/remboursement"): {"report_id": "posted_report_id"},
     ("post", "/ecritures/{entry_id}/contre-passation"): {"entry_id": "posted_entry_id"},
+    # helper apiorg
+    ("post", "/interventions/{visit_id}/arrivee"): {"visit_id": "my_visit_id"},
+    ("post", "/interventions/{visit_id}/compte-rendu"): {"visit_id": "started_visit_id"},
+    ("post", "/ordres-fabrication/{production_id}/fin"): {"production_id": "released_production_id"},
 }
 
 

@@ -124,8 +124,15 @@ def item_page(item: StockItem) -> dict:
     }
 
 
-def counts():
-    return InventoryCount.objects.select_related("location").order_by("-date", "-id")
+def counts(data: dict | None = None):
+    """Inventory counts, newest first; `data` may narrow them to a location or a status (the API's filters)."""
+    data = data or {}
+    found = InventoryCount.objects.select_related("location").order_by("-date", "-id")
+    if data.get("location"):
+        found = found.filter(location_id=data["location"])
+    if data.get("status"):
+        found = found.filter(status=data["status"])
+    return found
 
 
 COUNT_COLUMNS = [

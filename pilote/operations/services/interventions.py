@@ -46,6 +46,16 @@ def set_technician(*, actor, user, skills: str = "", day_start=dt.time(8), day_e
     return technician
 
 
+def default_address(contact) -> str:
+    """Where a visit goes when the planner leaves the address empty: the contact's own address (billing), else its
+    first other address."""
+    lines = contact.address_lines
+    if not lines:
+        other = contact.addresses.first()
+        lines = [other.line1, f"{other.postal_code} {other.city}"] if other else []
+    return ", ".join(lines) or "Adresse à préciser"
+
+
 class Travel:
     """The sectors and their travel times, read once (two queries): the travel time between two addresses."""
 

@@ -21,6 +21,7 @@ from pilote.operations.models import (
     ProductionStatus,
     StockItem,
     StockLevel,
+    Tracking,
     WorkCentre,
 )
 from pilote.operations.services import stock
@@ -90,6 +91,28 @@ def needs(bom: Bom, quantity: Decimal, location) -> list[production.Need]:
         )
         for line in lines
     ]  # fmt: skip
+
+
+def tracked_needs(order: ProductionOrder) -> list[tuple[StockItem, production.Need, str]]:
+    """(component, need, FIFO suggestion) of the order's components followed by lot or serial number."""
+    items = {i.pk: i for i in StockItem.objects.select_related("product").exclude(tracking=Tracking.NONE)
+             .filter(pk__in=[line.component_id for line in order.bom.lines.all()])}  # fmt: skip
+    return [
+        (items[need.component_id], need, stock.fifo_suggestion(items[need.component_id], need.required))
+        for need in needs(order.bom, order.quantity, order.location)
+        if need.component_id in items
+    ]
+
+
+def typed_lots(order: ProductionOrder, texts: dict[int, str]) -> dict:
+    """The lots or serials typed for the order's tracked components ({component id: text}), read for `complete`;
+    a component left blank takes its oldest lots (FIFO)."""
+    lots = {}
+    for item, need, _ in tracked_needs(order):
+        text = (texts.get(item.pk) or "").strip()
+        if text:
+            lots[item.pk] = stock.parse_lots(item, text, need.required)
+    return lots
 
 
 def labour_cost(bom: Bom, quantity: Decimal) -> Decimal:

@@ -71,7 +71,7 @@ def visit_create(request):
     form = InterventionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        address = data["address"] or _address(data["customer"])
+        address = data["address"] or services.default_address(data["customer"])
         try:
             visits, warnings = services.plan(
                 actor=request.user, customer=data["customer"], kind=data["kind"], address=address,
@@ -92,15 +92,6 @@ def visit_create(request):
 
 def _week_url() -> str:
     return reverse("interventions:week")
-
-
-def _address(contact) -> str:
-    """The contact's own address (billing), else its first other address."""
-    lines = contact.address_lines
-    if not lines:
-        other = contact.addresses.first()
-        lines = [other.line1, f"{other.postal_code} {other.city}"] if other else []
-    return ", ".join(lines) or "Adresse à préciser"
 
 
 @require_perm("operations.view")

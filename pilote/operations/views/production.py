@@ -18,10 +18,9 @@ from pilote.operations.forms import (
     ProductionOrderForm,
     WorkCentreForm,
 )
-from pilote.operations.models import Bom, BomLine, ProductionOrder, ProductionStatus, StockItem, Tracking, WorkCentre
+from pilote.operations.models import Bom, BomLine, ProductionOrder, ProductionStatus, WorkCentre
 from pilote.operations.queries import production as queries
 from pilote.operations.services import production as services
-from pilote.operations.services import stock as stock_services
 
 
 def _fail(request, form=None, exc=None) -> None:
@@ -149,19 +148,12 @@ def order_detail(request, pk: int):
     order = get_object_or_404(ProductionOrder.objects.select_related("bom__product__product", "location"), pk=pk)
     context = {"order": order, **queries.order_page(order), "done_form": DoneForm(initial={"date": local_today()})}
     if order.status == ProductionStatus.RELEASED:
-        context["tracked"] = _tracked_needs(order)
+        context["tracked"] = services.tracked_needs(order)
     return render(request, "operations/order_detail.html", context)
 
 
-def _tracked_needs(order):
-    """(component, need, FIFO suggestion) of the order's components followed by lot or serial number."""
-    items = {i.pk: i for i in StockItem.objects.select_related("product").exclude(tracking=Tracking.NONE)
-             .filter(pk__in=[line.component_id for line in order.bom.lines.all()])}  # fmt: skip
-    return [
-        (items[need.component_id], need, stock_services.fifo_suggestion(items[need.component_id], need.required))
-        for need in services.needs(order.bom, order.quantity, order.location)
-        if need.component_id in items
-    ]
+def _tracked_ids(order) -> list[int]:
+    return [item.pk for item, _, _ in services.tracked_needs(order)]
 
 
 @require_perm("operations.edit")
@@ -178,11 +170,7 @@ def order_action(request, pk: int):
             if not form.is_valid():
                 _fail(request, form)
                 return redirect("operations:order", order.pk)
-            lots = {}
-            for item, need, _ in _tracked_needs(order):
-                text = request.POST.get(f"lots_{item.pk}", "").strip()
-                if text:  # else the oldest lots (FIFO)
-                    lots[item.pk] = stock_services.parse_lots(item, text, need.required)
+            lots = services.typed_lots(order, {pk: request.POST.get(f"lots_{pk}", "") for pk in _tracked_ids(order)})
             services.complete(actor=request.user, order=order, date=form.cleaned_data["date"], lots=lots)
             messages.success(
                 request, "Ordre terminé : composants consommés au CMUP, produits finis entrés à leur coût."
