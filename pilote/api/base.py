@@ -240,6 +240,13 @@ def page_of(rows, paging: Paging | dict) -> dict:
     return {"count": count, "page": data["page"], "pages": -(-count // data["taille"]), "results": results}
 
 
+def sorted_page(rows, data: dict, sorts: dict, default: str) -> dict:
+    """The page of `rows` sorted by the list's `tri` key, as the page's list sorts them (its SORTS and default)."""
+    from pilote.core.listing import sort_queryset
+
+    return page_of(sort_queryset(rows, data.get("tri") or "", sorts, default), data)
+
+
 def fetch(queryset, pk: int):
     """The row `pk` of `queryset`, or the API's French 404."""
     return get_object_or_404(queryset, pk=pk)

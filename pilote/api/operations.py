@@ -22,6 +22,7 @@ from pilote.api.base import (
     fetch,
     guarded,
     page_of,
+    sorted_page,
     through_form,
 )
 from pilote.core.listing import sort_queryset
@@ -597,8 +598,7 @@ def _order(pk: int) -> ProductionOrder:
 @guarded(router, "GET", "/ordres-fabrication", "operations.view", response=Page[ProductionOrderOut])
 def list_orders(request, filters: Query[ProductionFilters]):
     data = filters.dict()
-    orders = production_queries.filter_orders(data)
-    return page_of(sort_queryset(orders, data["tri"], production_queries.ORDER_SORTS, "-date"), data)
+    return sorted_page(production_queries.filter_orders(data), data, production_queries.ORDER_SORTS, "-date")
 
 
 @guarded(router, "GET", "/ordres-fabrication/{production_id}", "operations.view", response=ProductionOrderDetailOut)

@@ -1,9 +1,37 @@
 """Mounts every domain router on the one API object (served under /api/v1/)."""
 
-from pilote.api import catalog, contacts, documents, hr, ledger, operations, projects, purchases, quality, sales
+from pilote.api import (
+    associations,
+    catalog,
+    contacts,
+    documents,
+    finance,
+    hr,
+    ledger,
+    office,
+    operations,
+    projects,
+    purchases,
+    quality,
+    sales,
+)
 from pilote.api.base import api
 
-for module in (contacts, catalog, ledger, sales, purchases, projects, operations, hr, quality, documents):
+for module in (
+    contacts,
+    catalog,
+    ledger,
+    sales,
+    purchases,
+    projects,
+    operations,
+    hr,
+    quality,
+    documents,
+    office,
+    finance,
+    associations,
+):
     api.add_router("/", module.router)
 
 # HR beyond employees and absences, quality beyond risks and non-conformities, settings and users.

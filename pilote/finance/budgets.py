@@ -169,3 +169,12 @@ def totals(rows: list[Variance]) -> Totals:
 def as_balances(amounts: dict[str, Decimal]) -> dict[str, Decimal]:
     """Budget amounts as account balances (debit − credit), to run the SIG over a budget."""
     return {group: -amount if is_income(group) else amount for group, amount in amounts.items()}
+
+
+def group_months(data: dict, count: int) -> list[Decimal]:
+    """The monthly amounts of the budget group form (`m0`…): typed month by month, or an annual amount (`annuel`)
+    spread over a twelve-month year when no month is typed."""
+    values = [data.get(f"m{i}") or Decimal(0) for i in range(count)]
+    if data.get("annuel") is not None and not any(values) and count == MONTHS:
+        values = spread(data["annuel"])[:count]
+    return values

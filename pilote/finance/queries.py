@@ -598,10 +598,14 @@ def treasury_inputs(today: dt.date | None = None, figures: dict | None = None) -
     )
 
 
-def treasury_plan(today: dt.date | None = None, scenario: str = "realiste") -> forecast.Plan | None:
-    """The 13-week plan from today's cash (the books at today) and the open items of the open years."""
+def treasury_plan(today: dt.date | None = None, scenario: str = "realiste", monthly: bool = False
+                  ) -> forecast.Plan | None:  # fmt: skip
+    """The 13-week plan (or the 12-month one) from today's cash (the books at today) and the open items of the open
+    years — the cash plan page, the dashboards and the API; None without an open fiscal year."""
     inputs = treasury_inputs(today)
-    return inputs.plan(scenario) if inputs else None
+    if inputs is None:
+        return None
+    return inputs.monthly(scenario) if monthly else inputs.plan(scenario)
 
 
 def _cash(figures: dict[str, AccountFigures]) -> Decimal:
@@ -899,3 +903,80 @@ def sales_mix(period: Period):
         lines.append(ProductSales(f"{key} — {labels[key]}", max(q_budget, ZERO), p_budget or p_actual,
                                   max(q_actual, ZERO), p_actual or p_budget))  # fmt: skip
     return previous, sales_variance(lines)
+
+
+# --- shared by the pages, the command and the API --------------------------------------------------------------
+
+BUDGET_SORTS = {
+    "exercice": ["fiscal_year__start_date", "created_at"],
+    "nom": ["name"],
+    "version": ["kind", "created_at"],
+    "cree": ["created_at"],
+    "centre": ["section__code", "created_at"],
+}
+
+
+def filter_budgets(data: dict):
+    """Budgets with their income and expenses, narrowed by name (`q`), fiscal year (`exercice`), centre (`centre`)."""
+    from django.db.models import Q, Sum
+
+    from pilote.finance.models import Budget
+
+    rows = Budget.objects.select_related("fiscal_year", "section").annotate(
+        income=Sum("lines__amount", filter=Q(lines__group__startswith="7")),
+        expenses=Sum("lines__amount", filter=Q(lines__group__startswith="6")),
+    )
+    if data.get("q"):
+        rows = rows.filter(name__icontains=data["q"])
+    if data.get("exercice"):
+        rows = rows.filter(fiscal_year=data["exercice"])
+    if data.get("centre"):
+        rows = rows.filter(section=data["centre"])
+    return rows
+
+
+def budget_grid(budget) -> tuple[list[dt.date], list[dict]]:
+    """The budget's months and its rows: each account group (income first) with its label, monthly amounts, total."""
+    from pilote.finance import budgets as pure
+
+    months = year_months(budget.fiscal_year)
+    amounts = budget_months(budget)
+    from pilote.ledger.models import Account
+
+    labels = dict(Account.objects.filter(code__in=list(amounts)).values_list("code", "label"))
+    rows = []
+    for group in sorted(amounts, key=lambda g: (not pure.is_income(g), g)):
+        values = amounts[group]
+        rows.append({"group": group, "label": labels.get(group, ""), "months": values, "total": sum(values, ZERO)})
+    return months, rows
+
+
+DIAGNOSIS_SHEET_KEYS = ("ressources_stables", "emplois_stables", "frng", "bfre", "bfrhe", "tn")
+
+
+def diagnosis_figures(found: Diagnosis) -> dict[str, Decimal]:
+    """The SIG, the CAF by both methods and the functional balance sheet (`manage.py financial_diagnosis`, the API)."""
+    sig, sheet = found.sig, found.sheet
+    result = dict(sig.balances.items())
+    result["caf_from_ebe"] = sig.caf_from_ebe
+    result["caf_from_net_result"] = sig.caf_from_net_result
+    result |= {key: getattr(sheet, key) for key in DIAGNOSIS_SHEET_KEYS}
+    return result
+
+
+def diagnosis_period(closing_year: int | None, day: dt.date | None = None) -> Period:
+    """The fiscal year closing in `closing_year` (None: the latest begun by today), at `day` (its end by default);
+    a French DomainError otherwise."""
+    from pilote.core.exceptions import DomainError
+
+    if closing_year is None:
+        year = FiscalYear.objects.filter(start_date__lte=local_today()).order_by("-start_date").first()
+        if year is None:
+            raise DomainError("Aucun exercice n'a commencé : ouvrez d'abord un exercice.")
+    else:
+        year = FiscalYear.objects.filter(end_date__year=closing_year).first()
+    if year is None:
+        raise DomainError(f"Aucun exercice ne se clôt en {closing_year}.")
+    if day is not None and not year.contains(day):
+        raise DomainError(f"Le {day:%d/%m/%Y} n'appartient pas à l'{str(year).lower()}.")
+    return Period(year, day or year.end_date)

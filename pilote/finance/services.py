@@ -107,6 +107,14 @@ def create_budget(*, actor, fiscal_year, name: str, percent: Decimal | None = No
     return budget
 
 
+def create_budget_from_form(*, actor, data: dict):
+    """A budget from the creation form's cleaned data: last year's actual figures ± a percentage (`methode`
+    « reel »), or empty to be typed (« vide »)."""
+    percent = (data.get("pourcentage") or Decimal(0)) if data["methode"] == "reel" else None
+    return create_budget(actor=actor, fiscal_year=data["exercice"], name=data["nom"], percent=percent,
+                         section=data.get("centre"))  # fmt: skip
+
+
 @transaction.atomic
 def set_budget_group(*, actor, budget, group: str, months: list[Decimal]) -> None:
     """Replace one group's monthly amounts (all zero removes the group)."""

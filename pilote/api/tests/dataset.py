@@ -148,7 +148,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
         "version_id": document.versions.get().pk,
     }
     ids.update(_people_dataset(structure, personas, staff))
-    ids.update(_organisation_rows(structure, personas, contact=contact, store=store, chair=item))
+    ids.update(_organisation_rows(structure, personas, contact=contact, store=store, chair=item, folder=folder))
     return ids
 
 
@@ -219,7 +219,7 @@ def _people_dataset(structure, personas, staff) -> dict[str, int]:
     }
 
 
-def _organisation_rows(structure, personas, *, contact, store, chair) -> dict[str, int]:
+def _organisation_rows(structure, personas, *, contact, store, chair, folder) -> dict[str, int]:
     """Operations (interventions, inventory, production), associations, office and finance rows (helper apiorg)."""
     import datetime as dt
 
@@ -246,7 +246,71 @@ def _organisation_rows(structure, personas, *, contact, store, chair) -> dict[st
     released = production.create_order(actor=owner, bom=bom, quantity=Decimal(1), planned_date=dt.date(2026, 3, 11),
                                        location=store)  # fmt: skip
     production.release(actor=owner, order=released)
+    from django.utils import timezone
+
+    from pilote.office.services import agenda, bookings, meetings, tasks
+
+    room = bookings.create_resource(actor=owner, name="Salle du conseil", kind="room", capacity=12)
+    slot = timezone.make_aware(dt.datetime(2027, 2, 1, 9)), timezone.make_aware(dt.datetime(2027, 2, 1, 10))
+    booking = bookings.book_resource(actor=owner, resource=room, starts_at=slot[0], ends_at=slot[1], title="Bureau")
+    team = agenda.create_team_calendar(actor=owner, name="Équipe", members=list(personas.values()))
+    event = agenda.create_event(actor=owner, calendar=team, title="Inventaire annuel", starts_at=slot[0],
+                                ends_at=slot[1])  # fmt: skip
+    meeting = meetings.create_meeting(actor=owner, title="Réunion d'équipe", starts_at=slot[0] + dt.timedelta(days=1),
+                                      ends_at=slot[1] + dt.timedelta(days=1), attendees=[personas["salarie"]],
+                                      items=[("Budget", None, 20)])  # fmt: skip
+    todo = tasks.create_task(actor=personas["commercial"], title="Relancer le fournisseur", owner=personas["rh"])
+    tasks.delegate_task(actor=personas["rh"], task=todo, owner=personas["salarie"])
+    from pilote.finance import services as finance
+    from pilote.ledger import analytics
+    from pilote.ledger.models import FiscalYear
+
+    budget = finance.create_budget(actor=owner, fiscal_year=FiscalYear.objects.get(), name="Budget initial")
+    finance.set_budget_group(actor=owner, budget=budget, group="706", months=[Decimal(1000)] * 12)
+    axis = analytics.create_axis(actor=owner, code="ACT", label="Activités")
+    analytics.create_section(actor=owner, axis=axis, code="FORMATION", label="Formation", kind="main")
+    from pilote.associations.services import donations, grants, members
+    from pilote.core.models import Structure
+    from pilote.ledger.models_bank import BankAccount
+    from pilote.ledger.services import install_chart
+
+    Structure.objects.filter(pk=structure.pk).update(type="association")  # the associations' rows, then back
+    install_chart(actor=None, kind="association")  # the ANC 2018-06 accounts (75x, 74x…) beside the PCG
+    bank = BankAccount.objects.get()
+    kind = members.create_membership_type(actor=owner, name="Membre actif", fee=Decimal(30))
+    member = members.enrol_member(actor=owner, contact=contact, membership_type=kind, joined_on=dt.date(2026, 1, 10))
+    due = members.call_dues(actor=owner, year=2026, called_on=dt.date(2026, 2, 1))[0]
+    donation = donations.record_donation(actor=owner, donor=contact, date=dt.date(2026, 3, 5), amount=Decimal(50),
+                                         method="cheque", bank_account=bank)  # fmt: skip
+    requested = grants.create_grant(actor=owner, funder=contact, code="VILLE-2026", title="Atelier jeunes",
+                                    amount_requested=Decimal(5000), period_start=dt.date(2026, 1, 1),
+                                    period_end=dt.date(2026, 12, 31))  # fmt: skip
+    awarded = grants.create_grant(actor=owner, funder=contact, code="DEP-2026", title="Insertion",
+                                  amount_requested=Decimal(8000), period_start=dt.date(2026, 1, 1),
+                                  period_end=dt.date(2026, 12, 31))  # fmt: skip
+    grants.award_grant(actor=owner, grant=awarded, amount=Decimal(8000), granted_on=dt.date(2026, 2, 15))
+    instalment = grants.add_instalment(actor=owner, grant=awarded, label="Premier versement",
+                                       expected_on=dt.date(2026, 4, 1), amount=Decimal(4000))  # fmt: skip
+    Structure.objects.filter(pk=structure.pk).update(type=structure.type)
     return {
+        "bank_account_id": bank.pk,
+        "membership_type_id": kind.pk,
+        "member_id": member.pk,
+        "due_id": due.pk,
+        "donation_id": donation.pk,
+        "grant_id": requested.pk,
+        "awarded_grant_id": awarded.pk,
+        "instalment_id": instalment.pk,
+        "budget_id": budget.pk,
+        "axis_id": axis.pk,
+        "folder_id": folder.pk,
+        "room_id": room.pk,
+        "booking_id": booking.pk,
+        "event_id": event.pk,
+        "meeting_id": meeting.pk,
+        "agenda_item_id": meeting.items.get().pk,
+        "attendee_id": meeting.attendees.get().pk,
+        "todo_id": todo.pk,
         "technician_id": technician.pk,
         "my_visit_id": mine[0].pk,
         "started_visit_id": started[0].pk,
@@ -376,6 +440,71 @@ BODIES |= {
     ("post", "/ordres-fabrication"): {"bom": "bom_id", "quantity": "2", "planned_date": "2026-04-01",
                                       "location": "location_id"},
     ("post", "/ordres-fabrication/{production_id}/fin"): {"date": "2026-04-02"},
+    ("post", "/reservations"): {"resource": "room_id", "title": "Entretien", "day": "2027-02-01", "start": "10:00",
+                                "end": "11:00", "attendees": 2},
+    ("post", "/liste-attente"): {"resource": "room_id", "title": "Formation", "day": "2027-02-01", "start": "09:00",
+                                 "end": "10:00"},
+    ("post", "/evenements"): {"title": "Rendez-vous banque", "day": "2027-02-03", "start": "14:00", "end": "15:00"},
+    ("patch", "/evenements/{event_id}"): {"place": "Entrepôt"},
+    ("post", "/reunions"): {"title": "Comité de direction", "day": "2027-02-04", "start": "09:00", "end": "10:30",
+                            "items": "Budget ; 20\nRecrutements"},
+    ("post", "/reunions/{meeting_id}/points"): {"title": "Questions diverses", "minutes": 10},
+    ("post", "/reunions/{meeting_id}/decisions"): {"text": "Budget adopté", "item": "agenda_item_id"},
+    ("post", "/reunions/{meeting_id}/actions"): {"title": "Envoyer le budget", "owner": "owner_id",
+                                                 "due_on": "2027-02-15"},
+    ("put", "/reunions/{meeting_id}/compte-rendu"): {"summary": "Budget adopté à l'unanimité."},
+    ("post", "/taches-a-faire"): {"title": "Commander du papier", "due_on": "2027-01-15", "urgent": True},
+    ("patch", "/taches-a-faire/{todo_id}"): {"important": True},
+    ("post", "/taches-a-faire/{todo_id}/fait"): {"fait": True},
+    ("post", "/budgets"): {"exercice": "year_id", "nom": "Budget prudent", "methode": "vide"},
+    ("post", "/budgets/{budget_id}/revision"): {"nom": "Révision de juin"},
+    ("put", "/budgets/{budget_id}/groupes"): {"groupe": "6061", "annuel": "2400.00"},
+    ("post", "/axes-analytiques"): {"code": "SITE", "label": "Sites"},
+    ("post", "/axes-analytiques/{axis_id}/sections"): {"code": "LYON", "label": "Lyon"},
+    ("post", "/types-adhesion"): {"name": "Membre bienfaiteur", "fee": "100.00"},
+    ("post", "/adherents"): {"contact": "customer_id", "membership_type": "membership_type_id",
+                             "joined_on": "2026-03-01", "method": "cheque", "bank_account": "bank_account_id"},
+    ("post", "/adherents/{member_id}/sortie"): {"left_on": "2026-06-30"},
+    ("post", "/cotisations/appel"): {"year": 2026, "called_on": "2026-06-01"},
+    ("post", "/cotisations/{due_id}/encaissement"): {"paid_on": "2026-03-10", "method": "cheque",
+                                                     "bank_account": "bank_account_id"},
+    ("post", "/dons"): {"donor": "customer_id", "date": "2026-04-02", "amount": "120.00", "method": "virement",
+                        "bank_account": "bank_account_id"},
+    ("post", "/recus-fiscaux"): {"donor": "contact_id", "year": 2026},
+    ("post", "/subventions"): {"funder": "contact_id", "code": "REG-2026", "title": "Culture", "amount_requested":
+                               "3000.00", "period_start": "2026-01-01", "period_end": "2026-12-31"},
+    ("post", "/subventions/{grant_id}/attribution"): {"amount": "4500.00", "granted_on": "2026-03-01"},
+    ("post", "/subventions/{grant_id}/versements"): {"label": "Solde", "expected_on": "2026-10-01",
+                                                     "amount": "1000.00"},
+    ("post", "/versements-subvention/{instalment_id}/encaissement"): {"received_on": "2026-04-03",
+                                                                      "bank_account": "bank_account_id"},
+    ("post", "/documents"): {"file_name": "compte-rendu.txt", "content_base64": "Q29tcHRlIHJlbmR1",
+                             "title": "Compte rendu", "folder": "folder_id", "document_date": "2026-03-02"},
+}  # fmt: skip
+
+# The associations' operations serve associations and social establishments only (their pages' rule): the walk and
+# the property test call them with the structure made an association, in the savepoint of the call.
+ASSOCIATION_PATHS = ("/types-adhesion", "/adherents", "/cotisations", "/dons", "/recus-fiscaux", "/subventions",
+                     "/versements-subvention")  # fmt: skip
+
+
+def prepare(method: str, path: str) -> None:
+    """What the operation needs of the structure, inside the caller's savepoint."""
+    if path.removeprefix("/api/v1").startswith(ASSOCIATION_PATHS):
+        from pilote.core.models import Structure
+
+        Structure.objects.filter(pk=1).update(type="association")
+
+
+# Operations a role holding the permission may still be refused by the object's own rule, as on the pages: the
+# walk expects that status for those roles (a booking is cancelled by its author or the office; a to-do task is
+# seen and changed by its owner, its author, who delegated it, or the roles that see them all).
+OBJECT_RULES = {
+    ("post", "/reservations/{booking_id}/annulation"): {role: 409 for role in ("comptable", "commercial", "rh",
+                                                                                "salarie")},
+    ("get", "/taches-a-faire/{todo_id}"): {"comptable": 404},
+    ("patch", "/taches-a-faire/{todo_id}"): {"comptable": 404},
+    ("post", "/taches-a-faire/{todo_id}/fait"): {"comptable": 404},
 }  # fmt: skip
 
 # Operations whose path parameter must name another object of the data set than the one of its name.

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from pilote.api.tests.dataset import BODIES, IDS, body_for, small_dataset
+from pilote.api.tests.dataset import BODIES, IDS, body_for, prepare, small_dataset
 from pilote.core import services
 from pilote.core.permissions import role_can
 from pilote.core.roles import Role
@@ -42,6 +42,7 @@ def _property(strategy, headers):
     @given(strategy)
     def check(case):
         with transaction.atomic():
+            prepare(case.method.lower(), case.path)
             case.call_and_validate(headers=headers, checks=[not_a_server_error, response_schema_conformance])
             transaction.set_rollback(True)
 

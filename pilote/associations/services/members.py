@@ -151,3 +151,12 @@ def join_and_pay(*, actor, contact, membership_type, joined_on: dt.date, method:
     for due in called:
         receive_due(actor=actor, due=due, paid_on=joined_on, method=method, bank_account=bank_account)
     return member
+
+
+def admit(*, actor, contact, membership_type, joined_on: dt.date, method: str = "", bank_account=None) -> Member:
+    """The new member form: enrolled, the year's due paid at once when a payment method is given (else it is called
+    later) — the members page and the API."""
+    if method:
+        return join_and_pay(actor=actor, contact=contact, membership_type=membership_type, joined_on=joined_on,
+                            method=method, bank_account=bank_account)  # fmt: skip
+    return enrol_member(actor=actor, contact=contact, membership_type=membership_type, joined_on=joined_on)

@@ -64,14 +64,7 @@ def member_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["method"]:
-                member = services.join_and_pay(actor=request.user, contact=data["contact"],
-                                               membership_type=data["membership_type"], joined_on=data["joined_on"],
-                                               method=data["method"], bank_account=data["bank_account"])  # fmt: skip
-            else:
-                member = services.enrol_member(actor=request.user, contact=data["contact"],
-                                               membership_type=data["membership_type"],
-                                               joined_on=data["joined_on"])  # fmt: skip
+            member = services.admit(actor=request.user, **data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
-from django.db.models import Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -24,19 +21,11 @@ from pilote.finance.forms import (
     budget_group_form,
 )
 from pilote.finance.models import Budget
-from pilote.ledger.models import Account
 from pilote.lib.charts import bar_chart, grouped_bar_chart
 from pilote.lib.dates import local_today
 from pilote.lib.formats import format_date, format_eur
 from pilote.lib.money import ZERO
 
-SORTS = {
-    "exercice": ["fiscal_year__start_date", "created_at"],
-    "nom": ["name"],
-    "version": ["kind", "created_at"],
-    "cree": ["created_at"],
-    "centre": ["section__code", "created_at"],
-}
 LIST_COLUMNS = [
     Column("Exercice", lambda b: str(b.fiscal_year)),
     Column("Nom", lambda b: b.name),
@@ -51,18 +40,8 @@ LIST_COLUMNS = [
 @require_perm("finance.view")
 def budget_list(request):
     form = BudgetFilterForm(request.GET or None)
-    rows = Budget.objects.select_related("fiscal_year", "section").annotate(
-        income=Sum("lines__amount", filter=Q(lines__group__startswith="7")),
-        expenses=Sum("lines__amount", filter=Q(lines__group__startswith="6")),
-    )
-    if form.is_valid():
-        if form.cleaned_data.get("q"):
-            rows = rows.filter(name__icontains=form.cleaned_data["q"])
-        if form.cleaned_data.get("exercice"):
-            rows = rows.filter(fiscal_year=form.cleaned_data["exercice"])
-        if form.cleaned_data.get("centre"):
-            rows = rows.filter(section=form.cleaned_data["centre"])
-    rows = sort_queryset(rows, request.GET.get("tri", ""), SORTS, "-exercice")
+    rows = queries.filter_budgets(form.cleaned_data if form.is_valid() else {})
+    rows = sort_queryset(rows, request.GET.get("tri", ""), queries.BUDGET_SORTS, "-exercice")
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS:
         return export_response(rows, LIST_COLUMNS, "budgets", fmt, title="Budgets")
@@ -82,12 +61,8 @@ def budget_create(request):
     form = BudgetCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        percent = (data.get("pourcentage") or Decimal(0)) if data["methode"] == "reel" else None
         try:
-            budget = services.create_budget(
-                actor=request.user, fiscal_year=data["exercice"], name=data["nom"], percent=percent,
-                section=data.get("centre"),
-            )  # fmt: skip
+            budget = services.create_budget_from_form(actor=request.user, data=data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -97,14 +72,7 @@ def budget_create(request):
 
 
 def _grid(budget):
-    months = queries.year_months(budget.fiscal_year)
-    amounts = queries.budget_months(budget)
-    labels = dict(Account.objects.filter(code__in=list(amounts)).values_list("code", "label"))
-    rows = []
-    for group in sorted(amounts, key=lambda g: (not pure.is_income(g), g)):
-        values = amounts[group]
-        rows.append({"group": group, "label": labels.get(group, ""), "months": values, "total": sum(values, ZERO)})
-    return months, rows
+    return queries.budget_grid(budget)
 
 
 def _grid_columns(months):
@@ -148,9 +116,7 @@ def budget_group(request, pk: int):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("finance:budget-detail", pk=pk)
     data = form.cleaned_data
-    values = [data.get(f"m{i}") or ZERO for i in range(len(months))]
-    if data.get("annuel") is not None and not any(values):
-        values = pure.spread(data["annuel"])[: len(months)] if len(months) == pure.MONTHS else values
+    values = pure.group_months(data, len(months))
     try:
         services.set_budget_group(actor=request.user, budget=budget, group=data["groupe"], months=values)
     except DomainError as exc:

@@ -108,3 +108,16 @@ def month_weeks(first: dt.date, found: dict) -> list[list[tuple[dt.date, bool, l
     for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
         weeks.append([(day, day.month == first.month, found.get(day, [])) for day in week])
     return weeks
+
+
+def event_initial(event) -> dict:
+    """The event form's values for an existing event (its page's edit form, the API's change)."""
+    start, end = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
+    return {
+        "calendar": event.calendar_id, "title": event.title, "day": start.date(), "start": start.time(),
+        "end_day": end.date() if end.date() != start.date() else None, "end": end.time(), "all_day": event.all_day,
+        "place": event.place, "description": event.description, "rrule": event.rrule,
+        "reminder_minutes": event.reminder_minutes, "version": event.version,
+        "attendees": list(event.attendees.filter(user__isnull=False).values_list("user_id", flat=True)),
+        "guests": ", ".join(event.attendees.filter(user__isnull=True).values_list("email", flat=True)),
+    }  # fmt: skip

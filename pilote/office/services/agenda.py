@@ -59,6 +59,17 @@ def can_see(user, calendar: Calendar) -> bool:
     return visible_calendars(user).filter(pk=calendar.pk).exists()
 
 
+def writable_calendars(user):
+    """The calendars `user` may write in (the event form's choices)."""
+    ids = [c.pk for c in visible_calendars(user) if can_write(user, c)]
+    return Calendar.objects.filter(pk__in=ids).order_by("kind", "name")
+
+
+def may_see_event(user, event: Event) -> bool:
+    """An event is seen through its calendar, or by its attendees."""
+    return can_see(user, event.calendar) or event.attendees.filter(user=user).exists()
+
+
 @transaction.atomic
 def create_team_calendar(*, actor, name: str, members=()) -> Calendar:
     name = (name or "").strip()
@@ -131,6 +142,32 @@ def delete_event(*, actor, event: Event) -> None:
         raise DomainError("Vous n'écrivez pas dans cet agenda.")
     audit.record(actor, "office.event.deleted", event, before=audit.snapshot(event))
     event.delete()
+
+
+@transaction.atomic
+def save_event(*, actor, data: dict, event: Event | None = None) -> Event:
+    """An event created or changed from the event form's cleaned data, its room booked when one is chosen (only for
+    an event that does not repeat) — the agenda page and the API."""
+    from pilote.office.services import bookings
+
+    data = dict(data)
+    room, version = data.pop("room", None), data.pop("version", None)
+    fields = {key: data[key] for key in EVENT_FIELDS}
+    if event is None:
+        event = create_event(actor=actor, calendar=data["calendar"], attendees=data["attendees"],
+                             guests=data["guests"], **fields)  # fmt: skip
+    else:
+        event = update_event(actor=actor, event=event, expected_version=version, attendees=data["attendees"],
+                             guests=data["guests"], **fields)  # fmt: skip
+    if room is not None:
+        if event.rrule:
+            raise DomainError("Une salle se réserve pour un événement sans répétition.")
+        bookings.book_resource(actor=actor, resource=room, starts_at=event.starts_at, ends_at=event.ends_at,
+                               title=event.title, event=event, attendees=max(1, len(data["attendees"])))  # fmt: skip
+        if not event.place:
+            event.place = room.name
+            event.save(update_fields=["place"])
+    return event
 
 
 def send_invitations(*, actor, event: Event) -> int:

@@ -166,6 +166,15 @@ def parse_tags(text: str) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()][:20]
 
 
+def form_fields(cleaned: dict) -> dict:
+    """The document form's cleaned data as `file_document` / `update_document` take it (the page and the API)."""
+    data = dict(cleaned)
+    data.pop("file", None)
+    data.pop("version", None)
+    data["tags"] = parse_tags(data.get("tags", ""))
+    return data
+
+
 @transaction.atomic
 def file_document(*, actor, uploaded, title: str, folder: Folder, document_date, doc_type: str = "other",
                   confidentiality: str = Confidentiality.PUBLIC, roles=(), tags=(), author: str = "",

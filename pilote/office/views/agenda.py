@@ -4,7 +4,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +21,6 @@ from pilote.office.forms import EventForm, IcsImportForm, TeamCalendarForm
 from pilote.office.models import Calendar, CalendarKind, Event
 from pilote.office.queries import agenda as queries
 from pilote.office.services import agenda as services
-from pilote.office.services import bookings as booking_services
 from pilote.office.views.bookings import message_of, parse_day
 
 
@@ -143,38 +141,18 @@ def feed(request, token: str):
 
 # Events
 def _writable(user):
-    ids = [c.pk for c in services.visible_calendars(user) if services.can_write(user, c)]
-    return Calendar.objects.filter(pk__in=ids).order_by("kind", "name")
+    return services.writable_calendars(user)
 
 
 def _event(request, pk: int) -> Event:
     event = get_object_or_404(Event.objects.select_related("calendar", "organiser"), pk=pk)
-    if not services.can_see(request.user, event.calendar) and not event.attendees.filter(user=request.user).exists():
+    if not services.may_see_event(request.user, event):
         raise Http404
     return event
 
 
 def _save_event(request, form, event=None):
-    data = dict(form.cleaned_data)
-    room, version = data.pop("room", None), data.pop("version", None)
-    fields = {key: data[key] for key in services.EVENT_FIELDS}
-    with transaction.atomic():
-        if event is None:
-            event = services.create_event(actor=request.user, calendar=data["calendar"], attendees=data["attendees"],
-                                          guests=data["guests"], **fields)  # fmt: skip
-        else:
-            event = services.update_event(actor=request.user, event=event, expected_version=version,
-                                          attendees=data["attendees"], guests=data["guests"], **fields)  # fmt: skip
-        if room is not None:
-            if event.rrule:
-                raise DomainError("Une salle se réserve pour un événement sans répétition.")
-            booking_services.book_resource(actor=request.user, resource=room, starts_at=event.starts_at,
-                                           ends_at=event.ends_at, title=event.title, event=event,
-                                           attendees=max(1, len(data["attendees"])))  # fmt: skip
-            if not event.place:
-                event.place = room.name
-                event.save(update_fields=["place"])
-    return event
+    return services.save_event(actor=request.user, data=form.cleaned_data, event=event)
 
 
 @require_perm("office.book")
@@ -204,15 +182,7 @@ def event_edit(request, pk: int):
     event = _event(request, pk)
     if not services.can_write(request.user, event.calendar):
         raise Http404
-    start, end = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
-    initial = {
-        "calendar": event.calendar, "title": event.title, "day": start.date(), "start": start.time(),
-        "end_day": end.date() if end.date() != start.date() else None, "end": end.time(), "all_day": event.all_day,
-        "place": event.place, "description": event.description, "rrule": event.rrule,
-        "reminder_minutes": event.reminder_minutes, "version": event.version,
-        "attendees": list(event.attendees.filter(user__isnull=False).values_list("user_id", flat=True)),
-        "guests": ", ".join(event.attendees.filter(user__isnull=True).values_list("email", flat=True)),
-    }  # fmt: skip
+    initial = queries.event_initial(event)
     form = EventForm(request.POST or None, calendars=_writable(request.user), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

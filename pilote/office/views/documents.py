@@ -70,11 +70,7 @@ def _document(request, pk: int) -> Document:
 
 
 def _meta(form) -> dict:
-    data = dict(form.cleaned_data)
-    data.pop("file", None)
-    data.pop("version", None)
-    data["tags"] = services.parse_tags(data.get("tags", ""))
-    return data
+    return services.form_fields(form.cleaned_data)
 
 
 @require_perm("office.documents.edit")
