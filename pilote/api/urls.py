@@ -3,16 +3,20 @@
 from pilote.api import (
     associations,
     catalog,
+    complaints,
     contacts,
     documents,
+    ereporting,
     finance,
     hr,
     ledger,
     office,
     operations,
+    pipeline,
     projects,
     purchases,
     quality,
+    receivables,
     sales,
 )
 from pilote.api.base import api
@@ -32,6 +36,8 @@ for module in (
     finance,
     associations,
 ):
+    api.add_router("/", module.router)
+for module in (receivables, pipeline, complaints, ereporting):  # apisales
     api.add_router("/", module.router)
 
 # HR beyond employees and absences, quality beyond risks and non-conformities, settings and users.

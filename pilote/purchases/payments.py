@@ -397,3 +397,7 @@ def reconcile_with_statement(
     bank.reconcile(actor=actor, statement_line=line, entry_line=entry_line)
     audit.record(actor, "purchases.run.reconciled", run, after={"ligne de relevé": line.pk})
     return run
+
+
+# The actions a run's page (and the API) offer, by the name each sends.
+RUN_ACTIONS = {"approve": approve_run, "execute": execute_run, "cancel": cancel_run}

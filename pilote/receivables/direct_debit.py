@@ -268,3 +268,17 @@ def execute_run(
     run.save(update_fields=["status", "version"])
     audit.record(actor, "receivables.sdd.run_executed", run, after={"total": format_eur(run.total)})
     return run
+
+
+# The actions a collection run's page (and the API) offer, by the name each sends.
+RUN_ACTIONS = {"execute": execute_run, "cancel": cancel_run}
+
+
+def filter_mandates(q: str = ""):
+    """The mandates list: the most recently signed first, searched by customer or RUM."""
+    from django.db.models import Q
+
+    rows = Mandate.objects.select_related("customer").order_by("-signed_on", "-id")
+    if q := (q or "").strip()[:100]:
+        rows = rows.filter(Q(customer__name__icontains=q) | Q(reference__icontains=q))
+    return rows

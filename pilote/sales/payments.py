@@ -25,7 +25,7 @@ from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO, round_eur
 from pilote.sales import hooks
 from pilote.sales.issuing import COLLECTED_VAT_ACCOUNT, PENDING_VAT_ACCOUNT, account
-from pilote.sales.models import OPEN_INVOICE, Invoice, InvoiceStatus, Payment, PaymentAllocation
+from pilote.sales.models import OPEN_INVOICE, Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentAllocation
 
 
 def open_invoices(customer):
@@ -56,6 +56,8 @@ def _allocate(customer, amount: Decimal, allocations: list[tuple[Invoice, Decima
             problems.append(blocked[invoice.pk])
         elif invoice.customer_id != customer.pk:
             problems.append(f"{invoice} n'est pas une facture de ce client.")
+        elif invoice.status != InvoiceStatus.ISSUED or invoice.kind == InvoiceKind.CREDIT_NOTE:
+            problems.append(f"{invoice} n'est pas une facture émise à régler.")
         elif share <= 0:
             problems.append(f"{invoice} : le montant affecté doit être positif.")
         elif share > invoice.balance_due:

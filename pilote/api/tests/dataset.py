@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -115,7 +116,90 @@ def small_dataset(structure, personas) -> dict[str, int]:
     visits, _ = interventions.plan(actor=owner, customer=contact, kind="repair", address="1 rue du Lac, Annecy",
                                    subject="Fuite", technician=None, day=dt.date(2027, 1, 12), at=dt.time(9),
                                    minutes=90)  # fmt: skip
+    # sales (apisales): an order to deliver, invoice or cancel, another partly delivered, a payment received
+    from pilote.sales import payments as sales_payments
+
+    chairs = {"actor": shop["actor"], "customer": shop["customer"], "date": shop["day"]}
+    customer_order = sales.create_order(**chairs, lines=[sales.LineSpec.from_product(shop["p"]["chair"], Decimal(3))])
+    delivered = sales.create_order(**chairs, lines=[sales.LineSpec.from_product(shop["p"]["chair"], Decimal(2))])
+    delivery = sales.deliver(actor=shop["actor"], order=delivered, date=shop["day"],
+                             quantities={delivered.lines.get().pk: Decimal(1)})  # fmt: skip
+    bank_account = BankAccount.objects.get()
+    payment = sales_payments.record_payment(actor=shop["accountant"], customer=shop["customer"], date=shop["day"],
+                                            amount=Decimal(5), method="transfer",
+                                            bank_account=bank_account)  # fmt: skip
+    # purchases (apisales): a typed invoice awaiting its decision, an approved one to pay, an order sent to receive
+    from pilote.purchases import services as purchases
+
+    Contact.objects.filter(pk=contact.pk).update(iban="FR7630006000011234567890189")  # paid by transfer
+
+    typed = {"actor": personas["comptable"], "supplier": contact, "date": shop["day"],
+             "lines": [sales.LineSpec(description="Toner", quantity=Decimal(1), unit_price=Decimal(80))]}  # fmt: skip
+    to_decide = purchases.create_typed_invoice(**typed, number="T-1")
+    to_pay = purchases.create_typed_invoice(**typed, number="T-2")
+    for typed_invoice in (to_decide, to_pay):
+        purchases.set_line_accounts(actor=personas["comptable"], invoice=typed_invoice,
+                                    accounts={typed_invoice.lines.get().pk: "6064"})  # fmt: skip
+    purchases.approve_invoice(actor=personas["direction"], invoice=to_pay)
+    sent_order = orders.create_order(actor=personas["direction"], supplier=contact, date=shop["day"],
+                                     lines=[sales.LineSpec(description="Papier", quantity=Decimal(5),
+                                                           unit_price=Decimal(4))])  # fmt: skip
+    orders.submit_order(actor=personas["direction"], order=sent_order)
+    orders.mark_order_sent(actor=personas["direction"], order=sent_order)
+    purchase_ids = {"typed_invoice_id": to_decide.pk, "payable_invoice_id": to_pay.pk, "sent_order_id": sent_order.pk,
+                    "sent_order_line_id": sent_order.lines.get().pk,
+                    "typed_line_id": to_decide.lines.get().pk}  # fmt: skip
+    # pipeline, complaints, e-reporting (apisales)
+    from pilote.complaints import services as complaints
+    from pilote.ereporting import services as ereporting
+    from pilote.pipeline import services as pipeline
+    from pilote.pipeline import tender_services
+
+    opportunity = pipeline.create_opportunity(actor=personas["commercial"], contact=contact, title="Extension",
+                                              amount=Decimal(5000))  # fmt: skip
+    tender = tender_services.create_tender(actor=personas["commercial"], buyer=contact, title="Marché de fournitures")
+    grievance = {"customer": shop["customer"], "received_on": shop["day"], "category": "billing"}
+    complaint = complaints.record_complaint(actor=owner, subject="Facture en double", **grievance)
+    answered = complaints.record_complaint(actor=owner, subject="Retard", **grievance)
+    complaints.answer_complaint(actor=owner, complaint=answered, text="Livraison demain.", medium="email")
+    closed = complaints.record_complaint(actor=owner, subject="Casse", **grievance)
+    complaints.answer_complaint(actor=owner, complaint=closed, text="Remplacé.", medium="email")
+    complaints.close_complaint(actor=owner, complaint=closed, resolution="goodwill")
+    period = next(row.period for row in ereporting.period_rows(structure) if not row.in_progress)
+    pipeline_ids = {"opportunity_id": opportunity.pk, "tender_id": tender.pk, "complaint_id": complaint.pk,
+                    "answered_complaint_id": answered.pk, "closed_complaint_id": closed.pk, "flow": period.flow,
+                    "start": period.key}  # fmt: skip
+    # receivables (apisales): a paper letter to post, a mandate, a collection run of a second issued invoice
+    import datetime as dt
+
+    from pilote.receivables import direct_debit
+    from pilote.receivables import dunning as dunning_rules
+    from pilote.receivables.models import DunningLetter
+
+    level = dunning_rules.active_levels()[0]
+    letter = DunningLetter.objects.create(customer=shop["customer"], level=level, rank=level.rank, title=level.title,
+                                          date=local_today(), channel="letter", subject="Relance", body="Relance",
+                                          total_due=Decimal(10), total=Decimal(10))  # fmt: skip
+    mandate = direct_debit.create_mandate(actor=shop["accountant"], customer=shop["customer"], reference="RUM-1",
+                                          signed_on=shop["day"], iban="FR7630006000011234567890189")  # fmt: skip
+    free_mandate = direct_debit.create_mandate(actor=shop["accountant"], customer=contact, reference="RUM-3",
+                                               signed_on=shop["day"], iban="FR7630006000011234567890189")  # fmt: skip
+    direct_debit.set_creditor_id(actor=shop["accountant"], value="FR72ZZZ123456")
+    collected = sales.create_invoice(actor=shop["actor"], customer=shop["customer"], date=shop["day"],
+                                     lines=[sales.LineSpec.from_product(shop["p"]["book"], Decimal(2))])  # fmt: skip
+    collected = issuing.issue_invoice(actor=shop["actor"], invoice=collected, render_pdf=False)
+    collection = direct_debit.create_run(actor=shop["accountant"], bank_account=BankAccount.objects.get(),
+                                         collection_date=local_today() + dt.timedelta(days=1),
+                                         invoices=[collected])  # fmt: skip
+    receivables_ids = {"letter_id": letter.pk, "mandate_id": mandate.pk, "collection_id": collection.pk,
+                       "free_mandate_id": free_mandate.pk}  # fmt: skip
+    sales_ids = {"customer_order_id": customer_order.pk, "delivery_id": delivery.pk, "payment_id": payment.pk,
+                 "bank_account_id": bank_account.pk}  # fmt: skip
     ids = {
+        **sales_ids,
+        **purchase_ids,
+        **pipeline_ids,
+        **receivables_ids,
         "item_id": item.pk,
         "location_id": store.pk,
         "book_id": shop["p"]["book"].pk,
@@ -378,6 +462,56 @@ BODIES = {
                             "lines": [{"description": "Chaise", "quantity": "1", "unit_price": "149.90"}]},
     ("put", "/factures/{invoice_id}"): {"customer": "customer_id", "date": "2026-03-03",
                                         "lines": [{"description": "Chaise", "quantity": "2", "unit_price": "149.90"}]},
+    # sales (apisales)
+    ("post", "/devis/{quote_id}/envoi"): {"to": "client@example.fr"},
+    ("post", "/devis/{quote_id}/acceptation"): {"date": "2026-03-05", "note": "M. Martin"},
+    ("post", "/devis/{quote_id}/refus"): {"date": "2026-03-05", "reason": "Trop cher"},
+    ("post", "/devis/{quote_id}/commande"): {"date": "2026-03-05", "customer_reference": "BC-12"},
+    ("post", "/commandes"): {"customer": "customer_id", "date": "2026-03-02",
+                             "lines": [{"description": "Chaise", "quantity": "2", "unit_price": "149.90"}]},
+    ("post", "/commandes/{customer_order_id}/livraisons"): {"date": "2026-03-03"},
+    ("post", "/commandes/{customer_order_id}/acompte"): {"percent": "30", "date": "2026-03-03"},
+    ("post", "/commandes/{customer_order_id}/facture"): {"date": "2026-03-03"},
+    ("post", "/factures/{invoice_id}/avoir"): {"date": "2026-03-04"},
+    ("post", "/reglements"): {"customer": "customer_id", "date": "2026-03-04", "amount": "10.00",
+                              "method": "cheque", "bank_account": "bank_account_id", "reference": "CHQ 1"},
+    # purchases (apisales)
+    ("post", "/factures-fournisseurs"): {"supplier": "contact_id", "number": "FA-77", "date": "2026-03-02",
+                                         "lines": [{"description": "Toner", "quantity": "2", "unit_price": "40"}]},
+    ("put", "/factures-fournisseurs/{supplier_invoice_id}/comptes"): {"accounts": [{"line": "typed_line_id",
+                                                                                  "account": "6063"}]},
+    ("post", "/factures-fournisseurs/{supplier_invoice_id}/decision"): {"decision": "approve"},
+    ("post", "/commandes-fournisseurs"): {"supplier": "contact_id", "date": "2026-03-02",
+                                          "lines": [{"description": "Papier", "quantity": "5", "unit_price": "4"}]},
+    ("post", "/commandes-fournisseurs/{order_id}/etape"): {"action": "submit"},
+    ("post", "/commandes-fournisseurs/{order_id}/receptions"): {"date": "2026-03-03", "delivery_note": "BL-1",
+                                                                "lines": [{"line": "sent_order_line_id",
+                                                                           "received": "5"}]},
+    ("post", "/virements-fournisseurs"): {"bank_account": "bank_account_id", "execution_date": "today",
+                                          "invoices": ["payable_invoice_id"]},
+    ("post", "/virements-fournisseurs/{run_id}/etape"): {"action": "cancel"},
+    # pipeline, complaints (apisales)
+    ("post", "/opportunites"): {"contact": "contact_id", "title": "Maintenance annuelle", "amount": "1200"},
+    ("patch", "/opportunites/{opportunity_id}"): {"next_action": "Rappeler", "amount": "6000"},
+    ("post", "/opportunites/{opportunity_id}/etape"): {"stage": "qualification"},
+    ("post", "/opportunites/{opportunity_id}/cloture"): {"outcome": "gagnee", "closed_on": "today"},
+    ("post", "/appels-offres"): {"buyer": "contact_id", "title": "Marché de nettoyage", "go_threshold": 60},
+    ("patch", "/appels-offres/{tender_id}"): {"status": "preparation", "reference": "2026-AO-12"},
+    ("post", "/appels-offres/{tender_id}/decision"): {"decision": "go"},
+    ("post", "/reclamations"): {"customer": "customer_id", "received_on": "2026-03-03", "category": "billing",
+                                "subject": "Facture en double"},
+    ("patch", "/reclamations/{complaint_id}"): {"severity": "major"},
+    ("post", "/reclamations/{complaint_id}/suivi"): {"kind": "note", "text": "Appel du client"},
+    ("post", "/reclamations/{complaint_id}/attribution"): {"assignee": "owner_id"},
+    ("post", "/reclamations/{complaint_id}/cloture"): {"resolution": "unfounded", "root_cause": "Erreur client"},
+    ("post", "/reclamations/{complaint_id}/reouverture"): {"reason": "Le client conteste"},
+    # receivables (apisales)
+    ("post", "/relances/envoi"): {"customers": ["customer_id"]},
+    ("post", "/mandats"): {"customer": "customer_id", "reference": "RUM-2", "signed_on": "2026-03-01",
+                           "iban": "FR7630006000011234567890189"},
+    ("post", "/prelevements"): {"bank_account": "bank_account_id", "collection_date": "tomorrow",
+                                "invoices": ["invoice_id"]},
+    ("post", "/prelevements/{collection_id}/etape"): {"action": "cancel"},
     ("post", "/emplacements"): {"code": "ATL", "name": "Atelier"},
     ("post", "/stock"): {"product": "book_id", "default_location": "location_id", "reorder_point": "5"},
     ("patch", "/stock/{item_id}"): {"reorder_point": "3"},
@@ -521,6 +655,13 @@ IDS = {
     ("post", "/interventions/{visit_id}/arrivee"): {"visit_id": "my_visit_id"},
     ("post", "/interventions/{visit_id}/compte-rendu"): {"visit_id": "started_visit_id"},
     ("post", "/ordres-fabrication/{production_id}/fin"): {"production_id": "released_production_id"},
+    # purchases (apisales)
+    ("put", "/factures-fournisseurs/{supplier_invoice_id}/comptes"): {"supplier_invoice_id": "typed_invoice_id"},
+    ("post", "/factures-fournisseurs/{supplier_invoice_id}/decision"): {"supplier_invoice_id": "typed_invoice_id"},
+    ("post", "/commandes-fournisseurs/{order_id}/receptions"): {"order_id": "sent_order_id"},
+    ("post", "/reclamations/{complaint_id}/cloture"): {"complaint_id": "answered_complaint_id"},
+    ("post", "/mandats/{mandate_id}/revocation"): {"mandate_id": "free_mandate_id"},
+    ("post", "/reclamations/{complaint_id}/reouverture"): {"complaint_id": "closed_complaint_id"},
 }
 
 
@@ -537,7 +678,8 @@ def _filled(value, ids: dict[str, int]):
     if isinstance(value, list):
         return [_filled(item, ids) for item in value]
     if isinstance(value, str):
-        return ids.get(value, local_today().isoformat() if value == "today" else value)
+        days = {"today": 0, "tomorrow": 1}  # tomorrow: a direct debit's collection date
+        return ids.get(value, (local_today() + dt.timedelta(days[value])).isoformat() if value in days else value)
     return value
 
 

@@ -123,7 +123,7 @@ def run_file(request, pk: int):
 def run_action(request, pk: int):
     run = get_object_or_404(PaymentRun, pk=pk)
     action = request.POST.get("action")
-    functions = {"approve": payments.approve_run, "execute": payments.execute_run, "cancel": payments.cancel_run}
+    functions = payments.RUN_ACTIONS
     if action not in functions:
         messages.error(request, "Action inconnue.")
         return redirect("purchases:run-detail", pk)

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -80,10 +79,8 @@ def creditor(request):
 
 @require_perm("sales.view")
 def mandates(request):
-    rows = Mandate.objects.select_related("customer").order_by("-signed_on", "-id")
-    if q := (request.GET.get("q") or "").strip()[:100]:
-        rows = rows.filter(Q(customer__name__icontains=q) | Q(reference__icontains=q))
-    return render(request, "receivables/dd_mandates.html", {"page": paginate(request, rows), "q": q})
+    q = (request.GET.get("q") or "").strip()[:100]
+    return render(request, "receivables/dd_mandates.html", {"page": paginate(request, dd.filter_mandates(q)), "q": q})
 
 
 @require_perm("sales.payments")
@@ -159,8 +156,7 @@ def run_file(request, pk: int):
 @require_perm("sales.payments")
 def run_action(request, pk: int):
     run = get_object_or_404(CollectionRun, pk=pk)
-    functions = {"execute": dd.execute_run, "cancel": dd.cancel_run}
-    action = functions.get(request.POST.get("action") or "")
+    action = dd.RUN_ACTIONS.get(request.POST.get("action") or "")
     if action is None:
         messages.error(request, "Action inconnue.")
         return redirect("receivables:dd-run", pk)

@@ -200,6 +200,41 @@ def order_detail(order: Order) -> dict:
     }
 
 
+DELIVERY_SORTS = {
+    "numero": ["number"],
+    "date": ["date"],
+    "client": [french("order__customer__name")],
+    "commande": ["order__number"],
+}
+DELIVERY_COLUMNS = [
+    Column("Numéro", lambda d: d.number),
+    Column("Date", lambda d: d.date),
+    Column("Commande", lambda d: d.order.number),
+    Column("Client", lambda d: d.order.customer.display_name),
+    Column("Lignes livrées", lambda d: d.line_count),
+    Column("Facture", lambda d: d.invoice.number if d.invoice_id and d.invoice.number else ""),
+]
+
+
+def filter_deliveries(data: dict):
+    deliveries = Delivery.objects.select_related("order", "order__customer", "invoice").annotate(
+        line_count=Count("lines")
+    )
+    if q := data.get("q"):
+        deliveries = deliveries.filter(
+            Q(number__icontains=q) | Q(order__number__icontains=q) | Q(order__customer__name__icontains=q)
+        )
+    if start := data.get("start"):
+        deliveries = deliveries.filter(date__gte=start)
+    if end := data.get("end"):
+        deliveries = deliveries.filter(date__lte=end)
+    if data.get("invoiced") == "non":
+        deliveries = deliveries.filter(Q(invoice__isnull=True) | Q(invoice__status="draft"))
+    elif data.get("invoiced") == "oui":
+        deliveries = deliveries.filter(invoice__status="issued")
+    return deliveries
+
+
 def delivery_detail(pk: int) -> tuple[Delivery, list[DeliveryLine]]:
     delivery = Delivery.objects.select_related(
         "order", "order__customer", "order__delivery_address", "invoice", "created_by"

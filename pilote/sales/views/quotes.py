@@ -288,7 +288,8 @@ def quote_pdf(request, pk: int):
     return pdf_file_response(quote_pdf_bytes(pk), pdf_filename(quote), inline=True)
 
 
-def _email_initial(quote: Quote, structure: Structure) -> dict:
+def email_initial(quote: Quote) -> dict:
+    structure = Structure.objects.get()
     return {
         "to": quote.customer.email,
         "subject": f"Devis {quote.number} — {structure.display_name}",
@@ -302,17 +303,23 @@ def _email_initial(quote: Quote, structure: Structure) -> dict:
     }
 
 
+def send_quote(*, actor, quote: Quote, to: str, subject: str, body: str) -> Quote:
+    """E-mail the quote's PDF and mark it sent — the page's and the API's one way (the status changes only if the
+    e-mail left)."""
+    with transaction.atomic():
+        sent = services.mark_quote_sent(actor=actor, quote=quote, to=to)
+        mail.send_document(to=to, subject=subject, body=body, filename=pdf_filename(quote),
+                           pdf=quote_pdf_bytes(quote.pk), reply_to=Structure.objects.get().email)  # fmt: skip
+    return sent
+
+
 @require_perm("sales.edit")
 def quote_send(request, pk: int):
     quote = get_object_or_404(Quote.objects.select_related("customer"), pk=pk)
-    structure = Structure.objects.get()
-    form = EmailForm(request.POST or None, initial=_email_initial(quote, structure))
+    form = EmailForm(request.POST or None, initial=email_initial(quote))
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():  # the status changes only if the e-mail left
-                services.mark_quote_sent(actor=request.user, quote=quote, to=form.cleaned_data["to"])
-                mail.send_document(filename=pdf_filename(quote), pdf=quote_pdf_bytes(pk), reply_to=structure.email,
-                                   **form.cleaned_data)  # fmt: skip
+            send_quote(actor=request.user, quote=quote, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
