@@ -79,7 +79,7 @@ class ComplaintFilters(Schema):
     statut: str = Field("", description="ouvertes, en_retard, ou un statut (new, in_progress, answered, closed…)")
     categorie: str = Field("", description="quality, late_delivery, billing, service, damaged, other")
     gravite: str = Field("", description="minor, major ou critical")
-    responsable: str = Field("", description="id d'un utilisateur, ou aucun (non attribuées)")
+    responsable: str = Field("", pattern=r"^(|aucun|[0-9]{1,15})$", description="id d'un utilisateur, ou aucun")
     client: OptionalId = None
     du: Day | None = None
     au: Day | None = None
