@@ -180,6 +180,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 else:
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("PILOTE_TEST_DB", "test_pilote")
+    # A kept connection is checked before a request uses it: after a PostgreSQL restart every kept connection is
+    # dead, and without the check each one failed its next request with a 500 (bench/faults.py).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
