@@ -846,7 +846,7 @@ class SurveyResponse(models.Model):
         ordering = ["-submitted_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Réponse du {self.submitted_at:%d/%m/%Y}"
+        return f"Réponse du {timezone.localtime(self.submitted_at):%d/%m/%Y}"
 
 
 class SurveyAnswer(models.Model):

@@ -71,7 +71,7 @@ def test_the_profile_offers_lifetimes_and_refuses_others(client_as, personas):
     assert "Choisissez une durée de validité" in response.content.decode()
     assert ApiToken.objects.filter(user=personas["comptable"]).count() == 1
     page = client.get(reverse("core:profile")).content.decode()
-    assert "jamais utilisé" in page and f"expire le {token.expires_at:%d/%m/%Y}" in page
+    assert "jamais utilisé" in page and f"expire le {timezone.localtime(token.expires_at):%d/%m/%Y}" in page
 
 
 def test_last_use_is_written_at_most_once_an_hour(personas, django_assert_num_queries):
