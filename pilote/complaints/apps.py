@@ -7,8 +7,6 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Réclamations"
 
     def ready(self) -> None:
-        from pilote.complaints.search import search_complaints
-        from pilote.complaints.todo import todo_items
         from pilote.core.registry import (
             ContactPanel,
             MenuItem,
@@ -23,7 +21,9 @@ class ComplaintsConfig(AppConfig):
         )
 
         register_menu("Clients et ventes", 10, MenuItem("Réclamations", "complaints:list", "complaints.view"))
-        register_search(SearchProvider("Réclamations", "complaints.view", search_complaints))
-        register_todo(TodoProvider("complaints.edit", todo_items))
+        register_search(
+            SearchProvider("Réclamations", "complaints.view", lazy("pilote.complaints.search.search_complaints"))
+        )
+        register_todo(TodoProvider("complaints.edit", lazy("pilote.complaints.todo.todo_items")))
         register_contact_panel(ContactPanel("complaints.view", 40, lazy("pilote.complaints.panels.contact_complaints")))
         register_demo(70, "réclamations", lazy("pilote.complaints.demo.load"))

@@ -13,7 +13,6 @@ class ContactsConfig(AppConfig):
 
         register_personal_data(personal_data)
         from pilote.contacts import pickers
-        from pilote.contacts.search import search_contacts
         from pilote.core.pickers import register_picker
         from pilote.core.registry import MenuItem, SearchProvider, register_demo, register_menu, register_search
 
@@ -22,6 +21,6 @@ class ContactsConfig(AppConfig):
             10,
             MenuItem("Contacts", "contacts:list", "contacts.view"),
         )
-        register_search(SearchProvider("Contacts", "contacts.view", search_contacts))
+        register_search(SearchProvider("Contacts", "contacts.view", lazy("pilote.contacts.search.search_contacts")))
         register_demo(10, "contacts et échanges", lazy("pilote.contacts.demo.load"))
         register_picker(pickers.CONTACTS)

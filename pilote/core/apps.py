@@ -23,6 +23,10 @@ class CoreConfig(AppConfig):
             MenuItem("Sauvegardes", "core:backups", "core.backups"),
             MenuItem("Traitements", "core:jobs", "core.jobs"),
         )
-        from pilote.core import backup, schedule
+        from pilote.core import schedule
+        from pilote.core.registry import lazy
 
-        schedule.register(schedule.Schedule("core.backup", "Sauvegarde de l'instance", backup.backup_job, hour=2))
+        # Scheduled works by dotted name (here and in every app): imported when due, not by every command's start-up.
+        schedule.register(
+            schedule.Schedule("core.backup", "Sauvegarde de l'instance", lazy("pilote.core.backup.backup_job"), hour=2)
+        )

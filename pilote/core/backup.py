@@ -50,7 +50,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.duration import duration_string
 
-from pilote.core import audit, dbtriggers, jobs
+from pilote.core import audit, dbtriggers, jobs, registry
 from pilote.core.exceptions import DomainError
 from pilote.core.storage import private_root
 from pilote.lib.formats import format_number
@@ -65,15 +65,6 @@ SKIPPED_PRIVATE_DIRS = ("backups", "pending")  # never back up the backups nor t
 
 class BackupError(Exception):
     """A backup or a restore refused, with a French message for the user."""
-
-
-_manifest_facts: dict[str, Callable[[], str]] = {}
-
-
-def register_manifest_fact(key: str, read: Callable[[], str]) -> None:
-    """A fact an app writes in every backup's manifest, read in the backup's snapshot — the ledger's chain head
-    (« INDICE:EMPREINTE »), which `restore` then requires the restored chain to contain."""
-    _manifest_facts[key] = read
 
 
 def backups_dir() -> Path:
@@ -245,7 +236,7 @@ def create_backup(output: Path | None = None, progress: Callable[[str], None] | 
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             migrations = applied_migrations()
-            facts = {key: read() for key, read in sorted(_manifest_facts.items())}
+            facts = {key: read() for key, read in sorted(registry.backup_facts.items())}
             for model in _models():
                 label = model._meta.label_lower
                 path = work / "data" / f"{label}.jsonl"

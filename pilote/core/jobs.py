@@ -27,11 +27,13 @@ Tests run the work at once, in the request (setting PILOTE_JOBS_SYNC), as Django
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import logging
 import os
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 
 from django.conf import settings
 from django.db import transaction
@@ -39,6 +41,7 @@ from django.utils import timezone
 
 from pilote.core.exceptions import DomainError
 from pilote.core.models import Job, JobStatus
+from pilote.core.registry import lazy
 from pilote.core.storage import private_root
 
 logger = logging.getLogger(__name__)
@@ -98,7 +101,21 @@ def work(function: Callable[[Job, Progress], str]) -> Callable[[Job, Progress], 
     return function
 
 
+def declared(name: str) -> Callable[[Job, Progress], str] | None:
+    """The work declared under that dotted name, its module imported on first use (its @jobs.work declares it):
+    apps register their scheduled works by name (`core.registry.lazy`), so a command's start-up imports none of
+    them; None when no such work is declared."""
+    if name not in _works:
+        module = name.rpartition(".")[0]
+        with suppress(ImportError):
+            importlib.import_module(module)
+    return _works.get(name)
+
+
 def work_name(function) -> str:
+    """The name a work is queued under: a function declared with @jobs.work, or a `lazy` naming one."""
+    if isinstance(function, lazy):
+        function = function.resolve()
     name = f"{function.__module__}.{function.__qualname__}"
     if _works.get(name) is not function:
         raise LookupError(f"{name} is not declared with @jobs.work")
@@ -124,7 +141,7 @@ def start(job: Job, work: Callable[[Job, Progress], str]) -> None:
 
 
 def can_retry(job: Job) -> bool:
-    return job.payload.get("work") in _works and (job.status == JobStatus.FAILED or is_stale(job))
+    return declared(job.payload.get("work", "")) is not None and (job.status == JobStatus.FAILED or is_stale(job))
 
 
 def retry(job: Job) -> None:

@@ -59,6 +59,15 @@ class lazy:  # noqa: N801 - used like a function: lazy("pilote.app.module.functi
         return f"lazy({self.path!r})"
 
 
+backup_facts: dict[str, Callable[[], str]] = {}
+
+
+def register_backup_fact(key: str, read: Callable[[], str]) -> None:
+    """A fact an app writes in every backup's manifest (`core.backup`), read in the backup's snapshot — the ledger's
+    chain head (« INDICE:EMPREINTE »), which `restore` then requires the restored chain to contain."""
+    backup_facts[key] = read
+
+
 @dataclass(frozen=True)
 class MenuItem:
     label: str  # in a company's words; core.vocabulary says it in the structure type's own

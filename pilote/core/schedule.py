@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pilote.core import jobs
+from pilote.core.registry import lazy
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ CATCH_UP = dt.timedelta(hours=1)
 class Schedule:
     name: str  # stable code, e.g. "core.backup"
     label: str  # what direction reads: « Sauvegarde de l'instance »
-    work: Callable  # a function declared with @jobs.work
+    work: Callable  # a function declared with @jobs.work, or a `core.registry.lazy` naming one (imported when due)
     hour: int
     minute: int = 0
     monthday: int | None = None  # None: every day; else that day of each month (1–28)
@@ -73,7 +74,8 @@ _schedules: dict[str, Schedule] = {}
 
 
 def register(schedule: Schedule) -> Schedule:
-    jobs.work_name(schedule.work)  # only declared works run from the queue
+    if not isinstance(schedule.work, lazy):  # a lazy one is checked when it falls due (jobs.start), without import
+        jobs.work_name(schedule.work)  # only declared works run from the queue
     if schedule.monthday is not None and not 1 <= schedule.monthday <= 28:
         raise ValueError("a monthly schedule runs on a day every month has (1–28)")
     _schedules[schedule.name] = schedule

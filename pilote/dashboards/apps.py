@@ -29,9 +29,9 @@ class DashboardsConfig(AppConfig):
         register_home_panel(HomePanel("dashboards.view", 10, lazy("pilote.dashboards.views.home_panel")))
         register_todo(TodoProvider("dashboards.thresholds", lazy("pilote.dashboards.todo.todo_items")))
         from pilote.core import jobs, schedule
-        from pilote.dashboards import alerts
 
         jobs.register_kind("dashboards.alerts", "Alertes des indicateurs")
-        schedule.register(schedule.Schedule("dashboards.alerts", "Alertes des indicateurs (e-mail à la direction)",
-                                            alerts.nightly_check, hour=5, minute=30))  # fmt: skip
+        label = "Alertes des indicateurs (e-mail à la direction)"
+        work = lazy("pilote.dashboards.alerts.nightly_check")
+        schedule.register(schedule.Schedule("dashboards.alerts", label, work, hour=5, minute=30))
         register_demo(95, "tableau de bord (seuil de trésorerie)", lazy("pilote.dashboards.demo.load"))

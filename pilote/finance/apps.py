@@ -22,11 +22,12 @@ class FinanceConfig(AppConfig):
             MenuItem("Coûts complets", "finance:costing", "finance.view"),
         )
         from pilote.core import jobs, schedule
-        from pilote.finance import services  # its nightly work is declared there (@jobs.work): imported for the queue
 
         jobs.register_kind("finance.treasury", "Trésorerie : habitudes de paiement et plan de la semaine")
         label = "Trésorerie : habitudes de paiement des clients et plan de la semaine archivé"
-        schedule.register(schedule.Schedule("finance.treasury", label, services.treasury_night, hour=5))
+        schedule.register(
+            schedule.Schedule("finance.treasury", label, lazy("pilote.finance.services.treasury_night"), hour=5)
+        )
         register_demo(
             93, "coûts complets et budget de l'exercice (initial et révisé)", lazy("pilote.finance.demo.load")
         )

@@ -33,9 +33,10 @@ class HrConfig(AppConfig):
             register_work_accidents,
         )
         from pilote.hr import audit_labels, triggers
-        from pilote.hr.queries import payroll as payroll_queries
 
-        register_cash_forecast(CashForecastSource("hr.pay", payroll_queries.cash_flows, replaces=("64",)))
+        register_cash_forecast(
+            CashForecastSource("hr.pay", lazy("pilote.hr.queries.payroll.cash_flows"), replaces=("64",))
+        )
         from pilote.hr import tiles
 
         tiles.register()
@@ -70,9 +71,10 @@ class HrConfig(AppConfig):
         register_personal_data(personal_data)
         register_todo(TodoProvider("hr.self", lazy("pilote.hr.todo.todo_items")))
         from pilote.core.registry import register_planned_hours
-        from pilote.hr.queries.worktime import planned_hours
 
-        register_planned_hours(planned_hours)  # the intervention planning checks visits against the schedule
+        register_planned_hours(
+            lazy("pilote.hr.queries.worktime.planned_hours")
+        )  # the intervention planning checks visits against the schedule
         register_calendar_layer(
             CalendarLayer("rh", "Fins de contrat", "hr.view", lazy("pilote.hr.calendar.contract_ends"))
         )

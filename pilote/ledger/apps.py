@@ -22,6 +22,7 @@ class LedgerConfig(AppConfig):
             MenuItem,
             SearchProvider,
             lazy,
+            register_backup_fact,
             register_calendar_layer,
             register_demo,
             register_menu,
@@ -42,10 +43,7 @@ class LedgerConfig(AppConfig):
         verify.register_check("Cumuls analytiques et pièces non lettrées", verify.check_derived_aggregates)
 
         jobs.register_kind("ledger.fec_import", "Import d'un FEC")
-        from pilote.core import backup
-        from pilote.ledger import chain
-
-        backup.register_manifest_fact("ledger.chain", lambda: str(chain.current_head()))
+        register_backup_fact("ledger.chain", lazy("pilote.ledger.chain.current_head_text"))
 
         schedule.register(
             schedule.Schedule(

@@ -127,6 +127,11 @@ def current_head() -> Head:
     return Head(head.last_index, head.last_hash, count) if head else Head(0, GENESIS, count)
 
 
+def current_head_text() -> str:
+    """The head as a backup's manifest writes it (« INDICE:EMPREINTE »), registered with `core.registry`."""
+    return str(current_head())
+
+
 def parse_head(text: str) -> Head:
     """A head as printed (« 1 234:5f3a… », spaces and case ignored) → Head; ValueError in French."""
     index, _, seal = "".join((text or "").split()).partition(":")

@@ -31,18 +31,16 @@ class OfficeConfig(AppConfig):
             register_todo,
         )
         from pilote.office import pickers, triggers
-        from pilote.office.services import tasks as task_services
-        from pilote.office.services import waiting
 
-        schedule.register(schedule.Schedule("office.task_reminders", "Rappels des tâches proches ou en retard",
-                                            task_services.reminders_work, hour=7, minute=30))  # fmt: skip
+        reminders = lazy("pilote.office.services.tasks.reminders_work")
+        label = "Rappels des tâches proches ou en retard"
+        schedule.register(schedule.Schedule("office.task_reminders", label, reminders, hour=7, minute=30))
         schedule.register(schedule.Schedule("office.waiting", "Listes d'attente des réservations : propositions "
-                                            "expirées passées à la personne suivante", waiting.expired_offers_work,
+                                            "expirées passées à la personne suivante",
+                                            lazy("pilote.office.services.waiting.expired_offers_work"),
                                             hour=7))  # fmt: skip
         register_picker(pickers.REACHABLE)
         register_picker(pickers.STAKEHOLDERS)
-        from pilote.office.queries import meetings
-
         del triggers  # imported to register its TriggerSet and the overlap's French message
         register_menu(
             "Bureau",
@@ -68,14 +66,16 @@ class OfficeConfig(AppConfig):
         register_todo(TodoProvider("office.tasks", lazy("pilote.office.todo.task_items")))
         register_todo(TodoProvider("office.book", lazy("pilote.office.todo.waiting_offer_items")))
         register_todo(TodoProvider("office.view", lazy("pilote.office.todo.event_reminder_items")))
+        from pilote.core import jobs
         from pilote.core.personal_data import register_personal_data
         from pilote.office import personal_data
-        from pilote.office.services import communication
 
-        del communication  # imported to declare its background work (core.jobs) and its kind
+        jobs.register_kind("office.mailing", "Envoi groupé de courriels")
         register_personal_data(personal_data.SOURCE)
-        register_document_source(DocumentSource("office.minutes", "Comptes rendus de réunion (PDF)",
-                                                "office.meetings.view", meetings.search_minutes))  # fmt: skip
+        minutes = lazy("pilote.office.queries.meetings.search_minutes")
+        register_document_source(
+            DocumentSource("office.minutes", "Comptes rendus de réunion (PDF)", "office.meetings.view", minutes)
+        )
         register_demo(
             95,
             "bureau (agenda, réservations, réunions, assemblées, tâches, documents)",

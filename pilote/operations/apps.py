@@ -23,7 +23,6 @@ class OperationsConfig(AppConfig):
             register_worked_time,
         )
         from pilote.operations import audit_labels, hooks
-        from pilote.operations.queries.interventions import worked_time
 
         register_labels(audit_labels.LABELS)
         register_menu(
@@ -54,7 +53,7 @@ class OperationsConfig(AppConfig):
                 lazy("pilote.operations.costchain.products"),
             )
         )
-        register_worked_time(worked_time)
+        register_worked_time(lazy("pilote.operations.queries.interventions.worked_time"))
         hooks.connect()
         register_lot_tracking(LotTracking(hooks.tracked, hooks.suggest))
         register_demo(88, "stocks (articles, mouvements, inventaire)", lazy("pilote.operations.demo.load"))

@@ -21,9 +21,6 @@ class PipelineConfig(AppConfig):
             register_search,
             register_todo,
         )
-        from pilote.pipeline.calendar import tender_deadlines
-        from pilote.pipeline.search import search_opportunities, search_tenders
-        from pilote.pipeline.todo import todo_items
 
         register_menu(
             "Clients et ventes",
@@ -32,9 +29,15 @@ class PipelineConfig(AppConfig):
             MenuItem("Opportunités", "pipeline:kanban", "pipeline.view", structure_types=("company",)),
             MenuItem("Appels d'offres", "pipeline:tender-list", "pipeline.view"),
         )
-        register_search(SearchProvider("Opportunités", "pipeline.view", search_opportunities))
-        register_search(SearchProvider("Appels d'offres", "pipeline.view", search_tenders))
-        register_todo(TodoProvider("pipeline.edit", todo_items))
+        register_search(
+            SearchProvider("Opportunités", "pipeline.view", lazy("pilote.pipeline.search.search_opportunities"))
+        )
+        register_search(
+            SearchProvider("Appels d'offres", "pipeline.view", lazy("pilote.pipeline.search.search_tenders"))
+        )
+        register_todo(TodoProvider("pipeline.edit", lazy("pilote.pipeline.todo.todo_items")))
         register_contact_panel(ContactPanel("pipeline.view", 5, lazy("pilote.pipeline.panels.contact_pipeline")))
         register_demo(30, "opportunités et appels d'offres", lazy("pilote.pipeline.demo.load"))
-        register_calendar_layer(CalendarLayer("ao", "Appels d'offres", "pipeline.view", tender_deadlines))
+        register_calendar_layer(
+            CalendarLayer("ao", "Appels d'offres", "pipeline.view", lazy("pilote.pipeline.calendar.tender_deadlines"))
+        )

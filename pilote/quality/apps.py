@@ -73,12 +73,11 @@ class QualityConfig(AppConfig):
         register_demo(80, "risques et qualité", lazy("pilote.quality.demo.load"))
         from pilote.core import jobs, schedule
         from pilote.quality import tiles
-        from pilote.quality.services import watch
 
         tiles.register()
         jobs.register_kind("quality.watch", "Relevé des flux de veille")
         schedule.register(schedule.Schedule("quality.watch", "Relevé des flux de veille et synthèse",
-                                            watch.fetch_all, hour=6))  # fmt: skip
+                                            lazy("pilote.quality.services.watch.fetch_all"), hour=6))  # fmt: skip
         register_document_source(
             DocumentSource(
                 "quality.duerp",

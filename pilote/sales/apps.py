@@ -25,9 +25,8 @@ class SalesConfig(AppConfig):
 
         register_personal_data(personal_data)
         from pilote.core.registry import register_sales_volumes
-        from pilote.sales.queries.invoices import volumes
 
-        register_sales_volumes(volumes)
+        register_sales_volumes(lazy("pilote.sales.queries.invoices.volumes"))
         from pilote.core.pickers import register_picker
         from pilote.core.registry import (
             ContactPanel,

@@ -36,6 +36,15 @@ def test_due_times_are_paris_times_daily_and_monthly():
         schedule.register(schedule.Schedule("x.bad", "Mauvais", backup_job, hour=1, monthday=31))
 
 
+def test_every_registered_schedule_names_a_declared_work():
+    """Apps register their scheduled works by dotted name (imported when due, not at start-up): each name must be
+    a function declared with @jobs.work, or its night would fail."""
+    from pilote.core import jobs
+
+    for planned in schedule.registered():
+        assert jobs.declared(jobs.work_name(planned.work)), planned.name
+
+
 def test_each_due_time_runs_once_and_a_missed_night_is_not_made_up(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     names = {s.name for s in schedule.registered()}

@@ -32,8 +32,6 @@ ROLE_CHOICES = [
     ("financeurs", "Financeurs"), ("partenaires", "Partenaires"),
 ]  # fmt: skip
 
-jobs.register_kind(KIND, "Envoi groupé de courriels")
-
 
 @transaction.atomic
 def save_action(*, actor, action: CommAction | None = None, **fields) -> CommAction:
