@@ -204,7 +204,7 @@ def proposals(on: dt.date, customer_ids=None, *, only_due: bool = True) -> list[
 def _add_ledger_items(by_customer: dict, levels, on: dt.date, customer_ids) -> bool:
     """The customers' overdue old invoices, taken over into the ledger, added to their proposals (three queries for
     the items, one for their history, one for the customers not yet met)."""
-    found = ledger_items.items(customer_ids, due_before=on)
+    found = ledger_items.items(customer_ids, due_before=on, chased_only=True)
     if not found:
         return False
     missing = {item.customer_id for item in found} - by_customer.keys()

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef
 
 from pilote.ledger import documents_open
 from pilote.lib.money import ZERO
+from pilote.receivables.models import DunningHold
 from pilote.sales.models import Invoice
 
 CUSTOMER_CONTROL = "411"
@@ -27,6 +28,7 @@ class LedgerInvoice(documents_open.LedgerDocument):
     """An old invoice, with the fields of a `sales.Invoice` that dunning and the customer's page read."""
 
     customer: object = None
+    dunning_hold: object = None  # its DunningHold, when it is kept out of dunning
     taken_over = True
     pk = None  # no sales invoice behind it
 
@@ -35,15 +37,25 @@ class LedgerInvoice(documents_open.LedgerDocument):
         return self.contact_id
 
 
-def open_lines(customer_ids=None, *, due_before: dt.date | None = None):
+def open_lines(customer_ids=None, *, due_before: dt.date | None = None, chased_only: bool = False):
+    """The old invoices' open lines; `chased_only` leaves out those held out of dunning (dispute, payment plan)."""
     lines = documents_open.open_lines(CUSTOMER_CONTROL, debit=True, contact_ids=customer_ids, due_before=due_before)
-    return lines.exclude(Exists(Invoice.objects.filter(number=OuterRef("reference"))))
+    lines = lines.exclude(Exists(Invoice.objects.filter(number=OuterRef("reference"))))
+    if chased_only:
+        lines = lines.exclude(Exists(DunningHold.objects.filter(entry_line=OuterRef("pk"))))
+    return lines
 
 
-def items(customer_ids=None, *, due_before: dt.date | None = None) -> list[LedgerInvoice]:
-    """The old invoices left to pay, by due date (three queries)."""
-    found = documents_open.documents(open_lines(customer_ids, due_before=due_before), debit=True)
-    return [LedgerInvoice(**vars(document)) for document in found]
+def items(customer_ids=None, *, due_before: dt.date | None = None, chased_only: bool = False) -> list[LedgerInvoice]:
+    """The old invoices left to pay, by due date, each with its hold if it has one (four queries at most)."""
+    lines = open_lines(customer_ids, due_before=due_before, chased_only=chased_only)
+    found = [LedgerInvoice(**vars(document)) for document in documents_open.documents(lines, debit=True)]
+    if found and not chased_only:
+        holds = DunningHold.objects.filter(entry_line_id__in=[item.line_id for item in found])
+        held = {hold.entry_line_id: hold for hold in holds.only("entry_line_id", "reason")}
+        for item in found:
+            item.dunning_hold = held.get(item.line_id)
+    return found
 
 
 def bucket_totals(found: list[LedgerInvoice], on: dt.date) -> dict[int, dict]:

@@ -155,9 +155,20 @@ class DunningLetterLine(models.Model):
 
 
 class DunningHold(models.Model):
-    """An invoice kept out of dunning (dispute, agreed payment plan…) until the hold is lifted."""
+    """An invoice kept out of dunning (dispute, agreed payment plan…) until the hold is lifted: a Pilote invoice, or
+    an old invoice taken over into the ledger (`ledger_items.py`), held by its open line on 411."""
 
-    invoice = models.OneToOneField("sales.Invoice", on_delete=models.CASCADE, related_name="dunning_hold")
+    invoice = models.OneToOneField(
+        "sales.Invoice", on_delete=models.CASCADE, related_name="dunning_hold", null=True, blank=True
+    )
+    entry_line = models.OneToOneField(
+        "ledger.EntryLine",
+        verbose_name="facture reprise (ligne du compte client)",
+        on_delete=models.PROTECT,
+        related_name="dunning_hold",
+        null=True,
+        blank=True,
+    )
     reason = models.CharField("motif", max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -165,6 +176,14 @@ class DunningHold(models.Model):
     class Meta:
         verbose_name = "facture exclue des relances"
         verbose_name_plural = "factures exclues des relances"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=False, entry_line__isnull=True)
+                | Q(invoice__isnull=True, entry_line__isnull=False),
+                name="receivables_hold_one_document",
+                violation_error_message="Une exclusion porte sur une facture de Pilote ou sur une facture reprise.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Exclusion des relances : {self.reason}"

@@ -199,10 +199,21 @@ class Statement:
     end: dt.date
     opening: Decimal
     rows: list[StatementRow] = field(default_factory=list)
+    # The old invoices of the previous tool still open today (`ledger_items.py`): listed under the movements.
+    taken_over: list = field(default_factory=list)
 
     @property
     def closing(self) -> Decimal:
         return self.rows[-1].balance if self.rows else self.opening
+
+    @property
+    def taken_over_due(self) -> Decimal:
+        return sum((item.balance_due for item in self.taken_over), ZERO)
+
+    @property
+    def total_due(self) -> Decimal:
+        """What the customer owes: the movements' balance and the old invoices still open."""
+        return self.closing + self.taken_over_due
 
     @property
     def total_debit(self) -> Decimal:
@@ -215,7 +226,8 @@ class Statement:
 
 def statement(customer: Contact, start: dt.date, end: dt.date) -> Statement:
     """Relevé de compte: invoices (debit), credit notes and payments (credit) from `start` to `end`
-    with a running balance, after the opening balance of everything dated before `start`."""
+    with a running balance, after the opening balance of everything dated before `start`; then the old invoices
+    taken over from the previous tool that are still open (they live in the ledger only)."""
     invoices = Invoice.objects.filter(customer=customer, status=InvoiceStatus.ISSUED)
     payments = Payment.objects.filter(customer=customer)
     negative = ExpressionWrapper(-F("total_gross"), output_field=MoneyField())
@@ -247,6 +259,7 @@ def statement(customer: Contact, start: dt.date, end: dt.date) -> Statement:
         balance += row.debit - row.credit
         row.balance = balance
     result.rows = rows
+    result.taken_over = ledger_items.items([customer.pk])
     return result
 
 

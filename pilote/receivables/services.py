@@ -18,7 +18,7 @@ from pilote.core.exceptions import DomainError, check_version
 from pilote.core.models import Structure
 from pilote.lib.french import de
 from pilote.lib.money import round_eur
-from pilote.receivables import documents, dunning, templating
+from pilote.receivables import documents, dunning, ledger_items, templating
 from pilote.receivables.models import (
     Channel,
     CreditLimit,
@@ -107,6 +107,32 @@ def release_invoice(*, actor, invoice: Invoice) -> None:
     before = audit.snapshot(hold)
     hold.delete()
     audit.record(actor, "receivables.hold.released", invoice, before=before)
+
+
+@transaction.atomic
+def hold_taken_over(*, actor, line_id: int, reason: str) -> DunningHold:
+    """Keep an old invoice taken over into the ledger (its open line on 411) out of dunning."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Indiquez le motif de l'exclusion (litige, échéancier accordé…).")
+    line = ledger_items.open_lines().filter(pk=line_id).select_for_update(of=("self",)).first()
+    if line is None:
+        raise DomainError("Cette facture reprise n'est plus ouverte au compte client : rien à exclure.")
+    if DunningHold.objects.filter(entry_line=line).exists():
+        raise DomainError(f"La facture reprise {line.reference} est déjà exclue des relances.")
+    hold = DunningHold.objects.create(entry_line=line, reason=reason[:200], created_by=actor)
+    audit.record(actor, "receivables.hold.created", hold, after=audit.snapshot(hold))
+    return hold
+
+
+@transaction.atomic
+def release_taken_over(*, actor, line_id: int) -> None:
+    hold = DunningHold.objects.filter(entry_line_id=line_id).select_related("entry_line").first()
+    if hold is None:
+        raise DomainError("Cette facture reprise n'est pas exclue des relances.")
+    before = audit.snapshot(hold)
+    hold.delete()
+    audit.record(actor, "receivables.hold.released", hold.entry_line, before=before)
 
 
 @transaction.atomic

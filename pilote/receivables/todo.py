@@ -23,7 +23,8 @@ def due_proposals(on: dt.date, limit: int) -> list:
     out a batch of customers at a time, not over every overdue invoice of the books to show 20 of them (the
     home page spent ~1 s there on 100,000 invoices)."""
     late = Q(pk__in=dunning.overdue_invoices(on).values("customer_id"))
-    late |= Q(pk__in=ledger_items.open_lines(due_before=on).values("auxiliary__contact_id"))  # old invoices taken over
+    old = ledger_items.open_lines(due_before=on, chased_only=True)  # old invoices taken over, not held
+    late |= Q(pk__in=old.values("auxiliary__contact_id"))
     ids = list(Contact.objects.filter(late).order_by(french("name"), "pk").values_list("pk", flat=True))
     found = []
     for start in range(0, len(ids), BATCH):

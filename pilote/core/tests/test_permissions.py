@@ -430,6 +430,10 @@ def _receivables_sample(contact):
     urls |= {"receivables:hold": invoice.pk, "receivables:release": invoice.pk, "receivables:level-edit": level.pk}
     urls |= {"receivables:letter-pdf": letter.pk, "receivables:letter-posted": letter.pk}
     urls |= {"receivables:classify": invoice.pk}
+    from pilote.ledger.models import EntryLine
+
+    line = EntryLine.objects.values_list("pk", flat=True).first()  # no old invoice: allowed roles get the French 404
+    urls |= {"receivables:hold-taken-over": line, "receivables:release-taken-over": line}
     urls |= {f"receivables:{name}": debt.pk for name in ("provision", "write-off", "recovery", "corrective-duplicate")}
     from pilote.ledger.models_bank import BankAccount
     from pilote.receivables.models import CollectionRun, Mandate

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,8 @@ from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate
 from pilote.core.pdf import pdf_file_response
-from pilote.receivables import bad_debts, credit, documents, dunning, duplicate, ledger_items, queries, services
+from pilote.ledger.models import EntryLine
+from pilote.receivables import bad_debts, credit, documents, dunning, duplicate, queries, services
 from pilote.receivables.forms import (
     AgedFilterForm,
     ClassifyForm,
@@ -68,7 +70,8 @@ def customer(request, pk: int):
     proposal = dunning.proposals(today, [contact.pk], only_due=False)
     items = {item.invoice.pk: item for item in proposal[0].items if not item.taken_over} if proposal else {}
     taken_over = {item.invoice.line_id: item for item in proposal[0].items if item.taken_over} if proposal else {}
-    old_invoices = ledger_items.items([contact.pk])  # taken over from the previous tool: open lines of 411
+    statement = queries.statement(contact, start, end)
+    old_invoices = statement.taken_over  # taken over from the previous tool: open lines of 411
     for invoice in old_invoices:
         invoice.dunning_item = taken_over.get(invoice.line_id)
     # The biggest customers have thousands of open invoices and statement lines: the page shows a page of the
@@ -76,7 +79,6 @@ def customer(request, pk: int):
     invoices = paginate(request, queries.customer_open_invoices(contact), OPEN_INVOICES_PER_PAGE)
     for invoice in invoices:  # its dunning line, found by key: not a scan of the proposal per invoice
         invoice.dunning_item = items.get(invoice.pk)
-    statement = queries.statement(contact, start, end)
     context = {
         "contact": contact,
         "today": today,
@@ -173,3 +175,42 @@ def release(request, pk: int):
     else:
         messages.success(request, f"{invoice} sera de nouveau relancée.")
     return redirect("receivables:customer", invoice.customer_id)
+
+
+@require_POST
+@require_perm("sales.dunning")
+def hold_taken_over(request, pk: int):
+    """Keep an old invoice taken over from the previous tool (`pk`: its open line on the customer's account) out of
+    dunning."""
+    contact_id = _taken_over_customer(pk)
+    form = HoldForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("Indiquez le motif de l'exclusion (litige, échéancier accordé…).")
+        hold = services.hold_taken_over(actor=request.user, line_id=pk, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"La facture reprise {hold.entry_line.reference} est exclue des relances.")
+    return redirect(reverse("receivables:customer", args=[contact_id]) + "#factures-reprises")
+
+
+@require_POST
+@require_perm("sales.dunning")
+def release_taken_over(request, pk: int):
+    contact_id = _taken_over_customer(pk)
+    try:
+        services.release_taken_over(actor=request.user, line_id=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "La facture reprise sera de nouveau relancée.")
+    return redirect(reverse("receivables:customer", args=[contact_id]) + "#factures-reprises")
+
+
+def _taken_over_customer(line_id: int) -> int:
+    """The customer whose account holds the old invoice's line, or the French 404."""
+    found = EntryLine.objects.filter(pk=line_id, auxiliary__contact__isnull=False).values_list(
+        "auxiliary__contact_id", flat=True
+    )
+    return get_object_or_404(found)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from pypdf import PdfReader
 
 from pilote.contacts.models import Contact
 from pilote.core.models import JobStatus
@@ -17,7 +19,7 @@ from pilote.ledger import lettering
 from pilote.ledger import services as ledger
 from pilote.ledger.models import Account, EntryLine, Journal
 from pilote.receivables import dunning, ledger_items, queries, services, todo
-from pilote.receivables.models import DunningLetterLine
+from pilote.receivables.models import DunningHold, DunningLetterLine
 from pilote.takeover.tests.helpers import confirm, csv_file, upload
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +127,61 @@ def test_a_lettered_payment_takes_the_old_invoice_out_of_dunning(taken_over, per
     assert lettering.auto_letter(actor=actor, account=customers, auxiliary=item.auxiliary) == 1
     assert not dunning.proposals(dt.date(2026, 3, 1), [martin.pk], only_due=False)
     assert martin.pk not in {r["customer_id"] for r in queries.aged_rows(dt.date(2026, 3, 1), {}, "")}
+
+
+def test_an_old_invoice_in_dispute_is_held_out_of_dunning_from_the_customer_page(taken_over, client_as):
+    martin = taken_over["martin"]
+    client = client_as("comptable")
+    item = EntryLine.objects.get(reference="F2025-0412")
+    hold_url = reverse("receivables:hold-taken-over", args=[item.pk])
+    account = reverse("receivables:customer", args=[martin.pk])
+
+    refused = client.post(hold_url, {"reason": "  "}, follow=True)
+    assert "Indiquez le motif de l'exclusion" in html.unescape(refused.content.decode())
+    assert not DunningHold.objects.exists()
+
+    done = client.post(hold_url, {"reason": "Litige sur la livraison"})
+    assert done.status_code == 302 and done["Location"] == account + "#factures-reprises"
+    hold = DunningHold.objects.get()
+    assert (hold.entry_line, hold.invoice, hold.reason) == (item, None, "Litige sur la livraison")
+    assert [p.customer for p in dunning.proposals(ON)] == [taken_over["garage"]]  # Martin's only late invoice held
+    assert [p.customer for p in todo.due_proposals(ON, 20)] == [taken_over["garage"]]
+    page = html.unescape(client.get(account).content.decode())
+    assert "Litige sur la livraison" in page and "Relancer de nouveau" in page
+    again = client.post(hold_url, {"reason": "Encore"}, follow=True)
+    assert "déjà exclue des relances" in html.unescape(again.content.decode()) and DunningHold.objects.count() == 1
+
+    client.post(reverse("receivables:release-taken-over", args=[item.pk]))
+    assert not DunningHold.objects.exists()
+    assert [p.customer for p in dunning.proposals(ON)] == [martin, taken_over["garage"]]
+
+
+def test_only_an_open_old_invoice_can_be_held(taken_over, client_as):
+    client = client_as("comptable")
+    counterpart = EntryLine.objects.filter(entry__piece_ref="REPRISE-CLIENTS").exclude(reference="F2025-0412")
+    suspense = counterpart.filter(auxiliary__isnull=True).first()
+    assert client.post(reverse("receivables:hold-taken-over", args=[suspense.pk]), {"reason": "x"}).status_code == 404
+    credit_note = EntryLine.objects.get(reference="AV2025-0007")  # a credit on the account: nothing to chase
+    answer = client.post(reverse("receivables:hold-taken-over", args=[credit_note.pk]), {"reason": "x"}, follow=True)
+    assert "n'est plus ouverte au compte client" in html.unescape(answer.content.decode())
+    assert not DunningHold.objects.exists()
+    item = EntryLine.objects.get(reference="F2025-0412")
+    assert (
+        client_as("auditeur").post(reverse("receivables:hold-taken-over", args=[item.pk]), {"reason": "x"}).status_code
+        == 403
+    )
+    assert not DunningHold.objects.exists()
+
+
+def test_the_customer_statement_lists_the_old_invoices_still_due(taken_over):
+    martin = taken_over["martin"]
+    statement = queries.statement(martin, dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+    assert statement.closing == Decimal("0.00")  # no Pilote document yet
+    assert [(i.number, i.balance_due) for i in statement.taken_over] == [("F2025-0412", Decimal("1040.00"))]
+    assert statement.total_due == Decimal("1040.00")
+    page = html.unescape(taken_over["client"].get(reverse("receivables:customer", args=[martin.pk])).content.decode())
+    assert "total restant dû <strong>1\u202f040,00\u202f€</strong>" in page
+    pdf = taken_over["client"].get(reverse("receivables:statement", args=[martin.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "F2025-0412" in text and "Total restant dû" in text
