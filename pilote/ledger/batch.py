@@ -212,7 +212,9 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
         digest = sealing.sealer(previous, head_text)
         month, opening = spec.date.replace(day=1), journal.kind == JournalKind.OPENING
         year_id, year_start = year.id, year.start_date
+        total_debit = 0
         for position, (line, debit, credit, base) in enumerate(item.lines, start=1):
+            total_debit += debit
             account, aux = line.account, line.auxiliary
             account_id = account.id
             code = codes.get(account_id)
@@ -241,7 +243,7 @@ def post_many(*, actor, specs: list[EntrySpec]) -> int:
         entry_rows.append(
             (journal.id, year_id, sequence.last_number, ops.adapt_datefield_value(spec.date), label, piece_ref,
              ops.adapt_datefield_value(spec.piece_date), EntryStatus.DRAFT, posted_at, index, previous, entry_hash,
-             actor.pk, created_at, 1, source_number, ops.adapt_datefield_value(spec.source_valid_date))
+             actor.pk, created_at, 1, source_number, ops.adapt_datefield_value(spec.source_valid_date), total_debit)
         )  # fmt: skip
         lines_by_index[index] = (year_id, entry_rows[-1][3], item.lines)
         previous = entry_hash
@@ -287,7 +289,7 @@ def _apply_balances(totals: dict[tuple, list[int]]) -> None:
 
 ENTRY_COLUMNS = (
     "journal_id, fiscal_year_id, number, date, label, piece_ref, piece_date, status, posted_at, chain_index, "
-    "previous_hash, hash, created_by_id, created_at, version, source_number, source_valid_date"
+    "previous_hash, hash, created_by_id, created_at, version, source_number, source_valid_date, total_debit"
 )
 LINE_COLUMNS = (
     "entry_id, fiscal_year_id, date, is_posted, position, account_id, auxiliary_id, label, reference, debit, "

@@ -175,6 +175,10 @@ class Entry(models.Model):
     piece_date = models.DateField("date de la pièce", null=True, blank=True)
     status = models.CharField("état", max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
     posted_at = models.DateTimeField("validée le", null=True, blank=True)
+    # The sum of the debits (the entry's amount in the list), written at posting in the same statement that posts
+    # the entry, so the list never sums the lines of an à-nouveaux entry of 300,000 lines; None for a draft.
+    # Not sealed (the lines are): `verify_ledger` compares it with the lines.
+    total_debit = MoneyField("montant", null=True, blank=True)
     reversal_of = models.OneToOneField(
         "self",
         verbose_name="contre-passation de",

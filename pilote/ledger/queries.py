@@ -64,33 +64,38 @@ def filter_entries(data: dict):
     return entries
 
 
-def entry_page(data: dict, requested: str, *, after: str = "", before: str = "", per_page: int = 50):
-    """A page of the entries list by keyset (no OFFSET), its count bounded at 10 000, and each entry's amount
-    (the sum of its debits) read for the page's entries only."""
-    from pilote.core.keyset import keyset_page
+def _amount():
+    """An entry's amount: the sum of its debits stored at posting; a draft's (few, typed by hand) summed from its
+    lines. COALESCE evaluates its second argument only where the first is NULL, on both databases."""
     from pilote.ledger.models import EntryLine
+
+    drafts = EntryLine.objects.filter(entry=OuterRef("pk")).order_by().values("entry").annotate(t=Sum("debit"))
+    return Coalesce("total_debit", Subquery(drafts.values("t")), Value(0), output_field=MoneyField())
+
+
+def entry_page(data: dict, requested: str, *, after: str = "", before: str = "", per_page: int = 50):
+    """A page of the entries list by keyset (no OFFSET), its count bounded at 10 000, each entry's amount read
+    from the entry (stored at posting), never summed from the lines of a posted entry."""
+    from pilote.core.keyset import keyset_page
 
     key = requested.lstrip("-") if requested else ""
     if key not in ENTRY_KEYS:
         requested, key = "-date", "date"
-    page = keyset_page(
-        filter_entries(data), ENTRY_KEYS[key], descending=requested.startswith("-"), after=after, before=before,
-        per_page=per_page,
+    entries = filter_entries(data)
+    return keyset_page(
+        entries.annotate(amount=_amount()), ENTRY_KEYS[key], descending=requested.startswith("-"), after=after,
+        before=before, per_page=per_page, count=bounded_entry_count(entries, data),
     )  # fmt: skip
-    ids = [entry.pk for entry in page.rows]
-    totals = dict(
-        EntryLine.objects.filter(entry_id__in=ids)
-        .values("entry_id")
-        .annotate(t=Sum("debit"))
-        .values_list("entry_id", "t")
-    )
-    for entry in page.rows:
-        entry.total_debit = totals.get(entry.pk, ZERO)
-    return page
+
+
+def bounded_entry_count(entries, data: dict) -> tuple[int, bool]:
+    from pilote.core.keyset import bounded_count
+
+    return bounded_count(entries)
 
 
 def with_totals(entries):
-    return entries.annotate(total_debit=Sum("lines__debit"))
+    return entries.annotate(amount=_amount())
 
 
 ENTRY_COLUMNS = [
@@ -100,7 +105,7 @@ ENTRY_COLUMNS = [
     Column("Pièce", lambda e: e.piece_ref),
     Column("Libellé", lambda e: e.label),
     Column("État", lambda e: e.get_status_display()),
-    Column("Montant", lambda e: e.total_debit),
+    Column("Montant", lambda e: e.amount),
     Column("Validée le", lambda e: e.posted_at),
 ]
 

@@ -221,6 +221,7 @@ def post_entry(*, actor, entry: Entry) -> Entry:
     current.chain_index = head.last_index + 1
     current.previous_hash = head.last_hash
     current.hash = chain.entry_hash(head.last_hash, current, lines)
+    current.total_debit = sum((line.debit for line in lines), ZERO)
     current.save()
     head.last_index, head.last_hash = current.chain_index, current.hash
     head.save()

@@ -10,7 +10,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 
 from pilote.core import jobs
 from pilote.core.exceptions import DomainError
@@ -213,19 +213,30 @@ def _year_names() -> dict[int, str]:
 
 
 def check_balanced() -> list[str]:
+    """Each posted entry balanced, and its amount stored at posting (`total_debit`, shown by the entries list, not
+    sealed) equal to the sum of its debits — in the same grouped read of the lines."""
     rows = (
         EntryLine.objects.filter(entry__status=EntryStatus.POSTED)
-        .values("entry_id")
+        .values("entry_id", "entry__total_debit")
         .annotate(debit=Sum("debit"), credit=Sum("credit"))
-        .exclude(debit=F("credit"))
+        .filter(~Q(debit=F("credit")) | ~Q(debit=F("entry__total_debit")) | Q(entry__total_debit__isnull=True))
     )
     rows = list(rows)
     names = _entry_names([row["entry_id"] for row in rows])
-    return [
-        f"Écriture {names.get(row['entry_id'], '')} déséquilibrée : débit {format_eur(row['debit'])}, "
-        f"crédit {format_eur(row['credit'])}."
-        for row in rows
-    ]
+    problems = []
+    for row in rows:
+        name = names.get(row["entry_id"], "")
+        if row["debit"] != row["credit"]:
+            problems.append(
+                f"Écriture {name} déséquilibrée : débit {format_eur(row['debit'])}, crédit {format_eur(row['credit'])}."
+            )
+        if row["entry__total_debit"] != row["debit"]:
+            stored = row["entry__total_debit"]
+            problems.append(
+                f"Écriture {name} : montant enregistré {format_eur(stored) if stored is not None else 'absent'}, "
+                f"ses lignes font {format_eur(row['debit'])} au débit."
+            )
+    return problems
 
 
 def check_numbering() -> list[str]:

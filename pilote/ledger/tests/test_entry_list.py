@@ -108,3 +108,31 @@ def test_list_page_queries_do_not_grow_and_tampered_tokens_are_ignored(client_as
     assert "Précédente" in second and "Vente 0120" not in second  # the newest entry is on the first page only
     tampered = client.get(url, {"apres": "x" + token}).content.decode()  # a tampered token: the first page
     assert "Précédente" not in tampered and "Vente 0120" in tampered
+
+
+def test_an_entry_carries_its_amount_from_posting_and_a_draft_sums_its_lines(books):
+    """The list reads a posted entry's amount from the entry (written at posting, by `post_entry` and by
+    `post_many`), never from its lines; a draft has none stored and is summed; `verify_ledger` compares both."""
+    from django.db import connection
+
+    from pilote.ledger.tests.conftest import sale
+    from pilote.ledger.tests.test_inalterability import lift_triggers
+    from pilote.ledger.verify import verify_all
+
+    _entries(books, 2)  # post_many
+    posted = sale(books, amount="100.00", vat="20.00")  # post_entry
+    draft = sale(books, amount="10.00", vat="2.00", post=False, label="Brouillon F-9")
+    stored = dict(Entry.objects.values_list("label", "total_debit"))
+    assert stored == {"Vente 0001": Decimal("1.00"), "Vente 0002": Decimal("2.00"), posted.label: Decimal("120.00"),
+                      draft.label: None}  # fmt: skip
+    amounts = {entry.label: entry.amount for entry in queries.entry_page({}, "date").rows}
+    assert amounts == {"Vente 0001": Decimal("1.00"), "Vente 0002": Decimal("2.00"), posted.label: Decimal("120.00"),
+                       draft.label: Decimal("12.00")}  # fmt: skip
+    assert verify_all()["Équilibre des écritures"] == []
+    with connection.cursor() as cursor:
+        lift_triggers(cursor)
+        cursor.execute("UPDATE ledger_entry SET total_debit = 99 WHERE id = %s", [posted.pk])
+    assert verify_all()["Équilibre des écritures"] == [
+        f"Écriture VT {posted.number} (Exercice 2026) : montant enregistré 0,99\u202f€, ses lignes font 120,00\u202f€ "
+        "au débit."
+    ]
