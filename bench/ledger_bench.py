@@ -722,6 +722,12 @@ def measure_fec(year, *, warmup: int, runs: int) -> dict:
     return entry
 
 
+FLAG_LETTERED = (
+    "UPDATE ledger_entryline SET is_lettered = TRUE WHERE id IN (SELECT ml.line_id FROM ledger_matchedline ml "
+    "JOIN ledger_matching m ON m.id = ml.matching_id WHERE NOT m.is_partial)"
+)
+
+
 def letter_settled(books: Books) -> dict:
     """Letter what an accountant's automatic lettering would (`lettering.auto_letter`): per fiscal year, third
     party and reference (the line's own, else its entry's piece), the customer and supplier lines whose debits
@@ -774,6 +780,7 @@ def letter_settled(books: Books) -> dict:
     }[connection.vendor]
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE ledger_matching SET created_at = {lettered_on}")  # noqa: S608 - constant text
+        cursor.execute(FLAG_LETTERED)  # the lines' flag, as lettering.mark_lettered keeps it
     open_items.rebuild()
     from pilote.ledger.models import OpenItemBalance, OpenItemParty
 

@@ -28,12 +28,33 @@ def code_for(number: int) -> str:
 
 def open_lines(account: Account, aux_key: int = 0):
     """Posted lines of the account (and auxiliary account) not in a full matching, oldest first — in open
-    fiscal years only: a closed year's open items live on in the next year's detailed à-nouveaux."""
-    fully_matched = MatchedLine.objects.filter(line=OuterRef("pk"), matching__is_partial=False)
-    lines = EntryLine.objects.filter(account=account, entry__status=EntryStatus.POSTED, fiscal_year__status="open")
-    lines = lines.exclude(Exists(fully_matched))
+    fiscal years only: a closed year's open items live on in the next year's detailed à-nouveaux. Read through
+    the lines' lettering flag (a third party's: the partial index of its open lines, not its lettered ones)."""
+    from pilote.ledger.models import FiscalYear
+
+    years = list(FiscalYear.objects.filter(status="open").values_list("pk", flat=True))
+    lines = EntryLine.objects.filter(account=account, is_posted=True, is_lettered=False, fiscal_year_id__in=years)
     lines = lines.filter(auxiliary_id=aux_key) if aux_key else lines.filter(auxiliary__isnull=True)
     return lines.select_related("entry__journal").order_by("date", "id")
+
+
+def lettered_lines(account: Account, aux_key: int):
+    """A third party's fully lettered lines in open fiscal years, newest first (shown on demand, paged)."""
+    from pilote.ledger.models import FiscalYear
+
+    years = list(FiscalYear.objects.filter(status="open").values_list("pk", flat=True))
+    lines = EntryLine.objects.filter(account=account, auxiliary_id=aux_key, is_posted=True, fiscal_year_id__in=years)
+    return lines.filter(is_lettered=True).select_related("entry__journal", "match__matching")
+
+
+def mark_lettered(line_ids) -> None:
+    """Set each line's `is_lettered` from whether it is in a full matching now: called after every change of
+    lettering (lettering, undoing, completing a partial matching, a FEC take-over's lettering), in its
+    transaction. The triggers let this column alone change on a posted line."""
+    ids = list(line_ids)
+    full = MatchedLine.objects.filter(line=OuterRef("pk"), matching__is_partial=False)
+    for start in range(0, len(ids), 900):  # SQLite's bound on parameters
+        EntryLine.objects.filter(pk__in=ids[start : start + 900]).update(is_lettered=Exists(full))
 
 
 def _next_code(account: Account, aux_key: int, partial: bool) -> str:
@@ -86,6 +107,7 @@ def letter_lines(*, actor, lines: list[EntryLine], partial: bool = False) -> Mat
     )
     MatchedLine.objects.bulk_create(MatchedLine(line_id=pk, matching=matching) for pk in ids)
     Matching.objects.filter(account=account, aux_key=aux_key, items__isnull=True).delete()
+    mark_lettered(ids)
     change.done()
     audit.record(actor, "ledger.lettering.done", matching, after={"lines": ids, "partial": partial})
     return matching
@@ -99,8 +121,10 @@ def unletter(*, actor, matching: Matching) -> None:
         if not year.is_open or (year.locked_until and line.date <= year.locked_until):
             raise DomainError("Ce lettrage touche une période clôturée ou verrouillée : il ne peut plus être défait.")
     audit.record(actor, "ledger.lettering.undone", matching, before={"lines": [line.pk for line in lines]})
-    change = open_items.Change(line.pk for line in lines)
+    ids = [line.pk for line in lines]
+    change = open_items.Change(ids)
     matching.delete()
+    mark_lettered(ids)
     change.done()
 
 

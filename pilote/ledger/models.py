@@ -260,6 +260,10 @@ class EntryLine(models.Model):
     debit = MoneyField("débit", default=0)
     credit = MoneyField("crédit", default=0)
     due_date = models.DateField("échéance", null=True, blank=True)
+    # In a full matching (lettrage), kept by `lettering.mark_lettered` at every change of lettering: the one column
+    # of a posted line the triggers let change (it is not sealed, the matchings are not either); the lettering
+    # page reads a third party's open lines through a partial index on it, never the lettered ones.
+    is_lettered = models.BooleanField("lettrée", default=False, db_default=False)
     # On VAT lines (445x): the rate and the taxable base, which the CA3 return sums per rate.
     vat_rate = FrenchDecimalField("taux de TVA", max_digits=5, decimal_places=2, null=True, blank=True)
     vat_base = MoneyField("base HT", null=True, blank=True)
@@ -301,6 +305,12 @@ class EntryLine(models.Model):
             models.Index(fields=["fiscal_year", "date"], name="ledger_line_year_date_idx"),
             # The entries list's amount filter: a line's amount is debit + credit (one side is zero).
             models.Index(models.F("debit") + models.F("credit"), name="ledger_line_amount_idx"),
+            # A third party's open lines (lettering page): only the lines not fully lettered are in it, per open year.
+            models.Index(
+                fields=["auxiliary", "account", "fiscal_year", "date", "id"],
+                condition=Q(is_lettered=False, auxiliary__isnull=False),
+                name="ledger_line_open_idx",
+            ),
         ]
 
     def __str__(self) -> str:

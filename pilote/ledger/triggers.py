@@ -23,6 +23,15 @@ _HEAD_REWOUND = (
     "OR (NEW.last_index = OLD.last_index AND NEW.last_hash <> OLD.last_hash)"
 )
 
+# Every column of a line but `is_lettered` (kept by the lettering, not sealed): an UPDATE that sets only that
+# column passes the triggers, any other is refused on a posted entry (tests/test_inalterability checks the list
+# against the model, so a new column is frozen too).
+LINE_FREE_COLUMN = "is_lettered"
+LINE_FROZEN_COLUMNS = (
+    "id", "entry_id", "fiscal_year_id", "date", "is_posted", "position", "account_id", "auxiliary_id", "label",
+    "reference", "debit", "credit", "due_date", "vat_rate", "vat_base",
+)  # fmt: skip
+
 SQLITE = {
     "ledger_entry_posted_no_update": f"""CREATE TRIGGER IF NOT EXISTS ledger_entry_posted_no_update
         BEFORE UPDATE ON ledger_entry WHEN OLD.status = 'posted'
@@ -35,7 +44,7 @@ SQLITE = {
         WHEN (SELECT status FROM ledger_entry WHERE id = NEW.entry_id) = 'posted'
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
     "ledger_entryline_posted_no_update": f"""CREATE TRIGGER IF NOT EXISTS ledger_entryline_posted_no_update
-        BEFORE UPDATE ON ledger_entryline
+        BEFORE UPDATE OF {", ".join(LINE_FROZEN_COLUMNS)} ON ledger_entryline
         WHEN (SELECT status FROM ledger_entry WHERE id = OLD.entry_id) = 'posted'
           OR (SELECT status FROM ledger_entry WHERE id = NEW.entry_id) = 'posted'
         BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
@@ -58,6 +67,9 @@ POSTGRES_FUNCTIONS = [
     END; $$ LANGUAGE plpgsql""",
     f"""CREATE OR REPLACE FUNCTION ledger_refuse_posted_line() RETURNS trigger AS $$
     BEGIN
+        IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - '{LINE_FREE_COLUMN}') = (to_jsonb(OLD) - '{LINE_FREE_COLUMN}') THEN
+            RETURN NEW;  -- the lettering flag alone
+        END IF;
         IF (TG_OP IN ('UPDATE', 'DELETE')
                 AND (SELECT status FROM ledger_entry WHERE id = OLD.entry_id) = 'posted')
            OR (TG_OP IN ('INSERT', 'UPDATE')

@@ -10,7 +10,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 
 from pilote.core import jobs
 from pilote.core.exceptions import DomainError
@@ -24,6 +24,7 @@ from pilote.ledger.models import (
     EntryLine,
     EntryStatus,
     FiscalYear,
+    MatchedLine,
 )
 from pilote.lib import sealing
 from pilote.lib.formats import format_eur, format_number
@@ -264,6 +265,11 @@ def check_balances() -> list[str]:
     flagged_wrong += EntryLine.objects.filter(is_posted=True).exclude(entry__status=EntryStatus.POSTED).count()
     if flagged_wrong:
         problems.append(f"{flagged_wrong} ligne(s) dont l'indicateur « validée » ne correspond pas à leur écriture.")
+    full = MatchedLine.objects.filter(line=OuterRef("pk"), matching__is_partial=False)
+    lettered_wrong = EntryLine.objects.filter(is_lettered=True).exclude(Exists(full)).count()
+    lettered_wrong += MatchedLine.objects.filter(matching__is_partial=False, line__is_lettered=False).count()
+    if lettered_wrong:
+        problems.append(f"{lettered_wrong} ligne(s) dont l'indicateur « lettrée » ne correspond pas à leur lettrage.")
     codes = dict(Account.objects.values_list("pk", "code"))
     years = _year_names()
     for year_id in sorted(years):  # one fiscal year at a time: memory follows a year's aggregates, not the books

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
-from pilote.ledger import batch, open_items, services
+from pilote.ledger import batch, lettering, open_items, services
 from pilote.ledger.fec_import.lines import OPENING_LABEL_RE, cents
 from pilote.ledger.fec_import.reading import (
     ACCOUNT,
@@ -204,6 +204,7 @@ def _rebuild_lettering(actor, first_index: int, lettered: list) -> int:
         if group[3]:
             by_day.setdefault(group[3], []).append(matching.pk)
     MatchedLine.objects.bulk_create(items, batch_size=5000)
+    lettering.mark_lettered(line_id for group in kept.values() if group[1] == group[2] for line_id in group[0])
     change.done()
     for day, pks in by_day.items():
         moment = dt.datetime.combine(day, dt.time(12), tzinfo=paris)

@@ -1,5 +1,7 @@
 import datetime as dt
+import re
 from decimal import Decimal
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -163,3 +165,59 @@ def test_lettering_page_queries_do_not_grow_with_its_lines(client_as, books, cou
     page = response.content.decode()
     assert page.count('name="lignes"') == 2 * count
     assert ">a<" in page  # the partial matchings' codes are shown
+
+
+def _flags(*entries):
+    return [_customer_line(entry).is_lettered for entry in entries]
+
+
+def test_lines_carry_their_full_lettering_and_the_triggers_let_that_flag_alone_change(books):
+    """`is_lettered` follows full matchings (a partial one leaves it off, completing sets it, undoing clears it);
+    it is the one column of a posted line that may change; `verify_ledger` finds a flag that disagrees."""
+    from django.db import DatabaseError, connection, transaction
+
+    from pilote.ledger.models import EntryLine
+    from pilote.ledger.triggers import LINE_FREE_COLUMN, LINE_FROZEN_COLUMNS
+    from pilote.ledger.verify import check_balances
+
+    assert sorted([*LINE_FROZEN_COLUMNS, LINE_FREE_COLUMN]) == sorted(f.column for f in EntryLine._meta.concrete_fields)
+    invoice, first = sale(books), _payment(books, "50.00")
+    partial = lettering.letter_lines(
+        actor=books["actor"], lines=[_customer_line(invoice), _customer_line(first)], partial=True
+    )
+    assert _flags(invoice, first) == [False, False]
+    second = _payment(books, "70.00")
+    full = lettering.letter_lines(
+        actor=books["actor"], lines=[_customer_line(invoice), _customer_line(first), _customer_line(second)]
+    )
+    assert _flags(invoice, first, second) == [True, True, True] and not full.is_partial and partial.pk
+    assert check_balances() == []
+    lettering.unletter(actor=books["actor"], matching=full)
+    assert _flags(invoice, first, second) == [False, False, False]
+    line = _customer_line(invoice)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_entryline SET is_lettered = %s WHERE id = %s", [True, line.pk])  # allowed
+        assert check_balances() == ["1 ligne(s) dont l'indicateur « lettrée » ne correspond pas à leur lettrage."]
+        for change in ("is_lettered = %s, label = 'x'", "is_lettered = %s, debit = debit + 1"):
+            with pytest.raises(DatabaseError, match="Écriture validée"), transaction.atomic():
+                cursor.execute(f"UPDATE ledger_entryline SET {change} WHERE id = %s", [False, line.pk])
+
+
+def test_lettering_page_pages_open_lines_and_shows_lettered_ones_on_demand(client_as, books, monkeypatch):
+    from pilote.ledger.views import reports
+
+    monkeypatch.setattr(reports, "LETTERING_PER_PAGE", 3)
+    invoices = [sale(books, label=f"Facture F-{n}", day=dt.date(2026, 3, n)) for n in range(1, 6)]
+    paid = _payment(books, "120.00", ref="F-1")
+    lettering.letter_lines(actor=books["actor"], lines=[_customer_line(invoices[0]), _customer_line(paid)])
+    client = client_as("comptable")
+    url = reverse("ledger:lettering", args=[books["customer"].pk])
+    first = client.get(url).content.decode()
+    assert first.count('name="lignes"') == 3 and "Facture F-2" in first and "Facture F-1" not in first
+    assert "4 résultats" in first
+    token = unquote(re.search(r"apres=([^\"&]+)", first).group(1))
+    second = client.get(url, {"apres": token}).content.decode()
+    assert second.count('name="lignes"') == 1 and "Facture F-5" in second
+    lettered = client.get(url, {"lettrees": "1"}).content.decode()
+    assert "Facture F-1" in lettered and "Règlement" in lettered and 'name="lignes"' not in lettered
+    assert "2 résultats" in lettered

@@ -83,14 +83,30 @@ def third_parties(request):
     return render(request, "ledger/third_parties.html", context)
 
 
+LETTERING_PER_PAGE = 200
+
+
 @require_perm("ledger.view")
 def lettering_page(request, pk: int):
+    """A third party's open lines, oldest first, by keyset pages read from the partial index of open lines; its
+    lettered lines on demand (`?lettrees=1`), newest first — never every line it ever had."""
+    from pilote.core.keyset import keyset_page
+
     auxiliary = get_object_or_404(AuxiliaryAccount.objects.select_related("control_account", "contact"), pk=pk)
     account = auxiliary.control_account
+    lettered = request.GET.get("lettrees") == "1"
+    if lettered:
+        lines = lettering.lettered_lines(account, auxiliary.pk)
+    else:  # the partial matching's code rides on the lines' query (one join, not one query per line)
+        lines = lettering.open_lines(account, auxiliary.pk).select_related("match__matching")
+    page = keyset_page(
+        lines, [("date", None)], descending=lettered, after=request.GET.get("apres", ""),
+        before=request.GET.get("avant", ""), per_page=LETTERING_PER_PAGE,
+    )  # fmt: skip
     context = {
         "auxiliary": auxiliary,
-        # The partial matching's code rides on the lines' query (one join, not one query per line).
-        "lines": list(lettering.open_lines(account, auxiliary.pk).select_related("match__matching")[:500]),
+        "page": page,
+        "lettered": lettered,
         "matchings": Matching.objects.filter(account=account, aux_key=auxiliary.pk).order_by("-created_at")[:50],
     }
     return render(request, "ledger/lettering.html", context)
