@@ -531,6 +531,15 @@ class OpenItemParty(OpenItemSums):
     class Meta:
         verbose_name = "cumul des pièces non lettrées d'un tiers"
         verbose_name_plural = "cumuls des pièces non lettrées des tiers"
+        # The aged balance of an account's third parties from the index alone (PostgreSQL: its amounts included,
+        # an index-only scan; the table's rows are rewritten at every lettering and spread over many pages).
+        indexes = [
+            models.Index(
+                fields=["account", "aux_key", "fiscal_year", "date", "expected", "has_due_date"],
+                include=["debit", "credit"],
+                name="ledger_openparty_aged_idx",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["fiscal_year", "account", "aux_key", "date", "expected", "has_due_date"],
