@@ -830,11 +830,13 @@ def measure_pages(books: Books, year, *, warmup: int, runs: int) -> dict:
         "entries_piece": f"{entries}?piece={piece}",
         "entries_amount": f"{entries}?montant=120,00",
         "entries_words": f"{entries}?q=Virement",
+        "entries_rare_words": f"{entries}?q=zzqx",  # found nowhere: the trigram indexes, not a walk of every entry
         "search_account": f"{search}?q=4457",
         "search_third_party": f"{search}?q={books.customers[0].label.split()[0]}",
         "search_piece": f"{search}?q={piece}",
         "search_amount": f"{search}?q=120,00",
         "lettering_biggest_customer": reverse("ledger:lettering", args=[auxiliary.pk]),
+        "lettering_biggest_customer_lettered": reverse("ledger:lettering", args=[auxiliary.pk]) + "?lettrees=1",
         "aged_customers_today": f"{aged}?type=411",
         "aged_suppliers_today": f"{aged}?type=401",
         "aged_customers_past_date": f"{aged}?type=411&au={past:%Y-%m-%d}",
