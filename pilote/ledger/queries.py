@@ -56,6 +56,14 @@ def filter_entries(data: dict):
     if data.get("compte"):
         accounts = list(Account.objects.filter(code__startswith=data["compte"]).values_list("pk", flat=True))
         lines = EntryLine.objects.filter(entry=OuterRef("pk"), account_id__in=accounts)
+        # A line carries its entry's year and date: the same bounds on the lines let the count's semi-join read
+        # the account's lines of that year or period only (the index (account, year, …)), not of every year.
+        if data.get("exercice"):
+            lines = lines.filter(fiscal_year=data["exercice"])
+        if data.get("du"):
+            lines = lines.filter(date__gte=data["du"])
+        if data.get("au"):
+            lines = lines.filter(date__lte=data["au"])
         entries = entries.filter(Exists(lines))
     if data.get("montant") is not None:
         amount = ExpressionWrapper(F("debit") + F("credit"), output_field=BigIntegerField())  # integer cents

@@ -86,6 +86,10 @@ def test_filters_users_use(books):
     assert labels(montant=Decimal("17.00")) == ["Vente 0017"]
     assert labels(compte="70") == labels()
     assert labels(compte="512") == []
+    assert labels(compte="411", exercice=books["year"], du=dt.date(2026, 1, 6), au=dt.date(2026, 1, 6)) == [
+        "Vente 0002",
+        "Vente 0003",
+    ]
     assert labels(q="0029") == ["Vente 0029"]
     assert labels(journal=books["j"]["VT"], montant=Decimal("3.00")) == []
 
