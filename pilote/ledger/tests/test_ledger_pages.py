@@ -197,10 +197,10 @@ def test_lettering_page_letters_the_selection(client_as, books):
     )
     client = client_as("comptable")
     url = reverse("ledger:lettering", args=[books["customer"].pk])
-    assert len(client.get(url).context["lines"]) == 2
+    assert len(client.get(url).context["page"].rows) == 2
     ids = [invoice.lines.get(account__code="411").pk, payment.lines.get(account__code="411").pk]
     client.post(reverse("ledger:lettering-letter", args=[books["customer"].pk]), {"lignes": ids})
-    assert client.get(url).context["lines"] == []
+    assert client.get(url).context["page"].rows == []
 
 
 def test_trial_balance_command_csv(books, capsys):
