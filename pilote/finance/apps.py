@@ -7,7 +7,11 @@ class FinanceConfig(AppConfig):
     verbose_name = "Finances"
 
     def ready(self) -> None:
+        from pilote.core.audit_labels import register_labels
         from pilote.core.registry import MenuItem, lazy, register_demo, register_menu
+        from pilote.finance.audit_labels import LABELS
+
+        register_labels(LABELS)
 
         register_menu(
             "Finances",

@@ -1,10 +1,17 @@
 """A budget read from an XLSX workbook, in the layout the budget's own export writes: a header row
 « Groupe de comptes », optionally « Intitulé », then one column per month of the fiscal year (a last
 « Total » column is ignored), then one row per account group. Every problem is reported in French with its
-cell; nothing is returned unless the whole file is right (the import is all-or-nothing)."""
+cell; nothing is returned unless the whole file is right (the import is all-or-nothing).
+
+A workbook whose A1 is « Code article » holds the sales per article instead (the layout of the budget's sales
+export): columns « Code article », « Mois » (MM/AAAA or a date; empty: the whole year, spread over twelve months),
+« Quantité », « Montant » (net, HT), in any order, other columns (« Désignation », « Prix moyen ») ignored."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import re
 import zipfile
 from decimal import Decimal, InvalidOperation
 
@@ -30,7 +37,7 @@ def _column(index: int) -> str:
     return name
 
 
-def _amount(value) -> Decimal | None:
+def _amount(value, rounding=round_eur) -> Decimal | None:
     if value is None or value == "":
         return Decimal(0)
     if isinstance(value, bool):
@@ -45,10 +52,20 @@ def _amount(value) -> Decimal | None:
             return None
     if not number.is_finite() or abs(number) >= Decimal("1e12"):
         return None
-    return round_eur(number)
+    return rounding(number)
 
 
 def read_budget(stream, month_count: int) -> dict[str, list[Decimal]]:
+    kind, found = read_workbook(stream, month_count)
+    if kind != "groups":
+        raise BudgetFileError(["La première cellule (A1) doit être « Groupe de comptes », comme dans l'export."])
+    return found
+
+
+def read_workbook(stream, months) -> tuple[str, dict]:
+    """(« groups », {group: monthly amounts}) or (« sales », {article code: (monthly quantities, monthly
+    amounts)}), by the header's first cell. `months`: the fiscal year's first days of months (or their count,
+    for an account-group workbook only)."""
     from openpyxl import load_workbook
 
     try:
@@ -59,9 +76,122 @@ def read_budget(stream, month_count: int) -> dict[str, list[Decimal]]:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise BudgetFileError(["Le classeur ne contient aucune feuille."])
-        return _read_rows(sheet.iter_rows(values_only=True), month_count)
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header and _text(header[0]) == "code article" and not isinstance(months, int):
+            return "sales", _read_sales(header, rows, months)
+        return "groups", _read_rows(itertools.chain([header], rows), len(months) if not isinstance(months, int)
+                                    else months)  # fmt: skip
     finally:
         workbook.close()
+
+
+def _text(cell) -> str:
+    return str(cell if cell is not None else "").strip().lower()
+
+
+def _quantity(value) -> Decimal | None:
+    """A quantity typed in a cell (« 12,5 », 12.5): to the thousandth, None when it is not a number."""
+    if isinstance(value, str) and "€" in value:  # an amount in the quantity's column
+        return None
+    quantity = _amount(value, rounding=budgets.round_quantity)
+    return quantity if quantity is None or abs(quantity) < Decimal("1e11") else None
+
+
+def _month(value, months: list[dt.date]) -> int | None | str:
+    """The month's index in the year, « year » for an empty cell, None when it is not a month of the year."""
+    if value is None or value == "":
+        return "year"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        day = value.replace(day=1)
+    else:
+        match = re.fullmatch(r"(?:(\d{1,2})/)?(\d{1,2})/(\d{4})|(\d{4})-(\d{1,2})(?:-\d{1,2})?", str(value).strip())
+        if not match:
+            return None
+        month, year = (match[2], match[3]) if match[3] else (match[5], match[4])
+        try:
+            day = dt.date(int(year), int(month), 1)
+        except ValueError:
+            return None
+    return months.index(day) if day in months else None
+
+
+SALES_COLUMNS = {"code article": "code", "mois": "month", "quantité": "quantity", "montant": "amount"}
+
+
+def _read_sales(header, rows, months: list[dt.date]) -> dict[str, tuple[list[Decimal], list[Decimal]]]:
+    position = {}
+    for index, cell in enumerate(header):
+        name = SALES_COLUMNS.get(_text(cell).replace(" ht", "").replace(" (€)", ""))
+        if name and name not in position:
+            position[name] = index
+    missing = [label for label, name in (("Quantité", "quantity"), ("Montant", "amount")) if name not in position]
+    if missing:
+        raise BudgetFileError([f"L'en-tête doit porter les colonnes « Code article », « Mois », « Quantité » et "
+                               f"« Montant » ; il manque {', '.join(f'« {m} »' for m in missing)}."])  # fmt: skip
+    count = len(months)
+    problems: list[str] = []
+    sales: dict[str, tuple[list[Decimal], list[Decimal]]] = {}
+    whole_year: set[str] = set()
+    typed: dict[str, set[int]] = {}
+
+    def cell(row, name):
+        index = position.get(name)
+        return row[index] if index is not None and index < len(row) else None
+
+    for number, row in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            problems.append(f"Le fichier dépasse {MAX_ROWS} lignes de budget.")
+            break
+        if row is None or all(value in (None, "") for value in row):
+            continue
+        code = str(cell(row, "code") if cell(row, "code") is not None else "").strip()
+        if code.endswith(".0"):
+            code = code[:-2]
+        if not code or len(code) > 40:
+            problems.append(f"Ligne {number} (A{number}) : indiquez le code de l'article.")
+            continue
+        month = _month(cell(row, "month"), months)
+        quantity, amount = _quantity(cell(row, "quantity")), _amount(cell(row, "amount"))
+        where = _column(position.get("month", 0))
+        if month is None:
+            problems.append(f"Ligne {number} ({where}{number}) : « {str(cell(row, 'month'))[:20]} » n'est pas un "
+                            "mois de l'exercice (MM/AAAA).")  # fmt: skip
+        if quantity is None:
+            name = f"{_column(position['quantity'])}{number}"
+            problems.append(f"Ligne {number} ({name}) : « {str(cell(row, 'quantity'))[:20]} » n'est pas une quantité.")
+        if amount is None:
+            name = f"{_column(position['amount'])}{number}"
+            problems.append(f"Ligne {number} ({name}) : « {str(cell(row, 'amount'))[:20]} » n'est pas un montant.")
+        if month is None or quantity is None or amount is None:
+            if len(problems) >= MAX_PROBLEMS:
+                break
+            continue
+        quantities, amounts = sales.setdefault(code, ([Decimal(0)] * count, [Decimal(0)] * count))
+        if month == "year":
+            if code in whole_year or typed.get(code):
+                problems.append(f"Ligne {number} : l'article {code} a déjà des ventes sur cette période.")
+                continue
+            if count != budgets.MONTHS:
+                problems.append(f"Ligne {number} : cet exercice ne compte pas douze mois, indiquez le mois.")
+                continue
+            whole_year.add(code)
+            quantities[:], amounts[:] = budgets.spread_quantity(quantity), budgets.spread(amount)
+        else:
+            if code in whole_year or month in typed.get(code, set()):
+                problems.append(f"Ligne {number} : l'article {code} a déjà des ventes sur ce mois.")
+                continue
+            typed.setdefault(code, set()).add(month)
+            quantities[month], amounts[month] = quantity, amount
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    if not sales and not problems:
+        problems.append("Le fichier ne contient aucune vente par article.")
+    if problems:
+        raise BudgetFileError(problems[:MAX_PROBLEMS])
+    return sales
 
 
 def _read_rows(rows, month_count: int) -> dict[str, list[Decimal]]:

@@ -62,13 +62,26 @@ def spread(annual: Decimal) -> list[Decimal]:
     return split_amount(annual, [1] * MONTHS)
 
 
+QUANTITY = Decimal("0.001")
+
+
+def round_quantity(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(QUANTITY, rounding=ROUND_HALF_UP)
+
+
+def spread_quantity(annual: Decimal) -> list[Decimal]:
+    """An annual quantity in twelve months to the thousandth that add up exactly (100 → 8,334 × 4 + 8,333 × 8)."""
+    return [part / 10 for part in split_amount(round_quantity(annual) * 10, [1] * MONTHS)]
+
+
 def month_index(year_start: dt.date, day: dt.date) -> int:
     """0 for the fiscal year's first month."""
     return (day.year - year_start.year) * 12 + day.month - year_start.month
 
 
-def to_date(months: list[Decimal], year_start: dt.date, day: dt.date) -> Decimal:
-    """The budget from the year's start to `day`: whole months before its month, its month prorated by days."""
+def to_date(months: list[Decimal], year_start: dt.date, day: dt.date, rounding=round_eur) -> Decimal:
+    """The budget from the year's start to `day`: whole months before its month, its month prorated by days
+    (rounded by `rounding`: to the cent for amounts, `round_quantity` for quantities)."""
     index = month_index(year_start, day)
     if index < 0:
         return ZERO
@@ -76,7 +89,7 @@ def to_date(months: list[Decimal], year_start: dt.date, day: dt.date) -> Decimal
         return sum(months, ZERO)
     done = sum(months[:index], ZERO)
     days = calendar.monthrange(day.year, day.month)[1]
-    return done + round_eur(months[index] * day.day / days)
+    return done + rounding(months[index] * day.day / days)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
-"""The finance share of the demo: the current year's budget, made from last year's actuals + 5 % (initial),
-then revised with the sales of services raised by 10 % and the staff costs by 3 % from the current month on —
-so the variance page and the dashboard tiles compare the year to date with a budget."""
+"""The finance share of the demo: the current year's budget, made from last year's actuals + 5 % (initial: account
+groups, and each article's sales in quantity and amount), then revised with the sales of services raised by 10 %
+(their prices, article by article) and the staff costs by 3 % from the current month on — so the variance page
+splits the sales variance into price, mix and volume and the dashboard tiles compare the year to date with a
+budget."""
 
 from __future__ import annotations
 
@@ -81,3 +83,10 @@ def load(rng, users) -> None:
         if factor is not None:
             changed = [round_eur(v * factor) if i >= now else v for i, v in enumerate(values)]
             services.set_budget_group(actor=users["direction"], budget=revision, group=group, months=changed)
+    service_articles = set(revision.sales_lines.filter(article__kind="service").values_list("article_id", flat=True))
+    for row in queries.budget_sales(revision):
+        if row.article_id in service_articles:  # the same quantities, sold 10 % dearer from this month on
+            amounts = [round_eur(v * Decimal("1.10")) if i >= now else v for i, v in enumerate(row.amounts)]
+            article = services.article_model().objects.get(pk=row.article_id)
+            services.set_budget_sales(actor=users["direction"], budget=revision, article=article,
+                                      quantities=row.quantities, amounts=amounts)  # fmt: skip

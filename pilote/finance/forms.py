@@ -128,6 +128,28 @@ def budget_group_form(months, data=None, initial=None):
     return form_class(data, initial=initial)
 
 
+def budget_sales_form(months, data=None):
+    """One article's budgeted sales: its quantity and net amount for one month, or for the whole year spread over
+    the months. The article is chosen with the catalogue's picker (search as you type)."""
+    from pilote.core.pickers import SearchSelect, get_picker
+    from pilote.lib.formats import format_date
+
+    periods = [("annee", "Toute l'année (répartie sur les douze mois)")] if len(months) == 12 else []
+    periods += [(str(index), format_date(month)[3:]) for index, month in enumerate(months)]
+    fields = {
+        "article": forms.ModelChoiceField(
+            label="Article", queryset=get_picker("articles").queryset(), widget=SearchSelect("articles"),
+            error_messages={"invalid_choice": "Choisissez un article actif du catalogue."},
+        ),
+        "periode": forms.ChoiceField(label="Période", choices=periods),
+        "quantite": FrenchDecimalFormField(label="Quantité", max_digits=14, decimal_places=3,
+                                           min_value=Decimal(0), max_value=Decimal(1e10)),
+        "montant": FrenchDecimalFormField(label="Montant HT (€)", max_digits=14, decimal_places=2,
+                                          min_value=Decimal(0), max_value=Decimal(1e11)),
+    }  # fmt: skip
+    return type("BudgetSalesForm", (forms.Form,), fields)(data)
+
+
 class BudgetImportForm(forms.Form):
     fichier = LimitedFileField(label="Classeur XLSX", kind="budget")
 

@@ -73,7 +73,9 @@ class Budget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Budget {self.name} ({self.fiscal_year})"
+        # « Budget 2026 révisé » is not « Budget Budget 2026 révisé »
+        name = self.name if self.name.casefold().startswith("budget") else f"Budget {self.name}"
+        return f"{name} ({self.fiscal_year})"
 
 
 class BudgetLine(models.Model):
@@ -99,6 +101,39 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"Budget {self.group} — {self.month:%m/%Y}"
+
+
+class BudgetSalesLine(models.Model):
+    """The sales budgeted for one catalogue article in one month (the month's first day): quantity and net amount
+    (HT), so that the variance on sales splits into price, mix and volume effects (`sales_variance`). Only a
+    structure budget carries them (a centre's sales are not known per article). The article is referenced by
+    its row (catalog never learns about budgets; finance imports no catalog module)."""
+
+    budget = models.ForeignKey(Budget, verbose_name="budget", on_delete=models.CASCADE, related_name="sales_lines")
+    article = models.ForeignKey("catalog.Product", verbose_name="article", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("mois")
+    quantity = FrenchDecimalField("quantité", max_digits=14, decimal_places=3, default=ZERO)
+    amount = MoneyField("montant HT", default=ZERO)
+
+    class Meta:
+        verbose_name = "vente budgétée par article"
+        verbose_name_plural = "ventes budgétées par article"
+        ordering = ["article_id", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "article", "month"],
+                name="finance_budgetsalesline_unique_month",
+                violation_error_message="Cet article a déjà des ventes budgétées pour ce mois dans ce budget.",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=Decimal(0)),
+                name="finance_budgetsalesline_quantity_positive",
+                violation_error_message="Une quantité budgétée ne peut pas être négative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ventes budgétées — article {self.article_id} — {self.month:%m/%Y}"
 
 
 class CostingSetup(models.Model):

@@ -720,6 +720,104 @@ def budget_months(budget) -> dict[str, list[Decimal]]:
     return groups
 
 
+@dataclass
+class ArticleBudget:
+    """One article's sales in a budget: monthly quantities and net amounts over the fiscal year."""
+
+    article_id: int
+    reference: str
+    name: str
+    quantities: list[Decimal]
+    amounts: list[Decimal]
+
+    @property
+    def quantity(self) -> Decimal:
+        return sum(self.quantities, ZERO)
+
+    @property
+    def amount(self) -> Decimal:
+        return sum(self.amounts, ZERO)
+
+    @property
+    def price(self) -> Decimal | None:
+        """The average budgeted price (amount ÷ quantity), to the cent, for display."""
+        from pilote.lib.money import round_eur
+
+        return round_eur(self.amount / self.quantity) if self.quantity else None
+
+    @property
+    def months_set(self) -> int:
+        return sum(1 for q, a in zip(self.quantities, self.amounts, strict=True) if q or a)
+
+
+def budget_sales(budget) -> list[ArticleBudget]:
+    """The budget's sales per article (by reference), each as monthly quantities and amounts (one read)."""
+    from pilote.finance.models import BudgetSalesLine
+
+    months = year_months(budget.fiscal_year)
+    position = {month: index for index, month in enumerate(months)}
+    found: dict[int, ArticleBudget] = {}
+    rows = BudgetSalesLine.objects.filter(budget=budget).values_list(
+        "article_id", "article__reference", "article__name", "month", "quantity", "amount"
+    )
+    for article, reference, name, month, quantity, amount in rows:
+        if month not in position:
+            continue
+        row = found.setdefault(article, ArticleBudget(article, reference, name, [ZERO] * len(months),
+                                                      [ZERO] * len(months)))  # fmt: skip
+        row.quantities[position[month]] = quantity
+        row.amounts[position[month]] = amount
+    return sorted(found.values(), key=lambda r: r.reference)
+
+
+def sales_by_month(year: FiscalYear) -> dict[str, tuple[str, list[Decimal], list[Decimal]]]:
+    """The registered sales sources' quantities and net amounts per article reference, month by month of `year`
+    (one grouped read per month): {reference: (name, quantities, amounts)}."""
+    from pilote.core.registry import sales_volume_sources
+
+    months = year_months(year)
+    found: dict[str, tuple[str, list[Decimal], list[Decimal]]] = {}
+    for index, month in enumerate(months):
+        end = min(_month_end(month), year.end_date)
+        for source in sales_volume_sources():
+            for key, label, quantity, net in source(max(month, year.start_date), end):
+                row = found.setdefault(key, (label, [ZERO] * len(months), [ZERO] * len(months)))
+                row[1][index] += quantity
+                row[2][index] += net
+    return found
+
+
+def budget_sales_variance(budget, day: dt.date):
+    """The year's sales from its start to `day` against the budget's sales per article to that day (whole months,
+    the day's month prorated by days, quantities as amounts), split into price, mix and volume effects
+    (`sales_variance`). Articles sold without a budget line come in at their own price. None when the budget has
+    no sales per article."""
+    from pilote.core.registry import sales_volume_sources
+    from pilote.finance import budgets
+    from pilote.finance.sales_variance import ProductSales, sales_variance
+
+    planned = budget_sales(budget)
+    if not planned:
+        return None
+    year = budget.fiscal_year
+    day = min(max(day, year.start_date), year.end_date)
+    actual: dict[str, tuple[str, Decimal, Decimal]] = {}
+    for source in sales_volume_sources():
+        for key, label, quantity, net in source(year.start_date, day):
+            _, q, n = actual.get(key, (label, ZERO, ZERO))
+            actual[key] = (label, q + quantity, n + net)
+    lines = []
+    for row in planned:
+        _, q_actual, n_actual = actual.pop(row.reference, ("", ZERO, ZERO))
+        q_budget = budgets.to_date(row.quantities, year.start_date, day, rounding=budgets.round_quantity)
+        n_budget = budgets.to_date(row.amounts, year.start_date, day)
+        lines.append(ProductSales(f"{row.reference} — {row.name}", q_budget, n_budget, max(q_actual, ZERO), n_actual))
+    for key, (label, q_actual, n_actual) in sorted(actual.items()):
+        if q_actual > 0 or n_actual:
+            lines.append(ProductSales(f"{key} — {label} (hors budget)", ZERO, ZERO, max(q_actual, ZERO), n_actual))
+    return sales_variance(lines)
+
+
 def current_budget(year: FiscalYear):
     """The year's latest version of the structure's budget (the last revision, else the initial budget)."""
     from pilote.finance.models import Budget
@@ -877,7 +975,7 @@ def sales_mix(period: Period):
     article, split in price, mix and volume effects (`sales_variance`): the year before is the reference (the
     « prévu »), as the textbooks do when two real years are compared. Quantities and amounts come from the
     registered sales source (the sales app). A new article is valued at its own price (no price effect), an
-    article no longer sold at last year's."""
+    article no longer sold at last year's; the amounts are the invoices' own, so the effects add up to them."""
     from pilote.core.registry import sales_volume_sources
     from pilote.finance.sales_variance import ProductSales, sales_variance
 
@@ -896,12 +994,10 @@ def sales_mix(period: Period):
     for key in sorted(set(now) | set(before)):
         q_actual, n_actual = now.get(key, (ZERO, ZERO))
         q_budget, n_budget = before.get(key, (ZERO, ZERO))
-        if q_actual <= 0 and q_budget <= 0:
+        if q_actual <= 0 and q_budget <= 0 and not n_actual and not n_budget:
             continue
-        p_actual = n_actual / q_actual if q_actual > 0 else None
-        p_budget = n_budget / q_budget if q_budget > 0 else None
-        lines.append(ProductSales(f"{key} — {labels[key]}", max(q_budget, ZERO), p_budget or p_actual,
-                                  max(q_actual, ZERO), p_actual or p_budget))  # fmt: skip
+        lines.append(ProductSales(f"{key} — {labels[key]}", max(q_budget, ZERO), n_budget, max(q_actual, ZERO),
+                                  n_actual))  # fmt: skip
     return previous, sales_variance(lines)
 
 

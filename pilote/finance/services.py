@@ -10,9 +10,11 @@ from django.db import transaction
 from pilote.core import audit, jobs
 from pilote.core.exceptions import DomainError
 from pilote.finance.breakeven import default_share
+from pilote.finance.budgets import round_quantity
 from pilote.finance.models import CostBehaviour
 from pilote.ledger.models import Account
 from pilote.lib.formats import format_eur
+from pilote.lib.money import round_eur
 
 
 @transaction.atomic
@@ -79,7 +81,7 @@ def create_budget(*, actor, fiscal_year, name: str, percent: Decimal | None = No
     centre). With `section`, a centre's budget: the year before's actuals are the section's (analytic)."""
     from pilote.finance import budgets
     from pilote.finance.models import Budget, BudgetKind
-    from pilote.finance.queries import actuals_by_group, budget_months
+    from pilote.finance.queries import actuals_by_group, budget_months, budget_sales
     from pilote.ledger.models import FiscalYear
 
     name = (name or "").strip()
@@ -88,9 +90,11 @@ def create_budget(*, actor, fiscal_year, name: str, percent: Decimal | None = No
     if Budget.objects.filter(fiscal_year=fiscal_year, name=name).exists():
         raise DomainError("Un budget de ce nom existe déjà pour cet exercice.")
     amounts: dict[str, list[Decimal]] = {}
+    sales: dict[int, tuple[list[Decimal], list[Decimal]]] = {}
     if source is not None:
         fiscal_year, section = source.fiscal_year, source.section
         amounts = budget_months(source)
+        sales = {row.article_id: (row.quantities, row.amounts) for row in budget_sales(source)}
     elif percent is not None:
         if not Decimal(-100) <= percent <= Decimal(1000):
             raise DomainError("Le pourcentage d'évolution doit être compris entre −100 % et 1 000 %.")
@@ -98,11 +102,15 @@ def create_budget(*, actor, fiscal_year, name: str, percent: Decimal | None = No
         if previous is None:
             raise DomainError("Il n'y a pas d'exercice précédent dont reprendre les montants.")
         amounts = budgets.from_actuals(actuals_by_group(previous, section=section), percent)
+        if section is None:
+            sales = _sales_from_actuals(previous, percent)
     kind = BudgetKind.REVISED if source is not None else BudgetKind.INITIAL
     budget = Budget.objects.create(fiscal_year=fiscal_year, name=name, kind=kind, source=source, section=section,
                                    created_by=actor)  # fmt: skip
     count = _write_lines(budget, amounts)
+    articles = _write_sales(budget, sales)
     after = {"nom": name, "lignes": count} | ({"centre": section.code} if section else {})
+    after |= {"articles": articles} if articles else {}
     audit.record(actor, "finance.budget.created", budget, after=after)
     return budget
 
@@ -140,6 +148,124 @@ def replace_budget_lines(*, actor, budget, amounts: dict[str, list[Decimal]]) ->
     BudgetLine.objects.filter(budget=budget).delete()
     count = _write_lines(budget, amounts)
     audit.record(actor, "finance.budget.imported", budget, after={"groupes": len(amounts), "lignes": count})
+    return count
+
+
+# --- Sales per article (price, mix and volume against the budget) ----------------------------------------------
+
+
+def article_model():
+    """The catalogue's article model, reached through the budget line's foreign key (finance imports no catalog)."""
+    from pilote.finance.models import BudgetSalesLine
+
+    return BudgetSalesLine._meta.get_field("article").related_model
+
+
+def _sales_from_actuals(year, percent: Decimal) -> dict[int, tuple[list[Decimal], list[Decimal]]]:
+    """Last year's quantities and net amounts per article and month × (1 + percent %): the same prices, volumes
+    moved by the percentage (quantities to the thousandth, amounts to the cent)."""
+    from pilote.finance.queries import sales_by_month
+
+    factor = 1 + Decimal(percent) / 100
+    found = sales_by_month(year)
+    ids = dict(article_model().objects.filter(reference__in=list(found)).values_list("reference", "pk"))
+    sales = {}
+    for reference, (_label, quantities, amounts) in found.items():
+        if reference not in ids:
+            continue
+        pairs = [(round_quantity(q * factor), round_eur(a * factor)) for q, a in zip(quantities, amounts, strict=True)]
+        pairs = [(q, a) if q > 0 and a >= 0 else (Decimal(0), Decimal(0)) for q, a in pairs]  # credit notes' months
+        if any(q for q, _ in pairs):
+            sales[ids[reference]] = ([q for q, _ in pairs], [a for _, a in pairs])
+    return sales
+
+
+def _check_sales(budget, quantities: list[Decimal], amounts: list[Decimal], label: str) -> None:
+    from pilote.finance.queries import year_months
+
+    if budget.section_id:
+        raise DomainError(
+            "Les ventes par article se budgètent dans le budget de la structure, pas dans celui d'un centre."
+        )
+    months = year_months(budget.fiscal_year)
+    for month, quantity, amount in zip(months, quantities, amounts, strict=False):
+        if quantity < 0 or amount < 0:
+            raise DomainError(f"{label} : une quantité ou un montant budgété ne peut pas être négatif ({month:%m/%Y}).")
+        if amount and not quantity:
+            raise DomainError(f"{label} : indiquez la quantité vendue en {month:%m/%Y} avec son montant.")
+
+
+def _write_sales(budget, sales: dict[int, tuple[list[Decimal], list[Decimal]]]) -> int:
+    """Store each article's monthly quantities and amounts (months at zero are not stored); the articles written."""
+    from pilote.finance.models import BudgetSalesLine
+    from pilote.finance.queries import year_months
+
+    months = year_months(budget.fiscal_year)
+    lines = [
+        BudgetSalesLine(budget=budget, article_id=article, month=month, quantity=quantity, amount=amount)
+        for article, (quantities, amounts) in sorted(sales.items())
+        for month, quantity, amount in zip(months, quantities, amounts, strict=False)
+        if quantity or amount
+    ]
+    BudgetSalesLine.objects.bulk_create(lines, batch_size=500)
+    return len({line.article_id for line in lines})
+
+
+@transaction.atomic
+def set_budget_sales(*, actor, budget, article, quantities: list[Decimal], amounts: list[Decimal]) -> None:
+    """Replace one article's monthly quantities and net amounts in the budget (all zero removes the article)."""
+    from pilote.finance.models import BudgetSalesLine
+
+    label = f"Article {article.reference}"
+    _check_sales(budget, quantities, amounts, label)
+    previous = list(BudgetSalesLine.objects.filter(budget=budget, article=article).values_list("quantity", "amount"))
+    BudgetSalesLine.objects.filter(budget=budget, article=article).delete()
+    _write_sales(budget, {article.pk: (quantities, amounts)})
+    before = ({"article": article.reference, "quantité": str(sum((q for q, _ in previous), Decimal(0))),
+               "montant": format_eur(sum((a for _, a in previous), Decimal(0)))} if previous else None)  # fmt: skip
+    after = {"article": article.reference, "quantité": str(sum(quantities, Decimal(0))),
+             "montant": format_eur(sum(amounts, Decimal(0)))}  # fmt: skip
+    audit.record(actor, "finance.budget.sales_set", budget, before=before, after=after)
+
+
+def set_budget_sales_from_form(*, actor, budget, data: dict) -> tuple[Decimal, Decimal]:
+    """The budget page's form: an article, a quantity and an amount, for one month (`periode` = its index) or
+    for the whole year spread in twelve months (`periode` « annee »); the article's other months are kept when
+    one month is typed. Returns the article's new yearly quantity and amount."""
+    from pilote.finance import budgets
+    from pilote.finance.queries import budget_sales, year_months
+
+    article, quantity, amount = data["article"], data["quantite"], data["montant"]
+    count = len(year_months(budget.fiscal_year))
+    if data["periode"] == "annee":
+        if count != budgets.MONTHS:
+            raise DomainError("Cet exercice ne compte pas douze mois : saisissez les ventes mois par mois.")
+        quantities, amounts = budgets.spread_quantity(quantity), budgets.spread(amount)
+    else:
+        current = next((row for row in budget_sales(budget) if row.article_id == article.pk), None)
+        quantities = list(current.quantities) if current else [Decimal(0)] * count
+        amounts = list(current.amounts) if current else [Decimal(0)] * count
+        index = int(data["periode"])
+        quantities[index], amounts[index] = quantity, amount
+    set_budget_sales(actor=actor, budget=budget, article=article, quantities=quantities, amounts=amounts)
+    return sum(quantities, Decimal(0)), sum(amounts, Decimal(0))
+
+
+@transaction.atomic
+def replace_budget_sales(*, actor, budget, sales: dict[str, tuple[list[Decimal], list[Decimal]]]) -> int:
+    """All the budget's sales per article replaced at once (an XLSX import), keyed by article reference: nothing
+    written when an article is unknown or a figure refused."""
+    from pilote.finance.models import BudgetSalesLine
+
+    ids = dict(article_model().objects.filter(reference__in=list(sales)).values_list("reference", "pk"))
+    unknown = sorted(set(sales) - set(ids))
+    if unknown:
+        raise DomainError(f"Article inconnu du catalogue : {', '.join(unknown[:5])}.")
+    for reference, (quantities, amounts) in sales.items():
+        _check_sales(budget, quantities, amounts, f"Article {reference}")
+    BudgetSalesLine.objects.filter(budget=budget).delete()
+    count = _write_sales(budget, {ids[ref]: values for ref, values in sales.items()})
+    audit.record(actor, "finance.budget.sales_imported", budget, after={"articles": count})
     return count
 
 

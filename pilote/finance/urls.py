@@ -25,6 +25,7 @@ urlpatterns = [
     path("budgets/nouveau/", budgets.budget_create, name="budget-create"),
     path("budgets/<int:pk>/", budgets.budget_detail, name="budget-detail"),
     path("budgets/<int:pk>/groupe/", budgets.budget_group, name="budget-group"),
+    path("budgets/<int:pk>/ventes/", budgets.budget_sales, name="budget-sales"),
     path("budgets/<int:pk>/import/", budgets.budget_import, name="budget-import"),
     path("budgets/<int:pk>/revision/", budgets.budget_revise, name="budget-revise"),
     path("budgets/<int:pk>/supprimer/", budgets.budget_delete, name="budget-delete"),

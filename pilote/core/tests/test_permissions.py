@@ -92,7 +92,7 @@ def _finance_sample(actor):
     from pilote.ledger.models import FiscalYear
 
     budget = create_budget(actor=actor, fiscal_year=FiscalYear.objects.get(start_date__year=2026), name="Budget")
-    names = ("detail", "group", "import", "revise", "delete", "variance")
+    names = ("detail", "group", "sales", "import", "revise", "delete", "variance")
     from pilote.ledger import analytics
 
     axis = analytics.create_axis(actor=actor, code="ACT", label="Activité")

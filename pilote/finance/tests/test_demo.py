@@ -3,6 +3,8 @@ to the cent, and the aggregates read equal to a direct sum over the posted lines
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db.models import Sum
 from django.urls import reverse
@@ -134,3 +136,37 @@ def test_sales_price_volume_mix_on_the_demo(years, demo_loaded, client):
     client.force_login(demo_loaded["comptable"])
     page = client.get(reverse("finance:sales-mix")).content.decode()
     assert "Effet composition" in page and "<svg" in page
+
+
+def test_the_budget_explains_the_sales_variance_on_the_demo(years, demo_loaded, client):
+    """The demo's 2026 budgets carry each article's sales (2025 + 5 %, the revision copying them): the variance
+    page splits the sales variance into price, mix and volume, adding up to the cent, on the invoices' figures."""
+    from pilote.finance.models import Budget
+    from pilote.sales.models import InvoiceKind, InvoiceLine, InvoiceStatus
+
+    revision = Budget.objects.get(fiscal_year=years[1], name__endswith="révisé")
+    initial = revision.source
+    planned = queries.budget_sales(initial)
+    assert len(planned) >= 10 and [r.reference for r in queries.budget_sales(revision)] == [
+        r.reference for r in planned
+    ]
+    day = local_today()
+    mix = queries.budget_sales_variance(revision, day)
+    assert mix.price + mix.mix + mix.volume == mix.total and mix.price and mix.mix and mix.volume
+    lines = InvoiceLine.objects.filter(
+        invoice__status=InvoiceStatus.ISSUED, invoice__date__gte=years[1].start_date, invoice__date__lte=day,
+        product__isnull=False, deposit_invoice__isnull=True,
+    )  # fmt: skip
+    sold = lines.filter(invoice__kind=InvoiceKind.INVOICE).aggregate(s=Sum("net_amount"))["s"] or ZERO
+    back = lines.filter(invoice__kind=InvoiceKind.CREDIT_NOTE).aggregate(s=Sum("net_amount"))["s"] or ZERO
+    assert mix.actual == sold - back
+    # the initial budget is last year's sales + 5 % per article and month
+    last = queries.sales_by_month(years[0])
+    row = max(planned, key=lambda r: r.amount)
+    assert row.amounts[0] == (last[row.reference][2][0] * Decimal("1.05")).quantize(Decimal("0.01"), "ROUND_HALF_UP")
+    client.force_login(demo_loaded["direction"])
+    page = client.get(reverse("finance:budget-variance", args=[revision.pk])).content.decode()
+    assert (
+        "Écart sur composition des ventes" in page and "Budget Budget" not in page and f'value="{day:%Y-%m-%d}"' in page
+    )
+

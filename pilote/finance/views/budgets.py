@@ -11,7 +11,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.finance import budgets as pure
 from pilote.finance import queries, services
-from pilote.finance.budget_file import BudgetFileError, read_budget
+from pilote.finance.budget_file import BudgetFileError, read_workbook
 from pilote.finance.forms import (
     BudgetCreateForm,
     BudgetFilterForm,
@@ -19,11 +19,12 @@ from pilote.finance.forms import (
     BudgetReviseForm,
     VarianceForm,
     budget_group_form,
+    budget_sales_form,
 )
 from pilote.finance.models import Budget
 from pilote.lib.charts import bar_chart, grouped_bar_chart
 from pilote.lib.dates import local_today
-from pilote.lib.formats import format_date, format_eur
+from pilote.lib.formats import format_date, format_eur, format_quantity
 from pilote.lib.money import ZERO
 
 LIST_COLUMNS = [
@@ -83,11 +84,31 @@ def _grid_columns(months):
     return columns
 
 
+# The sales per article, one row per article and month: the layout the import reads back.
+SALES_COLUMNS = [
+    Column("Code article", lambda r: r[0].reference),
+    Column("Désignation", lambda r: r[0].name),
+    Column("Mois", lambda r: format_date(r[1])[3:]),
+    Column("Quantité", lambda r: r[2]),
+    Column("Montant", lambda r: r[3]),
+]
+
+
+def _sales_rows(sales, months):
+    return [(row, month, quantity, amount) for row in sales
+            for month, quantity, amount in zip(months, row.quantities, row.amounts, strict=True)
+            if quantity or amount]  # fmt: skip
+
+
 @require_perm("finance.view")
 def budget_detail(request, pk: int):
-    budget = get_object_or_404(Budget.objects.select_related("fiscal_year", "source"), pk=pk)
+    budget = get_object_or_404(Budget.objects.select_related("fiscal_year", "source", "section__axis"), pk=pk)
     months, rows = _grid(budget)
+    sales = queries.budget_sales(budget)
     fmt = request.GET.get("export")
+    if fmt in EXPORT_FORMATS and request.GET.get("vue") == "ventes":
+        return export_response(_sales_rows(sales, months), SALES_COLUMNS, f"budget-{budget.pk}-ventes", fmt,
+                               title=f"{budget} — ventes par article")  # fmt: skip
     if fmt in EXPORT_FORMATS:
         return export_response(rows, _grid_columns(months), f"budget-{budget.pk}", fmt, title=str(budget))
     income = sum((r["total"] for r in rows if pure.is_income(r["group"])), ZERO)
@@ -100,6 +121,9 @@ def budget_detail(request, pk: int):
         "expenses": expenses,
         "result": income - expenses,
         "group_form": budget_group_form(months),
+        "sales": sales,
+        "sales_total": sum((row.amount for row in sales), ZERO),
+        "sales_form": budget_sales_form(months) if not budget.section_id else None,
         "import_form": BudgetImportForm(),
         "revise_form": BudgetReviseForm(initial={"nom": f"{budget.name} — révision"}),
     }
@@ -129,6 +153,26 @@ def budget_group(request, pk: int):
 
 @require_POST
 @require_perm("finance.budget")
+def budget_sales(request, pk: int):
+    budget = get_object_or_404(Budget.objects.select_related("fiscal_year"), pk=pk)
+    form = budget_sales_form(queries.year_months(budget.fiscal_year), request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("finance:budget-detail", pk=pk)
+    try:
+        quantity, amount = services.set_budget_sales_from_form(actor=request.user, budget=budget,
+                                                               data=form.cleaned_data)  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        article = form.cleaned_data["article"]
+        messages.success(request, f"Ventes de l'article {article.reference} enregistrées : {format_quantity(quantity)} "
+                                  f"pour {format_eur(amount)} sur l'exercice.")  # fmt: skip
+    return redirect("finance:budget-detail", pk=pk)
+
+
+@require_POST
+@require_perm("finance.budget")
 def budget_import(request, pk: int):
     budget = get_object_or_404(Budget.objects.select_related("fiscal_year"), pk=pk)
     form = BudgetImportForm(request.POST, request.FILES)
@@ -137,14 +181,20 @@ def budget_import(request, pk: int):
         return redirect("finance:budget-detail", pk=pk)
     months = queries.year_months(budget.fiscal_year)
     try:
-        amounts = read_budget(form.cleaned_data["fichier"], len(months))
-        count = services.replace_budget_lines(actor=request.user, budget=budget, amounts=amounts)
+        kind, found = read_workbook(form.cleaned_data["fichier"], months)
+        if kind == "sales":
+            count = services.replace_budget_sales(actor=request.user, budget=budget, sales=found)
+        else:
+            count = services.replace_budget_lines(actor=request.user, budget=budget, amounts=found)
     except BudgetFileError as exc:
         messages.error(request, "Le budget n'a pas été importé, rien n'a changé. " + " ".join(exc.problems))
     except DomainError as exc:
         messages.error(request, "Le budget n'a pas été importé, rien n'a changé. " + exc.message)
     else:
-        messages.success(request, f"Budget importé : {len(amounts)} groupes de comptes, {count} montants mensuels.")
+        if kind == "sales":
+            messages.success(request, f"Ventes par article importées : {count} article(s).")
+        else:
+            messages.success(request, f"Budget importé : {len(found)} groupes de comptes, {count} montants mensuels.")
     return redirect("finance:budget-detail", pk=pk)
 
 
@@ -187,6 +237,18 @@ VARIANCE_COLUMNS = [
 ]
 
 
+BUDGET_MIX_COLUMNS = [
+    Column("Article", lambda r: r.key),
+    Column("Quantité budgétée", lambda r: r.budget_quantity),
+    Column("Quantité vendue", lambda r: r.actual_quantity),
+    Column("Ventes budgétées", lambda r: r.budget_amount),
+    Column("Ventes réalisées", lambda r: r.actual_amount),
+    Column("Effet prix", lambda r: r.price_effect),
+    Column("Effet quantités", lambda r: r.quantity_effect),
+    Column("Écart", lambda r: r.total),
+]
+
+
 @require_perm("finance.view")
 def budget_variance(request, pk: int):
     budget = get_object_or_404(Budget.objects.select_related("fiscal_year"), pk=pk)
@@ -195,8 +257,10 @@ def budget_variance(request, pk: int):
     if form.is_valid() and form.cleaned_data.get("date"):
         day = form.cleaned_data["date"]
     day, rows, totals = queries.variance_report(budget, day)
+    if not form.is_bound:  # the field shows the date the page is at
+        form = VarianceForm(initial={"date": day})
     fmt = request.GET.get("export")
-    if fmt in EXPORT_FORMATS:
+    if fmt in EXPORT_FORMATS and request.GET.get("vue") != "ventes":
         return export_response(
             [*rows, totals.income, totals.expenses], VARIANCE_COLUMNS, f"ecarts-budget-{budget.pk}", fmt,
             title=f"{budget} — réalisé et budget au {day:%d/%m/%Y}",
@@ -209,8 +273,17 @@ def budget_variance(request, pk: int):
         ],
         title="Budget et réalisé à date",
     )
+    mix = queries.budget_sales_variance(budget, day)
+    if fmt in EXPORT_FORMATS and request.GET.get("vue") == "ventes" and mix is not None:
+        return export_response(mix.lines, BUDGET_MIX_COLUMNS, f"ecarts-ventes-budget-{budget.pk}", fmt,
+                               title=f"{budget} — écarts sur ventes au {day:%d/%m/%Y}")  # fmt: skip
     context = {"budget": budget, "form": form, "day": day, "rows": rows, "totals": totals, "chart": chart,
-               "result_gap": totals.result_actual - totals.result_budget}  # fmt: skip
+               "result_gap": totals.result_actual - totals.result_budget, "mix": mix}  # fmt: skip
+    if mix is not None:
+        context["mix_chart"] = bar_chart(
+            [("Effet prix", mix.price), ("Effet composition", mix.mix), ("Effet volume", mix.volume),
+             ("Écart total", mix.total)], title="Écart sur chiffre d'affaires et ses causes",
+        )  # fmt: skip
     return render(request, "finance/budget_variance.html", context)
 
 
