@@ -7,11 +7,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from pilote.catalog import services
 from pilote.catalog.models import EXEMPTION_MENTIONS, Product, ProductKind, Unit, VatRate
+from pilote.core.registry import lazy_module
 from pilote.core.vat_policy import current_policy
 from pilote.lib.formats import format_eur
 from pilote.takeover.framework import Column, Dataset, Link, row_error
+
+services = lazy_module("pilote.catalog.services")  # read when a file is taken over, not when the app starts
 
 KINDS = {"bien": ProductKind.GOODS, "marchandise": ProductKind.GOODS, "prestation": ProductKind.SERVICE,
          "service": ProductKind.SERVICE, "prestation de services": ProductKind.SERVICE}  # fmt: skip

@@ -10,12 +10,16 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from pilote.core.exceptions import DomainError
-from pilote.hr import contracts as contract_rules
+from pilote.core.registry import lazy_module
 from pilote.hr.models import ContractType, CseCategory, Employee, Sex
-from pilote.hr.services import contracts, employees
 from pilote.lib.formats import format_date, format_eur
 from pilote.takeover.framework import Column, Dataset, Link, row_error
 from pilote.takeover.reading import normalise
+
+# Read when a file is taken over, not when the app starts (core.registry.lazy_module).
+contract_rules = lazy_module("pilote.hr.contracts")
+contracts = lazy_module("pilote.hr.services.contracts")
+employees = lazy_module("pilote.hr.services.employees")
 
 SEXES = {"F": Sex.FEMALE, "femme": Sex.FEMALE, "M": Sex.MALE, "H": Sex.MALE, "homme": Sex.MALE}
 TYPES = {**{value: value for value in ContractType.values}, **{label: value for value, label in ContractType.choices},

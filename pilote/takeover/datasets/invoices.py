@@ -18,8 +18,7 @@ from django.urls import reverse
 
 from pilote.contacts.models import Contact
 from pilote.core.exceptions import DomainError
-from pilote.ledger import batch
-from pilote.ledger import services as ledger
+from pilote.core.registry import lazy_module
 from pilote.ledger.exceptions import PostingError
 from pilote.ledger.models import Account, EntryLine
 from pilote.lib.formats import format_date, format_eur
@@ -27,6 +26,9 @@ from pilote.lib.money import ZERO
 from pilote.takeover.datasets.opening import Parties, opening_journal, transitory_account
 from pilote.takeover.framework import Column, Dataset, Link
 from pilote.takeover.status import TRANSITORY_CODE
+
+batch = lazy_module("pilote.ledger.batch")  # read when a file is taken over, not when the app starts
+ledger = lazy_module("pilote.ledger.services")
 
 
 class OpenInvoices(Dataset):

@@ -7,12 +7,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from pilote.contacts import services
 from pilote.contacts.models import Contact, ContactKind
+from pilote.core.registry import lazy_module
 from pilote.lib import payment_terms
 from pilote.lib.identifiers import format_iban, format_siret
 from pilote.takeover.framework import Column, Dataset, Link, row_error
 from pilote.takeover.reading import normalise
+
+services = lazy_module("pilote.contacts.services")  # read when a file is taken over, not when the app starts
 
 FIELDS = {"name": "name", "siren": "siren", "siret": "siret", "vat_number": "vat", "iban": "iban", "bic": "bic",
           "payment_days": "terms", "email": "email", "phone": "phone", "address_line1": "address",
