@@ -241,6 +241,11 @@ def print_contacts_summary(section: dict) -> list[str]:
     return warnings
 
 
+def _cpu_s(command: dict) -> str:
+    """The command's own CPU time (user + system), what a loaded machine does not inflate."""
+    return f"{command['cpu_median_s']} s CPU" if "cpu_median_s" in command else "CPU non mesuré"
+
+
 def _ms(entry: dict) -> str:
     return f"{entry['median_ms']} / {entry['p95_ms']} ms"
 
@@ -346,7 +351,9 @@ def print_ledger_summary(section: dict) -> list[str]:
             (
                 "manage.py trial_balance (processus)",
                 *(
-                    f"{r['commands']['trial_balance']['median_s']} s" if "commands" in r else "—"
+                    f"{r['commands']['trial_balance']['median_s']} s ({_cpu_s(r['commands']['trial_balance'])})"
+                    if "commands" in r
+                    else "—"
                     for r in measured.values()
                 ),
             )
@@ -354,15 +361,16 @@ def print_ledger_summary(section: dict) -> list[str]:
         rows.append(
             (
                 "manage.py fec_export (processus)",
-                *(f"{r['commands']['fec_export']['lines_per_s']:,} lignes/s" if "commands" in r else "—"
+                *(f"{r['commands']['fec_export']['lines_per_s']:,} lignes/s "
+                  f"({r['commands']['fec_export'].get('lines_per_cpu_s', 0):,} par s CPU)" if "commands" in r else "—"
                   for r in measured.values()),
             )
         )  # fmt: skip
         rows.append(
             (
                 "manage.py verify_ledger mémoire",
-                *(f"{r['commands']['verify_ledger']['peak_rss_mb']} Mo" if "commands" in r else "—"
-                  for r in measured.values()),
+                *(f"{r['commands']['verify_ledger']['peak_rss_mb']} Mo"
+                  if "verify_ledger" in r.get("commands", {}) else "—" for r in measured.values()),
             )
         )  # fmt: skip
     comparison = section.get("comparison", {})
