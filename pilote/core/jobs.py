@@ -105,10 +105,9 @@ def declared(name: str) -> Callable[[Job, Progress], str] | None:
     """The work declared under that dotted name, its module imported on first use (its @jobs.work declares it):
     apps register their scheduled works by name (`core.registry.lazy`), so a command's start-up imports none of
     them; None when no such work is declared."""
-    if name not in _works:
-        module = name.rpartition(".")[0]
-        with suppress(ImportError):
-            importlib.import_module(module)
+    if name and name not in _works:
+        with suppress(ImportError, ValueError):  # ValueError: no module part in the name
+            importlib.import_module(name.rpartition(".")[0])
     return _works.get(name)
 
 

@@ -126,3 +126,14 @@ def test_a_running_job_beats_so_only_a_dead_one_looks_interrupted(monkeypatch, s
     Job.objects.filter(pk=job.pk).update(started_at=timezone.now() - dt.timedelta(seconds=130))
     job.refresh_from_db()
     assert jobs.is_stale(job)
+
+
+@pytest.mark.django_db
+def test_a_failed_job_without_a_declared_work_is_not_offered_again():
+    """The Traitements page asks each failed job whether it can be started again: a row without a work, a work of
+    no module or of a module that declares none is « no », never an error."""
+    works = ("nothing", "pilote.nowhere.work", "pilote.lib.formats.format_eur")
+    for payload in ({}, *({"work": work} for work in works)):
+        job = Job.objects.create(kind="core.test", status=JobStatus.FAILED, payload=payload)
+        assert not jobs.can_retry(job)
+    assert jobs.declared("pilote.core.backup.backup_job").__name__ == "backup_job"  # imported on first use
