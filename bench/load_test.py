@@ -35,6 +35,9 @@ PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 LOAD_DB = os.environ.get("PILOTE_LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pilote_load")
 BASE = f"http://127.0.0.1:{os.environ.get('CLUSTER_PORT', '8100')}"
 P95_TARGET_MS = 150
+# Users arriving per second: each signs in once (a password check, ~0.25 s of CPU by design) and keeps its session;
+# an office does not sign its 50 people in within ten seconds, and the figures start once all have arrived.
+SPAWN_RATE = 2
 
 
 def log(message: str) -> None:
@@ -97,7 +100,7 @@ def locust(users: int, seconds: int, think_s: float, label: str) -> dict:
             "-u",
             str(users),
             "-r",
-            str(max(1, users // 10)),
+            str(SPAWN_RATE),
             "-t",
             f"{seconds}s",
             "--host",

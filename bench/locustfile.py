@@ -1,11 +1,18 @@
 """Journeys of the load test (issue 18 point 3), run by `bench/load_test.py` with locust headless.
 
-Three kinds of users, each logged in once with its own session (as people are), following what they do in a
-day, with a think time between pages (`PILOTE_THINK_S`, about 5 s; 0 for the throughput ceiling):
+Three kinds of users, each logged in once with its own session (as people are: one sign-in opens a working
+session, kept by its cookie), following what they do in a day, with a think time between pages (`PILOTE_THINK_S`,
+about 5 s; 0 for the throughput ceiling):
 - the commercial: home page (to-do list), invoices list, a search, an invoice, the customer's account, quotes;
 - the accountant: trial balance, a general-ledger page, the entries list (filtered), the aged balance, a search;
 - direction: the dashboard, invoices to collect, an invoice, and a customer payment recorded (a write: a bank
   entry posted through the ledger's chain lock, the invoice's balance updated).
+And the sign-ins an office makes during the day (someone arriving, back from lunch, on another device): one
+simulated person (`Arrival`, fixed count 1) signs out and in again about once a minute (`PILOTE_LOGIN_EVERY_S`),
+which for 50 people is a new sign-in for each of them every 50 minutes. The sign-in (« connexion »: the password
+checked with the project's hasher, unchanged) is measured alone, its redirect not followed; the home page it
+leads to is fetched and counted as « accueil ». Users start at `bench/load_test.py`'s spawn rate and its figures
+start once all have started (`--reset-stats`), so the morning's sign-ins are not in them.
 Identifiers come from the pages themselves (links of the lists), as a user would click them.
 """
 
@@ -20,6 +27,7 @@ from load_common import CSRF, PASSWORD  # locust puts the locustfile's folder on
 from locust import HttpUser, between, constant, task
 
 THINK_S = float(os.environ.get("PILOTE_THINK_S", "5"))
+LOGIN_EVERY_S = float(os.environ.get("PILOTE_LOGIN_EVERY_S", "60"))
 INVOICE_LINK = re.compile(r'href="/ventes/factures/(\d+)/"')
 CUSTOMER_LINK = re.compile(r'href="/recouvrement/clients/(\d+)/"')
 SEARCHES = ("boulangerie", "lyon", "martin", "garage", "nantes", "conseil")
@@ -36,18 +44,25 @@ class PiloteUser(HttpUser):
     wait_time = think()
 
     def on_start(self):
-        page = self.client.get("/connexion/", name="connexion")
+        self.log_in()
+        self.invoices: list[str] = []
+        self.customers: list[str] = []
+
+    def log_in(self):
+        """The sign-in form and its POST (the redirect to the home page not followed: that page is its own figure)."""
+        page = self.client.get("/connexion/", name="connexion (formulaire)")
         token = CSRF.search(page.text).group(1)
-        response = self.client.post(
+        with self.client.post(
             "/connexion/",
             {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
             headers={"Referer": self.host + "/connexion/"},
             name="connexion",
-        )
-        if "/connexion/" in response.url:
-            raise RuntimeError(f"login refused for {self.username}")
-        self.invoices: list[str] = []
-        self.customers: list[str] = []
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302 or "/connexion/" in response.headers.get("Location", ""):
+                response.failure(f"connexion refusée pour {self.username}")
+                raise RuntimeError(f"login refused for {self.username}")
 
     def _learn(self, html: str):
         self.invoices = INVOICE_LINK.findall(html) or self.invoices
@@ -126,3 +141,17 @@ class Direction(PiloteUser):
         ) as response:
             if "/ventes/reglements/" not in response.url or "client/" in response.url:
                 response.failure("règlement refusé (le formulaire est revenu)")
+
+
+class Arrival(PiloteUser):
+    """The office's sign-ins during the day: one person signing out and in again, then opening the home page."""
+
+    username = "commercial"
+    fixed_count = 1
+    wait_time = constant(LOGIN_EVERY_S)  # think time or not (the ceiling): people sign in at their pace
+
+    @task
+    def sign_in_again(self):
+        self.client.cookies.clear()  # a new browser session (its CSRF cookie included)
+        self.log_in()
+        self.client.get("/", name="accueil")
