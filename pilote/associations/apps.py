@@ -67,10 +67,11 @@ class AssociationsConfig(AppConfig):
         register_demo_structure("social", "pilote.associations.social_demo")
         register_demo(10, "service d'aide et de soins à domicile (CPOM, activité, comptes)",
                       lazy("pilote.associations.social_demo.load"), structure_type="social")  # fmt: skip
-        register_todo(TodoProvider("associations.edit", lazy("pilote.associations.todo.dues_items")))
-        register_todo(TodoProvider("associations.receipts", lazy("pilote.associations.todo.receipt_items")))
-        register_todo(TodoProvider("associations.view", lazy("pilote.associations.todo.grant_items")))
-        register_todo(TodoProvider("associations.view", lazy("pilote.associations.todo.cpom_items")))
+        types = ("association", "social")  # a company's home page does not ask them
+        register_todo(TodoProvider("associations.edit", lazy("pilote.associations.todo.dues_items"), types))
+        register_todo(TodoProvider("associations.receipts", lazy("pilote.associations.todo.receipt_items"), types))
+        register_todo(TodoProvider("associations.view", lazy("pilote.associations.todo.grant_items"), types))
+        register_todo(TodoProvider("associations.view", lazy("pilote.associations.todo.cpom_items"), types))
         register_calendar_layer(CalendarLayer("subventions", "Subventions : comptes rendus", "associations.view",
                                               lazy("pilote.associations.calendar.grant_deadlines")))  # fmt: skip
 

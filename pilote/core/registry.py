@@ -224,6 +224,7 @@ class TodoItem:
 class TodoProvider:
     perm: str
     items: Callable[[object], list[TodoItem]]
+    structure_types: tuple[str, ...] = ()  # asked only for these structure types (empty: every type)
 
 
 _todo_providers: list[TodoProvider] = []
@@ -235,10 +236,19 @@ def register_todo(provider: TodoProvider) -> None:
         _todo_providers.append(provider)
 
 
-def todos_for(user, limit: int = 20) -> list[TodoItem]:
+def todos_for(user, limit: int = 20, structure_type: str | None = None) -> list[TodoItem]:
+    """The user's to-do list; `structure_type` (the page's structure, else read here once) leaves out the
+    providers registered for other types without asking them."""
     import datetime as dt
 
-    items = [item for p in _todo_providers if user.can(p.perm) for item in p.items(user)]
+    providers = [p for p in _todo_providers if user.can(p.perm)]
+    if structure_type is None and any(p.structure_types for p in providers):
+        from pilote.core.models import Structure
+        from pilote.core.vocabulary import structure_type_of
+
+        structure_type = structure_type_of(Structure.objects.only("type").first())
+    providers = [p for p in providers if not p.structure_types or structure_type in p.structure_types]
+    items = [item for p in providers for item in p.items(user)]
     items.sort(key=lambda item: (not item.urgent, item.due is None, item.due or dt.date.max, item.label))
     return items[:limit]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,8 +85,10 @@ def expense_items(user) -> list[TodoItem]:
         for r in queries.decidable(user)[:10]
     ]  # fmt: skip
     if user.can("hr.expenses.post"):
-        for status, what in ((ExpenseStatus.APPROVED, "à comptabiliser"), (ExpenseStatus.POSTED, "à rembourser")):
-            count = ExpenseReport.objects.filter(status=status).count()
+        steps = ((ExpenseStatus.APPROVED, "à comptabiliser"), (ExpenseStatus.POSTED, "à rembourser"))
+        counts = ExpenseReport.objects.aggregate(**{s: Count("pk", filter=Q(status=s)) for s, _ in steps})
+        for status, what in steps:
+            count = counts[status]
             if count:
                 url = f"{reverse('hr:expense-list')}?statut={status}"
                 items.append(TodoItem(f"Notes de frais {what} : {count}", url, None, "Personnel"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,19 +12,32 @@ from pilote.core.collation import french
 from pilote.core.registry import TodoItem
 from pilote.lib.formats import format_eur
 from pilote.receivables import dunning, ledger_items
+from pilote.receivables.queries import id_set
 
 LIMIT = 20
 BATCH = 50  # customers whose dunning is worked out at a time, in name order, until LIMIT are found due
+
+
+def late_customers(on: dt.date) -> list[int]:
+    """The ids of the customers with an overdue invoice (or an old one taken over in the ledger), in French name
+    order. Three reads: each source's distinct customers (from the open invoices' partial index), then their names
+    sorted — not one query whose plan probed the invoices once per contact of the file (~90 ms on 2,000
+    customers and 100,000 invoices)."""
+    ids = set(dunning.overdue_invoices(on).order_by().values_list("customer_id", flat=True).distinct())
+    taken_over = ledger_items.open_lines(due_before=on, chased_only=True)  # old invoices taken over, not held
+    taken_over = taken_over.order_by().values_list("auxiliary__contact_id", flat=True)
+    ids |= set(taken_over.distinct())
+    ids.discard(None)
+    if not ids:
+        return []
+    return list(Contact.objects.filter(pk__in=id_set(ids)).order_by(french("name"), "pk").values_list("pk", flat=True))
 
 
 def due_proposals(on: dt.date, limit: int) -> list:
     """The first `limit` customers (in French name order, as the dunning run lists them) with a level due: worked
     out a batch of customers at a time, not over every overdue invoice of the books to show 20 of them (the
     home page spent ~1 s there on 100,000 invoices)."""
-    late = Q(pk__in=dunning.overdue_invoices(on).values("customer_id"))
-    old = ledger_items.open_lines(due_before=on, chased_only=True)  # old invoices taken over, not held
-    late |= Q(pk__in=old.values("auxiliary__contact_id"))
-    ids = list(Contact.objects.filter(late).order_by(french("name"), "pk").values_list("pk", flat=True))
+    ids = late_customers(on)
     found = []
     for start in range(0, len(ids), BATCH):
         found += dunning.proposals(on, ids[start : start + BATCH])

@@ -21,8 +21,10 @@ from pilote.core.vocabulary import structure_type_of
 
 @require_perm("core.home")
 def home(request):
-    tiles = queries.home_tiles(request.user, structure_type_of(request.structure))
-    context = {"tiles": tiles, "todos": todos_for(request.user), "panels": home_panels_for(request)}
+    structure_type = structure_type_of(request.structure)
+    tiles = queries.home_tiles(request.user, structure_type)
+    todos = todos_for(request.user, structure_type=structure_type)
+    context = {"tiles": tiles, "todos": todos, "panels": home_panels_for(request)}
     return render(request, "core/home.html", context)
 
 
