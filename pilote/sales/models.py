@@ -606,6 +606,8 @@ class Payment(models.Model):
         verbose_name = "règlement"
         verbose_name_plural = "règlements"
         ordering = ["-date", "-id"]
+        # The payments list (where recording a payment lands) pages newest first: read from the index, not sorted.
+        indexes = [models.Index(fields=["-date", "-id"], name="sales_payment_date_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=0),

@@ -127,7 +127,8 @@ def record_payment(
     amount = round_eur(amount)
     if amount <= 0:
         raise DomainError("Le montant du règlement doit être positif.")
-    locked = {inv.pk: inv for inv in Invoice.objects.select_for_update().filter(customer=customer, status="issued")}
+    issued = Invoice.objects.select_for_update().filter(customer=customer, status="issued")
+    locked = {inv.pk: inv for inv in issued.defer("customer_snapshot", "seller_snapshot")}  # JSON never read here
     if allocations is not None:
         allocations = [(locked.get(inv.pk, inv), Decimal(share)) for inv, share in allocations]
     allocations = _allocate(customer, amount, allocations)
