@@ -39,10 +39,28 @@ def previous(ctx) -> finance.Period | None:
     return ctx.shared("previous", lambda: finance.previous_period(current) if current else None)
 
 
+def figures(ctx) -> dict[bool, finance.FiguresAt]:
+    """The books of N and N−1 at their day and at the eve of their day's month, read together (at most three
+    queries for both years: `finance.figures_at`), keyed by `before`."""
+
+    def read():
+        chosen = [(before, p) for before, p in ((False, period(ctx)), (True, previous(ctx))) if p is not None]
+        found = finance.figures_at([(p.year, p.day) for _, p in chosen])
+        return {before: at for (before, _), at in zip(chosen, found, strict=True)}
+
+    return ctx.shared("figures", read)
+
+
 def diagnosis(ctx, *, before: bool = False) -> finance.Diagnosis | None:
     chosen = previous(ctx) if before else period(ctx)
     association = ctx.shared("association", finance.is_association)
-    return ctx.shared(f"diagnosis-{before}", lambda: finance.diagnosis(chosen, association) if chosen else None)
+
+    def read():
+        if chosen is None:
+            return None
+        return finance.diagnosis(chosen, association, figures=figures(ctx)[before].day)
+
+    return ctx.shared(f"diagnosis-{before}", read)
 
 
 def _month_start(p: finance.Period) -> dt.date:
@@ -58,7 +76,7 @@ class MonthRevenue:
 
 def month_revenue(ctx, *, before: bool = False) -> MonthRevenue | None:
     """Net sales from the first of the period's month to its day: the year to date minus the year to the
-    previous month's end (aggregates only)."""
+    previous month's end (both from the one shared read of `figures`)."""
     chosen = previous(ctx) if before else period(ctx)
     whole = diagnosis(ctx, before=before)
 
@@ -68,7 +86,7 @@ def month_revenue(ctx, *, before: bool = False) -> MonthRevenue | None:
         start = _month_start(chosen)
         amount = _revenue(whole.figures)
         if start > chosen.year.start_date:
-            amount -= _revenue(finance.account_figures(chosen.year, start - dt.timedelta(days=1)))
+            amount -= _revenue(figures(ctx)[before].month_start)
         return MonthRevenue(start, chosen.day, amount)
 
     return ctx.shared(f"month-{before}", read)

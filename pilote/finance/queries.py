@@ -80,6 +80,71 @@ def account_figures(year: FiscalYear, day: dt.date) -> dict[str, AccountFigures]
 
 
 @dataclass
+class FiguresAt:
+    """The accounts' figures at a day, and at the eve of the day's month (opening and the whole months before it)."""
+
+    day: dict[str, AccountFigures]
+    month_start: dict[str, AccountFigures]
+
+
+def figures_at(periods: list[tuple[FiscalYear, dt.date]]) -> list[FiguresAt]:
+    """`account_figures` of several (year, day) — distinct years: the dashboards' N and N−1 — and of the eve of
+    each day's month, in at most three queries whatever their number: one grouped read of the aggregates for
+    every year (each row marked as of the day's month or before it), the partial months' à-nouveaux ids, one
+    grouped read of the partial months' lines. Equal to `account_figures(year, day)` and
+    `account_figures(year, month start − 1 day)` (tested)."""
+    from django.db.models import BooleanField, Case, Q, Value, When
+
+    assert len({year.pk for year, _ in periods}) == len(periods), "one day per fiscal year"
+    if not periods:
+        return []
+    reads, recent, partial = Q(), [], []
+    for year, day in periods:
+        start = day.replace(day=1)
+        whole = day >= year.end_date or day == _month_end(day)
+        cut = (_month_end(day) + dt.timedelta(days=1)) if whole else day.replace(day=1)
+        reads |= Q(fiscal_year=year) & (Q(is_opening=True) | Q(month__lt=cut))
+        recent.append(When(fiscal_year=year, is_opening=False, month__gte=start, then=Value(True)))
+        if not whole:
+            partial.append((year, cut, day))
+    rows = (
+        AccountBalance.objects.filter(reads, aux_key=0)
+        .annotate(recent=Case(*recent, default=Value(False), output_field=BooleanField()))
+        .values("fiscal_year_id", "account__code", "is_opening", "recent")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )
+    before = {year.pk: {} for year, _ in periods}
+    month = {year.pk: {} for year, _ in periods}
+    for row in rows:
+        code, year_id = row["account__code"], row["fiscal_year_id"]
+        if row["is_opening"]:
+            for side in (before, month):
+                side[year_id].setdefault(code, AccountFigures()).opening += row["d"] - row["c"]
+            continue
+        targets = (month,) if row["recent"] else (before, month)
+        for side in targets:
+            item = side[year_id].setdefault(code, AccountFigures())
+            item.debit += row["d"]
+            item.credit += row["c"]
+    if partial:
+        span = Q()
+        for year, cut, day in partial:
+            span |= Q(fiscal_year=year, date__gte=cut, date__lte=day)
+        opening = list(Entry.objects.filter(span, journal__kind=JournalKind.OPENING).values_list("id", flat=True))
+        lines = (
+            EntryLine.objects.filter(span, is_posted=True)
+            .exclude(entry_id__in=opening)
+            .values("fiscal_year_id", "account__code")
+            .annotate(d=Sum("debit"), c=Sum("credit"))
+        )
+        for row in lines:
+            item = month[row["fiscal_year_id"]].setdefault(row["account__code"], AccountFigures())
+            item.debit += row["d"] or ZERO
+            item.credit += row["c"] or ZERO
+    return [FiguresAt(month[year.pk], before[year.pk]) for year, _ in periods]
+
+
+@dataclass
 class Period:
     year: FiscalYear
     day: dt.date
@@ -158,12 +223,14 @@ def is_association() -> bool:
     return structure_type_of(Structure.objects.only("type").first()) == ASSOCIATION
 
 
-def diagnosis(period: Period, association: bool | None = None) -> Diagnosis:
+def diagnosis(period: Period, association: bool | None = None, figures: dict | None = None) -> Diagnosis:
+    """The diagnosis at the period's day; `figures`: its `account_figures` when already read (the dashboards)."""
     from pilote.finance.sig import contributions_in_kind
 
     if association is None:
         association = is_association()
-    figures = account_figures(period.year, period.day)
+    if figures is None:
+        figures = account_figures(period.year, period.day)
     balances = {code: f.balance for code, f in figures.items()}
     sig = compute_sig(balances, association)
     sheet = functional_balance_sheet(balances)

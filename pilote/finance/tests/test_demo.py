@@ -170,3 +170,20 @@ def test_the_budget_explains_the_sales_variance_on_the_demo(years, demo_loaded, 
         "Écart sur composition des ventes" in page and "Budget Budget" not in page and f'value="{day:%Y-%m-%d}"' in page
     )
 
+
+def test_one_read_of_both_years_equals_account_figures(years, django_assert_max_num_queries):
+    """The dashboards read N and N−1 together (`figures_at`): the same figures as `account_figures` at each day and
+    at the eve of its month, in three queries for both years."""
+    import datetime as dt
+
+    current, before = years[1], years[0]
+    for day in (local_today(), dt.date(2026, 6, 30), current.start_date, dt.date(2026, 3, 15)):
+        previous = day.replace(year=day.year - 1)
+        with django_assert_max_num_queries(3):
+            found = queries.figures_at([(current, day), (before, previous)])
+        for year, at, chosen in ((current, found[0], day), (before, found[1], previous)):
+            assert at.day == queries.account_figures(year, chosen), chosen
+            eve = chosen.replace(day=1) - dt.timedelta(days=1)
+            expected = queries.account_figures(year, eve) if eve >= year.start_date else {
+                code: queries.AccountFigures(opening=f.opening) for code, f in at.month_start.items()}  # fmt: skip
+            assert at.month_start == expected, chosen
