@@ -278,3 +278,18 @@ def through_form(form_class, payload: Schema | dict, *, instance=None, **form_kw
         raise ValidationError({name: [error["message"] for error in errors]
                                for name, errors in form.errors.get_json_data().items()})  # fmt: skip
     return {name: value for name, value in form.cleaned_data.items() if name != "version"}
+
+
+def uploaded_base64(file_name: str, content_base64: str, *, field: str = "content_base64"):
+    """A file sent in base64 as the page's upload would be (an uploaded file its form checks: size, type…); text
+    that is not base64 is a French 422 on `field`."""
+    import base64
+    import binascii
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    try:
+        content = base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({field: ["Contenu illisible : du base64 est attendu."]}) from None
+    return SimpleUploadedFile(file_name or "fichier", content)

@@ -9,8 +9,7 @@ from typing import Annotated, Literal
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, OptionalId, Page, Paging, fetch, guarded, page_of
-from pilote.core.listing import sort_queryset
+from pilote.api.base import Day, ObjectId, OptionalId, Page, Paging, fetch, guarded, page_of, sorted_page
 from pilote.ledger import queries, services
 from pilote.ledger.models import Account, AuxiliaryAccount, Entry, FiscalYear, Journal, JournalKind
 
@@ -46,7 +45,7 @@ def list_accounts(request, filters: Query[AccountFilters]):
     if data["q"].strip():
         q = data["q"].strip()
         accounts = accounts.filter(Q(code__startswith=q) | Q(label__icontains=q))
-    return page_of(sort_queryset(accounts, data["tri"], {"compte": ["code"], "intitule": ["label"]}, "compte"), data)
+    return sorted_page(accounts, data, {"compte": ["code"], "intitule": ["label"]}, "compte")
 
 
 @guarded(router, "GET", "/comptes/{account_id}", "ledger.view", response=AccountOut)
@@ -274,8 +273,7 @@ def list_entries(request, filters: Query[EntryFilters]):
     data = filters.dict()
     if data["journal"]:
         data["journal"] = Journal.objects.filter(code=data["journal"].strip().upper()).first() or -1
-    entries = sort_queryset(queries.filter_entries(data), data["tri"], queries.ENTRY_SORTS, "-date")
-    return page_of(entries, data)
+    return sorted_page(queries.filter_entries(data), data, queries.ENTRY_SORTS, "-date")
 
 
 @guarded(router, "GET", "/ecritures/{entry_id}", "ledger.view", response=EntryDetailOut)

@@ -25,7 +25,6 @@ from pilote.api.base import (
     sorted_page,
     through_form,
 )
-from pilote.core.listing import sort_queryset
 from pilote.operations.forms import (
     BomForm,
     BomLineForm,
@@ -145,7 +144,7 @@ class StockItemFilters(Paging):
 @guarded(router, "GET", "/stock", "operations.view", response=Page[StockItemOut])
 def list_items(request, filters: Query[StockItemFilters]):
     data = filters.dict()
-    return page_of(sort_queryset(queries.filter_items(data), data["tri"], queries.ITEM_SORTS, "reference"), data)
+    return sorted_page(queries.filter_items(data), data, queries.ITEM_SORTS, "reference")
 
 
 @guarded(router, "GET", "/stock/{item_id}", "operations.view", response=StockItemOut)
@@ -208,7 +207,7 @@ class MoveFilters(Paging):
 @guarded(router, "GET", "/mouvements-stock", "operations.view", response=Page[MoveOut])
 def list_moves(request, filters: Query[MoveFilters]):
     data = filters.dict()
-    return page_of(sort_queryset(queries.filter_moves(data), data["tri"], queries.MOVE_SORTS, "-date"), data)
+    return sorted_page(queries.filter_moves(data), data, queries.MOVE_SORTS, "-date")
 
 
 @guarded(router, "POST", "/stock/{item_id}/mouvements", "operations.edit", response={201: list[MoveOut]})
@@ -254,8 +253,7 @@ class VisitFilters(Paging):
 @guarded(router, "GET", "/interventions", "operations.view", response=Page[InterventionOut])
 def list_interventions(request, filters: Query[VisitFilters]):
     data = filters.dict()
-    visits = sort_queryset(visit_queries.filter_visits(data), data["tri"], visit_queries.SORTS, "debut")
-    return page_of(visits, data)
+    return sorted_page(visit_queries.filter_visits(data), data, visit_queries.SORTS, "debut")
 
 
 @guarded(router, "GET", "/interventions/{visit_id}", "operations.view", response=InterventionOut)

@@ -18,10 +18,9 @@ from pilote.api.base import (
     RequiredId,
     fetch,
     guarded,
-    page_of,
+    sorted_page,
     through_form,
 )
-from pilote.core.listing import sort_queryset
 from pilote.pipeline import queries, services, tender_services
 from pilote.pipeline.models import Opportunity, Tender
 
@@ -110,8 +109,7 @@ class CloseIn(Schema):
 @guarded(router, "GET", "/opportunites", "pipeline.view", response=OpportunityPage)
 def list_opportunities(request, filters: Query[OpportunityFilters]):
     data = filters.dict()
-    rows = sort_queryset(queries.filter_opportunities(data), data["tri"], queries.SORTS, "cloture")
-    return page_of(rows, data)
+    return sorted_page(queries.filter_opportunities(data), data, queries.SORTS, "cloture")
 
 
 @guarded(router, "GET", "/opportunites/{opportunity_id}", "pipeline.view", response=OpportunityOut)
@@ -247,8 +245,7 @@ class TenderDecisionIn(Schema):
 @guarded(router, "GET", "/appels-offres", "pipeline.view", response=TenderPage)
 def list_tenders(request, filters: Query[TenderFilters]):
     data = filters.dict()
-    rows = sort_queryset(queries.filter_tenders(data), data["tri"], queries.TENDER_SORTS, "remise")
-    return page_of(rows, data)
+    return sorted_page(queries.filter_tenders(data), data, queries.TENDER_SORTS, "remise")
 
 
 @guarded(router, "GET", "/appels-offres/{tender_id}", "pipeline.view", response=TenderOut)

@@ -12,9 +12,20 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, OptionalId, PageNumber, PageSize, RequiredId, fetch, guarded, through_form
+from pilote.api.base import (
+    Day,
+    ObjectId,
+    OptionalId,
+    PageNumber,
+    PageSize,
+    RequiredId,
+    fetch,
+    guarded,
+    page_of,
+    sorted_page,
+    through_form,
+)
 from pilote.api.sales import LineIn, line_specs
-from pilote.core.listing import sort_queryset
 from pilote.purchases.models import PaymentRun, PurchaseOrder, SupplierInvoice
 from pilote.purchases.queries import invoices as queries
 from pilote.purchases.queries import orders as order_queries
@@ -96,12 +107,8 @@ def list_supplier_invoices(request, filters: Query[SupplierInvoiceFilters]):
     data = filters.dict()
     criteria = {"q": data["q"], "status": data["statut"], "start": data["du"], "end": data["au"],
                 "supplier": data["fournisseur"]}  # fmt: skip
-    invoices = queries.filter_invoices(criteria).select_related("original")
-    invoices = sort_queryset(invoices, data["tri"], queries.INVOICE_SORTS, "-date")
-    count = invoices.count()
-    start = (data["page"] - 1) * data["taille"]
-    results = list(invoices.defer("original__content")[start : start + data["taille"]])
-    return {"count": count, "page": data["page"], "pages": -(-count // data["taille"]), "results": results}
+    invoices = queries.filter_invoices(criteria).select_related("original").defer("original__content")
+    return sorted_page(invoices, data, queries.INVOICE_SORTS, "-date")
 
 
 @guarded(
@@ -197,11 +204,7 @@ def list_purchase_orders(request, filters: Query[PurchaseOrderFilters]):
     data = filters.dict()
     criteria = {"q": data["q"], "status": data["statut"], "start": data["du"], "end": data["au"],
                 "supplier": data["fournisseur"]}  # fmt: skip
-    orders = sort_queryset(order_queries.filter_orders(criteria), data["tri"], order_queries.ORDER_SORTS, "-date")
-    count = orders.count()
-    start = (data["page"] - 1) * data["taille"]
-    results = list(orders[start : start + data["taille"]])
-    return {"count": count, "page": data["page"], "pages": -(-count // data["taille"]), "results": results}
+    return sorted_page(order_queries.filter_orders(criteria), data, order_queries.ORDER_SORTS, "-date")
 
 
 @guarded(router, "GET", "/commandes-fournisseurs/{order_id}", "purchases.view", response=PurchaseOrderDetailOut)
@@ -270,10 +273,7 @@ def list_payment_runs(request, filters: Query[PaymentRunFilters]):
     runs = PaymentRun.objects.select_related("bank_account").order_by("-execution_date", "-id")
     if data["statut"]:
         runs = runs.filter(status=data["statut"])
-    count = runs.count()
-    start = (data["page"] - 1) * data["taille"]
-    results = list(runs[start : start + data["taille"]])
-    return {"count": count, "page": data["page"], "pages": -(-count // data["taille"]), "results": results}
+    return page_of(runs, data)
 
 
 @guarded(router, "GET", "/virements-fournisseurs/{run_id}", "purchases.view", response=PaymentRunDetailOut)
@@ -301,7 +301,7 @@ def get_payment_run_file(request, run_id: ObjectId, version: str = "09", regroup
 # --- writes (apisales): the pages' forms, the purchases services ------------------------------------------------
 
 
-def _supplier_specs(lines: list[LineIn]) -> list:
+def supplier_specs(lines: list[LineIn]) -> list:
     """The lines checked by the page's line editor with every VAT rate (the supplier charges its own); the article's
     sales account left out, as on the page (the expense account is chosen before approval)."""
     from pilote.purchases.forms import SUPPLIER_VAT
@@ -346,7 +346,7 @@ def create_supplier_invoice(request, payload: SupplierInvoiceIn):
     from pilote.purchases.forms import TypedInvoiceForm
 
     header = through_form(TypedInvoiceForm, payload.dict(exclude={"lines"}))
-    invoice = services.create_typed_invoice(actor=request.auth, lines=_supplier_specs(payload.lines), **header)
+    invoice = services.create_typed_invoice(actor=request.auth, lines=supplier_specs(payload.lines), **header)
     return Status(201, get_supplier_invoice(request, invoice.pk))
 
 
@@ -421,8 +421,25 @@ def create_purchase_order(request, payload: PurchaseOrderIn):
     from pilote.purchases.forms import OrderForm
 
     header = through_form(OrderForm, payload.dict(exclude={"lines"}))
-    order = orders.create_order(actor=request.auth, lines=_supplier_specs(payload.lines), **header)
+    order = orders.create_order(actor=request.auth, lines=supplier_specs(payload.lines), **header)
     return Status(201, get_purchase_order(request, order.pk))
+
+
+class PurchaseOrderUpdate(PurchaseOrderIn):
+    version: int | None = Field(None, ge=1, description="Version lue ; si la commande a changé depuis, réponse 409.")
+
+
+@guarded(router, "PUT", "/commandes-fournisseurs/{order_id}", "purchases.order", response=PurchaseOrderDetailOut)
+def update_purchase_order(request, order_id: ObjectId, payload: PurchaseOrderUpdate):
+    """The order rewritten (header and lines) as its page's editor does, while it may still change (draft, refused)."""
+    from pilote.purchases import orders
+    from pilote.purchases.forms import OrderForm
+
+    order = fetch(PurchaseOrder, order_id)
+    header = through_form(OrderForm, payload.dict(exclude={"lines", "version"}))
+    orders.update_order(actor=request.auth, order=order, version=payload.version,
+                        lines=supplier_specs(payload.lines), **header)  # fmt: skip
+    return get_purchase_order(request, order_id)
 
 
 @guarded(router, "POST", "/commandes-fournisseurs/{order_id}/etape", "purchases.order",

@@ -21,9 +21,9 @@ from pilote.api.base import (
     fetch,
     guarded,
     page_of,
+    sorted_page,
     through_form,
 )
-from pilote.core.listing import sort_queryset
 from pilote.receivables import direct_debit as dd
 from pilote.receivables import dunning, queries, services
 from pilote.receivables.models import CollectionRun, DunningLetter, Mandate
@@ -152,7 +152,7 @@ class LetterFilters(Schema):
 def list_letters(request, filters: Query[LetterFilters]):
     data = filters.dict()
     criteria = {"q": data["q"], "rank": data["niveau"], "customer": data["client"], "to_print": data["a_poster"]}
-    return page_of(sort_queryset(queries.letters(criteria), data["tri"], queries.HISTORY_SORTS, "-date"), data)
+    return sorted_page(queries.letters(criteria), data, queries.HISTORY_SORTS, "-date")
 
 
 @guarded(router, "GET", "/relances/{letter_id}", "sales.view", response=LetterOut)

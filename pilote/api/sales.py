@@ -9,8 +9,19 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, OptionalId, PageNumber, PageSize, RequiredId, fetch, guarded, through_form
-from pilote.core.listing import sort_queryset
+from pilote.api.base import (
+    Day,
+    ObjectId,
+    OptionalId,
+    PageNumber,
+    PageSize,
+    RequiredId,
+    fetch,
+    guarded,
+    page_of,
+    sorted_page,
+    through_form,
+)
 from pilote.core.pdf import pdf_file_response
 from pilote.sales import documents, services
 from pilote.sales.models import Delivery, Invoice, Order, Payment, Quote
@@ -92,7 +103,7 @@ def list_invoices(request, filters: Query[InvoiceFilters]):
     criteria = {"q": data["q"], "state": data["etat"], "kind": data["type"], "start": data["du"], "end": data["au"],
                 "customer": data["client"]}  # fmt: skip
     invoices = invoice_queries.filter_invoices(criteria, timezone.localdate()).select_related("credited_invoice")
-    return _page(sort_queryset(invoices, data["tri"], invoice_queries.INVOICE_SORTS, "-date"), data)
+    return sorted_page(invoices, data, invoice_queries.INVOICE_SORTS, "-date")
 
 
 @guarded(router, "GET", "/factures/{invoice_id}", "sales.view", response=InvoiceDetailOut)
@@ -170,13 +181,6 @@ class DocumentFilters(Schema):
     taille: PageSize = 50
 
 
-def _page(documents, data: dict) -> dict:
-    count = documents.count()
-    start = (data["page"] - 1) * data["taille"]
-    results = list(documents[start : start + data["taille"]])
-    return {"count": count, "page": data["page"], "pages": -(-count // data["taille"]), "results": results}
-
-
 class QuotePage(Schema):
     count: int
     page: int
@@ -205,13 +209,15 @@ def _criteria(data: dict) -> dict:
 def list_quotes(request, filters: Query[DocumentFilters]):
     data = filters.dict()
     quotes = sales_queries.filter_quotes(_criteria(data), timezone.localdate()).order_by("-date", "-pk")
-    return _page(quotes.prefetch_related("lines"), data)
+    return page_of(quotes.prefetch_related("lines"), data)
 
 
 @guarded(router, "GET", "/commandes", "sales.view", response=OrderPage)
 def list_orders(request, filters: Query[DocumentFilters]):
     data = filters.dict()
-    return _page(sales_queries.filter_orders(_criteria(data)).order_by("-date", "-pk").prefetch_related("lines"), data)
+    return page_of(
+        sales_queries.filter_orders(_criteria(data)).order_by("-date", "-pk").prefetch_related("lines"), data
+    )
 
 
 # --- writes: quotes and draft invoices through the sales services, lines checked by the page's line editor ------
@@ -573,7 +579,7 @@ def list_deliveries(request, filters: Query[DeliveryFilters]):
     data = filters.dict()
     criteria = {"q": data["q"], "start": data["du"], "end": data["au"], "invoiced": data["facturation"]}
     rows = sales_queries.filter_deliveries(criteria)
-    return _page(sort_queryset(rows, data["tri"], sales_queries.DELIVERY_SORTS, "-date"), data)
+    return sorted_page(rows, data, sales_queries.DELIVERY_SORTS, "-date")
 
 
 @guarded(router, "GET", "/livraisons/{delivery_id}", "sales.view", response=DeliveryDetailOut)
@@ -668,7 +674,7 @@ def list_payments(request, filters: Query[PaymentFilters]):
     rows = invoice_queries.filter_payments({"q": data["q"], "start": data["du"], "end": data["au"]})
     if data["client"]:
         rows = rows.filter(customer_id=data["client"])
-    return _page(sort_queryset(rows, data["tri"], invoice_queries.PAYMENT_SORTS, "-date"), data)
+    return sorted_page(rows, data, invoice_queries.PAYMENT_SORTS, "-date")
 
 
 @guarded(router, "GET", "/reglements/{payment_id}", "sales.view", response=PaymentDetailOut)

@@ -46,3 +46,16 @@ from pilote.api import settings as settings_api  # noqa: E402
 
 for module in (hr_people, quality_more, settings_api):
     api.add_router("/", module.router)
+
+from pilote.api import (  # noqa: E402  (apia)
+    finance_more,
+    ledger_more,
+    operations_more,
+    pipeline_more,
+    purchases_more,
+    receivables_more,
+    sales_more,
+)
+
+for module in (purchases_more, receivables_more, pipeline_more, sales_more, finance_more, ledger_more, operations_more):
+    api.add_router("/", module.router)  # apia

@@ -268,6 +268,15 @@ def reconcile(*, actor, statement_line: StatementLine, entry_line: EntryLine) ->
     audit.record(actor, "ledger.bank.reconciled", current, after={"entry_line": entry_line.pk})
 
 
+def confirm_match(*, actor, statement_line: StatementLine, entry_line: EntryLine, open_item: bool = False) -> None:
+    """A suggestion confirmed: the statement line reconciled with a bank line already in the books, or — `open_item`,
+    an unpaid invoice's line — the payment booked against it (lettered) and reconciled. The page's and the API's way."""
+    if open_item:
+        book_statement_line(actor=actor, statement_line=statement_line, account=entry_line.account, settle=entry_line)
+    else:
+        reconcile(actor=actor, statement_line=statement_line, entry_line=entry_line)
+
+
 @transaction.atomic
 def unreconcile(*, actor, statement_line: StatementLine) -> None:
     current = StatementLine.objects.select_for_update().get(pk=statement_line.pk)

@@ -139,6 +139,20 @@ def supplier_fields(seller: einvoice_reader.Party) -> dict:
 
 
 @transaction.atomic
+def receive_einvoice_creating_supplier(*, actor, content: bytes, filename: str) -> SupplierInvoice:
+    """Book a received e-invoice whose seller is not in the contacts yet: the supplier is created from what the
+    invoice says of it (`supplier_fields`, checked by the contact's rules), then the invoice received. All or
+    nothing: a refused invoice leaves no new contact behind."""
+    from pilote.contacts import services as contact_services
+
+    read = read_einvoice(content, filename)
+    supplier = find_supplier(read.seller) or contact_services.create_contact(
+        actor=actor, **supplier_fields(read.seller)
+    )
+    return receive_einvoice(actor=actor, content=content, filename=filename, supplier=supplier)
+
+
+@transaction.atomic
 def receive_einvoice(*, actor, content: bytes, filename: str, supplier: Contact | None = None) -> SupplierInvoice:
     """Book a received e-invoice as « Reçue » (lifecycle 204), its original kept byte for byte.
 

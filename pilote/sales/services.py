@@ -219,6 +219,12 @@ def create_quote(
     return quote
 
 
+def duplicate_quote(*, actor, quote: Quote, date: dt.date, valid_until: dt.date) -> Quote:
+    """A new draft quote for the same customer with a copy of `quote`'s lines and notes (« Dupliquer »)."""
+    return create_quote(actor=actor, customer=quote.customer, date=date, valid_until=valid_until, notes=quote.notes,
+                        lines=[LineSpec.copy_of(line) for line in quote.lines.all()])  # fmt: skip
+
+
 @transaction.atomic
 def update_quote(
     *,

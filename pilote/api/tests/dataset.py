@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from pilote.api.tests import dataset_apia
 from pilote.lib.dates import local_today
 
 
@@ -233,6 +234,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
     }
     ids.update(_people_dataset(structure, personas, staff))
     ids.update(_organisation_rows(structure, personas, contact=contact, store=store, chair=item, folder=folder))
+    ids.update(dataset_apia.rows(structure, personas, ids))
     return ids
 
 
@@ -679,6 +681,8 @@ def _filled(value, ids: dict[str, int]):
         return [_filled(item, ids) for item in value]
     if isinstance(value, str):
         days = {"today": 0, "tomorrow": 1}  # tomorrow: a direct debit's collection date
+        if value in dataset_apia.MADE:
+            return dataset_apia.MADE[value]()
         return ids.get(value, (local_today() + dt.timedelta(days[value])).isoformat() if value in days else value)
     return value
 
@@ -690,3 +694,8 @@ def url_for(path: str, method: str, ids: dict[str, int]) -> str:
     for name, key in names.items():
         path = path.replace("{" + name + "}", str(ids[key]))
     return path
+
+
+BODIES |= dataset_apia.BODIES
+IDS |= dataset_apia.IDS
+OBJECT_RULES |= dataset_apia.OBJECT_RULES

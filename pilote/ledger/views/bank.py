@@ -383,10 +383,8 @@ def statement_line_match(request, pk: int):
         return redirect("ledger:statement-line", pk=pk)
     target = get_object_or_404(EntryLine.objects.select_related("entry", "account", "auxiliary"), pk=chosen)
     try:
-        if request.POST.get("kind") == "open_item":
-            bank.book_statement_line(actor=request.user, statement_line=line, account=target.account, settle=target)
-        else:
-            bank.reconcile(actor=request.user, statement_line=line, entry_line=target)
+        bank.confirm_match(actor=request.user, statement_line=line, entry_line=target,
+                           open_item=request.POST.get("kind") == "open_item")  # fmt: skip
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("ledger:statement-line", pk=pk)

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pilote.contacts import services as contact_services
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
@@ -84,11 +83,8 @@ def invoice_receive_new_supplier(request):
         return redirect("purchases:invoice-receive")
     content, name = kept
     try:
-        read = services.read_einvoice(content, name)
-        supplier = services.find_supplier(read.seller) or contact_services.create_contact(
-            actor=request.user, **services.supplier_fields(read.seller)
-        )
-        invoice = services.receive_einvoice(actor=request.user, content=content, filename=name, supplier=supplier)
+        invoice = services.receive_einvoice_creating_supplier(actor=request.user, content=content, filename=name)
+        supplier = invoice.supplier
     except services.EinvoiceRefused as refused:
         inbox.discard(request.user, token)
         for problem in refused.problems:

@@ -170,7 +170,9 @@ def order_pdf(request, pk: int):
     return pdf_file_response(order_pdf_bytes(order), pdf_filename(order), inline=True)
 
 
-def _email_initial(order: PurchaseOrder, structure: Structure) -> dict:
+def email_initial(order: PurchaseOrder) -> dict:
+    """The e-mail the page proposes to send the order to its supplier."""
+    structure = Structure.objects.get()
     delivery = f", à livrer le {order.expected_delivery:%d/%m/%Y}" if order.expected_delivery else ""
     return {
         "to": order.supplier.email,
@@ -184,17 +186,23 @@ def _email_initial(order: PurchaseOrder, structure: Structure) -> dict:
     }
 
 
+def send_order(*, actor, order: PurchaseOrder, to: str, subject: str, body: str) -> PurchaseOrder:
+    """E-mail the order's PDF to the supplier and mark it « envoyée » — only if the e-mail left (the page's and the
+    API's one way)."""
+    with transaction.atomic():
+        sent = services.mark_order_sent(actor=actor, order=order, to=to)
+        mail.send_document(to=to, subject=subject, body=body, filename=pdf_filename(order),
+                           pdf=order_pdf_bytes(order), reply_to=Structure.objects.get().email)  # fmt: skip
+    return sent
+
+
 @require_perm("purchases.order")
 def order_send(request, pk: int):
     order = get_object_or_404(PurchaseOrder.objects.select_related("supplier"), pk=pk)
-    structure = request.structure
-    form = EmailForm(request.POST or None, initial=_email_initial(order, structure))
+    form = EmailForm(request.POST or None, initial=email_initial(order))
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():  # the order is « envoyée » only if the e-mail left
-                services.mark_order_sent(actor=request.user, order=order, to=form.cleaned_data["to"])
-                mail.send_document(filename=pdf_filename(order), pdf=order_pdf_bytes(order),
-                                   reply_to=structure.email, **form.cleaned_data)  # fmt: skip
+            send_order(actor=request.user, order=order, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

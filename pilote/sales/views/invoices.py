@@ -184,34 +184,45 @@ def invoice_pdf(request, pk: int):
     return pdf_file_response(documents.archived_pdf(invoice), pdf_filename(invoice))
 
 
+def email_initial(invoice: Invoice) -> dict:
+    """The e-mail the page proposes for an issued invoice or credit note."""
+    structure = Structure.objects.get()
+    return {
+        "to": invoice.customer.email,
+        "subject": f"{invoice.get_kind_display()} {invoice.number} — {structure.display_name}",
+        "body": (
+            f"Bonjour,\n\nVeuillez trouver ci-joint notre {invoice.get_kind_display().lower()} {invoice.number} "
+            f"du {invoice.date:%d/%m/%Y}"
+            + (
+                f", payable au plus tard le {invoice.due_date:%d/%m/%Y}"
+                if invoice.due_date and not invoice.is_credit_note
+                else ""
+            )
+            + ".\n\nLe PDF contient la facture électronique au format Factur-X.\n\n"
+            + f"Cordialement,\n{structure.display_name}"
+        ),
+    }
+
+
+def send_invoice(*, actor, invoice: Invoice, to: str, subject: str, body: str) -> Invoice:
+    """E-mail the issued invoice's archived PDF (Factur-X) and record it sent — the page's and the API's one way."""
+    if invoice.is_draft:
+        raise DomainError("Émettez la facture avant de l'envoyer.")
+    mail.send_document(to=to, subject=subject, body=body, filename=pdf_filename(invoice),
+                       pdf=documents.archived_pdf(invoice), reply_to=Structure.objects.get().email)  # fmt: skip
+    return services.mark_invoice_sent(actor=actor, invoice=invoice, to=to)
+
+
 @require_perm("sales.issue")
 def invoice_send(request, pk: int):
     invoice = get_object_or_404(Invoice.objects.select_related("customer"), pk=pk)
     if invoice.is_draft:
         messages.error(request, "Émettez la facture avant de l'envoyer.")
         return redirect("sales:invoice-detail", pk)
-    structure = Structure.objects.get()
-    initial = {
-        "to": invoice.customer.email,
-        "subject": f"{invoice.get_kind_display()} {invoice.number} — {structure.display_name}",
-        "body": (
-            f"Bonjour,\n\nVeuillez trouver ci-joint notre {invoice.get_kind_display().lower()} {invoice.number} "
-            f"du {invoice.date:%d/%m/%Y}"
-            + (f", payable au plus tard le {invoice.due_date:%d/%m/%Y}" if not invoice.is_credit_note else "")
-            + ".\n\nLe PDF contient la facture électronique au format Factur-X.\n\n"
-            + f"Cordialement,\n{structure.display_name}"
-        ),
-    }
-    form = EmailForm(request.POST or None, initial=initial)
+    form = EmailForm(request.POST or None, initial=email_initial(invoice))
     if request.method == "POST" and form.is_valid():
         try:
-            mail.send_document(
-                filename=pdf_filename(invoice),
-                pdf=documents.archived_pdf(invoice),
-                reply_to=structure.email,
-                **form.cleaned_data,
-            )
-            services.mark_invoice_sent(actor=request.user, invoice=invoice, to=form.cleaned_data["to"])
+            send_invoice(actor=request.user, invoice=invoice, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

@@ -247,10 +247,8 @@ def quote_duplicate(request, pk: int):
     quote = get_object_or_404(Quote.objects.select_related("customer"), pk=pk)
     today = local_today()
     try:
-        copy = services.create_quote(
-            actor=request.user, customer=quote.customer, date=today, valid_until=today + dt.timedelta(VALIDITY_DAYS),
-            notes=quote.notes, lines=[services.LineSpec.copy_of(line) for line in quote.lines.all()],
-        )  # fmt: skip
+        copy = services.duplicate_quote(actor=request.user, quote=quote, date=today,
+                                        valid_until=today + dt.timedelta(VALIDITY_DAYS))  # fmt: skip
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("sales:quote-detail", pk)

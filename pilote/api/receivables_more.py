@@ -1,0 +1,256 @@
+"""Receivables beyond dunning runs and direct debits (apia): the dunning levels (their texts and delays), a customer's
+authorised outstanding (encours autorisé) with its current exposure, and doubtful debts — an issued invoice classed
+doubtful (411 → 416), written down, written off (654, VAT recovered) or recovered — each write through the page's form
+and the receivables services, the same refusals."""
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Query, Router, Schema, Status
+
+from pilote.api.base import Day, ObjectId, Page, Paging, RequiredId, fetch, guarded, page_of, through_form
+from pilote.receivables.models import DoubtfulDebt, DoubtfulStatus, DunningLevel
+
+router = Router(tags=["Relances"])
+
+
+class LevelOut(Schema):
+    id: int
+    rank: int
+    title: str
+    days_after_due: int
+    channel: str
+    include_penalties: bool
+    is_active: bool
+    email_subject: str
+    email_body: str
+    letter_body: str
+    version: int
+
+
+@guarded(router, "GET", "/niveaux-relance", "sales.dunning", response=list[LevelOut])
+def list_levels(request):
+    """Every dunning level, by rank, as the levels page shows them."""
+    return list(DunningLevel.objects.all())
+
+
+@guarded(router, "GET", "/niveaux-relance/{level_id}", "sales.dunning", response=LevelOut)
+def get_level(request, level_id: ObjectId):
+    return fetch(DunningLevel, level_id)
+
+
+class LevelIn(Schema):
+    rank: int = Field(..., ge=1, le=99)
+    title: str = Field(..., max_length=80)
+    days_after_due: int = Field(..., ge=0, le=3650)
+    channel: str = Field("email", description="email ou letter")
+    include_penalties: bool = False
+    is_active: bool = True
+    email_subject: str = Field(..., max_length=200)
+    email_body: str = Field(..., max_length=20000)
+    letter_body: str = Field(..., max_length=20000)
+
+
+class LevelPatch(Schema):
+    rank: int | None = Field(None, ge=1, le=99)
+    title: str | None = Field(None, max_length=80)
+    days_after_due: int | None = Field(None, ge=0, le=3650)
+    channel: str | None = None
+    include_penalties: bool | None = None
+    is_active: bool | None = None
+    email_subject: str | None = Field(None, max_length=200)
+    email_body: str | None = Field(None, max_length=20000)
+    letter_body: str | None = Field(None, max_length=20000)
+    version: int | None = Field(None, ge=1, description="Version lue ; si le niveau a changé depuis, réponse 409.")
+
+
+@guarded(router, "POST", "/niveaux-relance", "sales.dunning", response={201: LevelOut})
+def create_level(request, payload: LevelIn):
+    """A dunning level, its texts checked (known placeholders only) by the page's form and the service."""
+    from pilote.receivables import services
+    from pilote.receivables.forms import LevelForm
+
+    return Status(201, services.create_level(actor=request.auth, **through_form(LevelForm, payload)))
+
+
+@guarded(router, "PATCH", "/niveaux-relance/{level_id}", "sales.dunning", response=LevelOut)
+def update_level(request, level_id: ObjectId, payload: LevelPatch):
+    from pilote.receivables import services
+    from pilote.receivables.forms import LevelForm
+
+    level = fetch(DunningLevel, level_id)
+    changes = {name: value for name, value in payload.dict(exclude_unset=True).items() if name != "version"}
+    data = through_form(LevelForm, changes, instance=level)
+    return services.update_level(actor=request.auth, level=level, version=payload.version, **data)
+
+
+class CreditLimitOut(Schema):
+    customer_id: int
+    amount: Decimal | None = Field(description="encours autorisé TTC ; vide : pas suivi")
+    version: int | None
+    open_balance: Decimal = Field(description="factures non réglées TTC")
+    open_orders: Decimal = Field(description="commandes non facturées TTC")
+    exposure: Decimal = Field(description="encours actuel (factures + commandes)")
+
+
+def _credit(contact) -> dict:
+    from pilote.receivables import credit
+    from pilote.receivables.models import CreditLimit
+
+    limit = CreditLimit.objects.filter(customer=contact).first()
+    current = credit.exposure(contact)
+    return {"customer_id": contact.pk, "amount": limit.amount if limit else None,
+            "version": limit.version if limit else None, "open_balance": current.open_balance,
+            "open_orders": current.open_orders, "exposure": current.total}  # fmt: skip
+
+
+@guarded(router, "GET", "/clients/{contact_id}/encours-autorise", "sales.dunning", response=CreditLimitOut)
+def get_credit_limit(request, contact_id: ObjectId):
+    from pilote.contacts.models import Contact
+
+    return _credit(fetch(Contact, contact_id))
+
+
+class CreditLimitIn(Schema):
+    amount: Decimal | None = Field(..., max_digits=15, description="encours autorisé TTC ; null : ne plus le suivre")
+    version: int | None = Field(None, ge=1, description="Version lue ; si l'encours a changé depuis, réponse 409.")
+
+
+@guarded(router, "PUT", "/clients/{contact_id}/encours-autorise", "sales.dunning", response=CreditLimitOut)
+def set_credit_limit(request, contact_id: ObjectId, payload: CreditLimitIn):
+    """The customer's authorised outstanding (a warning on its orders beyond it, never a block), as its page sets it."""
+    from pilote.contacts.models import Contact
+    from pilote.receivables import services
+    from pilote.receivables.forms import CreditLimitForm
+
+    contact = fetch(Contact, contact_id)
+    amount = through_form(CreditLimitForm, {"amount": "" if payload.amount is None else str(payload.amount)})["amount"]
+    services.set_credit_limit(actor=request.auth, customer=contact, amount=amount, version=payload.version)
+    return _credit(contact)
+
+
+# --- doubtful debts -----------------------------------------------------------------------------------------------
+
+
+class DebtOut(Schema):
+    id: int
+    invoice_id: int
+    invoice_number: str
+    customer_id: int
+    customer_name: str
+    status: str
+    classified_on: dt.date
+    amount_gross: Decimal
+    amount_net: Decimal
+    amount_vat: Decimal
+    provision_rate: Decimal
+    provision: Decimal
+    written_off_on: dt.date | None
+    loss_proof: str
+    recovered: Decimal
+    write_off_entry_id: int | None
+    version: int
+
+    @staticmethod
+    def resolve_invoice_number(obj: DoubtfulDebt) -> str:
+        return obj.invoice.number
+
+    @staticmethod
+    def resolve_customer_name(obj: DoubtfulDebt) -> str:
+        return obj.customer.display_name
+
+
+class DebtFilters(Paging):
+    statut: DoubtfulStatus | None = Field(None, description="doubtful ou written_off")
+    client: RequiredId | None = None
+
+
+def _debts():
+    return DoubtfulDebt.objects.select_related("invoice", "customer")
+
+
+@guarded(router, "GET", "/creances-douteuses", "receivables.bad_debts", response=Page[DebtOut])
+def list_debts(request, filters: Query[DebtFilters]):
+    """The doubtful debts to review at the year end, in the page's order (state, classing date)."""
+    data = filters.dict()
+    debts = _debts().order_by("status", "classified_on", "pk")
+    if data["statut"]:
+        debts = debts.filter(status=data["statut"])
+    if data["client"]:
+        debts = debts.filter(customer_id=data["client"])
+    return page_of(debts, data)
+
+
+@guarded(router, "GET", "/creances-douteuses/{debt_id}", "receivables.bad_debts", response=DebtOut)
+def get_debt(request, debt_id: ObjectId):
+    return fetch(_debts(), debt_id)
+
+
+class ClassifyIn(Schema):
+    day: Day
+    reason: str = Field("", max_length=150, description="redressement judiciaire, litige…")
+
+
+@guarded(router, "POST", "/factures/{invoice_id}/creance-douteuse", "receivables.bad_debts", response={201: DebtOut})
+def classify(request, invoice_id: ObjectId, payload: ClassifyIn):
+    """The open share of an issued invoice classed doubtful: 411 → 416, no longer dunned."""
+    from pilote.receivables import bad_debts
+    from pilote.receivables.forms import ClassifyForm
+    from pilote.sales.models import Invoice
+
+    data = through_form(ClassifyForm, payload)
+    debt = bad_debts.classify(actor=request.auth, invoice=fetch(Invoice, invoice_id), **data)
+    return Status(201, get_debt(request, debt.pk))
+
+
+class ProvisionIn(Schema):
+    day: Day
+    rate: Decimal = Field(..., ge=0, le=100, max_digits=5, description="taux de dépréciation (%)")
+    version: int | None = Field(None, ge=1, description="Version lue ; si la créance a changé depuis, réponse 409.")
+
+
+@guarded(router, "POST", "/creances-douteuses/{debt_id}/depreciation", "receivables.bad_debts", response=DebtOut)
+def provision(request, debt_id: ObjectId, payload: ProvisionIn):
+    """The write-down at `rate` of the debt's base (the 491 entry for the change)."""
+    from pilote.receivables import bad_debts
+    from pilote.receivables.forms import ProvisionForm
+
+    data = through_form(ProvisionForm, payload)
+    bad_debts.provision(actor=request.auth, debt=fetch(DoubtfulDebt, debt_id), day=data["day"], rate=data["rate"],
+                        version=payload.version)  # fmt: skip
+    return get_debt(request, debt_id)
+
+
+class WriteOffIn(Schema):
+    day: Day
+    proof: str = Field(..., max_length=200, description="preuve de l'irrécouvrabilité (jugement de clôture…)")
+    version: int | None = Field(None, ge=1, description="Version lue ; si la créance a changé depuis, réponse 409.")
+
+
+@guarded(router, "POST", "/creances-douteuses/{debt_id}/perte", "receivables.bad_debts", response=DebtOut)
+def write_off(request, debt_id: ObjectId, payload: WriteOffIn):
+    """The debt written off as irrecoverable (654, the VAT of the unpaid share recovered, the write-down reversed)."""
+    from pilote.receivables import bad_debts
+    from pilote.receivables.forms import WriteOffForm
+
+    data = through_form(WriteOffForm, payload)
+    bad_debts.write_off(actor=request.auth, debt=fetch(DoubtfulDebt, debt_id), day=data["day"], proof=data["proof"],
+                        version=payload.version)  # fmt: skip
+    return get_debt(request, debt_id)
+
+
+class RecoveryIn(Schema):
+    day: Day
+    amount: Decimal = Field(..., gt=0, max_digits=15, description="montant encaissé (€)")
+    bank_account: RequiredId = Field(..., description="id du compte bancaire")
+
+
+@guarded(router, "POST", "/creances-douteuses/{debt_id}/encaissement", "receivables.bad_debts", response=DebtOut)
+def recovery(request, debt_id: ObjectId, payload: RecoveryIn):
+    """A payment received on a doubtful or written-off debt."""
+    from pilote.receivables import bad_debts
+    from pilote.receivables.forms import RecoveryForm
+
+    data = through_form(RecoveryForm, payload)
+    bad_debts.record_recovery(actor=request.auth, debt=fetch(DoubtfulDebt, debt_id), **data)
+    return get_debt(request, debt_id)
