@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, fetch, guarded, through_form
+from pilote.api.base import Day, ObjectId, RequiredId, fetch, guarded, through_form
 from pilote.api.finance import DiagnosisFilters
 from pilote.finance.models import Loan
 
@@ -154,3 +154,67 @@ def set_cost_behaviour(request, payload: CostBehaviourIn):
         raise ValidationError({"compte": [f"Compte {data['compte']} inconnu du plan comptable."]})
     services.set_cost_behaviour(actor=request.auth, account=account, variable_share=data["part"])
     return {"compte": account.code, "part": data["part"]}
+
+
+# --- cost allocation: the analytic default distributions ----------------------------------------------------------
+
+
+class ShareIn(Schema):
+    section: RequiredId = Field(..., description="id d'une section active de l'axe")
+    percent: Decimal = Field(..., gt=0, le=100, max_digits=7, description="part (%)")
+
+
+class DistributionIn(Schema):
+    compte: str = Field(..., max_length=20, description="compte de charges (6) ou de produits (7)")
+    parts: list[ShareIn] = Field(..., max_length=100, description="parts dont la somme fait 100 % ; vide : supprimée")
+
+
+class DistributionOut(Schema):
+    axis_id: int
+    compte: str
+    parts: dict[str, Decimal] = Field(description="code de section → part (%)")
+
+
+@guarded(router, "PUT", "/axes-analytiques/{axis_id}/ventilation", "finance.edit", response=DistributionOut)
+def set_distribution(request, axis_id: ObjectId, payload: DistributionIn):
+    """An account's default distribution on the axis (its later lines are distributed so), as the analytic set-up page
+    records it: the shares checked by `ledger.analytics.set_defaults` (sum of 100 %, sections of this axis)."""
+    from django.core.exceptions import ValidationError
+
+    from pilote.ledger import analytics
+    from pilote.ledger.models import Account, AnalyticAxis
+
+    axis = fetch(AnalyticAxis, axis_id)
+    account = Account.objects.filter(code=payload.compte.strip()).first()
+    if account is None:
+        raise ValidationError({"compte": [f"Compte « {payload.compte[:20]} » inconnu du plan comptable."]})
+    sections = {section.pk: section for section in axis.sections.filter(is_active=True)}
+    unknown = [str(share.section) for share in payload.parts if share.section not in sections]
+    if unknown:
+        raise ValidationError({"parts": [f"Section(s) {', '.join(unknown)} : pas une section active de l'axe."]})
+    shares = [(sections[share.section], share.percent) for share in payload.parts]
+    analytics.set_defaults(actor=request.auth, axis=axis, account=account, shares=shares)
+    return {"axis_id": axis.pk, "compte": account.code,
+            "parts": {section.code: percent for section, percent in shares}}  # fmt: skip
+
+
+class ApplyIn(Schema):
+    exercice: RequiredId = Field(..., description="id d'un exercice ouvert")
+
+
+class AppliedOut(Schema):
+    lines: int = Field(description="lignes analytiques écrites")
+
+
+@guarded(router, "POST", "/ventilation-analytique/application", "finance.edit", response=AppliedOut)
+def apply_distributions(request, payload: ApplyIn):
+    """The default distributions applied to the open year's posted lines not distributed yet."""
+    from django.core.exceptions import ValidationError
+
+    from pilote.ledger import analytics
+    from pilote.ledger.models import FiscalYear
+
+    year = FiscalYear.objects.filter(pk=payload.exercice, status="open").first()
+    if year is None:
+        raise ValidationError({"exercice": ["Choisissez un exercice ouvert."]})
+    return {"lines": analytics.apply_defaults(actor=request.auth, fiscal_year=year)}

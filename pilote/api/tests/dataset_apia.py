@@ -139,6 +139,8 @@ BODIES = {
     ("post", "/emprunts"): {"label": "Four", "principal": "12000.00", "annual_rate": "3.5", "months": 36,
                             "first_due": "2026-06-10"},
     ("put", "/seuil-de-rentabilite/part-variable"): {"compte": "6061", "part": "80"},
+    ("put", "/axes-analytiques/{axis_id}/ventilation"): {"compte": "6061", "parts": []},
+    ("post", "/ventilation-analytique/application"): {"exercice": "year_id"},
     # tenders
     ("put", "/appels-offres/{tender_id}/grille"): {"scores": [{"criterion": "criterion_id", "weight": 3, "score": 4}]},
     ("post", "/appels-offres/{tender_id}/criteres"): {"label": "Références similaires", "weight": 2},
@@ -152,7 +154,12 @@ BODIES = {
 }  # fmt: skip
 
 IDS = {
-    ("post", "/interventions/{visit_id}/facturation"): {"visit_id": "done_visit_id"},
+    (
+        "post",
+        "/interventions/{visit_id}/facturation",
+        "/axes-analytiques/{axis_id}/ventilation",
+        "/ventilation-analytique",
+    ): {"visit_id": "done_visit_id"},
     ("post", "/commandes-fournisseurs/{order_id}/envoi"): {"order_id": "sent_order_id"},
     ("post", "/demandes-de-prix/{rfq_id}/reponses/{answer_id}/choix"): {"answer_id": "answered_id"},
 }

@@ -132,3 +132,36 @@ def test_a_done_intervention_is_invoiced_once(call, bank, personas):
     assert made.json()["customer_id"] == customer.pk and Decimal(made.json()["total_net"]) > 0
     twice = call("assistant", "post", url)
     assert twice.status_code == 409 and "déjà facturée" in twice.json()["detail"]
+
+
+def test_an_account_is_distributed_on_an_axis_then_the_year_applied(call, bank, personas):
+    from pilote.ledger import analytics
+    from pilote.ledger import services as ledger
+    from pilote.ledger.models import Account, AnalyticDefault, AnalyticLine, FiscalYear, Journal
+
+    owner = personas["comptable"]
+    axis = analytics.create_axis(actor=owner, code="SITE", label="Sites")
+    lyon = analytics.create_section(actor=owner, axis=axis, code="LYON", label="Lyon")
+    annecy = analytics.create_section(actor=owner, axis=axis, code="ANNECY", label="Annecy")
+    lines = [ledger.LineInput(account=Account.objects.get(code="6061"), debit=Decimal(100)),
+             ledger.LineInput(account=Account.objects.get(code="530"), credit=Decimal(100))]  # fmt: skip
+    ledger.create_entry(actor=owner, journal=Journal.objects.get(code="OD"), date=dt.date(2026, 3, 2), label="Achat",
+                        lines=lines, post=True)  # fmt: skip
+    url = f"/api/v1/axes-analytiques/{axis.pk}/ventilation"
+    parts = [{"section": lyon.pk, "percent": "60"}, {"section": annecy.pk, "percent": "40"}]
+    short = call("comptable", "put", url, {"compte": "6061", "parts": [parts[0]]})
+    assert short.status_code == 409 and "100" in short.json()["detail"], short.content
+    stranger = call("comptable", "put", url, {"compte": "6061", "parts": [{"section": 999999, "percent": "100"}]})
+    assert stranger.status_code == 422
+    assert call("comptable", "put", url, {"compte": "512", "parts": parts}).status_code == 409
+    assert call("comptable", "put", url, {"compte": "9999999", "parts": parts}).status_code == 422
+    assert call("auditeur", "put", url, {"compte": "6061", "parts": parts}).status_code == 403
+    assert not AnalyticDefault.objects.exists()
+    made = call("comptable", "put", url, {"compte": "6061", "parts": parts})
+    assert made.status_code == 200 and made.json()["parts"] == {"LYON": "60", "ANNECY": "40"}, made.content
+    apply = "/api/v1/ventilation-analytique/application"
+    assert call("auditeur", "post", apply, {"exercice": FiscalYear.objects.get().pk}).status_code == 403
+    assert call("comptable", "post", apply, {"exercice": 999999}).status_code == 422
+    applied = call("direction", "post", apply, {"exercice": FiscalYear.objects.get().pk})
+    assert applied.status_code == 200 and applied.json()["lines"] == 2, applied.content
+    assert sorted(AnalyticLine.objects.values_list("debit", flat=True)) == [Decimal(40), Decimal(60)]
