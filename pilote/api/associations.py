@@ -1,5 +1,6 @@
-"""Associations over the API: membership types, members, dues (called, received), donations and their tax receipts,
-grants (awarded, refused, instalments expected and received) — for associations and social establishments only, as
+"""Associations over the API: membership types, members, dues (called, received), donations and their tax receipts
+(issued, cancelled and replaced), grants (awarded, refused, instalments expected and received), volunteering
+(volunteers, activities, hours, the period's posting) — for associations and social establishments only, as
 the pages: another structure gets their French refusal (404). Each write is checked by the page's form and made by
 `associations.services`, which posts the books as the pages do."""
 
@@ -25,12 +26,23 @@ from pilote.api.base import (
     sorted_page,
     through_form,
 )
-from pilote.associations import access, forms
-from pilote.associations.models import Donation, Due, Grant, GrantInstalment, Member, MembershipType
+from pilote.associations import access, forms, rules
+from pilote.associations.models import (
+    Donation,
+    Due,
+    Grant,
+    GrantInstalment,
+    Member,
+    MembershipType,
+    TaxReceipt,
+    VolunteerActivity,
+    VolunteerHours,
+)
 from pilote.associations.queries import donations as donation_queries
 from pilote.associations.queries import grants as grant_queries
 from pilote.associations.queries import members as member_queries
-from pilote.associations.services import donations, grants, members, receipts
+from pilote.associations.queries import volunteering as volunteer_queries
+from pilote.associations.services import donations, grants, members, receipts, volunteering
 
 router = Router(tags=["Associations"])
 
@@ -273,6 +285,25 @@ def list_receipts(request, filters: Query[ReceiptFilters]):
                    donation_queries.RECEIPT_DEFAULT_SORT)  # fmt: skip
 
 
+class CancelReceiptIn(Schema):
+    reason: str = Field(..., description="motif de l'annulation (reste sur le reçu annulé)")
+    replace: bool = Field(True, description="émettre aussitôt le reçu rectificatif des mêmes dons")
+
+
+@operation("GET", "/recus-fiscaux/{receipt_id}", "associations.view", response=ReceiptOut)
+def get_receipt(request, receipt_id: ObjectId):
+    return fetch(TaxReceipt, receipt_id)
+
+
+@operation("POST", "/recus-fiscaux/{receipt_id}/annulation", "associations.receipts", response=ReceiptOut)
+def cancel_receipt(request, receipt_id: ObjectId, payload: CancelReceiptIn):
+    """The receipt cancelled with its reason (kept); by default its replacement, covering the same gifts, is issued
+    and returned — without it the gifts wait for a new receipt and the cancelled one is returned."""
+    receipt = fetch(TaxReceipt, receipt_id)
+    data = through_form(forms.CancelReceiptForm, payload)
+    return receipts.cancel_receipt(actor=request.auth, receipt=receipt, reason=data["reason"], replace=data["replace"])
+
+
 @operation("POST", "/recus-fiscaux", "associations.receipts", response={201: ReceiptOut})
 def issue_receipt(request, payload: ReceiptIn):
     """The tax receipt (Cerfa) of a donor's gifts of a year not yet covered by one, as on the receipts page."""
@@ -389,3 +420,148 @@ def receive_instalment(request, instalment_id: ObjectId, payload: ReceiveInstalm
     instalment = fetch(GrantInstalment, instalment_id)
     fields = through_form(forms.ReceiveInstalmentForm, payload)
     return grants.receive_instalment(actor=request.auth, instalment=instalment, **fields)
+
+
+# --- volunteering -----------------------------------------------------------------------------------------------
+
+
+class ActivityOut(Schema):
+    id: int
+    name: str
+    hourly_rate: Decimal | None
+    is_active: bool
+
+
+class ActivityIn(Schema):
+    name: str
+    hourly_rate: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2,
+                                        description="valorisation horaire ; vide : taux de l'association")  # fmt: skip
+
+
+class VolunteerOut(Schema):
+    id: int
+    contact_id: int
+    name: str
+    since: dt.date
+    until: dt.date | None
+    year_hours: Decimal
+    year_value: Decimal
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.contact.display_name
+
+    @staticmethod
+    def resolve_year_hours(obj) -> Decimal:
+        return rules.hours_of(getattr(obj, "year_minutes", None) or 0)
+
+    @staticmethod
+    def resolve_year_value(obj) -> Decimal:
+        return getattr(obj, "year_value", None) or Decimal(0)
+
+
+class VolunteerIn(Schema):
+    contact: RequiredId = Field(..., description="id du contact bénévole")
+    since: Day
+
+
+class VolunteerFilters(Paging):
+    q: str = Field("", description="nom du bénévole")
+    annee: int | None = Field(None, ge=1900, le=2199, description="année des heures (défaut : l'année en cours)")
+    tri: str = Field(volunteer_queries.VOLUNTEER_DEFAULT_SORT, description="nom, heures, depuis ; préfixe -")
+
+
+class HoursOut(Schema):
+    id: int
+    volunteer_id: int
+    activity_id: int
+    date: dt.date
+    hours: Decimal
+    rate: Decimal
+    value: Decimal
+    note: str
+    posting_id: int | None
+
+
+class HoursIn(Schema):
+    volunteer: RequiredId = Field(..., description="id du bénévole (présent)")
+    activity: RequiredId = Field(..., description="id de l'activité (proposée)")
+    date: Day
+    hours: Decimal = Field(..., ge=0, le=24, max_digits=5, decimal_places=2)
+    note: str = ""
+
+
+class HoursFilters(Paging):
+    q: str = Field("", description="bénévole ou note")
+    activite: OptionalId = Field(None, description="id de l'activité")
+    annee: int | None = Field(None, ge=1900, le=2199)
+    mois: int | None = Field(None, ge=1, le=12)
+    comptabilise: Literal["", "oui", "non"] = ""
+    tri: str = Field(volunteer_queries.HOURS_DEFAULT_SORT, description="date, benevole, activite, duree, valeur ; "
+                     "préfixe -")  # fmt: skip
+
+
+class PostingIn(Schema):
+    period_start: Day
+    period_end: Day
+
+
+class PostingOut(Schema):
+    id: int
+    period_start: dt.date
+    period_end: dt.date
+    minutes: int
+    value: Decimal
+    entry_id: int
+
+
+@operation("GET", "/activites-benevoles", "associations.view", response=Page[ActivityOut])
+def list_activities(request, filters: Query[Paging]):
+    return page_of(VolunteerActivity.objects.order_by("name"), filters)
+
+
+@operation("POST", "/activites-benevoles", "associations.edit", response={201: ActivityOut})
+def create_activity(request, payload: ActivityIn):
+    fields = through_form(forms.ActivityForm, payload)
+    return Status(201, volunteering.create_activity(actor=request.auth, **fields))
+
+
+@operation("GET", "/benevoles", "associations.view", response=Page[VolunteerOut])
+def list_volunteers(request, filters: Query[VolunteerFilters]):
+    """Each volunteer with the year's hours and their value, as the volunteers page."""
+    data = filters.dict()
+    return page_of(volunteer_queries.filter_volunteers(data, data["annee"] or timezone.localdate().year), data)
+
+
+@operation("POST", "/benevoles", "associations.edit", response={201: VolunteerOut})
+def enrol_volunteer(request, payload: VolunteerIn):
+    """Enrolled from a contact (once): no hours yet."""
+    return Status(201, volunteering.enrol_volunteer(actor=request.auth, **through_form(forms.VolunteerForm, payload)))
+
+
+@operation("GET", "/heures-benevoles", "associations.view", response=Page[HoursOut])
+def list_hours(request, filters: Query[HoursFilters]):
+    data = filters.dict()
+    hours = volunteer_queries.filter_hours(data)
+    return sorted_page(hours, data, volunteer_queries.HOURS_SORTS, volunteer_queries.HOURS_DEFAULT_SORT)
+
+
+@operation("POST", "/heures-benevoles", "associations.edit", response={201: HoursOut})
+def record_hours(request, payload: HoursIn):
+    """Valued at the activity's rate (or the association's); a volunteer's day holds 24 hours at most."""
+    return Status(201, volunteering.record_hours(actor=request.auth, **through_form(forms.HoursForm, payload)))
+
+
+@operation("DELETE", "/heures-benevoles/{hours_id}", "associations.edit", response={204: None})
+def delete_hours(request, hours_id: ObjectId):
+    """Hours not yet posted only."""
+    volunteering.delete_hours(actor=request.auth, hours=fetch(VolunteerHours, hours_id))
+    return Status(204, None)
+
+
+@operation("POST", "/benevolat/comptabilisation", "associations.receipts", response={201: PostingOut})
+def post_volunteering(request, payload: PostingIn):
+    """The period's hours not yet posted, in one entry 864 / 875 dated its last day (never twice), as on the
+    postings page (which the receipts' roles use)."""
+    fields = through_form(forms.PeriodForm, payload)
+    return Status(201, volunteering.post_volunteering(actor=request.auth, **fields))

@@ -1,21 +1,19 @@
 """The office's documents over the API: the same confidentiality as the pages — every read starts from
 `office.queries.documents.visible_documents`, so a document a role may not see is a 404 here too; a document is
-filed through the page's form (its file checked by size, extension and magic bytes) and `office.services.documents`."""
+filed, versioned, frozen by a legal hold and purged past its retention through the pages' forms (a file checked by
+size, extension and magic bytes) and `office.services.documents`."""
 
-import base64
-import binascii
 import datetime as dt
 from typing import Literal
 
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, RequiredId, guarded, through_form
+from pilote.api.base import Day, ObjectId, Page, Paging, RequiredId, guarded, page_of, through_form, uploaded_base64
 from pilote.core.roles import Role
-from pilote.office.forms import DocumentForm
+from pilote.lib.dates import local_today
+from pilote.office.forms import DocumentForm, HoldForm, VersionForm
 from pilote.office.models import Confidentiality, DocumentVersion
 from pilote.office.queries import documents as queries
 from pilote.office.retention import TYPE_CHOICES
@@ -95,16 +93,73 @@ class DocumentIn(Schema):
     tags: str = Field("", description="étiquettes séparées par des virgules")
 
 
+def _uploaded(payload):
+    return uploaded_base64(payload.file_name, payload.content_base64)
+
+
 @guarded(router, "POST", "/documents", "office.documents.edit", response={201: DocumentDetailOut})
 def file_document(request, payload: DocumentIn):
     """A document filed as on the page: the file refused when too large, of a refused type, not what its extension
     says (magic bytes) or executable; a reserved document needs the roles that read it."""
-    try:
-        content = base64.b64decode(payload.content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValidationError({"content_base64": ["Contenu illisible : du base64 est attendu."]}) from None
-    uploaded = SimpleUploadedFile(payload.file_name or "document", content)
+    uploaded = _uploaded(payload)
     fields = payload.dict(exclude={"file_name", "content_base64"})
     data = services.form_fields(through_form(DocumentForm, fields, files={"file": uploaded}))
     document = services.file_document(actor=request.auth, uploaded=uploaded, **data)
     return Status(201, get_object_or_404(queries.visible_documents(request.auth), pk=document.pk))
+
+
+class VersionIn(Schema):
+    file_name: str = Field(..., max_length=200, description="nom du fichier, avec son extension")
+    content_base64: str = Field(..., max_length=MAX_BASE64, description="le contenu du fichier en base64")
+    note: str = Field("", description="ce qui change")
+
+
+class HoldIn(Schema):
+    hold: bool = Field(True, description="true : geler (motif requis) ; false : lever le gel")
+    reason: str = Field("", description="motif du gel (litige, contrôle…)")
+
+
+class PurgeIn(Schema):
+    documents: list[RequiredId] = Field(..., max_length=500, description="ids des documents à supprimer")
+    confirmation: str = Field(..., description=f"« {services.CONFIRMATION} » pour confirmer la suppression définitive")
+
+
+class PurgeOut(Schema):
+    supprimes: int
+
+
+def _visible(request, document_id: int):
+    return get_object_or_404(queries.visible_documents(request.auth), pk=document_id)
+
+
+@guarded(router, "POST", "/documents/{document_id}/versions", "office.documents.edit", response={201: VersionOut})
+def add_version(request, document_id: ObjectId, payload: VersionIn):
+    """A new version, the current one from then on (the older ones kept), its file checked as the page's upload."""
+    document = _visible(request, document_id)
+    uploaded = _uploaded(payload)
+    data = through_form(VersionForm, {"note": payload.note}, files={"file": uploaded})
+    return Status(201, services.add_version(actor=request.auth, document=document, uploaded=uploaded,
+                                            note=data["note"]))  # fmt: skip
+
+
+@guarded(router, "POST", "/documents/{document_id}/gel", "office.documents.edit", response=DocumentDetailOut)
+def set_hold(request, document_id: ObjectId, payload: HoldIn):
+    """A legal hold keeps the document whatever its retention date (its reason required), or is lifted."""
+    reason = through_form(HoldForm, {"reason": payload.reason})["reason"]
+    services.set_hold(actor=request.auth, document=_visible(request, document_id), hold=payload.hold, reason=reason)
+    return _visible(request, document_id)
+
+
+@guarded(router, "GET", "/documents-a-purger", "office.documents.purge", response=Page[DocumentOut])
+def list_purge_candidates(request, paging: Query[Paging]):
+    """The documents past their retention and under no legal hold, oldest first, as the purge page proposes them."""
+    return page_of(queries.purge_candidates(request.auth, local_today()), paging)
+
+
+@guarded(router, "POST", "/documents-a-purger/suppression", "office.documents.purge", response=PurgeOut)
+def purge(request, payload: PurgeIn):
+    """The chosen documents past their retention deleted for good once the confirmation is typed, each deletion
+    logged with what the document was; a document not proposed for purging is left alone."""
+    count = services.purge(actor=request.auth, document_ids=payload.documents, confirmation=payload.confirmation,
+                           today=local_today())  # fmt: skip
+    return {"supprimes": count}

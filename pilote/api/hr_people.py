@@ -13,7 +13,19 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, OptionalId, Page, Paging, RequiredId, fetch, guarded, page_of, through_form
+from pilote.api.base import (
+    Day,
+    ObjectId,
+    OptionalId,
+    Page,
+    Paging,
+    RequiredId,
+    fetch,
+    guarded,
+    page_of,
+    through_form,
+    uploaded_base64,
+)
 from pilote.core.listing import sort_queryset
 from pilote.hr.expenses import CATEGORY_CHOICES, VEHICLE_CHOICES
 from pilote.hr.forms import (
@@ -22,6 +34,7 @@ from pilote.hr.forms import (
     ExpenseLineForm,
     ExpensePayForm,
     ExpenseReportForm,
+    PayrollJournalForm,
     PayrollMonthForm,
     PayrollVariableForm,
     TrainingActionForm,
@@ -154,6 +167,10 @@ class ExpenseReportOut(Schema):
         return list(obj.lines.order_by("spent_on", "pk"))
 
 
+# A receipt's upload limit (the page's field says it in French), in base64 and a little more.
+MAX_RECEIPT_BASE64 = 14 * 1024 * 1024
+
+
 class ExpenseLineIn(Schema):
     spent_on: Day
     category: ExpenseCategory  # type: ignore[valid-type]
@@ -164,11 +181,13 @@ class ExpenseLineIn(Schema):
     horsepower: int | None = Field(None, ge=1, le=50)
     electric: bool = False
     distance: Decimal | None = Field(None, max_digits=7, decimal_places=1)
+    receipt_name: str = Field("", max_length=120, description="nom du justificatif (photo JPEG, PNG ou PDF)")
+    receipt_base64: str = Field("", max_length=MAX_RECEIPT_BASE64, description="le justificatif en base64")
 
 
 class ExpenseReportIn(Schema):
     title: str
-    lines: list[ExpenseLineIn] = Field([], max_length=100, description="les dépenses (justificatifs : sur la page)")
+    lines: list[ExpenseLineIn] = Field([], max_length=20, description="les dépenses, chacune avec son justificatif")
     soumettre: bool = Field(False, description="transmettre la note pour validation (chaque dépense justifiée)")
 
 
@@ -205,21 +224,24 @@ def get_expense_report(request, report_id: ObjectId):
 
 @guarded(router, "GET", "/mes-notes-de-frais", "hr.self", response=Page[ExpenseReportOut])
 def list_my_expense_reports(request, paging: Query[Paging]):
-    """The caller's own reports only (a manager decides their team's on the page)."""
+    """The caller's own reports only (a manager's team's: /validations-notes-de-frais)."""
     return page_of(expense_queries.mine(request.auth).prefetch_related("lines"), paging)
 
 
 @guarded(router, "POST", "/mes-notes-de-frais", "hr.self", response={201: ExpenseReportOut})
 def create_my_expense_report(request, payload: ExpenseReportIn):
-    """The caller's own report, its expenses (each checked by the page's form and the service) and, when asked, its
-    submission — all or nothing. The caller's account must be linked to their file."""
+    """The caller's own report, its expenses with their receipts (each checked by the page's form and the service)
+    and, when asked, its submission — all or nothing. The caller's account must be linked to their file."""
     employee = get_object_or_404(Employee, user=request.auth)
     title = through_form(ExpenseReportForm, {"title": payload.title})["title"]
     lines = []
     for line in payload.lines:
-        fields = through_form(ExpenseLineForm, line)
-        fields.pop("receipt", None)
-        lines.append(fields | {"description": fields["description"] or ""})
+        # the receipt checked by the page's field (size, type) then by the service (its first bytes)
+        receipt = line.receipt_base64 and uploaded_base64(
+            line.receipt_name, line.receipt_base64, field="receipt_base64"
+        )
+        fields = through_form(ExpenseLineForm, line, files={"receipt": receipt} if receipt else None)
+        lines.append(fields | {"description": fields["description"] or "", "receipt": fields.get("receipt")})
     with transaction.atomic():
         report = expense_services.create_report(actor=request.auth, employee=employee, title=title)
         for fields in lines:
@@ -231,9 +253,27 @@ def create_my_expense_report(request, payload: ExpenseReportIn):
 
 @guarded(router, "POST", "/notes-de-frais/{report_id}/decision", "hr.edit", response=ExpenseReportOut)
 def decide_expense_report(request, report_id: ObjectId, payload: ExpenseDecisionIn):
-    """Approve or refuse a submitted report (rh and direction; never their own — a manager decides on the page)."""
+    """Approve or refuse a submitted report (rh and direction; never their own — a manager through
+    /validations-notes-de-frais)."""
     fields = through_form(DecisionForm, payload)
     report = fetch(ExpenseReport.objects.select_related("employee__manager"), report_id)
+    expense_services.decide_report(actor=request.auth, report=report, approve=fields["decision"] == "accepter",
+                                   note=fields["note"])  # fmt: skip
+    return fetch(ExpenseReport, report_id)
+
+
+@guarded(router, "GET", "/validations-notes-de-frais", "hr.self", response=Page[ExpenseReportOut])
+def list_reports_to_decide(request, paging: Query[Paging]):
+    """The reports waiting for the caller's decision: their team's for a manager, all for rh and direction (never
+    their own), as « À valider » on the expenses page."""
+    return page_of(expense_queries.decidable(request.auth).prefetch_related("lines"), paging)
+
+
+@guarded(router, "POST", "/validations-notes-de-frais/{report_id}", "hr.self", response=ExpenseReportOut)
+def decide_as_manager(request, report_id: ObjectId, payload: ExpenseDecisionIn):
+    """A manager's decision on a report of their team (or rh's): another report is not theirs to see (404)."""
+    fields = through_form(DecisionForm, payload)
+    report = fetch(expense_queries.decidable(request.auth).select_related("employee__manager"), report_id)
     expense_services.decide_report(actor=request.auth, report=report, approve=fields["decision"] == "accepter",
                                    note=fields["note"])  # fmt: skip
     return fetch(ExpenseReport, report_id)
@@ -450,3 +490,19 @@ def update_payroll_variable(request, variable_id: ObjectId, payload: PayrollVari
 @guarded(router, "POST", "/paie/{payroll_id}/validation", "hr.edit", response=PayrollMonthDetailOut)
 def validate_payroll_month(request, payroll_id: ObjectId):
     return payroll_services.validate_month(actor=request.auth, payroll_month=fetch(PayrollMonth, payroll_id))
+
+
+class PayrollJournalIn(Schema):
+    file_name: str = Field(..., max_length=200, description="nom du fichier CSV (compte, libellé, débit, crédit)")
+    content_base64: str = Field(..., max_length=MAX_RECEIPT_BASE64, description="le fichier en base64")
+
+
+@guarded(router, "POST", "/paie/{payroll_id}/journal", "hr.edit", response=PayrollMonthOut)
+def post_payroll_journal(request, payroll_id: ObjectId, payload: PayrollJournalIn):
+    """The provider's payroll journal (the validated month's, once) posted as the month's entry (OD, its last day),
+    the file checked as the payroll page's upload; every problem of the file said in French (409)."""
+    upload = uploaded_base64(payload.file_name, payload.content_base64)
+    data = through_form(PayrollJournalForm, {}, files={"file": upload})
+    month = fetch(PayrollMonth, payroll_id)
+    payroll_services.post_journal_file(actor=request.auth, payroll_month=month, upload=data["file"])
+    return fetch(PayrollMonth, payroll_id)

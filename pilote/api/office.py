@@ -22,7 +22,16 @@ from pilote.api.base import (
     sorted_page,
     through_form,
 )
-from pilote.office.forms import ActionForm, BookingForm, DecisionForm, EventForm, MeetingForm, TaskForm
+from pilote.office.forms import (
+    ActionForm,
+    BookingForm,
+    DecisionForm,
+    EventForm,
+    MeetingForm,
+    NextMeetingForm,
+    TaskForm,
+    aware,
+)
 from pilote.office.forms import ItemForm as AgendaItemForm
 from pilote.office.models import Booking, Event, Meeting, Presence, Task
 from pilote.office.queries import agenda as agenda_queries
@@ -458,6 +467,32 @@ def record_minutes(request, meeting_id: ObjectId, payload: MinutesIn):
     return meetings.record_minutes(actor=request.auth, meeting=fetch(Meeting, meeting_id), summary=payload.summary,
                                    notes=dict(payload.notes), presence={k: str(v) for k, v in payload.presence.items()},
                                    expected_version=payload.version)  # fmt: skip
+
+
+class SentOut(Schema):
+    destinataires: int = Field(..., description="participants à qui le compte rendu est parti")
+
+
+class NextMeetingIn(Schema):
+    day: Day
+    start: Clock
+
+
+@guarded(router, "POST", "/reunions/{meeting_id}/envoi", "office.meetings.edit", response=SentOut)
+def send_minutes(request, meeting_id: ObjectId):
+    """The minutes' PDF e-mailed to every attendee with an address (the minutes written first); the meeting sent."""
+    sent = meetings.send_minutes(actor=request.auth, meeting=fetch(Meeting, meeting_id), request=request)
+    return {"destinataires": sent}
+
+
+@guarded(router, "POST", "/reunions/{meeting_id}/suivante", "office.meetings.edit", response={201: MeetingDetailOut})
+def schedule_next_meeting(request, meeting_id: ObjectId, payload: NextMeetingIn):
+    """The next meeting of the series (once, after this one): same attendees and standing items, the actions still
+    open carried to its first item."""
+    data = through_form(NextMeetingForm, payload)
+    meeting = fetch(Meeting, meeting_id)
+    following = meetings.schedule_next(actor=request.auth, meeting=meeting, starts_at=aware(data["day"], data["start"]))
+    return Status(201, following)
 
 
 # --- to-do tasks ----------------------------------------------------------------------------------------------

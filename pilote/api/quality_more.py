@@ -15,27 +15,36 @@ from pilote.api.base import Day, ObjectId, OptionalId, Page, Paging, RequiredId,
 from pilote.core.listing import sort_queryset
 from pilote.lib.dates import local_today
 from pilote.quality.forms import (
+    ApproveForm,
+    AuditCloseForm,
     AuditForm,
     AuditQuestionForm,
+    DraftForm,
     FindingForm,
     HazardForm,
+    InForceForm,
     PreventionActionForm,
     ProcedureForm,
+    PublishForm,
     SurveyForm,
+    SurveyInviteForm,
     SurveyQuestionForm,
     WatchSourceForm,
     WatchTriageForm,
     WorkUnitForm,
+    invited_contacts,
 )
 from pilote.quality.models import (
     Audit,
     AuditItem,
     AuditKind,
     AuditStatus,
+    DuerpVersion,
     FindingResult,
     Hazard,
     Procedure,
     ProcedureKind,
+    ProcedureVersion,
     QuestionKind,
     Survey,
     SurveyAudience,
@@ -261,6 +270,59 @@ def create_procedure(request, payload: ProcedureIn):
     return Status(201, procedure_services.create_procedure(actor=request.auth, **fields))
 
 
+class DraftIn(Schema):
+    change_note: str = Field(..., description="objet de la révision")
+    body: str = Field(..., description="contenu de la version")
+
+
+class ApproveIn(Schema):
+    comment: str = ""
+
+
+class InForceIn(Schema):
+    in_force_on: Day
+
+
+class AcknowledgementOut(Schema):
+    version_id: int
+    user_id: int
+    at: dt.datetime
+
+
+@guarded(router, "PUT", "/procedures/{procedure_id}/brouillon", "quality.procedures.edit",
+         response=ProcedureVersionOut)  # fmt: skip
+def save_procedure_draft(request, procedure_id: ObjectId, payload: DraftIn):
+    """The next version written as a draft (from the text in force), or the draft under way changed."""
+    fields = through_form(DraftForm, payload)
+    return procedure_services.save_draft(actor=request.auth, procedure=fetch(Procedure, procedure_id), **fields)
+
+
+@guarded(router, "POST", "/procedures/versions/{procedure_version_id}/approbation", "quality.procedures.approve",
+         response=ProcedureVersionOut)  # fmt: skip
+def approve_procedure_version(request, procedure_version_id: ObjectId, payload: ApproveIn):
+    """A draft approved today by a user of the role the procedure names (others: 409), its text frozen."""
+    comment = through_form(ApproveForm, payload)["comment"]
+    version = fetch(ProcedureVersion, procedure_version_id)
+    return procedure_services.approve(actor=request.auth, version=version, comment=comment)
+
+
+@guarded(router, "POST", "/procedures/versions/{procedure_version_id}/vigueur", "quality.procedures.edit",
+         response=ProcedureVersionOut)  # fmt: skip
+def put_procedure_version_in_force(request, procedure_version_id: ObjectId, payload: InForceIn):
+    """An approved version in force from that day (not before its approval); the one in force is superseded."""
+    day = through_form(InForceForm, payload)["in_force_on"]
+    version = fetch(ProcedureVersion, procedure_version_id)
+    return procedure_services.put_in_force(actor=request.auth, version=version, in_force_on=day)
+
+
+@guarded(router, "POST", "/procedures/versions/{procedure_version_id}/lecture", "quality.procedures.read",
+         response={201: AcknowledgementOut})  # fmt: skip
+def acknowledge_procedure_version(request, procedure_version_id: ObjectId):
+    """The caller's receipt of the version in force (a procedure they must read, once)."""
+    version = fetch(ProcedureVersion, procedure_version_id)
+    return Status(201, procedure_services.acknowledge(actor=request.auth, version=version))
+
+
 # --- audits ---------------------------------------------------------------------------------------------------
 
 
@@ -345,6 +407,25 @@ def plan_audit(request, payload: AuditIn):
 def add_audit_question(request, audit_id: ObjectId, payload: QuestionIn):
     fields = through_form(AuditQuestionForm, payload)
     return Status(201, audit_services.add_question(actor=request.auth, audit=fetch(Audit, audit_id), **fields))
+
+
+class AuditStepIn(Schema):
+    etape: Literal["commencer", "annuler", "clore"] = Field(
+        ..., description="commencer (aujourd'hui, la grille prête), annuler (planifié), clore (tous les constats)"
+    )
+    conclusion: str = Field("", description="conclusion de l'audit (pour clore)")
+
+
+@guarded(router, "POST", "/audits/{audit_id}/etape", "quality.audits.edit", response=AuditDetailOut)
+def audit_step(request, audit_id: ObjectId, payload: AuditStepIn):
+    """As the audit page's buttons: started today, cancelled while planned, or closed with its conclusion."""
+    audit = fetch(Audit, audit_id)
+    if payload.etape == "commencer":
+        return audit_services.start_audit(actor=request.auth, audit=audit)
+    if payload.etape == "annuler":
+        return audit_services.cancel_audit(actor=request.auth, audit=audit)
+    conclusion = through_form(AuditCloseForm, payload)["conclusion"]
+    return audit_services.close_audit(actor=request.auth, audit=audit, conclusion=conclusion)
 
 
 @guarded(router, "POST", "/audits/constats/{finding_id}", "quality.audits.edit", response=AuditItemOut)
@@ -475,6 +556,45 @@ def create_survey(request, payload: SurveyIn):
     return Status(201, fetch(Survey, survey.pk))
 
 
+class SurveyStepIn(Schema):
+    etape: Literal["ouvrir", "clore"]
+
+
+class InviteIn(Schema):
+    tag: OptionalId = Field(None, description="id d'une étiquette : ses contacts actifs sont invités par e-mail")
+    contact: OptionalId = Field(None, description="id d'un contact invité par e-mail")
+    links: int = Field(0, ge=0, le=500, description="liens anonymes à remettre vous-même")
+    message: str = Field("", description="message d'accompagnement de l'e-mail")
+
+
+class InvitationOut(Schema):
+    id: int
+    label: str
+    email: str
+    sent: bool
+    url: str = Field(..., description="lien de réponse, donné une seule fois (seule son empreinte est gardée)")
+
+
+@guarded(router, "POST", "/enquetes/{survey_id}/etape", "quality.surveys.edit", response=SurveyDetailOut)
+def survey_step(request, survey_id: ObjectId, payload: SurveyStepIn):
+    """Opened (its questions ready) or closed, as the survey page's buttons."""
+    step = {"ouvrir": survey_services.open_survey, "clore": survey_services.close_survey}[payload.etape]
+    return step(actor=request.auth, survey=fetch(Survey, survey_id))
+
+
+@guarded(router, "POST", "/enquetes/{survey_id}/invitations", "quality.surveys.edit",
+         response={201: list[InvitationOut]})  # fmt: skip
+def invite_to_survey(request, survey_id: ObjectId, payload: InviteIn):
+    """The open survey's links: e-mailed to the chosen contacts (each with an address), and anonymous ones to hand
+    over; each link serves one answer and is shown only here."""
+    data = through_form(SurveyInviteForm, payload)
+    links = survey_services.invite(actor=request.auth, survey=fetch(Survey, survey_id),
+                                   contacts=invited_contacts(data), links=data.get("links") or 0,
+                                   message=data["message"], base_url=request.build_absolute_uri("/"))  # fmt: skip
+    return Status(201, [{"id": link.invitation.pk, "label": link.invitation.label, "email": link.invitation.email,
+                         "sent": link.invitation.sent_at is not None, "url": link.url} for link in links])  # fmt: skip
+
+
 # --- regulatory watch -----------------------------------------------------------------------------------------
 
 
@@ -555,3 +675,54 @@ def list_watch_sources(request):
 def create_watch_source(request, payload: WatchSourceIn):
     fields = through_form(WatchSourceForm, payload)
     return Status(201, watch_services.create_source(actor=request.auth, **fields))
+
+
+class ConversionIn(Schema):
+    vers: Literal["risque", "non-conformite"] = Field(
+        ..., description="risque du registre (direction) ou non-conformité (les rôles qui en ouvrent)"
+    )
+
+
+class ConversionOut(Schema):
+    vers: str
+    id: int
+    reference: str
+
+
+@guarded(router, "POST", "/veille/{watch_item_id}/conversion", "quality.watch.edit", response={201: ConversionOut})
+def convert_watch_item(request, watch_item_id: ObjectId, payload: ConversionIn):
+    """A risk or a non-conformity from the item (once each), as the item page's one click; the item marked relevant."""
+    item = fetch(watch_queries.visible_items(request.auth), watch_item_id)
+    made = watch_services.convert(actor=request.auth, item=item, target=payload.vers)
+    return Status(201, {"vers": payload.vers, "id": made.pk, "reference": made.reference})
+
+
+# --- DUERP versions ---------------------------------------------------------------------------------------------
+
+
+class DuerpVersionOut(Schema):
+    id: int
+    number: int
+    published_on: dt.date
+    published_by_name: str
+    headcount: int
+    note: str
+    changes: list[str]
+    digest: str
+
+
+class PublishIn(Schema):
+    note: str = Field("", description="motif de la mise à jour")
+    confirm: bool = Field(..., description="je valide le document unique tel qu'il est ; la version sera figée")
+
+
+@guarded(router, "GET", "/duerp/versions", "quality.duerp.view", response=Page[DuerpVersionOut])
+def list_duerp_versions(request, paging: Query[Paging]):
+    return page_of(DuerpVersion.objects.order_by("-number"), paging)
+
+
+@guarded(router, "POST", "/duerp/versions", "quality.duerp.publish", response={201: DuerpVersionOut})
+def publish_duerp(request, payload: PublishIn):
+    """The DUERP as it stands validated today and frozen as the next version, as the publication page does."""
+    note = through_form(PublishForm, payload)["note"]
+    return Status(201, duerp_services.publish_duerp(actor=request.auth, note=note))

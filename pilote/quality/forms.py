@@ -445,11 +445,15 @@ class SurveyInviteForm(forms.Form):
         self.fields["contact"].label_from_instance = lambda c: c.display_name
 
     def contacts(self) -> list:
-        data = self.cleaned_data
-        chosen = list(data["tag"].contacts.filter(is_active=True).order_by("name", "pk")) if data.get("tag") else []
-        if data.get("contact"):
-            chosen.append(data["contact"])
-        return chosen
+        return invited_contacts(self.cleaned_data)
+
+
+def invited_contacts(data: dict) -> list:
+    """The contacts an invitation form chose (the page's and the API's): the tag's active contacts, then the one."""
+    chosen = list(data["tag"].contacts.filter(is_active=True).order_by("name", "pk")) if data.get("tag") else []
+    if data.get("contact"):
+        chosen.append(data["contact"])
+    return chosen
 
 
 class SurveyFilterForm(forms.Form):

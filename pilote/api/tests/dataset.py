@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pilote.api.tests import dataset_apia
+from pilote.api.tests.days import day, resolve, year
 from pilote.lib.dates import local_today
 
 
@@ -26,6 +27,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
     contact = Contact.objects.create(name="Cible", is_customer=True, is_supplier=True)
     product = Product.objects.create(reference="P1", name="Produit", unit_price=Decimal("12.5"))
     shop = make_shop(structure, personas)
+    _december_invoice(structure, shop)
     invoice = sales.create_invoice(
         actor=shop["actor"], customer=shop["customer"], date=shop["day"],
         lines=[sales.LineSpec.from_product(shop["p"]["book"], Decimal(1))],
@@ -55,6 +57,11 @@ def small_dataset(structure, personas) -> dict[str, int]:
     folder = documents.create_folder(actor=personas["assistant"], name="Administration")
     document = documents.file_document(actor=personas["assistant"], uploaded=SimpleUploadedFile("n.txt", b"Note"),
                                        title="Note", folder=folder, document_date=shop["day"])  # fmt: skip
+    from pilote.office.models import Document
+
+    expired = documents.file_document(actor=personas["assistant"], uploaded=SimpleUploadedFile("o.txt", b"Vieux"),
+                                      title="Ancien", folder=folder, document_date=shop["day"])  # fmt: skip
+    Document.objects.filter(pk=expired.pk).update(retention_until=day(1, 1, years=-1))
     from pilote.ledger import services as ledger
     from pilote.ledger.models import Account, FiscalYear, Journal
 
@@ -80,33 +87,33 @@ def small_dataset(structure, personas) -> dict[str, int]:
 
     staff = {
         role: employees.hire_employee(actor=personas["rh"], last_name=role.capitalize(), first_names="Test", sex="F",
-                                      birth_date=dt.date(1990, 1, 1), job="Employée", entry_date=dt.date(2025, 1, 6),
+                                      birth_date=dt.date(1990, 1, 1), job="Employée", entry_date=day(1, 6, years=-1),
                                       user=user)
         for role, user in personas.items()
     }  # fmt: skip
     sickness = absences.record_absence(actor=personas["rh"], employee=staff["salarie"], kind="maladie",
-                                       start=dt.date(2026, 3, 2), end=dt.date(2026, 3, 4))  # fmt: skip
+                                       start=day(3, 2), end=day(3, 4))  # fmt: skip
     asked = absences.request_leave(actor=personas["salarie"], employee=staff["salarie"], kind="conges_payes",
-                                   start=dt.date(2027, 2, 1), end=dt.date(2027, 2, 5))  # fmt: skip
+                                   start=day(2, 1, years=1), end=day(2, 5, years=1))  # fmt: skip
     from pilote.quality.services import nonconformities, risks
 
     owner = personas["direction"]
     risk = risks.create_risk(actor=owner, title="Perte d'un client majeur", category="financial", owner=owner,
                              cause="Dépendance", consequence="Trésorerie", likelihood=3, impact=4,
-                             residual_likelihood=2, residual_impact=3, review_on=dt.date(2027, 1, 15))  # fmt: skip
+                             residual_likelihood=2, residual_impact=3, review_on=day(1, 15, years=1))  # fmt: skip
     nc = nonconformities.open_nonconformity(actor=owner, title="Livraison incomplète", origin="supplier",
                                             description="Deux cartons manquants", owner=owner,
-                                            detected_on=dt.date(2026, 3, 2))  # fmt: skip
+                                            detected_on=local_today())  # fmt: skip
     analysed = nonconformities.open_nonconformity(
         actor=owner,
         title="Retard",
         origin="internal",
         owner=owner,
         description="Retard de livraison",
-        detected_on=dt.date(2026, 3, 3),
+        detected_on=local_today(),
     )
     nonconformities.record_analysis(actor=owner, nc=analysed, root_cause="Planning")
-    nonconformities.add_capa(actor=owner, nc=analysed, title="Replanifier", owner=owner, due_on=dt.date(2027, 1, 4))
+    nonconformities.add_capa(actor=owner, nc=analysed, title="Replanifier", owner=owner, due_on=day(1, 4, years=1))
     from pilote.operations.services import interventions, stock
 
     store = stock.create_location(actor=owner, code="DEP", name="Dépôt")
@@ -115,7 +122,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
     stock.manual_move(actor=owner, item=item, kind="receipt", quantity=Decimal(10), date=shop["day"], location=store,
                       unit_cost=Decimal("80"))  # fmt: skip
     visits, _ = interventions.plan(actor=owner, customer=contact, kind="repair", address="1 rue du Lac, Annecy",
-                                   subject="Fuite", technician=None, day=dt.date(2027, 1, 12), at=dt.time(9),
+                                   subject="Fuite", technician=None, day=day(1, 12, years=1), at=dt.time(9),
                                    minutes=90)  # fmt: skip
     # sales (apisales): an order to deliver, invoice or cancel, another partly delivered, a payment received
     from pilote.sales import payments as sales_payments
@@ -159,7 +166,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
     opportunity = pipeline.create_opportunity(actor=personas["commercial"], contact=contact, title="Extension",
                                               amount=Decimal(5000))  # fmt: skip
     tender = tender_services.create_tender(actor=personas["commercial"], buyer=contact, title="Marché de fournitures")
-    grievance = {"customer": shop["customer"], "received_on": shop["day"], "category": "billing"}
+    grievance = {"customer": shop["customer"], "received_on": local_today(), "category": "billing"}
     complaint = complaints.record_complaint(actor=owner, subject="Facture en double", **grievance)
     answered = complaints.record_complaint(actor=owner, subject="Retard", **grievance)
     complaints.answer_complaint(actor=owner, complaint=answered, text="Livraison demain.", medium="email")
@@ -182,9 +189,9 @@ def small_dataset(structure, personas) -> dict[str, int]:
                                           date=local_today(), channel="letter", subject="Relance", body="Relance",
                                           total_due=Decimal(10), total=Decimal(10))  # fmt: skip
     mandate = direct_debit.create_mandate(actor=shop["accountant"], customer=shop["customer"], reference="RUM-1",
-                                          signed_on=shop["day"], iban="FR7630006000011234567890189")  # fmt: skip
+                                          signed_on=local_today(), iban="FR7630006000011234567890189")  # fmt: skip
     free_mandate = direct_debit.create_mandate(actor=shop["accountant"], customer=contact, reference="RUM-3",
-                                               signed_on=shop["day"], iban="FR7630006000011234567890189")  # fmt: skip
+                                               signed_on=local_today(), iban="FR7630006000011234567890189")  # fmt: skip
     direct_debit.set_creditor_id(actor=shop["accountant"], value="FR72ZZZ123456")
     collected = sales.create_invoice(actor=shop["actor"], customer=shop["customer"], date=shop["day"],
                                      lines=[sales.LineSpec.from_product(shop["p"]["book"], Decimal(2))])  # fmt: skip
@@ -217,7 +224,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
         "time_id": time.pk,
         "second_task_id": project.tasks.exclude(pk=task.pk).get().pk,
         "account_id": Account.objects.get(code="6061").pk,
-        "year_id": FiscalYear.objects.get().pk,
+        "year_id": FiscalYear.objects.get(start_date=day(1, 1)).pk,
         "entry_id": draft.pk,
         "posted_entry_id": posted.pk,
         "contact_id": contact.pk,
@@ -230,12 +237,33 @@ def small_dataset(structure, personas) -> dict[str, int]:
         "order_id": order.pk,
         "run_id": run.pk,
         "document_id": document.pk,
+        "expired_document_id": expired.pk,
         "version_id": document.versions.get().pk,
     }
     ids.update(_people_dataset(structure, personas, staff))
     ids.update(_organisation_rows(structure, personas, contact=contact, store=store, chair=item, folder=folder))
     ids.update(dataset_apia.rows(structure, personas, ids))
     return ids
+
+
+def _december_invoice(structure, shop) -> None:
+    """Early in the year no e-reporting period has ended since the data set's first operations (March 2), and the API
+    serves ended ones: last year's books are then opened (as they still are early in the year) for an invoice of
+    December, issued before this year's."""
+    from pilote.ereporting import cadence as cadences
+    from pilote.ereporting import services as ereporting
+    from pilote.ledger import services as ledger
+    from pilote.sales import issuing
+    from pilote.sales import services as sales
+
+    cadence, first = ereporting.cadence_of(structure), shop["day"]  # the data set's first operations are of that day
+    if cadence is None or any(period.end < local_today()
+                              for period in cadences.periods_between(cadence, first, local_today())):  # fmt: skip
+        return
+    ledger.open_fiscal_year(actor=None, start_date=day(1, 1, years=-1), end_date=day(12, 31, years=-1))
+    december = sales.create_invoice(actor=shop["actor"], customer=shop["customer"], date=day(12, 1, years=-1),
+                                    lines=[sales.LineSpec.from_product(shop["p"]["book"], Decimal(1))])  # fmt: skip
+    issuing.issue_invoice(actor=shop["actor"], invoice=december, render_pdf=False)
 
 
 def _people_dataset(structure, personas, staff) -> dict[str, int]:
@@ -246,7 +274,7 @@ def _people_dataset(structure, personas, staff) -> dict[str, int]:
     from pilote.ledger.models_bank import BankAccount
 
     rh, employee = personas["rh"], staff["salarie"]
-    contracts.sign_contract(actor=rh, employee=employee, kind="cdi", effective_from=dt.date(2025, 1, 6),
+    contracts.sign_contract(actor=rh, employee=employee, kind="cdi", effective_from=day(1, 6, years=-1),
                             monthly_gross=Decimal("2100.00"))  # fmt: skip
     reports = []
     for title in ("Salon", "Client Lyon", "Formation"):
@@ -259,8 +287,8 @@ def _people_dataset(structure, personas, staff) -> dict[str, int]:
     expenses.decide_report(actor=rh, report=reports[2], approve=True)
     expenses.post_report(actor=personas["comptable"], report=reports[2])
     action = training.create_action(actor=rh, title="Sauveteur secouriste", provider="Croix-Rouge",
-                                    kind="obligatoire", funding="plan", start=dt.date(2026, 2, 9),
-                                    end=dt.date(2026, 2, 10), hours=Decimal(14), cost=Decimal(400),
+                                    kind="obligatoire", funding="plan", start=local_today() - dt.timedelta(days=10),
+                                    end=local_today() - dt.timedelta(days=9), hours=Decimal(14), cost=Decimal(400),
                                     employees=[employee])  # fmt: skip
     from pilote.quality.models import WatchItem
     from pilote.quality.services import audits, duerp, procedures, surveys, watch
@@ -270,30 +298,50 @@ def _people_dataset(structure, personas, staff) -> dict[str, int]:
     hazard = duerp.add_hazard(actor=boss, unit=unit, family="manual_handling", description="Port de charges",
                               frequency=3, severity=2)  # fmt: skip
     duerp.add_prevention_action(actor=boss, hazard=hazard, title="Diable de manutention", owner=boss,
-                                due_on=dt.date(2027, 3, 1), cost=Decimal(180))  # fmt: skip
+                                due_on=day(3, 1, years=1), cost=Decimal(180))  # fmt: skip
     procedure = procedures.create_procedure(actor=boss, code="PR-ACC-01", title="Accueil", owner=boss,
                                             approver_role="direction", body="Accueillir.")  # fmt: skip
+    approved = procedures.create_procedure(actor=boss, code="PR-ACH-01", title="Achats", owner=boss,
+                                           approver_role="direction", body="Commander.")  # fmt: skip
+    approved = procedures.approve(actor=boss, version=approved.versions.get())
+    readers = ["direction", "comptable", "commercial", "rh", "assistant", "salarie"]
+    read = procedures.create_procedure(actor=boss, code="PR-SEC-01", title="Sécurité", owner=boss,
+                                       approver_role="direction", body="Badger.", reader_roles=readers)  # fmt: skip
+    in_force = procedures.put_in_force(actor=boss, version=procedures.approve(actor=boss, version=read.versions.get()))
     review = audits.plan_audit(actor=boss, title="Audit achats", kind="internal", scope="Achats",
-                               planned_on=dt.date(2026, 3, 2), lead=boss,
+                               planned_on=day(3, 2), lead=boss,
                                questions=[("Fournisseurs évalués ?", "Grille")])  # fmt: skip
-    audits.start_audit(actor=boss, audit=review, performed_on=dt.date(2026, 3, 2))
+    audits.start_audit(actor=boss, audit=review, performed_on=local_today())
+    planned = audits.plan_audit(actor=boss, title="Audit qualité", kind="internal", scope="Ventes", lead=boss,
+                                planned_on=day(6, 1, years=1), questions=[("Devis suivis ?", "")])  # fmt: skip
     survey = surveys.create_survey(actor=boss, title="Satisfaction 2026")
     surveys.add_question(actor=boss, survey=survey, text="Êtes-vous satisfait ?", kind="scale5")
+    opened = surveys.create_survey(actor=boss, title="Accueil")
+    surveys.add_question(actor=boss, survey=opened, text="Bien accueilli ?", kind="scale5")
+    surveys.open_survey(actor=boss, survey=opened)
     source = watch.create_source(actor=boss, name="Légifrance", url="https://www.legifrance.gouv.fr/rss")
     news = WatchItem.objects.create(source=source, guid="1", title="Décret", link="https://example.org/1",
                                     shared_roles=list(watch.SHARE_ROLES))  # fmt: skip
     from pilote.hr.services import payroll
 
-    month = payroll.prepare_month(actor=rh, month=dt.date(2026, 3, 1))
+    month = payroll.prepare_month(actor=rh, month=day(3, 1))
+    validated = payroll.prepare_month(actor=rh, month=day(2, 1))
+    payroll.validate_month(actor=rh, payroll_month=validated)
     return {
         "payroll_id": month.pk,
+        "validated_payroll_id": validated.pk,
         "variable_id": month.variables.get(employee=employee).pk,
         "unit_id": unit.pk,
         "hazard_id": hazard.pk,
         "procedure_id": procedure.pk,
+        "procedure_version_id": procedure.versions.get().pk,
+        "approved_version_id": approved.pk,
+        "in_force_version_id": in_force.pk,
         "audit_id": review.pk,
+        "planned_audit_id": planned.pk,
         "finding_id": review.items.get().pk,
         "survey_id": survey.pk,
+        "open_survey_id": opened.pk,
         "watch_item_id": news.pk,
         "user_id": personas["salarie"].pk,
         "report_id": reports[0].pk,
@@ -314,22 +362,22 @@ def _organisation_rows(structure, personas, *, contact, store, chair, folder) ->
 
     owner, technician = personas["direction"], personas["salarie"]
     mine, _ = interventions.plan(actor=owner, customer=contact, kind="maintenance", address="2 rue du Pont, Annecy",
-                                 subject="Entretien", technician=technician, day=dt.date(2027, 1, 13), at=dt.time(9),
+                                 subject="Entretien", technician=technician, day=day(1, 13, years=1), at=dt.time(9),
                                  minutes=60)  # fmt: skip
     started, _ = interventions.plan(actor=owner, customer=contact, kind="repair", address="3 rue du Port, Annecy",
-                                    subject="Panne", technician=technician, day=dt.date(2027, 1, 14), at=dt.time(9),
+                                    subject="Panne", technician=technician, day=day(1, 14, years=1), at=dt.time(9),
                                     minutes=60)  # fmt: skip
     interventions.arrive(actor=technician, visit=started[0])
-    count = stock.open_count(actor=owner, location=store, date=dt.date(2026, 3, 31))
+    count = stock.open_count(actor=owner, location=store, date=day(3, 31))
     table = Product.objects.create(reference="TB-01", name="Table montée", unit_price=Decimal("300"))
     made = stock.track_product(actor=owner, product=table, category="products", default_location=store)
     centre = production.create_work_centre(actor=owner, name="Atelier", hourly_rate=Decimal("40"))
     bom = production.create_bom(actor=owner, product=made, name="Table", quantity=Decimal(1))
     line = production.add_component(actor=owner, bom=bom, component=chair, quantity=Decimal(1))
     production.add_operation(actor=owner, bom=bom, work_centre=centre, hours=Decimal("0.5"))
-    planned = production.create_order(actor=owner, bom=bom, quantity=Decimal(1), planned_date=dt.date(2026, 3, 10),
+    planned = production.create_order(actor=owner, bom=bom, quantity=Decimal(1), planned_date=day(3, 10),
                                       location=store)  # fmt: skip
-    released = production.create_order(actor=owner, bom=bom, quantity=Decimal(1), planned_date=dt.date(2026, 3, 11),
+    released = production.create_order(actor=owner, bom=bom, quantity=Decimal(1), planned_date=day(3, 11),
                                        location=store)  # fmt: skip
     production.release(actor=owner, order=released)
     from django.utils import timezone
@@ -337,7 +385,7 @@ def _organisation_rows(structure, personas, *, contact, store, chair, folder) ->
     from pilote.office.services import agenda, bookings, meetings, tasks
 
     room = bookings.create_resource(actor=owner, name="Salle du conseil", kind="room", capacity=12)
-    slot = timezone.make_aware(dt.datetime(2027, 2, 1, 9)), timezone.make_aware(dt.datetime(2027, 2, 1, 10))
+    slot = timezone.make_aware(dt.datetime(year(1), 2, 1, 9)), timezone.make_aware(dt.datetime(year(1), 2, 1, 10))
     booking = bookings.book_resource(actor=owner, resource=room, starts_at=slot[0], ends_at=slot[1], title="Bureau")
     team = agenda.create_team_calendar(actor=owner, name="Équipe", members=list(personas.values()))
     event = agenda.create_event(actor=owner, calendar=team, title="Inventaire annuel", starts_at=slot[0],
@@ -345,13 +393,18 @@ def _organisation_rows(structure, personas, *, contact, store, chair, folder) ->
     meeting = meetings.create_meeting(actor=owner, title="Réunion d'équipe", starts_at=slot[0] + dt.timedelta(days=1),
                                       ends_at=slot[1] + dt.timedelta(days=1), attendees=[personas["salarie"]],
                                       items=[("Budget", None, 20)])  # fmt: skip
+    held = meetings.create_meeting(actor=owner, title="Bureau", starts_at=slot[0] - dt.timedelta(days=2),
+                                   ends_at=slot[1] - dt.timedelta(days=2), guests=["bureau@example.fr"])  # fmt: skip
+    meetings.record_minutes(actor=owner, meeting=held, summary="Budget voté.", notes={}, presence={})
     todo = tasks.create_task(actor=personas["commercial"], title="Relancer le fournisseur", owner=personas["rh"])
     tasks.delegate_task(actor=personas["rh"], task=todo, owner=personas["salarie"])
     from pilote.finance import services as finance
     from pilote.ledger import analytics
     from pilote.ledger.models import FiscalYear
 
-    budget = finance.create_budget(actor=owner, fiscal_year=FiscalYear.objects.get(), name="Budget initial")
+    budget = finance.create_budget(
+        actor=owner, fiscal_year=FiscalYear.objects.get(start_date=day(1, 1)), name="Budget initial"
+    )
     finance.set_budget_group(actor=owner, budget=budget, group="706", months=[Decimal(1000)] * 12)
     axis = analytics.create_axis(actor=owner, code="ACT", label="Activités")
     analytics.create_section(actor=owner, axis=axis, code="FORMATION", label="Formation", kind="main")
@@ -364,21 +417,36 @@ def _organisation_rows(structure, personas, *, contact, store, chair, folder) ->
     install_chart(actor=None, kind="association")  # the ANC 2018-06 accounts (75x, 74x…) beside the PCG
     bank = BankAccount.objects.get()
     kind = members.create_membership_type(actor=owner, name="Membre actif", fee=Decimal(30))
-    member = members.enrol_member(actor=owner, contact=contact, membership_type=kind, joined_on=dt.date(2026, 1, 10))
-    due = members.call_dues(actor=owner, year=2026, called_on=dt.date(2026, 2, 1))[0]
-    donation = donations.record_donation(actor=owner, donor=contact, date=dt.date(2026, 3, 5), amount=Decimal(50),
+    member = members.enrol_member(actor=owner, contact=contact, membership_type=kind, joined_on=day(1, 10))
+    due = members.call_dues(actor=owner, year=year(), called_on=day(2, 1))[0]
+    donation = donations.record_donation(actor=owner, donor=contact, date=local_today(), amount=Decimal(50),
                                          method="cheque", bank_account=bank)  # fmt: skip
     requested = grants.create_grant(actor=owner, funder=contact, code="VILLE-2026", title="Atelier jeunes",
-                                    amount_requested=Decimal(5000), period_start=dt.date(2026, 1, 1),
-                                    period_end=dt.date(2026, 12, 31))  # fmt: skip
+                                    amount_requested=Decimal(5000), period_start=day(1, 1),
+                                    period_end=day(12, 31))  # fmt: skip
     awarded = grants.create_grant(actor=owner, funder=contact, code="DEP-2026", title="Insertion",
-                                  amount_requested=Decimal(8000), period_start=dt.date(2026, 1, 1),
-                                  period_end=dt.date(2026, 12, 31))  # fmt: skip
-    grants.award_grant(actor=owner, grant=awarded, amount=Decimal(8000), granted_on=dt.date(2026, 2, 15))
+                                  amount_requested=Decimal(8000), period_start=day(1, 1),
+                                  period_end=day(12, 31))  # fmt: skip
+    grants.award_grant(actor=owner, grant=awarded, amount=Decimal(8000), granted_on=day(2, 15))
     instalment = grants.add_instalment(actor=owner, grant=awarded, label="Premier versement",
-                                       expected_on=dt.date(2026, 4, 1), amount=Decimal(4000))  # fmt: skip
+                                       expected_on=day(4, 1), amount=Decimal(4000))  # fmt: skip
+    from pilote.associations.services import receipts, volunteering
+    from pilote.contacts.models import Contact
+
+    donor = Contact.objects.create(name="Donatrice", first_name="Anne", kind="person")
+    donations.record_donation(actor=owner, donor=donor, date=local_today(), amount=Decimal(80), method="cheque",
+                              bank_account=bank)  # fmt: skip
+    receipt = receipts.issue_receipt(actor=owner, donor=donor, year=year())
+    activity = volunteering.create_activity(actor=owner, name="Accueil")
+    volunteer = volunteering.enrol_volunteer(actor=owner, contact=contact, since=day(1, 1))
+    hours = volunteering.record_hours(actor=owner, volunteer=volunteer, activity=activity, date=local_today(),
+                                      hours=Decimal(2))  # fmt: skip
     Structure.objects.filter(pk=structure.pk).update(type=structure.type)
     return {
+        "receipt_id": receipt.pk,
+        "activity_id": activity.pk,
+        "volunteer_id": volunteer.pk,
+        "hours_id": hours.pk,
         "bank_account_id": bank.pk,
         "membership_type_id": kind.pk,
         "member_id": member.pk,
@@ -394,6 +462,7 @@ def _organisation_rows(structure, personas, *, contact, store, chair, folder) ->
         "booking_id": booking.pk,
         "event_id": event.pk,
         "meeting_id": meeting.pk,
+        "held_meeting_id": held.pk,
         "agenda_item_id": meeting.items.get().pk,
         "attendee_id": meeting.attendees.get().pk,
         "todo_id": todo.pk,
@@ -420,73 +489,73 @@ BODIES = {
     ("patch", "/articles/{product_id}"): {"unit_price": "13.00"},
     ("post", "/comptes"): {"code": "606100", "label": "Fournitures d'atelier"},
     ("post", "/journaux"): {"code": "OD2", "label": "Opérations diverses 2", "kind": "misc"},
-    ("post", "/exercices"): {"start_date": "2027-01-01", "end_date": "2027-12-31"},
-    ("post", "/exercices/{year_id}/verrouillage"): {"locked_until": "2026-01-31"},
+    ("post", "/exercices"): {"start_date": "Y+1-01-01", "end_date": "Y+1-12-31"},
+    ("post", "/exercices/{year_id}/verrouillage"): {"locked_until": "Y-01-31"},
     ("post", "/ecritures"): {
-        "journal": "OD", "date": "2026-03-02", "label": "Achat", "valider": True,
+        "journal": "OD", "date": "Y-03-02", "label": "Achat", "valider": True,
         "lines": [{"account": "6061", "debit": "10.00"}, {"account": "530", "credit": "10.00"}],
     },
     ("put", "/ecritures/{entry_id}"): {
-        "journal": "OD", "date": "2026-03-03", "label": "Achat corrigé",
+        "journal": "OD", "date": "Y-03-03", "label": "Achat corrigé",
         "lines": [{"account": "6061", "debit": "12.00"}, {"account": "530", "credit": "12.00"}],
     },
     ("post", "/ecritures/{entry_id}/contre-passation"): {},
-    ("post", "/projets"): {"name": "Déménagement", "kind": "internal", "start_date": "2026-04-01"},
+    ("post", "/projets"): {"name": "Déménagement", "kind": "internal", "start_date": "Y-04-01"},
     ("patch", "/projets/{project_id}"): {"status": "active"},
     ("post", "/projets/{project_id}/taches"): {"name": "Recette", "duration_days": 2},
     ("patch", "/taches/{task_id}"): {"done_percent": 50},
     ("post", "/projets/{project_id}/dependances"): {"predecessor": "task_id", "successor": "second_task_id"},
     ("post", "/projets/{project_id}/temps"): {"task": "task_id", "date": "today", "hours": "2.25"},
     ("post", "/salaries"): {"last_name": "Durand", "first_names": "Léa", "sex": "F", "birth_date": "1992-05-04",
-                            "job": "Comptable", "entry_date": "2026-09-01"},
+                            "job": "Comptable", "entry_date": "Y-09-01"},
     ("patch", "/salaries/{employee_id}"): {"phone": "06 12 34 56 78"},
-    ("post", "/salaries/{employee_id}/sortie"): {"exit_date": "2026-12-31", "exit_reason": "Démission"},
-    ("post", "/absences"): {"employee": "employee_id", "kind": "maladie", "start": "2026-06-01", "end": "2026-06-03",
+    ("post", "/salaries/{employee_id}/sortie"): {"exit_date": "Y-12-31", "exit_reason": "Démission"},
+    ("post", "/absences"): {"employee": "employee_id", "kind": "maladie", "start": "Y-06-01", "end": "Y-06-03",
                             "certificate": True},
-    ("post", "/mes-absences"): {"kind": "rtt", "start": "2027-03-01", "end": "2027-03-01"},
+    ("post", "/mes-absences"): {"kind": "rtt", "start": "Y+1-03-01", "end": "Y+1-03-01"},
     ("post", "/absences/{absence_id}/decision"): {"decision": "accepter"},
     ("post", "/risques"): {"title": "Panne informatique", "category": "it", "owner": "owner_id", "cause": "Serveur",
                            "consequence": "Arrêt", "likelihood": 2, "impact": 3, "residual_likelihood": 1,
-                           "residual_impact": 3, "review_on": "2027-06-30"},
+                           "residual_impact": 3, "review_on": "Y+1-06-30"},
     ("patch", "/risques/{risk_id}"): {"controls": "Contrat d'assurance"},
-    ("post", "/risques/{risk_id}/actions"): {"title": "Diversifier", "owner": "owner_id", "due_on": "2027-03-31"},
-    ("post", "/non-conformites"): {"title": "Étiquetage", "origin": "internal", "detected_on": "2026-03-03",
+    ("post", "/risques/{risk_id}/actions"): {"title": "Diversifier", "owner": "owner_id", "due_on": "Y+1-03-31"},
+    ("post", "/non-conformites"): {"title": "Étiquetage", "origin": "internal", "detected_on": "today",
                                    "description": "Étiquettes inversées", "owner": "owner_id"},
-    ("post", "/non-conformites/{nc_id}/actions"): {"title": "Former", "owner": "owner_id", "due_on": "2027-01-31"},
+    ("post", "/non-conformites/{nc_id}/actions"): {"title": "Former", "owner": "owner_id", "due_on": "Y+1-01-31"},
     ("post", "/non-conformites/{nc_id}/analyse"): {"root_cause": "Fournisseur non qualifié", "whys": ["Délai"]},
     ("post", "/non-conformites/{nc_id}/etape"): {"etape": "actions"},
-    ("post", "/devis"): {"customer": "customer_id", "date": "2026-03-02", "valid_until": "2026-04-01",
+    ("post", "/devis"): {"customer": "customer_id", "date": "Y-03-02", "valid_until": "Y-04-01",
                          "lines": [{"description": "Conseil", "quantity": "2", "unit": "h", "unit_price": "90",
                                     "kind": "service"}]},
-    ("put", "/devis/{quote_id}"): {"customer": "customer_id", "date": "2026-03-02", "valid_until": "2026-04-15",
+    ("put", "/devis/{quote_id}"): {"customer": "customer_id", "date": "Y-03-02", "valid_until": "Y-04-15",
                                    "lines": [{"description": "Conseil", "quantity": "3", "unit_price": "90"}]},
-    ("post", "/factures"): {"customer": "customer_id", "date": "2026-03-02",
+    ("post", "/factures"): {"customer": "customer_id", "date": "Y-03-02",
                             "lines": [{"description": "Chaise", "quantity": "1", "unit_price": "149.90"}]},
-    ("put", "/factures/{invoice_id}"): {"customer": "customer_id", "date": "2026-03-03",
+    ("put", "/factures/{invoice_id}"): {"customer": "customer_id", "date": "Y-03-03",
                                         "lines": [{"description": "Chaise", "quantity": "2", "unit_price": "149.90"}]},
     # sales (apisales)
     ("post", "/devis/{quote_id}/envoi"): {"to": "client@example.fr"},
-    ("post", "/devis/{quote_id}/acceptation"): {"date": "2026-03-05", "note": "M. Martin"},
-    ("post", "/devis/{quote_id}/refus"): {"date": "2026-03-05", "reason": "Trop cher"},
-    ("post", "/devis/{quote_id}/commande"): {"date": "2026-03-05", "customer_reference": "BC-12"},
-    ("post", "/commandes"): {"customer": "customer_id", "date": "2026-03-02",
+    ("post", "/devis/{quote_id}/acceptation"): {"date": "Y-03-05", "note": "M. Martin"},
+    ("post", "/devis/{quote_id}/refus"): {"date": "Y-03-05", "reason": "Trop cher"},
+    ("post", "/devis/{quote_id}/commande"): {"date": "Y-03-05", "customer_reference": "BC-12"},
+    ("post", "/commandes"): {"customer": "customer_id", "date": "Y-03-02",
                              "lines": [{"description": "Chaise", "quantity": "2", "unit_price": "149.90"}]},
-    ("post", "/commandes/{customer_order_id}/livraisons"): {"date": "2026-03-03"},
-    ("post", "/commandes/{customer_order_id}/acompte"): {"percent": "30", "date": "2026-03-03"},
-    ("post", "/commandes/{customer_order_id}/facture"): {"date": "2026-03-03"},
-    ("post", "/factures/{invoice_id}/avoir"): {"date": "2026-03-04"},
-    ("post", "/reglements"): {"customer": "customer_id", "date": "2026-03-04", "amount": "10.00",
+    ("post", "/commandes/{customer_order_id}/livraisons"): {"date": "Y-03-03"},
+    ("post", "/commandes/{customer_order_id}/acompte"): {"percent": "30", "date": "Y-03-03"},
+    ("post", "/commandes/{customer_order_id}/facture"): {"date": "Y-03-03"},
+    ("post", "/factures/{invoice_id}/avoir"): {"date": "Y-03-04"},
+    ("post", "/reglements"): {"customer": "customer_id", "date": "Y-03-04", "amount": "10.00",
                               "method": "cheque", "bank_account": "bank_account_id", "reference": "CHQ 1"},
     # purchases (apisales)
-    ("post", "/factures-fournisseurs"): {"supplier": "contact_id", "number": "FA-77", "date": "2026-03-02",
+    ("post", "/factures-fournisseurs"): {"supplier": "contact_id", "number": "FA-77", "date": "Y-03-02",
                                          "lines": [{"description": "Toner", "quantity": "2", "unit_price": "40"}]},
     ("put", "/factures-fournisseurs/{supplier_invoice_id}/comptes"): {"accounts": [{"line": "typed_line_id",
                                                                                   "account": "6063"}]},
     ("post", "/factures-fournisseurs/{supplier_invoice_id}/decision"): {"decision": "approve"},
-    ("post", "/commandes-fournisseurs"): {"supplier": "contact_id", "date": "2026-03-02",
+    ("post", "/commandes-fournisseurs"): {"supplier": "contact_id", "date": "Y-03-02",
                                           "lines": [{"description": "Papier", "quantity": "5", "unit_price": "4"}]},
     ("post", "/commandes-fournisseurs/{order_id}/etape"): {"action": "submit"},
-    ("post", "/commandes-fournisseurs/{order_id}/receptions"): {"date": "2026-03-03", "delivery_note": "BL-1",
+    ("post", "/commandes-fournisseurs/{order_id}/receptions"): {"date": "Y-03-03", "delivery_note": "BL-1",
                                                                 "lines": [{"line": "sent_order_line_id",
                                                                            "received": "5"}]},
     ("post", "/virements-fournisseurs"): {"bank_account": "bank_account_id", "execution_date": "today",
@@ -500,7 +569,7 @@ BODIES = {
     ("post", "/appels-offres"): {"buyer": "contact_id", "title": "Marché de nettoyage", "go_threshold": 60},
     ("patch", "/appels-offres/{tender_id}"): {"status": "preparation", "reference": "2026-AO-12"},
     ("post", "/appels-offres/{tender_id}/decision"): {"decision": "go"},
-    ("post", "/reclamations"): {"customer": "customer_id", "received_on": "2026-03-03", "category": "billing",
+    ("post", "/reclamations"): {"customer": "customer_id", "received_on": "today", "category": "billing",
                                 "subject": "Facture en double"},
     ("patch", "/reclamations/{complaint_id}"): {"severity": "major"},
     ("post", "/reclamations/{complaint_id}/suivi"): {"kind": "note", "text": "Appel du client"},
@@ -509,7 +578,7 @@ BODIES = {
     ("post", "/reclamations/{complaint_id}/reouverture"): {"reason": "Le client conteste"},
     # receivables (apisales)
     ("post", "/relances/envoi"): {"customers": ["customer_id"]},
-    ("post", "/mandats"): {"customer": "customer_id", "reference": "RUM-2", "signed_on": "2026-03-01",
+    ("post", "/mandats"): {"customer": "customer_id", "reference": "RUM-2", "signed_on": "today",
                            "iban": "FR7630006000011234567890189"},
     ("post", "/prelevements"): {"bank_account": "bank_account_id", "collection_date": "tomorrow",
                                 "invoices": ["invoice_id"]},
@@ -517,7 +586,7 @@ BODIES = {
     ("post", "/emplacements"): {"code": "ATL", "name": "Atelier"},
     ("post", "/stock"): {"product": "book_id", "default_location": "location_id", "reorder_point": "5"},
     ("patch", "/stock/{item_id}"): {"reorder_point": "3"},
-    ("post", "/stock/{item_id}/mouvements"): {"kind": "issue", "date": "2026-03-03", "quantity": "2",
+    ("post", "/stock/{item_id}/mouvements"): {"kind": "issue", "date": "Y-03-03", "quantity": "2",
                                                "location": "location_id", "note": "Casse"},
 }  # fmt: skip
 
@@ -527,33 +596,46 @@ BODIES |= {
     ("post", "/utilisateurs"): {"username": "lea.durand", "first_name": "Léa", "last_name": "Durand",
                                 "role": "assistant", "password": "Tartempion-Velo-92"},
     ("patch", "/utilisateurs/{user_id}"): {"role": "comptable", "is_active": False},
-    ("post", "/salaries/{employee_id}/contrats"): {"effective_from": "2026-07-01", "monthly_gross": "2250.00",
+    ("post", "/salaries/{employee_id}/contrats"): {"effective_from": "Y-07-01", "monthly_gross": "2250.00",
                                                    "reason": "Augmentation"},
     ("post", "/mes-notes-de-frais"): {"title": "Déplacement", "soumettre": True, "lines": [
         {"spent_on": "today", "category": "kilometrique", "vehicle": "voiture", "horsepower": 4, "distance": "30"}]},
+    ("post", "/validations-notes-de-frais/{report_id}"): {"decision": "accepter"},
     ("post", "/notes-de-frais/{report_id}/decision"): {"decision": "refuser", "note": "Trajet non professionnel"},
     ("post", "/notes-de-frais/{report_id}/remboursement"): {"on": "today", "bank_account": "bank_account_id"},
-    ("post", "/formations"): {"title": "Excel", "provider": "CCI", "funding": "opco", "start": "2027-03-01",
-                              "end": "2027-03-02", "hours": "14", "cost": "600.00", "employees": ["employee_id"]},
+    ("post", "/formations"): {"title": "Excel", "provider": "CCI", "funding": "opco", "start": "Y+1-03-01",
+                              "end": "Y+1-03-02", "hours": "14", "cost": "600.00", "employees": ["employee_id"]},
     ("post", "/formations/{training_id}/inscriptions"): {"employees": ["other_employee_id"]},
     ("post", "/formations/{training_id}/realisation"): {"attended": ["employee_id"], "evaluation": "Utile"},
-    ("post", "/paie"): {"month": "2026-04-15"},
+    ("post", "/paie"): {"month": "Y-04-15"},
+    # the provider's journal: « compte;libelle;debit;credit », 641100 / 421000 for 2 100,00
+    ("post", "/paie/{payroll_id}/journal"): {"file_name": "journal.csv", "content_base64": (
+        "Y29tcHRlO2xpYmVsbGU7ZGViaXQ7Y3JlZGl0CjY0MTEwMDtTYWxhaXJlcyBicnV0czsyMTAwLDAwOwo0MjEwMDA7TmV0IGEgcGF5ZXI7OzIx"
+        "MDAsMDAK")},
     ("patch", "/paie/variables/{variable_id}"): {"overtime_25": "4.00", "bonus": "150.00", "comment": "Prime"},
     ("post", "/duerp/unites"): {"name": "Bureau", "exposed": 3},
     ("patch", "/duerp/unites/{unit_id}"): {"exposed": 5},
     ("post", "/duerp/unites/{unit_id}/risques"): {"family": "fall_level", "description": "Sol glissant",
                                                   "frequency": 2, "severity": 3},
-    ("post", "/duerp/risques/{hazard_id}/actions"): {"title": "Tapis", "owner": "owner_id", "due_on": "2027-02-01",
+    ("post", "/duerp/risques/{hazard_id}/actions"): {"title": "Tapis", "owner": "owner_id", "due_on": "Y+1-02-01",
                                                      "cost": "60.00"},
     ("post", "/procedures"): {"code": "PR-ACH-02", "title": "Achats", "kind": "procedure", "owner": "owner_id",
                               "approver_role": "direction", "reader_roles": ["comptable"], "body": "Commander."},
-    ("post", "/audits"): {"title": "Audit RH", "kind": "internal", "scope": "Registre", "planned_on": "2027-04-01",
+    ("post", "/audits"): {"title": "Audit RH", "kind": "internal", "scope": "Registre", "planned_on": "Y+1-04-01",
                           "lead": "owner_id"},
     ("post", "/audits/{audit_id}/questions"): {"question": "Registre à jour ?"},
     ("post", "/audits/constats/{finding_id}"): {"result": "observation", "comment": "Grille incomplète"},
     ("post", "/enquetes"): {"title": "Satisfaction clients", "audience": "customers", "questions": [
         {"text": "Recommanderiez-vous ?", "kind": "nps"}, {"text": "Canal", "kind": "single",
                                                            "choices": ["Web", "Agence"]}]},
+    ("put", "/procedures/{procedure_id}/brouillon"): {"change_note": "Relecture", "body": "Accueillir et orienter."},
+    ("post", "/procedures/versions/{procedure_version_id}/approbation"): {"comment": "Lu et approuvé"},
+    ("post", "/procedures/versions/{procedure_version_id}/vigueur"): {"in_force_on": "today"},
+    ("post", "/enquetes/{survey_id}/etape"): {"etape": "ouvrir"},
+    ("post", "/enquetes/{survey_id}/invitations"): {"links": 2},
+    ("post", "/audits/{audit_id}/etape"): {"etape": "commencer"},
+    ("post", "/veille/{watch_item_id}/conversion"): {"vers": "non-conformite"},
+    ("post", "/duerp/versions"): {"note": "Mise à jour annuelle", "confirm": True},
     ("post", "/veille/{watch_item_id}/tri"): {"status": "relevant", "note": "À suivre", "shared_roles": ["rh"]},
     ("post", "/veille-sources"): {"name": "Service public", "url": "https://www.service-public.fr/rss",
                                   "category": "legal"},
@@ -562,34 +644,35 @@ BODIES |= {
 # helper apiorg: operations, associations, office, finance
 BODIES |= {
     ("post", "/interventions"): {"customer": "contact_id", "kind": "repair", "subject": "Chaudière",
-                                 "day": "2027-01-20", "at": "10:00", "minutes": 60},
-    ("post", "/interventions/{visit_id}/deplacement"): {"technician": "technician_id", "day": "2027-01-19",
+                                 "day": "Y+1-01-20", "at": "10:00", "minutes": 60},
+    ("post", "/interventions/{visit_id}/deplacement"): {"technician": "technician_id", "day": "Y+1-01-19",
                                                         "at": "14:00"},
     ("post", "/interventions/{visit_id}/compte-rendu"): {"report": "Joint changé", "signed_by": "M. Martin",
                                                          "signature": True},
-    ("post", "/inventaires"): {"location": "location_id", "date": "2026-03-31"},
+    ("post", "/inventaires"): {"location": "location_id", "date": "Y-03-31"},
     ("post", "/inventaires/{count_id}/quantites"): {"lines": [], "valider": False},
     ("post", "/postes-de-charge"): {"name": "Montage", "hourly_rate": "35.00"},
     ("post", "/nomenclatures"): {"name": "Table nue", "product": "table_item_id", "quantity": "1"},
     ("post", "/nomenclatures/{bom_id}/composants"): {"component": "item_id", "quantity": "2"},
     ("post", "/nomenclatures/{bom_id}/operations"): {"work_centre": "work_centre_id", "hours": "0.25"},
-    ("post", "/ordres-fabrication"): {"bom": "bom_id", "quantity": "2", "planned_date": "2026-04-01",
+    ("post", "/ordres-fabrication"): {"bom": "bom_id", "quantity": "2", "planned_date": "Y-04-01",
                                       "location": "location_id"},
-    ("post", "/ordres-fabrication/{production_id}/fin"): {"date": "2026-04-02"},
-    ("post", "/reservations"): {"resource": "room_id", "title": "Entretien", "day": "2027-02-01", "start": "10:00",
+    ("post", "/ordres-fabrication/{production_id}/fin"): {"date": "Y-04-02"},
+    ("post", "/reservations"): {"resource": "room_id", "title": "Entretien", "day": "Y+1-02-01", "start": "10:00",
                                 "end": "11:00", "attendees": 2},
-    ("post", "/liste-attente"): {"resource": "room_id", "title": "Formation", "day": "2027-02-01", "start": "09:00",
+    ("post", "/liste-attente"): {"resource": "room_id", "title": "Formation", "day": "Y+1-02-01", "start": "09:00",
                                  "end": "10:00"},
-    ("post", "/evenements"): {"title": "Rendez-vous banque", "day": "2027-02-03", "start": "14:00", "end": "15:00"},
+    ("post", "/evenements"): {"title": "Rendez-vous banque", "day": "Y+1-02-03", "start": "14:00", "end": "15:00"},
     ("patch", "/evenements/{event_id}"): {"place": "Entrepôt"},
-    ("post", "/reunions"): {"title": "Comité de direction", "day": "2027-02-04", "start": "09:00", "end": "10:30",
+    ("post", "/reunions"): {"title": "Comité de direction", "day": "Y+1-02-04", "start": "09:00", "end": "10:30",
                             "items": "Budget ; 20\nRecrutements"},
     ("post", "/reunions/{meeting_id}/points"): {"title": "Questions diverses", "minutes": 10},
     ("post", "/reunions/{meeting_id}/decisions"): {"text": "Budget adopté", "item": "agenda_item_id"},
     ("post", "/reunions/{meeting_id}/actions"): {"title": "Envoyer le budget", "owner": "owner_id",
-                                                 "due_on": "2027-02-15"},
+                                                 "due_on": "Y+1-02-15"},
+    ("post", "/reunions/{meeting_id}/suivante"): {"day": "Y+1-03-01", "start": "09:00"},
     ("put", "/reunions/{meeting_id}/compte-rendu"): {"summary": "Budget adopté à l'unanimité."},
-    ("post", "/taches-a-faire"): {"title": "Commander du papier", "due_on": "2027-01-15", "urgent": True},
+    ("post", "/taches-a-faire"): {"title": "Commander du papier", "due_on": "Y+1-01-15", "urgent": True},
     ("patch", "/taches-a-faire/{todo_id}"): {"important": True},
     ("post", "/taches-a-faire/{todo_id}/fait"): {"fait": True},
     ("post", "/budgets"): {"exercice": "year_id", "nom": "Budget prudent", "methode": "vide"},
@@ -599,29 +682,39 @@ BODIES |= {
     ("post", "/axes-analytiques/{axis_id}/sections"): {"code": "LYON", "label": "Lyon"},
     ("post", "/types-adhesion"): {"name": "Membre bienfaiteur", "fee": "100.00"},
     ("post", "/adherents"): {"contact": "customer_id", "membership_type": "membership_type_id",
-                             "joined_on": "2026-03-01", "method": "cheque", "bank_account": "bank_account_id"},
-    ("post", "/adherents/{member_id}/sortie"): {"left_on": "2026-06-30"},
-    ("post", "/cotisations/appel"): {"year": 2026, "called_on": "2026-06-01"},
-    ("post", "/cotisations/{due_id}/encaissement"): {"paid_on": "2026-03-10", "method": "cheque",
+                             "joined_on": "Y-03-01", "method": "cheque", "bank_account": "bank_account_id"},
+    ("post", "/adherents/{member_id}/sortie"): {"left_on": "Y-06-30"},
+    ("post", "/cotisations/appel"): {"year": "Y", "called_on": "Y-06-01"},
+    ("post", "/cotisations/{due_id}/encaissement"): {"paid_on": "Y-03-10", "method": "cheque",
                                                      "bank_account": "bank_account_id"},
-    ("post", "/dons"): {"donor": "customer_id", "date": "2026-04-02", "amount": "120.00", "method": "virement",
+    ("post", "/dons"): {"donor": "customer_id", "date": "today", "amount": "120.00", "method": "virement",
                         "bank_account": "bank_account_id"},
-    ("post", "/recus-fiscaux"): {"donor": "contact_id", "year": 2026},
+    ("post", "/recus-fiscaux"): {"donor": "contact_id", "year": "Y"},
     ("post", "/subventions"): {"funder": "contact_id", "code": "REG-2026", "title": "Culture", "amount_requested":
-                               "3000.00", "period_start": "2026-01-01", "period_end": "2026-12-31"},
-    ("post", "/subventions/{grant_id}/attribution"): {"amount": "4500.00", "granted_on": "2026-03-01"},
-    ("post", "/subventions/{grant_id}/versements"): {"label": "Solde", "expected_on": "2026-10-01",
+                               "3000.00", "period_start": "Y-01-01", "period_end": "Y-12-31"},
+    ("post", "/subventions/{grant_id}/attribution"): {"amount": "4500.00", "granted_on": "Y-03-01"},
+    ("post", "/subventions/{grant_id}/versements"): {"label": "Solde", "expected_on": "Y-10-01",
                                                      "amount": "1000.00"},
-    ("post", "/versements-subvention/{instalment_id}/encaissement"): {"received_on": "2026-04-03",
+    ("post", "/versements-subvention/{instalment_id}/encaissement"): {"received_on": "Y-04-03",
                                                                       "bank_account": "bank_account_id"},
+    ("post", "/recus-fiscaux/{receipt_id}/annulation"): {"reason": "Adresse du donateur erronée"},
+    ("post", "/activites-benevoles"): {"name": "Transport", "hourly_rate": "15.00"},
+    ("post", "/benevoles"): {"contact": "customer_id", "since": "today"},
+    ("post", "/heures-benevoles"): {"volunteer": "volunteer_id", "activity": "activity_id", "date": "today",
+                                    "hours": "1.5", "note": "Permanence"},
+    ("post", "/benevolat/comptabilisation"): {"period_start": "Y-01-01", "period_end": "Y-12-31"},
+    ("post", "/documents/{document_id}/versions"): {"file_name": "n.txt", "content_base64": "Tm90ZSB2Mg==",
+                                                    "note": "Corrigée"},
+    ("post", "/documents/{document_id}/gel"): {"hold": True, "reason": "Litige"},
+    ("post", "/documents-a-purger/suppression"): {"documents": ["expired_document_id"], "confirmation": "PURGER"},
     ("post", "/documents"): {"file_name": "compte-rendu.txt", "content_base64": "Q29tcHRlIHJlbmR1",
-                             "title": "Compte rendu", "folder": "folder_id", "document_date": "2026-03-02"},
+                             "title": "Compte rendu", "folder": "folder_id", "document_date": "Y-03-02"},
 }  # fmt: skip
 
 # The associations' operations serve associations and social establishments only (their pages' rule): the walk and
 # the property test call them with the structure made an association, in the savepoint of the call.
 ASSOCIATION_PATHS = ("/types-adhesion", "/adherents", "/cotisations", "/dons", "/recus-fiscaux", "/subventions",
-                     "/versements-subvention")  # fmt: skip
+                     "/versements-subvention", "/benevol", "/activites-benevoles", "/heures-benevoles")  # fmt: skip
 
 
 def prepare(method: str, path: str) -> None:
@@ -641,6 +734,12 @@ OBJECT_RULES = {
     ("get", "/taches-a-faire/{todo_id}"): {"comptable": 404},
     ("patch", "/taches-a-faire/{todo_id}"): {"comptable": 404},
     ("post", "/taches-a-faire/{todo_id}/fait"): {"comptable": 404},
+    # a report waits for the decision of the employee's manager (none here), rh or direction
+    ("post", "/validations-notes-de-frais/{report_id}"): {role: 404 for role in ("comptable", "commercial",
+                                                                                "assistant", "salarie")},
+    # a procedure's draft is approved by the role it names (direction here), as on its page
+    ("post", "/procedures/versions/{procedure_version_id}/approbation"): {role: 409 for role in (
+        "comptable", "commercial", "rh", "assistant")},
 }  # fmt: skip
 
 # Operations whose path parameter must name another object of the data set than the one of its name.
@@ -662,6 +761,12 @@ IDS = {
     ("post", "/factures-fournisseurs/{supplier_invoice_id}/decision"): {"supplier_invoice_id": "typed_invoice_id"},
     ("post", "/commandes-fournisseurs/{order_id}/receptions"): {"order_id": "sent_order_id"},
     ("post", "/reclamations/{complaint_id}/cloture"): {"complaint_id": "answered_complaint_id"},
+    ("post", "/audits/{audit_id}/etape"): {"audit_id": "planned_audit_id"},
+    ("post", "/enquetes/{survey_id}/invitations"): {"survey_id": "open_survey_id"},
+    ("post", "/reunions/{meeting_id}/envoi"): {"meeting_id": "held_meeting_id"},
+    ("post", "/paie/{payroll_id}/journal"): {"payroll_id": "validated_payroll_id"},
+    ("post", "/procedures/versions/{procedure_version_id}/vigueur"): {"procedure_version_id": "approved_version_id"},
+    ("post", "/procedures/versions/{procedure_version_id}/lecture"): {"procedure_version_id": "in_force_version_id"},
     ("post", "/mandats/{mandate_id}/revocation"): {"mandate_id": "free_mandate_id"},
     ("post", "/reclamations/{complaint_id}/reouverture"): {"complaint_id": "closed_complaint_id"},
 }
@@ -679,11 +784,15 @@ def _filled(value, ids: dict[str, int]):
         return {name: _filled(item, ids) for name, item in value.items()}
     if isinstance(value, list):
         return [_filled(item, ids) for item in value]
+    if value == "Y":  # the current year (dues called, receipts issued)
+        return year()
     if isinstance(value, str):
         days = {"today": 0, "tomorrow": 1}  # tomorrow: a direct debit's collection date
         if value in dataset_apia.MADE:
             return dataset_apia.MADE[value]()
-        return ids.get(value, (local_today() + dt.timedelta(days[value])).isoformat() if value in days else value)
+        if value in days:
+            return ids.get(value, (local_today() + dt.timedelta(days[value])).isoformat())
+        return ids.get(value, resolve(value))
     return value
 
 

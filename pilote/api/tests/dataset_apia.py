@@ -154,12 +154,7 @@ BODIES = {
 }  # fmt: skip
 
 IDS = {
-    (
-        "post",
-        "/interventions/{visit_id}/facturation",
-        "/axes-analytiques/{axis_id}/ventilation",
-        "/ventilation-analytique",
-    ): {"visit_id": "done_visit_id"},
+    ("post", "/interventions/{visit_id}/facturation"): {"visit_id": "done_visit_id"},
     ("post", "/commandes-fournisseurs/{order_id}/envoi"): {"order_id": "sent_order_id"},
     ("post", "/demandes-de-prix/{rfq_id}/reponses/{answer_id}/choix"): {"answer_id": "answered_id"},
 }

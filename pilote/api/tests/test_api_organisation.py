@@ -1,9 +1,12 @@
 """Operations, associations, office and finance over the API: the pages' services and forms, their refusals in French,
 nothing written when refused."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+
+from pilote.api.tests.days import ago, iso, monday, year
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +22,7 @@ def test_interventions_planned_moved_and_reported_as_on_the_pages(call, personas
                                       postal_code="74000", city="Annecy")  # fmt: skip
     tech = personas["salarie"]
     visit = {"customer": customer.pk, "kind": "repair", "subject": "Fuite", "technician": tech.pk,
-             "day": "2027-01-12", "at": "09:00", "minutes": 90}  # fmt: skip
+             "day": monday(1, 12, years=1).isoformat(), "at": "09:00", "minutes": 90}  # fmt: skip
     made = call("assistant", "post", "/api/v1/interventions", visit)
     assert made.status_code == 201, made.content
     first = made.json()["visits"][0]
@@ -29,11 +32,18 @@ def test_interventions_planned_moved_and_reported_as_on_the_pages(call, personas
     offset = call("assistant", "post", "/api/v1/interventions", {**visit, "at": "10:00+02:00"})
     assert offset.status_code == 422 and "Heure locale" in offset.json()["erreurs"]["at"][0]
     assert Intervention.objects.count() == 1
+    week = monday(2, 1, years=1)  # a Monday and a Wednesday in the week
     series = call(
         "assistant",
         "post",
         "/api/v1/interventions",
-        {**visit, "technician": None, "day": "2027-02-01", "until": "2027-02-05", "weekdays": [0, 2]},
+        {
+            **visit,
+            "technician": None,
+            "day": week.isoformat(),
+            "until": (week + dt.timedelta(days=4)).isoformat(),
+            "weekdays": [0, 2],
+        },
     )
     assert series.status_code == 201 and len(series.json()["visits"]) == 2  # fmt: skip
     assert "non affectée" in series.json()["warnings"][0]
@@ -41,7 +51,7 @@ def test_interventions_planned_moved_and_reported_as_on_the_pages(call, personas
     moved = call("commercial", "post", f"/api/v1/interventions/{second}/deplacement", {"technician": tech.pk})
     assert moved.status_code == 200 and moved.json()["visits"][0]["technician_id"] == tech.pk
     onto = call("commercial", "post", f"/api/v1/interventions/{second}/deplacement",
-                {"day": "2027-01-12", "at": "09:30"})  # fmt: skip
+                {"day": visit["day"], "at": "09:30"})  # fmt: skip
     assert onto.status_code == 409 and "Conflit" in onto.json()["detail"]
     # The technician's phone page: arrival, then the signed report.
     url = f"/api/v1/interventions/{first['id']}"
@@ -71,9 +81,9 @@ def test_an_inventory_count_posts_its_differences(call, structure, personas):
         "assistant",
         "post",
         f"/api/v1/stock/{item['id']}/mouvements",
-        {"kind": "receipt", "date": "2026-03-02", "quantity": "10", "location": store["id"], "unit_cost": "80"},
+        {"kind": "receipt", "date": iso(3, 2), "quantity": "10", "location": store["id"], "unit_cost": "80"},
     )
-    sheet = call("assistant", "post", "/api/v1/inventaires", {"location": store["id"], "date": "2026-03-31"})
+    sheet = call("assistant", "post", "/api/v1/inventaires", {"location": store["id"], "date": iso(3, 31)})
     assert sheet.status_code == 201, sheet.content
     count = sheet.json()
     assert [(x["reference"], x["expected"], x["counted"]) for x in count["lines"]] == [("CH-01", "10.000", None)]
@@ -106,7 +116,7 @@ def test_production_refused_while_a_component_is_short(call, structure, personas
         "assistant",
         "post",
         f"/api/v1/stock/{chair['id']}/mouvements",
-        {"kind": "receipt", "date": "2026-03-02", "quantity": "3", "location": store["id"], "unit_cost": "10"},
+        {"kind": "receipt", "date": iso(3, 2), "quantity": "3", "location": store["id"], "unit_cost": "10"},
     )
     bom = call("assistant", "post", "/api/v1/nomenclatures", {"name": "Coffret", "product": book["id"]})
     assert bom.status_code == 201, bom.content
@@ -121,23 +131,23 @@ def test_production_refused_while_a_component_is_short(call, structure, personas
                 {"work_centre": centre["id"], "hours": "0.5"}).status_code == 201  # fmt: skip
     detail = call("comptable", "get", f"/api/v1/nomenclatures/{bom_id}").json()
     assert detail["materials"] == "20.00" and detail["labour"] == "15.00" and detail["unit"] == "35.00"
-    order = {"bom": bom_id, "quantity": "2", "planned_date": "2026-03-10", "location": store["id"]}
+    order = {"bom": bom_id, "quantity": "2", "planned_date": iso(3, 10), "location": store["id"]}
     made = call("assistant", "post", "/api/v1/ordres-fabrication", order)
     assert made.status_code == 201 and made.json()["needs"][0]["shortage"] == "1.000"
     pk = made.json()["id"]
     short = call("assistant", "post", f"/api/v1/ordres-fabrication/{pk}/lancement")
     assert short.status_code == 409 and "composants manquants" in short.json()["detail"]
     assert ProductionOrder.objects.get(pk=pk).status == "planned"
-    early = call("assistant", "post", f"/api/v1/ordres-fabrication/{pk}/fin", {"date": "2026-03-10"})
+    early = call("assistant", "post", f"/api/v1/ordres-fabrication/{pk}/fin", {"date": iso(3, 10)})
     assert early.status_code == 409 and "Seul un ordre lancé" in early.json()["detail"]
     call(
         "assistant",
         "post",
         f"/api/v1/stock/{chair['id']}/mouvements",
-        {"kind": "receipt", "date": "2026-03-03", "quantity": "1", "location": store["id"], "unit_cost": "10"},
+        {"kind": "receipt", "date": iso(3, 3), "quantity": "1", "location": store["id"], "unit_cost": "10"},
     )
     assert call("assistant", "post", f"/api/v1/ordres-fabrication/{pk}/lancement").json()["status"] == "released"
-    done = call("assistant", "post", f"/api/v1/ordres-fabrication/{pk}/fin", {"date": "2026-03-10"})
+    done = call("assistant", "post", f"/api/v1/ordres-fabrication/{pk}/fin", {"date": iso(3, 10)})
     assert done.status_code == 200 and done.json()["status"] == "done"
     assert done.json()["unit_cost"] == "35.0000"
     assert call("comptable", "get", f"/api/v1/stock/{book['id']}").json()["quantity"] == "2.000"
@@ -154,7 +164,7 @@ def test_a_taken_slot_is_refused_and_the_waiting_list_offers_it_when_freed(call,
     from pilote.office.services import bookings
 
     room = bookings.create_resource(actor=personas["direction"], name="Salle bleue", kind="room", capacity=8)
-    slot = {"resource": room.pk, "title": "Point client", "day": "2027-03-01", "start": "09:00", "end": "10:00"}
+    slot = {"resource": room.pk, "title": "Point client", "day": iso(3, 1, years=1), "start": "09:00", "end": "10:00"}
     made = call("commercial", "post", "/api/v1/reservations", slot)
     assert made.status_code == 201, made.content
     booked = made.json()["id"]
@@ -163,7 +173,7 @@ def test_a_taken_slot_is_refused_and_the_waiting_list_offers_it_when_freed(call,
     assert Booking.objects.count() == 1
     backwards = call("comptable", "post", "/api/v1/reservations", {**slot, "start": "11:00", "end": "10:00"})
     assert backwards.status_code == 422 and "fin suit" in str(backwards.json()["erreurs"])
-    free = call("comptable", "post", "/api/v1/liste-attente", {**slot, "day": "2027-03-02"})
+    free = call("comptable", "post", "/api/v1/liste-attente", {**slot, "day": iso(3, 2, years=1)})
     assert free.status_code == 409 and "libre" in free.json()["detail"]
     queued = call("comptable", "post", "/api/v1/liste-attente", slot)
     assert queued.status_code == 201 and queued.json()["position"] == 1
@@ -182,7 +192,7 @@ def test_meetings_events_and_tasks_through_the_office_services(call, personas):
     from pilote.office.models import Task
 
     meeting = call("assistant", "post", "/api/v1/reunions", {
-        "title": "Conseil", "day": "2027-03-04", "start": "18:00", "end": "20:00",
+        "title": "Conseil", "day": iso(3, 4, years=1), "start": "18:00", "end": "20:00",
         "attendees": [personas["salarie"].pk], "items": "Budget ; 30\nQuestions"})  # fmt: skip
     assert meeting.status_code == 201, meeting.content
     body = meeting.json()
@@ -204,16 +214,16 @@ def test_meetings_events_and_tasks_through_the_office_services(call, personas):
     assert held["attendees"][0]["presence"] == "present" and held["decisions"][0]["text"] == "Budget voté"
     stale = call("assistant", "put", f"/api/v1/reunions/{pk}/compte-rendu", {"summary": "x", "version": 1})
     assert stale.status_code == 409
-    assert call("salarie", "post", "/api/v1/reunions", {"title": "X", "day": "2027-03-04", "start": "09:00",
+    assert call("salarie", "post", "/api/v1/reunions", {"title": "X", "day": iso(3, 4, years=1), "start": "09:00",
                                                        "end": "10:00"}).status_code == 403  # fmt: skip
     # Events: the caller's calendar by default; a change keeps what is not sent.
-    event = call("salarie", "post", "/api/v1/evenements", {"title": "Dentiste", "day": "2027-03-05",
+    event = call("salarie", "post", "/api/v1/evenements", {"title": "Dentiste", "day": iso(3, 5, years=1),
                                                            "start": "08:30", "end": "09:00"})  # fmt: skip
     assert event.status_code == 201, event.content
     moved = call("salarie", "patch", f"/api/v1/evenements/{event.json()['id']}", {"start": "08:00"})
     assert moved.status_code == 200 and moved.json()["title"] == "Dentiste"
     assert call("commercial", "get", f"/api/v1/evenements/{event.json()['id']}").status_code == 404  # not theirs
-    no_end = call("salarie", "post", "/api/v1/evenements", {"title": "X", "day": "2027-03-05", "start": "08:30",
+    no_end = call("salarie", "post", "/api/v1/evenements", {"title": "X", "day": iso(3, 5, years=1), "start": "08:30",
                                                             "end": None})  # fmt: skip
     assert no_end.status_code == 422
     # To-do tasks: seen by their owner and author.
@@ -238,7 +248,7 @@ def test_a_document_filed_through_the_pages_checks(call, personas):
 
     def body(name: str, content: bytes, **more) -> dict:
         return {"file_name": name, "content_base64": base64.b64encode(content).decode(), "title": "Bail",
-                "folder": folder.pk, "document_date": "2026-03-02", **more}  # fmt: skip
+                "folder": folder.pk, "document_date": iso(3, 2), **more}  # fmt: skip
 
     fake = call("assistant", "post", "/api/v1/documents", body("bail.pdf", b"MZ not a pdf"))
     assert fake.status_code == 422 and Document.objects.count() == 0
@@ -312,14 +322,14 @@ def test_the_diagnosis_is_the_commands_and_the_treasury_plan_is_the_pages(call, 
     from pilote.sales.tests.factories import make_books
 
     make_books(structure)
-    read = call("auditeur", "get", "/api/v1/diagnostic-financier?exercice=2026&date=2026-06-30")
+    read = call("auditeur", "get", f"/api/v1/diagnostic-financier?exercice={year()}&date={iso(6, 30)}")
     assert read.status_code == 200, read.content
     out = StringIO()
-    call_command("financial_diagnosis", "--year", "2026", "--date", "2026-06-30", "--format", "json", stdout=out)
+    call_command("financial_diagnosis", "--year", str(year()), "--date", iso(6, 30), "--format", "json", stdout=out)
     from_api = {key: Decimal(value) for key, value in read.json()["figures"].items()}
     assert from_api == {key: Decimal(value) for key, value in json.loads(out.getvalue()).items()}
     assert {"resultat_net", "caf_from_ebe", "frng", "bfre", "tn"} <= set(from_api)
-    outside = call("auditeur", "get", "/api/v1/diagnostic-financier?exercice=2026&date=2027-01-05")
+    outside = call("auditeur", "get", f"/api/v1/diagnostic-financier?exercice={year()}&date={iso(1, 5, years=1)}")
     assert outside.status_code == 409 and "n'appartient pas" in outside.json()["detail"]
     assert call("auditeur", "get", "/api/v1/diagnostic-financier?exercice=2031").status_code == 409
     plan = call("comptable", "get", "/api/v1/tresorerie/prevision?horizon=mois")
@@ -343,10 +353,10 @@ def test_a_company_gets_the_associations_pages_refusal(call, structure, personas
     donor = Contact.objects.create(name="Durand", first_name="Jeanne", is_customer=True)
     listed = call("direction", "get", "/api/v1/adherents")
     assert listed.status_code == 404 and "associations" in listed.json()["detail"]
-    gift = call("direction", "post", "/api/v1/dons", {"donor": donor.pk, "date": "2026-03-02", "amount": "50",
+    gift = call("direction", "post", "/api/v1/dons", {"donor": donor.pk, "date": iso(3, 2), "amount": "50",
                                                       "method": "especes"})  # fmt: skip
     assert gift.status_code == 404 and "associations" in gift.json()["detail"]
-    due = call("direction", "post", "/api/v1/cotisations/appel", {"year": 2026, "called_on": "2026-02-01"})
+    due = call("direction", "post", "/api/v1/cotisations/appel", {"year": year(), "called_on": iso(2, 1)})
     assert due.status_code == 404 and not Donation.objects.exists()
     assert call("salarie", "get", "/api/v1/adherents").status_code == 403  # the role first, as on the pages
 
@@ -369,55 +379,55 @@ def test_members_dues_donations_and_grants_of_an_association(call, structure, pe
     kind = call("assistant", "post", "/api/v1/types-adhesion", {"name": "Membre actif", "fee": "30"})
     assert kind.status_code == 201, kind.content
     paid = call("assistant", "post", "/api/v1/adherents", {"contact": jeanne.pk, "membership_type": kind.json()["id"],
-                                                          "joined_on": "2026-03-01", "method": "cheque"})  # fmt: skip
+                                                          "joined_on": iso(3, 1), "method": "cheque"})  # fmt: skip
     assert paid.status_code == 409 and "compte bancaire" in paid.json()["detail"].lower()
     paid = call("assistant", "post", "/api/v1/adherents", {"contact": jeanne.pk, "membership_type": kind.json()["id"],
-                                                          "joined_on": "2026-03-01", "method": "cheque",
+                                                          "joined_on": iso(3, 1), "method": "cheque",
                                                           "bank_account": bank.pk})  # fmt: skip
     assert paid.status_code == 201, paid.content
     assert Due.objects.get(member_id=paid.json()["id"]).status == "paid"
     later = call("assistant", "post", "/api/v1/adherents", {"contact": paul.pk, "membership_type": kind.json()["id"],
-                                                           "joined_on": "2026-03-02"})  # fmt: skip
+                                                           "joined_on": iso(3, 2)})  # fmt: skip
     assert later.status_code == 201
-    called = call("assistant", "post", "/api/v1/cotisations/appel", {"year": 2026, "called_on": "2026-03-15"})
+    called = call("assistant", "post", "/api/v1/cotisations/appel", {"year": year(), "called_on": iso(3, 15)})
     assert called.status_code == 201 and [d["member_id"] for d in called.json()] == [later.json()["id"]]
     due = called.json()[0]["id"]
     received = call("comptable", "post", f"/api/v1/cotisations/{due}/encaissement",
-                    {"paid_on": "2026-03-20", "method": "virement", "bank_account": bank.pk})  # fmt: skip
+                    {"paid_on": iso(3, 20), "method": "virement", "bank_account": bank.pk})  # fmt: skip
     assert received.status_code == 200 and received.json()["status"] == "paid"
-    unpaid = call("auditeur", "get", "/api/v1/cotisations?annee=2026&etat=called").json()
+    unpaid = call("auditeur", "get", f"/api/v1/cotisations?annee={year()}&etat=called").json()
     assert unpaid["count"] == 0
     # Donations and their tax receipt, as the receipts page issues it.
-    no_method = call("assistant", "post", "/api/v1/dons", {"donor": paul.pk, "date": "2026-04-02", "amount": "80"})
+    no_method = call("assistant", "post", "/api/v1/dons", {"donor": paul.pk, "date": ago(0), "amount": "80"})
     assert no_method.status_code == 409 and "mode de versement" in no_method.json()["detail"]
     assert not paul.donations.exists()
-    gift = call("assistant", "post", "/api/v1/dons", {"donor": paul.pk, "date": "2026-04-02", "amount": "80",
+    gift = call("assistant", "post", "/api/v1/dons", {"donor": paul.pk, "date": ago(0), "amount": "80",
                                                       "method": "cheque", "bank_account": bank.pk})  # fmt: skip
     assert gift.status_code == 201 and gift.json()["entry_id"]
-    assert call("assistant", "post", "/api/v1/recus-fiscaux", {"donor": paul.pk, "year": 2026}).status_code == 403
-    receipt = call("comptable", "post", "/api/v1/recus-fiscaux", {"donor": paul.pk, "year": 2026})
+    assert call("assistant", "post", "/api/v1/recus-fiscaux", {"donor": paul.pk, "year": year()}).status_code == 403
+    receipt = call("comptable", "post", "/api/v1/recus-fiscaux", {"donor": paul.pk, "year": year()})
     assert receipt.status_code == 201, receipt.content
     assert receipt.json()["total"] == "80.00" and receipt.json()["donor_name"]
-    again = call("comptable", "post", "/api/v1/recus-fiscaux", {"donor": paul.pk, "year": 2026})
+    again = call("comptable", "post", "/api/v1/recus-fiscaux", {"donor": paul.pk, "year": year()})
     assert again.status_code == 409
     assert call("auditeur", "get", "/api/v1/dons?recu=avec").json()["count"] == 1
     # Grants: awarded and posted, an instalment received only once awarded.
     grant = call("assistant", "post", "/api/v1/subventions", {
         "funder": jeanne.pk, "code": "ville-2026", "title": "Atelier", "amount_requested": "5000",
-        "period_start": "2026-01-01", "period_end": "2026-12-31"})  # fmt: skip
+        "period_start": iso(1, 1), "period_end": iso(12, 31)})  # fmt: skip
     assert grant.status_code == 201 and grant.json()["code"] == "VILLE-2026"
     pk = grant.json()["id"]
     instalment = call("assistant", "post", f"/api/v1/subventions/{pk}/versements",
-                      {"label": "Acompte", "expected_on": "2026-05-01", "amount": "2000"}).json()  # fmt: skip
+                      {"label": "Acompte", "expected_on": iso(5, 1), "amount": "2000"}).json()  # fmt: skip
     early = call("assistant", "post", f"/api/v1/versements-subvention/{instalment['id']}/encaissement",
-                 {"received_on": "2026-05-02", "bank_account": bank.pk})  # fmt: skip
+                 {"received_on": iso(5, 2), "bank_account": bank.pk})  # fmt: skip
     assert early.status_code == 409 and "accordée" in early.json()["detail"]
     before = Entry.objects.count()
     awarded = call("assistant", "post", f"/api/v1/subventions/{pk}/attribution",
-                   {"amount": "4000", "granted_on": "2026-04-15"})  # fmt: skip
+                   {"amount": "4000", "granted_on": iso(4, 15)})  # fmt: skip
     assert awarded.status_code == 200 and awarded.json()["status"] == "granted"
     assert Entry.objects.count() == before + 1
     cashed = call("assistant", "post", f"/api/v1/versements-subvention/{instalment['id']}/encaissement",
-                  {"received_on": "2026-05-02", "bank_account": bank.pk})  # fmt: skip
-    assert cashed.status_code == 200 and cashed.json()["received_on"] == "2026-05-02"
+                  {"received_on": iso(5, 2), "bank_account": bank.pk})  # fmt: skip
+    assert cashed.status_code == 200 and cashed.json()["received_on"] == iso(5, 2)
     assert call("auditeur", "get", "/api/v1/subventions?etat=granted").json()["count"] == 1

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from pilote.api.tests.days import ago, day, iso, year
+
 pytestmark = pytest.mark.django_db
 
 
@@ -72,7 +74,7 @@ def _hire(personas, role: str, manager=None):
     from pilote.hr.services import employees
 
     return employees.hire_employee(actor=personas["rh"], last_name=role.capitalize(), first_names="Test", sex="F",
-                                   birth_date=dt.date(1990, 1, 1), job="Employée", entry_date=dt.date(2025, 1, 6),
+                                   birth_date=dt.date(1990, 1, 1), job="Employée", entry_date=day(1, 6, years=-1),
                                    user=personas[role], manager=manager)  # fmt: skip
 
 
@@ -83,15 +85,15 @@ def test_contracts_for_human_resources_only_and_salary_reads_audited(call, perso
     url = f"/api/v1/salaries/{employee.pk}/contrats"
     for role in ("commercial", "comptable", "assistant", "salarie", "auditeur"):
         assert call(role, "get", url).status_code == 403
-        assert call(role, "post", url, {"effective_from": "2025-01-06", "monthly_gross": "1"}).status_code == 403
-    early = call("rh", "post", url, {"effective_from": "2024-12-01", "monthly_gross": "2100.00"})
+        assert call(role, "post", url, {"effective_from": iso(1, 6, years=-1), "monthly_gross": "1"}).status_code == 403
+    early = call("rh", "post", url, {"effective_from": iso(12, 1, years=-2), "monthly_gross": "2100.00"})
     assert early.status_code == 409 and "avant l'entrée" in early.json()["detail"]
-    signed = call("rh", "post", url, {"effective_from": "2025-01-06", "monthly_gross": "2100.00"})
+    signed = call("rh", "post", url, {"effective_from": iso(1, 6, years=-1), "monthly_gross": "2100.00"})
     assert signed.status_code == 201, signed.content
     assert signed.json()["version"] == 1 and signed.json()["kind"] == "cdi" and signed.json()["job"] == "Employée"
-    no_reason = call("rh", "post", url, {"effective_from": "2026-01-01", "monthly_gross": "2200.00"})
+    no_reason = call("rh", "post", url, {"effective_from": iso(1, 1), "monthly_gross": "2200.00"})
     assert no_reason.status_code == 409 and "objet" in no_reason.json()["detail"]
-    amended = call("rh", "post", url, {"effective_from": "2026-01-01", "monthly_gross": "2200.00",
+    amended = call("rh", "post", url, {"effective_from": iso(1, 1), "monthly_gross": "2200.00",
                                        "reason": "Augmentation"})  # fmt: skip
     assert amended.status_code == 201 and amended.json()["version"] == 2 and amended.json()["kind"] == "cdi"
     before = AuditEvent.objects.filter(action="hr.salary.read").count()
@@ -152,12 +154,12 @@ def test_expense_reports_own_for_each_decided_by_hr_posted_and_paid(call, person
 def test_training_plan_through_its_services(call, personas):
     employee = _hire(personas, "salarie")
     other = _hire(personas, "assistant")
-    body = {"title": "Excel", "provider": "CCI", "funding": "opco", "start": "2026-03-02", "end": "2026-03-01",
+    body = {"title": "Excel", "provider": "CCI", "funding": "opco", "start": ago(10), "end": ago(11),
             "hours": "14", "employees": [employee.pk]}  # fmt: skip
     assert call("comptable", "post", "/api/v1/formations", body).status_code == 403
     backwards = call("rh", "post", "/api/v1/formations", body)
     assert backwards.status_code in (409, 422)
-    made = call("rh", "post", "/api/v1/formations", {**body, "end": "2026-03-03"})
+    made = call("rh", "post", "/api/v1/formations", {**body, "end": ago(9)})
     assert made.status_code == 201, made.content
     pk = made.json()["id"]
     assert [a["employee_id"] for a in made.json()["attendees"]] == [employee.pk]
@@ -168,17 +170,17 @@ def test_training_plan_through_its_services(call, personas):
     assert {a["employee_id"]: a["attended"] for a in done.json()["attendees"]} == {employee.pk: True, other.pk: False}
     late = call("rh", "post", f"/api/v1/formations/{pk}/inscriptions", {"employees": [other.pk]})
     assert late.status_code == 409
-    plan = call("rh", "get", "/api/v1/formations?annee=2026&statut=realisee").json()
+    plan = call("rh", "get", f"/api/v1/formations?annee={year()}&statut=realisee").json()
     assert plan["count"] == 1
 
 
 def test_payroll_inputs_for_human_resources_only(call, personas):
     employee = _hire(personas, "salarie")
     assert call("comptable", "get", "/api/v1/paie").status_code == 403
-    assert call("salarie", "post", "/api/v1/paie", {"month": "2026-03-01"}).status_code == 403
-    month = call("rh", "post", "/api/v1/paie", {"month": "2026-03-17"})
+    assert call("salarie", "post", "/api/v1/paie", {"month": iso(3, 1)}).status_code == 403
+    month = call("rh", "post", "/api/v1/paie", {"month": iso(3, 17)})
     assert month.status_code == 200, month.content
-    assert month.json()["month"] == "2026-03-01" and len(month.json()["variables"]) == 1
+    assert month.json()["month"] == iso(3, 1) and len(month.json()["variables"]) == 1
     variable = month.json()["variables"][0]
     assert variable["employee_id"] == employee.pk
     url = f"/api/v1/paie/variables/{variable['id']}"
@@ -216,7 +218,7 @@ def test_duerp_assessed_on_the_page_scales(call, personas):
         "rh",
         "post",
         f"/api/v1/duerp/risques/{hazard.json()['id']}/actions",
-        {"title": "Chariot", "owner": personas["rh"].pk, "due_on": "2027-01-15", "cost": "250.00"},
+        {"title": "Chariot", "owner": personas["rh"].pk, "due_on": iso(1, 15, years=1), "cost": "250.00"},
     )
     assert action.status_code == 201 and action.json()["cost"] == "250.00"
     read = call("salarie", "get", f"/api/v1/duerp/unites/{pk}").json()  # the DUERP is open to every worker
@@ -236,7 +238,7 @@ def test_procedures_audits_surveys_and_watch(call, personas):
     assert twice.status_code == 409 and "déjà le code" in twice.json()["detail"]
     assert call("commercial", "post", "/api/v1/procedures", procedure).status_code == 403
     audit = call("rh", "post", "/api/v1/audits", {"title": "Audit RH", "kind": "internal", "scope": "Registre",
-                                                 "planned_on": "2026-03-02", "lead": boss})  # fmt: skip
+                                                 "planned_on": iso(3, 2), "lead": boss})  # fmt: skip
     assert audit.status_code == 201, audit.content
     item = call("rh", "post", f"/api/v1/audits/{audit.json()['id']}/questions", {"question": "Registre ?"})
     assert item.status_code == 201

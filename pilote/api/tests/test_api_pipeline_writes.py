@@ -3,6 +3,8 @@ opportunity lost needs its reason, a complaint is answered before it is closed, 
 
 import pytest
 
+from pilote.api.tests.days import ago
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,12 +31,12 @@ def test_an_opportunity_moves_and_is_lost_only_with_its_reason(call, personas):
     assert stale.status_code == 409
     lost = call("commercial", "post", f"{url}/etape", {"stage": "perdue"})
     assert lost.status_code == 422 and "/cloture" in str(lost.json()["erreurs"])
-    no_reason = call("commercial", "post", f"{url}/cloture", {"outcome": "perdue", "closed_on": "2026-03-02"})
+    no_reason = call("commercial", "post", f"{url}/cloture", {"outcome": "perdue", "closed_on": ago(1)})
     assert no_reason.status_code == 422 and "raison de la perte" in str(no_reason.json()["erreurs"])
-    done = call("commercial", "post", f"{url}/cloture", {"outcome": "perdue", "closed_on": "2026-03-02",
+    done = call("commercial", "post", f"{url}/cloture", {"outcome": "perdue", "closed_on": ago(1),
                                                          "lost_reason": "prix"})  # fmt: skip
     assert done.status_code == 200 and done.json()["stage"] == "perdue", done.content
-    assert done.json()["lost_reason"] == "prix" and done.json()["closed_on"] == "2026-03-02"
+    assert done.json()["lost_reason"] == "prix" and done.json()["closed_on"] == ago(1)
     assert call("auditeur", "get", "/api/v1/opportunites?etape=ouvertes").json()["count"] == 0
     assert call("auditeur", "get", "/api/v1/opportunites?etape=perdue").json()["count"] == 1
 
@@ -43,7 +45,7 @@ def test_a_complaint_is_answered_before_it_is_closed(call, structure, personas):
     from pilote.sales.tests.factories import make_shop
 
     shop = make_shop(structure, personas)
-    body = {"customer": shop["customer"].pk, "received_on": "2026-03-03", "category": "billing",
+    body = {"customer": shop["customer"].pk, "received_on": ago(1), "category": "billing",
             "subject": "Facture en double", "invoice_number": "F-2026-99999"}  # fmt: skip
     unknown = call("assistant", "post", "/api/v1/reclamations", body)
     assert unknown.status_code == 422 and "F-2026-99999" in str(unknown.json()["erreurs"]["invoice_number"])

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from pilote.api.tests.days import iso
+
 pytestmark = pytest.mark.django_db
 
 
@@ -20,11 +22,11 @@ def supplier(structure, personas):
 def test_a_typed_invoice_is_approved_only_with_its_accounts_and_the_role(call, supplier):
     from pilote.ledger.models import Entry
 
-    body = {"supplier": supplier.pk, "number": "FA-9", "date": "2026-03-02", "due_date": "2026-03-01",
+    body = {"supplier": supplier.pk, "number": "FA-9", "date": iso(3, 2), "due_date": iso(3, 1),
             "lines": [{"description": "Toner", "quantity": "2", "unit_price": "40"}]}  # fmt: skip
     early = call("assistant", "post", "/api/v1/factures-fournisseurs", body)
     assert early.status_code == 422 and "précéder" in str(early.json()["erreurs"]["due_date"])
-    made = call("assistant", "post", "/api/v1/factures-fournisseurs", {**body, "due_date": "2026-04-01"})
+    made = call("assistant", "post", "/api/v1/factures-fournisseurs", {**body, "due_date": iso(4, 1)})
     assert made.status_code == 201 and made.json()["status"] == "received", made.content
     invoice = made.json()
     url = f"/api/v1/factures-fournisseurs/{invoice['id']}"
@@ -77,13 +79,13 @@ def test_an_order_follows_its_approval_limits_then_is_received(call, supplier, p
 
     limits = {"commercial": Decimal("100"), "assistant": Decimal("0"), "comptable": Decimal("0")}
     orders.set_approval_limits(actor=personas["direction"], limits=limits)
-    body = {"supplier": supplier.pk, "date": "2026-03-02",
+    body = {"supplier": supplier.pk, "date": iso(3, 2),
             "lines": [{"description": "Fauteuil", "quantity": "2", "unit_price": "300"}]}  # fmt: skip
     made = call("commercial", "post", "/api/v1/commandes-fournisseurs", body)
     assert made.status_code == 201 and made.json()["status"] == "draft", made.content
     order = made.json()
     url = f"/api/v1/commandes-fournisseurs/{order['id']}"
-    early = call("commercial", "post", f"{url}/receptions", {"date": "2026-03-03", "lines": [
+    early = call("commercial", "post", f"{url}/receptions", {"date": iso(3, 3), "lines": [
         {"line": 1, "received": "1"}]})  # fmt: skip
     assert early.status_code in (409, 422)
     submitted = call("commercial", "post", f"{url}/etape", {"action": "submit"})
@@ -98,9 +100,9 @@ def test_an_order_follows_its_approval_limits_then_is_received(call, supplier, p
     from pilote.purchases.models import PurchaseOrder
 
     line_id = PurchaseOrder.objects.get(pk=order["id"]).lines.get().pk
-    receipt = {"date": "2026-03-05", "delivery_note": "BL-4", "lines": [{"line": line_id, "received": "1"}]}
+    receipt = {"date": iso(3, 5), "delivery_note": "BL-4", "lines": [{"line": line_id, "received": "1"}]}
     received = call("assistant", "post", f"{url}/receptions", receipt)
     assert received.status_code == 201, received.content
     assert received.json()["status"] == "partial" and received.json()["lines"][0]["received_quantity"] == "1.000"
-    before = call("assistant", "post", f"{url}/receptions", {**receipt, "date": "2026-03-01"})
+    before = call("assistant", "post", f"{url}/receptions", {**receipt, "date": iso(3, 1)})
     assert before.status_code == 409 and "précéder la commande" in before.json()["detail"]

@@ -6,18 +6,27 @@ from decimal import Decimal
 
 import pytest
 
+from pilote.api.tests.days import ago, day
+from pilote.lib.dates import local_today
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def overdue(structure, personas):
-    """An issued invoice of 2026-03-02, due 30 days later: overdue today."""
+    """An issued invoice of 75 days ago, due 30 days later: overdue today (early in the year, in last year's books,
+    opened for it)."""
+    from pilote.ledger import services as ledger
+    from pilote.ledger.models import FiscalYear
     from pilote.sales import issuing
     from pilote.sales import services as sales
     from pilote.sales.tests.factories import make_shop
 
     shop = make_shop(structure, personas)
-    invoice = sales.create_invoice(actor=shop["actor"], customer=shop["customer"], date=shop["day"],
+    issued_on = local_today() - dt.timedelta(days=75)
+    if not FiscalYear.objects.filter(start_date__lte=issued_on).exists():
+        ledger.open_fiscal_year(actor=None, start_date=day(1, 1, years=-1), end_date=day(12, 31, years=-1))
+    invoice = sales.create_invoice(actor=shop["actor"], customer=shop["customer"], date=issued_on,
                                    lines=[sales.LineSpec.from_product(shop["p"]["chair"], Decimal(1))])  # fmt: skip
     return shop, issuing.issue_invoice(actor=shop["actor"], invoice=invoice, render_pdf=False)
 
@@ -50,7 +59,7 @@ def test_mandate_and_collection_run_follow_the_direct_debit_rules(call, overdue,
     from pilote.receivables import direct_debit
 
     shop, invoice = overdue
-    mandate = {"customer": shop["customer"].pk, "reference": "RUM-7", "signed_on": "2026-03-01",
+    mandate = {"customer": shop["customer"].pk, "reference": "RUM-7", "signed_on": ago(1),
                "iban": "FR7630006000011234567890188"}  # fmt: skip
     bad = call("comptable", "post", "/api/v1/mandats", mandate)
     assert bad.status_code in (409, 422) and "IBAN" in bad.content.decode()

@@ -1,8 +1,11 @@
 """Writes over the API go through the pages' services and forms: the same refusals, in French, nothing written."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
+
+from pilote.api.tests.days import iso, monday
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +36,7 @@ def test_an_entry_posted_through_the_ledger_service(call, structure, personas):
     from pilote.sales.tests.factories import make_books
 
     make_books(structure)
-    unbalanced = {"journal": "OD", "date": "2026-03-02", "label": "Fournitures", "valider": True,
+    unbalanced = {"journal": "OD", "date": iso(3, 2), "label": "Fournitures", "valider": True,
                   "lines": [{"account": "6061", "debit": "10.00"}, {"account": "530", "credit": "9.00"}]}  # fmt: skip
     refused = call("comptable", "post", "/api/v1/ecritures", unbalanced)
     assert refused.status_code == 409 and "pas équilibrée" in refused.json()["detail"]
@@ -58,8 +61,9 @@ def test_an_entry_posted_through_the_ledger_service(call, structure, personas):
 def test_a_project_planned_through_its_services(call, personas):
     from pilote.projects.models import TimeEntry
 
+    start = monday(3, 2)  # five working days: Monday to Friday
     made = call("commercial", "post", "/api/v1/projets", {"name": "Salon", "kind": "internal",
-                                                          "start_date": "2026-03-02"})  # fmt: skip
+                                                          "start_date": start.isoformat()})  # fmt: skip
     assert made.status_code == 201, made.content
     pk = made.json()["id"]
     first = call("commercial", "post", f"/api/v1/projets/{pk}/taches", {"name": "Stand", "duration_days": 3}).json()
@@ -71,10 +75,10 @@ def test_a_project_planned_through_its_services(call, personas):
                 {"predecessor": second["id"], "successor": first["id"]})  # fmt: skip
     assert loop.status_code == 409 and "boucle" in loop.json()["detail"]
     project = call("auditeur", "get", f"/api/v1/projets/{pk}").json()
-    assert project["duration_days"] == 5 and project["end_date"] == "2026-03-06"
+    assert project["duration_days"] == 5 and project["end_date"] == (start + dt.timedelta(days=4)).isoformat()
     assert all(task["is_critical"] for task in project["tasks"])
     bad = call("commercial", "post", f"/api/v1/projets/{pk}/temps",
-               {"task": first["id"], "date": "2026-12-01", "hours": "0.1"})  # fmt: skip
+               {"task": first["id"], "date": iso(12, 1), "hours": "0.1"})  # fmt: skip
     assert bad.status_code == 422 and not TimeEntry.objects.exists()
     assert call("comptable", "get", "/api/v1/projets").status_code == 403
 
@@ -83,7 +87,7 @@ def test_employees_only_for_human_resources(call, personas):
     from pilote.core.models import AuditEvent
 
     file = {"last_name": "Durand", "first_names": "Léa", "sex": "F", "birth_date": "1992-05-04", "job": "Comptable",
-            "entry_date": "2026-09-01", "nir": "2 92 05 75 112 003 75"}  # fmt: skip
+            "entry_date": iso(9, 1), "nir": "2 92 05 75 112 003 75"}  # fmt: skip
     hired = call("rh", "post", "/api/v1/salaries", file)
     assert hired.status_code == 201, hired.content
     employee = hired.json()
@@ -96,14 +100,15 @@ def test_employees_only_for_human_resources(call, personas):
     job = call("rh", "patch", f"/api/v1/salaries/{employee['id']}", {"job": "Chef comptable", "reason": "Promotion"})
     assert job.status_code == 200 and job.json()["job"] == "Chef comptable" and job.json()["version"] == 2
     sick = call("rh", "post", "/api/v1/absences", {"employee": employee["id"], "kind": "maladie",
-                                                   "start": "2026-10-05", "end": "2026-10-07"})  # fmt: skip
+                                                   "start": iso(10, 5), "end": iso(10, 7)})  # fmt: skip
     assert sick.status_code == 201 and sick.json()["status"] == "acceptee" and Decimal(sick.json()["days"]) == 3
     clash = call("rh", "post", "/api/v1/absences", {"employee": employee["id"], "kind": "rtt",
-                                                    "start": "2026-10-06", "end": "2026-10-06"})  # fmt: skip
+                                                    "start": iso(10, 6), "end": iso(10, 6)})  # fmt: skip
     assert clash.status_code == 409 and "chevauchent" in clash.json()["detail"]
     call("direction", "get", f"/api/v1/absences/{sick.json()['id']}")
     assert AuditEvent.objects.filter(action="hr.absence.read", actor=personas["direction"]).count() == 1
-    mine = call("salarie", "post", "/api/v1/mes-absences", {"kind": "rtt", "start": "2027-03-01", "end": "2027-03-01"})
+    rtt = {"kind": "rtt", "start": iso(3, 1, years=1), "end": iso(3, 1, years=1)}
+    mine = call("salarie", "post", "/api/v1/mes-absences", rtt)
     assert mine.status_code == 404  # no file linked to this account
 
 
@@ -113,7 +118,7 @@ def test_an_invoice_drafted_and_issued_through_the_sales_services(call, structur
 
     shop = make_shop(structure, personas)
     line = {"description": "Guide", "quantity": "2", "unit_price": "24.50", "vat_rate": "0.00"}
-    body = {"customer": shop["customer"].pk, "date": "2026-03-02", "lines": [line]}
+    body = {"customer": shop["customer"].pk, "date": iso(3, 2), "lines": [line]}
     refused = call("commercial", "post", "/api/v1/factures", body)
     assert refused.status_code == 422 and "mention légale" in str(refused.json()["erreurs"])
     body["lines"] = [{**line, "vat_rate": "5.50"}]
@@ -142,7 +147,7 @@ def test_stock_moved_through_the_operations_services(call, structure, personas):
     service = call("assistant", "post", "/api/v1/stock", {"product": shop["p"]["install"].pk,
                                                           "default_location": store["id"]})  # fmt: skip
     assert service.status_code == 422  # the page's form offers goods only
-    move = {"kind": "receipt", "date": "2026-03-02", "quantity": "4", "location": store["id"]}
+    move = {"kind": "receipt", "date": iso(3, 2), "quantity": "4", "location": store["id"]}
     assert call("assistant", "post", f"/api/v1/stock/{pk}/mouvements", move).status_code == 422  # its unit cost
     made = call("assistant", "post", f"/api/v1/stock/{pk}/mouvements", {**move, "unit_cost": "80"})
     assert made.status_code == 201 and made.json()[0]["value"] == "320.00"

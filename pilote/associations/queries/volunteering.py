@@ -64,6 +64,28 @@ HOURS_COLUMNS = [
 ]
 
 
+VOLUNTEER_SORTS = {
+    "nom": lambda v: (v.contact.name.lower(), v.contact.first_name.lower()),
+    "heures": lambda v: v.year_minutes or 0,
+    "depuis": lambda v: v.since,
+}
+VOLUNTEER_DEFAULT_SORT = "nom"
+
+
+def filter_volunteers(data: dict, year: int) -> list:
+    """The volunteers list of the page and the API: each with `year`'s hours (`year_hours`; `year_value`, None
+    without hours), searched by name (`q`) and sorted by `tri` (VOLUNTEER_SORTS)."""
+    from pilote.core.listing import sort_rows
+
+    volunteers = volunteers_with_hours(year)
+    if text := (data.get("q") or "").strip():
+        volunteers = volunteers.filter(Q(contact__name__icontains=text) | Q(contact__first_name__icontains=text))
+    rows = sort_rows(list(volunteers), data.get("tri") or "", VOLUNTEER_SORTS, VOLUNTEER_DEFAULT_SORT)
+    for row in rows:
+        row.year_hours = rules.hours_of(row.year_minutes or 0)
+    return rows
+
+
 def volunteers_with_hours(year: int):
     """Every volunteer with the year's hours (in minutes) and value, one query."""
     in_year = Q(hours__date__year=year)

@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -19,7 +18,7 @@ from pilote.associations.queries import volunteering as queries
 from pilote.associations.services import volunteering as services
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset, sort_rows
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.ledger.models import FiscalYear
 from pilote.lib.dates import local_today
 
@@ -29,11 +28,6 @@ def _year(form) -> int:
     return int(data.get("annee") or local_today().year)
 
 
-VOLUNTEER_SORTS = {
-    "nom": lambda v: (v.contact.name.lower(), v.contact.first_name.lower()),
-    "heures": lambda v: v.year_minutes or 0,
-    "depuis": lambda v: v.since,
-}
 VOLUNTEER_COLUMNS = [
     Column("Bénévole", lambda v: v.contact.display_name),
     Column("Depuis le", lambda v: v.since),
@@ -45,14 +39,8 @@ VOLUNTEER_COLUMNS = [
 def _volunteers(request):
     form = forms.VolunteerFilterForm(request.GET or None)
     year = _year(form)
-    volunteers = queries.volunteers_with_hours(year)
-    text = (form.cleaned_data.get("q") or "").strip() if form.is_valid() else ""
-    if text:
-        volunteers = volunteers.filter(Q(contact__name__icontains=text) | Q(contact__first_name__icontains=text))
-    rows = sort_rows(list(volunteers), request.GET.get("tri", ""), VOLUNTEER_SORTS, "nom")
-    for row in rows:
-        row.year_hours = queries.rules.hours_of(row.year_minutes or 0)
-    return form, year, rows
+    data = {"q": form.cleaned_data.get("q") if form.is_valid() else "", "tri": request.GET.get("tri", "")}
+    return form, year, queries.filter_volunteers(data, year)
 
 
 @require_perm("associations.view")

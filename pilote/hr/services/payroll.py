@@ -162,6 +162,16 @@ def _pay_shares(record: PayrollMonth) -> list:
     return payroll.payroll_shares([(r.variable.employee_id, r.gross) for r in rows], distributions)
 
 
+def post_journal_file(*, actor, payroll_month: PayrollMonth, upload):
+    """The provider's journal as uploaded (the payroll page's file, the API's): read in its own encoding, posted."""
+    from pilote.lib.textfiles import binary_stream, detect_encoding
+
+    stream = binary_stream(upload)
+    text = stream.read().decode(detect_encoding(stream), errors="replace")
+    return post_payroll_journal(actor=actor, payroll_month=payroll_month, text=text)
+
+
+@transaction.atomic
 def post_payroll_journal(*, actor, payroll_month: PayrollMonth, text: str):
     """The provider's payroll journal posted as the month's payroll entry (journal OD, dated the month's last day,
     piece PAIEyyyymm) through `ledger.services.create_entry(post=True)`: balanced, gapless, sealed."""

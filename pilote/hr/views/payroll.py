@@ -18,7 +18,6 @@ from pilote.hr.queries import payroll as queries
 from pilote.hr.services import payroll as services
 from pilote.lib.dates import local_today
 from pilote.lib.formats import format_number
-from pilote.lib.textfiles import binary_stream, detect_encoding
 
 
 @require_perm("hr.view")
@@ -106,10 +105,8 @@ def payroll_post(request, pk: int):
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect("hr:payroll-month", pk=pk)
-    stream = binary_stream(form.cleaned_data["file"])
-    text = stream.read().decode(detect_encoding(stream), errors="replace")
     try:
-        entry = services.post_payroll_journal(actor=request.user, payroll_month=record, text=text)
+        entry = services.post_journal_file(actor=request.user, payroll_month=record, upload=form.cleaned_data["file"])
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -156,6 +156,17 @@ def edit_draft(*, actor, version: ProcedureVersion, body: str, change_note: str)
     return current
 
 
+def save_draft(*, actor, procedure: Procedure, body: str, change_note: str) -> ProcedureVersion:
+    """The procedure's draft page and the API: the next version written (from the text in force), or the draft
+    under way changed; a version already approved is put in force first."""
+    draft = pending_version(procedure)
+    if draft is not None and draft.status != ProcedureStatus.DRAFT:
+        raise DomainError("La version en préparation est déjà approuvée : mettez-la en vigueur d'abord.")
+    if draft is None:
+        return new_draft(actor=actor, procedure=procedure, body=body, change_note=change_note)
+    return edit_draft(actor=actor, version=draft, body=body, change_note=change_note)
+
+
 def digest(version: ProcedureVersion) -> str:
     text = f"{version.procedure.code}\n{version.number}\n{version.body}"
     return hashlib.sha256(text.encode()).hexdigest()

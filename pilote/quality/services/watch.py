@@ -175,3 +175,18 @@ def to_nonconformity(*, actor, item: WatchItem):
     current.save(update_fields=["nonconformity", "status"])
     audit.record(actor, "quality.watch_item.to_nc", current, after={"nonconformity": nc.pk})
     return nc
+
+
+CONVERSIONS = {"risque": ("quality.risks.edit", "Seule la direction ajoute un risque au registre."),
+               "non-conformite": ("quality.nc.edit", "Votre rôle n'ouvre pas de non-conformité.")}  # fmt: skip
+
+
+def convert(*, actor, item: WatchItem, target: str):
+    """The item's one click, as the item page and the API offer it: a risk of the register (« risque », the roles
+    that keep the register) or a non-conformity (« non-conformite », the roles that open one)."""
+    if target not in CONVERSIONS:
+        raise DomainError("Choix inconnu : rien n'a été créé.")
+    permission, refusal = CONVERSIONS[target]
+    if not actor.can(permission):
+        raise DomainError(refusal)
+    return to_risk(actor=actor, item=item) if target == "risque" else to_nonconformity(actor=actor, item=item)

@@ -122,10 +122,7 @@ def draft_edit(request, pk: int):
     form = DraftForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            if draft is None:
-                services.new_draft(actor=request.user, procedure=procedure, **form.cleaned_data)
-            else:
-                services.edit_draft(actor=request.user, version=draft, **form.cleaned_data)
+            services.save_draft(actor=request.user, procedure=procedure, **form.cleaned_data)
         except (DomainError, ValidationError) as exc:
             form.add_error(None, _message(exc))
         else:

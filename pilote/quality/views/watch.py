@@ -77,22 +77,15 @@ def item_convert(request, pk: int):
     item = _item(request, pk)
     target = request.POST.get("vers")
     try:
-        if target == "risque":
-            if not request.user.can("quality.risks.edit"):
-                raise DomainError("Seule la direction ajoute un risque au registre.")
-            risk = services.to_risk(actor=request.user, item=item)
-            messages.success(request, f"Le risque {risk.reference} est créé : cotez-le et planifiez son traitement.")
-            return redirect("quality:risk-detail", pk=risk.pk)
-        if target == "non-conformite":
-            if not request.user.can("quality.nc.edit"):
-                raise DomainError("Votre rôle n'ouvre pas de non-conformité.")
-            nc = services.to_nonconformity(actor=request.user, item=item)
-            messages.success(request, f"La non-conformité {nc.reference} est ouverte depuis l'article.")
-            return redirect("quality:nc-detail", pk=nc.pk)
-        messages.error(request, "Choix inconnu : rien n'a été créé.")
+        made = services.convert(actor=request.user, item=item, target=target)
     except (DomainError, ValidationError) as exc:
         messages.error(request, _message(exc))
-    return redirect("quality:watch-item", pk=pk)
+        return redirect("quality:watch-item", pk=pk)
+    if target == "risque":
+        messages.success(request, f"Le risque {made.reference} est créé : cotez-le et planifiez son traitement.")
+        return redirect("quality:risk-detail", pk=made.pk)
+    messages.success(request, f"La non-conformité {made.reference} est ouverte depuis l'article.")
+    return redirect("quality:nc-detail", pk=made.pk)
 
 
 @require_perm("quality.watch.edit")

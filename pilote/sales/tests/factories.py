@@ -1,5 +1,5 @@
-"""Sales test data: a structure with complete identity, its books (full PCG, FY 2026), a bank account,
-a business customer and a small catalogue."""
+"""Sales test data: a structure with complete identity, its books (full PCG, its first fiscal year), a bank
+account, a business customer and a small catalogue."""
 
 import datetime as dt
 from decimal import Decimal
@@ -12,8 +12,8 @@ from pilote.ledger.models_bank import BankAccount
 
 
 def make_books(structure):
-    """The structure's identity completed (what an invoice prints), its books (full PCG, FY 2026) and a
-    bank account, which is returned."""
+    """The structure's identity completed (what an invoice prints), its books (full PCG, its first fiscal
+    year) and a bank account, which is returned."""
     Structure.objects.filter(pk=structure.pk).update(
         address_line1="12 rue des Artisans",
         postal_code="69002",
@@ -62,5 +62,5 @@ def make_shop(structure, personas) -> dict:
         "bank": account,
         "customer": customer,
         "p": products,
-        "day": dt.date(2026, 3, 2),
+        "day": dt.date(Structure.objects.get().fiscal_year_start.year, 3, 2),  # in its first fiscal year
     }
