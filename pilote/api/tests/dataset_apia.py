@@ -128,7 +128,6 @@ BODIES = {
     ("post", "/creances-douteuses/{debt_id}/depreciation"): {"day": "2026-03-31", "rate": "50"},
     ("post", "/creances-douteuses/{debt_id}/perte"): {"day": "2026-04-30", "proof": "Jugement de clôture"},
     # sales, purchase orders
-    ("post", "/devis/{quote_id}/duplication"): {},
     ("post", "/factures/{invoice_id}/envoi"): {"to": "client@example.fr"},
     ("put", "/commandes-fournisseurs/{order_id}"): {"supplier": "contact_id", "date": "2026-03-03", "lines": [
         {"description": "Papier recyclé", "quantity": "3", "unit_price": "5"}]},
@@ -174,4 +173,18 @@ PATHS = (
     "/clients/",
     "/creances-douteuses",
     "/factures/{invoice_id}/creance-douteuse",
+    "/appels-offres/{tender_id}/",
+    "/criteres-appel-offres",
+    "/taches-appel-offres",
+    "/pieces-appel-offres",
+    "/devis/{quote_id}/duplication",
+    "/factures/{invoice_id}/envoi",
+    "/commandes-fournisseurs/{order_id}",
+    "/emprunts",
+    "/seuil-de-rentabilite",
+    "/comptes-bancaires/",
+    "/lignes-releve",
+    "/interventions/{visit_id}/facturation",
+    "/axes-analytiques/{axis_id}/ventilation",
+    "/ventilation-analytique",
 )
