@@ -248,7 +248,7 @@ class ReceiptOut(Schema):
     status: str
 
 
-class ReceiptIn(Schema):
+class TaxReceiptIn(Schema):
     donor: RequiredId = Field(..., description="id du donateur")
     year: int = Field(..., ge=1900, le=2199, description="année des dons")
 
@@ -305,7 +305,7 @@ def cancel_receipt(request, receipt_id: ObjectId, payload: CancelReceiptIn):
 
 
 @operation("POST", "/recus-fiscaux", "associations.receipts", response={201: ReceiptOut})
-def issue_receipt(request, payload: ReceiptIn):
+def issue_receipt(request, payload: TaxReceiptIn):
     """The tax receipt (Cerfa) of a donor's gifts of a year not yet covered by one, as on the receipts page."""
     data = through_form(forms.IssueReceiptForm, payload)
     return Status(201, receipts.issue_receipt(actor=request.auth, donor=data["donor"], year=data["year"]))

@@ -114,7 +114,7 @@ class ComplaintUpdate(ComplaintPatch):
     version: int | None = Field(None, description=VERSION)
 
 
-class EntryIn(Schema):
+class ComplaintEntryIn(Schema):
     kind: str = Field("answer", description="answer (réponse au client) ou note (note interne)")
     medium: str = Field("email", description="moyen de la réponse : email, phone, letter ou meeting")
     at: Moment | None = Field(None, description="date (pas dans le futur ; sinon maintenant)")
@@ -125,7 +125,7 @@ class AssignIn(Schema):
     assignee: RequiredId
 
 
-class CloseIn(Schema):
+class ComplaintCloseIn(Schema):
     resolution: str = Field(..., description="corrective, goodwill, unfounded ou dropped")
     root_cause: str = ""
     closed_on: Day | None = None
@@ -175,7 +175,7 @@ def update_complaint(request, complaint_id: ObjectId, payload: ComplaintUpdate):
 
 
 @guarded(router, "POST", "/reclamations/{complaint_id}/suivi", "complaints.edit", response=ComplaintDetailOut)
-def add_entry(request, complaint_id: ObjectId, payload: EntryIn):
+def add_entry(request, complaint_id: ObjectId, payload: ComplaintEntryIn):
     """An answer to the customer (the first one moves the complaint to « Répondue ») or an internal note."""
     from pilote.complaints.forms import EntryForm
     from pilote.complaints.models import EntryKind
@@ -200,7 +200,7 @@ def assign_complaint(request, complaint_id: ObjectId, payload: AssignIn):
 
 
 @guarded(router, "POST", "/reclamations/{complaint_id}/cloture", "complaints.edit", response=ComplaintDetailOut)
-def close_complaint(request, complaint_id: ObjectId, payload: CloseIn):
+def close_complaint(request, complaint_id: ObjectId, payload: ComplaintCloseIn):
     from pilote.complaints.forms import CloseForm
 
     data = through_form(CloseForm, payload)

@@ -14,7 +14,7 @@ from pilote.finance.models import Loan
 router = Router(tags=["Finance"])
 
 
-class InstalmentOut(Schema):
+class LoanInstalmentOut(Schema):
     number: int
     day: dt.date
     payment: Decimal
@@ -35,7 +35,7 @@ class LoanOut(Schema):
 
 
 class LoanDetailOut(LoanOut):
-    schedule: list[InstalmentOut] = Field(description="échéancier : mensualité, intérêts, capital, capital restant dû")
+    schedule: list[LoanInstalmentOut] = Field(description="échéancier : mensualité, intérêts, capital, restant dû")
 
     @staticmethod
     def resolve_schedule(obj: Loan):

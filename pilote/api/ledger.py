@@ -181,7 +181,7 @@ class EntryDetailOut(EntryOut):
         return list(obj.lines.select_related("account", "auxiliary").order_by("position"))
 
 
-class LineIn(Schema):
+class EntryLineIn(Schema):
     account: str = Field(..., description="numéro du compte (ex. 6061)")
     auxiliary: str | None = Field(None, description="compte auxiliaire (ex. C12) sous 411 ou 401")
     label: str = ""
@@ -196,7 +196,7 @@ class EntryIn(Schema):
     label: str
     piece_ref: str = ""
     piece_date: Day | None = None
-    lines: list[LineIn] = Field(..., max_length=500)
+    lines: list[EntryLineIn] = Field(..., max_length=500)
     valider: bool = Field(False, description="true : l'écriture est validée (numérotée, scellée) aussitôt")
 
 
@@ -231,7 +231,7 @@ def _account(code: str, where: str) -> Account:
     return account
 
 
-def _lines(lines: list[LineIn]) -> list[services.LineInput]:
+def _lines(lines: list[EntryLineIn]) -> list[services.LineInput]:
     from django.core.exceptions import ValidationError
 
     inputs = []

@@ -92,7 +92,7 @@ class OpportunityUpdate(OpportunityPatch):
     version: int | None = Field(None, description=VERSION)
 
 
-class MoveIn(Schema):
+class StageMoveIn(Schema):
     stage: str = Field(..., description="étape d'arrivée ; perdue : par `/cloture` (raison de la perte)")
     version: int | None = Field(None, description=VERSION)
 
@@ -140,7 +140,7 @@ def update_opportunity(request, opportunity_id: ObjectId, payload: OpportunityUp
 
 
 @guarded(router, "POST", "/opportunites/{opportunity_id}/etape", "pipeline.edit", response=OpportunityOut)
-def move_opportunity(request, opportunity_id: ObjectId, payload: MoveIn):
+def move_opportunity(request, opportunity_id: ObjectId, payload: StageMoveIn):
     """The kanban's move; losing needs its reason, given by `/cloture` as on the page."""
     from pilote.pipeline.forms import MoveForm
     from pilote.pipeline.stages import Stage

@@ -110,7 +110,7 @@ def delete_criterion(request, criterion_id: ObjectId):
 # --- tasks ----------------------------------------------------------------------------------------------------------
 
 
-class TaskOut(Schema):
+class TenderTaskOut(Schema):
     id: int
     tender_id: int
     title: str
@@ -120,21 +120,21 @@ class TaskOut(Schema):
     done_at: dt.datetime | None
 
 
-@guarded(router, "GET", "/appels-offres/{tender_id}/taches", "pipeline.view", response=list[TaskOut])
+@guarded(router, "GET", "/appels-offres/{tender_id}/taches", "pipeline.view", response=list[TenderTaskOut])
 def list_tasks(request, tender_id: ObjectId):
     from pilote.pipeline import queries
 
     return list(queries.tender_tasks(fetch(Tender, tender_id)))
 
 
-class TaskIn(Schema):
+class TenderTaskIn(Schema):
     title: str = Field(..., max_length=200)
     assignee: OptionalId = Field(None, description="id d'un utilisateur du commercial")
     due_date: Day | None = None
 
 
-@guarded(router, "POST", "/appels-offres/{tender_id}/taches", "pipeline.edit", response={201: TaskOut})
-def add_task(request, tender_id: ObjectId, payload: TaskIn):
+@guarded(router, "POST", "/appels-offres/{tender_id}/taches", "pipeline.edit", response={201: TenderTaskOut})
+def add_task(request, tender_id: ObjectId, payload: TenderTaskIn):
     from pilote.pipeline import tender_services
     from pilote.pipeline.forms import TaskForm
 
@@ -142,12 +142,12 @@ def add_task(request, tender_id: ObjectId, payload: TaskIn):
     return Status(201, tender_services.add_task(actor=request.auth, tender=fetch(Tender, tender_id), **data))
 
 
-class DoneIn(Schema):
+class TenderTaskDoneIn(Schema):
     done: bool = True
 
 
-@guarded(router, "POST", "/taches-appel-offres/{tender_task_id}/fait", "pipeline.edit", response=TaskOut)
-def set_task_done(request, tender_task_id: ObjectId, payload: DoneIn):
+@guarded(router, "POST", "/taches-appel-offres/{tender_task_id}/fait", "pipeline.edit", response=TenderTaskOut)
+def set_task_done(request, tender_task_id: ObjectId, payload: TenderTaskDoneIn):
     from pilote.pipeline import tender_services
 
     return tender_services.set_task_done(actor=request.auth, task=fetch(TenderTask, tender_task_id), done=payload.done)

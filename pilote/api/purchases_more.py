@@ -276,12 +276,12 @@ def choose_quote_answer(request, rfq_id: ObjectId, answer_id: ObjectId, payload:
     return Status(201, {"order_id": order.pk, "order_number": order.number})
 
 
-class VersionIn(Schema):
+class RequestVersionIn(Schema):
     version: int | None = Field(None, ge=1, description="Version lue ; si la demande a changé depuis, réponse 409.")
 
 
 @guarded(router, "POST", "/demandes-de-prix/{rfq_id}/abandon", "purchases.order", response=QuoteRequestDetailOut)
-def cancel_quote_request(request, rfq_id: ObjectId, payload: VersionIn):
+def cancel_quote_request(request, rfq_id: ObjectId, payload: RequestVersionIn):
     from pilote.purchases import rfq
 
     rfq.cancel_request(actor=request.auth, request=fetch(QuoteRequest, rfq_id), version=payload.version)

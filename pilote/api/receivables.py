@@ -17,6 +17,7 @@ from pilote.api.base import (
     OptionalId,
     PageNumber,
     PageSize,
+    Paging,
     RequiredId,
     fetch,
     guarded,
@@ -61,11 +62,6 @@ class ProposalPage(Schema):
     page: int
     pages: int
     results: list[ProposalOut]
-
-
-class Paging(Schema):
-    page: PageNumber = 1
-    taille: PageSize = 50
 
 
 def _proposal(proposal) -> dict:
