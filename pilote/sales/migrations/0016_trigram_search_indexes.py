@@ -9,6 +9,8 @@ database's owner may create it. SQLite has no such index and keeps its scan.
 
 from django.db import migrations
 
+from pilote.lib import trigram
+
 INDEXED = [
     ("sales_invoice", "number"),
     ("sales_invoice", "customer_reference"),
@@ -18,25 +20,7 @@ INDEXED = [
 ]
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for table, column in INDEXED:
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{table}_{column}_trgm" ON "{table}" '
-            f'USING gin ((UPPER("{column}"::text)) gin_trgm_ops)'
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table, column in INDEXED:
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{table}_{column}_trgm"')
-
-
 class Migration(migrations.Migration):
     dependencies = [("sales", "0015_invoice_is_open")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [trigram.index_operation(INDEXED)]
