@@ -8,6 +8,8 @@ import base64
 import datetime as dt
 from decimal import Decimal
 
+from pilote.api.tests.days import day
+
 
 def einvoice_base64(number: str = "FA-2026-0042") -> str:
     """A CII e-invoice of « Atelier Pilote » (SIREN 123 456 782) to the test structure, in base64."""
@@ -23,12 +25,12 @@ def rows(structure, personas, ids: dict[str, int]) -> dict[str, int]:
     owner = personas["direction"]
     supplier = Contact.objects.get(pk=ids["contact_id"])
     other = Contact.objects.create(name="Papeterie Alpine", is_supplier=True)
-    asked = rfq.create_request(actor=owner, title="Ramettes", date=dt.date(2026, 3, 2), suppliers=[supplier, other],
+    asked = rfq.create_request(actor=owner, title="Ramettes", date=day(3, 2), suppliers=[supplier, other],
                                lines=[rfq.RequestedLine("Ramette A4", Decimal(10))])  # fmt: skip
     line = asked.lines.get()
     answered = asked.answers.get(supplier=other)
     rfq.record_answer(actor=owner, answer=answered, prices={line.pk: (Decimal("4.20"), "20.00")},
-                      answered_on=dt.date(2026, 3, 4), delay_days=5)  # fmt: skip
+                      answered_on=day(3, 4), delay_days=5)  # fmt: skip
     return {"rfq_id": asked.pk, "rfq_line_id": line.pk, "answer_id": asked.answers.get(supplier=supplier).pk,
             "answered_id": answered.pk, **_receivables(personas, ids), **_tender(personas, ids)}  # fmt: skip
 
@@ -41,13 +43,13 @@ def _tender(personas, ids: dict[str, int]) -> dict[str, int]:
     from pilote.pipeline.models import Tender
 
     tender, seller = Tender.objects.get(pk=ids["tender_id"]), personas["commercial"]
-    task = tender_services.add_task(actor=seller, tender=tender, title="Relire le CCTP", due_date=dt.date(2026, 4, 1))
+    task = tender_services.add_task(actor=seller, tender=tender, title="Relire le CCTP", due_date=day(4, 1))
     document = tender_services.attach_document(actor=seller, tender=tender, kind="dce",
                                                uploaded=SimpleUploadedFile("rc.txt", b"Reglement"))  # fmt: skip
     from pilote.finance import services as finance
 
     loan = finance.create_loan(actor=personas["comptable"], label="Camion", lender="Banque", principal=Decimal(24000),
-                               annual_rate=Decimal("4.2"), months=48, first_due=dt.date(2026, 5, 5))  # fmt: skip
+                               annual_rate=Decimal("4.2"), months=48, first_due=day(5, 5))  # fmt: skip
     return {"criterion_id": tender.criteria.order_by("pk").first().pk, "tender_task_id": task.pk,
             "tender_document_id": document.pk, "loan_id": loan.pk, **_bank_and_visit(personas, ids)}  # fmt: skip
 
@@ -65,14 +67,14 @@ def _bank_and_visit(personas, ids: dict[str, int]) -> dict[str, int]:
     bank = BankAccount.objects.select_related("journal", "account").get(pk=ids["bank_account_id"])
     lines = [ledger.LineInput(account=Account.objects.get(code="6061"), debit=Decimal(7), label="Frais"),
              ledger.LineInput(account=bank.account, credit=Decimal(7), label="Frais")]  # fmt: skip
-    entry = ledger.create_entry(actor=accountant, journal=bank.journal, date=dt.date(2026, 3, 5), label="Frais",
+    entry = ledger.create_entry(actor=accountant, journal=bank.journal, date=day(3, 5), label="Frais",
                                 lines=lines, post=True)  # fmt: skip
     statement = StatementImport.objects.create(bank_account=bank, filename="releve.csv", file_format="csv",
                                                file_hash="a" * 64, imported_by=accountant)  # fmt: skip
     line = StatementLine.objects.create(
         bank_account=bank,
         statement=statement,
-        booking_date=dt.date(2026, 3, 5),
+        booking_date=day(3, 5),
         amount=Decimal(-7),
         label="FRAIS TENUE DE COMPTE",
         fingerprint="apia-1",
@@ -82,7 +84,7 @@ def _bank_and_visit(personas, ids: dict[str, int]) -> dict[str, int]:
     technician = personas["salarie"]
     done, _ = interventions.plan(actor=personas["direction"], customer=Contact.objects.get(pk=ids["contact_id"]),
                                  kind="repair", address="4 rue du Lac, Annecy", subject="Vanne", technician=technician,
-                                 day=dt.date(2027, 1, 15), at=dt.time(9), minutes=60)  # fmt: skip
+                                 day=day(1, 15, years=1), at=dt.time(9), minutes=60)  # fmt: skip
     from django.utils import timezone
 
     interventions.arrive(actor=technician, visit=done[0], at=timezone.now() - dt.timedelta(hours=2))
@@ -102,41 +104,41 @@ def _receivables(personas, ids: dict[str, int]) -> dict[str, int]:
     accountant = personas["comptable"]
     line = sales.LineSpec(description="Prestation", quantity=Decimal(1), unit_price=Decimal(100))
     draft = sales.create_invoice(actor=accountant, customer=Contact.objects.get(pk=ids["customer_id"]),
-                                 date=dt.date(2026, 3, 2), lines=[line])  # fmt: skip
+                                 date=day(3, 2), lines=[line])  # fmt: skip
     invoice = issuing.issue_invoice(actor=accountant, invoice=draft, render_pdf=False)
-    debt = bad_debts.classify(actor=accountant, invoice=invoice, day=dt.date(2026, 3, 20), reason="Litige")
+    debt = bad_debts.classify(actor=accountant, invoice=invoice, day=day(3, 20), reason="Litige")
     return {"level_id": DunningLevel.objects.order_by("rank").first().pk, "debt_id": debt.pk}
 
 
 BODIES = {
     ("post", "/factures-fournisseurs-electroniques"): {"file_name": "facture.xml", "content_base64": "einvoice",
                                                    "create_supplier": True},
-    ("post", "/demandes-de-prix"): {"title": "Toner", "date": "2026-03-02", "suppliers": ["contact_id"],
+    ("post", "/demandes-de-prix"): {"title": "Toner", "date": "Y-03-02", "suppliers": ["contact_id"],
                                     "lines": [{"description": "Toner noir", "quantity": "4"}]},
-    ("put", "/demandes-de-prix/{rfq_id}/reponses/{answer_id}"): {"answered_on": "2026-03-05", "delay_days": 3,
+    ("put", "/demandes-de-prix/{rfq_id}/reponses/{answer_id}"): {"answered_on": "Y-03-05", "delay_days": 3,
                                                                  "prices": [{"line": "rfq_line_id",
                                                                              "unit_price": "3.90"}]},
     ("post", "/demandes-de-prix/{rfq_id}/reponses/{answer_id}/choix"): {"reason": "Moins cher"},
     ("post", "/demandes-de-prix/{rfq_id}/abandon"): {},
-    ("post", "/fournisseurs/{contact_id}/evaluations"): {"score": 4, "rated_on": "2026-03-10", "comment": "Fiable"},
+    ("post", "/fournisseurs/{contact_id}/evaluations"): {"score": 4, "rated_on": "Y-03-10", "comment": "Fiable"},
     # receivables
     ("post", "/niveaux-relance"): {"rank": 9, "title": "Ultime", "days_after_due": 90, "email_subject": "Relance",
                                    "email_body": "Reste dû : {total_du}", "letter_body": "Madame, Monsieur"},
     ("patch", "/niveaux-relance/{level_id}"): {"title": "Premier rappel amical"},
     ("put", "/clients/{contact_id}/encours-autorise"): {"amount": "5000.00"},
-    ("post", "/factures/{invoice_id}/creance-douteuse"): {"day": "2026-03-20", "reason": "Liquidation"},
-    ("post", "/creances-douteuses/{debt_id}/depreciation"): {"day": "2026-03-31", "rate": "50"},
-    ("post", "/creances-douteuses/{debt_id}/perte"): {"day": "2026-04-30", "proof": "Jugement de clôture"},
+    ("post", "/factures/{invoice_id}/creance-douteuse"): {"day": "Y-03-20", "reason": "Liquidation"},
+    ("post", "/creances-douteuses/{debt_id}/depreciation"): {"day": "Y-03-31", "rate": "50"},
+    ("post", "/creances-douteuses/{debt_id}/perte"): {"day": "Y-04-30", "proof": "Jugement de clôture"},
     # sales, purchase orders
     ("post", "/factures/{invoice_id}/envoi"): {"to": "client@example.fr"},
-    ("put", "/commandes-fournisseurs/{order_id}"): {"supplier": "contact_id", "date": "2026-03-03", "lines": [
+    ("put", "/commandes-fournisseurs/{order_id}"): {"supplier": "contact_id", "date": "Y-03-03", "lines": [
         {"description": "Papier recyclé", "quantity": "3", "unit_price": "5"}]},
     ("post", "/commandes-fournisseurs/{order_id}/envoi"): {"to": "fournisseur@example.fr"},
     # ledger (bank)
     ("post", "/lignes-releve/{statement_line_id}/rapprochement"): {"entry_line": "bank_entry_line_id"},
     # finance
     ("post", "/emprunts"): {"label": "Four", "principal": "12000.00", "annual_rate": "3.5", "months": 36,
-                            "first_due": "2026-06-10"},
+                            "first_due": "Y-06-10"},
     ("put", "/seuil-de-rentabilite/part-variable"): {"compte": "6061", "part": "80"},
     ("put", "/axes-analytiques/{axis_id}/ventilation"): {"compte": "6061", "parts": []},
     ("post", "/ventilation-analytique/application"): {"exercice": "year_id"},
@@ -144,11 +146,11 @@ BODIES = {
     ("put", "/appels-offres/{tender_id}/grille"): {"scores": [{"criterion": "criterion_id", "weight": 3, "score": 4}]},
     ("post", "/appels-offres/{tender_id}/criteres"): {"label": "Références similaires", "weight": 2},
     ("post", "/appels-offres/{tender_id}/taches"): {"title": "Chiffrer le lot 2", "assignee": "owner_id",
-                                                     "due_date": "2026-04-15"},
+                                                     "due_date": "Y-04-15"},
     ("post", "/taches-appel-offres/{tender_task_id}/fait"): {"done": True},
     ("post", "/appels-offres/{tender_id}/pieces"): {"kind": "reponse", "file_name": "memoire.txt",
                                                      "content_base64": "TcOpbW9pcmU="},
-    ("post", "/creances-douteuses/{debt_id}/encaissement"): {"day": "2026-04-02", "amount": "10.00",
+    ("post", "/creances-douteuses/{debt_id}/encaissement"): {"day": "Y-04-02", "amount": "10.00",
                                                               "bank_account": "bank_account_id"},
 }  # fmt: skip
 

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from pilote.api.tests.days import day, iso, year
+
 pytestmark = pytest.mark.django_db
 
 
@@ -19,7 +21,7 @@ def bank(structure, personas):
 def test_a_loan_is_added_with_its_schedule_then_removed(call, bank):
     from pilote.finance.models import Loan
 
-    body = {"label": "Camion", "principal": "12000", "annual_rate": "0", "months": 12, "first_due": "2026-05-05"}
+    body = {"label": "Camion", "principal": "12000", "annual_rate": "0", "months": 12, "first_due": iso(5, 5)}
     assert call("comptable", "post", "/api/v1/emprunts", {**body, "months": 0}).status_code == 422
     negative = call("comptable", "post", "/api/v1/emprunts", {**body, "principal": "-5"})
     assert negative.status_code == 409 and "positif" in negative.json()["detail"]
@@ -30,7 +32,7 @@ def test_a_loan_is_added_with_its_schedule_then_removed(call, bank):
     assert made.status_code == 201, made.content
     schedule = made.json()["schedule"]
     assert len(schedule) == 12 and schedule[0]["payment"] == "1000.00" and schedule[-1]["remaining"] == "0.00"
-    assert schedule[1]["day"] == "2026-06-05"
+    assert schedule[1]["day"] == iso(6, 5)
     loan = made.json()["id"]
     assert call("auditeur", "get", f"/api/v1/emprunts/{loan}").json()["schedule"][0]["interest"] == "0.00"
     assert call("auditeur", "delete", f"/api/v1/emprunts/{loan}").status_code == 403
@@ -45,7 +47,7 @@ def test_break_even_reads_the_variable_share_set_through_the_api(call, bank, per
 
     lines = [ledger.LineInput(account=Account.objects.get(code="6061"), debit=Decimal(400)),
              ledger.LineInput(account=Account.objects.get(code="530"), credit=Decimal(400))]  # fmt: skip
-    ledger.create_entry(actor=personas["comptable"], journal=Journal.objects.get(code="OD"), date=dt.date(2026, 3, 2),
+    ledger.create_entry(actor=personas["comptable"], journal=Journal.objects.get(code="OD"), date=day(3, 2),
                         label="Fournitures", lines=lines, post=True)  # fmt: skip
     url = "/api/v1/seuil-de-rentabilite/part-variable"
     assert call("comptable", "put", url, {"compte": "706", "part": "50"}).status_code == 422  # not a cost account
@@ -55,7 +57,7 @@ def test_break_even_reads_the_variable_share_set_through_the_api(call, bank, per
     assert call("auditeur", "put", url, {"compte": "6061", "part": "10"}).status_code == 403
     assert not CostBehaviour.objects.exists()
     assert call("comptable", "put", url, {"compte": "6061", "part": "25"}).status_code == 200
-    report = call("auditeur", "get", "/api/v1/seuil-de-rentabilite?exercice=2026")
+    report = call("auditeur", "get", f"/api/v1/seuil-de-rentabilite?exercice={year()}")
     assert report.status_code == 200, report.content
     line = next(row for row in report.json()["lines"] if row["code"] == "6061")
     assert (line["share"], line["variable"], line["fixed"]) == ("25.00", "100.00", "300.00")
@@ -72,15 +74,15 @@ def test_a_statement_line_is_matched_with_its_suggestion_then_unmatched(call, ba
     accountant = personas["comptable"]
     lines = [ledger.LineInput(account=Account.objects.get(code="6061"), debit=Decimal(7), label="Frais"),
              ledger.LineInput(account=bank.account, credit=Decimal(7), label="Frais")]  # fmt: skip
-    entry = ledger.create_entry(actor=accountant, journal=bank.journal, date=dt.date(2026, 3, 5), label="Frais",
+    entry = ledger.create_entry(actor=accountant, journal=bank.journal, date=day(3, 5), label="Frais",
                                 lines=lines, post=True)  # fmt: skip
     nine = [ledger.LineInput(account=Account.objects.get(code="6061"), debit=Decimal(9)),
             ledger.LineInput(account=bank.account, credit=Decimal(9))]  # fmt: skip
-    other = ledger.create_entry(actor=accountant, journal=bank.journal, date=dt.date(2026, 3, 5), label="Autre",
+    other = ledger.create_entry(actor=accountant, journal=bank.journal, date=day(3, 5), label="Autre",
                                 lines=nine, post=True)  # fmt: skip
     statement = StatementImport.objects.create(bank_account=bank, filename="r.csv", file_format="csv",
                                                file_hash="b" * 64, imported_by=accountant)  # fmt: skip
-    line = StatementLine.objects.create(bank_account=bank, statement=statement, booking_date=dt.date(2026, 3, 5),
+    line = StatementLine.objects.create(bank_account=bank, statement=statement, booking_date=day(3, 5),
                                         amount=Decimal(-7), label="FRAIS", fingerprint="t-1")  # fmt: skip
     bank_line = entry.lines.get(account=bank.account)
     listed = call("auditeur", "get", f"/api/v1/comptes-bancaires/{bank.pk}/releves?etat=a-rapprocher&sens=debit")
@@ -111,7 +113,7 @@ def test_a_done_intervention_is_invoiced_once(call, bank, personas):
     customer = Contact.objects.create(name="Syndic du Lac", is_customer=True)
     technician = personas["salarie"]
     planned, _ = interventions.plan(actor=personas["direction"], customer=customer, kind="repair", subject="Vanne",
-                                    address="4 rue du Lac, Annecy", technician=technician, day=dt.date(2027, 1, 15),
+                                    address="4 rue du Lac, Annecy", technician=technician, day=day(1, 15, years=1),
                                     at=dt.time(9), minutes=60)  # fmt: skip
     visit = planned[0]
     url = f"/api/v1/interventions/{visit.pk}/facturation"
@@ -145,7 +147,7 @@ def test_an_account_is_distributed_on_an_axis_then_the_year_applied(call, bank, 
     annecy = analytics.create_section(actor=owner, axis=axis, code="ANNECY", label="Annecy")
     lines = [ledger.LineInput(account=Account.objects.get(code="6061"), debit=Decimal(100)),
              ledger.LineInput(account=Account.objects.get(code="530"), credit=Decimal(100))]  # fmt: skip
-    ledger.create_entry(actor=owner, journal=Journal.objects.get(code="OD"), date=dt.date(2026, 3, 2), label="Achat",
+    ledger.create_entry(actor=owner, journal=Journal.objects.get(code="OD"), date=day(3, 2), label="Achat",
                         lines=lines, post=True)  # fmt: skip
     url = f"/api/v1/axes-analytiques/{axis.pk}/ventilation"
     parts = [{"section": lyon.pk, "percent": "60"}, {"section": annecy.pk, "percent": "40"}]

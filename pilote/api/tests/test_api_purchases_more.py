@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pilote.api.tests.dataset_apia import einvoice_base64
+from pilote.api.tests.days import day, iso, year
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_a_request_for_quotes_is_answered_and_one_answer_becomes_an_order(call, 
     from pilote.purchases.models import PurchaseOrder, QuoteRequest
 
     url = "/api/v1/demandes-de-prix"
-    body = {"title": "Ramettes", "date": "2026-03-02", "reply_by": "2026-03-01", "suppliers": [s.pk for s in suppliers],
+    body = {"title": "Ramettes", "date": iso(3, 2), "reply_by": iso(3, 1), "suppliers": [s.pk for s in suppliers],
             "lines": [{"description": "Ramette A4", "quantity": "10"}]}  # fmt: skip
     early = call("commercial", "post", url, body)
     assert early.status_code == 422 and "précéder" in str(early.json()["erreurs"]["reply_by"])
@@ -80,30 +81,30 @@ def test_a_request_for_quotes_is_answered_and_one_answer_becomes_an_order(call, 
     assert no_quantity.status_code == 422 and "quantité" in str(no_quantity.json()["erreurs"]["lines.1.quantity"])
     assert call("auditeur", "post", url, {**body, "reply_by": None}).status_code == 403
     assert not QuoteRequest.objects.exists()
-    made = call("commercial", "post", url, {**body, "reply_by": "2026-03-10"})
+    made = call("commercial", "post", url, {**body, "reply_by": iso(3, 10)})
     assert made.status_code == 201, made.content
     rfq = made.json()
-    assert rfq["number"].startswith("DP-2026-") and rfq["status"] == "draft" and len(rfq["answers"]) == 2
+    assert rfq["number"].startswith(f"DP-{year()}-") and rfq["status"] == "draft" and len(rfq["answers"]) == 2
     listed = call("auditeur", "get", f"{url}?q=ramettes&tri=-numero&statut=draft")
     assert listed.status_code == 200 and [row["id"] for row in listed.json()["results"]] == [rfq["id"]]
     assert call("auditeur", "get", f"{url}?statut=nimporte").status_code == 422
     line = rfq["lines"][0]["id"]
     first, second = (answer["id"] for answer in rfq["answers"])
     answer_url = f"{url}/{rfq['id']}/reponses/{first}"
-    before = call("commercial", "put", answer_url, {"answered_on": "2026-03-01",
+    before = call("commercial", "put", answer_url, {"answered_on": iso(3, 1),
                                                      "prices": [{"line": line, "unit_price": "4.20"}]})  # fmt: skip
     assert before.status_code == 409 and "précéder" in before.json()["detail"]
-    negative = call("commercial", "put", answer_url, {"answered_on": "2026-03-04",
+    negative = call("commercial", "put", answer_url, {"answered_on": iso(3, 4),
                                                        "prices": [{"line": line, "unit_price": "-1"}]})  # fmt: skip
     assert negative.status_code == 422
-    stranger = call("commercial", "put", answer_url, {"answered_on": "2026-03-04",
+    stranger = call("commercial", "put", answer_url, {"answered_on": iso(3, 4),
                                                        "prices": [{"line": 999999, "unit_price": "1"}]})  # fmt: skip
     assert stranger.status_code == 422
     not_answered = call("commercial", "post", f"{url}/{rfq['id']}/reponses/{second}/choix", {})
     assert not_answered.status_code == 409 and "pas encore répondu" in not_answered.json()["detail"]
-    priced = {"answered_on": "2026-03-04", "prices": [{"line": line, "unit_price": "4.20"}]}
+    priced = {"answered_on": iso(3, 4), "prices": [{"line": line, "unit_price": "4.20"}]}
     assert call("auditeur", "put", answer_url, priced).status_code == 403
-    answered = call("assistant", "put", answer_url, {"answered_on": "2026-03-04", "delay_days": 5,
+    answered = call("assistant", "put", answer_url, {"answered_on": iso(3, 4), "delay_days": 5,
                                                       "prices": [{"line": line, "unit_price": "4.20"}]})  # fmt: skip
     assert answered.status_code == 200, answered.content
     assert answered.json()["answers"][0]["total_net"] == "42.00"
@@ -123,7 +124,7 @@ def test_a_request_is_cancelled_with_its_version(call, suppliers, personas):
 
     from pilote.purchases import rfq
 
-    asked = rfq.create_request(actor=personas["direction"], title="Toner", date=__import__("datetime").date(2026, 3, 2),
+    asked = rfq.create_request(actor=personas["direction"], title="Toner", date=day(3, 2),
                                suppliers=suppliers, lines=[rfq.RequestedLine("Toner", Decimal(1))])  # fmt: skip
     url = f"/api/v1/demandes-de-prix/{asked.pk}/abandon"
     assert call("auditeur", "post", url, {}).status_code == 403
@@ -139,12 +140,12 @@ def test_suppliers_are_rated_and_ranked(call, suppliers):
     from pilote.purchases.models import SupplierRating
 
     url = f"/api/v1/fournisseurs/{suppliers[0].pk}/evaluations"
-    assert call("commercial", "post", url, {"score": 6, "rated_on": "2026-03-10"}).status_code == 422
+    assert call("commercial", "post", url, {"score": 6, "rated_on": iso(3, 10)}).status_code == 422
     customer = Contact.objects.create(name="Client", is_customer=True)
     refused = call("commercial", "post", f"/api/v1/fournisseurs/{customer.pk}/evaluations",
-                   {"score": 3, "rated_on": "2026-03-10"})  # fmt: skip
+                   {"score": 3, "rated_on": iso(3, 10)})  # fmt: skip
     assert refused.status_code == 409 and "n'est pas un fournisseur" in refused.json()["detail"]
-    assert call("auditeur", "post", url, {"score": 3, "rated_on": "2026-03-10"}).status_code == 403
+    assert call("auditeur", "post", url, {"score": 3, "rated_on": iso(3, 10)}).status_code == 403
     assert not SupplierRating.objects.exists()
     today = local_today().isoformat()
     rated = call("commercial", "post", url, {"score": 4, "rated_on": today, "comment": "Fiable"})

@@ -2,10 +2,11 @@
 doubtful debts — the pages' refusals through the API (422/409 in French, nothing written), the happy paths through the
 receivables services, the roles refused."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
+
+from pilote.api.tests.days import day, iso
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def issued(customer, personas):
     from pilote.sales import services as sales
 
     line = sales.LineSpec(description="Prestation", quantity=Decimal(1), unit_price=Decimal(1000))
-    draft = sales.create_invoice(actor=personas["comptable"], customer=customer, date=dt.date(2026, 1, 5),
+    draft = sales.create_invoice(actor=personas["comptable"], customer=customer, date=day(1, 5),
                                  lines=[line])  # fmt: skip
     return issuing.issue_invoice(actor=personas["comptable"], invoice=draft, render_pdf=False)
 
@@ -93,28 +94,26 @@ def test_a_doubtful_debt_is_classed_written_down_then_written_off(call, issued, 
     from pilote.receivables.models import DoubtfulDebt
 
     url = f"/api/v1/factures/{issued.pk}/creance-douteuse"
-    assert call("commercial", "post", url, {"day": "2026-03-10"}).status_code == 403
+    assert call("commercial", "post", url, {"day": iso(3, 10)}).status_code == 403
     assert call("comptable", "post", url, {"day": "2026-02-31"}).status_code == 422
-    before_invoice = call("comptable", "post", url, {"day": "2025-12-01"})
+    before_invoice = call("comptable", "post", url, {"day": iso(12, 1, years=-1)})
     assert before_invoice.status_code == 409, before_invoice.content
     assert not DoubtfulDebt.objects.exists()
     entries = Entry.objects.count()
-    made = call("comptable", "post", url, {"day": "2026-03-10", "reason": "Redressement judiciaire"})
+    made = call("comptable", "post", url, {"day": iso(3, 10), "reason": "Redressement judiciaire"})
     assert made.status_code == 201, made.content
     debt = made.json()
     assert (debt["amount_gross"], debt["amount_net"], debt["status"]) == ("1200.00", "1000.00", "doubtful")
     assert Entry.objects.count() == entries + 1
-    again = call("comptable", "post", url, {"day": "2026-03-11"})
+    again = call("comptable", "post", url, {"day": iso(3, 11)})
     assert again.status_code == 409 and "déjà classée douteuse" in again.json()["detail"]
     debt_url = f"/api/v1/creances-douteuses/{debt['id']}"
-    assert (
-        call("comptable", "post", f"{debt_url}/depreciation", {"day": "2026-03-31", "rate": "120"}).status_code == 422
-    )
-    provided = call("direction", "post", f"{debt_url}/depreciation", {"day": "2026-03-31", "rate": "50"})
+    assert call("comptable", "post", f"{debt_url}/depreciation", {"day": iso(3, 31), "rate": "120"}).status_code == 422
+    provided = call("direction", "post", f"{debt_url}/depreciation", {"day": iso(3, 31), "rate": "50"})
     assert provided.status_code == 200 and provided.json()["provision"] == "500.00", provided.content
-    no_proof = call("comptable", "post", f"{debt_url}/perte", {"day": "2026-06-30", "proof": ""})
+    no_proof = call("comptable", "post", f"{debt_url}/perte", {"day": iso(6, 30), "proof": ""})
     assert no_proof.status_code == 422 and "proof" in no_proof.json()["erreurs"]
-    lost = call("comptable", "post", f"{debt_url}/perte", {"day": "2026-06-30", "proof": "Clôture pour insuffisance"})
+    lost = call("comptable", "post", f"{debt_url}/perte", {"day": iso(6, 30), "proof": "Clôture pour insuffisance"})
     assert lost.status_code == 200 and lost.json()["status"] == "written_off", lost.content
     listed = call("comptable", "get", f"/api/v1/creances-douteuses?statut=written_off&client={customer.pk}")
     assert [row["id"] for row in listed.json()["results"]] == [debt["id"]]

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
+from pilote.api.tests.days import day, iso
+
 pytestmark = pytest.mark.django_db
 
 
@@ -75,17 +77,17 @@ def test_a_purchase_order_is_edited_then_emailed_once_approved(call, shop, perso
     order = orders.create_order(
         actor=personas["commercial"],
         supplier=supplier,
-        date=dt.date(2026, 3, 2),
+        date=day(3, 2),
         lines=[LineSpec(description="Papier", quantity=Decimal(2), unit_price=Decimal(10))],
     )
     url = f"/api/v1/commandes-fournisseurs/{order.pk}"
-    body = {"supplier": supplier.pk, "date": "2026-03-02", "expected_delivery": "2026-03-01",
+    body = {"supplier": supplier.pk, "date": iso(3, 2), "expected_delivery": iso(3, 1),
             "lines": [{"description": "Papier recyclé", "quantity": "5", "unit_price": "4"}]}  # fmt: skip
     early = call("commercial", "put", url, body)
     assert early.status_code == 422 and "précéder" in str(early.json()["erreurs"]["expected_delivery"])
     assert call("auditeur", "put", url, {**body, "expected_delivery": None}).status_code == 403
     assert call("commercial", "put", url, {**body, "expected_delivery": None, "version": 9}).status_code == 409
-    changed = call("commercial", "put", url, {**body, "expected_delivery": "2026-03-20", "version": 1})
+    changed = call("commercial", "put", url, {**body, "expected_delivery": iso(3, 20), "version": 1})
     assert changed.status_code == 200, changed.content
     assert changed.json()["total_net"] == "20.00" and changed.json()["lines"][0]["description"] == "Papier recyclé"
     not_approved = call("commercial", "post", f"{url}/envoi", {})

@@ -5,6 +5,8 @@ import base64
 
 import pytest
 
+from pilote.api.tests.days import iso
+
 pytestmark = pytest.mark.django_db
 
 
@@ -56,7 +58,7 @@ def test_tasks_are_added_done_and_deleted(call, tender, personas):
     assert call("auditeur", "post", url, {"title": "Chiffrer"}).status_code == 403
     assert tender.tasks.count() == 0
     made = call("assistant", "post", url, {"title": "Chiffrer", "assignee": personas["commercial"].pk,
-                                          "due_date": "2026-04-01"})  # fmt: skip
+                                          "due_date": iso(4, 1)})  # fmt: skip
     assert made.status_code == 201 and made.json()["done"] is False, made.content
     task = made.json()["id"]
     done = call("commercial", "post", f"/api/v1/taches-appel-offres/{task}/fait", {"done": True})
