@@ -159,3 +159,40 @@ def test_aged_balance_page_queries_do_not_grow_with_the_lines(books, client_as, 
             with django_assert_max_num_queries(12):
                 response = client.get(reverse("ledger:aged-balance"), {"type": "411", "au": on} if on else {})
             assert response.status_code == 200
+
+
+@pytest.mark.parametrize("on", [dt.date(2026, 4, 30), None])
+def test_sql_sorts_pages_and_totals_equal_the_python_ones(ledger, books, on):
+    """The third parties are sorted, paged and totalled in SQL: every sort, both ways, one party a page, gives the
+    order Python gives over the whole list (ties by code), and the totals are the sums over every party."""
+    from pilote.core.collation import french_key
+
+    on = on or timezone.localdate()
+    for n in range(3, 6):  # more customers, two with the same total (a tie)
+        aux = AuxiliaryAccount.objects.create(
+            code=f"C00000{n}", label=f"Élise {6 - n}", control_account=books["a"]["411"]
+        )
+        _invoice(books, aux, dt.date(2026, 1, 5 + n), "50.00" if n < 5 else "75.25", ref=f"G{n}")
+    every = queries.aged_balance("411", on)
+    assert len(every) == 5
+    keys = {"compte": lambda r: r.code, "tiers": lambda r: french_key(r.label), "total": lambda r: r.total}
+    keys |= {f"age{i}": (lambda r, i=i: r.buckets[i]) for i in range(5)}
+    for name, key in keys.items():
+        for order in (name, f"-{name}"):
+            expected = sorted(every, key=lambda r: r.code)
+            expected = sorted(expected, key=key, reverse=order.startswith("-"))
+            pages = [queries.aged_parties("411", on, order=order, limit=2, offset=start) for start in (0, 2, 4)]
+            assert [r.code for p in pages for r in p.rows] == [r.code for r in expected], order
+            assert {p.count for p in pages} == {5}
+            assert pages[0].totals == [sum((r.buckets[i] for r in every), D(0)) for i in range(5)]
+
+
+def test_aged_balance_page_past_the_last_shows_the_last(ledger, client_as):
+    client, url = client_as("comptable"), reverse("ledger:aged-balance")
+    last = client.get(url, {"au": "2026-04-30", "page": "99"})
+    assert last.context["page"].number == 1 and [r.code for r in last.context["page"]] == ["C000001", "C000002"]
+    junk = client.get(url, {"au": "2026-04-30", "page": "deux", "tri": "n'importe"})
+    assert junk.status_code == 200 and len(junk.context["page"]) == 2
+    assert client.get(url, {"au": "2026-04-30", "type": "401"}).context["grand_total"] == D(
+        "88.88"
+    )  # 720.50 owed, 720.50 paid not lettered

@@ -74,6 +74,46 @@ def test_count_stops_at_its_bound(books, monkeypatch):
     assert (page.count, page.more) == (4, False)
 
 
+def test_count_by_account_is_read_from_its_lines_up_to_the_bound(books, monkeypatch, django_assert_num_queries):
+    """Filtered by account, the count reads at most twice the bound of the account's lines: exact below the bound
+    (an entry with two lines on the account counted once), « more » above it, the count over the entries when the
+    lines read are too few distinct entries (three lines an entry) or when another filter is chosen."""
+    _entries(books, 12)  # 05/01 to 11/01
+    a = books["a"]
+
+    def entries_of(day, lines_on_411, count):
+        lines = [L(a["411"], debit=Decimal("1"), auxiliary=books["customer"]) for _ in range(lines_on_411)]
+        batch.post_many(actor=books["actor"], specs=[
+            EntrySpec(journal=books["j"]["OD"], date=day, label=f"OD {n}", piece_ref=f"OD-{day:%d}-{n}",
+                      lines=[*lines, L(a["707"], credit=Decimal(lines_on_411))]) for n in range(count)
+        ])  # fmt: skip
+
+    entries_of(dt.date(2026, 2, 1), 2, 3)
+    entries_of(dt.date(2026, 2, 2), 3, 3)
+
+    def count(**data):
+        entries = queries.filter_entries(data)
+        return queries.bounded_entry_count(entries, data)
+
+    monkeypatch.setattr(keyset, "COUNT_LIMIT", 20)
+    entries = queries.filter_entries({"compte": "411"})
+    with django_assert_num_queries(2):  # the accounts, then at most 42 of their lines
+        assert queries.bounded_entry_count(entries, {"compte": "411"}) == (18, False)
+    assert count(compte="411", exercice=books["year"], du=None, q="") == (18, False)
+    monkeypatch.setattr(keyset, "COUNT_LIMIT", 10)
+    with django_assert_num_queries(2):
+        assert queries.bounded_entry_count(entries, {"compte": "411"}) == (10, True)
+    assert count(compte="411", journal=books["j"]["OD"]) == (10, False)  # counted over the entries
+    assert count(compte="411", journal=books["j"]["VT"]) == (8, False)
+    monkeypatch.setattr(keyset, "COUNT_LIMIT", 2)
+    assert count(compte="411", du=dt.date(2026, 2, 1), au=dt.date(2026, 2, 1)) == (2, True)  # 6 lines, 3 entries
+    # Three lines an entry: the 8 lines read (twice the bound of 3, plus 2) are 3 entries, not more than the
+    # bound, and not every line of the day either: counted over the entries, exactly.
+    monkeypatch.setattr(keyset, "COUNT_LIMIT", 3)
+    assert count(compte="411", du=dt.date(2026, 2, 2), au=dt.date(2026, 2, 2)) == (3, False)
+    assert count(compte="411", du=dt.date(2026, 2, 1)) == (3, True)
+
+
 def test_filters_users_use(books):
     _entries(books, 30)
 

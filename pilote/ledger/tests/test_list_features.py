@@ -262,7 +262,7 @@ def test_chart_of_accounts_sorts_and_exports(client_as, books):
 def test_aged_balance_sorts_by_total_and_names_each_amount_on_a_phone(client_as, customers):
     client, url = client_as("comptable"), reverse("ledger:aged-balance")
     page = client.get(url, {"au": "2026-04-29", "tri": "-total"})
-    assert [r.code for r in page.context["rows"]] == ["C000002", "C000001"]
+    assert [r.code for r in page.context["page"]] == ["C000002", "C000001"]
     assert 'data-label="61 à 90 j"' in page.content.decode()
     rows = csv_rows(client.get(url, {"au": "2026-04-29", "tri": "tiers", "export": "csv"}))
     assert [r[0] for r in rows[1:]] == ["C000001", "C000002"]  # Client A before Zèbre SARL

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset, sort_rows
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.core.params import to_ids, to_int
 from pilote.ledger import lettering, queries
 from pilote.ledger.models import Account, AuxiliaryAccount, EntryLine, FiscalYear, Journal, Matching
@@ -245,34 +246,50 @@ class AgedForm(forms.Form):
     au = forms.DateField(label="Au", widget=DATE_WIDGET, required=False)
 
 
+class _Counted:
+    """What a Paginator needs of rows counted elsewhere: their number."""
+
+    def __init__(self, count: int):
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+
 @require_perm("ledger.view")
 def aged_balance(request):
     form = AgedForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     prefix, on = data.get("type") or "411", data.get("au") or timezone.localdate()
-    rows = queries.aged_balance(prefix, on)
-    rows = sort_rows(rows, request.GET.get("tri", ""), queries.AGED_SORTS, "compte")
+    order = request.GET.get("tri", "")
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS:
         what = "clients" if prefix == "411" else "fournisseurs"
+        rows = queries.aged_parties(prefix, on, order=order).rows
         return export_response(
             rows, queries.aged_columns(), f"balance-agee-{what}", fmt, title=f"Balance âgée {what} au {on:%d/%m/%Y}"
         )
-    totals = [sum((r.buckets[i] for r in rows), ZERO) for i in range(len(queries.AGE_BUCKETS))]
+    # Sorted, paged, counted and totalled in SQL: one row per third party of the page comes back.
+    number = to_int(request.GET.get("page"), minimum=1) or 1
+    found = queries.aged_parties(prefix, on, order=order, limit=AGED_PER_PAGE, offset=(number - 1) * AGED_PER_PAGE)
+    if not found.rows and number > 1:  # past the last page: the last one, as Paginator.get_page does
+        count = queries.aged_parties(prefix, on, order=order, limit=1).count
+        number = max(1, -(-count // AGED_PER_PAGE))
+        found = queries.aged_parties(prefix, on, order=order, limit=AGED_PER_PAGE, offset=(number - 1) * AGED_PER_PAGE)
+    page = Page(found.rows, number, Paginator(_Counted(found.count), AGED_PER_PAGE))
     labels = [b[0] for b in queries.AGE_BUCKETS]
-    page = paginate(request, rows, AGED_PER_PAGE)  # totals over every third party, a page of them rendered
     lettering = reverse("ledger:lettering", args=[0]).replace("/0/", "/{}/")  # reversed once, not per row
     for row in page:  # each amount with its bucket's name, the label of its cell on a phone
         row.cells = list(zip(labels, row.buckets, strict=True))
         row.url = lettering.format(row.auxiliary_id)
     context = {
         "form": form,
-        "rows": rows,
+        "rows": found.rows,
         "page": page,
         "buckets": [(b[0], f"age{i}") for i, b in enumerate(queries.AGE_BUCKETS)],
-        "totals": totals,
-        "total_cells": list(zip(labels, totals, strict=True)),
-        "grand_total": sum(totals, ZERO),
+        "totals": found.totals,
+        "total_cells": list(zip(labels, found.totals, strict=True)),
+        "grand_total": sum(found.totals, ZERO),
         "on": on,
         "prefix": prefix,
     }
