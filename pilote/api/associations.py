@@ -6,12 +6,10 @@ the pages: another structure gets their French refusal (404). Each write is chec
 
 import datetime as dt
 from decimal import Decimal
-from functools import wraps
 from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 
 from pilote.api.base import (
     Day,
@@ -21,7 +19,7 @@ from pilote.api.base import (
     Paging,
     RequiredId,
     fetch,
-    guarded,
+    only_for,
     page_of,
     sorted_page,
     through_form,
@@ -49,19 +47,8 @@ router = Router(tags=["Associations"])
 Method = Literal["especes", "cheque", "virement"]
 
 
-def operation(method: str, path: str, perm: str, **kwargs):
-    """`guarded`, then the associations pages' own rule: another kind of structure gets their French refusal."""
-
-    def decorator(func):
-        @wraps(func)
-        def only_for_associations(request, *args, **kw):
-            if not access.is_for(getattr(request, "structure", None)):
-                raise HttpError(404, access.REFUSAL)
-            return func(request, *args, **kw)
-
-        return guarded(router, method, path, perm, **kwargs)(only_for_associations)
-
-    return decorator
+# The associations pages' own rule: another kind of structure gets their French refusal.
+operation = only_for(router, access.is_for, access.REFUSAL)
 
 
 # --- membership types, members, dues --------------------------------------------------------------------------

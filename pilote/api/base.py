@@ -273,11 +273,35 @@ def through_form(form_class, payload: Schema | dict, *, instance=None, **form_kw
             for name, value in data.items()}  # fmt: skip
     if instance is not None:
         form_kwargs["instance"] = instance
-    form = form_class(data=data, **form_kwargs)
+    form = checked(form_class(data=data, **form_kwargs))
+    return {name: value for name, value in form.cleaned_data.items() if name != "version"}
+
+
+def checked(form):
+    """The page's bound form, valid; else a `ValidationError` with its French messages by field (422)."""
     if not form.is_valid():
         raise ValidationError({name: [error["message"] for error in errors]
                                for name, errors in form.errors.get_json_data().items()})  # fmt: skip
-    return {name: value for name, value in form.cleaned_data.items() if name != "version"}
+    return form
+
+
+def only_for(router, serves, refusal: str):
+    """The decorator of a router's operations that serve some kinds of structure only, as their pages do:
+    `guarded`, then `serves(structure)` or the pages' French refusal (404)."""
+
+    def operation(method: str, path: str, perm: str, **kwargs):
+        def decorator(func):
+            @wraps(func)
+            def only_where_served(request, *args, **kw):
+                if not serves(getattr(request, "structure", None)):
+                    raise HttpError(404, refusal)
+                return func(request, *args, **kw)
+
+            return guarded(router, method, path, perm, **kwargs)(only_where_served)
+
+        return decorator
+
+    return operation
 
 
 def uploaded_base64(file_name: str, content_base64: str, *, field: str = "content_base64"):

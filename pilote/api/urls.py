@@ -59,3 +59,8 @@ from pilote.api import (  # noqa: E402  (apia)
 
 for module in (purchases_more, receivables_more, pipeline_more, sales_more, finance_more, ledger_more, operations_more):
     api.add_router("/", module.router)  # apia
+
+from pilote.api import associations_more, hr_cse, office_more, quality_events  # noqa: E402  (apic)
+
+for module in (office_more, associations_more, quality_events, hr_cse):
+    api.add_router("/", module.router)  # apic

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pilote.api.tests import dataset_apia
+from pilote.api.tests import dataset_apia, dataset_apic
 from pilote.api.tests.days import day, resolve, year
 from pilote.lib.dates import local_today
 
@@ -243,6 +243,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
     ids.update(_people_dataset(structure, personas, staff))
     ids.update(_organisation_rows(structure, personas, contact=contact, store=store, chair=item, folder=folder))
     ids.update(dataset_apia.rows(structure, personas, ids))
+    ids.update(dataset_apic.rows(structure, personas, ids))
     return ids
 
 
@@ -719,10 +720,11 @@ ASSOCIATION_PATHS = ("/types-adhesion", "/adherents", "/cotisations", "/dons", "
 
 def prepare(method: str, path: str) -> None:
     """What the operation needs of the structure, inside the caller's savepoint."""
-    if path.removeprefix("/api/v1").startswith(ASSOCIATION_PATHS):
+    if path.removeprefix("/api/v1").startswith(ASSOCIATION_PATHS + dataset_apic.ASSOCIATION_PATHS):
         from pilote.core.models import Structure
 
         Structure.objects.filter(pk=1).update(type="association")
+    dataset_apic.prepare(method, path)
 
 
 # Operations a role holding the permission may still be refused by the object's own rule, as on the pages: the
@@ -808,3 +810,6 @@ def url_for(path: str, method: str, ids: dict[str, int]) -> str:
 BODIES |= dataset_apia.BODIES
 IDS |= dataset_apia.IDS
 OBJECT_RULES |= dataset_apia.OBJECT_RULES
+BODIES |= dataset_apic.BODIES
+IDS |= dataset_apic.IDS
+OBJECT_RULES |= dataset_apic.OBJECT_RULES

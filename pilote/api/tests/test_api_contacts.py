@@ -99,33 +99,41 @@ def _operations(client, auth):
 def test_every_api_operation_enforces_the_matrix(client, client_as, bearer, role, structure, personas):
     """Each operation of the OpenAPI document, with the small data set's ids and a valid body, in a savepoint
     rolled back: a role holding its `x-permission` gets a 2xx, any other the French 403."""
-    from django.db import transaction
-
-    from pilote.api.tests.dataset import OBJECT_RULES, body_for, prepare, small_dataset, url_for
+    from pilote.api.tests.dataset import small_dataset
 
     ids = small_dataset(structure, personas)
     auth = bearer(role)
     operations = list(_operations(client_as("direction"), {}))
     assert operations, "the OpenAPI document lists the operations"
     for path, method, operation in operations:
-        perm = operation["x-permission"]  # every operation must declare one
-        url = url_for(path, method, ids)
-        assert "{" not in url, f"no id in the data set for {path}"
-        with transaction.atomic():
-            prepare(method, path)
-            if "requestBody" in operation:
-                body = body_for(method, path, ids)
-                response = getattr(client, method)(url, body, content_type="application/json", **auth)
-            else:
-                response = getattr(client, method)(url, **auth)
-            transaction.set_rollback(True)
-        if (refused := OBJECT_RULES.get((method, path.removeprefix("/api/v1")), {}).get(role)) is not None:
-            assert response.status_code == refused, (role, method, path, response.content)  # the object's own rule
-        elif role_can(role, perm):
-            assert 200 <= response.status_code < 300, (role, method, path, response.content)
+        check_operation(client, auth, role, ids, path, method, operation)
+
+
+def check_operation(client, auth: dict, role: str, ids: dict, path: str, method: str, operation: dict) -> None:
+    """One operation called by `role` with the data set's ids and body, in a savepoint rolled back: a 2xx where
+    the role holds its `x-permission` (or the object's own refusal, OBJECT_RULES), the French 403 elsewhere."""
+    from django.db import transaction
+
+    from pilote.api.tests.dataset import OBJECT_RULES, body_for, prepare, url_for
+
+    perm = operation["x-permission"]  # every operation must declare one
+    url = url_for(path, method, ids)
+    assert "{" not in url, f"no id in the data set for {path}"
+    with transaction.atomic():
+        prepare(method, path)
+        if "requestBody" in operation:
+            body = body_for(method, path, ids)
+            response = getattr(client, method)(url, body, content_type="application/json", **auth)
         else:
-            assert response.status_code == 403, (role, method, path, response.status_code)
-            assert response.json()["detail"] == "Votre rôle ne permet pas cette opération."
+            response = getattr(client, method)(url, **auth)
+        transaction.set_rollback(True)
+    if (refused := OBJECT_RULES.get((method, path.removeprefix("/api/v1")), {}).get(role)) is not None:
+        assert response.status_code == refused, (role, method, path, response.content)  # the object's own rule
+    elif role_can(role, perm):
+        assert 200 <= response.status_code < 300, (role, method, path, response.content)
+    else:
+        assert response.status_code == 403, (role, method, path, response.status_code)
+        assert response.json()["detail"] == "Votre rôle ne permet pas cette opération."
 
 
 def test_documentation_requires_sign_in_and_uses_no_cdn(client, client_as):

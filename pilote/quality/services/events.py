@@ -11,9 +11,19 @@ from django.db import transaction
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
+from pilote.core.vocabulary import SOCIAL, structure_type_of
 from pilote.lib.dates import local_today
 from pilote.quality.models import AdverseEvent, EventAuthority, EventKind, EventStatus, NcOrigin
 from pilote.quality.services import nonconformities
+
+REFUSAL = "Les événements indésirables concernent les établissements sociaux et médico-sociaux."
+
+
+def serves(structure) -> bool:
+    """Adverse events concern the people a social or medico-social establishment supports: its pages and its API
+    serve no other kind of structure."""
+    return structure_type_of(structure) == SOCIAL
+
 
 DECLARE_FIELDS = {"occurred_on", "place", "kind", "facts", "people_supported", "people_involved",
                   "immediate_measures", "serious", "must_report"}  # fmt: skip

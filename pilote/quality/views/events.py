@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
-from pilote.core.vocabulary import SOCIAL, structure_type_of
 from pilote.lib.dates import local_today
 from pilote.quality.forms import (
     AdverseEventForm,
@@ -29,8 +28,8 @@ def for_social(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if structure_type_of(getattr(request, "structure", None)) != SOCIAL:
-            raise Http404("Les événements indésirables concernent les établissements sociaux et médico-sociaux.")
+        if not services.serves(getattr(request, "structure", None)):
+            raise Http404(services.REFUSAL)
         return view(request, *args, **kwargs)
 
     return wrapped
