@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pilote.lib.dates import local_today
 from pilote.lib.money import ZERO, round_eur
 
 RATE_INDIVIDUAL = 66  # % within 20 % of taxable income (CGI art. 200-1)
@@ -62,7 +63,7 @@ def estimated_reduction(
         )  # fmt: skip
     base_high = ZERO
     if help_in_need:
-        base_high = min(total, in_need_ceiling(last_gift_on or dt.date.today()))
+        base_high = min(total, in_need_ceiling(last_gift_on or local_today()))
     base_normal = total - base_high
     ceiling = round_eur(taxable_income * INCOME_SHARE) if taxable_income is not None else None
     if ceiling is not None:
