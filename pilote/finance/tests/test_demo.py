@@ -139,8 +139,8 @@ def test_sales_price_volume_mix_on_the_demo(years, demo_loaded, client):
 
 
 def test_the_budget_explains_the_sales_variance_on_the_demo(years, demo_loaded, client):
-    """The demo's 2026 budgets carry each article's sales (2025 + 5 %, the revision copying them): the variance
-    page splits the sales variance into price, mix and volume, adding up to the cent, on the invoices' figures."""
+    """The demo's budgets of this year carry each article's sales (last year + 5 %, the revision copying them): the
+    variance page splits the sales variance into price, mix and volume, adding up to the cent, on the invoices."""
     from pilote.finance.models import Budget
     from pilote.sales.models import InvoiceKind, InvoiceLine, InvoiceStatus
 
@@ -177,7 +177,8 @@ def test_one_read_of_both_years_equals_account_figures(years, django_assert_max_
     import datetime as dt
 
     current, before = years[1], years[0]
-    for day in (local_today(), dt.date(2026, 6, 30), current.start_date, dt.date(2026, 3, 15)):
+    this_year = current.start_date.year  # the demo's current year, whatever the year it is loaded in
+    for day in (local_today(), dt.date(this_year, 6, 30), current.start_date, dt.date(this_year, 3, 15)):
         previous = day.replace(year=day.year - 1)
         with django_assert_max_num_queries(3):
             found = queries.figures_at([(current, day), (before, previous)])
