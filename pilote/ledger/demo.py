@@ -388,11 +388,31 @@ class Books:
             )
 
 
+# The one invoice of the previous tool still unpaid when Pilote took over: contested by its customer, it is kept
+# out of dunning (receivables demo) and carried forward from year to year on the customer's account.
+OLD_INVOICE = {"number": f"FA{FIRST_YEAR - 1}-0412", "amount": Decimal("1836.00")}
+
+
+def old_invoice_customer() -> Contact:
+    return Contact.objects.filter(is_customer=True, kind="organisation").order_by("pk").first()
+
+
 def _opening(books: Books) -> None:
-    """The books taken over on the first day: the bank, the laptops, the capital, the loan, the reserves."""
-    a = books.a
+    """The books taken over on the first day: the bank, the laptops, the capital, the loan, the reserves, and the
+    one old customer invoice still open (in dispute)."""
+    a, day = books.a, dt.date(FIRST_YEAR, 1, 1)
+    old = [L(a["1068"], credit=Decimal("163000.00"))]
+    customer = old_invoice_customer()
+    if customer is not None:
+        issued, due = dt.date(FIRST_YEAR - 1, 11, 14), dt.date(FIRST_YEAR - 1, 12, 14)
+        aux = services.auxiliary_for_contact(actor=books.actor, contact=customer, control_code="411")
+        old = [
+            L(a["411"], debit=OLD_INVOICE["amount"], auxiliary=aux, reference=OLD_INVOICE["number"], due_date=due,
+              label=f"Facture {OLD_INVOICE['number']} du {issued:%d/%m/%Y}"),
+            L(a["1068"], credit=Decimal("163000.00") + OLD_INVOICE["amount"]),
+        ]  # fmt: skip
     books.plan(
-        dt.date(FIRST_YEAR, 1, 1),
+        day,
         "AN",
         "À-nouveaux de reprise",
         f"AN{FIRST_YEAR}",
@@ -401,7 +421,7 @@ def _opening(books: Books) -> None:
             L(a["2183"], debit=Decimal("18000.00")),
             L(a["101"], credit=DEMO_STRUCTURE["share_capital"]),
             L(a["164"], credit=Decimal("90000.00")),
-            L(a["1068"], credit=Decimal("163000.00")),
+            *old,
         ],
     )
 

@@ -11,7 +11,8 @@ import datetime as dt
 from decimal import Decimal
 
 from pilote.core.demo import DEMO_TODAY
-from pilote.receivables import bad_debts, dunning, services
+from pilote.ledger.demo import OLD_INVOICE
+from pilote.receivables import bad_debts, dunning, ledger_items, services
 from pilote.receivables.levels import create_default_levels
 from pilote.receivables.models import DunningLevel
 from pilote.receivables.queries import open_invoices
@@ -20,6 +21,13 @@ from pilote.receivables.queries import open_invoices
 def load(rng, users) -> None:
     actor = users["comptable"]
     create_default_levels(DunningLevel)
+    old = ledger_items.open_lines().filter(reference=OLD_INVOICE["number"]).first()
+    if old is not None:  # the previous tool's invoice contested since before the take-over
+        services.hold_taken_over(
+            actor=actor,
+            line_id=old.pk,
+            reason="Litige antérieur à la reprise : prestation contestée, médiation en cours",
+        )
     late = list(open_invoices().filter(due_date__lt=DEMO_TODAY).select_related("customer").order_by("due_date", "pk"))
     if not late:
         return

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 
 from pilote.ledger import documents_open
 from pilote.lib.money import ZERO
@@ -42,8 +42,15 @@ def open_lines(customer_ids=None, *, due_before: dt.date | None = None, chased_o
     lines = documents_open.open_lines(CUSTOMER_CONTROL, debit=True, contact_ids=customer_ids, due_before=due_before)
     lines = lines.exclude(Exists(Invoice.objects.filter(number=OuterRef("reference"))))
     if chased_only:
-        lines = lines.exclude(Exists(DunningHold.objects.filter(entry_line=OuterRef("pk"))))
+        lines = lines.exclude(Exists(holds_of(OuterRef("auxiliary__contact_id"), OuterRef("reference"))))
     return lines
+
+
+def holds_of(contact_id, reference):
+    """The hold of the old invoice `reference` of that customer, whichever of its lines it was put on: the year's
+    closing carries an open line forward as a new line of the next year (same reference, same customer), and the
+    hold stays with the invoice."""
+    return DunningHold.objects.filter(entry_line__auxiliary__contact_id=contact_id, entry_line__reference=reference)
 
 
 def items(customer_ids=None, *, due_before: dt.date | None = None, chased_only: bool = False) -> list[LedgerInvoice]:
@@ -51,10 +58,13 @@ def items(customer_ids=None, *, due_before: dt.date | None = None, chased_only: 
     lines = open_lines(customer_ids, due_before=due_before, chased_only=chased_only)
     found = [LedgerInvoice(**vars(document)) for document in documents_open.documents(lines, debit=True)]
     if found and not chased_only:
-        holds = DunningHold.objects.filter(entry_line_id__in=[item.line_id for item in found])
-        held = {hold.entry_line_id: hold for hold in holds.only("entry_line_id", "reason")}
+        holds = DunningHold.objects.filter(
+            entry_line__auxiliary__contact_id__in=list({item.contact_id for item in found}),
+            entry_line__reference__in=list({item.number for item in found}),
+        ).annotate(contact_id=F("entry_line__auxiliary__contact_id"), reference=F("entry_line__reference"))
+        held = {(hold.contact_id, hold.reference): hold for hold in holds.only("entry_line_id", "reason")}
         for item in found:
-            item.dunning_hold = held.get(item.line_id)
+            item.dunning_hold = held.get((item.contact_id, item.number))
     return found
 
 

@@ -16,6 +16,7 @@ from pilote.contacts.models import Contact
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
 from pilote.core.models import Structure
+from pilote.ledger.models import EntryLine
 from pilote.lib.french import de
 from pilote.lib.money import round_eur
 from pilote.receivables import documents, dunning, ledger_items, templating
@@ -118,7 +119,7 @@ def hold_taken_over(*, actor, line_id: int, reason: str) -> DunningHold:
     line = ledger_items.open_lines().filter(pk=line_id).select_for_update(of=("self",)).first()
     if line is None:
         raise DomainError("Cette facture reprise n'est plus ouverte au compte client : rien à exclure.")
-    if DunningHold.objects.filter(entry_line=line).exists():
+    if ledger_items.holds_of(line.auxiliary.contact_id, line.reference).exists():
         raise DomainError(f"La facture reprise {line.reference} est déjà exclue des relances.")
     hold = DunningHold.objects.create(entry_line=line, reason=reason[:200], created_by=actor)
     audit.record(actor, "receivables.hold.created", hold, after=audit.snapshot(hold))
@@ -127,7 +128,8 @@ def hold_taken_over(*, actor, line_id: int, reason: str) -> DunningHold:
 
 @transaction.atomic
 def release_taken_over(*, actor, line_id: int) -> None:
-    hold = DunningHold.objects.filter(entry_line_id=line_id).select_related("entry_line").first()
+    line = EntryLine.objects.filter(pk=line_id).select_related("auxiliary").first()
+    hold = None if line is None else ledger_items.holds_of(line.auxiliary.contact_id, line.reference).first()
     if hold is None:
         raise DomainError("Cette facture reprise n'est pas exclue des relances.")
     before = audit.snapshot(hold)

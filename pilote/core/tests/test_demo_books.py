@@ -58,15 +58,16 @@ def test_previous_year_is_closed_and_carried_forward():
 def test_customer_ledger_agrees_with_the_open_invoices():
     """411 + 416 in the books = what « Encours clients » shows (the open balances of the issued invoices, the
     doubtful ones included: they moved to 416, written down on 491)."""
+    from pilote.ledger.demo import OLD_INVOICE
     from pilote.ledger.models import AuxiliaryAccount
-    from pilote.receivables import dunning, queries
+    from pilote.receivables import dunning, ledger_items, queries
     from pilote.receivables.models import DoubtfulDebt
 
     year = _open_year()
     shown = queries.aged_totals(DEMO_TODAY, {})["total"]
     assert shown > Decimal("50000") and _balance("411", year) + _balance("416", year) == shown
-    # and customer by customer, over both of its accounts
-    by_customer = {row["customer_id"]: row["total"] for row in queries.aged_balances(DEMO_TODAY, {})}
+    # and customer by customer, over both of its accounts (the old invoice taken over included)
+    by_customer = {row["customer_id"]: row["total"] for row in queries.aged_rows(DEMO_TODAY, {}, "-total")}
     ledger: dict[int, Decimal] = {}
     for aux in AuxiliaryAccount.objects.filter(control_account__code__in=["411", "416"], contact__isnull=False):
         lines = aux.entryline_set.filter(fiscal_year=year, is_posted=True).aggregate(d=Sum("debit"), c=Sum("credit"))
@@ -78,6 +79,13 @@ def test_customer_ledger_agrees_with_the_open_invoices():
     assert debt.provision == (debt.amount_net / 2).quantize(Decimal("0.01")) > 0
     assert _balance("416", year) == debt.amount_gross and _balance("491", year) == -debt.provision
     assert not dunning.overdue_invoices(DEMO_TODAY).filter(pk=debt.invoice_id).exists()  # no longer chased
+    # the previous tool's invoice still open, contested: on its customer's account, in the totals, never chased
+    [old] = ledger_items.items()
+    assert (old.number, old.balance_due, old.dunning_hold.reason[:7]) == (
+        OLD_INVOICE["number"], OLD_INVOICE["amount"], "Litige ")  # fmt: skip
+    assert by_customer[old.customer_id] >= old.balance_due
+    chased = {item.invoice.number for proposal in dunning.proposals(DEMO_TODAY) for item in proposal.items}
+    assert chased and OLD_INVOICE["number"] not in chased
 
 
 def test_bank_never_overdrawn_and_plausible_at_each_month_end():

@@ -148,19 +148,32 @@ def credit_limit(request, pk: int):
     return render(request, "receivables/credit_limit.html", context)
 
 
+def _decide(request, write, success: str) -> None:
+    """Run a hold or release `write`; its French refusal or `success` (a callable given its result) as a message."""
+    try:
+        result = write()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success(result))
+
+
+def _reason(request) -> str:
+    form = HoldForm(request.POST)
+    if not form.is_valid():
+        raise DomainError("Indiquez le motif de l'exclusion (litige, échéancier accordé…).")
+    return form.cleaned_data["reason"]
+
+
 @require_POST
 @require_perm("sales.dunning")
 def hold(request, pk: int):
     invoice = get_object_or_404(Invoice, pk=pk)
-    form = HoldForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError("Indiquez le motif de l'exclusion (litige, échéancier accordé…).")
-        services.hold_invoice(actor=request.user, invoice=invoice, reason=form.cleaned_data["reason"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{invoice} est exclue des relances.")
+    _decide(
+        request,
+        lambda: services.hold_invoice(actor=request.user, invoice=invoice, reason=_reason(request)),
+        lambda _: f"{invoice} est exclue des relances.",
+    )
     return redirect("receivables:customer", invoice.customer_id)
 
 
@@ -168,12 +181,11 @@ def hold(request, pk: int):
 @require_perm("sales.dunning")
 def release(request, pk: int):
     invoice = get_object_or_404(Invoice, pk=pk)
-    try:
-        services.release_invoice(actor=request.user, invoice=invoice)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{invoice} sera de nouveau relancée.")
+    _decide(
+        request,
+        lambda: services.release_invoice(actor=request.user, invoice=invoice),
+        lambda _: f"{invoice} sera de nouveau relancée.",
+    )
     return redirect("receivables:customer", invoice.customer_id)
 
 
@@ -183,15 +195,11 @@ def hold_taken_over(request, pk: int):
     """Keep an old invoice taken over from the previous tool (`pk`: its open line on the customer's account) out of
     dunning."""
     contact_id = _taken_over_customer(pk)
-    form = HoldForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise DomainError("Indiquez le motif de l'exclusion (litige, échéancier accordé…).")
-        hold = services.hold_taken_over(actor=request.user, line_id=pk, reason=form.cleaned_data["reason"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"La facture reprise {hold.entry_line.reference} est exclue des relances.")
+    _decide(
+        request,
+        lambda: services.hold_taken_over(actor=request.user, line_id=pk, reason=_reason(request)),
+        lambda hold: f"La facture reprise {hold.entry_line.reference} est exclue des relances.",
+    )
     return redirect(reverse("receivables:customer", args=[contact_id]) + "#factures-reprises")
 
 
@@ -199,12 +207,11 @@ def hold_taken_over(request, pk: int):
 @require_perm("sales.dunning")
 def release_taken_over(request, pk: int):
     contact_id = _taken_over_customer(pk)
-    try:
-        services.release_taken_over(actor=request.user, line_id=pk)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "La facture reprise sera de nouveau relancée.")
+    _decide(
+        request,
+        lambda: services.release_taken_over(actor=request.user, line_id=pk),
+        lambda _: "La facture reprise sera de nouveau relancée.",
+    )
     return redirect(reverse("receivables:customer", args=[contact_id]) + "#factures-reprises")
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from pilote.contacts.models import Contact
+from pilote.core.exceptions import DomainError
 from pilote.core.models import JobStatus
 from pilote.ledger import lettering
 from pilote.ledger import services as ledger
@@ -154,6 +155,35 @@ def test_an_old_invoice_in_dispute_is_held_out_of_dunning_from_the_customer_page
     client.post(reverse("receivables:release-taken-over", args=[item.pk]))
     assert not DunningHold.objects.exists()
     assert [p.customer for p in dunning.proposals(ON)] == [martin, taken_over["garage"]]
+
+
+def test_a_held_old_invoice_stays_held_after_the_year_is_closed(taken_over, personas):
+    """The closing carries the open line forward as a new line of the next year (same customer, same reference):
+    the dispute goes on, so the hold follows the invoice, and it is released from the new line."""
+    from pilote.ledger import closing, vat
+    from pilote.ledger.models import FiscalYear, JournalKind
+    from pilote.lib.dates import add_months
+
+    actor, martin = personas["comptable"], taken_over["martin"]
+    held = EntryLine.objects.get(reference="F2025-0412")
+    services.hold_taken_over(actor=actor, line_id=held.pk, reason="Litige sur la livraison")
+    ledger.open_fiscal_year(actor=actor, start_date=dt.date(2027, 1, 1), end_date=dt.date(2027, 12, 31))
+    for month in range(1, 13):
+        start = dt.date(2026, month, 1)
+        vat.confirm_ca3(actor=actor, start=start, end=add_months(start, 1) - dt.timedelta(days=1))
+    closing.close_fiscal_year(actor=actor, year=FiscalYear.objects.get(start_date=dt.date(2026, 1, 1)),
+                              today=dt.date(2027, 1, 15))  # fmt: skip
+    carried = EntryLine.objects.get(reference="F2025-0412", entry__journal__kind=JournalKind.OPENING,
+                                    fiscal_year__start_date=dt.date(2027, 1, 1))  # fmt: skip
+    later = dt.date(2027, 3, 1)
+    assert [p.customer for p in dunning.proposals(later)] == [taken_over["garage"]]  # Martin's old invoice held
+    [item] = ledger_items.items([martin.pk])
+    assert (item.line_id, item.dunning_hold.reason) == (carried.pk, "Litige sur la livraison")
+    with pytest.raises(DomainError, match="déjà exclue des relances"):
+        services.hold_taken_over(actor=actor, line_id=carried.pk, reason="Encore")
+    services.release_taken_over(actor=actor, line_id=carried.pk)
+    assert not DunningHold.objects.exists()
+    assert [p.customer for p in dunning.proposals(later)] == [martin, taken_over["garage"]]
 
 
 def test_only_an_open_old_invoice_can_be_held(taken_over, client_as):
