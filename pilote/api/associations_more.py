@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from pilote.api.base import Day, ObjectId, Page, Paging, RequiredId, fetch, only_for, sorted_page, through_form
 from pilote.associations import access, forms
-from pilote.associations.models import ActivityMonth, Cpom, CpomDeadline, CpomObjective
+from pilote.associations.models import ActivityMonth, Cpom, CpomDeadline, CpomMeans, CpomObjective
 from pilote.associations.queries import cpom as cpom_queries
 from pilote.associations.services import cpom as cpom_services
 from pilote.lib.dates import local_today
@@ -265,3 +265,19 @@ def record_activity(request, payload: ActivityMonthIn):
     """A service's month typed or corrected (one row per service and month)."""
     fields = through_form(forms.ActivityMonthForm, payload)
     return cpom_services.record_activity(actor=request.auth, **fields)
+
+
+@operation("DELETE", "/cpom/objectifs/{objective_id}", "associations.edit", response={204: None})
+def delete_objective(request, objective_id: ObjectId):
+    """Withdrawn with its targets (the next ones move up); refused once a report handed in carried it, or while it
+    holds typed actuals."""
+    objective = fetch(CpomObjective.objects.select_related("cpom"), objective_id)
+    cpom_services.delete_objective(actor=request.auth, objective=objective)
+    return Status(204, None)
+
+
+@operation("DELETE", "/cpom/moyens/{means_id}", "associations.edit", response={204: None})
+def delete_means(request, means_id: ObjectId):
+    """A year's budget line withdrawn; refused once that year's report was handed in."""
+    cpom_services.delete_means(actor=request.auth, means=fetch(CpomMeans.objects.select_related("cpom"), means_id))
+    return Status(204, None)

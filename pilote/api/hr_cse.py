@@ -7,11 +7,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, Page, Paging, fetch, guarded, page_of, sorted_page, through_form
-from pilote.hr.forms import CseElectionForm, CseProclaimForm
-from pilote.hr.models import CseElection
+from pilote.api.base import Day, ObjectId, Page, Paging, RequiredId, fetch, guarded, page_of, sorted_page, through_form
+from pilote.hr.forms import CseElectionForm, CseProclaimForm, CseTallyForm
+from pilote.hr.models import CseCollege, CseElection, CseVoter
 from pilote.hr.queries import cse as cse_queries
 from pilote.hr.services import cse as cse_services
 
@@ -120,3 +121,88 @@ def proclaim_cse_election(request, election_id: ObjectId, payload: CseProclaimIn
     election = fetch(CseElection, election_id)
     on = through_form(CseProclaimForm, payload)["on"]
     return cse_services.proclaim(actor=request.auth, election=election, on=on)
+
+
+# --- a college's count ----------------------------------------------------------------------------------------
+
+
+class CseCandidateOut(Schema):
+    position: int
+    employee_id: int
+    name: str
+    crossed_out: int
+
+
+class CseListOut(Schema):
+    position: int
+    name: str
+    union: bool
+    ballots: int
+    candidates: list[CseCandidateOut]
+
+    @staticmethod
+    def resolve_candidates(obj) -> list:
+        return list(obj.candidates.order_by("position"))
+
+
+class CseTallyOut(Schema):
+    id: int
+    college_id: int
+    round: int
+    body: str
+    registered: int
+    votes_cast: int
+    blank_void: int
+    lists: list[CseListOut]
+
+    @staticmethod
+    def resolve_lists(obj) -> list:
+        return list(obj.lists.order_by("position"))
+
+
+class CseCandidateIn(Schema):
+    employee: RequiredId = Field(..., description="id du salarié, électeur éligible du collège")
+    crossed_out: int = Field(0, ge=0, le=10**7, description="ratures")
+
+
+class CseListIn(Schema):
+    name: str = Field(..., min_length=1, max_length=120, pattern=r"^[^;#\r\n]+$", description="nom de la liste")
+    ballots: int = Field(..., ge=0, le=10**7, description="bulletins de la liste")
+    union: bool = Field(True, description="liste syndicale (au premier tour, seules celles-ci)")
+    candidates: list[CseCandidateIn] = Field(..., max_length=75, description="dans l'ordre de la liste")
+
+
+class CseTallyIn(Schema):
+    round: Literal[1, 2] = 1
+    body: Literal["titulaires", "suppleants"] = "titulaires"
+    votes_cast: int = Field(..., ge=0, le=10**7, description="votants")
+    blank_void: int = Field(0, ge=0, le=10**7, description="bulletins blancs et nuls")
+    lists: list[CseListIn] = Field(..., max_length=50)
+
+
+def _as_typed(lists: list[CseListIn], voters: list) -> str:
+    """The lists as the count page's form reads them typed (« # Nom ; bulletins ; syndicale », then « Nom Prénoms ;
+    ratures » per candidate): the form, its checks and messages, are the page's. A candidate who is not a voter of
+    the college: its French refusal (422)."""
+    names = {voter.employee_id: voter.name for voter in voters}
+    lines = []
+    for item in lists:
+        lines.append(f"# {item.name} ; {item.ballots} ; {'syndicale' if item.union else 'libre'}")
+        for candidate in item.candidates:
+            if candidate.employee not in names:
+                raise ValidationError({"lists": [f"Le salarié {candidate.employee} n'est pas sur la liste électorale "
+                                                 "du collège."]})  # fmt: skip
+            lines.append(f"{names[candidate.employee]} ; {candidate.crossed_out}")
+    return "\n".join(lines)
+
+
+@guarded(router, "POST", "/cse/colleges/{college_id}/depouillement", "hr.edit", response=CseTallyOut)
+def record_cse_tally(request, college_id: ObjectId, payload: CseTallyIn):
+    """A college's count for a round and a body, recorded (or recorded again) until the results are proclaimed:
+    the page's checks (votes within the registered, candidates eligible and on one list, a second round only when
+    seats are left…)."""
+    college = fetch(CseCollege.objects.select_related("election"), college_id)
+    voters = list(CseVoter.objects.filter(college=college).select_related("employee"))
+    sent = {**payload.dict(exclude={"lists"}), "lists": _as_typed(payload.lists, voters)}
+    fields = through_form(CseTallyForm, sent, voters=voters)
+    return cse_services.record_tally(actor=request.auth, college=college, **fields)

@@ -45,7 +45,7 @@ from pilote.office.forms import (
     aware,
 )
 from pilote.office.models import Assembly, AssemblyMember, Booking, Resolution, Resource, VehicleLog, WaitingRequest
-from pilote.office.models_territory import NeedsStudy, StudyIndicator
+from pilote.office.models_territory import NeedsStudy, StudyArea, StudyFinding, StudyIndicator, StudySource
 from pilote.office.queries import assemblies as assembly_queries
 from pilote.office.queries import bookings as booking_queries
 from pilote.office.queries import territory as territory_queries
@@ -666,3 +666,34 @@ def add_study_finding(request, study_id: ObjectId, payload: StudyFindingIn):
 @guarded(router, "POST", "/etudes-territoire/{study_id}/etat", "office.meetings.edit", response=StudyDetailOut)
 def set_study_status(request, study_id: ObjectId, payload: StudyStatusIn):
     return territory.set_status(actor=request.auth, study=_study(study_id), status=payload.etat)
+
+
+def _remove(request, model, part: str, pk: int):
+    row = fetch(model, pk)
+    territory.remove_part(actor=request.auth, study=_study(row.study_id), part=part, pk=row.pk)
+    return Status(204, None)
+
+
+@guarded(router, "DELETE", "/etudes-territoire/zones/{study_area_id}", "office.meetings.edit", response={204: None})
+def remove_study_area(request, study_area_id: ObjectId):
+    """An area removed with its values (a draft study only)."""
+    return _remove(request, StudyArea, "zone", study_area_id)
+
+
+@guarded(router, "DELETE", "/etudes-territoire/sources/{study_source_id}", "office.meetings.edit",
+         response={204: None})  # fmt: skip
+def remove_study_source(request, study_source_id: ObjectId):
+    """A source removed: its indicators keep their figures, without source."""
+    return _remove(request, StudySource, "source", study_source_id)
+
+
+@guarded(router, "DELETE", "/etudes-territoire/indicateurs/{study_indicator_id}", "office.meetings.edit",
+         response={204: None})  # fmt: skip
+def remove_study_indicator(request, study_indicator_id: ObjectId):
+    return _remove(request, StudyIndicator, "indicateur", study_indicator_id)
+
+
+@guarded(router, "DELETE", "/etudes-territoire/constats/{study_finding_id}", "office.meetings.edit",
+         response={204: None})  # fmt: skip
+def remove_study_finding(request, study_finding_id: ObjectId):
+    return _remove(request, StudyFinding, "constat", study_finding_id)

@@ -15,15 +15,19 @@ def rows(structure, personas, ids: dict[str, int]) -> dict[str, int]:
 
 def _cse(personas) -> dict[str, int]:
     """An election of the data set's staff, its results proclaimed (so that another may be prepared)."""
-    from pilote.hr.models import CseElection
+    from pilote.hr.models import CseElection, CseElectionStatus
     from pilote.hr.services import cse
     from pilote.lib.dates import local_today
 
     today = local_today()
     election = cse.prepare_election(actor=personas["rh"], title="Élections du CSE", informed_on=today,
                                     first_round_on=today + dt.timedelta(days=30), seats=1)  # fmt: skip
-    CseElection.objects.filter(pk=election.pk).update(status="proclaimed", proclaimed_on=election.first_round_on)
-    return {"election_id": election.pk}
+    CseElection.objects.filter(pk=election.pk).update(
+        status=CseElectionStatus.PROCLAIMED, proclaimed_on=election.first_round_on
+    )
+    college = election.colleges.order_by("number").first()
+    voter = college.voters.filter(eligible=True).first()
+    return {"election_id": election.pk, "college_id": college.pk, "candidate_id": voter.employee_id}
 
 
 def _events(personas) -> dict[str, int]:
@@ -63,8 +67,10 @@ def _cpom(personas) -> dict[str, int]:
                                    unit="%", targets={year(): Decimal(95)})  # fmt: skip
     dialogue = cpom.add_deadline(actor=owner, cpom=contract, kind="dialogue", label="Dialogue de gestion",
                                  due_on=day(10, 1))  # fmt: skip
+    means = cpom.set_means(actor=owner, cpom=contract, year=year(), accounts="64", label="Personnel",
+                           amount=Decimal(400000))  # fmt: skip
     return {"cpom_id": contract.pk, "objective_id": objective.pk, "cpom_deadline_id": dialogue.pk,
-            "funder_id": ars.pk}  # fmt: skip
+            "funder_id": ars.pk, "means_id": means.pk}  # fmt: skip
 
 
 def _office(personas, ids: dict[str, int]) -> dict[str, int]:
@@ -96,10 +102,12 @@ def _office(personas, ids: dict[str, int]) -> dict[str, int]:
     source = territory.add_source(actor=owner, study=study, name="INSEE", year=year(-2))
     indicator = territory.add_indicator(actor=owner, study=study, theme="Démographie", label="Part des 75 ans et plus",
                                         unit="%", source=source)  # fmt: skip
+    finding = territory.add_finding(actor=owner, study=study, theme="Vieillissement", need="Portage de repas")
     return {"resource_id": room.pk, "vehicle_id": van.pk, "trip_id": trip.pk, "waiting_id": offered.pk,
             "assembly_id": assembly.pk, "assembly_member_id": other.pk, "present_member_id": present.pk,
             "resolution_id": resolution.pk, "study_id": study.pk, "study_area_id": area.pk,
-            "study_source_id": source.pk, "study_indicator_id": indicator.pk}  # fmt: skip
+            "study_source_id": source.pk, "study_indicator_id": indicator.pk,
+            "study_finding_id": finding.pk}  # fmt: skip
 
 
 BODIES = {
@@ -119,6 +127,8 @@ BODIES = {
     ("post", "/cse/elections"): {"title": "Élections partielles", "informed_on": "today", "first_round_on": "tomorrow",
                                  "seats": 1},
     ("post", "/cse/elections/{election_id}/proclamation"): {"on": "today"},
+    ("post", "/cse/colleges/{college_id}/depouillement"): {"votes_cast": 1, "lists": [
+        {"name": "CFDT", "ballots": 1, "candidates": [{"employee": "candidate_id"}]}]},
     ("post", "/evenements-indesirables"): {"occurred_on": "today", "place": "Salle commune", "kind": "aggression",
                                            "facts": "Dispute", "immediate_measures": "Séparation",
                                            "must_report": True},
@@ -167,6 +177,7 @@ OBJECT_RULES = {
     ("post", "/liste-attente/{waiting_id}/retrait"): {role: 409 for role in _NOT_THE_AUTHOR},
     # the data set's election is proclaimed: its results change no more
     ("post", "/cse/elections/{election_id}/proclamation"): {"direction": 409, "rh": 409},
+    ("post", "/cse/colleges/{college_id}/depouillement"): {"direction": 409, "rh": 409},
 }
 
 # The addresses of apic's operations (prefixes under /api/v1, with the method when the path is shared).

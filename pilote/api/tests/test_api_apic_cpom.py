@@ -45,6 +45,10 @@ def test_a_cpom_followed_until_its_year_is_frozen(call, structure):
     changed = call("direction", "put", f"/api/v1/cpom/objectifs/{objective.json()['id']}",
                    {"title": "Occupation", "indicator": "Autre indicateur"})  # fmt: skip
     assert changed.status_code == 409 and "remis" in changed.json()["detail"]
+    kept = call("direction", "delete", f"/api/v1/cpom/objectifs/{objective.json()['id']}")
+    assert kept.status_code == 409 and "rapport" in kept.json()["detail"]
+    means_id = call("auditeur", "get", url).json()["means"][0]["id"]
+    assert call("direction", "delete", f"/api/v1/cpom/moyens/{means_id}").status_code == 409
     detail = call("auditeur", "get", url).json()
     assert detail["reported_years"] == [year(-1)] and detail["objectives"][0]["targets"][0]["actual"] == "92.00"
     assert detail["means"][0]["amount"] == "1000.00"

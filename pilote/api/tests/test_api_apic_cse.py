@@ -36,4 +36,22 @@ def test_a_cse_election_prepared_and_its_voters_read(call, personas):
     assert call("salarie", "get", f"{url}/electeurs").status_code == 403
     early = call("rh", "post", f"{url}/proclamation", {"on": body["first_round_on"]})
     assert early.status_code == 409 and "dépouillement" in early.json()["detail"]
+    college = election["colleges"][0]
+    tally = f"/api/v1/cse/colleges/{college['id']}/depouillement"
+    candidate = voters["results"][0]["employee_id"]
+    count = {"votes_cast": 3, "blank_void": 0,
+             "lists": [{"name": "CFDT", "ballots": 3, "candidates": [{"employee": candidate}]}]}  # fmt: skip
+    assert call("comptable", "post", tally, count).status_code == 403
+    too_many = call("rh", "post", tally, {**count, "votes_cast": 9})
+    assert too_many.status_code == 409 and "inscrits" in too_many.json()["detail"]
+    stranger = call("rh", "post", tally, {**count, "lists": [{**count["lists"][0], "candidates": [{"employee": 999}]}]})
+    assert stranger.status_code == 422
+    free = call("rh", "post", tally, {**count, "lists": [{**count["lists"][0], "union": False}]})
+    assert free.status_code == 409 and "organisations syndicales" in free.json()["detail"]
+    counted = call("rh", "post", tally, count)
+    assert counted.status_code == 200, counted.content
+    assert counted.json()["lists"][0]["candidates"][0]["employee_id"] == candidate
+    proclaimed = call("rh", "post", f"{url}/proclamation", {"on": body["first_round_on"]})
+    assert proclaimed.status_code == 200 and proclaimed.json()["status"] == "proclamee"
+    assert call("rh", "post", tally, count).status_code == 409
     assert call("rh", "get", "/api/v1/cse/elections").json()["count"] == 1

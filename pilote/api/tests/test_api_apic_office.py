@@ -138,10 +138,17 @@ def test_a_territory_study_validated_with_its_areas_indicators_and_findings(call
     cleared = call("assistant", "put", f"/api/v1/etudes-territoire/indicateurs/{indicator.json()['id']}/valeurs",
                    {"values": [{"area": area["id"], "value": None}]})  # fmt: skip
     assert [v["area_id"] for v in cleared.json()["values"]] == [reference.json()["id"]]
+    extra = call("assistant", "post", f"{url}/zones", {"name": "Charpennes"}).json()
+    assert call("salarie", "delete", f"/api/v1/etudes-territoire/zones/{extra['id']}").status_code == 403
+    assert call("assistant", "delete", f"/api/v1/etudes-territoire/zones/{extra['id']}").status_code == 204
     finding = call("assistant", "post", f"{url}/constats", {"theme": "Aide", "need": "Portage de repas"})
     assert finding.status_code == 201 and finding.json()["priority"] == 2
     final = call("assistant", "post", f"{url}/etat", {"etat": "final"})
     assert final.status_code == 200 and final.json()["status"] == "final"
     frozen = call("assistant", "patch", url, {"conclusion": "Besoin avéré"})
     assert frozen.status_code == 409
+    kept = call("assistant", "delete", f"/api/v1/etudes-territoire/constats/{finding.json()['id']}")
+    assert kept.status_code == 409 and "validée" in kept.json()["detail"]
+    detail = call("auditeur", "get", url).json()
+    assert [a["name"] for a in detail["areas"]] == ["Cusset", "Rhône"] and len(detail["findings"]) == 1
     assert call("auditeur", "get", "/api/v1/etudes-territoire?etat=final").json()["count"] == 1
