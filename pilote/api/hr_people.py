@@ -228,20 +228,21 @@ def list_my_expense_reports(request, paging: Query[Paging]):
     return page_of(expense_queries.mine(request.auth).prefetch_related("lines"), paging)
 
 
+def expense_line_fields(line: ExpenseLineIn) -> dict:
+    """An expense as the page's line form checks it: the receipt by the page's field (size, type), then by the
+    service (its first bytes) when `add_line` stores it."""
+    receipt = line.receipt_base64 and uploaded_base64(line.receipt_name, line.receipt_base64, field="receipt_base64")
+    fields = through_form(ExpenseLineForm, line, files={"receipt": receipt} if receipt else None)
+    return fields | {"description": fields["description"] or "", "receipt": fields.get("receipt")}
+
+
 @guarded(router, "POST", "/mes-notes-de-frais", "hr.self", response={201: ExpenseReportOut})
 def create_my_expense_report(request, payload: ExpenseReportIn):
     """The caller's own report, its expenses with their receipts (each checked by the page's form and the service)
     and, when asked, its submission — all or nothing. The caller's account must be linked to their file."""
     employee = get_object_or_404(Employee, user=request.auth)
     title = through_form(ExpenseReportForm, {"title": payload.title})["title"]
-    lines = []
-    for line in payload.lines:
-        # the receipt checked by the page's field (size, type) then by the service (its first bytes)
-        receipt = line.receipt_base64 and uploaded_base64(
-            line.receipt_name, line.receipt_base64, field="receipt_base64"
-        )
-        fields = through_form(ExpenseLineForm, line, files={"receipt": receipt} if receipt else None)
-        lines.append(fields | {"description": fields["description"] or "", "receipt": fields.get("receipt")})
+    lines = [expense_line_fields(line) for line in payload.lines]
     with transaction.atomic():
         report = expense_services.create_report(actor=request.auth, employee=employee, title=title)
         for fields in lines:

@@ -64,3 +64,8 @@ from pilote.api import associations_more, hr_cse, office_more, quality_events  #
 
 for module in (office_more, associations_more, quality_events, hr_cse):
     api.add_router("/", module.router)  # apic
+
+from pilote.api import banking, finance_costing, hr_expense_lines  # noqa: E402  (apid)
+
+for module in (banking, finance_costing, hr_expense_lines):
+    api.add_router("/", module.router)  # apid

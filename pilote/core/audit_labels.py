@@ -76,6 +76,7 @@ ACTION_LABELS: dict[str, str] = {
     "ledger.bank_account.csv_mapping_saved": "Format d'import CSV enregistré",
     "ledger.bank_rule.created": "Règle d'affectation bancaire créée",
     "ledger.bank_rule.deleted": "Règle d'affectation bancaire supprimée",
+    "ledger.bank_rule.changed": "Règle d'affectation bancaire modifiée",
     "ledger.chart.installed": "Plan comptable installé",
     "ledger.entries.posted_in_batch": "Écritures validées par lot",
     "ledger.entry.draft_deleted": "Brouillon d'écriture supprimé",

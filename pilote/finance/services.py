@@ -211,6 +211,25 @@ def _write_sales(budget, sales: dict[int, tuple[list[Decimal], list[Decimal]]]) 
     return len({line.article_id for line in lines})
 
 
+def _change_sales(budget, article, quantities: list[Decimal], amounts: list[Decimal]) -> None:
+    """One article's months written in place: a month kept keeps its row (its id), a month at zero goes."""
+    from pilote.finance.models import BudgetSalesLine
+    from pilote.finance.queries import year_months
+
+    rows = {row.month: row for row in BudgetSalesLine.objects.filter(budget=budget, article=article)}
+    months = zip(year_months(budget.fiscal_year), quantities, amounts, strict=False)
+    wanted = {month: (quantity, amount) for month, quantity, amount in months if quantity or amount}
+    BudgetSalesLine.objects.filter(pk__in=[row.pk for month, row in rows.items() if month not in wanted]).delete()
+    for month, (quantity, amount) in wanted.items():
+        row = rows.get(month)
+        if row is None:
+            BudgetSalesLine.objects.create(budget=budget, article=article, month=month, quantity=quantity,
+                                           amount=amount)  # fmt: skip
+        elif (row.quantity, row.amount) != (quantity, amount):
+            row.quantity, row.amount = quantity, amount
+            row.save(update_fields=["quantity", "amount"])
+
+
 @transaction.atomic
 def set_budget_sales(*, actor, budget, article, quantities: list[Decimal], amounts: list[Decimal]) -> None:
     """Replace one article's monthly quantities and net amounts in the budget (all zero removes the article)."""
@@ -219,8 +238,7 @@ def set_budget_sales(*, actor, budget, article, quantities: list[Decimal], amoun
     label = f"Article {article.reference}"
     _check_sales(budget, quantities, amounts, label)
     previous = list(BudgetSalesLine.objects.filter(budget=budget, article=article).values_list("quantity", "amount"))
-    BudgetSalesLine.objects.filter(budget=budget, article=article).delete()
-    _write_sales(budget, {article.pk: (quantities, amounts)})
+    _change_sales(budget, article, quantities, amounts)
     before = ({"article": article.reference, "quantité": str(sum((q for q, _ in previous), Decimal(0))),
                "montant": format_eur(sum((a for _, a in previous), Decimal(0)))} if previous else None)  # fmt: skip
     after = {"article": article.reference, "quantité": str(sum(quantities, Decimal(0))),
@@ -294,6 +312,9 @@ def save_costing_setup(
         problems.append(f"L'axe {centres_axis.code} n'a aucun centre principal.")
     centres = [costing.Centre(s.code, s.label, s.kind == "auxiliary", Decimal(0)) for s in sections]
     problems += costing.key_problems(centres, keys)
+    strangers = sorted(set(keys) - {s.code for s in sections if s.kind == "auxiliary"})
+    if strangers:
+        problems.append(f"{', '.join(strangers)} : pas un centre auxiliaire de l'axe {centres_axis.code}.")
     products = set(products_axis.sections.values_list("code", flat=True))
     mains = {s.code for s in sections if s.kind == "main"}
     for code, (_label, number, usage) in units.items():

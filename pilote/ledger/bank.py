@@ -535,8 +535,7 @@ def create_rule(
     auxiliary: AuxiliaryAccount | None = None,
     entry_label: str = "",
 ) -> BankRule:
-    if not label_contains.strip():
-        raise DomainError("Indiquez le texte que le libellé doit contenir.")
+    _check_rule(label_contains)
     rule = BankRule.objects.create(
         bank_account=bank_account,
         label_contains=label_contains.strip(),
@@ -545,6 +544,33 @@ def create_rule(
         entry_label=entry_label,
     )
     audit.record(actor, "ledger.bank_rule.created", rule, after=audit.snapshot(rule))
+    return rule
+
+
+def _check_rule(label_contains: str) -> None:
+    if not label_contains.strip():
+        raise DomainError("Indiquez le texte que le libellé doit contenir.")
+
+
+@transaction.atomic
+def update_rule(
+    *,
+    actor,
+    rule: BankRule,
+    bank_account: BankAccount | None,
+    label_contains: str,
+    account: Account,
+    auxiliary: AuxiliaryAccount | None = None,
+    entry_label: str = "",
+) -> BankRule:
+    """A rule changed: the same checks as at its creation; lines already booked by it stay as they are."""
+    _check_rule(label_contains)
+    rule = BankRule.objects.select_for_update().get(pk=rule.pk)
+    before = audit.snapshot(rule)
+    rule.bank_account, rule.label_contains, rule.account = bank_account, label_contains.strip(), account
+    rule.auxiliary, rule.entry_label = auxiliary, entry_label
+    rule.save()
+    audit.record(actor, "ledger.bank_rule.changed", rule, before=before, after=audit.snapshot(rule))
     return rule
 
 

@@ -7,7 +7,7 @@ from django import forms
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.pickers import SearchSelect, datalist_attrs
 from pilote.ledger import pickers
-from pilote.ledger.models import Account, AuxiliaryAccount, EntryStatus, FiscalYear, Journal, JournalKind
+from pilote.ledger.models import Account, AuxiliaryAccount, BankRule, EntryStatus, FiscalYear, Journal, JournalKind
 from pilote.ledger.services import LineInput
 from pilote.lib.fields import FrenchDecimalFormField
 
@@ -143,3 +143,11 @@ class AuxiliaryForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = pickers.THIRD_PARTIES.queryset()
+
+
+class BankRuleForm(forms.ModelForm):
+    """A matching rule as its fields are typed (the API's; the bank line page makes one while booking)."""
+
+    class Meta:
+        model = BankRule
+        fields = ["bank_account", "label_contains", "account", "auxiliary", "entry_label"]

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pilote.api.tests import dataset_apia, dataset_apic
+from pilote.api.tests import dataset_apia, dataset_apic, dataset_apid
 from pilote.api.tests.days import day, resolve, year
 from pilote.lib.dates import local_today
 
@@ -244,6 +244,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
     ids.update(_organisation_rows(structure, personas, contact=contact, store=store, chair=item, folder=folder))
     ids.update(dataset_apia.rows(structure, personas, ids))
     ids.update(dataset_apic.rows(structure, personas, ids))
+    ids.update(dataset_apid.rows(structure, personas, ids))
     return ids
 
 
@@ -813,3 +814,7 @@ OBJECT_RULES |= dataset_apia.OBJECT_RULES
 BODIES |= dataset_apic.BODIES
 IDS |= dataset_apic.IDS
 OBJECT_RULES |= dataset_apic.OBJECT_RULES
+BODIES |= dataset_apid.BODIES
+IDS |= dataset_apid.IDS
+OBJECT_RULES |= dataset_apid.OBJECT_RULES
+dataset_apia.MADE |= dataset_apid.MADE

@@ -110,23 +110,35 @@ def request_pdf(request, pk: int, answer_pk: int):
     return pdf_file_response(rfq_pdf_bytes(answer), f"Demande-de-prix-{answer.request.number}.pdf", inline=True)
 
 
+def email_initial(answer: QuoteAnswer, structure: Structure) -> dict:
+    """The e-mail the page proposes for sending the request to this supplier (the API's defaults too)."""
+    found = answer.request
+    before = f" avant le {found.reply_by:%d/%m/%Y}" if found.reply_by else ""
+    return {"to": answer.supplier.email, "subject": f"Demande de prix {found.number} — {structure.display_name}",
+            "body": f"Bonjour,\n\nNous vous remercions de nous faire parvenir votre meilleure offre{before} pour "
+                    f"« {found.title} », détaillée dans la demande de prix ci-jointe (prix unitaires HT, délai de "
+                    f"livraison, conditions).\n\nCordialement,\n{structure.display_name}"}  # fmt: skip
+
+
+def send_request(*, actor, answer: QuoteAnswer, to: str, subject: str, body: str) -> QuoteAnswer:
+    """E-mail the request's PDF to this supplier and mark it sent — only if the e-mail left (the page's and the
+    API's one way)."""
+    structure = Structure.objects.get()
+    with transaction.atomic():
+        sent = rfq.mark_sent(actor=actor, answer=answer, to=to)
+        mail.send_document(to=to, subject=subject, body=body, filename=f"Demande-de-prix-{answer.request.number}.pdf",
+                           pdf=rfq_pdf_bytes(answer), reply_to=structure.email)  # fmt: skip
+    return sent
+
+
 @require_perm("purchases.order")
 def request_send(request, pk: int, answer_pk: int):
     answer = _answer(pk, answer_pk)
-    structure = request.structure
     found = answer.request
-    before = f" avant le {found.reply_by:%d/%m/%Y}" if found.reply_by else ""
-    initial = {"to": answer.supplier.email, "subject": f"Demande de prix {found.number} — {structure.display_name}",
-               "body": f"Bonjour,\n\nNous vous remercions de nous faire parvenir votre meilleure offre{before} pour "
-                       f"« {found.title} », détaillée dans la demande de prix ci-jointe (prix unitaires HT, délai de "
-                       f"livraison, conditions).\n\nCordialement,\n{structure.display_name}"}  # fmt: skip
-    form = EmailForm(request.POST or None, initial=initial)
+    form = EmailForm(request.POST or None, initial=email_initial(answer, request.structure))
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                rfq.mark_sent(actor=request.user, answer=answer, to=form.cleaned_data["to"])
-                mail.send_document(filename=f"Demande-de-prix-{found.number}.pdf", pdf=rfq_pdf_bytes(answer),
-                                   reply_to=structure.email, **form.cleaned_data)  # fmt: skip
+            send_request(actor=request.user, answer=answer, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
