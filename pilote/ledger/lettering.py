@@ -65,20 +65,35 @@ def _next_code(account: Account, aux_key: int, partial: bool) -> str:
     return code_for(number).lower() if partial else code_for(number)
 
 
+def _check_letterable(lines: list[EntryLine]) -> None:
+    """Lines that may be lettered together (their entry, fiscal year and account read with them)."""
+    if len(lines) < 2:
+        raise DomainError("Sélectionnez au moins deux lignes à lettrer.")
+    if any(line.entry.status != EntryStatus.POSTED for line in lines):
+        raise DomainError("Seules des lignes d'écritures validées se lettrent.")
+    if any(not line.fiscal_year.is_open for line in lines):
+        raise DomainError("Une des lignes appartient à un exercice clôturé : lettrez sa reprise en à-nouveaux.")
+    if len({(line.account_id, line.auxiliary_id) for line in lines}) > 1:
+        raise DomainError("Les lignes à lettrer doivent être du même compte (et du même compte auxiliaire).")
+
+
+def _new_matching(*, actor, lines: list[EntryLine], partial: bool) -> Matching:
+    account, aux_key = lines[0].account, lines[0].auxiliary_id or 0
+    matching = Matching.objects.create(
+        code=_next_code(account, aux_key, partial), account=account, aux_key=aux_key, is_partial=partial,
+        created_by=actor,
+    )  # fmt: skip
+    MatchedLine.objects.bulk_create(MatchedLine(line_id=line.pk, matching=matching) for line in lines)
+    return matching
+
+
 @transaction.atomic
 def letter_lines(*, actor, lines: list[EntryLine], partial: bool = False) -> Matching:
     ids = [line.pk for line in lines]
     locked = list(
         EntryLine.objects.select_for_update().filter(pk__in=ids).select_related("entry", "account", "fiscal_year")
     )
-    if len(locked) < 2:
-        raise DomainError("Sélectionnez au moins deux lignes à lettrer.")
-    if any(line.entry.status != EntryStatus.POSTED for line in locked):
-        raise DomainError("Seules des lignes d'écritures validées se lettrent.")
-    if any(not line.fiscal_year.is_open for line in locked):
-        raise DomainError("Une des lignes appartient à un exercice clôturé : lettrez sa reprise en à-nouveaux.")
-    if len({(line.account_id, line.auxiliary_id) for line in locked}) > 1:
-        raise DomainError("Les lignes à lettrer doivent être du même compte (et du même compte auxiliaire).")
+    _check_letterable(locked)
     already = MatchedLine.objects.filter(line_id__in=ids).select_related("matching")
     if any(not m.matching.is_partial for m in already):
         raise DomainError("Une des lignes est déjà lettrée.")
@@ -96,20 +111,60 @@ def letter_lines(*, actor, lines: list[EntryLine], partial: bool = False) -> Mat
         MatchedLine.objects.filter(line_id__in=ids).delete()  # a partial matching is completed
     elif already:
         raise DomainError("Une des lignes est déjà dans un lettrage partiel : délettrez-le avant.")
-    account = locked[0].account
-    aux_key = locked[0].auxiliary_id or 0
-    matching = Matching.objects.create(
-        code=_next_code(account, aux_key, partial),
-        account=account,
-        aux_key=aux_key,
-        is_partial=partial,
-        created_by=actor,
-    )
-    MatchedLine.objects.bulk_create(MatchedLine(line_id=pk, matching=matching) for pk in ids)
-    Matching.objects.filter(account=account, aux_key=aux_key, items__isnull=True).delete()
+    matching = _new_matching(actor=actor, lines=locked, partial=partial)
+    Matching.objects.filter(account=matching.account, aux_key=matching.aux_key, items__isnull=True).delete()
     mark_lettered(ids)
     change.done()
     audit.record(actor, "ledger.lettering.done", matching, after={"lines": ids, "partial": partial})
+    return matching
+
+
+@transaction.atomic
+def reletter(*, actor, lines: list[EntryLine]) -> Matching | None:
+    """Letter `lines` together anew, in one step: the partial matchings some of them are in are undone and the
+    lines lettered fully when they balance, partially otherwise (a payment or a credit note added to an invoice's
+    partial lettering) — what `unletter` of each then `letter_lines` would do, with one lock of the lines and one
+    read of the open-items aggregates before and after, not one per step. None, nothing changed, when one of
+    them is in a full matching already. The audit trail keeps an « undone » event per matching replaced and the
+    « done » one."""
+    ids = {line.pk for line in lines}
+    members: dict[int, list[int]] = defaultdict(list)  # the lines of each matching replaced
+    partial_of = {}
+    for matching_id, line_id, is_partial in MatchedLine.objects.filter(
+        matching__in=MatchedLine.objects.filter(line_id__in=ids).values("matching_id")
+    ).values_list("matching_id", "line_id", "matching__is_partial"):
+        members[matching_id].append(line_id)
+        partial_of[matching_id] = is_partial
+    if not all(partial_of.values()):
+        return None
+    every = sorted(ids.union(*members.values()))  # a line of a replaced matching not lettered again becomes open
+    locked = list(
+        EntryLine.objects.select_for_update(of=("self",))
+        .filter(pk__in=every)
+        .select_related("entry", "account", "fiscal_year")
+        .order_by("pk")
+    )
+    mine = [line for line in locked if line.pk in ids]
+    _check_letterable(mine)
+    undone = {line_id for found in members.values() for line_id in found}
+    for line in locked:
+        year = line.fiscal_year
+        if line.pk in undone and (not year.is_open or (year.locked_until and line.date <= year.locked_until)):
+            raise DomainError("Ce lettrage touche une période clôturée ou verrouillée : il ne peut plus être défait.")
+    change = open_items.Change(every)
+    if members:
+        replaced = list(Matching.objects.filter(pk__in=list(members)).order_by("pk"))
+        for previous in replaced:
+            audit.record(actor, "ledger.lettering.undone", previous, before={"lines": sorted(members[previous.pk])})
+        MatchedLine.objects.filter(matching_id__in=list(members)).delete()
+        Matching.objects.filter(pk__in=list(members)).delete()
+    debit = sum((line.debit for line in mine), ZERO)
+    credit = sum((line.credit for line in mine), ZERO)
+    matching = _new_matching(actor=actor, lines=mine, partial=debit != credit)
+    mark_lettered(every)
+    change.done()
+    done = {"lines": [line.pk for line in mine], "partial": matching.is_partial}
+    audit.record(actor, "ledger.lettering.done", matching, after=done)
     return matching
 
 

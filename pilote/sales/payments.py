@@ -19,7 +19,7 @@ from pilote.core import audit
 from pilote.core.exceptions import DomainError
 from pilote.ledger import lettering
 from pilote.ledger import services as ledger
-from pilote.ledger.models import EntryLine, EntryStatus, JournalKind, MatchedLine
+from pilote.ledger.models import EntryLine, EntryStatus, JournalKind
 from pilote.ledger.models_bank import BankAccount
 from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO, round_eur
@@ -38,6 +38,28 @@ def open_invoices(customer):
     )
     blocked = hooks.blocked_payments(invoice.pk for invoice in found)
     return [invoice for invoice in found if invoice.pk not in blocked]
+
+
+def _lock(invoice_ids) -> dict[int, Invoice]:
+    """The invoices a payment settles, locked for the rest of the transaction in the order of their ids: two
+    payments touching the same invoices wait for each other and never for each other's next lock (a deadlock).
+    Only those: a customer's other invoices stay free for the payments and credit notes that touch them."""
+    rows = Invoice.objects.select_for_update().filter(pk__in=sorted(set(invoice_ids))).order_by("pk")
+    return {inv.pk: inv for inv in rows.defer("customer_snapshot", "seller_snapshot")}  # JSON never read here
+
+
+def _locked_allocations(customer, amount: Decimal, allocations) -> list[tuple[Invoice, Decimal]]:
+    """The allocations with their invoices locked and read again (their balance as committed now). Oldest first
+    when none are given: planned on the open invoices, whose balances must not have moved once locked — else a
+    concurrent payment or credit note just settled one, and the payment is refused (nothing written)."""
+    if allocations is not None:
+        locked = _lock(inv.pk for inv, _ in allocations)
+        return [(locked.get(inv.pk, inv), Decimal(share)) for inv, share in allocations]
+    planned = _allocate(customer, amount, None)
+    locked = _lock(inv.pk for inv, _ in planned)
+    if any(locked[inv.pk].balance_due != inv.balance_due for inv, _ in planned):
+        raise DomainError("Un autre règlement ou un avoir vient de changer le reste dû de ces factures : réessayez.")
+    return [(locked[inv.pk], share) for inv, share in planned]
 
 
 def _allocate(customer, amount: Decimal, allocations: list[tuple[Invoice, Decimal]] | None):
@@ -127,11 +149,7 @@ def record_payment(
     amount = round_eur(amount)
     if amount <= 0:
         raise DomainError("Le montant du règlement doit être positif.")
-    issued = Invoice.objects.select_for_update().filter(customer=customer, status="issued")
-    locked = {inv.pk: inv for inv in issued.defer("customer_snapshot", "seller_snapshot")}  # JSON never read here
-    if allocations is not None:
-        allocations = [(locked.get(inv.pk, inv), Decimal(share)) for inv, share in allocations]
-    allocations = _allocate(customer, amount, allocations)
+    allocations = _allocate(customer, amount, _locked_allocations(customer, amount, allocations))
     aux = ledger.auxiliary_for_contact(actor=actor, contact=customer, control_code="411")
     numbers = ", ".join(inv.number for inv, _ in allocations)
     label = f"Règlement {customer.display_name} {numbers}".strip()[:200]
@@ -207,15 +225,7 @@ def customer_lines(invoice: Invoice) -> list[EntryLine]:
 
 def letter_invoice(*, actor, invoice: Invoice) -> None:
     """Letter the invoice's customer lines with what settles it: fully when the balance is nil, partially
-    otherwise (the previous partial lettering is redone with the new line)."""
+    otherwise (the previous partial lettering redone with the new line, in one step)."""
     lines = customer_lines(invoice)
-    if len(lines) < 2:
-        return
-    existing = {m.matching for m in MatchedLine.objects.filter(line__in=lines).select_related("matching")}
-    if any(not m.is_partial for m in existing):
-        return
-    for matching in existing:
-        lettering.unletter(actor=actor, matching=matching)
-    debit = sum((line.debit for line in lines), ZERO)
-    credit = sum((line.credit for line in lines), ZERO)
-    lettering.letter_lines(actor=actor, lines=lines, partial=debit != credit)
+    if len(lines) >= 2:
+        lettering.reletter(actor=actor, lines=lines)
