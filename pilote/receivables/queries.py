@@ -263,11 +263,14 @@ def statement(customer: Contact, start: dt.date, end: dt.date) -> Statement:
     return result
 
 
-def customer_summary(customer: Contact, on: dt.date) -> dict:
-    """The customer's open balance split by age (one query)."""
+def customer_summary(customer: Contact, on: dt.date, taken_over: list | None = None) -> dict:
+    """The customer's open balance split by age (one query), its old invoices taken over included: read here
+    unless given (`Statement.taken_over`: the customer's page reads them once for both)."""
     totals = open_invoices().filter(customer=customer).aggregate(**_bucket_sums(on))
     totals = {key: value or ZERO for key, value in totals.items()}
-    taken_over = ledger_items.bucket_totals(ledger_items.items([customer.pk]), on).get(customer.pk, {})
+    if taken_over is None:
+        taken_over = ledger_items.items([customer.pk])
+    taken_over = ledger_items.bucket_totals(taken_over, on).get(customer.pk, {})
     for key in AMOUNT_KEYS:
         totals[key] += taken_over.get(key, ZERO)
     return totals

@@ -66,11 +66,11 @@ def customer(request, pk: int):
     today = timezone.localdate()
     form, start, end = _statement_period(request, today)
     limit = CreditLimit.objects.filter(customer=contact).first()
-    summary = queries.customer_summary(contact, today)
+    statement = queries.statement(contact, start, end)
+    summary = queries.customer_summary(contact, today, taken_over=statement.taken_over)  # read once for both
     proposal = dunning.proposals(today, [contact.pk], only_due=False)
     items = {item.invoice.pk: item for item in proposal[0].items if not item.taken_over} if proposal else {}
     taken_over = {item.invoice.line_id: item for item in proposal[0].items if item.taken_over} if proposal else {}
-    statement = queries.statement(contact, start, end)
     old_invoices = statement.taken_over  # taken over from the previous tool: open lines of 411
     for invoice in old_invoices:
         invoice.dunning_item = taken_over.get(invoice.line_id)
