@@ -291,9 +291,10 @@ class EntryLine(models.Model):
         ]
         indexes = [
             # Covering for the general ledger: a page's balance brought forward sums the lines between its
-            # month's edge and the page from the index alone (up to half a month of a customer account).
+            # month's edge and the page from the index alone (up to half a month of a customer account); and for
+            # the entries list filtered by account, whose count reads the entries of the account's lines from it.
             models.Index(
-                fields=["account", "fiscal_year", "is_posted", "date", "id", "debit", "credit"],
+                fields=["account", "fiscal_year", "is_posted", "date", "id", "debit", "credit", "entry"],
                 name="ledger_line_account_idx",
             ),
             models.Index(
