@@ -55,13 +55,18 @@ SUPPLIERS = {
     "subcontractor": "Maintenance Technique Rhône",  # copier servicing subcontracted at peaks
     "garage": "Garage Utilitaires du Rhône",  # the van
 }
-TAGS = ["Salon 2026", "Grand compte", "Secteur public", "Santé", "BTP", "Fidèle", "À relancer", "Association"]
+TAGS = [f"Salon {DEMO_TODAY.year}", "Grand compte", "Secteur public", "Santé", "BTP", "Fidèle", "À relancer",
+        "Association"]
 # fmt: on
 SUBJECTS = {
     InteractionKind.CALL: ["Appel de suivi", "Demande de devis", "Relance paiement", "Question sur la livraison"],
     InteractionKind.MEETING: ["Rendez-vous de présentation", "Visite du site", "Revue annuelle du contrat"],
     InteractionKind.EMAIL: ["Envoi de la documentation", "Confirmation de commande", "Proposition commerciale"],
-    InteractionKind.NOTE: ["Budget validé pour 2027", "Changement d'interlocuteur", "Intéressé par la maintenance"],
+    InteractionKind.NOTE: [
+        f"Budget validé pour {DEMO_TODAY.year + 1}",
+        "Changement d'interlocuteur",
+        "Intéressé par la maintenance",
+    ],
 }
 
 

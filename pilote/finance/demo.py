@@ -72,7 +72,7 @@ def load(rng, users) -> None:
     )
     from pilote.ledger.models import AnalyticSection
 
-    for code in ("ATL", "DIS"):  # the two main centres: their own budgets, from their 2025 actuals + 3 %
+    for code in ("ATL", "DIS"):  # the two main centres: their own budgets, from last year's actuals + 3 %
         section = AnalyticSection.objects.filter(axis__code="CENTRE", code=code).first()
         if section is not None:
             name = f"Budget {year.start_date.year} — {section.label}"

@@ -10,6 +10,9 @@ from decimal import Decimal
 from pilote.core.demo import DEMO_TODAY
 from pilote.office.services import territory
 
+# The study was carried out six weeks ago; its own questionnaire is of that year.
+CARRIED_OUT_ON = DEMO_TODAY - dt.timedelta(days=45)
+
 # fmt: off
 STUDIES = {
     "social": {
@@ -27,7 +30,7 @@ STUDIES = {
         "reference": "Métropole de Lyon",
         "sources": [("INSEE, recensement de la population", "INSEE", 2021),
                     ("Fichier des allocataires", "CAF du Rhône", 2024),
-                    ("Questionnaire aux usagers", "la structure", 2026)],
+                    ("Questionnaire aux usagers", "la structure", CARRIED_OUT_ON.year)],
         "indicators": [
             ("Démographie", "Part des 75 ans et plus dans la population", "%", True, 0,
              ["11.8", "9.6", "8.1"], "9.0"),
@@ -64,7 +67,7 @@ STUDIES = {
         "reference": "Ville de Lyon",
         "sources": [("INSEE, recensement de la population", "INSEE", 2021),
                     ("Base permanente des équipements", "INSEE", 2023),
-                    ("Questionnaire aux jeunes", "l'association", 2026)],
+                    ("Questionnaire aux jeunes", "l'association", CARRIED_OUT_ON.year)],
         "indicators": [
             ("Démographie", "Part des 15-25 ans dans la population", "%", True, 0, ["17.2", "14.9"], "15.1"),
             ("Offre", "Lieux de pratique théâtrale pour 10 000 habitants", "lieux", False, 1, ["4.1", "1.2"], "2.0"),
@@ -91,7 +94,7 @@ def load(rng, users) -> None:
     study = territory.create_study(
         actor=actor, title=data["title"], territory=data["territory"], population=data["population"],
         purpose=data["purpose"], method=data["method"], conclusion=data["conclusion"],
-        carried_out_on=DEMO_TODAY - dt.timedelta(days=45),
+        carried_out_on=CARRIED_OUT_ON,
     )  # fmt: skip
     areas = [territory.add_area(actor=actor, study=study, name=name) for name in data["areas"]]
     reference = territory.add_area(actor=actor, study=study, name=data["reference"], is_reference=True)

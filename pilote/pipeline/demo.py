@@ -1,8 +1,10 @@
 """Demo pipeline of an office-equipment company: ~20 opportunities in every stage (2 won, 2 lost) and
-two tenders, one in preparation with its documents, grid and tasks, one lost last spring.
+two tenders, one in preparation with its documents, grid and tasks (offers due in one to two weeks), one lost
+some six months ago.
 
-Dated from DEMO_TODAY; contacts are drawn with the demo's seeded generator, so the same demo comes out
-on every machine. Stage changes are logged on the contacts' history through the contacts service.
+Dated from DEMO_TODAY (the tenders' calendar through `_day`, whatever the year the demo is loaded in); contacts
+are drawn with the demo's seeded generator, so the same demo comes out on every machine. Stage changes are
+logged on the contacts' history through the contacts service.
 """
 
 from __future__ import annotations
@@ -156,7 +158,22 @@ OPPORTUNITIES = [
     ("Mobilier de l'espace d'accueil", "8650", Stage.WON, "salon", "", 0, "assistant"),
     ("Renouvellement des imprimantes du cabinet", "2694", Stage.LOST, "prospection", "", 0, "commercial"),
 ]
-WON_DATES = [dt.date(2026, 9, 18), dt.date(2026, 10, 21)]
+# The tenders' calendar was written for a demo loaded on Tuesday 24 November 2026: `_day` moves its dates by the
+# whole weeks between that day and DEMO_TODAY, so each keeps its weekday (no deadline on a Sunday) and its place
+# (done before today, to do from today on) in a demo loaded on any day of any year.
+WRITTEN_ON = dt.date(2026, 11, 24)
+
+
+def _day(month: int, day: int, year: int = 2026) -> dt.date:
+    """The calendar's day `year-month-day` moved to a demo loaded on DEMO_TODAY (6 days before it at most)."""
+    weeks = (DEMO_TODAY - WRITTEN_ON).days // 7
+    return dt.date(year, month, day) + dt.timedelta(weeks=weeks)
+
+
+WON_DATES = [_day(9, 18), _day(10, 21)]
+# The tenders' references: the year they were published in.
+OPEN_REFERENCE = f"{_day(10, 12).year}-DSI-047"
+LOST_REFERENCE = f"{_day(5, 4).year}-LYC-012"
 LOST_DETAILS = ("prix", "Le concurrent proposait 12 % de moins avec trois ans de garantie.")
 
 
@@ -197,7 +214,7 @@ def _opportunity(rng, users, contact, row, index: int) -> Opportunity:
     if stage == Stage.WON:
         closed_on = WON_DATES[index % 2]
     elif stage == Stage.LOST:
-        closed_on = dt.date(2026, 7, 9)
+        closed_on = _day(7, 9)
     created = min(created, (closed_on or DEMO_TODAY) - dt.timedelta(days=10 * len(path)))
     opportunity = Opportunity.objects.create(
         contact=contact,
@@ -261,26 +278,26 @@ def _tender_in_preparation(users) -> None:
     buyer = _buyer("Métropole de Lyon", 0)
     opportunity = Opportunity.objects.create(
         contact=buyer,
-        title="Copieurs multifonctions des services métropolitains (AO 2026-DSI-047)",
+        title=f"Copieurs multifonctions des services métropolitains (AO {OPEN_REFERENCE})",
         stage=Stage.PROPOSAL,
         amount=Decimal("186000"),
         probability=40,
-        expected_close_date=dt.date(2027, 1, 15),
+        expected_close_date=_day(1, 15, 2027),
         owner=users["direction"],
         source="appel_offres",
         next_action="Finaliser le mémoire technique",
-        next_action_date=dt.date(2026, 11, 25),
-        created_at=_at(dt.date(2026, 10, 14)),
+        next_action_date=_day(11, 25),
+        created_at=_at(_day(10, 14)),
     )
-    _history(opportunity, OPEN_ORDER[:3], dt.date(2026, 10, 14), dt.date(2026, 10, 28))
+    _history(opportunity, OPEN_ORDER[:3], _day(10, 14), _day(10, 28))
     tender = Tender.objects.create(
         buyer=buyer,
         title="Location et maintenance de copieurs multifonctions pour les services métropolitains",
-        reference="2026-DSI-047",
+        reference=OPEN_REFERENCE,
         procedure=Procedure.OPEN,
-        published_on=dt.date(2026, 10, 12),
-        questions_deadline=_at(dt.date(2026, 11, 27), 12),
-        submission_deadline=_at(dt.date(2026, 12, 8), 12),
+        published_on=_day(10, 12),
+        questions_deadline=_at(_day(11, 27), 12),
+        submission_deadline=_at(_day(12, 8), 12),
         estimated_value=Decimal("180000"),
         owner=users["direction"],
         opportunity=opportunity,
@@ -288,7 +305,7 @@ def _tender_in_preparation(users) -> None:
         decision=Decision.GO,
         offer_amount=None,
         notes="Lot 1 (copieurs A3 couleur) seulement ; visite des sites facultative.",
-        created_at=_at(dt.date(2026, 10, 14)),
+        created_at=_at(_day(10, 14)),
     )
     scores = [5, 4, 3, 3, 4, 2]
     TenderCriterion.objects.bulk_create(
@@ -296,12 +313,12 @@ def _tender_in_preparation(users) -> None:
         for i, (label, weight) in enumerate(DEFAULT_CRITERIA)
     )
     tasks = [
-        ("Télécharger et lire le DCE", "direction", dt.date(2026, 10, 16), True),
-        ("Poser nos questions sur les volumes d'impression", "commercial", dt.date(2026, 11, 20), True),
-        ("Rassembler Kbis, attestations URSSAF et fiscales (DC1, DC2)", "assistant", dt.date(2026, 11, 10), True),
-        ("Chiffrer le bordereau des prix unitaires", "commercial", dt.date(2026, 11, 30), False),
-        ("Rédiger le mémoire technique", "direction", dt.date(2026, 12, 2), False),
-        ("Déposer l'offre signée sur la plateforme", "assistant", dt.date(2026, 12, 7), False),
+        ("Télécharger et lire le DCE", "direction", _day(10, 16), True),
+        ("Poser nos questions sur les volumes d'impression", "commercial", _day(11, 20), True),
+        ("Rassembler Kbis, attestations URSSAF et fiscales (DC1, DC2)", "assistant", _day(11, 10), True),
+        ("Chiffrer le bordereau des prix unitaires", "commercial", _day(11, 30), False),
+        ("Rédiger le mémoire technique", "direction", _day(12, 2), False),
+        ("Déposer l'offre signée sur la plateforme", "assistant", _day(12, 7), False),
     ]
     TenderTask.objects.bulk_create(
         TenderTask(
@@ -315,8 +332,8 @@ def _tender_in_preparation(users) -> None:
         for title, who, due, done in tasks
     )
     files = [
-        (DocumentKind.DCE, "RC_2026-DSI-047.pdf", _pdf("Règlement de la consultation", RC_LINES)),
-        (DocumentKind.DCE, "CCTP_2026-DSI-047.pdf", _pdf("Cahier des clauses techniques", CCTP_LINES)),
+        (DocumentKind.DCE, f"RC_{OPEN_REFERENCE}.pdf", _pdf("Règlement de la consultation", RC_LINES)),
+        (DocumentKind.DCE, f"CCTP_{OPEN_REFERENCE}.pdf", _pdf("Cahier des clauses techniques", CCTP_LINES)),
         (DocumentKind.ANSWER, "memoire-technique-brouillon.txt", MEMO.encode()),
     ]
     for kind, name, content in files:
@@ -326,7 +343,7 @@ def _tender_in_preparation(users) -> None:
             original_name=name,
             size=len(content),
             uploaded_by=users["direction"],
-            uploaded_at=_at(dt.date(2026, 10, 16)),
+            uploaded_at=_at(_day(10, 16)),
         )
         document.file.name = private_storage.generate_filename(tender_upload_to(document, name))
         document.save()
@@ -349,27 +366,27 @@ def _tender_lost(users) -> None:
     buyer = _buyer("Région Auvergne-Rhône-Alpes", 1)
     opportunity = Opportunity.objects.create(
         contact=buyer,
-        title="Mobilier de bureau des lycées (MAPA 2026-LYC-012)",
+        title=f"Mobilier de bureau des lycées (MAPA {LOST_REFERENCE})",
         stage=Stage.LOST,
         amount=Decimal("48600"),
         probability=0,
-        expected_close_date=dt.date(2026, 6, 30),
+        expected_close_date=_day(6, 30),
         owner=users["commercial"],
         source="appel_offres",
         lost_reason="concurrent",
         lost_details="Attribué à Bureaux & Collectivités SAS (44 900 € HT).",
-        closed_on=dt.date(2026, 6, 26),
-        created_at=_at(dt.date(2026, 5, 6)),
+        closed_on=_day(6, 26),
+        created_at=_at(_day(5, 6)),
     )
-    _history(opportunity, [Stage.NEW, Stage.PROPOSAL, Stage.LOST], dt.date(2026, 5, 6), dt.date(2026, 6, 26))
+    _history(opportunity, [Stage.NEW, Stage.PROPOSAL, Stage.LOST], _day(5, 6), _day(6, 26))
     tender = Tender.objects.create(
         buyer=buyer,
         title="Fourniture de mobilier de bureau pour les lycées de la Région",
-        reference="2026-LYC-012",
+        reference=LOST_REFERENCE,
         procedure=Procedure.MAPA,
-        published_on=dt.date(2026, 5, 4),
-        questions_deadline=_at(dt.date(2026, 5, 22), 12),
-        submission_deadline=_at(dt.date(2026, 6, 5), 12),
+        published_on=_day(5, 4),
+        questions_deadline=_at(_day(5, 22), 12),
+        submission_deadline=_at(_day(6, 5), 12),
         estimated_value=Decimal("50000"),
         owner=users["commercial"],
         opportunity=opportunity,
@@ -377,12 +394,12 @@ def _tender_lost(users) -> None:
         decision=Decision.GO,
         offer_amount=Decimal("48600"),
         outcome_reasons=(
-            "Lettre de rejet du 26/06/2026 : prix 36/40 (attributaire 40/40), valeur technique 50/60 "
+            f"Lettre de rejet du {_day(6, 26):%d/%m/%Y} : prix 36/40 (attributaire 40/40), valeur technique 50/60 "
             "(délais de livraison jugés longs). Note globale 86/100 contre 91/100."
         ),
         winner_name="Bureaux & Collectivités SAS",
         winning_price=Decimal("44900"),
-        created_at=_at(dt.date(2026, 5, 6)),
+        created_at=_at(_day(5, 6)),
     )
     scores = [4, 3, 2, 2, 3, 4]
     TenderCriterion.objects.bulk_create(
@@ -391,12 +408,12 @@ def _tender_lost(users) -> None:
     )
     TenderTask.objects.bulk_create(
         TenderTask(tender=tender, title=title, assignee=users["commercial"], due_date=due, done=True, done_at=_at(due))
-        for title, due in (("Chiffrer le BPU", dt.date(2026, 5, 28)), ("Déposer l'offre", dt.date(2026, 6, 4)))
+        for title, due in (("Chiffrer le BPU", _day(5, 28)), ("Déposer l'offre", _day(6, 4)))
     )
     _log(
         users["commercial"],
         buyer,
-        _at(dt.date(2026, 6, 26), 15),
+        _at(_day(6, 26), 15),
         f"Appel d'offres perdu : « {tender.title} »",
         tender.outcome_reasons,
     )
@@ -406,8 +423,8 @@ RC_LINES = [
     "Métropole de Lyon - Direction des systèmes d'information",
     "Objet : location et maintenance de copieurs multifonctions",
     "Procédure : appel d'offres ouvert (articles L2124-2 et R2161-2 du code de la commande publique)",
-    "Date limite des questions : 27/11/2026 à 12h00",
-    "Date limite de remise des offres : 08/12/2026 à 12h00",
+    f"Date limite des questions : {_day(11, 27):%d/%m/%Y} à 12h00",
+    f"Date limite de remise des offres : {_day(12, 8):%d/%m/%Y} à 12h00",
     "Critères : prix 40 %, valeur technique 50 %, développement durable 10 %",
 ]
 CCTP_LINES = [

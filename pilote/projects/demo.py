@@ -238,14 +238,16 @@ def load(rng: random.Random, users) -> None:
 
 
 # The social establishment's project (projet d'établissement, L311-8 CASF: five years, the persons served and the
-# social life council consulted), started two months ago; the users' consultation slipped, the rest follows.
+# social life council consulted), started two months ago; the users' consultation slipped, the rest follows. It covers
+# the five years from the current one, the previous one the five years before.
+PLAN_YEARS = f"{DEMO_TODAY.year}-{DEMO_TODAY.year + 4}"
 ESTABLISHMENT_TASKS = [
     ("Comité de pilotage constitué", "direction", 0, 100),
-    ("Bilan du projet 2021-2025 et de l'évaluation", "direction", 10, 100),
+    (f"Bilan du projet {DEMO_TODAY.year - 5}-{DEMO_TODAY.year - 1} et de l'évaluation", "direction", 10, 100),
     ("Questionnaire aux personnes accompagnées et aux proches", "assistant", 15, 70),
     ("Groupes de travail des équipes", "rh", 12, 50),
     ("Consultation du conseil de la vie sociale", "direction", 1, 0),
-    ("Rédaction du projet 2026-2030", "direction", 15, 0),
+    (f"Rédaction du projet {PLAN_YEARS}", "direction", 15, 0),
     ("Avis du CSE", "rh", 5, 0),
     ("Adoption par le conseil d'administration", "direction", 0, 0),
     ("Diffusion aux équipes, aux usagers et à l'ARS", "assistant", 5, 0),
@@ -256,7 +258,7 @@ ESTABLISHMENT_LINKS = [(0, 1, "FS", 0), (0, 3, "FS", 5), (1, 2, "SS", 3), (2, 4,
 
 def load_establishment(rng: random.Random, users) -> None:
     project = _build(
-        users, "Projet d'établissement 2026-2030", ProjectKind.ESTABLISHMENT, ProjectStatus.ACTIVE,
+        users, f"Projet d'établissement {PLAN_YEARS}", ProjectKind.ESTABLISHMENT, ProjectStatus.ACTIVE,
         DEMO_TODAY - dt.timedelta(days=60), None, ESTABLISHMENT_TASKS, ESTABLISHMENT_LINKS,
     )  # fmt: skip
     purpose = ("Projet d'établissement du SSIAD et du SAAD (art. L311-8 du CASF), pour cinq ans, construit avec les "
