@@ -1,16 +1,28 @@
 """Bank statements imported from files and the bank matching rules over the API (apid): a CAMT.053, OFX or CSV file
 sent in base64 is checked by the bank page's upload form and imported by `ledger.bank.import_statement` (a CSV read
 with the account's saved column layout, or the one sent, checked by the page's column form); the rules « when a
-bank line's label contains … book it on … » listed, created, changed and deleted through `ledger.bank`."""
+bank line's label contains … book it on … » listed, created, changed, deleted and applied through `ledger.bank`."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import ObjectId, OptionalId, Page, Paging, RequiredId, fetch, guarded, sorted_page, through_form
+from pilote.api.base import (
+    Day,
+    ObjectId,
+    OptionalId,
+    Page,
+    Paging,
+    RequiredId,
+    fetch,
+    guarded,
+    sorted_page,
+    through_form,
+)
 from pilote.ledger.models_bank import BankAccount, BankRule
 
 router = Router(tags=["Comptabilité"])
@@ -192,3 +204,28 @@ def delete_bank_rule(request, bank_rule_id: ObjectId):
 
     bank.delete_rule(actor=request.auth, rule=fetch(BankRule, bank_rule_id))
     return Status(204, None)
+
+
+class RulesApplyIn(Schema):
+    du: Day | None = None
+    au: Day | None = None
+    q: str = Field("", max_length=100, description="mots du libellé, de la référence ou de la contrepartie")
+    sens: Literal["", "credit", "debit"] = ""
+
+
+class RulesAppliedOut(Schema):
+    booked: int = Field(description="lignes de relevé comptabilisées et rapprochées par les règles")
+
+
+@guarded(router, "POST", "/comptes-bancaires/{bank_account_id}/application-regles", "ledger.edit",
+         response=RulesAppliedOut)  # fmt: skip
+def apply_bank_rules(request, bank_account_id: ObjectId, payload: RulesApplyIn):
+    """The rules applied to the account's lines to reconcile within the filters (dates, words, direction), as the
+    bank page's « Appliquer les règles » does on the lines it lists — never beyond them."""
+    from pilote.ledger import bank, queries
+    from pilote.ledger.views.bank import StatementLineFilterForm
+
+    account = fetch(BankAccount, bank_account_id)
+    filters = {name: value for name, value in through_form(StatementLineFilterForm, payload).items() if value}
+    shown = queries.statement_lines(account, "a-rapprocher", **filters)
+    return {"booked": bank.apply_rules(actor=request.auth, bank_account=account, lines=shown)}

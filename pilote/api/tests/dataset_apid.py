@@ -61,6 +61,7 @@ BODIES = {
         "file_name": "releve.csv", "content_base64": "bank_csv",
         "csv_layout": {"date_column": "Date", "label_column": "Libellé", "amount_column": "Montant"}},
     ("post", "/regles-bancaires"): {"label_contains": "URSSAF", "account": "fees_account_id"},
+    ("post", "/comptes-bancaires/{bank_account_id}/application-regles"): {"q": "frais"},
     ("patch", "/regles-bancaires/{bank_rule_id}"): {"label_contains": "FRAIS", "bank_account": None},
     ("put", "/exercices/{year_id}/couts-complets"): {
         "centres_axis": "axis_id", "products_axis": "products_axis_id",
@@ -88,5 +89,5 @@ OBJECT_RULES = {
 MADE = {"bank_csv": bank_csv_base64, "receipt": receipt_base64}
 
 # The addresses of apid's operations: PILOTE_SCHEMA_ONLY=<this regex> runs the property test on them only.
-PATHS_REGEX = ("demandes-de-prix/.*/envoi|imports-releves|regles-bancaires|couts-complets|ventes-articles"
-               "|/depenses")  # fmt: skip
+PATHS_REGEX = ("demandes-de-prix/.*/envoi|imports-releves|application-regles|regles-bancaires|couts-complets"
+               "|ventes-articles|/depenses")  # fmt: skip

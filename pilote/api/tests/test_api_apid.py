@@ -306,3 +306,34 @@ def test_an_expense_with_its_receipt_is_added_to_a_draft_report_only(call, perso
     late = call("salarie", "post", url, meal)
     assert late.status_code == 409 and "ne change plus" in late.json()["detail"]
     assert report.lines.count() == 1
+
+
+def test_the_rules_book_the_lines_within_the_filters_only(call, bank_account, personas):
+    from pilote.ledger import bank
+    from pilote.ledger.models import Account
+    from pilote.ledger.models_bank import StatementImport, StatementLine
+
+    bank.create_rule(actor=personas["comptable"], bank_account=None, label_contains="FRAIS TENUE",
+                     account=Account.objects.get(code="6061"))  # fmt: skip
+    statement = StatementImport.objects.create(bank_account=bank_account, filename="r.csv", file_format="csv",
+                                               file_hash="b" * 64, imported_by=personas["comptable"])  # fmt: skip
+    for number, month in ((1, 3), (2, 4)):
+        StatementLine.objects.create(
+            bank_account=bank_account,
+            statement=statement,
+            booking_date=day(month, 5),
+            amount=Decimal(-7),
+            label="FRAIS TENUE DE COMPTE",
+            fingerprint=f"f{number}",
+        )
+    StatementLine.objects.create(bank_account=bank_account, statement=statement, booking_date=day(3, 6),
+                                 amount=Decimal(-9), label="CARTE BOULANGERIE", fingerprint="f3")  # fmt: skip
+    url = f"/api/v1/comptes-bancaires/{bank_account.pk}/application-regles"
+    assert call("auditeur", "post", url, {}).status_code == 403
+    wrong = call("comptable", "post", url, {"du": day(4, 1).isoformat(), "au": day(3, 1).isoformat()})
+    assert wrong.status_code in (200, 422)
+    march = call("comptable", "post", url, {"au": day(3, 31).isoformat()})
+    assert march.status_code == 200 and march.json() == {"booked": 1}, march.content
+    assert StatementLine.objects.filter(entry_line__isnull=False).count() == 1
+    rest = call("comptable", "post", url, {})
+    assert rest.json() == {"booked": 1} and StatementLine.objects.filter(entry_line__isnull=True).count() == 1
