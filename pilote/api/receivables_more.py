@@ -1,15 +1,17 @@
 """Receivables beyond dunning runs and direct debits (apia): the dunning levels (their texts and delays), a customer's
-authorised outstanding (encours autorisé) with its current exposure, and doubtful debts — an issued invoice classed
+authorised outstanding (encours autorisé) with its current exposure, the invoices kept out of dunning (Pilote's and
+the previous tool's, taken over into the ledger), and doubtful debts — an issued invoice classed
 doubtful (411 → 416), written down, written off (654, VAT recovered) or recovered — each write through the page's form
 and the receivables services, the same refusals."""
 
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import Q
 from ninja import Field, Query, Router, Schema, Status
 
 from pilote.api.base import Day, ObjectId, Page, Paging, RequiredId, fetch, guarded, page_of, through_form
-from pilote.receivables.models import DoubtfulDebt, DoubtfulStatus, DunningLevel
+from pilote.receivables.models import DoubtfulDebt, DoubtfulStatus, DunningHold, DunningLevel
 
 router = Router(tags=["Relances"])
 
@@ -254,3 +256,126 @@ def recovery(request, debt_id: ObjectId, payload: RecoveryIn):
     data = through_form(RecoveryForm, payload)
     bad_debts.record_recovery(actor=request.auth, debt=fetch(DoubtfulDebt, debt_id), **data)
     return get_debt(request, debt_id)
+
+
+# --- Invoices kept out of dunning (dispute, agreed payment plan…), Pilote's and the previous tool's ---------------
+
+
+class DunningHoldOut(Schema):
+    id: int
+    invoice_id: int | None = Field(None, description="facture de Pilote exclue")
+    entry_line_id: int | None = Field(None, description="facture reprise de l'ancien outil : sa ligne au 411")
+    invoice_number: str
+    customer_id: int | None
+    reason: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_invoice_number(obj: DunningHold) -> str:
+        return obj.invoice.number if obj.invoice_id else obj.entry_line.reference
+
+    @staticmethod
+    def resolve_customer_id(obj: DunningHold) -> int | None:
+        return obj.invoice.customer_id if obj.invoice_id else obj.entry_line.auxiliary.contact_id
+
+
+class DunningHoldFilters(Paging):
+    client: RequiredId | None = None
+
+
+def _holds():
+    return DunningHold.objects.select_related("invoice", "entry_line__auxiliary").order_by("created_at", "pk")
+
+
+@guarded(router, "GET", "/exclusions-relance", "sales.view", response=Page[DunningHoldOut])
+def list_holds(request, filters: Query[DunningHoldFilters]):
+    """The invoices kept out of dunning and why, oldest first; `client` narrows to one customer."""
+    data = filters.dict()
+    holds = _holds()
+    if data["client"]:
+        holds = holds.filter(
+            Q(invoice__customer_id=data["client"]) | Q(entry_line__auxiliary__contact_id=data["client"])
+        )
+    return page_of(holds, data)
+
+
+class DunningHoldIn(Schema):
+    reason: str = Field(..., max_length=200, description="motif : litige, échéancier accordé…")
+
+
+@guarded(router, "POST", "/factures/{invoice_id}/exclusion-relance", "sales.dunning", response={201: DunningHoldOut})
+def hold_invoice(request, invoice_id: ObjectId, payload: DunningHoldIn):
+    """An issued invoice kept out of dunning until the hold is lifted (the reason required, as on the page)."""
+    from pilote.receivables import services
+    from pilote.receivables.forms import HoldForm
+    from pilote.sales.models import Invoice
+
+    data = through_form(HoldForm, payload)
+    hold = services.hold_invoice(actor=request.auth, invoice=fetch(Invoice, invoice_id), reason=data["reason"])
+    return Status(201, fetch(_holds(), hold.pk))
+
+
+@guarded(router, "DELETE", "/factures/{invoice_id}/exclusion-relance", "sales.dunning", response={204: None})
+def release_invoice(request, invoice_id: ObjectId):
+    """The invoice dunned again."""
+    from pilote.receivables import services
+    from pilote.sales.models import Invoice
+
+    services.release_invoice(actor=request.auth, invoice=fetch(Invoice, invoice_id))
+    return Status(204, None)
+
+
+class OldInvoiceOut(Schema):
+    line_id: int = Field(..., description="sa ligne au compte client (411), qui l'identifie")
+    customer_id: int
+    number: str
+    date: dt.date | None
+    due_date: dt.date
+    total_gross: Decimal
+    balance_due: Decimal
+    hold_reason: str = Field("", description="motif de l'exclusion des relances, vide si elle est relancée")
+
+
+class OldInvoiceFilters(Paging):
+    client: RequiredId | None = None
+
+
+@guarded(router, "GET", "/factures-reprises", "sales.view", response=Page[OldInvoiceOut])
+def list_old_invoices(request, filters: Query[OldInvoiceFilters]):
+    """The customer invoices of the previous tool still open in the ledger (taken over), by due date, with what is
+    left of each: they are chased like Pilote's."""
+    from pilote.receivables import ledger_items
+
+    data = filters.dict()
+    found = ledger_items.items([data["client"]] if data["client"] else None)
+    rows = [
+        {
+            **vars(item),
+            "customer_id": item.contact_id,
+            "hold_reason": item.dunning_hold.reason if item.dunning_hold else "",
+        }
+        for item in found
+    ]
+    return page_of(rows, data)
+
+
+@guarded(
+    router, "POST", "/factures-reprises/{line_id}/exclusion-relance", "sales.dunning", response={201: DunningHoldOut}
+)
+def hold_old_invoice(request, line_id: ObjectId, payload: DunningHoldIn):
+    """An old invoice of the previous tool kept out of dunning; the hold follows it when the year's closing carries
+    it forward."""
+    from pilote.receivables import services
+    from pilote.receivables.forms import HoldForm
+
+    data = through_form(HoldForm, payload)
+    hold = services.hold_taken_over(actor=request.auth, line_id=line_id, reason=data["reason"])
+    return Status(201, fetch(_holds(), hold.pk))
+
+
+@guarded(router, "DELETE", "/factures-reprises/{line_id}/exclusion-relance", "sales.dunning", response={204: None})
+def release_old_invoice(request, line_id: ObjectId):
+    from pilote.receivables import services
+
+    services.release_taken_over(actor=request.auth, line_id=line_id)
+    return Status(204, None)

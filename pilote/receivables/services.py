@@ -129,7 +129,8 @@ def hold_taken_over(*, actor, line_id: int, reason: str) -> DunningHold:
 @transaction.atomic
 def release_taken_over(*, actor, line_id: int) -> None:
     line = EntryLine.objects.filter(pk=line_id).select_related("auxiliary").first()
-    hold = None if line is None else ledger_items.holds_of(line.auxiliary.contact_id, line.reference).first()
+    aux = line.auxiliary if line is not None else None
+    hold = None if aux is None else ledger_items.holds_of(aux.contact_id, line.reference).first()
     if hold is None:
         raise DomainError("Cette facture reprise n'est pas exclue des relances.")
     before = audit.snapshot(hold)

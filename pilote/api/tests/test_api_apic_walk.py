@@ -4,44 +4,17 @@ they are written (the whole document's walks cover them too): every role gets a 
 breaks the document."""
 
 import pytest
-import schemathesis
-from django.core.handlers.wsgi import WSGIHandler
 
 from pilote.api.tests import dataset_apic
-from pilote.api.tests.dataset import small_dataset
-from pilote.api.tests.test_api_contacts import check_operation
-from pilote.api.tests.test_api_schema import ROLES, _walk, connection_kept
-from pilote.core import services
+from pilote.api.tests.walks import matrix_walk, schema_walk
 
 pytestmark = pytest.mark.django_db
 
 
-def _mine(document: dict) -> dict:
-    return {path: operations for path, operations in document["paths"].items()
-            if path.removeprefix("/api/v1").startswith(dataset_apic.PATHS)}  # fmt: skip
-
-
 def test_apic_operations_enforce_the_matrix(client, client_as, personas, structure):
-    ids = small_dataset(structure, personas)
-    paths = _mine(client_as("direction").get("/api/v1/openapi.json").json())
-    client.logout()
-    assert paths
-    keys = {role: services.create_api_token(actor=personas[role], name="walk")[1] for role in ROLES}
-    for role in ROLES:
-        auth = {"HTTP_AUTHORIZATION": f"Bearer {keys[role]}"}
-        for path, methods in paths.items():
-            for method, operation in methods.items():
-                check_operation(client, auth, role, ids, path, method, operation)
+    matrix_walk(client, client_as, personas, structure, dataset_apic.PATHS)
 
 
 def test_apic_operations_keep_the_openapi_document(client, client_as, personas, structure):
-    ids = small_dataset(structure, personas)
-    document = client_as("direction").get("/api/v1/openapi.json").json()
-    client.logout()
-    document["paths"] = _mine(document)
-    schema = schemathesis.openapi.from_dict(document)
-    schema.app = WSGIHandler()
-    keys = {role: services.create_api_token(actor=personas[role], name="schemathesis")[1] for role in ROLES}
-    with connection_kept():
-        failures = _walk(schema, ids, keys)
+    failures = schema_walk(client, client_as, personas, structure, dataset_apic.PATHS)
     assert not failures, "\n\n".join(failures)

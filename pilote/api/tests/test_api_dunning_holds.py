@@ -1,0 +1,76 @@
+"""Invoices kept out of dunning over the API — Pilote's, and the previous tool's taken over into the ledger — through
+the receivables services, with the pages' refusals (409 or 422 in French, nothing written) and roles."""
+
+import pytest
+
+from pilote.api.tests import dataset_holds
+from pilote.api.tests.walks import matrix_walk, schema_walk
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ids(structure, personas):
+    from pilote.api.tests.dataset import small_dataset
+
+    return small_dataset(structure, personas)
+
+
+def test_a_pilote_invoice_is_held_and_dunned_again(call, ids):
+    from pilote.receivables.models import DunningHold
+
+    url = f"/api/v1/factures/{ids['invoice_id']}/exclusion-relance"
+    count = DunningHold.objects.count()
+    empty = call("comptable", "post", url, {"reason": "   "})
+    assert empty.status_code == 422 and "reason" in empty.json()["erreurs"] and DunningHold.objects.count() == count
+    assert call("auditeur", "post", url, {"reason": "Litige"}).status_code == 403
+    made = call("commercial", "post", url, {"reason": "Litige sur la livraison"})
+    assert made.status_code == 201, made.content
+    hold = made.json()
+    assert (hold["invoice_id"], hold["entry_line_id"], hold["customer_id"], hold["reason"]) == (
+        ids["invoice_id"], None, ids["customer_id"], "Litige sur la livraison")  # fmt: skip
+    again = call("comptable", "post", url, {"reason": "Encore"})
+    assert again.status_code == 409 and "déjà exclue des relances" in str(again.json())
+    listed = call("auditeur", "get", f"/api/v1/exclusions-relance?client={ids['customer_id']}").json()
+    assert hold["id"] in [row["id"] for row in listed["results"]]
+    assert call("comptable", "delete", url).status_code == 204
+    assert not DunningHold.objects.filter(invoice_id=ids["invoice_id"]).exists()
+    assert call("comptable", "delete", url).status_code == 409  # no longer held
+
+
+def test_an_old_invoice_of_the_previous_tool_is_listed_held_and_released(call, ids):
+    from pilote.receivables.models import DunningHold
+
+    listed = call("commercial", "get", f"/api/v1/factures-reprises?client={ids['customer_id']}").json()
+    rows = {row["number"]: row for row in listed["results"]}
+    assert listed["count"] == 2 and rows["ANC-0412"]["balance_due"] == "840.00"
+    assert (rows["ANC-0412"]["hold_reason"], rows["ANC-0450"]["hold_reason"]) == ("", "Litige")
+    assert str(rows["ANC-0412"]["date"]).endswith("-12-15")  # read from its label, « Facture N du JJ/MM/AAAA »
+
+    url = f"/api/v1/factures-reprises/{ids['old_line_id']}/exclusion-relance"
+    assert call("salarie", "post", url, {"reason": "x"}).status_code == 403
+    made = call("comptable", "post", url, {"reason": "Médiation en cours"})
+    assert made.status_code == 201, made.content
+    assert (made.json()["entry_line_id"], made.json()["invoice_number"]) == (ids["old_line_id"], "ANC-0412")
+    assert call("comptable", "get", "/api/v1/factures-reprises").json()["results"][0]["hold_reason"] in (
+        "Médiation en cours", "Litige")  # fmt: skip
+    # a line that is no old invoice (the counterpart on the suspense account) is refused, nothing written
+    from pilote.ledger.models import EntryLine
+
+    suspense = EntryLine.objects.filter(entry__lines__pk=ids["old_line_id"], auxiliary__isnull=True).first()
+    count = DunningHold.objects.count()
+    refused = call("comptable", "post", f"/api/v1/factures-reprises/{suspense.pk}/exclusion-relance", {"reason": "x"})
+    assert refused.status_code == 409 and "n'est plus ouverte" in str(refused.json())
+    assert call("comptable", "delete", f"/api/v1/factures-reprises/{suspense.pk}/exclusion-relance").status_code == 409
+    assert DunningHold.objects.count() == count
+    assert call("comptable", "delete", url).status_code == 204
+    assert not DunningHold.objects.filter(entry_line_id=ids["old_line_id"]).exists()
+
+
+def test_hold_operations_enforce_the_matrix(client, client_as, personas, structure):
+    matrix_walk(client, client_as, personas, structure, dataset_holds.PATHS)
+
+
+def test_hold_operations_keep_the_openapi_document(client, client_as, personas, structure):
+    failures = schema_walk(client, client_as, personas, structure, dataset_holds.PATHS)
+    assert not failures, "\n\n".join(failures)
