@@ -191,9 +191,10 @@ def _duration(end: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(end) - F("received_on"), output_field=DurationField())
 
 
-def indicators(period: Period | None = None, today: dt.date | None = None) -> Indicators:
+def indicators(period: Period | None = None, today: dt.date | None = None, *, breakdown: bool = True) -> Indicators:
     """Complaints received in `period` (default: the last 12 months) and the current backlog (open,
-    overdue: no first answer and the deadline passed), in four queries.
+    overdue: no first answer and the deadline passed), in four queries; in one without the `breakdown` by
+    category, severity and customer (the dashboards' tiles).
 
     « Answered within the deadline » is measured on the complaints of the period that are due: answered,
     or past their deadline without an answer (those count as late)."""
@@ -209,14 +210,16 @@ def indicators(period: Period | None = None, today: dt.date | None = None) -> In
         to_answer=Avg(_duration("first_answer_on"), filter=in_period & Q(first_answer_on__isnull=False)),
         to_close=Avg(_duration("closed_on"), filter=in_period & Q(status=Status.CLOSED)),
     )
-    received = Complaint.objects.filter(in_period)
-    per_category = dict(received.values_list("category").annotate(n=Count("pk")).order_by())
-    per_severity = dict(received.values_list("severity").annotate(n=Count("pk")).order_by())
-    customers = (
-        received.values("customer_id", "customer__name", "customer__first_name", "customer__kind")
-        .annotate(n=Count("pk"))
-        .order_by("-n", french("customer__name"), "customer_id")[:5]
-    )
+    per_category, per_severity, customers = {}, {}, []
+    if breakdown:
+        received = Complaint.objects.filter(in_period)
+        per_category = dict(received.values_list("category").annotate(n=Count("pk")).order_by())
+        per_severity = dict(received.values_list("severity").annotate(n=Count("pk")).order_by())
+        customers = (
+            received.values("customer_id", "customer__name", "customer__first_name", "customer__kind")
+            .annotate(n=Count("pk"))
+            .order_by("-n", french("customer__name"), "customer_id")[:5]
+        )
     rate = None
     if figures["due"]:
         rate = (Decimal(100) * figures["in_time"] / figures["due"]).quantize(Decimal("0.1"), ROUND_HALF_UP)

@@ -17,18 +17,23 @@ from pilote.ledger.models import FiscalYear
 from pilote.lib.money import ZERO
 
 
-def _year_at(day: dt.date) -> FiscalYear | None:
-    return (
-        FiscalYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
-        or FiscalYear.objects.filter(end_date__lt=day).order_by("-end_date").first()
-    )
+def _years(ctx) -> list[FiscalYear]:
+    """The fiscal years (a handful), read once for N and N−1."""
+    return ctx.shared("years", lambda: list(FiscalYear.objects.order_by("start_date", "pk")))
+
+
+def _year_at(years: list[FiscalYear], day: dt.date) -> FiscalYear | None:
+    """The year containing `day`, else the last one ended before it."""
+    containing = [y for y in years if y.start_date <= day <= y.end_date]
+    ended = sorted((y for y in years if y.end_date < day), key=lambda y: y.end_date)
+    return containing[0] if containing else ended[-1] if ended else None
 
 
 def period(ctx) -> finance.Period | None:
     """The current fiscal year up to today (or the last year, whole, when today is past every year)."""
 
     def read():
-        year = _year_at(ctx.today)
+        year = _year_at(_years(ctx), ctx.today)
         return finance.Period(year, min(ctx.today, year.end_date)) if year else None
 
     return ctx.shared("period", read)
@@ -36,11 +41,11 @@ def period(ctx) -> finance.Period | None:
 
 def previous(ctx) -> finance.Period | None:
     current = period(ctx)
-    return ctx.shared("previous", lambda: finance.previous_period(current) if current else None)
+    return ctx.shared("previous", lambda: finance.previous_period(current, _years(ctx)) if current else None)
 
 
 def figures(ctx) -> dict[bool, finance.FiguresAt]:
-    """The books of N and N−1 at their day and at the eve of their day's month, read together (at most three
+    """The books of N and N−1 at their day and at the eve of their day's month, read together (at most two
     queries for both years: `finance.figures_at`), keyed by `before`."""
 
     def read():
@@ -99,8 +104,14 @@ def _revenue(figures: dict[str, finance.AccountFigures]) -> Decimal:
 
 
 def monthly_revenue(ctx, *, before: bool = False) -> list[tuple[dt.date, Decimal]]:
-    chosen = previous(ctx) if before else period(ctx)
-    return ctx.shared(f"monthly-{before}", lambda: finance.monthly_revenue(chosen) if chosen else [])
+    """Net sales per month of N (or N−1): both years read together (`finance.monthly_revenues`)."""
+
+    def read():
+        chosen = [(key, p) for key, p in ((False, period(ctx)), (True, previous(ctx))) if p is not None]
+        found = finance.monthly_revenues([p for _, p in chosen])
+        return {key: months for (key, _), months in zip(chosen, found, strict=True)}
+
+    return ctx.shared("monthly", read).get(before, [])
 
 
 def cash(figures: dict[str, finance.AccountFigures]) -> Decimal:
@@ -114,7 +125,12 @@ def treasury(ctx) -> finance.TreasuryInputs | None:
     def read():
         current = period(ctx)
         same_day = current is not None and current.day == ctx.today and current.year.contains(ctx.today)
-        return finance.treasury_inputs(ctx.today, diagnosis(ctx).figures if same_day else None)
+        return finance.treasury_inputs(
+            ctx.today,
+            diagnosis(ctx).figures if same_day else None,
+            year=current.year if same_day else None,
+            open_items=open_items(ctx),
+        )
 
     return ctx.shared("treasury", read)
 
@@ -124,9 +140,15 @@ def plan(ctx):
     return ctx.shared("plan", lambda: inputs.plan() if inputs else None)
 
 
+def open_items(ctx) -> list:
+    """The customers' and suppliers' open items (`finance.open_item_rows`), read once for the overdue
+    receivables and both sides of the treasury plan."""
+    return ctx.shared("open-items", lambda: finance.open_item_rows(ctx.today))
+
+
 def aged_receivables(ctx) -> dict:
     """The customers' open items by age, from the ledger's open-items aggregate (not the invoices one by one)."""
-    return ctx.shared("aged", lambda: finance.receivables_by_age(ctx.today))
+    return ctx.shared("aged", lambda: finance.receivables_by_age(ctx.today, open_items(ctx)))
 
 
 @dataclass

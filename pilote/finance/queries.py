@@ -89,23 +89,29 @@ class FiguresAt:
 
 def figures_at(periods: list[tuple[FiscalYear, dt.date]]) -> list[FiguresAt]:
     """`account_figures` of several (year, day) — distinct years: the dashboards' N and N−1 — and of the eve of
-    each day's month, in at most three queries whatever their number: one grouped read of the aggregates for
-    every year (each row marked as of the day's month or before it), the partial months' à-nouveaux ids, one
-    grouped read of the partial months' lines. Equal to `account_figures(year, day)` and
-    `account_figures(year, month start − 1 day)` (tested)."""
+    each day's month, in at most two queries whatever their number: one grouped read of the aggregates for
+    every year (each row marked as of the day's month or before it), one grouped read of the partial months'
+    lines (their à-nouveaux left out by a subquery). Of a partial month, the fewer days are read: its first
+    days up to the day, added to the months before, or, when the day is in the second half of the month, the
+    days after it, taken off the whole month's aggregates (at most half a month of lines, whatever the day).
+    Equal to `account_figures(year, day)` and `account_figures(year, month start − 1 day)` (tested)."""
     from django.db.models import BooleanField, Case, Q, Value, When
 
     assert len({year.pk for year, _ in periods}) == len(periods), "one day per fiscal year"
     if not periods:
         return []
-    reads, recent, partial = Q(), [], []
+    reads, recent, partial, tails = Q(), [], [], set()
     for year, day in periods:
         start = day.replace(day=1)
         whole = day >= year.end_date or day == _month_end(day)
-        cut = (_month_end(day) + dt.timedelta(days=1)) if whole else day.replace(day=1)
+        tail = not whole and (_month_end(day) - day).days < day.day
+        cut = (_month_end(day) + dt.timedelta(days=1)) if whole or tail else day.replace(day=1)
         reads |= Q(fiscal_year=year) & (Q(is_opening=True) | Q(month__lt=cut))
         recent.append(When(fiscal_year=year, is_opening=False, month__gte=start, then=Value(True)))
-        if not whole:
+        if tail:
+            tails.add(year.pk)
+            partial.append((year, day + dt.timedelta(days=1), _month_end(day)))
+        elif not whole:
             partial.append((year, cut, day))
     rows = (
         AccountBalance.objects.filter(reads, aux_key=0)
@@ -128,9 +134,11 @@ def figures_at(periods: list[tuple[FiscalYear, dt.date]]) -> list[FiguresAt]:
             item.credit += row["c"]
     if partial:
         span = Q()
-        for year, cut, day in partial:
-            span |= Q(fiscal_year=year, date__gte=cut, date__lte=day)
-        opening = list(Entry.objects.filter(span, journal__kind=JournalKind.OPENING).values_list("id", flat=True))
+        for year, first, last in partial:
+            span |= Q(fiscal_year=year, date__gte=first, date__lte=last)
+        # The months' à-nouveaux entries (usually none) left out by a subquery of their ids, run once (hashed), not
+        # a join of every line to its entry and journal.
+        opening = Entry.objects.filter(span, journal__kind=JournalKind.OPENING).values("id")
         lines = (
             EntryLine.objects.filter(span, is_posted=True)
             .exclude(entry_id__in=opening)
@@ -138,9 +146,13 @@ def figures_at(periods: list[tuple[FiscalYear, dt.date]]) -> list[FiguresAt]:
             .annotate(d=Sum("debit"), c=Sum("credit"))
         )
         for row in lines:
-            item = month[row["fiscal_year_id"]].setdefault(row["account__code"], AccountFigures())
-            item.debit += row["d"] or ZERO
-            item.credit += row["c"] or ZERO
+            year_id, code = row["fiscal_year_id"], row["account__code"]
+            item = month[year_id].setdefault(code, AccountFigures())
+            sign = -1 if year_id in tails else 1
+            item.debit += sign * (row["d"] or ZERO)
+            item.credit += sign * (row["c"] or ZERO)
+            if sign < 0 and not (item.opening or item.debit or item.credit):
+                del month[year_id][code]  # moved only after the day: not in the books at the day
     return [FiguresAt(month[year.pk], before[year.pk]) for year, _ in periods]
 
 
@@ -247,9 +259,14 @@ def default_period(year: FiscalYear | None = None) -> Period | None:
     return Period(year, today if year.contains(today) else year.end_date)
 
 
-def previous_period(period: Period) -> Period | None:
-    """The same stretch of the year before: the whole previous year, or up to the same date a year earlier."""
-    previous = FiscalYear.objects.filter(end_date__lt=period.year.start_date).order_by("-start_date").first()
+def previous_period(period: Period, years: list[FiscalYear] | None = None) -> Period | None:
+    """The same stretch of the year before: the whole previous year, or up to the same date a year earlier.
+    `years`: every fiscal year, when the caller read them already."""
+    if years is None:
+        previous = FiscalYear.objects.filter(end_date__lt=period.year.start_date).order_by("-start_date").first()
+    else:
+        earlier = sorted((y for y in years if y.end_date < period.year.start_date), key=lambda y: y.start_date)
+        previous = earlier[-1] if earlier else None
     if previous is None:
         return None
     if period.is_whole_year:
@@ -292,19 +309,33 @@ def cost_shares() -> dict[str, Decimal]:
 
 def monthly_revenue(period: Period) -> list[tuple[dt.date, Decimal]]:
     """Net sales (70) per month of the period, from the aggregates; the date's month counts in full."""
+    return monthly_revenues([period])[0]
+
+
+def monthly_revenues(periods: list[Period]) -> list[list[tuple[dt.date, Decimal]]]:
+    """`monthly_revenue` of several periods of distinct years (the dashboards' N and N−1) in one grouped read."""
+    from django.db.models import Q
+
+    if not periods:
+        return []
+    span = Q()
+    for period in periods:
+        span |= Q(fiscal_year=period.year, month__lte=period.day)
     rows = (
-        AccountBalance.objects.filter(
-            fiscal_year=period.year, aux_key=0, is_opening=False, account__code__startswith="70", month__lte=period.day
-        )
-        .values("month")
+        AccountBalance.objects.filter(span, aux_key=0, is_opening=False, account__code__startswith="70")
+        .values("fiscal_year_id", "month")
         .annotate(d=Sum("debit"), c=Sum("credit"))
+        .order_by()
     )
-    by_month = {row["month"]: row["c"] - row["d"] for row in rows}
-    months, month = [], period.year.start_date.replace(day=1)
-    while month <= period.day:
-        months.append((month, by_month.get(month, ZERO)))
-        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return months
+    by_month = {(row["fiscal_year_id"], row["month"]): row["c"] - row["d"] for row in rows}
+    found = []
+    for period in periods:
+        months, month = [], period.year.start_date.replace(day=1)
+        while month <= period.day:
+            months.append((month, by_month.get((period.year.pk, month), ZERO)))
+            month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        found.append(months)
+    return found
 
 
 def break_even_report(diagnosis: Diagnosis, labels: dict[str, str]) -> BreakEvenReport:
@@ -339,43 +370,45 @@ SUPPLIER_PREFIXES = ("401", "403", "404", "408")
 DEBTS_BY_DAY = (("44551", 19, "TVA à payer"), ("431", 15, "Charges sociales"), ("437", 15, "Charges sociales"))
 
 
-def _open_items(prefixes: tuple[str, ...], today: dt.date, kind: str) -> list[forecast.Flow]:
-    """The open items posted up to today as dated flows, from the ledger's open-items aggregate (one grouped
-    read, whatever the number of lines): customer and supplier lines not fully lettered, at their due date;
-    the lines of a partial matching (an invoice and its instalment) are one flow, what is left to settle, at
-    the group's date — the instalment already in the bank does not come back as a movement."""
-    from django.db.models import Q
-
-    from pilote.ledger.models import OpenItemBalance
-
-    prefix_filter = Q()
-    for prefix in prefixes:
-        prefix_filter |= Q(account__code__startswith=prefix)
+def open_item_rows(today: dt.date) -> list[tuple[str, dt.date, Decimal]]:
+    """The open items of the open years posted up to today on the customer and supplier accounts (`RECEIVABLE_`,
+    `CUSTOMER_` and `SUPPLIER_PREFIXES`) as (account code, expected date, debit − credit): one grouped read of the
+    ledger's open-items aggregate (a few rows per day and account), whatever the number of lines — the aged
+    receivables and both sides of the treasury plan are taken from it (`receivables_by_age`, `treasury_inputs`)."""
+    prefixes = tuple(dict.fromkeys(RECEIVABLE_PREFIXES + CUSTOMER_PREFIXES + SUPPLIER_PREFIXES))
     rows = (
-        OpenItemBalance.objects.filter(prefix_filter, fiscal_year__status="open", date__lte=today)
-        .values("expected")
+        OpenItemBalance.objects.filter(_prefixes(prefixes), fiscal_year__status="open", date__lte=today)
+        .values("account__code", "expected")
         .annotate(d=Sum("debit"), c=Sum("credit"))
-        .order_by("expected")
+        .order_by()
     )
-    return [forecast.Flow(row["expected"], row["d"] - row["c"], kind) for row in rows if row["d"] != row["c"]]
+    return [(row["account__code"], row["expected"], row["d"] - row["c"]) for row in rows]
+
+
+def _open_items(prefixes: tuple[str, ...], today: dt.date, kind: str, rows: list | None = None) -> list[forecast.Flow]:
+    """The open items posted up to today as dated flows, from the ledger's open-items aggregate (`open_item_rows`,
+    or `rows` when already read): customer and supplier lines not fully lettered, at their due date; the lines of
+    a partial matching (an invoice and its instalment) are one flow, what is left to settle, at the group's
+    date — the instalment already in the bank does not come back as a movement."""
+    by_day: dict[dt.date, Decimal] = {}
+    for code, expected, amount in open_item_rows(today) if rows is None else rows:
+        if code.startswith(prefixes):
+            by_day[expected] = by_day.get(expected, ZERO) + amount
+    return [forecast.Flow(day, amount, kind) for day, amount in sorted(by_day.items()) if amount]
 
 
 RECEIVABLE_PREFIXES = ("411", "413", "416")  # what customers owe, doubtful debts included (not 418: not invoiced)
 
 
-def receivables_by_age(today: dt.date) -> dict[str, Decimal]:
+def receivables_by_age(today: dt.date, rows: list | None = None) -> dict[str, Decimal]:
     """The customers' open items posted up to today by age of their expected date (due date, else date) — not
-    due, 1–30, 31–60, 61–90, over 90 days late — and their total: one grouped read of the open-items aggregate
-    (a few rows per day), whatever the number of invoices and lines."""
-    rows = (
-        OpenItemBalance.objects.filter(_prefixes(RECEIVABLE_PREFIXES), fiscal_year__status="open", date__lte=today)
-        .values("expected")
-        .annotate(d=Sum("debit"), c=Sum("credit"))
-        .order_by()
-    )
+    due, 1–30, 31–60, 61–90, over 90 days late — and their total: from the open-items aggregate
+    (`open_item_rows`, or `rows` when already read), whatever the number of invoices and lines."""
     totals = dict.fromkeys(("not_due", "d30", "d60", "d90", "over90", "total"), ZERO)
-    for row in rows:
-        late = (today - row["expected"]).days
+    for code, expected, amount in open_item_rows(today) if rows is None else rows:
+        if not code.startswith(RECEIVABLE_PREFIXES):
+            continue
+        late = (today - expected).days
         key = (
             "not_due"
             if late <= 0
@@ -387,12 +420,12 @@ def receivables_by_age(today: dt.date) -> dict[str, Decimal]:
             if late <= 90
             else "over90"
         )
-        totals[key] += row["d"] - row["c"]
-        totals["total"] += row["d"] - row["c"]
+        totals[key] += amount
+        totals["total"] += amount
     return totals
 
 
-def _customer_items(today: dt.date) -> list[forecast.Flow]:
+def _customer_items(today: dt.date, rows: list | None = None) -> list[forecast.Flow]:
     """The customers' open items at the date each customer usually pays (`PaymentBehaviour`): the open items
     by expected date (the aggregate's few rows), then, for the customers whose habit moves a date, their items
     with a due date taken from that date to the day they usually pay (the per-party aggregate read for those
@@ -400,7 +433,7 @@ def _customer_items(today: dt.date) -> list[forecast.Flow]:
     from pilote.finance.models import PaymentBehaviour
     from pilote.ledger.models import OpenItemParty
 
-    flows = _open_items(CUSTOMER_PREFIXES, today, "Clients")
+    flows = _open_items(CUSTOMER_PREFIXES, today, "Clients", rows)
     delays = {
         aux: delay
         for aux, delay in PaymentBehaviour.objects.values_list("auxiliary_id", "delay_days")
@@ -428,13 +461,13 @@ def _customer_items(today: dt.date) -> list[forecast.Flow]:
     return [forecast.Flow(day, amount, "Clients") for day, amount in sorted(by_day.items()) if amount]
 
 
-def _supplier_items(today: dt.date) -> list[forecast.Flow]:
+def _supplier_items(today: dt.date, rows: list | None = None) -> list[forecast.Flow]:
     """The suppliers' open items at their due date, except what an approved payment run pays: at the run's
     execution date (`core.registry.scheduled_payments`: purchases registers its runs). A run never moves more
     than the ledger has open on the invoice's date."""
     from pilote.core.registry import scheduled_payments
 
-    flows = _open_items(SUPPLIER_PREFIXES, today, "Fournisseurs")
+    flows = _open_items(SUPPLIER_PREFIXES, today, "Fournisseurs", rows)
     moves = scheduled_payments(today)
     if not moves:
         return flows
@@ -631,11 +664,16 @@ class TreasuryInputs:
         return forecast.monthly_plan(self.today, self.cash, forecast.scenario_flows(flows, self.today, scenario))
 
 
-def treasury_inputs(today: dt.date | None = None, figures: dict | None = None) -> TreasuryInputs | None:
+def treasury_inputs(
+    today: dt.date | None = None, figures: dict | None = None, *, year: FiscalYear | None = None,
+    open_items: list | None = None,
+) -> TreasuryInputs | None:  # fmt: skip
     """Today's cash (the books at today), the open items of the open years, loans and plugged-in sources.
-    `figures`: the books at today when the caller read them already (the dashboard's diagnosis of the day)."""
+    What the caller read already (the dashboards): `figures`, the books at today; `year`, the fiscal year
+    containing today; `open_items`, `open_item_rows(today)`."""
     today = today or local_today()
-    year = FiscalYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
+    if year is None or not year.contains(today):
+        year = FiscalYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
     if year is None:
         return None
     if figures is None:
@@ -657,8 +695,8 @@ def treasury_inputs(today: dt.date | None = None, figures: dict | None = None) -
     return TreasuryInputs(
         today,
         cash,
-        _customer_items(today),
-        _supplier_items(today),
+        _customer_items(today, open_items),
+        _supplier_items(today, open_items),
         others,
         planned + _loan_flows(today, end),
         replaced,
@@ -889,7 +927,12 @@ def current_budget(year: FiscalYear):
     """The year's latest version of the structure's budget (the last revision, else the initial budget)."""
     from pilote.finance.models import Budget
 
-    return Budget.objects.filter(fiscal_year=year, section__isnull=True).order_by("-created_at", "-id").first()
+    return (
+        Budget.objects.filter(fiscal_year=year, section__isnull=True)
+        .select_related("fiscal_year")
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 @dataclass

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.urls import reverse
 
 from pilote.core.registry import KpiProvider, KpiTile, register_kpi
@@ -39,7 +39,9 @@ def _shown(value: Decimal | None, unit: str) -> str:
 def _complaints(ctx):
     from pilote.complaints.queries import Period, indicators
 
-    return ctx.shared("quality.complaints", lambda: indicators(Period.last_months(12, ctx.today), ctx.today))
+    return ctx.shared(
+        "quality.complaints", lambda: indicators(Period.last_months(12, ctx.today), ctx.today, breakdown=False)
+    )
 
 
 def complaints_rate(ctx) -> KpiTile | None:
@@ -73,15 +75,35 @@ def nc_open(ctx) -> KpiTile | None:
                    note=note)  # fmt: skip
 
 
+def _prevention(ctx) -> dict[str, int]:
+    """The DUERP's prevention actions not given up — all of them, and those due by today — in one read shared by
+    the two tiles that count them."""
+
+    def read():
+        by_today = Q(due_on__lte=ctx.today)
+        done, late = Q(status=ActionStatus.DONE), Q(status__in=OPEN_ACTION_STATUSES, due_on__lt=ctx.today)
+        return PreventionAction.objects.exclude(status=ActionStatus.CANCELLED).aggregate(
+            total=Count("pk"), done=Count("pk", filter=done), late=Count("pk", filter=late),
+            due_by_today=Count("pk", filter=by_today), done_by_today=Count("pk", filter=by_today & done),
+        )  # fmt: skip
+
+    return ctx.shared("quality.prevention", read)
+
+
 def actions_done(ctx) -> KpiTile | None:
     """Of the quality actions (CAPA, risk treatment, prevention) due by today and not given up, the share done."""
-    done = due = late = 0
-    for model in (CapaAction, RiskAction, PreventionAction):
-        row = model.objects.filter(due_on__lte=ctx.today).exclude(status=ActionStatus.CANCELLED).aggregate(
-            due=Count("pk"), done=Count("pk", filter=Q(status=ActionStatus.DONE)),
-            late=Count("pk", filter=Q(status__in=OPEN_ACTION_STATUSES, due_on__lt=ctx.today)),
-        )  # fmt: skip
-        done, due, late = done + row["done"], due + row["due"], late + row["late"]
+    prevention = _prevention(ctx)
+    done, due, late = prevention["done_by_today"], prevention["due_by_today"], prevention["late"]
+    counts = [
+        model.objects.filter(due_on__lte=ctx.today).exclude(status=ActionStatus.CANCELLED)
+        .annotate(one=Value(1)).values("one").order_by()
+        .annotate(due=Count("pk"), done=Count("pk", filter=Q(status=ActionStatus.DONE)),
+                  late=Count("pk", filter=Q(status__in=OPEN_ACTION_STATUSES, due_on__lt=ctx.today)))
+        .values_list("due", "done", "late")
+        for model in (CapaAction, RiskAction)
+    ]  # fmt: skip
+    for row_due, row_done, row_late in counts[0].union(counts[1], all=True):  # one query for both kinds
+        done, due, late = done + row_done, due + row_due, late + row_late
     rate = _percent(done, due)
     note = f"{done} faite(s) sur {due} arrivée(s) à échéance ; {late} en retard"
     return KpiTile(rate, _shown(rate, "%"), reverse("quality:nc-list"), note=note)
@@ -110,10 +132,7 @@ def survey_nps(ctx) -> KpiTile | None:
 
 
 def duerp_actions(ctx) -> KpiTile | None:
-    figures = PreventionAction.objects.exclude(status=ActionStatus.CANCELLED).aggregate(
-        total=Count("pk"), done=Count("pk", filter=Q(status=ActionStatus.DONE)),
-        late=Count("pk", filter=Q(status__in=OPEN_ACTION_STATUSES, due_on__lt=ctx.today)),
-    )  # fmt: skip
+    figures = _prevention(ctx)
     rate = _percent(figures["done"], figures["total"])
     note = f"{figures['done']} sur {figures['total']} ; {figures['late']} en retard"
     return KpiTile(rate, _shown(rate, "%"), reverse("quality:action-plan"), note=note)

@@ -124,6 +124,7 @@ def test_a_threshold_turns_the_tile_red_and_alerts_direction(books, client_as):
     # Nobody else gets the alert; removing the threshold removes it.
     assert not [i for i in todos_for(books["comptable"]) if i.kind == "Alerte"]
     client.post(reverse("dashboards:thresholds"), {"indicateur": "tresorerie_prevue", "seuil": ""})
+    direction = type(direction).objects.get(pk=direction.pk)  # a new request's user: the figures are read again
     assert services.thresholds() == {} and not todo.todo_items(direction)
 
 
@@ -149,3 +150,41 @@ def test_home_page_and_dashboard_page(books, client_as):
     export = client_as("comptable").get(reverse("dashboards:dashboard") + "?export=csv")
     text = b"".join(export.streaming_content).decode("utf-8-sig")
     assert "Marge brute;Finances;8500,00" in text
+
+
+# The dashboard page's ceiling per role (measured 26 direction, 23 comptable, here as on the 1M-line load database —
+# 37 and 33 there before: the tiles read the ledger's aggregates, N and N−1 together, the open items once for the
+# aged receivables and the cash plan, the fiscal years once).
+DASHBOARD_CEILING = {"direction": 27, "comptable": 24}
+
+
+def test_dashboard_page_queries_are_bounded(books, client_as):
+    """The same count with a few entries and open items as with many more, months and customers apart."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pilote.core.tests.test_home_queries import _activity
+
+    services.set_threshold(actor=books["direction"], key="tresorerie", value=D("1000000"))
+
+    def count(role) -> int:
+        client = client_as(role)
+        client.get(reverse("dashboards:dashboard"))  # the session's first request
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("dashboards:dashboard")).status_code == 200
+        return len(captured.captured_queries)
+
+    few = {role: count(role) for role in DASHBOARD_CEILING}
+    _activity(books, 0, 6)
+    actor = books["comptable"]
+    for month in (1, 2, 3):
+        for day in (3, 5, 8):
+            _post(actor, dt.date(2025, month, day), ("411", "240", "0", dt.date(2025, month, day + 20)),
+                  ("706", "0", "200"), ("44571", "0", "40"))  # fmt: skip
+            _post(actor, dt.date(2026, month, day), ("411", "360", "0", dt.date(2026, month + 1, day)),
+                  ("706", "0", "300"), ("44571", "0", "60"))  # fmt: skip
+            _post(actor, dt.date(2026, month, day + 1), ("607", "100", "0"), ("44566", "20", "0"),
+                  ("401", "0", "120", dt.date(2026, month + 1, day + 2)))  # fmt: skip
+    many = {role: count(role) for role in DASHBOARD_CEILING}
+    for role, ceiling in DASHBOARD_CEILING.items():
+        assert many[role] == few[role] <= ceiling, (role, few[role], many[role])
