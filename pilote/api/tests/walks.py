@@ -1,7 +1,9 @@
-"""The walks of the whole API narrowed to some operations (path prefixes under /api/v1), quick to run while those
-operations are written (the whole document's walks, test_api_contacts and test_api_schema, cover them too): every
-role gets a 2xx where it holds the permission (or the object's own refusal), the French 403 elsewhere; schemathesis
-finds no server error and no response that breaks the document."""
+"""The walks of the whole API narrowed to some operations, quick to run while those operations are written (the
+whole document's walks, test_api_contacts and test_api_schema, cover them too), chosen by path prefixes under /api/v1
+or by a regular expression over the paths: every role gets a 2xx where it holds the permission (or the object's own
+refusal), the French 403 elsewhere; schemathesis finds no server error and no response that breaks the document."""
+
+import re
 
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
@@ -11,15 +13,22 @@ from pilote.api.tests.test_api_contacts import check_operation
 from pilote.api.tests.test_api_schema import ROLES, _walk, connection_kept
 from pilote.core import services
 
-
-def _narrowed(document: dict, prefixes: tuple[str, ...]) -> dict:
-    return {path: operations for path, operations in document["paths"].items()
-            if path.removeprefix("/api/v1").startswith(prefixes)}  # fmt: skip
+Selection = tuple[str, ...] | re.Pattern
 
 
-def matrix_walk(client, client_as, personas, structure, prefixes: tuple[str, ...]) -> None:
+def _narrowed(document: dict, chosen: Selection) -> dict:
+    def kept(path: str) -> bool:
+        if isinstance(chosen, re.Pattern):
+            return bool(chosen.search(path))
+        return path.removeprefix("/api/v1").startswith(chosen)
+
+    return {path: operations for path, operations in document["paths"].items() if kept(path)}
+
+
+def matrix_walk(client, client_as, personas, structure, chosen: Selection) -> int:
+    """Returns the number of operations walked."""
     ids = small_dataset(structure, personas)
-    paths = _narrowed(client_as("direction").get("/api/v1/openapi.json").json(), prefixes)
+    paths = _narrowed(client_as("direction").get("/api/v1/openapi.json").json(), chosen)
     client.logout()
     assert paths
     keys = {role: services.create_api_token(actor=personas[role], name="walk")[1] for role in ROLES}
@@ -28,13 +37,14 @@ def matrix_walk(client, client_as, personas, structure, prefixes: tuple[str, ...
         for path, methods in paths.items():
             for method, operation in methods.items():
                 check_operation(client, auth, role, ids, path, method, operation)
+    return sum(len(methods) for methods in paths.values())
 
 
-def schema_walk(client, client_as, personas, structure, prefixes: tuple[str, ...]) -> list[str]:
+def schema_walk(client, client_as, personas, structure, chosen: Selection) -> list[str]:
     ids = small_dataset(structure, personas)
     document = client_as("direction").get("/api/v1/openapi.json").json()
     client.logout()
-    document["paths"] = _narrowed(document, prefixes)
+    document["paths"] = _narrowed(document, chosen)
     schema = schemathesis.openapi.from_dict(document)
     schema.app = WSGIHandler()
     keys = {role: services.create_api_token(actor=personas[role], name="schemathesis")[1] for role in ROLES}
