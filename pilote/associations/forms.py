@@ -20,7 +20,7 @@ from pilote.associations.models import (
     VolunteerActivity,
 )
 from pilote.contacts.models import Contact
-from pilote.core.forms import DATE_WIDGET
+from pilote.core.forms import DATE_WIDGET, ModelMultipleChoiceField
 from pilote.core.pickers import SearchSelect
 from pilote.core.uploads import LimitedFileField
 from pilote.ledger.models import FiscalYear
@@ -308,7 +308,7 @@ class AnnexForm(forms.Form):
 # --- CPOM and activity ----------------------------------------------------------------------------------------------
 class CpomForm(forms.Form):
     title = forms.CharField(label="Intitulé", max_length=200)
-    funders = forms.ModelMultipleChoiceField(
+    funders = ModelMultipleChoiceField(
         label="Financeurs (ARS, département…)", queryset=Contact.objects.filter(is_active=True, kind="organisation")
     )
     start_year = forms.IntegerField(label="Première année", min_value=2000, max_value=2100)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.core.forms import DATE_WIDGET, ModelMultipleChoiceField, VersionedForm
 from pilote.core.models import User
 from pilote.core.uploads import LimitedFileField
 from pilote.hr.contracts import CDD_REASONS
@@ -420,7 +420,7 @@ class TrainingActionForm(forms.Form):
     cost = FrenchDecimalFormField(label="Coût pédagogique (€)", max_digits=10, decimal_places=2, min_value=0,
                                   min_places=2, initial=0)  # fmt: skip
     skill = forms.ModelChoiceField(label="Compétence visée (GPEC)", required=False, queryset=Skill.objects.none())
-    employees = forms.ModelMultipleChoiceField(label="Stagiaires", required=False, queryset=Employee.objects.none(),
+    employees = ModelMultipleChoiceField(label="Stagiaires", required=False, queryset=Employee.objects.none(),
                                                widget=forms.CheckboxSelectMultiple)  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -432,7 +432,7 @@ class TrainingActionForm(forms.Form):
 
 
 class TrainingCompleteForm(forms.Form):
-    attended = forms.ModelMultipleChoiceField(label="Ont suivi la formation", required=False,
+    attended = ModelMultipleChoiceField(label="Ont suivi la formation", required=False,
                                               queryset=Employee.objects.none(),
                                               widget=forms.CheckboxSelectMultiple)  # fmt: skip
     evaluation = forms.CharField(label="Évaluation de l'action", required=False, max_length=5000,

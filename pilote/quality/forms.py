@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.core.forms import DATE_WIDGET, ModelMultipleChoiceField, VersionedForm
 from pilote.lib.fields import money_formfield
 from pilote.quality import scoring
 from pilote.quality.models import (
@@ -303,7 +303,7 @@ class ProcedureForm(forms.Form):
     reader_roles = forms.MultipleChoiceField(
         label="Rôles qui doivent la lire", choices=(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    readers = forms.ModelMultipleChoiceField(
+    readers = ModelMultipleChoiceField(
         label="Autres personnes qui doivent la lire", queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
