@@ -36,7 +36,10 @@ router = Router(tags=["Relances et prélèvements"])
 
 
 class OverdueOut(Schema):
-    invoice_id: int
+    invoice_id: int | None = Field(
+        None, description="facture de Pilote ; vide pour une facture reprise de l'ancien outil"
+    )
+    old_invoice_line_id: int | None = Field(None, description="facture reprise : sa ligne au compte client (411)")
     invoice_number: str
     due_date: dt.date | None
     amount_due: Decimal
@@ -71,7 +74,9 @@ def _proposal(proposal) -> dict:
         "level_rank": level.rank if level else None, "level_title": level.title if level else "",
         "total_due": proposal.total_due, "total_penalties": proposal.total_penalties,
         "total_indemnities": proposal.total_indemnities,
-        "invoices": [{"invoice_id": item.invoice.pk, "invoice_number": item.invoice.number,
+        "invoices": [{"invoice_id": item.invoice.pk,
+                      "old_invoice_line_id": item.invoice.line_id if item.taken_over else None,
+                      "invoice_number": item.invoice.number,
                       "due_date": item.invoice.due_date, "amount_due": item.amount_due,
                       "days_overdue": item.days_overdue, "penalty": item.penalty.total, "indemnity": item.indemnity,
                       "level_rank": item.level.rank if item.level else None} for item in proposal.items],

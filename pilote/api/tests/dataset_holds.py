@@ -4,9 +4,11 @@ IDS are merged into the data set's own; PATHS names the operations for the narro
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from pilote.api.tests.days import day
+from pilote.lib.dates import local_today
 
 
 def rows(structure, personas, ids: dict[str, int]) -> dict[str, int]:
@@ -24,9 +26,9 @@ def rows(structure, personas, ids: dict[str, int]) -> dict[str, int]:
     customer = Contact.objects.get(pk=ids["customer_id"])
     aux = ledger.auxiliary_for_contact(actor=accountant, contact=customer, control_code="411")
     receivable, suspense = Account.objects.get(code="411"), transitory_account(accountant)
-    lines = []
+    lines, due = [], local_today() - dt.timedelta(days=40)  # overdue whatever the day: in the dunning proposals
     for number, amount in (("ANC-0412", Decimal("840.00")), ("ANC-0450", Decimal("360.00"))):
-        lines += [ledger.LineInput(receivable, debit=amount, auxiliary=aux, reference=number, due_date=day(1, 15),
+        lines += [ledger.LineInput(receivable, debit=amount, auxiliary=aux, reference=number, due_date=due,
                                    label=f"Facture {number} du 15/12/{day(1, 1).year - 1}"),
                   ledger.LineInput(suspense, credit=amount, label=f"Reprise {number}")]  # fmt: skip
     entry = ledger.create_entry(actor=accountant, journal=Journal.objects.get(code="OD"), date=day(1, 2),

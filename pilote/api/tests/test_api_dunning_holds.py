@@ -47,6 +47,13 @@ def test_an_old_invoice_of_the_previous_tool_is_listed_held_and_released(call, i
     assert (rows["ANC-0412"]["hold_reason"], rows["ANC-0450"]["hold_reason"]) == ("", "Litige")
     assert str(rows["ANC-0412"]["date"]).endswith("-12-15")  # read from its label, « Facture N du JJ/MM/AAAA »
 
+    proposals = call("comptable", "get", "/api/v1/relances/propositions?taille=200")
+    assert proposals.status_code == 200, proposals.content  # an old invoice has no Pilote invoice id
+    chased = [item for row in proposals.json()["results"] for item in row["invoices"]]
+    assert [(item["invoice_id"], item["invoice_number"]) for item in chased
+            if item["old_invoice_line_id"] == ids["old_line_id"]] == [(None, "ANC-0412")]  # fmt: skip
+    assert not [item for item in chased if item["invoice_number"] == "ANC-0450"]  # held
+
     url = f"/api/v1/factures-reprises/{ids['old_line_id']}/exclusion-relance"
     assert call("salarie", "post", url, {"reason": "x"}).status_code == 403
     made = call("comptable", "post", url, {"reason": "Médiation en cours"})
