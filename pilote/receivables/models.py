@@ -156,7 +156,8 @@ class DunningLetterLine(models.Model):
 
 class DunningHold(models.Model):
     """An invoice kept out of dunning (dispute, agreed payment plan…) until the hold is lifted: a Pilote invoice, or
-    an old invoice taken over into the ledger (`ledger_items.py`), held by its open line on 411."""
+    an old invoice taken over into the ledger (`ledger_items.py`), held by its open line on 411 and found by customer
+    and invoice number (`ledger_items.holds_of`), so the hold stays when the closing carries the line forward."""
 
     invoice = models.OneToOneField(
         "sales.Invoice", on_delete=models.CASCADE, related_name="dunning_hold", null=True, blank=True
