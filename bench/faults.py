@@ -12,6 +12,7 @@ Each fault happens while users keep working with no think time, and is bounded i
   its result shown on server 1.
 - `postgresql_restarted`: `pg_ctlcluster … restart` (fast shutdown: sessions cut); servers open a connection per
   request (CONN_MAX_AGE 0), so the requests of the restart's seconds fail and the next ones succeed.
+  Those requests get the French 503 « Service momentanément indisponible » with Retry-After (core.errors), not a 500.
 Server 1 is started again after its fault (the cluster script's command line), so each fault starts whole.
 """
 

@@ -9,7 +9,7 @@ from typing import Annotated, Generic, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -21,7 +21,7 @@ from ninja.params import functions as params
 from ninja.security import HttpBearer, django_auth
 from pydantic import AfterValidator
 
-from pilote.core import integrity, tokens
+from pilote.core import errors, integrity, tokens
 from pilote.core.exceptions import DomainError
 from pilote.core.params import MAX_ID
 from pilote.core.permissions import MATRIX, user_can
@@ -194,6 +194,15 @@ def integrity_error(request, exc: IntegrityError):
 @api.exception_handler(RestrictedError)
 def protected_error(request, exc):
     return api.create_response(request, {"detail": integrity.IN_USE}, status=409)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request, exc):
+    """The database could not answer (restarting, connection lost, lock given up): 503 and Retry-After, the
+    same answer as the pages' (core.errors), logged like a server error."""
+    errors.logger.error("Base indisponible : %s", request.path, exc_info=exc, extra={"status_code": 503})
+    return errors.unavailable(request)
 
 
 def guarded(router, method: str, path: str, perm: str, **kwargs):

@@ -6,10 +6,12 @@ logs the traceback to the console; `PILOTE_TECHNICAL_ERRORS=1` brings Django's t
 """
 
 import logging
+import sys
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import get_template
 
@@ -30,7 +32,30 @@ def not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
+UNAVAILABLE = "Service momentanément indisponible : rien n'a été enregistré, réessayez dans un instant."
+RETRY_AFTER = "5"
+
+
+def is_unavailable(exception) -> bool:
+    """The database could not answer (down, restarting, connection lost, a lock or a deadlock it gave up on):
+    a passing failure of the service, not a fault of the page. The transaction rolled back."""
+    return isinstance(exception, OperationalError | InterfaceError)
+
+
+def unavailable(request):
+    """503 with Retry-After, so a load balancer or an API client retries and a user reads why."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": UNAVAILABLE}, status=503)
+    else:
+        response = HttpResponse(get_template("errors/503.html").render(), status=503)
+    response["Retry-After"] = RETRY_AFTER
+    return response
+
+
 def server_error(request):
+    # Called by Django while it handles the exception, so the exception is still the current one.
+    if is_unavailable(sys.exc_info()[1]):
+        return unavailable(request)
     # Rendered without context processors: the database may be the thing that failed.
     return HttpResponseServerError(get_template("errors/500.html").render())
 
@@ -62,5 +87,8 @@ class FrenchErrorPagesMiddleware:
             return forbidden(request, exception)
         if isinstance(exception, BadRequest | SuspiciousOperation):
             return bad_request(request, exception)
+        if is_unavailable(exception):
+            logger.error("Base indisponible : %s", request.path, exc_info=exception, extra={"status_code": 503})
+            return unavailable(request)
         logger.error("Erreur serveur : %s", request.path, exc_info=exception, extra={"status_code": 500})
         return server_error(request)

@@ -1,6 +1,7 @@
 """A test URLconf: the project's URLs plus views that fail, for the error-page tests."""
 
 from django.core.exceptions import BadRequest
+from django.db import OperationalError
 from django.http import Http404
 from django.urls import path
 
@@ -23,7 +24,13 @@ def bad(request):
     raise BadRequest("bad")
 
 
+@public
+def database_gone(request):
+    raise OperationalError("server closed the connection unexpectedly")
+
+
 urlpatterns = [
+    path("test-base-absente/", database_gone),
     path("test-erreur/", broken),
     path("test-absent/", missing),
     path("test-invalide/", bad),

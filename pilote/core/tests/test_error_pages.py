@@ -47,3 +47,52 @@ def test_technical_pages_only_when_asked(client_as, settings):
 def test_a_missing_slash_still_redirects_in_debug(client_as, settings):
     settings.DEBUG = True
     assert client_as("commercial").get("/contacts").status_code == 301
+
+
+@pytest.mark.urls("pilote.core.tests.error_urls")
+def test_a_database_that_does_not_answer_gets_a_french_503(client_as, debug):
+    """PostgreSQL restarting or a lost connection: « service momentanément indisponible » with Retry-After,
+    so a load balancer or a client retries — not « une erreur est survenue » (measured: a 3 s restart of
+    PostgreSQL under load gave 132 such 500s)."""
+    client = client_as("commercial")
+    client.raise_request_exception = False
+    response = client.get("/test-base-absente/")
+    text = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert "Service momentanément indisponible" in text and "server closed" not in text
+    assert not [word for word in ENGLISH if word in text]
+
+
+def test_a_database_lost_before_the_view_gets_the_503_too(client_as, settings, monkeypatch):
+    """The failure can come before any view: the session is read from the database by a middleware."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    settings.DEBUG = False
+    client = client_as("commercial")
+    client.raise_request_exception = False
+
+    def gone(self):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(SessionStore, "load", gone)
+    response = client.get("/contacts/")
+    assert response.status_code == 503 and "Service momentanément indisponible" in response.content.decode()
+
+
+def test_the_api_answers_503_in_json(client_as, monkeypatch):
+    from django.db import OperationalError
+
+    from pilote.api import contacts
+    from pilote.core import errors
+
+    client = client_as("direction")
+    client.raise_request_exception = False
+
+    def gone(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(contacts.queries, "filter_contacts", gone)
+    response = client.get("/api/v1/contacts")
+    assert response.status_code == 503, response.content[:300]
+    assert response.json() == {"detail": errors.UNAVAILABLE} and response["Retry-After"] == "5"
