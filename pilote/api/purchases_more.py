@@ -364,12 +364,12 @@ def rate_supplier(request, contact_id: ObjectId, payload: RatingIn):
          response=PurchaseOrderDetailOut)  # fmt: skip
 def send_purchase_order(request, order_id: ObjectId, payload: EmailIn):
     """E-mail the approved order's PDF to its supplier and mark it « envoyée » (only if the e-mail left)."""
-    from pilote.purchases.views import orders as order_pages
+    from pilote.purchases import sending
     from pilote.sales.forms import EmailForm
 
     order = fetch(PurchaseOrder.objects.select_related("supplier"), order_id)
-    data = through_form(EmailForm, payload, initial=order_pages.email_initial(order))
-    order_pages.send_order(actor=request.auth, order=order, **data)
+    data = through_form(EmailForm, payload, initial=sending.order_email(order))
+    sending.send_order(actor=request.auth, order=order, **data)
     return get_purchase_order(request, order_id)
 
 
@@ -379,10 +379,10 @@ def send_quote_request(request, rfq_id: ObjectId, answer_id: ObjectId, payload: 
     """E-mail the request's PDF to this supplier and mark it sent (the request « envoyée »), only if the e-mail left,
     as the page does; a request ordered or abandoned: 409."""
     from pilote.core.models import Structure
-    from pilote.purchases.views import rfq as rfq_pages
+    from pilote.purchases import sending
     from pilote.sales.forms import EmailForm
 
     answer = _answer(rfq_id, answer_id)
-    data = through_form(EmailForm, payload, initial=rfq_pages.email_initial(answer, Structure.objects.get()))
-    rfq_pages.send_request(actor=request.auth, answer=answer, **data)
+    data = through_form(EmailForm, payload, initial=sending.request_email(answer, Structure.objects.get()))
+    sending.send_request(actor=request.auth, answer=answer, **data)
     return get_quote_request(request, rfq_id)

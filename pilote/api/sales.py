@@ -377,12 +377,12 @@ class QuoteConvertIn(Schema):
 @guarded(router, "POST", "/devis/{quote_id}/envoi", "sales.edit", response=QuoteOut)
 def send_quote(request, quote_id: ObjectId, payload: QuoteSendIn):
     """E-mail the quote's PDF (as the page does) and mark it sent."""
+    from pilote.sales import sending
     from pilote.sales.forms import EmailForm
-    from pilote.sales.views import quotes
 
     quote = fetch(Quote.objects.select_related("customer"), quote_id)
-    data = through_form(EmailForm, payload, initial=quotes.email_initial(quote))
-    quotes.send_quote(actor=request.auth, quote=quote, **data)
+    data = through_form(EmailForm, payload, initial=sending.quote_email(quote))
+    sending.send_quote(actor=request.auth, quote=quote, **data)
     return fetch(Quote, quote_id)
 
 

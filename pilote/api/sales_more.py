@@ -34,10 +34,10 @@ class EmailIn(Schema):
 @guarded(router, "POST", "/factures/{invoice_id}/envoi", "sales.issue", response=InvoiceDetailOut)
 def send_invoice(request, invoice_id: ObjectId, payload: EmailIn):
     """E-mail the issued invoice's archived Factur-X PDF (a draft: 409) and record it sent, as the page does."""
+    from pilote.sales import sending
     from pilote.sales.forms import EmailForm
-    from pilote.sales.views import invoices
 
     invoice = fetch(Invoice.objects.select_related("customer"), invoice_id)
-    data = through_form(EmailForm, payload, initial=invoices.email_initial(invoice))
-    invoices.send_invoice(actor=request.auth, invoice=invoice, **data)
+    data = through_form(EmailForm, payload, initial=sending.invoice_email(invoice))
+    sending.send_invoice(actor=request.auth, invoice=invoice, **data)
     return get_invoice(request, invoice_id)

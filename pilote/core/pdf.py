@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
@@ -14,6 +16,13 @@ def _local_fetcher():
     from weasyprint import URLFetcher
 
     return URLFetcher(allowed_protocols=("file", "data"))
+
+
+def logo_url(structure) -> str:
+    """The structure's logo as a file:// URL (render_pdf fetches only local files), or '' when there is none."""
+    if structure.logo and Path(structure.logo.path).is_file():
+        return Path(structure.logo.path).as_uri()
+    return ""
 
 
 def render_pdf(template: str, context: dict, *, request=None) -> bytes:

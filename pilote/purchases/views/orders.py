@@ -5,20 +5,17 @@ Thin views: the services in purchases/orders.py decide; their French refusals ar
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
-from pilote.core.models import Structure
 from pilote.core.params import to_int
-from pilote.core.pdf import pdf_file_response, render_pdf
+from pilote.core.pdf import pdf_file_response
 from pilote.core.permissions import user_can
 from pilote.lib.dates import local_today
-from pilote.lib.formats import format_date, format_eur
-from pilote.purchases import matching
+from pilote.purchases import matching, sending
 from pilote.purchases import orders as services
 from pilote.purchases.forms import (
     SUPPLIER_VAT,
@@ -31,9 +28,7 @@ from pilote.purchases.forms import (
 )
 from pilote.purchases.models import PurchaseOrder
 from pilote.purchases.queries import orders as queries
-from pilote.sales import mail
 from pilote.sales.forms import EmailForm, catalogue_data, line_formset
-from pilote.sales.views.quotes import logo_url
 
 FIX_ERRORS = "Le formulaire contient des erreurs : corrigez les champs signalés."
 
@@ -147,62 +142,19 @@ def order_action(request, pk: int):
 # --- PDF and e-mail -----------------------------------------------------------------------------------------
 
 
-def order_pdf_bytes(order: PurchaseOrder) -> bytes:
-    structure = Structure.objects.get()
-    lines = queries.order_lines(order)
-    facts = [("Numéro", order.number), ("Date", format_date(order.date))]
-    if order.expected_delivery:
-        facts.append(("Livraison souhaitée", format_date(order.expected_delivery)))
-    if order.supplier_reference:
-        facts.append(("Votre devis", order.supplier_reference))
-    context = {"order": order, "lines": lines, "groups": queries.vat_groups(lines), "facts": facts,
-               "structure": structure, "logo_url": logo_url(structure)}  # fmt: skip
-    return render_pdf("purchases/order_pdf.html", context)
-
-
-def pdf_filename(order: PurchaseOrder) -> str:
-    return f"Bon-de-commande-{order.number}.pdf"
-
-
 @require_perm("purchases.view")
 def order_pdf(request, pk: int):
     order = get_object_or_404(PurchaseOrder.objects.select_related("supplier"), pk=pk)
-    return pdf_file_response(order_pdf_bytes(order), pdf_filename(order), inline=True)
-
-
-def email_initial(order: PurchaseOrder) -> dict:
-    """The e-mail the page proposes to send the order to its supplier."""
-    structure = Structure.objects.get()
-    delivery = f", à livrer le {order.expected_delivery:%d/%m/%Y}" if order.expected_delivery else ""
-    return {
-        "to": order.supplier.email,
-        "subject": f"Bon de commande {order.number} — {structure.display_name}",
-        "body": (
-            f"Bonjour,\n\nVeuillez trouver ci-joint notre bon de commande {order.number} du {order.date:%d/%m/%Y}, "
-            f"d'un montant de {format_eur(order.total_net)} HT{delivery}.\n\nMerci de nous confirmer sa bonne "
-            "réception et la date de livraison, et de rappeler ce numéro sur votre bon de livraison et votre "
-            f"facture.\n\nCordialement,\n{structure.display_name}"
-        ),
-    }
-
-
-def send_order(*, actor, order: PurchaseOrder, to: str, subject: str, body: str) -> PurchaseOrder:
-    """E-mail the order's PDF to the supplier and mark it « envoyée » — only if the e-mail left (the page's and the
-    API's one way)."""
-    with transaction.atomic():
-        sent = services.mark_order_sent(actor=actor, order=order, to=to)
-        mail.send_document(to=to, subject=subject, body=body, filename=pdf_filename(order),
-                           pdf=order_pdf_bytes(order), reply_to=Structure.objects.get().email)  # fmt: skip
-    return sent
+    return pdf_file_response(sending.order_pdf_bytes(order), sending.order_filename(order), inline=True)
 
 
 @require_perm("purchases.order")
 def order_send(request, pk: int):
     order = get_object_or_404(PurchaseOrder.objects.select_related("supplier"), pk=pk)
-    form = EmailForm(request.POST or None, initial=email_initial(order))
+    form = EmailForm(request.POST or None, initial=sending.order_email(order))
     if request.method == "POST" and form.is_valid():
         try:
-            send_order(actor=request.user, order=order, **form.cleaned_data)
+            sending.send_order(actor=request.user, order=order, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

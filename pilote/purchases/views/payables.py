@@ -10,12 +10,11 @@ from django.shortcuts import get_object_or_404, render
 from pilote.contacts.models import Contact
 from pilote.core.access import require_perm
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
-from pilote.core.pdf import pdf_file_response, render_pdf
+from pilote.core.pdf import logo_url, pdf_file_response, render_pdf
 from pilote.lib.dates import local_today
 from pilote.lib.formats import format_date
 from pilote.purchases.forms import DueFilterForm, StatementForm
 from pilote.purchases.queries import payables as queries
-from pilote.sales.views.quotes import logo_url
 
 
 @require_perm("purchases.view")

@@ -4,26 +4,22 @@ sending to each supplier (PDF + e-mail through the sales helpers), typing an ans
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
-from pilote.core.models import Structure
 from pilote.core.params import to_int
-from pilote.core.pdf import pdf_file_response, render_pdf
+from pilote.core.pdf import pdf_file_response
 from pilote.lib.dates import local_today
-from pilote.lib.formats import format_date, format_quantity
-from pilote.purchases import rfq, selection
+from pilote.lib.formats import format_quantity
+from pilote.purchases import rfq, selection, sending
 from pilote.purchases.forms import AnswerForm, ReasonForm, RequestForm, RequestLineFormSet
 from pilote.purchases.models import QuoteAnswer, QuoteRequest, QuoteRequestStatus, SelectionFile
 from pilote.purchases.queries import rfq as queries
 from pilote.purchases.queries.invoices import history
-from pilote.sales import mail
 from pilote.sales.forms import EmailForm
-from pilote.sales.views.quotes import logo_url
 
 FIX_ERRORS = "Le formulaire contient des erreurs : corrigez les champs signalés."
 
@@ -90,55 +86,20 @@ def _answer(pk: int, answer_pk: int) -> QuoteAnswer:
     return get_object_or_404(QuoteAnswer.objects.select_related("request", "supplier"), pk=answer_pk, request_id=pk)
 
 
-def rfq_pdf_bytes(answer: QuoteAnswer) -> bytes:
-    structure = Structure.objects.get()
-    found = answer.request
-    lines = list(found.lines.order_by("position"))
-    for line in lines:
-        line.quantity_text = format_quantity(line.quantity)
-    facts = [("Numéro", found.number), ("Date", format_date(found.date))]
-    if found.reply_by:
-        facts.append(("Réponse souhaitée avant le", format_date(found.reply_by)))
-    context = {"rfq": found, "answer": answer, "lines": lines, "facts": facts, "structure": structure,
-               "logo_url": logo_url(structure)}  # fmt: skip
-    return render_pdf("purchases/rfq_pdf.html", context)
-
-
 @require_perm("purchases.view")
 def request_pdf(request, pk: int, answer_pk: int):
     answer = _answer(pk, answer_pk)
-    return pdf_file_response(rfq_pdf_bytes(answer), f"Demande-de-prix-{answer.request.number}.pdf", inline=True)
-
-
-def email_initial(answer: QuoteAnswer, structure: Structure) -> dict:
-    """The e-mail the page proposes for sending the request to this supplier (the API's defaults too)."""
-    found = answer.request
-    before = f" avant le {found.reply_by:%d/%m/%Y}" if found.reply_by else ""
-    return {"to": answer.supplier.email, "subject": f"Demande de prix {found.number} — {structure.display_name}",
-            "body": f"Bonjour,\n\nNous vous remercions de nous faire parvenir votre meilleure offre{before} pour "
-                    f"« {found.title} », détaillée dans la demande de prix ci-jointe (prix unitaires HT, délai de "
-                    f"livraison, conditions).\n\nCordialement,\n{structure.display_name}"}  # fmt: skip
-
-
-def send_request(*, actor, answer: QuoteAnswer, to: str, subject: str, body: str) -> QuoteAnswer:
-    """E-mail the request's PDF to this supplier and mark it sent — only if the e-mail left (the page's and the
-    API's one way)."""
-    structure = Structure.objects.get()
-    with transaction.atomic():
-        sent = rfq.mark_sent(actor=actor, answer=answer, to=to)
-        mail.send_document(to=to, subject=subject, body=body, filename=f"Demande-de-prix-{answer.request.number}.pdf",
-                           pdf=rfq_pdf_bytes(answer), reply_to=structure.email)  # fmt: skip
-    return sent
+    return pdf_file_response(sending.request_pdf_bytes(answer), sending.request_filename(answer), inline=True)
 
 
 @require_perm("purchases.order")
 def request_send(request, pk: int, answer_pk: int):
     answer = _answer(pk, answer_pk)
     found = answer.request
-    form = EmailForm(request.POST or None, initial=email_initial(answer, request.structure))
+    form = EmailForm(request.POST or None, initial=sending.request_email(answer, request.structure))
     if request.method == "POST" and form.is_valid():
         try:
-            send_request(actor=request.user, answer=answer, **form.cleaned_data)
+            sending.send_request(actor=request.user, answer=answer, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

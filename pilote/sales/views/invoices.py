@@ -12,10 +12,9 @@ from django.views.decorators.http import require_POST
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
-from pilote.core.models import Structure
 from pilote.core.pdf import pdf_file_response
 from pilote.lib.dates import local_today
-from pilote.sales import documents, issuing, mail, pickers, services
+from pilote.sales import documents, issuing, pickers, sending, services
 from pilote.sales.forms import CreditNoteForm, EmailForm, InvoiceHeaderForm, IssueForm, catalogue_data, line_formset
 from pilote.sales.models import Invoice, InvoiceKind
 from pilote.sales.queries import invoices as invoice_queries
@@ -172,45 +171,12 @@ def invoice_credit_note(request, pk: int):
     return redirect("sales:invoice-edit", note.pk)
 
 
-def pdf_filename(invoice: Invoice) -> str:
-    return f"{invoice.get_kind_display().replace(' ', '-').replace(chr(39), '-')}-{invoice.number}.pdf"
-
-
 @require_perm("sales.view")
 def invoice_pdf(request, pk: int):
     invoice = get_object_or_404(Invoice, pk=pk)
     if invoice.is_draft:
         raise Http404("Pas de PDF : la facture n'est pas émise.")
-    return pdf_file_response(documents.archived_pdf(invoice), pdf_filename(invoice))
-
-
-def email_initial(invoice: Invoice) -> dict:
-    """The e-mail the page proposes for an issued invoice or credit note."""
-    structure = Structure.objects.get()
-    return {
-        "to": invoice.customer.email,
-        "subject": f"{invoice.get_kind_display()} {invoice.number} — {structure.display_name}",
-        "body": (
-            f"Bonjour,\n\nVeuillez trouver ci-joint notre {invoice.get_kind_display().lower()} {invoice.number} "
-            f"du {invoice.date:%d/%m/%Y}"
-            + (
-                f", payable au plus tard le {invoice.due_date:%d/%m/%Y}"
-                if invoice.due_date and not invoice.is_credit_note
-                else ""
-            )
-            + ".\n\nLe PDF contient la facture électronique au format Factur-X.\n\n"
-            + f"Cordialement,\n{structure.display_name}"
-        ),
-    }
-
-
-def send_invoice(*, actor, invoice: Invoice, to: str, subject: str, body: str) -> Invoice:
-    """E-mail the issued invoice's archived PDF (Factur-X) and record it sent — the page's and the API's one way."""
-    if invoice.is_draft:
-        raise DomainError("Émettez la facture avant de l'envoyer.")
-    mail.send_document(to=to, subject=subject, body=body, filename=pdf_filename(invoice),
-                       pdf=documents.archived_pdf(invoice), reply_to=Structure.objects.get().email)  # fmt: skip
-    return services.mark_invoice_sent(actor=actor, invoice=invoice, to=to)
+    return pdf_file_response(documents.archived_pdf(invoice), sending.invoice_filename(invoice))
 
 
 @require_perm("sales.issue")
@@ -219,10 +185,10 @@ def invoice_send(request, pk: int):
     if invoice.is_draft:
         messages.error(request, "Émettez la facture avant de l'envoyer.")
         return redirect("sales:invoice-detail", pk)
-    form = EmailForm(request.POST or None, initial=email_initial(invoice))
+    form = EmailForm(request.POST or None, initial=sending.invoice_email(invoice))
     if request.method == "POST" and form.is_valid():
         try:
-            send_invoice(actor=request.user, invoice=invoice, **form.cleaned_data)
+            sending.send_invoice(actor=request.user, invoice=invoice, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

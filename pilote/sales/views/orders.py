@@ -19,7 +19,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.models import Structure
 from pilote.core.params import to_int
-from pilote.core.pdf import pdf_response
+from pilote.core.pdf import logo_url, pdf_response
 from pilote.core.registry import lot_suggestion, lot_tracking
 from pilote.lib.dates import local_today
 from pilote.lib.fields import FrenchDecimalFormField
@@ -28,7 +28,7 @@ from pilote.sales import hooks, services
 from pilote.sales.forms import DATE, CustomerChoiceField, catalogue_data, line_formset
 from pilote.sales.models import Delivery, Order, OrderStatus, PaymentTerm
 from pilote.sales.queries import documents as queries
-from pilote.sales.views.quotes import FIX_ERRORS, logo_url
+from pilote.sales.views.quotes import FIX_ERRORS
 
 
 class OrderFilterForm(forms.Form):

@@ -4,11 +4,9 @@ into an order and duplication. Thin views: the services decide, their French ref
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,13 +14,11 @@ from pilote.contacts.models import Address, Contact
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
-from pilote.core.models import Structure
-from pilote.core.pdf import pdf_file_response, render_pdf
+from pilote.core.pdf import pdf_file_response
 from pilote.lib.dates import local_today
-from pilote.lib.formats import format_date, format_eur
 from pilote.pipeline.models import Opportunity
 from pilote.pipeline.stages import CLOSED_STAGES
-from pilote.sales import hooks, mail, services
+from pilote.sales import hooks, sending, services
 from pilote.sales.forms import DATE, CustomerChoiceField, EmailForm, catalogue_data, line_formset
 from pilote.sales.models import PaymentTerm, Quote, QuoteStatus
 from pilote.sales.queries import documents as queries
@@ -259,65 +255,19 @@ def quote_duplicate(request, pk: int):
 # --- PDF and e-mail -----------------------------------------------------------------------------
 
 
-def logo_url(structure: Structure) -> str:
-    """The logo as a file:// URL (core.pdf fetches only local files), or '' when there is none."""
-    if structure.logo and Path(structure.logo.path).is_file():
-        return Path(structure.logo.path).as_uri()
-    return ""
-
-
-def quote_pdf_bytes(pk: int) -> bytes:
-    quote, lines, groups = queries.quote_for_pdf(pk)
-    structure = Structure.objects.get()
-    facts = [("Numéro", quote.number), ("Date", format_date(quote.date)),
-             ("Valable jusqu'au", format_date(quote.valid_until))]  # fmt: skip
-    context = {"quote": quote, "lines": lines, "groups": groups, "facts": facts, "structure": structure,
-               "logo_url": logo_url(structure)}  # fmt: skip
-    return render_pdf("sales/quote_pdf.html", context)
-
-
-def pdf_filename(quote: Quote) -> str:
-    return f"Devis-{quote.number}.pdf"
-
-
 @require_perm("sales.view")
 def quote_pdf(request, pk: int):
     quote = get_object_or_404(Quote, pk=pk)
-    return pdf_file_response(quote_pdf_bytes(pk), pdf_filename(quote), inline=True)
-
-
-def email_initial(quote: Quote) -> dict:
-    structure = Structure.objects.get()
-    return {
-        "to": quote.customer.email,
-        "subject": f"Devis {quote.number} — {structure.display_name}",
-        "body": (
-            f"Bonjour,\n\nVeuillez trouver ci-joint notre devis {quote.number} du {quote.date:%d/%m/%Y}, d'un montant "
-            f"de {format_eur(quote.total_gross)} TTC, valable jusqu'au {quote.valid_until:%d/%m/%Y}.\n\n"
-            "Pour l'accepter, il vous suffit de nous le retourner daté et signé avec la mention « Bon pour "
-            "accord ». Nous restons à votre disposition pour toute question.\n\n"
-            f"Cordialement,\n{structure.display_name}"
-        ),
-    }
-
-
-def send_quote(*, actor, quote: Quote, to: str, subject: str, body: str) -> Quote:
-    """E-mail the quote's PDF and mark it sent — the page's and the API's one way (the status changes only if the
-    e-mail left)."""
-    with transaction.atomic():
-        sent = services.mark_quote_sent(actor=actor, quote=quote, to=to)
-        mail.send_document(to=to, subject=subject, body=body, filename=pdf_filename(quote),
-                           pdf=quote_pdf_bytes(quote.pk), reply_to=Structure.objects.get().email)  # fmt: skip
-    return sent
+    return pdf_file_response(sending.quote_pdf_bytes(pk), sending.quote_filename(quote), inline=True)
 
 
 @require_perm("sales.edit")
 def quote_send(request, pk: int):
     quote = get_object_or_404(Quote.objects.select_related("customer"), pk=pk)
-    form = EmailForm(request.POST or None, initial=email_initial(quote))
+    form = EmailForm(request.POST or None, initial=sending.quote_email(quote))
     if request.method == "POST" and form.is_valid():
         try:
-            send_quote(actor=request.user, quote=quote, **form.cleaned_data)
+            sending.send_quote(actor=request.user, quote=quote, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
