@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from pilote.ledger.balance import fiscal_year_name
 from pilote.lib.fields import FrenchDecimalField
 from pilote.lib.formats import format_eur
 from pilote.lib.french import plural
@@ -144,9 +145,7 @@ class FiscalYear(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.start_date.year == self.end_date.year:
-            return f"Exercice {self.start_date.year}"
-        return f"Exercice {self.start_date:%d/%m/%Y} – {self.end_date:%d/%m/%Y}"
+        return fiscal_year_name(self.start_date, self.end_date)
 
     @property
     def is_open(self) -> bool:

@@ -13,6 +13,12 @@ from django.utils import timezone
 
 from pilote.core.collation import french, french_key
 from pilote.core.listing import Column
+from pilote.ledger.balance import (  # noqa: F401 - the columns and totals are read from here too
+    TRIAL_BALANCE_COLUMNS,
+    TrialBalanceRow,
+    rows_from_sums,
+    trial_balance_totals,
+)
 from pilote.ledger.models import AccountBalance, Entry, FiscalYear
 from pilote.lib.money import ZERO, MoneyField, from_cents, to_cents
 
@@ -146,33 +152,6 @@ ENTRY_COLUMNS = [
 ]
 
 
-@dataclass
-class TrialBalanceRow:
-    code: str
-    label: str
-    opening_debit: Decimal
-    opening_credit: Decimal
-    debit: Decimal
-    credit: Decimal
-
-    @property
-    def balance(self) -> Decimal:
-        return self.opening_debit - self.opening_credit + self.debit - self.credit
-
-    @property
-    def closing_debit(self) -> Decimal:
-        return self.balance if self.balance > 0 else ZERO
-
-    @property
-    def closing_credit(self) -> Decimal:
-        return -self.balance if self.balance < 0 else ZERO
-
-
-def _net(debit: Decimal, credit: Decimal) -> tuple[Decimal, Decimal]:
-    net = debit - credit
-    return (net, ZERO) if net >= 0 else (ZERO, -net)
-
-
 def trial_balance(year: FiscalYear, prefix: str = "", date_to=None, auxiliary: bool = False) -> list[TrialBalanceRow]:
     """Balance générale (per account) or auxiliaire (per customer / supplier account) of a fiscal year:
     opening (à-nouveaux), movements and closing balance, summed in SQL from the per-month aggregates kept
@@ -192,16 +171,11 @@ def trial_balance(year: FiscalYear, prefix: str = "", date_to=None, auxiliary: b
         names = {
             a.pk: (a.code, a.label) for a in AuxiliaryAccount.objects.filter(pk__in={g["aux_key"] for g in grouped})
         }
-    rows: dict[str, TrialBalanceRow] = {}
-    for item in grouped:
-        code, label = names[item["aux_key"]] if auxiliary else (item["account__code"], item["account__label"])
-        row = rows.setdefault(code, TrialBalanceRow(code, label, ZERO, ZERO, ZERO, ZERO))
-        if item["is_opening"]:
-            row.opening_debit, row.opening_credit = _net(row.opening_debit + item["d"], row.opening_credit + item["c"])
-        else:
-            row.debit += item["d"]
-            row.credit += item["c"]
-    return [rows[code] for code in sorted(rows)]
+    return rows_from_sums(
+        (*(names[item["aux_key"]] if auxiliary else (item["account__code"], item["account__label"])),
+         item["is_opening"], item["d"], item["c"])
+        for item in grouped
+    )  # fmt: skip
 
 
 TRIAL_BALANCE_SORTS = {  # ?tri= keys of the trial balance page (core.listing.sort_rows)
@@ -214,23 +188,6 @@ TRIAL_BALANCE_SORTS = {  # ?tri= keys of the trial balance page (core.listing.so
     "solde_debit": lambda r: r.closing_debit,
     "solde_credit": lambda r: r.closing_credit,
 }
-
-
-def trial_balance_totals(rows: list[TrialBalanceRow]) -> dict[str, Decimal]:
-    names = ["opening_debit", "opening_credit", "debit", "credit", "closing_debit", "closing_credit"]
-    return {name: sum((getattr(r, name) for r in rows), ZERO) for name in names}
-
-
-TRIAL_BALANCE_COLUMNS = [
-    Column("compte", lambda r: r.code),
-    Column("libelle", lambda r: r.label),
-    Column("ouverture_debit", lambda r: r.opening_debit),
-    Column("ouverture_credit", lambda r: r.opening_credit),
-    Column("mouvements_debit", lambda r: r.debit),
-    Column("mouvements_credit", lambda r: r.credit),
-    Column("solde_debit", lambda r: r.closing_debit),
-    Column("solde_credit", lambda r: r.closing_credit),
-]
 
 
 # --- General ledger --------------------------------------------------------------------------------

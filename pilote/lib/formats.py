@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pilote.lib.money import round_eur
+from pilote.lib.amounts import round_eur
 
 NNBSP = "\u202f"  # narrow no-break space, the French thousands separator
 

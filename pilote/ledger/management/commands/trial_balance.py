@@ -1,10 +1,8 @@
-import csv
-
 from django.core.management.base import BaseCommand, CommandError
 
-from pilote.core.listing import csv_text
+from pilote.ledger.balance import write_report
 from pilote.ledger.models import FiscalYear
-from pilote.ledger.queries import TRIAL_BALANCE_COLUMNS, trial_balance, trial_balance_totals
+from pilote.ledger.queries import trial_balance
 
 
 class Command(BaseCommand):
@@ -12,6 +10,9 @@ class Command(BaseCommand):
     # A read of the aggregates: the system checks would load every URL module (the API, the PDF pages…) and
     # cost more than the answer (`manage.py check` runs them; so do migrate and runserver).
     requires_system_checks = []
+    # `manage.py trial_balance --year Y [--format F]` is answered by pilote.ledger.direct without django.setup()
+    # (ARCHITECTURE.md, « A command line that starts fast »); this command answers every other form (--help,
+    # --settings, -v…), a year that does not exist, and call_command. Both print through balance.write_report.
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="Année de clôture de l'exercice")
@@ -21,15 +22,4 @@ class Command(BaseCommand):
         year = FiscalYear.objects.filter(end_date__year=options["year"]).first()
         if year is None:
             raise CommandError(f"Aucun exercice ne se clôt en {options['year']}.")
-        rows = trial_balance(year)
-        if options["format"] == "csv":
-            writer = csv.writer(self.stdout, delimiter=";", lineterminator="\n")
-            writer.writerow([column.label for column in TRIAL_BALANCE_COLUMNS])
-            for row in rows:  # the same cells as the page's CSV export: typed, text made inert
-                writer.writerow([csv_text(column.value(row)) for column in TRIAL_BALANCE_COLUMNS])
-            return
-        self.stdout.write(f"Balance générale — {year}")
-        for row in rows:
-            self.stdout.write(f"{row.code:<10} {row.label[:40]:<40} {row.closing_debit:>15} {row.closing_credit:>15}")
-        totals = trial_balance_totals(rows)
-        self.stdout.write(f"{'Totaux':<51} {totals['closing_debit']:>15} {totals['closing_credit']:>15}")
+        write_report(self.stdout, str(year), trial_balance(year), options["format"])
