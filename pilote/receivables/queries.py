@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, ExpressionWrapper, F, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, F, Min, Q, Sum, Value, When
 from django.db.models.expressions import RawSQL
 
 from pilote.contacts.models import Contact
@@ -199,12 +199,16 @@ class Statement:
     end: dt.date
     opening: Decimal
     rows: list[StatementRow] = field(default_factory=list)
+    # The period's totals, from SQL: `rows` may hold only the period's latest movements (`statement(last=…)`).
+    total_debit: Decimal = ZERO
+    total_credit: Decimal = ZERO
+    hidden: int = 0  # the period's earlier movements not in `rows`
     # The old invoices of the previous tool still open today (`ledger_items.py`): listed under the movements.
     taken_over: list = field(default_factory=list)
 
     @property
     def closing(self) -> Decimal:
-        return self.rows[-1].balance if self.rows else self.opening
+        return self.opening + self.total_debit - self.total_credit
 
     @property
     def taken_over_due(self) -> Decimal:
@@ -215,49 +219,74 @@ class Statement:
         """What the customer owes: the movements' balance and the old invoices still open."""
         return self.closing + self.taken_over_due
 
-    @property
-    def total_debit(self) -> Decimal:
-        return sum((r.debit for r in self.rows), ZERO)
 
-    @property
-    def total_credit(self) -> Decimal:
-        return sum((r.credit for r in self.rows), ZERO)
-
-
-def statement(customer: Contact, start: dt.date, end: dt.date) -> Statement:
+def statement(customer: Contact, start: dt.date, end: dt.date, last: int | None = None) -> Statement:
     """Relevé de compte: invoices (debit), credit notes and payments (credit) from `start` to `end`
     with a running balance, after the opening balance of everything dated before `start`; then the old invoices
-    taken over from the previous tool that are still open (they live in the ledger only)."""
+    taken over from the previous tool that are still open (they live in the ledger only).
+
+    With `last`, only the period's `last` latest movements are read (the customer's page of a customer with
+    thousands of invoices): the totals and the closing balance come from SQL sums, and the running balance is
+    counted back from the closing one, so each shown line carries the same balance as in the whole statement."""
     invoices = Invoice.objects.filter(customer=customer, status=InvoiceStatus.ISSUED)
     payments = Payment.objects.filter(customer=customer)
-    negative = ExpressionWrapper(-F("total_gross"), output_field=MoneyField())
-    signed = Case(When(kind=InvoiceKind.CREDIT_NOTE, then=negative), default=F("total_gross"))
-    before = invoices.filter(date__lt=start).aggregate(total=Sum(signed, output_field=MoneyField()))["total"] or ZERO
+    is_credit = Q(kind=InvoiceKind.CREDIT_NOTE)
+    before = invoices.filter(date__lt=start).aggregate(
+        debit=Sum("total_gross", filter=~is_credit), credit=Sum("total_gross", filter=is_credit)
+    )
     paid_before = payments.filter(date__lt=start).aggregate(total=Sum("amount"))["total"] or ZERO
-    rows = []
-    shown = invoices.filter(date__gte=start, date__lte=end).only("date", "kind", "number", "due_date", "total_gross")
-    for invoice in shown.order_by("date", "number"):  # not the frozen snapshots (JSON decoded per row)
+    opening = (before["debit"] or ZERO) - (before["credit"] or ZERO) - paid_before
+    shown = invoices.filter(date__gte=start, date__lte=end)
+    shown_payments = payments.filter(date__gte=start, date__lte=end)
+    totals = shown.aggregate(
+        debit=Sum("total_gross", filter=~is_credit), credit=Sum("total_gross", filter=is_credit), count=Count("pk")
+    )
+    paid = shown_payments.aggregate(total=Sum("amount"), count=Count("pk"))
+    result = Statement(
+        customer,
+        start,
+        end,
+        opening=opening,
+        total_debit=totals["debit"] or ZERO,
+        total_credit=(totals["credit"] or ZERO) + (paid["total"] or ZERO),
+    )
+    # One order for both sources: by date; on a day, what is owed before what settles it (credit notes, then
+    # payments); then the number or the entry order. `last` reads each source's latest in that order.
+    settles = Case(When(is_credit & Q(total_gross__gt=0), then=Value(1)), default=Value(0))
+    invoice_order = ["date", "settles", "number"]
+    payment_order = ["date", "pk"]
+    shown = shown.annotate(settles=settles).only("date", "kind", "number", "due_date", "total_gross")
+    shown_payments = shown_payments.only("date", "method", "reference", "amount")  # not the frozen snapshots
+    if last is not None:
+        shown = reversed(shown.order_by(*[f"-{key}" for key in invoice_order])[:last])
+        shown_payments = reversed(shown_payments.order_by(*[f"-{key}" for key in payment_order])[:last])
+    else:
+        shown, shown_payments = shown.order_by(*invoice_order), shown_payments.order_by(*payment_order)
+    keyed = []
+    for invoice in shown:
         credit_note = invoice.kind == InvoiceKind.CREDIT_NOTE
-        rows.append(
-            StatementRow(
-                date=invoice.date,
-                label=invoice.get_kind_display(),
-                reference=invoice.number,
-                due_date=None if credit_note else invoice.due_date,
-                debit=ZERO if credit_note else invoice.total_gross,
-                credit=invoice.total_gross if credit_note else ZERO,
-            )
+        row = StatementRow(
+            date=invoice.date,
+            label=invoice.get_kind_display(),
+            reference=invoice.number,
+            due_date=None if credit_note else invoice.due_date,
+            debit=ZERO if credit_note else invoice.total_gross,
+            credit=invoice.total_gross if credit_note else ZERO,
         )
-    shown_payments = payments.filter(date__gte=start, date__lte=end).only("date", "method", "reference", "amount")
-    for payment in shown_payments.order_by("date", "pk"):
+        keyed.append(((invoice.date, invoice.settles, 0), row))
+    for payment in shown_payments:
         label = f"Règlement ({payment.get_method_display().lower()})"
-        rows.append(StatementRow(payment.date, label, payment.reference, None, ZERO, payment.amount))
-    rows.sort(key=lambda r: (r.date, r.credit > 0))  # the same day: invoices before what settles them
-    result = Statement(customer, start, end, opening=before - paid_before)
-    balance = result.opening
-    for row in rows:
-        balance += row.debit - row.credit
+        keyed.append(((payment.date, 1, 1), StatementRow(payment.date, label, payment.reference, None, ZERO,
+                                                         payment.amount)))  # fmt: skip
+    keyed.sort(key=lambda pair: pair[0])  # stable: each source keeps its own order within a key
+    rows = [row for _, row in keyed]
+    if last is not None:
+        rows = rows[-last:] if last else []
+    result.hidden = totals["count"] + paid["count"] - len(rows)
+    balance = result.closing  # counted back from the end: the shown lines' balances include the hidden ones
+    for row in reversed(rows):
         row.balance = balance
+        balance -= row.debit - row.credit
     result.rows = rows
     result.taken_over = ledger_items.items([customer.pk])
     return result

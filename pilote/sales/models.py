@@ -413,7 +413,13 @@ class Invoice(Document):
         ]
         indexes = [
             models.Index(fields=["status", "-date"], name="sales_invoice_status_idx"),
-            models.Index(fields=["customer", "status"], name="sales_invoice_customer_idx"),
+            # A customer's invoices; with the date and the amounts, a customer statement's opening balance and
+            # totals are summed from the index alone on PostgreSQL (5,656 invoices of the biggest: 100 → few ms).
+            models.Index(
+                fields=["customer", "status", "date"],
+                include=["kind", "total_gross"],
+                name="sales_invoice_customer_idx",
+            ),
             models.Index(fields=["due_date"], name="sales_invoice_due_idx"),
             # The list's default order (newest first) on any filter the status index does not serve: 100,000
             # invoices were sorted at every page (119 ms on PostgreSQL, 5 ms with it).
@@ -614,7 +620,11 @@ class Payment(models.Model):
         verbose_name_plural = "règlements"
         ordering = ["-date", "-id"]
         # The payments list (where recording a payment lands) pages newest first: read from the index, not sorted.
-        indexes = [models.Index(fields=["-date", "-id"], name="sales_payment_date_idx")]
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="sales_payment_date_idx"),
+            # A customer's payments by date, the amount included: the statement's sums from the index alone.
+            models.Index(fields=["customer", "date"], include=["amount"], name="sales_payment_customer_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=0),

@@ -95,3 +95,30 @@ def test_pages_and_exports(ledger_of_june, client_as, settings):
     assert account.status_code == 200 and "Relevé de compte" in account.content.decode()
     pdf = client.get(reverse("receivables:statement", args=[martin.pk]), {"start": "2026-03-01", "end": "2026-06-30"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_the_latest_lines_are_the_tail_of_the_whole_statement(ledger_of_june, issue, pay):
+    """The customer's page reads only the statement's latest lines (`last`): whatever the cut — inside a day
+    holding an invoice, a credit note and payments — they are the whole statement's last lines with the same
+    running balances, and the totals and closing balance are the whole period's."""
+    martin, durand = ledger_of_june["martin"], ledger_of_june["durand"]
+    day = dt.date(2026, 6, 20)
+    pay(martin, day, "30")
+    issue(martin, day, "10")
+    pay(martin, day, "5")
+    issue(martin, day, "20")
+    for customer, start in ((martin, dt.date(2026, 3, 1)), (durand, dt.date(2026, 1, 1))):
+        whole = queries.statement(customer, start, ON)
+        assert whole.hidden == 0
+        for last in range(len(whole.rows) + 2):
+            tail = queries.statement(customer, start, ON, last=last)
+            assert tail.rows == (whole.rows[-last:] if last else []), last
+            assert tail.hidden == len(whole.rows) - len(tail.rows)
+            assert (tail.opening, tail.total_debit, tail.total_credit, tail.closing) == (
+                whole.opening, whole.total_debit, whole.total_credit, whole.closing)  # fmt: skip
+    assert [(r.label, r.balance) for r in queries.statement(martin, day, ON).rows] == [
+        ("Facture", D("684.00")),  # 672 before the day; what is owed first, then what settles it
+        ("Facture", D("708.00")),
+        ("Règlement (virement)", D("678.00")),
+        ("Règlement (virement)", D("673.00")),
+    ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from pilote.contacts.models import Contact
 from pilote.core.registry import todos_for
-from pilote.receivables import services
+from pilote.receivables import queries, services
 from pilote.receivables.models import CreditLimit, DunningHold, DunningLetter, DunningLevel
 from pilote.receivables.views import dunning as views
 from pilote.sales.models import Invoice, Payment, PaymentAllocation
@@ -100,7 +100,10 @@ def test_customer_page_shows_a_page_of_open_invoices_and_the_latest_statement_li
     invoices = page.context["invoices"]
     assert len(invoices.object_list) == 3 and invoices.paginator.count == 8
     statement = page.context["statement"]
-    assert len(statement.rows) == 12 and page.context["statement_rows"] == statement.rows[-4:]
+    whole = queries.statement(customer, statement.start, statement.end)  # the PDF's: every line
+    assert len(whole.rows) == 12 and statement.rows == whole.rows[-4:] and statement.hidden == 8
+    assert (statement.total_debit, statement.total_credit, statement.closing) == (
+        whole.total_debit, whole.total_credit, whole.closing)  # fmt: skip
     text = html.unescape(page.content.decode())
     assert "8 lignes plus anciennes : voir le relevé en PDF" in text and "Page 1 sur 3" in text
     assert statement.closing == D("8") * D("120") - D("4") * D("20")

@@ -66,7 +66,7 @@ def customer(request, pk: int):
     today = timezone.localdate()
     form, start, end = _statement_period(request, today)
     limit = CreditLimit.objects.filter(customer=contact).first()
-    statement = queries.statement(contact, start, end)
+    statement = queries.statement(contact, start, end, last=STATEMENT_LINES_SHOWN)
     summary = queries.customer_summary(contact, today, taken_over=statement.taken_over)  # read once for both
     proposal = dunning.proposals(today, [contact.pk], only_due=False)
     items = {item.invoice.pk: item for item in proposal[0].items if not item.taken_over} if proposal else {}
@@ -90,8 +90,6 @@ def customer(request, pk: int):
         "proposal": proposal[0] if proposal else None,
         "letters": contact.dunning_letters.defer("pdf", "body").order_by("-date", "-pk")[:50],
         "statement": statement,
-        "statement_rows": statement.rows[-STATEMENT_LINES_SHOWN:],
-        "statement_hidden": max(0, len(statement.rows) - STATEMENT_LINES_SHOWN),
         "statement_form": form,
         "limit": limit,
         "exposure": credit.exposure(contact) if limit else None,
