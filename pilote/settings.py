@@ -7,7 +7,6 @@ PILOTE_CHAIN_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL from the environment. DE
 
 import importlib.util
 import os
-import secrets
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -45,6 +44,8 @@ def _local_key(name: str, size: int) -> str:
     except FileExistsError:
         pass
     else:
+        import secrets  # only when the key is made: manage.py's direct trial balance imports these settings
+
         with os.fdopen(descriptor, "w") as file:
             file.write(secrets.token_urlsafe(size))
     for _ in range(50):  # another process may be writing it this very moment
