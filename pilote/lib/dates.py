@@ -13,6 +13,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def statement_start(today: dt.date) -> dt.date:
+    """The default start of an account statement: the first day of the month twelve months back (on 15/01/2027,
+    01/01/2026), so that a statement asked for in January still shows the year's activity, not a fortnight."""
+    return add_months(today.replace(day=1), -12)
+
+
 def fiscal_year_containing(today: dt.date, start_month: int, start_day: int) -> tuple[dt.date, dt.date]:
     """The 12-month fiscal year that starts on start_month/start_day and contains `today`."""
     start = dt.date(today.year, start_month, start_day)

@@ -11,7 +11,7 @@ from pilote.contacts.models import Contact
 from pilote.core.access import require_perm
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.pdf import logo_url, pdf_file_response, render_pdf
-from pilote.lib.dates import local_today
+from pilote.lib.dates import local_today, statement_start
 from pilote.lib.formats import format_date
 from pilote.purchases.forms import DueFilterForm, StatementForm
 from pilote.purchases.queries import payables as queries
@@ -39,7 +39,7 @@ def due_list(request):
 
 
 def _statement_period(request, today):
-    initial = {"start": today.replace(month=1, day=1), "end": today}
+    initial = {"start": statement_start(today), "end": today}
     form = StatementForm(request.GET if "start" in request.GET else None, initial=initial)
     if form.is_valid():
         return form, form.cleaned_data["start"], form.cleaned_data["end"]

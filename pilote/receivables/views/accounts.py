@@ -16,6 +16,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate
 from pilote.core.pdf import pdf_file_response
 from pilote.ledger.models import EntryLine
+from pilote.lib.dates import statement_start
 from pilote.receivables import bad_debts, credit, documents, dunning, duplicate, queries, services
 from pilote.receivables.forms import (
     AgedFilterForm,
@@ -53,7 +54,7 @@ def aged(request):
 
 
 def _statement_period(request, today: dt.date) -> tuple[StatementForm, dt.date, dt.date]:
-    initial = {"start": today.replace(month=1, day=1), "end": today}
+    initial = {"start": statement_start(today), "end": today}
     form = StatementForm(request.GET if "start" in request.GET else None, initial=initial)
     if form.is_valid():
         return form, form.cleaned_data["start"], form.cleaned_data["end"]
