@@ -42,7 +42,7 @@ from django.utils import timezone
 from pilote.core.exceptions import DomainError
 from pilote.core.models import Job, JobStatus
 from pilote.core.registry import lazy
-from pilote.core.storage import private_root
+from pilote.core.storage import private_root, stamp
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ class Progress:
             path.parent.mkdir(parents=True, exist_ok=True)
             scratch = path.with_suffix(".tmp")
             scratch.write_text(json.dumps({"done": done, "total": total}))
+            stamp(scratch)  # is_stale judges its age by this process's clock
             os.replace(scratch, path)  # a reader sees the old figures or the new ones, never half a file
 
     def beat(self) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from pilote.core.storage import private_root
+from pilote.core.storage import private_root, stamp
 
 SESSION_KEY = "pilote_pending"
 MAX_ITEMS = 5  # the oldest unfinished items go first
@@ -54,6 +54,7 @@ def keep(request, scope: str, payload, *, upload=None) -> str:
             chunks = upload.chunks(CHUNK) if hasattr(upload, "chunks") else iter(lambda: upload.read(CHUNK), b"")
             for chunk in chunks:
                 out.write(chunk)
+        stamp(_file_of(key))
         payload = {**payload, "has_file": True}
     items[key] = payload
     while len(items) > MAX_ITEMS:

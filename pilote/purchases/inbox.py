@@ -13,7 +13,7 @@ import secrets
 import time
 from pathlib import Path
 
-from pilote.core.storage import private_root
+from pilote.core.storage import private_root, stamp
 
 MAX_AGE_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -33,6 +33,8 @@ def keep(user, content: bytes, filename: str) -> str:
     token = secrets.token_urlsafe(24)
     (folder / f"{token}.bin").write_bytes(content)
     (folder / f"{token}.json").write_text(json.dumps({"filename": filename}))
+    for written in (folder / f"{token}.bin", folder / f"{token}.json"):
+        stamp(written)
     return token
 
 

@@ -33,7 +33,9 @@ def structure(db):
 @pytest.fixture
 def books(structure, personas):
     from pilote.ledger.models_bank import BankAccount
+    from pilote.ledger.tests.years import open_years_to_today
 
+    open_years_to_today()  # the pages' defaults (dues up to date, register) are the local today's
     return {"actor": personas["comptable"], "bank": BankAccount.objects.get(), "day": dt.date(2026, 3, 2)}
 
 

@@ -87,17 +87,20 @@ def test_todo_reminds_dues_to_call_and_unpaid(books, kinds, personas, monkeypatc
 
 
 def test_member_pages(client_as, books, kinds):
+    from pilote.lib.dates import local_today
+
     client = client_as("assistant")
     contact = _person("Nouveau")
+    today = local_today()  # « à jour » means this year's dues paid: join today, whatever the year
     response = client.post("/associations/adherents/nouveau/", {
-        "contact": contact.pk, "membership_type": kinds["plain"].pk, "joined_on": "2026-03-01", "method": "cheque",
+        "contact": contact.pk, "membership_type": kinds["plain"].pk, "joined_on": today.isoformat(), "method": "cheque",
         "bank_account": books["bank"].pk,
     })  # fmt: skip
     assert response.status_code == 302
     page = client.get("/associations/adherents/?cotisation=a_jour").content.decode()
     assert "NOUVEAU A" in page
-    assert "NOUVEAU A" in client.get("/associations/adherents/registre/?date=2026-03-02").content.decode()
-    body = b"".join(client.get("/associations/adherents/assemblee-generale/export.csv?date=2026-04-01")
+    assert "NOUVEAU A" in client.get(f"/associations/adherents/registre/?date={today}").content.decode()
+    body = b"".join(client.get(f"/associations/adherents/assemblee-generale/export.csv?date={today}")
                     .streaming_content).decode("utf-8-sig")  # fmt: skip
     assert "NOUVEAU A" in body
-    assert "30,00" in client.get("/associations/cotisations/?annee=2026").content.decode()
+    assert "30,00" in client.get(f"/associations/cotisations/?annee={today.year}").content.decode()

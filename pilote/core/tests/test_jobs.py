@@ -109,6 +109,11 @@ def _quiet_for_a_while(job, progress):
     return f"fichier réécrit : {path.stat().st_mtime_ns > first}"
 
 
+@pytest.mark.skipif(
+    bool(os.environ.get("FAKETIME"))
+    and not (os.environ.get("FAKETIME_DONT_FAKE_MONOTONIC") or os.environ.get("DONT_FAKE_MONOTONIC")),
+    reason="faketime without --exclude-monotonic: threading.Event.wait(timeout) never times out, the beat never comes",
+)
 @pytest.mark.django_db
 def test_a_running_job_beats_so_only_a_dead_one_looks_interrupted(monkeypatch, settings):
     """The process running a job rewrites its progress file on its own: a long step without progress is not

@@ -37,8 +37,10 @@ def books(personas):
     from pilote.core.models import Structure
     from pilote.ledger import bank
     from pilote.ledger import services as ledger
+    from pilote.ledger.tests.years import open_years_to_today
 
     ledger.initialise_books(structure=Structure.objects.get(), actor=None)
+    open_years_to_today()  # reports are paid on the local today
     return bank.create_bank_account(actor=personas["comptable"], name="Banque", iban="FR7630004000010001234567830",
                                     journal_code="BQ")  # fmt: skip
 

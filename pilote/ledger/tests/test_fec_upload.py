@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from pilote.core.jobs import Progress
 from pilote.core.models import AuditEvent, Job, JobStatus
 from pilote.core.storage import private_root
 from pilote.ledger.fec_import.report import group_problems
@@ -118,9 +118,7 @@ def test_progress_endpoint_reads_the_running_jobs_progress(client_as, personas):
         kind="ledger.fec_import", step="import", status=JobStatus.RUNNING, created_by=personas["comptable"],
         payload={"name": NAME, "valid": True, "problems": []},
     )  # fmt: skip
-    folder = private_root() / "jobs"
-    folder.mkdir(parents=True)
-    (folder / f"{job.pk}.json").write_text(json.dumps({"done": 1000, "total": 2500}))
+    Progress(job.pk)(1000, 2500)  # what the worker's process writes (dated by its clock: not taken for stale)
     client = client_as("comptable")
     page = client.get(reverse("ledger:fec-import-progress", args=[job.pk])).content.decode()
     assert '<progress max="2500" value="1000">' in page and "1\u202f000 écritures validées sur 2\u202f500" in page

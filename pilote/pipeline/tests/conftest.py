@@ -38,7 +38,9 @@ def make_opportunities(customer, personas):
     from pilote.pipeline.stages import Stage, default_probability
 
     stages = list(Stage)
-    today = dt.date(2026, 11, 2)
+    from pilote.lib.dates import local_today
+
+    today = local_today()  # the board shows this year's won and lost: closed today, whatever the year
 
     def make(count: int, start: int = 0):
         rows = []

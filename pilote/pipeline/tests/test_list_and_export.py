@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from pilote.lib.dates import local_today
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,7 +31,8 @@ def test_list_is_paginated_sorted_and_filtered(client_as, make_opportunities, pe
     assert mine.context["page"].paginator.count == 60
     found = client.get(url, {"q": "affaire 04"})
     assert _titles(found) == [f"Affaire 04{i}" for i in range(10)]
-    window = client.get(url, {"du": "2026-11-05", "au": "2026-11-09"})
+    today = local_today()  # the opportunities close from today on, one a day
+    window = client.get(url, {"du": today + dt.timedelta(days=3), "au": today + dt.timedelta(days=7)})
     assert _titles(window) == [f"Affaire 00{i}" for i in range(3, 8)]
     by_stage = _titles(client.get(url, {"tri": "etape"}))
     assert by_stage[:3] == ["Affaire 000", "Affaire 006", "Affaire 012"]  # « nouvelle » first
@@ -39,7 +42,7 @@ def test_overdue_period_and_bad_dates_get_french_messages(client_as, make_opport
     make_opportunities(12)
     client = client_as("commercial")
     overdue = client.get(reverse("pipeline:list"), {"periode": "retard"})
-    today = dt.date.today()
+    today = local_today()
     assert all(o.expected_close_date < today and o.is_open for o in overdue.context["page"])
     bad = client.get(reverse("pipeline:list"), {"du": "2026-02-30"}).content.decode()
     assert "Saisissez une date valide." in bad
