@@ -28,6 +28,10 @@ figures then go under "tools" and are compared with the trial balance by bench/r
 a ledger generated earlier, as whole processes: wall clock and the child's CPU time (what a loaded machine does not
 inflate), the export's SHA-256 (compared before and after a change).
 
+`--finance-pages-only` times the pages of issue 11 alone (`measure_finance_pages`) on any database that already holds
+books — the load database `bench/load_data.py` builds, or a copy of it —, without generating, lettering nor vacuuming:
+a minute instead of the whole run; `--save` merges the figures into bench/results.json under `finance_pages`.
+
 PostgreSQL is measured after VACUUM ANALYZE (autovacuum's steady state after a load); SQLite as Pilote
 leaves it in production, without ANALYZE statistics. Progress goes to stderr, one JSON document to stdout.
 """
@@ -216,6 +220,40 @@ def measure_only(args) -> dict:
     result["finance_pages"] = measure_finance_pages(warmup=args.warmup, runs=args.runs)
     result["load_average"] = os.getloadavg()
     result["commands"] = measure_commands(year, runs=max(3, args.runs // 2))
+    return result
+
+
+def finance_pages_only(args) -> dict:
+    """The pages of issue 11 alone on the books already in the database (`--finance-pages-only`), with what the
+    figures were taken on: the database, its lines and invoices, the load average before and after; merged into
+    bench/results.json under `finance_pages` with `--save`."""
+    import django
+    from django.db import connection
+
+    from pilote.ledger.models import EntryLine
+    from pilote.sales.models import Invoice
+
+    before = [round(x, 2) for x in os.getloadavg()]
+    result = {
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "database": harness.database_info(),
+        "django": django.get_version(),
+        "data": {
+            "name": connection.settings_dict["NAME"],
+            "lines": EntryLine.objects.count(),
+            "invoices": Invoice.objects.count(),
+        },
+        "params": {"warmup": args.warmup, "runs": args.runs},
+        "load_average_before": before,
+        **measure_finance_pages(warmup=args.warmup, runs=args.runs),
+    }
+    result["load_average"] = [round(x, 2) for x in result["load_average"]]
+    if args.save:
+        path = Path(__file__).resolve().parent / "results.json"
+        results = json.loads(path.read_text(encoding="utf-8"))
+        results["finance_pages"] = result
+        path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        harness.log(f"finance_pages written to {path}")
     return result
 
 
@@ -1325,6 +1363,9 @@ def main() -> None:
     parser = build_parser()
     args = parser.parse_args()
     result_stream = harness.start_django()
+    if args.finance_pages_only:
+        harness.emit(finance_pages_only(args), result_stream)
+        return
     if args.measure_only:
         harness.emit(measure_only(args), result_stream)
         return
@@ -1430,6 +1471,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--commands-only", action="store_true",
         help="with --measure-only: time trial_balance (--runs times) and fec_export as whole processes only",
     )  # fmt: skip
+    parser.add_argument(
+        "--finance-pages-only", action="store_true",
+        help="time the pages of issue 11 alone on the books already in the database (e.g. the load database)",
+    )  # fmt: skip
+    parser.add_argument("--save", action="store_true", help="with --finance-pages-only: merge into bench/results.json")
     parser.add_argument("--profile", action="store_true", help="profile the generation with cProfile (slower)")
     return parser
 

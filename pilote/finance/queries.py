@@ -22,7 +22,7 @@ from pilote.finance.ratios import Flows, Ratio, compute_ratios
 from pilote.finance.sig import Sig, compute_sig
 from pilote.ledger.models import AccountBalance, Entry, EntryLine, FiscalYear, JournalKind, OpenItemBalance
 from pilote.lib.dates import local_today
-from pilote.lib.money import ZERO
+from pilote.lib.money import ZERO, from_cents
 
 
 @dataclass
@@ -427,38 +427,58 @@ def receivables_by_age(today: dt.date, rows: list | None = None) -> dict[str, De
 
 def _customer_items(today: dt.date, rows: list | None = None) -> list[forecast.Flow]:
     """The customers' open items at the date each customer usually pays (`PaymentBehaviour`): the open items
-    by expected date (the aggregate's few rows), then, for the customers whose habit moves a date, their items
-    with a due date taken from that date to the day they usually pay (the per-party aggregate read for those
-    customers only). Payments on account and partial groups keep their date."""
-    from pilote.finance.models import PaymentBehaviour
-    from pilote.ledger.models import OpenItemParty
-
+    by expected date (the aggregate's few rows), then what the habits move, by day (`_habit_moves`): the items
+    with a due date of the customers whose habit moves a date, taken from that date to the day they usually pay.
+    Payments on account and partial groups keep their date."""
     flows = _open_items(CUSTOMER_PREFIXES, today, "Clients", rows)
-    delays = {
-        aux: delay
-        for aux, delay in PaymentBehaviour.objects.values_list("auxiliary_id", "delay_days")
-        if forecast.expected_at(today, delay) != today
-    }
-    if not delays:
+    moves = _habit_moves(today)
+    if not moves:
         return flows
-    rows = (
-        OpenItemParty.objects.filter(
-            _prefixes(CUSTOMER_PREFIXES), fiscal_year__status="open", date__lte=today, has_due_date=True,
-            aux_key__in=list(delays),
-        )
-        .values("aux_key", "expected")
-        .annotate(d=Sum("debit"), c=Sum("credit"))
-    )  # fmt: skip
-    by_day: dict[dt.date, Decimal] = {}
-    for flow in flows:
-        by_day[flow.day] = by_day.get(flow.day, ZERO) + flow.amount
-    for row in rows:
-        amount = row["d"] - row["c"]
-        if amount > 0:
-            moved = forecast.expected_at(row["expected"], delays[row["aux_key"]])
-            by_day[row["expected"]] = by_day.get(row["expected"], ZERO) - amount
-            by_day[moved] = by_day.get(moved, ZERO) + amount
+    by_day: dict[dt.date, Decimal] = {flow.day: flow.amount for flow in flows}
+    for day, cents in moves:
+        by_day[day] = by_day.get(day, ZERO) + from_cents(cents)
     return [forecast.Flow(day, amount, "Clients") for day, amount in sorted(by_day.items()) if amount]
+
+
+def _habit_moves(today: dt.date) -> list[tuple[dt.date, int]]:
+    """What the customers' payment habits move in the cash plan, in integer cents by day: for each customer whose
+    habit moves a date (its `PaymentBehaviour.delay_days` rounded half away from zero to whole days, as
+    `forecast.expected_at` does, not 0) and each expected date of its items with a due date (customer accounts,
+    open years, posted up to today) that it owes on (the items of that date net positive), the amount taken off
+    the date and brought to the date moved by the delay. One SQL statement over the per-party open-items
+    aggregate joined to the habits (20,000 party × date rows at 1M lines), grouped by day: Python sees a few
+    hundred days, never the parties' rows (it moved each of them before: 0.24 s of the dashboard's 0.35 s)."""
+    from django.db import connection
+
+    from pilote.finance.models import PaymentBehaviour
+    from pilote.ledger.models import Account, OpenItemParty
+
+    postgres = connection.vendor == "postgresql"
+    # PostgreSQL's round(numeric) and SQLite's round() both round half away from zero (ROUND_HALF_UP on Decimal).
+    shift = "ROUND(b.delay_days)::integer" if postgres else "CAST(ROUND(b.delay_days) AS INTEGER)"
+    moved = "m.expected + m.shift" if postgres else "date(m.expected, m.shift || ' days')"
+    likes = " OR ".join(["code LIKE %s"] * len(CUSTOMER_PREFIXES))
+    codes = f"SELECT id FROM {Account._meta.db_table} WHERE {likes}"  # noqa: S608
+    # PostgreSQL: the accounts as an array computed first, so the plan counts the rows of their items (an IN joined
+    # to the account codes guessed 300 rows for 26,000 and probed the habits by index for each).
+    accounts = f"= ANY(ARRAY({codes}))" if postgres else f"IN ({codes})"
+    # Each (party, date) row twice through a two-row table: taken off its date (k = 0), brought to the moved one.
+    sql = (
+        f"SELECT CASE WHEN s.k = 0 THEN m.expected ELSE {moved} END AS day, "  # noqa: S608
+        "SUM(CASE WHEN s.k = 0 THEN -m.amount ELSE m.amount END) FROM ("
+        f"SELECT o.expected, {shift} AS shift, SUM(o.debit - o.credit) AS amount "
+        f"FROM {OpenItemParty._meta.db_table} o JOIN {PaymentBehaviour._meta.db_table} b ON b.auxiliary_id = o.aux_key "
+        f"WHERE o.account_id {accounts} "
+        f"AND o.fiscal_year_id IN (SELECT id FROM {FiscalYear._meta.db_table} WHERE status = %s) "
+        f"AND o.date <= %s AND o.has_due_date = %s AND {shift} <> 0 "
+        "GROUP BY o.aux_key, o.expected, b.delay_days HAVING SUM(o.debit - o.credit) > 0"
+        ") m CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k) s GROUP BY 1"
+    )
+    params = [f"{prefix}%" for prefix in CUSTOMER_PREFIXES] + ["open", today if postgres else today.isoformat(), True]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return [(day if postgres else dt.date.fromisoformat(day), int(cents)) for day, cents in found if cents]
 
 
 def _supplier_items(today: dt.date, rows: list | None = None) -> list[forecast.Flow]:

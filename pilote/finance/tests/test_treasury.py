@@ -336,3 +336,89 @@ def test_vat_terms_from_the_books_effective_rates(books, personas):  # noqa: F81
     )
     terms = queries.vat_terms(dt.date(2026, 12, 5))
     assert (terms.sales_rate, terms.purchases_rate, terms.quarterly, terms.due_day) == (D("2.55"), D("10.00"), True, 19)
+
+
+def _python_customer_items(today: dt.date) -> list[Flow]:
+    """The customers' flows as the cash plan moved them before the SQL grouping: each party × expected date row of
+    the per-party aggregate read into Python and moved by the customer's rounded delay (the reference)."""
+    from django.db.models import Sum
+
+    from pilote.finance.models import PaymentBehaviour
+    from pilote.ledger.models import OpenItemParty
+
+    by_day: dict = {}
+    for flow in queries._open_items(queries.CUSTOMER_PREFIXES, today, "Clients"):
+        by_day[flow.day] = by_day.get(flow.day, 0) + flow.amount
+    delays = {
+        aux: delay
+        for aux, delay in PaymentBehaviour.objects.values_list("auxiliary_id", "delay_days")
+        if forecast.expected_at(today, delay) != today
+    }
+    rows = (
+        OpenItemParty.objects.filter(
+            queries._prefixes(queries.CUSTOMER_PREFIXES), fiscal_year__status="open", date__lte=today,
+            has_due_date=True, aux_key__in=list(delays),
+        )
+        .values("aux_key", "expected")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )  # fmt: skip
+    for row in rows:
+        amount = row["d"] - row["c"]
+        if amount > 0:
+            moved = forecast.expected_at(row["expected"], delays[row["aux_key"]])
+            by_day[row["expected"]] = by_day.get(row["expected"], 0) - amount
+            by_day[moved] = by_day.get(moved, 0) + amount
+    return [Flow(day, amount, "Clients") for day, amount in sorted(by_day.items()) if amount]
+
+
+def test_habits_move_the_open_items_in_sql_as_python_did(books, personas):  # noqa: F811
+    """Delays that round half away from zero (2,5 → 3 days, −0,5 → −1, −2,5 → −3, 0,4 → none), a customer without
+    a habit, two items of one customer on one date, a customer on 418, a credit note that leaves a date owing nothing
+    (not moved), a payment on account (no due date: kept), moves landing on another's date: the flows read in
+    SQL are those the per-party rows moved in Python gave, to the cent."""
+    from pilote.finance.models import PaymentBehaviour
+
+    actor = personas["comptable"]
+    today = dt.date(2026, 12, 5)
+    customers = Account.objects.create(code="411", label="Clients")
+    unbilled = Account.objects.create(code="418", label="Clients, factures à établir")
+    party = {code: AuxiliaryAccount.objects.create(code=code, label=f"Client {code}", control_account=customers)
+             for code in ("C1", "C2", "C3", "C4", "C5", "C6")}  # fmt: skip
+    party["C7"] = AuxiliaryAccount.objects.create(code="C7", label="Client C7", control_account=unbilled)
+    for code, delay in (("C1", "2.5"), ("C2", "-0.5"), ("C3", "0.4"), ("C5", "-2.5"), ("C6", "12.0"), ("C7", "1")):
+        PaymentBehaviour.objects.create(auxiliary=party[code], delay_days=D(delay), computed_on=today)
+    due = dt.date(2026, 12, 15)
+    _invoice(actor, customers, party["C1"], dt.date(2026, 11, 15), due, "1000.10")
+    _invoice(actor, customers, party["C1"], dt.date(2026, 11, 16), due, "20.05")  # same party and date
+    _invoice(actor, unbilled, party["C7"], dt.date(2026, 11, 16), due, "60.00")
+    _invoice(actor, customers, party["C1"], dt.date(2026, 10, 1), dt.date(2026, 11, 2), "300.33")  # overdue
+    _invoice(actor, customers, party["C2"], dt.date(2026, 11, 15), due, "700.07")
+    _invoice(actor, customers, party["C2"], dt.date(2026, 11, 20), dt.date(2026, 12, 18), "50.00")  # C1 lands here
+    _invoice(actor, customers, party["C3"], dt.date(2026, 11, 15), due, "400.00")
+    _invoice(actor, customers, party["C4"], dt.date(2026, 11, 15), due, "123.45")
+    _invoice(actor, customers, party["C5"], dt.date(2026, 11, 15), dt.date(2026, 12, 20), "99.99")
+    _invoice(actor, customers, party["C6"], dt.date(2026, 11, 15), due, "80.00")
+    services.create_entry(  # a credit note due the same day: C6 owes nothing on the 15th (nothing moved)
+        actor=actor, journal=Journal.objects.get(code="OD"), date=dt.date(2026, 11, 20), label="Avoir",
+        lines=[services.LineInput(customers, credit=D("90.00"), auxiliary=party["C6"], due_date=due),
+               services.LineInput(Account.objects.get(code="706"), debit=D("90.00"))],
+        post=True,
+    )  # fmt: skip
+    _payment(actor, customers, party["C1"], dt.date(2026, 11, 30), "25.00")  # on account: no due date, kept
+    flows = queries._customer_items(today)
+    assert flows == _python_customer_items(today)
+    assert _by_day(flows) == {
+        dt.date(2026, 11, 5): D("300.33"),  # C1's overdue item, 2 November + 3 days
+        dt.date(2026, 11, 30): D("-25.00"),
+        # C3 (0,4 day: not moved), C4 (no habit), C6 (−10 net: not moved)
+        dt.date(2026, 12, 14): D("700.07"),  # C2, −1 day
+        dt.date(2026, 12, 15): D("400.00") + D("123.45") - D("10.00"),
+        dt.date(2026, 12, 16): D("60.00"),  # C7 on 418, +1 day
+        dt.date(2026, 12, 17): D("50.00") + D("99.99"),  # C2's second item −1 day, C5's −3 days
+        dt.date(2026, 12, 18): D("1020.15"),  # C1's two items, +3 days
+    }
+    assert all(flow.kind == "Clients" for flow in flows)
+    # Without any habit that moves a date, the flows are the aggregate's.
+    PaymentBehaviour.objects.update(delay_days=D("0.4"))
+    assert queries._customer_items(today) == _python_customer_items(today)
+    assert queries._habit_moves(today) == []
