@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery
 
 from pilote.hr import cse, indicators
 from pilote.hr.models import Absence, AbsenceStatus, Contract, Employee
@@ -27,16 +30,19 @@ class Report:
 
 
 def people() -> list[indicators.Person]:
-    contracts = {}
-    for contract in Contract.objects.order_by("version").only("employee_id", "monthly_gross", "weekly_hours"):
-        contracts[contract.employee_id] = contract
+    """Every employee with the hours and pay of their latest contract version (none: the employee's own hours, no
+    pay), in one query: the latest version by correlated subqueries, not every contract read then folded in Python."""
+    latest = Contract.objects.filter(employee=OuterRef("pk")).order_by("-version")
+    hours, gross = (Subquery(latest.values(name)[:1]) for name in ("weekly_hours", "monthly_gross"))
     rows = []
-    for e in Employee.objects.all():
-        contract = contracts.get(e.pk)
+    for e in Employee.objects.annotate(latest_hours=hours, latest_gross=gross):
+        signed = e.latest_gross is not None  # monthly_gross is never null: no value means no contract
+        if signed:  # SQLite gives a subquery's decimal unquantized (35, not 35.00 as the column reads)
+            e.latest_hours = e.latest_hours.quantize(Decimal("0.01"))
         rows.append(indicators.Person(
             e.pk, e.sex, e.birth_date, e.entry_date, e.exit_date,
-            contract.weekly_hours if contract else e.weekly_hours, e.part_time, e.contract_type, e.cse_category,
-            contract.monthly_gross if contract else None))  # fmt: skip
+            e.latest_hours if signed else e.weekly_hours, e.part_time, e.contract_type, e.cse_category,
+            e.latest_gross if signed else None))  # fmt: skip
     return rows
 
 

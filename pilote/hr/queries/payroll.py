@@ -87,14 +87,16 @@ def export_rows(payroll_month: PayrollMonth):
 
 
 def cash_flows(today, end) -> list[tuple]:
-    """The treasury plan's pay (`payroll.pay_flows`) from each employee's latest contract (two reads)."""
+    """The treasury plan's pay (`payroll.pay_flows`) from each employee's latest contract (one read: the latest
+    version's pay by a correlated subquery)."""
+    from django.db.models import OuterRef, Subquery
+
     from pilote.hr.models import Contract, Employee
 
-    gross = {}
-    for employee_id, amount in Contract.objects.order_by("version").values_list("employee_id", "monthly_gross"):
-        gross[employee_id] = amount
-    staff = [(entry, exit_, gross.get(pk)) for pk, entry, exit_ in
-             Employee.objects.filter(entry_date__lte=end).exclude(exit_date__lt=today)
-             .values_list("pk", "entry_date", "exit_date")]  # fmt: skip
+    latest = Contract.objects.filter(employee=OuterRef("pk")).order_by("-version").values("monthly_gross")[:1]
+    staff = list(
+        Employee.objects.filter(entry_date__lte=end).exclude(exit_date__lt=today)
+        .annotate(gross=Subquery(latest)).values_list("entry_date", "exit_date", "gross")
+    )  # fmt: skip
     net_ratio, employer_rate = ratios()
     return payroll.pay_flows(staff, today, end, net_ratio, employer_rate)
