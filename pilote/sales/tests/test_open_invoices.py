@@ -51,6 +51,9 @@ def test_open_invoices_are_read_through_the_partial_index_on_postgresql(shop):
         return  # SQLite has the same partial indexes; its planner's choice is not asserted
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: make the planner show what it can use
+        # On a handful of rows the plain due-date index is cheaper than the partial one, which carries the amounts
+        # too (sales 0021): set it aside inside the test's transaction to see that the partial index serves.
+        cursor.execute("DROP INDEX sales_invoice_due_idx")
         sql, params = (
             Invoice.objects.filter(OPEN_INVOICE, due_date__lt=dt.date(2027, 1, 1)).values("pk").query.sql_with_params()
         )
