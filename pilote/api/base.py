@@ -261,13 +261,17 @@ def fetch(queryset, pk: int):
     return get_object_or_404(queryset, pk=pk)
 
 
-def through_form(form_class, payload: Schema | dict, *, instance=None, **form_kwargs) -> dict:
+def through_form(form_class, payload: Schema | dict, *, instance=None, current: dict | None = None,
+                 **form_kwargs) -> dict:  # fmt: skip
     """The payload checked by the page's own form (`form_class`), so the API applies the very rules the page does:
-    a change (`instance`) starts from the record's current values and the payload's fields replace them. Returns the
-    form's cleaned data; a refusal is a `ValidationError` with the form's French messages (422)."""
+    a change (`instance` for a model form, or the record's `current` values for a plain one, as its page fills it)
+    starts from the record's current values and the payload's fields replace them. Returns the form's cleaned data;
+    a refusal is a `ValidationError` with the form's French messages (422)."""
     from django.forms.models import model_to_dict
 
-    if instance is not None:
+    if current is not None:
+        data = dict(current)
+    elif instance is not None:
         data = {name: value for name, value in model_to_dict(instance).items() if value is not None}
     else:  # what the page's empty form proposes (the model's defaults)
         blank = form_class(**form_kwargs)

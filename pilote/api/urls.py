@@ -69,3 +69,8 @@ from pilote.api import banking, finance_costing, hr_expense_lines  # noqa: E402 
 
 for module in (banking, finance_costing, hr_expense_lines):
     api.add_router("/", module.router)  # apid
+
+from pilote.api import analytic_sections, bank_accounts, office_calendars  # noqa: E402  (apix)
+
+for module in (bank_accounts, analytic_sections, office_calendars):
+    api.add_router("/", module.router)  # apix

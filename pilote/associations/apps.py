@@ -43,6 +43,9 @@ class AssociationsConfig(AppConfig):
 
         del triggers  # imported to register its TriggerSet (verify_ledger checks every registered set)
         register_labels(audit_labels.LABELS)
+        from pilote.ledger import hooks
+
+        hooks.register(hooks.section_code_users, lazy("pilote.associations.queries.grants.grant_names_section"))
         register_menu(
             "Vie associative",
             15,

@@ -12,6 +12,10 @@ class FinanceConfig(AppConfig):
         from pilote.finance.audit_labels import LABELS
 
         register_labels(LABELS)
+        from pilote.ledger import hooks
+
+        hooks.register(hooks.section_code_users, lazy("pilote.finance.services.costing_names_section"))
+        hooks.register(hooks.section_kind_users, lazy("pilote.finance.services.check_section_kind"))
 
         register_menu(
             "Finances",

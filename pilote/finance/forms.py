@@ -5,6 +5,7 @@ from django import forms
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.uploads import LimitedFileField
 from pilote.ledger.models import AnalyticSection, FiscalYear
+from pilote.ledger.models_analytic import SectionKind
 from pilote.lib.fields import FrenchDecimalFormField
 
 
@@ -174,3 +175,14 @@ class LoanForm(forms.Form):
                                                 "max_value": "La durée d'un emprunt va de 1 à 600 mois."})  # fmt: skip
     first_due = forms.DateField(label="Première échéance", widget=DATE_WIDGET)
     constant_capital = forms.BooleanField(label="Amortissement constant (sinon mensualités constantes)", required=False)
+
+
+class SectionForm(forms.Form):
+    """A section (an analysis centre) changed on its page or through the API (`analytics.update_section`)."""
+
+    code = forms.CharField(label="Code", max_length=20, help_text="Fixe dès que la section est utilisée.")
+    label = forms.CharField(label="Intitulé", max_length=100)
+    kind = forms.ChoiceField(label="Nature", choices=SectionKind.choices)
+    is_active = forms.BooleanField(
+        label="Active", required=False, help_text="Inactive : plus de nouvelle ventilation ; l'historique reste."
+    )

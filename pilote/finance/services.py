@@ -352,6 +352,36 @@ def save_costing_setup(
     return setup
 
 
+def _costing_years(section) -> list[str]:
+    """The fiscal years whose full-costing parameters name the section (keys, work units, products made)."""
+    from django.db.models import Q
+
+    from pilote.finance.models import CostingSetup
+
+    years = []
+    setups = CostingSetup.objects.filter(Q(centres_axis=section.axis_id) | Q(products_axis=section.axis_id))
+    for setup in setups.select_related("fiscal_year").order_by("fiscal_year__start_date"):
+        named = set(setup.keys) | set(setup.units) | set(setup.production)
+        named |= {target for shares in setup.keys.values() for target in shares}
+        named |= {product for unit in setup.units.values() for product in unit.get("usage", {})}
+        if section.code in named:
+            years.append(str(setup.fiscal_year))
+    return years
+
+
+def costing_names_section(section) -> list[str]:
+    """ledger.hooks.section_code_users: the full costing's parameters name the section by its code."""
+    return ["paramètres des coûts complets"] if _costing_years(section) else []
+
+
+def check_section_kind(section) -> None:
+    """ledger.hooks.section_kind_users: a centre the full costing's parameters name keeps its nature."""
+    years = _costing_years(section)
+    if years:
+        raise DomainError(f"Les paramètres des coûts complets ({', '.join(years)}) nomment la section "
+                          f"{section.code} : changez-les avant sa nature.")  # fmt: skip
+
+
 # --- Treasury ---------------------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("analytique/axes/", analytic.setup, name="analytic-setup"),
     path("analytique/axes/nouveau/", analytic.axis_create, name="analytic-axis-create"),
     path("analytique/axes/<int:pk>/section/", analytic.section_create, name="analytic-section-create"),
+    path("analytique/sections/<int:pk>/", analytic.section_edit, name="analytic-section-edit"),
     path("analytique/axes/<int:pk>/ventilation/", analytic.defaults_set, name="analytic-defaults"),
     path("analytique/appliquer/", analytic.defaults_apply, name="analytic-apply"),
     path("couts-complets/", analytic.costing, name="costing"),

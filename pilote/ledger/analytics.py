@@ -22,6 +22,7 @@ from django.db import connection, transaction
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
+from pilote.ledger import hooks
 from pilote.ledger.models import Account, EntryLine
 from pilote.ledger.models_analytic import (
     AnalyticAxis,
@@ -265,9 +266,7 @@ def create_axis(*, actor, code: str, label: str, position: int = 0) -> AnalyticA
 
 @transaction.atomic
 def create_section(*, actor, axis: AnalyticAxis, code: str, label: str, kind: str = "plain") -> AnalyticSection:
-    code, label = code.strip().upper(), label.strip()
-    if not code or len(code) > 20 or not code.replace("-", "").replace("_", "").isalnum():
-        raise DomainError("Le code d'une section a 1 à 20 lettres ou chiffres (ex. ATELIER, LYON, P2026-01).")
+    code, label = _section_code(code), label.strip()
     if not label:
         raise DomainError("Donnez un intitulé à la section.")
     if kind not in {"plain", "main", "auxiliary"}:
@@ -276,6 +275,58 @@ def create_section(*, actor, axis: AnalyticAxis, code: str, label: str, kind: st
         raise DomainError(f"La section {code} existe déjà sur l'axe {axis.code}.")
     section = AnalyticSection.objects.create(axis=axis, code=code, label=label[:100], kind=kind)
     audit.record(actor, "ledger.analytic.section_created", section, after=audit.snapshot(section))
+    return section
+
+
+def _section_code(code: str) -> str:
+    code = code.strip().upper()
+    if not code or len(code) > 20 or not code.replace("-", "").replace("_", "").isalnum():
+        raise DomainError("Le code d'une section a 1 à 20 lettres ou chiffres (ex. ATELIER, LYON, P2026-01).")
+    return code
+
+
+def section_uses(section: AnalyticSection) -> list[str]:
+    """What holds the section or names it by its code (French, plural nouns): its code is then fixed — reports,
+    budgets, the full costing's parameters and a grant's action find it by it. The rows that point to it are found
+    through its relations; the apps that name it by its code say so through `hooks.section_code_users`."""
+    uses = []
+    relations = AnalyticSection._meta.get_fields(include_hidden=True)  # with the hidden ones (related_name="+")
+    for relation in (field for field in relations if field.auto_created and not field.concrete):
+        rows = relation.related_model._default_manager.filter(**{relation.field.name: section})
+        if rows.exists():
+            uses.append(str(relation.related_model._meta.verbose_name_plural))
+    for handler in hooks.section_code_users:
+        uses += handler(section)
+    return sorted(set(uses))
+
+
+@transaction.atomic
+def update_section(
+    *, actor, section: AnalyticSection, code: str, label: str, kind: str, is_active: bool = True
+) -> AnalyticSection:
+    """A section (a centre) renamed, its nature or state changed. Its code changes only while nothing uses it
+    (`section_uses`); its nature only while no full-costing parameters name it. An inactive section takes no new
+    distribution (its defaults stop applying); what was distributed on it stays."""
+    section = AnalyticSection.objects.select_for_update().select_related("axis").get(pk=section.pk)
+    code, label = _section_code(code), label.strip()
+    if not label:
+        raise DomainError("Donnez un intitulé à la section.")
+    if kind not in {"plain", "main", "auxiliary"}:
+        raise DomainError("Nature de section inconnue.")
+    if code != section.code:
+        uses = section_uses(section)
+        if uses:
+            raise DomainError(f"Le code de la section {section.code} ne peut plus changer : elle est utilisée "
+                              f"({', '.join(uses)}).")  # fmt: skip
+        if AnalyticSection.objects.filter(axis=section.axis, code=code).exists():
+            raise DomainError(f"La section {code} existe déjà sur l'axe {section.axis.code}.")
+    if kind != section.kind:
+        for handler in hooks.section_kind_users:
+            handler(section)  # a DomainError when the section's nature is relied upon
+    before = audit.snapshot(section)
+    section.code, section.label, section.kind, section.is_active = code, label[:100], kind, is_active
+    section.save(update_fields=["code", "label", "kind", "is_active"])
+    audit.record(actor, "ledger.analytic.section_changed", section, before=before, after=audit.snapshot(section))
     return section
 
 

@@ -73,6 +73,36 @@ def create_bank_account(
 
 
 @transaction.atomic
+def update_bank_account(
+    *, actor, bank_account: BankAccount, name: str, iban: str, bic: str = "", is_active: bool = True
+) -> BankAccount:
+    """A bank account's name, IBAN, BIC and state changed (its journal and 51x account stay: the books are kept
+    on them). The IBAN changes only while no statement was imported on the account — a statement names its
+    account's IBAN —; an inactive account is no longer offered to payments, collections and reimbursements."""
+    bank_account = BankAccount.objects.select_for_update().get(pk=bank_account.pk)
+    name = name.strip()
+    if not name:
+        raise DomainError("Donnez un nom au compte bancaire.")
+    iban = identifiers.clean_iban(iban)
+    bic = identifiers.clean_bic(bic) if bic else identifiers.bic_from_iban(iban)
+    if iban != bank_account.iban:
+        if bank_account.imports.exists() or bank_account.statement_lines.exists():
+            raise DomainError(
+                "Des relevés ont été importés sur ce compte : son IBAN ne peut plus changer. "
+                "Pour une nouvelle domiciliation, créez un autre compte bancaire et désactivez celui-ci."
+            )
+        if BankAccount.objects.filter(iban=iban).exclude(pk=bank_account.pk).exists():
+            raise DomainError("Un autre compte bancaire a déjà cet IBAN.")
+    before = audit.snapshot(bank_account)
+    bank_account.name, bank_account.iban, bank_account.bic = name[:100], iban, bic
+    bank_account.is_active = is_active
+    bank_account.save(update_fields=["name", "iban", "bic", "is_active"])
+    audit.record(actor, "ledger.bank_account.changed", bank_account, before=before,
+                 after=audit.snapshot(bank_account))  # fmt: skip
+    return bank_account
+
+
+@transaction.atomic
 def save_csv_mapping(*, actor, bank_account: BankAccount, mapping: bank_statements.CsvMapping) -> None:
     """Remember (or change) the column layout of this bank's CSV exports; StatementError if inconsistent."""
     bank_statements.check_mapping(mapping)

@@ -9,7 +9,7 @@ from pilote.core.pickers import SearchSelect, datalist_attrs
 from pilote.ledger import pickers
 from pilote.ledger.models import Account, AuxiliaryAccount, BankRule, EntryStatus, FiscalYear, Journal, JournalKind
 from pilote.ledger.services import LineInput
-from pilote.lib.fields import FrenchDecimalFormField
+from pilote.lib.fields import FrenchDecimalFormField, IdentifierFormField
 
 AMOUNT = {"max_digits": 15, "decimal_places": 2, "min_value": Decimal("0"), "required": False, "min_places": 2}
 
@@ -145,9 +145,38 @@ class AuxiliaryForm(forms.Form):
         self.fields["contact"].queryset = pickers.THIRD_PARTIES.queryset()
 
 
+class BankAccountForm(forms.Form):
+    """A new bank account (the bank list page's and the API's)."""
+
+    name = forms.CharField(label="Nom", max_length=100)
+    iban = IdentifierFormField(kind="iban", label="IBAN")
+    bic = IdentifierFormField(kind="bic", label="BIC", required=False, help_text="Vide : celui de la banque de l'IBAN.")
+    account_code = forms.CharField(label="Compte comptable", initial="512", max_length=20)
+    journal_code = forms.CharField(
+        label="Code journal", required=False, max_length=8, help_text="Vide : un journal BQn est créé."
+    )
+
+
+class BankAccountChangeForm(forms.Form):
+    """A bank account changed (its page's and the API's): its journal and 51x account stay."""
+
+    name = forms.CharField(label="Nom", max_length=100)
+    iban = IdentifierFormField(kind="iban", label="IBAN", help_text="Modifiable tant qu'aucun relevé n'est importé.")
+    bic = IdentifierFormField(kind="bic", label="BIC", required=False, help_text="Vide : celui de la banque de l'IBAN.")
+    is_active = forms.BooleanField(
+        label="Actif", required=False, help_text="Inactif : il n'est plus proposé aux paiements et aux prélèvements."
+    )
+
+
 class BankRuleForm(forms.ModelForm):
-    """A matching rule as its fields are typed (the API's; the bank line page makes one while booking)."""
+    """A matching rule as its fields are typed (the rules page's and the API's; the bank line page makes one while
+    booking)."""
 
     class Meta:
         model = BankRule
         fields = ["bank_account", "label_contains", "account", "auxiliary", "entry_label"]
+        widgets = {"account": SearchSelect("comptes"), "auxiliary": SearchSelect("auxiliaires")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bank_account"].empty_label = "Tous les comptes bancaires"

@@ -19,6 +19,14 @@ settlement_handlers: list[Callable] = []
 # dated in the period (credit notes negative).
 operation_providers: list[Callable] = []
 
+# ledger.analytics.update_section — (section) -> list of French plural nouns: what names the section by its code
+# (the full costing's parameters, a grant's action), so its code may not change.
+section_code_users: list[Callable] = []
+
+# ledger.analytics.update_section — (section) -> None, or a DomainError when something relies on the section's
+# nature (main or auxiliary centre) so that it may not change.
+section_kind_users: list[Callable] = []
+
 
 def register(hooks: list[Callable], handler: Callable) -> None:
     if handler not in hooks:

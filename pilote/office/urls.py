@@ -24,6 +24,7 @@ urlpatterns = [
     path("agenda/", agenda.agenda, name="agenda"),
     path("agendas/", agenda.calendar_list, name="calendar-list"),
     path("agendas/nouveau/", agenda.calendar_create, name="calendar-create"),
+    path("agendas/<int:pk>/modifier/", agenda.calendar_edit, name="calendar-edit"),
     path("agendas/<int:pk>/abonnement/", agenda.calendar_feed, name="calendar-feed"),
     path("agendas/<int:pk>/importer/", agenda.calendar_import, name="calendar-import"),
     path("agenda/abonnement/<str:token>.ics", agenda.feed, name="feed"),

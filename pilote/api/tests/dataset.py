@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pilote.api.tests import dataset_apia, dataset_apic, dataset_apid, dataset_holds
+from pilote.api.tests import dataset_apia, dataset_apic, dataset_apid, dataset_apix, dataset_holds
 from pilote.api.tests.days import day, resolve, year
 from pilote.lib.dates import local_today
 
@@ -246,6 +246,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
     ids.update(dataset_apic.rows(structure, personas, ids))
     ids.update(dataset_apid.rows(structure, personas, ids))
     ids.update(dataset_holds.rows(structure, personas, ids))
+    ids.update(dataset_apix.rows(structure, personas, ids))
     return ids
 
 
@@ -821,3 +822,6 @@ OBJECT_RULES |= dataset_apid.OBJECT_RULES
 dataset_apia.MADE |= dataset_apid.MADE
 BODIES |= dataset_holds.BODIES
 IDS |= dataset_holds.IDS
+BODIES |= dataset_apix.BODIES
+IDS |= dataset_apix.IDS
+dataset_apia.MADE |= dataset_apix.MADE

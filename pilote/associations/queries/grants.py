@@ -68,6 +68,13 @@ def section_of(grant: Grant) -> AnalyticSection | None:
     return AnalyticSection.objects.filter(axis__code=GRANTS_AXIS, code=grant.code).first()
 
 
+def grant_names_section(section: AnalyticSection) -> list[str]:
+    """ledger.hooks.section_code_users: a grant's action is found by its code on the grants' axis."""
+    if section.axis.code == GRANTS_AXIS and Grant.objects.filter(code=section.code).exists():
+        return ["subventions"]
+    return []
+
+
 def _excluded(prefix: str = "") -> Q:
     return Q(**{f"{prefix}account__code__startswith": EXCLUDED[0]}) | Q(
         **{f"{prefix}account__code__startswith": EXCLUDED[1]}

@@ -96,12 +96,14 @@ def _finance_sample(actor):
     from pilote.ledger import analytics
 
     axis = analytics.create_axis(actor=actor, code="ACT", label="Activité")
+    section = analytics.create_section(actor=actor, axis=axis, code="ATELIER", label="Atelier", kind="main")
     from pilote.finance.services import create_loan
 
     loan = create_loan(actor=actor, label="Prêt", lender="", principal=Decimal(1000), annual_rate=Decimal(3),
                        months=12, first_due=dt.date(2027, 1, 31))  # fmt: skip
     return {f"finance:budget-{name}": budget.pk for name in names} | {
         "finance:analytic-section-create": axis.pk,
+        "finance:analytic-section-edit": section.pk,
         "finance:analytic-defaults": axis.pk,
         "finance:loan-delete": loan.pk,
     }
@@ -123,6 +125,7 @@ def _office_sample(personas):
                                 ends_at=start + dt.timedelta(hours=1))  # fmt: skip
     urls |= {f"office:event-{name}": event.pk for name in ("detail", "edit", "delete", "invite")}
     urls |= {"office:calendar-feed": calendar.pk, "office:calendar-import": calendar.pk}
+    urls["office:calendar-edit"] = agenda.create_team_calendar(actor=actor, name="Équipe").pk
     from pilote.office.services import meetings, tasks
 
     later = start + dt.timedelta(days=1)
@@ -504,10 +507,10 @@ def _ledger_sample(actor):
     statement_line = account.statement_lines.get()
     rule = bank.create_rule(actor=actor, bank_account=account, label_contains="Frais", account=expense)
     urls = {f"ledger:entry-{name}": draft.pk for name in ("detail", "edit", "post", "delete")}
-    bank_pages = ("detail", "import", "mapping", "apply-rules", "report", "reconcile-pairs", "csv-layout")
+    bank_pages = ("detail", "edit", "import", "mapping", "apply-rules", "report", "reconcile-pairs", "csv-layout")
     urls |= {f"ledger:bank-{n}": account.pk for n in bank_pages}
     urls |= {f"ledger:statement-line{n}": statement_line.pk for n in ("", "-match", "-book", "-unmatch")}
-    urls["ledger:bank-rule-delete"] = rule.pk
+    urls["ledger:bank-rule-delete"] = urls["ledger:bank-rule-edit"] = rule.pk
     from pilote.ledger import assets
 
     Account.objects.create(code="2183", label="Matériel de bureau")

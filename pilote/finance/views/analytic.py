@@ -123,6 +123,27 @@ def section_create(request, pk: int):
     return _back(request)
 
 
+@require_perm("finance.edit")
+def section_edit(request, pk: int):
+    """A section renamed, its nature or state changed; its code while nothing uses it (`analytics.update_section`)."""
+    from pilote.finance.forms import SectionForm
+    from pilote.ledger.models import AnalyticSection
+
+    section = get_object_or_404(AnalyticSection.objects.select_related("axis"), pk=pk)
+    initial = {"code": section.code, "label": section.label, "kind": section.kind, "is_active": section.is_active}
+    form = SectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            analytics.update_section(actor=request.user, section=section, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Section {section.code} enregistrée.")
+            return _back(request)
+    uses = analytics.section_uses(section)
+    return render(request, "finance/analytic_section.html", {"section": section, "form": form, "uses": uses})
+
+
 def _parse_percent(text: str) -> Decimal | None:
     text = (text or "").replace("%", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
     if not text:

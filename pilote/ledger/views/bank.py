@@ -21,24 +21,15 @@ from pilote.core.params import to_int
 from pilote.core.pickers import datalist_attrs
 from pilote.core.uploads import LimitedFileField
 from pilote.ledger import bank, bank_statements, queries
+from pilote.ledger.forms import BankAccountChangeForm, BankAccountForm, BankRuleForm
 from pilote.ledger.models import Account, AuxiliaryAccount, BankAccount, BankRule, EntryLine, StatementLine
 from pilote.lib.dates import local_today
-from pilote.lib.fields import IdentifierFormField
 from pilote.lib.french import plural
 
 
 def _pending_scope(account) -> str:
     """A CSV waiting for its columns belongs to one bank account: it is never imported into another."""
     return f"bank-csv:{account.pk}"
-
-
-class BankAccountForm(forms.Form):
-    name = forms.CharField(label="Nom", max_length=100)
-    iban = IdentifierFormField(kind="iban", label="IBAN")
-    account_code = forms.CharField(label="Compte comptable", initial="512", max_length=20)
-    journal_code = forms.CharField(
-        label="Code journal", required=False, max_length=8, help_text="Vide : un journal BQn est créé."
-    )
 
 
 class UploadForm(forms.Form):
@@ -180,6 +171,24 @@ def bank_create(request):
     else:
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     return redirect("ledger:bank-list")
+
+
+@require_perm("ledger.admin")
+def bank_edit(request, pk: int):
+    """A bank account's name, IBAN, BIC and state changed (`bank.update_bank_account`)."""
+    account = get_object_or_404(BankAccount.objects.select_related("journal", "account"), pk=pk)
+    initial = {"name": account.name, "iban": account.iban, "bic": account.bic, "is_active": account.is_active}
+    form = BankAccountChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bank.update_bank_account(actor=request.user, bank_account=account, **form.cleaned_data)
+        except (DomainError, ValidationError) as exc:
+            form.add_error(None, getattr(exc, "message", None) or " ".join(exc.messages))
+        else:
+            messages.success(request, f"Compte bancaire {account.name} enregistré.")
+            return redirect("ledger:bank-list")
+    imported = account.imports.exists()
+    return render(request, "ledger/bank_edit.html", {"account": account, "form": form, "imported": imported})
 
 
 class StatementLineFilterForm(forms.Form):
@@ -488,6 +497,22 @@ def bank_rules(request):
     return render(
         request, "ledger/bank_rules.html", {"rules": BankRule.objects.select_related("account", "bank_account")}
     )
+
+
+@require_perm("ledger.edit")
+def bank_rule_edit(request, pk: int):
+    """A matching rule changed (`bank.update_rule`): lines it booked stay as they are."""
+    rule = get_object_or_404(BankRule.objects.select_related("account", "auxiliary", "bank_account"), pk=pk)
+    form = BankRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bank.update_rule(actor=request.user, rule=rule, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Règle enregistrée.")
+            return redirect("ledger:bank-rules")
+    return render(request, "ledger/bank_rule_edit.html", {"rule": rule, "form": form})
 
 
 @require_POST

@@ -77,6 +77,23 @@ def calendar_create(request):
     return render(request, "office/calendar_form.html", {"form": form})
 
 
+@require_perm("office.manage")
+def calendar_edit(request, pk: int):
+    """A shared calendar renamed, its members changed (`agenda.update_team_calendar`)."""
+    calendar = get_object_or_404(Calendar, pk=pk, kind=CalendarKind.TEAM)
+    initial = {"name": calendar.name, "members": list(calendar.members.all())}
+    form = TeamCalendarForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_team_calendar(actor=request.user, calendar=calendar, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"L'agenda partagé « {calendar.name} » est enregistré.")
+            return redirect("office:calendar-list")
+    return render(request, "office/calendar_form.html", {"form": form, "calendar": calendar})
+
+
 def _visible(request, pk: int) -> Calendar:
     calendar = get_object_or_404(Calendar, pk=pk)
     if not services.can_see(request.user, calendar):
