@@ -827,6 +827,7 @@ def letter_settled(books: Books) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE ledger_matching SET created_at = {lettered_on}")  # noqa: S608 - constant text
         cursor.execute(FLAG_LETTERED)  # the lines' flag, as lettering.mark_lettered keeps it
+    lettering.date_matchings()  # their first line's date and how long after it they were lettered
     open_items.rebuild()
     from pilote.ledger.models import OpenItemBalance, OpenItemParty
 

@@ -408,12 +408,23 @@ class Matching(models.Model):
     is_partial = models.BooleanField("partiel", default=False)
     created_at = models.DateTimeField("lettré le", auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The date of its earliest line, and how long after it the lettering was made: `span_class` is the bit length
+    # of that number of days (0 the same day, 1 the next, 2 two or three days, 3 four to seven …). Set by
+    # `lettering.date_matchings` wherever a matching is made or its `created_at` changes; an aged balance at a
+    # past date finds the matchings that straddle it (earliest line by then, lettered after) in one short range
+    # of `opened_on` per class (`queries.aged_parties`), not among every matching made since.
+    opened_on = models.DateField("première pièce le", null=True, blank=True)
+    span_class = models.PositiveSmallIntegerField("délai de lettrage (classe)", default=0)
 
     class Meta:
         verbose_name = "lettrage"
         verbose_name_plural = "lettrages"
-        # An aged balance at a past date reads back the lines lettered since (queries.aged_balance).
-        indexes = [models.Index(fields=["created_at"], name="ledger_matching_created_idx")]
+        indexes = [
+            models.Index(
+                fields=["account", "span_class", "opened_on", "is_partial", "created_at"],
+                name="ledger_matching_span_idx",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "aux_key", "code"],

@@ -427,6 +427,29 @@ def _aged_bucket_sql(as_of: dt.date, payment_days: int, expected: str, has_due: 
     return f"CASE {' '.join(whens)} ELSE {len(AGE_BUCKETS) - 1} END", params
 
 
+def _straddling_matchings(as_of: dt.date, accounts: list[int], day) -> tuple[str, list]:
+    """The ids of the full matchings of `accounts` whose earliest line is dated by `as_of` and that were lettered
+    after it (their lines dated by then were open at that date), as SQL. Each is found in the range of its span
+    class (`Matching.span_class`): lettered less than 2**k days after its first line, that line is dated after
+    `as_of` − 2**k; one range of the index (account, span_class, opened_on, …) per account and class, of which at
+    least half straddles the date — what is read follows what was open then, not the matchings made since."""
+    from pilote.ledger.lettering import SPAN_CLASSES
+
+    since = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min))
+    classes, params = [], []
+    for k in range(1, SPAN_CLASSES + 1):  # class 0: lettered the day of its first line, never straddles a date
+        low = as_of - dt.timedelta(days=2**k) if k < SPAN_CLASSES and as_of.toordinal() > 2**k else dt.date.min
+        classes.append("SELECT %s AS k, %s AS low")
+        params += [k, day(low)]
+    marks = ", ".join(["%s"] * len(accounts))
+    sql = (
+        f"SELECT m.id FROM ({' UNION ALL '.join(classes)}) c JOIN ledger_matching m ON m.span_class = c.k "  # noqa: S608
+        f"AND m.opened_on > c.low AND m.opened_on <= %s WHERE m.account_id IN ({marks}) AND m.is_partial = %s "
+        "AND m.created_at >= %s"
+    )
+    return sql, [*params, day(as_of), *accounts, False, connection.ops.adapt_datetimefield_value(since)]
+
+
 def aged_parties(
     control_prefix: str,
     as_of: dt.date,
@@ -442,12 +465,13 @@ def aged_parties(
 
     One SQL statement: the open-items aggregate per third party (`OpenItemParty`, kept at posting and lettering,
     read from its covering index) summed per third party into the five buckets (a CASE on the expected date),
-    in integer cents; third parties whose items net to zero left out; sorted by `order` (an AGED_ORDER key,
+    in integer cents (per third party and bucket first, so each row's bucket is computed once, then across the
+    buckets); third parties whose items net to zero left out; sorted by `order` (an AGED_ORDER key,
     « - » for descending, ties by code) and cut to `limit` rows from `offset`; the count and the bucket totals
     over every third party by window functions. Python sees one row per third party of the page, never the open
     items. The aggregate is today's lettering: at a past date, the lines fully lettered after it were still
-    open then, so they are added back from the lettering made since (index on `Matching.created_at`; nothing to
-    read for today)."""
+    open then, so they are added back from the matchings that straddle the date (`_straddling_matchings`;
+    nothing to read for today)."""
     from pilote.ledger.models import Account
 
     postgres = connection.vendor == "postgresql"
@@ -471,19 +495,16 @@ def aged_parties(
     ]
     params = [*bucket_params, *accounts, day(as_of)]
     if as_of < timezone.localdate():
-        since = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min))
-        # Driven from the lettering made since (its index on created_at, then each matching's lines by key).
+        straddling, straddling_params = _straddling_matchings(as_of, accounts, day)
         bucket, bucket_params = _aged_bucket_sql(
             as_of, payment_days, "COALESCE(l.due_date, l.date)", "l.due_date IS NOT NULL", day
         )
         parts.append(
-            f"SELECT l.auxiliary_id, {bucket}, l.debit - l.credit FROM ledger_matching m "  # noqa: S608
+            f"SELECT l.auxiliary_id, {bucket}, l.debit - l.credit FROM ({straddling}) m "  # noqa: S608
             "JOIN ledger_matchedline ml ON ml.matching_id = m.id JOIN ledger_entryline l ON l.id = ml.line_id "
-            f"WHERE m.created_at >= %s AND m.is_partial = %s AND l.account_id IN ({marks}) AND l.is_posted = %s "
-            f"AND l.date <= %s AND l.auxiliary_id IS NOT NULL AND l.fiscal_year_id IN ({open_years})"
+            f"WHERE l.date <= %s AND l.auxiliary_id IS NOT NULL AND l.fiscal_year_id IN ({open_years})"
         )
-        params += [*bucket_params, connection.ops.adapt_datetimefield_value(since), False, *accounts, True]
-        params.append(day(as_of))
+        params += [*bucket_params, *straddling_params, day(as_of)]
     sums = ", ".join(f"SUM(CASE WHEN bucket = {i} THEN amount ELSE 0 END) AS b{i}" for i in range(len(AGE_BUCKETS)))
     buckets = ", ".join(f"p.b{i}" for i in range(len(AGE_BUCKETS)))
     windows = ", ".join(f"SUM(p.b{i}) OVER ()" for i in range(len(AGE_BUCKETS)))
@@ -493,8 +514,9 @@ def aged_parties(
     page = " LIMIT %s OFFSET %s" if limit is not None else ""
     sql = (
         f"SELECT p.aux, a.code, a.label, {buckets}, COUNT(*) OVER (), {windows} FROM ("  # noqa: S608
-        f"SELECT aux, {sums}, SUM(amount) AS total FROM ({' UNION ALL '.join(parts)}) i "
-        "GROUP BY aux HAVING SUM(amount) <> 0"
+        f"SELECT aux, {sums}, SUM(amount) AS total FROM ("  # noqa: S608
+        f"SELECT aux, bucket, SUM(amount) AS amount FROM ({' UNION ALL '.join(parts)}) i GROUP BY aux, bucket"
+        ") g GROUP BY aux HAVING SUM(amount) <> 0"
         f") p JOIN ledger_auxiliaryaccount a ON a.id = p.aux ORDER BY {sort}{direction}, a.code{page}"
     )
     if limit is not None:

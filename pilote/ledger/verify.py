@@ -28,6 +28,7 @@ from pilote.ledger.models import (
 )
 from pilote.lib import sealing
 from pilote.lib.formats import format_eur, format_number
+from pilote.lib.french import plural
 from pilote.lib.money import ZERO
 
 ENTRY_FIELDS = (
@@ -344,8 +345,9 @@ _app_checks: dict[str, Callable[[], list[str]]] = {}
 
 
 def check_derived_aggregates() -> list[str]:
-    """The analytic aggregates and the open-items aggregate equal their recomputation from the lines."""
-    from pilote.ledger import analytics, open_items
+    """The analytic aggregates and the open-items aggregate equal their recomputation from the lines; each full
+    matching's first date and span class agree with its lines and its lettering time."""
+    from pilote.ledger import analytics, lettering, open_items
 
     problems = []
     if analytics.stored_balances() != analytics.recompute_balances():
@@ -354,6 +356,11 @@ def check_derived_aggregates() -> list[str]:
         problems.append(
             "Le cumul des pièces non lettrées ne correspond plus aux lignes et lettrages (réparation : "
             "ledger.open_items.rebuild)."
+        )
+    if misdated := lettering.misdated_matchings():
+        problems.append(
+            f"Date de première pièce ou délai de lettrage faux pour {plural(misdated, 'lettrage')} (réparation : "
+            "ledger.lettering.date_matchings)."
         )
     return problems
 

@@ -210,6 +210,7 @@ def _rebuild_lettering(actor, first_index: int, lettered: list) -> int:
         moment = dt.datetime.combine(day, dt.time(12), tzinfo=paris)
         for start in range(0, len(pks), 5000):
             Matching.objects.filter(pk__in=pks[start : start + 5000]).update(created_at=moment)
+    lettering.date_matchings(matching.pk for matching in matchings)  # from the lines and DateLet
     return len(groups) - len(kept)
 
 

@@ -51,18 +51,23 @@ def _letter(books, lines, *, partial=False, on=None):
     if on:  # lettered on that day (noon, Paris time)
         when = timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
         Matching.objects.filter(pk=matching.pk).update(created_at=when)
+        lettering.date_matchings([matching.pk])
     return matching
 
 
-def _straightforward(prefix, as_of, payment_days=30):
-    """Buckets per auxiliary code, line by line: a line posted by `as_of` is open then unless it is in a full
-    matching made by that day; it ages from its due date (else its date + payment days) — the lines of a partial
-    matching from the earliest due date on the side of what is left."""
-    lines = list(
-        EntryLine.objects.filter(account__code__startswith=prefix, is_posted=True, date__lte=as_of)
+def _lines(prefix):
+    return list(
+        EntryLine.objects.filter(account__code__startswith=prefix, is_posted=True)
         .exclude(auxiliary=None)
         .select_related("auxiliary", "match__matching")
     )
+
+
+def _straightforward(prefix, as_of, payment_days=30, every=None):
+    """Buckets per auxiliary code, line by line: a line posted by `as_of` is open then unless it is in a full
+    matching made by that day; it ages from its due date (else its date + payment days) — the lines of a partial
+    matching from the earliest due date on the side of what is left. `every`: the account's lines (`_lines`)."""
+    lines = [line for line in (every or _lines(prefix)) if line.date <= as_of]
     due = {line.pk: line.due_date or line.date + dt.timedelta(days=payment_days) for line in lines}
     groups = defaultdict(list)
     for line in lines:
@@ -196,3 +201,46 @@ def test_aged_balance_page_past_the_last_shows_the_last(ledger, client_as):
     assert client.get(url, {"au": "2026-04-30", "type": "401"}).context["grand_total"] == D(
         "88.88"
     )  # 720.50 owed, 720.50 paid not lettered
+
+
+def test_at_every_past_date_the_matchings_lettered_after_it_are_open(books):
+    """Invoices lettered with their receipt from the same day to 200 days later, across the bounds of the span
+    classes an aged balance at a past date reads them by (`Matching.span_class`: 1, 2, 3, 4, 7, 8, 15, 16 days …),
+    one lettered before its receipt's date: on every day of the year the aged balance equals the line-by-line one."""
+    aux = [books["customer"]] + [
+        AuxiliaryAccount.objects.create(code=f"C00001{n}", label=f"Client {n}", control_account=books["a"]["411"])
+        for n in range(3)
+    ]
+    start = dt.date(2026, 1, 5)
+    for n, lag in enumerate([0, 1, 2, 3, 4, 7, 8, 15, 16, 31, 32, 64, 65, 129, 200]):
+        day = start + dt.timedelta(days=7 * n)
+        who = aux[n % len(aux)]
+        sale = _invoice(books, who, day, f"{100 + n}.{n:02d}", due=day + dt.timedelta(days=n), ref=f"S{n}")
+        paid_on = day + dt.timedelta(days=lag // 2)
+        receipt = _receipt(books, who, paid_on, f"{100 + n}.{n:02d}", ref=f"S{n}")
+        _letter(books, [_line(sale, "411"), _line(receipt, "411")], on=day + dt.timedelta(days=lag))
+    early = _invoice(books, aux[1], dt.date(2026, 6, 1), "50.00", ref="E")
+    late = _receipt(books, aux[1], dt.date(2026, 6, 30), "50.00", ref="E")
+    _letter(books, [_line(early, "411"), _line(late, "411")], on=dt.date(2026, 6, 10))  # before its receipt's date
+    _invoice(books, aux[2], dt.date(2026, 2, 1), "42.00", ref="O")  # never lettered
+    assert set(Matching.objects.values_list("span_class", flat=True)) == set(range(9))
+    every = _lines("411")
+    for offset in range(0, 300):
+        as_of = dt.date(2026, 1, 1) + dt.timedelta(days=offset)
+        assert _aged("411", as_of) == _straightforward("411", as_of, every=every), as_of
+
+
+def test_verification_finds_a_matching_whose_dates_were_not_kept(ledger):
+    from pilote.ledger import verify
+
+    assert lettering.misdated_matchings() == 0
+    assert not verify.check_derived_aggregates()
+    matching = Matching.objects.filter(is_partial=False).order_by("pk").first()
+    Matching.objects.filter(pk=matching.pk).update(created_at=matching.created_at + dt.timedelta(days=400))
+    assert lettering.misdated_matchings() == 1
+    assert verify.check_derived_aggregates() == [
+        "Date de première pièce ou délai de lettrage faux pour 1 lettrage (réparation : "
+        "ledger.lettering.date_matchings)."
+    ]
+    lettering.date_matchings()
+    assert lettering.misdated_matchings() == 0

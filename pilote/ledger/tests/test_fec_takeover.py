@@ -153,6 +153,8 @@ def test_a_taken_over_year_re_exports_as_the_original_field_by_field(personas, f
             assert a == b, f"ligne {number}, {name} : « {a} » dans le fichier, « {b} » réexporté"
     # The lettering is rebuilt with the file's codes: full (AB) and partial (a).
     assert dict(Matching.objects.values_list("code", "is_partial")) == {"AB": False, "a": True}
+    # AB's first line is the à-nouveau of 01/01, lettered on its DateLet 12/02: 42 days, a 6-bit span.
+    assert Matching.objects.filter(code="AB").values_list("opened_on", "span_class").get() == (dt.date(2025, 1, 1), 6)
     assert all(problems == [] for problems in verify_all().values())
 
 
