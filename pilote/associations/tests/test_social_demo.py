@@ -74,4 +74,4 @@ def test_the_social_demo_pages_answer_every_role(demo):
     client.force_login(User.objects.get(username="comptable"))
     pdf = client.get(reverse("associations:cpom-report-pdf", args=[cpom.pk]) + f"?annee={cpom.start_year}")
     assert pdf.content.startswith(b"%PDF")
-    assert dt.date.today().year >= cpom.start_year
+    assert local_today().year >= cpom.start_year

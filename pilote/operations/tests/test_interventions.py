@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilote.core.exceptions import DomainError
+from pilote.lib.dates import local_today
 from pilote.operations import planning
 from pilote.operations.models import Intervention, InterventionStatus
 from pilote.operations.services import interventions as services
@@ -73,7 +74,7 @@ def test_the_technicians_day_arrival_report_signature_and_invoice(setup, client_
     Product.objects.create(
         reference="MNT-HEURE", name="Intervention technicien", unit_price="78", kind="service", unit="h"
     )
-    [visit], _ = _plan(setup, day=dt.date.today())
+    [visit], _ = _plan(setup, day=local_today())
     phone = client_as("salarie")
     page = phone.get(reverse("interventions:my-day")).content.decode()
     assert "Boulangerie Martin" in page and "Je suis arrivé(e)" in page
@@ -90,7 +91,7 @@ def test_the_technicians_day_arrival_report_signature_and_invoice(setup, client_
     visit.refresh_from_db()
     assert visit.status == InterventionStatus.DONE and visit.signed_by == "M. Martin"
     assert services.billable_hours(visit) == D("1.25")  # 70 minutes on site: five started quarter hours
-    draft = services.invoice(actor=setup["planner"], visit=visit, date=dt.date.today())
+    draft = services.invoice(actor=setup["planner"], visit=visit, date=local_today())
     line = draft.lines.get()
     assert (line.quantity, line.unit_price, line.net_amount) == (D("1.25"), D("78"), D("97.50"))
     # Someone else's visit is not theirs to fill in.
@@ -101,7 +102,7 @@ def test_the_technicians_day_arrival_report_signature_and_invoice(setup, client_
 
 
 def test_planning_pages(setup, client_as):
-    _plan(setup, day=dt.date.today())
+    _plan(setup, day=local_today())
     client = client_as("assistant")
     assert "Boulangerie Martin" in client.get(reverse("interventions:week")).content.decode()
     csv = b"".join(client.get(reverse("interventions:list"), {"export": "csv"}).streaming_content).decode("utf-8-sig")
@@ -111,7 +112,7 @@ def test_planning_pages(setup, client_as):
         "kind": "maintenance",
         "subject": "Contrôle",
         "technician": setup["tech"].pk,
-        "day": dt.date.today().isoformat(),
+        "day": local_today().isoformat(),
         "at": "09:30",
         "minutes": "30",
         "weekdays": ["0"],

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from pilote.core.exceptions import DomainError
+from pilote.lib.dates import local_today
 from pilote.projects import services, workload
 from pilote.projects.queries import task_hours, workload_rows
 
@@ -45,7 +46,7 @@ def test_time_entries_against_tasks(personas, client_as):
     actor = personas["assistant"]
     project = services.create_project(actor=actor, name="Salon", start_date=MONDAY)
     task = services.add_task(actor=actor, project=project, name="Stand", duration_days=2)
-    today = dt.date.today()
+    today = local_today()
     services.add_time_entry(actor=actor, task=task, person=actor, date=today, hours=D("3.5"))
     with pytest.raises(DomainError, match="quarts d'heure"):
         services.add_time_entry(actor=actor, task=task, person=actor, date=today, hours=D("0.1"))

@@ -14,6 +14,7 @@ from lxml import etree
 from pilote.core.exceptions import DomainError
 from pilote.ledger.models import EntryLine, MatchedLine
 from pilote.ledger.models_bank import BankAccount
+from pilote.lib.dates import local_today
 from pilote.purchases import payments, services
 from pilote.purchases.models import PaymentRun, PaymentRunStatus, SupplierInvoiceStatus
 from pilote.purchases.tests import factories
@@ -49,7 +50,7 @@ def run_ready(buy):
 def test_a_run_is_approved_exported_xsd_valid_and_executed(run_ready):
     ctx = run_ready
     first, second = ctx["invoices"]
-    day = dt.date.today() + dt.timedelta(days=2)
+    day = local_today() + dt.timedelta(days=2)
     run = payments.create_run(
         actor=ctx["accountant"], bank_account=ctx["bank"], execution_date=day, invoices=[first, second]
     )
@@ -97,13 +98,13 @@ def test_only_the_iban_on_file_is_paid(buy):
     bank = BankAccount.objects.get()
     with pytest.raises(DomainError, match="IBAN inconnu pour : Atelier Pilote"):
         payments.create_run(
-            actor=buy["accountant"], bank_account=bank, execution_date=dt.date.today(), invoices=[invoice]
+            actor=buy["accountant"], bank_account=bank, execution_date=local_today(), invoices=[invoice]
         )
     buy["supplier"].iban = "FR7630001007941234567890185"
     buy["supplier"].save()
     with pytest.raises(DomainError, match="indique l'IBAN FR7630006000011234567890189, différent de celui de la fiche"):
         payments.create_run(
-            actor=buy["accountant"], bank_account=bank, execution_date=dt.date.today(), invoices=[invoice]
+            actor=buy["accountant"], bank_account=bank, execution_date=local_today(), invoices=[invoice]
         )
 
 
@@ -111,12 +112,12 @@ def test_an_invoice_in_a_live_run_cannot_join_another(run_ready):
     ctx = run_ready
     first = ctx["invoices"][0]
     payments.create_run(
-        actor=ctx["accountant"], bank_account=ctx["bank"], execution_date=dt.date.today(), invoices=[first]
+        actor=ctx["accountant"], bank_account=ctx["bank"], execution_date=local_today(), invoices=[first]
     )
     assert first not in payments.payable_invoices()
     with pytest.raises(DomainError, match="n'est plus à payer"):
         payments.create_run(
-            actor=ctx["accountant"], bank_account=ctx["bank"], execution_date=dt.date.today(), invoices=[first]
+            actor=ctx["accountant"], bank_account=ctx["bank"], execution_date=local_today(), invoices=[first]
         )
 
 
@@ -129,7 +130,7 @@ def test_pages_and_command_from_choice_to_execution(run_ready, client_as, tmp_pa
     accountant = client_as("comptable")
     page = accountant.get(reverse("purchases:run-create")).content.decode()
     assert "FA-2026-0042" in page and "FA-2026-0043" in page
-    day = dt.date.today() + dt.timedelta(days=1)
+    day = local_today() + dt.timedelta(days=1)
     response = accountant.post(
         reverse("purchases:run-create"),
         {
@@ -202,7 +203,6 @@ def test_an_approved_run_moves_its_invoices_to_its_date_in_the_cash_plan(run_rea
     """Finance's cash plan expects a supplier invoice at its due date, or at the execution date of the approved run
     that pays it (`core.registry.scheduled_payments`); a draft run moves nothing."""
     from pilote.finance import queries as finance
-    from pilote.lib.dates import local_today
 
     ctx = run_ready
     first, second = ctx["invoices"]
@@ -249,7 +249,7 @@ def test_a_run_pays_an_old_invoice_taken_over_into_the_ledger(run_ready, client_
     assert [(d.number, d.date, d.due_date, d.balance_due, d.supplier) for d in old] == [
         ("ANC-77", dt.date(2025, 12, 2), dt.date(2026, 1, 31), D("300.00"), supplier)
     ]
-    day = dt.date.today() + dt.timedelta(days=2)
+    day = local_today() + dt.timedelta(days=2)
     client = client_as("comptable")
     form = html.unescape(client.get(reverse("purchases:run-create")).content.decode())
     assert "Factures reprises de l'ancien outil" in form and "n° ANC-77 — échéance 31/01/2026 — 300,00\u202f€" in form
