@@ -1,8 +1,8 @@
 """Receivables beyond dunning runs and direct debits (apia): the dunning levels (their texts and delays), a customer's
 authorised outstanding (encours autorisé) with its current exposure, the invoices kept out of dunning (Pilote's and
-the previous tool's, taken over into the ledger), and doubtful debts — an issued invoice classed
-doubtful (411 → 416), written down, written off (654, VAT recovered) or recovered — each write through the page's form
-and the receivables services, the same refusals."""
+the previous tool's, taken over into the ledger), and doubtful debts — an issued invoice, or an old invoice taken over
+with the VAT the old tool knew, classed doubtful (411 → 416), written down, written off (654, VAT recovered) or
+recovered — each write through the page's form and the receivables services, the same refusals."""
 
 import datetime as dt
 from decimal import Decimal
@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, Page, Paging, RequiredId, fetch, guarded, page_of, through_form
+from pilote.api.base import Day, ObjectId, Page, Paging, RequiredId, checked, fetch, guarded, page_of, through_form
 from pilote.receivables.models import DoubtfulDebt, DoubtfulStatus, DunningHold, DunningLevel
 
 router = Router(tags=["Relances"])
@@ -136,8 +136,10 @@ def set_credit_limit(request, contact_id: ObjectId, payload: CreditLimitIn):
 
 class DebtOut(Schema):
     id: int
-    invoice_id: int
+    invoice_id: int | None = Field(None, description="facture de Pilote ; vide pour une facture reprise")
+    entry_line_id: int | None = Field(None, description="facture reprise de l'ancien outil : sa ligne au 411 classée")
     invoice_number: str
+    vat_regime: str = Field("", description="facture reprise : debits ou receipts (vide sans TVA)")
     customer_id: int
     customer_name: str
     status: str
@@ -155,7 +157,7 @@ class DebtOut(Schema):
 
     @staticmethod
     def resolve_invoice_number(obj: DoubtfulDebt) -> str:
-        return obj.invoice.number
+        return obj.number
 
     @staticmethod
     def resolve_customer_name(obj: DoubtfulDebt) -> str:
@@ -168,7 +170,7 @@ class DebtFilters(Paging):
 
 
 def _debts():
-    return DoubtfulDebt.objects.select_related("invoice", "customer")
+    return DoubtfulDebt.objects.select_related("invoice", "customer", "entry_line")
 
 
 @guarded(router, "GET", "/creances-douteuses", "receivables.bad_debts", response=Page[DebtOut])
@@ -202,6 +204,38 @@ def classify(request, invoice_id: ObjectId, payload: ClassifyIn):
 
     data = through_form(ClassifyForm, payload)
     debt = bad_debts.classify(actor=request.auth, invoice=fetch(Invoice, invoice_id), **data)
+    return Status(201, get_debt(request, debt.pk))
+
+
+class ClassifyOldIn(Schema):
+    day: Day
+    reason: str = Field("", max_length=150, description="redressement judiciaire, litige…")
+    net: Decimal = Field(
+        ..., gt=0, max_digits=15, description="montant HT de la facture, tel que l'ancien outil l'a facturé"
+    )
+    vat_rate: Decimal = Field(..., description="taux de TVA : 20, 10, 5.5, 2.1 ou 0")
+    vat_amount: Decimal | None = Field(None, ge=0, max_digits=15, description="TVA de la facture ; vide : HT × taux")
+    vat_regime: str = Field(
+        "",
+        description="debits (déclarée à la facturation) ou receipts (sur les encaissements, "
+        "en attente au 44588) ; vide sans TVA",
+    )
+
+
+@guarded(router, "POST", "/factures-reprises/{line_id}/creance-douteuse", "receivables.bad_debts",
+         response={201: DebtOut})  # fmt: skip
+def classify_old_invoice(request, line_id: ObjectId, payload: ClassifyOldIn):
+    """The open share of an old invoice of the previous tool classed doubtful (411 → 416), with what the old tool
+    knew of its VAT: then written down, written off or recovered through the same operations as a Pilote invoice's."""
+    from pilote.receivables import bad_debts
+    from pilote.receivables.forms import ClassifyTakenOverForm
+
+    data = {**payload.dict(), "vat_rate": f"{payload.vat_rate:.2f}",
+            "vat_amount": "" if payload.vat_amount is None else str(payload.vat_amount)}  # fmt: skip
+    form = ClassifyTakenOverForm(data=data)
+    checked(form)
+    debt = bad_debts.classify_taken_over(actor=request.auth, line_id=line_id, day=form.cleaned_data["day"],
+                                         vat=form.vat(), reason=form.cleaned_data["reason"])  # fmt: skip
     return Status(201, get_debt(request, debt.pk))
 
 
@@ -334,6 +368,7 @@ class OldInvoiceOut(Schema):
     total_gross: Decimal
     balance_due: Decimal
     hold_reason: str = Field("", description="motif de l'exclusion des relances, vide si elle est relancée")
+    doubtful_debt_id: int | None = Field(None, description="sa créance douteuse (416), si elle a été classée douteuse")
 
 
 class OldInvoiceFilters(Paging):
@@ -353,6 +388,7 @@ def list_old_invoices(request, filters: Query[OldInvoiceFilters]):
             **vars(item),
             "customer_id": item.contact_id,
             "hold_reason": item.dunning_hold.reason if item.dunning_hold else "",
+            "doubtful_debt_id": item.doubtful_debt.pk if item.doubtful_debt else None,
         }
         for item in found
     ]

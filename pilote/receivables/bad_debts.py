@@ -48,6 +48,17 @@ shown on the customer's account page.
 
 Amounts of the open share: VAT per VAT line of the invoice's entry in proportion to what is left to pay
 (TTC left / TTC), or, on 44588, exactly what still waits there; the net amount is the rest.
+
+**An old invoice of the previous tool** (`classify_taken_over`), taken over into the ledger as an open line of the
+customer's 411 (`ledger_items.py`), follows the same four steps and entries. No VAT line of Pilote stands for it, so
+the user types what the old tool knew: the invoice's amount excluding VAT, its VAT rate (the CA3 line of a VAT due
+again) and, when the old tool rounded otherwise, its VAT amount, and its VAT regime — « sur les débits » (declared
+when invoiced: recovered on 44585 when lost) or « sur les encaissements » (waiting on 44588, brought there by the
+opening balance: cancelled when lost, moved to 44571 on what is received). The VAT of the open share is that VAT in
+proportion (TTC left / the invoice's TTC), as for a Pilote invoice; its open 411 line — with the payments of its
+partial lettering — is lettered with the transfer. What is received is recorded by its entry only (no sales
+payment: no Pilote invoice to allocate it to). No corrective duplicate is printed: Pilote never archived the old
+invoice; the page gives the article 272 mention to put on the duplicate made with the previous tool.
 """
 
 from __future__ import annotations
@@ -61,13 +72,13 @@ from django.db.models import Sum
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
-from pilote.ledger import lettering
+from pilote.ledger import documents_open, lettering
 from pilote.ledger import services as ledger
 from pilote.ledger.models import EntryLine, EntryStatus, Journal, JournalKind, MatchedLine
 from pilote.ledger.vat import BAD_DEBT_VAT_ACCOUNT
 from pilote.lib.formats import format_eur
 from pilote.lib.money import ZERO, round_eur
-from pilote.receivables.models import DoubtfulDebt, DoubtfulDebtEvent, DoubtfulEventKind, DoubtfulStatus
+from pilote.receivables.models import DoubtfulDebt, DoubtfulDebtEvent, DoubtfulEventKind, DoubtfulStatus, VatRegime
 from pilote.sales import payments
 from pilote.sales.issuing import COLLECTED_VAT_ACCOUNT, PENDING_VAT_ACCOUNT, account
 from pilote.sales.models import Invoice, InvoiceStatus, Payment, PaymentAllocation, PaymentMethod
@@ -162,32 +173,8 @@ def classify(*, actor, invoice: Invoice, day: dt.date, reason: str = "") -> Doub
     vat = unpaid_vat(invoice, open_gross)
     vat_total = sum((share.tax for share in vat), ZERO)
     customer = invoice.customer
-    aux_411 = ledger.auxiliary_for_contact(actor=actor, contact=customer, control_code=CUSTOMERS)
-    account(*DOUBTFUL)
-    aux_416 = ledger.auxiliary_for_contact(actor=actor, contact=customer, control_code=DOUBTFUL[0])
-    label = f"Créance douteuse {invoice.number} {customer.display_name}"[:200]
-    entry = ledger.create_entry(
-        actor=actor,
-        journal=_misc_journal(),
-        date=day,
-        label=label,
-        piece_ref=invoice.number,
-        piece_date=day,
-        lines=[
-            ledger.LineInput(
-                account(DOUBTFUL[0]),
-                debit=open_gross,
-                auxiliary=aux_416,
-                label=label,
-                due_date=invoice.due_date,
-                reference=invoice.number,
-            ),  # fmt: skip
-            ledger.LineInput(
-                account(CUSTOMERS), credit=open_gross, auxiliary=aux_411, label=label, reference=invoice.number
-            ),  # fmt: skip
-        ],
-        post=True,
-    )
+    entry = _transfer(actor=actor, customer=customer, number=invoice.number, due_date=invoice.due_date, day=day,
+                      open_gross=open_gross)  # fmt: skip
     transfer = entry.lines.get(account__code=CUSTOMERS)
     _letter([*payments.customer_lines(invoice), transfer], actor)
     debt = DoubtfulDebt.objects.create(
@@ -199,10 +186,180 @@ def classify(*, actor, invoice: Invoice, day: dt.date, reason: str = "") -> Doub
         amount_net=open_gross - vat_total,
         created_by=actor,
     )
+    _classified(debt, actor=actor, day=day, reason=reason, entry=entry)
+    return debt
+
+
+OLD_VAT_RATES = (Decimal("20.00"), Decimal("10.00"), Decimal("5.50"), Decimal("2.10"), Decimal("0.00"))
+
+
+@dataclass
+class OldInvoiceVat:
+    """What the previous tool knew of an old invoice's VAT, as the user types it."""
+
+    net: Decimal  # the invoice's amount excluding VAT
+    rate: Decimal  # 20, 10, 5.5, 2.1 or 0
+    vat: Decimal | None = None  # its VAT amount; None: net × rate
+    regime: str = ""  # VatRegime: debits or receipts; may stay empty without VAT
+
+
+def _old_vat(typed: OldInvoiceVat, open_gross: Decimal) -> tuple[Decimal, Decimal, Decimal, str]:
+    """(net, VAT, rate, regime) of an old invoice as typed, checked against what is left of it (its TTC holds it)."""
+    net = round_eur(typed.net) if typed.net is not None else None
+    if net is None or net <= 0:
+        raise DomainError("Indiquez le montant hors taxes de la facture reprise, tel que l'ancien outil l'a facturé.")
+    rate = typed.rate.quantize(Decimal("0.01")) if typed.rate is not None else None
+    if rate not in OLD_VAT_RATES:
+        raise DomainError("Le taux de TVA de la facture reprise est 20, 10, 5,5, 2,1 ou 0 % (sans TVA).")
+    vat = round_eur(net * rate / 100) if typed.vat is None else round_eur(typed.vat)
+    if vat < 0 or (rate == 0 and vat) or (rate and not vat) or vat > net:
+        raise DomainError(
+            f"La TVA saisie ({format_eur(vat)}) ne va pas avec {format_eur(net)} HT à {_percent(rate)} : "
+            "vérifiez le montant de TVA de la facture reprise (ou laissez-le vide : il est calculé)."
+        )
+    regime = typed.regime or ""
+    if vat and regime not in VatRegime.values:
+        raise DomainError(
+            "Indiquez le régime de TVA de la facture reprise : sur les débits (la TVA a été déclarée à la "
+            "facturation) ou sur les encaissements (elle attend au compte 44588 jusqu'au paiement)."
+        )
+    if not vat:
+        regime = ""
+    if open_gross > net + vat:
+        raise DomainError(
+            f"Le reste dû ({format_eur(open_gross)}) dépasse le montant TTC saisi ({format_eur(net)} HT + "
+            f"{format_eur(vat)} de TVA = {format_eur(net + vat)}) : vérifiez les montants de la facture reprise."
+        )
+    return net, vat, rate, regime
+
+
+def _pending_vat_balance() -> Decimal:
+    totals = EntryLine.objects.filter(entry__status=EntryStatus.POSTED, account__code=PENDING_VAT_ACCOUNT[0]).aggregate(
+        d=Sum("debit"), c=Sum("credit")
+    )
+    return (totals["c"] or ZERO) - (totals["d"] or ZERO)
+
+
+def _share(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:
+    return round_eur(amount * part / whole)
+
+
+def _old_moved(debt: DoubtfulDebt) -> tuple[Decimal, Decimal]:
+    """The VAT (and its base) of an old invoice under encaissements already moved 44588 → 44571 by what was received
+    while it was doubtful: the 44588 debits of its recovery entries."""
+    moved = EntryLine.objects.filter(
+        account__code=PENDING_VAT_ACCOUNT[0], debit__gt=0,
+        entry__in=DoubtfulDebtEvent.entries.through.objects.filter(
+            doubtfuldebtevent__debt=debt, doubtfuldebtevent__kind=DoubtfulEventKind.RECOVERED
+        ).values("entry_id"),
+    ).aggregate(tax=Sum("debit"), base=Sum("vat_base"))  # fmt: skip
+    return moved["tax"] or ZERO, -(moved["base"] or ZERO)
+
+
+def old_unpaid_vat(debt: DoubtfulDebt, open_gross: Decimal) -> list[VatShare]:
+    """The VAT of an old invoice's unpaid share (`unpaid_vat` for a Pilote invoice): in proportion to the TTC left
+    when declared on debits (44571, recovered on 44585), or exactly what still waits on 44588 (encaissements)."""
+    if not debt.invoice_vat:
+        return []
+    ttc = debt.invoice_net + debt.invoice_vat
+    if debt.vat_regime == VatRegime.RECEIPTS:
+        moved_tax, moved_base = _old_moved(debt)
+        tax = debt.amount_vat - moved_tax
+        base = _share(debt.invoice_net, debt.amount_gross, ttc) - moved_base
+        target = PENDING_VAT_ACCOUNT[0]
+    else:
+        tax, base = _share(debt.invoice_vat, open_gross, ttc), _share(debt.invoice_net, open_gross, ttc)
+        target = COLLECTED_VAT_ACCOUNT
+    return [VatShare(target, debt.vat_rate, tax, base)] if tax > 0 else []
+
+
+def _unpaid_vat(debt: DoubtfulDebt, open_gross: Decimal) -> list[VatShare]:
+    return old_unpaid_vat(debt, open_gross) if debt.taken_over else unpaid_vat(debt.invoice, open_gross)
+
+
+def _old_vat_transfer_lines(debt: DoubtfulDebt, amount: Decimal, label: str) -> list[ledger.LineInput]:
+    """Under encaissements, the VAT of what is received on an old doubtful invoice moves 44588 → 44571 (the last
+    receipt moves what is left, so nothing stays behind for rounding) — `payments.vat_transfer_lines`' rule."""
+    if debt.vat_regime != VatRegime.RECEIPTS or not debt.invoice_vat:
+        return []
+    ttc = debt.invoice_net + debt.invoice_vat
+    if amount == debt.amount_gross - debt.recovered:
+        moved_tax, moved_base = _old_moved(debt)
+        tax = debt.amount_vat - moved_tax
+        base = _share(debt.invoice_net, debt.amount_gross, ttc) - moved_base
+    else:
+        tax, base = _share(debt.invoice_vat, amount, ttc), _share(debt.invoice_net, amount, ttc)
+    if tax <= 0:
+        return []
+    return [
+        ledger.LineInput(account(*PENDING_VAT_ACCOUNT), debit=tax, label=label, vat_rate=debt.vat_rate,
+                         vat_base=-base, reference=debt.number),
+        ledger.LineInput(account(COLLECTED_VAT_ACCOUNT), credit=tax, label=label, vat_rate=debt.vat_rate,
+                         vat_base=base, reference=debt.number),
+    ]  # fmt: skip
+
+
+def _transfer(*, actor, customer, number: str, due_date, day: dt.date, open_gross: Decimal):
+    """D 416 / C 411 of the open share (the customer's two sub-accounts); returns the entry."""
+    aux_411 = ledger.auxiliary_for_contact(actor=actor, contact=customer, control_code=CUSTOMERS)
+    account(*DOUBTFUL)
+    aux_416 = ledger.auxiliary_for_contact(actor=actor, contact=customer, control_code=DOUBTFUL[0])
+    label = f"Créance douteuse {number} {customer.display_name}"[:200]
+    return ledger.create_entry(
+        actor=actor, journal=_misc_journal(), date=day, label=label, piece_ref=number, piece_date=day,
+        lines=[
+            ledger.LineInput(account(DOUBTFUL[0]), debit=open_gross, auxiliary=aux_416, label=label,
+                             due_date=due_date, reference=number),
+            ledger.LineInput(account(CUSTOMERS), credit=open_gross, auxiliary=aux_411, label=label, reference=number),
+        ],
+        post=True,
+    )  # fmt: skip
+
+
+def _classified(debt: DoubtfulDebt, *, actor, day: dt.date, reason: str, entry) -> None:
     why = f" — {reason.strip()}" if reason.strip() else ""
-    _event(debt, actor=actor, day=day, kind=DoubtfulEventKind.CLASSIFIED, amount=open_gross, entries=[entry],
-           label=f"Classée douteuse : {format_eur(open_gross)} TTC transférés au 416{why}")  # fmt: skip
+    _event(debt, actor=actor, day=day, kind=DoubtfulEventKind.CLASSIFIED, amount=debt.amount_gross, entries=[entry],
+           label=f"Classée douteuse : {format_eur(debt.amount_gross)} TTC transférés au 416{why}")  # fmt: skip
     audit.record(actor, "receivables.doubtful.classified", debt, after=audit.snapshot(debt))
+
+
+@transaction.atomic
+def classify_taken_over(*, actor, line_id: int, day: dt.date, vat: OldInvoiceVat, reason: str = "") -> DoubtfulDebt:
+    """Class the open share of an old invoice taken over into the ledger (`line_id`: its open line on the customer's
+    411) as doubtful: 411 → 416, as `classify` (see the module's docstring)."""
+    from pilote.receivables import ledger_items
+
+    line = ledger_items.open_lines().filter(pk=line_id).select_for_update(of=("self",)).select_related("auxiliary")
+    line = line.first()
+    if line is None:
+        raise DomainError("Cette facture reprise n'est plus ouverte au compte client : rien à classer douteux.")
+    customer = line.auxiliary.contact
+    number = line.reference
+    if DoubtfulDebt.objects.filter(customer=customer, reference=number).exists():
+        raise DomainError(f"La facture reprise {number} est déjà classée douteuse.")
+    [item] = [found for found in ledger_items.items([customer.pk]) if found.line_id == line.pk]
+    open_gross = item.balance_due
+    _check_day(day, item.date or line.date, "date de la facture reprise")
+    net, vat_amount, rate, regime = _old_vat(vat, open_gross)
+    ttc = net + vat_amount
+    share = _share(vat_amount, open_gross, ttc)
+    if regime == VatRegime.RECEIPTS and _pending_vat_balance() < share:
+        raise DomainError(
+            f"Le compte 44588 (TVA en attente des encaissements) ne porte que {format_eur(_pending_vat_balance())} : "
+            f"la TVA de {format_eur(share)} de cette facture n'y attend pas. Reprenez-la dans la balance "
+            "d'ouverture, ou choisissez la TVA sur les débits si l'ancien outil l'a déclarée à la facturation."
+        )
+    entry = _transfer(actor=actor, customer=customer, number=number, due_date=line.due_date, day=day,
+                      open_gross=open_gross)  # fmt: skip
+    group = MatchedLine.objects.filter(matching__items__line=line).values_list("line_id", flat=True)
+    settled = list(EntryLine.objects.filter(pk__in=list(group))) or [line]
+    _letter([*settled, entry.lines.get(account__code=CUSTOMERS)], actor)
+    debt = DoubtfulDebt.objects.create(
+        entry_line=line, reference=number, customer=customer, classified_on=day, amount_gross=open_gross,
+        amount_vat=share, amount_net=open_gross - share, invoice_net=net, invoice_vat=vat_amount, vat_rate=rate,
+        vat_regime=regime, created_by=actor,
+    )  # fmt: skip
+    _classified(debt, actor=actor, day=day, reason=reason, entry=entry)
     return debt
 
 
@@ -222,20 +379,21 @@ def _provision_entry(*, actor, debt: DoubtfulDebt, day: dt.date, delta: Decimal,
         return None
     write_down = account(*WRITE_DOWN)
     lines = (
-        [ledger.LineInput(account(*CHARGE), debit=delta, label=label, reference=debt.invoice.number),
-         ledger.LineInput(write_down, credit=delta, label=label, reference=debt.invoice.number)]
+        [ledger.LineInput(account(*CHARGE), debit=delta, label=label, reference=debt.number),
+         ledger.LineInput(write_down, credit=delta, label=label, reference=debt.number)]
         if delta > 0
-        else [ledger.LineInput(write_down, debit=-delta, label=label, reference=debt.invoice.number),
-              ledger.LineInput(account(*REVERSAL), credit=-delta, label=label, reference=debt.invoice.number)]
+        else [ledger.LineInput(write_down, debit=-delta, label=label, reference=debt.number),
+              ledger.LineInput(account(*REVERSAL), credit=-delta, label=label, reference=debt.number)]
     )  # fmt: skip
     return ledger.create_entry(
-        actor=actor, journal=_misc_journal(), date=day, label=label, piece_ref=debt.invoice.number,
+        actor=actor, journal=_misc_journal(), date=day, label=label, piece_ref=debt.number,
         piece_date=day, lines=lines, post=True,
     )  # fmt: skip
 
 
 def _locked(debt: DoubtfulDebt, version: int | None) -> DoubtfulDebt:
-    current = DoubtfulDebt.objects.select_for_update().select_related("invoice", "customer").get(pk=debt.pk)
+    current = DoubtfulDebt.objects.select_for_update(of=("self",)).select_related("invoice", "customer", "entry_line")
+    current = current.get(pk=debt.pk)
     check_version(current.version, version, "Cette créance douteuse")
     return current
 
@@ -255,7 +413,7 @@ def provision(*, actor, debt: DoubtfulDebt, day: dt.date, rate, version: int | N
     if not delta and rate == debt.provision_rate:
         raise DomainError(f"La créance est déjà dépréciée à {_percent(rate)}.")
     before = audit.snapshot(debt)
-    label = f"Dépréciation {debt.invoice.number} {debt.customer.display_name} à {_percent(rate)}"[:200]
+    label = f"Dépréciation {debt.number} {debt.customer.display_name} à {_percent(rate)}"[:200]
     entry = _provision_entry(actor=actor, debt=debt, day=day, delta=delta, label=label)
     if delta >= 0:
         text = f"Dépréciée à {_percent(rate)} de {format_eur(base)} HT : {format_eur(target)}"
@@ -287,7 +445,15 @@ def _percent(rate: Decimal) -> str:
 def _open_doubtful_lines(debt: DoubtfulDebt) -> list[EntryLine]:
     """The debt's 416 lines not yet fully lettered (the transfer, or its à-nouveau in a later year)."""
     aux = ledger.auxiliary_for_contact(actor=None, contact=debt.customer, control_code=DOUBTFUL[0])
-    return list(lettering.open_lines(account(*DOUBTFUL), aux.pk).filter(reference=debt.invoice.number))
+    return list(lettering.open_lines(account(*DOUBTFUL), aux.pk).filter(reference=debt.number))
+
+
+def invoice_date(debt: DoubtfulDebt) -> dt.date:
+    """The invoice's date: Pilote's, or the old invoice's as its taken-over line's label gives it (« Facture N du
+    JJ/MM/AAAA »), else the take-over date (the invoice is no later)."""
+    if not debt.taken_over:
+        return debt.invoice.date
+    return documents_open.document_date(debt.entry_line.label) or debt.entry_line.date
 
 
 def correction_mention(debt: DoubtfulDebt, vat: Decimal) -> str:
@@ -311,14 +477,13 @@ def write_off(*, actor, debt: DoubtfulDebt, day: dt.date, proof: str, version: i
             "insuffisance d'actif, débiteur disparu…) : sans elle, ni la perte ni la TVA ne sont admises."
         )
     _check_day(day, debt.classified_on, "date du classement en créance douteuse")
-    invoice = debt.invoice
     lost = debt.amount_gross - debt.recovered
-    vat = unpaid_vat(invoice, lost)
+    vat = _unpaid_vat(debt, lost)
     year = ledger.fiscal_year_for(day)
-    loss = LOSS_SAME_YEAR if year.contains(invoice.date) else LOSS_EARLIER_YEAR
+    loss = LOSS_SAME_YEAR if year.contains(invoice_date(debt)) else LOSS_EARLIER_YEAR
     aux_416 = ledger.auxiliary_for_contact(actor=actor, contact=debt.customer, control_code=DOUBTFUL[0])
-    label = f"Créance irrécouvrable {invoice.number} {debt.customer.display_name}"[:200]
-    ref = invoice.number
+    ref = debt.number
+    label = f"Créance irrécouvrable {ref} {debt.customer.display_name}"[:200]
     net = lost - sum((share.tax for share in vat), ZERO)
     lines = [ledger.LineInput(account(*loss), debit=net, label=label, reference=ref)]
     recovered = ZERO
@@ -338,7 +503,7 @@ def write_off(*, actor, debt: DoubtfulDebt, day: dt.date, proof: str, version: i
     _letter([*_open_doubtful_lines(debt), entry.lines.get(account__code=DOUBTFUL[0])], actor)
     reversal = _provision_entry(
         actor=actor, debt=debt, day=day, delta=-debt.provision,
-        label=f"Reprise de la dépréciation {invoice.number} {debt.customer.display_name}"[:200],
+        label=f"Reprise de la dépréciation {ref} {debt.customer.display_name}"[:200],
     )  # fmt: skip
     before = audit.snapshot(debt)
     released = debt.provision
@@ -366,7 +531,7 @@ def record_recovery(*, actor, debt: DoubtfulDebt, day: dt.date, amount, bank_acc
     """A payment received on a doubtful debt (D 512 / C 416, the invoice's paid amount follows) or on a debt
     already written off (D 512 / C 7583, the VAT recovered on that share due again on 44571)."""
     debt = _locked(debt, None)
-    invoice = Invoice.objects.select_for_update().get(pk=debt.invoice_id)
+    invoice = None if debt.taken_over else Invoice.objects.select_for_update().get(pk=debt.invoice_id)
     amount = round_eur(Decimal(amount))
     left = debt.amount_gross - debt.recovered
     if amount <= 0:
@@ -374,7 +539,7 @@ def record_recovery(*, actor, debt: DoubtfulDebt, day: dt.date, amount, bank_acc
     if amount > left:
         raise DomainError(f"{format_eur(amount)} dépasse ce qui reste de la créance ({format_eur(left)}).")
     _check_day(day, debt.written_off_on or debt.classified_on, "dernière étape de la créance")
-    ref = invoice.number
+    ref = debt.number
     label = f"Encaissement {ref} {debt.customer.display_name}"[:200]
     lines = [ledger.LineInput(bank_account.account, debit=amount, label=label, reference=ref)]
     if debt.is_written_off:
@@ -397,23 +562,26 @@ def record_recovery(*, actor, debt: DoubtfulDebt, day: dt.date, amount, bank_acc
         aux_416 = ledger.auxiliary_for_contact(actor=actor, contact=debt.customer, control_code=DOUBTFUL[0])
         lines.append(ledger.LineInput(account(DOUBTFUL[0]), credit=amount, auxiliary=aux_416, label=label,
                                       reference=ref))  # fmt: skip
-        lines += payments.vat_transfer_lines(invoice, amount, label)  # encaissements: the paid VAT becomes due
+        # encaissements: the paid VAT becomes due
+        lines += (_old_vat_transfer_lines(debt, amount, label) if invoice is None
+                  else payments.vat_transfer_lines(invoice, amount, label))  # fmt: skip
         text = f"Encaissé {format_eur(amount)} sur la créance douteuse (416)"
     text_extra, reversal = "", None
     entry = ledger.create_entry(actor=actor, journal=bank_account.journal, date=day, label=label, piece_ref=ref,
                                 piece_date=day, lines=lines, post=True)  # fmt: skip
     before = audit.snapshot(debt)
-    # A sales payment like any other (the invoice's paid amount, its allocation, the e-reporting of the VAT
-    # collected on receipt), its entry being this one.
-    payment = Payment.objects.create(
-        customer=debt.customer, date=day, amount=amount, method=PaymentMethod.TRANSFER, reference=ref,
-        bank_account=bank_account, entry=entry, created_by=actor,
-    )  # fmt: skip
-    PaymentAllocation.objects.create(payment=payment, invoice=invoice, amount=amount)
-    invoice.amount_paid += amount
-    if invoice.balance_due <= 0:
-        invoice.paid_on = day
-    invoice.save(update_fields=["amount_paid", "paid_on", "updated_at"])
+    if invoice is not None:
+        # A sales payment like any other (the invoice's paid amount, its allocation, the e-reporting of the VAT
+        # collected on receipt), its entry being this one. An old invoice has none: its entry records it.
+        payment = Payment.objects.create(
+            customer=debt.customer, date=day, amount=amount, method=PaymentMethod.TRANSFER, reference=ref,
+            bank_account=bank_account, entry=entry, created_by=actor,
+        )  # fmt: skip
+        PaymentAllocation.objects.create(payment=payment, invoice=invoice, amount=amount)
+        invoice.amount_paid += amount
+        if invoice.balance_due <= 0:
+            invoice.paid_on = day
+        invoice.save(update_fields=["amount_paid", "paid_on", "updated_at"])
     if not debt.is_written_off and amount == left:  # paid after all: 416 settled, the write-down has no object
         _letter([*_open_doubtful_lines(debt), entry.lines.get(account__code=DOUBTFUL[0])], actor)
         reversal = _provision_entry(actor=actor, debt=debt, day=day, delta=-debt.provision,
@@ -450,7 +618,7 @@ def blocked_invoices(invoice_ids) -> dict[int, str]:
 def customer_timeline(customer) -> list[DoubtfulDebtEvent]:
     return list(
         DoubtfulDebtEvent.objects.filter(debt__customer=customer)
-        .select_related("debt__invoice")
+        .select_related("debt__invoice", "debt__entry_line")
         .prefetch_related("entries")
         .order_by("date", "id")
     )

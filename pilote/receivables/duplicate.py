@@ -41,12 +41,17 @@ def corrective_duplicate_pdf(debt: DoubtfulDebt) -> bytes:
     vat = recovered_vat(debt)
     if not vat:
         raise DomainError(
-            f"Aucune TVA n'a été récupérée sur {debt.invoice.number} : il n'y a pas de duplicata rectificatif à "
+            f"Aucune TVA n'a été récupérée sur {debt.number} : il n'y a pas de duplicata rectificatif à "
             "adresser au client."
+        )
+    if debt.taken_over:
+        raise DomainError(
+            f"La facture {debt.number} vient de l'ancien outil : Pilote n'en a pas l'original. Faites le duplicata "
+            f"avec cet outil, portant la mention : « {correction_mention(debt, vat)} »"
         )
     archived = getattr(debt.invoice, "file", None)
     if archived is None:
-        raise DomainError(f"La facture {debt.invoice.number} n'a pas de PDF archivé dont faire le duplicata.")
+        raise DomainError(f"La facture {debt.number} n'a pas de PDF archivé dont faire le duplicata.")
     original = PdfReader(io.BytesIO(bytes(archived.pdf)))
     html = render_to_string(
         "receivables/duplicate_overlay_pdf.html",
@@ -56,11 +61,11 @@ def corrective_duplicate_pdf(debt: DoubtfulDebt) -> bytes:
     writer = PdfWriter()
     for page in original.pages:  # pages only: the catalog and its embedded Factur-X XML stay behind
         writer.add_page(page).merge_page(stamp)
-    writer.add_metadata({"/Title": f"Duplicata rectificatif de la facture n° {debt.invoice.number}"})
+    writer.add_metadata({"/Title": f"Duplicata rectificatif de la facture n° {debt.number}"})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
 def filename(debt: DoubtfulDebt) -> str:
-    return f"duplicata-rectificatif-{debt.invoice.number}.pdf"
+    return f"duplicata-rectificatif-{debt.number}.pdf"

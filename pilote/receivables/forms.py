@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from pilote.core.forms import DATE_WIDGET, VersionedForm
 from pilote.lib.fields import FrenchDecimalFormField
 from pilote.receivables import templating
-from pilote.receivables.models import DunningLevel
+from pilote.receivables.models import DunningLevel, VatRegime
 
 PLACEHOLDER_HELP = "Champs possibles : " + ", ".join(
     "{" + name + "} (" + label + ")" for name, label in templating.PLACEHOLDERS.items()
@@ -93,6 +95,28 @@ class StatementForm(forms.Form):
 class ClassifyForm(forms.Form):
     day = forms.DateField(label="Classée douteuse le", widget=DATE_WIDGET)
     reason = forms.CharField(label="Motif (redressement judiciaire, litige…)", max_length=150, required=False)
+
+
+class ClassifyTakenOverForm(ClassifyForm):
+    """An old invoice of the previous tool classed doubtful: what the old tool knew of its VAT, which no VAT line of
+    Pilote holds (bad_debts.classify_taken_over)."""
+
+    RATES = [("20.00", "20 %"), ("10.00", "10 %"), ("5.50", "5,5 %"), ("2.10", "2,1 %"), ("0.00", "0 % (sans TVA)")]
+
+    net = FrenchDecimalFormField(label="Montant HT de la facture (€)", min_value=0, max_digits=15, decimal_places=2)
+    vat_rate = forms.TypedChoiceField(label="Taux de TVA", choices=RATES, coerce=Decimal, initial="20.00")
+    vat_amount = FrenchDecimalFormField(
+        label="TVA de la facture (€)", min_value=0, max_digits=15, decimal_places=2, required=False,
+        help_text="Vide : montant HT × taux ; saisissez-la si l'ancien outil l'a arrondie autrement.",
+    )  # fmt: skip
+    vat_regime = forms.ChoiceField(label="Régime de TVA", choices=[("", "—"), *VatRegime.choices], required=False)
+
+    def vat(self):
+        from pilote.receivables.bad_debts import OldInvoiceVat
+
+        data = self.cleaned_data
+        return OldInvoiceVat(net=data["net"], rate=data["vat_rate"], vat=data["vat_amount"],
+                             regime=data["vat_regime"])  # fmt: skip
 
 
 class ProvisionForm(forms.Form):

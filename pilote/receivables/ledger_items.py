@@ -17,7 +17,7 @@ from django.db.models import Exists, F, OuterRef
 
 from pilote.ledger import documents_open
 from pilote.lib.money import ZERO
-from pilote.receivables.models import DunningHold
+from pilote.receivables.models import DoubtfulDebt, DoubtfulStatus, DunningHold
 from pilote.sales.models import Invoice
 
 CUSTOMER_CONTROL = "411"
@@ -29,6 +29,7 @@ class LedgerInvoice(documents_open.LedgerDocument):
 
     customer: object = None
     dunning_hold: object = None  # its DunningHold, when it is kept out of dunning
+    doubtful_debt: object = None  # its DoubtfulDebt, when it was classed doubtful (411 → 416)
     taken_over = True
     pk = None  # no sales invoice behind it
 
@@ -54,9 +55,13 @@ def holds_of(contact_id, reference):
 
 
 def items(customer_ids=None, *, due_before: dt.date | None = None, chased_only: bool = False) -> list[LedgerInvoice]:
-    """The old invoices left to pay, by due date, each with its hold if it has one (four queries at most)."""
+    """The old invoices left to pay, by due date, each with its hold if it has one (five queries at most). Those
+    classed doubtful are still owed (on 416, like a Pilote invoice classed doubtful) until written off: they are
+    listed with their debt, what was received since deducted, but never chased (`chased_only`)."""
     lines = open_lines(customer_ids, due_before=due_before, chased_only=chased_only)
     found = [LedgerInvoice(**vars(document)) for document in documents_open.documents(lines, debit=True)]
+    if not chased_only:
+        found = sorted(found + _doubtful(customer_ids, due_before), key=lambda item: (item.due_date, item.line_id))
     if found and not chased_only:
         holds = DunningHold.objects.filter(
             entry_line__auxiliary__contact_id__in=list({item.contact_id for item in found}),
@@ -93,3 +98,28 @@ def bucket_of(due: dt.date, on: dt.date) -> str:
     if late <= 90:
         return "d90"
     return "over90"
+
+
+def _doubtful(customer_ids, due_before: dt.date | None) -> list[LedgerInvoice]:
+    """The old invoices classed doubtful and not written off, as items (their line on 411 when classed)."""
+    debts = DoubtfulDebt.objects.filter(entry_line__isnull=False, status=DoubtfulStatus.DOUBTFUL)
+    if customer_ids is not None:
+        debts = debts.filter(customer_id__in=list(customer_ids))
+    if due_before is not None:
+        debts = debts.filter(entry_line__due_date__lt=due_before)
+    found = []
+    for debt in debts.select_related("entry_line"):
+        line = debt.entry_line
+        left = debt.amount_gross - debt.recovered
+        if left > 0:
+            found.append(LedgerInvoice(
+                line.pk, debt.customer_id, debt.reference, documents_open.document_date(line.label), line.due_date,
+                line.debit, left, line.label, doubtful_debt=debt,
+            ))  # fmt: skip
+    return found
+
+
+def total_due(customer_id: int | None = None):
+    """What is left of the old invoices (doubtful ones included), of one customer or of all: the invoices list names it
+    beside its own « reste à encaisser » (sales.hooks.other_receivables)."""
+    return sum((item.balance_due for item in items(None if customer_id is None else [customer_id])), ZERO)

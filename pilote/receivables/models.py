@@ -220,13 +220,40 @@ class DoubtfulStatus(models.TextChoices):
     WRITTEN_OFF = "written_off", "Passée en perte"
 
 
+class VatRegime(models.TextChoices):
+    """When the VAT of an old invoice (taken over from the previous tool) fell due: it decides what becomes of it
+    when the debt is lost (bad_debts.py)."""
+
+    DEBITS = "debits", "TVA sur les débits (déclarée à la facturation)"
+    RECEIPTS = "receipts", "TVA sur les encaissements (en attente au 44588)"
+
+
 class DoubtfulDebt(models.Model):
     """An invoice whose payment is doubtful: moved from 411 to 416, written down (491), then written off (654)
-    or recovered. The amounts are those of the open share when it was classed (bad_debts.py)."""
+    or recovered. The amounts are those of the open share when it was classed (bad_debts.py).
+
+    A Pilote invoice (`invoice`), or an old invoice of the previous tool taken over into the ledger
+    (`ledger_items.py`): then `entry_line` is its open line on 411 when it was classed, `reference` its number, and
+    what the old tool knew of its VAT — typed by the user, as no VAT line of Pilote stands for it — is kept in
+    `invoice_net`, `invoice_vat`, `vat_rate` and `vat_regime`."""
 
     invoice = models.OneToOneField(
-        "sales.Invoice", verbose_name="facture", on_delete=models.PROTECT, related_name="doubtful_debt"
+        "sales.Invoice", verbose_name="facture", on_delete=models.PROTECT, related_name="doubtful_debt", null=True,
+        blank=True,
+    )  # fmt: skip
+    entry_line = models.OneToOneField(
+        "ledger.EntryLine",
+        verbose_name="facture reprise (ligne du compte client)",
+        on_delete=models.PROTECT,
+        related_name="doubtful_debt",
+        null=True,
+        blank=True,
     )
+    reference = models.CharField("n° de la facture reprise", max_length=40, blank=True)
+    invoice_net = MoneyField("montant HT de la facture reprise", null=True, blank=True)
+    invoice_vat = MoneyField("TVA de la facture reprise", null=True, blank=True)
+    vat_rate = FrenchDecimalField("taux de TVA (%)", max_digits=5, decimal_places=2, null=True, blank=True)
+    vat_regime = models.CharField("régime de TVA", max_length=10, choices=VatRegime.choices, blank=True)
     customer = models.ForeignKey(
         "contacts.Contact", verbose_name="client", on_delete=models.PROTECT, related_name="doubtful_debts"
     )
@@ -266,10 +293,32 @@ class DoubtfulDebt(models.Model):
                 name="receivables_doubtfuldebt_provision_range",
                 violation_error_message="La dépréciation ne peut dépasser la créance hors taxes.",
             ),
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=False, entry_line__isnull=True, reference="")
+                | Q(invoice__isnull=True, entry_line__isnull=False, invoice_net__isnull=False) & ~Q(reference=""),
+                name="receivables_doubtfuldebt_one_document",
+                violation_error_message="Une créance douteuse porte sur une facture de Pilote ou sur une facture "
+                "reprise.",
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "reference"],
+                condition=~Q(reference=""),
+                name="receivables_doubtfuldebt_old_invoice_once",
+                violation_error_message="Cette facture reprise est déjà classée douteuse.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Créance douteuse {self.invoice.number}"
+        return f"Créance douteuse {self.number}"
+
+    @property
+    def number(self) -> str:
+        """The invoice's number: Pilote's, or the old tool's."""
+        return self.reference or self.invoice.number
+
+    @property
+    def taken_over(self) -> bool:
+        return self.invoice_id is None
 
     @property
     def is_written_off(self) -> bool:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("analyse/", analysis.analysis_page, name="analysis"),
     path("creances-douteuses/", bad_debts.debts, name="bad-debts"),
     path("factures/<int:pk>/douteuse/", bad_debts.classify, name="classify"),
+    path("factures-reprises/<int:pk>/douteuse/", bad_debts.classify_taken_over, name="classify-taken-over"),
     path("creances-douteuses/<int:pk>/depreciation/", bad_debts.provision, name="provision"),
     path("creances-douteuses/<int:pk>/perte/", bad_debts.write_off, name="write-off"),
     path("creances-douteuses/<int:pk>/encaissement/", bad_debts.recovery, name="recovery"),

@@ -8,6 +8,10 @@ customer's credit limit would be exceeded). They must not block: the user decide
 settle (receivables: a doubtful debt moved to 416, or written off — its recovery is booked there). Automatic
 allocation and bank suggestions skip them, an explicit allocation to one is refused with the reason, and no
 credit note may correct one (its debt is no longer on 411; written off, its VAT was already recovered).
+
+`other_receivables`: callables (customer id or None) -> Decimal, what customers owe beyond Pilote's invoices
+(receivables: the previous tool's invoices taken over into the ledger), so the invoices list can name it beside
+its own « reste à encaisser ».
 """
 
 from __future__ import annotations
@@ -42,3 +46,15 @@ def blocked_payments(invoice_ids) -> dict[int, str]:
         for check in payment_blocks:
             blocked.update(check(ids))
     return blocked
+
+
+other_receivables: list[Callable[[int | None], Decimal]] = []
+
+
+def register_other_receivables(total: Callable[[int | None], Decimal]) -> None:
+    if total not in other_receivables:
+        other_receivables.append(total)
+
+
+def receivables_beyond_invoices(customer_id: int | None = None) -> Decimal:
+    return sum((total(customer_id) for total in other_receivables), Decimal("0.00"))

@@ -46,12 +46,24 @@ def rows(structure, personas, ids: dict[str, int]) -> dict[str, int]:
 BODIES = {
     ("post", "/factures/{invoice_id}/exclusion-relance"): {"reason": "Litige sur la livraison"},
     ("post", "/factures-reprises/{line_id}/exclusion-relance"): {"reason": "Médiation en cours"},
+    ("post", "/factures-reprises/{line_id}/creance-douteuse"): {
+        "day": "Y-03-20",
+        "net": "700.00",
+        "vat_rate": "20",
+        "vat_regime": "debits",
+    },
 }
 
 IDS = {
     ("delete", "/factures/{invoice_id}/exclusion-relance"): {"invoice_id": "held_invoice_id"},
     ("post", "/factures-reprises/{line_id}/exclusion-relance"): {"line_id": "old_line_id"},
+    ("post", "/factures-reprises/{line_id}/creance-douteuse"): {"line_id": "old_line_id"},
     ("delete", "/factures-reprises/{line_id}/exclusion-relance"): {"line_id": "held_old_line_id"},
 }
 
-PATHS = ("/exclusions-relance", "/factures/{invoice_id}/exclusion-relance", "/factures-reprises")
+PATHS = (
+    "/exclusions-relance",
+    "/factures/{invoice_id}/exclusion-relance",
+    "/factures-reprises",
+    "/factures-reprises/{line_id}/creance-douteuse",
+)

@@ -4,6 +4,7 @@ the receivables services, with the pages' refusals (409 or 422 in French, nothin
 import pytest
 
 from pilote.api.tests import dataset_holds
+from pilote.api.tests.days import day
 from pilote.api.tests.walks import matrix_walk, schema_walk
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,30 @@ def test_an_old_invoice_of_the_previous_tool_is_listed_held_and_released(call, i
     assert DunningHold.objects.count() == count
     assert call("comptable", "delete", url).status_code == 204
     assert not DunningHold.objects.filter(entry_line_id=ids["old_line_id"]).exists()
+
+
+def test_an_old_invoice_is_classed_doubtful_with_the_vat_the_old_tool_knew(call, ids):
+    """840 TTC left of an invoice of 700 HT + 140 VAT: the whole VAT on the unpaid share, 411 → 416."""
+    from pilote.receivables.models import DoubtfulDebt
+
+    url = f"/api/v1/factures-reprises/{ids['old_line_id']}/creance-douteuse"
+    body = {"day": day(3, 20).isoformat(), "net": "700.00", "vat_rate": "20"}
+    refused = call("comptable", "post", url, body)
+    assert refused.status_code == 409 and "régime de TVA" in str(refused.json())
+    assert not DoubtfulDebt.objects.filter(entry_line_id=ids["old_line_id"]).exists()
+    assert call("comptable", "post", url, {**body, "vat_rate": "7"}).status_code == 422
+    assert call("commercial", "post", url, {**body, "vat_regime": "debits"}).status_code == 403
+    made = call("comptable", "post", url, {**body, "vat_regime": "debits"})
+    assert made.status_code == 201, made.content
+    debt = made.json()
+    assert (debt["invoice_id"], debt["entry_line_id"], debt["invoice_number"], debt["vat_regime"]) == (
+        None, ids["old_line_id"], "ANC-0412", "debits")  # fmt: skip
+    assert (debt["amount_gross"], debt["amount_vat"], debt["amount_net"]) == ("840.00", "140.00", "700.00")
+    listed = call("comptable", "get", "/api/v1/factures-reprises").json()["results"]
+    assert [row["doubtful_debt_id"] for row in listed if row["number"] == "ANC-0412"] == [debt["id"]]
+    written = call("comptable", "post", f"/api/v1/creances-douteuses/{debt['id']}/perte",
+                   {"day": day(4, 30).isoformat(), "proof": "Jugement de clôture"})  # fmt: skip
+    assert written.status_code == 200 and written.json()["status"] == "written_off"
 
 
 def test_hold_operations_enforce_the_matrix(client, client_as, personas, structure):

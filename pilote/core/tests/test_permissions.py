@@ -437,6 +437,7 @@ def _receivables_sample(contact):
 
     line = EntryLine.objects.values_list("pk", flat=True).first()  # no old invoice: allowed roles get the French 404
     urls |= {"receivables:hold-taken-over": line, "receivables:release-taken-over": line}
+    urls |= {"receivables:classify-taken-over": line}
     urls |= {f"receivables:{name}": debt.pk for name in ("provision", "write-off", "recovery", "corrective-duplicate")}
     from pilote.ledger.models_bank import BankAccount
     from pilote.receivables.models import CollectionRun, Mandate

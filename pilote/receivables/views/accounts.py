@@ -21,6 +21,7 @@ from pilote.receivables import bad_debts, credit, documents, dunning, duplicate,
 from pilote.receivables.forms import (
     AgedFilterForm,
     ClassifyForm,
+    ClassifyTakenOverForm,
     CreditLimitForm,
     HoldForm,
     ProvisionForm,
@@ -96,6 +97,7 @@ def customer(request, pk: int):
         "exposure": credit.exposure(contact) if limit else None,
         "hold_form": HoldForm().render(),  # rendered once, not once per open invoice
         "classify_form": ClassifyForm(initial={"day": today}, auto_id="cl_%s").render(),  # ids apart from the hold form
+        "classify_old_form": ClassifyTakenOverForm(initial={"day": today}, auto_id="co_%s").render(),
         "debts": _debts_with_forms(contact, today),
         "timeline": bad_debts.customer_timeline(contact),
     }
@@ -105,7 +107,7 @@ def customer(request, pk: int):
 def _debts_with_forms(contact: Contact, today: dt.date) -> list:
     """The customer's doubtful debts, each with its own forms (ids of their own: several debts on one page)."""
     debts = list(
-        contact.doubtful_debts.select_related("invoice")
+        contact.doubtful_debts.select_related("invoice", "entry_line")
         .prefetch_related("write_off_entry__lines__account")
         .order_by("classified_on", "pk")
     )
@@ -117,6 +119,8 @@ def _debts_with_forms(contact: Contact, today: dt.date) -> list:
         debt.recovery_form = RecoveryForm(initial={"day": today}, auto_id=f"rc{debt.pk}_%s")
         debt.left = debt.amount_gross - debt.recovered
         debt.vat_recovered = duplicate.recovered_vat(debt)  # a corrective duplicate is due to the customer
+        if debt.vat_recovered and debt.taken_over:  # made with the previous tool: the page gives its mention
+            debt.mention = bad_debts.correction_mention(debt, debt.vat_recovered)
     return debts
 
 
@@ -193,7 +197,7 @@ def release(request, pk: int):
 def hold_taken_over(request, pk: int):
     """Keep an old invoice taken over from the previous tool (`pk`: its open line on the customer's account) out of
     dunning."""
-    contact_id = _taken_over_customer(pk)
+    contact_id = taken_over_customer(pk)
     _decide(
         request,
         lambda: services.hold_taken_over(actor=request.user, line_id=pk, reason=_reason(request)),
@@ -205,7 +209,7 @@ def hold_taken_over(request, pk: int):
 @require_POST
 @require_perm("sales.dunning")
 def release_taken_over(request, pk: int):
-    contact_id = _taken_over_customer(pk)
+    contact_id = taken_over_customer(pk)
     _decide(
         request,
         lambda: services.release_taken_over(actor=request.user, line_id=pk),
@@ -214,7 +218,7 @@ def release_taken_over(request, pk: int):
     return redirect(reverse("receivables:customer", args=[contact_id]) + "#factures-reprises")
 
 
-def _taken_over_customer(line_id: int) -> int:
+def taken_over_customer(line_id: int) -> int:
     """The customer whose account holds the old invoice's line, or the French 404."""
     found = EntryLine.objects.filter(pk=line_id, auxiliary__contact__isnull=False).values_list(
         "auxiliary__contact_id", flat=True

@@ -14,7 +14,7 @@ from pilote.core.pdf import pdf_file_response
 from pilote.lib.dates import local_today
 from pilote.lib.money import ZERO
 from pilote.receivables import bad_debts, duplicate
-from pilote.receivables.forms import ClassifyForm, ProvisionForm, RecoveryForm, WriteOffForm
+from pilote.receivables.forms import ClassifyForm, ClassifyTakenOverForm, ProvisionForm, RecoveryForm, WriteOffForm
 from pilote.receivables.models import DoubtfulDebt, DoubtfulStatus
 from pilote.sales.models import Invoice
 
@@ -52,6 +52,24 @@ def classify(request, pk: int):
 
 @require_POST
 @require_perm("receivables.bad_debts")
+def classify_taken_over(request, pk: int):
+    """An old invoice of the previous tool (`pk`: its open line on the customer's 411) classed doubtful, with what
+    the old tool knew of its VAT."""
+    from pilote.receivables.views.accounts import taken_over_customer
+
+    contact_id = taken_over_customer(pk)
+    form = ClassifyTakenOverForm(request.POST)
+    return _run(
+        request, form,
+        lambda data: bad_debts.classify_taken_over(actor=request.user, line_id=pk, day=data["day"], vat=form.vat(),
+                                                   reason=data["reason"]),
+        "La facture reprise est classée douteuse : sa créance est passée au compte 416 et n'est plus relancée.",
+        contact_id,
+    )  # fmt: skip
+
+
+@require_POST
+@require_perm("receivables.bad_debts")
 def provision(request, pk: int):
     debt = get_object_or_404(DoubtfulDebt.objects.select_related("invoice"), pk=pk)
     form = ProvisionForm(request.POST)
@@ -59,7 +77,7 @@ def provision(request, pk: int):
         request, form,
         lambda data: bad_debts.provision(actor=request.user, debt=debt, day=data["day"], rate=data["rate"],
                                          version=data["version"]),
-        f"La dépréciation de {debt.invoice.number} est enregistrée.",
+        f"La dépréciation de {debt.number} est enregistrée.",
         debt.customer_id,
     )  # fmt: skip
 
@@ -73,7 +91,7 @@ def write_off(request, pk: int):
         request, form,
         lambda data: bad_debts.write_off(actor=request.user, debt=debt, day=data["day"], proof=data["proof"],
                                          version=data["version"]),
-        f"{debt.invoice.number} est passée en perte.",
+        f"{debt.number} est passée en perte.",
         debt.customer_id,
     )  # fmt: skip
 
@@ -87,7 +105,7 @@ def recovery(request, pk: int):
         request, form,
         lambda data: bad_debts.record_recovery(actor=request.user, debt=debt, day=data["day"],
                                                amount=data["amount"], bank_account=data["bank_account"]),
-        f"L'encaissement sur {debt.invoice.number} est enregistré.",
+        f"L'encaissement sur {debt.number} est enregistré.",
         debt.customer_id,
     )  # fmt: skip
 
@@ -109,7 +127,8 @@ def debts(request):
 @require_perm("receivables.bad_debts")
 def corrective_duplicate(request, pk: int):
     """The archived invoice overprinted with the article 272 mention, to send the customer (CGI 272-1)."""
-    debt = get_object_or_404(DoubtfulDebt.objects.select_related("invoice__file", "write_off_entry"), pk=pk)
+    debts = DoubtfulDebt.objects.select_related("invoice__file", "write_off_entry", "entry_line")
+    debt = get_object_or_404(debts, pk=pk)
     try:
         pdf = duplicate.corrective_duplicate_pdf(debt)
     except DomainError as exc:

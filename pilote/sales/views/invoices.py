@@ -14,7 +14,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
 from pilote.core.pdf import pdf_file_response
 from pilote.lib.dates import local_today
-from pilote.sales import documents, issuing, pickers, sending, services
+from pilote.sales import documents, hooks, issuing, pickers, sending, services
 from pilote.sales.forms import CreditNoteForm, EmailForm, InvoiceHeaderForm, IssueForm, catalogue_data, line_formset
 from pilote.sales.models import Invoice, InvoiceKind
 from pilote.sales.queries import invoices as invoice_queries
@@ -54,7 +54,11 @@ def invoice_list(request):
         )
     page = paginate(request, invoices)
     rows = [(invoice, invoice_queries.payment_state(invoice, today)) for invoice in page]
-    context = {"form": form, "page": page, "rows": rows, "totals": invoice_queries.list_totals(invoices)}
+    # The old invoices of the previous tool are owed too but are no Pilote document: named apart, to the day.
+    customer = data.get("customer")
+    others = hooks.receivables_beyond_invoices(customer.pk if customer else None)
+    context = {"form": form, "page": page, "rows": rows, "totals": invoice_queries.list_totals(invoices),
+               "others": others}  # fmt: skip
     return render(request, "sales/invoice_list.html", context)
 
 
