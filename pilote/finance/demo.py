@@ -15,9 +15,17 @@ from pilote.ledger.models import AnalyticAxis, FiscalYear
 from pilote.lib.money import round_eur
 
 
+def costed_years():
+    """The years the demo sets a full costing up on: each one holding a whole month of activity (its month-end
+    purchases and payroll). In early January the new year holds a few days' sales and none of their costs: its
+    costing would mean nothing, and the page opens on the year just ended."""
+    return FiscalYear.objects.filter(start_date__lt=DEMO_TODAY.replace(day=1)).order_by("start_date")
+
+
 def load_costing(users) -> None:
     """Full costing of each year on the demo's centres (the §6 keys between the two auxiliary centres) and its
-    activities: supplies by €1,000 bought, the workshop by technician hour, distribution by €100 of sales."""
+    activities: supplies by €1,000 bought, the workshop by technician hour, distribution by €100 of sales; on the
+    years of `costed_years`."""
     centres, activities = (
         AnalyticAxis.objects.filter(code="CENTRE").first(),
         AnalyticAxis.objects.filter(code="ACT").first(),
@@ -28,7 +36,7 @@ def load_costing(users) -> None:
         "ADM": {"ENT": Decimal(10), "APP": Decimal(20), "ATL": Decimal(40), "DIS": Decimal(30)},
         "ENT": {"ADM": Decimal(20), "APP": Decimal(10), "ATL": Decimal(60), "DIS": Decimal(10)},
     }
-    for year in FiscalYear.objects.all():
+    for year in costed_years():
         report = queries.analytic_report(activities, year, year.end_date)
         revenue = {row.code: (row.income / 100).quantize(Decimal(1)) for row in report.rows}
         trade = next(row for row in report.rows if row.code == "NEGOCE")

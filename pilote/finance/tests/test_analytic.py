@@ -32,11 +32,14 @@ def years(demo_loaded, db):
 
 def test_demo_sections_reconcile_with_the_general_ledger(years):
     assert analytics.stored_balances() == analytics.recompute_balances()
+    from pilote.finance.demo import costed_years
+
+    whole_months = set(costed_years())  # early January: the new year's few days need not touch every section
     for axis in AnalyticAxis.objects.all():
         for year in years:
             report = queries.analytic_report(axis, year, year.end_date)
             assert report.reconciles, (axis, year)
-            if axis.code != "PROJETS":  # the projects demo's sections have only the years of their projects
+            if axis.code != "PROJETS" and year in whole_months:  # projects' sections: only their projects' years
                 assert all(row.income or row.expenses for row in report.rows), (axis, year)
     activity = AnalyticAxis.objects.get(code="ACT")
     report = queries.analytic_report(activity, years[0], years[0].end_date)
@@ -74,7 +77,11 @@ def test_setup_writes_through_the_services_and_refuses_in_french(years, demo_loa
     open_year = FiscalYear.objects.filter(status="open").first()
     client.post(reverse("finance:analytic-apply"), {"exercice": open_year.pk})
     report = queries.analytic_report(axis, open_year, open_year.end_date)
-    assert report.reconciles and report.rows[0].expenses > 0
+    from pilote.ledger.models import EntryLine
+
+    # early January, the open year may hold no supplies bought yet (the demo buys them at the month end)
+    bought = EntryLine.objects.filter(entry__fiscal_year=open_year, account__code="6064", is_posted=True).exists()
+    assert report.reconciles and (report.rows[0].expenses > 0) == bought
     client.force_login(demo_loaded["auditeur"])
     assert client.post(url, {"compte": "6064"}).status_code == 403
 

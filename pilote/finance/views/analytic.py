@@ -217,7 +217,10 @@ def costing(request):
     year = (
         years.filter(pk=request.GET.get("exercice") or 0).first() if request.GET.get("exercice", "").isdigit() else None
     )
-    year = year or years.first()
+    # By default the latest year whose costing is set up (in January, the year just ended: the new one holds a few
+    # days and no month-end costs yet), else the latest year.
+    latest = CostingSetup.objects.order_by("-fiscal_year__start_date").values_list("fiscal_year", flat=True).first()
+    year = year or years.filter(pk=latest).first() or years.first()
     setup = CostingSetup.objects.filter(fiscal_year=year).select_related("centres_axis", "products_axis").first()
     centres_axis, products_axis = _costing_axes(setup)
     context = {
