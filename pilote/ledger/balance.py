@@ -32,6 +32,14 @@ class TrialBalanceRow:
             f"{self.debit!r}, {self.credit!r})"
         )
 
+    def _key(self) -> tuple:
+        return self.code, self.label, self.opening_debit, self.opening_credit, self.debit, self.credit
+
+    def __eq__(self, other: object) -> bool:  # compared by value, as the dataclass it was (the FEC round trip)
+        return self._key() == other._key() if isinstance(other, TrialBalanceRow) else NotImplemented
+
+    __hash__ = None  # mutable, like the dataclass it was
+
     @property
     def balance(self) -> Decimal:
         return self.opening_debit - self.opening_credit + self.debit - self.credit

@@ -15,6 +15,7 @@ from pilote.associations.services import grants as services
 from pilote.contacts.models import Contact
 from pilote.core.exceptions import DomainError
 from pilote.ledger import services as ledger
+from pilote.ledger.tests.years import year_from
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ def test_dedicated_funds_go_and_come_back_across_the_year_end(books, grant):
                                      ("6894", Decimal("7000.00"), Decimal("0.00"))]  # fmt: skip
     with pytest.raises(DomainError, match="déjà reportée"):
         services.carry_unused(actor=books["actor"], grant=grant, year_end=dt.date(2026, 12, 31))
-    ledger.open_fiscal_year(actor=books["actor"], start_date=dt.date(2027, 1, 1), end_date=dt.date(2027, 12, 31))
+    year_from(dt.date(2027, 1, 1), dt.date(2027, 12, 31))  # already open when the clock is past 2026
     _spend(books, grant, dt.date(2027, 3, 1), "6226", "5000")
     used = services.use_funds(actor=books["actor"], grant=grant, on=dt.date(2027, 6, 30))
     assert used.amount == Decimal("5000.00")

@@ -17,6 +17,7 @@ from pilote.contacts.models import Contact
 from pilote.ledger import closing
 from pilote.ledger.models import FiscalYear
 from pilote.ledger.queries import trial_balance
+from pilote.ledger.tests.years import year_from
 from pilote.lib.money import ZERO
 
 
@@ -125,11 +126,8 @@ def test_the_reports_page_and_its_exports(client_as, books, donor):
 
 
 def test_the_bilan_of_a_year_whose_predecessor_is_not_closed_yet(books, donor):
-    from pilote.ledger import services as ledger
-
     grant = _year_books(books, donor)
-    following = ledger.open_fiscal_year(actor=books["actor"], start_date=dt.date(2027, 1, 1),
-                                        end_date=dt.date(2027, 12, 31))  # fmt: skip
+    following = year_from(dt.date(2027, 1, 1), dt.date(2027, 12, 31))  # already open past 2026
     _spend(books, dt.date(2027, 2, 10), "6226", "2500", "ATELIERS")
     grants.use_funds(actor=books["actor"], grant=grant, on=dt.date(2027, 3, 31))
     previous = reports.annual_figures(FiscalYear.objects.get(start_date=dt.date(2026, 1, 1)))["statement"].result

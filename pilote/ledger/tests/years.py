@@ -16,3 +16,12 @@ def open_years_to_today() -> None:
     while last is not None and last.end_date < local_today():
         start = last.end_date + dt.timedelta(days=1)
         last = ledger.open_fiscal_year(actor=None, start_date=start, end_date=add_months(start, 12) - dt.timedelta(1))
+
+
+def year_from(start: dt.date, end: dt.date):
+    """The fiscal year from `start` to `end`: the one a fixture already opened up to today, else opened here."""
+    from pilote.ledger import services as ledger
+    from pilote.ledger.models import FiscalYear
+
+    found = FiscalYear.objects.filter(start_date=start, end_date=end).first()
+    return found or ledger.open_fiscal_year(actor=None, start_date=start, end_date=end)
