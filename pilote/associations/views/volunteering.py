@@ -232,8 +232,20 @@ def in_kind_create(request):
                   {"form": form, "title": "Enregistrer une contribution en nature"})  # fmt: skip
 
 
+def _default_annex_year() -> FiscalYear | None:
+    """The newest year holding a contribution (hours or in kind): in January the annex being prepared is the year
+    just ended, not the new one opened a few days ago with nothing in it yet; else the newest year."""
+    dates = [
+        model.objects.order_by("-date").values_list("date", flat=True).first()
+        for model in (VolunteerHours, InKindContribution)
+    ]
+    latest = max(filter(None, dates), default=None)
+    years = FiscalYear.objects.order_by("-start_date")
+    return (latest and years.filter(start_date__lte=latest, end_date__gte=latest).first()) or years.first()
+
+
 def _annex(request):
-    year = FiscalYear.objects.order_by("-start_date").first()
+    year = _default_annex_year()
     form = forms.AnnexForm(request.GET or None, initial={"exercice": year})
     if form.is_bound and form.is_valid():
         year = form.cleaned_data["exercice"]
