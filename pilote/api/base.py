@@ -201,8 +201,7 @@ def protected_error(request, exc):
 def database_unavailable(request, exc):
     """The database could not answer (restarting, connection lost, lock given up): 503 and Retry-After, the
     same answer as the pages' (core.errors), logged like a server error."""
-    errors.logger.error("Base indisponible : %s", request.path, exc_info=exc, extra={"status_code": 503})
-    return errors.unavailable(request)
+    return errors.unavailable(request, exc)
 
 
 def guarded(router, method: str, path: str, perm: str, **kwargs):

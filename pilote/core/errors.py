@@ -42,8 +42,11 @@ def is_unavailable(exception) -> bool:
     return isinstance(exception, OperationalError | InterfaceError)
 
 
-def unavailable(request):
-    """503 with Retry-After, so a load balancer or an API client retries and a user reads why."""
+def unavailable(request, exception=None):
+    """503 with Retry-After, so a load balancer or an API client retries and a user reads why; `exception`, when the
+    caller caught it (the DEBUG middleware, the API), is logged here like a server error."""
+    if exception is not None:
+        logger.error("Base indisponible : %s", request.path, exc_info=exception, extra={"status_code": 503})
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": UNAVAILABLE}, status=503)
     else:
@@ -88,7 +91,6 @@ class FrenchErrorPagesMiddleware:
         if isinstance(exception, BadRequest | SuspiciousOperation):
             return bad_request(request, exception)
         if is_unavailable(exception):
-            logger.error("Base indisponible : %s", request.path, exc_info=exception, extra={"status_code": 503})
-            return unavailable(request)
+            return unavailable(request, exception)
         logger.error("Erreur serveur : %s", request.path, exc_info=exception, extra={"status_code": 500})
         return server_error(request)
