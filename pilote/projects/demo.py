@@ -208,13 +208,14 @@ def load(rng: random.Random, users) -> None:
         today - dt.timedelta(days=24), customer, CUSTOMER_TASKS, CUSTOMER_LINKS,
     )  # fmt: skip
     _time(users, project, today)
-    # The second one is done: the network set up this year for the customer of the year's latest issued invoice of
-    # 2 000 to 6 000 € excl. VAT, which closed it (its income lines are tagged to the project's section).
+    # The second one is done: the network set up in the last twelve months for the customer of the latest issued
+    # invoice of 2 000 to 6 000 € excl. VAT, which closed it (its income lines are tagged to the project's section).
+    # Twelve months and not the calendar year: in early January the new year holds no such invoice yet.
     closing = (
         Invoice.objects.filter(
             status="issued",
             kind="invoice",
-            date__year=today.year,
+            date__gt=today - dt.timedelta(days=365),
             customer__kind="organisation",
             total_net__gte=Decimal("2000"),
             total_net__lte=Decimal("6000"),
