@@ -74,3 +74,6 @@ from pilote.api import analytic_sections, bank_accounts, office_calendars  # noq
 
 for module in (bank_accounts, analytic_sections, office_calendars):
     api.add_router("/", module.router)  # apix
+from pilote.api import bank_reconciliation  # noqa: E402  (apibuy)
+
+api.add_router("/", bank_reconciliation.router)  # apibuy

@@ -370,6 +370,36 @@ def book_statement_line(
     return bank_line
 
 
+@transaction.atomic
+def book_by_codes(
+    *,
+    actor,
+    statement_line: StatementLine,
+    account_code: str,
+    auxiliary_code: str = "",
+    label: str = "",
+    rule_text: str = "",
+) -> EntryLine:
+    """The statement line page's « Comptabiliser » (and the API's): the counterpart account and the auxiliary
+    account named by their codes (an unknown one refused in French), the entry posted and reconciled
+    (`book_statement_line`), and — `rule_text` given — a rule for the next times, all or nothing."""
+    account = Account.objects.filter(code=(account_code or "").strip()).first()
+    if account is None:
+        raise DomainError(f"Compte {account_code} inconnu du plan comptable.")
+    auxiliary = None
+    if (auxiliary_code or "").strip():
+        auxiliary = AuxiliaryAccount.objects.filter(code=auxiliary_code.strip()).first()
+        if auxiliary is None:
+            raise DomainError(f"Compte auxiliaire {auxiliary_code} inconnu.")
+    booked = book_statement_line(
+        actor=actor, statement_line=statement_line, account=account, auxiliary=auxiliary, label=label
+    )
+    if (rule_text or "").strip():
+        create_rule(actor=actor, bank_account=statement_line.bank_account, label_contains=rule_text, account=account,
+                    auxiliary=auxiliary, entry_label=label)  # fmt: skip
+    return booked
+
+
 def matching_rule(statement_line: StatementLine) -> BankRule | None:
     label = f"{statement_line.label} {statement_line.counterparty}".lower()
     rules = BankRule.objects.filter(Q(bank_account=statement_line.bank_account) | Q(bank_account__isnull=True))

@@ -14,6 +14,7 @@ from pilote.core.roles import Role
 from pilote.core.uploads import LimitedFileField
 from pilote.core.vat_policy import POLICIES
 from pilote.lib.fields import FrenchDecimalFormField, money_formfield
+from pilote.purchases.matching import order_of
 from pilote.purchases.models import PurchaseOrderStatus, ReceiptQuality, SupplierInvoiceKind, SupplierInvoiceStatus
 from pilote.purchases.pickers import suppliers
 
@@ -271,12 +272,6 @@ class TypedInvoiceForm(forms.Form):
             if data["order"] is None:
                 self.add_error("order", f"Aucune commande {number} pour ce fournisseur.")
         return data
-
-
-def order_of(supplier_id: int, number: str):
-    from pilote.purchases.models import PurchaseOrder
-
-    return PurchaseOrder.objects.filter(supplier_id=supplier_id, number=number.strip().upper()).first()
 
 
 class LinkOrderForm(forms.Form):

@@ -49,10 +49,13 @@ def tolerance() -> MatchTolerance:
 
 
 @transaction.atomic
-def set_tolerance(*, actor, price_percent: Decimal, quantity_percent: Decimal) -> MatchTolerance:
+def set_tolerance(
+    *, actor, price_percent: Decimal, quantity_percent: Decimal, expected_version: int | None = None
+) -> MatchTolerance:
     if price_percent is None or quantity_percent is None or min(price_percent, quantity_percent) < 0:
         raise DomainError("Une tolérance est un pourcentage positif ou nul.")
     row, _ = MatchTolerance.objects.select_for_update().get_or_create(pk=1)
+    check_version(row.version, expected_version, "Le réglage des tolérances")
     before = {"prix": str(row.price_percent), "quantités": str(row.quantity_percent)}
     row.price_percent, row.quantity_percent = price_percent, quantity_percent
     row.version += 1
@@ -255,6 +258,11 @@ def check_order_for(invoice_supplier_id: int, order: PurchaseOrder) -> None:
         )
 
 
+def order_of(supplier_id: int, number: str) -> PurchaseOrder | None:
+    """The supplier's order of that number (typed in any case), or None."""
+    return PurchaseOrder.objects.filter(supplier_id=supplier_id, number=number.strip().upper()).first()
+
+
 @transaction.atomic
 def link_order(*, actor, invoice: SupplierInvoice, order: PurchaseOrder | None, expected_version: int | None = None):
     """Attach the invoice to an order (or detach it with None); the lines are paired again and any accepted
@@ -271,6 +279,16 @@ def link_order(*, actor, invoice: SupplierInvoice, order: PurchaseOrder | None, 
     audit.record(actor, "purchases.invoice.order_linked", invoice, before=before,
                  after={"commande": order.number if order is not None else ""})  # fmt: skip
     return invoice
+
+
+def link_order_number(*, actor, invoice: SupplierInvoice, number: str, expected_version: int | None = None):
+    """The invoice page's « rattacher » (and the API's): the order named by its number (an unknown one refused in
+    French), or the invoice detached when the number is empty (`link_order`)."""
+    number = (number or "").strip()
+    order = order_of(invoice.supplier_id, number) if number else None
+    if number and order is None:
+        raise DomainError(f"Aucune commande {number} pour ce fournisseur.")
+    return link_order(actor=actor, invoice=invoice, order=order, expected_version=expected_version)
 
 
 def link_from_reference(*, actor, invoice: SupplierInvoice) -> None:

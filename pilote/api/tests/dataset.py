@@ -247,6 +247,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
     ids.update(dataset_apid.rows(structure, personas, ids))
     ids.update(dataset_holds.rows(structure, personas, ids))
     ids.update(dataset_apix.rows(structure, personas, ids))
+    ids.update(dataset_apibuy.rows(structure, personas, ids))  # apibuy
     return ids
 
 
@@ -825,3 +826,7 @@ IDS |= dataset_holds.IDS
 BODIES |= dataset_apix.BODIES
 IDS |= dataset_apix.IDS
 dataset_apia.MADE |= dataset_apix.MADE
+from pilote.api.tests import dataset_apibuy  # noqa: E402  (apibuy)
+
+BODIES |= dataset_apibuy.BODIES  # apibuy
+IDS |= dataset_apibuy.IDS  # apibuy

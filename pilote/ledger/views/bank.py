@@ -22,7 +22,7 @@ from pilote.core.pickers import datalist_attrs
 from pilote.core.uploads import LimitedFileField
 from pilote.ledger import bank, bank_statements, queries
 from pilote.ledger.forms import BankAccountChangeForm, BankAccountForm, BankRuleForm
-from pilote.ledger.models import Account, AuxiliaryAccount, BankAccount, BankRule, EntryLine, StatementLine
+from pilote.ledger.models import BankAccount, BankRule, EntryLine, StatementLine
 from pilote.lib.dates import local_today
 from pilote.lib.french import plural
 
@@ -410,24 +410,11 @@ def statement_line_book(request, pk: int):
         messages.error(request, "Indiquez le compte de contrepartie.")
         return redirect("ledger:statement-line", pk=pk)
     data = form.cleaned_data
-    account = Account.objects.filter(code=data["account"].strip()).first()
-    auxiliary = AuxiliaryAccount.objects.filter(code=data["auxiliary"].strip()).first() if data["auxiliary"] else None
-    if account is None:
-        messages.error(request, f"Compte {data['account']} inconnu du plan comptable.")
-        return redirect("ledger:statement-line", pk=pk)
     try:
-        bank.book_statement_line(
-            actor=request.user, statement_line=line, account=account, auxiliary=auxiliary, label=data["label"]
-        )
-        if data["make_rule"] and data["rule_text"]:
-            bank.create_rule(
-                actor=request.user,
-                bank_account=line.bank_account,
-                label_contains=data["rule_text"],
-                account=account,
-                auxiliary=auxiliary,
-                entry_label=data["label"],
-            )
+        bank.book_by_codes(
+            actor=request.user, statement_line=line, account_code=data["account"], auxiliary_code=data["auxiliary"],
+            label=data["label"], rule_text=data["rule_text"] if data["make_rule"] else "",
+        )  # fmt: skip
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("ledger:statement-line", pk=pk)

@@ -23,7 +23,6 @@ from pilote.purchases.forms import (
     LinkOrderForm,
     ReceiveForm,
     TypedInvoiceForm,
-    order_of,
 )
 from pilote.purchases.models import PurchaseOrder, SupplierInvoice, SupplierInvoiceStatus
 from pilote.purchases.queries import invoices as queries
@@ -245,17 +244,14 @@ def invoice_link(request, pk: int):
     invoice = get_object_or_404(SupplierInvoice, pk=pk)
     form = LinkOrderForm(request.POST)
     number = form.cleaned_data["order"].strip() if form.is_valid() else ""
-    order = order_of(invoice.supplier_id, number) if number else None
-    if number and order is None:
-        messages.error(request, f"Aucune commande {number} pour ce fournisseur.")
-        return redirect("purchases:invoice-detail", pk)
     try:
-        matching.link_order(actor=request.user, invoice=invoice, order=order,
-                            expected_version=to_int(request.POST.get("version")))  # fmt: skip
+        invoice = matching.link_order_number(actor=request.user, invoice=invoice, number=number,
+                                             expected_version=to_int(request.POST.get("version")))  # fmt: skip
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Facture rattachée à la commande {order.number}." if order else "Facture détachée.")
+        messages.success(request, f"Facture rattachée à la commande {invoice.order.number}." if invoice.order_id
+                         else "Facture détachée.")  # fmt: skip
     return redirect("purchases:invoice-detail", pk)
 
 
