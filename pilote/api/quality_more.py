@@ -510,6 +510,12 @@ class SurveyFilters(Paging):
     tri: str = Field(survey_queries.DEFAULT_SORT, description="creee, intitule, statut, public")
 
 
+def survey_question_fields(question: SurveyQuestionIn) -> dict:
+    """A question checked by the page's question form (its choices one per line), as `add_question` takes it."""
+    checked = through_form(SurveyQuestionForm, {**question.dict(), "choices": "\n".join(question.choices)})
+    return {**checked, "choices": checked["choices"].splitlines()}
+
+
 @guarded(router, "GET", "/enquetes", "quality.surveys.view", response=Page[SurveyOut])
 def list_surveys(request, filters: Query[SurveyFilters]):
     data = filters.dict()
@@ -545,10 +551,7 @@ def create_survey(request, payload: SurveyIn):
     from django.db import transaction
 
     fields = through_form(SurveyForm, payload.dict(exclude={"questions"}))
-    questions = []
-    for question in payload.questions:
-        checked = through_form(SurveyQuestionForm, {**question.dict(), "choices": "\n".join(question.choices)})
-        questions.append({**checked, "choices": checked["choices"].splitlines()})
+    questions = [survey_question_fields(question) for question in payload.questions]
     with transaction.atomic():
         survey = survey_services.create_survey(actor=request.auth, **fields)
         for question in questions:

@@ -77,3 +77,8 @@ for module in (bank_accounts, analytic_sections, office_calendars):
 from pilote.api import bank_reconciliation  # noqa: E402  (apibuy)
 
 api.add_router("/", bank_reconciliation.router)  # apibuy
+
+from pilote.api import quality_changes  # noqa: E402  (apiqual)
+
+for module in (quality_changes,):
+    api.add_router("/", module.router)  # apiqual

@@ -8,7 +8,14 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pilote.api.tests import dataset_apia, dataset_apic, dataset_apid, dataset_apix, dataset_holds
+from pilote.api.tests import (
+    dataset_apia,
+    dataset_apic,
+    dataset_apid,
+    dataset_apiqual,  # apiqual
+    dataset_apix,
+    dataset_holds,
+)
 from pilote.api.tests.days import day, resolve, year
 from pilote.lib.dates import local_today
 
@@ -248,6 +255,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
     ids.update(dataset_holds.rows(structure, personas, ids))
     ids.update(dataset_apix.rows(structure, personas, ids))
     ids.update(dataset_apibuy.rows(structure, personas, ids))  # apibuy
+    ids.update(dataset_apiqual.rows(structure, personas, ids))  # apiqual
     return ids
 
 
@@ -830,3 +838,6 @@ from pilote.api.tests import dataset_apibuy  # noqa: E402  (apibuy)
 
 BODIES |= dataset_apibuy.BODIES  # apibuy
 IDS |= dataset_apibuy.IDS  # apibuy
+BODIES |= dataset_apiqual.BODIES  # apiqual
+IDS |= dataset_apiqual.IDS  # apiqual
+OBJECT_RULES |= dataset_apiqual.OBJECT_RULES  # apiqual
