@@ -217,7 +217,8 @@ def guarded(router, method: str, path: str, perm: str, **kwargs):
                 raise HttpError(403, "Votre rôle ne permet pas cette opération.")
             return func(request, *args, **kw)
 
-        router.api_operation([method], path, openapi_extra={"x-permission": perm}, **kwargs)(wrapped)
+        extra = {"x-permission": perm, **kwargs.pop("openapi_extra", {})}  # a file's response declared there
+        router.api_operation([method], path, openapi_extra=extra, **kwargs)(wrapped)
         return wrapped
 
     return decorator

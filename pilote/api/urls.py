@@ -82,3 +82,8 @@ from pilote.api import quality_changes  # noqa: E402  (apiqual)
 
 for module in (quality_changes,):
     api.add_router("/", module.router)  # apiqual
+
+from pilote.api import ledger_thirds, ledger_year  # noqa: E402  (apiledger)
+
+for module in (ledger_thirds, ledger_year):
+    api.add_router("/", module.router)  # apiledger

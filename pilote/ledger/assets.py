@@ -6,9 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from pilote.core import audit
+from pilote.core.collation import french
 from pilote.core.exceptions import DomainError
 from pilote.ledger import depreciation, services
 from pilote.ledger.models import (
@@ -29,6 +30,39 @@ def _account(code: str) -> Account:
     account = Account.objects.filter(code=code).first()
     if account is None:
         raise DomainError(f"Le compte {code} manque au plan comptable.")
+    return account
+
+
+ASSET_SORTS = {
+    "numero": ["reference"],
+    "designation": [french("label")],
+    "compte": ["account__code", "reference"],
+    "service": ["in_service_date", "reference"],
+    "valeur": ["cost", "reference"],
+    "sortie": ["disposal_date", "reference"],
+}
+
+
+def filter_assets(query: str = "", state: str = ""):
+    """The register as its page lists it: words of the label or inventory number, the start of the account; in
+    service (`en-service`) or gone (`sorties`)."""
+    items = FixedAsset.objects.select_related("account")
+    if query:
+        items = items.filter(
+            Q(label__icontains=query) | Q(reference__icontains=query) | Q(account__code__startswith=query)
+        )
+    if state == "en-service":
+        items = items.filter(disposal_date__isnull=True)
+    elif state == "sorties":
+        items = items.filter(disposal_date__isnull=False)
+    return items
+
+
+def asset_account(code: str) -> Account:
+    """The account typed on the register's form (its code), or the form's French refusal."""
+    account = Account.objects.filter(code=(code or "").strip()).first()
+    if account is None:
+        raise DomainError("Compte inconnu du plan comptable.")
     return account
 
 

@@ -85,6 +85,16 @@ def recorded(reason: str | None = None, subject: str | None = None) -> list[Reco
     return found
 
 
+def fec_export(year, siren: str):
+    """A year's FEC as the page and the API serve it: (its legal file name, its bytes streamed); the chain's head
+    at each export is recorded, kept outside the database."""
+    from pilote.ledger.fec import fec_filename, iter_fec_bytes
+
+    name = fec_filename(siren, year.end_date)
+    record(FEC_EXPORT, name)
+    return name, iter_fec_bytes(year)
+
+
 def fec_manifest(year, siren: str) -> tuple[str, str]:
     """The manifest offered beside a year's FEC: the file's name, size, line count and SHA-256 as exported
     now, and the chain head at that moment (recorded too). The FEC itself stays exactly the DGFiP file.

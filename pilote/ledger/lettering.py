@@ -134,6 +134,12 @@ def _new_matching(*, actor, lines: list[EntryLine], partial: bool) -> Matching:
     return matching
 
 
+def auxiliary_lines(auxiliary: AuxiliaryAccount, ids) -> list[EntryLine]:
+    """The lines among `ids` a third party's lettering page shows: its own lines on its control account (any other
+    id is ignored, never lettered from its page)."""
+    return list(EntryLine.objects.filter(pk__in=ids, account=auxiliary.control_account_id, auxiliary=auxiliary))
+
+
 @transaction.atomic
 def letter_lines(*, actor, lines: list[EntryLine], partial: bool = False) -> Matching:
     ids = [line.pk for line in lines]

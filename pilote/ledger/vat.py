@@ -52,7 +52,7 @@ from pilote.core.exceptions import DomainError
 from pilote.core.vat_policy import current_policy
 from pilote.ledger import hooks, services, vat_lines
 from pilote.ledger.models import Account, EntryLine, EntryStatus, Journal, JournalKind, VatReturn
-from pilote.lib.dates import add_months
+from pilote.lib.dates import add_months, local_today
 from pilote.lib.money import ZERO
 
 RATE_BOXES = {Decimal("20.00"): "08", Decimal("10.00"): "9B", Decimal("5.50"): "09", Decimal("2.10"): "T6"}
@@ -224,6 +224,31 @@ def next_period() -> tuple[dt.date, dt.date] | None:
     last = VatReturn.objects.order_by("-period_start").first()
     quarterly = last is not None and _months_spanned(last.period_start, last.period_end) == 3
     return start, _period_end(start, quarterly)
+
+
+def default_period() -> tuple[dt.date, dt.date]:
+    """The period the VAT page and the API propose: the next one to declare (returns follow each other), else
+    the previous calendar month."""
+    following = next_period()
+    if following:
+        return following
+    first_this_month = local_today().replace(day=1)
+    return add_months(first_this_month, -1), first_this_month - dt.timedelta(days=1)
+
+
+def period_figures(start: dt.date, end: dt.date) -> tuple[VatReturn | None, Ca3 | None]:
+    """What the VAT page shows for a period: its declared return, as stored at confirmation (never a
+    recomputation), else the figures computed now (DomainError when they cannot be yet: an earlier period to
+    declare first, no books)."""
+    declared = declared_return(start, end)
+    if declared is not None:
+        return declared, None
+    return None, compute_ca3(start, end)
+
+
+def box_rows(boxes: dict) -> list[tuple[str, str, str]]:
+    """A return's boxes as the page lists them: (box, French label, amount)."""
+    return [(key, box_label(key), value) for key, value in boxes.items()]
 
 
 def periods_to_declare(until: dt.date) -> list[tuple[dt.date, dt.date]]:

@@ -256,6 +256,9 @@ def small_dataset(structure, personas) -> dict[str, int]:
     ids.update(dataset_apix.rows(structure, personas, ids))
     ids.update(dataset_apibuy.rows(structure, personas, ids))  # apibuy
     ids.update(dataset_apiqual.rows(structure, personas, ids))  # apiqual
+    from pilote.api.tests import dataset_apiledger  # apiledger
+
+    ids.update(dataset_apiledger.rows(structure, personas, ids))  # apiledger
     return ids
 
 
@@ -841,3 +844,9 @@ IDS |= dataset_apibuy.IDS  # apibuy
 BODIES |= dataset_apiqual.BODIES  # apiqual
 IDS |= dataset_apiqual.IDS  # apiqual
 OBJECT_RULES |= dataset_apiqual.OBJECT_RULES  # apiqual
+
+from pilote.api.tests import dataset_apiledger  # noqa: E402  (apiledger)
+
+BODIES |= dataset_apiledger.BODIES  # apiledger
+IDS |= dataset_apiledger.IDS  # apiledger
+OBJECT_RULES |= dataset_apiledger.OBJECT_RULES  # apiledger

@@ -4,12 +4,10 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
-from pilote.core.collation import french
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
@@ -62,16 +60,7 @@ ASSET_COLUMNS = [
 @require_perm("ledger.view")
 def asset_list(request):
     query, state = request.GET.get("q", "").strip(), request.GET.get("etat", "")
-    items = FixedAsset.objects.select_related("account")
-    if query:
-        items = items.filter(
-            Q(label__icontains=query) | Q(reference__icontains=query) | Q(account__code__startswith=query)
-        )
-    if state == "en-service":
-        items = items.filter(disposal_date__isnull=True)
-    elif state == "sorties":
-        items = items.filter(disposal_date__isnull=False)
-    items = sort_queryset(items, request.GET.get("tri", ""), ASSET_SORTS, "numero")
+    items = sort_queryset(assets.filter_assets(query, state), request.GET.get("tri", ""), assets.ASSET_SORTS, "numero")
     if request.GET.get("export") in EXPORT_FORMATS:
         return export_response(items, ASSET_COLUMNS, "immobilisations", request.GET["export"])
     page = paginate(request, items)
@@ -87,26 +76,14 @@ def asset_list(request):
     return render(request, "ledger/asset_list.html", context)
 
 
-ASSET_SORTS = {
-    "numero": ["reference"],
-    "designation": [french("label")],
-    "compte": ["account__code", "reference"],
-    "service": ["in_service_date", "reference"],
-    "valeur": ["cost", "reference"],
-    "sortie": ["disposal_date", "reference"],
-}
-
-
 @require_POST
 @require_perm("ledger.edit")
 def asset_create(request):
     form = AssetForm(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        account = Account.objects.filter(code=data.pop("account").strip()).first()
         try:
-            if account is None:
-                raise DomainError("Compte inconnu du plan comptable.")
+            account = assets.asset_account(data.pop("account"))
             asset = assets.register_asset(actor=request.user, account=account, **data)
         except DomainError as exc:
             messages.error(request, exc.message)

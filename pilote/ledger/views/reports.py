@@ -118,8 +118,7 @@ def lettering_page(request, pk: int):
 def lettering_letter(request, pk: int):
     auxiliary = get_object_or_404(AuxiliaryAccount, pk=pk)
     ids = to_ids(request.POST.getlist("lignes"))
-    # Only lines this page shows: the auxiliary's own lines on its control account.
-    lines = list(EntryLine.objects.filter(pk__in=ids, account=auxiliary.control_account_id, auxiliary=auxiliary))
+    lines = lettering.auxiliary_lines(auxiliary, ids)  # only lines this page shows
     try:
         matching = lettering.letter_lines(actor=request.user, lines=lines, partial="partiel" in request.POST)
     except DomainError as exc:

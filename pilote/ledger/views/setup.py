@@ -212,13 +212,9 @@ def fec_download(request, pk: int):
     """The FEC of a fiscal year, streamed, under its legal file name."""
     from django.http import StreamingHttpResponse
 
-    from pilote.ledger.fec import fec_filename, iter_fec_bytes
-
     year = get_object_or_404(FiscalYear, pk=pk)
-    siren = getattr(request.structure, "siren", "")
-    name = fec_filename(siren, year.end_date)
-    heads.record(heads.FEC_EXPORT, name)  # the chain's head at each export, kept outside the database
-    response = StreamingHttpResponse(iter_fec_bytes(year), content_type="text/plain; charset=iso-8859-15")
+    name, chunks = heads.fec_export(year, getattr(request.structure, "siren", ""))
+    response = StreamingHttpResponse(chunks, content_type="text/plain; charset=iso-8859-15")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
@@ -14,7 +11,6 @@ from pilote.core.forms import DATE_WIDGET
 from pilote.core.vat_policy import current_policy
 from pilote.ledger import vat
 from pilote.ledger.models import VatReturn
-from pilote.lib.dates import add_months
 
 
 class PeriodForm(forms.Form):
@@ -29,12 +25,8 @@ class PeriodForm(forms.Form):
 
 
 def _default_period() -> dict:
-    """The next period to declare (returns follow each other), else the previous calendar month."""
-    following = vat.next_period()
-    if following:
-        return {"du": following[0], "au": following[1]}
-    first_this_month = timezone.localdate().replace(day=1)
-    return {"du": add_months(first_this_month, -1), "au": first_this_month - dt.timedelta(days=1)}
+    start, end = vat.default_period()
+    return {"du": start, "au": end}
 
 
 @require_perm("ledger.view")
@@ -46,17 +38,12 @@ def vat_return(request):
     form = PeriodForm(request.GET or None, initial=default)
     period = form.cleaned_data if form.is_valid() else default
     figures, refusal = None, ""
-    # A declared period shows what was declared, as stored at confirmation: never a recomputation.
-    declared = vat.declared_return(period["du"], period["au"])
-    if declared is not None:
-        boxes = declared.boxes.items()
-    else:
-        try:
-            figures = vat.compute_ca3(period["du"], period["au"])
-        except DomainError as exc:
-            refusal = exc.message
-        boxes = figures.boxes().items() if figures else []
-    rows = [(key, vat.box_label(key), value) for key, value in boxes]
+    declared = None
+    try:
+        declared, figures = vat.period_figures(period["du"], period["au"])
+    except DomainError as exc:
+        refusal = exc.message
+    rows = vat.box_rows(declared.boxes if declared else figures.boxes() if figures else {})
     context = {
         "form": form,
         "figures": figures,

@@ -1,0 +1,24 @@
+"""The whole API's walks narrowed to the operations helper apiledger added (dataset_apiledger.PATHS_REGEX), quick to
+run while they are written (the whole document's walks cover them too): every role gets a 2xx where it holds the
+permission (the closing refused by its checks: OBJECT_RULES), the French 403 elsewhere; schemathesis finds no server
+error and no response that breaks the document."""
+
+import re
+
+import pytest
+
+from pilote.api.tests import dataset_apiledger
+from pilote.api.tests.walks import matrix_walk, schema_walk
+
+pytestmark = pytest.mark.django_db
+
+MINE = re.compile(dataset_apiledger.PATHS_REGEX)
+
+
+def test_apiledger_operations_enforce_the_matrix(client, client_as, personas, structure):
+    assert matrix_walk(client, client_as, personas, structure, MINE) == 22
+
+
+def test_apiledger_operations_keep_the_openapi_document(client, client_as, personas, structure):
+    failures = schema_walk(client, client_as, personas, structure, MINE)
+    assert not failures, "\n\n".join(failures)
