@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
 
 from pilote.api.base import Day, ObjectId, OptionalId, Page, Paging, fetch, guarded, page_of, sorted_page
 from pilote.ledger import queries, services
@@ -214,12 +215,20 @@ class EntryFilters(Paging):
     journal: str = Field("", description="code du journal")
     etat: Literal["", "draft", "posted"] = ""
     compte: str = Field("", pattern=r"^\d{0,20}$", description="numéro ou début de numéro de compte")
-    q: str = Field("", description="mots du libellé ou de la pièce")
+    q: str = Field("", max_length=100, description="mots du libellé ou de la pièce (au moins 3 caractères)")
     piece: str = Field("", max_length=40, description="numéro de pièce exact")
     montant: Amount | None = Field(None, description="montant d'une des lignes")
     du: Day | None = None
     au: Day | None = None
     tri: str = Field("-date", description="date, numero, libelle ; préfixe - pour l'ordre décroissant")
+
+    @field_validator("q")
+    @classmethod
+    def _words(cls, value: str) -> str:
+        refusal = queries.words_refusal(value)
+        if refusal:
+            raise ValueError(refusal)
+        return value.strip()
 
 
 def _account(code: str, where: str) -> Account:

@@ -98,6 +98,15 @@ class EntryFilterForm(forms.Form):
     du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
     au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
 
+    def clean_q(self):
+        from pilote.ledger.queries import words_refusal
+
+        words = self.cleaned_data["q"].strip()
+        refusal = words_refusal(words)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return words
+
 
 class TrialBalanceForm(forms.Form):
     exercice = forms.ModelChoiceField(

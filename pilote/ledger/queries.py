@@ -36,6 +36,22 @@ ENTRY_KEYS = {
 }
 
 
+WORDS_MIN = 3  # characters of the label-or-piece words filter (no index serves fewer)
+
+
+def words_refusal(words: str) -> str | None:
+    """Why the label-or-piece words cannot filter the entries, in French, or None. One or two characters are in
+    nearly every entry's label or piece: neither the trigram indexes nor the date order can serve them, and the
+    list read every entry of the books for each keystroke (0.6 s at a million lines, whatever the result)."""
+    words = words.strip()
+    if words and len(words) < WORDS_MIN:
+        return (
+            f"Libellé ou pièce : saisissez au moins {WORDS_MIN} caractères (ou le numéro de pièce exact dans "
+            "« N° de pièce exact »)."
+        )
+    return None
+
+
 def filter_entries(data: dict):
     """Entries by fiscal year, journal, state, period, account (prefix), words of the label or piece, piece
     number (exact) and amount of one of their lines. Each filter an index serves: (fiscal_year, date),
@@ -54,8 +70,8 @@ def filter_entries(data: dict):
         entries = entries.filter(date__gte=data["du"])
     if data.get("au"):
         entries = entries.filter(date__lte=data["au"])
-    if data.get("q"):
-        q = data["q"]
+    if data.get("q") and not words_refusal(data["q"]):  # the form and the API refuse shorter words in French
+        q = data["q"].strip()
         entries = entries.filter(Q(label__icontains=q) | Q(piece_ref__icontains=q))
     if data.get("piece"):
         entries = entries.filter(piece_ref=data["piece"].strip())

@@ -180,3 +180,30 @@ def test_an_entry_carries_its_amount_from_posting_and_a_draft_sums_its_lines(boo
         f"Écriture VT {posted.number} (Exercice 2026) : montant enregistré 0,99\u202f€, ses lignes font 120,00\u202f€ "
         "au débit."
     ]
+
+
+def test_words_of_one_or_two_characters_are_refused_in_french_and_the_other_filters_still_apply(
+    client_as, books, personas
+):
+    """One or two characters are in nearly every label or piece (no index serves them: the list read every entry
+    of the books per keystroke): the page says so under the field and keeps the other filters; the API refuses
+    them (422, French); three characters filter."""
+    from pilote.core import services
+
+    _entries(books, 12)
+    client = client_as("comptable")
+    url = reverse("ledger:entry-list")
+    page = client.get(url, {"q": "FV", "journal": books["j"]["OD"].pk}).content.decode()
+    assert "saisissez au moins 3 caractères" in page
+    assert page.count("Vente 00") == 4  # the journal OD's entries 3, 6, 9 and 12, not filtered by « FV »
+    page = client.get(url, {"q": " 011 "}).content.decode()
+    assert "Vente 0011" in page and "Vente 0010" not in page and "au moins 3" not in page
+
+    key = services.create_api_token(actor=personas["comptable"], name="test")[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    refused = client.get("/api/v1/ecritures", {"q": "FV"}, **auth)
+    assert refused.status_code == 422
+    (field, messages), *others = refused.json()["erreurs"].items()
+    assert field.endswith("q") and not others and "au moins 3 caractères" in messages[0]
+    found = client.get("/api/v1/ecritures", {"q": "0011"}, **auth).json()
+    assert [entry["label"] for entry in found["results"]] == ["Vente 0011"]

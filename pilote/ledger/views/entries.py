@@ -16,7 +16,10 @@ from pilote.ledger.models import Entry, FiscalYear
 @require_perm("ledger.view")
 def entry_list(request):
     form = EntryFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # the valid filters apply; a refused one shows its French message and is left out alone
+        data = form.cleaned_data
     if request.GET.get("export") in EXPORT_FORMATS:
         entries = sort_queryset(queries.filter_entries(data), request.GET.get("tri", ""), queries.ENTRY_SORTS, "-date")
         entries = queries.with_totals(entries)
