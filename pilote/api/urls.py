@@ -87,3 +87,8 @@ from pilote.api import ledger_thirds, ledger_year  # noqa: E402  (apiledger)
 
 for module in (ledger_thirds, ledger_year):
     api.add_router("/", module.router)  # apiledger
+
+from pilote.api import hr_careers, hr_staff  # noqa: E402  (apihr)
+
+for module in (hr_careers, hr_staff):
+    api.add_router("/", module.router)  # apihr

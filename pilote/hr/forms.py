@@ -344,8 +344,13 @@ class ExpenseTransferForm(forms.Form):
         from pilote.ledger.models_bank import BankAccount
 
         super().__init__(*args, **kwargs)
-        self.fields["reports"].choices = [(str(r.pk), r.number) for r in reports]
+        self.reports = list(reports)
+        self.fields["reports"].choices = [(str(r.pk), r.number) for r in self.reports]
         self.fields["bank_account"].queryset = BankAccount.objects.filter(is_active=True).order_by("name")
+
+    def chosen(self) -> list:
+        """The reports ticked, from those proposed (the form valid)."""
+        return [report for report in self.reports if str(report.pk) in self.cleaned_data["reports"]]
 
 
 class ExpensePayForm(forms.Form):

@@ -259,6 +259,9 @@ def small_dataset(structure, personas) -> dict[str, int]:
     from pilote.api.tests import dataset_apiledger  # apiledger
 
     ids.update(dataset_apiledger.rows(structure, personas, ids))  # apiledger
+    from pilote.api.tests import dataset_apihr  # apihr
+
+    ids.update(dataset_apihr.rows(structure, personas, ids))  # apihr
     return ids
 
 
@@ -850,3 +853,9 @@ from pilote.api.tests import dataset_apiledger  # noqa: E402  (apiledger)
 BODIES |= dataset_apiledger.BODIES  # apiledger
 IDS |= dataset_apiledger.IDS  # apiledger
 OBJECT_RULES |= dataset_apiledger.OBJECT_RULES  # apiledger
+
+from pilote.api.tests import dataset_apihr  # noqa: E402  (apihr)
+
+BODIES |= dataset_apihr.BODIES  # apihr
+IDS |= dataset_apihr.IDS  # apihr
+OBJECT_RULES |= dataset_apihr.OBJECT_RULES  # apihr

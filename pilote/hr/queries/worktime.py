@@ -26,6 +26,15 @@ def visible(user, start: dt.date, end: dt.date, team: Employee | None = None):
     return present.filter(Q(manager__user=user) | Q(user=user))
 
 
+def plannable(user, monday: dt.date, team: Employee | None = None) -> list[Employee]:
+    """The people of the week starting `monday` that `user` sees and plans (rh and direction everyone, a manager
+    their team), as the week's grid marks them."""
+    from pilote.hr.services.worktime import can_plan
+
+    people = visible(user, monday, monday + dt.timedelta(days=6), team).order_by("last_name", "first_names")
+    return [person for person in people if can_plan(user, person)]
+
+
 @dataclass
 class Row:
     employee: Employee

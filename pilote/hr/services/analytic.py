@@ -11,6 +11,18 @@ from pilote.core.exceptions import DomainError
 from pilote.hr.models import Employee, EmployeeAnalytic
 
 
+def shares_of(axis, parts: dict[int, Decimal | None]) -> list[tuple[object, Decimal]]:
+    """The shares typed for `axis` (section id → percentage; blank or zero: not in the distribution) with their
+    sections; an unknown or inactive section of the axis is left to `set_employee_analytic`'s French refusal."""
+    from pilote.ledger.models import AnalyticSection
+
+    sections = AnalyticSection.objects.in_bulk([pk for pk, value in parts.items() if value])
+    missing = [pk for pk, value in parts.items() if value and pk not in sections]
+    if missing:
+        raise DomainError(f"Section analytique inconnue : {', '.join(str(pk) for pk in missing)}.")
+    return [(sections[pk], value) for pk, value in parts.items() if value]
+
+
 @transaction.atomic
 def set_employee_analytic(*, actor, employee: Employee, axis, shares: list[tuple[object, Decimal]]) -> None:
     """Replace the employee's shares on one axis (percentages adding up to 100 %; none removes the axis)."""

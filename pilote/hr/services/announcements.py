@@ -36,3 +36,11 @@ def current(today: dt.date):
     from django.db.models import Q
 
     return Announcement.objects.filter(published_on__lte=today).filter(Q(until__isnull=True) | Q(until__gte=today))
+
+
+def visible(user, today: dt.date):
+    """What `user` reads: every announcement for rh and direction (who withdraw them), the ones shown today for
+    anyone else."""
+    from pilote.core.permissions import role_can
+
+    return Announcement.objects.all() if role_can(user.role, "hr.edit") else current(today)

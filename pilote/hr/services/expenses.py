@@ -300,3 +300,14 @@ def reimburse_report(*, actor, report: ExpenseReport, bank_account, on: dt.date 
     current.save()
     audit.record(actor, "hr.expense.reimbursed", current, after={"number": current.number, "entry": entry.pk})
     return current
+
+
+def open_receipt(actor, line: ExpenseLine):
+    """The expense's receipt opened for `actor` (a file to serve as an attachment), or None when they may not open
+    its report, it has no receipt or the file is missing."""
+    if not can_open(actor, line.report) or not line.receipt:
+        return None
+    try:
+        return line.receipt.open("rb")
+    except (FileNotFoundError, ValueError):
+        return None

@@ -27,3 +27,12 @@ def record_interview(
     audit.record(actor, "hr.interview.recorded", interview,
                  after={"employee": employee.pk, "kind": kind, "held_on": str(held_on)})  # fmt: skip
     return interview
+
+
+def training_followed_since_review(employee: Employee) -> bool:
+    """What the interview's « formation non obligatoire suivie » says by default: has the person followed one since
+    their last review (état des lieux), or since hiring when none was held."""
+    from pilote.hr.services.training import optional_training_since
+
+    last_review = employee.interviews.filter(kind=InterviewKind.REVIEW).order_by("-held_on").first()
+    return optional_training_since(employee, last_review.held_on if last_review else None)

@@ -88,10 +88,15 @@ def cancel_action(*, actor, action: TrainingAction) -> TrainingAction:
     return action
 
 
+def can_evaluate(user, attendance: TrainingAttendance) -> bool:
+    """The attendee evaluates their training, rh and direction anyone's."""
+    return attendance.employee.user_id == user.pk or user.can("hr.edit")
+
+
 @transaction.atomic
 def evaluate(*, actor, attendance: TrainingAttendance, rating: int | None, comment: str = "") -> TrainingAttendance:
     """An attendee's evaluation of the action (cold or hot), by rh or by the attendee."""
-    if attendance.employee.user_id != actor.pk and not actor.can("hr.edit"):
+    if not can_evaluate(actor, attendance):
         raise DomainError("Seul le stagiaire ou le service des ressources humaines évalue la formation.")
     if not attendance.attended:
         raise DomainError("Seule une personne qui a suivi la formation l'évalue.")

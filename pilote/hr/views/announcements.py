@@ -17,7 +17,7 @@ from pilote.lib.dates import local_today
 
 
 def _page(request, form):
-    items = Announcement.objects.all()[:100] if request.user.can("hr.edit") else services.current(local_today())[:50]
+    items = services.visible(request.user, local_today())[: 100 if request.user.can("hr.edit") else 50]
     return render(request, "hr/announcements.html", {"items": items, "form": form})
 
 

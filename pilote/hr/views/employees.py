@@ -187,7 +187,7 @@ def my_file(request):
 def employee_analytic(request, pk: int, axis: int):
     """The employee's analytic distribution on one axis (where the payroll entry puts their pay)."""
     from pilote.hr.forms import analytic_form
-    from pilote.hr.services.analytic import set_employee_analytic
+    from pilote.hr.services.analytic import set_employee_analytic, shares_of
     from pilote.ledger.models import AnalyticAxis
 
     employee = get_object_or_404(Employee, pk=pk)
@@ -196,10 +196,9 @@ def employee_analytic(request, pk: int, axis: int):
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     else:
-        sections = {s.pk: s for s in chosen.sections.filter(is_active=True)}
-        shares = [(sections[int(name.removeprefix("part_"))], value) for name, value in form.cleaned_data.items()
-                  if value]  # fmt: skip
+        parts = {int(name.removeprefix("part_")): value for name, value in form.cleaned_data.items()}
         try:
+            shares = shares_of(chosen, parts)
             set_employee_analytic(actor=request.user, employee=employee, axis=chosen, shares=shares)
         except DomainError as exc:
             messages.error(request, str(exc))

@@ -137,12 +137,9 @@ def expense_pay(request, pk: int):
 @require_perm("hr.self")
 def expense_receipt(request, pk: int):
     line = get_object_or_404(ExpenseLine.objects.select_related("report__employee__manager"), pk=pk)
-    if not services.can_open(request.user, line.report) or not line.receipt:
+    handle = services.open_receipt(request.user, line)
+    if handle is None:
         raise Http404
-    try:
-        handle = line.receipt.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("Fichier introuvable.") from None
     return FileResponse(handle, as_attachment=True, filename=line.receipt_name or "justificatif")
 
 

@@ -38,10 +38,7 @@ def interview_export(request, fmt: str):
 @require_perm("hr.edit")
 def interview_create(request, pk: int):
     employee = get_object_or_404(Employee, pk=pk)
-    from pilote.hr.services.training import optional_training_since
-
-    last_review = employee.interviews.filter(kind="etat_des_lieux").order_by("-held_on").first()
-    followed = optional_training_since(employee, last_review.held_on if last_review else None)
+    followed = services.training_followed_since_review(employee)
     form = InterviewForm(request.POST or None, initial={"held_on": timezone.localdate(), "training_followed": followed})
     if request.method == "POST" and form.is_valid():
         try:

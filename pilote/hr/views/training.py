@@ -118,7 +118,7 @@ def training_cancel(request, pk: int):
 @require_perm("hr.self")
 def training_evaluate(request, pk: int):
     attendance = get_object_or_404(TrainingAttendance.objects.select_related("employee", "action"), pk=pk)
-    if attendance.employee.user_id != request.user.pk and not request.user.can("hr.edit"):
+    if not services.can_evaluate(request.user, attendance):
         raise Http404
     form = TrainingEvaluationForm(request.POST)
     if not form.is_valid():

@@ -17,9 +17,9 @@ def expense_transfer(request):
     reports = list(services.payable()[:500])
     form = ExpenseTransferForm(request.POST or None, reports=reports)
     if request.method == "POST" and form.is_valid():
-        chosen = [r for r in reports if str(r.pk) in form.cleaned_data["reports"]]
         try:
-            xml = services.pay_by_transfer(actor=request.user, reports=chosen, execution_date=form.cleaned_data["on"],
+            xml = services.pay_by_transfer(actor=request.user, reports=form.chosen(),
+                                           execution_date=form.cleaned_data["on"],
                                            bank_account=form.cleaned_data["bank_account"])  # fmt: skip
         except DomainError as exc:
             form.add_error(None, exc.message)

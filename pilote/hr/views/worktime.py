@@ -71,9 +71,8 @@ def shift_remove(request, pk: int):
 @require_perm("hr.self")
 def week_copy(request):
     form, monday, team = _week(request)
-    rows = queries.week_grid(request.user, monday, team)
     try:
-        count = services.copy_week(actor=request.user, employees=[r.employee for r in rows if r.can_plan],
+        count = services.copy_week(actor=request.user, employees=queries.plannable(request.user, monday, team),
                                    source=monday - dt.timedelta(days=7), target=monday)  # fmt: skip
     except DomainError as exc:
         messages.error(request, exc.message)
