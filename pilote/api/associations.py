@@ -323,13 +323,59 @@ class GrantOut(Schema):
     granted_on: dt.date | None
 
 
+class GrantDeadlineOut(Schema):
+    id: int
+    grant_id: int
+    label: str
+    due_on: dt.date
+    done_on: dt.date | None
+
+
+class GrantBudgetLineOut(Schema):
+    id: int
+    grant_id: int
+    nature: str
+    label: str
+    amount: Decimal
+
+
+class FundMoveOut(Schema):
+    id: int
+    grant_id: int
+    kind: str
+    date: dt.date
+    amount: Decimal
+    entry_id: int
+
+
 class GrantDetailOut(GrantOut):
     conditions: str
     instalments: list[InstalmentOut]
+    deadlines: list[GrantDeadlineOut]
+    budget: list[GrantBudgetLineOut] = Field(description="budget de l'action par nature")
+    fund_moves: list[FundMoveOut] = Field(description="reports et utilisations de fonds dédiés")
+    fund_balance: Decimal = Field(description="fonds dédiés restant à utiliser")
+    agreement_name: str = Field(description="convention signée jointe (vide : aucune)")
 
     @staticmethod
     def resolve_instalments(obj: Grant):
         return list(obj.instalments.order_by("expected_on", "id"))
+
+    @staticmethod
+    def resolve_deadlines(obj: Grant):
+        return list(obj.deadlines.all())
+
+    @staticmethod
+    def resolve_budget(obj: Grant):
+        return list(obj.budget.all())
+
+    @staticmethod
+    def resolve_fund_moves(obj: Grant):
+        return list(obj.fund_moves.all())
+
+    @staticmethod
+    def resolve_fund_balance(obj: Grant) -> Decimal:
+        return grant_queries.fund_balance(obj)
 
 
 class GrantIn(Schema):

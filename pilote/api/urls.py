@@ -92,3 +92,8 @@ from pilote.api import hr_careers, hr_staff  # noqa: E402  (apihr)
 
 for module in (hr_careers, hr_staff):
     api.add_router("/", module.router)  # apihr
+
+from pilote.api import associations_ops  # noqa: E402  (apiops)
+
+for module in (associations_ops,):
+    api.add_router("/", module.router)  # apiops

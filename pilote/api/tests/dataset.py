@@ -12,6 +12,7 @@ from pilote.api.tests import (
     dataset_apia,
     dataset_apic,
     dataset_apid,
+    dataset_apiops,  # apiops
     dataset_apiqual,  # apiqual
     dataset_apix,
     dataset_holds,
@@ -262,6 +263,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
     from pilote.api.tests import dataset_apihr  # apihr
 
     ids.update(dataset_apihr.rows(structure, personas, ids))  # apihr
+    ids.update(dataset_apiops.rows(structure, personas, ids))  # apiops
     return ids
 
 
@@ -738,7 +740,9 @@ ASSOCIATION_PATHS = ("/types-adhesion", "/adherents", "/cotisations", "/dons", "
 
 def prepare(method: str, path: str) -> None:
     """What the operation needs of the structure, inside the caller's savepoint."""
-    if path.removeprefix("/api/v1").startswith(ASSOCIATION_PATHS + dataset_apic.ASSOCIATION_PATHS):
+    if path.removeprefix("/api/v1").startswith(
+        ASSOCIATION_PATHS + dataset_apic.ASSOCIATION_PATHS + dataset_apiops.ASSOCIATION_PATHS
+    ):
         from pilote.core.models import Structure
 
         Structure.objects.filter(pk=1).update(type="association")
@@ -859,3 +863,6 @@ from pilote.api.tests import dataset_apihr  # noqa: E402  (apihr)
 BODIES |= dataset_apihr.BODIES  # apihr
 IDS |= dataset_apihr.IDS  # apihr
 OBJECT_RULES |= dataset_apihr.OBJECT_RULES  # apihr
+BODIES |= dataset_apiops.BODIES  # apiops
+IDS |= dataset_apiops.IDS  # apiops
+dataset_apia.MADE |= dataset_apiops.MADE  # apiops

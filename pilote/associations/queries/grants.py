@@ -181,3 +181,12 @@ def financial_report(grant: Grant) -> dict:
         "income_budget": total(income, "budget"),
         "income_actual": total(income, "actual"),
     }
+
+
+REPORT_TEMPLATE = "associations/grant_report_pdf.html"
+
+
+def report_context(grant: Grant, structure) -> dict:
+    """What the financial report's PDF (Cerfa 15059) shows: budget against actual, the dedicated funds' balance."""
+    return {"grant": grant, "report": financial_report(grant), "structure": structure,
+            "fund_balance": fund_balance(grant)}  # fmt: skip

@@ -48,6 +48,20 @@ def filter_hours(data: dict):
     return hours
 
 
+IN_KIND_SORTS = {"date": ["date", "id"], "nature": ["kind", "date"], "montant": ["amount"]}
+IN_KIND_DEFAULT_SORT = "-date"
+
+
+def filter_in_kind(data: dict):
+    """The contributions in kind of the list's filters: a word of the description, the year."""
+    rows = InKindContribution.objects.select_related("contributor", "entry")
+    if text := (data.get("q") or "").strip():
+        rows = rows.filter(description__icontains=text)
+    if year := data.get("annee"):
+        rows = rows.filter(date__year=year)
+    return rows
+
+
 def with_list_relations(hours):
     return hours.select_related("volunteer__contact", "activity", "posting__entry")
 

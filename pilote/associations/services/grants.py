@@ -276,13 +276,27 @@ def attach_agreement(*, actor, grant: Grant, upload) -> Grant:
     return current
 
 
-def send_financial_report(*, actor, grant: Grant, pdf: bytes, structure_name: str) -> None:
-    """E-mail the financial report (Cerfa 15059) to the funder (the sales e-mail helper); the act is audited."""
+def agreement_file(grant: Grant):
+    """The signed agreement's file opened for reading, or None when none is attached (or its file is gone)."""
+    if not grant.agreement:
+        return None
+    try:
+        return grant.agreement.open("rb")
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def send_financial_report(*, actor, grant: Grant, structure) -> None:
+    """E-mail the financial report (Cerfa 15059) as a PDF to the funder (the sales e-mail helper); the act is
+    audited."""
+    from pilote.core.pdf import render_pdf
     from pilote.sales.mail import send_document
 
     funder = grant.funder
     if not funder.email:
         raise DomainError(f"{funder.display_name} n'a pas d'adresse e-mail : ajoutez-la sur sa fiche.")
+    structure_name = structure.legal_name
+    pdf = render_pdf(queries.REPORT_TEMPLATE, queries.report_context(grant, structure))
     send_document(
         to=funder.email,
         subject=f"Compte rendu financier — subvention {grant.code} — {structure_name}",

@@ -19,7 +19,7 @@ from pilote.associations.views.common import act_then_return, confirm_then_retur
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
-from pilote.core.pdf import pdf_response, render_pdf
+from pilote.core.pdf import pdf_response
 
 
 def _filtered(request):
@@ -99,15 +99,11 @@ def grant_detail(request, pk: int):
 @for_associations
 def grant_report_pdf(request, pk: int):
     grant = get_object_or_404(Grant.objects.select_related("funder"), pk=pk)
-    return pdf_response(REPORT_TEMPLATE, _report_context(request, grant), f"compte-rendu-financier-{grant.code}.pdf")
-
-
-REPORT_TEMPLATE = "associations/grant_report_pdf.html"
-
-
-def _report_context(request, grant: Grant) -> dict:
-    return {"grant": grant, "report": queries.financial_report(grant), "structure": request.structure,
-            "fund_balance": queries.fund_balance(grant)}  # fmt: skip
+    return pdf_response(
+        queries.REPORT_TEMPLATE,
+        queries.report_context(grant, request.structure),
+        f"compte-rendu-financier-{grant.code}.pdf",
+    )
 
 
 @require_POST
@@ -117,9 +113,7 @@ def grant_report_send(request, pk: int):
     grant = get_object_or_404(Grant.objects.select_related("funder"), pk=pk)
     return confirm_then_return(
         request,
-        lambda: services.send_financial_report(actor=request.user, grant=grant,
-                                               pdf=render_pdf(REPORT_TEMPLATE, _report_context(request, grant)),
-                                               structure_name=request.structure.legal_name),
+        lambda: services.send_financial_report(actor=request.user, grant=grant, structure=request.structure),
         f"Le compte rendu financier est envoyé à {grant.funder.display_name} ({grant.funder.email}).",
         reverse("associations:grant-detail", args=[pk]),
     )  # fmt: skip
@@ -216,12 +210,9 @@ def agreement_upload(request, pk: int):
 @for_associations
 def agreement_download(request, pk: int):
     grant = get_object_or_404(Grant, pk=pk)
-    if not grant.agreement:
+    handle = services.agreement_file(grant)
+    if handle is None:
         raise Http404("Aucune convention jointe.")
-    try:
-        handle = grant.agreement.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("Fichier introuvable.") from None
     return FileResponse(handle, as_attachment=True, filename=grant.agreement_name or f"convention-{grant.code}")
 
 

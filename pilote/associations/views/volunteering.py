@@ -185,18 +185,13 @@ IN_KIND_COLUMNS = [
     Column("Valorisation", lambda c: c.amount),
     Column("Écriture", lambda c: c.entry.number),
 ]
-IN_KIND_SORTS = {"date": ["date", "id"], "nature": ["kind", "date"], "montant": ["amount"]}
 
 
 def _in_kind(request):
     form = forms.VolunteerFilterForm(request.GET or None)
-    rows = InKindContribution.objects.select_related("contributor", "entry")
-    if form.is_valid():
-        if text := (form.cleaned_data.get("q") or "").strip():
-            rows = rows.filter(description__icontains=text)
-        if year := form.cleaned_data.get("annee"):
-            rows = rows.filter(date__year=year)
-    return form, sort_queryset(rows, request.GET.get("tri", ""), IN_KIND_SORTS, "-date")
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, sort_queryset(queries.filter_in_kind(data), request.GET.get("tri", ""), queries.IN_KIND_SORTS,
+                               queries.IN_KIND_DEFAULT_SORT)  # fmt: skip
 
 
 @require_perm("associations.view")
