@@ -243,6 +243,34 @@ def register_asset(request, payload: AssetIn):
     return Status(201, _asset(asset.pk))
 
 
+class AssetChangeIn(Schema):
+    reference: str | None = Field(None, max_length=40)
+    label: str | None = Field(None, max_length=200)
+    account: str | None = Field(None, max_length=20)
+    acquisition_date: Day | None = None
+    in_service_date: Day | None = None
+    cost: Decimal | None = Field(None, max_digits=15, decimal_places=2)
+    method: DepreciationMethod | None = None
+    years: int | None = Field(None, ge=1, le=50)
+    supplier: str | None = Field(None, max_length=200)
+
+
+@guarded(router, "PATCH", "/immobilisations/{asset_id}", "ledger.edit", response=AssetDetailOut)
+def change_asset(request, asset_id: ObjectId, payload: AssetChangeIn):
+    """The fields sent corrected, checked by the register's form and rules (`ledger.assets.update_asset`): the
+    label and supplier at any time, the terms (account, dates, value, method, duration, inventory number) while no
+    depreciation is posted and the asset is in the register (409 in French otherwise)."""
+    from pilote.ledger.views.assets import AssetForm
+
+    asset = _asset(asset_id)
+    fields = ("reference", "label", "acquisition_date", "in_service_date", "cost", "method", "years", "supplier")
+    current = {name: getattr(asset, name) for name in fields} | {"account": asset.account.code}
+    data = through_form(AssetForm, payload, current=current)
+    data["account"] = assets.asset_account(data["account"])
+    assets.update_asset(actor=request.auth, asset=asset, **data)
+    return _asset(asset_id)
+
+
 class DisposalIn(Schema):
     date: Day = Field(..., description="date de sortie (cession ou mise au rebut)")
     price: Decimal = Field(Decimal(0), ge=0, max_digits=15, decimal_places=2, description="prix HT ; 0 : rebut")

@@ -66,6 +66,7 @@ ACTION_LABELS: dict[str, str] = {
     "dashboards.threshold.removed": "Tableau de bord : seuil d'alerte retiré",
     "ereporting.transmission.recorded": "E-reporting : période transmise",
     "ledger.account.created": "Compte créé",
+    "ledger.asset.changed": "Fiche d'immobilisation corrigée",
     "ledger.asset.disposed": "Immobilisation cédée ou mise au rebut",
     "ledger.asset.registered": "Immobilisation enregistrée",
     "ledger.auxiliary.created": "Compte de tiers créé",

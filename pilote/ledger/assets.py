@@ -75,6 +75,54 @@ def _depreciation_account(*, actor, asset_account: Account) -> Account:
     return services.create_account(actor=actor, code=code, label=f"Amortissements — {asset_account.label}"[:200])
 
 
+def _check_asset(*, reference, account, acquisition_date, in_service_date, cost, method, years, pk=None) -> None:
+    """The register's rules for an asset's terms, registered or changed."""
+    if not account.code.startswith(("20", "21", "22", "23", "25", "26", "27")):
+        raise DomainError("Une immobilisation se porte sur un compte de classe 2 (20 à 27).")
+    if cost is None or cost <= 0:
+        raise DomainError("La valeur d'origine doit être positive.")
+    if in_service_date is not None and in_service_date < acquisition_date:
+        raise DomainError("La mise en service ne peut pas précéder l'acquisition.")
+    if method == DepreciationMethod.DECLINING and years < 3:
+        raise DomainError("Le dégressif n'est ouvert qu'aux biens d'une durée d'au moins 3 ans.")
+    if FixedAsset.objects.filter(reference=reference).exclude(pk=pk).exists():
+        raise DomainError(f"Le n° d'inventaire {reference} existe déjà.")
+
+
+# What an asset's depreciation and entries are computed from: fixed once a depreciation is posted or the asset
+# has left the register (its label and supplier may still be corrected).
+BOOKED_TERMS = ("reference", "account", "acquisition_date", "in_service_date", "cost", "method", "years")
+
+
+@transaction.atomic
+def update_asset(*, actor, asset: FixedAsset, **changes) -> FixedAsset:
+    """An asset's card corrected: its label and supplier at any time; its terms (BOOKED_TERMS) while no
+    depreciation is posted for it and it has not left the register — the register's own checks."""
+    asset = FixedAsset.objects.select_for_update().get(pk=asset.pk)
+    changed = {name: value for name, value in changes.items() if getattr(asset, name) != value}
+    if "in_service_date" in changed and changed["in_service_date"] is None:
+        changed["in_service_date"] = changes.get("acquisition_date", asset.acquisition_date)
+    if set(changed) & set(BOOKED_TERMS) and (asset.is_disposed or asset.postings.exists()):
+        raise DomainError(
+            "Des dotations sont passées ou l'immobilisation est sortie du registre : seules la désignation et "
+            "le fournisseur se corrigent encore."
+        )
+    terms = {name: changed.get(name, getattr(asset, name)) for name in BOOKED_TERMS}
+    _check_asset(**terms, pk=asset.pk)
+    before = audit.snapshot(asset)
+    for name, value in changed.items():
+        setattr(asset, name, round_eur(value) if name == "cost" else value)
+    if ("account" in changed and asset.method != DepreciationMethod.NONE) or "method" in changed:
+        depreciable = asset.method != DepreciationMethod.NONE
+        asset.depreciation_account = (
+            _depreciation_account(actor=actor, asset_account=asset.account) if depreciable else None
+        )
+        asset.expense_account = _account("6811") if depreciable else None
+    asset.save()
+    audit.record(actor, "ledger.asset.changed", asset, before=before, after=audit.snapshot(asset))
+    return asset
+
+
 @transaction.atomic
 def register_asset(
     *,
@@ -90,16 +138,8 @@ def register_asset(
     residual_value: Decimal = ZERO,
     supplier: str = "",
 ) -> FixedAsset:
-    if not account.code.startswith(("20", "21", "22", "23", "25", "26", "27")):
-        raise DomainError("Une immobilisation se porte sur un compte de classe 2 (20 à 27).")
-    if cost is None or cost <= 0:
-        raise DomainError("La valeur d'origine doit être positive.")
-    if in_service_date is not None and in_service_date < acquisition_date:
-        raise DomainError("La mise en service ne peut pas précéder l'acquisition.")
-    if method == DepreciationMethod.DECLINING and years < 3:
-        raise DomainError("Le dégressif n'est ouvert qu'aux biens d'une durée d'au moins 3 ans.")
-    if FixedAsset.objects.filter(reference=reference).exists():
-        raise DomainError(f"Le n° d'inventaire {reference} existe déjà.")
+    _check_asset(reference=reference, account=account, acquisition_date=acquisition_date,
+                 in_service_date=in_service_date, cost=cost, method=method, years=years)  # fmt: skip
     depreciable = method != DepreciationMethod.NONE
     asset = FixedAsset.objects.create(
         label=label,

@@ -70,6 +70,7 @@ BODIES = {
         "method": "linear",
         "years": 3,
     },
+    ("patch", "/immobilisations/{asset_id}"): {"label": "Ordinateur portable", "years": 4},
     ("post", "/immobilisations/{asset_id}/sortie"): {"date": "today", "price": "100.00"},
     ("post", "/dotations-amortissements"): {"fiscal_year": "year_id"},
     ("post", "/exercices/{year_id}/cloture"): {"confirmation": "CLÔTURER"},

@@ -144,11 +144,19 @@ def test_an_asset_is_registered_depreciated_and_disposed_of(call, personas, book
     assert sum(Decimal(row["amount"]) for row in asset["schedule"]) == Decimal("3000.00")
     twin = call("comptable", "post", url, body)
     assert twin.status_code == 409 and "existe déjà" in twin.json()["detail"]
+    longer = call("comptable", "patch", f"{url}/{asset['id']}", {"years": 4, "supplier": "Dell"})
+    assert longer.status_code == 200, longer.content
+    assert (longer.json()["years"], longer.json()["label"], longer.json()["supplier"]) == (4, "Serveur", "Dell")
+    assert call("comptable", "patch", f"{url}/{asset['id']}", {"account": "6061"}).status_code == 409
     year = FiscalYear.objects.get(start_date=day(1, 1))
     posted = call("comptable", "post", "/api/v1/dotations-amortissements", {"fiscal_year": year.pk})
     assert posted.status_code == 201, posted.content
     assert call("comptable", "get", f"{url}/{asset['id']}").json()["postings"][0]["entry"]["entry_id"] == posted.json()[
         "entry_id"]  # fmt: skip
+    fixed = call("comptable", "patch", f"{url}/{asset['id']}", {"cost": "3500.00"})
+    assert fixed.status_code == 409 and "Des dotations sont passées" in fixed.json()["detail"]
+    renamed = call("comptable", "patch", f"{url}/{asset['id']}", {"label": "Serveur de fichiers"})
+    assert renamed.status_code == 200 and renamed.json()["cost"] == "3000.00"
     again = call("comptable", "post", "/api/v1/dotations-amortissements", {"fiscal_year": year.pk})
     assert again.status_code == 409 and "Aucune dotation" in again.json()["detail"]
     gone = call("comptable", "post", f"{url}/{asset['id']}/sortie", {"date": str(day(12, 31)), "price": "500.00"})
