@@ -78,9 +78,9 @@ from pilote.api import bank_reconciliation  # noqa: E402  (apibuy)
 
 api.add_router("/", bank_reconciliation.router)  # apibuy
 
-from pilote.api import quality_changes  # noqa: E402  (apiqual)
+from pilote.api import contacts_more, quality_changes, settings_more  # noqa: E402  (apiqual)
 
-for module in (quality_changes,):
+for module in (quality_changes, contacts_more, settings_more):
     api.add_router("/", module.router)  # apiqual
 
 from pilote.api import ledger_thirds, ledger_year  # noqa: E402  (apiledger)

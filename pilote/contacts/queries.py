@@ -110,6 +110,12 @@ def contact_detail(pk: int):
 def recent_interactions(contact, user, limit: int = 100):
     """The contact's latest exchanges that `user` may read: those typed in the history, and those another
     domain logged only when the user's role may read their source (Interaction.source_perm)."""
+    return readable_interactions(user).filter(contact=contact).select_related("author", "person")[:limit]
+
+
+def readable_interactions(user):
+    """The exchanges `user` may read: typed in a history, or logged by a domain whose records the role reads."""
+    from pilote.contacts.models import Interaction
+
     readable = [perm for perm in MATRIX if user_can(user, perm)]
-    visible = contact.interactions.filter(Q(source_perm="") | Q(source_perm__in=readable))
-    return visible.select_related("author", "person")[:limit]
+    return Interaction.objects.filter(Q(source_perm="") | Q(source_perm__in=readable))

@@ -28,7 +28,20 @@ def rows(structure, personas, ids: dict[str, int]) -> dict[str, int]:
     nonconformities.start_actions(actor=boss, nc=checking)
     nonconformities.set_capa_status(actor=boss, action=capa, status="done")
     nonconformities.request_check(actor=boss, nc=checking)
+    from pilote.contacts import services as contacts
+    from pilote.contacts.models import Contact
+
+    contact = Contact.objects.get(pk=ids["contact_id"])
+    person = contacts.save_person(actor=boss, contact=contact, last_name="Durand", first_name="Paul")
+    address = contacts.save_address(actor=boss, contact=contact, label="Dépôt", line1="5 rue du Port",
+                                    postal_code="44000", city="Nantes")  # fmt: skip
+    exchange = contacts.log_interaction(actor=personas["commercial"], contact=contact, kind="call",
+                                        subject="Relance du devis")  # fmt: skip
     return {
+        "person_id": person.pk,
+        "address_id": address.pk,
+        "interaction_id": exchange.pk,
+        "kpi_key": "ca_mois",
         "risk_action_id": action.pk,
         "prevention_action_id": PreventionAction.objects.get(hazard_id=ids["hazard_id"]).pk,
         "checking_nc_id": checking.pk,
@@ -51,15 +64,26 @@ BODIES = {
     ("patch", "/audits/{audit_id}"): {"auditees": "Service achats"},
     ("post", "/enquetes/{survey_id}/questions"): {"text": "Un commentaire ?", "kind": "text", "required": False},
     ("patch", "/veille-sources/{watch_source_id}"): {"is_active": False},
-}
+    ("post", "/contacts/{contact_id}/interlocuteurs"): {"civility": "Mme", "first_name": "Claire",
+                                                        "last_name": "Martin", "is_primary": True},
+    ("patch", "/contacts/interlocuteurs/{person_id}"): {"job_title": "Acheteuse"},
+    ("post", "/contacts/{contact_id}/adresses"): {"label": "Entrepôt", "line1": "3 rue des Forges",
+                                                  "postal_code": "69007", "city": "Lyon", "is_default_delivery": True},
+    ("patch", "/contacts/adresses/{address_id}"): {"line2": "Quai 4"},
+    ("post", "/contacts/{contact_id}/archivage"): {"archive": True},
+    ("put", "/utilisateurs/{user_id}/mot-de-passe"): {"password": "Lune-Verte-Kayak-2031"},
+    ("put", "/indicateurs/seuils/{kpi_key}"): {"seuil": "15000.00"},
+}  # fmt: skip
 
 IDS = {
     ("post", "/non-conformites/{nc_id}/verification"): {"nc_id": "checking_nc_id"},
 }
 
 # the accountant owns the treatment action: HR, who moves actions too, moves only its own (as on the page)
+# an exchange is deleted by its author (the sales rep here) or direction.
 OBJECT_RULES = {
     ("post", "/risques/actions/{risk_action_id}/etat"): {"rh": 409},
+    ("delete", "/contacts/echanges/{interaction_id}"): {role: 409 for role in ("comptable", "rh", "assistant")},
 }
 
 # The addresses of apiqual's operations: PILOTE_SCHEMA_ONLY=<this regex> runs the property test on them only.
@@ -67,4 +91,6 @@ PATHS_REGEX = (
     r"/qualite/parametres|/risques/\{risk_id\}/(revue|statut)|/risques/actions/|/duerp/risques/\{hazard_id\}$"
     r"|/duerp/actions/\{|/non-conformites/(\{nc_id\}/verification|actions/|reclamation/)"
     r"|/procedures/\{procedure_id\}$|/audits/\{audit_id\}$|/enquetes/\{survey_id\}/questions|/veille-sources/\{"
+    r"|/contacts/(\{contact_id\}/)?(interlocuteurs|adresses)|/archivage$|/contacts/echanges/|/mot-de-passe$"
+    r"|/indicateurs/seuils"
 )

@@ -218,3 +218,106 @@ def test_a_watch_source_is_suspended_and_resumed(call, boss):
     assert not source.is_active
     assert call("assistant", "patch", url, {"is_active": True}).json()["is_active"] is True
     assert call("assistant", "patch", url, {}).status_code == 422
+
+
+# --- contacts --------------------------------------------------------------------------------------------------
+
+
+def test_a_contacts_persons_and_addresses_are_added_changed_and_deleted(call):
+    from pilote.contacts.models import Address, Contact, ContactPerson
+
+    contact = Contact.objects.create(name="Atelier Bois", is_customer=True)
+    persons = f"/api/v1/contacts/{contact.pk}/interlocuteurs"
+    assert call("rh", "post", persons, {"last_name": "Durand"}).status_code == 403  # contacts.view only
+    bad = call("commercial", "post", persons, {"last_name": "Durand", "email": "pas-un-mail"})
+    assert bad.status_code == 422 and "email" in bad.json()["erreurs"] and not ContactPerson.objects.exists()
+    first = call("commercial", "post", persons, {"last_name": "Durand", "is_primary": True}).json()
+    second = call("commercial", "post", persons, {"last_name": "Petit", "first_name": "Léa", "is_primary": True})
+    assert second.status_code == 201 and second.json()["is_primary"]
+    assert not ContactPerson.objects.get(pk=first["id"]).is_primary  # one primary person, as on the page
+    changed = call("assistant", "patch", f"/api/v1/contacts/interlocuteurs/{first['id']}", {"job_title": "Gérant"})
+    assert changed.status_code == 200 and changed.json()["job_title"] == "Gérant"
+    assert changed.json()["last_name"] == "Durand"
+    assert [p["last_name"] for p in call("rh", "get", persons).json()] == ["Petit", "Durand"]
+    assert call("commercial", "delete", f"/api/v1/contacts/interlocuteurs/{first['id']}").status_code == 204
+    assert list(ContactPerson.objects.values_list("last_name", flat=True)) == ["Petit"]
+    addresses = f"/api/v1/contacts/{contact.pk}/adresses"
+    body = {"line1": "3 rue des Forges", "postal_code": "69007", "city": "Lyon", "is_default_delivery": True}
+    missing = call("commercial", "post", addresses, {"line1": "3 rue des Forges"})
+    assert missing.status_code == 422 and "city" in missing.json()["erreurs"]
+    one = call("commercial", "post", addresses, body).json()
+    other = call("commercial", "post", addresses, {**body, "label": "Entrepôt", "city": "Vénissieux"}).json()
+    assert other["is_default_delivery"] and not Address.objects.get(pk=one["id"]).is_default_delivery
+    moved = call("commercial", "patch", f"/api/v1/contacts/adresses/{one['id']}", {"line2": "Quai 4"})
+    assert moved.status_code == 200 and moved.json()["line2"] == "Quai 4" and moved.json()["city"] == "Lyon"
+    assert call("commercial", "delete", f"/api/v1/contacts/adresses/{one['id']}").status_code == 204
+    assert [a["city"] for a in call("comptable", "get", addresses).json()] == ["Vénissieux"]
+
+
+def test_a_contact_is_archived_and_an_exchange_deleted_by_its_author(call, personas):
+    from pilote.contacts import services
+    from pilote.contacts.models import Contact, Interaction
+
+    contact = Contact.objects.create(name="Atelier Bois", is_customer=True)
+    url = f"/api/v1/contacts/{contact.pk}/archivage"
+    assert call("rh", "post", url, {"archive": True}).status_code == 403
+    archived = call("commercial", "post", url, {"archive": True})
+    assert archived.status_code == 200 and archived.json()["is_active"] is False
+    assert call("commercial", "get", "/api/v1/contacts?q=Atelier").json()["count"] == 0
+    assert call("commercial", "post", url, {"archive": False}).json()["is_active"] is True
+    exchange = services.log_interaction(actor=personas["commercial"], contact=contact, kind="call", subject="Relance")
+    url = f"/api/v1/contacts/echanges/{exchange.pk}"
+    assert call("auditeur", "delete", url).status_code == 403
+    not_his = call("comptable", "delete", url)
+    assert not_his.status_code == 409 and "Seul l'auteur" in not_his.json()["detail"]
+    assert call("commercial", "delete", url).status_code == 204 and not Interaction.objects.exists()
+    hidden = services.log_interaction(actor=personas["direction"], contact=contact, kind="note", subject="Paie",
+                                      source_perm="hr.view")  # fmt: skip
+    assert call("commercial", "delete", f"/api/v1/contacts/echanges/{hidden.pk}").status_code == 404
+    assert call("direction", "delete", f"/api/v1/contacts/echanges/{hidden.pk}").status_code == 204
+
+
+# --- users' passwords and indicators' thresholds ----------------------------------------------------------------
+
+
+def test_direction_sets_a_users_password_with_the_pages_validators(call, personas):
+    from pilote.core.models import AuditEvent
+
+    employee = personas["salarie"]
+    url = f"/api/v1/utilisateurs/{employee.pk}/mot-de-passe"
+    assert call("salarie", "get", "/api/v1/duerp/unites").status_code == 200  # the employee's token works
+    assert call("rh", "put", url, {"password": "Lune-Verte-Kayak-2031"}).status_code == 403
+    short = call("direction", "put", url, {"password": "Zx9q"})
+    assert short.status_code == 422 and "password" in short.json()["erreurs"]
+    assert "Zx9q" not in short.content.decode()  # never echoed
+    common = call("direction", "put", url, {"password": "password123"})
+    assert common.status_code == 422
+    employee.refresh_from_db()
+    assert not employee.check_password("password123")
+    done = call("direction", "put", url, {"password": "Lune-Verte-Kayak-2031"})
+    assert done.status_code == 204 and done.content == b""
+    employee.refresh_from_db()
+    assert employee.check_password("Lune-Verte-Kayak-2031")
+    assert AuditEvent.objects.filter(action="core.user.password_changed").count() == 1
+    assert call("salarie", "get", "/api/v1/duerp/unites").status_code == 401  # its tokens revoked with the password
+
+
+def test_direction_reads_and_sets_the_indicators_thresholds(call):
+    from decimal import Decimal
+
+    from pilote.dashboards.models import KpiThreshold
+
+    url = "/api/v1/indicateurs/seuils"
+    assert call("comptable", "get", url).status_code == 403
+    rows = {row["key"]: row for row in call("direction", "get", url).json()}
+    assert rows["ca_mois"]["threshold"] is None and rows["dso"]["unit"] == "j" and not rows["dso"]["alert_below"]
+    assert call("comptable", "put", f"{url}/ca_mois", {"seuil": "15000"}).status_code == 403
+    made = call("direction", "put", f"{url}/ca_mois", {"seuil": "15000.50"})
+    assert made.status_code == 200 and Decimal(made.json()["threshold"]) == Decimal("15000.50")
+    assert KpiThreshold.objects.get(key="ca_mois").value == Decimal("15000.50")
+    assert call("direction", "put", f"{url}/inconnu", {"seuil": "1"}).status_code == 404
+    too_big = call("direction", "put", f"{url}/ca_mois", {"seuil": "1e15"})
+    assert too_big.status_code == 422 and KpiThreshold.objects.get(key="ca_mois").value == Decimal("15000.50")
+    removed = call("direction", "put", f"{url}/ca_mois", {"seuil": None})
+    assert removed.status_code == 200 and removed.json()["threshold"] is None
+    assert not KpiThreshold.objects.exists()
