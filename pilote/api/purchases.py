@@ -61,6 +61,7 @@ class SupplierInvoiceOut(Schema):
     total_gross: Decimal
     payable: Decimal
     original_sha256: str | None
+    version: int
 
     @staticmethod
     def resolve_supplier_name(obj: SupplierInvoice) -> str:
@@ -240,6 +241,7 @@ class PaymentRunOut(Schema):
     total: Decimal
     approved_at: dt.datetime | None
     entry_id: int | None
+    version: int
 
     @staticmethod
     def resolve_bank_account_iban(obj: PaymentRun) -> str:

@@ -74,9 +74,10 @@ from pilote.api import analytic_sections, bank_accounts, office_calendars  # noq
 
 for module in (bank_accounts, analytic_sections, office_calendars):
     api.add_router("/", module.router)  # apix
-from pilote.api import bank_reconciliation  # noqa: E402  (apibuy)
+from pilote.api import bank_reconciliation, purchases_buying  # noqa: E402  (apibuy)
 
-api.add_router("/", bank_reconciliation.router)  # apibuy
+for module in (bank_reconciliation, purchases_buying):
+    api.add_router("/", module.router)  # apibuy
 
 from pilote.api import contacts_more, quality_changes, settings_more  # noqa: E402  (apiqual)
 

@@ -156,3 +156,189 @@ def test_a_customer_payment_is_settled_from_a_bank_credit(call, structure, perso
     again = call("assistant", "post", url, {"invoice": invoice.pk})
     assert again.status_code == 409 and "déjà rapprochée" in again.json()["detail"]
     assert Payment.objects.count() == 1
+
+
+# --- purchases ----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def supplier(bank):
+    from pilote.contacts.models import Contact
+
+    return Contact.objects.create(name="Bureau Plus", is_supplier=True, iban="FR7630006000011234567890189")
+
+
+def _sent_order(personas, supplier, price="4"):
+    from pilote.purchases import orders
+    from pilote.sales.services import LineSpec
+
+    order = orders.create_order(actor=personas["direction"], supplier=supplier, date=day(3, 1),
+                                lines=[LineSpec(description="Papier", quantity=Decimal(5),
+                                                unit_price=Decimal(price))])  # fmt: skip
+    orders.submit_order(actor=personas["direction"], order=order)
+    return orders.mark_order_sent(actor=personas["direction"], order=order)
+
+
+def _typed(personas, supplier, number, price="6", description="Papier"):
+    from pilote.purchases import services
+    from pilote.sales.services import LineSpec
+
+    return services.create_typed_invoice(actor=personas["comptable"], supplier=supplier, number=number,
+                                         date=day(3, 3), lines=[LineSpec(description=description, quantity=Decimal(5),
+                                                                         unit_price=Decimal(price))])  # fmt: skip
+
+
+def test_an_invoice_is_linked_to_its_order_and_its_gaps_accepted_by_direction(call, personas, supplier):
+    from pilote.purchases.models import SupplierInvoice
+
+    order = _sent_order(personas, supplier)
+    invoice = _typed(personas, supplier, "FA-1")
+    url = f"/api/v1/factures-fournisseurs/{invoice.pk}"
+    alone = call("auditeur", "get", f"{url}/rapprochement-commande")
+    assert alone.status_code == 200 and alone.json()["order_id"] is None and alone.json()["clean"]
+    unknown = call("assistant", "put", f"{url}/commande", {"order": "BC-404"})
+    assert unknown.status_code == 409 and unknown.json()["detail"] == "Aucune commande BC-404 pour ce fournisseur."
+    assert call("auditeur", "put", f"{url}/commande", {"order": order.number}).status_code == 403
+    stale = call("assistant", "put", f"{url}/commande", {"order": order.number, "version": invoice.version + 5})
+    assert stale.status_code == 409 and "quelqu'un d'autre" in stale.json()["detail"]
+    assert SupplierInvoice.objects.get(pk=invoice.pk).order_id is None
+    linked = call("assistant", "put", f"{url}/commande", {"order": order.number.lower(), "version": invoice.version})
+    assert linked.status_code == 200, linked.content
+    match = linked.json()
+    assert match["order_id"] == order.pk and not match["clean"] and len(match["problems"]) == 2
+    line = match["lines"][0]
+    assert Decimal(line["ordered"]) == Decimal(line["invoiced"]) == 5 and Decimal(line["received"]) == 0
+    assert line["order_line_id"] == order.lines.get().pk and "Écarts avec la commande" in match["approval_block"]
+    body = {"reason": "Hausse du papier acceptée", "version": match["version"]}
+    assert call("comptable", "post", f"{url}/acceptation-ecarts", body).status_code == 403  # purchases.override
+    no_reason = call("direction", "post", f"{url}/acceptation-ecarts", {"reason": " "})
+    assert no_reason.status_code == 409 and "Indiquez pourquoi" in no_reason.json()["detail"]
+    accepted = call("direction", "post", f"{url}/acceptation-ecarts", body)
+    assert accepted.status_code == 200, accepted.content
+    assert accepted.json()["accepted_reason"] == body["reason"] and accepted.json()["approval_block"] == ""
+    detached = call("assistant", "put", f"{url}/commande", {"order": ""})
+    assert detached.status_code == 200 and detached.json()["order_id"] is None
+    assert SupplierInvoice.objects.get(pk=invoice.pk).match_accepted_at is None  # accepted for another comparison
+
+
+def test_a_payment_run_is_reconciled_with_its_statement_line(call, bank, personas, supplier):
+    from pilote.lib.dates import local_today
+    from pilote.purchases import payments, services
+
+    invoice = _typed(personas, supplier, "FA-2", price="10", description="Toner")
+    services.set_line_accounts(actor=personas["comptable"], invoice=invoice, accounts={invoice.lines.get().pk: "6064"})
+    services.approve_invoice(actor=personas["direction"], invoice=invoice)
+    run = payments.create_run(actor=personas["comptable"], bank_account=bank, execution_date=local_today(),
+                              invoices=[invoice])  # fmt: skip
+    url = f"/api/v1/virements-fournisseurs/{run.pk}"
+    debit = _statement_line(bank, personas, -run.total, "VIREMENTS SEPA", local_today())
+    wrong = _statement_line(bank, personas, "-1", "AUTRE", local_today(), n=2)
+    assert call("comptable", "get", f"{url}/lignes-releve").json()["count"] == 0  # a draft: nothing proposed
+    draft = call("comptable", "post", f"{url}/rapprochement", {"statement_line": debit.pk})
+    assert draft.status_code == 409 and "En préparation" in draft.json()["detail"], draft.content
+    run = payments.approve_run(actor=personas["direction"], run=run)
+    listed = call("comptable", "get", f"{url}/lignes-releve")
+    assert [row["id"] for row in listed.json()["results"]] == [debit.pk]
+    assert call("commercial", "get", f"{url}/lignes-releve").status_code == 403  # purchases.approve
+    other = call("comptable", "post", f"{url}/rapprochement", {"statement_line": wrong.pk})
+    assert other.status_code == 409 and "Montants différents" in other.json()["detail"]
+    gone = call("comptable", "post", f"{url}/rapprochement", {"statement_line": 999999})
+    assert gone.status_code == 422 and gone.json()["erreurs"]["statement_line"] == ["Ligne de relevé introuvable."]
+    done = call("comptable", "post", f"{url}/rapprochement", {"statement_line": debit.pk, "version": run.version})
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "executed" and done.json()["version"] == run.version + 1
+    debit.refresh_from_db()
+    invoice.refresh_from_db()
+    assert debit.entry_line.entry_id == done.json()["entry_id"] and invoice.status == "paid"
+    again = call("comptable", "post", f"{url}/rapprochement", {"statement_line": debit.pk})
+    assert again.status_code == 409 and "déjà rapprochée" in again.json()["detail"]
+
+
+def test_a_selection_file_is_created_scored_and_decided(call, personas, supplier):
+    from pilote.contacts.models import Contact
+    from pilote.purchases.models import SelectionFile
+
+    other = Contact.objects.create(name="Papeterie des Alpes", is_supplier=True)
+    third = Contact.objects.create(name="Office Sud", is_supplier=True)
+    customer = Contact.objects.create(name="Client seul", is_customer=True)
+    body = {"title": "Papier recyclé", "date": iso(3, 2), "description": "Ramettes A4",
+            "criteria": [{"name": "Prix", "weight": 60}, {"name": "Qualité", "weight": 40}],
+            "suppliers": [supplier.pk, other.pk]}  # fmt: skip
+    assert call("auditeur", "post", "/api/v1/dossiers-selection", body).status_code == 403
+    not_supplier = call("commercial", "post", "/api/v1/dossiers-selection", {**body, "suppliers": [customer.pk]})
+    assert not_supplier.status_code == 422 and "supplier_1" in not_supplier.json()["erreurs"]
+    twice = call("commercial", "post", "/api/v1/dossiers-selection",
+                 {**body, "criteria": [{"name": "Prix", "weight": 1}, {"name": "prix", "weight": 2}]})  # fmt: skip
+    assert twice.status_code == 409 and twice.json()["detail"] == "Deux critères portent le même nom."
+    assert not SelectionFile.objects.exists()
+    made = call("commercial", "post", "/api/v1/dossiers-selection", body)
+    assert made.status_code == 201, made.content
+    file = made.json()
+    assert [c["name"] for c in file["criteria"]] == ["Prix", "Qualité"]  # the page's default criteria not added
+    assert file["status"] == "open" and file["candidate_count"] == 2
+    url = f"/api/v1/dossiers-selection/{file['id']}"
+    mine, theirs = ({c["supplier_id"]: c["id"] for c in file["candidates"]}[pk] for pk in (supplier.pk, other.pk))
+    price, quality = (c["id"] for c in file["criteria"])
+    notes = [{"candidate": mine, "criterion": price, "score": 3}, {"candidate": mine, "criterion": quality, "score": 5},
+             {"candidate": theirs, "criterion": price, "score": 5}]  # fmt: skip
+    stranger = call(
+        "commercial", "put", f"{url}/notes", {"notes": [{"candidate": 999, "criterion": price, "score": 1}]}
+    )
+    assert stranger.status_code == 422 and "pas de ce dossier" in stranger.json()["erreurs"]["notes"][0]
+    assert call("commercial", "put", f"{url}/notes", {"notes": [{**notes[0], "score": 6}]}).status_code == 422
+    scored = call("commercial", "put", f"{url}/notes", {"notes": notes, "version": file["version"]})
+    assert scored.status_code == 200, scored.content
+    ranked = scored.json()["candidates"]
+    assert [(c["supplier_id"], c["weighted_score"], c["complete"]) for c in ranked] == [
+        (supplier.pk, "3.80", True), (other.pk, "3.00", False)]  # fmt: skip
+    kept = call(
+        "commercial", "put", f"{url}/notes", {"notes": [{"candidate": theirs, "criterion": quality, "score": 1}]}
+    )
+    assert [c["weighted_score"] for c in kept.json()["candidates"]] == ["3.80", "3.40"]  # the other notes kept
+    stale = call("commercial", "put", f"{url}/notes", {"notes": notes, "version": file["version"]})
+    assert stale.status_code == 409
+    added = call("assistant", "post", f"{url}/candidats", {"supplier": third.pk})
+    assert added.status_code == 201 and added.json()["candidate_count"] == 3, added.content
+    again = call("assistant", "post", f"{url}/candidats", {"supplier": third.pk})
+    assert again.status_code == 409 and "déjà candidat" in again.json()["detail"]
+    unjustified = call("commercial", "post", f"{url}/choix", {"candidate": theirs, "justification": ""})
+    assert unjustified.status_code == 422 and "justification" in unjustified.json()["erreurs"]
+    foreign = call("commercial", "post", f"{url}/choix", {"candidate": 999999, "justification": "Moins cher"})
+    assert foreign.status_code == 422 and "candidate" in foreign.json()["erreurs"]
+    chosen = call("commercial", "post", f"{url}/choix", {"candidate": theirs, "justification": "Délai tenu"})
+    assert chosen.status_code == 200, chosen.content
+    assert chosen.json()["status"] == "decided" and chosen.json()["chosen_id"] == other.pk
+    closed = call("commercial", "post", f"{url}/candidats", {"supplier": customer.pk})
+    assert closed.status_code == 422  # not a supplier: the page's picker refuses it first
+    late = call("commercial", "put", f"{url}/notes", {"notes": notes})
+    assert late.status_code == 409 and "Fournisseur retenu" in late.json()["detail"]
+    listed = call("auditeur", "get", "/api/v1/dossiers-selection?statut=decided&q=recyclé")
+    assert [row["id"] for row in listed.json()["results"]] == [file["id"]]
+    assert call("auditeur", "get", "/api/v1/dossiers-selection?statut=open").json()["count"] == 0
+    assert call("rh", "get", url).status_code == 403
+
+
+def test_the_purchases_settings_are_direction_s(call, bank):
+    from pilote.purchases.models import ApprovalLimit, MatchTolerance
+
+    read = call("direction", "get", "/api/v1/reglages-achats")
+    assert read.status_code == 200, read.content
+    before = read.json()["approval_limits"]
+    assert set(before) == {"commercial", "assistant", "comptable"}
+    assert read.json()["tolerance"] == {"price_percent": "1.00", "quantity_percent": "0.00", "version": 1}
+    for role in ("comptable", "commercial", "auditeur"):
+        assert call(role, "get", "/api/v1/reglages-achats").status_code == 403
+        assert call(role, "put", "/api/v1/reglages-achats/seuils", {"commercial": "10"}).status_code == 403
+    assert call("direction", "put", "/api/v1/reglages-achats/seuils", {"commercial": "-1"}).status_code == 422
+    limits = call("direction", "put", "/api/v1/reglages-achats/seuils", {"commercial": "2500", "comptable": "800.5"})
+    assert limits.status_code == 200, limits.content
+    after = {"commercial": "2500.00", "assistant": before["assistant"], "comptable": "800.50"}
+    assert limits.json()["approval_limits"] == after  # the limit not sent kept
+    assert ApprovalLimit.objects.get(role="commercial").max_amount == Decimal(2500)
+    too_much = call("direction", "put", "/api/v1/reglages-achats/tolerances", {"price_percent": "150"})
+    assert too_much.status_code == 422 and MatchTolerance.objects.get().price_percent == 1
+    changed = call("direction", "put", "/api/v1/reglages-achats/tolerances", {"price_percent": "2.5"})
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["tolerance"] == {"price_percent": "2.50", "quantity_percent": "0.00", "version": 2}
+    stale = call("direction", "put", "/api/v1/reglages-achats/tolerances", {"quantity_percent": "1", "version": 1})
+    assert stale.status_code == 409 and MatchTolerance.objects.get().quantity_percent == 0

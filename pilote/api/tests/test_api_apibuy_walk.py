@@ -15,7 +15,7 @@ MINE = re.compile(dataset_apibuy.PATHS_REGEX)
 
 
 def test_apibuy_operations_enforce_the_matrix(client, client_as, personas, structure):
-    assert matrix_walk(client, client_as, personas, structure, MINE) == 6
+    assert matrix_walk(client, client_as, personas, structure, MINE) == 20
 
 
 def test_apibuy_operations_keep_the_openapi_document(client, client_as, personas, structure):
