@@ -358,7 +358,7 @@ def pay_reports_by_transfer(request, payload: ExpenseTransferIn):
     return response
 
 
-@guarded(router, "GET", "/depenses-notes-de-frais/{expense_line_id}/justificatif", "hr.self")
+@guarded(router, "GET", "/justificatifs-depenses/{expense_line_id}", "hr.self")
 def download_receipt(request, expense_line_id: ObjectId):
     """An expense's receipt, as an attachment, to whoever may open its report (the employee, their manager, human
     resources, the accountant); another report's, or an expense without a receipt: 404."""

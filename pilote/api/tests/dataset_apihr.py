@@ -77,7 +77,7 @@ BODIES = {
 
 IDS = {
     ("post", "/absences/{absence_id}/information-conges"): {"absence_id": "ended_sickness_id"},
-    ("get", "/depenses-notes-de-frais/{expense_line_id}/justificatif"): {"expense_line_id": "receipt_line_id"},
+    ("get", "/justificatifs-depenses/{expense_line_id}"): {"expense_line_id": "receipt_line_id"},
 }
 
 # Roles holding the permission that the object's own rule still refuses, as on the pages.
@@ -91,11 +91,11 @@ OBJECT_RULES = {
     ("get", "/plages-travail/{shift_id}"): {"comptable": 404, "commercial": 404, "salarie": 404},
     ("delete", "/plages-travail/{shift_id}"): {role: 404 for role in (*NOT_HR, "salarie")},
     # a receipt is served to whoever opens its report: the employee, their manager, rh, direction, the accountant
-    ("get", "/depenses-notes-de-frais/{expense_line_id}/justificatif"): {"commercial": 404, "assistant": 404},
+    ("get", "/justificatifs-depenses/{expense_line_id}"): {"commercial": 404, "assistant": 404},
 }
 
 # The addresses of apihr's operations: PILOTE_SCHEMA_ONLY=<this regex> runs the property test on them only.
 PATHS_REGEX = (r"entretiens-professionnels|entretiens-annuels|echeances-entretiens|/competences|matrice-competences"
                r"|parcours|recopies-planning|mes-formations|participations-formation|information-conges|/planning$|plages-travail"
                r"|heures-supplementaires$|/annonces|ventilation-analytique$|ventilation-analytique/\{axis_id\}"
-               r"|notes-de-frais-a-virer|virements-notes-de-frais|justificatif$")  # fmt: skip
+               r"|notes-de-frais-a-virer|virements-notes-de-frais|justificatifs-depenses")  # fmt: skip

@@ -209,7 +209,7 @@ def test_expense_reports_paid_by_transfer_and_a_receipt_served(call, personas, s
     line = expenses.add_line(actor=personas["salarie"], report=report, spent_on=local_today(), category="repas",
                              description="Déjeuner", amount=Decimal("18.00"), vat=Decimal("1.64"),
                              receipt=SimpleUploadedFile("ticket.png", PNG))  # fmt: skip
-    receipt = f"/api/v1/depenses-notes-de-frais/{line.pk}/justificatif"
+    receipt = f"/api/v1/justificatifs-depenses/{line.pk}"
     mine = call("salarie", "get", receipt)
     assert mine.status_code == 200 and b"".join(mine.streaming_content) == PNG
     assert call("comptable", "get", receipt).status_code == 200
