@@ -367,21 +367,39 @@ def close_year(request, year_id: ObjectId, payload: ClosingIn):
     return _closing(year, entry)
 
 
-FEC_FILE = {
-    "200": {
-        "description": "Le FEC de l'exercice (texte tabulé, ISO-8859-15), sous son nom légal (SIREN + FEC + date)",
-        "content": {"text/plain": {"schema": {"type": "string", "format": "binary"}}},
-    }
-}
+def _text_file(description: str, fmt: dict | None = None) -> dict:
+    """A text file's response, declared in the OpenAPI document."""
+    schema = {"type": "string", **(fmt or {})}
+    return {"responses": {"200": {"description": description, "content": {"text/plain": {"schema": schema}}}}}
 
 
-@guarded(router, "GET", "/exercices/{year_id}/fec", "ledger.view", openapi_extra={"responses": FEC_FILE})
+def _fec_file(request, year_id: int, make, response_class, charset: str):
+    """The page's FEC file or manifest of a fiscal year (`make(year, siren)` → name, content), as an attachment."""
+    year = fetch(FiscalYear, year_id)
+    name, content = make(year, getattr(getattr(request, "structure", None), "siren", ""))
+    response = response_class(content, content_type=f"text/plain; charset={charset}")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+FEC_FILE = _text_file("Le FEC de l'exercice (texte tabulé, ISO-8859-15), sous son nom légal (SIREN + FEC + date)",
+                      {"format": "binary"})  # fmt: skip
+MANIFEST_FILE = _text_file("Le manifeste du FEC : nom, taille, lignes, empreinte SHA-256 et tête de chaîne")
+
+
+@guarded(router, "GET", "/exercices/{year_id}/fec", "ledger.view", openapi_extra=FEC_FILE)
 def download_fec(request, year_id: ObjectId):
     """The fiscal year's FEC, the page's file (open or closed year), streamed; the chain's head recorded."""
     from pilote.ledger import heads
 
-    year = fetch(FiscalYear, year_id)
-    name, chunks = heads.fec_export(year, getattr(getattr(request, "structure", None), "siren", ""))
-    response = StreamingHttpResponse(chunks, content_type="text/plain; charset=iso-8859-15")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _fec_file(request, year_id, heads.fec_export, StreamingHttpResponse, "iso-8859-15")
+
+
+@guarded(router, "GET", "/exercices/{year_id}/fec/manifeste", "ledger.view", openapi_extra=MANIFEST_FILE)
+def download_fec_manifest(request, year_id: ObjectId):
+    """Beside the FEC (which stays exactly the DGFiP file), as the page offers it: its SHA-256 and the chain head."""
+    from django.http import HttpResponse
+
+    from pilote.ledger import heads
+
+    return _fec_file(request, year_id, heads.fec_manifest, HttpResponse, "utf-8")

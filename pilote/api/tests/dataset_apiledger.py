@@ -41,8 +41,9 @@ def rows(structure, personas, ids: dict[str, int]) -> dict:
     first = vat.next_period()
     declared = vat.confirm_ca3(actor=accountant, start=first[0], end=first[1])
     following = vat.next_period()
+    # in service on the year's first day: disposed of « today » whatever the day (never before its service)
     asset = assets.register_asset(actor=accountant, label="Ordinateur", reference="INV-1",
-                                  account=Account.objects.get(code="2183"), acquisition_date=day(3, 2),
+                                  account=Account.objects.get(code="2183"), acquisition_date=day(1, 1),
                                   cost=Decimal("1200"), years=3)  # fmt: skip
     return {
         "auxiliary_id": aux.pk,

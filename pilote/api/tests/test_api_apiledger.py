@@ -186,6 +186,8 @@ def test_the_closing_checks_refusals_and_the_fec(call, personas, books):
     assert fec.status_code == 200 and fec["Content-Type"].startswith("text/plain")
     assert "FEC" in fec["Content-Disposition"]
     assert b"".join(fec.streaming_content).decode("iso-8859-15").startswith("JournalCode")
+    manifest = call("auditeur", "get", f"/api/v1/exercices/{year.pk}/fec/manifeste")
+    assert manifest.status_code == 200 and "SHA-256" in manifest.content.decode()
 
 
 def test_the_sepa_creditor_identifier_is_read_and_set(call, books):

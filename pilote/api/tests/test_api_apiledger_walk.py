@@ -16,7 +16,7 @@ MINE = re.compile(dataset_apiledger.PATHS_REGEX)
 
 
 def test_apiledger_operations_enforce_the_matrix(client, client_as, personas, structure):
-    assert matrix_walk(client, client_as, personas, structure, MINE) == 23
+    assert matrix_walk(client, client_as, personas, structure, MINE) == 24
 
 
 def test_apiledger_operations_keep_the_openapi_document(client, client_as, personas, structure):
