@@ -289,6 +289,14 @@ def update_event(request, event_id: ObjectId, payload: EventUpdate):
     return agenda.save_event(actor=request.auth, data=data, event=event)
 
 
+@guarded(router, "DELETE", "/evenements/{event_id}", "office.book", response={204: None})
+def delete_event(request, event_id: ObjectId):
+    """The event taken out of its calendar by someone who writes in it (otherwise 409), as on its page (apiops:
+    on this router, as Django resolves a path to its first router)."""
+    agenda.delete_event(actor=request.auth, event=_event(request, event_id))
+    return Status(204, None)
+
+
 # --- meetings -------------------------------------------------------------------------------------------------
 
 

@@ -98,3 +98,12 @@ from pilote.api import associations_ops  # noqa: E402  (apiops)
 
 for module in (associations_ops,):
     api.add_router("/", module.router)  # apiops
+
+from pilote.api import operations_ops  # noqa: E402  (apiops)
+
+api.add_router("/", operations_ops.router)  # apiops
+
+from pilote.api import office_ops, projects_ops  # noqa: E402  (apiops)
+
+for module in (projects_ops, office_ops):
+    api.add_router("/", module.router)  # apiops

@@ -865,4 +865,5 @@ IDS |= dataset_apihr.IDS  # apihr
 OBJECT_RULES |= dataset_apihr.OBJECT_RULES  # apihr
 BODIES |= dataset_apiops.BODIES  # apiops
 IDS |= dataset_apiops.IDS  # apiops
+OBJECT_RULES |= dataset_apiops.OBJECT_RULES  # apiops
 dataset_apia.MADE |= dataset_apiops.MADE  # apiops

@@ -3,6 +3,7 @@ French, 409 for a rule, nothing written) and the roles of the matrix (403): asso
 kind, a grant's deadlines, budget, agreement, financial report and dedicated funds, the year's receipts)."""
 
 import base64
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -159,3 +160,203 @@ def test_the_years_receipts_issued_in_a_batch_and_one_emailed(call, mailoutbox):
     assert sent.status_code == 204 and mailoutbox[-1].to == ["paul@example.fr"]
     refused = call("comptable", "post", f"/api/v1/recus-fiscaux/{without}/envoi")
     assert refused.status_code == 409 and "adresse e-mail" in refused.json()["detail"]
+
+
+# --- operations ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def screws(structure, personas):
+    """A lot-tracked article under its reorder point (5 received in lot L-001, point 10), with its supplier."""
+    from pilote.catalog.models import Product
+    from pilote.contacts.models import Contact
+    from pilote.operations.services import stock
+    from pilote.sales.tests.factories import make_books
+
+    make_books(structure)
+    store = stock.create_location(actor=personas["assistant"], code="DEP", name="Dépôt")
+    product = Product.objects.create(reference="VIS-01", name="Vis inox", unit_price="2", purchase_price="1")
+    supplier = Contact.objects.create(name="Quincaillerie", is_supplier=True)
+    item = stock.track_product(actor=personas["assistant"], product=product, default_location=store, tracking="lot",
+                               reorder_point="10", reorder_quantity="20", supplier=supplier)  # fmt: skip
+    stock.manual_move(actor=personas["assistant"], item=item, kind="receipt", quantity=Decimal(5),
+                      date=local_today(), location=store, unit_cost=Decimal(1), lots="L-001")  # fmt: skip
+    return item
+
+
+def test_lots_read_with_their_traceability(call, screws):
+    listed = call("auditeur", "get", "/api/v1/lots?q=L-001&en_stock=true")
+    assert listed.status_code == 200 and listed.json()["count"] == 1
+    lot = listed.json()["results"][0]
+    assert (lot["number"], lot["reference"], lot["quantity"]) == ("L-001", "VIS-01", "5.000")
+    detail = call("auditeur", "get", f"/api/v1/lots/{lot['id']}").json()
+    assert [(m["kind"], m["quantity"]) for m in detail["entries"]] == [("receipt", "5.000")] and detail["exits"] == []
+    assert call("rh", "get", "/api/v1/lots").status_code == 403
+
+
+def test_reorder_suggestions_turned_into_draft_purchase_orders(call, screws):
+    from pilote.purchases.models import PurchaseOrder
+
+    listed = call("auditeur", "get", "/api/v1/reapprovisionnement?q=vis").json()
+    assert [(s["item_id"], s["supplier_source"]) for s in listed["results"]] == [(screws.pk, "habituel")]
+    url = "/api/v1/reapprovisionnement/commandes"
+    assert call("comptable", "post", url, {"articles": [screws.pk]}).status_code == 403  # operations.edit
+    unknown = call("assistant", "post", url, {"articles": [screws.pk, 999999]})
+    assert unknown.status_code == 409 and "point de commande" in unknown.json()["detail"]
+    assert not PurchaseOrder.objects.exists()
+    made = call("assistant", "post", url, {"articles": [screws.pk]})
+    assert made.status_code == 201, made.content
+    order = PurchaseOrder.objects.get()
+    assert made.json()[0]["number"] == order.number and order.status == "draft"
+    assert call("auditeur", "get", "/api/v1/reapprovisionnement").json()["count"] == 0  # now on order
+
+
+def test_technicians_sectors_and_travel_times(call, personas):
+    from pilote.operations.models import Sector
+
+    tech = personas["salarie"].pk
+    bad = call("direction", "put", f"/api/v1/intervenants/{tech}", {"day_start": "18:00", "day_end": "08:00"})
+    assert bad.status_code == 409 and "fin de journée" in bad.json()["detail"]
+    saved = call("assistant", "put", f"/api/v1/intervenants/{tech}", {"skills": "plomberie"})
+    assert saved.status_code == 200 and saved.json()["day_start"] == "08:00"
+    assert call("auditeur", "put", f"/api/v1/intervenants/{tech}", {"skills": "x"}).status_code == 403
+    assert call("auditeur", "get", "/api/v1/intervenants").json()["results"][0]["skills"] == "plomberie"
+    north = call("assistant", "post", "/api/v1/secteurs", {"code": "nord", "name": "Nord", "postcodes": "74000"})
+    assert north.status_code == 200 and north.json()["code"] == "NORD", north.content
+    taken = call("assistant", "post", "/api/v1/secteurs", {"code": "SUD", "name": "Sud", "postcodes": "74000"})
+    assert taken.status_code == 409 and "déjà dans le secteur" in taken.json()["detail"]
+    wrong = call("assistant", "post", "/api/v1/secteurs", {"code": "SUD", "name": "Sud", "postcodes": "7"})
+    assert wrong.status_code == 409 and Sector.objects.count() == 1
+    south = call("assistant", "post", "/api/v1/secteurs", {"code": "SUD", "name": "Sud", "postcodes": "74600"}).json()
+    renamed = call("assistant", "post", "/api/v1/secteurs", {"code": "NORD", "name": "Nord Annecy",
+                                                             "postcodes": "74000, 74370"})  # fmt: skip
+    assert renamed.json()["id"] == north.json()["id"] and Sector.objects.count() == 2
+    url = "/api/v1/trajets-secteurs"
+    same = call("assistant", "put", url, {"trajets": [{"origin": south["id"], "destination": south["id"],
+                                                       "minutes": 5}]})  # fmt: skip
+    assert same.status_code == 409
+    line = {"origin": south["id"], "destination": north.json()["id"], "minutes": 25}
+    saved = call("assistant", "put", url, {"trajets": [line]})
+    assert saved.status_code == 200 and saved.json() == [{"origin_id": north.json()["id"],
+                                                           "destination_id": south["id"], "minutes": 25}]  # fmt: skip
+    assert call("assistant", "put", url, {"trajets": [{**line, "minutes": None}]}).json() == []
+    assert call("assistant", "put", url, {"trajets": [{**line, "minutes": 601}]}).status_code == 422
+
+
+def test_the_year_end_stock_variation_posted_once(call, screws):
+    from pilote.ledger.models import Entry
+
+    read = call("auditeur", "get", "/api/v1/variation-des-stocks")
+    assert read.status_code == 200 and read.json()["entry_id"] is None
+    goods = read.json()["rows"][0]
+    assert (goods["opening"], goods["closing"], goods["variation"]) == ("0.00", "5.00", "-5.00")
+    assert call("assistant", "post", "/api/v1/variation-des-stocks", {}).status_code == 403  # operations.post
+    assert call("comptable", "post", "/api/v1/variation-des-stocks", {"exercice": 999999}).status_code == 422
+    posted = call("comptable", "post", "/api/v1/variation-des-stocks", {})
+    assert posted.status_code == 201 and posted.json()["entry_number"], posted.content
+    again = call("comptable", "post", "/api/v1/variation-des-stocks", {"exercice": posted.json()["fiscal_year_id"]})
+    assert again.status_code == 409 and "déjà comptabilisée" in again.json()["detail"]
+    assert Entry.objects.filter(piece_ref__startswith="STOCK").count() == 1
+
+
+# --- projects -----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def billed(structure, personas):
+    """A customer project billed by the hour: two tasks linked, 3 hours spent today."""
+    from pilote.catalog.models import Product
+    from pilote.contacts.models import Contact
+    from pilote.projects import services as projects
+    from pilote.sales.tests.factories import make_books
+
+    make_books(structure)
+    owner = personas["direction"]
+    advice = Product.objects.create(reference="H-CONS", name="Conseil", unit_price=Decimal("80"), kind="service")
+    customer = Contact.objects.create(name="Client", is_customer=True)
+    project = projects.create_project(actor=owner, name="Audit", kind="customer", billing_product=advice,
+                                      customer=customer, start_date=local_today())  # fmt: skip
+    study = projects.add_task(actor=owner, project=project, name="Entretiens", duration_days=2)
+    report = projects.add_task(actor=owner, project=project, name="Rapport", duration_days=1)
+    link = projects.link_tasks(actor=owner, predecessor=study, successor=report)
+    projects.add_time_entry(actor=owner, task=study, person=owner, date=local_today(), hours=Decimal(3))
+    return {"project": project, "link": link, "report": report}
+
+
+def test_a_projects_budget_set_and_read(call, billed):
+    from pilote.projects.models import BudgetLine
+
+    url = f"/api/v1/projets/{billed['project'].pk}/budget"
+    assert call("auditeur", "get", url).json()["rows"] == []
+    assert call("auditeur", "put", url, {"staff": "100.00"}).status_code == 403
+    assert call("direction", "put", url, {"staff": "-1"}).status_code == 422 and not BudgetLine.objects.exists()
+    cents = call("direction", "put", url, {"staff": "100.001"})
+    assert cents.status_code == 422 and not BudgetLine.objects.exists()
+    saved = call("commercial", "put", url, {"staff": "8000.00", "income": "15000.00"})
+    assert saved.status_code == 200, saved.content
+    assert {r["nature"]: r["budget"] for r in saved.json()["rows"]} == {"staff": "8000.00", "income": "15000.00"}
+    assert saved.json()["budget_result"] == "7000.00"
+    replaced = call("commercial", "put", url, {"purchases": "500.00"}).json()  # the whole budget, as the page
+    assert [r["nature"] for r in replaced["rows"]] == ["purchases"] and BudgetLine.objects.count() == 1
+
+
+def test_a_dependency_removed_and_the_time_invoiced(call, billed):
+    from pilote.projects.models import Dependency, TimeEntry
+
+    link = f"/api/v1/dependances/{billed['link'].pk}"
+    assert call("auditeur", "delete", link).status_code == 403
+    assert call("direction", "delete", link).status_code == 204 and not Dependency.objects.exists()
+    assert call("direction", "delete", link).status_code == 404
+    url = f"/api/v1/projets/{billed['project'].pk}/temps/facturation"
+    today = local_today().isoformat()
+    assert call("auditeur", "post", url, {"until": today, "date": today}).status_code == 403
+    yesterday = (local_today() - dt.timedelta(days=1)).isoformat()
+    nothing = call("commercial", "post", url, {"until": yesterday, "date": today})
+    assert nothing.status_code == 409 and "Aucun temps à facturer" in nothing.json()["detail"]
+    made = call("commercial", "post", url, {"until": today, "date": today})
+    assert made.status_code == 201, made.content
+    assert made.json()["status"] == "draft" and Decimal(made.json()["total_net"]) == Decimal("240.00")
+    assert TimeEntry.objects.get().invoice_id == made.json()["id"]
+    again = call("commercial", "post", url, {"until": today, "date": today})
+    assert again.status_code == 409
+
+
+# --- office -------------------------------------------------------------------------------------------------------
+
+
+def test_an_event_deleted_by_who_writes_in_its_calendar(call, personas):
+    from django.utils import timezone
+
+    from pilote.office.models import Event
+    from pilote.office.services import agenda
+
+    mine = agenda.personal_calendar(personas["direction"])
+    start = timezone.now() + dt.timedelta(days=3)
+    event = agenda.create_event(actor=personas["direction"], calendar=mine, title="Rendez-vous banque",
+                                starts_at=start, ends_at=start + dt.timedelta(hours=1))  # fmt: skip
+    url = f"/api/v1/evenements/{event.pk}"
+    assert call("auditeur", "delete", url).status_code == 403  # office.book
+    other = call("commercial", "delete", url)
+    assert other.status_code in (404, 409) and Event.objects.filter(pk=event.pk).exists()
+    assert call("direction", "delete", url).status_code == 204 and not Event.objects.filter(pk=event.pk).exists()
+
+
+def test_a_todo_delegated_and_commented_by_who_sees_it(call, personas):
+    from pilote.office.models import TaskComment
+    from pilote.office.services import tasks
+
+    todo = tasks.create_task(
+        actor=personas["commercial"], title="Relancer le fournisseur", owner=personas["commercial"]
+    )
+    base = f"/api/v1/taches-a-faire/{todo.pk}"
+    assert call("comptable", "post", f"{base}/commentaires", {"text": "Vu"}).status_code == 404  # not theirs
+    empty = call("commercial", "post", f"{base}/commentaires", {"text": "  "})
+    assert empty.status_code in (409, 422) and not TaskComment.objects.exists()
+    said = call("commercial", "post", f"{base}/commentaires", {"text": "Appelé ce matin."})
+    assert said.status_code == 201 and said.json()["text"] == "Appelé ce matin."
+    same = call("commercial", "post", f"{base}/delegation", {"owner": personas["commercial"].pk})
+    assert same.status_code == 409 and "déjà responsable" in same.json()["detail"]
+    handed = call("commercial", "post", f"{base}/delegation", {"owner": personas["rh"].pk, "note": "Merci"})
+    assert handed.status_code == 200, handed.content
+    assert handed.json()["owner_id"] == personas["rh"].pk
+    assert TaskComment.objects.filter(task=todo).count() == 2

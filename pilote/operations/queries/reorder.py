@@ -94,3 +94,12 @@ SORTS = {
     "fournisseur": lambda s: s.supplier.display_name.lower() if s.supplier else "~",
     "montant": lambda s: s.amount,
 }
+
+
+def search(rows: list[Suggestion], text: str) -> list[Suggestion]:
+    """The suggestions whose article (name, reference) or supplier holds `text`, as the list's search box."""
+    text = (text or "").strip().lower()
+    if not text:
+        return rows
+    return [s for s in rows if text in s.item.product.name.lower() or text in s.item.product.reference.lower()
+            or (s.supplier and text in s.supplier.display_name.lower())]  # fmt: skip

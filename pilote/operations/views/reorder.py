@@ -19,11 +19,8 @@ from pilote.operations.services import reorder as services
 
 @require_perm("operations.view")
 def reorder_list(request):
-    rows = queries.suggestions()
     text = request.GET.get("q", "").strip().lower()
-    if text:
-        rows = [s for s in rows if text in s.item.product.name.lower() or text in s.item.product.reference.lower()
-                or (s.supplier and text in s.supplier.display_name.lower())]  # fmt: skip
+    rows = queries.search(queries.suggestions(), text)
     rows = sort_rows(rows, request.GET.get("tri", ""), queries.SORTS, "reference")
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:
