@@ -218,7 +218,7 @@ def save_travel_times(request, payload: TravelIn):
 # --- reorder suggestions → purchase orders ------------------------------------------------------------------------
 
 
-class SuggestionOut(Schema):
+class ReorderSuggestionOut(Schema):
     item_id: int
     reference: str
     name: str
@@ -273,7 +273,7 @@ class DraftOrderOut(Schema):
     status: str
 
 
-@guarded(router, "GET", "/reapprovisionnement", "operations.view", response=Page[SuggestionOut])
+@guarded(router, "GET", "/reapprovisionnement", "operations.view", response=Page[ReorderSuggestionOut])
 def list_reorder_suggestions(request, filters: Query[SuggestionFilters]):
     """The articles under their reorder point, with the quantity, supplier and price proposed, as the page."""
     data = filters.dict()
