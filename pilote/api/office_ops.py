@@ -1,12 +1,13 @@
 """Office over the API beyond events, meetings and to-do tasks read, created and changed (apiops): a to-do task
-delegated or commented (an event deleted: on `api.office`'s router, where its path is) — through the pages' forms
-and `office.services`, with their permissions and their objects' own rules (a task one does not see: 404)."""
+delegated or commented, the filing plan's folders listed and created (an event deleted: on `api.office`'s router,
+where its path is) — through the pages' forms and `office.services`, with their permissions and their objects' own
+rules (a task one does not see: 404)."""
 
 import datetime as dt
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import ObjectId, RequiredId, guarded, through_form
+from pilote.api.base import ObjectId, OptionalId, Page, Paging, RequiredId, guarded, page_of, through_form
 from pilote.api.office import TodoOut, _todo
 from pilote.office.forms import CommentForm, DelegateForm
 from pilote.office.services import tasks
@@ -44,3 +45,44 @@ def comment_todo(request, todo_id: ObjectId, payload: CommentIn):
     task = _todo(request, todo_id)
     text = through_form(CommentForm, payload)["text"]
     return Status(201, tasks.comment_task(actor=request.auth, task=task, text=text))
+
+
+# --- the filing plan's folders -------------------------------------------------------------------------------------
+
+
+class FolderOut(Schema):
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+    description: str
+    document_count: int = Field(0, description="documents que l'appelant voit dans ce dossier")
+
+
+class FolderIn(Schema):
+    code: str = Field("", max_length=20, description="cote du plan de classement (« 2.1 »)")
+    name: str = Field(..., max_length=120)
+    parent: OptionalId = Field(None, description="id du dossier parent ; vide : un domaine (premier niveau)")
+    description: str = Field("", max_length=300)
+
+
+@guarded(router, "GET", "/dossiers", "office.documents.view", response=Page[FolderOut])
+def list_folders(request, filters: Query[Paging]):
+    """The filing plan, with the number of documents the caller sees in each folder, as its page."""
+    from pilote.office.models import Folder
+    from pilote.office.queries import documents as document_queries
+
+    counts = {row["folder"]: row["n"] for row in document_queries.folder_counts(request.auth)}
+    page = page_of(Folder.objects.order_by("code", "name"), filters)
+    for folder in page["results"]:
+        folder.document_count = counts.get(folder.pk, 0)
+    return page
+
+
+@guarded(router, "POST", "/dossiers", "office.documents.edit", response={201: FolderOut})
+def create_folder(request, payload: FolderIn):
+    """A folder added to the plan (a name twice at the same place: 409), as on its page."""
+    from pilote.office.forms import FolderForm
+    from pilote.office.services import documents
+
+    return Status(201, documents.create_folder(actor=request.auth, **through_form(FolderForm, payload)))

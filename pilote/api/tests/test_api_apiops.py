@@ -360,3 +360,20 @@ def test_a_todo_delegated_and_commented_by_who_sees_it(call, personas):
     assert handed.status_code == 200, handed.content
     assert handed.json()["owner_id"] == personas["rh"].pk
     assert TaskComment.objects.filter(task=todo).count() == 2
+
+
+def test_the_filing_plans_folders_listed_and_created(call):
+    from pilote.office.models import Folder
+
+    domain = call("direction", "post", "/api/v1/dossiers", {"code": "9", "name": "Projets"})
+    assert domain.status_code == 201 and domain.json()["parent_id"] is None, domain.content
+    body = {"code": "9.1", "name": "Archives", "parent": domain.json()["id"]}
+    assert call("auditeur", "post", "/api/v1/dossiers", body).status_code == 403
+    assert call("direction", "post", "/api/v1/dossiers", body).status_code == 201
+    twice = call("direction", "post", "/api/v1/dossiers", {**body, "name": "archives"})
+    assert twice.status_code == 409 and "existe déjà" in twice.json()["detail"]
+    assert call("direction", "post", "/api/v1/dossiers", {"name": "X", "parent": 999999}).status_code == 422
+    listed = call("auditeur", "get", "/api/v1/dossiers?taille=200").json()
+    assert listed["count"] == Folder.objects.count() and {"Projets", "Archives"} <= {
+        f["name"] for f in listed["results"]
+    }
