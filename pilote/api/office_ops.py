@@ -8,6 +8,7 @@ import datetime as dt
 from ninja import Field, Query, Router, Schema, Status
 
 from pilote.api.base import ObjectId, OptionalId, Page, Paging, RequiredId, guarded, page_of, through_form
+from pilote.api.documents import DocumentOut
 from pilote.api.office import TodoOut, _todo
 from pilote.office.forms import CommentForm, DelegateForm
 from pilote.office.services import tasks
@@ -86,3 +87,30 @@ def create_folder(request, payload: FolderIn):
     from pilote.office.services import documents
 
     return Status(201, documents.create_folder(actor=request.auth, **through_form(FolderForm, payload)))
+
+
+# --- a document attached to a meeting ------------------------------------------------------------------------------
+
+
+class MeetingDocumentIn(Schema):
+    document: OptionalId = Field(None, description="id d'un document du classement que l'appelant voit")
+    file_name: str = Field("", max_length=200, description="ou un fichier à classer puis joindre : son nom")
+    content_base64: str = Field("", max_length=28 * 1024 * 1024, description="le contenu du fichier en base64")
+    title: str = Field("", max_length=200, description="titre du fichier ; vide : son nom")
+    folder: OptionalId = Field(None, description="id du dossier où ranger le fichier")
+
+
+@guarded(router, "POST", "/reunions/{meeting_id}/documents", "office.meetings.edit", response={201: DocumentOut})
+def attach_meeting_document(request, meeting_id: ObjectId, payload: MeetingDocumentIn):
+    """A document of the store attached to the meeting, or a file filed in the store (the folder chosen, dated the
+    meeting's day) and attached, as on the meeting's page (twice: 409)."""
+    from pilote.api.base import fetch, uploaded_base64
+    from pilote.office.forms import MeetingDocumentForm
+    from pilote.office.models import Meeting
+    from pilote.office.services import meetings
+
+    meeting = fetch(Meeting, meeting_id)
+    files = {"uploaded": uploaded_base64(payload.file_name, payload.content_base64)} if payload.content_base64 else {}
+    fields = payload.dict(include={"document", "title", "folder"})
+    data = through_form(MeetingDocumentForm, fields, current={}, files=files, user=request.auth)
+    return Status(201, meetings.attach_document(actor=request.auth, meeting=meeting, **data))

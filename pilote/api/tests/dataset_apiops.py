@@ -130,6 +130,7 @@ BODIES = {
     ("post", "/taches-a-faire/{todo_id}/delegation"): {"owner": "rh_user_id", "note": "Tu connais le dossier."},
     ("post", "/taches-a-faire/{todo_id}/commentaires"): {"text": "Relancé par téléphone."},
     ("post", "/dossiers"): {"code": "9.1", "name": "Archives du projet", "parent": "folder_id"},
+    ("post", "/reunions/{meeting_id}/documents"): {"document": "document_id"},
 }  # fmt: skip
 
 IDS = {
@@ -159,5 +160,5 @@ PATHS_REGEX = (
     r"compte-rendu|fonds-dedies)|echeances/|budget/)|/recus-fiscaux-annuels|/recus-fiscaux/\{receipt_id\}/envoi"
     r"|/lots(/\{lot_id\})?$|/intervenants|/secteurs$|/trajets-secteurs|/reapprovisionnement|/variation-des-stocks"
     r"|/projets/\{project_id\}/(budget|temps/facturation)|/dependances/\{dependency_id\}$"
-    r"|/evenements/\{event_id\}$|/taches-a-faire/\{todo_id\}/(delegation|commentaires)|/dossiers$"
+    r"|/evenements/\{event_id\}$|/taches-a-faire/\{todo_id\}/(delegation|commentaires)|/dossiers$|/reunions/\{meeting_id\}/documents"
 )

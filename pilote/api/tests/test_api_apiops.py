@@ -377,3 +377,25 @@ def test_the_filing_plans_folders_listed_and_created(call):
     assert listed["count"] == Folder.objects.count() and {"Projets", "Archives"} <= {
         f["name"] for f in listed["results"]
     }
+
+
+def test_a_document_attached_to_a_meeting(call, personas):
+    from django.utils import timezone
+
+    from pilote.office.models import Folder
+    from pilote.office.services import meetings
+
+    start = timezone.now() + dt.timedelta(days=2)
+    meeting = meetings.create_meeting(actor=personas["direction"], title="Comité", starts_at=start,
+                                      ends_at=start + dt.timedelta(hours=1))  # fmt: skip
+    folder = Folder.objects.create(name="Réunions")
+    url = f"/api/v1/reunions/{meeting.pk}/documents"
+    text = base64.b64encode(b"Ordre du jour").decode()
+    nowhere = call("direction", "post", url, {"file_name": "odj.txt", "content_base64": text})
+    assert nowhere.status_code == 409 and "dossier" in nowhere.json()["detail"]
+    filed = call("direction", "post", url, {"file_name": "odj.txt", "content_base64": text, "folder": folder.pk})
+    assert filed.status_code == 201, filed.content
+    assert list(meeting.documents.values_list("pk", flat=True)) == [filed.json()["id"]]
+    twice = call("direction", "post", url, {"document": filed.json()["id"]})
+    assert twice.status_code == 409 and "déjà joint" in twice.json()["detail"]
+    assert call("auditeur", "post", url, {"document": filed.json()["id"]}).status_code == 403
