@@ -55,6 +55,7 @@ urlpatterns = [
     path("immobilisations/nouvelle/", assets.asset_create, name="asset-create"),
     path("immobilisations/dotations/", assets.depreciation_post, name="depreciation-post"),
     path("immobilisations/<int:pk>/", assets.asset_detail, name="asset-detail"),
+    path("immobilisations/<int:pk>/modifier/", assets.asset_edit, name="asset-edit"),
     path("immobilisations/<int:pk>/sortie/", assets.asset_dispose, name="asset-dispose"),
     path("exercices/<int:pk>/fec/", setup.fec_download, name="fec-download"),
     path("exercices/<int:pk>/fec/manifeste/", setup.fec_manifest, name="fec-manifest"),

@@ -526,7 +526,7 @@ def _ledger_sample(actor):
         cost=Decimal("1000"),
         years=3,
     )
-    urls |= {"ledger:asset-detail": laptop.pk, "ledger:asset-dispose": laptop.pk}
+    urls |= {"ledger:asset-detail": laptop.pk, "ledger:asset-dispose": laptop.pk, "ledger:asset-edit": laptop.pk}
     urls |= {f"ledger:lettering{suffix}": aux.pk for suffix in ("", "-letter", "-auto")}
     from pilote.core.models import Job
 

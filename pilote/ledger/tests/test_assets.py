@@ -105,3 +105,72 @@ def test_asset_pages(client_as, chart):
     assert page.context["schedule"][0].amount == D("840.00")
     client.post(reverse("ledger:depreciation-post"), {"exercice": chart["year"].pk})
     assert created.postings.get().amount == D("840.00")
+
+
+def _card(asset, **changes):
+    data = {
+        "reference": asset.reference,
+        "label": asset.label,
+        "account": asset.account.code,
+        "acquisition_date": asset.acquisition_date.isoformat(),
+        "in_service_date": asset.in_service_date.isoformat(),
+        "cost": str(asset.cost).replace(".", ","),
+        "method": asset.method,
+        "years": str(asset.years),
+        "supplier": asset.supplier,
+    }
+    return data | changes
+
+
+def test_asset_card_changed_on_its_page(client_as, chart):
+    from django.urls import reverse
+
+    from pilote.core.models import AuditEvent
+
+    asset = _laptop(chart)
+    client = client_as("comptable")
+    detail = client.get(reverse("ledger:asset-detail", args=[asset.pk])).content.decode()
+    url = reverse("ledger:asset-edit", args=[asset.pk])
+    assert f'href="{url}"' in detail and ">Modifier</a>" in detail
+    page = client.get(url)
+    assert page.status_code == 200 and not page.context["form"].fields["cost"].disabled
+    # The terms while no depreciation is posted: value and duration, the schedule follows.
+    response = client.post(url, _card(asset, label="Portables", cost="6 000,00", years="3"))
+    assert response.status_code == 302 and response["Location"] == reverse("ledger:asset-detail", args=[asset.pk])
+    asset.refresh_from_db()
+    assert (asset.label, asset.cost, asset.years) == ("Portables", D("6000.00"), 3)
+    event = AuditEvent.objects.filter(action="ledger.asset.changed").get()
+    assert event.before["cost"] == "12000.00" and event.after["cost"] == "6000.00"
+    # Depreciation posted: the terms read-only, the label still corrected.
+    assets.post_depreciation(actor=chart["actor"], year=chart["year"])
+    page = client.get(url)
+    assert page.context["form"].fields["cost"].disabled and not page.context["form"].fields["label"].disabled
+    assert "Seules la désignation et le fournisseur se corrigent encore." in page.content.decode()
+    locked = {k: v for k, v in _card(asset, label="Portables 14 pouces").items() if k not in assets.BOOKED_TERMS}
+    assert client.post(url, locked).status_code == 302
+    asset.refresh_from_db()
+    assert asset.label == "Portables 14 pouces" and asset.cost == D("6000.00")
+    # A form opened before the depreciation: its new terms refused in French, nothing written.
+    response = client.post(url, _card(asset, label="Autre", cost="7 000,00"))
+    assert response.status_code == 200
+    assert "Des dotations sont passées ou l&#x27;immobilisation est sortie du registre" in response.content.decode()
+    asset.refresh_from_db()
+    assert (asset.label, asset.cost) == ("Portables 14 pouces", D("6000.00"))
+    assert AuditEvent.objects.filter(action="ledger.asset.changed").count() == 2
+
+
+def test_asset_edit_page_is_for_the_accountant(client_as, chart):
+    from django.urls import reverse
+
+    asset = _laptop(chart)
+    url = reverse("ledger:asset-edit", args=[asset.pk])
+    for role in ("direction", "commercial", "auditeur", "rh"):
+        client = client_as(role)
+        assert client.get(url).status_code == 403
+        assert client.post(url, _card(asset, label="X")).status_code == 403
+    asset.refresh_from_db()
+    assert asset.label == "Ordinateurs portables"
+    assert (
+        ">Modifier</a>"
+        not in client_as("auditeur").get(reverse("ledger:asset-detail", args=[asset.pk])).content.decode()
+    )

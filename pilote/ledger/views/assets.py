@@ -33,6 +33,19 @@ class AssetForm(forms.Form):
     supplier = forms.CharField(label="Fournisseur", max_length=200, required=False)
 
 
+class AssetChangeForm(AssetForm):
+    """The registration form on an asset's card: its terms (`assets.BOOKED_TERMS`) shown read-only once a
+    depreciation is posted or the asset has left the register, as `assets.update_asset` would refuse them. Terms
+    still posted (a form opened before the depreciation was posted) go to the service, which refuses them in French
+    rather than dropping them silently."""
+
+    def __init__(self, data=None, *args, locked: bool = False, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        if locked:
+            for name in assets.BOOKED_TERMS:
+                self.fields[name].disabled = data is None or name not in data
+
+
 class DisposalForm(forms.Form):
     date = forms.DateField(label="Date de sortie", widget=DATE_WIDGET)
     price = FrenchDecimalFormField(
@@ -107,6 +120,34 @@ def asset_detail(request, pk: int):
         "postings": asset.postings.select_related("fiscal_year", "entry"),
     }
     return render(request, "ledger/asset_detail.html", context)
+
+
+@require_perm("ledger.edit")
+def asset_edit(request, pk: int):
+    """An asset's card corrected through `assets.update_asset`: label and supplier at any time, its terms while no
+    depreciation is posted and it is in the register (the service's French refusal otherwise, nothing written)."""
+    asset = get_object_or_404(FixedAsset.objects.select_related("account"), pk=pk)
+    locked = asset.is_disposed or asset.postings.exists()
+    fields = ("reference", "label", "acquisition_date", "in_service_date", "cost", "method", "years", "supplier")
+    initial = {name: getattr(asset, name) for name in fields} | {"account": asset.account.code}
+    form = AssetChangeForm(request.POST or None, initial=initial, locked=locked)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            data["account"] = assets.asset_account(data["account"])
+            assets.update_asset(actor=request.user, asset=asset, **data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Immobilisation {data['reference']} enregistrée.")
+            return redirect("ledger:asset-detail", pk=pk)
+    context = {
+        "asset": asset,
+        "form": form,
+        "locked": locked,
+        "asset_accounts": Account.objects.filter(code__regex=r"^2[0-7]").only("code", "label"),
+    }
+    return render(request, "ledger/asset_edit.html", context)
 
 
 @require_POST
