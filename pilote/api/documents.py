@@ -10,10 +10,21 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, Page, Paging, RequiredId, guarded, page_of, through_form, uploaded_base64
+from pilote.api.base import (
+    Day,
+    ObjectId,
+    OptionalId,
+    Page,
+    Paging,
+    RequiredId,
+    guarded,
+    page_of,
+    through_form,
+    uploaded_base64,
+)
 from pilote.core.roles import Role
 from pilote.lib.dates import local_today
-from pilote.office.forms import DocumentForm, HoldForm, VersionForm
+from pilote.office.forms import DocumentForm, DocumentMetaForm, HoldForm, VersionForm
 from pilote.office.models import Confidentiality, DocumentVersion
 from pilote.office.queries import documents as queries
 from pilote.office.retention import TYPE_CHOICES
@@ -49,6 +60,7 @@ class DocumentOut(Schema):
 
 class DocumentDetailOut(DocumentOut):
     versions: list[VersionOut]
+    version: int = Field(..., description="version de la fiche (à renvoyer pour la modifier)")
 
     @staticmethod
     def resolve_versions(obj) -> list:
@@ -106,6 +118,35 @@ def file_document(request, payload: DocumentIn):
     data = services.form_fields(through_form(DocumentForm, fields, files={"file": uploaded}))
     document = services.file_document(actor=request.auth, uploaded=uploaded, **data)
     return Status(201, get_object_or_404(queries.visible_documents(request.auth), pk=document.pk))
+
+
+class DocumentPatch(Schema):
+    """The card's fields as its page's edit form holds them; those not sent are kept."""
+
+    title: str | None = Field(None, max_length=200)
+    folder: OptionalId = Field(None, description="id du dossier")
+    doc_type: DocType | None = None
+    document_date: Day | None = None
+    end_on: Day | None = None
+    author: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    confidentiality: Confidentiality | None = None
+    roles: list[Role] | None = Field(None, description="rôles qui lisent un document réservé")
+    tags: str | None = Field(None, max_length=500, description="étiquettes séparées par des virgules (toutes)")
+    version: int | None = Field(None, description="Version lue ; si la fiche a changé depuis, réponse 409.")
+
+
+@guarded(router, "PATCH", "/documents/{document_id}", "office.documents.edit", response=DocumentDetailOut)
+def update_document(request, document_id: ObjectId, payload: DocumentPatch):
+    """The document's card changed through its page's form (title, folder, type and date that fix its retention,
+    confidentiality and the roles of a reserved document, tags); a card changed since
+    `version` is a 409, a document the caller does not see a 404."""
+    document = _visible(request, document_id)
+    data = through_form(DocumentMetaForm, payload.dict(exclude={"version"}, exclude_unset=True),
+                        current=queries.document_initial(document))  # fmt: skip
+    services.update_document(actor=request.auth, document=document, expected_version=payload.version,
+                             **services.form_fields(data))  # fmt: skip
+    return _visible(request, document_id)
 
 
 class VersionIn(Schema):

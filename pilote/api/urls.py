@@ -107,3 +107,7 @@ from pilote.api import office_ops, projects_ops  # noqa: E402  (apiops)
 
 for module in (projects_ops, office_ops):
     api.add_router("/", module.router)  # apiops
+
+from pilote.api import office_comms  # noqa: E402  (apioffice)
+
+api.add_router("/", office_comms.router)  # apioffice

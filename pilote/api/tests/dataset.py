@@ -12,6 +12,7 @@ from pilote.api.tests import (
     dataset_apia,
     dataset_apic,
     dataset_apid,
+    dataset_apioffice,  # apioffice
     dataset_apiops,  # apiops
     dataset_apiqual,  # apiqual
     dataset_apix,
@@ -264,6 +265,7 @@ def small_dataset(structure, personas) -> dict[str, int]:
 
     ids.update(dataset_apihr.rows(structure, personas, ids))  # apihr
     ids.update(dataset_apiops.rows(structure, personas, ids))  # apiops
+    ids.update(dataset_apioffice.rows(structure, personas, ids))  # apioffice
     return ids
 
 
@@ -867,3 +869,5 @@ BODIES |= dataset_apiops.BODIES  # apiops
 IDS |= dataset_apiops.IDS  # apiops
 OBJECT_RULES |= dataset_apiops.OBJECT_RULES  # apiops
 dataset_apia.MADE |= dataset_apiops.MADE  # apiops
+BODIES |= dataset_apioffice.BODIES  # apioffice
+IDS |= dataset_apioffice.IDS  # apioffice

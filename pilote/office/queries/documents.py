@@ -141,3 +141,14 @@ def folder_counts(user):
     from django.db.models import Count
 
     return visible_documents(user).values("folder").annotate(n=Count("id")).order_by()
+
+
+def document_initial(document) -> dict:
+    """What a document's card form (its page's edit form, the API's change) starts from."""
+    return {
+        "title": document.title, "folder": document.folder_id, "doc_type": document.doc_type,
+        "document_date": document.document_date, "end_on": document.end_on, "author": document.author,
+        "description": document.description, "confidentiality": document.confidentiality,
+        "roles": document.role_list, "tags": ", ".join(document.tags.values_list("name", flat=True)),
+        "version": document.version,
+    }  # fmt: skip

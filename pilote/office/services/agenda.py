@@ -191,9 +191,12 @@ def save_event(*, actor, data: dict, event: Event | None = None) -> Event:
 
 
 def send_invitations(*, actor, event: Event) -> int:
-    """E-mail each attendee with an address the invitation and its .ics (METHOD:REQUEST); returns how many."""
+    """E-mail each attendee with an address the invitation and its .ics (METHOD:REQUEST), by someone who writes in
+    its calendar; returns how many."""
     from django.utils import timezone
 
+    if not can_write(actor, event.calendar):
+        raise DomainError("Seuls ceux qui écrivent dans cet agenda envoient les invitations.")
     event.attendee_list = list(event.attendees.select_related("user"))
     data = ical.invitation_file(event)
     start = timezone.localtime(event.starts_at)

@@ -240,10 +240,11 @@ def event_delete(request, pk: int):
 @require_perm("office.book")
 def event_invite(request, pk: int):
     event = _event(request, pk)
-    if not services.can_write(request.user, event.calendar):
-        messages.error(request, "Seuls ceux qui écrivent dans cet agenda envoient les invitations.")
-    else:
+    try:
         sent = services.send_invitations(actor=request.user, event=event)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
         sent_text = plural(sent, "invitation envoyée", "invitations envoyées")
         messages.success(request, f"{sent_text}, avec le fichier .ics.")
     return redirect("office:event-detail", pk=pk)

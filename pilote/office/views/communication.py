@@ -11,16 +11,15 @@ from django.views.decorators.http import require_POST
 
 from pilote.core import jobs
 from pilote.core.access import public, require_perm
-from pilote.core.collation import french
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate
 from pilote.office.forms import CommActionForm, ConsentForm, MailingForm
-from pilote.office.models import CommAction, Consent, Mailing, MailingRecipient
+from pilote.office.models import CommAction, Mailing, MailingRecipient
+from pilote.office.queries import communication as queries
 from pilote.office.queries.bookings import person
 from pilote.office.services import communication as services
 from pilote.office.views.bookings import message_of
 
-ACTION_SORTS = {"debut": ["starts_on", "id"], "action": [french("title"), "id"], "canal": ["channel", "starts_on"]}
 ACTION_COLUMNS = [
     Column("Action", lambda a: a.title), Column("Cible", lambda a: a.target),
     Column("Canal", lambda a: a.get_channel_display()), Column("Début", lambda a: a.starts_on),
@@ -31,10 +30,7 @@ ACTION_COLUMNS = [
 
 
 def _actions(request):
-    actions = CommAction.objects.select_related("owner")
-    if channel := request.GET.get("canal"):
-        actions = actions.filter(channel=channel)
-    return sort_queryset(actions, request.GET.get("tri", ""), ACTION_SORTS, "debut")
+    return queries.actions(channel=request.GET.get("canal") or "", sort=request.GET.get("tri", ""))
 
 
 @require_perm("office.meetings.view")
@@ -61,8 +57,7 @@ def action_edit(request, pk: int | None = None):
     action = get_object_or_404(CommAction, pk=pk) if pk else None
     initial = {"owner": request.user}
     if action:
-        initial = {f: getattr(action, f) for f in ("title", "target", "channel", "starts_on", "ends_on", "budget",
-                                                    "actual_cost", "owner", "results")}  # fmt: skip
+        initial = queries.action_initial(action)
     form = CommActionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,7 +129,7 @@ def recipient_bounce(request, pk: int):
 
 @require_perm("office.meetings.view")
 def consent_list(request):
-    consents = Consent.objects.select_related("contact", "recorded_by").order_by("contact__name")
+    consents = queries.consents()
     form = ConsentForm(request.POST or None) if request.user.can("office.meetings.edit") else None
     if request.method == "POST":
         if form is None:
@@ -169,21 +164,10 @@ STAKEHOLDER_COLUMNS = [
     Column("Dernier échange", lambda s: s.last_exchange.date() if s.last_exchange else None),
     Column("Enjeux", lambda s: s.notes),
 ]  # fmt: skip
-STAKEHOLDER_SORTS = {"nom": [french("contact__name")], "pouvoir": ["power", "interest"],
-                     "interet": ["interest", "power"], "echange": ["last_exchange"]}  # fmt: skip
 
 
 def _stakeholders(request):
-    from django.db.models import Max
-
-    from pilote.office.models import Stakeholder
-
-    stakeholders = Stakeholder.objects.select_related("contact", "owner").annotate(
-        last_exchange=Max("contact__interactions__occurred_at")
-    )
-    if kind := request.GET.get("categorie"):
-        stakeholders = stakeholders.filter(kind=kind)
-    return sort_queryset(stakeholders, request.GET.get("tri", ""), STAKEHOLDER_SORTS, "-pouvoir")
+    return queries.stakeholders(kind=request.GET.get("categorie") or "", sort=request.GET.get("tri", ""))
 
 
 @require_perm("office.meetings.view")

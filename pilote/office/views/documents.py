@@ -105,14 +105,7 @@ def document_detail(request, pk: int):
 @require_perm("office.documents.edit")
 def document_edit(request, pk: int):
     document = _document(request, pk)
-    initial = {
-        "title": document.title, "folder": document.folder_id, "doc_type": document.doc_type,
-        "document_date": document.document_date, "end_on": document.end_on, "author": document.author,
-        "description": document.description, "confidentiality": document.confidentiality,
-        "roles": document.role_list, "tags": ", ".join(document.tags.values_list("name", flat=True)),
-        "version": document.version,
-    }  # fmt: skip
-    form = DocumentMetaForm(request.POST or None, initial=initial)
+    form = DocumentMetaForm(request.POST or None, initial=queries.document_initial(document))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_document(actor=request.user, document=document,
