@@ -14,6 +14,7 @@ router = Router(tags=["Finances"])
 class SectionDetailOut(SectionOut):
     axis_code: str
     uses: list[str] = Field(description="ce qui l'utilise (son code ne change plus)")
+    version: int
 
     @staticmethod
     def resolve_axis_code(obj: AnalyticSection) -> str:
@@ -31,6 +32,7 @@ class SectionChangeIn(Schema):
     label: str | None = Field(None, max_length=100)
     kind: str | None = Field(None, description="plain, main (centre principal) ou auxiliary (centre auxiliaire)")
     is_active: bool | None = Field(None, description="faux (ou null) : plus de nouvelle ventilation")
+    version: int | None = Field(None, description="Version lue ; si la section a changé depuis, réponse 409.")
 
 
 @guarded(router, "GET", "/sections-analytiques/{section_id}", "finance.view", response=SectionDetailOut)
@@ -48,5 +50,5 @@ def change_section(request, section_id: ObjectId, payload: SectionChangeIn):
     section = fetch(AnalyticSection.objects.select_related("axis"), section_id)
     current = {"code": section.code, "label": section.label, "kind": section.kind, "is_active": section.is_active}
     data = through_form(SectionForm, payload, current=current)
-    analytics.update_section(actor=request.auth, section=section, **data)
+    analytics.update_section(actor=request.auth, section=section, expected_version=payload.version, **data)
     return fetch(AnalyticSection.objects.select_related("axis"), section_id)

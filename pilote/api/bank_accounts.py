@@ -19,6 +19,7 @@ class BankAccountOut(Schema):
     journal_code: str
     account_code: str = Field(description="compte comptable 51x")
     is_active: bool
+    version: int
     csv_layout_saved: bool = Field(description="une disposition de colonnes CSV est enregistrée")
     pending: int = Field(description="lignes de relevé à rapprocher")
 
@@ -86,6 +87,7 @@ class BankAccountChangeIn(Schema):
     iban: str | None = Field(None, max_length=60, description="modifiable tant qu'aucun relevé n'est importé")
     bic: str | None = Field(None, max_length=30, description="null ou vide : celui de la banque de l'IBAN")
     is_active: bool | None = Field(None, description="faux (ou null) : plus proposé aux paiements et aux prélèvements")
+    version: int | None = Field(None, description="Version lue ; si le compte a changé depuis, réponse 409.")
 
 
 @guarded(router, "POST", "/comptes-bancaires", "ledger.admin", response={201: BankAccountOut})
@@ -108,5 +110,5 @@ def change_bank_account(request, bank_account_id: ObjectId, payload: BankAccount
     account = fetch(BankAccount, bank_account_id)
     current = {"name": account.name, "iban": account.iban, "bic": account.bic, "is_active": account.is_active}
     data = through_form(BankAccountChangeForm, payload, current=current)
-    bank.update_bank_account(actor=request.auth, bank_account=account, **data)
+    bank.update_bank_account(actor=request.auth, bank_account=account, expected_version=payload.version, **data)
     return fetch(_accounts(), bank_account_id)

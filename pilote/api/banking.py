@@ -127,6 +127,7 @@ class BankRuleOut(Schema):
     account_code: str
     auxiliary_id: int | None
     entry_label: str
+    version: int
 
     @staticmethod
     def resolve_account_code(obj: BankRule) -> str:
@@ -174,6 +175,7 @@ class BankRuleChangeIn(Schema):
     account: OptionalId = None
     auxiliary: OptionalId = None
     entry_label: str | None = Field(None, max_length=200)
+    version: int | None = Field(None, description="Version lue ; si la règle a changé depuis, réponse 409.")
 
 
 @guarded(router, "POST", "/regles-bancaires", "ledger.edit", response={201: BankRuleOut})
@@ -194,7 +196,7 @@ def change_bank_rule(request, bank_rule_id: ObjectId, payload: BankRuleChangeIn)
 
     rule = fetch(BankRule, bank_rule_id)
     data = through_form(BankRuleForm, payload, instance=rule)
-    return bank.update_rule(actor=request.auth, rule=rule, **data)
+    return bank.update_rule(actor=request.auth, rule=rule, expected_version=payload.version, **data)
 
 
 @guarded(router, "DELETE", "/regles-bancaires/{bank_rule_id}", "ledger.edit", response={204: None})

@@ -25,6 +25,7 @@ class CalendarOut(Schema):
     member_ids: list[int]
     writable: bool = Field(description="l'appelant y écrit (événements, import)")
     feed_active: bool = Field(description="un lien d'abonnement privé existe")
+    version: int
 
     @staticmethod
     def resolve_member_ids(obj: Calendar) -> list[int]:
@@ -77,6 +78,7 @@ class TeamCalendarIn(Schema):
 class TeamCalendarChangeIn(Schema):
     name: str | None = Field(None, max_length=120)
     members: list[RequiredId] | None = Field(None, max_length=500, description="la liste complète des membres")
+    version: int | None = Field(None, description="Version lue ; si l'agenda a changé depuis, réponse 409.")
 
 
 @guarded(router, "POST", "/agendas", "office.manage", response={201: CalendarOut})
@@ -96,7 +98,7 @@ def change_calendar(request, calendar_id: ObjectId, payload: TeamCalendarChangeI
     calendar = _seen(request, calendar_id)
     current = {"name": calendar.name, "members": [user.pk for user in calendar.members.all()]}
     data = through_form(TeamCalendarForm, payload, current=current)
-    return agenda.update_team_calendar(actor=request.auth, calendar=calendar, **data)
+    return agenda.update_team_calendar(actor=request.auth, calendar=calendar, expected_version=payload.version, **data)
 
 
 class IcsFileIn(Schema):

@@ -186,3 +186,4 @@ class SectionForm(forms.Form):
     is_active = forms.BooleanField(
         label="Active", required=False, help_text="Inactive : plus de nouvelle ventilation ; l'historique reste."
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from pilote.core import audit
-from pilote.core.exceptions import DomainError
+from pilote.core.exceptions import DomainError, check_version
 from pilote.ledger import hooks
 from pilote.ledger.models import Account, EntryLine
 from pilote.ledger.models_analytic import (
@@ -302,12 +302,20 @@ def section_uses(section: AnalyticSection) -> list[str]:
 
 @transaction.atomic
 def update_section(
-    *, actor, section: AnalyticSection, code: str, label: str, kind: str, is_active: bool = True
+    *,
+    actor,
+    section: AnalyticSection,
+    code: str,
+    label: str,
+    kind: str,
+    is_active: bool = True,
+    expected_version: int | None = None,
 ) -> AnalyticSection:
     """A section (a centre) renamed, its nature or state changed. Its code changes only while nothing uses it
     (`section_uses`); its nature only while no full-costing parameters name it. An inactive section takes no new
     distribution (its defaults stop applying); what was distributed on it stays."""
     section = AnalyticSection.objects.select_for_update().select_related("axis").get(pk=section.pk)
+    check_version(section.version, expected_version, "Cette section analytique")
     code, label = _section_code(code), label.strip()
     if not label:
         raise DomainError("Donnez un intitulé à la section.")
@@ -325,7 +333,8 @@ def update_section(
             handler(section)  # a DomainError when the section's nature is relied upon
     before = audit.snapshot(section)
     section.code, section.label, section.kind, section.is_active = code, label[:100], kind, is_active
-    section.save(update_fields=["code", "label", "kind", "is_active"])
+    section.version += 1
+    section.save(update_fields=["code", "label", "kind", "is_active", "version"])
     audit.record(actor, "ledger.analytic.section_changed", section, before=before, after=audit.snapshot(section))
     return section
 

@@ -13,7 +13,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from pilote.core import audit
-from pilote.core.exceptions import DomainError
+from pilote.core.exceptions import DomainError, check_version
 from pilote.ledger import bank_statements, hooks, lettering, services
 from pilote.ledger.models import (
     Account,
@@ -74,12 +74,20 @@ def create_bank_account(
 
 @transaction.atomic
 def update_bank_account(
-    *, actor, bank_account: BankAccount, name: str, iban: str, bic: str = "", is_active: bool = True
+    *,
+    actor,
+    bank_account: BankAccount,
+    name: str,
+    iban: str,
+    bic: str = "",
+    is_active: bool = True,
+    expected_version: int | None = None,
 ) -> BankAccount:
     """A bank account's name, IBAN, BIC and state changed (its journal and 51x account stay: the books are kept
     on them). The IBAN changes only while no statement was imported on the account — a statement names its
     account's IBAN —; an inactive account is no longer offered to payments, collections and reimbursements."""
     bank_account = BankAccount.objects.select_for_update().get(pk=bank_account.pk)
+    check_version(bank_account.version, expected_version, "Ce compte bancaire")
     name = name.strip()
     if not name:
         raise DomainError("Donnez un nom au compte bancaire.")
@@ -96,7 +104,8 @@ def update_bank_account(
     before = audit.snapshot(bank_account)
     bank_account.name, bank_account.iban, bank_account.bic = name[:100], iban, bic
     bank_account.is_active = is_active
-    bank_account.save(update_fields=["name", "iban", "bic", "is_active"])
+    bank_account.version += 1
+    bank_account.save(update_fields=["name", "iban", "bic", "is_active", "version"])
     audit.record(actor, "ledger.bank_account.changed", bank_account, before=before,
                  after=audit.snapshot(bank_account))  # fmt: skip
     return bank_account
@@ -622,13 +631,16 @@ def update_rule(
     account: Account,
     auxiliary: AuxiliaryAccount | None = None,
     entry_label: str = "",
+    expected_version: int | None = None,
 ) -> BankRule:
     """A rule changed: the same checks as at its creation; lines already booked by it stay as they are."""
     _check_rule(label_contains)
     rule = BankRule.objects.select_for_update().get(pk=rule.pk)
+    check_version(rule.version, expected_version, "Cette règle de rapprochement")
     before = audit.snapshot(rule)
     rule.bank_account, rule.label_contains, rule.account = bank_account, label_contains.strip(), account
     rule.auxiliary, rule.entry_label = auxiliary, entry_label
+    rule.version += 1
     rule.save()
     audit.record(actor, "ledger.bank_rule.changed", rule, before=before, after=audit.snapshot(rule))
     return rule

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
-from pilote.core.forms import DATE_WIDGET
+from pilote.core.forms import DATE_WIDGET, VersionedForm
 from pilote.core.pickers import SearchSelect, datalist_attrs
 from pilote.ledger import pickers
 from pilote.ledger.models import Account, AuxiliaryAccount, BankRule, EntryStatus, FiscalYear, Journal, JournalKind
@@ -175,9 +175,10 @@ class BankAccountChangeForm(forms.Form):
     is_active = forms.BooleanField(
         label="Actif", required=False, help_text="Inactif : il n'est plus proposé aux paiements et aux prélèvements."
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class BankRuleForm(forms.ModelForm):
+class BankRuleForm(VersionedForm):
     """A matching rule as its fields are typed (the rules page's and the API's; the bank line page makes one while
     booking)."""
 

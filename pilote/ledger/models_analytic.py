@@ -48,6 +48,7 @@ class AnalyticSection(models.Model):
     label = models.CharField("intitulé", max_length=100)
     kind = models.CharField("nature", max_length=10, choices=SectionKind.choices, default=SectionKind.PLAIN)
     is_active = models.BooleanField("active", default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = "section analytique"

@@ -19,6 +19,7 @@ class BankAccount(models.Model):
     account = models.ForeignKey("ledger.Account", verbose_name="compte 512", on_delete=models.PROTECT)
     csv_mapping = models.JSONField("correspondance des colonnes CSV", null=True, blank=True)
     is_active = models.BooleanField("actif", default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = "compte bancaire"
@@ -118,6 +119,7 @@ class BankRule(models.Model):
         "ledger.AuxiliaryAccount", verbose_name="compte auxiliaire", null=True, blank=True, on_delete=models.PROTECT
     )
     entry_label = models.CharField("libellé de l'écriture", max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = "règle de rapprochement"

@@ -191,6 +191,12 @@ class TeamCalendarForm(forms.Form):
         self.fields["members"].queryset = _people()
 
 
+class TeamCalendarChangeForm(TeamCalendarForm):
+    """A shared calendar changed: the version read travels with the form (a concurrent change is refused)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class IcsImportForm(forms.Form):
     file = LimitedFileField(label="Fichier .ics", kind="calendar")
 

@@ -220,6 +220,7 @@ class Calendar(models.Model):
     members = models.ManyToManyField(USER, verbose_name="membres", blank=True, related_name="team_calendars")
     feed_digest = models.CharField("empreinte du lien d'abonnement", max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = "agenda"

@@ -131,10 +131,12 @@ def section_edit(request, pk: int):
 
     section = get_object_or_404(AnalyticSection.objects.select_related("axis"), pk=pk)
     initial = {"code": section.code, "label": section.label, "kind": section.kind, "is_active": section.is_active}
-    form = SectionForm(request.POST or None, initial=initial)
+    form = SectionForm(request.POST or None, initial=initial | {"version": section.version})
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("version")
         try:
-            analytics.update_section(actor=request.user, section=section, **form.cleaned_data)
+            analytics.update_section(actor=request.user, section=section, expected_version=expected, **data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

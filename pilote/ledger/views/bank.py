@@ -178,10 +178,12 @@ def bank_edit(request, pk: int):
     """A bank account's name, IBAN, BIC and state changed (`bank.update_bank_account`)."""
     account = get_object_or_404(BankAccount.objects.select_related("journal", "account"), pk=pk)
     initial = {"name": account.name, "iban": account.iban, "bic": account.bic, "is_active": account.is_active}
-    form = BankAccountChangeForm(request.POST or None, initial=initial)
+    form = BankAccountChangeForm(request.POST or None, initial=initial | {"version": account.version})
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("version")
         try:
-            bank.update_bank_account(actor=request.user, bank_account=account, **form.cleaned_data)
+            bank.update_bank_account(actor=request.user, bank_account=account, expected_version=expected, **data)
         except (DomainError, ValidationError) as exc:
             form.add_error(None, getattr(exc, "message", None) or " ".join(exc.messages))
         else:
@@ -492,8 +494,10 @@ def bank_rule_edit(request, pk: int):
     rule = get_object_or_404(BankRule.objects.select_related("account", "auxiliary", "bank_account"), pk=pk)
     form = BankRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("version")
         try:
-            bank.update_rule(actor=request.user, rule=rule, **form.cleaned_data)
+            bank.update_rule(actor=request.user, rule=rule, expected_version=expected, **data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

@@ -82,10 +82,13 @@ def create_team_calendar(*, actor, name: str, members=()) -> Calendar:
 
 
 @transaction.atomic
-def update_team_calendar(*, actor, calendar: Calendar, name: str, members=()) -> Calendar:
+def update_team_calendar(
+    *, actor, calendar: Calendar, name: str, members=(), expected_version: int | None = None
+) -> Calendar:
     """A shared calendar renamed, its members (who write in it) changed; a personal calendar or a room's follows
     its owner or its resource and is not changed here."""
     calendar = Calendar.objects.select_for_update().get(pk=calendar.pk)
+    check_version(calendar.version, expected_version, "Cet agenda partagé")
     if calendar.kind != CalendarKind.TEAM:
         raise DomainError("Seul un agenda partagé se modifie ici : un agenda personnel ou de salle suit son "
                           "propriétaire ou sa ressource.")  # fmt: skip
@@ -94,7 +97,8 @@ def update_team_calendar(*, actor, calendar: Calendar, name: str, members=()) ->
         raise DomainError("Donnez un nom à l'agenda partagé.")
     before = {"nom": calendar.name, "membres": sorted(str(user) for user in calendar.members.all())}
     calendar.name = name[:120]
-    calendar.save(update_fields=["name"])
+    calendar.version += 1
+    calendar.save(update_fields=["name", "version"])
     calendar.members.set(members)
     after = {"nom": calendar.name, "membres": sorted(str(user) for user in calendar.members.all())}
     audit.record(actor, "office.calendar.changed", calendar, before=before, after=after)

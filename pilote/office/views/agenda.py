@@ -17,7 +17,7 @@ from pilote.core.registry import calendar_layers_for
 from pilote.lib.dates import local_today
 from pilote.lib.french import plural
 from pilote.office import ical, recurrence
-from pilote.office.forms import EventForm, IcsImportForm, TeamCalendarForm
+from pilote.office.forms import EventForm, IcsImportForm, TeamCalendarChangeForm, TeamCalendarForm
 from pilote.office.models import Calendar, CalendarKind, Event
 from pilote.office.queries import agenda as queries
 from pilote.office.services import agenda as services
@@ -82,10 +82,12 @@ def calendar_edit(request, pk: int):
     """A shared calendar renamed, its members changed (`agenda.update_team_calendar`)."""
     calendar = get_object_or_404(Calendar, pk=pk, kind=CalendarKind.TEAM)
     initial = {"name": calendar.name, "members": list(calendar.members.all())}
-    form = TeamCalendarForm(request.POST or None, initial=initial)
+    form = TeamCalendarChangeForm(request.POST or None, initial=initial | {"version": calendar.version})
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("version")
         try:
-            services.update_team_calendar(actor=request.user, calendar=calendar, **form.cleaned_data)
+            services.update_team_calendar(actor=request.user, calendar=calendar, expected_version=expected, **data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
