@@ -111,3 +111,7 @@ for module in (projects_ops, office_ops):
 from pilote.api import office_comms  # noqa: E402  (apioffice)
 
 api.add_router("/", office_comms.router)  # apioffice
+
+from pilote.api import personal_data  # noqa: E402  (GDPR)
+
+api.add_router("/", personal_data.router)  # GDPR

@@ -144,15 +144,22 @@ def _blank(snapshot, keys: tuple[str, ...]):
 
 
 CONFIRMATION = "ANONYMISER"  # typed by the person who anonymises: the act cannot be undone
+UNCONFIRMED = f"Tapez {CONFIRMATION} pour confirmer l'anonymisation : elle est définitive."
 
 
-def archive_response(request, *, subject_kind: str, subject, label: str, fallback: str):
-    """The page action « Exporter ses données (ZIP) » of any subject (a contact, an employee): the archive as a
-    download named after the person (`fallback` when the name slugifies to nothing)."""
+def confirmed(typed: str) -> bool:
+    """Whether the person typed CONFIRMATION (any case, spaces around): the page's field and the API's body."""
+    return (typed or "").strip().upper() == CONFIRMATION
+
+
+def archive_response(request, *, subject_kind: str, subject, label: str, fallback: str, actor=None):
+    """The page action « Exporter ses données (ZIP) » of any subject (a contact, an employee), and the API's: the
+    archive as a download named after the person (`fallback` when the name slugifies to nothing), exported by
+    `actor` (the API's caller; the page's user by default)."""
     from django.http import HttpResponse
     from django.utils.text import slugify
 
-    archive = export_archive(actor=request.user, subject_kind=subject_kind, subject=subject, label=label)
+    archive = export_archive(actor=actor or request.user, subject_kind=subject_kind, subject=subject, label=label)
     response = HttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="donnees-personnelles-{slugify(label) or fallback}.zip"'
     return response
@@ -165,8 +172,8 @@ def anonymise_from_request(request, *, subject_kind: str, subject, done: str) ->
 
     from pilote.lib.dates import local_today
 
-    if request.POST.get("confirmation", "").strip().upper() != CONFIRMATION:
-        messages.error(request, f"Tapez {CONFIRMATION} pour confirmer l'anonymisation : elle est définitive.")
+    if not confirmed(request.POST.get("confirmation", "")):
+        messages.error(request, UNCONFIRMED)
         return
     try:
         anonymise(actor=request.user, subject_kind=subject_kind, subject=subject, today=local_today())

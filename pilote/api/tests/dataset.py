@@ -266,6 +266,9 @@ def small_dataset(structure, personas) -> dict[str, int]:
     ids.update(dataset_apihr.rows(structure, personas, ids))  # apihr
     ids.update(dataset_apiops.rows(structure, personas, ids))  # apiops
     ids.update(dataset_apioffice.rows(structure, personas, ids))  # apioffice
+    from pilote.api.tests import dataset_gdpr  # GDPR
+
+    ids.update(dataset_gdpr.rows(structure, personas, ids))  # GDPR
     return ids
 
 
@@ -871,3 +874,9 @@ OBJECT_RULES |= dataset_apiops.OBJECT_RULES  # apiops
 dataset_apia.MADE |= dataset_apiops.MADE  # apiops
 BODIES |= dataset_apioffice.BODIES  # apioffice
 IDS |= dataset_apioffice.IDS  # apioffice
+
+from pilote.api.tests import dataset_gdpr  # noqa: E402  (GDPR)
+
+BODIES |= dataset_gdpr.BODIES  # GDPR
+IDS |= dataset_gdpr.IDS  # GDPR
+OBJECT_RULES |= dataset_gdpr.OBJECT_RULES  # GDPR
