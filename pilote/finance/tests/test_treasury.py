@@ -340,7 +340,8 @@ def test_vat_terms_from_the_books_effective_rates(books, personas):  # noqa: F81
 
 def _python_customer_items(today: dt.date) -> list[Flow]:
     """The customers' flows as the cash plan moved them before the SQL grouping: each party × expected date row of
-    the per-party aggregate read into Python and moved by the customer's rounded delay (the reference)."""
+    the per-party aggregate read into Python and moved by the customer's rounded delay (the reference: every row
+    moved, past ones too), then what falls before today counted today."""
     from django.db.models import Sum
 
     from pilote.finance.models import PaymentBehaviour
@@ -368,14 +369,18 @@ def _python_customer_items(today: dt.date) -> list[Flow]:
             moved = forecast.expected_at(row["expected"], delays[row["aux_key"]])
             by_day[row["expected"]] = by_day.get(row["expected"], 0) - amount
             by_day[moved] = by_day.get(moved, 0) + amount
-    return [Flow(day, amount, "Clients") for day, amount in sorted(by_day.items()) if amount]
+    collapsed: dict = {}  # what is expected before today counts today (every plan's first week)
+    for day, amount in by_day.items():
+        collapsed[max(day, today)] = collapsed.get(max(day, today), 0) + amount
+    return [Flow(day, amount, "Clients") for day, amount in sorted(collapsed.items()) if amount]
 
 
 def test_habits_move_the_open_items_in_sql_as_python_did(books, personas):  # noqa: F811
     """Delays that round half away from zero (2,5 → 3 days, −0,5 → −1, −2,5 → −3, 0,4 → none), a customer without
     a habit, two items of one customer on one date, a customer on 418, a credit note that leaves a date owing nothing
-    (not moved), a payment on account (no due date: kept), moves landing on another's date: the flows read in
-    SQL are those the per-party rows moved in Python gave, to the cent."""
+    (not moved), a payment on account (no due date: kept), moves landing on another's date, an overdue item moved to a
+    date still past (left out of the SQL: both ends count today): the flows read in SQL are those the per-party rows
+    moved in Python gave, to the cent."""
     from pilote.finance.models import PaymentBehaviour
 
     actor = personas["comptable"]
@@ -408,8 +413,8 @@ def test_habits_move_the_open_items_in_sql_as_python_did(books, personas):  # no
     flows = queries._customer_items(today)
     assert flows == _python_customer_items(today)
     assert _by_day(flows) == {
-        dt.date(2026, 11, 5): D("300.33"),  # C1's overdue item, 2 November + 3 days
-        dt.date(2026, 11, 30): D("-25.00"),
+        # C1's overdue item (2 November + 3 days: still past) and its payment on account, counted today
+        today: D("300.33") - D("25.00"),
         # C3 (0,4 day: not moved), C4 (no habit), C6 (−10 net: not moved)
         dt.date(2026, 12, 14): D("700.07"),  # C2, −1 day
         dt.date(2026, 12, 15): D("400.00") + D("123.45") - D("10.00"),
