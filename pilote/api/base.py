@@ -218,6 +218,9 @@ def guarded(router, method: str, path: str, perm: str, **kwargs):
             return func(request, *args, **kw)
 
         extra = {"x-permission": perm, **kwargs.pop("openapi_extra", {})}  # a file's response declared there
+        if "responses" in extra:  # keyed by int as django-ninja's own: "200" beside 200 was one key twice in the JSON
+            extra["responses"] = {int(code) if str(code).isdigit() else code: answer
+                                  for code, answer in extra["responses"].items()}  # fmt: skip
         router.api_operation([method], path, openapi_extra=extra, **kwargs)(wrapped)
         return wrapped
 
