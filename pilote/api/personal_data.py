@@ -59,10 +59,9 @@ def contact_archive(request, contact_id: ObjectId):
 @guarded(router, "POST", "/contacts/{contact_id}/anonymisation", "core.personal_data", response=AnonymisedOut)
 def anonymise_contact(request, contact_id: ObjectId, payload: AnonymiseIn):
     from pilote.contacts.models import Contact
+    from pilote.contacts.personal_data import ANONYMISED_MESSAGE
 
-    return _anonymise(request, "contact", fetch(Contact, contact_id),
-                      "Le contact est anonymisé : sa fiche, ses adresses, interlocuteurs et échanges, et le journal "
-                      "d'audit.")  # fmt: skip
+    return _anonymise(request, "contact", fetch(Contact, contact_id), ANONYMISED_MESSAGE)
 
 
 @guarded(router, "GET", "/salaries/{employee_id}/donnees-personnelles", "hr.edit", openapi_extra=ARCHIVE)
@@ -76,6 +75,6 @@ def employee_archive(request, employee_id: ObjectId):
 @guarded(router, "POST", "/salaries/{employee_id}/anonymisation", "hr.edit", response=AnonymisedOut)
 def anonymise_employee(request, employee_id: ObjectId, payload: AnonymiseIn):
     from pilote.hr.models import Employee
+    from pilote.hr.personal_data import ANONYMISED_MESSAGE
 
-    return _anonymise(request, "employee", fetch(Employee, employee_id),
-                      "Le dossier est anonymisé, ainsi que le journal d'audit qui le concerne.")  # fmt: skip
+    return _anonymise(request, "employee", fetch(Employee, employee_id), ANONYMISED_MESSAGE)

@@ -5,6 +5,11 @@ from __future__ import annotations
 from pilote.contacts.models import Contact
 from pilote.core.personal_data import PersonalDataSource, Section
 
+# What the page and the API say once a contact is anonymised.
+ANONYMISED_MESSAGE = (
+    "Le contact est anonymisé : sa fiche, ses adresses, interlocuteurs et échanges, et le journal d'audit."
+)
+
 IDENTITY = {
     "name": "Nom", "first_name": "Prénom", "email": "E-mail", "phone": "Téléphone", "address_line1": "Adresse",
     "address_line2": "Complément", "postal_code": "Code postal", "city": "Ville", "country": "Pays",

@@ -19,6 +19,9 @@ from pilote.hr.models import Employee
 from pilote.lib.dates import add_months
 from pilote.lib.formats import format_date
 
+# What the page and the API say once an employee is anonymised.
+ANONYMISED_MESSAGE = "Le dossier est anonymisé, ainsi que le journal d'audit qui le concerne."
+
 REGISTER_YEARS = 5  # R1221-26
 PAYSLIP_YEARS = 5  # L3243-4
 ACCOUNTING_YEARS = 10  # C. com. L123-22

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_POST
 
+from pilote.contacts import personal_data as contact_data
 from pilote.contacts.models import Contact
 from pilote.core import personal_data
 from pilote.core.access import require_perm
@@ -27,6 +28,6 @@ def anonymise(request, pk: int):
     contact = get_object_or_404(Contact, pk=pk)
     personal_data.anonymise_from_request(
         request, subject_kind="contact", subject=contact,
-        done="Le contact est anonymisé : sa fiche, ses adresses, interlocuteurs et échanges, et le journal d'audit.",
+        done=contact_data.ANONYMISED_MESSAGE,
     )  # fmt: skip
     return redirect("contacts:detail", pk=pk)

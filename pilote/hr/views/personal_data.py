@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from pilote.core import personal_data
 from pilote.core.access import require_perm
+from pilote.hr import personal_data as employee_data
 from pilote.hr.models import Employee
 
 
@@ -27,6 +28,6 @@ def anonymise(request, pk: int):
     employee = get_object_or_404(Employee, pk=pk)
     personal_data.anonymise_from_request(
         request, subject_kind="employee", subject=employee,
-        done="Le dossier est anonymisé, ainsi que le journal d'audit qui le concerne.",
+        done=employee_data.ANONYMISED_MESSAGE,
     )  # fmt: skip
     return redirect("hr:employee-detail", pk=pk)
