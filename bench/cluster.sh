@@ -41,6 +41,14 @@ start)
     start_one "worker$n" $PY manage.py db_worker --interval 1 --worker-id "cluster-worker-$n"
   done
   start_one scheduler $PY manage.py run_schedules --loop
+  # HAProxy's own answer when no server is up (both stopped, or both failing their health check): French, as
+  # Pilote's own 503 (core.errors), not HAProxy's English page.
+  printf '%s\r\n' 'HTTP/1.0 503 Service Unavailable' 'Cache-Control: no-cache' 'Connection: close' \
+    'Content-Type: text/html; charset=utf-8' 'Retry-After: 5' '' >"$DIR/503.http"
+  cat >>"$DIR/503.http" <<'HTML'
+<!doctype html><html lang="fr"><meta charset="utf-8"><title>Service momentanément indisponible</title>
+<h1>Service momentanément indisponible</h1><p>Rien n'a été enregistré, réessayez dans un instant.</p></html>
+HTML
   cat >"$DIR/haproxy.cfg" <<CFG
 global
   maxconn 2000
@@ -57,6 +65,7 @@ defaults
   # A busy server answers its health check late, not never: 5 s and three misses before it is taken out (a dead
   # one refuses the connection at once, and its requests are re-sent to the other server: redispatch).
   timeout check 5s
+  errorfile 503 $PWD/$DIR/503.http
 frontend pilote
   bind 127.0.0.1:$PORT
   # One id per request, passed to the servers (their log lines carry it: pilote/core/logs.py).

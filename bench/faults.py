@@ -10,9 +10,10 @@ Each fault happens while users keep working with no think time, and is bounded i
   job shown as interrupted once its heartbeat has stopped for PILOTE_JOBS_STALE_AFTER_S (the load test's
   cluster runs with 30 s), then started again from server 2's « Relancer » and finished by the other worker,
   its result shown on server 1.
-- `postgresql_restarted`: `pg_ctlcluster … restart` (fast shutdown: sessions cut); servers open a connection per
-  request (CONN_MAX_AGE 0), so the requests of the restart's seconds fail and the next ones succeed.
-  Those requests get the French 503 « Service momentanément indisponible » with Retry-After (core.errors), not a 500.
+- `postgresql_restarted`: `pg_ctlcluster … restart` (fast shutdown: sessions cut). A request whose query was
+  running when its session was cut fails (in flight: the French 503 with Retry-After, core.errors, not a 500); a
+  request that opens its connection while the server restarts waits for it (pilote/core/db/postgresql, up to
+  PILOTE_DB_CONNECT_WAIT seconds) and is then served: expected, the in-flight requests only.
 Server 1 is started again after its fault (the cluster script's command line), so each fault starts whole.
 """
 

@@ -189,6 +189,11 @@ else:
     # A kept connection is checked before a request uses it: after a PostgreSQL restart every kept connection is
     # dead, and without the check each one failed its next request with a 500 (bench/faults.py).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Django's backend, waiting up to PILOTE_DB_CONNECT_WAIT seconds for a server that refuses new connections
+    # while it restarts, instead of answering every request of those seconds with the 503 (pilote/core/db).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "pilote.core.db.postgresql"
+PILOTE_DB_CONNECT_WAIT = float(os.environ.get("PILOTE_DB_CONNECT_WAIT", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

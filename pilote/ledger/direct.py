@@ -83,6 +83,9 @@ def read(cursor, year: int, placeholder: str = "%s"):
     return fiscal_year_name(_date(start), _date(end)), rows_from_sums(sums)
 
 
+POSTGRESQL_ENGINES = ("django.db.backends.postgresql", "pilote.core.db.postgresql")  # Pilote's waits (core/db)
+
+
 def _connect(database: dict):
     """A DB-API connection to the settings' database and its placeholder, as Django would open it; None when Django
     must connect itself."""
@@ -94,7 +97,7 @@ def _connect(database: dict):
         import sqlite3
 
         return sqlite3.connect(name, timeout=options.get("timeout", 5), uri=True), "?"
-    if engine == "django.db.backends.postgresql" and not options.keys() & DJANGO_POSTGRESQL_OPTIONS:
+    if engine in POSTGRESQL_ENGINES and not options.keys() & DJANGO_POSTGRESQL_OPTIONS:
         import psycopg
 
         params = {"dbname": database.get("NAME") or "postgres", "client_encoding": "UTF8", **options}
