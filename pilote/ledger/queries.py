@@ -76,7 +76,11 @@ def filter_entries(data: dict):
     if data.get("piece"):
         entries = entries.filter(piece_ref=data["piece"].strip())
     if data.get("compte"):
-        entries = entries.filter(Exists(_account_lines(data).filter(entry=OuterRef("pk"))))
+        # The entry's own lines on the account, found through the entry (index (entry, position)): the year and
+        # period are the entry's filters above. With the year on the lines too, SQLite without statistics probed
+        # each entry through the lines' year index (every line of the year): 18.7 s for ?exercice=…&compte=401
+        # at a million lines, 0.3 ms without.
+        entries = entries.filter(Exists(_account_lines({"compte": data["compte"]}).filter(entry=OuterRef("pk"))))
     if data.get("montant") is not None:
         amount = ExpressionWrapper(F("debit") + F("credit"), output_field=BigIntegerField())  # integer cents
         lines = EntryLine.objects.alias(amount=amount).filter(amount=to_cents(data["montant"]))
@@ -149,6 +153,10 @@ def bounded_entry_count(entries, data: dict) -> tuple[int, bool]:
             return limit, True
         if read["lines"] < sample:  # every line of the account read: the count is exact
             return read["entries"], False
+        # Many lines per entry (an opening entry carries every open supplier item: 41,484 lines on 401 in the bench
+        # ledger): the distinct entries among the account's lines, read until one more than the bound.
+        distinct = _account_lines(data).order_by().values("entry_id").distinct()[: limit + 1].count()
+        return min(distinct, limit), distinct > limit
     return keyset.bounded_count(entries)
 
 
