@@ -98,3 +98,18 @@ def test_single_encoding_files_are_still_read(personas):
     ):
         report = validate_fec(data)
         assert report.is_valid and report.encoding == label, (label, report.problems)
+
+
+def test_a_lettering_minute_gets_its_day_in_paris():
+    """SQLite gives the lettering time as UTC text to the minute (fec._line_blocks); its DateLet is the Paris day,
+    across midnight and both changes of time."""
+    from zoneinfo import ZoneInfo
+
+    from pilote.ledger.fec import _ValidDays
+
+    days = _ValidDays(ZoneInfo("Europe/Paris"))
+    assert days["2026-04-30 22:30"] == "20260501"  # summer time: UTC+2
+    assert days["2026-04-30 21:59"] == "20260430"
+    assert days["2026-12-31 23:00"] == "20270101"  # winter time: UTC+1
+    assert days["2026-12-31 22:59"] == "20261231"
+    assert days["20260315"] == "20260315"  # PostgreSQL's, already the Paris day
