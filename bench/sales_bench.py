@@ -53,6 +53,11 @@ PAGES = {
     "invoices_unpaid": "/ventes/factures/?state=unpaid",
     "invoices_late": "/ventes/factures/?state=late",
     "invoices_search": "/ventes/factures/?q=boulangerie",
+    # Unselective words: in nearly every number or name. 2 characters are refused (the list is not filtered);
+    # 3 are read, the count bounded at 10 000 and no totals over them.
+    "invoices_words_20": "/ventes/factures/?q=20",
+    "invoices_words_fa": "/ventes/factures/?q=FA",
+    "invoices_words_f20": "/ventes/factures/?q=F20",
     "invoices_by_amount": "/ventes/factures/?tri=-ttc",
     "invoices_page_50": "/ventes/factures/?page=50",
     "quotes": "/ventes/devis/",
@@ -430,14 +435,18 @@ def setup(args):
     from pilote.core.roles import Role
     from pilote.ledger import bank
     from pilote.ledger import services as ledger
-    from pilote.ledger.models import Account
+    from pilote.ledger.models import Account, BankAccount
 
     call_command("migrate", interactive=False, verbosity=0)
     services.create_structure(actor=None, **DEMO_STRUCTURE)
     Structure.objects.update(vat_number="FR65912345675", iban="FR7630006000011234567890189", bic="AGRIFRPP")
     if not Account.objects.filter(code="512").exists():
         ledger.initialise_books(structure=Structure.objects.get(), actor=None)
-    account = bank.create_bank_account(actor=None, name="Crédit Agricole", iban="FR7630006000011234567890189")
+    # The structure's IBAN opens its bank account with its books now; an older start opened none.
+    iban = "FR7630006000011234567890189"
+    account = BankAccount.objects.filter(iban=iban).first() or bank.create_bank_account(
+        actor=None, name="Crédit Agricole", iban=iban
+    )
     user = services.create_user(
         actor=None,
         username="direction",

@@ -18,6 +18,7 @@ from pilote.api.base import (
     Page,
     Paging,
     RequiredId,
+    Words,
     fetch,
     only_for,
     page_of,
@@ -95,7 +96,7 @@ class LeaveIn(Schema):
 
 
 class MemberFilters(Paging):
-    q: str = ""
+    q: Words = ""
     type: OptionalId = Field(None, description="id du type d'adhésion")
     statut: Literal["", "presents", "sortis", "tous"] = ""
     cotisation: Literal["", "a_jour", "en_retard"] = Field("", description="cotisation de l'année")
@@ -115,7 +116,7 @@ class DueOut(Schema):
 
 
 class DueFilters(Paging):
-    q: str = Field("", description="adhérent")
+    q: Words = Field("", description="adhérent")
     annee: int | None = Field(None, ge=1900, le=2199)
     etat: Literal["", "called", "paid"] = ""
     tri: str = Field(member_queries.DUE_DEFAULT_SORT, description="adherent, appel, montant, paiement ; préfixe -")
@@ -215,7 +216,7 @@ class DonationIn(Schema):
 
 
 class DonationFilters(Paging):
-    q: str = Field("", description="donateur")
+    q: Words = Field("", description="donateur")
     annee: int | None = Field(None, ge=1900, le=2199)
     nature: Literal["", "numeraire", "nature", "abandon_frais"] = ""
     recu: Literal["", "avec", "sans"] = Field("", description="avec ou sans reçu fiscal")
@@ -241,7 +242,7 @@ class TaxReceiptIn(Schema):
 
 
 class ReceiptFilters(Paging):
-    q: str = Field("", description="donateur")
+    q: Words = Field("", description="donateur")
     annee: int | None = Field(None, ge=1900, le=2199)
     etat: Literal["", "issued", "cancelled"] = ""
     tri: str = Field(donation_queries.RECEIPT_DEFAULT_SORT, description="numero, donateur, montant, date ; préfixe -")
@@ -406,7 +407,7 @@ class ReceiveInstalmentIn(Schema):
 
 
 class GrantFilters(Paging):
-    q: str = ""
+    q: Words = ""
     etat: Literal["", "requested", "granted", "refused"] = ""
     annee: int | None = Field(None, ge=1900, le=2199)
     tri: str = Field(grant_queries.DEFAULT_SORT, description="code, financeur, debut, montant ; préfixe -")
@@ -499,7 +500,7 @@ class VolunteerIn(Schema):
 
 
 class VolunteerFilters(Paging):
-    q: str = Field("", description="nom du bénévole")
+    q: Words = Field("", description="nom du bénévole")
     annee: int | None = Field(None, ge=1900, le=2199, description="année des heures (défaut : l'année en cours)")
     tri: str = Field(volunteer_queries.VOLUNTEER_DEFAULT_SORT, description="nom, heures, depuis ; préfixe -")
 
@@ -525,7 +526,7 @@ class HoursIn(Schema):
 
 
 class HoursFilters(Paging):
-    q: str = Field("", description="bénévole ou note")
+    q: Words = Field("", description="bénévole ou note")
     activite: OptionalId = Field(None, description="id de l'activité")
     annee: int | None = Field(None, ge=1900, le=2199)
     mois: int | None = Field(None, ge=1, le=12)

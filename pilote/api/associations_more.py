@@ -10,7 +10,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, Page, Paging, RequiredId, fetch, only_for, sorted_page, through_form
+from pilote.api.base import Day, ObjectId, Page, Paging, RequiredId, Words, fetch, only_for, sorted_page, through_form
 from pilote.associations import access, forms
 from pilote.associations.models import ActivityMonth, Cpom, CpomDeadline, CpomMeans, CpomObjective
 from pilote.associations.queries import cpom as cpom_queries
@@ -115,7 +115,7 @@ class CpomIn(Schema):
 
 
 class CpomFilters(Paging):
-    q: str = Field("", description="intitulé ou financeur")
+    q: Words = Field("", description="intitulé ou financeur")
     annee: int | None = Field(None, ge=2000, le=2100, description="en cours cette année")
     tri: str = Field(cpom_queries.CPOM_DEFAULT_SORT, description="debut, intitule ; préfixe -")
 

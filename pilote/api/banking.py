@@ -18,6 +18,7 @@ from pilote.api.base import (
     Page,
     Paging,
     RequiredId,
+    Words,
     fetch,
     guarded,
     sorted_page,
@@ -211,7 +212,7 @@ def delete_bank_rule(request, bank_rule_id: ObjectId):
 class RulesApplyIn(Schema):
     du: Day | None = None
     au: Day | None = None
-    q: str = Field("", max_length=100, description="mots du libellé, de la référence ou de la contrepartie")
+    q: Words = Field("", max_length=100, description="mots du libellé, de la référence ou de la contrepartie")
     sens: Literal["", "credit", "debit"] = ""
 
 

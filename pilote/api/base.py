@@ -66,6 +66,20 @@ def _clock(value: dt.time) -> dt.time:
 Clock = Annotated[dt.time, AfterValidator(_clock)]
 
 
+def _words(value: str) -> str:
+    from pilote.core.listing import words_refusal
+
+    refusal = words_refusal(value)
+    if refusal:
+        raise ValueError(refusal)
+    return value.strip()
+
+
+# The words filter (`q`) of a list: the pages' one rule (core.listing.words_refusal) — under 3 characters a French
+# 422, since no index serves one or two characters and the list would read every row of its table.
+Words = Annotated[str, Field(max_length=200), AfterValidator(_words)]
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer plt_…` — a personal token created in the user's profile."""
 

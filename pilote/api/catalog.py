@@ -6,7 +6,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import ObjectId, Page, Paging, fetch, guarded, page_of
+from pilote.api.base import ObjectId, Page, Paging, Words, fetch, guarded, page_of
 from pilote.catalog import queries, services
 from pilote.catalog.models import Product, ProductKind, Unit, VatRate
 from pilote.core.listing import sort_queryset
@@ -59,7 +59,7 @@ class ProductUpdate(ProductPatch):
 
 
 class ProductFilters(Paging):
-    q: str = Field("", description="dans la désignation ou la référence")
+    q: Words = Field("", description="dans la désignation ou la référence")
     kind: Literal["", "goods", "service"] = ""
     tva: Literal["", "20.00", "10.00", "5.50", "2.10", "0.00"] = ""
     etat: Literal["actifs", "inactifs", "tous"] = "actifs"

@@ -14,6 +14,7 @@ from pilote.api.base import (
     PageNumber,
     PageSize,
     RequiredId,
+    Words,
     fetch,
     guarded,
     page_of,
@@ -75,7 +76,7 @@ class ComplaintPage(Schema):
 
 
 class ComplaintFilters(Schema):
-    q: str = ""
+    q: Words = ""
     statut: str = Field("", description="ouvertes, en_retard, ou un statut (new, in_progress, answered, closed…)")
     categorie: str = Field("", description="quality, late_delivery, billing, service, damaged, other")
     gravite: str = Field("", description="minor, major ou critical")

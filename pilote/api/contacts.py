@@ -5,7 +5,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Moment, ObjectId, PageNumber, PageSize, guarded
+from pilote.api.base import Moment, ObjectId, PageNumber, PageSize, Words, guarded
 from pilote.contacts import queries, services
 from pilote.contacts.models import Contact, ContactKind, InteractionKind
 from pilote.core.listing import sort_queryset
@@ -94,7 +94,7 @@ class ContactPage(Schema):
 
 
 class ContactFilters(Schema):
-    q: str = ""
+    q: Words = ""
     role: str = Field("", description="is_customer, is_prospect, is_supplier, is_funder ou is_partner")
     kind: str = ""
     departement: str = ""

@@ -9,7 +9,19 @@ from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, OptionalId, Page, Paging, fetch, guarded, page_of, sorted_page, through_form
+from pilote.api.base import (
+    Day,
+    ObjectId,
+    OptionalId,
+    Page,
+    Paging,
+    Words,
+    fetch,
+    guarded,
+    page_of,
+    sorted_page,
+    through_form,
+)
 from pilote.finance import budgets as pure
 from pilote.finance import forecast, queries, services
 from pilote.finance.forms import BudgetCreateForm, BudgetReviseForm, budget_group_form
@@ -64,7 +76,7 @@ class BudgetDetailOut(BudgetOut):
 
 
 class BudgetFilters(Paging):
-    q: str = Field("", description="dans le nom")
+    q: Words = Field("", description="dans le nom")
     exercice: OptionalId = Field(None, description="id de l'exercice")
     centre: OptionalId = Field(None, description="id du centre (section analytique)")
     tri: str = Field("-exercice", description="exercice, nom, version, cree, centre ; préfixe - décroissant")

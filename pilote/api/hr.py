@@ -10,7 +10,19 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, OptionalId, Page, Paging, RequiredId, fetch, guarded, page_of, through_form
+from pilote.api.base import (
+    Day,
+    ObjectId,
+    OptionalId,
+    Page,
+    Paging,
+    RequiredId,
+    Words,
+    fetch,
+    guarded,
+    page_of,
+    through_form,
+)
 from pilote.core.listing import sort_queryset
 from pilote.hr.forms import EMPLOYEE_FIELDS, AbsenceForm, EmployeeForm, ExitForm, LeaveRequestForm
 from pilote.hr.models import Absence, AbsenceKind, ContractType, CseCategory, Employee, Sex
@@ -106,7 +118,7 @@ class ExitIn(Schema):
 
 
 class EmployeeFilters(Paging):
-    q: str = Field("", description="nom, prénoms ou emploi")
+    q: Words = Field("", description="nom, prénoms ou emploi")
     statut: Literal["presents", "a_venir", "sortis", "tous"] = "presents"
     contrat: str = Field("", description="type de contrat (cdi, cdd…)")
     categorie: str = Field("", description="catégorie CSE")

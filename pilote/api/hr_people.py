@@ -20,6 +20,7 @@ from pilote.api.base import (
     Page,
     Paging,
     RequiredId,
+    Words,
     fetch,
     guarded,
     page_of,
@@ -202,7 +203,7 @@ class ExpensePayIn(Schema):
 
 
 class ExpenseFilters(Paging):
-    q: str = Field("", max_length=200, description="numéro, objet ou salarié")
+    q: Words = Field("", max_length=200, description="numéro, objet ou salarié")
     statut: Literal["", *ExpenseStatus.values] = ""  # type: ignore[valid-type]
     du: Day | None = None
     au: Day | None = None

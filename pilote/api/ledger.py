@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from pilote.api.base import Day, ObjectId, OptionalId, Page, Paging, fetch, guarded, page_of, sorted_page
+from pilote.core.listing import words_refusal
 from pilote.ledger import queries, services
 from pilote.ledger.models import Account, AuxiliaryAccount, Entry, FiscalYear, Journal, JournalKind
 
@@ -225,7 +226,7 @@ class EntryFilters(Paging):
     @field_validator("q")
     @classmethod
     def _words(cls, value: str) -> str:
-        refusal = queries.words_refusal(value)
+        refusal = words_refusal(value, queries.WORDS_LABEL, queries.WORDS_HINT)
         if refusal:
             raise ValueError(refusal)
         return value.strip()

@@ -8,7 +8,7 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 
-from pilote.api.base import Day, ObjectId, Page, Paging, RequiredId, fetch, guarded, sorted_page
+from pilote.api.base import Day, ObjectId, Page, Paging, RequiredId, Words, fetch, guarded, sorted_page
 from pilote.ledger.models_bank import BankAccount, StatementLine
 
 router = Router(tags=["Comptabilité"])
@@ -68,7 +68,7 @@ class StatementLineFilters(Paging):
     etat: Literal["", "a-rapprocher", "rapprochees"] = Field("", description="a-rapprocher, rapprochees ; vide : tout")
     du: Day | None = None
     au: Day | None = None
-    q: str = Field("", max_length=100, description="mots du libellé, de la référence ou de la contrepartie")
+    q: Words = Field("", max_length=100, description="mots du libellé, de la référence ou de la contrepartie")
     sens: Literal["", "credit", "debit"] = ""
     tri: str = Field("-date", description="date, libelle, reference, montant ; préfixe - décroissant")
 

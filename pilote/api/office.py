@@ -16,6 +16,7 @@ from pilote.api.base import (
     Page,
     Paging,
     RequiredId,
+    Words,
     fetch,
     guarded,
     page_of,
@@ -63,7 +64,7 @@ class ResourceOut(Schema):
 
 
 class ResourceFilters(Paging):
-    q: str = Field("", description="nom, emplacement ou immatriculation")
+    q: Words = Field("", description="nom, emplacement ou immatriculation")
     type: Literal["", "room", "vehicle", "equipment"] = ""
     tri: str = Field(booking_queries.RESOURCE_DEFAULT_SORT, description="nom, type, capacite ; préfixe - décroissant")
 
@@ -103,7 +104,7 @@ class SlotIn(Schema):
 
 
 class BookingFilters(Paging):
-    q: str = ""
+    q: Words = ""
     type: Literal["", "room", "vehicle", "equipment"] = ""
     ressource: OptionalId = None
     du: Day | None = None
@@ -239,7 +240,7 @@ class EventFilters(Paging):
     du: Day | None = None
     au: Day | None = None
     calendrier: OptionalId = Field(None, description="id de l'agenda")
-    q: str = ""
+    q: Words = ""
 
 
 def _event(request, pk: int) -> Event:
@@ -391,7 +392,7 @@ class MeetingIn(Schema):
 
 
 class MeetingFilters(Paging):
-    q: str = ""
+    q: Words = ""
     etat: Literal["", "planned", "held", "sent"] = ""
     du: Day | None = None
     au: Day | None = None
@@ -528,7 +529,7 @@ class TodoDone(Schema):
 
 
 class TodoFilters(Paging):
-    q: str = ""
+    q: Words = ""
     etat: Literal["", "faites", "toutes"] = Field("", description="vide : à faire ; faites ; toutes")
     quadrant: Literal["", "do", "plan", "delegate", "drop"] = ""
     personne: OptionalId = Field(None, description="id du responsable (pour qui voit toutes les tâches)")

@@ -20,6 +20,7 @@ from pilote.api.base import (
     Page,
     Paging,
     RequiredId,
+    Words,
     checked,
     fetch,
     guarded,
@@ -316,7 +317,7 @@ class AssemblyIn(Schema):
 
 
 class AssemblyFilters(Paging):
-    q: str = Field("", description="intitulé ou ordre du jour")
+    q: Words = Field("", description="intitulé ou ordre du jour")
     instance: Literal["", "ordinary", "extraordinary", "board", "bureau"] = ""
     tri: str = Field(assembly_queries.DEFAULT_SORT, description="date, intitule ; préfixe -")
 
@@ -531,7 +532,7 @@ class StudyIn(StudyPatch):
 
 
 class StudyFilters(Paging):
-    q: str = Field("", description="intitulé, territoire, public")
+    q: Words = Field("", description="intitulé, territoire, public")
     etat: Literal["", "draft", "final"] = ""
     tri: str = Field(territory_queries.DEFAULT_SORT, description="date, intitule, territoire ; préfixe -")
 

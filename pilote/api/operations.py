@@ -19,6 +19,7 @@ from pilote.api.base import (
     Page,
     Paging,
     RequiredId,
+    Words,
     fetch,
     guarded,
     page_of,
@@ -134,7 +135,7 @@ class StockItemUpdate(StockItemPatch):
 
 
 class StockItemFilters(Paging):
-    q: str = Field("", description="référence ou désignation")
+    q: Words = Field("", description="référence ou désignation")
     category: str = ""
     location: OptionalId = Field(None, description="articles présents dans cet emplacement")
     alert: bool = Field(False, description="sous le point de commande")
@@ -197,7 +198,7 @@ class MoveIn(Schema):
 
 
 class MoveFilters(Paging):
-    q: str = Field("", description="article ou pièce")
+    q: Words = Field("", description="article ou pièce")
     kind: str = ""
     start: Day | None = None
     end: Day | None = None
@@ -584,7 +585,7 @@ class DoneIn(Schema):
 
 
 class ProductionFilters(Paging):
-    q: str = Field("", description="numéro ou nomenclature")
+    q: Words = Field("", description="numéro ou nomenclature")
     status: Literal["", "planned", "released", "done", "cancelled"] = ""
     tri: str = Field("-date", description="numero, date, etat ; préfixe - pour l'ordre décroissant")
 

@@ -17,6 +17,7 @@ from pilote.api.base import (
     Page,
     Paging,
     RequiredId,
+    Words,
     fetch,
     guarded,
     page_of,
@@ -91,7 +92,7 @@ class LotDetailOut(LotOut):
 
 
 class LotFilters(Paging):
-    q: str = Field("", max_length=100, description="numéro, origine, article")
+    q: Words = Field("", max_length=100, description="numéro, origine, article")
     article: OptionalId = Field(None, description="id de l'article stocké")
     en_stock: bool = Field(False, description="vrai : les lots dont il reste une quantité")
     tri: str = Field("article", description="article, numero, entree, quantite ; préfixe -")

@@ -16,6 +16,7 @@ from pilote.api.base import (
     PageNumber,
     PageSize,
     RequiredId,
+    Words,
     fetch,
     guarded,
     sorted_page,
@@ -56,7 +57,7 @@ class OpportunityPage(Schema):
 
 
 class OpportunityFilters(Schema):
-    q: str = ""
+    q: Words = ""
     etape: str = Field(
         "", description="ouvertes, ou une étape (nouvelle, qualification, proposition, negociation, gagnee, perdue)"
     )
@@ -199,7 +200,7 @@ class TenderPage(Schema):
 
 
 class TenderFilters(Schema):
-    q: str = ""
+    q: Words = ""
     etat: str = Field("", description="ouverts, ou un état (veille, preparation, deposee, gagnee, perdue, abandonnee)")
     tri: str = Field("remise", description="objet, acheteur, remise, montant, etat ; préfixe - décroissant")
     page: PageNumber = 1

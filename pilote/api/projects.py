@@ -7,7 +7,19 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, OptionalId, Page, Paging, RequiredId, fetch, guarded, page_of, through_form
+from pilote.api.base import (
+    Day,
+    ObjectId,
+    OptionalId,
+    Page,
+    Paging,
+    RequiredId,
+    Words,
+    fetch,
+    guarded,
+    page_of,
+    through_form,
+)
 from pilote.core.listing import sort_queryset
 from pilote.projects import queries, services
 from pilote.projects.forms import DependencyForm, ProjectForm, TaskForm, TimeEntryForm
@@ -94,7 +106,7 @@ class ProjectUpdate(ProjectPatch):
 
 
 class ProjectFilters(Paging):
-    q: str = Field("", description="dans l'intitulé ou le nom du client")
+    q: Words = Field("", description="dans l'intitulé ou le nom du client")
     status: Literal["", "planned", "active", "done", "cancelled"] = ""
     kind: Literal["", "customer", "internal", "establishment"] = ""
     tri: str = Field(queries.DEFAULT_SORT, description="nom, debut, fin, etat ; préfixe - pour l'ordre décroissant")

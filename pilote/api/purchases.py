@@ -19,6 +19,7 @@ from pilote.api.base import (
     PageNumber,
     PageSize,
     RequiredId,
+    Words,
     fetch,
     guarded,
     page_of,
@@ -93,7 +94,7 @@ class SupplierInvoicePage(Schema):
 
 
 class SupplierInvoiceFilters(Schema):
-    q: str = ""
+    q: Words = ""
     statut: str = Field("", description="received, approved, disputed, refused ou paid")
     du: dt.date | None = None
     au: dt.date | None = None
@@ -188,7 +189,7 @@ class PurchaseOrderPage(Schema):
 
 
 class PurchaseOrderFilters(Schema):
-    q: str = ""
+    q: Words = ""
     statut: str = Field("", description="draft, to_approve, approved, sent, partial, received, closed ou cancelled")
     du: dt.date | None = None
     au: dt.date | None = None

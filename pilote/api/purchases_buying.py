@@ -18,6 +18,7 @@ from pilote.api.base import (
     Page,
     Paging,
     RequiredId,
+    Words,
     checked,
     fetch,
     guarded,
@@ -248,7 +249,7 @@ def _file_detail(selection_id: int) -> SelectionFile:
 
 
 class SelectionFilters(Paging):
-    q: str = Field("", max_length=100, description="mots du besoin, du numéro ou du fournisseur retenu")
+    q: Words = Field("", max_length=100, description="mots du besoin, du numéro ou du fournisseur retenu")
     statut: Literal["", "open", "decided", "cancelled"] = ""
     tri: str = Field("-date", description="numero, date, besoin, statut ; préfixe - décroissant")
 

@@ -17,6 +17,7 @@ from pilote.api.base import (
     Page,
     Paging,
     RequiredId,
+    Words,
     fetch,
     guarded,
     page_of,
@@ -149,7 +150,7 @@ class QuoteRequestDetailOut(QuoteRequestOut):
 
 
 class QuoteRequestFilters(Paging):
-    q: str = Field("", max_length=100)
+    q: Words = Field("", max_length=100)
     statut: QuoteRequestStatus | None = Field(None, description="draft, sent, ordered ou cancelled")
     tri: str = Field("-date", description="numero, date, objet, statut ; préfixe - décroissant")
 
@@ -310,7 +311,7 @@ def _ranking_row(row) -> dict:
 
 
 class RankingFilters(Paging):
-    q: str = Field("", max_length=100, description="nom du fournisseur")
+    q: Words = Field("", max_length=100, description="nom du fournisseur")
     du: Day | None = Field(None, description="début de la période (par défaut : un an avant la fin)")
     au: Day | None = Field(None, description="fin de la période (par défaut : aujourd'hui)")
     tri: str = Field("-global", description="fournisseur, global ou un critère ; préfixe - décroissant")

@@ -7,7 +7,19 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, OptionalId, Page, Paging, RequiredId, fetch, guarded, page_of, through_form
+from pilote.api.base import (
+    Day,
+    ObjectId,
+    OptionalId,
+    Page,
+    Paging,
+    RequiredId,
+    Words,
+    fetch,
+    guarded,
+    page_of,
+    through_form,
+)
 from pilote.core.listing import sort_queryset
 from pilote.quality.forms import ActionForm, AnalysisForm, CapaForm, NonConformityForm, RiskForm
 from pilote.quality.models import CapaKind, NcOrigin, NcSeverity, NonConformity, Risk, RiskCategory
@@ -94,7 +106,7 @@ class ActionIn(Schema):
 
 
 class RiskFilters(Paging):
-    q: str = Field("", max_length=200, description="intitulé, cause, conséquence ou R-<numéro>")
+    q: Words = Field("", max_length=200, description="intitulé, cause, conséquence ou R-<numéro>")
     nature: str = ""
     niveau: Literal["", "low", "medium", "high", "critical"] = ""
     pilote: OptionalId = None
@@ -210,7 +222,7 @@ class StepIn(Schema):
 
 
 class NcFilters(Paging):
-    q: str = Field("", max_length=200, description="intitulé, description, cause ou NC-<numéro>")
+    q: Words = Field("", max_length=200, description="intitulé, description, cause ou NC-<numéro>")
     etape: Literal["", "ouvertes", "open", "acting", "checking", "closed"] = ""
     origine: Literal["", *NcOrigin.values] = ""  # type: ignore[valid-type]
     gravite: Literal["", *NcSeverity.values] = ""  # type: ignore[valid-type]

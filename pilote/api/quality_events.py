@@ -8,7 +8,19 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, Page, Paging, fetch, guarded, only_for, page_of, sorted_page, through_form
+from pilote.api.base import (
+    Day,
+    ObjectId,
+    Page,
+    Paging,
+    Words,
+    fetch,
+    guarded,
+    only_for,
+    page_of,
+    sorted_page,
+    through_form,
+)
 from pilote.quality.forms import AdverseEventForm, EventAnalysisForm, EventReportForm
 from pilote.quality.models import AdverseEvent
 from pilote.quality.queries import events as event_queries
@@ -76,7 +88,7 @@ class EventStepIn(Schema):
 
 
 class AdverseEventFilters(Paging):
-    q: str = Field("", max_length=200, description="faits, lieu, personnes accompagnées")
+    q: Words = Field("", max_length=200, description="faits, lieu, personnes accompagnées")
     annee: int | None = Field(None, ge=2000, le=2100)
     nature: Kind | Literal[""] = ""
     grave: Literal["", "oui", "non"] = ""

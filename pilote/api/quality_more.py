@@ -11,7 +11,19 @@ from typing import Literal
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, OptionalId, Page, Paging, RequiredId, fetch, guarded, page_of, through_form
+from pilote.api.base import (
+    Day,
+    ObjectId,
+    OptionalId,
+    Page,
+    Paging,
+    RequiredId,
+    Words,
+    fetch,
+    guarded,
+    page_of,
+    through_form,
+)
 from pilote.core.listing import sort_queryset
 from pilote.lib.dates import local_today
 from pilote.quality.forms import (
@@ -140,7 +152,7 @@ class PreventionIn(Schema):
 
 
 class PlanFilters(Paging):
-    q: str = Field("", max_length=200, description="action ou situation")
+    q: Words = Field("", max_length=200, description="action ou situation")
     unite: OptionalId = Field(None, description="id de l'unité de travail")
     priorite: int | None = Field(None, ge=1, le=3)
     etat: str = Field("", max_length=20, description="ouvertes, en_retard, ou un état d'action")
@@ -243,7 +255,7 @@ class ProcedureIn(Schema):
 
 
 class ProcedureFilters(Paging):
-    q: str = Field("", max_length=200, description="code ou intitulé")
+    q: Words = Field("", max_length=200, description="code ou intitulé")
     type: Literal["", *ProcedureKind.values] = ""  # type: ignore[valid-type]
     etat: Literal["", "en_vigueur", "en_preparation", "a_lire"] = ""
     tri: str = Field(procedure_queries.DEFAULT_SORT, description="code, intitule, type, vigueur")
@@ -377,7 +389,7 @@ class FindingIn(Schema):
 
 
 class AuditFilters(Paging):
-    q: str = Field("", max_length=200, description="intitulé, périmètre, audités")
+    q: Words = Field("", max_length=200, description="intitulé, périmètre, audités")
     annee: int | None = Field(None, ge=1900, le=2199)
     statut: Literal["", *AuditStatus.values] = ""  # type: ignore[valid-type]
     type: Literal["", *AuditKind.values] = ""  # type: ignore[valid-type]
@@ -504,7 +516,7 @@ class SurveyIn(Schema):
 
 
 class SurveyFilters(Paging):
-    q: str = Field("", max_length=200, description="intitulé")
+    q: Words = Field("", max_length=200, description="intitulé")
     statut: Literal["", *SurveyStatus.values] = ""  # type: ignore[valid-type]
     public: Literal["", *SurveyAudience.values] = ""  # type: ignore[valid-type]
     tri: str = Field(survey_queries.DEFAULT_SORT, description="creee, intitule, statut, public")
@@ -640,7 +652,7 @@ class TriageIn(Schema):
 
 
 class WatchFilters(Paging):
-    q: str = Field("", max_length=200, description="titre, résumé, note")
+    q: Words = Field("", max_length=200, description="titre, résumé, note")
     etat: Literal["", "actifs", *WatchStatus.values] = ""  # type: ignore[valid-type]
     source: OptionalId = None
     tri: str = Field(watch_queries.DEFAULT_SORT, description="date, titre, source, etat")

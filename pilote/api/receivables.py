@@ -19,6 +19,7 @@ from pilote.api.base import (
     PageSize,
     Paging,
     RequiredId,
+    Words,
     fetch,
     guarded,
     page_of,
@@ -140,7 +141,7 @@ class LetterPage(Schema):
 
 
 class LetterFilters(Schema):
-    q: str = Field("", description="client ou n° de facture")
+    q: Words = Field("", description="client ou n° de facture")
     niveau: int | None = Field(None, ge=1, le=9)
     client: OptionalId = None
     a_poster: bool = Field(False, description="courriers papier pas encore postés")
@@ -195,7 +196,7 @@ class MandatePage(Schema):
 
 
 class MandateFilters(Schema):
-    q: str = Field("", description="client ou RUM")
+    q: Words = Field("", description="client ou RUM")
     page: PageNumber = 1
     taille: PageSize = 50
 

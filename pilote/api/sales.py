@@ -16,6 +16,7 @@ from pilote.api.base import (
     PageNumber,
     PageSize,
     RequiredId,
+    Words,
     fetch,
     guarded,
     page_of,
@@ -86,7 +87,7 @@ class InvoicePage(Schema):
 
 
 class InvoiceFilters(Schema):
-    q: str = ""
+    q: Words = ""
     etat: str = Field("", description="draft, unpaid, late ou paid")
     type: str = Field("", description="invoice, deposit ou credit_note")
     du: dt.date | None = None
@@ -172,7 +173,7 @@ class OrderOut(Schema):
 
 
 class DocumentFilters(Schema):
-    q: str = ""
+    q: Words = ""
     statut: str = Field("", description="statut du document (ex. sent, accepted ; open, partial, delivered…)")
     du: dt.date | None = None
     au: dt.date | None = None
@@ -565,7 +566,7 @@ class DeliveryPage(Schema):
 
 
 class DeliveryFilters(Schema):
-    q: str = ""
+    q: Words = ""
     du: Day | None = None
     au: Day | None = None
     facturation: str = Field("", description="non (à facturer) ou oui (facturées)")
@@ -659,7 +660,7 @@ class PaymentPage(Schema):
 
 
 class PaymentFilters(Schema):
-    q: str = ""
+    q: Words = ""
     du: Day | None = None
     au: Day | None = None
     client: OptionalId = None

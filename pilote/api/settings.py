@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 
-from pilote.api.base import Day, ObjectId, Page, Paging, fetch, guarded, page_of, through_form
+from pilote.api.base import Day, ObjectId, Page, Paging, Words, fetch, guarded, page_of, through_form
 from pilote.core import queries, services
 from pilote.core.forms import StructureSettingsForm, UserCreateForm, UserForm
 from pilote.core.listing import sort_queryset
@@ -142,7 +142,7 @@ class UserIn(Schema):
 
 
 class UserFilters(Paging):
-    q: str = Field("", max_length=200, description="identifiant, nom, prénom ou e-mail")
+    q: Words = Field("", max_length=200, description="identifiant, nom, prénom ou e-mail")
     role: Role | None = None
     actif: str = Field("", pattern="^[01]?$", description="1 : actifs ; 0 : désactivés")
     tri: str = Field(queries.USER_DEFAULT_SORT, description="nom, identifiant, role, connexion ; préfixe - décroissant")

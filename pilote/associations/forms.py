@@ -21,6 +21,7 @@ from pilote.associations.models import (
 )
 from pilote.contacts.models import Contact
 from pilote.core.forms import DATE_WIDGET, ModelMultipleChoiceField
+from pilote.core.listing import WordsField
 from pilote.core.pickers import SearchSelect
 from pilote.core.uploads import LimitedFileField
 from pilote.ledger.models import FiscalYear
@@ -58,7 +59,7 @@ class DonationForm(forms.Form):
 
 
 class DonationFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     annee = forms.ChoiceField(label="Année", required=False, choices=_year_choices)
     nature = forms.ChoiceField(label="Nature", required=False, choices=[("", "Toutes"), *DonationKind.choices])
     recu = forms.ChoiceField(
@@ -68,7 +69,7 @@ class DonationFilterForm(forms.Form):
 
 
 class ReceiptFilterForm(forms.Form):
-    q = forms.CharField(label="Donateur", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Donateur")
     annee = forms.ChoiceField(label="Année des dons", required=False, choices=_year_choices)
     etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *ReceiptStatus.choices])
 
@@ -137,7 +138,7 @@ class MemberForm(forms.Form):
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     type = forms.ModelChoiceField(label="Type", required=False, queryset=MembershipType.objects.all(),
                                   empty_label="Tous")  # fmt: skip
     statut = forms.ChoiceField(label="Présence", required=False,
@@ -149,7 +150,7 @@ class MemberFilterForm(forms.Form):
 
 
 class DueFilterForm(forms.Form):
-    q = forms.CharField(label="Adhérent", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Adhérent")
     annee = forms.ChoiceField(label="Année", required=False, choices=_year_choices)
     etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *DueStatus.choices])
 
@@ -188,7 +189,7 @@ class GrantForm(forms.Form):
 
 
 class GrantFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *GrantStatus.choices])
     annee = forms.ChoiceField(label="Année", required=False, choices=_year_choices)
 
@@ -251,7 +252,7 @@ class VolunteerForm(forms.Form):
 
 
 class VolunteerFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     annee = forms.ChoiceField(label="Heures de l'année", required=False, choices=lambda: _year_choices("Cette année"))
 
 
@@ -276,7 +277,7 @@ class HoursForm(forms.Form):
 
 
 class HoursFilterForm(forms.Form):
-    q = forms.CharField(label="Bénévole", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Bénévole")
     activite = forms.ModelChoiceField(label="Activité", required=False, queryset=VolunteerActivity.objects.all(),
                                       empty_label="Toutes")  # fmt: skip
     annee = forms.ChoiceField(label="Année", required=False, choices=_year_choices)
@@ -318,7 +319,7 @@ class CpomForm(forms.Form):
 
 
 class CpomFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     annee = forms.ChoiceField(label="En cours en", required=False, choices=_year_choices)
 
 

@@ -2,6 +2,7 @@ from django import forms
 
 from pilote.catalog.models import EXEMPTION_MENTIONS, Product, ProductKind, VatRate
 from pilote.core.forms import VersionedForm
+from pilote.core.listing import WordsField
 from pilote.core.vat_policy import NO_VAT_MENTIONS, VatPolicy, current_policy
 
 NO_VAT_LABEL = "Pas de TVA"
@@ -47,7 +48,7 @@ class ProductForm(VersionedForm):
 
 
 class ProductFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     kind = forms.ChoiceField(label="Nature", required=False, choices=[("", "Toutes"), *ProductKind.choices])
     tva = forms.ChoiceField(label="TVA", required=False, choices=[("", "Tous les taux"), *VatRate.choices])
     etat = forms.ChoiceField(

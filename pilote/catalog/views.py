@@ -9,7 +9,7 @@ from pilote.catalog.forms import ProductFilterForm, ProductForm
 from pilote.catalog.models import Product
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, filter_data, paginate, sort_queryset
 
 COLUMNS = [
     Column("Référence", lambda p: p.reference),
@@ -27,7 +27,7 @@ COLUMNS = [
 @require_perm("catalog.view")
 def product_list(request):
     form = ProductFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     products = queries.filter_products(data)
     products = sort_queryset(products, request.GET.get("tri", ""), queries.SORTS, "reference")
     if request.GET.get("export") in EXPORT_FORMATS:

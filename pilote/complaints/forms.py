@@ -8,6 +8,7 @@ from pilote.complaints.services import assignable_users
 from pilote.contacts.models import Contact
 from pilote.contacts.pickers import order as contact_order
 from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.core.listing import WordsField
 from pilote.core.pickers import SearchSelect
 
 
@@ -149,7 +150,7 @@ STATUS_FILTERS = [
 
 
 class ComplaintFilterForm(forms.Form):
-    q = forms.CharField(
+    q = WordsField(
         label="Recherche",
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "Objet, client, REC-…", "type": "search"}),

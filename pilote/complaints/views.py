@@ -13,13 +13,13 @@ from pilote.complaints.forms import AssignForm, CloseForm, ComplaintFilterForm, 
 from pilote.complaints.models import Complaint, EntryKind
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.params import to_int
 
 
 def _filtered(request):
     form = ComplaintFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     complaints = queries.filter_complaints(data)
     complaints = sort_queryset(complaints, request.GET.get("tri", ""), queries.SORTS, queries.DEFAULT_SORT)
     return form, data, complaints

@@ -14,6 +14,7 @@ from pilote.contacts.models import (
     Tag,
 )
 from pilote.core.forms import VersionedForm
+from pilote.core.listing import WordsField
 from pilote.core.uploads import LimitedFileField
 
 
@@ -62,7 +63,7 @@ class ContactForm(VersionedForm):
 
 
 class ContactFilterForm(forms.Form):
-    q = forms.CharField(
+    q = WordsField(
         label="Recherche",
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "Nom, SIREN, ville, e-mail…", "type": "search"}),

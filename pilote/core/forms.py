@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 
 from pilote.core import uploads
 from pilote.core.images import BoundedImageField
+from pilote.core.listing import WordsField
 from pilote.core.models import Structure, User
 from pilote.core.params import MAX_ID, to_int
 from pilote.core.roles import Role
@@ -163,7 +164,7 @@ class SetPasswordForm(forms.Form):
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False)
+    q = WordsField(label="Recherche", required=False)
     role = forms.ChoiceField(label="Rôle", required=False, choices=[("", "Tous les rôles"), *Role.choices])
     actif = forms.ChoiceField(
         label="État", required=False, choices=[("", "Tous"), ("1", "Actifs"), ("0", "Désactivés")]
@@ -171,7 +172,7 @@ class UserFilterForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    q = forms.CharField(label="Objet ou action", required=False)
+    q = WordsField(label="Objet ou action", required=False)
     auteur = forms.ModelChoiceField(label="Auteur", queryset=User.objects.all(), required=False)
     du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
     au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from pilote.core.forms import DATE_WIDGET
+from pilote.core.listing import WordsField
 from pilote.core.uploads import LimitedFileField
 from pilote.ledger.models import AnalyticSection, FiscalYear
 from pilote.ledger.models_analytic import SectionKind
@@ -95,7 +96,7 @@ class BudgetCreateForm(forms.Form):
 
 
 class BudgetFilterForm(forms.Form):
-    q = forms.CharField(label="Nom", required=False, max_length=80)
+    q = WordsField(label="Nom", required=False, max_length=80)
     centre = forms.ModelChoiceField(
         label="Centre", required=False, empty_label="Tous",
         queryset=AnalyticSection.objects.select_related("axis").order_by("axis__code", "code"),

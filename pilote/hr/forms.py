@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from pilote.core.forms import DATE_WIDGET, ModelMultipleChoiceField, VersionedForm
+from pilote.core.listing import WordsField
 from pilote.core.models import User
 from pilote.core.uploads import LimitedFileField
 from pilote.hr.contracts import CDD_REASONS
@@ -76,7 +77,7 @@ class ExitForm(forms.Form):
 
 
 class EmployeeFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     statut = forms.ChoiceField(
         label="Présence",
         required=False,
@@ -325,7 +326,7 @@ class ExpenseLineForm(forms.Form):
 
 
 class ExpenseFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     statut = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *ExpenseStatus.choices])
     du = forms.DateField(label="Créées du", required=False, widget=DATE_WIDGET)
     au = forms.DateField(label="au", required=False, widget=DATE_WIDGET)

@@ -5,9 +5,11 @@ from decimal import Decimal
 from django import forms
 
 from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.core.listing import WordsField
 from pilote.core.pickers import SearchSelect, datalist_attrs
 from pilote.ledger import pickers
 from pilote.ledger.models import Account, AuxiliaryAccount, BankRule, EntryStatus, FiscalYear, Journal, JournalKind
+from pilote.ledger.queries import WORDS_HINT, WORDS_LABEL
 from pilote.ledger.services import LineInput
 from pilote.lib.fields import FrenchDecimalFormField, IdentifierFormField
 
@@ -92,20 +94,11 @@ class EntryFilterForm(forms.Form):
         required=False,
         error_messages={"invalid": "Compte : des chiffres (ex. 411 ou 6061)."},
     )
-    q = forms.CharField(label="Libellé ou pièce", required=False)
+    q = WordsField(label=WORDS_LABEL, hint=WORDS_HINT, search=False, max_length=None)
     piece = forms.CharField(label="N° de pièce exact", max_length=40, required=False)
     montant = FrenchDecimalFormField(label="Montant d'une ligne", **AMOUNT)
     du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
     au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
-
-    def clean_q(self):
-        from pilote.ledger.queries import words_refusal
-
-        words = self.cleaned_data["q"].strip()
-        refusal = words_refusal(words)
-        if refusal:
-            raise forms.ValidationError(refusal)
-        return words
 
 
 class TrialBalanceForm(forms.Form):

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from pilote.core.collation import french, french_key
-from pilote.core.listing import Column
+from pilote.core.listing import Column, words_refusal
 from pilote.ledger.balance import (  # noqa: F401 - the columns and totals are read from here too
     TRIAL_BALANCE_COLUMNS,
     TrialBalanceRow,
@@ -36,20 +36,8 @@ ENTRY_KEYS = {
 }
 
 
-WORDS_MIN = 3  # characters of the label-or-piece words filter (no index serves fewer)
-
-
-def words_refusal(words: str) -> str | None:
-    """Why the label-or-piece words cannot filter the entries, in French, or None. One or two characters are in
-    nearly every entry's label or piece: neither the trigram indexes nor the date order can serve them, and the
-    list read every entry of the books for each keystroke (0.6 s at a million lines, whatever the result)."""
-    words = words.strip()
-    if words and len(words) < WORDS_MIN:
-        return (
-            f"Libellé ou pièce : saisissez au moins {WORDS_MIN} caractères (ou le numéro de pièce exact dans "
-            "« N° de pièce exact »)."
-        )
-    return None
+WORDS_LABEL = "Libellé ou pièce"  # the entries' words: the one rule of every list (core.listing.words_refusal)
+WORDS_HINT = "ou le numéro de pièce exact dans « N° de pièce exact »"
 
 
 def filter_entries(data: dict):

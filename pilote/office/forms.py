@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from pilote.core.forms import DATE_WIDGET, ModelMultipleChoiceField, VersionedForm
+from pilote.core.listing import WordsField
 from pilote.core.pickers import SearchSelect
 from pilote.core.uploads import LimitedFileField
 from pilote.lib.fields import FrenchDecimalFormField, money_formfield
@@ -73,7 +74,7 @@ class WaitingFilterForm(forms.Form):
 
 
 class BookingFilterForm(forms.Form):
-    q = forms.CharField(
+    q = WordsField(
         label="Recherche", required=False, max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Objet, ressource"}),
     )  # fmt: skip
@@ -88,7 +89,7 @@ class BookingFilterForm(forms.Form):
 
 
 class ResourceFilterForm(forms.Form):
-    q = forms.CharField(
+    q = WordsField(
         label="Recherche", required=False, max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Nom, emplacement"}),
     )  # fmt: skip
@@ -273,7 +274,7 @@ class NextMeetingForm(forms.Form):
 
 
 class MeetingFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, max_length=200,
+    q = WordsField(label="Recherche", required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Intitulé, série"}))  # fmt: skip
     etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *MeetingStatus.choices])
     du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
@@ -281,7 +282,7 @@ class MeetingFilterForm(forms.Form):
 
 
 class DecisionFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, max_length=200,
+    q = WordsField(label="Recherche", required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Mot clé"}))  # fmt: skip
     du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
     au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
@@ -318,7 +319,7 @@ class CommentForm(forms.Form):
 
 
 class TaskFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, max_length=200,
+    q = WordsField(label="Recherche", required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Tâche"}))  # fmt: skip
     etat = forms.ChoiceField(label="État", required=False,
                              choices=[("", "À faire"), ("faites", "Faites"), ("toutes", "Toutes")])  # fmt: skip
@@ -390,7 +391,7 @@ class FolderForm(forms.Form):
 
 
 class DocumentFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, max_length=200,
+    q = WordsField(label="Recherche", required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Titre ou texte"}))  # fmt: skip
     dossier = forms.ModelChoiceField(label="Dossier", required=False, queryset=Folder.objects.all(),
                                      empty_label="Tous les dossiers")  # fmt: skip
@@ -455,7 +456,7 @@ class AssemblyMinutesForm(forms.Form):
 
 
 class AssemblyFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, max_length=200,
+    q = WordsField(label="Recherche", required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Intitulé"}))  # fmt: skip
     instance = forms.ChoiceField(label="Instance", required=False, choices=[("", "Toutes"), *AssemblyKind.choices])
 
@@ -546,7 +547,7 @@ from pilote.office.models import FindingPriority, NeedsStudy, StudyStatus  # noq
 
 
 class StudyFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, max_length=200,
+    q = WordsField(label="Recherche", required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Territoire"}))  # fmt: skip
     etat = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *StudyStatus.choices])
 

@@ -5,6 +5,7 @@ from django import forms
 from pilote.catalog.models import Product
 from pilote.contacts.models import Contact
 from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.core.listing import WordsField
 from pilote.lib.fields import FrenchDecimalFormField
 from pilote.operations.models import Location, MoveKind, StockCategory, StockItem
 
@@ -18,7 +19,7 @@ def _locations():
 
 
 class ItemFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     category = forms.ChoiceField(label="Nature", required=False, choices=[("", "Toutes"), *StockCategory.choices])
     location = forms.ModelChoiceField(label="Emplacement", required=False, queryset=Location.objects.none(),
                                       empty_label="Tous")  # fmt: skip
@@ -31,7 +32,7 @@ class ItemFilterForm(forms.Form):
 
 
 class MoveFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     kind = forms.ChoiceField(label="Nature", required=False, choices=[("", "Toutes"), *MoveKind.choices])
     start = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
     end = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
@@ -184,7 +185,7 @@ class ProductionOrderForm(forms.Form):
 
 
 class ProductionFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     status = forms.ChoiceField(label="État", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -248,7 +249,7 @@ class MoveVisitForm(forms.Form):
 
 
 class VisitFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     technician = forms.ModelChoiceField(label="Intervenant", queryset=None, required=False, empty_label="Tous")
     status = forms.ChoiceField(label="État", required=False)
     unassigned = forms.BooleanField(label="Non affectées", required=False)

@@ -7,6 +7,7 @@ from pilote.contacts.models import Contact
 from pilote.contacts.pickers import order as contact_order
 from pilote.core.collation import french
 from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.core.listing import WordsField
 from pilote.core.models import User
 from pilote.core.permissions import MATRIX
 from pilote.core.pickers import SearchSelect
@@ -80,7 +81,7 @@ class OpportunityForm(VersionedForm):
 
 
 class OpportunityFilterForm(forms.Form):
-    q = forms.CharField(
+    q = WordsField(
         label="Recherche",
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Intitulé, contact, action…"}),
@@ -118,7 +119,7 @@ class OpportunityFilterForm(forms.Form):
 
 
 class KanbanFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     responsable = forms.ModelChoiceField(label="Responsable", required=False, queryset=User.objects.none())
 
     def __init__(self, *args, **kwargs):
@@ -206,7 +207,7 @@ class TenderForm(VersionedForm):
 
 
 class TenderFilterForm(forms.Form):
-    q = forms.CharField(
+    q = WordsField(
         label="Recherche",
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Objet, référence, acheteur…"}),

@@ -4,6 +4,7 @@ from django import forms
 
 from pilote.contacts.models import Contact
 from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.core.listing import WordsField
 from pilote.core.models import User
 from pilote.ledger.models_analytic import AnalyticSection
 from pilote.lib.fields import FrenchDecimalFormField
@@ -16,7 +17,7 @@ def _users():
 
 
 class ProjectFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     status = forms.ChoiceField(label="État", required=False, choices=[("", "Tous"), *ProjectStatus.choices])
     kind = forms.ChoiceField(label="Nature", required=False, choices=[("", "Toutes"), *ProjectKind.choices])
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.lib.dates import local_today
 from pilote.projects import gantt, queries, services
 from pilote.projects.forms import (
@@ -30,7 +30,7 @@ def _error(form, exc) -> None:
 
 def _filtered(request):
     form = ProjectFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     projects = sort_queryset(
         queries.filter_projects(data), request.GET.get("tri", ""), queries.SORTS, queries.DEFAULT_SORT
     )
@@ -245,7 +245,7 @@ def time_invoice(request, pk: int):
 @require_perm("projects.view")
 def time_list(request):
     form = TimeFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     entries = sort_queryset(queries.filter_time(data), request.GET.get("tri", ""), queries.TIME_SORTS, "-date")
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:

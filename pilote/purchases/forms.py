@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from pilote.catalog.models import Product, Unit, VatRate
+from pilote.core.listing import WordsField
 from pilote.core.models import VatRegime
 from pilote.core.pickers import SearchSelect
 from pilote.core.registry import lot_tracking
@@ -49,7 +50,7 @@ class ReceiveForm(forms.Form):
 
 
 class InvoiceFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *SupplierInvoiceStatus.choices])
     supplier = forms.ModelChoiceField(
         label="Fournisseur", queryset=suppliers(), required=False, widget=SearchSelect("fournisseurs")
@@ -96,7 +97,7 @@ class RatingForm(forms.Form):
 
 
 class RankingForm(forms.Form):
-    q = forms.CharField(label="Fournisseur", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Fournisseur")
     start = forms.DateField(label="Du", required=False, widget=DATE)
     end = forms.DateField(label="Au", required=False, widget=DATE)
 
@@ -123,7 +124,7 @@ class SupplierChoiceField(forms.ModelChoiceField):
 
 
 class OrderFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *PurchaseOrderStatus.choices])
     supplier = SupplierChoiceField(required=False)
     start = forms.DateField(label="Du", required=False, widget=DATE)

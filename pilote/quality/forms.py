@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from pilote.core.forms import DATE_WIDGET, ModelMultipleChoiceField, VersionedForm
+from pilote.core.listing import WordsField
 from pilote.lib.fields import money_formfield
 from pilote.quality import scoring
 from pilote.quality.models import (
@@ -86,7 +87,7 @@ STATUS_CHOICES = [("actifs", "Suivis"), ("tous", "Tous"), (RiskStatus.CLOSED.val
 
 
 class RiskFilterForm(forms.Form):
-    q = forms.CharField(
+    q = WordsField(
         label="Recherche",
         required=False,
         max_length=200,
@@ -178,7 +179,7 @@ PLAN_STATUS_CHOICES = [("", "Toutes"), ("ouvertes", "Non terminées"), ("en_reta
 
 
 class ActionPlanFilterForm(forms.Form):
-    q = forms.CharField(
+    q = WordsField(
         label="Recherche",
         required=False,
         max_length=200,
@@ -276,7 +277,7 @@ NC_STATUS_FILTERS = [("", "Toutes"), ("ouvertes", "Non closes"), *NcStatus.choic
 
 
 class NcFilterForm(forms.Form):
-    q = forms.CharField(
+    q = WordsField(
         label="Recherche",
         required=False,
         max_length=200,
@@ -348,7 +349,7 @@ PROCEDURE_STATES = [("", "Toutes"), ("en_vigueur", "En vigueur"), ("en_preparati
 
 
 class ProcedureFilterForm(forms.Form):
-    q = forms.CharField(
+    q = WordsField(
         label="Recherche", required=False, max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Code, intitulé…"}),
     )  # fmt: skip
@@ -392,7 +393,7 @@ class AuditCloseForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    q = forms.CharField(
+    q = WordsField(
         label="Recherche", required=False, max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Intitulé, périmètre…"}),
     )  # fmt: skip
@@ -457,7 +458,7 @@ def invited_contacts(data: dict) -> list:
 
 
 class SurveyFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, max_length=200,
+    q = WordsField(label="Recherche", required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Intitulé…"}))  # fmt: skip
     statut = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *SurveyStatus.choices])
     public = forms.ChoiceField(label="Public", required=False, choices=[("", "Tous"), *SurveyAudience.choices])
@@ -523,7 +524,7 @@ class EventAnalysisForm(forms.Form):
 class EventFilterForm(forms.Form):
     from pilote.quality.models import EventKind, EventStatus
 
-    q = forms.CharField(label="Recherche", required=False, max_length=200,
+    q = WordsField(label="Recherche", required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Faits, lieu…"}))  # fmt: skip
     annee = forms.IntegerField(label="Année", required=False, min_value=2000, max_value=2100)
     nature = forms.ChoiceField(label="Nature", required=False, choices=[("", "Toutes"), *EventKind.choices])
@@ -564,7 +565,7 @@ class WatchTriageForm(forms.Form):
 class WatchFilterForm(forms.Form):
     from pilote.quality.models import WatchStatus
 
-    q = forms.CharField(
+    q = WordsField(
         label="Recherche", required=False, max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Titre, résumé, note…"}),
     )  # fmt: skip

@@ -27,6 +27,7 @@ from stdnum.iso7064 import mod_97_10
 from pilote.contacts.models import Contact
 from pilote.core import audit
 from pilote.core.exceptions import DomainError, check_version
+from pilote.core.listing import words_refusal
 from pilote.core.models import Structure
 from pilote.ledger.models_bank import BankAccount
 from pilote.lib import identifiers, sepa
@@ -279,6 +280,6 @@ def filter_mandates(q: str = ""):
     from django.db.models import Q
 
     rows = Mandate.objects.select_related("customer").order_by("-signed_on", "-id")
-    if q := (q or "").strip()[:100]:
+    if (q := (q or "").strip()[:100]) and not words_refusal(q):  # shorter words: refused on the page and the API
         rows = rows.filter(Q(customer__name__icontains=q) | Q(reference__icontains=q))
     return rows

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 
 from pilote.core.forms import DATE_WIDGET, VersionedForm
+from pilote.core.listing import WordsField
 from pilote.lib.fields import FrenchDecimalFormField
 from pilote.receivables import templating
 from pilote.receivables.models import DunningLevel, VatRegime
@@ -61,12 +62,12 @@ class HoldForm(forms.Form):
 
 
 class AgedFilterForm(forms.Form):
-    q = forms.CharField(label="Client", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Client")
     late_only = forms.BooleanField(label="Échu seulement", required=False)
 
 
 class HistoryFilterForm(forms.Form):
-    q = forms.CharField(label="Client ou facture", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Client ou facture")
     rank = forms.TypedChoiceField(
         label="Niveau",
         required=False,

@@ -18,7 +18,7 @@ from pilote.associations.services import cpom as services
 from pilote.associations.views.common import act_then_return, confirm_then_return
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.params import to_int
 from pilote.core.pdf import pdf_response
 from pilote.lib.dates import local_today
@@ -26,7 +26,7 @@ from pilote.lib.dates import local_today
 
 def _cpoms(request):
     form = forms.CpomFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     rows = sort_queryset(queries.filter_cpoms(data), request.GET.get("tri", ""), queries.CPOM_SORTS,
                          queries.CPOM_DEFAULT_SORT)  # fmt: skip
     return form, rows.prefetch_related("funders")
@@ -203,7 +203,7 @@ def deadline_done(request, pk: int):
 
 def _activity(request):
     form = forms.ActivityFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     rows = sort_queryset(queries.filter_activity(data), request.GET.get("tri", ""), queries.ACTIVITY_SORTS,
                          queries.ACTIVITY_DEFAULT_SORT)  # fmt: skip
     return form, rows

@@ -13,12 +13,12 @@ from pilote.associations.queries import donations as queries
 from pilote.associations.services import donations as services
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 
 
 def _filtered(request):
     form = DonationFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     donations = queries.filter_donations(data)
     return form, sort_queryset(donations, request.GET.get("tri", ""), queries.DONATION_SORTS,
                                queries.DONATION_DEFAULT_SORT)  # fmt: skip

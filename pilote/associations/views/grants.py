@@ -18,13 +18,13 @@ from pilote.associations.services import grants as services
 from pilote.associations.views.common import act_then_return, confirm_then_return
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.pdf import pdf_response
 
 
 def _filtered(request):
     form = forms.GrantFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     return form, sort_queryset(queries.filter_grants(data), request.GET.get("tri", ""), queries.SORTS,
                                queries.DEFAULT_SORT)  # fmt: skip
 

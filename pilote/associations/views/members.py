@@ -26,12 +26,12 @@ from pilote.associations.services import members as services
 from pilote.associations.services import receipts as receipt_services
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, filter_data, paginate, sort_queryset
 
 
 def _members(request):
     form = MemberFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     members = queries.filter_members(data, timezone.localdate())
     return form, sort_queryset(members, request.GET.get("tri", ""), queries.MEMBER_SORTS, queries.MEMBER_DEFAULT_SORT)
 
@@ -114,7 +114,7 @@ def membership_type_create(request):
 
 def _dues(request):
     form = DueFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     return form, sort_queryset(queries.filter_dues(data), request.GET.get("tri", ""), queries.DUE_SORTS,
                                queries.DUE_DEFAULT_SORT)  # fmt: skip
 

@@ -17,13 +17,13 @@ from pilote.associations.queries import donations as queries
 from pilote.associations.services import receipts as services
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, filter_data, paginate, sort_queryset
 from pilote.core.pdf import pdf_file_response
 
 
 def _filtered(request):
     form = ReceiptFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     receipts = queries.filter_receipts(data)
     return form, sort_queryset(receipts, request.GET.get("tri", ""), queries.RECEIPT_SORTS,
                                queries.RECEIPT_DEFAULT_SORT)  # fmt: skip

@@ -18,13 +18,13 @@ from pilote.associations.queries import volunteering as queries
 from pilote.associations.services import volunteering as services
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, filter_data, paginate, sort_queryset
 from pilote.ledger.models import FiscalYear
 from pilote.lib.dates import local_today
 
 
 def _year(form) -> int:
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     return int(data.get("annee") or local_today().year)
 
 
@@ -39,7 +39,7 @@ VOLUNTEER_COLUMNS = [
 def _volunteers(request):
     form = forms.VolunteerFilterForm(request.GET or None)
     year = _year(form)
-    data = {"q": form.cleaned_data.get("q") if form.is_valid() else "", "tri": request.GET.get("tri", "")}
+    data = {"q": filter_data(form).get("q") or "", "tri": request.GET.get("tri", "")}
     return form, year, queries.filter_volunteers(data, year)
 
 
@@ -95,7 +95,7 @@ def activities(request):
 
 def _hours(request):
     form = forms.HoursFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     hours = queries.filter_hours(data)
     return form, sort_queryset(hours, request.GET.get("tri", ""), queries.HOURS_SORTS, queries.HOURS_DEFAULT_SORT)
 
@@ -189,7 +189,7 @@ IN_KIND_COLUMNS = [
 
 def _in_kind(request):
     form = forms.VolunteerFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     return form, sort_queryset(queries.filter_in_kind(data), request.GET.get("tri", ""), queries.IN_KIND_SORTS,
                                queries.IN_KIND_DEFAULT_SORT)  # fmt: skip
 

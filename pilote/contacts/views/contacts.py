@@ -11,13 +11,13 @@ from pilote.contacts.forms import ContactFilterForm, ContactForm, InteractionFor
 from pilote.contacts.models import Contact, Interaction
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.registry import contact_panels_for
 
 
 def _filtered(request):
     form = ContactFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     contacts = sort_queryset(queries.filter_contacts(data), request.GET.get("tri", ""), queries.SORTS, "nom")
     return form, contacts
 

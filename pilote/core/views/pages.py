@@ -12,7 +12,7 @@ from pilote.core import queries, services, tokens
 from pilote.core.access import public, require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import AuditFilterForm, StructureSettingsForm
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, filter_data, paginate, sort_queryset
 from pilote.core.models import ApiToken, AuditEvent
 from pilote.core.params import to_int
 from pilote.core.registry import home_panels_for, search_providers_for, todos_for
@@ -140,7 +140,7 @@ AUDIT_SORTS = {
 def audit_log(request):
     form = AuditFilterForm(request.GET or None)
     events = AuditEvent.objects.select_related("actor")
-    if form.is_valid():
+    if filter_data(form):  # the valid filters apply; refused words show their message and are left out alone
         events = form.apply(events)
     events = sort_queryset(events, request.GET.get("tri", ""), AUDIT_SORTS, "-date")
     export = request.GET.get("export")

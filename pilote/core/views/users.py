@@ -9,7 +9,7 @@ from pilote.core import queries, services
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import SetPasswordForm, UserCreateForm, UserFilterForm, UserForm
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, filter_data, paginate, sort_queryset
 from pilote.core.models import User
 
 USER_COLUMNS = [
@@ -26,7 +26,7 @@ USER_COLUMNS = [
 @require_perm("core.users.manage")
 def user_list(request):
     form = UserFilterForm(request.GET or None)
-    users = queries.filter_users(form.cleaned_data if form.is_valid() else {})
+    users = queries.filter_users(filter_data(form))
     users = sort_queryset(users, request.GET.get("tri", ""), queries.USER_SORTS, queries.USER_DEFAULT_SORT)
     if request.GET.get("export") in EXPORT_FORMATS:
         return export_response(users, USER_COLUMNS, "utilisateurs", request.GET["export"])

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, Column, export_response, filter_data, paginate, sort_queryset
 from pilote.finance import budgets as pure
 from pilote.finance import queries, services
 from pilote.finance.budget_file import BudgetFileError, read_workbook
@@ -41,7 +41,7 @@ LIST_COLUMNS = [
 @require_perm("finance.view")
 def budget_list(request):
     form = BudgetFilterForm(request.GET or None)
-    rows = queries.filter_budgets(form.cleaned_data if form.is_valid() else {})
+    rows = queries.filter_budgets(filter_data(form))
     rows = sort_queryset(rows, request.GET.get("tri", ""), queries.BUDGET_SORTS, "-exercice")
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS:

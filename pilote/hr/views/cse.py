@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.pdf import pdf_response
 from pilote.hr import cse
 from pilote.hr.forms import CseElectionForm, CseProclaimForm, CseTallyForm, CseVoterFilterForm
@@ -69,7 +69,7 @@ def cse_election(request, pk: int):
 
 def _voters(request, election):
     form = CseVoterFilterForm(request.GET or None, colleges=election.colleges.order_by("number"))
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     rows = queries.voters(election, data.get("college", ""), data.get("eligible", ""))
     return form, sort_queryset(rows, request.GET.get("tri", ""), queries.VOTER_SORTS, "college")
 

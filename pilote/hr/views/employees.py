@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from pilote.core import personal_data
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.hr.forms import ContractForm, EmployeeFilterForm, EmployeeForm, ExitForm, TrainingEvaluationForm
 from pilote.hr.models import Employee
 from pilote.hr.queries import absences as absence_queries
@@ -25,7 +25,7 @@ from pilote.lib.identifiers import format_nir
 
 def _filtered(request):
     form = EmployeeFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     employees = queries.filter_employees(data)
     return form, sort_queryset(employees, request.GET.get("tri", ""), queries.SORTS, queries.DEFAULT_SORT)
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.hr.forms import DecisionForm, ExpenseFilterForm, ExpenseLineForm, ExpensePayForm, ExpenseReportForm
 from pilote.hr.models import Employee, ExpenseLine, ExpenseReport, ExpenseStatus
 from pilote.hr.queries import expenses as queries
@@ -145,7 +145,7 @@ def expense_receipt(request, pk: int):
 
 def _filtered(request):
     form = ExpenseFilterForm(request.GET or None)
-    reports = queries.filter_reports(form.cleaned_data if form.is_valid() else {})
+    reports = queries.filter_reports(filter_data(form))
     return form, sort_queryset(reports, request.GET.get("tri", ""), queries.SORTS, queries.DEFAULT_SORT)
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate
 from pilote.core.pdf import pdf_response
 from pilote.hr.forms import (
     AbsenceFilterForm,
@@ -101,7 +101,7 @@ def leave_decide(request, pk: int):
 
 def _filtered(request):
     form = AbsenceFilterForm(request.GET or None)
-    return form, queries.filter_absences(form.cleaned_data if form.is_valid() else {})
+    return form, queries.filter_absences(filter_data(form))
 
 
 @require_perm("hr.view")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data
 from pilote.hr.forms import (
     AnnualReviewForm,
     TrainingActionForm,
@@ -26,7 +26,7 @@ from pilote.lib.dates import local_today
 
 def _filtered(request):
     form = TrainingFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     year = data.get("annee") or local_today().year
     return form, year, queries.plan(data, year)
 

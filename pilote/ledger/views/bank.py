@@ -16,7 +16,7 @@ from pilote.core import pending
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import DATE_WIDGET
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, WordsField, export_response, filter_data, paginate, sort_queryset
 from pilote.core.params import to_int
 from pilote.core.pickers import datalist_attrs
 from pilote.core.uploads import LimitedFileField
@@ -196,7 +196,7 @@ def bank_edit(request, pk: int):
 class StatementLineFilterForm(forms.Form):
     du = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
     au = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
-    q = forms.CharField(label="Libellé, référence ou tiers", required=False)
+    q = WordsField(label="Libellé, référence ou tiers", required=False)
     sens = forms.ChoiceField(
         label="Sens", required=False, choices=[("", "Tous"), ("credit", "Encaissements"), ("debit", "Décaissements")]
     )
@@ -207,7 +207,7 @@ def bank_detail(request, pk: int):
     account = get_object_or_404(BankAccount.objects.select_related("journal", "account"), pk=pk)
     state = request.GET.get("etat", "a-rapprocher")
     form = StatementLineFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = filter_data(form)
     lines = queries.statement_lines(account, state, **filters)
     lines = sort_queryset(lines, request.GET.get("tri", ""), queries.STATEMENT_LINE_SORTS, "-date")
     fmt = request.GET.get("export")
@@ -440,7 +440,7 @@ def bank_apply_rules(request, pk: int):
     filters (dates, words, direction), sent back with the button — never every waiting line."""
     account = get_object_or_404(BankAccount, pk=pk)
     form = StatementLineFilterForm(request.POST)
-    filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
+    filters = {k: v for k, v in filter_data(form).items() if v}  # what the page lists: refused words left out alone
     shown = queries.statement_lines(account, "a-rapprocher", **filters)
     try:
         done = bank.apply_rules(actor=request.user, bank_account=account, lines=shown)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.params import to_int
 from pilote.core.pdf import pdf_file_response
 from pilote.core.registry import member_sources
@@ -34,7 +34,7 @@ from pilote.office.views.bookings import message_of
 
 def _assemblies(request):
     form = AssemblyFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     return form, sort_queryset(queries.filter_assemblies(data), request.GET.get("tri", ""), queries.SORTS,
                                queries.DEFAULT_SORT)  # fmt: skip
 

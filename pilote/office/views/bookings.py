@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.params import safe_next, to_int
 from pilote.lib.dates import local_today
 from pilote.office.forms import (
@@ -44,7 +44,7 @@ def parse_day(text: str | None) -> dt.date | None:
 # Resources
 def _resources(request):
     form = ResourceFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     resources = sort_queryset(queries.filter_resources(data), request.GET.get("tri", ""), queries.RESOURCE_SORTS,
                               queries.RESOURCE_DEFAULT_SORT)  # fmt: skip
     return form, resources
@@ -115,7 +115,7 @@ def resource_detail(request, pk: int):
 # Bookings
 def _bookings(request):
     form = BookingFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     if not request.GET:
         data = {"du": local_today()}
     bookings = sort_queryset(queries.filter_bookings(data, request.user), request.GET.get("tri", ""), queries.SORTS,
@@ -217,7 +217,7 @@ def booking_shorten(request, pk: int):
 # Waiting lists
 def _waiting(request):
     form = WaitingFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     rows = queries.filter_waiting(data, request.user)
     return form, sort_queryset(rows, request.GET.get("tri", ""), queries.WAITING_SORTS, queries.WAITING_DEFAULT_SORT)
 
@@ -270,7 +270,7 @@ def waiting_withdraw(request, pk: int):
 # Vehicle log
 def _trips(request):
     form = TripFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     trips = sort_queryset(queries.filter_trips(data), request.GET.get("tri", ""), queries.TRIP_SORTS,
                           queries.TRIP_DEFAULT_SORT)  # fmt: skip
     return form, trips

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.params import to_int
 from pilote.core.uploads import MB, human_size
 from pilote.lib.dates import local_today
@@ -26,7 +26,7 @@ from pilote.office.views.bookings import message_of
 
 def _documents(request):
     form = DocumentFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     documents = queries.filter_documents(data, request.user, local_today())
     documents = sort_queryset(documents, request.GET.get("tri", ""), queries.SORTS, queries.DEFAULT_SORT)
     return form, data, documents

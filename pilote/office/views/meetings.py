@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.params import to_int
 from pilote.core.pdf import pdf_file_response
 from pilote.lib.dates import local_today
@@ -34,7 +34,7 @@ from pilote.office.views.bookings import message_of
 
 def _meetings(request):
     form = MeetingFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     meetings = sort_queryset(queries.filter_meetings(data), request.GET.get("tri", ""), queries.SORTS,
                              queries.DEFAULT_SORT)  # fmt: skip
     return form, meetings
@@ -211,7 +211,7 @@ def meeting_next(request, pk: int):
 
 def _decisions(request):
     form = DecisionFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     decisions = sort_queryset(queries.filter_decisions(data), request.GET.get("tri", ""), queries.DECISION_SORTS,
                               queries.DECISION_DEFAULT_SORT)  # fmt: skip
     return form, decisions

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.models import User
 from pilote.core.params import to_int
 from pilote.lib.dates import local_today
@@ -21,7 +21,7 @@ from pilote.office.views.bookings import message_of
 
 def _tasks(request):
     form = TaskFilterForm(request.GET or None, everyone=queries.everyone(request.user))
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     tasks = sort_queryset(queries.filter_tasks(data, request.user), request.GET.get("tri", ""), queries.SORTS,
                           queries.DEFAULT_SORT)  # fmt: skip
     return form, tasks

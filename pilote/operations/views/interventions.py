@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.params import to_int
 from pilote.core.permissions import user_can
 from pilote.lib.dates import local_today
@@ -49,7 +49,7 @@ def _day(raw) -> dt.date:
 @require_perm("operations.view")
 def visit_list(request):
     form = VisitFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     visits = sort_queryset(queries.filter_visits(data), request.GET.get("tri", ""), queries.SORTS, "debut")
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:

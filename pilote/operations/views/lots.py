@@ -6,13 +6,13 @@ from django import forms
 from django.shortcuts import get_object_or_404, render
 
 from pilote.core.access import require_perm
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, WordsField, export_response, filter_data, paginate, sort_queryset
 from pilote.operations.models import Lot, StockItem, Tracking
 from pilote.operations.queries import lots as queries
 
 
 class LotFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     article = forms.ModelChoiceField(label="Article", required=False, queryset=StockItem.objects.none())
     in_stock = forms.BooleanField(label="En stock seulement", required=False)
 
@@ -26,7 +26,7 @@ class LotFilterForm(forms.Form):
 @require_perm("operations.view")
 def lot_list(request):
     form = LotFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     lots = sort_queryset(queries.filter_lots(data), request.GET.get("tri", ""), queries.SORTS, "article")
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:

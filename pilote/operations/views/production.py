@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.lib.dates import local_today
 from pilote.operations.forms import (
     BomForm,
@@ -117,7 +117,7 @@ def bom_line_delete(request, pk: int):
 @require_perm("operations.view")
 def order_list(request):
     form = ProductionFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     orders = sort_queryset(queries.filter_orders(data), request.GET.get("tri", ""), queries.ORDER_SORTS, "-date")
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:

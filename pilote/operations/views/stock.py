@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.params import to_amount
 from pilote.lib.dates import local_today
 from pilote.operations.forms import (
@@ -35,7 +35,7 @@ def _message(exc) -> str:
 @require_perm("operations.view")
 def item_list(request):
     form = ItemFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     day = data.get("date")
     items = queries.with_value_at(queries.filter_items(data), day)
     items = sort_queryset(items, request.GET.get("tri", ""), queries.ITEM_SORTS, "reference")
@@ -112,7 +112,7 @@ def move_add(request, pk: int):
 @require_perm("operations.view")
 def move_list(request):
     form = MoveFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     moves = sort_queryset(queries.filter_moves(data), request.GET.get("tri", ""), queries.MOVE_SORTS, "-date")
     export = request.GET.get("export")
     if export in EXPORT_FORMATS:

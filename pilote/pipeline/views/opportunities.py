@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.params import safe_next
 from pilote.pipeline import queries, services
 from pilote.pipeline.forms import CloseForm, KanbanFilterForm, MoveForm, OpportunityFilterForm, OpportunityForm
@@ -26,7 +26,7 @@ def _is_htmx(request) -> bool:
 
 def _board_context(request, message: str = "", error: str = "") -> dict:
     form = KanbanFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     opportunities = queries.filter_opportunities({"q": data.get("q"), "responsable": data.get("responsable")})
     columns, summary = queries.kanban(opportunities)
     return {
@@ -50,7 +50,7 @@ def kanban(request):
 
 def _filtered(request):
     form = OpportunityFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     opportunities = queries.filter_opportunities(data)
     return form, sort_queryset(opportunities, request.GET.get("tri", ""), queries.SORTS, "cloture")
 

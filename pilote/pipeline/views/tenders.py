@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.pipeline import queries
 from pilote.pipeline import tender_services as services
 from pilote.pipeline.forms import (
@@ -35,7 +35,7 @@ def _error_text(exc) -> str:
 
 def _filtered(request):
     form = TenderFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     return form, sort_queryset(queries.filter_tenders(data), request.GET.get("tri", ""), queries.TENDER_SORTS, "remise")
 
 

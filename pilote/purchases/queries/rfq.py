@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from pilote.core.listing import Column
+from pilote.core.listing import Column, words_refusal
 from pilote.purchases.models import QuoteRequest, QuoteRequestStatus
 
 REQUEST_SORTS = {"numero": ["number"], "date": ["date"], "objet": ["title"], "statut": ["status"]}
@@ -32,7 +32,7 @@ def read_filters(params) -> dict:
 
 def filter_requests(data: dict):
     requests = QuoteRequest.objects.select_related("order")
-    if q := data.get("q"):
+    if (q := data.get("q")) and not words_refusal(q):  # shorter words: refused on the page and the API
         requests = requests.filter(Q(title__icontains=q) | Q(number__icontains=q))
     if status := data.get("status"):
         requests = requests.filter(status=status)

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
-from pilote.core.listing import Column
+from pilote.core.listing import Column, words_refusal
 from pilote.purchases import scorecard, selection
 from pilote.purchases.models import SelectionFile, SelectionScore, SelectionStatus
 
@@ -34,7 +34,7 @@ def filter_files(data: dict):
     files = SelectionFile.objects.select_related("chosen", "quote_request").annotate(
         candidate_count=Count("candidates")
     )
-    if q := data.get("q"):
+    if (q := data.get("q")) and not words_refusal(q):  # shorter words: refused on the page and the API
         files = files.filter(Q(title__icontains=q) | Q(number__icontains=q) | Q(chosen__name__icontains=q))
     if status := data.get("status"):
         files = files.filter(status=status)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from pilote.contacts.models import Contact
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data
 from pilote.lib.dates import local_today
 from pilote.purchases import evaluation, scorecard
 from pilote.purchases.forms import RankingForm, RatingForm
@@ -24,7 +24,7 @@ from pilote.purchases.queries import scorecard as queries
 def ranking(request):
     today = local_today()
     form = RankingForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     start, end = data.get("start") or today - dt.timedelta(days=365), data.get("end") or today
     rows = queries.sort_rows(queries.ranking(start, end, data.get("q") or ""), request.GET.get("tri", ""))
     if request.GET.get("export") in EXPORT_FORMATS:

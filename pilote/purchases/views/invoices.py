@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset, totals_within
 from pilote.core.params import to_int
 from pilote.lib.dates import local_today
 from pilote.lib.french import plural
@@ -33,7 +33,7 @@ from pilote.sales.forms import catalogue_data, line_formset
 @require_perm("purchases.view")
 def invoice_list(request):
     form = InvoiceFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     invoices = queries.filter_invoices(data)
     invoices = sort_queryset(invoices, request.GET.get("tri", ""), queries.INVOICE_SORTS, "-date")
     if request.GET.get("export") in EXPORT_FORMATS:
@@ -42,7 +42,7 @@ def invoice_list(request):
             title="Factures fournisseurs",
         )  # fmt: skip
     page = paginate(request, invoices)
-    context = {"form": form, "page": page, "totals": queries.list_totals(invoices)}
+    context = {"form": form, "page": page, "totals": totals_within(page, lambda: queries.list_totals(invoices))}
     return render(request, "purchases/invoice_list.html", context)
 
 

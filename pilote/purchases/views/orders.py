@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset, totals_within
 from pilote.core.params import to_int
 from pilote.core.pdf import pdf_file_response
 from pilote.core.permissions import user_can
@@ -36,12 +36,13 @@ FIX_ERRORS = "Le formulaire contient des erreurs : corrigez les champs signalés
 @require_perm("purchases.view")
 def order_list(request):
     form = OrderFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     orders = sort_queryset(queries.filter_orders(data), request.GET.get("tri", ""), queries.ORDER_SORTS, "-date")
     if request.GET.get("export") in EXPORT_FORMATS:
         return export_response(orders, queries.ORDER_COLUMNS, "commandes-fournisseurs", request.GET["export"],
                                title="Commandes fournisseurs")  # fmt: skip
-    context = {"form": form, "page": paginate(request, orders), "totals": queries.list_totals(orders)}
+    page = paginate(request, orders)
+    context = {"form": form, "page": page, "totals": totals_within(page, lambda: queries.list_totals(orders))}
     return render(request, "purchases/order_list.html", context)
 
 

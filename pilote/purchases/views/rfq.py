@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset, words_refusal
 from pilote.core.params import to_int
 from pilote.core.pdf import pdf_file_response
 from pilote.lib.dates import local_today
@@ -32,6 +32,7 @@ def request_list(request):
         return export_response(requests, queries.REQUEST_COLUMNS, "demandes-de-prix", request.GET["export"],
                                title="Demandes de prix")  # fmt: skip
     context = {"page": paginate(request, requests), "q": data["q"], "status": data["status"],
+               "q_refusal": words_refusal(data["q"]),
                "statuses": QuoteRequestStatus.choices}  # fmt: skip
     return render(request, "purchases/rfq_list.html", context)
 

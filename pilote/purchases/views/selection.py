@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset, words_refusal
 from pilote.core.params import to_int
 from pilote.lib.dates import local_today
 from pilote.purchases import scorecard, selection
@@ -30,6 +30,7 @@ def file_list(request):
         return export_response(files, queries.FILE_COLUMNS, "dossiers-de-selection", request.GET["export"],
                                title="Dossiers de sélection fournisseurs")  # fmt: skip
     context = {"page": paginate(request, files), "q": data["q"], "status": data["status"],
+               "q_refusal": words_refusal(data["q"]),
                "statuses": SelectionStatus.choices}  # fmt: skip
     return render(request, "purchases/selection_list.html", context)
 

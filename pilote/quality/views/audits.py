@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.pdf import pdf_file_response, render_pdf
 from pilote.quality.forms import AuditCloseForm, AuditFilterForm, AuditForm, AuditQuestionForm, FindingForm
 from pilote.quality.models import Audit, AuditItem
@@ -22,7 +22,7 @@ def _message(exc) -> str:
 
 def _filtered(request):
     form = AuditFilterForm(request.GET or None, years=queries.years())
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     audits = sort_queryset(queries.filter_audits(data), request.GET.get("tri", ""), queries.SORTS, queries.DEFAULT_SORT)
     return form, audits
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.pdf import pdf_file_response
 from pilote.lib.dates import local_today
 from pilote.quality import documents
@@ -152,7 +152,7 @@ def prevention_status(request, pk: int):
 
 def _plan(request):
     form = ActionPlanFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     actions = queries.filter_actions(data, local_today())
     return form, sort_queryset(actions, request.GET.get("tri", ""), queries.SORTS, queries.DEFAULT_SORT)
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.lib.dates import local_today
 from pilote.quality.forms import (
     ActionStatusForm,
@@ -29,7 +29,7 @@ def _message(exc) -> str:
 
 def _filtered(request):
     form = NcFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     ncs = sort_queryset(queries.filter_ncs(data), request.GET.get("tri", ""), queries.SORTS, queries.DEFAULT_SORT)
     return form, ncs
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.quality.forms import ApproveForm, DraftForm, InForceForm, ProcedureFilterForm, ProcedureForm
 from pilote.quality.models import Procedure, ProcedureStatus, ProcedureVersion
 from pilote.quality.queries import procedures as queries
@@ -21,7 +21,7 @@ def _message(exc) -> str:
 
 def _filtered(request):
     form = ProcedureFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     procedures = queries.filter_procedures(data, request.user)
     return form, sort_queryset(procedures, request.GET.get("tri", ""), queries.SORTS, queries.DEFAULT_SORT)
 

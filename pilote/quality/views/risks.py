@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.lib.dates import local_today
 from pilote.quality import scoring
 from pilote.quality.forms import (
@@ -31,7 +31,7 @@ def _error(form, exc) -> None:
 
 def _filtered(request, scale: int):
     form = RiskFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     risks = queries.filter_risks(data, scale)
     return form, sort_queryset(risks, request.GET.get("tri", ""), queries.SORTS, queries.DEFAULT_SORT)
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from pilote.core import throttle
 from pilote.core.access import public, require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.quality.forms import SurveyFilterForm, SurveyForm, SurveyInviteForm, SurveyQuestionForm, answer_form
 from pilote.quality.models import Survey, SurveyStatus
 from pilote.quality.queries import surveys as queries
@@ -27,7 +27,7 @@ def _message(exc) -> str:
 
 def _filtered(request):
     form = SurveyFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     items = sort_queryset(queries.filter_surveys(data), request.GET.get("tri", ""), queries.SORTS, queries.DEFAULT_SORT)
     return form, items
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.quality.forms import WatchFilterForm, WatchSourceForm, WatchTriageForm
 from pilote.quality.models import WatchItem, WatchSource
 from pilote.quality.queries import watch as queries
@@ -22,7 +22,7 @@ def _message(exc) -> str:
 @require_perm("quality.watch.view")
 def item_list(request):
     form = WatchFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     items = sort_queryset(queries.filter_items(request.user, data), request.GET.get("tri", ""), queries.SORTS,
                           queries.DEFAULT_SORT)  # fmt: skip
     page = paginate(request, queries.with_list_relations(items))
@@ -34,7 +34,7 @@ def item_export(request, fmt: str):
     if fmt not in EXPORT_FORMATS:
         raise Http404
     form = WatchFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     items = sort_queryset(queries.filter_items(request.user, data), request.GET.get("tri", ""), queries.SORTS,
                           queries.DEFAULT_SORT)  # fmt: skip
     return export_response(queries.export_rows(items), queries.EXPORT_COLUMNS, "veille", fmt, title="Veille")

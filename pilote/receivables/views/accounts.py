@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from pilote.contacts.models import Contact
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate
 from pilote.core.pdf import pdf_file_response
 from pilote.ledger.models import EntryLine
 from pilote.lib.dates import statement_start
@@ -40,7 +40,7 @@ STATEMENT_LINES_SHOWN = 100
 def aged(request):
     today = timezone.localdate()
     form = AgedFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     rows = queries.aged_rows(today, data, request.GET.get("tri", ""))
     if request.GET.get("export") in EXPORT_FORMATS:
         return export_response(rows, queries.AGED_COLUMNS, "encours-clients", request.GET["export"],

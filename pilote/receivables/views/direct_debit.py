@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.forms import ModelMultipleChoiceField
-from pilote.core.listing import paginate
+from pilote.core.listing import paginate, words_refusal
 from pilote.core.params import to_int
 from pilote.core.pickers import SearchSelect
 from pilote.ledger.models_bank import BankAccount
@@ -80,7 +80,8 @@ def creditor(request):
 @require_perm("sales.view")
 def mandates(request):
     q = (request.GET.get("q") or "").strip()[:100]
-    return render(request, "receivables/dd_mandates.html", {"page": paginate(request, dd.filter_mandates(q)), "q": q})
+    context = {"page": paginate(request, dd.filter_mandates(q)), "q": q, "q_refusal": words_refusal(q, "Client ou RUM")}
+    return render(request, "receivables/dd_mandates.html", context)
 
 
 @require_perm("sales.payments")

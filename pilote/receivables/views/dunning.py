@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from pilote.contacts.models import Contact
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, export_response, filter_data, paginate, sort_queryset
 from pilote.core.params import safe_next, to_ids, to_int
 from pilote.core.pdf import pdf_file_response
 from pilote.receivables import documents, dunning, queries, services
@@ -71,7 +71,7 @@ def send(request):
 @require_perm("sales.view")
 def history(request):
     form = HistoryFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     letters = sort_queryset(queries.letters(data), request.GET.get("tri", ""), queries.HISTORY_SORTS, "-date")
     if request.GET.get("export") in EXPORT_FORMATS:
         return export_response(letters, queries.HISTORY_COLUMNS, "relances", request.GET["export"], title="Relances")

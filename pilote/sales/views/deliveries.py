@@ -6,13 +6,13 @@ from django import forms
 from django.shortcuts import render
 
 from pilote.core.access import require_perm
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, WordsField, export_response, filter_data, paginate, sort_queryset
 from pilote.sales.forms import DATE
 from pilote.sales.queries import documents as queries
 
 
 class DeliveryFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     start = forms.DateField(label="Du", required=False, widget=DATE)
     end = forms.DateField(label="Au", required=False, widget=DATE)
     invoiced = forms.ChoiceField(
@@ -23,7 +23,7 @@ class DeliveryFilterForm(forms.Form):
 @require_perm("sales.view")
 def delivery_list(request):
     form = DeliveryFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     deliveries = sort_queryset(
         queries.filter_deliveries(data), request.GET.get("tri", ""), queries.DELIVERY_SORTS, "-date"
     )

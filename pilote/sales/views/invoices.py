@@ -11,7 +11,15 @@ from django.views.decorators.http import require_POST
 
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import (
+    EXPORT_FORMATS,
+    WordsField,
+    export_response,
+    filter_data,
+    paginate,
+    sort_queryset,
+    totals_within,
+)
 from pilote.core.pdf import pdf_file_response
 from pilote.lib.dates import local_today
 from pilote.sales import documents, hooks, issuing, pickers, sending, services
@@ -23,7 +31,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class InvoiceFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     state = forms.ChoiceField(
         label="État",
         required=False,
@@ -45,7 +53,7 @@ class InvoiceFilterForm(forms.Form):
 def invoice_list(request):
     today = local_today()
     form = InvoiceFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     invoices = invoice_queries.filter_invoices(data, today)
     invoices = sort_queryset(invoices, request.GET.get("tri", ""), invoice_queries.INVOICE_SORTS, "-date")
     if request.GET.get("export") in EXPORT_FORMATS:
@@ -57,8 +65,8 @@ def invoice_list(request):
     # The old invoices of the previous tool are owed too but are no Pilote document: named apart, to the day.
     customer = data.get("customer")
     others = hooks.receivables_beyond_invoices(customer.pk if customer else None)
-    context = {"form": form, "page": page, "rows": rows, "totals": invoice_queries.list_totals(invoices),
-               "others": others}  # fmt: skip
+    totals = totals_within(page, lambda: invoice_queries.list_totals(invoices))
+    context = {"form": form, "page": page, "rows": rows, "totals": totals, "others": others}
     return render(request, "sales/invoice_list.html", context)
 
 

@@ -16,7 +16,15 @@ from pilote.contacts.models import Address, Contact
 from pilote.core.access import require_perm
 from pilote.core.collation import french
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import (
+    EXPORT_FORMATS,
+    WordsField,
+    export_response,
+    filter_data,
+    paginate,
+    sort_queryset,
+    totals_within,
+)
 from pilote.core.models import Structure
 from pilote.core.params import to_int
 from pilote.core.pdf import logo_url, pdf_response
@@ -32,7 +40,7 @@ from pilote.sales.views.quotes import FIX_ERRORS
 
 
 class OrderFilterForm(forms.Form):
-    q = forms.CharField(label="Client, n° ou réf.", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Client, n° ou réf.")
     status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *OrderStatus.choices])
     start = forms.DateField(label="Du", required=False, widget=DATE)
     end = forms.DateField(label="Au", required=False, widget=DATE)
@@ -145,12 +153,13 @@ class InvoiceDateForm(forms.Form):
 @require_perm("sales.view")
 def order_list(request):
     form = OrderFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     orders = sort_queryset(queries.filter_orders(data), request.GET.get("tri", ""), queries.ORDER_SORTS, "-date")
     if request.GET.get("export") in EXPORT_FORMATS:
         fmt = request.GET["export"]
         return export_response(orders, queries.ORDER_COLUMNS, "commandes", fmt, title="Commandes clients")
-    context = {"form": form, "page": paginate(request, orders), "totals": queries.list_totals(orders)}
+    page = paginate(request, orders)
+    context = {"form": form, "page": page, "totals": totals_within(page, lambda: queries.list_totals(orders))}
     return render(request, "sales/order_list.html", context)
 
 

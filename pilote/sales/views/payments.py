@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from pilote.contacts.models import Contact
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import EXPORT_FORMATS, WordsField, export_response, filter_data, paginate, sort_queryset
 from pilote.core.params import to_amount
 from pilote.ledger.models_bank import StatementLine
 from pilote.lib.dates import local_today
@@ -28,7 +28,7 @@ INVOICES_SHOWN = 100  # open invoices listed for allocation on the payment form 
 
 
 class PaymentFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Recherche")
     start = forms.DateField(label="Du", required=False, widget=DATE)
     end = forms.DateField(label="Au", required=False, widget=DATE)
 
@@ -36,7 +36,7 @@ class PaymentFilterForm(forms.Form):
 @require_perm("sales.view")
 def payment_list(request):
     form = PaymentFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     rows = sort_queryset(
         invoice_queries.filter_payments(data), request.GET.get("tri", ""), invoice_queries.PAYMENT_SORTS, "-date"
     )

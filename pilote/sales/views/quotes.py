@@ -13,7 +13,15 @@ from django.views.decorators.http import require_POST
 from pilote.contacts.models import Address, Contact
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
-from pilote.core.listing import EXPORT_FORMATS, export_response, paginate, sort_queryset
+from pilote.core.listing import (
+    EXPORT_FORMATS,
+    WordsField,
+    export_response,
+    filter_data,
+    paginate,
+    sort_queryset,
+    totals_within,
+)
 from pilote.core.pdf import pdf_file_response
 from pilote.lib.dates import local_today
 from pilote.pipeline.models import Opportunity
@@ -28,7 +36,7 @@ FIX_ERRORS = "Le formulaire contient des erreurs : corrigez les champs signalés
 
 
 class QuoteFilterForm(forms.Form):
-    q = forms.CharField(label="Client ou numéro", required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = WordsField(label="Client ou numéro")
     status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous"), *QuoteStatus.choices])
     start = forms.DateField(label="Du", required=False, widget=DATE)
     end = forms.DateField(label="Au", required=False, widget=DATE)
@@ -94,11 +102,13 @@ def quote_list(request):
     today = local_today()
     queries.expire_due_quotes(today)
     form = QuoteFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = filter_data(form)
     quotes = sort_queryset(queries.filter_quotes(data, today), request.GET.get("tri", ""), queries.QUOTE_SORTS, "-date")
     if request.GET.get("export") in EXPORT_FORMATS:
         return export_response(quotes, queries.QUOTE_COLUMNS, "devis", request.GET["export"], title="Devis")
-    context = {"form": form, "page": paginate(request, quotes), "totals": queries.list_totals(quotes), "today": today}
+    page = paginate(request, quotes)
+    totals = totals_within(page, lambda: queries.list_totals(quotes))
+    context = {"form": form, "page": page, "totals": totals, "today": today}
     return render(request, "sales/quote_list.html", context)
 
 
