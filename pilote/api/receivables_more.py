@@ -134,6 +134,12 @@ def set_credit_limit(request, contact_id: ObjectId, payload: CreditLimitIn):
 # --- doubtful debts -----------------------------------------------------------------------------------------------
 
 
+class OldVatRateOut(Schema):
+    rate: Decimal
+    net: Decimal
+    vat: Decimal
+
+
 class DebtOut(Schema):
     id: int
     invoice_id: int | None = Field(None, description="facture de Pilote ; vide pour une facture reprise")
@@ -154,10 +160,15 @@ class DebtOut(Schema):
     recovered: Decimal
     write_off_entry_id: int | None
     version: int
+    vat_lines: list[OldVatRateOut] = Field([], description="facture reprise : ses taux de TVA, tels que saisis")
 
     @staticmethod
     def resolve_invoice_number(obj: DoubtfulDebt) -> str:
         return obj.number
+
+    @staticmethod
+    def resolve_vat_lines(obj: DoubtfulDebt) -> list:
+        return list(obj.vat_lines.all())
 
     @staticmethod
     def resolve_customer_name(obj: DoubtfulDebt) -> str:
@@ -170,7 +181,7 @@ class DebtFilters(Paging):
 
 
 def _debts():
-    return DoubtfulDebt.objects.select_related("invoice", "customer", "entry_line")
+    return DoubtfulDebt.objects.select_related("invoice", "customer", "entry_line").prefetch_related("vat_lines")
 
 
 @guarded(router, "GET", "/creances-douteuses", "receivables.bad_debts", response=Page[DebtOut])
@@ -207,14 +218,29 @@ def classify(request, invoice_id: ObjectId, payload: ClassifyIn):
     return Status(201, get_debt(request, debt.pk))
 
 
+class OldVatRateIn(Schema):
+    net: Decimal = Field(..., gt=0, max_digits=15, description="montant HT de la facture à ce taux")
+    vat_rate: Decimal = Field(..., description="taux de TVA : 20, 10, 5.5, 2.1 ou 0")
+    vat_amount: Decimal | None = Field(
+        None, ge=0, max_digits=15, description="TVA à ce taux ; vide : HT × taux (0,01 € d'écart au plus)"
+    )
+
+
 class ClassifyOldIn(Schema):
     day: Day
     reason: str = Field("", max_length=150, description="redressement judiciaire, litige…")
-    net: Decimal = Field(
-        ..., gt=0, max_digits=15, description="montant HT de la facture, tel que l'ancien outil l'a facturé"
+    net: Decimal | None = Field(
+        None, gt=0, max_digits=15,
+        description="un seul taux : montant HT de la facture, tel que l'ancien outil l'a facturé (sinon vat_lines)",
+    )  # fmt: skip
+    vat_rate: Decimal | None = Field(None, description="un seul taux : taux de TVA, 20, 10, 5.5, 2.1 ou 0")
+    vat_amount: Decimal | None = Field(
+        None, ge=0, max_digits=15, description="un seul taux : TVA de la facture ; vide : HT × taux"
     )
-    vat_rate: Decimal = Field(..., description="taux de TVA : 20, 10, 5.5, 2.1 ou 0")
-    vat_amount: Decimal | None = Field(None, ge=0, max_digits=15, description="TVA de la facture ; vide : HT × taux")
+    vat_lines: list[OldVatRateIn] | None = Field(
+        None, min_length=1, max_length=5,
+        description="plusieurs taux (20 % et 5,5 %…) : une ligne par taux, à la place de net / vat_rate / vat_amount",
+    )  # fmt: skip
     vat_regime: str = Field(
         "",
         description="debits (déclarée à la facturation) ou receipts (sur les encaissements, "
@@ -222,18 +248,37 @@ class ClassifyOldIn(Schema):
     )
 
 
+def _old_invoice_form_data(payload: ClassifyOldIn) -> dict:
+    """The payload as the page's form receives it: the first rate in net / vat_rate / vat_amount, the others in
+    net_2 … (ClassifyTakenOverForm)."""
+    from django.core.exceptions import ValidationError
+
+    data = {"day": payload.day, "reason": payload.reason, "vat_regime": payload.vat_regime}
+    rows = [(payload.net, payload.vat_rate, payload.vat_amount)]
+    if payload.vat_lines:
+        if any(value is not None for value in rows[0]):
+            raise ValidationError({"vat_lines": ["Donnez soit net / vat_rate / vat_amount (un seul taux), soit "
+                                                 "vat_lines (une ligne par taux), pas les deux."]})  # fmt: skip
+        rows = [(line.net, line.vat_rate, line.vat_amount) for line in payload.vat_lines]
+    for index, (net, rate, vat) in enumerate(rows, start=1):
+        suffix = "" if index == 1 else f"_{index}"
+        data[f"net{suffix}"] = "" if net is None else str(net)
+        data[f"vat_rate{suffix}"] = "" if rate is None else f"{rate:.2f}"
+        data[f"vat_amount{suffix}"] = "" if vat is None else str(vat)
+    return data
+
+
 @guarded(router, "POST", "/factures-reprises/{line_id}/creance-douteuse", "receivables.bad_debts",
          response={201: DebtOut})  # fmt: skip
 def classify_old_invoice(request, line_id: ObjectId, payload: ClassifyOldIn):
     """The open share of an old invoice of the previous tool classed doubtful (411 → 416), with what the old tool
-    knew of its VAT: then written down, written off or recovered through the same operations as a Pilote invoice's."""
+    knew of its VAT — one rate, or `vat_lines` for an invoice mixing rates; each typed VAT within 0,01 € of HT × rate,
+    else a French 422 — then written down, written off or recovered through the same operations as a Pilote
+    invoice's."""
     from pilote.receivables import bad_debts
     from pilote.receivables.forms import ClassifyTakenOverForm
 
-    data = {**payload.dict(), "vat_rate": f"{payload.vat_rate:.2f}",
-            "vat_amount": "" if payload.vat_amount is None else str(payload.vat_amount)}  # fmt: skip
-    form = ClassifyTakenOverForm(data=data)
-    checked(form)
+    form = checked(ClassifyTakenOverForm(data=_old_invoice_form_data(payload)))
     debt = bad_debts.classify_taken_over(actor=request.auth, line_id=line_id, day=form.cleaned_data["day"],
                                          vat=form.vat(), reason=form.cleaned_data["reason"])  # fmt: skip
     return Status(201, get_debt(request, debt.pk))

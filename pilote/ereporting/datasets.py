@@ -16,7 +16,9 @@ art. 290 and 290 A (transaction and payment data). In Pilote's words:
 - **Payments** (flux 10.2 and 10.4), dated by the payment date: what was collected on invoices whose VAT is
   due on collection (services under « TVA sur les encaissements », CGI 269-2-c), per VAT rate, read from the
   bank or cash entry that collected it (the 44588 → 44571 transfer that a customer payment, or a payment on a
-  doubtful debt, posts with its base and the invoice's number): invoice
+  doubtful debt, posts with its base and the invoice's number). An old invoice of the previous tool classed doubtful
+  has no sales Invoice to say its regime: its receipts are found by their bank entry (receivables.bad_debts.
+  taken_over_receipts: on « encaissements » only), with the old invoice's number and date, its customer as now: invoice
   by invoice for the international ones (10.2, TG-34), aggregated per day for B2C (10.4, TG-37). Payments of
   domestic B2B services are not e-reported: the platform transmits them as the « Encaissée » status of the
   e-invoice's life cycle (flux 6).
@@ -63,11 +65,25 @@ CADRE_LETTERS = {OperationNature.GOODS: "B", OperationNature.SERVICES: "S", Oper
 def scope_of(invoice: Invoice) -> str:
     """B2C, INTERNATIONAL or DOMESTIC, from the customer as frozen on the invoice at issue."""
     customer = invoice.customer_snapshot or {}
-    if customer.get("kind") == "person":
+    return _scope(customer.get("kind"), customer.get("country"))
+
+
+def _scope(kind: str | None, country: str | None) -> str:
+    if kind == "person":
         return B2C
-    if (customer.get("country") or "FR") not in FRENCH_VAT_TERRITORY:
+    if (country or "FR") not in FRENCH_VAT_TERRITORY:
         return INTERNATIONAL
     return DOMESTIC
+
+
+@dataclass(frozen=True)
+class Collected:
+    """The document a payment collected VAT on: a Pilote invoice, or an old invoice of the previous tool."""
+
+    number: str
+    date: dt.date
+    customer_name: str
+    scope: str
 
 
 @dataclass(frozen=True)
@@ -358,18 +374,21 @@ def _payments(data: DataSet) -> None:
         .values("date", "entry_id", "reference", "vat_rate", "vat_base", "credit")
     )
     invoices = {
-        inv.number: inv
+        inv.number: Collected(inv.number, inv.date, (inv.customer_snapshot or {}).get("name", ""), scope_of(inv))
         for inv in Invoice.objects.filter(
             number__in={row["reference"] for row in collected}, vat_on_receipts=True
         ).only("number", "date", "customer_snapshot")
     }
+    old_invoices = _old_invoices({row["entry_id"] for row in collected if row["reference"] not in invoices})
     by_invoice_payment: dict[tuple[int, str], InvoicePayment] = {}
     days: dict[dt.date, B2cPaymentDay] = {}
     for row in collected:
         invoice = invoices.get(row["reference"])
         if invoice is None:
-            continue
-        scope = scope_of(invoice)
+            invoice = old_invoices.get(row["entry_id"])
+            if invoice is None or invoice.number != row["reference"]:
+                continue
+        scope = invoice.scope
         if scope == DOMESTIC:
             continue
         day = row["date"]
@@ -380,9 +399,7 @@ def _payments(data: DataSet) -> None:
         else:
             key = (row["entry_id"], invoice.number)
             if key not in by_invoice_payment:
-                by_invoice_payment[key] = InvoicePayment(
-                    day, invoice.number, invoice.date, (invoice.customer_snapshot or {}).get("name", ""), []
-                )
+                by_invoice_payment[key] = InvoicePayment(day, invoice.number, invoice.date, invoice.customer_name, [])
             amounts = by_invoice_payment[key].rates
             amount = next((a for a in amounts if a.rate == rate), None)
             if amount is None:
@@ -392,3 +409,20 @@ def _payments(data: DataSet) -> None:
         amount.tax += tax
     data.international_payments = sorted(by_invoice_payment.values(), key=lambda p: (p.day, p.invoice_number))
     data.b2c_payments = [days[day] for day in sorted(days)]
+
+
+def _old_invoices(entry_ids: set[int]) -> dict[int, Collected]:
+    """{entry id: the old invoice it collected on} for the receipts on old invoices of the previous tool classed
+    doubtful, on « encaissements » (receivables.bad_debts.taken_over_receipts): their number and date (from the
+    taken-over line's label), and the customer as it is now — Pilote never froze the old invoice's buyer."""
+    if not entry_ids:
+        return {}
+    from pilote.receivables import bad_debts
+
+    return {
+        entry_id: Collected(
+            debt.number, bad_debts.invoice_date(debt), debt.customer.display_name,
+            _scope(debt.customer.kind, debt.customer.country),
+        )
+        for entry_id, debt in bad_debts.taken_over_receipts(entry_ids).items()
+    }  # fmt: skip

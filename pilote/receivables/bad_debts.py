@@ -43,21 +43,29 @@ shown on the customer's account page.
    the one below): on a doubtful debt, D 512 / C 416 (under encaissements the paid VAT moves 44588 → 44571 as
    for any payment); after the write-off,
    D 512 / C 7583 « Rentrées sur créances amorties » (PCG 2025; the former 7714, pcg_legacy_mapping.csv), and
-   the VAT recovered on the share received is due again (C 44571 at the invoice's rate, on the CA3 of the
-   month): the counterpart of the recovery, the price being paid after all.
+   the VAT recovered on the share received is due again (C 44571 at each of the invoice's rates, on the CA3 of the
+   month; the last receipt gives back what is left of each): the counterpart of the recovery, the price being paid
+   after all.
 
 Amounts of the open share: VAT per VAT line of the invoice's entry in proportion to what is left to pay
 (TTC left / TTC), or, on 44588, exactly what still waits there; the net amount is the rest.
 
 **An old invoice of the previous tool** (`classify_taken_over`), taken over into the ledger as an open line of the
 customer's 411 (`ledger_items.py`), follows the same four steps and entries. No VAT line of Pilote stands for it, so
-the user types what the old tool knew: the invoice's amount excluding VAT, its VAT rate (the CA3 line of a VAT due
-again) and, when the old tool rounded otherwise, its VAT amount, and its VAT regime — « sur les débits » (declared
-when invoiced: recovered on 44585 when lost) or « sur les encaissements » (waiting on 44588, brought there by the
-opening balance: cancelled when lost, moved to 44571 on what is received). The VAT of the open share is that VAT in
-proportion (TTC left / the invoice's TTC), as for a Pilote invoice; its open 411 line — with the payments of its
-partial lettering — is lettered with the transfer. What is received is recorded by its entry only (no sales
-payment: no Pilote invoice to allocate it to). No corrective duplicate is printed: Pilote never archived the old
+the user types what the old tool knew, one line per VAT rate (an invoice often mixes 20 % and 5,5 %…; kept as
+OldInvoiceVatLine): the amount excluding VAT at that rate, the rate (the CA3 line of a VAT due again) and, when the old
+tool rounded otherwise, the VAT at that rate — checked against HT × rate rounded half up to the cent (EN 16931,
+BR-CO-17) within one cent (`OLD_VAT_TOLERANCE`), else refused in French, nothing written —; and its VAT regime —
+« sur les débits » (declared when invoiced: recovered on 44585 when lost) or « sur les encaissements » (waiting on
+44588, brought there by the opening balance: cancelled when lost, moved to 44571 on what is received). The VAT of any
+share of it (the open share, what is received, what is lost) is the invoice's VAT in proportion (share / the
+invoice's TTC), rounded once as for a Pilote invoice, then split between the rates in proportion to their own VAT —
+the base likewise by their nets — the leftover cent to the largest remainder (`lib.money.split_amount`): the rates'
+parts always add up to the total (one rate: the single-rate figures). The last receipt moves, or gives back, what
+is left of each rate. Its open 411 line — with the payments of its partial lettering — is lettered with the
+transfer. What is received is recorded by its entry only (no sales payment: no Pilote invoice to allocate it to);
+under encaissements its 44571 lines carry the old invoice's number, so the e-reporting of payments reads it as it
+reads a Pilote invoice's (`taken_over_receipts`). No corrective duplicate is printed: Pilote never archived the old
 invoice; the page gives the article 272 mention to put on the duplicate made with the previous tool.
 """
 
@@ -77,8 +85,15 @@ from pilote.ledger import services as ledger
 from pilote.ledger.models import EntryLine, EntryStatus, Journal, JournalKind, MatchedLine
 from pilote.ledger.vat import BAD_DEBT_VAT_ACCOUNT
 from pilote.lib.formats import format_eur
-from pilote.lib.money import ZERO, round_eur
-from pilote.receivables.models import DoubtfulDebt, DoubtfulDebtEvent, DoubtfulEventKind, DoubtfulStatus, VatRegime
+from pilote.lib.money import ZERO, round_eur, split_amount
+from pilote.receivables.models import (
+    DoubtfulDebt,
+    DoubtfulDebtEvent,
+    DoubtfulEventKind,
+    DoubtfulStatus,
+    OldInvoiceVatLine,
+    VatRegime,
+)
 from pilote.sales import payments
 from pilote.sales.issuing import COLLECTED_VAT_ACCOUNT, PENDING_VAT_ACCOUNT, account
 from pilote.sales.models import Invoice, InvoiceStatus, Payment, PaymentAllocation, PaymentMethod
@@ -191,32 +206,88 @@ def classify(*, actor, invoice: Invoice, day: dt.date, reason: str = "") -> Doub
 
 
 OLD_VAT_RATES = (Decimal("20.00"), Decimal("10.00"), Decimal("5.50"), Decimal("2.10"), Decimal("0.00"))
+# How far a typed VAT may stray from HT × rate (EN 16931: the VAT of a rate is its base × rate, rounded half up to the
+# cent, BR-CO-17): one cent per rate, the rounding gap the French CTC profile tolerates per line (FRENCH-RULES §3) and
+# what an old tool that rounded otherwise (per item, or down) leaves on one rate's total in practice. Beyond it, the
+# typed base, rate or VAT is wrong: refused rather than carried into the 44585/44571 lines of the CA3.
+OLD_VAT_TOLERANCE = Decimal("0.01")
+
+
+@dataclass
+class OldVatLine:
+    """One VAT rate of an old invoice, as the user types it: the amount excluding VAT at that rate, the rate, and the
+    VAT the old tool printed (None: HT × rate)."""
+
+    net: Decimal | None
+    rate: Decimal | None
+    vat: Decimal | None = None
 
 
 @dataclass
 class OldInvoiceVat:
-    """What the previous tool knew of an old invoice's VAT, as the user types it."""
+    """What the previous tool knew of an old invoice's VAT, as the user types it: one rate (`net`, `rate`, `vat`) or
+    one `lines` item per rate of an invoice mixing rates (20 % and 5,5 %…), and one regime."""
 
-    net: Decimal  # the invoice's amount excluding VAT
-    rate: Decimal  # 20, 10, 5.5, 2.1 or 0
+    net: Decimal | None = None  # the invoice's amount excluding VAT
+    rate: Decimal | None = None  # 20, 10, 5.5, 2.1 or 0
     vat: Decimal | None = None  # its VAT amount; None: net × rate
     regime: str = ""  # VatRegime: debits or receipts; may stay empty without VAT
+    lines: list[OldVatLine] | tuple = ()
+
+    def typed_lines(self) -> list[OldVatLine]:
+        return list(self.lines) or [OldVatLine(self.net, self.rate, self.vat)]
 
 
-def _old_vat(typed: OldInvoiceVat, open_gross: Decimal) -> tuple[Decimal, Decimal, Decimal, str]:
-    """(net, VAT, rate, regime) of an old invoice as typed, checked against what is left of it (its TTC holds it)."""
-    net = round_eur(typed.net) if typed.net is not None else None
-    if net is None or net <= 0:
+def check_old_vat_lines(typed: list[OldVatLine]) -> list[OldVatLine]:
+    """The typed rates of an old invoice checked, each VAT computed when left empty, sorted by rate (highest first).
+    Pure: the page's and the API's form call it (a 422 there), and `classify_taken_over` again."""
+    if not typed:
         raise DomainError("Indiquez le montant hors taxes de la facture reprise, tel que l'ancien outil l'a facturé.")
-    rate = typed.rate.quantize(Decimal("0.01")) if typed.rate is not None else None
-    if rate not in OLD_VAT_RATES:
-        raise DomainError("Le taux de TVA de la facture reprise est 20, 10, 5,5, 2,1 ou 0 % (sans TVA).")
-    vat = round_eur(net * rate / 100) if typed.vat is None else round_eur(typed.vat)
-    if vat < 0 or (rate == 0 and vat) or (rate and not vat) or vat > net:
-        raise DomainError(
-            f"La TVA saisie ({format_eur(vat)}) ne va pas avec {format_eur(net)} HT à {_percent(rate)} : "
-            "vérifiez le montant de TVA de la facture reprise (ou laissez-le vide : il est calculé)."
-        )
+    lines, seen = [], set()
+    for line in typed:
+        net = round_eur(line.net) if line.net is not None else None
+        rate = line.rate.quantize(Decimal("0.01")) if line.rate is not None else None
+        if net is None or net <= 0:
+            at = f" à {_rate_text(rate)}" if len(typed) > 1 and rate in OLD_VAT_RATES else ""
+            raise DomainError(
+                f"Indiquez le montant hors taxes{at} de la facture reprise, tel que l'ancien outil l'a facturé."
+            )
+        if rate not in OLD_VAT_RATES:
+            raise DomainError("Le taux de TVA de la facture reprise est 20, 10, 5,5, 2,1 ou 0 % (sans TVA).")
+        if rate in seen:
+            raise DomainError(
+                f"Le taux de {_rate_text(rate)} est saisi deux fois : une ligne par taux, avec le total HT de ce taux "
+                "(la TVA se calcule une fois par taux)."
+            )
+        seen.add(rate)
+        expected = round_eur(net * rate / 100)
+        vat = expected if line.vat is None else round_eur(line.vat)
+        if vat < 0 or (rate == 0 and vat) or (rate and not vat and expected) or vat > net:
+            raise DomainError(
+                f"La TVA saisie ({format_eur(vat)}) ne va pas avec {format_eur(net)} HT à {_rate_text(rate)} : "
+                "vérifiez le montant de TVA de la facture reprise (ou laissez-le vide : il est calculé)."
+            )
+        if abs(vat - expected) > OLD_VAT_TOLERANCE:
+            raise DomainError(
+                f"La TVA saisie à {_rate_text(rate)} ({format_eur(vat)}) ne correspond pas à la base HT × taux "
+                f"({format_eur(net)} × {_rate_text(rate)} = {format_eur(expected)}) : un écart d'arrondi de "
+                f"{format_eur(OLD_VAT_TOLERANCE)} au plus est admis. Vérifiez le montant HT, le taux ou la TVA de "
+                "cette ligne (ou laissez la TVA vide : elle est calculée)."
+            )
+        lines.append(OldVatLine(net, rate, vat))
+    return sorted(lines, key=lambda line: line.rate, reverse=True)
+
+
+def _rate_text(rate: Decimal) -> str:
+    """A VAT rate as the French read it: « 20 % », « 5,5 % »."""
+    return f"{rate.normalize():f}".replace(".", ",") + " %"
+
+
+def _old_vat(typed: OldInvoiceVat, open_gross: Decimal) -> tuple[list[OldVatLine], str]:
+    """(lines, regime) of an old invoice as typed, checked against what is left of it (its TTC holds it)."""
+    lines = check_old_vat_lines(typed.typed_lines())
+    net = sum((line.net for line in lines), ZERO)
+    vat = sum((line.vat for line in lines), ZERO)
     regime = typed.regime or ""
     if vat and regime not in VatRegime.values:
         raise DomainError(
@@ -230,7 +301,20 @@ def _old_vat(typed: OldInvoiceVat, open_gross: Decimal) -> tuple[Decimal, Decima
             f"Le reste dû ({format_eur(open_gross)}) dépasse le montant TTC saisi ({format_eur(net)} HT + "
             f"{format_eur(vat)} de TVA = {format_eur(net + vat)}) : vérifiez les montants de la facture reprise."
         )
-    return net, vat, rate, regime
+    return lines, regime
+
+
+def _old_split(lines, part: Decimal, ttc: Decimal) -> list[tuple[Decimal, Decimal, Decimal]]:
+    """(rate, VAT, base) of `part` of an old invoice's TTC, per rate: the invoice's VAT and net in proportion (rounded
+    once, half up, as for one rate), each total then split between the rates by their own VAT and net — the largest
+    remainder gets a leftover cent, the highest rate on a tie: the parts always add up to the total."""
+    lines = list(lines)
+    vat_total = sum((line.vat for line in lines), ZERO)
+    net_total = sum((line.net for line in lines), ZERO)
+    taxes = split_amount(_share(vat_total, part, ttc), [line.vat for line in lines]) if vat_total else []
+    bases = split_amount(_share(net_total, part, ttc), [line.net for line in lines])
+    taxes = taxes or [ZERO] * len(lines)
+    return [(line.rate, tax, base) for line, tax, base in zip(lines, taxes, bases, strict=True)]
 
 
 def _pending_vat_balance() -> Decimal:
@@ -244,33 +328,52 @@ def _share(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:
     return round_eur(amount * part / whole)
 
 
-def _old_moved(debt: DoubtfulDebt) -> tuple[Decimal, Decimal]:
-    """The VAT (and its base) of an old invoice under encaissements already moved 44588 → 44571 by what was received
-    while it was doubtful: the 44588 debits of its recovery entries."""
-    moved = EntryLine.objects.filter(
+def _old_moved(debt: DoubtfulDebt) -> dict[Decimal, tuple[Decimal, Decimal]]:
+    """Per rate, the VAT (and its base) of an old invoice under encaissements already moved 44588 → 44571 by what was
+    received while it was doubtful: the 44588 debits of its recovery entries."""
+    rows = EntryLine.objects.filter(
         account__code=PENDING_VAT_ACCOUNT[0], debit__gt=0,
         entry__in=DoubtfulDebtEvent.entries.through.objects.filter(
             doubtfuldebtevent__debt=debt, doubtfuldebtevent__kind=DoubtfulEventKind.RECOVERED
         ).values("entry_id"),
-    ).aggregate(tax=Sum("debit"), base=Sum("vat_base"))  # fmt: skip
-    return moved["tax"] or ZERO, -(moved["base"] or ZERO)
+    ).values_list("vat_rate", "debit", "vat_base")  # fmt: skip
+    moved: dict[Decimal, tuple[Decimal, Decimal]] = {}
+    for rate, tax, base in rows:
+        key = Decimal(rate or ZERO).quantize(Decimal("0.01"))
+        done = moved.get(key, (ZERO, ZERO))
+        moved[key] = (done[0] + tax, done[1] - (base or ZERO))
+    return moved
+
+
+def old_vat_lines(debt: DoubtfulDebt) -> list:
+    """The typed rates of an old invoice classed doubtful (OldInvoiceVatLine), highest rate first."""
+    return sorted(debt.vat_lines.all(), key=lambda line: (-line.rate, line.position))
+
+
+def _old_waiting(debt: DoubtfulDebt, lines) -> list[VatShare]:
+    """Encaissements: per rate, what still waits on 44588 — the VAT of the share classed, less what receipts moved."""
+    ttc = debt.invoice_net + debt.invoice_vat
+    moved = _old_moved(debt)
+    shares = []
+    for rate, tax, base in _old_split(lines, debt.amount_gross, ttc):
+        moved_tax, moved_base = moved.get(rate, (ZERO, ZERO))
+        shares.append(VatShare(PENDING_VAT_ACCOUNT[0], rate, tax - moved_tax, base - moved_base))
+    return shares
 
 
 def old_unpaid_vat(debt: DoubtfulDebt, open_gross: Decimal) -> list[VatShare]:
-    """The VAT of an old invoice's unpaid share (`unpaid_vat` for a Pilote invoice): in proportion to the TTC left
-    when declared on debits (44571, recovered on 44585), or exactly what still waits on 44588 (encaissements)."""
+    """The VAT of an old invoice's unpaid share per rate (`unpaid_vat` for a Pilote invoice): in proportion to the TTC
+    left when declared on debits (44571, recovered on 44585), or exactly what still waits on 44588 (encaissements)."""
     if not debt.invoice_vat:
         return []
-    ttc = debt.invoice_net + debt.invoice_vat
+    lines = old_vat_lines(debt)
     if debt.vat_regime == VatRegime.RECEIPTS:
-        moved_tax, moved_base = _old_moved(debt)
-        tax = debt.amount_vat - moved_tax
-        base = _share(debt.invoice_net, debt.amount_gross, ttc) - moved_base
-        target = PENDING_VAT_ACCOUNT[0]
+        shares = _old_waiting(debt, lines)
     else:
-        tax, base = _share(debt.invoice_vat, open_gross, ttc), _share(debt.invoice_net, open_gross, ttc)
-        target = COLLECTED_VAT_ACCOUNT
-    return [VatShare(target, debt.vat_rate, tax, base)] if tax > 0 else []
+        ttc = debt.invoice_net + debt.invoice_vat
+        shares = [VatShare(COLLECTED_VAT_ACCOUNT, rate, tax, base)
+                  for rate, tax, base in _old_split(lines, open_gross, ttc)]  # fmt: skip
+    return [share for share in shares if share.tax > 0]
 
 
 def _unpaid_vat(debt: DoubtfulDebt, open_gross: Decimal) -> list[VatShare]:
@@ -278,25 +381,25 @@ def _unpaid_vat(debt: DoubtfulDebt, open_gross: Decimal) -> list[VatShare]:
 
 
 def _old_vat_transfer_lines(debt: DoubtfulDebt, amount: Decimal, label: str) -> list[ledger.LineInput]:
-    """Under encaissements, the VAT of what is received on an old doubtful invoice moves 44588 → 44571 (the last
-    receipt moves what is left, so nothing stays behind for rounding) — `payments.vat_transfer_lines`' rule."""
+    """Under encaissements, the VAT of what is received on an old doubtful invoice moves 44588 → 44571, per rate (the
+    last receipt moves what is left, so nothing stays behind for rounding) — `payments.vat_transfer_lines`' rule."""
     if debt.vat_regime != VatRegime.RECEIPTS or not debt.invoice_vat:
         return []
-    ttc = debt.invoice_net + debt.invoice_vat
+    lines = old_vat_lines(debt)
     if amount == debt.amount_gross - debt.recovered:
-        moved_tax, moved_base = _old_moved(debt)
-        tax = debt.amount_vat - moved_tax
-        base = _share(debt.invoice_net, debt.amount_gross, ttc) - moved_base
+        shares = [(share.rate, share.tax, share.base) for share in _old_waiting(debt, lines)]
     else:
-        tax, base = _share(debt.invoice_vat, amount, ttc), _share(debt.invoice_net, amount, ttc)
-    if tax <= 0:
-        return []
-    return [
-        ledger.LineInput(account(*PENDING_VAT_ACCOUNT), debit=tax, label=label, vat_rate=debt.vat_rate,
-                         vat_base=-base, reference=debt.number),
-        ledger.LineInput(account(COLLECTED_VAT_ACCOUNT), credit=tax, label=label, vat_rate=debt.vat_rate,
-                         vat_base=base, reference=debt.number),
-    ]  # fmt: skip
+        shares = _old_split(lines, amount, debt.invoice_net + debt.invoice_vat)
+    result = []
+    for rate, tax, base in shares:
+        if tax > 0:
+            result += [
+                ledger.LineInput(account(*PENDING_VAT_ACCOUNT), debit=tax, label=label, vat_rate=rate,
+                                 vat_base=-base, reference=debt.number),
+                ledger.LineInput(account(COLLECTED_VAT_ACCOUNT), credit=tax, label=label, vat_rate=rate,
+                                 vat_base=base, reference=debt.number),
+            ]  # fmt: skip
+    return result
 
 
 def _transfer(*, actor, customer, number: str, due_date, day: dt.date, open_gross: Decimal):
@@ -340,9 +443,10 @@ def classify_taken_over(*, actor, line_id: int, day: dt.date, vat: OldInvoiceVat
     [item] = [found for found in ledger_items.items([customer.pk]) if found.line_id == line.pk]
     open_gross = item.balance_due
     _check_day(day, item.date or line.date, "date de la facture reprise")
-    net, vat_amount, rate, regime = _old_vat(vat, open_gross)
-    ttc = net + vat_amount
-    share = _share(vat_amount, open_gross, ttc)
+    lines, regime = _old_vat(vat, open_gross)
+    net = sum((typed.net for typed in lines), ZERO)
+    vat_amount = sum((typed.vat for typed in lines), ZERO)
+    share = sum((tax for _, tax, _ in _old_split(lines, open_gross, net + vat_amount)), ZERO)
     if regime == VatRegime.RECEIPTS and _pending_vat_balance() < share:
         raise DomainError(
             f"Le compte 44588 (TVA en attente des encaissements) ne porte que {format_eur(_pending_vat_balance())} : "
@@ -356,9 +460,13 @@ def classify_taken_over(*, actor, line_id: int, day: dt.date, vat: OldInvoiceVat
     _letter([*settled, entry.lines.get(account__code=CUSTOMERS)], actor)
     debt = DoubtfulDebt.objects.create(
         entry_line=line, reference=number, customer=customer, classified_on=day, amount_gross=open_gross,
-        amount_vat=share, amount_net=open_gross - share, invoice_net=net, invoice_vat=vat_amount, vat_rate=rate,
-        vat_regime=regime, created_by=actor,
+        amount_vat=share, amount_net=open_gross - share, invoice_net=net, invoice_vat=vat_amount,
+        vat_rate=lines[0].rate if len(lines) == 1 else None, vat_regime=regime, created_by=actor,
     )  # fmt: skip
+    OldInvoiceVatLine.objects.bulk_create(
+        OldInvoiceVatLine(debt=debt, position=position, rate=typed.rate, net=typed.net, vat=typed.vat)
+        for position, typed in enumerate(lines, start=1)
+    )
     _classified(debt, actor=actor, day=day, reason=reason, entry=entry)
     return debt
 
@@ -526,6 +634,39 @@ def write_off(*, actor, debt: DoubtfulDebt, day: dt.date, proof: str, version: i
     return debt
 
 
+def _vat_due_again(debt: DoubtfulDebt, amount: Decimal, *, final: bool) -> list[tuple[Decimal, Decimal, Decimal]]:
+    """(rate, VAT, base) due again on `amount` received after the write-off, per VAT line of the write-off entry (its
+    44585 or 44588 debits): the VAT written off × amount / what was lost, rounded once and split between the rates
+    (the parts add up); the last receipt takes what is left of each rate, so all received gives back all written off."""
+    vat_lines = list(debt.write_off_entry.lines.filter(
+        account__code__in=[BAD_DEBT_VAT_ACCOUNT[0], PENDING_VAT_ACCOUNT[0]], debit__gt=0,
+    ).order_by("position"))  # fmt: skip
+    if not vat_lines:
+        return []
+    rates = [line.vat_rate for line in vat_lines]
+    written_taxes = [line.debit for line in vat_lines]
+    written_bases = [-(line.vat_base or ZERO) for line in vat_lines]
+    if final:
+        receipts = DoubtfulDebtEvent.entries.through.objects.filter(
+            doubtfuldebtevent__debt=debt, doubtfuldebtevent__kind=DoubtfulEventKind.RECOVERED
+        ).values("entry_id")
+        after_loss = EntryLine.objects.filter(account__code=RECOVERED[0], entry__in=receipts).values("entry_id")
+        late = EntryLine.objects.filter(account__code=COLLECTED_VAT_ACCOUNT, credit__gt=0, entry__in=after_loss)
+        late = late.values_list("vat_rate", "credit", "vat_base")
+        taxes, bases = list(written_taxes), list(written_bases)
+        for rate, tax, base in late:
+            index = rates.index(rate) if rate in rates else None
+            if index is not None:
+                taxes[index] -= tax
+                bases[index] -= base or ZERO
+        return list(zip(rates, taxes, bases, strict=True))
+    lost = debt.write_off_entry.lines.get(account__code=DOUBTFUL[0]).credit
+    taxes = split_amount(_share(sum(written_taxes, ZERO), amount, lost), written_taxes)
+    base_total = _share(sum(written_bases, ZERO), amount, lost)
+    bases = split_amount(base_total, written_bases) if any(written_bases) else [ZERO] * len(rates)
+    return list(zip(rates, taxes, bases, strict=True))
+
+
 @transaction.atomic
 def record_recovery(*, actor, debt: DoubtfulDebt, day: dt.date, amount, bank_account) -> DoubtfulDebt:
     """A payment received on a doubtful debt (D 512 / C 416, the invoice's paid amount follows) or on a debt
@@ -543,18 +684,12 @@ def record_recovery(*, actor, debt: DoubtfulDebt, day: dt.date, amount, bank_acc
     label = f"Encaissement {ref} {debt.customer.display_name}"[:200]
     lines = [ledger.LineInput(bank_account.account, debit=amount, label=label, reference=ref)]
     if debt.is_written_off:
-        vat_lines = debt.write_off_entry.lines.filter(
-            account__code__in=[BAD_DEBT_VAT_ACCOUNT[0], PENDING_VAT_ACCOUNT[0]]
-        ).order_by("position")
-        lost = debt.write_off_entry.lines.get(account__code=DOUBTFUL[0]).credit
         taxes = []
-        for line in vat_lines:  # the VAT on what is received is due: 44571, on the CA3 of the month
-            tax = round_eur(line.debit * amount / lost)
-            base = round_eur(-(line.vat_base or ZERO) * amount / lost)
+        for rate, tax, base in _vat_due_again(debt, amount, final=amount == left):  # due: 44571, CA3 of the month
             if tax:
                 taxes.append(tax)
                 lines.append(ledger.LineInput(account(COLLECTED_VAT_ACCOUNT), credit=tax, label=label, reference=ref,
-                                              vat_rate=line.vat_rate, vat_base=base))  # fmt: skip
+                                              vat_rate=rate, vat_base=base))  # fmt: skip
         lines.append(ledger.LineInput(account(*RECOVERED), credit=amount - sum(taxes, ZERO), label=label,
                                       reference=ref))  # fmt: skip
         text = f"Encaissé {format_eur(amount)} après le passage en perte (7583)"
@@ -613,6 +748,22 @@ def blocked_invoices(invoice_ids) -> dict[int, str]:
         )
         for invoice_id, status in found
     }
+
+
+def taken_over_receipts(entry_ids) -> dict[int, DoubtfulDebt]:
+    """{bank entry id: debt} of the receipts on old invoices whose VAT was on « encaissements » (services, CGI art.
+    269-2-c), classed doubtful: the e-reporting of payments (ereporting.datasets) reads their 44571 lines as it reads a
+    Pilote invoice's — an old invoice has no sales Invoice to say its regime, its number, date and customer. An old
+    invoice on débits is left out: its VAT fell due when invoiced, so no payment of it is e-reported."""
+    rows = DoubtfulDebtEvent.entries.through.objects.filter(
+        entry_id__in=list(entry_ids),
+        doubtfuldebtevent__kind=DoubtfulEventKind.RECOVERED,
+        doubtfuldebtevent__debt__invoice__isnull=True,
+        doubtfuldebtevent__debt__vat_regime=VatRegime.RECEIPTS,
+    ).values_list("entry_id", "doubtfuldebtevent__debt_id")
+    rows = list(rows)
+    debts = DoubtfulDebt.objects.select_related("customer", "entry_line").in_bulk({debt_id for _, debt_id in rows})
+    return {entry_id: debts[debt_id] for entry_id, debt_id in rows}
 
 
 def customer_timeline(customer) -> list[DoubtfulDebtEvent]:

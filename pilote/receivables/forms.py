@@ -100,24 +100,77 @@ class ClassifyForm(forms.Form):
 
 class ClassifyTakenOverForm(ClassifyForm):
     """An old invoice of the previous tool classed doubtful: what the old tool knew of its VAT, which no VAT line of
-    Pilote holds (bad_debts.classify_taken_over)."""
+    Pilote holds (bad_debts.classify_taken_over) — one row per VAT rate (the first: `net`, `vat_rate`, `vat_amount`;
+    the others suffixed _2 … _5), each checked against HT × rate by `bad_debts.check_old_vat_lines`, and one regime."""
 
-    RATES = [("20.00", "20 %"), ("10.00", "10 %"), ("5.50", "5,5 %"), ("2.10", "2,1 %"), ("0.00", "0 % (sans TVA)")]
+    RATES = [("20.00", "20 %"), ("10.00", "10 %"), ("5.50", "5,5 %"), ("2.10", "2,1 %"), ("0.00", "0 %")]
+    ROWS = 5  # one per rate Pilote knows (20, 10, 5,5, 2,1 and 0 %)
+    SHOWN = 3  # rows shown at first; the others under « Autres taux »
+    template_name = "receivables/_classify_old_form.html"
 
-    net = FrenchDecimalFormField(label="Montant HT de la facture (€)", min_value=0, max_digits=15, decimal_places=2)
-    vat_rate = forms.TypedChoiceField(label="Taux de TVA", choices=RATES, coerce=Decimal, initial="20.00")
-    vat_amount = FrenchDecimalFormField(
-        label="TVA de la facture (€)", min_value=0, max_digits=15, decimal_places=2, required=False,
-        help_text="Vide : montant HT × taux ; saisissez-la si l'ancien outil l'a arrondie autrement.",
-    )  # fmt: skip
+    net = FrenchDecimalFormField(label="HT (€)", min_value=0, max_digits=15, decimal_places=2)
+    vat_rate = forms.TypedChoiceField(label="Taux", choices=RATES, coerce=Decimal, initial="20.00")
+    vat_amount = FrenchDecimalFormField(label="TVA (€)", min_value=0, max_digits=15, decimal_places=2, required=False)
     vat_regime = forms.ChoiceField(label="Régime de TVA", choices=[("", "—"), *VatRegime.choices], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in range(2, self.ROWS + 1):
+            self.fields[f"net_{row}"] = FrenchDecimalFormField(
+                label="HT (€)", min_value=0, max_digits=15, decimal_places=2, required=False
+            )
+            self.fields[f"vat_rate_{row}"] = forms.TypedChoiceField(
+                label="Taux", choices=[("", "—"), *self.RATES], coerce=Decimal, required=False,
+                empty_value=None,
+            )  # fmt: skip
+            self.fields[f"vat_amount_{row}"] = FrenchDecimalFormField(
+                label="TVA (€)", min_value=0, max_digits=15, decimal_places=2, required=False
+            )
+        self.order_fields(["day", "reason", *self._row_names(), "vat_regime"])
+
+    def _row_names(self) -> list[str]:
+        return [f"{name}{suffix}" for suffix in ["", *(f"_{row}" for row in range(2, self.ROWS + 1))]
+                for name in ("net", "vat_rate", "vat_amount")]  # fmt: skip
+
+    def head_fields(self):
+        return [self["day"], self["reason"]]
+
+    def rate_rows(self):
+        """The rows of bound fields (HT, rate, VAT), for the template."""
+        names = self._row_names()
+        return [[self[name] for name in names[start : start + 3]] for start in range(0, len(names), 3)]
+
+    def typed_lines(self) -> list:
+        """The rows filled in, as bad_debts.OldVatLine (a row is filled when its HT, rate or VAT is)."""
+        from pilote.receivables.bad_debts import OldVatLine
+
+        data = self.cleaned_data
+        lines = [OldVatLine(data.get("net"), data.get("vat_rate"), data.get("vat_amount"))]
+        for row in range(2, self.ROWS + 1):
+            net, rate, vat = (data.get(f"{name}_{row}") for name in ("net", "vat_rate", "vat_amount"))
+            if net is None and rate is None and vat is None:
+                continue
+            if rate is None:
+                raise forms.ValidationError(f"Choisissez le taux de TVA de la ligne {row} (ou videz-la).")
+            lines.append(OldVatLine(net, rate, vat))
+        return lines
+
+    def clean(self):
+        from pilote.core.exceptions import DomainError
+        from pilote.receivables.bad_debts import check_old_vat_lines
+
+        data = super().clean()
+        if not any(name in self.errors for name in self._row_names()):
+            try:  # the rule itself lives in bad_debts: the service checks again
+                check_old_vat_lines(self.typed_lines())
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from None
+        return data
 
     def vat(self):
         from pilote.receivables.bad_debts import OldInvoiceVat
 
-        data = self.cleaned_data
-        return OldInvoiceVat(net=data["net"], rate=data["vat_rate"], vat=data["vat_amount"],
-                             regime=data["vat_regime"])  # fmt: skip
+        return OldInvoiceVat(lines=self.typed_lines(), regime=self.cleaned_data["vat_regime"])
 
 
 class ProvisionForm(forms.Form):

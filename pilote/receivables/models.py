@@ -235,7 +235,8 @@ class DoubtfulDebt(models.Model):
     A Pilote invoice (`invoice`), or an old invoice of the previous tool taken over into the ledger
     (`ledger_items.py`): then `entry_line` is its open line on 411 when it was classed, `reference` its number, and
     what the old tool knew of its VAT — typed by the user, as no VAT line of Pilote stands for it — is kept in
-    `invoice_net`, `invoice_vat`, `vat_rate` and `vat_regime`."""
+    `invoice_net`, `invoice_vat` (the sums of its `vat_lines`, one per VAT rate), `vat_rate` (the rate when only one)
+    and `vat_regime`."""
 
     invoice = models.OneToOneField(
         "sales.Invoice", verbose_name="facture", on_delete=models.PROTECT, related_name="doubtful_debt", null=True,
@@ -323,6 +324,38 @@ class DoubtfulDebt(models.Model):
     @property
     def is_written_off(self) -> bool:
         return self.status == DoubtfulStatus.WRITTEN_OFF
+
+
+class OldInvoiceVatLine(models.Model):
+    """One VAT rate of an old invoice classed doubtful, as the user typed it from the previous tool (bad_debts.py):
+    its amount excluding VAT and its VAT at that rate. An invoice mixing rates (20 % and 5,5 %…) has one per rate; the
+    debt's `invoice_net` and `invoice_vat` are their sums."""
+
+    debt = models.ForeignKey(DoubtfulDebt, verbose_name="créance", on_delete=models.CASCADE, related_name="vat_lines")
+    position = models.PositiveSmallIntegerField("rang", default=1)
+    rate = FrenchDecimalField("taux de TVA (%)", max_digits=5, decimal_places=2)
+    net = MoneyField("montant HT")
+    vat = MoneyField("TVA")
+
+    class Meta:
+        verbose_name = "taux de TVA d'une facture reprise"
+        verbose_name_plural = "taux de TVA des factures reprises"
+        ordering = ["debt", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["debt", "rate"],
+                name="receivables_oldinvoicevatline_rate_once",
+                violation_error_message="Un taux de TVA ne figure qu'une fois par facture reprise.",
+            ),
+            models.CheckConstraint(
+                condition=Q(net__gt=0) & Q(vat__gte=0),
+                name="receivables_oldinvoicevatline_amounts",
+                violation_error_message="Le montant HT d'un taux est positif, sa TVA positive ou nulle.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{format_eur(self.net)} HT à {self.rate} % : TVA {format_eur(self.vat)}"
 
 
 class DoubtfulEventKind(models.TextChoices):

@@ -99,6 +99,36 @@ def test_an_old_invoice_is_classed_doubtful_with_the_vat_the_old_tool_knew(call,
     assert written.status_code == 200 and written.json()["status"] == "written_off"
 
 
+def test_an_old_invoice_mixing_rates_is_classed_with_one_line_per_rate(call, ids):
+    """840 TTC left of 600 HT at 20 % (120) + 120 HT at 5,5 % (6,60) = 846,60 TTC: VAT of the open share
+    126,60 × 840 / 846,60 = 125,6130 → 125,61 (split 120 : 6,60 into 119,06 + 6,55). The page's refusals, 422 in
+    French, nothing written: a VAT beyond a cent of HT × rate, a rate twice, both ways of typing at once."""
+    from pilote.receivables.models import DoubtfulDebt, OldInvoiceVatLine
+
+    url = f"/api/v1/factures-reprises/{ids['old_line_id']}/creance-douteuse"
+    rates = [{"net": "600.00", "vat_rate": "20"}, {"net": "120.00", "vat_rate": "5.5", "vat_amount": "6.60"}]
+    body = {"day": day(3, 20).isoformat(), "vat_regime": "debits", "vat_lines": rates}
+    off = {**body, "vat_lines": [{"net": "600.00", "vat_rate": "20", "vat_amount": "120.02"}, body["vat_lines"][1]]}
+    refused = call("comptable", "post", url, off)
+    assert refused.status_code == 422, refused.content
+    assert ("La TVA saisie à 20 % (120,02 €) ne correspond pas à la base HT × taux (600,00 € × 20 % = 120,00 €)"
+            in refused.json()["erreurs"]["__all__"][0].replace("\u202f", " ").replace("\xa0", " "))  # fmt: skip
+    twice = {**body, "vat_lines": [body["vat_lines"][0], {"net": "120.00", "vat_rate": "20"}]}
+    assert "saisi deux fois" in str(call("comptable", "post", url, twice).json()["erreurs"])
+    both = call("comptable", "post", url, {**body, "net": "720.00", "vat_rate": "20"})
+    assert both.status_code == 422 and "pas les deux" in str(both.json()["erreurs"]["vat_lines"])
+    assert call("comptable", "post", url, {**body, "vat_lines": [{"net": "600", "vat_rate": "7"}]}).status_code == 422
+    assert not DoubtfulDebt.objects.filter(entry_line_id=ids["old_line_id"]).exists()
+    assert not OldInvoiceVatLine.objects.exists()
+    made = call("comptable", "post", url, body)
+    assert made.status_code == 201, made.content
+    debt = made.json()
+    assert (debt["amount_gross"], debt["amount_vat"], debt["amount_net"]) == ("840.00", "125.61", "714.39")
+    assert debt["vat_lines"] == [{"rate": "20.00", "net": "600.00", "vat": "120.00"},
+                                 {"rate": "5.50", "net": "120.00", "vat": "6.60"}]  # fmt: skip
+    assert call("comptable", "get", f"/api/v1/creances-douteuses/{debt['id']}").json()["vat_lines"] == debt["vat_lines"]
+
+
 def test_hold_operations_enforce_the_matrix(client, client_as, personas, structure):
     matrix_walk(client, client_as, personas, structure, dataset_holds.PATHS)
 

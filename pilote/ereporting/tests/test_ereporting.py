@@ -392,3 +392,114 @@ def test_a_payment_received_on_a_doubtful_debt_is_payment_data_too(shop, collect
     [amount] = day.rate_list
     assert day.day == dt.date(2026, 5, 5)
     assert (amount.base, amount.tax, amount.gross) == (D("275.00"), D("55.00"), D("330.00"))
+
+
+# --- Old invoices of the previous tool, taken over and classed doubtful (receivables.bad_debts) ---------------------
+
+
+def _old_invoice(shop, customer, number, issued, gross, waiting_vat=D("0")):  # fmt: skip
+    """An old invoice's open line on the customer's 411, as the take-over writes it (and the VAT waiting on 44588
+    when the old tool was on « encaissements »)."""
+    from pilote.ledger import services as ledger
+    from pilote.ledger.models import Account, Journal
+    from pilote.sales.issuing import PENDING_VAT_ACCOUNT, account
+    from pilote.takeover.datasets.opening import opening_journal, transitory_account
+
+    actor = shop["accountant"]
+    aux = ledger.auxiliary_for_contact(actor=actor, contact=customer, control_code="411")
+    suspense, day = transitory_account(actor), dt.date(2026, 1, 1)
+    item = ledger.LineInput(
+        Account.objects.get(code="411"),
+        auxiliary=aux,
+        debit=gross,
+        reference=number,
+        due_date=issued + dt.timedelta(days=30),
+        label=f"Facture {number} du {issued:%d/%m/%Y}",
+    )
+    lines = [item, ledger.LineInput(suspense, credit=gross, label="Factures clients reprises")]
+    entry = ledger.create_entry(
+        actor=actor, journal=opening_journal(), date=day, label="Reprise", lines=lines, post=True
+    )
+    if waiting_vat:
+        lines = [
+            ledger.LineInput(suspense, debit=waiting_vat),
+            ledger.LineInput(account(*PENDING_VAT_ACCOUNT), credit=waiting_vat, label="TVA en attente reprise"),
+        ]
+        ledger.create_entry(
+            actor=actor,
+            journal=Journal.objects.get(code="OD"),
+            date=day,
+            label="TVA en attente",
+            lines=lines,
+            post=True,
+        )
+    return entry.lines.get(reference=number, debit=gross)
+
+
+MAY_PAYMENTS = Period(PAYMENTS, dt.date(2026, 5, 1), dt.date(2026, 5, 31))
+
+
+def test_a_receipt_on_a_doubtful_old_invoice_on_receipts_is_payment_data_per_rate(shop):
+    """A private customer's old service invoice ANC-0901 of 15/12/2025 on « encaissements »: 1 000 HT at 20 % (200)
+    + 400 HT at 10 % (40) = 1 640 TTC, taken over whole, classed doubtful, 820 received on 5 May 2026 — half of it:
+    VAT 240 × 820 / 1 640 = 120 (100 at 20 % + 20 at 10 %), bases 1 400 × 820 / 1 640 = 700 (500 + 200). No sales
+    payment stands for it, yet it is e-reported (10.4) the same way: from the 44571 lines of its bank entry."""
+    from pilote.receivables import bad_debts
+    from pilote.receivables.bad_debts import OldInvoiceVat, OldVatLine
+
+    line = _old_invoice(shop, _person(shop), "ANC-0901", dt.date(2025, 12, 15), D("1640"), waiting_vat=D("240"))
+    typed = OldInvoiceVat(lines=[OldVatLine(D("1000"), D("20")), OldVatLine(D("400"), D("10"))], regime="receipts")
+    debt = bad_debts.classify_taken_over(actor=shop["accountant"], line_id=line.pk, day=dt.date(2026, 4, 20), vat=typed)
+    bad_debts.record_recovery(actor=shop["accountant"], debt=debt, day=dt.date(2026, 5, 5), amount=D("820"),
+                              bank_account=shop["bank"])  # fmt: skip
+    data = datasets.build(MAY_PAYMENTS)
+    [day] = data.b2c_payments
+    assert day.day == dt.date(2026, 5, 5) and not data.international_payments
+    assert [(a.rate, a.base, a.tax, a.gross) for a in day.rate_list] == [
+        (D("20.00"), D("500.00"), D("100.00"), D("600.00")),
+        (D("10.00"), D("200.00"), D("20.00"), D("220.00")),
+    ]
+    payment = etree.fromstring(_xml(data)).find("PaymentsReport/Transactions/Payment")
+    assert [(s.findtext("TaxPercent"), s.findtext("Amount")) for s in payment.findall("SubTotals")] == [
+        ("20.00", "600.00"), ("10.00", "220.00")]  # fmt: skip
+
+
+def test_a_receipt_on_a_doubtful_old_invoice_abroad_names_the_old_invoice(shop):
+    """A Swiss business's old invoice ANC-0950 of 10/12/2025 (500 HT + 100 VAT at 20 %, on « encaissements »), 300
+    received on 12 May 2026: flux 10.2 names the old invoice, its number and date, with 250 + 50 at 20 %."""
+    from pilote.receivables import bad_debts
+    from pilote.receivables.bad_debts import OldInvoiceVat
+
+    line = _old_invoice(shop, _swiss(shop), "ANC-0950", dt.date(2025, 12, 10), D("600"), waiting_vat=D("100"))
+    debt = bad_debts.classify_taken_over(actor=shop["accountant"], line_id=line.pk, day=dt.date(2026, 4, 20),
+                                         vat=OldInvoiceVat(net=D("500"), rate=D("20"), regime="receipts"))  # fmt: skip
+    bad_debts.record_recovery(actor=shop["accountant"], debt=debt, day=dt.date(2026, 5, 12), amount=D("300"),
+                              bank_account=shop["bank"])  # fmt: skip
+    data = datasets.build(MAY_PAYMENTS)
+    [payment] = data.international_payments
+    assert (payment.day, payment.invoice_number, payment.invoice_date, payment.customer_name) == (
+        dt.date(2026, 5, 12), "ANC-0950", dt.date(2025, 12, 10), "Uhrwerk AG")  # fmt: skip
+    assert [(a.rate, a.base, a.tax) for a in payment.rates] == [(D("20.00"), D("250.00"), D("50.00"))]
+    invoice = etree.fromstring(_xml(data)).find("PaymentsReport/Invoice")
+    assert (invoice.findtext("InvoiceID"), invoice.findtext("IssueDate"), invoice.findtext("Payment/Date")) == (
+        "ANC-0950", "20251210", "20260512")  # fmt: skip
+
+
+def test_a_receipt_on_a_doubtful_old_invoice_on_debits_is_not_payment_data(shop):
+    """On « débits » the old invoice's VAT fell due when it was invoiced: neither what is received while doubtful (no
+    VAT line) nor what comes in after the loss (44571 again, the VAT recovered on 44585 due back) is a payment to
+    e-report — though the late receipt's entry carries 44571 lines with the old invoice's number."""
+    from pilote.ledger.models import EntryLine
+    from pilote.receivables import bad_debts
+    from pilote.receivables.bad_debts import OldInvoiceVat
+
+    line = _old_invoice(shop, _person(shop), "ANC-0977", dt.date(2025, 12, 1), D("1200"))
+    debt = bad_debts.classify_taken_over(actor=shop["accountant"], line_id=line.pk, day=dt.date(2026, 4, 20),
+                                         vat=OldInvoiceVat(net=D("1000"), rate=D("20"), regime="debits"))  # fmt: skip
+    debt = bad_debts.record_recovery(actor=shop["accountant"], debt=debt, day=dt.date(2026, 5, 5), amount=D("600"),
+                                     bank_account=shop["bank"])  # fmt: skip
+    debt = bad_debts.write_off(actor=shop["accountant"], debt=debt, day=dt.date(2026, 5, 12), proof="Liquidation")
+    bad_debts.record_recovery(actor=shop["accountant"], debt=debt, day=dt.date(2026, 5, 20), amount=D("120"),
+                              bank_account=shop["bank"])  # fmt: skip
+    assert EntryLine.objects.filter(account__code="44571", reference="ANC-0977", credit=D("20.00")).exists()
+    assert datasets.build(MAY_PAYMENTS).is_empty
