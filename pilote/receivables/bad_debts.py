@@ -423,7 +423,11 @@ def _classified(debt: DoubtfulDebt, *, actor, day: dt.date, reason: str, entry) 
     why = f" — {reason.strip()}" if reason.strip() else ""
     _event(debt, actor=actor, day=day, kind=DoubtfulEventKind.CLASSIFIED, amount=debt.amount_gross, entries=[entry],
            label=f"Classée douteuse : {format_eur(debt.amount_gross)} TTC transférés au 416{why}")  # fmt: skip
-    audit.record(actor, "receivables.doubtful.classified", debt, after=audit.snapshot(debt))
+    after = audit.snapshot(debt)
+    if debt.taken_over:  # what the user typed of the old invoice's VAT, rate by rate
+        after["vat_lines"] = [{"rate": str(line.rate), "net": str(line.net), "vat": str(line.vat)}
+                              for line in old_vat_lines(debt)]  # fmt: skip
+    audit.record(actor, "receivables.doubtful.classified", debt, after=after)
 
 
 @transaction.atomic

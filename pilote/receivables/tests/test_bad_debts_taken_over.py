@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from pilote.core.exceptions import DomainError
+from pilote.core.models import AuditEvent
 from pilote.ledger import lettering, vat
 from pilote.ledger import services as ledger
 from pilote.ledger.models import Account, Entry, EntryLine, Journal
@@ -291,6 +292,11 @@ def test_mixed_rates_classed_provisioned_received_written_off_and_received_after
         ("44571", D("20.00"), D("147.96"), D("739.83")),
         ("44571", D("5.50"), D("16.28"), D("295.93")),
     ]  # 147,96 + 16,28 = 164,24 = the debt's VAT; 739,83 + 295,93 = 1 035,76 = its net
+    audited = AuditEvent.objects.get(action="receivables.doubtful.classified").after["vat_lines"]
+    assert audited == [
+        {"rate": "20.00", "net": "1000.00", "vat": "200.00"},
+        {"rate": "5.50", "net": "400.00", "vat": "22.00"},
+    ]
 
     # 50 % of the net 1 035,76 = 517,88
     debt = bad_debts.provision(actor=actor, debt=debt, day=DAY(2026, 3, 31), rate="50", version=debt.version)
