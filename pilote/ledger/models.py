@@ -311,6 +311,26 @@ class EntryLine(models.Model):
                 condition=Q(is_lettered=False, auxiliary__isnull=False),
                 name="ledger_line_open_idx",
             ),
+            # The third parties' open documents (`documents_open`: taken-over invoices chased by dunning and the home
+            # page's to-do, supplier documents of the payment runs): only the open lines with a reference and a due
+            # date, each entry holding every column those reads filter on (`is_lettered` too: SQLite reads a column
+            # of the condition from the row otherwise), so a sub-account's overdue documents are found from the index
+            # alone — reading the rows of the 43,000 open customer lines of the 1,000,000-line bench ledger took 0.4 s.
+            models.Index(
+                fields=[
+                    "auxiliary",
+                    "due_date",
+                    "account",
+                    "fiscal_year",
+                    "is_posted",
+                    "debit",
+                    "credit",
+                    "reference",
+                    "is_lettered",
+                ],
+                condition=Q(is_lettered=False, auxiliary__isnull=False, due_date__isnull=False) & ~Q(reference=""),
+                name="ledger_line_open_doc_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 
 from pilote.ledger import documents_open
 from pilote.lib.money import ZERO
@@ -43,7 +43,13 @@ def open_lines(customer_ids=None, *, due_before: dt.date | None = None, chased_o
     lines = documents_open.open_lines(CUSTOMER_CONTROL, debit=True, contact_ids=customer_ids, due_before=due_before)
     lines = lines.exclude(Exists(Invoice.objects.filter(number=OuterRef("reference"))))
     if chased_only:
-        lines = lines.exclude(Exists(holds_of(OuterRef("auxiliary__contact_id"), OuterRef("reference"))))
+        # The held references first (one list of a small table, read once): only a line whose reference some hold
+        # bears is then looked up for its customer's hold — SQLite (no statistics) ran the correlated lookup through
+        # every line of the customer's sub-account, for each open line.
+        held = DunningHold.objects.filter(entry_line__isnull=False).values("entry_line__reference")
+        lines = lines.exclude(
+            Q(reference__in=held) & Q(Exists(holds_of(OuterRef("auxiliary__contact_id"), OuterRef("reference"))))
+        )
     return lines
 
 

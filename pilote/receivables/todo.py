@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilote.contacts.models import Contact
-from pilote.core.collation import french
+from pilote.core.collation import french_key
 from pilote.core.registry import TodoItem
 from pilote.lib.formats import format_eur
 from pilote.receivables import dunning, ledger_items
@@ -20,8 +20,8 @@ BATCH = 50  # customers whose dunning is worked out at a time, in name order, un
 
 def late_customers(on: dt.date) -> list[int]:
     """The ids of the customers with an overdue invoice (or an old one taken over in the ledger), in French name
-    order. Three reads: each source's distinct customers (from the open invoices' partial index), then their names
-    sorted — not one query whose plan probed the invoices once per contact of the file (~90 ms on 2,000
+    order. Three reads: each source's distinct customers (from the open invoices' partial index), then their names,
+    sorted in Python — not one query whose plan probed the invoices once per contact of the file (~90 ms on 2,000
     customers and 100,000 invoices)."""
     ids = set(dunning.overdue_invoices(on).order_by().values_list("customer_id", flat=True).distinct())
     taken_over = ledger_items.open_lines(due_before=on, chased_only=True)  # old invoices taken over, not held
@@ -30,7 +30,10 @@ def late_customers(on: dt.date) -> list[int]:
     ids.discard(None)
     if not ids:
         return []
-    return list(Contact.objects.filter(pk__in=id_set(ids)).order_by(french("name"), "pk").values_list("pk", flat=True))
+    # Sorted here by the same keys as the SQL collation (`french_key`): SQLite called the collation back for each
+    # comparison (16,000 calls for 1,560 late customers, ~25 ms), Python computes one cached key per name.
+    names = Contact.objects.filter(pk__in=id_set(ids)).values_list("pk", "name")
+    return [pk for pk, _ in sorted(names, key=lambda row: (french_key(row[1]), row[0]))]
 
 
 def due_proposals(on: dt.date, limit: int) -> list:
