@@ -135,7 +135,11 @@ def bounded_entry_count(entries, data: dict) -> tuple[int, bool]:
     if "compte" in chosen and chosen <= LINE_FILTERS:
         limit = keyset.COUNT_LIMIT
         sample = 2 * (limit + 1)
-        found = _account_lines(data).order_by().values("entry_id")[:sample]
+        # Newest first, in the order of the covering index (account, year, is_posted, date, id …): read from the index
+        # alone, and a year's opening entry (one entry carrying every open item: 41,484 lines on 401 in the bench
+        # ledger) comes last, not first. Unordered, PostgreSQL read the lines through the year's index (270 ms).
+        index_order = ("-account_id", "-fiscal_year_id", "-is_posted", "-date", "-id")
+        found = _account_lines(data).order_by(*index_order).values("entry_id")[:sample]
         read = found.aggregate(lines=Count("entry_id"), entries=Count("entry_id", distinct=True))
         if read["entries"] > limit:
             return limit, True
