@@ -60,8 +60,9 @@ defaults
   retries 2
   option redispatch
   # A request whose server died under it (connection reset before any answer) is sent again to the other
-  # server — only when it changes nothing: a POST in flight fails, as it must.
-  retry-on conn-failure empty-response
+  # server — only when it changes nothing: a POST in flight fails, as it must. So is a reading whose query was cut
+  # by a PostgreSQL restart (Pilote's 503 with Retry-After): its new connection waits for the server (core/db).
+  retry-on conn-failure empty-response 503
   # A busy server answers its health check late, not never: 5 s and three misses before it is taken out (a dead
   # one refuses the connection at once, and its requests are re-sent to the other server: redispatch).
   timeout check 5s

@@ -198,12 +198,15 @@ def worker_killed(*, base: str, env: dict, locust, log) -> dict:
 
 
 def postgresql_restarted(*, base: str, env: dict, locust, log) -> dict:
+    # The Debian cluster serving the load database: `main` (5432) unless PILOTE_FAULTS_PG_CLUSTER names another
+    # (e.g. a cluster of its own on 5433, so that the restart does not cut other users of the machine's server).
     version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
-    timing: dict = {}
+    name = os.environ.get("PILOTE_FAULTS_PG_CLUSTER", "main")
+    timing: dict = {"cluster": f"{version}/{name}"}
 
     def restart():
         started = time.monotonic()
-        subprocess.run(["pg_ctlcluster", version, "main", "restart", "-m", "fast"], check=True)
+        subprocess.run(["pg_ctlcluster", version, name, "restart", "-m", "fast"], check=True)
         timing["restart_s"] = round(time.monotonic() - started, 1)
         log(f"PostgreSQL {version} restarted in {timing['restart_s']} s")
 

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 from bench import run  # noqa: E402  (results.json helpers, machine facts)
 
 PY = str(ROOT / ".venv/bin/python")
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 LOAD_DB = os.environ.get("PILOTE_LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pilote_load")
+PG_ADMIN = LOAD_DB.rsplit("/", 1)[0] + "/postgres"  # the load database's server
 BASE = f"http://127.0.0.1:{os.environ.get('CLUSTER_PORT', '8100')}"
 P95_TARGET_MS = 150
 # Users arriving per second: each signs in once (a password check, ~0.25 s of CPU by design) and keeps its session;
