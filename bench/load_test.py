@@ -159,6 +159,8 @@ def main() -> int:
                         "postgresql_restarted), without the journeys; repeatable")  # fmt: skip
     parser.add_argument("--rebuild", action="store_true", help="build the load database again")
     parser.add_argument("--dry-run", action="store_true", help="print the figures, do not write results.json")
+    parser.add_argument("--save", action="store_true", help="with --fault: write those faults' figures under "
+                        "load.faults in results.json (the journeys' figures are kept)")  # fmt: skip
     args = parser.parse_args()
 
     data = ensure_data(args.rebuild)
@@ -169,8 +171,14 @@ def main() -> int:
         if args.fault:
             from bench import faults
 
-            print(json.dumps(faults.run_all(base=BASE, env=cluster_env(), locust=locust, log=log, only=args.fault),
-                             ensure_ascii=False, indent=2))  # fmt: skip
+            found = faults.run_all(base=BASE, env=cluster_env(), locust=locust, log=log, only=args.fault)
+            print(json.dumps(found, ensure_ascii=False, indent=2))
+            if args.save:  # each fault run replaces its own figures under load.faults, dated, with its data
+                stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+                results = run.load_results()
+                kept = results.setdefault("load", {}).setdefault("faults", {})
+                kept.update({name: {**figures, "measured_at": stamp, "data": data} for name, figures in found.items()})
+                run.write_results(results)
             return 0
         result = {
             "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
