@@ -154,7 +154,8 @@ def list_lettering_lines(request, auxiliary_id: ObjectId, filters: Query[Letteri
     data = filters.dict()
     auxiliary = fetch(AuxiliaryAccount.objects.select_related("control_account"), auxiliary_id)
     if data["etat"] == "lettrees":
-        lines = lettering.lettered_lines(auxiliary.control_account, auxiliary.pk).order_by("-date", "-id")
+        lines, keys = lettering.lettered_lines(auxiliary.control_account, auxiliary.pk)
+        lines = lines.order_by(*[f"-{name}" for name, _ in keys], "-id")  # newest first, the index's order
     else:
         lines = lettering.open_lines(auxiliary.control_account, auxiliary.pk).select_related("match__matching")
     return page_of(lines, data)

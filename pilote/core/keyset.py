@@ -78,7 +78,12 @@ def bounded_count(queryset, limit: int | None = None) -> tuple[int, bool]:
 
 
 def keyset_page(queryset, keys: list[tuple[str, object]], *, descending: bool, after: str = "", before: str = "",
-                per_page: int = 50, count: tuple[int, bool] | None = None) -> KeysetPage:  # fmt: skip
+                per_page: int = 50, count: tuple[int, bool] | None = None,
+                ids_first: bool = False) -> KeysetPage:  # fmt: skip
+    """A page of `queryset` in the `keys` order. `ids_first`: the page's primary keys are chosen in a subquery of
+    their own — the sort over the filter's rows without the joins of `select_related` — and only those rows are
+    joined: a planner that joins before it sorts (PostgreSQL, when its estimate of the rows is low) then joins one
+    page, not every row of the filter."""
     names = [name for name, _ in keys] + ["pk"]
     annotated = queryset.annotate(**{name: expression for name, expression in keys if expression is not None})
     start = _decode(after, len(names)) if after else None
@@ -91,6 +96,9 @@ def keyset_page(queryset, keys: list[tuple[str, object]], *, descending: bool, a
         rows_qs = rows_qs.filter(_beyond(names, start, forward=not descending))
     elif end is not None:
         rows_qs = rows_qs.filter(_beyond(names, end, forward=descending))
+    if ids_first:
+        page_ids = rows_qs.values("pk")[: per_page + 1]
+        rows_qs = annotated.filter(pk__in=page_ids).order_by(*ordering)
     rows = list(rows_qs[: per_page + 1])
     extra = len(rows) > per_page
     rows = rows[:per_page]

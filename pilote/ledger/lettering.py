@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, Min, OuterRef, Q, Subquery
+from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from pilote.core import audit
@@ -41,13 +41,28 @@ def open_lines(account: Account, aux_key: int = 0):
     return lines.select_related("entry__journal").order_by("date", "id")
 
 
-def lettered_lines(account: Account, aux_key: int):
-    """A third party's fully lettered lines in open fiscal years, newest first (shown on demand, paged)."""
+def lettered_lines(account: Account, aux_key: int) -> tuple[QuerySet, list[tuple[str, None]]]:
+    """A third party's fully lettered lines in open fiscal years, and their sort keys newest first (shown on demand,
+    paged by keyset: `keyset_page(lines, keys, descending=True)`).
+
+    The keys are (fiscal year, date) — then the id —, which the index (auxiliary, fiscal_year, is_posted, date, id)
+    walks backwards from the newest line and stops at the page's end: sorting by date alone read and joined every
+    lettered line of the party before sorting (5,200 for the biggest customer of the 1M-line bench, growing with the
+    books). Both orders are the same: a line's date lies in its fiscal year (the year containing the entry's date,
+    `services.fiscal_year_for` and `batch.post_many`, the line copying its entry's date and year) and fiscal years
+    never overlap (`services.create_fiscal_year`), so among open years whose ids rise with their start dates the
+    (year, date, id) order is the (date, id) order. Years created out of that order (a book opened on an earlier
+    year afterwards) keep the date order, correct and slower. The account is compared as `account_id + 0` (SQLite's
+    idiom to keep an index out: without statistics it took the account's index — every 411 line of the years — and
+    filtered the party) and `is_posted` as `IN (TRUE)`, an equality the index serves (a bare boolean column is not)."""
     from pilote.ledger.models import FiscalYear
 
-    years = list(FiscalYear.objects.filter(status="open").values_list("pk", flat=True))
-    lines = EntryLine.objects.filter(account=account, auxiliary_id=aux_key, is_posted=True, fiscal_year_id__in=years)
-    return lines.filter(is_lettered=True).select_related("entry__journal", "match__matching")
+    years = list(FiscalYear.objects.filter(status="open").order_by("start_date").values_list("pk", flat=True))
+    lines = EntryLine.objects.alias(account_key=ExpressionWrapper(F("account_id") + 0, output_field=BigIntegerField()))
+    lines = lines.filter(account_key=account.pk, auxiliary_id=aux_key, is_posted__in=[True], fiscal_year_id__in=years)
+    lines = lines.filter(is_lettered=True).select_related("entry__journal", "match__matching")
+    keys = [("fiscal_year_id", None), ("date", None)] if years == sorted(years) else [("date", None)]
+    return lines, keys
 
 
 def mark_lettered(line_ids) -> None:

@@ -221,3 +221,35 @@ def test_lettering_page_pages_open_lines_and_shows_lettered_ones_on_demand(clien
     lettered = client.get(url, {"lettrees": "1"}).content.decode()
     assert "Facture F-1" in lettered and "Règlement" in lettered and 'name="lignes"' not in lettered
     assert "2 résultats" in lettered
+
+
+@pytest.mark.parametrize("earlier_year_created_after", [False, True])
+def test_lettered_lines_page_newest_first_across_open_years(books, earlier_year_created_after):
+    """The lettered lines are read in the order of the index (year, date, id) when the open years' ids follow their
+    dates — the same order as (date, id), since a line's date lies in its year — and by date alone otherwise (a year
+    created after a later one): either way newest first, every line once, « Suivante » then « Précédente »."""
+    from pilote.core.keyset import keyset_page
+    from pilote.ledger.models import EntryLine, FiscalYear
+
+    other = dt.date(2025, 1, 1) if earlier_year_created_after else dt.date(2027, 1, 1)
+    FiscalYear.objects.create(start_date=other, end_date=other.replace(month=12, day=31))
+    days = [dt.date(2026, 3, 2), dt.date(2026, 6, 1), other.replace(month=2), other.replace(month=9)]
+    for n, day in enumerate(days, start=1):
+        invoice = sale(books, label=f"Facture F-{n}", day=day)
+        paid = _payment(books, "120.00", ref=f"F-{n}", day=day)
+        lettering.letter_lines(actor=books["actor"], lines=[_customer_line(invoice), _customer_line(paid)])
+    sale(books, label="Facture F-9", day=dt.date(2026, 5, 1))  # open: not listed
+    lines, keys = lettering.lettered_lines(books["a"]["411"], books["customer"].pk)
+    assert [name for name, _ in keys] == (["date"] if earlier_year_created_after else ["fiscal_year_id", "date"])
+    expected = [line.pk for line in EntryLine.objects.filter(is_lettered=True).order_by("-date", "-id")]
+    page, forward = keyset_page(lines, keys, descending=True, per_page=3), []
+    while True:
+        forward += [line.pk for line in page.rows]
+        if not page.next_token:
+            break
+        page = keyset_page(lines, keys, descending=True, per_page=3, after=page.next_token)
+    backward = [line.pk for line in page.rows]
+    while page.previous_token:
+        page = keyset_page(lines, keys, descending=True, per_page=3, before=page.previous_token)
+        backward = [line.pk for line in page.rows] + backward
+    assert len(expected) == 8 and forward == expected == backward and (page.count, page.more) == (8, False)

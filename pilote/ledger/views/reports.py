@@ -96,13 +96,13 @@ def lettering_page(request, pk: int):
     auxiliary = get_object_or_404(AuxiliaryAccount.objects.select_related("control_account", "contact"), pk=pk)
     account = auxiliary.control_account
     lettered = request.GET.get("lettrees") == "1"
-    if lettered:
-        lines = lettering.lettered_lines(account, auxiliary.pk)
+    if lettered:  # newest first, in the order of an index (`lettering.lettered_lines`)
+        lines, keys = lettering.lettered_lines(account, auxiliary.pk)
     else:  # the partial matching's code rides on the lines' query (one join, not one query per line)
-        lines = lettering.open_lines(account, auxiliary.pk).select_related("match__matching")
+        lines, keys = lettering.open_lines(account, auxiliary.pk).select_related("match__matching"), [("date", None)]
     page = keyset_page(
-        lines, [("date", None)], descending=lettered, after=request.GET.get("apres", ""),
-        before=request.GET.get("avant", ""), per_page=LETTERING_PER_PAGE,
+        lines, keys, descending=lettered, after=request.GET.get("apres", ""),
+        before=request.GET.get("avant", ""), per_page=LETTERING_PER_PAGE, ids_first=lettered,
     )  # fmt: skip
     context = {
         "auxiliary": auxiliary,
