@@ -5,9 +5,10 @@ from django.db.models.signals import post_migrate
 def _reinstall_triggers(sender, using="default", **kwargs) -> None:
     from django.db import connections
 
-    from pilote.ledger import triggers
+    from pilote.ledger import entry_words, triggers
 
     triggers.install(connections[using])
+    entry_words.install_triggers(connections[using])  # SQLite's words index, when a migration rebuilt ledger_entry
 
 
 class LedgerConfig(AppConfig):

@@ -11,8 +11,10 @@ from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, Oute
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from pilote.core import keyset
 from pilote.core.collation import french, french_key
 from pilote.core.listing import Column, words_refusal
+from pilote.ledger import entry_words
 from pilote.ledger.balance import (  # noqa: F401 - the columns and totals are read from here too
     TRIAL_BALANCE_COLUMNS,
     TrialBalanceRow,
@@ -41,9 +43,14 @@ WORDS_HINT = "ou le numéro de pièce exact dans « N° de pièce exact »"
 
 
 def filter_entries(data: dict):
-    """Entries by fiscal year, journal, state, period, account (prefix), words of the label or piece, piece
-    number (exact) and amount of one of their lines. Each filter an index serves: (fiscal_year, date),
-    (journal, date), (date), (piece_ref) on entries; the account's lines through (account, …) and an amount
+    return _filtered(data)[0]
+
+
+def _filtered(data: dict):
+    """(the entries, how many the words' index found — None without words or index). Entries by fiscal year,
+    journal, state, period, account (prefix), words of the label or piece (`entry_words`), piece number (exact)
+    and amount of one of their lines. Each filter an index serves: (fiscal_year, date), (journal, date), (date),
+    (piece_ref) on entries; the account's lines through (account, …) and an amount
     through the expression index (debit + credit) of lines — a line has one side only."""
     from pilote.ledger.models import EntryLine
 
@@ -58,9 +65,12 @@ def filter_entries(data: dict):
         entries = entries.filter(date__gte=data["du"])
     if data.get("au"):
         entries = entries.filter(date__lte=data["au"])
+    found = None
     if data.get("q") and not words_refusal(data["q"]):  # the form and the API refuse shorter words in French
-        q = data["q"].strip()
-        entries = entries.filter(Q(label__icontains=q) | Q(piece_ref__icontains=q))
+        # Label or piece contains the words: SQLite's FTS5 trigram index, PostgreSQL's trigram indexes (entry_words).
+        words = data["q"].strip()
+        found = entry_words.count(words, connection, limit=keyset.COUNT_LIMIT + 1)
+        entries = entries.filter(entry_words.words_filter(words, found))
     if data.get("piece"):
         entries = entries.filter(piece_ref=data["piece"].strip())
     if data.get("compte"):
@@ -73,7 +83,7 @@ def filter_entries(data: dict):
         amount = ExpressionWrapper(F("debit") + F("credit"), output_field=BigIntegerField())  # integer cents
         lines = EntryLine.objects.alias(amount=amount).filter(amount=to_cents(data["montant"]))
         entries = entries.filter(pk__in=lines.values("entry_id"))  # driven by the amount's index: few lines match
-    return entries
+    return entries, found
 
 
 def _account_lines(data: dict):
@@ -110,17 +120,17 @@ def entry_page(data: dict, requested: str, *, after: str = "", before: str = "",
     key = requested.lstrip("-") if requested else ""
     if key not in ENTRY_KEYS:
         requested, key = "-date", "date"
-    entries = filter_entries(data)
+    entries, found = _filtered(data)
     return keyset_page(
         entries.annotate(amount=_amount()), ENTRY_KEYS[key], descending=requested.startswith("-"), after=after,
-        before=before, per_page=per_page, count=bounded_entry_count(entries, data),
+        before=before, per_page=per_page, count=bounded_entry_count(entries, data, words_found=found),
     )  # fmt: skip
 
 
 LINE_FILTERS = {"compte", "exercice", "du", "au"}  # what a line carries of its entry: its account, year and date
 
 
-def bounded_entry_count(entries, data: dict) -> tuple[int, bool]:
+def bounded_entry_count(entries, data: dict, words_found: int | None = None) -> tuple[int, bool]:
     """The list's count up to COUNT_LIMIT (`keyset.bounded_count`). Filtered by account (and year or period
     only), counted from the account's lines, in the order of their index (account, year, …), at most twice the
     bound of them: an entry has one line or two on an account, so the distinct entries among those lines are
@@ -132,6 +142,11 @@ def bounded_entry_count(entries, data: dict) -> tuple[int, bool]:
     from pilote.core import keyset
 
     chosen = {key for key, value in data.items() if value not in (None, "")}
+    if chosen == {"q"} and words_found is not None and words_found > entry_words.FEW:
+        # Words found in many entries, nothing else chosen: the index's own count (`entry_words.count`, read up to
+        # the bound) — the LIKE would read every entry when they are fewer than the bound. It counts what the index
+        # finds, which folds the case of non-ASCII letters too (« É » for « é »), where the rows keep SQLite's LIKE.
+        return min(words_found, keyset.COUNT_LIMIT), words_found > keyset.COUNT_LIMIT
     if "compte" in chosen and chosen <= LINE_FILTERS:
         limit = keyset.COUNT_LIMIT
         sample = 2 * (limit + 1)

@@ -328,14 +328,20 @@ def check_triggers() -> list[str]:
     from django.db import connection
 
     from pilote.core import dbtriggers
-    from pilote.ledger import triggers  # noqa: F401 — registers the ledger's set
+    from pilote.ledger import entry_words, triggers
+
+    del triggers  # imported to register the ledger's set
 
     missing = sorted(
         name
         for trigger_set in dbtriggers.registered()
         for name in trigger_set.expected(connection) - trigger_set.installed(connection)
     )  # the ledger's triggers and those of every app that protects its documents (issued invoices…)
-    return [f"Protection absente en base : déclencheur {name} (relancez « manage.py migrate »)." for name in missing]
+    problems = [f"Protection absente en base : déclencheur {n} (relancez « manage.py migrate »)." for n in missing]
+    return problems + [  # SQLite's index of the entries' words, stale without its triggers
+        f"Index des libellés d'écritures : déclencheur {name} absent (relancez « manage.py migrate »)."
+        for name in entry_words.missing_triggers(connection)
+    ]
 
 
 # Checks of the apps above the ledger (sales: the chain of issued invoices), which depend on the ledger and not
