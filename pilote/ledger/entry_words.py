@@ -6,7 +6,7 @@ has no index for a LIKE with a leading wildcard and read every entry twice (the 
 indexes is an FTS5 table with the `trigram` tokenizer (SQLite ≥ 3.34): `ledger_entry_fts`, external content on
 `ledger_entry` (label, piece_ref) — it stores the trigrams, not a copy of the texts —, kept by the three triggers
 below at every insert, update of the label or piece, and delete of an entry (posted entries never change; drafts
-do), filled for the existing entries by migration 0031. A quoted FTS5 string matches the words as one substring of
+do), filled for the existing entries by migration 0032. A quoted FTS5 string matches the words as one substring of
 the label or of the piece, as `LIKE '%words%'` does (`%`, `_` and quotes are plain characters in it).
 
 What differs from SQLite's LIKE: the trigram tokenizer folds the case of every letter (« É » finds « é »), SQLite's
@@ -54,7 +54,7 @@ def available(connection) -> bool:
 
 
 def create(connection) -> bool:
-    """Create and fill the index (migration 0031); False, and nothing made, where FTS5 or the trigram tokenizer is
+    """Create and fill the index (migration 0032); False, and nothing made, where FTS5 or the trigram tokenizer is
     missing."""
     import sqlite3
 

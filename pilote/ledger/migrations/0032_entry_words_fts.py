@@ -19,6 +19,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledger", "0030_versions")]
+    dependencies = [("ledger", "0031_open_documents_index")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
