@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from pilote.finance import breakeven, forecast
 from pilote.finance.balance_sheet import FunctionalBalanceSheet, functional_balance_sheet
@@ -95,7 +95,7 @@ def figures_at(periods: list[tuple[FiscalYear, dt.date]]) -> list[FiguresAt]:
     days up to the day, added to the months before, or, when the day is in the second half of the month, the
     days after it, taken off the whole month's aggregates (at most half a month of lines, whatever the day).
     Equal to `account_figures(year, day)` and `account_figures(year, month start − 1 day)` (tested)."""
-    from django.db.models import BooleanField, Case, Q, Value, When
+    from django.db.models import BooleanField, Case, Value, When
 
     assert len({year.pk for year, _ in periods}) == len(periods), "one day per fiscal year"
     if not periods:
@@ -132,28 +132,65 @@ def figures_at(periods: list[tuple[FiscalYear, dt.date]]) -> list[FiguresAt]:
             item = side[year_id].setdefault(code, AccountFigures())
             item.debit += row["d"]
             item.credit += row["c"]
-    if partial:
-        span = Q()
-        for year, first, last in partial:
-            span |= Q(fiscal_year=year, date__gte=first, date__lte=last)
-        # The months' à-nouveaux entries (usually none) left out by a subquery of their ids, run once (hashed), not
-        # a join of every line to its entry and journal.
-        opening = Entry.objects.filter(span, journal__kind=JournalKind.OPENING).values("id")
-        lines = (
-            EntryLine.objects.filter(span, is_posted=True)
-            .exclude(entry_id__in=opening)
-            .values("fiscal_year_id", "account__code")
-            .annotate(d=Sum("debit"), c=Sum("credit"))
-        )
-        for row in lines:
-            year_id, code = row["fiscal_year_id"], row["account__code"]
-            item = month[year_id].setdefault(code, AccountFigures())
-            sign = -1 if year_id in tails else 1
-            item.debit += sign * (row["d"] or ZERO)
-            item.credit += sign * (row["c"] or ZERO)
-            if sign < 0 and not (item.opening or item.debit or item.credit):
-                del month[year_id][code]  # moved only after the day: not in the books at the day
+    for year_id, code, debit, credit in _span_sums(partial) if partial else ():
+        item = month[year_id].setdefault(code, AccountFigures())
+        sign = -1 if year_id in tails else 1
+        item.debit += sign * debit
+        item.credit += sign * credit
+        if sign < 0 and not (item.opening or item.debit or item.credit):
+            del month[year_id][code]  # moved only after the day: not in the books at the day
     return [FiguresAt(month[year.pk], before[year.pk]) for year, _ in periods]
+
+
+def _span_sums(spans: list[tuple[FiscalYear, dt.date, dt.date]]) -> list[tuple[int, str, Decimal, Decimal]]:
+    """(year id, account code, debit, credit) of the posted lines of each (year, first day, last day) — distinct
+    years —, à-nouveaux left out, in one statement. The months' à-nouveaux entries (usually none) are left out by a
+    subquery of their ids run once (hashed), not a join of every line to its entry and journal."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return _span_sums_sqlite(spans)
+    span = Q()
+    for year, first, last in spans:
+        span |= Q(fiscal_year=year, date__gte=first, date__lte=last)
+    opening = Entry.objects.filter(span, journal__kind=JournalKind.OPENING).values("id")
+    lines = (
+        EntryLine.objects.filter(span, is_posted=True)
+        .exclude(entry_id__in=opening)
+        .values_list("fiscal_year_id", "account__code")
+        .annotate(d=Sum("debit"), c=Sum("credit"))
+    )
+    return [(year_id, code, debit or ZERO, credit or ZERO) for year_id, code, debit, credit in lines]
+
+
+def _span_sums_sqlite(spans: list[tuple[FiscalYear, dt.date, dt.date]]) -> list[tuple[int, str, Decimal, Decimal]]:
+    """`_span_sums` on SQLite: one grouped SELECT per span joined by UNION ALL, each reading the lines account by
+    account through the covering index (account, year, posted, date, …, debit, credit, entry) — the index alone,
+    never a line's row. SQLite without statistics took the (year, date) index and fetched every line of the days
+    from the table (the dashboard's two partial months at a million lines: ~16,000 rows; `figures_at` 22 → 9 ms of
+    CPU); the CROSS JOIN fixes its join order (accounts first). PostgreSQL keeps the ORM's query: its plan is the
+    same either way, and two branches cost it a second planning."""
+    from django.db import connection
+
+    from pilote.ledger.models import Account, Journal
+
+    line, entry = EntryLine._meta.db_table, Entry._meta.db_table
+    selects, params = [], []
+    for year, first, last in spans:
+        selects.append(
+            f"SELECT l.fiscal_year_id, a.code, SUM(l.debit), SUM(l.credit) "  # noqa: S608 - table names only
+            f"FROM {Account._meta.db_table} a CROSS JOIN {line} l "
+            f"WHERE l.account_id = a.id AND l.fiscal_year_id = %s AND l.is_posted = %s "
+            f"AND l.date >= %s AND l.date <= %s "
+            f"AND l.entry_id NOT IN (SELECT e.id FROM {entry} e JOIN {Journal._meta.db_table} j ON j.id = e.journal_id "
+            f"WHERE e.fiscal_year_id = %s AND e.date >= %s AND e.date <= %s AND j.kind = %s) "
+            f"GROUP BY l.fiscal_year_id, a.code"
+        )
+        params += [year.pk, True, first, last, year.pk, first, last, JournalKind.OPENING.value]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects), params)
+        rows = cursor.fetchall()
+    return [(year_id, code, from_cents(debit or 0), from_cents(credit or 0)) for year_id, code, debit, credit in rows]
 
 
 @dataclass

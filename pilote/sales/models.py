@@ -425,9 +425,11 @@ class Invoice(Document):
             # invoices were sorted at every page (119 ms on PostgreSQL, 5 ms with it).
             models.Index(fields=["-date", "-id"], name="sales_invoice_date_idx"),
             # The invoices issued over a stretch of days, counted (the dashboard's complaints per 100 invoices): an
-            # index-only scan instead of reading a third of 100,000 invoices (112 ms → 3 ms on PostgreSQL).
+            # index-only scan instead of reading a third of 100,000 invoices (112 ms → 3 ms on PostgreSQL). The
+            # condition's columns lead, although constant here: SQLite (no statistics) otherwise preferred the status
+            # index, whose (status, date) looked narrower, and read each invoice's row for its kind (~50 ms).
             models.Index(
-                fields=["date"],
+                fields=["status", "kind", "date"],
                 condition=Q(status="issued", kind="invoice"),
                 name="sales_invoice_issued_day_idx",
             ),

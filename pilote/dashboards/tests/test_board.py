@@ -14,6 +14,7 @@ from pilote.core.registry import todos_for
 from pilote.dashboards import queries, services, todo, views
 from pilote.ledger import services as ledger
 from pilote.ledger.models import Account, AuxiliaryAccount, FiscalYear, Journal
+from pilote.lib.formats import format_eur
 
 D = Decimal
 TODAY = dt.date(2026, 3, 25)
@@ -94,6 +95,29 @@ def test_direction_reads_every_indicator_against_the_year_before(books):
     assert all(tile.tile.url.startswith("/") for tile in tiles.values())
     assert "<svg" in tiles["ca_exercice"].tile.chart
     assert not any(tile.alert for tile in tiles.values())
+
+
+@pytest.mark.parametrize("day", [dt.date(2026, 3, d) for d in (10, 20, 25, 31)])
+def test_the_tiles_equal_direct_sums_of_the_posted_lines(books, day):
+    """The tiles read the aggregates and at most half a month of lines (`finance.figures_at`: the month's first days,
+    or its last ones taken off the whole month, in one statement through the accounts' covering index): on any day
+    of the month, the figures of summing the posted lines themselves."""
+    from django.db.models import Sum
+
+    from pilote.ledger.models import EntryLine
+
+    def net(prefix, first, last=day):
+        lines = EntryLine.objects.filter(is_posted=True, account__code__startswith=prefix, date__range=(first, last))
+        sums = lines.aggregate(d=Sum("debit"), c=Sum("credit"))
+        return (sums["d"] or D(0)) - (sums["c"] or D(0))
+
+    tiles = {tile.key: tile.tile for tile in queries.board(books["direction"], day)}
+    assert tiles["tresorerie"].value == net("5", dt.date(2026, 1, 1))  # the à-nouveaux of 1 January included
+    assert tiles["ca_exercice"].value == -net("70", dt.date(2026, 1, 1))
+    assert tiles["ca_mois"].value == -net("70", dt.date(2026, 3, 1))
+    assert tiles["marge_brute"].value == -net("70", dt.date(2026, 1, 1)) - net("607", dt.date(2026, 1, 1))
+    before = day.replace(year=2025)  # N−1 at the same day: its month to date
+    assert tiles["ca_mois"].comparisons[0][1] == format_eur(-net("70", dt.date(2025, 3, 1), before))
 
 
 def test_each_role_sees_its_own_indicators(books):
