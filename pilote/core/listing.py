@@ -259,6 +259,12 @@ def _close(rows: Iterable) -> None:
         close()
 
 
+def _streamed(rows: Iterable) -> Iterable:
+    """A queryset read in chunks (`iterator`), never held whole: iterating a queryset fills its cache with every row
+    (the invoices' CSV at 102,000 invoices held 1.2 GB). Other rows as they are."""
+    return rows.iterator(chunk_size=2000) if isinstance(rows, QuerySet) else rows
+
+
 def _csv_response(rows: Iterable, columns: list[Column]) -> StreamingHttpResponse:
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
 
@@ -290,6 +296,7 @@ def _xlsx_response(rows: Iterable, columns: list[Column], basename: str, title: 
     limit = xlsx_max_rows()
     if isinstance(rows, QuerySet):
         too_long = rows.count() > limit
+        rows = _streamed(rows)
     else:
         source = rows
         rows = list(itertools.islice(source, limit + 1))
@@ -300,8 +307,11 @@ def _xlsx_response(rows: Iterable, columns: list[Column], basename: str, title: 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(basename))
     sheet.append([_xlsx_cell(c.label) for c in columns])
-    for row in rows:
-        sheet.append([_xlsx_cell(c.value(row)) for c in columns])
+    try:
+        for row in rows:
+            sheet.append([_xlsx_cell(c.value(row)) for c in columns])
+    finally:
+        _close(rows)
     # No name on disk: the file is gone when the response, which closes it once sent, is done with it.
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - its life is the response's
     try:
@@ -353,11 +363,11 @@ def export_response(
     stamp = timezone.localdate().strftime("%Y%m%d")
     filename = f"{basename}-{stamp}.{fmt}"
     if fmt == "csv":
-        response = _csv_response(rows, columns)
+        response = _csv_response(_streamed(rows), columns)
     elif fmt == "xlsx":
         response = _xlsx_response(rows, columns, basename, title or basename)
     elif fmt == "pdf":
-        response = _pdf_response(rows, columns, basename, title, subtitle)
+        response = _pdf_response(_streamed(rows), columns, basename, title, subtitle)
     else:
         raise ValueError(f"Unknown export format {fmt}")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
