@@ -178,6 +178,7 @@ def main() -> int:
                 results = run.load_results()
                 kept = results.setdefault("load", {}).setdefault("faults", {})
                 kept.update({name: {**figures, "measured_at": stamp, "data": data} for name, figures in found.items()})
+                results["load"]["faults_at"] = stamp
                 run.write_results(results)
             return 0
         result = {
