@@ -166,6 +166,8 @@ SEEDS = (
     ("pilote.purchases.migrations.0003_purchase_orders", "seed_policy"),
     # writes rows only for CPOMs that exist (their yearly report dates): nothing after a flush, idempotent
     ("pilote.associations.migrations.0007_cpom_deadlines", "report_deadlines"),
+    # writes rows only for old invoices classed doubtful before their VAT lines: nothing after a flush, idempotent
+    ("pilote.receivables.migrations.0010_old_invoice_vat_lines", "one_line_per_old_invoice"),
 )
 
 

@@ -9,7 +9,8 @@ def one_line_per_old_invoice(apps, schema_editor):
     """The old invoices classed before rates could be mixed: their one rate becomes their one VAT line."""
     debt_model = apps.get_model("receivables", "DoubtfulDebt")
     line_model = apps.get_model("receivables", "OldInvoiceVatLine")
-    for debt in debt_model.objects.filter(invoice__isnull=True, invoice_net__isnull=False).order_by("pk"):
+    debts = debt_model.objects.filter(invoice__isnull=True, invoice_net__isnull=False, vat_lines__isnull=True)
+    for debt in debts.order_by("pk"):  # idempotent: a debt that has its lines is left alone
         line_model.objects.create(debt=debt, position=1, rate=debt.vat_rate or 0, net=debt.invoice_net,
                                   vat=debt.invoice_vat or 0)  # fmt: skip
 
