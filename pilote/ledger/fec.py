@@ -40,11 +40,14 @@ the size of an entry (a detailed à-nouveaux carries every open item).
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Max, Min
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -131,18 +134,25 @@ def _fetch(queryset) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _entry_chunks(year: FiscalYear, opening: bool) -> Iterator[list[tuple]]:
-    """The year's posted entries in chain (validation) order, by chunks, à-nouveaux or the others.
+def _chain_bounds(year: FiscalYear) -> tuple[int | None, int | None]:
+    """The lowest and highest chain index of the year's posted entries (None, None without any)."""
+    bounds = Entry.objects.filter(fiscal_year=year, status=EntryStatus.POSTED).aggregate(
+        low=Min("chain_index"), high=Max("chain_index")
+    )
+    return bounds["low"], bounds["high"]
+
+
+def _entry_chunks(year: FiscalYear, opening: bool, span: tuple[int, int] | None = None) -> Iterator[list[tuple]]:
+    """The year's posted entries in chain (validation) order, by chunks, à-nouveaux or the others (those whose
+    chain index lies in `span` = (after, up to) only, when given: a part of the file, `write_fec`'s workers).
 
     The keyset walks the unique chain_index index alone (a fiscal-year condition would make the
     planner scan and sort the whole year for every chunk); entries of a neighbouring year inside the
     year's index range are skipped here.
     """
     opening_journals = set(Journal.objects.filter(kind=JournalKind.OPENING).values_list("pk", flat=True))
-    bounds = Entry.objects.filter(fiscal_year=year, status=EntryStatus.POSTED).aggregate(
-        low=Min("chain_index"), high=Max("chain_index")
-    )
-    if bounds["low"] is None:
+    low, high = _chain_bounds(year) if span is None else (span[0] + 1, span[1])
+    if low is None:
         return
     fields = (
         "pk", "chain_index", "journal_id", "number", "date", "piece_ref", "piece_date", "label", "valid",
@@ -156,7 +166,7 @@ def _entry_chunks(year: FiscalYear, opening: bool) -> Iterator[list[tuple]]:
         for start in range(0, len(rows), ENTRY_CHUNK):
             yield rows[start : start + ENTRY_CHUNK]
         return
-    last, high = bounds["low"] - 1, bounds["high"]
+    last = low - 1
     while last < high:
         rows = _fetch(
             Entry.objects.filter(chain_index__gt=last, chain_index__lte=high)
@@ -220,9 +230,13 @@ def iter_fec_lines(year: FiscalYear) -> Iterator[str]:
         yield from records
 
 
-def _record_chunks(year: FiscalYear) -> Iterator[list[str]]:
+WHOLE_FILE = ((True, None), (False, None))  # the à-nouveaux, then the other entries of the whole year
+
+
+def _record_chunks(year: FiscalYear, passes=WHOLE_FILE) -> Iterator[list[str]]:
     """The records (no header, no terminator) by blocks of at most WRITE_BATCH: the per-line work is one dict
-    lookup per text and one f-string; every text is cleaned and every date formatted once, not once per line."""
+    lookup per text and one f-string; every text is cleaned and every date formatted once, not once per line.
+    `passes`: (à-nouveaux or not, chain-index span or None for the whole year), in the file's order."""
     start_year = f"{year.start_date:%Y}"
     journals = {pk: (clean(code), clean(label)) for pk, code, label in _texts(Journal)}
     accounts = {pk: f"{clean(code)}|{clean(label)}" for pk, code, label in _texts(Account)}
@@ -235,8 +249,8 @@ def _record_chunks(year: FiscalYear) -> Iterator[list[str]]:
     labels: dict[str, str] = {}  # line label → its cleaned text (VAT lines and the like repeat theirs)
     letters: dict[int, str] = {}  # matching id → EcritureLet|DateLet (both lines of a pair share it)
 
-    for opening in (True, False):
-        for chunk in _entry_chunks(year, opening):
+    for opening, span in passes:
+        for chunk in _entry_chunks(year, opening, span):
             heads: dict[int, tuple[str, str, str, str, str]] = {}
             for row in chunk:
                 pk, _, journal_id, number, date, piece_ref, piece_date, label, posted_at, source, source_valid = row
@@ -395,13 +409,83 @@ def fec_bytes(year: FiscalYear) -> bytes:
     return b"".join(iter_fec_bytes(year))
 
 
-def write_fec(year: FiscalYear, path: str | Path) -> int:
-    """Write the year's FEC to `path`; returns the number of records (header excluded)."""
-    count = 0
+def write_fec(year: FiscalYear, path: str | Path, workers: int = 1) -> int:
+    """Write the year's FEC to `path`; returns the number of records (header excluded).
+
+    With `workers` > 1 and a year of at least PARALLEL_MIN_ENTRIES entries, the file is written in parts by that
+    many forked processes (`_write_in_parts`): the same bytes, in about half the time on two cores (`manage.py
+    fec_export`; the export is CPU-bound: reading the lines and their lettering, formatting the records)."""
+    path = Path(path)
+    if workers > 1 and _can_fork():
+        low, high = _chain_bounds(year)
+        if low is not None and high - low + 1 >= PARALLEL_MIN_ENTRIES:
+            return _write_in_parts(year, path, workers, low, high)
     with open(path, "wb") as out:
         out.write((SEPARATOR.join(FEC_FIELDS) + LINE_END).encode(ENCODING))
-        for records in _record_chunks(year):
-            count += len(records)
-            for block in _encode(records):
-                out.write(block)
+        return _write_records(out, _record_chunks(year))
+
+
+PARALLEL_MIN_ENTRIES = 20_000  # below it, forking costs more than it saves
+
+
+def _write_records(out, chunks: Iterator[list[str]]) -> int:
+    count = 0
+    for records in chunks:
+        count += len(records)
+        for block in _encode(records):
+            out.write(block)
     return count
+
+
+def _can_fork() -> bool:
+    """Forked workers open their own connections, so they see committed data only: not inside a transaction
+    (the suite's tests, a request's atomic block), not on an in-memory SQLite database (each process would have
+    its own), nor where fork is missing."""
+    if connection.in_atomic_block or not hasattr(os, "fork"):
+        return False
+    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+
+
+def _write_in_parts(year: FiscalYear, path: Path, workers: int, low: int, high: int) -> int:
+    """The file in `workers` parts by chain-index span, each written by a forked process into its own file (the
+    first also writes the header and the à-nouveaux), then added in order at the end of the first (os.sendfile: no copy
+    through Python). Every part keeps the file's order: à-nouveaux first, then chain order. A failing part (disk
+    full…) fails the whole export and leaves no part behind."""
+    size = high - low + 1
+    edges = [low - 1 + size * index // workers for index in range(workers + 1)]
+    parts = [path.with_name(f"{path.name}.part{index}") for index in range(workers)]
+    connections.close_all()  # each process opens its own connection: none is shared across the fork
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [
+                pool.submit(_write_part, year.pk, str(part), index == 0, (edges[index], edges[index + 1]))
+                for index, part in enumerate(parts)
+            ]
+            counts = [future.result() for future in futures]
+        with open(parts[0], "r+b") as out:  # not "ab": sendfile refuses a file opened for appending
+            out.seek(0, os.SEEK_END)
+            for part in parts[1:]:
+                with open(part, "rb") as source:
+                    remaining = os.fstat(source.fileno()).st_size
+                    offset = 0
+                    while remaining:
+                        sent = os.sendfile(out.fileno(), source.fileno(), offset, remaining)
+                        offset, remaining = offset + sent, remaining - sent
+        os.replace(parts[0], path)
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
+    return sum(counts)
+
+
+def _write_part(year_pk: int, part: str, first: bool, span: tuple[int, int]) -> int:
+    """In a forked worker: one part of the file (`_write_in_parts`)."""
+    year = FiscalYear.objects.get(pk=year_pk)
+    passes = ((True, None), (False, span)) if first else ((False, span),)
+    try:
+        with open(part, "wb") as out:
+            if first:
+                out.write((SEPARATOR.join(FEC_FIELDS) + LINE_END).encode(ENCODING))
+            return _write_records(out, _record_chunks(year, passes))
+    finally:
+        connections.close_all()

@@ -1,5 +1,6 @@
 """`manage.py fec_export --year 2026 --output /chemin/` — the FEC of the fiscal year closing in 2026."""
 
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,8 +23,16 @@ class Command(BaseCommand):
             required=True,
             help="Fichier à écrire, ou dossier (le nom légal SIRENFECAAAAMMJJ.txt y est alors utilisé).",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(os.cpu_count() or 1, 4),
+            help="Processus écrivant le fichier en parallèle sur un gros exercice (défaut : un par cœur, 4 au plus).",
+        )
 
-    def handle(self, *args, year, output, **options):
+    def handle(self, *args, year, output, workers, **options):
+        if workers < 1:
+            raise CommandError("--workers : au moins 1.")
         years = list(FiscalYear.objects.filter(end_date__year=year))
         if not years:
             raise CommandError(f"Aucun exercice ne se clôt en {year}.")
@@ -41,7 +50,7 @@ class Command(BaseCommand):
         if path.is_dir():
             path = path / name
         try:
-            count = write_fec(fiscal_year, path)
+            count = write_fec(fiscal_year, path, workers=workers)
         except OSError as exc:
             raise CommandError(f"Écriture impossible de {path} : {exc.strerror}.") from exc
         drafts = Entry.objects.filter(fiscal_year=fiscal_year, status=EntryStatus.DRAFT).count()
