@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from pilote.core import audit
@@ -63,6 +63,26 @@ def lettered_lines(account: Account, aux_key: int) -> tuple[QuerySet, list[tuple
     lines = lines.filter(is_lettered=True).select_related("entry__journal", "match__matching")
     keys = [("fiscal_year_id", None), ("date", None)] if years == sorted(years) else [("date", None)]
     return lines, keys
+
+
+def lettered_count(account: Account, aux_key: int) -> tuple[int, bool] | None:
+    """How many lines `lettered_lines` holds, from the aggregates — the party's posted lines in open years
+    (`AccountBalance.line_count`) less those not in a full matching (`OpenItemParty.line_count`) — as
+    `keyset_page`'s `count`; None where the open items are not kept (an account outside `open_items.PREFIXES`:
+    the page counts its lines then). Counting the lines themselves read every lettered line of the party (23 ms
+    for the biggest customer of the 1M-line bench, growing with the books); `verify_ledger` checks both
+    aggregates against the lines."""
+    from pilote.ledger.models import AccountBalance, FiscalYear, OpenItemParty
+
+    if not open_items.is_open_item_account(account.code):
+        return None
+    # The open years as a list of ids: joined to the fiscal years instead, SQLite read the account's every
+    # aggregate row (its index on the account alone) rather than the unique (year, account, party, …) one.
+    years = list(FiscalYear.objects.filter(status="open").values_list("pk", flat=True))
+    party = {"fiscal_year_id__in": years, "account": account, "aux_key": aux_key}
+    posted = AccountBalance.objects.filter(**party).aggregate(n=Sum("line_count"))["n"] or 0
+    still_open = OpenItemParty.objects.filter(**party).aggregate(n=Sum("line_count"))["n"] or 0
+    return posted - still_open, False
 
 
 def mark_lettered(line_ids) -> None:

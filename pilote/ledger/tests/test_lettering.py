@@ -253,3 +253,34 @@ def test_lettered_lines_page_newest_first_across_open_years(books, earlier_year_
         page = keyset_page(lines, keys, descending=True, per_page=3, before=page.previous_token)
         backward = [line.pk for line in page.rows] + backward
     assert len(expected) == 8 and forward == expected == backward and (page.count, page.more) == (8, False)
+
+
+def test_lettered_count_comes_from_the_aggregates_and_equals_the_lines(books):
+    """The lettered-lines page counts from the aggregates (posted lines less open items): the same number as the
+    lines themselves after full, partial and undone letterings, with a draft and a closed year left out."""
+    from pilote.ledger.models import EntryLine, FiscalYear
+
+    account, customer = books["a"]["411"], books["customer"]
+
+    def direct() -> int:
+        return EntryLine.objects.filter(
+            account=account, auxiliary=customer, is_posted=True, is_lettered=True, fiscal_year__status="open"
+        ).count()
+
+    assert lettering.lettered_count(account, customer.pk) == (0, False)
+    matchings = []
+    for n in range(1, 4):
+        invoice = sale(books, label=f"Facture F-{n}", day=dt.date(2026, 3, n))
+        paid = _payment(books, "120.00", ref=f"F-{n}", day=dt.date(2026, 4, n))
+        lines = [_customer_line(invoice), _customer_line(paid)]
+        matchings.append(lettering.letter_lines(actor=books["actor"], lines=lines))
+    invoice = sale(books, label="Facture F-4", day=dt.date(2026, 5, 4))
+    part = _payment(books, "50.00", ref="F-4", day=dt.date(2026, 5, 20))
+    lettering.letter_lines(actor=books["actor"], lines=[_customer_line(invoice), _customer_line(part)], partial=True)
+    sale(books, label="Facture F-5 brouillon", day=dt.date(2026, 6, 1), post=False)
+    assert lettering.lettered_count(account, customer.pk) == (direct(), False) == (6, False)
+    lettering.unletter(actor=books["actor"], matching=matchings[0])
+    assert lettering.lettered_count(account, customer.pk) == (direct(), False) == (4, False)
+    FiscalYear.objects.filter(pk=books["year"].pk).update(status="closed")
+    assert lettering.lettered_count(account, customer.pk) == (direct(), False) == (0, False)
+    assert lettering.lettered_count(books["a"]["512"], customer.pk) is None  # no open items kept: the page counts

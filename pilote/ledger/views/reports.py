@@ -96,19 +96,21 @@ def lettering_page(request, pk: int):
     auxiliary = get_object_or_404(AuxiliaryAccount.objects.select_related("control_account", "contact"), pk=pk)
     account = auxiliary.control_account
     lettered = request.GET.get("lettrees") == "1"
-    if lettered:  # newest first, in the order of an index (`lettering.lettered_lines`)
+    count = None
+    if lettered:  # newest first, in the order of an index (`lettering.lettered_lines`), counted from aggregates
         lines, keys = lettering.lettered_lines(account, auxiliary.pk)
+        count = lettering.lettered_count(account, auxiliary.pk)
     else:  # the partial matching's code rides on the lines' query (one join, not one query per line)
         lines, keys = lettering.open_lines(account, auxiliary.pk).select_related("match__matching"), [("date", None)]
     page = keyset_page(
         lines, keys, descending=lettered, after=request.GET.get("apres", ""),
-        before=request.GET.get("avant", ""), per_page=LETTERING_PER_PAGE, ids_first=lettered,
+        before=request.GET.get("avant", ""), per_page=LETTERING_PER_PAGE, ids_first=lettered, count=count,
     )  # fmt: skip
     context = {
         "auxiliary": auxiliary,
         "page": page,
         "lettered": lettered,
-        "matchings": Matching.objects.filter(account=account, aux_key=auxiliary.pk).order_by("-created_at")[:50],
+        "matchings": Matching.objects.filter(account=account, aux_key=auxiliary.pk).order_by("-created_at", "-pk")[:50],
     }
     return render(request, "ledger/lettering.html", context)
 
