@@ -110,6 +110,12 @@ def split_costs(balances: Mapping[str, Decimal], shares: Mapping[str, Decimal]) 
     return revenue, variable, fixed
 
 
+def annual_threshold(threshold: Decimal, days_basis: Decimal) -> Decimal:
+    """The threshold of the whole year from a period's (`days_basis` days of a 360-day year): its fixed costs
+    brought to the year at the same pace, to the cent."""
+    return threshold if days_basis >= 360 else _round(threshold * 360 / days_basis)
+
+
 def date_from_days(start: dt.date, days: Decimal) -> dt.date:
     """Day `days` of a 30/360 year starting on `start` (a month start): 270 → the 30th of the 9th month."""
     whole = int(days.to_integral_value(rounding=ROUND_CEILING))

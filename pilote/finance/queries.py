@@ -336,6 +336,9 @@ class BreakEvenReport:
     seasonal_date: dt.date | None  # from the cumulative monthly sales
     months: list[tuple[dt.date, Decimal]]
     lines: list[CostLine]
+    # The year's threshold: the period's fixed costs brought to the whole year (the same as `result.threshold` for
+    # a whole year); the cumulative monthly sales are set against it.
+    annual_threshold: Decimal | None = None
 
 
 def cost_shares() -> dict[str, Decimal]:
@@ -379,7 +382,15 @@ def break_even_report(diagnosis: Diagnosis, labels: dict[str, str]) -> BreakEven
     balances = {code: f.balance for code, f in diagnosis.figures.items()}
     shares = cost_shares()
     revenue, variable, fixed = breakeven.split_costs(balances, shares)
-    result = breakeven.break_even(revenue, variable, fixed, diagnosis.period.days_basis)
+    # The point mort is a day of the whole year: for a part of it, the period's costs and sales are taken to go on
+    # at the same pace (SR ÷ CA × 360 does not depend on the period's length), and the cumulative sales are set
+    # against the year's fixed costs — never against the period's own, which they would cover too early.
+    result = breakeven.break_even(revenue, variable, fixed)
+    annual = (
+        breakeven.annual_threshold(result.threshold, diagnosis.period.days_basis)
+        if result.threshold is not None
+        else None
+    )
     lines = []
     for code in sorted(balances):
         amount = balances[code]
@@ -393,9 +404,10 @@ def break_even_report(diagnosis: Diagnosis, labels: dict[str, str]) -> BreakEven
     return BreakEvenReport(
         result=result,
         date=breakeven.date_from_days(start, result.days) if result.days is not None else None,
-        seasonal_date=breakeven.seasonal_date(result.threshold, months) if result.threshold is not None else None,
+        seasonal_date=breakeven.seasonal_date(annual, months) if annual is not None else None,
         months=months,
         lines=lines,
+        annual_threshold=annual,
     )
 
 

@@ -214,3 +214,18 @@ def test_treasury_scenarios(books, client_as):
     page = client.get(reverse("finance:treasury"), {"scenario": "pessimiste"}).content.decode()
     assert "<strong>Pessimiste</strong>" in page and "10 % non encaissés" in page
     assert "<strong>Réaliste</strong>" in client.get(reverse("finance:treasury"), {"scenario": "<x>"}).content.decode()
+
+
+def test_break_even_date_of_a_provisional_situation_is_the_years(books, client_as):
+    """On 31 March the books hold the first quarter: sales 8 000, fixed costs 1 600. At that pace the year's fixed
+    costs are covered on day 1 600 ÷ 8 000 × 360 = 72 (12 March), as for the whole year — not on day 18 (the
+    quarter's own fixed costs, counted against 90 days). With the actual monthly sales, the year's fixed costs
+    estimated from the quarter (1 600 × 365 ÷ 90 = 6 488,89) are reached on the 26th of March (25,1 days of 31)."""
+    report = queries.break_even_report(queries.diagnosis(queries.Period(books, dt.date(2026, 3, 31))), {})
+    assert report.result.days == D("72.0")
+    assert report.date == dt.date(2026, 3, 12)
+    assert report.annual_threshold == D("6488.89")
+    assert report.seasonal_date == dt.date(2026, 3, 26)
+    page = client_as("comptable").get(reverse("finance:break-even"), {"exercice": books.pk, "date": "2026-03-31"})
+    text = page.content.decode()
+    assert "× 360 jours = 72,0 jours" in text and "6\u202f488,89\u202f€" in text

@@ -134,14 +134,13 @@ def break_even(request):
         if what_if.is_bound and what_if.is_valid():
             data = what_if.cleaned_data
             context["what_if"] = breakeven.what_if(
-                report.result, data["prix"] or ZERO, data["volume"] or ZERO, data["charges_fixes"] or ZERO,
-                current.period.days_basis,
-            )  # fmt: skip
+                report.result, data["prix"] or ZERO, data["volume"] or ZERO, data["charges_fixes"] or ZERO
+            )
     return render(request, "finance/break_even.html", context)
 
 
 def _break_even_chart(report):
-    if report.result.threshold is None or not report.months:
+    if report.annual_threshold is None or not report.months:
         return ""
     cumulative, running = [], ZERO
     for _, sales in report.months:
@@ -150,7 +149,7 @@ def _break_even_chart(report):
     categories = [MONTHS[month.month - 1] for month, _ in report.months]
     series = [
         ("Chiffre d'affaires cumulé", cumulative),
-        ("Seuil de rentabilité", [report.result.threshold] * len(cumulative)),
+        ("Seuil de rentabilité de l'exercice", [report.annual_threshold] * len(cumulative)),
     ]
     return line_chart(categories, series, title="Chiffre d'affaires cumulé et seuil de rentabilité")
 
