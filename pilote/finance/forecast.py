@@ -62,6 +62,11 @@ class Plan:
         return self.weeks[-1].closing if self.weeks else self.opening
 
     @property
+    def is_empty(self) -> bool:
+        """No cash today and nothing expected: books with nothing posted yet."""
+        return not self.opening and not self.beyond and not any(w.receipts or w.payments for w in self.weeks)
+
+    @property
     def lowest(self) -> Week:
         return min(self.weeks, key=lambda w: (w.closing, w.start))
 

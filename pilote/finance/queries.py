@@ -238,6 +238,11 @@ class Diagnosis:
     def shows_in_kind(self) -> bool:
         return self.association and any(self.in_kind)
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing posted up to the date, not even an opening entry: the pages say so instead of zeros."""
+        return not self.figures
+
 
 def _sum(
     figures: dict[str, AccountFigures], prefixes: tuple[str, ...], value, exclude: tuple[str, ...] = ()

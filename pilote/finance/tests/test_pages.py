@@ -229,3 +229,17 @@ def test_break_even_date_of_a_provisional_situation_is_the_years(books, client_a
     page = client_as("comptable").get(reverse("finance:break-even"), {"exercice": books.pk, "date": "2026-03-31"})
     text = page.content.decode()
     assert "× 360 jours = 72,0 jours" in text and "6\u202f488,89\u202f€" in text
+
+
+@pytest.mark.parametrize("name", ["finance:diagnosis", "finance:balance-sheet", "finance:ratios", "finance:break-even",
+                                  "finance:treasury"])  # fmt: skip
+def test_books_without_entries_say_so_in_french(personas, client_as, name):
+    """A structure just set up: an open year and nothing posted. The pages say there is nothing yet instead of
+    a cascade of zeros, a « Contrôle réussi » on 0,00 € and an empty chart."""
+    from pilote.lib.dates import local_today
+
+    today = local_today()
+    FiscalYear.objects.create(start_date=today.replace(month=1, day=1), end_date=today.replace(month=12, day=31))
+    page = client_as("direction").get(reverse(name)).content.decode()
+    assert "Aucune écriture validée" in page
+    assert "Contrôle réussi" not in page and "<svg" not in page
