@@ -54,3 +54,29 @@ def test_dashboard_to_sig_to_general_ledger(page, sign_in, books, screenshots, p
         page.screenshot(path=screenshots / f"finance-{name}-390.png", full_page=True)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, (name, overflow)
+
+
+def test_budget_grid_and_figures_fit_their_boxes(page, sign_in, books, personas):  # noqa: F811
+    """A budget's grid shows its months beside the groups, a long account label cut short (its full text in the
+    title) and kept in view while the months scroll; a figure of millions stays inside its tile."""
+    from pilote.finance import services
+
+    actor = personas["comptable"]
+    Account.objects.create(code="681", label="Dotations aux amortissements, aux dépréciations et aux provisions "
+                                            "(à inscrire dans les charges d'exploitation)")  # fmt: skip
+    budget = services.create_budget(actor=actor, fiscal_year=books, name="Budget")
+    services.set_budget_group(actor=actor, budget=budget, group="706", months=[Decimal("185179.32")] * 12)
+    services.set_budget_group(actor=actor, budget=budget, group="681", months=[Decimal(100)] * 12)
+    sign_in(page, "comptable")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/finances/budgets/{budget.pk}/")
+    width = page.evaluate("document.documentElement.clientWidth")
+    # At least half the year is in view without scrolling sideways (only January was: the label took the row).
+    june = page.locator(".budget-grid thead th").nth(6).bounding_box()
+    assert june["x"] + june["width"] <= width, june
+    for strong in page.locator(".kpi strong").all():
+        assert strong.evaluate("e => e.scrollWidth <= e.parentElement.clientWidth"), strong.inner_text()
+    page.set_viewport_size(PHONE)
+    page.goto(f"/finances/budgets/{budget.pk}/")
+    january = page.locator(".budget-grid thead th").nth(1).bounding_box()
+    assert january["x"] + january["width"] <= PHONE["width"], january
