@@ -80,10 +80,61 @@ def read_workbook(stream, months) -> tuple[str, dict]:
         header = next(rows, None)
         if header and _text(header[0]) == "code article" and not isinstance(months, int):
             return "sales", _read_sales(header, rows, months)
-        return "groups", _read_rows(itertools.chain([header], rows), len(months) if not isinstance(months, int)
-                                    else months)  # fmt: skip
+        return "groups", _read_rows(itertools.chain([header], rows), months)
     finally:
         workbook.close()
+
+
+def _shown(cell) -> str:
+    """A cell's value as the user sees it, in a message: a date as 05/01/2026, text cut at 20 characters."""
+    if isinstance(cell, dt.datetime | dt.date):
+        return f"{cell:%d/%m/%Y}"
+    return str(cell if cell is not None else "")[:20]
+
+
+MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+               "novembre", "décembre")  # fmt: skip
+MONTH_ABBREVIATIONS = ("janv", "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "oct", "nov", "déc")
+PLAIN = str.maketrans("éû", "eu")
+
+
+def _header_month(cell) -> tuple[int, int | None] | None:
+    """(month, year or None) named by a month column's header: 01/2026, 2026-01, a date, or a French month name
+    with or without its year (« Janvier », « févr. 2026 »); None when it names no month."""
+    if isinstance(cell, dt.datetime | dt.date):
+        return cell.month, cell.year
+    text = str(cell if cell is not None else "").strip().lower()
+    match = re.fullmatch(r"(\d{1,2})/(\d{4})|(\d{4})-(\d{1,2})", text)
+    if match:
+        month, year = (match[1], match[2]) if match[1] else (match[4], match[3])
+        return (int(month), int(year)) if 1 <= int(month) <= 12 else None
+    match = re.fullmatch(r"([a-zéû]+)\.?(?:\s+(\d{4}))?", text)
+    if not match:
+        return None
+    word = match[1].translate(PLAIN)
+    for index, (name, short) in enumerate(zip(MONTH_NAMES, MONTH_ABBREVIATIONS, strict=True)):
+        if word in (name.translate(PLAIN), short.translate(PLAIN)):
+            return index + 1, int(match[2]) if match[2] else None
+    return None
+
+
+def _check_month_headers(header, first: int, months: list[dt.date]) -> None:
+    """Each month column names the budget's month at its place (a workbook read by position would put every
+    amount of a shifted column, or of another year's file, in the wrong month)."""
+    problems = []
+    for offset, month in enumerate(months):
+        index = first + offset
+        cell = header[index] if index < len(header) else None
+        named = _header_month(cell)
+        if named is None or named[0] != month.month or named[1] not in (None, month.year):
+            shown = _shown(cell)
+            problems.append(f"Cellule {_column(index)}1 : « {shown} » au lieu de {month:%m/%Y}." if shown
+                            else f"Cellule {_column(index)}1 : « » au lieu de {month:%m/%Y}.")  # fmt: skip
+    if problems:
+        raise BudgetFileError([
+            "Chaque colonne de mois doit porter le mois du budget, dans l'ordre (MM/AAAA, comme l'export).",
+            *problems[: MAX_PROBLEMS - 1],
+        ])  # fmt: skip
 
 
 def _text(cell) -> str:
@@ -157,14 +208,14 @@ def _read_sales(header, rows, months: list[dt.date]) -> dict[str, tuple[list[Dec
         quantity, amount = _quantity(cell(row, "quantity")), _amount(cell(row, "amount"))
         where = _column(position.get("month", 0))
         if month is None:
-            problems.append(f"Ligne {number} ({where}{number}) : « {str(cell(row, 'month'))[:20]} » n'est pas un "
+            problems.append(f"Ligne {number} ({where}{number}) : « {_shown(cell(row, 'month'))} » n'est pas un "
                             "mois de l'exercice (MM/AAAA).")  # fmt: skip
         if quantity is None:
             name = f"{_column(position['quantity'])}{number}"
-            problems.append(f"Ligne {number} ({name}) : « {str(cell(row, 'quantity'))[:20]} » n'est pas une quantité.")
+            problems.append(f"Ligne {number} ({name}) : « {_shown(cell(row, 'quantity'))} » n'est pas une quantité.")
         if amount is None:
             name = f"{_column(position['amount'])}{number}"
-            problems.append(f"Ligne {number} ({name}) : « {str(cell(row, 'amount'))[:20]} » n'est pas un montant.")
+            problems.append(f"Ligne {number} ({name}) : « {_shown(cell(row, 'amount'))} » n'est pas un montant.")
         if month is None or quantity is None or amount is None:
             if len(problems) >= MAX_PROBLEMS:
                 break
@@ -194,7 +245,8 @@ def _read_sales(header, rows, months: list[dt.date]) -> dict[str, tuple[list[Dec
     return sales
 
 
-def _read_rows(rows, month_count: int) -> dict[str, list[Decimal]]:
+def _read_rows(rows, months: list[dt.date] | int) -> dict[str, list[Decimal]]:
+    month_count = months if isinstance(months, int) else len(months)
     header = next(rows, None)
     if not header or str(header[0] or "").strip().lower() not in ("groupe de comptes", "compte", "groupe"):
         raise BudgetFileError(["La première cellule (A1) doit être « Groupe de comptes », comme dans l'export."])
@@ -211,6 +263,8 @@ def _read_rows(rows, month_count: int) -> dict[str, list[Decimal]]:
                 f"il en compte {len(named)}."
             ]
         )
+    if not isinstance(months, int):
+        _check_month_headers(header, first, months)
     problems: list[str] = []
     amounts: dict[str, list[Decimal]] = {}
     for number, row in enumerate(rows, start=2):
@@ -237,7 +291,7 @@ def _read_rows(rows, month_count: int) -> dict[str, list[Decimal]]:
             value = _amount(cell)
             if value is None:
                 cell_name = f"{_column(index)}{number}"
-                problems.append(f"Ligne {number} ({cell_name}) : « {str(cell)[:20]} » n'est pas un montant.")
+                problems.append(f"Ligne {number} ({cell_name}) : « {_shown(cell)} » n'est pas un montant.")
                 value = Decimal(0)
             values.append(value)
         amounts[group] = values

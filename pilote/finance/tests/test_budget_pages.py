@@ -115,6 +115,41 @@ def test_xlsx_export_and_import_round_trip_all_or_nothing(year, personas, client
     assert "12 colonnes de mois" in page
 
 
+@pytest.mark.parametrize(
+    ("months", "message"),
+    [
+        (["13/2026", *MONTHS[1:]], "C1 : « 13/2026 » au lieu de 01/2026"),
+        ([*MONTHS[1:], "01/2027"], "C1 : « 02/2026 » au lieu de 01/2026"),  # a column shifted
+        ([f"{m:02d}/2025" for m in range(1, 13)], "C1 : « 01/2025 » au lieu de 01/2026"),  # last year's file
+        (["", *MONTHS[1:]], "C1 : « » au lieu de 01/2026"),
+    ],
+)
+def test_import_checks_each_months_header(year, personas, client_as, months, message):
+    """Amounts go to the month their column names: a workbook whose months are not the budget's, in its order,
+    is refused — read by position, it put each amount in another month without a word."""
+    budget = services.create_budget(actor=personas["comptable"], fiscal_year=year, name="Initial", percent=D(0))
+    before = queries.budget_months(budget)
+    url = reverse("finance:budget-import", args=[budget.pk])
+    rows = [["Groupe de comptes", "Intitulé", *months], ["706", "Ventes", *[1000] * 12]]
+    page = client_as("comptable").post(url, {"fichier": _xlsx(rows)}, follow=True).content.decode()
+    assert "rien n&#x27;a changé" in page and message in page
+    assert queries.budget_months(budget) == before
+
+
+def test_import_accepts_dates_and_french_month_names_as_headers(year, personas, client_as):
+    budget = services.create_budget(actor=personas["comptable"], fiscal_year=year, name="Initial", percent=D(0))
+    url = reverse("finance:budget-import", args=[budget.pk])
+    names = ["Janvier", "février 2026", "mars", "avr. 2026", "Mai", "juin", "Juillet", "août", "sept.", "octobre",
+             "nov.", "décembre 2026"]  # fmt: skip
+    for header in ([dt.date(2026, m, 1) for m in range(1, 13)], names):
+        rows = [["Groupe de comptes", *header], ["706", *[1000] * 11, dt.datetime(2026, 1, 5)]]
+        page = client_as("comptable").post(url, {"fichier": _xlsx(rows)}, follow=True).content.decode()
+        assert "« 05/01/2026 » n&#x27;est pas un montant" in page  # a date typed in an amount's cell, as printed
+        rows = [["Groupe de comptes", *header], ["706", *[1000] * 12]]
+        page = client_as("comptable").post(url, {"fichier": _xlsx(rows)}, follow=True).content.decode()
+        assert "Budget importé : 1 groupe" in page, header
+
+
 def test_upload_limit(year, personas, client_as, settings):
     settings.PILOTE_UPLOAD_MAX_BYTES = {**settings.PILOTE_UPLOAD_MAX_BYTES, "budget": 100}
     budget = services.create_budget(actor=personas["comptable"], fiscal_year=year, name="Initial")
