@@ -16,6 +16,10 @@ from pilote.lib.money import to_decimal
 LIMIT = Decimal("999999999999.99")
 
 
+# Units of indicators that are never under zero (days, rates, headcounts): a negative threshold makes no sense.
+NEVER_NEGATIVE = {"j": "jours", "%": "pourcentage", "salariés": "salariés"}
+
+
 @transaction.atomic
 def set_threshold(*, actor, key: str, value: Decimal | None) -> KpiThreshold | None:
     """Set (or, with None, remove) the threshold of the indicator `key`."""
@@ -26,6 +30,8 @@ def set_threshold(*, actor, key: str, value: Decimal | None) -> KpiThreshold | N
         value = to_decimal(value)
         if abs(value) > LIMIT:
             raise DomainError("Ce seuil est hors des limites admises.")
+        if value < 0 and provider.unit in NEVER_NEGATIVE:
+            raise DomainError(f"Un seuil en {NEVER_NEGATIVE[provider.unit]} ne peut pas être négatif.")
     from pilote.dashboards import alerts
 
     transaction.on_commit(alerts.check)  # a crossing the new threshold makes is mailed now, not tomorrow

@@ -161,6 +161,17 @@ def test_bad_threshold_input_is_refused_in_french(books, client_as):
     assert services.thresholds() == {}
 
 
+def test_a_negative_threshold_of_days_or_a_rate_is_refused(books, client_as):
+    """Days, rates and headcounts are never negative: such a threshold would never alert (or always)."""
+    client = client_as("direction")
+    response = client.post(reverse("dashboards:thresholds"), {"indicateur": "dso", "seuil": "-5"}, follow=True)
+    assert "Un seuil en jours ne peut pas être négatif." in response.content.decode()
+    assert services.thresholds() == {}
+    # A cash threshold may be under zero (an overdraft allowed down to it).
+    client.post(reverse("dashboards:thresholds"), {"indicateur": "tresorerie_prevue", "seuil": "-10 000"})
+    assert services.thresholds() == {"tresorerie_prevue": D(-10000)}
+
+
 def test_home_page_and_dashboard_page(books, client_as):
     page = client_as("direction").get(reverse("core:home")).content.decode()
     assert "Indicateurs" in page and "9\u202f000,00\u202f€" in page
