@@ -118,9 +118,10 @@ MATRIX: dict[str, frozenset[Role]] = {
     "finance.edit": frozenset({D, C}),
     # Budgets (versions, lines, XLSX import): direction and the accountant prepare them; readers of finance read.
     "finance.budget": frozenset({D, C}),
-    # Dashboards: the indicators page shows each role the tiles of what it may read (sales staff: sales only);
-    # direction sets the thresholds that turn a tile red and put an alert in its to-do list.
-    "dashboards.view": frozenset({D, C, CO, AU}),
+    # Dashboards: the indicators page shows each role the tiles of what it may read (sales staff: sales only;
+    # rh: the staff and DUERP tiles); direction sets the thresholds that turn a tile red and put an alert in its
+    # to-do list.
+    "dashboards.view": frozenset({D, C, CO, RH, AU}),
     "dashboards.thresholds": frozenset({D}),
     # The DUERP is available to every worker (Code du travail R4121-4); HR and direction assess the risks and
     # keep the action plan; the employer (direction) validates each version.

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from pilote.core.audit import labels
 from pilote.core.models import AuditEvent
-from pilote.core.registry import todos_for
+from pilote.core.registry import kpi_providers_for, todos_for
 from pilote.dashboards import queries, services, todo, views
 from pilote.ledger import services as ledger
 from pilote.ledger.models import Account, AuxiliaryAccount, FiscalYear, Journal
@@ -178,8 +178,13 @@ def test_home_page_and_dashboard_page(books, client_as):
     assert f'href="{reverse("finance:diagnosis")}"' in page
     commercial = client_as("commercial").get(reverse("core:home")).content.decode()
     assert "Chiffre d&#x27;affaires du mois" in commercial and "Trésorerie du jour" not in commercial
-    rh = client_as("rh").get(reverse("core:home")).content.decode()
-    assert "kpi-tile" not in rh
+    # rh gets the staff indicators hr registers (and nothing of finance or sales), on its home page and its own.
+    rh = client_as("rh")
+    assert "Trésorerie du jour" not in rh.get(reverse("core:home")).content.decode()
+    board = rh.get(reverse("dashboards:dashboard"))
+    assert board.status_code == 200
+    shown = {p.key for p in kpi_providers_for(board.wsgi_request.user)}
+    assert {"rh_effectif", "rh_absenteisme", "rh_turnover"} <= shown and "ca_mois" not in shown
     response = client_as("comptable").get(reverse("dashboards:dashboard"))
     assert response.status_code == 200 and "Marge brute" in response.content.decode()
     export = client_as("comptable").get(reverse("dashboards:dashboard") + "?export=csv")
