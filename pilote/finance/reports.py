@@ -194,7 +194,8 @@ def ratio_rows(current: Diagnosis, previous: Diagnosis | None, earlier: Diagnosi
 
 def export_columns(current: Diagnosis, previous: Diagnosis | None, earlier: Diagnosis | None = None) -> list[Column]:
     columns = [
-        Column("Poste", lambda r: f"{r.sign} {r.label}".strip()),
+        # Only the deducted items carry their sign: a spreadsheet would quote text starting with « + » (« '+ … »).
+        Column("Poste", lambda r: f"{r.sign} {r.label}" if r.sign == "−" else r.label),
         Column(current.period.label, lambda r: r.current),
     ]
     if previous:

@@ -106,6 +106,24 @@ def test_csv_export_of_the_sig(books, client_as):
     assert "Excédent brut d'exploitation;7000,00;3000,00;4000,00;133,3" in text
 
 
+def test_spreadsheet_exports_show_the_items_without_a_stray_quote(books, client_as):
+    """A spreadsheet quotes text starting with « + » (it would read a formula): the items added in the cascade
+    are written bare, the deducted ones keep their « − » (not a formula sign), so no « '+ Production… » shows."""
+    import io
+
+    from openpyxl import load_workbook
+
+    for name in ("finance:diagnosis", "finance:balance-sheet"):
+        response = client_as("comptable").get(reverse(name), {"exercice": books.pk, "export": "xlsx"})
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        labels = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        assert labels and not any(label.startswith("'") for label in labels), labels
+    assert "Production vendue (biens et services)" in labels or "Trésorerie active" in labels
+    response = client_as("comptable").get(reverse("finance:diagnosis"), {"exercice": books.pk, "export": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "\nProduction vendue (biens et services);" in text and "\n− Charges de personnel;" in text
+
+
 @pytest.mark.parametrize("date", ["2020-01-01", "31/02/2026", "x" * 50])
 def test_a_date_outside_the_year_is_refused_in_french(books, client_as, date):
     response = client_as("direction").get(reverse("finance:diagnosis"), {"exercice": books.pk, "date": date})
