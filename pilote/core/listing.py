@@ -163,6 +163,18 @@ def _xlsx_cell(value):
     return value
 
 
+def _xlsx_dated(sheet, value):
+    """A date shown 24/11/2026 (a time 24/11/2026 14:05) in the spreadsheet: openpyxl formats it 2026-11-24.
+    Only dates get a cell object of their own; other values are appended bare (the cheap path)."""
+    if isinstance(value, dt.date):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = "DD/MM/YYYY HH:MM" if isinstance(value, dt.datetime) else "DD/MM/YYYY"
+        return cell
+    return value
+
+
 def _pdf_cell(value) -> tuple[str, bool]:
     from pilote.lib.formats import format_number
 
@@ -309,7 +321,7 @@ def _xlsx_response(rows: Iterable, columns: list[Column], basename: str, title: 
     sheet.append([_xlsx_cell(c.label) for c in columns])
     try:
         for row in rows:
-            sheet.append([_xlsx_cell(c.value(row)) for c in columns])
+            sheet.append([_xlsx_dated(sheet, _xlsx_cell(c.value(row))) for c in columns])
     finally:
         _close(rows)
     # No name on disk: the file is gone when the response, which closes it once sent, is done with it.

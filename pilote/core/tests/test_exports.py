@@ -63,6 +63,22 @@ def test_xlsx_is_streamed_from_a_temporary_file(structure):
     assert response.streaming and response["Content-Disposition"].startswith('attachment; filename="essai-')
 
 
+def test_xlsx_dates_are_shown_in_french(structure):
+    """openpyxl writes a date's cell as 2026-11-24 (ISO): each is formatted 24/11/2026, a time to the minute."""
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = [
+        {"name": "a", "amount": Decimal(1), "date": dt.date(2026, 11, 24), "detail": dt.datetime(2026, 11, 24, 9, 5)}
+    ]
+    response = export_response(rows, COLUMNS, "essai", "xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    day, moment = sheet["C2"], sheet["D2"]
+    assert day.value == dt.datetime(2026, 11, 24) and day.number_format == "DD/MM/YYYY"
+    assert moment.value == dt.datetime(2026, 11, 24, 9, 5) and moment.number_format == "DD/MM/YYYY HH:MM"
+
+
 def test_every_kind_of_value_is_written(structure):
     """The audit log's XLSX answered 500 on its JSON `before`/`after`: openpyxl writes numbers, text and
     dates only. Dicts, lists, lazy strings, enums and control characters go out as text in every format."""
