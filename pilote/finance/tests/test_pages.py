@@ -171,6 +171,14 @@ def test_a_bad_share_is_refused_in_french(books, client_as, data):
     assert not CostBehaviour.objects.exists()
 
 
+def test_a_refused_share_names_its_account(books, client_as):
+    response = client_as("direction").post(reverse("finance:cost-behaviour"), {"compte": "641", "part": "-5"},
+                                           follow=True)  # fmt: skip
+    assert "Part variable du compte 641 : Assurez-vous que cette valeur est supérieure ou égale à 0." in (
+        response.content.decode()
+    )
+
+
 def test_the_auditor_reads_the_break_even_but_does_not_change_it(books, client_as):
     client = client_as("auditeur")
     assert client.get(reverse("finance:break-even")).status_code == 200
@@ -261,3 +269,16 @@ def test_books_without_entries_say_so_in_french(personas, client_as, name):
     page = client_as("direction").get(reverse(name)).content.decode()
     assert "Aucune écriture validée" in page
     assert "Contrôle réussi" not in page and "<svg" not in page
+
+
+def test_the_analytic_export_link_leaves_no_stray_error(books, client_as, personas):
+    """The page's export links carry only « export » on a first visit: the form was bound without its axis and
+    year, so the download went through but « La demande n'a pas pu être lue » waited for the next page."""
+    from pilote.ledger import analytics
+
+    analytics.create_axis(actor=personas["comptable"], code="ACT", label="Activité")
+    client = client_as("comptable")
+    response = client.get(reverse("finance:analytic"), {"export": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert "pas pu être lue" not in client.get(reverse("finance:analytic")).content.decode()
+    assert "pas pu être lue" in client.get(reverse("finance:analytic"), {"axe": "x"}).content.decode()

@@ -50,7 +50,9 @@ REPORT_COLUMNS = [
 def report(request):
     axis = AnalyticAxis.objects.filter(is_active=True).first()
     year = FiscalYear.objects.order_by("-start_date").first()
-    form = AnalyticForm(request.GET or None, initial={"axe": axis, "exercice": year})
+    # Bound only when the filters were sent: an export link on a first visit carries « export » alone.
+    asked = any(name in request.GET for name in AnalyticForm.base_fields)
+    form = AnalyticForm(request.GET if asked else None, initial={"axe": axis, "exercice": year})
     day = None
     if form.is_bound:
         if form.is_valid():

@@ -160,7 +160,10 @@ def cost_behaviour(request):
     form = CostBehaviourForm(request.POST)
     back = safe_next(request, "finance:break-even")
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        problems = " ".join(e for errors in form.errors.values() for e in errors)
+        code = request.POST.get("compte", "")[:20]
+        # Said beside which account: the page lists dozens of them, each with its own form.
+        messages.error(request, f"Part variable du compte {code} : {problems}" if code.isdigit() else problems)
         return redirect(back)
     account = Account.objects.filter(code=form.cleaned_data["compte"]).first()
     if account is None:
