@@ -98,6 +98,17 @@ def test_demo_full_costing_reconciles_and_gives_a_cost_price_per_activity(years,
     client.force_login(demo_loaded["comptable"])
     page = client.get(reverse("finance:costing")).content.decode()
     assert "Tableau de répartition" in page and "le rapprochement tombe juste" in page
+    assert 'aria-current="page">Coûts complets' in page  # the finance tabs, as on every finance page
+    # The cost price and result of each activity, exported (issue 11: « exported to PDF/XLSX »).
+    latest = CostingSetup.objects.order_by("-fiscal_year__start_date").first()
+    products = {p.code: p for p in queries.costing_study(latest).products}
+    csv = client.get(reverse("finance:costing"), {"export": "csv"})
+    text = b"".join(csv.streaming_content).decode("utf-8-sig")
+    negoce = products["NEGOCE"]
+    assert f"NEGOCE;Vente de matériel;{negoce.revenue:.2f}".replace(".", ",") in text
+    assert f"{negoce.cost_price:.2f};{negoce.result:.2f}".replace(".", ",") in text
+    for fmt in ("xlsx", "pdf"):
+        assert client.get(reverse("finance:costing"), {"export": fmt}).status_code == 200
     setup = CostingSetup.objects.order_by("-fiscal_year__start_date").first()
     bad = {"exercice": setup.fiscal_year.pk, "centres": setup.centres_axis_id, "produits": setup.products_axis_id,
            "cle_ADM_ENT": "50", "uo_ATL": "-3"}  # fmt: skip

@@ -26,6 +26,7 @@ from pilote.ledger.models import (
 )
 from pilote.ledger.models_analytic import SectionKind
 from pilote.lib.dates import local_today
+from pilote.lib.formats import format_eur
 from pilote.lib.french import plural
 
 
@@ -43,6 +44,21 @@ REPORT_COLUMNS = [
     Column("Produits", lambda r: r.income),
     Column("Charges", lambda r: r.expenses),
     Column("Résultat", lambda r: r.result),
+]
+
+
+COSTING_COLUMNS = [
+    Column("Produit", lambda p: p.code),
+    Column("Intitulé", lambda p: p.label),
+    Column("Chiffre d'affaires", lambda p: p.revenue),
+    Column("Coût de production des ventes", lambda p: p.production),  # a product made in-house only
+    Column("Charges directes", lambda p: p.direct),
+    Column("Charges indirectes imputées", lambda p: p.indirect_total),
+    Column(
+        "Détail des charges indirectes", lambda p: " ; ".join(f"{c} {format_eur(a)}" for c, a in p.indirect.items())
+    ),
+    Column("Coût de revient", lambda p: p.cost_price),
+    Column("Résultat analytique", lambda p: p.result),
 ]
 
 
@@ -243,6 +259,15 @@ def costing(request):
             context["study"] = queries.costing_study(setup)
         except DomainError as exc:
             messages.error(request, str(exc))
+        else:
+            fmt = request.GET.get("export")
+            if fmt in EXPORT_FORMATS:
+                study = context["study"]
+                columns = (
+                    COSTING_COLUMNS if study.production_incorporated else COSTING_COLUMNS[:3] + COSTING_COLUMNS[4:]
+                )
+                return export_response(study.products, columns, f"couts-complets-{year.end_date.year}", fmt,
+                                       title=f"Coût de revient et résultat par produit — {year}")  # fmt: skip
     if centres_axis and products_axis:
         sections = list(centres_axis.sections.filter(is_active=True).exclude(kind="plain"))
         products = list(products_axis.sections.filter(is_active=True))
