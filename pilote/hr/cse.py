@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -142,9 +143,15 @@ def month_headcount(workers: Iterable[Worker], year: int, month: int) -> Fractio
         if end < start:
             continue
         presence = Fraction((end - start).days + 1, days)
-        time = min(Fraction(str(worker.weekly_hours)) / LEGAL_WEEKLY_HOURS, Fraction(1))
-        total += presence * time
+        total += presence * _time_share(worker.weekly_hours)
     return total
+
+
+@functools.lru_cache(maxsize=256)
+def _time_share(weekly_hours) -> Fraction:
+    """A worker's share of full time (at most 1): the same few hours for every month of every worker (the
+    indicators count twelve months of the whole staff), parsed once."""
+    return min(Fraction(str(weekly_hours)) / LEGAL_WEEKLY_HOURS, Fraction(1))
 
 
 def months_before(day: dt.date, count: int = CONSECUTIVE_MONTHS) -> list[tuple[int, int]]:

@@ -45,9 +45,14 @@ class Due:
 def next_due(entry: dt.date, held: Iterable[tuple[str, dt.date]], rule: Rule) -> list[Due]:
     """The next professional interview and the next review. A review is also a professional interview (it is held
     in one), so it restarts the interview interval."""
-    held = sorted(held, key=lambda item: item[1])
+    held = list(held)
     last_any = max((day for _, day in held), default=None)
     last_review = max((day for kind, day in held if kind == REVIEW), default=None)
+    return next_due_after(entry, last_any, last_review, rule)
+
+
+def next_due_after(entry: dt.date, last_any: dt.date | None, last_review: dt.date | None, rule: Rule) -> list[Due]:
+    """`next_due` from the last interview of any kind and the last review (None: none held)."""
     interview = add_months(last_any, rule.every_months) if last_any else add_months(entry, rule.first_months)
     review = add_months(last_review or entry, rule.review_months)
     return [Due(PROFESSIONAL, min(interview, review)), Due(REVIEW, review)]

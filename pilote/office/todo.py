@@ -15,7 +15,7 @@ LIMIT = 50
 def task_items(user) -> list[TodoItem]:
     today = local_today()
     items = []
-    tasks = Task.objects.filter(owner=user, status=TaskStatus.OPEN).select_related("meeting")
+    tasks = Task.objects.filter(owner=user, status=TaskStatus.OPEN).only("title", "due_on", "meeting_id")
     for task in tasks.order_by("due_on", "pk")[:LIMIT]:
         prefix = "En retard — " if task.due_on and task.due_on < today else ""
         origin = " (action de réunion)" if task.meeting_id else ""

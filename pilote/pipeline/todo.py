@@ -32,6 +32,7 @@ def _tender_deadlines(user, now, sees_all: bool) -> list[TodoItem]:
     if not sees_all:  # a tender without a person in charge concerns every salesperson
         tenders = tenders.filter(Q(owner=user) | Q(owner__isnull=True))
     items = []
+    tenders = tenders.only("title", "questions_deadline", "submission_deadline")
     for tender in tenders.order_by("submission_deadline", "pk")[:LIMIT]:
         url = reverse("pipeline:tender-detail", args=[tender.pk])
         for label, deadline in (
@@ -46,7 +47,8 @@ def _tender_deadlines(user, now, sees_all: bool) -> list[TodoItem]:
 
 
 def _tasks(user, sees_all: bool) -> list[TodoItem]:
-    tasks = TenderTask.objects.filter(done=False, tender__status__in=OPEN_TENDER_STATUSES).select_related("tender")
+    tasks = TenderTask.objects.filter(done=False, tender__status__in=OPEN_TENDER_STATUSES)
+    tasks = tasks.select_related("tender").only("title", "due_date", "tender__title")
     if not sees_all:
         tasks = tasks.filter(assignee=user)
     tasks = tasks.order_by("due_date", "pk")[:LIMIT]
@@ -67,6 +69,7 @@ def _next_actions(user, now) -> list[TodoItem]:
         Opportunity.objects.filter(owner=user, next_action_date__lte=horizon)
         .exclude(stage__in=CLOSED_STAGES)
         .select_related("contact")
+        .only("title", "next_action", "next_action_date", "contact__kind", "contact__name", "contact__first_name")
         .order_by("next_action_date", "pk")[:LIMIT]
     )
     return [

@@ -71,11 +71,14 @@ class OverdueInvoice:
     level: DunningLevel | None  # due now, or None
     indemnity: Decimal
     on: dt.date
-    reductions: tuple[tuple[dt.date, Decimal], ...] = ()  # payments and credit notes, by their date
+    # Payments and credit notes, by their date; None when not read (`proposals(penalties=False)`).
+    reductions: tuple[tuple[dt.date, Decimal], ...] | None = ()
 
     @cached_property
     def penalty(self) -> PenaltyResult:
         """Computed when first read: the home page's to-do reads the levels, never the penalties."""
+        if self.reductions is None:
+            raise ValueError("Pénalités non calculables : paiements et avoirs non lus (proposals(penalties=False)).")
         invoice = self.invoice
         return late_penalty(invoice.total_gross, invoice.due_date, self.on, reductions=self.reductions)
 
@@ -151,8 +154,13 @@ def overdue_invoices(on: dt.date, customer_ids=None):
     return invoices
 
 
-def proposals(on: dt.date, customer_ids=None, *, only_due: bool = True) -> list[Proposal]:
-    """The customers to chase on `on` (those with at least one level due unless `only_due` is off)."""
+def proposals(
+    on: dt.date, customer_ids=None, *, only_due: bool = True, penalties: bool = True, taken_over: bool = True
+) -> list[Proposal]:
+    """The customers to chase on `on` (those with at least one level due unless `only_due` is off). `penalties`
+    off leaves out the payments and credit notes that only the penalties read (the to-do list shows levels and
+    amounts due: two queries fewer), `taken_over` off the old invoices of the ledger (the caller knows that these
+    customers have none)."""
     levels = active_levels()
     requested = customer_ids
     overdue = overdue_invoices(on, customer_ids)
@@ -169,18 +177,7 @@ def proposals(on: dt.date, customer_ids=None, *, only_due: bool = True) -> list[
         .values("invoice_id")
         .annotate(last_rank=Max("rank"), last_date=Max("letter__date"))
     }
-    reductions: dict[int, list[tuple[dt.date, Decimal]]] = {}
-    for invoice_id, day, amount in PaymentAllocation.objects.filter(invoice_id__in=ids).values_list(
-        "invoice_id", "payment__date", "amount"
-    ):
-        reductions.setdefault(invoice_id, []).append((day, amount))
-    # The credit notes of these invoices through their own index; the status checked here, not in SQL, where SQLite
-    # (no statistics) preferred the status index — every issued invoice read (190 ms at 100,000 invoices).
-    for invoice_id, day, amount, status in Invoice.objects.filter(credited_invoice_id__in=ids).values_list(
-        "credited_invoice_id", "date", "total_gross", "status"
-    ):
-        if status == InvoiceStatus.ISSUED:
-            reductions.setdefault(invoice_id, []).append((day, amount))
+    reductions = _reductions(ids) if penalties else {}
 
     by_customer: dict[int, Proposal] = {}
     for invoice in invoices:
@@ -193,15 +190,32 @@ def proposals(on: dt.date, customer_ids=None, *, only_due: bool = True) -> list[
             level=next_level_due(levels, invoice.due_date, last_rank, last_date, on),
             indemnity=recovery_indemnity(invoice.customer.kind),
             on=on,
-            reductions=tuple(reductions.get(invoice.pk, ())),
+            reductions=tuple(reductions.get(invoice.pk, ())) if penalties else None,
         )
         by_customer.setdefault(invoice.customer_id, Proposal(invoice.customer)).items.append(item)
-    if _add_ledger_items(by_customer, levels, on, requested):
+    if taken_over and _add_ledger_items(by_customer, levels, on, requested):
         for proposal in by_customer.values():
             proposal.items.sort(key=lambda item: (item.invoice.due_date, item.invoice.number))
         by_customer = dict(sorted(by_customer.items(), key=lambda pair: (french_key(pair[1].customer.name), pair[0])))
     found = list(by_customer.values())
     return [p for p in found if p.level is not None] if only_due else found
+
+
+def _reductions(ids) -> dict[int, list[tuple[dt.date, Decimal]]]:
+    """The payments and issued credit notes of these invoices, by their date (what reduces their late penalties)."""
+    reductions: dict[int, list[tuple[dt.date, Decimal]]] = {}
+    for invoice_id, day, amount in PaymentAllocation.objects.filter(invoice_id__in=ids).values_list(
+        "invoice_id", "payment__date", "amount"
+    ):
+        reductions.setdefault(invoice_id, []).append((day, amount))
+    # The credit notes of these invoices through their own index; the status checked here, not in SQL, where SQLite
+    # (no statistics) preferred the status index — every issued invoice read (190 ms at 100,000 invoices).
+    for invoice_id, day, amount, status in Invoice.objects.filter(credited_invoice_id__in=ids).values_list(
+        "credited_invoice_id", "date", "total_gross", "status"
+    ):
+        if status == InvoiceStatus.ISSUED:
+            reductions.setdefault(invoice_id, []).append((day, amount))
+    return reductions
 
 
 def _add_ledger_items(by_customer: dict, levels, on: dt.date, customer_ids) -> bool:

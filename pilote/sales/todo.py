@@ -20,6 +20,7 @@ def interrupted_issues(user) -> list[TodoItem]:
     reservations = (
         NumberReservation.objects.filter(reserved_at__lt=stale)
         .select_related("invoice__customer")
+        .only("number", "date", "invoice__customer__kind", "invoice__customer__name", "invoice__customer__first_name")
         .order_by("number")[:20]
     )
     return [

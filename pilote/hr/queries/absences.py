@@ -105,6 +105,7 @@ def information_pending(today: dt.date) -> list[tuple[Absence, dt.date, dt.date]
         )
         .filter(Q(employee__exit_date__isnull=True) | Q(employee__exit_date__gt=F("end")))
         .select_related("employee")
+        .only("employee_id", "end", "employee__first_names", "employee__last_name")
         .order_by("end", "pk")[:200]
     )
     if not rows:

@@ -228,7 +228,12 @@ def voters(election: CseElection, college: str = "", eligible: str = ""):
     return rows
 
 
-def due_elections(today: dt.date):
-    """The elections whose mandates end within 6 months or ended: time to prepare the next one."""
-    return [e for e in CseElection.objects.filter(proclaimed_on__isnull=False).order_by("-proclaimed_on")[:1]
-            if (end := mandate_end(e)) and end <= today + dt.timedelta(days=183)]  # fmt: skip
+def due_elections(today: dt.date, elections=None):
+    """The elections whose mandates end within 6 months or ended: time to prepare the next one (the last one
+    proclaimed, read here or among `elections` when given)."""
+    if elections is None:
+        latest = CseElection.objects.filter(proclaimed_on__isnull=False).order_by("-proclaimed_on")[:1]
+    else:
+        proclaimed = [e for e in elections if e.proclaimed_on is not None]
+        latest = sorted(proclaimed, key=lambda e: e.proclaimed_on, reverse=True)[:1]
+    return [e for e in latest if (end := mandate_end(e)) and end <= today + dt.timedelta(days=183)]

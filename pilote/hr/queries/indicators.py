@@ -35,7 +35,9 @@ def people() -> list[indicators.Person]:
     latest = Contract.objects.filter(employee=OuterRef("pk")).order_by("-version")
     hours, gross = (Subquery(latest.values(name)[:1]) for name in ("weekly_hours", "monthly_gross"))
     rows = []
-    for e in Employee.objects.annotate(latest_hours=hours, latest_gross=gross):
+    fields = ("sex", "birth_date", "entry_date", "exit_date", "weekly_hours", "part_time", "contract_type",
+              "cse_category")  # fmt: skip
+    for e in Employee.objects.only(*fields).annotate(latest_hours=hours, latest_gross=gross):
         signed = e.latest_gross is not None  # monthly_gross is never null: no value means no contract
         if signed:  # SQLite gives a subquery's decimal unquantized (35, not 35.00 as the column reads)
             e.latest_hours = e.latest_hours.quantize(Decimal("0.01"))

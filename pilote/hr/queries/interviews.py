@@ -1,5 +1,5 @@
 """Interviews due: for each person present (trainees apart), the next professional interview and review under
-the configured rule — two queries whatever the staff size."""
+the configured rule — one query whatever the staff size."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from pilote.core.listing import Column
 from pilote.core.permissions import role_can
 from pilote.hr import interviews
-from pilote.hr.models import TRAINEE_TYPES, CareerInterview, Employee
+from pilote.hr.models import TRAINEE_TYPES, Employee
 
 # The €3,000 CPF top-up for a missed review applies from 50 employees (FRENCH-RULES §7).
 PENALTY_HEADCOUNT = 50
@@ -39,17 +39,17 @@ def present(today: dt.date):
 
 
 def due_rows(today: dt.date, employees=None) -> list[Row]:
-    people = list((employees if employees is not None else present(today)).order_by("last_name", "first_names", "pk"))
-    held: dict[int, list[tuple[str, dt.date]]] = {}
-    for employee_id, kind, day in CareerInterview.objects.filter(employee__in=[e.pk for e in people]).values_list(
-        "employee_id", "kind", "held_on"
-    ):
-        held.setdefault(employee_id, []).append((kind, day))
+    """One query: each person with the day of their last interview and of their last review (aggregates)."""
+    people = employees if employees is not None else present(today)
+    people = people.annotate(
+        last_held=Max("interviews__held_on"),
+        last_review=Max("interviews__held_on", filter=Q(interviews__kind=interviews.REVIEW)),
+    ).order_by("last_name", "first_names", "pk")
     rows = []
     for employee in people:
-        mine = held.get(employee.pk, [])
-        interview, review = interviews.next_due(employee.entry_date, mine, rule())
-        rows.append(Row(employee, interview, review, max((day for _, day in mine), default=None)))
+        interview, review = interviews.next_due_after(employee.entry_date, employee.last_held, employee.last_review,
+                                                      rule())  # fmt: skip
+        rows.append(Row(employee, interview, review, employee.last_held))
     return rows
 
 

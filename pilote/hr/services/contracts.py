@@ -124,6 +124,7 @@ def ending_soon(today: dt.date, ahead: int = rules.NOTICE_DAYS):
     rows = (
         Contract.objects.filter(employee__exit_date__isnull=True)
         .select_related("employee")
+        .only("employee_id", "version", "kind", "trial_end", "end_date", "employee__first_names", "employee__last_name")
         .order_by("employee_id", "version")
     )
     for contract in rows:
