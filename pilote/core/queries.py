@@ -26,6 +26,35 @@ def home_tiles(user, structure_type: str | None = None) -> list[Tile]:
     ]
 
 
+@dataclass
+class TodoGroup:
+    """The to-do items of one domain on the home page (or the urgent ones, whatever their domain), each with
+    whether it is late (due before today) or urgent: those are shown in red."""
+
+    label: str
+    rows: list[tuple[object, bool]]  # (core.registry.TodoItem, late or urgent)
+    urgent: bool = False
+
+    @property
+    def late(self) -> int:
+        return sum(1 for _, late in self.rows if late)
+
+
+def todo_groups(items: list, today) -> list[TodoGroup]:
+    """`items` (sorted by `todos_for`: alerts first, then soonest due) grouped on the home page: the urgent ones
+    together first (alerts, reminders: never folded away), then one group per domain, in the order of its most
+    pressing item, items in their order."""
+    urgent = TodoGroup("Urgent", [], urgent=True)
+    groups: dict[str, TodoGroup] = {}
+    for item in items:
+        late = item.urgent or (item.due is not None and item.due < today)
+        if item.urgent:
+            urgent.rows.append((item, late))
+        else:
+            groups.setdefault(item.domain, TodoGroup(item.domain or "Autres", [])).rows.append((item, late))
+    return ([urgent] if urgent.rows else []) + list(groups.values())
+
+
 # --- users (direction's list; the page and the API share it) ------------------------------------------------------
 USER_SORTS = {
     "nom": [french("last_name"), french("first_name")],

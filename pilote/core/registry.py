@@ -218,6 +218,7 @@ class TodoItem:
     due: object = None  # datetime.date or None
     kind: str = ""
     urgent: bool = False  # an alert: listed before everything else, so a long list never hides it
+    domain: str = ""  # the home page groups items by it: set by `todos_for` from the provider (its app's name)
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,21 @@ class TodoProvider:
     perm: str
     items: Callable[[object], list[TodoItem]]
     structure_types: tuple[str, ...] = ()  # asked only for these structure types (empty: every type)
+    domain: str = ""  # the group of its items on the home page; empty: the verbose name of the provider's app
+
+    def domain_label(self) -> str:
+        if self.domain:
+            return self.domain
+        if self not in _todo_domains:
+            from django.apps import apps
+
+            module = getattr(self.items, "path", None) or getattr(self.items, "__module__", "")
+            config = apps.get_containing_app_config(module)
+            _todo_domains[self] = str(config.verbose_name) if config else ""
+        return _todo_domains[self]
+
+
+_todo_domains: dict[TodoProvider, str] = {}
 
 
 _todo_providers: list[TodoProvider] = []
@@ -248,7 +264,10 @@ def todos_for(user, limit: int = 20, structure_type: str | None = None) -> list[
 
         structure_type = structure_type_of(Structure.objects.only("type").first())
     providers = [p for p in providers if not p.structure_types or structure_type in p.structure_types]
-    items = [item for p in providers for item in p.items(user)]
+    items = []
+    for provider in providers:
+        domain = provider.domain_label()
+        items += [item if item.domain else replace(item, domain=domain) for item in provider.items(user)]
     items.sort(key=lambda item: (not item.urgent, item.due is None, item.due or dt.date.max, item.label))
     return items[:limit]
 

@@ -17,14 +17,15 @@ from pilote.core.models import ApiToken, AuditEvent
 from pilote.core.params import to_int
 from pilote.core.registry import home_panels_for, search_providers_for, todos_for
 from pilote.core.vocabulary import structure_type_of
+from pilote.lib.dates import local_today
 
 
 @require_perm("core.home")
 def home(request):
     structure_type = structure_type_of(request.structure)
     tiles = queries.home_tiles(request.user, structure_type)
-    todos = todos_for(request.user, structure_type=structure_type)
-    context = {"tiles": tiles, "todos": todos, "panels": home_panels_for(request)}
+    todos = queries.todo_groups(todos_for(request.user, structure_type=structure_type), local_today())
+    context = {"tiles": tiles, "todo_groups": todos, "panels": home_panels_for(request)}
     return render(request, "core/home.html", context)
 
 

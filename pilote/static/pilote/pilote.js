@@ -18,6 +18,11 @@ document.addEventListener("click", (event) => {
     event.stopImmediatePropagation();
   }
 }, true);
+// Sections open on a wide screen that a phone shows folded (the home page's to-do groups but the first, the
+// modules' tiles that repeat the menu): without JavaScript they simply stay open.
+if (window.matchMedia("(max-width: 800px)").matches) {
+  document.querySelectorAll("details[data-narrow-closed]").forEach((details) => { details.open = false; });
+}
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") {
     const dropdown = document.getElementById("search-dropdown");
