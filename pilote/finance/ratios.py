@@ -53,6 +53,26 @@ class Ratio:
         return f"{format_number(self.value, places)}\u202f{self.unit}"
 
 
+def change(current: Ratio, previous: Ratio | None) -> Decimal | None:
+    """How much a ratio moved since the year before, in its own unit (points for a percentage)."""
+    if previous is None or current.value is None or previous.value is None:
+        return None
+    return current.value - previous.value
+
+
+def change_text(current: Ratio, previous: Ratio | None) -> str:
+    """« +27,5 pt », « −38 jours », « — » when either year has no value."""
+    from pilote.lib.formats import format_number
+
+    moved = change(current, previous)
+    if moved is None:
+        return "—"
+    places = max(0, -_PLACES[current.unit].as_tuple().exponent)
+    unit = "pt" if current.unit == PERCENT else current.unit
+    sign = "+" if moved > 0 else "−" if moved < 0 else ""
+    return f"{sign}{format_number(abs(moved), places)}\u202f{unit}"
+
+
 def _div(numerator: Decimal, denominator: Decimal, factor: Decimal, unit: str) -> Decimal | None:
     if not denominator:
         return None

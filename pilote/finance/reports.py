@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pilote.core.listing import Column
 from pilote.finance import balance_sheet as bs
+from pilote.finance import ratios
 from pilote.finance.queries import Diagnosis
 from pilote.finance.sig import BALANCE_LABELS, CASCADE, ITEMS_BY_KEY
 
@@ -189,7 +190,11 @@ def sheet_rows(
 def ratio_rows(current: Diagnosis, previous: Diagnosis | None, earlier: Diagnosis | None = None) -> list[dict]:
     before = {r.key: r for r in previous.ratios} if previous else {}
     oldest = {r.key: r for r in earlier.ratios} if earlier else {}
-    return [{"ratio": r, "previous": before.get(r.key), "earlier": oldest.get(r.key)} for r in current.ratios]
+    return [
+        {"ratio": r, "previous": before.get(r.key), "earlier": oldest.get(r.key),
+         "change": ratios.change(r, before.get(r.key)), "change_text": ratios.change_text(r, before.get(r.key))}
+        for r in current.ratios
+    ]  # fmt: skip
 
 
 def export_columns(current: Diagnosis, previous: Diagnosis | None, earlier: Diagnosis | None = None) -> list[Column]:
@@ -220,6 +225,7 @@ def ratio_export_columns(
     ]
     if previous:
         columns.append(Column(previous.period.label, lambda r: r["previous"].value if r["previous"] else None))
+        columns.append(Column("Variation", lambda r: r["change"]))
     if earlier:
         columns.append(Column(earlier.period.label, lambda r: r["earlier"].value if r["earlier"] else None))
     columns.append(Column("Formule", lambda r: r["ratio"].formula))

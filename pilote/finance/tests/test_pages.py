@@ -90,6 +90,11 @@ def test_pages_show_both_years(books, client_as):
     assert "Trésorerie nette = FRNG − BFR = 20\u202f000,00\u202f€" in sheet
     ratios = client.get(reverse("finance:ratios"), {"exercice": books.pk}).content.decode()
     assert "Capitaux propres ÷ total du bilan fonctionnel × 100" in ratios
+    # Each ratio beside the year before, with its change: EBE ÷ sales 87,5 % against 60,0 % (3 000 ÷ 5 000).
+    assert '<th class="num">Variation</th>' in ratios and "+27,5\u202fpt" in ratios
+    export = client.get(reverse("finance:ratios"), {"exercice": books.pk, "export": "csv"})
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert ";Variation;" in text.splitlines()[0] and ";87,5;%;60,0;27,5;" in text
 
 
 @pytest.mark.parametrize("name", ["finance:diagnosis", "finance:balance-sheet", "finance:ratios"])

@@ -38,6 +38,7 @@ def test_rows_and_exports_carry_n_minus_2(three_years, client_as):
     header = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[0]
     # Today's date inside 2026 gives « Exercice 2026 au … » and the same stretch of the years before.
     columns = header.split(";")
-    assert [columns[i][:13] for i in (2, 4, 5)] == ["Exercice 2026", "Exercice 2025", "Exercice 2024"]
+    # Famille, Ratio, N, Unité, N−1, Variation (since N−1, as in the SIG's export), N−2, Formule.
+    assert [columns[i][:13] for i in (2, 4, 5, 6)] == ["Exercice 2026", "Exercice 2025", "Variation", "Exercice 2024"]
     export = client.get(reverse("finance:balance-sheet") + f"?exercice={three_years.pk}&export=csv")
     assert "Exercice 2024" in b"".join(export.streaming_content).decode("utf-8-sig").splitlines()[0]
