@@ -39,6 +39,7 @@ the size of an entry (a detailed à-nouveaux carries every open item).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -48,12 +49,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from django.db import connection, connections, transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from pilote.ledger.models import (
     Account,
+    AccountBalance,
     AuxiliaryAccount,
     Entry,
     EntryLine,
@@ -344,7 +346,11 @@ def _line_blocks(chunk: list[tuple], lettering: bool) -> Iterator[list[tuple]]:
         else:
             where, params = f"l.entry_id IN ({', '.join(['%s'] * len(ids))})", ids
         sql = f"SELECT {source} WHERE {where} ORDER BY l.entry_id, l.position, l.id"  # noqa: S608
-        with transaction.atomic():  # in a transaction: the server-side cursor needs no WITH HOLD copy
+        # PostgreSQL: in a transaction, the server-side cursor needs no WITH HOLD copy. Not on SQLite, where a
+        # transaction begins IMMEDIATE (settings: the write lock at BEGIN) — a reader would hold writers off, and
+        # the export's workers (`_write_in_parts`) would wait for each other's lock; one statement reads a snapshot.
+        in_transaction = transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext()
+        with in_transaction:
             if index_lookups:
                 with connection.cursor() as settings:
                     settings.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
@@ -451,8 +457,7 @@ def _write_in_parts(year: FiscalYear, path: Path, workers: int, low: int, high: 
     first also writes the header and the à-nouveaux), then added in order at the end of the first (os.sendfile: no copy
     through Python). Every part keeps the file's order: à-nouveaux first, then chain order. A failing part (disk
     full…) fails the whole export and leaves no part behind."""
-    size = high - low + 1
-    edges = [low - 1 + size * index // workers for index in range(workers + 1)]
+    edges = _edges(year, workers, low, high)
     parts = [path.with_name(f"{path.name}.part{index}") for index in range(workers)]
     connections.close_all()  # each process opens its own connection: none is shared across the fork
     try:
@@ -476,6 +481,27 @@ def _write_in_parts(year: FiscalYear, path: Path, workers: int, low: int, high: 
         for part in parts:
             part.unlink(missing_ok=True)
     return sum(counts)
+
+
+def _edges(year: FiscalYear, workers: int, low: int, high: int) -> list[int]:
+    """Chain indexes cutting the year into `workers` spans of about as many lines each: the first part also writes
+    the à-nouveaux (a detailed one carries every open item: 100,000 lines at 1M lines), so it takes that many fewer
+    of the other lines, assumed spread evenly over the chain (the year's line counts from the monthly aggregates)."""
+    counts = {opening: 0 for opening in (True, False)}
+    rows = (
+        AccountBalance.objects.filter(fiscal_year=year, aux_key=0)
+        .values_list("is_opening")
+        .annotate(n=Sum("line_count"))
+    )
+    for opening, count in rows:
+        counts[opening] = count
+    opening, other = counts[True], counts[False]
+    share, size = (opening + other) / workers, high - low + 1
+    edges = [low - 1]
+    for index in range(1, workers):
+        quota = max(0.0, share * index - opening)  # other lines written by the end of part `index`
+        edges.append(max(edges[-1], low - 1 + round(size * min(1.0, quota / other)) if other else high))
+    return [*edges, high]
 
 
 def _write_part(year_pk: int, part: str, first: bool, span: tuple[int, int]) -> int:
