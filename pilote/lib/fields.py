@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from pilote.lib import formats, identifiers
@@ -125,6 +126,13 @@ class FrenchDecimalFormField(forms.DecimalField):
         super().__init__(**kwargs)
         self.min_places = min_places
         self.widget.attrs.setdefault("inputmode", "decimal")
+        # The bounds in the messages as Pilote prints numbers (« 100 000 000 000 », not « 1E+11 »).
+        for validator in self.validators:
+            if isinstance(validator, MinValueValidator | MaxValueValidator) and not callable(validator.limit_value):
+                limit = Decimal(validator.limit_value)
+                side = "supérieure" if isinstance(validator, MinValueValidator) else "inférieure"
+                shown = formats.format_number(limit, formats.significant_places(limit))
+                validator.message = f"Assurez-vous que cette valeur est {side} ou égale à {shown}."
 
     def prepare_value(self, value):
         if isinstance(value, Decimal | int) and not isinstance(value, bool):

@@ -70,3 +70,20 @@ def test_no_form_declares_a_plain_decimal_field():
             if is_attribute and isinstance(node.value, ast.Name) and node.value.id == "forms":
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert scanned > 100 and offenders == []
+
+
+def test_bounds_are_printed_in_french_in_the_messages():
+    """« inférieure ou égale à 100000000000 » could not be read: the bound is printed as Pilote prints numbers."""
+
+    class Bounded(forms.Form):
+        amount = FrenchDecimalFormField(max_digits=16, decimal_places=2, min_value=D("-1e11"), max_value=D("1e11"))
+        rate = FrenchDecimalFormField(max_digits=5, decimal_places=2, min_value=D("0.5"), max_value=D(100))
+
+    errors = Bounded({"amount": "200 000 000 000", "rate": "0,1"}).errors
+    assert errors["amount"] == [
+        f"Assurez-vous que cette valeur est inférieure ou égale à 100{NNBSP}000{NNBSP}000{NNBSP}000."
+    ]
+    assert errors["rate"] == ["Assurez-vous que cette valeur est supérieure ou égale à 0,5."]
+    assert Bounded({"amount": "-200000000000", "rate": "5"}).errors["amount"] == [
+        f"Assurez-vous que cette valeur est supérieure ou égale à -100{NNBSP}000{NNBSP}000{NNBSP}000."
+    ]
