@@ -187,6 +187,40 @@ def sheet_rows(
     return rows
 
 
+# The ratios charted on the ratios page, by chart (one unit each), with their short names under the bars.
+RATIO_CHARTS = (
+    ("Marges (%)", ratios.PERCENT, (
+        ("taux_marge_commerciale", "Marge\ncommerciale"), ("taux_valeur_ajoutee", "Valeur\najoutée"),
+        ("part_personnel_va", "Personnel\n/ VA"), ("taux_ebe", "EBE\n/ CA"), ("taux_marge_nette", "Marge\nnette"),
+    )),
+    ("Structure et rentabilité (%)", ratios.PERCENT, (
+        ("autonomie_financiere", "Autonomie\nfinancière"), ("rentabilite_economique", "Rentabilité\néconomique"),
+        ("rentabilite_financiere", "Rentabilité\nfinancière"),
+    )),
+    ("Délais (jours)", ratios.DAYS, (
+        ("delai_clients", "Clients"), ("delai_fournisseurs", "Fournisseurs"), ("rotation_stocks", "Stocks"),
+    )),
+)  # fmt: skip
+
+
+def ratio_chart_series(
+    current: Diagnosis, previous: Diagnosis | None, earlier: Diagnosis | None = None
+) -> list[tuple[str, str, list[str], list[tuple[str, list[Decimal]]]]]:
+    """(title, unit, categories, series) of each chart of RATIO_CHARTS: N, N−1 and N−2 side by side. A ratio that
+    one of the years cannot compute (« — » in the table) is left out of the chart rather than drawn at zero; a
+    chart with no ratio left is left out."""
+    diagnoses = [d for d in (current, previous, earlier) if d]
+    values = [{r.key: r.value for r in d.ratios} for d in diagnoses]
+    charts = []
+    for title, unit, keys in RATIO_CHARTS:
+        kept = [(key, label) for key, label in keys if all(v.get(key) is not None for v in values)]
+        if kept:
+            pairs = zip(diagnoses, values, strict=True)
+            series = [(d.period.short_label, [v[key] for key, _ in kept]) for d, v in pairs]
+            charts.append((title, unit, [label for _, label in kept], series))
+    return charts
+
+
 def ratio_rows(current: Diagnosis, previous: Diagnosis | None, earlier: Diagnosis | None = None) -> list[dict]:
     before = {r.key: r for r in previous.ratios} if previous else {}
     oldest = {r.key: r for r in earlier.ratios} if earlier else {}

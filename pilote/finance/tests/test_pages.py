@@ -92,6 +92,8 @@ def test_pages_show_both_years(books, client_as):
     assert "Capitaux propres ÷ total du bilan fonctionnel × 100" in ratios
     # Each ratio beside the year before, with its change: EBE ÷ sales 87,5 % against 60,0 % (3 000 ÷ 5 000).
     assert '<th class="num">Variation</th>' in ratios and "+27,5\u202fpt" in ratios
+    assert "Marges (%)" in ratios  # the ratios charted, N beside N−1
+    assert "EBE / CA — " in ratios and "87,50\u202f%</title>" in ratios and "60,00\u202f%</title>" in ratios
     export = client.get(reverse("finance:ratios"), {"exercice": books.pk, "export": "csv"})
     text = b"".join(export.streaming_content).decode("utf-8-sig")
     assert ";Variation;" in text.splitlines()[0] and ";87,5;%;60,0;27,5;" in text

@@ -65,3 +65,24 @@ def test_no_stock_and_no_sales_give_no_ratio():
     assert by_key["delai_clients"].value is None
     assert by_key["capacite_remboursement"].value is None
     assert by_key["taux_marge_commerciale"].text == "—"
+
+
+def test_a_ratio_one_year_cannot_compute_is_left_out_of_the_charts():
+    """The ratios page charts N, N−1 and N−2 by unit; a ratio « — » in one of the years is not drawn at zero."""
+    from types import SimpleNamespace
+
+    from pilote.finance.ratios import DAYS, PERCENT, Ratio
+    from pilote.finance.reports import ratio_chart_series
+
+    def year(label, ebe, stock):
+        ratios = [Ratio("taux_ebe", "Marges", "EBE", ebe, PERCENT, ""),
+                  Ratio("delai_clients", "Délais", "Clients", Decimal(45), DAYS, ""),
+                  Ratio("rotation_stocks", "Délais", "Stocks", stock, DAYS, "")]  # fmt: skip
+        return SimpleNamespace(ratios=ratios, period=SimpleNamespace(short_label=label))
+
+    charts = ratio_chart_series(year("2026", Decimal("12.5"), None), year("2025", Decimal("10.0"), Decimal(30)))
+    assert [(title, unit, categories) for title, unit, categories, _ in charts] == [
+        ("Marges (%)", PERCENT, ["EBE\n/ CA"]),
+        ("Délais (jours)", DAYS, ["Clients"]),  # stocks: none in 2026
+    ]
+    assert charts[0][3] == [("2026", [Decimal("12.5")]), ("2025", [Decimal("10.0")])]

@@ -105,6 +105,10 @@ def ratios(request):
         if exported:
             return exported
         context["rows"] = rows
+        context["charts"] = [
+            grouped_bar_chart(categories, series, title=title, unit=unit)
+            for title, unit, categories, series in reports.ratio_chart_series(current, previous, earlier)
+        ]
     return render(request, "finance/ratios.html", context)
 
 
