@@ -106,7 +106,7 @@ def ratios(request):
             return exported
         context["rows"] = rows
         context["charts"] = [
-            grouped_bar_chart(categories, series, title=title, unit=unit)
+            (title, grouped_bar_chart(categories, series, title=title, unit=unit))
             for title, unit, categories, series in reports.ratio_chart_series(current, previous, earlier)
         ]
     return render(request, "finance/ratios.html", context)
