@@ -128,8 +128,8 @@ def _check_month_headers(header, first: int, months: list[dt.date]) -> None:
         named = _header_month(cell)
         if named is None or named[0] != month.month or named[1] not in (None, month.year):
             shown = _shown(cell)
-            problems.append(f"Cellule {_column(index)}1 : « {shown} » au lieu de {month:%m/%Y}." if shown
-                            else f"Cellule {_column(index)}1 : « » au lieu de {month:%m/%Y}.")  # fmt: skip
+            quoted = f"« {shown} »" if shown else "« »"
+            problems.append(f"Cellule {_column(index)}1 : {quoted} au lieu de {month:%m/%Y}.")
     if problems:
         raise BudgetFileError([
             "Chaque colonne de mois doit porter le mois du budget, dans l'ordre (MM/AAAA, comme l'export).",

@@ -90,6 +90,7 @@ FEC_FIELDS = (
 SEPARATOR = "|"
 LINE_END = "\r\n"
 ENCODING = "iso-8859-15"
+HEADER = (SEPARATOR.join(FEC_FIELDS) + LINE_END).encode(ENCODING)  # the first record, as bytes
 ENTRY_CHUNK = 10000  # entries per query, then one query for their lines; memory stays flat (~15 MB)
 WRITE_BATCH = 5000  # records encoded and written at once
 
@@ -391,7 +392,7 @@ def _paris_day(value, zone) -> str:
 
 def iter_fec_bytes(year: FiscalYear) -> Iterator[bytes]:
     """The file's bytes in blocks (for streaming): ISO-8859-15, every record ended by CR LF."""
-    yield (SEPARATOR.join(FEC_FIELDS) + LINE_END).encode(ENCODING)
+    yield HEADER
     for records in _record_chunks(year):
         yield from _encode(records)
 
@@ -427,7 +428,7 @@ def write_fec(year: FiscalYear, path: str | Path, workers: int = 1) -> int:
         if low is not None and high - low + 1 >= PARALLEL_MIN_ENTRIES:
             return _write_in_parts(year, path, workers, low, high)
     with open(path, "wb") as out:
-        out.write((SEPARATOR.join(FEC_FIELDS) + LINE_END).encode(ENCODING))
+        out.write(HEADER)
         return _write_records(out, _record_chunks(year))
 
 
@@ -511,7 +512,7 @@ def _write_part(year_pk: int, part: str, first: bool, span: tuple[int, int]) -> 
     try:
         with open(part, "wb") as out:
             if first:
-                out.write((SEPARATOR.join(FEC_FIELDS) + LINE_END).encode(ENCODING))
+                out.write(HEADER)
             return _write_records(out, _record_chunks(year, passes))
     finally:
         connections.close_all()

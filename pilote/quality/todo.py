@@ -111,10 +111,11 @@ def procedure_items(user) -> list[TodoItem]:
     """The procedures in force a user must read and has not acknowledged (the receipt is given from the page the
     item opens), the drafts waiting for the user's role to approve them, and for those who write procedures the
     approved versions not yet in force. One query (versions in these three states are few, a handful per procedure
-    at most), the readers checked here as `queries.procedures.to_read` does."""
+    at most), the readers checked by `queries.procedures.is_reader`, as `to_read` does."""
     from django.db.models import Exists, OuterRef, Q
 
     from pilote.quality.models import Procedure, ProcedureAcknowledgement, ProcedureStatus, ProcedureVersion
+    from pilote.quality.queries.procedures import is_reader
 
     wanted = []
     if user.can("quality.procedures.read"):
@@ -144,7 +145,7 @@ def procedure_items(user) -> list[TodoItem]:
         return sorted(rows, key=lambda v: (getattr(v, day) is None, getattr(v, day), v.pk))[:LIMIT]
 
     def reader(version) -> bool:
-        return version.named or user.role in (version.procedure.reader_roles or [])
+        return is_reader(user, version.procedure, version.named)
 
     items = []
     for version in first(ProcedureStatus.IN_FORCE, "in_force_on", reader):

@@ -102,6 +102,12 @@ def readers(procedure: Procedure, version: ProcedureVersion | None) -> list[dict
     return sorted(rows, key=lambda row: (row["at"] is not None, row["name"].lower()))
 
 
+def is_reader(user, procedure, named: bool) -> bool:
+    """Whether `user` must read `procedure`: their role is among its reader roles, or they are named (`named`:
+    whether the procedure's `readers` holds them, read by the caller for many procedures at once)."""
+    return named or user.role in (procedure.reader_roles or [])
+
+
 def to_read(user) -> list[ProcedureVersion]:
     """The versions in force the user must read and has not acknowledged yet. Three queries."""
     versions = list(
@@ -111,7 +117,7 @@ def to_read(user) -> list[ProcedureVersion]:
         .order_by("in_force_on", "pk")
     )
     named = set(Procedure.readers.through.objects.filter(user_id=user.pk).values_list("procedure_id", flat=True))
-    return [v for v in versions if user.role in (v.procedure.reader_roles or []) or v.procedure_id in named]
+    return [v for v in versions if is_reader(user, v.procedure, v.procedure_id in named)]
 
 
 def to_approve(user) -> list[ProcedureVersion]:
