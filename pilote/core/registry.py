@@ -389,6 +389,22 @@ def kpi_providers_for(user) -> list[KpiProvider]:
     return [p for p in kpi_providers() if user.can(p.perm)]
 
 
+_kpi_threshold_sources: list[Callable] = []
+
+
+def register_kpi_threshold(read: Callable) -> None:
+    """The keeper of the thresholds direction sets on the indicators (the dashboards): read(key) returns the
+    threshold of the indicator `key` (a `KpiProvider.key`) as a Decimal, or None when none is set. Finance's cash
+    plan shows the threshold of its lowest point without importing dashboards."""
+    if read not in _kpi_threshold_sources:
+        _kpi_threshold_sources.append(read)
+
+
+def kpi_threshold(key: str):
+    """The threshold set on the indicator `key` (Decimal), or None: none set, or no app keeps thresholds."""
+    return next((value for read in _kpi_threshold_sources if (value := read(key)) is not None), None)
+
+
 @dataclass(frozen=True)
 class LayerEntry:
     """A dated deadline another domain shows, read-only, in the agenda (a tender's submission, a VAT return…)."""

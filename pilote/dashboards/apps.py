@@ -14,6 +14,7 @@ class DashboardsConfig(AppConfig):
             lazy,
             register_demo,
             register_home_panel,
+            register_kpi_threshold,
             register_menu,
             register_todo,
         )
@@ -28,6 +29,7 @@ class DashboardsConfig(AppConfig):
         tiles.register()
         register_home_panel(HomePanel("dashboards.view", 10, lazy("pilote.dashboards.views.home_panel")))
         register_todo(TodoProvider("dashboards.thresholds", lazy("pilote.dashboards.todo.todo_items")))
+        register_kpi_threshold(lazy("pilote.dashboards.services.threshold"))
         from pilote.core import jobs, schedule
 
         jobs.register_kind("dashboards.alerts", "Alertes des indicateurs")

@@ -55,3 +55,8 @@ def set_threshold(*, actor, key: str, value: Decimal | None) -> KpiThreshold | N
 
 def thresholds() -> dict[str, Decimal]:
     return dict(KpiThreshold.objects.values_list("key", "value"))
+
+
+def threshold(key: str) -> Decimal | None:
+    """The threshold of the indicator `key`, or None (`core.registry.kpi_threshold`, read by finance's cash plan)."""
+    return KpiThreshold.objects.filter(key=key).values_list("value", flat=True).first()

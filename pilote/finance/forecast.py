@@ -95,6 +95,30 @@ def weekly_plan(today: dt.date, opening: Decimal, flows: list[Flow], weeks: int 
     return Plan(opening, plan, beyond)
 
 
+# The dashboards' indicator of the plan's lowest point: direction sets its alert threshold on it, which the plan
+# reads through `core.registry.kpi_threshold` (finance never imports dashboards).
+LOWEST_POINT_KPI = "tresorerie_prevue"
+
+
+@dataclass(frozen=True)
+class ThresholdCheck:
+    """A plan against the alert threshold direction set: each week's (or month's) closing under it or not —
+    strictly below, as the dashboards' tile turns red."""
+
+    value: Decimal
+    under: list[bool]
+
+    @property
+    def count(self) -> int:
+        return sum(self.under)
+
+
+def threshold_check(plan: Plan, threshold: Decimal | None) -> ThresholdCheck | None:
+    if threshold is None:
+        return None
+    return ThresholdCheck(threshold, [week.closing < threshold for week in plan.weeks])
+
+
 SCENARIOS = {"realiste": "Réaliste", "pessimiste": "Pessimiste"}
 PESSIMISTIC_DELAY_DAYS = 30  # customers pay a month later than expected…
 PESSIMISTIC_SHARE = Decimal("0.9")  # …and a tenth of what they owe does not come in

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from pilote.lib.formats import format_number
 
 PALETTE = ("#2f6db5", "#b9c7da", "#d9822b", "#3a9a5b", "#8e5bb5")
+DANGER = "#b3261e"  # the stylesheet's --danger: an alert threshold and what falls under it
 FONT = 'font-family="system-ui, sans-serif"'
 MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
@@ -162,20 +163,46 @@ def grouped_bar_chart(
 
 
 def line_chart(
-    categories: list[str], series: list[tuple[str, list[Decimal]]], *, title: str, unit: str = "€"
+    categories: list[str],
+    series: list[tuple[str, list[Decimal]]],
+    *,
+    title: str,
+    unit: str = "€",
+    reference: tuple[str, Decimal] | None = None,
 ) -> SafeString:
-    """One polyline per series with a dot per category (values in <title> on each dot)."""
+    """One polyline per series with a dot per category (values in <title> on each dot). `reference` (name, value):
+    a dashed red horizontal line at that value (an alert threshold), in the legend, the dots under it red."""
     width, height = 480, 250
     values = [Decimal(v) for _, vs in series for v in vs]
-    body, y, left, band = _vertical_frame(categories, values, unit, width, height - 16)
+    body, y, left, band = _vertical_frame(categories, values + ([Decimal(reference[1])] if reference else []), unit,
+                                          width, height - 16)  # fmt: skip
     body = [f'<g transform="translate(0 16)">{"".join(body)}']
+    if reference:
+        name, level = reference[0], Decimal(reference[1])
+        ry = _n(y(level))
+        tip = escape(f"{name} : {format_value(level, unit)}")
+        body.append(
+            f'<line x1="{left}" x2="{width - 8}" y1="{ry}" y2="{ry}" stroke="{DANGER}" stroke-width="1.5" '
+            f'stroke-dasharray="6 4"><title>{tip}</title></line>'
+        )
     for s_index, (name, vs) in enumerate(series):
         colour = PALETTE[s_index % len(PALETTE)] if s_index else PALETTE[0]
         points = [(left + band * i + band / 2, y(Decimal(v))) for i, v in enumerate(vs)]
         path = " ".join(f"{_n(px)},{_n(py)}" for px, py in points)
         body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for (px, py), category, value in zip(points, categories, vs, strict=False):
-            tip = escape(f"{category.replace(chr(10), ' ')} — {name} : {format_value(Decimal(value), unit)}")
-            body.append(f'<circle cx="{_n(px)}" cy="{_n(py)}" r="3.5" fill="{colour}"><title>{tip}</title></circle>')
+            under = reference is not None and Decimal(value) < Decimal(reference[1])
+            tip = escape(f"{category.replace(chr(10), ' ')} — {name} : {format_value(Decimal(value), unit)}"
+                         + (f" (sous le {reference[0].lower()})" if under else ""))  # fmt: skip
+            body.append(f'<circle cx="{_n(px)}" cy="{_n(py)}" r="{"4.5" if under else "3.5"}" '
+                        f'fill="{DANGER if under else colour}"><title>{tip}</title></circle>')  # fmt: skip
     body.append("</g>")
-    return _svg(width, height, title, _legend([name for name, _ in series], width) + body)
+    legend = _legend([name for name, _ in series], width)
+    if reference:
+        x = Decimal(70) + sum(24 + 7 * len(name) for name, _ in series)
+        legend.append(
+            f'<line x1="{_n(x)}" x2="{_n(x + 14)}" y1="7" y2="7" stroke="{DANGER}" stroke-width="1.5" '
+            f'stroke-dasharray="4 2"/><text x="{_n(x + 18)}" y="11" font-size="11" fill="#222">'
+            f"{escape(reference[0])}</text>"
+        )
+    return _svg(width, height, title, legend + body)

@@ -427,3 +427,47 @@ def test_habits_move_the_open_items_in_sql_as_python_did(books, personas):  # no
     PaymentBehaviour.objects.update(delay_days=D("0.4"))
     assert queries._customer_items(today) == _python_customer_items(today)
     assert queries._habit_moves(today) == []
+
+
+def test_the_plan_page_shows_directions_threshold_and_the_weeks_under_it(books, personas, client_as):  # noqa: F811
+    """A supplier invoice of 8 000 due in two weeks: the plan drops by 8 000 from its third week. Direction's
+    threshold on the lowest point (set in the dashboards, read through `core.registry.kpi_threshold`) is on the
+    page: in words beside the lowest point, as a dashed line in the chart, and on each week under it."""
+    from pilote.dashboards.services import set_threshold
+    from pilote.ledger.tests.years import open_years_to_today
+    from pilote.lib.dates import local_today
+    from pilote.lib.formats import format_eur
+
+    open_years_to_today()
+    actor, today = personas["comptable"], local_today()
+    suppliers = Account.objects.create(code="401", label="Fournisseurs")
+    Account.objects.create(code="607", label="Achats de marchandises")
+    supplier = AuxiliaryAccount.objects.create(code="F001", label="Grossiste", control_account=suppliers)
+    services.create_entry(
+        actor=actor, journal=Journal.objects.get(code="OD"), date=today, label="Facture fournisseur",
+        lines=[services.LineInput(Account.objects.get(code="607"), debit=D(8000)),
+               services.LineInput(suppliers, credit=D(8000), auxiliary=supplier,
+                                  due_date=today + dt.timedelta(days=14))],
+        post=True,
+    )  # fmt: skip
+    plan = queries.treasury_plan(today)
+    high, low = plan.weeks[0].closing, plan.lowest.closing
+    assert high - low == D(8000) and plan.lowest.start == plan.weeks[2].start
+    client = client_as("comptable")
+    page = client.get(reverse("finance:treasury")).content.decode()
+    assert "Aucun seuil d'alerte n'est fixé" in page and "row-alert" not in page
+
+    set_threshold(actor=personas["direction"], key="tresorerie_prevue", value=low + 4000)
+    page = client.get(reverse("finance:treasury")).content.decode()
+    lowest_end = plan.lowest.end.strftime("%d/%m/%Y")
+    assert f"<strong>{format_eur(low)}</strong> le {lowest_end}" in page
+    assert f"sous le seuil de {format_eur(low + 4000)} fixé par la direction : 11 semaines sous le seuil" in page
+    assert page.count('class="row-alert"') == 11 and 'stroke-dasharray="6 4"' in page
+    assert f"Seuil d'alerte : {format_eur(low + 4000).replace(' ', chr(8239))}" in page.replace("&#x27;", "'")
+    monthly = client.get(reverse("finance:treasury"), {"horizon": "mois"}).content.decode()
+    assert "sous le seuil de" in monthly and "mois sous le seuil" in monthly
+
+    set_threshold(actor=personas["direction"], key="tresorerie_prevue", value=low - 1)
+    page = client.get(reverse("finance:treasury")).content.decode()
+    assert f"au-dessus du seuil de {format_eur(low - 1)} fixé par la direction." in page
+    assert "row-alert" not in page and 'stroke-dasharray="6 4"' in page

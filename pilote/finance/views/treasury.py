@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from pilote.core.access import require_perm
 from pilote.core.exceptions import DomainError
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response
+from pilote.core.registry import kpi_threshold
 from pilote.finance import forecast, queries, services
 from pilote.finance.forms import LoanForm
 from pilote.finance.models import Loan
@@ -70,8 +71,13 @@ def treasury(request):
         categories = [f"{w.start:%m/%y}" if monthly else f"{w.start:%d/%m}" for w in plan.weeks]
         unit = "en fin de mois" if monthly else "en fin de semaine"
         series = [(f"Trésorerie {unit}", [w.closing for w in plan.weeks])]
-        context["chart"] = line_chart(categories, series, title=f"Trésorerie prévue, {HORIZONS[horizon]}")
-        context["plan_rows"] = [(w, sorted(w.by_kind.items())) for w in plan.weeks]
+        check = forecast.threshold_check(plan, kpi_threshold(forecast.LOWEST_POINT_KPI))
+        reference = ("Seuil d'alerte", check.value) if check else None
+        context["chart"] = line_chart(categories, series, title=f"Trésorerie prévue, {HORIZONS[horizon]}",
+                                      reference=reference)  # fmt: skip
+        under = check.under if check else [False] * len(plan.weeks)
+        context["plan_rows"] = [(w, sorted(w.by_kind.items()), low) for w, low in zip(plan.weeks, under, strict=True)]
+        context["threshold"] = check
     context["loans"] = _loans(today)
     context["loan_form"] = LoanForm()
     comparisons = queries.forecast_vs_actual(today)
