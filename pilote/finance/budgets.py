@@ -74,6 +74,28 @@ def spread_quantity(annual: Decimal) -> list[Decimal]:
     return [part / 10 for part in split_amount(round_quantity(annual) * 10, [1] * MONTHS)]
 
 
+def situation_day(day: dt.date, start: dt.date, end: dt.date, whole_months: bool = False) -> dt.date:
+    """The date a budget's variance is read at for the date asked: inside its fiscal year (`start`–`end`), and for a
+    centre's budget (`whole_months`: the analytic aggregates are monthly) at the end of its month."""
+    day = min(max(day, start), end)
+    if whole_months:
+        day = min(day.replace(day=calendar.monthrange(day.year, day.month)[1]), end)
+    return day
+
+
+def situation_notice(asked: dt.date, used: dt.date, start: dt.date, end: dt.date) -> str:
+    """Why the variance is shown at `used` rather than at the date typed (`asked`), in French; "" when they agree."""
+    if used == asked:
+        return ""
+    year = f"l'exercice de ce budget (du {start:%d/%m/%Y} au {end:%d/%m/%Y})"
+    if asked < start:
+        return f"Le {asked:%d/%m/%Y} est avant {year} : la situation est montrée au {used:%d/%m/%Y}, son premier jour."
+    if asked > end:
+        return f"Le {asked:%d/%m/%Y} est après {year} : la situation est montrée au {used:%d/%m/%Y}, son dernier jour."
+    return (f"Un budget de centre se compare par mois entiers (la comptabilité analytique est mensuelle) : la "
+            f"situation est montrée au {used:%d/%m/%Y}, fin du mois du {asked:%d/%m/%Y}.")  # fmt: skip
+
+
 def month_index(year_start: dt.date, day: dt.date) -> int:
     """0 for the fiscal year's first month."""
     return (day.year - year_start.year) * 12 + day.month - year_start.month

@@ -1055,9 +1055,8 @@ def variance_report(budget, day: dt.date, labels: dict[str, str] | None = None):
     from pilote.finance import budgets
 
     year = budget.fiscal_year
-    day = min(max(day, year.start_date), year.end_date)
+    day = budgets.situation_day(day, year.start_date, year.end_date, whole_months=bool(budget.section_id))
     if budget.section_id:  # the analytic aggregates are monthly: a centre compares whole months
-        day = min(_month_end(day), year.end_date)
         balances = section_balances(year, budget.section, day)
     else:
         balances = {code: f.balance for code, f in account_figures(year, day).items()}

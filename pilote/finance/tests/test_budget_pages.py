@@ -174,3 +174,29 @@ def test_pages_exports_and_roles(year, personas, client_as):
     assert client_as("commercial").get(reverse("finance:budget-list")).status_code == 403
     client_as("direction").post(reverse("finance:budget-delete", args=[budget.pk]))
     assert not Budget.objects.exists()
+
+
+def test_a_date_outside_the_budgets_year_is_said_not_moved_silently(year, personas, client_as):
+    """Asked at a date the budget's year does not hold, the page shows the situation at the year's first or last day
+    and says so, naming the date typed; the field shows the date used. A date inside the year: no notice."""
+    from pilote.finance import budgets
+
+    budget = services.create_budget(actor=personas["comptable"], fiscal_year=year, name="Initial", percent=D(10))
+    url = reverse("finance:budget-variance", args=[budget.pk])
+    client = client_as("comptable")
+    page = client.get(url, {"date": "2027-03-15"}).content.decode().replace("&#x27;", "'")
+    assert ("Le 15/03/2027 est après l'exercice de ce budget (du 01/01/2026 au 31/12/2026) : la situation est montrée "
+            "au 31/12/2026, son dernier jour.") in page  # fmt: skip
+    assert "Réalisé et budget au 31/12/2026" in page and 'value="2026-12-31"' in page
+    before = client.get(url, {"date": "2025-06-30"}).content.decode().replace("&#x27;", "'")
+    assert "Le 30/06/2025 est avant l'exercice de ce budget" in before and "au 01/01/2026, son premier jour" in before
+    inside = client.get(url, {"date": "2026-02-14"}).content.decode()
+    assert "message-warning" not in inside and "Réalisé et budget au 14/02/2026" in inside
+    # a centre's budget compares whole months: the month's end, said too
+    assert budgets.situation_day(dt.date(2026, 2, 14), year.start_date, year.end_date, whole_months=True) == dt.date(
+        2026, 2, 28
+    )
+    assert budgets.situation_notice(dt.date(2026, 2, 14), dt.date(2026, 2, 28), year.start_date, year.end_date) == (
+        "Un budget de centre se compare par mois entiers (la comptabilité analytique est mensuelle) : la situation "
+        "est montrée au 28/02/2026, fin du mois du 14/02/2026."
+    )

@@ -253,11 +253,11 @@ BUDGET_MIX_COLUMNS = [
 def budget_variance(request, pk: int):
     budget = get_object_or_404(Budget.objects.select_related("fiscal_year"), pk=pk)
     form = VarianceForm(request.GET or None)
-    day = local_today()
-    if form.is_valid() and form.cleaned_data.get("date"):
-        day = form.cleaned_data["date"]
-    day, rows, totals = queries.variance_report(budget, day)
-    if not form.is_bound:  # the field shows the date the page is at
+    asked = form.cleaned_data["date"] if form.is_valid() and form.cleaned_data.get("date") else None
+    day, rows, totals = queries.variance_report(budget, asked or local_today())
+    year = budget.fiscal_year
+    notice = pure.situation_notice(asked, day, year.start_date, year.end_date) if asked else ""
+    if not form.is_bound or notice:  # the field shows the date the page is at; the notice says why it moved
         form = VarianceForm(initial={"date": day})
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS and request.GET.get("vue") != "ventes":
@@ -278,7 +278,7 @@ def budget_variance(request, pk: int):
         return export_response(mix.lines, BUDGET_MIX_COLUMNS, f"ecarts-ventes-budget-{budget.pk}", fmt,
                                title=f"{budget} — écarts sur ventes au {day:%d/%m/%Y}")  # fmt: skip
     context = {"budget": budget, "form": form, "day": day, "rows": rows, "totals": totals, "chart": chart,
-               "result_gap": totals.result_actual - totals.result_budget, "mix": mix}  # fmt: skip
+               "result_gap": totals.result_actual - totals.result_budget, "mix": mix, "notice": notice}  # fmt: skip
     if mix is not None:
         context["mix_chart"] = bar_chart(
             [("Effet prix", mix.price), ("Effet composition", mix.mix), ("Effet volume", mix.volume),
