@@ -354,6 +354,35 @@ def loan_schedule(principal: Decimal, annual_rate: Decimal, months: int, first_d
     return schedule
 
 
+LOAN_MAX_MONTHS = 600  # fifty years: the longest a loan of the cash plan may run
+LOAN_MAX_DEFERRAL_YEARS = 5  # a first instalment further away is a mistyped year, not a deferred loan
+
+
+def loan_problems(principal: Decimal | None, annual_rate: Decimal | None, months: int | None,
+                  first_due: dt.date | None, today: dt.date) -> dict[str, str]:  # fmt: skip
+    """What makes a loan impossible or meaningless for the cash plan, by field, in French ({} when it is fine; a
+    figure left out — None — is not checked): a capital that is not positive, a rate outside [0, 100 %), a duration
+    outside 1–600 months, a first instalment more than five years away, or a loan whose last instalment is already
+    past — repaid, it would change nothing in a plan that starts today."""
+    problems = {}
+    if principal is not None and principal <= 0:
+        problems["principal"] = "Le capital emprunté doit être positif."
+    if annual_rate is not None and not Decimal(0) <= annual_rate < 100:
+        problems["annual_rate"] = "Le taux annuel va de 0 à moins de 100 % (un taux de 3,5 % s'écrit « 3,5 »)."
+    if months is not None and not 1 <= months <= LOAN_MAX_MONTHS:
+        problems["months"] = f"La durée d'un emprunt va de 1 à {LOAN_MAX_MONTHS} mois."
+    elif first_due is not None and first_due > add_months(today, 12 * LOAN_MAX_DEFERRAL_YEARS):
+        problems["first_due"] = (f"La première échéance, le {first_due:%d/%m/%Y}, est à plus de "
+                                 f"{LOAN_MAX_DEFERRAL_YEARS} ans : vérifiez l'année.")  # fmt: skip
+    elif first_due is not None and months is not None and (last := add_months(first_due, months - 1)) < today:
+        problems["first_due"] = (
+            f"Avec une première échéance le {first_due:%d/%m/%Y} et {months} mensualité{'s' if months > 1 else ''}, "
+            f"la dernière tombe le {last:%d/%m/%Y} : cet emprunt est déjà remboursé et ne changerait rien au plan de "
+            "trésorerie. Vérifiez la date de la première échéance ou la durée."
+        )
+    return problems
+
+
 # --- Forecast against actual -------------------------------------------------------------------------------
 
 

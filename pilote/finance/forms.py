@@ -177,6 +177,19 @@ class LoanForm(forms.Form):
     first_due = forms.DateField(label="Première échéance", widget=DATE_WIDGET)
     constant_capital = forms.BooleanField(label="Amortissement constant (sinon mensualités constantes)", required=False)
 
+    def clean(self):
+        """The service's checks (`forecast.loan_problems`), each under its field: an emprunt already repaid, a rate
+        of 100 % or more, a first instalment years away."""
+        from pilote.finance.forecast import loan_problems
+        from pilote.lib.dates import local_today
+
+        data = super().clean()
+        figures = [data.get(name) for name in ("principal", "annual_rate", "months", "first_due")]
+        for name, message in loan_problems(*figures, local_today()).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return data
+
 
 class SectionForm(forms.Form):
     """A section (an analysis centre) changed on its page or through the API (`analytics.update_section`)."""

@@ -441,14 +441,15 @@ def treasury_night(job, progress) -> str:
 @transaction.atomic
 def create_loan(*, actor, label: str, lender: str, principal: Decimal, annual_rate: Decimal, months: int,
                 first_due: dt.date, constant_capital: bool = False):  # fmt: skip
+    from pilote.finance.forecast import loan_problems
     from pilote.finance.models import Loan
+    from pilote.lib.dates import local_today
 
-    if principal is None or principal <= 0:
-        raise DomainError("Le capital emprunté doit être positif.")
-    if annual_rate is None or not Decimal(0) <= annual_rate <= Decimal(100):
-        raise DomainError("Le taux annuel est compris entre 0 et 100 %.")
-    if not months or not 1 <= months <= 600:
-        raise DomainError("La durée d'un emprunt va de 1 à 600 mois.")
+    if principal is None or annual_rate is None or months is None or first_due is None:
+        raise DomainError("Le capital, le taux, la durée et la première échéance d'un emprunt sont obligatoires.")
+    problems = loan_problems(principal, annual_rate, months, first_due, local_today())
+    if problems:
+        raise DomainError(" ".join(problems.values()))
     loan = Loan.objects.create(label=label.strip(), lender=lender.strip(), principal=principal,
                                annual_rate=annual_rate, months=months, first_due=first_due,
                                constant_capital=constant_capital)  # fmt: skip

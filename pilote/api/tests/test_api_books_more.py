@@ -24,7 +24,9 @@ def test_a_loan_is_added_with_its_schedule_then_removed(call, bank):
     body = {"label": "Camion", "principal": "12000", "annual_rate": "0", "months": 12, "first_due": iso(5, 5)}
     assert call("comptable", "post", "/api/v1/emprunts", {**body, "months": 0}).status_code == 422
     negative = call("comptable", "post", "/api/v1/emprunts", {**body, "principal": "-5"})
-    assert negative.status_code == 409 and "positif" in negative.json()["detail"]
+    assert negative.status_code == 422 and "positif" in negative.content.decode()  # the form's field, as on the page
+    repaid = call("comptable", "post", "/api/v1/emprunts", {**body, "first_due": iso(1, 5, years=-2)})
+    assert repaid.status_code == 422 and "déjà remboursé" in str(repaid.json())
     assert call("auditeur", "post", "/api/v1/emprunts", body).status_code == 403
     assert call("commercial", "get", "/api/v1/emprunts").status_code == 403
     assert not Loan.objects.exists()

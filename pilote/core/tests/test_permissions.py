@@ -98,9 +98,10 @@ def _finance_sample(actor):
     axis = analytics.create_axis(actor=actor, code="ACT", label="Activité")
     section = analytics.create_section(actor=actor, axis=axis, code="ATELIER", label="Atelier", kind="main")
     from pilote.finance.services import create_loan
+    from pilote.lib.dates import local_today
 
     loan = create_loan(actor=actor, label="Prêt", lender="", principal=Decimal(1000), annual_rate=Decimal(3),
-                       months=12, first_due=dt.date(2027, 1, 31))  # fmt: skip
+                       months=12, first_due=local_today())  # fmt: skip
     return {f"finance:budget-{name}": budget.pk for name in names} | {
         "finance:analytic-section-create": axis.pk,
         "finance:analytic-section-edit": section.pk,

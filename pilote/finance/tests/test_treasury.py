@@ -471,3 +471,52 @@ def test_the_plan_page_shows_directions_threshold_and_the_weeks_under_it(books, 
     page = client.get(reverse("finance:treasury")).content.decode()
     assert f"au-dessus du seuil de {format_eur(low - 1)} fixé par la direction." in page
     assert "row-alert" not in page and 'stroke-dasharray="6 4"' in page
+
+
+def test_loan_problems_pure():
+    today = dt.date(2026, 11, 30)
+    ok = forecast.loan_problems(D(1000), D("3.5"), 12, dt.date(2026, 1, 5), today)  # last on 05/12/2026
+    assert ok == {} and forecast.loan_problems(D(1000), D(0), 1, today, today) == {}  # one instalment today
+    past = forecast.loan_problems(D(1000), D("3.5"), 12, dt.date(2025, 11, 30), today)  # last on 30/10/2026
+    assert past == {"first_due": "Avec une première échéance le 30/11/2025 et 12 mensualités, la dernière tombe le "
+                                 "30/10/2026 : cet emprunt est déjà remboursé et ne changerait rien au plan de "
+                                 "trésorerie. Vérifiez la date de la première échéance ou la durée."}  # fmt: skip
+    assert set(forecast.loan_problems(D(0), D(100), 0, dt.date(1, 1, 1), today)) == {"principal", "annual_rate",
+                                                                                     "months"}  # fmt: skip
+    far = forecast.loan_problems(D(1000), D(3), 600, dt.date(9999, 12, 1), today)  # no overflow computing its end
+    assert far == {"first_due": "La première échéance, le 01/12/9999, est à plus de 5 ans : vérifiez l'année."}
+    assert forecast.loan_problems(D(1000), D(3), 12, dt.date(2031, 11, 30), today) == {}  # five years: deferred
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("first_due", "past", "cet emprunt est déjà remboursé"),
+        ("first_due", "01/01/2500", "est à plus de 5 ans : vérifiez l&#x27;année."),
+        ("annual_rate", "100", "Le taux annuel va de 0 à moins de 100 %"),
+        ("annual_rate", "-1", "Le taux annuel va de 0 à moins de 100 %"),
+        ("months", "0", "La durée d&#x27;un emprunt va de 1 à 600 mois."),
+        ("months", "601", "La durée d&#x27;un emprunt va de 1 à 600 mois."),
+    ],
+)
+def test_an_impossible_loan_is_refused_on_its_field_in_french(books, personas, client_as, field, value, message):  # noqa: F811
+    """A loan repaid before today changes nothing in a plan that starts today: refused on its first instalment, like a
+    first instalment centuries away, a rate of 100 % or more, a duration of 0 or over 600 months; nothing written.
+    The service refuses the same (the API and the demo go through it)."""
+    from pilote.core.exceptions import DomainError
+    from pilote.finance.models import Loan
+    from pilote.lib.dates import add_months, local_today
+
+    today = local_today()
+    data = {"label": "Prêt", "principal": "5 000,00", "annual_rate": "3,5", "months": "24",
+            "first_due": today.strftime("%d/%m/%Y")}  # fmt: skip
+    data[field] = add_months(today, -25).strftime("%d/%m/%Y") if value == "past" else value
+    response = client_as("comptable").post(reverse("finance:loan-create"), data)
+    assert response.status_code == 200 and not Loan.objects.exists()
+    errors = response.context["form"].errors
+    assert list(errors) == [field] and message in str(errors[field]), errors
+    if field == "first_due" and value == "past":
+        with pytest.raises(DomainError, match="déjà remboursé"):
+            finance_services.create_loan(actor=personas["comptable"], label="Prêt", lender="", principal=D(5000),
+                                         annual_rate=D("3.5"), months=24, first_due=add_months(today, -25))  # fmt: skip
+        assert not Loan.objects.exists()
