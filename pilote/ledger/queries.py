@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from pilote.ledger.balance import (  # noqa: F401 - the columns and totals are r
     trial_balance_totals,
 )
 from pilote.ledger.models import AccountBalance, Entry, FiscalYear
+from pilote.lib.formats import format_number
 from pilote.lib.money import ZERO, MoneyField, from_cents, to_cents
 
 ENTRY_SORTS = {  # ?tri= keys of the export (the page pages by keyset over ENTRY_KEYS)
@@ -227,13 +228,39 @@ GL_PAGE = 100
 
 
 @dataclass
+class CarriedForward:
+    """The à-nouveaux of an account in one line, from the aggregates: a general ledger prints the balance
+    carried forward, not the open items of every third party (the auxiliary accounts' ledgers show those)."""
+
+    date: dt.date
+    debit: Decimal
+    credit: Decimal
+    count: int  # lines of the detailed à-nouveaux entries
+    journals: tuple[int, ...]  # the à-nouveaux journals
+
+    @property
+    def journal_id(self) -> int:  # the link to the detailed entries
+        return self.journals[0]
+
+    @property
+    def balance(self) -> Decimal:
+        return self.debit - self.credit
+
+    @property
+    def label(self) -> str:
+        return f"À-nouveaux ({format_number(self.count, 0)} ligne{'s' if self.count > 1 else ''})"
+
+
+@dataclass
 class LedgerPage:
     lines: list
-    opening: Decimal  # balance before the first line of the page (debit positive)
+    opening: Decimal  # balance before the first line of the page (debit positive), à-nouveaux included
     has_next: bool
     has_previous: bool
     page: int
-    total: int
+    total: int  # lines listed, the à-nouveaux in one line not counted
+    carried: CarriedForward | None = None
+    until: dt.date | None = None
 
     @property
     def previous_page(self) -> int:
@@ -244,29 +271,47 @@ class LedgerPage:
         return self.page + 1
 
 
-def general_ledger(year: FiscalYear, account, auxiliary=None, page: int = 1) -> LedgerPage:
-    """One page of an account's posted lines in (date, id) order, each with its running balance.
+def general_ledger(
+    year: FiscalYear, account, auxiliary=None, page: int = 1, until: dt.date | None = None
+) -> LedgerPage:
+    """One page of an account's posted lines in (date, id) order, each with its running balance, up to
+    `until` (a day of the year) or the whole year.
 
     The monthly aggregates give the number of lines and the balance of each month, so a page only reads
     inside the month it starts in, from that month's nearer end: the lines between the month's edge and
     the page are summed in SQL through the index (account, year, posted, date, id, debit, credit), which
     covers them (an auxiliary account's month is small), then the page is read by keyset from its first
     line. The cost is bounded by half a month of the account, whatever its size: no COUNT, no OFFSET over
-    the year, no join on entries (posted lines carry their own flag). At most five queries."""
+    the year, no join on entries (posted lines carry their own flag).
+
+    An account's à-nouveaux (not an auxiliary account's: a customer's ledger lists the invoices it owed)
+    are one line read from the aggregates: the general ledger of 411 does not list every open item of
+    every customer, and no page walks them (at ten million lines they were 1.5 million lines of one day).
+    The other lines of that day are read through that day's entries. At most nine queries."""
     from pilote.ledger.models import EntryLine
 
+    if until is not None and until >= year.end_date:
+        until = None
+    rows = AccountBalance.objects.filter(fiscal_year=year, account=account, aux_key=auxiliary.pk if auxiliary else 0)
+    if until is not None:
+        rows = rows.filter(month__lte=until)
+    rows = list(rows.values_list("month", "is_opening", "debit", "credit", "line_count"))
+    carried = _carried(year, rows) if auxiliary is None else None
+    if carried is not None:
+        rows = [row for row in rows if not row[1]]
     months: dict = {}
-    aggregates = AccountBalance.objects.filter(
-        fiscal_year=year, account=account, aux_key=auxiliary.pk if auxiliary else 0
-    )
-    for month, debit, credit, count in aggregates.values_list("month", "debit", "credit", "line_count"):
+    for month, _, debit, credit, count in rows:
         bucket = months.setdefault(month, [ZERO, 0])
         bucket[0] += debit - credit
         bucket[1] += count
+    if until is not None and until.replace(day=1) in months:  # the month of `until` up to that day
+        tail_net, tail_count = _LedgerLines(year, account, auxiliary, until.replace(day=1)).after(until)
+        months[until.replace(day=1)][0] -= tail_net
+        months[until.replace(day=1)][1] -= tail_count
     total = sum(count for _, count in months.values())
     page = max(1, min(page, max(1, -(-total // GL_PAGE))))
     offset = (page - 1) * GL_PAGE
-    opening, start_month, seen = ZERO, None, 0
+    opening, start_month, seen = (carried.balance if carried else ZERO), None, 0
     for month in sorted(months):
         net, count = months[month]
         if seen + count > offset:
@@ -274,12 +319,27 @@ def general_ledger(year: FiscalYear, account, auxiliary=None, page: int = 1) -> 
             break
         opening += net
         seen += count
-    chunk: list = []
+    ids: list[int] = []
     if start_month is not None:
         month_net, month_count = months[start_month]
-        lines = _LedgerLines(year, account, auxiliary, start_month)
         skip = offset - seen  # lines of the month before the page
-        if skip == 0:
+        since = None
+        if carried is not None and start_month == carried.date.replace(day=1):
+            # The à-nouveaux day: its other lines through its entries, then the month from the next day.
+            first = _ordinary_lines_of_day(year, account, carried)
+            if skip < len(first):
+                opening += sum((debit - credit for _, debit, credit in first[:skip]), ZERO)
+                ids = [pk for pk, _, _ in first[skip : skip + GL_PAGE]]
+                skip = None
+            else:
+                first_net = sum((debit - credit for _, debit, credit in first), ZERO)
+                opening, month_net = opening + first_net, month_net - first_net
+                skip, month_count = skip - len(first), month_count - len(first)
+            since = carried.date + dt.timedelta(days=1)
+        lines = _LedgerLines(year, account, auxiliary, start_month, since=since, until=until)
+        if skip is None:  # the page starts on the à-nouveaux day: the rest from the next day
+            ids += lines.ids_from(None, GL_PAGE - len(ids)) if len(ids) < GL_PAGE else []
+        elif skip == 0:
             ids = lines.ids_from(None)
         elif skip <= month_count - skip:  # nearer the month's first line
             opening += lines.sum_first(skip)
@@ -288,13 +348,56 @@ def general_ledger(year: FiscalYear, account, auxiliary=None, page: int = 1) -> 
             after = month_count - skip
             opening += month_net - lines.sum_last(after)
             ids = lines.ids_from(lines.key_at(after - 1, forward=False))
-        by_id = EntryLine.objects.select_related("entry__journal", "auxiliary").in_bulk(ids)
-        chunk = [by_id[pk] for pk in ids]
+    by_id = EntryLine.objects.select_related("entry__journal", "auxiliary").in_bulk(ids) if ids else {}
+    chunk = [by_id[pk] for pk in ids]
     running = opening
     for line in chunk:
         running += line.debit - line.credit
         line.running_balance = running
-    return LedgerPage(chunk, opening, page * GL_PAGE < total, page > 1, page, total)
+    return LedgerPage(chunk, opening, page * GL_PAGE < total, page > 1, page, total, carried, until)
+
+
+def carried_forward(year: FiscalYear, account) -> CarriedForward | None:
+    """An account's à-nouveaux in one line (None when it has none, or when they are not all on the year's
+    first day: then they are listed like any line)."""
+    rows = AccountBalance.objects.filter(fiscal_year=year, account=account, aux_key=0, is_opening=True)
+    return _carried(year, list(rows.values_list("month", "is_opening", "debit", "credit", "line_count")))
+
+
+def _carried(year: FiscalYear, rows: list[tuple]) -> CarriedForward | None:
+    from pilote.ledger.models import Journal, JournalKind
+
+    opened = [row for row in rows if row[1]]
+    if not opened:
+        return None
+    # The journals' ids first: joined, PostgreSQL hashed every entry of the year to find the à-nouveaux ones.
+    journals = tuple(Journal.objects.filter(kind=JournalKind.OPENING).order_by("pk").values_list("pk", flat=True))
+    entries = Entry.objects.filter(fiscal_year=year, journal_id__in=journals)
+    days = entries.aggregate(first=Min("date"), last=Max("date"))
+    if days["first"] != year.start_date or days["last"] != year.start_date:  # else listed like any line
+        return None
+    debit, credit = sum((row[2] for row in opened), ZERO), sum((row[3] for row in opened), ZERO)
+    return CarriedForward(year.start_date, debit, credit, sum(row[4] for row in opened), journals)
+
+
+def _ordinary_lines_of_day(year: FiscalYear, account, carried: CarriedForward) -> list[tuple[int, Decimal, Decimal]]:
+    """(id, debit, credit) of an account's posted lines of the à-nouveaux day outside the à-nouveaux, in id
+    order: read through the day's entries (a few thousand at most), never through the account's index, where
+    that day holds every open item carried forward. `+account_id` keeps SQLite off that index."""
+    from pilote.ledger.models import EntryLine
+
+    line, entry = (connection.ops.quote_name(model._meta.db_table) for model in (EntryLine, Entry))
+    marks = ", ".join(["%s"] * len(carried.journals))
+    sql = (
+        f"SELECT id, debit, credit FROM {line} WHERE entry_id IN ("  # noqa: S608 - constant names and marks only
+        f"SELECT id FROM {entry} WHERE fiscal_year_id = %s AND date = %s AND journal_id NOT IN ({marks})) "
+        "AND +account_id = %s AND is_posted = %s ORDER BY id"
+    )
+    day = connection.ops.adapt_datefield_value(carried.date)
+    params = [year.pk, day, *carried.journals, account.pk, True]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(pk, from_cents(debit), from_cents(credit)) for pk, debit, credit in cursor.fetchall()]
 
 
 class _LedgerLines:
@@ -304,7 +407,9 @@ class _LedgerLines:
     index column (it then scans the whole account and sorts it); `is_posted = %s` is an index equality
     on both databases. Amounts stay integer cents until the total is turned into a Decimal."""
 
-    def __init__(self, year: FiscalYear, account, auxiliary, month: dt.date):
+    def __init__(self, year: FiscalYear, account, auxiliary, month: dt.date, *, since=None, until=None):
+        """The lines of `month` from `since` (its first day by default) up to `until` (its last); the page read
+        by `ids_from` runs on into the next months, up to `until` too."""
         from pilote.ledger.models import EntryLine
 
         self.table = connection.ops.quote_name(EntryLine._meta.db_table)
@@ -316,7 +421,11 @@ class _LedgerLines:
             self.params = [account.pk, year.pk, True]
         ops = connection.ops
         next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        self.month = [ops.adapt_datefield_value(month), ops.adapt_datefield_value(next_month)]
+        if until is not None:
+            self.where += " AND date <= %s"
+            self.params.append(ops.adapt_datefield_value(until))
+            next_month = min(next_month, until + dt.timedelta(days=1))
+        self.month = [ops.adapt_datefield_value(since or month), ops.adapt_datefield_value(next_month)]
 
     def _run(self, sql: str, params: list) -> list[tuple]:
         with connection.cursor() as cursor:
@@ -343,26 +452,37 @@ class _LedgerLines:
         """Balance of the month's last `count` lines."""
         return self._sum(count, "DESC")
 
+    def after(self, day: dt.date) -> tuple[Decimal, int]:
+        """Balance and number of the month's lines after `day`."""
+        sql = (
+            "SELECT COALESCE(SUM(debit), 0) - COALESCE(SUM(credit), 0), COUNT(*) "  # noqa: S608 - constant text
+            f"FROM {self.table} WHERE {self.where} AND date > %s AND date < %s"
+        )
+        day = connection.ops.adapt_datefield_value(day)
+        ((net, count),) = self._run(sql, [*self.params, day, self.month[1]])
+        return from_cents(int(net)), count
+
     def key_at(self, index: int, *, forward: bool) -> tuple:
         """(date, id) of the month's line at `index` (0-based) from its first line, or from its last."""
         sql = self._month_lines("date, id", "ASC" if forward else "DESC") + " LIMIT 1 OFFSET %s"
         rows = self._run(sql, [*self.params, *self.month, index])
         return rows[0] if rows else (self.month[1], 0)  # aggregates ahead of the lines: an empty page
 
-    def ids_from(self, key: tuple | None) -> list[int]:
+    def ids_from(self, key: tuple | None, limit: int = 0) -> list[int]:
         """The page: GL_PAGE line ids from `key` on (from the month's first line when None).
 
         The rest of the key's day and the following days are two index seeks: a row-value comparison
         `(date, id) >= (…)` makes SQLite walk the key's whole day from its first line (the 1 January of a
         customer account holds every open item carried forward)."""
+        limit = limit or GL_PAGE
         if key is None:
             sql = self._select("id", "date >= %s", "date, id") + " LIMIT %s"
-            return [row[0] for row in self._run(sql, [*self.params, self.month[0], GL_PAGE])]
+            return [row[0] for row in self._run(sql, [*self.params, self.month[0], limit])]
         same_day = self._select("date, id", "date = %s AND id >= %s", "id") + " LIMIT %s"
         later = self._select("date, id", "date > %s", "date, id") + " LIMIT %s"
         sql = f"SELECT * FROM ({same_day}) AS same_day UNION ALL SELECT * FROM ({later}) AS later"  # noqa: S608
-        params = [*self.params, key[0], key[1], GL_PAGE, *self.params, key[0], GL_PAGE]
-        return [pk for _, pk in sorted(self._run(sql, params))[:GL_PAGE]]
+        params = [*self.params, key[0], key[1], limit, *self.params, key[0], limit]
+        return [pk for _, pk in sorted(self._run(sql, params))[:limit]]
 
 
 # --- Journal report and aged balance ---------------------------------------------------------------

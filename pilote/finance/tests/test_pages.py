@@ -289,3 +289,20 @@ def test_the_analytic_export_link_leaves_no_stray_error(books, client_as, person
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert "pas pu être lue" not in client.get(reverse("finance:analytic")).content.decode()
     assert "pas pu être lue" in client.get(reverse("finance:analytic"), {"axe": "x"}).content.decode()
+
+
+def test_an_account_of_a_figure_at_a_past_date_opens_its_ledger_up_to_that_day(books, client_as):
+    """The bank in the functional balance sheet at 15/03/2026 (à-nouveaux 13 000 + sale of 10/03 8 000) opens
+    the general ledger of 512 up to that day: its last balance is the figure, not the year's (20 000)."""
+    import html
+    import re
+
+    client = client_as("comptable")
+    sheet = client.get(reverse("finance:balance-sheet"), {"exercice": books.pk, "date": "2026-03-15"}).content.decode()
+    link = html.unescape(re.search(r'href="([^"]*compte=512[^"]*)"', sheet).group(1))
+    assert "au=2026-03-15" in link
+    ledger = client.get(link).context["ledger"]
+    assert ledger.carried.balance == D("13000.00") and ledger.until == dt.date(2026, 3, 15)
+    assert [line.running_balance for line in ledger.lines] == [D("21000.00")]
+    whole = client.get(reverse("finance:balance-sheet"), {"exercice": books.pk, "date": "2026-12-31"}).content.decode()
+    assert "au=" not in html.unescape(re.search(r'href="([^"]*compte=512[^"]*)"', whole).group(1))

@@ -40,6 +40,13 @@ def _diagnoses(request):
     )
 
 
+def _drill(current) -> dict:
+    """What a figure's accounts link to: the general ledger of the year, up to the day of a provisional
+    situation (its total is then the figure's)."""
+    period = current.period
+    return {"year_pk": period.year.pk, "until": None if period.is_whole_year else period.day}
+
+
 def _labels(*diagnoses) -> dict[str, str]:
     codes = {code for d in diagnoses if d for code in d.figures}
     return dict(Account.objects.filter(code__in=codes).values_list("code", "label"))
@@ -69,7 +76,7 @@ def diagnosis(request):
             "rows": rows,
             "caf_rows": caf,
             "chart": grouped_bar_chart(categories, series, title="Soldes intermédiaires de gestion"),
-            "year_pk": current.period.year.pk,
+            **_drill(current),
         }
     return render(request, "finance/diagnosis.html", context)
 
@@ -89,7 +96,7 @@ def balance_sheet(request):
         context |= {
             "rows": rows,
             "chart": grouped_bar_chart(["FRNG", "BFR", "Trésorerie\nnette"], series, title="FRNG, BFR et trésorerie"),
-            "year_pk": current.period.year.pk,
+            **_drill(current),
         }
     return render(request, "finance/balance_sheet.html", context)
 
@@ -132,7 +139,7 @@ def break_even(request):
                            "Seuil de rentabilité — charges variables et fixes", current)  # fmt: skip
         if exported:
             return exported
-        context |= {"report": report, "year_pk": current.period.year.pk, "chart": _break_even_chart(report)}
+        context |= {"report": report, **_drill(current), "chart": _break_even_chart(report)}
         what_if = WhatIfForm(request.GET if "simulation" in request.GET else None)
         context["what_if_form"] = what_if
         if what_if.is_bound and what_if.is_valid():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from django import forms
 from django.contrib import messages
@@ -20,7 +21,7 @@ from pilote.core.forms import DATE_WIDGET
 from pilote.core.listing import EXPORT_FORMATS, Column, export_response, paginate, sort_queryset
 from pilote.core.params import to_ids, to_int
 from pilote.ledger import lettering, queries
-from pilote.ledger.models import Account, AuxiliaryAccount, EntryLine, FiscalYear, Journal, Matching
+from pilote.ledger.models import Account, AuxiliaryAccount, EntryLine, FiscalYear, Journal, JournalKind, Matching
 from pilote.lib.dates import add_months
 from pilote.lib.french import plural
 from pilote.lib.money import ZERO
@@ -33,6 +34,25 @@ def _year(request) -> FiscalYear | None:
     return (years.filter(pk=chosen).first() if chosen else None) or years.first()
 
 
+def _until(request, year: FiscalYear | None) -> dt.date | None:
+    """The « jusqu'au » day of a general ledger (a figure at a past date drills down to its lines up to that
+    day); a day outside the year is refused with a message and the whole year is shown."""
+    raw = request.GET.get("au", "").strip()
+    if not raw or year is None:
+        return None
+    field = forms.DateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    try:
+        day = field.clean(raw)
+    except forms.ValidationError:
+        messages.error(request, f"« {raw} » n'est pas une date : le grand livre montre tout l'exercice.")
+        return None
+    if not year.start_date <= day <= year.end_date:
+        messages.error(request, f"Le {day:%d/%m/%Y} est hors de l'exercice {year} (du {year.start_date:%d/%m/%Y} au "
+                                f"{year.end_date:%d/%m/%Y}) : le grand livre montre tout l'exercice.")  # fmt: skip
+        return None
+    return day
+
+
 @require_perm("ledger.view")
 def general_ledger(request):
     year = _year(request)
@@ -41,7 +61,8 @@ def general_ledger(request):
     aux_code = request.GET.get("auxiliaire", "").strip()
     auxiliary = AuxiliaryAccount.objects.filter(code=aux_code).first() if aux_code else None
     page_number = to_int(request.GET.get("page"), minimum=1) or 1
-    ledger = queries.general_ledger(year, account, auxiliary, page_number) if (year and account) else None
+    until = _until(request, year)
+    ledger = queries.general_ledger(year, account, auxiliary, page_number, until) if (year and account) else None
     context = {
         "years": FiscalYear.objects.order_by("-start_date"),
         "year": year,
@@ -50,6 +71,7 @@ def general_ledger(request):
         "ledger": ledger,
         "code": code,
         "aux_code": aux_code,
+        "until": until,
     }
     if code and account is None:
         messages.error(request, f"Compte {code} inconnu du plan comptable.")
@@ -156,11 +178,22 @@ def lettering_undo(request, pk: int):
     return redirect("ledger:lettering", pk=auxiliary_pk)
 
 
-def _gl_rows(year, account, auxiliary):
-    """Every line of the account for the export, with its running balance (streamed in date order)."""
+def _gl_rows(year, account, auxiliary, until=None):
+    """Every line of the account for the export, with its running balance (streamed in date order), up to
+    `until`; an account's à-nouveaux in one line, as on the page."""
     lines = EntryLine.objects.filter(account=account, fiscal_year=year, entry__status="posted")
     lines = lines.filter(auxiliary=auxiliary) if auxiliary else lines
-    running = 0
+    lines = lines.filter(date__lte=until) if until else lines
+    running = ZERO
+    carried = queries.carried_forward(year, account) if auxiliary is None else None
+    if carried is not None:
+        lines = lines.exclude(entry__journal__kind=JournalKind.OPENING)
+        running = carried.balance
+        yield SimpleNamespace(
+            date=carried.date, label=carried.label, debit=carried.debit,
+            credit=carried.credit, running_balance=running,
+            entry=SimpleNamespace(journal=SimpleNamespace(code=""), number="", piece_ref="", label=""),
+        )  # fmt: skip
     for line in lines.select_related("entry__journal").order_by("date", "id").iterator(chunk_size=2000):
         running += line.debit - line.credit
         line.running_balance = running
@@ -188,9 +221,11 @@ def general_ledger_export(request):
     fmt = request.GET.get("export", "csv")
     if fmt not in EXPORT_FORMATS:
         raise Http404
+    until = _until(request, year)
     title = f"Grand livre {account}" + (f" — {auxiliary}" if auxiliary else "") + f" — {year}"
+    title += f" au {until:%d/%m/%Y}" if until else ""
     return export_response(
-        _gl_rows(year, account, auxiliary), GL_COLUMNS, f"grand-livre-{account.code}", fmt, title=title
+        _gl_rows(year, account, auxiliary, until), GL_COLUMNS, f"grand-livre-{account.code}", fmt, title=title
     )
 
 
