@@ -120,7 +120,7 @@ def test_the_page_shows_the_carried_line_and_the_ledger_up_to_a_day(ledger, clie
     assert "7 lignes après les à-nouveaux jusqu'au 09/02/2026" in page
     assert "F-07" not in page  # 10/02/2026: after the day asked (and on a later page anyway)
     outside = client.get(url, {"compte": "411", "au": "2025-06-30"}, follow=True).content.decode()
-    assert "Le 30/06/2025 est hors de l&#x27;exercice" in outside
+    assert "Le 30/06/2025 n&#x27;est pas dans l&#x27;exercice choisi (du 01/01/2026 au 31/12/2026)" in outside
     assert client.get(url, {"compte": "411", "au": "31/02/2026"}).status_code == 200  # refused with a message
 
 

@@ -47,8 +47,8 @@ def _until(request, year: FiscalYear | None) -> dt.date | None:
         messages.error(request, f"« {raw} » n'est pas une date : le grand livre montre tout l'exercice.")
         return None
     if not year.start_date <= day <= year.end_date:
-        messages.error(request, f"Le {day:%d/%m/%Y} est hors de l'exercice {year} (du {year.start_date:%d/%m/%Y} au "
-                                f"{year.end_date:%d/%m/%Y}) : le grand livre montre tout l'exercice.")  # fmt: skip
+        messages.error(request, f"Le {day:%d/%m/%Y} n'est pas dans l'exercice choisi (du {year.start_date:%d/%m/%Y} "
+                                f"au {year.end_date:%d/%m/%Y}) : le grand livre montre tout l'exercice.")  # fmt: skip
         return None
     return day
 
