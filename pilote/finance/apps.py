@@ -8,7 +8,7 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         from pilote.core.audit_labels import register_labels
-        from pilote.core.registry import MenuItem, lazy, register_demo, register_menu
+        from pilote.core.registry import MenuItem, lazy, register_demo, register_demo_timeline, register_menu
         from pilote.finance.audit_labels import LABELS
 
         register_labels(LABELS)
@@ -39,3 +39,4 @@ class FinanceConfig(AppConfig):
         register_demo(
             93, "coûts complets et budget de l'exercice (initial et révisé)", lazy("pilote.finance.demo.load")
         )
+        register_demo_timeline(lazy("pilote.finance.demo.timeline"))

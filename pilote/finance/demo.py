@@ -52,9 +52,34 @@ def load_costing(users) -> None:
         )  # fmt: skip
 
 
-def load_treasury(users) -> None:
+ARCHIVED_WEEKS = 8  # the weeks before the current one whose Monday's plan the demo archives (the page shows 8)
+
+
+def timeline(rng, users) -> list[tuple[dt.date, str, object]]:
+    """The treasury's dated demo activity, run by the ledger demo among the books' days: the bank loan entered
+    before its first instalment, then on each Monday of the eight weeks before the current one that week's plan
+    archived as the nightly schedule does (the customers' payment habits, then `services.take_snapshot`) from the
+    books as they stood that day — so « Prévu et réalisé » compares each plan with what the bank then did."""
+    del rng
+    from pilote.core.demo import FIRST_YEAR
+
+    steps = [(dt.date(FIRST_YEAR, 1, 1), "emprunt du plan de trésorerie", lambda: _create_loan(users))]
+    this_monday = DEMO_TODAY - dt.timedelta(days=DEMO_TODAY.weekday())
+    for weeks in range(ARCHIVED_WEEKS, 0, -1):
+        monday = this_monday - dt.timedelta(weeks=weeks)
+        steps.append((monday, "plan de trésorerie archivé", lambda day=monday: _treasury_night(day)))
+    return steps
+
+
+def _treasury_night(day: dt.date) -> None:
+    """What the nightly `finance.treasury` schedule does, on that day: the customers' habits, then the week's plan."""
+    services.refresh_payment_behaviour(day)
+    services.take_snapshot(day)
+
+
+def _create_loan(users) -> None:
     """The bank loan the ledger demo repays (90 000 € at 3,6 %, 1 500 € of capital a month from January of the
-    first year, `ledger.demo.Books.loan`) as a loan of the cash plan, and the customers' payment habits."""
+    first year, `ledger.demo.Books.loan`) as a loan of the cash plan."""
     from pilote.core.demo import FIRST_YEAR
     from pilote.ledger.demo import LOAN_RATE
 
@@ -62,6 +87,10 @@ def load_treasury(users) -> None:
         actor=users["comptable"], label="Prêt d'installation", lender="BNP Paribas Pro", principal=Decimal(90000),
         annual_rate=LOAN_RATE * 100, months=60, first_due=dt.date(FIRST_YEAR, 1, 5), constant_capital=True,
     )  # fmt: skip
+
+
+def load_treasury(users) -> None:
+    """The customers' payment habits, after the calendar (the loan and the archived plans come with it: `timeline`)."""
     services.refresh_payment_behaviour(DEMO_TODAY)
 
 

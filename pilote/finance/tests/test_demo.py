@@ -190,3 +190,22 @@ def test_one_read_of_both_years_equals_account_figures(years, django_assert_max_
             expected = queries.account_figures(year, eve) if eve >= year.start_date else {
                 code: queries.AccountFigures(opening=f.opening) for code, f in at.month_start.items()}  # fmt: skip
             assert at.month_start == expected, chosen
+
+
+def test_the_demo_archived_past_weekly_plans_to_compare_with_the_bank(years, demo_loaded, client):
+    """The demo archived the plan of each of the eight Mondays before its today, from the books as they stood that
+    day (its opening is the class-5 cash of that Monday), so « Prévu et réalisé » compares each with the bank."""
+    from pilote.finance.models import ForecastSnapshot
+
+    today = local_today()
+    snapshots = list(ForecastSnapshot.objects.order_by("week_start"))
+    assert len(snapshots) == 8 and all(s.week_start.weekday() == 0 and s.week_start < today for s in snapshots)
+    for snapshot in snapshots:
+        year = next(y for y in years if y.start_date <= snapshot.week_start <= y.end_date)
+        assert snapshot.opening == queries._cash(queries.account_figures(year, snapshot.week_start))
+    comparisons = queries.forecast_vs_actual(today)
+    assert len(comparisons) == 8 and all(rows for _, rows in comparisons)
+    assert any(row.gap for _, rows in comparisons for row in rows)
+    client.force_login(demo_loaded["direction"])
+    page = client.get(reverse("finance:treasury")).content.decode()
+    assert page.count("Plan établi le") == 8 and "Fin de semaine : prévu et réalisé" in page
