@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import re
 from decimal import Decimal
@@ -156,7 +157,11 @@ def seal_backlog(models) -> int:
 
 def check_chain(batch: int = 1000) -> list[str]:
     """Recompute every link in chain order; then every issued document is sealed once, every archived PDF is the
-    one sealed, the head is the last link and each series is numbered without a gap up to its sequence."""
+    one sealed, the head is the last link and each series is numbered without a gap up to its sequence. Memory
+    does not follow the number of documents: links read by keyset chunks on the chain index, the other checks
+    asked of the database (only what is wrong comes back) or streamed."""
+    from django.db.models import Exists, OuterRef, Subquery
+
     from pilote.sales.models import (
         Invoice,
         InvoiceChainHead,
@@ -170,22 +175,17 @@ def check_chain(batch: int = 1000) -> list[str]:
 
     problems: list[str] = []
     previous, expected = GENESIS, 1
-    documents: set[int] = set()
-    digests: dict[int, str] = {}  # invoice → the PDF digest a link sealed
-    names: dict[int, str] = {}
     fields = ("chain_index", "invoice_id", "kind", "pdf_sha256", "sealed_at", "previous_seal", "seal")
-    ids = list(InvoiceSeal.objects.order_by("chain_index").values_list("pk", flat=True))
-    for start in range(0, len(ids), batch):
-        links = [
-            _Link(*row)
-            for row in InvoiceSeal.objects.filter(pk__in=ids[start : start + batch])
-            .order_by("chain_index")
-            .values_list(*fields)
-        ]
+    last = 0
+    while links := [
+        _Link(*row)
+        for row in InvoiceSeal.objects.filter(chain_index__gt=last).order_by("chain_index").values_list(*fields)[:batch]
+    ]:
+        last = links[-1].chain_index
         invoices, lines = _rows(Invoice, InvoiceLine, list({link.invoice_id for link in links}))
         for link in links:
             row = invoices.get(link.invoice_id)
-            name = names[link.invoice_id] = _name(row, link.invoice_id)
+            name = _name(row, link.invoice_id)
             if link.chain_index != expected:
                 problems.append(
                     f"Chaînage des factures : le sceau de {name} porte le rang {link.chain_index}, {expected} attendu "
@@ -197,60 +197,88 @@ def check_chain(batch: int = 1000) -> list[str]:
                 problems.append(f"La facture scellée au rang {link.chain_index} a disparu de la base.")
             elif not matches(seal(link.previous_seal, link_text(link, row, lines[link.invoice_id])), link.seal):
                 problems.append(f"Sceau invalide : {name} ne correspond plus au document émis (modifié depuis).")
-            if link.kind == "document":
-                documents.add(link.invoice_id)
-            if link.pdf_sha256:
-                digests[link.invoice_id] = link.pdf_sha256
             previous, expected = link.seal, link.chain_index + 1
     head = InvoiceChainHead.objects.filter(pk=1).values_list("last_index", "last_seal").first() or (0, GENESIS)
     if head != (expected - 1, previous):
         problems.append("La fin de la chaîne des factures ne correspond pas au dernier document scellé.")
 
     issued = Invoice.objects.filter(status=InvoiceStatus.ISSUED)
-    unsealed = [number for pk, number in issued.values_list("pk", "number") if pk not in documents]
+    documents = InvoiceSeal.objects.filter(invoice_id=OuterRef("pk"), kind="document")
+    unsealed = list(issued.exclude(Exists(documents)).values_list("number", flat=True))
     if unsealed:
         shown = ", ".join(sorted(unsealed)[:10]) + (" …" if len(unsealed) > 10 else "")
         problems.append(f"{len(unsealed)} document(s) émis sans sceau (écrits hors de Pilote ?) : {shown}.")
-    archived = set()
-    for invoice_id, stored_digest, pdf in InvoiceFile.objects.values_list("invoice_id", "sha256", "pdf").iterator(
-        chunk_size=50
-    ):
-        archived.add(invoice_id)
-        name = names.get(invoice_id) or f"la facture n° {invoice_id}"
-        sealed = digests.get(invoice_id)
-        if sealed is None:
+    # The digest the last link of each archived file's invoice sealed, asked of the database per file.
+    sealed = InvoiceSeal.objects.filter(invoice_id=OuterRef("invoice_id")).exclude(pdf_sha256="")
+    files = InvoiceFile.objects.annotate(
+        sealed=Subquery(sealed.order_by("-chain_index").values("pdf_sha256")[:1]),
+        linked=Exists(InvoiceSeal.objects.filter(invoice_id=OuterRef("invoice_id"))),
+    ).values_list("invoice_id", "sha256", "pdf", "sealed", "linked", "invoice__kind", "invoice__number")
+    for invoice_id, stored_digest, pdf, sealed_digest, linked, kind, number in files.iterator(chunk_size=50):
+        name = _label(kind, number) if linked else f"la facture n° {invoice_id}"
+        if sealed_digest is None:
             problems.append(f"Le PDF archivé de {name} n'est pas scellé.")
-        elif not (matches(sealed, hashlib.sha256(bytes(pdf)).hexdigest()) and matches(sealed, stored_digest)):
+        elif not (
+            matches(sealed_digest, hashlib.sha256(bytes(pdf)).hexdigest()) and matches(sealed_digest, stored_digest)
+        ):
             problems.append(f"Le PDF archivé de {name} a été remplacé après son archivage.")
-    for invoice_id in sorted(set(digests) - archived):
-        problems.append(f"Le PDF archivé de {names[invoice_id]} a disparu.")
-    reserved = NumberReservation.objects.values_list("number", flat=True)
-    return problems + _numbering_problems([*issued.values_list("number", flat=True), *reserved], NumberSequence)
+    lost = list(  # sealed with a PDF, the PDF no longer archived
+        InvoiceSeal.objects.exclude(pdf_sha256="")
+        .exclude(Exists(InvoiceFile.objects.filter(invoice_id=OuterRef("invoice_id"))))
+        .values_list("invoice_id", flat=True)
+        .distinct()
+        .order_by("invoice_id")
+    )
+    invoices, _lines = _rows(Invoice, InvoiceLine, lost) if lost else ({}, {})
+    for invoice_id in lost:
+        problems.append(f"Le PDF archivé de {_name(invoices.get(invoice_id), invoice_id)} a disparu.")
+    numbers = itertools.chain(
+        issued.values_list("number", flat=True).iterator(chunk_size=2000),
+        NumberReservation.objects.values_list("number", flat=True).iterator(chunk_size=2000),
+    )
+    held = issued.count() + NumberReservation.objects.count()
+    return problems + _numbering_problems(numbers, NumberSequence, held=held)
 
 
-def _numbering_problems(numbers_held, sequence_model) -> list[str]:
+def _numbering_problems(numbers_held, sequence_model, *, held: int) -> list[str]:
     """Each series (F, AV) of a year numbered 1…n without a gap, n being its sequence's last number: an invoice
     deleted at the end of a series shows even when the chain's tail was cut with it. A number reserved by a draft
-    whose issue is under way (or was interrupted: `issuing.issue_invoice`) is held, not missing."""
-    numbers: dict[tuple[str, int], list[int]] = {}
-    for number in numbers_held:
-        if match := NUMBER.match(number or ""):
-            numbers.setdefault((match[1], int(match[2])), []).append(int(match[3]))
-    problems = []
+    whose issue is under way (or was interrupted: `issuing.issue_invoice`) is held, not missing. Read as they come:
+    a count per series and one bit per number up to n (`held`, the numbers held in all, bounds it: a series given
+    more numbers than that has a gap whatever they are), never the list of numbers."""
     last = {
         (series, year): n
         for series, year, n in sequence_model.objects.filter(series__in=("F", "AV"), last_number__gt=0).values_list(
             "series", "year", "last_number"
         )
     }
-    for series, year in sorted(set(numbers) | set(last)):
-        found, given = sorted(numbers.get((series, year), [])), last.get((series, year), 0)
-        if found != list(range(1, given + 1)):
-            problems.append(
-                f"Numérotation {series}-{year} : {len(found)} document(s) émis pour {given} numéro(s) attribué(s) "
-                "— trou ou doublon."
-            )
-    return problems
+    counts: dict[tuple[str, int], int] = {}
+    seen: dict[tuple[str, int], bytearray] = {}
+    wrong: set[tuple[str, int]] = set()  # a number outside 1…n, or twice
+    for number in numbers_held:
+        if not (match := NUMBER.match(number or "")):
+            continue
+        series, n = (match[1], int(match[2])), int(match[3])
+        counts[series] = counts.get(series, 0) + 1
+        given = last.get(series, 0)
+        if not 1 <= n <= given:
+            wrong.add(series)
+            continue
+        if counts[series] > given or given > held:  # more documents than numbers, or numbers than documents
+            wrong.add(series)
+            continue
+        bits = seen.get(series)
+        if bits is None:
+            bits = seen[series] = bytearray((given + 8) // 8)
+        if bits[n >> 3] & (1 << (n & 7)):
+            wrong.add(series)
+        bits[n >> 3] |= 1 << (n & 7)
+    return [
+        f"Numérotation {series}-{year} : {counts.get((series, year), 0)} document(s) émis pour {given} numéro(s) "
+        "attribué(s) — trou ou doublon."
+        for series, year in sorted(set(counts) | set(last))
+        if (given := last.get((series, year), 0)) != counts.get((series, year), 0) or (series, year) in wrong
+    ]
 
 
 class _Link(NamedTuple):
@@ -266,6 +294,9 @@ class _Link(NamedTuple):
 def _name(row: tuple | None, invoice_id: int) -> str:
     if row is None:
         return f"la facture n° {invoice_id}"
-    kind, number = row[SEALED_INVOICE.index("kind")], row[SEALED_INVOICE.index("number")]
+    return _label(row[SEALED_INVOICE.index("kind")], row[SEALED_INVOICE.index("number")])
+
+
+def _label(kind: str, number: str) -> str:
     label = "l'avoir" if kind == "credit_note" else "la facture"
     return f"{label} {number}"

@@ -177,3 +177,27 @@ def test_verify_ledger_and_the_verification_page_check_the_invoices(chain, clien
         call_command("verify_ledger")
     page = client_as("comptable").get("/comptabilite/verification/").content.decode()
     assert CHECK in page and f"Sceau invalide : la facture {chain[0].number}" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("numbers", "last", "gap"),
+    [
+        (["F-2026-1", "F-2026-2", "F-2026-3"], 3, False),
+        (["F-2026-3", "F-2026-1", "F-2026-2"], 3, False),  # in any order
+        (["F-2026-1", "F-2026-3"], 3, True),  # a hole
+        (["F-2026-1", "F-2026-2", "F-2026-2"], 3, True),  # as many as given, one twice
+        (["F-2026-1", "F-2026-2", "F-2026-4"], 3, True),  # as many as given, one beyond
+        (["F-2026-1", "F-2026-2", "F-2026-3", "F-2026-4"], 3, True),  # more than given
+        (["F-2026-1", "F-2026-2", "F-2026-3"], 2_000_000_000, True),  # a sequence far beyond: no bitmap of that size
+        (["F-2025-1"], 0, True),  # a number no sequence gave
+    ],
+)
+def test_the_numbering_is_checked_without_holding_the_numbers(numbers, last, gap):
+    from pilote.sales.models import NumberSequence
+
+    if last:
+        NumberSequence.objects.create(series="F", year=2026, last_number=last)
+    found = sealing._numbering_problems(iter(numbers), NumberSequence, held=len(numbers))
+    assert bool(found) == gap
+    assert all("trou ou doublon" in problem for problem in found)
