@@ -12,14 +12,17 @@ from pilote.finance.queries import treasury_plan
 
 
 def treasury_threshold(closings: list[Decimal]) -> Decimal | None:
-    """A round threshold above the lowest closing balance and at most the next one: one week dips under it."""
+    """A round threshold above the lowest closing balance and at most the next one: one week dips under it. When
+    only the lowest week is overdrawn, a cushion of cash (half the next lowest, rounded), not a floor below zero
+    nobody would set."""
     distinct = sorted(set(closings))
     if len(distinct) < 2:
         return None
     low, next_low = distinct[0], distinct[1]
+    floor = Decimal(0) if low < 0 < next_low else low
     for step in (Decimal(1000), Decimal(100), Decimal(1), Decimal("0.01")):
-        value = ((low + next_low) / 2 / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
-        if low < value <= next_low:
+        value = ((floor + next_low) / 2 / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+        if max(low, floor) < value <= next_low:
             return value
     return next_low
 

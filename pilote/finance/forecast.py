@@ -2,11 +2,12 @@
 
 `weekly_plan(today, opening_cash, flows)` spreads dated receipts and payments over the weeks from today's
 week (Monday to Sunday): the bank and cash balances today (51, 53 and 50 with 519 as bank credit), the
-open customer items at their due date (411, 413, 418 — not the doubtful 416; an overdue item is expected
-in the first week), the open supplier items at theirs (401, 403, 404, 408), and the tax and social debts
-at their usual date: the VAT to pay (44551) on the next CA3 due day (PILOTE_VAT_DUE_DAY, the 19th by
-default), the social contributions (431, 437) on the next 15th, the wages due (421) at once. Lines without a
-due date (payments on account, credit notes) count on their own date, or at once when it is past. The lowest
+open customer items at their due date (411, 413, 418 — not the doubtful 416; a late one as late again from
+today, one more than 90 days late left out: `receivables`), the open supplier items at theirs (401, 403, 404,
+408), and the tax and social debts at their usual date: the VAT to pay (44551) on the next CA3 due day
+(PILOTE_VAT_DUE_DAY, the 19th by default), the social contributions (431, 437) on the next 15th, the wages due
+(421) at once. Lines without a due date (payments on account, credit notes) count on their own date (a
+supplier's at once when it is past; a customer's as a late item). The lowest
 closing balance and its week are the plan's alert.
 
 Beside it, `monthly_plan` spreads the same flows over 12 calendar months, with what the open items do not hold
@@ -15,7 +16,7 @@ sources (hr), loan instalments (`loan_schedule`).
 
 Customers are expected at their habits, not only at the due date: `average_delay` is the amount-weighted mean of
 (payment date − due date) over a customer's settled invoices, and `expected_at` moves an open item's due date by
-it (never before today — the plan already counts an overdue item in the first week).
+it; what is still owed after that date is late (`receivables`).
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ PESSIMISTIC_SHARE = Decimal("0.9")  # …and a tenth of what they owe does not c
 
 def scenario_flows(flows: list[Flow], today: dt.date, scenario: str) -> list[Flow]:
     """The flows of a scenario. Réaliste: as expected. Pessimiste: every customer receipt a month later than
-    expected (from today when overdue) and 10 % of it lost; payments and tax unchanged."""
+    expected (from today when overdue) and 10 % of it lost; payments and tax unchanged. Neither counts on the
+    doubtful receivables (`receivables`)."""
     if scenario != "pessimiste":
         return flows
     return [
@@ -139,6 +141,39 @@ def scenario_flows(flows: list[Flow], today: dt.date, scenario: str) -> list[Flo
         else f
         for f in flows
     ]
+
+
+# --- Late customers ----------------------------------------------------------------------------------------
+
+# A receivable this many days past the date its customer was expected to pay it is doubtful: no plan counts on it
+# (it is shown apart, to chase). Ninety days, the usual mark of a doubtful debt, is also about the 13-week horizon,
+# where a receivable that late would be expected (`receivables`).
+DOUBTFUL_AFTER_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Receivables:
+    flows: list[Flow]  # what customers owe, on the day it is expected (never before today)
+    doubtful: Decimal  # what they owe more than DOUBTFUL_AFTER_DAYS past its expected date (net), out of the plans
+
+
+def receivables(today: dt.date, owed: dict[dt.date, Decimal]) -> Receivables:
+    """What customers owe by the date each is expected (`owed`: due date moved by the customer's habit) as the plans'
+    receipts. Not late: on that date. Late by 1 to DOUBTFUL_AFTER_DAYS days: as late again from today — a receivable
+    a week late comes next week, one two months late in two months (a reminder and its answer take time, and the
+    longer a customer has let pass, the longer it takes), not all in the first week. Later than that: doubtful, out
+    of the plans (what customers owe net on those dates: old credit notes and payments on account set against old
+    invoices). Linear in the amounts: any grouping by date gives the same plan."""
+    by_day: dict[dt.date, Decimal] = {}
+    doubtful = ZERO
+    for day, amount in owed.items():
+        late = (today - day).days
+        if late > DOUBTFUL_AFTER_DAYS:
+            doubtful += amount
+            continue
+        expected = today + dt.timedelta(days=late) if late > 0 else day
+        by_day[expected] = by_day.get(expected, ZERO) + amount
+    return Receivables([Flow(day, amount, "Clients") for day, amount in sorted(by_day.items()) if amount], doubtful)
 
 
 def next_on(today: dt.date, day: int) -> dt.date:

@@ -479,21 +479,18 @@ def receivables_by_age(today: dt.date, rows: list | None = None) -> dict[str, De
     return totals
 
 
-def _customer_items(today: dt.date, rows: list | None = None) -> list[forecast.Flow]:
-    """The customers' open items at the date each customer usually pays (`PaymentBehaviour`): the open items
-    by expected date (the aggregate's few rows), then what the habits move, by day (`_habit_moves`): the items
-    with a due date of the customers whose habit moves a date, taken from that date to the day they usually pay.
-    Payments on account and partial groups keep their date. What is expected before today (overdue, or late by
-    habit and still past) is one flow today: every plan counts it in its first week (the pessimistic one a month
-    later, a tenth lost, on what they owe in all), whatever past day it would have come on."""
+def _customer_items(today: dt.date, rows: list | None = None) -> forecast.Receivables:
+    """The customers' open items at the date each customer usually pays (`PaymentBehaviour`), then as the plans
+    count them (`forecast.receivables`: a late one as late again from today, a doubtful one — more than 90 days past
+    that date — apart). The open items by expected date (the aggregate's few rows), then what the habits move, by
+    day (`_habit_moves`): the items with a due date of the customers whose habit moves a date, taken from that date
+    to the day they usually pay. Payments on account and partial groups keep their date."""
     by_day: dict[dt.date, Decimal] = {}
     for flow in _open_items(CUSTOMER_PREFIXES, today, "Clients", rows):
-        day = max(flow.day, today)
-        by_day[day] = by_day.get(day, ZERO) + flow.amount
+        by_day[flow.day] = by_day.get(flow.day, ZERO) + flow.amount
     for day, cents in _habit_moves(today):
-        day = max(day, today)
         by_day[day] = by_day.get(day, ZERO) + from_cents(cents)
-    return [forecast.Flow(day, amount, "Clients") for day, amount in sorted(by_day.items()) if amount]
+    return forecast.receivables(today, by_day)
 
 
 def _habit_moves(today: dt.date) -> list[tuple[dt.date, int]]:
@@ -504,8 +501,9 @@ def _habit_moves(today: dt.date) -> list[tuple[dt.date, int]]:
     the date and brought to the date moved by the delay. One SQL statement over the per-party open-items
     aggregate joined to the habits (20,000 party × date rows at 1M lines), grouped by day: Python sees a few
     hundred days, never the parties' rows (it moved each of them before: 0.24 s of the dashboard's 0.35 s). A
-    move from a past date to a past date is left out: both ends count today (`_customer_items`); at a million
-    lines with old unpaid invoices that is two rows in three, and half the query's time."""
+    move between two dates both more than `forecast.DOUBTFUL_AFTER_DAYS` before today is left out: both ends are
+    doubtful, out of the plans alike (`forecast.receivables`); at a million lines with old unpaid invoices that is
+    most rows, and half the query's time."""
     from django.db import connection
 
     from pilote.finance.models import PaymentBehaviour
@@ -533,8 +531,10 @@ def _habit_moves(today: dt.date) -> list[tuple[dt.date, int]]:
         "GROUP BY o.aux_key, o.expected, b.delay_days HAVING SUM(o.debit - o.credit) > 0"
         ") m CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k) s GROUP BY 1"
     )
-    day = today if postgres else today.isoformat()
-    params = [f"{prefix}%" for prefix in CUSTOMER_PREFIXES] + ["open", day, True, day, day]
+    day, cutoff = today, today - dt.timedelta(days=forecast.DOUBTFUL_AFTER_DAYS)
+    if not postgres:
+        day, cutoff = day.isoformat(), cutoff.isoformat()
+    params = [f"{prefix}%" for prefix in CUSTOMER_PREFIXES] + ["open", day, True, cutoff, cutoff]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
@@ -726,6 +726,7 @@ class TreasuryInputs:
     others: list[forecast.Flow]
     planned: list[forecast.Flow] = dataclass_field(default_factory=list)
     replaced: set = dataclass_field(default_factory=set)
+    doubtful: Decimal = ZERO  # customers' receivables too late to count on (`forecast.receivables`): out of the plans
     vat: forecast.VatTerms | None = None  # read by the 12-month plan
 
     def plan(self, scenario: str = "realiste") -> forecast.Plan:
@@ -772,14 +773,16 @@ def treasury_inputs(
         others.append(forecast.Flow(today, wages, "Salaires"))
     end = forecast.add_months(today.replace(day=1), forecast.MONTHS) - dt.timedelta(days=1)
     planned, replaced = _source_flows(today, end)
+    customers = _customer_items(today, open_items)
     return TreasuryInputs(
         today,
         cash,
-        _customer_items(today, open_items),
+        customers.flows,
         _supplier_items(today, open_items),
         others,
         planned + _loan_flows(today, end),
         replaced,
+        doubtful=customers.doubtful,
     )
 
 

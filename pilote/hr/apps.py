@@ -82,11 +82,13 @@ class HrConfig(AppConfig):
             CalendarLayer("entretiens", "Entretiens à tenir", "hr.view", lazy("pilote.hr.calendar.interviews_due"))
         )
         register_work_accidents(lazy("pilote.hr.calendar.work_accident_dates"))
-        register_demo(90, "personnel (salariés, registre)", lazy("pilote.hr.demo.load"))
+        # The staff and their contracts before the books (30): the ledger demo's calendar archives the weekly cash
+        # plans (finance.demo.timeline), whose pay hr projects from the contracts (register_cash_forecast).
+        register_demo(26, "personnel (salariés, registre)", lazy("pilote.hr.demo.load"))
+        register_demo(27, "personnel (contrats de travail)", lazy("pilote.hr.demo.load_contracts"))
         register_demo(91, "personnel (congés et absences)", lazy("pilote.hr.demo.load_leave"))
         register_demo(92, "personnel (entretiens professionnels)", lazy("pilote.hr.demo.load_interviews"))
         register_demo(93, "personnel (élection du CSE)", lazy("pilote.hr.demo.load_cse"))
-        register_demo(94, "personnel (contrats de travail)", lazy("pilote.hr.demo.load_contracts"))
         register_demo(95, "personnel (variables de paie)", lazy("pilote.hr.demo.load_payroll"))
         register_demo(96, "personnel (notes de frais)", lazy("pilote.hr.demo.load_expenses"))
         register_demo(97, "personnel (plannings et heures)", lazy("pilote.hr.demo.load_schedules"))

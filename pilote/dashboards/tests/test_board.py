@@ -84,7 +84,9 @@ def test_direction_reads_every_indicator_against_the_year_before(books):
     assert tiles["tresorerie"].tile.value == D(21000)
     assert tiles["tresorerie"].tile.comparisons[0][1] == "13\u202f000,00\u202f€"
     lowest = tiles["tresorerie_prevue"].tile
-    assert lowest.value == D(21600) and "06/04/2026" in lowest.note
+    # the 1 200 invoice, 10 days late, expected in 10 days (week of 30/03), before the 600 paid on 10/04: the lowest
+    # point is this week's, today's cash
+    assert lowest.value == D(21000) and "23/03/2026" in lowest.note
     assert tiles["dettes_fournisseurs"].tile.value == D(600)
     # read from the ledger's open items (not the sales invoices): the 1 200 invoice due on 15/03, open and late
     assert (
@@ -142,7 +144,7 @@ def test_a_threshold_turns_the_tile_red_and_alerts_direction(books, client_as):
     assert tiles["tresorerie_prevue"].alert and not tiles["tresorerie"].alert
     items = [item for item in todo.todo_items(direction) if item.kind == "Alerte"]
     assert len(items) == 1 and items[0].url == reverse("finance:treasury") and items[0].due == TODAY
-    assert "21\u202f600,00\u202f€" in items[0].label
+    assert "21\u202f000,00\u202f€" in items[0].label
     page = client.get(reverse("core:home")).content.decode()
     assert "kpi-tile-alert" in page and "Alerte : Point bas de trésorerie prévu" in page
     # Nobody else gets the alert; removing the threshold removes it.

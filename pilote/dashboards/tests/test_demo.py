@@ -20,6 +20,9 @@ def test_treasury_threshold_leaves_one_week_under_it():
     assert treasury_threshold([D(5000), D(-2600), D(-1800), D(400)]) == D(-2000)
     assert treasury_threshold([D("10.00"), D("10.02")]) == D("10.01")
     assert treasury_threshold([D(3), D(3)]) is None
+    # one week overdrawn: a cushion of cash, not a negative floor
+    assert treasury_threshold([D("67223.00"), D("-69025.00"), D("9433.00")]) == D(5000)
+    assert treasury_threshold([D("-10.00"), D("0.01")]) == D("0.01")
 
 
 @pytest.fixture

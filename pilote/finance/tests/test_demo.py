@@ -206,6 +206,14 @@ def test_the_demo_archived_past_weekly_plans_to_compare_with_the_bank(years, dem
     comparisons = queries.forecast_vs_actual(today)
     assert len(comparisons) == 8 and all(rows for _, rows in comparisons)
     assert any(row.gap for _, rows in comparisons for row in rows)
+    # The plans saw the staff's pay: the contracts hr projects it from were signed before the books' calendar ran.
+    from pilote.core.registry import demo_loaders
+
+    orders = {label: order for order, label, _ in demo_loaders()}
+    assert orders["personnel (contrats de travail)"] < orders["comptabilité (deux exercices)"]
     client.force_login(demo_loaded["direction"])
     page = client.get(reverse("finance:treasury")).content.decode()
     assert page.count("Plan établi le") == 8 and "Fin de semaine : prévu et réalisé" in page
+    doubtful = queries.treasury_inputs(today).doubtful
+    assert doubtful > 0 and "Créances clients en retard de plus de 90 jours, hors prévision" in page
+    assert f'href="{reverse("receivables:run")}">à relancer' in page

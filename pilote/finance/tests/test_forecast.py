@@ -51,3 +51,44 @@ def test_pessimistic_scenario_delays_and_cuts_customer_receipts_only():
         flows[1],
         flows[2],
     ]
+
+
+def test_late_receivables_as_late_again_and_the_doubtful_apart():
+    """What customers owe by expected date: on time at that date; late as late again from today (a week late: next
+    week; 90 days late: in 90 days, about the horizon's end), not all in the first week; more than 90 days late
+    doubtful, out of both scenarios (old credits netted against it)."""
+    from pilote.finance.forecast import DOUBTFUL_AFTER_DAYS, receivables, scenario_flows
+
+    today = dt.date(2026, 12, 3)  # Thursday
+    owed = {
+        dt.date(2026, 12, 20): D("500.00"),  # not due yet: at its date
+        TODAY: D("40.00"),  # expected today: today
+        dt.date(2026, 11, 26): D("1000.00"),  # 7 days late: in 7 days
+        dt.date(2026, 11, 27): D("-100.00"),  # a payment on account 6 days ago: netted in 6 days
+        dt.date(2026, 10, 4): D("2000.00"),  # 60 days late: in 60 days
+        dt.date(2026, 9, 4): D("300.00"),  # 90 days late: still counted, in 90 days
+        dt.date(2026, 9, 3): D("7000.00"),  # 91 days late: doubtful
+        dt.date(2025, 3, 1): D("450.00"),  # long forgotten: doubtful
+        dt.date(2025, 6, 1): D("-50.00"),  # an old credit note: set against the doubtful
+    }
+    found = receivables(today, owed)
+    assert DOUBTFUL_AFTER_DAYS == 90
+    assert found.doubtful == D("7400.00")
+    assert found.flows == [
+        Flow(today, D("40.00"), "Clients"),
+        Flow(dt.date(2026, 12, 9), D("-100.00"), "Clients"),
+        Flow(dt.date(2026, 12, 10), D("1000.00"), "Clients"),
+        Flow(dt.date(2026, 12, 20), D("500.00"), "Clients"),
+        Flow(dt.date(2027, 2, 1), D("2000.00"), "Clients"),
+        Flow(dt.date(2027, 3, 3), D("300.00"), "Clients"),
+    ]
+    plan = weekly_plan(today, D("10000.00"), found.flows)
+    # Week 1 (30/11–6/12) holds only what is due this week; the 7-day-late item comes in week 2, not week 1.
+    assert [w.receipts for w in plan.weeks[:3]] == [D("40.00"), D("1000.00"), D("500.00")]
+    assert plan.weeks[1].by_kind == {"Clients": D("900.00")} and plan.weeks[1].payments == D("100.00")
+    assert plan.weeks[9].receipts == D("2000.00") and plan.beyond == D("300.00")  # 90 days from a Thursday: past
+    assert plan.final == D("10000.00") + D("3440.00")  # the doubtful 7 400 € are in no week, nor beyond
+    pessimistic = scenario_flows(found.flows, today, "pessimiste")
+    assert sum(f.amount for f in pessimistic) == D("36.00") - D("100.00") + D("900.00") + D("450.00") + D("1800.00") \
+        + D("270.00")  # fmt: skip
+    assert min(f.day for f in pessimistic if f.amount > 0) == today + dt.timedelta(days=30)

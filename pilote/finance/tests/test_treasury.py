@@ -341,7 +341,7 @@ def test_vat_terms_from_the_books_effective_rates(books, personas):  # noqa: F81
 def _python_customer_items(today: dt.date) -> list[Flow]:
     """The customers' flows as the cash plan moved them before the SQL grouping: each party × expected date row of
     the per-party aggregate read into Python and moved by the customer's rounded delay (the reference: every row
-    moved, past ones too), then what falls before today counted today."""
+    moved, past ones too), then counted as the plans do (`forecast.receivables`)."""
     from django.db.models import Sum
 
     from pilote.finance.models import PaymentBehaviour
@@ -369,18 +369,16 @@ def _python_customer_items(today: dt.date) -> list[Flow]:
             moved = forecast.expected_at(row["expected"], delays[row["aux_key"]])
             by_day[row["expected"]] = by_day.get(row["expected"], 0) - amount
             by_day[moved] = by_day.get(moved, 0) + amount
-    collapsed: dict = {}  # what is expected before today counts today (every plan's first week)
-    for day, amount in by_day.items():
-        collapsed[max(day, today)] = collapsed.get(max(day, today), 0) + amount
-    return [Flow(day, amount, "Clients") for day, amount in sorted(collapsed.items()) if amount]
+    return forecast.receivables(today, by_day)
 
 
 def test_habits_move_the_open_items_in_sql_as_python_did(books, personas):  # noqa: F811
     """Delays that round half away from zero (2,5 → 3 days, −0,5 → −1, −2,5 → −3, 0,4 → none), a customer without
     a habit, two items of one customer on one date, a customer on 418, a credit note that leaves a date owing nothing
     (not moved), a payment on account (no due date: kept), moves landing on another's date, an overdue item moved to a
-    date still past (left out of the SQL: both ends count today): the flows read in SQL are those the per-party rows
-    moved in Python gave, to the cent."""
+    date still past (late: as late again from today), one moved from doubtful (more than 90 days late) to late, one
+    moved between two doubtful dates (left out of the SQL: doubtful either way): the flows read in SQL are those the
+    per-party rows moved in Python gave, to the cent, and the doubtful total too."""
     from pilote.finance.models import PaymentBehaviour
 
     actor = personas["comptable"]
@@ -410,11 +408,20 @@ def test_habits_move_the_open_items_in_sql_as_python_did(books, personas):  # no
         post=True,
     )  # fmt: skip
     _payment(actor, customers, party["C1"], dt.date(2026, 11, 30), "25.00")  # on account: no due date, kept
-    flows = queries._customer_items(today)
-    assert flows == _python_customer_items(today)
+    _invoice(actor, customers, party["C6"], dt.date(2026, 7, 1), dt.date(2026, 8, 28), "640.00")  # +12: 9 September
+    _invoice(actor, customers, party["C1"], dt.date(2026, 6, 1), dt.date(2026, 7, 31), "777.00")  # +3: still doubtful
+    found = queries._customer_items(today)
+    flows = found.flows
+    assert found == _python_customer_items(today)
+    assert found.doubtful == D("777.00")  # 3 August: 124 days late (C6's 28 August moved to 9 September: 87 days)
+    assert [(day, cents) for day, cents in queries._habit_moves(today) if day < dt.date(2026, 9, 6)] == [
+        (dt.date(2026, 8, 28), -64000)  # taken off a doubtful date, brought to a late one; C1's July item not read
+    ]
     assert _by_day(flows) == {
-        # C1's overdue item (2 November + 3 days: still past) and its payment on account, counted today
-        today: D("300.33") - D("25.00"),
+        # C1's overdue item (2 November + 3 days: 30 days late) in 30 days, its payment on account (30/11) in 5
+        dt.date(2027, 1, 4): D("300.33"),
+        dt.date(2026, 12, 10): D("-25.00"),
+        dt.date(2027, 3, 2): D("640.00"),  # C6's, 87 days late: in 87 days
         # C3 (0,4 day: not moved), C4 (no habit), C6 (−10 net: not moved)
         dt.date(2026, 12, 14): D("700.07"),  # C2, −1 day
         dt.date(2026, 12, 15): D("400.00") + D("123.45") - D("10.00"),
@@ -427,6 +434,7 @@ def test_habits_move_the_open_items_in_sql_as_python_did(books, personas):  # no
     PaymentBehaviour.objects.update(delay_days=D("0.4"))
     assert queries._customer_items(today) == _python_customer_items(today)
     assert queries._habit_moves(today) == []
+    assert queries._customer_items(today).doubtful == D("640.00") + D("777.00")  # 28 August: 99 days late
 
 
 def test_the_plan_page_shows_directions_threshold_and_the_weeks_under_it(books, personas, client_as):  # noqa: F811

@@ -61,7 +61,8 @@ def treasury(request):
     inputs = queries.treasury_inputs(today)
     plan = (inputs.monthly(scenario) if monthly else inputs.plan(scenario)) if inputs else None
     context = {"plan": plan, "scenario": scenario, "scenarios": forecast.SCENARIOS.items(), "horizon": horizon,
-               "horizons": HORIZONS.items(), "monthly": monthly, "vat": inputs.vat if inputs else None}  # fmt: skip
+               "horizons": HORIZONS.items(), "monthly": monthly, "vat": inputs.vat if inputs else None,
+               "doubtful": inputs.doubtful if inputs else None}  # fmt: skip
     if plan:
         fmt = request.GET.get("export")
         if fmt in EXPORT_FORMATS:
