@@ -87,7 +87,7 @@ def treasury(request):
     if first_weeks:
         context["comparison_chart"] = grouped_bar_chart(
             [f"{start:%d/%m}" for start, _ in first_weeks],
-            [("Prévu en début de semaine", [r.forecast for _, r in first_weeks]),
+            [("Prévu par le plan du lundi", [r.forecast for _, r in first_weeks]),
              ("Réalisé (banque)", [r.actual for _, r in first_weeks])],
             title="Fin de semaine : prévu et réalisé",
         )  # fmt: skip
