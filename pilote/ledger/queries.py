@@ -304,10 +304,11 @@ def general_ledger(
         bucket = months.setdefault(month, [ZERO, 0])
         bucket[0] += debit - credit
         bucket[1] += count
-    if until is not None and until.replace(day=1) in months:  # the month of `until` up to that day
-        tail_net, tail_count = _LedgerLines(year, account, auxiliary, until.replace(day=1)).after(until)
-        months[until.replace(day=1)][0] -= tail_net
-        months[until.replace(day=1)][1] -= tail_count
+    last_month = until.replace(day=1) if until is not None else None
+    if last_month in months:  # the month of `until` up to that day
+        tail_net, tail_count = _LedgerLines(year, account, auxiliary, last_month).after(until)
+        months[last_month][0] -= tail_net
+        months[last_month][1] -= tail_count
     total = sum(count for _, count in months.values())
     page = max(1, min(page, max(1, -(-total // GL_PAGE))))
     offset = (page - 1) * GL_PAGE
@@ -323,31 +324,21 @@ def general_ledger(
     if start_month is not None:
         month_net, month_count = months[start_month]
         skip = offset - seen  # lines of the month before the page
-        since = None
-        if carried is not None and start_month == carried.date.replace(day=1):
-            # The à-nouveaux day: its other lines through its entries, then the month from the next day.
+        if carried is None or start_month != carried.date.replace(day=1):
+            lines = _LedgerLines(year, account, auxiliary, start_month, until=until)
+            before, ids = _month_page(lines, skip, month_net, month_count)
+        else:  # the à-nouveaux day: its other lines through its entries, then the month from the next day
             first = _ordinary_lines_of_day(year, account, carried)
-            if skip < len(first):
-                opening += sum((debit - credit for _, debit, credit in first[:skip]), ZERO)
-                ids = [pk for pk, _, _ in first[skip : skip + GL_PAGE]]
-                skip = None
-            else:
-                first_net = sum((debit - credit for _, debit, credit in first), ZERO)
-                opening, month_net = opening + first_net, month_net - first_net
-                skip, month_count = skip - len(first), month_count - len(first)
             since = carried.date + dt.timedelta(days=1)
-        lines = _LedgerLines(year, account, auxiliary, start_month, since=since, until=until)
-        if skip is None:  # the page starts on the à-nouveaux day: the rest from the next day
-            ids += lines.ids_from(None, GL_PAGE - len(ids)) if len(ids) < GL_PAGE else []
-        elif skip == 0:
-            ids = lines.ids_from(None)
-        elif skip <= month_count - skip:  # nearer the month's first line
-            opening += lines.sum_first(skip)
-            ids = lines.ids_from(lines.key_at(skip, forward=True))
-        else:  # nearer its last line: the month's balance minus the lines from the page on
-            after = month_count - skip
-            opening += month_net - lines.sum_last(after)
-            ids = lines.ids_from(lines.key_at(after - 1, forward=False))
+            lines = _LedgerLines(year, account, auxiliary, start_month, since=since, until=until)
+            if skip < len(first):
+                before, ids = _net(first[:skip]), [pk for pk, _, _ in first[skip : skip + GL_PAGE]]
+                ids += lines.ids_from(None, GL_PAGE - len(ids)) if len(ids) < GL_PAGE else []
+            else:
+                first_net = _net(first)
+                before, ids = _month_page(lines, skip - len(first), month_net - first_net, month_count - len(first))
+                before += first_net
+        opening += before
     by_id = EntryLine.objects.select_related("entry__journal", "auxiliary").in_bulk(ids) if ids else {}
     chunk = [by_id[pk] for pk in ids]
     running = opening
@@ -355,6 +346,21 @@ def general_ledger(
         running += line.debit - line.credit
         line.running_balance = running
     return LedgerPage(chunk, opening, page * GL_PAGE < total, page > 1, page, total, carried, until)
+
+
+def _month_page(lines: _LedgerLines, skip: int, month_net: Decimal, month_count: int) -> tuple[Decimal, list[int]]:
+    """The balance of the month's first `skip` lines and the page's ids from there, read from the month's nearer
+    end: the lines before the page summed, or the month's balance less the lines from the page on."""
+    if skip == 0:
+        return ZERO, lines.ids_from(None)
+    if skip <= month_count - skip:
+        return lines.sum_first(skip), lines.ids_from(lines.key_at(skip, forward=True))
+    after = month_count - skip
+    return month_net - lines.sum_last(after), lines.ids_from(lines.key_at(after - 1, forward=False))
+
+
+def _net(rows: list[tuple[int, Decimal, Decimal]]) -> Decimal:
+    return sum((debit - credit for _, debit, credit in rows), ZERO)
 
 
 def carried_forward(year: FiscalYear, account) -> CarriedForward | None:
