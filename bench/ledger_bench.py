@@ -774,10 +774,11 @@ def measure_fec(year, *, warmup: int, runs: int) -> dict:
     return entry
 
 
-FLAG_LETTERED = (
-    "UPDATE ledger_entryline SET is_lettered = TRUE WHERE id IN (SELECT ml.line_id FROM ledger_matchedline ml "
-    "JOIN ledger_matching m ON m.id = ml.matching_id WHERE NOT m.is_partial)"
-)
+FLAG_LETTERED = {  # the lines' lettering copied from their matching, as lettering.mark_lettered keeps it
+    "postgresql": "UPDATE ledger_entryline l SET is_lettered = NOT m.is_partial, lettering_code = m.code, "
+    "lettered_on = (m.created_at AT TIME ZONE 'Europe/Paris')::date "
+    "FROM ledger_matchedline ml JOIN ledger_matching m ON m.id = ml.matching_id WHERE l.id = ml.line_id",
+}
 
 
 def letter_settled(books: Books) -> dict:
@@ -832,7 +833,11 @@ def letter_settled(books: Books) -> dict:
     }[connection.vendor]
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE ledger_matching SET created_at = {lettered_on}")  # noqa: S608 - constant text
-        cursor.execute(FLAG_LETTERED)  # the lines' flag, as lettering.mark_lettered keeps it
+    if connection.vendor in FLAG_LETTERED:  # one join (millions of lines at 10M)
+        with connection.cursor() as cursor:
+            cursor.execute(FLAG_LETTERED[connection.vendor])
+    else:  # SQLite has no time zones: the Paris day through Django's function
+        lettering.mark_lettered(None)
     lettering.date_matchings()  # their first line's date and how long after it they were lettered
     open_items.rebuild()
     from pilote.ledger.models import OpenItemBalance, OpenItemParty

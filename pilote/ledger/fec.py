@@ -63,8 +63,6 @@ from pilote.ledger.models import (
     FiscalYear,
     Journal,
     JournalKind,
-    MatchedLine,
-    Matching,
 )
 
 FEC_FIELDS = (
@@ -216,7 +214,7 @@ class _ValidDays(dict):
 
     def __missing__(self, value) -> str:
         text = self[value] = value if _is_day(value) else _paris_day(value, self.zone)
-        if len(self) > 100_000:  # bounded (lettering times to the minute also pass here): parsed again if needed
+        if len(self) > 100_000:  # bounded: parsed again if needed
             self.clear()
         return text
 
@@ -245,12 +243,11 @@ def _record_chunks(year: FiscalYear, passes=WHOLE_FILE) -> Iterator[list[str]]:
     accounts = {pk: f"{clean(code)}|{clean(label)}" for pk, code, label in _texts(Account)}
     auxiliaries: dict[int | None, str] = {None: "|"}  # CompAuxNum|CompAuxLib, both empty without sub-ledger
     auxiliaries.update((pk, f"{clean(code)}|{clean(label)}") for pk, code, label in _texts(AuxiliaryAccount))
-    lettering = MatchedLine.objects.exists()
     day = _Days()
     paris = timezone.get_current_timezone()  # Europe/Paris (settings.TIME_ZONE)
     valid_day = _ValidDays(paris)
     labels: dict[str, str] = {}  # line label → its cleaned text (VAT lines and the like repeat theirs)
-    letters: dict[int, str] = {}  # matching id → EcritureLet|DateLet (both lines of a pair share it)
+    letters: dict[str, str] = {}  # lettering code → its cleaned text (the codes of a year repeat across parties)
 
     for opening, span in passes:
         for chunk in _entry_chunks(year, opening, span):
@@ -270,7 +267,7 @@ def _record_chunks(year: FiscalYear, passes=WHOLE_FILE) -> Iterator[list[str]]:
                     day[source_valid] if source_valid else valid_day[posted_at],
                     piece_day,
                 )
-            for rows in _line_blocks(chunk, lettering):
+            for rows in _line_blocks(chunk):
                 if len(labels) > 20_000:  # bounded: a detailed à-nouveaux alone has one label per open item
                     labels.clear()
                 if len(letters) > 20_000:
@@ -278,7 +275,7 @@ def _record_chunks(year: FiscalYear, passes=WHOLE_FILE) -> Iterator[list[str]]:
                 records: list[str] = []
                 append = records.append
                 current = head = None
-                for entry_id, account_id, auxiliary_id, label, amounts, reference, matching, code, at in rows:
+                for entry_id, account_id, auxiliary_id, label, amounts, reference, code, lettered_on in rows:
                     if entry_id != current:  # lines come entry by entry
                         current, head = entry_id, heads.get(entry_id)
                         if head is not None:
@@ -295,12 +292,13 @@ def _record_chunks(year: FiscalYear, passes=WHOLE_FILE) -> Iterator[list[str]]:
                         text = text or entry_label
                     else:
                         text = entry_label
-                    if matching is None:
+                    if code is None:
                         let = "|"
                     else:  # the lettrage code (upper case when full, lower case when partial) and its day in Paris
-                        let = letters.get(matching)
-                        if let is None:
-                            let = letters[matching] = f"{clean(code)}|{valid_day[at]}"
+                        letter = letters.get(code)
+                        if letter is None:
+                            letter = letters[code] = clean(code)
+                        let = f"{letter}|{day[lettered_on]}"
                     append(
                         f"{prefix}{accounts[account_id]}|{auxiliaries[auxiliary_id]}|{piece}{text}|{amounts}|{let}|{valid}||"
                     )
@@ -308,9 +306,11 @@ def _record_chunks(year: FiscalYear, passes=WHOLE_FILE) -> Iterator[list[str]]:
                     yield records
 
 
-def _line_blocks(chunk: list[tuple], lettering: bool) -> Iterator[list[tuple]]:
+def _line_blocks(chunk: list[tuple]) -> Iterator[list[tuple]]:
     """The lines of a chunk of entries in chain order, by blocks of WRITE_BATCH raw tuples streamed from the
-    database (amounts in integer cents; the line's matching id, code and lettering time, or None).
+    database (amounts as `Debit|Credit` text; the line's lettering code and its Paris day, or None: copied onto the
+    line by `lettering.mark_lettered`, so no line is joined to its matching — that join was most of the server's
+    work at ten million lines).
 
     SQL gives each entry's lines in order from the (entry, position) index, entries by increasing id: a run of
     the chunk whose ids increase in chain order (usually the whole chunk) is one query, streamed (a server-side
@@ -319,27 +319,10 @@ def _line_blocks(chunk: list[tuple], lettering: bool) -> Iterator[list[tuple]]:
     parameters; the lines of entries outside the chunk are skipped by the caller.
     """
     table = connection.ops.quote_name(EntryLine._meta.db_table)
-    columns = f"l.entry_id, l.account_id, l.auxiliary_id, l.label, {_amounts_sql()}, l.reference"
-    if lettering:
-        matched = connection.ops.quote_name(MatchedLine._meta.db_table)
-        matchings = connection.ops.quote_name(Matching._meta.db_table)
-        # SQLite: the lettering time as text to the minute ('AAAA-MM-JJ HH:MM', UTC), not the column itself, which
-        # the driver parsed into a datetime per line (Django's converter for timestamps): the Paris day of a minute
-        # is computed once per distinct minute (`_ParisDays`), not once per matching (248,421 at a million lines).
-        at, at_params = "substr(m.created_at, 1, 16)", []
-        if connection.vendor == "postgresql":  # the Paris day as text: no aware timestamp loaded per line
-            at, at_params = "to_char(m.created_at AT TIME ZONE %s, 'YYYYMMDD')", [timezone.get_current_timezone_name()]
-        source = (
-            f"{columns}, m.id, m.code, {at} FROM {table} l LEFT JOIN {matched} ml ON ml.line_id = l.id "
-            f"LEFT JOIN {matchings} m ON m.id = ml.matching_id"
-        )
-    else:
-        source, at_params = f"{columns}, NULL, NULL, NULL FROM {table} l", []
-    # PostgreSQL plans the two lettering joins as hash joins, reading all of the lettering tables for every chunk
-    # (750,000 rows at 1M lines: 0.8-0.9 s of the server per chunk of 26,000 lines on the bench ledger under load);
-    # the index lookups per line take 0.3 s. Asked for in the export's own transaction only (SET LOCAL ends with
-    # it), hence not when called inside another one.
-    index_lookups = lettering and connection.vendor == "postgresql" and not connection.in_atomic_block
+    source = (
+        f"l.entry_id, l.account_id, l.auxiliary_id, l.label, {_amounts_sql()}, l.reference, l.lettering_code, "
+        f"l.lettered_on FROM {table} l"
+    )
     for ids in _increasing_runs([row[0] for row in chunk]):
         low, high = ids[0], ids[-1]
         if high - low < 2 * len(ids):
@@ -351,14 +334,10 @@ def _line_blocks(chunk: list[tuple], lettering: bool) -> Iterator[list[tuple]]:
         # transaction begins IMMEDIATE (settings: the write lock at BEGIN) — a reader would hold writers off, and
         # the export's workers (`_write_in_parts`) would wait for each other's lock; one statement reads a snapshot.
         in_transaction = transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext()
-        with in_transaction:
-            if index_lookups:
-                with connection.cursor() as settings:
-                    settings.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
-            with connection.chunked_cursor() as cursor:
-                cursor.execute(sql, [*at_params, *params])
-                while rows := cursor.fetchmany(WRITE_BATCH):
-                    yield rows
+        with in_transaction, connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(WRITE_BATCH):
+                yield rows
 
 
 def _amounts_sql() -> str:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import BigIntegerField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from pilote.core import audit
@@ -85,14 +86,25 @@ def lettered_count(account: Account, aux_key: int) -> tuple[int, bool] | None:
     return posted - still_open, False
 
 
-def mark_lettered(line_ids) -> None:
-    """Set each line's `is_lettered` from whether it is in a full matching now: called after every change of
-    lettering (lettering, undoing, completing a partial matching, a FEC take-over's lettering), in its
-    transaction. The triggers let this column alone change on a posted line."""
+def mark_lettered(line_ids, *, lines=EntryLine, matched=MatchedLine) -> None:
+    """Copy onto each line its lettering now: `is_lettered` (in a full matching), `lettering_code` and
+    `lettered_on` (the code and Paris day of the matching it is in, full or partial; NULL in none). Called after
+    every change of lettering (lettering, undoing, completing a partial matching, a FEC take-over's lettering once
+    its DateLet is set), in its transaction; `lines=None`: every line in a matching (the migration that added the
+    columns passes its historical models). The triggers let these columns alone change on a posted line."""
+    mine = matched.objects.filter(line=OuterRef("pk"))
+    day = TruncDate("matching__created_at", tzinfo=timezone.get_current_timezone())
+    values = {
+        "is_lettered": Exists(mine.filter(matching__is_partial=False)),
+        "lettering_code": Subquery(mine.values("matching__code")[:1]),
+        "lettered_on": Subquery(mine.annotate(day=day).values("day")[:1]),
+    }
+    if line_ids is None:
+        lines.objects.filter(Exists(mine)).update(**values)
+        return
     ids = list(line_ids)
-    full = MatchedLine.objects.filter(line=OuterRef("pk"), matching__is_partial=False)
     for start in range(0, len(ids), 900):  # SQLite's bound on parameters
-        EntryLine.objects.filter(pk__in=ids[start : start + 900]).update(is_lettered=Exists(full))
+        lines.objects.filter(pk__in=ids[start : start + 900]).update(**values)
 
 
 def _next_code(account: Account, aux_key: int, partial: bool) -> str:

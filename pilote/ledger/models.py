@@ -263,6 +263,12 @@ class EntryLine(models.Model):
     # of a posted line the triggers let change (it is not sealed, the matchings are not either); the lettering
     # page reads a third party's open lines through a partial index on it, never the lettered ones.
     is_lettered = models.BooleanField("lettrée", default=False, db_default=False)
+    # The matching the line is in (full or partial), copied from it with `is_lettered` by `mark_lettered`: its code
+    # (EcritureLet) and the day it was made in Paris (DateLet) — what the FEC writes per line, read with the line:
+    # joined per line to its matching, the lettering was most of the export's server time (10M lines, PostgreSQL).
+    # Both unsealed like the flag, NULL outside any matching (nullable: added without rewriting the table).
+    lettering_code = models.CharField("code de lettrage", max_length=20, null=True, blank=True)
+    lettered_on = models.DateField("lettrée le", null=True, blank=True)
     # On VAT lines (445x): the rate and the taxable base, which the CA3 return sums per rate.
     vat_rate = FrenchDecimalField("taux de TVA", max_digits=5, decimal_places=2, null=True, blank=True)
     vat_base = MoneyField("base HT", null=True, blank=True)

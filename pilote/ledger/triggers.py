@@ -23,10 +23,11 @@ _HEAD_REWOUND = (
     "OR (NEW.last_index = OLD.last_index AND NEW.last_hash <> OLD.last_hash)"
 )
 
-# Every column of a line but `is_lettered` (kept by the lettering, not sealed): an UPDATE that sets only that
-# column passes the triggers, any other is refused on a posted entry (tests/test_inalterability checks the list
-# against the model, so a new column is frozen too).
-LINE_FREE_COLUMN = "is_lettered"
+# Every column of a line but its lettering (`is_lettered`, `lettering_code`, `lettered_on`: kept by the lettering,
+# not sealed): an UPDATE that sets only those columns passes the triggers, any other is refused on a posted entry
+# (tests/test_lettering checks both lists against the model, so a new column is frozen too).
+LINE_FREE_COLUMNS = ("is_lettered", "lettering_code", "lettered_on")
+_FREE_JSON = "ARRAY[" + ", ".join(f"'{column}'" for column in LINE_FREE_COLUMNS) + "]"
 LINE_FROZEN_COLUMNS = (
     "id", "entry_id", "fiscal_year_id", "date", "is_posted", "position", "account_id", "auxiliary_id", "label",
     "reference", "debit", "credit", "due_date", "vat_rate", "vat_base",
@@ -67,8 +68,8 @@ POSTGRES_FUNCTIONS = [
     END; $$ LANGUAGE plpgsql""",
     f"""CREATE OR REPLACE FUNCTION ledger_refuse_posted_line() RETURNS trigger AS $$
     BEGIN
-        IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - '{LINE_FREE_COLUMN}') = (to_jsonb(OLD) - '{LINE_FREE_COLUMN}') THEN
-            RETURN NEW;  -- the lettering flag alone
+        IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - {_FREE_JSON}) = (to_jsonb(OLD) - {_FREE_JSON}) THEN
+            RETURN NEW;  -- the lettering alone
         END IF;
         IF (TG_OP IN ('UPDATE', 'DELETE')
                 AND (SELECT status FROM ledger_entry WHERE id = OLD.entry_id) = 'posted')

@@ -11,6 +11,8 @@ from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from pilote.core import jobs
 from pilote.core.exceptions import DomainError
@@ -273,6 +275,11 @@ def check_balances() -> list[str]:
     lettered_wrong += MatchedLine.objects.filter(matching__is_partial=False, line__is_lettered=False).count()
     if lettered_wrong:
         problems.append(f"{lettered_wrong} ligne(s) dont l'indicateur « lettrée » ne correspond pas à leur lettrage.")
+    copied_wrong = _lettering_copies_wrong()
+    if copied_wrong:
+        problems.append(
+            f"{copied_wrong} ligne(s) dont le code ou la date de lettrage ne correspond pas à leur lettrage."
+        )
     codes = dict(Account.objects.values_list("pk", "code"))
     years = _year_names()
     for year_id in sorted(years):  # one fiscal year at a time: memory follows a year's aggregates, not the books
@@ -287,6 +294,21 @@ def check_balances() -> list[str]:
                 f"({years.get(key[0], 'exercice inconnu')})."
             )
     return problems
+
+
+def _lettering_copies_wrong() -> int:
+    """Lines whose `lettering_code` / `lettered_on` (what the FEC writes) differ from the matching they are in, or
+    that carry either outside any matching."""
+    day = TruncDate("match__matching__created_at", tzinfo=timezone.get_current_timezone())
+    matched = EntryLine.objects.filter(match__isnull=False).annotate(day=day)
+    wrong = matched.filter(
+        Q(lettering_code__isnull=True)
+        | Q(lettered_on__isnull=True)
+        | ~Q(lettering_code=F("match__matching__code"))
+        | ~Q(lettered_on=F("day"))
+    ).count()
+    unmatched = EntryLine.objects.filter(match__isnull=True)
+    return wrong + unmatched.filter(Q(lettering_code__isnull=False) | Q(lettered_on__isnull=False)).count()
 
 
 def month_start(column: str) -> str:

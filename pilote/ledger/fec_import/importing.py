@@ -204,12 +204,12 @@ def _rebuild_lettering(actor, first_index: int, lettered: list) -> int:
         if group[3]:
             by_day.setdefault(group[3], []).append(matching.pk)
     MatchedLine.objects.bulk_create(items, batch_size=5000)
-    lettering.mark_lettered(line_id for group in kept.values() if group[1] == group[2] for line_id in group[0])
-    change.done()
     for day, pks in by_day.items():
         moment = dt.datetime.combine(day, dt.time(12), tzinfo=paris)
         for start in range(0, len(pks), 5000):
             Matching.objects.filter(pk__in=pks[start : start + 5000]).update(created_at=moment)
+    lettering.mark_lettered(line_id for group in kept.values() for line_id in group[0])  # with its DateLet, above
+    change.done()
     lettering.date_matchings(matching.pk for matching in matchings)  # from the lines and DateLet
     return len(groups) - len(kept)
 

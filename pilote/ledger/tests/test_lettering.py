@@ -171,36 +171,55 @@ def _flags(*entries):
     return [_customer_line(entry).is_lettered for entry in entries]
 
 
-def test_lines_carry_their_full_lettering_and_the_triggers_let_that_flag_alone_change(books):
+def _copies(*entries):
+    return [(_customer_line(entry).lettering_code, _customer_line(entry).lettered_on) for entry in entries]
+
+
+def test_lines_carry_their_lettering_and_the_triggers_let_it_alone_change(books, monkeypatch):
     """`is_lettered` follows full matchings (a partial one leaves it off, completing sets it, undoing clears it);
-    it is the one column of a posted line that may change; `verify_ledger` finds a flag that disagrees."""
+    `lettering_code` and `lettered_on` copy the code and Paris day of the matching a line is in, full or partial
+    (what the FEC writes); they are the only columns of a posted line that may change; `verify_ledger` finds a copy
+    that disagrees."""
     from django.db import DatabaseError, connection, transaction
 
     from pilote.ledger.models import EntryLine
-    from pilote.ledger.triggers import LINE_FREE_COLUMN, LINE_FROZEN_COLUMNS
+    from pilote.ledger.triggers import LINE_FREE_COLUMNS, LINE_FROZEN_COLUMNS
     from pilote.ledger.verify import check_balances
 
-    assert sorted([*LINE_FROZEN_COLUMNS, LINE_FREE_COLUMN]) == sorted(f.column for f in EntryLine._meta.concrete_fields)
+    columns = sorted(f.column for f in EntryLine._meta.concrete_fields)
+    assert sorted([*LINE_FROZEN_COLUMNS, *LINE_FREE_COLUMNS]) == columns
     invoice, first = sale(books), _payment(books, "50.00")
+    from django.utils import timezone
+
+    # 22:30 UTC on 31 March is already 1 April in Paris (summer time): the day written is Paris's.
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 3, 31, 22, 30, tzinfo=dt.UTC))
     partial = lettering.letter_lines(
         actor=books["actor"], lines=[_customer_line(invoice), _customer_line(first)], partial=True
     )
     assert _flags(invoice, first) == [False, False]
+    assert _copies(invoice, first) == [(partial.code, dt.date(2026, 4, 1))] * 2 and partial.code.islower()
     second = _payment(books, "70.00")
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 4, 2, 9, 0, tzinfo=dt.UTC))
     full = lettering.letter_lines(
         actor=books["actor"], lines=[_customer_line(invoice), _customer_line(first), _customer_line(second)]
     )
     assert _flags(invoice, first, second) == [True, True, True] and not full.is_partial and partial.pk
+    assert _copies(invoice, first, second) == [(full.code, dt.date(2026, 4, 2))] * 3 and full.code.isupper()
     assert check_balances() == []
     lettering.unletter(actor=books["actor"], matching=full)
     assert _flags(invoice, first, second) == [False, False, False]
+    assert _copies(invoice, first, second) == [(None, None)] * 3
     line = _customer_line(invoice)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE ledger_entryline SET is_lettered = %s WHERE id = %s", [True, line.pk])  # allowed
         assert check_balances() == ["1 ligne(s) dont l'indicateur « lettrée » ne correspond pas à leur lettrage."]
-        for change in ("is_lettered = %s, label = 'x'", "is_lettered = %s, debit = debit + 1"):
+        cursor.execute(
+            "UPDATE ledger_entryline SET is_lettered = %s, lettering_code = 'Z' WHERE id = %s", [False, line.pk]
+        )
+        assert check_balances() == ["1 ligne(s) dont le code ou la date de lettrage ne correspond pas à leur lettrage."]
+        for change in ("lettering_code = NULL, label = 'x'", "lettered_on = NULL, debit = debit + 1"):
             with pytest.raises(DatabaseError, match="Écriture validée"), transaction.atomic():
-                cursor.execute(f"UPDATE ledger_entryline SET {change} WHERE id = %s", [False, line.pk])
+                cursor.execute(f"UPDATE ledger_entryline SET {change} WHERE id = %s", [line.pk])
 
 
 def test_lettering_page_pages_open_lines_and_shows_lettered_ones_on_demand(client_as, books, monkeypatch):
