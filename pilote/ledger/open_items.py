@@ -1,12 +1,14 @@
 """The open-items aggregates: customer and supplier lines not in a full matching, summed per fiscal year × account ×
 auxiliary account × posting date × expected date and whether that date is a due date (`OpenItemParty`, read by the
-aged balances), and the same summed over the third parties (`OpenItemBalance`, a few rows a day, read by the cash
-plan). Both are kept by `apply` in the same transaction as every change that moves them — posting
-(`services.post_entry`, `batch.post_many`), lettering and its undoing (`lettering`), the lettering of a FEC
-take-over. A line's expected date is its due date, else its date; the lines of a partial matching (an invoice and
-its instalment) are expected together at the earliest date among those on the side of what is left, so the
-instalment already in the bank never comes back as a movement. `recompute()` rebuilds both from the lines and
-matchings: `verify_ledger` and the tests compare it with `stored()`."""
+aged balances), the same summed per fiscal year × account × third party whatever the dates (`OpenItemPartyTotal`:
+the aged balances' oldest bucket is that total less the newer items), and summed over the third parties
+(`OpenItemBalance`, a few rows a day, read by the cash plan). All three are kept by `apply` in the same transaction
+as every change that moves them — posting (`services.post_entry`, `batch.post_many`), lettering and its undoing
+(`lettering`), the lettering of a FEC take-over. A line's expected date is its due date, else its date; the lines of
+a partial matching (an invoice and its instalment) are expected together at the earliest date among those on the
+side of what is left, so the instalment already in the bank never comes back as a movement. `recompute()` rebuilds
+them from the lines and matchings: the tests compare it with `stored()`, `verify_ledger` merges both sides
+(`mismatches`)."""
 
 from __future__ import annotations
 
@@ -47,6 +49,8 @@ def add(totals: dict, key: Key, debit: int, credit: int, sign: int = 1) -> None:
 # (table, its key columns, their PostgreSQL array types): per third party, and summed over them for the cash plan.
 _PARTY = ("ledger_openitemparty", COLUMNS, ("bigint", "bigint", "bigint", "date", "date", "boolean"))
 _TOTAL = ("ledger_openitembalance", "fiscal_year_id, account_id, date, expected", ("bigint", "bigint", "date", "date"))
+# Each third party's open total per fiscal year and account, whatever the dates: the aged balances' oldest bucket.
+_PARTY_TOTAL = ("ledger_openitempartytotal", "fiscal_year_id, account_id, aux_key", ("bigint", "bigint", "bigint"))
 
 
 def totals_of(parties: dict[Key, list[int]]) -> dict[tuple, list[int]]:
@@ -54,6 +58,16 @@ def totals_of(parties: dict[Key, list[int]]) -> dict[tuple, list[int]]:
     totals: dict[tuple, list[int]] = {}
     for (year, account, _aux, day, expected, _due), values in parties.items():
         bucket = totals.setdefault((year, account, day, expected), [0, 0, 0])
+        for i in range(3):
+            bucket[i] += values[i]
+    return totals
+
+
+def party_totals_of(parties: dict[Key, list[int]]) -> dict[tuple, list[int]]:
+    """Each third party's open total (fiscal year, account, auxiliary) from the per-party rows."""
+    totals: dict[tuple, list[int]] = {}
+    for (year, account, aux, _day, _expected, _due), values in parties.items():
+        bucket = totals.setdefault((year, account, aux), [0, 0, 0])
         for i in range(3):
             bucket[i] += values[i]
     return totals
@@ -84,14 +98,18 @@ def _upsert(cursor, table: tuple, rows: list[tuple]) -> None:
         cursor.execute(f"DELETE FROM {name} WHERE line_count = 0 AND debit = 0 AND credit = 0")  # noqa: S608
 
 
-def apply(totals: dict[Key, list[int]]) -> None:
-    """Add the deltas (cents, line counts) to the stored rows of both tables; rows left at zero are removed."""
+def apply(totals: dict[Key, list[int]], *, party_totals: bool = True) -> None:
+    """Add the deltas (cents, line counts) to the stored rows of the three tables; rows left at zero are removed.
+    `party_totals=False`: not `OpenItemPartyTotal` (migration 0021 ran before it existed; 0035 fills it)."""
     parties = {key_: values for key_, values in totals.items() if any(values)}
     if not parties:
         return
     with connection.cursor() as cursor:
         _upsert(cursor, _PARTY, [(*key_, *values) for key_, values in parties.items()])
         _upsert(cursor, _TOTAL, [(*key_, *values) for key_, values in totals_of(parties).items() if any(values)])
+        if party_totals:
+            rows = [(*key_, *values) for key_, values in party_totals_of(parties).items() if any(values)]
+            _upsert(cursor, _PARTY_TOTAL, rows)
 
 
 def _as_date(value) -> dt.date:
@@ -176,9 +194,10 @@ class Change:
 
 
 def recompute() -> dict[tuple, tuple[int, int, int]]:
-    """Both tables rebuilt from the posted lines of the open-item accounts and their matchings, as `stored()`
-    gives them (the cash plan's rows keyed ("total", year, account, date, expected)). Fully matched lines are
-    left out in SQL and the rest is streamed: memory follows the open items, not the books."""
+    """The three tables rebuilt from the posted lines of the open-item accounts and their matchings, as `stored()`
+    gives them (the cash plan's rows keyed ("total", year, account, date, expected), the parties' totals
+    ("party", year, account, aux)). Fully matched lines are left out in SQL and the rest is streamed: memory
+    follows the open items, not the books."""
     totals: dict[Key, list[int]] = {}
     partial: list[tuple] = []
     with connection.cursor() as cursor:
@@ -199,7 +218,8 @@ def recompute() -> dict[tuple, tuple[int, int, int]]:
         totals[item][2] += count - 1
     parties = {k: (d, c, n) for k, (d, c, n) in totals.items() if d or c or n}
     summed = {("total", *k): tuple(v) for k, v in totals_of(totals).items() if any(v)}
-    return {**parties, **summed}
+    per_party = {("party", *k): tuple(v) for k, v in party_totals_of(totals).items() if any(v)}
+    return {**parties, **summed, **per_party}
 
 
 _OPEN_SQL = (  # the lines of no matching, summed per key in SQL: one row per aggregate row, never per line
@@ -240,7 +260,9 @@ def mismatches(years: Iterable[int] | None = None) -> Iterator[tuple]:
     per key in SQL and read in key order beside the stored rows in the same order (and the partial matchings'
     groups, read once), merged as they come — memory follows neither the lines nor a year's third parties (the
     year's two dicts were 27 MB at 1M lines). The cash plan's rows (a few a day, over the third parties) are
-    summed on the way and compared per year."""
+    summed on the way and compared per year; each third party's total (`OpenItemPartyTotal`) is summed from the
+    recomputed rows as they come (in key order, so party after party) and compared with the stored totals read in
+    the same order."""
     from pilote.ledger.models import FiscalYear
 
     grouped = _partial_groups()
@@ -268,6 +290,14 @@ def _year_mismatches(year: int, grouped: dict[Key, list[int]]) -> Iterator[tuple
             [year],
         )
     )
+    party_totals = _PartyTotals(
+        year,
+        _rows(
+            f"SELECT account_id, aux_key, debit, credit, line_count FROM {_PARTY_TOTAL[0]} "  # noqa: S608
+            "WHERE fiscal_year_id = %s ORDER BY account_id, aux_key",
+            [year],
+        ),
+    )
     totals: dict[tuple, list[int]] = {}
     merged = heapq.merge(recomputed, partial, stored_rows, key=lambda row: row[0])
     for item, rows in itertools.groupby(merged, key=lambda row: row[0]):
@@ -279,8 +309,10 @@ def _year_mismatches(year: int, grouped: dict[Key, list[int]]) -> Iterator[tuple
             if sign == 1:  # the recomputed rows summed over the third parties: the cash plan's
                 add(totals, (year, item[1], item[3], item[4]), debit, credit)
                 totals[(year, item[1], item[3], item[4])][2] += count - 1
+                yield from party_totals.add((item[1], item[2]), debit, credit, count)
         if any(net):
             yield item
+    yield from party_totals.done()
     for _year, account, day, expected, debit, credit, count in _rows(
         f"SELECT fiscal_year_id, account_id, date, expected, debit, credit, line_count FROM {_TOTAL[0]} "  # noqa: S608
         "WHERE fiscal_year_id = %s",
@@ -293,9 +325,53 @@ def _year_mismatches(year: int, grouped: dict[Key, list[int]]) -> Iterator[tuple
     yield from sorted(("total", *item) for item, net in totals.items() if any(net))
 
 
+class _PartyTotals:
+    """Each third party's total of a year recomputed from the rows given in key order (`add`, party after party),
+    compared with the stored totals (`OpenItemPartyTotal`) read in the same order as it goes: the keys
+    ("party", year, account, aux) that differ, holding one party's sums and one stored row at a time."""
+
+    def __init__(self, year: int, stored_rows: Iterator[tuple]):
+        self.year, self.stored = year, stored_rows
+        self.head = next(self.stored, None)  # (account, aux, debit, credit, count), the next stored total
+        self.party: tuple[int, int] | None = None
+        self.sums = [0, 0, 0]
+
+    def add(self, party: tuple[int, int], debit: int, credit: int, count: int) -> Iterator[tuple]:
+        if party != self.party:
+            yield from self._close()
+            self.party, self.sums = party, [0, 0, 0]
+        self.sums[0] += debit
+        self.sums[1] += credit
+        self.sums[2] += count
+
+    def _close(self) -> Iterator[tuple]:
+        """The stored totals before the party being closed (none recomputed: wrong unless zero), then the party."""
+        if self.party is None:
+            return
+        while self.head is not None and tuple(self.head[:2]) < self.party:
+            if any(self.head[2:]):
+                yield ("party", self.year, *self.head[:2])
+            self.head = next(self.stored, None)
+        stored = [0, 0, 0]
+        if self.head is not None and tuple(self.head[:2]) == self.party:
+            stored = list(self.head[2:])
+            self.head = next(self.stored, None)
+        if stored != self.sums:
+            yield ("party", self.year, *self.party)
+
+    def done(self) -> Iterator[tuple]:
+        yield from self._close()
+        self.party = None
+        while self.head is not None:
+            if any(self.head[2:]):
+                yield ("party", self.year, *self.head[:2])
+            self.head = next(self.stored, None)
+
+
 def stored(**filters) -> dict[Key, tuple[int, int, int]]:
-    """Both tables as stored: the per-party rows, and the cash plan's rows — `recompute()` gives the same."""
-    from pilote.ledger.models import OpenItemBalance, OpenItemParty
+    """The three tables as stored: the per-party rows, the cash plan's rows, the parties' totals — `recompute()`
+    gives the same."""
+    from pilote.ledger.models import OpenItemBalance, OpenItemParty, OpenItemPartyTotal
     from pilote.lib.money import to_cents
 
     parties = OpenItemParty.objects.filter(**filters).values_list(
@@ -304,16 +380,23 @@ def stored(**filters) -> dict[Key, tuple[int, int, int]]:
     totals = OpenItemBalance.objects.filter(**filters).values_list(
         "fiscal_year_id", "account_id", "date", "expected", "debit", "credit", "line_count"
     )
+    per_party = OpenItemPartyTotal.objects.filter(**filters).values_list(
+        "fiscal_year_id", "account_id", "aux_key", "debit", "credit", "line_count"
+    )
     return {
         **{tuple(row[:6]): (to_cents(row[6]), to_cents(row[7]), row[8]) for row in parties if any(row[6:])},
         **{("total", *row[:4]): (to_cents(row[4]), to_cents(row[5]), row[6]) for row in totals if any(row[4:])},
+        **{("party", *row[:3]): (to_cents(row[3]), to_cents(row[4]), row[5]) for row in per_party if any(row[3:])},
     }
 
 
-def rebuild() -> None:
-    """Empty and refill both tables from the lines (the migration that creates them; a repair)."""
-    parties = {key_: list(values) for key_, values in recompute().items() if key_[0] != "total"}
+def rebuild(*, party_totals: bool = True) -> None:
+    """Empty and refill the tables from the lines (the migration that creates them; a repair). `party_totals=False`:
+    `OpenItemPartyTotal` left alone (migration 0021, before it existed)."""
+    parties = {key_: list(values) for key_, values in recompute().items() if key_[0] not in ("total", "party")}
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM ledger_openitemparty")
         cursor.execute("DELETE FROM ledger_openitembalance")
-    apply(parties)
+        if party_totals:
+            cursor.execute(f"DELETE FROM {_PARTY_TOTAL[0]}")  # noqa: S608 - a constant of this module
+    apply(parties, party_totals=party_totals)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilote.ledger import lettering, queries, services
-from pilote.ledger.models import AuxiliaryAccount, EntryLine, Matching
+from pilote.ledger.models import Account, AuxiliaryAccount, EntryLine, Matching
 
 pytestmark = pytest.mark.django_db
 L = services.LineInput
@@ -244,3 +244,144 @@ def test_verification_finds_a_matching_whose_dates_were_not_kept(ledger):
     ]
     lettering.date_matchings()
     assert lettering.misdated_matchings() == 0
+
+
+# --- The oldest bucket from each third party's open total (only the newer items read) -------------------------
+
+
+def _edge_books(books):
+    """Items around the oldest bucket's edge at 30/06/2026 (as_of − 120 days = 02/03, the first expected date read
+    with 30 days of payment; due before as_of − 90 = 01/04: the oldest bucket), with and without due dates, and due
+    dates before the entry's own date: some dated after 30/06, expected long before."""
+    me, a = books["customer"], books["a"]
+    other = AuxiliaryAccount.objects.create(code="C000002", label="Client B", control_account=a["411"])
+    third = AuxiliaryAccount.objects.create(code="C000003", label="Client C", control_account=a["411"])
+    items = [
+        (me, dt.date(2026, 2, 28), None),  # expected 28/02, due 30/03: 92 days late, oldest
+        (me, dt.date(2026, 3, 1), None),  # expected 01/03 (the day before the edge), due 31/03: 91 days, oldest
+        (me, dt.date(2026, 3, 2), None),  # expected 02/03 (the edge), due 01/04: 90 days late, 61 to 90
+        (other, dt.date(2026, 1, 5), dt.date(2026, 3, 30)),  # due 30/03: 92 days, oldest (read: after the edge)
+        (other, dt.date(2026, 1, 6), dt.date(2026, 3, 31)),  # due 31/03: 91 days, oldest
+        (other, dt.date(2026, 1, 7), dt.date(2026, 4, 1)),  # due 01/04: 90 days, 61 to 90
+        (other, dt.date(2026, 1, 8), dt.date(2026, 2, 28)),  # due before the edge, dated before: oldest, not read
+        (third, dt.date(2026, 7, 15), dt.date(2026, 1, 15)),  # dated after 30/06, due long before: not open then
+        (third, dt.date(2026, 7, 1), dt.date(2026, 6, 20)),  # dated the day after, due before: not open then
+        (third, dt.date(2026, 6, 30), dt.date(2026, 1, 10)),  # dated 30/06, due long before: oldest
+        (third, dt.date(2026, 5, 2), dt.date(2026, 4, 2)),  # due a month before its date: 89 days, 61 to 90
+        (third, dt.date(2026, 8, 3), None),  # dated after 30/06
+        (me, dt.date(2026, 6, 30), dt.date(2026, 7, 30)),  # not due
+        (me, dt.date(2026, 6, 30), dt.date(2026, 6, 30)),  # due that day: 0 days late, 0 to 30
+    ]
+    for n, (who, day, due) in enumerate(items):
+        _invoice(books, who, day, f"{10 + n}.{n:02d}", due=due, ref=f"E{n}")
+    return {"me": me, "other": other, "third": third}
+
+
+def test_the_oldest_buckets_edge_is_exact_to_the_day(books):
+    """At 30/06 with 30 days of payment: the items expected on the edge (02/03) or after are bucketed one by one,
+    those before it are the total less them — an edge a day later would put 12.02 (expected 02/03) in the oldest
+    bucket; other terms of payment move the edge with them."""
+    _edge_books(books)
+    on = dt.date(2026, 6, 30)
+    aged = _aged("411", on)
+    assert aged == _straightforward("411", on)
+    assert aged["C000001"] == [D("22.12"), D("23.13"), D("0"), D("12.02"), D("10.00") + D("11.01")]
+    assert aged["C000002"] == [D("0"), D("0"), D("0"), D("15.05"), D("13.03") + D("14.04") + D("16.06")]
+    # Due dates before the entry's date: 17.07 and 18.08 dated after 30/06 not open then, 19.09 (dated 30/06, due
+    # 10/01) the oldest, 20.10 (dated 02/05, due 02/04) 89 days late; 21.11 dated after.
+    assert aged["C000003"] == [D("0"), D("0"), D("0"), D("20.10"), D("19.09")]
+    for payment_days in (0, 45, 91):
+        for day in (dt.date(2026, 6, 29), on, dt.date(2026, 7, 1), dt.date(2026, 7, 31)):
+            expected = _straightforward("411", day, payment_days=payment_days)
+            got = {r.code: r.buckets for r in queries.aged_parties("411", day, payment_days=payment_days).rows}
+            assert got == expected, (day, payment_days)
+
+
+def test_every_day_a_due_date_before_the_entry_date_counts_from_its_date(books):
+    """Items due before their own date, some far before (the edge's index never reaches them): on every day of
+    the year each counts from the day it is dated, never before — today and at every past date."""
+    _edge_books(books)
+    every = _lines("411")
+    for offset in range(0, 260):
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=offset)
+        assert _aged("411", day) == _straightforward("411", day, every=every), day
+    today = timezone.localdate()
+    assert _aged("411", today) == _straightforward("411", today, every=every)
+
+
+def test_an_entry_dated_after_today_but_due_long_ago_is_not_in_todays_balance(books):
+    today = timezone.localdate()
+    _invoice(books, books["customer"], today + dt.timedelta(days=3), "70.00", due=today - dt.timedelta(days=200))
+    _invoice(books, books["customer"], today - dt.timedelta(days=300), "5.00")
+    assert _aged("411", today) == {"C000001": [D("0")] * 4 + [D("5.00")]}
+    assert _aged("411", today + dt.timedelta(days=3)) == {"C000001": [D("0")] * 4 + [D("75.00")]}
+
+
+def test_the_oldest_bucket_sorts_and_pages_exactly(books):
+    """Third parties whose oldest bucket comes from items never read (before the edge), less newer ones, more
+    items lettered after the date: sorted by it both ways, one party a page, as Python sorts the whole list."""
+    a = books["a"]
+    customers = [books["customer"]] + [
+        AuxiliaryAccount.objects.create(code=f"C0000{n:02d}", label=f"Client {n}", control_account=a["411"])
+        for n in range(2, 8)
+    ]
+    for n, who in enumerate(customers):
+        _invoice(books, who, dt.date(2026, 1, 10 + n), f"{100 * (n % 4) + 7}.00", ref=f"O{n}")  # oldest at 30/06
+        _invoice(books, who, dt.date(2026, 6, 1), f"{n}.50", due=dt.date(2026, 6, 20), ref=f"N{n}")  # 10 days late
+        if n % 3 == 0:  # a credit note old enough for the oldest bucket: it nets there
+            _receipt(books, who, dt.date(2026, 2, 1), "50.00", ref=f"A{n}")
+        if n % 2:  # an old invoice paid and lettered after 30/06: still open then, the oldest bucket
+            sale = _invoice(books, who, dt.date(2026, 1, 20), "33.00", ref=f"L{n}")
+            paid = _receipt(books, who, dt.date(2026, 7, 5), "33.00", ref=f"L{n}")
+            _letter(books, [_line(sale, "411"), _line(paid, "411")], on=dt.date(2026, 7, 6))
+    on = dt.date(2026, 6, 30)
+    every = queries.aged_balance("411", on)
+    assert {r.code: r.buckets for r in every} == _straightforward("411", on)
+    assert len({r.buckets[4] for r in every}) > 3  # distinct oldest buckets (and some ties, broken by code)
+    for order in ("age4", "-age4", "total", "-total"):
+        key = (lambda r: r.buckets[4]) if "age4" in order else (lambda r: r.total)
+        expected = sorted(sorted(every, key=lambda r: r.code), key=key, reverse=order.startswith("-"))
+        pages = [queries.aged_parties("411", on, order=order, limit=1, offset=start) for start in range(len(every))]
+        assert [r.code for p in pages for r in p.rows] == [r.code for r in expected], order
+        assert {p.count for p in pages} == {len(every)}
+        assert pages[0].totals == [sum((r.buckets[i] for r in every), D(0)) for i in range(5)]
+
+
+def test_a_closed_years_open_items_age_from_their_a_nouveaux(books):
+    """FY 2025 closed: its open items carried into 2026 one by one (à-nouveaux dated 01/01/2026 with their due
+    dates of 2025, so expected before their own date), one paid in 2026 and lettered with its à-nouveaux line later;
+    the closed year's own lines never counted. On every day from 31/12/2025 the aged balance equals the
+    line-by-line one over the open year's lines, and the parties' totals are the open year's alone."""
+    from pilote.ledger import closing, open_items
+    from pilote.ledger.models import FiscalYear, FiscalYearStatus
+
+    a, me = books["a"], books["customer"]
+    Account.objects.get_or_create(code="120", defaults={"label": "Résultat de l'exercice - bénéfice"})
+    previous = FiscalYear.objects.create(start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 12, 31))
+    old = _invoice(books, me, dt.date(2025, 3, 10), "400.00", due=dt.date(2025, 4, 9), ref="P1")  # carried
+    _invoice(books, me, dt.date(2025, 11, 20), "60.00", ref="P2")  # carried, no due date
+    paid = _invoice(books, me, dt.date(2025, 6, 1), "90.00", ref="P3")  # settled in 2025: not carried
+    _letter(books, [_line(paid, "411"), _line(_receipt(books, me, dt.date(2025, 7, 1), "90.00", ref="P3"), "411")])
+    assert old.fiscal_year_id == previous.pk
+    opening = services.create_entry(
+        actor=books["actor"], journal=books["j"]["AN"], date=dt.date(2026, 1, 1), label="À-nouveaux 2026",
+        piece_ref="AN2026", post=True, lines=closing.carry_forward_lines(previous),
+    )  # fmt: skip
+    FiscalYear.objects.filter(pk=previous.pk).update(status=FiscalYearStatus.CLOSED)
+    carried = opening.lines.get(account__code="411", reference="P1")
+    receipt = _receipt(books, me, dt.date(2026, 2, 10), "400.00", ref="P1")
+    _letter(books, [carried, _line(receipt, "411")], on=dt.date(2026, 3, 1))
+    _invoice(books, me, dt.date(2026, 5, 5), "25.00", due=dt.date(2026, 6, 4), ref="N1")
+    stored = open_items.stored()
+    assert stored == open_items.recompute()
+    # The closed year's total is kept (its own items), the open year's holds only its lines.
+    assert stored[("party", books["year"].pk, a["411"].pk, me.pk)][2] == 2  # P2 carried, N1
+    every = [line for line in _lines("411") if line.fiscal_year_id == books["year"].pk]
+    for offset in range(-1, 200):
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=offset)
+        assert _aged("411", day) == _straightforward("411", day, every=every), day
+    assert _aged("411", dt.date(2025, 12, 31)) == {}
+    # On 20/02 the 400.00 carried (due 09/04/2025) is still open, with P2 (60.00 from 01/01/2026 + 30 days).
+    # On 20/02 the 400.00 carried (due 09/04/2025) and its receipt of 10/02 (lettered on 01/03) are both open, with
+    # P2 (60.00, from 01/01/2026 + 30 days: 20 days late).
+    assert _aged("411", dt.date(2026, 2, 20))["C000001"] == [D("-400.00"), D("60.00"), D("0"), D("0"), D("400.00")]

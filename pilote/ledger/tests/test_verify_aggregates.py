@@ -123,6 +123,13 @@ OPEN_ITEM_CHANGES = {
     "party due-date flag": "UPDATE ledger_openitemparty SET has_due_date = NOT has_due_date WHERE account_id = {a401}",
     "party row deleted": "DELETE FROM ledger_openitemparty WHERE account_id = {a411}",
     "party row moved": "UPDATE ledger_openitemparty SET aux_key = {supplier} WHERE account_id = {a411}",
+    "party total debit": "UPDATE ledger_openitempartytotal SET debit = debit + 1 WHERE account_id = {a411}",
+    "party total count": "UPDATE ledger_openitempartytotal SET line_count = line_count - 1 WHERE account_id = {a401}",
+    "party total deleted": "DELETE FROM ledger_openitempartytotal WHERE account_id = {a411}",
+    "party total moved": "UPDATE ledger_openitempartytotal SET aux_key = {supplier} WHERE account_id = {a411}",
+    "party total added": "INSERT INTO ledger_openitempartytotal (fiscal_year_id, account_id, aux_key, debit, credit, "
+    "line_count) SELECT fiscal_year_id, account_id, aux_key + 1000, debit, credit, line_count "
+    "FROM ledger_openitempartytotal",
     "cash plan credit": "UPDATE ledger_openitembalance SET credit = credit + 1 WHERE account_id = {a401}",
     "cash plan row deleted": "DELETE FROM ledger_openitembalance WHERE account_id = {a411}",
     "cash plan date": "UPDATE ledger_openitembalance SET expected = '2026-08-01' WHERE account_id = {a411}",
