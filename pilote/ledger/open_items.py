@@ -100,7 +100,7 @@ def _upsert(cursor, table: tuple, rows: list[tuple]) -> None:
 
 def apply(totals: dict[Key, list[int]], *, party_totals: bool = True) -> None:
     """Add the deltas (cents, line counts) to the stored rows of the three tables; rows left at zero are removed.
-    `party_totals=False`: not `OpenItemPartyTotal` (migration 0021 ran before it existed; 0035 fills it)."""
+    `party_totals=False`: not `OpenItemPartyTotal` (migration 0021 ran before it existed; 0036 fills it)."""
     parties = {key_: values for key_, values in totals.items() if any(values)}
     if not parties:
         return

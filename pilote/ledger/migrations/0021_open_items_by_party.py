@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 def refill(apps, schema_editor):
     # Both open-items aggregates rebuilt from the lines (raw SQL over the tables as they are here, no model class);
-    # the parties' totals (OpenItemPartyTotal) do not exist yet: 0035 fills them.
+    # the parties' totals (OpenItemPartyTotal) do not exist yet: 0036 fills them.
     from pilote.ledger import open_items
 
     open_items.rebuild(party_totals=False)

@@ -19,7 +19,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ledger", "0034_openparty_sqlite_covering_index"),
+        ("ledger", "0035_line_lettering_copy"),
     ]
 
     operations = [
