@@ -317,6 +317,14 @@ class EntryLine(models.Model):
                 condition=Q(is_lettered=False, auxiliary__isnull=False),
                 name="ledger_line_open_idx",
             ),
+            # Its mirror: a third party's lettered lines (lettering page, `?lettrees=1`), newest first in (date, id)
+            # order — the page walks it backwards from the newest line and stops at the page's end, whatever the
+            # party's history (`lettering.lettered_lines`).
+            models.Index(
+                fields=["auxiliary", "account", "date", "id"],
+                condition=Q(is_lettered=True, auxiliary__isnull=False),
+                name="ledger_line_lettered_idx",
+            ),
             # The third parties' open documents (`documents_open`: taken-over invoices chased by dunning and the home
             # page's to-do, supplier documents of the payment runs): only the open lines with a reference and a due
             # date, each entry holding every column those reads filter on (`is_lettered` too: SQLite reads a column
