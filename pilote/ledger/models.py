@@ -351,6 +351,23 @@ class EntryLine(models.Model):
         return f"{self.account.code} : débit {format_eur(self.debit)}, crédit {format_eur(self.credit)}"
 
 
+class FrequentWords(models.Model):
+    """Words of the entries list (`?q=`) found in more posted entries than the list counts (`keyset.COUNT_LIMIT`): a
+    posted entry's label and piece never change and it is never deleted (triggers), so the fact stays true and the
+    list says « plus de 10 000 » without reading those entries again (`queries.bounded_entry_count`). Noted by the
+    count that found it; rows are few — only words that common."""
+
+    words = models.CharField("mots", max_length=200, unique=True)
+    posted = models.PositiveIntegerField("écritures validées trouvées")  # at least: the count stopped at its bound
+
+    class Meta:
+        verbose_name = "mots fréquents des écritures"
+        verbose_name_plural = "mots fréquents des écritures"
+
+    def __str__(self) -> str:
+        return f"« {self.words} » : dans {plural(self.posted, 'écriture validée', 'écritures validées')} au moins"
+
+
 class JournalSequence(models.Model):
     """The last number used per journal and fiscal year: locked while posting, so numbers never gap."""
 

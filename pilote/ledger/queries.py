@@ -148,6 +148,8 @@ def bounded_entry_count(entries, data: dict, words_found: int | None = None) -> 
         # the bound) — the LIKE would read every entry when they are fewer than the bound. It counts what the index
         # finds, which folds the case of non-ASCII letters too (« É » for « é »), where the rows keep SQLite's LIKE.
         return min(words_found, keyset.COUNT_LIMIT), words_found > keyset.COUNT_LIMIT
+    if chosen == {"q"} and words_found is None:  # no index counts the words (PostgreSQL; SQLite without FTS5)
+        return _words_count(entries, data["q"].strip())
     if "compte" in chosen and chosen <= LINE_FILTERS:
         limit = keyset.COUNT_LIMIT
         sample = 2 * (limit + 1)
@@ -166,6 +168,30 @@ def bounded_entry_count(entries, data: dict, words_found: int | None = None) -> 
         distinct = _account_lines(data).order_by().values("entry_id").distinct()[: limit + 1].count()
         return min(distinct, limit), distinct > limit
     return keyset.bounded_count(entries)
+
+
+def _words_count(entries, words: str) -> tuple[int, bool]:
+    """The count of the entries whose label or piece holds `words` (no other filter), up to the bound. Counting reads
+    matching entries until one more than the bound (PostgreSQL's trigram index only finds candidates, each checked
+    in its row): for a word in one entry of three, 30,000 entries read — 30 to 40 ms at 1M and 10M lines, the most of
+    the page —, for a word in one of fifty, half a million. Words once found in more posted entries than the bound
+    are noted (`FrequentWords`): posted entries never change nor go, so the fact holds and the list says « plus de
+    10 000 » again without reading them. The first count reads as before; a word found in fewer is counted each time
+    (new entries may bring it past the bound)."""
+    from django.db.models import Count
+
+    from pilote.ledger.models import EntryStatus, FrequentWords
+
+    limit = keyset.COUNT_LIMIT
+    if len(words) <= 200 and FrequentWords.objects.filter(words=words, posted__gt=limit).exists():
+        return limit, True
+    read = (
+        entries.order_by().values("status")[: limit + 1]
+        .aggregate(found=Count("status"), posted=Count("status", filter=Q(status=EntryStatus.POSTED)))
+    )  # fmt: skip
+    if read["posted"] > limit and len(words) <= 200:
+        FrequentWords.objects.update_or_create(words=words, defaults={"posted": read["posted"]})
+    return min(read["found"], limit), read["found"] > limit
 
 
 def with_totals(entries):

@@ -212,3 +212,44 @@ def test_words_of_one_or_two_characters_are_refused_in_french_and_the_other_filt
     assert field.endswith("q") and not others and "au moins 3 caractères" in messages[0]
     found = client.get("/api/v1/ecritures", {"q": "0011"}, **auth).json()
     assert [entry["label"] for entry in found["results"]] == ["Vente 0011"]
+
+
+def test_words_found_in_more_posted_entries_than_the_bound_are_not_counted_again(books, monkeypatch):
+    """Where no index counts the words (PostgreSQL; SQLite without FTS5), the count reads the matching entries up to
+    the bound once; words found in more posted entries than that are noted, and the list then says « plus de … »
+    without reading them (posted entries never change nor go). Drafts are not noted (they may change or go); a note
+    taken under a lower bound does not hold for a higher one; a rarer word is counted each time, exactly."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pilote.ledger import entry_words, services
+    from pilote.ledger.models import FrequentWords
+
+    monkeypatch.setattr(entry_words, "count", lambda words, connection, limit: None)  # as on PostgreSQL
+    monkeypatch.setattr(keyset, "COUNT_LIMIT", 10)
+    _entries(books, 8)
+    a = books["a"]
+    drafts = [
+        services.create_entry(
+            actor=books["actor"], journal=books["j"]["OD"], date=dt.date(2026, 3, 1), label=f"Vente brouillon {n}",
+            lines=[L(a["512"], debit=Decimal("1.00")), L(a["707"], credit=Decimal("1.00"))], post=False,
+        )
+        for n in range(4)
+    ]  # fmt: skip
+    page = queries.entry_page({"q": "Vente"}, "")
+    assert (page.count, page.more) == (10, True) and not FrequentWords.objects.exists()  # 8 posted, 4 drafts
+    for draft in drafts:
+        draft.delete()
+    assert (queries.entry_page({"q": "Vente"}, "").count, FrequentWords.objects.count()) == (8, 0)
+    _entries(books, 4, start=dt.date(2026, 6, 1))  # 12 posted
+    page = queries.entry_page({"q": "Vente"}, "")
+    assert (page.count, page.more) == (10, True)
+    assert list(FrequentWords.objects.values_list("words", "posted")) == [("Vente", 11)]
+    with CaptureQueriesContext(connection) as seen:
+        page = queries.entry_page({"q": "Vente"}, "")
+    assert (page.count, page.more, len(page.rows)) == (10, True, 12)
+    assert not any("COUNT(" in query["sql"] for query in seen.captured_queries)  # the note, then the page's rows
+    assert (queries.entry_page({"q": "0001"}, "").count, FrequentWords.objects.count()) == (2, 1)  # a rarer word
+    monkeypatch.setattr(keyset, "COUNT_LIMIT", 20)  # a higher bound: the note (11 found) says nothing, counted
+    page = queries.entry_page({"q": "Vente"}, "")
+    assert (page.count, page.more) == (12, False)
