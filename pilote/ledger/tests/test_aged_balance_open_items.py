@@ -385,3 +385,24 @@ def test_a_closed_years_open_items_age_from_their_a_nouveaux(books):
     # On 20/02 the 400.00 carried (due 09/04/2025) and its receipt of 10/02 (lettered on 01/03) are both open, with
     # P2 (60.00, from 01/01/2026 + 30 days: 20 days late).
     assert _aged("411", dt.date(2026, 2, 20))["C000001"] == [D("-400.00"), D("60.00"), D("0"), D("0"), D("400.00")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_outside_a_transaction_is_planned_serially_and_the_setting_does_not_outlive_it(books):
+    """PostgreSQL: the statement runs in a transaction of its own with parallel workers off (`SET LOCAL`); the
+    connection keeps its setting after it. Same rows either way."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _edge_books(books)
+    on = dt.date(2026, 6, 30)
+    assert not connection.in_atomic_block
+    with CaptureQueriesContext(connection) as captured:
+        aged = _aged("411", on)
+    assert aged == _straightforward("411", on)
+    serial = [q["sql"] for q in captured.captured_queries if "max_parallel_workers_per_gather" in q["sql"]]
+    assert len(serial) == (1 if connection.vendor == "postgresql" else 0)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] != "0"
