@@ -66,12 +66,12 @@ def lettered_lines(account: Account, aux_key: int) -> tuple[QuerySet, list[tuple
 
 def lettered_count(account: Account, aux_key: int) -> tuple[int, bool] | None:
     """How many lines `lettered_lines` holds, from the aggregates — the party's posted lines in open years
-    (`AccountBalance.line_count`) less those not in a full matching (`OpenItemParty.line_count`) — as
-    `keyset_page`'s `count`; None where the open items are not kept (an account outside `open_items.PREFIXES`:
-    the page counts its lines then). Counting the lines themselves read every lettered line of the party (23 ms
-    for the biggest customer of the 1M-line bench, growing with the books); `verify_ledger` checks both
-    aggregates against the lines."""
-    from pilote.ledger.models import AccountBalance, FiscalYear, OpenItemParty
+    (`AccountBalance.line_count`) less those not in a full matching (`OpenItemPartyTotal.line_count`, one row per
+    year: its per-date rows `OpenItemParty` are as many as the party's open dates) — as `keyset_page`'s `count`;
+    None where the open items are not kept (an account outside `open_items.PREFIXES`: the page counts its lines
+    then). Counting the lines themselves read every lettered line of the party (23 ms for the biggest customer of
+    the 1M-line bench, growing with the books); `verify_ledger` checks both aggregates against the lines."""
+    from pilote.ledger.models import AccountBalance, FiscalYear, OpenItemPartyTotal
 
     if not open_items.is_open_item_account(account.code):
         return None
@@ -80,7 +80,7 @@ def lettered_count(account: Account, aux_key: int) -> tuple[int, bool] | None:
     years = list(FiscalYear.objects.filter(status="open").values_list("pk", flat=True))
     party = {"fiscal_year_id__in": years, "account": account, "aux_key": aux_key}
     posted = AccountBalance.objects.filter(**party).aggregate(n=Sum("line_count"))["n"] or 0
-    still_open = OpenItemParty.objects.filter(**party).aggregate(n=Sum("line_count"))["n"] or 0
+    still_open = OpenItemPartyTotal.objects.filter(**party).aggregate(n=Sum("line_count"))["n"] or 0
     return posted - still_open, False
 
 

@@ -16,7 +16,7 @@ import datetime as dt
 import heapq
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db import connection, transaction
 
@@ -53,24 +53,24 @@ _TOTAL = ("ledger_openitembalance", "fiscal_year_id, account_id, date, expected"
 _PARTY_TOTAL = ("ledger_openitempartytotal", "fiscal_year_id, account_id, aux_key", ("bigint", "bigint", "bigint"))
 
 
-def totals_of(parties: dict[Key, list[int]]) -> dict[tuple, list[int]]:
-    """The cash plan's rows (fiscal year, account, date, expected) from the per-party ones."""
-    totals: dict[tuple, list[int]] = {}
-    for (year, account, _aux, day, expected, _due), values in parties.items():
-        bucket = totals.setdefault((year, account, day, expected), [0, 0, 0])
+def _summed(parties: dict[Key, list[int]], key: Callable[[Key], tuple]) -> dict[tuple, list[int]]:
+    """The per-party rows summed under `key` of each row's key (debit, credit, line count)."""
+    sums: dict[tuple, list[int]] = {}
+    for key_, values in parties.items():
+        bucket = sums.setdefault(key(key_), [0, 0, 0])
         for i in range(3):
             bucket[i] += values[i]
-    return totals
+    return sums
+
+
+def totals_of(parties: dict[Key, list[int]]) -> dict[tuple, list[int]]:
+    """The cash plan's rows (fiscal year, account, date, expected) from the per-party ones."""
+    return _summed(parties, lambda k: (k[0], k[1], k[3], k[4]))
 
 
 def party_totals_of(parties: dict[Key, list[int]]) -> dict[tuple, list[int]]:
     """Each third party's open total (fiscal year, account, auxiliary) from the per-party rows."""
-    totals: dict[tuple, list[int]] = {}
-    for (year, account, aux, _day, _expected, _due), values in parties.items():
-        bucket = totals.setdefault((year, account, aux), [0, 0, 0])
-        for i in range(3):
-            bucket[i] += values[i]
-    return totals
+    return _summed(parties, lambda k: k[:3])
 
 
 def _upsert(cursor, table: tuple, rows: list[tuple]) -> None:

@@ -183,13 +183,14 @@ def _words_count(entries, words: str) -> tuple[int, bool]:
     from pilote.ledger.models import EntryStatus, FrequentWords
 
     limit = keyset.COUNT_LIMIT
-    if len(words) <= 200 and FrequentWords.objects.filter(words=words, posted__gt=limit).exists():
+    kept = len(words) <= FrequentWords._meta.get_field("words").max_length  # longer words are not noted
+    if kept and FrequentWords.objects.filter(words=words, posted__gt=limit).exists():
         return limit, True
     read = (
         entries.order_by().values("status")[: limit + 1]
         .aggregate(found=Count("status"), posted=Count("status", filter=Q(status=EntryStatus.POSTED)))
     )  # fmt: skip
-    if read["posted"] > limit and len(words) <= 200:
+    if read["posted"] > limit and kept:
         FrequentWords.objects.update_or_create(words=words, defaults={"posted": read["posted"]})
     return min(read["found"], limit), read["found"] > limit
 
