@@ -11,10 +11,11 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from pilote.core import services
 from pilote.core.models import Structure, User
-from pilote.core.registry import demo_loaders, demo_structure
+from pilote.core.registry import demo_finishes, demo_loaders, demo_structure
 from pilote.core.roles import Role
 from pilote.lib.dates import local_today
 
@@ -67,7 +68,7 @@ def is_loaded() -> bool:
 def load_demo(stdout=None, structure_type: str = "company") -> dict[str, User]:
     """The company demo, or with `structure_type` another type's (its structure and loaders come from the app
     that registered them: core.registry.register_demo_structure)."""
-    rng = random.Random(DEMO_SEED)
+    rng, started = random.Random(DEMO_SEED), timezone.now()
     identity, email_domain = DEMO_STRUCTURE, "lumen-bureautique.fr"
     if structure_type != "company":
         identity, email_domain = demo_structure(structure_type)
@@ -92,4 +93,8 @@ def load_demo(stdout=None, structure_type: str = "company") -> dict[str, User]:
         if stdout:
             stdout.write(f"  démo : {label}…")
         loader(rng, users)
+    for label, step in demo_finishes():
+        if stdout:
+            stdout.write(f"  démo : {label}…")
+        step(users, started)
     return users

@@ -164,6 +164,21 @@ def demo_loaders(structure_type: str = "company") -> list[tuple[int, str, Callab
 
 
 _type_demo_loaders: dict[str, list[tuple[int, str, Callable]]] = {}
+_demo_finishes: list[tuple[str, Callable]] = []
+
+
+def register_demo_finish(label: str, step: Callable) -> None:
+    """A domain's last step of the demo, whatever its structure type, after every loader: step(users, started),
+    `started` the moment the load began (what the load made is what was made since: the ledger dates the
+    matchings its services lettered at the load moment as they would have been lettered)."""
+    if all(existing[1] != step for existing in _demo_finishes):
+        _demo_finishes.append((label, step))
+
+
+def demo_finishes() -> list[tuple[str, Callable]]:
+    return list(_demo_finishes)
+
+
 _demo_structures: dict[str, str] = {}  # structure type -> the module holding its STRUCTURE and EMAIL_DOMAIN
 
 

@@ -26,6 +26,7 @@ class LedgerConfig(AppConfig):
             register_backup_fact,
             register_calendar_layer,
             register_demo,
+            register_demo_finish,
             register_menu,
             register_search,
             register_structure_setup,
@@ -77,5 +78,8 @@ class LedgerConfig(AppConfig):
             25, "comptabilité analytique (axes, centres, ventilations)", lazy("pilote.ledger.demo.load_analytic")
         )
         register_demo(30, "comptabilité (deux exercices)", lazy("pilote.ledger.demo.load"))
+        register_demo_finish(
+            "lettrages datés du jour de leur dernière pièce", lazy("pilote.ledger.demo.date_lettering")
+        )
         for picker in (pickers.ACCOUNTS, pickers.AUXILIARIES, pickers.THIRD_PARTIES):
             register_picker(picker)

@@ -750,3 +750,25 @@ def load_analytic(rng, users) -> None:
     for product in Product.objects.all():
         section = next((s for prefix, s in ARTICLE_ACTIVITY.items() if product.reference.startswith(prefix)), "NEGOCE")
         analytics.set_defaults(actor=actor, axis=activity, product=product, shares=[(act[section], Decimal(100))])
+
+
+def date_lettering(users, started: dt.datetime) -> None:
+    """The demo's last step (core.registry.register_demo_finish): every matching the load made — its services
+    letter at the moment they run, so every one was dated the load moment — dated at noon (Paris) of the booking
+    day of its latest line, as an accountant lettering as she goes (the bench does the same:
+    `ledger_bench.letter_settled`), never later than now; the matchings' dates and the lines' copies kept by
+    `lettering.date_lettering`. An aged balance at a past date then shows what was open that day, not every invoice
+    paid since (and its payment as a credit in another bucket), and the FEC's DateLet is the day of the payment."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from pilote.ledger.models import Matching
+
+    now = timezone.now()
+    made = Matching.objects.filter(created_at__gte=started).annotate(last=Max("items__line__date"))
+    pks, moments = [], defaultdict(list)
+    for pk, last in made.values_list("pk", "last"):
+        pks.append(pk)
+        if last is not None:
+            moments[min(lettering.noon(last), now)].append(pk)
+    lettering.date_lettering(pks, moments)

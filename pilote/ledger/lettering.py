@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.db import transaction
@@ -148,6 +148,39 @@ def date_matchings(pks: Iterable[int] | None = None, *, matchings=Matching, matc
                 classes[span_class(opened_on, timezone.localdate(created_at))].append(pk)
         for value, members in classes.items():
             matchings.objects.filter(pk__in=members).update(span_class=value)
+
+
+def noon(day: dt.date) -> dt.datetime:
+    """The moment an accountant letters on `day` (noon, in the structure's time zone — Europe/Paris): a lettering
+    dated from a day only (a FEC's DateLet, the demo's books)."""
+    return dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
+
+
+@transaction.atomic
+def date_lettering(
+    pks: Iterable[int], moments: Mapping[dt.datetime, list[int]], *, line_ids: Iterable[int] | None = None
+) -> None:
+    """Date the lettering of these matchings (ids `pks`) and keep every copy of its time right: `created_at` set to
+    each moment of `moments` for the matchings listed under it (one UPDATE per moment and slice; a matching listed
+    under none keeps its own), then `opened_on` and `span_class` from the lines and that time (`date_matchings`),
+    then the lines' FEC copies `lettering_code` and `lettered_on` (`mark_lettered`; `line_ids`, every line of these
+    matchings, when the caller holds them, else read here). For matchings written in bulk or lettered at another
+    moment than now — a FEC take-over's DateLet, the demo's books lettered as they were booked —, never for a
+    lettering made now, which keeps its real time. `verify_ledger` checks the three agree."""
+    ids = sorted(set(pks))
+    for moment, members in moments.items():
+        for start in range(0, len(members), 5000):
+            Matching.objects.filter(pk__in=members[start : start + 5000]).update(created_at=moment)
+    date_matchings(ids)
+    if line_ids is None:
+        line_ids = [
+            line_id
+            for start in range(0, len(ids), 900)  # SQLite's bound on parameters
+            for line_id in MatchedLine.objects.filter(matching_id__in=ids[start : start + 900]).values_list(
+                "line_id", flat=True
+            )
+        ]
+    mark_lettered(line_ids)
 
 
 def misdated_matchings() -> int:

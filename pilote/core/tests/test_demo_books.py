@@ -88,6 +88,74 @@ def test_customer_ledger_agrees_with_the_open_invoices():
     assert chased and OLD_INVOICE["number"] not in chased
 
 
+def _really_open(as_of: dt.date, payment_days: int = 30) -> dict[str, list[Decimal]]:
+    """What each customer really owed at `as_of`, from the lines alone (never through the aged balance): per auxiliary
+    code and age bucket (not due, 0–30, 31–60, 61–90, over 90 days late), its 411 lines of the open year dated by
+    then that are not in a full matching all of whose lines are dated by then (settled that day or before), aged
+    from their due date, else their date + 30 days — those of a partial matching from the earliest due date on the
+    side of what is left."""
+    from collections import defaultdict
+
+    from django.db.models import Max
+
+    from pilote.ledger.models import EntryLine, MatchedLine
+
+    settled = {
+        row["matching_id"]
+        for row in MatchedLine.objects.filter(matching__is_partial=False)
+        .order_by()
+        .values("matching_id")
+        .annotate(last=Max("line__date"))
+        if row["last"] <= as_of
+    }
+    rows = EntryLine.objects.filter(
+        account__code__startswith="411", auxiliary__isnull=False, is_posted=True, fiscal_year__status="open",
+        date__lte=as_of,
+    ).values_list("auxiliary__code", "date", "due_date", "debit", "credit", "match__matching_id",
+                  "match__matching__is_partial")  # fmt: skip
+    lines = [row for row in rows if row[5] not in settled]
+    due = [due_date or day + dt.timedelta(days=payment_days) for _code, day, due_date, *_rest in lines]
+    groups = defaultdict(list)
+    for i, (*_line, matching, partial) in enumerate(lines):
+        if partial:
+            groups[matching].append(i)
+    for members in groups.values():
+        left = sum(lines[i][3] - lines[i][4] for i in members)
+        side = [i for i in members if (lines[i][3] - lines[i][4] > 0) == (left > 0) and lines[i][3] != lines[i][4]]
+        first = min(side or members, key=lambda i: (lines[i][2] or lines[i][1], lines[i][2] is not None))
+        for i in members:
+            due[i] = due[first]
+    owed = defaultdict(lambda: [ZERO] * 5)
+    for i, (code, _day, _due, debit, credit, *_match) in enumerate(lines):
+        late = (as_of - due[i]).days
+        bucket = 0 if late < 0 else 1 if late <= 30 else 2 if late <= 60 else 3 if late <= 90 else 4
+        owed[code][bucket] += debit - credit
+    return {code: buckets for code, buckets in owed.items() if sum(buckets)}
+
+
+def test_aged_balance_at_a_past_date_shows_what_was_open_then():
+    """The demo letters as an accountant lettering as she goes — each matching on the day its latest line was
+    booked, not at the load moment —, so the customers' aged balance at each past month end of the open year (which
+    adds back what was lettered after the date) is what was really open then: an invoice paid by then is in no
+    bucket, nor its payment in another. Each lettering's day (the FEC's DateLet) is its latest line's."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from pilote.ledger.models import Matching
+    from pilote.ledger.queries import aged_balance
+
+    ends, month = [], _open_year().start_date
+    while (end := add_months(month, 1) - dt.timedelta(days=1)) < DEMO_TODAY:
+        ends.append(end)
+        month = add_months(month, 1)
+    for end in ends:
+        assert {row.code: row.buckets for row in aged_balance("411", end)} == _really_open(end), end
+    assert not ends or any(_really_open(end) for end in ends)
+    today = timezone.localdate()
+    days = Matching.objects.annotate(last=Max("items__line__date")).values_list("created_at", "last")
+    assert days and all(timezone.localdate(created_at) == min(last, today) for created_at, last in days)
+
+
 def test_bank_never_overdrawn_and_plausible_at_each_month_end():
     from pilote.ledger.models import FiscalYear
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.utils import timezone
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
@@ -196,7 +195,6 @@ def _rebuild_lettering(actor, first_index: int, lettered: list) -> int:
         Matching(account_id=key[0], aux_key=key[1], code=key[2], is_partial=group[1] != group[2], created_by=actor)
         for key, group in kept.items()
     )
-    paris = timezone.get_current_timezone()
     by_day: dict[dt.date, list[int]] = {}
     items = []
     for matching, group in zip(matchings, kept.values(), strict=True):
@@ -204,13 +202,13 @@ def _rebuild_lettering(actor, first_index: int, lettered: list) -> int:
         if group[3]:
             by_day.setdefault(group[3], []).append(matching.pk)
     MatchedLine.objects.bulk_create(items, batch_size=5000)
-    for day, pks in by_day.items():
-        moment = dt.datetime.combine(day, dt.time(12), tzinfo=paris)
-        for start in range(0, len(pks), 5000):
-            Matching.objects.filter(pk__in=pks[start : start + 5000]).update(created_at=moment)
-    lettering.mark_lettered(line_id for group in kept.values() for line_id in group[0])  # with its DateLet, above
+    # Lettered at noon of its DateLet (a matching without one keeps the take-over's time): the matchings' dates and
+    # the lines' copies (the FEC's EcritureLet and DateLet when exported again).
+    lettering.date_lettering(
+        (matching.pk for matching in matchings), {lettering.noon(day): pks for day, pks in by_day.items()},
+        line_ids=(line_id for group in kept.values() for line_id in group[0]),
+    )  # fmt: skip
     change.done()
-    lettering.date_matchings(matching.pk for matching in matchings)  # from the lines and DateLet
     return len(groups) - len(kept)
 
 

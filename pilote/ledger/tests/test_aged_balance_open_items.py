@@ -49,9 +49,7 @@ def _line(entry, prefix):
 def _letter(books, lines, *, partial=False, on=None):
     matching = lettering.letter_lines(actor=books["actor"], lines=lines, partial=partial)
     if on:  # lettered on that day (noon, Paris time)
-        when = timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
-        Matching.objects.filter(pk=matching.pk).update(created_at=when)
-        lettering.date_matchings([matching.pk])
+        lettering.date_lettering([matching.pk], {lettering.noon(on): [matching.pk]})
     return matching
 
 

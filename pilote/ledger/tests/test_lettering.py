@@ -222,6 +222,33 @@ def test_lines_carry_their_lettering_and_the_triggers_let_it_alone_change(books,
                 cursor.execute(f"UPDATE ledger_entryline SET {change} WHERE id = %s", [line.pk])
 
 
+def test_a_lettering_dated_at_another_moment_keeps_every_copy_of_its_time(books):
+    """`date_lettering` (the FEC take-over's DateLet, the demo's books): the matching's time, its first date and span
+    class, and its lines' code and day (the FEC's EcritureLet and DateLet) all follow the moment given; a matching
+    given no moment keeps its own time; `verify_ledger` finds nothing to say."""
+    from django.utils import timezone
+
+    from pilote.ledger.models import Matching
+    from pilote.ledger.verify import check_balances, check_derived_aggregates
+
+    invoice, payment = sale(books), _payment(books, "120.00", day=dt.date(2026, 4, 20))
+    other, other_payment = sale(books, label="Facture F-2"), _payment(books, "120.00", ref="F-2")
+    pair = [_customer_line(invoice), _customer_line(payment)]
+    dated, kept = (lettering.letter_lines(actor=books["actor"], lines=lines)
+                   for lines in (pair, [_customer_line(other), _customer_line(other_payment)]))  # fmt: skip
+    assert _copies(invoice, payment) == [(dated.code, timezone.localdate())] * 2  # lettered now
+    now = Matching.objects.get(pk=kept.pk).created_at
+    lettering.date_lettering([dated.pk, kept.pk], {lettering.noon(dt.date(2026, 4, 20)): [dated.pk]})
+    dated, kept = Matching.objects.get(pk=dated.pk), Matching.objects.get(pk=kept.pk)
+    assert dated.created_at == dt.datetime(2026, 4, 20, 10, 0, tzinfo=dt.UTC)  # noon in Paris, summer time
+    span = lettering.span_class(dt.date(2026, 3, 15), dt.date(2026, 4, 20))
+    assert (dated.opened_on, dated.span_class) == (dt.date(2026, 3, 15), span)
+    assert _copies(invoice, payment) == [(dated.code, dt.date(2026, 4, 20))] * 2
+    assert _flags(invoice, payment) == [True, True]
+    assert kept.created_at == now and _copies(other, other_payment) == [(kept.code, timezone.localdate(now))] * 2
+    assert lettering.misdated_matchings() == 0 and check_balances() == [] and check_derived_aggregates() == []
+
+
 def test_lettering_page_pages_open_lines_and_shows_lettered_ones_on_demand(client_as, books, monkeypatch):
     from pilote.ledger.views import reports
 
