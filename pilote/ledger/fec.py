@@ -31,10 +31,12 @@ Choices, each from §1:
   unlettered lines; Montantdevise / Idevise stay empty (the books are kept in euros only).
 
 Speed (`make bench`: `commands.fec_export`, whole process): one query per chunk of entries, then their lines in
-one streamed query per chunk (a server-side cursor on PostgreSQL) joined to their lettering, tuples only, amounts
-formatted by the database from integer cents; journal, account and auxiliary texts are formatted once, not once
-per line; blocks of records encoded in Latin-1 when that gives the ISO-8859-15 bytes. Memory stays flat whatever
-the size of an entry (a detailed à-nouveaux carries every open item).
+one streamed query per chunk (a server-side cursor on PostgreSQL) in the order of the (entry, position, id) index —
+no sort — each line carrying its lettering, tuples only, amounts formatted by the database from integer cents;
+journal, account and auxiliary texts are formatted once, not once per line; the labels and references of a block
+are checked clean at once (`_all_clean`) and written as stored, cleaned one by one only in a block where one needs
+it; blocks of records encoded in Latin-1 when that gives the ISO-8859-15 bytes. Memory stays flat whatever the size
+of an entry (a detailed à-nouveaux carries every open item).
 """
 
 from __future__ import annotations
@@ -105,6 +107,31 @@ _CLEAN |= {ord(c): "?" for c in "\u00a4\u00a6\u00a8\u00b4\u00b8\u00bc\u00bd\u00b
 _CLEAN_TABLE = str.maketrans(_CLEAN)
 # Most texts need none of it: one regex search is several times cheaper than `translate` with a dict.
 _DIRTY = re.compile("[" + "".join(re.escape(chr(code)) for code in _CLEAN) + "]|  ")
+
+
+# Any of _CLEAN's characters but the separator, or a blank other than the space (`str.strip` would take one off a
+# text's end): a text without one needs at most its end spaces stripped and its double spaces collapsed.
+_UNCLEAN = re.compile(
+    "["
+    + "".join(re.escape(chr(code)) for code in _CLEAN if chr(code) != SEPARATOR)  # counted by `_all_clean`
+    + "".join(re.escape(chr(code)) for code in range(128, 0x3001) if chr(code).isspace())
+    + "]"
+)
+
+
+def _all_clean(texts: list[str]) -> bool:
+    """Whether every text of `texts` is its own `clean` — checked on the texts joined by the separator, a few C-speed
+    searches instead of one `clean` call per text (a year's line labels are mostly distinct: half a million calls at
+    one million lines). A separator inside a text shows as one too many; a blank at a text's end as a space beside
+    a separator or at either end."""
+    joined = SEPARATOR.join(texts)
+    if joined.count(SEPARATOR) != len(texts) - 1 or "  " in joined or " |" in joined or "| " in joined:
+        return False
+    if joined.startswith(" ") or joined.endswith(" "):
+        return False
+    if joined.isascii():  # printable ASCII holds none of _CLEAN's characters but the separator, counted above
+        return joined.isprintable()
+    return _UNCLEAN.search(joined) is None
 
 
 def clean(text: str) -> str:
@@ -252,14 +279,16 @@ def _record_chunks(year: FiscalYear, passes=WHOLE_FILE) -> Iterator[list[str]]:
     for opening, span in passes:
         for chunk in _entry_chunks(year, opening, span):
             heads: dict[int, tuple[str, str, str, str, str]] = {}
+            # The entries' texts as stored when all are clean (the usual case), else each one cleaned.
+            tidy = str if _all_clean([text for row in chunk for text in (row[5], row[7], row[9])]) else clean
             for row in chunk:
                 pk, _, journal_id, number, date, piece_ref, piece_date, label, posted_at, source, source_valid = row
                 code, journal_label = journals[journal_id]
-                num = clean(source) or f"{code}{start_year}-{number:06d}"
+                num = tidy(source) or f"{code}{start_year}-{number:06d}"
                 entry_date = day[date]
                 piece_day = day[piece_date] if piece_date else entry_date
-                piece = f"{clean(piece_ref) or num}|{piece_day}"
-                entry_label = clean(label) or f"Écriture {num}"
+                piece = f"{tidy(piece_ref) or num}|{piece_day}"
+                entry_label = tidy(label) or f"Écriture {num}"
                 heads[pk] = (
                     f"{code}|{journal_label}|{num}|{entry_date}|",
                     f"{piece}|",
@@ -275,6 +304,8 @@ def _record_chunks(year: FiscalYear, passes=WHOLE_FILE) -> Iterator[list[str]]:
                 records: list[str] = []
                 append = records.append
                 current = head = None
+                # The lines' labels and references as stored when all are clean (the usual case).
+                raw = _all_clean([text for row in rows for text in (row[3], row[5])])
                 for entry_id, account_id, auxiliary_id, label, amounts, reference, code, lettered_on in rows:
                     if entry_id != current:  # lines come entry by entry
                         current, head = entry_id, heads.get(entry_id)
@@ -284,8 +315,10 @@ def _record_chunks(year: FiscalYear, passes=WHOLE_FILE) -> Iterator[list[str]]:
                         continue
                     piece = entry_piece
                     if reference:  # the line's own document (a taken-over FEC's PieceRef per line)
-                        piece = f"{clean(reference)}|{piece_day}|"
-                    if label:
+                        piece = f"{reference if raw else clean(reference)}|{piece_day}|"
+                    if raw:
+                        text = label or entry_label
+                    elif label:
                         text = labels.get(label)
                         if text is None:
                             text = labels[label] = clean(label)

@@ -305,7 +305,9 @@ class EntryLine(models.Model):
             models.Index(
                 fields=["auxiliary", "fiscal_year", "is_posted", "date", "id"], name="ledger_line_auxiliary_idx"
             ),
-            models.Index(fields=["entry", "position"], name="ledger_line_entry_idx"),
+            # An entry's lines in their order (`ordering`), the FEC's read of a span of entries among them: the
+            # index gives (entry, position, id) order, so neither needs a sort (it spilled to disk per chunk).
+            models.Index(fields=["entry", "position", "id"], name="ledger_line_entry_idx"),
             # A provisional situation at a date inside a month sums that month's lines up to the date, all
             # accounts at once (finance.queries.account_figures): without it the year's lines are all read.
             models.Index(fields=["fiscal_year", "date"], name="ledger_line_year_date_idx"),

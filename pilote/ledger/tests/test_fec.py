@@ -8,6 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pilote.core.exceptions import DomainError
 from pilote.core.models import AuditEvent, Structure
@@ -131,6 +133,31 @@ def test_export_matches_the_golden_file_byte_for_byte(books, clock):
     assert all(record.count("|") == 17 for record in text.split("\r\n")[:-1])
     assert text.endswith("||\r\n") and "\n" not in text.replace("\r\n", "")
     assert "€".encode(fec.ENCODING) == b"\xa4" and b"\xa4" in data  # ISO-8859-15, not Latin-1
+
+
+def test_texts_already_clean_are_written_as_stored_and_the_rest_cleaned(books, clock, monkeypatch):
+    """A block whose texts are all their own `clean` is written without cleaning each one (`_all_clean`); one entry
+    and one line per block here, so the golden file's clean entries take that path and its dirty label the other."""
+    small_books(books, clock)
+    monkeypatch.setattr(fec, "ENTRY_CHUNK", 1)
+    monkeypatch.setattr(fec, "WRITE_BATCH", 1)
+    seen, real = [], fec._all_clean
+    monkeypatch.setattr(fec, "_all_clean", lambda texts: seen.append(real(texts)) or seen[-1])
+    assert fec.fec_bytes(books["year"]) == GOLDEN.read_bytes()
+    assert True in seen and False in seen
+
+
+TEXTS = st.text(
+    alphabet=st.sampled_from(list("aZ9 |-'€éŒ\t\r\n\x00\x7f\xa0\x85\xa4\u2019\u2026\u200b\u3000")), max_size=6
+)
+
+
+@given(st.lists(TEXTS, min_size=1, max_size=5))
+def test_a_block_is_taken_as_stored_only_when_each_text_is_clean(texts):
+    if fec._all_clean(texts):
+        assert all(fec.clean(text) == text for text in texts)
+    elif all(text.isascii() for text in texts):  # the check is exact on ASCII, cautious beyond it
+        assert any(fec.clean(text) != text for text in texts)
 
 
 def test_first_data_lines_are_the_a_nouveaux(books, clock):
