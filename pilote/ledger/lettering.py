@@ -33,13 +33,36 @@ def code_for(number: int) -> str:
 def open_lines(account: Account, aux_key: int = 0):
     """Posted lines of the account (and auxiliary account) not in a full matching, oldest first — in open
     fiscal years only: a closed year's open items live on in the next year's detailed à-nouveaux. Read through
-    the lines' lettering flag (a third party's: the partial index of its open lines, not its lettered ones)."""
+    the lines' lettering flag (a third party's: the partial index of its open lines `ledger_line_open_idx`, in
+    (date, id) order, not its lettered ones).
+
+    As for `lettered_lines`, the open years are a filter on the rows walked and their first day a bound of the
+    walk, so the index gives the page in order and is left at its end: with the year in the index before the date,
+    the party's every open line of three years was read, joined and sorted for a page of 200 (6,072 for the biggest
+    customer of the 10M-line bench ledger: 42 ms on SQLite)."""
     from pilote.ledger.models import FiscalYear
 
-    years = list(FiscalYear.objects.filter(status="open").values_list("pk", flat=True))
-    lines = EntryLine.objects.filter(account=account, is_posted=True, is_lettered=False, fiscal_year_id__in=years)
+    years = dict(FiscalYear.objects.filter(status="open").values_list("pk", "start_date"))
+    lines = EntryLine.objects.filter(account=account, is_posted=True, is_lettered=False, fiscal_year_id__in=list(years))
+    if years:
+        lines = lines.filter(date__gte=min(years.values()))
     lines = lines.filter(auxiliary_id=aux_key) if aux_key else lines.filter(auxiliary__isnull=True)
     return lines.select_related("entry__journal").order_by("date", "id")
+
+
+def open_count(account: Account, aux_key: int) -> tuple[int, bool] | None:
+    """How many lines `open_lines` holds for a third party, from the aggregate of its open items
+    (`OpenItemPartyTotal.line_count`: its posted lines not in a full matching, one row per open year), as
+    `keyset_page`'s `count`; None where the open items are not kept (the page counts the lines then). Counting the
+    lines read each one's row to check it was posted (18 ms for the biggest customer of the 10M-line bench, SQLite);
+    `verify_ledger` checks the aggregate against the lines."""
+    from pilote.ledger.models import FiscalYear, OpenItemPartyTotal
+
+    if not open_items.is_open_item_account(account.code):
+        return None
+    years = list(FiscalYear.objects.filter(status="open").values_list("pk", flat=True))
+    rows = OpenItemPartyTotal.objects.filter(fiscal_year_id__in=years, account=account, aux_key=aux_key)
+    return rows.aggregate(n=Sum("line_count"))["n"] or 0, False
 
 
 def lettered_lines(account: Account, aux_key: int) -> tuple[QuerySet, list[tuple[str, None]]]:

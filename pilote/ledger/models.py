@@ -313,9 +313,10 @@ class EntryLine(models.Model):
             models.Index(fields=["fiscal_year", "date"], name="ledger_line_year_date_idx"),
             # The entries list's amount filter: a line's amount is debit + credit (one side is zero).
             models.Index(models.F("debit") + models.F("credit"), name="ledger_line_amount_idx"),
-            # A third party's open lines (lettering page): only the lines not fully lettered are in it, per open year.
+            # A third party's open lines (lettering page): only the lines not fully lettered are in it, in (date, id)
+            # order across the years, so a page is read in order and the walk stops at its end (`open_lines`).
             models.Index(
-                fields=["auxiliary", "account", "fiscal_year", "date", "id"],
+                fields=["auxiliary", "account", "date", "id"],
                 condition=Q(is_lettered=False, auxiliary__isnull=False),
                 name="ledger_line_open_idx",
             ),

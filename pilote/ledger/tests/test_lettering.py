@@ -4,6 +4,7 @@ from decimal import Decimal
 from urllib.parse import unquote
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from pilote.core.exceptions import DomainError
@@ -375,3 +376,81 @@ def test_lettered_count_comes_from_the_aggregates_and_equals_the_lines(books):
     FiscalYear.objects.filter(pk=books["year"].pk).update(status="closed")
     assert lettering.lettered_count(account, customer.pk) == (direct(), False) == (0, False)
     assert lettering.lettered_count(books["a"]["512"], customer.pk) is None  # no open items kept: the page counts
+
+
+@pytest.mark.parametrize("earlier_year_created_after", [False, True])
+def test_open_lines_page_oldest_first_across_open_years_counted_from_the_aggregates(books, earlier_year_created_after):
+    """The open lines are read in the (date, id) order of their partial index across the open years, whichever order
+    the years were created in (the ids not following the dates): every open line once, « Suivante » then
+    « Précédente »; a closed year's lines, lettered lines and drafts left out; the count is the open items' aggregate
+    and equals the lines at each step (full, partial and undone letterings)."""
+    from pilote.core.keyset import keyset_page
+    from pilote.ledger.models import EntryLine, FiscalYear
+
+    account, customer = books["a"]["411"], books["customer"]
+    other = dt.date(2025, 1, 1) if earlier_year_created_after else dt.date(2027, 1, 1)
+    FiscalYear.objects.create(start_date=other, end_date=other.replace(month=12, day=31))
+
+    def direct() -> list[int]:
+        lines = EntryLine.objects.filter(account=account, auxiliary=customer, is_posted=True, is_lettered=False)
+        return [line.pk for line in lines.filter(fiscal_year__status="open").order_by("date", "id")]
+
+    def walked() -> tuple[list[int], list[int], tuple]:
+        lines, keys = lettering.open_lines(account, customer.pk), [("date", None)]
+        count = lettering.open_count(account, customer.pk)
+        page, forward = keyset_page(lines, keys, descending=False, per_page=3, count=count), []
+        while True:
+            forward += [line.pk for line in page.rows]
+            if not page.next_token:
+                break
+            page = keyset_page(lines, keys, descending=False, per_page=3, after=page.next_token, count=count)
+        backward = [line.pk for line in page.rows]
+        while page.previous_token:
+            page = keyset_page(lines, keys, descending=False, per_page=3, before=page.previous_token, count=count)
+            backward = [line.pk for line in page.rows] + backward
+        return forward, backward, count
+
+    days = [other.replace(month=9), dt.date(2026, 6, 1), other.replace(month=2), dt.date(2026, 3, 2)] * 2
+    invoices = [sale(books, label=f"Facture F-{n}", day=day) for n, day in enumerate(days, start=1)]
+    paid = _payment(books, "120.00", ref="F-1", day=days[0])
+    full = lettering.letter_lines(actor=books["actor"], lines=[_customer_line(invoices[0]), _customer_line(paid)])
+    part = _payment(books, "50.00", ref="F-2", day=days[1])
+    lettering.letter_lines(
+        actor=books["actor"], lines=[_customer_line(invoices[1]), _customer_line(part)], partial=True
+    )
+    sale(books, label="Facture F-9 brouillon", day=dt.date(2026, 7, 1), post=False)
+    forward, backward, count = walked()
+    assert len(forward) == 8 and forward == direct() == backward and count == (8, False)  # 7 invoices + instalment
+    lettering.unletter(actor=books["actor"], matching=full)
+    forward, backward, count = walked()
+    assert len(forward) == 10 and forward == direct() == backward and count == (10, False)
+    FiscalYear.objects.filter(start_date=other).update(status="closed")
+    forward, backward, count = walked()
+    assert forward == direct() == backward and count == (len(forward), False) and len(forward) < 10
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan: PostgreSQL's depends on its statistics")
+@pytest.mark.parametrize("lettered", [False, True])
+def test_a_lettering_page_is_read_in_index_order_without_a_sort(books, lettered):
+    """The page of open (or lettered) lines is walked in the order of its partial index, across the open years,
+    and left at the page's end: no sort of the party's every line (the year before the date in the index made
+    SQLite read, join and sort all of them for each page)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from pilote.core.keyset import keyset_page
+    from pilote.ledger.models import FiscalYear
+
+    FiscalYear.objects.create(start_date=dt.date(2027, 1, 1), end_date=dt.date(2027, 12, 31))
+    account, party = books["a"]["411"], books["customer"].pk
+    if lettered:
+        lines, keys = lettering.lettered_lines(account, party)
+    else:
+        lines, keys = lettering.open_lines(account, party).select_related("match__matching"), [("date", None)]
+    with CaptureQueriesContext(connection) as queries:
+        keyset_page(lines, keys, descending=lettered, per_page=200, ids_first=lettered, count=(0, False))
+    index = "ledger_line_lettered_idx" if lettered else "ledger_line_open_idx"
+    (sql,) = [q["sql"] for q in queries.captured_queries if "ledger_entryline" in q["sql"] and "LIMIT" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert index in plan and "TEMP B-TREE" not in plan, plan

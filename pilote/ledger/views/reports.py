@@ -124,6 +124,7 @@ def lettering_page(request, pk: int):
         count = lettering.lettered_count(account, auxiliary.pk)
     else:  # the partial matching's code rides on the lines' query (one join, not one query per line)
         lines, keys = lettering.open_lines(account, auxiliary.pk).select_related("match__matching"), [("date", None)]
+        count = lettering.open_count(account, auxiliary.pk)
     page = keyset_page(
         lines, keys, descending=lettered, after=request.GET.get("apres", ""),
         before=request.GET.get("avant", ""), per_page=LETTERING_PER_PAGE, ids_first=lettered, count=count,
