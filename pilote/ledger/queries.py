@@ -626,11 +626,20 @@ def _straddling_matchings(as_of: dt.date, accounts: list[int], day) -> tuple[str
         classes.append("SELECT %s AS k, %s AS low")
         params += [k, day(low)]
     marks = ", ".join(["%s"] * len(accounts))
-    sql = (
-        f"SELECT m.id FROM ({' UNION ALL '.join(classes)}) c JOIN ledger_matching m ON m.span_class = c.k "  # noqa: S608
-        f"AND m.opened_on > c.low AND m.opened_on <= %s WHERE m.account_id IN ({marks}) AND m.is_partial = %s "
-        "AND m.created_at >= %s"
+    condition = (
+        f"m.span_class = c.k AND m.opened_on > c.low AND m.opened_on <= %s AND m.account_id IN ({marks}) "
+        "AND m.is_partial = %s AND m.created_at >= %s"
     )
+    if connection.vendor == "postgresql":
+        # One range of the index per class, each a subquery of its own (OFFSET 0: not flattened into a join). As a
+        # join, PostgreSQL's serial plan (`_serial_fetch`) guessed from the year's statistics that many matchings
+        # were made since the date and read the 2.5 million of the 10M-line bench ledger (372 ms) for none.
+        sql = (
+            f"SELECT s.id FROM ({' UNION ALL '.join(classes)}) c CROSS JOIN LATERAL "  # noqa: S608
+            f"(SELECT m.id FROM ledger_matching m WHERE {condition} OFFSET 0) s"
+        )
+    else:  # SQLite has no LATERAL; it walks the index per class from the join (no statistics to mislead it)
+        sql = f"SELECT m.id FROM ({' UNION ALL '.join(classes)}) c JOIN ledger_matching m ON {condition}"  # noqa: S608
     return sql, [*params, day(as_of), *accounts, False, connection.ops.adapt_datetimefield_value(since)]
 
 
