@@ -180,6 +180,8 @@ def _flush_with_triggers_lifted(request):
 # (the ledger's chain head row, the default dunning ladder, the purchases approval limits and tolerances).
 SEEDS = (
     ("pilote.ledger.migrations.0002_posted_entries_are_frozen", "create_chain_head"),
+    # the kept aged balances' state row, empty (idempotent)
+    ("pilote.ledger.migrations.0041_open_item_aging", "create_state"),
     ("pilote.receivables.migrations.0002_default_levels", "create_levels"),
     ("pilote.purchases.migrations.0003_purchase_orders", "seed_policy"),
     # writes rows only for CPOMs that exist (their yearly report dates): nothing after a flush, idempotent

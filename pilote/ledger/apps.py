@@ -53,6 +53,13 @@ class LedgerConfig(AppConfig):
             )
         )
 
+        schedule.register(
+            schedule.Schedule(
+                "ledger.aging", "Balance âgée des tiers portée au jour", lazy("pilote.ledger.aging.nightly"), hour=0,
+                minute=5,
+            )
+        )  # fmt: skip
+
         register_menu(
             "Comptabilité",
             30,

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from pilote.core import audit
 from pilote.core.exceptions import DomainError
-from pilote.ledger import chain, heads
+from pilote.ledger import aging, chain, heads
 from pilote.ledger.models import Account, AccountBalance, AuxiliaryAccount, FiscalYear
 from pilote.ledger.services import LineInput
 from pilote.lib.dates import add_months, local_today
@@ -411,6 +411,7 @@ def close_fiscal_year(*, actor, year: FiscalYear, today: dt.date | None = None):
     year.status = FiscalYearStatus.CLOSED
     year.locked_until = year.end_date
     year.save(update_fields=["status", "locked_until"])
+    aging.rebuild()  # the kept aged balances read the open years only: the closed year's items leave them
     head = chain.current_head()  # à-nouveaux included: the closing report prints it, kept outside the database
     audit.record(
         actor, "ledger.fiscal_year.closed", year,

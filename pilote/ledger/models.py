@@ -620,6 +620,12 @@ class OpenItemParty(OpenItemSums):
                 condition=Q(expected__lt=models.F("date")),
                 name="ledger_openparty_duefirst_idx",
             ),
+            # The items dated in the days a roll-over of the kept aged balances crosses (`aging.bring_to`): a few
+            # days of items, whatever their expected date.
+            models.Index(
+                fields=["account", "date", "expected", "has_due_date", "aux_key", "fiscal_year", "debit", "credit"],
+                name="ledger_openparty_date_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -660,3 +666,53 @@ class OpenItemPartyTotal(models.Model):
 
     def __str__(self) -> str:
         return f"Tiers {self.aux_key} : {self.line_count} pièces non lettrées"
+
+
+class OpenItemAging(models.Model):
+    """Each third party's aged balance at the day of `OpenItemAgingDay`, per account: the open items of the open
+    fiscal years (`OpenItemParty`, auxiliary accounts only) dated by that day, summed per bucket of
+    `queries.AGE_BUCKETS` with 30 days of payment (the page's default; other terms read the open items) — what the
+    aged balance's full statement gives per third party at that day, before it leaves out those netting to zero.
+    Kept by `open_items.apply` in the transaction of every change of the open items (an item dated after the day
+    waits for the roll-over) and brought to a new day by `aging.bring_to`, so the page at today reads one row per
+    third party, whatever the activity. Amounts in cents, debit minus credit."""
+
+    # No index of its own: the unique index (account, aux_key) leads with it.
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", db_index=False)
+    aux_key = models.PositiveBigIntegerField()  # the auxiliary account's id
+    b0 = models.BigIntegerField(default=0)  # not due
+    b1 = models.BigIntegerField(default=0)  # 0 to 30 days late
+    b2 = models.BigIntegerField(default=0)  # 31 to 60
+    b3 = models.BigIntegerField(default=0)  # 61 to 90
+    b4 = models.BigIntegerField(default=0)  # more than 90
+
+    class Meta:
+        verbose_name = "balance âgée d'un tiers"
+        verbose_name_plural = "balances âgées des tiers"
+        # The unique index (account, aux_key) is the page's read: an account's rows.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "aux_key"],
+                name="ledger_openitemaging_unique",
+                violation_error_message="La balance âgée de ce tiers vient de changer : réessayez.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tiers {self.aux_key} : balance âgée"
+
+
+class OpenItemAgingDay(models.Model):
+    """The one row (id 1) telling the day the kept aged balances (`OpenItemAging`) are at; empty (`day` null): not
+    kept, rebuilt by the next reader. Terms of payment fixed at 30 days (`aging.PAYMENT_DAYS`). Its lock orders the
+    writers: a roll-over takes it for update, every change of the open items for share (PostgreSQL; SQLite has one
+    writer at a time)."""
+
+    day = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "jour de la balance âgée"
+        verbose_name_plural = "jour de la balance âgée"
+
+    def __str__(self) -> str:
+        return f"Balance âgée au {self.day:%d/%m/%Y}" if self.day else "Balance âgée à reconstruire"

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 from django.db import connection, transaction
 
+from pilote.ledger import aging
+
 PREFIXES = ("401", "403", "404", "408", "411", "413", "416", "418")
 
 # fiscal year, account, auxiliary (0 = none), date, expected date, whether the expected date is a due date
@@ -99,8 +101,9 @@ def _upsert(cursor, table: tuple, rows: list[tuple]) -> None:
 
 
 def apply(totals: dict[Key, list[int]], *, party_totals: bool = True) -> None:
-    """Add the deltas (cents, line counts) to the stored rows of the three tables; rows left at zero are removed.
-    `party_totals=False`: not `OpenItemPartyTotal` (migration 0021 ran before it existed; 0036 fills it)."""
+    """Add the deltas (cents, line counts) to the stored rows of the three tables, and to the kept aged balances
+    (`aging.record`); rows left at zero are removed. `party_totals=False`: neither `OpenItemPartyTotal` nor the aged
+    balances (migration 0021 ran before they existed; 0036 and 0041 fill them)."""
     parties = {key_: values for key_, values in totals.items() if any(values)}
     if not parties:
         return
@@ -110,6 +113,8 @@ def apply(totals: dict[Key, list[int]], *, party_totals: bool = True) -> None:
         if party_totals:
             rows = [(*key_, *values) for key_, values in party_totals_of(parties).items() if any(values)]
             _upsert(cursor, _PARTY_TOTAL, rows)
+    if party_totals:  # the kept aged balances (`aging`, migration 0041) with them
+        aging.record(parties)
 
 
 def _as_date(value) -> dt.date:
@@ -400,3 +405,5 @@ def rebuild(*, party_totals: bool = True) -> None:
         if party_totals:
             cursor.execute(f"DELETE FROM {_PARTY_TOTAL[0]}")  # noqa: S608 - a constant of this module
     apply(parties, party_totals=party_totals)
+    if party_totals:
+        aging.rebuild()

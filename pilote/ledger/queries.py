@@ -659,6 +659,7 @@ def aged_parties(
     limit: int | None = None,
     offset: int = 0,
     payment_days: int = 30,
+    from_items: bool = False,
 ) -> AgedParties:
     """Open items of customers (411) or suppliers (401) by age at `as_of`: the due date when known, else the
     entry date plus `payment_days`; the lines of a partial matching aged together at the group's date (what is
@@ -677,7 +678,12 @@ def aged_parties(
     count and the bucket totals over every third party by window functions. Python sees one row per third party
     of the page, never the open items. The aggregates are today's lettering: at a past date, the lines fully
     lettered after it were still open then, so they are added back from the matchings that straddle the date
-    (`_straddling_matchings`; nothing to read for today)."""
+    (`_straddling_matchings`; nothing to read for today).
+
+    At today with 30 days of payment (the page's default), the rows kept per third party at a day (`aging`) are
+    brought to today and read instead: one row per account and third party, whatever the activity. `from_items`:
+    the full statement all the same (the tests and checks compare both)."""
+    from pilote.ledger import aging
     from pilote.ledger.models import Account
 
     postgres = connection.vendor == "postgresql"
@@ -692,6 +698,16 @@ def aged_parties(
     if not accounts:
         return AgedParties([], 0, [ZERO] * len(AGE_BUCKETS))
     n = len(AGE_BUCKETS)
+    requested = order if order.lstrip("-") in AGED_ORDER else "compte"
+    direction = " DESC" if requested.startswith("-") else ""
+    sort = AGED_ORDER[requested.lstrip("-")]
+    if not from_items and payment_days == aging.PAYMENT_DAYS and as_of == timezone.localdate():
+        aging.bring_to(as_of)
+        sql, params = aging.page_sql(accounts, f"{sort}{direction}", limit=limit, offset=offset)
+        with connection.cursor() as cursor:  # one row per account and third party: no plan to steer
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        return _aged_page(found, sign, n)
     oldest = n - 1
     marks = ", ".join(["%s"] * len(accounts))
     # A closed year's open items are carried in the next year's à-nouveaux: open years only. The items: « + 0 »,
@@ -738,9 +754,6 @@ def aged_parties(
     total = f"CAST(SUM(CASE WHEN bucket < {moved} THEN amount WHEN bucket = {after} THEN -amount ELSE 0 END) AS BIGINT)"
     buckets = ", ".join(f"p.b{i}" for i in range(n))
     windows = ", ".join(f"SUM(p.b{i}) OVER ()" for i in range(n))
-    requested = order if order.lstrip("-") in AGED_ORDER else "compte"
-    direction = " DESC" if requested.startswith("-") else ""
-    sort = AGED_ORDER[requested.lstrip("-")]
     page = " LIMIT %s OFFSET %s" if limit is not None else ""
     sql = (
         f"SELECT p.aux, a.code, a.label, {buckets}, COUNT(*) OVER (), {windows} FROM ("  # noqa: S608
@@ -752,7 +765,11 @@ def aged_parties(
     )
     if limit is not None:
         params += [limit, offset]
-    found = _serial_fetch(sql, params)
+    return _aged_page(_serial_fetch(sql, params), sign, n)
+
+
+def _aged_page(found: list[tuple], sign: int, n: int) -> AgedParties:
+    """The page from the statement's rows (auxiliary id, code, label, n buckets, count, n totals; cents)."""
     if not found:
         return AgedParties([], 0, [ZERO] * n)
     rows = [AgedRow(row[1], row[2], [from_cents(sign * int(c)) for c in row[3 : 3 + n]], row[0]) for row in found]

@@ -380,9 +380,10 @@ _app_checks: dict[str, Callable[[], list[str]]] = {}
 
 
 def check_derived_aggregates() -> list[str]:
-    """The analytic aggregates and the open-items aggregate equal their recomputation from the lines; each full
-    matching's first date and span class agree with its lines and its lettering time."""
-    from pilote.ledger import lettering, open_items
+    """The analytic aggregates and the open-items aggregate equal their recomputation from the lines, the kept aged
+    balances (`aging`) theirs from the open items at their day; each full matching's first date and span class agree
+    with its lines and its lettering time."""
+    from pilote.ledger import aging, lettering, open_items
 
     problems = []
     if _analytic_differences():
@@ -391,6 +392,11 @@ def check_derived_aggregates() -> list[str]:
         problems.append(
             "Le cumul des pièces non lettrées ne correspond plus aux lignes et lettrages (réparation : "
             "ledger.open_items.rebuild)."
+        )
+    if aging.mismatch():
+        problems.append(
+            "La balance âgée des tiers tenue à jour ne correspond plus aux pièces non lettrées (réparation : "
+            "ledger.aging.rebuild)."
         )
     if misdated := lettering.misdated_matchings():
         problems.append(
