@@ -26,11 +26,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pilote.core import jobs
+from pilote.ledger.queries import AGE_BUCKETS
 
 PAYMENT_DAYS = 30  # the page's terms of payment: the only ones kept
 WINDOW = 120  # a roll-over over more days than the oldest bucket's edge reads about as much as a rebuild
-BUCKETS = 5  # queries.AGE_BUCKETS: not due, 0 to 30 days late, 31 to 60, 61 to 90, more than 90
-EDGES = (0, 30, 60, 90)  # days late at which an item enters bucket 1, 2, 3, 4 (after the first: on the day after)
+BUCKETS = len(AGE_BUCKETS)  # not due, 0 to 30 days late, 31 to 60, 61 to 90, more than 90
+# Days late at which an item leaves bucket 0, 1, 2, 3 (after the first: on the day after): the buckets' upper bounds.
+EDGES = tuple(high for _label, _low, high in AGE_BUCKETS if high is not None)
 STATE = "ledger_openitemagingday"
 ROWS = "ledger_openitemaging"
 _B = ", ".join(f"b{i}" for i in range(BUCKETS))
@@ -50,7 +52,7 @@ def bucket_of(day: dt.date, expected: dt.date, has_due: bool) -> int:
     if due > day:
         return 0
     late = (day - due).days
-    return 1 if late <= 30 else 2 if late <= 60 else 3 if late <= 90 else 4
+    return next((i for i, edge in enumerate(EDGES[1:], start=1) if late <= edge), BUCKETS - 1)
 
 
 def _open_years() -> str:
