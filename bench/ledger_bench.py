@@ -54,6 +54,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -219,7 +220,7 @@ def measure_only(args) -> dict:
     result["pages"] = measure_pages(books, year, warmup=args.warmup, runs=args.runs)
     result["finance_pages"] = measure_finance_pages(warmup=args.warmup, runs=args.runs)
     result["load_average"] = os.getloadavg()
-    result["commands"] = measure_commands(year, runs=max(3, args.runs // 2))
+    result["commands"] = measure_commands(year, runs=max(3, args.runs // 2), verify=args.verify_runs > 0)
     return result
 
 
@@ -846,7 +847,9 @@ def letter_settled(books: Books) -> dict:
     open_items.rebuild()
     if connection.vendor == "postgresql":  # autovacuum's steady state: the planner knows the matchings just made
         with connection.cursor() as cursor:  # (before, it read a party's every matching to list its newest 50)
-            cursor.execute(f"ANALYZE {', '.join(LETTERING_TABLES)}")
+            # VACUUM too: the flags' UPDATE left a dead tuple per lettered line (5M at 10M lines), which slowed
+            # every index scan of the lines until autovacuum came by
+            cursor.execute(f"VACUUM ANALYZE {', '.join(LETTERING_TABLES)}")
     from pilote.ledger.models import OpenItemBalance, OpenItemParty
 
     result = {
@@ -1109,6 +1112,8 @@ def measure_commands(year, *, runs: int, verify: bool = True) -> dict:
 
     manage = [sys.executable, str(Path(__file__).resolve().parent.parent / "manage.py")]
     label = str(year.end_date.year)
+    for warm_up in (["trial_balance", "--year", label, "--format", "csv"], ["fec_export", "--help"]):
+        _run_timed([*manage, *warm_up], 300)  # untimed: each command's modules compiled to bytecode once
     samples = [_run_timed([*manage, "trial_balance", "--year", label, "--format", "csv"], 300) for _ in range(runs)]
     seconds = sorted(s for s, _, _ in samples)
     cpu = sorted(c for _, c, _ in samples)
@@ -1290,27 +1295,42 @@ def _run_timed(
     command: list[str], timeout_s: float, *, allowed_exit: tuple[int, ...] = (0,)
 ) -> tuple[float, float, float | None]:
     """Run a command to completion, its output discarded; returns (seconds, CPU seconds of the child — user and
-    system, from wait4's resource usage — and peak RSS in MB). An exit code outside `allowed_exit` raises."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
-    deadline, peak = started + timeout_s, None
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        peak = _peak_rss_mb(process.pid) or peak
-        if time.perf_counter() > deadline:
-            process.kill()
-            os.waitpid(process.pid, 0)
+    system, from wait4's resource usage — and peak RSS in MB). An exit code outside `allowed_exit` raises.
+
+    The child writes its bytecode (PYTHONDONTWRITEBYTECODE dropped from its environment, as `make bench` does:
+    with it, every command compiled some 170 modules again, 0.2 s of CPU). Its exit is awaited in wait4, and its
+    memory read every 20 ms by a thread: the former 2 ms polling loop took a share of the two cores from the
+    command it measured (the FEC export runs four busy processes: two writers and their database backends)."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty child cannot fill it and block
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)  # noqa: S603
+        peak: list[float | None] = [None]
+        timed_out, finished = threading.Event(), threading.Event()
+
+        def watch() -> None:
+            while not finished.wait(0.02):
+                peak[0] = _peak_rss_mb(process.pid) or peak[0]
+                if time.perf_counter() - started > timeout_s:
+                    timed_out.set()
+                    process.kill()
+                    return
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        finished.set()
+        watcher.join()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if timed_out.is_set():
             raise TimeoutError(f"{' '.join(command)} still running after {timeout_s:.0f} s")
-        time.sleep(0.002)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in allowed_exit:
-        error = process.stderr.read().decode(errors="replace")[-500:] if process.stderr else ""
-        raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}: {error}")
+        if process.returncode not in allowed_exit:
+            errors.seek(0)
+            error = errors.read().decode(errors="replace")[-500:]
+            raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}: {error}")
     _run_timed.last_exit = process.returncode
-    return seconds, usage.ru_utime + usage.ru_stime, peak
+    return seconds, usage.ru_utime + usage.ru_stime, peak[0]
 
 
 _BALANCE_LINE = re.compile(rf"^\s*(-?[\d,]+\.\d\d) {JOURNAL_COMMODITY}\s+(\S.*?)\s*$")
@@ -1454,7 +1474,7 @@ def main() -> None:
         result["lettering"] = letter_settled(books)
         result["pages"] = measure_pages(books, year, warmup=args.warmup, runs=args.runs)
         result["finance_pages"] = measure_finance_pages(warmup=args.warmup, runs=args.runs)
-        result["commands"] = measure_commands(year, runs=max(3, args.runs // 2))
+        result["commands"] = measure_commands(year, runs=max(3, args.runs // 2), verify=args.verify_runs > 0)
         result["load_average"] = os.getloadavg()
     if args.fec_import:
         harness.log(f"[ledger/{args.db}] FEC import into an empty database")
@@ -1477,7 +1497,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--fec-runs", type=int, default=20)
-    parser.add_argument("--verify-runs", type=int, default=1, help="0 skips verify_ledger")
+    parser.add_argument("--verify-runs", type=int, default=1, help="0 skips verify_ledger (its whole-process run too)")
     parser.add_argument(
         "--fec-import", action=argparse.BooleanOptionalAction, default=True, help="time the FEC import (default)"
     )

@@ -4,13 +4,13 @@ Settings read DATABASE_URL once per process, so every (domain, database) pair ru
 (`python -m bench.<domain>_bench --db <label>`), on a fresh database prepared here for that domain: a
 file under bench/ (bench.sqlite3 for contacts, ledger.sqlite3 for the ledger, sales.sqlite3 for sales;
 git-ignored, kept afterwards for inspection) and a PostgreSQL database on 127.0.0.1:5432 (pilote_bench,
-pilote_bench_ledger, pilote_bench_sales, pilote_bench_writers: created,
+pilote_bench_ledger, pilote_bench_sales, pilote_bench_writers, pilote_bench_aging: created,
 then dropped; skipped with a note when the server does not answer). The concurrent writers bench (writers)
 measures PostgreSQL only: SQLite takes one writer at a time. Other top-level keys of results.json
 (other domains) are kept, and so are the other database's figures of a domain run with --only.
 
-Options: --bench contacts|ledger|sales|writers (repeatable; default: every bench), --only sqlite|postgresql, --no-tools
-(ledger: do not time ledger-cli and hledger), --dry-run (do not write results.json). Any other option
+Options: --bench contacts|ledger|sales|writers|aging (repeatable; default: every bench), --only sqlite|postgresql,
+--no-tools (ledger: do not time ledger-cli and hledger), --dry-run (do not write results.json). Any other option
 (e.g. --contacts 5000, --lines 50000, --invoices 100000, --runs 5) goes to the selected benches that declare it
 (read from their --help); one that none of them declares is an error.
 """
@@ -60,9 +60,11 @@ DOMAINS = {  # result key -> its bench
     ),
     "sales": Domain("bench.sales_bench", BENCH_DIR / "sales.sqlite3", "pilote_bench_sales", 3600),
     "writers": Domain("bench.writers_bench", BENCH_DIR / "writers.sqlite3", "pilote_bench_writers", 1800),
+    "aging": Domain("bench.aging_bench", BENCH_DIR / "aging.sqlite3", "pilote_bench_aging", 900),
 }
 DATABASES = ("sqlite", "postgresql")
 LIST_BUDGET_MS = 150  # median of a list page at full size
+AGING_COST_BUDGET_MS = 2.0  # what the kept aged balances may add to a posting or a lettering (median)
 LEDGER_SPEEDUP_TARGET = 45  # trial balance: Pilote at least 45 times faster than `ledger balance`
 
 
@@ -496,12 +498,35 @@ def print_writers_summary(section: dict) -> list[str]:
     return warnings
 
 
+def print_aging_summary(section: dict) -> list[str]:
+    """A writer's steps with and without the kept aged balances (`aging.record`); returns the warnings (a median
+    cost over AGING_COST_BUDGET_MS)."""
+    titles = {"sale": "vente (411, 706, 44571)", "receipt": "règlement (512, 411)", "lettering": "lettrage des deux"}
+    warnings = []
+    for db in DATABASES:
+        result = section.get(db, {})
+        if "steps" not in result:
+            continue
+        print(f"\naging — ce que la balance âgée tenue ajoute aux écritures ({db})")
+        for step, figures in result["steps"].items():
+            cost = figures["median_cost_ms"]
+            print(
+                f"  {titles.get(step, step)} : {_ms(figures['with_record'])} avec, {_ms(figures['without_record'])} "
+                f"sans ; écart des médianes {cost} ms, requêtes {figures['queries']['with_record']} au lieu de "
+                f"{figures['queries']['without_record']}"
+            )
+            if cost > AGING_COST_BUDGET_MS:
+                warnings.append(f"aging/{db}: {step} +{cost} ms > {AGING_COST_BUDGET_MS} ms")
+    return warnings
+
+
 SUMMARIES = {
     "contacts": print_contacts_summary,
     "ledger": print_ledger_summary,
     "ledger_10m": print_ledger_summary,
     "sales": print_sales_summary,
     "writers": print_writers_summary,
+    "aging": print_aging_summary,
 }
 
 
