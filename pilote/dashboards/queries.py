@@ -45,7 +45,7 @@ def previous(ctx) -> finance.Period | None:
 
 
 def figures(ctx) -> dict[bool, finance.FiguresAt]:
-    """The books of N and N−1 at their day and at the eve of their day's month, read together (at most two
+    """The books of N and N−1 at their day and at the eve of their day's month, read together (at most three
     queries for both years: `finance.figures_at`), keyed by `before`."""
 
     def read():

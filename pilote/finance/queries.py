@@ -2,9 +2,10 @@
 
 `ledger.AccountBalance` holds the posted debit and credit per fiscal year × month × account (aux_key 0 is
 the account's total), updated in the posting transaction. A diagnosis at a month's end (or the year's)
-sums those rows only; at a date inside a month, the months before come from the aggregates and only the
-lines of that month up to the date are summed in SQL (at most one month, grouped by account). Two or
-three queries per period, whatever the size of the books.
+sums those rows only; at a date inside a month, the aggregates give the months before it (or the whole month)
+and the lines of the month's fewer days are summed in SQL, grouped by account: its first days up to the date,
+or the days after it up to the latest line taken off — none at today (`figures_at`). Three queries for one or
+several periods, whatever the size of the books.
 """
 
 from __future__ import annotations
@@ -41,42 +42,8 @@ def _month_end(day: dt.date) -> dt.date:
 
 
 def account_figures(year: FiscalYear, day: dt.date) -> dict[str, AccountFigures]:
-    """Opening, debit and credit of each account (by code) from the year's start to `day` included."""
-    figures: dict[str, AccountFigures] = {}
-    whole_month = day >= year.end_date or day == _month_end(day)
-    cut = (_month_end(day) + dt.timedelta(days=1)) if whole_month else day.replace(day=1)
-    rows = (
-        AccountBalance.objects.filter(fiscal_year=year, aux_key=0)
-        .exclude(is_opening=False, month__gte=cut)
-        .values("account__code", "is_opening")
-        .annotate(d=Sum("debit"), c=Sum("credit"))
-    )
-    for row in rows:
-        item = figures.setdefault(row["account__code"], AccountFigures())
-        if row["is_opening"]:
-            item.opening += row["d"] - row["c"]
-        else:
-            item.debit += row["d"]
-            item.credit += row["c"]
-    if not whole_month:
-        # The month's à-nouveaux entries (usually none) by id: joining every line to its entry and journal cost
-        # one entry lookup per line of the month (the bench's 1,000,000-line ledger: 17,000 lookups, 100 ms).
-        opening = list(
-            Entry.objects.filter(
-                fiscal_year=year, journal__kind=JournalKind.OPENING, date__gte=cut, date__lte=day
-            ).values_list("id", flat=True)
-        )
-        lines = (
-            EntryLine.objects.filter(fiscal_year=year, is_posted=True, date__gte=cut, date__lte=day)
-            .exclude(entry_id__in=opening)
-            .values("account__code")
-            .annotate(d=Sum("debit"), c=Sum("credit"))
-        )
-        for row in lines:
-            item = figures.setdefault(row["account__code"], AccountFigures())
-            item.debit += row["d"] or ZERO
-            item.credit += row["c"] or ZERO
-    return figures
+    """Opening, debit and credit of each account (by code) from the year's start to `day` included (`figures_at`)."""
+    return figures_at([(year, day)])[0].day
 
 
 @dataclass
@@ -89,22 +56,27 @@ class FiguresAt:
 
 def figures_at(periods: list[tuple[FiscalYear, dt.date]]) -> list[FiguresAt]:
     """`account_figures` of several (year, day) — distinct years: the dashboards' N and N−1 — and of the eve of
-    each day's month, in at most two queries whatever their number: one grouped read of the aggregates for
-    every year (each row marked as of the day's month or before it), one grouped read of the partial months'
-    lines (their à-nouveaux left out by a subquery). Of a partial month, the fewer days are read: its first
-    days up to the day, added to the months before, or, when the day is in the second half of the month, the
-    days after it, taken off the whole month's aggregates (at most half a month of lines, whatever the day).
-    Equal to `account_figures(year, day)` and `account_figures(year, month start − 1 day)` (tested)."""
+    each day's month, in at most three queries whatever their number: one grouped read of the aggregates for
+    every year (each row marked as of the day's month or before it), and when a day falls inside a month, the
+    years' latest line dates (`_latest_dates`) and one grouped read of the partial months' lines (their
+    à-nouveaux left out by a subquery). Of a partial month, the side with fewer days of lines is read: its first
+    days up to the day, added to the months before, or the days after it up to the year's latest line, taken off
+    the whole month's aggregates — at most half a month of lines whatever the day, and none at today in books
+    kept day by day. Equal to the sums of the posted lines at the day and at the eve of its month (tested)."""
     from django.db.models import BooleanField, Case, Value, When
 
     assert len({year.pk for year, _ in periods}) == len(periods), "one day per fiscal year"
     if not periods:
         return []
     reads, recent, partial, tails = Q(), [], [], set()
+    latest = _latest_dates([year for year, day in periods if not (day >= year.end_date or day == _month_end(day))])
     for year, day in periods:
         start = day.replace(day=1)
         whole = day >= year.end_date or day == _month_end(day)
-        tail = not whole and (_month_end(day) - day).days < day.day
+        # The side of the month with fewer days of lines: its first days up to the day, or those after it up to
+        # the year's latest line — none at today in books that are kept day by day.
+        after = (min(_month_end(day), latest.get(year.pk) or day) - day).days
+        tail = not whole and after < day.day
         cut = (_month_end(day) + dt.timedelta(days=1)) if whole or tail else day.replace(day=1)
         reads |= Q(fiscal_year=year) & (Q(is_opening=True) | Q(month__lt=cut))
         recent.append(When(fiscal_year=year, is_opening=False, month__gte=start, then=Value(True)))
@@ -140,6 +112,18 @@ def figures_at(periods: list[tuple[FiscalYear, dt.date]]) -> list[FiguresAt]:
         if sign < 0 and not (item.opening or item.debit or item.credit):
             del month[year_id][code]  # moved only after the day: not in the books at the day
     return [FiguresAt(month[year.pk], before[year.pk]) for year, _ in periods]
+
+
+def _latest_dates(years: list[FiscalYear]) -> dict[int, dt.date | None]:
+    """The date of each year's latest line (drafts included: it only chooses which side of a month is read), in
+    one statement: per year, one step back along the index (year, date). Nothing when no year is given."""
+    if not years:
+        return {}
+    from django.db.models import OuterRef, Subquery
+
+    latest = EntryLine.objects.filter(fiscal_year=OuterRef("pk")).order_by("-date").values("date")[:1]
+    rows = FiscalYear.objects.filter(pk__in=[year.pk for year in years]).order_by().annotate(d=Subquery(latest))
+    return dict(rows.values_list("pk", "d"))
 
 
 def _span_sums(spans: list[tuple[FiscalYear, dt.date, dt.date]]) -> list[tuple[int, str, Decimal, Decimal]]:
