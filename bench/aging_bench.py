@@ -3,7 +3,7 @@
 Since session 19 every posting or lettering that moves a customer's or supplier's open items adds its delta to the
 kept aged balances in the same transaction (`aging.record`, called by `open_items.apply`: one read of the state
 row — FOR SHARE on PostgreSQL — and one upsert). This bench times a writer's three steps on one customer — a sale
-posted (411 with its auxiliary, 706, 44571), its receipt posted (512, 411) and the two lines lettered — each from
+posted 40 days ago (411 with its auxiliary, 706, 44571), its receipt today (512, 411) and the two lines lettered — from
 the call to the commit, with `aging.record` as it is and replaced by a no-op, alternately block after block so that
 the machine's load weighs on both alike. It reports each step's median and p95 both ways, the difference of the
 medians, and the queries each step runs both ways.
@@ -47,11 +47,14 @@ def run_block(books, customer, day: dt.date, first: int, count: int, measure) ->
     from pilote.ledger import services as ledger
 
     accounts, journals, actor = books.accounts, books.journals, books.actor
+    # Sold 40 days before it is paid: the invoice is in the « 1 to 30 days late » bucket, its receipt not due, so
+    # the lettering moves two buckets (an upsert), as most letterings do.
+    sold = day - dt.timedelta(days=40)
     for n in range(first, first + count):
         amount = Decimal(100 + n % 900) + Decimal(n % 100) / 100
         vat = (amount * Decimal("0.2")).quantize(Decimal("0.01"))
         sale = measure("sale", lambda n=n, amount=amount, vat=vat: ledger.create_entry(
-            actor=actor, journal=journals["VT"], date=day, label=f"Facture {n}", piece_ref=f"FA{n:07d}", post=True,
+            actor=actor, journal=journals["VT"], date=sold, label=f"Facture {n}", piece_ref=f"FA{n:07d}", post=True,
             lines=[
                 ledger.LineInput(
                     account=accounts["411"], auxiliary=customer, debit=amount + vat, reference=f"FA{n:07d}"

@@ -1298,7 +1298,7 @@ def _run_timed(
     system, from wait4's resource usage — and peak RSS in MB). An exit code outside `allowed_exit` raises.
 
     The child writes its bytecode (PYTHONDONTWRITEBYTECODE dropped from its environment, as `make bench` does:
-    with it, every command compiled some 170 modules again, 0.2 s of CPU). Its exit is awaited in wait4, and its
+    with it, every command compiled some 170 modules again, 0.1 s of CPU). Its exit is awaited in wait4, and its
     memory read every 20 ms by a thread: the former 2 ms polling loop took a share of the two cores from the
     command it measured (the FEC export runs four busy processes: two writers and their database backends)."""
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
