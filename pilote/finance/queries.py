@@ -262,7 +262,8 @@ def is_association() -> bool:
 
 
 def diagnosis(period: Period, association: bool | None = None, figures: dict | None = None) -> Diagnosis:
-    """The diagnosis at the period's day; `figures`: its `account_figures` when already read (the dashboards)."""
+    """The diagnosis at the period's day; `figures`: its `account_figures` when already read (the dashboards and the
+    diagnosis pages read several years at once: `figures_at`)."""
     from pilote.finance.sig import contributions_in_kind
 
     if association is None:

@@ -32,12 +32,11 @@ def _diagnoses(request):
     previous = queries.previous_period(period)
     earlier = queries.previous_period(previous) if previous else None
     association = queries.is_association()  # read once for the three years
-    return (
-        form,
-        queries.diagnosis(period, association),
-        queries.diagnosis(previous, association) if previous else None,
-        queries.diagnosis(earlier, association) if earlier else None,
-    )
+    periods = [p for p in (period, previous, earlier) if p]
+    read = queries.figures_at([(p.year, p.day) for p in periods])  # the three years' books in three queries
+    diagnoses = [queries.diagnosis(p, association, figures=f.day) for p, f in zip(periods, read, strict=True)]
+    current, before, oldest = [*diagnoses, None, None][:3]
+    return form, current, before, oldest
 
 
 def _drill(current) -> dict:
