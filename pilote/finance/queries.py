@@ -277,6 +277,14 @@ def diagnosis(period: Period, association: bool | None = None, figures: dict | N
     return Diagnosis(period, figures, sig, sheet, ratios, association, contributions_in_kind(balances))
 
 
+def diagnoses(periods: list[Period | None], association: bool | None = None) -> list[Diagnosis | None]:
+    """The diagnosis of each period (None where there is none: a year without a year before it), the books of all
+    of them read at once (`figures_at`: three queries for N, N−1 and N−2, not three per year)."""
+    given = [period for period in periods if period]
+    read = iter(figures_at([(period.year, period.day) for period in given]))
+    return [diagnosis(period, association, figures=next(read).day) if period else None for period in periods]
+
+
 def default_period(year: FiscalYear | None = None) -> Period | None:
     """The latest year (or `year`) up to today if today falls inside it, else to its end."""
     year = year or FiscalYear.objects.order_by("-start_date").first()

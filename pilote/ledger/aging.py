@@ -23,10 +23,10 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from pilote.core import jobs
 from pilote.ledger.queries import AGE_BUCKETS
+from pilote.lib.dates import local_today
 
 PAYMENT_DAYS = 30  # the page's terms of payment: the only ones kept
 WINDOW = 120  # a roll-over over more days than the oldest bucket's edge reads about as much as a rebuild
@@ -160,7 +160,7 @@ def bring_to(day: dt.date) -> None:
 def rebuild(day: dt.date | None = None) -> None:
     """The rows recomputed from the open items at `day` (today by default), under the state row's lock: migration
     0041, a fiscal year's closing (its items leave the open years), the open items' repair, a roll-over too long."""
-    day = day or timezone.localdate()
+    day = day or local_today()
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor)
         _fill(cursor, day)
@@ -270,26 +270,24 @@ def mismatch() -> bool:
 
 
 def page_sql(accounts: list[int], sort: str, *, limit: int | None, offset: int) -> tuple[str, list]:
-    """The aged balance at the rows' day: the same columns and order as the full statement (`queries.aged_parties`)
-    from one kept row per account and third party."""
+    """The aged balance at the rows' day: the full statement's page (`queries.aged_page_sql`) around one kept row per
+    account and third party, summed per third party."""
+    from pilote.ledger.queries import aged_page_sql
+
     marks = ", ".join(["%s"] * len(accounts))
     sums = ", ".join(f"CAST(SUM(b{i}) AS BIGINT) AS b{i}" for i in range(BUCKETS))
     total = " + ".join(f"b{i}" for i in range(BUCKETS))
-    buckets = ", ".join(f"p.b{i}" for i in range(BUCKETS))
-    windows = ", ".join(f"SUM(p.b{i}) OVER ()" for i in range(BUCKETS))
-    page = " LIMIT %s OFFSET %s" if limit is not None else ""
-    sql = (
-        f"SELECT p.aux, a.code, a.label, {buckets}, COUNT(*) OVER (), {windows} FROM ("  # noqa: S608
-        f"SELECT aux_key AS aux, {sums}, CAST(SUM({total}) AS BIGINT) AS total FROM {ROWS} "
+    per_party = (
+        f"SELECT aux_key AS aux, {sums}, CAST(SUM({total}) AS BIGINT) AS total FROM {ROWS} "  # noqa: S608
         f"WHERE account_id IN ({marks}) GROUP BY aux_key HAVING SUM({total}) <> 0"
-        f") p JOIN ledger_auxiliaryaccount a ON a.id = p.aux ORDER BY {sort}, a.code{page}"
     )
-    return sql, [*accounts, *([limit, offset] if limit is not None else [])]
+    sql, page_params = aged_page_sql(per_party, sort, limit=limit, offset=offset)
+    return sql, [*accounts, *page_params]
 
 
 @jobs.work
 def nightly(job, progress) -> str:
     """The scheduled work: the rows brought to today at night, so the day's first reader does not pay."""
-    today = timezone.localdate()
+    today = local_today()
     bring_to(today)
     return f"Balance âgée des tiers portée au {today:%d/%m/%Y}."

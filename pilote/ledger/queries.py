@@ -752,20 +752,28 @@ def aged_parties(
     sums += f", CAST(SUM(CASE WHEN bucket = {oldest} THEN amount WHEN bucket IN ({taken}) THEN -amount ELSE 0 END)"
     sums += f" AS BIGINT) AS b{oldest}"
     total = f"CAST(SUM(CASE WHEN bucket < {moved} THEN amount WHEN bucket = {after} THEN -amount ELSE 0 END) AS BIGINT)"
+    per_party = (
+        f"SELECT aux, {sums}, {total} AS total FROM ("  # noqa: S608
+        f"SELECT aux, bucket, CAST(SUM(amount) AS BIGINT) AS amount FROM ({' UNION ALL '.join(parts)}) i "
+        f"GROUP BY aux, bucket) g GROUP BY aux HAVING {total} <> 0"
+    )
+    sql, page_params = aged_page_sql(per_party, f"{sort}{direction}", limit=limit, offset=offset)
+    return _aged_page(_serial_fetch(sql, [*params, *page_params]), sign, n)
+
+
+def aged_page_sql(per_party: str, sort: str, *, limit: int | None, offset: int) -> tuple[str, list]:
+    """The aged balance's page around `per_party` (rows of aux, b0…b4 and total in cents): the columns `_aged_page`
+    reads — auxiliary id, code, label, the buckets, the count of parties and the bucket totals over all of them
+    (window functions) —, sorted by `sort` then code; with its own parameters (the page's LIMIT and OFFSET)."""
+    n = len(AGE_BUCKETS)
     buckets = ", ".join(f"p.b{i}" for i in range(n))
     windows = ", ".join(f"SUM(p.b{i}) OVER ()" for i in range(n))
     page = " LIMIT %s OFFSET %s" if limit is not None else ""
     sql = (
-        f"SELECT p.aux, a.code, a.label, {buckets}, COUNT(*) OVER (), {windows} FROM ("  # noqa: S608
-        f"SELECT aux, {sums}, {total} AS total FROM ("  # noqa: S608
-        f"SELECT aux, bucket, CAST(SUM(amount) AS BIGINT) AS amount FROM ({' UNION ALL '.join(parts)}) i "
-        "GROUP BY aux, bucket"
-        f") g GROUP BY aux HAVING {total} <> 0"
-        f") p JOIN ledger_auxiliaryaccount a ON a.id = p.aux ORDER BY {sort}{direction}, a.code{page}"
+        f"SELECT p.aux, a.code, a.label, {buckets}, COUNT(*) OVER (), {windows} FROM ({per_party}) p "  # noqa: S608
+        f"JOIN ledger_auxiliaryaccount a ON a.id = p.aux ORDER BY {sort}, a.code{page}"
     )
-    if limit is not None:
-        params += [limit, offset]
-    return _aged_page(_serial_fetch(sql, params), sign, n)
+    return sql, [limit, offset] if limit is not None else []
 
 
 def _aged_page(found: list[tuple], sign: int, n: int) -> AgedParties:

@@ -32,10 +32,7 @@ def _diagnoses(request):
     previous = queries.previous_period(period)
     earlier = queries.previous_period(previous) if previous else None
     association = queries.is_association()  # read once for the three years
-    periods = [p for p in (period, previous, earlier) if p]
-    read = queries.figures_at([(p.year, p.day) for p in periods])  # the three years' books in three queries
-    diagnoses = [queries.diagnosis(p, association, figures=f.day) for p, f in zip(periods, read, strict=True)]
-    current, before, oldest = [*diagnoses, None, None][:3]
+    current, before, oldest = queries.diagnoses([period, previous, earlier], association)
     return form, current, before, oldest
 
 
